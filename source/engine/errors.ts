@@ -1,0 +1,77 @@
+/**
+ * Errors the engine throws. Each has a `code` modelled on the API server's
+ * StatusReason and a message in kubectl's words.
+ */
+export type ErrorCode =
+	| 'NotFound'
+	| 'AlreadyExists'
+	| 'Invalid'
+	| 'Conflict'
+	| 'BadRequest'
+	| 'Forbidden';
+
+export class KubeError extends Error {
+	/** Machine-readable reason, as in a Status object's `reason`. */
+	readonly code: ErrorCode;
+	/** HTTP status code the API server would answer with. */
+	readonly status: number;
+
+	constructor(code: ErrorCode, message: string) {
+		super(message);
+		this.name = 'KubeError';
+		this.code = code;
+		this.status = statusFor(code);
+	}
+}
+
+function statusFor(code: ErrorCode): number {
+	switch (code) {
+		case 'NotFound': return 404;
+		case 'AlreadyExists': return 409;
+		case 'Conflict': return 409;
+		case 'Invalid': return 422;
+		case 'Forbidden': return 403;
+		case 'BadRequest': return 400;
+	}
+}
+
+/** `deployments.apps "web" not found` */
+export function notFound(resource: string, name: string): KubeError {
+	return new KubeError('NotFound', `${resource} "${name}" not found`);
+}
+
+/** `deployments.apps "web" already exists` */
+export function alreadyExists(resource: string, name: string): KubeError {
+	return new KubeError('AlreadyExists', `${resource} "${name}" already exists`);
+}
+
+export function badRequest(message: string): KubeError {
+	return new KubeError('BadRequest', message);
+}
+
+/** One field error, as the API server's field.Error renders it. */
+export type FieldError = {
+	/** JSON path of the field, e.g. `metadata.name`. */
+	field: string;
+	/** `Invalid value`, `Required value`, `Unsupported value`, `Forbidden`, ... */
+	type: string;
+	/** The rejected value, rendered in the message when present. */
+	value?: unknown;
+	/** Human explanation. */
+	detail: string;
+};
+
+export function renderFieldError(error: FieldError): string {
+	const value = error.value === undefined ? '' : `: ${JSON.stringify(error.value)}`;
+	return `${error.field}: ${error.type}${value}: ${error.detail}`;
+}
+
+/**
+ * `Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0`
+ * Several errors are joined as the API server does: `[a, b]`.
+ */
+export function invalid(kindGroup: string, name: string, errors: FieldError[]): KubeError {
+	const rendered = errors.map(renderFieldError);
+	const body = rendered.length === 1 ? rendered[0] : `[${rendered.join(', ')}]`;
+	return new KubeError('Invalid', `${kindGroup} "${name}" is invalid: ${body}`);
+}
