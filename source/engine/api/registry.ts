@@ -1,0 +1,108 @@
+import {KubeError} from '../errors.js';
+
+/** One resource type the cluster serves, as `kubectl api-resources` lists it. */
+export type ResourceType = {
+	/** Kind, e.g. `Deployment`. */
+	kind: string;
+	/** Lower-case plural, e.g. `deployments`. */
+	plural: string;
+	/** Lower-case singular, e.g. `deployment`. */
+	singular: string;
+	/** kubectl short names, e.g. `deploy`. */
+	shortNames: string[];
+	/** API group; empty for the core group. */
+	group: string;
+	version: string;
+	namespaced: boolean;
+	/** Which name validator the API server applies to metadata.name. */
+	nameValidator: 'subdomain' | 'label' | 'path';
+};
+
+function resource(
+	kind: string,
+	plural: string,
+	group: string,
+	version: string,
+	namespaced: boolean,
+	shortNames: string[] = [],
+	nameValidator: ResourceType['nameValidator'] = 'subdomain',
+): ResourceType {
+	return {kind, plural, singular: kind.toLowerCase(), shortNames, group, version, namespaced, nameValidator};
+}
+
+/** Every kind the simulated API server knows. */
+export const resourceTypes: readonly ResourceType[] = [
+	resource('Pod', 'pods', '', 'v1', true, ['po']),
+	resource('Node', 'nodes', '', 'v1', false, ['no']),
+	resource('Namespace', 'namespaces', '', 'v1', false, ['ns'], 'label'),
+	resource('Service', 'services', '', 'v1', true, ['svc'], 'label'),
+	resource('Endpoints', 'endpoints', '', 'v1', true, ['ep']),
+	resource('ConfigMap', 'configmaps', '', 'v1', true, ['cm']),
+	resource('Secret', 'secrets', '', 'v1', true),
+	resource('Event', 'events', '', 'v1', true, ['ev']),
+	resource('PersistentVolume', 'persistentvolumes', '', 'v1', false, ['pv']),
+	resource('PersistentVolumeClaim', 'persistentvolumeclaims', '', 'v1', true, ['pvc']),
+	resource('ServiceAccount', 'serviceaccounts', '', 'v1', true, ['sa']),
+	resource('Deployment', 'deployments', 'apps', 'v1', true, ['deploy', 'dp']),
+	resource('ReplicaSet', 'replicasets', 'apps', 'v1', true, ['rs']),
+	resource('StatefulSet', 'statefulsets', 'apps', 'v1', true, ['sts']),
+	resource('DaemonSet', 'daemonsets', 'apps', 'v1', true, ['ds']),
+	resource('ControllerRevision', 'controllerrevisions', 'apps', 'v1', true),
+	resource('Job', 'jobs', 'batch', 'v1', true),
+	resource('CronJob', 'cronjobs', 'batch', 'v1', true, ['cj']),
+	resource('StorageClass', 'storageclasses', 'storage.k8s.io', 'v1', false, ['sc']),
+	resource('EndpointSlice', 'endpointslices', 'discovery.k8s.io', 'v1', true),
+	resource('Lease', 'leases', 'coordination.k8s.io', 'v1', true),
+];
+
+const byAlias = new Map<string, ResourceType>();
+for (const type of resourceTypes) {
+	const aliases = [type.kind, type.kind.toLowerCase(), type.plural, type.singular, ...type.shortNames];
+	if (type.group) aliases.push(`${type.plural}.${type.group}`, `${type.singular}.${type.group}`);
+	for (const alias of aliases) byAlias.set(alias, type);
+}
+
+/**
+ * The resource type for a Kind, plural, singular, short name or `plural.group`.
+ * Throws like kubectl does for an unknown one.
+ */
+export function resolveResource(name: string): ResourceType {
+	const type = byAlias.get(name) ?? byAlias.get(name.toLowerCase());
+	if (!type) {
+		throw new KubeError('NotFound', `the server doesn't have a resource type "${name}"`);
+	}
+	return type;
+}
+
+/** The resource type for a Kind and apiVersion found in a manifest. */
+export function resourceForManifest(apiVersion: unknown, kind: unknown): ResourceType {
+	if (typeof kind !== 'string' || kind === '') {
+		throw new KubeError('BadRequest', "Object 'Kind' is missing in manifest");
+	}
+	if (typeof apiVersion !== 'string' || apiVersion === '') {
+		throw new KubeError('BadRequest', `Object 'apiVersion' is missing in manifest of kind ${kind}`);
+	}
+	const type = resourceTypes.find(t => t.kind === kind);
+	if (!type || apiVersionOf(type) !== apiVersion) {
+		throw new KubeError(
+			'NotFound',
+			`no matches for kind "${kind}" in version "${apiVersion}"`,
+		);
+	}
+	return type;
+}
+
+/** `apps/v1`, or `v1` for the core group. */
+export function apiVersionOf(type: ResourceType): string {
+	return type.group ? `${type.group}/${type.version}` : type.version;
+}
+
+/** `deployments.apps`, or `pods` for the core group: how errors name a resource. */
+export function qualifiedResource(type: ResourceType): string {
+	return type.group ? `${type.plural}.${type.group}` : type.plural;
+}
+
+/** `Deployment.apps`, or `Pod`: how validation errors name a kind. */
+export function qualifiedKind(type: ResourceType): string {
+	return type.group ? `${type.kind}.${type.group}` : type.kind;
+}

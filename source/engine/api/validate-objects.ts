@@ -1,0 +1,143 @@
+import type {FieldError} from '../errors.js';
+import type {Container, KubeObject, PodSpec} from './types.js';
+import {isQuantity} from './quantity.js';
+import {labelSelectorFromObject, matchesLabels} from './selectors.js';
+import {validateDNS1123Label} from './validation.js';
+
+/**
+ * Kind-specific validation as the API server runs it after defaulting
+ * (`pkg/apis/<group>/validation`). `old` is the stored object on update.
+ * Other parts of the engine register validators for their kinds here.
+ */
+export type Validator = (object: KubeObject, old?: KubeObject) => FieldError[];
+
+export const validators = new Map<string, Validator>();
+
+export function validateKind(object: KubeObject, old?: KubeObject): FieldError[] {
+	return validators.get(object.kind)?.(object, old) ?? [];
+}
+
+const required = (field: string): FieldError => ({field, type: 'Required value', detail: ''});
+
+export function validateReplicas(value: unknown, field: string): FieldError[] {
+	if (value === undefined) return [];
+	if (typeof value !== 'number' || !Number.isInteger(value)) {
+		return [{field, type: 'Invalid value', value, detail: 'must be an integer'}];
+	}
+	if (value < 0) return [{field, type: 'Invalid value', value, detail: 'must be greater than or equal to 0'}];
+	return [];
+}
+
+function validateContainer(container: Container, field: string, names: Set<string>): FieldError[] {
+	const errors: FieldError[] = [];
+	if (!container.name) errors.push(required(`${field}.name`));
+	else {
+		for (const detail of validateDNS1123Label(container.name)) errors.push({field: `${field}.name`, type: 'Invalid value', value: container.name, detail});
+		if (names.has(container.name)) errors.push({field: `${field}.name`, type: 'Duplicate value', value: container.name, detail: ''});
+		names.add(container.name);
+	}
+	if (!container.image || typeof container.image !== 'string' || container.image.trim() === '') errors.push(required(`${field}.image`));
+	for (const [section, list] of Object.entries(container.resources ?? {})) {
+		for (const [resource, quantity] of Object.entries(list ?? {})) {
+			if (!isQuantity(quantity)) {
+				errors.push({field: `${field}.resources.${section}[${resource}]`, type: 'Invalid value', value: quantity, detail: 'must be a valid quantity'});
+			}
+		}
+	}
+	for (const [i, port] of (container.ports ?? []).entries()) {
+		if (!Number.isInteger(port.containerPort) || port.containerPort < 1 || port.containerPort > 65535) {
+			errors.push({field: `${field}.ports[${i}].containerPort`, type: 'Invalid value', value: port.containerPort, detail: 'must be between 1 and 65535, inclusive'});
+		}
+	}
+	return errors;
+}
+
+export function validatePodSpec(spec: PodSpec | undefined, field: string): FieldError[] {
+	if (!spec) return [required(field)];
+	const errors: FieldError[] = [];
+	const names = new Set<string>();
+	if (!Array.isArray(spec.containers) || spec.containers.length === 0) errors.push(required(`${field}.containers`));
+	else spec.containers.forEach((c, i) => errors.push(...validateContainer(c, `${field}.containers[${i}]`, names)));
+	(spec.initContainers ?? []).forEach((c, i) => errors.push(...validateContainer(c, `${field}.initContainers[${i}]`, names)));
+	if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy)) {
+		errors.push({field: `${field}.restartPolicy`, type: 'Unsupported value', value: spec.restartPolicy, detail: 'supported values: "Always", "OnFailure", "Never"'});
+	}
+	const volumeNames = new Set<string>();
+	for (const [i, volume] of (spec.volumes ?? []).entries()) {
+		if (volumeNames.has(volume.name)) errors.push({field: `${field}.volumes[${i}].name`, type: 'Duplicate value', value: volume.name, detail: ''});
+		volumeNames.add(volume.name);
+	}
+	for (const [ci, container] of spec.containers?.entries() ?? []) {
+		for (const [mi, mount] of (container.volumeMounts ?? []).entries()) {
+			if (!volumeNames.has(mount.name)) {
+				errors.push({field: `${field}.containers[${ci}].volumeMounts[${mi}].name`, type: 'Not found', value: mount.name, detail: ''});
+			}
+		}
+	}
+	return errors;
+}
+
+/** Selector and template labels of a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
+export function validateWorkloadSelector(object: KubeObject, old?: KubeObject): FieldError[] {
+	const errors: FieldError[] = [];
+	const spec = object.spec ?? {};
+	if (!spec.selector) return [required('spec.selector')];
+	let selector;
+	try {
+		selector = labelSelectorFromObject(spec.selector);
+	} catch (error) {
+		return [{field: 'spec.selector', type: 'Invalid value', value: spec.selector, detail: (error as Error).message}];
+	}
+	if (selector.requirements.length === 0) {
+		errors.push({field: 'spec.selector', type: 'Invalid value', value: spec.selector, detail: 'empty selector is invalid for deployment'.replace('deployment', object.kind.toLowerCase())});
+	} else if (!matchesLabels(selector, spec.template?.metadata?.labels ?? {})) {
+		errors.push({field: 'spec.template.metadata.labels', type: 'Invalid value', value: spec.template?.metadata?.labels ?? {}, detail: '`selector` does not match template `labels`'});
+	}
+	if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(spec.selector)) {
+		errors.push({field: 'spec.selector', type: 'Invalid value', value: spec.selector, detail: 'field is immutable'});
+	}
+	return errors;
+}
+
+validators.set('Pod', object => validatePodSpec(object.spec, 'spec'));
+
+validators.set('ReplicaSet', (object, old) => [
+	...validateReplicas(object.spec?.replicas, 'spec.replicas'),
+	...validateWorkloadSelector(object, old),
+	...validatePodSpec(object.spec?.template?.spec, 'spec.template.spec'),
+]);
+
+validators.set('Deployment', (object, old) => {
+	const spec = object.spec ?? {};
+	const errors = [
+		...validateReplicas(spec.replicas, 'spec.replicas'),
+		...validateWorkloadSelector(object, old),
+		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
+	];
+	if (!['RollingUpdate', 'Recreate'].includes(spec.strategy?.type)) {
+		errors.push({field: 'spec.strategy.type', type: 'Unsupported value', value: spec.strategy?.type, detail: 'supported values: "Recreate", "RollingUpdate"'});
+	}
+	const rolling = spec.strategy?.rollingUpdate;
+	if (rolling) {
+		for (const name of ['maxSurge', 'maxUnavailable'] as const) {
+			const value = rolling[name];
+			const ok = (typeof value === 'number' && Number.isInteger(value) && value >= 0)
+				|| (typeof value === 'string' && /^\d+%$/.test(value));
+			if (!ok) errors.push({field: `spec.strategy.rollingUpdate.${name}`, type: 'Invalid value', value, detail: "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"});
+			if (name === 'maxUnavailable' && typeof value === 'string' && Number.parseInt(value, 10) > 100) {
+				errors.push({field: `spec.strategy.rollingUpdate.${name}`, type: 'Invalid value', value, detail: 'must not be greater than 100%'});
+			}
+		}
+		const zero = (v: unknown) => v === 0 || v === '0%';
+		if (zero(rolling.maxSurge) && zero(rolling.maxUnavailable)) {
+			errors.push({field: 'spec.strategy.rollingUpdate.maxUnavailable', type: 'Invalid value', value: rolling.maxUnavailable, detail: 'may not be 0 when `maxSurge` is 0'});
+		}
+	}
+	for (const name of ['minReadySeconds', 'revisionHistoryLimit', 'progressDeadlineSeconds'] as const) {
+		const value = spec[name];
+		if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+			errors.push({field: `spec.${name}`, type: 'Invalid value', value, detail: 'must be greater than or equal to 0'});
+		}
+	}
+	return errors;
+});

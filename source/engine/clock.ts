@@ -1,0 +1,175 @@
+import {xoroshiro128plus, unsafeUniformIntDistribution, type RandomGenerator} from 'pure-rand';
+
+/** Where virtual time starts: a fixed instant, so a seed replays to the same timestamps. */
+export const epochMs = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+type Timer = {at: number; seq: number; fn: () => void; cancelled: boolean};
+
+/** Handle to a scheduled callback. */
+export type TimerHandle = {cancel(): void; readonly at: number};
+
+/**
+ * Virtual time and a timer queue. Nothing in the engine reads the wall clock:
+ * time moves only when `advanceTo` is called, and due timers run in time order
+ * (ties in the order they were scheduled).
+ */
+export class VirtualClock {
+	private current = epochMs;
+	private seq = 0;
+	private readonly heap: Timer[] = [];
+
+	/** Current virtual time in ms since the Unix epoch. */
+	now(): number {
+		return this.current;
+	}
+
+	/** Run `fn` `delayMs` from now (at least 0). */
+	after(delayMs: number, fn: () => void): TimerHandle {
+		return this.at(this.current + Math.max(0, delayMs), fn);
+	}
+
+	/** Run `fn` at virtual time `at` (or now, when `at` is past). */
+	at(at: number, fn: () => void): TimerHandle {
+		const timer: Timer = {at: Math.max(at, this.current), seq: this.seq++, fn, cancelled: false};
+		this.push(timer);
+		return {
+			at: timer.at,
+			cancel() {
+				timer.cancelled = true;
+			},
+		};
+	}
+
+	/** Time of the next live timer, or undefined when none is pending. */
+	nextAt(): number | undefined {
+		while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();
+		return this.heap[0]?.at;
+	}
+
+	/** Number of timers waiting (cancelled ones included until they surface). */
+	get pending(): number {
+		return this.heap.length;
+	}
+
+	/**
+	 * Run every timer due at or before `target`, in order, moving `now` to each
+	 * timer's time; `between` runs after each timer (the cluster drains its work
+	 * queues there). Ends with `now() === target`.
+	 */
+	advanceTo(target: number, between: () => void): void {
+		for (;;) {
+			const next = this.nextAt();
+			if (next === undefined || next > target) break;
+			const timer = this.pop()!;
+			this.current = timer.at;
+			timer.fn();
+			between();
+		}
+		if (target > this.current) this.current = target;
+	}
+
+	private push(timer: Timer): void {
+		const heap = this.heap;
+		heap.push(timer);
+		let i = heap.length - 1;
+		while (i > 0) {
+			const parent = (i - 1) >> 1;
+			if (!before(heap[i]!, heap[parent]!)) break;
+			[heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+			i = parent;
+		}
+	}
+
+	private pop(): Timer | undefined {
+		const heap = this.heap;
+		const top = heap[0];
+		const last = heap.pop();
+		if (heap.length > 0 && last) {
+			heap[0] = last;
+			let i = 0;
+			for (;;) {
+				const l = 2 * i + 1;
+				const r = l + 1;
+				let m = i;
+				if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
+				if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
+				if (m === i) break;
+				[heap[i], heap[m]] = [heap[m]!, heap[i]!];
+				i = m;
+			}
+		}
+		return top;
+	}
+}
+
+function before(a: Timer, b: Timer): boolean {
+	return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+/** The alphabet the API server draws generated-name suffixes from (no vowels, no look-alikes). */
+const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/**
+ * The cluster's one source of randomness, seeded (xoroshiro128+ from pure-rand),
+ * so the same seed and the same calls give the same names, IPs and delays.
+ */
+export class SeededRandom {
+	private readonly generator: RandomGenerator;
+
+	constructor(seed: number) {
+		this.generator = xoroshiro128plus(seed);
+	}
+
+	/** Integer in [min, max], both inclusive. */
+	int(min: number, max: number): number {
+		return unsafeUniformIntDistribution(min, max, this.generator);
+	}
+
+	/** Float in [0, 1). */
+	next(): number {
+		return this.int(0, 0x3fffffff) / 0x40000000;
+	}
+
+	/** `base` ± `fraction`·`base`, rounded to whole ms. */
+	jitter(base: number, fraction = 0.2): number {
+		return Math.round(base * (1 - fraction + 2 * fraction * this.next()));
+	}
+
+	pick<T>(items: readonly T[]): T {
+		return items[this.int(0, items.length - 1)]!;
+	}
+
+	/** The API server's 5-character generateName suffix. */
+	nameSuffix(length = 5): string {
+		let out = '';
+		for (let i = 0; i < length; i++) out += suffixAlphabet[this.int(0, suffixAlphabet.length - 1)];
+		return out;
+	}
+
+	/** A version-4-shaped UUID drawn from this generator. */
+	uuid(): string {
+		const hex = (n: number) => {
+			let s = '';
+			for (let i = 0; i < n; i++) s += this.int(0, 15).toString(16);
+			return s;
+		};
+		return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'[this.int(0, 3)]}${hex(3)}-${hex(12)}`;
+	}
+}
+
+/** RFC 3339 at second precision, as metav1.Time serialises. */
+export function rfc3339(ms: number): string {
+	return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** RFC 3339 with microseconds, as metav1.MicroTime serialises (events' eventTime). */
+export function rfc3339Micro(ms: number): string {
+	return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** Parse an RFC 3339 timestamp back to ms. */
+export function parseTime(text: string | undefined): number | undefined {
+	if (!text) return undefined;
+	const ms = Date.parse(text);
+	return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,351 @@
+import {parseAllDocuments} from 'yaml';
+import {apiVersionOf, qualifiedKind, qualifiedResource, resolveResource, resourceForManifest, type ResourceType} from './api/registry.js';
+import type {KubeObject, Manifest, WatchEvent} from './api/types.js';
+import {applyDefaults} from './api/defaults.js';
+import {validateKind, validateReplicas} from './api/validate-objects.js';
+import {validateMetadata} from './api/validation.js';
+import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
+import {badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
+import {SeededRandom, VirtualClock} from './clock.js';
+import {Store, keyOf} from './store.js';
+import {EventRecorder} from './events.js';
+import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
+import {controllerFactories} from './controllers/index.js';
+import {bootstrapCluster, type NodeOptions} from './bootstrap.js';
+
+export type ClusterOptions = {
+	/** Seed for every random choice (names, IPs, delays). Same seed + same calls = same cluster. */
+	seed?: number;
+	/** Number of worker nodes to start with (default 3). */
+	nodes?: number;
+	/** Shape of each node (capacity, labels); defaults to 4 CPU / 16 GiB / 110 pods. */
+	node?: NodeOptions;
+	/** Cluster name shown by the dashboard. */
+	name?: string;
+	/** Start with the demo workloads (used by the app); default false. */
+	demo?: boolean;
+};
+
+export type ListOptions = {
+	/** Only this namespace; all namespaces when absent. */
+	namespace?: string;
+	/** kubectl label selector string, e.g. `app=web,tier in (a,b)`. */
+	labelSelector?: string;
+	/** kubectl field selector string, e.g. `spec.nodeName=node-1`. */
+	fieldSelector?: string;
+};
+
+export type DeleteOptions = {
+	namespace?: string;
+	propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+	gracePeriodSeconds?: number;
+};
+
+export type WatchListener = (event: WatchEvent) => void;
+
+/** One controller failure, kept for diagnostics (controllers retry, as in client-go). */
+export type ControllerError = {controller: string; key: string; message: string; at: number};
+
+type Registered = {controller: Controller; queue: WorkQueue};
+
+/**
+ * The cluster facade: every command a user, the dashboard, a scenario or a
+ * test can run, plus queries and watch. Commands validate all input first;
+ * a failed command throws a KubeError and changes nothing.
+ */
+export class Cluster {
+	readonly name: string;
+	readonly seed: number;
+	/** Shared engine context: store, clock, random, events, services. Not for the UI. */
+	readonly context: ControllerContext;
+	private readonly registered: Registered[] = [];
+	private readonly errors: ControllerError[] = [];
+	private draining = false;
+
+	constructor(options: ClusterOptions = {}) {
+		this.seed = options.seed ?? 1;
+		this.name = options.name ?? 'kubarium';
+		const clock = new VirtualClock();
+		const random = new SeededRandom(this.seed);
+		const store = new Store(clock, random);
+		const events = new EventRecorder(store, clock);
+		this.context = {store, clock, random, events, services: new Map()};
+		this.context.services.set('cluster', this);
+		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
+		for (const factory of controllerFactories) {
+			const controller = factory(this.context);
+			const queue = new WorkQueue(clock);
+			this.registered.push({controller, queue});
+			this.context.services.set(`queue:${controller.name}`, queue);
+			for (const [kind, map] of Object.entries(controller.watches)) {
+				let list = byKind.get(kind);
+				if (!list) byKind.set(kind, (list = []));
+				list.push({queue, map});
+			}
+		}
+		store.subscribe(event => {
+			for (const {queue, map} of byKind.get(event.object.kind) ?? []) {
+				const keys = map(event);
+				if (keys === undefined) continue;
+				if (typeof keys === 'string') queue.add(keys);
+				else for (const key of keys) queue.add(key);
+			}
+		});
+		bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
+		for (const {controller} of this.registered) controller.start?.();
+		this.drain();
+	}
+
+	/** Virtual time, ms since the Unix epoch. */
+	now(): number {
+		return this.context.clock.now();
+	}
+
+	/**
+	 * Create or update objects, like `kubectl apply`: a YAML string (one or
+	 * more documents), an object, or an array of objects. All documents are
+	 * validated before any is written. Returns the stored objects.
+	 */
+	apply(input: string | Manifest | Manifest[]): KubeObject[] {
+		const manifests = toManifests(input);
+		const prepared: Array<{object: KubeObject; existing?: KubeObject}> = [];
+		const namespacesInBatch = new Set<string>();
+		for (const manifest of manifests) {
+			const type = resourceForManifest(manifest.apiVersion, manifest.kind);
+			const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
+			if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('metadata must be an object');
+			const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
+			if (type.kind === 'Namespace' && meta.name) namespacesInBatch.add(meta.name);
+			if (namespace && !namespacesInBatch.has(namespace) && !this.context.store.get('Namespace', undefined, namespace)) {
+				throw notFound('namespaces', namespace);
+			}
+			const existing = meta.name ? this.context.store.get(type.kind, namespace, meta.name) : undefined;
+			const merged = mergeForApply(type, manifest, existing, namespace);
+			const object = applyDefaults(merged);
+			const errors: FieldError[] = [
+				...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
+				...validateKind(object, existing),
+			];
+			if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
+			prepared.push({object, existing});
+		}
+		return prepared.map(({object, existing}) =>
+			existing ? this.context.store.update(object) : this.context.store.create(object));
+	}
+
+	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */
+	get(kind: string, name: string, namespace?: string): KubeObject | undefined {
+		const type = resolveResource(kind);
+		return this.context.store.get(type.kind, type.namespaced ? (namespace ?? 'default') : undefined, name);
+	}
+
+	/** Objects of a kind; all namespaces unless one is named; filtered by selectors. */
+	list(kind: string, options: ListOptions = {}): KubeObject[] {
+		const type = resolveResource(kind);
+		const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
+		const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
+		const objects = this.context.store.list(type.kind, type.namespaced ? options.namespace : undefined);
+		if (!labels && !fields) return objects;
+		return objects.filter(o => (!labels || matchesLabels(labels, o.metadata.labels)) && (!fields || matchesFields(fields, o)));
+	}
+
+	/**
+	 * Delete an object. Background (default): the object goes, the garbage
+	 * collector removes its dependents. Foreground: dependents first, the owner
+	 * waits with the foregroundDeletion finalizer. Orphan: dependents stay.
+	 * Returns the object as it now stands (terminating), or undefined when gone.
+	 */
+	delete(kind: string, name: string, options: DeleteOptions = {}): KubeObject | undefined {
+		const type = resolveResource(kind);
+		const policy = options.propagationPolicy ?? 'Background';
+		if (!['Foreground', 'Background', 'Orphan'].includes(policy)) {
+			throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
+		}
+		const grace = options.gracePeriodSeconds;
+		if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) {
+			throw badRequest(`gracePeriodSeconds: Invalid value: ${String(grace)}: must be a non-negative integer`);
+		}
+		const namespace = type.namespaced ? (options.namespace ?? 'default') : undefined;
+		const object = this.context.store.get(type.kind, namespace, name);
+		if (!object) throw notFound(qualifiedResource(type), name);
+		return deleteObject(this.context, object, policy, grace);
+	}
+
+	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
+	scale(kind: string, name: string, replicas: number, options: {namespace?: string} = {}): KubeObject {
+		const type = resolveResource(kind);
+		if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) {
+			throw badRequest(`cannot scale ${qualifiedResource(type)}: only deployments, replicasets and statefulsets can be scaled`);
+		}
+		const object = this.context.store.get(type.kind, options.namespace ?? 'default', name);
+		if (!object) throw notFound(qualifiedResource(type), name);
+		const errors = validateReplicas(replicas, 'spec.replicas');
+		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
+		return this.context.store.patch(object, draft => {
+			draft.spec.replicas = replicas;
+		});
+	}
+
+	/**
+	 * Move virtual time forward by `ms`, running every timer and reconcile due
+	 * on the way, in order.
+	 */
+	advance(ms: number): void {
+		if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+			throw badRequest(`advance: time must be a finite number of milliseconds >= 0, got ${String(ms)}`);
+		}
+		this.drain();
+		this.context.clock.advanceTo(this.now() + ms, () => this.drain());
+	}
+
+	/**
+	 * Subscribe to changes: ADDED, MODIFIED and DELETED events, optionally of
+	 * one kind. Returns the unsubscribe function.
+	 */
+	watch(listener: WatchListener, options: {kind?: string} = {}): () => void {
+		const kind = options.kind ? resolveResource(options.kind).kind : undefined;
+		return this.context.store.subscribe(event => {
+			if (kind && event.object.kind !== kind) return;
+			listener({type: event.type, object: event.object});
+		});
+	}
+
+	/** Events about one object, oldest first (as `kubectl describe` lists them). */
+	eventsFor(object: KubeObject): KubeObject[] {
+		return this.context.events.about(object);
+	}
+
+	/** Controller failures seen so far (each one was retried). */
+	controllerErrors(): readonly ControllerError[] {
+		return this.errors;
+	}
+
+	/** Run every queued reconcile until the queues are empty. */
+	private drain(): void {
+		if (this.draining) return;
+		this.draining = true;
+		try {
+			let rounds = 0;
+			for (;;) {
+				let worked = false;
+				for (const {controller, queue} of this.registered) {
+					let budget = queue.length;
+					while (budget-- > 0) {
+						const key = queue.take();
+						if (key === undefined) break;
+						worked = true;
+						try {
+							controller.sync(key);
+						} catch (error) {
+							this.errors.push({controller: controller.name, key, message: (error as Error).stack ?? String(error), at: this.now()});
+							if (this.errors.length > 100) this.errors.shift();
+							queue.addAfter(key, 1000);
+						}
+					}
+				}
+				if (!worked) break;
+				if (++rounds > 100_000) throw new Error('controllers did not settle after 100000 rounds');
+			}
+		} finally {
+			this.draining = false;
+		}
+	}
+}
+
+/** Create a cluster: nodes Ready, namespaces `default`, `kube-system`, `kube-public`, `kube-node-lease`. */
+export function createCluster(options: ClusterOptions = {}): Cluster {
+	return new Cluster(options);
+}
+
+/**
+ * Start deleting one object with a propagation policy. Shared by the facade
+ * and by controllers that delete what they own.
+ */
+export function deleteObject(
+	context: ControllerContext,
+	object: KubeObject,
+	policy: 'Foreground' | 'Background' | 'Orphan',
+	gracePeriodSeconds?: number,
+): KubeObject | undefined {
+	const {store} = context;
+	let current = object;
+	if (!current.metadata.deletionTimestamp) {
+		const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+		if (finalizer && store.dependentsOf(current.metadata.uid).length > 0 && !current.metadata.finalizers?.includes(finalizer)) {
+			current = store.update({...current, metadata: {...current.metadata, finalizers: [...(current.metadata.finalizers ?? []), finalizer], resourceVersion: ''}});
+		}
+	}
+	let grace = gracePeriodSeconds;
+	if (current.kind === 'Pod') grace ??= current.spec?.terminationGracePeriodSeconds ?? 30;
+	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
+}
+
+function toManifests(input: string | Manifest | Manifest[]): Manifest[] {
+	let raw: unknown[];
+	if (typeof input === 'string') {
+		const documents = parseAllDocuments(input);
+		const list = Array.isArray(documents) ? documents : [documents];
+		raw = [];
+		for (const document of list) {
+			const error = document.errors[0];
+			if (error) {
+				const line = error.linePos?.[0]?.line;
+				throw badRequest(`error converting YAML to JSON: yaml: ${line ? `line ${line}: ` : ''}${error.message.split('\n')[0]}`);
+			}
+			const value = document.toJS();
+			if (value !== null && value !== undefined) raw.push(value);
+		}
+	} else if (Array.isArray(input)) {
+		raw = input;
+	} else {
+		raw = [input];
+	}
+	const out: Manifest[] = [];
+	for (const item of raw) {
+		if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+			throw badRequest(`error decoding manifest: expected an object, got ${Array.isArray(item) ? 'an array' : JSON.stringify(item)}`);
+		}
+		const manifest = item as Manifest;
+		if (manifest.kind === 'List' && Array.isArray(manifest['items'])) out.push(...(manifest['items'] as Manifest[]));
+		else out.push(structuredClone(manifest));
+	}
+	if (out.length === 0) throw badRequest('no objects passed to apply');
+	return out;
+}
+
+/** The object apply would store: the manifest over the live object (status and server metadata kept). */
+function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObject | undefined, namespace: string | undefined): KubeObject {
+	const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
+	const {metadata: _m, status: _s, ...fields} = manifest;
+	if (!existing) {
+		return {
+			...fields,
+			apiVersion: apiVersionOf(type),
+			kind: type.kind,
+			metadata: {
+				name: meta.name ?? '',
+				...(meta.generateName ? {generateName: meta.generateName} : {}),
+				...(namespace ? {namespace} : {}),
+				...(meta.labels ? {labels: meta.labels} : {}),
+				...(meta.annotations ? {annotations: meta.annotations} : {}),
+				...(meta.ownerReferences ? {ownerReferences: meta.ownerReferences} : {}),
+				...(meta.finalizers ? {finalizers: meta.finalizers} : {}),
+				uid: '', resourceVersion: '', creationTimestamp: '',
+			},
+		} as KubeObject;
+	}
+	const merged: KubeObject = {...existing, ...fields, apiVersion: existing.apiVersion, kind: existing.kind};
+	merged.metadata = {
+		...existing.metadata,
+		labels: meta.labels ?? existing.metadata.labels,
+		annotations: meta.annotations ?? existing.metadata.annotations,
+		finalizers: meta.finalizers ?? existing.metadata.finalizers,
+		resourceVersion: meta.resourceVersion ?? '',
+	};
+	if (!merged.metadata.labels) delete merged.metadata.labels;
+	if (!merged.metadata.annotations) delete merged.metadata.annotations;
+	if (!merged.metadata.finalizers) delete merged.metadata.finalizers;
+	return merged;
+}
+
+export {keyOf, KubeError};

@@ -1,0 +1,12 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import {createScheduler} from './scheduler.js';
+import {createKubelets} from '../node/kubelet.js';
+
+/**
+ * Every control loop of the cluster, in the order the work queues drain.
+ * Add a controller by adding its factory here.
+ */
+export const controllerFactories: Array<(context: ControllerContext) => Controller> = [
+	createScheduler,
+	createKubelets,
+];

@@ -1,0 +1,284 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {KubeObject, Node, Pod, Taint, Toleration} from '../api/types.js';
+import {bytes, milliCpu} from '../api/quantity.js';
+import {keyOf, objectKey} from '../store.js';
+import {rfc3339} from '../clock.js';
+
+/** Requests the scheduler counts for a pod; missing requests count as zero for fit. */
+export type PodRequests = {cpu: number; memory: number};
+
+/** What the scheduler knows about one node while it schedules. */
+export type NodeInfo = {
+	node: Node;
+	requested: PodRequests;
+	/** Requests with the scoring defaults (100m CPU, 200 MiB) for containers that set none. */
+	nonZero: PodRequests;
+	pods: number;
+	/** Pods per controller uid on this node, for spreading. */
+	byOwner: Map<string, number>;
+	/** Bound pods on the node, by uid. */
+	podUids: Set<string>;
+};
+
+/**
+ * A filter plugin: undefined when the pod fits the node, else the reason
+ * FailedScheduling reports (e.g. `Insufficient cpu`). Other parts of the
+ * engine (volumes) add filters with `schedulerFilters.push`.
+ */
+export type FilterPlugin = (pod: Pod, info: NodeInfo, context: ControllerContext) => string | undefined;
+
+const schedulerName = 'default-scheduler';
+
+const defaultMilliCpu = 100;
+const defaultMemory = 200 * 1024 * 1024;
+
+/** Requests as the scoring plugins count them (non-zero defaults per container). */
+export function nonZeroRequests(pod: Pod): PodRequests {
+	let cpu = 0;
+	let memory = 0;
+	for (const container of pod.spec?.containers ?? []) {
+		cpu += milliCpu(container.resources?.requests?.cpu ?? container.resources?.limits?.cpu) || defaultMilliCpu;
+		memory += bytes(container.resources?.requests?.memory ?? container.resources?.limits?.memory) || defaultMemory;
+	}
+	return {cpu, memory};
+}
+
+export function podRequests(pod: Pod): PodRequests {
+	let cpu = 0;
+	let memory = 0;
+	for (const container of pod.spec?.containers ?? []) {
+		cpu += milliCpu(container.resources?.requests?.cpu ?? container.resources?.limits?.cpu);
+		memory += bytes(container.resources?.requests?.memory ?? container.resources?.limits?.memory);
+	}
+	for (const container of pod.spec?.initContainers ?? []) {
+		cpu = Math.max(cpu, milliCpu(container.resources?.requests?.cpu));
+		memory = Math.max(memory, bytes(container.resources?.requests?.memory));
+	}
+	return {cpu, memory};
+}
+
+/** ToleratesTaint from core/v1. */
+export function tolerates(toleration: Toleration, taint: Taint): boolean {
+	if (toleration.effect && toleration.effect !== taint.effect) return false;
+	if (toleration.key && toleration.key !== taint.key) return false;
+	if (!toleration.key && toleration.operator !== 'Exists') return false;
+	if ((toleration.operator ?? 'Equal') === 'Exists') return true;
+	return (toleration.value ?? '') === (taint.value ?? '');
+}
+
+export function untoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, effects: string[]): Taint | undefined {
+	return (taints ?? []).find(taint => effects.includes(taint.effect) && !(tolerations ?? []).some(t => tolerates(t, taint)));
+}
+
+export function controllerUid(object: KubeObject): string | undefined {
+	return object.metadata.ownerReferences?.find(ref => ref.controller)?.uid;
+}
+
+function isReady(node: Node): boolean {
+	return node.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
+}
+
+/** The default filters, in the default plugin order. */
+export const schedulerFilters: FilterPlugin[] = [
+	(pod, {node}) => {
+		if (!node.spec?.unschedulable) return undefined;
+		const tolerated = (pod.spec?.tolerations ?? []).some(t => tolerates(t, {key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'}));
+		return tolerated ? undefined : 'node(s) were unschedulable';
+	},
+	(pod, {node}) => {
+		const taint = untoleratedTaint(node.spec?.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute']);
+		return taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : undefined;
+	},
+	(pod, {node}) => {
+		const selector = pod.spec?.nodeSelector ?? {};
+		for (const [key, value] of Object.entries(selector)) {
+			if (node.metadata.labels?.[key] !== value) return "node(s) didn't match Pod's node affinity/selector";
+		}
+		return undefined;
+	},
+	(pod, info) => {
+		const allocatable = info.node.status?.allocatable ?? {};
+		if (info.pods + 1 > Number(allocatable['pods'] ?? 110)) return 'Too many pods';
+		const wanted = podRequests(pod);
+		if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > milliCpu(allocatable['cpu'])) return 'Insufficient cpu';
+		if (wanted.memory > 0 && info.requested.memory + wanted.memory > bytes(allocatable['memory'])) return 'Insufficient memory';
+		return undefined;
+	},
+];
+
+/** Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2). */
+function score(pod: Pod, info: NodeInfo, owner: string | undefined): number {
+	const allocatable = info.node.status?.allocatable ?? {};
+	const wanted = nonZeroRequests(pod);
+	// LeastAllocated, with the scheduler's non-zero defaults for containers without requests.
+	const cpu = info.nonZero.cpu + wanted.cpu;
+	const memory = info.nonZero.memory + wanted.memory;
+	const cpuFree = Math.max(0, 1 - cpu / Math.max(1, milliCpu(allocatable['cpu'])));
+	const memoryFree = Math.max(0, 1 - memory / Math.max(1, bytes(allocatable['memory'])));
+	const fit = ((cpuFree + memoryFree) / 2) * 100;
+	const same = owner ? info.byOwner.get(owner) ?? 0 : 0;
+	const spread = 100 / (1 + same);
+	return fit + 2 * spread;
+}
+
+/**
+ * The scheduler: binds each unbound pod to the best node that passes every
+ * filter, or reports FailedScheduling with the real message and retries with
+ * back-off (1 s doubling to 10 s) and whenever a node changes.
+ */
+export function createScheduler(context: ControllerContext): Controller {
+	const {store, events, clock} = context;
+	const nodes = new Map<string, NodeInfo>();
+	const boundTo = new Map<string, string>();
+	const backoff = new Map<string, number>();
+	const unschedulable = new Set<string>();
+	let sorted: NodeInfo[] | undefined;
+
+	const infoFor = (name: string): NodeInfo | undefined => nodes.get(name);
+
+	function unaccount(pod: KubeObject): void {
+		const nodeName = boundTo.get(pod.metadata.uid);
+		if (!nodeName) return;
+		boundTo.delete(pod.metadata.uid);
+		const info = infoFor(nodeName);
+		if (!info) return;
+		const requests = podRequests(pod as Pod);
+		info.requested = {cpu: info.requested.cpu - requests.cpu, memory: info.requested.memory - requests.memory};
+		const nonZero = nonZeroRequests(pod as Pod);
+		info.nonZero = {cpu: info.nonZero.cpu - nonZero.cpu, memory: info.nonZero.memory - nonZero.memory};
+		info.pods--;
+		info.podUids.delete(pod.metadata.uid);
+		const owner = controllerUid(pod);
+		if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 1) - 1);
+	}
+
+	function account(pod: Pod): void {
+		const nodeName = pod.spec?.nodeName;
+		const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+		if (!nodeName || terminal || boundTo.has(pod.metadata.uid)) return;
+		const info = infoFor(nodeName);
+		if (!info) return;
+		boundTo.set(pod.metadata.uid, nodeName);
+		const requests = podRequests(pod);
+		info.requested = {cpu: info.requested.cpu + requests.cpu, memory: info.requested.memory + requests.memory};
+		const nonZero = nonZeroRequests(pod);
+		info.nonZero = {cpu: info.nonZero.cpu + nonZero.cpu, memory: info.nonZero.memory + nonZero.memory};
+		info.pods++;
+		info.podUids.add(pod.metadata.uid);
+		const owner = controllerUid(pod);
+		if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
+	}
+
+	store.subscribe(({type, object}) => {
+		if (object.kind === 'Node') {
+			if (type !== 'MODIFIED') sorted = undefined;
+			if (type === 'DELETED') nodes.delete(object.metadata.name);
+			else {
+				const info = nodes.get(object.metadata.name);
+				if (info) info.node = object as Node;
+				else nodes.set(object.metadata.name, {node: object as Node, requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()});
+			}
+		} else if (object.kind === 'Pod') {
+			const pod = object as Pod;
+			const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+			if (type === 'DELETED' || terminal) unaccount(pod);
+			else account(pod);
+		}
+	});
+	context.services.set('scheduler.nodeInfo', infoFor);
+
+	function requeueUnschedulable(): string[] {
+		const keys = [...unschedulable];
+		unschedulable.clear();
+		return keys;
+	}
+
+	return {
+		name: schedulerName,
+		watches: {
+			Pod: ({type, object}) => {
+				const pod = object as Pod;
+				if (type === 'DELETED') {
+					unschedulable.delete(keyOf(pod));
+					// Freed room may let a waiting pod in.
+					return pod.spec?.nodeName ? requeueUnschedulable() : undefined;
+				}
+				if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) return undefined;
+				if ((pod.spec?.schedulerName ?? schedulerName) !== schedulerName) return undefined;
+				return keyOf(pod);
+			},
+			Node: () => requeueUnschedulable(),
+		},
+		sync(key) {
+			const slash = key.indexOf('/');
+			const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
+			if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
+				backoff.delete(key);
+				unschedulable.delete(key);
+				return;
+			}
+			const owner = controllerUid(pod);
+			const reasons = new Map<string, number>();
+			let best: NodeInfo | undefined;
+			let bestScore = -Infinity;
+			sorted ??= [...nodes.values()].sort((a, b) => a.node.metadata.name.localeCompare(b.node.metadata.name, 'en', {numeric: true}));
+			const candidates = sorted;
+			for (const info of candidates) {
+				if (!isReady(info.node) && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute'])) {
+					// A not-ready node without its taint yet: the scheduler still skips it.
+					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
+					continue;
+				}
+				let failure: string | undefined;
+				for (const filter of schedulerFilters) {
+					failure = filter(pod, info, context);
+					if (failure) break;
+				}
+				if (failure) {
+					reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
+					continue;
+				}
+				const value = score(pod, info, owner);
+				if (value > bestScore) {
+					best = info;
+					bestScore = value;
+				}
+			}
+			if (!best) {
+				const parts = [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).sort();
+				const total = nodes.size;
+				const message = total === 0
+					? 'no nodes available to schedule pods'
+					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+				events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
+				store.patch(pod, draft => {
+					draft.status = {
+						...draft.status!,
+						phase: 'Pending',
+						conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}],
+					};
+				}, {status: true});
+				const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
+				backoff.set(key, delay);
+				unschedulable.add(key);
+				queueAfter(key, delay);
+				return;
+			}
+			backoff.delete(key);
+			unschedulable.delete(key);
+			const nodeName = best.node.metadata.name;
+			const bound = store.update({...pod, metadata: {...pod.metadata, resourceVersion: ''}, spec: {...pod.spec!, nodeName}});
+			store.patch(bound, draft => {
+				const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'PodScheduled');
+				draft.status = {...draft.status!, conditions: [...conditions, {type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}]};
+			}, {status: true});
+			events.normal(bound, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, {component: schedulerName});
+		},
+	};
+
+	function queueAfter(key: string, ms: number): void {
+		(context.services.get(`queue:${schedulerName}`) as {addAfter(key: string, ms: number): void} | undefined)?.addAfter(key, ms);
+	}
+}
+
+export {objectKey};

@@ -1,0 +1,118 @@
+import type {KubeEvent, KubeObject, ObjectReference} from './api/types.js';
+import {apiVersionOf, resolveResource} from './api/registry.js';
+import {rfc3339} from './clock.js';
+import type {Store} from './store.js';
+import type {VirtualClock} from './clock.js';
+
+/** Who reports an event: `{component: 'kubelet', host: 'node-1'}`. */
+export type EventSource = {component: string; host?: string};
+
+/** How many Event objects the cluster keeps; the oldest go first (a ring). */
+export const defaultEventCapacity = 20_000;
+/** Events older than this are dropped, as the API server's 1 h event TTL does. */
+export const eventTtlMs = 60 * 60 * 1000;
+
+/**
+ * Records core/v1 Events in the store, as client-go's recorder does:
+ * a repeat of the same reason and message for the same object bumps `count`
+ * and `lastTimestamp` instead of adding a new Event.
+ */
+export class EventRecorder {
+	private readonly order: KubeEvent[] = [];
+	private readonly byKey = new Map<string, KubeEvent>();
+	/** Event name → its aggregation key, to forget the key when the event goes. */
+	private readonly keyByName = new Map<string, string>();
+	private head = 0;
+	private sequence = 0;
+
+	constructor(
+		private readonly store: Store,
+		private readonly clock: VirtualClock,
+		private readonly capacity = defaultEventCapacity,
+	) {}
+
+	normal(object: KubeObject, reason: string, message: string, source: EventSource): void {
+		this.record(object, 'Normal', reason, message, source);
+	}
+
+	warning(object: KubeObject, reason: string, message: string, source: EventSource): void {
+		this.record(object, 'Warning', reason, message, source);
+	}
+
+	record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+		const now = rfc3339(this.clock.now());
+		const key = `${object.metadata.uid}\u0000${type}\u0000${reason}\u0000${message}\u0000${fieldPath ?? ''}`;
+		const previous = this.byKey.get(key);
+		if (previous) {
+			const current = this.store.get('Event', previous.metadata.namespace, previous.metadata.name) as KubeEvent | undefined;
+			if (current) {
+				const updated = this.store.update({...current, count: current.count + 1, lastTimestamp: now, metadata: {...current.metadata, resourceVersion: ''}});
+				this.byKey.set(key, updated);
+				return;
+			}
+		}
+		const type_ = resolveResource(object.kind);
+		const involvedObject: ObjectReference = {
+			kind: object.kind,
+			namespace: object.metadata.namespace,
+			name: object.metadata.name,
+			uid: object.metadata.uid,
+			apiVersion: apiVersionOf(type_),
+			resourceVersion: object.metadata.resourceVersion,
+		};
+		if (fieldPath) involvedObject.fieldPath = fieldPath;
+		const event = this.store.create<KubeEvent>({
+			apiVersion: 'v1',
+			kind: 'Event',
+			metadata: {
+				// Real names are `<object>.<hex nanoseconds>`; a counter keeps them unique and replayable.
+				name: `${object.metadata.name}.${(this.clock.now() * 1000 + (this.sequence++ % 1000)).toString(16)}`,
+				namespace: object.metadata.namespace ?? 'default',
+				uid: '', resourceVersion: '', creationTimestamp: '',
+			},
+			involvedObject,
+			reason,
+			message,
+			type,
+			source,
+			firstTimestamp: now,
+			lastTimestamp: now,
+			count: 1,
+			reportingComponent: source.component,
+			reportingInstance: source.host ?? '',
+		});
+		this.byKey.set(key, event);
+		this.keyByName.set(event.metadata.name, key);
+		this.order.push(event);
+		this.trim();
+	}
+
+	/** Drop events past the capacity or the TTL, oldest first. */
+	trim(): void {
+		const cutoff = this.clock.now() - eventTtlMs;
+		while (this.head < this.order.length) {
+			const oldest = this.order[this.head]!;
+			const live = this.store.get('Event', oldest.metadata.namespace, oldest.metadata.name) as KubeEvent | undefined;
+			const expired = !live || Date.parse(live.lastTimestamp) < cutoff;
+			if (this.order.length - this.head <= this.capacity && !expired) break;
+			this.head++;
+			const key = this.keyByName.get(oldest.metadata.name);
+			if (key !== undefined) this.byKey.delete(key);
+			this.keyByName.delete(oldest.metadata.name);
+			if (live) this.store.remove(live);
+		}
+		if (this.head > 4096 && this.head * 2 > this.order.length) {
+			this.order.splice(0, this.head);
+			this.head = 0;
+		}
+	}
+
+	/** Events about one object, oldest first. */
+	about(object: KubeObject): KubeEvent[] {
+		const out: KubeEvent[] = [];
+		for (const event of this.store.list('Event', object.metadata.namespace ?? 'default') as KubeEvent[]) {
+			if (event.involvedObject.uid === object.metadata.uid) out.push(event);
+		}
+		return out.sort((a, b) => a.lastTimestamp.localeCompare(b.lastTimestamp));
+	}
+}

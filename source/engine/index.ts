@@ -1,0 +1,13 @@
+/**
+ * kubarium/engine: a simulated Kubernetes cluster that runs in-process on
+ * virtual time. See readme.md for the API.
+ */
+export {createCluster, Cluster, deleteObject} from './cluster.js';
+export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, ControllerError} from './cluster.js';
+export {KubeError} from './errors.js';
+export type {ErrorCode, FieldError} from './errors.js';
+export {resolveResource, resourceTypes, apiVersionOf, qualifiedResource} from './api/registry.js';
+export type {ResourceType} from './api/registry.js';
+export * from './api/types.js';
+export {parseQuantity, milliCpu, bytes, formatBytes, formatMilliCpu} from './api/quantity.js';
+export {rfc3339, epochMs} from './clock.js';

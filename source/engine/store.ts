@@ -1,0 +1,262 @@
+import {alreadyExists, KubeError, notFound} from './errors.js';
+import {qualifiedResource, resolveResource, type ResourceType} from './api/registry.js';
+import type {KubeObject} from './api/types.js';
+import {rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
+
+/** What the store tells its listeners after every write. */
+export type StoreEvent = {
+	type: 'ADDED' | 'MODIFIED' | 'DELETED';
+	object: KubeObject;
+	/** The object as it was before this write (MODIFIED and DELETED). */
+	old?: KubeObject;
+};
+
+export type StoreListener = (event: StoreEvent) => void;
+
+/** `namespace/name`, or `name` for cluster-scoped objects. */
+export function objectKey(namespace: string | undefined, name: string): string {
+	return namespace ? `${namespace}/${name}` : name;
+}
+
+export function keyOf(object: KubeObject): string {
+	return objectKey(object.metadata.namespace, object.metadata.name);
+}
+
+/** Kinds whose metadata.generation tracks spec changes. */
+const generationKinds = new Set([
+	'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
+	'Service', 'PersistentVolumeClaim', 'PersistentVolume', 'Node',
+]);
+
+/**
+ * The versioned object store: the single source of truth. Every write stores
+ * a new object with a new resourceVersion (stored objects are never mutated),
+ * keeps the indexes current and tells the listeners synchronously.
+ */
+export class Store {
+	private revision = 0;
+	private readonly kinds = new Map<string, Map<string, KubeObject>>();
+	private readonly byUid = new Map<string, KubeObject>();
+	/** owner uid → dependents (any kind), by dependent uid. */
+	private readonly dependents = new Map<string, Map<string, KubeObject>>();
+	private readonly listeners: StoreListener[] = [];
+
+	constructor(
+		private readonly clock: VirtualClock,
+		private readonly random: SeededRandom,
+	) {}
+
+	/** Listen to every write, in order. Returns an unsubscribe function. */
+	subscribe(listener: StoreListener): () => void {
+		this.listeners.push(listener);
+		return () => {
+			const at = this.listeners.indexOf(listener);
+			if (at >= 0) this.listeners.splice(at, 1);
+		};
+	}
+
+	/** The current resourceVersion of the whole store. */
+	get resourceVersion(): string {
+		return String(this.revision);
+	}
+
+	get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+		return this.kinds.get(kind)?.get(objectKey(namespace, name));
+	}
+
+	getByUid(uid: string): KubeObject | undefined {
+		return this.byUid.get(uid);
+	}
+
+	/** All objects of a kind, optionally in one namespace, in key order of insertion. */
+	list(kind: string, namespace?: string): KubeObject[] {
+		const all = this.kinds.get(kind);
+		if (!all) return [];
+		const out: KubeObject[] = [];
+		for (const object of all.values()) {
+			if (namespace === undefined || object.metadata.namespace === namespace) out.push(object);
+		}
+		return out;
+	}
+
+	/** How many objects of a kind are stored. */
+	count(kind: string): number {
+		return this.kinds.get(kind)?.size ?? 0;
+	}
+
+	/** Objects whose ownerReferences name `ownerUid`, optionally of one kind. */
+	dependentsOf(ownerUid: string, kind?: string): KubeObject[] {
+		const found = this.dependents.get(ownerUid);
+		if (!found) return [];
+		const out: KubeObject[] = [];
+		for (const object of found.values()) if (!kind || object.kind === kind) out.push(object);
+		return out;
+	}
+
+	/**
+	 * Store a new object: fills uid, resourceVersion, creationTimestamp,
+	 * generation, and a name from generateName. Throws AlreadyExists.
+	 */
+	create<T extends KubeObject>(object: T): T {
+		const type = resolveResource(object.kind);
+		const meta = {...object.metadata};
+		if (!type.namespaced) delete meta.namespace;
+		else meta.namespace ||= 'default';
+		if (!meta.name && meta.generateName) meta.name = this.generateName(type, meta.namespace, meta.generateName);
+		if (this.get(type.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(type), meta.name);
+		meta.uid = this.random.uuid();
+		meta.creationTimestamp = rfc3339(this.clock.now());
+		if (generationKinds.has(type.kind)) meta.generation = 1;
+		meta.resourceVersion = String(++this.revision);
+		const stored = {...object, metadata: meta} as T;
+		let bucket = this.kinds.get(type.kind);
+		if (!bucket) this.kinds.set(type.kind, (bucket = new Map()));
+		bucket.set(keyOf(stored), stored);
+		this.byUid.set(meta.uid, stored);
+		this.indexOwners(stored, undefined);
+		this.emit({type: 'ADDED', object: stored});
+		return stored;
+	}
+
+	/**
+	 * Replace a stored object. A `resourceVersion` on the new object must match
+	 * the stored one (optimistic concurrency). Bumps generation when spec or
+	 * (for workloads) annotations change. An object being deleted whose
+	 * finalizers become empty is removed.
+	 */
+	update<T extends KubeObject>(object: T, options: {status?: boolean} = {}): T {
+		const type = resolveResource(object.kind);
+		const current = this.get(type.kind, object.metadata.namespace, object.metadata.name);
+		if (!current) throw notFound(qualifiedResource(type), object.metadata.name);
+		const claimed = object.metadata.resourceVersion;
+		if (claimed && claimed !== current.metadata.resourceVersion) {
+			throw new KubeError(
+				'Conflict',
+				`Operation cannot be fulfilled on ${qualifiedResource(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+			);
+		}
+		const meta = {
+			...object.metadata,
+			uid: current.metadata.uid,
+			creationTimestamp: current.metadata.creationTimestamp,
+			resourceVersion: String(++this.revision),
+		};
+		if (current.metadata.deletionTimestamp) meta.deletionTimestamp = current.metadata.deletionTimestamp;
+		if (current.metadata.generation !== undefined) {
+			const changed = !options.status && (
+				!sameJson(object.spec, current.spec)
+				|| (type.group === 'apps' && !sameJson(object.metadata.annotations, current.metadata.annotations))
+			);
+			meta.generation = current.metadata.generation + (changed ? 1 : 0);
+		}
+		const stored = {...object, metadata: meta} as T;
+		if (options.status) stored.spec = current.spec;
+		this.kinds.get(type.kind)!.set(keyOf(stored), stored);
+		this.byUid.set(meta.uid, stored);
+		this.indexOwners(stored, current);
+		this.emit({type: 'MODIFIED', object: stored, old: current});
+		if (meta.deletionTimestamp && !(meta.finalizers?.length) && this.removable(stored)) this.remove(stored);
+		return stored;
+	}
+
+	/** Convenience: read the newest copy, apply `change` to a shallow copy, store it. */
+	patch<T extends KubeObject>(object: T, change: (draft: T) => void, options: {status?: boolean} = {}): T {
+		const current = (this.get(object.kind, object.metadata.namespace, object.metadata.name) ?? object) as T;
+		const draft = {...current, metadata: {...current.metadata}} as T;
+		if (current.spec !== undefined) draft.spec = {...current.spec};
+		if (current.status !== undefined) draft.status = {...current.status};
+		change(draft);
+		draft.metadata.resourceVersion = '';
+		return this.update(draft, options);
+	}
+
+	/**
+	 * Mark an object for deletion (deletionTimestamp), or remove it at once
+	 * when nothing holds it: no finalizers and not a pod that a kubelet must stop.
+	 */
+	markDeleted(object: KubeObject, gracePeriodSeconds?: number): KubeObject | undefined {
+		if (object.metadata.deletionTimestamp) {
+			// Already terminating: a shorter grace period may still shorten it.
+			if (gracePeriodSeconds !== undefined && gracePeriodSeconds < (object.metadata.deletionGracePeriodSeconds ?? Infinity)) {
+				return this.update({...object, metadata: {...object.metadata, deletionGracePeriodSeconds: gracePeriodSeconds, resourceVersion: ''}});
+			}
+			return object;
+		}
+		const meta = {...object.metadata, resourceVersion: ''};
+		meta.deletionTimestamp = rfc3339(this.clock.now() + (gracePeriodSeconds ?? 0) * 1000);
+		if (gracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = gracePeriodSeconds;
+		const marked = {...object, metadata: meta};
+		if (!(meta.finalizers?.length) && this.removable(marked)) {
+			this.remove(object);
+			return undefined;
+		}
+		return this.update(marked);
+	}
+
+	/** Remove an object now, whatever holds it. */
+	remove(object: KubeObject): void {
+		const bucket = this.kinds.get(object.kind);
+		const key = keyOf(object);
+		const current = bucket?.get(key);
+		if (!current) return;
+		bucket!.delete(key);
+		this.byUid.delete(current.metadata.uid);
+		this.indexOwners(undefined, current);
+		this.revision++;
+		const last = {...current, metadata: {...current.metadata, resourceVersion: String(this.revision)}};
+		this.emit({type: 'DELETED', object: last, old: current});
+	}
+
+	/**
+	 * A terminating pod that was bound to a node stays until its kubelet has
+	 * stopped the containers and deletes it with grace 0.
+	 */
+	private removable(object: KubeObject): boolean {
+		if (object.kind !== 'Pod') return true;
+		const pod = object as KubeObject<{nodeName?: string}, {phase?: string}>;
+		if (!pod.spec?.nodeName) return true;
+		if (object.metadata.deletionGracePeriodSeconds === 0) return true;
+		return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+	}
+
+	private generateName(type: ResourceType, namespace: string | undefined, prefix: string): string {
+		const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
+		for (let attempt = 0; attempt < 8; attempt++) {
+			const name = base + this.random.nameSuffix();
+			if (!this.get(type.kind, namespace, name)) return name;
+		}
+		throw alreadyExists(qualifiedResource(type), base);
+	}
+
+	private indexOwners(next: KubeObject | undefined, previous: KubeObject | undefined): void {
+		const uid = (next ?? previous)!.metadata.uid;
+		for (const ref of previous?.metadata.ownerReferences ?? []) this.dependents.get(ref.uid)?.delete(uid);
+		for (const ref of next?.metadata.ownerReferences ?? []) {
+			let set = this.dependents.get(ref.uid);
+			if (!set) this.dependents.set(ref.uid, (set = new Map()));
+			set.set(uid, next!);
+		}
+	}
+
+	private emit(event: StoreEvent): void {
+		for (const listener of this.listeners) listener(event);
+	}
+}
+
+/** Structural equality for JSON data. */
+export function sameJson(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	if (Array.isArray(a)) {
+		const bb = b as unknown[];
+		if (a.length !== bb.length) return false;
+		for (let i = 0; i < a.length; i++) if (!sameJson(a[i], bb[i])) return false;
+		return true;
+	}
+	const ka = Object.keys(a).filter(k => (a as Record<string, unknown>)[k] !== undefined);
+	const kb = Object.keys(b).filter(k => (b as Record<string, unknown>)[k] !== undefined);
+	if (ka.length !== kb.length) return false;
+	for (const k of ka) if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+	return true;
+}
