@@ -1,0 +1,4 @@
+import type {BenchSection} from './run.js';
+
+/** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
+export const sections: BenchSection[] = [];
