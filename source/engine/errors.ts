@@ -63,7 +63,7 @@ export type FieldError = {
 
 export function renderFieldError(error: FieldError): string {
 	const value = error.value === undefined ? '' : `: ${JSON.stringify(error.value)}`;
-	return `${error.field}: ${error.type}${value}: ${error.detail}`;
+	return `${error.field}: ${error.type}${value}${error.detail ? `: ${error.detail}` : ''}`;
 }
 
 /**

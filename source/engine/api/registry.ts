@@ -15,7 +15,7 @@ export type ResourceType = {
 	version: string;
 	namespaced: boolean;
 	/** Which name validator the API server applies to metadata.name. */
-	nameValidator: 'subdomain' | 'label' | 'path';
+	nameValidator: 'subdomain' | 'label' | 'dns1035' | 'path';
 };
 
 function resource(
@@ -35,7 +35,7 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('Pod', 'pods', '', 'v1', true, ['po']),
 	resource('Node', 'nodes', '', 'v1', false, ['no']),
 	resource('Namespace', 'namespaces', '', 'v1', false, ['ns'], 'label'),
-	resource('Service', 'services', '', 'v1', true, ['svc'], 'label'),
+	resource('Service', 'services', '', 'v1', true, ['svc'], 'dns1035'),
 	resource('Endpoints', 'endpoints', '', 'v1', true, ['ep']),
 	resource('ConfigMap', 'configmaps', '', 'v1', true, ['cm']),
 	resource('Secret', 'secrets', '', 'v1', true),
@@ -45,7 +45,7 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('ServiceAccount', 'serviceaccounts', '', 'v1', true, ['sa']),
 	resource('Deployment', 'deployments', 'apps', 'v1', true, ['deploy', 'dp']),
 	resource('ReplicaSet', 'replicasets', 'apps', 'v1', true, ['rs']),
-	resource('StatefulSet', 'statefulsets', 'apps', 'v1', true, ['sts']),
+	resource('StatefulSet', 'statefulsets', 'apps', 'v1', true, ['sts'], 'label'),
 	resource('DaemonSet', 'daemonsets', 'apps', 'v1', true, ['ds']),
 	resource('ControllerRevision', 'controllerrevisions', 'apps', 'v1', true),
 	resource('Job', 'jobs', 'batch', 'v1', true),
