@@ -12,6 +12,7 @@ import {EventRecorder} from './events.js';
 import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, type NodeOptions} from './bootstrap.js';
+import {demoManifests} from './demo.js';
 
 export type ClusterOptions = {
 	/** Seed for every random choice (names, IPs, delays). Same seed + same calls = same cluster. */
@@ -94,6 +95,10 @@ export class Cluster {
 		bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
 		this.drain();
+		if (options.demo) {
+			this.apply(demoManifests);
+			this.drain();
+		}
 	}
 
 	/** Virtual time, ms since the Unix epoch. */
