@@ -205,6 +205,8 @@ export function createScheduler(context: ControllerContext): Controller {
 				}
 				if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) return undefined;
 				if ((pod.spec?.schedulerName ?? schedulerName) !== schedulerName) return undefined;
+				// A pod waiting out its back-off is retried by its timer or a cluster change, not by its own status writes.
+				if (type === 'MODIFIED' && unschedulable.has(keyOf(pod))) return undefined;
 				return keyOf(pod);
 			},
 			Node: () => requeueUnschedulable(),
@@ -250,8 +252,10 @@ export function createScheduler(context: ControllerContext): Controller {
 				const message = total === 0
 					? 'no nodes available to schedule pods'
 					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+				unschedulable.add(key);
 				events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
-				store.patch(pod, draft => {
+				const previous = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
+				if (previous?.status !== 'False' || previous.message !== message) store.patch(pod, draft => {
 					draft.status = {
 						...draft.status!,
 						phase: 'Pending',
@@ -260,7 +264,6 @@ export function createScheduler(context: ControllerContext): Controller {
 				}, {status: true});
 				const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
 				backoff.set(key, delay);
-				unschedulable.add(key);
 				queueAfter(key, delay);
 				return;
 			}

@@ -1,0 +1,76 @@
+import test from 'ava';
+import {createCluster} from '../../source/engine/index.js';
+import type {KubeEvent, Pod} from '../../source/engine/index.js';
+
+const pod = (name: string, spec: Record<string, unknown> = {}, container: Record<string, unknown> = {}) => ({
+	apiVersion: 'v1',
+	kind: 'Pod',
+	metadata: {name},
+	spec: {containers: [{name: 'app', image: 'nginx:1.25', ...container}], ...spec},
+});
+
+function eventsOf(cluster: ReturnType<typeof createCluster>, name: string, reason: string): KubeEvent[] {
+	return (cluster.list('events') as KubeEvent[]).filter(e => e.involvedObject.name === name && e.reason === reason);
+}
+
+test('a pod is bound to a node with a Scheduled event and PodScheduled=True', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(pod('web'));
+	cluster.advance(0);
+	const bound = cluster.get('pod', 'web') as Pod;
+	t.truthy(bound.spec!.nodeName);
+	t.is(bound.status!.conditions!.find(c => c.type === 'PodScheduled')!.status, 'True');
+	t.is(eventsOf(cluster, 'web', 'Scheduled')[0]!.message, `Successfully assigned default/web to ${bound.spec!.nodeName}`);
+});
+
+test('requests that fit nowhere give FailedScheduling with the real message and stay Pending', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(pod('big', {}, {resources: {requests: {cpu: '64'}}}));
+	cluster.advance(5000);
+	const pending = cluster.get('pod', 'big') as Pod;
+	t.is(pending.spec!.nodeName, undefined);
+	t.is(pending.status!.phase, 'Pending');
+	const condition = pending.status!.conditions!.find(c => c.type === 'PodScheduled')!;
+	t.is(condition.reason, 'Unschedulable');
+	const [event] = eventsOf(cluster, 'big', 'FailedScheduling');
+	t.is(event!.type, 'Warning');
+	t.is(event!.message, '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+	t.true(event!.count > 1, 'retried with back-off');
+});
+
+test('nodeSelector and taints filter nodes; reasons are counted and sorted', t => {
+	const cluster = createCluster({seed: 3});
+	const node = cluster.get('node', 'kubarium-worker')!;
+	cluster.apply({...node, metadata: {...node.metadata, resourceVersion: ''}, spec: {...node.spec, taints: [{key: 'dedicated', value: 'gpu', effect: 'NoSchedule'}]}});
+	cluster.apply(pod('picky', {nodeSelector: {disk: 'ssd'}}));
+	cluster.advance(0);
+	t.is(eventsOf(cluster, 'picky', 'FailedScheduling')[0]!.message,
+		"0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.");
+	cluster.apply(pod('tolerant', {tolerations: [{key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule'}], nodeSelector: {'kubernetes.io/hostname': 'kubarium-worker'}}));
+	cluster.advance(0);
+	t.is((cluster.get('pod', 'tolerant') as Pod).spec!.nodeName, 'kubarium-worker');
+});
+
+test('a waiting pod is scheduled once room frees up', t => {
+	const cluster = createCluster({seed: 3, nodes: 1});
+	cluster.apply(pod('first', {}, {resources: {requests: {cpu: '3'}}}));
+	cluster.apply(pod('second', {}, {resources: {requests: {cpu: '3'}}}));
+	cluster.advance(2000);
+	t.falsy((cluster.get('pod', 'second') as Pod).spec!.nodeName);
+	cluster.delete('pod', 'first', {gracePeriodSeconds: 0});
+	cluster.advance(2000);
+	t.is(cluster.get('pod', 'first'), undefined);
+	t.is((cluster.get('pod', 'second') as Pod).spec!.nodeName, 'kubarium-worker');
+});
+
+test('pods of one owner spread over nodes', t => {
+	const cluster = createCluster({seed: 5});
+	const owner = {apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'owner-uid', controller: true};
+	for (let i = 0; i < 6; i++) {
+		cluster.apply({...pod(`p${i}`), metadata: {name: `p${i}`, ownerReferences: [owner]}});
+	}
+	cluster.advance(0);
+	const perNode = new Map<string, number>();
+	for (const p of cluster.list('pods') as Pod[]) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
+	t.deepEqual([...perNode.values()].sort(), [2, 2, 2]);
+});
