@@ -1,0 +1,95 @@
+import test from 'ava';
+import {createCluster, KubeError} from '../../source/engine/index.js';
+
+const configMap = (name: string, data: Record<string, string> = {a: '1'}, extra: Record<string, unknown> = {}) => ({
+	apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, ...extra}, data,
+});
+
+test('create fills server metadata; every write gets a new, larger resourceVersion', t => {
+	const cluster = createCluster({seed: 1});
+	const [created] = cluster.apply(configMap('settings'));
+	t.regex(created!.metadata.uid, /^[0-9a-f-]{36}$/);
+	t.is(created!.metadata.namespace, 'default');
+	t.is(created!.metadata.creationTimestamp, '2026-01-01T09:00:00Z');
+	const [updated] = cluster.apply(configMap('settings', {a: '2'}));
+	t.true(Number(updated!.metadata.resourceVersion) > Number(created!.metadata.resourceVersion));
+	t.is(updated!.metadata.uid, created!.metadata.uid);
+	t.not(updated, created, 'a new object, not a mutated one');
+	t.is(created!['data'] && (created!['data'] as Record<string, string>)['a'], '1');
+});
+
+test('a stale resourceVersion is a Conflict and changes nothing', t => {
+	const cluster = createCluster({seed: 1});
+	const [created] = cluster.apply(configMap('settings'));
+	cluster.apply(configMap('settings', {a: '2'}));
+	const error = t.throws(() => cluster.apply({...configMap('settings', {a: '3'}), metadata: {name: 'settings', resourceVersion: created!.metadata.resourceVersion}}), {instanceOf: KubeError});
+	t.is(error!.code, 'Conflict');
+	t.is(error!.message, 'Operation cannot be fulfilled on configmaps "settings": the object has been modified; please apply your changes to the latest version and try again');
+	t.deepEqual(cluster.get('cm', 'settings')!['data'], {a: '2'});
+});
+
+test('generation moves with spec changes only', t => {
+	const cluster = createCluster({seed: 1});
+	const deployment = (image: string, labels: Record<string, string> = {}) => ({
+		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', labels},
+		spec: {selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'c', image}]}}},
+	});
+	t.is(cluster.apply(deployment('nginx:1.25'))[0]!.metadata.generation, 1);
+	t.is(cluster.apply(deployment('nginx:1.25', {team: 'a'}))[0]!.metadata.generation, 1);
+	t.is(cluster.apply(deployment('nginx:1.26', {team: 'a'}))[0]!.metadata.generation, 2);
+});
+
+test('generateName draws the API server suffix; the same seed replays the same names', t => {
+	const names = (seed: number) => {
+		const cluster = createCluster({seed});
+		return [1, 2, 3].map(() => cluster.apply({...configMap(''), metadata: {generateName: 'job-'}})[0]!.metadata.name);
+	};
+	const first = names(9);
+	for (const name of first) t.regex(name, /^job-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+	t.deepEqual(names(9), first);
+	t.notDeepEqual(names(10), first);
+});
+
+test('an object with finalizers stays terminating until the list is empty', t => {
+	const cluster = createCluster({seed: 1});
+	cluster.apply(configMap('held', {a: '1'}, {finalizers: ['example.com/hold']}));
+	const terminating = cluster.delete('cm', 'held');
+	t.truthy(terminating?.metadata.deletionTimestamp);
+	cluster.advance(60_000);
+	t.truthy(cluster.get('cm', 'held'));
+	cluster.apply({...configMap('held'), metadata: {name: 'held', finalizers: []}});
+	t.is(cluster.get('cm', 'held'), undefined);
+});
+
+test('watch reports ADDED, MODIFIED and DELETED of one kind', t => {
+	const cluster = createCluster({seed: 1});
+	const seen: string[] = [];
+	const stop = cluster.watch(event => seen.push(`${event.type} ${event.object.metadata.name}`), {kind: 'cm'});
+	cluster.apply(configMap('a'));
+	cluster.apply(configMap('a', {a: '9'}));
+	cluster.delete('configmaps', 'a');
+	stop();
+	cluster.apply(configMap('b'));
+	t.deepEqual(seen, ['ADDED a', 'MODIFIED a', 'DELETED a']);
+});
+
+test('bad input is refused with specific errors and changes nothing', t => {
+	const cluster = createCluster({seed: 1});
+	const before = JSON.stringify(cluster.list('configmaps'));
+	const cases: Array<[unknown, string, string]> = [
+		[{apiVersion: 'v1', kind: 'Gizmo', metadata: {name: 'x'}}, 'NotFound', 'no matches for kind "Gizmo" in version "v1"'],
+		['a: [1, 2', 'BadRequest', 'error converting YAML to JSON'],
+		[[configMap('fine'), configMap('Not_Valid')], 'Invalid', 'ConfigMap "Not_Valid" is invalid: metadata.name: Invalid value: "Not_Valid": a lowercase RFC 1123 subdomain'],
+		[configMap('x', {}, {labels: {'bad key!': 'v'}}), 'Invalid', 'metadata.labels: Invalid value: "bad key!"'],
+		[configMap('x', {}, {namespace: 'nowhere'}), 'NotFound', 'namespaces "nowhere" not found'],
+	];
+	for (const [input, code, message] of cases) {
+		const error = t.throws(() => cluster.apply(input as never), {instanceOf: KubeError});
+		t.is(error!.code, code);
+		t.true(error!.message.includes(message), error!.message);
+	}
+	t.is(JSON.stringify(cluster.list('configmaps')), before);
+	t.is(t.throws(() => cluster.get('gizmos', 'x'), {instanceOf: KubeError})!.message, 'the server doesn\'t have a resource type "gizmos"');
+	t.is(t.throws(() => cluster.delete('cm', 'missing'))!.message, 'configmaps "missing" not found');
+	t.is(t.throws(() => cluster.advance(-1))!.message, 'advance: time must be a finite number of milliseconds >= 0, got -1');
+});
