@@ -1,0 +1,308 @@
+/**
+ * The dashboard's plug-in contract: what a page (a table, a describe view, a
+ * trace view, a dialog) and an action (describe, delete, scale, logs...) use to
+ * take part in the app. Part-2 views import only from this module (plus
+ * `theme.ts` types and the engine's public facade).
+ *
+ * Keys
+ * ----
+ * Keys use k9s notation: single characters as typed ('d', '?', ':'), upper
+ * case as `shift-<letter>` ('shift-j'), control as `ctrl-<letter>` ('ctrl-d'),
+ * and the names 'enter', 'esc', 'tab', 'shift-tab', 'up', 'down', 'left',
+ * 'right', 'pgup', 'pgdn', 'home', 'end', 'backspace', 'delete', 'space'.
+ * One dispatcher parses stdin once (multi-character input is split into one
+ * key per character) and routes each key: modal > prompt > page > global.
+ *
+ * Keymaps are data: an array of `KeyBinding` plus a handler per action name.
+ * Help and the header hints are generated from them; `--readonly` drops every
+ * binding marked `dangerous`; the preferences can move an action to another
+ * key by its action name (`keys: {"pod.kill": "shift-k"}`).
+ *
+ * Pages
+ * -----
+ * The app holds a page stack; Esc pops (when the page does not consume Esc),
+ * crumbs are the pages' titles. Push a page with `app.pushPage({title,
+ * render})`; `render` receives `{width, height, focused}` (the content area:
+ * header, crumbs and flash are already subtracted) and returns the page's
+ * element. Inside the page component:
+ *  - `usePageKeys({bindings, handlers, onKey})` declares the page's keymap;
+ *    handlers are read through a ref, so inline closures are fine.
+ *  - `useSelection(selection)` publishes the object under the cursor; the
+ *    actions registered for its kind then join the page's keymap.
+ *
+ * Modals
+ * ------
+ * `app.showModal({title, render, bindings, handlers, onKey})` opens a modal
+ * over the page; while it is open every key goes to it only (Esc closes it
+ * unless `onKey` consumes Esc; Ctrl+C still quits). Widgets with their own
+ * `useInput` (ink-select-input, ink-text-input) work inside a modal: the app
+ * ignores keys while the modal is up. `app.confirm(...)` is a ready-made yes/no.
+ *
+ * Actions per kind
+ * ----------------
+ * `registerActions('Pod', [{binding, handler}])` adds actions to every view
+ * whose selection is a Pod; kind '*' means every kind. Register from a module
+ * imported by `source/ui/extensions.ts` (one import line per module).
+ * `registerCommand({names: ['xray', 'x'], ...})` adds a `:` command.
+ */
+import {createContext, useContext, useEffect, useLayoutEffect, useRef, type ReactNode} from 'react';
+import type {Cluster, KubeObject} from '../../engine/index.js';
+import type {Theme} from '../theme/theme.js';
+import type {ClusterModel} from '../model/cluster-model.js';
+
+/** One entry of a keymap. */
+export type KeyBinding = {
+	/** k9s key notation: 'd', 'shift-j', 'ctrl-d', 'enter', 'esc'. */
+	key: string;
+	/** Stable action name, e.g. 'describe', 'pod.logs'; preferences override keys by it. */
+	action: string;
+	/** Short text for hints and help, e.g. 'Describe'. */
+	description: string;
+	/** Changes the cluster (delete, scale, kill...): removed in read-only mode. */
+	dangerous?: boolean;
+	/** Shown in the header hints (default true); help lists every binding. */
+	visible?: boolean;
+};
+
+/** A key as the dispatcher hands it to pages and modals. */
+export type KeyEvent = {
+	/** k9s notation (see module comment). */
+	name: string;
+	/** The printable character, '' for special keys and ctrl combinations. */
+	input: string;
+	ctrl: boolean;
+	shift: boolean;
+	meta: boolean;
+};
+
+/** Runs an action; the key that triggered it is passed for pages that care. */
+export type ActionHandler = (event: KeyEvent) => void;
+
+/** A keymap as data: the bindings and a handler per action name. */
+export type Keymap = {
+	bindings: KeyBinding[];
+	handlers: Record<string, ActionHandler>;
+	/**
+	 * Sees every key before the bindings; return true when consumed. For
+	 * text entry and for keys that are not actions (digits in a prompt...).
+	 */
+	onKey?: (event: KeyEvent) => boolean;
+};
+
+/** What a page render function receives. */
+export type PageProps = {
+	/** Content width in columns. */
+	width: number;
+	/** Content height in rows (header, crumbs and flash already subtracted). */
+	height: number;
+	/** False while a modal or the prompt has the keyboard. */
+	focused: boolean;
+};
+
+/** A page to push on the stack. */
+export type PageSpec = {
+	/** Crumb text, e.g. 'describe pod/web-1'. */
+	title: string;
+	/** The page element; usually `props => <MyPage {...props} object={o}/>`. */
+	render: (props: PageProps) => ReactNode;
+	/** Optional stable key: pushing a page whose key is already on top replaces it. */
+	key?: string;
+};
+
+/** A modal over the current page: it takes the keyboard while open. */
+export type ModalSpec = {
+	title: string;
+	render: (props: {width: number; height: number; close: () => void}) => ReactNode;
+	bindings?: KeyBinding[];
+	handlers?: Record<string, ActionHandler>;
+	/** Sees every key first; return true when consumed. Esc closes the modal otherwise. */
+	onKey?: (event: KeyEvent) => boolean;
+	/** Called once when the modal closes (by Esc, by `close()` or by another modal). */
+	onClose?: () => void;
+};
+
+/** The object under the cursor of the current page. */
+export type Selection = {
+	/** Kind of `object` ('Pod', 'Deployment'...). */
+	kind: string;
+	object: KubeObject;
+	/** Set by the containers view: the container name inside the pod `object`. */
+	container?: string;
+	/** Extra detail a view may pass (e.g. the revision row of a rollout history). */
+	detail?: unknown;
+};
+
+export type FlashLevel = 'info' | 'warn' | 'error';
+
+/** Options for opening a resource table view. */
+export type OpenViewOptions = {
+	/** Namespace, or 'all'; default: the current one. */
+	namespace?: string;
+	/** Engine label selector, e.g. `app=web`. */
+	labelSelector?: string;
+	/** Engine field selector, e.g. `spec.nodeName=kubarium-worker`. */
+	fieldSelector?: string;
+	/** Crumb text override. */
+	title?: string;
+};
+
+/** What pages and actions can do with the app: `const app = useApp()`. */
+export type AppApi = {
+	cluster: Cluster;
+	/** Batched snapshots of the cluster per kind (see cluster-model.ts). */
+	model: ClusterModel;
+	readonly: boolean;
+	theme: Theme;
+	/** Current namespace of the views: a name or 'all'. */
+	namespace(): string;
+	/** Push a page on the stack (Esc pops it). */
+	pushPage(page: PageSpec): void;
+	/** Pop the top page (never the home page). */
+	popPage(): void;
+	/** One-line message under the page; replaces the previous one. */
+	flash(message: string, level?: FlashLevel): void;
+	/** Open a modal; returns its close function. */
+	showModal(modal: ModalSpec): () => void;
+	/** Close the open modal, if any. */
+	closeModal(): void;
+	/** Yes/No modal; resolves true on Yes, false on No or Esc. */
+	confirm(options: {title: string; message: string; yes?: string; no?: string}): Promise<boolean>;
+	/** Open a resource table, e.g. `openView('Pod', {fieldSelector: 'spec.nodeName=n1'})`. */
+	openView(kind: string, options?: OpenViewOptions): void;
+	/** The selection of the current page, if it has one. */
+	selection(): Selection | undefined;
+	/** Run a `:` command line (without the colon), as if typed. */
+	runCommand(line: string): void;
+	/**
+	 * Leave the alternate screen and raw mode, run `fn` (e.g. spawnSync of
+	 * $EDITOR with stdio inherited), then come back and redraw.
+	 */
+	runExternal<T>(fn: () => T): T;
+	/** Request a redraw soon (after a change the model does not see). */
+	invalidate(): void;
+};
+
+/** Context objects; the app provides them, pages consume them through the hooks below. */
+export const AppContext = createContext<AppApi | undefined>(undefined);
+
+/** Registration channel a page uses to declare its keymap and selection. */
+export type PageChannel = {
+	setKeymap(keymap: Keymap | undefined): void;
+	setSelection(selection: Selection | undefined): void;
+};
+export const PageContext = createContext<PageChannel | undefined>(undefined);
+
+/** The app API for pages, modals and actions. */
+export function useApp(): AppApi {
+	const app = useContext(AppContext);
+	if (!app) throw new Error('useApp() must be used inside the Kubarium app');
+	return app;
+}
+
+/** The active theme (colours are undefined under NO_COLOR or in the mono theme). */
+export function useTheme(): Theme {
+	return useApp().theme;
+}
+
+/**
+ * Declare the page's keymap. Bindings are read at every key, handlers
+ * through a ref, so passing fresh objects each render is fine; the hints
+ * update when the list of action names changes.
+ */
+export function usePageKeys(keymap: Keymap): void {
+	const channel = useContext(PageContext);
+	const ref = useRef(keymap);
+	ref.current = keymap;
+	const signature = keymap.bindings.map(b => `${b.key}=${b.action}`).join(',');
+	useLayoutEffect(() => {
+		if (!channel) return;
+		channel.setKeymap({
+			bindings: ref.current.bindings,
+			handlers: new Proxy({}, {
+				get: (_target, action: string) => ref.current.handlers[action],
+				has: (_target, action: string) => action in ref.current.handlers,
+			}) as Record<string, ActionHandler>,
+			onKey: event => ref.current.onKey?.(event) ?? false,
+		});
+	}, [channel, signature]);
+	useEffect(() => () => channel?.setKeymap(undefined), [channel]);
+}
+
+/** Publish the object under the page's cursor (or undefined). */
+export function useSelection(selection: Selection | undefined): void {
+	const channel = useContext(PageContext);
+	const uid = selection ? `${selection.kind}/${selection.object.metadata.uid}/${selection.object.metadata.resourceVersion}/${selection.container ?? ''}` : '';
+	const ref = useRef(selection);
+	ref.current = selection;
+	useLayoutEffect(() => {
+		channel?.setSelection(ref.current);
+	}, [channel, uid]);
+	useEffect(() => () => channel?.setSelection(undefined), [channel]);
+}
+
+// ---------------------------------------------------------------------------
+// Registries: per-kind actions and `:` commands, added as data.
+
+/** What an action handler receives. */
+export type ActionContext = {
+	app: AppApi;
+	selection: Selection;
+	event: KeyEvent;
+};
+
+export type ActionEntry = {
+	binding: KeyBinding;
+	handler: (context: ActionContext) => void;
+	/** Only offered when this returns true (e.g. only for a selection with a container). */
+	when?: (selection: Selection) => boolean;
+};
+
+const actionRegistry = new Map<string, ActionEntry[]>();
+
+/**
+ * Add actions for a kind ('Pod', 'Deployment', ... or '*' for every kind).
+ * A later registration of the same action name for the same kind replaces
+ * the earlier one.
+ */
+export function registerActions(kind: string, entries: ActionEntry[]): void {
+	const list = actionRegistry.get(kind) ?? [];
+	for (const entry of entries) {
+		const at = list.findIndex(e => e.binding.action === entry.binding.action);
+		if (at >= 0) list[at] = entry;
+		else list.push(entry);
+	}
+	actionRegistry.set(kind, list);
+}
+
+/** Actions that apply to a selection: the kind's own first, then the '*' ones. */
+export function actionsFor(selection: Selection): ActionEntry[] {
+	const own = actionRegistry.get(selection.kind) ?? [];
+	const ownNames = new Set(own.map(e => e.binding.action));
+	const common = (actionRegistry.get('*') ?? []).filter(e => !ownNames.has(e.binding.action));
+	return [...own, ...common].filter(e => !e.when || e.when(selection));
+}
+
+/** A `:` command added by a module (e.g. `:xray deploy`, `:pulse`). */
+export type CommandSpec = {
+	/** The first is the canonical name; the others are aliases. */
+	names: string[];
+	/** One line for help and suggestions. */
+	description: string;
+	/** Argument words offered as suggestions after the name (e.g. ['deploy', 'sts', 'svc', 'po']). */
+	arguments?: string[];
+	/** Run it; throw an Error to flash its message as an error. */
+	run: (args: string[], app: AppApi) => void;
+};
+
+const commandRegistry: CommandSpec[] = [];
+
+export function registerCommand(spec: CommandSpec): void {
+	const at = commandRegistry.findIndex(c => c.names[0] === spec.names[0]);
+	if (at >= 0) commandRegistry[at] = spec;
+	else commandRegistry.push(spec);
+}
+
+/** Registered commands (read by the command parser and help). */
+export function registeredCommands(): readonly CommandSpec[] {
+	return commandRegistry;
+}

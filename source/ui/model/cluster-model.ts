@@ -1,0 +1,139 @@
+/**
+ * The UI's view of the cluster, without React: per-kind snapshots kept
+ * current from `cluster.watch`, with watch events batched. Listeners hear
+ * once per `flush()` (the simulation loop flushes after each advance), with
+ * the set of kinds that changed, so the screen re-renders at a bounded rate
+ * and only when something it shows changed.
+ */
+import type {Cluster, KubeObject, WatchEvent} from '../../engine/index.js';
+import {resourceTypes} from '../../engine/index.js';
+
+/** How a row changed recently, for the brief highlight. */
+export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
+
+export type ModelListener = (changedKinds: ReadonlySet<string>) => void;
+
+export type ClusterModelOptions = {
+	/** Wall clock for change highlights (tests pass a fake). */
+	now?: () => number;
+	/** How long a changed row stays highlighted, in wall ms (default 1500). */
+	highlightMs?: number;
+};
+
+type KindState = {
+	objects: Map<string, KubeObject>;
+	version: number;
+	snapshot: KubeObject[] | undefined;
+};
+
+export class ClusterModel {
+	readonly cluster: Cluster;
+	readonly highlightMs: number;
+	private readonly now: () => number;
+	private readonly kinds = new Map<string, KindState>();
+	private readonly changes = new Map<string, RowChange>();
+	private pending = new Set<string>();
+	private readonly listeners = new Set<ModelListener>();
+	private readonly unwatch: () => void;
+	private flushes = 0;
+
+	constructor(cluster: Cluster, options: ClusterModelOptions = {}) {
+		this.cluster = cluster;
+		this.now = options.now ?? (() => performance.now());
+		this.highlightMs = options.highlightMs ?? 1500;
+		for (const type of resourceTypes) {
+			const objects = new Map<string, KubeObject>();
+			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
+			this.kinds.set(type.kind, {objects, version: 0, snapshot: undefined});
+		}
+		this.unwatch = cluster.watch(event => this.onEvent(event));
+	}
+
+	/** Stop listening to the cluster. */
+	dispose(): void {
+		this.unwatch();
+		this.listeners.clear();
+	}
+
+	private onEvent(event: WatchEvent): void {
+		const {object} = event;
+		let state = this.kinds.get(object.kind);
+		if (!state) this.kinds.set(object.kind, (state = {objects: new Map(), version: 0, snapshot: undefined}));
+		const uid = object.metadata.uid;
+		if (event.type === 'DELETED') {
+			state.objects.delete(uid);
+			this.changes.delete(uid);
+		} else {
+			const isNew = !state.objects.has(uid);
+			state.objects.set(uid, object);
+			const previous = this.changes.get(uid);
+			// An object added and then modified within the highlight window stays "added".
+			const type = isNew || (previous?.type === 'ADDED' && this.now() - previous.at < this.highlightMs) ? 'ADDED' : 'MODIFIED';
+			this.changes.set(uid, {type, at: this.now()});
+		}
+		state.version++;
+		state.snapshot = undefined;
+		this.pending.add(object.kind);
+	}
+
+	/** Every object of a kind (all namespaces), as a stable array until the kind changes. */
+	list(kind: string): readonly KubeObject[] {
+		const state = this.kinds.get(kind);
+		if (!state) return [];
+		state.snapshot ??= [...state.objects.values()];
+		return state.snapshot;
+	}
+
+	/** Number of objects of a kind. */
+	count(kind: string): number {
+		return this.kinds.get(kind)?.objects.size ?? 0;
+	}
+
+	/** An object by uid, if its kind is known. */
+	byUid(kind: string, uid: string): KubeObject | undefined {
+		return this.kinds.get(kind)?.objects.get(uid);
+	}
+
+	/** Grows by one or more each time a kind changes. */
+	version(kind: string): number {
+		return this.kinds.get(kind)?.version ?? 0;
+	}
+
+	/** The recent change of a row, while it is still to be highlighted. */
+	recentChange(uid: string): RowChange | undefined {
+		const change = this.changes.get(uid);
+		if (!change) return undefined;
+		if (this.now() - change.at >= this.highlightMs) return undefined;
+		return change;
+	}
+
+	/** True while some row is highlighted (the loop keeps rendering until highlights fade). */
+	hasHighlights(): boolean {
+		const now = this.now();
+		for (const [uid, change] of this.changes) {
+			if (now - change.at < this.highlightMs) return true;
+			this.changes.delete(uid);
+		}
+		return false;
+	}
+
+	/** Hear about batched changes. Returns the unsubscribe function. */
+	subscribe(listener: ModelListener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Deliver the changes batched since the last flush; returns the kinds that changed. */
+	flush(): ReadonlySet<string> {
+		const changed = this.pending;
+		this.pending = new Set();
+		this.flushes++;
+		if (changed.size > 0) for (const listener of [...this.listeners]) listener(changed);
+		return changed;
+	}
+
+	/** How many flushes ran (diagnostics and tests). */
+	get flushCount(): number {
+		return this.flushes;
+	}
+}
