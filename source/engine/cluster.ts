@@ -13,6 +13,7 @@ import {WorkQueue, type Controller, type ControllerContext} from './controller.j
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, type NodeOptions} from './bootstrap.js';
 import {demoManifests} from './demo.js';
+import {isProtectedNamespace} from './controllers/namespace.js';
 
 export type ClusterOptions = {
 	/** Seed for every random choice (names, IPs, delays). Same seed + same calls = same cluster. */
@@ -125,6 +126,9 @@ export class Cluster {
 				throw notFound('namespaces', namespace);
 			}
 			const existing = meta.name ? this.context.store.get(type.kind, namespace, meta.name) : undefined;
+			if (!existing && namespace && this.context.store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp) {
+				throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+			}
 			const merged = mergeForApply(type, manifest, existing, namespace);
 			const object = applyDefaults(merged);
 			const errors: FieldError[] = [
@@ -173,6 +177,9 @@ export class Cluster {
 		const namespace = type.namespaced ? (options.namespace ?? 'default') : undefined;
 		const object = this.context.store.get(type.kind, namespace, name);
 		if (!object) throw notFound(qualifiedResource(type), name);
+		if (type.kind === 'Namespace' && isProtectedNamespace(name)) {
+			throw new KubeError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
+		}
 		return deleteObject(this.context, object, policy, grace);
 	}
 

@@ -212,6 +212,8 @@ export class Store {
 	 * stopped the containers and deletes it with grace 0.
 	 */
 	private removable(object: KubeObject): boolean {
+		// A namespace waits for its content: the namespace controller clears spec.finalizers.
+		if (object.kind === 'Namespace') return !(object.spec?.finalizers?.length);
 		if (object.kind !== 'Pod') return true;
 		const pod = object as KubeObject<{nodeName?: string}, {phase?: string}>;
 		if (!pod.spec?.nodeName) return true;

@@ -76,7 +76,7 @@ test('watch reports ADDED, MODIFIED and DELETED of one kind', t => {
 test('bad input is refused with specific errors and changes nothing', t => {
 	const cluster = createCluster({seed: 1});
 	const before = JSON.stringify(cluster.list('configmaps'));
-	const cases: Array<[unknown, string, string]> = [
+	const cases: Array<[unknown, KubeError['code'], string]> = [
 		[{apiVersion: 'v1', kind: 'Gizmo', metadata: {name: 'x'}}, 'NotFound', 'no matches for kind "Gizmo" in version "v1"'],
 		['a: [1, 2', 'BadRequest', 'error converting YAML to JSON'],
 		[[configMap('fine'), configMap('Not_Valid')], 'Invalid', 'ConfigMap "Not_Valid" is invalid: metadata.name: Invalid value: "Not_Valid": a lowercase RFC 1123 subdomain'],

@@ -1,6 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import {createScheduler} from './scheduler.js';
 import {createKubelets} from '../node/kubelet.js';
+import {createNamespaceController} from './namespace.js';
 
 /**
  * Every control loop of the cluster, in the order the work queues drain.
@@ -9,4 +10,5 @@ import {createKubelets} from '../node/kubelet.js';
 export const controllerFactories: Array<(context: ControllerContext) => Controller> = [
 	createScheduler,
 	createKubelets,
+	createNamespaceController,
 ];
