@@ -22,6 +22,12 @@ export function keyOf(object: KubeObject): string {
 	return objectKey(object.metadata.namespace, object.metadata.name);
 }
 
+/**
+ * Per-kind hooks run on create once the uid is assigned, as the API server's
+ * strategy PrepareForCreate does (a Job's selector is generated from its uid).
+ */
+export const prepareForCreate = new Map<string, (object: KubeObject) => KubeObject>();
+
 /** Kinds whose metadata.generation tracks spec changes. */
 const generationKinds = new Set([
 	'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
@@ -108,7 +114,8 @@ export class Store {
 		meta.creationTimestamp = rfc3339(this.clock.now());
 		if (generationKinds.has(type.kind)) meta.generation = 1;
 		meta.resourceVersion = String(++this.revision);
-		const stored = {...object, metadata: meta} as T;
+		const prepare = prepareForCreate.get(type.kind);
+		const stored = (prepare ? prepare({...object, metadata: meta}) : {...object, metadata: meta}) as T;
 		let bucket = this.kinds.get(type.kind);
 		if (!bucket) this.kinds.set(type.kind, (bucket = new Map()));
 		bucket.set(keyOf(stored), stored);

@@ -2,6 +2,7 @@ import type {Controller, ControllerContext} from '../controller.js';
 import {createScheduler} from './scheduler.js';
 import {createKubelets} from '../node/kubelet.js';
 import {createNamespaceController} from './namespace.js';
+import {createJobController} from './job.js';
 
 /**
  * Every control loop of the cluster, in the order the work queues drain.
@@ -11,4 +12,5 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createScheduler,
 	createKubelets,
 	createNamespaceController,
+	createJobController,
 ];

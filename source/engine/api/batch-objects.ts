@@ -1,0 +1,278 @@
+/**
+ * Defaulting and validation of Job, CronJob and DaemonSet, as the API server
+ * does it (`pkg/apis/batch/v1/defaults.go`, `pkg/apis/apps/v1/defaults.go`,
+ * `pkg/apis/batch/validation`, `pkg/apis/apps/validation`, and the Job
+ * strategy's generated selector). Registered into the per-kind registries.
+ */
+import type {FieldError} from '../errors.js';
+import type {KubeObject, LabelSelector, PodTemplateSpec} from './types.js';
+import {defaulters} from './defaults.js';
+import {defaultPodSpec} from './defaults.js';
+import {validators, validatePodSpec, validateWorkloadSelector} from './validate-objects.js';
+import {labelSelectorFromObject, matchesLabels} from './selectors.js';
+import {validateLabelSelector} from './validation.js';
+import {prepareForCreate, sameJson} from '../store.js';
+import {validateCronSchedule, validateTimeZone} from './cron-schedule.js';
+
+/** Labels the Job strategy puts on the pod template, and its generated selector key. */
+export const jobControllerUidLabel = 'batch.kubernetes.io/controller-uid';
+export const jobNameLabel = 'batch.kubernetes.io/job-name';
+export const legacyControllerUidLabel = 'controller-uid';
+export const legacyJobNameLabel = 'job-name';
+
+const maxInt32 = 2_147_483_647;
+
+function defaultTemplate(template: Partial<PodTemplateSpec> | undefined): PodTemplateSpec {
+	return {...template, metadata: template?.metadata ?? {}, spec: defaultPodSpec(template?.spec ?? {containers: []})};
+}
+
+/** SetDefaults_Job on a JobSpec (also used for a CronJob's jobTemplate when it becomes a Job). */
+export function defaultJobSpec(spec: Record<string, any>): Record<string, any> {
+	const out: Record<string, any> = {...spec};
+	if (out['completions'] === undefined && out['parallelism'] === undefined) {
+		out['completions'] = 1;
+		out['parallelism'] = 1;
+	}
+	out['parallelism'] ??= 1;
+	out['backoffLimit'] ??= out['backoffLimitPerIndex'] === undefined ? 6 : maxInt32;
+	out['completionMode'] ??= 'NonIndexed';
+	out['suspend'] ??= false;
+	out['manualSelector'] ??= undefined;
+	if (out['manualSelector'] === undefined) delete out['manualSelector'];
+	out['podReplacementPolicy'] ??= out['podFailurePolicy'] ? 'Failed' : 'TerminatingOrFailed';
+	out['template'] = defaultTemplate(out['template']);
+	return out;
+}
+
+/**
+ * The Job strategy's generateSelector: the selector on the job's uid and the
+ * four labels on its pod template. Needs the uid, so it runs once the uid is
+ * known (on create, and again on every update so a re-applied manifest keeps them).
+ */
+export function withGeneratedSelector(job: KubeObject): KubeObject {
+	if (job.spec?.manualSelector === true || !job.metadata.uid) return job;
+	const uid = job.metadata.uid;
+	const name = job.metadata.name;
+	const template = job.spec.template ?? {};
+	const labels = {
+		...template.metadata?.labels,
+		[jobControllerUidLabel]: uid,
+		[jobNameLabel]: name,
+		[legacyControllerUidLabel]: uid,
+		[legacyJobNameLabel]: name,
+	};
+	const selector: LabelSelector = {matchLabels: {[jobControllerUidLabel]: uid}};
+	return {
+		...job,
+		spec: {...job.spec, selector, template: {...template, metadata: {...template.metadata, labels}}},
+	};
+}
+
+defaulters.set('Job', object => withGeneratedSelector({
+	...object,
+	spec: defaultJobSpec(object.spec ?? {}),
+	status: object.status ?? {},
+}));
+
+prepareForCreate.set('Job', withGeneratedSelector);
+
+defaulters.set('CronJob', object => {
+	const spec = object.spec ?? {};
+	const jobTemplate = spec.jobTemplate ?? {};
+	return {
+		...object,
+		spec: {
+			concurrencyPolicy: 'Allow',
+			suspend: false,
+			successfulJobsHistoryLimit: 3,
+			failedJobsHistoryLimit: 1,
+			...spec,
+			jobTemplate: {
+				...jobTemplate,
+				metadata: jobTemplate.metadata ?? {},
+				spec: {...jobTemplate.spec, template: defaultTemplate(jobTemplate.spec?.template)},
+			},
+		},
+		status: object.status ?? {},
+	};
+});
+
+defaulters.set('DaemonSet', object => {
+	const spec = object.spec ?? {};
+	const strategy = spec.updateStrategy?.type === 'OnDelete'
+		? {type: 'OnDelete'}
+		: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1, maxSurge: 0, ...spec.updateStrategy?.rollingUpdate}};
+	return {
+		...object,
+		spec: {revisionHistoryLimit: 10, ...spec, updateStrategy: strategy, template: defaultTemplate(spec.template)},
+		status: object.status ?? {currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0},
+	};
+});
+
+// ----- validation ------------------------------------------------------------
+
+function nonNegative(value: unknown, field: string): FieldError[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value !== 'number' || !Number.isInteger(value)) return [{field, type: 'Invalid value', value, detail: 'must be an integer'}];
+	return value < 0 ? [{field, type: 'Invalid value', value, detail: 'must be greater than or equal to 0'}] : [];
+}
+
+function positive(value: unknown, field: string): FieldError[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value !== 'number' || !Number.isInteger(value)) return [{field, type: 'Invalid value', value, detail: 'must be an integer'}];
+	return value <= 0 ? [{field, type: 'Invalid value', value, detail: 'must be greater than 0'}] : [];
+}
+
+/** ValidateJobSpec: counts, completion mode, restart policy, selector, pod template. */
+export function validateJobSpec(spec: Record<string, any> | undefined, path: string, options: {generatedSelector: boolean}): FieldError[] {
+	if (!spec) return [{field: path, type: 'Required value', detail: ''}];
+	const errors: FieldError[] = [
+		...nonNegative(spec['parallelism'], `${path}.parallelism`),
+		...nonNegative(spec['completions'], `${path}.completions`),
+		...positive(spec['activeDeadlineSeconds'], `${path}.activeDeadlineSeconds`),
+		...nonNegative(spec['backoffLimit'], `${path}.backoffLimit`),
+		...nonNegative(spec['ttlSecondsAfterFinished'], `${path}.ttlSecondsAfterFinished`),
+	];
+	const mode = spec['completionMode'];
+	if (mode !== undefined && mode !== 'NonIndexed' && mode !== 'Indexed') {
+		errors.push({field: `${path}.completionMode`, type: 'Unsupported value', value: mode, detail: 'supported values: "NonIndexed", "Indexed"'});
+	}
+	if (mode === 'Indexed') {
+		if (spec['completions'] === undefined || spec['completions'] === null) {
+			errors.push({field: `${path}.completions`, type: 'Required value', detail: 'when completion mode is Indexed'});
+		} else if (typeof spec['completions'] === 'number' && spec['completions'] > 100_000) {
+			errors.push({field: `${path}.completions`, type: 'Invalid value', value: spec['completions'], detail: 'must be less than or equal to 100000 when completion mode is Indexed'});
+		}
+	}
+	if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') {
+		errors.push({field: `${path}.suspend`, type: 'Invalid value', value: spec['suspend'], detail: 'must be a boolean'});
+	}
+	const template = spec['template'];
+	if (!template?.spec) {
+		errors.push({field: `${path}.template.spec`, type: 'Required value', detail: ''});
+		return errors;
+	}
+	if (!options.generatedSelector) {
+		if (!spec['selector']) errors.push({field: `${path}.selector`, type: 'Required value', detail: ''});
+		else {
+			errors.push(...validateLabelSelector(spec['selector'], `${path}.selector`));
+			try {
+				if (!matchesLabels(labelSelectorFromObject(spec['selector']), template.metadata?.labels ?? {})) {
+					errors.push({field: `${path}.template.metadata.labels`, type: 'Invalid value', value: template.metadata?.labels ?? {}, detail: '`selector` does not match template `labels`'});
+				}
+			} catch {
+				// The selector's own errors are reported above.
+			}
+		}
+	}
+	const restartPolicy = template.spec.restartPolicy;
+	if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
+		errors.push({field: `${path}.template.spec.restartPolicy`, type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "OnFailure", "Never"'});
+	}
+	errors.push(...validatePodSpec(template.spec, `${path}.template.spec`).filter(e => !e.field.endsWith('.restartPolicy')));
+	return errors;
+}
+
+validators.set('Job', (object, old) => {
+	const spec = object.spec ?? {};
+	const manual = spec.manualSelector === true;
+	const errors = validateJobSpec(spec, 'spec', {generatedSelector: !manual && (!old || old.spec?.manualSelector !== true)});
+	if (!old && !manual && spec.selector) {
+		errors.push({field: 'spec.selector', type: 'Invalid value', value: spec.selector, detail: '`selector` not auto-generated'});
+	}
+	if (old) {
+		for (const field of ['completionMode', 'selector', 'template'] as const) {
+			if (!sameJson(old.spec?.[field], spec[field])) {
+				errors.push({field: `spec.${field}`, type: 'Invalid value', value: spec[field], detail: 'field is immutable'});
+			}
+		}
+		if (spec.completionMode !== 'Indexed' && !sameJson(old.spec?.completions, spec.completions)) {
+			errors.push({field: 'spec.completions', type: 'Invalid value', value: spec.completions, detail: 'field is immutable'});
+		}
+	}
+	return errors;
+});
+
+/** CronJob names leave room for the 11-character scheduled-time suffix of its Jobs. */
+const cronJobNameMax = 52;
+
+validators.set('CronJob', (object, old) => {
+	const spec = object.spec ?? {};
+	const errors: FieldError[] = [];
+	if (object.metadata.name && object.metadata.name.length > cronJobNameMax) {
+		errors.push({field: 'metadata.name', type: 'Invalid value', value: object.metadata.name, detail: `must be no more than ${cronJobNameMax} characters`});
+	}
+	if (spec.schedule === undefined || spec.schedule === '') errors.push({field: 'spec.schedule', type: 'Required value', detail: ''});
+	else if (typeof spec.schedule !== 'string') errors.push({field: 'spec.schedule', type: 'Invalid value', value: spec.schedule, detail: 'must be a string'});
+	else {
+		const allowTz = old !== undefined && typeof old.spec?.schedule === 'string' && old.spec.schedule.includes('TZ');
+		for (const detail of validateCronSchedule(spec.schedule, {allowTzInSchedule: allowTz, hasTimeZone: spec.timeZone !== undefined})) {
+			errors.push({field: 'spec.schedule', type: 'Invalid value', value: spec.schedule, detail});
+		}
+	}
+	if (spec.timeZone !== undefined && spec.timeZone !== null) {
+		for (const detail of validateTimeZone(spec.timeZone)) errors.push({field: 'spec.timeZone', type: 'Invalid value', value: spec.timeZone, detail});
+	}
+	if (!['Allow', 'Forbid', 'Replace'].includes(spec.concurrencyPolicy)) {
+		errors.push({field: 'spec.concurrencyPolicy', type: 'Unsupported value', value: spec.concurrencyPolicy, detail: 'supported values: "Allow", "Forbid", "Replace"'});
+	}
+	if (spec.suspend !== undefined && typeof spec.suspend !== 'boolean') {
+		errors.push({field: 'spec.suspend', type: 'Invalid value', value: spec.suspend, detail: 'must be a boolean'});
+	}
+	errors.push(
+		...nonNegative(spec.startingDeadlineSeconds, 'spec.startingDeadlineSeconds'),
+		...nonNegative(spec.successfulJobsHistoryLimit, 'spec.successfulJobsHistoryLimit'),
+		...nonNegative(spec.failedJobsHistoryLimit, 'spec.failedJobsHistoryLimit'),
+	);
+	const jobSpec = spec.jobTemplate?.spec;
+	errors.push(...validateJobSpec(jobSpec ? {...jobSpec} : undefined, 'spec.jobTemplate.spec', {generatedSelector: jobSpec?.manualSelector !== true}));
+	return errors;
+});
+
+/** An IntOrString that must be a non-negative integer or a percentage. */
+function validateIntOrPercent(value: unknown, field: string): FieldError[] {
+	if (value === undefined) return [];
+	if (typeof value === 'number') return nonNegative(value, field);
+	if (typeof value === 'string') {
+		if (!/^\d+%$/.test(value)) {
+			return [{field, type: 'Invalid value', value, detail: "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"}];
+		}
+		if (Number.parseInt(value, 10) > 100) return [{field, type: 'Invalid value', value, detail: 'must not be greater than 100%'}];
+		return [];
+	}
+	return [{field, type: 'Invalid value', value, detail: 'must be an integer or percentage (e.g \'5%\')'}];
+}
+
+validators.set('DaemonSet', (object, old) => {
+	const spec = object.spec ?? {};
+	const errors: FieldError[] = [
+		...validateWorkloadSelector(object, old),
+		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
+	];
+	const restartPolicy = spec.template?.spec?.restartPolicy;
+	if (restartPolicy !== undefined && restartPolicy !== 'Always') {
+		errors.push({field: 'spec.template.spec.restartPolicy', type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "Always"'});
+	}
+	const strategy = spec.updateStrategy ?? {};
+	if (!['RollingUpdate', 'OnDelete'].includes(strategy.type)) {
+		errors.push({field: 'spec.updateStrategy.type', type: 'Unsupported value', value: strategy.type, detail: 'supported values: "OnDelete", "RollingUpdate"'});
+	}
+	const rolling = strategy.rollingUpdate;
+	if (strategy.type === 'RollingUpdate' && rolling) {
+		errors.push(
+			...validateIntOrPercent(rolling.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable'),
+			...validateIntOrPercent(rolling.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge'),
+		);
+		const nonZero = (v: unknown) => v !== undefined && v !== 0 && v !== '0%';
+		if (nonZero(rolling.maxSurge) && nonZero(rolling.maxUnavailable)) {
+			errors.push({field: 'spec.updateStrategy.rollingUpdate.maxSurge', type: 'Invalid value', value: rolling.maxSurge, detail: 'may not be set when maxUnavailable is non-zero'});
+		} else if (!nonZero(rolling.maxSurge) && !nonZero(rolling.maxUnavailable)) {
+			errors.push({field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', type: 'Required value', detail: 'cannot be 0 when maxSurge is 0'});
+		}
+	}
+	errors.push(
+		...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'),
+		...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'),
+	);
+	return errors;
+});
