@@ -1,0 +1,229 @@
+/**
+ * Xray: the owner tree of a kind down to containers, as k9s' `:xray`, with
+ * the ConfigMaps, Secrets and claims each pod uses and a health mark per
+ * node. Pure: built from a list function, so tests pass the cluster itself.
+ */
+import type {Container, ContainerStatus, KubeObject, Volume} from '../../engine/index.js';
+import {sanitizeLine} from '../sanitize.js';
+
+export type Health = 'ok' | 'warn' | 'fault';
+
+export type XrayNode = {
+	/** Unique within the tree (path of kind/name). */
+	id: string;
+	kind: string;
+	name: string;
+	namespace?: string;
+	/** The object, when the node stands for one (a container's node carries its pod). */
+	object?: KubeObject;
+	/** Container name for container nodes. */
+	container?: string;
+	health: Health;
+	/** Short status text, e.g. `3/3`, `Running`, `CrashLoopBackOff`, `not found`. */
+	info: string;
+	children: XrayNode[];
+};
+
+/** What the builder reads: a structural subset of the facade. */
+export type XraySource = {
+	list(kind: string, options?: {namespace?: string; labelSelector?: string}): KubeObject[];
+	get(kind: string, name: string, namespace?: string): KubeObject | undefined;
+};
+
+/** The resources `:xray` accepts, by alias. */
+export const xrayKinds: Record<string, string> = {
+	deploy: 'Deployment', deployments: 'Deployment', deployment: 'Deployment', dp: 'Deployment',
+	sts: 'StatefulSet', statefulsets: 'StatefulSet', statefulset: 'StatefulSet',
+	svc: 'Service', services: 'Service', service: 'Service',
+	po: 'Pod', pods: 'Pod', pod: 'Pod',
+	rs: 'ReplicaSet', replicasets: 'ReplicaSet', replicaset: 'ReplicaSet',
+	ds: 'DaemonSet', daemonsets: 'DaemonSet', daemonset: 'DaemonSet',
+};
+
+/**
+ * The forest for `:xray <resource> [namespace]`: one Namespace node per
+ * namespace that has such objects, each with the objects' trees below.
+ */
+export function buildXray(source: XraySource, kind: string, namespace?: string): XrayNode[] {
+	const roots = source.list(kind, namespace && namespace !== 'all' ? {namespace} : {})
+		.slice()
+		.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+	const byNamespace = new Map<string, XrayNode[]>();
+	for (const object of roots) {
+		const ns = object.metadata.namespace ?? '';
+		let list = byNamespace.get(ns);
+		if (!list) byNamespace.set(ns, (list = []));
+		list.push(objectTree(source, object, `${ns}`));
+	}
+	return [...byNamespace].map(([ns, children]) => ({
+		id: `Namespace/${ns}`,
+		kind: 'Namespace',
+		name: ns,
+		object: source.get('Namespace', ns),
+		health: worst(children.map(c => c.health)),
+		info: `${children.length}`,
+		children,
+	}));
+}
+
+function objectTree(source: XraySource, object: KubeObject, parentId: string): XrayNode {
+	const id = `${parentId}/${object.kind}/${object.metadata.name}`;
+	const base = {id, kind: object.kind, name: sanitizeLine(object.metadata.name), namespace: object.metadata.namespace, object};
+	switch (object.kind) {
+		case 'Deployment': {
+			const sets = dependents(source, object, 'ReplicaSet').sort(byRevisionDesc);
+			const children = sets.map(rs => objectTree(source, rs, id));
+			const {health, info} = workloadHealth(object.spec?.replicas ?? 1, object.status?.availableReplicas ?? 0, object.status?.readyReplicas ?? 0);
+			return {...base, health: worst([health, ...children.map(c => c.health)]), info, children};
+		}
+		case 'ReplicaSet':
+		case 'StatefulSet':
+		case 'DaemonSet':
+		case 'Job': {
+			const pods = dependents(source, object, 'Pod').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+			const children = pods.map(pod => objectTree(source, pod, id));
+			const desired = object.kind === 'DaemonSet' ? object.status?.desiredNumberScheduled ?? 0 : object.spec?.replicas ?? object.spec?.completions ?? 1;
+			const ready = object.kind === 'DaemonSet' ? object.status?.numberReady ?? 0 : object.status?.readyReplicas ?? object.status?.succeeded ?? 0;
+			const {health, info} = workloadHealth(desired, ready, ready);
+			const revision = object.metadata.annotations?.['deployment.kubernetes.io/revision'];
+			return {...base, health: worst([health, ...children.map(c => c.health)]), info: revision ? `${info} rev ${revision}` : info, children};
+		}
+		case 'Service': {
+			const selector = object.spec?.selector as Record<string, string> | undefined;
+			const pods = selector && Object.keys(selector).length > 0
+				? source.list('Pod', {namespace: object.metadata.namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')})
+				: [];
+			const children = pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map(pod => objectTree(source, pod, id));
+			const ready = pods.filter(pod => podHealth(pod).health === 'ok').length;
+			const health: Health = !selector ? 'ok' : pods.length === 0 ? 'fault' : ready < pods.length ? 'warn' : 'ok';
+			return {...base, health, info: `${object.spec?.type ?? 'ClusterIP'} ${object.spec?.clusterIP ?? ''} ${ready}/${pods.length} endpoints`.replace(/\s+/g, ' '), children};
+		}
+		case 'Pod':
+			return podTree(source, object, id);
+		default:
+			return {...base, health: 'ok', info: '', children: []};
+	}
+}
+
+function podTree(source: XraySource, pod: KubeObject, id: string): XrayNode {
+	const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
+	const containers: XrayNode[] = ((pod.spec?.containers ?? []) as Container[]).map(container => {
+		const status = statuses.find(s => s.name === container.name);
+		const {health, info} = containerHealth(status);
+		return {id: `${id}/container/${container.name}`, kind: 'Container', name: sanitizeLine(container.name), namespace: pod.metadata.namespace, object: pod, container: container.name, health, info: `${sanitizeLine(container.image)} ${info}`, children: []};
+	});
+	const refs = podReferences(pod);
+	const namespace = pod.metadata.namespace;
+	const referenced: XrayNode[] = [];
+	for (const [kind, names] of [['ConfigMap', refs.configMaps], ['Secret', refs.secrets], ['PersistentVolumeClaim', refs.claims]] as const) {
+		for (const name of [...names].sort()) {
+			const object = source.get(kind, name, namespace);
+			let health: Health = object ? 'ok' : 'fault';
+			let info = object ? '' : 'not found';
+			if (object && kind === 'PersistentVolumeClaim') {
+				const phase = object.status?.phase ?? 'Pending';
+				health = phase === 'Bound' ? 'ok' : phase === 'Lost' ? 'fault' : 'warn';
+				info = `${phase}${object.spec?.volumeName ? ` ${object.spec.volumeName}` : ''}`;
+			}
+			referenced.push({id: `${id}/${kind}/${name}`, kind, name: sanitizeLine(name), namespace, object, health, info, children: []});
+		}
+	}
+	const children = [...containers, ...referenced];
+	const {health, info} = podHealth(pod);
+	return {id, kind: 'Pod', name: sanitizeLine(pod.metadata.name), namespace, object: pod, health: worst([health, ...referenced.map(r => r.health)]), info, children};
+}
+
+/** ConfigMaps, Secrets and claims a pod uses: volumes, env `valueFrom`, `envFrom`. */
+export function podReferences(pod: KubeObject): {configMaps: Set<string>; secrets: Set<string>; claims: Set<string>} {
+	const configMaps = new Set<string>();
+	const secrets = new Set<string>();
+	const claims = new Set<string>();
+	for (const volume of (pod.spec?.volumes ?? []) as Volume[]) {
+		if (volume.configMap?.name) configMaps.add(volume.configMap.name);
+		if (volume.secret?.secretName) secrets.add(volume.secret.secretName);
+		if (volume.persistentVolumeClaim?.claimName) claims.add(volume.persistentVolumeClaim.claimName);
+		const projected = volume['projected'] as {sources?: Array<{configMap?: {name: string}; secret?: {name: string}}>} | undefined;
+		for (const item of projected?.sources ?? []) {
+			if (item.configMap?.name) configMaps.add(item.configMap.name);
+			if (item.secret?.name) secrets.add(item.secret.name);
+		}
+	}
+	for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])] as Container[]) {
+		for (const variable of container.env ?? []) {
+			if (variable.valueFrom?.configMapKeyRef?.name) configMaps.add(variable.valueFrom.configMapKeyRef.name);
+			if (variable.valueFrom?.secretKeyRef?.name) secrets.add(variable.valueFrom.secretKeyRef.name);
+		}
+		for (const from of container.envFrom ?? []) {
+			if (from.configMapRef?.name) configMaps.add(from.configMapRef.name);
+			if (from.secretRef?.name) secrets.add(from.secretRef.name);
+		}
+	}
+	return {configMaps, secrets, claims};
+}
+
+function dependents(source: XraySource, owner: KubeObject, kind: string): KubeObject[] {
+	return source.list(kind, {namespace: owner.metadata.namespace})
+		.filter(object => object.metadata.ownerReferences?.some(reference => reference.uid === owner.metadata.uid));
+}
+
+function byRevisionDesc(a: KubeObject, b: KubeObject): number {
+	const revision = (o: KubeObject) => Number(o.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+	return revision(b) - revision(a);
+}
+
+function workloadHealth(desired: number, available: number, ready: number): {health: Health; info: string} {
+	const health: Health = available >= desired ? 'ok' : ready === 0 && desired > 0 ? 'fault' : 'warn';
+	return {health, info: `${ready}/${desired}`};
+}
+
+const faultReasons = new Set(['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError', 'Error', 'OOMKilled', 'ContainerStatusUnknown']);
+
+function containerHealth(status: ContainerStatus | undefined): {health: Health; info: string} {
+	if (!status) return {health: 'warn', info: 'Waiting'};
+	const waiting = status.state?.waiting?.reason;
+	if (waiting) return {health: faultReasons.has(waiting) ? 'fault' : 'warn', info: waiting};
+	const terminated = status.state?.terminated;
+	if (terminated) return {health: terminated.exitCode === 0 ? 'ok' : 'fault', info: terminated.reason ?? `exit ${terminated.exitCode}`};
+	if (status.state?.running) return {health: status.ready ? 'ok' : 'warn', info: `${status.ready ? 'Ready' : 'Running, not ready'}${status.restartCount > 0 ? ` (${status.restartCount} restarts)` : ''}`};
+	return {health: 'warn', info: 'Unknown'};
+}
+
+function podHealth(pod: KubeObject): {health: Health; info: string} {
+	if (pod.metadata.deletionTimestamp) return {health: 'warn', info: 'Terminating'};
+	const phase = pod.status?.phase ?? 'Pending';
+	const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
+	const reason = statuses.map(s => s.state?.waiting?.reason ?? s.state?.terminated?.reason).find(r => r && faultReasons.has(r));
+	const ready = statuses.filter(s => s.ready).length;
+	const total = (pod.spec?.containers ?? []).length;
+	if (reason) return {health: 'fault', info: `${reason} ${ready}/${total}`};
+	if (phase === 'Failed' || phase === 'Unknown') return {health: 'fault', info: `${pod.status?.reason ?? phase} ${ready}/${total}`};
+	if (phase === 'Succeeded') return {health: 'ok', info: 'Completed'};
+	if (phase === 'Pending') return {health: 'warn', info: `Pending ${ready}/${total}`};
+	return {health: ready === total ? 'ok' : 'warn', info: `Running ${ready}/${total}`};
+}
+
+function worst(healths: Health[]): Health {
+	if (healths.includes('fault')) return 'fault';
+	if (healths.includes('warn')) return 'warn';
+	return 'ok';
+}
+
+/** One drawn row of the tree: the guide graphic (`├─ `, `│  └─ `) and its node. */
+export type XrayRow = {node: XrayNode; prefix: string; depth: number; collapsed: boolean};
+
+/** Flatten the forest into rows with tree guides; `collapsed` ids hide their children. */
+export function flattenXray(roots: readonly XrayNode[], collapsed: ReadonlySet<string> = new Set()): XrayRow[] {
+	const rows: XrayRow[] = [];
+	const walk = (node: XrayNode, guide: string, last: boolean, depth: number) => {
+		const isCollapsed = collapsed.has(node.id);
+		rows.push({node, prefix: depth === 0 ? '' : `${guide}${last ? '└─ ' : '├─ '}`, depth, collapsed: isCollapsed});
+		if (isCollapsed) return;
+		const childGuide = depth === 0 ? '' : `${guide}${last ? '   ' : '│  '}`;
+		node.children.forEach((child, i) => walk(child, childGuide, i === node.children.length - 1, depth + 1));
+	};
+	roots.forEach((root, i) => walk(root, '', i === roots.length - 1, 0));
+	return rows;
+}
+
+/** Health mark drawn before each node: ✔ ok, ◐ in progress, ✘ fault (text-only so NO_COLOR keeps it). */
+export const healthMarks: Record<Health, string> = {ok: '✔', warn: '◐', fault: '✘'};

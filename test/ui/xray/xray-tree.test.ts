@@ -1,0 +1,57 @@
+import test from 'ava';
+import {createCluster} from '../../../source/engine/index.js';
+import {buildXray, flattenXray} from '../../../source/ui/xray/xray-tree.js';
+
+function shop() {
+	const cluster = createCluster({seed: 7, nodes: 2});
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'web-config'}, data: {mode: 'prod'}},
+		{apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{port: 80}]}},
+		{
+			apiVersion: 'v1', kind: 'Pod', metadata: {name: 'web-1', labels: {app: 'web'}},
+			spec: {
+				containers: [{name: 'nginx', image: 'nginx:1.27', envFrom: [{secretRef: {name: 'web-creds'}}], env: [{name: 'MODE', valueFrom: {configMapKeyRef: {name: 'web-config', key: 'mode'}}}]}],
+				volumes: [{name: 'conf', configMap: {name: 'web-config'}}],
+			},
+		},
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'web-2', labels: {app: 'web'}}, spec: {containers: [{name: 'nginx', image: 'nginx:1.27'}]}},
+	]);
+	cluster.advance(30_000);
+	return cluster;
+}
+
+test('pod xray: containers and the ConfigMaps, Secrets and claims each pod uses, with health marks', t => {
+	const cluster = shop();
+	const rows = flattenXray(buildXray(cluster, 'Pod', 'default'));
+	const text = rows.map(r => `${r.prefix}${r.node.kind}/${r.node.name} ${r.node.health}`);
+	t.deepEqual(text, [
+		'Namespace/default fault',
+		'├─ Pod/web-1 fault',
+		'│  ├─ Container/nginx ok',
+		'│  ├─ ConfigMap/web-config ok',
+		'│  └─ Secret/web-creds fault',
+		'└─ Pod/web-2 ok',
+		'   └─ Container/nginx ok',
+	]);
+	t.is(rows.find(r => r.node.kind === 'Secret')!.node.info, 'not found');
+});
+
+test('service xray: the pods behind the selector, and a service with no pods is a fault', t => {
+	const cluster = shop();
+	cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'nobody'}, spec: {selector: {app: 'none'}, ports: [{port: 80}]}});
+	const roots = buildXray(cluster, 'Service', 'default');
+	const services = roots[0]!.children.filter(n => n.name !== 'kubernetes');
+	t.deepEqual(services.map(s => [s.name, s.health, s.children.map(c => c.name)]), [
+		['nobody', 'fault', []],
+		['web', 'ok', ['web-1', 'web-2']],
+	]);
+	t.regex(services[1]!.info, /2\/2 endpoints/);
+});
+
+test('collapsed nodes hide their children', t => {
+	const cluster = shop();
+	const roots = buildXray(cluster, 'Pod', 'default');
+	const rows = flattenXray(roots, new Set([roots[0]!.children[0]!.id]));
+	t.deepEqual(rows.map(r => r.node.name), ['default', 'web-1', 'web-2', 'nginx']);
+	t.true(rows[1]!.collapsed);
+});
