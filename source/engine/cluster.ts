@@ -14,6 +14,12 @@ import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, type NodeOptions} from './bootstrap.js';
 import {demoManifests} from './demo.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
+import * as nodes from './node/maintenance.js';
+import {exposeManifest, type ExposeOptions} from './network/expose.js';
+import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
+
+/** Admission with cluster state for one kind, registered as `admit:<Kind>` in the services; throws to refuse. */
+export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) => KubeObject;
 
 export type ClusterOptions = {
 	/** Seed for every random choice (names, IPs, delays). Same seed + same calls = same cluster. */
@@ -95,10 +101,10 @@ export class Cluster {
 		});
 		bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
-		this.drain();
+		this.runQueues();
 		if (options.demo) {
 			this.apply(demoManifests);
-			this.drain();
+			this.runQueues();
 		}
 	}
 
@@ -136,7 +142,9 @@ export class Cluster {
 				...validateKind(object, existing),
 			];
 			if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
-			prepared.push({object, existing});
+			// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
+			const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
+			prepared.push({object: admit ? admit(object, existing, prepared.map(p => p.object)) : object, existing});
 		}
 		return prepared.map(({object, existing}) =>
 			existing ? this.context.store.update(object) : this.context.store.create(object));
@@ -180,7 +188,73 @@ export class Cluster {
 		if (type.kind === 'Namespace' && isProtectedNamespace(name)) {
 			throw new KubeError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
 		}
+		if (type.kind === 'Node') return nodes.deleteNode(this.context, name);
 		return deleteObject(this.context, object, policy, grace);
+	}
+
+	/** The node's machine stops: kubelet and containers halt silently, heartbeats stop. */
+	killNode(name: string): KubeObject {
+		return nodes.killNode(this.context, name);
+	}
+
+	/** A killed node's machine comes back: kubelet starts, the node turns Ready, bound pods re-sync. */
+	restoreNode(name: string): KubeObject {
+		return nodes.restoreNode(this.context, name);
+	}
+
+	/** `kubectl cordon`; returns kubectl's line (`node/x cordoned`). */
+	cordon(name: string): string {
+		return nodes.cordon(this.context, name);
+	}
+
+	/** `kubectl uncordon`; returns kubectl's line. */
+	uncordon(name: string): string {
+		return nodes.uncordon(this.context, name);
+	}
+
+	/** `kubectl drain`: cordon, then evict the node's pods; refuses (changing nothing) when a flag is needed. */
+	drain(name: string, options: nodes.DrainOptions = {}): nodes.DrainReport {
+		return nodes.drain(this.context, name, options);
+	}
+
+	/** A new worker node joins (next kind-style name unless `name` is given). */
+	addNode(options: nodes.AddNodeOptions = {}): KubeObject {
+		return nodes.addNode(this.context, options);
+	}
+
+	/** `kubectl expose`: a Service selecting the resource's pods. */
+	expose(kind: string, name: string, options: ExposeOptions): KubeObject {
+		return this.apply(exposeManifest(this.context, kind, name, options))[0]!;
+	}
+
+	/** Start (or re-rate) a steady stream of requests to a Service, spread over its ready endpoints. */
+	startTraffic(service: string, options: TrafficOptions = {}): TrafficStats {
+		return trafficService(this.context).start(service, options);
+	}
+
+	/** Stop the stream; its figures stay readable. */
+	stopTraffic(service: string, options: {namespace?: string} = {}): TrafficStats {
+		return trafficService(this.context).stop(service, options);
+	}
+
+	/** Requests sent to a Service: totals, failures, per pod, and the last seconds. */
+	trafficStats(service: string, options: {namespace?: string} = {}): TrafficStats {
+		return trafficService(this.context).stats(service, options);
+	}
+
+	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
+	scale(kind: string, name: string, replicas: number, options: {namespace?: string} = {}): KubeObject {
+		const type = resolveResource(kind);
+		if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) {
+			throw badRequest(`cannot scale ${qualifiedResource(type)}: only deployments, replicasets and statefulsets can be scaled`);
+		}
+		const object = this.context.store.get(type.kind, options.namespace ?? 'default', name);
+		if (!object) throw notFound(qualifiedResource(type), name);
+		const errors = validateReplicas(replicas, 'spec.replicas');
+		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
+		return this.context.store.patch(object, draft => {
+			draft.spec.replicas = replicas;
+		});
 	}
 
 	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
@@ -206,8 +280,8 @@ export class Cluster {
 		if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
 			throw badRequest(`advance: time must be a finite number of milliseconds >= 0, got ${String(ms)}`);
 		}
-		this.drain();
-		this.context.clock.advanceTo(this.now() + ms, () => this.drain());
+		this.runQueues();
+		this.context.clock.advanceTo(this.now() + ms, () => this.runQueues());
 	}
 
 	/**
@@ -233,7 +307,7 @@ export class Cluster {
 	}
 
 	/** Run every queued reconcile until the queues are empty. */
-	private drain(): void {
+	private runQueues(): void {
 		if (this.draining) return;
 		this.draining = true;
 		try {

@@ -3,6 +3,11 @@ import {createScheduler} from './scheduler.js';
 import {createKubelets} from '../node/kubelet.js';
 import {createNamespaceController} from './namespace.js';
 import {createJobController} from './job.js';
+import {createNodeHeartbeats} from '../node/heartbeat.js';
+import {createNodeLifecycleController} from './node-lifecycle.js';
+import {createPodGc} from './pod-gc.js';
+import {createServiceController} from './service.js';
+import {createEndpointsController} from './endpoints.js';
 
 /**
  * Every control loop of the cluster, in the order the work queues drain.
@@ -13,4 +18,9 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createKubelets,
 	createNamespaceController,
 	createJobController,
+	createNodeHeartbeats,
+	createNodeLifecycleController,
+	createPodGc,
+	createServiceController,
+	createEndpointsController,
 ];

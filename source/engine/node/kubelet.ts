@@ -182,8 +182,19 @@ export function createKubelets(context: ControllerContext): Controller {
 		for (const s of worker.slots) if (!s.init && worker.slots.some(o => o.init)) s.state = {waiting: {reason: 'PodInitializing'}};
 		workers.set(worker.key, worker);
 		publish(worker);
-		const runtime = runtimeFor(nodeName);
-		const {sandboxId, durationMs} = runtime.runPodSandbox({pod, podIP: worker.podIP, attempt: 0});
+		runSandbox(worker);
+	}
+
+	/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */
+	function runSandbox(worker: PodWorker): void {
+		if (worker.terminating) return;
+		const volumes = context.services.get('volumeManager') as {waitingFor(pod: Pod): string | undefined} | undefined;
+		if (volumes?.waitingFor(worker.pod)) {
+			after(worker, 1000, () => runSandbox(worker));
+			return;
+		}
+		const runtime = runtimeFor(worker.nodeName);
+		const {sandboxId, durationMs} = runtime.runPodSandbox({pod: worker.pod, podIP: worker.podIP, attempt: 0});
 		after(worker, durationMs, () => {
 			worker.sandboxId = sandboxId;
 			startNext(worker);

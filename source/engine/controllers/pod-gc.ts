@@ -1,0 +1,97 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {Pod} from '../api/types.js';
+import {parseTime, rfc3339} from '../clock.js';
+import {podsByNode} from './node-lifecycle.js';
+
+/**
+ * The pod garbage collector (`pkg/controller/podgc`): every 20 s, and at once
+ * when a Node goes, it force-deletes pods bound to nodes that no longer
+ * exist, deletes terminating pods that were never scheduled, and keeps the
+ * number of terminated pods under the threshold, oldest first.
+ */
+
+/** `gcCheckPeriod`. */
+export const podGcPeriodMs = 20_000;
+/** `--terminated-pod-gc-threshold` default. */
+export const defaultTerminatedPodThreshold = 12_500;
+/** Services key under which a test or scenario may set another threshold (the flag). */
+export const terminatedPodThresholdKey = 'config:terminated-pod-gc-threshold';
+
+const component = 'pod-garbage-collector';
+
+function isTerminal(pod: Pod): boolean {
+	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export function createPodGc(context: ControllerContext): Controller {
+	const {store, clock} = context;
+	const index = podsByNode(context);
+
+	function forceDelete(pod: Pod): void {
+		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
+		if (current) store.markDeleted(current, 0);
+	}
+
+	/** Failed + DisruptionTarget, then grace-0 deletion: "PodGC: node no longer exists". */
+	function collectOrphan(pod: Pod): void {
+		let current = pod;
+		if (!isTerminal(pod)) {
+			const stamp = rfc3339(clock.now());
+			current = store.patch(pod, draft => {
+				const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'DisruptionTarget');
+				conditions.push({type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists', lastProbeTime: null, lastTransitionTime: stamp});
+				draft.status = {...draft.status!, phase: 'Failed', conditions};
+			}, {status: true});
+		}
+		forceDelete(current);
+	}
+
+	function run(): void {
+		const nodes = new Set(store.list('Node').map(n => n.metadata.name));
+		const terminated: Pod[] = [];
+		for (const pod of store.list('Pod') as Pod[]) {
+			const nodeName = pod.spec?.nodeName;
+			if (nodeName && !nodes.has(nodeName)) {
+				collectOrphan(pod);
+				continue;
+			}
+			if (!nodeName && pod.metadata.deletionTimestamp) {
+				forceDelete(pod);
+				continue;
+			}
+			if (isTerminal(pod)) terminated.push(pod);
+		}
+		const threshold = (context.services.get(terminatedPodThresholdKey) as number | undefined) ?? defaultTerminatedPodThreshold;
+		if (threshold > 0 && terminated.length > threshold) {
+			terminated.sort((a, b) => (parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.metadata.creationTimestamp) ?? 0));
+			for (const pod of terminated.slice(0, terminated.length - threshold)) forceDelete(pod);
+		}
+	}
+
+	return {
+		name: component,
+		watches: {
+			Node: ({type, object}) => (type === 'DELETED' ? `node:${object.metadata.name}` : undefined),
+		},
+		start() {
+			const loop = () => {
+				queue()?.add('all');
+				clock.after(podGcPeriodMs, loop);
+			};
+			clock.after(podGcPeriodMs, loop);
+		},
+		sync(key) {
+			if (key === 'all') {
+				run();
+				return;
+			}
+			const nodeName = key.slice(5);
+			if (store.get('Node', undefined, nodeName)) return;
+			for (const pod of index.pods(nodeName)) collectOrphan(pod);
+		},
+	};
+
+	function queue() {
+		return context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
+	}
+}

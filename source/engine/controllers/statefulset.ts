@@ -1,0 +1,278 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {KubeObject, OwnerReference, Pod, PodTemplateSpec} from '../api/types.js';
+import type {PersistentVolumeClaim, StatefulSet, StatefulSetStatus} from '../api/storage-objects.js';
+import {applyDefaults} from '../api/defaults.js';
+import {sameJson, keyOf} from '../store.js';
+import {deleteObject} from '../cluster.js';
+import {KubeError} from '../errors.js';
+import {parseTime} from '../clock.js';
+import {
+	claimsFor, isFailed, isHealthy, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod, newRevision,
+	ordinalOf, partitionPods, revisionHash, revisionLabel, templateOf,
+} from './statefulset-util.js';
+
+/**
+ * The StatefulSet controller (`pkg/controller/statefulset`): pods
+ * `<sts>-<ordinal>` with stable hostnames and their claims made from
+ * volumeClaimTemplates; OrderedReady (one at a time, each waiting for its
+ * predecessor) or Parallel; RollingUpdate from the highest ordinal down to the
+ * partition, or OnDelete; ControllerRevisions; the PVC retention policy.
+ */
+
+export const component = 'statefulset-controller';
+
+type Revisions = {current: KubeObject; update: KubeObject; collisionCount: number; all: KubeObject[]};
+
+export function createStatefulSetController(context: ControllerContext): Controller {
+	const {store, events, clock} = context;
+	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void; addAfter(key: string, ms: number): void} | undefined;
+
+	function revisionsOf(set: StatefulSet): Revisions {
+		const all = store.dependentsOf(set.metadata.uid, 'ControllerRevision').sort((a, b) => Number(a['revision']) - Number(b['revision']));
+		let collisionCount = set.status?.collisionCount ?? 0;
+		const template = set.spec!.template;
+		const latest = all.at(-1);
+		let update: KubeObject | undefined;
+		for (;;) {
+			const hash = revisionHash(template, collisionCount);
+			const name = `${set.metadata.name}-${hash}`;
+			const equal = all.find(r => sameJson(templateOf(r), template));
+			if (equal) {
+				update = equal === latest ? equal : store.update({...equal, revision: Number(latest?.['revision'] ?? 0) + 1, metadata: {...equal.metadata, resourceVersion: ''}});
+				break;
+			}
+			const clash = store.get('ControllerRevision', set.metadata.namespace, name);
+			if (clash) {
+				collisionCount++;
+				continue;
+			}
+			update = store.create(newRevision(set, template, Number(latest?.['revision'] ?? 0) + 1, collisionCount));
+			break;
+		}
+		const refreshed = store.dependentsOf(set.metadata.uid, 'ControllerRevision').sort((a, b) => Number(a['revision']) - Number(b['revision']));
+		const current = refreshed.find(r => r.metadata.name === set.status?.currentRevision) ?? update;
+		return {current, update, collisionCount, all: refreshed};
+	}
+
+	function ownedPods(set: StatefulSet): Pod[] {
+		return store.dependentsOf(set.metadata.uid, 'Pod').filter(pod =>
+			pod.metadata.ownerReferences?.some(ref => ref.uid === set.metadata.uid && ref.controller)) as Pod[];
+	}
+
+	function podEvent(set: StatefulSet, verb: 'create' | 'delete', pod: string, error?: unknown): void {
+		if (error) events.warning(set, verb === 'create' ? 'FailedCreate' : 'FailedDelete', `${verb} Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${(error as Error).message}`, {component});
+		else events.normal(set, verb === 'create' ? 'SuccessfulCreate' : 'SuccessfulDelete', `${verb} Pod ${pod} in StatefulSet ${set.metadata.name} successful`, {component});
+	}
+
+	/** Create the ordinal's missing claims; false when one cannot be used yet (being deleted, or creation failed). */
+	function ensureClaims(set: StatefulSet, ordinal: number, pod: string): boolean {
+		let usable = true;
+		for (const claim of claimsFor(set, ordinal)) {
+			const existing = store.get('PersistentVolumeClaim', claim.metadata.namespace, claim.metadata.name);
+			if (existing) {
+				if (existing.metadata.deletionTimestamp) usable = false;
+				continue;
+			}
+			try {
+				store.create(applyDefaults(claim));
+				events.normal(set, 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod} in StatefulSet ${set.metadata.name} success`, {component});
+			} catch (error) {
+				events.warning(set, 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${(error as Error).message}`, {component});
+				usable = false;
+			}
+		}
+		return usable;
+	}
+
+	/**
+	 * Owner references of an ordinal's claims under the retention policy
+	 * (`UpdatePodClaimForRetentionPolicy`): whenDeleted=Delete → owned by the set;
+	 * whenScaled=Delete and condemned → owned by the pod.
+	 */
+	function applyRetention(set: StatefulSet, ordinal: number, pod: Pod | undefined, condemned: boolean): void {
+		const policy = set.spec!.persistentVolumeClaimRetentionPolicy;
+		for (const template of claimsFor(set, ordinal)) {
+			const claim = store.get('PersistentVolumeClaim', template.metadata.namespace, template.metadata.name) as PersistentVolumeClaim | undefined;
+			if (!claim || claim.metadata.deletionTimestamp) continue;
+			const refs = claim.metadata.ownerReferences ?? [];
+			let next: OwnerReference[] = refs.filter(ref => !(ref.kind === 'StatefulSet' && ref.name === set.metadata.name && ref.uid !== set.metadata.uid));
+			const hasSet = next.some(ref => ref.uid === set.metadata.uid);
+			if (policy.whenDeleted === 'Delete' && !hasSet) next.push({apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata.name, uid: set.metadata.uid});
+			if (policy.whenDeleted !== 'Delete' && hasSet) next = next.filter(ref => ref.uid !== set.metadata.uid);
+			const podRefs = next.filter(ref => ref.kind === 'Pod');
+			if (condemned && policy.whenScaled === 'Delete' && pod) {
+				if (!podRefs.some(ref => ref.uid === pod.metadata.uid)) next.push({apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid});
+			} else if (!condemned && podRefs.length > 0) {
+				next = next.filter(ref => ref.kind !== 'Pod');
+			}
+			if (!sameJson(next, refs)) {
+				store.patch(claim, draft => {
+					draft.metadata.ownerReferences = next.length > 0 ? next : undefined;
+				});
+			}
+		}
+	}
+
+	function createPod(set: StatefulSet, ordinal: number, revision: KubeObject): boolean {
+		const name = `${set.metadata.name}-${ordinal}`;
+		if (!ensureClaims(set, ordinal, name)) return false;
+		applyRetention(set, ordinal, undefined, false);
+		const template: PodTemplateSpec = templateOf(revision);
+		const pod = applyDefaults(newPod(set, ordinal, template, revision.metadata.name));
+		try {
+			store.create(pod);
+			podEvent(set, 'create', name);
+			return true;
+		} catch (error) {
+			if (error instanceof KubeError && error.code === 'AlreadyExists') return false;
+			podEvent(set, 'create', name, error);
+			return false;
+		}
+	}
+
+	function deletePod(set: StatefulSet, pod: Pod): void {
+		deleteObject(context, pod, 'Background');
+		podEvent(set, 'delete', pod.metadata.name);
+	}
+
+	/** The sequence of one sync (`updateStatefulSet`); stops early where OrderedReady must wait. */
+	function reconcile(set: StatefulSet, revisions: Revisions): void {
+		const spec = set.spec!;
+		const monotonic = spec.podManagementPolicy !== 'Parallel';
+		const minReady = spec.minReadySeconds ?? 0;
+		const now = clock.now();
+		const {replicas, condemned} = partitionPods(set, ownedPods(set));
+		const start = spec.ordinals?.start ?? 0;
+		const partition = spec.updateStrategy.type === 'RollingUpdate' ? spec.updateStrategy.rollingUpdate?.partition ?? 0 : 0;
+		const revisionFor = (ordinal: number) =>
+			spec.updateStrategy.type === 'RollingUpdate' && ordinal < partition ? revisions.current : revisions.update;
+
+		let firstUnhealthy: Pod | undefined;
+		for (const pod of [...replicas, ...[...condemned].reverse()]) {
+			if (pod && !isHealthy(pod, minReady, now)) {
+				firstUnhealthy = pod;
+				break;
+			}
+		}
+
+		for (let i = 0; i < replicas.length; i++) {
+			const ordinal = start + i;
+			let pod = replicas[i];
+			if (pod && isFailed(pod)) {
+				events.warning(set, 'RecreatingFailedPod', `StatefulSet ${set.metadata.namespace}/${set.metadata.name} is recreating failed Pod ${pod.metadata.name}`, {component});
+				deletePod(set, pod);
+				pod = store.get('Pod', set.metadata.namespace, pod.metadata.name) as Pod | undefined;
+				if (pod) {
+					if (monotonic) return;
+					continue;
+				}
+			}
+			if (!pod) {
+				createPod(set, ordinal, revisionFor(ordinal));
+				if (monotonic) return;
+				continue;
+			}
+			if (isTerminating(pod)) {
+				if (monotonic) return;
+				continue;
+			}
+			ensureClaims(set, ordinal, pod.metadata.name);
+			applyRetention(set, ordinal, pod, false);
+			if (!isRunningAndAvailable(pod, minReady, now)) {
+				if (isRunningAndReady(pod) && minReady > 0) {
+					const since = parseTime(pod.status?.conditions?.find(c => c.type === 'Ready')?.lastTransitionTime) ?? now;
+					queue()?.addAfter(keyOf(set), since + minReady * 1000 - now);
+				}
+				if (monotonic) return;
+			}
+		}
+
+		for (const pod of condemned) {
+			if (isTerminating(pod)) {
+				if (monotonic) return;
+				continue;
+			}
+			if (monotonic && !isHealthy(pod, minReady, now) && pod !== firstUnhealthy) return;
+			applyRetention(set, ordinalOf(set.metadata.name, pod.metadata.name), pod, true);
+			deletePod(set, pod);
+			if (monotonic) return;
+		}
+
+		if (spec.updateStrategy.type !== 'RollingUpdate') return;
+		const updateName = revisions.update.metadata.name;
+		for (let i = replicas.length - 1; i >= 0 && start + i >= partition; i--) {
+			const pod = replicas[i];
+			if (!pod) return;
+			if (pod.metadata.labels?.[revisionLabel] !== updateName && !isTerminating(pod)) {
+				deletePod(set, pod);
+				return;
+			}
+			if (!isHealthy(pod, minReady, now)) return;
+		}
+	}
+
+	/** Status from what exists now (`computeReplicaStatus` and `completeRollingUpdate`). */
+	function computeStatus(set: StatefulSet, revisions: Revisions): StatefulSetStatus {
+		const now = clock.now();
+		const minReady = set.spec!.minReadySeconds ?? 0;
+		const status: StatefulSetStatus = {
+			observedGeneration: set.metadata.generation,
+			replicas: 0, readyReplicas: 0, currentReplicas: 0, updatedReplicas: 0, availableReplicas: 0,
+			currentRevision: revisions.current.metadata.name,
+			updateRevision: revisions.update.metadata.name,
+			collisionCount: revisions.collisionCount,
+		};
+		for (const pod of ownedPods(set)) {
+			if (ordinalOf(set.metadata.name, pod.metadata.name) < 0) continue;
+			status.replicas++;
+			if (isRunningAndReady(pod) && !isTerminating(pod)) {
+				status.readyReplicas!++;
+				if (isRunningAndAvailable(pod, minReady, now)) status.availableReplicas!++;
+			}
+			const revision = pod.metadata.labels?.[revisionLabel];
+			if (revision === status.currentRevision) status.currentReplicas!++;
+			if (revision === status.updateRevision) status.updatedReplicas!++;
+		}
+		if (set.spec!.updateStrategy.type === 'RollingUpdate' && status.updatedReplicas === status.replicas && status.readyReplicas === status.replicas) {
+			status.currentReplicas = status.updatedReplicas;
+			status.currentRevision = status.updateRevision;
+		}
+		return status;
+	}
+
+	/** Keep at most revisionHistoryLimit revisions that no pod uses, oldest go first. */
+	function truncateHistory(set: StatefulSet, status: StatefulSetStatus): void {
+		const revisions = store.dependentsOf(set.metadata.uid, 'ControllerRevision').sort((a, b) => Number(a['revision']) - Number(b['revision']));
+		const live = new Set([status.currentRevision, status.updateRevision]);
+		for (const pod of ownedPods(set)) live.add(pod.metadata.labels?.[revisionLabel]);
+		const history = revisions.filter(r => !live.has(r.metadata.name));
+		const excess = history.length - (set.spec!.revisionHistoryLimit ?? 10);
+		for (let i = 0; i < excess; i++) store.remove(history[i]!);
+	}
+
+	return {
+		name: component,
+		watches: {
+			StatefulSet: ({type, object}) => (type === 'DELETED' ? undefined : keyOf(object)),
+			Pod: ({object, old}) => {
+				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'StatefulSet')
+					?? old?.metadata.ownerReferences?.find(r => r.controller && r.kind === 'StatefulSet');
+				return ref ? `${object.metadata.namespace}/${ref.name}` : undefined;
+			},
+		},
+		sync(key) {
+			const slash = key.indexOf('/');
+			const set = store.get('StatefulSet', key.slice(0, slash), key.slice(slash + 1)) as StatefulSet | undefined;
+			if (!set || set.metadata.deletionTimestamp || !set.spec) return;
+			const revisions = revisionsOf(set);
+			reconcile(set, revisions);
+			const status = computeStatus(set, revisions);
+			const current = store.get('StatefulSet', set.metadata.namespace, set.metadata.name) as StatefulSet | undefined;
+			if (!current || current.metadata.uid !== set.metadata.uid) return;
+			if (!sameJson(status, {...current.status, conditions: undefined})) {
+				store.update({...current, status: {...status, ...(current.status?.conditions ? {conditions: current.status.conditions} : {})}, metadata: {...current.metadata, resourceVersion: ''}}, {status: true});
+			}
+			truncateHistory(set, status);
+		},
+	};
+}

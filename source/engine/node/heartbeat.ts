@@ -1,0 +1,160 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {Condition, KubeObject, Node} from '../api/types.js';
+import type {TimerHandle} from '../clock.js';
+import type {KubeletService} from './kubelet.js';
+import {rfc3339, rfc3339Micro} from '../clock.js';
+
+/**
+ * The kubelets' heartbeats: each live node renews its Lease in
+ * `kube-node-lease` every 10 s (lease duration 40 s) and posts its node
+ * status when it changes, or at least every 5 minutes. One timer per node;
+ * a halted node (machine down) simply stops renewing.
+ */
+
+/** `nodeLeaseRenewInterval`: a quarter of the lease duration, 10 s. */
+export const leaseRenewIntervalMs = 10_000;
+export const leaseDurationSeconds = 40;
+/** `nodeStatusReportFrequency`: status is posted at least this often when nothing changed. */
+export const nodeStatusReportMs = 5 * 60_000;
+export const leaseNamespace = 'kube-node-lease';
+
+export type Lease = KubeObject<{holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string; acquireTime?: string; leaseTransitions?: number}>;
+
+/** What the facade asks of the heartbeats. */
+export type HeartbeatService = {
+	/** The kubelet came back: renew and post Ready at once, then keep beating. */
+	resume(nodeName: string): void;
+	/** When the node's Lease was last renewed (virtual ms), if it has one. */
+	lastRenewal(nodeName: string): number | undefined;
+};
+
+export function heartbeatService(context: ControllerContext): HeartbeatService {
+	return context.services.get('node.heartbeat') as HeartbeatService;
+}
+
+/** The kubelet's healthy node conditions (`pkg/kubelet/nodestatus/setters.go`). */
+const healthy: Array<[type: string, status: 'True' | 'False', reason: string, message: string]> = [
+	['MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
+	['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
+	['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+	['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
+];
+
+const component = 'kubelet';
+
+export function createNodeHeartbeats(context: ControllerContext): Controller {
+	const {store, clock, events, random} = context;
+	const timers = new Map<string, TimerHandle>();
+	const lastStatus = new Map<string, number>();
+	const renewed = new Map<string, number>();
+
+	const kubelet = () => context.services.get('kubelet') as KubeletService | undefined;
+
+	function renewLease(node: Node): void {
+		const name = node.metadata.name;
+		const now = clock.now();
+		const lease = store.get('Lease', leaseNamespace, name) as Lease | undefined;
+		renewed.set(name, now);
+		if (lease) {
+			store.update({...lease, metadata: {...lease.metadata, resourceVersion: ''}, spec: {...lease.spec, renewTime: rfc3339Micro(now)}});
+			return;
+		}
+		store.create<Lease>({
+			apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+			metadata: {
+				name, namespace: leaseNamespace, uid: '', resourceVersion: '', creationTimestamp: '',
+				ownerReferences: [{apiVersion: 'v1', kind: 'Node', name, uid: node.metadata.uid}],
+			},
+			spec: {holderIdentity: name, leaseDurationSeconds, renewTime: rfc3339Micro(now)},
+		});
+	}
+
+	/** Post the healthy conditions when any differs, or when the last report is 5 minutes old. */
+	function postStatus(node: Node, force: boolean): void {
+		const name = node.metadata.name;
+		const now = clock.now();
+		const conditions = node.status?.conditions ?? [];
+		const differs = healthy.some(([type, status, reason]) => {
+			const current = conditions.find(c => c.type === type);
+			return current?.status !== status || current.reason !== reason;
+		});
+		if (!differs && !force && now - (lastStatus.get(name) ?? 0) < nodeStatusReportMs) return;
+		lastStatus.set(name, now);
+		const stamp = rfc3339(now);
+		const wasReady = conditions.find(c => c.type === 'Ready')?.status === 'True';
+		const next: Condition[] = healthy.map(([type, status, reason, message]) => {
+			const current = conditions.find(c => c.type === type);
+			return {type, status, reason, message, lastHeartbeatTime: stamp, lastTransitionTime: current?.status === status ? current.lastTransitionTime ?? stamp : stamp};
+		});
+		const others = conditions.filter(c => !healthy.some(([type]) => type === c.type));
+		const updated = store.patch(node, draft => {
+			draft.status = {...draft.status!, conditions: [...next, ...others]};
+		}, {status: true});
+		if (!wasReady) events.normal(updated, 'NodeReady', `Node ${name} status is now: NodeReady`, {component, host: name});
+	}
+
+	function beat(name: string): void {
+		timers.delete(name);
+		const node = store.get('Node', undefined, name) as Node | undefined;
+		if (!node || kubelet()?.isHalted(name)) return;
+		renewLease(node);
+		postStatus(node, false);
+		timers.set(name, clock.after(leaseRenewIntervalMs, () => beat(name)));
+	}
+
+	function begin(name: string, delayMs: number): void {
+		timers.get(name)?.cancel();
+		timers.set(name, clock.after(delayMs, () => beat(name)));
+	}
+
+	const service: HeartbeatService = {
+		resume(name) {
+			const node = store.get('Node', undefined, name) as Node | undefined;
+			if (!node) return;
+			events.normal(node, 'Starting', 'Starting kubelet.', {component, host: name});
+			timers.get(name)?.cancel();
+			timers.delete(name);
+			renewLease(node);
+			postStatus(store.get('Node', undefined, name) as Node, true);
+			begin(name, leaseRenewIntervalMs);
+		},
+		lastRenewal: name => renewed.get(name),
+	};
+	context.services.set('node.heartbeat', service);
+
+	return {
+		name: 'node-heartbeat',
+		watches: {
+			Node: ({type, object}) => (type === 'MODIFIED' ? undefined : `${type}:${object.metadata.name}`),
+		},
+		start() {
+			for (const node of store.list('Node') as Node[]) {
+				if (!kubelet()?.isHalted(node.metadata.name)) {
+					renewLease(node);
+					lastStatus.set(node.metadata.name, clock.now());
+					// Spread the nodes' beats over the interval, as independent kubelets do.
+					begin(node.metadata.name, random.int(1, leaseRenewIntervalMs));
+				}
+			}
+		},
+		sync(key) {
+			const colon = key.indexOf(':');
+			const type = key.slice(0, colon);
+			const name = key.slice(colon + 1);
+			if (type === 'DELETED') {
+				timers.get(name)?.cancel();
+				timers.delete(name);
+				lastStatus.delete(name);
+				renewed.delete(name);
+				const lease = store.get('Lease', leaseNamespace, name);
+				if (lease && !store.get('Node', undefined, name)) store.remove(lease);
+				return;
+			}
+			const node = store.get('Node', undefined, name) as Node | undefined;
+			if (!node || timers.has(name) || kubelet()?.isHalted(name)) return;
+			renewLease(node);
+			lastStatus.set(name, clock.now());
+			begin(name, leaseRenewIntervalMs);
+		},
+	};
+}

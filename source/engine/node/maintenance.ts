@@ -1,0 +1,227 @@
+import type {ControllerContext} from '../controller.js';
+import type {Node, Pod} from '../api/types.js';
+import type {KubeletService} from './kubelet.js';
+import {badRequest, invalid, KubeError, notFound, type FieldError} from '../errors.js';
+import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
+import {validateDNS1123Subdomain, validateLabels} from '../api/validation.js';
+import {heartbeatService} from './heartbeat.js';
+import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
+
+/**
+ * Node maintenance and failure, as the facade offers them: a machine that
+ * stops and comes back, `kubectl cordon/uncordon/drain`, a new worker, and a
+ * machine removed from the cloud. Each validates first and changes nothing
+ * when it fails.
+ */
+
+export type DrainOptions = {
+	/** `--force`: also delete pods that declare no controller. */
+	force?: boolean;
+	/** `--ignore-daemonsets`: leave DaemonSet-managed pods in place. */
+	ignoreDaemonSets?: boolean;
+	/** `--delete-emptydir-data`: also evict pods with emptyDir volumes. */
+	deleteEmptyDirData?: boolean;
+	/** `--grace-period`: seconds each pod gets; -1 (default) uses the pod's own. */
+	gracePeriodSeconds?: number;
+};
+
+export type DrainReport = {
+	node: string;
+	/** `namespace/name` of each pod evicted. */
+	evicted: string[];
+	/** `namespace/name` of DaemonSet-managed pods left in place. */
+	ignored: string[];
+	/** kubectl's warning line, when there is one. */
+	warning?: string;
+	/** What `kubectl drain` prints, line by line. */
+	lines: string[];
+};
+
+export type AddNodeOptions = NodeOptions & {
+	/** Node name; default the next kind-style worker name. */
+	name?: string;
+};
+
+const cloudComponent = 'cloud-node-lifecycle-controller';
+
+function kubeletOf(context: ControllerContext): KubeletService {
+	return context.services.get('kubelet') as KubeletService;
+}
+
+function getNode(context: ControllerContext, name: string): Node {
+	if (typeof name !== 'string' || name === '') throw badRequest('a node name is required');
+	const node = context.store.get('Node', undefined, name) as Node | undefined;
+	if (!node) throw notFound('nodes', name);
+	return node;
+}
+
+function ref(pod: Pod): string {
+	return `${pod.metadata.namespace}/${pod.metadata.name}`;
+}
+
+/** The machine stops: the kubelet and its containers halt without reporting, heartbeats stop. */
+export function killNode(context: ControllerContext, name: string): Node {
+	const node = getNode(context, name);
+	const kubelet = kubeletOf(context);
+	if (kubelet.isHalted(name)) throw badRequest(`node "${name}" is already down; restore it with restoreNode`);
+	kubelet.haltNode(name);
+	return node;
+}
+
+/** The machine is back: the kubelet starts, renews its Lease, posts Ready and re-syncs the pods bound to it. */
+export function restoreNode(context: ControllerContext, name: string): Node {
+	getNode(context, name);
+	const kubelet = kubeletOf(context);
+	if (!kubelet.isHalted(name)) throw badRequest(`node "${name}" is running; only a node that was killed can be restored`);
+	kubelet.startNode(name);
+	heartbeatService(context).resume(name);
+	return context.store.get('Node', undefined, name) as Node;
+}
+
+/** `kubectl cordon`: spec.unschedulable and the unschedulable:NoSchedule taint. Returns kubectl's line. */
+export function cordon(context: ControllerContext, name: string): string {
+	const node = getNode(context, name);
+	if (node.spec?.unschedulable) return `node/${name} already cordoned`;
+	setUnschedulable(context, node, true);
+	return `node/${name} cordoned`;
+}
+
+/** `kubectl uncordon`. Returns kubectl's line. */
+export function uncordon(context: ControllerContext, name: string): string {
+	const node = getNode(context, name);
+	if (!node.spec?.unschedulable) return `node/${name} already uncordoned`;
+	setUnschedulable(context, node, false);
+	return `node/${name} uncordoned`;
+}
+
+function setUnschedulable(context: ControllerContext, node: Node, value: boolean): void {
+	const {store, clock, events} = context;
+	const updated = store.patch(node, draft => {
+		draft.spec = {...draft.spec};
+		if (value) draft.spec.unschedulable = true;
+		else delete draft.spec.unschedulable;
+		const taints = reconcileTaints(draft as Node, clock.now());
+		if (taints) draft.spec.taints = taints;
+		if (draft.spec.taints?.length === 0) delete draft.spec.taints;
+	});
+	const name = node.metadata.name;
+	const reason = value ? 'NodeNotSchedulable' : 'NodeSchedulable';
+	events.normal(updated, reason, `Node ${name} status is now: ${reason}`, {component: 'kubelet', host: name});
+}
+
+function controllerOf(pod: Pod) {
+	return pod.metadata.ownerReferences?.find(r => r.controller);
+}
+
+/**
+ * `kubectl drain`: refuse (changing nothing) when pods need a flag, else
+ * cordon and evict every pod on the node except mirror pods and, with
+ * ignoreDaemonSets, DaemonSet-managed ones.
+ */
+export function drain(context: ControllerContext, name: string, options: DrainOptions = {}): DrainReport {
+	const node = getNode(context, name);
+	const grace = options.gracePeriodSeconds ?? -1;
+	if (!Number.isInteger(grace) || grace < -1) {
+		throw badRequest(`invalid argument "${String(options.gracePeriodSeconds)}" for "--grace-period" flag: must be an integer >= -1`);
+	}
+	const {store} = context;
+	const daemonSetPods: string[] = [];
+	const unreplicated: string[] = [];
+	const localStorage: string[] = [];
+	const missingDaemonSets: string[] = [];
+	const toEvict: Pod[] = [];
+	const ignored: string[] = [];
+	for (const pod of podsByNode(context).pods(name).sort((a, b) => ref(a).localeCompare(ref(b)))) {
+		if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
+		const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+		const owner = controllerOf(pod);
+		if (owner?.kind === 'DaemonSet') {
+			if (!store.get('DaemonSet', pod.metadata.namespace, owner.name) && !options.force) {
+				missingDaemonSets.push(`daemonsets.apps "${owner.name}" not found`);
+				continue;
+			}
+			if (!options.ignoreDaemonSets) daemonSetPods.push(ref(pod));
+			else ignored.push(ref(pod));
+			continue;
+		}
+		if (!owner && !finished) unreplicated.push(ref(pod));
+		if (!finished && pod.spec?.volumes?.some(v => v.emptyDir)) localStorage.push(ref(pod));
+		toEvict.push(pod);
+	}
+	const problems: string[] = [...missingDaemonSets];
+	if (daemonSetPods.length > 0) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemonSetPods.join(', ')}`);
+	if (localStorage.length > 0 && !options.deleteEmptyDirData) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localStorage.join(', ')}`);
+	if (unreplicated.length > 0 && !options.force) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unreplicated.join(', ')}`);
+	if (problems.length > 0) {
+		throw new KubeError('BadRequest', `unable to drain node "${name}" due to error: ${problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`}`);
+	}
+	const lines = [cordon(context, node.metadata.name)];
+	const warnings: string[] = [];
+	if (ignored.length > 0) warnings.push(`ignoring DaemonSet-managed Pods: ${ignored.join(', ')}`);
+	if (unreplicated.length > 0) warnings.push(`deleting Pods that declare no controller: ${unreplicated.join(', ')}`);
+	if (localStorage.length > 0) warnings.push(`deleting Pods with local storage: ${localStorage.join(', ')}`);
+	const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
+	if (warning) lines.push(warning);
+	const evicted: string[] = [];
+	for (const pod of toEvict) {
+		lines.push(`evicting pod ${ref(pod)}`);
+		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
+		if (current && !current.metadata.deletionTimestamp) {
+			store.markDeleted(current, grace >= 0 ? grace : current.spec?.terminationGracePeriodSeconds ?? 30);
+		}
+		evicted.push(ref(pod));
+	}
+	for (const pod of toEvict) lines.push(`pod/${pod.metadata.name} evicted`);
+	lines.push(`node/${name} drained`);
+	return {node: name, evicted, ignored, ...(warning ? {warning} : {}), lines};
+}
+
+/** A new worker joins: the next kind-style name (or `options.name`), Ready once its kubelet beats. */
+export function addNode(context: ControllerContext, options: AddNodeOptions = {}): Node {
+	const {store} = context;
+	const errors: FieldError[] = [];
+	const positive = (value: unknown, field: string) => {
+		if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {
+			errors.push({field, type: 'Invalid value', value, detail: 'must be a positive number'});
+		}
+	};
+	positive(options.cpu, 'status.capacity.cpu');
+	positive(options.memoryGi, 'status.capacity.memory');
+	if (options.pods !== undefined && !(Number.isInteger(options.pods) && options.pods > 0)) {
+		errors.push({field: 'status.capacity.pods', type: 'Invalid value', value: options.pods, detail: 'must be a positive integer'});
+	}
+	errors.push(...validateLabels(options.labels, 'metadata.labels'));
+	if (options.zone !== undefined) errors.push(...validateLabels({'topology.kubernetes.io/zone': options.zone}, 'metadata.labels'));
+	const nodes = store.list('Node') as Node[];
+	let index = 0;
+	for (let i = 0; i < 10_000; i++) if (nodes.some(n => n.metadata.name === workerName(i))) index = i + 1;
+	const name = options.name ?? workerName(index);
+	if (options.name !== undefined) {
+		for (const detail of validateDNS1123Subdomain(String(options.name))) errors.push({field: 'metadata.name', type: 'Invalid value', value: options.name, detail});
+	}
+	if (errors.length > 0) throw invalid('Node', name, errors);
+	if (store.get('Node', undefined, name)) throw new KubeError('AlreadyExists', `nodes "${name}" already exists`);
+	// The index picks the address and pod CIDR; keep it clear of every existing node's.
+	const cidrs = new Set(nodes.map(n => n.spec?.podCIDR));
+	let slot = Math.max(index, nodes.length);
+	while (cidrs.has(`10.244.${slot}.0/24`)) slot++;
+	const {name: _name, ...shape} = options;
+	const kubelet = kubeletOf(context);
+	// A name that was used by a deleted machine starts with a fresh kubelet.
+	if (kubelet.isHalted(name)) kubelet.startNode(name);
+	return store.create(makeNode(context, name, slot, shape));
+}
+
+/**
+ * The machine is deleted in the cloud: the cloud node lifecycle controller
+ * deletes the Node object ("DeletingNode"), the node controller forgets it
+ * ("RemovingNode") and pod GC force-deletes the pods bound to it.
+ */
+export function deleteNode(context: ControllerContext, name: string): undefined {
+	const node = getNode(context, name);
+	const kubelet = kubeletOf(context);
+	if (!kubelet.isHalted(name)) kubelet.haltNode(name);
+	context.events.normal(node, 'DeletingNode', `Deleting node ${name} because it does not exist in the cloud provider`, {component: cloudComponent});
+	context.store.markDeleted(node);
+	return undefined;
+}

@@ -1,0 +1,105 @@
+import type {ControllerContext} from '../controller.js';
+import type {Node, Pod} from '../api/types.js';
+import type {AccessMode, PersistentVolume, PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
+import {defaultClassAnnotation} from '../api/storage-objects.js';
+import {objectKey} from '../store.js';
+
+/**
+ * Who uses which claim: an index from `namespace/claim` to the pods whose
+ * volumes name it, kept current from the store's watch. The scheduler's
+ * volume filters, the protection controller and the binder read it.
+ */
+export type ClaimUsers = {
+	/** Pods (live objects) that reference the claim, by pod key. */
+	podsUsing(namespace: string, claimName: string): Pod[];
+};
+
+/** Claim names a pod's volumes reference, in volume order. */
+export function claimNamesOf(pod: Pod): string[] {
+	const out: string[] = [];
+	for (const volume of pod.spec?.volumes ?? []) {
+		const name = volume.persistentVolumeClaim?.claimName;
+		if (name) out.push(name);
+	}
+	return out;
+}
+
+export function isTerminal(pod: Pod): boolean {
+	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+}
+
+export function claimUsers(context: ControllerContext): ClaimUsers {
+	const existing = context.services.get('storage.claimUsers') as ClaimUsers | undefined;
+	if (existing) return existing;
+	const byClaim = new Map<string, Map<string, Pod>>();
+	const claimsOfPod = new Map<string, string[]>();
+	context.store.subscribe(({type, object}) => {
+		if (object.kind !== 'Pod') return;
+		const pod = object as Pod;
+		const podKey = objectKey(pod.metadata.namespace, pod.metadata.name);
+		for (const key of claimsOfPod.get(podKey) ?? []) byClaim.get(key)?.delete(podKey);
+		claimsOfPod.delete(podKey);
+		if (type === 'DELETED') return;
+		const keys = claimNamesOf(pod).map(name => objectKey(pod.metadata.namespace, name));
+		if (keys.length === 0) return;
+		claimsOfPod.set(podKey, keys);
+		for (const key of keys) {
+			let users = byClaim.get(key);
+			if (!users) byClaim.set(key, (users = new Map()));
+			users.set(podKey, pod);
+		}
+	});
+	const service: ClaimUsers = {
+		podsUsing(namespace, claimName) {
+			const users = byClaim.get(objectKey(namespace, claimName));
+			return users ? [...users.values()] : [];
+		},
+	};
+	context.services.set('storage.claimUsers', service);
+	return service;
+}
+
+/** The StorageClass annotated as the default; the newest wins when several are (as the admission plugin picks). */
+export function defaultStorageClass(context: ControllerContext): StorageClass | undefined {
+	let best: StorageClass | undefined;
+	for (const sc of context.store.list('StorageClass') as StorageClass[]) {
+		if (sc.metadata.annotations?.[defaultClassAnnotation] !== 'true' || sc.metadata.deletionTimestamp) continue;
+		if (!best || sc.metadata.creationTimestamp > best.metadata.creationTimestamp) best = sc;
+	}
+	return best;
+}
+
+export function getClaim(context: ControllerContext, namespace: string | undefined, name: string): PersistentVolumeClaim | undefined {
+	return context.store.get('PersistentVolumeClaim', namespace ?? 'default', name) as PersistentVolumeClaim | undefined;
+}
+
+export function getVolume(context: ControllerContext, name: string | undefined): PersistentVolume | undefined {
+	return name ? context.store.get('PersistentVolume', undefined, name) as PersistentVolume | undefined : undefined;
+}
+
+/** Modes a volume grants (the PV's, else the claim's). */
+export function modesOf(volume: PersistentVolume | undefined, claim: PersistentVolumeClaim | undefined): AccessMode[] {
+	return volume?.spec?.accessModes ?? claim?.status?.accessModes ?? claim?.spec?.accessModes ?? [];
+}
+
+/** A volume whose only write mode binds it to one node (RWO without RWX or ROX). */
+export function singleNodeOnly(modes: readonly AccessMode[]): boolean {
+	return (modes.includes('ReadWriteOnce') || modes.includes('ReadWriteOncePod')) && !modes.includes('ReadWriteMany') && !modes.includes('ReadOnlyMany');
+}
+
+/** Does a PV's required node affinity admit this node? */
+export function nodeAffinityAllows(volume: PersistentVolume, node: Node): boolean {
+	const terms = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+	if (!terms || terms.length === 0) return true;
+	const labels = node.metadata.labels ?? {};
+	return terms.some(term => (term.matchExpressions ?? []).every(expression => {
+		const value = labels[expression.key];
+		switch (expression.operator) {
+			case 'In': return value !== undefined && (expression.values ?? []).includes(value);
+			case 'NotIn': return value === undefined || !(expression.values ?? []).includes(value);
+			case 'Exists': return value !== undefined;
+			case 'DoesNotExist': return value === undefined;
+			default: return false;
+		}
+	}));
+}
