@@ -257,21 +257,6 @@ export class Cluster {
 		});
 	}
 
-	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
-	scale(kind: string, name: string, replicas: number, options: {namespace?: string} = {}): KubeObject {
-		const type = resolveResource(kind);
-		if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) {
-			throw badRequest(`cannot scale ${qualifiedResource(type)}: only deployments, replicasets and statefulsets can be scaled`);
-		}
-		const object = this.context.store.get(type.kind, options.namespace ?? 'default', name);
-		if (!object) throw notFound(qualifiedResource(type), name);
-		const errors = validateReplicas(replicas, 'spec.replicas');
-		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
-		return this.context.store.patch(object, draft => {
-			draft.spec.replicas = replicas;
-		});
-	}
-
 	/**
 	 * Move virtual time forward by `ms`, running every timer and reconcile due
 	 * on the way, in order.
