@@ -1,0 +1,343 @@
+import test from 'ava';
+import {createCluster, KubeError, type Cluster, type KubeObject} from '../../source/engine/index.js';
+import {leaseRenewIntervalMs} from '../../source/engine/node/heartbeat.js';
+import {evictionDelayMs, nodeMonitorGracePeriodMs, reconcileTaints} from '../../source/engine/controllers/node-lifecycle.js';
+import {terminatedPodThresholdKey} from '../../source/engine/controllers/pod-gc.js';
+
+const web = (replicas = 3) => ({
+	apiVersion: 'apps/v1', kind: 'Deployment',
+	metadata: {name: 'web', labels: {app: 'web'}},
+	spec: {
+		replicas,
+		selector: {matchLabels: {app: 'web'}},
+		template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25', ports: [{containerPort: 80}]}]}},
+	},
+});
+
+const bare = (name: string, nodeName?: string, extra: Record<string, unknown> = {}) => ({
+	apiVersion: 'v1', kind: 'Pod',
+	metadata: {name, labels: {app: name}},
+	spec: {...(nodeName ? {nodeName} : {}), containers: [{name: 'main', image: 'busybox:1.36', command: ['sleep', '3600']}], ...extra},
+});
+
+function ready(node: KubeObject | undefined): string | undefined {
+	return node?.status?.conditions?.find((c: {type: string}) => c.type === 'Ready')?.status;
+}
+
+function podsOn(cluster: Cluster, nodeName: string): KubeObject[] {
+	return cluster.list('pod').filter(p => p.spec?.nodeName === nodeName);
+}
+
+function reasons(cluster: Cluster, object: KubeObject): string[] {
+	return cluster.eventsFor(object).map(e => `${e['reason']}: ${e['message']}`);
+}
+
+/** A fingerprint of everything a failed command must leave alone. */
+function snapshot(cluster: Cluster): string {
+	return JSON.stringify(['Node', 'Pod', 'Lease', 'Service'].map(kind => cluster.list(kind)));
+}
+
+function throwsKube(t: any, fn: () => unknown, code: string, message: string | RegExp): void {
+	const error = t.throws(fn, {instanceOf: KubeError}) as KubeError;
+	t.is(error.code, code);
+	if (typeof message === 'string') t.is(error.message, message);
+	else t.regex(error.message, message);
+}
+
+test('each live node renews its Lease in kube-node-lease every 10 s with a 40 s duration', t => {
+	const cluster = createCluster({seed: 3, nodes: 3});
+	const leases = cluster.list('lease', {namespace: 'kube-node-lease'});
+	t.deepEqual(leases.map(l => l.metadata.name).sort(), ['kubarium-worker', 'kubarium-worker2', 'kubarium-worker3']);
+	t.is(leases[0]!.spec.leaseDurationSeconds, 40);
+	t.is(leases[0]!.spec.holderIdentity, leases[0]!.metadata.name);
+	cluster.advance(60_000);
+	for (const lease of cluster.list('lease', {namespace: 'kube-node-lease'})) {
+		const age = cluster.now() - Date.parse(lease.spec.renewTime);
+		t.true(age >= 0 && age < leaseRenewIntervalMs, `${lease.metadata.name} renewed ${age} ms ago`);
+	}
+	// Healthy nodes post status only every 5 minutes, so a Node is not rewritten on every beat.
+	const before = cluster.get('node', 'kubarium-worker')!.metadata.resourceVersion;
+	cluster.advance(60_000);
+	t.is(cluster.get('node', 'kubarium-worker')!.metadata.resourceVersion, before);
+	t.true(reasons(cluster, cluster.get('node', 'kubarium-worker')!).includes('RegisteredNode: Registered Node kubarium-worker in Controller'));
+});
+
+test('a killed node turns Unknown within the grace period, gets unreachable taints, its pods go NotReady', t => {
+	const cluster = createCluster({seed: 4, nodes: 3});
+	cluster.apply(web(3));
+	cluster.advance(30_000);
+	const victim = 'kubarium-worker2';
+	t.true(podsOn(cluster, victim).length > 0);
+	cluster.killNode(victim);
+	cluster.advance(40_000);
+	t.is(ready(cluster.get('node', victim)), 'True', 'still within the grace period');
+	cluster.advance(nodeMonitorGracePeriodMs - 40_000 + leaseRenewIntervalMs + 5000);
+	const node = cluster.get('node', victim)!;
+	const condition = node.status.conditions.find((c: {type: string}) => c.type === 'Ready');
+	t.is(condition.status, 'Unknown');
+	t.is(condition.reason, 'NodeStatusUnknown');
+	t.is(condition.message, 'Kubelet stopped posting node status.');
+	t.true(node.status.conditions.every((c: {status: string}) => c.status === 'Unknown'));
+	t.deepEqual(node.spec.taints.map((x: {key: string; effect: string}) => `${x.key}:${x.effect}`).sort(), [
+		'node.kubernetes.io/unreachable:NoExecute',
+		'node.kubernetes.io/unreachable:NoSchedule',
+	]);
+	t.true(reasons(cluster, node).includes(`NodeNotReady: Node ${victim} status is now: NodeNotReady`));
+	for (const pod of podsOn(cluster, victim)) {
+		t.is(pod.status.conditions.find((c: {type: string}) => c.type === 'Ready').status, 'False');
+	}
+	// Nothing new lands on the unreachable node.
+	cluster.scale('deployment', 'web', 6);
+	cluster.advance(10_000);
+	t.true(podsOn(cluster, victim).every(p => p.status.conditions.find((c: {type: string}) => c.type === 'Ready').status === 'False'));
+	t.is(cluster.list('pod').filter(p => p.spec.nodeName === victim).length, podsOn(cluster, victim).length);
+});
+
+test('after the 300 s toleration the dead node\'s pods are evicted and replaced on other nodes; restore brings it back', t => {
+	const cluster = createCluster({seed: 5, nodes: 3});
+	cluster.apply(web(3));
+	cluster.advance(30_000);
+	const victim = 'kubarium-worker';
+	const doomed = podsOn(cluster, victim).map(p => p.metadata.name);
+	t.true(doomed.length > 0);
+	cluster.killNode(victim);
+	cluster.advance(nodeMonitorGracePeriodMs + 20_000);
+	t.true(doomed.every(name => !cluster.get('pod', name)!.metadata.deletionTimestamp), 'not evicted before tolerationSeconds');
+	cluster.advance(300_000);
+	for (const name of doomed) {
+		const pod = cluster.get('pod', name)!;
+		t.truthy(pod.metadata.deletionTimestamp, `${name} is Terminating`);
+		const target = pod.status.conditions.find((c: {type: string}) => c.type === 'DisruptionTarget');
+		t.is(target.reason, 'DeletionByTaintManager');
+		t.true(reasons(cluster, pod).includes(`TaintManagerEviction: Marking for deletion Pod default/${name}`));
+	}
+	// The kubelet is gone, so they stay Terminating; their replacements run elsewhere.
+	cluster.advance(60_000);
+	t.true(doomed.every(name => cluster.get('pod', name) !== undefined));
+	const live = cluster.list('pod').filter(p => !p.metadata.deletionTimestamp);
+	t.is(live.length, 3);
+	t.true(live.every(p => p.spec.nodeName !== victim && p.status.phase === 'Running'));
+
+	cluster.restoreNode(victim);
+	cluster.advance(15_000);
+	const node = cluster.get('node', victim)!;
+	t.is(ready(node), 'True');
+	t.is(node.spec.taints, undefined);
+	t.true(reasons(cluster, node).includes(`NodeReady: Node ${victim} status is now: NodeReady`));
+	t.true(doomed.every(name => cluster.get('pod', name) === undefined), 'the returning kubelet finishes the deletions');
+	t.is(cluster.list('pod').length, 3);
+});
+
+test('a node restored before the toleration ends keeps its pods, which become Ready again', t => {
+	const cluster = createCluster({seed: 6, nodes: 2});
+	cluster.apply(bare('solo', 'kubarium-worker'));
+	cluster.advance(20_000);
+	cluster.killNode('kubarium-worker');
+	cluster.advance(90_000);
+	t.is(cluster.get('pod', 'solo')!.status.conditions.find((c: {type: string}) => c.type === 'Ready').status, 'False');
+	cluster.restoreNode('kubarium-worker');
+	cluster.advance(20_000);
+	const pod = cluster.get('pod', 'solo')!;
+	t.falsy(pod.metadata.deletionTimestamp);
+	t.is(pod.status.phase, 'Running');
+	t.is(pod.status.conditions.find((c: {type: string}) => c.type === 'Ready').status, 'True');
+	t.true(reasons(cluster, pod).includes('TaintManagerEviction: Cancelling deletion of Pod default/solo'));
+	cluster.advance(400_000);
+	t.falsy(cluster.get('pod', 'solo')!.metadata.deletionTimestamp, 'the cancelled eviction never fires');
+});
+
+test('a pod with a 10 s toleration is evicted 10 s after the taint lands; one tolerating forever stays', t => {
+	const cluster = createCluster({seed: 7, nodes: 2});
+	cluster.apply([
+		bare('forever', 'kubarium-worker2', {tolerations: [{key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute'}]}),
+		bare('short', 'kubarium-worker2', {tolerations: [{key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 10}]}),
+	]);
+	cluster.advance(20_000);
+	cluster.killNode('kubarium-worker2');
+	cluster.advance(nodeMonitorGracePeriodMs + 15_000);
+	t.falsy(cluster.get('pod', 'forever')!.metadata.deletionTimestamp);
+	t.truthy(cluster.get('pod', 'short')!.metadata.deletionTimestamp);
+	cluster.advance(1_000_000);
+	t.falsy(cluster.get('pod', 'forever')!.metadata.deletionTimestamp);
+});
+
+test('toleration arithmetic: untolerated now, the minimum tolerationSeconds, or never', t => {
+	const unreachable = {key: 'node.kubernetes.io/unreachable', effect: 'NoExecute' as const};
+	const cases: Array<[string, Parameters<typeof evictionDelayMs>[1], number]> = [
+		['no tolerations', [], 0],
+		['default 300 s', [{key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}], 300_000],
+		['forever', [{operator: 'Exists'}], -1],
+		['zero seconds', [{key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 0}], 0],
+		['other key only', [{key: 'x', operator: 'Exists', tolerationSeconds: 5}], 0],
+	];
+	for (const [name, tolerations, expected] of cases) t.is(evictionDelayMs([unreachable], tolerations), expected, name);
+	t.is(evictionDelayMs([unreachable, {key: 'node.kubernetes.io/not-ready', effect: 'NoExecute'}], [
+		{key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300},
+		{key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 60},
+	]), 60_000);
+	const node = {apiVersion: 'v1', kind: 'Node', metadata: {name: 'n', uid: '', resourceVersion: '', creationTimestamp: ''}, spec: {unschedulable: true}, status: {conditions: [{type: 'Ready', status: 'False' as const}]}} as KubeObject;
+	t.deepEqual(reconcileTaints(node, 0)!.map(x => `${x.key}:${x.effect}`), [
+		'node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/unschedulable:NoSchedule',
+	]);
+});
+
+test('killNode, restoreNode and the other node commands refuse bad input and change nothing', t => {
+	const cluster = createCluster({seed: 8, nodes: 2});
+	cluster.apply(bare('solo', 'kubarium-worker'));
+	cluster.advance(10_000);
+	const cases: Array<[string, () => unknown, string, string | RegExp]> = [
+		['kill unknown', () => cluster.killNode('nope'), 'NotFound', 'nodes "nope" not found'],
+		['restore unknown', () => cluster.restoreNode('nope'), 'NotFound', 'nodes "nope" not found'],
+		['restore live', () => cluster.restoreNode('kubarium-worker'), 'BadRequest', 'node "kubarium-worker" is running; only a node that was killed can be restored'],
+		['cordon unknown', () => cluster.cordon('nope'), 'NotFound', 'nodes "nope" not found'],
+		['uncordon unknown', () => cluster.uncordon('nope'), 'NotFound', 'nodes "nope" not found'],
+		['drain unknown', () => cluster.drain('nope'), 'NotFound', 'nodes "nope" not found'],
+		['drain bad grace', () => cluster.drain('kubarium-worker', {force: true, gracePeriodSeconds: -5}), 'BadRequest', /--grace-period/],
+		['delete unknown', () => cluster.delete('node', 'nope'), 'NotFound', 'nodes "nope" not found'],
+		['add bad cpu', () => cluster.addNode({cpu: -1}), 'Invalid', /status\.capacity\.cpu: Invalid value: -1: must be a positive number/],
+		['add bad name', () => cluster.addNode({name: 'Bad_Name'}), 'Invalid', /metadata\.name: Invalid value: "Bad_Name"/],
+		['add existing', () => cluster.addNode({name: 'kubarium-worker'}), 'AlreadyExists', 'nodes "kubarium-worker" already exists'],
+		['add bad label', () => cluster.addNode({labels: {'a b': 'x'}}), 'Invalid', /metadata\.labels: Invalid value: "a b"/],
+	];
+	for (const [name, fn, code, message] of cases) {
+		const before = snapshot(cluster);
+		throwsKube(t, fn, code, message);
+		t.is(snapshot(cluster), before, name);
+	}
+	cluster.killNode('kubarium-worker');
+	const before = snapshot(cluster);
+	throwsKube(t, () => cluster.killNode('kubarium-worker'), 'BadRequest', 'node "kubarium-worker" is already down; restore it with restoreNode');
+	t.is(snapshot(cluster), before);
+});
+
+test('cordon and uncordon set spec.unschedulable with the unschedulable taint, in kubectl\'s words', t => {
+	const cluster = createCluster({seed: 9, nodes: 2});
+	t.is(cluster.cordon('kubarium-worker'), 'node/kubarium-worker cordoned');
+	t.is(cluster.cordon('kubarium-worker'), 'node/kubarium-worker already cordoned');
+	let node = cluster.get('node', 'kubarium-worker')!;
+	t.true(node.spec.unschedulable);
+	t.deepEqual(node.spec.taints.map((x: {key: string; effect: string}) => `${x.key}:${x.effect}`), ['node.kubernetes.io/unschedulable:NoSchedule']);
+	t.true(reasons(cluster, node).includes('NodeNotSchedulable: Node kubarium-worker status is now: NodeNotSchedulable'));
+	cluster.apply(['a', 'b', 'c', 'd'].map(name => bare(name)));
+	cluster.advance(10_000);
+	t.true(cluster.list('pod').every(p => p.spec.nodeName === 'kubarium-worker2'));
+	t.is(cluster.uncordon('kubarium-worker'), 'node/kubarium-worker uncordoned');
+	t.is(cluster.uncordon('kubarium-worker'), 'node/kubarium-worker already uncordoned');
+	node = cluster.get('node', 'kubarium-worker')!;
+	t.falsy(node.spec.unschedulable);
+	t.is(node.spec.taints, undefined);
+	cluster.apply(bare('e'));
+	cluster.advance(10_000);
+	t.is(cluster.get('pod', 'e')!.spec.nodeName, 'kubarium-worker', 'the emptier node is schedulable again');
+});
+
+test('drain refuses bare pods without force and lists them, changing nothing', t => {
+	const cluster = createCluster({seed: 10, nodes: 2});
+	cluster.apply([bare('lonely', 'kubarium-worker'), bare('scratch', 'kubarium-worker', {volumes: [{name: 'tmp', emptyDir: {}}]})]);
+	cluster.advance(10_000);
+	const before = snapshot(cluster);
+	throwsKube(t, () => cluster.drain('kubarium-worker'), 'BadRequest',
+		'unable to drain node "kubarium-worker" due to error: [cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch, cannot delete Pods that declare no controller (use --force to override): default/lonely, default/scratch]');
+	throwsKube(t, () => cluster.drain('kubarium-worker', {force: true}), 'BadRequest',
+		'unable to drain node "kubarium-worker" due to error: cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch');
+	t.is(snapshot(cluster), before);
+	const report = cluster.drain('kubarium-worker', {force: true, deleteEmptyDirData: true, gracePeriodSeconds: 0});
+	t.deepEqual(report.lines, [
+		'node/kubarium-worker cordoned',
+		'Warning: deleting Pods that declare no controller: default/lonely, default/scratch; deleting Pods with local storage: default/scratch',
+		'evicting pod default/lonely',
+		'evicting pod default/scratch',
+		'pod/lonely evicted',
+		'pod/scratch evicted',
+		'node/kubarium-worker drained',
+	]);
+	t.deepEqual(report.evicted, ['default/lonely', 'default/scratch']);
+	cluster.advance(5000);
+	t.is(cluster.list('pod').length, 0);
+	t.true(cluster.get('node', 'kubarium-worker')!.spec.unschedulable);
+});
+
+test('drain skips DaemonSet-managed pods only with ignoreDaemonSets; controlled pods move to other nodes', t => {
+	const cluster = createCluster({seed: 11, nodes: 2});
+	cluster.apply(web(4));
+	cluster.advance(20_000);
+	// A DaemonSet-managed pod (the DaemonSet controller belongs to another part; its pod is enough here).
+	const [ds] = cluster.apply({
+		apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: {name: 'agent', namespace: 'kube-system'},
+		spec: {selector: {matchLabels: {app: 'agent'}}, template: {metadata: {labels: {app: 'agent'}}, spec: {containers: [{name: 'agent', image: 'busybox:1.36'}]}}},
+	});
+	const agentName = 'agent-manual';
+	if (!cluster.list('pod', {namespace: 'kube-system'}).some(p => p.spec.nodeName === 'kubarium-worker')) {
+		cluster.apply({
+			...bare(agentName, 'kubarium-worker'),
+			metadata: {name: agentName, namespace: 'kube-system', labels: {app: 'agent'}, ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'agent', uid: ds!.metadata.uid, controller: true}]},
+		});
+	}
+	cluster.advance(5000);
+	const agents = cluster.list('pod', {namespace: 'kube-system'}).filter(p => p.spec.nodeName === 'kubarium-worker').map(p => `kube-system/${p.metadata.name}`);
+	t.true(agents.length > 0);
+	const before = snapshot(cluster);
+	throwsKube(t, () => cluster.drain('kubarium-worker'), 'BadRequest',
+		`unable to drain node "kubarium-worker" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${agents.join(', ')}`);
+	t.is(snapshot(cluster), before);
+	const moving = podsOn(cluster, 'kubarium-worker').filter(p => p.metadata.namespace === 'default').map(p => `default/${p.metadata.name}`).sort();
+	const report = cluster.drain('kubarium-worker', {ignoreDaemonSets: true});
+	t.deepEqual(report.ignored, agents);
+	t.is(report.warning, `Warning: ignoring DaemonSet-managed Pods: ${agents.join(', ')}`);
+	t.deepEqual(report.evicted, moving);
+	t.is(report.lines.at(-1), 'node/kubarium-worker drained');
+	cluster.advance(60_000);
+	const webPods = cluster.list('pod', {namespace: 'default'}).filter(p => !p.metadata.deletionTimestamp);
+	t.is(webPods.length, 4);
+	t.true(webPods.every(p => p.spec.nodeName === 'kubarium-worker2'));
+	t.true(agents.every(ref => cluster.get('pod', ref.split('/')[1]!, 'kube-system') !== undefined), 'DaemonSet pods stay');
+});
+
+test('deleting a Node removes it from the cloud: DeletingNode, RemovingNode, and pod GC force-deletes its pods at once', t => {
+	const cluster = createCluster({seed: 12, nodes: 3});
+	cluster.apply(web(3));
+	cluster.advance(30_000);
+	const victim = 'kubarium-worker3';
+	const orphans = podsOn(cluster, victim).map(p => p.metadata.name);
+	t.true(orphans.length > 0);
+	const node = cluster.get('node', victim)!;
+	t.is(cluster.delete('node', victim), undefined);
+	cluster.advance(1000);
+	t.is(cluster.get('node', victim), undefined);
+	t.true(orphans.every(name => cluster.get('pod', name) === undefined));
+	t.is(cluster.get('lease', victim, 'kube-node-lease'), undefined);
+	const messages = reasons(cluster, node);
+	t.true(messages.includes(`DeletingNode: Deleting node ${victim} because it does not exist in the cloud provider`));
+	t.true(messages.includes(`RemovingNode: Removing Node ${victim} from Controller`));
+	cluster.advance(30_000);
+	const live = cluster.list('pod');
+	t.is(live.length, 3);
+	t.true(live.every(p => p.spec.nodeName !== victim && p.status.phase === 'Running'));
+});
+
+test('pod GC keeps terminated pods under the threshold, oldest first', t => {
+	const cluster = createCluster({seed: 13, nodes: 1});
+	cluster.context.services.set(terminatedPodThresholdKey, 2);
+	for (const name of ['one', 'two', 'three', 'four']) {
+		cluster.apply({...bare(name), spec: {restartPolicy: 'Never', containers: [{name: 'main', image: 'busybox:1.36', command: ['true']}]}});
+		cluster.advance(5000);
+	}
+	cluster.advance(30_000);
+	const left = cluster.list('pod').map(p => p.metadata.name).sort();
+	t.deepEqual(left, ['four', 'three']);
+});
+
+test('addNode registers the next kind-style worker, which beats and takes pods', t => {
+	const cluster = createCluster({seed: 14, nodes: 2});
+	const node = cluster.addNode({cpu: 8, labels: {tier: 'big'}});
+	t.is(node.metadata.name, 'kubarium-worker3');
+	t.is(node.status.capacity.cpu, '8');
+	t.not(node.spec.podCIDR, cluster.get('node', 'kubarium-worker')!.spec.podCIDR);
+	cluster.advance(30_000);
+	t.truthy(cluster.get('lease', 'kubarium-worker3', 'kube-node-lease'));
+	t.is(ready(cluster.get('node', 'kubarium-worker3')), 'True');
+	cluster.apply({...bare('picky'), spec: {nodeSelector: {tier: 'big'}, containers: [{name: 'main', image: 'busybox:1.36'}]}});
+	cluster.advance(10_000);
+	t.is(cluster.get('pod', 'picky')!.spec.nodeName, 'kubarium-worker3');
+	t.is(cluster.addNode().metadata.name, 'kubarium-worker4');
+});
