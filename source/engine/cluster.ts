@@ -12,6 +12,8 @@ import {EventRecorder} from './events.js';
 import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, type NodeOptions} from './bootstrap.js';
+import {triggerCronJob, suspendCronJob, type CronJob} from './controllers/cronjob.js';
+import type {Job} from './controllers/job.js';
 import {demoManifests} from './demo.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './node/maintenance.js';
@@ -255,6 +257,19 @@ export class Cluster {
 		return this.context.store.patch(object, draft => {
 			draft.spec.replicas = replicas;
 		});
+	}
+
+	/**
+	 * `kubectl create job --from=cronjob/NAME` (k9s "trigger"): a Job from the
+	 * CronJob's template now, named `<cronjob>-manual-<xyz>` unless `jobName` is given.
+	 */
+	triggerCronJob(name: string, options: {namespace?: string; jobName?: string} = {}): Job {
+		return triggerCronJob(this.context, name, options);
+	}
+
+	/** Suspend (true) or resume (false) a CronJob's schedule; running Jobs are not affected. */
+	suspendCronJob(name: string, suspend: boolean, options: {namespace?: string} = {}): CronJob {
+		return suspendCronJob(this.context, name, suspend, options);
 	}
 
 	/**

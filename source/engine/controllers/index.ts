@@ -3,6 +3,7 @@ import {createScheduler} from './scheduler.js';
 import {createKubelets} from '../node/kubelet.js';
 import {createNamespaceController} from './namespace.js';
 import {createJobController} from './job.js';
+import {createCronJobController} from './cronjob.js';
 import {createNodeHeartbeats} from '../node/heartbeat.js';
 import {createNodeLifecycleController} from './node-lifecycle.js';
 import {createPodGc} from './pod-gc.js';
@@ -18,6 +19,7 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createKubelets,
 	createNamespaceController,
 	createJobController,
+	createCronJobController,
 	createNodeHeartbeats,
 	createNodeLifecycleController,
 	createPodGc,

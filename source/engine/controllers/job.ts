@@ -3,6 +3,7 @@ import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
 import {rfc3339} from '../clock.js';
+import {deleteObject} from '../cluster.js';
 import '../api/batch-objects.js';
 import {
 	formatIndexes, hasCondition, isPodFailed, isPodReady, isTerminal, nextIndexes, parseIndexes,
@@ -135,6 +136,11 @@ export function createJobController(context: ControllerContext): Controller {
 		const status: JobStatus = {...job.status};
 		let conditions = [...(status.conditions ?? [])];
 		const pods = ownedPods(job);
+		if (job.metadata.deletionTimestamp) {
+			// A Job being deleted lets go of its pods.
+			for (const pod of pods) removeFinalizer(pod);
+			return;
+		}
 		const indexed = spec.completionMode === 'Indexed';
 		const completions = spec.completions;
 		const finished = hasCondition(conditions, 'Complete') ?? hasCondition(conditions, 'Failed');
@@ -337,7 +343,8 @@ export function createJobController(context: ControllerContext): Controller {
 			queue().addAfter(keyOf(job), expireAt - clock.now());
 			return;
 		}
-		store.markDeleted(job);
+		// The TTL-after-finished controller deletes in the foreground: pods first.
+		deleteObject(context, job, 'Foreground');
 	}
 
 	/** The Job is gone: its pods' tracking finalizers must not hold them. */
