@@ -44,8 +44,17 @@
  * whose selection is a Pod; kind '*' means every kind. Register from a module
  * imported by `source/ui/extensions.ts` (one import line per module).
  * `registerCommand({names: ['xray', 'x'], ...})` adds a `:` command.
+ *
+ * Action names the shell calls itself: Enter on a kind without a drill-down
+ * (ConfigMap, Secret, PV, PVC, Event...) runs the registered 'describe'
+ * action; Enter on a container row runs 'pod.logs'. Suggested names for the
+ * rest: 'yaml', 'edit', 'delete', 'owner' (shift-j), 'pod.shell', 'pod.kill',
+ * 'pod.node', 'pod.trace', 'deploy.scale', 'deploy.restart', ...
+ *
+ * Live data: `useLive(['Pod'], {clock: true})` re-renders a page when pods
+ * change or the virtual second ticks; read objects from `app.model`.
  */
-import {createContext, useContext, useEffect, useLayoutEffect, useRef, type ReactNode} from 'react';
+import {createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
 import type {Cluster, KubeObject} from '../../engine/index.js';
 import type {Theme} from '../theme/theme.js';
 import type {ClusterModel} from '../model/cluster-model.js';
@@ -97,6 +106,8 @@ export type PageProps = {
 	height: number;
 	/** False while a modal or the prompt has the keyboard. */
 	focused: boolean;
+	/** The page's `/` filter text ('' when none); pages that can filter apply it. */
+	filter: string;
 };
 
 /** A page to push on the stack. */
@@ -144,6 +155,8 @@ export type OpenViewOptions = {
 	fieldSelector?: string;
 	/** Crumb text override. */
 	title?: string;
+	/** Only objects with an ownerReference to this uid (e.g. a CronJob's Jobs). */
+	ownerUid?: string;
 };
 
 /** What pages and actions can do with the app: `const app = useApp()`. */
@@ -180,7 +193,38 @@ export type AppApi = {
 	runExternal<T>(fn: () => T): T;
 	/** Request a redraw soon (after a change the model does not see). */
 	invalidate(): void;
+	/** Virtual time now, ms. */
+	now(): number;
+	/** Hear about simulation ticks that changed something (see `useLive`). */
+	onTick(listener: (tick: LiveTick) => void): () => void;
 };
+
+/** What one simulation tick changed. */
+export type LiveTick = {
+	/** Kinds with added, modified or deleted objects. */
+	changed: ReadonlySet<string>;
+	/** Virtual time after the tick. */
+	now: number;
+	/** The virtual clock crossed a second (AGE cells, clocks). */
+	secondChanged: boolean;
+};
+
+/**
+ * Re-render the calling component when one of `kinds` changes ('*' = any
+ * kind), and, with `clock: true`, when the virtual second changes. Returns a
+ * number that grows with each such change (usable as a memo dependency).
+ */
+export function useLive(kinds: readonly string[] | '*', options: {clock?: boolean} = {}): number {
+	const app = useApp();
+	const [version, setVersion] = useState(0);
+	const key = kinds === '*' ? '*' : kinds.join(',');
+	const clock = options.clock ?? false;
+	useEffect(() => app.onTick(tick => {
+		const hit = key === '*' ? tick.changed.size > 0 : key.split(',').some(kind => tick.changed.has(kind));
+		if (hit || (clock && tick.secondChanged)) setVersion(v => v + 1);
+	}), [app, key, clock]);
+	return version;
+}
 
 /** Context objects; the app provides them, pages consume them through the hooks below. */
 export const AppContext = createContext<AppApi | undefined>(undefined);

@@ -1,0 +1,70 @@
+/**
+ * Keymaps as data: effective bindings after read-only mode and the user's
+ * key overrides (by action name), lookup by key, and the global keymap.
+ */
+import type {KeyBinding, KeyEvent, Keymap} from './contract.js';
+
+/** Action name → key in k9s notation; '' unbinds the action. */
+export type KeyOverrides = Record<string, string>;
+
+const named = new Set([
+	'enter', 'esc', 'tab', 'shift-tab', 'up', 'down', 'left', 'right', 'shift-left', 'shift-right',
+	'pgup', 'pgdn', 'home', 'end', 'backspace', 'delete', 'space', 'ctrl-space',
+]);
+
+/** True for a key written in k9s notation that the dispatcher can produce. */
+export function isValidKeyName(key: string): boolean {
+	if (named.has(key)) return true;
+	if (/^ctrl-[a-z]$/.test(key) || /^shift-[a-z]$/.test(key) || /^alt-[a-z0-9]$/.test(key)) return true;
+	return key.length === 1 && key >= '!' && key <= '~' && !/[A-Z]/.test(key);
+}
+
+/**
+ * The bindings as the user gets them: dangerous ones dropped in read-only
+ * mode, keys moved by the overrides (an override to '' removes the binding).
+ */
+export function effectiveBindings(bindings: readonly KeyBinding[], options: {readonly: boolean; overrides: KeyOverrides}): KeyBinding[] {
+	const out: KeyBinding[] = [];
+	for (const binding of bindings) {
+		if (options.readonly && binding.dangerous) continue;
+		const override = options.overrides[binding.action];
+		if (override === '') continue;
+		out.push(override === undefined ? binding : {...binding, key: override});
+	}
+	return out;
+}
+
+/** The binding for a key, first match wins. */
+export function findBinding(bindings: readonly KeyBinding[], key: string): KeyBinding | undefined {
+	return bindings.find(b => b.key === key);
+}
+
+/**
+ * Run a keymap for one key: `onKey` first, then the binding's handler.
+ * Returns true when the key was consumed.
+ */
+export function runKeymap(keymap: Keymap | undefined, event: KeyEvent, options: {readonly: boolean; overrides: KeyOverrides}): boolean {
+	if (!keymap) return false;
+	if (keymap.onKey?.(event)) return true;
+	const binding = findBinding(effectiveBindings(keymap.bindings, options), event.name);
+	if (!binding) return false;
+	const handler = keymap.handlers[binding.action];
+	if (!handler) return false;
+	handler(event);
+	return true;
+}
+
+/** k9s-style label for a key in hints and help: `<ctrl-d>`, `<shift-j>`, `<?>`. */
+export function keyLabel(key: string): string {
+	return `<${key}>`;
+}
+
+/** The global bindings (any page): command, filter, help, back, quit, namespaces. */
+export const globalBindings: KeyBinding[] = [
+	{key: ':', action: 'app.command', description: 'Command'},
+	{key: '/', action: 'app.filter', description: 'Filter'},
+	{key: '?', action: 'app.help', description: 'Help'},
+	{key: 'esc', action: 'app.back', description: 'Back', visible: false},
+	{key: 'q', action: 'app.back-or-quit', description: 'Back/Quit', visible: false},
+	{key: 'ctrl-c', action: 'app.quit', description: 'Quit', visible: false},
+];

@@ -1,0 +1,118 @@
+/**
+ * The resource table: header plus only the visible slice of rows (a frame
+ * costs the visible rows, not the list). One <Text> per row with pre-padded
+ * cells; colours by row status from the theme; the cursor row inverted.
+ */
+import React, {memo, useMemo} from 'react';
+import {Box, Text} from 'ink';
+import type {Theme} from '../../theme/theme.js';
+import type {Column, RowStatus} from '../../views/columns.js';
+import type {TableRow} from '../../model/table-data.js';
+import {windowOffset} from './use-table-state.js';
+
+export type TableProps = {
+	columns: Column[];
+	rows: readonly TableRow[];
+	/** Cursor index into rows. */
+	cursor: number;
+	/** Scroll offset from the state (adjusted here to keep the cursor visible). */
+	offset: number;
+	width: number;
+	/** Rows available for data (the header line is extra). */
+	height: number;
+	theme: Theme;
+	sort?: {column: string; ascending: boolean};
+	/** Show the cursor (false for an unfocused home panel). */
+	showCursor?: boolean;
+};
+
+const gap = 2;
+/** Control characters (C0, DEL, C1) never reach the terminal from a cell. */
+const controls = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export function cleanCell(text: string): string {
+	return controls.test(text) ? text.replace(controls, '') : text;
+}
+
+/** Column widths that fit `width`: natural widths, the widest shrunk first. */
+export function fitWidths(columns: Column[], rows: readonly TableRow[], width: number, sort?: {column: string}): number[] {
+	const widths = columns.map(c => c.name.length + (sort?.column === c.name ? 1 : 0));
+	for (const row of rows) {
+		for (let i = 0; i < widths.length; i++) {
+			const length = row.cells[i]?.length ?? 0;
+			if (length > widths[i]!) widths[i] = length;
+		}
+	}
+	const available = width - gap * Math.max(0, columns.length - 1) - 1;
+	let total = widths.reduce((a, b) => a + b, 0);
+	while (total > available) {
+		let widest = 0;
+		for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[widest]!) widest = i;
+		const floor = Math.min(columns[widest]!.name.length, 6);
+		if (widths[widest]! <= floor) break;
+		widths[widest]!--;
+		total--;
+	}
+	return widths;
+}
+
+function fit(text: string, width: number, align: 'left' | 'right' | undefined): string {
+	const clean = cleanCell(text);
+	if (clean.length > width) return width <= 1 ? clean.slice(0, width) : `${clean.slice(0, width - 1)}…`;
+	return align === 'right' ? clean.padStart(width) : clean.padEnd(width);
+}
+
+/** One line of text for a row's cells. */
+export function formatRow(cells: readonly string[], columns: Column[], widths: number[]): string {
+	let line = '';
+	for (let i = 0; i < columns.length; i++) {
+		if (i > 0) line += ' '.repeat(gap);
+		line += fit(cells[i] ?? '', widths[i]!, columns[i]!.align);
+	}
+	return line;
+}
+
+export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 'MODIFIED'): string | undefined {
+	if (status === 'normal' && change === 'ADDED') return theme.status.add;
+	if (status === 'normal' && change === 'MODIFIED') return theme.status.modify;
+	switch (status) {
+		case 'normal': return theme.status.new;
+		case 'added': return theme.status.add;
+		case 'modified': return theme.status.modify;
+		case 'error': return theme.status.error;
+		case 'pending': return theme.status.pending;
+		case 'terminating': return theme.status.kill;
+		case 'completed': return theme.status.completed;
+		case 'highlight': return theme.status.highlight;
+	}
+}
+
+function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true}: TableProps) {
+	const widths = useMemo(() => fitWidths(columns, rows, width, sort), [columns, rows, width, sort]);
+	const start = windowOffset(offset, cursor, height, rows.length);
+	const visible = rows.slice(start, start + Math.max(0, height));
+	const header = formatRow(columns.map(c => (sort?.column === c.name ? `${c.name}${sort.ascending ? '↑' : '↓'}` : c.name)), columns, widths);
+	const tableTheme = theme.views.table;
+	return (
+		<Box flexDirection="column" width={width}>
+			<Text color={tableTheme.header.fg} backgroundColor={tableTheme.header.bg} bold wrap="truncate">{header}</Text>
+			{visible.map((row, i) => {
+				const selected = showCursor && start + i === cursor;
+				const line = formatRow(row.cells, columns, widths);
+				if (selected) {
+					return theme.mono
+						? <Text key={row.id} inverse wrap="truncate">{line}</Text>
+						: <Text key={row.id} color={tableTheme.cursorFg} backgroundColor={tableTheme.cursorBg} wrap="truncate">{line}</Text>;
+				}
+				const changed = row.change !== undefined;
+				return (
+					<Text key={row.id} color={statusColor(theme, row.status, row.change)} bold={changed && theme.mono} wrap="truncate">
+						{line}
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}
+
+export const Table = memo(TableView);

@@ -1,0 +1,81 @@
+/**
+ * Describe and YAML pages for any object. Both follow the live object (the
+ * text refreshes as the cluster changes) and keep the last text when the
+ * object is deleted, marked as gone.
+ */
+import React, {useMemo, useRef, useState} from 'react';
+import type {KubeObject} from '../../engine/index.js';
+import {useApp, type AppApi, type KeyBinding, type PageProps, type PageSpec} from '../app/contract.js';
+import {sanitizeLine} from '../sanitize.js';
+import {describe} from './describe.js';
+import {decodedSecretYaml, maskSecret, objectYaml} from './yaml-text.js';
+import {TextView} from './text-view/text-view.js';
+import {useLive} from './use-live.js';
+
+/** How pages name an object: enough to look it up again after it changes. */
+export type ObjectRef = {kind: string; name: string; namespace?: string};
+
+export function refOf(object: KubeObject): ObjectRef {
+	return {kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace};
+}
+
+/** `pod/web-1` or `default/pod/web-1` style crumb text, sanitised. */
+export function objectLabel(ref: ObjectRef): string {
+	return sanitizeLine(`${ref.kind.toLowerCase()}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`);
+}
+
+/** The live object, or the last one seen (with `gone`) once it is deleted. */
+export function useLiveObject(ref: ObjectRef, kinds: readonly string[] = [ref.kind]): {object: KubeObject | undefined; gone: boolean} {
+	const {cluster} = useApp();
+	useLive(kinds);
+	const last = useRef<KubeObject | undefined>(undefined);
+	const object = cluster.get(ref.kind, ref.name, ref.namespace);
+	if (object) last.current = object;
+	return {object: object ?? last.current, gone: !object};
+}
+
+function DescribePage({target, ...props}: PageProps & {target: ObjectRef}) {
+	const app = useApp();
+	const {object, gone} = useLiveObject(target, [target.kind, 'Event', 'Pod', 'ReplicaSet', 'Endpoints']);
+	const lines = useMemo(() => (object ? describe(object, app.cluster).split('\n') : []), [object, app.cluster, app.cluster.now()]);
+	return <TextView lines={lines} width={props.width} height={props.height} indicator={gone ? '(deleted)' : undefined}/>;
+}
+
+const colonKey = /^(\s*-?\s*)([^\s:][^:]*?):(\s|$)/;
+
+function YamlPage({target, decode = false, ...props}: PageProps & {target: ObjectRef; decode?: boolean}) {
+	const app = useApp();
+	const theme = app.theme;
+	const {object, gone} = useLiveObject(target);
+	const [decoded, setDecoded] = useState(decode);
+	const isSecret = target.kind === 'Secret';
+	const lines = useMemo(() => {
+		if (!object) return [];
+		if (isSecret) return (decoded ? decodedSecretYaml(object) : objectYaml(maskSecret(object))).trimEnd().split('\n');
+		return objectYaml(object).trimEnd().split('\n');
+	}, [object, decoded, isSecret]);
+	const bindings: KeyBinding[] = isSecret ? [{key: 'x', action: 'secret.decode', description: decoded ? 'Mask' : 'Decode'}] : [];
+	const indicator = [gone ? '(deleted)' : '', isSecret ? (decoded ? 'decoded' : 'masked') : ''].filter(Boolean).join(' ');
+	return (
+		<TextView
+			lines={lines} width={props.width} height={props.height} indicator={indicator || undefined}
+			colorOf={line => (colonKey.test(line) ? theme.views.yaml.key : theme.views.yaml.value)}
+			bindings={bindings}
+			handlers={{'secret.decode': () => setDecoded(d => !d)}}
+		/>
+	);
+}
+
+export function describePage(ref: ObjectRef): PageSpec {
+	return {title: `describe ${objectLabel(ref)}`, key: `describe:${objectLabel(ref)}`, render: props => <DescribePage {...props} target={ref}/>};
+}
+
+/** The YAML page; a Secret starts masked unless `decode` is set. */
+export function yamlPage(ref: ObjectRef, options: {decode?: boolean} = {}): PageSpec {
+	return {title: `yaml ${objectLabel(ref)}`, key: `yaml:${objectLabel(ref)}`, render: props => <YamlPage {...props} target={ref} decode={options.decode}/>};
+}
+
+/** Open describe for an object (used by actions and by Enter on kinds whose default is describe). */
+export function openDescribe(app: AppApi, object: KubeObject): void {
+	app.pushPage(describePage(refOf(object)));
+}

@@ -1,0 +1,67 @@
+/**
+ * A text prompt in a modal (ink-text-input): scale's replicas, set image's
+ * `container=image`. `submit` runs the one facade command; when it throws,
+ * the error shows under the field and in the flash, the dialog stays open,
+ * and nothing changed (the engine validates before it writes).
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import TextInput from 'ink-text-input';
+import type {AppApi} from '../app/contract.js';
+import {errorMessage} from './errors.js';
+import {usePromptState} from './use-prompt-state.js';
+
+export type PromptOptions = {
+	title: string;
+	/** Label before the field, e.g. `Replicas:`. */
+	label: string;
+	initial?: string;
+	/** A line of help under the field. */
+	hint?: string;
+	/** Run the command; return the success message to flash, or throw. */
+	submit: (value: string) => string;
+};
+
+function PromptDialog({app, options, close}: {app: AppApi; options: PromptOptions; close: () => void}) {
+	const theme = app.theme;
+	const [state, dispatch] = usePromptState(options.initial ?? '');
+	const onSubmit = (value: string) => {
+		try {
+			const message = options.submit(value);
+			close();
+			app.flash(message);
+			app.invalidate();
+		} catch (error) {
+			const message = errorMessage(error);
+			dispatch({type: 'error', message});
+			app.flash(message, 'error');
+		}
+	};
+	return (
+		<Box flexDirection="column" borderStyle="round" borderColor={theme.dialog.border} paddingX={1}>
+			<Text color={theme.dialog.label} bold>{options.title}</Text>
+			<Box>
+				<Text color={theme.dialog.label}>{options.label} </Text>
+				<TextInput value={state.value} onChange={value => dispatch({type: 'change', value})} onSubmit={onSubmit}/>
+			</Box>
+			{state.error ? <Text color={theme.frame.flash.error} wrap="wrap">{state.error}</Text> : null}
+			<Text color={theme.dialog.fg} dimColor>{options.hint ?? 'Enter to apply, Esc to cancel'}</Text>
+		</Box>
+	);
+}
+
+/** Open a prompt modal. */
+export function openPrompt(app: AppApi, options: PromptOptions): void {
+	app.showModal({title: options.title, render: ({close}) => <PromptDialog app={app} options={options} close={close}/>});
+}
+
+/**
+ * Parse a replica count typed in a prompt: a whole number, else the error
+ * kubectl gives for `--replicas=abc`. Negative numbers pass through so the
+ * API server's own validation message reaches the user.
+ */
+export function parseReplicas(text: string): number {
+	const trimmed = text.trim();
+	if (!/^-?\d+$/.test(trimmed)) throw new Error(`invalid argument "${trimmed}" for "--replicas" flag: strconv.ParseInt: parsing "${trimmed}": invalid syntax`);
+	return Number(trimmed);
+}

@@ -1,0 +1,113 @@
+/**
+ * User preferences (conf 15): theme, simulation speed, namespace favourites,
+ * sort per view, last view, key overrides by action name. Stored as
+ * `<config dir>/preferences.json`. A corrupt file is reported once and
+ * replaced by the defaults; the app still starts. Values are read once and
+ * kept in memory (conf reads the disk on every get).
+ */
+import os from 'node:os';
+import path from 'node:path';
+import Conf from 'conf';
+import {isValidKeyName, type KeyOverrides} from './app/keymap.js';
+
+export type SortPreference = {column: string; ascending: boolean};
+
+export type PreferencesData = {
+	theme: string;
+	speed: number;
+	favorites: string[];
+	sort: Record<string, SortPreference>;
+	lastView: string;
+	keys: KeyOverrides;
+};
+
+export const defaultPreferences: PreferencesData = {
+	theme: 'default',
+	speed: 1,
+	favorites: ['default', 'kube-system'],
+	sort: {},
+	lastView: 'home',
+	keys: {},
+};
+
+/** Most favourites k9s keeps (keys 1-9). */
+export const maxFavorites = 9;
+
+const schema = {
+	theme: {type: 'string'},
+	speed: {type: 'number', enum: [0, 1, 10, 60]},
+	favorites: {type: 'array', items: {type: 'string'}, maxItems: maxFavorites},
+	sort: {
+		type: 'object',
+		additionalProperties: {
+			type: 'object',
+			properties: {column: {type: 'string'}, ascending: {type: 'boolean'}},
+			required: ['column', 'ascending'],
+		},
+	},
+	lastView: {type: 'string'},
+	keys: {type: 'object', additionalProperties: {type: 'string'}},
+} as const;
+
+/** `--config-dir`, else KUBARIUM_CONFIG_DIR, else $XDG_CONFIG_HOME/kubarium or ~/.config/kubarium. */
+export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+	if (flag) return path.resolve(flag);
+	if (env['KUBARIUM_CONFIG_DIR']) return path.resolve(env['KUBARIUM_CONFIG_DIR']);
+	const base = env['XDG_CONFIG_HOME'] || path.join(os.homedir(), '.config');
+	return path.join(base, 'kubarium');
+}
+
+export class Preferences {
+	readonly file: string;
+	/** Problems found while loading (shown once as a flash). */
+	readonly warnings: string[] = [];
+	private readonly store: Conf<PreferencesData>;
+	private data: PreferencesData;
+
+	constructor(configDir: string) {
+		const options = {cwd: configDir, configName: 'preferences', defaults: defaultPreferences, schema, projectName: 'kubarium'};
+		let store: Conf<PreferencesData>;
+		try {
+			store = new Conf<PreferencesData>({...options, clearInvalidConfig: false});
+			store.store; // Validate now: conf checks on read.
+		} catch (error) {
+			this.warnings.push(`Preferences file ${path.join(configDir, 'preferences.json')} was unreadable (${firstLine((error as Error).message)}); replaced by defaults`);
+			store = new Conf<PreferencesData>({...options, clearInvalidConfig: true});
+			store.store = defaultPreferences;
+		}
+		this.store = store;
+		this.file = store.path;
+		this.data = {...defaultPreferences, ...store.store};
+		const keys: KeyOverrides = {};
+		for (const [action, key] of Object.entries(this.data.keys)) {
+			if (key === '' || isValidKeyName(key)) keys[action] = key;
+			else this.warnings.push(`Preferences: key "${key}" for action ${action} is not a key (use e.g. "d", "shift-j", "ctrl-d", "enter"); ignored`);
+		}
+		this.data.keys = keys;
+	}
+
+	get(): Readonly<PreferencesData> {
+		return this.data;
+	}
+
+	/** Change some preferences and write them (atomically). */
+	set(change: Partial<PreferencesData>): void {
+		this.data = {...this.data, ...change};
+		try {
+			for (const [key, value] of Object.entries(change)) this.store.set(key as keyof PreferencesData, value as never);
+		} catch (error) {
+			this.warnings.push(`Could not save preferences: ${firstLine((error as Error).message)}`);
+		}
+	}
+
+	/** Remember a namespace as most recently used favourite (k9s' MRU order). */
+	useNamespace(namespace: string): void {
+		if (namespace === 'all') return;
+		const favorites = [namespace, ...this.data.favorites.filter(n => n !== namespace)].slice(0, maxFavorites);
+		this.set({favorites});
+	}
+}
+
+function firstLine(text: string): string {
+	return text.split('\n')[0] ?? text;
+}

@@ -1,0 +1,73 @@
+/** Nodes: kubectl's STATUS (Ready, NotReady, Unknown, ,SchedulingDisabled) and ROLES. */
+import type {KubeObject, Node} from '../../engine/index.js';
+import {age, ageColumn, nameColumn, type ColumnSet} from './columns.js';
+
+/** kubectl's node STATUS text (printers.go printNode). */
+export function nodeStatus(node: Node): string {
+	const ready = node.status?.conditions?.find(c => c.type === 'Ready');
+	const parts = [!ready ? 'Unknown' : ready.status === 'True' ? 'Ready' : 'NotReady'];
+	if (node.spec?.unschedulable) parts.push('SchedulingDisabled');
+	return parts.join(',');
+}
+
+/** ROLES from `node-role.kubernetes.io/<role>` labels, or `<none>`. */
+export function nodeRoles(node: KubeObject): string {
+	const roles = Object.keys(node.metadata.labels ?? {})
+		.filter(k => k.startsWith('node-role.kubernetes.io/'))
+		.map(k => k.slice('node-role.kubernetes.io/'.length))
+		.filter(Boolean)
+		.sort();
+	return roles.length ? roles.join(',') : '<none>';
+}
+
+export const nodeColumns: ColumnSet = {
+	kind: 'Node',
+	columns: [
+		nameColumn,
+		{name: 'STATUS', sortKey: 's'},
+		{name: 'ROLE'},
+		{name: 'TAINTS', numeric: true, align: 'right'},
+		{name: 'VERSION'},
+		{name: 'PODS', numeric: true, align: 'right'},
+		{name: 'CPU/A', align: 'right'},
+		{name: 'MEM/A', align: 'right'},
+		{name: 'ARCH', wide: true},
+		{name: 'OS-IMAGE', wide: true},
+		{name: 'KERNEL', wide: true},
+		{name: 'INTERNAL-IP', wide: true},
+		ageColumn,
+	],
+	row(object, {now, podsOnNode}) {
+		const node = object as Node;
+		const [ageText, ageMs] = age(object, now);
+		const taints = node.spec?.taints?.length ?? 0;
+		const pods = podsOnNode?.(node.metadata.name) ?? 0;
+		const info = node.status?.nodeInfo ?? {};
+		const memKi = /^(\d+)Ki$/.exec(node.status?.allocatable?.memory ?? '');
+		return {
+			cells: [
+				node.metadata.name,
+				nodeStatus(node),
+				nodeRoles(node),
+				String(taints),
+				info['kubeletVersion'] ?? '',
+				String(pods),
+				node.status?.allocatable?.cpu ?? '',
+				memKi ? `${Math.round(Number(memKi[1]) / 1024)}Mi` : (node.status?.allocatable?.memory ?? ''),
+				info['architecture'] ?? '',
+				info['osImage'] ?? '',
+				info['kernelVersion'] ?? '',
+				node.status?.addresses?.find(a => a.type === 'InternalIP')?.address ?? '',
+				ageText,
+			],
+			sort: [undefined, undefined, undefined, taints, undefined, pods, undefined, undefined, undefined, undefined, undefined, undefined, ageMs],
+		};
+	},
+	health(object) {
+		const status = nodeStatus(object as Node);
+		if (object.metadata.deletionTimestamp) return 'terminating';
+		if (!status.startsWith('Ready')) return 'error';
+		if (status.includes('SchedulingDisabled')) return 'pending';
+		return 'normal';
+	},
+};
