@@ -3,6 +3,7 @@ import type {KubeObject, Node, Pod, Taint, Toleration} from '../api/types.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 import {keyOf, objectKey} from '../store.js';
 import {rfc3339} from '../clock.js';
+import {matchesRequiredNodeAffinity} from '../api/node-affinity.js';
 
 /** Requests the scheduler counts for a pod; missing requests count as zero for fit. */
 export type PodRequests = {cpu: number; memory: number};
@@ -94,7 +95,7 @@ export const schedulerFilters: FilterPlugin[] = [
 		for (const [key, value] of Object.entries(selector)) {
 			if (node.metadata.labels?.[key] !== value) return "node(s) didn't match Pod's node affinity/selector";
 		}
-		return undefined;
+		return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
 	},
 	(pod, info) => {
 		const allocatable = info.node.status?.allocatable ?? {};
