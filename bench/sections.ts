@@ -1,4 +1,5 @@
 import type {BenchSection} from './run.js';
+import {section as engine} from './engine.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [];
+export const sections: BenchSection[] = [engine];

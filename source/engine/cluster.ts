@@ -19,6 +19,7 @@ import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './node/maintenance.js';
 import {exposeManifest, type ExposeOptions} from './network/expose.js';
 import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
+import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './controllers/deployment-rollback.js';
 
 /** Admission with cluster state for one kind, registered as `admit:<Kind>` in the services; throws to refuse. */
 export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) => KubeObject;
@@ -257,6 +258,40 @@ export class Cluster {
 		return this.context.store.patch(object, draft => {
 			draft.spec.replicas = replicas;
 		});
+	}
+
+	/**
+	 * `kubectl rollout undo`: the previous revision, or `toRevision`. The old
+	 * ReplicaSet is reused and gets the next revision number. Throws kubectl's
+	 * errors (unknown revision, no history, paused, template already matching).
+	 */
+	rollback(name: string, options: RollbackOptions = {}): KubeObject {
+		return rollbackDeployment(this.context, name, options);
+	}
+
+	/** `kubectl rollout history`: revisions of a Deployment, oldest first. */
+	rolloutHistory(name: string, options: {namespace?: string} = {}): RolloutRevision[] {
+		return rolloutHistory(this.context, name, options);
+	}
+
+	/** `kubectl rollout restart`: a new rollout of a Deployment, StatefulSet or DaemonSet. */
+	restart(kind: string, name: string, options: {namespace?: string} = {}): KubeObject {
+		return restartWorkload(this.context, kind, name, options);
+	}
+
+	/** `kubectl set image KIND/NAME CONTAINER=IMAGE` (`*` for every container). */
+	setImage(kind: string, name: string, container: string, image: string, options: {namespace?: string} = {}): KubeObject {
+		return setImage(this.context, kind, name, container, image, options);
+	}
+
+	/** `kubectl rollout pause`: the Deployment stops rolling out (scaling still works). */
+	pause(name: string, options: {namespace?: string} = {}): KubeObject {
+		return setPaused(this.context, name, true, options);
+	}
+
+	/** `kubectl rollout resume`. */
+	resume(name: string, options: {namespace?: string} = {}): KubeObject {
+		return setPaused(this.context, name, false, options);
 	}
 
 	/**

@@ -4,6 +4,9 @@ import {createKubelets} from '../node/kubelet.js';
 import {createNamespaceController} from './namespace.js';
 import {createJobController} from './job.js';
 import {createCronJobController} from './cronjob.js';
+import {createReplicaSetController} from './replicaset.js';
+import {createDeploymentController} from './deployment.js';
+import {createGarbageCollector} from './garbage-collector.js';
 import {createNodeHeartbeats} from '../node/heartbeat.js';
 import {createNodeLifecycleController} from './node-lifecycle.js';
 import {createPodGc} from './pod-gc.js';
@@ -20,6 +23,9 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createNamespaceController,
 	createJobController,
 	createCronJobController,
+	createReplicaSetController,
+	createDeploymentController,
+	createGarbageCollector,
 	createNodeHeartbeats,
 	createNodeLifecycleController,
 	createPodGc,
