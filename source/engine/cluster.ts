@@ -11,9 +11,12 @@ import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
 import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
 import {controllerFactories} from './controllers/index.js';
-import {bootstrapCluster, type NodeOptions} from './bootstrap.js';
+import {bootstrapCluster, kubeletVersion, type NodeOptions} from './bootstrap.js';
+import {describeVolumeData, replicationStatus, type VolumeDataView} from './storage/inspect.js';
+import type {ReplicaStatus} from './storage/database.js';
 import {triggerCronJob, suspendCronJob, type CronJob} from './controllers/cronjob.js';
 import type {Job} from './controllers/job.js';
+import {systemDaemonSets} from './controllers/daemonset.js';
 import {demoManifests} from './demo.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './node/maintenance.js';
@@ -35,6 +38,8 @@ export type ClusterOptions = {
 	name?: string;
 	/** Start with the demo workloads (used by the app); default false. */
 	demo?: boolean;
+	/** Run kind's kube-system DaemonSets (kube-proxy, kindnet) on every node; default: as `demo`. */
+	systemDaemonSets?: boolean;
 };
 
 export type ListOptions = {
@@ -105,6 +110,10 @@ export class Cluster {
 		bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
 		this.runQueues();
+		if (options.systemDaemonSets ?? options.demo) {
+			this.apply(systemDaemonSets(kubeletVersion));
+			this.runQueues();
+		}
 		if (options.demo) {
 			this.apply(demoManifests);
 			this.runQueues();
@@ -203,6 +212,19 @@ export class Cluster {
 	/** A killed node's machine comes back: kubelet starts, the node turns Ready, bound pods re-sync. */
 	restoreNode(name: string): KubeObject {
 		return nodes.restoreNode(this.context, name);
+	}
+
+	/**
+	 * What a volume holds, named by its claim (in `namespace`) or by the
+	 * PersistentVolume: files and, when a database runs on it, its rows.
+	 */
+	volumeData(name: string, options: {namespace?: string} = {}): VolumeDataView {
+		return describeVolumeData(this.context, name, options);
+	}
+
+	/** Replication of a StatefulSet running mysql or postgres: role, state, position and lag per pod. */
+	replication(name: string, options: {namespace?: string} = {}): ReplicaStatus[] {
+		return replicationStatus(this.context, name, options);
 	}
 
 	/** `kubectl cordon`; returns kubectl's line (`node/x cordoned`). */

@@ -33,14 +33,13 @@ export function createStatefulSetController(context: ControllerContext): Control
 		const template = set.spec!.template;
 		const latest = all.at(-1);
 		let update: KubeObject | undefined;
-		for (;;) {
+		const equal = latest && sameJson(templateOf(latest), template) ? latest : all.find(r => sameJson(templateOf(r), template));
+		if (equal) {
+			update = equal === latest ? equal : store.update({...equal, revision: Number(latest?.['revision'] ?? 0) + 1, metadata: {...equal.metadata, resourceVersion: ''}});
+		}
+		while (!update) {
 			const hash = revisionHash(template, collisionCount);
 			const name = `${set.metadata.name}-${hash}`;
-			const equal = all.find(r => sameJson(templateOf(r), template));
-			if (equal) {
-				update = equal === latest ? equal : store.update({...equal, revision: Number(latest?.['revision'] ?? 0) + 1, metadata: {...equal.metadata, resourceVersion: ''}});
-				break;
-			}
 			const clash = store.get('ControllerRevision', set.metadata.namespace, name);
 			if (clash) {
 				collisionCount++;
@@ -74,7 +73,9 @@ export function createStatefulSetController(context: ControllerContext): Control
 				continue;
 			}
 			try {
-				store.create(applyDefaults(claim));
+				const admit = context.services.get('admit:PersistentVolumeClaim') as ((object: KubeObject, existing: undefined, batch: KubeObject[]) => KubeObject) | undefined;
+				const defaulted = applyDefaults(claim);
+				store.create(admit ? admit(defaulted, undefined, []) : defaulted);
 				events.normal(set, 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod} in StatefulSet ${set.metadata.name} success`, {component});
 			} catch (error) {
 				events.warning(set, 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${(error as Error).message}`, {component});
@@ -97,8 +98,10 @@ export function createStatefulSetController(context: ControllerContext): Control
 			const refs = claim.metadata.ownerReferences ?? [];
 			let next: OwnerReference[] = refs.filter(ref => !(ref.kind === 'StatefulSet' && ref.name === set.metadata.name && ref.uid !== set.metadata.uid));
 			const hasSet = next.some(ref => ref.uid === set.metadata.uid);
-			if (policy.whenDeleted === 'Delete' && !hasSet) next.push({apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata.name, uid: set.metadata.uid});
-			if (policy.whenDeleted !== 'Delete' && hasSet) next = next.filter(ref => ref.uid !== set.metadata.uid);
+			// A condemned claim that goes with its pod is owned by the pod alone.
+			const ownedBySet = policy.whenDeleted === 'Delete' && !(condemned && policy.whenScaled === 'Delete');
+			if (ownedBySet && !hasSet) next.push({apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata.name, uid: set.metadata.uid});
+			if (!ownedBySet && hasSet) next = next.filter(ref => ref.uid !== set.metadata.uid);
 			const podRefs = next.filter(ref => ref.kind === 'Pod');
 			if (condemned && policy.whenScaled === 'Delete' && pod) {
 				if (!podRefs.some(ref => ref.uid === pod.metadata.uid)) next.push({apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name, uid: pod.metadata.uid});

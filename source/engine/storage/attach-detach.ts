@@ -1,0 +1,199 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {Pod} from '../api/types.js';
+import type {PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
+import {schedulerFilters, type FilterPlugin} from '../controllers/scheduler.js';
+import {annSelectedNode, noProvisioner, volumeMatches} from './pv-controller.js';
+import {claimUsers, getClaim, getVolume, isTerminal, modesOf, nodeAffinityAllows, singleNodeOnly} from './claims.js';
+import type {PersistentVolume} from '../api/storage-objects.js';
+
+/**
+ * Volumes between the scheduler, the attach/detach controller and the
+ * kubelet's volume manager:
+ * - scheduler filters (VolumeRestrictions for ReadWriteOncePod, VolumeBinding
+ *   for missing, unbound and node-pinned claims);
+ * - attachments: a volume that only one node may write (ReadWriteOnce) is
+ *   attached to one node at a time; a pod on a second node gets
+ *   FailedAttachVolume "Multi-Attach error" and waits in ContainerCreating;
+ * - the `volumeManager` service the kubelet asks before it starts a pod's
+ *   sandbox: every claim bound, its volume attached to the pod's node.
+ */
+
+/** What the kubelet asks before starting a pod. */
+export type VolumeManager = {
+	/** undefined when every volume of the pod is ready on its node; else what is still awaited. */
+	waitingFor(pod: Pod): string | undefined;
+};
+
+export function volumeManagerOf(services: Map<string, unknown>): VolumeManager | undefined {
+	return services.get('volumeManager') as VolumeManager | undefined;
+}
+
+const rwopMessage = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
+
+/** VolumeRestrictions and VolumeBinding, as one filter over the pod's claims. */
+export const volumeFilter: FilterPlugin = (pod, info, context) => {
+	const volumes = pod.spec?.volumes;
+	if (!volumes || volumes.length === 0) return undefined;
+	const users = claimUsers(context);
+	for (const volume of volumes) {
+		const name = volume.persistentVolumeClaim?.claimName;
+		if (!name) continue;
+		const claim = getClaim(context, pod.metadata.namespace, name);
+		if (!claim) return `persistentvolumeclaim "${name}" not found`;
+		if (claim.metadata.deletionTimestamp) return `persistentvolumeclaim "${name}" is being deleted`;
+		if ((claim.spec?.accessModes ?? []).includes('ReadWriteOncePod')) {
+			const other = users.podsUsing(claim.metadata.namespace!, name)
+				.some(user => user.metadata.uid !== pod.metadata.uid && user.spec?.nodeName && !isTerminal(user));
+			if (other) return rwopMessage;
+		}
+	}
+	for (const volume of volumes) {
+		const name = volume.persistentVolumeClaim?.claimName;
+		if (!name) continue;
+		const claim = getClaim(context, pod.metadata.namespace, name)!;
+		if (claim.spec?.volumeName) {
+			const pv = getVolume(context, claim.spec.volumeName);
+			if (!pv) return 'node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)';
+			if (!nodeAffinityAllows(pv, info.node)) return 'node(s) had volume node affinity conflict';
+			continue;
+		}
+		const className = claim.spec?.storageClassName;
+		const storageClass = className ? context.store.get('StorageClass', undefined, className) as StorageClass | undefined : undefined;
+		if (storageClass?.volumeBindingMode !== 'WaitForFirstConsumer') return 'pod has unbound immediate PersistentVolumeClaims';
+		const selected = claim.metadata.annotations?.[annSelectedNode];
+		if (selected && selected !== info.node.metadata.name) return "node(s) didn't find available persistent volumes to bind";
+		if (storageClass.provisioner === noProvisioner) {
+			const fits = (context.store.list('PersistentVolume') as PersistentVolume[]).some(pv => volumeMatches(pv, claim, info.node));
+			if (!fits) return "node(s) didn't find available persistent volumes to bind";
+		}
+	}
+	return undefined;
+};
+
+const registered = Symbol.for('kubarium.storage.schedulerFilters');
+if (!(schedulerFilters as unknown as Record<symbol, boolean>)[registered]) {
+	(schedulerFilters as unknown as Record<symbol, boolean>)[registered] = true;
+	schedulerFilters.push(volumeFilter);
+}
+
+export const attachDetachComponent = 'attachdetach-controller';
+
+/** How long the kubelet waits for volumes before it reports FailedMount (the sync's 2 min timeout). */
+export const mountTimeoutMs = 120_000;
+
+type Waiting = {since: number; lastTimeout: number; nextAttachEvent: number; attachBackoff: number};
+
+/**
+ * The attach/detach controller's bookkeeping plus the kubelet's volume
+ * manager. Attachments are released when the pod using them is gone or has
+ * finished.
+ */
+export function createAttachDetachController(context: ControllerContext): Controller {
+	const {store, clock, events} = context;
+	/** volume → node → pod uids using it there. */
+	const attached = new Map<string, Map<string, Set<string>>>();
+	/** pod uid → volumes it holds attached. */
+	const held = new Map<string, Array<{volume: string; node: string}>>();
+	const waiting = new Map<string, Waiting>();
+
+	function release(uid: string): void {
+		waiting.delete(uid);
+		for (const {volume, node} of held.get(uid) ?? []) {
+			const nodes = attached.get(volume);
+			const pods = nodes?.get(node);
+			pods?.delete(uid);
+			if (pods && pods.size === 0) nodes!.delete(node);
+			if (nodes && nodes.size === 0) attached.delete(volume);
+		}
+		held.delete(uid);
+	}
+
+	function attach(pod: Pod, volume: string, node: string): void {
+		let nodes = attached.get(volume);
+		if (!nodes) attached.set(volume, (nodes = new Map()));
+		let pods = nodes.get(node);
+		if (!pods) nodes.set(node, (pods = new Set()));
+		if (pods.has(pod.metadata.uid)) return;
+		pods.add(pod.metadata.uid);
+		let list = held.get(pod.metadata.uid);
+		if (!list) held.set(pod.metadata.uid, (list = []));
+		list.push({volume, node});
+	}
+
+	function waitingFor(pod: Pod): string | undefined {
+		const node = pod.spec?.nodeName;
+		if (!node) return 'pod is not scheduled';
+		const unmounted: string[] = [];
+		const unattached: string[] = [];
+		let detail: string | undefined;
+		let state = waiting.get(pod.metadata.uid);
+		const now = clock.now();
+		for (const volume of pod.spec?.volumes ?? []) {
+			const claimName = volume.persistentVolumeClaim?.claimName;
+			if (!claimName) continue;
+			const claim = getClaim(context, pod.metadata.namespace, claimName) as PersistentVolumeClaim | undefined;
+			if (!claim) {
+				unmounted.push(volume.name);
+				detail ??= `error processing PVC ${pod.metadata.namespace}/${claimName}: failed to fetch PVC from API server: persistentvolumeclaims "${claimName}" not found`;
+				continue;
+			}
+			const pv = claim.status?.phase === 'Bound' ? getVolume(context, claim.spec?.volumeName) : undefined;
+			if (!pv) {
+				unmounted.push(volume.name);
+				unattached.push(volume.name);
+				detail ??= `error processing PVC ${pod.metadata.namespace}/${claimName}: PVC is not bound`;
+				continue;
+			}
+			if (singleNodeOnly(modesOf(pv, claim))) {
+				const elsewhere = [...(attached.get(pv.metadata.name)?.entries() ?? [])].some(([other, pods]) => other !== node && pods.size > 0);
+				if (elsewhere) {
+					unmounted.push(volume.name);
+					unattached.push(volume.name);
+					state ??= {since: now, lastTimeout: now, nextAttachEvent: now, attachBackoff: 0};
+					waiting.set(pod.metadata.uid, state);
+					if (now >= state.nextAttachEvent) {
+						events.warning(pod, 'FailedAttachVolume', `Multi-Attach error for volume "${pv.metadata.name}" Volume is already exclusively attached to one node and can't be attached to another`, {component: attachDetachComponent});
+						state.attachBackoff = Math.min(state.attachBackoff ? state.attachBackoff * 2 : 500, 122_000);
+						state.nextAttachEvent = now + state.attachBackoff;
+					}
+					continue;
+				}
+			}
+			attach(pod, pv.metadata.name, node);
+		}
+		if (unmounted.length === 0) {
+			waiting.delete(pod.metadata.uid);
+			return undefined;
+		}
+		state ??= {since: now, lastTimeout: now, nextAttachEvent: now, attachBackoff: 0};
+		waiting.set(pod.metadata.uid, state);
+		const message = `Unable to attach or mount volumes: unmounted volumes=[${unmounted.join(' ')}], unattached volumes=[${unattached.join(' ')}]: ${detail ?? 'timed out waiting for the condition'}`;
+		if (now - state.lastTimeout >= mountTimeoutMs) {
+			state.lastTimeout = now;
+			events.record(pod, 'Warning', 'FailedMount', `Unable to attach or mount volumes: unmounted volumes=[${unmounted.join(' ')}], unattached volumes=[${unattached.join(' ')}]: timed out waiting for the condition`, {component: 'kubelet', host: node});
+		}
+		return message;
+	}
+
+	context.services.set('volumeManager', {waitingFor} satisfies VolumeManager);
+	context.services.set('storage.attachments', (volume: string) => [...(attached.get(volume)?.keys() ?? [])]);
+
+	store.subscribe(({type, object}) => {
+		if (object.kind !== 'Pod') return;
+		if (type === 'DELETED' || isTerminal(object as Pod)) {
+			if (held.has(object.metadata.uid) || waiting.has(object.metadata.uid)) release(object.metadata.uid);
+		}
+	});
+
+	return {
+		name: attachDetachComponent,
+		watches: {},
+		sync() {},
+	};
+}
+
+/** Nodes a volume is attached to, for the dashboard and tests. */
+export function attachedNodes(context: ControllerContext, volume: string): string[] {
+	const manager = context.services.get('storage.attachments') as ((volume: string) => string[]) | undefined;
+	return manager ? manager(volume) : [];
+}

@@ -1,0 +1,518 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {Container, Pod} from '../api/types.js';
+import type {StatefulSet} from '../api/storage-objects.js';
+import {FileTree, type FileSystem, type Mount} from '../runtime/filetree.js';
+import {registerExecCommand, type ExecContext, type ExecOutput} from '../runtime/commands.js';
+import {keyOf, objectKey} from '../store.js';
+import {volumeData} from './volume-data.js';
+
+/**
+ * Replicated databases, as the mock workloads model them (the Kubernetes
+ * tutorial "Run a Replicated Stateful Application"): in a StatefulSet running
+ * a mysql or postgres image, ordinal 0 is the primary and the only writer;
+ * every other ordinal is a read-only replica. A replica that starts with an
+ * empty volume first clones the previous ordinal's data (xtrabackup,
+ * pg_basebackup), then follows the primary's change log with a lag drawn from
+ * the seeded generator, on the virtual clock.
+ *
+ * Rows live with the data directory's filesystem tree, so they are as durable
+ * as the volume: a PersistentVolume's tree outlives pods and nodes; a data
+ * directory without a claim dies with its container.
+ *
+ * `kv set K V`, `kv get K` and `kv keys` (an exec command) read and write them.
+ */
+
+export type DatabaseEngine = 'mysql' | 'postgres';
+export type ServerRole = 'primary' | 'replica';
+
+/** One change in the primary's log (binlog event, WAL record). */
+export type LogEntry = {position: number; key: string; value: string; at: number};
+
+/** A database's state in its data directory. */
+export type Database = {
+	engine: DatabaseEngine;
+	role: ServerRole;
+	/** `cloning` while a replica copies its predecessor; `ready` after. */
+	state: 'cloning' | 'ready';
+	rows: Map<string, string>;
+	/** Position of the last change applied here (GTID sequence / LSN). */
+	position: number;
+	/** Changes written here as primary, oldest first. */
+	log: LogEntry[];
+	clonedFrom?: string;
+	/** Called after each commit on a primary (replication wakes up). Not data. */
+	onCommit?: () => void;
+};
+
+type EngineInfo = {
+	dataDir: string;
+	/** Files a fresh data directory holds (relative to it). */
+	initialFiles: Record<string, string>;
+	/** The log file each change is appended to. */
+	logFile: string;
+	/** The table file reads come from. */
+	tableFile: string;
+	readOnlyError: string;
+	notRunningError: string;
+	writeOk: string;
+};
+
+export const engines: Record<DatabaseEngine, EngineInfo> = {
+	mysql: {
+		dataDir: '/var/lib/mysql',
+		initialFiles: {
+			'auto.cnf': '[auto]\nserver-uuid=00000000-0000-0000-0000-000000000000\n',
+			'ibdata1': '',
+			'mysql.ibd': '',
+			'binlog.index': './binlog.000001\n',
+			'binlog.000001': '',
+			'kubarium/kv.ibd': '',
+		},
+		logFile: 'binlog.000001',
+		tableFile: 'kubarium/kv.ibd',
+		readOnlyError: 'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement',
+		notRunningError: "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)",
+		writeOk: 'Query OK, 1 row affected (0.01 sec)',
+	},
+	postgres: {
+		dataDir: '/var/lib/postgresql/data',
+		initialFiles: {
+			'PG_VERSION': '16\n',
+			'postgresql.conf': "listen_addresses = '*'\nwal_level = replica\n",
+			'pg_wal/000000010000000000000001': '',
+			'base/16384/16385': '',
+		},
+		logFile: 'pg_wal/000000010000000000000001',
+		tableFile: 'base/16384/16385',
+		readOnlyError: 'ERROR:  cannot execute INSERT in a read-only transaction',
+		notRunningError: 'psql: error: connection to server on socket "/var/run/postgresql/.s.PGSQL.5432" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?',
+		writeOk: 'INSERT 0 1',
+	},
+};
+
+/** The database engine an image runs, if any. */
+export function engineOf(image: string | undefined): DatabaseEngine | undefined {
+	if (!image) return undefined;
+	const name = image.slice(image.lastIndexOf('/') + 1).split(/[:@]/)[0]!;
+	if (name === 'mysql' || name === 'mariadb' || name === 'percona' || name === 'percona-server') return 'mysql';
+	if (name === 'postgres' || name === 'postgresql' || name.startsWith('postgis')) return 'postgres';
+	return undefined;
+}
+
+const databases = new WeakMap<FileTree, Database>();
+
+/** The database kept in a data-directory tree, if one was initialised there. */
+export function databaseOf(tree: FileSystem | undefined): Database | undefined {
+	return tree instanceof FileTree ? databases.get(tree) : undefined;
+}
+
+/** Start a database in `tree`: its files, no rows. */
+export function initDatabase(tree: FileTree, engine: DatabaseEngine, role: ServerRole, state: Database['state'] = 'ready'): Database {
+	const existing = databases.get(tree);
+	if (existing) return existing;
+	const database: Database = {engine, role, state, rows: new Map(), position: 0, log: []};
+	if (!tree.readOnly) {
+		for (const [path, content] of Object.entries(engines[engine].initialFiles)) {
+			const full = `/${path}`;
+			const parent = full.slice(0, full.lastIndexOf('/')) || '/';
+			tree.mkdir(parent, {parents: true});
+			if (!tree.exists(full)) tree.write(full, content);
+		}
+	}
+	databases.set(tree, database);
+	return database;
+}
+
+/** Apply one logged change to a database and its files. */
+export function applyChange(tree: FileTree, database: Database, entry: LogEntry): void {
+	database.rows.set(entry.key, entry.value);
+	database.position = entry.position;
+	const info = engines[database.engine];
+	if (!tree.readOnly) {
+		tree.write(`/${info.logFile}`, `${entry.position}\tSET\t${JSON.stringify(entry.key)}\t${JSON.stringify(entry.value)}\n`, {append: true});
+		tree.write(`/${info.tableFile}`, serializeRows(database.rows));
+	}
+}
+
+function serializeRows(rows: Map<string, string>): string {
+	let out = '';
+	for (const [key, value] of rows) out += `${JSON.stringify(key)}\t${JSON.stringify(value)}\n`;
+	return out;
+}
+
+/** Copy a database (a clone): rows, position, files. */
+export function cloneDatabase(source: Database, sourceTree: FileTree, target: FileTree, sourceName: string): Database {
+	const database = databases.get(target) ?? initDatabase(target, source.engine, 'replica', 'cloning');
+	database.rows = new Map(source.rows);
+	database.position = source.position;
+	database.clonedFrom = sourceName;
+	database.state = 'ready';
+	database.role = 'replica';
+	const info = engines[source.engine];
+	if (!target.readOnly) {
+		target.write(`/${info.tableFile}`, sourceTree.read(`/${info.tableFile}`) ?? serializeRows(database.rows));
+		target.write('/xtrabackup_binlog_info', `binlog.000001\t${source.position}\n`);
+	}
+	return database;
+}
+
+// ----- the kv command ---------------------------------------------------------------
+
+/** The data directory of a container: the tree mounted there (a claim's volume) or the container's own. */
+function dataDirTree(fs: FileSystem, engine: DatabaseEngine): {tree: FileTree | undefined; path: string} {
+	const dataDir = engines[engine].dataDir;
+	const resolver = fs as FileSystem & {resolve?: (path: string) => {fs: FileSystem; inner: string; mount?: Mount}};
+	if (typeof resolver.resolve === 'function') {
+		const {fs: inner, mount} = resolver.resolve(dataDir);
+		if (mount && inner instanceof FileTree) return {tree: inner, path: mount.path};
+		if (inner instanceof FileTree) {
+			inner.mkdir(dataDir, {parents: true});
+			return {tree: scopedTree(inner, dataDir), path: dataDir};
+		}
+	}
+	if (fs instanceof FileTree) return {tree: scopedTree(fs, dataDir), path: dataDir};
+	return {tree: undefined, path: dataDir};
+}
+
+/** A container without a claim keeps its data directory in its own tree; one Database per such tree. */
+const scoped = new WeakMap<FileTree, FileTree>();
+function scopedTree(root: FileTree, _dataDir: string): FileTree {
+	let tree = scoped.get(root);
+	if (!tree) scoped.set(root, (tree = new FileTree()));
+	return tree;
+}
+
+function ordinalOf(pod: Pod): number | undefined {
+	const index = pod.metadata.labels?.['apps.kubernetes.io/pod-index'];
+	if (index !== undefined && /^\d+$/.test(index)) return Number(index);
+	const match = /-(\d+)$/.exec(pod.metadata.name);
+	return pod.metadata.ownerReferences?.some(ref => ref.kind === 'StatefulSet') && match ? Number(match[1]) : undefined;
+}
+
+const usage = 'usage: kv set KEY VALUE | kv get KEY | kv keys';
+
+export function kvCommand(context: ExecContext): ExecOutput {
+	const [, verb, ...args] = context.argv;
+	const container: Container = context.container;
+	const engine = engineOf(container.image);
+	if (!engine) return {stderr: `kv: no database server in this container (image "${container.image}"); kv talks to mysql or postgres\n`, exitCode: 1};
+	if (!['set', 'get', 'keys'].includes(verb ?? '') || (verb === 'set' && args.length !== 2) || (verb === 'get' && args.length !== 1) || (verb === 'keys' && args.length !== 0)) {
+		return {stderr: `${usage}\n`, exitCode: 2};
+	}
+	const info = engines[engine];
+	const {tree, path} = dataDirTree(context.fs, engine);
+	if (!tree) return {stderr: `${info.notRunningError}\n`, exitCode: 1};
+	let database = databases.get(tree);
+	if (!database) {
+		const ordinal = ordinalOf(context.pod);
+		database = initDatabase(tree, engine, ordinal === undefined || ordinal === 0 ? 'primary' : 'replica');
+	}
+	if (database.state !== 'ready') return {stderr: `${info.notRunningError}\n`, exitCode: 1};
+	const tableFile = `${path}/${info.tableFile}`;
+	const logFile = `${path}/${info.logFile}`;
+	if (verb === 'set') {
+		const [key, value] = args as [string, string];
+		if (database.role !== 'primary') {
+			if (engine === 'mysql') context.trace('read', `3, "\\x2a\\x00\\x00\\x00\\x03INSERT INTO kv"..., 16384`, 46);
+			return {stderr: `${info.readOnlyError}\n`, exitCode: 1};
+		}
+		const entry: LogEntry = {position: database.position + 1, key, value, at: context.now};
+		const line = `${entry.position}\tSET\t${JSON.stringify(key)}\t${JSON.stringify(value)}\n`;
+		context.trace('openat', `AT_FDCWD, "${logFile}", O_WRONLY|O_APPEND|O_CLOEXEC`, 23);
+		context.trace('write', `23, ${JSON.stringify(line.slice(0, 32))}..., ${line.length}`, line.length);
+		context.trace('fsync', '23', 0);
+		context.trace('openat', `AT_FDCWD, "${tableFile}", O_RDWR|O_CLOEXEC`, 24);
+		context.trace('pwrite64', `24, ${JSON.stringify(`${key}\t${value}`.slice(0, 32))}..., ${key.length + value.length + 1}, 16384`, key.length + value.length + 1);
+		context.trace('fsync', '24', 0);
+		database.log.push(entry);
+		applyChange(tree, database, entry);
+		database.onCommit?.();
+		return {stdout: `${info.writeOk}\n`};
+	}
+	context.trace('openat', `AT_FDCWD, "${tableFile}", O_RDONLY|O_CLOEXEC`, 24);
+	const table = tree.read(`/${info.tableFile}`) ?? '';
+	context.trace('read', `24, ${JSON.stringify(table.slice(0, 32))}..., 16384`, Math.min(table.length, 16384));
+	context.trace('close', '24', 0);
+	if (verb === 'keys') {
+		const keys = [...database.rows.keys()].sort();
+		return {stdout: keys.map(k => `${k}\n`).join('')};
+	}
+	const value = database.rows.get(args[0]!);
+	if (value === undefined) return {stderr: `kv: key ${JSON.stringify(args[0])} not found\n`, exitCode: 1};
+	return {stdout: `${value}\n`};
+}
+
+registerExecCommand('kv', kvCommand, {replace: true});
+
+// ----- replication -------------------------------------------------------------------
+
+/** One server of a replicated StatefulSet, as the dashboard shows it. */
+export type ReplicaStatus = {
+	pod: string;
+	ordinal: number;
+	role: ServerRole;
+	/** `primary`, `cloning`, `following`, `connecting` (source down), `stopped` (pod not running), `empty`. */
+	state: 'primary' | 'cloning' | 'following' | 'connecting' | 'stopped' | 'empty';
+	/** Position applied here. */
+	position: number;
+	/** Primary's position (what a replica is behind). */
+	sourcePosition: number;
+	/** Changes not yet applied. */
+	behind: number;
+	/** Seconds since the oldest change not yet applied was committed. */
+	secondsBehind: number;
+	clonedFrom?: string;
+};
+
+type Server = {
+	podKey: string;
+	podUid: string;
+	ordinal: number;
+	engine: DatabaseEngine;
+	claimName?: string;
+	running: boolean;
+	/** This replica's apply delay (seeded). */
+	delayMs: number;
+	cloning: boolean;
+	lines: string[];
+};
+
+export type ReplicationService = {
+	/** Servers of a StatefulSet, by ordinal. */
+	status(namespace: string, statefulSet: string): ReplicaStatus[];
+	/** Server log lines of a pod (startup, clone, replication). */
+	logOf(namespace: string, pod: string): string[];
+};
+
+const component = 'database-replication';
+
+/** The pod's data-directory claim: the PVC volume mounted at (or above) the engine's data directory. */
+function dataClaimOf(pod: Pod, container: Container, engine: DatabaseEngine): string | undefined {
+	const dataDir = engines[engine].dataDir;
+	let best: {path: string; claim: string} | undefined;
+	for (const mount of container.volumeMounts ?? []) {
+		const volume = pod.spec?.volumes?.find(v => v.name === mount.name);
+		const claim = volume?.persistentVolumeClaim?.claimName;
+		if (!claim) continue;
+		if (dataDir === mount.mountPath || dataDir.startsWith(`${mount.mountPath.replace(/\/$/, '')}/`)) {
+			if (!best || mount.mountPath.length > best.path.length) best = {path: mount.mountPath, claim};
+		}
+	}
+	return best?.claim;
+}
+
+/**
+ * Watches StatefulSet pods running database images and plays the database
+ * side: initialises the primary, clones a new replica from its predecessor,
+ * ships the primary's changes to running replicas after each one's lag.
+ */
+export function createDatabaseReplication(context: ControllerContext): Controller {
+	const {store, clock, random} = context;
+	const data = volumeData(context);
+	/** `ns/sts` → ordinal → server. */
+	const sets = new Map<string, Map<number, Server>>();
+	const logs = new Map<string, string[]>();
+
+	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void; addAfter(key: string, ms: number): void} | undefined;
+
+	function log(server: Server, line: string): void {
+		server.lines.push(`${new Date(clock.now()).toISOString()} ${line}`);
+		if (server.lines.length > 200) server.lines.shift();
+	}
+
+	function treeOf(namespace: string, server: Server): FileTree | undefined {
+		return server.claimName ? data.forClaim(namespace, server.claimName)?.tree : undefined;
+	}
+
+	function statefulSetOf(pod: Pod): string | undefined {
+		const ref = pod.metadata.ownerReferences?.find(r => r.controller && r.kind === 'StatefulSet');
+		return ref ? objectKey(pod.metadata.namespace, ref.name) : undefined;
+	}
+
+	function dbContainer(pod: Pod): Container | undefined {
+		return pod.spec?.containers.find(c => engineOf(c.image));
+	}
+
+	function isRunning(pod: Pod, container: Container): boolean {
+		if (pod.metadata.deletionTimestamp) return false;
+		return Boolean(pod.status?.containerStatuses?.find(s => s.name === container.name)?.state.running);
+	}
+
+	function sync(key: string): void {
+		const slash = key.indexOf('/');
+		const namespace = key.slice(0, slash);
+		const name = key.slice(slash + 1);
+		const set = store.get('StatefulSet', namespace, name) as StatefulSet | undefined;
+		const start = set?.spec?.ordinals?.start ?? 0;
+		let servers = sets.get(key);
+		if (!servers) sets.set(key, (servers = new Map()));
+		const seen = new Set<number>();
+		const candidates = (set ? store.dependentsOf(set.metadata.uid, 'Pod') : store.list('Pod', namespace)) as Pod[];
+		for (const pod of candidates) {
+			if (statefulSetOf(pod) !== key) continue;
+			const container = dbContainer(pod);
+			const ordinal = ordinalOf(pod);
+			if (!container || ordinal === undefined) continue;
+			seen.add(ordinal);
+			const engine = engineOf(container.image)!;
+			let server = servers.get(ordinal);
+			const podKey = keyOf(pod);
+			if (!server || server.podUid !== pod.metadata.uid) {
+				const lines = logs.get(podKey) ?? [];
+				logs.set(podKey, lines);
+				server = {
+					podKey, podUid: pod.metadata.uid, ordinal, engine, running: false, cloning: false, lines,
+					claimName: dataClaimOf(pod, container, engine),
+					delayMs: server?.delayMs ?? random.int(300, 1500),
+				};
+				servers.set(ordinal, server);
+			}
+			const running = isRunning(pod, container);
+			if (running && !server.running) {
+				server.running = true;
+				log(server, engine === 'mysql' ? '[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. port: 3306' : 'LOG:  database system is ready to accept connections');
+			} else if (!running && server.running) {
+				server.running = false;
+				log(server, engine === 'mysql' ? '[System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete' : 'LOG:  database system is shut down');
+			}
+		}
+		for (const ordinal of [...servers.keys()]) if (!seen.has(ordinal)) servers.delete(ordinal);
+		if (servers.size === 0) {
+			sets.delete(key);
+			return;
+		}
+		const primary = servers.get(start);
+		const primaryTree = primary ? treeOf(namespace, primary) : undefined;
+		let primaryDb = primaryTree ? databaseOf(primaryTree) : undefined;
+		if (primary?.running && primaryTree && !primaryDb) primaryDb = initDatabase(primaryTree, primary.engine, 'primary');
+		if (primaryDb) {
+			primaryDb.role = 'primary';
+			primaryDb.onCommit = () => {
+				for (const server of servers!.values()) {
+					if (server.ordinal !== start && server.running) clock.after(server.delayMs, () => queue()?.add(key));
+				}
+			};
+		}
+		for (const server of [...servers.values()].sort((a, b) => a.ordinal - b.ordinal)) {
+			if (server.ordinal === start || !server.running) continue;
+			const tree = treeOf(namespace, server);
+			if (!tree) continue;
+			let db = databaseOf(tree);
+			if (!db || db.state === 'cloning') {
+				startClone(key, namespace, servers, server, tree);
+				continue;
+			}
+			db.role = 'replica';
+			if (!primary?.running || !primaryDb) continue;
+			catchUp(key, tree, db, primaryDb, server);
+		}
+	}
+
+	function startClone(key: string, namespace: string, servers: Map<number, Server>, server: Server, tree: FileTree): void {
+		if (server.cloning) return;
+		const source = servers.get(server.ordinal - 1);
+		const sourceTree = source ? treeOf(namespace, source) : undefined;
+		const sourceDb = sourceTree ? databaseOf(sourceTree) : undefined;
+		const sourceName = source ? source.podKey.slice(source.podKey.indexOf('/') + 1) : `ordinal ${server.ordinal - 1}`;
+		if (!source?.running || !sourceTree || !sourceDb || sourceDb.state !== 'ready') {
+			log(server, `clone: waiting for ${sourceName} to serve a backup`);
+			queue()?.addAfter(key, 2000);
+			return;
+		}
+		server.cloning = true;
+		initDatabase(tree, server.engine, 'replica', 'cloning');
+		log(server, server.engine === 'mysql'
+			? `xtrabackup: cloning from ${sourceName}.${namespaceService(namespace, key)}:3307`
+			: `pg_basebackup: initiating base backup from ${sourceName}, waiting for checkpoint to complete`);
+		const duration = random.jitter(800 + sourceDb.rows.size * 2, 0.3);
+		const uid = server.podUid;
+		clock.after(duration, () => {
+			server.cloning = false;
+			if (server.podUid !== uid) return;
+			const db = cloneDatabase(sourceDb, sourceTree, tree, sourceName);
+			log(server, server.engine === 'mysql'
+				? `xtrabackup: completed OK! cloned ${db.rows.size} rows at binlog position ${db.position}`
+				: `pg_basebackup: base backup completed, ${db.rows.size} rows at LSN 0/${db.position.toString(16).toUpperCase()}`);
+			queue()?.add(key);
+		});
+	}
+
+	function namespaceService(namespace: string, key: string): string {
+		const set = store.get('StatefulSet', namespace, key.slice(key.indexOf('/') + 1)) as StatefulSet | undefined;
+		return set?.spec?.serviceName ?? key.slice(key.indexOf('/') + 1);
+	}
+
+	/** Apply every primary change older than this replica's delay; come back for the rest. */
+	function catchUp(key: string, tree: FileTree, db: Database, primaryDb: Database, server: Server): void {
+		if (db.position >= primaryDb.position) return;
+		const now = clock.now();
+		const before = db.position;
+		let next: LogEntry | undefined;
+		for (const entry of primaryDb.log) {
+			if (entry.position <= db.position) continue;
+			if (entry.at + server.delayMs > now) {
+				next = entry;
+				break;
+			}
+			applyChange(tree, db, entry);
+		}
+		if (before === 0 && db.position > 0 && !db.clonedFrom) log(server, 'replication: started following the primary');
+		if (next) clock.after(next.at + server.delayMs - now, () => queue()?.add(key));
+		else if (db.position < primaryDb.position) queue()?.addAfter(key, server.delayMs);
+	}
+
+	const service: ReplicationService = {
+		status(namespace, statefulSet) {
+			const key = objectKey(namespace, statefulSet);
+			const servers = sets.get(key);
+			if (!servers) return [];
+			const set = store.get('StatefulSet', namespace, statefulSet) as StatefulSet | undefined;
+			const start = set?.spec?.ordinals?.start ?? 0;
+			const primary = servers.get(start);
+			const primaryDb = primary ? databaseOf(treeOf(namespace, primary)) : undefined;
+			const out: ReplicaStatus[] = [];
+			for (const server of [...servers.values()].sort((a, b) => a.ordinal - b.ordinal)) {
+				const db = databaseOf(treeOf(namespace, server));
+				const position = db?.position ?? 0;
+				const sourcePosition = primaryDb?.position ?? 0;
+				const isPrimary = server.ordinal === start;
+				const oldest = primaryDb?.log.find(e => e.position > position);
+				let state: ReplicaStatus['state'];
+				if (!server.running) state = 'stopped';
+				else if (isPrimary) state = db ? 'primary' : 'empty';
+				else if (server.cloning || db?.state === 'cloning') state = 'cloning';
+				else if (!db) state = 'empty';
+				else state = primary?.running ? 'following' : 'connecting';
+				out.push({
+					pod: server.podKey.slice(server.podKey.indexOf('/') + 1),
+					ordinal: server.ordinal,
+					role: isPrimary ? 'primary' : 'replica',
+					state,
+					position,
+					sourcePosition: isPrimary ? position : sourcePosition,
+					behind: isPrimary ? 0 : Math.max(0, sourcePosition - position),
+					secondsBehind: isPrimary || !oldest ? 0 : Math.max(0, Math.round((clock.now() - oldest.at) / 1000)),
+					...(db?.clonedFrom ? {clonedFrom: db.clonedFrom} : {}),
+				});
+			}
+			return out;
+		},
+		logOf(namespace, pod) {
+			return [...(logs.get(objectKey(namespace, pod)) ?? [])];
+		},
+	};
+	context.services.set('storage.replication', service);
+
+	return {
+		name: component,
+		watches: {
+			Pod: ({object}) => {
+				const pod = object as Pod;
+				if (!dbContainer(pod)) return undefined;
+				return statefulSetOf(pod);
+			},
+			StatefulSet: ({object}) => keyOf(object),
+		},
+		sync,
+	};
+}

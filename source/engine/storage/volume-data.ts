@@ -1,0 +1,77 @@
+import type {ControllerContext} from '../controller.js';
+import {FileTree, type VolumeProvider} from '../runtime/filetree.js';
+import type {PersistentVolumeClaim} from '../api/storage-objects.js';
+import {getClaim, getVolume} from './claims.js';
+
+/**
+ * What persistent volumes hold: one FileTree per PersistentVolume, kept here
+ * (not in any pod), so data outlives pods, nodes going down and scale-down.
+ * Databases keep their rows with the tree (see database.ts).
+ */
+
+export type VolumeContents = {
+	tree: FileTree;
+	/** A read-only view over `tree`, for ReadOnlyMany claims. */
+	readOnlyView?: FileTree;
+};
+
+export type VolumeDataService = {
+	/** The contents of a volume, made empty on first use. */
+	contents(volumeName: string): VolumeContents;
+	/** The contents when the volume has any. */
+	peek(volumeName: string): VolumeContents | undefined;
+	/** The volume's storage was deleted (reclaim Delete) or scrubbed (Recycle). */
+	drop(volumeName: string): void;
+	/** Contents of the volume bound to a claim, or undefined while unbound. */
+	forClaim(namespace: string, claimName: string): VolumeContents | undefined;
+	/** Number of volumes holding contents. */
+	readonly size: number;
+};
+
+export function volumeData(context: ControllerContext): VolumeDataService {
+	const existing = context.services.get('storage.volumeData') as VolumeDataService | undefined;
+	if (existing) return existing;
+	const volumes = new Map<string, VolumeContents>();
+	const service: VolumeDataService = {
+		contents(volumeName) {
+			let contents = volumes.get(volumeName);
+			if (!contents) volumes.set(volumeName, (contents = {tree: new FileTree({now: context.clock.now()})}));
+			return contents;
+		},
+		peek: volumeName => volumes.get(volumeName),
+		drop(volumeName) {
+			volumes.delete(volumeName);
+		},
+		forClaim(namespace, claimName) {
+			const claim = getClaim(context, namespace, claimName);
+			const volume = boundVolumeName(claim);
+			if (!volume || !getVolume(context, volume)) return undefined;
+			return service.contents(volume);
+		},
+		get size() {
+			return volumes.size;
+		},
+	};
+	context.services.set('storage.volumeData', service);
+	const provider: VolumeProvider = {
+		treeForClaim(namespace, claimName) {
+			const contents = service.forClaim(namespace, claimName);
+			if (!contents) return undefined;
+			const claim = getClaim(context, namespace, claimName)!;
+			const modes = claim.status?.accessModes ?? claim.spec?.accessModes ?? [];
+			if (modes.length === 1 && modes[0] === 'ReadOnlyMany') {
+				contents.readOnlyView ??= new FileTree({lower: contents.tree, readOnly: true});
+				return contents.readOnlyView;
+			}
+			return contents.tree;
+		},
+	};
+	context.services.set('volumeProvider', provider);
+	return service;
+}
+
+/** The PV a claim is bound to, once binding completed. */
+export function boundVolumeName(claim: PersistentVolumeClaim | undefined): string | undefined {
+	if (!claim || claim.status?.phase !== 'Bound') return undefined;
+	return claim.spec?.volumeName || undefined;
+}

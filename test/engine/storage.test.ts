@@ -1,0 +1,281 @@
+import test from 'ava';
+import {createCluster, KubeError} from '../../source/engine/index.js';
+import type {Cluster, KubeEvent, KubeObject, Pod} from '../../source/engine/index.js';
+import {volumeProviderOf} from '../../source/engine/runtime/filetree.js';
+
+function eventLines(cluster: Cluster, object: KubeObject): string[] {
+	return (cluster.eventsFor(object) as KubeEvent[]).map(e => `${e.type} ${e.reason}: ${e.message}`);
+}
+
+function claim(name: string, spec: Record<string, unknown> = {}) {
+	return {
+		apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name},
+		spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}, ...spec},
+	};
+}
+
+function volume(name: string, size: string, spec: Record<string, unknown> = {}, labels?: Record<string, string>) {
+	return {
+		apiVersion: 'v1', kind: 'PersistentVolume', metadata: {name, ...(labels ? {labels} : {})},
+		spec: {capacity: {storage: size}, accessModes: ['ReadWriteOnce'], storageClassName: 'manual', hostPath: {path: `/mnt/${name}`}, ...spec},
+	};
+}
+
+function pod(name: string, claims: string[], extra: Record<string, unknown> = {}) {
+	return {
+		apiVersion: 'v1', kind: 'Pod', metadata: {name},
+		spec: {
+			containers: [{name: 'app', image: 'nginx:1.27', volumeMounts: claims.map((_, i) => ({name: `v${i}`, mountPath: `/data${i}`}))}],
+			volumes: claims.map((claimName, i) => ({name: `v${i}`, persistentVolumeClaim: {claimName}})),
+			...extra,
+		},
+	};
+}
+
+const get = (cluster: Cluster, kind: string, name: string) => cluster.get(kind, name)!;
+const phase = (cluster: Cluster, kind: string, name: string) => cluster.get(kind, name)?.status?.phase;
+
+test('a fresh cluster has kind\'s default StorageClass "standard": local-path, Delete, WaitForFirstConsumer', t => {
+	const cluster = createCluster({seed: 1});
+	const standard = cluster.get('storageclass', 'standard')!;
+	t.is(standard.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'], 'true');
+	t.like(standard, {provisioner: 'rancher.io/local-path', reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer'});
+});
+
+test('a claim without a class gets the default one and waits for its first consumer, then is provisioned on the pod\'s node', t => {
+	const cluster = createCluster({seed: 2});
+	cluster.apply(claim('data'));
+	cluster.advance(20_000);
+	const pending = get(cluster, 'pvc', 'data');
+	t.is(pending.spec.storageClassName, 'standard');
+	t.is(pending.status.phase, 'Pending');
+	t.deepEqual(pending.metadata.finalizers, ['kubernetes.io/pvc-protection']);
+	t.true(eventLines(cluster, pending).includes('Normal WaitForFirstConsumer: waiting for first consumer to be created before binding'));
+	t.is(cluster.list('pv').length, 0);
+
+	cluster.apply(pod('app', ['data']));
+	cluster.advance(10_000);
+	const bound = get(cluster, 'pvc', 'data');
+	const node = get(cluster, 'pod', 'app').spec.nodeName;
+	const pvName = `pvc-${bound.metadata.uid}`;
+	t.is(bound.status.phase, 'Bound');
+	t.is(bound.spec.volumeName, pvName);
+	t.is(bound.metadata.annotations?.['volume.kubernetes.io/selected-node'], node);
+	t.deepEqual(bound.status.capacity, {storage: '1Gi'});
+	const pv = get(cluster, 'pv', pvName);
+	t.is(pv.status.phase, 'Bound');
+	t.is(pv.spec.persistentVolumeReclaimPolicy, 'Delete');
+	t.deepEqual(pv.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0], {key: 'kubernetes.io/hostname', operator: 'In', values: [node]});
+	t.like(pv.spec.claimRef, {namespace: 'default', name: 'data', uid: bound.metadata.uid});
+	t.deepEqual(pv.metadata.finalizers, ['kubernetes.io/pv-protection']);
+	const lines = eventLines(cluster, bound);
+	t.true(lines.includes(`Normal ProvisioningSucceeded: Successfully provisioned volume ${pvName}`));
+	t.true(lines.some(l => l.startsWith("Normal ExternalProvisioning: Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path'")));
+	t.is(phase(cluster, 'pod', 'app'), 'Running');
+});
+
+test('the binder picks the smallest volume that fits, with the same class and every access mode', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply([
+		volume('small', '5Gi'),
+		volume('medium', '10Gi'),
+		volume('large', '20Gi'),
+		volume('medium-rwx', '10Gi', {accessModes: ['ReadWriteMany']}),
+		volume('other-class', '8Gi', {storageClassName: 'slow'}),
+	]);
+	cluster.apply([
+		claim('eight', {storageClassName: 'manual', resources: {requests: {storage: '8Gi'}}}),
+		claim('shared', {storageClassName: 'manual', accessModes: ['ReadWriteMany'], resources: {requests: {storage: '1Gi'}}}),
+	]);
+	cluster.advance(1000);
+	t.is(get(cluster, 'pvc', 'eight').spec.volumeName, 'medium');
+	t.is(get(cluster, 'pvc', 'shared').spec.volumeName, 'medium-rwx');
+	const medium = get(cluster, 'pv', 'medium');
+	t.is(medium.status.phase, 'Bound');
+	t.is(medium.metadata.annotations?.['pv.kubernetes.io/bound-by-controller'], 'yes');
+	t.is(get(cluster, 'pvc', 'eight').metadata.annotations?.['pv.kubernetes.io/bind-completed'], 'yes');
+	t.deepEqual(get(cluster, 'pvc', 'eight').status, {phase: 'Bound', accessModes: ['ReadWriteOnce'], capacity: {storage: '10Gi'}});
+	for (const name of ['small', 'large', 'other-class']) t.is(phase(cluster, 'pv', name), 'Available');
+});
+
+test('a pre-bound claim gets its volume even when a smaller one fits; a label selector narrows the choice', t => {
+	const cluster = createCluster({seed: 4});
+	cluster.apply([volume('a', '2Gi'), volume('b', '50Gi'), volume('fast', '30Gi', {}, {tier: 'fast'})]);
+	cluster.apply([
+		claim('pinned', {storageClassName: 'manual', volumeName: 'b'}),
+		claim('picky', {storageClassName: 'manual', selector: {matchLabels: {tier: 'fast'}}}),
+	]);
+	cluster.advance(1000);
+	t.is(get(cluster, 'pvc', 'pinned').spec.volumeName, 'b');
+	t.is(get(cluster, 'pvc', 'picky').spec.volumeName, 'fast');
+	t.is(phase(cluster, 'pv', 'a'), 'Available');
+});
+
+test('a claim that cannot bind stays Pending with the controller\'s event', t => {
+	const cluster = createCluster({seed: 5});
+	cluster.apply(claim('nothing', {storageClassName: ''}));
+	cluster.apply(claim('ghost', {storageClassName: 'fast'}));
+	cluster.advance(31_000);
+	const nothing = get(cluster, 'pvc', 'nothing');
+	t.is(nothing.status.phase, 'Pending');
+	const failed = (cluster.eventsFor(nothing) as KubeEvent[]).find(e => e.reason === 'FailedBinding')!;
+	t.is(failed.type, 'Warning');
+	t.is(failed.message, 'no persistent volumes available for this claim and no storage class is set');
+	t.true(failed.count >= 3, 'retried on the 15 s resync');
+	const ghost = get(cluster, 'pvc', 'ghost');
+	t.is(ghost.status.phase, 'Pending');
+	t.is(ghost.spec.storageClassName, 'fast');
+	t.true(eventLines(cluster, ghost).includes('Warning ProvisioningFailed: storageclass.storage.k8s.io "fast" not found'));
+
+	// The class appears: the claim is provisioned at once (Immediate binding).
+	cluster.apply({apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: {name: 'fast'}, provisioner: 'rancher.io/local-path'});
+	cluster.advance(5000);
+	t.is(phase(cluster, 'pvc', 'ghost'), 'Bound');
+});
+
+test('reclaim: Retain keeps a Released volume with its data, Delete removes the volume and its data', t => {
+	const cluster = createCluster({seed: 6});
+	cluster.apply([volume('keep', '1Gi', {persistentVolumeReclaimPolicy: 'Retain'}), volume('drop', '1Gi', {persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'other'})]);
+	cluster.apply([claim('c1', {storageClassName: 'manual'}), claim('c2', {storageClassName: 'other'})]);
+	cluster.advance(1000);
+	const provider = volumeProviderOf(cluster.context.services)!;
+	provider.treeForClaim('default', 'c1')!.write('/note.txt', 'kept');
+	provider.treeForClaim('default', 'c2')!.write('/note.txt', 'gone');
+	cluster.delete('pvc', 'c1');
+	cluster.delete('pvc', 'c2');
+	cluster.advance(1000);
+	t.is(cluster.get('pvc', 'c1'), undefined);
+	const kept = get(cluster, 'pv', 'keep');
+	t.is(kept.status.phase, 'Released');
+	t.deepEqual(cluster.volumeData('keep').files, [{path: '/note.txt', size: 4}]);
+	t.is(cluster.get('pv', 'drop'), undefined);
+
+	// A Released volume is not offered to a new claim.
+	cluster.apply(claim('c3', {storageClassName: 'manual'}));
+	cluster.advance(1000);
+	t.is(phase(cluster, 'pvc', 'c3'), 'Pending');
+});
+
+test('a claim in use stays Terminating until its pod is gone; a bound volume keeps its protection finalizer', t => {
+	const cluster = createCluster({seed: 7});
+	cluster.apply([claim('data'), pod('app', ['data'])]);
+	cluster.advance(10_000);
+	t.is(phase(cluster, 'pod', 'app'), 'Running');
+	const pvName = get(cluster, 'pvc', 'data').spec.volumeName;
+	cluster.delete('pv', pvName);
+	cluster.delete('pvc', 'data');
+	cluster.advance(5000);
+	const terminating = get(cluster, 'pvc', 'data');
+	t.truthy(terminating.metadata.deletionTimestamp);
+	t.deepEqual(terminating.metadata.finalizers, ['kubernetes.io/pvc-protection']);
+	t.truthy(get(cluster, 'pv', pvName).metadata.deletionTimestamp);
+	cluster.delete('pod', 'app');
+	cluster.advance(40_000);
+	t.is(cluster.get('pod', 'app'), undefined);
+	t.is(cluster.get('pvc', 'data'), undefined);
+	t.is(cluster.get('pv', pvName), undefined);
+});
+
+test('ReadWriteOncePod: the scheduler refuses a second pod using the claim', t => {
+	const cluster = createCluster({seed: 8});
+	cluster.apply([claim('solo', {accessModes: ['ReadWriteOncePod']}), pod('first', ['solo'])]);
+	cluster.advance(10_000);
+	t.is(phase(cluster, 'pod', 'first'), 'Running');
+	cluster.apply(pod('second', ['solo']));
+	cluster.advance(3000);
+	const second = get(cluster, 'pod', 'second');
+	t.is(second.spec.nodeName, undefined);
+	const failed = (cluster.eventsFor(second) as KubeEvent[]).find(e => e.reason === 'FailedScheduling')!;
+	t.true(failed.message.startsWith('0/3 nodes are available: 3 node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode.'), failed.message);
+	cluster.delete('pod', 'first');
+	cluster.advance(40_000);
+	t.is(phase(cluster, 'pod', 'second'), 'Running');
+});
+
+test('ReadWriteOnce: a second node gets a Multi-Attach error and waits; the same node shares the volume', t => {
+	const cluster = createCluster({seed: 9});
+	cluster.apply([volume('disk', '1Gi'), claim('shared', {storageClassName: 'manual'})]);
+	cluster.advance(1000);
+	const on = (node: string) => ({nodeSelector: {'kubernetes.io/hostname': node}});
+	cluster.apply([pod('a', ['shared'], on('kubarium-worker'))]);
+	cluster.advance(10_000);
+	t.is(phase(cluster, 'pod', 'a'), 'Running');
+	cluster.apply([pod('b', ['shared'], on('kubarium-worker2')), pod('c', ['shared'], on('kubarium-worker'))]);
+	cluster.advance(10_000);
+	const b = get(cluster, 'pod', 'b') as Pod;
+	t.is(b.status!.phase, 'Pending');
+	t.is(b.status!.containerStatuses?.[0]?.state.waiting?.reason, 'ContainerCreating');
+	t.true(eventLines(cluster, b).includes('Warning FailedAttachVolume: Multi-Attach error for volume "disk" Volume is already exclusively attached to one node and can\'t be attached to another'));
+	t.is(phase(cluster, 'pod', 'c'), 'Running');
+	cluster.delete('pod', 'a');
+	cluster.delete('pod', 'c');
+	cluster.advance(40_000);
+	t.is(phase(cluster, 'pod', 'b'), 'Running');
+});
+
+test('ReadOnlyMany claims are mounted read-only', t => {
+	const cluster = createCluster({seed: 10});
+	cluster.apply([volume('books', '1Gi', {accessModes: ['ReadOnlyMany']}), claim('library', {storageClassName: 'manual', accessModes: ['ReadOnlyMany']})]);
+	cluster.advance(1000);
+	const tree = volumeProviderOf(cluster.context.services)!.treeForClaim('default', 'library')!;
+	t.true(tree.readOnly);
+	t.throws(() => tree.write('/x', 'y'), {message: '/x: Read-only file system'});
+});
+
+test('a pod whose claim is missing or unbound is not scheduled, with the scheduler\'s reason', t => {
+	const cluster = createCluster({seed: 11});
+	cluster.apply([pod('orphan', ['nope']), claim('unbound', {storageClassName: ''}), pod('waiting', ['unbound'])]);
+	cluster.advance(3000);
+	const message = (name: string) => (cluster.eventsFor(get(cluster, 'pod', name)) as KubeEvent[]).find(e => e.reason === 'FailedScheduling')?.message ?? '';
+	t.true(message('orphan').startsWith('0/3 nodes are available: 3 persistentvolumeclaim "nope" not found.'), message('orphan'));
+	t.true(message('waiting').startsWith('0/3 nodes are available: 3 pod has unbound immediate PersistentVolumeClaims.'), message('waiting'));
+	t.is(get(cluster, 'pod', 'orphan').spec.nodeName, undefined);
+	// The claim appears: the pod is scheduled and starts.
+	cluster.apply(claim('nope'));
+	cluster.advance(15_000);
+	t.is(phase(cluster, 'pod', 'orphan'), 'Running');
+});
+
+const badClaims: Array<[string, Record<string, unknown>, string]> = [
+	['an unknown access mode', {accessModes: ['ReadWriteSometimes']}, 'PersistentVolumeClaim "bad" is invalid: spec.accessModes: Unsupported value: "ReadWriteSometimes": supported values: "ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"'],
+	['no access mode', {accessModes: []}, 'PersistentVolumeClaim "bad" is invalid: spec.accessModes: Required value: at least 1 access mode is required'],
+	['ReadWriteOncePod with another mode', {accessModes: ['ReadWriteOncePod', 'ReadWriteOnce']}, 'PersistentVolumeClaim "bad" is invalid: spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes'],
+	['no storage request', {resources: {}}, 'PersistentVolumeClaim "bad" is invalid: spec.resources[storage]: Required value'],
+	['a malformed size', {resources: {requests: {storage: 'lots'}}}, 'PersistentVolumeClaim "bad" is invalid: spec.resources[storage]: Invalid value: "lots": must be a valid quantity'],
+];
+
+for (const [what, spec, message] of badClaims) {
+	test(`a claim with ${what} is refused and nothing is stored`, t => {
+		const cluster = createCluster({seed: 12});
+		const error = t.throws(() => cluster.apply(claim('bad', spec)), {instanceOf: KubeError});
+		t.is(error!.message, message);
+		t.is(cluster.list('pvc').length, 0);
+	});
+}
+
+test('a PersistentVolume without a volume source or with a bad reclaim policy is refused', t => {
+	const cluster = createCluster({seed: 13});
+	t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'PersistentVolume', metadata: {name: 'x'}, spec: {capacity: {storage: '1Gi'}, accessModes: ['ReadWriteOnce']}}),
+		{message: 'PersistentVolume "x" is invalid: spec: Required value: must specify a volume type'});
+	t.throws(() => cluster.apply(volume('y', '1Gi', {persistentVolumeReclaimPolicy: 'Shred'})),
+		{message: 'PersistentVolume "y" is invalid: spec.persistentVolumeReclaimPolicy: Unsupported value: "Shred": supported values: "Delete", "Recycle", "Retain"'});
+	t.is(cluster.list('pv').length, 0);
+});
+
+test('a bound claim\'s spec cannot change, except to grow the request', t => {
+	const cluster = createCluster({seed: 14});
+	cluster.apply([volume('v', '10Gi'), claim('c', {storageClassName: 'manual'})]);
+	cluster.advance(1000);
+	t.throws(() => cluster.apply(claim('c', {storageClassName: 'manual', accessModes: ['ReadWriteMany']})),
+		{message: 'PersistentVolumeClaim "c" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims'});
+	// Applying the same manifest again keeps the binding the controller wrote.
+	cluster.apply(claim('c', {storageClassName: 'manual', resources: {requests: {storage: '2Gi'}}}));
+	cluster.advance(1000);
+	t.is(get(cluster, 'pvc', 'c').spec.volumeName, 'v');
+	t.is(phase(cluster, 'pvc', 'c'), 'Bound');
+});
+
+test('volumeData names an unknown claim or volume with the API error', t => {
+	const cluster = createCluster({seed: 15});
+	t.throws(() => cluster.volumeData('missing'), {message: 'persistentvolumeclaims "missing" not found'});
+});
