@@ -1,5 +1,7 @@
 import type {BenchSection} from './run.js';
 import {section as engine} from './engine.js';
+import {section as nodes} from './nodes.js';
+import {section as storage} from './storage.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [engine];
+export const sections: BenchSection[] = [engine, nodes, storage];

@@ -141,7 +141,7 @@ test('LoadBalancer Services get an external IP from the simulated cloud, with th
 	cluster.advance(10_000);
 	const ready = cluster.get('service', 'front')!;
 	t.deepEqual(ready.status.loadBalancer.ingress, [{ip: '172.18.255.200', ipMode: 'VIP'}]);
-	t.true(ready.metadata.finalizers.includes('service.kubernetes.io/load-balancer-cleanup'));
+	t.true(ready.metadata.finalizers?.includes('service.kubernetes.io/load-balancer-cleanup'));
 	t.deepEqual(cluster.eventsFor(ready).map(e => e['reason']), ['EnsuringLoadBalancer', 'EnsuredLoadBalancer']);
 	cluster.apply(service('second', {type: 'LoadBalancer', ports: [{port: 80}]}));
 	cluster.advance(10_000);

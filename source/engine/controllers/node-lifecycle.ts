@@ -133,10 +133,21 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 
 	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
 
+	/** Parsed timestamps by their text: the monitor reads every node every 5 s, most unchanged. */
+	const parsed = new Map<string, {text: string | undefined; ms: number | undefined}>();
+	function parseCached(slot: string, text: string | undefined): number | undefined {
+		const cached = parsed.get(slot);
+		if (cached && cached.text === text) return cached.ms;
+		const ms = parseTime(text);
+		parsed.set(slot, {text, ms});
+		return ms;
+	}
+
 	function lastRenewal(node: Node): number {
-		const lease = store.get('Lease', leaseNamespace, node.metadata.name) as Lease | undefined;
-		const renew = parseTime(lease?.spec?.renewTime);
-		const heartbeat = parseTime(readyCondition(node)?.lastHeartbeatTime);
+		const name = node.metadata.name;
+		const lease = store.get('Lease', leaseNamespace, name) as Lease | undefined;
+		const renew = parseCached(`lease:${name}`, lease?.spec?.renewTime);
+		const heartbeat = parseCached(`ready:${name}`, readyCondition(node)?.lastHeartbeatTime);
 		return Math.max(renew ?? 0, heartbeat ?? 0, parseTime(node.metadata.creationTimestamp) ?? 0);
 	}
 
@@ -251,6 +262,8 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 	function syncNode(name: string): void {
 		let node = store.get('Node', undefined, name) as Node | undefined;
 		if (!node) {
+			parsed.delete(`lease:${name}`);
+			parsed.delete(`ready:${name}`);
 			const last = known.get(name);
 			if (last) {
 				known.delete(name);
