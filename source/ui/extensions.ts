@@ -4,4 +4,6 @@
  * its side effect; add one import line per module, e.g.
  * `import './details/index.js';`.
  */
+import './actions/index.js';
+
 export {};

@@ -1,0 +1,75 @@
+/** Node actions: kill and restore the machine, cordon, uncordon, drain. */
+import React from 'react';
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import type {KubeObject} from '../../engine/index.js';
+import {registerActions, type AppApi} from '../app/contract.js';
+import {errorMessage} from '../dialogs/errors.js';
+import {sanitizeLine} from '../sanitize.js';
+import {run} from './common.js';
+
+const nodeName = (node: KubeObject) => sanitizeLine(node.metadata.name);
+
+async function killNode(app: AppApi, node: KubeObject): Promise<void> {
+	const yes = await app.confirm({
+		title: 'Kill node',
+		message: `Kill node ${nodeName(node)}? Its machine stops: kubelet and containers halt, heartbeats stop.`,
+		yes: 'Kill',
+		no: 'Cancel',
+	});
+	if (!yes) return;
+	run(app, () => {
+		app.cluster.killNode(node.metadata.name);
+		return `node/${nodeName(node)} killed`;
+	});
+}
+
+type DrainChoice = 'drain' | 'force' | 'cancel';
+
+const drainItems: Array<{label: string; value: DrainChoice}> = [
+	{label: 'Drain  (--ignore-daemonsets --delete-emptydir-data)', value: 'drain'},
+	{label: 'Drain  (--ignore-daemonsets --delete-emptydir-data --force)', value: 'force'},
+	{label: 'Cancel', value: 'cancel'},
+];
+
+/** Run a drain and flash kubectl's last line (or its warning, or the refusal). */
+export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
+	try {
+		const report = app.cluster.drain(node.metadata.name, {ignoreDaemonSets: true, deleteEmptyDirData: true, force});
+		const last = report.lines[report.lines.length - 1] ?? `node/${node.metadata.name} drained`;
+		app.flash(sanitizeLine(report.warning ? `${report.warning} ${last}` : `${last} (${report.evicted.length} evicted)`), report.warning ? 'warn' : 'info');
+	} catch (error) {
+		app.flash(errorMessage(error), 'error');
+	}
+	app.invalidate();
+}
+
+function openDrain(app: AppApi, node: KubeObject): void {
+	app.showModal({
+		title: `Drain node/${nodeName(node)}`,
+		render: ({close}) => (
+			<Box flexDirection="column" borderStyle="round" borderColor={app.theme.dialog.border} paddingX={1}>
+				<Text bold color={app.theme.dialog.label}>Drain node/{nodeName(node)}?</Text>
+				<Text color={app.theme.dialog.fg}>Cordon it, then evict its pods:</Text>
+				<SelectInput items={drainItems} onSelect={item => {
+					close();
+					if (item.value !== 'cancel') drainNode(app, node, item.value === 'force');
+				}}/>
+			</Box>
+		),
+	});
+}
+
+registerActions('Node', [
+	{binding: {key: 'ctrl-k', action: 'node.kill', description: 'Kill Node', dangerous: true}, handler: ({app, selection}) => void killNode(app, selection.object)},
+	{
+		binding: {key: 'shift-r', action: 'node.restore', description: 'Restore Node', dangerous: true},
+		handler: ({app, selection}) => run(app, () => {
+			app.cluster.restoreNode(selection.object.metadata.name);
+			return `node/${nodeName(selection.object)} restored`;
+		}),
+	},
+	{binding: {key: 'c', action: 'node.cordon', description: 'Cordon', dangerous: true}, handler: ({app, selection}) => run(app, () => app.cluster.cordon(selection.object.metadata.name))},
+	{binding: {key: 'u', action: 'node.uncordon', description: 'Uncordon', dangerous: true}, handler: ({app, selection}) => run(app, () => app.cluster.uncordon(selection.object.metadata.name))},
+	{binding: {key: 'r', action: 'node.drain', description: 'Drain', dangerous: true}, handler: ({app, selection}) => openDrain(app, selection.object)},
+]);

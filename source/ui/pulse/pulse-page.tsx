@@ -1,0 +1,100 @@
+/**
+ * `:pulse`: a gauge per kind (total and faults) and sparklines of CPU,
+ * memory and service requests over simulated time. Tab/arrows move between
+ * gauges, Enter opens that kind's view.
+ */
+import React, {useMemo, useRef, useState} from 'react';
+import {Box, Text} from 'ink';
+import {formatBytes, formatMilliCpu} from '../../engine/index.js';
+import {registerCommand, useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../app/contract.js';
+import {useLive} from '../details/use-live.js';
+import {kindPulses, PulseHistory, sparkline} from './pulse-model.js';
+import {clusterUsage} from './pulse-usage.js';
+
+const labels: Record<string, string> = {
+	Pod: 'Pods', Deployment: 'Deployments', StatefulSet: 'StatefulSets', DaemonSet: 'DaemonSets', ReplicaSet: 'ReplicaSets',
+	Job: 'Jobs', CronJob: 'CronJobs', Service: 'Services', PersistentVolume: 'PVs', PersistentVolumeClaim: 'PVCs', Node: 'Nodes', Event: 'Events',
+};
+
+function PulsePage({width, height}: PageProps) {
+	const app = useApp();
+	const theme = app.theme;
+	const tick = useLive();
+	const history = useRef<PulseHistory | undefined>(undefined);
+	history.current ??= new PulseHistory(() => clusterUsage(app.cluster), () => app.cluster.now());
+	history.current.sample();
+	const namespace = app.namespace();
+	const pulses = useMemo(() => kindPulses({now: () => app.cluster.now(), list: kind => app.model.list(kind)}, namespace), [tick, namespace, app.model, app.cluster]);
+	const [focus, setFocus] = useState(0);
+	const move = (by: number) => setFocus(f => (f + by + pulses.length) % pulses.length);
+	const columns = Math.max(1, Math.min(4, Math.floor(width / 26)));
+	usePageKeys({
+		bindings: [
+			{key: 'enter', action: 'pulse.open', description: 'Open view'},
+			{key: 'tab', action: 'pulse.next', description: 'Next', visible: false},
+			{key: 'right', action: 'pulse.next', description: 'Next', visible: false},
+			{key: 'l', action: 'pulse.next', description: 'Next', visible: false},
+			{key: 'shift-tab', action: 'pulse.previous', description: 'Previous', visible: false},
+			{key: 'left', action: 'pulse.previous', description: 'Previous', visible: false},
+			{key: 'h', action: 'pulse.previous', description: 'Previous', visible: false},
+			{key: 'down', action: 'pulse.down', description: 'Down', visible: false},
+			{key: 'j', action: 'pulse.down', description: 'Down', visible: false},
+			{key: 'up', action: 'pulse.up', description: 'Up', visible: false},
+			{key: 'k', action: 'pulse.up', description: 'Up', visible: false},
+		],
+		handlers: {
+			'pulse.open': () => {
+				const pulse = pulses[focus];
+				if (pulse) app.openView(pulse.kind);
+			},
+			'pulse.next': () => move(1),
+			'pulse.previous': () => move(-1),
+			'pulse.down': () => move(columns),
+			'pulse.up': () => move(-columns),
+		},
+	});
+	const samples = history.current.samples();
+	const last = samples[samples.length - 1];
+	const usage = clusterUsage(app.cluster);
+	const sparkWidth = Math.max(10, width - 34);
+	const gaugeRows: Array<typeof pulses> = [];
+	for (let i = 0; i < pulses.length; i += columns) gaugeRows.push(pulses.slice(i, i + columns));
+	const cellWidth = Math.floor(width / columns);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{gaugeRows.map((row, r) => (
+				<Box key={r}>
+					{row.map((pulse, c) => {
+						const index = r * columns + c;
+						const fault = pulse.faults > 0;
+						return (
+							<Box key={pulse.kind} width={cellWidth}>
+								<Text inverse={index === focus} color={fault ? theme.views.charts.fault : theme.views.charts.ok} wrap="truncate">
+									{`${(labels[pulse.kind] ?? pulse.kind).padEnd(12)} ${String(pulse.total).padStart(5)}  ${fault ? `✘ ${pulse.faults}` : '✔'}`}
+								</Text>
+							</Box>
+						);
+					})}
+				</Box>
+			))}
+			<Text> </Text>
+			<Text color={theme.views.charts.cpu} wrap="truncate">{`CPU  ${sparkline(samples.map(s => s.cpu), sparkWidth)}  ${formatMilliCpu(last?.cpu ?? 0)}/${formatMilliCpu(usage.cpuCapacity)} ${usage.source}`}</Text>
+			<Text color={theme.views.charts.memory} wrap="truncate">{`MEM  ${sparkline(samples.map(s => s.memory), sparkWidth)}  ${formatBytes(last?.memory ?? 0)}/${formatBytes(usage.memoryCapacity)}`}</Text>
+			<Text color={theme.views.charts.ok} wrap="truncate">{`REQ  ${sparkline(samples.map(s => s.requests), sparkWidth)}  ${last?.requests ?? 0} per ${history.current.intervalMs / 1000}s`}</Text>
+			<Text dimColor wrap="truncate">{`One point per ${history.current.intervalMs / 1000}s of simulated time, last ${samples.length} of ${history.current.capacity}.`}</Text>
+		</Box>
+	);
+}
+
+export function pulsePage(): PageSpec {
+	return {title: 'pulse', key: 'pulse', render: props => <PulsePage {...props}/>};
+}
+
+registerCommand({
+	names: ['pulse', 'pu', 'hz', 'pulses'],
+	description: 'Pulse: counts, faults and usage over simulated time',
+	run: (args: string[], app: AppApi) => {
+		if (args.length > 0) throw new Error(`:pulse takes no arguments, got "${args.join(' ')}"`);
+		app.pushPage(pulsePage());
+	},
+});

@@ -1,0 +1,91 @@
+/**
+ * `:xray deploy|sts|svc|po|rs|ds [namespace]`: the owner tree as k9s draws
+ * it. The node under the cursor is the page's selection, so the kind's
+ * actions (d, y, e, ctrl-d, l, s, t...) work on it; Enter or space folds a
+ * branch.
+ */
+import React, {useMemo} from 'react';
+import {Box, Text} from 'ink';
+import {registerCommand, useApp, usePageKeys, useSelection, type AppApi, type PageProps, type PageSpec, type Selection} from '../app/contract.js';
+import {useLive} from '../details/use-live.js';
+import {buildXray, flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
+import {cursorRow, useXrayState} from './use-xray-state.js';
+
+function selectionOf(node: XrayNode | undefined): Selection | undefined {
+	if (!node?.object) return undefined;
+	if (node.kind === 'Container') return {kind: 'Pod', object: node.object, container: node.container};
+	return {kind: node.object.kind, object: node.object};
+}
+
+function XrayPage({kind, namespace, width, height}: PageProps & {kind: string; namespace?: string}) {
+	const app = useApp();
+	const theme = app.theme;
+	const tick = useLive();
+	const roots = useMemo(() => buildXray(app.cluster, kind, namespace), [app.cluster, kind, namespace, tick]);
+	const [state, dispatch] = useXrayState();
+	const rows = useMemo(() => flattenXray(roots, state.collapsed), [roots, state.collapsed]);
+	const ids = rows.map(r => r.node.id);
+	const cursor = cursorRow(state, ids);
+	const current = rows[cursor]?.node;
+	useSelection(selectionOf(current));
+	usePageKeys({
+		bindings: [
+			{key: 'enter', action: 'xray.toggle', description: 'Fold/Unfold'},
+			{key: 'space', action: 'xray.toggle', description: 'Fold/Unfold', visible: false},
+			{key: 'j', action: 'xray.down', description: 'Down', visible: false},
+			{key: 'down', action: 'xray.down', description: 'Down', visible: false},
+			{key: 'k', action: 'xray.up', description: 'Up', visible: false},
+			{key: 'up', action: 'xray.up', description: 'Up', visible: false},
+			{key: 'pgdn', action: 'xray.page-down', description: 'Page down', visible: false},
+			{key: 'pgup', action: 'xray.page-up', description: 'Page up', visible: false},
+			{key: 'g', action: 'xray.top', description: 'Top', visible: false},
+			{key: 'shift-g', action: 'xray.bottom', description: 'Bottom', visible: false},
+		],
+		handlers: {
+			'xray.toggle': () => current && current.children.length > 0 && dispatch({type: 'toggle', id: current.id}),
+			'xray.down': () => dispatch({type: 'move', by: 1, ids}),
+			'xray.up': () => dispatch({type: 'move', by: -1, ids}),
+			'xray.page-down': () => dispatch({type: 'move', by: height - 1, ids}),
+			'xray.page-up': () => dispatch({type: 'move', by: -(height - 1), ids}),
+			'xray.top': () => dispatch({type: 'edge', last: false, ids}),
+			'xray.bottom': () => dispatch({type: 'edge', last: true, ids}),
+		},
+	});
+	const colour = (health: Health) => (health === 'ok' ? theme.views.charts.ok : health === 'fault' ? theme.views.charts.fault : theme.status.pending);
+	if (rows.length === 0) return <Text color={theme.views.xray.fg}>No {kind} objects{namespace && namespace !== 'all' ? ` in namespace ${namespace}` : ''}.</Text>;
+	const offset = Math.min(Math.max(0, cursor - height + 1), Math.max(0, rows.length - height), cursor);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{rows.slice(offset, offset + height).map((row, i) => {
+				const selected = offset + i === cursor;
+				const fold = row.node.children.length > 0 ? (row.collapsed ? '⊕ ' : '') : '';
+				return (
+					<Text key={row.node.id} wrap="truncate">
+						<Text color={theme.views.xray.graphic}>{row.prefix}</Text>
+						<Text color={colour(row.node.health)}>{healthMarks[row.node.health]} </Text>
+						<Text inverse={selected} color={selected ? theme.views.xray.cursor : theme.views.xray.fg} bold={row.depth <= 1}>{fold}{row.node.kind === 'Container' ? '' : `${row.node.kind.toLowerCase()}/`}{row.node.name}</Text>
+						<Text color={theme.views.xray.graphic}>{row.node.info ? `  ${row.node.info}` : ''}</Text>
+					</Text>
+				);
+			})}
+		</Box>
+	);
+}
+
+export function xrayPage(kind: string, namespace?: string): PageSpec {
+	return {title: `xray ${kind.toLowerCase()}${namespace ? `(${namespace})` : ''}`, key: `xray:${kind}:${namespace ?? ''}`, render: props => <XrayPage {...props} kind={kind} namespace={namespace}/>};
+}
+
+/** `:xray RES [NS]`; errors are thrown for the command line to flash. */
+export function runXray(args: string[], app: AppApi): void {
+	const [resource, namespace] = args;
+	if (!resource) throw new Error('Missing resource: :xray deploy|sts|svc|po|rs|ds [namespace]');
+	const kind = xrayKinds[resource.toLowerCase()];
+	if (!kind) throw new Error(`Unsupported xray resource "${resource}": use deploy, sts, svc, po, rs or ds`);
+	if (args.length > 2) throw new Error('Too many arguments: :xray RES [namespace]');
+	const ns = namespace ?? app.namespace();
+	if (ns !== 'all' && !app.cluster.get('Namespace', ns)) throw new Error(`namespaces "${ns}" not found`);
+	app.pushPage(xrayPage(kind, ns));
+}
+
+registerCommand({names: ['xray', 'x', 'xr'], description: 'Xray: owner tree of deploy|sts|svc|po|rs|ds', arguments: ['deploy', 'sts', 'svc', 'po', 'rs', 'ds'], run: runXray});
