@@ -99,9 +99,10 @@ defaulters.set('CronJob', object => {
 
 defaulters.set('DaemonSet', object => {
 	const spec = object.spec ?? {};
-	const strategy = spec.updateStrategy?.type === 'OnDelete'
-		? {type: 'OnDelete'}
-		: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1, maxSurge: 0, ...spec.updateStrategy?.rollingUpdate}};
+	const type = spec.updateStrategy?.type || 'RollingUpdate';
+	const strategy = type === 'RollingUpdate'
+		? {type, rollingUpdate: {maxUnavailable: 1, maxSurge: 0, ...spec.updateStrategy?.rollingUpdate}}
+		: {...spec.updateStrategy, type};
 	return {
 		...object,
 		spec: {revisionHistoryLimit: 10, ...spec, updateStrategy: strategy, template: defaultTemplate(spec.template)},

@@ -1,0 +1,408 @@
+import type {Controller, ControllerContext} from '../controller.js';
+import type {IntOrString, KubeObject, LabelSelector, Node, Pod, PodTemplateSpec} from '../api/types.js';
+import {applyDefaults} from '../api/defaults.js';
+import {targetNodeName} from '../api/node-affinity.js';
+import {keyOf} from '../store.js';
+import {sameJson} from '../store.js';
+import '../api/batch-objects.js';
+import {isPodAvailable, nodeShouldRunDaemonPod, pinToNode, scaledValue, templateHash, withDaemonTolerations} from './daemonset-util.js';
+
+export const daemonSetControllerName = 'daemonset-controller';
+export const revisionHashLabel = 'controller-revision-hash';
+export const templateGenerationLabel = 'pod-template-generation';
+
+/** Pods created per sync at most (`BurstReplicas`). */
+const burstReplicas = 250;
+/** Back-off for re-creating a failed daemon pod on a node: 1 s doubling to 15 min. */
+const failedBackoffInitialMs = 1000;
+const failedBackoffMaxMs = 15 * 60_000;
+
+export type DaemonSetSpec = {
+	selector: LabelSelector;
+	template: PodTemplateSpec;
+	updateStrategy: {type: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: {maxUnavailable?: IntOrString; maxSurge?: IntOrString}};
+	minReadySeconds?: number;
+	revisionHistoryLimit?: number;
+};
+
+export type DaemonSetStatus = {
+	currentNumberScheduled: number;
+	numberMisscheduled: number;
+	desiredNumberScheduled: number;
+	numberReady: number;
+	observedGeneration?: number;
+	updatedNumberScheduled?: number;
+	numberAvailable?: number;
+	numberUnavailable?: number;
+};
+
+export type DaemonSet = KubeObject<DaemonSetSpec, DaemonSetStatus>;
+
+/** The oldest first; among equals, the one further along (podByCreationTimestampAndPhase). */
+function byAge(a: Pod, b: Pod): number {
+	return a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name);
+}
+
+/**
+ * The DaemonSet controller: one pod on every node that passes the pod's
+ * node selector, affinity and taints (with the daemon tolerations), pinned
+ * by a `metadata.name` node affinity and bound by the scheduler; follows
+ * nodes as they come and go, replaces failed pods with back-off, rolls a new
+ * template out node by node (maxUnavailable or maxSurge) or on delete, and
+ * keeps ControllerRevisions and the status counters.
+ */
+export function createDaemonSetController(context: ControllerContext): Controller {
+	const {store, clock, events} = context;
+	const source = {component: daemonSetControllerName};
+	const failedBackoff = new Map<string, {delayMs: number; at: number}>();
+
+	function queue(): {add(key: string): void; addAfter(key: string, ms: number): void} {
+		return context.services.get(`queue:${daemonSetControllerName}`) as {add(key: string): void; addAfter(key: string, ms: number): void};
+	}
+
+	function allDaemonSets(): string[] {
+		return store.list('DaemonSet').map(keyOf);
+	}
+
+	function ownedPods(ds: DaemonSet): Pod[] {
+		return (store.dependentsOf(ds.metadata.uid, 'Pod') as Pod[]).filter(pod =>
+			pod.metadata.ownerReferences?.some(ref => ref.controller && ref.uid === ds.metadata.uid));
+	}
+
+	function deletePod(ds: DaemonSet, pod: Pod): void {
+		if (pod.metadata.deletionTimestamp) return;
+		store.markDeleted(pod, pod.spec?.terminationGracePeriodSeconds ?? 30);
+		events.normal(ds, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
+	}
+
+	function createPod(ds: DaemonSet, nodeName: string, hash: string): void {
+		const template = ds.spec!.template;
+		const spec = {
+			...template.spec,
+			tolerations: withDaemonTolerations(template.spec),
+			affinity: pinToNode(template.spec.affinity, nodeName),
+		};
+		const pod = applyDefaults({
+			apiVersion: 'v1',
+			kind: 'Pod',
+			metadata: {
+				name: '',
+				generateName: `${ds.metadata.name}-`,
+				namespace: ds.metadata.namespace,
+				labels: {...template.metadata?.labels, [revisionHashLabel]: hash, [templateGenerationLabel]: String(ds.metadata.generation ?? 1)},
+				...(template.metadata?.annotations ? {annotations: {...template.metadata.annotations}} : {}),
+				ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true}],
+				uid: '', resourceVersion: '', creationTimestamp: '',
+			},
+			spec,
+		});
+		const created = store.create(pod);
+		events.normal(ds, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
+	}
+
+	/** The ControllerRevision for the current template: created, or moved to the newest revision number. */
+	function syncRevision(ds: DaemonSet, hash: string): void {
+		const revisions = store.dependentsOf(ds.metadata.uid, 'ControllerRevision');
+		const name = `${ds.metadata.name}-${hash}`;
+		const newest = Math.max(0, ...revisions.map(r => Number(r['revision'] ?? 0)));
+		const current = revisions.find(r => r.metadata.name === name);
+		if (!current) {
+			if (!store.get('ControllerRevision', ds.metadata.namespace, name)) {
+				store.create({
+					apiVersion: 'apps/v1',
+					kind: 'ControllerRevision',
+					metadata: {
+						name,
+						namespace: ds.metadata.namespace,
+						labels: {...ds.spec!.template.metadata?.labels, [revisionHashLabel]: hash},
+						ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true}],
+						uid: '', resourceVersion: '', creationTimestamp: '',
+					},
+					data: {spec: {template: {...ds.spec!.template, $patch: 'replace'}}},
+					revision: newest + 1,
+				});
+			}
+		} else if (Number(current['revision']) < newest) {
+			store.update({...current, revision: newest + 1, metadata: {...current.metadata, resourceVersion: ''}});
+		}
+		// History: keep revisionHistoryLimit old revisions that no pod uses.
+		const limit = ds.spec!.revisionHistoryLimit ?? 10;
+		const inUse = new Set(ownedPods(ds).map(p => p.metadata.labels?.[revisionHashLabel]));
+		const old = store.dependentsOf(ds.metadata.uid, 'ControllerRevision')
+			.filter(r => r.metadata.name !== name && !inUse.has(r.metadata.labels?.[revisionHashLabel]))
+			.sort((a, b) => Number(a['revision']) - Number(b['revision']));
+		for (const revision of old.slice(0, Math.max(0, old.length - limit))) store.remove(revision);
+	}
+
+	function sync(key: string): void {
+		const slash = key.indexOf('/');
+		const ds = store.get('DaemonSet', key.slice(0, slash), key.slice(slash + 1)) as DaemonSet | undefined;
+		if (!ds || ds.metadata.deletionTimestamp) return;
+		const spec = ds.spec!;
+		const now = clock.now();
+		const hash = templateHash(spec.template);
+		syncRevision(ds, hash);
+		const nodes = (store.list('Node') as Node[]).filter(n => !n.metadata.deletionTimestamp);
+		const podsByNode = new Map<string, Pod[]>();
+		for (const pod of ownedPods(ds)) {
+			const nodeName = targetNodeName(pod);
+			if (!nodeName) continue;
+			let list = podsByNode.get(nodeName);
+			if (!list) podsByNode.set(nodeName, (list = []));
+			list.push(pod);
+		}
+		const surge = spec.updateStrategy.type === 'RollingUpdate' && scaledValue(spec.updateStrategy.rollingUpdate?.maxSurge, nodes.length, true) > 0;
+
+		// manage: create where missing, delete where it should not run, failed or duplicated.
+		const toCreate: string[] = [];
+		const toDelete: Pod[] = [];
+		const verdicts = new Map<string, ReturnType<typeof nodeShouldRunDaemonPod>>();
+		for (const node of nodes) {
+			const name = node.metadata.name;
+			const verdict = nodeShouldRunDaemonPod(spec.template.spec, node);
+			verdicts.set(name, verdict);
+			const pods = podsByNode.get(name) ?? [];
+			if (verdict.shouldRun && pods.length === 0) {
+				toCreate.push(name);
+				continue;
+			}
+			if (!verdict.shouldContinueRunning) {
+				toDelete.push(...pods.filter(p => !p.metadata.deletionTimestamp));
+				continue;
+			}
+			const running: Pod[] = [];
+			for (const pod of pods) {
+				if (pod.metadata.deletionTimestamp) continue;
+				if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') {
+					const backoffKey = `${ds.metadata.uid}/${name}`;
+					const entry = failedBackoff.get(backoffKey);
+					if (entry && now < entry.at + entry.delayMs) {
+						queue().addAfter(key, entry.at + entry.delayMs - now);
+						continue;
+					}
+					const delayMs = entry ? Math.min(entry.delayMs * 2, failedBackoffMaxMs) : failedBackoffInitialMs;
+					failedBackoff.set(backoffKey, {delayMs, at: now});
+					if (pod.status.phase === 'Failed') {
+						events.warning(ds, 'FailedDaemonPod', `Found failed daemon pod ${pod.metadata.namespace}/${pod.metadata.name} on node ${name}, will try to kill it`, source);
+					}
+					toDelete.push(pod);
+				} else {
+					running.push(pod);
+				}
+			}
+			if (!surge && running.length > 1) toDelete.push(...running.sort(byAge).slice(1));
+			else if (surge && running.length > 2) toDelete.push(...running.sort(byAge).slice(1, -1));
+		}
+		for (const pod of toDelete) deletePod(ds, pod);
+		for (const name of toCreate.slice(0, burstReplicas)) createPod(ds, name, hash);
+		if (toCreate.length > burstReplicas) queue().add(key);
+
+		if (spec.updateStrategy.type === 'RollingUpdate') rollingUpdate(ds, nodes, verdicts, podsByNode, hash, surge, key);
+		writeStatus(ds, nodes, verdicts, hash, key);
+	}
+
+	/** One rolling-update step: replace old pods within maxUnavailable, or surge new ones within maxSurge. */
+	function rollingUpdate(ds: DaemonSet, nodes: Node[], verdicts: Map<string, {shouldRun: boolean}>, podsByNode: Map<string, Pod[]>, hash: string, surge: boolean, key: string): void {
+		const spec = ds.spec!;
+		const now = clock.now();
+		const minReady = spec.minReadySeconds ?? 0;
+		const desired = nodes.filter(n => verdicts.get(n.metadata.name)?.shouldRun).length;
+		const rolling = spec.updateStrategy.rollingUpdate ?? {};
+		const live = (name: string) => (podsByNode.get(name) ?? []).filter(p => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+		const updated = (pod: Pod) => pod.metadata.labels?.[revisionHashLabel] === hash;
+		if (!surge) {
+			let maxUnavailable = scaledValue(rolling.maxUnavailable, desired, true);
+			if (maxUnavailable === 0) maxUnavailable = 1;
+			let unavailable = 0;
+			const mustGo: Pod[] = [];
+			const candidates: Pod[] = [];
+			for (const node of nodes) {
+				const name = node.metadata.name;
+				if (!verdicts.get(name)?.shouldRun) continue;
+				const pods = live(name);
+				const fresh = pods.filter(updated);
+				const old = pods.filter(p => !updated(p));
+				if (fresh.length > 1 || old.length > 1) continue;
+				if (pods.length === 0 || (fresh.length === 1 && old.length === 1)) unavailable++;
+				else if (fresh.length === 1) {
+					if (!isPodAvailable(fresh[0]!, minReady, now)) unavailable++;
+				} else if (!isPodAvailable(old[0]!, minReady, now)) mustGo.push(old[0]!);
+				else candidates.push(old[0]!);
+			}
+			const room = Math.max(0, maxUnavailable - unavailable);
+			for (const pod of [...mustGo, ...candidates.slice(0, room)]) deletePod(ds, pod);
+			return;
+		}
+		const maxSurge = scaledValue(rolling.maxSurge, desired, true);
+		let surging = 0;
+		const wantNew: string[] = [];
+		const candidates: string[] = [];
+		for (const node of nodes) {
+			const name = node.metadata.name;
+			if (!verdicts.get(name)?.shouldRun) continue;
+			const pods = live(name);
+			const fresh = pods.filter(updated);
+			const old = pods.filter(p => !updated(p)).sort(byAge);
+			if (old.length === 0) continue;
+			if (fresh.length > 0) {
+				surging++;
+				if (isPodAvailable(fresh[0]!, minReady, now)) {
+					for (const pod of old) deletePod(ds, pod);
+					surging--;
+				} else if (minReady > 0) {
+					queue().addAfter(key, minReady * 1000);
+				}
+				continue;
+			}
+			if (!isPodAvailable(old[0]!, minReady, now)) wantNew.push(name);
+			else candidates.push(name);
+		}
+		const room = Math.max(0, maxSurge - surging);
+		for (const name of [...wantNew, ...candidates.slice(0, room)]) createPod(ds, name, hash);
+	}
+
+	function writeStatus(ds: DaemonSet, nodes: Node[], verdicts: Map<string, {shouldRun: boolean}>, hash: string, key: string): void {
+		const now = clock.now();
+		const minReady = ds.spec!.minReadySeconds ?? 0;
+		const podsByNode = new Map<string, Pod[]>();
+		for (const pod of ownedPods(ds)) {
+			const nodeName = targetNodeName(pod);
+			if (!nodeName) continue;
+			let list = podsByNode.get(nodeName);
+			if (!list) podsByNode.set(nodeName, (list = []));
+			list.push(pod);
+		}
+		let desired = 0;
+		let current = 0;
+		let misscheduled = 0;
+		let ready = 0;
+		let available = 0;
+		let updatedCount = 0;
+		let waitForAvailable = false;
+		for (const node of nodes) {
+			const pods = podsByNode.get(node.metadata.name) ?? [];
+			if (!verdicts.get(node.metadata.name)?.shouldRun) {
+				if (pods.length > 0) misscheduled++;
+				continue;
+			}
+			desired++;
+			if (pods.length === 0) continue;
+			current++;
+			const pod = [...pods].sort(byAge)[0]!;
+			if (pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')) {
+				ready++;
+				if (isPodAvailable(pod, minReady, now)) available++;
+				else waitForAvailable = true;
+			}
+			if (pod.metadata.labels?.[revisionHashLabel] === hash) updatedCount++;
+		}
+		if (waitForAvailable && minReady > 0) queue().addAfter(key, minReady * 1000);
+		const status: DaemonSetStatus = {
+			currentNumberScheduled: current,
+			numberMisscheduled: misscheduled,
+			desiredNumberScheduled: desired,
+			numberReady: ready,
+			observedGeneration: ds.metadata.generation,
+			updatedNumberScheduled: updatedCount,
+			numberAvailable: available,
+		};
+		if (desired - available > 0) status.numberUnavailable = desired - available;
+		if (!status.updatedNumberScheduled) delete status.updatedNumberScheduled;
+		if (!status.numberAvailable) delete status.numberAvailable;
+		if (sameJson(status, ds.status)) return;
+		const stored = store.get('DaemonSet', ds.metadata.namespace, ds.metadata.name);
+		if (!stored || stored.metadata.uid !== ds.metadata.uid) return;
+		store.update({...stored, metadata: {...stored.metadata, resourceVersion: ''}, status}, {status: true});
+	}
+
+	return {
+		name: daemonSetControllerName,
+		watches: {
+			DaemonSet: ({type, object}) => (type === 'DELETED' ? undefined : keyOf(object)),
+			Pod: ({object}) => {
+				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'DaemonSet');
+				if (!ref) return undefined;
+				const owner = store.getByUid(ref.uid);
+				return owner ? keyOf(owner) : undefined;
+			},
+			Node: ({type, object, old}) => {
+				if (type !== 'MODIFIED' || !old) return allDaemonSets();
+				// Heartbeats change nothing a daemon pod's placement depends on.
+				const node = object as Node;
+				const before = old as Node;
+				const ready = (n: Node) => n.status?.conditions?.find(c => c.type === 'Ready')?.status;
+				const relevant = !sameJson(node.metadata.labels, before.metadata.labels)
+					|| !sameJson(node.spec?.taints, before.spec?.taints)
+					|| node.spec?.unschedulable !== before.spec?.unschedulable
+					|| ready(node) !== ready(before)
+					|| Boolean(node.metadata.deletionTimestamp) !== Boolean(before.metadata.deletionTimestamp);
+				return relevant ? allDaemonSets() : undefined;
+			},
+		},
+		sync,
+	};
+}
+
+/**
+ * The kube-system DaemonSets a kind cluster runs on every node: kube-proxy
+ * and the kindnet CNI agent, as `kind create cluster` installs them.
+ */
+export function systemDaemonSets(version: string): KubeObject[] {
+	const meta = (name: string, labels: Record<string, string>) => ({name, namespace: 'kube-system', labels, uid: '', resourceVersion: '', creationTimestamp: ''});
+	return [
+		{
+			apiVersion: 'apps/v1',
+			kind: 'DaemonSet',
+			metadata: meta('kube-proxy', {'k8s-app': 'kube-proxy'}),
+			spec: {
+				selector: {matchLabels: {'k8s-app': 'kube-proxy'}},
+				updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1}},
+				template: {
+					metadata: {labels: {'k8s-app': 'kube-proxy'}},
+					spec: {
+						containers: [{
+							name: 'kube-proxy',
+							image: `registry.k8s.io/kube-proxy:${version}`,
+							command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)'],
+							env: [{name: 'NODE_NAME', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'spec.nodeName'}}}],
+							securityContext: {privileged: true},
+						}],
+						hostNetwork: true,
+						nodeSelector: {'kubernetes.io/os': 'linux'},
+						priorityClassName: 'system-node-critical',
+						serviceAccountName: 'kube-proxy',
+						tolerations: [{operator: 'Exists'}],
+					},
+				},
+			},
+		},
+		{
+			apiVersion: 'apps/v1',
+			kind: 'DaemonSet',
+			metadata: meta('kindnet', {app: 'kindnet', 'k8s-app': 'kindnet', tier: 'node'}),
+			spec: {
+				selector: {matchLabels: {app: 'kindnet'}},
+				template: {
+					metadata: {labels: {app: 'kindnet', 'k8s-app': 'kindnet', tier: 'node'}},
+					spec: {
+						containers: [{
+							name: 'kindnet-cni',
+							image: 'docker.io/kindest/kindnetd:v20241007-36f62932',
+							env: [
+								{name: 'HOST_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.hostIP'}}},
+								{name: 'POD_IP', valueFrom: {fieldRef: {apiVersion: 'v1', fieldPath: 'status.podIP'}}},
+								{name: 'POD_SUBNET', value: '10.244.0.0/16'},
+							],
+							resources: {requests: {cpu: '100m', memory: '50Mi'}, limits: {cpu: '100m', memory: '50Mi'}},
+							securityContext: {capabilities: {add: ['NET_RAW', 'NET_ADMIN']}, privileged: false},
+						}],
+						hostNetwork: true,
+						nodeSelector: {'kubernetes.io/os': 'linux'},
+						serviceAccountName: 'kindnet',
+						tolerations: [{operator: 'Exists'}],
+					},
+				},
+			},
+		},
+	];
+}

@@ -1,0 +1,355 @@
+/**
+ * Container filesystems, in memory. A `FileTree` maps absolute paths to files
+ * and directories; a tree may sit over a shared, read-only lower tree (an
+ * image layer) and copy on write, as overlayfs does. A container sees a
+ * `MountedFs`: its root tree plus volume mounts (emptyDir, configMap, secret,
+ * downward API, persistentVolumeClaim), each mount a tree of its own.
+ *
+ * PersistentVolumeClaim data comes from the storage layer through the
+ * `volumeProvider` service:
+ *
+ * ```ts
+ * context.services.set('volumeProvider', {
+ *   treeForClaim(namespace, claimName) { return treeOfTheBoundVolume; },
+ * } satisfies VolumeProvider);
+ * ```
+ *
+ * The runtime asks it each time a container's filesystem is assembled (exec,
+ * probes, served files, shell redirections), so the same tree object must be
+ * returned for as long as the data should live. With no provider, or when it
+ * answers undefined, the mount is an empty tree that lives with the pod.
+ */
+
+export type FsErrorCode = 'ENOENT' | 'EROFS' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL';
+
+const errorText: Record<FsErrorCode, string> = {
+	ENOENT: 'No such file or directory',
+	EROFS: 'Read-only file system',
+	EISDIR: 'Is a directory',
+	ENOTDIR: 'Not a directory',
+	EEXIST: 'File exists',
+	ENOTEMPTY: 'Directory not empty',
+	EINVAL: 'Invalid argument',
+};
+
+/** A failed filesystem operation; `message` reads like coreutils: `/x: No such file or directory`. */
+export class FsError extends Error {
+	constructor(readonly code: FsErrorCode, readonly path: string) {
+		super(`${path}: ${errorText[code]}`);
+		this.name = 'FsError';
+	}
+
+	/** The errno text alone, e.g. `No such file or directory`. */
+	get reason(): string {
+		return errorText[this.code];
+	}
+}
+
+export type FileStat = {type: 'file' | 'dir'; size: number; mode: number; mtime: number};
+
+type Entry = {type: 'file'; content: string; mode: number; mtime: number} | {type: 'dir'; mode: number; mtime: number};
+
+/** What every filesystem view offers (a tree, or a container's tree with mounts). */
+export interface FileSystem {
+	readonly readOnly: boolean;
+	/** File content, or undefined when the path is not a file. */
+	read(path: string): string | undefined;
+	/** Write (or append to) a file; parent directories must exist. Throws FsError. */
+	write(path: string, content: string, options?: {append?: boolean; mode?: number}): void;
+	/** Make a directory; with `parents`, like `mkdir -p`. Throws FsError. */
+	mkdir(path: string, options?: {parents?: boolean}): void;
+	/** Remove a file or directory; a non-empty directory needs `recursive`. Throws FsError. */
+	remove(path: string, options?: {recursive?: boolean}): void;
+	stat(path: string): FileStat | undefined;
+	/** Names in a directory, sorted; undefined when not a directory. */
+	list(path: string): string[] | undefined;
+	exists(path: string): boolean;
+}
+
+/** `/a/./b//c/../d/` → `/a/b/d`; relative paths resolve against `cwd`. */
+export function normalizePath(path: string, cwd = '/'): string {
+	const parts: string[] = [];
+	for (const part of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
+		if (part === '' || part === '.') continue;
+		if (part === '..') parts.pop();
+		else parts.push(part);
+	}
+	return `/${parts.join('/')}`;
+}
+
+function parentOf(path: string): string {
+	const index = path.lastIndexOf('/');
+	return index <= 0 ? '/' : path.slice(0, index);
+}
+
+/**
+ * A tree of files. `lower` (optional) is a shared tree read through until a
+ * path is written or removed here (copy-on-write with whiteouts).
+ */
+export class FileTree implements FileSystem {
+	private readonly entries = new Map<string, Entry>();
+	private readonly whiteouts = new Set<string>();
+	private readonly lower?: FileTree;
+	readOnly: boolean;
+	/** Bumped on every change, so readers can tell a tree changed. */
+	version = 0;
+
+	constructor(options: {readOnly?: boolean; lower?: FileTree; now?: number} = {}) {
+		this.readOnly = options.readOnly ?? false;
+		this.lower = options.lower;
+		this.entries.set('/', {type: 'dir', mode: 0o755, mtime: options.now ?? 0});
+	}
+
+	/** A tree holding `files` (path → content); parent directories are made. */
+	static from(files: Record<string, string>, options: {readOnly?: boolean; mode?: number; now?: number} = {}): FileTree {
+		const tree = new FileTree({now: options.now});
+		for (const [path, content] of Object.entries(files)) {
+			tree.mkdir(parentOf(normalizePath(path)), {parents: true});
+			tree.write(path, content, {mode: options.mode});
+		}
+		tree.readOnly = options.readOnly ?? false;
+		return tree;
+	}
+
+	private entry(path: string): Entry | undefined {
+		const own = this.entries.get(path);
+		if (own) return own;
+		if (!this.lower || this.hidden(path)) return undefined;
+		return this.lower.entry(path);
+	}
+
+	/** A whiteout here hides the path and everything under it. */
+	private hidden(path: string): boolean {
+		if (this.whiteouts.size === 0) return false;
+		for (let p = path; ; p = parentOf(p)) {
+			if (this.whiteouts.has(p)) return true;
+			if (p === '/') return false;
+		}
+	}
+
+	read(path: string): string | undefined {
+		const entry = this.entry(normalizePath(path));
+		return entry?.type === 'file' ? entry.content : undefined;
+	}
+
+	write(path: string, content: string, options: {append?: boolean; mode?: number} = {}): void {
+		const target = normalizePath(path);
+		if (this.readOnly) throw new FsError('EROFS', target);
+		const parent = this.entry(parentOf(target));
+		if (!parent) throw new FsError('ENOENT', target);
+		if (parent.type !== 'dir') throw new FsError('ENOTDIR', target);
+		const existing = this.entry(target);
+		if (existing?.type === 'dir') throw new FsError('EISDIR', target);
+		const before = options.append && existing?.type === 'file' ? existing.content : '';
+		this.whiteouts.delete(target);
+		this.entries.set(target, {type: 'file', content: before + content, mode: options.mode ?? (existing?.mode ?? 0o644), mtime: 0});
+		this.version++;
+	}
+
+	mkdir(path: string, options: {parents?: boolean} = {}): void {
+		const target = normalizePath(path);
+		const existing = this.entry(target);
+		if (existing) {
+			if (existing.type === 'dir' && options.parents) return;
+			throw new FsError('EEXIST', target);
+		}
+		if (this.readOnly) throw new FsError('EROFS', target);
+		const parent = this.entry(parentOf(target));
+		if (!parent) {
+			if (!options.parents) throw new FsError('ENOENT', target);
+			this.mkdir(parentOf(target), options);
+		} else if (parent.type !== 'dir') {
+			throw new FsError('ENOTDIR', target);
+		}
+		this.whiteouts.delete(target);
+		this.entries.set(target, {type: 'dir', mode: 0o755, mtime: 0});
+		this.version++;
+	}
+
+	remove(path: string, options: {recursive?: boolean} = {}): void {
+		const target = normalizePath(path);
+		if (target === '/') throw new FsError('EINVAL', target);
+		const existing = this.entry(target);
+		if (!existing) throw new FsError('ENOENT', target);
+		if (this.readOnly) throw new FsError('EROFS', target);
+		if (existing.type === 'dir' && (this.list(target)?.length ?? 0) > 0 && !options.recursive) throw new FsError('ENOTEMPTY', target);
+		const prefix = `${target}/`;
+		for (const key of [...this.entries.keys()]) if (key === target || key.startsWith(prefix)) this.entries.delete(key);
+		if (this.lower) this.whiteouts.add(target);
+		this.version++;
+	}
+
+	stat(path: string): FileStat | undefined {
+		const entry = this.entry(normalizePath(path));
+		if (!entry) return undefined;
+		return {type: entry.type, size: entry.type === 'file' ? Buffer.byteLength(entry.content) : 4096, mode: entry.mode, mtime: entry.mtime};
+	}
+
+	list(path: string): string[] | undefined {
+		const target = normalizePath(path);
+		const entry = this.entry(target);
+		if (entry?.type !== 'dir') return undefined;
+		const names = new Set<string>();
+		if (this.lower && !this.hidden(target)) {
+			for (const name of this.lower.list(target) ?? []) {
+				if (!this.hidden(target === '/' ? `/${name}` : `${target}/${name}`)) names.add(name);
+			}
+		}
+		const prefix = target === '/' ? '/' : `${target}/`;
+		for (const key of this.entries.keys()) {
+			if (key === target || !key.startsWith(prefix)) continue;
+			const rest = key.slice(prefix.length);
+			if (!rest.includes('/')) names.add(rest);
+		}
+		return [...names].sort();
+	}
+
+	exists(path: string): boolean {
+		return this.entry(normalizePath(path)) !== undefined;
+	}
+
+	/** Every file under `path` (default: all), path → content, sorted by path. */
+	files(path = '/'): Array<[string, string]> {
+		const out: Array<[string, string]> = [];
+		const walk = (dir: string) => {
+			for (const name of this.list(dir) ?? []) {
+				const child = dir === '/' ? `/${name}` : `${dir}/${name}`;
+				const entry = this.entry(child);
+				if (entry?.type === 'file') out.push([child, entry.content]);
+				else if (entry?.type === 'dir') walk(child);
+			}
+		};
+		const root = normalizePath(path);
+		const entry = this.entry(root);
+		if (entry?.type === 'file') return [[root, entry.content]];
+		walk(root);
+		return out;
+	}
+
+	/** Bytes held in this tree's own entries (the lower tree not counted). */
+	ownBytes(): number {
+		let total = 0;
+		for (const [key, entry] of this.entries) total += key.length + (entry.type === 'file' ? entry.content.length : 0);
+		return total;
+	}
+}
+
+export type Mount = {
+	/** Absolute path inside the container. */
+	path: string;
+	tree: FileSystem;
+	readOnly: boolean;
+	/** Volume name (for `mount` output and traces). */
+	volume: string;
+	/** `tmpfs`, `overlay`, `ext4`, ... as `mount` would print. */
+	fsType: string;
+};
+
+/**
+ * A container's view: the root tree with mounts over it. A path inside a
+ * mount goes to the mount's tree (the longest mount path wins); a read-only
+ * mount refuses writes with EROFS.
+ */
+export class MountedFs implements FileSystem {
+	readonly readOnly = false;
+	private readonly sorted: Mount[];
+
+	constructor(readonly root: FileSystem, readonly mounts: readonly Mount[]) {
+		this.sorted = [...mounts].sort((a, b) => b.path.length - a.path.length);
+	}
+
+	/** The mount a path falls in, and the path inside it. */
+	resolve(path: string): {fs: FileSystem; inner: string; mount?: Mount} {
+		const target = normalizePath(path);
+		for (const mount of this.sorted) {
+			if (target === mount.path || target.startsWith(`${mount.path}/`)) {
+				return {fs: mount.tree, inner: normalizePath(target.slice(mount.path.length) || '/'), mount};
+			}
+		}
+		return {fs: this.root, inner: target};
+	}
+
+	read(path: string): string | undefined {
+		const {fs, inner} = this.resolve(path);
+		return fs.read(inner);
+	}
+
+	write(path: string, content: string, options?: {append?: boolean; mode?: number}): void {
+		const {fs, inner, mount} = this.resolve(path);
+		if (mount?.readOnly) throw new FsError('EROFS', normalizePath(path));
+		try {
+			fs.write(inner, content, options);
+		} catch (error) {
+			throw rethrow(error, path);
+		}
+	}
+
+	mkdir(path: string, options?: {parents?: boolean}): void {
+		const {fs, inner, mount} = this.resolve(path);
+		if (mount && inner === '/') {
+			if (options?.parents) return;
+			throw new FsError('EEXIST', normalizePath(path));
+		}
+		if (mount?.readOnly) throw new FsError('EROFS', normalizePath(path));
+		try {
+			fs.mkdir(inner, options);
+		} catch (error) {
+			throw rethrow(error, path);
+		}
+	}
+
+	remove(path: string, options?: {recursive?: boolean}): void {
+		const {fs, inner, mount} = this.resolve(path);
+		if (mount && inner === '/') throw new FsError('EINVAL', normalizePath(path));
+		if (mount?.readOnly) throw new FsError('EROFS', normalizePath(path));
+		try {
+			fs.remove(inner, options);
+		} catch (error) {
+			throw rethrow(error, path);
+		}
+	}
+
+	stat(path: string): FileStat | undefined {
+		const {fs, inner} = this.resolve(path);
+		return fs.stat(inner);
+	}
+
+	list(path: string): string[] | undefined {
+		const target = normalizePath(path);
+		const {fs, inner} = this.resolve(target);
+		const names = fs.list(inner);
+		if (!names) return undefined;
+		const out = new Set(names);
+		const prefix = target === '/' ? '/' : `${target}/`;
+		for (const mount of this.mounts) {
+			if (mount.path.startsWith(prefix)) {
+				const rest = mount.path.slice(prefix.length);
+				out.add(rest.split('/')[0]!);
+			}
+		}
+		return [...out].sort();
+	}
+
+	exists(path: string): boolean {
+		const target = normalizePath(path);
+		if (this.mounts.some(m => m.path === target || m.path.startsWith(`${target}/`))) return true;
+		const {fs, inner} = this.resolve(target);
+		return fs.exists(inner);
+	}
+}
+
+/** An error from a mount's tree names the path as the container sees it. */
+function rethrow(error: unknown, path: string): unknown {
+	return error instanceof FsError ? new FsError(error.code, normalizePath(path)) : error;
+}
+
+/** Where PersistentVolumeClaim data comes from (the storage layer registers it). */
+export type VolumeProvider = {
+	/** The tree of the volume bound to the claim, or undefined when there is none yet. */
+	treeForClaim(namespace: string, claimName: string): FileTree | undefined;
+};
+
+/** The registered volume provider, if any. */
+export function volumeProviderOf(services: Map<string, unknown>): VolumeProvider | undefined {
+	return services.get('volumeProvider') as VolumeProvider | undefined;
+}

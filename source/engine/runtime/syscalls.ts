@@ -1,0 +1,147 @@
+import {Ring} from './ring.js';
+
+/**
+ * System-call traces, strace-like: every sandbox and container keeps a bounded
+ * ring of the calls its processes (and runc on its behalf) made, each in one of
+ * the five classic categories.
+ */
+
+export type SyscallCategory = 'process control' | 'file management' | 'device management' | 'information maintenance' | 'communications';
+
+export const syscallCategories: readonly SyscallCategory[] = ['process control', 'file management', 'device management', 'information maintenance', 'communications'];
+
+export type Syscall = {
+	/** Virtual time, ms since the epoch (fractions give µs order within a burst). */
+	at: number;
+	/** Host pid of the calling process. */
+	pid: number;
+	name: string;
+	/** Arguments as strace prints them, without the parentheses. */
+	args: string;
+	/** Return value: a number, or text such as `-1 ENOENT (No such file or directory)` or `?`. */
+	ret: number | string;
+	category: SyscallCategory;
+};
+
+/** Which category each system call belongs to. Unknown names count as process control. */
+const categoryTable: Record<SyscallCategory, readonly string[]> = {
+	'process control': ['clone', 'clone3', 'fork', 'vfork', 'execve', 'exit', 'exit_group', 'wait4', 'waitid', 'kill', 'tgkill', 'unshare', 'setns',
+		'prctl', 'setsid', 'setuid', 'setgid', 'setresuid', 'setresgid', 'setgroups', 'capset', 'capget', 'prlimit64', 'seccomp', 'nanosleep',
+		'clock_nanosleep', 'rt_sigaction', 'rt_sigprocmask', 'rt_sigreturn', 'pause', 'brk', 'mmap', 'munmap', 'mprotect', 'futex', 'sched_yield', 'set_tid_address'],
+	'file management': ['open', 'openat', 'read', 'write', 'writev', 'readv', 'pread64', 'pwrite64', 'close', 'mount', 'umount2', 'pivot_root', 'chdir', 'fchdir',
+		'chroot', 'umask', 'dup2', 'dup3', 'mkdirat', 'mkdir', 'symlinkat', 'unlinkat', 'renameat2', 'statfs', 'fstat', 'newfstatat', 'stat', 'lstat', 'getdents64',
+		'lseek', 'fsync', 'fdatasync', 'fcntl', 'sendfile', 'ftruncate', 'fchmod', 'fchown', 'mount_setattr', 'open_tree', 'move_mount', 'access', 'faccessat2', 'readlinkat'],
+	'device management': ['ioctl', 'mknodat', 'mknod'],
+	'information maintenance': ['sethostname', 'setdomainname', 'gethostname', 'uname', 'getpid', 'getppid', 'gettid', 'getuid', 'geteuid', 'getgid', 'getegid',
+		'keyctl', 'clock_gettime', 'gettimeofday', 'time', 'sysinfo', 'getrusage', 'getrandom', 'times'],
+	communications: ['socket', 'socketpair', 'bind', 'listen', 'accept', 'accept4', 'connect', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'shutdown',
+		'setsockopt', 'getsockopt', 'getsockname', 'getpeername', 'pipe2', 'epoll_create1', 'epoll_ctl', 'epoll_wait', 'epoll_pwait', 'poll', 'select', 'pselect6'],
+};
+
+const categoryByName = new Map<string, SyscallCategory>();
+for (const [category, names] of Object.entries(categoryTable) as Array<[SyscallCategory, readonly string[]]>) {
+	for (const name of names) categoryByName.set(name, category);
+}
+
+export function categoryOf(name: string): SyscallCategory {
+	return categoryByName.get(name) ?? 'process control';
+}
+
+/** Entries one container keeps; older ones are dropped. */
+export const containerTraceCapacity = 2000;
+/** Entries one pod sandbox (pause, CNI) keeps. */
+export const sandboxTraceCapacity = 500;
+
+/** A call as it is written, before its timestamp and category are filled in. */
+export type SyscallStep = [name: string, args: string, ret: number | string];
+
+/**
+ * One process group's trace. A start-up burst may be kept as a recipe and
+ * only spelled out when someone reads the trace, so ten thousand idle
+ * containers cost a closure each rather than hundreds of entries.
+ */
+export class Trace {
+	private readonly ring: Ring<Syscall>;
+	private prologue?: () => Syscall[];
+	/** Micro-steps within the same ms keep calls in order. */
+	private lastAt = 0;
+
+	constructor(capacity: number) {
+		this.ring = new Ring(capacity);
+	}
+
+	get capacity(): number {
+		return this.ring.capacity;
+	}
+
+	/** Record one call at virtual time `at`. */
+	emit(at: number, pid: number, name: string, args: string, ret: number | string): void {
+		this.materialize();
+		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
+		this.lastAt = time;
+		this.ring.push({at: time, pid, name, args, ret, category: categoryOf(name)});
+	}
+
+	/** Record a burst of calls from one pid, each a few µs after the previous. */
+	burst(at: number, pid: number, steps: readonly SyscallStep[]): void {
+		for (const [name, args, ret] of steps) this.emit(at, pid, name, args, ret);
+	}
+
+	/** Keep a burst as a recipe; it is spelled out on the first read or emit. */
+	deferred(recipe: () => Syscall[]): void {
+		this.materialize();
+		this.prologue = recipe;
+	}
+
+	/** Oldest first; the last `limit` entries when given. */
+	entries(limit?: number): Syscall[] {
+		this.materialize();
+		return this.ring.toArray(limit);
+	}
+
+	get length(): number {
+		this.materialize();
+		return this.ring.length;
+	}
+
+	get dropped(): number {
+		return this.ring.dropped;
+	}
+
+	private materialize(): void {
+		const recipe = this.prologue;
+		if (!recipe) return;
+		this.prologue = undefined;
+		for (const entry of recipe()) {
+			this.lastAt = Math.max(this.lastAt, entry.at);
+			this.ring.push(entry);
+		}
+	}
+}
+
+/** Spell out a burst (for deferred recipes): calls a few µs apart from `at`. */
+export function spell(at: number, pid: number, steps: ReadonlyArray<SyscallStep & {pid?: number}>, stepMs = 0.004): Syscall[] {
+	return steps.map(([name, args, ret], index) => ({at: at + index * stepMs, pid, name, args, ret, category: categoryOf(name)}));
+}
+
+/** Per-category counts of a list of calls. */
+export function countByCategory(entries: readonly Syscall[]): Record<SyscallCategory, number> {
+	const counts = Object.fromEntries(syscallCategories.map(c => [c, 0])) as Record<SyscallCategory, number>;
+	for (const entry of entries) counts[entry.category]++;
+	return counts;
+}
+
+/** strace -f -tt style: `[pid  4242] 12:00:01.000123 execve("/usr/sbin/nginx", ...) = 0`. */
+export function formatSyscall(entry: Syscall): string {
+	const date = new Date(Math.floor(entry.at));
+	const micros = Math.round((entry.at - Math.floor(entry.at)) * 1000) + (Math.floor(entry.at) % 1000) * 1000;
+	const time = `${date.toISOString().slice(11, 19)}.${String(Math.min(micros, 999_999)).padStart(6, '0')}`;
+	return `[pid ${String(entry.pid).padStart(5)}] ${time} ${entry.name}(${entry.args}) = ${entry.ret}`;
+}
+
+/** strace's quoting of a buffer: `"hello\n"`, cut at 32 bytes with `...`. */
+export function quoteBuffer(text: string, max = 32): string {
+	const cut = text.length > max ? text.slice(0, max) : text;
+	const escaped = cut.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+	return `"${escaped}"${text.length > max ? '...' : ''}`;
+}
