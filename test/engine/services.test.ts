@@ -298,3 +298,27 @@ test('traffic commands refuse bad input', t => {
 	t.is(stats.total, 2, 'fractional rates carry over');
 	t.is(stats.failed, 2, 'no pods behind the Service');
 });
+
+test('traffic shows a rolling update with readiness gates as zero-downtime, and Recreate as an outage', t => {
+	const run = (strategy: Record<string, unknown>) => {
+		const cluster = createCluster({seed: 12, nodes: 3});
+		const manifest = deployment('web', 3, {readinessProbe: {httpGet: {path: '/', port: 8080}, initialDelaySeconds: 5, periodSeconds: 2}});
+		cluster.apply({...manifest, spec: {...manifest.spec, strategy}});
+		cluster.expose('deployment', 'web', {port: 80, targetPort: 8080});
+		cluster.advance(30_000);
+		cluster.startTraffic('web', {rps: 20});
+		cluster.advance(5000);
+		cluster.setImage('deployment', 'web', 'web', 'nginx:1.26');
+		cluster.advance(180_000);
+		const stats = cluster.trafficStats('web');
+		const pods = cluster.list('pod').filter(p => !p.metadata.deletionTimestamp);
+		t.true(pods.length === 3 && pods.every(p => p.spec.containers[0].image === 'nginx:1.26'), 'the rollout finished');
+		t.true(Object.keys(stats.perPod).length >= 6, 'old and new pods both served requests');
+		return stats;
+	};
+	const rolling = run({type: 'RollingUpdate', rollingUpdate: {maxSurge: 1, maxUnavailable: 0}});
+	t.is(rolling.failed, 0);
+	t.is(rolling.total, 185 * 20);
+	const recreate = run({type: 'Recreate'});
+	t.true(recreate.failed >= 5 * 20, `Recreate dropped ${recreate.failed} requests`);
+});
