@@ -1,0 +1,190 @@
+import test from 'ava';
+import {createCluster, type Cluster} from '../../../source/engine/cluster.js';
+import type {Pod, ReplicaSet} from '../../../source/engine/api/types.js';
+import {comparePodsForDeletion, podsToDelete, slowStartBatch} from '../../../source/engine/controllers/replicaset.js';
+import {epochMs, rfc3339} from '../../../source/engine/clock.js';
+
+function replicaSet(name = 'front', replicas = 3, extra: Record<string, unknown> = {}) {
+	return {
+		apiVersion: 'apps/v1',
+		kind: 'ReplicaSet',
+		metadata: {name},
+		spec: {
+			replicas,
+			selector: {matchLabels: {app: name}},
+			template: {metadata: {labels: {app: name, tier: 'web'}}, spec: {containers: [{name: 'main', image: 'nginx:1.25'}]}},
+			...extra,
+		},
+	};
+}
+
+function setup(replicas = 3, extra: Record<string, unknown> = {}): Cluster {
+	const cluster = createCluster({seed: 5, nodes: 3});
+	cluster.apply(replicaSet('front', replicas, extra));
+	cluster.advance(30_000);
+	return cluster;
+}
+
+const getRS = (cluster: Cluster, name = 'front') => cluster.get('ReplicaSet', name) as ReplicaSet;
+const pods = (cluster: Cluster) => cluster.list('Pod') as Pod[];
+const live = (cluster: Cluster) => pods(cluster).filter(p => !p.metadata.deletionTimestamp);
+const messages = (cluster: Cluster, name = 'front') => cluster.eventsFor(getRS(cluster, name)).map(e => `${String(e['reason'])}: ${String(e['message'])}`);
+
+test('creates pods named from generateName with a controller reference, and reports status', t => {
+	const cluster = setup(3);
+	const rs = getRS(cluster);
+	const all = pods(cluster);
+	t.is(all.length, 3);
+	for (const pod of all) {
+		t.is(pod.metadata.generateName, 'front-');
+		t.regex(pod.metadata.name, /^front-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+		t.deepEqual(pod.metadata.labels, {app: 'front', tier: 'web'});
+		t.deepEqual(pod.metadata.ownerReferences, [{apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'front', uid: rs.metadata.uid, controller: true, blockOwnerDeletion: true}]);
+	}
+	t.deepEqual(rs.status, {replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3, observedGeneration: 1});
+	t.deepEqual(messages(cluster).sort(), all.map(p => `SuccessfulCreate: Created pod: ${p.metadata.name}`).sort());
+});
+
+test('scale down deletes pods with SuccessfulDelete; a terminating pod no longer counts', t => {
+	const cluster = setup(3);
+	cluster.scale('replicaset', 'front', 1);
+	cluster.advance(0);
+	const deleting = pods(cluster).filter(p => p.metadata.deletionTimestamp);
+	t.is(deleting.length, 2);
+	t.is(getRS(cluster).status!.replicas, 1);
+	for (const pod of deleting) t.true(messages(cluster).includes(`SuccessfulDelete: Deleted pod: ${pod.metadata.name}`));
+	cluster.advance(40_000);
+	t.is(pods(cluster).length, 1);
+});
+
+test('a deleted pod is replaced at once', t => {
+	const cluster = setup(2);
+	const victim = pods(cluster)[0]!;
+	cluster.delete('pod', victim.metadata.name);
+	cluster.advance(0);
+	t.is(live(cluster).length, 2);
+	t.is(pods(cluster).length, 3, 'the old one is still terminating');
+	t.false(live(cluster).some(p => p.metadata.name === victim.metadata.name));
+});
+
+test('the pod with the lowest pod-deletion-cost goes first', t => {
+	const cluster = setup(3);
+	const [a, b, c] = pods(cluster);
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: a!.metadata.name, annotations: {'controller.kubernetes.io/pod-deletion-cost': '100'}}},
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: b!.metadata.name, annotations: {'controller.kubernetes.io/pod-deletion-cost': '-5'}}},
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: c!.metadata.name, annotations: {'controller.kubernetes.io/pod-deletion-cost': '7'}}},
+	]);
+	cluster.scale('replicaset', 'front', 1);
+	cluster.advance(0);
+	t.deepEqual(live(cluster).map(p => p.metadata.name), [a!.metadata.name]);
+});
+
+test('adopts matching orphan pods and releases pods whose labels stop matching', t => {
+	const cluster = createCluster({seed: 9, nodes: 2});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'stray', labels: {app: 'front'}}, spec: {containers: [{name: 'main', image: 'nginx:1.25'}]}});
+	cluster.apply(replicaSet('front', 2));
+	cluster.advance(10_000);
+	const rs = getRS(cluster);
+	const stray = cluster.get('Pod', 'stray') as Pod;
+	t.is(stray.metadata.ownerReferences?.[0]?.uid, rs.metadata.uid);
+	t.is(pods(cluster).length, 2, 'only one new pod: the orphan counts');
+	t.is(rs.status!.fullyLabeledReplicas, 1, 'the adopted pod lacks the template\'s tier label');
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'stray', labels: {app: 'other'}}});
+	cluster.advance(10_000);
+	t.is((cluster.get('Pod', 'stray') as Pod).metadata.ownerReferences, undefined);
+	t.is(live(cluster).filter(p => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid).length, 2);
+});
+
+test('availableReplicas waits minReadySeconds, with a requeue on virtual time', t => {
+	const cluster = createCluster({seed: 2, nodes: 2});
+	cluster.apply(replicaSet('front', 2, {minReadySeconds: 30}));
+	cluster.advance(10_000);
+	t.like(getRS(cluster).status, {readyReplicas: 2, availableReplicas: 0});
+	cluster.advance(30_000);
+	t.like(getRS(cluster).status, {readyReplicas: 2, availableReplicas: 2});
+});
+
+test('at most 500 pods per sync (burstReplicas); the rest on the next sync', t => {
+	const cluster = createCluster({seed: 2, nodes: 1});
+	const created: number[] = [];
+	let count = 0;
+	cluster.watch(({type, object}) => {
+		if (object.kind === 'Pod' && type === 'ADDED') count++;
+		if (object.kind === 'ReplicaSet' && type === 'MODIFIED') created.push(count);
+	});
+	cluster.apply(replicaSet('front', 600));
+	cluster.advance(0);
+	t.is(created[0], 500);
+	t.is(count, 600);
+	t.is(getRS(cluster).status!.replicas, 600);
+});
+
+test('slow start: batches of 1, 2, 4, ... and the first failing batch ends the run', t => {
+	let calls = 0;
+	const result = slowStartBatch(20, 1, () => {
+		calls++;
+		if (calls === 5) throw new Error('quota');
+	});
+	// Batches 1, 2 succeed; the batch of 4 (calls 4-7) fails at call 5 but runs to its end.
+	t.is(calls, 7);
+	t.is(result.successes, 6);
+	t.is(result.error?.message, 'quota');
+	t.deepEqual(slowStartBatch(0, 1, () => undefined), {successes: 0});
+	t.is(slowStartBatch(10, 1, () => undefined).successes, 10);
+});
+
+// The deletion order (ActivePodsWithRanks.Less), one rule per case: `first` is deleted before `second`.
+const now = epochMs + 3_600_000;
+type PodShape = {node?: string; phase?: Pod['status'] extends infer S ? S extends {phase: infer P} ? P : never : never; ready?: boolean; readySince?: number; cost?: string; restarts?: number; created?: number; uid?: string};
+
+function pod(shape: PodShape): Pod {
+	return {
+		apiVersion: 'v1', kind: 'Pod',
+		metadata: {
+			name: shape.uid ?? 'p', uid: shape.uid ?? 'p', resourceVersion: '1',
+			creationTimestamp: rfc3339(shape.created ?? epochMs),
+			...(shape.cost === undefined ? {} : {annotations: {'controller.kubernetes.io/pod-deletion-cost': shape.cost}}),
+		},
+		spec: {containers: [{name: 'c', image: 'i'}], nodeName: shape.node ?? 'n1'},
+		status: {
+			phase: shape.phase ?? 'Running',
+			conditions: [{type: 'Ready', status: shape.ready === false ? 'False' : 'True', lastTransitionTime: rfc3339(shape.readySince ?? epochMs)}],
+			containerStatuses: [{name: 'c', state: {}, lastState: {}, ready: true, restartCount: shape.restarts ?? 0, image: 'i', imageID: ''}],
+		},
+	};
+}
+
+const order: Array<{rule: string; first: [PodShape, number]; second: [PodShape, number]}> = [
+	{rule: 'unscheduled before scheduled', first: [{node: ''}, 0], second: [{}, 0]},
+	{rule: 'Pending before Running', first: [{phase: 'Pending'}, 0], second: [{}, 0]},
+	{rule: 'Pending before Unknown', first: [{phase: 'Pending'}, 0], second: [{phase: 'Unknown'}, 0]},
+	{rule: 'Unknown before Running', first: [{phase: 'Unknown'}, 0], second: [{}, 0]},
+	{rule: 'not ready before ready', first: [{ready: false}, 0], second: [{}, 0]},
+	{rule: 'lower deletion cost first', first: [{cost: '-1'}, 0], second: [{cost: '10'}, 0]},
+	{rule: 'deletion cost beats rank', first: [{cost: '1'}, 1], second: [{cost: '2'}, 5]},
+	{rule: 'higher rank (doubled up) first', first: [{}, 3], second: [{}, 1]},
+	{rule: 'ready more recently first (different log2 buckets)', first: [{readySince: now - 60_000}, 0], second: [{readySince: now - 3_000_000}, 0]},
+	{rule: 'more restarts first', first: [{restarts: 4}, 0], second: [{restarts: 1}, 0]},
+	{rule: 'same ready bucket falls through to restarts', first: [{readySince: now - 70_000, restarts: 2}, 0], second: [{readySince: now - 80_000}, 0]},
+	{rule: 'newer first (different buckets)', first: [{created: now - 60_000, readySince: now - 10_000}, 0], second: [{created: now - 3_000_000, readySince: now - 10_000}, 0]},
+	{rule: 'same creation bucket: smaller uid first', first: [{created: now - 70_000, uid: 'a'}, 0], second: [{created: now - 80_000, uid: 'b'}, 0]},
+];
+
+for (const {rule, first, second} of order) {
+	test(`deletion order: ${rule}`, t => {
+		const a = pod({uid: 'a', ...first[0]});
+		const b = pod({uid: 'b', ...second[0]});
+		t.true(comparePodsForDeletion(a, first[1], b, second[1], now) < 0);
+		t.true(comparePodsForDeletion(b, second[1], a, first[1], now) > 0);
+	});
+}
+
+test('podsToDelete ranks by related pods on the same node', t => {
+	const onBusy = [pod({uid: 'b1', node: 'busy'}), pod({uid: 'b2', node: 'busy'})];
+	const onQuiet = pod({uid: 'q1', node: 'quiet'});
+	const related = [...onBusy, onQuiet, pod({uid: 'other', node: 'busy'})];
+	const chosen = podsToDelete([onQuiet, ...onBusy], related, 2, now).map(p => p.metadata.uid);
+	t.deepEqual(chosen.sort(), ['b1', 'b2']);
+	t.is(podsToDelete([onQuiet, ...onBusy], related, 3, now).length, 3);
+});
