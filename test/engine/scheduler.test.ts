@@ -65,11 +65,11 @@ test('a waiting pod is scheduled once room frees up', t => {
 
 test('pods of one owner spread over nodes', t => {
 	const cluster = createCluster({seed: 5});
-	const owner = {apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'owner-uid', controller: true};
-	for (let i = 0; i < 6; i++) {
-		cluster.apply({...pod(`p${i}`), metadata: {name: `p${i}`, ownerReferences: [owner]}});
-	}
-	cluster.advance(0);
+	cluster.apply({
+		apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'rs'},
+		spec: {replicas: 6, selector: {matchLabels: {app: 'rs'}}, template: {metadata: {labels: {app: 'rs'}}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}}},
+	});
+	cluster.advance(1000);
 	const perNode = new Map<string, number>();
 	for (const p of cluster.list('pods') as Pod[]) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
 	t.deepEqual([...perNode.values()].sort(), [2, 2, 2]);

@@ -4,11 +4,21 @@ import {createKubelets} from '../node/kubelet.js';
 import {createNamespaceController} from './namespace.js';
 import {createJobController} from './job.js';
 import {createCronJobController} from './cronjob.js';
+import {createDaemonSetController} from './daemonset.js';
+import {createReplicaSetController} from './replicaset.js';
+import {createDeploymentController} from './deployment.js';
+import {createGarbageCollector} from './garbage-collector.js';
 import {createNodeHeartbeats} from '../node/heartbeat.js';
 import {createNodeLifecycleController} from './node-lifecycle.js';
 import {createPodGc} from './pod-gc.js';
 import {createServiceController} from './service.js';
 import {createEndpointsController} from './endpoints.js';
+import {createStatefulSetController} from './statefulset.js';
+import {createPersistentVolumeController} from '../storage/pv-controller.js';
+import {createPvcProtectionController, createPvProtectionController} from '../storage/protection.js';
+import {createAttachDetachController} from '../storage/attach-detach.js';
+import {createDatabaseReplication} from '../storage/database.js';
+import '../api/storage-objects.js';
 
 /**
  * Every control loop of the cluster, in the order the work queues drain.
@@ -20,9 +30,19 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createNamespaceController,
 	createJobController,
 	createCronJobController,
+	createDaemonSetController,
+	createReplicaSetController,
+	createDeploymentController,
+	createGarbageCollector,
 	createNodeHeartbeats,
 	createNodeLifecycleController,
 	createPodGc,
 	createServiceController,
 	createEndpointsController,
+	createStatefulSetController,
+	createPersistentVolumeController,
+	createPvcProtectionController,
+	createPvProtectionController,
+	createAttachDetachController,
+	createDatabaseReplication,
 ];

@@ -154,7 +154,7 @@ const fieldCases: Array<{title: string; run: () => FieldError[]; errors: string[
 	},
 	{title: 'Service names start with a letter', run: () => validateMetadata({name: '1-svc', namespace: 'default'}, service), errors: [`metadata.name: Invalid value: "1-svc": ${dns1035Rule}`]},
 	{title: 'Namespace names are labels', run: () => validateMetadata({name: 'team.a'}, namespace), errors: ['metadata.name: Invalid value: "team.a": must not contain dots']},
-	{title: 'namespace required', run: () => validateMetadata({name: 'web'}, pod), errors: ['metadata.namespace: Required value: ']},
+	{title: 'namespace required', run: () => validateMetadata({name: 'web'}, pod), errors: ['metadata.namespace: Required value']},
 	{title: 'namespace format', run: () => validateMetadata({name: 'web', namespace: 'Team_A'}, pod), errors: [`metadata.namespace: Invalid value: "Team_A": ${labelRule}`]},
 	{title: 'namespace on a cluster-scoped kind', run: () => validateMetadata({name: 'team-a', namespace: 'default'}, namespace), errors: ['metadata.namespace: Forbidden: not allowed on this type']},
 	{title: 'negative generation', run: () => validateMetadata({name: 'web', namespace: 'default', generation: -1}, pod), errors: ['metadata.generation: Invalid value: -1: must be greater than or equal to 0']},
