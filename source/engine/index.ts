@@ -11,3 +11,8 @@ export type {ResourceType} from './api/registry.js';
 export * from './api/types.js';
 export {parseQuantity, milliCpu, bytes, formatBytes, formatMilliCpu} from './api/quantity.js';
 export {rfc3339, epochMs} from './clock.js';
+export type {DrainOptions, DrainReport, AddNodeOptions} from './node/maintenance.js';
+export type {ExposeOptions} from './network/expose.js';
+export type {TrafficOptions, TrafficStats, TrafficSample} from './network/traffic.js';
+export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/config-objects.js';
+export type {Endpoints, EndpointSlice} from './controllers/endpoints.js';

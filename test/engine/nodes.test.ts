@@ -341,3 +341,34 @@ test('addNode registers the next kind-style worker, which beats and takes pods',
 	t.is(cluster.get('pod', 'picky')!.spec.nodeName, 'kubarium-worker3');
 	t.is(cluster.addNode().metadata.name, 'kubarium-worker4');
 });
+
+test('pods deleted on an unreachable node stay Terminating until the node returns or is deleted', t => {
+	const cluster = createCluster({seed: 15, nodes: 2});
+	cluster.apply([bare('first', 'kubarium-worker'), bare('second', 'kubarium-worker')]);
+	cluster.advance(20_000);
+	cluster.killNode('kubarium-worker');
+	cluster.advance(70_000);
+	cluster.delete('pod', 'first');
+	cluster.delete('pod', 'second');
+	cluster.advance(120_000);
+	t.truthy(cluster.get('pod', 'first')?.metadata.deletionTimestamp, 'no kubelet confirms the deletion');
+	t.truthy(cluster.get('pod', 'second')?.metadata.deletionTimestamp);
+	// A force delete needs no kubelet.
+	cluster.delete('pod', 'second', {gracePeriodSeconds: 0});
+	t.is(cluster.get('pod', 'second'), undefined);
+	cluster.restoreNode('kubarium-worker');
+	cluster.advance(5000);
+	t.is(cluster.get('pod', 'first'), undefined, 'the returning kubelet finishes the deletion');
+
+	const other = createCluster({seed: 16, nodes: 2});
+	other.apply(bare('stuck', 'kubarium-worker2'));
+	other.advance(20_000);
+	other.killNode('kubarium-worker2');
+	other.advance(70_000);
+	other.delete('pod', 'stuck');
+	other.advance(60_000);
+	t.truthy(other.get('pod', 'stuck'));
+	other.delete('node', 'kubarium-worker2');
+	other.advance(1000);
+	t.is(other.get('pod', 'stuck'), undefined, 'pod GC force-deletes pods of a node that is gone');
+});
