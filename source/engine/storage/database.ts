@@ -3,6 +3,7 @@ import type {Container, Pod} from '../api/types.js';
 import type {StatefulSet} from '../api/storage-objects.js';
 import {FileTree, type FileSystem, type Mount} from '../runtime/filetree.js';
 import {registerExecCommand, type ExecContext, type ExecOutput} from '../runtime/commands.js';
+import {quoteBuffer} from '../runtime/syscalls.js';
 import {keyOf, objectKey} from '../store.js';
 import {volumeData} from './volume-data.js';
 
@@ -213,17 +214,21 @@ export function kvCommand(context: ExecContext): ExecOutput {
 	if (verb === 'set') {
 		const [key, value] = args as [string, string];
 		if (database.role !== 'primary') {
-			if (engine === 'mysql') context.trace('read', `3, "\\x2a\\x00\\x00\\x00\\x03INSERT INTO kv"..., 16384`, 46);
+			const statement = engine === 'mysql' ? `REPLACE INTO kv VALUES (${JSON.stringify(key)}, ${JSON.stringify(value)})` : `INSERT INTO kv VALUES ('${key}', '${value}')`;
+			context.trace('read', `3, ${quoteBuffer(statement)}, 16384`, statement.length);
 			return {stderr: `${info.readOnlyError}\n`, exitCode: 1};
 		}
 		const entry: LogEntry = {position: database.position + 1, key, value, at: context.now};
 		const line = `${entry.position}\tSET\t${JSON.stringify(key)}\t${JSON.stringify(value)}\n`;
+		const row = `${JSON.stringify(key)}\t${JSON.stringify(value)}\n`;
 		context.trace('openat', `AT_FDCWD, "${logFile}", O_WRONLY|O_APPEND|O_CLOEXEC`, 23);
-		context.trace('write', `23, ${JSON.stringify(line.slice(0, 32))}..., ${line.length}`, line.length);
+		context.trace('write', `23, ${quoteBuffer(line)}, ${line.length}`, line.length);
 		context.trace('fsync', '23', 0);
+		context.trace('close', '23', 0);
 		context.trace('openat', `AT_FDCWD, "${tableFile}", O_RDWR|O_CLOEXEC`, 24);
-		context.trace('pwrite64', `24, ${JSON.stringify(`${key}\t${value}`.slice(0, 32))}..., ${key.length + value.length + 1}, 16384`, key.length + value.length + 1);
+		context.trace('pwrite64', `24, ${quoteBuffer(row)}, ${row.length}, 16384`, row.length);
 		context.trace('fsync', '24', 0);
+		context.trace('close', '24', 0);
 		database.log.push(entry);
 		applyChange(tree, database, entry);
 		database.onCommit?.();
@@ -231,7 +236,7 @@ export function kvCommand(context: ExecContext): ExecOutput {
 	}
 	context.trace('openat', `AT_FDCWD, "${tableFile}", O_RDONLY|O_CLOEXEC`, 24);
 	const table = tree.read(`/${info.tableFile}`) ?? '';
-	context.trace('read', `24, ${JSON.stringify(table.slice(0, 32))}..., 16384`, Math.min(table.length, 16384));
+	context.trace('read', `24, ${quoteBuffer(table)}, 16384`, Math.min(table.length, 16384));
 	context.trace('close', '24', 0);
 	if (verb === 'keys') {
 		const keys = [...database.rows.keys()].sort();
@@ -274,6 +279,10 @@ type Server = {
 	/** This replica's apply delay (seeded). */
 	delayMs: number;
 	cloning: boolean;
+	/** "ready for connections" logged since the last start. */
+	announced: boolean;
+	/** Replication from the primary running since the last start. */
+	following: boolean;
 	lines: string[];
 };
 
@@ -361,7 +370,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 				const lines = logs.get(podKey) ?? [];
 				logs.set(podKey, lines);
 				server = {
-					podKey, podUid: pod.metadata.uid, ordinal, engine, running: false, cloning: false, lines,
+					podKey, podUid: pod.metadata.uid, ordinal, engine, running: false, cloning: false, announced: false, following: false, lines,
 					claimName: dataClaimOf(pod, container, engine),
 					delayMs: server?.delayMs ?? random.int(300, 1500),
 				};
@@ -370,10 +379,11 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			const running = isRunning(pod, container);
 			if (running && !server.running) {
 				server.running = true;
-				log(server, engine === 'mysql' ? '[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. port: 3306' : 'LOG:  database system is ready to accept connections');
 			} else if (!running && server.running) {
 				server.running = false;
-				log(server, engine === 'mysql' ? '[System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete' : 'LOG:  database system is shut down');
+				if (server.announced) log(server, engine === 'mysql' ? '[System] [MY-010910] [Server] /usr/sbin/mysqld: Shutdown complete' : 'LOG:  database system is shut down');
+				server.announced = false;
+				server.following = false;
 			}
 		}
 		for (const ordinal of [...servers.keys()]) if (!seen.has(ordinal)) servers.delete(ordinal);
@@ -385,6 +395,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		const primaryTree = primary ? treeOf(namespace, primary) : undefined;
 		let primaryDb = primaryTree ? databaseOf(primaryTree) : undefined;
 		if (primary?.running && primaryTree && !primaryDb) primaryDb = initDatabase(primaryTree, primary.engine, 'primary');
+		if (primary?.running && primaryDb) announce(primary);
 		if (primaryDb) {
 			primaryDb.role = 'primary';
 			primaryDb.onCommit = () => {
@@ -403,9 +414,23 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 				continue;
 			}
 			db.role = 'replica';
+			announce(server);
 			if (!primary?.running || !primaryDb) continue;
+			if (!server.following) {
+				server.following = true;
+				const source = `${primary.podKey.slice(primary.podKey.indexOf('/') + 1)}.${namespaceService(namespace, key)}`;
+				log(server, server.engine === 'mysql'
+					? `[System] [MY-010562] [Repl] Replica I/O thread for channel '': connected to source 'root@${source}:3306',replication started in log 'binlog.000001' at position ${db.position}`
+					: `LOG:  started streaming WAL from primary at 0/${db.position.toString(16).toUpperCase()} on timeline 1`);
+			}
 			catchUp(key, tree, db, primaryDb, server);
 		}
+	}
+
+	function announce(server: Server): void {
+		if (server.announced) return;
+		server.announced = true;
+		log(server, server.engine === 'mysql' ? '[System] [MY-010931] [Server] /usr/sbin/mysqld: ready for connections. port: 3306' : 'LOG:  database system is ready to accept connections');
 	}
 
 	function startClone(key: string, namespace: string, servers: Map<number, Server>, server: Server, tree: FileTree): void {
@@ -456,7 +481,6 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			}
 			applyChange(tree, db, entry);
 		}
-		if (before === 0 && db.position > 0 && !db.clonedFrom) log(server, 'replication: started following the primary');
 		if (next) clock.after(next.at + server.delayMs - now, () => queue()?.add(key));
 		else if (db.position < primaryDb.position) queue()?.addAfter(key, server.delayMs);
 	}

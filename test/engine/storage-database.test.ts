@@ -1,0 +1,145 @@
+import test from 'ava';
+import {createCluster} from '../../source/engine/index.js';
+import type {Cluster, Pod} from '../../source/engine/index.js';
+import {FileTree, MountedFs, volumeProviderOf} from '../../source/engine/runtime/filetree.js';
+import {execCommand} from '../../source/engine/runtime/commands.js';
+import {databaseLog} from '../../source/engine/storage/inspect.js';
+import '../../source/engine/storage/database.js';
+
+function database(image: string, dataDir: string, replicas = 3) {
+	return {
+		apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name: 'db'},
+		spec: {
+			serviceName: 'db',
+			replicas,
+			selector: {matchLabels: {app: 'db'}},
+			template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image, volumeMounts: [{name: 'data', mountPath: dataDir}]}]}},
+			volumeClaimTemplates: [{metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}}],
+		},
+	};
+}
+
+type Result = {stdout: string; stderr: string; exitCode: number; trace: string[]};
+
+/**
+ * `kubectl exec <pod> -- kv ...`: the registered `kv` program run in the
+ * pod's container with its claim mounted at the data directory, as the
+ * runtime assembles the container's filesystem.
+ */
+function kv(cluster: Cluster, podName: string, ...args: string[]): Result {
+	const pod = cluster.get('pod', podName) as Pod;
+	const container = pod.spec!.containers[0]!;
+	const mounts = (container.volumeMounts ?? []).map(mount => {
+		const claim = pod.spec!.volumes!.find(v => v.name === mount.name)!.persistentVolumeClaim!.claimName;
+		return {path: mount.mountPath, tree: volumeProviderOf(cluster.context.services)!.treeForClaim('default', claim)!, readOnly: false, volume: mount.name, fsType: 'ext4'};
+	});
+	const trace: string[] = [];
+	const output = execCommand('kv')!({
+		pod, container, argv: ['kv', ...args], env: {}, fs: new MountedFs(new FileTree(), mounts), cwd: '/', stdin: '',
+		trace: (name, argsText, ret) => trace.push(`${name}(${argsText}) = ${ret}`),
+		now: cluster.now(), random: cluster.context.random, hostname: podName, processes: () => [],
+	});
+	return {stdout: output.stdout ?? '', stderr: output.stderr ?? '', exitCode: output.exitCode ?? 0, trace};
+}
+
+function started(image = 'mysql:8.0', dataDir = '/var/lib/mysql', replicas = 3, seed = 40): Cluster {
+	const cluster = createCluster({seed});
+	cluster.apply(database(image, dataDir, replicas));
+	cluster.advance(90_000);
+	return cluster;
+}
+
+test('ordinal 0 is the primary; replicas clone their predecessor, then follow', t => {
+	const cluster = started();
+	const status = cluster.replication('db');
+	t.deepEqual(status.map(s => [s.pod, s.role, s.state]), [['db-0', 'primary', 'primary'], ['db-1', 'replica', 'following'], ['db-2', 'replica', 'following']]);
+	t.deepEqual(status.map(s => s.clonedFrom), [undefined, 'db-0', 'db-1']);
+	const log = databaseLog(cluster.context, 'db-2');
+	t.regex(log[0]!, /xtrabackup: cloning from db-1\.db:3307$/);
+	t.regex(log[1]!, /xtrabackup: completed OK!/);
+	t.true(log.some(line => line.includes("connected to source 'root@db-0.db:3306'")));
+});
+
+test('a key written on the primary reaches every replica after its lag', t => {
+	const cluster = started();
+	const write = kv(cluster, 'db-0', 'set', 'greeting', 'hello');
+	t.deepEqual([write.stdout, write.exitCode], ['Query OK, 1 row affected (0.01 sec)\n', 0]);
+	const right = cluster.replication('db');
+	t.deepEqual(right.map(s => s.behind), [0, 1, 1], 'replicas lag behind at first');
+	t.is(kv(cluster, 'db-1', 'get', 'greeting').exitCode, 1);
+	cluster.advance(2000);
+	const later = cluster.replication('db');
+	t.deepEqual(later.map(s => s.position), [1, 1, 1]);
+	for (const pod of ['db-0', 'db-1', 'db-2']) t.is(kv(cluster, pod, 'get', 'greeting').stdout, 'hello\n', pod);
+	t.deepEqual(cluster.volumeData('data-db-2').database?.rows, {greeting: 'hello'});
+});
+
+test('a replica refuses writes with the server\'s message and changes nothing', t => {
+	const cluster = started();
+	kv(cluster, 'db-0', 'set', 'a', '1');
+	cluster.advance(2000);
+	const refused = kv(cluster, 'db-1', 'set', 'a', '2');
+	t.is(refused.exitCode, 1);
+	t.is(refused.stderr, 'ERROR 1290 (HY000): The MySQL server is running with the --super-read-only option so it cannot execute this statement\n');
+	cluster.advance(2000);
+	for (const pod of ['db-0', 'db-1', 'db-2']) t.is(kv(cluster, pod, 'get', 'a').stdout, '1\n');
+	t.deepEqual(cluster.replication('db').map(s => s.position), [1, 1, 1]);
+});
+
+test('postgres: the same roles, with postgres\' read-only error', t => {
+	const cluster = started('postgres:16', '/var/lib/postgresql/data', 2, 41);
+	t.is(kv(cluster, 'db-0', 'set', 'k', 'v').stdout, 'INSERT 0 1\n');
+	t.is(kv(cluster, 'db-1', 'set', 'k', 'w').stderr, 'ERROR:  cannot execute INSERT in a read-only transaction\n');
+	cluster.advance(2000);
+	t.is(kv(cluster, 'db-1', 'get', 'k').stdout, 'v\n');
+	t.true(cluster.volumeData('data-db-0').files.some(f => f.path === '/PG_VERSION'));
+});
+
+test('a new replica clones then follows; writes after the clone reach it', t => {
+	const cluster = started();
+	kv(cluster, 'db-0', 'set', 'before', '1');
+	cluster.advance(2000);
+	cluster.scale('statefulset', 'db', 4);
+	cluster.advance(60_000);
+	const fourth = cluster.replication('db')[3]!;
+	t.like(fourth, {pod: 'db-3', state: 'following', position: 1, clonedFrom: 'db-2'});
+	t.is(kv(cluster, 'db-3', 'get', 'before').stdout, '1\n');
+	kv(cluster, 'db-0', 'set', 'after', '2');
+	cluster.advance(2000);
+	t.is(kv(cluster, 'db-3', 'keys').stdout, 'after\nbefore\n');
+	t.true(cluster.volumeData('data-db-3').files.some(f => f.path === '/xtrabackup_binlog_info'));
+});
+
+test('data survives pod deletion and scale down/up; a returning replica resumes instead of cloning', t => {
+	const cluster = started();
+	kv(cluster, 'db-0', 'set', 'a', '1');
+	cluster.advance(2000);
+	cluster.delete('pod', 'db-0');
+	cluster.advance(60_000);
+	t.is(cluster.get('pod', 'db-0')!.status.phase, 'Running');
+	t.is(kv(cluster, 'db-0', 'get', 'a').stdout, '1\n');
+
+	cluster.scale('statefulset', 'db', 1);
+	cluster.advance(60_000);
+	kv(cluster, 'db-0', 'set', 'b', '2');
+	t.is(cluster.volumeData('data-db-2').database?.position, 1, 'the scaled-down replica keeps its data');
+	cluster.scale('statefulset', 'db', 3);
+	cluster.advance(60_000);
+	const status = cluster.replication('db');
+	t.deepEqual(status.map(s => s.position), [2, 2, 2]);
+	t.is(kv(cluster, 'db-2', 'get', 'b').stdout, '2\n');
+	t.false(databaseLog(cluster.context, 'db-2').slice(-3).some(line => line.includes('cloning')), 'no second clone');
+});
+
+test('kv leaves file system calls in the trace and answers bad usage clearly', t => {
+	const cluster = started('mysql:8.0', '/var/lib/mysql', 1, 42);
+	const write = kv(cluster, 'db-0', 'set', 'x', 'y');
+	t.deepEqual(write.trace.map(line => line.slice(0, line.indexOf('('))), ['openat', 'write', 'fsync', 'close', 'openat', 'pwrite64', 'fsync', 'close']);
+	t.true(write.trace[0]!.includes('"/var/lib/mysql/binlog.000001"'));
+	const read = kv(cluster, 'db-0', 'get', 'x');
+	t.deepEqual(read.trace.map(line => line.slice(0, line.indexOf('('))), ['openat', 'read', 'close']);
+	t.deepEqual(kv(cluster, 'db-0', 'set', 'only-key'), {stdout: '', stderr: 'usage: kv set KEY VALUE | kv get KEY | kv keys\n', exitCode: 2, trace: []});
+	t.is(kv(cluster, 'db-0', 'get', 'missing').stderr, 'kv: key "missing" not found\n');
+	t.deepEqual(cluster.volumeData('data-db-0').database?.rows, {x: 'y'});
+	t.throws(() => cluster.replication('nope'), {message: 'statefulsets.apps "nope" not found'});
+});
