@@ -157,9 +157,18 @@ export class SeededRandom {
 	}
 }
 
+let lastSecond = Number.NaN;
+let lastText = '';
+
 /** RFC 3339 at second precision, as metav1.Time serialises. */
 export function rfc3339(ms: number): string {
-	return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+	const second = Math.floor(ms / 1000);
+	// Most calls in a burst fall in the same virtual second: format it once.
+	if (second !== lastSecond) {
+		lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+		lastSecond = second;
+	}
+	return lastText;
 }
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises (events' eventTime). */

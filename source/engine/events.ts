@@ -92,6 +92,9 @@ export class EventRecorder {
 		const cutoff = this.clock.now() - eventTtlMs;
 		while (this.head < this.order.length) {
 			const oldest = this.order[this.head]!;
+			const over = this.order.length - this.head > this.capacity;
+			// An event's lastTimestamp only grows: when the recorded copy is fresh, so is the live one.
+			if (!over && Date.parse(oldest.lastTimestamp) >= cutoff) break;
 			const live = this.store.get('Event', oldest.metadata.namespace, oldest.metadata.name) as KubeEvent | undefined;
 			const expired = !live || Date.parse(live.lastTimestamp) < cutoff;
 			if (this.order.length - this.head <= this.capacity && !expired) break;

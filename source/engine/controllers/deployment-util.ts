@@ -386,9 +386,22 @@ export function withoutHash(template: PodTemplateSpec): PodTemplateSpec {
 	return {...template, metadata: {...template.metadata, labels: rest}};
 }
 
+// Stored templates are never mutated, so a comparison holds for as long as both objects live.
+const equalCache = new WeakMap<object, WeakMap<object, boolean>>();
+
 /** `EqualIgnoreHash`: templates equal once the pod-template-hash label is dropped. */
 export function equalIgnoreHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
 	if (!a || !b) return a === b;
+	let row = equalCache.get(a);
+	const hit = row?.get(b);
+	if (hit !== undefined) return hit;
+	const result = compareIgnoringHash(a, b);
+	if (!row) equalCache.set(a, (row = new WeakMap()));
+	row.set(b, result);
+	return result;
+}
+
+function compareIgnoringHash(a: PodTemplateSpec, b: PodTemplateSpec): boolean {
 	const la = withoutHash(a);
 	const lb = withoutHash(b);
 	const labelsA = la.metadata?.labels;

@@ -179,6 +179,23 @@ export class SelectorCache {
 	}
 }
 
+/**
+ * Whether a pod update can change what a ReplicaSet sees: ownership, labels,
+ * deletion, node, phase or readiness. Other writes (container states,
+ * restart counts, IPs) need no sync; a sync reads them fresh anyway.
+ */
+export function countsChanged(old: Pod, next: Pod): boolean {
+	const a = old.metadata;
+	const b = next.metadata;
+	if (a.deletionTimestamp !== b.deletionTimestamp || old.spec?.nodeName !== next.spec?.nodeName) return true;
+	if (old.status?.phase !== next.status?.phase) return true;
+	if (a.labels !== b.labels && !sameJson(a.labels, b.labels)) return true;
+	if (a.ownerReferences !== b.ownerReferences && !sameJson(a.ownerReferences, b.ownerReferences)) return true;
+	const readyA = readyCondition(old);
+	const readyB = readyCondition(next);
+	return readyA?.status !== readyB?.status || readyA?.lastTransitionTime !== readyB?.lastTransitionTime;
+}
+
 export function createReplicaSetController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
 	const orphans = new OrphanIndex<Pod>();
@@ -207,6 +224,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	}
 
 	const podKeys: KeyMapper = ({type, object, old}) => {
+		if (type === 'MODIFIED' && old && !countsChanged(old as Pod, object as Pod)) return undefined;
 		const keys: string[] = [];
 		const ref = controllerRefOf(object);
 		if (ref?.kind === 'ReplicaSet') keys.push(objectKey(object.metadata.namespace, ref.name));

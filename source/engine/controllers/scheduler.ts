@@ -33,8 +33,31 @@ const schedulerName = 'default-scheduler';
 const defaultMilliCpu = 100;
 const defaultMemory = 200 * 1024 * 1024;
 
+// Requests depend only on the containers, which stay the same object across a pod's writes:
+// computed once per pod instead of once per pod and node.
+const nonZeroCache = new WeakMap<object, PodRequests>();
+const requestsCache = new WeakMap<object, PodRequests>();
+
 /** Requests as the scoring plugins count them (non-zero defaults per container). */
 export function nonZeroRequests(pod: Pod): PodRequests {
+	const key = pod.spec?.containers;
+	const hit = key && nonZeroCache.get(key);
+	if (hit) return hit;
+	const computed = computeNonZeroRequests(pod);
+	if (key) nonZeroCache.set(key, computed);
+	return computed;
+}
+
+export function podRequests(pod: Pod): PodRequests {
+	const key = pod.spec?.initContainers ? undefined : pod.spec?.containers;
+	const hit = key && requestsCache.get(key);
+	if (hit) return hit;
+	const computed = computePodRequests(pod);
+	if (key) requestsCache.set(key, computed);
+	return computed;
+}
+
+function computeNonZeroRequests(pod: Pod): PodRequests {
 	let cpu = 0;
 	let memory = 0;
 	for (const container of pod.spec?.containers ?? []) {
@@ -44,7 +67,7 @@ export function nonZeroRequests(pod: Pod): PodRequests {
 	return {cpu, memory};
 }
 
-export function podRequests(pod: Pod): PodRequests {
+function computePodRequests(pod: Pod): PodRequests {
 	let cpu = 0;
 	let memory = 0;
 	for (const container of pod.spec?.containers ?? []) {
@@ -107,15 +130,25 @@ export const schedulerFilters: FilterPlugin[] = [
 	},
 ];
 
+const allocatableCache = new WeakMap<object, PodRequests>();
+
+/** A node's allocatable CPU and memory, parsed once per status object. */
+function allocatableOf(info: NodeInfo): PodRequests {
+	const allocatable = info.node.status?.allocatable ?? {};
+	let parsed = allocatableCache.get(allocatable);
+	if (!parsed) allocatableCache.set(allocatable, (parsed = {cpu: milliCpu(allocatable['cpu']), memory: bytes(allocatable['memory'])}));
+	return parsed;
+}
+
 /** Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2). */
 function score(pod: Pod, info: NodeInfo, owner: string | undefined): number {
-	const allocatable = info.node.status?.allocatable ?? {};
+	const allocatable = allocatableOf(info);
 	const wanted = nonZeroRequests(pod);
 	// LeastAllocated, with the scheduler's non-zero defaults for containers without requests.
 	const cpu = info.nonZero.cpu + wanted.cpu;
 	const memory = info.nonZero.memory + wanted.memory;
-	const cpuFree = Math.max(0, 1 - cpu / Math.max(1, milliCpu(allocatable['cpu'])));
-	const memoryFree = Math.max(0, 1 - memory / Math.max(1, bytes(allocatable['memory'])));
+	const cpuFree = Math.max(0, 1 - cpu / Math.max(1, allocatable.cpu));
+	const memoryFree = Math.max(0, 1 - memory / Math.max(1, allocatable.memory));
 	const fit = ((cpuFree + memoryFree) / 2) * 100;
 	const same = owner ? info.byOwner.get(owner) ?? 0 : 0;
 	const spread = 100 / (1 + same);
@@ -271,11 +304,14 @@ export function createScheduler(context: ControllerContext): Controller {
 			backoff.delete(key);
 			unschedulable.delete(key);
 			const nodeName = best.node.metadata.name;
-			const bound = store.update({...pod, metadata: {...pod.metadata, resourceVersion: ''}, spec: {...pod.spec!, nodeName}});
-			store.patch(bound, draft => {
-				const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'PodScheduled');
-				draft.status = {...draft.status!, conditions: [...conditions, {type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}]};
-			}, {status: true});
+			// The binding sets spec.nodeName and the PodScheduled condition in one write, as the API server's binding does.
+			const conditions = (pod.status?.conditions ?? []).filter(c => c.type !== 'PodScheduled');
+			const bound = store.update({
+				...pod,
+				metadata: {...pod.metadata, resourceVersion: ''},
+				spec: {...pod.spec!, nodeName},
+				status: {...pod.status!, conditions: [...conditions, {type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}]},
+			});
 			events.normal(bound, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, {component: schedulerName});
 		},
 	};

@@ -3,7 +3,7 @@ import type {Condition, Container, ContainerState, ContainerStatus, Node, Pod, P
 import type {ContainerRuntime, ContainerStatusResult, RuntimeFactory} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
 import {rfc3339} from '../clock.js';
-import {keyOf} from '../store.js';
+import {keyOf, sameJson} from '../store.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
 
 /** Restart back-off: 10 s doubling to 5 min, reset after 10 min of clean running. */
@@ -468,7 +468,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		const current = store.get('Pod', worker.pod.metadata.namespace, worker.pod.metadata.name) as Pod | undefined;
 		if (!current || current.metadata.uid !== worker.uid) return;
 		const status = computeStatus(worker, current);
-		if (JSON.stringify(status) === JSON.stringify(current.status)) return;
+		if (sameJson(status, current.status)) return;
 		worker.pod = store.update({...current, metadata: {...current.metadata, resourceVersion: ''}, status}, {status: true}) as Pod;
 	}
 
