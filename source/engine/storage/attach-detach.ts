@@ -2,9 +2,8 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {Pod} from '../api/types.js';
 import type {PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
 import {schedulerFilters, type FilterPlugin} from '../controllers/scheduler.js';
-import {annSelectedNode, noProvisioner, volumeMatches} from './pv-controller.js';
+import {annSelectedNode, noProvisioner, volumeIndex, volumeMatches} from './pv-controller.js';
 import {claimUsers, getClaim, getVolume, isTerminal, modesOf, nodeAffinityAllows, singleNodeOnly} from './claims.js';
-import type {PersistentVolume} from '../api/storage-objects.js';
 
 /**
  * Volumes between the scheduler, the attach/detach controller and the
@@ -63,7 +62,7 @@ export const volumeFilter: FilterPlugin = (pod, info, context) => {
 		const selected = claim.metadata.annotations?.[annSelectedNode];
 		if (selected && selected !== info.node.metadata.name) return "node(s) didn't find available persistent volumes to bind";
 		if (storageClass.provisioner === noProvisioner) {
-			const fits = (context.store.list('PersistentVolume') as PersistentVolume[]).some(pv => volumeMatches(pv, claim, info.node));
+			const fits = volumeIndex(context).candidatesFor(claim).some(pv => volumeMatches(pv, claim, info.node));
 			if (!fits) return "node(s) didn't find available persistent volumes to bind";
 		}
 	}

@@ -79,10 +79,58 @@ export function findBestMatch(volumes: readonly PersistentVolume[], claim: Persi
 	return best;
 }
 
+/**
+ * PersistentVolumes indexed for matching: the open ones (no claimRef, or
+ * pre-bound by name only) and the ones whose claimRef names a claim uid.
+ */
+export type VolumeIndex = {
+	/** Volumes a claim could be matched with: its pre-bound volume first, then every open one. */
+	candidatesFor(claim: PersistentVolumeClaim): PersistentVolume[];
+	/** The volume whose claimRef carries this claim uid. */
+	byClaimUid(uid: string): PersistentVolume | undefined;
+};
+
+export function volumeIndex(context: ControllerContext): VolumeIndex {
+	const existing = context.services.get('storage.volumeIndex') as VolumeIndex | undefined;
+	if (existing) return existing;
+	const open = new Map<string, PersistentVolume>();
+	const byUid = new Map<string, PersistentVolume>();
+	const uidOf = new Map<string, string>();
+	context.store.subscribe(({type, object}) => {
+		if (object.kind !== 'PersistentVolume') return;
+		const volume = object as PersistentVolume;
+		const name = volume.metadata.name;
+		open.delete(name);
+		const previousUid = uidOf.get(name);
+		if (previousUid) {
+			if (byUid.get(previousUid)?.metadata.name === name) byUid.delete(previousUid);
+			uidOf.delete(name);
+		}
+		if (type === 'DELETED') return;
+		const uid = volume.spec?.claimRef?.uid;
+		if (uid) {
+			byUid.set(uid, volume);
+			uidOf.set(name, uid);
+		} else if (!volume.metadata.deletionTimestamp) {
+			open.set(name, volume);
+		}
+	});
+	const index: VolumeIndex = {
+		candidatesFor(claim) {
+			const prebound = byUid.get(claim.metadata.uid);
+			return prebound ? [prebound, ...open.values()] : [...open.values()];
+		},
+		byClaimUid: uid => byUid.get(uid),
+	};
+	context.services.set('storage.volumeIndex', index);
+	return index;
+}
+
 export function createPersistentVolumeController(context: ControllerContext): Controller {
 	const {store, events, clock, random} = context;
 	const users = claimUsers(context);
 	const data = volumeData(context);
+	const index = volumeIndex(context);
 	/** Claims waiting for a volume, retried on resync and when volumes or classes appear. */
 	const pending = new Set<string>();
 	/** Claim uids whose volume the provisioner is making. */
@@ -161,7 +209,7 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 			syncBoundClaim(claim);
 			return;
 		}
-		const volumes = store.list('PersistentVolume') as PersistentVolume[];
+		const volumes = index.candidatesFor(claim);
 		const className = claim.spec?.storageClassName ?? '';
 		const storageClass = className ? store.get('StorageClass', undefined, className) as StorageClass | undefined : undefined;
 		if (storageClass?.volumeBindingMode === 'WaitForFirstConsumer') {
@@ -362,10 +410,8 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 				if (type === 'DELETED') {
 					pending.delete(keyOf(claim));
 					if (claim.spec?.volumeName) keys.push(`volume:${claim.spec.volumeName}`);
-					for (const volume of store.list('PersistentVolume') as PersistentVolume[]) {
-						const ref = volume.spec?.claimRef;
-						if (ref?.uid === claim.metadata.uid && volume.metadata.name !== claim.spec?.volumeName) keys.push(`volume:${volume.metadata.name}`);
-					}
+					const prebound = index.byClaimUid(claim.metadata.uid);
+					if (prebound && prebound.metadata.name !== claim.spec?.volumeName) keys.push(`volume:${prebound.metadata.name}`);
 					return keys;
 				}
 				if (type === 'MODIFIED' && old && old.spec === claim.spec && old.metadata.annotations === claim.metadata.annotations && claim.status?.phase === 'Bound') return undefined;
