@@ -48,7 +48,7 @@ export function fitWidths(columns: Column[], rows: readonly TableRow[], width: n
 	while (total > available) {
 		let widest = 0;
 		for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[widest]!) widest = i;
-		const floor = Math.min(columns[widest]!.name.length, 6);
+		const floor = Math.min(columns[widest]!.name.length, 4);
 		if (widths[widest]! <= floor) break;
 		widths[widest]!--;
 		total--;

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+/**
+ * kubarium: flags, boot, and the full-screen app in the alternate screen,
+ * restored on every way out (q, :q, Ctrl+C, SIGTERM, a crash).
+ */
+import React from 'react';
+import {readFileSync} from 'node:fs';
+import {render} from 'ink';
+import {FlagError, parseFlags, usage} from './ui/flags.js';
+import {boot, BootError} from './ui/boot.js';
+import {App} from './ui/app/app.js';
+
+const enterAlternateScreen = '\x1b[?1049h\x1b[H';
+const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
+
+function version(): string {
+	for (const candidate of ['../package.json', '../../package.json']) {
+		try {
+			return JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')).version as string;
+		} catch {
+			// Try the next location (source/ under tsx, dist/source/ when built).
+		}
+	}
+	return 'unknown';
+}
+
+function fail(message: string): never {
+	process.stderr.write(`kubarium: ${message}\n`);
+	process.exit(2);
+}
+
+let flags;
+try {
+	flags = parseFlags(process.argv.slice(2));
+} catch (error) {
+	if (error instanceof FlagError) fail(error.message);
+	throw error;
+}
+if (flags.help) {
+	process.stdout.write(`${usage}\n`);
+	process.exit(0);
+}
+if (flags.version) {
+	process.stdout.write(`kubarium ${version()}\n`);
+	process.exit(0);
+}
+
+let booted;
+try {
+	booted = boot(flags);
+} catch (error) {
+	if (error instanceof BootError) fail(error.message);
+	throw error;
+}
+
+const stdout = process.stdout;
+const isTty = Boolean(stdout.isTTY);
+let inAlternate = false;
+function restoreTerminal(): void {
+	if (!inAlternate) return;
+	inAlternate = false;
+	stdout.write(leaveAlternateScreen);
+}
+if (isTty) {
+	stdout.write(enterAlternateScreen);
+	inAlternate = true;
+}
+process.on('exit', restoreTerminal);
+
+const {cluster, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = booted;
+const instance = render(
+	<App
+		cluster={cluster}
+		model={model}
+		simulation={simulation}
+		prefs={prefs}
+		theme={theme}
+		readonly={flags.readonly}
+		namespace={namespace}
+		configDir={configDir}
+		noColor={noColor}
+		startupWarnings={warnings}
+		runExternal={fn => {
+			const stdin = process.stdin;
+			restoreTerminal();
+			if (stdin.isTTY) stdin.setRawMode(false);
+			try {
+				return fn();
+			} finally {
+				if (stdin.isTTY) stdin.setRawMode(true);
+				if (isTty) {
+					stdout.write(enterAlternateScreen);
+					inAlternate = true;
+				}
+				instance.clear();
+			}
+		}}
+		onQuit={() => simulation.stop()}
+	/>,
+	{exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
+);
+simulation.start();
+
+function shutdown(code: number): void {
+	simulation.stop();
+	try {
+		instance.unmount();
+	} catch {
+		// Already unmounted.
+	}
+	restoreTerminal();
+	process.exit(code);
+}
+process.on('SIGTERM', () => shutdown(143));
+process.on('SIGHUP', () => shutdown(129));
+process.on('SIGINT', () => shutdown(130));
+process.on('uncaughtException', error => {
+	simulation.stop();
+	try {
+		instance.unmount();
+	} catch {
+		// Keep going: the terminal matters more.
+	}
+	restoreTerminal();
+	process.stderr.write(`kubarium crashed: ${error.stack ?? error.message}\n`);
+	process.exit(1);
+});
+
+try {
+	await instance.waitUntilExit();
+} finally {
+	simulation.stop();
+	model.dispose();
+	restoreTerminal();
+}
+process.exit(0);

@@ -1,0 +1,141 @@
+/**
+ * The frame around pages: header (cluster info + key hints generated from
+ * the active keymap), prompt line, crumbs and flash. Layout only.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {KeyBinding, FlashLevel} from './contract.js';
+import type {Theme} from '../theme/theme.js';
+import {cleanCell} from '../components/table/table.js';
+
+/** Lines the header takes (k9s: menu columns of at most 6 rows). */
+export const headerHeight = 6;
+
+export type HeaderInfo = {
+	cluster: string;
+	clock: string;
+	speed: string;
+	nodes: string;
+	cpu: string;
+	mem: string;
+	namespace: string;
+	readonly: boolean;
+};
+
+export type Hint = {key: string; description: string; numeric?: boolean; dangerous?: boolean};
+
+/** Hints in columns of `rows`, each column as wide as its widest hint. */
+export function hintColumns(hints: Hint[], rows: number): Hint[][] {
+	const columns: Hint[][] = [];
+	for (let i = 0; i < hints.length; i += rows) columns.push(hints.slice(i, i + rows));
+	return columns;
+}
+
+/** Visible bindings as hints, one per action (first key wins). */
+export function hintsFrom(bindings: KeyBinding[]): Hint[] {
+	const seen = new Set<string>();
+	const out: Hint[] = [];
+	for (const b of bindings) {
+		if (b.visible === false || seen.has(b.action)) continue;
+		seen.add(b.action);
+		out.push({key: b.key, description: b.description, dangerous: b.dangerous});
+	}
+	return out;
+}
+
+export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hint[]; width: number; theme: Theme}) {
+	const rows: Array<[string, string, string | undefined]> = [
+		['Cluster:', info.cluster + (info.readonly ? ' 🔒' : ''), theme.info.fg],
+		['Clock:', `${info.clock} ${info.speed}`, theme.info.fg],
+		['Nodes:', info.nodes, theme.info.fg],
+		['CPU:', info.cpu, theme.info.cpu],
+		['MEM:', info.mem, theme.info.mem],
+		['NS:', info.namespace, theme.info.fg],
+	];
+	const infoWidth = Math.min(34, Math.max(24, Math.floor(width * 0.3)));
+	const columns = hintColumns(hints, headerHeight);
+	const hintWidth = width - infoWidth;
+	const widths = columns.map(col => Math.max(...col.map(h => h.key.length + 3 + h.description.length)) + 2);
+	let fit = 0;
+	let used = 0;
+	for (const w of widths) {
+		if (used + w > hintWidth) break;
+		used += w;
+		fit++;
+	}
+	return (
+		<Box flexDirection="row" width={width} height={headerHeight}>
+			<Box flexDirection="column" width={infoWidth}>
+				{rows.map(([label, value, color]) => (
+					<Text key={label} wrap="truncate">
+						<Text color={theme.info.section}>{label.padEnd(9)}</Text>
+						<Text color={color} bold>{cleanCell(value)}</Text>
+					</Text>
+				))}
+			</Box>
+			{columns.slice(0, fit).map((column, c) => (
+				<Box key={c} flexDirection="column" width={widths[c]}>
+					{column.map(hint => (
+						<Text key={hint.key} wrap="truncate">
+							<Text color={hint.numeric ? theme.frame.menu.numKey : theme.frame.menu.key}>{`<${hint.key}>`}</Text>
+							<Text color={hint.dangerous ? theme.status.error : theme.frame.menu.fg}>{` ${hint.description}`}</Text>
+						</Text>
+					))}
+				</Box>
+			))}
+		</Box>
+	);
+}
+
+export function Crumbs({titles, width, theme}: {titles: string[]; width: number; theme: Theme}) {
+	return (
+		<Box width={width} height={1}>
+			<Text wrap="truncate">
+				{titles.map((title, i) => {
+					const active = i === titles.length - 1;
+					return (
+						<Text key={i}>
+							<Text color={theme.frame.crumbs.fg} backgroundColor={active ? theme.frame.crumbs.active : theme.frame.crumbs.bg} inverse={theme.mono && active}>{` ${cleanCell(title)} `}</Text>
+							<Text> </Text>
+						</Text>
+					);
+				})}
+			</Text>
+		</Box>
+	);
+}
+
+export function Flash({message, level, width, theme}: {message?: string; level?: FlashLevel; width: number; theme: Theme}) {
+	const color = level === 'error' ? theme.frame.flash.error : level === 'warn' ? theme.frame.flash.warn : theme.frame.flash.info;
+	const icon = level === 'error' ? '✗ ' : level === 'warn' ? '! ' : '';
+	return (
+		<Box width={width} height={1}>
+			<Text color={color} bold={theme.mono && level === 'error'} wrap="truncate">{message ? `${icon}${cleanCell(message)}` : ' '}</Text>
+		</Box>
+	);
+}
+
+export function PromptLine({mode, text, suggestion, width, theme}: {mode: 'command' | 'filter'; text: string; suggestion?: string; width: number; theme: Theme}) {
+	const sigil = mode === 'command' ? ':' : '/';
+	const rest = suggestion && suggestion.startsWith(text) ? suggestion.slice(text.length) : '';
+	return (
+		<Box width={width} height={1}>
+			<Text wrap="truncate">
+				<Text color={mode === 'command' ? theme.prompt.border : theme.prompt.filterBorder} bold>{`${sigil}> `}</Text>
+				<Text color={theme.prompt.fg}>{text}</Text>
+				<Text inverse> </Text>
+				<Text color={theme.prompt.suggest} dimColor>{rest}</Text>
+			</Text>
+		</Box>
+	);
+}
+
+export function TooSmall({columns, rows, min}: {columns: number; rows: number; min: {columns: number; rows: number}}) {
+	return (
+		<Box flexDirection="column">
+			<Text wrap="truncate">Terminal too small: {columns}x{rows}.</Text>
+			<Text wrap="truncate">Kubarium needs at least {min.columns}x{min.rows}.</Text>
+			<Text wrap="truncate">Resize the window, or press q to quit.</Text>
+		</Box>
+	);
+}

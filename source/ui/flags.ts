@@ -1,0 +1,98 @@
+/** Command-line flags: parsed without side effects, so tests can check every message. */
+
+export type Flags = {
+	seed?: number;
+	nodes?: number;
+	namespace?: string;
+	theme?: string;
+	readonly: boolean;
+	configDir?: string;
+	speed?: number;
+	help: boolean;
+	version: boolean;
+};
+
+export class FlagError extends Error {}
+
+export const usage = `Usage: kubarium [flags]
+
+A k9s-style dashboard over a simulated Kubernetes cluster.
+
+Flags:
+  --seed N          seed for every random choice (default 1); same seed, same cluster
+  --nodes N         worker nodes to start with, 1-1000 (default 3)
+  --namespace NAME  namespace to start in, or "all" (default: default)
+  --theme NAME      theme: default, light, high-contrast, mono, or a file in <config>/themes
+  --readonly        hide and disable every action that changes the cluster
+  --config-dir DIR  preferences and user themes (env KUBARIUM_CONFIG_DIR;
+                    default $XDG_CONFIG_HOME/kubarium)
+  --speed N         simulation speed: 0 (paused), 1, 10 or 60 (default 1)
+  --help            show this help
+  --version         print the version
+
+Keys: ':' command (:po, :deploy, :svc, :no, :q), '/' filter, '?' help, Esc back.
+Environment: NO_COLOR turns colours off.`;
+
+const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed']);
+const booleans = new Set(['readonly', 'help', 'version']);
+
+function integer(flag: string, value: string, min: number, max: number): number {
+	if (!/^\d+$/.test(value)) throw new FlagError(`Invalid value for --${flag}: "${value}" (expected an integer ${min}-${max})`);
+	const n = Number(value);
+	if (n < min || n > max) throw new FlagError(`Invalid value for --${flag}: ${value} (expected an integer ${min}-${max})`);
+	return n;
+}
+
+/** Parse argv (without node and the script). Throws FlagError with the message to print. */
+export function parseFlags(argv: readonly string[]): Flags {
+	const flags: Flags = {readonly: false, help: false, version: false};
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (!arg.startsWith('--')) throw new FlagError(`Unexpected argument "${arg}" (kubarium takes only flags; see --help)`);
+		const eq = arg.indexOf('=');
+		const name = arg.slice(2, eq < 0 ? undefined : eq);
+		let value = eq < 0 ? undefined : arg.slice(eq + 1);
+		if (booleans.has(name)) {
+			if (value !== undefined) throw new FlagError(`Flag --${name} takes no value`);
+			if (name === 'readonly') flags.readonly = true;
+			if (name === 'help') flags.help = true;
+			if (name === 'version') flags.version = true;
+			continue;
+		}
+		if (!valued.has(name)) throw new FlagError(`Unknown flag --${name} (see --help)`);
+		if (value === undefined) {
+			value = argv[i + 1];
+			if (value === undefined || value.startsWith('--')) throw new FlagError(`Flag --${name} needs a value`);
+			i++;
+		}
+		switch (name) {
+			case 'seed':
+				flags.seed = integer(name, value, 0, 2 ** 31 - 1);
+				break;
+			case 'nodes':
+				flags.nodes = integer(name, value, 1, 1000);
+				break;
+			case 'speed': {
+				const speed = Number(value.replace(/^x/i, ''));
+				if (![0, 1, 10, 60].includes(speed) || value.trim() === '') throw new FlagError(`Invalid value for --speed: "${value}" (expected 0, 1, 10 or 60)`);
+				flags.speed = speed;
+				break;
+			}
+			case 'namespace':
+				if (value !== 'all' && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+					throw new FlagError(`Invalid value for --namespace: "${value}" (a lowercase RFC 1123 label, or "all")`);
+				}
+				flags.namespace = value;
+				break;
+			case 'theme':
+				if (!/^[A-Za-z0-9._-]+$/.test(value)) throw new FlagError(`Invalid value for --theme: "${value}" (a theme name such as default, light, high-contrast, mono)`);
+				flags.theme = value;
+				break;
+			case 'config-dir':
+				if (value.trim() === '') throw new FlagError('Invalid value for --config-dir: empty path');
+				flags.configDir = value;
+				break;
+		}
+	}
+	return flags;
+}

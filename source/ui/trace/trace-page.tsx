@@ -1,0 +1,156 @@
+/**
+ * The live system-call trace of a pod or container: time, pid, call,
+ * arguments and result, coloured by the five categories. 1-5 toggle a
+ * category (0 all), `/` filters by call name, space pauses, `f` follows,
+ * `e` shows errors only, `s` switches to the `strace -c` summary.
+ */
+import React, {useMemo} from 'react';
+import {Box, Text} from 'ink';
+import {useApp, usePageKeys, type KeyBinding, type PageProps, type PageSpec} from '../app/contract.js';
+import {keyText} from '../app/keys.js';
+import {useLive} from '../details/use-live.js';
+import {clockTime} from '../details/time-format.js';
+import {errorMessage} from '../dialogs/errors.js';
+import {sanitizeLine} from '../sanitize.js';
+import type {Theme} from '../theme/theme.js';
+import {categoryLabels, isError, summarize, summaryLines, traceCategories, visibleEntries, windowOf, type TraceEntry} from './trace-model.js';
+import {useTraceState} from './use-trace-state.js';
+
+/** Reads the trace; throws a KubeError when the pod or container is gone. */
+export type TraceSource = () => readonly TraceEntry[];
+
+export const traceBindings: KeyBinding[] = [
+	{key: '1', action: 'trace.process', description: 'Process control'},
+	{key: '2', action: 'trace.file', description: 'File management'},
+	{key: '3', action: 'trace.device', description: 'Device management'},
+	{key: '4', action: 'trace.info', description: 'Information maintenance'},
+	{key: '5', action: 'trace.comms', description: 'Communications'},
+	{key: '0', action: 'trace.all', description: 'All categories'},
+	{key: '/', action: 'trace.filter', description: 'Filter calls'},
+	{key: 'space', action: 'trace.pause', description: 'Pause/Resume'},
+	{key: 'f', action: 'trace.follow', description: 'Follow'},
+	{key: 'e', action: 'trace.errors', description: 'Errors only'},
+	{key: 's', action: 'trace.summary', description: 'Summary'},
+	{key: 'j', action: 'trace.down', description: 'Down', visible: false},
+	{key: 'down', action: 'trace.down', description: 'Down', visible: false},
+	{key: 'k', action: 'trace.up', description: 'Up', visible: false},
+	{key: 'up', action: 'trace.up', description: 'Up', visible: false},
+	{key: 'pgdn', action: 'trace.page-down', description: 'Page down', visible: false},
+	{key: 'pgup', action: 'trace.page-up', description: 'Page up', visible: false},
+	{key: 'g', action: 'trace.top', description: 'Top', visible: false},
+	{key: 'shift-g', action: 'trace.bottom', description: 'Bottom', visible: false},
+];
+
+export function categoryColor(theme: Theme, category: string): string | undefined {
+	switch (category) {
+		case 'process control': return theme.views.trace.process;
+		case 'file management': return theme.views.trace.file;
+		case 'device management': return theme.views.trace.device;
+		case 'information maintenance': return theme.views.trace.info;
+		case 'communications': return theme.views.trace.comms;
+		default: return undefined;
+	}
+}
+
+/** One stream row: `12:00:01.000  4242  openat(AT_FDCWD, "/etc/hosts", O_RDONLY) = 3`. */
+export function traceLine(entry: TraceEntry): string {
+	return `${clockTime(entry.at)} ${String(entry.pid).padStart(6)}  ${sanitizeLine(entry.name)}(${sanitizeLine(entry.args)}) = ${sanitizeLine(String(entry.ret))}`;
+}
+
+function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
+	const app = useApp();
+	const theme = app.theme;
+	const tick = useLive();
+	const [state, dispatch] = useTraceState();
+	let entries: readonly TraceEntry[] = [];
+	let error: string | undefined;
+	try {
+		entries = source();
+	} catch (caught) {
+		error = errorMessage(caught);
+	}
+	const shown = useMemo(() => visibleEntries(entries, state), [entries, state, tick]);
+	const bodyHeight = Math.max(1, height - 2 - (state.filterError ? 1 : 0));
+	const scroll = (by: number) => dispatch({type: 'scroll', by, total: shown.length, height: bodyHeight});
+	usePageKeys({
+		bindings: traceBindings,
+		handlers: {
+			'trace.process': () => dispatch({type: 'toggle-category', index: 0}),
+			'trace.file': () => dispatch({type: 'toggle-category', index: 1}),
+			'trace.device': () => dispatch({type: 'toggle-category', index: 2}),
+			'trace.info': () => dispatch({type: 'toggle-category', index: 3}),
+			'trace.comms': () => dispatch({type: 'toggle-category', index: 4}),
+			'trace.all': () => dispatch({type: 'all-categories'}),
+			'trace.filter': () => dispatch({type: 'start-filter'}),
+			'trace.pause': () => dispatch({type: 'toggle-pause', entries}),
+			'trace.follow': () => dispatch({type: 'bottom'}),
+			'trace.errors': () => dispatch({type: 'toggle-errors'}),
+			'trace.summary': () => dispatch({type: 'toggle-summary'}),
+			'trace.down': () => scroll(1),
+			'trace.up': () => scroll(-1),
+			'trace.page-down': () => scroll(bodyHeight),
+			'trace.page-up': () => scroll(-bodyHeight),
+			'trace.top': () => dispatch({type: 'top'}),
+			'trace.bottom': () => dispatch({type: 'bottom'}),
+		},
+		onKey: event => {
+			if (!state.editingFilter) return false;
+			if (event.name === 'esc') dispatch({type: 'filter-cancel'});
+			else if (event.name === 'enter') dispatch({type: 'filter-done'});
+			else if (event.name === 'backspace') dispatch({type: 'filter-backspace'});
+			else if (keyText(event)) dispatch({type: 'filter-input', text: keyText(event)});
+			return true;
+		},
+	});
+	const bar = (
+		<Text wrap="truncate">
+			{traceCategories.map((category, i) => (
+				<Text key={category} color={state.categories.has(category) ? categoryColor(theme, category) : undefined} dimColor={!state.categories.has(category)} strikethrough={!state.categories.has(category) && theme.mono}>
+					{`[${i + 1}]${categoryLabels[category]} `}
+				</Text>
+			))}
+			<Text color={state.filterError ? theme.frame.flash.error : theme.frame.title.filter}>
+				{state.editingFilter || state.callFilter ? ` call:/${state.callFilter}${state.editingFilter ? '▏' : ''}` : ''}
+			</Text>
+			<Text color={theme.views.logs.indicator}>
+				{`  ${state.paused ? 'PAUSED' : state.follow ? 'following' : 'scrolled'}${state.errorsOnly ? '  errors only' : ''}  ${shown.length}/${entries.length} calls`}
+			</Text>
+		</Text>
+	);
+	if (error) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				{bar}
+				<Text color={theme.frame.flash.error} wrap="wrap">{error}</Text>
+			</Box>
+		);
+	}
+	if (state.mode === 'summary') {
+		const lines = summaryLines(summarize(shown));
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				{bar}
+				<Text color={theme.views.logs.indicator}>{`strace -c  (shares by number of calls)`}</Text>
+				{lines.slice(0, bodyHeight).map((line, i) => {
+					const category = traceCategories.find(c => line.endsWith(c));
+					return <Text key={i} color={category ? categoryColor(theme, category) : undefined} bold={i === 0} wrap="truncate">{line || ' '}</Text>;
+				})}
+			</Box>
+		);
+	}
+	const window = windowOf(shown, state, bodyHeight);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{bar}
+			<Text bold color={theme.views.table.header.fg} wrap="truncate">{`${'TIME'.padEnd(12)} ${'PID'.padStart(6)}  CALL(ARGS) = RESULT`}</Text>
+			{window.rows.map((entry, i) => (
+				<Text key={window.top + i} color={isError(entry) ? theme.views.trace.error : categoryColor(theme, entry.category)} wrap="truncate">{traceLine(entry)}</Text>
+			))}
+			{state.filterError ? <Text color={theme.frame.flash.error} wrap="truncate">{state.filterError}</Text> : null}
+		</Box>
+	);
+}
+
+export function tracePage(title: string, source: TraceSource): PageSpec {
+	return {title: `trace ${title}`, key: `trace:${title}`, render: props => <TracePage {...props} source={source}/>};
+}

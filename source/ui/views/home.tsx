@@ -1,0 +1,200 @@
+/**
+ * Home: live panels side by side (pods, Deployments, StatefulSets, volumes),
+ * a nodes strip and the latest events. Tab/Shift+Tab move between panels,
+ * j/k move in the focused panel, Enter opens the panel's full view.
+ */
+import React, {useMemo, useState} from 'react';
+import {Box, Text} from 'ink';
+import {useApp, useLive, usePageKeys, useSelection, type PageProps} from '../app/contract.js';
+import type {KubeEvent, KubeObject, Node} from '../../engine/index.js';
+import {Table, cursorIndex, useTableInput, useTableState} from '../components/table/index.js';
+import {buildTable, type TableRow} from '../model/table-data.js';
+import {columnSetFor} from './registry.js';
+import {nodeStatus} from './node-columns.js';
+import {eventColumns} from './event-columns.js';
+import type {Column, RenderContext} from './columns.js';
+import {statusColor, cleanCell} from '../components/table/table.js';
+import type {Theme} from '../theme/theme.js';
+
+type PanelId = 'pods' | 'deployments' | 'statefulsets' | 'volumes';
+const panels: Array<{id: PanelId; title: string; kind: string}> = [
+	{id: 'pods', title: 'Pods', kind: 'Pod'},
+	{id: 'deployments', title: 'Deployments', kind: 'Deployment'},
+	{id: 'statefulsets', title: 'StatefulSets', kind: 'StatefulSet'},
+	{id: 'volumes', title: 'Volumes', kind: 'PersistentVolumeClaim'},
+];
+
+const panelColumns: Record<PanelId, string[]> = {
+	pods: ['NAME', 'READY', 'STATUS', 'AGE'],
+	deployments: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE'],
+	statefulsets: ['NAME', 'READY', 'AGE'],
+	volumes: ['NAME', 'STATUS', 'CAPACITY'],
+};
+
+/** Keep only some columns of a built table. */
+function project(columns: Column[], rows: TableRow[], names: string[]): {columns: Column[]; rows: TableRow[]} {
+	const at = names.map(n => columns.findIndex(c => c.name === n)).filter(i => i >= 0);
+	return {
+		columns: at.map(i => columns[i]!),
+		rows: rows.map(r => ({...r, cells: at.map(i => r.cells[i] ?? ''), sort: undefined})),
+	};
+}
+
+/** Rows for one panel; faults first so trouble is visible in a short panel. */
+export function panelRows(app: ReturnType<typeof useApp>, id: PanelId, namespace: string, context: RenderContext): {columns: Column[]; rows: TableRow[]; faults: number} {
+	const query = {namespace, namespaced: true, filter: {type: 'none'} as const, wide: false, faultsOnly: false};
+	const change = (uid: string) => app.model.recentChange(uid);
+	if (id === 'volumes') {
+		const pvc = buildTable(columnSetFor('PersistentVolumeClaim')!, app.model.list('PersistentVolumeClaim'), query, context, change);
+		const pv = buildTable(columnSetFor('PersistentVolume')!, app.model.list('PersistentVolume'), {...query, namespaced: false}, context, change);
+		const claims = project(pvc.columns, pvc.rows, ['NAME', 'STATUS', 'CAPACITY']).rows.map(r => ({...r, cells: [`pvc/${r.cells[0]}`, r.cells[1]!, r.cells[2]!]}));
+		const volumes = project(pv.columns, pv.rows, ['NAME', 'STATUS', 'CAPACITY']).rows.map(r => ({...r, cells: [`pv/${r.cells[0]}`, r.cells[1]!, r.cells[2]!]}));
+		const rows = rank([...claims, ...volumes]);
+		return {columns: [{name: 'NAME'}, {name: 'STATUS'}, {name: 'CAPACITY'}], rows, faults: rows.filter(isTrouble).length};
+	}
+	const kind = panels.find(p => p.id === id)!.kind;
+	const table = buildTable(columnSetFor(kind)!, app.model.list(kind), query, context, change);
+	const projected = project(table.columns, table.rows, panelColumns[id]);
+	const rows = rank(projected.rows);
+	return {columns: projected.columns, rows, faults: rows.filter(isTrouble).length};
+}
+
+function isTrouble(row: TableRow): boolean {
+	return row.status === 'error' || row.status === 'pending' || row.status === 'terminating';
+}
+
+const order: Record<string, number> = {error: 0, pending: 1, terminating: 2};
+function rank(rows: TableRow[]): TableRow[] {
+	return [...rows].sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3));
+}
+
+function Panel(props: {title: string; rows: TableRow[]; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme}) {
+	const {theme} = props;
+	const border = props.focused ? theme.frame.border.focus : theme.frame.border.fg;
+	const inner = Math.max(1, props.width - 2);
+	const title = `${props.title} ${props.rows.length}${props.faults ? ` (${props.faults} not ok)` : ''}`;
+	return (
+		<Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? 'double' : 'round'} borderColor={border}>
+			<Text color={props.focused ? theme.frame.title.highlight : theme.frame.title.fg} bold wrap="truncate">{title}</Text>
+			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} />
+		</Box>
+	);
+}
+
+/** One line per node: name, status, pods on it. */
+function NodesStrip({nodes, pods, theme}: {nodes: readonly KubeObject[]; pods: readonly KubeObject[]; theme: Theme}) {
+	const counts = new Map<string, number>();
+	for (const pod of pods) {
+		const node = pod.spec?.nodeName as string | undefined;
+		if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
+	}
+	const chips = [...nodes].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)).map(node => {
+		const status = nodeStatus(node as Node);
+		const ok = status === 'Ready';
+		return {text: `${ok ? '●' : '○'} ${cleanCell(node.metadata.name)} ${status} ${counts.get(node.metadata.name) ?? 0}p`, color: ok ? theme.status.new : status.startsWith('Ready') ? theme.status.pending : theme.status.error};
+	});
+	return (
+		<Text wrap="truncate">
+			<Text color={theme.frame.title.fg} bold>{`Nodes ${nodes.length}  `}</Text>
+			{chips.map((chip, i) => (
+				<Text key={i} color={chip.color}>{chip.text}{i < chips.length - 1 ? '   ' : ''}</Text>
+			))}
+		</Text>
+	);
+}
+
+/** The `count` most recent events, newest first, in one pass (the event list can hold 20,000). */
+function newest(events: readonly KubeObject[], count: number): KubeObject[] {
+	const top: Array<{at: number; event: KubeObject}> = [];
+	for (const event of events) {
+		const at = Date.parse((event as KubeEvent).lastTimestamp || event.metadata.creationTimestamp);
+		if (top.length === count && (count === 0 || at <= top[top.length - 1]!.at)) continue;
+		let i = top.length;
+		while (i > 0 && top[i - 1]!.at < at) i--;
+		top.splice(i, 0, {at, event});
+		if (top.length > count) top.pop();
+	}
+	return top.map(t => t.event);
+}
+
+function EventsList({events, now, width, height, theme}: {events: readonly KubeObject[]; now: number; width: number; height: number; theme: Theme}) {
+	const latest = useMemo(() => newest(events, Math.max(0, height - 1)), [events, height]);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Text color={theme.frame.title.fg} bold>{`Events (latest ${latest.length} of ${events.length})`}</Text>
+			{latest.map(object => {
+				const event = object as KubeEvent;
+				const cells = eventColumns.row(event, {now}).cells;
+				const line = `${cells[0]!.padStart(5)}  ${cells[1]!.padEnd(7)}  ${cells[2]!.padEnd(18)}  ${cells[3]!.padEnd(30)}  ${cells[6]}`;
+				return <Text key={event.metadata.uid} color={event.type === 'Warning' ? theme.status.error : theme.status.new} wrap="truncate">{cleanCell(line)}</Text>;
+			})}
+		</Box>
+	);
+}
+
+export function HomeView({width, height}: PageProps) {
+	const app = useApp();
+	const version = useLive(['Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume', 'Node', 'Event'], {clock: true});
+	const [focus, setFocus] = useState(0);
+	const now = Math.floor(app.now() / 1000) * 1000;
+	const namespace = app.namespace();
+	const data = useMemo(
+		() => panels.map(p => panelRows(app, p.id, namespace, {now})),
+		[app, namespace, now, version],
+	);
+	const [state, dispatch] = useTableState();
+	const across = width >= 120 ? 4 : 2;
+	const gridRows = 4 / across;
+	const eventsHeight = Math.max(3, Math.min(8, Math.floor(height / 4)));
+	const panelHeight = Math.max(4, Math.floor((height - 1 - eventsHeight) / gridRows));
+	const panelWidth = Math.floor(width / across);
+	const focused = data[focus]!;
+	const ids = focused.rows.map(r => r.id);
+	const cursor = cursorIndex(state, ids);
+	const current = focused.rows[cursor];
+	useSelection(current ? {kind: current.object.kind, object: current.object} : undefined);
+	const navigation = useTableInput(dispatch, ids, Math.max(1, panelHeight - 4));
+	const move = (delta: number) => {
+		setFocus(f => (f + delta + panels.length) % panels.length);
+		dispatch({type: 'top', ids: []});
+	};
+	usePageKeys({
+		bindings: [
+			{key: 'tab', action: 'home.next-panel', description: 'Next panel'},
+			{key: 'shift-tab', action: 'home.previous-panel', description: 'Previous panel'},
+			{key: 'enter', action: 'home.open', description: 'Open view'},
+			...navigation.bindings,
+		],
+		handlers: {
+			...navigation.handlers,
+			'home.next-panel': () => move(1),
+			'home.previous-panel': () => move(-1),
+			'home.open': () => app.openView(panels[focus]!.kind),
+		},
+	});
+	const boxes = panels.map((panel, i) => (
+		<Panel
+			key={panel.id}
+			title={panel.title}
+			rows={data[i]!.rows}
+			columns={data[i]!.columns}
+			faults={data[i]!.faults}
+			width={panelWidth}
+			height={panelHeight}
+			focused={i === focus}
+			cursor={i === focus ? cursor : 0}
+			offset={i === focus ? state.offset : 0}
+			theme={app.theme}
+		/>
+	));
+	const grid = [];
+	for (let r = 0; r < gridRows; r++) grid.push(<Box key={r} flexDirection="row">{boxes.slice(r * across, (r + 1) * across)}</Box>);
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{grid}
+			<NodesStrip nodes={app.model.list('Node')} pods={app.model.list('Pod')} theme={app.theme} />
+			<EventsList events={app.model.list('Event')} now={now} width={width} height={Math.max(1, height - gridRows * panelHeight - 1)} theme={app.theme} />
+		</Box>
+	);
+}
+

@@ -1,0 +1,281 @@
+/**
+ * A resource table page (k9s' Browser): one kind, a namespace (or all), an
+ * optional label/field selector or owner, the `/` filter, sort keys, wide
+ * columns, faults only, and Enter to drill down. The selection is published
+ * so the actions registered for the kind apply.
+ */
+import React, {useEffect, useMemo, useRef} from 'react';
+import {Box, Text} from 'ink';
+import {actionsFor, useApp, useLive, usePageKeys, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
+import {useShell} from '../app/shell-context.js';
+import {resolveResource, type KubeObject} from '../../engine/index.js';
+import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
+import {buildTable, type SortSpec} from '../model/table-data.js';
+import {parseFilter, type Filter} from '../model/filter.js';
+import {columnSetFor} from './registry.js';
+import {containerColumnList, containerRows} from './container-columns.js';
+import {selectorString} from './selectors.js';
+import {viewTitle} from './titles.js';
+import type {Column, Row} from './columns.js';
+
+/** Saved across pushes and pops of the same page. */
+export type ViewMemory = {table?: TableState; wide?: boolean; faultsOnly?: boolean};
+
+export type ResourceViewProps = PageProps & {
+	kind: string;
+	/** Fixed namespace for this page ('all' or a name); else the app's current one. */
+	namespace?: string;
+	labelSelector?: string;
+	fieldSelector?: string;
+	ownerUid?: string;
+	memory: ViewMemory;
+};
+
+/** Per-kind sort key bindings from the columns' sort letters (k9s: shift-n name, shift-a age...). */
+export function sortBindings(columns: Column[]): KeyBinding[] {
+	const out: KeyBinding[] = [];
+	for (const column of columns) {
+		if (!column.sortKey) continue;
+		out.push({key: `shift-${column.sortKey}`, action: `sort.${column.name.toLowerCase().replace(/[^a-z]+/g, '-')}`, description: `Sort ${column.name}`, visible: false});
+	}
+	return out;
+}
+
+/** Selector sets (uids) computed through the engine, which validates the selector grammar. */
+function selectorSet(app: ReturnType<typeof useApp>, kind: string, options: {labelSelector?: string; fieldSelector?: string}): {allowed?: Set<string>; error?: string} {
+	if (!options.labelSelector && !options.fieldSelector) return {};
+	try {
+		const objects = app.cluster.list(kind, {labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined});
+		return {allowed: new Set(objects.map(o => o.metadata.uid))};
+	} catch (error) {
+		return {allowed: new Set(), error: (error as Error).message};
+	}
+}
+
+export function ResourceView(props: ResourceViewProps) {
+	const {kind, width, height, memory} = props;
+	const app = useApp();
+	const shell = useShell();
+	const set = columnSetFor(kind)!;
+	const type = resolveResource(kind);
+	const namespace = props.namespace ?? app.namespace();
+	const watched = kind === 'Node' ? ['Node', 'Pod'] : [kind];
+	const version = useLive(watched, {clock: true});
+	const now = Math.floor(app.now() / 1000) * 1000;
+	const [state, dispatch] = useTableState(memory.table);
+	memory.table = state;
+	const wide = memory.wide ?? false;
+	const faultsOnly = memory.faultsOnly ?? false;
+	const sortPref = shell.prefs.get().sort[kind] as SortSpec | undefined;
+
+	const parsed = parseFilter(props.filter);
+	const filter: Filter = 'filter' in parsed ? parsed.filter : {type: 'none'};
+	const labelSelector = [props.labelSelector, filter.type === 'label' ? filter.selector : undefined].filter(Boolean).join(',');
+	const selection = useMemo(
+		() => selectorSet(app, kind, {labelSelector, fieldSelector: props.fieldSelector}),
+		// The model version covers every change the engine could make to the set.
+		[app, kind, labelSelector, props.fieldSelector, version],
+	);
+	const filterError = 'error' in parsed ? parsed.error : selection.error ? `Bad label selector "${labelSelector}": ${selection.error}` : undefined;
+	const lastError = useRef<string | undefined>(undefined);
+	useEffect(() => {
+		if (filterError && filterError !== lastError.current) app.flash(filterError, 'error');
+		lastError.current = filterError;
+	}, [filterError, app]);
+
+	const data = useMemo(() => {
+		let objects: readonly KubeObject[] = app.model.list(kind);
+		if (props.ownerUid) objects = objects.filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
+		let podsOnNode: ((node: string) => number) | undefined;
+		if (kind === 'Node') {
+			const counts = new Map<string, number>();
+			for (const pod of app.model.list('Pod')) {
+				const node = pod.spec?.nodeName as string | undefined;
+				if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
+			}
+			podsOnNode = name => counts.get(name) ?? 0;
+		}
+		return buildTable(set, objects, {
+			namespace,
+			namespaced: type.namespaced,
+			filter,
+			allowed: selection.allowed,
+			wide,
+			faultsOnly,
+			sort: sortPref,
+		}, {now, podsOnNode}, uid => app.model.recentChange(uid));
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [app, set, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, now, version, props.ownerUid]);
+
+	const ids = useMemo(() => data.rows.map(r => r.id), [data.rows]);
+	const tableHeight = Math.max(1, height - 2);
+	const cursor = cursorIndex(state, ids);
+	const current = data.rows[cursor];
+	useSelection(current ? {kind, object: current.object} : undefined);
+
+	const navigation = useTableInput(dispatch, ids, tableHeight);
+	const sorts = sortBindings(data.columns);
+	const bindings: KeyBinding[] = [
+		{key: 'enter', action: 'view.enter', description: enterDescription(kind)},
+		...sorts,
+		{key: 'ctrl-w', action: 'view.wide', description: 'Toggle wide'},
+		{key: 'ctrl-z', action: 'view.faults', description: 'Toggle faults'},
+		...navigation.bindings,
+	];
+	const handlers: Record<string, () => void> = {
+		...navigation.handlers,
+		'view.enter': () => current && drillDown(app, shell, kind, current.object),
+		'view.wide': () => {
+			memory.wide = !wide;
+			app.invalidate();
+		},
+		'view.faults': () => {
+			memory.faultsOnly = !faultsOnly;
+			app.flash(memory.faultsOnly ? 'Showing faults only' : 'Showing all rows');
+		},
+	};
+	for (const column of data.columns) {
+		if (!column.sortKey) continue;
+		handlers[`sort.${column.name.toLowerCase().replace(/[^a-z]+/g, '-')}`] = () => {
+			const ascending = sortPref?.column === column.name ? !sortPref.ascending : true;
+			shell.prefs.set({sort: {...shell.prefs.get().sort, [kind]: {column: column.name, ascending}}});
+			app.invalidate();
+		};
+	}
+	usePageKeys({bindings, handlers});
+
+	const title = viewTitle(kind, type.namespaced ? namespace : undefined, data.rows.length, data.total, props.filter, {wide, faultsOnly, selector: props.fieldSelector ?? props.labelSelector});
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<TitleLine text={title} width={width} />
+			<Table
+				columns={data.columns}
+				rows={data.rows}
+				cursor={cursor}
+				offset={state.offset}
+				width={width}
+				height={tableHeight}
+				theme={app.theme}
+				sort={sortPref ?? set.defaultSort}
+			/>
+		</Box>
+	);
+}
+
+/** The framed title line: `─── pods(default)[12] </web> ───`. */
+export function TitleLine({text, width}: {text: string; width: number}) {
+	const app = useApp();
+	const theme = app.theme.frame;
+	const inner = ` ${text} `;
+	const side = Math.max(0, width - inner.length);
+	const left = Math.floor(side / 2);
+	return (
+		<Text wrap="truncate">
+			<Text color={theme.border.fg}>{'─'.repeat(left)}</Text>
+			<Text color={theme.title.fg} bold>{inner}</Text>
+			<Text color={theme.border.fg}>{'─'.repeat(side - left)}</Text>
+		</Text>
+	);
+}
+
+function enterDescription(kind: string): string {
+	switch (kind) {
+		case 'Pod': return 'Containers';
+		case 'Node': case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job': case 'Service': return 'Pods';
+		case 'CronJob': return 'Jobs';
+		case 'Namespace': return 'Use';
+		default: return 'Describe';
+	}
+}
+
+/** Enter on a row: k9s' drill-downs. */
+export function drillDown(app: ReturnType<typeof useApp>, shell: ReturnType<typeof useShell>, kind: string, object: KubeObject): void {
+	const ns = object.metadata.namespace;
+	const name = object.metadata.name;
+	switch (kind) {
+		case 'Pod':
+			shell.openContainers(object.metadata.uid);
+			return;
+		case 'Node':
+			app.openView('Pod', {namespace: 'all', fieldSelector: `spec.nodeName=${name}`, title: `pods on ${name}`});
+			return;
+		case 'Deployment': case 'StatefulSet': case 'DaemonSet': case 'ReplicaSet': case 'Job':
+			app.openView('Pod', {namespace: ns, labelSelector: selectorString(object.spec?.selector), title: `pods of ${kind.toLowerCase()}/${name}`});
+			return;
+		case 'Service': {
+			const selector = selectorString(object.spec?.selector);
+			if (!selector) {
+				app.flash(`service/${name} has no selector: no pods to show`, 'warn');
+				return;
+			}
+			app.openView('Pod', {namespace: ns, labelSelector: selector, title: `pods of service/${name}`});
+			return;
+		}
+		case 'CronJob':
+			app.openView('Job', {namespace: ns, ownerUid: object.metadata.uid, title: `jobs of cronjob/${name}`});
+			return;
+		case 'Namespace':
+			shell.setNamespace(name);
+			app.openView('Pod', {namespace: name});
+			return;
+		default: {
+			const describe = actionsFor({kind, object}).find(a => a.binding.action === 'describe');
+			if (describe) describe.handler({app, selection: {kind, object}, event: {name: 'enter', input: '', ctrl: false, shift: false, meta: false}});
+			else app.flash(`No drill-down for ${kind}`, 'warn');
+		}
+	}
+}
+
+export type ContainersViewProps = PageProps & {podUid: string; memory: ViewMemory};
+
+/** Containers of one pod (Enter on a pod); Enter runs the 'pod.logs' action when registered. */
+export function ContainersView(props: ContainersViewProps) {
+	const {width, height, podUid, memory} = props;
+	const app = useApp();
+	const version = useLive(['Pod'], {clock: true});
+	const now = Math.floor(app.now() / 1000) * 1000;
+	const [state, dispatch] = useTableState(memory.table);
+	memory.table = state;
+	const pod = app.model.byUid('Pod', podUid);
+	const rows = useMemo<Row[]>(() => (pod ? containerRows(pod, {now}) : []), [pod, now, version]);
+	const parsed = parseFilter(props.filter);
+	const shown = useMemo(() => {
+		if (!('filter' in parsed) || parsed.filter.type !== 'regex') return rows;
+		const {regex, inverse} = parsed.filter;
+		return rows.filter(r => regex.test(r.cells.join(' ')) !== inverse);
+	}, [rows, props.filter]);
+	const ids = shown.map(r => r.id);
+	const tableHeight = Math.max(1, height - 2);
+	const cursor = cursorIndex(state, ids);
+	const current = shown[cursor];
+	useSelection(current && pod ? {kind: 'Pod', object: pod, container: current.container} : undefined);
+	const navigation = useTableInput(dispatch, ids, tableHeight);
+	usePageKeys({
+		bindings: [{key: 'enter', action: 'view.enter', description: 'Logs'}, ...navigation.bindings],
+		handlers: {
+			...navigation.handlers,
+			'view.enter': () => {
+				if (!current || !pod) return;
+				const selection = {kind: 'Pod', object: pod, container: current.container};
+				const logs = actionsFor(selection).find(a => a.binding.action === 'pod.logs');
+				if (logs) logs.handler({app, selection, event: {name: 'enter', input: '', ctrl: false, shift: false, meta: false}});
+				else app.flash('Logs are not available', 'warn');
+			},
+		},
+	});
+	if (!pod) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<TitleLine text="containers" width={width} />
+				<Text color={app.theme.frame.flash.warn}>The pod is gone.</Text>
+			</Box>
+		);
+	}
+	const title = `containers(${pod.metadata.namespace}/${pod.metadata.name})[${shown.length}]${props.filter ? ` </${props.filter}>` : ''}`;
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<TitleLine text={title} width={width} />
+			<Table columns={containerColumnList} rows={shown} cursor={cursor} offset={state.offset} width={width} height={tableHeight} theme={app.theme} />
+		</Box>
+	);
+}
