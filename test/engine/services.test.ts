@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {createCluster, KubeError, type Cluster, type KubeObject} from '../../source/engine/index.js';
 import {inServiceCidr} from '../../source/engine/controllers/service.js';
 
@@ -321,4 +322,42 @@ test('traffic shows a rolling update with readiness gates as zero-downtime, and 
 	t.is(rolling.total, 185 * 20);
 	const recreate = run({type: 'Recreate'});
 	t.true(recreate.failed >= 5 * 20, `Recreate dropped ${recreate.failed} requests`);
+});
+
+test('property: any sequence of Service creates, updates and deletes never shares a ClusterIP or NodePort', t => {
+	fc.assert(fc.property(
+		fc.array(fc.record({
+			op: fc.constantFrom('create', 'create', 'delete', 'update'),
+			name: fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f'),
+			type: fc.constantFrom('ClusterIP', 'NodePort', 'LoadBalancer'),
+			nodePort: fc.option(fc.integer({min: 29_990, max: 30_010}), {nil: undefined}),
+		}), {maxLength: 25}),
+		fc.integer({min: 1, max: 1000}),
+		(steps, seed) => {
+			const cluster = createCluster({seed, nodes: 1});
+			for (const step of steps) {
+				const before = snapshot(cluster);
+				try {
+					if (step.op === 'delete') {
+						if (cluster.get('service', step.name)) cluster.delete('service', step.name);
+					} else {
+						const port = step.type === 'ClusterIP' || step.nodePort === undefined ? {port: 80} : {port: 80, nodePort: step.nodePort};
+						cluster.apply(service(step.name, {type: step.type, selector: {app: step.name}, ports: [port]}));
+					}
+				} catch (error) {
+					if (!(error instanceof KubeError)) throw error;
+					if (snapshot(cluster) !== before) return false;
+				}
+				cluster.advance(500);
+				const live = cluster.list('service').filter(s => !s.metadata.deletionTimestamp);
+				const ips = live.map(s => s.spec.clusterIP);
+				const ports = live.flatMap(s => s.spec.ports.map((p: {nodePort?: number}) => p.nodePort).filter(Boolean));
+				if (new Set(ips).size !== ips.length || new Set(ports).size !== ports.length) return false;
+				if (!ips.every(ip => inServiceCidr(ip))) return false;
+				if (!ports.every(p => p >= 30_000 && p <= 32_767)) return false;
+			}
+			return true;
+		},
+	), {numRuns: 40});
+	t.pass();
 });

@@ -2,7 +2,7 @@ import type {FieldError} from '../errors.js';
 import type {KubeObject} from './types.js';
 import {defaulters} from './defaults.js';
 import {validators} from './validate-objects.js';
-import {validateLabels} from './validation.js';
+import {validateDNS1123Label, validateLabels} from './validation.js';
 
 /**
  * Defaulting and validation of ConfigMaps, Secrets and Services, as the API
@@ -293,9 +293,9 @@ export function validateService(object: KubeObject, old?: KubeObject): FieldErro
 			}
 			if (ports!.length > 1 && !port.name) errors.push(required(`${field}.name`));
 			if (port.name) {
-				if (!ianaServiceName.test(port.name) || port.name.length > 63) {
-					errors.push({field: `${field}.name`, type: 'Invalid value', value: port.name, detail: "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"});
-				} else if (names.has(port.name)) {
+				const nameErrors = validateDNS1123Label(String(port.name));
+				for (const detail of nameErrors) errors.push({field: `${field}.name`, type: 'Invalid value', value: port.name, detail});
+				if (nameErrors.length === 0 && names.has(port.name)) {
 					errors.push({field: `${field}.name`, type: 'Duplicate value', value: port.name, detail: ''});
 				}
 				names.add(port.name);
