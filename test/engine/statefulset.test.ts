@@ -339,3 +339,35 @@ spec:
 	t.like(cluster.get('statefulset', 'web')!.status, {availableReplicas: 3, readyReplicas: 3});
 	t.deepEqual(cluster.list('pvc').map(c => c.status.phase), ['Bound', 'Bound', 'Bound']);
 });
+
+test('rollout restart replaces every pod from the highest ordinal down, keeping the claims', t => {
+	const cluster = createCluster({seed: 35});
+	cluster.apply(web());
+	cluster.advance(40_000);
+	const uids = Object.fromEntries(livePods(cluster).map(p => [p.metadata.name, p.metadata.uid]));
+	const volumes = [0, 1, 2].map(i => cluster.get('pvc', `www-web-${i}`)!.spec.volumeName);
+	const deletions: string[] = [];
+	cluster.watch(event => {
+		if (event.type === 'MODIFIED' && event.object.metadata.deletionTimestamp && !deletions.includes(event.object.metadata.name)) deletions.push(event.object.metadata.name);
+	}, {kind: 'Pod'});
+	cluster.restart('statefulset', 'web');
+	cluster.advance(90_000);
+	t.deepEqual(deletions, ['web-2', 'web-1', 'web-0']);
+	for (const pod of livePods(cluster)) t.not(pod.metadata.uid, uids[pod.metadata.name]);
+	t.deepEqual([0, 1, 2].map(i => cluster.get('pvc', `www-web-${i}`)!.spec.volumeName), volumes);
+	t.deepEqual(running(cluster), ['web-0', 'web-1', 'web-2']);
+});
+
+test('Parallel with maxUnavailable 2 updates two pods at a time', t => {
+	const cluster = createCluster({seed: 36});
+	cluster.apply(web({replicas: 4, podManagementPolicy: 'Parallel', updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 2}}}));
+	cluster.advance(40_000);
+	cluster.setImage('statefulset', 'web', 'nginx', 'nginx:1.27');
+	cluster.advance(100);
+	const terminating = cluster.list('pods').filter(p => p.metadata.deletionTimestamp).map(p => p.metadata.name).sort();
+	t.deepEqual(terminating, ['web-2', 'web-3']);
+	cluster.advance(90_000);
+	t.deepEqual(livePods(cluster).map(p => p.spec.containers[0].image), Array(4).fill('nginx:1.27'));
+	t.throws(() => cluster.apply(web({podManagementPolicy: 'Parallel', updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 0}}})),
+		{message: 'StatefulSet.apps "web" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: must be greater than 0'});
+});

@@ -21,6 +21,13 @@ import {
 
 export const component = 'statefulset-controller';
 
+/** `maxUnavailable` as a count of pods: an integer, or a percentage of replicas rounded down (at least 1). */
+export function resolveMaxUnavailable(value: number | string | undefined, replicas: number): number {
+	if (value === undefined) return 1;
+	if (typeof value === 'number') return Math.max(1, value);
+	return Math.max(1, Math.floor((Number.parseInt(value, 10) / 100) * replicas));
+}
+
 type Revisions = {current: KubeObject; update: KubeObject; collisionCount: number; all: KubeObject[]};
 
 export function createStatefulSetController(context: ControllerContext): Controller {
@@ -203,6 +210,20 @@ export function createStatefulSetController(context: ControllerContext): Control
 
 		if (spec.updateStrategy.type !== 'RollingUpdate') return;
 		const updateName = revisions.update.metadata.name;
+		const maxUnavailable = monotonic ? 1 : resolveMaxUnavailable(spec.updateStrategy.rollingUpdate?.maxUnavailable, replicas.length);
+		if (maxUnavailable > 1) {
+			// Parallel with maxUnavailable (MaxUnavailableStatefulSet): several outdated pods at once, highest first.
+			let unavailable = 0;
+			for (let i = 0; i < replicas.length; i++) if (start + i >= partition && (!replicas[i] || !isHealthy(replicas[i]!, minReady, now))) unavailable++;
+			for (let i = replicas.length - 1; i >= 0 && start + i >= partition && unavailable < maxUnavailable; i--) {
+				const pod = replicas[i];
+				if (pod && pod.metadata.labels?.[revisionLabel] !== updateName && !isTerminating(pod) && isHealthy(pod, minReady, now)) {
+					deletePod(set, pod);
+					unavailable++;
+				}
+			}
+			return;
+		}
 		for (let i = replicas.length - 1; i >= 0 && start + i >= partition; i--) {
 			const pod = replicas[i];
 			if (!pod) return;
