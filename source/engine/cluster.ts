@@ -248,7 +248,7 @@ export class Cluster {
 	}
 
 	/** `kubectl expose`: a Service selecting the resource's pods. */
-	expose(kind: string, name: string, options: ExposeOptions): KubeObject {
+	expose(kind: string, name: string, options: ExposeOptions = {}): KubeObject {
 		return this.apply(exposeManifest(this.context, kind, name, options))[0]!;
 	}
 

@@ -193,8 +193,9 @@ export function addNode(context: ControllerContext, options: AddNodeOptions = {}
 	errors.push(...validateLabels(options.labels, 'metadata.labels'));
 	if (options.zone !== undefined) errors.push(...validateLabels({'topology.kubernetes.io/zone': options.zone}, 'metadata.labels'));
 	const nodes = store.list('Node') as Node[];
+	const names = new Set(nodes.map(n => n.metadata.name));
 	let index = 0;
-	for (let i = 0; i < 10_000; i++) if (nodes.some(n => n.metadata.name === workerName(i))) index = i + 1;
+	for (let i = 0; i <= nodes.length + 1000; i++) if (names.has(workerName(i))) index = i + 1;
 	const name = options.name ?? workerName(index);
 	if (options.name !== undefined) {
 		for (const detail of validateDNS1123Subdomain(String(options.name))) errors.push({field: 'metadata.name', type: 'Invalid value', value: options.name, detail});
