@@ -48,7 +48,7 @@ function openDrain(app: AppApi, node: KubeObject): void {
 	app.showModal({
 		title: `Drain node/${nodeName(node)}`,
 		render: ({close}) => (
-			<Box flexDirection="column" borderStyle="round" borderColor={app.theme.dialog.border} paddingX={1}>
+			<Box flexDirection="column">
 				<Text bold color={app.theme.dialog.label}>Drain node/{nodeName(node)}?</Text>
 				<Text color={app.theme.dialog.fg}>Cordon it, then evict its pods:</Text>
 				<SelectInput items={drainItems} onSelect={item => {

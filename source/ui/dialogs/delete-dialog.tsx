@@ -40,7 +40,7 @@ function DeleteDialog({app, object, close}: {app: AppApi; object: KubeObject; cl
 	const theme = app.theme;
 	const where = object.metadata.namespace ? ` in namespace ${sanitizeLine(object.metadata.namespace)}` : '';
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={theme.dialog.border} paddingX={1}>
+		<Box flexDirection="column">
 			<Text color={theme.dialog.label} bold>Delete {resourceName(object)}{where}?</Text>
 			<Text color={theme.dialog.fg}>Propagation policy (Enter to delete, Esc to cancel):</Text>
 			<SelectInput

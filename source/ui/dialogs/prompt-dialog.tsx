@@ -38,8 +38,7 @@ function PromptDialog({app, options, close}: {app: AppApi; options: PromptOption
 		}
 	};
 	return (
-		<Box flexDirection="column" borderStyle="round" borderColor={theme.dialog.border} paddingX={1}>
-			<Text color={theme.dialog.label} bold>{options.title}</Text>
+		<Box flexDirection="column">
 			<Box>
 				<Text color={theme.dialog.label}>{options.label} </Text>
 				<TextInput value={state.value} onChange={value => dispatch({type: 'change', value})} onSubmit={onSubmit}/>
