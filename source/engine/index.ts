@@ -16,3 +16,10 @@ export type {ExposeOptions} from './network/expose.js';
 export type {TrafficOptions, TrafficStats, TrafficSample} from './network/traffic.js';
 export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/config-objects.js';
 export type {Endpoints, EndpointSlice} from './controllers/endpoints.js';
+export type {
+	AccessMode, PersistentVolume, PersistentVolumeSpec, PersistentVolumeClaim, PersistentVolumeClaimSpec, StorageClass,
+	StatefulSet, StatefulSetSpec, StatefulSetStatus,
+} from './api/storage-objects.js';
+export {accessModeShort} from './api/storage-objects.js';
+export type {VolumeDataView} from './storage/inspect.js';
+export type {ReplicaStatus} from './storage/database.js';
