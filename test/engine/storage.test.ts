@@ -279,3 +279,69 @@ test('volumeData names an unknown claim or volume with the API error', t => {
 	const cluster = createCluster({seed: 15});
 	t.throws(() => cluster.volumeData('missing'), {message: 'persistentvolumeclaims "missing" not found'});
 });
+
+test('the docs\' "Configure a Pod to Use a PersistentVolume" example binds and runs', t => {
+	const cluster = createCluster({seed: 16});
+	cluster.apply(`
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: task-pv-volume
+  labels:
+    type: local
+spec:
+  storageClassName: manual
+  capacity:
+    storage: 10Gi
+  accessModes:
+    - ReadWriteOnce
+  hostPath:
+    path: "/mnt/data"
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: task-pv-claim
+spec:
+  storageClassName: manual
+  accessModes:
+    - ReadWriteOnce
+  resources:
+    requests:
+      storage: 3Gi
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: task-pv-pod
+spec:
+  volumes:
+    - name: task-pv-storage
+      persistentVolumeClaim:
+        claimName: task-pv-claim
+  containers:
+    - name: task-pv-container
+      image: nginx
+      ports:
+        - containerPort: 80
+          name: "http-server"
+      volumeMounts:
+        - mountPath: "/usr/share/nginx/html"
+          name: task-pv-storage
+`);
+	cluster.advance(15_000);
+	t.like(get(cluster, 'pv', 'task-pv-volume'), {status: {phase: 'Bound'}, spec: {claimRef: {name: 'task-pv-claim'}}});
+	t.like(get(cluster, 'pvc', 'task-pv-claim'), {status: {phase: 'Bound', capacity: {storage: '10Gi'}}, spec: {volumeName: 'task-pv-volume'}});
+	t.is(phase(cluster, 'pod', 'task-pv-pod'), 'Running');
+});
+
+test('a bound claim whose volume disappears is Lost', t => {
+	const cluster = createCluster({seed: 17});
+	cluster.apply([volume('v', '1Gi'), claim('c', {storageClassName: 'manual'})]);
+	cluster.advance(1000);
+	cluster.context.store.remove(get(cluster, 'pv', 'v'));
+	cluster.advance(1000);
+	const lost = get(cluster, 'pvc', 'c');
+	t.is(lost.status.phase, 'Lost');
+	t.true(eventLines(cluster, lost).includes('Warning ClaimLost: Bound claim has lost its PersistentVolume. Data on the volume is lost!'));
+});
