@@ -2,6 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {TimerHandle} from '../clock.js';
 import type {Endpoints} from '../controllers/endpoints.js';
 import type {KubeletService} from '../node/kubelet.js';
+import type {Pod} from '../api/types.js';
 import {badRequest, notFound} from '../errors.js';
 
 /**
@@ -43,12 +44,18 @@ export type TrafficOptions = {
 };
 
 /**
- * Optional hook for the container runtime: called once per pod per second
- * with the number of requests it served, so a web server can write access
- * lines. Register it as `context.services.set(requestHandlerKey, fn)`.
+ * What the traffic generator asks of a node's runtime, when it offers it
+ * (`ContainerRuntime.handleRequest`): one call per pod per second with the
+ * number of identical requests, so the server answers and writes its access
+ * lines. A refused connection or a 5xx answer counts as failed.
  */
-export type RequestHandler = (request: {podUid: string; podName: string; namespace: string; port?: number; count: number; time: number}) => void;
-export const requestHandlerKey = 'network.requestHandler';
+type RequestTarget = {
+	handleRequest?(containerId: string, request: {method?: string; path?: string; from?: string; port?: number; userAgent?: string; count?: number}):
+		{ok: true; status: number} | {ok: false; error: string};
+};
+
+/** Where the requests come from: the kind network's gateway, as traffic from the host. */
+export const clientAddress = '172.18.0.1';
 
 export const defaultRps = 10;
 export const maxRps = 100_000;
@@ -104,19 +111,33 @@ function createTraffic(context: ControllerContext): TrafficService {
 	}
 
 	/** Ready endpoints of the Service, each with whether its node still answers. */
-	function targets(stream: Stream): Array<{uid: string; name: string; alive: boolean; port?: number}> {
+	function targets(stream: Stream): Array<{uid: string; name: string; alive: boolean; port?: number; nodeName?: string}> {
 		if (!store.get('Service', stream.namespace, stream.name)) return [];
 		const endpoints = store.get('Endpoints', stream.namespace, stream.name) as Endpoints | undefined;
 		const kubelet = context.services.get('kubelet') as KubeletService | undefined;
-		const out: Array<{uid: string; name: string; alive: boolean; port?: number}> = [];
+		const out: Array<{uid: string; name: string; alive: boolean; port?: number; nodeName?: string}> = [];
 		for (const subset of endpoints?.subsets ?? []) {
 			for (const address of subset.addresses ?? []) {
 				const nodeName = address.nodeName;
 				const alive = !nodeName || (Boolean(store.get('Node', undefined, nodeName)) && !kubelet?.isHalted(nodeName));
-				out.push({uid: address.targetRef?.uid ?? address.ip, name: address.targetRef?.name ?? address.ip, alive, port: subset.ports?.[0]?.port});
+				out.push({uid: address.targetRef?.uid ?? address.ip, name: address.targetRef?.name ?? address.ip, alive, port: subset.ports?.[0]?.port, nodeName});
 			}
 		}
 		return out;
+	}
+
+	/** Hand the requests to the pod's container; false when they fail there. */
+	function deliver(target: {uid: string; port?: number; nodeName?: string}, count: number): boolean {
+		const kubelet = context.services.get('kubelet') as KubeletService | undefined;
+		const runtime = target.nodeName ? kubelet?.runtimeFor(target.nodeName) as RequestTarget | undefined : undefined;
+		if (!runtime?.handleRequest) return true;
+		const pod = store.getByUid(target.uid) as Pod | undefined;
+		const containers = pod?.spec?.containers ?? [];
+		const container = containers.find(c => c.ports?.some(p => p.containerPort === target.port)) ?? containers[0];
+		const containerId = container ? kubelet!.containerIdOf(target.uid, container.name) : undefined;
+		if (!containerId) return false;
+		const response = runtime.handleRequest(containerId, {method: 'GET', path: '/', from: clientAddress, port: target.port, userAgent: 'kubarium-traffic/1.0', count});
+		return response.ok && response.status < 500;
 	}
 
 	function tick(stream: Stream): void {
@@ -128,19 +149,17 @@ function createTraffic(context: ControllerContext): TrafficService {
 		if (list.length === 0) {
 			failed = requests;
 		} else {
-			const handler = context.services.get(requestHandlerKey) as RequestHandler | undefined;
 			const base = Math.floor(requests / list.length);
 			const extra = requests - base * list.length;
 			for (let i = 0; i < list.length; i++) {
 				const target = list[(stream.rotate + i) % list.length]!;
 				const count = base + (i < extra ? 1 : 0);
 				if (count === 0) continue;
-				if (!target.alive) {
+				if (!target.alive || !deliver(target, count)) {
 					failed += count;
 					continue;
 				}
 				stream.perPod.set(target.name, (stream.perPod.get(target.name) ?? 0) + count);
-				handler?.({podUid: target.uid, podName: target.name, namespace: stream.namespace, port: target.port, count, time: clock.now()});
 			}
 			stream.rotate = (stream.rotate + extra) % list.length;
 		}
