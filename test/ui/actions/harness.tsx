@@ -39,6 +39,8 @@ const named: Record<string, string> = {
 
 function encode(key: string): string {
 	if (named[key] !== undefined) return named[key]!;
+	const shift = /^shift-([a-z])$/.exec(key);
+	if (shift) return shift[1]!.toUpperCase();
 	const ctrl = /^ctrl-([a-z])$/.exec(key);
 	if (ctrl) return String.fromCharCode(ctrl[1]!.charCodeAt(0) - 96);
 	return key;
