@@ -26,7 +26,7 @@ function manifest(i: number) {
 			selector: {matchLabels: {app: name}},
 			template: {
 				metadata: {labels: {app: name}},
-				spec: {containers: [{name: 'mysql', image: 'mysql:8.0', volumeMounts: [{name: 'data', mountPath: '/var/lib/mysql'}]}]},
+				spec: {containers: [{name: 'mysql', image: 'mysql:8.0', env: [{name: 'MYSQL_ALLOW_EMPTY_PASSWORD', value: '1'}], volumeMounts: [{name: 'data', mountPath: '/var/lib/mysql'}]}]},
 			},
 			volumeClaimTemplates: [{metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}}],
 		},

@@ -13,7 +13,7 @@ function database(image: string, dataDir: string, replicas = 3) {
 			serviceName: 'db',
 			replicas,
 			selector: {matchLabels: {app: 'db'}},
-			template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image, volumeMounts: [{name: 'data', mountPath: dataDir}]}]}},
+			template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image, env: [{name: 'MYSQL_ALLOW_EMPTY_PASSWORD', value: '1'}, {name: 'POSTGRES_PASSWORD', value: 'secret'}], volumeMounts: [{name: 'data', mountPath: dataDir}]}]}},
 			volumeClaimTemplates: [{metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}}],
 		},
 	};
