@@ -9,7 +9,7 @@ const deployment = (name: string, replicas: number, extra: Record<string, unknow
 	spec: {
 		replicas,
 		selector: {matchLabels: {app: name}},
-		template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'web', image: 'nginx:1.25', ports: [{name: 'http', containerPort: 8080}], ...extra}]}},
+		template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'web', image: 'nginx:1.25', ports: [{name: 'http', containerPort: 80}], ...extra}]}},
 	},
 });
 
@@ -49,6 +49,10 @@ test('the kubernetes Service holds 10.96.0.1 and points at the API server', t =>
 	t.deepEqual((cluster.get('endpoints', 'kubernetes') as any).subsets[0].ports, [{name: 'https', port: 6443, protocol: 'TCP'}]);
 	throwsKube(t, () => cluster.apply(service('other', {clusterIP: '10.96.0.1', ports: [{port: 80}]})), 'Invalid',
 		'Service "other" is invalid: spec.clusterIPs[0]: Invalid value: "10.96.0.1": failed to allocate IP 10.96.0.1: provided IP is already allocated');
+	cluster.delete('service', 'kubernetes');
+	cluster.advance(100);
+	t.is(cluster.get('service', 'kubernetes')?.spec.clusterIP, '10.96.0.1', 'the API server puts it back');
+	t.truthy(cluster.get('endpoints', 'kubernetes'));
 });
 
 test('a Service is defaulted and gets a ClusterIP from 10.96.0.0/12; an update keeps it', t => {
@@ -158,7 +162,7 @@ test('LoadBalancer Services get an external IP from the simulated cloud, with th
 
 test('Endpoints and EndpointSlices follow pod readiness, hold notReadyAddresses, and drop deleted pods', t => {
 	const cluster = createCluster({seed: 6, nodes: 2});
-	cluster.apply(deployment('web', 3, {readinessProbe: {httpGet: {path: '/', port: 8080}, initialDelaySeconds: 30, periodSeconds: 5}}));
+	cluster.apply(deployment('web', 3, {readinessProbe: {httpGet: {path: '/', port: 80}, initialDelaySeconds: 30, periodSeconds: 5}}));
 	cluster.apply(service('web', {selector: {app: 'web'}, ports: [{name: 'http', port: 80, targetPort: 'http'}]}));
 	cluster.advance(15_000);
 	let current = addresses(cluster, 'web');
@@ -167,7 +171,7 @@ test('Endpoints and EndpointSlices follow pod readiness, hold notReadyAddresses,
 	const [slice] = slices(cluster, 'web');
 	t.is(slice!.metadata.labels!['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
 	t.is(slice!.metadata.ownerReferences![0]!.kind, 'Service');
-	t.deepEqual(slice!['ports'], [{name: 'http', port: 8080, protocol: 'TCP'}], 'the named target port resolves to the container port');
+	t.deepEqual(slice!['ports'], [{name: 'http', port: 80, protocol: 'TCP'}], 'the named target port resolves to the container port');
 	t.true((slice!['endpoints'] as any[]).every(e => e.conditions.ready === false && e.conditions.serving === false));
 	cluster.advance(30_000);
 	current = addresses(cluster, 'web');
@@ -195,7 +199,7 @@ test('a headless Service publishes pod hostnames for pods whose subdomain names 
 	cluster.apply(service('db', {clusterIP: 'None', selector: {app: 'db'}, ports: [{port: 5432}]}));
 	cluster.apply(['db-0', 'db-1'].map(name => ({
 		apiVersion: 'v1', kind: 'Pod', metadata: {name, labels: {app: 'db'}},
-		spec: {hostname: name, subdomain: 'db', containers: [{name: 'pg', image: 'postgres:16'}]},
+		spec: {hostname: name, subdomain: 'db', containers: [{name: 'db', image: 'nginx:1.25'}]},
 	})));
 	cluster.advance(30_000);
 	const endpoints = cluster.get('endpoints', 'db') as any;
@@ -219,7 +223,7 @@ test('expose builds the Service from the resource as kubectl does, and refuses i
 	t.like(svc.spec.ports[0], {port: 80, targetPort: 8080, protocol: 'TCP'});
 	t.true(svc.spec.ports[0].nodePort >= 30_000);
 	const introspected = cluster.expose('deployment', 'web', {name: 'web-direct'});
-	t.deepEqual(introspected.spec.ports, [{port: 8080, protocol: 'TCP', targetPort: 8080}]);
+	t.deepEqual(introspected.spec.ports, [{port: 80, protocol: 'TCP', targetPort: 80}]);
 	const cases: Array<[() => unknown, string, string]> = [
 		[() => cluster.expose('deployment', 'web', {port: 80}), 'AlreadyExists', 'services "web" already exists'],
 		[() => cluster.expose('deployment', 'nope', {port: 80}), 'NotFound', 'deployments.apps "nope" not found'],
@@ -303,17 +307,17 @@ test('traffic commands refuse bad input', t => {
 test('traffic shows a rolling update with readiness gates as zero-downtime, and Recreate as an outage', t => {
 	const run = (strategy: Record<string, unknown>) => {
 		const cluster = createCluster({seed: 12, nodes: 3});
-		const manifest = deployment('web', 3, {readinessProbe: {httpGet: {path: '/', port: 8080}, initialDelaySeconds: 5, periodSeconds: 2}});
+		const manifest = deployment('web', 3, {readinessProbe: {httpGet: {path: '/', port: 80}, initialDelaySeconds: 5, periodSeconds: 2}});
 		cluster.apply({...manifest, spec: {...manifest.spec, strategy}});
-		cluster.expose('deployment', 'web', {port: 80, targetPort: 8080});
+		cluster.expose('deployment', 'web', {port: 80});
 		cluster.advance(30_000);
 		cluster.startTraffic('web', {rps: 20});
 		cluster.advance(5000);
-		cluster.setImage('deployment', 'web', 'web', 'nginx:1.26');
+		cluster.setImage('deployment', 'web', 'web', 'nginx:1.27');
 		cluster.advance(180_000);
 		const stats = cluster.trafficStats('web');
 		const pods = cluster.list('pod').filter(p => !p.metadata.deletionTimestamp);
-		t.true(pods.length === 3 && pods.every(p => p.spec.containers[0].image === 'nginx:1.26'), 'the rollout finished');
+		t.true(pods.length === 3 && pods.every(p => p.spec.containers[0].image === 'nginx:1.27'), 'the rollout finished');
 		t.true(Object.keys(stats.perPod).length >= 6, 'old and new pods both served requests');
 		return stats;
 	};

@@ -163,9 +163,8 @@ export const apiServerPort = 6443;
 
 function bootstrapKubernetesService(context: ControllerContext): void {
 	const {store} = context;
-	if (store.get('Service', 'default', 'kubernetes')) return;
 	const meta = (name: string, labels: Record<string, string>) => ({name, namespace: 'default', labels, uid: '', resourceVersion: '', creationTimestamp: ''});
-	store.create({
+	if (!store.get('Service', 'default', 'kubernetes')) store.create({
 		apiVersion: 'v1', kind: 'Service',
 		metadata: meta('kubernetes', {component: 'apiserver', provider: 'kubernetes'}),
 		spec: {
@@ -176,12 +175,12 @@ function bootstrapKubernetesService(context: ControllerContext): void {
 		},
 		status: {loadBalancer: {}},
 	});
-	store.create({
+	if (!store.get('Endpoints', 'default', 'kubernetes')) store.create({
 		apiVersion: 'v1', kind: 'Endpoints',
 		metadata: meta('kubernetes', {'endpointslice.kubernetes.io/skip-mirror': 'true'}),
 		subsets: [{addresses: [{ip: apiServerAddress}], ports: [{name: 'https', port: apiServerPort, protocol: 'TCP'}]}],
 	});
-	store.create({
+	if (!store.get('EndpointSlice', 'default', 'kubernetes')) store.create({
 		apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
 		metadata: meta('kubernetes', {'kubernetes.io/service-name': 'kubernetes'}),
 		addressType: 'IPv4',
@@ -244,7 +243,11 @@ export function createServiceController(context: ControllerContext): Controller 
 		sync(key) {
 			const slash = key.indexOf('/');
 			const service = store.get('Service', key.slice(0, slash), key.slice(slash + 1)) as Service | undefined;
-			if (!service) return;
+			if (!service) {
+				// The API server keeps `default/kubernetes` (and its endpoints) in place.
+				if (key === 'default/kubernetes') bootstrapKubernetesService(context);
+				return;
+			}
 			const uid = service.metadata.uid;
 			const wantsBalancer = service.spec?.type === 'LoadBalancer' && !service.metadata.deletionTimestamp;
 			if (!wantsBalancer) {
