@@ -445,7 +445,7 @@ export function setCondition(status: DeploymentStatus, condition: Condition): vo
 }
 
 export function removeCondition(status: DeploymentStatus, type: string): void {
-	if (!status.conditions) return;
+	if (!status.conditions?.some(c => c.type === type)) return;
 	status.conditions = status.conditions.filter(c => c.type !== type);
 }
 

@@ -303,7 +303,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 				ownerReferences: [newControllerRef(rs)],
 				uid: '', resourceVersion: '', creationTimestamp: '',
 			},
-			spec: structuredClone(template.spec),
+			// Stored objects are never mutated, so the pod may share the template's nested parts.
+			spec: template.spec,
 		}) as Pod;
 		return store.create(pod);
 	}
