@@ -374,3 +374,21 @@ test('Parallel with maxUnavailable 2 updates two pods at a time', t => {
 	t.throws(() => cluster.apply(web({podManagementPolicy: 'Parallel', updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 0}}})),
 		{message: 'StatefulSet.apps "web" is invalid: spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: must be greater than 0'});
 });
+
+test('a StatefulSet deleted with --cascade=orphan leaves its pods; a new one adopts them', t => {
+	const cluster = createCluster({seed: 37});
+	cluster.apply(web({replicas: 2}));
+	cluster.advance(40_000);
+	const uids = livePods(cluster).map(p => p.metadata.uid).sort();
+	cluster.delete('statefulset', 'web', {propagationPolicy: 'Orphan'});
+	cluster.advance(5000);
+	t.is(cluster.get('statefulset', 'web'), undefined);
+	t.deepEqual(livePods(cluster).map(p => p.metadata.uid).sort(), uids);
+	t.true(livePods(cluster).every(p => !p.metadata.ownerReferences?.length));
+	cluster.apply(web({replicas: 2}));
+	cluster.advance(10_000);
+	const set = cluster.get('statefulset', 'web')!;
+	t.deepEqual(livePods(cluster).map(p => p.metadata.uid).sort(), uids, 'the same pods, not new ones');
+	t.true(livePods(cluster).every(p => p.metadata.ownerReferences?.[0]?.uid === set.metadata.uid));
+	t.like(set.status, {replicas: 2, readyReplicas: 2});
+});

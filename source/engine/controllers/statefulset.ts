@@ -8,8 +8,9 @@ import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {
 	claimsFor, isFailed, isHealthy, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod, newRevision,
-	ordinalOf, partitionPods, revisionHash, revisionLabel, templateOf,
+	controllerRef, ordinalOf, partitionPods, revisionHash, revisionLabel, templateOf,
 } from './statefulset-util.js';
+import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
 
 /**
  * The StatefulSet controller (`pkg/controller/statefulset`): pods
@@ -48,6 +49,13 @@ export function createStatefulSetController(context: ControllerContext): Control
 			const hash = revisionHash(template, collisionCount);
 			const name = `${set.metadata.name}-${hash}`;
 			const clash = store.get('ControllerRevision', set.metadata.namespace, name);
+			if (clash && !clash.metadata.ownerReferences?.some(ref => ref.controller) && sameJson(templateOf(clash), template)) {
+				// An orphaned revision of this template (the set was deleted with --cascade=orphan): adopt it.
+				update = store.patch(clash, draft => {
+					draft.metadata.ownerReferences = [...(draft.metadata.ownerReferences ?? []), controllerRef(set)];
+				});
+				break;
+			}
 			if (clash) {
 				collisionCount++;
 				continue;
@@ -134,10 +142,22 @@ export function createStatefulSetController(context: ControllerContext): Control
 			podEvent(set, 'create', name);
 			return true;
 		} catch (error) {
-			if (error instanceof KubeError && error.code === 'AlreadyExists') return false;
+			if (error instanceof KubeError && error.code === 'AlreadyExists') {
+				adopt(set, store.get('Pod', set.metadata.namespace, name) as Pod | undefined);
+				return false;
+			}
 			podEvent(set, 'create', name, error);
 			return false;
 		}
+	}
+
+	/** An orphan pod with the set's name and labels is adopted (`ClaimPods`), as after `--cascade=orphan`. */
+	function adopt(set: StatefulSet, pod: Pod | undefined): void {
+		if (!pod || pod.metadata.deletionTimestamp || pod.metadata.ownerReferences?.some(ref => ref.controller)) return;
+		if (!matchesLabels(labelSelectorFromObject(set.spec!.selector), pod.metadata.labels)) return;
+		store.patch(pod, draft => {
+			draft.metadata.ownerReferences = [...(draft.metadata.ownerReferences ?? []), controllerRef(set)];
+		});
 	}
 
 	function deletePod(set: StatefulSet, pod: Pod): void {
