@@ -365,3 +365,21 @@ test('property: any sequence of Service creates, updates and deletes never share
 	), {numRuns: 40});
 	t.pass();
 });
+
+test('ClientIP session affinity pins the traffic to one pod until it leaves the endpoints', t => {
+	const cluster = createCluster({seed: 13, nodes: 2});
+	cluster.apply(deployment('web', 3));
+	cluster.apply(service('web', {selector: {app: 'web'}, sessionAffinity: 'ClientIP', ports: [{port: 80}]}));
+	t.deepEqual(cluster.get('service', 'web')!.spec.sessionAffinityConfig, {clientIP: {timeoutSeconds: 10_800}});
+	cluster.advance(20_000);
+	cluster.startTraffic('web', {rps: 10});
+	cluster.advance(10_000);
+	const [first, ...others] = Object.entries(cluster.trafficStats('web').perPod);
+	t.deepEqual(others, []);
+	t.is(first![1], 100);
+	cluster.delete('pod', first![0]);
+	cluster.advance(10_000);
+	const after = cluster.trafficStats('web');
+	t.is(Object.keys(after.perPod).length, 2, 'a new endpoint takes over');
+	t.is(after.failed, 0);
+});

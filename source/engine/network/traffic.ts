@@ -70,6 +70,8 @@ type Stream = {
 	running: boolean;
 	carry: number;
 	rotate: number;
+	/** The endpoint a ClientIP-affinity Service pins our client to. */
+	affinity?: string;
 	total: number;
 	failed: number;
 	perPod: Map<string, number>;
@@ -145,7 +147,14 @@ function createTraffic(context: ControllerContext): TrafficService {
 		const requests = Math.floor(due);
 		stream.carry = due - requests;
 		let failed = 0;
-		const list = targets(stream);
+		let list = targets(stream);
+		// ClientIP affinity: our one client sticks to one endpoint while it stays in the Service.
+		const service = store.get('Service', stream.namespace, stream.name);
+		if (service?.spec?.sessionAffinity === 'ClientIP' && list.length > 0) {
+			const sticky = list.find(t => t.uid === stream.affinity) ?? list[stream.rotate % list.length]!;
+			stream.affinity = sticky.uid;
+			list = [sticky];
+		}
 		if (list.length === 0) {
 			failed = requests;
 		} else {
