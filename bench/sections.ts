@@ -2,6 +2,7 @@ import type {BenchSection} from './run.js';
 import {section as engine} from './engine.js';
 import {section as nodes} from './nodes.js';
 import {section as storage} from './storage.js';
+import {section as batch} from './batch.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [engine, nodes, storage];
+export const sections: BenchSection[] = [engine, nodes, storage, batch];

@@ -4,7 +4,7 @@
  * checks with its error messages, and the times themselves come from
  * cron-parser (with the CronJob's IANA `timeZone`).
  */
-import {CronExpressionParser} from 'cron-parser';
+import {CronExpressionParser, type CronExpression} from 'cron-parser';
 
 type Bounds = {min: number; max: number; names?: Record<string, number>};
 
@@ -149,6 +149,16 @@ export function validateCronSchedule(schedule: string, options: {allowTzInSchedu
 	return errors;
 }
 
+/** True when the schedule parses (cached; for the controller's every sync). */
+export function isValidSchedule(schedule: string): boolean {
+	try {
+		cachedParse(schedule);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 /** The validation errors of a `timeZone` (an IANA zone name), as detail strings. */
 export function validateTimeZone(zone: unknown): string[] {
 	if (typeof zone !== 'string') return ['must be a string'];
@@ -168,16 +178,42 @@ function zoneOf(schedule: string, timeZone: string | undefined): string {
 	return timeZone ?? prefix?.[1] ?? 'UTC';
 }
 
+/** Parsed schedules and cron-parser expressions, reused: parsing is the costly part. */
+const parsedCache = new Map<string, ParsedSchedule>();
+const expressionCache = new Map<string, CronExpression>();
+const cacheLimit = 1000;
+
+function cachedParse(schedule: string): ParsedSchedule {
+	let parsed = parsedCache.get(schedule);
+	if (!parsed) {
+		parsed = parseSchedule(schedule);
+		if (parsedCache.size >= cacheLimit) parsedCache.clear();
+		parsedCache.set(schedule, parsed);
+	}
+	return parsed;
+}
+
+function cachedExpression(expression: string, zone: string, atMs: number): CronExpression {
+	const key = `${expression}\u0000${zone}`;
+	let parsed = expressionCache.get(key);
+	if (!parsed) {
+		parsed = CronExpressionParser.parse(expression, {currentDate: new Date(atMs), tz: zone});
+		if (expressionCache.size >= cacheLimit) expressionCache.clear();
+		expressionCache.set(key, parsed);
+	} else {
+		parsed.reset(new Date(atMs));
+	}
+	return parsed;
+}
+
 /**
  * The first scheduled time strictly after `afterMs` (ms since the epoch).
  * Throws for a schedule that does not parse.
  */
 export function nextScheduleTime(schedule: string, timeZone: string | undefined, afterMs: number): number {
-	const parsed = parseSchedule(schedule);
+	const parsed = cachedParse(schedule);
 	if ('everyMs' in parsed) return Math.floor(afterMs / 1000) * 1000 + parsed.everyMs;
-	// cron-parser steps from the start of the next second; schedules are per minute.
-	const expression = CronExpressionParser.parse(parsed.expression, {currentDate: new Date(afterMs), tz: zoneOf(schedule, timeZone)});
-	return expression.next().getTime();
+	return cachedExpression(parsed.expression, zoneOf(schedule, timeZone), afterMs).next().getTime();
 }
 
 /**
@@ -200,16 +236,16 @@ export function scheduleTimesBetween(
 		missed++;
 		if (missed > limit) {
 			// Too many to walk: find the newest by stepping back from now.
-			const parsed = parseSchedule(schedule);
+			const parsed = cachedParse(schedule);
 			if ('everyMs' in parsed) {
 				mostRecent = earliestMs + Math.floor((nowMs - earliestMs) / parsed.everyMs) * parsed.everyMs;
 			} else {
-				const expression = CronExpressionParser.parse(parsed.expression, {currentDate: new Date(nowMs + 1), tz: zoneOf(schedule, timeZone)});
-				mostRecent = expression.prev().getTime();
+				mostRecent = cachedExpression(parsed.expression, zoneOf(schedule, timeZone), nowMs + 1).prev().getTime();
 			}
 			break;
 		}
 		t = nextScheduleTime(schedule, timeZone, t);
 	}
-	return {mostRecent, missed, next: nextScheduleTime(schedule, timeZone, Math.max(nowMs, mostRecent ?? nowMs))};
+	// Walked to the end, `t` is already the first time after now.
+	return {mostRecent, missed, next: t > nowMs ? t : nextScheduleTime(schedule, timeZone, Math.max(nowMs, mostRecent ?? nowMs))};
 }

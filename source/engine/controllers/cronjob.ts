@@ -3,7 +3,7 @@ import type {KubeObject, ObjectReference} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
 import {validateKind} from '../api/validate-objects.js';
 import {validateMetadata} from '../api/validation.js';
-import {scheduleTimesBetween, nextScheduleTime, validateCronSchedule} from '../api/cron-schedule.js';
+import {isValidSchedule, scheduleTimesBetween} from '../api/cron-schedule.js';
 import {alreadyExists, badRequest, invalid, notFound} from '../errors.js';
 import {keyOf} from '../store.js';
 import {rfc3339} from '../clock.js';
@@ -89,6 +89,8 @@ function jobReference(job: KubeObject): ObjectReference {
 export function createCronJobController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
 	const source = {component: cronJobControllerName};
+	/** Per CronJob uid: the next schedule time, valid while the schedule and lastScheduleTime are unchanged. */
+	const nextDue = new Map<string, {key: string; at: number}>();
 
 	function requeueAfter(key: string, ms: number): void {
 		(context.services.get(`queue:${cronJobControllerName}`) as {addAfter(key: string, ms: number): void}).addAfter(key, ms);
@@ -160,7 +162,7 @@ export function createCronJobController(context: ControllerContext): Controller 
 			status.active = status.active!.filter(r => r.uid !== ref.uid);
 		}
 
-		if (!cronJob.metadata.deletionTimestamp && !spec.suspend && validateCronSchedule(spec.schedule, {allowTzInSchedule: true}).length === 0) {
+		if (!cronJob.metadata.deletionTimestamp && !spec.suspend && isValidSchedule(spec.schedule)) {
 			schedule(cronJob, status, key, now);
 		}
 		cleanupFinishedJobs(cronJob, status);
@@ -171,8 +173,16 @@ export function createCronJobController(context: ControllerContext): Controller 
 		const spec = cronJob.spec!;
 		let earliest = Date.parse(status.lastScheduleTime ?? cronJob.metadata.creationTimestamp);
 		if (spec.startingDeadlineSeconds !== undefined) earliest = Math.max(earliest, now - spec.startingDeadlineSeconds * 1000);
+		// Most syncs come from Job updates between two schedule times: nothing is due then.
+		const memoKey = `${spec.schedule}\u0000${spec.timeZone ?? ''}\u0000${status.lastScheduleTime ?? cronJob.metadata.creationTimestamp}`;
+		const memo = nextDue.get(cronJob.metadata.uid);
+		if (memo && memo.key === memoKey && now < memo.at && spec.startingDeadlineSeconds === undefined) return;
 		const times = scheduleTimesBetween(spec.schedule, spec.timeZone, earliest, now, missedLimit);
-		const wakeUp = () => requeueAfter(key, nextScheduleTime(spec.schedule, spec.timeZone, Math.max(now, times.mostRecent ?? now)) + nextScheduleDeltaMs - now);
+		const wakeUp = () => {
+			const at = times.next;
+			nextDue.set(cronJob.metadata.uid, {key: `${spec.schedule}\u0000${spec.timeZone ?? ''}\u0000${status.lastScheduleTime ?? cronJob.metadata.creationTimestamp}`, at});
+			requeueAfter(key, at + nextScheduleDeltaMs - now);
+		};
 		if (times.missed > missedLimit) {
 			events.warning(cronJob, 'TooManyMissedTimes', `too many missed start times: ${times.missed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`, source);
 		}
@@ -245,7 +255,11 @@ export function createCronJobController(context: ControllerContext): Controller 
 	return {
 		name: cronJobControllerName,
 		watches: {
-			CronJob: ({type, object}) => (type === 'DELETED' ? undefined : keyOf(object)),
+			CronJob: ({type, object}) => {
+				if (type !== 'DELETED') return keyOf(object);
+				nextDue.delete(object.metadata.uid);
+				return undefined;
+			},
 			Job: ({object}) => {
 				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'CronJob');
 				if (!ref) return undefined;

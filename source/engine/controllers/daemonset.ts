@@ -5,6 +5,7 @@ import {targetNodeName} from '../api/node-affinity.js';
 import {keyOf} from '../store.js';
 import {sameJson} from '../store.js';
 import '../api/batch-objects.js';
+import {podChangeMatters} from './job-util.js';
 import {isPodAvailable, nodeShouldRunDaemonPod, pinToNode, scaledValue, templateHash, withDaemonTolerations} from './daemonset-util.js';
 
 export const daemonSetControllerName = 'daemonset-controller';
@@ -58,6 +59,24 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 
 	function queue(): {add(key: string): void; addAfter(key: string, ms: number): void} {
 		return context.services.get(`queue:${daemonSetControllerName}`) as {add(key: string): void; addAfter(key: string, ms: number): void};
+	}
+
+	// Stored objects never change in place, so results can be kept per object.
+	const hashes = new WeakMap<object, string>();
+	const verdictCache = new WeakMap<Node, WeakMap<object, ReturnType<typeof nodeShouldRunDaemonPod>>>();
+
+	function hashOf(template: PodTemplateSpec): string {
+		let hash = hashes.get(template);
+		if (hash === undefined) hashes.set(template, (hash = templateHash(template)));
+		return hash;
+	}
+
+	function verdictFor(spec: PodTemplateSpec['spec'], node: Node): ReturnType<typeof nodeShouldRunDaemonPod> {
+		let byTemplate = verdictCache.get(node);
+		if (!byTemplate) verdictCache.set(node, (byTemplate = new WeakMap()));
+		let verdict = byTemplate.get(spec);
+		if (!verdict) byTemplate.set(spec, (verdict = nodeShouldRunDaemonPod(spec, node)));
+		return verdict;
 	}
 
 	function allDaemonSets(): string[] {
@@ -140,7 +159,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		if (!ds || ds.metadata.deletionTimestamp) return;
 		const spec = ds.spec!;
 		const now = clock.now();
-		const hash = templateHash(spec.template);
+		const hash = hashOf(spec.template);
 		syncRevision(ds, hash);
 		const nodes = (store.list('Node') as Node[]).filter(n => !n.metadata.deletionTimestamp);
 		const podsByNode = new Map<string, Pod[]>();
@@ -159,7 +178,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		const verdicts = new Map<string, ReturnType<typeof nodeShouldRunDaemonPod>>();
 		for (const node of nodes) {
 			const name = node.metadata.name;
-			const verdict = nodeShouldRunDaemonPod(spec.template.spec, node);
+			const verdict = verdictFor(spec.template.spec, node);
 			verdicts.set(name, verdict);
 			const pods = podsByNode.get(name) ?? [];
 			if (verdict.shouldRun && pods.length === 0) {
@@ -319,9 +338,10 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		name: daemonSetControllerName,
 		watches: {
 			DaemonSet: ({type, object}) => (type === 'DELETED' ? undefined : keyOf(object)),
-			Pod: ({object}) => {
+			Pod: ({type, object, old}) => {
 				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'DaemonSet');
 				if (!ref) return undefined;
+				if (type === 'MODIFIED' && !podChangeMatters(object as Pod, old as Pod | undefined)) return undefined;
 				const owner = store.getByUid(ref.uid);
 				return owner ? keyOf(owner) : undefined;
 			},

@@ -116,3 +116,19 @@ export function setCondition(conditions: Condition[], next: Condition): Conditio
 export function hasCondition(conditions: Condition[] | undefined, type: string): Condition | undefined {
 	return conditions?.find(c => c.type === type && c.status === 'True');
 }
+
+/**
+ * Whether a pod change can matter to its owner's controller: phase,
+ * readiness, deletion, finalizers, node, labels or restarts. Container
+ * progress in between (pulling, created) does not, so it enqueues nothing.
+ */
+export function podChangeMatters(pod: Pod, old: Pod | undefined): boolean {
+	if (!old) return true;
+	return pod.status?.phase !== old.status?.phase
+		|| isPodReady(pod) !== isPodReady(old)
+		|| pod.metadata.deletionTimestamp !== old.metadata.deletionTimestamp
+		|| pod.metadata.finalizers?.length !== old.metadata.finalizers?.length
+		|| pod.spec?.nodeName !== old.spec?.nodeName
+		|| pod.metadata.labels !== old.metadata.labels
+		|| podRestarts(pod) !== podRestarts(old);
+}

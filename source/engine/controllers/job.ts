@@ -7,7 +7,7 @@ import {deleteObject} from '../cluster.js';
 import '../api/batch-objects.js';
 import {
 	formatIndexes, hasCondition, isPodFailed, isPodReady, isTerminal, nextIndexes, parseIndexes,
-	podFinishedAt, podIndex, podRestarts, remainingBackoffMs, setCondition,
+	podChangeMatters, podFinishedAt, podIndex, podRestarts, remainingBackoffMs, setCondition,
 } from './job-util.js';
 
 export const jobControllerName = 'job-controller';
@@ -357,9 +357,10 @@ export function createJobController(context: ControllerContext): Controller {
 		name: jobControllerName,
 		watches: {
 			Job: ({type, object}) => (type === 'DELETED' ? `deleted:${object.metadata.uid}` : keyOf(object)),
-			Pod: ({object}) => {
+			Pod: ({type, object, old}) => {
 				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'Job');
 				if (!ref) return undefined;
+				if (type === 'MODIFIED' && !podChangeMatters(object as Pod, old as Pod | undefined)) return undefined;
 				const owner = store.getByUid(ref.uid);
 				return owner ? keyOf(owner) : `deleted:${ref.uid}`;
 			},

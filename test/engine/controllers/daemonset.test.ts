@@ -156,11 +156,11 @@ test('RollingUpdate replaces pods node by node, never more than maxUnavailable d
 		const available = agentPods(cluster, {live: true}).filter(p => p.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')).length;
 		worst = Math.max(worst, 4 - available);
 	}, {kind: 'Pod'});
-	cluster.apply(daemonSet({}, {}, 'nginx:1.26'));
+	cluster.apply(daemonSet({}, {}, 'nginx:1.27'));
 	cluster.advance(60_000);
 	const pods = agentPods(cluster);
 	t.deepEqual(nodesOf(pods), nodeNames(cluster));
-	t.true(pods.every(p => p.spec!.containers[0]!.image === 'nginx:1.26' && p.metadata.labels!['pod-template-generation'] === '2'));
+	t.true(pods.every(p => p.spec!.containers[0]!.image === 'nginx:1.27' && p.metadata.labels!['pod-template-generation'] === '2'));
 	t.is(worst, 1, 'maxUnavailable 1');
 	const ds = cluster.get('ds', 'agent')!;
 	t.is(ds.status.updatedNumberScheduled, 4);
@@ -178,11 +178,11 @@ test('RollingUpdate with maxSurge starts the new pod before the old one goes', t
 		const ready = agentPods(cluster, {live: true}).filter(p => p.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')).length;
 		fewestReady = Math.min(fewestReady, ready);
 	}, {kind: 'Pod'});
-	cluster.apply(daemonSet({updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}}, {}, 'nginx:1.26'));
+	cluster.apply(daemonSet({updateStrategy: {type: 'RollingUpdate', rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}}, {}, 'nginx:1.27'));
 	cluster.advance(60_000);
 	const pods = agentPods(cluster);
 	t.deepEqual(nodesOf(pods), nodeNames(cluster));
-	t.true(pods.every(p => p.spec!.containers[0]!.image === 'nginx:1.26'));
+	t.true(pods.every(p => p.spec!.containers[0]!.image === 'nginx:1.27'));
 	t.is(fewestReady, 3, 'never fewer ready pods than nodes');
 });
 
@@ -190,7 +190,7 @@ test('OnDelete keeps old pods until they are deleted by hand', t => {
 	const cluster = createCluster({seed: 8});
 	cluster.apply(daemonSet({updateStrategy: {type: 'OnDelete'}}));
 	cluster.advance(10_000);
-	cluster.apply(daemonSet({updateStrategy: {type: 'OnDelete'}}, {}, 'nginx:1.26'));
+	cluster.apply(daemonSet({updateStrategy: {type: 'OnDelete'}}, {}, 'nginx:1.27'));
 	cluster.advance(30_000);
 	t.true(agentPods(cluster).every(p => p.spec!.containers[0]!.image === 'nginx:1.25'));
 	t.is(cluster.get('ds', 'agent')!.status.updatedNumberScheduled, undefined);
@@ -198,7 +198,7 @@ test('OnDelete keeps old pods until they are deleted by hand', t => {
 	cluster.delete('pod', victim.metadata.name);
 	cluster.advance(40_000);
 	const replaced = agentPods(cluster).find(p => p.spec!.nodeName === victim.spec!.nodeName)!;
-	t.is(replaced.spec!.containers[0]!.image, 'nginx:1.26');
+	t.is(replaced.spec!.containers[0]!.image, 'nginx:1.27');
 	t.is(cluster.get('ds', 'agent')!.status.updatedNumberScheduled, 1);
 });
 
