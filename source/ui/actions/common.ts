@@ -65,7 +65,7 @@ registerActions('*', [
 	{
 		binding: {key: 'shift-j', action: 'jump-owner', description: 'Jump Owner'},
 		handler: ({app, selection}) => jumpToOwner(app, selection.object),
-		when: selection => (selection.object.metadata.ownerReferences?.length ?? 0) > 0,
+		when: selection => (selection.object?.metadata.ownerReferences?.length ?? 0) > 0,
 	},
 ]);
 
