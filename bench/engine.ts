@@ -11,6 +11,8 @@ import {formatMb, formatMs, median, settledMemory, timeMs} from './measure.js';
 const deployments = 1000;
 const replicas = 10;
 const nodes = 100;
+/** Images the simulated registry serves, so pods mix pulls and cached starts. */
+const images = ['nginx:1.25', 'nginx:1.27', 'nginx:1.23', 'httpd:2.4', 'nginx:alpine'];
 
 function manifest(i: number) {
 	const name = `app-${i}`;
@@ -23,7 +25,7 @@ function manifest(i: number) {
 			selector: {matchLabels: {app: name}},
 			template: {
 				metadata: {labels: {app: name}},
-				spec: {containers: [{name: 'web', image: `registry.local/web:${i % 20}`}]},
+				spec: {containers: [{name: 'web', image: images[i % images.length]!}]},
 			},
 		},
 	};

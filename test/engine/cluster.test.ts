@@ -42,7 +42,7 @@ spec:
     spec:
       containers:
       - name: main
-        image: ghcr.io/example/api:2.1
+        image: httpd:2.4
 `;
 
 /** Everything a command could have changed: the store's version and every object of the kinds in play. */
@@ -71,7 +71,7 @@ test('apply creates, get and list read, apply again updates in place', t => {
 	t.is(cluster.list('pods', {labelSelector: 'app=web'}).length, 2);
 	t.is(cluster.list('pods', {labelSelector: 'app=other'}).length, 0);
 	t.is(cluster.list('pods', {namespace: 'kube-system'}).length, 0);
-	const [updated] = cluster.apply(deployment({image: 'nginx:1.26'}));
+	const [updated] = cluster.apply(deployment({image: 'nginx:1.27'}));
 	t.is(updated!.metadata.uid, d.metadata.uid);
 	t.is(updated!.metadata.generation, 2);
 	t.is(updated!.status!.observedGeneration, 1, 'status is kept by apply');

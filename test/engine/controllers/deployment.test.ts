@@ -97,11 +97,11 @@ test('Progressing goes through NewReplicaSetCreated, ReplicaSetUpdated and NewRe
 		const message = condition(object as Deployment, 'Progressing')?.message;
 		if (message && messages.at(-1) !== message) messages.push(message);
 	}, {kind: 'Deployment'});
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	cluster.advance(60_000);
 	seen.stop();
 	stop();
-	const newRS = sets(cluster).find(rs => rs.spec!.template.spec.containers[0]!.image === 'nginx:1.26')!.metadata.name;
+	const newRS = sets(cluster).find(rs => rs.spec!.template.spec.containers[0]!.image === 'nginx:1.27')!.metadata.name;
 	t.deepEqual(seen.reasons, ['NewReplicaSetAvailable', 'NewReplicaSetCreated', 'ReplicaSetUpdated', 'NewReplicaSetAvailable']);
 	t.deepEqual(messages.slice(1), [`Created new replica set "${newRS}"`, `ReplicaSet "${newRS}" is progressing.`, `ReplicaSet "${newRS}" has successfully progressed.`]);
 	t.is(getD(cluster).metadata.annotations!['deployment.kubernetes.io/revision'], '2');
@@ -122,7 +122,7 @@ function rollAndWatch(replicas: number, surge: number | string, unavailable: num
 		const specTotal = (cluster.list('ReplicaSet') as ReplicaSet[]).reduce((sum, rs) => sum + rs.spec!.replicas, 0);
 		steps.push({pods: pods.length, specTotal, available: pods.filter(isReady).length});
 	});
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	for (let i = 0; i < 120; i++) {
 		cluster.advance(1000);
 		const d = getD(cluster);
@@ -130,7 +130,7 @@ function rollAndWatch(replicas: number, surge: number | string, unavailable: num
 	}
 	stop();
 	const pods = cluster.list('Pod') as Pod[];
-	if (pods.length !== replicas || pods.some(p => p.spec!.containers[0]!.image !== 'nginx:1.26')) throw new Error('rollout did not finish');
+	if (pods.length !== replicas || pods.some(p => p.spec!.containers[0]!.image !== 'nginx:1.27')) throw new Error('rollout did not finish');
 	return {steps, bounds};
 }
 
@@ -156,7 +156,7 @@ test('RollingUpdate never exceeds replicas + maxSurge nor drops below replicas â
 test('RollingUpdate with 10 replicas at 25%/25% takes steps of 3 up and 2 down', t => {
 	const cluster = setup({replicas: 10});
 	const oldName = sets(cluster)[0]!.metadata.name;
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	cluster.advance(0);
 	const newName = sets(cluster).find(rs => rs.metadata.name !== oldName)!.metadata.name;
 	const messages = eventMessages(cluster, getD(cluster));
@@ -186,7 +186,7 @@ test('Recreate scales old pods to zero and creates the new ReplicaSet only after
 		if (newPods.length > 0) sawNewPod = true;
 		if (newPods.length > 0 && oldPods.some(p => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed')) violations.push(`${oldPods.length} old with ${newPods.length} new`);
 	});
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	cluster.advance(0);
 	t.is(sets(cluster).length, 1, 'no new ReplicaSet while old pods run');
 	t.is((cluster.get('ReplicaSet', oldName) as ReplicaSet).spec!.replicas, 0);
@@ -209,7 +209,7 @@ test('scaling mid-rollout spreads the change proportionally', t => {
 	cluster.apply(deployment({replicas: 10, extra: {minReadySeconds: 600}}));
 	cluster.advance(660_000);
 	const oldName = sets(cluster)[0]!.metadata.name;
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	cluster.advance(30_000);
 	const rs = (name: string) => cluster.get('ReplicaSet', name) as ReplicaSet;
 	const newName = sets(cluster).find(s => s.metadata.name !== oldName)!.metadata.name;
@@ -232,16 +232,16 @@ test('a rollout that makes no progress times out after progressDeadlineSeconds',
 	const cluster = createCluster({seed: 1, nodes: 3});
 	cluster.apply(deployment({replicas: 2, extra}));
 	cluster.advance(660_000);
-	cluster.apply(deployment({replicas: 2, image: 'nginx:1.26', extra}));
+	cluster.apply(deployment({replicas: 2, image: 'nginx:1.27', extra}));
 	cluster.advance(30_000);
-	const newRS = sets(cluster).find(rs => rs.spec!.template.spec.containers[0]!.image === 'nginx:1.26')!;
+	const newRS = sets(cluster).find(rs => rs.spec!.template.spec.containers[0]!.image === 'nginx:1.27')!;
 	t.not(condition(getD(cluster), 'Progressing')?.reason, 'ProgressDeadlineExceeded');
 	cluster.advance(60_000);
 	t.like(condition(getD(cluster), 'Progressing'), {
 		status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`,
 	});
 	// Not rolled back automatically.
-	t.is(getD(cluster).spec!.template.spec.containers[0]!.image, 'nginx:1.26');
+	t.is(getD(cluster).spec!.template.spec.containers[0]!.image, 'nginx:1.27');
 	t.like(condition(getD(cluster), 'Available'), {status: 'True'});
 });
 
@@ -264,7 +264,7 @@ test('paused: no rollout, scaling still works; resume rolls out', t => {
 	cluster.pause('web');
 	cluster.advance(0);
 	t.like(condition(getD(cluster), 'Progressing'), {status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused'});
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	cluster.scale('deployment', 'web', 4);
 	cluster.advance(30_000);
 	t.is(sets(cluster).length, 1);
@@ -277,26 +277,26 @@ test('paused: no rollout, scaling still works; resume rolls out', t => {
 	seen.stop();
 	t.deepEqual(seen.reasons, ['DeploymentPaused', 'DeploymentResumed', 'NewReplicaSetCreated', 'ReplicaSetUpdated', 'NewReplicaSetAvailable']);
 	t.is(sets(cluster).length, 2);
-	t.true((cluster.list('Pod') as Pod[]).every(p => p.spec!.containers[0]!.image === 'nginx:1.26'));
+	t.true((cluster.list('Pod') as Pod[]).every(p => p.spec!.containers[0]!.image === 'nginx:1.27'));
 });
 
 test('revisionHistoryLimit keeps that many old ReplicaSets, oldest revisions go', t => {
 	const cluster = setup({replicas: 1, extra: {revisionHistoryLimit: 1}});
-	for (const tag of ['1.26', '1.27', '1.28']) {
+	for (const tag of ['1.27', '1.23', '1.21']) {
 		cluster.setImage('deployment', 'web', 'main', `nginx:${tag}`);
 		cluster.advance(60_000);
 	}
 	const revisions = sets(cluster).map(rs => rs.metadata.annotations!['deployment.kubernetes.io/revision']).sort();
 	t.deepEqual(revisions, ['3', '4']);
-	t.deepEqual(cluster.rolloutHistory('web').map(r => r.images[0]), ['nginx:1.27', 'nginx:1.28']);
+	t.deepEqual(cluster.rolloutHistory('web').map(r => r.images[0]), ['nginx:1.23', 'nginx:1.21']);
 });
 
 test('rollback to the previous revision reuses its ReplicaSet with a new revision number', t => {
 	const cluster = setup({replicas: 2, annotations: {'kubernetes.io/change-cause': 'first'}});
 	const first = sets(cluster)[0]!.metadata.name;
-	cluster.apply(deployment({replicas: 2, image: 'nginx:1.26', annotations: {'kubernetes.io/change-cause': 'second'}}));
+	cluster.apply(deployment({replicas: 2, image: 'nginx:1.27', annotations: {'kubernetes.io/change-cause': 'second'}}));
 	cluster.advance(60_000);
-	t.deepEqual(cluster.rolloutHistory('web').map(r => [r.revision, r.changeCause, r.images[0]]), [[1, 'first', 'nginx:1.25'], [2, 'second', 'nginx:1.26']]);
+	t.deepEqual(cluster.rolloutHistory('web').map(r => [r.revision, r.changeCause, r.images[0]]), [[1, 'first', 'nginx:1.25'], [2, 'second', 'nginx:1.27']]);
 	const result = cluster.rollback('web') as Deployment;
 	t.is(result.spec!.template.spec.containers[0]!.image, 'nginx:1.25');
 	t.is(result.spec!.template.metadata!.labels!['pod-template-hash'], undefined);
@@ -312,7 +312,7 @@ test('rollback to the previous revision reuses its ReplicaSet with a new revisio
 
 test('rollback to a given revision, and the revision-history grows on each return', t => {
 	const cluster = setup({replicas: 1});
-	for (const tag of ['1.26', '1.27']) {
+	for (const tag of ['1.27', '1.23']) {
 		cluster.setImage('deployment', 'web', 'main', `nginx:${tag}`);
 		cluster.advance(60_000);
 	}
@@ -324,7 +324,7 @@ test('rollback to a given revision, and the revision-history grows on each retur
 	cluster.rollback('web', {toRevision: 4});
 	cluster.advance(60_000);
 	const history = cluster.rolloutHistory('web');
-	t.deepEqual(history.map(r => [r.revision, r.images[0]]), [[3, 'nginx:1.27'], [5, 'nginx:1.26'], [6, 'nginx:1.25']]);
+	t.deepEqual(history.map(r => [r.revision, r.images[0]]), [[3, 'nginx:1.23'], [5, 'nginx:1.27'], [6, 'nginx:1.25']]);
 	const rs = cluster.get('ReplicaSet', history[2]!.replicaSet) as ReplicaSet;
 	t.is(rs.metadata.annotations!['deployment.kubernetes.io/revision-history'], '1,4');
 });
@@ -334,7 +334,7 @@ test('rollback errors are kubectl\'s and change nothing', t => {
 	const store = cluster.context.store;
 	const before = store.resourceVersion;
 	t.throws(() => cluster.rollback('web'), {message: 'no rollout history found for deployment "web"'});
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 	cluster.advance(60_000);
 	const settled = store.resourceVersion;
 	t.not(settled, before);
@@ -373,7 +373,7 @@ test('rollout restart stamps restartedAt and replaces every pod', t => {
 test('the same seed and the same calls replay to the same names and events', t => {
 	const run = (seed: number) => {
 		const cluster = setup({replicas: 4}, seed);
-		cluster.setImage('deployment', 'web', 'main', 'nginx:1.26');
+		cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
 		cluster.advance(20_000);
 		cluster.scale('deployment', 'web', 2);
 		cluster.advance(40_000);
