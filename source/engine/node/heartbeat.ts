@@ -93,6 +93,17 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		if (!wasReady) events.normal(updated, 'NodeReady', `Node ${name} status is now: NodeReady`, {component, host: name});
 	}
 
+	/** What `kubectl describe node` lists after a kubelet starts. */
+	function announceStart(node: Node): void {
+		const name = node.metadata.name;
+		const source = {component, host: name};
+		events.normal(node, 'Starting', 'Starting kubelet.', source);
+		for (const reason of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) {
+			events.normal(node, reason, `Node ${name} status is now: ${reason}`, source);
+		}
+		events.normal(node, 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', source);
+	}
+
 	function beat(name: string): void {
 		timers.delete(name);
 		const node = store.get('Node', undefined, name) as Node | undefined;
@@ -111,7 +122,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		resume(name) {
 			const node = store.get('Node', undefined, name) as Node | undefined;
 			if (!node) return;
-			events.normal(node, 'Starting', 'Starting kubelet.', {component, host: name});
+			announceStart(node);
 			timers.get(name)?.cancel();
 			timers.delete(name);
 			renewLease(node);
@@ -130,6 +141,8 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		start() {
 			for (const node of store.list('Node') as Node[]) {
 				if (!kubelet()?.isHalted(node.metadata.name)) {
+					announceStart(node);
+					events.normal(node, 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`, {component, host: node.metadata.name});
 					renewLease(node);
 					lastStatus.set(node.metadata.name, clock.now());
 					// Spread the nodes' beats over the interval, as independent kubelets do.
@@ -152,6 +165,8 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 			}
 			const node = store.get('Node', undefined, name) as Node | undefined;
 			if (!node || timers.has(name) || kubelet()?.isHalted(name)) return;
+			announceStart(node);
+			events.normal(node, 'NodeReady', `Node ${name} status is now: NodeReady`, {component, host: name});
 			renewLease(node);
 			lastStatus.set(name, clock.now());
 			begin(name, leaseRenewIntervalMs);
