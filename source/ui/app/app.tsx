@@ -59,6 +59,8 @@ export type AppProps = {
 	runExternal?: <T>(fn: () => T) => T;
 	/** Called when the user quits, before Ink unmounts. */
 	onQuit?: () => void;
+	/** Receives the app API once (tests inspect the selection and namespace through it). */
+	onApi?: (api: AppApi) => void;
 };
 
 type PageEntry = {id: number; spec: PageSpec; filter: string};
@@ -78,7 +80,7 @@ type UiState = {
 	theme: Theme;
 };
 
-type Channel = {keymap?: Keymap; selection?: Selection};
+type Channel = {keymap?: Keymap; selection?: Selection; kind?: string};
 
 function useTerminalSize(fixed?: {columns: number; rows: number}) {
 	const {stdout} = useStdout();
@@ -96,8 +98,9 @@ function useTerminalSize(fixed?: {columns: number; rows: number}) {
 	return fixed ?? size;
 }
 
+/** `01-01 09:00:05`: the simulated date and time (UTC). */
 function formatClock(ms: number): string {
-	return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
+	return new Date(ms).toISOString().slice(5, 19).replace('T', ' ');
 }
 
 export function App(props: AppProps) {
@@ -361,6 +364,8 @@ export function App(props: AppProps) {
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, []);
 	const apiRef = useRef<AppApi>(api);
+	const onApi = props.onApi;
+	useEffect(() => onApi?.(api), [api, onApi]);
 
 	/** The effective keymap of a page: its own bindings, then the actions for its selection. */
 	const pageKeymap = (page: PageEntry | undefined): Keymap | undefined => {
@@ -368,12 +373,18 @@ export function App(props: AppProps) {
 		const channel = channels.current.get(page.id);
 		const own = channel?.keymap;
 		const selection = channel?.selection;
-		const actions = selection ? actionsFor(selection) : [];
+		const listed = channel?.kind;
+		// With no row selected, the listed kind's actions still show (those without a `when`).
+		const actions = selection ? actionsFor(selection) : listed ? actionsFor({kind: listed, object: undefined as never}).filter(a => !a.when) : [];
 		const bindings: KeyBinding[] = [...(own?.bindings ?? []), ...actions.map(a => a.binding)];
 		const handlers: Keymap['handlers'] = {};
 		for (const action of actions) {
 			handlers[action.binding.action] = event => {
-				const current = channels.current.get(page.id)?.selection ?? selection!;
+				const current = channels.current.get(page.id)?.selection ?? selection;
+				if (!current) {
+					flash('Nothing selected', 'warn');
+					return;
+				}
 				action.handler({app: api, selection: current, event});
 			};
 		}
@@ -624,10 +635,13 @@ export function App(props: AppProps) {
 	};
 	const activeKeymap = state.modal ? {bindings: state.modal.spec.bindings ?? []} : pageKeymap(page);
 	const options = {readonly, overrides};
+	const pageHints = hintsFrom(effectiveBindings(activeKeymap?.bindings ?? [], options));
+	// A page binding shadows a global one on the same key (e.g. '/' searches a describe page).
+	const shadowed = new Set(pageHints.map(h => h.key));
 	const hints: Hint[] = [
 		...favoriteBindings().map(b => ({key: b.key, description: b.description, numeric: true})),
-		...hintsFrom(effectiveBindings(activeKeymap?.bindings ?? [], options)),
-		...hintsFrom(effectiveBindings(globalBindings, options)),
+		...pageHints,
+		...hintsFrom(effectiveBindings(globalBindings, options)).filter(h => !shadowed.has(h.key)),
 	];
 	const promptOpen = state.mode !== 'normal';
 	const contentHeight = Math.max(1, height - headerHeight - 2 - (promptOpen ? 1 : 0));
@@ -694,6 +708,12 @@ function channelFor(id: number, channels: Map<number, Channel>, bump: () => void
 				const entry = channels.get(id);
 				if (!entry) return;
 				entry.keymap = keymap;
+				bump();
+			},
+			setKind(kind) {
+				const entry = channels.get(id);
+				if (!entry || entry.kind === kind) return;
+				entry.kind = kind;
 				bump();
 			},
 			setSelection(selection) {

@@ -233,6 +233,8 @@ export const AppContext = createContext<AppApi | undefined>(undefined);
 export type PageChannel = {
 	setKeymap(keymap: Keymap | undefined): void;
 	setSelection(selection: Selection | undefined): void;
+	/** The kind the page lists, so its actions show in hints and help even with no row selected. */
+	setKind?(kind: string | undefined): void;
 };
 export const PageContext = createContext<PageChannel | undefined>(undefined);
 
@@ -282,6 +284,14 @@ export function useSelection(selection: Selection | undefined): void {
 		channel?.setSelection(ref.current);
 	}, [channel, uid]);
 	useEffect(() => () => channel?.setSelection(undefined), [channel]);
+}
+
+/** Declare the kind a page lists (its registered actions show even when the list is empty). */
+export function usePageKind(kind: string | undefined): void {
+	const channel = useContext(PageContext);
+	useLayoutEffect(() => {
+		channel?.setKind?.(kind);
+	}, [channel, kind]);
 }
 
 // ---------------------------------------------------------------------------

@@ -52,7 +52,7 @@ export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hi
 		['MEM:', info.mem, theme.info.mem],
 		['NS:', info.namespace, theme.info.fg],
 	];
-	const infoWidth = Math.min(34, Math.max(24, Math.floor(width * 0.3)));
+	const infoWidth = Math.min(36, Math.max(31, Math.floor(width * 0.3)));
 	const columns = hintColumns(hints, headerHeight);
 	const hintWidth = width - infoWidth;
 	const widths = columns.map(col => Math.max(...col.map(h => h.key.length + 3 + h.description.length)) + 2);

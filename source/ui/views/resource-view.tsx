@@ -6,7 +6,7 @@
  */
 import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
-import {actionsFor, useApp, useLive, usePageKeys, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
+import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
 import {useShell} from '../app/shell-context.js';
 import {resolveResource, type KubeObject} from '../../engine/index.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
@@ -112,6 +112,7 @@ export function ResourceView(props: ResourceViewProps) {
 	const cursor = cursorIndex(state, ids);
 	const current = data.rows[cursor];
 	useSelection(current ? {kind, object: current.object} : undefined);
+	usePageKind(kind);
 
 	const navigation = useTableInput(dispatch, ids, tableHeight);
 	const sorts = sortBindings(data.columns);

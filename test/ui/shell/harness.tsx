@@ -1,0 +1,138 @@
+/**
+ * The real app in ink-testing-library for the shell's tests: keys in, frame
+ * out, the app API (selection, namespace) and the engine to check. Virtual
+ * time moves only through `advance`; the simulation timer never runs.
+ */
+import {mkdtempSync, writeFileSync, mkdirSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import React, {act} from 'react';
+import {render} from 'ink-testing-library';
+import {createCluster, type Cluster} from '../../../source/engine/index.js';
+import {App} from '../../../source/ui/app/app.js';
+import type {AppApi} from '../../../source/ui/app/contract.js';
+import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
+import {Simulation} from '../../../source/ui/model/simulation.js';
+import {Preferences, type PreferencesData} from '../../../source/ui/prefs.js';
+import {loadTheme} from '../../../source/ui/theme/load.js';
+
+(globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
+
+export type Shell = {
+	cluster: Cluster;
+	simulation: Simulation;
+	prefs: Preferences;
+	api: AppApi;
+	configDir: string;
+	frame(): string;
+	press(...keys: string[]): Promise<void>;
+	advance(ms: number): Promise<void>;
+	waitFor(check: (frame: string) => boolean, what?: string): Promise<string>;
+	unmount(): Promise<void>;
+};
+
+const named: Record<string, string> = {
+	enter: '\r', esc: '\x1b', tab: '\t', 'shift-tab': '\x1b[Z', backspace: '\x7f', up: '\x1b[A', down: '\x1b[B',
+	right: '\x1b[C', left: '\x1b[D', pgup: '\x1b[5~', pgdn: '\x1b[6~',
+};
+
+export function encode(key: string): string {
+	if (named[key] !== undefined) return named[key]!;
+	const ctrl = /^ctrl-([a-z])$/.exec(key);
+	if (ctrl) return String.fromCharCode(ctrl[1]!.charCodeAt(0) - 96);
+	return key;
+}
+
+const settle = () => new Promise<void>(resolve => setImmediate(resolve));
+
+export type ShellOptions = {
+	cluster?: Cluster;
+	readonly?: boolean;
+	namespace?: string;
+	size?: {columns: number; rows: number};
+	prefs?: Partial<PreferencesData>;
+	/** Raw preferences file content (to test corrupt files). */
+	prefsFile?: string;
+	/** User theme files: name → YAML. */
+	themes?: Record<string, string>;
+	theme?: string;
+	noColor?: boolean;
+};
+
+export function makeConfigDir(options: ShellOptions = {}): string {
+	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-shell-'));
+	if (options.prefsFile !== undefined) writeFileSync(join(configDir, 'preferences.json'), options.prefsFile);
+	if (options.themes) {
+		mkdirSync(join(configDir, 'themes'));
+		for (const [name, text] of Object.entries(options.themes)) writeFileSync(join(configDir, 'themes', `${name}.yaml`), text);
+	}
+	return configDir;
+}
+
+export async function startShell(options: ShellOptions = {}): Promise<Shell> {
+	const cluster = options.cluster ?? createCluster({seed: 7, demo: true});
+	const model = new ClusterModel(cluster, {highlightMs: 0});
+	const simulation = new Simulation(cluster, model, {speed: 0});
+	const configDir = makeConfigDir(options);
+	const prefs = new Preferences(configDir);
+	if (options.prefs) prefs.set(options.prefs);
+	const loaded = loadTheme(options.theme ?? prefs.get().theme, {configDir, noColor: options.noColor});
+	let api: AppApi | undefined;
+	let ui!: ReturnType<typeof render>;
+	await act(async () => {
+		ui = render(
+			<App
+				cluster={cluster} model={model} simulation={simulation} prefs={prefs} theme={loaded.theme}
+				readonly={options.readonly} namespace={options.namespace ?? 'default'} configDir={configDir}
+				size={options.size ?? {columns: 100, rows: 40}} initialView="home"
+				startupWarnings={[...prefs.warnings, ...loaded.warnings]}
+				runExternal={fn => fn()}
+				onApi={a => {
+					api = a;
+				}}
+			/>,
+		);
+	});
+	for (let i = 0; i < 200 && ui.stdin.listenerCount('readable') === 0; i++) await act(settle);
+	const shell: Shell = {
+		cluster,
+		simulation,
+		prefs,
+		configDir,
+		get api() {
+			if (!api) throw new Error('app API not ready');
+			return api;
+		},
+		frame: () => ui.lastFrame() ?? '',
+		async press(...keys) {
+			for (const key of keys) {
+				await act(async () => {
+					ui.stdin.write(encode(key));
+					await settle();
+				});
+				await act(settle);
+			}
+		},
+		async advance(ms) {
+			await act(async () => {
+				simulation.advance(ms);
+				await settle();
+			});
+		},
+		async waitFor(check, what = 'the expected frame') {
+			for (let i = 0; i < 200; i++) {
+				const frame = ui.lastFrame() ?? '';
+				if (check(frame)) return frame;
+				await act(settle);
+			}
+			throw new Error(`Timed out waiting for ${what}; last frame:\n${ui.lastFrame()}`);
+		},
+		async unmount() {
+			await act(async () => {
+				ui.unmount();
+			});
+			model.dispose();
+		},
+	};
+	return shell;
+}
