@@ -261,3 +261,31 @@ test('job pod-failure back-off and completed-index text', t => {
 	t.is(formatIndexes([]), '');
 	t.deepEqual([...parseIndexes('0-2,4,6,7', 7)].sort(), [0, 1, 2, 4, 6]);
 });
+
+test('deleting a running Job releases its pods\' tracking finalizers so they go too', t => {
+	const cluster = createCluster({seed: 13});
+	cluster.apply(job({script: 'sleep 3600', parallelism: 2, completions: 4}));
+	cluster.advance(10_000);
+	t.is(jobPods(cluster).length, 2);
+	t.true(jobPods(cluster).every(p => p.metadata.finalizers?.includes('batch.kubernetes.io/job-tracking')));
+	cluster.delete('job', 'work');
+	cluster.advance(40_000);
+	t.is(cluster.get('job', 'work'), undefined);
+	t.deepEqual(cluster.list('pods', {namespace: 'default'}), []);
+});
+
+test('a pod deleted by hand counts as failed and is replaced after the failure back-off', t => {
+	const cluster = createCluster({seed: 14});
+	cluster.apply(job({script: 'sleep 3600', backoffLimit: 3}));
+	cluster.advance(10_000);
+	const [first] = jobPods(cluster);
+	cluster.delete('pod', first!.metadata.name);
+	cluster.advance(1_000);
+	const current = cluster.get('job', 'work')!;
+	t.is(current.status.failed, 1);
+	t.is(current.status.terminating, 1, 'the deleted pod is still terminating');
+	t.is(current.status.active, undefined, 'the replacement waits out the 10 s failure back-off');
+	cluster.advance(10_000);
+	t.is(cluster.get('job', 'work')!.status.active, 1);
+	t.is(jobPods(cluster, 'work').filter(p => !p.metadata.deletionTimestamp).length, 1);
+});
