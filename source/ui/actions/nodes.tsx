@@ -37,7 +37,8 @@ export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
 	try {
 		const report = app.cluster.drain(node.metadata.name, {ignoreDaemonSets: true, deleteEmptyDirData: true, force});
 		const last = report.lines[report.lines.length - 1] ?? `node/${node.metadata.name} drained`;
-		app.flash(sanitizeLine(report.warning ? `${report.warning} ${last}` : `${last} (${report.evicted.length} evicted)`), report.warning ? 'warn' : 'info');
+		const summary = `${last} (${report.evicted.length} evicted${report.ignored.length > 0 ? `, ${report.ignored.length} DaemonSet pods ignored` : ''})`;
+		app.flash(sanitizeLine(summary));
 	} catch (error) {
 		app.flash(errorMessage(error), 'error');
 	}
