@@ -33,6 +33,15 @@ export function cursorRow(state: XrayState, ids: readonly string[]): number {
 	return at < 0 ? 0 : at;
 }
 
-export function useXrayState() {
-	return useReducer(xrayReducer, {collapsed: new Set<string>()});
+/** Where a page keeps its state while another page is on top (the stack renders only the top page). */
+export type XrayMemory = {state: XrayState};
+
+export function newXrayMemory(): XrayMemory {
+	return {state: {collapsed: new Set<string>()}};
+}
+
+export function useXrayState(memory: XrayMemory) {
+	const [state, dispatch] = useReducer(xrayReducer, memory.state);
+	memory.state = state;
+	return [state, dispatch] as const;
 }

@@ -9,7 +9,7 @@ import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, useSelection, type AppApi, type PageProps, type PageSpec, type Selection} from '../app/contract.js';
 import {useLive} from '../details/use-live.js';
 import {buildXray, flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
-import {cursorRow, useXrayState} from './use-xray-state.js';
+import {cursorRow, newXrayMemory, useXrayState, type XrayMemory} from './use-xray-state.js';
 
 function selectionOf(node: XrayNode | undefined): Selection | undefined {
 	if (!node?.object) return undefined;
@@ -17,12 +17,12 @@ function selectionOf(node: XrayNode | undefined): Selection | undefined {
 	return {kind: node.object.kind, object: node.object};
 }
 
-function XrayPage({kind, namespace, width, height}: PageProps & {kind: string; namespace?: string}) {
+function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: string; namespace?: string; memory: XrayMemory}) {
 	const app = useApp();
 	const theme = app.theme;
 	const tick = useLive();
 	const roots = useMemo(() => buildXray(app.cluster, kind, namespace), [app.cluster, kind, namespace, tick]);
-	const [state, dispatch] = useXrayState();
+	const [state, dispatch] = useXrayState(memory);
 	const rows = useMemo(() => flattenXray(roots, state.collapsed), [roots, state.collapsed]);
 	const ids = rows.map(r => r.node.id);
 	const cursor = cursorRow(state, ids);
@@ -73,7 +73,8 @@ function XrayPage({kind, namespace, width, height}: PageProps & {kind: string; n
 }
 
 export function xrayPage(kind: string, namespace?: string): PageSpec {
-	return {title: `xray ${kind.toLowerCase()}${namespace ? `(${namespace})` : ''}`, key: `xray:${kind}:${namespace ?? ''}`, render: props => <XrayPage {...props} kind={kind} namespace={namespace}/>};
+	const memory = newXrayMemory();
+	return {title: `xray ${kind.toLowerCase()}${namespace ? `(${namespace})` : ''}`, key: `xray:${kind}:${namespace ?? ''}`, render: props => <XrayPage {...props} kind={kind} namespace={namespace} memory={memory}/>};
 }
 
 /** `:xray RES [NS]`; errors are thrown for the command line to flash. */
