@@ -152,6 +152,11 @@ export function createJobController(context: ControllerContext): Controller {
 		let record = backoffs.get(job.metadata.uid) ?? {failures: 0};
 		for (const pod of pods) {
 			if (!pod.metadata.finalizers?.includes(jobTrackingFinalizer)) continue;
+			if (spec.suspend === true && pod.metadata.deletionTimestamp && !isTerminal(pod)) {
+				// Pods stopped by a suspension are not failures.
+				removeFinalizer(pod);
+				continue;
+			}
 			if (pod.status?.phase === 'Succeeded') {
 				if (indexed) {
 					const index = podIndex(pod, completionIndexKey);

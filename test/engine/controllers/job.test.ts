@@ -289,3 +289,18 @@ test('a pod deleted by hand counts as failed and is replaced after the failure b
 	t.is(cluster.get('job', 'work')!.status.active, 1);
 	t.is(jobPods(cluster, 'work').filter(p => !p.metadata.deletionTimestamp).length, 1);
 });
+
+test('suspending a running Job stops its pods without counting them as failed', t => {
+	const cluster = createCluster({seed: 15});
+	cluster.apply(job({script: 'sleep 3600', parallelism: 2, completions: 2}));
+	cluster.advance(10_000);
+	t.is(cluster.get('job', 'work')!.status.active, 2);
+	cluster.apply(job({script: 'sleep 3600', parallelism: 2, completions: 2, suspend: true}));
+	cluster.advance(40_000);
+	const suspended = cluster.get('job', 'work')!;
+	t.is(suspended.status.failed, undefined);
+	t.is(suspended.status.active, undefined);
+	t.deepEqual(conditionTypes(suspended), ['Suspended']);
+	t.is(jobPods(cluster).length, 0);
+	t.true(reasons(cluster, suspended).filter(r => r.startsWith('Normal SuccessfulDelete')).length === 2);
+});
