@@ -249,3 +249,17 @@ test('daemon placement and hashing helpers', t => {
 	t.is(templateHash({b: 1, a: [1, 2]}), templateHash({a: [1, 2], b: 1}), 'key order does not change the hash');
 	t.not(templateHash({a: 1}), templateHash({a: 2}));
 });
+
+test('minReadySeconds: pods count as available only after being ready that long', t => {
+	const cluster = createCluster({seed: 10});
+	cluster.apply(daemonSet({minReadySeconds: 20}));
+	cluster.advance(8_000);
+	let status = cluster.get('ds', 'agent')!.status;
+	t.is(status.numberReady, 3);
+	t.is(status.numberAvailable, undefined);
+	t.is(status.numberUnavailable, 3);
+	cluster.advance(25_000);
+	status = cluster.get('ds', 'agent')!.status;
+	t.is(status.numberAvailable, 3);
+	t.is(status.numberUnavailable, undefined);
+});
