@@ -392,3 +392,19 @@ test('a StatefulSet deleted with --cascade=orphan leaves its pods; a new one ado
 	t.true(livePods(cluster).every(p => p.metadata.ownerReferences?.[0]?.uid === set.metadata.uid));
 	t.like(set.status, {replicas: 2, readyReplicas: 2});
 });
+
+test('a claim deleted under a running pod waits for the pod; the pod then comes back with a fresh claim', t => {
+	const cluster = createCluster({seed: 38});
+	cluster.apply(web({replicas: 1}));
+	cluster.advance(30_000);
+	const oldClaim = cluster.get('pvc', 'www-web-0')!;
+	cluster.delete('pvc', 'www-web-0');
+	cluster.advance(5000);
+	t.truthy(cluster.get('pvc', 'www-web-0')!.metadata.deletionTimestamp, 'Terminating while web-0 uses it');
+	cluster.delete('pod', 'web-0');
+	cluster.advance(60_000);
+	const fresh = cluster.get('pvc', 'www-web-0')!;
+	t.not(fresh.metadata.uid, oldClaim.metadata.uid);
+	t.is(fresh.status.phase, 'Bound');
+	t.is(cluster.get('pod', 'web-0')!.status.phase, 'Running');
+});

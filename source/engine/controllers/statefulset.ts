@@ -133,7 +133,11 @@ export function createStatefulSetController(context: ControllerContext): Control
 
 	function createPod(set: StatefulSet, ordinal: number, revision: KubeObject): boolean {
 		const name = `${set.metadata.name}-${ordinal}`;
-		if (!ensureClaims(set, ordinal, name)) return false;
+		if (!ensureClaims(set, ordinal, name)) {
+			// A claim is still being deleted (or could not be made): try again shortly, as the controller's retry does.
+			queue()?.addAfter(keyOf(set), 1000);
+			return false;
+		}
 		applyRetention(set, ordinal, undefined, false);
 		const template: PodTemplateSpec = templateOf(revision);
 		const pod = applyDefaults(newPod(set, ordinal, template, revision.metadata.name));
