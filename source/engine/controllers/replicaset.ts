@@ -180,6 +180,17 @@ export class SelectorCache {
 }
 
 /**
+ * A write that kept spec and the metadata a controller acts on (a status
+ * write keeps the very same spec object): its own status writes need no new sync.
+ */
+export function onlyStatusChanged(old: KubeObject, next: KubeObject): boolean {
+	const a = old.metadata;
+	const b = next.metadata;
+	return old.spec === next.spec && a.deletionTimestamp === b.deletionTimestamp && a.labels === b.labels
+		&& a.ownerReferences === b.ownerReferences && a.finalizers === b.finalizers;
+}
+
+/**
  * Whether a pod update can change what a ReplicaSet sees: ownership, labels,
  * deletion, node, phase or readiness. Other writes (container states,
  * restart counts, IPs) need no sync; a sync reads them fresh anyway.
@@ -420,7 +431,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	return {
 		name: replicaSetComponent,
 		watches: {
-			ReplicaSet: ({object}) => keyOf(object),
+			ReplicaSet: ({type, object, old}) => (type === 'MODIFIED' && old && onlyStatusChanged(old, object) ? undefined : keyOf(object)),
 			Pod: podKeys,
 		},
 		sync,
