@@ -225,6 +225,9 @@ test('other CronJob validation: zone, policy, TZ in schedule, name length', t =>
 		const error = t.throws(() => cluster.apply(cronJob(spec)), {instanceOf: KubeError});
 		t.true(error!.message.endsWith(detail), error!.message);
 	}
+	const always = cronJob();
+	always.spec.jobTemplate.spec.template.spec.restartPolicy = 'Always';
+	t.throws(() => cluster.apply(always), {instanceOf: KubeError, message: 'CronJob.batch "tick" is invalid: spec.jobTemplate.spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"'});
 	t.is(cluster.list('cronjobs').length, 0);
 	t.deepEqual(validateCronSchedule('@every 90s'), []);
 	t.deepEqual(validateCronSchedule('0 9 * jan mon-fri'), []);
