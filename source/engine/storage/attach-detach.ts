@@ -177,17 +177,20 @@ export function createAttachDetachController(context: ControllerContext): Contro
 	context.services.set('volumeManager', {waitingFor} satisfies VolumeManager);
 	context.services.set('storage.attachments', (volume: string) => [...(attached.get(volume)?.keys() ?? [])]);
 
-	store.subscribe(({type, object}) => {
-		if (object.kind !== 'Pod') return;
-		if (type === 'DELETED' || isTerminal(object as Pod)) {
-			if (held.has(object.metadata.uid) || waiting.has(object.metadata.uid)) release(object.metadata.uid);
-		}
-	});
-
 	return {
 		name: attachDetachComponent,
-		watches: {},
-		sync() {},
+		watches: {
+			// A pod that is gone or finished no longer holds its volumes: detach.
+			Pod: ({type, object}) => {
+				if (type !== 'DELETED' && !isTerminal(object as Pod)) return undefined;
+				return held.has(object.metadata.uid) || waiting.has(object.metadata.uid) ? object.metadata.uid : undefined;
+			},
+		},
+		sync(uid) {
+			const pod = store.getByUid(uid) as Pod | undefined;
+			if (pod && !isTerminal(pod)) return;
+			release(uid);
+		},
 	};
 }
 
