@@ -3,12 +3,8 @@
  * kubarium: flags, boot, and the full-screen app in the alternate screen,
  * restored on every way out (q, :q, Ctrl+C, SIGTERM, a crash).
  */
-import React from 'react';
 import {readFileSync} from 'node:fs';
-import {render} from 'ink';
 import {FlagError, parseFlags, usage} from './ui/flags.js';
-import {boot, BootError} from './ui/boot.js';
-import {App} from './ui/app/app.js';
 
 const enterAlternateScreen = '\x1b[?1049h\x1b[H';
 const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
@@ -44,6 +40,14 @@ if (flags.version) {
 	process.stdout.write(`kubarium ${version()}\n`);
 	process.exit(0);
 }
+
+// Loaded after the flags, so --help, --version and flag errors answer at once.
+const [{default: React}, {render}, {boot, BootError}, {App}] = await Promise.all([
+	import('react'),
+	import('ink'),
+	import('./ui/boot.js'),
+	import('./ui/app/app.js'),
+]);
 
 let booted;
 try {

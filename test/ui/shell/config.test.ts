@@ -1,0 +1,140 @@
+import test from 'ava';
+import {spawnSync} from 'node:child_process';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {FlagError, parseFlags} from '../../../source/ui/flags.js';
+import {loadTheme, themeNames, fallbackTheme} from '../../../source/ui/theme/load.js';
+import {Preferences, resolveConfigDir} from '../../../source/ui/prefs.js';
+import {makeConfigDir} from './harness.js';
+
+test('flags: every flag parses, in both --flag value and --flag=value forms', t => {
+	t.deepEqual(parseFlags(['--seed', '42', '--nodes=5', '--namespace', 'kube-system', '--theme=light', '--readonly', '--config-dir', '/tmp/x', '--speed', '10']), {
+		seed: 42, nodes: 5, namespace: 'kube-system', theme: 'light', readonly: true, configDir: '/tmp/x', speed: 10, help: false, version: false,
+	});
+	t.like(parseFlags(['--help']), {help: true});
+	t.like(parseFlags(['--version']), {version: true});
+	t.like(parseFlags(['--namespace', 'all']), {namespace: 'all'});
+});
+
+test('flags: bad values get a clear message', t => {
+	const table: Array<[string[], string]> = [
+		[['--seed', 'abc'], 'Invalid value for --seed: "abc" (expected an integer 0-2147483647)'],
+		[['--nodes', '0'], 'Invalid value for --nodes: 0 (expected an integer 1-1000)'],
+		[['--nodes', '1.5'], 'Invalid value for --nodes: "1.5" (expected an integer 1-1000)'],
+		[['--speed', '5'], 'Invalid value for --speed: "5" (expected 0, 1, 10 or 60)'],
+		[['--namespace', 'Bad_NS'], 'Invalid value for --namespace: "Bad_NS" (a lowercase RFC 1123 label, or "all")'],
+		[['--theme', '../etc'], 'Invalid value for --theme: "../etc" (a theme name such as default, light, high-contrast, mono)'],
+		[['--bogus'], 'Unknown flag --bogus (see --help)'],
+		[['--seed'], 'Flag --seed needs a value'],
+		[['--readonly=yes'], 'Flag --readonly takes no value'],
+		[['pods'], 'Unexpected argument "pods" (kubarium takes only flags; see --help)'],
+	];
+	for (const [argv, message] of table) {
+		const error = t.throws(() => parseFlags(argv), {instanceOf: FlagError});
+		t.is(error?.message, message, argv.join(' '));
+	}
+});
+
+// `npm test` builds first, so the built cli is used when present (much faster than tsx).
+const built = join(import.meta.dirname, '../../../dist/source/cli.js');
+const cliArgs = existsSync(built) ? [built] : ['--import=tsx', join(import.meta.dirname, '../../../source/cli.tsx')];
+function run(args: string[], env: Record<string, string> = {}) {
+	return spawnSync(process.execPath, [...cliArgs, ...args], {encoding: 'utf8', env: {...process.env, ...env, CI: 'false', NODE_ENV: 'production'}, timeout: 60_000});
+}
+
+test('cli: a bad flag exits 2 with the message on stderr; --help and --version exit 0', t => {
+	const bad = run(['--speed', 'fast']);
+	t.is(bad.status, 2);
+	t.is(bad.stderr, 'kubarium: Invalid value for --speed: "fast" (expected 0, 1, 10 or 60)\n');
+	t.is(bad.stdout, '');
+	const missing = run(['--namespace', 'nowhere', '--config-dir', makeConfigDir()]);
+	t.is(missing.status, 2);
+	t.regex(missing.stderr, /namespaces "nowhere" not found/);
+	const help = run(['--help']);
+	t.is(help.status, 0);
+	t.regex(help.stdout, /--config-dir DIR/);
+	const version = run(['--version']);
+	t.is(version.status, 0);
+	t.regex(version.stdout, /^kubarium \d+\.\d+\.\d+\n$/);
+});
+
+test('themes: the four built-in themes load without warnings; mono and NO_COLOR have no colours', t => {
+	const names = themeNames(undefined);
+	for (const name of ['default', 'light', 'high-contrast', 'mono']) {
+		t.true(names.includes(name), name);
+		const {theme, warnings} = loadTheme(name);
+		t.deepEqual(warnings, [], name);
+		t.is(theme.name, name);
+	}
+	t.true(loadTheme('mono').theme.mono);
+	t.is(loadTheme('mono').theme.status.error, undefined);
+	const noColor = loadTheme('light', {noColor: true}).theme;
+	t.true(noColor.mono);
+	t.is(noColor.views.table.cursorBg, undefined);
+	t.not(loadTheme('light').theme.status.error, fallbackTheme.status.error);
+});
+
+test('themes: a user theme is picked up by name and inherits missing keys', t => {
+	const configDir = makeConfigDir({themes: {ocean: 'kubarium:\n  status:\n    errorColor: "#123456"\n'}});
+	const {theme, warnings} = loadTheme('ocean', {configDir});
+	t.deepEqual(warnings, []);
+	t.is(theme.status.error, '#123456');
+	t.is(theme.status.pending, loadTheme('default').theme.status.pending);
+	t.true(themeNames(configDir).includes('ocean'));
+});
+
+test('themes: an invalid theme file is reported with the file and the field; the default is used', t => {
+	const configDir = makeConfigDir({themes: {
+		broken: 'kubarium:\n  frame:\n    status: {}\n',
+		badcolor: 'kubarium:\n  views:\n    table:\n      cursorBgColor: notacolour\n',
+		noroot: 'body: {}\n',
+	}});
+	const unknown = loadTheme('broken', {configDir});
+	t.is(unknown.theme.name, 'default');
+	t.is(unknown.warnings.length, 1);
+	t.true(unknown.warnings[0]!.includes(join(configDir, 'themes', 'broken.yaml')));
+	t.regex(unknown.warnings[0]!, /kubarium\.frame\.status: unknown key/);
+	const bad = loadTheme('badcolor', {configDir});
+	t.regex(bad.warnings[0]!, /badcolor\.yaml: kubarium\.views\.table\.cursorBgColor: "notacolour" is not a colour/);
+	t.is(bad.theme.views.table.cursorBg, loadTheme('default').theme.views.table.cursorBg);
+	t.regex(loadTheme('noroot', {configDir}).warnings[0]!, /kubarium: missing root key/);
+	t.regex(loadTheme('absent', {configDir}).warnings[0]!, /Theme "absent" not found/);
+});
+
+test('preferences: defaults, saved values, config dir from flag or env', t => {
+	const configDir = makeConfigDir();
+	const prefs = new Preferences(configDir);
+	t.deepEqual(prefs.warnings, []);
+	t.is(prefs.get().theme, 'default');
+	prefs.set({theme: 'light', speed: 10});
+	prefs.useNamespace('shop');
+	const again = new Preferences(configDir);
+	t.is(again.get().theme, 'light');
+	t.is(again.get().speed, 10);
+	t.is(again.get().favorites[0], 'shop');
+	t.is(resolveConfigDir('/a/b', {}), '/a/b');
+	t.is(resolveConfigDir(undefined, {KUBARIUM_CONFIG_DIR: '/c'}), '/c');
+	t.is(resolveConfigDir(undefined, {XDG_CONFIG_HOME: '/x'}), '/x/kubarium');
+});
+
+test('preferences: a corrupt file is reported once and replaced by defaults', t => {
+	const configDir = makeConfigDir({prefsFile: '{not json'});
+	const prefs = new Preferences(configDir);
+	t.is(prefs.warnings.length, 1);
+	t.regex(prefs.warnings[0]!, /preferences\.json was unreadable .*; replaced by defaults/);
+	t.is(prefs.get().theme, 'default');
+	t.deepEqual(JSON.parse(readFileSync(join(configDir, 'preferences.json'), 'utf8')).theme, 'default');
+	t.deepEqual(new Preferences(configDir).warnings, [], 'reported once');
+	writeFileSync(join(configDir, 'preferences.json'), JSON.stringify({speed: 'fast'}));
+	const invalid = new Preferences(configDir);
+	t.is(invalid.warnings.length, 1);
+	t.is(invalid.get().speed, 1);
+});
+
+test('preferences: a key override that is not a key is reported and ignored', t => {
+	const configDir = makeConfigDir({prefsFile: JSON.stringify({keys: {'pod.kill': 'shift-k', describe: 'Hyper-D'}})});
+	const prefs = new Preferences(configDir);
+	t.deepEqual(prefs.get().keys, {'pod.kill': 'shift-k'});
+	t.is(prefs.warnings.length, 1);
+	t.regex(prefs.warnings[0]!, /key "Hyper-D" for action describe is not a key/);
+});
