@@ -23,3 +23,4 @@ export type {
 export {accessModeShort} from './api/storage-objects.js';
 export type {VolumeDataView} from './storage/inspect.js';
 export type {ReplicaStatus} from './storage/database.js';
+export type {RolloutRevision, RollbackOptions} from './controllers/deployment-rollback.js';
