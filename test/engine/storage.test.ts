@@ -1,7 +1,10 @@
 import test from 'ava';
 import {createCluster, KubeError} from '../../source/engine/index.js';
 import type {Cluster, KubeEvent, KubeObject, Pod} from '../../source/engine/index.js';
+import fc from 'fast-check';
 import {volumeProviderOf} from '../../source/engine/runtime/filetree.js';
+import {findBestMatch} from '../../source/engine/storage/pv-controller.js';
+import type {PersistentVolume, PersistentVolumeClaim} from '../../source/engine/index.js';
 
 function eventLines(cluster: Cluster, object: KubeObject): string[] {
 	return (cluster.eventsFor(object) as KubeEvent[]).map(e => `${e.type} ${e.reason}: ${e.message}`);
@@ -344,4 +347,41 @@ test('a bound claim whose volume disappears is Lost', t => {
 	const lost = get(cluster, 'pvc', 'c');
 	t.is(lost.status.phase, 'Lost');
 	t.true(eventLines(cluster, lost).includes('Warning ClaimLost: Bound claim has lost its PersistentVolume. Data on the volume is lost!'));
+});
+
+test('property: the binder returns a matching volume of the smallest capacity, or none when nothing matches', t => {
+	const modes = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany'] as const;
+	const arbitraryVolume = fc.record({
+		size: fc.integer({min: 1, max: 64}),
+		modes: fc.subarray([...modes], {minLength: 1}),
+		className: fc.constantFrom('', 'manual', 'fast'),
+		tier: fc.constantFrom('gold', 'silver'),
+		phase: fc.constantFrom('Available', 'Available', 'Released', 'Bound'),
+	});
+	const arbitraryClaim = fc.record({
+		size: fc.integer({min: 1, max: 64}),
+		modes: fc.subarray([...modes], {minLength: 1}),
+		className: fc.constantFrom('', 'manual', 'fast'),
+		tier: fc.option(fc.constantFrom('gold', 'silver'), {nil: undefined}),
+	});
+	fc.assert(fc.property(fc.array(arbitraryVolume, {maxLength: 12}), arbitraryClaim, (specs, wanted) => {
+		const volumes = specs.map((spec, i) => ({
+			apiVersion: 'v1', kind: 'PersistentVolume',
+			metadata: {name: `pv-${i}`, labels: {tier: spec.tier}, uid: `u${i}`, resourceVersion: '1', creationTimestamp: ''},
+			spec: {capacity: {storage: `${spec.size}Gi`}, accessModes: spec.modes, storageClassName: spec.className, hostPath: {path: '/x'}},
+			status: {phase: spec.phase},
+		})) as PersistentVolume[];
+		const pvc = {
+			apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+			metadata: {name: 'c', namespace: 'default', uid: 'claim', resourceVersion: '1', creationTimestamp: ''},
+			spec: {accessModes: wanted.modes, resources: {requests: {storage: `${wanted.size}Gi`}}, storageClassName: wanted.className, ...(wanted.tier ? {selector: {matchLabels: {tier: wanted.tier}}} : {})},
+		} as PersistentVolumeClaim;
+		const fits = specs.filter(spec => spec.phase === 'Available' && spec.size >= wanted.size && spec.className === wanted.className
+			&& wanted.modes.every(mode => spec.modes.includes(mode)) && (!wanted.tier || spec.tier === wanted.tier));
+		const chosen = findBestMatch(volumes, pvc);
+		if (fits.length === 0) return chosen === undefined;
+		const chosenSpec = specs[Number(chosen!.metadata.name.slice(3))]!;
+		return fits.includes(chosenSpec) && chosenSpec.size === Math.min(...fits.map(f => f.size));
+	}));
+	t.pass();
 });
