@@ -13,7 +13,7 @@ import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../cluster.js';
-import {controllerRefOf, newControllerRef, OrphanIndex, SelectorCache} from './replicaset.js';
+import {controllerRefOf, newControllerRef, onlyStatusChanged, OrphanIndex, SelectorCache} from './replicaset.js';
 import {
 	activeReplicaSets, actualReplicaCount, availableReplicaCount, byCreationTimestamp, byRevision, computeHash,
 	deploymentComplete, deploymentProgressing, deploymentTimedOut, desiredReplicasOf, equalIgnoreHash, findActiveOrLatest,
@@ -356,6 +356,10 @@ export function createDeploymentController(context: ControllerContext): Controll
 			return;
 		}
 		writeStatus(pass, status);
+		// What the sync this write would trigger does (its own status writes queue none):
+		// the deadline requeue, and the cleanup of a rollout that just completed.
+		requeueStuck(pass.d, status);
+		if (deploymentComplete(pass.d, status)) cleanup(pass, oldSets(pass, newRS));
 	}
 
 	/** `requeueStuckDeployment`: look again when the progress deadline would pass. */
@@ -556,7 +560,7 @@ export function createDeploymentController(context: ControllerContext): Controll
 	return {
 		name: deploymentComponent,
 		watches: {
-			Deployment: ({object}) => keyOf(object),
+			Deployment: ({type, object, old}) => (type === 'MODIFIED' && old && onlyStatusChanged(old, object) ? undefined : keyOf(object)),
 			ReplicaSet: replicaSetKeys,
 			Pod: podKeys,
 		},
