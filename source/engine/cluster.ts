@@ -23,6 +23,10 @@ import * as nodes from './node/maintenance.js';
 import {exposeManifest, type ExposeOptions} from './network/expose.js';
 import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './controllers/deployment-rollback.js';
+import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, type ContainerTarget, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
+import type {CriCall, ExecResult} from './runtime/cri.js';
+import type {Syscall} from './runtime/syscalls.js';
+import type {Pod} from './api/types.js';
 
 /** Admission with cluster state for one kind, registered as `admit:<Kind>` in the services; throws to refuse. */
 export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) => KubeObject;
@@ -356,6 +360,48 @@ export class Cluster {
 	/** Events about one object, oldest first (as `kubectl describe` lists them). */
 	eventsFor(object: KubeObject): KubeObject[] {
 		return this.context.events.about(object);
+	}
+
+	/**
+	 * `kubectl exec pod -- argv`: runs in the container (default: the first);
+	 * the exec's system calls land in the container's trace. Throws kubectl's
+	 * errors for a missing pod or container or one that is not running.
+	 */
+	exec(pod: string, argv: readonly string[], options: ContainerTarget = {}): ExecResult {
+		return execInPod(this.context, pod, argv, options);
+	}
+
+	/** `kubectl logs pod [-c c] [--previous] [--tail N] [--timestamps]`: lines, oldest first. */
+	logs(pod: string, options: LogOptions = {}): string[] {
+		return podLogs(this.context, pod, options);
+	}
+
+	/** System calls of a pod's container, its sandbox, or all merged (no container named), oldest first. */
+	syscalls(pod: string, options: SyscallOptions = {}): Syscall[] {
+		return podSyscalls(this.context, pod, options);
+	}
+
+	/** The node's recent CRI calls (RunPodSandbox, PullImage, CreateContainer, ...), oldest first. */
+	criLog(node: string): CriCall[] {
+		return nodeCriLog(this.context, node);
+	}
+
+	/** Simulated CPU (millicores) and memory (bytes) of one pod, as `kubectl top pod`; undefined when nothing runs. */
+	podMetrics(pod: string, options: {namespace?: string} = {}): PodUsage | undefined {
+		const object = this.context.store.get('Pod', options.namespace ?? 'default', pod) as Pod | undefined;
+		if (!object) throw notFound('pods', pod);
+		return podUsage(this.context, object);
+	}
+
+	/** Usage of every running pod and live node, as `kubectl top pods -A` and `kubectl top nodes`. */
+	metrics(): {pods: PodUsage[]; nodes: NodeUsage[]} {
+		return clusterUsage(this.context);
+	}
+
+	/** Usage of one node (its system daemons plus its pods); undefined when the node is down. */
+	nodeMetrics(node: string): NodeUsage | undefined {
+		if (!this.context.store.get('Node', undefined, node)) throw notFound('nodes', node);
+		return clusterUsage(this.context).nodes.find(n => n.name === node);
 	}
 
 	/** Controller failures seen so far (each one was retried). */

@@ -5,6 +5,9 @@ import type {TimerHandle} from '../clock.js';
 import {rfc3339} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
+import {resolveEnv} from '../runtime/env.js';
+import {bytes} from '../api/quantity.js';
+import type {Service} from '../api/config-objects.js';
 
 /** Restart back-off: 10 s doubling to 5 min, reset after 10 min of clean running. */
 export const backoffInitialMs = 10_000;
@@ -29,6 +32,10 @@ type ContainerSlot = {
 	/** Consecutive readiness results, for thresholds. */
 	readySuccesses: number;
 	readyFailures: number;
+	/** The last exited container, kept for `logs --previous` until the next restart. */
+	previousId?: string;
+	livenessTimer?: TimerHandle;
+	startupTimer?: TimerHandle;
 };
 
 type PodWorker = {
@@ -56,6 +63,10 @@ export type KubeletService = {
 	/** A halted node's kubelet starts again (pods it finds are re-synced). */
 	startNode(nodeName: string): void;
 	isHalted(nodeName: string): boolean;
+	/** The previous (exited) container of a pod's container, kept after a restart. */
+	previousContainerIdOf(podUid: string, container: string): string | undefined;
+	/** The pod's sandbox id on its node, while it has one. */
+	sandboxIdOf(podUid: string): string | undefined;
 };
 
 const component = 'kubelet';
@@ -88,11 +99,12 @@ export function createKubelets(context: ControllerContext): Controller {
 	const service: KubeletService = {
 		runtimeFor: name => runtimes.get(name),
 		containerIdOf(podUid, container) {
-			for (const worker of workers.values()) {
-				if (worker.uid === podUid) return worker.slots.find(s => s.spec.name === container)?.containerId;
-			}
-			return undefined;
+			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.containerId;
 		},
+		previousContainerIdOf(podUid, container) {
+			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.previousId;
+		},
+		sandboxIdOf: podUid => workerOf(podUid)?.sandboxId,
 		haltNode(nodeName) {
 			halted.add(nodeName);
 			runtimes.get(nodeName)?.halt();
@@ -102,7 +114,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				for (const timer of worker.timers) timer.cancel();
 				for (const slot of worker.slots) {
 					slot.timer?.cancel();
-					slot.probeTimer?.cancel();
+					stopProbes(slot);
 					if (slot.containerId) byContainerId.delete(slot.containerId);
 				}
 				workers.delete(worker.key);
@@ -116,6 +128,23 @@ export function createKubelets(context: ControllerContext): Controller {
 		isHalted: nodeName => halted.has(nodeName),
 	};
 	context.services.set('kubelet', service);
+
+	function workerOf(podUid: string): PodWorker | undefined {
+		for (const worker of workers.values()) if (worker.uid === podUid) return worker;
+		return undefined;
+	}
+
+	// Traffic from Services reaches the pod's web server, which logs it (network/traffic.ts).
+	context.services.set('network.requestHandler', (request: {podUid: string; port?: number; count: number}) => {
+		const worker = workerOf(request.podUid);
+		if (!worker || !worker.sandboxId || halted.has(worker.nodeName)) return;
+		const runtime = runtimes.get(worker.nodeName);
+		const slot = worker.slots.find(s => !s.init && s.containerId && s.state.running
+			&& (request.port === undefined || (s.spec.ports ?? []).some(p => p.containerPort === request.port))) ?? worker.slots.find(s => !s.init && s.containerId && s.state.running);
+		if (!runtime || !slot?.containerId) return;
+		const gateway = `${worker.podIP.split('.').slice(0, 3).join('.')}.1`;
+		runtime.handleRequest(slot.containerId, {port: request.port, count: request.count, from: gateway, userAgent: 'Mozilla/5.0 (kubarium traffic)'});
+	});
 
 	function queue(): {add(key: string): void} | undefined {
 		return context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
@@ -246,6 +275,13 @@ export function createKubelets(context: ControllerContext): Controller {
 				create(worker, slot);
 				return;
 			}
+			if (result.reason === 'InvalidImageName') {
+				slot.state = {waiting: {reason: 'InvalidImageName', message: result.message}};
+				containerEvent(worker, slot, 'Warning', 'InspectFailed', result.message);
+				containerEvent(worker, slot, 'Warning', 'Failed', 'Error: InvalidImageName');
+				publish(worker);
+				return;
+			}
 			containerEvent(worker, slot, 'Warning', 'Failed', `Failed to pull image "${image}": ${result.message}`);
 			containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ErrImagePull');
 			slot.state = {waiting: {reason: 'ErrImagePull', message: result.message}};
@@ -265,9 +301,57 @@ export function createKubelets(context: ControllerContext): Controller {
 		});
 	}
 
+	/** The Docker-links variables of the Services in the pod's namespace (enableServiceLinks) and of `kubernetes`. */
+	function serviceEnv(pod: Pod): Record<string, string> {
+		const env: Record<string, string> = {};
+		const namespace = pod.metadata.namespace ?? 'default';
+		const services = pod.spec?.enableServiceLinks === false ? [] : store.list('Service', namespace) as Service[];
+		const master = store.get('Service', 'default', 'kubernetes') as Service | undefined;
+		for (const svc of master && namespace !== 'default' ? [...services, master] : services) {
+			const ip = svc.spec?.clusterIP;
+			if (!ip || ip === 'None') continue;
+			const name = svc.metadata.name.toUpperCase().replace(/-/g, '_');
+			const ports = svc.spec?.ports ?? [];
+			const first = ports[0];
+			if (!first) continue;
+			env[`${name}_SERVICE_HOST`] = ip;
+			env[`${name}_SERVICE_PORT`] = String(first.port);
+			for (const port of ports) if (port.name) env[`${name}_SERVICE_PORT_${port.name.toUpperCase().replace(/-/g, '_')}`] = String(port.port);
+			const protocol = (first.protocol ?? 'TCP').toLowerCase();
+			env[`${name}_PORT`] = `${protocol}://${ip}:${first.port}`;
+			for (const port of ports) {
+				const proto = (port.protocol ?? 'TCP');
+				const prefix = `${name}_PORT_${port.port}_${proto}`;
+				env[prefix] = `${proto.toLowerCase()}://${ip}:${port.port}`;
+				env[`${prefix}_PROTO`] = proto.toLowerCase();
+				env[`${prefix}_PORT`] = String(port.port);
+				env[`${prefix}_ADDR`] = ip;
+			}
+		}
+		return env;
+	}
+
 	function create(worker: PodWorker, slot: ContainerSlot): void {
 		const runtime = runtimeFor(worker.nodeName);
-		const result = runtime.createContainer(worker.sandboxId!, {pod: worker.pod, container: slot.spec, attempt: slot.attempt, init: slot.init});
+		const resolved = resolveEnv(store, worker.pod, slot.spec, {podIP: worker.podIP, serviceEnv: serviceEnv(worker.pod)});
+		if (!resolved.ok) {
+			slot.state = {waiting: {reason: 'CreateContainerConfigError', message: resolved.message}};
+			containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${resolved.message}`);
+			publish(worker);
+			// The kubelet retries on its next sync of the pod.
+			slot.timer = after(worker, random.jitter(10_000, 0.1), () => {
+				slot.timer = undefined;
+				create(worker, slot);
+			});
+			return;
+		}
+		for (const skipped of resolved.skipped) {
+			const kind = skipped.kind === 'configMap' ? 'configMap' : 'secret';
+			events.record(worker.pod, 'Warning', 'InvalidEnvironmentVariableNames', `Keys [${skipped.keys.join(', ')}] from the EnvFrom ${kind} ${worker.pod.metadata.namespace}/${skipped.name} were skipped since they are considered invalid environment variable names.`, {component, host: worker.nodeName});
+		}
+		const node = store.get('Node', undefined, worker.nodeName) as Node | undefined;
+		const nodeMemoryBytes = bytes(node?.status?.allocatable?.memory) || undefined;
+		const result = runtime.createContainer(worker.sandboxId!, {pod: worker.pod, container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
 		if (!result.ok) {
 			slot.state = {waiting: {reason: result.reason, message: result.message}};
 			containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${result.message}`);
@@ -307,38 +391,122 @@ export function createKubelets(context: ControllerContext): Controller {
 
 	// ----- readiness ---------------------------------------------------------
 
+	/** Startup probe first; once it succeeds (or when there is none), liveness and readiness. */
 	function startProbing(worker: PodWorker, slot: ContainerSlot): void {
 		if (slot.init) return;
+		slot.ready = false;
+		const startup = slot.spec.startupProbe;
+		if (!startup) {
+			slot.started = true;
+			startLiveness(worker, slot);
+			startReadiness(worker, slot);
+			return;
+		}
+		slot.started = false;
+		slot.startupTimer = prober(worker, slot, startup, 'Startup', {
+			success() {
+				slot.startupTimer?.cancel();
+				slot.startupTimer = undefined;
+				slot.started = true;
+				startLiveness(worker, slot);
+				startReadiness(worker, slot);
+				publish(worker);
+				return false;
+			},
+			failed: () => kill(worker, slot, 'startup'),
+		}, timer => {
+			slot.startupTimer = timer;
+		});
+	}
+
+	function startReadiness(worker: PodWorker, slot: ContainerSlot): void {
 		const probe = slot.spec.readinessProbe;
 		if (!probe) {
 			slot.ready = true;
 			return;
 		}
 		slot.ready = false;
-		const period = (probe.periodSeconds ?? 10) * 1000;
-		const run = () => {
-			slot.probeTimer = undefined;
-			if (!slot.containerId || !slot.state.running) return;
-			const result = runtimeFor(worker.nodeName).probe(slot.containerId, probe);
-			if (result.success) {
-				slot.readyFailures = 0;
-				slot.readySuccesses++;
-				if (!slot.ready && slot.readySuccesses >= (probe.successThreshold ?? 1)) {
+		slot.probeTimer = prober(worker, slot, probe, 'Readiness', {
+			success() {
+				if (!slot.ready) {
 					slot.ready = true;
 					publish(worker);
 				}
-			} else {
-				slot.readySuccesses = 0;
-				slot.readyFailures++;
-				containerEvent(worker, slot, 'Warning', 'Unhealthy', `Readiness probe failed: ${result.output}`);
-				if (slot.ready && slot.readyFailures >= (probe.failureThreshold ?? 3)) {
+				return true;
+			},
+			failed() {
+				if (slot.ready) {
 					slot.ready = false;
 					publish(worker);
 				}
+				return true;
+			},
+		}, timer => {
+			slot.probeTimer = timer;
+		});
+	}
+
+	function startLiveness(worker: PodWorker, slot: ContainerSlot): void {
+		const probe = slot.spec.livenessProbe;
+		if (!probe) return;
+		slot.livenessTimer = prober(worker, slot, probe, 'Liveness', {success: () => true, failed: () => kill(worker, slot, 'liveness')}, timer => {
+			slot.livenessTimer = timer;
+		});
+	}
+
+	/**
+	 * Run a probe every period after its initial delay. `success` and `failed`
+	 * fire when the thresholds are met; they answer whether to keep probing.
+	 */
+	function prober(worker: PodWorker, slot: ContainerSlot, probe: NonNullable<Container['livenessProbe']>, kind: 'Liveness' | 'Readiness' | 'Startup',
+		on: {success(): boolean; failed(): boolean}, keep: (timer: TimerHandle | undefined) => void): TimerHandle {
+		const period = (probe.periodSeconds ?? 10) * 1000;
+		let successes = 0;
+		let failures = 0;
+		const containerId = slot.containerId;
+		const run = () => {
+			keep(undefined);
+			if (!slot.containerId || slot.containerId !== containerId || !slot.state.running || worker.terminating) return;
+			const result = runtimeFor(worker.nodeName).probe(slot.containerId, probe);
+			let again = true;
+			if (result.success) {
+				failures = 0;
+				successes++;
+				if (successes >= (kind === 'Readiness' ? probe.successThreshold ?? 1 : 1)) again = on.success();
+			} else {
+				successes = 0;
+				failures++;
+				containerEvent(worker, slot, 'Warning', 'Unhealthy', `${kind} probe failed: ${result.output}`);
+				if (failures >= (probe.failureThreshold ?? 3)) again = on.failed();
 			}
-			slot.probeTimer = after(worker, period, run);
+			if (again) keep(after(worker, period, run));
 		};
-		slot.probeTimer = after(worker, (probe.initialDelaySeconds ?? 0) * 1000 + random.int(0, 500), run);
+		return after(worker, (probe.initialDelaySeconds ?? 0) * 1000 + random.int(0, 500), run);
+	}
+
+	function stopProbes(slot: ContainerSlot): void {
+		for (const timer of [slot.probeTimer, slot.livenessTimer, slot.startupTimer]) timer?.cancel();
+		slot.probeTimer = slot.livenessTimer = slot.startupTimer = undefined;
+	}
+
+	/** A failed liveness or startup probe: the container is killed, then restarted by its policy. */
+	function kill(worker: PodWorker, slot: ContainerSlot, probe: 'liveness' | 'startup'): boolean {
+		const containerId = slot.containerId;
+		if (!containerId) return false;
+		stopProbes(slot);
+		const restarts = (worker.pod.spec?.restartPolicy ?? 'Always') !== 'Never';
+		containerEvent(worker, slot, 'Normal', 'Killing', `Container ${slot.spec.name} failed ${probe} probe${restarts ? ', will be restarted' : ''}`);
+		slot.ready = false;
+		publish(worker);
+		const probeSpec = probe === 'liveness' ? slot.spec.livenessProbe : slot.spec.startupProbe;
+		const grace = Math.max(2, (probeSpec as {terminationGracePeriodSeconds?: number} | undefined)?.terminationGracePeriodSeconds ?? worker.pod.spec?.terminationGracePeriodSeconds ?? 30);
+		const runtime = runtimeFor(worker.nodeName);
+		const {durationMs, status} = runtime.stopContainer(containerId, grace);
+		after(worker, durationMs, () => {
+			if (slot.containerId !== containerId) return;
+			onExit(runtime.containerStatus(containerId) ?? status);
+		});
+		return false;
 	}
 
 	// ----- exits and restarts --------------------------------------------------
@@ -347,8 +515,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		const found = byContainerId.get(status.id);
 		if (!found) return;
 		const {worker, slot} = found;
-		slot.probeTimer?.cancel();
-		slot.probeTimer = undefined;
+		stopProbes(slot);
 		slot.ready = false;
 		const startedAt = status.startedAt ?? clock.now();
 		slot.state = {terminated: terminatedState(status)};
@@ -375,9 +542,11 @@ export function createKubelets(context: ControllerContext): Controller {
 			slot.timer = undefined;
 			if (worker.terminating) return;
 			slot.lastState = {terminated: terminatedState(status)};
+			// The exited container stays (for `logs --previous`) until the next one exits.
+			if (slot.previousId) runtimeFor(worker.nodeName).removeContainer(slot.previousId);
 			if (slot.containerId) {
 				byContainerId.delete(slot.containerId);
-				runtimeFor(worker.nodeName).removeContainer(slot.containerId);
+				slot.previousId = slot.containerId;
 			}
 			slot.containerId = undefined;
 			slot.restartCount++;
@@ -411,12 +580,13 @@ export function createKubelets(context: ControllerContext): Controller {
 		worker.terminating = true;
 		worker.pod = pod;
 		const runtime = runtimeFor(worker.nodeName);
-		const grace = pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+		// killContainer's floor: a grace period under 2 s becomes 2 s.
+		const grace = Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
 		let longest = 0;
 		for (const slot of worker.slots) {
 			slot.timer?.cancel();
 			slot.timer = undefined;
-			slot.probeTimer?.cancel();
+			stopProbes(slot);
 			if (slot.containerId && slot.state.running) {
 				containerEvent(worker, slot, 'Normal', 'Killing', `Stopping container ${slot.spec.name}`);
 				const {durationMs, status} = runtime.stopContainer(slot.containerId, grace);

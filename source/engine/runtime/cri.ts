@@ -1,4 +1,5 @@
 import type {Container, Pod, Probe} from '../api/types.js';
+import type {Syscall} from './syscalls.js';
 
 /**
  * The CRI-shaped contract between a kubelet and its node's container runtime
@@ -21,11 +22,18 @@ export type ContainerConfig = {
 	attempt: number;
 	/** Init container (runs to completion before app containers start). */
 	init: boolean;
+	/**
+	 * The environment the kubelet resolved (env, envFrom, ConfigMaps, Secrets,
+	 * downward API, service variables). Without it only literal `env` values are used.
+	 */
+	env?: Record<string, string>;
+	/** Node memory, the limit of a container without one (the node's OOM killer). */
+	nodeMemoryBytes?: number;
 };
 
 export type PullResult =
 	| {ok: true; durationMs: number; sizeBytes: number; imageRef: string}
-	| {ok: false; durationMs: number; message: string};
+	| {ok: false; durationMs: number; message: string; reason?: 'ErrImagePull' | 'InvalidImageName'};
 
 export type CreateResult =
 	| {ok: true; containerId: string; durationMs: number}
@@ -45,7 +53,35 @@ export type ContainerStatusResult = {
 	reason?: string;
 	image: string;
 	imageRef: string;
+	/** Why it ended, when the runtime says (StartError text, OOM). */
+	message?: string;
 };
+
+/** A request reaching a container's port (from a Service, a probe or a test). */
+export type HttpRequest = {
+	method?: string;
+	path?: string;
+	/** Client IP, as the access log shows it. */
+	from?: string;
+	/** Container port; default: the first port the process listens on. */
+	port?: number;
+	userAgent?: string;
+	/** Identical requests at once (traffic generators); one access-log line each. */
+	count?: number;
+};
+
+export type HttpResponse =
+	| {ok: true; status: number; body: string; bytes: number}
+	| {ok: false; error: string};
+
+/** One line of a container's output. */
+export type LogLine = {at: number; stream: 'stdout' | 'stderr'; text: string};
+
+/** One runtime call, for the node's CRI call log. */
+export type CriCall = {at: number; method: string; request: string; response: string};
+
+/** Simulated resource use, as metrics-server would report it. */
+export type Usage = {cpuMilli: number; memoryBytes: number};
 
 export type ExecResult = {stdout: string; stderr: string; exitCode: number};
 
@@ -77,6 +113,18 @@ export interface ContainerRuntime {
 	onContainerExit(listener: ExitListener): void;
 	/** The machine stops: every process ends with no exit reported (node failure). */
 	halt(): void;
+	/** A request to a container's port: the server answers and logs it. */
+	handleRequest(containerId: string, request: HttpRequest): HttpResponse;
+	/** The container's output, oldest first. */
+	containerLogs(containerId: string): LogLine[];
+	/** System calls of a container, or of a sandbox (pause, CNI) when given a sandbox id. */
+	syscalls(id: string): Syscall[];
+	/** The node's recent CRI calls, oldest first. */
+	criLog(): CriCall[];
+	/** CPU and memory of one container (undefined when it is not running). */
+	containerUsage(containerId: string): Usage | undefined;
+	/** Images on the node, as node.status.images lists them. */
+	listImages(): Array<{names: string[]; sizeBytes: number}>;
 }
 
 /** Makes the runtime for one node; the engine keeps one per node. */

@@ -1,0 +1,181 @@
+import type {ControllerContext} from '../controller.js';
+import type {Node, Pod} from '../api/types.js';
+import type {KubeletService} from '../node/kubelet.js';
+import {badRequest, notFound} from '../errors.js';
+import {bytes, milliCpu} from '../api/quantity.js';
+import {rfc3339Micro} from '../clock.js';
+import type {ContainerRuntime, CriCall, ExecResult} from './cri.js';
+import type {Syscall} from './syscalls.js';
+
+/**
+ * The runtime's queries behind the cluster facade: `kubectl exec`, `kubectl
+ * logs`, syscall traces, the CRI call log and metrics-server style usage.
+ * Errors are kubectl's (or the API server's) and change nothing.
+ */
+
+export type ContainerTarget = {namespace?: string; container?: string};
+export type LogOptions = ContainerTarget & {previous?: boolean; tail?: number; timestamps?: boolean};
+export type SyscallOptions = ContainerTarget & {
+	/** Only the sandbox (pause process, CNI). */
+	sandbox?: boolean;
+	/** Only the last N entries. */
+	tail?: number;
+};
+
+export type ContainerUsage = {name: string; cpuMilli: number; memoryBytes: number};
+export type PodUsage = {namespace: string; name: string; node: string; cpuMilli: number; memoryBytes: number; containers: ContainerUsage[]};
+export type NodeUsage = {name: string; cpuMilli: number; memoryBytes: number; cpuPercent: number; memoryPercent: number};
+
+function kubelet(context: ControllerContext): KubeletService {
+	return context.services.get('kubelet') as KubeletService;
+}
+
+function podOf(context: ControllerContext, name: string, namespace = 'default'): Pod {
+	const pod = context.store.get('Pod', namespace, name) as Pod | undefined;
+	if (!pod) throw notFound('pods', name);
+	return pod;
+}
+
+function runtimeOf(context: ControllerContext, pod: Pod): ContainerRuntime | undefined {
+	return pod.spec?.nodeName ? kubelet(context).runtimeFor(pod.spec.nodeName) : undefined;
+}
+
+/** The named container, or the only one; kubectl's errors otherwise. */
+function containerName(pod: Pod, requested: string | undefined, purpose: 'logs' | 'exec'): string {
+	const apps = pod.spec?.containers.map(c => c.name) ?? [];
+	const inits = pod.spec?.initContainers?.map(c => c.name) ?? [];
+	if (requested !== undefined) {
+		if (!apps.includes(requested) && !inits.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+		return requested;
+	}
+	if (apps.length === 1 || purpose === 'exec') return apps[0]!;
+	throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${apps.join(' ')}]${inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`);
+}
+
+/** `kubectl exec pod -- argv`: runs in the container; its system calls land in the trace. */
+export function execInPod(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget = {}): ExecResult {
+	if (!Array.isArray(argv) || argv.length === 0 || argv.some(a => typeof a !== 'string')) throw badRequest('you must specify at least one command for the container');
+	const pod = podOf(context, name, options.namespace);
+	const container = containerName(pod, options.container, 'exec');
+	const phase = pod.status?.phase;
+	if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+	const runtime = runtimeOf(context, pod);
+	const id = kubelet(context).containerIdOf(pod.metadata.uid, container);
+	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? []].find(s => s.name === container);
+	if (!runtime || !id || !status?.state.running || runtime.containerStatus(id)?.state !== 'CONTAINER_RUNNING') {
+		throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
+	}
+	return runtime.execSync(id, [...argv]);
+}
+
+/** `kubectl logs`: the container's lines (or its previous instance's), oldest first. */
+export function podLogs(context: ControllerContext, name: string, options: LogOptions = {}): string[] {
+	if (options.tail !== undefined && (!Number.isInteger(options.tail) || options.tail < -1)) throw badRequest(`tail: Invalid value: ${String(options.tail)}: must be an integer >= -1`);
+	const pod = podOf(context, name, options.namespace);
+	const container = containerName(pod, options.container, 'logs');
+	const service = kubelet(context);
+	const runtime = runtimeOf(context, pod);
+	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? []].find(s => s.name === container);
+	let id: string | undefined;
+	if (options.previous) {
+		id = service.previousContainerIdOf(pod.metadata.uid, container);
+		if (!id || !runtime?.containerStatus(id)) throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+	} else {
+		id = service.containerIdOf(pod.metadata.uid, container);
+		if (!id || !runtime?.containerStatus(id)) {
+			const waiting = status?.state.waiting;
+			const why = waiting?.reason === 'ErrImagePull' || waiting?.reason === 'ImagePullBackOff' ? 'trying and failing to pull image' : waiting?.reason ?? 'ContainerCreating';
+			if (waiting || !status) throw badRequest(`container "${container}" in pod "${pod.metadata.name}" is waiting to start: ${why}`);
+			return [];
+		}
+	}
+	let lines = runtime!.containerLogs(id);
+	if (options.tail !== undefined && options.tail >= 0) lines = lines.slice(Math.max(0, lines.length - options.tail));
+	return lines.map(line => options.timestamps ? `${rfc3339Micro(line.at).replace(/(\.\d{6})Z$/, '$1000Z')} ${line.text}` : line.text);
+}
+
+/** System calls of a pod: one container's, the sandbox's, or all of them merged in time order. */
+export function podSyscalls(context: ControllerContext, name: string, options: SyscallOptions = {}): Syscall[] {
+	if (options.tail !== undefined && (!Number.isInteger(options.tail) || options.tail < 0)) throw badRequest(`tail: Invalid value: ${String(options.tail)}: must be an integer >= 0`);
+	const pod = podOf(context, name, options.namespace);
+	const runtime = runtimeOf(context, pod);
+	const service = kubelet(context);
+	if (options.container !== undefined) containerName(pod, options.container, 'exec');
+	if (!runtime) return [];
+	let entries: Syscall[];
+	const sandboxId = service.sandboxIdOf(pod.metadata.uid);
+	if (options.sandbox) {
+		entries = sandboxId ? runtime.syscalls(sandboxId) : [];
+	} else if (options.container !== undefined) {
+		const id = service.containerIdOf(pod.metadata.uid, options.container);
+		entries = id ? runtime.syscalls(id) : [];
+	} else {
+		entries = sandboxId ? runtime.syscalls(sandboxId) : [];
+		for (const container of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []]) {
+			const id = service.containerIdOf(pod.metadata.uid, container.name);
+			if (id) entries = entries.concat(runtime.syscalls(id));
+		}
+		entries.sort((a, b) => a.at - b.at);
+	}
+	return options.tail !== undefined ? entries.slice(Math.max(0, entries.length - options.tail)) : entries;
+}
+
+/** The node's recent CRI calls. */
+export function nodeCriLog(context: ControllerContext, nodeName: string): CriCall[] {
+	if (!context.store.get('Node', undefined, nodeName)) throw notFound('nodes', nodeName);
+	return kubelet(context).runtimeFor(nodeName)?.criLog() ?? [];
+}
+
+/** Usage of one pod's running containers (undefined when none runs), as `kubectl top pod` shows it. */
+export function podUsage(context: ControllerContext, pod: Pod): PodUsage | undefined {
+	const runtime = runtimeOf(context, pod);
+	if (!runtime) return undefined;
+	const service = kubelet(context);
+	const containers: ContainerUsage[] = [];
+	for (const container of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []]) {
+		const id = service.containerIdOf(pod.metadata.uid, container.name);
+		const usage = id ? runtime.containerUsage(id) : undefined;
+		if (usage) containers.push({name: container.name, ...usage});
+	}
+	if (containers.length === 0) return undefined;
+	return {
+		namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: pod.spec!.nodeName!,
+		cpuMilli: containers.reduce((sum, c) => sum + c.cpuMilli, 0),
+		memoryBytes: containers.reduce((sum, c) => sum + c.memoryBytes, 0),
+		containers,
+	};
+}
+
+/** The node's system daemons (kubelet, containerd, OS) before any pod. */
+const systemCpuMilli = 90;
+const systemMemoryBytes = 620 * 2 ** 20;
+
+/** Every running pod's and every live node's usage. */
+export function clusterUsage(context: ControllerContext): {pods: PodUsage[]; nodes: NodeUsage[]} {
+	const pods: PodUsage[] = [];
+	const perNode = new Map<string, {cpu: number; memory: number}>();
+	for (const pod of context.store.list('Pod') as Pod[]) {
+		if (!pod.spec?.nodeName || pod.status?.phase !== 'Running') continue;
+		const usage = podUsage(context, pod);
+		if (!usage) continue;
+		pods.push(usage);
+		const sum = perNode.get(usage.node) ?? {cpu: 0, memory: 0};
+		sum.cpu += usage.cpuMilli;
+		sum.memory += usage.memoryBytes;
+		perNode.set(usage.node, sum);
+	}
+	const nodes: NodeUsage[] = [];
+	const service = kubelet(context);
+	for (const node of context.store.list('Node') as Node[]) {
+		const name = node.metadata.name;
+		if (service.isHalted(name)) continue;
+		const sum = perNode.get(name) ?? {cpu: 0, memory: 0};
+		const wobble = 0.9 + 0.2 * ((Math.floor(context.clock.now() / 15_000) * 7919 + name.length * 104_729) % 1000) / 1000;
+		const cpuMilli = Math.round(systemCpuMilli * wobble + sum.cpu);
+		const memoryBytes = Math.round(systemMemoryBytes * (0.98 + 0.04 * (wobble - 0.9) / 0.2) + sum.memory);
+		const allocatableCpu = milliCpu(node.status?.allocatable?.cpu) || 1;
+		const allocatableMemory = bytes(node.status?.allocatable?.memory) || 1;
+		nodes.push({name, cpuMilli, memoryBytes, cpuPercent: Math.round(100 * cpuMilli / allocatableCpu), memoryPercent: Math.round(100 * memoryBytes / allocatableMemory)});
+	}
+	return {pods, nodes};
+}
