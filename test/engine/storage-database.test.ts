@@ -1,8 +1,6 @@
 import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
-import type {Cluster, Pod} from '../../source/engine/index.js';
-import {FileTree, MountedFs, volumeProviderOf} from '../../source/engine/runtime/filetree.js';
-import {execCommand} from '../../source/engine/runtime/commands.js';
+import type {Cluster} from '../../source/engine/index.js';
 import {databaseLog} from '../../source/engine/storage/inspect.js';
 import '../../source/engine/storage/database.js';
 
@@ -19,27 +17,19 @@ function database(image: string, dataDir: string, replicas = 3) {
 	};
 }
 
-type Result = {stdout: string; stderr: string; exitCode: number; trace: string[]};
+type Result = {stdout: string; stderr: string; exitCode: number};
 
-/**
- * `kubectl exec <pod> -- kv ...`: the registered `kv` program run in the
- * pod's container with its claim mounted at the data directory, as the
- * runtime assembles the container's filesystem.
- */
+/** `kubectl exec <pod> -- kv ...`. */
 function kv(cluster: Cluster, podName: string, ...args: string[]): Result {
-	const pod = cluster.get('pod', podName) as Pod;
-	const container = pod.spec!.containers[0]!;
-	const mounts = (container.volumeMounts ?? []).map(mount => {
-		const claim = pod.spec!.volumes!.find(v => v.name === mount.name)!.persistentVolumeClaim!.claimName;
-		return {path: mount.mountPath, tree: volumeProviderOf(cluster.context.services)!.treeForClaim('default', claim)!, readOnly: false, volume: mount.name, fsType: 'ext4'};
-	});
-	const trace: string[] = [];
-	const output = execCommand('kv')!({
-		pod, container, argv: ['kv', ...args], env: {}, fs: new MountedFs(new FileTree(), mounts), cwd: '/', stdin: '',
-		trace: (name, argsText, ret) => trace.push(`${name}(${argsText}) = ${ret}`),
-		now: cluster.now(), random: cluster.context.random, hostname: podName, processes: () => [],
-	});
-	return {stdout: output.stdout ?? '', stderr: output.stderr ?? '', exitCode: output.exitCode ?? 0, trace};
+	return cluster.exec(podName, ['kv', ...args]);
+}
+
+/** File system calls on the database's files that the container made after `from` (the exec's own, once time has moved on). */
+function fileCalls(cluster: Cluster, podName: string, from: number): string[] {
+	return cluster.syscalls(podName, {container: 'db'}).slice(from)
+		.filter(call => ['openat', 'read', 'write', 'pwrite64', 'fsync', 'close'].includes(call.name))
+		.map(call => `${call.name}(${call.args}) = ${call.ret}`)
+		.filter(line => /kv\.ibd|binlog|^(write|pwrite64|read|fsync|close)\((23|24)[,)]/.test(line));
 }
 
 function started(image = 'mysql:8.0', dataDir = '/var/lib/mysql', replicas = 3, seed = 40): Cluster {
@@ -133,13 +123,34 @@ test('data survives pod deletion and scale down/up; a returning replica resumes 
 
 test('kv leaves file system calls in the trace and answers bad usage clearly', t => {
 	const cluster = started('mysql:8.0', '/var/lib/mysql', 1, 42);
-	const write = kv(cluster, 'db-0', 'set', 'x', 'y');
-	t.deepEqual(write.trace.map(line => line.slice(0, line.indexOf('('))), ['openat', 'write', 'fsync', 'close', 'openat', 'pwrite64', 'fsync', 'close']);
-	t.true(write.trace[0]!.includes('"/var/lib/mysql/binlog.000001"'));
-	const read = kv(cluster, 'db-0', 'get', 'x');
-	t.deepEqual(read.trace.map(line => line.slice(0, line.indexOf('('))), ['openat', 'read', 'close']);
-	t.deepEqual(kv(cluster, 'db-0', 'set', 'only-key'), {stdout: '', stderr: 'usage: kv set KEY VALUE | kv get KEY | kv keys\n', exitCode: 2, trace: []});
+	let from = cluster.syscalls('db-0', {container: 'db'}).length;
+	t.is(kv(cluster, 'db-0', 'set', 'x', 'y').exitCode, 0);
+	cluster.advance(100);
+	const write = fileCalls(cluster, 'db-0', from);
+	t.deepEqual(write.map(line => line.slice(0, line.indexOf('('))), ['openat', 'write', 'fsync', 'close', 'openat', 'pwrite64', 'fsync', 'close']);
+	t.true(write[0]!.includes('"/var/lib/mysql/binlog.000001"'));
+	from = cluster.syscalls('db-0', {container: 'db'}).length;
+	kv(cluster, 'db-0', 'get', 'x');
+	cluster.advance(100);
+	t.deepEqual(fileCalls(cluster, 'db-0', from).map(line => line.slice(0, line.indexOf('('))), ['openat', 'read', 'close']);
+	t.deepEqual(kv(cluster, 'db-0', 'set', 'only-key'), {stdout: '', stderr: 'usage: kv set KEY VALUE | kv get KEY | kv keys\n', exitCode: 2});
 	t.is(kv(cluster, 'db-0', 'get', 'missing').stderr, 'kv: key "missing" not found\n');
 	t.deepEqual(cluster.volumeData('data-db-0').database?.rows, {x: 'y'});
 	t.throws(() => cluster.replication('nope'), {message: 'statefulsets.apps "nope" not found'});
+});
+
+test('the primary\'s node going down stops replication; the data is there when it comes back, and replicas catch up', t => {
+	const cluster = started('mysql:8.0', '/var/lib/mysql', 3, 43);
+	const node = cluster.get('pod', 'db-0')!.spec.nodeName;
+	t.true(['db-1', 'db-2'].every(pod => cluster.get('pod', pod)!.spec.nodeName !== node), 'replicas elsewhere');
+	kv(cluster, 'db-0', 'set', 'k', 'v');
+	cluster.killNode(node);
+	cluster.advance(5000);
+	t.deepEqual(cluster.replication('db').map(s => s.state), ['stopped', 'connecting', 'connecting']);
+	t.deepEqual(cluster.replication('db').map(s => s.behind), [0, 1, 1]);
+	t.is(cluster.volumeData('data-db-0').database?.rows['k'], 'v');
+	cluster.restoreNode(node);
+	cluster.advance(120_000);
+	t.deepEqual(cluster.replication('db').map(s => s.state), ['primary', 'following', 'following']);
+	for (const pod of ['db-0', 'db-1', 'db-2']) t.is(kv(cluster, pod, 'get', 'k').stdout, 'v\n', pod);
 });

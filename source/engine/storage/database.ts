@@ -344,6 +344,9 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 
 	function isRunning(pod: Pod, container: Container): boolean {
 		if (pod.metadata.deletionTimestamp) return false;
+		// A machine that went down stops its servers at once, before the API notices.
+		const kubelet = context.services.get('kubelet') as {isHalted(node: string): boolean} | undefined;
+		if (pod.spec?.nodeName && kubelet?.isHalted(pod.spec.nodeName)) return false;
 		return Boolean(pod.status?.containerStatuses?.find(s => s.name === container.name)?.state.running);
 	}
 
@@ -536,6 +539,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 				return statefulSetOf(pod);
 			},
 			StatefulSet: ({object}) => keyOf(object),
+			Node: () => [...sets.keys()],
 		},
 		sync,
 	};
