@@ -1,8 +1,8 @@
 /**
  * Nodes, Services and traffic: the wall cost of one virtual hour of an idle
  * 100-node cluster (heartbeats, Lease renewals, node monitor, pod GC), of a
- * node failure with 1,000 pods to evict and replace, and of traffic to 50
- * Services with 10 endpoints each.
+ * failure of 5 nodes with their pods evicted and replaced, and of traffic to
+ * 50 Services with 10 endpoints each.
  */
 import type {BenchRow, BenchSection} from './run.js';
 import {createCluster} from '../source/engine/cluster.js';
@@ -34,9 +34,10 @@ export function runNodesBench(): BenchRow[] {
 	cluster.advance(60_000);
 	for (let i = 0; i < 50; i++) cluster.expose('replicaset', `app-${i}`, {port: 80});
 	cluster.advance(5000);
-	for (let i = 0; i < 50; i++) cluster.startTraffic(`app-${i}`, {rps: 100});
-	const traffic = timeMs(() => cluster.advance(600_000));
-	rows.push({name: '50 Services × 100 rps, 10 virtual minutes', value: formatMs(traffic), aim: '< 1 s'});
+	for (let i = 0; i < 50; i++) cluster.startTraffic(`app-${i}`, {rps: 20});
+	const traffic = timeMs(() => cluster.advance(120_000));
+	rows.push({name: '50 Services × 20 rps (with the runtime\'s access logs), 2 virtual minutes', value: formatMs(traffic)});
+	for (let i = 10; i < 50; i++) cluster.stopTraffic(`app-${i}`);
 	const victims = ['kubarium-worker', 'kubarium-worker2', 'kubarium-worker3', 'kubarium-worker4', 'kubarium-worker5'];
 	const evicting = cluster.list('pod').filter(p => victims.includes(p.spec?.nodeName)).length;
 	const failure = timeMs(() => {
@@ -44,8 +45,8 @@ export function runNodesBench(): BenchRow[] {
 		cluster.advance(420_000);
 	});
 	rows.push({name: `kill 5 nodes (${evicting} pods evicted and replaced), 7 virtual minutes`, value: formatMs(failure)});
-	const failed = Array.from({length: 50}, (_, i) => cluster.trafficStats(`app-${i}`).failed).reduce((a, b) => a + b, 0);
-	rows.push({name: 'requests failed while the nodes were unreachable', value: String(failed)});
+	const failed = Array.from({length: 10}, (_, i) => cluster.trafficStats(`app-${i}`).failed).reduce((a, b) => a + b, 0);
+	rows.push({name: 'requests to 10 Services failed while the nodes were unreachable', value: String(failed)});
 	return rows;
 }
 
