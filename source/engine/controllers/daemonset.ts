@@ -5,6 +5,7 @@ import {targetNodeName} from '../api/node-affinity.js';
 import {keyOf} from '../store.js';
 import {sameJson} from '../store.js';
 import '../api/batch-objects.js';
+import './daemonset-images.js';
 import {podChangeMatters} from './job-util.js';
 import {isPodAvailable, nodeShouldRunDaemonPod, pinToNode, scaledValue, templateHash, withDaemonTolerations} from './daemonset-util.js';
 
