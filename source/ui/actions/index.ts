@@ -2,5 +2,6 @@
 import './common.js';
 import './workloads.js';
 import './nodes.js';
+import './runtime.js';
 import '../xray/xray-page.js';
 import '../pulse/pulse-page.js';

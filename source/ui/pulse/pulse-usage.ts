@@ -1,9 +1,9 @@
 /**
- * Cluster-wide figures for pulse: CPU and memory, and requests served by
- * Services. CPU and memory are the requests of running pods against node
- * allocatable until the runtime reports usage.
+ * Cluster-wide figures for pulse: CPU and memory used by running pods (the
+ * runtime's simulated usage, as `kubectl top`) against node allocatable, and
+ * requests served by Services.
  */
-import {bytes, milliCpu, type Cluster, type Container} from '../../engine/index.js';
+import {bytes, milliCpu, type Cluster} from '../../engine/index.js';
 import type {Usage} from './pulse-model.js';
 
 export type ClusterUsage = Usage & {cpuCapacity: number; memoryCapacity: number; source: string};
@@ -11,12 +11,9 @@ export type ClusterUsage = Usage & {cpuCapacity: number; memoryCapacity: number;
 export function clusterUsage(cluster: Cluster): ClusterUsage {
 	let cpuMilli = 0;
 	let memoryBytes = 0;
-	for (const pod of cluster.list('Pod')) {
-		if (pod.status?.phase !== 'Running') continue;
-		for (const container of (pod.spec?.containers ?? []) as Container[]) {
-			cpuMilli += milliCpu(container.resources?.requests?.['cpu']);
-			memoryBytes += bytes(container.resources?.requests?.['memory']);
-		}
+	for (const pod of cluster.metrics().pods) {
+		cpuMilli += pod.cpuMilli;
+		memoryBytes += pod.memoryBytes;
 	}
 	let cpuCapacity = 0;
 	let memoryCapacity = 0;
@@ -32,5 +29,5 @@ export function clusterUsage(cluster: Cluster): ClusterUsage {
 			// No traffic was ever sent to this Service.
 		}
 	}
-	return {cpuMilli, memoryBytes, requestsTotal, cpuCapacity, memoryCapacity, source: '(requested)'};
+	return {cpuMilli, memoryBytes, requestsTotal, cpuCapacity, memoryCapacity, source: '(usage)'};
 }

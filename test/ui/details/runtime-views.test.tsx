@@ -1,0 +1,94 @@
+import test from 'ava';
+import {createCluster} from '../../../source/engine/index.js';
+import {renderApp} from '../actions/harness.js';
+
+const hostile = () => {
+	const cluster = createCluster({seed: 4});
+	cluster.apply({
+		apiVersion: 'v1', kind: 'Pod', metadata: {name: 'evil'},
+		spec: {containers: [{name: 'c', image: 'busybox', command: ['sh', '-c', 'echo "x\x1b[2Jy\x1b]52;c;ZXZpbA==\x07z" > /tmp/evil; echo "start \x1b]0;pwned\x07 mid \x1b[2J end"; echo "second line"; sleep 3600']}]},
+	});
+	cluster.advance(30_000);
+	return cluster;
+};
+
+const controls = /\x1b|\x07|\x9b|\x9d/;
+
+async function selectPod(app: Awaited<ReturnType<typeof renderApp>>, name: string) {
+	await app.press(':', 'p', 'o', 'enter');
+	await app.waitFor(f => f.includes(name), 'the pods view');
+	await app.press('/', ...name, 'enter');
+}
+
+test.serial('l shows the logs with escape sequences made inert; t toggles timestamps, p asks for the previous instance', async t => {
+	const app = await renderApp({cluster: hostile(), namespace: 'default'});
+	try {
+		await selectPod(app, 'evil');
+		await app.press('l');
+		let frame = await app.waitFor(f => f.includes('second line'), 'the logs');
+		t.regex(frame, /start 0;pwned mid {2}end|start {1,2}mid {1,2}end/);
+		t.false(controls.test(frame), 'no control sequence reaches the frame');
+		t.regex(frame, /Autoscroll:On\s+Timestamps:Off\s+Wrap:Off\s+Previous:Off/);
+		await app.press('t');
+		frame = await app.waitFor(f => f.includes('Timestamps:On'), 'timestamps on');
+		t.regex(frame, /^\s*2026-01-01T09:00:\d\d\.\d+Z start/m);
+		await app.press('p');
+		await app.waitFor(f => f.includes('previous terminated container "c" in pod "evil" not found'), 'the previous-logs error');
+		t.pass();
+	} finally {
+		await app.cleanup();
+	}
+});
+
+test.serial('s opens a shell: commands run in the container, cd persists, output is sanitised, exit leaves', async t => {
+	const app = await renderApp({cluster: hostile(), namespace: 'default'});
+	try {
+		await selectPod(app, 'evil');
+		await app.press('s');
+		await app.waitFor(f => f.includes('c@evil:/#'), 'the prompt');
+		await app.press(...'cat /etc/hostname', 'enter');
+		let frame = await app.waitFor(f => /^\s*evil\s*$/m.test(f), 'the hostname');
+		await app.press(...'cd /etc', 'enter');
+		await app.waitFor(f => f.includes('c@evil:/etc#'), 'the new directory in the prompt');
+		await app.press(...'pwd', 'enter');
+		await app.waitFor(f => /^\s*\/etc\s*$/m.test(f), 'pwd output');
+		await app.press(...'cat /tmp/evil', 'enter');
+		frame = await app.waitFor(f => /^\s*xyz\s*$/m.test(f), 'the file text without its escape sequences');
+		t.false(controls.test(frame));
+		await app.press(...'nosuch', 'enter');
+		await app.waitFor(f => f.includes('sh: nosuch: not found'), 'stderr');
+		await app.press(...'exit', 'enter');
+		await app.waitFor(f => !f.includes('c@evil:'), 'the shell to close');
+	} finally {
+		await app.cleanup();
+	}
+});
+
+test.serial('t opens the live trace: categories filter, call filter, pause, summary', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		await app.advance(30_000);
+		await selectPod(app, 'web-');
+		await app.press('t');
+		let frame = await app.waitFor(f => f.includes('[1]process') && /\w+\(.*\) = /.test(f), 'the trace');
+		t.regex(frame, /\d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\w+\(/);
+		// Only file management: hide the other four.
+		await app.press('1', '3', '4', '5');
+		frame = await app.waitFor(f => /calls$/m.test(f) && !/\b(clone|execve|wait4|exit_group|socket|accept4|getpid|ioctl)\(/.test(f), 'file calls only');
+		t.regex(frame, /\b(openat|read|write|close|mount|fstat|newfstatat|pivot_root|chdir|mkdirat|writev)\(/);
+		await app.press('0', '/', ...'execve', 'enter');
+		frame = await app.waitFor(f => f.includes('call:/execve') && /execve\(/.test(f), 'the call filter');
+		const calls = frame.split('\n').filter(l => /^\d\d:\d\d:\d\d\.\d{3}\s/.test(l.trim()));
+		t.true(calls.length > 0 && calls.every(l => l.includes('execve(')));
+		await app.press('space');
+		frame = await app.waitFor(f => f.includes('PAUSED'), 'paused');
+		await app.advance(30_000);
+		t.true(app.frame().includes('PAUSED'));
+		await app.press('s');
+		frame = await app.waitFor(f => f.includes('% calls') && f.includes('total'), 'the summary');
+		t.regex(frame, /100\.00\s+\d+\s+(\d+\s+)?total/);
+		t.regex(frame, /process control/);
+	} finally {
+		await app.cleanup();
+	}
+});

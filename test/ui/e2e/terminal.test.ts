@@ -1,0 +1,83 @@
+/**
+ * End to end in a real terminal: the built app (`node dist/source/cli.js`,
+ * `npm test` builds first) runs in a 120x40 tmux pane with CI unset (Ink
+ * draws nothing under CI) and NODE_ENV=production. Opens deployments, scales
+ * one, sees the new pods, opens a pod's system-call trace, quits with `:q`,
+ * and checks the shell's screen came back and the exit code was 0.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join, resolve} from 'node:path';
+import test from 'ava';
+
+const root = resolve(import.meta.dirname, '../../..');
+const cli = join(root, 'dist/source/cli.js');
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+const socket = `kubarium-e2e-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
+const keys = (...k: string[]) => tmux('send-keys', '-t', 'e2e', ...k);
+const type = (text: string) => tmux('send-keys', '-t', 'e2e', '-l', text);
+
+/** Poll the pane (every 50 ms, bounded) until `check` holds; returns the screen. */
+async function waitFor(check: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	let text = '';
+	while (Date.now() < deadline) {
+		text = screen();
+		if (check(text)) return text;
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	throw new Error(`Timed out waiting for ${what}. Screen:\n${text}`);
+}
+
+(hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
+	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
+	const script = [
+		'printf "shell-before-app\\n"',
+		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${JSON.stringify(cli)} --config-dir ${JSON.stringify(configDir)}`,
+		'printf "app-exit-code=%s\\n" "$?"',
+		'exec sleep 600',
+	].join('; ');
+	try {
+		tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', 'sh', '-c', script);
+		await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
+
+		type(':deploy shop');
+		keys('Enter');
+		await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
+		type('/web');
+		keys('Enter');
+		await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
+		type('s');
+		await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+		keys('BSpace', 'BSpace', 'BSpace');
+		type('6');
+		keys('Enter');
+		await waitFor(s => s.includes('deployment.apps/web scaled to 6'), 'the scale flash');
+
+		type(':po shop');
+		keys('Enter');
+		type('/web-');
+		keys('Enter');
+		const pods = await waitFor(s => (s.match(/^\s*web-[a-z0-9]+-[a-z0-9]+\s/gm) ?? []).length >= 6, 'six web pods');
+		t.true((pods.match(/^\s*web-[a-z0-9]+-[a-z0-9]+\s/gm) ?? []).length >= 6);
+
+		type('t');
+		const trace = await waitFor(s => s.includes('[1]process') && /trace/.test(s), 'the trace view');
+		t.regex(trace, /[a-z_0-9]+\(.*\) = /, 'system calls are listed');
+
+		keys('Escape');
+		type(':q');
+		keys('Enter');
+		const after = await waitFor(s => s.includes('app-exit-code='), 'the app to exit');
+		t.regex(after, /app-exit-code=0/);
+		t.true(after.includes('shell-before-app'), 'the main screen came back: the alternate screen was left');
+		t.false(after.includes('Cluster:'), 'no dashboard left on the screen');
+	} finally {
+		spawnSync('tmux', ['-L', socket, 'kill-server']);
+		rmSync(configDir, {recursive: true, force: true});
+	}
+});
