@@ -1,7 +1,6 @@
 import test from 'ava';
 import {createCluster, KubeError} from '../../source/engine/index.js';
 import type {Cluster, KubeEvent, KubeObject} from '../../source/engine/index.js';
-import {volumeProviderOf} from '../../source/engine/runtime/filetree.js';
 import {claimName, fnv32a, ordinalOf, podName, revisionHash, safeEncode} from '../../source/engine/controllers/statefulset-util.js';
 
 type Spec = Record<string, unknown>;
@@ -43,8 +42,15 @@ function recordCreations(cluster: Cluster): string[] {
 	return order;
 }
 
-function writeFile(cluster: Cluster, claim: string, path: string, content: string): void {
-	volumeProviderOf(cluster.context.services)!.treeForClaim('default', claim)!.write(path, content);
+/** `kubectl exec <pod> -- sh -c 'printf ... > /usr/share/nginx/html/index.html'`: a file on the pod's claim. */
+function writeIndex(cluster: Cluster, pod: string, content: string): void {
+	const result = cluster.exec(pod, ['sh', '-c', `printf '%s' '${content}' > /usr/share/nginx/html/index.html`]);
+	if (result.exitCode !== 0) throw new Error(result.stderr);
+}
+
+/** `kubectl exec <pod> -- cat /usr/share/nginx/html/index.html`. */
+function readIndex(cluster: Cluster, pod: string): string {
+	return cluster.exec(pod, ['cat', '/usr/share/nginx/html/index.html']).stdout;
 }
 
 test('pure helpers: names, ordinals and the revision hash', t => {
@@ -106,7 +112,7 @@ test('scale down removes the highest ordinal first, one at a time; claims stay a
 	cluster.apply(web());
 	cluster.advance(40_000);
 	const volumes = [0, 1, 2].map(i => cluster.get('pvc', `www-web-${i}`)!.spec.volumeName);
-	writeFile(cluster, 'www-web-2', '/index.html', 'hello from web-2');
+	writeIndex(cluster, 'web-2', 'hello from web-2');
 	cluster.scale('statefulset', 'web', 1);
 	cluster.advance(100);
 	const web2 = cluster.get('pod', 'web-2');
@@ -124,6 +130,7 @@ test('scale down removes the highest ordinal first, one at a time; claims stay a
 	t.deepEqual([0, 1, 2].map(i => cluster.get('pvc', `www-web-${i}`)!.spec.volumeName), volumes, 'same volumes');
 	t.is(cluster.list('pvc').length, 3);
 	t.deepEqual(cluster.volumeData('www-web-2').files, [{path: '/index.html', size: 16}]);
+	t.is(readIndex(cluster, 'web-2'), 'hello from web-2');
 });
 
 test('Parallel creates every pod at once', t => {
@@ -190,7 +197,7 @@ test('a deleted pod comes back with the same name, claim and data', t => {
 	const cluster = createCluster({seed: 27});
 	cluster.apply(web({replicas: 2}));
 	cluster.advance(40_000);
-	writeFile(cluster, 'www-web-1', '/index.html', 'persisted');
+	writeIndex(cluster, 'web-1', 'persisted');
 	const uid = cluster.get('pod', 'web-1')!.metadata.uid;
 	const volumeName = cluster.get('pvc', 'www-web-1')!.spec.volumeName;
 	cluster.delete('pod', 'web-1');
@@ -200,13 +207,14 @@ test('a deleted pod comes back with the same name, claim and data', t => {
 	t.is(pod.status.phase, 'Running');
 	t.is(cluster.get('pvc', 'www-web-1')!.spec.volumeName, volumeName);
 	t.deepEqual(cluster.volumeData('www-web-1').files, [{path: '/index.html', size: 9}]);
+	t.is(readIndex(cluster, 'web-1'), 'persisted');
 });
 
 test('a node that dies keeps its pod\'s volume; the pod comes back there with its data', t => {
 	const cluster = createCluster({seed: 28});
 	cluster.apply(web({replicas: 2}));
 	cluster.advance(40_000);
-	writeFile(cluster, 'www-web-0', '/index.html', 'survives');
+	writeIndex(cluster, 'web-0', 'survives');
 	const node = cluster.get('pod', 'web-0')!.spec.nodeName;
 	cluster.killNode(node);
 	cluster.advance(400_000);
@@ -220,6 +228,7 @@ test('a node that dies keeps its pod\'s volume; the pod comes back there with it
 	t.is(pod.status.phase, 'Running');
 	t.is(pod.spec.nodeName, node);
 	t.deepEqual(cluster.volumeData('www-web-0').files, [{path: '/index.html', size: 8}]);
+	t.is(readIndex(cluster, 'web-0'), 'survives');
 });
 
 test('persistentVolumeClaimRetentionPolicy: Retain keeps claims after scale-down and deletion; Delete removes them', t => {

@@ -220,9 +220,13 @@ test('ReadOnlyMany claims are mounted read-only', t => {
 	const cluster = createCluster({seed: 10});
 	cluster.apply([volume('books', '1Gi', {accessModes: ['ReadOnlyMany']}), claim('library', {storageClassName: 'manual', accessModes: ['ReadOnlyMany']})]);
 	cluster.advance(1000);
-	const tree = volumeProviderOf(cluster.context.services)!.treeForClaim('default', 'library')!;
-	t.true(tree.readOnly);
-	t.throws(() => tree.write('/x', 'y'), {message: '/x: Read-only file system'});
+	cluster.apply([pod('reader', ['library'])]);
+	cluster.advance(10_000);
+	t.is(phase(cluster, 'pod', 'reader'), 'Running');
+	const refused = cluster.exec('reader', ['sh', '-c', 'echo x > /data0/x']);
+	t.not(refused.exitCode, 0);
+	t.regex(refused.stderr, /Read-only file system/);
+	t.deepEqual(cluster.volumeData('library').files, []);
 });
 
 test('a pod whose claim is missing or unbound is not scheduled, with the scheduler\'s reason', t => {
