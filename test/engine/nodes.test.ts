@@ -373,3 +373,22 @@ test('pods deleted on an unreachable node stay Terminating until the node return
 	other.advance(1000);
 	t.is(other.get('pod', 'stuck'), undefined, 'pod GC force-deletes pods of a node that is gone');
 });
+
+test('a NoExecute taint added by hand evicts the pods that do not tolerate it, at once', t => {
+	const cluster = createCluster({seed: 17, nodes: 1});
+	cluster.apply([
+		bare('plain', 'kubarium-worker'),
+		bare('tolerant', 'kubarium-worker', {tolerations: [{key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoExecute'}]}),
+	]);
+	cluster.advance(10_000);
+	const node = cluster.get('node', 'kubarium-worker')!;
+	cluster.apply({...node, metadata: {name: node.metadata.name}, spec: {...node.spec, taints: [{key: 'dedicated', value: 'db', effect: 'NoExecute'}]}});
+	cluster.advance(100);
+	const plain = cluster.get('pod', 'plain')!;
+	t.truthy(plain.metadata.deletionTimestamp);
+	t.true(reasons(cluster, plain).includes('TaintManagerEviction: Marking for deletion Pod default/plain'));
+	cluster.advance(60_000);
+	t.is(cluster.get('pod', 'plain'), undefined, 'the live kubelet stops it and confirms');
+	t.falsy(cluster.get('pod', 'tolerant')!.metadata.deletionTimestamp);
+	t.deepEqual(cluster.get('node', 'kubarium-worker')!.spec.taints.map((x: {key: string}) => x.key), ['dedicated'], 'user taints are kept');
+});

@@ -106,7 +106,8 @@ function setUnschedulable(context: ControllerContext, node: Node, value: boolean
 	});
 	const name = node.metadata.name;
 	const reason = value ? 'NodeNotSchedulable' : 'NodeSchedulable';
-	events.normal(updated, reason, `Node ${name} status is now: ${reason}`, {component: 'kubelet', host: name});
+	// The kubelet reports the change; a machine that is down says nothing.
+	if (!kubeletOf(context).isHalted(name)) events.normal(updated, reason, `Node ${name} status is now: ${reason}`, {component: 'kubelet', host: name});
 }
 
 function controllerOf(pod: Pod) {
