@@ -106,11 +106,10 @@ export function podRestarts(pod: Pod): number {
 /** Set (or add) a condition; the transition time moves only when the status changes. */
 export function setCondition(conditions: Condition[], next: Condition): Condition[] {
 	const existing = conditions.find(c => c.type === next.type);
-	if (existing && existing.status === next.status && existing.reason === next.reason && existing.message === next.message) return conditions;
-	const out = conditions.filter(c => c.type !== next.type);
-	const at = existing && existing.status === next.status ? existing.lastTransitionTime : next.lastTransitionTime;
-	out.push({...next, lastTransitionTime: at});
-	return existing ? conditions.map(c => (c.type === next.type ? {...next, lastTransitionTime: at} : c)) : out;
+	if (!existing) return [...conditions, next];
+	if (existing.status === next.status && existing.reason === next.reason && existing.message === next.message) return conditions;
+	const at = existing.status === next.status ? existing.lastTransitionTime : next.lastTransitionTime;
+	return conditions.map(c => (c.type === next.type ? {...next, lastTransitionTime: at} : c));
 }
 
 export function hasCondition(conditions: Condition[] | undefined, type: string): Condition | undefined {

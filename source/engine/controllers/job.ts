@@ -178,7 +178,6 @@ export function createJobController(context: ControllerContext): Controller {
 			removeFinalizer(pod);
 		}
 		backoffs.set(job.metadata.uid, record);
-		const newFailure = failed > (status.failed ?? 0);
 
 		const active = pods.filter(p => !isTerminal(p) && !p.metadata.deletionTimestamp);
 		const terminating = pods.filter(p => !isTerminal(p) && p.metadata.deletionTimestamp).length;
@@ -255,7 +254,7 @@ export function createJobController(context: ControllerContext): Controller {
 				status.startTime = nowText;
 				if (spec.activeDeadlineSeconds !== undefined) queue().addAfter(key, spec.activeDeadlineSeconds * 1000);
 			}
-			activeCount = manageActive(job, active, indexed ? doneIndexes : undefined, succeeded, newFailure, record, key);
+			activeCount = manageActive(job, active, indexed ? doneIndexes : undefined, succeeded, record, key);
 		}
 
 		if (indexed) status.completedIndexes = formatIndexes(doneIndexes);
@@ -272,7 +271,7 @@ export function createJobController(context: ControllerContext): Controller {
 	}
 
 	/** manageJob: bring the active pods to the wanted count. Returns the new active count. */
-	function manageActive(job: Job, active: Pod[], doneIndexes: Set<number> | undefined, succeeded: number, _newFailure: boolean, record: BackoffRecord, key: string): number {
+	function manageActive(job: Job, active: Pod[], doneIndexes: Set<number> | undefined, succeeded: number, record: BackoffRecord, key: string): number {
 		const spec = job.spec!;
 		const parallelism = spec.parallelism ?? 1;
 		let want: number;
