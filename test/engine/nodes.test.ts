@@ -392,3 +392,16 @@ test('a NoExecute taint added by hand evicts the pods that do not tolerate it, a
 	t.falsy(cluster.get('pod', 'tolerant')!.metadata.deletionTimestamp);
 	t.deepEqual(cluster.get('node', 'kubarium-worker')!.spec.taints.map((x: {key: string}) => x.key), ['dedicated'], 'user taints are kept');
 });
+
+test('a machine deleted and added again under the same name comes back with a fresh kubelet', t => {
+	const cluster = createCluster({seed: 18, nodes: 3});
+	cluster.delete('node', 'kubarium-worker3');
+	cluster.advance(1000);
+	const node = cluster.addNode();
+	t.is(node.metadata.name, 'kubarium-worker3');
+	cluster.advance(120_000);
+	t.is(ready(cluster.get('node', 'kubarium-worker3')), 'True', 'it keeps renewing its Lease');
+	cluster.apply(bare('here', 'kubarium-worker3'));
+	cluster.advance(10_000);
+	t.is(cluster.get('pod', 'here')!.status.phase, 'Running');
+});
