@@ -112,6 +112,11 @@ export function templateOf(revision: KubeObject): PodTemplateSpec {
 	return template;
 }
 
+/** Names of one ordinal's claims, in template order. */
+export function claimNamesFor(set: StatefulSet, ordinal: number): string[] {
+	return (set.spec?.volumeClaimTemplates ?? []).map(template => claimName(template.metadata.name!, set.metadata.name, ordinal));
+}
+
 /** The claims of one ordinal, built from the volumeClaimTemplates (`getPersistentVolumeClaims`). */
 export function claimsFor(set: StatefulSet, ordinal: number): PersistentVolumeClaim[] {
 	const matchLabels = set.spec?.selector?.matchLabels ?? {};

@@ -7,7 +7,7 @@ import {deleteObject} from '../cluster.js';
 import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {
-	claimsFor, isFailed, isHealthy, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod, newRevision,
+	claimNamesFor, claimsFor, isFailed, isHealthy, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod, newRevision,
 	controllerRef, ordinalOf, partitionPods, revisionHash, revisionLabel, templateOf,
 } from './statefulset-util.js';
 import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
@@ -81,12 +81,16 @@ export function createStatefulSetController(context: ControllerContext): Control
 	/** Create the ordinal's missing claims; false when one cannot be used yet (being deleted, or creation failed). */
 	function ensureClaims(set: StatefulSet, ordinal: number, pod: string): boolean {
 		let usable = true;
+		let missing = false;
+		for (const name of claimNamesFor(set, ordinal)) {
+			const existing = store.get('PersistentVolumeClaim', set.metadata.namespace, name);
+			if (!existing) missing = true;
+			else if (existing.metadata.deletionTimestamp) usable = false;
+		}
+		if (!missing) return usable;
 		for (const claim of claimsFor(set, ordinal)) {
 			const existing = store.get('PersistentVolumeClaim', claim.metadata.namespace, claim.metadata.name);
-			if (existing) {
-				if (existing.metadata.deletionTimestamp) usable = false;
-				continue;
-			}
+			if (existing) continue;
 			try {
 				const admit = context.services.get('admit:PersistentVolumeClaim') as ((object: KubeObject, existing: undefined, batch: KubeObject[]) => KubeObject) | undefined;
 				const defaulted = applyDefaults(claim);
@@ -107,8 +111,8 @@ export function createStatefulSetController(context: ControllerContext): Control
 	 */
 	function applyRetention(set: StatefulSet, ordinal: number, pod: Pod | undefined, condemned: boolean): void {
 		const policy = set.spec!.persistentVolumeClaimRetentionPolicy;
-		for (const template of claimsFor(set, ordinal)) {
-			const claim = store.get('PersistentVolumeClaim', template.metadata.namespace, template.metadata.name) as PersistentVolumeClaim | undefined;
+		for (const name of claimNamesFor(set, ordinal)) {
+			const claim = store.get('PersistentVolumeClaim', set.metadata.namespace, name) as PersistentVolumeClaim | undefined;
 			if (!claim || claim.metadata.deletionTimestamp) continue;
 			const refs = claim.metadata.ownerReferences ?? [];
 			let next: OwnerReference[] = refs.filter(ref => !(ref.kind === 'StatefulSet' && ref.name === set.metadata.name && ref.uid !== set.metadata.uid));
