@@ -4,12 +4,13 @@
  * the error shows under the field and in the flash, the dialog stays open,
  * and nothing changed (the engine validates before it writes).
  */
-import React from 'react';
+import React, {useRef} from 'react';
 import {Box, Text} from 'ink';
 import TextInput from 'ink-text-input';
 import type {AppApi} from '../app/contract.js';
 import {errorMessage} from './errors.js';
 import {usePromptState} from './use-prompt-state.js';
+import {useBackspaceBurst} from './use-backspace-burst.js';
 
 export type PromptOptions = {
 	title: string;
@@ -25,6 +26,9 @@ export type PromptOptions = {
 function PromptDialog({app, options, close}: {app: AppApi; options: PromptOptions; close: () => void}) {
 	const theme = app.theme;
 	const [state, dispatch] = usePromptState(options.initial ?? '');
+	const value = useRef(state.value);
+	value.current = state.value;
+	useBackspaceBurst(count => dispatch({type: 'change', value: [...value.current].slice(0, -count).join('')}));
 	const onSubmit = (value: string) => {
 		try {
 			const message = options.submit(value);

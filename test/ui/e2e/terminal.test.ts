@@ -54,7 +54,9 @@ async function waitFor(check: (text: string) => boolean, what: string, timeoutMs
 		type('s');
 		await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
 		keys('BSpace', 'BSpace', 'BSpace');
+		await waitFor(s => /Replicas:\s*│/.test(s), 'the field to be emptied');
 		type('6');
+		await waitFor(s => /Replicas: 6\s/.test(s), 'the typed number');
 		keys('Enter');
 		await waitFor(s => s.includes('deployment.apps/web scaled to 6'), 'the scale flash');
 
