@@ -417,3 +417,15 @@ test('a claim deleted under a running pod waits for the pod; the pod then comes 
 	t.is(fresh.status.phase, 'Bound');
 	t.is(cluster.get('pod', 'web-0')!.status.phase, 'Running');
 });
+
+test('ordinals.start numbers the pods and claims from the start ordinal', t => {
+	const cluster = createCluster({seed: 39});
+	cluster.apply(web({replicas: 2, ordinals: {start: 5}}));
+	cluster.advance(40_000);
+	t.deepEqual(running(cluster), ['web-5', 'web-6']);
+	t.deepEqual(cluster.list('pvc').map(c => c.metadata.name).sort(), ['www-web-5', 'www-web-6']);
+	t.is(cluster.get('pod', 'web-5')!.metadata.labels?.['apps.kubernetes.io/pod-index'], '5');
+	cluster.scale('statefulset', 'web', 1);
+	cluster.advance(30_000);
+	t.deepEqual(podNames(cluster), ['web-5']);
+});
