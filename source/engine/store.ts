@@ -263,9 +263,16 @@ export function sameJson(a: unknown, b: unknown): boolean {
 		for (let i = 0; i < a.length; i++) if (!sameJson(a[i], bb[i])) return false;
 		return true;
 	}
-	const ka = Object.keys(a).filter(k => (a as Record<string, unknown>)[k] !== undefined);
-	const kb = Object.keys(b).filter(k => (b as Record<string, unknown>)[k] !== undefined);
-	if (ka.length !== kb.length) return false;
-	for (const k of ka) if (!sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-	return true;
+	// Counted in place rather than with Object.keys: this runs on every status write.
+	const ra = a as Record<string, unknown>;
+	const rb = b as Record<string, unknown>;
+	let defined = 0;
+	for (const k in ra) {
+		const value = ra[k];
+		if (value === undefined) continue;
+		defined++;
+		if (!sameJson(value, rb[k])) return false;
+	}
+	for (const k in rb) if (rb[k] !== undefined) defined--;
+	return defined === 0;
 }
