@@ -9,6 +9,7 @@ import type {Theme} from '../../theme/theme.js';
 import type {Column, RowStatus} from '../../views/columns.js';
 import type {TableRow} from '../../model/table-data.js';
 import {windowOffset} from './use-table-state.js';
+import {sanitizeLine} from '../../sanitize.js';
 
 export type TableProps = {
 	columns: Column[];
@@ -28,10 +29,9 @@ export type TableProps = {
 
 const gap = 2;
 /** Control characters (C0, DEL, C1) never reach the terminal from a cell. */
-const controls = /[\u0000-\u001f\u007f-\u009f]/g;
-
+/** Whole control sequences (CSI, OSC, DCS...) and control characters are removed, not just their ESC. */
 export function cleanCell(text: string): string {
-	return controls.test(text) ? text.replace(controls, '') : text;
+	return sanitizeLine(text);
 }
 
 /** Column widths that fit `width`: natural widths, the widest shrunk first. */
