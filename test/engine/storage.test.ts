@@ -210,10 +210,12 @@ test('ReadWriteOnce: a second node gets a Multi-Attach error and waits; the same
 	t.is(b.status!.containerStatuses?.[0]?.state.waiting?.reason, 'ContainerCreating');
 	t.true(eventLines(cluster, b).includes('Warning FailedAttachVolume: Multi-Attach error for volume "disk" Volume is already exclusively attached to one node and can\'t be attached to another'));
 	t.is(phase(cluster, 'pod', 'c'), 'Running');
+	t.deepEqual(cluster.volumeData('shared').attachedTo, ['kubarium-worker']);
 	cluster.delete('pod', 'a');
 	cluster.delete('pod', 'c');
 	cluster.advance(40_000);
 	t.is(phase(cluster, 'pod', 'b'), 'Running');
+	t.deepEqual(cluster.volumeData('disk').attachedTo, ['kubarium-worker2']);
 });
 
 test('ReadOnlyMany claims are mounted read-only', t => {

@@ -3,6 +3,7 @@ import type {FileTree} from '../runtime/filetree.js';
 import type {PersistentVolume, PersistentVolumeClaim, StatefulSet} from '../api/storage-objects.js';
 import {notFound} from '../errors.js';
 import {getClaim, getVolume} from './claims.js';
+import {attachedNodes} from './attach-detach.js';
 import {boundVolumeName, volumeData} from './volume-data.js';
 import {databaseOf, type DatabaseEngine, type ReplicaStatus, type ReplicationService, type ServerRole} from './database.js';
 
@@ -14,6 +15,8 @@ export type VolumeDataView = {
 	claim?: string;
 	/** Claim phase (or volume phase when asked by volume name). */
 	phase?: string;
+	/** Nodes the volume is attached to (pods using it run there). */
+	attachedTo: string[];
 	/** Files under the volume's root, sorted, with sizes in bytes. */
 	files: Array<{path: string; size: number}>;
 	/** The database kept there, when one runs on it. */
@@ -37,15 +40,16 @@ export function describeVolumeData(context: ControllerContext, name: string, opt
 	if (claim) {
 		const volumeName = boundVolumeName(claim);
 		volume = getVolume(context, volumeName);
-		view = {claim: `${claim.metadata.namespace}/${claim.metadata.name}`, phase: claim.status?.phase ?? 'Pending', files: []};
+		view = {claim: `${claim.metadata.namespace}/${claim.metadata.name}`, phase: claim.status?.phase ?? 'Pending', attachedTo: [], files: []};
 	} else {
 		volume = getVolume(context, name);
 		if (!volume) throw notFound('persistentvolumeclaims', name);
 		const ref = volume.spec?.claimRef;
-		view = {phase: volume.status?.phase, files: [], ...(ref ? {claim: `${ref.namespace}/${ref.name}`} : {})};
+		view = {phase: volume.status?.phase, attachedTo: [], files: [], ...(ref ? {claim: `${ref.namespace}/${ref.name}`} : {})};
 	}
 	if (!volume) return view;
 	view.volume = volume.metadata.name;
+	view.attachedTo = attachedNodes(context, volume.metadata.name).sort();
 	const contents = volumeData(context).peek(volume.metadata.name);
 	if (!contents) return view;
 	walk(contents.tree, '/', view.files);
