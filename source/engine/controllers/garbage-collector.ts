@@ -42,7 +42,7 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 		const refs = object.metadata.ownerReferences;
 		if (refs) {
 			for (const ref of refs) {
-				const owner = store.getByUid(ref.uid);
+				const owner = ownerOf(object, ref);
 				if (!owner || (owner.metadata.deletionTimestamp && hasFinalizer(owner, foregroundFinalizer))) {
 					keys.push(`item:${uid}`);
 					break;
@@ -71,7 +71,10 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 		const waiting: OwnerReference[] = [];
 		for (const ref of item.metadata.ownerReferences ?? []) {
 			const owner = ownerOf(item, ref);
-			if (!owner) dangling.push(ref);
+			if (!owner) {
+				dangling.push(ref);
+				reportInvalidNamespace(item, ref);
+			}
 			else if (owner.metadata.deletionTimestamp && hasFinalizer(owner, foregroundFinalizer)) waiting.push(ref);
 			else solid.push(ref);
 		}
@@ -89,6 +92,16 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 		}
 		const policy = hasFinalizer(item, orphanFinalizer) ? 'Orphan' : hasFinalizer(item, foregroundFinalizer) ? 'Foreground' : 'Background';
 		deleteObject(context, item, policy);
+	}
+
+	/** A namespaced owner in another namespace counts as absent, with a Warning on the dependent. */
+	function reportInvalidNamespace(item: KubeObject, ref: OwnerReference): void {
+		const owner = store.getByUid(ref.uid);
+		if (!owner?.metadata.namespace || owner.metadata.namespace === item.metadata.namespace) return;
+		const namespace = item.metadata.namespace ?? '';
+		context.events.warning(item, 'OwnerRefInvalidNamespace',
+			`ownerRef [${ref.apiVersion}/${ref.kind}, namespace: ${namespace}, name: ${ref.name}, uid: ${ref.uid}] does not exist in namespace "${namespace}"`,
+			{component: garbageCollectorComponent});
 	}
 
 	function removeReferences(item: KubeObject, uids: Set<string>): void {

@@ -142,3 +142,17 @@ test('deleting a ReplicaSet in the background takes its pods along', t => {
 	cluster.advance(40_000);
 	t.is(count(cluster, 'Pod'), 0);
 });
+
+test('an owner in another namespace counts as absent: the dependent goes, with OwnerRefInvalidNamespace', t => {
+	const cluster = createCluster({seed: 1, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'other'}});
+	const [owner] = cluster.apply({...configMap('owner'), metadata: {name: 'owner', namespace: 'other'}});
+	const ref = {apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner!.metadata.uid};
+	const [dependent] = cluster.apply(configMap('dependent', {ownerReferences: [ref]}));
+	cluster.advance(0);
+	t.is(cluster.get('ConfigMap', 'dependent'), undefined);
+	const warning = cluster.eventsFor(dependent!).find(e => e['reason'] === 'OwnerRefInvalidNamespace');
+	t.is(warning?.['type'], 'Warning');
+	t.is(warning?.['message'], `ownerRef [v1/ConfigMap, namespace: default, name: owner, uid: ${owner!.metadata.uid}] does not exist in namespace "default"`);
+	t.truthy(cluster.get('ConfigMap', 'owner', 'other'), 'the owner itself stays');
+});
