@@ -154,3 +154,12 @@ test('the primary\'s node going down stops replication; the data is there when i
 	t.deepEqual(cluster.replication('db').map(s => s.state), ['primary', 'following', 'following']);
 	for (const pod of ['db-0', 'db-1', 'db-2']) t.is(kv(cluster, pod, 'get', 'k').stdout, 'v\n', pod);
 });
+
+test('kv in a container without a database server says so', t => {
+	const cluster = createCluster({seed: 44});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'web'}, spec: {containers: [{name: 'nginx', image: 'nginx:1.27'}]}});
+	cluster.advance(10_000);
+	const result = cluster.exec('web', ['kv', 'keys']);
+	t.is(result.exitCode, 1);
+	t.is(result.stderr, 'kv: no database server in this container (image "nginx:1.27"); kv talks to mysql or postgres\n');
+});
