@@ -1,7 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject, Node, Pod} from '../api/types.js';
 import type {Service, ServicePort} from '../api/config-objects.js';
-import {keyOf, objectKey, sameJson} from '../store.js';
+import {keyOf, sameJson} from '../store.js';
 import {rfc3339} from '../clock.js';
 
 /**
@@ -316,5 +316,3 @@ export function createEndpointsController(context: ControllerContext): Controlle
 		},
 	};
 }
-
-export {objectKey};

@@ -4,7 +4,6 @@ import type {TimerHandle} from '../clock.js';
 import type {Lease} from '../node/heartbeat.js';
 import {leaseNamespace} from '../node/heartbeat.js';
 import {parseTime, rfc3339} from '../clock.js';
-import {keyOf} from '../store.js';
 import {tolerates} from './scheduler.js';
 
 /**
@@ -324,5 +323,3 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 		},
 	};
 }
-
-export {keyOf};
