@@ -163,3 +163,18 @@ test('kv in a container without a database server says so', t => {
 	t.is(result.exitCode, 1);
 	t.is(result.stderr, 'kv: no database server in this container (image "nginx:1.27"); kv talks to mysql or postgres\n');
 });
+
+test('without a claim the rows live in the container\'s own data directory and go with the pod', t => {
+	const cluster = createCluster({seed: 45});
+	const bare = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'solo'}, spec: {containers: [{name: 'db', image: 'mysql:8.0', env: [{name: 'MYSQL_ALLOW_EMPTY_PASSWORD', value: '1'}]}]}};
+	cluster.apply(bare);
+	cluster.advance(15_000);
+	t.is(kv(cluster, 'solo', 'set', 'a', '1').exitCode, 0);
+	t.regex(cluster.exec('solo', ['ls', '/var/lib/mysql']).stdout, /binlog\.000001/);
+	t.is(kv(cluster, 'solo', 'get', 'a').stdout, '1\n');
+	cluster.delete('pod', 'solo');
+	cluster.advance(40_000);
+	cluster.apply(bare);
+	cluster.advance(15_000);
+	t.is(kv(cluster, 'solo', 'keys').stdout, '');
+});

@@ -33,6 +33,8 @@ export type LogEntry = {position: number; key: string; value: string; at: number
 export type Database = {
 	engine: DatabaseEngine;
 	role: ServerRole;
+	/** Where in its tree the data directory is (`` when the tree is the data directory). */
+	dir: string;
 	/** `cloning` while a replica copies its predecessor; `ready` after. */
 	state: 'cloning' | 'ready';
 	rows: Map<string, string>;
@@ -107,14 +109,20 @@ export function databaseOf(tree: FileSystem | undefined): Database | undefined {
 	return tree instanceof FileTree ? databases.get(tree) : undefined;
 }
 
-/** Start a database in `tree`: its files, no rows. */
-export function initDatabase(tree: FileTree, engine: DatabaseEngine, role: ServerRole, state: Database['state'] = 'ready'): Database {
+/** `/var/lib/mysql` under a mount at `/var/lib` is `/mysql` in the mount's tree; `` when the mount is the data directory. */
+export function dirInMount(mountPath: string, dataDir: string): string {
+	const base = mountPath.replace(/\/+$/, '');
+	return dataDir === base ? '' : dataDir.slice(base.length);
+}
+
+/** Start a database in `tree` (its data directory at `dir`): its files, no rows. */
+export function initDatabase(tree: FileTree, engine: DatabaseEngine, role: ServerRole, state: Database['state'] = 'ready', dir = ''): Database {
 	const existing = databases.get(tree);
 	if (existing) return existing;
-	const database: Database = {engine, role, state, rows: new Map(), position: 0, log: []};
+	const database: Database = {engine, role, dir, state, rows: new Map(), position: 0, log: []};
 	if (!tree.readOnly) {
 		for (const [path, content] of Object.entries(engines[engine].initialFiles)) {
-			const full = `/${path}`;
+			const full = `${dir}/${path}`;
 			const parent = full.slice(0, full.lastIndexOf('/')) || '/';
 			tree.mkdir(parent, {parents: true});
 			if (!tree.exists(full)) tree.write(full, content);
@@ -130,8 +138,8 @@ export function applyChange(tree: FileTree, database: Database, entry: LogEntry)
 	database.position = entry.position;
 	const info = engines[database.engine];
 	if (!tree.readOnly) {
-		tree.write(`/${info.logFile}`, `${entry.position}\tSET\t${JSON.stringify(entry.key)}\t${JSON.stringify(entry.value)}\n`, {append: true});
-		tree.write(`/${info.tableFile}`, serializeRows(database.rows));
+		tree.write(`${database.dir}/${info.logFile}`, `${entry.position}\tSET\t${JSON.stringify(entry.key)}\t${JSON.stringify(entry.value)}\n`, {append: true});
+		tree.write(`${database.dir}/${info.tableFile}`, serializeRows(database.rows));
 	}
 }
 
@@ -142,8 +150,8 @@ function serializeRows(rows: Map<string, string>): string {
 }
 
 /** Copy a database (a clone): rows, position, files. */
-export function cloneDatabase(source: Database, sourceTree: FileTree, target: FileTree, sourceName: string): Database {
-	const database = databases.get(target) ?? initDatabase(target, source.engine, 'replica', 'cloning');
+export function cloneDatabase(source: Database, sourceTree: FileTree, target: FileTree, sourceName: string, dir = ''): Database {
+	const database = databases.get(target) ?? initDatabase(target, source.engine, 'replica', 'cloning', dir);
 	database.rows = new Map(source.rows);
 	database.position = source.position;
 	database.clonedFrom = sourceName;
@@ -151,36 +159,27 @@ export function cloneDatabase(source: Database, sourceTree: FileTree, target: Fi
 	database.role = 'replica';
 	const info = engines[source.engine];
 	if (!target.readOnly) {
-		target.write(`/${info.tableFile}`, sourceTree.read(`/${info.tableFile}`) ?? serializeRows(database.rows));
-		target.write('/xtrabackup_binlog_info', `binlog.000001\t${source.position}\n`);
+		target.write(`${database.dir}/${info.tableFile}`, sourceTree.read(`${source.dir}/${info.tableFile}`) ?? serializeRows(database.rows));
+		if (source.engine === 'mysql') target.write(`${database.dir}/xtrabackup_binlog_info`, `binlog.000001\t${source.position}\n`);
+		else target.write(`${database.dir}/backup_label`, `START WAL LOCATION: 0/${source.position.toString(16).toUpperCase()} (file 000000010000000000000001)\n`);
 	}
 	return database;
 }
 
 // ----- the kv command ---------------------------------------------------------------
 
-/** The data directory of a container: the tree mounted there (a claim's volume) or the container's own. */
-function dataDirTree(fs: FileSystem, engine: DatabaseEngine): {tree: FileTree | undefined; path: string} {
+/**
+ * The data directory of a container: in the tree of the volume mounted at (or
+ * above) it, or in the container's own root, which dies with the container.
+ */
+function dataDirTree(fs: FileSystem, engine: DatabaseEngine): {tree: FileTree | undefined; dir: string} {
 	const dataDir = engines[engine].dataDir;
 	const resolver = fs as FileSystem & {resolve?: (path: string) => {fs: FileSystem; inner: string; mount?: Mount}};
-	if (typeof resolver.resolve === 'function') {
-		const {fs: inner, mount} = resolver.resolve(dataDir);
-		if (mount && inner instanceof FileTree) return {tree: inner, path: mount.path};
-		if (inner instanceof FileTree) {
-			inner.mkdir(dataDir, {parents: true});
-			return {tree: scopedTree(inner, dataDir), path: dataDir};
-		}
-	}
-	if (fs instanceof FileTree) return {tree: scopedTree(fs, dataDir), path: dataDir};
-	return {tree: undefined, path: dataDir};
-}
-
-/** A container without a claim keeps its data directory in its own tree; one Database per such tree. */
-const scoped = new WeakMap<FileTree, FileTree>();
-function scopedTree(root: FileTree, _dataDir: string): FileTree {
-	let tree = scoped.get(root);
-	if (!tree) scoped.set(root, (tree = new FileTree()));
-	return tree;
+	const {fs: inner, mount} = typeof resolver.resolve === 'function' ? resolver.resolve(dataDir) : {fs, mount: undefined};
+	if (!(inner instanceof FileTree)) return {tree: undefined, dir: dataDir};
+	const dir = mount ? dirInMount(mount.path, dataDir) : dataDir;
+	if (dir && !inner.readOnly) inner.mkdir(dir, {parents: true});
+	return {tree: inner, dir};
 }
 
 function ordinalOf(pod: Pod): number | undefined {
@@ -201,16 +200,17 @@ export function kvCommand(context: ExecContext): ExecOutput {
 		return {stderr: `${usage}\n`, exitCode: 2};
 	}
 	const info = engines[engine];
-	const {tree, path} = dataDirTree(context.fs, engine);
+	const {tree, dir} = dataDirTree(context.fs, engine);
 	if (!tree) return {stderr: `${info.notRunningError}\n`, exitCode: 1};
 	let database = databases.get(tree);
 	if (!database) {
 		const ordinal = ordinalOf(context.pod);
-		database = initDatabase(tree, engine, ordinal === undefined || ordinal === 0 ? 'primary' : 'replica');
+		database = initDatabase(tree, engine, ordinal === undefined || ordinal === 0 ? 'primary' : 'replica', 'ready', dir);
 	}
 	if (database.state !== 'ready') return {stderr: `${info.notRunningError}\n`, exitCode: 1};
-	const tableFile = `${path}/${info.tableFile}`;
-	const logFile = `${path}/${info.logFile}`;
+	const dataDir = info.dataDir;
+	const tableFile = `${dataDir}/${info.tableFile}`;
+	const logFile = `${dataDir}/${info.logFile}`;
 	if (verb === 'set') {
 		const [key, value] = args as [string, string];
 		if (database.role !== 'primary') {
@@ -235,7 +235,7 @@ export function kvCommand(context: ExecContext): ExecOutput {
 		return {stdout: `${info.writeOk}\n`};
 	}
 	context.trace('openat', `AT_FDCWD, "${tableFile}", O_RDONLY|O_CLOEXEC`, 24);
-	const table = tree.read(`/${info.tableFile}`) ?? '';
+	const table = tree.read(`${database.dir}/${info.tableFile}`) ?? '';
 	context.trace('read', `24, ${quoteBuffer(table)}, 16384`, Math.min(table.length, 16384));
 	context.trace('close', '24', 0);
 	if (verb === 'keys') {
@@ -275,6 +275,8 @@ type Server = {
 	ordinal: number;
 	engine: DatabaseEngine;
 	claimName?: string;
+	/** The data directory inside the claim's volume. */
+	dir: string;
 	running: boolean;
 	/** This replica's apply delay (seeded). */
 	delayMs: number;
@@ -296,18 +298,18 @@ export type ReplicationService = {
 const component = 'database-replication';
 
 /** The pod's data-directory claim: the PVC volume mounted at (or above) the engine's data directory. */
-function dataClaimOf(pod: Pod, container: Container, engine: DatabaseEngine): string | undefined {
+function dataClaimOf(pod: Pod, container: Container, engine: DatabaseEngine): {claim: string; dir: string} | undefined {
 	const dataDir = engines[engine].dataDir;
 	let best: {path: string; claim: string} | undefined;
 	for (const mount of container.volumeMounts ?? []) {
 		const volume = pod.spec?.volumes?.find(v => v.name === mount.name);
 		const claim = volume?.persistentVolumeClaim?.claimName;
 		if (!claim) continue;
-		if (dataDir === mount.mountPath || dataDir.startsWith(`${mount.mountPath.replace(/\/$/, '')}/`)) {
+		if (dataDir === mount.mountPath.replace(/\/+$/, '') || dataDir.startsWith(`${mount.mountPath.replace(/\/+$/, '')}/`)) {
 			if (!best || mount.mountPath.length > best.path.length) best = {path: mount.mountPath, claim};
 		}
 	}
-	return best?.claim;
+	return best && {claim: best.claim, dir: dirInMount(best.path, dataDir)};
 }
 
 /**
@@ -370,11 +372,13 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			let server = servers.get(ordinal);
 			const podKey = keyOf(pod);
 			if (!server || server.podUid !== pod.metadata.uid) {
+				const dataClaim = dataClaimOf(pod, container, engine);
 				const lines = logs.get(podKey) ?? [];
 				logs.set(podKey, lines);
 				server = {
 					podKey, podUid: pod.metadata.uid, ordinal, engine, running: false, cloning: false, announced: false, following: false, lines,
-					claimName: dataClaimOf(pod, container, engine),
+					claimName: dataClaim?.claim,
+					dir: dataClaim?.dir ?? '',
 					delayMs: server?.delayMs ?? random.int(300, 1500),
 				};
 				servers.set(ordinal, server);
@@ -397,7 +401,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		const primary = servers.get(start);
 		const primaryTree = primary ? treeOf(namespace, primary) : undefined;
 		let primaryDb = primaryTree ? databaseOf(primaryTree) : undefined;
-		if (primary?.running && primaryTree && !primaryDb) primaryDb = initDatabase(primaryTree, primary.engine, 'primary');
+		if (primary?.running && primaryTree && !primaryDb) primaryDb = initDatabase(primaryTree, primary.engine, 'primary', 'ready', primary.dir);
 		if (primary?.running && primaryDb) announce(primary);
 		if (primaryDb) {
 			primaryDb.role = 'primary';
@@ -448,7 +452,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			return;
 		}
 		server.cloning = true;
-		initDatabase(tree, server.engine, 'replica', 'cloning');
+		initDatabase(tree, server.engine, 'replica', 'cloning', server.dir);
 		log(server, server.engine === 'mysql'
 			? `xtrabackup: cloning from ${sourceName}.${namespaceService(namespace, key)}:3307`
 			: `pg_basebackup: initiating base backup from ${sourceName}, waiting for checkpoint to complete`);
@@ -457,7 +461,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		clock.after(duration, () => {
 			server.cloning = false;
 			if (server.podUid !== uid) return;
-			const db = cloneDatabase(sourceDb, sourceTree, tree, sourceName);
+			const db = cloneDatabase(sourceDb, sourceTree, tree, sourceName, server.dir);
 			log(server, server.engine === 'mysql'
 				? `xtrabackup: completed OK! cloned ${db.rows.size} rows at binlog position ${db.position}`
 				: `pg_basebackup: base backup completed, ${db.rows.size} rows at LSN 0/${db.position.toString(16).toUpperCase()}`);
