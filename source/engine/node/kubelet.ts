@@ -82,6 +82,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	const factory = (context.services.get('runtimeFactory') as RuntimeFactory | undefined) ?? createMockRuntime(context);
 	const runtimes = new Map<string, ContainerRuntime>();
 	const workers = new Map<string, PodWorker>();
+	const workersByUid = new Map<string, PodWorker>();
 	const byContainerId = new Map<string, {worker: PodWorker; slot: ContainerSlot}>();
 	const halted = new Set<string>();
 	const usedIps = new Map<string, Set<number>>();
@@ -118,6 +119,7 @@ export function createKubelets(context: ControllerContext): Controller {
 					if (slot.containerId) byContainerId.delete(slot.containerId);
 				}
 				workers.delete(worker.key);
+				workersByUid.delete(worker.uid);
 			}
 			usedIps.delete(nodeName);
 		},
@@ -130,8 +132,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	context.services.set('kubelet', service);
 
 	function workerOf(podUid: string): PodWorker | undefined {
-		for (const worker of workers.values()) if (worker.uid === podUid) return worker;
-		return undefined;
+		return workersByUid.get(podUid);
 	}
 
 	// Traffic from Services reaches the pod's web server, which logs it (network/traffic.ts).
@@ -210,6 +211,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		};
 		for (const s of worker.slots) if (!s.init && worker.slots.some(o => o.init)) s.state = {waiting: {reason: 'PodInitializing'}};
 		workers.set(worker.key, worker);
+		workersByUid.set(worker.uid, worker);
 		publish(worker);
 		runSandbox(worker);
 	}
@@ -620,6 +622,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		for (const slot of worker.slots) if (slot.containerId) byContainerId.delete(slot.containerId);
 		releaseIp(worker);
 		workers.delete(worker.key);
+		workersByUid.delete(worker.uid);
 	}
 
 	// ----- status ---------------------------------------------------------------------

@@ -390,12 +390,28 @@ export function registerImage(spec: ImageSpec): void {
 	if (index >= 0) imageCatalog[index] = spec;
 	else imageCatalog.push(spec);
 	byRepository.set(spec.repository, spec);
+	resolved.clear();
 }
 
 export type ResolvedImage = {reference: ImageReference; spec: ImageSpec; tag: string; size: number; version: string; digest: string};
 
+type Resolution = {ok: true; image: ResolvedImage} | {ok: false; reason: 'InvalidImageName' | 'ErrImagePull'; message: string};
+
+/** Answers by image string; cleared when the catalog changes. */
+const resolved = new Map<string, Resolution>();
+
 /** Look an image up in the registry: the row, or the registry's error text. */
-export function resolveImage(image: string): {ok: true; image: ResolvedImage} | {ok: false; reason: 'InvalidImageName' | 'ErrImagePull'; message: string} {
+export function resolveImage(image: string): Resolution {
+	let answer = resolved.get(image);
+	if (!answer) {
+		answer = lookup(image);
+		if (resolved.size > 10_000) resolved.clear();
+		resolved.set(image, answer);
+	}
+	return answer;
+}
+
+function lookup(image: string): Resolution {
 	const reference = parseImageReference(image);
 	if (typeof reference === 'string') return {ok: false, reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": ${reference}`};
 	const spec = byRepository.get(reference.repository);

@@ -56,9 +56,10 @@ export const sandboxTraceCapacity = 500;
 export type SyscallStep = [name: string, args: string, ret: number | string];
 
 /**
- * One process group's trace. A start-up burst may be kept as a recipe and
- * only spelled out when someone reads the trace, so ten thousand idle
- * containers cost a closure each rather than hundreds of entries.
+ * One process group's trace. A start-up burst is kept as a recipe and spelled
+ * out each time someone reads the trace (never stored), so ten thousand
+ * containers cost a closure each rather than hundreds of entries. The recipe
+ * counts as the oldest entries: once later calls fill the ring, it is gone.
  */
 export class Trace {
 	private readonly ring: Ring<Syscall>;
@@ -76,10 +77,10 @@ export class Trace {
 
 	/** Record one call at virtual time `at`. */
 	emit(at: number, pid: number, name: string, args: string, ret: number | string): void {
-		this.materialize();
 		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
 		this.lastAt = time;
 		this.ring.push({at: time, pid, name, args, ret, category: categoryOf(name)});
+		if (this.prologue && this.ring.length === this.ring.capacity) this.prologue = undefined;
 	}
 
 	/** Record a burst of calls from one pid, each a few µs after the previous. */
@@ -87,35 +88,29 @@ export class Trace {
 		for (const [name, args, ret] of steps) this.emit(at, pid, name, args, ret);
 	}
 
-	/** Keep a burst as a recipe; it is spelled out on the first read or emit. */
+	/** Keep a burst as a recipe (replacing an earlier one); it is spelled out on each read. */
 	deferred(recipe: () => Syscall[]): void {
-		this.materialize();
 		this.prologue = recipe;
 	}
 
 	/** Oldest first; the last `limit` entries when given. */
 	entries(limit?: number): Syscall[] {
-		this.materialize();
-		return this.ring.toArray(limit);
+		let out = this.ring.toArray();
+		if (this.prologue) {
+			out = this.prologue().concat(out);
+			// Calls made while the recipe's later steps were still ahead (a server binding its port) interleave by time.
+			out.sort((a, b) => a.at - b.at);
+			if (out.length > this.ring.capacity) out = out.slice(out.length - this.ring.capacity);
+		}
+		return limit === undefined || limit >= out.length ? out : out.slice(out.length - limit);
 	}
 
 	get length(): number {
-		this.materialize();
-		return this.ring.length;
+		return this.entries().length;
 	}
 
 	get dropped(): number {
 		return this.ring.dropped;
-	}
-
-	private materialize(): void {
-		const recipe = this.prologue;
-		if (!recipe) return;
-		this.prologue = undefined;
-		for (const entry of recipe()) {
-			this.lastAt = Math.max(this.lastAt, entry.at);
-			this.ring.push(entry);
-		}
 	}
 }
 

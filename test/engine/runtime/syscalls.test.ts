@@ -53,7 +53,7 @@ test('traces and logs stay bounded however long a container runs', t => {
 	t.is(cluster.syscalls('chatty', {tail: 5}).length, 5);
 });
 
-test('rings drop the oldest entries; a deferred burst is spelled out on first read', t => {
+test('rings drop the oldest entries; a deferred burst is spelled out on each read and never stored', t => {
 	const ring = new Ring<number>(3);
 	for (let i = 1; i <= 5; i++) ring.push(i);
 	t.deepEqual(ring.toArray(), [3, 4, 5]);
@@ -68,7 +68,13 @@ test('rings drop the oldest entries; a deferred burst is spelled out on first re
 	});
 	t.is(spelled, 0);
 	trace.emit(10, 1, 'write', '1, "x", 1', 1);
+	t.is(spelled, 0);
+	t.deepEqual(trace.entries().map(e => e.name), ['read', 'read', 'read', 'write']);
 	t.is(spelled, 1);
 	trace.emit(11, 1, 'close', '1', 0);
 	t.deepEqual(trace.entries().map(e => e.name), ['read', 'read', 'write', 'close']);
+	trace.emit(12, 1, 'close', '2', 0);
+	trace.emit(13, 1, 'close', '3', 0);
+	t.deepEqual(trace.entries().map(e => e.at), [10, 11, 12, 13]);
+	t.is(spelled, 2, 'a recipe older than a full ring is dropped unread');
 });
