@@ -10,7 +10,7 @@ import {qualifiedResource, resolveResource} from '../api/registry.js';
 import {badRequest, KubeError, notFound} from '../errors.js';
 import {rfc3339} from '../clock.js';
 import {replicaSetsOf} from './deployment.js';
-import {annotationsToSkip, changeCauseAnnotation, equalIgnoreHash, podTemplateHashLabel, restartedAtAnnotation, revisionAnnotation, withoutHash} from './deployment-util.js';
+import {annotationsToSkip, changeCauseAnnotation, equalIgnoreHash, restartedAtAnnotation, revisionAnnotation, withoutHash} from './deployment-util.js';
 
 /** One row of `kubectl rollout history`. */
 export type RolloutRevision = {
@@ -181,5 +181,3 @@ export function setPaused(context: ControllerContext, name: string, paused: bool
 	}
 	return context.store.update({...d, metadata: {...d.metadata, resourceVersion: ''}, spec: {...d.spec!, paused}});
 }
-
-export {podTemplateHashLabel};

@@ -4,12 +4,11 @@
  * whose labels moved away), creates missing pods in slow-start batches,
  * deletes surplus pods in the upstream preference order, and writes status.
  */
-import type {Controller, ControllerContext, KeyMapper} from '../controller.js';
+import type {Controller, ControllerContext, KeyMapper, WorkQueue} from '../controller.js';
 import type {KubeObject, OwnerReference, Pod, ReplicaSet} from '../api/types.js';
-import type {WorkQueue} from '../controller.js';
 import {applyDefaults} from '../api/defaults.js';
 import {labelSelectorFromObject, matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js';
-import {parseTime} from '../clock.js';
+import {parseTime, rfc3339} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../cluster.js';
 import {availableAt, isPodActive, isPodAvailable, isPodReady, podDeletionCostAnnotation, readyCondition} from './deployment-util.js';
@@ -420,7 +419,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		const failure = status.conditions?.find(c => c.type === 'ReplicaFailure');
 		if (error && !failure) {
 			const reason = active.length < rs.spec!.replicas ? 'FailedCreate' : 'FailedDelete';
-			status.conditions = [...(status.conditions ?? []), {type: 'ReplicaFailure', status: 'True', reason, message: error.message, lastTransitionTime: new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z')}];
+			status.conditions = [...(status.conditions ?? []), {type: 'ReplicaFailure', status: 'True', reason, message: error.message, lastTransitionTime: rfc3339(now)}];
 		} else if (!error && failure) {
 			status.conditions = status.conditions!.filter(c => c.type !== 'ReplicaFailure');
 			if (status.conditions.length === 0) delete status.conditions;
