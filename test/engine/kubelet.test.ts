@@ -366,3 +366,37 @@ test('the CRI call log shows the kubelet\'s calls in order', t => {
 	t.deepEqual(methods, ['RunPodSandbox', 'ImageStatus', 'PullImage', 'CreateContainer', 'StartContainer', 'StopContainer', 'StopPodSandbox', 'RemovePodSandbox']);
 	t.throws(() => cluster.criLog('nope'), {message: 'nodes "nope" not found'});
 });
+
+test('a missing ConfigMap volume keeps the pod in ContainerCreating with FailedMount until it exists', t => {
+	const cluster = createCluster({seed: 15, nodes: 1});
+	cluster.apply(pod('mounted', [{name: 'c', image: 'busybox', command: ['sleep', '3600'], volumeMounts: [{name: 'conf', mountPath: '/etc/app'}]}],
+		{volumes: [{name: 'conf', configMap: {name: 'app-config'}}, {name: 'maybe', secret: {secretName: 'absent', optional: true}}]}));
+	cluster.advance(10_000);
+	t.deepEqual(status(cluster, 'mounted').state.waiting, {reason: 'ContainerCreating'});
+	t.true(events(cluster, 'mounted').includes('FailedMount: MountVolume.SetUp failed for volume "conf" : configmap "app-config" not found'));
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'app-config'}, data: {'app.properties': 'color=blue\n'}});
+	cluster.advance(20_000);
+	t.truthy(status(cluster, 'mounted').state.running);
+	t.deepEqual(cluster.exec('mounted', ['cat', '/etc/app/app.properties']), {stdout: 'color=blue\n', stderr: '', exitCode: 0});
+	t.is(cluster.exec('mounted', ['sh', '-c', 'echo x > /etc/app/new']).stderr, "sh: can't create /etc/app/new: Read-only file system\n");
+	// Mounted ConfigMaps follow updates; the environment would not.
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'app-config'}, data: {'app.properties': 'color=green\n'}});
+	cluster.advance(2000);
+	t.is(cluster.exec('mounted', ['cat', '/etc/app/app.properties']).stdout, 'color=green\n');
+});
+
+test('an emptyDir is shared by the pod\'s containers and a Secret volume holds decoded keys', t => {
+	const cluster = createCluster({seed: 16, nodes: 1});
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'Secret', metadata: {name: 'tls'}, data: {'tls.key': Buffer.from('KEY').toString('base64')}},
+		pod('pair', [
+			{name: 'writer', image: 'busybox', command: ['sh', '-c', 'echo hello > /shared/msg; sleep 3600'], volumeMounts: [{name: 'shared', mountPath: '/shared'}, {name: 'tls', mountPath: '/tls', readOnly: true}]},
+			{name: 'reader', image: 'alpine:3.20', command: ['sleep', '3600'], volumeMounts: [{name: 'shared', mountPath: '/data'}]},
+		], {volumes: [{name: 'shared', emptyDir: {}}, {name: 'tls', secret: {secretName: 'tls'}}]}),
+	]);
+	cluster.advance(10_000);
+	t.is(cluster.exec('pair', ['cat', '/data/msg'], {container: 'reader'}).stdout, 'hello\n');
+	t.is(cluster.exec('pair', ['cat', '/tls/tls.key'], {container: 'writer'}).stdout, 'KEY');
+	t.is(cluster.exec('pair', ['cat', '/etc/os-release'], {container: 'reader'}).stdout.split('\n')[1], 'ID=alpine');
+	t.is(cluster.exec('pair', ['ls', '/shared'], {container: 'reader'}).exitCode, 2);
+});

@@ -50,6 +50,8 @@ type PodWorker = {
 	terminating: boolean;
 	finished: boolean;
 	timers: Set<TimerHandle>;
+	/** Volume set-up retry delay (500 ms doubling to 2m2s), 0 until a mount fails. */
+	mountBackoffMs?: number;
 };
 
 /** What other parts of the engine may ask of the kubelets. */
@@ -219,6 +221,14 @@ export function createKubelets(context: ControllerContext): Controller {
 	/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */
 	function runSandbox(worker: PodWorker): void {
 		if (worker.terminating) return;
+		// ConfigMap and Secret volumes must exist (unless optional) before the pod's sandbox starts.
+		const mountError = missingVolumeSource(worker.pod);
+		if (mountError) {
+			events.record(worker.pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${mountError.volume}" : ${mountError.message}`, {component, host: worker.nodeName});
+			worker.mountBackoffMs = Math.min(worker.mountBackoffMs ? worker.mountBackoffMs * 2 : 500, 122_000);
+			after(worker, worker.mountBackoffMs, () => runSandbox(worker));
+			return;
+		}
 		const volumes = context.services.get('volumeManager') as {waitingFor(pod: Pod): string | undefined} | undefined;
 		if (volumes?.waitingFor(worker.pod)) {
 			after(worker, 1000, () => runSandbox(worker));
@@ -230,6 +240,19 @@ export function createKubelets(context: ControllerContext): Controller {
 			worker.sandboxId = sandboxId;
 			startNext(worker);
 		});
+	}
+
+	function missingVolumeSource(pod: Pod): {volume: string; message: string} | undefined {
+		const namespace = pod.metadata.namespace ?? 'default';
+		for (const volume of pod.spec?.volumes ?? []) {
+			if (volume.configMap && !volume.configMap.optional && !store.get('ConfigMap', namespace, volume.configMap.name)) {
+				return {volume: volume.name, message: `configmap "${volume.configMap.name}" not found`};
+			}
+			if (volume.secret && !volume.secret.optional && !store.get('Secret', namespace, volume.secret.secretName)) {
+				return {volume: volume.name, message: `secret "${volume.secret.secretName}" not found`};
+			}
+		}
+		return undefined;
 	}
 
 	/** Start the next init container, or all app containers once init is done. */
