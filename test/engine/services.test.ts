@@ -383,3 +383,22 @@ test('ClientIP session affinity pins the traffic to one pod until it leaves the 
 	t.is(Object.keys(after.perPod).length, 2, 'a new endpoint takes over');
 	t.is(after.failed, 0);
 });
+
+test('requests reach the containers: nginx logs each one, and a wrong targetPort is refused', t => {
+	const cluster = createCluster({seed: 14, nodes: 1});
+	cluster.apply(deployment('web', 1));
+	cluster.expose('deployment', 'web', {port: 80});
+	cluster.expose('deployment', 'web', {port: 80, targetPort: 9999, name: 'web-wrong'});
+	cluster.advance(20_000);
+	cluster.startTraffic('web', {rps: 3});
+	cluster.startTraffic('web-wrong', {rps: 3});
+	cluster.advance(5000);
+	t.like(cluster.trafficStats('web'), {total: 15, failed: 0});
+	t.like(cluster.trafficStats('web-wrong'), {total: 15, failed: 15, perPod: {}});
+	const pod = cluster.list('pod')[0]!;
+	const kubelet = cluster.context.services.get('kubelet') as {runtimeFor(node: string): any; containerIdOf(uid: string, name: string): string};
+	const logs = kubelet.runtimeFor(pod.spec.nodeName).containerLogs(kubelet.containerIdOf(pod.metadata.uid, 'web')) as Array<{text: string}>;
+	const access = logs.filter(line => line.text.includes('"GET / HTTP/1.1" 200'));
+	t.is(access.length, 15);
+	t.true(access.every(line => line.text.startsWith('172.18.0.1 - - [')));
+});

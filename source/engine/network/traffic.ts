@@ -43,17 +43,6 @@ export type TrafficOptions = {
 	rps?: number;
 };
 
-/**
- * What the traffic generator asks of a node's runtime, when it offers it
- * (`ContainerRuntime.handleRequest`): one call per pod per second with the
- * number of identical requests, so the server answers and writes its access
- * lines. A refused connection or a 5xx answer counts as failed.
- */
-type RequestTarget = {
-	handleRequest?(containerId: string, request: {method?: string; path?: string; from?: string; port?: number; userAgent?: string; count?: number}):
-		{ok: true; status: number} | {ok: false; error: string};
-};
-
 /** Where the requests come from: the kind network's gateway, as traffic from the host. */
 export const clientAddress = '172.18.0.1';
 
@@ -128,11 +117,17 @@ function createTraffic(context: ControllerContext): TrafficService {
 		return out;
 	}
 
-	/** Hand the requests to the pod's container; false when they fail there. */
+	/**
+	 * Hand one second's requests to the pod's container (`handleRequest`, one
+	 * call with a count), so the server answers and writes its access lines.
+	 * False when they fail there: connection refused or a 5xx answer.
+	 */
 	function deliver(target: {uid: string; port?: number; nodeName?: string}, count: number): boolean {
+		// An address outside the cluster (hand-made Endpoints) is taken to answer.
+		if (!target.nodeName) return true;
 		const kubelet = context.services.get('kubelet') as KubeletService | undefined;
-		const runtime = target.nodeName ? kubelet?.runtimeFor(target.nodeName) as RequestTarget | undefined : undefined;
-		if (!runtime?.handleRequest) return true;
+		const runtime = kubelet?.runtimeFor(target.nodeName);
+		if (!runtime) return false;
 		const pod = store.getByUid(target.uid) as Pod | undefined;
 		const containers = pod?.spec?.containers ?? [];
 		const container = containers.find(c => c.ports?.some(p => p.containerPort === target.port)) ?? containers[0];
