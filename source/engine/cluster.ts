@@ -398,6 +398,14 @@ export class Cluster {
 		return clusterUsage(this.context);
 	}
 
+	/** The header's CPU and MEM: usage of live nodes against their allocatable, as k9s shows it (`12%`). */
+	clusterMetrics(): {cpu: string; memory: string} | undefined {
+		const nodes = clusterUsage(this.context).nodes;
+		if (nodes.length === 0) return undefined;
+		const average = (values: number[]) => `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)}%`;
+		return {cpu: average(nodes.map(n => n.cpuPercent)), memory: average(nodes.map(n => n.memoryPercent))};
+	}
+
 	/** Usage of one node (its system daemons plus its pods); undefined when the node is down. */
 	nodeMetrics(node: string): NodeUsage | undefined {
 		if (!this.context.store.get('Node', undefined, node)) throw notFound('nodes', node);

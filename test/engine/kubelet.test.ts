@@ -400,3 +400,17 @@ test('an emptyDir is shared by the pod\'s containers and a Secret volume holds d
 	t.is(cluster.exec('pair', ['cat', '/etc/os-release'], {container: 'reader'}).stdout.split('\n')[1], 'ID=alpine');
 	t.is(cluster.exec('pair', ['ls', '/shared'], {container: 'reader'}).exitCode, 2);
 });
+
+test('a command the image does not have is StartError (exit 128) with runc\'s message, then back-off', t => {
+	const cluster = createCluster({seed: 17, nodes: 1});
+	cluster.apply(pod('typo', [{name: 'c', image: 'busybox', command: ['slep', '10']}]));
+	cluster.advance(15_000);
+	const current = status(cluster, 'typo');
+	t.is(current.lastState.terminated?.reason, 'StartError');
+	t.is(current.lastState.terminated?.exitCode, 128);
+	t.is(current.lastState.terminated?.message, 'failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "slep": executable file not found in $PATH: unknown');
+	t.true(current.restartCount >= 1);
+	const metrics = cluster.clusterMetrics()!;
+	t.regex(metrics.cpu, /^\d+%$/);
+	t.regex(metrics.memory, /^\d+%$/);
+});

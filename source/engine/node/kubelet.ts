@@ -657,6 +657,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			startedAt: status.startedAt === undefined ? undefined : rfc3339(status.startedAt),
 			finishedAt: rfc3339(status.finishedAt ?? clock.now()),
 			containerID: `containerd://${status.id}`,
+			...(status.message ? {message: status.message} : {}),
 		};
 	}
 

@@ -463,7 +463,9 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	containerStatus(containerId: string) {
-		return this.containers.get(containerId)?.status;
+		const status = this.containers.get(containerId)?.status;
+		this.call('ContainerStatus', containerId.slice(0, 13), status ? status.state : 'not found');
+		return status;
 	}
 
 	listContainers(filter: {podUid?: string} = {}) {
