@@ -3,6 +3,7 @@
  * until all 10,000 pods are Running and Ready, the median wall time of one idle
  * `advance(1000)` afterwards, and peak memory.
  */
+import {cpus, loadavg} from 'node:os';
 import type {BenchRow, BenchSection} from './run.js';
 import {createCluster} from '../source/engine/cluster.js';
 import type {Pod} from '../source/engine/api/types.js';
@@ -75,6 +76,8 @@ export function runEngineBench(): BenchRow[] {
 		{name: 'peak RSS', value: formatMb(peakRss), aim: '< 500 MB'},
 		{name: 'peak heap used', value: formatMb(peakHeap)},
 		{name: 'heap retained by the cluster (after GC)', value: formatMb(retained)},
+		// Wall times mean little on a busy machine: say how busy it was.
+		{name: 'machine load (1-minute average) / cores', value: `${loadavg()[0]!.toFixed(1)} / ${cpus().length}`},
 	];
 }
 
