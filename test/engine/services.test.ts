@@ -402,3 +402,18 @@ test('requests reach the containers: nginx logs each one, and a wrong targetPort
 	t.is(access.length, 15);
 	t.true(access.every(line => line.text.startsWith('172.18.0.1 - - [')));
 });
+
+test('EndpointSlices hold at most 100 endpoints each; extra slices go when the Service shrinks', t => {
+	const cluster = createCluster({seed: 15, nodes: 2});
+	const manifest = deployment('many', 150);
+	cluster.apply({...manifest, kind: 'ReplicaSet'});
+	cluster.apply(service('many', {selector: {app: 'many'}, ports: [{port: 80}]}));
+	cluster.advance(30_000);
+	let found = slices(cluster, 'many').map(s => (s['endpoints'] as unknown[]).length).sort((a, b) => b - a);
+	t.deepEqual(found, [100, 50]);
+	t.is(addresses(cluster, 'many').ready.length, 150);
+	cluster.scale('replicaset', 'many', 40);
+	cluster.advance(60_000);
+	found = slices(cluster, 'many').map(s => (s['endpoints'] as unknown[]).length);
+	t.deepEqual(found, [40]);
+});
