@@ -113,8 +113,14 @@ export interface ContainerRuntime {
 	onContainerExit(listener: ExitListener): void;
 	/** The machine stops: every process ends with no exit reported (node failure). */
 	halt(): void;
-	/** A request to a container's port: the server answers and logs it. */
+	/**
+	 * A request to a container's port: the server answers and logs it (an
+	 * access-log line, accept/recv/send in the trace). Services reach pods
+	 * through the kubelet's `network.requestHandler` service, which calls this.
+	 */
 	handleRequest(containerId: string, request: HttpRequest): HttpResponse;
+	/** A process in the container writes a line (other parts of the engine, e.g. a database's replication, log through it). */
+	writeLog(containerId: string, stream: 'stdout' | 'stderr', text: string): void;
 	/** The container's output, oldest first. */
 	containerLogs(containerId: string): LogLine[];
 	/** System calls of a container, or of a sandbox (pause, CNI) when given a sandbox id. */

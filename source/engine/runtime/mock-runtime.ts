@@ -654,6 +654,13 @@ export class MockRuntime implements ContainerRuntime {
 
 	// ----- output, traces, usage ----------------------------------------------------------------
 
+	writeLog(containerId: string, stream: 'stdout' | 'stderr', text: string): void {
+		const record = this.containers.get(containerId);
+		if (!record || record.status.state !== 'CONTAINER_RUNNING') return;
+		this.logText(record, stream, text);
+		record.trace.emit(this.now, record.pid, 'write', `${stream === 'stdout' ? 1 : 2}, ${quoteBuffer(text)}, ${text.length}`, text.length);
+	}
+
 	containerLogs(containerId: string): LogLine[] {
 		const record = this.containers.get(containerId);
 		if (!record) return [];
