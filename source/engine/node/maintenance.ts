@@ -132,13 +132,19 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	const missingDaemonSets: string[] = [];
 	const toEvict: Pod[] = [];
 	const ignored: string[] = [];
+	const orphanWarnings: string[] = [];
 	for (const pod of podsByNode(context).pods(name).sort((a, b) => ref(a).localeCompare(ref(b)))) {
 		if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
 		const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 		const owner = controllerOf(pod);
 		if (owner?.kind === 'DaemonSet') {
-			if (!store.get('DaemonSet', pod.metadata.namespace, owner.name) && !options.force) {
-				missingDaemonSets.push(`daemonsets.apps "${owner.name}" not found`);
+			if (!store.get('DaemonSet', pod.metadata.namespace, owner.name)) {
+				// An orphaned DaemonSet pod: an error, or with --force deleted with a warning.
+				if (!options.force) missingDaemonSets.push(`daemonsets.apps "${owner.name}" not found`);
+				else {
+					orphanWarnings.push(`daemonsets.apps "${owner.name}" not found`);
+					toEvict.push(pod);
+				}
 				continue;
 			}
 			if (!options.ignoreDaemonSets) daemonSetPods.push(ref(pod));
@@ -157,7 +163,7 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 		throw new KubeError('BadRequest', `unable to drain node "${name}" due to error: ${problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`}`);
 	}
 	const lines = [cordon(context, node.metadata.name)];
-	const warnings: string[] = [];
+	const warnings: string[] = [...orphanWarnings];
 	if (ignored.length > 0) warnings.push(`ignoring DaemonSet-managed Pods: ${ignored.join(', ')}`);
 	if (unreplicated.length > 0) warnings.push(`deleting Pods that declare no controller: ${unreplicated.join(', ')}`);
 	if (localStorage.length > 0) warnings.push(`deleting Pods with local storage: ${localStorage.join(', ')}`);
