@@ -391,3 +391,17 @@ test('property: the binder returns a matching volume of the smallest capacity, o
 	}));
 	t.pass();
 });
+
+test('a pod placed on a node by name with a missing claim waits in ContainerCreating and reports FailedMount after two minutes', t => {
+	const cluster = createCluster({seed: 18});
+	cluster.apply(pod('pinned', ['absent'], {nodeName: 'kubarium-worker'}));
+	cluster.advance(60_000);
+	const waiting = get(cluster, 'pod', 'pinned') as Pod;
+	t.is(waiting.status!.containerStatuses?.[0]?.state.waiting?.reason, 'ContainerCreating');
+	t.false(eventLines(cluster, waiting).some(line => line.includes('FailedMount')));
+	cluster.advance(70_000);
+	t.true(eventLines(cluster, get(cluster, 'pod', 'pinned')).includes('Warning FailedMount: Unable to attach or mount volumes: unmounted volumes=[v0], unattached volumes=[], failed to process volumes=[v0]: error processing PVC default/absent: failed to fetch PVC from API server: persistentvolumeclaims "absent" not found'));
+	cluster.apply(claim('absent'));
+	cluster.advance(15_000);
+	t.is(phase(cluster, 'pod', 'pinned'), 'Running');
+});

@@ -124,6 +124,8 @@ export function createAttachDetachController(context: ControllerContext): Contro
 		if (!node) return 'pod is not scheduled';
 		const unmounted: string[] = [];
 		const unattached: string[] = [];
+		/** Volumes the desired state could not even take in (claim missing or unbound). */
+		const unprocessed: string[] = [];
 		let detail: string | undefined;
 		let state = waiting.get(pod.metadata.uid);
 		const now = clock.now();
@@ -133,13 +135,14 @@ export function createAttachDetachController(context: ControllerContext): Contro
 			const claim = getClaim(context, pod.metadata.namespace, claimName) as PersistentVolumeClaim | undefined;
 			if (!claim) {
 				unmounted.push(volume.name);
+				unprocessed.push(volume.name);
 				detail ??= `error processing PVC ${pod.metadata.namespace}/${claimName}: failed to fetch PVC from API server: persistentvolumeclaims "${claimName}" not found`;
 				continue;
 			}
 			const pv = claim.status?.phase === 'Bound' ? getVolume(context, claim.spec?.volumeName) : undefined;
 			if (!pv) {
 				unmounted.push(volume.name);
-				unattached.push(volume.name);
+				unprocessed.push(volume.name);
 				detail ??= `error processing PVC ${pod.metadata.namespace}/${claimName}: PVC is not bound`;
 				continue;
 			}
@@ -166,10 +169,11 @@ export function createAttachDetachController(context: ControllerContext): Contro
 		}
 		state ??= {since: now, lastTimeout: now, nextAttachEvent: now, attachBackoff: 0};
 		waiting.set(pod.metadata.uid, state);
-		const message = `Unable to attach or mount volumes: unmounted volumes=[${unmounted.join(' ')}], unattached volumes=[${unattached.join(' ')}]: ${detail ?? 'timed out waiting for the condition'}`;
+		// The kubelet's WaitForAttachAndMount error after its 2-minute wait, as `kubectl describe` shows it.
+		const message = `Unable to attach or mount volumes: unmounted volumes=[${unmounted.join(' ')}], unattached volumes=[${unattached.join(' ')}], failed to process volumes=[${unprocessed.join(' ')}]: ${detail ?? 'timed out waiting for the condition'}`;
 		if (now - state.lastTimeout >= mountTimeoutMs) {
 			state.lastTimeout = now;
-			events.record(pod, 'Warning', 'FailedMount', `Unable to attach or mount volumes: unmounted volumes=[${unmounted.join(' ')}], unattached volumes=[${unattached.join(' ')}]: timed out waiting for the condition`, {component: 'kubelet', host: node});
+			events.record(pod, 'Warning', 'FailedMount', message, {component: 'kubelet', host: node});
 		}
 		return message;
 	}

@@ -214,6 +214,14 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 		const storageClass = className ? store.get('StorageClass', undefined, className) as StorageClass | undefined : undefined;
 		if (storageClass?.volumeBindingMode === 'WaitForFirstConsumer') {
 			const nodeName = claim.metadata.annotations?.[annSelectedNode];
+			const placed = users.podsUsing(namespace, name).find(pod => pod.spec?.nodeName && !pod.metadata.deletionTimestamp && !isTerminal(pod));
+			if (!nodeName && placed) {
+				// A consumer already runs on a node (it was scheduled before the claim existed, or named its node).
+				store.patch(claim, draft => {
+					draft.metadata.annotations = {...draft.metadata.annotations, [annSelectedNode]: placed.spec!.nodeName!};
+				});
+				return;
+			}
 			if (!nodeName) {
 				const waiting = users.podsUsing(namespace, name).find(pod => !pod.metadata.deletionTimestamp && !isTerminal(pod));
 				if (waiting) events.normal(claim, 'WaitForPodScheduled', `waiting for pod ${waiting.metadata.name} to be scheduled`, {component});
