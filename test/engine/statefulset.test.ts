@@ -242,6 +242,7 @@ test('persistentVolumeClaimRetentionPolicy: Retain keeps claims after scale-down
 	cluster.advance(60_000);
 	t.is(cluster.list('pods').length, 0);
 	t.is(cluster.list('pvc').length, 0);
+	t.is(cluster.list('pv').length, 0, 'the provisioned volumes went too (reclaim policy Delete)');
 
 	const retained = createCluster({seed: 30});
 	retained.apply(web({replicas: 2}));
