@@ -1,6 +1,6 @@
 import test from 'ava';
 import {createCluster, type Cluster} from '../../source/engine/cluster.js';
-import {KubeError} from '../../source/engine/errors.js';
+import {KubeError, type ErrorCode} from '../../source/engine/errors.js';
 import type {Deployment, Pod, ReplicaSet} from '../../source/engine/api/types.js';
 
 const subdomainRule = 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')';
@@ -119,7 +119,7 @@ test('a deleted pod of a Deployment comes back under a new name', t => {
 });
 
 // Bad input: the specific error, and nothing written.
-const badInput: Array<{name: string; run: (cluster: Cluster) => unknown; code: string; message: string}> = [
+const badInput: Array<{name: string; run: (cluster: Cluster) => unknown; code: ErrorCode; message: string}> = [
 	{name: 'unknown kind in a manifest', code: 'NotFound', message: 'no matches for kind "Deploymnt" in version "apps/v1"',
 		run: c => c.apply({...deployment(), kind: 'Deploymnt'})},
 	{name: 'unknown resource type', code: 'NotFound', message: 'the server doesn\'t have a resource type "deploymnt"',
