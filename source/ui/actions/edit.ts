@@ -17,8 +17,8 @@ import {resourceName} from '../dialogs/delete-dialog.js';
 
 const header = [
 	'# Please edit the object below. Lines beginning with a \'#\' will be ignored,',
-	'# and an empty file will abort the edit. If an error occurs while saving this file will be',
-	'# reopened with the relevant failures.',
+	'# and an empty file will abort the edit. If an error occurs while saving, the error is',
+	'# shown and nothing is changed.',
 	'#',
 ].join('\n');
 

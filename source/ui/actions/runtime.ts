@@ -48,7 +48,7 @@ export function podShellSession(cluster: Cluster, pod: KubeObject, container?: s
 				if (result.exitCode === 0) cwd = result.stdout.trim() || cwd;
 				return {...result, stdout: ''};
 			}
-			return exec(`cd ${quote(cwd)} && ${line}`);
+			return exec(cwd === '/' ? line : `cd ${quote(cwd)} && ${line}`);
 		},
 	};
 }

@@ -211,6 +211,17 @@ function describeContainer(w: Writer, container: Container, status: ContainerSta
 	for (const [title, probe] of [['Liveness', container.livenessProbe], ['Readiness', container.readinessProbe], ['Startup', container.startupProbe]] as const) {
 		if (probe) w.line(2, `${title}:`, probeText(probe));
 	}
+	describeEnv(w, container);
+	const mounts = container.volumeMounts ?? [];
+	if (mounts.length === 0) w.line(2, 'Mounts:', '<none>');
+	else {
+		w.line(2, 'Mounts:');
+		for (const mount of mounts) w.line(3, `${mount.mountPath} from ${mount.name} (${mount.readOnly ? 'ro' : 'rw'}${mount.subPath ? `,path="${mount.subPath}"` : ''})`);
+	}
+}
+
+/** `Environment Variables from:` and `Environment:` as kubectl prints them, references spelled out. */
+function describeEnv(w: Writer, container: Container): void {
 	const env = container.env ?? [];
 	const envFrom = container.envFrom ?? [];
 	if (envFrom.length > 0) {
@@ -231,12 +242,6 @@ function describeContainer(w: Writer, container: Container, status: ContainerSta
 			else if (from?.fieldRef) value = ` (${from.fieldRef.apiVersion ?? 'v1'}:${from.fieldRef.fieldPath})`;
 			w.line(3, `${variable.name}:`, value);
 		}
-	}
-	const mounts = container.volumeMounts ?? [];
-	if (mounts.length === 0) w.line(2, 'Mounts:', '<none>');
-	else {
-		w.line(2, 'Mounts:');
-		for (const mount of mounts) w.line(3, `${mount.mountPath} from ${mount.name} (${mount.readOnly ? 'ro' : 'rw'}${mount.subPath ? `,path="${mount.subPath}"` : ''})`);
 	}
 }
 
@@ -330,12 +335,7 @@ function podTemplate(w: Writer, template: {metadata?: {labels?: Record<string, s
 			w.line(2, `${title}:`);
 			for (const key of Object.keys(list).sort()) w.line(3, `${key}:`, list[key]);
 		}
-		const env = container.env ?? [];
-		if (env.length === 0) w.line(2, 'Environment:', '<none>');
-		else {
-			w.line(2, 'Environment:');
-			for (const variable of env) w.line(3, `${variable.name}:`, variable.value ?? '<from a reference>');
-		}
+		describeEnv(w, container);
 		const mounts = container.volumeMounts ?? [];
 		if (mounts.length === 0) w.line(2, 'Mounts:', '<none>');
 		else {

@@ -5,7 +5,6 @@
  */
 import React, {useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
-import {formatBytes, formatMilliCpu} from '../../engine/index.js';
 import {registerCommand, useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../app/contract.js';
 import {useLive} from '../details/use-live.js';
 import {kindPulses, PulseHistory, sparkline} from './pulse-model.js';
@@ -15,6 +14,8 @@ const labels: Record<string, string> = {
 	Pod: 'Pods', Deployment: 'Deployments', StatefulSet: 'StatefulSets', DaemonSet: 'DaemonSets', ReplicaSet: 'ReplicaSets',
 	Job: 'Jobs', CronJob: 'CronJobs', Service: 'Services', PersistentVolume: 'PVs', PersistentVolumeClaim: 'PVCs', Node: 'Nodes', Event: 'Events',
 };
+
+const mebibytes = (value: number) => `${Math.round(value / 2 ** 20)}Mi`;
 
 function PulsePage({width, height}: PageProps) {
 	const app = useApp();
@@ -56,7 +57,8 @@ function PulsePage({width, height}: PageProps) {
 	const samples = history.current.samples();
 	const last = samples[samples.length - 1];
 	const usage = clusterUsage(app.cluster);
-	const sparkWidth = Math.max(10, width - 34);
+	const sparkWidth = Math.max(10, width - 44);
+	const percent = (value: number, capacity: number) => (capacity > 0 ? `${((value * 100) / capacity).toFixed(1)}%` : 'n/a');
 	const gaugeRows: Array<typeof pulses> = [];
 	for (let i = 0; i < pulses.length; i += columns) gaugeRows.push(pulses.slice(i, i + columns));
 	const cellWidth = Math.floor(width / columns);
@@ -78,8 +80,8 @@ function PulsePage({width, height}: PageProps) {
 				</Box>
 			))}
 			<Text> </Text>
-			<Text color={theme.views.charts.cpu} wrap="truncate">{`CPU  ${sparkline(samples.map(s => s.cpu), sparkWidth)}  ${formatMilliCpu(last?.cpu ?? 0)}/${formatMilliCpu(usage.cpuCapacity)} ${usage.source}`}</Text>
-			<Text color={theme.views.charts.memory} wrap="truncate">{`MEM  ${sparkline(samples.map(s => s.memory), sparkWidth)}  ${formatBytes(last?.memory ?? 0)}/${formatBytes(usage.memoryCapacity)}`}</Text>
+			<Text color={theme.views.charts.cpu} wrap="truncate">{`CPU  ${sparkline(samples.map(s => s.cpu), sparkWidth)}  ${last?.cpu ?? 0}m of ${usage.cpuCapacity}m (${percent(last?.cpu ?? 0, usage.cpuCapacity)})`}</Text>
+			<Text color={theme.views.charts.memory} wrap="truncate">{`MEM  ${sparkline(samples.map(s => s.memory), sparkWidth)}  ${mebibytes(last?.memory ?? 0)} of ${mebibytes(usage.memoryCapacity)} (${percent(last?.memory ?? 0, usage.memoryCapacity)})`}</Text>
 			<Text color={theme.views.charts.ok} wrap="truncate">{`REQ  ${sparkline(samples.map(s => s.requests), sparkWidth)}  ${last?.requests ?? 0} per ${history.current.intervalMs / 1000}s`}</Text>
 			<Text dimColor wrap="truncate">{`One point per ${history.current.intervalMs / 1000}s of simulated time, last ${samples.length} of ${history.current.capacity}.`}</Text>
 		</Box>

@@ -6,7 +6,7 @@
 import {bytes, milliCpu, type Cluster} from '../../engine/index.js';
 import type {Usage} from './pulse-model.js';
 
-export type ClusterUsage = Usage & {cpuCapacity: number; memoryCapacity: number; source: string};
+export type ClusterUsage = Usage & {cpuCapacity: number; memoryCapacity: number};
 
 export function clusterUsage(cluster: Cluster): ClusterUsage {
 	let cpuMilli = 0;
@@ -29,5 +29,5 @@ export function clusterUsage(cluster: Cluster): ClusterUsage {
 			// No traffic was ever sent to this Service.
 		}
 	}
-	return {cpuMilli, memoryBytes, requestsTotal, cpuCapacity, memoryCapacity, source: '(usage)'};
+	return {cpuMilli, memoryBytes, requestsTotal, cpuCapacity, memoryCapacity};
 }

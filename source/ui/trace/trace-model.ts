@@ -202,18 +202,20 @@ export function summarize(entries: readonly TraceEntry[]): TraceSummary {
 	return {rows, categories, calls, errors};
 }
 
-/** The summary as `strace -c` lays it out (`% calls  calls  errors  syscall`). */
+/**
+ * The summary as `strace -c` lays it out (`% calls  calls  errors  syscall`),
+ * after a block of per-category totals (shown first so a short screen keeps them).
+ */
 export function summaryLines(summary: TraceSummary): string[] {
 	const line = (share: string, calls: string, errors: string, name: string, category = '') =>
-		`${share.padStart(7)} ${calls.padStart(9)} ${errors.padStart(9)} ${name.padEnd(18)} ${category}`.trimEnd();
-	const rule = `${'-'.repeat(7)} ${'-'.repeat(9)} ${'-'.repeat(9)} ${'-'.repeat(18)} ${'-'.repeat(23)}`;
-	const out = [line('% calls', 'calls', 'errors', 'syscall', 'category'), rule];
-	for (const row of summary.rows) out.push(line(row.share.toFixed(2), String(row.calls), row.errors ? String(row.errors) : '', row.name, row.category));
-	out.push(rule);
+		`${share.padStart(7)} ${calls.padStart(9)} ${errors.padStart(9)} ${name.padEnd(23)} ${category}`.trimEnd();
+	const rule = `${'-'.repeat(7)} ${'-'.repeat(9)} ${'-'.repeat(9)} ${'-'.repeat(23)} ${'-'.repeat(23)}`;
+	const out = [line('% calls', 'calls', 'errors', 'category'), rule];
+	for (const total of summary.categories) out.push(line(total.share.toFixed(2), String(total.calls), total.errors ? String(total.errors) : '', total.category));
 	out.push(line('100.00', String(summary.calls), summary.errors ? String(summary.errors) : '', 'total'));
 	out.push('');
-	out.push(line('% calls', 'calls', 'errors', 'category'));
+	out.push(line('% calls', 'calls', 'errors', 'syscall', 'category'));
 	out.push(rule);
-	for (const total of summary.categories) out.push(line(total.share.toFixed(2), String(total.calls), total.errors ? String(total.errors) : '', total.category));
+	for (const row of summary.rows) out.push(line(row.share.toFixed(2), String(row.calls), row.errors ? String(row.errors) : '', row.name, row.category));
 	return out;
 }

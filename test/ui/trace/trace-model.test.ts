@@ -74,7 +74,9 @@ test('summary counts calls, errors and shares per call and per category, like st
 	const file = summary.categories.find(c => c.category === 'file management')!;
 	t.deepEqual(file, {category: 'file management', calls: 3, errors: 1, share: 37.5});
 	const lines = summaryLines(summary);
-	t.regex(lines[0]!, /% calls\s+calls\s+errors\s+syscall/);
+	t.regex(lines[0]!, /% calls\s+calls\s+errors\s+category/);
+	t.regex(lines[3]!, /^\s+37\.50\s+3\s+1 file management$/);
+	t.regex(lines.find(l => /errors\s+syscall/.test(l))!, /% calls\s+calls\s+errors\s+syscall\s+category/);
 	t.regex(lines.find(l => l.includes(' openat '))!, /^\s+25\.00\s+2\s+1 openat\s+file management$/);
 	t.regex(lines.find(l => l.includes('total'))!, /^ 100\.00\s+8\s+2 total$/);
 	t.deepEqual(summarize([]).rows, []);
