@@ -1,4 +1,5 @@
 import test from 'ava';
+import {readFileSync} from 'node:fs';
 import {createCluster, type Cluster} from '../../source/engine/cluster.js';
 import {KubeError} from '../../source/engine/errors.js';
 import {parseTime} from '../../source/engine/clock.js';
@@ -417,4 +418,20 @@ test('a command the image does not have is StartError (exit 128) with runc\'s me
 	const metrics = cluster.clusterMetrics()!;
 	t.regex(metrics.cpu, /^\d+%$/);
 	t.regex(metrics.memory, /^\d+%$/);
+});
+
+test('the docs\' replicated MySQL StatefulSet runs: bash init scripts, probes through mysqladmin and mysql, the xtrabackup sidecar', t => {
+	const cluster = createCluster({seed: 1, nodes: 3});
+	cluster.apply(readFileSync(new URL('./fixtures/mysql-statefulset.yaml', import.meta.url), 'utf8'));
+	for (let i = 0; i < 18; i++) cluster.advance(10_000);
+	for (const name of ['mysql-0', 'mysql-1', 'mysql-2']) {
+		const object = cluster.get('Pod', name) as Pod;
+		t.is(object.status?.phase, 'Running', name);
+		t.deepEqual(object.status?.containerStatuses?.map(s => [s.name, s.ready, s.restartCount]), [['mysql', true, 0], ['xtrabackup', true, 0]], name);
+		t.deepEqual(object.status?.initContainerStatuses?.map(s => s.state.terminated?.exitCode), [0, 0], name);
+	}
+	t.is(cluster.exec('mysql-1', ['cat', '/etc/mysql/conf.d/server-id.cnf'], {container: 'mysql'}).stdout, '[mysqld]\nserver-id=101\n');
+	t.is(cluster.exec('mysql-1', ['ls', '/etc/mysql/conf.d'], {container: 'mysql'}).stdout, 'replica.cnf\nserver-id.cnf\n');
+	t.true(cluster.logs('mysql-0', {container: 'init-mysql'}).includes('+ cp /mnt/config-map/primary.cnf /mnt/conf.d/'));
+	t.deepEqual(cluster.exec('mysql-2', ['mysqladmin', 'ping']), {stdout: 'mysqld is alive\n', stderr: '', exitCode: 0});
 });

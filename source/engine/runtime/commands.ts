@@ -2,6 +2,7 @@ import type {Container, Pod} from '../api/types.js';
 import type {SeededRandom} from '../clock.js';
 import type {FileSystem} from './filetree.js';
 import {builtinCommands} from './builtins.js';
+import {clientCommands} from './clients.js';
 
 /**
  * The exec-command registry: what a program name does when a container's
@@ -47,6 +48,8 @@ export type ExecContext = {
 	hostname: string;
 	/** The container's processes (pid 1 first). */
 	processes(): ProcessInfo[];
+	/** Something in the pod (any container: they share the network namespace) listens on this TCP port. */
+	listening(port: number): boolean;
 };
 
 export type ExecOutput = {stdout?: string; stderr?: string; exitCode?: number};
@@ -76,4 +79,4 @@ export function execCommandNames(): string[] {
 	return [...registry.keys()].sort();
 }
 
-for (const [name, handler] of Object.entries(builtinCommands)) registerExecCommand(name, handler);
+for (const [name, handler] of Object.entries({...builtinCommands, ...clientCommands})) registerExecCommand(name, handler);

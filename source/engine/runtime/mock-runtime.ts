@@ -823,6 +823,10 @@ export class MockRuntime implements ContainerRuntime {
 			},
 			random: this.context.random,
 			hostname: record.sandbox.hostname,
+			listening: (port: number) => {
+				for (const other of this.containers.values()) if (other.sandbox === record.sandbox && this.listening(other, port)) return true;
+				return false;
+			},
 			processes: (): ProcessInfo[] => {
 				const list: ProcessInfo[] = [{pid: 1, user: 'root', command: record.argv.join(' ')}];
 				if (record.workerPid && record.workerPid !== record.pid) list.push({pid: 29, user: 'nginx', command: 'nginx: worker process'});

@@ -67,6 +67,20 @@ export function tokenize(script: string): Token[] {
 			while (i < script.length && script[i] !== '\n') i++;
 			continue;
 		}
+		if (script.startsWith('[[', i) && /\s/.test(script[i + 2] ?? '')) {
+			// bash's [[ ... ]]: words up to ]] (parentheses and && || inside are its own).
+			const end = script.indexOf(']]', i + 2);
+			if (end < 0) throw new ShellSyntaxError("syntax error: missing ']]'");
+			tokens.push({type: 'word', word: {parts: [{text: '[[', quote: 0}], raw: '[['}});
+			for (const piece of splitWords(script.slice(i + 2, end))) {
+				const literal = /[()]/.test(piece.replace(/\$\([^)]*\)/g, '')) || piece === '&&' || piece === '||';
+				const inner = literal ? undefined : tokenize(piece)[0];
+				tokens.push(inner?.type === 'word' ? inner : {type: 'word', word: {parts: [{text: piece, quote: 1}], raw: piece}});
+			}
+			tokens.push({type: 'word', word: {parts: [{text: ']]', quote: 0}], raw: ']]'}});
+			i = end + 2;
+			continue;
+		}
 		const op = operators.find(o => script.startsWith(o, i));
 		if (op) {
 			tokens.push({type: 'op', op});
@@ -139,6 +153,33 @@ export function tokenize(script: string): Token[] {
 		tokens.push({type: 'word', word: {parts, raw: script.slice(start, i)}});
 	}
 	return tokens;
+}
+
+/** Split on blanks outside quotes, backticks and `$(...)`. */
+function splitWords(text: string): string[] {
+	const words: string[] = [];
+	let current = '';
+	let quote = '';
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i]!;
+		if (quote) {
+			if (c === quote) quote = '';
+		} else if (c === "'" || c === '"' || c === '`') {
+			quote = c;
+		} else if (c === '(' && text[i - 1] === '$') {
+			depth++;
+		} else if (c === ')' && depth > 0) {
+			depth--;
+		} else if (/\s/.test(c) && depth === 0) {
+			if (current) words.push(current);
+			current = '';
+			continue;
+		}
+		current += c;
+	}
+	if (current) words.push(current);
+	return words;
 }
 
 // ----- syntax tree -------------------------------------------------------------
@@ -345,7 +386,7 @@ type State = {
 const spinLimit = 5_000;
 
 /** Shell builtins: run in the shell's own process (no fork/exec). */
-const inShell = new Set(['echo', 'printf', 'true', 'false', ':', 'test', '[', 'pwd', 'cd', 'export', 'exit', 'unset', 'set', 'exec', 'wait', 'trap', 'read', 'sleep']);
+const inShell = new Set(['echo', 'printf', 'true', 'false', ':', 'test', '[', '[[', 'pwd', 'cd', 'export', 'exit', 'unset', 'set', 'exec', 'wait', 'trap', 'read', 'sleep']);
 
 /** Seconds as `sleep` reads them: `5`, `0.5`, `2m`, `1h`, `infinity`. */
 export function sleepMs(argument: string): number | undefined {
@@ -358,6 +399,8 @@ export function sleepMs(argument: string): number | undefined {
 
 export class Shell {
 	private readonly state: State;
+	/** `set -x`: each command is echoed to stderr with a `+ ` before it runs. */
+	private xtrace = false;
 
 	constructor(private readonly io: ShellIo, env: Record<string, string>, cwd = '/') {
 		this.state = {
@@ -545,6 +588,7 @@ export class Shell {
 		const state = this.state;
 		const io = this.io;
 		const [name = '', ...args] = argv;
+		if (this.xtrace) sinks.err(`+ ${argv.map(a => /[\s'"$]/.test(a) || a === '' ? `'${a}'` : a).join(' ')}\n`);
 		const program = name.slice(name.lastIndexOf('/') + 1);
 		state.spin++;
 		switch (program) {
@@ -583,7 +627,19 @@ export class Shell {
 			case 'exec':
 				if (args.length === 0) return 0;
 				throw new ShellExit(yield* this.simpleArgv(args, assigns, sinks, true));
+			case '[[': {
+				const end = args.lastIndexOf(']]');
+				if (end < 0) {
+					sinks.err("sh: syntax error: missing ']]'\n");
+					return 2;
+				}
+				return this.doubleBracket(args.slice(0, end)) ? 0 : 1;
+			}
 			case 'set':
+				for (const arg of args) {
+					if (/^[-+][a-z]*x/.test(arg)) this.xtrace = arg.startsWith('-');
+				}
+				return 0;
 			case 'wait':
 			case 'trap':
 			case 'read':
@@ -643,6 +699,10 @@ export class Shell {
 			yield {kind: 'alloc', bytes: Number.POSITIVE_INFINITY, grow: true};
 			return 137;
 		}
+		if ((program === 'ncat' || program === 'nc') && (args.includes('--listen') || args.includes('-l') || args.includes('-lk'))) {
+			io.trace(pid, 'listen', '3, 10', 0);
+			return yield* this.block(pid);
+		}
 		if (program === 'yes') {
 			if (io.exec) throw new ShellExit(124);
 			yield {kind: 'busy'};
@@ -678,6 +738,33 @@ export class Shell {
 		if (result.stdout) sinks.out(result.stdout);
 		if (result.stderr) sinks.err(result.stderr);
 		return result.exitCode ?? 0;
+	}
+
+	/** bash's `[[ ... ]]`: `=~` (filling BASH_REMATCH), `==`/`!=` globs, `&&`, `||`, `!`, and test's operators. */
+	private doubleBracket(args: string[]): boolean {
+		const or = args.indexOf('||');
+		if (or >= 0) return this.doubleBracket(args.slice(0, or)) || this.doubleBracket(args.slice(or + 1));
+		const and = args.indexOf('&&');
+		if (and >= 0) return this.doubleBracket(args.slice(0, and)) && this.doubleBracket(args.slice(and + 1));
+		if (args[0] === '!') return !this.doubleBracket(args.slice(1));
+		if (args.length === 3 && args[1] === '=~') {
+			let match: RegExpExecArray | null = null;
+			try {
+				match = new RegExp(args[2]!).exec(args[0]!);
+			} catch {
+				return false;
+			}
+			for (const key of [...this.state.vars.keys()]) if (key.startsWith('BASH_REMATCH[')) this.state.vars.delete(key);
+			match?.forEach((group, index) => this.state.vars.set(`BASH_REMATCH[${index}]`, group ?? ''));
+			return match !== null;
+		}
+		if (args.length === 3 && (args[1] === '==' || args[1] === '=' || args[1] === '!=')) {
+			const pattern = new RegExp(`^${args[2]!.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+			return pattern.test(args[0]!) === (args[1] !== '!=');
+		}
+		const handler = execCommand('test');
+		const result = handler?.({...this.io.base, argv: ['test', ...args], env: {}, cwd: this.state.cwd, stdin: '', now: this.io.now(), trace: () => {}});
+		return (result?.exitCode ?? 1) === 0;
 	}
 
 	private *block(pid: number): Generator<ShellEffect, number> {
@@ -738,7 +825,7 @@ export class Shell {
 				has = true;
 				continue;
 			}
-			const expanded = part.text.replace(/\$(\{([A-Za-z_]\w*)(:?-([^}]*))?\}|([A-Za-z_]\w*)|\?|\$|#|[0-9])/g, (_, _all, braced, _dflt, fallback, plain) => {
+			const expanded = part.text.replace(/\$(\{([A-Za-z_]\w*(?:\[\d+\])?)(:?-([^}]*))?\}|([A-Za-z_]\w*)|\?|\$|#|[0-9])/g, (_, _all, braced, _dflt, fallback, plain) => {
 				const name = braced ?? plain;
 				if (name) {
 					const value = this.state.vars.get(name);

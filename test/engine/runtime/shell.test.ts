@@ -10,7 +10,7 @@ function run(script: string, options: {exec?: boolean; env?: Record<string, stri
 	let stderr = '';
 	const fs = options.fs ?? FileTree.from({'/etc/hostname': 'box\n', '/tmp/.keep': ''});
 	const io: ShellIo = {
-		base: {pod: {} as Pod, container: {name: 'c', image: 'busybox'} as Container, fs, random: new SeededRandom(1), hostname: 'box', processes: () => [{pid: 1, user: 'root', command: 'sh'}]},
+		base: {pod: {} as Pod, container: {name: 'c', image: 'busybox'} as Container, fs, random: new SeededRandom(1), hostname: 'box', processes: () => [{pid: 1, user: 'root', command: 'sh'}], listening: () => false},
 		now: () => Date.UTC(2026, 10, 27, 17, 40, 31),
 		out: text => {
 			stdout += text;
@@ -63,6 +63,11 @@ const cases: Array<[string, {stdout?: string; stderr?: string; status?: number |
 	['ls /; mkdir -p /a/b && ls /a', {stdout: 'etc\ntmp\nb\n'}],
 	['echo x 2>&1 > /dev/null; echo y', {stdout: 'y\n'}],
 	['sleep abc', {stderr: "sleep: invalid number 'abc'\n", status: 1}],
+	['[[ web-2 =~ -([0-9]+)$ ]] && echo ${BASH_REMATCH[1]}', {stdout: '2\n'}],
+	['[[ $(hostname) =~ -([0-9]+)$ ]] || exit 1', {status: 1}],
+	['[[ -f /etc/hostname && abc == a* ]] && echo both', {stdout: 'both\n'}],
+	['cp /etc/hostname /tmp/ && cat /tmp/hostname', {stdout: 'box\n'}],
+	['mysqladmin ping', {status: 1}],
 ];
 
 for (const [script, expected] of cases) {
