@@ -28,6 +28,13 @@ function setup(replicas = 3, extra: Record<string, unknown> = {}): Cluster {
 const getRS = (cluster: Cluster, name = 'front') => cluster.get('ReplicaSet', name) as ReplicaSet;
 const pods = (cluster: Cluster) => cluster.list('Pod') as Pod[];
 const live = (cluster: Cluster) => pods(cluster).filter(p => !p.metadata.deletionTimestamp);
+/** `kubectl annotate --overwrite`: a metadata-only patch. */
+function annotate(cluster: Cluster, pod: Pod, annotations: Record<string, string>): void {
+	cluster.context.store.patch(pod, draft => {
+		draft.metadata.annotations = {...draft.metadata.annotations, ...annotations};
+	});
+}
+
 const messages = (cluster: Cluster, name = 'front') => cluster.eventsFor(getRS(cluster, name)).map(e => `${String(e['reason'])}: ${String(e['message'])}`);
 
 test('creates pods named from generateName with a controller reference, and reports status', t => {
@@ -70,11 +77,7 @@ test('a deleted pod is replaced at once', t => {
 test('the pod with the lowest pod-deletion-cost goes first', t => {
 	const cluster = setup(3);
 	const [a, b, c] = pods(cluster);
-	cluster.apply([
-		{apiVersion: 'v1', kind: 'Pod', metadata: {name: a!.metadata.name, annotations: {'controller.kubernetes.io/pod-deletion-cost': '100'}}},
-		{apiVersion: 'v1', kind: 'Pod', metadata: {name: b!.metadata.name, annotations: {'controller.kubernetes.io/pod-deletion-cost': '-5'}}},
-		{apiVersion: 'v1', kind: 'Pod', metadata: {name: c!.metadata.name, annotations: {'controller.kubernetes.io/pod-deletion-cost': '7'}}},
-	]);
+	for (const [pod, cost] of [[a!, '100'], [b!, '-5'], [c!, '7']] as const) annotate(cluster, pod, {'controller.kubernetes.io/pod-deletion-cost': cost});
 	cluster.scale('replicaset', 'front', 1);
 	cluster.advance(0);
 	t.deepEqual(live(cluster).map(p => p.metadata.name), [a!.metadata.name]);
@@ -90,7 +93,10 @@ test('adopts matching orphan pods and releases pods whose labels stop matching',
 	t.is(stray.metadata.ownerReferences?.[0]?.uid, rs.metadata.uid);
 	t.is(pods(cluster).length, 2, 'only one new pod: the orphan counts');
 	t.is(rs.status!.fullyLabeledReplicas, 1, 'the adopted pod lacks the template\'s tier label');
-	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'stray', labels: {app: 'other'}}});
+	// `kubectl label pod stray app=other --overwrite`
+	cluster.context.store.patch(cluster.get('Pod', 'stray')!, draft => {
+		draft.metadata.labels = {app: 'other'};
+	});
 	cluster.advance(10_000);
 	t.is((cluster.get('Pod', 'stray') as Pod).metadata.ownerReferences, undefined);
 	t.is(live(cluster).filter(p => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid).length, 2);
