@@ -3,7 +3,9 @@ import {section as engine} from './engine.js';
 import {section as nodes} from './nodes.js';
 import {section as storage} from './storage.js';
 import {section as batch} from './batch.js';
+import {section as ui} from './ui.js';
 import {section as runtime} from './runtime.js';
+import {section as details} from './details.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [engine, nodes, storage, batch, runtime];
+export const sections: BenchSection[] = [engine, nodes, storage, batch, ui, runtime, details];

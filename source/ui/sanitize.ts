@@ -12,8 +12,12 @@ const BEL = 0x07;
 const CAN = 0x18;
 const SUB = 0x1a;
 
-/** Bidirectional overrides and isolates ("trojan source"), and other invisible format controls that reorder or hide text. */
-const invisible = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
+/**
+ * Characters that need handling: C0 and C1 controls, DEL, and the invisible
+ * format characters that reorder or hide text (bidi overrides and isolates,
+ * "trojan source"; zero-width characters; the BOM; interlinear annotations).
+ */
+const special = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
 
 export type SanitizeOptions = {
 	/** Keep line feeds (multi-line text such as logs or YAML). Default true. */
@@ -36,50 +40,37 @@ export function sanitize(text: string, options: SanitizeOptions = {}): string {
 	const tabWidth = options.tabWidth ?? 8;
 	if (isPlain(text)) return text;
 	let out = '';
-	let column = 0;
 	let i = 0;
 	const n = text.length;
+	special.lastIndex = 0;
 	while (i < n) {
+		// Copy the plain run up to the next character that needs handling.
+		special.lastIndex = i;
+		const found = special.exec(text);
+		const at = found ? found.index : n;
+		if (at > i) out += text.slice(i, at);
+		if (!found) break;
+		i = at;
 		const code = text.charCodeAt(i);
 		if (code === ESC) {
 			i = skipEscape(text, i + 1);
-			continue;
-		}
-		if (code === 0x9b) {
+		} else if (code === 0x9b) {
 			i = skipCsi(text, i + 1);
-			continue;
-		}
-		if (code === 0x9d || code === 0x90 || code === 0x98 || code === 0x9e || code === 0x9f) {
+		} else if (code === 0x9d || code === 0x90 || code === 0x98 || code === 0x9e || code === 0x9f) {
 			i = skipString(text, i + 1);
-			continue;
-		}
-		if (code === 0x0a) {
-			if (multiline) {
-				out += '\n';
-				column = 0;
-			} else {
-				out += ' ';
-				column++;
-			}
+		} else if (code === 0x0a) {
+			out += multiline ? '\n' : ' ';
 			i++;
-			continue;
-		}
-		if (code === 0x09) {
-			const spaces = tabWidth - (column % tabWidth);
-			out += ' '.repeat(spaces);
-			column += spaces;
+		} else if (code === 0x09) {
+			const column = [...out.slice(out.lastIndexOf('\n') + 1)].length;
+			out += ' '.repeat(tabWidth - (column % tabWidth));
 			i++;
-			continue;
-		}
-		if (code < 0x20 || code === 0x7f || (code >= 0x80 && code <= 0x9f)) {
+		} else {
+			// Any other C0/C1 control, DEL, or an invisible format character: dropped.
 			i++;
-			continue;
 		}
-		out += text[i];
-		column++;
-		i++;
 	}
-	return out.replace(invisible, '');
+	return out;
 }
 
 /** One line for a table cell or a title: like `sanitize`, with line feeds turned into spaces. */

@@ -1,4 +1,7 @@
-import stringWidth from 'string-width';
+import stringWidthOf from 'string-width';
+
+/** Display width; printable ASCII (nearly every cell) is its length. */
+const stringWidth = (text: string) => (/^[\x20-\x7e]*$/.test(text) ? text.length : stringWidthOf(text));
 
 /**
  * Align tab-separated cells as Go's text/tabwriter does for kubectl

@@ -44,7 +44,9 @@ export const xrayKinds: Record<string, string> = {
  * The forest for `:xray <resource> [namespace]`: one Namespace node per
  * namespace that has such objects, each with the objects' trees below.
  */
-export function buildXray(source: XraySource, kind: string, namespace?: string): XrayNode[] {
+export function buildXray(cluster: XraySource, kind: string, namespace?: string): XrayNode[] {
+	// A fresh wrapper per build, so the owner indexes live for this build only.
+	const source: XraySource = {list: (k, options) => cluster.list(k, options), get: (k, name, ns) => cluster.get(k, name, ns)};
 	const roots = source.list(kind, namespace && namespace !== 'all' ? {namespace} : {})
 		.slice()
 		.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
@@ -161,9 +163,25 @@ export function podReferences(pod: KubeObject): {configMaps: Set<string>; secret
 	return {configMaps, secrets, claims};
 }
 
+/** Objects of a kind by owner uid, built once per kind and source (a tree build reads each kind once). */
+const ownerIndexes = new WeakMap<XraySource, Map<string, Map<string, KubeObject[]>>>();
+
 function dependents(source: XraySource, owner: KubeObject, kind: string): KubeObject[] {
-	return source.list(kind, {namespace: owner.metadata.namespace})
-		.filter(object => object.metadata.ownerReferences?.some(reference => reference.uid === owner.metadata.uid));
+	let byKind = ownerIndexes.get(source);
+	if (!byKind) ownerIndexes.set(source, (byKind = new Map()));
+	let index = byKind.get(kind);
+	if (!index) {
+		index = new Map();
+		for (const object of source.list(kind)) {
+			for (const reference of object.metadata.ownerReferences ?? []) {
+				let list = index.get(reference.uid);
+				if (!list) index.set(reference.uid, (list = []));
+				list.push(object);
+			}
+		}
+		byKind.set(kind, index);
+	}
+	return (index.get(owner.metadata.uid) ?? []).slice();
 }
 
 function byRevisionDesc(a: KubeObject, b: KubeObject): number {

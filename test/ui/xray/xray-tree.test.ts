@@ -27,25 +27,27 @@ test('pod xray: containers and the ConfigMaps, Secrets and claims each pod uses,
 	t.deepEqual(text, [
 		'Namespace/default fault',
 		'├─ Pod/web-1 fault',
-		'│  ├─ Container/nginx ok',
+		'│  ├─ Container/nginx fault',
 		'│  ├─ ConfigMap/web-config ok',
 		'│  └─ Secret/web-creds fault',
 		'└─ Pod/web-2 ok',
 		'   └─ Container/nginx ok',
 	]);
 	t.is(rows.find(r => r.node.kind === 'Secret')!.node.info, 'not found');
+	// The kubelet cannot build the container's environment without the Secret.
+	t.regex(rows[2]!.node.info, /CreateContainerConfigError/);
 });
 
-test('service xray: the pods behind the selector, and a service with no pods is a fault', t => {
+test('service xray: the pods behind the selector, ready ones counted; a service with no pods is a fault', t => {
 	const cluster = shop();
 	cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'nobody'}, spec: {selector: {app: 'none'}, ports: [{port: 80}]}});
 	const roots = buildXray(cluster, 'Service', 'default');
 	const services = roots[0]!.children.filter(n => n.name !== 'kubernetes');
 	t.deepEqual(services.map(s => [s.name, s.health, s.children.map(c => c.name)]), [
 		['nobody', 'fault', []],
-		['web', 'ok', ['web-1', 'web-2']],
+		['web', 'warn', ['web-1', 'web-2']],
 	]);
-	t.regex(services[1]!.info, /2\/2 endpoints/);
+	t.regex(services[1]!.info, /1\/2 endpoints/);
 });
 
 test('collapsed nodes hide their children', t => {
