@@ -111,7 +111,7 @@ export function App(props: AppProps) {
 	const [, bump] = useReducer((n: number) => n + 1, 0);
 	const nextId = useRef(1);
 	const channels = useRef(new Map<number, Channel>());
-	const tickListeners = useRef(new Set<(tick: LiveTick) => void>());
+	const tickListeners = useRef(new Set<(tick: LiveTick) => boolean | void>());
 	const quitting = useRef(false);
 	const overrides: KeyOverrides = prefs.get().keys;
 
@@ -585,8 +585,10 @@ export function App(props: AppProps) {
 	useEffect(() => simulation.onTick(tick => {
 		const error = simulation.takeError();
 		if (error) flash(`Simulation error: ${error}`, 'error');
-		for (const listener of [...tickListeners.current]) listener(tick);
-		if (tick.secondChanged || tick.changed.has('Node')) bump();
+		// One render per tick: the header clock, or any page that asked for these changes.
+		let render = tick.secondChanged || tick.changed.has('Node');
+		for (const listener of [...tickListeners.current]) if (listener(tick)) render = true;
+		if (render) bump();
 	}), [simulation, flash]);
 	useEffect(() => simulation.onSpeed(() => bump()), [simulation]);
 
@@ -622,14 +624,14 @@ export function App(props: AppProps) {
 
 	const nodes = model.list('Node');
 	const readyNodes = nodes.filter(n => nodeStatus(n as Node).startsWith('Ready')).length;
-	const metrics = clusterMetrics(cluster);
+	const metrics = model.metrics();
 	const info: HeaderInfo = {
 		cluster: cluster.name,
 		clock: formatClock(cluster.now()),
 		speed: simulation.paused ? 'paused' : `x${simulation.speed}`,
 		nodes: `${nodes.length} (${readyNodes} ready)`,
 		cpu: metrics?.cpu ?? 'n/a',
-		mem: metrics?.mem ?? 'n/a',
+		mem: metrics?.memory ?? 'n/a',
 		namespace: state.namespace,
 		readonly,
 	};
@@ -744,15 +746,6 @@ function ModalHost({spec, width, height, theme, close}: {spec: ModalSpec; width:
 			</Box>
 		</Box>
 	);
-}
-
-/** CPU/MEM totals when the engine offers metrics (`cluster.metrics()`), else undefined. */
-function clusterMetrics(cluster: Cluster): {cpu: string; mem: string} | undefined {
-	const source = cluster as unknown as {clusterMetrics?: () => {cpu?: string; memory?: string} | undefined};
-	if (typeof source.clusterMetrics !== 'function') return undefined;
-	const m = source.clusterMetrics();
-	if (!m) return undefined;
-	return {cpu: m.cpu ?? 'n/a', mem: m.memory ?? 'n/a'};
 }
 
 export {kindAliases};

@@ -195,8 +195,11 @@ export type AppApi = {
 	invalidate(): void;
 	/** Virtual time now, ms. */
 	now(): number;
-	/** Hear about simulation ticks that changed something (see `useLive`). */
-	onTick(listener: (tick: LiveTick) => void): () => void;
+	/**
+	 * Hear about simulation ticks that changed something (see `useLive`);
+	 * return true to have the page re-rendered for this tick.
+	 */
+	onTick(listener: (tick: LiveTick) => boolean | void): () => void;
 };
 
 /** What one simulation tick changed. */
@@ -210,20 +213,22 @@ export type LiveTick = {
 };
 
 /**
- * Re-render the calling component when one of `kinds` changes ('*' = any
- * kind), and, with `clock: true`, when the virtual second changes. Returns a
- * number that grows with each such change (usable as a memo dependency).
+ * Re-render the calling page when one of `kinds` changes ('*' = any kind),
+ * and, with `clock: true`, when the virtual second changes. The app renders
+ * once per tick for all interested pages (never once per listener). Returns
+ * a number that changes with each such change (usable as a memo dependency).
  */
 export function useLive(kinds: readonly string[] | '*', options: {clock?: boolean} = {}): number {
 	const app = useApp();
-	const [version, setVersion] = useState(0);
 	const key = kinds === '*' ? '*' : kinds.join(',');
 	const clock = options.clock ?? false;
 	useEffect(() => app.onTick(tick => {
 		const hit = key === '*' ? tick.changed.size > 0 : key.split(',').some(kind => tick.changed.has(kind));
-		if (hit || (clock && tick.secondChanged)) setVersion(v => v + 1);
+		return hit || (clock && tick.secondChanged);
 	}), [app, key, clock]);
-	return version;
+	let version = 0;
+	for (const kind of kinds === '*' ? ['*'] : kinds) version += app.model.version(kind);
+	return clock ? version * 1e6 + (Math.floor(app.now() / 1000) % 1e6) : version;
 }
 
 /** Context objects; the app provides them, pages consume them through the hooks below. */

@@ -5,11 +5,23 @@
  * the set of kinds that changed, so the screen re-renders at a bounded rate
  * and only when something it shows changed.
  */
-import type {Cluster, KubeObject, WatchEvent} from '../../engine/index.js';
+import type {Cluster, KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
 import {resourceTypes} from '../../engine/index.js';
 
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
+
+/** Resource usage as `kubectl top` reports it, refreshed at most once per virtual second. */
+export type MetricsSnapshot = {
+	/** Virtual second it was taken. */
+	second: number;
+	/** Header totals: usage of live nodes against allocatable (`12%`). */
+	cpu: string;
+	memory: string;
+	/** By `namespace/name`. */
+	pods: ReadonlyMap<string, PodUsage>;
+	nodes: ReadonlyMap<string, NodeUsage>;
+};
 
 export type ModelListener = (changedKinds: ReadonlySet<string>) => void;
 
@@ -18,6 +30,8 @@ export type ClusterModelOptions = {
 	now?: () => number;
 	/** How long a changed row stays highlighted, in wall ms (default 1500). */
 	highlightMs?: number;
+	/** Least wall time between two metrics snapshots (default 2000, k9s' refresh; 0 = every virtual second). */
+	metricsRefreshMs?: number;
 };
 
 type KindState = {
@@ -29,6 +43,8 @@ type KindState = {
 export class ClusterModel {
 	readonly cluster: Cluster;
 	readonly highlightMs: number;
+	readonly metricsRefreshMs: number;
+	private metricsTakenAt = -Infinity;
 	private readonly now: () => number;
 	private readonly kinds = new Map<string, KindState>();
 	private readonly changes = new Map<string, RowChange>();
@@ -36,17 +52,45 @@ export class ClusterModel {
 	private readonly listeners = new Set<ModelListener>();
 	private readonly unwatch: () => void;
 	private flushes = 0;
+	private totalVersion = 0;
 
 	constructor(cluster: Cluster, options: ClusterModelOptions = {}) {
 		this.cluster = cluster;
 		this.now = options.now ?? (() => performance.now());
 		this.highlightMs = options.highlightMs ?? 1500;
+		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
 		for (const type of resourceTypes) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
 			this.kinds.set(type.kind, {objects, version: 0, snapshot: undefined});
 		}
 		this.unwatch = cluster.watch(event => this.onEvent(event));
+	}
+
+	private metricsCache: MetricsSnapshot | undefined;
+
+	/**
+	 * Usage of pods and nodes (the engine's `metrics()`, which walks every
+	 * pod), taken at most once per virtual second and once per
+	 * `metricsRefreshMs` of wall time however many views ask; undefined when
+	 * the engine has no metrics.
+	 */
+	metrics(): MetricsSnapshot | undefined {
+		const second = Math.floor(this.cluster.now() / 1000);
+		if (this.metricsCache && (this.metricsCache.second === second || this.now() - this.metricsTakenAt < this.metricsRefreshMs)) return this.metricsCache;
+		this.metricsTakenAt = this.now();
+		const source = this.cluster as Partial<Pick<Cluster, 'metrics'>>;
+		if (typeof source.metrics !== 'function') return undefined;
+		const usage = source.metrics.call(this.cluster);
+		const average = (values: number[]) => (values.length ? `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)}%` : 'n/a');
+		this.metricsCache = {
+			second,
+			cpu: average(usage.nodes.map(n => n.cpuPercent)),
+			memory: average(usage.nodes.map(n => n.memoryPercent)),
+			pods: new Map(usage.pods.map(p => [`${p.namespace}/${p.name}`, p])),
+			nodes: new Map(usage.nodes.map(n => [n.name, n])),
+		};
+		return this.metricsCache;
 	}
 
 	/** Stop listening to the cluster. */
@@ -72,6 +116,7 @@ export class ClusterModel {
 			this.changes.set(uid, {type, at: this.now()});
 		}
 		state.version++;
+		this.totalVersion++;
 		state.snapshot = undefined;
 		this.pending.add(object.kind);
 	}
@@ -94,8 +139,9 @@ export class ClusterModel {
 		return this.kinds.get(kind)?.objects.get(uid);
 	}
 
-	/** Grows by one or more each time a kind changes. */
+	/** Grows by one or more each time a kind changes ('*': any kind). */
 	version(kind: string): number {
+		if (kind === '*') return this.totalVersion;
 		return this.kinds.get(kind)?.version ?? 0;
 	}
 

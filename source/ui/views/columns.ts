@@ -3,6 +3,7 @@
  * render/*.go). No Ink here, so columns are tested without a terminal.
  */
 import type {KubeObject} from '../../engine/index.js';
+import type {MetricsSnapshot} from '../model/cluster-model.js';
 
 /** How a row is coloured (k9s frame.status keys). */
 export type RowStatus = 'normal' | 'added' | 'modified' | 'error' | 'pending' | 'terminating' | 'completed' | 'highlight';
@@ -17,6 +18,14 @@ export type Column = {
 	sortKey?: string;
 	/** Sort numerically by this value rather than by the cell text. */
 	numeric?: boolean;
+	/**
+	 * A cell that depends on the clock or on other objects (AGE, RESTARTS'
+	 * "ago", a node's PODS): computed only for the visible rows at draw
+	 * time, so a clock tick does not re-render every row. The row's own
+	 * cell for it is only used by the filter; its sort value must not
+	 * depend on the clock.
+	 */
+	live?: (object: KubeObject, context: RenderContext) => string;
 };
 
 /** What a renderer needs besides the object. */
@@ -25,7 +34,19 @@ export type RenderContext = {
 	now: number;
 	/** Pods bound to a node (nodes view); absent where not needed. */
 	podsOnNode?: (node: string) => number;
+	/** Usage of pods and nodes, when the engine reports it (CPU/MEM columns). */
+	metrics?: MetricsSnapshot;
 };
+
+/** CPU in millicores as k9s prints it. */
+export function cpuText(milli: number | undefined): string {
+	return milli === undefined ? 'n/a' : `${Math.round(milli)}m`;
+}
+
+/** Memory in MiB as k9s prints it. */
+export function memText(bytes: number | undefined): string {
+	return bytes === undefined ? 'n/a' : `${Math.round(bytes / 2 ** 20)}Mi`;
+}
 
 /** One rendered row. */
 export type Row = {
@@ -94,15 +115,24 @@ export function humanDuration(ms: number): string {
 	return `${Math.floor(hours / 24 / 365)}y`;
 }
 
-/** AGE cell and its sort value (ms of age) for an object. */
+/** AGE text for an object. */
+export function ageText(object: KubeObject, now: number): string {
+	const created = timeOf(object.metadata.creationTimestamp);
+	return created === undefined ? '<unknown>' : humanDuration(now - created);
+}
+
+/**
+ * AGE cell and its sort value for an object. The sort value is the negative
+ * creation time (ascending = youngest first), so it does not change with the clock.
+ */
 export function age(object: KubeObject, now: number): [string, number] {
 	const created = timeOf(object.metadata.creationTimestamp);
 	if (created === undefined) return ['<unknown>', 0];
-	return [humanDuration(now - created), now - created];
+	return [humanDuration(now - created), -created];
 }
 
 /** The AGE column, shared by every kind. */
-export const ageColumn: Column = {name: 'AGE', sortKey: 'a', numeric: true, align: 'left'};
+export const ageColumn: Column = {name: 'AGE', sortKey: 'a', numeric: true, align: 'left', live: (object, {now}) => ageText(object, now)};
 export const nameColumn: Column = {name: 'NAME', sortKey: 'n'};
 
 /** `<none>` for empty values, as kubectl prints them. */

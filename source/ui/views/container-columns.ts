@@ -54,7 +54,7 @@ export function containerRows(pod: Pod, {now}: RenderContext): Row[] {
 				(container.ports ?? []).map(p => `${p.name ? `${p.name}:` : ''}${p.containerPort}${p.protocol && p.protocol !== 'TCP' ? `/${p.protocol}` : ''}`).join(',') || '<none>',
 				ageMs === undefined ? '' : humanDuration(ageMs),
 			],
-			sort: [undefined, undefined, undefined, undefined, undefined, status?.restartCount ?? 0, undefined, undefined, ageMs],
+			sort: [undefined, undefined, undefined, undefined, undefined, status?.restartCount ?? 0, undefined, undefined, started === undefined ? undefined : -started],
 			status: pod.metadata.deletionTimestamp ? 'terminating' : health(state, status),
 			object: pod,
 			container: container.name,

@@ -15,7 +15,10 @@ export function involvedObjectText(event: KubeEvent): string {
 export const eventColumns: ColumnSet = {
 	kind: 'Event',
 	columns: [
-		{name: 'LAST SEEN', sortKey: 'a', numeric: true},
+		{name: 'LAST SEEN', sortKey: 'a', numeric: true, live: (object, {now}) => {
+			const seen = lastSeen(object as KubeEvent);
+			return seen === undefined ? '<unknown>' : humanDuration(now - seen);
+		}},
 		{name: 'TYPE', sortKey: 's'},
 		{name: 'REASON'},
 		{name: 'OBJECT', sortKey: 'n'},
@@ -37,7 +40,7 @@ export const eventColumns: ColumnSet = {
 				String(event.count ?? 1),
 				event.message.replace(/\s+/g, ' '),
 			],
-			sort: [ago, undefined, undefined, undefined, undefined, event.count ?? 1, undefined],
+			sort: [seen === undefined ? Infinity : -seen, undefined, undefined, undefined, undefined, event.count ?? 1, undefined],
 		};
 	},
 	health(object) {

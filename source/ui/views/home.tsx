@@ -43,17 +43,16 @@ function project(columns: Column[], rows: TableRow[], names: string[]): {columns
 /** Rows for one panel; faults first so trouble is visible in a short panel. */
 export function panelRows(app: ReturnType<typeof useApp>, id: PanelId, namespace: string, context: RenderContext): {columns: Column[]; rows: TableRow[]; faults: number} {
 	const query = {namespace, namespaced: true, filter: {type: 'none'} as const, wide: false, faultsOnly: false};
-	const change = (uid: string) => app.model.recentChange(uid);
 	if (id === 'volumes') {
-		const pvc = buildTable(columnSetFor('PersistentVolumeClaim')!, app.model.list('PersistentVolumeClaim'), query, context, change);
-		const pv = buildTable(columnSetFor('PersistentVolume')!, app.model.list('PersistentVolume'), {...query, namespaced: false}, context, change);
+		const pvc = buildTable(columnSetFor('PersistentVolumeClaim')!, app.model.list('PersistentVolumeClaim'), query, context);
+		const pv = buildTable(columnSetFor('PersistentVolume')!, app.model.list('PersistentVolume'), {...query, namespaced: false}, context);
 		const claims = project(pvc.columns, pvc.rows, ['NAME', 'STATUS', 'CAPACITY']).rows.map(r => ({...r, cells: [`pvc/${r.cells[0]}`, r.cells[1]!, r.cells[2]!]}));
 		const volumes = project(pv.columns, pv.rows, ['NAME', 'STATUS', 'CAPACITY']).rows.map(r => ({...r, cells: [`pv/${r.cells[0]}`, r.cells[1]!, r.cells[2]!]}));
 		const rows = rank([...claims, ...volumes]);
 		return {columns: [{name: 'NAME'}, {name: 'STATUS'}, {name: 'CAPACITY'}], rows, faults: rows.filter(isTrouble).length};
 	}
 	const kind = panels.find(p => p.id === id)!.kind;
-	const table = buildTable(columnSetFor(kind)!, app.model.list(kind), query, context, change);
+	const table = buildTable(columnSetFor(kind)!, app.model.list(kind), query, context);
 	const projected = project(table.columns, table.rows, panelColumns[id]);
 	const rows = rank(projected.rows);
 	return {columns: projected.columns, rows, faults: rows.filter(isTrouble).length};
@@ -68,7 +67,8 @@ function rank(rows: TableRow[]): TableRow[] {
 	return [...rows].sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3));
 }
 
-function Panel(props: {title: string; rows: TableRow[]; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme}) {
+function Panel(props: {title: string; rows: TableRow[]; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme; now: number}) {
+	const app = useApp();
 	const {theme} = props;
 	const border = props.focused ? theme.frame.border.focus : theme.frame.border.fg;
 	const inner = Math.max(1, props.width - 2);
@@ -76,7 +76,7 @@ function Panel(props: {title: string; rows: TableRow[]; columns: Column[]; fault
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? 'double' : 'round'} borderColor={border}>
 			<Text color={props.focused ? theme.frame.title.highlight : theme.frame.title.fg} bold wrap="truncate">{title}</Text>
-			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} />
+			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} context={{now: props.now}} changeOf={id => app.model.recentChange(id)?.type} />
 		</Box>
 	);
 }
@@ -138,10 +138,15 @@ export function HomeView({width, height}: PageProps) {
 	const [focus, setFocus] = useState(0);
 	const now = Math.floor(app.now() / 1000) * 1000;
 	const namespace = app.namespace();
+	const kinds = ['Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume'];
+	const dataVersion = kinds.map(k => app.model.version(k)).join(',');
 	const data = useMemo(
 		() => panels.map(p => panelRows(app, p.id, namespace, {now})),
-		[app, namespace, now, version],
+		// Clock-dependent cells are live columns: the panels rebuild only when objects change.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+		[app, namespace, dataVersion],
 	);
+	void version;
 	const [state, dispatch] = useTableState();
 	const across = width >= 120 ? 4 : 2;
 	const gridRows = 4 / across;
@@ -185,6 +190,7 @@ export function HomeView({width, height}: PageProps) {
 			cursor={i === focus ? cursor : 0}
 			offset={i === focus ? state.offset : 0}
 			theme={app.theme}
+			now={now}
 		/>
 	));
 	const grid = [];

@@ -12,7 +12,11 @@ export const jobColumns: ColumnSet = {
 		nameColumn,
 		{name: 'STATUS', sortKey: 's'},
 		{name: 'COMPLETIONS'},
-		{name: 'DURATION', numeric: true},
+		{name: 'DURATION', numeric: true, live: (object, {now}) => {
+			const start = timeOf(object.status?.startTime);
+			const end = timeOf(object.status?.completionTime);
+			return start === undefined ? '' : humanDuration((end ?? now) - start);
+		}},
 		{name: 'CONTAINERS', wide: true},
 		{name: 'IMAGES', wide: true},
 		ageColumn,
@@ -35,7 +39,7 @@ export const jobColumns: ColumnSet = {
 				containers.map(c => c.image).join(','),
 				ageText,
 			],
-			sort: [undefined, undefined, undefined, duration, undefined, undefined, ageMs],
+			sort: [undefined, undefined, undefined, end !== undefined && start !== undefined ? end - start : Infinity, undefined, undefined, ageMs],
 		};
 	},
 	health(object) {
@@ -65,7 +69,10 @@ export const cronJobColumns: ColumnSet = {
 		{name: 'TIMEZONE', wide: true},
 		{name: 'SUSPEND'},
 		{name: 'ACTIVE', numeric: true, align: 'right'},
-		{name: 'LAST SCHEDULE', numeric: true},
+		{name: 'LAST SCHEDULE', numeric: true, live: (object, {now}) => {
+			const last = timeOf(object.status?.lastScheduleTime);
+			return last === undefined ? '<none>' : humanDuration(now - last);
+		}},
 		ageColumn,
 	],
 	row(object, {now}) {
@@ -82,7 +89,7 @@ export const cronJobColumns: ColumnSet = {
 				last === undefined ? '<none>' : humanDuration(now - last),
 				ageText,
 			],
-			sort: [undefined, undefined, undefined, undefined, active, last === undefined ? Infinity : now - last, ageMs],
+			sort: [undefined, undefined, undefined, undefined, active, last === undefined ? Infinity : -last, ageMs],
 		};
 	},
 	health(object) {

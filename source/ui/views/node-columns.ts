@@ -1,6 +1,10 @@
 /** Nodes: kubectl's STATUS (Ready, NotReady, Unknown, ,SchedulingDisabled) and ROLES. */
 import type {KubeObject, Node} from '../../engine/index.js';
-import {age, ageColumn, nameColumn, type ColumnSet} from './columns.js';
+import {age, ageColumn, cpuText, memText, nameColumn, type ColumnSet} from './columns.js';
+
+function percent(value: number | undefined): string {
+	return value === undefined ? 'n/a' : `${Math.round(value)}%`;
+}
 
 /** kubectl's node STATUS text (printers.go printNode). */
 export function nodeStatus(node: Node): string {
@@ -28,8 +32,12 @@ export const nodeColumns: ColumnSet = {
 		{name: 'ROLE'},
 		{name: 'TAINTS', numeric: true, align: 'right'},
 		{name: 'VERSION'},
-		{name: 'PODS', numeric: true, align: 'right'},
+		{name: 'PODS', align: 'right', live: (object, {podsOnNode}) => String(podsOnNode?.(object.metadata.name) ?? 0)},
+		{name: 'CPU', align: 'right', live: (object, {metrics}) => cpuText(metrics?.nodes.get(object.metadata.name)?.cpuMilli)},
+		{name: '%CPU', align: 'right', live: (object, {metrics}) => percent(metrics?.nodes.get(object.metadata.name)?.cpuPercent)},
 		{name: 'CPU/A', align: 'right'},
+		{name: 'MEM', align: 'right', live: (object, {metrics}) => memText(metrics?.nodes.get(object.metadata.name)?.memoryBytes)},
+		{name: '%MEM', align: 'right', live: (object, {metrics}) => percent(metrics?.nodes.get(object.metadata.name)?.memoryPercent)},
 		{name: 'MEM/A', align: 'right'},
 		{name: 'ARCH', wide: true},
 		{name: 'OS-IMAGE', wide: true},
@@ -41,7 +49,7 @@ export const nodeColumns: ColumnSet = {
 		const node = object as Node;
 		const [ageText, ageMs] = age(object, now);
 		const taints = node.spec?.taints?.length ?? 0;
-		const pods = podsOnNode?.(node.metadata.name) ?? 0;
+		const pods = podsOnNode?.(node.metadata.name);
 		const info = node.status?.nodeInfo ?? {};
 		const memKi = /^(\d+)Ki$/.exec(node.status?.allocatable?.memory ?? '');
 		return {
@@ -51,8 +59,12 @@ export const nodeColumns: ColumnSet = {
 				nodeRoles(node),
 				String(taints),
 				info['kubeletVersion'] ?? '',
-				String(pods),
+				pods === undefined ? '' : String(pods),
+				'',
+				'',
 				node.status?.allocatable?.cpu ?? '',
+				'',
+				'',
 				memKi ? `${Math.round(Number(memKi[1]) / 1024)}Mi` : (node.status?.allocatable?.memory ?? ''),
 				info['architecture'] ?? '',
 				info['osImage'] ?? '',
@@ -60,7 +72,7 @@ export const nodeColumns: ColumnSet = {
 				node.status?.addresses?.find(a => a.type === 'InternalIP')?.address ?? '',
 				ageText,
 			],
-			sort: [undefined, undefined, undefined, taints, undefined, pods, undefined, undefined, undefined, undefined, undefined, undefined, ageMs],
+			sort: [undefined, undefined, undefined, taints, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, ageMs],
 		};
 	},
 	health(object) {

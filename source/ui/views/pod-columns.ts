@@ -1,6 +1,6 @@
 /** Pods: k9s' columns and kubectl's STATUS text (printers.go printPod). */
 import type {Container, ContainerStatus, KubeObject, Pod} from '../../engine/index.js';
-import {age, ageColumn, humanDuration, nameColumn, orNone, terminating, timeOf, type ColumnSet, type RowStatus} from './columns.js';
+import {age, ageColumn, cpuText, humanDuration, memText, nameColumn, orNone, terminating, timeOf, type ColumnSet, type RowStatus} from './columns.js';
 
 export type PodSummary = {
 	/** kubectl's STATUS text. */
@@ -122,7 +122,9 @@ export const podColumns: ColumnSet = {
 		nameColumn,
 		{name: 'READY', sortKey: 'r'},
 		{name: 'STATUS', sortKey: 's'},
-		{name: 'RESTARTS', sortKey: 't', numeric: true, align: 'right'},
+		{name: 'RESTARTS', sortKey: 't', numeric: true, align: 'right', live: (object, {now}) => restartsText(podSummary(object as Pod), now)},
+		{name: 'CPU', align: 'right', live: (object, {metrics}) => cpuText(metrics?.pods.get(`${object.metadata.namespace}/${object.metadata.name}`)?.cpuMilli)},
+		{name: 'MEM', align: 'right', live: (object, {metrics}) => memText(metrics?.pods.get(`${object.metadata.namespace}/${object.metadata.name}`)?.memoryBytes)},
 		{name: 'IP', sortKey: 'i'},
 		{name: 'NODE', sortKey: 'o'},
 		{name: 'QOS', wide: true},
@@ -139,13 +141,15 @@ export const podColumns: ColumnSet = {
 				`${summary.ready}/${summary.total}`,
 				summary.status,
 				restartsText(summary, now),
+				'',
+				'',
 				orNone(pod.status?.podIP),
 				orNone(pod.spec?.nodeName),
 				pod.status?.qosClass ?? '<none>',
 				'<none>',
 				ageText,
 			],
-			sort: [undefined, undefined, undefined, summary.restarts, undefined, undefined, undefined, undefined, ageMs],
+			sort: [undefined, undefined, undefined, summary.restarts, undefined, undefined, undefined, undefined, undefined, undefined, ageMs],
 		};
 	},
 	health(object) {

@@ -74,7 +74,7 @@ export function ResourceView(props: ResourceViewProps) {
 	const selection = useMemo(
 		() => selectorSet(app, kind, {labelSelector, fieldSelector: props.fieldSelector}),
 		// The model version covers every change the engine could make to the set.
-		[app, kind, labelSelector, props.fieldSelector, version],
+		[app, kind, labelSelector, props.fieldSelector, app.model.version(kind)],
 	);
 	const filterError = 'error' in parsed ? parsed.error : selection.error ? `Bad label selector "${labelSelector}": ${selection.error}` : undefined;
 	const lastError = useRef<string | undefined>(undefined);
@@ -83,18 +83,20 @@ export function ResourceView(props: ResourceViewProps) {
 		lastError.current = filterError;
 	}, [filterError, app]);
 
+	const podVersion = kind === 'Node' ? app.model.version('Pod') : 0;
+	const podsOnNode = useMemo(() => {
+		if (kind !== 'Node') return undefined;
+		const counts = new Map<string, number>();
+		for (const pod of app.model.list('Pod')) {
+			const node = pod.spec?.nodeName as string | undefined;
+			if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
+		}
+		return (name: string) => counts.get(name) ?? 0;
+	}, [app, kind, podVersion]);
+	const kindVersion = app.model.version(kind);
 	const data = useMemo(() => {
 		let objects: readonly KubeObject[] = app.model.list(kind);
 		if (props.ownerUid) objects = objects.filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
-		let podsOnNode: ((node: string) => number) | undefined;
-		if (kind === 'Node') {
-			const counts = new Map<string, number>();
-			for (const pod of app.model.list('Pod')) {
-				const node = pod.spec?.nodeName as string | undefined;
-				if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
-			}
-			podsOnNode = name => counts.get(name) ?? 0;
-		}
 		return buildTable(set, objects, {
 			namespace,
 			namespaced: type.namespaced,
@@ -103,11 +105,13 @@ export function ResourceView(props: ResourceViewProps) {
 			wide,
 			faultsOnly,
 			sort: sortPref,
-		}, {now, podsOnNode}, uid => app.model.recentChange(uid));
+		}, {now});
+	// The clock is not a dependency: clock-dependent cells are live columns, drawn per visible row.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [app, set, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, now, version, props.ownerUid]);
+	}, [app, set, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid]);
 
 	const ids = useMemo(() => data.rows.map(r => r.id), [data.rows]);
+	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;
 	const tableHeight = Math.max(1, height - 2);
 	const cursor = cursorIndex(state, ids);
 	const current = data.rows[cursor];
@@ -158,6 +162,8 @@ export function ResourceView(props: ResourceViewProps) {
 				height={tableHeight}
 				theme={app.theme}
 				sort={sortPref ?? set.defaultSort}
+				context={{now, podsOnNode, metrics: kind === 'Pod' || kind === 'Node' ? app.model.metrics() : undefined}}
+				changeOf={changeOf}
 			/>
 		</Box>
 	);

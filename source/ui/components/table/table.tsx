@@ -6,7 +6,7 @@
 import React, {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Theme} from '../../theme/theme.js';
-import type {Column, RowStatus} from '../../views/columns.js';
+import type {Column, RenderContext, RowStatus} from '../../views/columns.js';
 import type {TableRow} from '../../model/table-data.js';
 import {windowOffset} from './use-table-state.js';
 import {sanitizeLine} from '../../sanitize.js';
@@ -25,6 +25,10 @@ export type TableProps = {
 	sort?: {column: string; ascending: boolean};
 	/** Show the cursor (false for an unfocused home panel). */
 	showCursor?: boolean;
+	/** For live columns (AGE...): computed for the visible rows only. */
+	context?: RenderContext;
+	/** Recent change of a visible row (brief highlight), looked up at draw time. */
+	changeOf?: (id: string) => 'ADDED' | 'MODIFIED' | undefined;
 };
 
 const gap = 2;
@@ -34,15 +38,26 @@ export function cleanCell(text: string): string {
 	return sanitizeLine(text);
 }
 
-/** Column widths that fit `width`: natural widths, the widest shrunk first. */
-export function fitWidths(columns: Column[], rows: readonly TableRow[], width: number, sort?: {column: string}): number[] {
+/** Widest cell per column over all rows (live columns: header only; the view adds its visible cells). */
+export function naturalWidths(columns: Column[], rows: readonly TableRow[], sort?: {column: string}): number[] {
 	const widths = columns.map(c => c.name.length + (sort?.column === c.name ? 1 : 0));
+	const scan = columns.map((c, i) => (c.live ? -1 : i)).filter(i => i >= 0);
 	for (const row of rows) {
-		for (let i = 0; i < widths.length; i++) {
+		for (const i of scan) {
 			const length = row.cells[i]?.length ?? 0;
 			if (length > widths[i]!) widths[i] = length;
 		}
 	}
+	return widths;
+}
+
+/** Column widths that fit `width`: natural widths, the widest shrunk first. */
+export function fitWidths(columns: Column[], rows: readonly TableRow[], width: number, sort?: {column: string}): number[] {
+	return shrinkWidths(naturalWidths(columns, rows, sort), columns, width);
+}
+
+export function shrinkWidths(natural: readonly number[], columns: Column[], width: number): number[] {
+	const widths = [...natural];
 	const available = width - gap * Math.max(0, columns.length - 1) - 1;
 	let total = widths.reduce((a, b) => a + b, 0);
 	while (total > available) {
@@ -87,10 +102,22 @@ export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 
 	}
 }
 
-function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true}: TableProps) {
-	const widths = useMemo(() => fitWidths(columns, rows, width, sort), [columns, rows, width, sort]);
+function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf}: TableProps) {
+	const natural = useMemo(() => naturalWidths(columns, rows, sort), [columns, rows, sort]);
 	const start = windowOffset(offset, cursor, height, rows.length);
 	const visible = rows.slice(start, start + Math.max(0, height));
+	// Live cells (AGE, RESTARTS ago...) for the visible rows only.
+	const live = context ? columns.map((c, i) => (c.live ? i : -1)).filter(i => i >= 0) : [];
+	const cellsOf = (row: TableRow): readonly string[] => {
+		if (live.length === 0) return row.cells;
+		const cells = [...row.cells];
+		for (const i of live) cells[i] = columns[i]!.live!(row.object, context!);
+		return cells;
+	};
+	const visibleCells = visible.map(cellsOf);
+	const grown = [...natural];
+	for (const cells of visibleCells) for (const i of live) grown[i] = Math.max(grown[i]!, cells[i]!.length);
+	const widths = shrinkWidths(grown, columns, width);
 	const header = formatRow(columns.map(c => (sort?.column === c.name ? `${c.name}${sort.ascending ? '↑' : '↓'}` : c.name)), columns, widths);
 	const tableTheme = theme.views.table;
 	return (
@@ -98,15 +125,15 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 			<Text color={tableTheme.header.fg} backgroundColor={tableTheme.header.bg} bold wrap="truncate">{header}</Text>
 			{visible.map((row, i) => {
 				const selected = showCursor && start + i === cursor;
-				const line = formatRow(row.cells, columns, widths);
+				const line = formatRow(visibleCells[i]!, columns, widths);
 				if (selected) {
 					return theme.mono
 						? <Text key={row.id} inverse wrap="truncate">{line}</Text>
 						: <Text key={row.id} color={tableTheme.cursorFg} backgroundColor={tableTheme.cursorBg} wrap="truncate">{line}</Text>;
 				}
-				const changed = row.change !== undefined;
+				const change = changeOf ? changeOf(row.id) : row.change;
 				return (
-					<Text key={row.id} color={statusColor(theme, row.status, row.change)} bold={changed && theme.mono} wrap="truncate">
+					<Text key={row.id} color={statusColor(theme, row.status, change)} bold={change !== undefined && theme.mono} wrap="truncate">
 						{line}
 					</Text>
 				);

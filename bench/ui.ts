@@ -1,0 +1,184 @@
+/**
+ * UI benchmark: the real app component rendered by Ink into a fake 120x40
+ * terminal (NODE_ENV=production).
+ *  - start-up: boot (demo cluster, preferences, theme) to the first frame;
+ *  - pods view at 10,000 pods: frame time (React + layout + output, Ink's
+ *    when a pod changes
+ *    and the AGE second ticks (Ink's debug mode, which renders every commit
+ *    synchronously with the same output pass), and CPU over 10 s of the real loop (x1,
+ *    100 ms ticks, one pod changing every 250 ms);
+ *  - idle CPU when nothing changes: the demo cluster paused, the loop running.
+ */
+import {EventEmitter} from 'node:events';
+import {mkdtempSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import type {BenchRow, BenchSection} from './run.js';
+import {formatMs, median} from './measure.js';
+
+class FakeStdout extends EventEmitter {
+	columns = 120;
+	rows = 40;
+	isTTY = true;
+	frames = 0;
+	bytes = 0;
+	firstFrameAt: number | undefined;
+	write = (chunk: string) => {
+		this.frames++;
+		this.bytes += chunk.length;
+		this.firstFrameAt ??= performance.now();
+		return true;
+	};
+}
+
+class FakeStdin extends EventEmitter {
+	isTTY = true;
+	setEncoding() {}
+	setRawMode() {}
+	resume() {}
+	pause() {}
+	ref() {}
+	unref() {}
+	read() {
+		return null;
+	}
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+function cpuPercent(start: NodeJS.CpuUsage, wallMs: number): number {
+	const used = process.cpuUsage(start);
+	return ((used.user + used.system) / 1000 / wallMs) * 100;
+}
+
+async function run(): Promise<BenchRow[]> {
+	// Ink draws nothing when it thinks it runs in CI; load it only after clearing that.
+	delete process.env['CI'];
+	delete process.env['CONTINUOUS_INTEGRATION'];
+	const React = (await import('react')).default;
+	const {render} = await import('ink');
+	const {App} = await import('../source/ui/app/app.js');
+	const {boot} = await import('../source/ui/boot.js');
+	const {createCluster} = await import('../source/engine/index.js');
+	const rows: BenchRow[] = [];
+	const configDir = () => mkdtempSync(join(tmpdir(), 'kubarium-bench-'));
+
+	const mount = (booted: Awaited<ReturnType<typeof boot>>, options: {maxFps: number; view: string; namespace?: string; debug?: boolean}) => {
+		const stdout = new FakeStdout();
+		const stdin = new FakeStdin();
+		const instance = render(
+			React.createElement(App, {
+				cluster: booted.cluster, model: booted.model, simulation: booted.simulation, prefs: booted.prefs, theme: booted.theme,
+				namespace: options.namespace ?? booted.namespace, configDir: booted.configDir, initialView: options.view,
+			}),
+			{stdout: stdout as never, stdin: stdin as never, stderr: new FakeStdout() as never, exitOnCtrlC: false, patchConsole: false, maxFps: options.maxFps, debug: options.debug ?? false},
+		);
+		return {stdout, instance};
+	};
+
+	// Start-up: flags already parsed; boot + first frame, as cli.tsx does.
+	{
+		const start = performance.now();
+		const booted = boot({readonly: false, help: false, version: false, configDir: configDir(), speed: 0}, {});
+		const booting = performance.now() - start;
+		const {stdout, instance} = mount(booted, {maxFps: 30, view: 'home'});
+		const first = (stdout.firstFrameAt ?? performance.now()) - start;
+		rows.push({name: 'start-up to first frame (demo cluster, home)', value: formatMs(first), aim: '< 1 s'});
+		rows.push({name: '  of which boot (cluster with demo workloads, prefs, theme)', value: formatMs(booting)});
+
+		// Idle: paused, loop ticking, nothing changes.
+		booted.simulation.start();
+		await sleep(500);
+		const framesBefore = stdout.frames;
+		const cpu = process.cpuUsage();
+		const wall = performance.now();
+		await sleep(5000);
+		rows.push({name: 'idle CPU, paused, nothing changes (home, 5 s)', value: `${cpuPercent(cpu, performance.now() - wall).toFixed(1)} % (${stdout.frames - framesBefore} frames)`, aim: '< 2 %'});
+		booted.simulation.stop();
+		instance.unmount();
+		booted.model.dispose();
+	}
+
+	// 10,000 pods: 100 nodes, 100 Deployments × 100 replicas, converged.
+	const cluster = createCluster({seed: 1, nodes: 100});
+	cluster.apply(Array.from({length: 100}, (_, i) => ({
+		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: `app-${i}`, namespace: 'default'},
+		spec: {replicas: 100, selector: {matchLabels: {app: `app-${i}`}}, template: {metadata: {labels: {app: `app-${i}`}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}},
+	})));
+	for (let i = 0; i < 120; i++) cluster.advance(1000);
+	const podCount = cluster.list('Pod').length;
+	const booted = boot({readonly: false, help: false, version: false, configDir: configDir(), speed: 0}, {}, {cluster});
+	let churn = 0;
+	const touchPod = () => {
+		const pods = cluster.list('Pod', {namespace: 'default'});
+		const pod = pods[(churn++ * 7919) % pods.length]!;
+		cluster.context.store.patch(pod, draft => {
+			draft.metadata.labels = {...draft.metadata.labels, touched: String(churn)};
+		});
+	};
+
+	// Frame time, synchronous (Ink's debug mode: unthrottled, same output pass): a pod changes and the AGE second moves.
+	{
+		const {stdout, instance} = mount(booted, {maxFps: 0, view: 'Pod', namespace: 'all', debug: true});
+		await sleep(300); // Let the app's effects subscribe to the simulation.
+		const framesBefore = stdout.frames;
+		const engineOnly: number[] = [];
+		const frames: number[] = [];
+		const cpuFrames: number[] = [];
+		for (let i = 0; i < 30; i++) {
+			touchPod();
+			const a = performance.now();
+			cluster.advance(1000);
+			const b = performance.now();
+			const drawn = stdout.frames;
+			const cpuStart = process.cpuUsage();
+			booted.simulation.advance(0);
+			// React schedules the update; the frame is done when Ink has written it.
+			while (stdout.frames === drawn) await new Promise(resolve => setImmediate(resolve));
+			const c = performance.now();
+			const cpuUsed = process.cpuUsage(cpuStart);
+			cpuFrames.push((cpuUsed.user + cpuUsed.system) / 1000);
+			engineOnly.push(b - a);
+			frames.push(c - b);
+		}
+		if (stdout.frames - framesBefore < frames.length) throw new Error(`pods view drew ${stdout.frames - framesBefore} frames for ${frames.length} changes`);
+		rows.push({name: `pods view frame at ${podCount.toLocaleString('en')} pods (change + new second: update to written frame), median`, value: formatMs(median(frames)), aim: '< 16 ms'});
+		rows.push({name: '  same, p90', value: formatMs([...frames].sort((x, y) => x - y)[Math.floor(frames.length * 0.9)]!)});
+		rows.push({name: '  same, CPU time per frame (unaffected by other load), median', value: formatMs(median(cpuFrames)), aim: '< 16 ms'});
+		rows.push({name: '  engine advance(1000) alone, median', value: formatMs(median(engineOnly))});
+		instance.unmount();
+	}
+
+	// CPU over 10 s of the real loop at x1 with a pod changing every 250 ms.
+	{
+		const {stdout, instance} = mount(booted, {maxFps: 30, view: 'Pod', namespace: 'all'});
+		booted.simulation.setSpeed(1);
+		booted.simulation.start();
+		const churnTimer = setInterval(touchPod, 250);
+		await sleep(1000);
+		const framesBefore = stdout.frames;
+		const cpu = process.cpuUsage();
+		const wall = performance.now();
+		await sleep(10_000);
+		const elapsed = performance.now() - wall;
+		rows.push({name: `pods view CPU at ${podCount.toLocaleString('en')} pods, x1, 10 s (engine included)`, value: `${cpuPercent(cpu, elapsed).toFixed(1)} % of a core, ${((stdout.frames - framesBefore) / (elapsed / 1000)).toFixed(1)} frames/s`, aim: '< 25 %'});
+		clearInterval(churnTimer);
+		booted.simulation.stop();
+
+		// Idle at 10k pods: paused, nothing changes.
+		booted.simulation.pause();
+		await sleep(500);
+		const idleFrames = stdout.frames;
+		const idleCpu = process.cpuUsage();
+		const idleWall = performance.now();
+		booted.simulation.start();
+		await sleep(5000);
+		booted.simulation.stop();
+		rows.push({name: `idle CPU at ${podCount.toLocaleString('en')} pods, paused (pods view, 5 s)`, value: `${cpuPercent(idleCpu, performance.now() - idleWall).toFixed(1)} % (${stdout.frames - idleFrames} frames)`, aim: '< 2 %'});
+		instance.unmount();
+	}
+	booted.model.dispose();
+	return rows;
+}
+
+export const section: BenchSection = {title: 'ui', run};
