@@ -92,3 +92,20 @@ test.serial('t opens the live trace: categories filter, call filter, pause, summ
 		await app.cleanup();
 	}
 });
+
+test.serial('from the containers view, l and t work on that container', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		await app.advance(30_000);
+		await selectPod(app, 'db-0');
+		await app.press('enter');
+		await app.waitFor(f => /containers/i.test(f) && f.includes('mysql'), 'the containers view');
+		await app.press('l');
+		await app.waitFor(f => f.includes('logs shop/db-0:mysql'), 'the container logs');
+		await app.press('esc', 't');
+		await app.waitFor(f => f.includes('trace shop/db-0:mysql') && f.includes('[1]process'), 'the container trace');
+		t.pass();
+	} finally {
+		await app.cleanup();
+	}
+});
