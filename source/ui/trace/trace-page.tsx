@@ -60,7 +60,7 @@ export function traceLine(entry: TraceEntry): string {
 function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
 	const app = useApp();
 	const theme = app.theme;
-	const tick = useLive(undefined, {pollMs: 1000});
+	const tick = useLive(['Pod'], {pollMs: 1000});
 	const [state, dispatch] = useTraceState();
 	let entries: readonly TraceEntry[] = [];
 	let error: string | undefined;

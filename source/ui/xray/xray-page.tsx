@@ -11,6 +11,9 @@ import {useLive} from '../details/use-live.js';
 import {buildXray, flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
 import {cursorRow, newXrayMemory, useXrayState, type XrayMemory} from './use-xray-state.js';
 
+/** Kinds whose changes can alter a tree (Events and Leases, which change all the time, cannot). */
+const xrayWatchedKinds = ['Namespace', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'Service', 'Pod', 'ConfigMap', 'Secret', 'PersistentVolumeClaim'];
+
 function selectionOf(node: XrayNode | undefined): Selection | undefined {
 	if (!node?.object) return undefined;
 	if (node.kind === 'Container') return {kind: 'Pod', object: node.object, container: node.container};
@@ -20,7 +23,7 @@ function selectionOf(node: XrayNode | undefined): Selection | undefined {
 function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: string; namespace?: string; memory: XrayMemory}) {
 	const app = useApp();
 	const theme = app.theme;
-	const tick = useLive();
+	const tick = useLive(xrayWatchedKinds);
 	const roots = useMemo(() => buildXray(app.cluster, kind, namespace), [app.cluster, kind, namespace, tick]);
 	const [state, dispatch] = useXrayState(memory);
 	const rows = useMemo(() => flattenXray(roots, state.collapsed), [roots, state.collapsed]);

@@ -27,7 +27,7 @@ export function logLines(text: string): string[] {
 
 function LogsPage({source, initialPrevious, width, height}: PageProps & {source: LogSource; initialPrevious: boolean}) {
 	const app = useApp();
-	const tick = useLive(undefined, {pollMs: 1000});
+	const tick = useLive(['Pod'], {pollMs: 1000});
 	const [toggles, setToggles] = useState<LogToggles>({previous: initialPrevious, timestamps: false, wrap: false});
 	const control = useRef<{state: TextViewState; dispatch: (action: TextViewAction) => void} | undefined>(undefined);
 	const {lines, error} = useMemo(() => {
