@@ -20,7 +20,7 @@ async function selectPod(app: Awaited<ReturnType<typeof renderApp>>, name: strin
 	await app.press('/', ...name, 'enter');
 }
 
-test.serial('l shows the logs with escape sequences made inert; t toggles timestamps, p asks for the previous instance', async t => {
+test.serial('l shows the logs with escape sequences made inert; t, w and s toggle timestamps, wrap and autoscroll, p asks for the previous instance', async t => {
 	const app = await renderApp({cluster: hostile(), namespace: 'default'});
 	try {
 		await selectPod(app, 'evil');
@@ -32,6 +32,10 @@ test.serial('l shows the logs with escape sequences made inert; t toggles timest
 		await app.press('t');
 		frame = await app.waitFor(f => f.includes('Timestamps:On'), 'timestamps on');
 		t.regex(frame, /^\s*2026-01-01T09:00:\d\d\.\d+Z start/m);
+		await app.press('w');
+		await app.waitFor(f => f.includes('Wrap:On'), 'wrap on');
+		await app.press('s');
+		await app.waitFor(f => f.includes('Autoscroll:Off'), 'autoscroll off');
 		await app.press('p');
 		await app.waitFor(f => f.includes('previous terminated container "c" in pod "evil" not found'), 'the previous-logs error');
 		t.pass();

@@ -37,9 +37,8 @@ function LogsPage({source, initialPrevious, width, height}: PageProps & {source:
 			return {lines: [] as string[], error: errorMessage(caught)};
 		}
 	}, [source, toggles.previous, toggles.timestamps, tick, app.cluster]);
-	const follow = control.current?.state.follow ?? true;
 	const flag = (name: string, on: boolean) => `${name}:${on ? 'On' : 'Off'}`;
-	const indicator = [flag('Autoscroll', follow), flag('Timestamps', toggles.timestamps), flag('Wrap', toggles.wrap), flag('Previous', toggles.previous)].join('  ');
+	const indicator = (state: TextViewState) => [flag('Autoscroll', state.follow), flag('Timestamps', toggles.timestamps), flag('Wrap', toggles.wrap), flag('Previous', toggles.previous)].join('  ');
 	return (
 		<TextView
 			lines={error ? [error] : lines.length === 0 ? ['Waiting for logs...'] : lines}

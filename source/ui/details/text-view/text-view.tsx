@@ -14,8 +14,8 @@ export type TextViewProps = {
 	wrap?: boolean;
 	/** Start following the end (logs). */
 	follow?: boolean;
-	/** Text after the position in the status line (toggles, mode). */
-	indicator?: string;
+	/** Text after the position in the status line (toggles, mode); a function sees the view's own state (follow). */
+	indicator?: string | ((state: TextViewState) => string);
 	/** Colour for a line (YAML keys, log levels); plain when absent. */
 	colorOf?: (line: string) => string | undefined;
 	/** The page's own bindings and handlers, merged with the text keys. */
@@ -100,8 +100,9 @@ export function TextView(props: TextViewProps) {
 	const top = topLine(state, total, textHeight);
 	const visible = lines.slice(top, top + textHeight);
 	const matches = useMemo(() => new Set(matchingLines(lines, state.searching ? '' : state.query)), [lines, state.query, state.searching]);
+	const indicator = typeof props.indicator === 'function' ? props.indicator(state) : props.indicator;
 	const position = total === 0 ? '[0/0]' : `[${top + 1}-${Math.min(total, top + textHeight)}/${total}]`;
-	const status = state.searching ? `/${state.query}▏` : `${position}${state.query ? ` /${state.query} (${matches.size} matches)` : ''}${props.indicator ? `  ${props.indicator}` : ''}`;
+	const status = state.searching ? `/${state.query}▏` : `${position}${state.query ? ` /${state.query} (${matches.size} matches)` : ''}${indicator ? `  ${indicator}` : ''}`;
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height}>
 			{visible.map((line, i) => (
