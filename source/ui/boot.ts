@@ -33,7 +33,7 @@ export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options
 	const themeName = flags.theme ?? prefs.get().theme;
 	const loaded = loadTheme(themeName, {configDir, noColor});
 	const cluster = options.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: true});
-	const namespace = flags.namespace ?? 'default';
+	const namespace = flags.namespace ?? 'all';
 	if (namespace !== 'all' && !cluster.get('Namespace', namespace)) {
 		throw new BootError(`Invalid value for --namespace: namespaces "${namespace}" not found`);
 	}

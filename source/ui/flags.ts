@@ -21,7 +21,7 @@ A k9s-style dashboard over a simulated Kubernetes cluster.
 Flags:
   --seed N          seed for every random choice (default 1); same seed, same cluster
   --nodes N         worker nodes to start with, 1-1000 (default 3)
-  --namespace NAME  namespace to start in, or "all" (default: default)
+  --namespace NAME  namespace to start in, or "all" (default: all)
   --theme NAME      theme: default, light, high-contrast, mono, or a file in <config>/themes
   --readonly        hide and disable every action that changes the cluster
   --config-dir DIR  preferences and user themes (env KUBARIUM_CONFIG_DIR;

@@ -26,7 +26,7 @@ test.serial('every view renders its columns through its command alias', async t 
 		const alias = aliases[aliases.length - 1]!;
 		await shell.press(':', ...alias, 'enter');
 		const columns = columnSetFor(kind)!.columns.filter(c => !c.wide).map(c => c.name);
-		const frame = await shell.waitFor(f => columns.every(c => f.includes(c.slice(0, 8))), `${kind} columns`);
+		const frame = await shell.waitFor(f => columns.every(c => f.includes(c.slice(0, 5))), `${kind} columns`);
 		t.true(frame.includes(columns[0]!), kind);
 	}
 	await shell.unmount();

@@ -60,11 +60,18 @@ export function shrinkWidths(natural: readonly number[], columns: Column[], widt
 	const widths = [...natural];
 	const available = width - gap * Math.max(0, columns.length - 1) - 1;
 	let total = widths.reduce((a, b) => a + b, 0);
+	// Shrink the widest column first, NAME last: the name is what a row is found by.
+	const floorOf = (i: number) => Math.min(columns[i]!.name.length, 4);
 	while (total > available) {
-		let widest = 0;
-		for (let i = 1; i < widths.length; i++) if (widths[i]! > widths[widest]!) widest = i;
-		const floor = Math.min(columns[widest]!.name.length, 4);
-		if (widths[widest]! <= floor) break;
+		let widest = -1;
+		for (const allowName of [false, true]) {
+			for (let i = 0; i < widths.length; i++) {
+				if (!allowName && columns[i]!.name === 'NAME') continue;
+				if (widths[i]! > floorOf(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+			}
+			if (widest >= 0) break;
+		}
+		if (widest < 0) break;
 		widths[widest]!--;
 		total--;
 	}
