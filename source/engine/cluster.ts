@@ -18,6 +18,7 @@ import {triggerCronJob, suspendCronJob, type CronJob} from './controllers/cronjo
 import type {Job} from './controllers/job.js';
 import {systemDaemonSets} from './controllers/daemonset.js';
 import {demoManifests} from './demo.js';
+import {threeWayMerge} from './api/apply-merge.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './node/maintenance.js';
 import {exposeManifest, type ExposeOptions} from './network/expose.js';
@@ -80,6 +81,12 @@ export class Cluster {
 	readonly context: ControllerContext;
 	private readonly registered: Registered[] = [];
 	private readonly errors: ControllerError[] = [];
+	/**
+	 * The configuration each object was last applied with, by uid: the third
+	 * side of apply's merge (kubectl keeps it in an annotation, which caps an
+	 * applied object at 256 KiB; here it is kept beside the store).
+	 */
+	private readonly lastApplied = new Map<string, unknown>();
 	private draining = false;
 
 	constructor(options: ClusterOptions = {}) {
@@ -110,6 +117,7 @@ export class Cluster {
 				if (typeof keys === 'string') queue.add(keys);
 				else for (const key of keys) queue.add(key);
 			}
+			if (event.type === 'DELETED') this.lastApplied.delete(event.object.metadata.uid);
 		});
 		bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
@@ -151,19 +159,30 @@ export class Cluster {
 			if (!existing && namespace && this.context.store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp) {
 				throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
 			}
-			const merged = mergeForApply(type, manifest, existing, namespace);
-			const object = applyDefaults(merged);
-			const errors: FieldError[] = [
-				...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
-				...validateKind(object, existing),
-			];
+			const merged = mergeForApply(type, manifest, existing, existing && this.lastApplied.get(existing.metadata.uid), namespace);
+			let object: KubeObject;
+			let errors: FieldError[];
+			try {
+				object = applyDefaults(merged);
+				errors = [
+					...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
+					...validateKind(object, existing),
+				];
+			} catch (error) {
+				if (error instanceof KubeError) throw error;
+				// A field of the wrong shape that defaulting or validation could not read.
+				throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${(error as Error).message}`);
+			}
 			if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
 			// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
 			const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
 			prepared.push({object: admit ? admit(object, existing, prepared.map(p => p.object)) : object, existing});
 		}
-		return prepared.map(({object, existing}) =>
-			existing ? this.context.store.update(object) : this.context.store.create(object));
+		return prepared.map(({object, existing}, index) => {
+			const stored = existing ? this.context.store.update(object) : this.context.store.create(object);
+			this.lastApplied.set(stored.metadata.uid, appliedConfiguration(manifests[index]!));
+			return stored;
+		});
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */
@@ -477,6 +496,16 @@ export function deleteObject(
 	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
 }
 
+/**
+ * What kubectl would record as the last-applied configuration: the manifest
+ * without status and server-set metadata, in the shape the merge compares.
+ */
+function appliedConfiguration(manifest: Manifest): unknown {
+	const {status: _status, metadata, ...rest} = manifest;
+	const meta = (metadata ?? {}) as Partial<KubeObject['metadata']>;
+	return {...rest, metadata: {labels: meta.labels, annotations: meta.annotations}};
+}
+
 function toManifests(input: string | Manifest | Manifest[]): Manifest[] {
 	let raw: unknown[];
 	if (typeof input === 'string') {
@@ -511,7 +540,7 @@ function toManifests(input: string | Manifest | Manifest[]): Manifest[] {
 }
 
 /** The object apply would store: the manifest over the live object (status and server metadata kept). */
-function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObject | undefined, namespace: string | undefined): KubeObject {
+function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObject | undefined, previous: unknown, namespace: string | undefined): KubeObject {
 	const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
 	const {metadata: _m, status: _s, ...fields} = manifest;
 	if (!existing) {
@@ -531,16 +560,24 @@ function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObj
 			},
 		} as KubeObject;
 	}
-	const merged: KubeObject = {...existing, ...fields, apiVersion: existing.apiVersion, kind: existing.kind};
+	const merged = threeWayMerge(
+		{...existing, metadata: {labels: existing.metadata.labels, annotations: existing.metadata.annotations}},
+		previous,
+		{...fields, metadata: {labels: meta.labels, annotations: meta.annotations}},
+	) as KubeObject;
+	const mergedMeta = merged.metadata as Partial<KubeObject['metadata']>;
+	merged.apiVersion = existing.apiVersion;
+	merged.kind = existing.kind;
+	if (existing.status !== undefined) merged.status = existing.status;
 	merged.metadata = {
 		...existing.metadata,
-		labels: meta.labels ?? existing.metadata.labels,
-		annotations: meta.annotations ?? existing.metadata.annotations,
+		labels: mergedMeta.labels,
+		annotations: mergedMeta.annotations,
 		finalizers: meta.finalizers ?? existing.metadata.finalizers,
 		resourceVersion: meta.resourceVersion ?? '',
 	};
-	if (!merged.metadata.labels) delete merged.metadata.labels;
-	if (!merged.metadata.annotations) delete merged.metadata.annotations;
+	if (!merged.metadata.labels || Object.keys(merged.metadata.labels).length === 0) delete merged.metadata.labels;
+	if (!merged.metadata.annotations || Object.keys(merged.metadata.annotations).length === 0) delete merged.metadata.annotations;
 	if (!merged.metadata.finalizers) delete merged.metadata.finalizers;
 	return merged;
 }

@@ -28,15 +28,17 @@ test('a stale resourceVersion is a Conflict and changes nothing', t => {
 	t.deepEqual(cluster.get('cm', 'settings')!['data'], {a: '2'});
 });
 
-test('generation moves with spec changes only', t => {
+test('generation moves with spec changes, not with status writes', t => {
 	const cluster = createCluster({seed: 1});
 	const deployment = (image: string, labels: Record<string, string> = {}) => ({
 		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', labels},
 		spec: {selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'c', image}]}}},
 	});
 	t.is(cluster.apply(deployment('nginx:1.25'))[0]!.metadata.generation, 1);
-	t.is(cluster.apply(deployment('nginx:1.25', {team: 'a'}))[0]!.metadata.generation, 1);
-	t.is(cluster.apply(deployment('nginx:1.26', {team: 'a'}))[0]!.metadata.generation, 2);
+	t.is(cluster.apply(deployment('nginx:1.25'))[0]!.metadata.generation, 1, 'the same manifest again');
+	cluster.advance(5000);
+	t.is(cluster.get('deploy', 'web')!.metadata.generation, 1, 'status writes do not count');
+	t.is(cluster.apply(deployment('nginx:1.26'))[0]!.metadata.generation, 2);
 });
 
 test('generateName draws the API server suffix; the same seed replays the same names', t => {

@@ -36,6 +36,7 @@ export function defaultContainer(container: Container): Container {
 
 /** SetDefaults_PodSpec and friends. */
 export function defaultPodSpec(spec: PodSpec): PodSpec {
+	if (!Array.isArray(spec.containers)) return spec;
 	const defaulted: PodSpec = {
 		restartPolicy: 'Always',
 		terminationGracePeriodSeconds: 30,
@@ -61,6 +62,8 @@ export const defaultNoExecuteTolerations = [
 ] as const;
 
 defaulters.set('Pod', object => {
+	// A pod without a spec is left for validation to refuse (spec.containers: Required value).
+	if (typeof object.spec !== 'object' || object.spec === null) return object;
 	const spec = defaultPodSpec(object.spec as PodSpec);
 	const tolerations = [...(spec.tolerations ?? [])];
 	for (const toleration of defaultNoExecuteTolerations) {
@@ -106,7 +109,7 @@ defaulters.set('Deployment', object => {
 
 /** Guaranteed, Burstable or BestEffort, from requests and limits. */
 export function qosClass(spec: PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-	const containers = [...spec.containers, ...(spec.initContainers ?? [])];
+	const containers = [...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])];
 	let any = false;
 	let guaranteed = true;
 	for (const container of containers) {

@@ -56,7 +56,12 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 	if (!spec) return [required(field)];
 	const errors: FieldError[] = [];
 	const names = new Set<string>();
-	if (!Array.isArray(spec.containers) || spec.containers.length === 0) errors.push(required(`${field}.containers`));
+	if (spec.containers === undefined) return [required(`${field}.containers`)];
+	if (!Array.isArray(spec.containers)) {
+		// Not a list: the API server cannot even decode it; nothing below can be checked.
+		return [{field: `${field}.containers`, type: 'Invalid value', value: spec.containers, detail: 'must be a list of containers'}];
+	}
+	if (spec.containers.length === 0) errors.push(required(`${field}.containers`));
 	else spec.containers.forEach((c, i) => errors.push(...validateContainer(c, `${field}.containers[${i}]`, names)));
 	(spec.initContainers ?? []).forEach((c, i) => errors.push(...validateContainer(c, `${field}.initContainers[${i}]`, names)));
 	if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy)) {
