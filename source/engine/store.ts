@@ -128,7 +128,7 @@ export class Store {
 	/**
 	 * Replace a stored object. A `resourceVersion` on the new object must match
 	 * the stored one (optimistic concurrency). Bumps generation when spec or
-	 * (for workloads) annotations change. An object being deleted whose
+	 * (for Deployments) annotations change. An object being deleted whose
 	 * finalizers become empty is removed.
 	 */
 	update<T extends KubeObject>(object: T, options: {status?: boolean} = {}): T {
@@ -152,7 +152,7 @@ export class Store {
 		if (current.metadata.generation !== undefined) {
 			const changed = !options.status && (
 				!sameJson(object.spec, current.spec)
-				|| (type.group === 'apps' && !sameJson(object.metadata.annotations, current.metadata.annotations))
+				|| (type.kind === 'Deployment' && !sameJson(object.metadata.annotations, current.metadata.annotations))
 			);
 			meta.generation = current.metadata.generation + (changed ? 1 : 0);
 		}
