@@ -1,4 +1,3 @@
-import {Ring} from './ring.js';
 
 /**
  * System-call traces, strace-like: every sandbox and container keeps a bounded
@@ -55,32 +54,47 @@ export const sandboxTraceCapacity = 500;
 /** A call as it is written, before its timestamp and category are filled in. */
 export type SyscallStep = [name: string, args: string, ret: number | string];
 
+/** A burst kept as data and a recipe, spelled out on read (a served request's accept/recv/send). */
+type Group = {at: number; count: number; expand: () => Syscall[]};
+type Item = Syscall | Group;
+
+const isGroup = (item: Item): item is Group => 'expand' in item;
+
 /**
- * One process group's trace. A start-up burst is kept as a recipe and spelled
- * out each time someone reads the trace (never stored), so ten thousand
- * containers cost a closure each rather than hundreds of entries. The recipe
- * counts as the oldest entries: once later calls fill the ring, it is gone.
+ * One process group's trace, bounded to `capacity` entries (the oldest go
+ * first). A start-up burst and each served request are kept as recipes and
+ * spelled out each time someone reads the trace (never stored), so ten
+ * thousand containers cost a closure each rather than hundreds of entries,
+ * and a busy server's ring holds closures rather than strings.
  */
 export class Trace {
-	private readonly ring: Ring<Syscall>;
+	private items: Array<Item | undefined> = [];
+	private head = 0;
+	/** Entries held (a group counts as its calls). */
+	private held = 0;
+	private total = 0;
 	private prologue?: () => Syscall[];
 	/** Micro-steps within the same ms keep calls in order. */
 	private lastAt = 0;
 
-	constructor(capacity: number) {
-		this.ring = new Ring(capacity);
-	}
-
-	get capacity(): number {
-		return this.ring.capacity;
+	constructor(readonly capacity: number) {
+		if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`trace capacity must be a positive integer, got ${capacity}`);
 	}
 
 	/** Record one call at virtual time `at`. */
 	emit(at: number, pid: number, name: string, args: string, ret: number | string): void {
 		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
 		this.lastAt = time;
-		this.ring.push({at: time, pid, name, args, ret, category: categoryOf(name)});
-		if (this.prologue && this.ring.length === this.ring.capacity) this.prologue = undefined;
+		// Reading a character makes V8 flatten a concatenated string: the ring keeps one flat string, not its pieces.
+		args.charCodeAt(0);
+		this.push({at: time, pid, name, args, ret, category: categoryOf(name)}, 1);
+	}
+
+	/** Record `count` calls made at `at`, spelled out by `expand` only when read. */
+	group(at: number, count: number, expand: () => Syscall[]): void {
+		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
+		this.lastAt = time + count * 0.001;
+		this.push({at: time, count, expand}, count);
 	}
 
 	/** Record a burst of calls from one pid, each a few µs after the previous. */
@@ -88,29 +102,49 @@ export class Trace {
 		for (const [name, args, ret] of steps) this.emit(at, pid, name, args, ret);
 	}
 
-	/** Keep a burst as a recipe (replacing an earlier one); it is spelled out on each read. */
+	/** Keep the start-up burst as a recipe (replacing an earlier one); it is spelled out on each read. */
 	deferred(recipe: () => Syscall[]): void {
 		this.prologue = recipe;
 	}
 
 	/** Oldest first; the last `limit` entries when given. */
 	entries(limit?: number): Syscall[] {
-		let out = this.ring.toArray();
-		if (this.prologue) {
-			out = this.prologue().concat(out);
-			// Calls made while the recipe's later steps were still ahead (a server binding its port) interleave by time.
-			out.sort((a, b) => a.at - b.at);
-			if (out.length > this.ring.capacity) out = out.slice(out.length - this.ring.capacity);
+		let out: Syscall[] = this.prologue ? this.prologue() : [];
+		for (let i = this.head; i < this.items.length; i++) {
+			const item = this.items[i]!;
+			if (isGroup(item)) out = out.concat(item.expand());
+			else out.push(item);
 		}
+		// Calls made while the recipe's later steps were still ahead (a server binding its port) interleave by time.
+		if (this.prologue) out.sort((a, b) => a.at - b.at);
+		if (out.length > this.capacity) out = out.slice(out.length - this.capacity);
 		return limit === undefined || limit >= out.length ? out : out.slice(out.length - limit);
 	}
 
 	get length(): number {
-		return this.entries().length;
+		return this.prologue ? this.entries().length : this.held;
 	}
 
+	/** Calls dropped because the trace was full. */
 	get dropped(): number {
-		return this.ring.dropped;
+		return this.total - this.held;
+	}
+
+	private push(item: Item, count: number): void {
+		this.items.push(item);
+		this.held += count;
+		this.total += count;
+		while (this.held > this.capacity && this.head < this.items.length) {
+			const old = this.items[this.head]!;
+			this.held -= isGroup(old) ? old.count : 1;
+			this.items[this.head++] = undefined;
+		}
+		// The start-up burst is older than everything held: once the ring is full it is gone.
+		if (this.prologue && this.held >= this.capacity) this.prologue = undefined;
+		if (this.head > 256 && this.head * 2 > this.items.length) {
+			this.items = this.items.slice(this.head);
+			this.head = 0;
+		}
 	}
 }
 
