@@ -150,8 +150,20 @@ export function podUsage(context: ControllerContext, pod: Pod): PodUsage | undef
 const systemCpuMilli = 90;
 const systemMemoryBytes = 620 * 2 ** 20;
 
-/** Every running pod's and every live node's usage. */
+/** Usage is sampled once per virtual second (metrics-server scrapes on an interval too). */
+const sampled = new WeakMap<ControllerContext, {second: number; usage: {pods: PodUsage[]; nodes: NodeUsage[]}}>();
+
+/** Every running pod's and every live node's usage, as of this virtual second. */
 export function clusterUsage(context: ControllerContext): {pods: PodUsage[]; nodes: NodeUsage[]} {
+	const second = Math.floor(context.clock.now() / 1000);
+	const cached = sampled.get(context);
+	if (cached?.second === second) return cached.usage;
+	const usage = sampleUsage(context);
+	sampled.set(context, {second, usage});
+	return usage;
+}
+
+function sampleUsage(context: ControllerContext): {pods: PodUsage[]; nodes: NodeUsage[]} {
 	const pods: PodUsage[] = [];
 	const perNode = new Map<string, {cpu: number; memory: number}>();
 	for (const pod of context.store.list('Pod') as Pod[]) {
