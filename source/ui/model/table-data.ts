@@ -24,7 +24,11 @@ export type TableQuery = {
 };
 
 /** A rendered row plus its recent change (for the brief highlight). */
-export type TableRow = Row & {change?: RowChange['type']};
+export type TableRow = Row & {
+	change?: RowChange['type'];
+	/** Cached tie-break key (namespace, name, id), so sorting does not rebuild it each frame. */
+	tie?: string;
+};
 
 export type TableData = {columns: Column[]; rows: TableRow[]; total: number};
 
@@ -70,6 +74,10 @@ export function visibleColumns(set: {columns: Column[]}, query: Pick<TableQuery,
 	return {columns, indexes};
 }
 
+function tieKey(row: TableRow, nsAt: number, nameAt: number): string {
+	return `${nsAt >= 0 ? row.cells[nsAt] ?? '' : ''}\u0000${nameAt >= 0 ? row.cells[nameAt] ?? '' : ''}\u0000${row.id}`;
+}
+
 /** Sort rows in place by a column name; ties by namespace/name then id, so order is stable. */
 export function sortRows(rows: TableRow[], columns: Column[], sort: SortSpec | undefined): void {
 	const at = sort ? columns.findIndex(c => c.name === sort.column) : -1;
@@ -83,7 +91,7 @@ export function sortRows(rows: TableRow[], columns: Column[], sort: SortSpec | u
 			row,
 			number: numeric,
 			text: at >= 0 && numeric === undefined ? row.cells[at] ?? '' : '',
-			tie: `${nsAt >= 0 ? row.cells[nsAt] ?? '' : ''}\u0000${nameAt >= 0 ? row.cells[nameAt] ?? '' : ''}\u0000${row.id}`,
+			tie: row.tie ?? tieKey(row, nsAt, nameAt),
 		};
 	});
 	keyed.sort((a, b) => {
@@ -140,6 +148,7 @@ export function buildTable(
 			const cells = indexes.map(i => (i < 0 ? object.metadata.namespace ?? '' : rendered.cells[i] ?? ''));
 			const sort = rendered.sort ? indexes.map(i => (i < 0 ? undefined : rendered.sort![i])) : undefined;
 			row = {id: object.metadata.uid, cells, sort, status: rendered.status, object};
+			row.tie = tieKey(row, columns.findIndex(c => c.name === 'NAMESPACE'), columns.findIndex(c => c.name === 'NAME'));
 			projected.set(object, row);
 		}
 		if (query.faultsOnly && !isFault(row.status)) continue;
