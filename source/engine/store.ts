@@ -45,20 +45,50 @@ export class Store {
 	private readonly byUid = new Map<string, KubeObject>();
 	/** owner uid → dependents (any kind), by dependent uid. */
 	private readonly dependents = new Map<string, Map<string, KubeObject>>();
+	/**
+	 * kind → namespace ('' when cluster-scoped) → name → object, beside the
+	 * flat per-kind maps (which keep list order): `get` runs hundreds of
+	 * thousands of times in a busy cluster and this way builds no key string.
+	 */
+	private readonly byName = new Map<string, Map<string, Map<string, KubeObject>>>();
+	/** Listeners to every kind, in subscription order. */
 	private readonly listeners: StoreListener[] = [];
+	/**
+	 * Per kind: the listeners that hear it (all-kinds ones and those naming
+	 * it), in subscription order, so a write only calls the listeners that
+	 * care and their relative order never changes.
+	 */
+	private readonly listenersByKind = new Map<string, StoreListener[]>();
 
 	constructor(
 		private readonly clock: VirtualClock,
 		private readonly random: SeededRandom,
 	) {}
 
-	/** Listen to every write, in order. Returns an unsubscribe function. */
-	subscribe(listener: StoreListener): () => void {
-		this.listeners.push(listener);
+	/**
+	 * Listen to every write, in order, or only to writes of `kinds`.
+	 * Returns an unsubscribe function.
+	 */
+	subscribe(listener: StoreListener, kinds?: readonly string[]): () => void {
+		if (kinds) {
+			for (const kind of new Set(kinds)) this.listenersOf(kind).push(listener);
+		} else {
+			this.listeners.push(listener);
+			for (const list of this.listenersByKind.values()) list.push(listener);
+		}
 		return () => {
-			const at = this.listeners.indexOf(listener);
-			if (at >= 0) this.listeners.splice(at, 1);
+			for (const list of [this.listeners, ...this.listenersByKind.values()]) {
+				const at = list.indexOf(listener);
+				if (at >= 0) list.splice(at, 1);
+			}
 		};
+	}
+
+	private listenersOf(kind: string): StoreListener[] {
+		let list = this.listenersByKind.get(kind);
+		// A kind nobody named yet is heard by the all-kinds listeners so far.
+		if (!list) this.listenersByKind.set(kind, (list = [...this.listeners]));
+		return list;
 	}
 
 	/** The current resourceVersion of the whole store. */
@@ -67,7 +97,7 @@ export class Store {
 	}
 
 	get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-		return this.kinds.get(kind)?.get(objectKey(namespace, name));
+		return this.byName.get(kind)?.get(namespace || '')?.get(name);
 	}
 
 	getByUid(uid: string): KubeObject | undefined {
@@ -119,6 +149,7 @@ export class Store {
 		let bucket = this.kinds.get(type.kind);
 		if (!bucket) this.kinds.set(type.kind, (bucket = new Map()));
 		bucket.set(keyOf(stored), stored);
+		this.setByName(type.kind, stored);
 		this.byUid.set(meta.uid, stored);
 		this.indexOwners(stored, undefined);
 		this.emit({type: 'ADDED', object: stored});
@@ -159,6 +190,7 @@ export class Store {
 		const stored = {...object, metadata: meta} as T;
 		if (options.status) stored.spec = current.spec;
 		this.kinds.get(type.kind)!.set(keyOf(stored), stored);
+		this.setByName(type.kind, stored);
 		this.byUid.set(meta.uid, stored);
 		this.indexOwners(stored, current);
 		this.emit({type: 'MODIFIED', object: stored, old: current});
@@ -207,6 +239,9 @@ export class Store {
 		const current = bucket?.get(key);
 		if (!current) return;
 		bucket!.delete(key);
+		const names = this.byName.get(object.kind)!.get(current.metadata.namespace || '')!;
+		names.delete(current.metadata.name);
+		if (names.size === 0) this.byName.get(object.kind)!.delete(current.metadata.namespace || '');
 		this.byUid.delete(current.metadata.uid);
 		this.indexOwners(undefined, current);
 		this.revision++;
@@ -237,6 +272,15 @@ export class Store {
 		throw alreadyExists(qualifiedResource(type), base);
 	}
 
+	private setByName(kind: string, object: KubeObject): void {
+		let namespaces = this.byName.get(kind);
+		if (!namespaces) this.byName.set(kind, (namespaces = new Map()));
+		const namespace = object.metadata.namespace || '';
+		let names = namespaces.get(namespace);
+		if (!names) namespaces.set(namespace, (names = new Map()));
+		names.set(object.metadata.name, object);
+	}
+
 	private indexOwners(next: KubeObject | undefined, previous: KubeObject | undefined): void {
 		const uid = (next ?? previous)!.metadata.uid;
 		for (const ref of previous?.metadata.ownerReferences ?? []) this.dependents.get(ref.uid)?.delete(uid);
@@ -248,7 +292,7 @@ export class Store {
 	}
 
 	private emit(event: StoreEvent): void {
-		for (const listener of this.listeners) listener(event);
+		for (const listener of this.listenersByKind.get(event.object.kind) ?? this.listeners) listener(event);
 	}
 }
 

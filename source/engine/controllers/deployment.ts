@@ -33,7 +33,7 @@ export function createDeploymentController(context: ControllerContext): Controll
 	store.subscribe(({type, object}) => {
 		if (object.kind === 'ReplicaSet') orphanSets.observe(type, object as ReplicaSet);
 		else if (object.kind === 'Deployment' && type === 'DELETED') selectors.forget(object.metadata.uid);
-	});
+	}, ['ReplicaSet', 'Deployment']);
 
 	const queue = () => context.services.get(`queue:${deploymentComponent}`) as WorkQueue | undefined;
 

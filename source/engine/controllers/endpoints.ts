@@ -134,7 +134,7 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			if (type !== 'DELETED' && selects(service, pod)) selected.set(pod.metadata.uid, pod);
 			else selected.delete(pod.metadata.uid);
 		}
-	});
+	}, ['Service', 'Pod']);
 
 	function servicesFor(pod: Pod | undefined, out: Set<string>): void {
 		if (!pod) return;

@@ -64,7 +64,7 @@ export function podsByNode(context: ControllerContext): PodsByNode {
 		} else {
 			put(object as Pod);
 		}
-	});
+	}, ['Pod']);
 	const service: PodsByNode = {pods: nodeName => [...(index.get(nodeName)?.values() ?? [])]};
 	context.services.set('index:podsByNode', service);
 	return service;

@@ -216,7 +216,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	store.subscribe(({type, object}) => {
 		if (object.kind === 'Pod') orphans.observe(type, object as Pod);
 		else if (object.kind === 'ReplicaSet' && type === 'DELETED') selectors.forget(object.metadata.uid);
-	});
+	}, ['Pod', 'ReplicaSet']);
 
 	const queue = () => context.services.get(`queue:${replicaSetComponent}`) as WorkQueue | undefined;
 

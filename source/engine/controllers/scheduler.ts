@@ -218,7 +218,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			if (type === 'DELETED' || terminal) unaccount(pod);
 			else account(pod);
 		}
-	});
+	}, ['Node', 'Pod']);
 	context.services.set('scheduler.nodeInfo', infoFor);
 
 	function requeueUnschedulable(): string[] {

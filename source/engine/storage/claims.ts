@@ -48,7 +48,7 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 			if (!users) byClaim.set(key, (users = new Map()));
 			users.set(podKey, pod);
 		}
-	});
+	}, ['Pod']);
 	const service: ClaimUsers = {
 		podsUsing(namespace, claimName) {
 			const users = byClaim.get(objectKey(namespace, claimName));

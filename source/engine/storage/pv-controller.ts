@@ -114,7 +114,7 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 		} else if (!volume.metadata.deletionTimestamp) {
 			open.set(name, volume);
 		}
-	});
+	}, ['PersistentVolume']);
 	const index: VolumeIndex = {
 		candidatesFor(claim) {
 			const prebound = byUid.get(claim.metadata.uid);
