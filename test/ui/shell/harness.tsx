@@ -33,11 +33,14 @@ export type Shell = {
 
 const named: Record<string, string> = {
 	enter: '\r', esc: '\x1b', tab: '\t', 'shift-tab': '\x1b[Z', backspace: '\x7f', up: '\x1b[A', down: '\x1b[B',
-	right: '\x1b[C', left: '\x1b[D', pgup: '\x1b[5~', pgdn: '\x1b[6~',
+	right: '\x1b[C', left: '\x1b[D', pgup: '\x1b[5~', pgdn: '\x1b[6~', space: ' ',
 };
 
+/** Bytes a terminal sends for a key: named keys, `ctrl-<letter>`, `shift-<letter>`, or plain text. */
 export function encode(key: string): string {
 	if (named[key] !== undefined) return named[key]!;
+	const shift = /^shift-([a-z])$/.exec(key);
+	if (shift) return shift[1]!.toUpperCase();
 	const ctrl = /^ctrl-([a-z])$/.exec(key);
 	if (ctrl) return String.fromCharCode(ctrl[1]!.charCodeAt(0) - 96);
 	return key;
@@ -57,6 +60,8 @@ export type ShellOptions = {
 	themes?: Record<string, string>;
 	theme?: string;
 	noColor?: boolean;
+	/** The page the app opens on (default `home`). */
+	initialView?: string;
 };
 
 export function makeConfigDir(options: ShellOptions = {}): string {
@@ -84,7 +89,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell> {
 			<App
 				cluster={cluster} model={model} simulation={simulation} prefs={prefs} theme={loaded.theme}
 				readonly={options.readonly} namespace={options.namespace ?? 'default'} configDir={configDir}
-				size={options.size ?? {columns: 100, rows: 40}} initialView="home"
+				size={options.size ?? {columns: 100, rows: 40}} initialView={options.initialView ?? 'home'}
 				startupWarnings={[...prefs.warnings, ...loaded.warnings]}
 				runExternal={fn => fn()}
 				onApi={a => {
@@ -120,10 +125,12 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell> {
 			});
 		},
 		async waitFor(check, what = 'the expected frame') {
-			for (let i = 0; i < 200; i++) {
+			// Bounded polling: a few hundred turns of the event loop, then short timers, 10 s at most.
+			const deadline = performance.now() + 10_000;
+			for (let i = 0; i < 200 || performance.now() < deadline; i++) {
 				const frame = ui.lastFrame() ?? '';
 				if (check(frame)) return frame;
-				await act(settle);
+				await act(i < 200 ? settle : () => new Promise<void>(resolve => setTimeout(resolve, 5)));
 			}
 			throw new Error(`Timed out waiting for ${what}; last frame:\n${ui.lastFrame()}`);
 		},
