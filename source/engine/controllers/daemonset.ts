@@ -229,18 +229,18 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		const rolling = spec.updateStrategy.rollingUpdate ?? {};
 		const live = (name: string) => (podsByNode.get(name) ?? []).filter(p => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
 		const updated = (pod: Pod) => pod.metadata.labels?.[revisionHashLabel] === hash;
+		/** The live pods on each node that should run one, split into updated and old. */
+		const eligible = nodes.filter(node => verdicts.get(node.metadata.name)?.shouldRun).map(node => {
+			const pods = live(node.metadata.name);
+			return {name: node.metadata.name, pods, fresh: pods.filter(updated), old: pods.filter(p => !updated(p)).sort(byAge)};
+		});
 		if (!surge) {
 			let maxUnavailable = scaledValue(rolling.maxUnavailable, desired, true);
 			if (maxUnavailable === 0) maxUnavailable = 1;
 			let unavailable = 0;
 			const mustGo: Pod[] = [];
 			const candidates: Pod[] = [];
-			for (const node of nodes) {
-				const name = node.metadata.name;
-				if (!verdicts.get(name)?.shouldRun) continue;
-				const pods = live(name);
-				const fresh = pods.filter(updated);
-				const old = pods.filter(p => !updated(p));
+			for (const {pods, fresh, old} of eligible) {
 				if (fresh.length > 1 || old.length > 1) continue;
 				if (pods.length === 0 || (fresh.length === 1 && old.length === 1)) unavailable++;
 				else if (fresh.length === 1) {
@@ -256,12 +256,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		let surging = 0;
 		const wantNew: string[] = [];
 		const candidates: string[] = [];
-		for (const node of nodes) {
-			const name = node.metadata.name;
-			if (!verdicts.get(name)?.shouldRun) continue;
-			const pods = live(name);
-			const fresh = pods.filter(updated);
-			const old = pods.filter(p => !updated(p)).sort(byAge);
+		for (const {name, fresh, old} of eligible) {
 			if (old.length === 0) continue;
 			if (fresh.length > 0) {
 				surging++;
