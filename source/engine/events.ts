@@ -19,9 +19,11 @@ export const eventTtlMs = 60 * 60 * 1000;
  */
 export class EventRecorder {
 	private readonly order: KubeEvent[] = [];
+	/** The aggregation key of each event in `order` (same index), to forget it when the event goes. */
+	private readonly orderKeys: string[] = [];
+	/** Each event's first lastTimestamp in ms (same index): trim compares numbers, not parsed text. */
+	private readonly orderSeen: number[] = [];
 	private readonly byKey = new Map<string, KubeEvent>();
-	/** Event name → its aggregation key, to forget the key when the event goes. */
-	private readonly keyByName = new Map<string, string>();
 	private head = 0;
 	private sequence = 0;
 
@@ -40,7 +42,8 @@ export class EventRecorder {
 	}
 
 	record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
-		const now = rfc3339(this.clock.now());
+		const nowMs = this.clock.now();
+		const now = rfc3339(nowMs);
 		const key = `${object.metadata.uid}\u0000${type}\u0000${reason}\u0000${message}\u0000${fieldPath ?? ''}`;
 		const previous = this.byKey.get(key);
 		if (previous) {
@@ -82,8 +85,10 @@ export class EventRecorder {
 			reportingInstance: source.host ?? '',
 		});
 		this.byKey.set(key, event);
-		this.keyByName.set(event.metadata.name, key);
 		this.order.push(event);
+		this.orderKeys.push(key);
+		// Whole seconds, as lastTimestamp says (RFC 3339 without fractions).
+		this.orderSeen.push(Math.floor(nowMs / 1000) * 1000);
 		this.trim();
 	}
 
@@ -94,17 +99,18 @@ export class EventRecorder {
 			const oldest = this.order[this.head]!;
 			const over = this.order.length - this.head > this.capacity;
 			// An event's lastTimestamp only grows: when the recorded copy is fresh, so is the live one.
-			if (!over && Date.parse(oldest.lastTimestamp) >= cutoff) break;
+			if (!over && this.orderSeen[this.head]! >= cutoff) break;
 			const live = this.store.get('Event', oldest.metadata.namespace, oldest.metadata.name) as KubeEvent | undefined;
-			const expired = !live || Date.parse(live.lastTimestamp) < cutoff;
-			if (this.order.length - this.head <= this.capacity && !expired) break;
+			// Past the capacity the oldest goes whatever its age.
+			if (!over && live && Date.parse(live.lastTimestamp) >= cutoff) break;
+			const key = this.orderKeys[this.head]!;
 			this.head++;
-			const key = this.keyByName.get(oldest.metadata.name);
-			if (key !== undefined) this.byKey.delete(key);
-			this.keyByName.delete(oldest.metadata.name);
+			this.byKey.delete(key);
 			if (live) this.store.remove(live);
 		}
 		if (this.head > 4096 && this.head * 2 > this.order.length) {
+			this.orderKeys.splice(0, this.head);
+			this.orderSeen.splice(0, this.head);
 			this.order.splice(0, this.head);
 			this.head = 0;
 		}

@@ -114,9 +114,10 @@ export const schedulerFilters: FilterPlugin[] = [
 		return taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : undefined;
 	},
 	(pod, {node}) => {
-		const selector = pod.spec?.nodeSelector ?? {};
-		for (const [key, value] of Object.entries(selector)) {
-			if (node.metadata.labels?.[key] !== value) return "node(s) didn't match Pod's node affinity/selector";
+		const selector = pod.spec?.nodeSelector;
+		// for...in rather than Object.entries: this runs for every pod on every node.
+		for (const key in selector) {
+			if (node.metadata.labels?.[key] !== selector[key]) return "node(s) didn't match Pod's node affinity/selector";
 		}
 		return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
 	},

@@ -73,6 +73,9 @@ export type KubeletService = {
 
 const component = 'kubelet';
 
+/** Pod conditions the kubelet computes on every status publish (others on the pod are kept). */
+const kubeletConditionTypes = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
+
 /**
  * The kubelets of every node. Each pod bound to a node gets a worker that
  * drives the CRI runtime (sandbox, image pull, create, start), keeps the
@@ -666,7 +669,8 @@ export function createKubelets(context: ControllerContext): Controller {
 		if (!current || current.metadata.uid !== worker.uid) return;
 		const status = computeStatus(worker, current);
 		if (sameJson(status, current.status)) return;
-		worker.pod = store.update({...current, metadata: {...current.metadata, resourceVersion: ''}, status}, {status: true}) as Pod;
+		// `current` was just read, so its own resourceVersion passes the store's check (no metadata copy needed).
+		worker.pod = store.update({...current, status}, {status: true}) as Pod;
 	}
 
 	function computeStatus(worker: PodWorker, pod: Pod): PodStatus {
@@ -695,10 +699,16 @@ export function createKubelets(context: ControllerContext): Controller {
 		const phase = podPhase(worker, apps, inits, initDone);
 		const notReady = apps.filter(s => !s.ready).map(s => s.spec.name);
 		const completed = phase === 'Succeeded' || phase === 'Failed';
-		const previous = new Map((pod.status?.conditions ?? []).map(c => [c.type, c]));
+		const previousConditions = pod.status?.conditions ?? [];
+		// The last condition of a type, as a Map built from the list would hold (a loop: this runs on every publish).
+		const previousOf = (type: string): Condition | undefined => {
+			let found: Condition | undefined;
+			for (const c of previousConditions) if (c.type === type) found = c;
+			return found;
+		};
 		const condition = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
 			const status = ok ? 'True' : 'False';
-			const old = previous.get(type);
+			const old = previousOf(type);
 			const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime: old?.status === status ? old.lastTransitionTime : now};
 			if (!ok && reason) out.reason = reason;
 			if (!ok && message) out.message = message;
@@ -710,8 +720,8 @@ export function createKubelets(context: ControllerContext): Controller {
 				completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
 			condition('Ready', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
 			condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
-			previous.get('PodScheduled') ?? condition('PodScheduled', true),
-			...(pod.status?.conditions ?? []).filter(c => !['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].includes(c.type)),
+			previousOf('PodScheduled') ?? condition('PodScheduled', true),
+			...previousConditions.filter(c => !kubeletConditionTypes.has(c.type)),
 		];
 		const status: PodStatus = {
 			...pod.status,
