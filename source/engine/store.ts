@@ -41,13 +41,17 @@ const generationKinds = new Set([
  */
 export class Store {
 	private revision = 0;
+	/**
+	 * kind → uid → object, in insertion order (list order). Keyed by uid, which
+	 * never changes while an object lives, so writes build no key string.
+	 */
 	private readonly kinds = new Map<string, Map<string, KubeObject>>();
 	private readonly byUid = new Map<string, KubeObject>();
 	/** owner uid → dependents (any kind), by dependent uid. */
 	private readonly dependents = new Map<string, Map<string, KubeObject>>();
 	/**
-	 * kind → namespace ('' when cluster-scoped) → name → object, beside the
-	 * flat per-kind maps (which keep list order): `get` runs hundreds of
+	 * kind → namespace ('' when cluster-scoped) → name → object, beside
+	 * `kinds` (which keeps list order): `get` runs hundreds of
 	 * thousands of times in a busy cluster and this way builds no key string.
 	 */
 	private readonly byName = new Map<string, Map<string, Map<string, KubeObject>>>();
@@ -148,7 +152,7 @@ export class Store {
 		const stored = (prepare ? prepare({...object, metadata: meta}) : {...object, metadata: meta}) as T;
 		let bucket = this.kinds.get(type.kind);
 		if (!bucket) this.kinds.set(type.kind, (bucket = new Map()));
-		bucket.set(keyOf(stored), stored);
+		bucket.set(meta.uid, stored);
 		this.setByName(type.kind, stored);
 		this.byUid.set(meta.uid, stored);
 		this.indexOwners(stored, undefined);
@@ -189,7 +193,7 @@ export class Store {
 		}
 		const stored = {...object, metadata: meta} as T;
 		if (options.status) stored.spec = current.spec;
-		this.kinds.get(type.kind)!.set(keyOf(stored), stored);
+		this.kinds.get(type.kind)!.set(meta.uid, stored);
 		this.setByName(type.kind, stored);
 		this.byUid.set(meta.uid, stored);
 		this.indexOwners(stored, current);
@@ -234,14 +238,14 @@ export class Store {
 
 	/** Remove an object now, whatever holds it. */
 	remove(object: KubeObject): void {
-		const bucket = this.kinds.get(object.kind);
-		const key = keyOf(object);
-		const current = bucket?.get(key);
+		const namespaces = this.byName.get(object.kind);
+		const namespace = object.metadata.namespace || '';
+		const names = namespaces?.get(namespace);
+		const current = names?.get(object.metadata.name);
 		if (!current) return;
-		bucket!.delete(key);
-		const names = this.byName.get(object.kind)!.get(current.metadata.namespace || '')!;
-		names.delete(current.metadata.name);
-		if (names.size === 0) this.byName.get(object.kind)!.delete(current.metadata.namespace || '');
+		this.kinds.get(object.kind)!.delete(current.metadata.uid);
+		names!.delete(current.metadata.name);
+		if (names!.size === 0) namespaces!.delete(namespace);
 		this.byUid.delete(current.metadata.uid);
 		this.indexOwners(undefined, current);
 		this.revision++;
