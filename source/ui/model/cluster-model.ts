@@ -38,7 +38,17 @@ type KindState = {
 	objects: Map<string, KubeObject>;
 	version: number;
 	snapshot: KubeObject[] | undefined;
+	/** Uid of each change, oldest first: `log[i]` moved the version from `logStart + i` to `logStart + i + 1`. */
+	log: string[];
+	logStart: number;
 };
+
+/** Changes kept per kind for incremental tables; a reader further behind rebuilds in full. */
+const changeLogCapacity = 16_384;
+
+function kindState(objects: Map<string, KubeObject>): KindState {
+	return {objects, version: 0, snapshot: undefined, log: [], logStart: 0};
+}
 
 export class ClusterModel {
 	readonly cluster: Cluster;
@@ -62,7 +72,7 @@ export class ClusterModel {
 		for (const type of resourceTypes) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
-			this.kinds.set(type.kind, {objects, version: 0, snapshot: undefined});
+			this.kinds.set(type.kind, kindState(objects));
 		}
 		this.unwatch = cluster.watch(event => this.onEvent(event));
 	}
@@ -102,7 +112,7 @@ export class ClusterModel {
 	private onEvent(event: WatchEvent): void {
 		const {object} = event;
 		let state = this.kinds.get(object.kind);
-		if (!state) this.kinds.set(object.kind, (state = {objects: new Map(), version: 0, snapshot: undefined}));
+		if (!state) this.kinds.set(object.kind, (state = kindState(new Map())));
 		const uid = object.metadata.uid;
 		if (event.type === 'DELETED') {
 			state.objects.delete(uid);
@@ -116,6 +126,12 @@ export class ClusterModel {
 			this.changes.set(uid, {type, at: this.now()});
 		}
 		state.version++;
+		state.log.push(uid);
+		if (state.log.length > changeLogCapacity) {
+			const drop = changeLogCapacity / 2;
+			state.log = state.log.slice(drop);
+			state.logStart += drop;
+		}
 		this.totalVersion++;
 		state.snapshot = undefined;
 		this.pending.add(object.kind);
@@ -143,6 +159,18 @@ export class ClusterModel {
 	version(kind: string): number {
 		if (kind === '*') return this.totalVersion;
 		return this.kinds.get(kind)?.version ?? 0;
+	}
+
+	/**
+	 * Uids of the objects of a kind added, modified or deleted since
+	 * `version(kind)` was `since` (with repeats), or undefined when that is
+	 * too far back to tell (the caller then rebuilds from `list`).
+	 */
+	changedSince(kind: string, since: number): readonly string[] | undefined {
+		const state = this.kinds.get(kind);
+		if (!state) return since === 0 ? [] : undefined;
+		if (since < state.logStart || since > state.version) return undefined;
+		return state.log.slice(since - state.logStart);
 	}
 
 	/** The recent change of a row, while it is still to be highlighted. */

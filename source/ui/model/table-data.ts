@@ -78,51 +78,104 @@ function tieKey(row: TableRow, nsAt: number, nameAt: number): string {
 	return `${nsAt >= 0 ? row.cells[nsAt] ?? '' : ''}\u0000${nameAt >= 0 ? row.cells[nameAt] ?? '' : ''}\u0000${row.id}`;
 }
 
+/** A row with its sort keys, computed once per row rather than per comparison. */
+type Keyed = {row: TableRow; number: number | undefined; text: string; tie: string};
+
+/** Where the sort column is, and its direction. */
+type SortPlan = {at: number; nsAt: number; nameAt: number; direction: number};
+
+function sortPlan(columns: Column[], sort: SortSpec | undefined): SortPlan {
+	return {
+		at: sort ? columns.findIndex(c => c.name === sort.column) : -1,
+		nameAt: columns.findIndex(c => c.name === 'NAME'),
+		nsAt: columns.findIndex(c => c.name === 'NAMESPACE'),
+		direction: sort?.ascending === false ? -1 : 1,
+	};
+}
+
+function keyOf(row: TableRow, plan: SortPlan): Keyed {
+	const numeric = plan.at >= 0 ? row.sort?.[plan.at] : undefined;
+	return {
+		row,
+		number: numeric,
+		text: plan.at >= 0 && numeric === undefined ? row.cells[plan.at] ?? '' : '',
+		tie: row.tie ?? tieKey(row, plan.nsAt, plan.nameAt),
+	};
+}
+
+/** The table order: the sort column (numbers before text), then namespace/name and id, always ascending. */
+function compareKeyed(a: Keyed, b: Keyed, plan: SortPlan): number {
+	if (plan.at >= 0) {
+		let c = 0;
+		if (a.number !== undefined && b.number !== undefined) c = a.number === b.number ? 0 : a.number < b.number ? -1 : 1;
+		else if (a.number !== undefined) c = -1;
+		else if (b.number !== undefined) c = 1;
+		else c = a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
+		if (c !== 0) return c * plan.direction;
+	}
+	return a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
+}
+
 /** Sort rows in place by a column name; ties by namespace/name then id, so order is stable. */
 export function sortRows(rows: TableRow[], columns: Column[], sort: SortSpec | undefined): void {
-	const at = sort ? columns.findIndex(c => c.name === sort.column) : -1;
-	const nameAt = columns.findIndex(c => c.name === 'NAME');
-	const nsAt = columns.findIndex(c => c.name === 'NAMESPACE');
-	const direction = sort?.ascending === false ? -1 : 1;
+	const plan = sortPlan(columns, sort);
 	// Keys are computed once per row (not per comparison): 10,000 rows sort in a few ms.
-	const keyed = rows.map(row => {
-		const numeric = at >= 0 ? row.sort?.[at] : undefined;
-		return {
-			row,
-			number: numeric,
-			text: at >= 0 && numeric === undefined ? row.cells[at] ?? '' : '',
-			tie: row.tie ?? tieKey(row, nsAt, nameAt),
-		};
-	});
-	keyed.sort((a, b) => {
-		if (at >= 0) {
-			let c = 0;
-			if (a.number !== undefined && b.number !== undefined) c = a.number === b.number ? 0 : a.number < b.number ? -1 : 1;
-			else if (a.number !== undefined) c = -1;
-			else if (b.number !== undefined) c = 1;
-			else c = a.text < b.text ? -1 : a.text > b.text ? 1 : 0;
-			if (c !== 0) return c * direction;
-		}
-		return a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : 0;
-	});
+	const keyed = rows.map(row => keyOf(row, plan));
+	keyed.sort((a, b) => compareKeyed(a, b, plan));
 	for (let i = 0; i < keyed.length; i++) rows[i] = keyed[i]!.row;
+}
+
+/** Whether one row passes the filter (regex over visible cells, inverse, fuzzy on ns/name). */
+export function passesFilter(row: TableRow, filter: Filter): boolean {
+	switch (filter.type) {
+		case 'none':
+		case 'label':
+			return true;
+		case 'regex':
+			return filter.regex.test(row.cells.join(' ')) !== filter.inverse;
+		case 'fuzzy':
+			return fuzzyMatch(filter.query, row.object.metadata.namespace ? `${row.object.metadata.namespace}/${row.object.metadata.name}` : row.object.metadata.name);
+	}
 }
 
 /** Keep rows that pass the filter (regex over visible cells, inverse, fuzzy on ns/name). */
 export function filterRows(rows: TableRow[], filter: Filter): TableRow[] {
-	switch (filter.type) {
-		case 'none':
-		case 'label':
-			return rows;
-		case 'regex':
-			return rows.filter(row => filter.regex.test(row.cells.join(' ')) !== filter.inverse);
-		case 'fuzzy':
-			return rows.filter(row => fuzzyMatch(filter.query, row.object.metadata.namespace ? `${row.object.metadata.namespace}/${row.object.metadata.name}` : row.object.metadata.name));
-	}
+	if (filter.type === 'none' || filter.type === 'label') return rows;
+	return rows.filter(row => passesFilter(row, filter));
 }
 
 /** Projected rows per column layout, cached per stored object (reused across frames). */
 const projectedCache = new WeakMap<ColumnSet, Map<string, WeakMap<KubeObject, TableRow>>>();
+
+function projector(set: ColumnSet, indexes: number[]): WeakMap<KubeObject, TableRow> {
+	let layouts = projectedCache.get(set);
+	if (!layouts) projectedCache.set(set, (layouts = new Map()));
+	const layoutKey = indexes.join(',');
+	let projected = layouts.get(layoutKey);
+	if (!projected) layouts.set(layoutKey, (projected = new WeakMap()));
+	return projected;
+}
+
+/** An object's row in a column layout, cached per stored object. */
+function projectRow(set: ColumnSet, object: KubeObject, context: RenderContext, columns: Column[], indexes: number[], projected: WeakMap<KubeObject, TableRow>): TableRow {
+	let row = projected.get(object);
+	if (!row) {
+		const rendered = renderRow(set, object, context);
+		const cells = indexes.map(i => (i < 0 ? object.metadata.namespace ?? '' : rendered.cells[i] ?? ''));
+		const sort = rendered.sort ? indexes.map(i => (i < 0 ? undefined : rendered.sort![i])) : undefined;
+		row = {id: object.metadata.uid, cells, sort, status: rendered.status, object};
+		row.tie = tieKey(row, columns.findIndex(c => c.name === 'NAMESPACE'), columns.findIndex(c => c.name === 'NAME'));
+		projected.set(object, row);
+	}
+	return row;
+}
+
+/** Namespace scope and selector set: whether an object belongs to the table at all. */
+function inScope(object: KubeObject, query: TableQuery): boolean {
+	if (query.namespaced && query.namespace !== 'all' && object.metadata.namespace !== query.namespace) return false;
+	if (query.allowed && !query.allowed.has(object.metadata.uid)) return false;
+	return true;
+}
 
 /** Build the table for a kind. */
 export function buildTable(
@@ -133,24 +186,11 @@ export function buildTable(
 	changeOf?: (uid: string) => RowChange | undefined,
 ): TableData {
 	const {columns, indexes} = visibleColumns(set, query);
-	let layouts = projectedCache.get(set);
-	if (!layouts) projectedCache.set(set, (layouts = new Map()));
-	const layoutKey = indexes.join(',');
-	let projected = layouts.get(layoutKey);
-	if (!projected) layouts.set(layoutKey, (projected = new WeakMap()));
+	const projected = projector(set, indexes);
 	let rows: TableRow[] = [];
 	for (const object of objects) {
-		if (query.namespaced && query.namespace !== 'all' && object.metadata.namespace !== query.namespace) continue;
-		if (query.allowed && !query.allowed.has(object.metadata.uid)) continue;
-		let row = projected.get(object);
-		if (!row) {
-			const rendered = renderRow(set, object, context);
-			const cells = indexes.map(i => (i < 0 ? object.metadata.namespace ?? '' : rendered.cells[i] ?? ''));
-			const sort = rendered.sort ? indexes.map(i => (i < 0 ? undefined : rendered.sort![i])) : undefined;
-			row = {id: object.metadata.uid, cells, sort, status: rendered.status, object};
-			row.tie = tieKey(row, columns.findIndex(c => c.name === 'NAMESPACE'), columns.findIndex(c => c.name === 'NAME'));
-			projected.set(object, row);
-		}
+		if (!inScope(object, query)) continue;
+		const row = projectRow(set, object, context, columns, indexes, projected);
 		if (query.faultsOnly && !isFault(row.status)) continue;
 		rows.push(changeOf ? {...row, change: changeOf(object.metadata.uid)?.type} : row);
 	}
@@ -158,4 +198,203 @@ export function buildTable(
 	rows = filterRows(rows, query.filter);
 	sortRows(rows, columns, query.sort ?? set.defaultSort);
 	return {columns, rows, total};
+}
+
+/** Where an incremental table reads its objects: the model, for one kind. */
+export type TableSource = {
+	/** Grows with every change of the kind. */
+	version: number;
+	/** Every object of the kind. */
+	list(): readonly KubeObject[];
+	/** The current object for a uid; undefined once deleted. */
+	byUid(uid: string): KubeObject | undefined;
+	/** Uids changed since an earlier version, or undefined when unknown (full rebuild). */
+	changedSince(version: number): readonly string[] | undefined;
+};
+
+/** A table plus the widest cell per column over all its rows (live columns: 0), kept as rows come and go. */
+export type IncrementalTableData = TableData & {cellWidths: readonly number[]};
+
+/** Count of rows per cell length for one column; the widest is the highest length with a count. */
+class WidthCounter {
+	private counts: number[] = [];
+	max = 0;
+
+	add(length: number): void {
+		this.counts[length] = (this.counts[length] ?? 0) + 1;
+		if (length > this.max) this.max = length;
+	}
+
+	remove(length: number): void {
+		const count = (this.counts[length] ?? 0) - 1;
+		this.counts[length] = count;
+		if (count === 0 && length === this.max) {
+			let max = length;
+			while (max > 0 && !this.counts[max]) max--;
+			this.max = max;
+		}
+	}
+}
+
+/**
+ * A table kept current from the model's batched changes: rows are held per
+ * uid, only changed objects are re-rendered, filtered and placed (merged
+ * into the sorted order), and column widths are counted as rows come and
+ * go. The same rows, order and widths as `buildTable` over the same objects;
+ * any change of columns, scope, filter or sort rebuilds in full.
+ */
+export class IncrementalTable {
+	private readonly set: ColumnSet;
+	private queryKey: string | undefined;
+	private version = -1;
+	private columns: Column[] = [];
+	private indexes: number[] = [];
+	private projected: WeakMap<KubeObject, TableRow> = new WeakMap();
+	private plan: SortPlan = {at: -1, nsAt: -1, nameAt: -1, direction: 1};
+	/** Rows in scope (namespace, selector, faults), by uid; `shown` when the filter passes too. */
+	private readonly entries = new Map<string, {keyed: Keyed; shown: boolean}>();
+	private order: Keyed[] = [];
+	/** The rows of `order`, as published. */
+	private rows: TableRow[] = [];
+	private widths: WidthCounter[] = [];
+	private data: IncrementalTableData | undefined;
+
+	constructor(set: ColumnSet) {
+		this.set = set;
+	}
+
+	/**
+	 * The table for `query` now. `selectorKey` names what `query.allowed`
+	 * was computed from: while it is unchanged, a new `allowed` set is taken
+	 * to differ only for changed objects (label and field selectors depend on
+	 * the object alone).
+	 */
+	update(source: TableSource, query: TableQuery, context: RenderContext, selectorKey?: string): IncrementalTableData {
+		const {columns, indexes} = visibleColumns(this.set, query);
+		const sort = query.sort ?? this.set.defaultSort;
+		const filterKey = query.filter.type === 'none' ? '' : `${query.filter.type}:${query.filter.text}`;
+		const key = [indexes.join(','), query.namespace, query.namespaced, filterKey, query.faultsOnly, sort ? `${sort.column}:${sort.ascending}` : '', selectorKey ?? '', query.allowed && selectorKey === undefined ? 'set' : ''].join('\u0000');
+		const changed = this.queryKey === key && this.data && !(selectorKey === undefined && query.allowed) ? source.changedSince(this.version) : undefined;
+		if (!changed) {
+			this.rebuild(source, query, context, columns, indexes, sort);
+			this.queryKey = key;
+		} else if (changed.length > 0) {
+			this.apply(source, changed, query, context);
+		}
+		this.version = source.version;
+		return this.data!;
+	}
+
+	private rebuild(source: TableSource, query: TableQuery, context: RenderContext, columns: Column[], indexes: number[], sort: SortSpec | undefined): void {
+		this.columns = columns;
+		this.indexes = indexes;
+		this.projected = projector(this.set, indexes);
+		this.plan = sortPlan(columns, sort);
+		this.entries.clear();
+		this.widths = columns.map(() => new WidthCounter());
+		const order: Keyed[] = [];
+		for (const object of source.list()) {
+			const entry = this.enter(object, query, context);
+			if (entry?.shown) order.push(entry.keyed);
+		}
+		order.sort((a, b) => compareKeyed(a, b, this.plan));
+		this.publish(order);
+	}
+
+	/** Put an object's row in `entries` (and the width counts, when shown); undefined when out of scope. */
+	private enter(object: KubeObject, query: TableQuery, context: RenderContext): {keyed: Keyed; shown: boolean} | undefined {
+		if (!inScope(object, query)) return undefined;
+		const row = projectRow(this.set, object, context, this.columns, this.indexes, this.projected);
+		if (query.faultsOnly && !isFault(row.status)) return undefined;
+		const entry = {keyed: keyOf(row, this.plan), shown: passesFilter(row, query.filter)};
+		this.entries.set(row.id, entry);
+		if (entry.shown) this.count(row, 1);
+		return entry;
+	}
+
+	private count(row: TableRow, delta: 1 | -1): void {
+		for (let i = 0; i < this.columns.length; i++) {
+			if (this.columns[i]!.live) continue;
+			const length = row.cells[i]?.length ?? 0;
+			if (delta > 0) this.widths[i]!.add(length);
+			else this.widths[i]!.remove(length);
+		}
+	}
+
+	private apply(source: TableSource, changed: readonly string[], query: TableQuery, context: RenderContext): void {
+		const removed: Keyed[] = [];
+		const added: Keyed[] = [];
+		for (const uid of new Set(changed)) {
+			const old = this.entries.get(uid);
+			const object = source.byUid(uid);
+			if (old && object && old.keyed.row.object === object) continue;
+			if (old) {
+				this.entries.delete(uid);
+				if (old.shown) {
+					removed.push(old.keyed);
+					this.count(old.keyed.row, -1);
+				}
+			}
+			const entry = object ? this.enter(object, query, context) : undefined;
+			if (entry?.shown) added.push(entry.keyed);
+		}
+		if (removed.length === 0 && added.length === 0) {
+			// Only rows hidden by the filter came or went: the same rows, another total.
+			if (this.data!.total !== this.entries.size) this.data = {...this.data!, total: this.entries.size};
+			return;
+		}
+		if (removed.length + added.length <= 64) {
+			// A few changes: find each place by binary search and splice copies (the published arrays stay as they were).
+			const order = this.order.slice();
+			const rows = this.rows.slice();
+			for (const keyed of removed) {
+				let at = this.lowerBound(order, keyed);
+				if (order[at] !== keyed) at = order.indexOf(keyed);
+				order.splice(at, 1);
+				rows.splice(at, 1);
+			}
+			for (const keyed of added) {
+				const at = this.lowerBound(order, keyed);
+				order.splice(at, 0, keyed);
+				rows.splice(at, 0, keyed.row);
+			}
+			this.publish(order, rows);
+			return;
+		}
+		// Many changes: merge the kept rows (already in order) with the sorted changed ones; linear, no full sort.
+		const gone = new Set(removed);
+		added.sort((a, b) => compareKeyed(a, b, this.plan));
+		const order: Keyed[] = [];
+		let j = 0;
+		for (const keyed of this.order) {
+			if (gone.has(keyed)) continue;
+			while (j < added.length && compareKeyed(added[j]!, keyed, this.plan) < 0) order.push(added[j++]!);
+			order.push(keyed);
+		}
+		while (j < added.length) order.push(added[j++]!);
+		this.publish(order);
+	}
+
+	/** First index whose row sorts at or after `keyed`. */
+	private lowerBound(order: readonly Keyed[], keyed: Keyed): number {
+		let low = 0;
+		let high = order.length;
+		while (low < high) {
+			const middle = (low + high) >>> 1;
+			if (compareKeyed(order[middle]!, keyed, this.plan) < 0) low = middle + 1;
+			else high = middle;
+		}
+		return low;
+	}
+
+	private publish(order: Keyed[], rows: TableRow[] = order.map(keyed => keyed.row)): void {
+		this.order = order;
+		this.rows = rows;
+		this.data = {
+			columns: this.columns,
+			rows,
+			total: this.entries.size,
+			cellWidths: this.widths.map(counter => counter.max),
+		};
+	}
 }

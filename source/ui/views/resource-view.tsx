@@ -10,7 +10,7 @@ import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, typ
 import {useShell} from '../app/shell-context.js';
 import {resolveResource, type KubeObject} from '../../engine/index.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
-import {buildTable, type SortSpec} from '../model/table-data.js';
+import {buildTable, IncrementalTable, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
 import {columnSetFor} from './registry.js';
 import {containerColumnList, containerRows} from './container-columns.js';
@@ -94,21 +94,24 @@ export function ResourceView(props: ResourceViewProps) {
 		return (name: string) => counts.get(name) ?? 0;
 	}, [app, kind, podVersion]);
 	const kindVersion = app.model.version(kind);
+	// Kept current from the model's batched changes: a frame re-renders and places only changed rows.
+	const table = useMemo(() => new IncrementalTable(set), [set]);
 	const data = useMemo(() => {
-		let objects: readonly KubeObject[] = app.model.list(kind);
-		if (props.ownerUid) objects = objects.filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
-		return buildTable(set, objects, {
-			namespace,
-			namespaced: type.namespaced,
-			filter,
-			allowed: selection.allowed,
-			wide,
-			faultsOnly,
-			sort: sortPref,
-		}, {now});
+		const query = {namespace, namespaced: type.namespaced, filter, allowed: selection.allowed, wide, faultsOnly, sort: sortPref};
+		if (props.ownerUid) {
+			const objects = app.model.list(kind).filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
+			return {...buildTable(set, objects, query, {now}), cellWidths: undefined};
+		}
+		const model = app.model;
+		return table.update({
+			version: kindVersion,
+			list: () => model.list(kind),
+			byUid: uid => model.byUid(kind, uid),
+			changedSince: since => model.changedSince(kind, since),
+		}, query, {now}, `${labelSelector}\u0000${props.fieldSelector ?? ''}`);
 	// The clock is not a dependency: clock-dependent cells are live columns, drawn per visible row.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [app, set, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid]);
+	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid]);
 
 	const ids = useMemo(() => data.rows.map(r => r.id), [data.rows]);
 	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;
@@ -164,6 +167,7 @@ export function ResourceView(props: ResourceViewProps) {
 				sort={sortPref ?? set.defaultSort}
 				context={{now, podsOnNode, metrics: kind === 'Pod' || kind === 'Node' ? app.model.metrics() : undefined}}
 				changeOf={changeOf}
+				cellWidths={data.cellWidths}
 			/>
 		</Box>
 	);

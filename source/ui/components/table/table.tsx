@@ -29,6 +29,11 @@ export type TableProps = {
 	context?: RenderContext;
 	/** Recent change of a visible row (brief highlight), looked up at draw time. */
 	changeOf?: (id: string) => 'ADDED' | 'MODIFIED' | undefined;
+	/**
+	 * Widest cell per column over all rows, when the caller keeps it (an
+	 * incremental table); else it is measured here from `rows`.
+	 */
+	cellWidths?: readonly number[];
 };
 
 const gap = 2;
@@ -39,8 +44,9 @@ export function cleanCell(text: string): string {
 }
 
 /** Widest cell per column over all rows (live columns: header only; the view adds its visible cells). */
-export function naturalWidths(columns: Column[], rows: readonly TableRow[], sort?: {column: string}): number[] {
+export function naturalWidths(columns: Column[], rows: readonly TableRow[], sort?: {column: string}, cellWidths?: readonly number[]): number[] {
 	const widths = columns.map(c => c.name.length + (sort?.column === c.name ? 1 : 0));
+	if (cellWidths) return widths.map((width, i) => (columns[i]!.live ? width : Math.max(width, cellWidths[i] ?? 0)));
 	const scan = columns.map((c, i) => (c.live ? -1 : i)).filter(i => i >= 0);
 	for (const row of rows) {
 		for (const i of scan) {
@@ -109,8 +115,8 @@ export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 
 	}
 }
 
-function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf}: TableProps) {
-	const natural = useMemo(() => naturalWidths(columns, rows, sort), [columns, rows, sort]);
+function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths}: TableProps) {
+	const natural = useMemo(() => naturalWidths(columns, rows, sort, cellWidths), [columns, rows, sort, cellWidths]);
 	const start = windowOffset(offset, cursor, height, rows.length);
 	const visible = rows.slice(start, start + Math.max(0, height));
 	// Live cells (AGE, RESTARTS ago...) for the visible rows only.
