@@ -712,9 +712,9 @@ export function createKubelets(context: ControllerContext): Controller {
 			const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime: old?.status === status ? old.lastTransitionTime : now};
 			if (!ok && reason) out.reason = reason;
 			if (!ok && message) out.message = message;
-			return out;
+			return kept(old, out);
 		};
-		const conditions: Condition[] = [
+		const conditions: Condition[] = kept(pod.status?.conditions, [
 			condition('PodReadyToStartContainers', Boolean(worker.sandboxId) && !worker.finished),
 			condition('Initialized', initDone, completed ? 'PodCompleted' : 'ContainersNotInitialized',
 				completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
@@ -722,21 +722,33 @@ export function createKubelets(context: ControllerContext): Controller {
 			condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
 			previousOf('PodScheduled') ?? condition('PodScheduled', true),
 			...previousConditions.filter(c => !kubeletConditionTypes.has(c.type)),
-		];
+		]);
+		const containerStatuses = (slots: ContainerSlot[], previous: ContainerStatus[] | undefined): ContainerStatus[] =>
+			kept(previous, slots.map((slot, i) => kept(previous?.[i], toStatus(slot))));
 		const status: PodStatus = {
 			...pod.status,
 			phase,
 			conditions,
 			hostIP,
-			hostIPs: hostIP ? [{ip: hostIP}] : [],
+			hostIPs: kept(pod.status?.hostIPs, hostIP ? [{ip: hostIP}] : []),
 			podIP: worker.podIP,
-			podIPs: [{ip: worker.podIP}],
+			podIPs: kept(pod.status?.podIPs, [{ip: worker.podIP}]),
 			startTime: rfc3339(worker.startTime),
-			containerStatuses: apps.map(toStatus),
+			containerStatuses: containerStatuses(apps, pod.status?.containerStatuses),
 		};
-		if (inits.length > 0) status.initContainerStatuses = inits.map(toStatus);
+		if (inits.length > 0) status.initContainerStatuses = containerStatuses(inits, pod.status?.initContainerStatuses);
 		else delete status.initContainerStatuses;
 		return status;
+	}
+
+	/**
+	 * The stored part when it reads the same (same JSON text), else the new
+	 * one: a publish then keeps the unchanged parts of the pod's status as
+	 * they are. Fewer new objects per write, and most of them would live until
+	 * the next write, each copied by the garbage collector on the way.
+	 */
+	function kept<T>(previous: T | undefined, next: T): T {
+		return previous !== undefined && sameJsonText(previous, next) ? previous : next;
 	}
 
 	function podPhase(worker: PodWorker, apps: ContainerSlot[], inits: ContainerSlot[], initDone: boolean): PodStatus['phase'] {
@@ -817,6 +829,26 @@ export function createKubelets(context: ControllerContext): Controller {
 			if (pod.metadata.deletionTimestamp) terminate(worker, pod);
 		},
 	};
+}
+
+/** Equal JSON text: equal data with the keys in the same order (undefined values left out, as JSON does). */
+function sameJsonText(a: unknown, b: unknown): boolean {
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	if (Array.isArray(a) !== Array.isArray(b)) return false;
+	if (Array.isArray(a)) {
+		const bb = b as unknown[];
+		if (a.length !== bb.length) return false;
+		for (let i = 0; i < a.length; i++) if (!sameJsonText(a[i], bb[i])) return false;
+		return true;
+	}
+	const ra = a as Record<string, unknown>;
+	const rb = b as Record<string, unknown>;
+	const ka = Object.keys(ra).filter(k => ra[k] !== undefined);
+	const kb = Object.keys(rb).filter(k => rb[k] !== undefined);
+	if (ka.length !== kb.length) return false;
+	for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i] || !sameJsonText(ra[ka[i]!], rb[kb[i]!])) return false;
+	return true;
 }
 
 function formatDelay(ms: number): string {
