@@ -172,18 +172,27 @@ export class SeededRandom {
 	}
 }
 
+/** Formatted seconds, by second: a small cache, emptied when full. */
+const formattedSeconds = new Map<number, string>();
+
 let lastSecond = Number.NaN;
 let lastText = '';
 
 /** RFC 3339 at second precision, as metav1.Time serialises. */
 export function rfc3339(ms: number): string {
 	const second = Math.floor(ms / 1000);
-	// Most calls in a burst fall in the same virtual second: format it once.
-	if (second !== lastSecond) {
-		lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
-		lastSecond = second;
+	// Most calls fall in the current virtual second; the rest mostly in a few
+	// recent ones (a pod's start time on every status write): format each once.
+	if (second === lastSecond) return lastText;
+	let text = formattedSeconds.get(second);
+	if (text === undefined) {
+		if (formattedSeconds.size >= 4096) formattedSeconds.clear();
+		text = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+		formattedSeconds.set(second, text);
 	}
-	return lastText;
+	lastSecond = second;
+	lastText = text;
+	return text;
 }
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises (events' eventTime). */
