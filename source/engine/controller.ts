@@ -39,12 +39,21 @@ export type Controller = {
 /** A deduplicating FIFO work queue with delayed adds on virtual time. */
 export class WorkQueue {
 	private readonly queued = new Set<string>();
+	/**
+	 * The queued keys in order, from `head` on. Taking from a Set's front is
+	 * slow once many keys went (its iterator steps over every removed slot),
+	 * so the order lives in an array and the Set only answers "queued?".
+	 */
+	private order: string[] = [];
+	private head = 0;
 	private readonly delayed = new Map<string, number>();
 
 	constructor(private readonly clock: VirtualClock) {}
 
 	add(key: string): void {
+		if (this.queued.has(key)) return;
 		this.queued.add(key);
+		this.order.push(key);
 	}
 
 	/** Add `key` after `ms` of virtual time; an earlier pending add wins. */
@@ -56,7 +65,7 @@ export class WorkQueue {
 		this.clock.at(at, () => {
 			if (this.delayed.get(key) !== at) return;
 			this.delayed.delete(key);
-			this.queued.add(key);
+			this.add(key);
 		});
 	}
 
@@ -66,10 +75,16 @@ export class WorkQueue {
 
 	/** Take the oldest key. */
 	take(): string | undefined {
-		for (const key of this.queued) {
-			this.queued.delete(key);
-			return key;
+		if (this.head >= this.order.length) return undefined;
+		const key = this.order[this.head++]!;
+		this.queued.delete(key);
+		if (this.head === this.order.length) {
+			this.order = [];
+			this.head = 0;
+		} else if (this.head > 1024 && this.head * 2 > this.order.length) {
+			this.order = this.order.slice(this.head);
+			this.head = 0;
 		}
-		return undefined;
+		return key;
 	}
 }
