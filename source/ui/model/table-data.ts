@@ -213,7 +213,7 @@ export type TableSource = {
 };
 
 /** A table plus the widest cell per column over all its rows (live columns: 0), kept as rows come and go. */
-export type IncrementalTableData = TableData & {cellWidths: readonly number[]};
+export type IncrementalTableData = TableData & {cellWidths: readonly number[]; ids: readonly string[]};
 
 /** Count of rows per cell length for one column; the widest is the highest length with a count. */
 class WidthCounter {
@@ -254,8 +254,6 @@ export class IncrementalTable {
 	/** Rows in scope (namespace, selector, faults), by uid; `shown` when the filter passes too. */
 	private readonly entries = new Map<string, {keyed: Keyed; shown: boolean}>();
 	private order: Keyed[] = [];
-	/** The rows of `order`, as published. */
-	private rows: TableRow[] = [];
 	private widths: WidthCounter[] = [];
 	private data: IncrementalTableData | undefined;
 
@@ -346,19 +344,22 @@ export class IncrementalTable {
 		if (removed.length + added.length <= 64) {
 			// A few changes: find each place by binary search and splice copies (the published arrays stay as they were).
 			const order = this.order.slice();
-			const rows = this.rows.slice();
+			const rows = this.data!.rows.slice();
+			const ids = this.data!.ids.slice();
 			for (const keyed of removed) {
 				let at = this.lowerBound(order, keyed);
 				if (order[at] !== keyed) at = order.indexOf(keyed);
 				order.splice(at, 1);
 				rows.splice(at, 1);
+				ids.splice(at, 1);
 			}
 			for (const keyed of added) {
 				const at = this.lowerBound(order, keyed);
 				order.splice(at, 0, keyed);
 				rows.splice(at, 0, keyed.row);
+				ids.splice(at, 0, keyed.row.id);
 			}
-			this.publish(order, rows);
+			this.publish(order, rows, ids);
 			return;
 		}
 		// Many changes: merge the kept rows (already in order) with the sorted changed ones; linear, no full sort.
@@ -387,12 +388,12 @@ export class IncrementalTable {
 		return low;
 	}
 
-	private publish(order: Keyed[], rows: TableRow[] = order.map(keyed => keyed.row)): void {
+	private publish(order: Keyed[], rows: TableRow[] = order.map(keyed => keyed.row), ids: string[] = rows.map(row => row.id)): void {
 		this.order = order;
-		this.rows = rows;
 		this.data = {
 			columns: this.columns,
 			rows,
+			ids,
 			total: this.entries.size,
 			cellWidths: this.widths.map(counter => counter.max),
 		};

@@ -100,7 +100,7 @@ export function ResourceView(props: ResourceViewProps) {
 		const query = {namespace, namespaced: type.namespaced, filter, allowed: selection.allowed, wide, faultsOnly, sort: sortPref};
 		if (props.ownerUid) {
 			const objects = app.model.list(kind).filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
-			return {...buildTable(set, objects, query, {now}), cellWidths: undefined};
+			return {...buildTable(set, objects, query, {now}), cellWidths: undefined, ids: undefined};
 		}
 		const model = app.model;
 		return table.update({
@@ -113,7 +113,7 @@ export function ResourceView(props: ResourceViewProps) {
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid]);
 
-	const ids = useMemo(() => data.rows.map(r => r.id), [data.rows]);
+	const ids = useMemo(() => data.ids ?? data.rows.map(r => r.id), [data]);
 	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;
 	const tableHeight = Math.max(1, height - 2);
 	const cursor = cursorIndex(state, ids);

@@ -84,6 +84,7 @@ test('the incremental pods table has the same rows, order, total and widths as a
 				const got = table.update(source(), withSelector, context, selectorKey);
 				const want = buildTable(podColumns, model.list('Pod'), withSelector, context);
 				t.deepEqual(got.rows.map(r => r.id), want.rows.map(r => r.id));
+				t.deepEqual(got.ids, want.rows.map(r => r.id));
 				t.is(got.total, want.total);
 				t.deepEqual(got.columns.map(c => c.name), want.columns.map(c => c.name));
 				const headerless = got.columns.map(c => ({...c, name: ''}));
