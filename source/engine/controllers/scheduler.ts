@@ -141,10 +141,12 @@ function allocatableOf(info: NodeInfo): PodRequests {
 	return parsed;
 }
 
-/** Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2). */
-function score(pod: Pod, info: NodeInfo, owner: string | undefined): number {
+/**
+ * Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2),
+ * for a pod with these non-zero requests.
+ */
+function score(wanted: PodRequests, info: NodeInfo, owner: string | undefined): number {
 	const allocatable = allocatableOf(info);
-	const wanted = nonZeroRequests(pod);
 	// LeastAllocated, with the scheduler's non-zero defaults for containers without requests.
 	const cpu = info.nonZero.cpu + wanted.cpu;
 	const memory = info.nonZero.memory + wanted.memory;
@@ -255,6 +257,7 @@ export function createScheduler(context: ControllerContext): Controller {
 				return;
 			}
 			const owner = controllerUid(pod);
+			const wanted = nonZeroRequests(pod);
 			const reasons = new Map<string, number>();
 			let best: NodeInfo | undefined;
 			let bestScore = -Infinity;
@@ -275,7 +278,7 @@ export function createScheduler(context: ControllerContext): Controller {
 					reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
 					continue;
 				}
-				const value = score(pod, info, owner);
+				const value = score(wanted, info, owner);
 				if (value > bestScore) {
 					best = info;
 					bestScore = value;

@@ -844,11 +844,15 @@ function sameJsonText(a: unknown, b: unknown): boolean {
 	}
 	const ra = a as Record<string, unknown>;
 	const rb = b as Record<string, unknown>;
-	const ka = Object.keys(ra).filter(k => ra[k] !== undefined);
-	const kb = Object.keys(rb).filter(k => rb[k] !== undefined);
-	if (ka.length !== kb.length) return false;
-	for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i] || !sameJsonText(ra[ka[i]!], rb[kb[i]!])) return false;
-	return true;
+	const ka = Object.keys(ra);
+	const kb = Object.keys(rb);
+	// Walk both key lists in step, stepping over keys whose value is undefined.
+	for (let i = 0, j = 0; ; i++, j++) {
+		while (i < ka.length && ra[ka[i]!] === undefined) i++;
+		while (j < kb.length && rb[kb[j]!] === undefined) j++;
+		if (i === ka.length || j === kb.length) return i === ka.length && j === kb.length;
+		if (ka[i] !== kb[j] || !sameJsonText(ra[ka[i]!], rb[kb[j]!])) return false;
+	}
 }
 
 function formatDelay(ms: number): string {
