@@ -41,11 +41,23 @@ function PromptDialog({app, options, close}: {app: AppApi; options: PromptOption
 			app.flash(message, 'error');
 		}
 	};
+	// Text and Enter that arrive in one read (fast typing, a paste, tmux send-keys) reach
+	// ink-text-input as one string with the newline in it: the part before it is submitted.
+	const onChange = (next: string) => {
+		const newline = next.search(/[\r\n]/);
+		if (newline < 0) {
+			dispatch({type: 'change', value: next});
+			return;
+		}
+		const line = next.slice(0, newline);
+		dispatch({type: 'change', value: line});
+		onSubmit(line);
+	};
 	return (
 		<Box flexDirection="column">
 			<Box>
 				<Text color={theme.dialog.label}>{options.label} </Text>
-				<TextInput value={state.value} onChange={value => dispatch({type: 'change', value})} onSubmit={onSubmit}/>
+				<TextInput value={state.value} onChange={onChange} onSubmit={onSubmit}/>
 			</Box>
 			{state.error ? <Text color={theme.frame.flash.error} wrap="wrap">{state.error}</Text> : null}
 			<Text color={theme.dialog.fg} dimColor>{options.hint ?? 'Enter to apply, Esc to cancel'}</Text>

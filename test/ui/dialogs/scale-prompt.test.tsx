@@ -48,3 +48,16 @@ test.serial('scale prompt: a valid number scales the deployment and its pods fol
 		await app.cleanup();
 	}
 });
+
+test.serial('scale prompt: a number and Enter in one read (a paste, fast typing) submit the number', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		await openScale(app);
+		await app.press('backspace');
+		await app.press('5\r');
+		await app.waitFor(f => f.includes('deployment.apps/web scaled to 5'), 'the flash');
+		t.is(app.cluster.get('Deployment', 'web', 'shop')!.spec.replicas, 5);
+	} finally {
+		await app.cleanup();
+	}
+});
