@@ -162,14 +162,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		const hash = hashOf(spec.template);
 		syncRevision(ds, hash);
 		const nodes = (store.list('Node') as Node[]).filter(n => !n.metadata.deletionTimestamp);
-		const podsByNode = new Map<string, Pod[]>();
-		for (const pod of ownedPods(ds)) {
-			const nodeName = targetNodeName(pod);
-			if (!nodeName) continue;
-			let list = podsByNode.get(nodeName);
-			if (!list) podsByNode.set(nodeName, (list = []));
-			list.push(pod);
-		}
+		const podsByNode = ownedPodsByNode(ds);
 		const surge = spec.updateStrategy.type === 'RollingUpdate' && scaledValue(spec.updateStrategy.rollingUpdate?.maxSurge, nodes.length, true) > 0;
 
 		// manage: create where missing, delete where it should not run, failed or duplicated.
@@ -275,9 +268,8 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		for (const name of [...wantNew, ...candidates.slice(0, room)]) createPod(ds, name, hash);
 	}
 
-	function writeStatus(ds: DaemonSet, nodes: Node[], verdicts: Map<string, {shouldRun: boolean}>, hash: string, key: string): void {
-		const now = clock.now();
-		const minReady = ds.spec!.minReadySeconds ?? 0;
+	/** The DaemonSet's pods grouped by the node each is meant for. */
+	function ownedPodsByNode(ds: DaemonSet): Map<string, Pod[]> {
 		const podsByNode = new Map<string, Pod[]>();
 		for (const pod of ownedPods(ds)) {
 			const nodeName = targetNodeName(pod);
@@ -286,6 +278,13 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			if (!list) podsByNode.set(nodeName, (list = []));
 			list.push(pod);
 		}
+		return podsByNode;
+	}
+
+	function writeStatus(ds: DaemonSet, nodes: Node[], verdicts: Map<string, {shouldRun: boolean}>, hash: string, key: string): void {
+		const now = clock.now();
+		const minReady = ds.spec!.minReadySeconds ?? 0;
+		const podsByNode = ownedPodsByNode(ds);
 		let desired = 0;
 		let current = 0;
 		let misscheduled = 0;
