@@ -53,6 +53,18 @@ test.serial('command mode opens a view in a namespace, keeps history and flashes
 	await shell.unmount();
 });
 
+test.serial('a burst of Backspaces read at once (key repeat, a paste) edits the command line', async t => {
+	const shell = await startShell();
+	await shell.press(':', ...'deployx');
+	await shell.waitFor(f => f.includes(':> deployx'));
+	await shell.press('\x7f\x7f\x7f\x7f\x7f');
+	await shell.waitFor(f => f.includes(':> de') && !f.includes(':> dep'), 'five characters deleted');
+	await shell.press(...'ploy', 'enter');
+	await shell.waitFor(f => f.includes('deployments('));
+	t.pass();
+	await shell.unmount();
+});
+
 test.serial('simulation commands pause, resume and set the speed', async t => {
 	const shell = await startShell();
 	await shell.press(':', ...'speed 10', 'enter');
