@@ -41,6 +41,8 @@ function PromptDialog({app, options, close}: {app: AppApi; options: PromptOption
 			app.flash(message, 'error');
 		}
 	};
+	// ink-text-input submits the value of the render its key handler was made in, which can be
+	// one render behind when Enter follows the last key quickly: the prompt submits what it shows.
 	// Text and Enter that arrive in one read (fast typing, a paste, tmux send-keys) reach
 	// ink-text-input as one string with the newline in it: the part before it is submitted.
 	const onChange = (next: string) => {
@@ -57,7 +59,7 @@ function PromptDialog({app, options, close}: {app: AppApi; options: PromptOption
 		<Box flexDirection="column">
 			<Box>
 				<Text color={theme.dialog.label}>{options.label} </Text>
-				<TextInput value={state.value} onChange={onChange} onSubmit={onSubmit}/>
+				<TextInput value={state.value} onChange={onChange} onSubmit={() => onSubmit(value.current)}/>
 			</Box>
 			{state.error ? <Text color={theme.frame.flash.error} wrap="wrap">{state.error}</Text> : null}
 			<Text color={theme.dialog.fg} dimColor>{options.hint ?? 'Enter to apply, Esc to cancel'}</Text>
