@@ -3,6 +3,7 @@
  * argument, simulation commands, registered commands (xray, pulse...), and
  * suggestions. Pure: parsing returns what to do; the app does it.
  */
+import {resolveResource} from '../../engine/index.js';
 import {registeredCommands, type CommandSpec} from './contract.js';
 
 /** Kinds with a table view, in the order help lists them. */
@@ -12,26 +13,17 @@ export const viewKinds = [
 	'StorageClass', 'Node', 'Namespace', 'Event',
 ] as const;
 
-/** Aliases per kind: kubectl names and short names plus k9s' extra ones (dp, sec, jo). */
-export const kindAliases: Record<string, string[]> = {
-	Pod: ['pods', 'pod', 'po'],
-	Deployment: ['deployments', 'deployment', 'deploy', 'dp'],
-	ReplicaSet: ['replicasets', 'replicaset', 'rs'],
-	StatefulSet: ['statefulsets', 'statefulset', 'sts'],
-	DaemonSet: ['daemonsets', 'daemonset', 'ds'],
-	Job: ['jobs', 'job', 'jo'],
-	CronJob: ['cronjobs', 'cronjob', 'cj'],
-	Service: ['services', 'service', 'svc'],
-	Endpoints: ['endpoints', 'ep'],
-	ConfigMap: ['configmaps', 'configmap', 'cm'],
-	Secret: ['secrets', 'secret', 'sec'],
-	PersistentVolume: ['persistentvolumes', 'persistentvolume', 'pv'],
-	PersistentVolumeClaim: ['persistentvolumeclaims', 'persistentvolumeclaim', 'pvc'],
-	StorageClass: ['storageclasses', 'storageclass', 'sc'],
-	Node: ['nodes', 'node', 'no'],
-	Namespace: ['namespaces', 'namespace', 'ns'],
-	Event: ['events', 'event', 'ev'],
-};
+/** Aliases k9s adds to kubectl's short names. */
+const k9sAliases: Record<string, string[]> = {Job: ['jo'], Secret: ['sec']};
+
+/**
+ * Aliases per kind: the engine registry's plural, singular and kubectl
+ * short names, plus k9s' extra ones.
+ */
+export const kindAliases: Record<string, string[]> = Object.fromEntries(viewKinds.map(kind => {
+	const type = resolveResource(kind);
+	return [kind, [...new Set([type.plural, type.singular, ...type.shortNames, ...(k9sAliases[kind] ?? [])])]];
+}));
 
 const aliasToKind = new Map<string, string>();
 for (const [kind, aliases] of Object.entries(kindAliases)) for (const alias of aliases) aliasToKind.set(alias, kind);
