@@ -44,3 +44,12 @@ test('the system namespaces cannot be deleted', t => {
 	t.is(error!.message, 'namespaces "kube-system" is forbidden: this namespace may not be deleted');
 	t.falsy(cluster.get('ns', 'kube-system')!.metadata.deletionTimestamp);
 });
+
+test('deleting a namespace leaves its controller without errors', t => {
+	const cluster = createCluster({seed: 2});
+	cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'tmp'}});
+	cluster.delete('namespace', 'tmp');
+	cluster.advance(5000);
+	t.is(cluster.get('ns', 'tmp'), undefined);
+	t.deepEqual(cluster.controllerErrors().map(e => e.message.split('\n')[0]), []);
+});

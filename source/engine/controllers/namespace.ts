@@ -59,8 +59,8 @@ export function createNamespaceController(context: ControllerContext): Controlle
 			if (left.length === 0) {
 				for (const event of store.list('Event', name)) store.remove(event);
 				const current = store.get('Namespace', undefined, name)!;
+				// With its spec finalizer gone and no metadata finalizers, the update itself removes it.
 				store.update({...current, metadata: {...current.metadata, resourceVersion: ''}, spec: {...current.spec, finalizers: []}});
-				store.remove(store.get('Namespace', undefined, name)!);
 				return;
 			}
 			const held = left.filter(o => o.metadata.finalizers?.length);
