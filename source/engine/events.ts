@@ -11,6 +11,10 @@ export type EventSource = {component: string; host?: string};
 export const defaultEventCapacity = 20_000;
 /** Events older than this are dropped, as the API server's 1 h event TTL does. */
 export const eventTtlMs = 60 * 60 * 1000;
+/** client-go's EventAggregator: `defaultAggregateMaxEvents` distinct messages within `defaultAggregateIntervalInSeconds`. */
+const aggregateMaxEvents = 10;
+const aggregateIntervalMs = 600 * 1000;
+const aggregateCacheSize = 4096;
 
 /**
  * Records core/v1 Events in the store, as client-go's recorder does:
@@ -25,7 +29,13 @@ export class EventRecorder {
 	private readonly orderSeen: number[] = [];
 	private readonly byKey = new Map<string, KubeEvent>();
 	private head = 0;
-	private sequence = 0;
+	/** The millisecond the last event name was made in, and how many names it gave. */
+	private nameMs = -1;
+	private nameSequence = 0;
+	/** Aggregation of similar events (same source, object, type and reason): the distinct messages seen. */
+	private readonly similar = new Map<string, {messages: Set<string>; lastMs: number}>();
+	/** Events the store refused; they are dropped, as the recorder drops them. */
+	dropped = 0;
 
 	constructor(
 		private readonly store: Store,
@@ -41,15 +51,42 @@ export class EventRecorder {
 		this.record(object, 'Warning', reason, message, source);
 	}
 
+	/**
+	 * Record an event. Never throws: as client-go's recorder, a write the
+	 * store refuses drops the event and never fails the caller's sync.
+	 */
 	record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+		try {
+			this.write(object, type, reason, message, source, fieldPath);
+		} catch {
+			this.dropped++;
+		}
+	}
+
+	private write(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
 		const nowMs = this.clock.now();
 		const now = rfc3339(nowMs);
-		const key = `${object.metadata.uid}\u0000${type}\u0000${reason}\u0000${message}\u0000${fieldPath ?? ''}`;
+		// The EventAggregator: the tenth distinct message of a kind within ten minutes becomes one combined event.
+		const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${object.metadata.uid}\u0000${type}\u0000${reason}\u0000${fieldPath ?? ''}`;
+		let similar = this.similar.get(similarKey);
+		if (similar) this.similar.delete(similarKey);
+		if (!similar || similar.lastMs + aggregateIntervalMs < nowMs) similar = {messages: new Set(), lastMs: nowMs};
+		// A bounded cache, least recently used first out, as the aggregator's LRU.
+		this.similar.set(similarKey, similar);
+		if (this.similar.size > aggregateCacheSize) this.similar.delete(this.similar.keys().next().value!);
+		similar.messages.add(message);
+		similar.lastMs = nowMs;
+		let key = `${similarKey}\u0000${message}`;
+		if (similar.messages.size >= aggregateMaxEvents) {
+			similar.messages.delete(similar.messages.values().next().value!);
+			key = similarKey;
+			message = `(combined from similar events): ${message}`;
+		}
 		const previous = this.byKey.get(key);
 		if (previous) {
 			const current = this.store.get('Event', previous.metadata.namespace, previous.metadata.name) as KubeEvent | undefined;
 			if (current) {
-				const updated = this.store.update({...current, count: current.count + 1, lastTimestamp: now, metadata: {...current.metadata, resourceVersion: ''}});
+				const updated = this.store.update({...current, count: current.count + 1, message, lastTimestamp: now, metadata: {...current.metadata, resourceVersion: ''}});
 				this.byKey.set(key, updated);
 				return;
 			}
@@ -64,13 +101,13 @@ export class EventRecorder {
 			resourceVersion: object.metadata.resourceVersion,
 		};
 		if (fieldPath) involvedObject.fieldPath = fieldPath;
+		const namespace = object.metadata.namespace ?? 'default';
 		const event = this.store.create<KubeEvent>({
 			apiVersion: 'v1',
 			kind: 'Event',
 			metadata: {
-				// Real names are `<object>.<hex nanoseconds>`; a counter keeps them unique and replayable.
-				name: `${object.metadata.name}.${(this.clock.now() * 1000 + (this.sequence++ % 1000)).toString(16)}`,
-				namespace: object.metadata.namespace ?? 'default',
+				name: this.nameFor(object.metadata.name, namespace, nowMs),
+				namespace,
 				uid: '', resourceVersion: '', creationTimestamp: '',
 			},
 			involvedObject,
@@ -90,6 +127,23 @@ export class EventRecorder {
 		// Whole seconds, as lastTimestamp says (RFC 3339 without fractions).
 		this.orderSeen.push(Math.floor(nowMs / 1000) * 1000);
 		this.trim();
+	}
+
+	/**
+	 * `<object>.<hex of unix nanoseconds>`, as the recorder names events.
+	 * Virtual time has whole milliseconds, so the nanoseconds within one
+	 * count the events of that millisecond: names stay unique and replayable.
+	 */
+	private nameFor(objectName: string, namespace: string, nowMs: number): string {
+		if (nowMs !== this.nameMs) {
+			this.nameMs = nowMs;
+			this.nameSequence = 0;
+		}
+		for (;;) {
+			const nanos = BigInt(nowMs) * 1_000_000n + BigInt(this.nameSequence++ % 1_000_000);
+			const name = `${objectName}.${nanos.toString(16)}`;
+			if (!this.store.get('Event', namespace, name)) return name;
+		}
 	}
 
 	/** Drop events past the capacity or the TTL, oldest first. */

@@ -1,0 +1,41 @@
+import test from 'ava';
+import {createCluster} from '../../source/engine/index.js';
+
+const replicaSet = (replicas: number) => ({
+	apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'big'},
+	spec: {replicas, selector: {matchLabels: {app: 'big'}}, template: {metadata: {labels: {app: 'big'}}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}}},
+});
+
+test('thousands of events in one instant get unique names and never fail a sync', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(replicaSet(1500));
+	cluster.advance(1000);
+	cluster.scale('rs', 'big', 0);
+	cluster.advance(1000);
+	t.deepEqual(cluster.controllerErrors().map(e => e.message.split('\n')[0]).slice(0, 3), []);
+	t.is(cluster.list('pods', {namespace: 'default'}).filter(p => !p.metadata.deletionTimestamp).length, 0);
+	const names = cluster.list('events').map(e => e.metadata.name);
+	t.is(new Set(names).size, names.length);
+	for (const name of names) t.regex(name, /^[a-z0-9.-]+\.[0-9a-f]{16}$/);
+	// Similar events (same source, object, type and reason) are combined from the tenth distinct message on.
+	const deletes = cluster.eventsFor(cluster.get('rs', 'big')!).filter(e => e['reason'] === 'SuccessfulDelete');
+	t.is(deletes.length, 10);
+	const combined = deletes.find(e => String(e['message']).startsWith('(combined from similar events): Deleted pod: big-'))!;
+	t.is(combined['count'], 1491);
+	t.is(deletes.filter(e => e['count'] === 1).length, 9);
+});
+
+test('a repeated event bumps count and lastTimestamp of one Event', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}});
+	cluster.advance(1000);
+	const pod = cluster.get('pod', 'p')!;
+	for (let i = 0; i < 3; i++) {
+		cluster.context.events.warning(pod, 'Testing', 'same words', {component: 'test'});
+		cluster.advance(2000);
+	}
+	const events = cluster.eventsFor(pod).filter(e => e['reason'] === 'Testing');
+	t.is(events.length, 1);
+	t.is(events[0]!['count'], 3);
+	t.not(events[0]!['firstTimestamp'], events[0]!['lastTimestamp']);
+});
