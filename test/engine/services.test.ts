@@ -417,3 +417,23 @@ test('EndpointSlices hold at most 100 endpoints each; extra slices go when the S
 	found = slices(cluster, 'many').map(s => (s['endpoints'] as unknown[]).length);
 	t.deepEqual(found, [40]);
 });
+
+test('Endpoints and EndpointSlices deleted by hand are recreated', t => {
+	const cluster = createCluster({seed: 6, nodes: 2});
+	cluster.apply(deployment('web', 2));
+	cluster.apply(service('web', {selector: {app: 'web'}, ports: [{port: 80, targetPort: 80}]}));
+	cluster.advance(30_000);
+	const before = addresses(cluster, 'web');
+	t.is(before.ready.length, 2);
+	const [slice] = slices(cluster, 'web');
+	const sliceEndpoints = slice!['endpoints'];
+	cluster.delete('endpoints', 'web');
+	cluster.delete('endpointslice', slice!.metadata.name);
+	cluster.advance(1000);
+	t.deepEqual(addresses(cluster, 'web'), before);
+	const again = slices(cluster, 'web');
+	t.is(again.length, 1);
+	t.not(again[0]!.metadata.uid, slice!.metadata.uid);
+	t.deepEqual(again[0]!['endpoints'], sliceEndpoints);
+	t.deepEqual(cluster.controllerErrors(), []);
+});

@@ -202,7 +202,7 @@ export function createEndpointsController(context: ControllerContext): Controlle
 		};
 		if (Object.keys(labels).length === 0) delete object.metadata.labels;
 		if (existing) store.update(object);
-		else store.create(object);
+		else if (!namespaceTerminating(namespace)) store.create(object);
 	}
 
 	function syncSlices(service: Service, pods: Pod[]): void {
@@ -256,7 +256,7 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			const body = {apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4' as const, endpoints: slice.endpoints, ports: slice.ports};
 			if (current) {
 				store.update({...current, ...body, metadata: {...current.metadata, labels, resourceVersion: ''}});
-			} else {
+			} else if (!namespaceTerminating(namespace)) {
 				store.create<EndpointSlice>({
 					...body,
 					metadata: {
@@ -277,6 +277,14 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 	}
 
+	/** The API server refuses new objects in a terminating namespace; the controllers skip them. */
+	function namespaceTerminating(namespace: string): boolean {
+		return Boolean(store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp);
+	}
+
+	/** True while this controller writes: the watch events it causes need no sync. */
+	let writing = false;
+
 	function removeAll(namespace: string, name: string): void {
 		const endpoints = store.get('Endpoints', namespace, name);
 		if (endpoints) store.remove(endpoints);
@@ -289,6 +297,18 @@ export function createEndpointsController(context: ControllerContext): Controlle
 		name: 'endpoint-controller',
 		watches: {
 			Service: ({object}) => keyOf(object),
+			// Endpoints or slices deleted or changed by anyone else bring the Service back
+			// to sync, as the endpoints controller's onEndpointsDelete and the EndpointSlice
+			// controller's slice handlers do; the controller's own writes (the store tells
+			// synchronously) need none, as its EndpointSlice tracker knows.
+			Endpoints: ({type, object}) => (type === 'DELETED' && !writing ? keyOf(object) : undefined),
+			EndpointSlice: ({object, old}) => {
+				if (writing) return undefined;
+				const labels = object.metadata.labels ?? old?.metadata.labels;
+				const service = labels?.['kubernetes.io/service-name'];
+				if (!service || labels['endpointslice.kubernetes.io/managed-by'] !== managedBy) return undefined;
+				return `${object.metadata.namespace}/${service}`;
+			},
 			Pod: ({object, old}) => {
 				const keys = new Set<string>();
 				servicesFor(object as Pod, keys);
@@ -297,22 +317,31 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			},
 		},
 		sync(key) {
-			const slash = key.indexOf('/');
-			const namespace = key.slice(0, slash);
-			const name = key.slice(slash + 1);
-			const service = store.get('Service', namespace, name) as Service | undefined;
-			if (!service || service.metadata.deletionTimestamp && !service.metadata.finalizers?.length) {
-				removeAll(namespace, name);
-				return;
+			writing = true;
+			try {
+				syncService(key);
+			} finally {
+				writing = false;
 			}
-			if (!managed(service)) {
-				// A Service without a selector: Endpoints are the user's; slices we made go.
-				for (const slice of slicesOf(service)) store.remove(slice);
-				return;
-			}
-			const pods = podsFor(service);
-			syncEndpoints(service, pods);
-			syncSlices(service, pods);
 		},
 	};
+
+	function syncService(key: string): void {
+		const slash = key.indexOf('/');
+		const namespace = key.slice(0, slash);
+		const name = key.slice(slash + 1);
+		const service = store.get('Service', namespace, name) as Service | undefined;
+		if (!service || service.metadata.deletionTimestamp && !service.metadata.finalizers?.length) {
+			removeAll(namespace, name);
+			return;
+		}
+		if (!managed(service)) {
+			// A Service without a selector: Endpoints are the user's; slices we made go.
+			for (const slice of slicesOf(service)) store.remove(slice);
+			return;
+		}
+		const pods = podsFor(service);
+		syncEndpoints(service, pods);
+		syncSlices(service, pods);
+	}
 }
