@@ -144,45 +144,73 @@ export class Cluster {
 	 */
 	apply(input: string | Manifest | Manifest[]): KubeObject[] {
 		const manifests = toManifests(input);
-		const prepared: Array<{object: KubeObject; existing?: KubeObject}> = [];
+		// Documents apply in order, each over what the ones before it made (a
+		// staged view), and nothing is written until every one has passed.
+		const prepared: Array<{object: KubeObject; applied: unknown}> = [];
+		/** `kind/namespace/name` → index in `prepared` of the latest version of that object. */
+		const staged = new Map<string, number>();
 		const namespacesInBatch = new Set<string>();
-		for (const manifest of manifests) {
-			const type = resourceForManifest(manifest.apiVersion, manifest.kind);
-			const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
-			if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('metadata must be an object');
-			const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
-			if (type.kind === 'Namespace' && meta.name) namespacesInBatch.add(meta.name);
-			if (namespace && !namespacesInBatch.has(namespace) && !this.context.store.get('Namespace', undefined, namespace)) {
-				throw notFound('namespaces', namespace);
-			}
-			const existing = meta.name ? this.context.store.get(type.kind, namespace, meta.name) : undefined;
-			if (!existing && namespace && this.context.store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp) {
-				throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
-			}
-			const merged = mergeForApply(type, manifest, existing, existing && this.lastApplied.get(existing.metadata.uid), namespace);
-			let object: KubeObject;
-			let errors: FieldError[];
+		for (const [index, manifest] of manifests.entries()) {
 			try {
-				object = applyDefaults(merged);
-				errors = [
-					...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
-					...validateKind(object, existing),
-				];
+				const type = resourceForManifest(manifest.apiVersion, manifest.kind);
+				const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
+				if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('metadata must be an object');
+				const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
+				if (type.kind === 'Namespace' && meta.name) namespacesInBatch.add(meta.name);
+				if (namespace && !namespacesInBatch.has(namespace) && !this.context.store.get('Namespace', undefined, namespace)) {
+					throw notFound('namespaces', namespace);
+				}
+				const key = meta.name ? `${type.kind}/${namespace ?? ''}/${meta.name}` : undefined;
+				const earlier = key === undefined ? undefined : staged.get(key);
+				const stored = meta.name ? this.context.store.get(type.kind, namespace, meta.name) : undefined;
+				const existing = earlier === undefined ? stored : prepared[earlier]!.object;
+				if (!existing && namespace && this.context.store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp) {
+					throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+				}
+				if (existing && meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
+					throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
+				}
+				const previous = earlier === undefined ? existing && this.lastApplied.get(existing.metadata.uid) : prepared[earlier]!.applied;
+				const merged = mergeForApply(type, manifest, existing, previous, namespace);
+				let object: KubeObject;
+				let errors: FieldError[];
+				try {
+					object = applyDefaults(merged);
+					errors = [
+						...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
+						...validateKind(object, existing),
+					];
+				} catch (error) {
+					if (error instanceof KubeError) throw error;
+					// A field of the wrong shape that defaulting or validation could not read.
+					throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${(error as Error).message}`);
+				}
+				if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
+				// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
+				const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
+				if (admit) {
+					const batch = prepared.filter((entry, at) => {
+						const name = entry.object.metadata.name;
+						return !name || staged.get(`${entry.object.kind}/${entry.object.metadata.namespace ?? ''}/${name}`) === at;
+					}).map(entry => entry.object);
+					object = admit(object, existing, batch);
+				}
+				if (key !== undefined) staged.set(key, prepared.length);
+				prepared.push({object, applied: appliedConfiguration(manifest)});
 			} catch (error) {
-				if (error instanceof KubeError) throw error;
-				// A field of the wrong shape that defaulting or validation could not read.
-				throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${(error as Error).message}`);
+				if (error instanceof KubeError && manifests.length > 1) error.document = index;
+				throw error;
 			}
-			if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
-			// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
-			const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
-			prepared.push({object: admit ? admit(object, existing, prepared.map(p => p.object)) : object, existing});
 		}
-		return prepared.map(({object, existing}, index) => {
-			const stored = existing ? this.context.store.update(object) : this.context.store.create(object);
-			this.lastApplied.set(stored.metadata.uid, appliedConfiguration(manifests[index]!));
-			return stored;
-		});
+		const out: KubeObject[] = [];
+		for (const {object, applied} of prepared) {
+			const {kind, metadata} = object;
+			const current = metadata.name ? this.context.store.get(kind, metadata.namespace, metadata.name) : undefined;
+			const stored = current ? this.context.store.update(object) : this.context.store.create(object);
+			this.lastApplied.set(stored.metadata.uid, applied);
+			out.push(stored);
+		}
+		return out;
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */

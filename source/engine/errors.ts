@@ -15,6 +15,8 @@ export class KubeError extends Error {
 	readonly code: ErrorCode;
 	/** HTTP status code the API server would answer with. */
 	readonly status: number;
+	/** Which document of a several-document apply was refused (0-based); nothing of the call was written. */
+	document?: number;
 
 	constructor(code: ErrorCode, message: string) {
 		super(message);

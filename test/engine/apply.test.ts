@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createCluster} from '../../source/engine/index.js';
+import {createCluster, KubeError, type Cluster} from '../../source/engine/index.js';
 import {threeWayMerge} from '../../source/engine/api/apply-merge.js';
 
 test('re-applying a pod keeps what the scheduler and kubelet set', t => {
@@ -54,4 +54,47 @@ test('a pod manifest without a spec or containers is refused with the field, not
 		t.true(error!.message.startsWith('Pod "bare" is invalid: '), error!.message);
 	}
 	t.is(cluster.get('pod', 'bare'), undefined);
+});
+
+/** Everything a failed call could have written, to compare before and after. */
+function snapshot(cluster: Cluster): string {
+	return JSON.stringify(['Namespace', 'ConfigMap', 'Service', 'Deployment', 'ReplicaSet', 'Pod', 'Event'].map(kind => cluster.list(kind)));
+}
+
+function refused(t: any, cluster: Cluster, call: () => unknown): KubeError {
+	const before = snapshot(cluster);
+	const error = t.throws(call, {instanceOf: KubeError}) as KubeError;
+	t.is(snapshot(cluster), before, 'a failed call changes nothing');
+	return error;
+}
+
+const configMap = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'cm'}, data: {a: '1'}};
+
+test('documents of one apply go in order: a later one updates what an earlier one created', t => {
+	const cluster = createCluster({seed: 4});
+	const stored = cluster.apply([configMap, {...configMap, data: {b: '2'}}]);
+	t.is(stored.length, 2);
+	t.deepEqual(cluster.get('cm', 'cm')!['data'], {b: '2'});
+	t.is(stored[1]!.metadata.uid, stored[0]!.metadata.uid);
+	// The second document's merge is against the first: a key the first set and the second leaves out goes.
+	cluster.apply([{...configMap, metadata: {name: 'two'}, data: {a: '1', b: '2'}}, {...configMap, metadata: {name: 'two'}, data: {b: '3'}}]);
+	t.deepEqual(cluster.get('cm', 'two')!['data'], {b: '3'});
+});
+
+test('when any document of an apply is refused, none is written, and the error names it', t => {
+	const cluster = createCluster({seed: 4});
+	const badPod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c'}]}};
+	let error = refused(t, cluster, () => cluster.apply([configMap, {apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'team'}}, badPod]));
+	t.is(error.code, 'Invalid');
+	t.is(error.message, 'Pod "p" is invalid: spec.containers[0].image: Required value');
+	t.is(error.document, 2);
+	error = refused(t, cluster, () => cluster.apply([configMap, {...configMap, metadata: {name: 'cm', namespace: 'nowhere'}}]));
+	t.is(error.message, 'namespaces "nowhere" not found');
+	t.is(error.document, 1);
+	// A stale resourceVersion is refused before anything is written, not half way.
+	cluster.apply(configMap);
+	error = refused(t, cluster, () => cluster.apply([{...configMap, metadata: {name: 'other'}}, {...configMap, metadata: {name: 'cm', resourceVersion: '1'}}]));
+	t.is(error.code, 'Conflict');
+	t.is(error.message, 'Operation cannot be fulfilled on configmaps "cm": the object has been modified; please apply your changes to the latest version and try again');
+	t.is(cluster.get('cm', 'other'), undefined);
 });
