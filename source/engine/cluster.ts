@@ -19,6 +19,7 @@ import type {Job} from './controllers/job.js';
 import {systemDaemonSets} from './controllers/daemonset.js';
 import {demoManifests} from './demo.js';
 import {threeWayMerge} from './api/apply-merge.js';
+import {decodeManifest} from './api/decode.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './node/maintenance.js';
 import {exposeManifest, type ExposeOptions} from './network/expose.js';
@@ -171,6 +172,7 @@ export class Cluster {
 					throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
 				}
 				const previous = earlier === undefined ? existing && this.lastApplied.get(existing.metadata.uid) : prepared[earlier]!.applied;
+				decodeManifest(type, manifest);
 				const merged = mergeForApply(type, manifest, existing, previous, namespace);
 				let object: KubeObject;
 				let errors: FieldError[];

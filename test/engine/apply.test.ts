@@ -48,11 +48,14 @@ test('lists of objects merge by their key; scalars and plain lists are replaced'
 
 test('a pod manifest without a spec or containers is refused with the field, not a crash', t => {
 	const cluster = createCluster({seed: 4});
-	for (const spec of [undefined, {}, {containers: 'nginx'}]) {
+	for (const spec of [undefined, {}]) {
 		const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bare'}, ...(spec === undefined ? {} : {spec})}));
 		t.is((error as {code?: string}).code, 'Invalid');
 		t.true(error!.message.startsWith('Pod "bare" is invalid: '), error!.message);
 	}
+	const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bare'}, spec: {containers: 'nginx'}}));
+	t.is((error as {code?: string}).code, 'BadRequest');
+	t.is(error!.message, 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container');
 	t.is(cluster.get('pod', 'bare'), undefined);
 });
 
@@ -97,4 +100,43 @@ test('when any document of an apply is refused, none is written, and the error n
 	t.is(error.code, 'Conflict');
 	t.is(error.message, 'Operation cannot be fulfilled on configmaps "cm": the object has been modified; please apply your changes to the latest version and try again');
 	t.is(cluster.get('cm', 'other'), undefined);
+});
+
+const deployment = (container: Record<string, unknown>, podSpec: Record<string, unknown> = {}) => ({
+	apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'},
+	spec: {
+		replicas: 1, selector: {matchLabels: {app: 'web'}},
+		template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25', ...container}], ...podSpec}},
+	},
+});
+
+test('fields of the wrong JSON type are refused as the API server decodes them', t => {
+	const cluster = createCluster({seed: 4});
+	const cases: Array<[unknown, string]> = [
+		[deployment({resources: [{limits: {cpu: '1'}}]}), 'json: cannot unmarshal array into Go struct field Container.spec.template.spec.containers.resources of type v1.ResourceRequirements'],
+		[deployment({env: 'A=1'}), 'json: cannot unmarshal string into Go struct field Container.spec.template.spec.containers.env of type []v1.EnvVar'],
+		[deployment({ports: ['80']}), 'json: cannot unmarshal string into Go struct field Container.spec.template.spec.containers.ports of type v1.ContainerPort'],
+		[deployment({env: [{name: 'A', value: 1}]}), 'json: cannot unmarshal number into Go struct field EnvVar.spec.template.spec.containers.env.value of type string'],
+		[deployment({resources: {limits: ['1']}}), 'json: cannot unmarshal array into Go struct field ResourceRequirements.spec.template.spec.containers.resources.limits of type v1.ResourceList'],
+		[deployment({}, {terminationGracePeriodSeconds: 1.5}), 'json: cannot unmarshal number 1.5 into Go struct field PodSpec.spec.template.spec.terminationGracePeriodSeconds of type int64'],
+		[{...deployment({}), spec: {...deployment({}).spec, replicas: '3'}}, 'json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32'],
+	];
+	for (const [manifest, message] of cases) {
+		const error = refused(t, cluster, () => cluster.apply([configMap, manifest as never]));
+		t.is(error.code, 'BadRequest');
+		t.is(error.message, `Deployment in version "v1" cannot be handled as a Deployment: ${message}`);
+	}
+	const error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx', resources: []}]}}));
+	t.is(error.message, 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field Container.spec.containers.resources of type v1.ResourceRequirements');
+});
+
+test('a Deployment\'s or ReplicaSet\'s pods must restart Always', t => {
+	const cluster = createCluster({seed: 4});
+	let error = refused(t, cluster, () => cluster.apply(deployment({}, {restartPolicy: 'Never'})));
+	t.is(error.code, 'Invalid');
+	t.is(error.message, 'Deployment.apps "web" is invalid: spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"');
+	error = refused(t, cluster, () => cluster.apply({...deployment({}, {restartPolicy: 'OnFailure'}), kind: 'ReplicaSet'}));
+	t.is(error.message, 'ReplicaSet.apps "web" is invalid: spec.template.spec.restartPolicy: Unsupported value: "OnFailure": supported values: "Always"');
+	cluster.apply(deployment({}, {restartPolicy: 'Always'}));
+	t.truthy(cluster.get('deploy', 'web'));
 });

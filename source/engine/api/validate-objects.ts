@@ -106,10 +106,18 @@ export function validateWorkloadSelector(object: KubeObject, old?: KubeObject): 
 
 validators.set('Pod', object => validatePodSpec(object.spec, 'spec'));
 
+/** A ReplicaSet's or Deployment's pods always restart (ValidatePodTemplateSpecForReplicaSet). */
+function validateRestartAlways(spec: PodSpec | undefined): FieldError[] {
+	const restartPolicy = spec?.restartPolicy;
+	if (restartPolicy === undefined || restartPolicy === 'Always') return [];
+	return [{field: 'spec.template.spec.restartPolicy', type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "Always"'}];
+}
+
 validators.set('ReplicaSet', (object, old) => [
 	...validateReplicas(object.spec?.replicas, 'spec.replicas'),
 	...validateWorkloadSelector(object, old),
 	...validatePodSpec(object.spec?.template?.spec, 'spec.template.spec'),
+	...validateRestartAlways(object.spec?.template?.spec),
 ]);
 
 validators.set('Deployment', (object, old) => {
@@ -118,6 +126,7 @@ validators.set('Deployment', (object, old) => {
 		...validateReplicas(spec.replicas, 'spec.replicas'),
 		...validateWorkloadSelector(object, old),
 		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
+		...validateRestartAlways(spec.template?.spec),
 	];
 	if (!['RollingUpdate', 'Recreate'].includes(spec.strategy?.type)) {
 		errors.push({field: 'spec.strategy.type', type: 'Unsupported value', value: spec.strategy?.type, detail: 'supported values: "Recreate", "RollingUpdate"'});

@@ -1,0 +1,172 @@
+import {badRequest} from '../errors.js';
+import type {ResourceType} from './registry.js';
+
+/**
+ * The API server decodes a manifest into Go structs before it validates
+ * anything: a field of the wrong JSON type (a list where an object belongs,
+ * a string where a list belongs) is refused with encoding/json's words,
+ * `json: cannot unmarshal array into Go struct field
+ * Container.spec.template.spec.containers.resources of type
+ * v1.ResourceRequirements`, as a BadRequest. This checks the shapes of pod
+ * templates and workload specs that way.
+ */
+
+/** A Go type as the decoder sees it: its name in errors and what JSON it takes. */
+type GoType =
+	| {go: string; json: 'string' | 'bool' | 'int' | 'any'}
+	| {go: string; json: 'list' | 'map'; of?: GoType}
+	| {go: string; json: 'struct'; struct: string; fields: () => Record<string, GoType>};
+
+const string = (go = 'string'): GoType => ({go, json: 'string'});
+const bool: GoType = {go: 'bool', json: 'bool'};
+const int32: GoType = {go: 'int32', json: 'int'};
+const int64: GoType = {go: 'int64', json: 'int'};
+const stringList: GoType = {go: '[]string', json: 'list', of: string()};
+const stringMap: GoType = {go: 'map[string]string', json: 'map', of: string()};
+const listOf = (of: GoType): GoType => ({go: `[]${of.go}`, json: 'list', of});
+const struct = (name: string, fields: () => Record<string, GoType>): GoType => ({go: `v1.${name}`, json: 'struct', struct: name, fields});
+/** intstr.IntOrString and resource.Quantity take a number or a string; validation judges the value. */
+const intOrString: GoType = {go: 'intstr.IntOrString', json: 'any'};
+const resourceList: GoType = {go: 'v1.ResourceList', json: 'map', of: {go: 'resource.Quantity', json: 'any'}};
+
+const probe = struct('Probe', () => ({
+	initialDelaySeconds: int32, timeoutSeconds: int32, periodSeconds: int32, successThreshold: int32, failureThreshold: int32,
+	terminationGracePeriodSeconds: int64,
+	exec: struct('ExecAction', () => ({command: stringList})),
+	httpGet: struct('HTTPGetAction', () => ({path: string(), port: intOrString, host: string(), scheme: string('v1.URIScheme')})),
+	tcpSocket: struct('TCPSocketAction', () => ({port: intOrString, host: string()})),
+}));
+
+const container = struct('Container', () => ({
+	name: string(),
+	image: string(),
+	command: stringList,
+	args: stringList,
+	workingDir: string(),
+	ports: listOf(struct('ContainerPort', () => ({name: string(), hostPort: int32, containerPort: int32, protocol: string('v1.Protocol'), hostIP: string()}))),
+	envFrom: listOf(struct('EnvFromSource', () => ({prefix: string()}))),
+	env: listOf(struct('EnvVar', () => ({name: string(), value: string(), valueFrom: struct('EnvVarSource', () => ({}))}))),
+	resources: struct('ResourceRequirements', () => ({limits: resourceList, requests: resourceList})),
+	volumeMounts: listOf(struct('VolumeMount', () => ({name: string(), readOnly: bool, mountPath: string(), subPath: string()}))),
+	livenessProbe: probe,
+	readinessProbe: probe,
+	startupProbe: probe,
+	imagePullPolicy: string('v1.PullPolicy'),
+	stdin: bool,
+	tty: bool,
+}));
+
+const podSpec = struct('PodSpec', () => ({
+	volumes: listOf(struct('Volume', () => ({name: string()}))),
+	initContainers: listOf(container),
+	containers: listOf(container),
+	restartPolicy: string('v1.RestartPolicy'),
+	terminationGracePeriodSeconds: int64,
+	activeDeadlineSeconds: int64,
+	dnsPolicy: string('v1.DNSPolicy'),
+	nodeSelector: stringMap,
+	serviceAccountName: string(),
+	nodeName: string(),
+	hostNetwork: bool,
+	hostname: string(),
+	subdomain: string(),
+	schedulerName: string(),
+	tolerations: listOf(struct('Toleration', () => ({key: string(), operator: string('v1.TolerationOperator'), value: string(), effect: string('v1.TaintEffect'), tolerationSeconds: int64}))),
+	priorityClassName: string(),
+	priority: int32,
+}));
+
+const template = struct('PodTemplateSpec', () => ({spec: podSpec}));
+
+function workload(kind: string, fields: Record<string, GoType>): GoType {
+	return struct(kind, () => ({spec: struct(`${kind}Spec`, () => ({template, minReadySeconds: int32, revisionHistoryLimit: int32, ...fields}))}));
+}
+
+const jobSpec = struct('JobSpec', () => ({
+	template, parallelism: int32, completions: int32, activeDeadlineSeconds: int64, backoffLimit: int32, ttlSecondsAfterFinished: int32, suspend: bool,
+}));
+
+/** The kinds whose manifests are shape-checked, by Kind. */
+const roots: Record<string, GoType> = {
+	Pod: struct('Pod', () => ({spec: podSpec})),
+	Deployment: workload('Deployment', {replicas: int32, paused: bool, progressDeadlineSeconds: int32}),
+	ReplicaSet: workload('ReplicaSet', {replicas: int32}),
+	StatefulSet: workload('StatefulSet', {replicas: int32, serviceName: string()}),
+	DaemonSet: workload('DaemonSet', {}),
+	Job: struct('Job', () => ({spec: jobSpec})),
+	CronJob: struct('CronJob', () => ({spec: struct('CronJobSpec', () => ({
+		schedule: string(), suspend: bool, successfulJobsHistoryLimit: int32, failedJobsHistoryLimit: int32,
+		jobTemplate: struct('JobTemplateSpec', () => ({spec: jobSpec})),
+	}))})),
+};
+
+/** How encoding/json names a JSON value in its errors. */
+function jsonKind(value: unknown): string {
+	if (Array.isArray(value)) return 'array';
+	if (typeof value === 'boolean') return 'bool';
+	if (typeof value === 'number') return 'number';
+	if (typeof value === 'string') return 'string';
+	return 'object';
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The first decoding error in the order the decoder meets fields (kubectl
+ * sends JSON with sorted keys), or undefined. `struct` and `field` say where
+ * the value sits, as encoding/json's UnmarshalTypeError does.
+ */
+function check(value: unknown, type: GoType, struct: string, field: string): string | undefined {
+	if (value === null || value === undefined) return undefined;
+	const refuse = (what = jsonKind(value)) => `json: cannot unmarshal ${what} into Go struct field ${struct}.${field} of type ${type.go}`;
+	switch (type.json) {
+		case 'any':
+			return undefined;
+		case 'string':
+			return typeof value === 'string' ? undefined : refuse();
+		case 'bool':
+			return typeof value === 'boolean' ? undefined : refuse();
+		case 'int':
+			if (typeof value !== 'number') return refuse();
+			return Number.isInteger(value) ? undefined : refuse(`number ${value}`);
+		case 'list':
+			if (!Array.isArray(value)) return refuse();
+			if (!type.of) return undefined;
+			for (const item of value) {
+				const error = check(item, type.of, struct, field);
+				if (error) return error;
+			}
+			return undefined;
+		case 'map':
+			if (!isObject(value)) return refuse();
+			if (!type.of) return undefined;
+			for (const key of Object.keys(value).sort()) {
+				const error = check(value[key], type.of, struct, field);
+				if (error) return error;
+			}
+			return undefined;
+		case 'struct': {
+			if (!isObject(value)) return refuse();
+			const fields = type.fields();
+			for (const key of Object.keys(value).sort()) {
+				const inner = fields[key];
+				if (!inner) continue;
+				const error = check(value[key], inner, type.struct, field ? `${field}.${key}` : key);
+				if (error) return error;
+			}
+			return undefined;
+		}
+	}
+}
+
+/**
+ * Throw the API server's BadRequest when a manifest of a kind with a pod
+ * template (or a Pod) has a field of the wrong JSON type.
+ */
+export function decodeManifest(type: ResourceType, manifest: Record<string, unknown>): void {
+	const root = roots[type.kind];
+	if (!root) return;
+	const error = check(manifest, root, type.kind, '');
+	if (error) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${error}`);
+}
