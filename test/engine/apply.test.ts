@@ -140,3 +140,46 @@ test('a Deployment\'s or ReplicaSet\'s pods must restart Always', t => {
 	cluster.apply(deployment({}, {restartPolicy: 'Always'}));
 	t.truthy(cluster.get('deploy', 'web'));
 });
+
+const podUpdateForbidden = 'Pod "p0" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
+
+const pod = (container: Record<string, unknown> = {}, spec: Record<string, unknown> = {}) => ({
+	apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p0', labels: {app: 'p'}},
+	spec: {containers: [{name: 'c', image: 'nginx:1.25', resources: {requests: {cpu: '100m'}}, ...container}], ...spec},
+});
+
+test('a running pod\'s spec is immutable but for images, a shorter deadline and added tolerations', t => {
+	const cluster = createCluster({seed: 4});
+	cluster.apply(pod());
+	cluster.advance(10_000);
+	t.is(cluster.get('pod', 'p0')!.status.phase, 'Running');
+	let error = refused(t, cluster, () => cluster.apply(pod({resources: {requests: {cpu: '3900m'}}})));
+	t.is(error.code, 'Invalid');
+	t.is(error.message, podUpdateForbidden);
+	error = refused(t, cluster, () => cluster.apply(pod({}, {nodeName: 'kubarium-worker9'})));
+	t.is(error.message, podUpdateForbidden);
+	error = refused(t, cluster, () => cluster.apply({...pod(), spec: {containers: [...pod().spec.containers, {name: 'side', image: 'busybox'}]}}));
+	t.is(error.message, 'Pod "p0" is invalid: spec.containers: Forbidden: pod updates may not add or remove containers');
+	// What may change does: the image, labels, a deadline set then shortened, an added toleration.
+	cluster.apply(pod({image: 'nginx:1.26'}, {activeDeadlineSeconds: 600}));
+	cluster.apply(pod({image: 'nginx:1.26'}, {activeDeadlineSeconds: 300, tolerations: [{key: 'gpu', operator: 'Exists', effect: 'NoSchedule'}]}));
+	const updated = cluster.get('pod', 'p0')!;
+	t.is(updated.spec.containers[0].image, 'nginx:1.26');
+	t.is(updated.spec.activeDeadlineSeconds, 300);
+	t.true(updated.spec.tolerations.some((t: {key: string}) => t.key === 'gpu'));
+	error = refused(t, cluster, () => cluster.apply(pod({image: 'nginx:1.26'}, {activeDeadlineSeconds: 900})));
+	t.is(error.message, 'Pod "p0" is invalid: spec.activeDeadlineSeconds: Invalid value: 900: must be less than or equal to previous value');
+	t.deepEqual(cluster.controllerErrors(), []);
+});
+
+test('re-applying an unchanged pod passes: fields the scheduler and defaults set are kept, not compared away', t => {
+	const cluster = createCluster({seed: 4});
+	const manifest = pod({}, {tolerations: [{key: 'gpu', operator: 'Exists', effect: 'NoSchedule'}], restartPolicy: 'Always'});
+	cluster.apply(manifest);
+	cluster.advance(10_000);
+	const before = cluster.get('pod', 'p0')!;
+	t.truthy(before.spec.nodeName);
+	cluster.apply(manifest);
+	cluster.apply(manifest);
+	t.deepEqual(cluster.get('pod', 'p0')!.spec, before.spec);
+});

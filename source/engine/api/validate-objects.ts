@@ -3,6 +3,7 @@ import type {Container, KubeObject, PodSpec} from './types.js';
 import {isQuantity} from './quantity.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
 import {validateDNS1123Label} from './validation.js';
+import {sameJson} from '../store.js';
 
 /**
  * Kind-specific validation as the API server runs it after defaulting
@@ -104,7 +105,87 @@ export function validateWorkloadSelector(object: KubeObject, old?: KubeObject): 
 	return errors;
 }
 
-validators.set('Pod', object => validatePodSpec(object.spec, 'spec'));
+/** What `kubectl apply` and edits may change in a pod's spec (updatablePodSpecFields). */
+const updatablePodSpecFields = [
+	'`spec.containers[*].image`',
+	'`spec.initContainers[*].image`',
+	'`spec.activeDeadlineSeconds`',
+	'`spec.tolerations` (only additions to existing tolerations)',
+	'`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+];
+
+/** ValidateContainerUpdates: same number of containers, each with an image. */
+function validateContainerUpdates(next: Container[], old: Container[], field: string): {errors: FieldError[]; stop: boolean} {
+	if (next.length !== old.length) {
+		return {errors: [{field, type: 'Forbidden', detail: 'pod updates may not add or remove containers'}], stop: true};
+	}
+	const errors: FieldError[] = [];
+	next.forEach((container, i) => {
+		if (typeof container.image === 'string' && container.image.trim() !== container.image) {
+			errors.push({field: `${field}[${i}].image`, type: 'Invalid value', value: container.image, detail: 'must not have leading or trailing whitespace'});
+		}
+	});
+	return {errors, stop: false};
+}
+
+function withoutSeconds(toleration: Record<string, unknown>): Record<string, unknown> {
+	const {tolerationSeconds: _seconds, ...rest} = toleration;
+	return rest;
+}
+
+/**
+ * ValidatePodUpdate: a pod's spec is immutable but for container images,
+ * a shorter activeDeadlineSeconds, added tolerations and a negative grace
+ * period set to 1. Everything else is compared with the images and those
+ * fields taken from the old pod, and any difference is Forbidden.
+ */
+export function validatePodUpdate(next: PodSpec, old: PodSpec): FieldError[] {
+	const errors: FieldError[] = [];
+	for (const key of ['containers', 'initContainers'] as const) {
+		const result = validateContainerUpdates(next[key] ?? [], old[key] ?? [], `spec.${key}`);
+		errors.push(...result.errors);
+		if (result.stop) return errors;
+	}
+	const deadline = next.activeDeadlineSeconds;
+	if (deadline !== undefined && deadline !== null) {
+		if (deadline < 0 || deadline > 2_147_483_647) {
+			return [...errors, {field: 'spec.activeDeadlineSeconds', type: 'Invalid value', value: deadline, detail: 'must be between 0 and 2147483647, inclusive'}];
+		}
+		if (old.activeDeadlineSeconds !== undefined && old.activeDeadlineSeconds < deadline) {
+			return [...errors, {field: 'spec.activeDeadlineSeconds', type: 'Invalid value', value: deadline, detail: 'must be less than or equal to previous value'}];
+		}
+	} else if (old.activeDeadlineSeconds !== undefined) {
+		errors.push({field: 'spec.activeDeadlineSeconds', type: 'Invalid value', value: null, detail: 'must not update from a positive integer to nil value'});
+	}
+	const tolerations = (next.tolerations ?? []).map(t => withoutSeconds(t as Record<string, unknown>));
+	for (const toleration of old.tolerations ?? []) {
+		if (!tolerations.some(t => sameJson(t, withoutSeconds(toleration as Record<string, unknown>)))) {
+			errors.push({field: 'spec.tolerations', type: 'Forbidden', detail: 'existing toleration can not be modified except its tolerationSeconds'});
+			break;
+		}
+	}
+	if (sameJson(next, old)) return errors;
+	const munged: PodSpec = {
+		...next,
+		containers: next.containers.map((c, i) => ({...c, image: old.containers[i]!.image})),
+		activeDeadlineSeconds: old.activeDeadlineSeconds,
+		tolerations: old.tolerations,
+	};
+	if (next.initContainers) munged.initContainers = next.initContainers.map((c, i) => ({...c, image: old.initContainers![i]!.image}));
+	if ((old.terminationGracePeriodSeconds ?? 0) < 0 && next.terminationGracePeriodSeconds === 1) {
+		munged.terminationGracePeriodSeconds = old.terminationGracePeriodSeconds;
+	}
+	if (!sameJson(munged, old)) {
+		errors.push({field: 'spec', type: 'Forbidden', detail: `pod updates may not change fields other than ${updatablePodSpecFields.join(',')}`});
+	}
+	return errors;
+}
+
+validators.set('Pod', (object, old) => {
+	const errors = validatePodSpec(object.spec, 'spec');
+	if (!old?.spec || errors.length > 0) return errors;
+	return validatePodUpdate(object.spec as PodSpec, old.spec as PodSpec);
+});
 
 /** A ReplicaSet's or Deployment's pods always restart (ValidatePodTemplateSpecForReplicaSet). */
 function validateRestartAlways(spec: PodSpec | undefined): FieldError[] {
