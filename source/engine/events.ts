@@ -67,7 +67,7 @@ export class EventRecorder {
 		const nowMs = this.clock.now();
 		const now = rfc3339(nowMs);
 		// The EventAggregator: the tenth distinct message of a kind within ten minutes becomes one combined event.
-		const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${object.metadata.uid}\u0000${type}\u0000${reason}\u0000${fieldPath ?? ''}`;
+		const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${object.metadata.uid}\u0000${type}\u0000${reason}`;
 		let similar = this.similar.get(similarKey);
 		if (similar) this.similar.delete(similarKey);
 		if (!similar || similar.lastMs + aggregateIntervalMs < nowMs) similar = {messages: new Set(), lastMs: nowMs};
@@ -76,7 +76,7 @@ export class EventRecorder {
 		if (this.similar.size > aggregateCacheSize) this.similar.delete(this.similar.keys().next().value!);
 		similar.messages.add(message);
 		similar.lastMs = nowMs;
-		let key = `${similarKey}\u0000${message}`;
+		let key = `${similarKey}\u0000${fieldPath ?? ''}\u0000${message}`;
 		if (similar.messages.size >= aggregateMaxEvents) {
 			similar.messages.delete(similar.messages.values().next().value!);
 			key = similarKey;
