@@ -147,65 +147,17 @@ export class Cluster {
 		const manifests = toManifests(input);
 		// Documents apply in order, each over what the ones before it made (a
 		// staged view), and nothing is written until every one has passed.
-		const prepared: Array<{object: KubeObject; applied: unknown}> = [];
-		/** `kind/namespace/name` → index in `prepared` of the latest version of that object. */
-		const staged = new Map<string, number>();
-		const namespacesInBatch = new Set<string>();
+		const staged = new StagedApply();
 		for (const [index, manifest] of manifests.entries()) {
 			try {
-				const type = resourceForManifest(manifest.apiVersion, manifest.kind);
-				const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
-				if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('metadata must be an object');
-				const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
-				if (type.kind === 'Namespace' && meta.name) namespacesInBatch.add(meta.name);
-				if (namespace && !namespacesInBatch.has(namespace) && !this.context.store.get('Namespace', undefined, namespace)) {
-					throw notFound('namespaces', namespace);
-				}
-				const key = meta.name ? `${type.kind}/${namespace ?? ''}/${meta.name}` : undefined;
-				const earlier = key === undefined ? undefined : staged.get(key);
-				const stored = meta.name ? this.context.store.get(type.kind, namespace, meta.name) : undefined;
-				const existing = earlier === undefined ? stored : prepared[earlier]!.object;
-				if (!existing && namespace && this.context.store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp) {
-					throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
-				}
-				if (existing && meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
-					throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
-				}
-				const previous = earlier === undefined ? existing && this.lastApplied.get(existing.metadata.uid) : prepared[earlier]!.applied;
-				decodeManifest(type, manifest);
-				const merged = mergeForApply(type, manifest, existing, previous, namespace);
-				let object: KubeObject;
-				let errors: FieldError[];
-				try {
-					object = applyDefaults(merged);
-					errors = [
-						...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
-						...validateKind(object, existing),
-					];
-				} catch (error) {
-					if (error instanceof KubeError) throw error;
-					// A field of the wrong shape that defaulting or validation could not read.
-					throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${(error as Error).message}`);
-				}
-				if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
-				// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
-				const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
-				if (admit) {
-					const batch = prepared.filter((entry, at) => {
-						const name = entry.object.metadata.name;
-						return !name || staged.get(`${entry.object.kind}/${entry.object.metadata.namespace ?? ''}/${name}`) === at;
-					}).map(entry => entry.object);
-					object = admit(object, existing, batch);
-				}
-				if (key !== undefined) staged.set(key, prepared.length);
-				prepared.push({object, applied: appliedConfiguration(manifest)});
+				this.prepareDocument(manifest, staged);
 			} catch (error) {
 				if (error instanceof KubeError && manifests.length > 1) error.document = index;
 				throw error;
 			}
 		}
 		const out: KubeObject[] = [];
-		for (const {object, applied} of prepared) {
+		for (const {object, applied} of staged.documents) {
 			const {kind, metadata} = object;
 			const current = metadata.name ? this.context.store.get(kind, metadata.namespace, metadata.name) : undefined;
 			const stored = current ? this.context.store.update(object) : this.context.store.create(object);
@@ -213,6 +165,48 @@ export class Cluster {
 			out.push(stored);
 		}
 		return out;
+	}
+
+	/** Merge, default, validate and admit one document of an apply over the staged view; throws, writes nothing. */
+	private prepareDocument(manifest: Manifest, staged: StagedApply): void {
+		const {store} = this.context;
+		const type = resourceForManifest(manifest.apiVersion, manifest.kind);
+		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
+		if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('metadata must be an object');
+		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
+		if (type.kind === 'Namespace' && meta.name) staged.namespaces.add(meta.name);
+		if (namespace && !staged.namespaces.has(namespace) && !store.get('Namespace', undefined, namespace)) {
+			throw notFound('namespaces', namespace);
+		}
+		const earlier = meta.name ? staged.get(type.kind, namespace, meta.name) : undefined;
+		const existing = earlier ? earlier.object : (meta.name ? store.get(type.kind, namespace, meta.name) : undefined);
+		if (!existing && namespace && store.get('Namespace', undefined, namespace)?.metadata.deletionTimestamp) {
+			throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
+		}
+		if (existing && meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
+			throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
+		}
+		const previous = earlier ? earlier.applied : existing && this.lastApplied.get(existing.metadata.uid);
+		decodeManifest(type, manifest);
+		const merged = mergeForApply(type, manifest, existing, previous, namespace);
+		let object: KubeObject;
+		let errors: FieldError[];
+		try {
+			object = applyDefaults(merged);
+			errors = [
+				...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
+				...validateKind(object, existing),
+			];
+		} catch (error) {
+			if (error instanceof KubeError) throw error;
+			// A field of the wrong shape that defaulting or validation could not read.
+			throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${(error as Error).message}`);
+		}
+		if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
+		// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
+		const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
+		if (admit) object = admit(object, existing, staged.latest());
+		staged.add(object, appliedConfiguration(manifest));
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */
@@ -524,6 +518,31 @@ export function deleteObject(
 	let grace = gracePeriodSeconds;
 	if (current.kind === 'Pod') grace ??= current.spec?.terminationGracePeriodSeconds ?? 30;
 	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
+}
+
+/** The documents of one apply call, prepared in order and not yet written. */
+class StagedApply {
+	/** Every prepared document, in order: the object to write and its last-applied configuration. */
+	readonly documents: Array<{object: KubeObject; applied: unknown}> = [];
+	/** Namespaces the call creates, so later documents may live in them. */
+	readonly namespaces = new Set<string>();
+	/** `kind/namespace/name` → the latest document for that object. */
+	private readonly byKey = new Map<string, {object: KubeObject; applied: unknown}>();
+
+	get(kind: string, namespace: string | undefined, name: string): {object: KubeObject; applied: unknown} | undefined {
+		return this.byKey.get(`${kind}/${namespace ?? ''}/${name}`);
+	}
+
+	add(object: KubeObject, applied: unknown): void {
+		const document = {object, applied};
+		this.documents.push(document);
+		if (object.metadata.name) this.byKey.set(`${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`, document);
+	}
+
+	/** The latest version of each object the call writes, for admission's view of the batch. */
+	latest(): KubeObject[] {
+		return this.documents.filter(d => !d.object.metadata.name || this.get(d.object.kind, d.object.metadata.namespace, d.object.metadata.name) === d).map(d => d.object);
+	}
 }
 
 /**
