@@ -9,7 +9,7 @@ import type {
 } from './cri.js';
 import {FileTree, MountedFs, normalizePath, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
 import {execCommand, type ProcessInfo} from './commands.js';
-import {Shell, isShell, type ShellEffect, type ShellIo} from './shell.js';
+import {Shell, isShell, type ShellEffect, type ShellIo} from './shell/interpreter.js';
 import {osFiles, resolveImage, type Behaviour, type ResolvedImage} from './images.js';
 import {Ring} from './ring.js';
 import {Trace, categoryOf as categoryFor, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';

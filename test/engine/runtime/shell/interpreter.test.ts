@@ -1,8 +1,9 @@
 import test from 'ava';
-import {Shell, parse, sleepMs, type ShellEffect, type ShellIo} from '../../../source/engine/runtime/shell.js';
-import {FileTree} from '../../../source/engine/runtime/filetree.js';
-import {SeededRandom} from '../../../source/engine/clock.js';
-import type {Container, Pod} from '../../../source/engine/api/types.js';
+import {Shell, sleepMs, type ShellEffect, type ShellIo} from '../../../../source/engine/runtime/shell/interpreter.js';
+import {parse} from '../../../../source/engine/runtime/shell/parser.js';
+import {FileTree} from '../../../../source/engine/runtime/filetree.js';
+import {SeededRandom} from '../../../../source/engine/clock.js';
+import type {Container, Pod} from '../../../../source/engine/api/types.js';
 
 /** Run a script: output, exit status (undefined while it still runs) and the effects it asked for. */
 function run(script: string, options: {exec?: boolean; env?: Record<string, string>; fs?: FileTree} = {}) {

@@ -1,0 +1,146 @@
+/**
+ * The shell's tokenizer: words (with their quoted, unquoted and `$(...)`
+ * parts) and operators, as busybox `sh` reads them; bash's `[[ ... ]]`
+ * arrives as one run of words.
+ */
+
+/** A script the shell cannot read (unterminated quote, unexpected token). */
+export class ShellSyntaxError extends Error {}
+
+export type Part = {text: string; quote: 0 | 1 | 2} | {command: string; quote: 0 | 2};
+export type Word = {parts: Part[]; raw: string};
+export type Token = {type: 'word'; word: Word} | {type: 'op'; op: string};
+
+const operators = ['&&', '||', '2>&1', '&>', '>>', '2>', ';', '|', '&', '>', '<', '\n', '(', ')'];
+
+export function tokenize(script: string): Token[] {
+	const tokens: Token[] = [];
+	let i = 0;
+	while (i < script.length) {
+		const c = script[i]!;
+		if (c === ' ' || c === '\t' || c === '\r') {
+			i++;
+			continue;
+		}
+		if (c === '\\' && script[i + 1] === '\n') {
+			i += 2;
+			continue;
+		}
+		if (c === '#') {
+			while (i < script.length && script[i] !== '\n') i++;
+			continue;
+		}
+		if (script.startsWith('[[', i) && /\s/.test(script[i + 2] ?? '')) {
+			// bash's [[ ... ]]: words up to ]] (parentheses and && || inside are its own).
+			const end = script.indexOf(']]', i + 2);
+			if (end < 0) throw new ShellSyntaxError("syntax error: missing ']]'");
+			tokens.push({type: 'word', word: {parts: [{text: '[[', quote: 0}], raw: '[['}});
+			for (const piece of splitWords(script.slice(i + 2, end))) {
+				const literal = /[()]/.test(piece.replace(/\$\([^)]*\)/g, '')) || piece === '&&' || piece === '||';
+				const inner = literal ? undefined : tokenize(piece)[0];
+				tokens.push(inner?.type === 'word' ? inner : {type: 'word', word: {parts: [{text: piece, quote: 1}], raw: piece}});
+			}
+			tokens.push({type: 'word', word: {parts: [{text: ']]', quote: 0}], raw: ']]'}});
+			i = end + 2;
+			continue;
+		}
+		const op = operators.find(o => script.startsWith(o, i));
+		if (op) {
+			tokens.push({type: 'op', op});
+			i += op.length;
+			continue;
+		}
+		const parts: Part[] = [];
+		const start = i;
+		let text = '';
+		const flush = (quote: 0 | 1 | 2) => {
+			if (text) parts.push({text, quote});
+			text = '';
+		};
+		const substitution = (quote: 0 | 2) => {
+			// at `$(`: capture to the matching parenthesis
+			let depth = 0;
+			let j = i + 1;
+			for (; j < script.length; j++) {
+				if (script[j] === '(') depth++;
+				else if (script[j] === ')' && --depth === 0) break;
+			}
+			if (j >= script.length) throw new ShellSyntaxError('syntax error: unterminated $(');
+			flush(quote);
+			parts.push({command: script.slice(i + 2, j), quote});
+			i = j + 1;
+		};
+		while (i < script.length) {
+			const ch = script[i]!;
+			if (' \t\r\n;&|<>()'.includes(ch)) break;
+			if (ch === '\\') {
+				text += script[i + 1] ?? '';
+				i += 2;
+			} else if (ch === "'") {
+				flush(0);
+				const end = script.indexOf("'", i + 1);
+				if (end < 0) throw new ShellSyntaxError('syntax error: unterminated quoted string');
+				parts.push({text: script.slice(i + 1, end), quote: 1});
+				i = end + 1;
+			} else if (ch === '"') {
+				flush(0);
+				i++;
+				while (i < script.length && script[i] !== '"') {
+					if (script[i] === '\\' && '"\\$`'.includes(script[i + 1] ?? '')) {
+						text += script[i + 1];
+						i += 2;
+					} else if (script.startsWith('$(', i)) {
+						substitution(2);
+					} else {
+						text += script[i++];
+					}
+				}
+				if (i >= script.length) throw new ShellSyntaxError('syntax error: unterminated quoted string');
+				i++;
+				parts.push({text, quote: 2});
+				text = '';
+			} else if (script.startsWith('$(', i)) {
+				substitution(0);
+			} else if (ch === '`') {
+				const end = script.indexOf('`', i + 1);
+				if (end < 0) throw new ShellSyntaxError('syntax error: unterminated `');
+				flush(0);
+				parts.push({command: script.slice(i + 1, end), quote: 0});
+				i = end + 1;
+			} else {
+				text += ch;
+				i++;
+			}
+		}
+		flush(0);
+		tokens.push({type: 'word', word: {parts, raw: script.slice(start, i)}});
+	}
+	return tokens;
+}
+
+/** Split on blanks outside quotes, backticks and `$(...)`. */
+function splitWords(text: string): string[] {
+	const words: string[] = [];
+	let current = '';
+	let quote = '';
+	let depth = 0;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i]!;
+		if (quote) {
+			if (c === quote) quote = '';
+		} else if (c === "'" || c === '"' || c === '`') {
+			quote = c;
+		} else if (c === '(' && text[i - 1] === '$') {
+			depth++;
+		} else if (c === ')' && depth > 0) {
+			depth--;
+		} else if (/\s/.test(c) && depth === 0) {
+			if (current) words.push(current);
+			current = '';
+			continue;
+		}
+		current += c;
+	}
+	if (current) words.push(current);
+	return words;
+}
