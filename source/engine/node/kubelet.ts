@@ -7,7 +7,6 @@ import {keyOf, sameJson} from '../store.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
 import {resolveEnv} from '../runtime/env.js';
 import {bytes} from '../api/quantity.js';
-import type {Service} from '../api/config-objects.js';
 
 /** Restart back-off: 10 s doubling to 5 min, reset after 10 min of clean running. */
 export const backoffInitialMs = 10_000;
@@ -329,39 +328,9 @@ export function createKubelets(context: ControllerContext): Controller {
 		});
 	}
 
-	/** The Docker-links variables of the Services in the pod's namespace (enableServiceLinks) and of `kubernetes`. */
-	function serviceEnv(pod: Pod): Record<string, string> {
-		const env: Record<string, string> = {};
-		const namespace = pod.metadata.namespace ?? 'default';
-		const services = pod.spec?.enableServiceLinks === false ? [] : store.list('Service', namespace) as Service[];
-		const master = store.get('Service', 'default', 'kubernetes') as Service | undefined;
-		for (const svc of master && namespace !== 'default' ? [...services, master] : services) {
-			const ip = svc.spec?.clusterIP;
-			if (!ip || ip === 'None') continue;
-			const name = svc.metadata.name.toUpperCase().replace(/-/g, '_');
-			const ports = svc.spec?.ports ?? [];
-			const first = ports[0];
-			if (!first) continue;
-			env[`${name}_SERVICE_HOST`] = ip;
-			env[`${name}_SERVICE_PORT`] = String(first.port);
-			for (const port of ports) if (port.name) env[`${name}_SERVICE_PORT_${port.name.toUpperCase().replace(/-/g, '_')}`] = String(port.port);
-			const protocol = (first.protocol ?? 'TCP').toLowerCase();
-			env[`${name}_PORT`] = `${protocol}://${ip}:${first.port}`;
-			for (const port of ports) {
-				const proto = (port.protocol ?? 'TCP');
-				const prefix = `${name}_PORT_${port.port}_${proto}`;
-				env[prefix] = `${proto.toLowerCase()}://${ip}:${port.port}`;
-				env[`${prefix}_PROTO`] = proto.toLowerCase();
-				env[`${prefix}_PORT`] = String(port.port);
-				env[`${prefix}_ADDR`] = ip;
-			}
-		}
-		return env;
-	}
-
 	function create(worker: PodWorker, slot: ContainerSlot): void {
 		const runtime = runtimeFor(worker.nodeName);
-		const resolved = resolveEnv(store, worker.pod, slot.spec, {podIP: worker.podIP, serviceEnv: serviceEnv(worker.pod)});
+		const resolved = resolveEnv(store, worker.pod, slot.spec, {podIP: worker.podIP});
 		if (!resolved.ok) {
 			slot.state = {waiting: {reason: 'CreateContainerConfigError', message: resolved.message}};
 			containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${resolved.message}`);

@@ -20,7 +20,7 @@ export type Behaviour =
 		stopSignal: 'SIGTERM' | 'SIGQUIT' | 'SIGINT';
 		/** What the stop signal does; absent: the process ignores it (PID 1 without a handler). */
 		shutdown?: {afterMs: number; exitCode: number; lines: string[]};
-		/** How it answers HTTP (see runtime `responders`). */
+		/** How it answers HTTP (see `serverResponse` in http-server.ts). */
 		http?: 'static' | 'echo' | 'hello-app' | 'ok' | 'liveness' | 'netexec' | 'hostname' | 'whoami';
 		/** Access-log format of each request. */
 		accessLog?: 'nginx' | 'httpd';
@@ -59,8 +59,6 @@ export type ImageSpec = {
 	/** Extra files in the image (the OS files come from `os`). */
 	files?: Record<string, string>;
 };
-
-const pathEnv = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const nginxIndex = `<!DOCTYPE html>
 <html>

@@ -1,19 +1,23 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle} from '../clock.js';
-import type {Pod, Probe, Volume} from '../api/types.js';
-import type {ConfigMap, Secret} from '../api/config-objects.js';
+import type {Probe} from '../api/types.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener,
 	HttpRequest, HttpResponse, LogLine, ProbeResult, PullResult, SandboxConfig, Usage,
 } from './cri.js';
-import {FileTree, MountedFs, normalizePath, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
-import {execCommand, type ProcessInfo} from './commands.js';
-import {Shell, isShell, type ShellEffect, type ShellIo} from './shell/interpreter.js';
-import {osFiles, resolveImage, type Behaviour, type ResolvedImage} from './images.js';
+import {FileTree, type MountedFs} from './filetree.js';
+import type {ProcessInfo} from './commands.js';
+import {Shell, type ShellEffect, type ShellIo} from './shell/interpreter.js';
+import {resolveImage, type ResolvedImage} from './images.js';
 import {Ring} from './ring.js';
-import {Trace, categoryOf as categoryFor, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
-import {cniSetup, runcStart, serverStart, type Step} from './recipes.js';
+import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
+import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
+import {expandReferences, processEnv} from './env.js';
+import {basename, interpreterOutput, planProcess, resolveExecutable, userlandHas, type ProcessMode} from './programs.js';
+import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
+import {gatewayOf, requestCalls, serverResponse, type ServerBehaviour} from './http-server.js';
+import {accessLogLine, renderLine, type LineContext} from './log-templates.js';
 
 /** Lines of output one container keeps. */
 export const containerLogCapacity = 1000;
@@ -24,20 +28,11 @@ export const probeUserAgent = 'kube-probe/1.31';
 /** Access-log lines written per request batch (a traffic tick with many requests). */
 const accessLinesPerBatch = 20;
 
-type ServerBehaviour = Extract<Behaviour, {kind: 'server'}>;
-type Mode = 'server' | 'shell' | 'program' | 'run' | 'pause';
-
-type Sandbox = {
-	id: string;
+type Sandbox = SandboxVolumes & {
 	config: SandboxConfig;
-	podIP: string;
-	hostname: string;
 	ready: boolean;
 	pid: number;
 	trace: Trace;
-	emptyDirs: Map<string, FileTree>;
-	/** Claims with no provider tree: an empty tree that lives with the pod. */
-	claims: Map<string, FileTree>;
 };
 
 type ContainerRecord = {
@@ -48,7 +43,7 @@ type ContainerRecord = {
 	status: ContainerStatusResult;
 	argv: string[];
 	env: Record<string, string>;
-	mode: Mode;
+	mode: ProcessMode;
 	found: boolean;
 	/** Host pid of the container's PID 1, and of a server's worker. */
 	pid: number;
@@ -217,7 +212,7 @@ export class MockRuntime implements ContainerRuntime {
 			return {ok: false, reason: 'CreateContainerError', message};
 		}
 		const id = this.hexId();
-		const env = buildEnv(image, config, sandbox.hostname);
+		const env = processEnv(image, config, sandbox.hostname);
 		const command = container.command ?? image.spec.entrypoint ?? [];
 		const args = container.args ?? (container.command ? [] : image.spec.cmd ?? []);
 		const argv = [...command, ...args].map(word => expandReferences(word, env));
@@ -256,7 +251,7 @@ export class MockRuntime implements ContainerRuntime {
 		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: record.pid, start: this.pid()};
 		record.status = {...record.status, state: 'CONTAINER_RUNNING', startedAt: start};
 		record.memoryBytes = Math.round(record.image.spec.memoryBytes * (0.9 + 0.2 * hashUnit(record.id, 0)));
-		const mounts = this.mountPlan(record);
+		const mounts = mountPlan(record.config.pod, record.config.container, record.id, record.sandbox.id);
 		const executable = resolveExecutable(record.argv[0] ?? '');
 		const runc = {id: record.id, shimPid: this.shimPid, pids, sandboxPid: record.sandbox.pid, hostname: record.sandbox.hostname,
 			argv: record.argv, executable, envCount: Object.keys(record.env).length, mounts, found: record.found};
@@ -298,11 +293,11 @@ export class MockRuntime implements ContainerRuntime {
 		const missing = behaviour.requires && !behaviour.requires.anyEnv.some(name => record.env[name]);
 		if (missing) {
 			record.trace.deferred(() => spellSteps(start, runcStart(runc)));
-			for (const line of behaviour.requires!.lines) this.log(record, start, 'stderr', renderLine(line, record, start));
+			for (const line of behaviour.requires!.lines) this.log(record, start, 'stderr', renderLine(line, lineContext(record), start));
 			this.timer(record, 60, () => this.finish(record, behaviour.requires!.exitCode, undefined, true));
 			return;
 		}
-		for (const {at, line, stream} of behaviour.startup) this.log(record, start + at, stream ?? 'stdout', renderLine(line, record, start + at));
+		for (const {at, line, stream} of behaviour.startup) this.log(record, start + at, stream ?? 'stdout', renderLine(line, lineContext(record), start + at));
 		record.ports = behaviour.ports;
 		record.listenAt = start + behaviour.readyAfterMs;
 		record.workerPid = behaviour.accessLog === 'nginx' && behaviour.http === 'static' ? this.pid() : record.pid;
@@ -434,7 +429,7 @@ export class MockRuntime implements ContainerRuntime {
 		if (handles && behaviour.shutdown!.afterMs <= graceMs) {
 			const durationMs = this.context.random.jitter(behaviour.shutdown!.afterMs);
 			const finishAt = this.now + durationMs;
-			behaviour.shutdown!.lines.forEach((line, index) => this.log(record, this.now + Math.min(index, durationMs), 'stderr', renderLine(line, record, this.now)));
+			behaviour.shutdown!.lines.forEach((line, index) => this.log(record, this.now + Math.min(index, durationMs), 'stderr', renderLine(line, lineContext(record), this.now)));
 			record.trace.emit(this.now, record.pid, 'rt_sigreturn', `{mask=[]}`, 0);
 			const exitCode = behaviour.shutdown!.exitCode;
 			this.cancelTimers(record);
@@ -503,9 +498,7 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		const name = argv[0] ?? '';
 		const executable = resolveExecutable(name);
-		const available = record.image.spec.shell
-			? Boolean(execCommand(name)) || ['sleep', 'tail', 'stress', 'yes'].includes(basename(name))
-			: Boolean(record.image.spec.serves?.includes(name));
+		const available = record.image.spec.shell ? userlandHas(name) : Boolean(record.image.spec.serves?.includes(name));
 		if (!available) {
 			trace.emit(now, pid, 'execve', `${quoteBuffer(executable, 64)}, [${argv.slice(0, 4).map(a => quoteBuffer(a)).join(', ')}], 0x7ffc /* ${Object.keys(record.env).length} vars */`, '-1 ENOENT (No such file or directory)');
 			return {stdout: '', stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`, exitCode: 126};
@@ -587,7 +580,15 @@ export class MockRuntime implements ContainerRuntime {
 		const from = request.from ?? gatewayOf(record.sandbox.podIP);
 		const userAgent = request.userAgent ?? 'curl/8.5.0';
 		const count = Math.max(1, Math.floor(request.count ?? 1));
-		const response = this.respond(record, behaviour, method, path, from, userAgent, port);
+		const response = serverResponse(behaviour, {method, path, from, userAgent, port}, {
+			hostname: record.sandbox.hostname,
+			podIP: record.sandbox.podIP,
+			version: record.image.version,
+			startedAt: record.status.startedAt ?? this.now,
+			now: this.now,
+			fs: () => this.fsOf(record),
+			trace: (name, args, ret) => record.trace.emit(this.now, record.workerPid || record.pid, name, args, ret),
+		});
 		const second = Math.floor(this.now / 1000);
 		if (record.requests.second !== second) {
 			record.requests.previous = record.requests.second === second - 1 ? record.requests.count : 0;
@@ -610,47 +611,6 @@ export class MockRuntime implements ContainerRuntime {
 			record.trace.group(at, accessLine ? 6 : 5, () => requestCalls(at, worker, fd, portIndex, clientPort, from, method, path, host, status, size, accessLine));
 		}
 		return {ok: true, ...response};
-	}
-
-	private respond(record: ContainerRecord, behaviour: ServerBehaviour, method: string, path: string, from: string, userAgent: string, port: number): {status: number; body: string; bytes: number} {
-		const hostname = record.sandbox.hostname;
-		const ip = record.sandbox.podIP;
-		const reply = (status: number, body: string) => ({status, body, bytes: Buffer.byteLength(body)});
-		const cleanPath = path.split('?')[0] ?? '/';
-		switch (behaviour.http) {
-			case 'static': {
-				const fs = this.fsOf(record);
-				const root = behaviour.docroot ?? '/usr/share/nginx/html';
-				let target = normalizePath(`${root}/${cleanPath}`);
-				if (fs.stat(target)?.type === 'dir') target = `${target}/index.html`;
-				const content = fs.read(target);
-				record.trace.emit(this.now, record.workerPid || record.pid, 'openat', `AT_FDCWD, ${quoteBuffer(target, 64)}, O_RDONLY|O_NONBLOCK`, content === undefined ? '-1 ENOENT (No such file or directory)' : 17);
-				if (method !== 'GET' && method !== 'HEAD') return reply(405, errorPage(behaviour, 405, record.image.version));
-				if (content === undefined) return reply(404, errorPage(behaviour, 404, record.image.version));
-				return reply(200, method === 'HEAD' ? '' : content);
-			}
-			case 'echo':
-				return reply(200, `CLIENT VALUES:\nclient_address=${from}\ncommand=${method}\nreal path=${cleanPath}\nquery=nil\nrequest_version=1.1\nrequest_uri=http://${ip}:${port}${path}\n\nSERVER VALUES:\nserver_version=nginx: 1.10.0 - lua: 10001\n\nHEADERS RECEIVED:\naccept=*/*\nhost=${ip}:${port}\nuser-agent=${userAgent}\nBODY:\n-no body in request-`);
-			case 'hello-app':
-				return reply(200, `Hello, world!\nVersion: ${record.image.version}\nHostname: ${hostname}\n`);
-			case 'ok':
-				return reply(200, 'OK!');
-			case 'liveness': {
-				const age = this.now - (record.status.startedAt ?? this.now);
-				if (cleanPath !== '/healthz') return reply(404, '404 page not found\n');
-				return age < 10_000 ? reply(200, 'ok') : reply(500, `error: ${(age / 1000).toFixed(6)}`);
-			}
-			case 'netexec':
-				if (cleanPath === '/hostname') return reply(200, hostname);
-				if (cleanPath === '/healthz') return reply(200, 'ok');
-				return reply(200, `NOW: ${new Date(this.now).toISOString().replace('T', ' ').replace('Z', '000000 +0000 UTC')}`);
-			case 'hostname':
-				return reply(200, hostname);
-			case 'whoami':
-				return reply(200, `Hostname: ${hostname}\nIP: 127.0.0.1\nIP: ${ip}\nRemoteAddr: ${from}:${40000 + (this.now % 20000)}\n${method} ${path} HTTP/1.1\nHost: ${ip}:${port}\nUser-Agent: ${userAgent}\nAccept: */*\n`);
-			default:
-				return reply(400, '');
-		}
 	}
 
 	// ----- output, traces, usage ----------------------------------------------------------------
@@ -715,104 +675,13 @@ export class MockRuntime implements ContainerRuntime {
 
 	// ----- filesystem ------------------------------------------------------------------------
 
-	/** The container's filesystem: its layer over the image, with its volume mounts. */
+	/** The container's filesystem: its layer over the image, with its volume mounts (one view per virtual second). */
 	fsOf(record: ContainerRecord): MountedFs {
 		if (record.view && this.now - record.view.at < 1000) return record.view.fs;
-		if (!record.upper) {
-			record.upper = new FileTree({lower: imageTree(record.image)});
-			const sandbox = record.sandbox;
-			record.upper.mkdir('/etc', {parents: true});
-			record.upper.mkdir('/dev', {parents: true});
-			record.upper.write('/etc/hostname', `${sandbox.hostname}\n`);
-			record.upper.write('/etc/hosts', `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.podIP}\t${sandbox.hostname}\n`);
-			const namespace = record.config.pod.metadata.namespace ?? 'default';
-			record.upper.write('/etc/resolv.conf', `search ${namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`);
-			record.upper.write('/dev/termination-log', '');
-		}
-		const fs = new MountedFs(record.upper, this.mounts(record));
+		record.upper ??= writableLayer(record.image, record.sandbox, record.config.pod.metadata.namespace ?? 'default');
+		const fs = containerFs(record.upper, {context: this.context, hostPaths: this.hostPaths}, record.sandbox, record.config.pod, record.config.container);
 		record.view = {fs, at: this.now};
 		return fs;
-	}
-
-	private mounts(record: ContainerRecord): Mount[] {
-		const {pod, container} = record.config;
-		const out: Mount[] = [];
-		for (const volumeMount of container.volumeMounts ?? []) {
-			const volume = pod.spec?.volumes?.find(v => v.name === volumeMount.name);
-			if (!volume) continue;
-			const source = this.volumeTree(record.sandbox, pod, volume);
-			if (!source) continue;
-			out.push({path: normalizePath(volumeMount.mountPath), tree: source.tree, readOnly: Boolean(volumeMount.readOnly) || source.readOnly, volume: volume.name, fsType: source.fsType});
-		}
-		return out;
-	}
-
-	private volumeTree(sandbox: Sandbox, pod: Pod, volume: Volume): {tree: FileSystem; readOnly: boolean; fsType: string} | undefined {
-		const namespace = pod.metadata.namespace ?? 'default';
-		const store = this.context.store;
-		if (volume.emptyDir) {
-			let tree = sandbox.emptyDirs.get(volume.name);
-			if (!tree) sandbox.emptyDirs.set(volume.name, (tree = new FileTree()));
-			return {tree, readOnly: false, fsType: volume.emptyDir.medium === 'Memory' ? 'tmpfs' : 'ext4'};
-		}
-		if (volume.configMap) {
-			const object = store.get('ConfigMap', namespace, volume.configMap.name) as ConfigMap | undefined;
-			const data: Record<string, string> = {...object?.data};
-			for (const [key, value] of Object.entries(object?.binaryData ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
-			return {tree: keyTree(data, volume.configMap.items, volume.configMap.defaultMode), readOnly: true, fsType: 'tmpfs'};
-		}
-		if (volume.secret) {
-			const object = store.get('Secret', namespace, volume.secret.secretName) as Secret | undefined;
-			const data: Record<string, string> = {};
-			for (const [key, value] of Object.entries(object?.data ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
-			return {tree: keyTree(data, volume.secret.items, volume.secret.defaultMode ?? 0o644), readOnly: true, fsType: 'tmpfs'};
-		}
-		const downward = volume['downwardAPI'] as {items?: Array<{path: string; fieldRef?: {fieldPath: string}}>} | undefined;
-		if (downward) {
-			const files: Record<string, string> = {};
-			for (const item of downward.items ?? []) {
-				if (item.fieldRef) files[item.path] = fieldValue(pod, item.fieldRef.fieldPath, sandbox.podIP) ?? '';
-			}
-			return {tree: FileTree.from(Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), {readOnly: true}), readOnly: true, fsType: 'tmpfs'};
-		}
-		if (volume.persistentVolumeClaim) {
-			const claim = volume.persistentVolumeClaim.claimName;
-			let tree: FileTree | undefined = volumeProviderOf(this.context.services)?.treeForClaim(namespace, claim);
-			if (!tree) {
-				tree = sandbox.claims.get(claim);
-				if (!tree) sandbox.claims.set(claim, (tree = new FileTree()));
-			}
-			return {tree, readOnly: Boolean(volume.persistentVolumeClaim.readOnly), fsType: 'ext4'};
-		}
-		if (volume.hostPath) {
-			const path = normalizePath(volume.hostPath.path);
-			let tree = this.hostPaths.get(path);
-			if (!tree) this.hostPaths.set(path, (tree = new FileTree()));
-			return {tree, readOnly: false, fsType: 'ext4'};
-		}
-		return undefined;
-	}
-
-	private mountPlan(record: ContainerRecord): Array<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> {
-		const {pod, container} = record.config;
-		const uid = pod.metadata.uid;
-		const out: Array<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> = [];
-		for (const volumeMount of container.volumeMounts ?? []) {
-			const volume = pod.spec?.volumes?.find(v => v.name === volumeMount.name);
-			if (!volume) continue;
-			const plugin = volume.emptyDir ? 'empty-dir' : volume.configMap ? 'configmap' : volume.secret ? 'secret' : volume.persistentVolumeClaim ? 'csi' : volume.hostPath ? 'host-path' : 'projected';
-			const source = volume.hostPath ? volume.hostPath.path : `/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~${plugin}/${volume.name}`;
-			out.push({source, target: volumeMount.mountPath, readOnly: Boolean(volumeMount.readOnly) || Boolean(volume.configMap || volume.secret)});
-		}
-		const base = `/var/lib/kubelet/pods/${uid}`;
-		out.push(
-			{source: `${base}/etc-hosts`, target: '/etc/hosts', readOnly: false},
-			{source: `${base}/containers/${container.name}/${record.id.slice(0, 8)}`, target: '/dev/termination-log', readOnly: false},
-			{source: `/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${record.sandbox.id}/hostname`, target: '/etc/hostname', readOnly: false},
-			{source: `/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${record.sandbox.id}/resolv.conf`, target: '/etc/resolv.conf', readOnly: false},
-			{source: `/run/containerd/io.containerd.grpc.v1.cri/sandboxes/${record.sandbox.id}/shm`, target: '/dev/shm', readOnly: false},
-		);
-		return out;
 	}
 
 	private execBase(record: ContainerRecord, execArgv?: string[]): ShellIo['base'] {
@@ -888,116 +757,12 @@ export class MockRuntime implements ContainerRuntime {
 
 // ----- pure helpers -------------------------------------------------------------------------------------
 
-function basename(path: string): string {
-	return path.slice(path.lastIndexOf('/') + 1);
-}
-
 function imageRefOf(image: ResolvedImage): string {
 	return `${image.reference.repository}@sha256:${image.digest}`;
 }
 
-function spellSteps(at: number, steps: readonly Step[]): Syscall[] {
-	return steps.map(([pid, name, args, ret], index) => ({at: at + index * 0.004, pid, name, args, ret, category: categoryFor(name)}));
-}
-
-/** What a container's argv runs, in its image. */
-export function planProcess(image: ResolvedImage, argv: readonly string[]): {mode: Mode; found: boolean} {
-	const spec = image.spec;
-	const first = argv[0];
-	if (first === undefined) return {mode: 'program', found: false};
-	const name = basename(first);
-	if (spec.serves?.includes(first) || spec.serves?.includes(name)) {
-		const kind = spec.behaviour.kind;
-		return {mode: kind === 'server' ? 'server' : kind === 'pause' ? 'pause' : 'run', found: true};
-	}
-	if (isShell(argv)) return {mode: 'shell', found: spec.shell};
-	if (spec.interpreters?.includes(first) || spec.interpreters?.includes(name)) return {mode: 'run', found: true};
-	if (spec.shell && (execCommand(name) || ['sleep', 'tail', 'stress', 'yes'].includes(name))) return {mode: 'program', found: true};
-	return {mode: 'program', found: false};
-}
-
-function resolveExecutable(name: string): string {
-	if (name.includes('/')) return name;
-	return ['sh', 'ash', 'bash', 'cat', 'ls', 'echo', 'sleep', 'date', 'hostname'].includes(name) ? `/bin/${name}` : `/usr/bin/${name}`;
-}
-
-/** `$(VAR)` references in command, args and env values (`$$(VAR)` escapes), as the kubelet expands them. */
-export function expandReferences(text: string, env: Readonly<Record<string, string>>): string {
-	return text.replace(/\$\$|\$\(([A-Za-z_][\w.-]*)\)/g, (match, name: string | undefined) => {
-		if (match === '$$') return '$';
-		return name !== undefined && name in env ? env[name]! : match;
-	});
-}
-
-/** The process environment: image ENV, then the kubelet's resolved env (or literal values). */
-function buildEnv(image: ResolvedImage, config: ContainerConfig, hostname: string): Record<string, string> {
-	const major = image.version.split('.')[0] ?? image.version;
-	const env: Record<string, string> = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: hostname};
-	for (const [key, value] of Object.entries(image.spec.env ?? {})) env[key] = value.replace('{version}', image.version).replace('{major}', major);
-	if (config.env) Object.assign(env, config.env);
-	else for (const variable of config.container.env ?? []) if (variable.value !== undefined) env[variable.name] = expandReferences(variable.value, env);
-	env['HOME'] ??= '/root';
-	return env;
-}
-
-const imageTrees = new Map<string, FileTree>();
-
-/** The image's files, shared read-only by every container of that image and tag. */
-function imageTree(image: ResolvedImage): FileTree {
-	const key = `${image.reference.repository}:${image.tag}`;
-	let tree = imageTrees.get(key);
-	if (!tree) {
-		const files: Record<string, string> = {...osFiles(image.spec.os)};
-		for (const [path, content] of Object.entries(image.spec.files ?? {})) files[path] = content.replace(/nginx\/\{version\}/g, `nginx/${image.version}`);
-		tree = FileTree.from(files, {readOnly: true});
-		for (const dir of ['/tmp', '/var', '/usr/bin', '/etc', '/root', '/home']) {
-			if (!tree.exists(dir)) {
-				tree.readOnly = false;
-				tree.mkdir(dir, {parents: true});
-				tree.readOnly = true;
-			}
-		}
-		if (image.spec.workingDir && !tree.exists(image.spec.workingDir)) {
-			tree.readOnly = false;
-			tree.mkdir(image.spec.workingDir, {parents: true});
-			tree.readOnly = true;
-		}
-		imageTrees.set(key, tree);
-	}
-	return tree;
-}
-
-/** A ConfigMap or Secret volume: one file per key (or per item). */
-function keyTree(data: Record<string, string>, items: Array<{key: string; path: string}> | undefined, mode = 0o644): FileTree {
-	const files: Record<string, string> = {};
-	if (items && items.length > 0) {
-		for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
-	} else {
-		for (const [key, value] of Object.entries(data)) files[`/${key}`] = value;
-	}
-	return FileTree.from(files, {readOnly: true, mode});
-}
-
-/** A downward-API field of the pod. */
-export function fieldValue(pod: Pod, fieldPath: string, podIP?: string): string | undefined {
-	const label = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(fieldPath);
-	if (label) return (label[1] === 'labels' ? pod.metadata.labels : pod.metadata.annotations)?.[label[2]!];
-	switch (fieldPath) {
-		case 'metadata.name': return pod.metadata.name;
-		case 'metadata.namespace': return pod.metadata.namespace;
-		case 'metadata.uid': return pod.metadata.uid;
-		case 'metadata.labels': return Object.entries(pod.metadata.labels ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-		case 'metadata.annotations': return Object.entries(pod.metadata.annotations ?? {}).map(([k, v]) => `${k}="${v}"`).join('\n');
-		case 'spec.nodeName': return pod.spec?.nodeName;
-		case 'spec.serviceAccountName': return pod.spec?.serviceAccountName ?? 'default';
-		case 'status.podIP': return podIP ?? pod.status?.podIP;
-		case 'status.hostIP': return pod.status?.hostIP;
-		default: return undefined;
-	}
-}
-
-function gatewayOf(ip: string): string {
-	return `${ip.split('.').slice(0, 3).join('.')}.1`;
+function lineContext(record: ContainerRecord): LineContext {
+	return {version: record.image.version, podIP: record.sandbox.podIP, hostname: record.sandbox.hostname};
 }
 
 /** 0..1, stable for an id and a bucket (metrics noise without touching the seeded generator). */
@@ -1006,95 +771,6 @@ function hashUnit(id: string, bucket: number): number {
 	for (let i = 0; i < id.length; i += 4) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
 	h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
 	return ((h ^ (h >>> 12)) >>> 0) / 0x1_0000_0000;
-}
-
-const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** Fill a catalog line's placeholders: `{ts:nginx}`, `{ts:redis}`, `{ts:pg}`, `{ts:httpd}`, `{ts:iso}`, `{ts:iso6}`, `{ts:mysqlEntry}`, `{ts:golog}`, `{unix}`, `{version}`, `{podIP}`, `{hostname}`. */
-function renderLine(line: string, record: ContainerRecord, at: number): string {
-	if (!line.includes('{')) return line;
-	const d = new Date(at);
-	const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-	const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-	const ms = pad(d.getUTCMilliseconds(), 3);
-	return line.replace(/\{([\w:]+)\}/g, (match, key: string) => {
-		switch (key) {
-			case 'ts:nginx': return `${date.replace(/-/g, '/')} ${time}`;
-			case 'ts:redis': return `${pad(d.getUTCDate())} ${monthNames[d.getUTCMonth()]} ${d.getUTCFullYear()} ${time}.${ms}`;
-			case 'ts:pg': return `${date} ${time}.${ms}`;
-			case 'ts:httpd': return `${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][d.getUTCDay()]} ${monthNames[d.getUTCMonth()]} ${pad(d.getUTCDate())} ${time}.${ms}000 ${d.getUTCFullYear()}`;
-			case 'ts:iso': return d.toISOString();
-			case 'ts:iso6': return `${date}T${time}.${ms}000Z`;
-			case 'ts:mysqlEntry': return `${date} ${time}+00:00`;
-			case 'ts:golog': return `${date.replace(/-/g, '/')} ${time}`;
-			case 'unix': return String(Math.floor(at / 1000));
-			case 'version': return record.image.version;
-			case 'podIP': return record.sandbox.podIP;
-			case 'hostname': return record.sandbox.hostname;
-			default: return match;
-		}
-	});
-}
-
-function accessLogLine(format: 'nginx' | 'httpd', from: string, method: string, path: string, status: number, size: number, userAgent: string, at: number): string {
-	const d = new Date(at);
-	const time = `${pad(d.getUTCDate())}/${monthNames[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-	const request = `"${method} ${path} HTTP/1.1" ${status} ${size}`;
-	return format === 'nginx' ? `${from} - - [${time}] ${request} "-" "${userAgent}" "-"` : `${from} - - [${time}] ${request}`;
-}
-
-/** accept4, recvfrom, writev, the access-log write and close of one served request. */
-function requestCalls(at: number, pid: number, fd: number, listenFd: number, clientPort: number, from: string, method: string, path: string, host: string, status: number, size: number, accessLine: string | undefined): Syscall[] {
-	const steps: Step[] = [
-		[pid, 'accept4', `${listenFd}, {sa_family=AF_INET, sin_port=htons(${clientPort}), sin_addr=inet_addr("${from}")}, [16], SOCK_CLOEXEC|SOCK_NONBLOCK`, fd],
-		[pid, 'recvfrom', `${fd}, ${quoteBuffer(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n`)}, 1024, 0, NULL, NULL`, 78 + path.length],
-		[pid, 'writev', `${fd}, [{iov_base=${quoteBuffer(`HTTP/1.1 ${status} ${statusText(status)}\r\n`)}, iov_len=247}], 1`, 247 + size],
-	];
-	if (accessLine) steps.push([pid, 'write', `1, ${quoteBuffer(`${accessLine}\n`)}, ${accessLine.length + 1}`, accessLine.length + 1]);
-	steps.push([pid, 'close', String(fd), 0]);
-	return spellSteps(at, steps);
-}
-
-function statusText(status: number): string {
-	return {200: 'OK', 403: 'Forbidden', 404: 'Not Found', 405: 'Not Allowed', 500: 'Internal Server Error'}[status] ?? 'OK';
-}
-
-function errorPage(behaviour: ServerBehaviour, status: number, version: string): string {
-	const text = `${status} ${statusText(status)}`;
-	if (behaviour.accessLog === 'httpd') return `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head>\n<title>${text}</title>\n</head><body>\n<h1>${statusText(status)}</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n`;
-	return `<html>\r\n<head><title>${text}</title></head>\r\n<body>\r\n<center><h1>${text}</h1></center>\r\n<hr><center>nginx/${version}</center>\r\n</body>\r\n</html>\r\n`;
-}
-
-/** Output of a script the simulation does not follow; `perl -Mbignum=bpi -wle 'print bpi(N)'` prints π. */
-function interpreterOutput(argv: readonly string[]): string[] {
-	const script = argv.join(' ');
-	const match = /bpi\((\d+)\)/.exec(script);
-	if (match) return [piDigits(Math.min(Number(match[1]), 10_000))];
-	return [];
-}
-
-/** π to `digits` significant digits (Machin's formula on BigInt), as bignum's bpi prints it. */
-export function piDigits(digits: number): string {
-	if (digits < 1) return '';
-	const guard = 10n;
-	const scale = 10n ** (BigInt(digits) + guard);
-	const arctanInv = (x: bigint) => {
-		let sum = 0n;
-		let term = scale / x;
-		const x2 = x * x;
-		for (let n = 1n, sign = 1n; term !== 0n; n += 2n, sign = -sign) {
-			sum += sign * (term / n);
-			term /= x2;
-		}
-		return sum;
-	};
-	const pi = 4n * (4n * arctanInv(5n) - arctanInv(239n));
-	// Round to `digits` significant digits.
-	const rounded = (pi + 5n * 10n ** (guard - 1n)) / 10n ** guard;
-	const text = rounded.toString();
-	const truncated = text.slice(0, digits);
-	return truncated.length > 1 ? `${truncated[0]}.${truncated.slice(1)}` : truncated;
 }
 
 /** The runtime factory the kubelets use by default. */

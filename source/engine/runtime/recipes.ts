@@ -1,4 +1,4 @@
-import type {SyscallStep} from './syscalls.js';
+import {categoryOf, type Syscall} from './syscalls.js';
 
 /**
  * The system calls of a container start, after runc (reference §13.2):
@@ -10,6 +10,11 @@ import type {SyscallStep} from './syscalls.js';
  */
 
 export type Step = [pid: number, name: string, args: string, ret: number | string];
+
+/** Spell out a recipe (on read, for deferred traces): its calls a few µs apart from `at`. */
+export function spellSteps(at: number, steps: readonly Step[]): Syscall[] {
+	return steps.map(([pid, name, args, ret], index) => ({at: at + index * 0.004, pid, name, args, ret, category: categoryOf(name)}));
+}
 
 export type RuncOptions = {
 	id: string;

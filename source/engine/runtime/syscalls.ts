@@ -51,9 +51,6 @@ export const containerTraceCapacity = 2000;
 /** Entries one pod sandbox (pause, CNI) keeps. */
 export const sandboxTraceCapacity = 500;
 
-/** A call as it is written, before its timestamp and category are filled in. */
-export type SyscallStep = [name: string, args: string, ret: number | string];
-
 /** A burst kept as data and a recipe, spelled out on read (a served request's accept/recv/send). */
 type Group = {at: number; count: number; expand: () => Syscall[]};
 type Item = Syscall | Group;
@@ -95,11 +92,6 @@ export class Trace {
 		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
 		this.lastAt = time + count * 0.001;
 		this.push({at: time, count, expand}, count);
-	}
-
-	/** Record a burst of calls from one pid, each a few µs after the previous. */
-	burst(at: number, pid: number, steps: readonly SyscallStep[]): void {
-		for (const [name, args, ret] of steps) this.emit(at, pid, name, args, ret);
 	}
 
 	/** Keep the start-up burst as a recipe (replacing an earlier one); it is spelled out on each read. */
@@ -146,11 +138,6 @@ export class Trace {
 			this.head = 0;
 		}
 	}
-}
-
-/** Spell out a burst (for deferred recipes): calls a few µs apart from `at`. */
-export function spell(at: number, pid: number, steps: ReadonlyArray<SyscallStep & {pid?: number}>, stepMs = 0.004): Syscall[] {
-	return steps.map(([name, args, ret], index) => ({at: at + index * stepMs, pid, name, args, ret, category: categoryOf(name)}));
 }
 
 /** Per-category counts of a list of calls. */

@@ -1,0 +1,158 @@
+import type {ControllerContext} from '../controller.js';
+import type {Container, Pod, Volume} from '../api/types.js';
+import type {ConfigMap, Secret} from '../api/config-objects.js';
+import {FileTree, MountedFs, normalizePath, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
+import {osFiles, type ResolvedImage} from './images.js';
+import {fieldValue} from './env.js';
+
+/**
+ * A container's filesystem: the image's files (one read-only tree per image
+ * and tag), the container's writable layer with the files the kubelet
+ * manages (/etc/hosts, /etc/hostname, /etc/resolv.conf), its volume mounts
+ * (emptyDir, ConfigMap, Secret, downward API, claims, hostPath), and the
+ * mount plan runc's start-up trace shows.
+ */
+
+/** The volumes that live with a pod's sandbox, and its address. */
+export type SandboxVolumes = {
+	id: string;
+	podIP: string;
+	hostname: string;
+	emptyDirs: Map<string, FileTree>;
+	/** Claims with no provider tree: an empty tree that lives with the pod. */
+	claims: Map<string, FileTree>;
+};
+
+/** Where a container's volumes come from: the store, the volume provider, the node's host paths. */
+export type VolumeSources = {context: ControllerContext; hostPaths: Map<string, FileTree>};
+
+const imageTrees = new Map<string, FileTree>();
+
+/** The image's files, shared read-only by every container of that image and tag. */
+export function imageTree(image: ResolvedImage): FileTree {
+	const key = `${image.reference.repository}:${image.tag}`;
+	let tree = imageTrees.get(key);
+	if (!tree) {
+		const files: Record<string, string> = {...osFiles(image.spec.os)};
+		for (const [path, content] of Object.entries(image.spec.files ?? {})) files[path] = content.replace(/nginx\/\{version\}/g, `nginx/${image.version}`);
+		tree = FileTree.from(files, {readOnly: true});
+		for (const dir of ['/tmp', '/var', '/usr/bin', '/etc', '/root', '/home']) {
+			if (!tree.exists(dir)) {
+				tree.readOnly = false;
+				tree.mkdir(dir, {parents: true});
+				tree.readOnly = true;
+			}
+		}
+		if (image.spec.workingDir && !tree.exists(image.spec.workingDir)) {
+			tree.readOnly = false;
+			tree.mkdir(image.spec.workingDir, {parents: true});
+			tree.readOnly = true;
+		}
+		imageTrees.set(key, tree);
+	}
+	return tree;
+}
+
+/** The container's writable layer over its image, with the files the kubelet writes into every container. */
+export function writableLayer(image: ResolvedImage, sandbox: SandboxVolumes, namespace: string): FileTree {
+	const upper = new FileTree({lower: imageTree(image)});
+	upper.mkdir('/etc', {parents: true});
+	upper.mkdir('/dev', {parents: true});
+	upper.write('/etc/hostname', `${sandbox.hostname}\n`);
+	upper.write('/etc/hosts', `# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n${sandbox.podIP}\t${sandbox.hostname}\n`);
+	upper.write('/etc/resolv.conf', `search ${namespace}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`);
+	upper.write('/dev/termination-log', '');
+	return upper;
+}
+
+/** The container's filesystem: its layer with its volume mounts. */
+export function containerFs(upper: FileTree, sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, container: Container): MountedFs {
+	const out: Mount[] = [];
+	for (const volumeMount of container.volumeMounts ?? []) {
+		const volume = pod.spec?.volumes?.find(v => v.name === volumeMount.name);
+		if (!volume) continue;
+		const source = volumeTree(sources, sandbox, pod, volume);
+		if (!source) continue;
+		out.push({path: normalizePath(volumeMount.mountPath), tree: source.tree, readOnly: Boolean(volumeMount.readOnly) || source.readOnly, volume: volume.name, fsType: source.fsType});
+	}
+	return new MountedFs(upper, out);
+}
+
+function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, volume: Volume): {tree: FileSystem; readOnly: boolean; fsType: string} | undefined {
+	const namespace = pod.metadata.namespace ?? 'default';
+	const {store, services} = sources.context;
+	if (volume.emptyDir) {
+		let tree = sandbox.emptyDirs.get(volume.name);
+		if (!tree) sandbox.emptyDirs.set(volume.name, (tree = new FileTree()));
+		return {tree, readOnly: false, fsType: volume.emptyDir.medium === 'Memory' ? 'tmpfs' : 'ext4'};
+	}
+	if (volume.configMap) {
+		const object = store.get('ConfigMap', namespace, volume.configMap.name) as ConfigMap | undefined;
+		const data: Record<string, string> = {...object?.data};
+		for (const [key, value] of Object.entries(object?.binaryData ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
+		return {tree: keyTree(data, volume.configMap.items, volume.configMap.defaultMode), readOnly: true, fsType: 'tmpfs'};
+	}
+	if (volume.secret) {
+		const object = store.get('Secret', namespace, volume.secret.secretName) as Secret | undefined;
+		const data: Record<string, string> = {};
+		for (const [key, value] of Object.entries(object?.data ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
+		return {tree: keyTree(data, volume.secret.items, volume.secret.defaultMode ?? 0o644), readOnly: true, fsType: 'tmpfs'};
+	}
+	const downward = volume['downwardAPI'] as {items?: Array<{path: string; fieldRef?: {fieldPath: string}}>} | undefined;
+	if (downward) {
+		const files: Record<string, string> = {};
+		for (const item of downward.items ?? []) {
+			if (item.fieldRef) files[item.path] = fieldValue(pod, item.fieldRef.fieldPath, sandbox.podIP) ?? '';
+		}
+		return {tree: FileTree.from(Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), {readOnly: true}), readOnly: true, fsType: 'tmpfs'};
+	}
+	if (volume.persistentVolumeClaim) {
+		const claim = volume.persistentVolumeClaim.claimName;
+		let tree: FileTree | undefined = volumeProviderOf(services)?.treeForClaim(namespace, claim);
+		if (!tree) {
+			tree = sandbox.claims.get(claim);
+			if (!tree) sandbox.claims.set(claim, (tree = new FileTree()));
+		}
+		return {tree, readOnly: Boolean(volume.persistentVolumeClaim.readOnly), fsType: 'ext4'};
+	}
+	if (volume.hostPath) {
+		const path = normalizePath(volume.hostPath.path);
+		let tree = sources.hostPaths.get(path);
+		if (!tree) sources.hostPaths.set(path, (tree = new FileTree()));
+		return {tree, readOnly: false, fsType: 'ext4'};
+	}
+	return undefined;
+}
+
+/** A ConfigMap or Secret volume: one file per key (or per item). */
+function keyTree(data: Record<string, string>, items: Array<{key: string; path: string}> | undefined, mode = 0o644): FileTree {
+	const files: Record<string, string> = {};
+	if (items && items.length > 0) {
+		for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
+	} else {
+		for (const [key, value] of Object.entries(data)) files[`/${key}`] = value;
+	}
+	return FileTree.from(files, {readOnly: true, mode});
+}
+
+/** The bind mounts runc sets up for a container (its volumes, then the kubelet's and containerd's files). */
+export function mountPlan(pod: Pod, container: Container, containerId: string, sandboxId: string): Array<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> {
+	const uid = pod.metadata.uid;
+	const out: Array<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> = [];
+	for (const volumeMount of container.volumeMounts ?? []) {
+		const volume = pod.spec?.volumes?.find(v => v.name === volumeMount.name);
+		if (!volume) continue;
+		const plugin = volume.emptyDir ? 'empty-dir' : volume.configMap ? 'configmap' : volume.secret ? 'secret' : volume.persistentVolumeClaim ? 'csi' : volume.hostPath ? 'host-path' : 'projected';
+		const source = volume.hostPath ? volume.hostPath.path : `/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~${plugin}/${volume.name}`;
+		out.push({source, target: volumeMount.mountPath, readOnly: Boolean(volumeMount.readOnly) || Boolean(volume.configMap || volume.secret)});
+	}
+	const base = `/var/lib/kubelet/pods/${uid}`;
+	out.push(
+		{source: `${base}/etc-hosts`, target: '/etc/hosts', readOnly: false},
+		{source: `${base}/containers/${container.name}/${containerId.slice(0, 8)}`, target: '/dev/termination-log', readOnly: false},
+		{source: `/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${sandboxId}/hostname`, target: '/etc/hostname', readOnly: false},
+		{source: `/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/${sandboxId}/resolv.conf`, target: '/etc/resolv.conf', readOnly: false},
+		{source: `/run/containerd/io.containerd.grpc.v1.cri/sandboxes/${sandboxId}/shm`, target: '/dev/shm', readOnly: false},
+	);
+	return out;
+}
