@@ -1,9 +1,9 @@
 import test from 'ava';
 import {readFileSync} from 'node:fs';
-import {createCluster, type Cluster} from '../../source/engine/cluster.js';
-import {KubeError} from '../../source/engine/errors.js';
-import {parseTime} from '../../source/engine/clock.js';
-import type {Container, ContainerStatus, KubeEvent, Pod} from '../../source/engine/api/types.js';
+import {createCluster, type Cluster} from '../../../source/engine/cluster.js';
+import {KubeError} from '../../../source/engine/errors.js';
+import {parseTime} from '../../../source/engine/clock.js';
+import type {Container, ContainerStatus, KubeEvent, Pod} from '../../../source/engine/api/types.js';
 
 function pod(name: string, containers: Array<Partial<Container> & {name: string; image: string}>, spec: Record<string, unknown> = {}) {
 	return {apiVersion: 'v1', kind: 'Pod', metadata: {name}, spec: {containers, ...spec}};
@@ -422,7 +422,7 @@ test('a command the image does not have is StartError (exit 128) with runc\'s me
 
 test('the docs\' replicated MySQL StatefulSet runs: bash init scripts, probes through mysqladmin and mysql, the xtrabackup sidecar', t => {
 	const cluster = createCluster({seed: 1, nodes: 3});
-	cluster.apply(readFileSync(new URL('./fixtures/mysql-statefulset.yaml', import.meta.url), 'utf8'));
+	cluster.apply(readFileSync(new URL('../fixtures/mysql-statefulset.yaml', import.meta.url), 'utf8'));
 	for (let i = 0; i < 18; i++) cluster.advance(10_000);
 	for (const name of ['mysql-0', 'mysql-1', 'mysql-2']) {
 		const object = cluster.get('Pod', name) as Pod;

@@ -1,0 +1,230 @@
+import type {ContainerState, Node} from '../api/types.js';
+import type {ContainerStatusResult} from '../runtime/cri.js';
+import {rfc3339} from '../clock.js';
+import {bytes} from '../api/quantity.js';
+import {resolveEnv} from '../runtime/env.js';
+import {kubeletComponent, podRef, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {startProbing, stopProbes} from './probes.js';
+
+/**
+ * A pod's containers from start to exit, as the kubelet drives them through
+ * the CRI runtime: init containers one by one, then the app containers;
+ * each pulls its image (by its pull policy, with back-off on failure), gets
+ * its environment, is created and started; an exit restarts it by the pod's
+ * restart policy with CrashLoopBackOff, or finishes the pod.
+ */
+
+/** Restart back-off: 10 s doubling to 5 min, reset after 10 min of clean running. */
+const backoffInitialMs = 10_000;
+const backoffMaxMs = 300_000;
+const backoffResetMs = 600_000;
+
+/** Start the next init container, or all app containers once init is done. */
+export function startNext(core: KubeletCore, worker: PodWorker): void {
+	if (worker.terminating) return;
+	const pendingInit = worker.slots.find(s => s.init && !(s.state.terminated?.exitCode === 0));
+	if (pendingInit) {
+		if (!pendingInit.containerId && !pendingInit.timer) bringUp(core, worker, pendingInit);
+		return;
+	}
+	for (const slot of worker.slots) {
+		if (!slot.init && !slot.containerId && !slot.timer) {
+			if (slot.state.waiting?.reason === 'PodInitializing') slot.state = {waiting: {reason: 'ContainerCreating'}};
+			bringUp(core, worker, slot);
+		}
+	}
+	core.publish(worker);
+}
+
+/** Pull the container's image by its pull policy (ErrImagePull, then ImagePullBackOff on failure), then create it. */
+function bringUp(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
+	const runtime = core.runtimeFor(worker.nodeName);
+	const image = slot.spec.image;
+	const present = runtime.imageStatus(image);
+	const policy = slot.spec.imagePullPolicy ?? 'IfNotPresent';
+	if (present.present && policy !== 'Always') {
+		core.containerEvent(worker, slot, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+		create(core, worker, slot);
+		return;
+	}
+	if (!present.present && policy === 'Never') {
+		slot.state = {waiting: {reason: 'ErrImageNeverPull', message: `Container image "${image}" is not present with pull policy of Never`}};
+		core.containerEvent(worker, slot, 'Warning', 'ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+		core.publish(worker);
+		return;
+	}
+	core.containerEvent(worker, slot, 'Normal', 'Pulling', `Pulling image "${image}"`);
+	const result = runtime.pullImage(image);
+	slot.timer = core.after(worker, result.durationMs, () => {
+		slot.timer = undefined;
+		if (worker.terminating) return;
+		if (result.ok) {
+			slot.pullBackoffMs = 0;
+			const seconds = (result.durationMs / 1000).toFixed(3).replace(/\.?0+$/, '');
+			core.containerEvent(worker, slot, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: ${result.sizeBytes} bytes.`);
+			create(core, worker, slot);
+			return;
+		}
+		if (result.reason === 'InvalidImageName') {
+			slot.state = {waiting: {reason: 'InvalidImageName', message: result.message}};
+			core.containerEvent(worker, slot, 'Warning', 'InspectFailed', result.message);
+			core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: InvalidImageName');
+			core.publish(worker);
+			return;
+		}
+		core.containerEvent(worker, slot, 'Warning', 'Failed', `Failed to pull image "${image}": ${result.message}`);
+		core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ErrImagePull');
+		slot.state = {waiting: {reason: 'ErrImagePull', message: result.message}};
+		core.publish(worker);
+		slot.pullBackoffMs = slot.pullBackoffMs ? Math.min(slot.pullBackoffMs * 2, backoffMaxMs) : backoffInitialMs;
+		// The next sync (about a second later) finds the image in back-off.
+		slot.timer = core.after(worker, 1000, () => {
+			slot.state = {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`}};
+			core.containerEvent(worker, slot, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+			core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+			core.publish(worker);
+			slot.timer = core.after(worker, slot.pullBackoffMs, () => {
+				slot.timer = undefined;
+				bringUp(core, worker, slot);
+			});
+		});
+	});
+}
+
+/** Resolve its environment, create and start the container; config and create errors retry on the next sync. */
+function create(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
+	const runtime = core.runtimeFor(worker.nodeName);
+	const resolved = resolveEnv(core.context.store, worker.pod, slot.spec, {podIP: worker.podIP});
+	if (!resolved.ok) {
+		createFailed(core, worker, slot, 'CreateContainerConfigError', resolved.message);
+		return;
+	}
+	for (const skipped of resolved.skipped) {
+		core.context.events.record(worker.pod, 'Warning', 'InvalidEnvironmentVariableNames', `Keys [${skipped.keys.join(', ')}] from the EnvFrom ${skipped.kind} ${worker.pod.metadata.namespace}/${skipped.name} were skipped since they are considered invalid environment variable names.`, {component: kubeletComponent, host: worker.nodeName});
+	}
+	const node = core.context.store.get('Node', undefined, worker.nodeName) as Node | undefined;
+	const nodeMemoryBytes = bytes(node?.status?.allocatable?.memory) || undefined;
+	const result = runtime.createContainer(worker.sandboxId!, {pod: worker.pod, container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
+	if (!result.ok) {
+		createFailed(core, worker, slot, result.reason, result.message);
+		return;
+	}
+	slot.timer = core.after(worker, result.durationMs, () => {
+		slot.timer = undefined;
+		if (worker.terminating) return;
+		slot.containerId = result.containerId;
+		core.byContainerId.set(result.containerId, {worker, slot});
+		core.containerEvent(worker, slot, 'Normal', 'Created', `Created container ${slot.spec.name}`);
+		const started = runtime.startContainer(result.containerId);
+		if (!started.ok) {
+			slot.state = {waiting: {reason: 'RunContainerError', message: started.message}};
+			core.containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${started.message}`);
+			core.publish(worker);
+			return;
+		}
+		core.containerEvent(worker, slot, 'Normal', 'Started', `Started container ${slot.spec.name}`);
+		const status = runtime.containerStatus(result.containerId);
+		if (status?.state === 'CONTAINER_EXITED') {
+			core.onExit(status);
+			return;
+		}
+		slot.state = {running: {startedAt: rfc3339(status?.startedAt ?? core.context.clock.now())}};
+		slot.started = true;
+		startProbing(core, worker, slot);
+		core.publish(worker);
+	});
+}
+
+/** The container could not be created: it waits with the reason, and the kubelet retries on its next sync of the pod. */
+function createFailed(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, reason: string, message: string): void {
+	slot.state = {waiting: {reason, message}};
+	core.containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${message}`);
+	core.publish(worker);
+	slot.timer = core.after(worker, core.context.random.jitter(10_000, 0.1), () => {
+		slot.timer = undefined;
+		create(core, worker, slot);
+	});
+}
+
+/** A container exited: init done, a restart by the pod's policy (with back-off), or the pod finishes. */
+export function containerExited(core: KubeletCore, status: ContainerStatusResult): void {
+	const found = core.byContainerId.get(status.id);
+	if (!found) return;
+	const {worker, slot} = found;
+	stopProbes(slot);
+	slot.ready = false;
+	const startedAt = status.startedAt ?? core.context.clock.now();
+	slot.state = {terminated: terminatedState(status, core.context.clock.now())};
+	if (worker.terminating) {
+		core.publish(worker);
+		return;
+	}
+	const policy = worker.pod.spec?.restartPolicy ?? 'Always';
+	const restart = slot.init ? status.exitCode !== 0 && policy !== 'Never' : policy === 'Always' || (policy === 'OnFailure' && status.exitCode !== 0);
+	if (slot.init && status.exitCode === 0) {
+		core.publish(worker);
+		startNext(core, worker);
+		return;
+	}
+	if (!restart) {
+		core.publish(worker);
+		maybeFinish(core, worker);
+		return;
+	}
+	if ((status.finishedAt ?? core.context.clock.now()) - startedAt >= backoffResetMs) slot.backoffMs = 0;
+	const delay = slot.backoffMs;
+	slot.backoffMs = delay === 0 ? backoffInitialMs : Math.min(delay * 2, backoffMaxMs);
+	const restartNow = () => {
+		slot.timer = undefined;
+		if (worker.terminating) return;
+		slot.lastState = {terminated: terminatedState(status, core.context.clock.now())};
+		// The exited container stays (for `logs --previous`) until the next one exits.
+		if (slot.previousId) core.runtimeFor(worker.nodeName).removeContainer(slot.previousId);
+		if (slot.containerId) {
+			core.byContainerId.delete(slot.containerId);
+			slot.previousId = slot.containerId;
+		}
+		slot.containerId = undefined;
+		slot.restartCount++;
+		slot.attempt++;
+		create(core, worker, slot);
+	};
+	if (delay === 0) {
+		restartNow();
+		return;
+	}
+	slot.lastState = {terminated: terminatedState(status, core.context.clock.now())};
+	slot.state = {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${formatDelay(delay)} restarting failed container=${slot.spec.name} pod=${podRef(worker)}`}};
+	core.containerEvent(worker, slot, 'Warning', 'BackOff', `Back-off restarting failed container ${slot.spec.name} in pod ${podRef(worker)}`);
+	core.publish(worker);
+	slot.timer = core.after(worker, delay, restartNow);
+}
+
+/** All containers done and none will restart: the pod is terminal; its sandbox goes. */
+function maybeFinish(core: KubeletCore, worker: PodWorker): void {
+	const done = worker.slots.every(s => s.init ? s.state.terminated?.exitCode === 0 || (s.state.terminated && worker.pod.spec?.restartPolicy === 'Never') : s.state.terminated && !s.timer);
+	if (!done || worker.finished) return;
+	worker.finished = true;
+	if (worker.sandboxId) core.runtimeFor(worker.nodeName).stopPodSandbox(worker.sandboxId);
+	core.publish(worker);
+}
+
+/** The `terminated` state of an exited container, from the runtime's status. */
+export function terminatedState(status: ContainerStatusResult, now: number): NonNullable<ContainerState['terminated']> {
+	return {
+		exitCode: status.exitCode ?? 0,
+		reason: status.reason ?? (status.exitCode ? 'Error' : 'Completed'),
+		startedAt: status.startedAt === undefined ? undefined : rfc3339(status.startedAt),
+		finishedAt: rfc3339(status.finishedAt ?? now),
+		containerID: `containerd://${status.id}`,
+		...(status.message ? {message: status.message} : {}),
+	};
+}
+
+function formatDelay(ms: number): string {
+	const seconds = Math.round(ms / 1000);
+	if (seconds < 60) return `${seconds}s`;
+	const minutes = Math.floor(seconds / 60);
+	const rest = seconds % 60;
+	return rest ? `${minutes}m${rest}s` : `${minutes}m0s`;
+}
