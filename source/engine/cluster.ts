@@ -13,7 +13,7 @@ import {WorkQueue, type Controller, type ControllerContext} from './controller.j
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, kubeletVersion, type NodeOptions} from './bootstrap.js';
 import {describeVolumeData, replicationStatus, type VolumeDataView} from './storage/inspect.js';
-import type {ReplicaStatus} from './storage/database.js';
+import type {ReplicaStatus} from './runtime/workloads/database.js';
 import {triggerCronJob, suspendCronJob, type CronJob} from './controllers/cronjob.js';
 import type {Job} from './controllers/job.js';
 import {systemDaemonSets} from './controllers/daemonset.js';

@@ -22,7 +22,7 @@ export type {
 } from './api/storage-objects.js';
 export {accessModeShort} from './api/storage-objects.js';
 export type {VolumeDataView} from './storage/inspect.js';
-export type {ReplicaStatus} from './storage/database.js';
+export type {ReplicaStatus} from './runtime/workloads/database.js';
 export type {RolloutRevision, RollbackOptions} from './controllers/deployment-rollback.js';
 export type {ContainerTarget, LogOptions, SyscallOptions, PodUsage, NodeUsage, ContainerUsage} from './runtime/inspect.js';
 export type {CriCall, ExecResult, HttpRequest, HttpResponse, LogLine} from './runtime/cri.js';

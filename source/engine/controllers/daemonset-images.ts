@@ -3,7 +3,7 @@
  * and the kindnet CNI agent), so their pods pull and run like the real ones:
  * long-running node agents listening on the host network.
  */
-import {registerImage} from '../runtime/images.js';
+import {registerImage} from '../runtime/workloads/images.js';
 
 const Mi = 2 ** 20;
 

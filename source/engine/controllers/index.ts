@@ -17,7 +17,7 @@ import {createStatefulSetController} from './statefulset.js';
 import {createPersistentVolumeController} from '../storage/pv-controller.js';
 import {createPvcProtectionController, createPvProtectionController} from '../storage/protection.js';
 import {createAttachDetachController} from '../storage/attach-detach.js';
-import {createDatabaseReplication} from '../storage/database.js';
+import {createDatabaseReplication} from '../runtime/workloads/database.js';
 import '../api/storage-objects.js';
 
 /**

@@ -2,7 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {Container, Pod, Volume} from '../api/types.js';
 import type {ConfigMap, Secret} from '../api/config-objects.js';
 import {FileTree, MountedFs, normalizePath, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
-import {osFiles, type ResolvedImage} from './images.js';
+import {osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
 
 /**

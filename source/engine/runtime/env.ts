@@ -2,7 +2,7 @@ import type {Container, Pod} from '../api/types.js';
 import type {ConfigMap, Secret, Service} from '../api/config-objects.js';
 import type {Store} from '../store.js';
 import type {ContainerConfig} from './cri.js';
-import type {ResolvedImage} from './images.js';
+import type {ResolvedImage} from './workloads/images.js';
 import {milliCpu, bytes} from '../api/quantity.js';
 
 /**

@@ -9,15 +9,15 @@ import type {
 import {FileTree, type MountedFs} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 import {Shell, type ShellEffect, type ShellIo} from './shell/interpreter.js';
-import {resolveImage, type ResolvedImage} from './images.js';
+import {resolveImage, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
 import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
-import {basename, interpreterOutput, planProcess, resolveExecutable, userlandHas, type ProcessMode} from './programs.js';
+import {basename, interpreterOutput, planProcess, resolveExecutable, userlandHas, type ProcessMode} from './workloads/programs.js';
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
-import {gatewayOf, requestCalls, serverResponse, type ServerBehaviour} from './http-server.js';
-import {accessLogLine, renderLine, type LineContext} from './log-templates.js';
+import {gatewayOf, requestCalls, serverResponse, type ServerBehaviour} from './workloads/http-server.js';
+import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
 
 /** Lines of output one container keeps. */
 export const containerLogCapacity = 1000;

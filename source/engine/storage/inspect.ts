@@ -5,7 +5,7 @@ import {notFound} from '../errors.js';
 import {getClaim, getVolume} from './claims.js';
 import {attachedNodes} from './attach-detach.js';
 import {boundVolumeName, volumeData} from './volume-data.js';
-import {databaseOf, type DatabaseEngine, type ReplicaStatus, type ReplicationService, type ServerRole} from './database.js';
+import {databaseOf, type DatabaseEngine, type ReplicaStatus, type ReplicationService, type ServerRole} from '../runtime/workloads/database.js';
 
 /** What the dashboard shows for one volume. */
 export type VolumeDataView = {

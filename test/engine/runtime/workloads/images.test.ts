@@ -1,5 +1,5 @@
 import test from 'ava';
-import {imageCatalog, parseImageReference, resolveImage} from '../../../source/engine/runtime/images.js';
+import {imageCatalog, parseImageReference, resolveImage} from '../../../../source/engine/runtime/workloads/images.js';
 
 const references: Array<[string, string]> = [
 	['nginx', 'docker.io/library/nginx:latest'],

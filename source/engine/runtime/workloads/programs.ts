@@ -1,5 +1,5 @@
-import {execCommand} from './commands.js';
-import {isShell} from './shell/interpreter.js';
+import {execCommand} from '../commands.js';
+import {isShell} from '../shell/interpreter.js';
 import type {ResolvedImage} from './images.js';
 
 /**

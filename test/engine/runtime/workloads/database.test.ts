@@ -1,8 +1,8 @@
 import test from 'ava';
-import {createCluster} from '../../source/engine/index.js';
-import type {Cluster} from '../../source/engine/index.js';
-import {databaseLog} from '../../source/engine/storage/inspect.js';
-import '../../source/engine/storage/database.js';
+import {createCluster} from '../../../../source/engine/index.js';
+import type {Cluster} from '../../../../source/engine/index.js';
+import {databaseLog} from '../../../../source/engine/storage/inspect.js';
+import '../../../../source/engine/runtime/workloads/database.js';
 
 function database(image: string, dataDir: string, replicas = 3) {
 	return {

@@ -1,11 +1,11 @@
-import type {Controller, ControllerContext} from '../controller.js';
-import type {Container, Pod} from '../api/types.js';
-import type {StatefulSet} from '../api/storage-objects.js';
-import {FileTree, type FileSystem, type Mount} from '../runtime/filetree.js';
-import {registerExecCommand, type ExecContext, type ExecOutput} from '../runtime/commands.js';
-import {quoteBuffer} from '../runtime/syscalls.js';
-import {keyOf, objectKey} from '../store.js';
-import {volumeData} from './volume-data.js';
+import type {Controller, ControllerContext} from '../../controller.js';
+import type {Container, Pod} from '../../api/types.js';
+import type {StatefulSet} from '../../api/storage-objects.js';
+import {FileTree, type FileSystem, type Mount} from '../filetree.js';
+import {registerExecCommand, type ExecContext, type ExecOutput} from '../commands.js';
+import {quoteBuffer} from '../syscalls.js';
+import {keyOf, objectKey} from '../../store.js';
+import {volumeData} from '../../storage/volume-data.js';
 
 /**
  * Replicated databases, as the mock workloads model them (the Kubernetes
@@ -478,7 +478,6 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 	function catchUp(key: string, tree: FileTree, db: Database, primaryDb: Database, server: Server): void {
 		if (db.position >= primaryDb.position) return;
 		const now = clock.now();
-		const before = db.position;
 		let next: LogEntry | undefined;
 		for (const entry of primaryDb.log) {
 			if (entry.position <= db.position) continue;

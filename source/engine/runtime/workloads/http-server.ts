@@ -1,7 +1,7 @@
 import type {Behaviour} from './images.js';
-import {normalizePath, type FileSystem} from './filetree.js';
-import {quoteBuffer, type Syscall} from './syscalls.js';
-import {spellSteps, type Step} from './recipes.js';
+import {normalizePath, type FileSystem} from '../filetree.js';
+import {quoteBuffer, type Syscall} from '../syscalls.js';
+import {spellSteps, type Step} from '../recipes.js';
 
 /**
  * How the mock web servers answer HTTP: the response by the image's `http`
