@@ -74,9 +74,4 @@ export function execCommand(name: string): ExecHandler | undefined {
 	return registry.get(name) ?? registry.get(name.slice(name.lastIndexOf('/') + 1));
 }
 
-/** Every registered program name, sorted. */
-export function execCommandNames(): string[] {
-	return [...registry.keys()].sort();
-}
-
 for (const [name, handler] of Object.entries({...builtinCommands, ...clientCommands})) registerExecCommand(name, handler);

@@ -23,10 +23,6 @@ export type VolumeManager = {
 	waitingFor(pod: Pod): string | undefined;
 };
 
-export function volumeManagerOf(services: Map<string, unknown>): VolumeManager | undefined {
-	return services.get('volumeManager') as VolumeManager | undefined;
-}
-
 const rwopMessage = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
 
 /** VolumeRestrictions and VolumeBinding, as one filter over the pod's claims. */
