@@ -71,7 +71,7 @@ type ContainerRecord = {
 
 /**
  * The container runtime of one node (containerd + runc, simulated): pulls
- * images from the simulated registry (images.ts), runs each container's
+ * images from the simulated registry (workloads/images.ts), runs each container's
  * main process by its image's behaviour or through the shell, keeps logs and
  * strace-like traces in bounded rings, serves HTTP for web servers, and
  * answers exec and probes. Idle servers cost no timers: their start-up output

@@ -6,7 +6,7 @@ import {getClaim, getVolume} from './claims.js';
 /**
  * What persistent volumes hold: one FileTree per PersistentVolume, kept here
  * (not in any pod), so data outlives pods, nodes going down and scale-down.
- * Databases keep their rows with the tree (see database.ts).
+ * Databases keep their rows with the tree (see runtime/workloads/database.ts).
  */
 
 export type VolumeContents = {
