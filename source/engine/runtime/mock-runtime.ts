@@ -16,7 +16,7 @@ import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
 import {basename, interpreterOutput, planProcess, resolveExecutable, userlandHas, type ProcessMode} from './workloads/programs.js';
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
-import {gatewayOf, requestCalls, serverResponse, type ServerBehaviour} from './workloads/http-server.js';
+import {gatewayOf, requestCalls, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
 
 /** Lines of output one container keeps. */
@@ -580,15 +580,7 @@ export class MockRuntime implements ContainerRuntime {
 		const from = request.from ?? gatewayOf(record.sandbox.podIP);
 		const userAgent = request.userAgent ?? 'curl/8.5.0';
 		const count = Math.max(1, Math.floor(request.count ?? 1));
-		const response = serverResponse(behaviour, {method, path, from, userAgent, port}, {
-			hostname: record.sandbox.hostname,
-			podIP: record.sandbox.podIP,
-			version: record.image.version,
-			startedAt: record.status.startedAt ?? this.now,
-			now: this.now,
-			fs: () => this.fsOf(record),
-			trace: (name, args, ret) => record.trace.emit(this.now, record.workerPid || record.pid, name, args, ret),
-		});
+		const response = this.respond(record, behaviour, {method, path, from, userAgent, port});
 		const second = Math.floor(this.now / 1000);
 		if (record.requests.second !== second) {
 			record.requests.previous = record.requests.second === second - 1 ? record.requests.count : 0;
@@ -611,6 +603,19 @@ export class MockRuntime implements ContainerRuntime {
 			record.trace.group(at, accessLine ? 6 : 5, () => requestCalls(at, worker, fd, portIndex, clientPort, from, method, path, host, status, size, accessLine));
 		}
 		return {ok: true, ...response};
+	}
+
+	/** The server's answer. Its own method: the closures it hands out stay out of the scope that request traces keep alive. */
+	private respond(record: ContainerRecord, behaviour: ServerBehaviour, request: ServedRequest): ServerResponse {
+		return serverResponse(behaviour, request, {
+			hostname: record.sandbox.hostname,
+			podIP: record.sandbox.podIP,
+			version: record.image.version,
+			startedAt: record.status.startedAt ?? this.now,
+			now: this.now,
+			fs: () => this.fsOf(record),
+			trace: (name, args, ret) => record.trace.emit(this.now, record.workerPid || record.pid, name, args, ret),
+		});
 	}
 
 	// ----- output, traces, usage ----------------------------------------------------------------
