@@ -10,7 +10,7 @@ export type TimerHandle = {cancel(): void; readonly at: number};
 
 /**
  * Virtual time and a timer queue. Nothing in the engine reads the wall clock:
- * time moves only when `advanceTo` is called, and due timers run in time order
+ * time moves only when `advanceTo` (or `runNext` and `moveTo`) is called, and due timers run in time order
  * (ties in the order they were scheduled).
  */
 export class VirtualClock {
@@ -52,19 +52,30 @@ export class VirtualClock {
 	}
 
 	/**
-	 * Run every timer due at or before `target`, in order, moving `now` to each
-	 * timer's time; `between` runs after each timer (the cluster drains its work
-	 * queues there). Ends with `now() === target`.
+	 * Run the next live timer if it is due at or before `target`, moving `now`
+	 * to its time; false when none is due. `advance` calls this one timer at a
+	 * time so that it can stop between timers and resume later.
+	 */
+	runNext(target: number): boolean {
+		const next = this.nextAt();
+		if (next === undefined || next > target) return false;
+		const timer = this.pop()!;
+		this.current = timer.at;
+		timer.fn();
+		return true;
+	}
+
+	/**
+	 * Run every timer due at or before `target`, in order; `between` runs after
+	 * each timer. Ends with `now() === target`.
 	 */
 	advanceTo(target: number, between: () => void): void {
-		for (;;) {
-			const next = this.nextAt();
-			if (next === undefined || next > target) break;
-			const timer = this.pop()!;
-			this.current = timer.at;
-			timer.fn();
-			between();
-		}
+		while (this.runNext(target)) between();
+		this.moveTo(target);
+	}
+
+	/** Move `now` forward to `target` (never back); call once no timer is due before it. */
+	moveTo(target: number): void {
 		if (target > this.current) this.current = target;
 	}
 

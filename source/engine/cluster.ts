@@ -65,6 +65,24 @@ export type DeleteOptions = {
 
 export type WatchListener = (event: WatchEvent) => void;
 
+/** How much work one `advance` may do before it stops; what is left is owed to the next call. */
+export type AdvanceOptions = {
+	/** Wall-time budget in ms: the advance stops after the timer or reconcile that passes it. */
+	budgetMs?: number;
+	/** Asked after every timer and reconcile: true stops the advance there. */
+	shouldYield?: () => boolean;
+};
+
+/** What an `advance` reached. */
+export type AdvanceResult = {
+	/** Every timer and reconcile due by the requested time ran. */
+	done: boolean;
+	/** Virtual time now. */
+	now: number;
+	/** Virtual ms still owed (0 when done). */
+	behindMs: number;
+};
+
 /** One controller failure, kept for diagnostics (controllers retry, as in client-go). */
 export type ControllerError = {controller: string; key: string; message: string; at: number};
 
@@ -89,6 +107,10 @@ export class Cluster {
 	 */
 	private readonly lastApplied = new Map<string, unknown>();
 	private draining = false;
+	/** Where the queue rounds stand: the controller whose turn it is, and how many of its keys are left this round. */
+	private readonly round = {index: 0, left: -1, worked: false, rounds: 0};
+	/** The virtual time an advance that stopped at its budget still has to reach. */
+	private owedUntil: number | undefined;
 
 	constructor(options: ClusterOptions = {}) {
 		this.seed = options.seed ?? 1;
@@ -379,13 +401,45 @@ export class Cluster {
 	/**
 	 * Move virtual time forward by `ms`, running every timer and reconcile due
 	 * on the way, in order.
+	 *
+	 * With `budgetMs` (wall time) or `shouldYield` (asked after each timer and
+	 * each reconcile), the work stops early and the rest is owed: the next
+	 * `advance` first finishes it, then adds its own `ms`. Work runs in the
+	 * same order however it is sliced, so the same seed and the same calls give
+	 * the same objects whatever the budget. The result says how far behind the
+	 * requested time the cluster still is.
 	 */
-	advance(ms: number): void {
+	advance(ms: number, options: AdvanceOptions = {}): AdvanceResult {
 		if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
 			throw badRequest(`advance: time must be a finite number of milliseconds >= 0, got ${String(ms)}`);
 		}
-		this.runQueues();
-		this.context.clock.advanceTo(this.now() + ms, () => this.runQueues());
+		const {budgetMs, shouldYield} = options;
+		if (budgetMs !== undefined && (typeof budgetMs !== 'number' || Number.isNaN(budgetMs) || budgetMs < 0)) {
+			throw badRequest(`advance: budgetMs must be a number of milliseconds >= 0, got ${String(budgetMs)}`);
+		}
+		const deadline = budgetMs === undefined || budgetMs === Number.POSITIVE_INFINITY ? undefined : performance.now() + budgetMs;
+		const yieldNow = deadline === undefined
+			? shouldYield ?? never
+			: () => performance.now() >= deadline || (shouldYield?.() ?? false);
+		const {clock} = this.context;
+		const target = (this.owedUntil ?? clock.now()) + ms;
+		this.owedUntil = target;
+		if (!this.runQueues(yieldNow)) return this.behind();
+		while (clock.runNext(target)) {
+			if (!this.runQueues(yieldNow) || yieldNow()) return this.behind();
+		}
+		clock.moveTo(target);
+		this.owedUntil = undefined;
+		return {done: true, now: clock.now(), behindMs: 0};
+	}
+
+	/** Virtual time still owed by an advance that stopped at its budget (0 when none). */
+	behindMs(): number {
+		return this.owedUntil === undefined ? 0 : this.owedUntil - this.now();
+	}
+
+	private behind(): AdvanceResult {
+		return {done: false, now: this.now(), behindMs: this.behindMs()};
 	}
 
 	/**
@@ -460,20 +514,29 @@ export class Cluster {
 		return this.errors;
 	}
 
-	/** Run every queued reconcile until the queues are empty. */
-	private runQueues(): void {
-		if (this.draining) return;
+	/**
+	 * Run every queued reconcile until the queues are empty: rounds over the
+	 * controllers in order, each taking the keys it had queued when its turn
+	 * came. Returns false when `yieldNow` asked to stop; the round's place is
+	 * kept, and the next call goes on from there.
+	 */
+	private runQueues(yieldNow: () => boolean = never): boolean {
+		if (this.draining) return true;
 		this.draining = true;
+		const round = this.round;
 		try {
-			let rounds = 0;
 			for (;;) {
-				let worked = false;
-				for (const {controller, queue} of this.registered) {
-					let budget = queue.length;
-					while (budget-- > 0) {
+				while (round.index < this.registered.length) {
+					const {controller, queue} = this.registered[round.index]!;
+					if (round.left < 0) round.left = queue.length;
+					while (round.left > 0) {
+						round.left--;
 						const key = queue.take();
-						if (key === undefined) break;
-						worked = true;
+						if (key === undefined) {
+							round.left = 0;
+							break;
+						}
+						round.worked = true;
 						try {
 							controller.sync(key);
 						} catch (error) {
@@ -481,16 +544,30 @@ export class Cluster {
 							if (this.errors.length > 100) this.errors.shift();
 							queue.addAfter(key, 1000);
 						}
+						if (yieldNow()) return false;
 					}
+					round.index++;
+					round.left = -1;
 				}
-				if (!worked) break;
-				if (++rounds > 100_000) throw new Error('controllers did not settle after 100000 rounds');
+				const worked = round.worked;
+				round.index = 0;
+				round.worked = false;
+				if (!worked) {
+					round.rounds = 0;
+					return true;
+				}
+				if (++round.rounds > 100_000) {
+					round.rounds = 0;
+					throw new Error('controllers did not settle after 100000 rounds');
+				}
 			}
 		} finally {
 			this.draining = false;
 		}
 	}
 }
+
+const never = () => false;
 
 /** Create a cluster: nodes Ready, namespaces `default`, `kube-system`, `kube-public`, `kube-node-lease`. */
 export function createCluster(options: ClusterOptions = {}): Cluster {

@@ -3,7 +3,7 @@
  * virtual time. See readme.md for the API.
  */
 export {createCluster, Cluster, deleteObject} from './cluster.js';
-export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, ControllerError} from './cluster.js';
+export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';
 export {resolveResource, resourceTypes, apiVersionOf, qualifiedResource} from './api/registry.js';
