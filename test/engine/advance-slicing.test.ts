@@ -53,7 +53,7 @@ function run(steps: Step[], slice: (() => () => boolean) | undefined): {cluster:
 				case 'scale': cluster.scale('deployment', s.name, s.replicas, {namespace: 'shop'}); break;
 				case 'kill': cluster.killNode(nodeName(s.node)); break;
 				case 'restore': cluster.restoreNode(nodeName(s.node)); break;
-				case 'image': cluster.setImage('deployment', 'web', {web: `nginx:${s.tag}`}, {namespace: 'shop'}); break;
+				case 'image': cluster.setImage('deployment', 'web', 'nginx', `nginx:${s.tag}`, {namespace: 'shop'}); break;
 			}
 		} catch (error) {
 			if (!(error instanceof KubeError)) throw error;

@@ -3,6 +3,11 @@
  * wall time elapsed, flushes the batched model changes, and tells listeners
  * (the screen) whether anything they show changed. Nothing renders when
  * nothing changed: paused and idle, a tick costs a few microseconds.
+ *
+ * The engine works in slices of at most `sliceMs` of wall time, so keys and
+ * frames never wait long behind it. When the cluster cannot keep up with the
+ * speed, the time it owes is carried over (`behindMs`), and the loop comes
+ * back for more after a short pause for input instead of a whole tick.
  */
 import type {Cluster} from '../../engine/index.js';
 import type {ClusterModel} from './cluster-model.js';
@@ -27,6 +32,8 @@ export type SimulationOptions = {
 	wallNow?: () => number;
 	/** Longest wall gap credited in one tick (a suspended laptop does not jump hours). */
 	maxStepMs?: number;
+	/** Wall ms the engine may run in one slice before the loop yields to keys and frames (default 25). */
+	sliceMs?: number;
 };
 
 export class Simulation {
@@ -37,9 +44,12 @@ export class Simulation {
 	private resumeSpeed: number;
 	private readonly wallNow: () => number;
 	private readonly maxStepMs: number;
+	private readonly sliceMs: number;
+	private behind = 0;
+	private lastNotify = Number.NEGATIVE_INFINITY;
 	private lastWall: number;
 	private lastSecond: number;
-	private timer: ReturnType<typeof setInterval> | undefined;
+	private timer: ReturnType<typeof setTimeout> | undefined;
 	private readonly listeners = new Set<TickListener>();
 	private readonly speedListeners = new Set<() => void>();
 	private lastError: string | undefined;
@@ -53,6 +63,7 @@ export class Simulation {
 		this.tickMs = options.tickMs ?? 100;
 		this.wallNow = options.wallNow ?? (() => performance.now());
 		this.maxStepMs = options.maxStepMs ?? 1000;
+		this.sliceMs = options.sliceMs ?? 25;
 		this.lastWall = this.wallNow();
 		this.lastSecond = Math.floor(cluster.now() / 1000);
 	}
@@ -63,6 +74,11 @@ export class Simulation {
 
 	get paused(): boolean {
 		return this.speedValue === 0;
+	}
+
+	/** Virtual ms the cluster still owes the chosen speed (0 when it keeps up). */
+	get behindMs(): number {
+		return this.behind;
 	}
 
 	/** The last error the engine threw while advancing (shown once by the app). */
@@ -100,26 +116,30 @@ export class Simulation {
 		return () => this.speedListeners.delete(listener);
 	}
 
-	/** Advance by the wall time since the last tick (× speed), flush, notify. */
+	/** Advance by the wall time since the last tick (× speed), one slice at most, then flush and notify. */
 	tick(): TickInfo {
 		const wall = this.wallNow();
 		const elapsed = Math.min(Math.max(0, wall - this.lastWall), this.maxStepMs);
 		this.lastWall = wall;
-		if (this.speedValue > 0 && elapsed > 0) this.step(elapsed * this.speedValue);
+		if (this.speedValue > 0 && (elapsed > 0 || this.behind > 0)) this.step(elapsed * this.speedValue, this.sliceMs);
+		// Behind, slices follow each other closely: the screen still changes at most once a tick.
+		if (this.behind > 0 && wall - this.lastNotify < this.tickMs) return {changed: new Set(), now: this.cluster.now(), secondChanged: false};
+		this.lastNotify = wall;
 		return this.notify();
 	}
 
-	/** Advance virtual time by `ms` now (tests and `:step`), then flush and notify. */
+	/** Advance virtual time by `ms` now, to the end (tests and `:step`), then flush and notify. */
 	advance(ms: number): TickInfo {
-		this.step(ms);
+		this.step(ms, undefined);
 		return this.notify();
 	}
 
-	private step(ms: number): void {
+	private step(ms: number, budgetMs: number | undefined): void {
 		try {
-			this.cluster.advance(Math.round(ms));
+			this.behind = this.cluster.advance(Math.round(ms), {budgetMs}).behindMs;
 		} catch (error) {
 			this.lastError = (error as Error).message;
+			this.behind = this.cluster.behindMs();
 		}
 	}
 
@@ -141,11 +161,19 @@ export class Simulation {
 	start(): void {
 		if (this.timer) return;
 		this.lastWall = this.wallNow();
-		this.timer = setInterval(() => this.tick(), this.tickMs);
+		this.schedule();
 	}
 
 	stop(): void {
-		if (this.timer) clearInterval(this.timer);
+		if (this.timer) clearTimeout(this.timer);
 		this.timer = undefined;
+	}
+
+	/** The next tick: a whole tick away, or after a short pause for input while the cluster is behind. */
+	private schedule(): void {
+		this.timer = setTimeout(() => {
+			this.tick();
+			if (this.timer) this.schedule();
+		}, this.behind > 0 && !this.paused ? 5 : this.tickMs);
 	}
 }

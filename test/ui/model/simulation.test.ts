@@ -1,0 +1,62 @@
+import test from 'ava';
+import {createCluster} from '../../../source/engine/index.js';
+import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
+import {Simulation} from '../../../source/ui/model/simulation.js';
+
+/** A simulation on a fake wall clock whose engine slices do one unit of work each. */
+function setup(speed: number) {
+	const cluster = createCluster({seed: 7, nodes: 2});
+	const model = new ClusterModel(cluster, {highlightMs: 0});
+	let wall = 0;
+	const simulation = new Simulation(cluster, model, {speed, wallNow: () => wall, sliceMs: 0, tickMs: 100});
+	return {cluster, simulation, passWall: (ms: number) => (wall += ms)};
+}
+
+const web = (replicas: number) => ({
+	apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'},
+	spec: {replicas, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}}},
+});
+
+test('a tick runs one slice of the engine; behind, the owed time is carried to the next ticks until the cluster catches up', t => {
+	const {cluster, simulation, passWall} = setup(1);
+	const start = cluster.now();
+	cluster.apply(web(30));
+	passWall(1000);
+	simulation.tick();
+	t.true(simulation.behindMs > 0, 'one slice does not reach the second owed');
+	t.true(cluster.now() < start + 1000);
+	let ticks = 1;
+	while (simulation.behindMs > 0 && ticks < 100_000) {
+		passWall(1);
+		simulation.tick();
+		ticks++;
+	}
+	t.is(simulation.behindMs, 0);
+	t.true(ticks > 10);
+	t.is(cluster.now(), start + 1000 + (ticks - 1), 'no owed time is lost or counted twice');
+	t.is(cluster.list('pod').length, 30);
+});
+
+test('paused, the owed time waits: nothing advances until the speed is set again', t => {
+	const {cluster, simulation, passWall} = setup(1);
+	cluster.apply(web(10));
+	passWall(1000);
+	simulation.tick();
+	const owed = simulation.behindMs;
+	t.true(owed > 0);
+	simulation.pause();
+	const now = cluster.now();
+	passWall(5000);
+	simulation.tick();
+	t.is(cluster.now(), now);
+	t.is(simulation.behindMs, owed);
+});
+
+test('advance runs to the end whatever the slice size', t => {
+	const {cluster, simulation} = setup(0);
+	const start = cluster.now();
+	cluster.apply(web(10));
+	simulation.advance(30_000);
+	t.is(simulation.behindMs, 0);
+	t.is(cluster.now(), start + 30_000);
+});
