@@ -9,6 +9,7 @@ import {badRequest, invalid, KubeError, notFound, type FieldError} from './error
 import {SeededRandom, VirtualClock} from './clock.js';
 import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
+import {deleteObject} from './deletion.js';
 import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, kubeletVersion, type NodeOptions} from './bootstrap.js';
@@ -575,28 +576,6 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
 }
 
 /**
- * Start deleting one object with a propagation policy. Shared by the facade
- * and by controllers that delete what they own.
- */
-export function deleteObject(
-	context: ControllerContext,
-	object: KubeObject,
-	policy: 'Foreground' | 'Background' | 'Orphan',
-	gracePeriodSeconds?: number,
-): KubeObject | undefined {
-	const {store} = context;
-	let current = object;
-	if (!current.metadata.deletionTimestamp) {
-		const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
-		if (finalizer && store.dependentsOf(current.metadata.uid).length > 0 && !current.metadata.finalizers?.includes(finalizer)) {
-			current = store.update({...current, metadata: {...current.metadata, finalizers: [...(current.metadata.finalizers ?? []), finalizer], resourceVersion: ''}});
-		}
-	}
-	let grace = gracePeriodSeconds;
-	if (current.kind === 'Pod') grace ??= current.spec?.terminationGracePeriodSeconds ?? 30;
-	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
-}
-
 /** The documents of one apply call, prepared in order and not yet written. */
 class StagedApply {
 	/** Every prepared document, in order: the object to write and its last-applied configuration. */

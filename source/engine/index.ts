@@ -2,7 +2,7 @@
  * kubarium/engine: a simulated Kubernetes cluster that runs in-process on
  * virtual time. See readme.md for the API.
  */
-export {createCluster, Cluster, deleteObject} from './cluster.js';
+export {createCluster, Cluster} from './cluster.js';
 export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';

@@ -7,7 +7,7 @@ import {isValidSchedule, scheduleTimesBetween} from '../api/cron-schedule.js';
 import {alreadyExists, badRequest, invalid, notFound} from '../errors.js';
 import {keyOf} from '../store.js';
 import {rfc3339} from '../clock.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 import '../api/batch-objects.js';
 import type {Job} from './job.js';
 

@@ -12,7 +12,7 @@ import {matchesLabels, selectorIsEmpty, type Selector} from '../api/selectors.js
 import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 import {controllerRefOf, newControllerRef, onlyStatusChanged, OrphanIndex, SelectorCache} from './replicaset.js';
 import {
 	activeReplicaSets, actualReplicaCount, availableReplicaCount, byCreationTimestamp, byRevision, computeHash,

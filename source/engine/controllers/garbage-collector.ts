@@ -9,7 +9,7 @@
 import type {Controller, ControllerContext, KeyMapper} from '../controller.js';
 import type {KubeObject, OwnerReference} from '../api/types.js';
 import {resourceTypes} from '../api/registry.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 
 export const garbageCollectorComponent = 'garbage-collector';
 export const foregroundFinalizer = 'foregroundDeletion';

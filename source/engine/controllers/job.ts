@@ -3,7 +3,7 @@ import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
 import {rfc3339} from '../clock.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 import '../api/batch-objects.js';
 import {
 	formatIndexes, hasCondition, isPodFailed, isPodReady, isTerminal, nextIndexes, parseIndexes,

@@ -2,7 +2,7 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject} from '../api/types.js';
 import {resourceTypes} from '../api/registry.js';
 import {rfc3339} from '../clock.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 import {defaulters} from '../api/defaults.js';
 
 const component = 'namespace-controller';

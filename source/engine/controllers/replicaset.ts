@@ -10,7 +10,7 @@ import {applyDefaults} from '../api/defaults.js';
 import {labelSelectorFromObject, matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js';
 import {parseTime, rfc3339} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 import {availableAt, isPodActive, isPodAvailable, isPodReady, podDeletionCostAnnotation, readyCondition} from './deployment-util.js';
 
 export const replicaSetComponent = 'replicaset-controller';

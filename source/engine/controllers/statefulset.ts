@@ -3,7 +3,7 @@ import type {KubeObject, OwnerReference, Pod, PodTemplateSpec} from '../api/type
 import type {PersistentVolumeClaim, StatefulSet, StatefulSetStatus} from '../api/storage-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {sameJson, keyOf} from '../store.js';
-import {deleteObject} from '../cluster.js';
+import {deleteObject} from '../deletion.js';
 import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {

@@ -1,0 +1,27 @@
+import type {KubeObject} from './api/types.js';
+import type {ControllerContext} from './controller.js';
+
+/**
+ * Start deleting one object with a propagation policy, as the API server's
+ * delete does: Foreground and Orphan add their finalizer when the object has
+ * dependents, a pod gets its grace period, and the store marks (or removes)
+ * the object. Shared by the facade and by controllers that delete what they own.
+ */
+export function deleteObject(
+	context: Pick<ControllerContext, 'store'>,
+	object: KubeObject,
+	policy: 'Foreground' | 'Background' | 'Orphan',
+	gracePeriodSeconds?: number,
+): KubeObject | undefined {
+	const {store} = context;
+	let current = object;
+	if (!current.metadata.deletionTimestamp) {
+		const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+		if (finalizer && store.dependentsOf(current.metadata.uid).length > 0 && !current.metadata.finalizers?.includes(finalizer)) {
+			current = store.update({...current, metadata: {...current.metadata, finalizers: [...(current.metadata.finalizers ?? []), finalizer], resourceVersion: ''}});
+		}
+	}
+	let grace = gracePeriodSeconds;
+	if (current.kind === 'Pod') grace ??= current.spec?.terminationGracePeriodSeconds ?? 30;
+	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
+}
