@@ -48,7 +48,7 @@ export function runRuntimeBench(): BenchRow[] {
 	const recipes = settledMemory() - before;
 
 	// Read every container's trace: each start-up burst is spelled out.
-	const kubelet = cluster.context.services.get('kubelet') as KubeletService;
+	const kubelet = cluster.context.services.kubelet!;
 	const pods = cluster.list('Pod') as Pod[];
 	let entries = 0;
 	const readAll = timeMs(() => {

@@ -11,6 +11,7 @@ import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject} from './deletion.js';
 import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
+import {createEngineServices} from './services.js';
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, kubeletVersion, type NodeOptions} from './bootstrap.js';
 import {describeVolumeData, replicationStatus, type VolumeDataView} from './storage/inspect.js';
@@ -31,8 +32,7 @@ import type {CriCall, ExecResult} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
 
-/** Admission with cluster state for one kind, registered as `admit:<Kind>` in the services; throws to refuse. */
-export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) => KubeObject;
+export type {Admission} from './services.js';
 
 export type ClusterOptions = {
 	/** Seed for every random choice (names, IPs, delays). Same seed + same calls = same cluster. */
@@ -120,14 +120,18 @@ export class Cluster {
 		const random = new SeededRandom(this.seed);
 		const store = new Store(clock, random);
 		const events = new EventRecorder(store, clock);
-		this.context = {store, clock, random, events, services: new Map()};
-		this.context.services.set('cluster', this);
+		const queues = new Map<string, WorkQueue>();
+		const queueOf = (name: string) => {
+			let queue = queues.get(name);
+			if (!queue) queues.set(name, (queue = new WorkQueue(clock)));
+			return queue;
+		};
+		this.context = {store, clock, random, events, services: createEngineServices(), queue: queueOf};
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);
-			const queue = new WorkQueue(clock);
+			const queue = queueOf(controller.name);
 			this.registered.push({controller, queue});
-			this.context.services.set(`queue:${controller.name}`, queue);
 			for (const [kind, map] of Object.entries(controller.watches)) {
 				let list = byKind.get(kind);
 				if (!list) byKind.set(kind, (list = []));
@@ -227,7 +231,7 @@ export class Cluster {
 		}
 		if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
 		// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
-		const admit = this.context.services.get(`admit:${type.kind}`) as Admission | undefined;
+		const admit = this.context.services.admission.get(type.kind);
 		if (admit) object = admit(object, existing, staged.latest());
 		staged.add(object, appliedConfiguration(manifest));
 	}
@@ -538,12 +542,15 @@ export class Cluster {
 							break;
 						}
 						round.worked = true;
+						const requeues = queue.numRequeues(key);
 						try {
 							controller.sync(key);
+							// Success without a rate-limited requeue: the key's backoff starts over.
+							if (queue.numRequeues(key) === requeues) queue.forget(key);
 						} catch (error) {
 							this.errors.push({controller: controller.name, key, message: (error as Error).stack ?? String(error), at: this.now()});
 							if (this.errors.length > 100) this.errors.shift();
-							queue.addAfter(key, 1000);
+							queue.addRateLimited(key);
 						}
 						if (yieldNow()) return false;
 					}
@@ -575,7 +582,6 @@ export function createCluster(options: ClusterOptions = {}): Cluster {
 	return new Cluster(options);
 }
 
-/**
 /** The documents of one apply call, prepared in order and not yet written. */
 class StagedApply {
 	/** Every prepared document, in order: the object to write and its last-applied configuration. */

@@ -2,6 +2,7 @@ import type {StoreEvent} from './store.js';
 import type {VirtualClock, SeededRandom} from './clock.js';
 import type {Store} from './store.js';
 import type {EventRecorder} from './events.js';
+import type {EngineServices} from './services.js';
 
 /**
  * What every controller, the scheduler and the kubelets get: the store,
@@ -13,8 +14,13 @@ export type ControllerContext = {
 	clock: VirtualClock;
 	random: SeededRandom;
 	events: EventRecorder;
-	/** Shared, typed services that parts of the engine offer each other (runtime, network, ...). */
-	services: Map<string, unknown>;
+	/** Services that parts of the engine offer each other (kubelets, indexes, storage, ...). */
+	services: EngineServices;
+	/**
+	 * The work queue of the named controller: add a key now, after a delay,
+	 * or after its rate-limited backoff (`addRateLimited`).
+	 */
+	queue(controller: string): WorkQueue;
 };
 
 /** Maps a store event to the work-queue keys it concerns. */
@@ -36,7 +42,40 @@ export type Controller = {
 	start?(): void;
 };
 
-/** A deduplicating FIFO work queue with delayed adds on virtual time. */
+/**
+ * client-go's `ItemExponentialFailureRateLimiter`: a key's n-th requeue in a
+ * row waits 5 ms × 2ⁿ, at most 1000 s, until the key is forgotten.
+ */
+export class ItemExponentialBackoff {
+	private readonly requeues = new Map<string, number>();
+
+	constructor(
+		readonly baseDelayMs = 5,
+		readonly maxDelayMs = 1_000_000,
+	) {}
+
+	/** The delay before the next requeue of `key`, counting this one. */
+	when(key: string): number {
+		const count = this.requeues.get(key) ?? 0;
+		this.requeues.set(key, count + 1);
+		return Math.min(this.baseDelayMs * 2 ** count, this.maxDelayMs);
+	}
+
+	numRequeues(key: string): number {
+		return this.requeues.get(key) ?? 0;
+	}
+
+	forget(key: string): void {
+		this.requeues.delete(key);
+	}
+}
+
+/**
+ * A deduplicating FIFO work queue with delayed and rate-limited adds on
+ * virtual time. The cluster forgets a key's backoff after a sync of it that
+ * succeeded without asking for a rate-limited requeue, as a client-go worker
+ * calls `Forget` when its sync returns no error.
+ */
 export class WorkQueue {
 	private readonly queued = new Set<string>();
 	/**
@@ -47,6 +86,7 @@ export class WorkQueue {
 	private order: string[] = [];
 	private head = 0;
 	private readonly delayed = new Map<string, number>();
+	private readonly backoff = new ItemExponentialBackoff();
 
 	constructor(private readonly clock: VirtualClock) {}
 
@@ -67,6 +107,21 @@ export class WorkQueue {
 			this.delayed.delete(key);
 			this.add(key);
 		});
+	}
+
+	/** Add `key` after its backoff (`AddRateLimited`): 5 ms, then doubling with every requeue not yet forgotten. */
+	addRateLimited(key: string): void {
+		this.addAfter(key, this.backoff.when(key));
+	}
+
+	/** How often `key` was requeued with backoff since it was last forgotten. */
+	numRequeues(key: string): number {
+		return this.backoff.numRequeues(key);
+	}
+
+	/** Reset `key`'s backoff (`Forget`). */
+	forget(key: string): void {
+		this.backoff.forget(key);
 	}
 
 	get length(): number {

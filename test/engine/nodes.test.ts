@@ -2,7 +2,6 @@ import test from 'ava';
 import {createCluster, KubeError, type Cluster, type KubeObject} from '../../source/engine/index.js';
 import {leaseRenewIntervalMs} from '../../source/engine/node/heartbeat.js';
 import {evictionDelayMs, nodeMonitorGracePeriodMs, reconcileTaints} from '../../source/engine/controllers/node-lifecycle.js';
-import {terminatedPodThresholdKey} from '../../source/engine/controllers/pod-gc.js';
 
 const web = (replicas = 3) => ({
 	apiVersion: 'apps/v1', kind: 'Deployment',
@@ -318,7 +317,7 @@ test('deleting a Node removes it from the cloud: DeletingNode, RemovingNode, and
 
 test('pod GC keeps terminated pods under the threshold, oldest first', t => {
 	const cluster = createCluster({seed: 13, nodes: 1});
-	cluster.context.services.set(terminatedPodThresholdKey, 2);
+	cluster.context.services.terminatedPodThreshold = 2;
 	for (const name of ['one', 'two', 'three', 'four']) {
 		cluster.apply({...bare(name), spec: {restartPolicy: 'Never', containers: [{name: 'main', image: 'busybox:1.36', command: ['true']}]}});
 		cluster.advance(5000);

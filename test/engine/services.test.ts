@@ -396,7 +396,7 @@ test('requests reach the containers: nginx logs each one, and a wrong targetPort
 	t.like(cluster.trafficStats('web'), {total: 15, failed: 0});
 	t.like(cluster.trafficStats('web-wrong'), {total: 15, failed: 15, perPod: {}});
 	const pod = cluster.list('pod')[0]!;
-	const kubelet = cluster.context.services.get('kubelet') as {runtimeFor(node: string): any; containerIdOf(uid: string, name: string): string};
+	const kubelet = cluster.context.services.kubelet as {runtimeFor(node: string): any; containerIdOf(uid: string, name: string): string};
 	const logs = kubelet.runtimeFor(pod.spec.nodeName).containerLogs(kubelet.containerIdOf(pod.metadata.uid, 'web')) as Array<{text: string}>;
 	const access = logs.filter(line => line.text.includes('"GET / HTTP/1.1" 200'));
 	t.is(access.length, 15);

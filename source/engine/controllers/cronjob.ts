@@ -93,7 +93,7 @@ export function createCronJobController(context: ControllerContext): Controller 
 	const nextDue = new Map<string, {key: string; at: number}>();
 
 	function requeueAfter(key: string, ms: number): void {
-		(context.services.get(`queue:${cronJobControllerName}`) as {addAfter(key: string, ms: number): void}).addAfter(key, ms);
+		context.queue(cronJobControllerName).addAfter(key, ms);
 	}
 
 	function ownedJobs(cronJob: CronJob): Job[] {

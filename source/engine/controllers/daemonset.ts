@@ -57,9 +57,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 	const source = {component: daemonSetControllerName};
 	const failedBackoff = new Map<string, {delayMs: number; at: number}>();
 
-	function queue(): {add(key: string): void; addAfter(key: string, ms: number): void} {
-		return context.services.get(`queue:${daemonSetControllerName}`) as {add(key: string): void; addAfter(key: string, ms: number): void};
-	}
+	const queue = () => context.queue(daemonSetControllerName);
 
 	// Stored objects never change in place, so results can be kept per object.
 	const hashes = new WeakMap<object, string>();

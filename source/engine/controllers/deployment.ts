@@ -6,7 +6,7 @@
  * revisionHistoryLimit old ReplicaSets and writes status and conditions.
  * The arithmetic lives in deployment-util.ts.
  */
-import type {Controller, ControllerContext, KeyMapper, WorkQueue} from '../controller.js';
+import type {Controller, ControllerContext, KeyMapper} from '../controller.js';
 import type {Deployment, DeploymentStatus, KubeObject, Pod, ReplicaSet} from '../api/types.js';
 import {matchesLabels, selectorIsEmpty, type Selector} from '../api/selectors.js';
 import {KubeError} from '../errors.js';
@@ -35,7 +35,7 @@ export function createDeploymentController(context: ControllerContext): Controll
 		else if (object.kind === 'Deployment' && type === 'DELETED') selectors.forget(object.metadata.uid);
 	}, ['ReplicaSet', 'Deployment']);
 
-	const queue = () => context.services.get(`queue:${deploymentComponent}`) as WorkQueue | undefined;
+	const queue = () => context.queue(deploymentComponent);
 
 	function matchingDeployments(namespace: string | undefined, labels: Record<string, string> | undefined): string[] {
 		const keys: string[] = [];

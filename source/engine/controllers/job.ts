@@ -60,9 +60,7 @@ export function createJobController(context: ControllerContext): Controller {
 	const backoffs = new Map<string, BackoffRecord>();
 	const source = {component: jobControllerName};
 
-	function queue(): {add(key: string): void; addAfter(key: string, ms: number): void} {
-		return context.services.get(`queue:${jobControllerName}`) as {add(key: string): void; addAfter(key: string, ms: number): void};
-	}
+	const queue = () => context.queue(jobControllerName);
 
 	function ownedPods(job: Job): Pod[] {
 		return (store.dependentsOf(job.metadata.uid, 'Pod') as Pod[]).filter(pod =>

@@ -36,7 +36,7 @@ const taintManager = 'taint-eviction-controller';
 export type PodsByNode = {pods(nodeName: string): Pod[]};
 
 export function podsByNode(context: ControllerContext): PodsByNode {
-	const existing = context.services.get('index:podsByNode') as PodsByNode | undefined;
+	const existing = context.services.podsByNode;
 	if (existing) return existing;
 	const index = new Map<string, Map<string, Pod>>();
 	const placed = new Map<string, string>();
@@ -66,7 +66,7 @@ export function podsByNode(context: ControllerContext): PodsByNode {
 		}
 	}, ['Pod']);
 	const service: PodsByNode = {pods: nodeName => [...(index.get(nodeName)?.values() ?? [])]};
-	context.services.set('index:podsByNode', service);
+	context.services.podsByNode = service;
 	return service;
 }
 
@@ -130,7 +130,7 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 	/** Scheduled NoExecute evictions, by pod uid. */
 	const evictions = new Map<string, {at: number; handle: TimerHandle; pod: Pod}>();
 
-	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
+	const queue = () => context.queue(component);
 
 	/** Parsed timestamps by their text: the monitor reads every node every 5 s, most unchanged. */
 	const parsed = new Map<string, {text: string | undefined; ms: number | undefined}>();

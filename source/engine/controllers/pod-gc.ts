@@ -14,8 +14,6 @@ import {podsByNode} from './node-lifecycle.js';
 export const podGcPeriodMs = 20_000;
 /** `--terminated-pod-gc-threshold` default. */
 export const defaultTerminatedPodThreshold = 12_500;
-/** Services key under which a test or scenario may set another threshold (the flag). */
-export const terminatedPodThresholdKey = 'config:terminated-pod-gc-threshold';
 
 const component = 'pod-garbage-collector';
 
@@ -61,7 +59,7 @@ export function createPodGc(context: ControllerContext): Controller {
 			}
 			if (isTerminal(pod)) terminated.push(pod);
 		}
-		const threshold = (context.services.get(terminatedPodThresholdKey) as number | undefined) ?? defaultTerminatedPodThreshold;
+		const threshold = context.services.terminatedPodThreshold ?? defaultTerminatedPodThreshold;
 		if (threshold > 0 && terminated.length > threshold) {
 			terminated.sort((a, b) => (parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.metadata.creationTimestamp) ?? 0));
 			for (const pod of terminated.slice(0, terminated.length - threshold)) forceDelete(pod);
@@ -92,6 +90,6 @@ export function createPodGc(context: ControllerContext): Controller {
 	};
 
 	function queue() {
-		return context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
+		return context.queue(component);
 	}
 }

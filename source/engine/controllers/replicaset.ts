@@ -4,7 +4,7 @@
  * whose labels moved away), creates missing pods in slow-start batches,
  * deletes surplus pods in the upstream preference order, and writes status.
  */
-import type {Controller, ControllerContext, KeyMapper, WorkQueue} from '../controller.js';
+import type {Controller, ControllerContext, KeyMapper} from '../controller.js';
 import type {KubeObject, OwnerReference, Pod, ReplicaSet} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
 import {labelSelectorFromObject, matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js';
@@ -218,7 +218,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		else if (object.kind === 'ReplicaSet' && type === 'DELETED') selectors.forget(object.metadata.uid);
 	}, ['Pod', 'ReplicaSet']);
 
-	const queue = () => context.services.get(`queue:${replicaSetComponent}`) as WorkQueue | undefined;
+	const queue = () => context.queue(replicaSetComponent);
 
 	/** Keys of the ReplicaSets in a namespace whose selector matches these labels. */
 	function matchingSets(namespace: string | undefined, labels: Record<string, string> | undefined): string[] {

@@ -222,7 +222,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			else account(pod);
 		}
 	}, ['Node', 'Pod']);
-	context.services.set('scheduler.nodeInfo', infoFor);
+	context.services.schedulerNodeInfo = infoFor;
 
 	function requeueUnschedulable(): string[] {
 		const keys = [...unschedulable];
@@ -321,7 +321,7 @@ export function createScheduler(context: ControllerContext): Controller {
 	};
 
 	function queueAfter(key: string, ms: number): void {
-		(context.services.get(`queue:${schedulerName}`) as {addAfter(key: string, ms: number): void} | undefined)?.addAfter(key, ms);
+		context.queue(schedulerName).addAfter(key, ms);
 	}
 }
 

@@ -197,7 +197,7 @@ function bootstrapKubernetesService(context: ControllerContext): void {
  */
 export function createServiceController(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
-	context.services.set('admit:Service', (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) =>
+	context.services.admission.set('Service', (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) =>
 		admitService(context, object, existing, batch));
 	/** Addresses the cloud holds for load balancers (provisioned or being provisioned), by Service uid. */
 	const balancers = new Map<string, string>();
@@ -214,7 +214,7 @@ export function createServiceController(context: ControllerContext): Controller 
 	}
 
 	function queue() {
-		return context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
+		return context.queue(component);
 	}
 
 	function teardown(service: Service): void {
@@ -272,7 +272,7 @@ export function createServiceController(context: ControllerContext): Controller 
 			const ip = freeAddress();
 			if (!ip) {
 				events.warning(withFinalizer, 'SyncLoadBalancerFailed', `Error syncing load balancer: failed to ensure load balancer: no free address in the pool ${loadBalancerPool.prefix}${loadBalancerPool.first}-${loadBalancerPool.last}`, {component});
-				(context.services.get(`queue:${component}`) as {addAfter(key: string, ms: number): void}).addAfter(key, 30_000);
+				context.queue(component).addAfter(key, 30_000);
 				return;
 			}
 			const handle = clock.after(context.random.jitter(loadBalancerProvisionMs), () => {

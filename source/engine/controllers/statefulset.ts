@@ -33,7 +33,7 @@ type Revisions = {current: KubeObject; update: KubeObject; collisionCount: numbe
 
 export function createStatefulSetController(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
-	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void; addAfter(key: string, ms: number): void} | undefined;
+	const queue = () => context.queue(component);
 
 	function revisionsOf(set: StatefulSet): Revisions {
 		const all = store.dependentsOf(set.metadata.uid, 'ControllerRevision').sort((a, b) => Number(a['revision']) - Number(b['revision']));
@@ -92,7 +92,7 @@ export function createStatefulSetController(context: ControllerContext): Control
 			const existing = store.get('PersistentVolumeClaim', claim.metadata.namespace, claim.metadata.name);
 			if (existing) continue;
 			try {
-				const admit = context.services.get('admit:PersistentVolumeClaim') as ((object: KubeObject, existing: undefined, batch: KubeObject[]) => KubeObject) | undefined;
+				const admit = context.services.admission.get('PersistentVolumeClaim');
 				const defaulted = applyDefaults(claim);
 				store.create(admit ? admit(defaulted, undefined, []) : defaulted);
 				events.normal(set, 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod} in StatefulSet ${set.metadata.name} success`, {component});

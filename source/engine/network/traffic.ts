@@ -1,7 +1,6 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle} from '../clock.js';
 import type {Endpoints} from '../controllers/endpoints.js';
-import type {KubeletService} from '../node/kubelet.js';
 import type {Pod} from '../api/types.js';
 import {badRequest, notFound} from '../errors.js';
 
@@ -76,10 +75,10 @@ export type TrafficService = {
 
 /** The cluster's traffic generator (created on first use). */
 export function trafficService(context: ControllerContext): TrafficService {
-	const existing = context.services.get('network.traffic') as TrafficService | undefined;
+	const existing = context.services.traffic;
 	if (existing) return existing;
 	const service = createTraffic(context);
-	context.services.set('network.traffic', service);
+	context.services.traffic = service;
 	return service;
 }
 
@@ -105,7 +104,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 	function targets(stream: Stream): Array<{uid: string; name: string; alive: boolean; port?: number; nodeName?: string}> {
 		if (!store.get('Service', stream.namespace, stream.name)) return [];
 		const endpoints = store.get('Endpoints', stream.namespace, stream.name) as Endpoints | undefined;
-		const kubelet = context.services.get('kubelet') as KubeletService | undefined;
+		const kubelet = context.services.kubelet;
 		const out: Array<{uid: string; name: string; alive: boolean; port?: number; nodeName?: string}> = [];
 		for (const subset of endpoints?.subsets ?? []) {
 			for (const address of subset.addresses ?? []) {
@@ -125,7 +124,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 	function deliver(target: {uid: string; port?: number; nodeName?: string}, count: number): boolean {
 		// An address outside the cluster (hand-made Endpoints) is taken to answer.
 		if (!target.nodeName) return true;
-		const kubelet = context.services.get('kubelet') as KubeletService | undefined;
+		const kubelet = context.services.kubelet;
 		const runtime = kubelet?.runtimeFor(target.nodeName);
 		if (!runtime) return false;
 		const pod = store.getByUid(target.uid) as Pod | undefined;

@@ -1,7 +1,6 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {Condition, KubeObject, Node} from '../api/types.js';
 import type {TimerHandle} from '../clock.js';
-import type {KubeletService} from './kubelet.js';
 import {rfc3339, rfc3339Micro} from '../clock.js';
 
 /**
@@ -29,7 +28,7 @@ export type HeartbeatService = {
 };
 
 export function heartbeatService(context: ControllerContext): HeartbeatService {
-	return context.services.get('node.heartbeat') as HeartbeatService;
+	return context.services.heartbeat!;
 }
 
 /** The kubelet's healthy node conditions (`pkg/kubelet/nodestatus/setters.go`). */
@@ -48,7 +47,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 	const lastStatus = new Map<string, number>();
 	const renewed = new Map<string, number>();
 
-	const kubelet = () => context.services.get('kubelet') as KubeletService | undefined;
+	const kubelet = () => context.services.kubelet;
 
 	function renewLease(node: Node): void {
 		const name = node.metadata.name;
@@ -131,7 +130,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		},
 		lastRenewal: name => renewed.get(name),
 	};
-	context.services.set('node.heartbeat', service);
+	context.services.heartbeat = service;
 
 	return {
 		name: 'node-heartbeat',

@@ -1,6 +1,6 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {Node, Pod} from '../api/types.js';
-import type {ContainerRuntime, RuntimeFactory} from '../runtime/cri.js';
+import type {ContainerRuntime} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
@@ -37,7 +37,7 @@ export type KubeletService = {
  */
 export function createKubelets(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
-	const factory = (context.services.get('runtimeFactory') as RuntimeFactory | undefined) ?? createMockRuntime(context);
+	const factory = context.services.runtimeFactory ?? createMockRuntime(context);
 	const runtimes = new Map<string, ContainerRuntime>();
 	const workers = new Map<string, PodWorker>();
 	const workersByUid = new Map<string, PodWorker>();
@@ -101,14 +101,14 @@ export function createKubelets(context: ControllerContext): Controller {
 		},
 		isHalted: nodeName => halted.has(nodeName),
 	};
-	context.services.set('kubelet', service);
+	context.services.kubelet = service;
 
 	function workerOf(podUid: string): PodWorker | undefined {
 		return workersByUid.get(podUid);
 	}
 
 	// Traffic from Services reaches the pod's web server, which logs it (network/traffic.ts).
-	context.services.set('network.requestHandler', (request: {podUid: string; port?: number; count: number}) => {
+	context.services.requestHandler = (request: {podUid: string; port?: number; count: number}) => {
 		const worker = workerOf(request.podUid);
 		if (!worker || !worker.sandboxId || halted.has(worker.nodeName)) return;
 		const runtime = runtimes.get(worker.nodeName);
@@ -117,10 +117,10 @@ export function createKubelets(context: ControllerContext): Controller {
 		if (!runtime || !slot?.containerId) return;
 		// From the pod network's gateway, the runtime's default client address.
 		runtime.handleRequest(slot.containerId, {port: request.port, count: request.count, userAgent: 'Mozilla/5.0 (kubarium traffic)'});
-	});
+	};
 
 	function queue(): {add(key: string): void} | undefined {
-		return context.services.get(`queue:${component}`) as {add(key: string): void} | undefined;
+		return context.queue(component);
 	}
 
 	function after(worker: PodWorker, ms: number, fn: () => void): TimerHandle {
@@ -156,7 +156,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			after(worker, worker.mountBackoffMs, () => runSandbox(worker));
 			return;
 		}
-		const volumes = context.services.get('volumeManager') as {waitingFor(pod: Pod): string | undefined} | undefined;
+		const volumes = context.services.volumeManager;
 		if (volumes?.waitingFor(worker.pod)) {
 			after(worker, 1000, () => runSandbox(worker));
 			return;

@@ -45,7 +45,7 @@ export type AddNodeOptions = NodeOptions & {
 const cloudComponent = 'cloud-node-lifecycle-controller';
 
 function kubeletOf(context: ControllerContext): KubeletService {
-	return context.services.get('kubelet') as KubeletService;
+	return context.services.kubelet!;
 }
 
 function getNode(context: ControllerContext, name: string): Node {

@@ -9,7 +9,7 @@
  * `volumeProvider` service:
  *
  * ```ts
- * context.services.set('volumeProvider', {
+ * context.services.volumeProvider = {
  *   treeForClaim(namespace, claimName) { return treeOfTheBoundVolume; },
  * } satisfies VolumeProvider);
  * ```
@@ -350,6 +350,6 @@ export type VolumeProvider = {
 };
 
 /** The registered volume provider, if any. */
-export function volumeProviderOf(services: Map<string, unknown>): VolumeProvider | undefined {
-	return services.get('volumeProvider') as VolumeProvider | undefined;
+export function volumeProviderOf(services: {volumeProvider?: VolumeProvider}): VolumeProvider | undefined {
+	return services.volumeProvider;
 }

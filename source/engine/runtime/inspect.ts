@@ -27,7 +27,7 @@ export type PodUsage = {namespace: string; name: string; node: string; cpuMilli:
 export type NodeUsage = {name: string; cpuMilli: number; memoryBytes: number; cpuPercent: number; memoryPercent: number};
 
 function kubelet(context: ControllerContext): KubeletService {
-	return context.services.get('kubelet') as KubeletService;
+	return context.services.kubelet!;
 }
 
 function podOf(context: ControllerContext, name: string, namespace = 'default'): Pod {

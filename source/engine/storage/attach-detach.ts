@@ -174,8 +174,8 @@ export function createAttachDetachController(context: ControllerContext): Contro
 		return message;
 	}
 
-	context.services.set('volumeManager', {waitingFor} satisfies VolumeManager);
-	context.services.set('storage.attachments', (volume: string) => [...(attached.get(volume)?.keys() ?? [])]);
+	context.services.volumeManager = {waitingFor};
+	context.services.attachments = (volume: string) => [...(attached.get(volume)?.keys() ?? [])];
 
 	return {
 		name: attachDetachComponent,
@@ -196,6 +196,6 @@ export function createAttachDetachController(context: ControllerContext): Contro
 
 /** Nodes a volume is attached to, for the dashboard and tests. */
 export function attachedNodes(context: ControllerContext, volume: string): string[] {
-	const manager = context.services.get('storage.attachments') as ((volume: string) => string[]) | undefined;
+	const manager = context.services.attachments;
 	return manager ? manager(volume) : [];
 }

@@ -29,7 +29,7 @@ export function isTerminal(pod: Pod): boolean {
 }
 
 export function claimUsers(context: ControllerContext): ClaimUsers {
-	const existing = context.services.get('storage.claimUsers') as ClaimUsers | undefined;
+	const existing = context.services.claimUsers;
 	if (existing) return existing;
 	const byClaim = new Map<string, Map<string, Pod>>();
 	const claimsOfPod = new Map<string, string[]>();
@@ -55,7 +55,7 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 			return users ? [...users.values()] : [];
 		},
 	};
-	context.services.set('storage.claimUsers', service);
+	context.services.claimUsers = service;
 	return service;
 }
 

@@ -5,7 +5,7 @@ import {notFound} from '../errors.js';
 import {getClaim, getVolume} from './claims.js';
 import {attachedNodes} from './attach-detach.js';
 import {boundVolumeName, volumeData} from './volume-data.js';
-import {databaseOf, type DatabaseEngine, type ReplicaStatus, type ReplicationService, type ServerRole} from '../runtime/workloads/database.js';
+import {databaseOf, type DatabaseEngine, type ReplicaStatus, type ServerRole} from '../runtime/workloads/database.js';
 
 /** What the dashboard shows for one volume. */
 export type VolumeDataView = {
@@ -69,12 +69,12 @@ export function replicationStatus(context: ControllerContext, name: string, opti
 	const namespace = options.namespace ?? 'default';
 	const set = context.store.get('StatefulSet', namespace, name) as StatefulSet | undefined;
 	if (!set) throw notFound('statefulsets.apps', name);
-	const service = context.services.get('storage.replication') as ReplicationService | undefined;
+	const service = context.services.replication;
 	return service?.status(namespace, name) ?? [];
 }
 
 /** Database server log lines of a pod (startup, clone, replication). */
 export function databaseLog(context: ControllerContext, pod: string, options: {namespace?: string} = {}): string[] {
-	const service = context.services.get('storage.replication') as ReplicationService | undefined;
+	const service = context.services.replication;
 	return service?.logOf(options.namespace ?? 'default', pod) ?? [];
 }

@@ -91,7 +91,7 @@ export type VolumeIndex = {
 };
 
 export function volumeIndex(context: ControllerContext): VolumeIndex {
-	const existing = context.services.get('storage.volumeIndex') as VolumeIndex | undefined;
+	const existing = context.services.volumeIndex;
 	if (existing) return existing;
 	const open = new Map<string, PersistentVolume>();
 	const byUid = new Map<string, PersistentVolume>();
@@ -122,7 +122,7 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 		},
 		byClaimUid: uid => byUid.get(uid),
 	};
-	context.services.set('storage.volumeIndex', index);
+	context.services.volumeIndex = index;
 	return index;
 }
 
@@ -137,10 +137,10 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 	const provisioning = new Set<string>();
 	const provisionerInstance = `${localPathProvisioner}_local-path-provisioner-${random.nameSuffix(10)}-${random.nameSuffix(5)}_${random.uuid()}`;
 
-	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void; addAfter(key: string, ms: number): void} | undefined;
+	const queue = () => context.queue(component);
 
 	// DefaultStorageClass admission: a new claim that names no class gets the default one.
-	context.services.set('admit:PersistentVolumeClaim', (object: PersistentVolumeClaim, existing: PersistentVolumeClaim | undefined) => {
+	context.services.admission.set('PersistentVolumeClaim', (object: PersistentVolumeClaim, existing: PersistentVolumeClaim | undefined) => {
 		if (existing || object.spec?.storageClassName !== undefined) return object;
 		const fallback = defaultStorageClass(context);
 		return fallback ? {...object, spec: {...object.spec, storageClassName: fallback.metadata.name}} : object;

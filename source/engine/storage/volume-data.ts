@@ -29,7 +29,7 @@ export type VolumeDataService = {
 };
 
 export function volumeData(context: ControllerContext): VolumeDataService {
-	const existing = context.services.get('storage.volumeData') as VolumeDataService | undefined;
+	const existing = context.services.volumeData;
 	if (existing) return existing;
 	const volumes = new Map<string, VolumeContents>();
 	const service: VolumeDataService = {
@@ -52,7 +52,7 @@ export function volumeData(context: ControllerContext): VolumeDataService {
 			return volumes.size;
 		},
 	};
-	context.services.set('storage.volumeData', service);
+	context.services.volumeData = service;
 	const provider: VolumeProvider = {
 		treeForClaim(namespace, claimName) {
 			const contents = service.forClaim(namespace, claimName);
@@ -66,7 +66,7 @@ export function volumeData(context: ControllerContext): VolumeDataService {
 			return contents.tree;
 		},
 	};
-	context.services.set('volumeProvider', provider);
+	context.services.volumeProvider = provider;
 	return service;
 }
 

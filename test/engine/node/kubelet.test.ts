@@ -311,7 +311,7 @@ test('web servers log requests and serve files from their volumes', t => {
 	]);
 	cluster.advance(10_000);
 	const object = cluster.get('Pod', 'custom') as Pod;
-	const kubelet = cluster.context.services.get('kubelet') as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
+	const kubelet = cluster.context.services.kubelet as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
 	const runtime = kubelet.runtimeFor(object.spec!.nodeName!);
 	const id = kubelet.containerIdOf(object.metadata.uid, 'web');
 	t.deepEqual(runtime.handleRequest(id, {path: '/', from: '10.244.1.7'}), {ok: true, status: 200, body: '<h1>custom</h1>\n', bytes: 16});
@@ -338,7 +338,7 @@ test('databases log their start-up and refuse to start without a password', t =>
 	t.true(cluster.logs('redis').some(l => /^1:M \d\d \w{3} \d{4} [\d:.]+ \* Ready to accept connections tcp$/.test(l)));
 	t.is(cluster.exec('redis', ['sh', '-c', 'echo $REDIS_VERSION']).stdout, '7.2.6\n');
 	const redis = cluster.get('Pod', 'redis') as Pod;
-	const kubelet = cluster.context.services.get('kubelet') as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
+	const kubelet = cluster.context.services.kubelet as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
 	kubelet.runtimeFor(redis.spec!.nodeName!).writeLog(kubelet.containerIdOf(redis.metadata.uid, 'redis'), 'stdout', '1:M replica connected');
 	t.is(cluster.logs('redis').at(-1), '1:M replica connected');
 });

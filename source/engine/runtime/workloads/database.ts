@@ -324,7 +324,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 	const sets = new Map<string, Map<number, Server>>();
 	const logs = new Map<string, string[]>();
 
-	const queue = () => context.services.get(`queue:${component}`) as {add(key: string): void; addAfter(key: string, ms: number): void} | undefined;
+	const queue = () => context.queue(component);
 
 	function log(server: Server, line: string): void {
 		server.lines.push(`${new Date(clock.now()).toISOString()} ${line}`);
@@ -347,7 +347,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 	function isRunning(pod: Pod, container: Container): boolean {
 		if (pod.metadata.deletionTimestamp) return false;
 		// A machine that went down stops its servers at once, before the API notices.
-		const kubelet = context.services.get('kubelet') as {isHalted(node: string): boolean} | undefined;
+		const kubelet = context.services.kubelet;
 		if (pod.spec?.nodeName && kubelet?.isHalted(pod.spec.nodeName)) return false;
 		return Boolean(pod.status?.containerStatuses?.find(s => s.name === container.name)?.state.running);
 	}
@@ -531,7 +531,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			return [...(logs.get(objectKey(namespace, pod)) ?? [])];
 		},
 	};
-	context.services.set('storage.replication', service);
+	context.services.replication = service;
 
 	return {
 		name: component,
