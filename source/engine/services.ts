@@ -18,6 +18,8 @@ import type {VolumeDataService} from './storage/volume-data.js';
 import type {VolumeIndex} from './storage/pv-controller.js';
 import type {VolumeManager} from './storage/attach-detach.js';
 import type {ReplicationService} from './runtime/workloads/database.js';
+import type {OrphanIndex} from './controllers/controller-utils.js';
+import type {Pod} from './api/types.js';
 
 /** Admission with cluster state for one kind (the API server's admission plugins); throws to refuse. */
 export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) => KubeObject;
@@ -53,6 +55,8 @@ export type EngineServices = {
 	volumeManager?: VolumeManager;
 	/** Nodes each volume is attached to. */
 	attachments?: (volume: string) => string[];
+	/** Pods without a controller, by namespace: what ReplicaSets, StatefulSets, DaemonSets and Jobs may adopt. */
+	orphanPods?: OrphanIndex<Pod>;
 	/** Database replication of StatefulSets running mysql or postgres. */
 	replication?: ReplicationService;
 };

@@ -5,7 +5,8 @@ import {validateKind} from '../api/validate-objects.js';
 import {validateMetadata} from '../api/validation.js';
 import {isValidSchedule, scheduleTimesBetween} from '../api/cron-schedule.js';
 import {alreadyExists, badRequest, invalid, notFound} from '../errors.js';
-import {keyOf} from '../store.js';
+import {keyOf, sameJson} from '../store.js';
+import {writeStatusIfChanged} from './controller-utils.js';
 import {rfc3339} from '../clock.js';
 import {deleteObject} from '../deletion.js';
 import '../api/batch-objects.js';
@@ -246,10 +247,7 @@ export function createCronJobController(context: ControllerContext): Controller 
 		if (next.active && next.active.length > 0) status.active = next.active;
 		if (next.lastScheduleTime) status.lastScheduleTime = next.lastScheduleTime;
 		if (next.lastSuccessfulTime) status.lastSuccessfulTime = next.lastSuccessfulTime;
-		if (JSON.stringify(status) === JSON.stringify(cronJob.status ?? {})) return;
-		const current = store.get('CronJob', cronJob.metadata.namespace, cronJob.metadata.name);
-		if (!current || current.metadata.uid !== cronJob.metadata.uid) return;
-		store.update({...current, metadata: {...current.metadata, resourceVersion: ''}, status}, {status: true});
+		writeStatusIfChanged(store, cronJob, status, (next, stored) => sameJson(next, stored ?? {}));
 	}
 
 	return {

@@ -1,11 +1,12 @@
 /**
  * Pure helpers of the DaemonSet controller (`pkg/controller/daemon/util`):
  * the tolerations every daemon pod gets, whether a node should run a daemon
- * pod, the template hash, int-or-percent scaling and pod availability.
+ * pod, the template hash and int-or-percent scaling.
  */
 import type {IntOrString, KubeObject, Node, Pod, PodSpec, Toleration} from '../api/types.js';
 import {matchesRequiredNodeAffinity, type NodeAffinity} from '../api/node-affinity.js';
 import {tolerates} from './scheduler.js';
+import {computeHash} from './controller-utils.js';
 
 /**
  * AddOrUpdateDaemonPodTolerations: daemon pods stay on not-ready and
@@ -63,40 +64,11 @@ export function nodeShouldRunDaemonPod(spec: PodSpec, node: Node): NodeVerdict {
 	return {shouldRun: true, shouldContinueRunning: true};
 }
 
-/** FNV-1a, 32 bits: the hash `controller.ComputeHash` uses. */
-export function fnv32a(text: string): number {
-	let hash = 0x811c9dc5;
-	for (const byte of new TextEncoder().encode(text)) {
-		hash ^= byte;
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return hash >>> 0;
-}
+export {fnv32a, safeEncodeString as safeEncode, isPodAvailable} from './controller-utils.js';
 
-const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** apimachinery `rand.SafeEncodeString`: each character mapped into a vowel-free alphabet. */
-export function safeEncode(text: string): string {
-	let out = '';
-	for (let i = 0; i < text.length; i++) out += safeAlphabet[text.charCodeAt(i) % safeAlphabet.length];
-	return out;
-}
-
-/** The `controller-revision-hash` of a pod template (and collision count), as ComputeHash writes it. */
-export function templateHash(template: unknown, collisionCount = 0): string {
-	let hash = fnv32a(stableJson(template));
-	if (collisionCount) hash = fnv32a(`${hash}:${collisionCount}`);
-	return safeEncode(String(hash));
-}
-
-/** JSON with object keys sorted, so equal templates hash equally whatever their key order. */
-export function stableJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-	}
-	return JSON.stringify(value);
+/** The `controller-revision-hash` of a pod template: `ComputeHash` with the DaemonSet's collision count, when it has one. */
+export function templateHash(template: unknown, collisionCount?: number): string {
+	return collisionCount ? computeHash(template, collisionCount) : computeHash(template);
 }
 
 /** intstr.GetScaledValueFromIntOrPercent. */
@@ -107,13 +79,4 @@ export function scaledValue(value: IntOrString | undefined, total: number, round
 	if (Number.isNaN(percent)) return 0;
 	const exact = (percent * total) / 100;
 	return roundUp ? Math.ceil(exact) : Math.floor(exact);
-}
-
-/** Ready, and Ready for at least `minReadySeconds` (podutil.IsPodAvailable). */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, nowMs: number): boolean {
-	const ready = pod.status?.conditions?.find(c => c.type === 'Ready' && c.status === 'True');
-	if (!ready) return false;
-	if (minReadySeconds <= 0) return true;
-	const since = Date.parse(ready.lastTransitionTime ?? '');
-	return !Number.isNaN(since) && since + minReadySeconds * 1000 <= nowMs;
 }

@@ -3,6 +3,7 @@ import type {IntOrString, KubeObject, LabelSelector, Node, Pod, PodTemplateSpec}
 import {applyDefaults} from '../api/defaults.js';
 import {targetNodeName} from '../api/node-affinity.js';
 import {keyOf, sameJson} from '../store.js';
+import {writeStatusIfChanged} from './controller-utils.js';
 import '../api/batch-objects.js';
 import './daemonset-images.js';
 import {podChangeMatters} from './job-util.js';
@@ -255,7 +256,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 					for (const pod of old) deletePod(ds, pod);
 					surging--;
 				} else if (minReady > 0) {
-					queue().addAfter(key, minReady * 1000);
+					queue().addAfter(key, minReady * 1000 + 1);
 				}
 				continue;
 			}
@@ -307,7 +308,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			}
 			if (pod.metadata.labels?.[revisionHashLabel] === hash) updatedCount++;
 		}
-		if (waitForAvailable && minReady > 0) queue().addAfter(key, minReady * 1000);
+		if (waitForAvailable && minReady > 0) queue().addAfter(key, minReady * 1000 + 1);
 		const status: DaemonSetStatus = {
 			currentNumberScheduled: current,
 			numberMisscheduled: misscheduled,
@@ -320,10 +321,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		if (desired - available > 0) status.numberUnavailable = desired - available;
 		if (!status.updatedNumberScheduled) delete status.updatedNumberScheduled;
 		if (!status.numberAvailable) delete status.numberAvailable;
-		if (sameJson(status, ds.status)) return;
-		const stored = store.get('DaemonSet', ds.metadata.namespace, ds.metadata.name);
-		if (!stored || stored.metadata.uid !== ds.metadata.uid) return;
-		store.update({...stored, metadata: {...stored.metadata, resourceVersion: ''}, status}, {status: true});
+		writeStatusIfChanged(store, ds, status);
 	}
 
 	return {

@@ -5,7 +5,7 @@
  * pod-template-hash, conditions and pod availability. Table-tested in
  * test/engine/controllers/deployment-util.test.ts.
  */
-import type {Condition, Deployment, DeploymentStatus, IntOrString, Pod, PodTemplateSpec, ReplicaSet} from '../api/types.js';
+import type {Condition, Deployment, DeploymentStatus, IntOrString, PodTemplateSpec, ReplicaSet} from '../api/types.js';
 import {parseTime, rfc3339} from '../clock.js';
 import {sameJson} from '../store.js';
 
@@ -333,50 +333,7 @@ export function isSaturated(d: Deployment, rs: ReplicaSet | undefined): boolean 
 
 // ----- the pod-template-hash -----------------------------------------------------------
 
-/** JSON with object keys sorted, so equal templates hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
-	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-	if (Array.isArray(value)) return `[${value.map(item => canonicalJson(item === undefined ? null : item)).join(',')}]`;
-	const record = value as Record<string, unknown>;
-	const keys = Object.keys(record).filter(key => record[key] !== undefined).sort();
-	return `{${keys.map(key => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(',')}}`;
-}
-
-/** FNV-1a, 32 bits, over bytes. */
-export function fnv32a(bytes: Uint8Array, hash = 0x811c9dc5): number {
-	let h = hash;
-	for (const byte of bytes) {
-		h ^= byte;
-		h = Math.imul(h, 0x01000193) >>> 0;
-	}
-	return h >>> 0;
-}
-
-const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** `rand.SafeEncodeString`: each byte mapped into an alphabet without vowels or look-alikes. */
-export function safeEncodeString(text: string): string {
-	let out = '';
-	for (let i = 0; i < text.length; i++) out += safeAlphabet[text.charCodeAt(i) % safeAlphabet.length];
-	return out;
-}
-
-const encoder = new TextEncoder();
-
-/**
- * `controller.ComputeHash`: FNV-32a of the template (canonical JSON here),
- * then the collision count as 4 little-endian bytes in an 8-byte buffer,
- * rendered as the decimal hash mapped through SafeEncodeString.
- */
-export function computeHash(template: PodTemplateSpec, collisionCount?: number): string {
-	let hash = fnv32a(encoder.encode(canonicalJson(template)));
-	if (collisionCount !== undefined) {
-		const extra = new Uint8Array(8);
-		new DataView(extra.buffer).setUint32(0, collisionCount >>> 0, true);
-		hash = fnv32a(extra, hash);
-	}
-	return safeEncodeString(String(hash));
-}
+export {canonicalJson, computeHash, fnv32a, safeEncodeString} from './controller-utils.js';
 
 /** The template without the pod-template-hash label. */
 export function withoutHash(template: PodTemplateSpec): PodTemplateSpec {
@@ -488,36 +445,4 @@ export function deploymentTimedOut(d: Deployment, status: DeploymentStatus, now:
 
 // ----- pods ------------------------------------------------------------------------------------
 
-/** `IsPodActive`: not Succeeded, not Failed, not being deleted. */
-export function isPodActive(pod: Pod): boolean {
-	const phase = pod.status?.phase;
-	return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
-}
-
-export function readyCondition(pod: Pod): Condition | undefined {
-	return pod.status?.conditions?.find(c => c.type === 'Ready');
-}
-
-export function isPodReady(pod: Pod): boolean {
-	return readyCondition(pod)?.status === 'True';
-}
-
-/**
- * `IsPodAvailable`: Ready, and for minReadySeconds > 0 Ready since strictly
- * more than that long ago.
- */
-export function isPodAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-	const ready = readyCondition(pod);
-	if (ready?.status !== 'True') return false;
-	if (minReadySeconds === 0) return true;
-	const since = parseTime(ready.lastTransitionTime);
-	return since !== undefined && since + minReadySeconds * 1000 < now;
-}
-
-/** When a ready pod that is not yet available becomes available, or undefined. */
-export function availableAt(pod: Pod, minReadySeconds: number): number | undefined {
-	const ready = readyCondition(pod);
-	if (ready?.status !== 'True' || minReadySeconds === 0) return undefined;
-	const since = parseTime(ready.lastTransitionTime);
-	return since === undefined ? undefined : since + minReadySeconds * 1000 + 1;
-}
+export {availableAt, isPodActive, isPodAvailable, isPodReady, readyCondition} from './controller-utils.js';

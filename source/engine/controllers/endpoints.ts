@@ -3,6 +3,7 @@ import type {KubeObject, Node, Pod} from '../api/types.js';
 import type {Service, ServicePort} from '../api/config-objects.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339} from '../clock.js';
+import {isPodReady, isPodTerminal as isTerminal} from './controller-utils.js';
 
 /**
  * The endpoints and EndpointSlice controllers: for every Service with a
@@ -36,13 +37,6 @@ export type SliceEndpoint = {
 };
 export type EndpointSlice = KubeObject & {addressType: 'IPv4'; endpoints: SliceEndpoint[]; ports: EndpointPort[]};
 
-export function isPodReady(pod: Pod): boolean {
-	return pod.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
-}
-
-function isTerminal(pod: Pod): boolean {
-	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
 
 /** The pod's port for a Service port: a number as is, a name looked up in the containers. */
 function resolveTargetPort(pod: Pod, port: ServicePort): number | undefined {

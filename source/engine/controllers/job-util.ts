@@ -4,6 +4,7 @@
  * to start next, and condition updates.
  */
 import type {Condition, Pod} from '../api/types.js';
+import {isPodReady} from './controller-utils.js';
 
 /** Job pod-failure back-off: 10 s, doubling, capped (v1.28 `MaxJobPodFailureBackOff`). */
 export const jobBackoffInitialMs = 10_000;
@@ -72,13 +73,7 @@ export function podIndex(pod: Pod, key: string): number | undefined {
 	return Number(text);
 }
 
-export function isPodReady(pod: Pod): boolean {
-	return pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True') ?? false;
-}
-
-export function isTerminal(pod: Pod): boolean {
-	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-}
+export {isPodReady, isPodTerminal as isTerminal} from './controller-utils.js';
 
 /** The Job controller counts a deleted pod that did not succeed as failed (it may never reach Failed). */
 export function isPodFailed(pod: Pod): boolean {

@@ -2,6 +2,7 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
+import {writeStatusIfChanged} from './controller-utils.js';
 import {rfc3339} from '../clock.js';
 import {deleteObject} from '../deletion.js';
 import '../api/batch-objects.js';
@@ -329,10 +330,7 @@ export function createJobController(context: ControllerContext): Controller {
 		status.ready = next.ready ?? 0;
 		status.terminating = next.terminating ?? 0;
 		status.uncountedTerminatedPods = {};
-		if (JSON.stringify(status) === JSON.stringify(job.status)) return;
-		const current = store.get('Job', job.metadata.namespace, job.metadata.name);
-		if (!current || current.metadata.uid !== job.metadata.uid) return;
-		store.update({...current, metadata: {...current.metadata, resourceVersion: ''}, status}, {status: true});
+		writeStatusIfChanged(store, job, status);
 	}
 
 	/** ttlSecondsAfterFinished: delete the Job (and, through the garbage collector, its pods) once the TTL has run out. */

@@ -3,6 +3,7 @@ import type {KubeObject} from '../api/types.js';
 import {resourceTypes} from '../api/registry.js';
 import {rfc3339} from '../clock.js';
 import {deleteObject} from '../deletion.js';
+import {writeStatusIfChanged} from './controller-utils.js';
 import {defaulters} from '../api/defaults.js';
 
 const component = 'namespace-controller';
@@ -73,9 +74,12 @@ export function createNamespaceController(context: ControllerContext): Controlle
 					: 'All content-preserving finalizers finished',
 				lastTransitionTime: rfc3339(clock.now()),
 			}];
-			if (namespace.status?.phase !== 'Terminating' || JSON.stringify(namespace.status?.conditions?.map((c: {message: string}) => c.message)) !== JSON.stringify(conditions.map(c => c.message))) {
-				store.update({...namespace, metadata: {...namespace.metadata, resourceVersion: ''}, status: {phase: 'Terminating', conditions}}, {status: true});
-			}
+			// The same messages are the same status (the transition time is not compared).
+			writeStatusIfChanged(store, namespace, {phase: 'Terminating', conditions}, (next, stored) => {
+				const a = next as {phase?: string; conditions?: Array<{message: string}>};
+				const b = stored as typeof a | undefined;
+				return b?.phase === 'Terminating' && JSON.stringify(b.conditions?.map(c => c.message)) === JSON.stringify(a.conditions?.map(c => c.message));
+			});
 		},
 	};
 }

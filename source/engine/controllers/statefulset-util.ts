@@ -1,7 +1,7 @@
 import type {KubeObject, OwnerReference, Pod, PodTemplateSpec, Volume} from '../api/types.js';
 import type {PersistentVolumeClaim, StatefulSet} from '../api/storage-objects.js';
-import {pvcProtectionFinalizer, sortKeys} from '../api/storage-objects.js';
-import {parseTime} from '../clock.js';
+import {pvcProtectionFinalizer} from '../api/storage-objects.js';
+import {availableAt, hashControllerRevision, isPodAvailable, isPodReady, newControllerRef} from './controller-utils.js';
 
 /**
  * The arithmetic of the StatefulSet controller as small pure functions
@@ -37,21 +37,19 @@ export function isFailed(pod: Pod): boolean {
 	return pod.status?.phase === 'Failed';
 }
 
-function readyCondition(pod: Pod) {
-	return pod.status?.conditions?.find(c => c.type === 'Ready');
-}
-
 /** Running with the Ready condition True. */
 export function isRunningAndReady(pod: Pod): boolean {
-	return pod.status?.phase === 'Running' && readyCondition(pod)?.status === 'True';
+	return pod.status?.phase === 'Running' && isPodReady(pod);
 }
 
-/** Ready for at least `minReadySeconds`. */
+/** Running and available (`podutil.IsPodAvailable`). */
 export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
-	if (!isRunningAndReady(pod)) return false;
-	if (minReadySeconds <= 0) return true;
-	const since = parseTime(readyCondition(pod)?.lastTransitionTime) ?? now;
-	return since + minReadySeconds * 1000 <= now;
+	return pod.status?.phase === 'Running' && isPodAvailable(pod, minReadySeconds, now);
+}
+
+/** When a running, ready pod becomes available, or undefined. */
+export function runningAvailableAt(pod: Pod, minReadySeconds: number): number | undefined {
+	return pod.status?.phase === 'Running' ? availableAt(pod, minReadySeconds) : undefined;
 }
 
 /** Healthy for the ordered sequence: running, ready, available, not terminating. */
@@ -59,33 +57,15 @@ export function isHealthy(pod: Pod, minReadySeconds: number, now: number): boole
 	return !isTerminating(pod) && isRunningAndAvailable(pod, minReadySeconds, now);
 }
 
-/** FNV-1a, 32 bits. */
-export function fnv32a(text: string): number {
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash ^= text.charCodeAt(i);
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return hash >>> 0;
-}
-
-const alphanums = 'bcdfghjklmnpqrstvwxz2456789';
-
-/** `rand.SafeEncodeString`: each character mapped into an alphabet without vowels. */
-export function safeEncode(text: string): string {
-	let out = '';
-	for (let i = 0; i < text.length; i++) out += alphanums[text.charCodeAt(i) % alphanums.length];
-	return out;
-}
+export {fnv32a, safeEncodeString as safeEncode} from './controller-utils.js';
 
 /** The revision hash of a template (with the collision count), as `controller-revision-hash` carries it. */
 export function revisionHash(template: PodTemplateSpec, collisionCount = 0): string {
-	const text = JSON.stringify(sortKeys(template)) + (collisionCount ? String(collisionCount) : '');
-	return safeEncode(String(fnv32a(text)));
+	return hashControllerRevision(template, collisionCount);
 }
 
 export function controllerRef(set: StatefulSet): OwnerReference {
-	return {apiVersion: 'apps/v1', kind: 'StatefulSet', name: set.metadata.name, uid: set.metadata.uid, controller: true, blockOwnerDeletion: true};
+	return newControllerRef(set);
 }
 
 /** The ControllerRevision holding a template, numbered `revision`. */

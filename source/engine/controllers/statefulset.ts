@@ -3,12 +3,12 @@ import type {KubeObject, OwnerReference, Pod, PodTemplateSpec} from '../api/type
 import type {PersistentVolumeClaim, StatefulSet, StatefulSetStatus} from '../api/storage-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {sameJson, keyOf} from '../store.js';
+import {writeStatusIfChanged} from './controller-utils.js';
 import {deleteObject} from '../deletion.js';
 import {KubeError} from '../errors.js';
-import {parseTime} from '../clock.js';
 import {
 	claimNamesFor, claimsFor, isFailed, isHealthy, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod, newRevision,
-	controllerRef, ordinalOf, partitionPods, revisionHash, revisionLabel, templateOf,
+	controllerRef, ordinalOf, partitionPods, revisionHash, revisionLabel, runningAvailableAt, templateOf,
 } from './statefulset-util.js';
 import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
 
@@ -217,10 +217,8 @@ export function createStatefulSetController(context: ControllerContext): Control
 			ensureClaims(set, ordinal, pod.metadata.name);
 			applyRetention(set, ordinal, pod, false);
 			if (!isRunningAndAvailable(pod, minReady, now)) {
-				if (isRunningAndReady(pod) && minReady > 0) {
-					const since = parseTime(pod.status?.conditions?.find(c => c.type === 'Ready')?.lastTransitionTime) ?? now;
-					queue()?.addAfter(keyOf(set), since + minReady * 1000 - now);
-				}
+				const at = runningAvailableAt(pod, minReady);
+				if (at !== undefined) queue().addAfter(keyOf(set), at - now);
 				if (monotonic) return;
 			}
 		}
@@ -319,11 +317,9 @@ export function createStatefulSetController(context: ControllerContext): Control
 			const revisions = revisionsOf(set);
 			reconcile(set, revisions);
 			const status = computeStatus(set, revisions);
-			const current = store.get('StatefulSet', set.metadata.namespace, set.metadata.name) as StatefulSet | undefined;
-			if (!current || current.metadata.uid !== set.metadata.uid) return;
-			if (!sameJson(status, {...current.status, conditions: undefined})) {
-				store.update({...current, status: {...status, ...(current.status?.conditions ? {conditions: current.status.conditions} : {})}, metadata: {...current.metadata, resourceVersion: ''}}, {status: true});
-			}
+			// Conditions are not the controller's to compute: the stored ones stay.
+			const written = writeStatusIfChanged(store, set, current => ({...status, ...(current.status?.conditions ? {conditions: current.status.conditions} : {})}));
+			if (!written) return;
 			truncateHistory(set, status);
 		},
 	};
