@@ -13,7 +13,7 @@ import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../deletion.js';
-import {controllerRefOf, newControllerRef, onlyStatusChanged, OrphanIndex, SelectorCache} from './replicaset.js';
+import {claimObjects, controlledBy, controllerRefOf, newControllerRef, onlyStatusChanged, OrphanIndex, SelectorCache} from './controller-utils.js';
 import {
 	activeReplicaSets, actualReplicaCount, availableReplicaCount, byCreationTimestamp, byRevision, computeHash,
 	deploymentComplete, deploymentProgressing, deploymentTimedOut, desiredReplicasOf, equalIgnoreHash, findActiveOrLatest,
@@ -78,36 +78,17 @@ export function createDeploymentController(context: ControllerContext): Controll
 
 	/** `getReplicaSetsForDeployment`: owned sets that match, plus orphans adopted now; others released. */
 	function claimReplicaSets(d: Deployment, selector: Selector): ReplicaSet[] {
-		const uid = d.metadata.uid;
-		const claimed: ReplicaSet[] = [];
-		for (const rs of store.dependentsOf(uid, 'ReplicaSet') as ReplicaSet[]) {
-			if (controllerRefOf(rs)?.uid !== uid) continue;
-			if (matchesLabels(selector, rs.metadata.labels)) {
-				claimed.push(rs);
-				continue;
-			}
-			if (d.metadata.deletionTimestamp) continue;
-			store.patch(rs, draft => {
-				draft.metadata.ownerReferences = (draft.metadata.ownerReferences ?? []).filter(r => r.uid !== uid);
-				if (draft.metadata.ownerReferences.length === 0) delete draft.metadata.ownerReferences;
-			});
-		}
-		if (!d.metadata.deletionTimestamp) {
-			const adopt = [...orphanSets.in(d.metadata.namespace)].filter(rs => !rs.metadata.deletionTimestamp && matchesLabels(selector, rs.metadata.labels));
-			for (const rs of adopt) {
-				claimed.push(store.patch(rs, draft => {
-					draft.metadata.ownerReferences = [...(draft.metadata.ownerReferences ?? []), newControllerRef(d)];
-				}));
-			}
-		}
-		return claimed;
+		return claimObjects<ReplicaSet>(store, d, rs => matchesLabels(selector, rs.metadata.labels), {
+			owned: store.dependentsOf(d.metadata.uid, 'ReplicaSet') as ReplicaSet[],
+			orphans: [...orphanSets.in(d.metadata.namespace)],
+		});
 	}
 
 	/** Pods per ReplicaSet uid (`getPodMapForDeployment`), for Recreate. */
 	function podsOf(sets: readonly ReplicaSet[]): Map<string, Pod[]> {
 		const map = new Map<string, Pod[]>();
 		for (const rs of sets) {
-			map.set(rs.metadata.uid, (store.dependentsOf(rs.metadata.uid, 'Pod') as Pod[]).filter(p => controllerRefOf(p)?.uid === rs.metadata.uid));
+			map.set(rs.metadata.uid, controlledBy<Pod>(store, rs, 'Pod'));
 		}
 		return map;
 	}

@@ -5,32 +5,23 @@
  * deletes surplus pods in the upstream preference order, and writes status.
  */
 import type {Controller, ControllerContext, KeyMapper} from '../controller.js';
-import type {KubeObject, OwnerReference, Pod, ReplicaSet} from '../api/types.js';
+import type {Pod, ReplicaSet} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
-import {labelSelectorFromObject, matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js';
+import {matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js';
 import {parseTime, rfc3339} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../deletion.js';
-import {availableAt, isPodActive, isPodAvailable, isPodReady, podDeletionCostAnnotation, readyCondition} from './deployment-util.js';
+import {podDeletionCostAnnotation} from './deployment-util.js';
+import {
+	availableAt, claimObjects, ControllerExpectations, controlledBy, controllerKeyOf, controllerRefOf, isPodActive, isPodAvailable,
+	isPodReady, newControllerRef, onlyStatusChanged, orphanPods, readyCondition, SelectorCache, writeStatusIfChanged,
+} from './controller-utils.js';
 
 export const replicaSetComponent = 'replicaset-controller';
 /** Most pods one sync creates or deletes (`BurstReplicas`). */
 export const burstReplicas = 500;
 /** First slow-start batch (`SlowStartInitialBatchSize`). */
 export const slowStartInitialBatchSize = 1;
-
-/** The controller reference of an object, if it has one. */
-export function controllerRefOf(object: KubeObject): OwnerReference | undefined {
-	const refs = object.metadata.ownerReferences;
-	if (!refs) return undefined;
-	for (const ref of refs) if (ref.controller) return ref;
-	return undefined;
-}
-
-/** `metav1.NewControllerRef`: controller and blockOwnerDeletion both true. */
-export function newControllerRef(owner: KubeObject): OwnerReference {
-	return {apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true};
-}
 
 /**
  * Runs `count` calls in batches of 1, 2, 4, ... (`slowStartBatch`); the first
@@ -82,52 +73,78 @@ function afterOrZero(a: number | undefined, b: number | undefined): boolean {
 	return a > b;
 }
 
-/**
- * `ActivePodsWithRanks.Less` as a comparator: negative when `a` should be
- * deleted before `b`. `rank` counts related active pods on the pod's node.
- */
-export function comparePodsForDeletion(a: Pod, rankA: number, b: Pod, rankB: number, now: number): number {
+/** What the deletion ranking reads of one pod, read once (timestamps parsed once, buckets taken once). */
+type RankKey = {
+	pod: Pod;
+	rank: number;
+	unassigned: boolean;
+	node: string;
+	phase: number;
+	ready: boolean;
+	cost: number;
+	readyTime: number | undefined;
+	readyBucket: number;
+	restarts: number;
+	created: number | undefined;
+	createdBucket: number;
+};
+
+function rankKey(pod: Pod, rank: number, now: number): RankKey {
+	const node = pod.spec?.nodeName ?? '';
+	const ready = isPodReady(pod);
+	const readyTime = ready ? parseTime(readyCondition(pod)?.lastTransitionTime) : undefined;
+	const created = parseTime(pod.metadata.creationTimestamp);
+	return {
+		pod, rank, node, ready, readyTime, created,
+		unassigned: node === '',
+		phase: phaseOrdinal[pod.status?.phase ?? ''] ?? 3,
+		cost: deletionCost(pod),
+		readyBucket: readyTime ? logBucket(readyTime, now) : 0,
+		restarts: maxRestarts(pod),
+		createdBucket: created ? logBucket(created, now) : 0,
+	};
+}
+
+/** `ActivePodsWithRanks.Less` over read-once keys: negative when `a` should be deleted before `b`. */
+function compareRankKeys(a: RankKey, b: RankKey): number {
 	const less = (x: boolean) => (x ? -1 : 1);
-	const nodeA = a.spec?.nodeName ?? '';
-	const nodeB = b.spec?.nodeName ?? '';
-	if (nodeA !== nodeB && (nodeA === '' || nodeB === '')) return less(nodeA === '');
-	const phaseA = phaseOrdinal[a.status?.phase ?? ''] ?? 3;
-	const phaseB = phaseOrdinal[b.status?.phase ?? ''] ?? 3;
-	if (phaseA !== phaseB) return less(phaseA < phaseB);
-	const readyA = isPodReady(a);
-	const readyB = isPodReady(b);
-	if (readyA !== readyB) return less(!readyA);
-	const costA = deletionCost(a);
-	const costB = deletionCost(b);
-	if (costA !== costB) return less(costA < costB);
-	if (rankA !== rankB) return less(rankA > rankB);
-	if (readyA && readyB) {
-		const timeA = parseTime(readyCondition(a)?.lastTransitionTime);
-		const timeB = parseTime(readyCondition(b)?.lastTransitionTime);
-		if (timeA !== timeB) {
-			if (!timeA || !timeB) return less(afterOrZero(timeA, timeB));
-			const diff = logBucket(timeA, now) - logBucket(timeB, now);
-			if (diff !== 0) return less(diff < 0);
-			// Same bucket: fall through to the next rule.
-		}
+	if (a.node !== b.node && (a.unassigned || b.unassigned)) return less(a.unassigned);
+	if (a.phase !== b.phase) return less(a.phase < b.phase);
+	if (a.ready !== b.ready) return less(!a.ready);
+	if (a.cost !== b.cost) return less(a.cost < b.cost);
+	if (a.rank !== b.rank) return less(a.rank > b.rank);
+	if (a.ready && b.ready && a.readyTime !== b.readyTime) {
+		if (!a.readyTime || !b.readyTime) return less(afterOrZero(a.readyTime, b.readyTime));
+		const diff = a.readyBucket - b.readyBucket;
+		if (diff !== 0) return less(diff < 0);
+		// Same bucket: fall through to the next rule.
 	}
-	const restartsA = maxRestarts(a);
-	const restartsB = maxRestarts(b);
-	if (restartsA !== restartsB) return less(restartsA > restartsB);
-	const createdA = parseTime(a.metadata.creationTimestamp);
-	const createdB = parseTime(b.metadata.creationTimestamp);
-	if (createdA !== createdB) {
-		if (!createdA || !createdB) return less(afterOrZero(createdA, createdB));
-		const diff = logBucket(createdA, now) - logBucket(createdB, now);
-		if (diff === 0) return a.metadata.uid < b.metadata.uid ? -1 : a.metadata.uid > b.metadata.uid ? 1 : 0;
+	if (a.restarts !== b.restarts) return less(a.restarts > b.restarts);
+	if (a.created !== b.created) {
+		if (!a.created || !b.created) return less(afterOrZero(a.created, b.created));
+		const diff = a.createdBucket - b.createdBucket;
+		if (diff === 0) {
+			const uidA = a.pod.metadata.uid;
+			const uidB = b.pod.metadata.uid;
+			return uidA < uidB ? -1 : uidA > uidB ? 1 : 0;
+		}
 		return less(diff < 0);
 	}
 	return 0;
 }
 
 /**
+ * `ActivePodsWithRanks.Less` as a comparator: negative when `a` should be
+ * deleted before `b`. `rank` counts related active pods on the pod's node.
+ */
+export function comparePodsForDeletion(a: Pod, rankA: number, b: Pod, rankB: number, now: number): number {
+	return compareRankKeys(rankKey(a, rankA, now), rankKey(b, rankB, now));
+}
+
+/**
  * `getPodsToDelete`: the `diff` pods to delete first. With fewer than all of
- * them, pods are ranked by how many related pods share their node.
+ * them, pods are ranked by how many related pods share their node, and sorted
+ * once on keys read once per pod.
  */
 export function podsToDelete(pods: readonly Pod[], related: readonly Pod[], diff: number, now: number): Pod[] {
 	if (diff >= pods.length) return [...pods];
@@ -135,58 +152,9 @@ export function podsToDelete(pods: readonly Pod[], related: readonly Pod[], diff
 	for (const pod of related) {
 		if (isPodActive(pod)) onNode.set(pod.spec?.nodeName ?? '', (onNode.get(pod.spec?.nodeName ?? '') ?? 0) + 1);
 	}
-	const ranked = pods.map(pod => ({pod, rank: onNode.get(pod.spec?.nodeName ?? '') ?? 0}));
-	ranked.sort((x, y) => comparePodsForDeletion(x.pod, x.rank, y.pod, y.rank, now));
+	const ranked = pods.map(pod => rankKey(pod, onNode.get(pod.spec?.nodeName ?? '') ?? 0, now));
+	ranked.sort(compareRankKeys);
 	return ranked.slice(0, diff).map(entry => entry.pod);
-}
-
-/** Pods without a controller, by namespace: the candidates for adoption. */
-export class OrphanIndex<T extends KubeObject> {
-	private readonly byNamespace = new Map<string, Map<string, T>>();
-
-	observe(type: string, object: T): void {
-		const namespace = object.metadata.namespace ?? '';
-		const uid = object.metadata.uid;
-		const orphan = type !== 'DELETED' && !controllerRefOf(object);
-		let bucket = this.byNamespace.get(namespace);
-		if (orphan) {
-			if (!bucket) this.byNamespace.set(namespace, (bucket = new Map()));
-			bucket.set(uid, object);
-		} else bucket?.delete(uid);
-	}
-
-	in(namespace: string | undefined): Iterable<T> {
-		return this.byNamespace.get(namespace ?? '')?.values() ?? [];
-	}
-}
-
-/** Parsed selectors, cached per object uid and selector JSON. */
-export class SelectorCache {
-	private readonly cache = new Map<string, {source: unknown; selector: Selector}>();
-
-	for(object: KubeObject): Selector {
-		const source = object.spec?.selector;
-		const hit = this.cache.get(object.metadata.uid);
-		if (hit && (hit.source === source || sameJson(hit.source, source))) return hit.selector;
-		const selector = labelSelectorFromObject(source);
-		this.cache.set(object.metadata.uid, {source, selector});
-		return selector;
-	}
-
-	forget(uid: string): void {
-		this.cache.delete(uid);
-	}
-}
-
-/**
- * A write that kept spec and the metadata a controller acts on (a status
- * write keeps the very same spec object): its own status writes need no new sync.
- */
-export function onlyStatusChanged(old: KubeObject, next: KubeObject): boolean {
-	const a = old.metadata;
-	const b = next.metadata;
-	return old.spec === next.spec && a.deletionTimestamp === b.deletionTimestamp && a.labels === b.labels
-		&& a.ownerReferences === b.ownerReferences && a.finalizers === b.finalizers;
 }
 
 /**
@@ -206,19 +174,122 @@ export function countsChanged(old: Pod, next: Pod): boolean {
 	return readyA?.status !== readyB?.status || readyA?.lastTransitionTime !== readyB?.lastTransitionTime;
 }
 
+/** A pod's place in its ReplicaSet's counts, as bits. */
+const matchesSelector = 1;
+const active = 2;
+const fullyLabeled = 4;
+const ready = 8;
+
+/**
+ * The counts `calculateStatus` needs for one ReplicaSet, kept from the watch
+ * so that a sync costs the same whatever the number of pods: its pods by uid
+ * with their bits, for the selector and template they were computed with.
+ */
+type PodTally = {
+	selectorSource: unknown;
+	template: unknown;
+	pods: Map<string, {pod: Pod; bits: number}>;
+	/** Owned pods the selector no longer matches: the claim must release them. */
+	notMatching: number;
+	active: number;
+	fullyLabeled: number;
+	ready: number;
+};
+
 export function createReplicaSetController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
-	const orphans = new OrphanIndex<Pod>();
+	const orphans = orphanPods(context);
 	const selectors = new SelectorCache();
 	const templateSelectors = new WeakMap<object, Selector>();
+	const expectations = new ControllerExpectations(clock);
+	/** By ReplicaSet uid; built by a sync, kept current by pod events, dropped when selector or template change. */
+	const tallies = new Map<string, PodTally>();
+	/** Pod uid → the tally that counts it. */
+	const tallyOfPod = new Map<string, PodTally>();
 	const source = {component: replicaSetComponent};
-
-	store.subscribe(({type, object}) => {
-		if (object.kind === 'Pod') orphans.observe(type, object as Pod);
-		else if (object.kind === 'ReplicaSet' && type === 'DELETED') selectors.forget(object.metadata.uid);
-	}, ['Pod', 'ReplicaSet']);
-
 	const queue = () => context.queue(replicaSetComponent);
+
+	function bitsOf(pod: Pod, selector: Selector, template: Selector): number {
+		const labels = pod.metadata.labels;
+		if (!matchesLabels(selector, labels)) return 0;
+		let bits = matchesSelector;
+		if (isPodActive(pod)) {
+			bits |= active;
+			if (matchesLabels(template, labels)) bits |= fullyLabeled;
+			if (isPodReady(pod)) bits |= ready;
+		}
+		return bits;
+	}
+
+	function count(tally: PodTally, bits: number, sign: 1 | -1): void {
+		if (!(bits & matchesSelector)) tally.notMatching += sign;
+		if (bits & active) {
+			tally.active += sign;
+			if (bits & fullyLabeled) tally.fullyLabeled += sign;
+			if (bits & ready) tally.ready += sign;
+		}
+	}
+
+	function put(tally: PodTally, rs: ReplicaSet, pod: Pod): void {
+		const uid = pod.metadata.uid;
+		const previous = tally.pods.get(uid);
+		if (previous) count(tally, previous.bits, -1);
+		const bits = bitsOf(pod, selectors.for(rs), templateSelector(rs));
+		tally.pods.set(uid, {pod, bits});
+		tallyOfPod.set(uid, tally);
+		count(tally, bits, 1);
+	}
+
+	function drop(uid: string): void {
+		const tally = tallyOfPod.get(uid);
+		if (!tally) return;
+		tallyOfPod.delete(uid);
+		const previous = tally.pods.get(uid);
+		if (!previous) return;
+		tally.pods.delete(uid);
+		count(tally, previous.bits, -1);
+	}
+
+	/** The tally of a ReplicaSet, built from the store when missing or computed for another selector or template. */
+	function tallyOf(rs: ReplicaSet): PodTally {
+		const existing = tallies.get(rs.metadata.uid);
+		if (existing && existing.selectorSource === rs.spec!.selector && existing.template === rs.spec!.template) return existing;
+		if (existing) for (const uid of existing.pods.keys()) tallyOfPod.delete(uid);
+		const tally: PodTally = {selectorSource: rs.spec!.selector, template: rs.spec!.template, pods: new Map(), notMatching: 0, active: 0, fullyLabeled: 0, ready: 0};
+		tallies.set(rs.metadata.uid, tally);
+		for (const pod of controlledBy<Pod>(store, rs, 'Pod')) put(tally, rs, pod);
+		return tally;
+	}
+
+	store.subscribe(({type, object, old}) => {
+		if (object.kind === 'ReplicaSet') {
+			if (type === 'DELETED') {
+				selectors.forget(object.metadata.uid);
+				expectations.forget(keyOf(object));
+				const tally = tallies.get(object.metadata.uid);
+				if (tally) for (const uid of tally.pods.keys()) tallyOfPod.delete(uid);
+				tallies.delete(object.metadata.uid);
+			}
+			return;
+		}
+		const pod = object as Pod;
+		const uid = pod.metadata.uid;
+		const ref = type === 'DELETED' ? undefined : controllerRefOf(pod);
+		const owner = ref?.kind === 'ReplicaSet' ? store.getByUid(ref.uid) as ReplicaSet | undefined : undefined;
+		const tally = owner ? tallies.get(owner.metadata.uid) : undefined;
+		if (tallyOfPod.get(uid) !== tally) drop(uid);
+		if (tally && owner && tally.selectorSource === owner.spec?.selector && tally.template === owner.spec?.template) put(tally, owner, pod);
+		else if (tally && owner) tallies.delete(owner.metadata.uid);
+		// Expectations: this controller's own creates and deletes, seen in the watch.
+		const expected = controllerKeyOf(pod, 'ReplicaSet') ?? (old ? controllerKeyOf(old, 'ReplicaSet') : undefined);
+		if (!expected) return;
+		if (type === 'ADDED') {
+			if (pod.metadata.deletionTimestamp) expectations.deletionObserved(expected, uid);
+			else expectations.creationObserved(expected);
+		} else if (type === 'DELETED' || (pod.metadata.deletionTimestamp && !old?.metadata.deletionTimestamp)) {
+			expectations.deletionObserved(expected, uid);
+		}
+	}, ['Pod', 'ReplicaSet']);
 
 	/** Keys of the ReplicaSets in a namespace whose selector matches these labels. */
 	function matchingSets(namespace: string | undefined, labels: Record<string, string> | undefined): string[] {
@@ -252,36 +323,23 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		return selector;
 	}
 
-	/** `ClaimPods`: owned pods that still match, plus orphans adopted now. Releases the rest. */
-	function claimPods(rs: ReplicaSet, selector: Selector): Pod[] {
-		const claimed: Pod[] = [];
-		const uid = rs.metadata.uid;
-		for (const pod of store.dependentsOf(uid, 'Pod') as Pod[]) {
-			if (controllerRefOf(pod)?.uid !== uid) continue;
-			if (matchesLabels(selector, pod.metadata.labels)) {
-				claimed.push(pod);
-				continue;
-			}
-			if (rs.metadata.deletionTimestamp) continue;
-			// Release: the pod's labels no longer match.
-			store.patch(pod, draft => {
-				draft.metadata.ownerReferences = (draft.metadata.ownerReferences ?? []).filter(r => r.uid !== uid);
-				if (draft.metadata.ownerReferences.length === 0) delete draft.metadata.ownerReferences;
-			});
-		}
-		if (!rs.metadata.deletionTimestamp) {
-			const adopt: Pod[] = [];
-			for (const pod of orphans.in(rs.metadata.namespace)) {
-				if (pod.metadata.deletionTimestamp || !matchesLabels(selector, pod.metadata.labels)) continue;
-				adopt.push(pod);
-			}
-			for (const pod of adopt) {
-				claimed.push(store.patch(pod, draft => {
-					draft.metadata.ownerReferences = [...(draft.metadata.ownerReferences ?? []), newControllerRef(rs)];
-				}));
-			}
-		}
-		return claimed;
+	/**
+	 * `claimPods`, only when it has something to do: owned pods the selector
+	 * no longer matches, or orphans it does. The tally follows the writes.
+	 */
+	function claimPods(rs: ReplicaSet, selector: Selector, tally: PodTally): void {
+		const match = (pod: Pod) => matchesLabels(selector, pod.metadata.labels);
+		const adoptable = !rs.metadata.deletionTimestamp && orphans.some(rs.metadata.namespace, pod => !pod.metadata.deletionTimestamp && match(pod));
+		const releasable = tally.notMatching > 0 && !rs.metadata.deletionTimestamp;
+		if (!adoptable && !releasable) return;
+		claimObjects<Pod>(store, rs, match, {owned: store.dependentsOf(rs.metadata.uid, 'Pod') as Pod[], orphans: [...orphans.in(rs.metadata.namespace)]});
+	}
+
+	/** The tally's active pods (those `calculateStatus` counts). */
+	function activePods(tally: PodTally): Pod[] {
+		const out: Pod[] = [];
+		for (const {pod, bits} of tally.pods.values()) if (bits & active) out.push(pod);
+		return out;
 	}
 
 	/** Pods of every ReplicaSet with the same controller (for a Deployment: all its ReplicaSets). */
@@ -289,11 +347,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		const owner = controllerRefOf(rs);
 		const sets = owner ? (store.dependentsOf(owner.uid, 'ReplicaSet') as ReplicaSet[]).filter(s => controllerRefOf(s)?.uid === owner.uid) : [rs];
 		const out: Pod[] = [];
-		for (const set of sets) {
-			for (const pod of store.dependentsOf(set.metadata.uid, 'Pod') as Pod[]) {
-				if (controllerRefOf(pod)?.uid === set.metadata.uid) out.push(pod);
-			}
-		}
+		for (const set of sets) out.push(...controlledBy<Pod>(store, set, 'Pod'));
 		return out;
 	}
 
@@ -319,106 +373,117 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		return store.create(pod);
 	}
 
-	/** `manageReplicas`: create or delete pods towards spec.replicas. Returns the pods still active. */
-	function manageReplicas(rs: ReplicaSet, active: Pod[]): {pods: Pod[]; error?: Error} {
+	/**
+	 * `manageReplicas`: create or delete pods towards spec.replicas, at most
+	 * `burstReplicas` per sync, expecting to see each create and delete.
+	 * Returns the first error.
+	 */
+	function manageReplicas(key: string, rs: ReplicaSet, tally: PodTally): Error | undefined {
 		const wanted = rs.spec!.replicas;
-		let diff = active.length - wanted;
+		const diff = tally.active - wanted;
 		if (diff < 0) {
 			const missing = Math.min(-diff, burstReplicas);
-			const created: Pod[] = [];
-			const {error} = slowStartBatch(missing, slowStartInitialBatchSize, () => {
+			expectations.expectCreations(key, missing);
+			const {successes, error} = slowStartBatch(missing, slowStartInitialBatchSize, () => {
 				try {
 					const pod = createPod(rs);
-					created.push(pod);
 					events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
 				} catch (caught) {
 					events.warning(rs, 'FailedCreate', `Error creating: ${(caught as Error).message}`, source);
 					throw caught;
 				}
 			});
-			if (-diff > burstReplicas) queue()?.add(keyOf(rs));
-			return {pods: [...active, ...created], error};
+			// Creates that failed or were skipped will never be seen.
+			for (let i = successes; i < missing; i++) expectations.creationObserved(key);
+			if (-diff > burstReplicas) queue().add(key);
+			return error;
 		}
 		if (diff > 0) {
-			diff = Math.min(diff, burstReplicas);
-			const victims = podsToDelete(active, relatedPods(rs), diff, clock.now());
-			const gone = new Set<string>();
+			const victims = podsToDelete(activePods(tally), relatedPods(rs), Math.min(diff, burstReplicas), clock.now());
+			expectations.expectDeletions(key, victims.map(pod => pod.metadata.uid));
 			let error: Error | undefined;
-			for (const pod of victims) {
-				try {
-					deleteObject(context, pod, 'Background');
-					gone.add(pod.metadata.uid);
-					events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
-				} catch (caught) {
-					error ??= caught as Error;
-					events.warning(rs, 'FailedDelete', `Error deleting: ${(caught as Error).message}`, source);
+			let attempted = 0;
+			try {
+				for (const pod of victims) {
+					attempted++;
+					try {
+						deleteObject(context, pod, 'Background');
+						events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
+					} catch (caught) {
+						error ??= caught as Error;
+						expectations.deletionObserved(key, pod.metadata.uid);
+						events.warning(rs, 'FailedDelete', `Error deleting: ${(caught as Error).message}`, source);
+					}
 				}
+			} finally {
+				// Deletes never attempted (the sync was cut short) will never be seen.
+				for (const pod of victims.slice(attempted)) expectations.deletionObserved(key, pod.metadata.uid);
 			}
-			if (active.length - wanted > burstReplicas) queue()?.add(keyOf(rs));
-			return {pods: active.filter(pod => !gone.has(pod.metadata.uid)), error};
+			if (diff > burstReplicas) queue().add(key);
+			return error;
 		}
-		return {pods: active};
+		return undefined;
 	}
 
 	function sync(key: string): void {
 		const slash = key.indexOf('/');
 		let rs = store.get('ReplicaSet', key.slice(0, slash), key.slice(slash + 1)) as ReplicaSet | undefined;
-		if (!rs || !rs.spec) return;
+		if (!rs || !rs.spec) {
+			expectations.forget(key);
+			return;
+		}
 		let selector: Selector;
 		try {
 			selector = selectors.for(rs);
 		} catch {
 			return;
 		}
-		const claimed = claimPods(rs, selector);
-		let active = claimed.filter(isPodActive);
+		const tally = tallyOf(rs);
+		claimPods(rs, selector, tally);
 		let error: Error | undefined;
-		if (!rs.metadata.deletionTimestamp) ({pods: active, error} = manageReplicas(rs, active));
+		// Until its last creates and deletes are seen, the ReplicaSet does not act on the counts again.
+		if (!rs.metadata.deletionTimestamp && expectations.satisfied(key)) error = manageReplicas(key, rs, tally);
 		rs = (store.get('ReplicaSet', rs.metadata.namespace, rs.metadata.name) as ReplicaSet | undefined) ?? rs;
-		const status = calculateStatus(rs, active, error);
-		if (!sameJson(status, rs.status)) {
-			store.update({...rs, metadata: {...rs.metadata, resourceVersion: ''}, status}, {status: true});
-		}
-		// Pods that are ready but not yet available for minReadySeconds: look again when they will be.
 		const minReady = rs.spec!.minReadySeconds ?? 0;
+		const pods = minReady > 0 ? activePods(tally) : [];
+		writeStatusIfChanged(store, rs, calculateStatus(rs, tally, pods, error));
+		// Pods that are ready but not yet available for minReadySeconds: look again when they will be.
 		if (minReady > 0) {
 			let next: number | undefined;
 			const now = clock.now();
-			for (const pod of active) {
+			for (const pod of pods) {
 				if (isPodAvailable(pod, minReady, now)) continue;
 				const at = availableAt(pod, minReady);
 				if (at !== undefined && (next === undefined || at < next)) next = at;
 			}
-			if (next !== undefined) queue()?.addAfter(key, Math.max(1, next - now));
+			if (next !== undefined) queue().addAfter(key, Math.max(1, next - now));
 		}
 	}
 
-	/** `calculateStatus`, over the pods active once this sync's creations and deletions are done. */
-	function calculateStatus(rs: ReplicaSet, active: Pod[], error: Error | undefined): ReplicaSet['status'] {
-		const template = templateSelector(rs);
+	/**
+	 * `calculateStatus`, over the pods active once this sync's creations and
+	 * deletions are done: the tally's counts (`active` lists the pods only when
+	 * availability needs their times).
+	 */
+	function calculateStatus(rs: ReplicaSet, tally: PodTally, pods: Pod[], error: Error | undefined): ReplicaSet['status'] {
 		const now = clock.now();
 		const minReady = rs.spec!.minReadySeconds ?? 0;
-		let fullyLabeled = 0;
-		let ready = 0;
-		let available = 0;
-		for (const pod of active) {
-			if (matchesLabels(template, pod.metadata.labels)) fullyLabeled++;
-			if (isPodReady(pod)) {
-				ready++;
-				if (isPodAvailable(pod, minReady, now)) available++;
-			}
+		let available = tally.ready;
+		if (minReady > 0) {
+			available = 0;
+			for (const pod of pods) if (isPodAvailable(pod, minReady, now)) available++;
 		}
 		const status: NonNullable<ReplicaSet['status']> = {
 			...rs.status,
-			replicas: active.length,
-			fullyLabeledReplicas: fullyLabeled,
-			readyReplicas: ready,
+			replicas: tally.active,
+			fullyLabeledReplicas: tally.fullyLabeled,
+			readyReplicas: tally.ready,
 			availableReplicas: available,
 			observedGeneration: rs.metadata.generation,
 		};
 		const failure = status.conditions?.find(c => c.type === 'ReplicaFailure');
 		if (error && !failure) {
-			const reason = active.length < rs.spec!.replicas ? 'FailedCreate' : 'FailedDelete';
+			const reason = tally.active < rs.spec!.replicas ? 'FailedCreate' : 'FailedDelete';
 			status.conditions = [...(status.conditions ?? []), {type: 'ReplicaFailure', status: 'True', reason, message: error.message, lastTransitionTime: rfc3339(now)}];
 		} else if (!error && failure) {
 			status.conditions = status.conditions!.filter(c => c.type !== 'ReplicaFailure');
