@@ -351,7 +351,11 @@ export function createDeploymentController(context: ControllerContext): Controll
 		const from = parseTime(current.lastUpdateTime);
 		if (from === undefined) return;
 		const after = from + d.spec!.progressDeadlineSeconds! * 1000 - clock.now();
-		queue()?.addAfter(keyOf(d), Math.max(5, after + 1));
+		// Less than a second left (or the deadline passed while the condition says the rollout
+		// completed earlier): look again after the key's backoff, so that a Deployment that
+		// neither progresses nor times out is not synced in a loop.
+		if (after < 1000) queue().addRateLimited(keyOf(d));
+		else queue().addAfter(keyOf(d), after + 1);
 	}
 
 	// ----- rollouts -------------------------------------------------------------------------------------

@@ -448,3 +448,20 @@ test('random command sequences never make a controller fail, and every Deploymen
 	), {numRuns: 12});
 	t.pass();
 });
+
+test('a node lost under a Deployment whose rollout finished long ago costs a few syncs, not a busy loop (requeues back off)', t => {
+	const cluster = setup({replicas: 6});
+	cluster.advance(60_000);
+	cluster.advance(11 * 60_000);
+	t.is(condition(getD(cluster), 'Progressing')?.reason, 'NewReplicaSetAvailable');
+	const pod = (cluster.list('Pod') as Pod[]).find(p => p.spec?.nodeName)!;
+	const queue = cluster.context.queue('deployment-controller');
+	const before = queue.taken;
+	cluster.killNode(pod.spec!.nodeName!);
+	cluster.advance(400_000);
+	const syncs = queue.taken - before;
+	t.true(syncs < 200, `${syncs} Deployment syncs`);
+	const d = getD(cluster);
+	t.is(d.status?.availableReplicas, 6);
+	t.is(condition(d, 'Progressing')?.reason, 'NewReplicaSetAvailable');
+});
