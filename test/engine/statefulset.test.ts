@@ -430,3 +430,42 @@ test('ordinals.start numbers the pods and claims from the start ordinal', t => {
 	cluster.advance(30_000);
 	t.deepEqual(podNames(cluster), ['web-5']);
 });
+
+test('a StatefulSet re-applied with fewer replicas after an orphaning delete adopts every pod and removes the ordinals past replicas', t => {
+	const cluster = createCluster({seed: 1});
+	cluster.apply(web());
+	cluster.advance(120_000);
+	t.deepEqual(running(cluster), ['web-0', 'web-1', 'web-2']);
+	cluster.delete('statefulset', 'web', {propagationPolicy: 'Orphan'});
+	cluster.advance(5000);
+	cluster.apply(web({replicas: 1}));
+	cluster.advance(120_000);
+	t.deepEqual(podNames(cluster), ['web-0']);
+	const set = cluster.get('statefulset', 'web')!;
+	const pod = cluster.get('pod', 'web-0')!;
+	t.deepEqual(pod.metadata.ownerReferences?.map(r => [r.kind, r.uid, r.controller, r.blockOwnerDeletion]), [['StatefulSet', set.metadata.uid, true, true]]);
+	t.is(set.status?.replicas, 1);
+	t.deepEqual(cluster.controllerErrors(), []);
+});
+
+test('a StatefulSet re-applied while its orphaned pod -0 terminates retries the create with backoff until the old pod is gone', t => {
+	const cluster = createCluster({seed: 1});
+	cluster.apply(web({replicas: 1}));
+	cluster.advance(60_000);
+	t.deepEqual(running(cluster), ['web-0']);
+	cluster.delete('statefulset', 'web', {propagationPolicy: 'Orphan'});
+	cluster.advance(1000);
+	cluster.delete('pod', 'web-0');
+	t.truthy(cluster.get('pod', 'web-0')?.metadata.deletionTimestamp);
+	cluster.apply(web({replicas: 1}));
+	cluster.advance(2000);
+	const set = cluster.get('statefulset', 'web')!;
+	t.true(eventMessages(cluster, set).some(m => m.startsWith('FailedCreate: create Pod web-0 in StatefulSet web failed error: pods "web-0" already exists')));
+	cluster.advance(180_000);
+	t.deepEqual(running(cluster), ['web-0']);
+	const pod = cluster.get('pod', 'web-0')!;
+	t.is(pod.metadata.ownerReferences?.[0]?.uid, set.metadata.uid);
+	t.is(cluster.get('statefulset', 'web')!.status?.replicas, 1);
+	t.is(cluster.get('statefulset', 'web')!.status?.readyReplicas, 1);
+	t.deepEqual(cluster.controllerErrors(), []);
+});

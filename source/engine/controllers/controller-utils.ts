@@ -360,3 +360,23 @@ export function computeHash(template: unknown, collisionCount?: number): string 
 export function hashControllerRevision(data: unknown, probe = 0): string {
 	return safeEncodeString(String(fnv32a(canonicalJson(data) + (probe ? String(probe) : ''))));
 }
+
+/**
+ * For a pod event: when the pod is an orphan that just appeared, or whose
+ * labels or controller just changed, the keys of the `kind` objects in its
+ * namespace whose selector matches it, so that they may adopt it (the
+ * controllers' `addPod`/`updatePod` for orphans).
+ */
+export function adoptersOf(store: Store, selectors: SelectorCache, kind: string, object: KubeObject, old: KubeObject | undefined): string[] {
+	if (controllerRefOf(object) || object.metadata.deletionTimestamp) return [];
+	if (old && old.metadata.labels === object.metadata.labels && !controllerRefOf(old)) return [];
+	const keys: string[] = [];
+	for (const owner of store.list(kind, object.metadata.namespace)) {
+		try {
+			if (matchesLabels(selectors.for(owner), object.metadata.labels)) keys.push(objectKey(owner.metadata.namespace, owner.metadata.name));
+		} catch {
+			// An unparsable selector matches nothing.
+		}
+	}
+	return keys;
+}

@@ -3,7 +3,8 @@ import type {IntOrString, KubeObject, LabelSelector, Node, Pod, PodTemplateSpec}
 import {applyDefaults} from '../api/defaults.js';
 import {targetNodeName} from '../api/node-affinity.js';
 import {keyOf, sameJson} from '../store.js';
-import {writeStatusIfChanged} from './controller-utils.js';
+import {adoptersOf, claimObjects, controlledBy, newControllerRef, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';
+import {matchesLabels, type Selector} from '../api/selectors.js';
 import '../api/batch-objects.js';
 import './daemonset-images.js';
 import {podChangeMatters} from './job-util.js';
@@ -59,6 +60,11 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 	const failedBackoff = new Map<string, {delayMs: number; at: number}>();
 
 	const queue = () => context.queue(daemonSetControllerName);
+	const orphans = orphanPods(context);
+	const selectors = new SelectorCache();
+	store.subscribe(({type, object}) => {
+		if (type === 'DELETED') selectors.forget(object.metadata.uid);
+	}, ['DaemonSet']);
 
 	// Stored objects never change in place, so results can be kept per object.
 	const hashes = new WeakMap<object, string>();
@@ -83,8 +89,15 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 	}
 
 	function ownedPods(ds: DaemonSet): Pod[] {
-		return (store.dependentsOf(ds.metadata.uid, 'Pod') as Pod[]).filter(pod =>
-			pod.metadata.ownerReferences?.some(ref => ref.controller && ref.uid === ds.metadata.uid));
+		return controlledBy<Pod>(store, ds, 'Pod');
+	}
+
+	/** `ClaimPods`: adopt the orphans the selector matches (as after an orphaning delete), release owned pods it no longer does. */
+	function claimPods(ds: DaemonSet, selector: Selector): void {
+		claimObjects<Pod>(store, ds, pod => matchesLabels(selector, pod.metadata.labels), {
+			owned: store.dependentsOf(ds.metadata.uid, 'Pod') as Pod[],
+			orphans: [...orphans.in(ds.metadata.namespace)],
+		});
 	}
 
 	function deletePod(ds: DaemonSet, pod: Pod): void {
@@ -109,7 +122,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 				namespace: ds.metadata.namespace,
 				labels: {...template.metadata?.labels, [revisionHashLabel]: hash, [templateGenerationLabel]: String(ds.metadata.generation ?? 1)},
 				...(template.metadata?.annotations ? {annotations: {...template.metadata.annotations}} : {}),
-				ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true}],
+				ownerReferences: [newControllerRef(ds)],
 				uid: '', resourceVersion: '', creationTimestamp: '',
 			},
 			spec,
@@ -123,9 +136,15 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		const revisions = store.dependentsOf(ds.metadata.uid, 'ControllerRevision');
 		const name = `${ds.metadata.name}-${hash}`;
 		const newest = Math.max(0, ...revisions.map(r => Number(r['revision'] ?? 0)));
-		const current = revisions.find(r => r.metadata.name === name);
+		let current = revisions.find(r => r.metadata.name === name);
+		const namesake = current ? undefined : store.get('ControllerRevision', ds.metadata.namespace, name);
+		if (namesake) {
+			// The revision an orphaning delete left: adopt it when it is this template's.
+			const selector = selectors.for(ds);
+			current = claimObjects(store, ds, r => matchesLabels(selector, r.metadata.labels), {owned: [], orphans: [namesake]})[0];
+		}
 		if (!current) {
-			if (!store.get('ControllerRevision', ds.metadata.namespace, name)) {
+			if (!namesake) {
 				store.create({
 					apiVersion: 'apps/v1',
 					kind: 'ControllerRevision',
@@ -133,7 +152,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 						name,
 						namespace: ds.metadata.namespace,
 						labels: {...ds.spec!.template.metadata?.labels, [revisionHashLabel]: hash},
-						ownerReferences: [{apiVersion: 'apps/v1', kind: 'DaemonSet', name: ds.metadata.name, uid: ds.metadata.uid, controller: true, blockOwnerDeletion: true}],
+						ownerReferences: [newControllerRef(ds)],
 						uid: '', resourceVersion: '', creationTimestamp: '',
 					},
 					data: {spec: {template: {...ds.spec!.template, $patch: 'replace'}}},
@@ -156,6 +175,13 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		const slash = key.indexOf('/');
 		const ds = store.get('DaemonSet', key.slice(0, slash), key.slice(slash + 1)) as DaemonSet | undefined;
 		if (!ds || ds.metadata.deletionTimestamp) return;
+		let selector: Selector;
+		try {
+			selector = selectors.for(ds);
+		} catch {
+			return;
+		}
+		claimPods(ds, selector);
 		const spec = ds.spec!;
 		const now = clock.now();
 		const hash = hashOf(spec.template);
@@ -330,7 +356,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			DaemonSet: ({type, object}) => (type === 'DELETED' ? undefined : keyOf(object)),
 			Pod: ({type, object, old}) => {
 				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'DaemonSet');
-				if (!ref) return undefined;
+				if (!ref) return type === 'DELETED' ? undefined : adoptersOf(store, selectors, 'DaemonSet', object, old);
 				if (type === 'MODIFIED' && !podChangeMatters(object as Pod, old as Pod | undefined)) return undefined;
 				const owner = store.getByUid(ref.uid);
 				return owner ? keyOf(owner) : undefined;

@@ -2,7 +2,8 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
-import {writeStatusIfChanged} from './controller-utils.js';
+import {adoptersOf, claimObjects, controlledBy, newControllerRef, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';
+import {matchesLabels, type Selector} from '../api/selectors.js';
 import {rfc3339} from '../clock.js';
 import {deleteObject} from '../deletion.js';
 import '../api/batch-objects.js';
@@ -62,10 +63,27 @@ export function createJobController(context: ControllerContext): Controller {
 	const source = {component: jobControllerName};
 
 	const queue = () => context.queue(jobControllerName);
+	const orphans = orphanPods(context);
+	const selectors = new SelectorCache();
+	store.subscribe(({type, object}) => {
+		if (type === 'DELETED') selectors.forget(object.metadata.uid);
+	}, ['Job']);
 
+	/**
+	 * `getPodsForJob`: the pods the Job controls, once orphans its selector
+	 * matches are adopted and owned pods it no longer matches are released.
+	 */
 	function ownedPods(job: Job): Pod[] {
-		return (store.dependentsOf(job.metadata.uid, 'Pod') as Pod[]).filter(pod =>
-			pod.metadata.ownerReferences?.some(ref => ref.controller && ref.uid === job.metadata.uid));
+		let selector: Selector;
+		try {
+			selector = selectors.for(job);
+		} catch {
+			return controlledBy<Pod>(store, job, 'Pod');
+		}
+		return claimObjects<Pod>(store, job, pod => matchesLabels(selector, pod.metadata.labels), {
+			owned: store.dependentsOf(job.metadata.uid, 'Pod') as Pod[],
+			orphans: [...orphans.in(job.metadata.namespace)],
+		});
 	}
 
 	function removeFinalizer(pod: Pod): void {
@@ -109,7 +127,7 @@ export function createJobController(context: ControllerContext): Controller {
 				namespace: job.metadata.namespace,
 				labels,
 				...(Object.keys(annotations).length > 0 ? {annotations} : {}),
-				ownerReferences: [{apiVersion: 'batch/v1', kind: 'Job', name, uid: job.metadata.uid, controller: true, blockOwnerDeletion: true}],
+				ownerReferences: [newControllerRef(job)],
 				finalizers: [jobTrackingFinalizer],
 				uid: '', resourceVersion: '', creationTimestamp: '',
 			},
@@ -359,7 +377,7 @@ export function createJobController(context: ControllerContext): Controller {
 			Job: ({type, object}) => (type === 'DELETED' ? `deleted:${object.metadata.uid}` : keyOf(object)),
 			Pod: ({type, object, old}) => {
 				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'Job');
-				if (!ref) return undefined;
+				if (!ref) return type === 'DELETED' ? undefined : adoptersOf(store, selectors, 'Job', object, old);
 				if (type === 'MODIFIED' && !podChangeMatters(object as Pod, old as Pod | undefined)) return undefined;
 				const owner = store.getByUid(ref.uid);
 				return owner ? keyOf(owner) : `deleted:${ref.uid}`;

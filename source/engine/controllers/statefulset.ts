@@ -3,14 +3,14 @@ import type {KubeObject, OwnerReference, Pod, PodTemplateSpec} from '../api/type
 import type {PersistentVolumeClaim, StatefulSet, StatefulSetStatus} from '../api/storage-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {sameJson, keyOf} from '../store.js';
-import {writeStatusIfChanged} from './controller-utils.js';
+import {adoptersOf, claimObjects, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';
 import {deleteObject} from '../deletion.js';
 import {KubeError} from '../errors.js';
 import {
 	claimNamesFor, claimsFor, isFailed, isHealthy, isRunningAndAvailable, isRunningAndReady, isTerminating, newPod, newRevision,
 	controllerRef, ordinalOf, partitionPods, revisionHash, revisionLabel, runningAvailableAt, templateOf,
 } from './statefulset-util.js';
-import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
+import {matchesLabels} from '../api/selectors.js';
 
 /**
  * The StatefulSet controller (`pkg/controller/statefulset`): pods
@@ -34,6 +34,11 @@ type Revisions = {current: KubeObject; update: KubeObject; collisionCount: numbe
 export function createStatefulSetController(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
 	const queue = () => context.queue(component);
+	const orphans = orphanPods(context);
+	const selectors = new SelectorCache();
+	store.subscribe(({type, object}) => {
+		if (type === 'DELETED') selectors.forget(object.metadata.uid);
+	}, ['StatefulSet']);
 
 	function revisionsOf(set: StatefulSet): Revisions {
 		const all = store.dependentsOf(set.metadata.uid, 'ControllerRevision').sort((a, b) => Number(a['revision']) - Number(b['revision']));
@@ -66,6 +71,21 @@ export function createStatefulSetController(context: ControllerContext): Control
 		const refreshed = store.dependentsOf(set.metadata.uid, 'ControllerRevision').sort((a, b) => Number(a['revision']) - Number(b['revision']));
 		const current = refreshed.find(r => r.metadata.name === set.status?.currentRevision) ?? update;
 		return {current, update, collisionCount, all: refreshed};
+	}
+
+	/**
+	 * `ClaimPods` with `isMemberOf`: adopt orphans the selector matches and
+	 * whose names are the set's ordinals; release owned pods that are neither.
+	 */
+	function claimPods(set: StatefulSet): void {
+		let selector: ReturnType<SelectorCache['for']>;
+		try {
+			selector = selectors.for(set);
+		} catch {
+			return;
+		}
+		const match = (pod: Pod) => matchesLabels(selector, pod.metadata.labels) && ordinalOf(set.metadata.name, pod.metadata.name) >= 0;
+		claimObjects<Pod>(store, set, match, {owned: store.dependentsOf(set.metadata.uid, 'Pod') as Pod[], orphans: [...orphans.in(set.metadata.namespace)]});
 	}
 
 	function ownedPods(set: StatefulSet): Pod[] {
@@ -150,22 +170,12 @@ export function createStatefulSetController(context: ControllerContext): Control
 			podEvent(set, 'create', name);
 			return true;
 		} catch (error) {
-			if (error instanceof KubeError && error.code === 'AlreadyExists') {
-				adopt(set, store.get('Pod', set.metadata.namespace, name) as Pod | undefined);
-				return false;
-			}
 			podEvent(set, 'create', name, error);
+			// A namesake the claim could not adopt (still terminating, or another owner's):
+			// retry with the key's backoff, as the sync error would be retried upstream.
+			if (error instanceof KubeError && error.code === 'AlreadyExists') queue().addRateLimited(keyOf(set));
 			return false;
 		}
-	}
-
-	/** An orphan pod with the set's name and labels is adopted (`ClaimPods`), as after `--cascade=orphan`. */
-	function adopt(set: StatefulSet, pod: Pod | undefined): void {
-		if (!pod || pod.metadata.deletionTimestamp || pod.metadata.ownerReferences?.some(ref => ref.controller)) return;
-		if (!matchesLabels(labelSelectorFromObject(set.spec!.selector), pod.metadata.labels)) return;
-		store.patch(pod, draft => {
-			draft.metadata.ownerReferences = [...(draft.metadata.ownerReferences ?? []), controllerRef(set)];
-		});
 	}
 
 	function deletePod(set: StatefulSet, pod: Pod): void {
@@ -304,16 +314,18 @@ export function createStatefulSetController(context: ControllerContext): Control
 		name: component,
 		watches: {
 			StatefulSet: ({type, object}) => (type === 'DELETED' ? undefined : keyOf(object)),
-			Pod: ({object, old}) => {
+			Pod: ({type, object, old}) => {
 				const ref = object.metadata.ownerReferences?.find(r => r.controller && r.kind === 'StatefulSet')
 					?? old?.metadata.ownerReferences?.find(r => r.controller && r.kind === 'StatefulSet');
-				return ref ? `${object.metadata.namespace}/${ref.name}` : undefined;
+				if (ref) return `${object.metadata.namespace}/${ref.name}`;
+				return type === 'DELETED' ? undefined : adoptersOf(store, selectors, 'StatefulSet', object, old);
 			},
 		},
 		sync(key) {
 			const slash = key.indexOf('/');
 			const set = store.get('StatefulSet', key.slice(0, slash), key.slice(slash + 1)) as StatefulSet | undefined;
 			if (!set || set.metadata.deletionTimestamp || !set.spec) return;
+			claimPods(set);
 			const revisions = revisionsOf(set);
 			reconcile(set, revisions);
 			const status = computeStatus(set, revisions);

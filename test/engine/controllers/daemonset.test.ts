@@ -263,3 +263,24 @@ test('minReadySeconds: pods count as available only after being ready that long'
 	t.is(status.numberAvailable, 3);
 	t.is(status.numberUnavailable, undefined);
 });
+
+test('a DaemonSet re-applied after an orphaning delete adopts the pods it left: one pod per node, not two', t => {
+	const cluster = createCluster({seed: 1});
+	cluster.apply(daemonSet());
+	cluster.advance(30_000);
+	const before = agentPods(cluster, {live: true}).map(p => p.metadata.name).sort();
+	t.is(before.length, nodeNames(cluster).length);
+	cluster.delete('daemonset', 'agent', {propagationPolicy: 'Orphan'});
+	cluster.advance(5000);
+	t.true(agentPods(cluster).every(p => !p.metadata.ownerReferences?.some(r => r.controller)));
+	cluster.apply(daemonSet());
+	cluster.advance(30_000);
+	const ds = cluster.get('daemonset', 'agent')!;
+	const after = agentPods(cluster, {live: true});
+	t.deepEqual(after.map(p => p.metadata.name).sort(), before);
+	t.deepEqual(nodesOf(after), nodeNames(cluster));
+	t.true(after.every(p => p.metadata.ownerReferences?.some(r => r.controller && r.blockOwnerDeletion && r.uid === ds.metadata.uid)));
+	t.is(ds.status?.currentNumberScheduled, nodeNames(cluster).length);
+	t.is(ds.status?.numberReady, nodeNames(cluster).length);
+	t.deepEqual(cluster.controllerErrors(), []);
+});

@@ -304,3 +304,26 @@ test('suspending a running Job stops its pods without counting them as failed', 
 	t.is(jobPods(cluster).length, 0);
 	t.true(reasons(cluster, suspended).filter(r => r.startsWith('Normal SuccessfulDelete')).length === 2);
 });
+
+test('a Job with a manual selector adopts the running pods an orphaning delete of its predecessor left', t => {
+	const cluster = createCluster({seed: 1});
+	const batch = () => {
+		const manifest = job({script: 'sleep 3600', parallelism: 2, completions: 2, manualSelector: true, selector: {matchLabels: {app: 'batch'}}});
+		return {...manifest, spec: {...manifest.spec, template: {...manifest.spec.template, metadata: {labels: {app: 'batch'}}}}};
+	};
+	cluster.apply(batch());
+	cluster.advance(20_000);
+	const pods = () => (cluster.list('pods', {namespace: 'default', labelSelector: 'app=batch'}) as Pod[]).filter(p => !p.metadata.deletionTimestamp);
+	const before = pods().map(p => p.metadata.uid).sort();
+	t.is(before.length, 2);
+	cluster.delete('job', 'work', {propagationPolicy: 'Orphan'});
+	cluster.advance(5000);
+	t.true(pods().every(p => !p.metadata.ownerReferences?.some(r => r.controller)));
+	cluster.apply(batch());
+	cluster.advance(20_000);
+	const adopted = cluster.get('job', 'work')!;
+	t.deepEqual(pods().map(p => p.metadata.uid).sort(), before, 'the same pods, no new ones');
+	t.true(pods().every(p => p.metadata.ownerReferences?.some(r => r.controller && r.uid === adopted.metadata.uid)));
+	t.is(adopted.status?.active, 2);
+	t.deepEqual(cluster.controllerErrors(), []);
+});
