@@ -37,7 +37,6 @@ export type SliceEndpoint = {
 };
 export type EndpointSlice = KubeObject & {addressType: 'IPv4'; endpoints: SliceEndpoint[]; ports: EndpointPort[]};
 
-
 /** The pod's port for a Service port: a number as is, a name looked up in the containers. */
 function resolveTargetPort(pod: Pod, port: ServicePort): number | undefined {
 	const target = port.targetPort ?? port.port;
