@@ -121,15 +121,21 @@ export class Cluster {
 		const store = new Store(clock, random);
 		const events = new EventRecorder(store, clock);
 		const queues = new Map<string, WorkQueue>();
+		let registered = false;
 		const queueOf = (name: string) => {
 			let queue = queues.get(name);
-			if (!queue) queues.set(name, (queue = new WorkQueue(clock)));
+			if (!queue) {
+				// A queue no controller drains would lose its keys silently.
+				if (registered) throw new Error(`no controller named ${name}`);
+				queues.set(name, (queue = new WorkQueue(clock)));
+			}
 			return queue;
 		};
 		this.context = {store, clock, random, events, services: createEngineServices(), queue: queueOf};
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);
+			if (this.registered.some(r => r.controller.name === controller.name)) throw new Error(`two controllers named ${controller.name}`);
 			const queue = queueOf(controller.name);
 			this.registered.push({controller, queue});
 			for (const [kind, map] of Object.entries(controller.watches)) {
@@ -137,6 +143,10 @@ export class Cluster {
 				if (!list) byKind.set(kind, (list = []));
 				list.push({queue, map});
 			}
+		}
+		registered = true;
+		for (const name of queues.keys()) {
+			if (!this.registered.some(r => r.controller.name === name)) throw new Error(`no controller named ${name}`);
 		}
 		store.subscribe(event => {
 			for (const {queue, map} of byKind.get(event.object.kind) ?? []) {
