@@ -1,0 +1,42 @@
+/**
+ * The charter's import rules (DESIGN.md, "Layers"), checked on every `npm test`
+ * by test/architecture.test.ts.
+ */
+module.exports = {
+	forbidden: [
+		{
+			name: 'engine-never-imports-ui',
+			comment: 'The engine is a library with no terminal in it: nothing under source/engine imports source/ui or the CLI.',
+			severity: 'error',
+			from: {path: '^source/engine/'},
+			to: {path: ['^source/ui/', '^source/cli\\.tsx$']},
+		},
+		{
+			name: 'ui-uses-the-engine-entry',
+			comment: 'The UI reaches the engine only through its public entry, source/engine/index.ts (the facade and the watch API).',
+			severity: 'error',
+			from: {path: ['^source/ui/', '^source/cli\\.tsx$']},
+			to: {path: '^source/engine/', pathNot: '^source/engine/index\\.ts$'},
+		},
+		{
+			name: 'controllers-not-the-facade',
+			comment: 'Controllers, nodes, the runtime and the rest of the engine are below the facade: only the public entry imports source/engine/cluster.ts.',
+			severity: 'error',
+			from: {path: '^source/engine/', pathNot: '^source/engine/(index|cluster)\\.ts$'},
+			to: {path: '^source/engine/cluster\\.ts$'},
+		},
+		{
+			name: 'no-cycles',
+			comment: 'Imports go one way: no module reaches itself through its imports.',
+			severity: 'error',
+			from: {path: '^source/'},
+			to: {circular: true},
+		},
+	],
+	options: {
+		doNotFollow: {path: 'node_modules'},
+		tsPreCompilationDeps: true,
+		tsConfig: {fileName: 'tsconfig.json'},
+		enhancedResolveOptions: {extensions: ['.ts', '.tsx', '.js']},
+	},
+};
