@@ -1,11 +1,11 @@
 /** Node actions: kill and restore the machine, cordon, uncordon, drain. */
 import React from 'react';
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
 import type {KubeObject} from '../../engine/index.js';
 import {registerActions, type AppApi} from '../app/contract.js';
 import {errorMessage} from '../dialogs/errors.js';
 import {sanitizeLine} from '../sanitize.js';
+import {SelectList} from '../components/select-list/select-list.js';
 import {run} from './common.js';
 
 const nodeName = (node: KubeObject) => sanitizeLine(node.metadata.name);
@@ -52,7 +52,7 @@ function openDrain(app: AppApi, node: KubeObject): void {
 			<Box flexDirection="column">
 				<Text bold color={app.theme.dialog.label}>Drain node/{nodeName(node)}?</Text>
 				<Text color={app.theme.dialog.fg}>Cordon it, then evict its pods:</Text>
-				<SelectInput items={drainItems} onSelect={item => {
+				<SelectList items={drainItems} onSelect={item => {
 					close();
 					if (item.value !== 'cancel') drainNode(app, node, item.value === 'force');
 				}}/>

@@ -6,7 +6,7 @@
 import type {Cluster, KubeObject} from '../../engine/index.js';
 import {registerActions, type Selection} from '../app/contract.js';
 import {logsPage, type LogSource} from '../details/logs/logs-page.js';
-import {shellPage, type ShellSession} from '../details/shell/shell-page.js';
+import {execPage, type ExecSession} from '../details/exec/exec-page.js';
 import {sanitizeLine} from '../sanitize.js';
 import {tracePage, type TraceSource} from '../trace/trace-page.js';
 
@@ -35,7 +35,7 @@ const quote = (text: string) => `'${text.replaceAll('\'', '\'\\\'\'')}'`;
  * `cluster.exec`, in the working directory the session tracks (a `cd` line
  * is resolved by the container's own shell, which prints the new `pwd`).
  */
-export function podShellSession(cluster: Cluster, pod: KubeObject, container?: string): ShellSession {
+export function podExecSession(cluster: Cluster, pod: KubeObject, container?: string): ExecSession {
 	const name = container ?? (pod.spec?.containers?.[0]?.name as string | undefined) ?? 'container';
 	let cwd = '/';
 	const exec = (script: string) => cluster.exec(pod.metadata.name, ['sh', '-c', script], {namespace: pod.metadata.namespace, container});
@@ -76,7 +76,7 @@ registerActions('Pod', [
 				app.flash(`cannot exec into a container in a completed pod; current phase is ${sanitizeLine(pod.status?.phase ?? 'Pending')}`, 'error');
 				return;
 			}
-			app.pushPage(shellPage(title, podShellSession(app.cluster, pod, container), ['Type commands to run in the container; `exit` or Esc leaves.']));
+			app.pushPage(execPage(title, podExecSession(app.cluster, pod, container), ['Type commands to run in the container; `exit` or Esc leaves.']));
 		},
 	},
 	{

@@ -1,8 +1,9 @@
 /**
  * The dashboard's plug-in contract: what a page (a table, a describe view, a
  * trace view, a dialog) and an action (describe, delete, scale, logs...) use to
- * take part in the app. Part-2 views import only from this module (plus
- * `theme.ts` types and the engine's public facade).
+ * take part in the app. Views, dialogs and actions import from this module
+ * (plus `theme.ts` types and the engine's public facade); the hooks and
+ * registries it re-exports live one per file beside it.
  *
  * Keys
  * ----
@@ -34,9 +35,9 @@
  * ------
  * `app.showModal({title, render, bindings, handlers, onKey})` opens a modal
  * over the page; while it is open every key goes to it only (Esc closes it
- * unless `onKey` consumes Esc; Ctrl+C still quits). Widgets with their own
- * `useInput` (ink-select-input, ink-text-input) work inside a modal: the app
- * ignores keys while the modal is up. `app.confirm(...)` is a ready-made yes/no.
+ * unless `onKey` consumes Esc; Ctrl+C still quits). Widgets inside a modal
+ * (the text input, the select list) take their keys from the modal's
+ * `onKey`, never from stdin. `app.confirm(...)` is a ready-made yes/no.
  *
  * Actions per kind
  * ----------------
@@ -54,7 +55,7 @@
  * Live data: `useLive(['Pod'], {clock: true})` re-renders a page when pods
  * change or the virtual second ticks; read objects from `app.model`.
  */
-import {createContext, useContext, useEffect, useLayoutEffect, useRef, useState, type ReactNode} from 'react';
+import type {ReactNode} from 'react';
 import type {Cluster, KubeObject} from '../../engine/index.js';
 import type {Theme} from '../theme/theme.js';
 import type {ClusterModel} from '../model/cluster-model.js';
@@ -212,28 +213,6 @@ export type LiveTick = {
 	secondChanged: boolean;
 };
 
-/**
- * Re-render the calling page when one of `kinds` changes ('*' = any kind),
- * and, with `clock: true`, when the virtual second changes. The app renders
- * once per tick for all interested pages (never once per listener). Returns
- * a number that changes with each such change (usable as a memo dependency).
- */
-export function useLive(kinds: readonly string[] | '*', options: {clock?: boolean} = {}): number {
-	const app = useApp();
-	const key = kinds === '*' ? '*' : kinds.join(',');
-	const clock = options.clock ?? false;
-	useEffect(() => app.onTick(tick => {
-		const hit = key === '*' ? tick.changed.size > 0 : key.split(',').some(kind => tick.changed.has(kind));
-		return hit || (clock && tick.secondChanged);
-	}), [app, key, clock]);
-	let version = 0;
-	for (const kind of kinds === '*' ? ['*'] : kinds) version += app.model.version(kind);
-	return clock ? version * 1e6 + (Math.floor(app.now() / 1000) % 1e6) : version;
-}
-
-/** Context objects; the app provides them, pages consume them through the hooks below. */
-export const AppContext = createContext<AppApi | undefined>(undefined);
-
 /** Registration channel a page uses to declare its keymap and selection. */
 export type PageChannel = {
 	setKeymap(keymap: Keymap | undefined): void;
@@ -241,66 +220,8 @@ export type PageChannel = {
 	/** The kind the page lists, so its actions show in hints and help even with no row selected. */
 	setKind?(kind: string | undefined): void;
 };
-export const PageContext = createContext<PageChannel | undefined>(undefined);
 
-/** The app API for pages, modals and actions. */
-export function useApp(): AppApi {
-	const app = useContext(AppContext);
-	if (!app) throw new Error('useApp() must be used inside the Kubarium app');
-	return app;
-}
-
-/** The active theme (colours are undefined under NO_COLOR or in the mono theme). */
-export function useTheme(): Theme {
-	return useApp().theme;
-}
-
-/**
- * Declare the page's keymap. Bindings are read at every key, handlers
- * through a ref, so passing fresh objects each render is fine; the hints
- * update when the list of action names changes.
- */
-export function usePageKeys(keymap: Keymap): void {
-	const channel = useContext(PageContext);
-	const ref = useRef(keymap);
-	ref.current = keymap;
-	const signature = keymap.bindings.map(b => `${b.key}=${b.action}`).join(',');
-	useLayoutEffect(() => {
-		if (!channel) return;
-		channel.setKeymap({
-			bindings: ref.current.bindings,
-			handlers: new Proxy({}, {
-				get: (_target, action: string) => ref.current.handlers[action],
-				has: (_target, action: string) => action in ref.current.handlers,
-			}) as Record<string, ActionHandler>,
-			onKey: event => ref.current.onKey?.(event) ?? false,
-		});
-	}, [channel, signature]);
-	useEffect(() => () => channel?.setKeymap(undefined), [channel]);
-}
-
-/** Publish the object under the page's cursor (or undefined). */
-export function useSelection(selection: Selection | undefined): void {
-	const channel = useContext(PageContext);
-	const uid = selection ? `${selection.kind}/${selection.object.metadata.uid}/${selection.object.metadata.resourceVersion}/${selection.container ?? ''}` : '';
-	const ref = useRef(selection);
-	ref.current = selection;
-	useLayoutEffect(() => {
-		channel?.setSelection(ref.current);
-	}, [channel, uid]);
-	useEffect(() => () => channel?.setSelection(undefined), [channel]);
-}
-
-/** Declare the kind a page lists (its registered actions show even when the list is empty). */
-export function usePageKind(kind: string | undefined): void {
-	const channel = useContext(PageContext);
-	useLayoutEffect(() => {
-		channel?.setKind?.(kind);
-	}, [channel, kind]);
-}
-
-// ---------------------------------------------------------------------------
-// Registries: per-kind actions and `:` commands, added as data.
+// Registries: per-kind actions and `:` commands, added as data (see action-registry.ts, command-registry.ts).
 
 /** What an action handler receives. */
 export type ActionContext = {
@@ -316,31 +237,6 @@ export type ActionEntry = {
 	when?: (selection: Selection) => boolean;
 };
 
-const actionRegistry = new Map<string, ActionEntry[]>();
-
-/**
- * Add actions for a kind ('Pod', 'Deployment', ... or '*' for every kind).
- * A later registration of the same action name for the same kind replaces
- * the earlier one.
- */
-export function registerActions(kind: string, entries: ActionEntry[]): void {
-	const list = actionRegistry.get(kind) ?? [];
-	for (const entry of entries) {
-		const at = list.findIndex(e => e.binding.action === entry.binding.action);
-		if (at >= 0) list[at] = entry;
-		else list.push(entry);
-	}
-	actionRegistry.set(kind, list);
-}
-
-/** Actions that apply to a selection: the kind's own first, then the '*' ones. */
-export function actionsFor(selection: Selection): ActionEntry[] {
-	const own = actionRegistry.get(selection.kind) ?? [];
-	const ownNames = new Set(own.map(e => e.binding.action));
-	const common = (actionRegistry.get('*') ?? []).filter(e => !ownNames.has(e.binding.action));
-	return [...own, ...common].filter(e => !e.when || e.when(selection));
-}
-
 /** A `:` command added by a module (e.g. `:xray deploy`, `:pulse`). */
 export type CommandSpec = {
 	/** The first is the canonical name; the others are aliases. */
@@ -353,15 +249,13 @@ export type CommandSpec = {
 	run: (args: string[], app: AppApi) => void;
 };
 
-const commandRegistry: CommandSpec[] = [];
-
-export function registerCommand(spec: CommandSpec): void {
-	const at = commandRegistry.findIndex(c => c.names[0] === spec.names[0]);
-	if (at >= 0) commandRegistry[at] = spec;
-	else commandRegistry.push(spec);
-}
-
-/** Registered commands (read by the command parser and help). */
-export function registeredCommands(): readonly CommandSpec[] {
-	return commandRegistry;
-}
+export {AppContext} from './app-context.js';
+export {PageContext} from './page-context.js';
+export {useApp} from './use-app.js';
+export {useTheme} from './use-theme.js';
+export {useLive} from './use-live.js';
+export {usePageKeys} from './use-page-keys.js';
+export {useSelection} from './use-selection.js';
+export {usePageKind} from './use-page-kind.js';
+export {actionsFor, registerActions} from './action-registry.js';
+export {registerCommand, registeredCommands} from './command-registry.js';

@@ -7,6 +7,7 @@ import {Box, Text} from 'ink';
 import type {KeyBinding, FlashLevel} from './contract.js';
 import type {Theme} from '../theme/theme.js';
 import {cleanCell} from '../components/table/table.js';
+import {TextInput} from '../components/text-input/text-input.js';
 
 /** Lines the header takes (k9s: menu columns of at most 6 rows). */
 export const headerHeight = 6;
@@ -75,8 +76,8 @@ export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hi
 			</Box>
 			{columns.slice(0, fit).map((column, c) => (
 				<Box key={c} flexDirection="column" width={widths[c]}>
-					{column.map(hint => (
-						<Text key={hint.key} wrap="truncate">
+					{column.map((hint, i) => (
+						<Text key={`${hint.key}:${i}`} wrap="truncate">
 							<Text color={hint.numeric ? theme.frame.menu.numKey : theme.frame.menu.key}>{`<${hint.key}>`}</Text>
 							<Text color={hint.dangerous ? theme.status.error : theme.frame.menu.fg}>{` ${hint.description}`}</Text>
 						</Text>
@@ -115,17 +116,13 @@ export function Flash({message, level, width, theme}: {message?: string; level?:
 	);
 }
 
-export function PromptLine({mode, text, suggestion, width, theme}: {mode: 'command' | 'filter'; text: string; suggestion?: string; width: number; theme: Theme}) {
-	const sigil = mode === 'command' ? ':' : '/';
-	const rest = suggestion && suggestion.startsWith(text) ? suggestion.slice(text.length) : '';
+/** The `:` or `/` line: the sigil, then the text input with its suggestion. */
+export function PromptLine({mode, text, cursor, suggestion, width, theme}: {mode: 'command' | 'filter'; text: string; cursor: number; suggestion?: string; width: number; theme: Theme}) {
+	const sigil = mode === 'command' ? ':> ' : '/> ';
 	return (
 		<Box width={width} height={1}>
-			<Text wrap="truncate">
-				<Text color={mode === 'command' ? theme.prompt.border : theme.prompt.filterBorder} bold>{`${sigil}> `}</Text>
-				<Text color={theme.prompt.fg}>{text}</Text>
-				<Text inverse> </Text>
-				<Text color={theme.prompt.suggest} dimColor>{rest}</Text>
-			</Text>
+			<Text color={mode === 'command' ? theme.prompt.border : theme.prompt.filterBorder} bold>{sigil}</Text>
+			<TextInput value={text} cursor={cursor} width={Math.max(1, width - sigil.length)} color={theme.prompt.fg} suggestion={suggestion} suggestionColor={theme.prompt.suggest}/>
 		</Box>
 	);
 }

@@ -10,7 +10,7 @@ import {sanitizeLine} from '../sanitize.js';
 import {describe} from './describe.js';
 import {decodedSecretYaml, maskSecret, objectYaml} from './yaml-text.js';
 import {TextView} from './text-view/text-view.js';
-import {useLive} from './use-live.js';
+import {useLive} from '../app/use-live.js';
 
 /** How pages name an object: enough to look it up again after it changes. */
 export type ObjectRef = {kind: string; name: string; namespace?: string};

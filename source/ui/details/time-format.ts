@@ -1,5 +1,5 @@
 /** Time texts as kubectl prints them; pure, driven by the cluster's virtual now. */
-import {humanDuration} from '../views/columns.js';
+import {humanDuration} from '../render/columns.js';
 
 /** apimachinery's duration.HumanDuration, shared with the tables' AGE column. */
 export {humanDuration};

@@ -1,14 +1,14 @@
 /**
  * k9s' delete dialog: the object, a propagation policy (Background,
- * Foreground, Orphan) picked with ink-select-input, Esc to cancel. Selecting
+ * Foreground, Orphan) picked from a select list, Esc to cancel. Selecting
  * a policy runs exactly one `cluster.delete` and flashes the outcome.
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
 import type {KubeObject} from '../../engine/index.js';
 import type {AppApi} from '../app/contract.js';
 import {sanitizeLine} from '../sanitize.js';
+import {SelectList} from '../components/select-list/select-list.js';
 import {errorMessage} from './errors.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
@@ -43,7 +43,7 @@ function DeleteDialog({app, object, close}: {app: AppApi; object: KubeObject; cl
 		<Box flexDirection="column">
 			<Text color={theme.dialog.label} bold>Delete {resourceName(object)}{where}?</Text>
 			<Text color={theme.dialog.fg}>Propagation policy (Enter to delete, Esc to cancel):</Text>
-			<SelectInput
+			<SelectList
 				items={policyItems}
 				onSelect={item => {
 					close();

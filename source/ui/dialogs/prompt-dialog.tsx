@@ -1,16 +1,17 @@
 /**
- * A text prompt in a modal (ink-text-input): scale's replicas, set image's
- * `container=image`. `submit` runs the one facade command; when it throws,
- * the error shows under the field and in the flash, the dialog stays open,
- * and nothing changed (the engine validates before it writes).
+ * A text prompt in a modal: scale's replicas, set image's `container=image`.
+ * The field is the dashboard's text input (readline keys; its keys come
+ * from the modal's keymap). `submit` runs the one facade command; when it
+ * throws, the error shows under the field and in the flash, the dialog stays
+ * open, and nothing changed (the engine validates before it writes).
  */
-import React, {useRef} from 'react';
+import React, {useState} from 'react';
 import {Box, Text} from 'ink';
-import TextInput from 'ink-text-input';
 import type {AppApi} from '../app/contract.js';
+import {usePageKeys} from '../app/use-page-keys.js';
+import {TextInput} from '../components/text-input/text-input.js';
+import {useTextInput} from '../components/text-input/use-text-input.js';
 import {errorMessage} from './errors.js';
-import {usePromptState} from './use-prompt-state.js';
-import {useBackspaceBurst} from './use-backspace-burst.js';
 
 export type PromptOptions = {
 	title: string;
@@ -23,45 +24,32 @@ export type PromptOptions = {
 	submit: (value: string) => string;
 };
 
-function PromptDialog({app, options, close}: {app: AppApi; options: PromptOptions; close: () => void}) {
+function PromptDialog({app, options, close, width}: {app: AppApi; options: PromptOptions; close: () => void; width: number}) {
 	const theme = app.theme;
-	const [state, dispatch] = usePromptState(options.initial ?? '');
-	const value = useRef(state.value);
-	value.current = state.value;
-	useBackspaceBurst(count => dispatch({type: 'change', value: [...value.current].slice(0, -count).join('')}));
-	const onSubmit = (value: string) => {
-		try {
-			const message = options.submit(value);
-			close();
-			app.flash(message);
-			app.invalidate();
-		} catch (error) {
-			const message = errorMessage(error);
-			dispatch({type: 'error', message});
-			app.flash(message, 'error');
-		}
-	};
-	// ink-text-input submits the value of the render its key handler was made in, which can be
-	// one render behind when Enter follows the last key quickly: the prompt submits what it shows.
-	// Text and Enter that arrive in one read (fast typing, a paste, tmux send-keys) reach
-	// ink-text-input as one string with the newline in it: the part before it is submitted.
-	const onChange = (next: string) => {
-		const newline = next.search(/[\r\n]/);
-		if (newline < 0) {
-			dispatch({type: 'change', value: next});
-			return;
-		}
-		const line = next.slice(0, newline);
-		dispatch({type: 'change', value: line});
-		onSubmit(line);
-	};
+	const [error, setError] = useState<string>();
+	const input = useTextInput({
+		initial: options.initial ?? '',
+		onSubmit: value => {
+			try {
+				const message = options.submit(value);
+				close();
+				app.flash(message);
+				app.invalidate();
+			} catch (caught) {
+				const message = errorMessage(caught);
+				setError(message);
+				app.flash(message, 'error');
+			}
+		},
+	});
+	usePageKeys({bindings: [], handlers: {}, onKey: input.handleKey});
 	return (
 		<Box flexDirection="column">
 			<Box>
 				<Text color={theme.dialog.label}>{options.label} </Text>
-				<TextInput value={state.value} onChange={onChange} onSubmit={() => onSubmit(value.current)}/>
+				<TextInput value={input.state.value} cursor={input.state.cursor} width={Math.max(1, width - options.label.length - 1)} color={theme.dialog.fg}/>
 			</Box>
-			{state.error ? <Text color={theme.frame.flash.error} wrap="wrap">{state.error}</Text> : null}
+			{error ? <Text color={theme.frame.flash.error} wrap="wrap">{error}</Text> : null}
 			<Text color={theme.dialog.fg} dimColor>{options.hint ?? 'Enter to apply, Esc to cancel'}</Text>
 		</Box>
 	);
@@ -69,7 +57,7 @@ function PromptDialog({app, options, close}: {app: AppApi; options: PromptOption
 
 /** Open a prompt modal. */
 export function openPrompt(app: AppApi, options: PromptOptions): void {
-	app.showModal({title: options.title, render: ({close}) => <PromptDialog app={app} options={options} close={close}/>});
+	app.showModal({title: options.title, render: ({close, width}) => <PromptDialog app={app} options={options} close={close} width={width}/>});
 }
 
 /**

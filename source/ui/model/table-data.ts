@@ -4,7 +4,7 @@
  * memoises them by model version and clock second.
  */
 import type {KubeObject} from '../../engine/index.js';
-import type {Column, ColumnSet, RenderContext, Row, RowStatus} from '../views/columns.js';
+import type {Column, ColumnSet, RenderContext, Row, RowStatus} from '../render/columns.js';
 import type {RowChange} from './cluster-model.js';
 import {fuzzyMatch, type Filter} from './filter.js';
 

@@ -6,7 +6,7 @@
 import React, {useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../app/contract.js';
-import {useLive} from '../details/use-live.js';
+import {useLive} from '../app/use-live.js';
 import {kindPulses, PulseHistory, sparkline} from './pulse-model.js';
 import {clusterUsage} from './pulse-usage.js';
 

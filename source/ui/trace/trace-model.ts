@@ -61,8 +61,7 @@ export type TraceAction =
 	| {type: 'toggle-category'; index: number}
 	| {type: 'all-categories'}
 	| {type: 'start-filter'}
-	| {type: 'filter-input'; text: string}
-	| {type: 'filter-backspace'}
+	| {type: 'filter-set'; text: string}
 	| {type: 'filter-done'}
 	| {type: 'filter-cancel'}
 	| {type: 'toggle-pause'; entries: readonly TraceEntry[]}
@@ -87,10 +86,8 @@ export function traceReducer(state: TraceState, action: TraceAction): TraceState
 			return {...state, categories: new Set(traceCategories)};
 		case 'start-filter':
 			return {...state, editingFilter: true};
-		case 'filter-input':
-			return withFilter(state, state.callFilter + action.text);
-		case 'filter-backspace':
-			return withFilter(state, state.callFilter.slice(0, -1));
+		case 'filter-set':
+			return withFilter(state, action.text);
 		case 'filter-done':
 			return {...state, editingFilter: false};
 		case 'filter-cancel':

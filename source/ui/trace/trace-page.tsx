@@ -4,11 +4,13 @@
  * category (0 all), `/` filters by call name, space pauses, `f` follows,
  * `e` shows errors only, `s` switches to the `strace -c` summary.
  */
-import React, {useMemo} from 'react';
+import React, {useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {useApp, usePageKeys, type KeyBinding, type PageProps, type PageSpec} from '../app/contract.js';
-import {keyText} from '../app/keys.js';
-import {useLive} from '../details/use-live.js';
+import {scrollBindings, scrollHandlers} from '../components/scroll-keys.js';
+import {useTextInput} from '../components/text-input/use-text-input.js';
+import {TextInput} from '../components/text-input/text-input.js';
+import {useLive} from '../app/use-live.js';
 import {clockTime} from '../details/time-format.js';
 import {errorMessage} from '../dialogs/errors.js';
 import {sanitizeLine} from '../sanitize.js';
@@ -31,14 +33,7 @@ export const traceBindings: KeyBinding[] = [
 	{key: 'f', action: 'trace.follow', description: 'Follow'},
 	{key: 'e', action: 'trace.errors', description: 'Errors only'},
 	{key: 's', action: 'trace.summary', description: 'Summary'},
-	{key: 'j', action: 'trace.down', description: 'Down', visible: false},
-	{key: 'down', action: 'trace.down', description: 'Down', visible: false},
-	{key: 'k', action: 'trace.up', description: 'Up', visible: false},
-	{key: 'up', action: 'trace.up', description: 'Up', visible: false},
-	{key: 'pgdn', action: 'trace.page-down', description: 'Page down', visible: false},
-	{key: 'pgup', action: 'trace.page-up', description: 'Page up', visible: false},
-	{key: 'g', action: 'trace.top', description: 'Top', visible: false},
-	{key: 'shift-g', action: 'trace.bottom', description: 'Bottom', visible: false},
+	...scrollBindings,
 ];
 
 export function categoryColor(theme: Theme, category: string): string | undefined {
@@ -72,6 +67,20 @@ function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
 	const shown = useMemo(() => visibleEntries(entries, state), [entries, state, tick]);
 	const bodyHeight = Math.max(1, height - 2 - (state.filterError ? 1 : 0));
 	const scroll = (by: number) => dispatch({type: 'scroll', by, total: shown.length, height: bodyHeight});
+	// Read at every key, so a filter typed and submitted in one read (a paste) is not lost.
+	const editing = useRef(false);
+	editing.current = state.editingFilter;
+	const filter = useTextInput({
+		onChange: text => dispatch({type: 'filter-set', text}),
+		onSubmit: () => {
+			editing.current = false;
+			dispatch({type: 'filter-done'});
+		},
+		onCancel: () => {
+			editing.current = false;
+			dispatch({type: 'filter-cancel'});
+		},
+	});
 	usePageKeys({
 		bindings: traceBindings,
 		handlers: {
@@ -81,25 +90,28 @@ function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
 			'trace.info': () => dispatch({type: 'toggle-category', index: 3}),
 			'trace.comms': () => dispatch({type: 'toggle-category', index: 4}),
 			'trace.all': () => dispatch({type: 'all-categories'}),
-			'trace.filter': () => dispatch({type: 'start-filter'}),
+			'trace.filter': () => {
+				editing.current = true;
+				dispatch({type: 'start-filter'});
+				filter.set(state.callFilter);
+			},
 			'trace.pause': () => dispatch({type: 'toggle-pause', entries}),
 			'trace.follow': () => dispatch({type: 'bottom'}),
 			'trace.errors': () => dispatch({type: 'toggle-errors'}),
 			'trace.summary': () => dispatch({type: 'toggle-summary'}),
-			'trace.down': () => scroll(1),
-			'trace.up': () => scroll(-1),
-			'trace.page-down': () => scroll(bodyHeight),
-			'trace.page-up': () => scroll(-bodyHeight),
-			'trace.top': () => dispatch({type: 'top'}),
-			'trace.bottom': () => dispatch({type: 'bottom'}),
+			...scrollHandlers({
+				down: () => scroll(1),
+				up: () => scroll(-1),
+				pageDown: () => scroll(bodyHeight),
+				pageUp: () => scroll(-bodyHeight),
+				top: () => dispatch({type: 'top'}),
+				bottom: () => dispatch({type: 'bottom'}),
+			}),
 		},
 		onKey: event => {
-			if (!state.editingFilter) return false;
-			if (event.name === 'esc') dispatch({type: 'filter-cancel'});
-			else if (event.name === 'enter') dispatch({type: 'filter-done'});
-			else if (event.name === 'backspace') dispatch({type: 'filter-backspace'});
-			else if (keyText(event)) dispatch({type: 'filter-input', text: keyText(event)});
-			return true;
+			if (!editing.current) return false;
+			filter.handleKey(event);
+			return event.name !== 'ctrl-c';
 		},
 	});
 	const bar = (
@@ -110,8 +122,9 @@ function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
 				</Text>
 			))}
 			<Text color={state.filterError ? theme.frame.flash.error : theme.frame.title.filter}>
-				{state.editingFilter || state.callFilter ? ` call:/${state.callFilter}${state.editingFilter ? '▏' : ''}` : ''}
+				{state.editingFilter ? ' call:/' : state.callFilter ? ` call:/${state.callFilter}` : ''}
 			</Text>
+			{state.editingFilter ? <TextInput value={filter.state.value} cursor={filter.state.cursor} width={Math.max(8, Math.floor(width / 3))}/> : null}
 			<Text color={theme.views.logs.indicator}>
 				{`  ${state.paused ? 'PAUSED' : state.follow ? 'following' : 'scrolled'}${state.errorsOnly ? '  errors only' : ''}  ${shown.length}/${entries.length} calls`}
 			</Text>

@@ -9,10 +9,10 @@ import {useApp, useLive, usePageKeys, useSelection, type PageProps} from '../app
 import type {KubeEvent, KubeObject, Node} from '../../engine/index.js';
 import {Table, cursorIndex, useTableInput, useTableState} from '../components/table/index.js';
 import {buildTable, type TableRow} from '../model/table-data.js';
-import {columnSetFor} from './registry.js';
-import {nodeStatus} from './node-columns.js';
-import {eventColumns} from './event-columns.js';
-import type {Column, RenderContext} from './columns.js';
+import {columnSetFor} from '../render/registry.js';
+import {nodeStatus} from '../render/node-columns.js';
+import {eventColumns} from '../render/event-columns.js';
+import type {Column, RenderContext} from '../render/columns.js';
 import {statusColor, cleanCell} from '../components/table/table.js';
 import type {Theme} from '../theme/theme.js';
 

@@ -7,16 +7,16 @@
 import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
-import {useShell} from '../app/shell-context.js';
+import {useAppInternals} from '../app/app-internals.js';
 import {resolveResource, type KubeObject} from '../../engine/index.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
 import {buildTable, IncrementalTable, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
-import {columnSetFor} from './registry.js';
-import {containerColumnList, containerRows} from './container-columns.js';
+import {columnSetFor} from '../render/registry.js';
+import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from './selectors.js';
 import {viewTitle} from './titles.js';
-import type {Column, Row} from './columns.js';
+import type {Column, Row} from '../render/columns.js';
 
 /** Saved across pushes and pops of the same page. */
 export type ViewMemory = {table?: TableState; wide?: boolean; faultsOnly?: boolean};
@@ -55,7 +55,7 @@ function selectorSet(app: ReturnType<typeof useApp>, kind: string, options: {lab
 export function ResourceView(props: ResourceViewProps) {
 	const {kind, width, height, memory} = props;
 	const app = useApp();
-	const shell = useShell();
+	const shell = useAppInternals();
 	const set = columnSetFor(kind)!;
 	const type = resolveResource(kind);
 	const namespace = props.namespace ?? app.namespace();
@@ -200,7 +200,7 @@ function enterDescription(kind: string): string {
 }
 
 /** Enter on a row: k9s' drill-downs. */
-export function drillDown(app: ReturnType<typeof useApp>, shell: ReturnType<typeof useShell>, kind: string, object: KubeObject): void {
+export function drillDown(app: ReturnType<typeof useApp>, shell: ReturnType<typeof useAppInternals>, kind: string, object: KubeObject): void {
 	const ns = object.metadata.namespace;
 	const name = object.metadata.name;
 	switch (kind) {

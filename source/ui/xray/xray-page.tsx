@@ -7,7 +7,7 @@
 import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, useSelection, type AppApi, type PageProps, type PageSpec, type Selection} from '../app/contract.js';
-import {useLive} from '../details/use-live.js';
+import {useLive} from '../app/use-live.js';
 import {buildXray, flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
 import {cursorRow, newXrayMemory, useXrayState, type XrayMemory} from './use-xray-state.js';
 

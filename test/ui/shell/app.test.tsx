@@ -1,7 +1,7 @@
 import test from 'ava';
 import {registerActions} from '../../../source/ui/app/contract.js';
 import {startShell} from './harness.js';
-import {columnSetFor} from '../../../source/ui/views/registry.js';
+import {columnSetFor} from '../../../source/ui/render/registry.js';
 import {kindAliases} from '../../../source/ui/app/commands.js';
 
 // A dangerous and a safe action only these tests use (kind ConfigMap).

@@ -1,11 +1,11 @@
 import test from 'ava';
 import type {Pod} from '../../../source/engine/index.js';
-import {podSummary, restartsText} from '../../../source/ui/views/pod-columns.js';
-import {nodeStatus, nodeRoles} from '../../../source/ui/views/node-columns.js';
-import {humanDuration} from '../../../source/ui/views/columns.js';
-import {endpointsText, servicePorts} from '../../../source/ui/views/service-columns.js';
-import {columnSets} from '../../../source/ui/views/registry.js';
-import {containerRows} from '../../../source/ui/views/container-columns.js';
+import {podSummary, restartsText} from '../../../source/ui/render/pod-columns.js';
+import {nodeStatus, nodeRoles} from '../../../source/ui/render/node-columns.js';
+import {humanDuration} from '../../../source/ui/render/columns.js';
+import {endpointsText, servicePorts} from '../../../source/ui/render/service-columns.js';
+import {columnSets} from '../../../source/ui/render/registry.js';
+import {containerRows} from '../../../source/ui/render/container-columns.js';
 import {selectorString} from '../../../source/ui/views/selectors.js';
 
 const t0 = '2026-01-01T09:00:00Z';

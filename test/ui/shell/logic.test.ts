@@ -4,8 +4,7 @@ import {registerCommand} from '../../../source/ui/app/contract.js';
 import {parseFilter, fuzzyMatch} from '../../../source/ui/model/filter.js';
 import {tableReducer, cursorIndex, windowOffset, initialTableState} from '../../../source/ui/components/table/use-table-state.js';
 import {effectiveBindings, isValidKeyName, runKeymap} from '../../../source/ui/app/keymap.js';
-import {keyEvents} from '../../../source/ui/app/keys.js';
-import type {Key} from 'ink';
+import {parseKeys} from '../../../source/ui/app/keys.js';
 
 test('command aliases resolve to kinds as k9s and kubectl name them', t => {
 	const table: Array<[string, string]> = [
@@ -105,14 +104,16 @@ test('keymaps: read-only drops dangerous bindings, overrides move or unbind by a
 	for (const key of ['D', 'ctrl-', 'shift-1', 'hyper-x', '']) t.false(isValidKeyName(key), key);
 });
 
-const noKey: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
-
 test('keys: a run of characters is split; control, shift and specials get k9s names', t => {
-	t.deepEqual(keyEvents('/04', noKey).map(e => e.name), ['/', '0', '4']);
-	t.deepEqual(keyEvents('J', {...noKey, shift: true}).map(e => e.name), ['shift-j']);
-	t.deepEqual(keyEvents('d', {...noKey, ctrl: true}).map(e => e.name), ['ctrl-d']);
-	t.deepEqual(keyEvents('', {...noKey, tab: true, shift: true}).map(e => e.name), ['shift-tab']);
-	t.deepEqual(keyEvents('', {...noKey, escape: true, meta: true}).map(e => e.name), ['esc']);
-	t.deepEqual(keyEvents('', {...noKey, delete: true}).map(e => e.name), ['backspace']);
-	t.deepEqual(keyEvents('po\r', noKey).map(e => e.name), ['p', 'o', 'enter']);
+	t.deepEqual(parseKeys('/04').map(e => e.name), ['/', '0', '4']);
+	t.deepEqual(parseKeys('J').map(e => e.name), ['shift-j']);
+	t.deepEqual(parseKeys('\x04').map(e => e.name), ['ctrl-d']);
+	t.deepEqual(parseKeys('\x1b[Z').map(e => e.name), ['shift-tab']);
+	t.deepEqual(parseKeys('\x1b').map(e => e.name), ['esc']);
+	t.deepEqual(parseKeys('\x7f').map(e => e.name), ['backspace']);
+	t.deepEqual(parseKeys('po\r').map(e => e.name), ['p', 'o', 'enter']);
+	t.deepEqual(parseKeys('\x1b[3~').map(e => e.name), ['delete']);
+	t.deepEqual(parseKeys('\x1bb').map(e => e.name), ['alt-b']);
+	t.deepEqual(parseKeys('\x1b[H').map(e => e.name), ['home']);
+	t.deepEqual(parseKeys('\x7f\x7f\x7f').map(e => e.name), ['backspace', 'backspace', 'backspace']);
 });

@@ -5,7 +5,7 @@ import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
 import {buildTable, IncrementalTable, type TableQuery, type TableSource} from '../../../source/ui/model/table-data.js';
 import {parseFilter, type Filter} from '../../../source/ui/model/filter.js';
 import {naturalWidths} from '../../../source/ui/components/table/table.js';
-import {podColumns} from '../../../source/ui/views/pod-columns.js';
+import {podColumns} from '../../../source/ui/render/pod-columns.js';
 
 type Step =
 	| {type: 'create'; namespace: string; name: string}

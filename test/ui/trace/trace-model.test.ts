@@ -32,12 +32,12 @@ test('call filter: names, regex, inversion, and a bad regex is an error that fil
 	];
 	for (const [filter, names] of cases) {
 		let state = initialTraceState();
-		for (const char of filter) state = traceReducer(state, {type: 'filter-input', text: char});
+		for (let i = 1; i <= filter.length; i++) state = traceReducer(state, {type: 'filter-set', text: filter.slice(0, i)});
 		t.deepEqual(visibleEntries(entries, state).map(e => e.name), names, filter);
 	}
 	const bad = compileCallFilter('open(');
 	t.regex(bad.error ?? '', /^Invalid call filter "open\(": /);
-	let state = traceReducer(initialTraceState(), {type: 'filter-input', text: 'open('});
+	let state = traceReducer(initialTraceState(), {type: 'filter-set', text: 'open('});
 	t.truthy(state.filterError);
 	t.is(visibleEntries(entries, state).length, entries.length);
 	state = traceReducer(state, {type: 'filter-cancel'});

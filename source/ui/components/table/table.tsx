@@ -6,7 +6,7 @@
 import React, {memo, useMemo} from 'react';
 import {Box, Text} from 'ink';
 import type {Theme} from '../../theme/theme.js';
-import type {Column, RenderContext, RowStatus} from '../../views/columns.js';
+import type {Column, RenderContext, RowStatus} from '../../render/columns.js';
 import type {TableRow} from '../../model/table-data.js';
 import {windowOffset} from './use-table-state.js';
 import {sanitizeLine} from '../../sanitize.js';

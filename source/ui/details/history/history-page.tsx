@@ -9,7 +9,7 @@ import {Box, Text} from 'ink';
 import {useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../../app/contract.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitizeLine} from '../../sanitize.js';
-import {useLive} from '../use-live.js';
+import {useLive} from '../../app/use-live.js';
 import {objectLabel, type ObjectRef} from '../object-pages.js';
 import {useHistoryState} from './use-history-state.js';
 

@@ -9,7 +9,7 @@ import {errorMessage} from '../../dialogs/errors.js';
 import {sanitize} from '../../sanitize.js';
 import {TextView} from '../text-view/text-view.js';
 import type {TextViewAction, TextViewState} from '../text-view/use-text-view-state.js';
-import {useLive} from '../use-live.js';
+import {useLive} from '../../app/use-live.js';
 
 export type LogOptions = {previous: boolean; timestamps: boolean};
 /** Reads the log text; throws a KubeError (e.g. no previous instance). */

@@ -1,7 +1,9 @@
-import React, {useMemo, type ReactNode} from 'react';
+import React, {useMemo, useRef, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {usePageKeys, useTheme, type ActionHandler, type KeyBinding, type KeyEvent} from '../../app/contract.js';
-import {keyText} from '../../app/keys.js';
+import {scrollBindings, scrollHandlers} from '../../components/scroll-keys.js';
+import {TextInput} from '../../components/text-input/text-input.js';
+import {useTextInput} from '../../components/text-input/use-text-input.js';
 import {matchingLines, topLine, useTextViewState, type TextViewAction, type TextViewState} from './use-text-view-state.js';
 
 export type TextViewProps = {
@@ -31,16 +33,7 @@ export const textBindings: KeyBinding[] = [
 	{key: '/', action: 'text.search', description: 'Search'},
 	{key: 'n', action: 'text.next', description: 'Next match', visible: false},
 	{key: 'shift-n', action: 'text.previous', description: 'Previous match', visible: false},
-	{key: 'j', action: 'text.down', description: 'Down', visible: false},
-	{key: 'down', action: 'text.down', description: 'Down', visible: false},
-	{key: 'k', action: 'text.up', description: 'Up', visible: false},
-	{key: 'up', action: 'text.up', description: 'Up', visible: false},
-	{key: 'pgdn', action: 'text.page-down', description: 'Page down', visible: false},
-	{key: 'ctrl-f', action: 'text.page-down', description: 'Page down', visible: false},
-	{key: 'pgup', action: 'text.page-up', description: 'Page up', visible: false},
-	{key: 'ctrl-b', action: 'text.page-up', description: 'Page up', visible: false},
-	{key: 'g', action: 'text.top', description: 'Top', visible: false},
-	{key: 'shift-g', action: 'text.bottom', description: 'Bottom', visible: false},
+	...scrollBindings,
 ];
 
 /** Cut or wrap lines to the width (by code points; object text is already free of controls). */
@@ -68,27 +61,44 @@ export function TextView(props: TextViewProps) {
 	props.control?.(state, dispatch);
 	const total = lines.length;
 	const scroll = (by: number) => dispatch({type: 'scroll', by, total, height: textHeight});
+	// Read at every key, so a search typed and submitted in one read (a paste) is not lost.
+	const searching = useRef(false);
+	searching.current = state.searching;
+	const search = useTextInput({
+		onChange: query => dispatch({type: 'search-set', query}),
+		onSubmit: () => {
+			searching.current = false;
+			dispatch({type: 'search-done', lines, height: textHeight});
+		},
+		onCancel: () => {
+			searching.current = false;
+			dispatch({type: 'search-cancel'});
+		},
+	});
 	usePageKeys({
 		bindings: [...(props.bindings ?? []), ...textBindings],
 		handlers: {
 			...props.handlers,
-			'text.search': () => dispatch({type: 'search-start'}),
+			'text.search': () => {
+				searching.current = true;
+				dispatch({type: 'search-start'});
+				search.set('');
+			},
 			'text.next': () => dispatch({type: 'next-match', lines, height: textHeight, by: 1}),
 			'text.previous': () => dispatch({type: 'next-match', lines, height: textHeight, by: -1}),
-			'text.down': () => scroll(1),
-			'text.up': () => scroll(-1),
-			'text.page-down': () => scroll(textHeight),
-			'text.page-up': () => scroll(-textHeight),
-			'text.top': () => dispatch({type: 'top'}),
-			'text.bottom': () => dispatch({type: 'bottom', total, height: textHeight}),
+			...scrollHandlers({
+				down: () => scroll(1),
+				up: () => scroll(-1),
+				pageDown: () => scroll(textHeight),
+				pageUp: () => scroll(-textHeight),
+				top: () => dispatch({type: 'top'}),
+				bottom: () => dispatch({type: 'bottom', total, height: textHeight}),
+			}),
 		},
 		onKey: event => {
-			if (state.searching) {
-				if (event.name === 'esc') dispatch({type: 'search-cancel'});
-				else if (event.name === 'enter') dispatch({type: 'search-done', lines, height: textHeight});
-				else if (event.name === 'backspace') dispatch({type: 'search-backspace'});
-				else if (keyText(event)) dispatch({type: 'search-input', text: keyText(event)});
-				return true;
+			if (searching.current) {
+				search.handleKey(event);
+				return event.name !== 'ctrl-c';
 			}
 			if (event.name === 'esc' && state.query) {
 				dispatch({type: 'search-cancel'});
@@ -102,14 +112,19 @@ export function TextView(props: TextViewProps) {
 	const matches = useMemo(() => new Set(matchingLines(lines, state.searching ? '' : state.query)), [lines, state.query, state.searching]);
 	const indicator = typeof props.indicator === 'function' ? props.indicator(state) : props.indicator;
 	const position = total === 0 ? '[0/0]' : `[${top + 1}-${Math.min(total, top + textHeight)}/${total}]`;
-	const status = state.searching ? `/${state.query}▏` : `${position}${state.query ? ` /${state.query} (${matches.size} matches)` : ''}${indicator ? `  ${indicator}` : ''}`;
+	const status = `${position}${state.query ? ` /${state.query} (${matches.size} matches)` : ''}${indicator ? `  ${indicator}` : ''}`;
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height}>
 			{visible.map((line, i) => (
 				<Line key={top + i} text={line} query={matches.has(top + i) ? state.query : ''} color={props.colorOf?.(line)} highlight={theme.frame.title.highlight} mono={theme.mono}/>
 			))}
 			{visible.length < textHeight ? <Box height={textHeight - visible.length}/> : null}
-			<Text color={theme.frame.title.filter} wrap="truncate">{status}</Text>
+			{state.searching ? (
+				<Box width={props.width}>
+					<Text color={theme.frame.title.filter}>/</Text>
+					<TextInput value={search.state.value} cursor={search.state.cursor} width={Math.max(1, props.width - 1)} color={theme.frame.title.filter}/>
+				</Box>
+			) : <Text color={theme.frame.title.filter} wrap="truncate">{status}</Text>}
 		</Box>
 	);
 }

@@ -23,8 +23,7 @@ export type TextViewAction =
 	| {type: 'bottom'; total: number; height: number}
 	| {type: 'follow'; on: boolean}
 	| {type: 'search-start'}
-	| {type: 'search-input'; text: string}
-	| {type: 'search-backspace'}
+	| {type: 'search-set'; query: string}
 	| {type: 'search-done'; lines: readonly string[]; height: number}
 	| {type: 'search-cancel'}
 	| {type: 'next-match'; lines: readonly string[]; height: number; by: 1 | -1};
@@ -65,10 +64,8 @@ export function textViewReducer(state: TextViewState, action: TextViewAction): T
 			return {...state, follow: action.on};
 		case 'search-start':
 			return {...state, searching: true, query: ''};
-		case 'search-input':
-			return {...state, query: state.query + action.text};
-		case 'search-backspace':
-			return {...state, query: state.query.slice(0, -1)};
+		case 'search-set':
+			return {...state, query: action.query};
 		case 'search-cancel':
 			return {...state, searching: false, query: '', match: 0};
 		case 'search-done': {

@@ -1,10 +1,10 @@
-/** App internals the shell's own views use (not part of the plug-in contract). */
+/** What the app's own views use beyond the plug-in contract (preferences, namespace, containers, help). */
 import {createContext, useContext} from 'react';
 import type {KeyOverrides} from './keymap.js';
 import type {Preferences} from '../prefs.js';
 import type {Simulation} from '../model/simulation.js';
 
-export type Shell = {
+export type AppInternals = {
 	prefs: Preferences;
 	simulation: Simulation;
 	overrides: KeyOverrides;
@@ -15,10 +15,10 @@ export type Shell = {
 	openHelp(): void;
 };
 
-export const ShellContext = createContext<Shell | undefined>(undefined);
+export const AppInternalsContext = createContext<AppInternals | undefined>(undefined);
 
-export function useShell(): Shell {
-	const shell = useContext(ShellContext);
-	if (!shell) throw new Error('useShell() must be used inside the Kubarium app');
-	return shell;
+export function useAppInternals(): AppInternals {
+	const internals = useContext(AppInternalsContext);
+	if (!internals) throw new Error('useAppInternals() must be used inside the Kubarium app');
+	return internals;
 }

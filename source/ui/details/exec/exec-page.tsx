@@ -1,0 +1,109 @@
+/**
+ * `s` on a pod: an interactive exec prompt inside the app, against the mock
+ * runtime. Every line typed runs in the container through one facade call;
+ * stdout and stderr are sanitised into the scrollback. The line is the
+ * dashboard's text input (readline keys, ↑/↓ history). `exit`, Ctrl+D on an
+ * empty line, or Esc leaves; Ctrl+C abandons the line (prints `^C`, new
+ * prompt) instead of quitting the dashboard; PgUp/PgDn scroll; Ctrl+L clears.
+ */
+import React from 'react';
+import {Box, Text} from 'ink';
+import {useApp, usePageKeys, type PageProps, type PageSpec} from '../../app/contract.js';
+import {TextInput} from '../../components/text-input/text-input.js';
+import {useTextInput} from '../../components/text-input/use-text-input.js';
+import {errorMessage} from '../../dialogs/errors.js';
+import {sanitize, sanitizeLine} from '../../sanitize.js';
+import stringWidth from 'string-width';
+import {useExecState} from './use-exec-state.js';
+
+export type ExecOutput = {stdout: string; stderr: string; exitCode: number};
+
+/** One shell in one container. `run` throws a KubeError when the container is gone. */
+export type ExecSession = {
+	/** The prompt text, e.g. `root@web-1:/# `. */
+	prompt(): string;
+	run(line: string): ExecOutput;
+};
+
+function outputLines(text: string): string[] {
+	if (text === '') return [];
+	const lines = sanitize(text).split('\n');
+	if (lines[lines.length - 1] === '') lines.pop();
+	return lines;
+}
+
+function ExecPage({session, banner, width, height}: PageProps & {session: ExecSession; banner: string[]}) {
+	const app = useApp();
+	const theme = app.theme;
+	const [state, dispatch] = useExecState(banner);
+	const outputHeight = Math.max(1, height - 1);
+	const submit = (line: string) => {
+		const prompt = sanitizeLine(session.prompt());
+		input.set('');
+		if (line.trim() === 'exit') {
+			app.popPage();
+			return;
+		}
+		if (line.trim() === '') {
+			dispatch({type: 'submitted', line, output: [prompt]});
+			return;
+		}
+		let output: string[];
+		try {
+			const result = session.run(line);
+			output = [...outputLines(result.stdout), ...outputLines(result.stderr)];
+		} catch (error) {
+			output = [errorMessage(error)];
+		}
+		dispatch({type: 'submitted', line, output: [`${prompt}${sanitizeLine(line)}`, ...output]});
+	};
+	const input = useTextInput({history: state.history, onSubmit: submit});
+	usePageKeys({
+		bindings: [
+			{key: 'enter', action: 'exec.run', description: 'Run'},
+			{key: 'ctrl-c', action: 'exec.interrupt', description: 'Interrupt'},
+			{key: 'ctrl-d', action: 'exec.leave', description: 'Leave (empty line)'},
+			{key: 'ctrl-l', action: 'exec.clear', description: 'Clear', visible: false},
+			{key: 'pgup', action: 'exec.page-up', description: 'Page up', visible: false},
+			{key: 'pgdn', action: 'exec.page-down', description: 'Page down', visible: false},
+		],
+		handlers: {
+			'exec.run': () => submit(input.state.value),
+			'exec.interrupt': () => {
+				dispatch({type: 'print', output: [`${sanitizeLine(session.prompt())}${sanitizeLine(input.state.value)}^C`]});
+				input.set('');
+			},
+			'exec.leave': () => {
+				if (input.state.value === '') app.popPage();
+			},
+			'exec.clear': () => dispatch({type: 'clear'}),
+			'exec.page-up': () => dispatch({type: 'scroll', by: -outputHeight, height: outputHeight}),
+			'exec.page-down': () => dispatch({type: 'scroll', by: outputHeight, height: outputHeight}),
+		},
+		// The line takes every key it knows; Ctrl+D deletes forward on a non-empty line, as in readline.
+		onKey: event => {
+			if (event.name === 'ctrl-d' && input.state.value !== '') return input.handleKey({...event, name: 'delete'});
+			if (event.name === 'tab') return true;
+			return input.handleKey(event);
+		},
+	});
+	const end = state.output.length - state.back;
+	const visible = state.output.slice(Math.max(0, end - outputHeight), end);
+	const prompt = sanitizeLine(session.prompt());
+	const back = state.back > 0 ? `  (${state.back} lines back)` : '';
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{visible.map((line, i) => <Text key={i} wrap="truncate">{line || ' '}</Text>)}
+			{visible.length < outputHeight ? <Box height={outputHeight - visible.length}/> : null}
+			<Box width={width}>
+				<Text color={theme.prompt.fg} bold wrap="truncate">{prompt}</Text>
+				<TextInput value={input.state.value} cursor={input.state.cursor} width={Math.max(1, width - stringWidth(prompt) - stringWidth(back))}/>
+				{back ? <Text dimColor>{back}</Text> : null}
+			</Box>
+		</Box>
+	);
+}
+
+export function execPage(title: string, session: ExecSession, banner: string[] = []): PageSpec {
+	return {title: `shell ${title}`, key: `shell:${title}`, render: props => <ExecPage {...props} session={session} banner={banner}/>};
+}
