@@ -8,6 +8,7 @@ import type {KeyBinding, FlashLevel} from './contract.js';
 import type {Theme} from '../theme/theme.js';
 import {cleanCell} from '../components/table/table.js';
 import {TextInput} from '../components/text-input/text-input.js';
+import {displayWidth, truncateToWidth} from '../text-width.js';
 
 /** Lines the header takes (k9s: menu columns of at most 6 rows). */
 export const headerHeight = 6;
@@ -89,15 +90,24 @@ export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hi
 }
 
 export function Crumbs({titles, width, theme}: {titles: string[]; width: number; theme: Theme}) {
+	// Cut by display width: a crumb that does not fit is cut, the ones after it dropped.
+	const crumbs: string[] = [];
+	let room = width;
+	for (const title of titles) {
+		if (room <= 0) break;
+		const text = truncateToWidth(` ${cleanCell(title)} `, room);
+		crumbs.push(text);
+		room -= displayWidth(text) + 1;
+	}
 	return (
 		<Box width={width} height={1}>
 			<Text wrap="truncate">
-				{titles.map((title, i) => {
+				{crumbs.map((text, i) => {
 					const active = i === titles.length - 1;
 					return (
 						<Text key={i}>
-							<Text color={theme.frame.crumbs.fg} backgroundColor={active ? theme.frame.crumbs.active : theme.frame.crumbs.bg} inverse={theme.mono && active}>{` ${cleanCell(title)} `}</Text>
-							<Text> </Text>
+							<Text color={theme.frame.crumbs.fg} backgroundColor={active ? theme.frame.crumbs.active : theme.frame.crumbs.bg} inverse={theme.mono && active}>{text}</Text>
+							{room > 0 || i < crumbs.length - 1 ? <Text> </Text> : null}
 						</Text>
 					);
 				})}
@@ -111,7 +121,7 @@ export function Flash({message, level, width, theme}: {message?: string; level?:
 	const icon = level === 'error' ? '✗ ' : level === 'warn' ? '! ' : '';
 	return (
 		<Box width={width} height={1}>
-			<Text color={color} bold={theme.mono && level === 'error'} wrap="truncate">{message ? `${icon}${cleanCell(message)}` : ' '}</Text>
+			<Text color={color} bold={theme.mono && level === 'error'} wrap="truncate">{message ? truncateToWidth(`${icon}${cleanCell(message)}`, width) : ' '}</Text>
 		</Box>
 	);
 }

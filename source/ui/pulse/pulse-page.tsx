@@ -7,6 +7,7 @@ import React, {useMemo, useRef, useState} from 'react';
 import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../app/contract.js';
 import {useLive} from '../app/use-live.js';
+import {scrollBindings, scrollHandlers} from '../components/scroll-keys.js';
 import {kindPulses, PulseHistory, sparkline} from './pulse-model.js';
 import {clusterUsage} from './pulse-usage.js';
 
@@ -38,10 +39,7 @@ function PulsePage({width, height}: PageProps) {
 			{key: 'shift-tab', action: 'pulse.previous', description: 'Previous', visible: false},
 			{key: 'left', action: 'pulse.previous', description: 'Previous', visible: false},
 			{key: 'h', action: 'pulse.previous', description: 'Previous', visible: false},
-			{key: 'down', action: 'pulse.down', description: 'Down', visible: false},
-			{key: 'j', action: 'pulse.down', description: 'Down', visible: false},
-			{key: 'up', action: 'pulse.up', description: 'Up', visible: false},
-			{key: 'k', action: 'pulse.up', description: 'Up', visible: false},
+			...scrollBindings,
 		],
 		handlers: {
 			'pulse.open': () => {
@@ -50,8 +48,14 @@ function PulsePage({width, height}: PageProps) {
 			},
 			'pulse.next': () => move(1),
 			'pulse.previous': () => move(-1),
-			'pulse.down': () => move(columns),
-			'pulse.up': () => move(-columns),
+			...scrollHandlers({
+				down: () => move(columns),
+				up: () => move(-columns),
+				pageDown: () => move(columns),
+				pageUp: () => move(-columns),
+				top: () => setFocus(0),
+				bottom: () => setFocus(Math.max(0, pulses.length - 1)),
+			}),
 		},
 	});
 	const samples = history.current.samples();

@@ -14,6 +14,7 @@ import {useLive} from '../app/use-live.js';
 import {clockTime} from '../details/time-format.js';
 import {errorMessage} from '../dialogs/errors.js';
 import {sanitizeLine} from '../sanitize.js';
+import {truncateToWidth} from '../text-width.js';
 import type {Theme} from '../theme/theme.js';
 import {categoryLabels, isError, summarize, summaryLines, traceCategories, visibleEntries, windowOf, type TraceEntry} from './trace-model.js';
 import {useTraceState} from './use-trace-state.js';
@@ -157,7 +158,7 @@ function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
 			{bar}
 			<Text bold color={theme.views.table.header.fg} wrap="truncate">{`${'TIME'.padEnd(12)} ${'PID'.padStart(6)}  CALL(ARGS) = RESULT`}</Text>
 			{window.rows.map((entry, i) => (
-				<Text key={window.top + i} color={isError(entry) ? theme.views.trace.error : categoryColor(theme, entry.category)} wrap="truncate">{traceLine(entry)}</Text>
+				<Text key={window.top + i} color={isError(entry) ? theme.views.trace.error : categoryColor(theme, entry.category)} wrap="truncate">{truncateToWidth(traceLine(entry), width)}</Text>
 			))}
 			{state.filterError ? <Text color={theme.frame.flash.error} wrap="truncate">{state.filterError}</Text> : null}
 		</Box>

@@ -8,6 +8,7 @@ import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, useSelection, type AppApi, type PageProps, type PageSpec, type Selection} from '../app/contract.js';
 import {useLive} from '../app/use-live.js';
+import {scrollBindings, scrollHandlers} from '../components/scroll-keys.js';
 import {buildXray, flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
 import {cursorRow, newXrayMemory, useXrayState, type XrayMemory} from './use-xray-state.js';
 
@@ -35,23 +36,18 @@ function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: s
 		bindings: [
 			{key: 'enter', action: 'xray.toggle', description: 'Fold/Unfold'},
 			{key: 'space', action: 'xray.toggle', description: 'Fold/Unfold', visible: false},
-			{key: 'j', action: 'xray.down', description: 'Down', visible: false},
-			{key: 'down', action: 'xray.down', description: 'Down', visible: false},
-			{key: 'k', action: 'xray.up', description: 'Up', visible: false},
-			{key: 'up', action: 'xray.up', description: 'Up', visible: false},
-			{key: 'pgdn', action: 'xray.page-down', description: 'Page down', visible: false},
-			{key: 'pgup', action: 'xray.page-up', description: 'Page up', visible: false},
-			{key: 'g', action: 'xray.top', description: 'Top', visible: false},
-			{key: 'shift-g', action: 'xray.bottom', description: 'Bottom', visible: false},
+			...scrollBindings,
 		],
 		handlers: {
 			'xray.toggle': () => current && current.children.length > 0 && dispatch({type: 'toggle', id: current.id}),
-			'xray.down': () => dispatch({type: 'move', by: 1, ids}),
-			'xray.up': () => dispatch({type: 'move', by: -1, ids}),
-			'xray.page-down': () => dispatch({type: 'move', by: height - 1, ids}),
-			'xray.page-up': () => dispatch({type: 'move', by: -(height - 1), ids}),
-			'xray.top': () => dispatch({type: 'edge', last: false, ids}),
-			'xray.bottom': () => dispatch({type: 'edge', last: true, ids}),
+			...scrollHandlers({
+				down: () => dispatch({type: 'move', by: 1, ids}),
+				up: () => dispatch({type: 'move', by: -1, ids}),
+				pageDown: () => dispatch({type: 'move', by: height - 1, ids}),
+				pageUp: () => dispatch({type: 'move', by: -(height - 1), ids}),
+				top: () => dispatch({type: 'edge', last: false, ids}),
+				bottom: () => dispatch({type: 'edge', last: true, ids}),
+			}),
 		},
 	});
 	const colour = (health: Health) => (health === 'ok' ? theme.views.charts.ok : health === 'fault' ? theme.views.charts.fault : theme.status.pending);

@@ -34,6 +34,7 @@ export type Shell = {
 const named: Record<string, string> = {
 	enter: '\r', esc: '\x1b', tab: '\t', 'shift-tab': '\x1b[Z', backspace: '\x7f', up: '\x1b[A', down: '\x1b[B',
 	right: '\x1b[C', left: '\x1b[D', pgup: '\x1b[5~', pgdn: '\x1b[6~', space: ' ',
+	home: '\x1b[H', end: '\x1b[F', delete: '\x1b[3~',
 };
 
 /** Bytes a terminal sends for a key: named keys, `ctrl-<letter>`, `shift-<letter>`, or plain text. */
@@ -43,6 +44,8 @@ export function encode(key: string): string {
 	if (shift) return shift[1]!.toUpperCase();
 	const ctrl = /^ctrl-([a-z])$/.exec(key);
 	if (ctrl) return String.fromCharCode(ctrl[1]!.charCodeAt(0) - 96);
+	const alt = /^alt-([a-z])$/.exec(key);
+	if (alt) return `\x1b${alt[1]}`;
 	return key;
 }
 

@@ -10,6 +10,7 @@ import type {Column, RenderContext, RowStatus} from '../../render/columns.js';
 import type {TableRow} from '../../model/table-data.js';
 import {windowOffset} from './use-table-state.js';
 import {sanitizeLine} from '../../sanitize.js';
+import {displayWidth, fitToWidth} from '../../text-width.js';
 
 export type TableProps = {
 	columns: Column[];
@@ -50,7 +51,7 @@ export function naturalWidths(columns: Column[], rows: readonly TableRow[], sort
 	const scan = columns.map((c, i) => (c.live ? -1 : i)).filter(i => i >= 0);
 	for (const row of rows) {
 		for (const i of scan) {
-			const length = row.cells[i]?.length ?? 0;
+			const length = displayWidth(row.cells[i] ?? '');
 			if (length > widths[i]!) widths[i] = length;
 		}
 	}
@@ -85,9 +86,7 @@ export function shrinkWidths(natural: readonly number[], columns: Column[], widt
 }
 
 function fit(text: string, width: number, align: 'left' | 'right' | undefined): string {
-	const clean = cleanCell(text);
-	if (clean.length > width) return width <= 1 ? clean.slice(0, width) : `${clean.slice(0, width - 1)}…`;
-	return align === 'right' ? clean.padStart(width) : clean.padEnd(width);
+	return fitToWidth(cleanCell(text), width, align);
 }
 
 /** One line of text for a row's cells. */

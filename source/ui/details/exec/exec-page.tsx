@@ -13,7 +13,7 @@ import {TextInput} from '../../components/text-input/text-input.js';
 import {useTextInput} from '../../components/text-input/use-text-input.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitize, sanitizeLine} from '../../sanitize.js';
-import stringWidth from 'string-width';
+import {displayWidth, truncateToWidth} from '../../text-width.js';
 import {useExecState} from './use-exec-state.js';
 
 export type ExecOutput = {stdout: string; stderr: string; exitCode: number};
@@ -93,11 +93,11 @@ function ExecPage({session, banner, width, height}: PageProps & {session: ExecSe
 	const back = state.back > 0 ? `  (${state.back} lines back)` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			{visible.map((line, i) => <Text key={i} wrap="truncate">{line || ' '}</Text>)}
+			{visible.map((line, i) => <Text key={i} wrap="truncate">{truncateToWidth(line, width) || ' '}</Text>)}
 			{visible.length < outputHeight ? <Box height={outputHeight - visible.length}/> : null}
 			<Box width={width}>
-				<Text color={theme.prompt.fg} bold wrap="truncate">{prompt}</Text>
-				<TextInput value={input.state.value} cursor={input.state.cursor} width={Math.max(1, width - stringWidth(prompt) - stringWidth(back))}/>
+				<Text color={theme.prompt.fg} bold wrap="truncate">{truncateToWidth(prompt, Math.max(1, width - 2))}</Text>
+				<TextInput value={input.state.value} cursor={input.state.cursor} width={Math.max(1, width - displayWidth(prompt) - displayWidth(back))}/>
 				{back ? <Text dimColor>{back}</Text> : null}
 			</Box>
 		</Box>

@@ -2,6 +2,7 @@ import React, {useMemo, useRef, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {usePageKeys, useTheme, type ActionHandler, type KeyBinding, type KeyEvent} from '../../app/contract.js';
 import {scrollBindings, scrollHandlers} from '../../components/scroll-keys.js';
+import {truncateToWidth, wrapToWidth} from '../../text-width.js';
 import {TextInput} from '../../components/text-input/text-input.js';
 import {useTextInput} from '../../components/text-input/use-text-input.js';
 import {matchingLines, topLine, useTextViewState, type TextViewAction, type TextViewState} from './use-text-view-state.js';
@@ -36,16 +37,12 @@ export const textBindings: KeyBinding[] = [
 	...scrollBindings,
 ];
 
-/** Cut or wrap lines to the width (by code points; object text is already free of controls). */
+/** Cut or wrap lines to the width, measured by display width (object text is already free of controls). */
 export function layoutLines(lines: readonly string[], width: number, wrap: boolean): string[] {
-	if (!wrap) return lines as string[];
-	const out: string[] = [];
 	const w = Math.max(1, width);
-	for (const line of lines) {
-		const chars = [...line];
-		if (chars.length <= w) out.push(line);
-		else for (let i = 0; i < chars.length; i += w) out.push(chars.slice(i, i + w).join(''));
-	}
+	if (!wrap) return lines.map(line => truncateToWidth(line, w));
+	const out: string[] = [];
+	for (const line of lines) out.push(...wrapToWidth(line, w));
 	return out;
 }
 

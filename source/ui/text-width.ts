@@ -1,0 +1,59 @@
+/**
+ * Text measured and cut by display width, the columns a terminal gives it: a
+ * CJK character or an emoji takes two. Every line the dashboard cuts to fit
+ * goes through here (Ink's own truncation can let a wide character straddle
+ * the last column and then add its ellipsis, one column too many).
+ */
+import stringWidth from 'string-width';
+
+const ascii = /^[\x20-\x7e]*$/;
+
+/** Columns `text` takes. */
+export function displayWidth(text: string): number {
+	return ascii.test(text) ? text.length : stringWidth(text);
+}
+
+/** `text` cut to at most `width` columns, with `…` when cut (never splitting a wide character). */
+export function truncateToWidth(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (displayWidth(text) <= width) return text;
+	if (ascii.test(text)) return width === 1 ? text.slice(0, 1) : `${text.slice(0, width - 1)}…`;
+	const room = width === 1 ? 1 : width - 1;
+	let out = '';
+	let used = 0;
+	for (const char of text) {
+		const w = stringWidth(char);
+		if (used + w > room) break;
+		out += char;
+		used += w;
+	}
+	return width === 1 ? out : `${out}…`;
+}
+
+/** `text` cut or padded to exactly `width` columns. */
+export function fitToWidth(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	const cut = truncateToWidth(text, width);
+	const pad = ' '.repeat(Math.max(0, width - displayWidth(cut)));
+	return align === 'right' ? pad + cut : cut + pad;
+}
+
+/** `text` in pieces of at most `width` columns (wrapping a long line). */
+export function wrapToWidth(text: string, width: number): string[] {
+	const w = Math.max(1, width);
+	if (displayWidth(text) <= w) return [text];
+	const out: string[] = [];
+	let line = '';
+	let used = 0;
+	for (const char of text) {
+		const cw = stringWidth(char);
+		if (used + cw > w && line) {
+			out.push(line);
+			line = '';
+			used = 0;
+		}
+		line += char;
+		used += cw;
+	}
+	if (line) out.push(line);
+	return out;
+}
