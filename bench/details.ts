@@ -6,7 +6,7 @@
  */
 import type {BenchRow, BenchSection} from './run.js';
 import {createCluster} from '../source/engine/cluster.js';
-import {describe} from '../source/ui/details/describe.js';
+import {describe} from '../source/ui/details/describe/describe.js';
 import {buildXray, flattenXray} from '../source/ui/xray/xray-tree.js';
 import {initialTraceState, summarize, traceReducer, visibleEntries} from '../source/ui/trace/trace-model.js';
 import {sanitize} from '../source/ui/sanitize.js';

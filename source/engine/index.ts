@@ -7,6 +7,7 @@ export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, Controll
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';
 export {resolveResource, resourceTypes, apiVersionOf, qualifiedResource} from './api/registry.js';
+export {labelSelectorFromObject, selectorFromMap, selectorToString} from './api/selectors.js';
 export type {ResourceType} from './api/registry.js';
 export * from './api/types.js';
 export {parseQuantity, milliCpu, bytes, formatBytes, formatMilliCpu} from './api/quantity.js';

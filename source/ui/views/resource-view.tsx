@@ -14,7 +14,7 @@ import {buildTable, IncrementalTable, type SortSpec} from '../model/table-data.j
 import {parseFilter, type Filter} from '../model/filter.js';
 import {columnSetFor} from '../render/registry.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
-import {selectorString} from './selectors.js';
+import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
 import type {Column, Row} from '../render/columns.js';
 

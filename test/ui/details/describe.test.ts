@@ -1,6 +1,6 @@
 import test from 'ava';
 import {createCluster, type KubeObject} from '../../../source/engine/index.js';
-import {describe} from '../../../source/ui/details/describe.js';
+import {describe} from '../../../source/ui/details/describe/describe.js';
 import {tabwrite} from '../../../source/ui/details/tabwriter.js';
 import {humanDuration, rfc1123z} from '../../../source/ui/details/time-format.js';
 import {objectYaml, decodedSecretYaml, maskSecret} from '../../../source/ui/details/yaml-text.js';

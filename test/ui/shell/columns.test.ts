@@ -6,7 +6,7 @@ import {humanDuration} from '../../../source/ui/render/columns.js';
 import {endpointsText, servicePorts} from '../../../source/ui/render/service-columns.js';
 import {columnSets} from '../../../source/ui/render/registry.js';
 import {containerRows} from '../../../source/ui/render/container-columns.js';
-import {selectorString} from '../../../source/ui/views/selectors.js';
+import {selectorString} from '../../../source/ui/render/selectors.js';
 
 const t0 = '2026-01-01T09:00:00Z';
 const running = {running: {startedAt: t0}};

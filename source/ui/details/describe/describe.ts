@@ -1,0 +1,48 @@
+/**
+ * `kubectl describe` for the dashboard: one describer per kind, in the files
+ * beside this one, chosen by kind here.
+ */
+import type {KubeEvent, KubeObject} from '../../../engine/index.js';
+import {Writer, type Describer, type DescribeSource} from './writer.js';
+import {describePod} from './pods.js';
+import {describeCronJob, describeDaemonSet, describeDeployment, describeJob, describeReplicaSet, describeStatefulSet} from './workloads.js';
+import {describeNode} from './nodes.js';
+import {describeConfigMap, describeEndpoints, describeSecret, describeService} from './services.js';
+import {describeClaim, describeVolume} from './storage.js';
+import {describeEvent, describeEvents, describeGeneric, describeNamespace} from './generic.js';
+
+export type {DescribeSource} from './writer.js';
+export {probeText} from './pods.js';
+
+/**
+ * `kubectl describe` text for any object, with its events at the end. The
+ * common kinds have their own layout; others print their fields as nested
+ * `Key: value` lines, as kubectl's generic describer does.
+ */
+export function describe(object: KubeObject, source: DescribeSource): string {
+	const w = new Writer();
+	const describer = describers[object.kind] ?? describeGeneric;
+	describer(w, object, source);
+	if (object.kind !== 'Event') describeEvents(w, source.eventsFor(object) as KubeEvent[], source.now());
+	return w.text();
+}
+
+const describers: Record<string, Describer> = {
+	Pod: describePod,
+	Deployment: describeDeployment,
+	ReplicaSet: describeReplicaSet,
+	StatefulSet: describeStatefulSet,
+	DaemonSet: describeDaemonSet,
+	Node: describeNode,
+	Service: describeService,
+	Endpoints: describeEndpoints,
+	ConfigMap: describeConfigMap,
+	Secret: describeSecret,
+	PersistentVolumeClaim: describeClaim,
+	PersistentVolume: describeVolume,
+	Job: describeJob,
+	CronJob: describeCronJob,
+	Namespace: describeNamespace,
+	Event: describeEvent,
+};
+
