@@ -6,21 +6,12 @@ import type {KubeObject} from '../../engine/index.js';
 import {registerActions, type AppApi} from '../app/contract.js';
 import {describePage, refOf, yamlPage} from '../details/object-pages.js';
 import {openDeleteDialog, resourceName} from '../dialogs/delete-dialog.js';
-import {errorMessage} from '../dialogs/errors.js';
 import {openPrompt, parseReplicas} from '../dialogs/prompt-dialog.js';
 import {sanitizeLine} from '../sanitize.js';
 import {editObject} from './edit.js';
+import {run} from './run.js';
 
-/** Run one facade command; flash its KubeError message on failure. */
-export function run(app: AppApi, command: () => string | void): void {
-	try {
-		const message = command();
-		if (message) app.flash(sanitizeLine(message));
-	} catch (error) {
-		app.flash(errorMessage(error), 'error');
-	}
-	app.invalidate();
-}
+export {run};
 
 /** The controller owner of an object, if it still exists. */
 export function ownerOf(app: AppApi, object: KubeObject): KubeObject | undefined {

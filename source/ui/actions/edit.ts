@@ -14,6 +14,7 @@ import type {KubeObject} from '../../engine/index.js';
 import type {AppApi} from '../app/contract.js';
 import {errorMessage} from '../dialogs/errors.js';
 import {resourceName} from '../dialogs/delete-dialog.js';
+import {shellQuote} from './shell-quote.js';
 
 const header = [
 	'# Please edit the object below. Lines beginning with a \'#\' will be ignored,',
@@ -39,7 +40,6 @@ export function editorCommand(env: NodeJS.ProcessEnv = process.env): string {
 	return env['KUBE_EDITOR']?.trim() || env['EDITOR']?.trim() || 'vi';
 }
 
-const shellQuote = (text: string) => `'${text.replaceAll('\'', '\'\\\'\'')}'`;
 
 /** Edit an object in the user's editor and apply the result; reports through the flash line. */
 export function editObject(app: AppApi, object: KubeObject): void {

@@ -3,10 +3,9 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {KubeObject} from '../../engine/index.js';
 import {registerActions, type AppApi} from '../app/contract.js';
-import {errorMessage} from '../dialogs/errors.js';
 import {sanitizeLine} from '../sanitize.js';
 import {SelectList} from '../components/select-list/select-list.js';
-import {run} from './common.js';
+import {run} from './run.js';
 
 const nodeName = (node: KubeObject) => sanitizeLine(node.metadata.name);
 
@@ -34,15 +33,11 @@ const drainItems: Array<{label: string; value: DrainChoice}> = [
 
 /** Run a drain and flash kubectl's last line (or its warning, or the refusal). */
 export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
-	try {
+	run(app, () => {
 		const report = app.cluster.drain(node.metadata.name, {ignoreDaemonSets: true, deleteEmptyDirData: true, force});
 		const last = report.lines[report.lines.length - 1] ?? `node/${node.metadata.name} drained`;
-		const summary = `${last} (${report.evicted.length} evicted${report.ignored.length > 0 ? `, ${report.ignored.length} DaemonSet pods ignored` : ''})`;
-		app.flash(sanitizeLine(summary));
-	} catch (error) {
-		app.flash(errorMessage(error), 'error');
-	}
-	app.invalidate();
+		return `${last} (${report.evicted.length} evicted${report.ignored.length > 0 ? `, ${report.ignored.length} DaemonSet pods ignored` : ''})`;
+	});
 }
 
 function openDrain(app: AppApi, node: KubeObject): void {

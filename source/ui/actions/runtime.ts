@@ -8,6 +8,7 @@ import {registerActions, type Selection} from '../app/contract.js';
 import {logsPage, type LogSource} from '../details/logs/logs-page.js';
 import {execPage, type ExecSession} from '../details/exec/exec-page.js';
 import {sanitizeLine} from '../sanitize.js';
+import {shellQuote} from './shell-quote.js';
 import {tracePage, type TraceSource} from '../trace/trace-page.js';
 
 /** Lines of log kept on screen (k9s caps its buffer at 5000). */
@@ -28,8 +29,6 @@ export function podTraceSource(cluster: Cluster, pod: KubeObject, container?: st
 	return () => cluster.syscalls(pod.metadata.name, {namespace: pod.metadata.namespace, container});
 }
 
-const quote = (text: string) => `'${text.replaceAll('\'', '\'\\\'\'')}'`;
-
 /**
  * A shell session: each line runs as `sh -c` in the container through
  * `cluster.exec`, in the working directory the session tracks (a `cd` line
@@ -44,11 +43,11 @@ export function podExecSession(cluster: Cluster, pod: KubeObject, container?: st
 		run(line) {
 			const cd = /^\s*cd(?:\s+(.*?))?\s*$/.exec(line);
 			if (cd) {
-				const result = exec(`cd ${quote(cwd)} && cd ${cd[1] ? cd[1] : '/'} && pwd`);
+				const result = exec(`cd ${shellQuote(cwd)} && cd ${cd[1] ? cd[1] : '/'} && pwd`);
 				if (result.exitCode === 0) cwd = result.stdout.trim() || cwd;
 				return {...result, stdout: ''};
 			}
-			return exec(cwd === '/' ? line : `cd ${quote(cwd)} && ${line}`);
+			return exec(cwd === '/' ? line : `cd ${shellQuote(cwd)} && ${line}`);
 		},
 	};
 }

@@ -54,11 +54,6 @@ export function runKeymap(keymap: Keymap | undefined, event: KeyEvent, options: 
 	return true;
 }
 
-/** k9s-style label for a key in hints and help: `<ctrl-d>`, `<shift-j>`, `<?>`. */
-export function keyLabel(key: string): string {
-	return `<${key}>`;
-}
-
 /** The global bindings (any page): command, filter, help, back, quit, namespaces. */
 export const globalBindings: KeyBinding[] = [
 	{key: ':', action: 'app.command', description: 'Command'},

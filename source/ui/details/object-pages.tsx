@@ -74,8 +74,3 @@ export function describePage(ref: ObjectRef): PageSpec {
 export function yamlPage(ref: ObjectRef, options: {decode?: boolean} = {}): PageSpec {
 	return {title: `yaml ${objectLabel(ref)}`, key: `yaml:${objectLabel(ref)}`, render: props => <YamlPage {...props} target={ref} decode={options.decode}/>};
 }
-
-/** Open describe for an object (used by actions and by Enter on kinds whose default is describe). */
-export function openDescribe(app: AppApi, object: KubeObject): void {
-	app.pushPage(describePage(refOf(object)));
-}

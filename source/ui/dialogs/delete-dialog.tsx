@@ -9,7 +9,7 @@ import type {KubeObject} from '../../engine/index.js';
 import type {AppApi} from '../app/contract.js';
 import {sanitizeLine} from '../sanitize.js';
 import {SelectList} from '../components/select-list/select-list.js';
-import {errorMessage} from './errors.js';
+import {run} from '../actions/run.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -25,15 +25,12 @@ export function resourceName(object: KubeObject): string {
 	return sanitizeLine(`${object.kind.toLowerCase()}${group}/${object.metadata.name}`);
 }
 
-/** Run the delete and report it; returns the flash text. */
+/** Run the delete and report it in the flash. */
 export function deleteWithPolicy(app: AppApi, object: KubeObject, policy: PropagationPolicy): void {
-	try {
+	run(app, () => {
 		app.cluster.delete(object.kind, object.metadata.name, {namespace: object.metadata.namespace, propagationPolicy: policy});
-		app.flash(`${resourceName(object)} deleted (${policy.toLowerCase()})`);
-	} catch (error) {
-		app.flash(errorMessage(error), 'error');
-	}
-	app.invalidate();
+		return `${resourceName(object)} deleted (${policy.toLowerCase()})`;
+	});
 }
 
 function DeleteDialog({app, object, close}: {app: AppApi; object: KubeObject; close: () => void}) {

@@ -1,12 +1,12 @@
 import test from 'ava';
 import {createCluster, type ControllerError} from '../../../source/engine/index.js';
-import {startShell} from '../shell/harness.js';
+import {startDashboard} from '../harness.js';
 
 test.serial('a controller failure shows as a warning in the flash', async t => {
 	const cluster = createCluster({seed: 7, demo: true});
 	const errors: ControllerError[] = [];
 	cluster.controllerErrors = () => errors;
-	const shell = await startShell({cluster});
+	const shell = await startDashboard({cluster});
 	try {
 		await shell.advance(1000);
 		t.false(shell.frame().includes('Controller'), 'no warning while nothing failed');

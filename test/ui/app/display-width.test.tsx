@@ -1,11 +1,11 @@
 import test from 'ava';
 import stringWidth from 'string-width';
-import {startShell} from '../shell/harness.js';
+import {startDashboard} from '../harness.js';
 
 const widest = (frame: string) => Math.max(...frame.split('\n').map(line => stringWidth(line)));
 
 test.serial('a cut line is measured by display width: wide characters never push a line past the terminal', async t => {
-	const shell = await startShell({size: {columns: 120, rows: 40}});
+	const shell = await startDashboard({size: {columns: 120, rows: 40}});
 	try {
 		await shell.press(':', 'b'.repeat(91), '한국어한국어', 'b'.repeat(40));
 		t.true(widest(shell.frame()) <= 120, 'the prompt line fits');

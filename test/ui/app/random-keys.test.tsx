@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import {createCluster} from '../../../source/engine/index.js';
 import '../../../source/ui/extensions.js';
-import {startShell} from '../shell/harness.js';
+import {startDashboard} from '../harness.js';
 
 // The edit action runs $KUBE_EDITOR; here it must return at once.
 process.env['KUBE_EDITOR'] = 'true';
@@ -35,7 +35,7 @@ function check(frame: string, size: {columns: number; rows: number}, keys: strin
 
 test.serial('random keys: frames fit the terminal, nothing throws, :pods answers', async t => {
 	await fc.assert(fc.asyncProperty(fc.constantFrom(...sizes), fc.array(key, {minLength: 10, maxLength: 40}), async (size, keys) => {
-		const shell = await startShell({cluster: createCluster({seed: 3, demo: true}), size, initialView: 'home'});
+		const shell = await startDashboard({cluster: createCluster({seed: 3, demo: true}), size, initialView: 'home'});
 		try {
 			await shell.advance(20_000);
 			const typed: string[] = [];

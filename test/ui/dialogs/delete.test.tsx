@@ -1,7 +1,7 @@
 import test from 'ava';
 import {renderApp} from '../actions/harness.js';
 
-/** Index of each policy in the dialog; ink-select-input moves with ↓ and selects with Enter. */
+/** Index of each policy in the dialog; the select list moves with ↓ and selects with Enter. */
 const policies: Array<['Background' | 'Foreground' | 'Orphan', number]> = [['Background', 0], ['Foreground', 1], ['Orphan', 2]];
 
 for (const [policy, index] of policies) {

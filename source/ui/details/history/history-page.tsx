@@ -7,6 +7,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../../app/contract.js';
+import {run} from '../../actions/run.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitizeLine} from '../../sanitize.js';
 import {useLive} from '../../app/use-live.js';
@@ -30,13 +31,10 @@ export function historyRows(app: Pick<AppApi, 'cluster'>, ref: ObjectRef): Histo
 
 /** Roll a Deployment back (to a revision, or to the previous one) and flash kubectl's line. */
 export function rollbackTo(app: AppApi, ref: ObjectRef, revision?: number): void {
-	try {
+	run(app, () => {
 		app.cluster.rollback(ref.name, {namespace: ref.namespace, toRevision: revision});
-		app.flash(`deployment.apps/${sanitizeLine(ref.name)} rolled back${revision ? ` to revision ${revision}` : ''}`);
-	} catch (error) {
-		app.flash(errorMessage(error), 'error');
-	}
-	app.invalidate();
+		return `deployment.apps/${ref.name} rolled back${revision ? ` to revision ${revision}` : ''}`;
+	});
 }
 
 function HistoryPage({target, width, height}: PageProps & {target: ObjectRef}) {

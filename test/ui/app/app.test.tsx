@@ -1,6 +1,6 @@
 import test from 'ava';
 import {registerActions} from '../../../source/ui/app/contract.js';
-import {startShell} from './harness.js';
+import {startDashboard} from '../harness.js';
 import {columnSetFor} from '../../../source/ui/render/registry.js';
 import {kindAliases} from '../../../source/ui/app/commands.js';
 
@@ -14,14 +14,14 @@ registerActions('ConfigMap', [
 ]);
 
 test.serial('home shows the live panels, the nodes strip and events', async t => {
-	const shell = await startShell({namespace: 'all'});
+	const shell = await startDashboard({namespace: 'all'});
 	const frame = await shell.waitFor(f => f.includes('Pods') && f.includes('Nodes 3'));
 	for (const text of ['Deployments', 'StatefulSets', 'Volumes', 'Events (latest', 'Cluster:', 'Clock:', 'home']) t.true(frame.includes(text), text);
 	await shell.unmount();
 });
 
 test.serial('every view renders its columns through its command alias', async t => {
-	const shell = await startShell({namespace: 'all'});
+	const shell = await startDashboard({namespace: 'all'});
 	for (const [kind, aliases] of Object.entries(kindAliases)) {
 		const alias = aliases[aliases.length - 1]!;
 		await shell.press(':', ...alias, 'enter');
@@ -33,7 +33,7 @@ test.serial('every view renders its columns through its command alias', async t 
 });
 
 test.serial('command mode opens a view in a namespace, keeps history and flashes unknown commands', async t => {
-	const shell = await startShell();
+	const shell = await startDashboard();
 	await shell.press(':', ...'po kube-system', 'enter');
 	let frame = await shell.waitFor(f => f.includes('pods(kube-system)'));
 	t.true(frame.includes('kube-proxy'));
@@ -54,7 +54,7 @@ test.serial('command mode opens a view in a namespace, keeps history and flashes
 });
 
 test.serial('a burst of Backspaces read at once (key repeat, a paste) edits the command line', async t => {
-	const shell = await startShell();
+	const shell = await startDashboard();
 	await shell.press(':', ...'deployx');
 	await shell.waitFor(f => f.includes(':> deployx'));
 	await shell.press('\x7f\x7f\x7f\x7f\x7f');
@@ -66,7 +66,7 @@ test.serial('a burst of Backspaces read at once (key repeat, a paste) edits the 
 });
 
 test.serial('simulation commands pause, resume and set the speed', async t => {
-	const shell = await startShell();
+	const shell = await startDashboard();
 	await shell.press(':', ...'speed 10', 'enter');
 	await shell.waitFor(f => f.includes('x10'));
 	t.is(shell.simulation.speed, 10);
@@ -83,7 +83,7 @@ test.serial('simulation commands pause, resume and set the speed', async t => {
 });
 
 test.serial('filter: regex, inverse, fuzzy, label selector and a bad selector', async t => {
-	const shell = await startShell({namespace: 'all'});
+	const shell = await startDashboard({namespace: 'all'});
 	await shell.press(':', ...'po', 'enter');
 	await shell.waitFor(f => f.includes('pods(all)'));
 	await shell.press('/', ...'PROXY', 'enter');
@@ -111,7 +111,7 @@ test.serial('filter: regex, inverse, fuzzy, label selector and a bad selector', 
 });
 
 test.serial('sort keys order rows and toggle direction; the choice is saved per view', async t => {
-	const shell = await startShell({namespace: 'kube-system'});
+	const shell = await startDashboard({namespace: 'kube-system'});
 	await shell.press(':', ...'po', 'enter');
 	await shell.waitFor(f => f.includes('pods(kube-system)'));
 	const names = (frame: string) => frame.split('\n').filter(l => /^(coredns|kindnet|kube-proxy)/.test(l)).map(l => l.split(/\s+/)[0]!);
@@ -128,7 +128,7 @@ test.serial('sort keys order rows and toggle direction; the choice is saved per 
 });
 
 test.serial('navigation keeps the cursor on the same object as rows change', async t => {
-	const shell = await startShell({namespace: 'kube-system'});
+	const shell = await startDashboard({namespace: 'kube-system'});
 	await shell.press(':', ...'po', 'enter');
 	await shell.waitFor(f => f.includes('pods(kube-system)'));
 	const first = shell.api.selection()!.object.metadata.name;
@@ -151,7 +151,7 @@ test.serial('navigation keeps the cursor on the same object as rows change', asy
 });
 
 test.serial('Enter drills down: pod → containers, node → its pods, deployment → its pods', async t => {
-	const shell = await startShell({namespace: 'kube-system'});
+	const shell = await startDashboard({namespace: 'kube-system'});
 	await shell.press(':', ...'po', 'enter');
 	await shell.waitFor(f => f.includes('pods(kube-system)'));
 	await shell.press('enter');
@@ -171,7 +171,7 @@ test.serial('Enter drills down: pod → containers, node → its pods, deploymen
 });
 
 test.serial('namespace favourites switch with digits, 0 is all', async t => {
-	const shell = await startShell({prefs: {favorites: ['default', 'kube-system']}});
+	const shell = await startDashboard({prefs: {favorites: ['default', 'kube-system']}});
 	await shell.press(':', ...'po', 'enter');
 	await shell.waitFor(f => f.includes('pods(default)'));
 	await shell.press('2');
@@ -183,7 +183,7 @@ test.serial('namespace favourites switch with digits, 0 is all', async t => {
 });
 
 test.serial('help lists the view keys, global keys and namespaces; Esc closes it', async t => {
-	const shell = await startShell();
+	const shell = await startDashboard();
 	await shell.press(':', ...'cm', 'enter');
 	await shell.waitFor(f => f.includes('configmaps('));
 	await shell.press('?');
@@ -195,7 +195,7 @@ test.serial('help lists the view keys, global keys and namespaces; Esc closes it
 });
 
 test.serial('read-only mode removes dangerous actions from hints, help and keys', async t => {
-	const shell = await startShell({readonly: true});
+	const shell = await startDashboard({readonly: true});
 	await shell.press(':', ...'cm kube-system', 'enter');
 	await shell.waitFor(f => f.includes('configmaps(kube-system)'));
 	t.false(shell.frame().includes('Explode'));
@@ -209,7 +209,7 @@ test.serial('read-only mode removes dangerous actions from hints, help and keys'
 
 test.serial('key overrides move an action to another key by its action name', async t => {
 	const before = touched;
-	const shell = await startShell({prefs: {keys: {'test.touch': 'ctrl-t', 'view.wide': 'shift-y'}}});
+	const shell = await startDashboard({prefs: {keys: {'test.touch': 'ctrl-t', 'view.wide': 'shift-y'}}});
 	shell.cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', namespace: 'kube-system'}, data: {a: '1'}});
 	await shell.advance(100);
 	await shell.press(':', ...'cm kube-system', 'enter');
@@ -225,7 +225,7 @@ test.serial('key overrides move an action to another key by its action name', as
 });
 
 test.serial('wide columns and faults only toggle with ctrl-w and ctrl-z', async t => {
-	const shell = await startShell({namespace: 'kube-system'});
+	const shell = await startDashboard({namespace: 'kube-system'});
 	await shell.advance(60_000);
 	shell.cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'broken', namespace: 'kube-system'}, spec: {containers: [{name: 'c', image: 'no-such-registry.invalid/nope:1'}]}});
 	await shell.advance(5_000);
@@ -249,7 +249,7 @@ test.serial('wide columns and faults only toggle with ctrl-w and ctrl-z', async 
 });
 
 test.serial('home: Tab moves between panels and Enter opens the focused panel\'s view', async t => {
-	const shell = await startShell({namespace: 'all'});
+	const shell = await startDashboard({namespace: 'all'});
 	await shell.waitFor(f => f.includes('Pods'));
 	await shell.press('tab');
 	await shell.press('enter');
@@ -263,7 +263,7 @@ test.serial('home: Tab moves between panels and Enter opens the focused panel\'s
 });
 
 test.serial('a terminal that is too small gets a clear message instead of a frame', async t => {
-	const shell = await startShell({size: {columns: 50, rows: 12}});
+	const shell = await startDashboard({size: {columns: 50, rows: 12}});
 	const frame = await shell.waitFor(f => f.includes('Terminal too small'));
 	t.true(frame.includes('at least 60x16'));
 	t.false(frame.includes('Cluster:'));
@@ -271,7 +271,7 @@ test.serial('a terminal that is too small gets a clear message instead of a fram
 });
 
 test.serial('80x24 fits: the frame has at most rows-1 lines', async t => {
-	const shell = await startShell({size: {columns: 80, rows: 24}, namespace: 'all'});
+	const shell = await startDashboard({size: {columns: 80, rows: 24}, namespace: 'all'});
 	let frame = await shell.waitFor(f => f.includes('Pods'));
 	t.true(frame.split('\n').length <= 23);
 	await shell.press(':', ...'po', 'enter');
@@ -282,7 +282,7 @@ test.serial('80x24 fits: the frame has at most rows-1 lines', async t => {
 });
 
 test.serial(':theme switches themes; an unknown one is a flash error', async t => {
-	const shell = await startShell();
+	const shell = await startDashboard();
 	await shell.press(':', ...'theme light', 'enter');
 	await shell.waitFor(f => f.includes('Theme light'));
 	t.is(shell.api.theme.name, 'light');

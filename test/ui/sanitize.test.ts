@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {sanitize, sanitizeLine} from '../../../source/ui/sanitize.js';
+import {sanitize, sanitizeLine} from '../../source/ui/sanitize.js';
 
 const cases: Array<[string, string, string]> = [
 	['OSC window title with BEL', 'a\x1b]0;pwned\x07b', 'ab'],

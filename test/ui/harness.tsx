@@ -1,5 +1,5 @@
 /**
- * The real app in ink-testing-library for the shell's tests: keys in, frame
+ * The real app in ink-testing-library for the dashboard's tests: keys in, frame
  * out, the app API (selection, namespace) and the engine to check. Virtual
  * time moves only through `advance`; the simulation timer never runs.
  */
@@ -8,17 +8,17 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import React, {act} from 'react';
 import {render} from 'ink-testing-library';
-import {createCluster, type Cluster} from '../../../source/engine/index.js';
-import {App} from '../../../source/ui/app/app.js';
-import type {AppApi} from '../../../source/ui/app/contract.js';
-import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
-import {Simulation} from '../../../source/ui/model/simulation.js';
-import {Preferences, type PreferencesData} from '../../../source/ui/prefs.js';
-import {loadTheme} from '../../../source/ui/theme/load.js';
+import {createCluster, type Cluster} from '../../source/engine/index.js';
+import {App} from '../../source/ui/app/app.js';
+import type {AppApi} from '../../source/ui/app/contract.js';
+import {ClusterModel} from '../../source/ui/model/cluster-model.js';
+import {Simulation} from '../../source/ui/model/simulation.js';
+import {Preferences, type PreferencesData} from '../../source/ui/prefs.js';
+import {loadTheme} from '../../source/ui/theme/load.js';
 
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
 
-export type Shell = {
+export type Dashboard = {
 	cluster: Cluster;
 	simulation: Simulation;
 	prefs: Preferences;
@@ -51,7 +51,7 @@ export function encode(key: string): string {
 
 const settle = () => new Promise<void>(resolve => setImmediate(resolve));
 
-export type ShellOptions = {
+export type DashboardOptions = {
 	cluster?: Cluster;
 	readonly?: boolean;
 	namespace?: string;
@@ -67,8 +67,8 @@ export type ShellOptions = {
 	initialView?: string;
 };
 
-export function makeConfigDir(options: ShellOptions = {}): string {
-	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-shell-'));
+export function makeConfigDir(options: DashboardOptions = {}): string {
+	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-test-'));
 	if (options.prefsFile !== undefined) writeFileSync(join(configDir, 'preferences.json'), options.prefsFile);
 	if (options.themes) {
 		mkdirSync(join(configDir, 'themes'));
@@ -77,7 +77,7 @@ export function makeConfigDir(options: ShellOptions = {}): string {
 	return configDir;
 }
 
-export async function startShell(options: ShellOptions = {}): Promise<Shell> {
+export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
 	const cluster = options.cluster ?? createCluster({seed: 7, demo: true});
 	const model = new ClusterModel(cluster, {highlightMs: 0});
 	const simulation = new Simulation(cluster, model, {speed: 0});
@@ -102,7 +102,7 @@ export async function startShell(options: ShellOptions = {}): Promise<Shell> {
 		);
 	});
 	for (let i = 0; i < 200 && ui.stdin.listenerCount('readable') === 0; i++) await act(settle);
-	const shell: Shell = {
+	const shell: Dashboard = {
 		cluster,
 		simulation,
 		prefs,

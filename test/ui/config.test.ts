@@ -2,9 +2,9 @@ import test from 'ava';
 import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {FlagError, parseFlags} from '../../../source/ui/flags.js';
-import {loadTheme, themeNames, fallbackTheme} from '../../../source/ui/theme/load.js';
-import {Preferences, resolveConfigDir} from '../../../source/ui/prefs.js';
+import {FlagError, parseFlags} from '../../source/ui/flags.js';
+import {loadTheme, themeNames, fallbackTheme} from '../../source/ui/theme/load.js';
+import {Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
 import {makeConfigDir} from './harness.js';
 
 test('flags: every flag parses, in both --flag value and --flag=value forms', t => {
@@ -36,8 +36,8 @@ test('flags: bad values get a clear message', t => {
 });
 
 // `npm test` builds first, so the built cli is used when present (much faster than tsx).
-const built = join(import.meta.dirname, '../../../dist/source/cli.js');
-const cliArgs = existsSync(built) ? [built] : ['--import=tsx', join(import.meta.dirname, '../../../source/cli.tsx')];
+const built = join(import.meta.dirname, '../../dist/source/cli.js');
+const cliArgs = existsSync(built) ? [built] : ['--import=tsx', join(import.meta.dirname, '../../source/cli.tsx')];
 function run(args: string[], env: Record<string, string> = {}) {
 	return spawnSync(process.execPath, [...cliArgs, ...args], {encoding: 'utf8', env: {...process.env, ...env, CI: 'false', NODE_ENV: 'production'}, timeout: 60_000});
 }
