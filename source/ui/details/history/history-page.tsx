@@ -11,6 +11,7 @@ import {run} from '../../actions/run.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitizeLine} from '../../sanitize.js';
 import {useLive} from '../../app/use-live.js';
+import {scrollBindings, scrollHandlers} from '../../components/scroll-keys.js';
 import {objectLabel, type ObjectRef} from '../object-pages.js';
 import {useHistoryState} from './use-history-state.js';
 
@@ -54,10 +55,7 @@ function HistoryPage({target, width, height}: PageProps & {target: ObjectRef}) {
 		bindings: [
 			{key: 'enter', action: 'history.rollback', description: 'Roll back to revision', dangerous: true},
 			{key: 'u', action: 'history.undo', description: 'Undo (previous revision)', dangerous: true},
-			{key: 'j', action: 'history.down', description: 'Down', visible: false},
-			{key: 'down', action: 'history.down', description: 'Down', visible: false},
-			{key: 'k', action: 'history.up', description: 'Up', visible: false},
-			{key: 'up', action: 'history.up', description: 'Up', visible: false},
+			...scrollBindings,
 		],
 		handlers: {
 			'history.rollback': () => {
@@ -65,8 +63,14 @@ function HistoryPage({target, width, height}: PageProps & {target: ObjectRef}) {
 				if (row) rollbackTo(app, target, row.revision);
 			},
 			'history.undo': () => rollbackTo(app, target),
-			'history.down': () => dispatch({type: 'move', by: 1, total: rows.length}),
-			'history.up': () => dispatch({type: 'move', by: -1, total: rows.length}),
+			...scrollHandlers({
+				down: () => dispatch({type: 'move', by: 1, total: rows.length}),
+				up: () => dispatch({type: 'move', by: -1, total: rows.length}),
+				pageDown: () => dispatch({type: 'move', by: Math.max(1, height - 2), total: rows.length}),
+				pageUp: () => dispatch({type: 'move', by: -Math.max(1, height - 2), total: rows.length}),
+				top: () => dispatch({type: 'to', index: 0, total: rows.length}),
+				bottom: () => dispatch({type: 'to', index: rows.length - 1, total: rows.length}),
+			}),
 		},
 	});
 	if (error) return <Text color={theme.frame.flash.error}>{error}</Text>;
