@@ -5,10 +5,9 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {ModalSpec, PageChannel, PageSpec} from './contract.js';
+import type {FlashLevel, ModalSpec, PageChannel, PageSpec} from './contract.js';
 import {PageContext} from './page-context.js';
 import {Crumbs, Flash, Header, headerHeight, PromptLine, type HeaderInfo, type Hint} from './frame.js';
-import type {FlashLevel} from './contract.js';
 import type {Theme} from '../theme/theme.js';
 import type {PromptMode} from '../model/prompt-buffer.js';
 

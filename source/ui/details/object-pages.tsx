@@ -5,7 +5,7 @@
  */
 import React, {useMemo, useRef, useState} from 'react';
 import type {KubeObject} from '../../engine/index.js';
-import {useApp, type AppApi, type KeyBinding, type PageProps, type PageSpec} from '../app/contract.js';
+import {useApp, type KeyBinding, type PageProps, type PageSpec} from '../app/contract.js';
 import {sanitizeLine} from '../sanitize.js';
 import {describe} from './describe/describe.js';
 import {decodedSecretYaml, maskSecret, objectYaml} from './yaml-text.js';
