@@ -36,7 +36,7 @@ test('flags: bad values get a clear message', t => {
 });
 
 // `npm test` builds first, so the built cli is used when present (much faster than tsx).
-const built = join(import.meta.dirname, '../../dist/source/cli.js');
+const built = join(import.meta.dirname, '../../dist/bundle/cli.js');
 const cliArgs = existsSync(built) ? [built] : ['--import=tsx', join(import.meta.dirname, '../../source/cli.tsx')];
 function run(args: string[], env: Record<string, string> = {}) {
 	return spawnSync(process.execPath, [...cliArgs, ...args], {encoding: 'utf8', env: {...process.env, ...env, CI: 'false', NODE_ENV: 'production'}, timeout: 60_000});

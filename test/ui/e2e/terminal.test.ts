@@ -1,5 +1,5 @@
 /**
- * End to end in a real terminal: the built app (`node dist/source/cli.js`,
+ * End to end in a real terminal: the built app (`node dist/bundle/cli.js`,
  * `npm test` builds first) runs in a 120x40 tmux pane with CI unset (Ink
  * draws nothing under CI) and NODE_ENV=production. Opens deployments, scales
  * one, sees the new pods, opens a pod's system-call trace, quits with `:q`,
@@ -12,7 +12,7 @@ import {join, resolve} from 'node:path';
 import test from 'ava';
 
 const root = resolve(import.meta.dirname, '../../..');
-const cli = join(root, 'dist/source/cli.js');
+const cli = join(root, 'dist/bundle/cli.js');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 const socket = `kubarium-e2e-${process.pid}`;
