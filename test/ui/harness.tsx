@@ -12,7 +12,7 @@ import {createCluster, type Cluster} from '../../source/engine/index.js';
 import {App} from '../../source/ui/app/app.js';
 import type {AppApi} from '../../source/ui/app/contract.js';
 import {ClusterModel} from '../../source/ui/model/cluster-model.js';
-import {Simulation} from '../../source/ui/model/simulation.js';
+import {Simulation, type SimulationOptions} from '../../source/ui/model/simulation.js';
 import {Preferences, type PreferencesData} from '../../source/ui/prefs.js';
 import {loadTheme} from '../../source/ui/theme/load.js';
 
@@ -27,6 +27,8 @@ export type Dashboard = {
 	frame(): string;
 	press(...keys: string[]): Promise<void>;
 	advance(ms: number): Promise<void>;
+	/** One tick of the real-time loop (`options.simulation` sets its wall clock and slice). */
+	tick(): Promise<void>;
 	waitFor(check: (frame: string) => boolean, what?: string): Promise<string>;
 	unmount(): Promise<void>;
 };
@@ -56,6 +58,8 @@ export type DashboardOptions = {
 	readonly?: boolean;
 	namespace?: string;
 	size?: {columns: number; rows: number};
+	/** The real-time loop's options (speed, a fake wall clock, the engine's slice). */
+	simulation?: SimulationOptions;
 	prefs?: Partial<PreferencesData>;
 	/** Raw preferences file content (to test corrupt files). */
 	prefsFile?: string;
@@ -80,7 +84,7 @@ export function makeConfigDir(options: DashboardOptions = {}): string {
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
 	const cluster = options.cluster ?? createCluster({seed: 7, demo: true});
 	const model = new ClusterModel(cluster, {highlightMs: 0});
-	const simulation = new Simulation(cluster, model, {speed: 0});
+	const simulation = new Simulation(cluster, model, {speed: 0, ...options.simulation});
 	const configDir = makeConfigDir(options);
 	const prefs = new Preferences(configDir);
 	if (options.prefs) prefs.set(options.prefs);
@@ -124,6 +128,12 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 		async advance(ms) {
 			await act(async () => {
 				simulation.advance(ms);
+				await settle();
+			});
+		},
+		async tick() {
+			await act(async () => {
+				simulation.tick();
 				await settle();
 			});
 		},

@@ -37,6 +37,7 @@ import {HomeView} from '../views/home.js';
 import {HelpView} from '../views/help.js';
 import {navigationActions} from '../components/scroll-keys.js';
 import {nodeStatus} from '../render/node-columns.js';
+import {humanDuration} from '../render/columns.js';
 import {viewName} from '../views/titles.js';
 import {columnSetFor} from '../render/registry.js';
 
@@ -518,7 +519,7 @@ export function AppContainer(props: AppProps) {
 	const info: HeaderInfo = {
 		cluster: cluster.name,
 		clock: formatClock(cluster.now()),
-		speed: simulation.paused ? 'paused' : `x${simulation.speed}`,
+		speed: speedText(simulation.paused, simulation.speed, simulation.behindMs),
 		nodes: `${nodes.length} (${readyNodes} ready)`,
 		cpu: metrics?.cpu ?? 'n/a',
 		mem: metrics?.memory ?? 'n/a',
@@ -613,4 +614,13 @@ function channelFor(id: number, channels: Map<number, Channel>, bump: () => void
 		cache.set(id, channel);
 	}
 	return channel;
+}
+
+/**
+ * The header's speed: `x60`, `paused`, and how far the cluster lags the
+ * chosen speed when it cannot keep up (`x60 (behind 12s)`), from a second on.
+ */
+export function speedText(paused: boolean, speed: number, behindMs: number): string {
+	const base = paused ? 'paused' : `x${speed}`;
+	return behindMs >= 1000 ? `${base} (behind ${humanDuration(behindMs)})` : base;
 }

@@ -54,7 +54,9 @@ export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hi
 		['MEM:', info.mem, theme.info.mem],
 		['NS:', info.namespace, theme.info.fg],
 	];
-	const infoWidth = Math.min(36, Math.max(31, Math.floor(width * 0.3)));
+	// A long row (the clock with how far behind it is) widens the column, up to 45% of the screen.
+	const longest = Math.max(...rows.map(([, value]) => 9 + displayWidth(value) + 1));
+	const infoWidth = Math.min(Math.max(36, Math.floor(width * 0.45)), Math.max(Math.min(36, Math.max(31, Math.floor(width * 0.3))), longest));
 	const columns = hintColumns(hints, headerHeight);
 	const hintWidth = width - infoWidth;
 	const widths = columns.map(col => Math.max(...col.map(h => h.key.length + 3 + h.description.length)) + 2);

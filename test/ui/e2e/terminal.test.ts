@@ -85,3 +85,41 @@ async function waitFor(check: (text: string) => boolean, what: string, timeoutMs
 		rmSync(configDir, {recursive: true, force: true});
 	}
 });
+
+(hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux under load: scaled to 99999 the header shows the lag, keys answer, Ctrl+C quits and restores the terminal', async t => {
+	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
+	const script = [
+		'printf "shell-before-app\\n"',
+		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${JSON.stringify(cli)} --config-dir ${JSON.stringify(configDir)}`,
+		'printf "app-exit-code=%s\\n" "$?"',
+		'exec sleep 600',
+	].join('; ');
+	try {
+		tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', 'sh', '-c', script);
+		await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
+		type(':deploy shop');
+		keys('Enter');
+		await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
+		type('/web');
+		keys('Enter');
+		await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
+		type('s');
+		await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+		keys('C-u');
+		type('99999');
+		keys('Enter');
+		await waitFor(s => s.includes('deployment.apps/web scaled to 99999'), 'the scale flash');
+		await waitFor(s => /Clock:.*\(behind \d/.test(s), 'the lag in the header', 30_000);
+		type(':ns');
+		keys('Enter');
+		await waitFor(s => s.includes('namespaces['), 'a view opened while the cluster is behind');
+		keys('C-c');
+		const after = await waitFor(s => s.includes('app-exit-code='), 'the app to exit', 10_000);
+		t.regex(after, /app-exit-code=0/);
+		t.true(after.includes('shell-before-app'), 'the main screen came back');
+		t.false(after.includes('Cluster:'), 'no dashboard left on the screen');
+	} finally {
+		spawnSync('tmux', ['-L', socket, 'kill-server']);
+		rmSync(configDir, {recursive: true, force: true});
+	}
+});
