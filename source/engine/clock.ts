@@ -14,9 +14,14 @@ export type TimerHandle = {cancel(): void; readonly at: number};
  * (ties in the order they were scheduled).
  */
 export class VirtualClock {
-	private current = epochMs;
+	private current: number;
 	private seq = 0;
 	private readonly heap: Timer[] = [];
+
+	/** `start`: where time begins, ms since the Unix epoch (default: the fixed epoch). */
+	constructor(start = epochMs) {
+		this.current = start;
+	}
 
 	/** Current virtual time in ms since the Unix epoch. */
 	now(): number {

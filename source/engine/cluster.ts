@@ -5,7 +5,7 @@ import {applyDefaults} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-objects.js';
 import {validateMetadata} from './api/validation.js';
 import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
-import {badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
+import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock} from './clock.js';
 import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
@@ -41,6 +41,12 @@ export type ClusterOptions = {
 	nodes?: number;
 	/** Shape of each node (capacity, labels); defaults to 4 CPU / 16 GiB / 110 pods. */
 	node?: NodeOptions;
+	/**
+	 * Virtual time at creation, ms since the Unix epoch. Default: a fixed
+	 * instant, so a seed replays to the same timestamps. A served cluster
+	 * starts at the wall clock, so clients' own ages (describe) agree.
+	 */
+	startTime?: number;
 	/** Cluster name shown by the dashboard. */
 	name?: string;
 	/** Start with the demo workloads (used by the app); default false. */
@@ -116,7 +122,10 @@ export class Cluster {
 	constructor(options: ClusterOptions = {}) {
 		this.seed = options.seed ?? 1;
 		this.name = options.name ?? 'kubarium';
-		const clock = new VirtualClock();
+		if (options.startTime !== undefined && !Number.isFinite(options.startTime)) {
+			throw badRequest(`startTime: must be a finite number of milliseconds since the Unix epoch, got ${String(options.startTime)}`);
+		}
+		const clock = new VirtualClock(options.startTime);
 		const random = new SeededRandom(this.seed);
 		const store = new Store(clock, random);
 		const events = new EventRecorder(store, clock);
@@ -226,6 +235,11 @@ export class Cluster {
 		const previous = earlier ? earlier.applied : existing && this.lastApplied.get(existing.metadata.uid);
 		decodeManifest(type, manifest);
 		const merged = mergeForApply(type, manifest, existing, previous, namespace);
+		staged.add(this.admitted(type, merged, existing, staged.latest()), appliedConfiguration(manifest));
+	}
+
+	/** Default, validate and admit an object about to be written over `existing`; throws, writes nothing. */
+	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]): KubeObject {
 		let object: KubeObject;
 		let errors: FieldError[];
 		try {
@@ -242,8 +256,56 @@ export class Cluster {
 		if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
 		// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
 		const admit = this.context.services.admission.get(type.kind);
-		if (admit) object = admit(object, existing, staged.latest());
-		staged.add(object, appliedConfiguration(manifest));
+		return admit ? admit(object, existing, batch) : object;
+	}
+
+	/** The store's current resourceVersion: what a List reports and where a watch starts. */
+	get resourceVersion(): string {
+		return this.context.store.resourceVersion;
+	}
+
+	/**
+	 * Create one object, as a POST to the API server does: AlreadyExists when
+	 * it is there (a `generateName` picks a free name). Returns the stored object.
+	 */
+	create(manifest: Manifest): KubeObject {
+		const type = resourceForManifest(manifest?.apiVersion, manifest?.kind);
+		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
+		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
+		if (meta.name && this.context.store.get(type.kind, namespace, meta.name)) throw alreadyExists(qualifiedResource(type), meta.name);
+		if (!meta.name && !meta.generateName) {
+			throw invalid(qualifiedKind(type), '', [{field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required'}]);
+		}
+		const {resourceVersion: _rv, ...rest} = meta;
+		return this.apply({...manifest, metadata: rest})[0]!;
+	}
+
+	/**
+	 * Replace one object with the one given, as a PUT to the API server does:
+	 * fields left out are gone, status and server-set metadata stay. A
+	 * `metadata.resourceVersion` must match the stored one (else Conflict).
+	 */
+	replace(manifest: Manifest): KubeObject {
+		const {store} = this.context;
+		const type = resourceForManifest(manifest?.apiVersion, manifest?.kind);
+		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
+		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
+		const existing = meta.name ? store.get(type.kind, namespace, meta.name) : undefined;
+		if (!existing) throw notFound(qualifiedResource(type), meta.name ?? '');
+		if (meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
+			throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
+		}
+		const copy = structuredClone(manifest);
+		decodeManifest(type, copy);
+		const {metadata: _m, status: _s, ...fields} = copy;
+		const metadata: KubeObject['metadata'] = {...existing.metadata, resourceVersion: ''};
+		for (const field of ['labels', 'annotations', 'ownerReferences', 'finalizers'] as const) {
+			if (meta[field] === undefined || meta[field] === null) delete metadata[field];
+			else (metadata as Record<string, unknown>)[field] = structuredClone(meta[field]);
+		}
+		const merged = {...fields, apiVersion: existing.apiVersion, kind: existing.kind, metadata} as KubeObject;
+		if (existing.status !== undefined) merged.status = existing.status;
+		return store.update(this.admitted(type, merged, existing, []));
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */

@@ -6,6 +6,7 @@ export {createCluster, Cluster} from './cluster.js';
 export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';
+export {parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields} from './api/selectors.js';
 export {resolveResource, resourceTypes, apiVersionOf, qualifiedResource} from './api/registry.js';
 export {labelSelectorFromObject, selectorFromMap, selectorToString} from './api/selectors.js';
 export type {ResourceType} from './api/registry.js';
