@@ -25,6 +25,22 @@ function fail(message: string): never {
 	process.exit(2);
 }
 
+if (process.argv[2] === 'serve') {
+	const {parseServeFlags, runServe, serveUsage, ServeFlagError} = await import('./serve.js');
+	try {
+		const serveFlags = parseServeFlags(process.argv.slice(3));
+		if (serveFlags.help) {
+			process.stdout.write(`${serveUsage}\n`);
+			process.exit(0);
+		}
+		await runServe(serveFlags);
+		process.exit(0);
+	} catch (error) {
+		if (error instanceof ServeFlagError) fail(error.message);
+		throw error;
+	}
+}
+
 let flags;
 try {
 	flags = parseFlags(process.argv.slice(2));

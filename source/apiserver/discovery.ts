@@ -1,0 +1,121 @@
+/**
+ * Discovery: /version, /api, /apis and each group version, in the legacy
+ * shapes and as aggregated discovery (apidiscovery.k8s.io/v2), all built
+ * from the engine's resource registry.
+ */
+import {resourceTypes, type ResourceType} from '../engine/index.js';
+import {groupVersions, subresources} from './paths.js';
+
+/** Reported as 1.32 so kubectl's dispatcher runs its built-in v1.32 client. */
+export const serverVersion = {
+	major: '1',
+	minor: '32',
+	gitVersion: 'v1.32.0-kubarium',
+	gitCommit: '0000000000000000000000000000000000000000',
+	gitTreeState: 'clean',
+	buildDate: '2025-01-01T00:00:00Z',
+	goVersion: 'go1.23.4',
+	compiler: 'gc',
+	platform: 'linux/amd64',
+};
+
+const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** `kubectl get all` lists the kinds in this category. */
+const inAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+
+function verbsOf(type: ResourceType): string[] {
+	// Nodes and namespaces have no deletecollection upstream; events and the rest have all.
+	return type.kind === 'Namespace' ? allVerbs.filter(v => v !== 'deletecollection') : allVerbs;
+}
+
+function subresourceKind(type: ResourceType, sub: string): {group: string; version: string; kind: string} {
+	if (sub === 'scale') return {group: 'autoscaling', version: 'v1', kind: 'Scale'};
+	if (sub === 'eviction') return {group: 'policy', version: 'v1', kind: 'Eviction'};
+	if (sub === 'log') return {group: '', version: 'v1', kind: 'Pod'};
+	return {group: type.group, version: type.version, kind: type.kind};
+}
+
+function subresourceVerbs(sub: string): string[] {
+	if (sub === 'log') return ['get'];
+	if (sub === 'eviction') return ['create'];
+	return ['get', 'patch', 'update'];
+}
+
+export function apiVersions(serverAddress: string) {
+	return {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress}]};
+}
+
+export function apiGroupList() {
+	return {
+		kind: 'APIGroupList',
+		apiVersion: 'v1',
+		groups: groupVersions().filter(gv => gv.group).map(({group, version}) => {
+			const gv = {groupVersion: `${group}/${version}`, version};
+			return {name: group, versions: [gv], preferredVersion: gv};
+		}),
+	};
+}
+
+export function apiResourceList(group: string, version: string) {
+	const resources: unknown[] = [];
+	for (const type of resourceTypes.filter(t => t.group === group && t.version === version)) {
+		resources.push({
+			name: type.plural,
+			singularName: type.singular,
+			namespaced: type.namespaced,
+			kind: type.kind,
+			verbs: verbsOf(type),
+			...(type.shortNames.length ? {shortNames: type.shortNames} : {}),
+			...(inAll.has(type.kind) ? {categories: ['all']} : {}),
+		});
+		for (const sub of subresources[type.kind] ?? []) {
+			const target = subresourceKind(type, sub);
+			resources.push({
+				name: `${type.plural}/${sub}`,
+				singularName: '',
+				namespaced: type.namespaced,
+				...(target.group !== type.group || target.version !== type.version ? {group: target.group, version: target.version} : {}),
+				kind: target.kind,
+				verbs: subresourceVerbs(sub),
+			});
+		}
+	}
+	return {kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources};
+}
+
+/** Whether the Accept header asks for aggregated discovery, and which version. */
+export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+	if (!accept) return undefined;
+	for (const part of accept.split(',')) {
+		if (!part.includes('g=apidiscovery.k8s.io')) continue;
+		if (part.includes('v=v2beta1')) return 'v2beta1';
+		if (part.includes('v=v2')) return 'v2';
+	}
+	return undefined;
+}
+
+/** APIGroupDiscoveryList for /api (core only) or /apis (every named group). */
+export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
+	const items = groupVersions().filter(gv => (gv.group === '') === core).map(({group, version: v}) => ({
+		metadata: {name: group, creationTimestamp: null},
+		versions: [{
+			version: v,
+			freshness: 'Current',
+			resources: resourceTypes.filter(t => t.group === group && t.version === v).map(type => ({
+				resource: type.plural,
+				responseKind: {group, version: v, kind: type.kind},
+				scope: type.namespaced ? 'Namespaced' : 'Cluster',
+				singularResource: type.singular,
+				verbs: verbsOf(type),
+				...(type.shortNames.length ? {shortNames: type.shortNames} : {}),
+				...(inAll.has(type.kind) ? {categories: ['all']} : {}),
+				...(subresources[type.kind] ? {subresources: subresources[type.kind]!.map(sub => ({
+					subresource: sub,
+					responseKind: subresourceKind(type, sub),
+					verbs: subresourceVerbs(sub),
+				}))} : {}),
+			})),
+		}],
+	}));
+	return {kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items};
+}

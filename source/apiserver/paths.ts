@@ -1,0 +1,114 @@
+/**
+ * Request paths: which API a URL names. `/api/v1/namespaces/default/pods/web/log`
+ * becomes {group '', version v1, namespace default, resource pods, name web, subresource log}.
+ */
+import {resourceTypes, type ResourceType} from '../engine/index.js';
+import {ApiError, notFoundPath} from './status.js';
+
+export type ResourceTarget = {
+	type: ResourceType;
+	/** The namespace in the path; undefined for cluster-scoped kinds or a list across namespaces. */
+	namespace?: string;
+	name?: string;
+	subresource?: string;
+};
+
+export type Target =
+	| {kind: 'version'}
+	| {kind: 'root'}
+	| {kind: 'legacy'}
+	| {kind: 'groups'}
+	| {kind: 'groupVersion'; group: string; version: string}
+	| {kind: 'openapiRoot'}
+	| {kind: 'openapi'; group: string; version: string}
+	| {kind: 'openapiV2'}
+	| {kind: 'health'}
+	| ({kind: 'resource'} & ResourceTarget);
+
+/** Subresources served, by kind. */
+export const subresources: Record<string, string[]> = {
+	Pod: ['log', 'status', 'eviction'],
+	Deployment: ['scale', 'status'],
+	ReplicaSet: ['scale', 'status'],
+	StatefulSet: ['scale', 'status'],
+	DaemonSet: ['status'],
+	Job: ['status'],
+	CronJob: ['status'],
+	Node: ['status'],
+	Namespace: ['status'],
+	Service: ['status'],
+	PersistentVolume: ['status'],
+	PersistentVolumeClaim: ['status'],
+};
+
+/** Every API group/version served, in discovery order (core first). */
+export function groupVersions(): Array<{group: string; version: string}> {
+	const seen = new Map<string, {group: string; version: string}>();
+	for (const type of resourceTypes) {
+		const key = `${type.group}/${type.version}`;
+		if (!seen.has(key)) seen.set(key, {group: type.group, version: type.version});
+	}
+	return [...seen.values()];
+}
+
+function typeFor(group: string, version: string, plural: string): ResourceType | undefined {
+	return resourceTypes.find(t => t.group === group && t.version === version && t.plural === plural);
+}
+
+function served(group: string, version: string): boolean {
+	return resourceTypes.some(t => t.group === group && t.version === version);
+}
+
+/** Parse a URL path; throws a 404 Status for anything the server does not serve. */
+export function parsePath(pathname: string): Target {
+	const parts = pathname.split('/').filter(Boolean).map(p => {
+		try {
+			return decodeURIComponent(p);
+		} catch {
+			throw notFoundPath();
+		}
+	});
+	if (parts.length === 0) return {kind: 'root'};
+	if (parts.length === 1 && parts[0] === 'version') return {kind: 'version'};
+	if (parts.length === 1 && ['healthz', 'livez', 'readyz'].includes(parts[0]!)) return {kind: 'health'};
+	if (parts[0] === 'openapi') {
+		if (parts[1] === 'v2' && parts.length === 2) return {kind: 'openapiV2'};
+		if (parts[1] === 'v3') {
+			if (parts.length === 2) return {kind: 'openapiRoot'};
+			if (parts.length === 4 && parts[2] === 'api' && parts[3] === 'v1') return {kind: 'openapi', group: '', version: 'v1'};
+			if (parts.length === 5 && parts[2] === 'apis' && served(parts[3]!, parts[4]!)) return {kind: 'openapi', group: parts[3]!, version: parts[4]!};
+		}
+		throw notFoundPath();
+	}
+	let group: string;
+	let version: string;
+	let rest: string[];
+	if (parts[0] === 'api') {
+		if (parts.length === 1) return {kind: 'legacy'};
+		group = '';
+		version = parts[1]!;
+		rest = parts.slice(2);
+	} else if (parts[0] === 'apis') {
+		if (parts.length === 1) return {kind: 'groups'};
+		if (parts.length === 2) throw notFoundPath();
+		group = parts[1]!;
+		version = parts[2]!;
+		rest = parts.slice(3);
+	} else {
+		throw notFoundPath();
+	}
+	if (!served(group, version)) throw notFoundPath();
+	if (rest.length === 0) return {kind: 'groupVersion', group, version};
+	let namespace: string | undefined;
+	if (rest[0] === 'namespaces' && rest.length >= 3) {
+		namespace = rest[1];
+		rest = rest.slice(2);
+	}
+	const type = typeFor(group, version, rest[0]!);
+	if (!type || rest.length > 3) throw notFoundPath();
+	if (namespace !== undefined && !type.namespaced) throw notFoundPath();
+	const [, name, subresource] = rest;
+	if (subresource !== undefined && !subresources[type.kind]?.includes(subresource)) throw notFoundPath();
+	if (name === '') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+	return {kind: 'resource', type, namespace, name, subresource};
+}

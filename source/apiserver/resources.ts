@@ -1,0 +1,355 @@
+/**
+ * REST over the engine's facade: list, get, watch, create, replace, patch and
+ * delete for every kind, plus the scale, log and eviction subresources. A
+ * request that fails changes nothing: every write is one facade call that
+ * validates before it stores.
+ */
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {
+	apiVersionOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector,
+	type Cluster, type KubeObject, type Manifest, type ResourceType,
+} from '../engine/index.js';
+import {decodeBody, mediaType, readBody, sendJson} from './http.js';
+import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
+import type {ResourceTarget} from './paths.js';
+import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
+import {toTable, wantsTable, type IncludeObject} from './tables.js';
+import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
+
+const tableType = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+const bodyTypes = ['application/json', 'application/yaml'] as const;
+const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+
+export type RequestContext = {
+	cluster: Cluster;
+	watchCache: WatchCache;
+	request: IncomingMessage;
+	response: ServerResponse;
+	query: URLSearchParams;
+	target: ResourceTarget;
+};
+
+function subjectOf(type: ResourceType, name?: string): ErrorSubject {
+	return {resource: type.plural, kind: type.kind, group: type.group, name};
+}
+
+function resourceName(type: ResourceType): string {
+	return type.group ? `${type.plural}.${type.group}` : type.plural;
+}
+
+function notFound(type: ResourceType, name: string): ApiError {
+	return new ApiError(404, 'NotFound', `${resourceName(type)} "${name}" not found`, {name, ...(type.group ? {group: type.group} : {}), kind: type.plural});
+}
+
+/** The object filter of a list or watch: label and field selectors (400 when they do not parse). */
+function selectorFilter(query: URLSearchParams): (object: KubeObject) => boolean {
+	const labels = query.get('labelSelector') ? parseLabelSelector(query.get('labelSelector')!) : undefined;
+	const fields = query.get('fieldSelector') ? parseFieldSelector(query.get('fieldSelector')!) : undefined;
+	return object => (!labels || matchesLabels(labels, object.metadata.labels)) && (!fields || matchesFields(fields, object));
+}
+
+function includeObject(query: URLSearchParams): IncludeObject {
+	const value = query.get('includeObject');
+	if (value === null || value === '') return 'Metadata';
+	if (value === 'None' || value === 'Metadata' || value === 'Object') return value;
+	throw badRequest(`includeObject: Unsupported value: "${value}": supported values: "None", "Metadata", "Object"`);
+}
+
+/** Serve one request for a resource; every failure becomes a Status. */
+export async function handleResource(context: RequestContext): Promise<void> {
+	const {request, target} = context;
+	const method = request.method ?? 'GET';
+	const {type, name, subresource} = target;
+	if (subresource === 'scale') return handleScale(context, method);
+	if (subresource === 'log') return method === 'GET' ? handleLog(context) : Promise.reject(methodNotAllowed(method));
+	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));
+	if (subresource === 'status' && method !== 'GET') throw methodNotAllowed(method);
+	if (name === undefined) {
+		if (method === 'GET') return context.query.get('watch') === 'true' || context.query.get('watch') === '1' ? handleWatch(context) : handleList(context);
+		if (method === 'POST') return handleCreate(context);
+		throw methodNotAllowed(method);
+	}
+	switch (method) {
+		case 'GET': return handleGet(context, name);
+		case 'PUT': return handleReplace(context, name);
+		case 'PATCH': return handlePatch(context, name);
+		case 'DELETE': return handleDelete(context, name);
+		default: throw methodNotAllowed(method);
+	}
+	void type;
+}
+
+function listNamespace(context: RequestContext): string | undefined {
+	return context.target.type.namespaced ? context.target.namespace : undefined;
+}
+
+function handleList({cluster, request, response, query, target}: RequestContext): void {
+	const {type} = target;
+	const matches = selectorFilter(query);
+	const objects = cluster.list(type.kind, {namespace: listNamespace({target} as RequestContext)}).filter(matches);
+	const resourceVersion = cluster.resourceVersion;
+	if (wantsTable(request.headers.accept)) {
+		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query)}), tableType);
+		return;
+	}
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: objects});
+}
+
+function getObject(cluster: Cluster, target: ResourceTarget, name: string): KubeObject {
+	const object = cluster.get(target.type.kind, name, target.namespace);
+	if (!object) throw notFound(target.type, name);
+	return object;
+}
+
+function handleGet({cluster, request, response, query, target}: RequestContext, name: string): void {
+	const object = getObject(cluster, target, name);
+	if (wantsTable(request.headers.accept)) {
+		sendJson(response, 200, toTable(target.type.kind, [object], {now: cluster.now(), resourceVersion: object.metadata.resourceVersion, includeObject: includeObject(query)}), tableType);
+		return;
+	}
+	sendJson(response, 200, object);
+}
+
+function handleWatch({cluster, watchCache, request, response, query, target}: RequestContext): void {
+	const {type} = target;
+	const filter: WatchFilter = {kind: type.kind, namespace: listNamespace({target} as RequestContext), matches: selectorFilter(query)};
+	const table = wantsTable(request.headers.accept);
+	const include = includeObject(query);
+	const from = query.get('resourceVersion') ?? '';
+	let first: CachedEvent[];
+	if (from === '' || from === '0') {
+		const rv = Number(cluster.resourceVersion);
+		first = cluster.list(type.kind, {namespace: filter.namespace}).filter(filter.matches).map(object => ({type: 'ADDED' as const, object, rv}));
+	} else {
+		if (!/^\d+$/.test(from)) throw badRequest(`resourceVersion: Invalid value: "${from}": must be a non-negative integer`);
+		const replay = watchCache.since(Number(from), filter);
+		if (!replay) {
+			response.writeHead(200, {'Content-Type': table ? tableType : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked'});
+			const status = statusFromError(new ApiError(410, 'Expired', `too old resource version: ${from} (${watchCache.oldest})`));
+			response.end(`${JSON.stringify({type: 'ERROR', object: status})}\n`);
+			return;
+		}
+		first = replay;
+	}
+	response.writeHead(200, {'Content-Type': table ? tableType : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked'});
+	let columnsSent = false;
+	const encode = (event: CachedEvent): string => {
+		if (!table) return `${JSON.stringify({type: event.type, object: event.object})}\n`;
+		const object = toTable(type.kind, [event.object], {now: cluster.now(), resourceVersion: event.object.metadata.resourceVersion, includeObject: include, columns: !columnsSent});
+		columnsSent = true;
+		return `${JSON.stringify({type: event.type, object})}\n`;
+	};
+	const write = (events: CachedEvent[]) => {
+		if (events.length > 0) response.write(events.map(encode).join(''));
+	};
+	write(first);
+	const stop = watchCache.add(filter, write);
+	const timers: NodeJS.Timeout[] = [];
+	if (query.get('allowWatchBookmarks') === 'true') {
+		const bookmark = setInterval(() => {
+			const object = {kind: type.kind, apiVersion: apiVersionOf(type), metadata: {resourceVersion: cluster.resourceVersion}};
+			response.write(`${JSON.stringify({type: 'BOOKMARK', object})}\n`);
+		}, 30_000);
+		timers.push(bookmark);
+	}
+	const timeout = Number(query.get('timeoutSeconds'));
+	if (timeout > 0) timers.push(setTimeout(() => response.end(), timeout * 1000));
+	const close = () => {
+		stop();
+		for (const timer of timers) clearTimeout(timer);
+	};
+	response.on('close', close);
+	request.on('close', close);
+}
+
+/**
+ * The value without nulls, as decoding into the API's Go types leaves it: a
+ * null field is the zero value and is not written back (kubectl sends
+ * `creationTimestamp: null` in every template it builds).
+ */
+function withoutNulls(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(withoutNulls);
+	if (typeof value !== 'object' || value === null) return value;
+	const out: Record<string, unknown> = {};
+	for (const [key, item] of Object.entries(value)) if (item !== null) out[key] = withoutNulls(item);
+	return out;
+}
+
+/** A body for create, replace or apply: kind and apiVersion as the path says, the namespace of the path. */
+function checkedManifest(body: unknown, target: ResourceTarget, name?: string): Manifest {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body must be a JSON object');
+	const manifest = withoutNulls(body) as Manifest;
+	const {type} = target;
+	manifest.apiVersion ??= apiVersionOf(type);
+	manifest.kind ??= type.kind;
+	if (manifest.kind !== type.kind || manifest.apiVersion !== apiVersionOf(type)) {
+		throw badRequest(`the API version in the data (${String(manifest.apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
+	}
+	if (manifest.metadata !== undefined && (typeof manifest.metadata !== 'object' || manifest.metadata === null || Array.isArray(manifest.metadata))) {
+		throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: metadata must be an object`);
+	}
+	const metadata = (manifest.metadata ??= {});
+	if (type.namespaced) {
+		const namespace = target.namespace ?? 'default';
+		if (metadata.namespace && metadata.namespace !== namespace) {
+			throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+		}
+		metadata.namespace = namespace;
+	}
+	if (name !== undefined && metadata.name !== name) {
+		throw badRequest(`the name of the object (${String(metadata.name ?? '')}) does not match the name on the URL (${name})`);
+	}
+	return manifest;
+}
+
+function refuseDryRun(query: URLSearchParams): void {
+	if (query.getAll('dryRun').length > 0) throw badRequest('dryRun is not supported by this server yet');
+	const validation = query.get('fieldValidation');
+	if (validation && !['Strict', 'Warn', 'Ignore'].includes(validation)) {
+		throw badRequest(`fieldValidation: Unsupported value: "${validation}": supported values: "Ignore", "Strict", "Warn"`);
+	}
+}
+
+async function handleCreate({cluster, request, response, query, target}: RequestContext): Promise<void> {
+	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
+	refuseDryRun(query);
+	const manifest = checkedManifest(body, target);
+	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest));
+	sendJson(response, 201, created);
+}
+
+async function handleReplace({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
+	refuseDryRun(query);
+	const manifest = checkedManifest(body, target, name);
+	getObject(cluster, target, name);
+	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(manifest)));
+}
+
+async function handlePatch({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+	const type = mediaType(request);
+	const body = decodeBody(await readBody(request), type, patchTypes);
+	refuseDryRun(query);
+	const current = cluster.get(target.type.kind, name, target.namespace);
+	if (type === 'application/apply-patch+yaml') {
+		const manifest = checkedManifest(body, target, name);
+		if (!current) {
+			sendJson(response, 201, withSubject(target.type, name, () => cluster.create(manifest)));
+			return;
+		}
+		const merged = strategicMergePatch(current, manifest) as Manifest;
+		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
+		sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(merged)));
+		return;
+	}
+	if (!current) throw notFound(target.type, name);
+	const patched = withoutNulls(patchBy(type, current, body)) as Manifest;
+	if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
+	const meta = (patched.metadata && typeof patched.metadata === 'object' ? patched.metadata : {}) as Partial<KubeObject['metadata']>;
+	if (meta.name !== name || patched.kind !== current.kind || patched.apiVersion !== current.apiVersion || meta.namespace !== current.metadata.namespace) {
+		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
+	}
+	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(patched)));
+}
+
+function patchBy(type: string, current: unknown, body: unknown): unknown {
+	switch (type) {
+		case 'application/json-patch+json': return jsonPatch(current, body);
+		case 'application/merge-patch+json': return mergePatch(current, body);
+		default: return strategicMergePatch(current, body);
+	}
+}
+
+/** Run a facade call, naming the resource in the Status of what it throws. */
+function withSubject<T>(type: ResourceType, name: string | undefined, call: () => T): T {
+	try {
+		return call();
+	} catch (error) {
+		if (error instanceof ApiError) throw error;
+		const status = statusFromError(error, subjectOf(type, name));
+		throw new ApiError(status.code, status.reason!, status.message!, status.details);
+	}
+}
+
+async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+	const raw = await readBody(request);
+	let options: Record<string, unknown> = {};
+	if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
+		const decoded = decodeBody(raw, mediaType(request) || 'application/json', bodyTypes);
+		if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw badRequest('DeleteOptions must be a JSON object');
+		options = decoded as Record<string, unknown>;
+	}
+	if (query.getAll('dryRun').length > 0 || (Array.isArray(options['dryRun']) && options['dryRun'].length > 0)) throw badRequest('dryRun is not supported by this server yet');
+	const policy = (options['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as 'Foreground' | 'Background' | 'Orphan' | undefined;
+	const graceText = options['gracePeriodSeconds'] ?? query.get('gracePeriodSeconds') ?? undefined;
+	const gracePeriodSeconds = graceText === undefined || graceText === null ? undefined : Number(graceText);
+	const existing = getObject(cluster, target, name);
+	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, propagationPolicy: policy, gracePeriodSeconds}));
+	if (remaining) {
+		sendJson(response, 200, remaining);
+		return;
+	}
+	sendJson(response, 200, {
+		kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+		details: {name, ...(target.type.group ? {group: target.type.group} : {}), kind: target.type.plural, uid: existing.metadata.uid},
+	});
+}
+
+function scaleOf(object: KubeObject, target: ResourceTarget) {
+	const status = object.status ?? {};
+	const selector = object.spec?.selector?.matchLabels
+		? Object.entries(object.spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',')
+		: '';
+	return {
+		kind: 'Scale', apiVersion: 'autoscaling/v1',
+		metadata: {name: object.metadata.name, namespace: object.metadata.namespace, uid: object.metadata.uid, resourceVersion: object.metadata.resourceVersion, creationTimestamp: object.metadata.creationTimestamp},
+		spec: {replicas: object.spec?.replicas ?? 0},
+		status: {replicas: status.replicas ?? 0, ...(selector ? {selector} : {})},
+	};
+	void target;
+}
+
+async function handleScale({cluster, request, response, target}: RequestContext, method: string): Promise<void> {
+	const name = target.name!;
+	const object = getObject(cluster, target, name);
+	const scale = scaleOf(object, target);
+	if (method === 'GET') {
+		sendJson(response, 200, scale);
+		return;
+	}
+	if (method !== 'PATCH' && method !== 'PUT') throw methodNotAllowed(method);
+	const type = mediaType(request);
+	const body = decodeBody(await readBody(request), type, method === 'PUT' ? bodyTypes : patchTypes);
+	const next = (method === 'PUT' ? body : type === 'application/apply-patch+yaml' ? strategicMergePatch(scale, body) : patchBy(type, scale, body)) as {spec?: {replicas?: unknown}; metadata?: {resourceVersion?: string}};
+	const replicas = next?.spec?.replicas;
+	if (typeof replicas !== 'number') throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be an integer`);
+	const precondition = next.metadata?.resourceVersion;
+	if (precondition && precondition !== object.metadata.resourceVersion) {
+		throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(target.type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+	}
+	const scaled = withSubject(target.type, name, () => cluster.scale(target.type.kind, name, replicas, {namespace: target.namespace}));
+	sendJson(response, 200, scaleOf(scaled, target));
+}
+
+function handleLog({cluster, response, query, target}: RequestContext): void {
+	const name = target.name!;
+	getObject(cluster, target, name);
+	const tail = query.get('tailLines');
+	const lines = withSubject(target.type, name, () => cluster.logs(name, {
+		namespace: target.namespace,
+		container: query.get('container') ?? undefined,
+		previous: query.get('previous') === 'true',
+		timestamps: query.get('timestamps') === 'true',
+		...(tail !== null ? {tail: Number(tail)} : {}),
+	}));
+	response.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private'});
+	response.end(lines.map(line => `${line}\n`).join(''));
+}
+
+async function handleEviction({cluster, request, response, target}: RequestContext): Promise<void> {
+	const name = target.name!;
+	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes) as {deleteOptions?: {gracePeriodSeconds?: number}} | null;
+	getObject(cluster, target, name);
+	withSubject(target.type, name, () => cluster.delete('Pod', name, {namespace: target.namespace, gracePeriodSeconds: body?.deleteOptions?.gracePeriodSeconds}));
+	sendJson(response, 201, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201});
+}

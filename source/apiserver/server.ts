@@ -1,0 +1,120 @@
+/**
+ * The Kubernetes API on loopback: discovery, OpenAPI and REST over one
+ * cluster, for real kubectl and any other client. It only serves; time moves
+ * when its owner advances the cluster (the `serve` command from a real-time
+ * loop, tests by hand).
+ */
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {createServer, type Server} from 'node:https';
+import {randomBytes, timingSafeEqual} from 'node:crypto';
+import type {AddressInfo} from 'node:net';
+import type {Cluster} from '../engine/index.js';
+import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, apiVersions, serverVersion} from './discovery.js';
+import {sendJson, sendStatus} from './http.js';
+import {openapiDocument, openapiRoot} from './openapi.js';
+import {parsePath} from './paths.js';
+import {handleResource} from './resources.js';
+import {methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
+import {selfSignedCertificate, type Credentials} from './tls.js';
+import {WatchCache} from './watch.js';
+
+export type ApiServerOptions = {
+	/** Port on 127.0.0.1; 0 picks a free one. */
+	port?: number;
+	/** Bearer token every request must carry; a random one when absent. */
+	token?: string;
+	/** Key and certificate to serve with; a fresh self-signed pair when absent. */
+	tls?: Credentials;
+	/** Changes kept for watches to resume from (default 20000); older versions get 410 Expired. */
+	watchCacheSize?: number;
+};
+
+export type ApiServer = {
+	/** `https://127.0.0.1:PORT` */
+	url: string;
+	port: number;
+	token: string;
+	/** The server's certificate (PEM): the certificate authority for clients. */
+	certificate: string;
+	/** How many watches are open now. */
+	watchers: () => number;
+	/** Stop listening and end every open watch. */
+	close: () => Promise<void>;
+};
+
+function authorized(request: IncomingMessage, token: string): boolean {
+	const header = request.headers.authorization ?? '';
+	if (!header.startsWith('Bearer ')) return false;
+	const given = Buffer.from(header.slice('Bearer '.length).trim());
+	const wanted = Buffer.from(token);
+	return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+async function serve(cluster: Cluster, watchCache: WatchCache, token: string, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+	if (!authorized(request, token)) throw unauthorized();
+	const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+	const target = parsePath(url.pathname);
+	const method = request.method ?? 'GET';
+	if (target.kind !== 'resource' && method !== 'GET') throw methodNotAllowed(method);
+	const accept = request.headers.accept;
+	switch (target.kind) {
+		case 'version': return sendJson(response, 200, serverVersion);
+		case 'health': {
+			response.writeHead(200, {'Content-Type': 'text/plain'});
+			response.end('ok');
+			return;
+		}
+		case 'root': return sendJson(response, 200, {paths: ['/api', '/api/v1', '/apis', '/openapi/v3', '/version', '/healthz']});
+		case 'legacy': {
+			const aggregated = aggregatedVersion(accept);
+			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(true, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
+			return sendJson(response, 200, apiVersions(address()));
+		}
+		case 'groups': {
+			const aggregated = aggregatedVersion(accept);
+			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(false, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
+			return sendJson(response, 200, apiGroupList());
+		}
+		case 'groupVersion': return sendJson(response, 200, apiResourceList(target.group, target.version));
+		case 'openapiRoot': return sendJson(response, 200, openapiRoot());
+		case 'openapi': return sendJson(response, 200, openapiDocument(target.group, target.version));
+		case 'openapiV2': throw notFoundPath();
+		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target});
+	}
+}
+
+/** Start serving `cluster` on 127.0.0.1. */
+export function startApiServer(cluster: Cluster, options: ApiServerOptions = {}): Promise<ApiServer> {
+	const token = options.token ?? randomBytes(24).toString('hex');
+	const tls = options.tls ?? selfSignedCertificate();
+	const watchCache = new WatchCache(cluster, options.watchCacheSize);
+	let port = 0;
+	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
+		serve(cluster, watchCache, token, () => `127.0.0.1:${port}`, request, response).catch(error => {
+			// Drain what the client still sends, so the reply is read.
+			request.resume();
+			sendStatus(response, statusFromError(error));
+		});
+	});
+	server.on('clientError', (_error, socket) => socket.destroy());
+	server.on('tlsClientError', () => {});
+	return new Promise((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => {
+			server.off('error', reject);
+			port = (server.address() as AddressInfo).port;
+			resolve({
+				url: `https://127.0.0.1:${port}`,
+				port,
+				token,
+				certificate: tls.cert,
+				watchers: () => watchCache.size,
+				close: () => new Promise(done => {
+					watchCache.close();
+					server.closeAllConnections();
+					server.close(() => done());
+				}),
+			});
+		});
+	});
+}

@@ -1,0 +1,247 @@
+import test from 'ava';
+import {hasKubectl, serve, until, type Served} from './harness.js';
+
+const fixture = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, labels: {app: web}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: nginx, image: "nginx:1.25", ports: [{containerPort: 80}]}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 80}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {a: "1", b: "2"}
+`;
+
+let served: Served;
+const run = hasKubectl ? test.serial : test.serial.skip;
+if (!hasKubectl) console.log('kubectl is not on PATH: the kubectl tests are skipped');
+
+test.before(async () => {
+	served = await serve(cluster => {
+		cluster.apply(fixture);
+		cluster.advance(60_000);
+	});
+});
+test.after.always(async () => {
+	await served?.close();
+});
+
+const lines = (...rows: string[]) => rows.map(r => `${r}\n`).join('');
+
+// Expected texts: kubectl 1.32's own printer over the server's Table, whose columns and
+// cells follow pkg/printers/internalversion/printers.go (v1.32); the same commands
+// against a kind v1.31 cluster print these columns and these forms of cell.
+run('get prints the real columns per kind, wide ones with -o wide', async t => {
+	const pods = await served.kubectl(['get', 'pods']);
+	t.is(pods.code, 0);
+	t.is(pods.stdout, lines(
+		'NAME                   READY   STATUS    RESTARTS   AGE',
+		'web-6fdc49bcc4-tdrqh   1/1     Running   0          60s',
+		'web-6fdc49bcc4-snrf2   1/1     Running   0          60s',
+	));
+	t.is((await served.kubectl(['get', 'deploy', '-o', 'wide'])).stdout, lines(
+		'NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR',
+		'web    2/2     2            2           60s   nginx        nginx:1.25   app=web',
+	));
+	t.is((await served.kubectl(['get', 'svc,ep,cm'])).stdout, lines(
+		'NAME                 TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE',
+		'service/kubernetes   ClusterIP   10.96.0.1      <none>        443/TCP   60s',
+		'service/web          ClusterIP   10.101.173.0   <none>        80/TCP    60s',
+		'',
+		'NAME                   ENDPOINTS                     AGE',
+		'endpoints/kubernetes   172.18.0.2:6443               60s',
+		'endpoints/web          10.244.0.2:80,10.244.1.2:80   60s',
+		'',
+		'NAME                 DATA   AGE',
+		'configmap/settings   2      60s',
+	));
+	t.is((await served.kubectl(['get', 'nodes,sc'])).stdout, lines(
+		'NAME                    STATUS   ROLES    AGE   VERSION',
+		'node/kubarium-worker    Ready    <none>   60s   v1.31.2',
+		'node/kubarium-worker2   Ready    <none>   60s   v1.31.2',
+		'',
+		'NAME                                             PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE',
+		'storageclass.storage.k8s.io/standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  60s',
+	));
+	const wide = await served.kubectl(['get', 'pods', '-o', 'wide']);
+	t.is(wide.stdout.split('\n')[0], 'NAME                   READY   STATUS    RESTARTS   AGE   IP           NODE               NOMINATED NODE   READINESS GATES');
+});
+
+run('selectors, all namespaces, names and plain objects', async t => {
+	t.is((await served.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-tdrqh', 'pod/web-6fdc49bcc4-snrf2'));
+	t.is((await served.kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-snrf2'));
+	// No match: kubectl's own line on stderr, exit 0.
+	const none = await served.kubectl(['get', 'pods', '-l', 'app=nope']);
+	t.deepEqual([none.code, none.stdout, none.stderr], [0, '', 'No resources found in default namespace.\n']);
+	const all = await served.kubectl(['get', 'deploy', '-A']);
+	t.is(all.stdout.split('\n')[0], 'NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE   AGE');
+	const yaml = await served.kubectl(['get', 'cm', 'settings', '-o', 'yaml']);
+	t.regex(yaml.stdout, /^apiVersion: v1\ndata:\n {2}a: "1"\n {2}b: "2"\nkind: ConfigMap\n/);
+	t.is((await served.kubectl(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout, '2');
+	const json = JSON.parse((await served.kubectl(['get', 'svc', '-o', 'json'])).stdout);
+	t.is(json.kind, 'List');
+	t.deepEqual(json.items.map((i: any) => i.metadata.name), ['kubernetes', 'web']);
+});
+
+run('errors come back as the API server words them', async t => {
+	const missing = await served.kubectl(['get', 'deploy', 'nope']);
+	t.deepEqual([missing.code, missing.stderr], [1, 'Error from server (NotFound): deployments.apps "nope" not found\n']);
+	const unknown = await served.kubectl(['get', 'widgets']);
+	t.deepEqual([unknown.code, unknown.stderr], [1, 'error: the server doesn\'t have a resource type "widgets"\n']);
+	const invalid = await served.kubectl(['patch', 'deploy', 'web', '-p', '{"spec":{"replicas":-1}}']);
+	t.deepEqual([invalid.code, invalid.stderr], [1, 'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n']);
+	const unauthorized = await served.call('GET', '/api/v1/pods', {token: 'wrong'});
+	t.is(unauthorized.code, 401);
+	t.deepEqual(JSON.parse(unauthorized.body), {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401});
+});
+
+run('bad requests get a Status and change nothing', async t => {
+	const before = served.cluster.resourceVersion;
+	const cases: Array<[string, string, {body?: string | Buffer; type?: string}, number, string]> = [
+		['POST', '/api/v1/namespaces/default/configmaps', {body: '{"kind":', type: 'application/json'}, 400, 'BadRequest'],
+		['POST', '/api/v1/namespaces/default/configmaps', {body: Buffer.alloc(3 * 1024 * 1024 + 1, 0x20), type: 'application/json'}, 413, 'RequestEntityTooLarge'],
+		['POST', '/api/v1/namespaces/default/configmaps', {body: '<x/>', type: 'application/xml'}, 415, 'UnsupportedMediaType'],
+		['POST', '/api/v1/namespaces/default/configmaps', {body: '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x","namespace":"other"}}', type: 'application/json'}, 400, 'BadRequest'],
+		['PATCH', '/apis/apps/v1/namespaces/default/deployments/web', {body: '[{"op":"remove","path":"/spec/nope"}]', type: 'application/json-patch+json'}, 422, 'Invalid'],
+		['GET', '/apis/nope/v1/things', {}, 404, 'NotFound'],
+		['GET', '/api/v1/namespaces/default/pods?labelSelector=a%20in%20(', {}, 400, 'BadRequest'],
+		['PUT', '/version', {}, 405, 'MethodNotAllowed'],
+	];
+	for (const [method, url, options, code, reason] of cases) {
+		const reply = await served.call(method, url, options);
+		t.is(reply.code, code, `${method} ${url}`);
+		const status = JSON.parse(reply.body);
+		t.like(status, {kind: 'Status', status: 'Failure', reason, code}, `${method} ${url}`);
+	}
+	t.is(served.cluster.resourceVersion, before);
+});
+
+run('apply, create and replace -f, client-side and server-side', async t => {
+	const manifest = (replicas: number, value: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: hello}
+spec:
+  replicas: ${replicas}
+  selector: {matchLabels: {app: hello}}
+  template:
+    metadata: {labels: {app: hello}}
+    spec:
+      containers: [{name: web, image: "nginx:1.25", env: [{name: A, value: "${value}"}]}]
+`;
+	const first = await served.kubectl(['apply', '-f', '-'], manifest(1, '1'));
+	t.deepEqual([first.code, first.stdout, first.stderr], [0, 'deployment.apps/hello created\n', '']);
+	const again = await served.kubectl(['apply', '-f', '-'], manifest(1, '1'));
+	t.is(again.stdout, 'deployment.apps/hello unchanged\n');
+	const changed = await served.kubectl(['apply', '-f', '-'], manifest(3, '2'));
+	t.is(changed.stdout, 'deployment.apps/hello configured\n');
+	const hello = served.cluster.get('Deployment', 'hello')!;
+	t.is(hello.spec.replicas, 3);
+	t.deepEqual(hello.spec.template.spec.containers[0].env, [{name: 'A', value: '2'}]);
+	const exists = await served.kubectl(['create', '-f', '-'], manifest(1, '1'));
+	t.deepEqual([exists.code, exists.stderr], [1, 'Error from server (AlreadyExists): error when creating "STDIN": deployments.apps "hello" already exists\n']);
+	const serverSide = await served.kubectl(['apply', '--server-side', '-f', '-'], manifest(2, '3'));
+	t.deepEqual([serverSide.code, serverSide.stdout], [0, 'deployment.apps/hello serverside-applied\n']);
+	t.is(served.cluster.get('Deployment', 'hello')!.spec.replicas, 2);
+	const stale = manifest(2, '3').replace('metadata: {name: hello}', 'metadata: {name: hello, resourceVersion: "1"}');
+	const conflict = await served.kubectl(['replace', '-f', '-'], stale);
+	t.deepEqual([conflict.code, conflict.stderr], [1, 'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on deployments.apps "hello": the object has been modified; please apply your changes to the latest version and try again\n']);
+	const created = await served.kubectl(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh}\ndata: {k: v}\n');
+	t.is(created.stdout, 'configmap/fresh created\n');
+});
+
+run('scale, patch in all three types, label and annotate', async t => {
+	t.is((await served.kubectl(['scale', 'deploy/web', '--replicas=3'])).stdout, 'deployment.apps/web scaled\n');
+	t.is(served.cluster.get('Deployment', 'web')!.spec.replicas, 3);
+	t.is((await served.kubectl(['patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}'])).stdout, 'deployment.apps/web patched\n');
+	t.is(served.cluster.get('Deployment', 'web')!.spec.template.spec.containers[0].image, 'nginx:1.27');
+	served.cluster.advance(1000);
+	t.is((await served.kubectl(['patch', 'deploy', 'web', '--type=merge', '-p', '{"spec":{"minReadySeconds":5}}'])).stdout, 'deployment.apps/web patched\n');
+	t.is((await served.kubectl(['patch', 'deploy', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/minReadySeconds","value":0}]'])).stdout, 'deployment.apps/web patched\n');
+	t.is(served.cluster.get('Deployment', 'web')!.spec.minReadySeconds, 0);
+	t.is((await served.kubectl(['label', 'deploy', 'web', 'tier=front'])).stdout, 'deployment.apps/web labeled\n');
+	t.is((await served.kubectl(['annotate', 'deploy', 'web', 'note=hi'])).stdout, 'deployment.apps/web annotated\n');
+	const columns = await served.kubectl(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=L:.metadata.labels.tier,A:.metadata.annotations.note']);
+	t.is(columns.stdout, 'front   hi\n', columns.stderr);
+	const rollback = await served.kubectl(['rollout', 'undo', 'deploy/web']);
+	t.is(rollback.stdout, 'deployment.apps/web rolled back\n', rollback.stderr);
+	served.cluster.advance(60_000);
+	// The old ReplicaSet is reused: the template kubectl sends back hashes the same.
+	t.is((await served.kubectl(['get', 'rs', '-l', 'app=web', '-o', 'name'])).stdout.split('\n').filter(Boolean).length, 2);
+});
+
+run('get -w streams changes as Table rows; rollout status follows a rollout to its end', async t => {
+	const watch = served.start(['get', 'deploy', 'web', '-w']);
+	await until(() => served.server.watchers() > 0 && watch.output().includes('web'), 'kubectl watches');
+	served.cluster.scale('Deployment', 'web', 1);
+	served.cluster.advance(30_000);
+	await until(() => /\nweb +1\/1 /.test(watch.output()), 'the scale-down shows');
+	watch.stop();
+	await until(() => served.server.watchers() === 0, 'the watch ends');
+	t.regex(watch.output(), /^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE\nweb {4}\d\/3 /);
+	served.cluster.setImage('Deployment', 'web', 'nginx', 'httpd:2.4');
+	const status = served.start(['rollout', 'status', 'deploy/web', '--timeout=20s']);
+	await until(() => served.server.watchers() > 0, 'rollout status watches');
+	for (let i = 0; i < 12; i++) served.cluster.advance(5_000);
+	const result = await status.done;
+	t.is(result.code, 0, result.stdout + result.stderr);
+	t.regex(result.stdout, /deployment "web" successfully rolled out\n$/);
+	const history = await served.kubectl(['rollout', 'history', 'deploy/web']);
+	t.regex(history.stdout, /^deployment.apps\/web \nREVISION {2}CHANGE-CAUSE\n/);
+});
+
+run('a watch from a version the cache no longer holds gets 410 Expired', async t => {
+	const small = await serve(() => {}, {watchCacheSize: 5});
+	try {
+		for (let i = 0; i < 10; i++) small.cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `c${i}`}});
+		const reply = await small.call('GET', '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1');
+		const event = JSON.parse(reply.body.trim());
+		t.is(event.type, 'ERROR');
+		t.like(event.object, {kind: 'Status', reason: 'Expired', code: 410});
+		const rv = Number(small.cluster.resourceVersion) - 1;
+		const recent = small.start(['get', 'cm', '-w', '-o', 'name', `--request-timeout=5s`]);
+		await until(() => recent.output().includes('configmap/c9'), 'the list shows');
+		recent.stop();
+		t.true(rv > 0);
+	} finally {
+		await small.close();
+	}
+});
+
+run('delete with cascade and grace period, cordon, uncordon and logs', async t => {
+	// kubectl waits for the object to go; the garbage collector acts as time moves.
+	const deleting = served.start(['delete', 'deploy', 'hello', '--cascade=orphan']);
+	await until(() => served.server.watchers() > 0, 'kubectl waits for the deletion');
+	served.cluster.advance(1000);
+	const orphan = await deleting.done;
+	t.is(orphan.stdout, 'deployment.apps "hello" deleted\n');
+	const left = served.cluster.list('ReplicaSet', {labelSelector: 'app=hello'});
+	t.true(left.length > 0);
+	t.true(left.every(rs => !rs.metadata.ownerReferences?.length));
+	const pod = served.cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
+	const graceful = await served.kubectl(['delete', 'pod', pod, '--grace-period=5', '--wait=false']);
+	t.is(graceful.stdout, `pod "${pod}" deleted\n`);
+	t.truthy(served.cluster.get('Pod', pod)?.metadata.deletionTimestamp);
+	served.cluster.advance(10_000);
+	t.is(served.cluster.get('Pod', pod), undefined);
+	t.is((await served.kubectl(['cordon', 'kubarium-worker'])).stdout, 'node/kubarium-worker cordoned\n');
+	t.is((await served.kubectl(['get', 'node', 'kubarium-worker', '--no-headers'])).stdout.split(/ +/)[1], 'Ready,SchedulingDisabled');
+	t.is((await served.kubectl(['uncordon', 'kubarium-worker'])).stdout, 'node/kubarium-worker uncordoned\n');
+	const running = served.cluster.list('Pod', {labelSelector: 'app=web'}).find(p => p.status?.phase === 'Running')!.metadata.name;
+	const logs = await served.kubectl(['logs', running, '--tail=2']);
+	t.is(logs.code, 0);
+	t.is(logs.stdout, served.cluster.logs(running, {tail: 2}).map(line => `${line}\n`).join(''));
+});
