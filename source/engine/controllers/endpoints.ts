@@ -245,8 +245,10 @@ export function createEndpointsController(context: ControllerContext): Controlle
 		if (service.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
 		for (const [i, slice] of wanted.entries()) {
 			const current = existing[i];
-			if (current && sameJson(current.endpoints, slice.endpoints) && sameJson(current.ports, slice.ports) && sameJson(current.metadata.labels, labels)) continue;
-			const body = {apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4' as const, endpoints: slice.endpoints, ports: slice.ports};
+			// A slice port's name is always set, "" when the Service port has none (it is a pointer upstream; kubectl dereferences it).
+			const ports = slice.ports.map(port => ({...port, name: port.name ?? ''}));
+			if (current && sameJson(current.endpoints, slice.endpoints) && sameJson(current.ports, ports) && sameJson(current.metadata.labels, labels)) continue;
+			const body = {apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4' as const, endpoints: slice.endpoints, ports};
 			if (current) {
 				store.update({...current, ...body, metadata: {...current.metadata, labels, resourceVersion: ''}});
 			} else if (!namespaceTerminating(namespace)) {
