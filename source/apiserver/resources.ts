@@ -331,19 +331,51 @@ async function handleScale({cluster, request, response, target}: RequestContext,
 	sendJson(response, 200, scaleOf(scaled, target));
 }
 
-function handleLog({cluster, response, query, target}: RequestContext): void {
+/** How often a followed log is read again (the runtime keeps log lines, it does not announce them). */
+const followIntervalMs = 250;
+
+function handleLog({cluster, request, response, query, target}: RequestContext): void {
 	const name = target.name!;
 	getObject(cluster, target, name);
 	const tail = query.get('tailLines');
-	const lines = withSubject(target.type, name, () => cluster.logs(name, {
+	const timestamps = query.get('timestamps') === 'true';
+	const options = {
 		namespace: target.namespace,
 		container: query.get('container') ?? undefined,
 		previous: query.get('previous') === 'true',
-		timestamps: query.get('timestamps') === 'true',
-		...(tail !== null ? {tail: Number(tail)} : {}),
-	}));
-	response.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private'});
-	response.end(lines.map(line => `${line}\n`).join(''));
+	};
+	if (tail !== null && !/^\d+$/.test(tail)) throw badRequest(`tailLines: Invalid value: "${tail}": must be a non-negative integer`);
+	// Read with timestamps always, so a followed log knows where it stopped.
+	const read = (tailLines?: number) => withSubject(target.type, name, () => cluster.logs(name, {...options, timestamps: true, ...(tailLines !== undefined ? {tail: tailLines} : {})}));
+	const shown = (line: string) => `${timestamps ? line : line.slice(line.indexOf(' ') + 1)}\n`;
+	let sent = read(tail !== null ? Number(tail) : undefined);
+	response.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', ...(query.get('follow') === 'true' ? {'Transfer-Encoding': 'chunked'} : {})});
+	response.write(sent.map(shown).join(''));
+	if (query.get('follow') !== 'true') {
+		response.end();
+		return;
+	}
+	let last = sent[sent.length - 1];
+	const timer = setInterval(() => {
+		if (!cluster.get('Pod', name, target.namespace)) {
+			clearInterval(timer);
+			response.end();
+			return;
+		}
+		try {
+			sent = read();
+		} catch {
+			return;
+		}
+		const at = last === undefined ? -1 : sent.lastIndexOf(last);
+		const fresh = sent.slice(at + 1);
+		if (fresh.length === 0) return;
+		last = fresh[fresh.length - 1];
+		response.write(fresh.map(shown).join(''));
+	}, followIntervalMs);
+	const stop = () => clearInterval(timer);
+	response.on('close', stop);
+	request.on('close', stop);
 }
 
 async function handleEviction({cluster, request, response, target}: RequestContext): Promise<void> {

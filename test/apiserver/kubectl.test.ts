@@ -244,4 +244,26 @@ run('delete with cascade and grace period, cordon, uncordon and logs', async t =
 	const logs = await served.kubectl(['logs', running, '--tail=2']);
 	t.is(logs.code, 0);
 	t.is(logs.stdout, served.cluster.logs(running, {tail: 2}).map(line => `${line}\n`).join(''));
+	const follow = served.start(['logs', '-f', running, '--tail=1']);
+	await until(() => follow.output().length > 0, 'the last line shows');
+	const before = served.cluster.logs(running).length;
+	// Requests to the Service land in the containers' access logs.
+	served.cluster.startTraffic('web');
+	served.cluster.advance(20_000);
+	served.cluster.stopTraffic('web');
+	const added = served.cluster.logs(running).slice(before);
+	t.true(added.length > 0);
+	await until(() => follow.output().endsWith(`${added[added.length - 1]}\n`), 'the new lines follow');
+	follow.stop();
+	t.is(follow.output(), [...served.cluster.logs(running).slice(before - 1, before), ...added].map(line => `${line}\n`).join(''));
+});
+
+run('describe reads the object, its events and related objects', async t => {
+	const service = await served.kubectl(['describe', 'svc', 'web']);
+	t.is(service.code, 0, service.stderr);
+	t.regex(service.stdout, /^Name: +web\nNamespace: +default\n/);
+	t.regex(service.stdout, /\nEndpoints: +10\.244\.\d+\.\d+:80/);
+	const deployment = await served.kubectl(['describe', 'deploy', 'web']);
+	t.is(deployment.code, 0, deployment.stderr);
+	t.regex(deployment.stdout, /\nNewReplicaSet: +web-\w+ \(\d+\/\d+ replicas created\)\nEvents:\n {2}Type {4}Reason {13}Age/);
 });
