@@ -27,7 +27,7 @@ export type Target =
 
 /** Subresources served, by kind. */
 export const subresources: Record<string, string[]> = {
-	Pod: ['log', 'status', 'eviction'],
+	Pod: ['log', 'exec', 'status', 'eviction'],
 	Deployment: ['scale', 'status'],
 	ReplicaSet: ['scale', 'status'],
 	StatefulSet: ['scale', 'status'],

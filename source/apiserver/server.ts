@@ -8,13 +8,15 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import {randomBytes, timingSafeEqual} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
+import type {Duplex} from 'node:stream';
 import type {Cluster} from '../engine/index.js';
 import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, apiVersions, serverVersion} from './discovery.js';
 import {sendJson, sendStatus} from './http.js';
 import {openapiDocument, openapiRoot} from './openapi.js';
 import {parsePath} from './paths.js';
 import {handleResource} from './resources.js';
-import {methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
+import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
+import {execOverWebSocket, refuseUpgrade} from './exec.js';
 import {selfSignedCertificate, type Credentials} from './tls.js';
 import {WatchCache} from './watch.js';
 
@@ -95,6 +97,17 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 			request.resume();
 			sendStatus(response, statusFromError(error));
 		});
+	});
+	server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+		try {
+			if (!authorized(request, token)) throw unauthorized();
+			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+			const target = parsePath(url.pathname);
+			if (target.kind !== 'resource' || target.subresource !== 'exec') throw badRequest('only pods/exec can be upgraded');
+			execOverWebSocket(cluster, request, socket, target, url.searchParams);
+		} catch (error) {
+			refuseUpgrade(socket, statusFromError(error));
+		}
 	});
 	server.on('clientError', (_error, socket) => socket.destroy());
 	server.on('tlsClientError', () => {});

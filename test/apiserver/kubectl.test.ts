@@ -258,6 +258,18 @@ run('delete with cascade and grace period, cordon, uncordon and logs', async t =
 	t.is(follow.output(), [...served.cluster.logs(running).slice(before - 1, before), ...added].map(line => `${line}\n`).join(''));
 });
 
+// Exit codes and messages as kubectl prints them against kind (../shared/reference/kubectl-api.md, "exec").
+run('exec runs in the container over WebSocket and passes the exit code on', async t => {
+	const pod = served.cluster.list('Pod', {labelSelector: 'app=web'}).find(p => p.status?.phase === 'Running')!.metadata.name;
+	const hostname = await served.kubectl(['exec', pod, '--', 'cat', '/etc/hostname']);
+	t.deepEqual([hostname.code, hostname.stdout, hostname.stderr], [0, `${pod}\n`, '']);
+	const failing = await served.kubectl(['exec', pod, '--', 'sh', '-c', 'echo out; ls /nope; exit 3']);
+	t.deepEqual([failing.code, failing.stdout], [3, 'out\n']);
+	t.regex(failing.stderr, /^ls: .*\/nope.*\ncommand terminated with exit code 3\n$/);
+	const wrong = await served.kubectl(['exec', pod, '-c', 'nope', '--', 'ls']);
+	t.deepEqual([wrong.code, wrong.stderr], [1, `Error from server (BadRequest): container nope is not valid for pod ${pod}\n`]);
+});
+
 run('describe reads the object, its events and related objects', async t => {
 	const service = await served.kubectl(['describe', 'svc', 'web']);
 	t.is(service.code, 0, service.stderr);
