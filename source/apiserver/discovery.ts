@@ -3,8 +3,9 @@
  * shapes and as aggregated discovery (apidiscovery.k8s.io/v2), all built
  * from the engine's resource registry.
  */
-import {resourceTypes, type ResourceType} from '../engine/index.js';
-import {groupVersions, subresources} from './paths.js';
+import type {ResourceType} from '../engine/index.js';
+import {extraVerbs} from './extra-apis.js';
+import {groupVersions, servedTypes, subresources} from './paths.js';
 
 /** Reported as 1.32 so kubectl's dispatcher runs its built-in v1.32 client. */
 export const serverVersion = {
@@ -24,6 +25,7 @@ const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch'
 const inAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 function verbsOf(type: ResourceType): string[] {
+	if (extraVerbs[type.kind]) return extraVerbs[type.kind]!;
 	// Nodes and namespaces have no deletecollection upstream; events and the rest have all.
 	return type.kind === 'Namespace' ? allVerbs.filter(v => v !== 'deletecollection') : allVerbs;
 }
@@ -60,7 +62,7 @@ export function apiGroupList() {
 
 export function apiResourceList(group: string, version: string) {
 	const resources: unknown[] = [];
-	for (const type of resourceTypes.filter(t => t.group === group && t.version === version)) {
+	for (const type of servedTypes.filter(t => t.group === group && t.version === version)) {
 		resources.push({
 			name: type.plural,
 			singularName: type.singular,
@@ -103,7 +105,7 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
 		versions: [{
 			version: v,
 			freshness: 'Current',
-			resources: resourceTypes.filter(t => t.group === group && t.version === v).map(type => ({
+			resources: servedTypes.filter(t => t.group === group && t.version === v).map(type => ({
 				resource: type.plural,
 				responseKind: {group, version: v, kind: type.kind},
 				scope: type.namespaced ? 'Namespaced' : 'Cluster',

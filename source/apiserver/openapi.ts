@@ -6,8 +6,8 @@
  * computes patches from its compiled-in types.
  */
 import {createHash} from 'node:crypto';
-import {resourceTypes} from '../engine/index.js';
-import {groupVersions} from './paths.js';
+import {isExtra} from './extra-apis.js';
+import {groupVersions, servedTypes} from './paths.js';
 
 function pathKey(group: string, version: string): string {
 	return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -15,7 +15,7 @@ function pathKey(group: string, version: string): string {
 
 export function openapiDocument(group: string, version: string) {
 	const paths: Record<string, unknown> = {};
-	for (const type of resourceTypes.filter(t => t.group === group && t.version === version)) {
+	for (const type of servedTypes.filter(t => t.group === group && t.version === version && !isExtra(t))) {
 		const prefix = `/${pathKey(group, version)}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}/{name}`;
 		paths[prefix] = {
 			patch: {

@@ -4,6 +4,10 @@
  */
 import {resourceTypes, type ResourceType} from '../engine/index.js';
 import {ApiError, notFoundPath} from './status.js';
+import {extraTypes} from './extra-apis.js';
+
+/** Every kind served: the engine's, then the extra APIs. */
+export const servedTypes: readonly ResourceType[] = [...resourceTypes, ...extraTypes];
 
 export type ResourceTarget = {
 	type: ResourceType;
@@ -44,7 +48,7 @@ export const subresources: Record<string, string[]> = {
 /** Every API group/version served, in discovery order (core first). */
 export function groupVersions(): Array<{group: string; version: string}> {
 	const seen = new Map<string, {group: string; version: string}>();
-	for (const type of resourceTypes) {
+	for (const type of servedTypes) {
 		const key = `${type.group}/${type.version}`;
 		if (!seen.has(key)) seen.set(key, {group: type.group, version: type.version});
 	}
@@ -52,11 +56,11 @@ export function groupVersions(): Array<{group: string; version: string}> {
 }
 
 function typeFor(group: string, version: string, plural: string): ResourceType | undefined {
-	return resourceTypes.find(t => t.group === group && t.version === version && t.plural === plural);
+	return servedTypes.find(t => t.group === group && t.version === version && t.plural === plural);
 }
 
 function served(group: string, version: string): boolean {
-	return resourceTypes.some(t => t.group === group && t.version === version);
+	return servedTypes.some(t => t.group === group && t.version === version);
 }
 
 /** Parse a URL path; throws a 404 Status for anything the server does not serve. */

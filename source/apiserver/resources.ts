@@ -15,6 +15,7 @@ import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
+import {handleExtra, isExtra} from './extra-apis.js';
 
 const tableType = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const bodyTypes = ['application/json', 'application/yaml'] as const;
@@ -60,6 +61,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	const {request, target} = context;
 	const method = request.method ?? 'GET';
 	const {type, name, subresource} = target;
+	if (isExtra(type)) return handleExtra(context);
 	if (subresource === 'scale') return handleScale(context, method);
 	if (subresource === 'log') return method === 'GET' ? handleLog(context) : Promise.reject(methodNotAllowed(method));
 	// A plain request (no WebSocket upgrade): kubectl before 1.30 asks for SPDY, which is not served.

@@ -270,6 +270,20 @@ run('exec runs in the container over WebSocket and passes the exit code on', asy
 	t.deepEqual([wrong.code, wrong.stderr], [1, `Error from server (BadRequest): container nope is not valid for pod ${pod}\n`]);
 });
 
+// Columns from kubectl's own top printer (k8s.io/kubectl/pkg/metricsutil); figures from the engine's metrics.
+run('top reads the metrics API; auth can-i says yes until RBAC exists', async t => {
+	const nodes = await served.kubectl(['top', 'nodes', '--no-headers']);
+	t.is(nodes.code, 0, nodes.stderr);
+	const usage = served.cluster.metrics();
+	const first = usage.nodes.find(n => n.name === 'kubarium-worker')!;
+	t.regex(nodes.stdout, new RegExp(`^kubarium-worker +${Math.round(first.cpuMilli)}m +\\d+% +\\d+Mi +\\d+% *\\n`));
+	const pods = await served.kubectl(['top', 'pods']);
+	t.is(pods.stdout.split('\n')[0]!.trim(), 'NAME                   CPU(cores)   MEMORY(bytes)');
+	t.is(pods.stdout.trim().split('\n').length, 1 + usage.pods.filter(p => p.namespace === 'default').length);
+	const can = await served.kubectl(['auth', 'can-i', 'delete', 'pods']);
+	t.deepEqual([can.code, can.stdout], [0, 'yes\n']);
+});
+
 run('describe reads the object, its events and related objects', async t => {
 	const service = await served.kubectl(['describe', 'svc', 'web']);
 	t.is(service.code, 0, service.stderr);
