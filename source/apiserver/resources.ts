@@ -11,6 +11,7 @@ import {
 } from '../engine/index.js';
 import {decodeBody, mediaType, readBody, sendJson} from './http.js';
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
+import {decodeProtobufObject} from './protobuf.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
@@ -215,7 +216,8 @@ function refuseDryRun(query: URLSearchParams): void {
 }
 
 async function handleCreate({cluster, request, response, query, target}: RequestContext): Promise<void> {
-	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
+	const raw = await readBody(request);
+	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
 	refuseDryRun(query);
 	const manifest = checkedManifest(body, target);
 	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest));

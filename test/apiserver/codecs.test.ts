@@ -1,6 +1,29 @@
 import test from 'ava';
 import {jsonPatch, mergePatch, strategicMergePatch} from '../../source/apiserver/patch.js';
 import {humanDuration} from '../../source/apiserver/tables.js';
+import {decodeProtobufObject} from '../../source/apiserver/protobuf.js';
+
+// The body kubectl 1.32 sends for `create deployment x --image=nginx --replicas=2 --port=80`, captured with -v=9.
+const createDeploymentBody = Buffer.from([
+	'6b3873000a150a07617070732f7631120a4465706c6f796d656e7412b0010a1b',
+	'0a017812001a0022002a003200380042005a080a036170701201781282010802',
+	'120a0a080a036170701201781a6a0a1a0a0012001a0022002a00320038004200',
+	'5a080a03617070120178124c122e0a056e67696e7812056e67696e782a00320a',
+	'0a001000185022002a0042006a007200800100880100900100a201001a003200',
+	'42004a0052005800600068008201008a01009a0100c2010022020a0028003800',
+	'1a0c0800100018002000280038001a002200',
+].join(''), 'hex');
+
+test('a protobuf create body reads as the object it encodes; a field not understood is refused', t => {
+	t.deepEqual(decodeProtobufObject(createDeploymentBody), {
+		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'x', labels: {app: 'x'}},
+		spec: {replicas: 2, selector: {matchLabels: {app: 'x'}}, template: {metadata: {labels: {app: 'x'}}, spec: {containers: [{name: 'nginx', image: 'nginx', ports: [{containerPort: 80}]}]}}},
+	});
+	t.like(t.throws(() => decodeProtobufObject(Buffer.from('k8s\0\x0a', 'latin1'))), {code: 400});
+	// Field 99 of the Deployment, with a value.
+	const unknown = Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from('0a150a07617070732f7631120a4465706c6f796d656e7412049a060161', 'hex')]);
+	t.like(t.throws(() => decodeProtobufObject(unknown)), {code: 415});
+});
 
 const deployment = {
 	spec: {
