@@ -207,45 +207,48 @@ function checkedManifest(body: unknown, target: ResourceTarget, name?: string): 
 	return manifest;
 }
 
-function refuseDryRun(query: URLSearchParams): void {
-	if (query.getAll('dryRun').length > 0) throw badRequest('dryRun is not supported by this server yet');
+/** `dryRun=All`: check everything, write nothing (kubectl diff, --dry-run=server). */
+function dryRunOf(query: URLSearchParams): boolean {
+	const values = query.getAll('dryRun');
+	for (const value of values) if (value !== 'All') throw badRequest(`dryRun: Unsupported value: "${value}": supported values: "All"`);
 	const validation = query.get('fieldValidation');
 	if (validation && !['Strict', 'Warn', 'Ignore'].includes(validation)) {
 		throw badRequest(`fieldValidation: Unsupported value: "${validation}": supported values: "Ignore", "Strict", "Warn"`);
 	}
+	return values.length > 0;
 }
 
 async function handleCreate({cluster, request, response, query, target}: RequestContext): Promise<void> {
 	const raw = await readBody(request);
 	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
-	refuseDryRun(query);
+	const dryRun = dryRunOf(query);
 	const manifest = checkedManifest(body, target);
-	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest));
+	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, {dryRun}));
 	sendJson(response, 201, created);
 }
 
 async function handleReplace({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
 	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
-	refuseDryRun(query);
+	const dryRun = dryRunOf(query);
 	const manifest = checkedManifest(body, target, name);
 	getObject(cluster, target, name);
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(manifest)));
+	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(manifest, {dryRun})));
 }
 
 async function handlePatch({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
 	const type = mediaType(request);
 	const body = decodeBody(await readBody(request), type, patchTypes);
-	refuseDryRun(query);
+	const dryRun = dryRunOf(query);
 	const current = cluster.get(target.type.kind, name, target.namespace);
 	if (type === 'application/apply-patch+yaml') {
 		const manifest = checkedManifest(body, target, name);
 		if (!current) {
-			sendJson(response, 201, withSubject(target.type, name, () => cluster.create(manifest)));
+			sendJson(response, 201, withSubject(target.type, name, () => cluster.create(manifest, {dryRun})));
 			return;
 		}
 		const merged = strategicMergePatch(current, manifest) as Manifest;
 		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
-		sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(merged)));
+		sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(merged, {dryRun})));
 		return;
 	}
 	if (!current) throw notFound(target.type, name);
@@ -255,7 +258,7 @@ async function handlePatch({cluster, request, response, query, target}: RequestC
 	if (meta.name !== name || patched.kind !== current.kind || patched.apiVersion !== current.apiVersion || meta.namespace !== current.metadata.namespace) {
 		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
 	}
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(patched)));
+	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(patched, {dryRun})));
 }
 
 function patchBy(type: string, current: unknown, body: unknown): unknown {
@@ -315,7 +318,7 @@ function scaleOf(object: KubeObject, target: ResourceTarget) {
 	void target;
 }
 
-async function handleScale({cluster, request, response, target}: RequestContext, method: string): Promise<void> {
+async function handleScale({cluster, request, response, query, target}: RequestContext, method: string): Promise<void> {
 	const name = target.name!;
 	const object = getObject(cluster, target, name);
 	const scale = scaleOf(object, target);
@@ -332,6 +335,10 @@ async function handleScale({cluster, request, response, target}: RequestContext,
 	const precondition = next.metadata?.resourceVersion;
 	if (precondition && precondition !== object.metadata.resourceVersion) {
 		throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(target.type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+	}
+	if (dryRunOf(query)) {
+		sendJson(response, 200, {...scale, spec: {replicas}});
+		return;
 	}
 	const scaled = withSubject(target.type, name, () => cluster.scale(target.type.kind, name, replicas, {namespace: target.namespace}));
 	sendJson(response, 200, scaleOf(scaled, target));

@@ -6,7 +6,7 @@ import {validateKind, validateReplicas} from './api/validate-objects.js';
 import {validateMetadata} from './api/validation.js';
 import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
-import {SeededRandom, VirtualClock} from './clock.js';
+import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
 import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject} from './deletion.js';
@@ -266,9 +266,10 @@ export class Cluster {
 
 	/**
 	 * Create one object, as a POST to the API server does: AlreadyExists when
-	 * it is there (a `generateName` picks a free name). Returns the stored object.
+	 * it is there (a `generateName` picks a free name). Returns the stored object;
+	 * with `dryRun`, the object as it would be stored, checked and not written.
 	 */
-	create(manifest: Manifest): KubeObject {
+	create(manifest: Manifest, options: {dryRun?: boolean} = {}): KubeObject {
 		const type = resourceForManifest(manifest?.apiVersion, manifest?.kind);
 		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
 		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
@@ -277,6 +278,14 @@ export class Cluster {
 			throw invalid(qualifiedKind(type), '', [{field: 'metadata.name', type: 'Required value', detail: 'name or generateName is required'}]);
 		}
 		const {resourceVersion: _rv, ...rest} = meta;
+		if (options.dryRun) {
+			const staged = new StagedApply();
+			this.prepareDocument(structuredClone({...manifest, metadata: rest}), staged);
+			// Server-set fields as a write would fill them, except the uid and version nothing was given.
+			const {object} = staged.documents[0]!;
+			const {uid: _uid, resourceVersion: _version, ...metadata} = object.metadata;
+			return {...object, metadata: {...metadata, creationTimestamp: rfc3339(this.now())}} as KubeObject;
+		}
 		return this.apply({...manifest, metadata: rest})[0]!;
 	}
 
@@ -284,8 +293,9 @@ export class Cluster {
 	 * Replace one object with the one given, as a PUT to the API server does:
 	 * fields left out are gone, status and server-set metadata stay. A
 	 * `metadata.resourceVersion` must match the stored one (else Conflict).
+	 * With `dryRun`, every check runs and nothing is written.
 	 */
-	replace(manifest: Manifest): KubeObject {
+	replace(manifest: Manifest, options: {dryRun?: boolean} = {}): KubeObject {
 		const {store} = this.context;
 		const type = resourceForManifest(manifest?.apiVersion, manifest?.kind);
 		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
@@ -305,7 +315,8 @@ export class Cluster {
 		}
 		const merged = {...fields, apiVersion: existing.apiVersion, kind: existing.kind, metadata} as KubeObject;
 		if (existing.status !== undefined) merged.status = existing.status;
-		return store.update(this.admitted(type, merged, existing, []));
+		const admitted = this.admitted(type, merged, existing, []);
+		return options.dryRun ? {...admitted, metadata: {...admitted.metadata, resourceVersion: existing.metadata.resourceVersion}} : store.update(admitted);
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */

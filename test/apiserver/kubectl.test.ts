@@ -161,6 +161,14 @@ spec:
 	t.deepEqual([conflict.code, conflict.stderr], [1, 'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on deployments.apps "hello": the object has been modified; please apply your changes to the latest version and try again\n']);
 	const created = await served.kubectl(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh}\ndata: {k: v}\n');
 	t.is(created.stdout, 'configmap/fresh created\n');
+	// Server-side dry runs check and write nothing: diff exits 1 with the change, --dry-run=server says so.
+	const before = served.cluster.resourceVersion;
+	const diff = await served.kubectl(['diff', '-f', '-'], manifest(2, '4'));
+	t.is(diff.code, 1, diff.stderr);
+	t.regex(diff.stdout, /\n- {10}value: "3"\n\+ {10}value: "4"\n/);
+	const dry = await served.kubectl(['create', 'configmap', 'dry', '--from-literal=a=b', '--dry-run=server']);
+	t.is(dry.stdout, 'configmap/dry created (server dry run)\n');
+	t.is(served.cluster.resourceVersion, before);
 });
 
 run('scale, patch in all three types, label and annotate', async t => {
