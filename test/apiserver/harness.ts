@@ -35,8 +35,11 @@ export async function serve(setup: (cluster: Cluster) => void, options: ApiServe
 	const kubeconfig = path.join(dir, 'config');
 	writeKubeconfig(kubeconfig, server.url, server.token, server.certificate);
 	const env = {...process.env, KUBECONFIG: kubeconfig, HOME: dir, KUBECACHEDIR: path.join(dir, 'cache')};
+	const children = new Set<ReturnType<typeof spawn>>();
 	const start = (args: string[], input?: string): Running => {
 		const child = spawn('kubectl', ['--cache-dir', path.join(dir, 'cache'), ...args], {env});
+		children.add(child);
+		child.on('close', () => children.delete(child));
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', chunk => (stdout += chunk));
@@ -62,6 +65,8 @@ export async function serve(setup: (cluster: Cluster) => void, options: ApiServe
 		cluster, server, dir, kubeconfig, start, call,
 		kubectl: (args, input) => start(args, input).done,
 		close: async () => {
+			// A kubectl still waiting (a failed or timed-out test) ends with the server.
+			for (const child of children) child.kill('SIGKILL');
 			await server.close();
 			rmSync(dir, {recursive: true, force: true});
 		},
