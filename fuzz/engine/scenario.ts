@@ -1,0 +1,183 @@
+/**
+ * Run one generated scenario on a fresh cluster, checking after every call
+ * and once the cluster has settled; and the fast-check properties built on it.
+ */
+import fc from 'fast-check';
+import {createCluster, KubeError, resourceTypes} from '../../source/engine/index.js';
+import type {Cluster, KubeObject} from '../../source/engine/index.js';
+import {callArbitrary, runCall, scenarioArbitrary, type Call, type Scenario} from './calls.js';
+import {checkGuarantees, type Violation} from './guarantees.js';
+
+/** The codes the readme documents for a KubeError. */
+export const documentedCodes = new Set(['NotFound', 'AlreadyExists', 'Invalid', 'Conflict', 'BadRequest', 'Forbidden']);
+
+/** Virtual time the cluster gets to settle before the guarantees are checked. */
+export const settleMs = 15 * 60_000;
+
+export type RunOptions = {
+	/** Violations whose `rule: detail` matches are not counted (known defects, while their fixes land). */
+	ignore?: RegExp;
+	/** Report a single call slower than this (wall ms); off by default, since timings vary with load. */
+	maxCallMs?: number;
+	/** Skip the settled-cluster guarantees (per-call checks only). */
+	skipGuarantees?: boolean;
+};
+
+export type Outcome = {
+	/** What broke; empty when the scenario passed. */
+	violations: Violation[];
+	/** The calls made, as replayable lines of code, up to the one that broke something. */
+	program: string[];
+	/** Index of the call after which the violations were seen, or `calls.length` for the settled check. */
+	at: number;
+};
+
+/** One controller-error watermark: how many there were and the last one, since the list is a capped ring. */
+function errorMark(cluster: Cluster): {length: number; last: unknown} {
+	const errors = cluster.controllerErrors();
+	return {length: errors.length, last: errors.at(-1)};
+}
+
+function newControllerErrors(cluster: Cluster, mark: {length: number; last: unknown}): Violation[] {
+	const errors = cluster.controllerErrors();
+	if (errors.length === mark.length && errors.at(-1) === mark.last) return [];
+	const from = errors.length > mark.length ? mark.length : Math.max(0, errors.indexOf(mark.last as never) + 1);
+	const fresh = errors.slice(from);
+	const distinct = new Map<string, number>();
+	for (const e of fresh) {
+		const head = `${e.controller} ${e.message.split('\n').slice(0, 2).join(' | ')}`;
+		distinct.set(head, (distinct.get(head) ?? 0) + 1);
+	}
+	return [...distinct].map(([head, n]) => ({rule: 'controller-error', detail: `${n}× ${head}`}));
+}
+
+/** Run a scenario; stops at the first call after which something broke. */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): Outcome {
+	const program: string[] = [`const cluster = createCluster({seed: ${scenario.seed}, nodes: ${scenario.nodes}});`];
+	const record = (line: string) => program.push(line);
+	const keep = (violations: Violation[]) => violations.filter(v => !options.ignore?.test(`${v.rule}: ${v.detail}`));
+	const cluster = createCluster({seed: scenario.seed, nodes: scenario.nodes});
+	const writes: KubeObject[] = [];
+	cluster.watch(event => writes.push(event.object));
+	/** Owner uid → dependents' uids, for each owner deleted with Orphan. */
+	const orphaned = new Map<string, string[]>();
+
+	for (const [index, call] of scenario.calls.entries()) {
+		const mark = errorMark(cluster);
+		writes.length = 0;
+		const orphanOwner = orphanTarget(cluster, call);
+		const dependents = orphanOwner ? dependentsOf(cluster, orphanOwner.metadata.uid) : [];
+		const started = performance.now();
+		const violations: Violation[] = [];
+		let failed = false;
+		try {
+			runCall(cluster, call, record);
+		} catch (error) {
+			failed = true;
+			if (!(error instanceof KubeError)) {
+				violations.push({rule: 'crash', detail: (error as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)});
+			} else {
+				if (!documentedCodes.has(error.code)) violations.push({rule: 'undocumented-code', detail: `${error.code}: ${error.message}`});
+				if (writes.length > 0) {
+					const written = [...new Set(writes.map(o => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`))];
+					violations.push({rule: 'wrote-on-failure', detail: `threw ${error.code} (${error.message}) after writing ${written.join(', ')}`});
+				}
+			}
+		}
+		const elapsed = performance.now() - started;
+		if (options.maxCallMs !== undefined && elapsed > options.maxCallMs) {
+			violations.push({rule: 'slow-call', detail: `${program.at(-1)} took ${Math.round(elapsed)} ms of wall time`});
+		}
+		if (!failed && orphanOwner && call.op === 'delete' && call.propagationPolicy === 'Orphan') orphaned.set(orphanOwner.metadata.uid, dependents);
+		violations.push(...newControllerErrors(cluster, mark));
+		const kept = keep(violations);
+		if (kept.length > 0) return {violations: kept, program, at: index};
+	}
+
+	// Settle: every machine back and schedulable, then 15 virtual minutes.
+	const mark = errorMark(cluster);
+	program.push('// settle');
+	try {
+		for (const node of cluster.list('nodes')) {
+			try {
+				cluster.restoreNode(node.metadata.name);
+				program.push(`cluster.restoreNode(${JSON.stringify(node.metadata.name)});`);
+			} catch (error) {
+				if (!(error instanceof KubeError)) throw error;
+			}
+			if (node.spec?.unschedulable) {
+				cluster.uncordon(node.metadata.name);
+				program.push(`cluster.uncordon(${JSON.stringify(node.metadata.name)});`);
+			}
+		}
+		program.push(`cluster.advance(${settleMs});`);
+		cluster.advance(settleMs);
+	} catch (error) {
+		return {violations: keep([{rule: 'crash', detail: (error as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)}]), program, at: scenario.calls.length};
+	}
+	const violations = keep([...newControllerErrors(cluster, mark), ...(options.skipGuarantees ? [] : checkGuarantees(cluster, orphaned))]);
+	return {violations, program, at: scenario.calls.length};
+}
+
+/** The object a `delete` call is about to delete, when it exists. */
+function orphanTarget(cluster: Cluster, call: Call): KubeObject | undefined {
+	if (call.op !== 'delete' || call.propagationPolicy !== 'Orphan') return undefined;
+	try {
+		return cluster.get(call.kind, call.name, call.namespace);
+	} catch {
+		return undefined;
+	}
+}
+
+function dependentsOf(cluster: Cluster, uid: string): string[] {
+	const out: string[] = [];
+	for (const kind of ['Pod', 'ReplicaSet', 'Job', 'PersistentVolumeClaim', 'ControllerRevision']) {
+		for (const object of cluster.list(kind)) {
+			if (object.metadata.ownerReferences?.some(r => r.uid === uid)) out.push(object.metadata.uid);
+		}
+	}
+	return out;
+}
+
+/** A readable account of a failure: what broke, then the program that replays it. */
+export function describeOutcome(outcome: Outcome): string {
+	const lines = outcome.violations.map(v => `  ✗ ${v.rule}: ${v.detail}`);
+	return [`broken after call ${outcome.at + 1}:`, ...lines, '', 'replay:', ...outcome.program.map(line => `  ${line}`)].join('\n');
+}
+
+/** The engine property: no scenario breaks a per-call check or a settled guarantee. */
+export function engineProperty(options: RunOptions & {maxCalls?: number} = {}) {
+	return fc.property(scenarioArbitrary({maxCalls: options.maxCalls}), scenario => {
+		const outcome = runScenario(scenario, options);
+		if (outcome.violations.length > 0) throw new Error(describeOutcome(outcome));
+	});
+}
+
+// ---------------------------------------------------------------- determinism
+
+/** Every stored object of every kind, as JSON: the store's contents through the public API. */
+export function storeSnapshot(cluster: Cluster): string {
+	return JSON.stringify(resourceTypes.map(type => [type.kind, cluster.list(type.kind)]));
+}
+
+/** Run calls on a fresh cluster, ignoring KubeErrors; returns the store's contents. */
+export function runForSnapshot(scenario: Scenario): string {
+	const cluster = createCluster({seed: scenario.seed, nodes: scenario.nodes});
+	for (const call of scenario.calls) {
+		try {
+			runCall(cluster, call, () => {});
+		} catch (error) {
+			if (!(error instanceof KubeError)) throw error;
+		}
+	}
+	cluster.advance(60_000);
+	return storeSnapshot(cluster);
+}
+
+/** Virtual-time determinism: the same seed and the same calls give identical store contents. */
+export function determinismProperty(options: {maxCalls?: number} = {}) {
+	return fc.property(
+		fc.record({seed: fc.integer({min: 1, max: 1000}), nodes: fc.integer({min: 1, max: 3}), calls: fc.array(callArbitrary, {minLength: 1, maxLength: options.maxCalls ?? 12})}),
+		scenario => runForSnapshot(scenario) === runForSnapshot(scenario),
+	);
+}
