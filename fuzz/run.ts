@@ -4,11 +4,8 @@
  * engine calls, and the seed and path that replay it.
  * Run with NODE_ENV=production (the npm script does).
  */
-import fc from 'fast-check';
 import {parseArgs} from 'node:util';
-import {scenarioArbitrary} from './engine/calls.js';
-import {describeOutcome, runScenario, type RunOptions} from './engine/scenario.js';
-import type {Scenario} from './engine/calls.js';
+import {checkEngine} from './engine/scenario.js';
 
 const usage = `usage: npm run fuzz -- [--seed S] [--runs N] [--seconds T] [--path P] [--max-calls N] [--ignore REGEX] [--max-call-ms MS]
 
@@ -20,6 +17,11 @@ const usage = `usage: npm run fuzz -- [--seed S] [--runs N] [--seconds T] [--pat
   --ignore REGEX   do not count violations whose "rule: detail" matches (known defects)
   --max-call-ms MS also report a single call slower than MS of wall time
   --quiet          no progress lines`;
+
+/** One shell word: single-quoted, with embedded single quotes closed and escaped. */
+function shellQuote(word: string): string {
+	return `'${word.replaceAll("'", `'\\''`)}'`;
+}
 
 function fail(message: string): never {
 	process.stderr.write(`fuzz: ${message}\n\n${usage}\n`);
@@ -68,39 +70,25 @@ if (flags.ignore !== undefined) {
 	}
 }
 
-const options: RunOptions = {ignore, maxCallMs};
 let tried = 0;
 const started = Date.now();
-const property = fc.property(scenarioArbitrary({maxCalls}), scenario => {
-	tried++;
-	if (!flags.quiet && tried % 10 === 0) process.stderr.write(`fuzz: ${tried} scenarios, ${Math.round((Date.now() - started) / 1000)} s\n`);
-	return runScenario(scenario, options).violations.length === 0;
-});
-
 process.stderr.write(`fuzz: seed ${seed}, ${flags.path ? `replaying path ${flags.path}` : `${runs} runs`}, up to ${maxCalls} calls each\n`);
-const details = fc.check(property, {
-	seed, numRuns: runs, path: flags.path, endOnFailure: false,
-	...(seconds ? {interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false} : {}),
+const result = checkEngine({
+	seed, runs, maxCalls, path: flags.path, ignore, maxCallMs,
+	timeLimitMs: seconds ? seconds * 1000 : undefined,
+	onScenario() {
+		tried++;
+		if (!flags.quiet && tried % 10 === 0) process.stderr.write(`fuzz: ${tried} scenarios, ${Math.round((Date.now() - started) / 1000)} s\n`);
+	},
 });
-
-if (!details.failed) {
-	process.stdout.write(`fuzz: ${details.numRuns} scenarios passed (seed ${seed}${details.interrupted ? ', stopped at the time limit' : ''})\n`);
+if (!result.failed) {
+	process.stdout.write(`fuzz: ${result.runs} scenarios passed (seed ${seed}${result.interrupted ? ', stopped at the time limit' : ''})\n`);
 	process.exit(0);
 }
-const [scenario] = details.counterexample as [Scenario];
-const outcome = runScenario(scenario, options);
 const extra = [
 	flags['max-calls'] !== undefined ? `--max-calls ${maxCalls}` : '',
-	flags.ignore !== undefined ? `--ignore '${flags.ignore}'` : '',
+	flags.ignore !== undefined ? `--ignore ${shellQuote(flags.ignore)}` : '',
 	maxCallMs !== undefined ? `--max-call-ms ${maxCallMs}` : '',
 ].filter(Boolean).join(' ');
-process.stdout.write([
-	`fuzz: failed after ${details.numRuns} scenarios, shrunk ${details.numShrinks} times`,
-	describeOutcome(outcome),
-	'',
-	`scenario: ${JSON.stringify(scenario)}`,
-	'',
-	`replay: npm run fuzz -- --seed ${details.seed} --path ${details.counterexamplePath}${extra ? ` ${extra}` : ''}`,
-	'',
-].join('\n'));
+process.stdout.write(`fuzz: ${result.report}\n\nreplay: npm run fuzz -- --seed ${result.seed} --path ${result.path}${extra ? ` ${extra}` : ''}\n`);
 process.exit(1);

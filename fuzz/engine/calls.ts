@@ -233,9 +233,13 @@ const anyManifest = fc.oneof({weight: 5, arbitrary: validManifest}, {weight: 1, 
 /** Node names: the first workers, one that addNode makes, and one that never exists. */
 export const nodePool = ['kubarium-worker', 'kubarium-worker2', 'kubarium-worker3', 'kubarium-worker4', 'extra', 'nope'] as const;
 const node = fc.constantFrom(...nodePool);
-const policy = fc.option(fc.constantFrom<DeletePolicy>('Foreground', 'Background', 'Orphan'), {nil: undefined});
+const policy = fc.option(fc.constantFrom<DeletePolicy>('Foreground', 'Background', 'Orphan', 'Orphan'), {nil: undefined, freq: 4});
 const grace = fc.option(fc.constantFrom(0, 1, 30), {nil: undefined, freq: 2});
-const workloadKind = fc.constantFrom('deploy', 'rs', 'sts', 'ds', 'job', 'cj', 'svc', 'cm', 'secret', 'pod', 'pvc', 'deployments.apps', 'nonsense');
+const workloadKind = fc.oneof(
+	{weight: 4, arbitrary: fc.constantFrom('deploy', 'rs', 'sts', 'ds', 'pod')},
+	{weight: 2, arbitrary: fc.constantFrom('job', 'cj', 'svc', 'pvc')},
+	{weight: 1, arbitrary: fc.constantFrom('cm', 'secret', 'deployments.apps', 'nonsense')},
+);
 const scalableKind = fc.constantFrom('deploy', 'rs', 'sts', 'ds');
 
 export const callArbitrary: fc.Arbitrary<Call> = fc.oneof(

@@ -74,6 +74,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Outco
 			runCall(cluster, call, record);
 		} catch (error) {
 			failed = true;
+			// A refused call replays as the assertion that it is refused.
+			const line = program.at(-1)!;
+			if (error instanceof KubeError && line.startsWith('cluster.')) {
+				program[program.length - 1] = `t.throws(() => ${line.slice(0, -1)}, {instanceOf: KubeError}); // ${error.code}: ${error.message.slice(0, 120)}`;
+			}
 			if (!(error instanceof KubeError)) {
 				violations.push({rule: 'crash', detail: (error as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)});
 			} else {
@@ -145,12 +150,61 @@ export function describeOutcome(outcome: Outcome): string {
 	return [`broken after call ${outcome.at + 1}:`, ...lines, '', 'replay:', ...outcome.program.map(line => `  ${line}`)].join('\n');
 }
 
-/** The engine property: no scenario breaks a per-call check or a settled guarantee. */
-export function engineProperty(options: RunOptions & {maxCalls?: number} = {}) {
-	return fc.property(scenarioArbitrary({maxCalls: options.maxCalls}), scenario => {
-		const outcome = runScenario(scenario, options);
-		if (outcome.violations.length > 0) throw new Error(describeOutcome(outcome));
+export type CheckOptions = RunOptions & {
+	/** fast-check seed. */
+	seed: number;
+	/** Scenarios to try. */
+	runs: number;
+	/** Longest call sequence per scenario. */
+	maxCalls?: number;
+	/** Replay one counterexample path (as printed with a failure). */
+	path?: string;
+	/** Stop trying new scenarios after this much wall time. */
+	timeLimitMs?: number;
+	/** Called before each scenario (shrinking included), e.g. for progress. */
+	onScenario?: () => void;
+};
+
+export type CheckResult = {
+	failed: boolean;
+	/** Scenarios tried before the failure (or in all). */
+	runs: number;
+	interrupted: boolean;
+	/** The shrunk counterexample, what broke, and how to replay it; undefined when nothing failed. */
+	report?: string;
+	outcome?: Outcome;
+	scenario?: Scenario;
+	seed: number;
+	path?: string;
+};
+
+/**
+ * The engine property: no scenario breaks a per-call check or a settled
+ * guarantee. Returns the shrunk counterexample as a program of calls.
+ */
+export function checkEngine(options: CheckOptions): CheckResult {
+	const property = fc.property(scenarioArbitrary({maxCalls: options.maxCalls}), scenario => {
+		options.onScenario?.();
+		return runScenario(scenario, options).violations.length === 0;
 	});
+	const details = fc.check(property, {
+		seed: options.seed, numRuns: options.runs, path: options.path,
+		...(options.timeLimitMs ? {interruptAfterTimeLimit: options.timeLimitMs, markInterruptAsFailure: false} : {}),
+	});
+	if (!details.failed) return {failed: false, runs: details.numRuns, interrupted: details.interrupted, seed: options.seed};
+	if (!details.counterexample) {
+		return {failed: true, runs: details.numRuns, interrupted: details.interrupted, seed: details.seed, report: `fast-check failed without a counterexample: ${String(details.errorInstance)}`};
+	}
+	const [scenario] = details.counterexample;
+	const outcome = runScenario(scenario, options);
+	const report = [
+		`failed after ${details.numRuns} scenarios, shrunk ${details.numShrinks} times`,
+		describeOutcome(outcome),
+		'',
+		`scenario: ${JSON.stringify(scenario)}`,
+		`seed ${details.seed}, path ${details.counterexamplePath}`,
+	].join('\n');
+	return {failed: true, runs: details.numRuns, interrupted: details.interrupted, report, outcome, scenario, seed: details.seed, path: details.counterexamplePath ?? undefined};
 }
 
 // ---------------------------------------------------------------- determinism
