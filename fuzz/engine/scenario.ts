@@ -61,10 +61,13 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Outco
 	cluster.watch(event => writes.push(event.object));
 	/** Owner uid → dependents' uids, for each owner deleted with Orphan. */
 	const orphaned = new Map<string, string[]>();
+	/** Rules broken but ignored on the way: their consequences are ignored too. */
+	const ignoredRules = new Set<string>();
 
 	for (const [index, call] of scenario.calls.entries()) {
 		const mark = errorMark(cluster);
 		writes.length = 0;
+		const podsBefore = call.op === 'apply' ? podSpecs(cluster) : undefined;
 		const orphanOwner = orphanTarget(cluster, call);
 		const dependents = orphanOwner ? dependentsOf(cluster, orphanOwner.metadata.uid) : [];
 		const started = performance.now();
@@ -94,7 +97,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Outco
 			violations.push({rule: 'slow-call', detail: `${program.at(-1)} took ${Math.round(elapsed)} ms of wall time`});
 		}
 		if (!failed && orphanOwner && call.op === 'delete' && call.propagationPolicy === 'Orphan') orphaned.set(orphanOwner.metadata.uid, dependents);
+		if (!failed && podsBefore) violations.push(...forbiddenPodUpdates(podsBefore, podSpecs(cluster)));
 		violations.push(...newControllerErrors(cluster, mark));
+		for (const v of violations) if (options.ignore?.test(`${v.rule}: ${v.detail}`)) ignoredRules.add(v.rule);
 		const kept = keep(violations);
 		if (kept.length > 0) return {violations: kept, program, at: index};
 	}
@@ -120,8 +125,37 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Outco
 	} catch (error) {
 		return {violations: keep([{rule: 'crash', detail: (error as Error).stack?.split('\n').slice(0, 4).join(' | ') ?? String(error)}]), program, at: scenario.calls.length};
 	}
-	const violations = keep([...newControllerErrors(cluster, mark), ...(options.skipGuarantees ? [] : checkGuarantees(cluster, orphaned))]);
+	let guarantees = options.skipGuarantees ? [] : checkGuarantees(cluster, orphaned);
+	// A pod whose requests grew in place overcommits its node: one defect, reported at the update.
+	if (ignoredRules.has('pod-update-accepted')) guarantees = guarantees.filter(v => v.rule !== 'node-overcommitted');
+	const violations = keep([...newControllerErrors(cluster, mark), ...guarantees]);
 	return {violations, program, at: scenario.calls.length};
+}
+
+/** Every pod's spec by uid. */
+function podSpecs(cluster: Cluster): Map<string, KubeObject> {
+	return new Map(cluster.list('pods').map(p => [p.metadata.uid, p]));
+}
+
+/**
+ * The pod spec fields an update may change (ValidatePodUpdate): container and
+ * init container images, activeDeadlineSeconds, added tolerations,
+ * terminationGracePeriodSeconds. Everything else must stay.
+ */
+function forbiddenPodUpdates(before: Map<string, KubeObject>, after: Map<string, KubeObject>): Violation[] {
+	const mutable = (spec: any) => JSON.stringify({
+		...spec,
+		containers: spec?.containers?.map((c: any) => ({...c, image: undefined})),
+		initContainers: spec?.initContainers?.map((c: any) => ({...c, image: undefined})),
+		activeDeadlineSeconds: undefined, tolerations: undefined, terminationGracePeriodSeconds: undefined,
+	});
+	const out: Violation[] = [];
+	for (const [uid, pod] of after) {
+		const old = before.get(uid);
+		if (!old || old === pod || mutable(old.spec) === mutable(pod.spec)) continue;
+		out.push({rule: 'pod-update-accepted', detail: `Pod ${pod.metadata.namespace}/${pod.metadata.name}: an update changed spec fields the API server forbids to change`});
+	}
+	return out;
 }
 
 /** The object a `delete` call is about to delete, when it exists. */
