@@ -25,7 +25,8 @@ export type DeletePolicy = 'Foreground' | 'Background' | 'Orphan';
 
 /** One call of the public API, as data. */
 export type Call =
-	| {op: 'apply'; manifests: Manifest[]}
+	/** `spoilt`: how one of the documents was made invalid; the API server refuses the call. */
+	| {op: 'apply'; manifests: Manifest[]; spoilt?: string}
 	| {op: 'scale'; kind: string; name: string; replicas: number; namespace?: string}
 	| {op: 'setImage'; kind: string; name: string; container: string; image: string}
 	| {op: 'rollback'; name: string; toRevision?: number}
@@ -200,15 +201,16 @@ const breakers: Array<[string, Breaker]> = [
 	['bad name', m => ({...m, metadata: {...m.metadata, name: 'Bad_Name'}})],
 	['no kind', m => ({...m, kind: undefined})],
 	['unknown version', m => ({...m, apiVersion: 'v9'})],
-	['negative replicas', m => (m.spec?.replicas === undefined ? {...m, spec: {...m.spec, replicas: -1}} : {...m, spec: {...m.spec, replicas: -1}})],
+	['negative replicas', m => (['Deployment', 'ReplicaSet', 'StatefulSet'].includes(m.kind) ? {...m, spec: {...m.spec, replicas: -1}} : {...m, metadata: {...m.metadata, name: 'Bad_Name'}})],
 	['selector mismatch', m => (m.spec?.selector ? {...m, spec: {...m.spec, selector: {matchLabels: {app: 'nobody'}}}} : {...m, metadata: {...m.metadata, name: ''}})],
 	['no containers', m => mapPodSpec(m, spec => ({...spec, containers: []}))],
 	['resources as a list', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], resources: [{cpu: '1'}]}]}))],
 	['env as a string', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], env: 'A=1'}]}))],
-	['empty image', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], image: ''}]}))],
+	// Required in a pod; a template may leave it empty for an admission webhook to fill.
+	['empty image', m => (m.kind === 'Pod' ? {...m, spec: {...m.spec, containers: [{...m.spec.containers[0], image: ''}]}} : {...m, metadata: {...m.metadata, name: 'Bad_Name'}})],
 	['restartPolicy Never', m => mapPodSpec(m, spec => ({...spec, restartPolicy: m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'Pod' ? 'Sometimes' : 'Never'}))],
 	['bad schedule', m => (m.kind === 'CronJob' ? {...m, spec: {...m.spec, schedule: 'every minute'}} : {...m, metadata: 'oops'})],
-	['spec as a string', m => ({...m, spec: 'nope'})],
+	['spec as a string', m => (m.spec ? {...m, spec: 'nope'} : {...m, metadata: {...m.metadata, name: 'Bad_Name'}})],
 ];
 
 /** The pod spec of a manifest, wherever its kind keeps it; other kinds get a bad name instead. */
@@ -222,11 +224,14 @@ function mapPodSpec(m: any, change: (spec: any) => any): Manifest {
 	return {...m, metadata: {...m.metadata, name: '-bad-'}};
 }
 
-/** A manifest the API server refuses. */
-export const invalidManifest: fc.Arbitrary<Manifest> = fc.tuple(validManifest, fc.integer({min: 0, max: breakers.length - 1}))
-	.map(([m, i]) => breakers[i]![1](m));
+/** A manifest the API server refuses, with the way it was spoilt. */
+export const invalidManifest: fc.Arbitrary<{manifest: Manifest; spoilt: string}> = fc.tuple(validManifest, fc.integer({min: 0, max: breakers.length - 1}))
+	.map(([m, i]) => ({manifest: breakers[i]![1](m), spoilt: breakers[i]![0]}));
 
-const anyManifest = fc.oneof({weight: 5, arbitrary: validManifest}, {weight: 1, arbitrary: invalidManifest});
+const anyManifest = fc.oneof(
+	{weight: 5, arbitrary: validManifest.map(manifest => ({manifest, spoilt: undefined}))},
+	{weight: 1, arbitrary: invalidManifest},
+);
 
 // ---------------------------------------------------------------- calls
 
@@ -243,7 +248,10 @@ const workloadKind = fc.oneof(
 const scalableKind = fc.constantFrom('deploy', 'rs', 'sts', 'ds');
 
 export const callArbitrary: fc.Arbitrary<Call> = fc.oneof(
-	{weight: 12, arbitrary: fc.array(anyManifest, {minLength: 1, maxLength: 3}).map(manifests => ({op: 'apply' as const, manifests}))},
+	{weight: 12, arbitrary: fc.array(anyManifest, {minLength: 1, maxLength: 3}).map(list => {
+		const spoilt = list.map(d => d.spoilt).filter(Boolean);
+		return {op: 'apply' as const, manifests: list.map(d => d.manifest), ...(spoilt.length > 0 ? {spoilt: spoilt.join(', ')} : {})};
+	})},
 	{weight: 4, arbitrary: fc.record({op: fc.constant('scale' as const), kind: scalableKind, name, replicas: fc.oneof(replicas, fc.constant(-1))})},
 	{weight: 2, arbitrary: fc.record({op: fc.constant('setImage' as const), kind: fc.constantFrom('deploy', 'sts', 'ds', 'rs'), name, container: fc.constantFrom('main', '*', 'nope'), image})},
 	{weight: 2, arbitrary: fc.record({op: fc.constant('rollback' as const), name, toRevision: fc.option(fc.integer({min: 0, max: 3}), {nil: undefined})}, {requiredKeys: ['op', 'name']})},

@@ -98,6 +98,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): Outco
 		}
 		if (!failed && orphanOwner && call.op === 'delete' && call.propagationPolicy === 'Orphan') orphaned.set(orphanOwner.metadata.uid, dependents);
 		if (!failed && podsBefore) violations.push(...forbiddenPodUpdates(podsBefore, podSpecs(cluster)));
+		if (!failed && call.op === 'apply' && call.spoilt) violations.push({rule: 'invalid-accepted', detail: `apply succeeded although a document has ${call.spoilt}`});
 		violations.push(...newControllerErrors(cluster, mark));
 		for (const v of violations) if (options.ignore?.test(`${v.rule}: ${v.detail}`)) ignoredRules.add(v.rule);
 		const kept = keep(violations);
