@@ -251,7 +251,9 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			const body = {apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', addressType: 'IPv4' as const, endpoints: slice.endpoints, ports};
 			if (current) {
 				store.update({...current, ...body, metadata: {...current.metadata, labels, resourceVersion: ''}});
-			} else if (!namespaceTerminating(namespace)) {
+			} else if (!service.metadata.deletionTimestamp && !namespaceTerminating(namespace)) {
+				// No new slices for a Service pending deletion (the reconciler's finalize):
+				// the garbage collector is deleting them, and recreating them would never end.
 				store.create<EndpointSlice>({
 					...body,
 					metadata: {
