@@ -2,6 +2,7 @@ import test from 'ava';
 import {createCluster, KubeError, type Cluster, type KubeObject} from '../../source/engine/index.js';
 import {leaseRenewIntervalMs} from '../../source/engine/node/heartbeat.js';
 import {evictionDelayMs, nodeMonitorGracePeriodMs, reconcileTaints} from '../../source/engine/controllers/node-lifecycle.js';
+import {orphanQuarantineMs} from '../../source/engine/controllers/pod-gc.js';
 
 const web = (replicas = 3) => ({
 	apiVersion: 'apps/v1', kind: 'Deployment',
@@ -293,7 +294,7 @@ test('drain skips DaemonSet-managed pods only with ignoreDaemonSets; controlled 
 	t.true(agents.every(ref => cluster.get('pod', ref.split('/')[1]!, 'kube-system') !== undefined), 'DaemonSet pods stay');
 });
 
-test('deleting a Node removes it from the cloud: DeletingNode, RemovingNode, and pod GC force-deletes its pods at once', t => {
+test('deleting a Node removes it from the cloud: DeletingNode, RemovingNode, and pod GC force-deletes its pods after the quarantine', t => {
 	const cluster = createCluster({seed: 12, nodes: 3});
 	cluster.apply(web(3));
 	cluster.advance(30_000);
@@ -304,6 +305,8 @@ test('deleting a Node removes it from the cloud: DeletingNode, RemovingNode, and
 	t.is(cluster.delete('node', victim), undefined);
 	cluster.advance(1000);
 	t.is(cluster.get('node', victim), undefined);
+	t.true(orphans.every(name => cluster.get('pod', name) !== undefined), 'a missing node is quarantined first');
+	cluster.advance(orphanQuarantineMs);
 	t.true(orphans.every(name => cluster.get('pod', name) === undefined));
 	t.is(cluster.get('lease', victim, 'kube-node-lease'), undefined);
 	const messages = reasons(cluster, node);
@@ -369,7 +372,7 @@ test('pods deleted on an unreachable node stay Terminating until the node return
 	other.advance(60_000);
 	t.truthy(other.get('pod', 'stuck'));
 	other.delete('node', 'kubarium-worker2');
-	other.advance(1000);
+	other.advance(orphanQuarantineMs + 1000);
 	t.is(other.get('pod', 'stuck'), undefined, 'pod GC force-deletes pods of a node that is gone');
 });
 
@@ -403,4 +406,34 @@ test('a machine deleted and added again under the same name comes back with a fr
 	cluster.apply(bare('here', 'kubarium-worker3'));
 	cluster.advance(10_000);
 	t.is(cluster.get('pod', 'here')!.status.phase, 'Running');
+});
+
+test('a machine added again under a deleted one\'s name rejects the old pods that do not fit, as kubelet admission does', t => {
+	const cluster = createCluster({seed: 1, nodes: 2});
+	cluster.apply({
+		apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'a'},
+		spec: {
+			replicas: 30, selector: {matchLabels: {app: 'a'}},
+			template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21', resources: {requests: {cpu: '100m'}}}]}},
+		},
+	});
+	cluster.advance(10_000);
+	const before = new Map(podsOn(cluster, 'kubarium-worker2').map(p => [p.metadata.uid, p.status.containerStatuses[0].containerID]));
+	t.is(before.size, 15);
+	cluster.delete('node', 'kubarium-worker2');
+	const node = cluster.addNode({cpu: 1});
+	t.is(node.metadata.name, 'kubarium-worker2');
+	cluster.advance(900_000);
+	const active = podsOn(cluster, 'kubarium-worker2').filter(p => p.status.phase !== 'Failed' && p.status.phase !== 'Succeeded');
+	t.true(active.length <= 10, `${active.length} pods of 100m on one CPU`);
+	t.true(active.every(p => p.status.phase === 'Running'));
+	// The new machine runs no container of the old one.
+	t.true(active.every(p => p.status.containerStatuses[0].containerID !== before.get(p.metadata.uid)));
+	const rejected = cluster.list('pod').filter(p => p.status.reason === 'OutOfcpu');
+	t.is(rejected.length, 15 - active.length);
+	t.true(rejected.every(p => p.status.phase === 'Failed'));
+	t.is(rejected[0]?.status.message, 'Pod was rejected: Node didn\'t have enough resource: cpu, requested: 100, used: 1000, capacity: 1000');
+	t.true(reasons(cluster, rejected[0]!).includes('OutOfcpu: Node didn\'t have enough resource: cpu, requested: 100, used: 1000, capacity: 1000'));
+	t.is(cluster.list('pod').filter(p => p.status.phase === 'Running').length, 30, 'the ReplicaSet replaces the rejected pods');
+	t.deepEqual(cluster.controllerErrors(), []);
 });

@@ -4,14 +4,18 @@ import {parseTime, rfc3339} from '../clock.js';
 import {podsByNode} from './node-lifecycle.js';
 
 /**
- * The pod garbage collector (`pkg/controller/podgc`): every 20 s, and at once
- * when a Node goes, it force-deletes pods bound to nodes that no longer
- * exist, deletes terminating pods that were never scheduled, and keeps the
- * number of terminated pods under the threshold, oldest first.
+ * The pod garbage collector (`pkg/controller/podgc`): every 20 s, and when a
+ * Node goes, it force-deletes pods bound to nodes that no longer exist (once
+ * a node has been missing for the quarantine time, so a node that comes back
+ * under the same name keeps its pods), deletes terminating pods that were
+ * never scheduled, and keeps the number of terminated pods under the
+ * threshold, oldest first.
  */
 
 /** `gcCheckPeriod`. */
 export const podGcPeriodMs = 20_000;
+/** `quarantineTime`: how long a node must stay missing before its pods are orphans. */
+export const orphanQuarantineMs = 40_000;
 /** `--terminated-pod-gc-threshold` default. */
 export const defaultTerminatedPodThreshold = 12_500;
 
@@ -24,6 +28,20 @@ function isTerminal(pod: Pod): boolean {
 export function createPodGc(context: ControllerContext): Controller {
 	const {store, clock} = context;
 	const index = podsByNode(context);
+	/** Names of nodes found missing, and when (the controller's nodeQueue). */
+	const missingSince = new Map<string, number>();
+
+	/** True once `nodeName` has been missing for the quarantine time; starts the clock otherwise. */
+	function quarantineOver(nodeName: string): boolean {
+		const since = missingSince.get(nodeName);
+		if (since !== undefined && clock.now() - since >= orphanQuarantineMs) {
+			missingSince.delete(nodeName);
+			return true;
+		}
+		if (since === undefined) missingSince.set(nodeName, clock.now());
+		queue().addAfter(`node:${nodeName}`, (missingSince.get(nodeName) ?? clock.now()) + orphanQuarantineMs - clock.now());
+		return false;
+	}
 
 	function forceDelete(pod: Pod): void {
 		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
@@ -46,11 +64,13 @@ export function createPodGc(context: ControllerContext): Controller {
 
 	function run(): void {
 		const nodes = new Set(store.list('Node').map(n => n.metadata.name));
+		for (const name of missingSince.keys()) if (nodes.has(name)) missingSince.delete(name);
 		const terminated: Pod[] = [];
+		const orphaned = new Set<string>();
 		for (const pod of store.list('Pod') as Pod[]) {
 			const nodeName = pod.spec?.nodeName;
 			if (nodeName && !nodes.has(nodeName)) {
-				collectOrphan(pod);
+				orphaned.add(nodeName);
 				continue;
 			}
 			if (!nodeName && pod.metadata.deletionTimestamp) {
@@ -59,6 +79,7 @@ export function createPodGc(context: ControllerContext): Controller {
 			}
 			if (isTerminal(pod)) terminated.push(pod);
 		}
+		for (const nodeName of orphaned) collectOrphansOf(nodeName);
 		const threshold = context.services.terminatedPodThreshold ?? defaultTerminatedPodThreshold;
 		if (threshold > 0 && terminated.length > threshold) {
 			terminated.sort((a, b) => (parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.metadata.creationTimestamp) ?? 0));
@@ -83,11 +104,23 @@ export function createPodGc(context: ControllerContext): Controller {
 				run();
 				return;
 			}
-			const nodeName = key.slice(5);
-			if (store.get('Node', undefined, nodeName)) return;
-			for (const pod of index.pods(nodeName)) collectOrphan(pod);
+			collectOrphansOf(key.slice(5));
 		},
 	};
+
+	function collectOrphansOf(nodeName: string): void {
+		if (store.get('Node', undefined, nodeName)) {
+			missingSince.delete(nodeName);
+			return;
+		}
+		if (index.pods(nodeName).length === 0) {
+			missingSince.delete(nodeName);
+			return;
+		}
+		if (!quarantineOver(nodeName)) return;
+		for (const pod of index.pods(nodeName)) collectOrphan(pod);
+	}
+
 
 	function queue() {
 		return context.queue(component);

@@ -3,6 +3,7 @@ import type {Node, Pod} from '../api/types.js';
 import type {ContainerRuntime} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
+import {rfc3339} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
 import {kubeletComponent as component, newPodWorker, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {PodIpAllocator} from './pod-ips.js';
@@ -10,6 +11,9 @@ import {podStatus} from './pod-status.js';
 import {containerExited, startNext} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 import {terminate} from './termination.js';
+import {podsByNode} from '../controllers/node-lifecycle.js';
+import {podRequests} from '../controllers/scheduler.js';
+import {bytes, milliCpu} from '../api/quantity.js';
 
 /** What other parts of the engine may ask of the kubelets. */
 export type KubeletService = {
@@ -44,6 +48,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	const byContainerId = new Map<string, {worker: PodWorker; slot: ContainerSlot}>();
 	const halted = new Set<string>();
 	const podIps = new PodIpAllocator();
+	const podsIndex = podsByNode(context);
 
 	const core: KubeletCore = {
 		context,
@@ -182,6 +187,55 @@ export function createKubelets(context: ControllerContext): Controller {
 		return undefined;
 	}
 
+	/**
+	 * The kubelet's resource admission (`lifecycle.NewPredicateAdmitHandler`,
+	 * noderesources.Fits): the pod must fit the node's allocatable beside the
+	 * pods this kubelet already admitted and that have not finished. Only the
+	 * first shortfall is reported, as `OutOf<resource>`.
+	 */
+	function admissionFailure(pod: Pod, node: Node | undefined): {reason: string; message: string} | undefined {
+		const allocatable = node?.status?.allocatable;
+		if (!allocatable) return undefined;
+		let pods = 0;
+		let cpu = 0;
+		let memory = 0;
+		for (const other of podsIndex.pods(node.metadata.name)) {
+			if (other.metadata.uid === pod.metadata.uid || !workersByUid.has(other.metadata.uid) || isTerminal(other)) continue;
+			const requests = podRequests(other);
+			pods++;
+			cpu += requests.cpu;
+			memory += requests.memory;
+		}
+		const wanted = podRequests(pod);
+		const short = (resource: string, requested: number, used: number, capacity: number) => ({
+			reason: `OutOf${resource}`,
+			message: `Node didn't have enough resource: ${resource}, requested: ${requested}, used: ${used}, capacity: ${capacity}`,
+		});
+		const allowedPods = Number(allocatable['pods'] ?? 110);
+		if (pods + 1 > allowedPods) return short('pods', 1, pods, allowedPods);
+		const cpuCapacity = milliCpu(allocatable['cpu']);
+		if (wanted.cpu > 0 && wanted.cpu > cpuCapacity - cpu) return short('cpu', wanted.cpu, cpu, cpuCapacity);
+		const memoryCapacity = bytes(allocatable['memory']);
+		if (wanted.memory > 0 && wanted.memory > memoryCapacity - memory) return short('memory', wanted.memory, memory, memoryCapacity);
+		return undefined;
+	}
+
+	/** `rejectPod`: a Warning event, and the pod Failed with the reason (kubelet-owned conditions and container statuses go). */
+	function reject(pod: Pod, nodeName: string, failure: {reason: string; message: string}): void {
+		events.record(pod, 'Warning', failure.reason, failure.message, {component, host: nodeName});
+		const kept = (pod.status?.conditions ?? []).filter(c => !['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'].includes(c.type));
+		store.update({
+			...pod,
+			status: {
+				phase: 'Failed',
+				...(kept.length > 0 ? {conditions: kept} : {}),
+				message: `Pod was rejected: ${failure.message}`,
+				reason: failure.reason,
+				startTime: pod.status?.startTime ?? rfc3339(clock.now()),
+			},
+		}, {status: true});
+	}
+
 	function forget(worker: PodWorker): void {
 		for (const timer of worker.timers) timer.cancel();
 		for (const slot of worker.slots) if (slot.containerId) byContainerId.delete(slot.containerId);
@@ -256,6 +310,11 @@ export function createKubelets(context: ControllerContext): Controller {
 					return;
 				}
 				if (terminal) return;
+				const failure = admissionFailure(pod, store.get('Node', undefined, pod.spec.nodeName) as Node | undefined);
+				if (failure) {
+					reject(pod, pod.spec.nodeName, failure);
+					return;
+				}
 				startWorker(pod);
 				return;
 			}
@@ -263,4 +322,8 @@ export function createKubelets(context: ControllerContext): Controller {
 			if (pod.metadata.deletionTimestamp) terminate(core, worker, pod);
 		},
 	};
+}
+
+function isTerminal(pod: Pod): boolean {
+	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }

@@ -34,7 +34,7 @@ test('a Service deleted in the foreground with ready pods behind it goes, and it
 	const cluster = createCluster({seed: 2, nodes: 2});
 	cluster.apply([replicaSet('web', 3), service('web')]);
 	cluster.advance(30_000);
-	t.is(slicesOf(cluster, 'web')[0]?.['endpoints'].length, 3);
+	t.is((slicesOf(cluster, 'web')[0]?.['endpoints'] as unknown[]).length, 3);
 	cluster.delete('svc', 'web', {propagationPolicy: 'Foreground'});
 	cluster.advance(1000);
 	t.is(cluster.get('svc', 'web'), undefined);
