@@ -68,12 +68,69 @@ function hostnameFor(pod: Pod, service: Service): string | undefined {
 	return undefined;
 }
 
-function ipOrder(a: string, b: string): number {
-	const pa = a.split('.').map(Number);
-	const pb = b.split('.').map(Number);
-	for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
-	return 0;
+/** An IPv4 address as one number, so addresses sort without parsing on every comparison. */
+export function ipSortKey(ip: string): number {
+	let key = 0;
+	let part = 0;
+	for (let i = 0; i < ip.length; i++) {
+		const code = ip.charCodeAt(i);
+		if (code === 46) {
+			key = key * 256 + part;
+			part = 0;
+		} else part = part * 10 + (code - 48);
+	}
+	return key * 256 + part;
 }
+
+/**
+ * Whether a pod update can change what the pod contributes to a Service
+ * (`podEndpointsChanged` and the label check of the endpoint controllers'
+ * updatePod): other updates need no sync.
+ */
+export function podEndpointsChanged(old: Pod, pod: Pod): boolean {
+	return old.metadata.labels !== pod.metadata.labels
+		|| old.metadata.deletionTimestamp !== pod.metadata.deletionTimestamp
+		|| old.status?.podIP !== pod.status?.podIP
+		|| isPodReady(old) !== isPodReady(pod)
+		|| isTerminal(old) !== isTerminal(pod)
+		|| old.spec?.nodeName !== pod.spec?.nodeName
+		|| old.spec?.hostname !== pod.spec?.hostname
+		|| old.spec?.subdomain !== pod.spec?.subdomain
+		|| old.spec?.containers !== pod.spec?.containers;
+}
+
+/**
+ * What one pod contributes to one Service, computed once per pod object (pods
+ * are never changed in place): its IP's sort key, its ports, its Endpoints
+ * address and its slice endpoint.
+ */
+type PodEntry = {
+	key: number;
+	uid: string;
+	ports: EndpointPort[];
+	groupKey: string;
+	address: EndpointAddress;
+	/** Listed in the Endpoints (terminating pods are not, unless published when not ready). */
+	inEndpoints: boolean;
+	ready: boolean;
+	endpoint: SliceEndpoint;
+};
+
+type ServiceState = {
+	service: Service;
+	cache: WeakMap<Pod, PodEntry | null>;
+	sorted: PodEntry[];
+	byUid: Map<string, PodEntry>;
+	/** Pods changed since the last sync, or 'all' when everything must be recomputed. */
+	dirty: Set<string> | 'all';
+	/** How many entries have each port list (slices carry one each). */
+	groups: Map<string, number>;
+	/** Since the slices were last synced: the first index of `sorted` where entries came or went, and indexes replaced in place. */
+	shiftedFrom: number;
+	replacedAt: Set<number>;
+	/** The slices as the last sync left them; when the store still holds exactly these, unchanged ranges need no look. */
+	lastSlices?: EndpointSlice[];
+};
 
 function selects(service: Service, pod: Pod): boolean {
 	const selector = service.spec?.selector;
@@ -98,7 +155,7 @@ export function createEndpointsController(context: ControllerContext): Controlle
 	/** service key → the pods it selects, by uid (kept current from the watch). */
 	const members = new Map<string, Map<string, Pod>>();
 
-	store.subscribe(({type, object}) => {
+	store.subscribe(({type, object, old}) => {
 		if (object.kind === 'Service') {
 			const namespace = object.metadata.namespace!;
 			const key = keyOf(object);
@@ -109,6 +166,7 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			if (type === 'DELETED' || !managed(service)) {
 				bucket.delete(key);
 				members.delete(key);
+				computed.delete(key);
 				return;
 			}
 			bucket.set(key, service);
@@ -116,62 +174,192 @@ export function createEndpointsController(context: ControllerContext): Controlle
 				const selected = new Map<string, Pod>();
 				for (const pod of store.list('Pod', namespace) as Pod[]) if (selects(service, pod)) selected.set(pod.metadata.uid, pod);
 				members.set(key, selected);
+				const state = computed.get(key);
+				if (state) state.dirty = 'all';
+			}
+			return;
+		}
+		if (object.kind === 'Node') {
+			// A node's zone is in its pods' slice endpoints.
+			const zone = 'topology.kubernetes.io/zone';
+			if (old && old.metadata.labels?.[zone] === object.metadata.labels?.[zone]) return;
+			for (const state of computed.values()) {
+				state.cache = new WeakMap();
+				state.dirty = 'all';
 			}
 			return;
 		}
 		if (object.kind !== 'Pod') return;
 		const pod = object as Pod;
+		const uid = pod.metadata.uid;
 		for (const [key, service] of servicesByNamespace.get(pod.metadata.namespace!) ?? []) {
 			const selected = members.get(key);
 			if (!selected) continue;
-			if (type !== 'DELETED' && selects(service, pod)) selected.set(pod.metadata.uid, pod);
-			else selected.delete(pod.metadata.uid);
+			if (type !== 'DELETED' && selects(service, pod)) {
+				selected.set(uid, pod);
+				markDirty(key, uid);
+			} else if (selected.delete(uid)) markDirty(key, uid);
 		}
-	}, ['Service', 'Pod']);
+	}, ['Service', 'Pod', 'Node']);
 
 	function servicesFor(pod: Pod | undefined, out: Set<string>): void {
 		if (!pod) return;
 		for (const [key, service] of servicesByNamespace.get(pod.metadata.namespace!) ?? []) if (selects(service, pod)) out.add(key);
 	}
 
-	function podsFor(service: Service): Pod[] {
-		return [...(members.get(keyOf(service))?.values() ?? [])];
+	/**
+	 * Per Service: its pods' entries sorted by IP, kept current from the pods
+	 * changed since the last sync (`dirty`), so a sync costs the pods that
+	 * changed rather than every pod of the Service. Entries are computed once
+	 * per pod object (pods are never changed in place).
+	 */
+	const computed = new Map<string, ServiceState>();
+
+	function markDirty(key: string, uid: string): void {
+		const state = computed.get(key);
+		if (state && state.dirty !== 'all') state.dirty.add(uid);
 	}
 
-	function syncEndpoints(service: Service, pods: Pod[]): void {
+	function computeEntry(service: Service, pod: Pod): PodEntry | undefined {
+		if (!pod.status?.podIP || isTerminal(pod)) return undefined;
+		const ports = endpointPorts(pod, service);
+		if ((service.spec?.ports ?? []).length > 0 && ports.length === 0) return undefined;
+		const namespace = service.metadata.namespace!;
+		const publishNotReady = service.spec?.publishNotReadyAddresses === true;
+		const terminating = Boolean(pod.metadata.deletionTimestamp);
+		const podReady = isPodReady(pod);
+		const targetRef = {kind: 'Pod' as const, namespace, name: pod.metadata.name, uid: pod.metadata.uid};
+		const address: EndpointAddress = {ip: pod.status.podIP, targetRef};
+		const endpoint: SliceEndpoint = {
+			addresses: [pod.status.podIP],
+			conditions: {ready: publishNotReady || (podReady && !terminating), serving: podReady, terminating},
+			targetRef,
+		};
+		const hostname = hostnameFor(pod, service);
+		if (hostname) {
+			address.hostname = hostname;
+			endpoint.hostname = hostname;
+		}
+		if (pod.spec?.nodeName) {
+			address.nodeName = pod.spec.nodeName;
+			endpoint.nodeName = pod.spec.nodeName;
+			const zone = (store.get('Node', undefined, pod.spec.nodeName) as Node | undefined)?.metadata.labels?.['topology.kubernetes.io/zone'];
+			if (zone) endpoint.zone = zone;
+		}
+		return {
+			key: ipSortKey(pod.status.podIP), uid: pod.metadata.uid, ports, groupKey: JSON.stringify(ports), address, endpoint,
+			inEndpoints: !terminating || publishNotReady,
+			ready: publishNotReady || podReady,
+		};
+	}
+
+	function entryFor(state: ServiceState, pod: Pod): PodEntry | undefined {
+		const cached = state.cache.get(pod);
+		if (cached !== undefined) return cached ?? undefined;
+		const entry = computeEntry(state.service, pod);
+		state.cache.set(pod, entry ?? null);
+		return entry;
+	}
+
+	/** Where `entry` sits (or would sit) in `sorted`: by IP, then uid. */
+	function position(sorted: PodEntry[], entry: PodEntry): number {
+		let low = 0;
+		let high = sorted.length;
+		while (low < high) {
+			const mid = (low + high) >> 1;
+			const other = sorted[mid]!;
+			if (other.key < entry.key || (other.key === entry.key && other.uid < entry.uid)) low = mid + 1;
+			else high = mid;
+		}
+		return low;
+	}
+
+	/** The state of a Service's pods, brought up to date: their entries sorted by IP. */
+	function entriesOf(service: Service): ServiceState {
+		const key = keyOf(service);
+		let state = computed.get(key);
+		if (!state) {
+			state = {service, cache: new WeakMap(), sorted: [], byUid: new Map(), dirty: 'all', groups: new Map(), shiftedFrom: 0, replacedAt: new Set()};
+			computed.set(key, state);
+		}
+		if (state.service !== service) {
+			state.service = service;
+			state.cache = new WeakMap();
+			state.dirty = 'all';
+		}
+		const selected = members.get(key) ?? new Map<string, Pod>();
+		if (state.dirty === 'all') {
+			state.byUid.clear();
+			for (const pod of selected.values()) {
+				const entry = entryFor(state, pod);
+				if (entry) state.byUid.set(entry.uid, entry);
+			}
+			state.sorted = [...state.byUid.values()].sort((a, b) => a.key - b.key || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0));
+			state.groups.clear();
+			for (const entry of state.sorted) state.groups.set(entry.groupKey, (state.groups.get(entry.groupKey) ?? 0) + 1);
+			state.shiftedFrom = 0;
+			state.lastSlices = undefined;
+		} else {
+			const count = (groupKey: string, by: number) => {
+				const left = (state!.groups.get(groupKey) ?? 0) + by;
+				if (left > 0) state!.groups.set(groupKey, left);
+				else state!.groups.delete(groupKey);
+			};
+			for (const uid of state.dirty) {
+				const before = state.byUid.get(uid);
+				const pod = selected.get(uid);
+				const entry = pod ? entryFor(state, pod) : undefined;
+				if (entry === before) continue;
+				if (before && entry && before.key === entry.key) {
+					// Same place (the IP did not change): replaced in place.
+					const at = position(state.sorted, before);
+					state.sorted[at] = entry;
+					state.replacedAt.add(at);
+				} else {
+					if (before) {
+						const at = position(state.sorted, before);
+						state.sorted.splice(at, 1);
+						state.shiftedFrom = Math.min(state.shiftedFrom, at);
+					}
+					if (entry) {
+						const at = position(state.sorted, entry);
+						state.sorted.splice(at, 0, entry);
+						state.shiftedFrom = Math.min(state.shiftedFrom, at);
+					}
+				}
+				if (before) {
+					state.byUid.delete(uid);
+					count(before.groupKey, -1);
+				}
+				if (entry) {
+					state.byUid.set(uid, entry);
+					count(entry.groupKey, 1);
+				}
+			}
+		}
+		state.dirty = new Set();
+		return state;
+	}
+
+	function syncEndpoints(service: Service, entries: PodEntry[]): void {
 		const namespace = service.metadata.namespace!;
 		const name = service.metadata.name;
-		const publishNotReady = service.spec?.publishNotReadyAddresses === true;
 		const groups = new Map<string, EndpointSubset>();
 		let total = 0;
 		let truncated = false;
-		for (const pod of pods) {
-			if (!pod.status?.podIP || isTerminal(pod)) continue;
-			if (pod.metadata.deletionTimestamp && !publishNotReady) continue;
-			const ports = endpointPorts(pod, service);
-			if ((service.spec?.ports ?? []).length > 0 && ports.length === 0) continue;
+		for (const entry of entries) {
+			if (!entry.inEndpoints) continue;
 			if (total >= maxEndpointsAddresses) {
 				truncated = true;
-				continue;
+				break;
 			}
 			total++;
-			const address: EndpointAddress = {
-				ip: pod.status.podIP,
-				targetRef: {kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid},
-			};
-			const hostname = hostnameFor(pod, service);
-			if (hostname) address.hostname = hostname;
-			if (pod.spec?.nodeName) address.nodeName = pod.spec.nodeName;
-			const groupKey = JSON.stringify(ports);
-			let subset = groups.get(groupKey);
-			if (!subset) groups.set(groupKey, (subset = {ports}));
-			const ready = publishNotReady || isPodReady(pod);
-			const list = ready ? (subset.addresses ??= []) : (subset.notReadyAddresses ??= []);
-			list.push(address);
+			let subset = groups.get(entry.groupKey);
+			if (!subset) groups.set(entry.groupKey, (subset = {ports: entry.ports}));
+			const list = entry.ready ? (subset.addresses ??= []) : (subset.notReadyAddresses ??= []);
+			list.push(entry.address);
 		}
 		const subsets = [...groups.values()].map(subset => {
-			subset.addresses?.sort((a, b) => ipOrder(a.ip, b.ip));
-			subset.notReadyAddresses?.sort((a, b) => ipOrder(a.ip, b.ip));
 			const out: EndpointSubset = {};
 			if (subset.addresses) out.addresses = subset.addresses;
 			if (subset.notReadyAddresses) out.notReadyAddresses = subset.notReadyAddresses;
@@ -198,45 +386,51 @@ export function createEndpointsController(context: ControllerContext): Controlle
 		else if (!namespaceTerminating(namespace)) store.create(object);
 	}
 
-	function syncSlices(service: Service, pods: Pod[]): void {
+	/**
+	 * Slices of at most 100 endpoints, in IP order, one port list each. With
+	 * one port list and the store holding the slices as the last sync left
+	 * them, only the slices whose range changed are rebuilt and compared.
+	 */
+	function syncSlices(service: Service, state: ServiceState): void {
 		const namespace = service.metadata.namespace!;
 		const name = service.metadata.name;
-		const publishNotReady = service.spec?.publishNotReadyAddresses === true;
-		// Endpoints grouped by their port list, as slices carry one port list each.
-		const groups = new Map<string, {ports: EndpointPort[]; endpoints: SliceEndpoint[]}>();
-		for (const pod of pods) {
-			if (!pod.status?.podIP || isTerminal(pod)) continue;
-			const ports = endpointPorts(pod, service);
-			if ((service.spec?.ports ?? []).length > 0 && ports.length === 0) continue;
-			const terminating = Boolean(pod.metadata.deletionTimestamp);
-			const podReady = isPodReady(pod);
-			const endpoint: SliceEndpoint = {
-				addresses: [pod.status.podIP],
-				conditions: {ready: publishNotReady || (podReady && !terminating), serving: podReady, terminating},
-				targetRef: {kind: 'Pod', namespace, name: pod.metadata.name, uid: pod.metadata.uid},
-			};
-			const hostname = hostnameFor(pod, service);
-			if (hostname) endpoint.hostname = hostname;
-			if (pod.spec?.nodeName) {
-				endpoint.nodeName = pod.spec.nodeName;
-				const zone = (store.get('Node', undefined, pod.spec.nodeName) as Node | undefined)?.metadata.labels?.['topology.kubernetes.io/zone'];
-				if (zone) endpoint.zone = zone;
+		const entries = state.sorted;
+		const existing = slicesOf(service);
+		const wanted: Array<{ports: EndpointPort[]; endpoints: SliceEndpoint[]} | undefined> = [];
+		const last = state.lastSlices;
+		if (state.groups.size <= 1 && last && last.length === existing.length && last.every((slice, i) => existing[i] === slice)) {
+			const chunks = Math.max(1, Math.ceil(entries.length / maxEndpointsPerSlice));
+			const ports = entries[0]?.ports ?? [];
+			const stale = new Set<number>();
+			for (const at of state.replacedAt) stale.add(Math.floor(at / maxEndpointsPerSlice));
+			for (let i = Math.floor(state.shiftedFrom / maxEndpointsPerSlice); i < chunks; i++) stale.add(i);
+			for (let i = 0; i < chunks; i++) {
+				if (!stale.has(i) && existing[i]) {
+					wanted.push(undefined);
+					continue;
+				}
+				const endpoints: SliceEndpoint[] = [];
+				for (let j = i * maxEndpointsPerSlice; j < Math.min(entries.length, (i + 1) * maxEndpointsPerSlice); j++) endpoints.push(entries[j]!.endpoint);
+				wanted.push({ports, endpoints});
 			}
-			const groupKey = JSON.stringify(ports);
-			let group = groups.get(groupKey);
-			if (!group) groups.set(groupKey, (group = {ports, endpoints: []}));
-			group.endpoints.push(endpoint);
-		}
-		const wanted: Array<{ports: EndpointPort[]; endpoints: SliceEndpoint[]}> = [];
-		for (const group of groups.values()) {
-			group.endpoints.sort((a, b) => ipOrder(a.addresses[0]!, b.addresses[0]!));
-			for (let i = 0; i < group.endpoints.length; i += maxEndpointsPerSlice) {
-				wanted.push({ports: group.ports, endpoints: group.endpoints.slice(i, i + maxEndpointsPerSlice)});
+		} else {
+			// Endpoints grouped by their port list, as slices carry one port list each.
+			const groups = new Map<string, {ports: EndpointPort[]; endpoints: SliceEndpoint[]}>();
+			for (const entry of entries) {
+				let group = groups.get(entry.groupKey);
+				if (!group) groups.set(entry.groupKey, (group = {ports: entry.ports, endpoints: []}));
+				group.endpoints.push(entry.endpoint);
+			}
+			for (const group of groups.values()) {
+				for (let i = 0; i < group.endpoints.length; i += maxEndpointsPerSlice) {
+					wanted.push({ports: group.ports, endpoints: group.endpoints.slice(i, i + maxEndpointsPerSlice)});
+				}
 			}
 		}
+		state.shiftedFrom = Number.POSITIVE_INFINITY;
+		state.replacedAt.clear();
 		// A Service with a selector always has at least one (possibly empty) slice.
 		if (wanted.length === 0) wanted.push({ports: [], endpoints: []});
-		const existing = slicesOf(service);
 		const labels: Record<string, string> = {
 			...service.metadata.labels,
 			'kubernetes.io/service-name': name,
@@ -245,6 +439,7 @@ export function createEndpointsController(context: ControllerContext): Controlle
 		if (service.spec?.clusterIP === 'None') labels['service.kubernetes.io/headless'] = '';
 		for (const [i, slice] of wanted.entries()) {
 			const current = existing[i];
+			if (!slice) continue;
 			// A slice port's name is always set, "" when the Service port has none (it is a pointer upstream; kubectl dereferences it).
 			const ports = slice.ports.map(port => ({...port, name: port.name ?? ''}));
 			if (current && sameJson(current.endpoints, slice.endpoints) && sameJson(current.ports, ports) && sameJson(current.metadata.labels, labels)) continue;
@@ -266,6 +461,9 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			}
 		}
 		for (const extra of existing.slice(wanted.length)) store.remove(extra);
+		// Slices are matched to ranges in name order; a new slice's generated name may
+		// sort anywhere, so after a create the next sync looks at every range again.
+		state.lastSlices = wanted.length > existing.length ? undefined : slicesOf(service);
 	}
 
 	function slicesOf(service: Service): EndpointSlice[] {
@@ -306,7 +504,9 @@ export function createEndpointsController(context: ControllerContext): Controlle
 				if (!service || labels['endpointslice.kubernetes.io/managed-by'] !== managedBy) return undefined;
 				return `${object.metadata.namespace}/${service}`;
 			},
-			Pod: ({object, old}) => {
+			Pod: ({type, object, old}) => {
+				if (type === 'ADDED' && !(object as Pod).status?.podIP) return undefined;
+				if (type === 'MODIFIED' && old && !podEndpointsChanged(old as Pod, object as Pod)) return undefined;
 				const keys = new Set<string>();
 				servicesFor(object as Pod, keys);
 				if (old && old.metadata.labels !== object.metadata.labels) servicesFor(old as Pod, keys);
@@ -337,8 +537,8 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			for (const slice of slicesOf(service)) store.remove(slice);
 			return;
 		}
-		const pods = podsFor(service);
-		syncEndpoints(service, pods);
-		syncSlices(service, pods);
+		const state = entriesOf(service);
+		syncEndpoints(service, state.sorted);
+		syncSlices(service, state);
 	}
 }

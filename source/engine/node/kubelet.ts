@@ -11,7 +11,6 @@ import {podStatus} from './pod-status.js';
 import {containerExited, startNext} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 import {terminate} from './termination.js';
-import {podsByNode} from '../controllers/node-lifecycle.js';
 import {podRequests} from '../controllers/scheduler.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 
@@ -48,7 +47,8 @@ export function createKubelets(context: ControllerContext): Controller {
 	const byContainerId = new Map<string, {worker: PodWorker; slot: ContainerSlot}>();
 	const halted = new Set<string>();
 	const podIps = new PodIpAllocator();
-	const podsIndex = podsByNode(context);
+	/** The workers of each node: the pods its kubelet admitted. */
+	const workersByNode = new Map<string, Set<PodWorker>>();
 
 	const core: KubeletCore = {
 		context,
@@ -98,6 +98,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				workers.delete(worker.key);
 				workersByUid.delete(worker.uid);
 			}
+			workersByNode.delete(nodeName);
 			podIps.forgetNode(nodeName);
 		},
 		startNode(nodeName) {
@@ -146,6 +147,9 @@ export function createKubelets(context: ControllerContext): Controller {
 		const worker = newPodWorker(pod, nodeName, podIps.allocate(node), clock.now());
 		workers.set(worker.key, worker);
 		workersByUid.set(worker.uid, worker);
+		let onNode = workersByNode.get(nodeName);
+		if (!onNode) workersByNode.set(nodeName, (onNode = new Set()));
+		onNode.add(worker);
 		publish(worker);
 		runSandbox(worker);
 	}
@@ -199,9 +203,9 @@ export function createKubelets(context: ControllerContext): Controller {
 		let pods = 0;
 		let cpu = 0;
 		let memory = 0;
-		for (const other of podsIndex.pods(node.metadata.name)) {
-			if (other.metadata.uid === pod.metadata.uid || !workersByUid.has(other.metadata.uid) || isTerminal(other)) continue;
-			const requests = podRequests(other);
+		for (const worker of workersByNode.get(node.metadata.name) ?? []) {
+			if (worker.uid === pod.metadata.uid || worker.finished || isTerminal(worker.pod)) continue;
+			const requests = podRequests(worker.pod);
 			pods++;
 			cpu += requests.cpu;
 			memory += requests.memory;
@@ -242,6 +246,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		podIps.release(worker.nodeName, worker.podIP);
 		workers.delete(worker.key);
 		workersByUid.delete(worker.uid);
+		workersByNode.get(worker.nodeName)?.delete(worker);
 	}
 
 	// ----- status ---------------------------------------------------------------------

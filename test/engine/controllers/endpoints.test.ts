@@ -43,3 +43,32 @@ test('a Service deleted in the foreground with ready pods behind it goes, and it
 	t.is(cluster.list('pod').length, 3);
 	t.deepEqual(cluster.controllerErrors(), []);
 });
+
+function sliceEndpoints(cluster: Cluster, name: string): unknown[] {
+	return slicesOf(cluster, name)
+		.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+		.flatMap(s => (s['endpoints'] as unknown[]));
+}
+
+test('slices and Endpoints kept up pod by pod equal those a new Service computes at once, through scaling, deletes and readiness changes', t => {
+	const cluster = createCluster({seed: 3, nodes: 4});
+	cluster.apply([replicaSet('web', 250), service('web')]);
+	cluster.advance(20_000);
+	cluster.scale('replicaset', 'web', 180);
+	cluster.advance(500);
+	const pods = cluster.list('pod');
+	for (const pod of pods.slice(0, 40)) cluster.delete('pod', pod.metadata.name, {gracePeriodSeconds: 0});
+	cluster.advance(700);
+	cluster.killNode('kubarium-worker2');
+	cluster.advance(60_000);
+	cluster.scale('replicaset', 'web', 260);
+	cluster.advance(3000);
+	cluster.apply(service('fresh', 'web'));
+	cluster.advance(0);
+	const kept = sliceEndpoints(cluster, 'web');
+	t.true(kept.length > 100);
+	t.deepEqual(kept, sliceEndpoints(cluster, 'fresh'));
+	t.true(slicesOf(cluster, 'web').every(s => (s['endpoints'] as unknown[]).length <= 100));
+	t.deepEqual(cluster.get('endpoints', 'web')!['subsets'], cluster.get('endpoints', 'fresh')!['subsets']);
+	t.deepEqual(cluster.controllerErrors(), []);
+});
