@@ -437,3 +437,27 @@ test('a machine added again under a deleted one\'s name rejects the old pods tha
 	t.is(cluster.list('pod').filter(p => p.status.phase === 'Running').length, 30, 'the ReplicaSet replaces the rejected pods');
 	t.deepEqual(cluster.controllerErrors(), []);
 });
+
+test('the scheduler counts the pods still bound to a machine added again under their node\'s name', t => {
+	const cluster = createCluster({seed: 2, nodes: 2});
+	cluster.apply({
+		apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'a'},
+		spec: {
+			replicas: 30, selector: {matchLabels: {app: 'a'}},
+			template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21', resources: {requests: {cpu: '100m'}}}]}},
+		},
+	});
+	cluster.advance(10_000);
+	cluster.delete('node', 'kubarium-worker2');
+	cluster.addNode({cpu: 1});
+	cluster.advance(60_000);
+	cluster.apply({
+		apiVersion: 'v1', kind: 'Pod', metadata: {name: 'late'},
+		spec: {nodeSelector: {'kubernetes.io/hostname': 'kubarium-worker2'}, containers: [{name: 'main', image: 'nginx:1.21', resources: {requests: {cpu: '500m'}}}]},
+	});
+	cluster.advance(10_000);
+	const late = cluster.get('pod', 'late')!;
+	t.is(late.status.phase, 'Pending');
+	t.falsy(late.spec.nodeName, 'the full node is not chosen');
+	t.true(reasons(cluster, late).some(r => r.startsWith('FailedScheduling:') && r.includes('Insufficient cpu')));
+});

@@ -4,6 +4,7 @@ import {bytes, milliCpu} from '../api/quantity.js';
 import {keyOf, objectKey} from '../store.js';
 import {rfc3339} from '../clock.js';
 import {matchesRequiredNodeAffinity} from '../api/node-affinity.js';
+import {podsByNode} from './node-lifecycle.js';
 
 /** Requests the scheduler counts for a pod; missing requests count as zero for fit. */
 export type PodRequests = {cpu: number; memory: number};
@@ -209,11 +210,17 @@ export function createScheduler(context: ControllerContext): Controller {
 	store.subscribe(({type, object}) => {
 		if (object.kind === 'Node') {
 			if (type !== 'MODIFIED') sorted = undefined;
-			if (type === 'DELETED') nodes.delete(object.metadata.name);
-			else {
+			if (type === 'DELETED') {
+				// Its pods stay bound by name; a node added under that name counts them again.
+				for (const uid of nodes.get(object.metadata.name)?.podUids ?? []) boundTo.delete(uid);
+				nodes.delete(object.metadata.name);
+			} else {
 				const info = nodes.get(object.metadata.name);
 				if (info) info.node = object as Node;
-				else nodes.set(object.metadata.name, {node: object as Node, requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()});
+				else {
+					nodes.set(object.metadata.name, {node: object as Node, requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()});
+					for (const pod of podsByNode(context).pods(object.metadata.name)) account(pod);
+				}
 			}
 		} else if (object.kind === 'Pod') {
 			const pod = object as Pod;
