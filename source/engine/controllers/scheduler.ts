@@ -4,7 +4,6 @@ import {bytes, milliCpu} from '../api/quantity.js';
 import {keyOf, objectKey} from '../store.js';
 import {rfc3339} from '../clock.js';
 import {matchesRequiredNodeAffinity} from '../api/node-affinity.js';
-import {podsByNode} from './node-lifecycle.js';
 
 /** Requests the scheduler counts for a pod; missing requests count as zero for fit. */
 export type PodRequests = {cpu: number; memory: number};
@@ -219,7 +218,9 @@ export function createScheduler(context: ControllerContext): Controller {
 				if (info) info.node = object as Node;
 				else {
 					nodes.set(object.metadata.name, {node: object as Node, requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()});
-					for (const pod of podsByNode(context).pods(object.metadata.name)) account(pod);
+					const name = object.metadata.name;
+					const bound = context.services.podsByNode?.pods(name) ?? (store.list('Pod') as Pod[]).filter(p => p.spec?.nodeName === name);
+					for (const pod of bound) account(pod);
 				}
 			}
 		} else if (object.kind === 'Pod') {
