@@ -62,6 +62,7 @@ async function waitFor(check: (text: string) => boolean, what: string, timeoutMs
 
 		type(':po shop');
 		keys('Enter');
+		await waitFor(s => /pods\(shop\)/.test(s), 'the pods view');
 		type('/web-');
 		keys('Enter');
 		const pods = await waitFor(s => (s.match(/^\s*web-[a-z0-9]+-[a-z0-9]+\s/gm) ?? []).length >= 6, 'six web pods');
@@ -74,6 +75,7 @@ async function waitFor(check: (text: string) => boolean, what: string, timeoutMs
 		t.regex(trace, /[a-z_0-9]+\(.*\) = /, 'system calls are listed');
 
 		keys('Escape');
+		await waitFor(s => !s.includes('[1]process'), 'the trace view to close');
 		type(':q');
 		keys('Enter');
 		const after = await waitFor(s => s.includes('app-exit-code='), 'the app to exit');
