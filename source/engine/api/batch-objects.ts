@@ -8,9 +8,9 @@ import type {FieldError} from '../errors.js';
 import type {KubeObject, LabelSelector, PodTemplateSpec} from './types.js';
 import {defaulters} from './defaults.js';
 import {defaultPodSpec} from './defaults.js';
-import {validators, validatePodSpec, validateWorkloadSelector} from './validate-objects.js';
+import {validators, validatePodSpec, validateWorkloadSelector} from './validate-kinds.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
-import {validateLabelSelector} from './validation.js';
+import {validateLabelSelector} from './validate-metadata.js';
 import {prepareForCreate, sameJson} from '../store.js';
 import {validateCronSchedule, validateTimeZone} from './cron-schedule.js';
 

@@ -1,8 +1,8 @@
 import type {FieldError} from '../errors.js';
 import type {KubeObject} from './types.js';
 import {defaulters} from './defaults.js';
-import {validators} from './validate-objects.js';
-import {validateDNS1123Label, validateLabels} from './validation.js';
+import {validators} from './validate-kinds.js';
+import {validateDNS1123Label, validateLabels} from './validate-metadata.js';
 
 /**
  * Defaulting and validation of ConfigMaps, Secrets and Services, as the API

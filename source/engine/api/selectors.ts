@@ -5,7 +5,7 @@
  * `pkg/fields/selector.go` and `LabelSelectorAsSelector`, with its error texts.
  */
 import {KubeError, badRequest, renderFieldError, type FieldError} from '../errors.js';
-import {validateLabelKey, validateLabelValue} from './validation.js';
+import {validateLabelKey, validateLabelValue} from './validate-metadata.js';
 
 /**
  * How a requirement relates a label's value to `values`. `a==b` parses to

@@ -1,10 +1,10 @@
 import type {FieldError} from '../errors.js';
 import type {KubeObject, LabelSelector, ObjectMeta, PodTemplateSpec, ResourceList} from './types.js';
 import {defaulters, defaultPodSpec} from './defaults.js';
-import {validators, validatePodSpec, validateReplicas, validateWorkloadSelector} from './validate-objects.js';
+import {validators, validatePodSpec, validateReplicas, validateWorkloadSelector} from './validate-kinds.js';
 import {bytes, isQuantity} from './quantity.js';
 import {labelSelectorFromObject} from './selectors.js';
-import {validateDNS1123Label, validateDNS1123Subdomain} from './validation.js';
+import {validateDNS1123Label, validateDNS1123Subdomain} from './validate-metadata.js';
 
 /**
  * PersistentVolume, PersistentVolumeClaim, StorageClass and StatefulSet:

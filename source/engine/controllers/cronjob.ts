@@ -1,8 +1,8 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject, ObjectReference} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
-import {validateKind} from '../api/validate-objects.js';
-import {validateMetadata} from '../api/validation.js';
+import {validateKind} from '../api/validate-kinds.js';
+import {validateMetadata} from '../api/validate-metadata.js';
 import {isValidSchedule, scheduleTimesBetween} from '../api/cron-schedule.js';
 import {alreadyExists, badRequest, invalid, notFound} from '../errors.js';
 import {keyOf, sameJson} from '../store.js';

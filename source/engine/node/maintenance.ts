@@ -3,7 +3,7 @@ import type {Node, Pod} from '../api/types.js';
 import type {KubeletService} from './kubelet.js';
 import {badRequest, invalid, KubeError, notFound, type FieldError} from '../errors.js';
 import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
-import {validateDNS1123Subdomain, validateLabels} from '../api/validation.js';
+import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata.js';
 import {heartbeatService} from './heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
 

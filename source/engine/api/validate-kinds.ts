@@ -2,7 +2,7 @@ import type {FieldError} from '../errors.js';
 import type {Container, KubeObject, PodSpec} from './types.js';
 import {isQuantity} from './quantity.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
-import {validateDNS1123Label} from './validation.js';
+import {validateDNS1123Label} from './validate-metadata.js';
 import {sameJson} from '../store.js';
 
 /**

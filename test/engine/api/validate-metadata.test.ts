@@ -15,7 +15,7 @@ import {
 	type MetadataInput,
 	type MetadataOptions,
 	type NameValidator,
-} from '../../../source/engine/api/validation.js';
+} from '../../../source/engine/api/validate-metadata.js';
 
 // Upstream's messages, spelled out so that a change of wording fails here.
 const subdomainRule = 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')';
