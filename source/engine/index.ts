@@ -17,7 +17,7 @@ export type {DrainOptions, DrainReport, AddNodeOptions} from './node/maintenance
 export type {ExposeOptions} from './network/expose.js';
 export type {TrafficOptions, TrafficStats, TrafficSample} from './network/traffic.js';
 export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/config-objects.js';
-export type {Endpoints, EndpointSlice} from './controllers/endpoints.js';
+export type {Endpoints, EndpointSlice} from './api/endpoint-objects.js';
 export type {
 	AccessMode, PersistentVolume, PersistentVolumeSpec, PersistentVolumeClaim, PersistentVolumeClaimSpec, StorageClass,
 	StatefulSet, StatefulSetSpec, StatefulSetStatus,

@@ -1,18 +1,64 @@
 /**
- * Defaulting and validation of Job, CronJob and DaemonSet, as the API server
- * does it (`pkg/apis/batch/v1/defaults.go`, `pkg/apis/apps/v1/defaults.go`,
- * `pkg/apis/batch/validation`, `pkg/apis/apps/validation`, and the Job
- * strategy's generated selector). Registered into the per-kind registries.
+ * The Job and CronJob objects (`batch/v1`), with their defaulting and
+ * validation as the API server does it (`pkg/apis/batch/v1/defaults.go`,
+ * `pkg/apis/batch/validation`, and the Job strategy's generated selector).
+ * Registered into the per-kind registries.
  */
 import type {FieldError} from '../errors.js';
-import type {KubeObject, LabelSelector, PodTemplateSpec} from './types.js';
-import {defaulters} from './defaults.js';
-import {defaultPodSpec} from './defaults.js';
-import {validators, validatePodSpec, validateWorkloadSelector} from './validate-kinds.js';
+import type {Condition, KubeObject, LabelSelector, ObjectReference, PodSpec} from './types.js';
+import {defaulters, defaultTemplate} from './defaults.js';
+import {nonNegative, validators, validatePodSpec, validateWorkloadSelector} from './validate-kinds.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
 import {validateLabelSelector} from './validate-metadata.js';
 import {prepareForCreate, sameJson} from '../store.js';
 import {validateCronSchedule, validateTimeZone} from './cron-schedule.js';
+
+export type JobSpec = {
+	parallelism?: number;
+	completions?: number;
+	completionMode?: 'NonIndexed' | 'Indexed';
+	backoffLimit?: number;
+	activeDeadlineSeconds?: number;
+	ttlSecondsAfterFinished?: number;
+	suspend?: boolean;
+	manualSelector?: boolean;
+	selector?: {matchLabels?: Record<string, string>};
+	template: {metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}; spec: PodSpec};
+};
+
+export type JobStatus = {
+	conditions?: Condition[];
+	startTime?: string;
+	completionTime?: string;
+	active?: number;
+	succeeded?: number;
+	failed?: number;
+	ready?: number;
+	terminating?: number;
+	completedIndexes?: string;
+	uncountedTerminatedPods?: Record<string, string[]>;
+};
+
+export type Job = KubeObject<JobSpec, JobStatus>;
+
+export type CronJobSpec = {
+	schedule: string;
+	timeZone?: string;
+	startingDeadlineSeconds?: number;
+	concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+	suspend?: boolean;
+	successfulJobsHistoryLimit?: number;
+	failedJobsHistoryLimit?: number;
+	jobTemplate: {metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}; spec: Job['spec']};
+};
+
+export type CronJobStatus = {
+	active?: ObjectReference[];
+	lastScheduleTime?: string;
+	lastSuccessfulTime?: string;
+};
+
+export type CronJob = KubeObject<CronJobSpec, CronJobStatus>;
 
 /** Labels the Job strategy puts on the pod template, and its generated selector key. */
 export const jobControllerUidLabel = 'batch.kubernetes.io/controller-uid';
@@ -21,10 +67,6 @@ export const legacyControllerUidLabel = 'controller-uid';
 export const legacyJobNameLabel = 'job-name';
 
 const maxInt32 = 2_147_483_647;
-
-function defaultTemplate(template: Partial<PodTemplateSpec> | undefined): PodTemplateSpec {
-	return {...template, metadata: template?.metadata ?? {}, spec: defaultPodSpec(template?.spec ?? {containers: []})};
-}
 
 /** SetDefaults_Job on a JobSpec (also used for a CronJob's jobTemplate when it becomes a Job). */
 export function defaultJobSpec(spec: Record<string, any>): Record<string, any> {
@@ -97,26 +139,7 @@ defaulters.set('CronJob', object => {
 	};
 });
 
-defaulters.set('DaemonSet', object => {
-	const spec = object.spec ?? {};
-	const type = spec.updateStrategy?.type || 'RollingUpdate';
-	const strategy = type === 'RollingUpdate'
-		? {type, rollingUpdate: {maxUnavailable: 1, maxSurge: 0, ...spec.updateStrategy?.rollingUpdate}}
-		: {...spec.updateStrategy, type};
-	return {
-		...object,
-		spec: {revisionHistoryLimit: 10, ...spec, updateStrategy: strategy, template: defaultTemplate(spec.template)},
-		status: object.status ?? {currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0},
-	};
-});
-
 // ----- validation ------------------------------------------------------------
-
-function nonNegative(value: unknown, field: string): FieldError[] {
-	if (value === undefined || value === null) return [];
-	if (typeof value !== 'number' || !Number.isInteger(value)) return [{field, type: 'Invalid value', value, detail: 'must be an integer'}];
-	return value < 0 ? [{field, type: 'Invalid value', value, detail: 'must be greater than or equal to 0'}] : [];
-}
 
 function positive(value: unknown, field: string): FieldError[] {
 	if (value === undefined || value === null) return [];
@@ -230,50 +253,3 @@ validators.set('CronJob', (object, old) => {
 	return errors;
 });
 
-/** An IntOrString that must be a non-negative integer or a percentage. */
-function validateIntOrPercent(value: unknown, field: string): FieldError[] {
-	if (value === undefined) return [];
-	if (typeof value === 'number') return nonNegative(value, field);
-	if (typeof value === 'string') {
-		if (!/^\d+%$/.test(value)) {
-			return [{field, type: 'Invalid value', value, detail: "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"}];
-		}
-		if (Number.parseInt(value, 10) > 100) return [{field, type: 'Invalid value', value, detail: 'must not be greater than 100%'}];
-		return [];
-	}
-	return [{field, type: 'Invalid value', value, detail: 'must be an integer or percentage (e.g \'5%\')'}];
-}
-
-validators.set('DaemonSet', (object, old) => {
-	const spec = object.spec ?? {};
-	const errors: FieldError[] = [
-		...validateWorkloadSelector(object, old),
-		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
-	];
-	const restartPolicy = spec.template?.spec?.restartPolicy;
-	if (restartPolicy !== undefined && restartPolicy !== 'Always') {
-		errors.push({field: 'spec.template.spec.restartPolicy', type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "Always"'});
-	}
-	const strategy = spec.updateStrategy ?? {};
-	if (!['RollingUpdate', 'OnDelete'].includes(strategy.type)) {
-		errors.push({field: 'spec.updateStrategy.type', type: 'Unsupported value', value: strategy.type, detail: 'supported values: "OnDelete", "RollingUpdate"'});
-	}
-	const rolling = strategy.rollingUpdate;
-	if (strategy.type === 'RollingUpdate' && rolling) {
-		errors.push(
-			...validateIntOrPercent(rolling.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable'),
-			...validateIntOrPercent(rolling.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge'),
-		);
-		const nonZero = (v: unknown) => v !== undefined && v !== 0 && v !== '0%';
-		if (nonZero(rolling.maxSurge) && nonZero(rolling.maxUnavailable)) {
-			errors.push({field: 'spec.updateStrategy.rollingUpdate.maxSurge', type: 'Invalid value', value: rolling.maxSurge, detail: 'may not be set when maxUnavailable is non-zero'});
-		} else if (!nonZero(rolling.maxSurge) && !nonZero(rolling.maxUnavailable)) {
-			errors.push({field: 'spec.updateStrategy.rollingUpdate.maxUnavailable', type: 'Required value', detail: 'cannot be 0 when maxSurge is 0'});
-		}
-	}
-	errors.push(
-		...nonNegative(spec.minReadySeconds, 'spec.minReadySeconds'),
-		...nonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'),
-	);
-	return errors;
-});

@@ -75,7 +75,8 @@ defaulters.set('Pod', object => {
 	return {...object, spec, status: object.status ?? {phase: 'Pending', qosClass: qosClass(spec)}};
 });
 
-function defaultTemplate(template: any) {
+/** A pod template with its metadata present and its pod spec defaulted. */
+export function defaultTemplate(template: any) {
 	return {...template, metadata: template?.metadata ?? {}, spec: defaultPodSpec(template?.spec ?? {containers: []})};
 }
 

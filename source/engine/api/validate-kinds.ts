@@ -20,6 +20,13 @@ export function validateKind(object: KubeObject, old?: KubeObject): FieldError[]
 
 const required = (field: string): FieldError => ({field, type: 'Required value', detail: ''});
 
+/** An optional integer field that must not be negative. */
+export function nonNegative(value: unknown, field: string): FieldError[] {
+	if (value === undefined || value === null) return [];
+	if (typeof value !== 'number' || !Number.isInteger(value)) return [{field, type: 'Invalid value', value, detail: 'must be an integer'}];
+	return value < 0 ? [{field, type: 'Invalid value', value, detail: 'must be greater than or equal to 0'}] : [];
+}
+
 export function validateReplicas(value: unknown, field: string): FieldError[] {
 	if (value === undefined) return [];
 	if (typeof value !== 'number' || !Number.isInteger(value)) {

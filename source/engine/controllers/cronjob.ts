@@ -10,7 +10,7 @@ import {writeStatusIfChanged} from './controller-utils.js';
 import {rfc3339} from '../clock.js';
 import {deleteObject} from '../deletion.js';
 import '../api/batch-objects.js';
-import type {Job} from './job.js';
+import type {CronJob, CronJobStatus, Job} from '../api/batch-objects.js';
 
 export const cronJobControllerName = 'cronjob-controller';
 export const scheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
@@ -21,24 +21,6 @@ const missedLimit = 100;
 /** The controller requeues this long after the next schedule time (`nextScheduleDelta`). */
 const nextScheduleDeltaMs = 100;
 
-export type CronJobSpec = {
-	schedule: string;
-	timeZone?: string;
-	startingDeadlineSeconds?: number;
-	concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
-	suspend?: boolean;
-	successfulJobsHistoryLimit?: number;
-	failedJobsHistoryLimit?: number;
-	jobTemplate: {metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}; spec: Job['spec']};
-};
-
-export type CronJobStatus = {
-	active?: ObjectReference[];
-	lastScheduleTime?: string;
-	lastSuccessfulTime?: string;
-};
-
-export type CronJob = KubeObject<CronJobSpec, CronJobStatus>;
 
 /** Complete or Failed, when the Job has finished. */
 function finishedAs(job: Job): 'Complete' | 'Failed' | undefined {

@@ -1,11 +1,12 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {IntOrString, KubeObject, LabelSelector, Node, Pod, PodTemplateSpec} from '../api/types.js';
+import type {KubeObject, Node, Pod, PodTemplateSpec} from '../api/types.js';
 import {applyDefaults} from '../api/defaults.js';
 import {targetNodeName} from '../api/node-affinity.js';
 import {keyOf, sameJson} from '../store.js';
 import {adoptersOf, claimObjects, controlledBy, newControllerRef, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';
 import {matchesLabels, type Selector} from '../api/selectors.js';
-import '../api/batch-objects.js';
+import type {DaemonSet, DaemonSetStatus} from '../api/daemonset-objects.js';
+import '../api/daemonset-objects.js';
 import './daemonset-images.js';
 import {podChangeMatters} from './job-util.js';
 import {isPodAvailable, nodeShouldRunDaemonPod, pinToNode, scaledValue, templateHash, withDaemonTolerations} from './daemonset-util.js';
@@ -20,26 +21,6 @@ const burstReplicas = 250;
 const failedBackoffInitialMs = 1000;
 const failedBackoffMaxMs = 15 * 60_000;
 
-export type DaemonSetSpec = {
-	selector: LabelSelector;
-	template: PodTemplateSpec;
-	updateStrategy: {type: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: {maxUnavailable?: IntOrString; maxSurge?: IntOrString}};
-	minReadySeconds?: number;
-	revisionHistoryLimit?: number;
-};
-
-export type DaemonSetStatus = {
-	currentNumberScheduled: number;
-	numberMisscheduled: number;
-	desiredNumberScheduled: number;
-	numberReady: number;
-	observedGeneration?: number;
-	updatedNumberScheduled?: number;
-	numberAvailable?: number;
-	numberUnavailable?: number;
-};
-
-export type DaemonSet = KubeObject<DaemonSetSpec, DaemonSetStatus>;
 
 /** The oldest first; among equals, the one further along (podByCreationTimestampAndPhase). */
 function byAge(a: Pod, b: Pod): number {

@@ -1,6 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {KubeObject, Node, Pod} from '../api/types.js';
+import type {Node, Pod} from '../api/types.js';
 import type {Service, ServicePort} from '../api/config-objects.js';
+import type {EndpointAddress, EndpointPort, EndpointSlice, EndpointSubset, Endpoints, SliceEndpoint} from '../api/endpoint-objects.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339} from '../clock.js';
 import {isPodReady, isPodTerminal as isTerminal} from './controller-utils.js';
@@ -17,25 +18,6 @@ export const maxEndpointsAddresses = 1000;
 export const maxEndpointsPerSlice = 100;
 const managedBy = 'endpointslice-controller.k8s.io';
 
-export type EndpointAddress = {
-	ip: string;
-	hostname?: string;
-	nodeName?: string;
-	targetRef: {kind: 'Pod'; namespace: string; name: string; uid: string};
-};
-export type EndpointPort = {name?: string; port: number; protocol: string; appProtocol?: string};
-export type EndpointSubset = {addresses?: EndpointAddress[]; notReadyAddresses?: EndpointAddress[]; ports?: EndpointPort[]};
-export type Endpoints = KubeObject & {subsets?: EndpointSubset[]};
-
-export type SliceEndpoint = {
-	addresses: string[];
-	conditions: {ready: boolean; serving: boolean; terminating: boolean};
-	hostname?: string;
-	nodeName?: string;
-	zone?: string;
-	targetRef: EndpointAddress['targetRef'];
-};
-export type EndpointSlice = KubeObject & {addressType: 'IPv4'; endpoints: SliceEndpoint[]; ports: EndpointPort[]};
 
 /** The pod's port for a Service port: a number as is, a name looked up in the containers. */
 function resolveTargetPort(pod: Pod, port: ServicePort): number | undefined {

@@ -1,5 +1,6 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.js';
+import type {Condition, Container, Pod, PodSpec} from '../api/types.js';
+import type {Job, JobStatus} from '../api/batch-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
 import {adoptersOf, claimObjects, controlledBy, newControllerRef, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';
@@ -18,33 +19,6 @@ export const jobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
 /** Annotation and label with an Indexed Job pod's completion index. */
 export const completionIndexKey = 'batch.kubernetes.io/job-completion-index';
 
-export type JobSpec = {
-	parallelism?: number;
-	completions?: number;
-	completionMode?: 'NonIndexed' | 'Indexed';
-	backoffLimit?: number;
-	activeDeadlineSeconds?: number;
-	ttlSecondsAfterFinished?: number;
-	suspend?: boolean;
-	manualSelector?: boolean;
-	selector?: {matchLabels?: Record<string, string>};
-	template: {metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}; spec: PodSpec};
-};
-
-export type JobStatus = {
-	conditions?: Condition[];
-	startTime?: string;
-	completionTime?: string;
-	active?: number;
-	succeeded?: number;
-	failed?: number;
-	ready?: number;
-	terminating?: number;
-	completedIndexes?: string;
-	uncountedTerminatedPods?: Record<string, string[]>;
-};
-
-export type Job = KubeObject<JobSpec, JobStatus>;
 
 /** Per-job memory the API does not hold (as the controller's backoff store). */
 type BackoffRecord = {failures: number; lastFailureMs?: number};

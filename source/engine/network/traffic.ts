@@ -1,6 +1,6 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle} from '../clock.js';
-import type {Endpoints} from '../controllers/endpoints.js';
+import type {Endpoints} from '../api/endpoint-objects.js';
 import type {Pod} from '../api/types.js';
 import {badRequest, notFound} from '../errors.js';
 
