@@ -9,8 +9,8 @@ import type {Container, Deployment, KubeObject, PodTemplateSpec, ReplicaSet} fro
 import {qualifiedResource, resolveResource} from '../api/registry.js';
 import {badRequest, KubeError, notFound} from '../errors.js';
 import {rfc3339} from '../clock.js';
-import {replicaSetsOf} from './deployment.js';
-import {annotationsToSkip, changeCauseAnnotation, equalIgnoreHash, restartedAtAnnotation, revisionAnnotation, withoutHash} from './deployment-util.js';
+import {replicaSetsOf} from '../controllers/deployment.js';
+import {annotationsToSkip, changeCauseAnnotation, equalIgnoreHash, restartedAtAnnotation, revisionAnnotation, withoutHash} from '../controllers/deployment-util.js';
 
 /** One row of `kubectl rollout history`. */
 export type RolloutRevision = {

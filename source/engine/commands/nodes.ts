@@ -1,10 +1,10 @@
 import type {ControllerContext} from '../controller.js';
 import type {Node, Pod} from '../api/types.js';
-import type {KubeletService} from './kubelet.js';
+import type {KubeletService} from '../node/kubelet.js';
 import {badRequest, invalid, KubeError, notFound, type FieldError} from '../errors.js';
 import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
 import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata.js';
-import {heartbeatService} from './heartbeat.js';
+import {heartbeatService} from '../node/heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
 
 /**
