@@ -22,18 +22,6 @@ const immutableMessage = 'field is immutable when `immutable` is set';
 export type ConfigMap = KubeObject & {data?: Record<string, string>; binaryData?: Record<string, string>; immutable?: boolean};
 export type Secret = KubeObject & {data?: Record<string, string>; stringData?: Record<string, string>; type?: string; immutable?: boolean};
 
-/** The Secret types the API server knows; others are allowed as free-form types. */
-export const secretTypes = [
-	'Opaque',
-	'kubernetes.io/service-account-token',
-	'kubernetes.io/dockercfg',
-	'kubernetes.io/dockerconfigjson',
-	'kubernetes.io/basic-auth',
-	'kubernetes.io/ssh-auth',
-	'kubernetes.io/tls',
-	'bootstrap.kubernetes.io/token',
-] as const;
-
 /** `IsConfigMapKey`: the messages for one key. */
 export function validateConfigKey(key: string): string[] {
 	const errors: string[] = [];

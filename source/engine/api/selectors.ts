@@ -64,11 +64,6 @@ export type LabelSelectorObject = {
 	matchExpressions?: Array<{key: string; operator: string; values?: string[]}>;
 };
 
-/** A selector that matches every label set (`labels.Everything()`). */
-export function everythingSelector(): Selector {
-	return {requirements: []};
-}
-
 /** A selector that matches nothing (`labels.Nothing()`); prints as the empty string. */
 export function nothingSelector(): Selector {
 	return {requirements: [], nothing: true};
