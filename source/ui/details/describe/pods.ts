@@ -59,6 +59,27 @@ export function describePod(w: Writer, pod: KubeObject, source: DescribeSource):
 	});
 }
 
+/** A container's command and args, one part a line (`describeContainerCommand`). */
+function describeContainerCommand(w: Writer, container: Container): void {
+	if (container.command?.length) {
+		w.line(2, 'Command:');
+		for (const part of container.command) w.line(3, part);
+	}
+	if (container.args?.length) {
+		w.line(2, 'Args:');
+		for (const part of container.args) w.line(3, part);
+	}
+}
+
+/** A container's limits and requests, sorted by resource (`describeContainerResource`). */
+function describeContainerResources(w: Writer, container: Container): void {
+	for (const [title, list] of [['Limits', container.resources?.limits], ['Requests', container.resources?.requests]] as const) {
+		if (!list || Object.keys(list).length === 0) continue;
+		w.line(2, `${title}:`);
+		for (const key of Object.keys(list).sort()) w.line(3, `${key}:`, list[key]);
+	}
+}
+
 export function describeContainer(w: Writer, container: Container, status: ContainerStatus | undefined): void {
 	w.line(1, `${container.name}:`);
 	if (status?.containerID) w.line(2, 'Container ID:', status.containerID);
@@ -70,25 +91,14 @@ export function describeContainer(w: Writer, container: Container, status: Conta
 	else w.line(2, 'Ports:', ports.map(p => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', '));
 	if (ports.length <= 1) w.line(2, 'Host Port:', ports.length === 0 ? '<none>' : `${ports[0]!.hostPort ?? 0}/${ports[0]!.protocol ?? 'TCP'}`);
 	else w.line(2, 'Host Ports:', ports.map(p => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', '));
-	if (container.command?.length) {
-		w.line(2, 'Command:');
-		for (const part of container.command) w.line(3, part);
-	}
-	if (container.args?.length) {
-		w.line(2, 'Args:');
-		for (const part of container.args) w.line(3, part);
-	}
+	describeContainerCommand(w, container);
 	if (status) {
 		containerState(w, 'State', status.state);
 		if (status.lastState && Object.keys(status.lastState).length > 0) containerState(w, 'Last State', status.lastState);
 		w.line(2, 'Ready:', status.ready ? 'True' : 'False');
 		w.line(2, 'Restart Count:', status.restartCount);
 	}
-	for (const [title, list] of [['Limits', container.resources?.limits], ['Requests', container.resources?.requests]] as const) {
-		if (!list || Object.keys(list).length === 0) continue;
-		w.line(2, `${title}:`);
-		for (const key of Object.keys(list).sort()) w.line(3, `${key}:`, list[key]);
-	}
+	describeContainerResources(w, container);
 	for (const [title, probe] of [['Liveness', container.livenessProbe], ['Readiness', container.readinessProbe], ['Startup', container.startupProbe]] as const) {
 		if (probe) w.line(2, `${title}:`, probeText(probe));
 	}
@@ -203,19 +213,8 @@ export function podTemplate(w: Writer, template: {metadata?: {labels?: Record<st
 		const ports = container.ports ?? [];
 		w.line(2, 'Port:', ports.length === 0 ? '<none>' : ports.map(p => `${p.containerPort}/${p.protocol ?? 'TCP'}`).join(', '));
 		w.line(2, 'Host Port:', ports.length === 0 ? '<none>' : ports.map(p => `${p.hostPort ?? 0}/${p.protocol ?? 'TCP'}`).join(', '));
-		if (container.command?.length) {
-			w.line(2, 'Command:');
-			for (const part of container.command) w.line(3, part);
-		}
-		if (container.args?.length) {
-			w.line(2, 'Args:');
-			for (const part of container.args) w.line(3, part);
-		}
-		for (const [title, list] of [['Limits', container.resources?.limits], ['Requests', container.resources?.requests]] as const) {
-			if (!list || Object.keys(list).length === 0) continue;
-			w.line(2, `${title}:`);
-			for (const key of Object.keys(list).sort()) w.line(3, `${key}:`, list[key]);
-		}
+		describeContainerCommand(w, container);
+		describeContainerResources(w, container);
 		describeEnv(w, container);
 		const mounts = container.volumeMounts ?? [];
 		if (mounts.length === 0) w.line(2, 'Mounts:', '<none>');
