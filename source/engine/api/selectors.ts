@@ -507,7 +507,7 @@ const labelSelectorOperators: ReadonlyMap<string, Operator> = new Map<string, Op
  * undefined gives the match-nothing selector, `{}` the match-everything one.
  * Throws an Invalid KubeError for an unknown operator or a bad key, value or
  * value count. (The API server's own validation of a spec selector, with field
- * paths, is `validateLabelSelector` in validation.ts.)
+ * paths, is `validateLabelSelector` in validate-metadata.ts.)
  */
 export function labelSelectorFromObject(ls: LabelSelectorObject | undefined | null): Selector {
 	if (ls === undefined || ls === null) {
