@@ -20,8 +20,8 @@ export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/c
 export type {Endpoints, EndpointSlice} from './api/endpoint-objects.js';
 export type {
 	AccessMode, PersistentVolume, PersistentVolumeSpec, PersistentVolumeClaim, PersistentVolumeClaimSpec, StorageClass,
-	StatefulSet, StatefulSetSpec, StatefulSetStatus,
 } from './api/storage-objects.js';
+export type {StatefulSet, StatefulSetSpec, StatefulSetStatus} from './api/statefulset-objects.js';
 export {accessModeShort} from './api/storage-objects.js';
 export type {VolumeDataView} from './storage/inspect.js';
 export type {ReplicaStatus} from './runtime/workloads/database.js';

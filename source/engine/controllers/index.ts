@@ -19,6 +19,7 @@ import {createPvcProtectionController, createPvProtectionController} from '../st
 import {createAttachDetachController} from '../storage/attach-detach.js';
 import {createDatabaseReplication} from '../runtime/workloads/database.js';
 import '../api/storage-objects.js';
+import '../api/statefulset-objects.js';
 
 /**
  * Every control loop of the cluster, in the order the work queues drain.

@@ -1,5 +1,6 @@
 import type {KubeObject, OwnerReference, Pod, PodTemplateSpec, Volume} from '../api/types.js';
-import type {PersistentVolumeClaim, StatefulSet} from '../api/storage-objects.js';
+import type {PersistentVolumeClaim} from '../api/storage-objects.js';
+import type {StatefulSet} from '../api/statefulset-objects.js';
 import {pvcProtectionFinalizer} from '../api/storage-objects.js';
 import {availableAt, hashControllerRevision, isPodAvailable, isPodReady, newControllerRef} from './controller-utils.js';
 

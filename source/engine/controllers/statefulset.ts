@@ -1,6 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject, OwnerReference, Pod, PodTemplateSpec} from '../api/types.js';
-import type {PersistentVolumeClaim, StatefulSet, StatefulSetStatus} from '../api/storage-objects.js';
+import type {PersistentVolumeClaim} from '../api/storage-objects.js';
+import type {StatefulSet, StatefulSetStatus} from '../api/statefulset-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {sameJson, keyOf} from '../store.js';
 import {adoptersOf, claimObjects, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';

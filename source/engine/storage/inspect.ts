@@ -1,6 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {FileTree} from '../runtime/filetree.js';
-import type {PersistentVolume, PersistentVolumeClaim, StatefulSet} from '../api/storage-objects.js';
+import type {PersistentVolume, PersistentVolumeClaim} from '../api/storage-objects.js';
+import type {StatefulSet} from '../api/statefulset-objects.js';
 import {notFound} from '../errors.js';
 import {getClaim, getVolume} from './claims.js';
 import {attachedNodes} from './attach-detach.js';

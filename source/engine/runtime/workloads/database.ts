@@ -1,6 +1,6 @@
 import type {Controller, ControllerContext} from '../../controller.js';
 import type {Container, Pod} from '../../api/types.js';
-import type {StatefulSet} from '../../api/storage-objects.js';
+import type {StatefulSet} from '../../api/statefulset-objects.js';
 import {FileTree, type FileSystem, type Mount} from '../filetree.js';
 import {registerExecCommand, type ExecContext, type ExecOutput} from '../commands.js';
 import {quoteBuffer} from '../syscalls.js';
