@@ -33,7 +33,7 @@ export class EventRecorder {
 	private nameMs = -1;
 	private nameSequence = 0;
 	/** Aggregation of similar events (same source, object, type and reason): the distinct messages seen. */
-	private readonly similar = new Map<string, {messages: Set<string>; lastMs: number}>();
+	private readonly similar = new SimilarCache(aggregateCacheSize);
 	/** Events the store refused; they are dropped, as the recorder drops them. */
 	dropped = 0;
 
@@ -68,12 +68,8 @@ export class EventRecorder {
 		const now = rfc3339(nowMs);
 		// The EventAggregator: the tenth distinct message of a kind within ten minutes becomes one combined event.
 		const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${object.metadata.uid}\u0000${type}\u0000${reason}`;
-		let similar = this.similar.get(similarKey);
-		if (similar) this.similar.delete(similarKey);
-		if (!similar || similar.lastMs + aggregateIntervalMs < nowMs) similar = {messages: new Set(), lastMs: nowMs};
-		// A bounded cache, least recently used first out, as the aggregator's LRU.
-		this.similar.set(similarKey, similar);
-		if (this.similar.size > aggregateCacheSize) this.similar.delete(this.similar.keys().next().value!);
+		const similar = this.similar.use(similarKey);
+		if (similar.lastMs + aggregateIntervalMs < nowMs) similar.messages.clear();
 		similar.messages.add(message);
 		similar.lastMs = nowMs;
 		let key = `${similarKey}\u0000${fieldPath ?? ''}\u0000${message}`;
@@ -177,5 +173,52 @@ export class EventRecorder {
 			if (event.involvedObject.uid === object.metadata.uid) out.push(event);
 		}
 		return out.sort((a, b) => a.lastTimestamp.localeCompare(b.lastTimestamp));
+	}
+}
+
+type Similar = {key: string; messages: Set<string>; lastMs: number; older?: Similar; newer?: Similar};
+
+/**
+ * The aggregator's bounded cache, least recently used first out. A list
+ * beside the map: evicting from the front of a Map whose front keys were
+ * deleted walks every deleted slot, which made each event cost thousands of steps.
+ */
+class SimilarCache {
+	private readonly entries = new Map<string, Similar>();
+	/** Least recently used end. */
+	private oldest: Similar | undefined;
+	private newest: Similar | undefined;
+
+	constructor(private readonly capacity: number) {}
+
+	/** The entry for `key`, made most recently used; a new one (no messages yet) when absent. */
+	use(key: string): Similar {
+		let entry = this.entries.get(key);
+		if (entry) {
+			if (entry === this.newest) return entry;
+			this.unlink(entry);
+		} else {
+			entry = {key, messages: new Set(), lastMs: Number.NEGATIVE_INFINITY};
+			this.entries.set(key, entry);
+			if (this.entries.size > this.capacity && this.oldest) {
+				const evicted = this.oldest;
+				this.unlink(evicted);
+				this.entries.delete(evicted.key);
+			}
+		}
+		entry.older = this.newest;
+		entry.newer = undefined;
+		if (this.newest) this.newest.newer = entry;
+		else this.oldest = entry;
+		this.newest = entry;
+		return entry;
+	}
+
+	private unlink(entry: Similar): void {
+		if (entry.older) entry.older.newer = entry.newer;
+		else this.oldest = entry.newer;
+		if (entry.newer) entry.newer.older = entry.older;
+		else this.newest = entry.older;
+		entry.older = entry.newer = undefined;
 	}
 }
