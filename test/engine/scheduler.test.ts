@@ -74,3 +74,31 @@ test('pods of one owner spread over nodes', t => {
 	for (const p of cluster.list('pods') as Pod[]) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
 	t.deepEqual([...perNode.values()].sort(), [2, 2, 2]);
 });
+
+test('a node holds at most its allocatable pods (110 by default); the rest wait with Too many pods', t => {
+	const cluster = createCluster({seed: 3, node: {pods: 2}});
+	for (let i = 0; i < 7; i++) cluster.apply(pod(`p${i}`));
+	cluster.advance(0);
+	const pods = cluster.list('pod') as Pod[];
+	t.is(pods.filter(p => p.spec!.nodeName).length, 6);
+	const waiting = pods.find(p => !p.spec!.nodeName)!;
+	t.is(eventsOf(cluster, waiting.metadata.name, 'FailedScheduling')[0]!.message,
+		'0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.');
+	t.is(createCluster({seed: 3}).get('node', 'kubarium-worker')!.status!['allocatable']['pods'], '110');
+});
+
+test('in a large cluster the scheduler filters only enough nodes, from where the last pod stopped', async t => {
+	const {numFeasibleNodesToFind} = await import('../../source/engine/controllers/scheduler.js');
+	t.is(numFeasibleNodesToFind(3), 3);
+	t.is(numFeasibleNodesToFind(100), 100);
+	t.is(numFeasibleNodesToFind(150), 100);
+	t.is(numFeasibleNodesToFind(1000), 420);
+	t.is(numFeasibleNodesToFind(5000), 500);
+	t.is(numFeasibleNodesToFind(10_000), 500);
+	const cluster = createCluster({seed: 3, nodes: 300});
+	for (let i = 0; i < 10; i++) cluster.apply(pod(`p${i}`));
+	cluster.advance(0);
+	const nodes = new Set((cluster.list('pod') as Pod[]).map(p => p.spec!.nodeName));
+	t.false(nodes.has(undefined));
+	t.true(nodes.size > 1, 'pods land on different stretches of the node list');
+});

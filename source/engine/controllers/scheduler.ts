@@ -141,6 +141,35 @@ function allocatableOf(info: NodeInfo): PodRequests {
 	return parsed;
 }
 
+/** `minFeasibleNodesToFind` and `minFeasibleNodesPercentageToFind` of the scheduler. */
+const minFeasibleNodesToFind = 100;
+const minFeasibleNodesPercentageToFind = 5;
+
+/**
+ * How many feasible nodes the scheduler looks for before it stops filtering
+ * (`numFeasibleNodesToFind` with the adaptive `percentageOfNodesToScore`):
+ * every node below 100 nodes, else 50% less 1% per 125 nodes, at least 5%
+ * and at least 100 nodes.
+ */
+export function numFeasibleNodesToFind(allNodes: number): number {
+	if (allNodes < minFeasibleNodesToFind) return allNodes;
+	const percentage = Math.max(minFeasibleNodesPercentageToFind, 50 - Math.trunc(allNodes / 125));
+	return Math.max(minFeasibleNodesToFind, Math.trunc(allNodes * percentage / 100));
+}
+
+/**
+ * Whether removing pods from the node could let the pod in (the filter's
+ * Unschedulable, not UnschedulableAndUnresolvable): a full node, or
+ * resources short of what the node could hold when empty.
+ */
+function resolvableByPreemption(pod: Pod, info: NodeInfo, failure: string): boolean {
+	if (failure === 'Too many pods') return true;
+	const wanted = podRequests(pod);
+	if (failure === 'Insufficient cpu') return wanted.cpu <= allocatableOf(info).cpu;
+	if (failure === 'Insufficient memory') return wanted.memory <= allocatableOf(info).memory;
+	return false;
+}
+
 /**
  * Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2),
  * for a pod with these non-zero requests.
@@ -170,6 +199,8 @@ export function createScheduler(context: ControllerContext): Controller {
 	const backoff = new Map<string, number>();
 	const unschedulable = new Set<string>();
 	let sorted: NodeInfo[] | undefined;
+	/** Where the next pod's filtering starts in the node list (`nextStartNodeIndex`). */
+	let nextStartNodeIndex = 0;
 
 	const infoFor = (name: string): NodeInfo | undefined => nodes.get(name);
 
@@ -271,7 +302,14 @@ export function createScheduler(context: ControllerContext): Controller {
 			let bestScore = -Infinity;
 			sorted ??= [...nodes.values()].sort((a, b) => a.node.metadata.name.localeCompare(b.node.metadata.name, 'en', {numeric: true}));
 			const candidates = sorted;
-			for (const info of candidates) {
+			// As the scheduler does: filter from where the last pod stopped, and stop once enough nodes fit.
+			const count = candidates.length;
+			const wantFeasible = numFeasibleNodesToFind(count);
+			let feasible = 0;
+			let processed = 0;
+			let victimless = 0;
+			for (; processed < count && feasible < wantFeasible; processed++) {
+				const info = candidates[(nextStartNodeIndex + processed) % count]!;
 				if (!isReady(info.node) && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute'])) {
 					// A not-ready node without its taint yet: the scheduler still skips it.
 					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
@@ -284,20 +322,28 @@ export function createScheduler(context: ControllerContext): Controller {
 				}
 				if (failure) {
 					reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
+					if (resolvableByPreemption(pod, info, failure)) victimless++;
 					continue;
 				}
+				feasible++;
 				const value = score(wanted, info, owner);
 				if (value > bestScore) {
 					best = info;
 					bestScore = value;
 				}
 			}
+			if (count > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % count;
 			if (!best) {
 				const parts = [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).sort();
 				const total = nodes.size;
+				// Preemption's dry run: where removing pods of lower priority could make room it finds none (every pod has the same priority).
+				const preemption = [
+					...(total - victimless > 0 ? [`${total - victimless} Preemption is not helpful for scheduling`] : []),
+					...(victimless > 0 ? [`${victimless} No preemption victims found for incoming pod`] : []),
+				].sort();
 				const message = total === 0
 					? 'no nodes available to schedule pods'
-					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${total} Preemption is not helpful for scheduling.`;
+					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${preemption.join(', ')}.`;
 				unschedulable.add(key);
 				events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
 				const previous = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
