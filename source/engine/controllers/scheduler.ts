@@ -91,7 +91,8 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
 }
 
 export function untoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, effects: string[]): Taint | undefined {
-	return (taints ?? []).find(taint => effects.includes(taint.effect) && !(tolerations ?? []).some(t => tolerates(t, taint)));
+	if (!taints || taints.length === 0) return undefined;
+	return taints.find(taint => effects.includes(taint.effect) && !(tolerations ?? []).some(t => tolerates(t, taint)));
 }
 
 export function controllerUid(object: KubeObject): string | undefined {
@@ -102,6 +103,9 @@ function isReady(node: Node): boolean {
 	return node.status?.conditions?.find(c => c.type === 'Ready')?.status === 'True';
 }
 
+/** The taint effects that keep a pod off a node at scheduling. */
+const schedulingEffects = ['NoSchedule', 'NoExecute'];
+
 /** The default filters, in the default plugin order. */
 export const schedulerFilters: FilterPlugin[] = [
 	(pod, {node}) => {
@@ -110,7 +114,7 @@ export const schedulerFilters: FilterPlugin[] = [
 		return tolerated ? undefined : 'node(s) were unschedulable';
 	},
 	(pod, {node}) => {
-		const taint = untoleratedTaint(node.spec?.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute']);
+		const taint = untoleratedTaint(node.spec?.taints, pod.spec?.tolerations, schedulingEffects);
 		return taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : undefined;
 	},
 	(pod, {node}) => {
@@ -122,22 +126,27 @@ export const schedulerFilters: FilterPlugin[] = [
 		return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
 	},
 	(pod, info) => {
-		const allocatable = info.node.status?.allocatable ?? {};
-		if (info.pods + 1 > Number(allocatable['pods'] ?? 110)) return 'Too many pods';
+		const allocatable = allocatableOf(info);
+		if (info.pods + 1 > allocatable.pods) return 'Too many pods';
 		const wanted = podRequests(pod);
-		if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > milliCpu(allocatable['cpu'])) return 'Insufficient cpu';
-		if (wanted.memory > 0 && info.requested.memory + wanted.memory > bytes(allocatable['memory'])) return 'Insufficient memory';
+		if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > allocatable.cpu) return 'Insufficient cpu';
+		if (wanted.memory > 0 && info.requested.memory + wanted.memory > allocatable.memory) return 'Insufficient memory';
 		return undefined;
 	},
 ];
 
-const allocatableCache = new WeakMap<object, PodRequests>();
+type Allocatable = PodRequests & {pods: number};
+const allocatableCache = new WeakMap<object, Allocatable>();
+const noAllocatable: Record<string, string> = {};
 
-/** A node's allocatable CPU and memory, parsed once per status object. */
-function allocatableOf(info: NodeInfo): PodRequests {
-	const allocatable = info.node.status?.allocatable ?? {};
+/** A node's allocatable CPU, memory and pods, parsed once per status object (the filters and scores ask for every pod). */
+function allocatableOf(info: NodeInfo): Allocatable {
+	const allocatable = info.node.status?.allocatable ?? noAllocatable;
 	let parsed = allocatableCache.get(allocatable);
-	if (!parsed) allocatableCache.set(allocatable, (parsed = {cpu: milliCpu(allocatable['cpu']), memory: bytes(allocatable['memory'])}));
+	if (!parsed) {
+		parsed = {cpu: milliCpu(allocatable['cpu']), memory: bytes(allocatable['memory']), pods: Number(allocatable['pods'] ?? 110)};
+		allocatableCache.set(allocatable, parsed);
+	}
 	return parsed;
 }
 
@@ -310,7 +319,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			let victimless = 0;
 			for (; processed < count && feasible < wantFeasible; processed++) {
 				const info = candidates[(nextStartNodeIndex + processed) % count]!;
-				if (!isReady(info.node) && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute'])) {
+				if (!isReady(info.node) && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, schedulingEffects)) {
 					// A not-ready node without its taint yet: the scheduler still skips it.
 					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
 					continue;
