@@ -33,7 +33,11 @@ const component = 'node-controller';
 const taintManager = 'taint-eviction-controller';
 
 /** Pods bound to each node, kept from the watch; shared by the node controllers and the facade. */
-export type PodsByNode = {pods(nodeName: string): Pod[]};
+export type PodsByNode = {
+	pods(nodeName: string): Pod[];
+	/** Names of the nodes that pods are bound to (existing or not). */
+	nodeNames(): string[];
+};
 
 export function podsByNode(context: ControllerContext): PodsByNode {
 	const existing = context.services.podsByNode;
@@ -65,7 +69,10 @@ export function podsByNode(context: ControllerContext): PodsByNode {
 			put(object as Pod);
 		}
 	}, ['Pod']);
-	const service: PodsByNode = {pods: nodeName => [...(index.get(nodeName)?.values() ?? [])]};
+	const service: PodsByNode = {
+		pods: nodeName => [...(index.get(nodeName)?.values() ?? [])],
+		nodeNames: () => [...index].filter(([, bucket]) => bucket.size > 0).map(([name]) => name),
+	};
 	context.services.podsByNode = service;
 	return service;
 }

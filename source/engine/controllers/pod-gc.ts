@@ -62,9 +62,26 @@ export function createPodGc(context: ControllerContext): Controller {
 		forceDelete(current);
 	}
 
+	// Kept from the watch, so that a run finds out without a pass over every pod
+	// whether there is anything to collect (there seldom is).
+	const unscheduledTerminating = new Set<string>();
+	const terminal = new Set<string>();
+	const track = (pod: Pod, gone: boolean) => {
+		const uid = pod.metadata.uid;
+		if (!gone && !pod.spec?.nodeName && pod.metadata.deletionTimestamp) unscheduledTerminating.add(uid);
+		else unscheduledTerminating.delete(uid);
+		if (!gone && isTerminal(pod)) terminal.add(uid);
+		else terminal.delete(uid);
+	};
+	for (const pod of store.list('Pod') as Pod[]) track(pod, false);
+	store.subscribe(({type, object}) => track(object as Pod, type === 'DELETED'), ['Pod']);
+
 	function run(): void {
 		const nodes = new Set(store.list('Node').map(n => n.metadata.name));
 		for (const name of missingSince.keys()) if (nodes.has(name)) missingSince.delete(name);
+		const threshold = context.services.terminatedPodThreshold ?? defaultTerminatedPodThreshold;
+		const orphans = index.nodeNames().some(name => !nodes.has(name));
+		if (!orphans && unscheduledTerminating.size === 0 && !(threshold > 0 && terminal.size > threshold)) return;
 		const terminated: Pod[] = [];
 		const orphaned = new Set<string>();
 		for (const pod of store.list('Pod') as Pod[]) {
@@ -80,7 +97,6 @@ export function createPodGc(context: ControllerContext): Controller {
 			if (isTerminal(pod)) terminated.push(pod);
 		}
 		for (const nodeName of orphaned) collectOrphansOf(nodeName);
-		const threshold = context.services.terminatedPodThreshold ?? defaultTerminatedPodThreshold;
 		if (threshold > 0 && terminated.length > threshold) {
 			terminated.sort((a, b) => (parseTime(a.metadata.creationTimestamp) ?? 0) - (parseTime(b.metadata.creationTimestamp) ?? 0));
 			for (const pod of terminated.slice(0, terminated.length - threshold)) forceDelete(pod);
