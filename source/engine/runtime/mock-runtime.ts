@@ -49,7 +49,7 @@ type ContainerRecord = {
 	pid: number;
 	workerPid: number;
 	trace: Trace;
-	logs: Ring<LogLine>;
+	logs: Ring<StoredLine>;
 	/** The container's writable layer over the image, made on first use. */
 	upper?: FileTree;
 	view?: {fs: MountedFs; at: number};
@@ -303,7 +303,9 @@ export class MockRuntime implements ContainerRuntime {
 			this.timer(record, 60, () => this.finish(record, behaviour.requires!.exitCode, undefined, true));
 			return;
 		}
-		for (const {at, line, stream} of behaviour.startup) this.log(record, start + at, stream ?? 'stdout', renderLine(line, lineContext(record), start + at));
+		// A server's start-up lines are kept as their catalog lines, rendered when read: thousands of pods print them.
+		const context = lineContext(record);
+		for (const {at, line, stream} of behaviour.startup) record.logs.push({at: start + at, stream: stream ?? 'stdout', template: line, context});
 		record.ports = behaviour.ports;
 		record.listenAt = start + behaviour.readyAfterMs;
 		record.workerPid = behaviour.accessLog === 'nginx' && behaviour.http === 'static' ? this.pid() : record.pid;
@@ -637,7 +639,7 @@ export class MockRuntime implements ContainerRuntime {
 		const record = this.containers.get(containerId);
 		if (!record) return [];
 		const now = this.now;
-		return record.logs.toArray().filter(line => line.at <= now);
+		return record.logs.toArray().filter(line => line.at <= now).map(logLine);
 	}
 
 	syscalls(id: string): Syscall[] {
@@ -651,7 +653,7 @@ export class MockRuntime implements ContainerRuntime {
 		const record = this.containers.get(id);
 		if (!record) return undefined;
 		const entries = record.trace.entries();
-		const lines = record.logs.toArray();
+		const lines = record.logs.toArray().map(logLine);
 		let size = 0;
 		// V8: a 6-field object ~72 bytes, a one-byte string 16 + its length (names are shared literals).
 		for (const entry of entries) size += 72 + 16 + entry.args.length + (typeof entry.ret === 'string' ? 16 + entry.ret.length : 0);
@@ -770,6 +772,13 @@ export class MockRuntime implements ContainerRuntime {
 
 function imageRefOf(image: ResolvedImage): string {
 	return `${image.reference.repository}@sha256:${image.digest}`;
+}
+
+/** A log line as the ring keeps it: its text, or a catalog line and what fills it in. */
+type StoredLine = LogLine | {at: number; stream: 'stdout' | 'stderr'; template: string; context: LineContext};
+
+function logLine(line: StoredLine): LogLine {
+	return 'text' in line ? line : {at: line.at, stream: line.stream, text: renderLine(line.template, line.context, line.at)};
 }
 
 function lineContext(record: ContainerRecord): LineContext {
