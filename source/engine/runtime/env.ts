@@ -30,7 +30,7 @@ const kindWords = {configMap: {lower: 'configmap', title: 'ConfigMap'}, secret: 
  */
 export function resolveEnv(store: Store, pod: Pod, container: Container, options: {podIP?: string} = {}): EnvResult {
 	const namespace = pod.metadata.namespace ?? 'default';
-	const env: Record<string, string> = serviceEnv(store, pod);
+	const env: Record<string, string> = {...cachedServiceEnv(store, pod)};
 	const skipped: Array<{kind: 'configMap' | 'secret'; name: string; keys: string[]}> = [];
 	/** A ConfigMap's data, or a Secret's decoded. */
 	const dataOf = (kind: 'configMap' | 'secret', name: string): Record<string, string> | undefined => {
@@ -94,6 +94,31 @@ export function resolveEnv(store: Store, pod: Pod, container: Container, options
 		}
 	}
 	return {ok: true, env, skipped};
+}
+
+/**
+ * Service variables per store, by namespace and enableServiceLinks, until a
+ * Service changes: every pod of a namespace starts with the same ones, and
+ * sharing them spares a copy of each string per container.
+ */
+const serviceEnvCache = new WeakMap<Store, Map<string, Readonly<Record<string, string>>>>();
+
+function cachedServiceEnv(store: Store, pod: Pod): Readonly<Record<string, string>> {
+	let cache = serviceEnvCache.get(store);
+	if (!cache) {
+		const fresh = new Map<string, Readonly<Record<string, string>>>();
+		serviceEnvCache.set(store, (cache = fresh));
+		store.subscribe(() => fresh.clear(), ['Service']);
+	}
+	const key = `${pod.spec?.enableServiceLinks === false ? '-' : '+'}${pod.metadata.namespace ?? 'default'}`;
+	let env = cache.get(key);
+	if (!env) {
+		const computed = serviceEnv(store, pod);
+		// Flat strings, not the pieces they were built from.
+		for (const value of Object.values(computed)) value.charCodeAt(0);
+		cache.set(key, (env = computed));
+	}
+	return env;
 }
 
 /** The Docker-links variables of the Services in the pod's namespace (enableServiceLinks) and of `kubernetes`. */
