@@ -213,7 +213,9 @@ export function rfc3339(ms: number): string {
 
 /** RFC 3339 with microseconds, as metav1.MicroTime serialises (events' eventTime). */
 export function rfc3339Micro(ms: number): string {
-	return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+	// toISOString always ends in `.sssZ`: three more digits of zeros before the Z.
+	const iso = new Date(ms).toISOString();
+	return `${iso.slice(0, -1)}000Z`;
 }
 
 /** Parse an RFC 3339 timestamp back to ms. */
