@@ -258,9 +258,7 @@ export class MockRuntime implements ContainerRuntime {
 		const runc = {id: record.id, shimPid: this.shimPid, pids, sandboxPid: record.sandbox.pid, hostname: record.sandbox.hostname,
 			argv: record.argv, executable, envCount: Object.keys(record.env).length, found: record.found,
 			// Spelled out only when the trace is read: its paths are long strings held per container.
-			get mounts() {
-				return mountPlan(record.config.pod, record.config.container, record.id, record.sandbox.id);
-			}};
+			mounts: () => mountPlan(record.config.pod, record.config.container, record.id, record.sandbox.id)};
 		this.call('StartContainer', containerId.slice(0, 13), record.found ? 'ok' : 'error: executable file not found');
 		if (!record.found) {
 			record.trace.deferred(() => spellSteps(start, runcStart(runc)));

@@ -27,7 +27,8 @@ export type RuncOptions = {
 	argv: readonly string[];
 	executable: string;
 	envCount: number;
-	mounts: ReadonlyArray<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}>;
+	/** The bind mounts, or a function that lists them (called when the steps are spelled out). */
+	mounts: ReadonlyArray<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> | (() => ReadonlyArray<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}>);
 	/** Succeeds through execve; false stops with ENOENT there (StartError). */
 	found: boolean;
 };
@@ -83,7 +84,7 @@ export function runcStart(o: RuncOptions): Step[] {
 		[init, 'mount', `"sysfs", ${quote(`${rootfs}/sys`)}, "sysfs", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, NULL`, 0],
 		[init, 'mount', `"cgroup", ${quote(`${rootfs}/sys/fs/cgroup`)}, "cgroup2", MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC|MS_RELATIME, NULL`, 0],
 	);
-	for (const mount of o.mounts) {
+	for (const mount of typeof o.mounts === 'function' ? o.mounts() : o.mounts) {
 		steps.push([init, 'mount', `${quote(mount.source)}, ${quote(`${rootfs}${mount.target}`)}, ${mount.tmpfs ? '"tmpfs"' : 'NULL'}, ${mount.tmpfs ? 'MS_NOSUID|MS_NODEV' : 'MS_BIND|MS_REC'}, NULL`, 0]);
 		if (mount.readOnly) steps.push([init, 'mount', `"", ${quote(`${rootfs}${mount.target}`)}, NULL, MS_RDONLY|MS_REMOUNT|MS_BIND|MS_REC, NULL`, 0]);
 	}
