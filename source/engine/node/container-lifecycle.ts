@@ -3,7 +3,7 @@ import type {ContainerStatusResult} from '../runtime/cri.js';
 import {rfc3339} from '../clock.js';
 import {bytes} from '../api/quantity.js';
 import {resolveEnv} from '../runtime/env.js';
-import {kubeletComponent, podRef, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {kubeletComponent, podRef, runtimePod, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {startProbing, stopProbes} from './probes.js';
 
 /**
@@ -104,7 +104,7 @@ function create(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void
 	}
 	const node = core.context.store.get('Node', undefined, worker.nodeName) as Node | undefined;
 	const nodeMemoryBytes = bytes(node?.status?.allocatable?.memory) || undefined;
-	const result = runtime.createContainer(worker.sandboxId!, {pod: worker.pod, container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
+	const result = runtime.createContainer(worker.sandboxId!, {pod: runtimePod(worker.pod), container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
 	if (!result.ok) {
 		createFailed(core, worker, slot, result.reason, result.message);
 		return;

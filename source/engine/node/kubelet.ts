@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {kubeletComponent as component, newPodWorker, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {kubeletComponent as component, newPodWorker, runtimePod, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {PodIpAllocator} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
 import {containerExited, startNext} from './container-lifecycle.js';
@@ -171,7 +171,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			return;
 		}
 		const runtime = runtimeFor(worker.nodeName);
-		const {sandboxId, durationMs} = runtime.runPodSandbox({pod: worker.pod, podIP: worker.podIP, attempt: 0});
+		const {sandboxId, durationMs} = runtime.runPodSandbox({pod: runtimePod(worker.pod), podIP: worker.podIP, attempt: 0});
 		after(worker, durationMs, () => {
 			worker.sandboxId = sandboxId;
 			startNext(core, worker);

@@ -94,3 +94,16 @@ export function newPodWorker(pod: Pod, nodeName: string, podIP: string, now: num
 export function podRef(worker: PodWorker): string {
 	return `${worker.pod.metadata.name}_${worker.pod.metadata.namespace}(${worker.uid})`;
 }
+
+/**
+ * The pod as a sandbox's or a container's config carries it to the runtime:
+ * without the conditions and container statuses of that moment, which the
+ * runtime never reads and which would otherwise stay, one copy per sandbox
+ * and per container, for their whole life.
+ */
+export function runtimePod(pod: Pod): Pod {
+	const status = pod.status;
+	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return pod;
+	const {conditions: _conditions, containerStatuses: _containers, initContainerStatuses: _init, ...rest} = status;
+	return {...pod, status: rest};
+}
