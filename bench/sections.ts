@@ -9,6 +9,7 @@ import {section as details} from './details.js';
 import {section as scaling} from './scaling.js';
 import {section as terminal} from './terminal.js';
 import {section as endpoints} from './endpoints.js';
+import {section as scale} from './scale.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [engine, nodes, endpoints, storage, batch, ui, runtime, details, scaling, terminal];
+export const sections: BenchSection[] = [engine, nodes, endpoints, storage, batch, ui, runtime, details, scaling, terminal, scale];
