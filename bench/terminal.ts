@@ -24,8 +24,11 @@ type Pane = {
 	close(): void;
 };
 
+let opened = 0;
+
 function open(configDir: string): Pane {
-	const socket = `kubarium-bench-${process.pid}`;
+	// A socket per pane: a server still shutting down never meets the next session.
+	const socket = `kubarium-bench-${process.pid}-${opened++}`;
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 	const started = performance.now();
 	tmux('new-session', '-d', '-s', 'bench', '-x', '120', '-y', '40',
@@ -98,7 +101,7 @@ function run(): BenchRow[] {
 			pane.waitFor(/99999/);
 			// Keys while the cluster works through 99,999 pods: open and leave views.
 			const waits: number[] = [];
-			for (const [command, title] of [['po shop', /pods\(shop\)/], ['ns', /namespaces\(/], ['deploy shop', /deployments\(shop\)/], ['no', /nodes\(/]] as const) {
+			for (const [command, title] of [['po shop', /pods\(shop\)/], ['ns', /namespaces\[/], ['deploy shop', /deployments\(shop\)/], ['no', /nodes\[/]] as const) {
 				const from = performance.now();
 				pane.keys(':');
 				pane.type(command);

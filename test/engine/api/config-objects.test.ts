@@ -1,6 +1,6 @@
 import test from 'ava';
-import {createCluster, KubeError, type Cluster} from '../../source/engine/index.js';
-import {validateConfigKey} from '../../source/engine/api/config-objects.js';
+import {createCluster, KubeError, type Cluster} from '../../../source/engine/index.js';
+import {validateConfigKey} from '../../../source/engine/api/config-objects.js';
 
 const configMap = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings'}, data, ...extra});
 const secret = (extra: Record<string, unknown>) => ({apiVersion: 'v1', kind: 'Secret', metadata: {name: 'creds'}, ...extra});

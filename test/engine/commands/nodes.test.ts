@@ -1,8 +1,8 @@
 import test from 'ava';
-import {createCluster, KubeError, type Cluster, type KubeObject} from '../../source/engine/index.js';
-import {leaseRenewIntervalMs} from '../../source/engine/node/heartbeat.js';
-import {evictionDelayMs, nodeMonitorGracePeriodMs, reconcileTaints} from '../../source/engine/controllers/node-lifecycle.js';
-import {orphanQuarantineMs} from '../../source/engine/controllers/pod-gc.js';
+import {createCluster, KubeError, type Cluster, type KubeObject} from '../../../source/engine/index.js';
+import {leaseRenewIntervalMs} from '../../../source/engine/node/heartbeat.js';
+import {evictionDelayMs, nodeMonitorGracePeriodMs, reconcileTaints} from '../../../source/engine/controllers/node-lifecycle.js';
+import {orphanQuarantineMs} from '../../../source/engine/controllers/pod-gc.js';
 
 const web = (replicas = 3) => ({
 	apiVersion: 'apps/v1', kind: 'Deployment',

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createCluster, KubeError} from '../../source/engine/index.js';
+import {createCluster, KubeError} from '../../../source/engine/index.js';
 
 test('deleting a namespace deletes its content, then the namespace', t => {
 	const cluster = createCluster({seed: 2});

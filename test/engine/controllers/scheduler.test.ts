@@ -1,6 +1,6 @@
 import test from 'ava';
-import {createCluster} from '../../source/engine/index.js';
-import type {KubeEvent, Pod} from '../../source/engine/index.js';
+import {createCluster} from '../../../source/engine/index.js';
+import type {KubeEvent, Pod} from '../../../source/engine/index.js';
 
 const pod = (name: string, spec: Record<string, unknown> = {}, container: Record<string, unknown> = {}) => ({
 	apiVersion: 'v1',
@@ -88,7 +88,7 @@ test('a node holds at most its allocatable pods (110 by default); the rest wait 
 });
 
 test('in a large cluster the scheduler filters only enough nodes, from where the last pod stopped', async t => {
-	const {numFeasibleNodesToFind} = await import('../../source/engine/controllers/scheduler.js');
+	const {numFeasibleNodesToFind} = await import('../../../source/engine/controllers/scheduler.js');
 	t.is(numFeasibleNodesToFind(3), 3);
 	t.is(numFeasibleNodesToFind(100), 100);
 	t.is(numFeasibleNodesToFind(150), 100);

@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {createCluster, KubeError, type Cluster, type KubeObject} from '../../source/engine/index.js';
-import {inServiceCidr} from '../../source/engine/controllers/service.js';
+import {createCluster, KubeError, type Cluster, type KubeObject} from '../../../source/engine/index.js';
+import {inServiceCidr} from '../../../source/engine/controllers/service.js';
 
 const deployment = (name: string, replicas: number, extra: Record<string, unknown> = {}) => ({
 	apiVersion: 'apps/v1', kind: 'Deployment',

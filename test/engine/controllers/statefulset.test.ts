@@ -1,7 +1,7 @@
 import test from 'ava';
-import {createCluster, KubeError} from '../../source/engine/index.js';
-import type {Cluster, KubeEvent, KubeObject} from '../../source/engine/index.js';
-import {claimName, fnv32a, ordinalOf, podName, revisionHash, safeEncode} from '../../source/engine/controllers/statefulset-util.js';
+import {createCluster, KubeError} from '../../../source/engine/index.js';
+import type {Cluster, KubeEvent, KubeObject} from '../../../source/engine/index.js';
+import {claimName, fnv32a, ordinalOf, podName, revisionHash, safeEncode} from '../../../source/engine/controllers/statefulset-util.js';
 
 type Spec = Record<string, unknown>;
 

@@ -1,10 +1,10 @@
 import test from 'ava';
-import {createCluster, KubeError} from '../../source/engine/index.js';
-import type {Cluster, KubeEvent, KubeObject, Pod} from '../../source/engine/index.js';
+import {createCluster, KubeError} from '../../../source/engine/index.js';
+import type {Cluster, KubeEvent, KubeObject, Pod} from '../../../source/engine/index.js';
 import fc from 'fast-check';
-import {volumeProviderOf} from '../../source/engine/runtime/filetree.js';
-import {findBestMatch} from '../../source/engine/storage/pv-controller.js';
-import type {PersistentVolume, PersistentVolumeClaim} from '../../source/engine/index.js';
+import {volumeProviderOf} from '../../../source/engine/runtime/filetree.js';
+import {findBestMatch} from '../../../source/engine/storage/pv-controller.js';
+import type {PersistentVolume, PersistentVolumeClaim} from '../../../source/engine/index.js';
 
 function eventLines(cluster: Cluster, object: KubeObject): string[] {
 	return (cluster.eventsFor(object) as KubeEvent[]).map(e => `${e.type} ${e.reason}: ${e.message}`);
