@@ -15,14 +15,15 @@ const nodes = 100;
 /** Images the simulated registry serves, so pods mix pulls and cached starts. */
 const images = ['nginx:1.25', 'nginx:1.27', 'nginx:1.23', 'httpd:2.4', 'nginx:alpine'];
 
-function manifest(i: number) {
+/** Deployment `app-<i>` with `count` replicas of one of the registry's images. */
+export function manifest(i: number, count = replicas) {
 	const name = `app-${i}`;
 	return {
 		apiVersion: 'apps/v1',
 		kind: 'Deployment',
 		metadata: {name, namespace: 'default'},
 		spec: {
-			replicas,
+			replicas: count,
 			selector: {matchLabels: {app: name}},
 			template: {
 				metadata: {labels: {app: name}},
@@ -32,7 +33,7 @@ function manifest(i: number) {
 	};
 }
 
-function isRunningReady(pod: Pod): boolean {
+export function isRunningReady(pod: Pod): boolean {
 	return pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp
 		&& pod.status.conditions?.some(c => c.type === 'Ready' && c.status === 'True') === true;
 }

@@ -13,30 +13,7 @@ import type {BenchRow, BenchSection} from './run.js';
 import {createCluster} from '../source/engine/cluster.js';
 import type {Pod} from '../source/engine/api/types.js';
 import {formatMb, formatMs, median, timeMs} from './measure.js';
-
-const images = ['nginx:1.25', 'nginx:1.27', 'nginx:1.23', 'httpd:2.4', 'nginx:alpine'];
-
-function manifest(i: number, replicas: number) {
-	const name = `app-${i}`;
-	return {
-		apiVersion: 'apps/v1',
-		kind: 'Deployment',
-		metadata: {name, namespace: 'default'},
-		spec: {
-			replicas,
-			selector: {matchLabels: {app: name}},
-			template: {
-				metadata: {labels: {app: name}},
-				spec: {containers: [{name: 'web', image: images[i % images.length]!}]},
-			},
-		},
-	};
-}
-
-function isRunningReady(pod: Pod): boolean {
-	return pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp
-		&& pod.status.conditions?.some(c => c.type === 'Ready' && c.status === 'True') === true;
-}
+import {isRunningReady, manifest} from './engine.js';
 
 export type ConvergeResult = {pods: number; wallMs: number; cpuMs: number; virtualMs: number; peakRss: number; idleMs: number; longestSliceMs: number};
 

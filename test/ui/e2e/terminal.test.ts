@@ -33,17 +33,25 @@ async function waitFor(check: (text: string) => boolean, what: string, timeoutMs
 	throw new Error(`Timed out waiting for ${what}. Screen:\n${text}`);
 }
 
-(hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
-	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
+/**
+ * Start the built app in a 120x40 pane from a shell that prints a line before
+ * it and its exit code after it, and wait for its first frame on the alternate screen.
+ */
+async function startApp(configDir: string): Promise<void> {
 	const script = [
 		'printf "shell-before-app\\n"',
 		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${JSON.stringify(cli)} --config-dir ${JSON.stringify(configDir)}`,
 		'printf "app-exit-code=%s\\n" "$?"',
 		'exec sleep 600',
 	].join('; ');
+	tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', 'sh', '-c', script);
+	await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
+}
+
+(hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
+	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
 	try {
-		tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', 'sh', '-c', script);
-		await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
+		await startApp(configDir);
 
 		type(':deploy shop');
 		keys('Enter');
@@ -90,15 +98,8 @@ async function waitFor(check: (text: string) => boolean, what: string, timeoutMs
 
 (hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux under load: scaled to 99999 the header shows the lag, keys answer, Ctrl+C quits and restores the terminal', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
-	const script = [
-		'printf "shell-before-app\\n"',
-		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${JSON.stringify(cli)} --config-dir ${JSON.stringify(configDir)}`,
-		'printf "app-exit-code=%s\\n" "$?"',
-		'exec sleep 600',
-	].join('; ');
 	try {
-		tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', 'sh', '-c', script);
-		await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
+		await startApp(configDir);
 		type(':deploy shop');
 		keys('Enter');
 		await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
