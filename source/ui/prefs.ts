@@ -83,6 +83,19 @@ export class Preferences {
 			if (key === '' || isValidKeyName(key)) keys[action] = key;
 			else this.warnings.push(`Preferences: key "${key}" for action ${action} is not a key (use e.g. "d", "shift-j", "ctrl-d", "enter"); ignored`);
 		}
+		// Scrolling was once named per view (table.down, text.page-up, ...); it is one set of actions now.
+		for (const [action, key] of Object.entries(keys)) {
+			const old = /^(?:table|text|trace|xray|pulse|history)\.(down|up|page-down|page-up|top|bottom)$/.exec(action);
+			if (!old) continue;
+			const current = `scroll.${old[1]}`;
+			delete keys[action];
+			if (keys[current] === undefined) {
+				keys[current] = key;
+				this.warnings.push(`Preferences: key override ${action} is now ${current} (one name for scrolling in every view); applied as ${current}`);
+			} else {
+				this.warnings.push(`Preferences: key override ${action} is now ${current}, which is set already; ${action} ignored`);
+			}
+		}
 		this.data.keys = keys;
 	}
 

@@ -138,3 +138,14 @@ test('preferences: a key override that is not a key is reported and ignored', t 
 	t.is(prefs.warnings.length, 1);
 	t.regex(prefs.warnings[0]!, /key "Hyper-D" for action describe is not a key/);
 });
+
+test('preferences: a key override saved under an old per-view scrolling name applies to the one scrolling action, with a warning', t => {
+	const configDir = makeConfigDir({prefsFile: JSON.stringify({keys: {'table.down': 'n', 'text.down': 'x', 'trace.top': 'ctrl-t'}})});
+	const prefs = new Preferences(configDir);
+	t.deepEqual(prefs.get().keys, {'scroll.down': 'n', 'scroll.top': 'ctrl-t'});
+	t.deepEqual(prefs.warnings, [
+		'Preferences: key override table.down is now scroll.down (one name for scrolling in every view); applied as scroll.down',
+		'Preferences: key override text.down is now scroll.down, which is set already; text.down ignored',
+		'Preferences: key override trace.top is now scroll.top (one name for scrolling in every view); applied as scroll.top',
+	]);
+});
