@@ -48,19 +48,24 @@ async function startApp(configDir: string): Promise<void> {
 	await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
 }
 
+/** `:deploy shop`, filter to `web`, and open its scale prompt with `s`, as a person would. */
+async function openWebScalePrompt(): Promise<void> {
+	type(':deploy shop');
+	keys('Enter');
+	await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
+	type('/web');
+	keys('Enter');
+	await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
+	type('s');
+	await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+}
+
 (hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
 	try {
 		await startApp(configDir);
 
-		type(':deploy shop');
-		keys('Enter');
-		await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
-		type('/web');
-		keys('Enter');
-		await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
-		type('s');
-		await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+		await openWebScalePrompt();
 		keys('BSpace', 'BSpace', 'BSpace');
 		await waitFor(s => /Replicas:\s*│/.test(s), 'the field to be emptied');
 		type('6');
@@ -100,14 +105,7 @@ async function startApp(configDir: string): Promise<void> {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
 	try {
 		await startApp(configDir);
-		type(':deploy shop');
-		keys('Enter');
-		await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
-		type('/web');
-		keys('Enter');
-		await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
-		type('s');
-		await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+		await openWebScalePrompt();
 		keys('C-u');
 		type('99999');
 		keys('Enter');
