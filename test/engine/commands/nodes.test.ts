@@ -408,15 +408,18 @@ test('a machine deleted and added again under the same name comes back with a fr
 	t.is(cluster.get('pod', 'here')!.status.phase, 'Running');
 });
 
+/** A ReplicaSet of 30 pods asking 100m of CPU each: 15 on each of two nodes. */
+const thirtyPodsOf100m = {
+	apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'a'},
+	spec: {
+		replicas: 30, selector: {matchLabels: {app: 'a'}},
+		template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21', resources: {requests: {cpu: '100m'}}}]}},
+	},
+};
+
 test('a machine added again under a deleted one\'s name rejects the old pods that do not fit, as kubelet admission does', t => {
 	const cluster = createCluster({seed: 1, nodes: 2});
-	cluster.apply({
-		apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'a'},
-		spec: {
-			replicas: 30, selector: {matchLabels: {app: 'a'}},
-			template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21', resources: {requests: {cpu: '100m'}}}]}},
-		},
-	});
+	cluster.apply(thirtyPodsOf100m);
 	cluster.advance(10_000);
 	const before = new Map(podsOn(cluster, 'kubarium-worker2').map(p => [p.metadata.uid, p.status.containerStatuses[0].containerID]));
 	t.is(before.size, 15);
@@ -440,13 +443,7 @@ test('a machine added again under a deleted one\'s name rejects the old pods tha
 
 test('the scheduler counts the pods still bound to a machine added again under their node\'s name', t => {
 	const cluster = createCluster({seed: 2, nodes: 2});
-	cluster.apply({
-		apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'a'},
-		spec: {
-			replicas: 30, selector: {matchLabels: {app: 'a'}},
-			template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21', resources: {requests: {cpu: '100m'}}}]}},
-		},
-	});
+	cluster.apply(thirtyPodsOf100m);
 	cluster.advance(10_000);
 	cluster.delete('node', 'kubarium-worker2');
 	cluster.addNode({cpu: 1});
