@@ -29,6 +29,7 @@ import type {ClusterModel} from '../model/cluster-model.js';
 import type {Simulation} from '../model/simulation.js';
 import {PageStack, type PageEntry} from '../model/page-stack.js';
 import {PromptBuffer} from '../model/prompt-buffer.js';
+import {realTimers, type UiTimers} from '../model/ui-timers.js';
 import type {Preferences} from '../prefs.js';
 import type {Theme} from '../theme/theme.js';
 import {loadTheme, themeNames} from '../theme/load.js';
@@ -69,6 +70,8 @@ export type AppProps = {
 	onQuit?: () => void;
 	/** Receives the app API once (tests inspect the selection and namespace through it). */
 	onApi?: (api: AppApi) => void;
+	/** The dashboard's own timers (default the real ones; recordings pass virtual ones). */
+	timers?: UiTimers;
 };
 
 type UiState = {
@@ -96,6 +99,7 @@ export function controllerWarning(error: {controller: string; key: string; messa
 export function AppContainer(props: AppProps) {
 	const {cluster, model, simulation, prefs} = props;
 	const readonly = props.readonly ?? false;
+	const timers = props.timers ?? realTimers;
 	const ink = useInkApp();
 	const size = useTerminalSize(props.size);
 	const [, bump] = useReducer((n: number) => n + 1, 0);
@@ -124,15 +128,14 @@ export function AppContainer(props: AppProps) {
 	const flashId = ui.current.flash?.id;
 	useEffect(() => {
 		if (flashId === undefined) return;
-		const timer = setTimeout(() => {
+		const timer = timers.setTimeout(() => {
 			if (ui.current.flash?.id === flashId) {
 				ui.current.flash = undefined;
 				bump();
 			}
 		}, 6000);
-		timer.unref?.();
-		return () => clearTimeout(timer);
-	}, [flashId]);
+		return () => timers.clearTimeout(timer);
+	}, [flashId, timers]);
 
 	const quit = useCallback(() => {
 		if (quitting.current) return;
@@ -326,6 +329,7 @@ export function AppContainer(props: AppProps) {
 			},
 			invalidate: () => bump(),
 			now: () => cluster.now(),
+			timers,
 			onTick(listener) {
 				tickListeners.current.add(listener);
 				return () => tickListeners.current.delete(listener);

@@ -59,6 +59,7 @@ import type {ReactNode} from 'react';
 import type {Cluster, KubeObject} from '../../engine/index.js';
 import type {Theme} from '../theme/theme.js';
 import type {ClusterModel} from '../model/cluster-model.js';
+import type {UiTimers} from '../model/ui-timers.js';
 
 /** One entry of a keymap. */
 export type KeyBinding = {
@@ -196,6 +197,8 @@ export type AppApi = {
 	invalidate(): void;
 	/** Virtual time now, ms. */
 	now(): number;
+	/** Timers for the dashboard's own delays (real ones, or a recording's virtual ones). */
+	timers: UiTimers;
 	/**
 	 * Hear about simulation ticks that changed something (see `useLive`);
 	 * return true to have the page re-rendered for this tick.

@@ -31,14 +31,14 @@ export function useLive(kinds: readonly string[] | '*' = '*', options: LiveOptio
 	useEffect(() => {
 		if (!pollMs) return;
 		let seen = app.now();
-		const timer = setInterval(() => {
+		const timer = app.timers.setInterval(() => {
 			const now = app.now();
 			if (now !== seen) {
 				seen = now;
 				bump();
 			}
 		}, pollMs);
-		return () => clearInterval(timer);
+		return () => app.timers.clearInterval(timer);
 	}, [app, pollMs]);
 	let version = polls;
 	for (const kind of kinds === '*' ? ['*'] : kinds) version += app.model.version(kind);

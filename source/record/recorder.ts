@@ -1,0 +1,248 @@
+/**
+ * Plays a tape against the headless dashboard and writes down what a
+ * terminal would have been sent, on the recording's own clock: an asciicast
+ * v2 recording, byte for byte the same on every run and every machine.
+ */
+import {readFileSync} from 'node:fs';
+import {themeNames, loadTheme} from '../ui/theme/load.js';
+import type {Theme} from '../ui/theme/theme.js';
+import {castTime, type Cast, type CastEvent, type CastTheme} from './cast.js';
+import {HeadlessDashboard} from './headless.js';
+import {ScreenPainter} from './screen-painter.js';
+import {formatDuration} from './tape/duration.js';
+import {TapeError, type Settings, type Step, type Tape} from './tape/parse.js';
+
+export type Screenshot = {path: string; format: 'txt' | 'svg'; text: string[]; frame: string; cols: number; rows: number; theme: CastTheme};
+
+export type Recording = {
+	cast: Cast;
+	/** The last screen, as plain text rows. */
+	finalText: string[];
+	screenshots: Screenshot[];
+	/** Simulated time at the end, ms since the cluster's start. */
+	clusterMs: number;
+};
+
+/** The palette a recording declares, so players show the same colours everywhere (xterm's). */
+const palette = [
+	'#000000', '#cd0000', '#00cd00', '#cdcd00', '#0000ee', '#cd00cd', '#00cdcd', '#e5e5e5',
+	'#7f7f7f', '#ff0000', '#00ff00', '#ffff00', '#5c5cff', '#ff00ff', '#00ffff', '#ffffff',
+];
+
+function hex(color: string | undefined, fallback: string): string {
+	return color && /^#[0-9a-f]{6}$/i.test(color) ? color.toLowerCase() : fallback;
+}
+
+/** The cast header's theme: the dashboard theme's background, a plain text colour on it, xterm's palette. */
+export function castTheme(theme: Theme): CastTheme {
+	const light = theme.name === 'light';
+	return {
+		fg: light ? '#1e1e1e' : '#d0d0d0',
+		bg: hex(theme.body.bg, light ? '#fafafa' : '#121212'),
+		palette: palette.join(':'),
+	};
+}
+
+/** Loads the tape's theme, or fails at the line that named it. */
+export function tapeTheme(tape: Tape, configDir: string | undefined): Theme {
+	const name = tape.settings.theme ?? 'default';
+	const line = tape.settings.theme === undefined ? 1 : themeLine(tape);
+	if (!themeNames(configDir).includes(name)) {
+		throw new TapeError(tape.file, line, `unknown theme "${name}"; themes: ${themeNames(configDir).join(', ')}`);
+	}
+	const loaded = loadTheme(name, {configDir});
+	if (loaded.warnings.length > 0) throw new TapeError(tape.file, line, loaded.warnings[0]!);
+	return loaded.theme;
+}
+
+function themeLine(tape: Tape): number {
+	const lines = readFileSync(tape.file, 'utf8').split(/\r?\n/);
+	const index = lines.findIndex(line => /^\s*Set\s+Theme\b/.test(line));
+	return index < 0 ? 1 : index + 1;
+}
+
+type RunOptions = {
+	/** Where user themes are found (default: none, the built-in themes only). */
+	configDir?: string;
+	/** The theme, when the caller loaded it already. */
+	theme?: Theme;
+};
+
+/**
+ * Records a tape. Throws TapeError (`FILE:LINE: reason`) for a Wait that times
+ * out (with the last screen), a manifest the cluster refuses, or a key after
+ * the dashboard quit.
+ */
+export async function recordTape(tape: Tape, options: RunOptions = {}): Promise<Recording> {
+	const {settings} = tape;
+	const theme = options.theme ?? tapeTheme(tape, options.configDir);
+	const dashboard = await HeadlessDashboard.start({
+		cols: settings.cols,
+		rows: settings.rows,
+		seed: settings.seed,
+		nodes: settings.nodes,
+		cluster: settings.cluster,
+		speed: settings.speed,
+		theme,
+		configDir: options.configDir,
+	});
+	try {
+		return await new TapeRun(tape, settings, dashboard, castTheme(theme)).run();
+	} finally {
+		await dashboard.stop();
+	}
+}
+
+class TapeRun {
+	private readonly events: CastEvent[] = [];
+	private readonly painter = new ScreenPainter();
+	private readonly screenshots: Screenshot[] = [];
+	private typingMs: number;
+	private hidden = false;
+	/** Recording time spent hidden: it is cut from the recording. */
+	private hiddenMs = 0;
+	private hiddenSince = 0;
+	private quitLine: number | undefined;
+
+	constructor(
+		private readonly tape: Tape,
+		private readonly settings: Settings,
+		private readonly dashboard: HeadlessDashboard,
+		private readonly theme: CastTheme,
+	) {
+		this.typingMs = settings.typingSpeedMs;
+	}
+
+	async run(): Promise<Recording> {
+		this.output(this.painter.repaint(this.dashboard.frame()));
+		for (const step of this.tape.steps) await this.step(step);
+		if (this.hidden) this.show();
+		const header: Cast['header'] = {version: 2, width: this.settings.cols, height: this.settings.rows};
+		if (this.settings.idleTimeLimitMs !== undefined) header.idle_time_limit = this.settings.idleTimeLimitMs / 1000;
+		if (this.settings.title !== undefined) header.title = this.settings.title;
+		header.env = {TERM: 'xterm-256color'};
+		header.theme = this.theme;
+		const duration = this.castMs();
+		header.duration = castTime(duration);
+		return {
+			cast: {header, events: this.events},
+			finalText: this.dashboard.text(),
+			screenshots: this.screenshots,
+			clusterMs: this.dashboard.cluster.now(),
+		};
+	}
+
+	/** Recording time as the recording shows it (hidden stretches cut out). */
+	private castMs(): number {
+		return this.dashboard.now() - this.hiddenMs - (this.hidden ? this.dashboard.now() - this.hiddenSince : 0);
+	}
+
+	private output(data: string): void {
+		if (this.hidden || data === '') return;
+		const time = castTime(this.castMs());
+		const last = this.events.at(-1);
+		// Output at one moment is one event.
+		if (last && last[0] === time && last[1] === 'o') last[2] += data;
+		else this.events.push([time, 'o', data]);
+	}
+
+	private draw = (): void => {
+		this.output(this.painter.paint(this.dashboard.frame()));
+	};
+
+	private async wait(ms: number): Promise<void> {
+		await this.dashboard.runUntil(this.dashboard.now() + ms, this.draw);
+	}
+
+	private async press(bytes: string, line: number): Promise<void> {
+		if (this.dashboard.quit) throw new TapeError(this.tape.file, line, `the dashboard has quit (line ${this.quitLine}); nothing can be typed after that`);
+		await this.dashboard.press(bytes);
+		this.draw();
+		if (this.dashboard.quit) this.quitLine ??= line;
+	}
+
+	private show(): void {
+		this.hiddenMs += this.dashboard.now() - this.hiddenSince;
+		this.hidden = false;
+		this.output(this.painter.repaint(this.dashboard.frame()));
+	}
+
+	private async step(step: Step): Promise<void> {
+		switch (step.type) {
+			case 'type':
+				for (const char of step.text) {
+					await this.press(char, step.line);
+					await this.wait(step.delayMs ?? this.typingMs);
+				}
+				return;
+			case 'keys':
+				for (let i = 0; i < step.count; i++) {
+					await this.press(step.bytes, step.line);
+					await this.wait(step.delayMs ?? this.typingMs);
+				}
+				return;
+			case 'typing-speed':
+				this.typingMs = step.ms;
+				return;
+			case 'sleep':
+				await this.wait(step.ms);
+				return;
+			case 'wait': {
+				const timeout = step.timeoutMs ?? this.settings.waitTimeoutMs;
+				const matches = () => {
+					const text = this.dashboard.text();
+					return step.scope === 'screen' ? step.regex.test(text.join('\n')) : text.some(row => step.regex.test(row));
+				};
+				if (matches()) return;
+				const deadline = this.dashboard.now() + timeout;
+				let found = false;
+				await this.dashboard.runUntil(deadline, () => {
+					this.draw();
+					found = matches();
+					return found;
+				});
+				if (!found) {
+					const screen = this.dashboard.text().map(row => row.trimEnd()).join('\n').trimEnd();
+					throw new TapeError(this.tape.file, step.line, `Wait timed out after ${formatDuration(timeout)}: /${step.regex.source}/ is not on the screen; the last screen:\n${screen}`);
+				}
+				return;
+			}
+			case 'hide':
+				if (this.hidden) return;
+				this.hidden = true;
+				this.hiddenSince = this.dashboard.now();
+				return;
+			case 'show':
+				if (this.hidden) this.show();
+				return;
+			case 'screenshot':
+				this.screenshots.push({
+					path: step.path,
+					format: step.format,
+					text: this.dashboard.text(),
+					frame: this.dashboard.frame(),
+					cols: this.settings.cols,
+					rows: this.settings.rows,
+					theme: this.theme,
+				});
+				return;
+			case 'marker':
+				if (!this.hidden) this.events.push([castTime(this.castMs()), 'm', step.title]);
+				return;
+			case 'apply': {
+				const yaml = readFileSync(step.path, 'utf8');
+				try {
+					await this.dashboard.apply(yaml);
+				} catch (error) {
+					throw new TapeError(this.tape.file, step.line, `Apply: ${(error as Error).message}`);
+				}
+				this.draw();
+				return;
+			}
+			case 'advance':
+				await this.dashboard.advanceCluster(step.ms);
+				this.draw();
+				return;
+		}
+	}
+}

@@ -1,0 +1,92 @@
+import test from 'ava';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import stripAnsi from 'strip-ansi';
+import {parseCast, serializeCast, markers} from '../../source/record/cast.js';
+import {recordTape} from '../../source/record/recorder.js';
+import {parseTape, TapeError} from '../../source/record/tape/parse.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kubarium-rec-'));
+
+function tape(name: string, text: string) {
+	const file = join(dir, name);
+	writeFileSync(file, text);
+	return parseTape(text, file);
+}
+
+const story = [
+	'Set Cols 100',
+	'Set Rows 30',
+	'Set Seed 7',
+	'Sleep 1s',
+	'Marker "Pods"',
+	'Type ":pods"',
+	'Enter',
+	'Wait /Running/',
+	'Sleep 1s',
+	'Marker "Deployments"',
+	'Type ":deploy"',
+	'Enter',
+	'Sleep 500ms',
+	'Advance 5m',
+	'Sleep 500ms',
+].join('\n');
+
+test('a recording is valid asciicast v2: the header, times that never go back, only o, m and r events', async t => {
+	const recording = await recordTape(tape('story.tape', story));
+	const text = serializeCast(recording.cast);
+	const cast = parseCast(text);
+	t.deepEqual(
+		{version: cast.header.version, width: cast.header.width, height: cast.header.height},
+		{version: 2, width: 100, height: 30},
+	);
+	t.is(cast.header.timestamp, undefined, 'no wall-clock timestamp');
+	let last = 0;
+	for (const [time, code] of cast.events) {
+		t.true(time >= last);
+		t.true(['o', 'm', 'r'].includes(code));
+		last = time;
+	}
+	t.deepEqual(markers(cast).map(marker => marker.title), ['Pods', 'Deployments']);
+	// The clock on the screen is simulated time: 09:00 at the start, five minutes on after Advance.
+	t.regex(recording.finalText.join('\n'), /Clock:\s+01-01 09:05:0\d/);
+	t.regex(recording.finalText.join('\n'), /deployments\(all\)\[4\]/);
+	// Typing ":pods" at 50 ms a key, Enter, the Wait, sleeps: a few seconds, no more.
+	t.true(cast.header.duration! > 3 && cast.header.duration! < 6, `duration ${cast.header.duration}`);
+});
+
+test('two recordings of the same tape are the same bytes', async t => {
+	const one = serializeCast((await recordTape(tape('same.tape', story))).cast);
+	const two = serializeCast((await recordTape(tape('same.tape', story))).cast);
+	t.is(one, two);
+});
+
+test('a Wait that times out fails with its line, the pattern and the last screen', async t => {
+	const error = await t.throwsAsync(recordTape(tape('wait.tape', 'Set Cols 80\nSet Rows 24\nType ":pods"\nEnter\nWait@2s /Evicted by magic/')), {instanceOf: TapeError});
+	t.true(error!.message.startsWith(`${join(dir, 'wait.tape')}:5: Wait timed out after 2s: /Evicted by magic/ is not on the screen; the last screen:\n`));
+	t.regex(error!.message, /pods\(all\)/);
+});
+
+test('a hidden stretch is cut from the recording, and Show repaints the screen', async t => {
+	const recording = await recordTape(tape('hide.tape', 'Sleep 1s\nHide\nType ":pods"\nEnter\nSleep 5s\nShow\nSleep 1s'));
+	const {events, header} = recording.cast;
+	t.is(header.duration, 2);
+	const shown = events.filter(event => event[0] === 1);
+	t.true(shown.some(event => event[1] === 'o' && stripAnsi(event[2]).includes('pods(all)')), 'the screen after Show is the pods view');
+	t.false(events.some(event => event[1] === 'o' && event[0] < 1 && stripAnsi(event[2]).includes(':pods')), 'nothing typed while hidden is shown');
+});
+
+test('Apply creates the objects at that moment, and Advance moves the clock on the screen at once', async t => {
+	writeFileSync(join(dir, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: recorded\n');
+	const recording = await recordTape(tape('apply.tape', 'Set Cluster empty\nApply ns.yaml\nType ":ns"\nEnter\nSleep 300ms\nAdvance 1h'));
+	const screen = recording.finalText.join('\n');
+	t.regex(screen, /recorded\s+Active/);
+	t.regex(screen, /Clock:\s+01-01 10:00/);
+	t.true(recording.clusterMs >= 3_600_000);
+});
+
+test('a key after the dashboard quit is an error naming both lines', async t => {
+	const error = await t.throwsAsync(recordTape(tape('quit.tape', 'Type ":q"\nEnter\nType "x"')), {instanceOf: TapeError});
+	t.is(error!.message, `${join(dir, 'quit.tape')}:3: the dashboard has quit (line 2); nothing can be typed after that`);
+});
