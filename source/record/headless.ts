@@ -91,6 +91,8 @@ export class HeadlessDashboard {
 	private readonly savedLevel: typeof chalk.level;
 	private lastTick = 0;
 	private quitFlag = false;
+	/** When set, each tick moves the cluster to this virtual time instead of by speed × elapsed. */
+	private clusterTarget: ((recordingMs: number) => number) | undefined;
 
 	private constructor(options: HeadlessOptions) {
 		// Colours as a true-colour terminal shows them, whatever terminal runs the recorder.
@@ -185,11 +187,26 @@ export class HeadlessDashboard {
 			this.timers.runUntil(step);
 			if (step >= nextTick) {
 				this.lastTick = nextTick;
-				this.simulation.tick();
+				if (this.clusterTarget) this.simulation.advance(Math.max(0, this.clusterTarget(nextTick) - this.cluster.now()));
+				else this.simulation.tick();
 			}
 			await this.settle();
 			if (onFrame() === true) return;
 		}
+	}
+
+	/**
+	 * Drive simulated time by a schedule (a live session's, replayed) instead of
+	 * by the speed: each tick moves the cluster to `target(recording ms)`.
+	 */
+	followSchedule(target: (recordingMs: number) => number): void {
+		this.clusterTarget = target;
+	}
+
+	/** Moves the cluster to a virtual time now, if it is not there yet. */
+	async catchUp(virtualMs: number): Promise<void> {
+		if (virtualMs > this.cluster.now()) this.simulation.advance(virtualMs - this.cluster.now());
+		await this.settle();
 	}
 
 	/** Moves simulated time at once (the recording clock stands still). */

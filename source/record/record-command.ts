@@ -3,7 +3,7 @@
  * writes the recordings it names. Every file is written whole or not at all
  * (a temporary file, then a rename), and only once the whole tape has run.
  */
-import {readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {basename, dirname, extname, join, resolve} from 'node:path';
 import {serializeCast} from './cast.js';
 import {recordTape, type Recording, type Screenshot} from './recorder.js';
@@ -136,6 +136,7 @@ export function writeAll(files: ReadonlyArray<{path: string; content: string}>):
 	const written: string[] = [];
 	try {
 		for (const file of files) {
+			mkdirSync(dirname(file.path), {recursive: true});
 			const temporary = join(dirname(file.path), `.${basename(file.path)}.${process.pid}.tmp`);
 			written.push(temporary);
 			writeFileSync(temporary, file.content);

@@ -93,78 +93,118 @@ export async function recordTape(tape: Tape, options: RunOptions = {}): Promise<
 	}
 }
 
-class TapeRun {
+/**
+ * What the recording keeps of the dashboard: the screen's changes as "o"
+ * events and the markers, on the recording clock with hidden stretches cut.
+ */
+export class CastBuilder {
 	private readonly events: CastEvent[] = [];
 	private readonly painter = new ScreenPainter();
-	private readonly screenshots: Screenshot[] = [];
-	private typingMs: number;
-	private hidden = false;
+	private hiddenFlag = false;
 	/** Recording time spent hidden: it is cut from the recording. */
 	private hiddenMs = 0;
 	private hiddenSince = 0;
-	private quitLine: number | undefined;
 
 	constructor(
-		private readonly tape: Tape,
-		private readonly settings: Settings,
 		private readonly dashboard: HeadlessDashboard,
-		private readonly theme: CastTheme,
+		readonly cols: number,
+		readonly rows: number,
+		readonly theme: CastTheme,
 	) {
-		this.typingMs = settings.typingSpeedMs;
+		this.output(this.painter.repaint(dashboard.frame()));
 	}
 
-	async run(): Promise<Recording> {
+	get hidden(): boolean {
+		return this.hiddenFlag;
+	}
+
+	/** Recording time as the recording shows it (hidden stretches cut out). */
+	castMs(): number {
+		return this.dashboard.now() - this.hiddenMs - (this.hiddenFlag ? this.dashboard.now() - this.hiddenSince : 0);
+	}
+
+	/** Records what changed on the screen since the last frame. */
+	draw = (): void => {
+		this.output(this.painter.paint(this.dashboard.frame()));
+	};
+
+	hide(): void {
+		if (this.hiddenFlag) return;
+		this.hiddenFlag = true;
+		this.hiddenSince = this.dashboard.now();
+	}
+
+	show(): void {
+		if (!this.hiddenFlag) return;
+		this.hiddenMs += this.dashboard.now() - this.hiddenSince;
+		this.hiddenFlag = false;
 		this.output(this.painter.repaint(this.dashboard.frame()));
-		for (const step of this.tape.steps) await this.step(step);
-		if (this.hidden) this.show();
-		const header: Cast['header'] = {version: 2, width: this.settings.cols, height: this.settings.rows};
-		if (this.settings.idleTimeLimitMs !== undefined) header.idle_time_limit = this.settings.idleTimeLimitMs / 1000;
-		if (this.settings.title !== undefined) header.title = this.settings.title;
+	}
+
+	marker(title: string): void {
+		if (!this.hiddenFlag) this.events.push([castTime(this.castMs()), 'm', title]);
+	}
+
+	screenshot(path: string, format: 'txt' | 'svg'): Screenshot {
+		return {path, format, text: this.dashboard.text(), frame: this.dashboard.frame(), cols: this.cols, rows: this.rows, theme: this.theme};
+	}
+
+	finish(options: {idleTimeLimitMs?: number; title?: string; screenshots?: Screenshot[]}): Recording {
+		this.show();
+		const header: Cast['header'] = {version: 2, width: this.cols, height: this.rows};
+		header.duration = castTime(this.castMs());
+		if (options.idleTimeLimitMs !== undefined) header.idle_time_limit = options.idleTimeLimitMs / 1000;
+		if (options.title !== undefined) header.title = options.title;
 		header.env = {TERM: 'xterm-256color'};
 		header.theme = this.theme;
-		const duration = this.castMs();
-		header.duration = castTime(duration);
 		return {
 			cast: {header, events: this.events},
 			finalText: this.dashboard.text(),
-			screenshots: this.screenshots,
+			screenshots: options.screenshots ?? [],
 			clusterMs: this.dashboard.cluster.now(),
 		};
 	}
 
-	/** Recording time as the recording shows it (hidden stretches cut out). */
-	private castMs(): number {
-		return this.dashboard.now() - this.hiddenMs - (this.hidden ? this.dashboard.now() - this.hiddenSince : 0);
-	}
-
 	private output(data: string): void {
-		if (this.hidden || data === '') return;
+		if (this.hiddenFlag || data === '') return;
 		const time = castTime(this.castMs());
 		const last = this.events.at(-1);
 		// Output at one moment is one event.
 		if (last && last[0] === time && last[1] === 'o') last[2] += data;
 		else this.events.push([time, 'o', data]);
 	}
+}
 
-	private draw = (): void => {
-		this.output(this.painter.paint(this.dashboard.frame()));
-	};
+class TapeRun {
+	private readonly cast: CastBuilder;
+	private readonly screenshots: Screenshot[] = [];
+	private typingMs: number;
+	private quitLine: number | undefined;
+
+	constructor(
+		private readonly tape: Tape,
+		private readonly settings: Settings,
+		private readonly dashboard: HeadlessDashboard,
+		theme: CastTheme,
+	) {
+		this.typingMs = settings.typingSpeedMs;
+		this.cast = new CastBuilder(dashboard, settings.cols, settings.rows, theme);
+	}
+
+	async run(): Promise<Recording> {
+		for (const step of this.tape.steps) await this.step(step);
+		return this.cast.finish({idleTimeLimitMs: this.settings.idleTimeLimitMs, title: this.settings.title, screenshots: this.screenshots});
+	}
 
 	private async wait(ms: number): Promise<void> {
-		await this.dashboard.runUntil(this.dashboard.now() + ms, this.draw);
+		await this.dashboard.runUntil(this.dashboard.now() + ms, this.cast.draw);
 	}
 
 	private async press(bytes: string, line: number): Promise<void> {
 		if (this.dashboard.quit) throw new TapeError(this.tape.file, line, `the dashboard has quit (line ${this.quitLine}); nothing can be typed after that`);
 		await this.dashboard.press(bytes);
-		this.draw();
+		this.cast.draw();
 		if (this.dashboard.quit) this.quitLine ??= line;
-	}
-
-	private show(): void {
-		this.hiddenMs += this.dashboard.now() - this.hiddenSince;
-		this.hidden = false;
-		this.output(this.painter.repaint(this.dashboard.frame()));
 	}
 
 	private async step(step: Step): Promise<void> {
@@ -197,7 +237,7 @@ class TapeRun {
 				const deadline = this.dashboard.now() + timeout;
 				let found = false;
 				await this.dashboard.runUntil(deadline, () => {
-					this.draw();
+					this.cast.draw();
 					found = matches();
 					return found;
 				});
@@ -208,26 +248,16 @@ class TapeRun {
 				return;
 			}
 			case 'hide':
-				if (this.hidden) return;
-				this.hidden = true;
-				this.hiddenSince = this.dashboard.now();
+				this.cast.hide();
 				return;
 			case 'show':
-				if (this.hidden) this.show();
+				this.cast.show();
 				return;
 			case 'screenshot':
-				this.screenshots.push({
-					path: step.path,
-					format: step.format,
-					text: this.dashboard.text(),
-					frame: this.dashboard.frame(),
-					cols: this.settings.cols,
-					rows: this.settings.rows,
-					theme: this.theme,
-				});
+				this.screenshots.push(this.cast.screenshot(step.path, step.format));
 				return;
 			case 'marker':
-				if (!this.hidden) this.events.push([castTime(this.castMs()), 'm', step.title]);
+				this.cast.marker(step.title);
 				return;
 			case 'apply': {
 				const yaml = readFileSync(step.path, 'utf8');
@@ -236,12 +266,12 @@ class TapeRun {
 				} catch (error) {
 					throw new TapeError(this.tape.file, step.line, `Apply: ${(error as Error).message}`);
 				}
-				this.draw();
+				this.cast.draw();
 				return;
 			}
 			case 'advance':
 				await this.dashboard.advanceCluster(step.ms);
-				this.draw();
+				this.cast.draw();
 				return;
 		}
 	}
