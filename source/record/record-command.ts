@@ -107,13 +107,13 @@ export function screenText(rows: readonly string[]): string {
 }
 
 export type Renderers = {
-	svg(recording: Recording): string;
-	html(recording: Recording, title: string): string;
-	screenshotSvg(screenshot: Screenshot): string;
+	svg(recording: Recording): Promise<string>;
+	html(recording: Recording, title: string): Promise<string>;
+	screenshotSvg(screenshot: Screenshot): Promise<string>;
 };
 
 /** What goes in each file, computed before any file is touched. */
-export function renderOutputs(recording: Recording, outputs: ReadonlyArray<{path: string; format: OutputFormat}>, renderers: Renderers, title: string): Array<{path: string; content: string}> {
+export async function renderOutputs(recording: Recording, outputs: ReadonlyArray<{path: string; format: OutputFormat}>, renderers: Renderers, title: string): Promise<Array<{path: string; content: string}>> {
 	const files: Array<{path: string; content: string}> = [];
 	for (const {path, format} of outputs) {
 		const content = format === 'cast'
@@ -121,12 +121,12 @@ export function renderOutputs(recording: Recording, outputs: ReadonlyArray<{path
 			: format === 'txt'
 				? screenText(recording.finalText)
 				: format === 'svg'
-					? renderers.svg(recording)
-					: renderers.html(recording, title);
+					? await renderers.svg(recording)
+					: await renderers.html(recording, title);
 		files.push({path, content});
 	}
 	for (const shot of recording.screenshots) {
-		files.push({path: shot.path, content: shot.format === 'txt' ? screenText(shot.text) : renderers.screenshotSvg(shot)});
+		files.push({path: shot.path, content: shot.format === 'txt' ? screenText(shot.text) : await renderers.screenshotSvg(shot)});
 	}
 	return files;
 }
@@ -166,7 +166,7 @@ export async function recordTapeFile(tapePath: string, extraOutputs: readonly st
 	}
 	const recording = await recordTape(tape, {configDir});
 	const title = tape.settings.title ?? basename(tapePath, extname(tapePath));
-	const files = renderOutputs(recording, outputs, renderers, title);
+	const files = await renderOutputs(recording, outputs, renderers, title);
 	writeAll(files);
 	return {files: files.map(file => file.path), recording, warnings: tape.warnings};
 }
