@@ -20,6 +20,13 @@ function version(): string {
 	return 'unknown';
 }
 
+/** What asciinema rec keeps of the environment: the terminal type and the shell. */
+function terminalEnv(): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const name of ['SHELL', 'TERM']) if (process.env[name]) env[name] = process.env[name]!;
+	return env;
+}
+
 function fail(message: string): never {
 	process.stderr.write(`kubarium: ${message}\n`);
 	process.exit(2);
@@ -75,6 +82,42 @@ try {
 
 const stdout = process.stdout;
 const isTty = Boolean(stdout.isTTY);
+const {cluster, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = booted;
+
+// --record: both files are opened now, so a bad path stops here, before the screen changes.
+// From here on every write to stdout (Ink's frames, the alternate screen's enter and leave)
+// goes to the cast, and every chunk Ink reads from stdin to the keys file.
+let recording: import('./record/live.js').LiveRecording | undefined;
+let recordingFailure: string | undefined;
+if (flags.record !== undefined) {
+	const {LiveRecording, RecordError} = await import('./record/live.js');
+	try {
+		recording = LiveRecording.start({
+			castPath: flags.record,
+			keys: {
+				kubarium: 'keys',
+				version: 1,
+				seed: cluster.seed,
+				nodes: cluster.list('Node').length,
+				speed: simulation.speed,
+				theme: theme.name,
+				namespace,
+				readonly: flags.readonly,
+				cols: stdout.columns || 80,
+				rows: stdout.rows || 24,
+				keys: {...prefs.get().keys},
+			},
+			cast: {env: terminalEnv()},
+			virtualNow: () => cluster.now(),
+			onError: error => (recordingFailure ??= error.message),
+		});
+	} catch (error) {
+		if (error instanceof RecordError) fail(error.message);
+		throw error;
+	}
+	recording.attach({stdout, stdin: process.stdin});
+}
+
 let inAlternate = false;
 function restoreTerminal(): void {
 	if (!inAlternate) return;
@@ -86,8 +129,11 @@ if (isTty) {
 	inAlternate = true;
 }
 process.on('exit', restoreTerminal);
-
-const {cluster, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = booted;
+// After restoreTerminal, so the recording ends with the leave sequence and then the exit line.
+process.on('exit', () => {
+	recording?.stop();
+	if (recordingFailure) process.stderr.write(`kubarium: the recording stopped early: ${recordingFailure}\n`);
+});
 const instance = render(
 	<App
 		cluster={cluster}

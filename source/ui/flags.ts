@@ -8,6 +8,8 @@ export type Flags = {
 	readonly: boolean;
 	configDir?: string;
 	speed?: number;
+	/** Record the session to this asciicast file (and its keys beside it). */
+	record?: string;
 	help: boolean;
 	version: boolean;
 };
@@ -15,6 +17,8 @@ export type Flags = {
 export class FlagError extends Error {}
 
 export const usage = `Usage: kubarium [flags]
+       kubarium play FILE.cast [--speed N] [--idle-time-limit SECONDS]
+       kubarium serve [flags]    (see kubarium serve --help)
 
 A k9s-style dashboard over a simulated Kubernetes cluster.
 
@@ -27,13 +31,17 @@ Flags:
   --config-dir DIR  preferences and user themes (env KUBARIUM_CONFIG_DIR;
                     default $XDG_CONFIG_HOME/kubarium)
   --speed N         simulation speed: 0 (paused), 1, 10 or 60 (default 1)
+  --record FILE     record the session as an asciicast v2 file (as asciinema rec),
+                    and its input in FILE with .keys for a re-render
   --help            show this help
   --version         print the version
 
 Keys: ':' command (:po, :deploy, :svc, :no, :q), '/' filter, '?' help, Esc back.
+Play: shows a recording in this terminal at its own pace (--speed 2 is twice as
+fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
-const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed']);
+const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record']);
 const booleans = new Set(['readonly', 'help', 'version']);
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -91,6 +99,10 @@ export function parseFlags(argv: readonly string[]): Flags {
 			case 'config-dir':
 				if (value.trim() === '') throw new FlagError('Invalid value for --config-dir: empty path');
 				flags.configDir = value;
+				break;
+			case 'record':
+				if (value.trim() === '') throw new FlagError('Invalid value for --record: empty path');
+				flags.record = value;
 				break;
 		}
 	}

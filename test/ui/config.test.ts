@@ -14,6 +14,7 @@ test('flags: every flag parses, in both --flag value and --flag=value forms', t 
 	t.like(parseFlags(['--help']), {help: true});
 	t.like(parseFlags(['--version']), {version: true});
 	t.like(parseFlags(['--namespace', 'all']), {namespace: 'all'});
+	t.like(parseFlags(['--record', 'demo/session.cast']), {record: 'demo/session.cast'});
 });
 
 test('flags: bad values get a clear message', t => {
@@ -27,6 +28,8 @@ test('flags: bad values get a clear message', t => {
 		[['--bogus'], 'Unknown flag --bogus (see --help)'],
 		[['--seed'], 'Flag --seed needs a value'],
 		[['--readonly=yes'], 'Flag --readonly takes no value'],
+		[['--record', '--seed', '1'], 'Flag --record needs a value'],
+		[['--record='], 'Invalid value for --record: empty path'],
 		[['pods'], 'Unexpected argument "pods" (kubarium takes only flags; see --help)'],
 	];
 	for (const [argv, message] of table) {

@@ -5,48 +5,11 @@
  * one, sees the new pods, opens a pod's system-call trace, quits with `:q`,
  * and checks the shell's screen came back and the exit code was 0.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join, resolve} from 'node:path';
+import {join} from 'node:path';
 import test from 'ava';
-
-const root = resolve(import.meta.dirname, '../../..');
-const cli = join(root, 'dist/bundle/cli.js');
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-const socket = `kubarium-e2e-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
-const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
-const keys = (...k: string[]) => tmux('send-keys', '-t', 'e2e', ...k);
-const type = (text: string) => tmux('send-keys', '-t', 'e2e', '-l', text);
-
-/** Poll the pane (every 50 ms, bounded) until `check` holds; returns the screen. */
-async function waitFor(check: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-	const deadline = Date.now() + timeoutMs;
-	let text = '';
-	while (Date.now() < deadline) {
-		text = screen();
-		if (check(text)) return text;
-		await new Promise(resolve => setTimeout(resolve, 50));
-	}
-	throw new Error(`Timed out waiting for ${what}. Screen:\n${text}`);
-}
-
-/**
- * Start the built app in a 120x40 pane from a shell that prints a line before
- * it and its exit code after it, and wait for its first frame on the alternate screen.
- */
-async function startApp(configDir: string): Promise<void> {
-	const script = [
-		'printf "shell-before-app\\n"',
-		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${JSON.stringify(cli)} --config-dir ${JSON.stringify(configDir)}`,
-		'printf "app-exit-code=%s\\n" "$?"',
-		'exec sleep 600',
-	].join('; ');
-	tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '40', 'sh', '-c', script);
-	await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
-}
+import {canRunE2e, keys, killTmux, startApp, type, waitFor} from './tmux.js';
 
 /** `:deploy shop`, filter to `web`, and open its scale prompt with `s`, as a person would. */
 async function openWebScalePrompt(): Promise<void> {
@@ -60,7 +23,7 @@ async function openWebScalePrompt(): Promise<void> {
 	await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
 }
 
-(hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
+(canRunE2e ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
 	try {
 		await startApp(configDir);
@@ -96,12 +59,12 @@ async function openWebScalePrompt(): Promise<void> {
 		t.true(after.includes('shell-before-app'), 'the main screen came back: the alternate screen was left');
 		t.false(after.includes('Cluster:'), 'no dashboard left on the screen');
 	} finally {
-		spawnSync('tmux', ['-L', socket, 'kill-server']);
+		killTmux();
 		rmSync(configDir, {recursive: true, force: true});
 	}
 });
 
-(hasTmux && existsSync(cli) ? test.serial : test.serial.skip)('the built app in tmux under load: scaled to 99999 the header shows the lag, keys answer, Ctrl+C quits and restores the terminal', async t => {
+(canRunE2e ? test.serial : test.serial.skip)('the built app in tmux under load: scaled to 99999 the header shows the lag, keys answer, Ctrl+C quits and restores the terminal', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
 	try {
 		await startApp(configDir);
@@ -120,7 +83,7 @@ async function openWebScalePrompt(): Promise<void> {
 		t.true(after.includes('shell-before-app'), 'the main screen came back');
 		t.false(after.includes('Cluster:'), 'no dashboard left on the screen');
 	} finally {
-		spawnSync('tmux', ['-L', socket, 'kill-server']);
+		killTmux();
 		rmSync(configDir, {recursive: true, force: true});
 	}
 });

@@ -1,0 +1,63 @@
+/**
+ * Helpers for end-to-end tests in a real terminal: the built app
+ * (`node dist/bundle/cli.js`, `npm test` builds first) in a tmux pane on a
+ * server of this test process's own, with CI unset (Ink draws nothing under
+ * CI) and NODE_ENV=production.
+ */
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {join, resolve} from 'node:path';
+
+export const root = resolve(import.meta.dirname, '../../..');
+export const cli = join(root, 'dist/bundle/cli.js');
+export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+/** tmux is installed and the app is built: the end-to-end tests can run. */
+export const canRunE2e = hasTmux && existsSync(cli);
+
+const socket = `kubarium-e2e-${process.pid}`;
+export const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+export const screen = () => tmux('capture-pane', '-p', '-t', 'e2e');
+export const keys = (...k: string[]) => tmux('send-keys', '-t', 'e2e', ...k);
+export const type = (text: string) => tmux('send-keys', '-t', 'e2e', '-l', text);
+/** Ends the pane and everything in it. */
+export const killTmux = () => spawnSync('tmux', ['-L', socket, 'kill-server']);
+
+/** Poll the pane (every 50 ms, bounded) until `check` holds; returns the screen. */
+export async function waitFor(check: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	let text = '';
+	while (Date.now() < deadline) {
+		text = screen();
+		if (check(text)) return text;
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+	throw new Error(`Timed out waiting for ${what}. Screen:\n${text}`);
+}
+
+/**
+ * Run the built cli with `args` in a `cols`x`rows` pane from a shell that
+ * prints a line before it and its exit code after it.
+ */
+export function startCli(args: readonly string[], size: {cols: number; rows: number} = {cols: 120, rows: 40}): void {
+	const script = [
+		'printf "shell-before-app\\n"',
+		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${[cli, ...args].map(arg => JSON.stringify(arg)).join(' ')}`,
+		'printf "app-exit-code=%s\\n" "$?"',
+		'exec sleep 600',
+	].join('; ');
+	tmux('new-session', '-d', '-s', 'e2e', '-x', String(size.cols), '-y', String(size.rows), 'sh', '-c', script);
+}
+
+/** Start the app (120x40 unless told) and wait for its first frame on the alternate screen. */
+export async function startApp(configDir: string, args: readonly string[] = [], size?: {cols: number; rows: number}): Promise<void> {
+	startCli(['--config-dir', configDir, ...args], size);
+	await waitFor(s => s.includes('Cluster:') && !s.includes('shell-before-app'), 'the app on the alternate screen', 60_000);
+}
+
+/** The process id of the cli running in the pane (the child of the pane's shell). */
+export function cliPid(): number {
+	const shell = tmux('display-message', '-p', '-t', 'e2e', '#{pane_pid}').trim();
+	const child = execFileSync('ps', ['-o', 'pid=', '--ppid', shell], {encoding: 'utf8'}).trim().split(/\s+/)[0];
+	if (!child) throw new Error(`no process under the pane's shell ${shell}`);
+	return Number(child);
+}
