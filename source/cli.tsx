@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * kubarium: flags, boot, and the full-screen app in the alternate screen,
- * restored on every way out (q, :q, Ctrl+C, SIGTERM, a crash).
+ * restored on every way out (q, :q, Ctrl+C, SIGTERM, a crash). The
+ * subcommands (`kubarium serve`, `kubarium play`) are dispatched first and
+ * load only their own modules.
  */
 import {readFileSync} from 'node:fs';
 import {FlagError, parseFlags, usage} from './ui/flags.js';
@@ -46,6 +48,11 @@ if (process.argv[2] === 'serve') {
 		if (error instanceof ServeFlagError) fail(error.message);
 		throw error;
 	}
+}
+
+if (process.argv[2] === 'play') {
+	const {playCommand} = await import('./record/play.js');
+	process.exit(await playCommand(process.argv.slice(3)));
 }
 
 let flags;

@@ -36,13 +36,15 @@ export async function waitFor(check: (text: string) => boolean, what: string, ti
 
 /**
  * Run the built cli with `args` in a `cols`x`rows` pane from a shell that
- * prints a line before it and its exit code after it.
+ * prints a line before it and its exit code after it, then runs `after` (a
+ * shell command) if given.
  */
-export function startCli(args: readonly string[], size: {cols: number; rows: number} = {cols: 120, rows: 40}): void {
+export function startCli(args: readonly string[], size: {cols: number; rows: number} = {cols: 120, rows: 40}, after?: string): void {
 	const script = [
 		'printf "shell-before-app\\n"',
 		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${[cli, ...args].map(arg => JSON.stringify(arg)).join(' ')}`,
 		'printf "app-exit-code=%s\\n" "$?"',
+		...(after ? [after] : []),
 		'exec sleep 600',
 	].join('; ');
 	tmux('new-session', '-d', '-s', 'e2e', '-x', String(size.cols), '-y', String(size.rows), 'sh', '-c', script);
