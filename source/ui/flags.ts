@@ -31,8 +31,8 @@ Flags:
   --config-dir DIR  preferences and user themes (env KUBARIUM_CONFIG_DIR;
                     default $XDG_CONFIG_HOME/kubarium)
   --speed N         simulation speed: 0 (paused), 1, 10 or 60 (default 1)
-  --record FILE     record the session as an asciicast v2 file (as asciinema rec),
-                    and its input in FILE with .keys for a re-render
+  --record FILE     record the session to FILE, asciicast v2 (as asciinema rec); its
+                    input goes beside it (FILE with .keys) for a re-render
   --help            show this help
   --version         print the version
 
