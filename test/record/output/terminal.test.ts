@@ -1,0 +1,66 @@
+import test from 'ava';
+import {parseResize, screenAt, screens, screensAtMarkers} from '../../../source/record/output/terminal.js';
+import {dashboardCast} from './casts.js';
+
+test('the screen at a time shows every event up to it, with colours and attributes per cell', async t => {
+	const cast = dashboardCast();
+	const start = await screenAt(cast, 0);
+	t.deepEqual(start.lines.slice(0, 4), ['┌────────────┐', '│ pods       │', '└────────────┘', 'web-1 Pending']);
+	t.like(start.cells[1]![2], {char: 'p', fg: 2, bold: true, bg: null});
+	t.like(start.cells[3]![6], {char: 'P', fg: 3, bold: false});
+	t.false(start.cursor.visible, 'ESC[?25l hides the cursor');
+	const running = await screenAt(cast, 2.4);
+	t.is(running.lines[3], 'web-1 Running');
+	t.like(running.cells[3]![6], {char: 'R', fg: '#ffffff', bg: '#204a87'});
+	t.like(running.cells[3]![13], {char: ' ', bg: null}, 'ESC[K after the reset clears with the default background');
+	t.is(running.cols, 30);
+	t.is(running.rows, 6);
+});
+
+test('a resize event resizes the terminal, and wide characters take two cells', async t => {
+	const screen = await screenAt(dashboardCast(), 3);
+	t.is(screen.cols, 36);
+	t.is(screen.rows, 7);
+	t.is(screen.lines[5], '名前 ok');
+	t.like(screen.cells[5]![0], {char: '名', width: 2});
+	t.like(screen.cells[5]![1], {char: '', width: 0});
+	t.like(screen.cells[5]![4], {char: ' ', width: 1});
+	t.is(screen.lines[6], '', 'the clock ticks come after 3 s');
+	t.is(screen.cells.length, 7);
+	t.true(screen.cells.every(row => row.length === 36));
+});
+
+test('the screen at each marker', async t => {
+	const marks = await screensAtMarkers(dashboardCast());
+	t.deepEqual(marks.map(mark => [mark.time, mark.title, mark.screen.lines[3]]), [
+		[1, 'pending', 'web-1 Pending'],
+		[3, 'wide', 'web-1 Running'],
+	]);
+	t.is(marks[1]!.screen.lines[5], '名前 ok');
+});
+
+test('without times, one screen per distinct event time; the last shows italic underlined text', async t => {
+	const all = [];
+	for await (const screen of screens(dashboardCast())) all.push(screen);
+	t.deepEqual(all.map(screen => screen.time), [0, 1, 2, 2.5, 3, 3.01, 3.02, 12]);
+	t.is(all[5]!.lines[6]!.trim(), '00:01');
+	t.is(all[6]!.lines[6]!.trim(), '00:02');
+	const last = all.at(-1)!;
+	t.is(last.lines[4], 'bye');
+	t.like(last.cells[4]![0], {italic: true, underline: true});
+});
+
+test('the same cast read twice gives the same screens', async t => {
+	const read = async () => {
+		const all = [];
+		for await (const screen of screens(dashboardCast(), [0.5, 2, 3.015, 100])) all.push(screen);
+		return all;
+	};
+	t.deepEqual(await read(), await read());
+});
+
+test('resize data is COLSxROWS', t => {
+	t.deepEqual(parseResize('80x24'), {cols: 80, rows: 24});
+	t.is(parseResize('0x24'), undefined);
+	t.is(parseResize('80 by 24'), undefined);
+});
