@@ -35,17 +35,20 @@ export function dashboardCast(): Cast {
 	};
 }
 
-/** A cast of `seconds` seconds with one output a `1/perSecond` apart: a clock and a scrolling table of 120×40. */
-export function longCast(seconds: number, perSecond: number): Cast {
+/**
+ * A 120×40 cast of `seconds` seconds with `count` outputs evenly apart, each
+ * a full screen: a clock line, and a table of 36 pods that scrolls by one
+ * row every tenth output (with an inverse-video selected row then).
+ */
+export function longCast(seconds: number, count: number): Cast {
 	const events: CastEvent[] = [[0, 'o', `${ESC}[?25l${ESC}[2J`]];
-	const total = seconds * perSecond;
-	for (let index = 1; index <= total; index++) {
-		const time = index / perSecond;
+	for (let index = 1; index <= count; index++) {
+		const time = Math.round(index * seconds / count * 1e6) / 1e6;
 		let data = `${at(1, 1)}${ESC}[1;36mkubarium${ESC}[0m  context: demo  ${ESC}[38;2;128;128;128mt=${time.toFixed(2)}${ESC}[0m${ESC}[K`;
 		for (let row = 0; row < 36; row++) {
 			const n = (row + Math.floor(index / 10)) % 50;
 			const status = n % 7 === 0 ? `${ESC}[31mCrashLoopBackOff${ESC}[0m` : `${ESC}[32mRunning${ESC}[0m`;
-			data += `${at(row + 3, 1)}${index % 10 === 0 && row === 0 ? `${ESC}[7m` : ''}web-${String(n).padStart(3, '0')}-7d9c  1/1  ${status}  ${n % 5} restarts  10.0.${n}.${row}${ESC}[0m${ESC}[K`;
+			data += `${at(row + 3, 1)}${index % 10 === 0 && row === 0 ? `${ESC}[7m` : ''}web-${String(n).padStart(3, '0')}-7d9c  1/1  ${status}  ${n % 5} restarts  10.0.${n}.7${ESC}[0m${ESC}[K`;
 		}
 		events.push([time, 'o', data]);
 	}
