@@ -99,3 +99,20 @@ export function parseCast(text: string): Cast {
 export function markers(cast: Cast): Array<{time: number; title: string}> {
 	return cast.events.filter(event => event[1] === 'm').map(([time, , title]) => ({time, title}));
 }
+
+/**
+ * Each event's time as a player shows it, in seconds: every pause longer
+ * than `limit` (by default the header's idle_time_limit) is shortened to
+ * it, the pause before the first event too. Without a limit the times are
+ * the cast's own.
+ */
+export function cappedTimes(cast: Cast, limit: number | null | undefined = cast.header.idle_time_limit): number[] {
+	const capped = limit !== null && limit !== undefined && limit > 0;
+	let previous = 0;
+	let shift = 0;
+	return cast.events.map(([time]) => {
+		if (capped && time - previous > limit) shift += time - previous - limit;
+		previous = time;
+		return time - shift;
+	});
+}

@@ -13,7 +13,7 @@
  * The output depends only on the cast and the options: the same cast gives
  * the same bytes.
  */
-import type {Cast, CastTheme} from '../cast.js';
+import {cappedTimes, type Cast, type CastTheme} from '../cast.js';
 import {screens, type Cell, type CellColor, type Snapshot} from './terminal.js';
 
 export type SvgLook = {
@@ -266,22 +266,20 @@ export function planFrames(cast: Cast, options: SvgOptions = {}): {frames: Frame
 	const fps = options.fps ?? 30;
 	if (!(fps > 0)) throw new RangeError(`fps must be above 0, got ${fps}`);
 	const limit = options.idleTimeLimit === undefined ? cast.header.idle_time_limit : options.idleTimeLimit;
-	const cap = (gap: number) => (limit !== null && limit !== undefined && limit > 0 ? Math.min(gap, limit) : gap);
+	const played = cappedTimes(cast, limit);
 	const frames: FramePlan[] = [];
-	let raw = 0;
-	let played = 0;
-	for (const [time, code] of cast.events) {
-		played += cap(time - raw);
-		raw = time;
-		if (code !== 'o' && code !== 'r') continue;
+	cast.events.forEach(([time, code], index) => {
+		if (code !== 'o' && code !== 'r') return;
 		// A small epsilon keeps times such as 0.1 × 30 in the slot they belong to.
-		const start = Math.floor(played * fps + 1e-6) / fps;
+		const start = Math.floor(played[index]! * fps + 1e-6) / fps;
 		const last = frames.at(-1);
 		if (last && last.start === start) last.castTime = time;
 		else frames.push({start, castTime: time});
-	}
+	});
 	if (frames.length === 0 || frames[0]!.start > 0) frames.unshift({start: 0, castTime: -1});
-	const end = played + cap(Math.max(0, (cast.header.duration ?? 0) - raw));
+	// The cast's own end (its duration, when past the last event) is capped like any pause.
+	const lastTime = cast.events.at(-1)?.[0] ?? 0;
+	const end = cappedTimes({header: cast.header, events: [...cast.events, [Math.max(lastTime, cast.header.duration ?? 0), 'o', '']]}, limit).at(-1)!;
 	const duration = Math.max(end, frames.at(-1)!.start + (options.minLastFrame ?? 1));
 	return {frames, duration};
 }

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type {Cast} from '../../../source/record/cast.js';
+import {cappedTimes, type Cast} from '../../../source/record/cast.js';
 import {escapeXml, planFrames, renderScreenSvg, renderSvg} from '../../../source/record/output/svg.js';
 import {screenAt} from '../../../source/record/output/terminal.js';
 import {at, dashboardCast, longCast} from './casts.js';
@@ -28,6 +28,13 @@ test('frames: events within 1/30 s are one frame, pauses are capped at the idle 
 	t.is(planFrames(cast, {fps: 200}).frames.length, 7, '3, 3.01 and 3.02 are frames of their own at 200 fps');
 	t.deepEqual(planFrames({header: cast.header, events: [[1.5, 'o', 'x']]}).frames, [{start: 0, castTime: -1}, {start: 1.5, castTime: 1.5}], 'a blank screen until the first output');
 	t.throws(() => planFrames(cast, {fps: 0}), {message: 'fps must be above 0, got 0'});
+});
+
+test('times as a player shows them: pauses longer than the idle limit shortened to it, the first one too', t => {
+	const cast: Cast = {header: {version: 2, width: 10, height: 2, idle_time_limit: 2}, events: [[5, 'o', 'a'], [6, 'm', 'b'], [16, 'o', 'c'], [17.5, 'o', 'd']]};
+	t.deepEqual(cappedTimes(cast), [2, 3, 5, 6.5]);
+	t.deepEqual(cappedTimes(cast, 0.5), [0.5, 1, 1.5, 2]);
+	t.deepEqual(cappedTimes(cast, null), [5, 6, 16, 17.5]);
 });
 
 test('the animated SVG: well-formed, one strip slot per distinct frame, keyframes at the frame times, looping over the capped duration', async t => {
