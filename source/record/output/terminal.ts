@@ -7,10 +7,64 @@
  * callbacks first, so the same cast and times always give the same screens.
  */
 import xterm from '@xterm/headless';
+import {eastAsianWidth} from 'get-east-asian-width';
 import {markers, type Cast} from '../cast.js';
 
 const {Terminal} = xterm;
 type HeadlessTerminal = InstanceType<typeof Terminal>;
+type UnicodeProvider = Parameters<HeadlessTerminal['unicode']['register']>[0];
+
+// string-width's rules for one character: nothing for what does not print, two columns for emoji, else its East Asian Width.
+const invisible = /[\p{Default_Ignorable_Code_Point}\p{Control}\p{Format}\p{Nonspacing_Mark}\p{Enclosing_Mark}]/u;
+const emojiPresentation = /\p{Emoji_Presentation}/u;
+const emojiCapable = /\p{Emoji}/u;
+const pictographic = /\p{Extended_Pictographic}/u;
+
+// xterm packs a character's properties as (kind << 3) | (width << 1) | joinsPrevious; the kind is the provider's own.
+const plain = 0;
+const emoji = 1;
+const emojiJoiner = 2;
+const pack = (kind: number, width: number, joins: boolean) => (kind << 3) | (width << 1) | (joins ? 1 : 0);
+const variationSelector16 = 0xFE0F;
+const zeroWidthJoiner = 0x200D;
+
+const propertyCache = new Map<number, {width: 0 | 1 | 2; kind: number}>();
+
+function propertiesOf(codepoint: number): {width: 0 | 1 | 2; kind: number} {
+	let properties = propertyCache.get(codepoint);
+	if (!properties) {
+		const character = String.fromCodePoint(codepoint);
+		const width = codepoint < 32 ? 0 : invisible.test(character) ? 0 : emojiPresentation.test(character) ? 2 : eastAsianWidth(codepoint) === 2 ? 2 : 1;
+		properties = {width, kind: emojiCapable.test(character) ? emoji : plain};
+		propertyCache.set(codepoint, properties);
+	}
+	return properties;
+}
+
+/**
+ * Character widths as Ink measures them (string-width, over the same East
+ * Asian Width tables), so a line the app laid out with an emoji lands in the
+ * same columns here; xterm's built-in table is Unicode 6, where emoji take
+ * one column. A zero-width character joins the one before it, as in xterm's
+ * own providers; VS16 makes the emoji before it two columns wide, and a ZWJ
+ * sequence of emoji is one two-column character, as string-width counts them.
+ */
+const inkWidths: UnicodeProvider = {
+	version: 'string-width',
+	wcwidth(codepoint) {
+		return propertiesOf(codepoint).width;
+	},
+	charProperties(codepoint, preceding) {
+		const precedingKind = preceding >> 3;
+		const precedingWidth = (preceding >> 1) & 3;
+		if (codepoint === variationSelector16 && precedingKind === emoji) return pack(emoji, 2, true);
+		if (codepoint === zeroWidthJoiner && precedingKind === emoji) return pack(emojiJoiner, precedingWidth, true);
+		const {width, kind} = propertiesOf(codepoint);
+		if (precedingKind === emojiJoiner && pictographic.test(String.fromCodePoint(codepoint))) return pack(emoji, precedingWidth, true);
+		if (width === 0 && preceding !== 0 && precedingWidth > 0) return pack(precedingKind, precedingWidth, true);
+		return pack(kind, width, false);
+	},
+};
 
 /** A cell's colour: null for the terminal's default, 0–255 for a palette index, '#rrggbb' for 24-bit colour. */
 export type CellColor = number | string | null;
@@ -107,9 +161,12 @@ export async function* screens(cast: Cast, times?: Iterable<number>): AsyncGener
 	const terminal = new Terminal({
 		cols: cast.header.width,
 		rows: cast.header.height,
+		// The Unicode API (custom character widths) is a proposed one.
 		allowProposedApi: true,
 		scrollback: 0,
 	});
+	terminal.unicode.register(inkWidths);
+	terminal.unicode.activeVersion = inkWidths.version;
 	let pending: Promise<void> | undefined;
 	const settle = async () => {
 		if (pending) await pending;

@@ -64,3 +64,16 @@ test('resize data is COLSxROWS', t => {
 	t.is(parseResize('0x24'), undefined);
 	t.is(parseResize('80 by 24'), undefined);
 });
+
+test('characters take the columns Ink gives them: an emoji two, a combining accent none', async t => {
+	const sequences = await screenAt({header: {version: 2, width: 20, height: 1}, events: [[0, 'o', '⚠\uFE0Fa👩\u200D💻b1\uFE0F\u20E3c⚠d']]}, 0);
+	t.deepEqual(sequences.cells[0]!.slice(0, 11).map(cell => [cell.char, cell.width]), [
+		['⚠\uFE0F', 2], ['', 0], ['a', 1], ['👩\u200D💻', 2], ['', 0], ['b', 1], ['1\uFE0F\u20E3', 2], ['', 0], ['c', 1], ['⚠', 1], ['d', 1],
+	], 'VS16 and ZWJ sequences are two columns, a text-style sign one');
+
+	const screen = await screenAt({header: {version: 2, width: 12, height: 1}, events: [[0, 'o', '🔒x e\u0301y ✔z']]}, 0);
+	t.deepEqual(screen.cells[0]!.slice(0, 9).map(cell => [cell.char, cell.width]), [
+		['🔒', 2], ['', 0], ['x', 1], [' ', 1], ['e\u0301', 1], ['y', 1], [' ', 1], ['✔', 1], ['z', 1],
+	]);
+	t.is(screen.lines[0], '🔒x e\u0301y ✔z');
+});
