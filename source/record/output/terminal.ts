@@ -212,3 +212,14 @@ export async function screensAtMarkers(cast: Cast): Promise<Array<{time: number;
 	}
 	return result;
 }
+
+/**
+ * The screen that shows `text` (lines of styled text, such as one frame of
+ * Ink's output) on a terminal of `cols` × `rows`, each line from the start of
+ * its row, the cursor hidden: what a tape's `Screenshot FILE.svg` draws.
+ */
+export async function screenOfText(text: string, size: {cols: number; rows: number}): Promise<Snapshot> {
+	const lines = text.split('\n').slice(0, size.rows).map((line, row) => `\u001B[${row + 1};1H${line}`);
+	const cast: Cast = {header: {version: 2, width: size.cols, height: size.rows}, events: [[0, 'o', `\u001B[?25l${lines.join('')}`]]};
+	return screenAt(cast, 0);
+}

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {parseResize, screenAt, screens, screensAtMarkers} from '../../../source/record/output/terminal.js';
+import {parseResize, screenAt, screenOfText, screens, screensAtMarkers} from '../../../source/record/output/terminal.js';
 import {dashboardCast} from './casts.js';
 
 test('the screen at a time shows every event up to it, with colours and attributes per cell', async t => {
@@ -76,4 +76,12 @@ test('characters take the columns Ink gives them: an emoji two, a combining acce
 		['🔒', 2], ['', 0], ['x', 1], [' ', 1], ['e\u0301', 1], ['y', 1], [' ', 1], ['✔', 1], ['z', 1],
 	]);
 	t.is(screen.lines[0], '🔒x e\u0301y ✔z');
+});
+
+test('the screen of a frame of styled text: each line on its row, the cursor hidden', async t => {
+	const screen = await screenOfText('\u001B[1mNAME\u001B[22m  READY\n\u001B[36mweb-1\u001B[39m 1/1\nextra row', {cols: 16, rows: 2});
+	t.deepEqual(screen.lines, ['NAME  READY', 'web-1 1/1']);
+	t.like(screen.cells[0]![0], {char: 'N', bold: true});
+	t.like(screen.cells[1]![0], {char: 'w', fg: 6});
+	t.false(screen.cursor.visible);
 });
