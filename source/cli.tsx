@@ -55,6 +55,11 @@ if (process.argv[2] === 'play') {
 	process.exit(await playCommand(process.argv.slice(3)));
 }
 
+if (process.argv[2] === 'record') {
+	const {runRecord} = await import('./record/run-record.js');
+	process.exit(await runRecord(process.argv.slice(3)));
+}
+
 let flags;
 try {
 	flags = parseFlags(process.argv.slice(2));
@@ -113,6 +118,8 @@ if (flags.record !== undefined) {
 				cols: stdout.columns || 80,
 				rows: stdout.rows || 24,
 				keys: {...prefs.get().keys},
+				view: prefs.get().lastView,
+				favorites: [...prefs.get().favorites],
 			},
 			cast: {env: terminalEnv()},
 			virtualNow: () => cluster.now(),

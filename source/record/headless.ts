@@ -37,6 +37,10 @@ export type HeadlessOptions = {
 	readonly?: boolean;
 	/** Key overrides by action name, as in the preferences. */
 	keys?: Record<string, string>;
+	/** The view to open on (default home). */
+	view?: string;
+	/** Favourite namespaces (keys 1-9), as in the preferences. */
+	favorites?: string[];
 	/** Where user themes live (for `:skin`); preferences are always fresh. */
 	configDir?: string;
 	/** The recording clock's tick: the simulation moves and the screen may change this often (default 100 ms). */
@@ -111,6 +115,7 @@ export class HeadlessDashboard {
 		this.configDir = mkdtempSync(join(tmpdir(), 'kubarium-record-'));
 		const prefs = new Preferences(this.configDir);
 		if (options.keys) prefs.set({keys: options.keys});
+		if (options.favorites) prefs.set({favorites: options.favorites});
 		this.stdout = new VirtualStdout(options.cols, options.rows);
 		this.instance = render(
 			React.createElement(App, {
@@ -123,6 +128,7 @@ export class HeadlessDashboard {
 				namespace: options.namespace ?? 'all',
 				configDir: options.configDir,
 				size: {columns: options.cols, rows: options.rows},
+				initialView: options.view ?? 'home',
 				timers: this.timers,
 				runExternal: <T,>(fn: () => T): T => fn(),
 				onQuit: () => {

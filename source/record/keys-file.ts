@@ -33,6 +33,10 @@ export type KeysHeader = {
 	rows: number;
 	/** Key overrides from the preferences, by action name (as the keymap applied them). */
 	keys: Record<string, string>;
+	/** The view the dashboard opened on (the preferences' last view; "home" when absent). */
+	view?: string;
+	/** The favourite namespaces behind keys 1-9 (the preferences' defaults when absent). */
+	favorites?: string[];
 };
 
 export type KeysCode = 'k' | 'r' | 'x';
@@ -49,8 +53,8 @@ export class KeysFormatError extends Error {}
 
 /** The header line, keys in the fixed order above. */
 export function formatKeysHeader(header: KeysHeader): string {
-	const {seed, nodes, speed, theme, namespace, readonly, cols, rows, keys} = header;
-	return JSON.stringify({kubarium: 'keys', version: 1, seed, nodes, speed, theme, namespace, readonly, cols, rows, keys});
+	const {seed, nodes, speed, theme, namespace, readonly, cols, rows, keys, view, favorites} = header;
+	return JSON.stringify({kubarium: 'keys', version: 1, seed, nodes, speed, theme, namespace, readonly, cols, rows, keys, view, favorites});
 }
 
 export function formatKeysEvent(event: KeysEvent): string {
@@ -93,9 +97,14 @@ function checkHeader(value: unknown): KeysHeader {
 	for (const [action, key] of Object.entries(keys as object)) {
 		if (typeof key !== 'string') fail(`keys.${action} must be a key name (a string), got ${JSON.stringify(key)}`);
 	}
+	if (h['view'] !== undefined && (typeof h['view'] !== 'string' || h['view'] === '')) fail('view must be a view name');
+	const favorites = h['favorites'];
+	if (favorites !== undefined && (!Array.isArray(favorites) || favorites.some(name => typeof name !== 'string'))) fail('favorites must be a list of namespace names');
 	return {
 		kubarium: 'keys',
 		version: 1,
+		...(h['view'] === undefined ? {} : {view: h['view'] as string}),
+		...(favorites === undefined ? {} : {favorites: [...(favorites as string[])]}),
 		seed: h['seed'] as number,
 		nodes: h['nodes'] as number,
 		speed: h['speed'] as number,

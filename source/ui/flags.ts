@@ -17,6 +17,7 @@ export type Flags = {
 export class FlagError extends Error {}
 
 export const usage = `Usage: kubarium [flags]
+       kubarium record DEMO.tape [-o FILE]...   (see kubarium record --help)
        kubarium play FILE.cast [--speed N] [--idle-time-limit SECONDS]
        kubarium serve [flags]    (see kubarium serve --help)
 
