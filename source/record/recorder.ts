@@ -104,6 +104,8 @@ export class CastBuilder {
 	/** Recording time spent hidden: it is cut from the recording. */
 	private hiddenMs = 0;
 	private hiddenSince = 0;
+	private lastText: string[];
+	private lastFrame: string;
 
 	constructor(
 		private readonly dashboard: HeadlessDashboard,
@@ -111,7 +113,9 @@ export class CastBuilder {
 		readonly rows: number,
 		readonly theme: CastTheme,
 	) {
-		this.output(this.painter.repaint(dashboard.frame()));
+		this.lastText = dashboard.text();
+		this.lastFrame = dashboard.frame();
+		this.output(this.painter.repaint(this.lastFrame));
 	}
 
 	get hidden(): boolean {
@@ -123,9 +127,12 @@ export class CastBuilder {
 		return this.dashboard.now() - this.hiddenMs - (this.hiddenFlag ? this.dashboard.now() - this.hiddenSince : 0);
 	}
 
-	/** Records what changed on the screen since the last frame. */
+	/** Records what changed on the screen since the last frame; once the dashboard has quit, its last screen stays. */
 	draw = (): void => {
-		this.output(this.painter.paint(this.dashboard.frame()));
+		if (this.dashboard.quit) return;
+		this.lastText = this.dashboard.text();
+		this.lastFrame = this.dashboard.frame();
+		this.output(this.painter.paint(this.lastFrame));
 	};
 
 	hide(): void {
@@ -138,7 +145,7 @@ export class CastBuilder {
 		if (!this.hiddenFlag) return;
 		this.hiddenMs += this.dashboard.now() - this.hiddenSince;
 		this.hiddenFlag = false;
-		this.output(this.painter.repaint(this.dashboard.frame()));
+		if (!this.dashboard.quit) this.output(this.painter.repaint(this.dashboard.frame()));
 	}
 
 	marker(title: string): void {
@@ -146,7 +153,7 @@ export class CastBuilder {
 	}
 
 	screenshot(path: string, format: 'txt' | 'svg'): Screenshot {
-		return {path, format, text: this.dashboard.text(), frame: this.dashboard.frame(), cols: this.cols, rows: this.rows, theme: this.theme};
+		return {path, format, text: this.lastText, frame: this.lastFrame, cols: this.cols, rows: this.rows, theme: this.theme};
 	}
 
 	finish(options: {idleTimeLimitMs?: number; title?: string; screenshots?: Screenshot[]}): Recording {
@@ -159,7 +166,7 @@ export class CastBuilder {
 		header.theme = this.theme;
 		return {
 			cast: {header, events: this.events},
-			finalText: this.dashboard.text(),
+			finalText: this.lastText,
 			screenshots: options.screenshots ?? [],
 			clusterMs: this.dashboard.cluster.now(),
 		};

@@ -6,6 +6,7 @@ import stripAnsi from 'strip-ansi';
 import {parseCast, serializeCast, markers} from '../../source/record/cast.js';
 import {recordTape} from '../../source/record/recorder.js';
 import {parseTape, TapeError} from '../../source/record/tape/parse.js';
+import {screenAt} from '../../source/record/output/terminal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubarium-rec-'));
 
@@ -89,4 +90,11 @@ test('Apply creates the objects at that moment, and Advance moves the clock on t
 test('a key after the dashboard quit is an error naming both lines', async t => {
 	const error = await t.throwsAsync(recordTape(tape('quit.tape', 'Type ":q"\nEnter\nType "x"')), {instanceOf: TapeError});
 	t.is(error!.message, `${join(dir, 'quit.tape')}:3: the dashboard has quit (line 2); nothing can be typed after that`);
+});
+
+test('a tape that quits the dashboard ends on its last screen, not on an empty one', async t => {
+	const recording = await recordTape(tape('ends.tape', 'Type ":deploy"\nEnter\nSleep 1s\nType ":q"\nEnter\nSleep 1s'));
+	t.regex(recording.finalText.join('\n'), /deployments\(all\)\[4\]/);
+	const end = await screenAt(recording.cast, recording.cast.header.duration!);
+	t.regex(end.lines.join('\n'), /deployments\(all\)\[4\]/, 'a player ends on the last screen');
 });
