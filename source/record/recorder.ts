@@ -115,7 +115,8 @@ export class CastBuilder {
 	) {
 		this.lastText = dashboard.text();
 		this.lastFrame = dashboard.frame();
-		this.output(this.painter.repaint(this.lastFrame));
+		// The alternate screen, as the dashboard uses in a terminal: a player that leaves it gives the screen back.
+		this.output(`\x1b[?1049h${this.painter.repaint(this.lastFrame)}`);
 	}
 
 	get hidden(): boolean {
