@@ -98,3 +98,15 @@ test('a tape that quits the dashboard ends on its last screen, not on an empty o
 	const end = await screenAt(recording.cast, recording.cast.header.duration!);
 	t.regex(end.lines.join('\n'), /deployments\(all\)\[4\]/, 'a player ends on the last screen');
 });
+
+test('an unknown theme fails at its Set line, naming the themes', async t => {
+	const error = await t.throwsAsync(recordTape(tape('theme.tape', 'Set Cols 80\nSet Theme nosuch\nSleep 1s')), {instanceOf: TapeError});
+	t.is(error!.message, `${join(dir, 'theme.tape')}:2: unknown theme "nosuch"; themes: default, high-contrast, light, mono`);
+});
+
+test('a tape in another theme records in its colours, and says them in the header', async t => {
+	const light = await recordTape(tape('light.tape', 'Set Theme light\nSleep 500ms'));
+	const plain = await recordTape(tape('plain.tape', 'Sleep 500ms'));
+	t.not(light.cast.header.theme!.bg, plain.cast.header.theme!.bg);
+	t.not(light.cast.events[0]![2], plain.cast.events[0]![2]);
+});
