@@ -9,7 +9,7 @@ import {openDeleteDialog, resourceName} from '../dialogs/delete-dialog.js';
 import {openPrompt, parseReplicas} from '../dialogs/prompt-dialog.js';
 import {sanitizeLine} from '../sanitize.js';
 import {editObject} from './edit.js';
-import {run} from './run.js';
+import {confirmThenRun, run} from './run.js';
 
 export {run};
 
@@ -63,7 +63,11 @@ registerActions('*', [
 registerActions('Pod', [
 	{
 		binding: {key: 'ctrl-k', action: 'pod.kill', description: 'Kill', dangerous: true},
-		handler: ({app, selection}) => run(app, () => {
+		handler: ({app, selection}) => confirmThenRun(app, {
+			title: 'Kill pod',
+			message: `Kill ${resourceName(selection.object)}? It is deleted at once, without a grace period.`,
+			yes: 'Kill',
+		}, () => {
 			app.cluster.delete('Pod', selection.object.metadata.name, {namespace: selection.object.metadata.namespace, gracePeriodSeconds: 0});
 			return `${resourceName(selection.object)} killed`;
 		}),

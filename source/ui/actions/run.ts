@@ -15,3 +15,16 @@ export function run(app: AppApi, command: () => string | void): void {
 	}
 	app.invalidate();
 }
+
+/** What a confirmation asks: the dialog's title, its question, the yes button's word. */
+export type Confirmation = {title: string; message: string; yes: string};
+
+/**
+ * Ask first, as k9s does before a destructive action: the command runs
+ * (through `run`) only on Yes; No or Esc changes nothing.
+ */
+export function confirmThenRun(app: AppApi, confirmation: Confirmation, command: () => string | void): void {
+	void app.confirm({...confirmation, no: 'Cancel'}).then(yes => {
+		if (yes) run(app, command);
+	});
+}

@@ -9,10 +9,14 @@ import {refOf} from '../details/object-pages.js';
 import {resourceName} from '../dialogs/delete-dialog.js';
 import {openPrompt} from '../dialogs/prompt-dialog.js';
 import {sanitizeLine} from '../sanitize.js';
-import {run} from './common.js';
+import {confirmThenRun, run} from './run.js';
 
 function restart(app: AppApi, object: KubeObject): void {
-	run(app, () => {
+	confirmThenRun(app, {
+		title: 'Restart',
+		message: `Restart ${resourceName(object)}? Its pods are replaced, as \`kubectl rollout restart\` does.`,
+		yes: 'Restart',
+	}, () => {
 		app.cluster.restart(object.kind, object.metadata.name, {namespace: object.metadata.namespace});
 		return `${resourceName(object)} restarted`;
 	});

@@ -80,11 +80,15 @@ test.serial('set image, rollout history, Enter rolls back to a revision, u undoe
 		t.regex(frame, /2 \*\s+.*nginx:1\.27/);
 		t.regex(frame, /1\s+initial release\s+web-[a-z0-9]+\s+nginx:1\.25/);
 		await app.press('down', 'enter');
+		await app.waitFor(f => f.includes('Roll deployment.apps/web back to revision 1?'), 'the rollback question');
+		await app.press('y');
 		await app.waitFor(f => f.includes('deployment.apps/web rolled back to revision 1'), 'the rollback flash');
 		t.is(app.cluster.get('Deployment', 'web', 'shop')!.spec.template.spec.containers[0].image, 'nginx:1.25');
 		await app.advance(60_000);
 		frame = await app.waitFor(f => /3 \*\s+.*nginx:1\.25/.test(f), 'revision 3 in the history');
 		await app.press('u');
+		await app.waitFor(f => f.includes('Undo the last rollout of deployment.apps/web?'), 'the undo question');
+		await app.press('y');
 		await app.waitFor(f => /deployment\.apps\/web rolled back\s*$/m.test(f), 'the undo flash');
 		t.is(app.cluster.get('Deployment', 'web', 'shop')!.spec.template.spec.containers[0].image, 'nginx:1.27');
 		t.regex(frame, /2\s+initial release\s+web-[a-z0-9]+\s+nginx:1\.27/);
@@ -99,15 +103,47 @@ test.serial('r restarts a deployment; ctrl-l on a ReplicaSet rolls its Deploymen
 		await app.advance(30_000);
 		const first = app.cluster.list('ReplicaSet', {namespace: 'shop', labelSelector: 'app=web'})[0]!;
 		await select(app, 'dp', 'web');
+		const before = app.cluster.get('Deployment', 'web', 'shop')!.metadata.resourceVersion;
 		await app.press('r');
+		await app.waitFor(f => f.includes('Restart deployment.apps/web?'), 'the restart question');
+		await app.press('n');
+		await app.waitFor(f => !f.includes('Restart deployment.apps/web?'), 'the question to close');
+		t.is(app.cluster.get('Deployment', 'web', 'shop')!.metadata.resourceVersion, before, 'No restarts nothing');
+		await app.press('r');
+		await app.waitFor(f => f.includes('Restart deployment.apps/web?'), 'the restart question');
+		await app.press('enter');
 		await app.waitFor(f => f.includes('deployment.apps/web restarted'), 'the restart flash');
 		t.truthy(app.cluster.get('Deployment', 'web', 'shop')!.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt']);
 		await app.advance(60_000);
 		await app.press('esc');
 		await select(app, 'rs', first.metadata.name);
 		await app.press('ctrl-l');
+		await app.waitFor(f => f.includes('Roll deployment.apps/web back to revision 1?'), 'the rollback question');
+		await app.press('y');
 		await app.waitFor(f => f.includes('deployment.apps/web rolled back to revision 1'), 'the rollback flash');
 		t.falsy(app.cluster.get('Deployment', 'web', 'shop')!.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt']);
+	} finally {
+		await app.cleanup();
+	}
+});
+
+test.serial('ctrl-k asks before killing a pod; Esc keeps it, y kills it at once', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		await app.advance(30_000);
+		const pod = app.cluster.list('Pod', {namespace: 'shop', labelSelector: 'app=web'})[0]!;
+		await select(app, 'po', pod.metadata.name);
+		await app.press('ctrl-k');
+		await app.waitFor(f => f.includes(`Kill pod/${pod.metadata.name}?`), 'the kill question');
+		t.regex(app.frame(), /<y> Kill\s+<n> Cancel/);
+		await app.press('esc');
+		await app.waitFor(f => !f.includes(`Kill pod/${pod.metadata.name}?`), 'the question to close');
+		t.is(app.cluster.get('Pod', pod.metadata.name, 'shop')?.metadata.uid, pod.metadata.uid, 'Esc kills nothing');
+		await app.press('ctrl-k');
+		await app.waitFor(f => f.includes(`Kill pod/${pod.metadata.name}?`), 'the kill question');
+		await app.press('y');
+		await app.waitFor(f => f.includes(`pod/${pod.metadata.name} killed`), 'the kill flash');
+		t.is(app.cluster.get('Pod', pod.metadata.name, 'shop'), undefined);
 	} finally {
 		await app.cleanup();
 	}

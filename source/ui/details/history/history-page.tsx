@@ -7,7 +7,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../../app/contract.js';
-import {run} from '../../actions/run.js';
+import {confirmThenRun} from '../../actions/run.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitizeLine} from '../../sanitize.js';
 import {useLive} from '../../app/use-live.js';
@@ -30,9 +30,16 @@ export function historyRows(app: Pick<AppApi, 'cluster'>, ref: ObjectRef): Histo
 	}));
 }
 
-/** Roll a Deployment back (to a revision, or to the previous one) and flash kubectl's line. */
+/**
+ * Ask, then roll a Deployment back (to a revision, or undo to the previous
+ * one) and flash kubectl's line.
+ */
 export function rollbackTo(app: AppApi, ref: ObjectRef, revision?: number): void {
-	run(app, () => {
+	const name = sanitizeLine(`deployment.apps/${ref.name}`);
+	const confirmation = revision
+		? {title: 'Roll back', message: `Roll ${name} back to revision ${revision}?`, yes: 'Roll back'}
+		: {title: 'Undo', message: `Undo the last rollout of ${name}? It rolls back to the previous revision.`, yes: 'Undo'};
+	confirmThenRun(app, confirmation, () => {
 		app.cluster.rollback(ref.name, {namespace: ref.namespace, toRevision: revision});
 		return `deployment.apps/${ref.name} rolled back${revision ? ` to revision ${revision}` : ''}`;
 	});
