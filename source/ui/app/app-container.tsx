@@ -16,7 +16,7 @@ import type {
 import {actionsFor} from './action-registry.js';
 import {registeredCommands} from './command-registry.js';
 import {AppContext} from './app-context.js';
-import {effectiveBindings, globalBindings, runKeymap, type KeyOverrides} from './keymap.js';
+import {effectiveBindings, globalBindings, runKeymap, type KeyOverrides, type RunOptions} from './keymap.js';
 import {parseCommand, suggest} from './commands.js';
 import {AppInternalsContext, type AppInternals} from './app-internals.js';
 import {hintsFrom, TooSmall, type HeaderInfo, type Hint} from './frame.js';
@@ -108,7 +108,11 @@ export function AppContainer(props: AppProps) {
 	const tickListeners = useRef(new Set<(tick: LiveTick) => boolean | void>());
 	const quitting = useRef(false);
 	const overrides: KeyOverrides = prefs.get().keys;
-	const options = {readonly, overrides};
+	const options: RunOptions = {
+		readonly,
+		overrides,
+		onReadonly: binding => flash(`${binding.description}: not allowed, the dashboard is read-only (--readonly)`, 'warn'),
+	};
 
 	const stack = useRef<PageStack<PageSpec>>(undefined as unknown as PageStack<PageSpec>);
 	if (!stack.current) stack.current = new PageStack<PageSpec>();
@@ -148,20 +152,28 @@ export function AppContainer(props: AppProps) {
 	const top = () => stack.current.top();
 
 	const api = useMemo<AppApi & {internals: AppInternals}>(() => {
+		// A flash belongs to the view it was said in: a new page, going back or a dialog clears it.
+		const viewChanged = () => {
+			ui.current.flash = undefined;
+		};
 		const pushPage = (spec: PageSpec) => {
 			const replaced = stack.current.push(spec);
 			if (replaced) channels.current.delete(replaced.id);
 			prompt.current.close();
+			viewChanged();
 			bump();
 		};
 		const popPage = () => {
 			const gone = stack.current.pop();
 			if (!gone) return;
 			channels.current.delete(gone.id);
+			viewChanged();
 			bump();
 		};
 		const popToRoot = () => {
-			for (const gone of stack.current.popToRoot()) channels.current.delete(gone.id);
+			const gone = stack.current.popToRoot();
+			for (const page of gone) channels.current.delete(page.id);
+			if (gone.length > 0) viewChanged();
 		};
 		const closeModal = () => {
 			const modal = ui.current.modal;
@@ -176,6 +188,7 @@ export function AppContainer(props: AppProps) {
 			const id = nextId.current++;
 			ui.current.modal = {spec, id};
 			prompt.current.close();
+			viewChanged();
 			bump();
 			return () => {
 				if (ui.current.modal?.id === id) closeModal();
@@ -255,9 +268,10 @@ export function AppContainer(props: AppProps) {
 				}
 				case 'view': {
 					const type = resolveResource(command.kind);
+					let warning: string | undefined;
 					if (command.namespace !== undefined) {
 						if (!type.namespaced) {
-							flash(`${type.plural} are not namespaced: the namespace "${command.namespace}" is ignored`, 'warn');
+							warning = `${type.plural} are not namespaced: the namespace "${command.namespace}" is ignored`;
 						} else if (command.namespace !== 'all' && !cluster.get('Namespace', command.namespace)) {
 							flash(`namespaces "${command.namespace}" not found`, 'error');
 							return;
@@ -268,6 +282,7 @@ export function AppContainer(props: AppProps) {
 					popToRoot();
 					pushPage(resourcePage(type.kind));
 					prefs.set({lastView: type.kind});
+					if (warning) flash(warning, 'warn');
 					return;
 				}
 				case 'registered':

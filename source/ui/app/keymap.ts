@@ -39,15 +39,28 @@ export function findBinding(bindings: readonly KeyBinding[], key: string): KeyBi
 	return bindings.find(b => b.key === key);
 }
 
+export type RunOptions = {
+	readonly: boolean;
+	overrides: KeyOverrides;
+	/** In read-only mode, told about a key whose (dangerous) action was dropped; the key is then consumed. */
+	onReadonly?: (binding: KeyBinding) => void;
+};
+
 /**
  * Run a keymap for one key: `onKey` first, then the binding's handler.
  * Returns true when the key was consumed.
  */
-export function runKeymap(keymap: Keymap | undefined, event: KeyEvent, options: {readonly: boolean; overrides: KeyOverrides}): boolean {
+export function runKeymap(keymap: Keymap | undefined, event: KeyEvent, options: RunOptions): boolean {
 	if (!keymap) return false;
 	if (keymap.onKey?.(event)) return true;
 	const binding = findBinding(effectiveBindings(keymap.bindings, options), event.name);
-	if (!binding) return false;
+	if (!binding) {
+		if (!options.readonly || !options.onReadonly) return false;
+		const dropped = findBinding(effectiveBindings(keymap.bindings, {...options, readonly: false}), event.name);
+		if (!dropped?.dangerous || !keymap.handlers[dropped.action]) return false;
+		options.onReadonly(dropped);
+		return true;
+	}
 	const handler = keymap.handlers[binding.action];
 	if (!handler) return false;
 	handler(event);
