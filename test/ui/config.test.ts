@@ -6,6 +6,8 @@ import {FlagError, parseFlags} from '../../source/ui/flags.js';
 import {loadTheme, themeNames, fallbackTheme} from '../../source/ui/theme/load.js';
 import {Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
 import {makeConfigDir} from './harness.js';
+import {boot, BootError} from '../../source/ui/boot.js';
+import {createCluster} from '../../source/engine/index.js';
 
 test('flags: every flag parses, in both --flag value and --flag=value forms', t => {
 	t.deepEqual(parseFlags(['--seed', '42', '--nodes=5', '--namespace', 'kube-system', '--theme=light', '--readonly', '--config-dir', '/tmp/x', '--speed', '10']), {
@@ -53,12 +55,30 @@ test('cli: a bad flag exits 2 with the message on stderr; --help and --version e
 	const missing = run(['--namespace', 'nowhere', '--config-dir', makeConfigDir()]);
 	t.is(missing.status, 2);
 	t.regex(missing.stderr, /namespaces "nowhere" not found/);
+	const theme = run(['--theme', 'nosuch', '--config-dir', makeConfigDir()]);
+	t.is(theme.status, 2);
+	t.regex(theme.stderr, /^kubarium: Invalid value for --theme: theme "nosuch" not found \(themes: default, high-contrast, light, mono; add your own as .*themes\/NAME\.yaml\)\n$/);
+	t.is(theme.stdout, '');
 	const help = run(['--help']);
 	t.is(help.status, 0);
 	t.regex(help.stdout, /--config-dir DIR/);
 	const version = run(['--version']);
 	t.is(version.status, 0);
 	t.regex(version.stdout, /^kubarium \d+\.\d+\.\d+\n$/);
+});
+
+test('boot: --theme with an unknown or invalid theme is an error; a saved preference falls back with a warning', t => {
+	const configDir = makeConfigDir({themes: {broken: 'kubarium:\n  status:\n    errorColor: notacolour\n'}});
+	const unknown = t.throws(() => boot({...parseFlags(['--theme', 'nosuch']), configDir}), {instanceOf: BootError});
+	t.regex(unknown!.message, /^Invalid value for --theme: theme "nosuch" not found \(themes: broken, default, high-contrast, light, mono; /);
+	const invalid = t.throws(() => boot({...parseFlags(['--theme', 'broken']), configDir}), {instanceOf: BootError});
+	t.regex(invalid!.message, /^Invalid value for --theme: Invalid theme file .*broken\.yaml: .*notacolour.* \(themes: /);
+	t.notRegex(invalid!.message, /using the default/);
+	new Preferences(configDir).set({theme: 'nosuch'});
+	const booted = boot({...parseFlags([]), configDir}, {}, {cluster: createCluster({seed: 1})});
+	t.is(booted.theme.name, 'default');
+	t.true(booted.warnings.some(w => w.includes('Theme "nosuch" not found')));
+	booted.model.dispose();
 });
 
 test('themes: the four built-in themes load without warnings; mono and NO_COLOR have no colours', t => {
