@@ -69,6 +69,8 @@ export type DashboardOptions = {
 	noColor?: boolean;
 	/** The page the app opens on (default `home`). */
 	initialView?: string;
+	/** Least wall time between metrics snapshots (0: a fresh one every virtual second). */
+	metricsRefreshMs?: number;
 };
 
 export function makeConfigDir(options: DashboardOptions = {}): string {
@@ -83,7 +85,7 @@ export function makeConfigDir(options: DashboardOptions = {}): string {
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
 	const cluster = options.cluster ?? createCluster({seed: 7, demo: true});
-	const model = new ClusterModel(cluster, {highlightMs: 0});
+	const model = new ClusterModel(cluster, {highlightMs: 0, metricsRefreshMs: options.metricsRefreshMs});
 	const simulation = new Simulation(cluster, model, {speed: 0, ...options.simulation});
 	const configDir = makeConfigDir(options);
 	const prefs = new Preferences(configDir);

@@ -81,20 +81,29 @@ function tieKey(row: TableRow, nsAt: number, nameAt: number): string {
 /** A row with its sort keys, computed once per row rather than per comparison. */
 type Keyed = {row: TableRow; number: number | undefined; text: string; tie: string};
 
-/** Where the sort column is, and its direction. */
-type SortPlan = {at: number; nsAt: number; nameAt: number; direction: number};
+/** Where the sort column is, and its direction; a metrics column's values come from `context`. */
+type SortPlan = {at: number; nsAt: number; nameAt: number; direction: number; live?: (row: TableRow) => number | undefined};
 
-function sortPlan(columns: Column[], sort: SortSpec | undefined): SortPlan {
+function sortPlan(columns: Column[], sort: SortSpec | undefined, context?: RenderContext): SortPlan {
+	const at = sort ? columns.findIndex(c => c.name === sort.column) : -1;
+	const liveSort = columns[at]?.liveSort;
 	return {
-		at: sort ? columns.findIndex(c => c.name === sort.column) : -1,
+		at,
 		nameAt: columns.findIndex(c => c.name === 'NAME'),
 		nsAt: columns.findIndex(c => c.name === 'NAMESPACE'),
 		direction: sort?.ascending === false ? -1 : 1,
+		// A pod without usage (n/a) counts as using least: last when the largest come first.
+		live: liveSort && context ? row => liveSort(row.object, context) ?? -Infinity : undefined,
 	};
 }
 
+/** Whether a sort orders by a metrics column (CPU, MEM), whose values change without the objects changing. */
+export function sortsByMetrics(columns: Column[], sort: SortSpec | undefined): boolean {
+	return Boolean(sort && columns.find(c => c.name === sort.column)?.liveSort);
+}
+
 function keyOf(row: TableRow, plan: SortPlan): Keyed {
-	const numeric = plan.at >= 0 ? row.sort?.[plan.at] : undefined;
+	const numeric = plan.at < 0 ? undefined : plan.live ? plan.live(row) : row.sort?.[plan.at];
 	return {
 		row,
 		number: numeric,
@@ -117,8 +126,8 @@ function compareKeyed(a: Keyed, b: Keyed, plan: SortPlan): number {
 }
 
 /** Sort rows in place by a column name; ties by namespace/name then id, so order is stable. */
-export function sortRows(rows: TableRow[], columns: Column[], sort: SortSpec | undefined): void {
-	const plan = sortPlan(columns, sort);
+export function sortRows(rows: TableRow[], columns: Column[], sort: SortSpec | undefined, context?: RenderContext): void {
+	const plan = sortPlan(columns, sort, context);
 	// Keys are computed once per row (not per comparison): 10,000 rows sort in a few ms.
 	const keyed = rows.map(row => keyOf(row, plan));
 	keyed.sort((a, b) => compareKeyed(a, b, plan));
@@ -196,7 +205,7 @@ export function buildTable(
 	}
 	const total = rows.length;
 	rows = filterRows(rows, query.filter);
-	sortRows(rows, columns, query.sort ?? set.defaultSort);
+	sortRows(rows, columns, query.sort ?? set.defaultSort, context);
 	return {columns, rows, total};
 }
 
@@ -256,6 +265,8 @@ export class IncrementalTable {
 	private order: Keyed[] = [];
 	private widths: WidthCounter[] = [];
 	private data: IncrementalTableData | undefined;
+	/** The metrics the order was taken with, when sorted by a metrics column. */
+	private sortMetrics: unknown;
 
 	constructor(set: ColumnSet) {
 		this.set = set;
@@ -272,7 +283,11 @@ export class IncrementalTable {
 		const sort = query.sort ?? this.set.defaultSort;
 		const filterKey = query.filter.type === 'none' ? '' : `${query.filter.type}:${query.filter.text}`;
 		const key = [indexes.join(','), query.namespace, query.namespaced, filterKey, query.faultsOnly, sort ? `${sort.column}:${sort.ascending}` : '', selectorKey ?? '', query.allowed && selectorKey === undefined ? 'set' : ''].join('\u0000');
-		const changed = this.queryKey === key && this.data && !(selectorKey === undefined && query.allowed) ? source.changedSince(this.version) : undefined;
+		// Sorted by CPU or MEM: new metrics reorder every row.
+		const metrics = sortsByMetrics(columns, sort) ? context.metrics : undefined;
+		const fresh = metrics === this.sortMetrics;
+		this.sortMetrics = metrics;
+		const changed = fresh && this.queryKey === key && this.data && !(selectorKey === undefined && query.allowed) ? source.changedSince(this.version) : undefined;
 		if (!changed) {
 			this.rebuild(source, query, context, columns, indexes, sort);
 			this.queryKey = key;
@@ -287,7 +302,7 @@ export class IncrementalTable {
 		this.columns = columns;
 		this.indexes = indexes;
 		this.projected = projector(this.set, indexes);
-		this.plan = sortPlan(columns, sort);
+		this.plan = sortPlan(columns, sort, context);
 		this.entries.clear();
 		this.widths = columns.map(() => new WidthCounter());
 		const order: Keyed[] = [];

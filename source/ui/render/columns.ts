@@ -16,6 +16,8 @@ export type Column = {
 	align?: 'left' | 'right';
 	/** Sort key letter for shift-<letter> (k9s: n name, a age, s status...). */
 	sortKey?: string;
+	/** The sort key's first press puts the largest first (k9s: CPU, MEM). */
+	sortDescending?: boolean;
 	/** Sort numerically by this value rather than by the cell text. */
 	numeric?: boolean;
 	/**
@@ -26,6 +28,12 @@ export type Column = {
 	 * depend on the clock.
 	 */
 	live?: (object: KubeObject, context: RenderContext) => string;
+	/**
+	 * The sort value of a live column whose value comes from the metrics
+	 * (CPU, MEM): when the table is sorted by it, the order is taken again
+	 * whenever the metrics change.
+	 */
+	liveSort?: (object: KubeObject, context: RenderContext) => number | undefined;
 };
 
 /** What a renderer needs besides the object. */

@@ -1,6 +1,7 @@
 /** Pods: k9s' columns and kubectl's STATUS text (printers.go printPod). */
 import type {Container, ContainerStatus, KubeObject, Pod} from '../../engine/index.js';
 import {age, ageColumn, cpuText, humanDuration, memText, nameColumn, orNone, terminating, timeOf, type ColumnSet, type RowStatus} from './columns.js';
+import type {MetricsSnapshot} from '../model/cluster-model.js';
 
 export type PodSummary = {
 	/** kubectl's STATUS text. */
@@ -116,6 +117,11 @@ export function podHealth(summary: PodSummary, pod: KubeObject): RowStatus {
 	return 'normal';
 }
 
+/** A pod's usage in the metrics snapshot, if it has one. */
+function podUsage(pod: KubeObject, metrics: MetricsSnapshot | undefined) {
+	return metrics?.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+}
+
 export const podColumns: ColumnSet = {
 	kind: 'Pod',
 	columns: [
@@ -123,8 +129,8 @@ export const podColumns: ColumnSet = {
 		{name: 'READY', sortKey: 'r'},
 		{name: 'STATUS', sortKey: 's'},
 		{name: 'RESTARTS', sortKey: 't', numeric: true, align: 'right', live: (object, {now}) => restartsText(podSummary(object as Pod), now)},
-		{name: 'CPU', align: 'right', live: (object, {metrics}) => cpuText(metrics?.pods.get(`${object.metadata.namespace}/${object.metadata.name}`)?.cpuMilli)},
-		{name: 'MEM', align: 'right', live: (object, {metrics}) => memText(metrics?.pods.get(`${object.metadata.namespace}/${object.metadata.name}`)?.memoryBytes)},
+		{name: 'CPU', sortKey: 'c', sortDescending: true, numeric: true, align: 'right', live: (object, {metrics}) => cpuText(podUsage(object, metrics)?.cpuMilli), liveSort: (object, {metrics}) => podUsage(object, metrics)?.cpuMilli},
+		{name: 'MEM', sortKey: 'm', sortDescending: true, numeric: true, align: 'right', live: (object, {metrics}) => memText(podUsage(object, metrics)?.memoryBytes), liveSort: (object, {metrics}) => podUsage(object, metrics)?.memoryBytes},
 		{name: 'IP', sortKey: 'i'},
 		{name: 'NODE', sortKey: 'o'},
 		{name: 'QOS', wide: true},

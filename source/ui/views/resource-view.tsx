@@ -10,7 +10,7 @@ import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, typ
 import {useAppInternals} from '../app/app-internals.js';
 import {resolveResource, type KubeObject} from '../../engine/index.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
-import {buildTable, IncrementalTable, type SortSpec} from '../model/table-data.js';
+import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
 import {columnSetFor} from '../render/registry.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
@@ -96,11 +96,14 @@ export function ResourceView(props: ResourceViewProps) {
 	const kindVersion = app.model.version(kind);
 	// Kept current from the model's batched changes: a frame re-renders and places only changed rows.
 	const table = useMemo(() => new IncrementalTable(set), [set]);
+	// Sorted by CPU or MEM (shift-c, shift-m): the order follows each new metrics snapshot.
+	const sortMetrics = sortsByMetrics(set.columns, sortPref ?? set.defaultSort) ? app.model.metrics() : undefined;
 	const data = useMemo(() => {
 		const query = {namespace, namespaced: type.namespaced, filter, allowed: selection.allowed, wide, faultsOnly, sort: sortPref};
+		const context = {now, metrics: sortMetrics};
 		if (props.ownerUid) {
 			const objects = app.model.list(kind).filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
-			return {...buildTable(set, objects, query, {now}), cellWidths: undefined, ids: undefined};
+			return {...buildTable(set, objects, query, context), cellWidths: undefined, ids: undefined};
 		}
 		const model = app.model;
 		return table.update({
@@ -108,10 +111,10 @@ export function ResourceView(props: ResourceViewProps) {
 			list: () => model.list(kind),
 			byUid: uid => model.byUid(kind, uid),
 			changedSince: since => model.changedSince(kind, since),
-		}, query, {now}, `${labelSelector}\u0000${props.fieldSelector ?? ''}`);
+		}, query, context, `${labelSelector}\u0000${props.fieldSelector ?? ''}`);
 	// The clock is not a dependency: clock-dependent cells are live columns, drawn per visible row.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid]);
+	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid, sortMetrics]);
 
 	const ids = useMemo(() => data.ids ?? data.rows.map(r => r.id), [data]);
 	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;
@@ -145,7 +148,7 @@ export function ResourceView(props: ResourceViewProps) {
 	for (const column of data.columns) {
 		if (!column.sortKey) continue;
 		handlers[`sort.${column.name.toLowerCase().replace(/[^a-z]+/g, '-')}`] = () => {
-			const ascending = sortPref?.column === column.name ? !sortPref.ascending : true;
+			const ascending = sortPref?.column === column.name ? !sortPref.ascending : !column.sortDescending;
 			shell.prefs.set({sort: {...shell.prefs.get().sort, [kind]: {column: column.name, ascending}}});
 			app.invalidate();
 		};
