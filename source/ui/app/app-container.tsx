@@ -550,7 +550,8 @@ export function AppContainer(props: AppProps) {
 	// A page binding shadows a global one on the same key (e.g. '/' searches a describe page).
 	const shadowed = new Set(pageHints.map(h => h.key));
 	const hints: Hint[] = [
-		...favoriteBindings().map(b => ({key: b.key, description: b.description, numeric: true})),
+		// A page's own digit keys (the trace's categories) take the place of the namespace favourites.
+		...favoriteBindings().filter(b => !shadowed.has(b.key)).map(b => ({key: b.key, description: b.description, numeric: true})),
 		...pageHints,
 		...hintsFrom(effectiveBindings(globalBindings, options)).filter(h => !shadowed.has(h.key)),
 	];

@@ -3,7 +3,7 @@
  * call name, pause/follow, scrolling, and an `strace -c` style summary.
  */
 
-/** The five categories, in the order the view lists them (keys 1-5 toggle them). */
+/** The five categories, in the order the view lists them (keys 1-5 show only one of them). */
 export const traceCategories = ['process control', 'file management', 'device management', 'information maintenance', 'communications'] as const;
 export type TraceCategory = (typeof traceCategories)[number];
 
@@ -58,7 +58,7 @@ export function initialTraceState(): TraceState {
 }
 
 export type TraceAction =
-	| {type: 'toggle-category'; index: number}
+	| {type: 'only-category'; index: number}
 	| {type: 'all-categories'}
 	| {type: 'start-filter'}
 	| {type: 'filter-set'; text: string}
@@ -74,13 +74,12 @@ export type TraceAction =
 
 export function traceReducer(state: TraceState, action: TraceAction): TraceState {
 	switch (action.type) {
-		case 'toggle-category': {
+		case 'only-category': {
 			const category = traceCategories[action.index];
 			if (!category) return state;
-			const categories = new Set(state.categories);
-			if (categories.has(category)) categories.delete(category);
-			else categories.add(category);
-			return {...state, categories};
+			// The key of the one category shown brings every category back.
+			const alone = state.categories.size === 1 && state.categories.has(category);
+			return {...state, categories: alone ? new Set(traceCategories) : new Set([category])};
 		}
 		case 'all-categories':
 			return {...state, categories: new Set(traceCategories)};
@@ -118,7 +117,8 @@ function withFilter(state: TraceState, callFilter: string): TraceState {
 }
 
 /**
- * The call-name filter: `open,read,write` matches those names exactly; anything
+ * The call-name filter: `open,read,write` matches the names that start with
+ * one of them (`accept` finds accept and accept4, `open` openat); anything
  * with regex characters is a case-insensitive regex over the name; `!x`
  * inverts. Returns a predicate, or the regex error.
  */
@@ -129,8 +129,11 @@ export function compileCallFilter(text: string): {match: (name: string) => boole
 	const body = invert ? trimmed.slice(1) : trimmed;
 	let test: (name: string) => boolean;
 	if (/^[a-z0-9_]+(,[a-z0-9_]+)*,?$/i.test(body)) {
-		const names = new Set(body.toLowerCase().split(',').filter(Boolean));
-		test = name => names.has(name.toLowerCase());
+		const prefixes = body.toLowerCase().split(',').filter(Boolean);
+		test = name => {
+			const lower = name.toLowerCase();
+			return prefixes.some(prefix => lower.startsWith(prefix));
+		};
 	} else {
 		try {
 			const pattern = new RegExp(body, 'i');

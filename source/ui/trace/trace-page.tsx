@@ -1,7 +1,7 @@
 /**
  * The live system-call trace of a pod or container: time, pid, call,
- * arguments and result, coloured by the five categories. 1-5 toggle a
- * category (0 all), `/` filters by call name, space pauses, `f` follows,
+ * arguments and result, coloured by the five categories. 1-5 show only
+ * one category (again, or 0, all), `/` filters by call-name prefix, space pauses, `f` follows,
  * `e` shows errors only, `s` switches to the `strace -c` summary.
  */
 import React, {useMemo, useRef} from 'react';
@@ -23,13 +23,13 @@ import {useTraceState} from './use-trace-state.js';
 export type TraceSource = () => readonly TraceEntry[];
 
 export const traceBindings: KeyBinding[] = [
-	{key: '1', action: 'trace.process', description: 'Process control'},
-	{key: '2', action: 'trace.file', description: 'File management'},
-	{key: '3', action: 'trace.device', description: 'Device management'},
-	{key: '4', action: 'trace.info', description: 'Information maintenance'},
-	{key: '5', action: 'trace.comms', description: 'Communications'},
+	{key: '1', action: 'trace.process', description: 'Only process control'},
+	{key: '2', action: 'trace.file', description: 'Only file management'},
+	{key: '3', action: 'trace.device', description: 'Only device management'},
+	{key: '4', action: 'trace.info', description: 'Only information'},
+	{key: '5', action: 'trace.comms', description: 'Only communications'},
 	{key: '0', action: 'trace.all', description: 'All categories'},
-	{key: '/', action: 'trace.filter', description: 'Filter calls'},
+	{key: '/', action: 'trace.filter', description: 'Filter calls (prefix)'},
 	{key: 'space', action: 'trace.pause', description: 'Pause/Resume'},
 	{key: 'f', action: 'trace.follow', description: 'Follow'},
 	{key: 'e', action: 'trace.errors', description: 'Errors only'},
@@ -85,11 +85,11 @@ function TracePage({source, width, height}: PageProps & {source: TraceSource}) {
 	usePageKeys({
 		bindings: traceBindings,
 		handlers: {
-			'trace.process': () => dispatch({type: 'toggle-category', index: 0}),
-			'trace.file': () => dispatch({type: 'toggle-category', index: 1}),
-			'trace.device': () => dispatch({type: 'toggle-category', index: 2}),
-			'trace.info': () => dispatch({type: 'toggle-category', index: 3}),
-			'trace.comms': () => dispatch({type: 'toggle-category', index: 4}),
+			'trace.process': () => dispatch({type: 'only-category', index: 0}),
+			'trace.file': () => dispatch({type: 'only-category', index: 1}),
+			'trace.device': () => dispatch({type: 'only-category', index: 2}),
+			'trace.info': () => dispatch({type: 'only-category', index: 3}),
+			'trace.comms': () => dispatch({type: 'only-category', index: 4}),
 			'trace.all': () => dispatch({type: 'all-categories'}),
 			'trace.filter': () => {
 				editing.current = true;

@@ -76,13 +76,24 @@ test.serial('t opens the live trace: categories filter, call filter, pause, summ
 		await app.press('t');
 		let frame = await app.waitFor(f => f.includes('[1]process') && /\w+\(.*\) = /.test(f), 'the trace');
 		t.regex(frame, /\d\d:\d\d:\d\d\.\d{3}\s+\d+\s+\w+\(/);
-		// Only file management: hide the other four.
-		await app.press('1', '3', '4', '5');
+		// Each digit once in the hints: the trace's categories take the place of the namespace favourites.
+		for (const digit of ['1', '2', '3', '4', '5']) t.is(frame.split(`<${digit}>`).length - 1, 1, `<${digit}> once`);
+		t.regex(frame, /<1> Only process control/);
+		// Only file management.
+		await app.press('2');
 		frame = await app.waitFor(f => /calls$/m.test(f) && !/\b(clone|execve|wait4|exit_group|socket|accept4|getpid|ioctl)\(/.test(f), 'file calls only');
 		t.regex(frame, /\b(openat|read|write|close|mount|fstat|newfstatat|pivot_root|chdir|mkdirat|writev)\(/);
-		await app.press('0', '/', ...'execve', 'enter');
+		await app.press('2');
+		await app.waitFor(f => /\b(accept4|clone|execve)\(/.test(f), 'every category again');
+		await app.press('5');
+		frame = await app.waitFor(f => /calls$/m.test(f) && !/\b(openat|read|write|close|fstat|execve|clone)\(/.test(f), 'communications only');
+		await app.press('0', '/', ...'accept', 'enter');
+		frame = await app.waitFor(f => f.includes('call:/accept') && /accept4\(/.test(f), 'the call filter by prefix');
+		let calls = frame.split('\n').filter(l => /^\d\d:\d\d:\d\d\.\d{3}\s/.test(l.trim()));
+		t.true(calls.length > 0 && calls.every(l => l.includes('accept4(')));
+		await app.press('/', 'ctrl-u', ...'execve', 'enter');
 		frame = await app.waitFor(f => f.includes('call:/execve') && /execve\(/.test(f), 'the call filter');
-		const calls = frame.split('\n').filter(l => /^\d\d:\d\d:\d\d\.\d{3}\s/.test(l.trim()));
+		calls = frame.split('\n').filter(l => /^\d\d:\d\d:\d\d\.\d{3}\s/.test(l.trim()));
 		t.true(calls.length > 0 && calls.every(l => l.includes('execve(')));
 		await app.press('space');
 		frame = await app.waitFor(f => f.includes('PAUSED'), 'paused');

@@ -13,20 +13,25 @@ const entries: TraceEntry[] = [
 	entry(8, 'sendto', 'communications', '-1 EPIPE (Broken pipe)'),
 ];
 
-test('category toggles hide and show their calls', t => {
-	let state = initialTraceState();
-	state = traceReducer(state, {type: 'toggle-category', index: 1});
-	t.deepEqual(visibleEntries(entries, state).map(e => e.name), ['execve', 'ioctl', 'getpid', 'accept4', 'sendto']);
-	state = traceReducer(state, {type: 'toggle-category', index: 4});
-	t.deepEqual(visibleEntries(entries, state).map(e => e.name), ['execve', 'ioctl', 'getpid']);
-	state = traceReducer(state, {type: 'all-categories'});
+test('a category key shows only that category; the same key again, or all, shows every one', t => {
+	let state = traceReducer(initialTraceState(), {type: 'only-category', index: 1});
+	t.deepEqual(visibleEntries(entries, state).map(e => e.name), ['openat', 'openat', 'read']);
+	state = traceReducer(state, {type: 'only-category', index: 4});
+	t.deepEqual(visibleEntries(entries, state).map(e => e.name), ['accept4', 'sendto']);
+	state = traceReducer(state, {type: 'only-category', index: 4});
+	t.is(visibleEntries(entries, state).length, entries.length);
+	state = traceReducer(traceReducer(state, {type: 'only-category', index: 0}), {type: 'all-categories'});
 	t.is(visibleEntries(entries, state).length, entries.length);
 });
 
-test('call filter: names, regex, inversion, and a bad regex is an error that filters nothing', t => {
+test('call filter: name prefixes, regex, inversion, and a bad regex is an error that filters nothing', t => {
 	const cases: Array<[string, string[]]> = [
 		['openat', ['openat', 'openat']],
 		['read,ioctl', ['read', 'ioctl']],
+		['accept', ['accept4']],
+		['open', ['openat', 'openat']],
+		['se,get', ['getpid', 'sendto']],
+		['!open', ['execve', 'read', 'ioctl', 'getpid', 'accept4', 'sendto']],
 		['^(send|acc)', ['accept4', 'sendto']],
 		['!openat', ['execve', 'read', 'ioctl', 'getpid', 'accept4', 'sendto']],
 	];
