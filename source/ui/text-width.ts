@@ -30,9 +30,30 @@ export function truncateToWidth(text: string, width: number): string {
 	return width === 1 ? out : `${out}…`;
 }
 
-/** `text` cut or padded to exactly `width` columns. */
-export function fitToWidth(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-	const cut = truncateToWidth(text, width);
+/**
+ * `text` cut to at most `width` columns with `…` in the middle, keeping its
+ * start and its end (`kubari…worker2`); a cut at the end below 5 columns.
+ */
+export function truncateMiddle(text: string, width: number): string {
+	if (displayWidth(text) <= width) return text;
+	if (width < 5) return truncateToWidth(text, width);
+	const chars = [...text];
+	const tailRoom = Math.floor((width - 1) / 2);
+	let tail = '';
+	let used = 0;
+	for (let i = chars.length - 1; i >= 0; i--) {
+		const w = stringWidth(chars[i]!);
+		if (used + w > tailRoom) break;
+		tail = chars[i]! + tail;
+		used += w;
+	}
+	const head = truncateToWidth(text, width - used);
+	return head.endsWith('…') ? head + tail : `${head.slice(0, -1)}…${tail}`;
+}
+
+/** `text` cut or padded to exactly `width` columns (cut at the end, or in the middle). */
+export function fitToWidth(text: string, width: number, align: 'left' | 'right' = 'left', ellipsis: 'end' | 'middle' = 'end'): string {
+	const cut = ellipsis === 'middle' ? truncateMiddle(text, width) : truncateToWidth(text, width);
 	const pad = ' '.repeat(Math.max(0, width - displayWidth(cut)));
 	return align === 'right' ? pad + cut : cut + pad;
 }

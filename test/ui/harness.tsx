@@ -107,6 +107,12 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 			/>,
 		);
 	});
+	// The fake terminal is as wide as the app (ink-testing-library's is 100 columns, which would squeeze wider layouts).
+	const columns = options.size?.columns ?? 100;
+	Object.defineProperty(ui.stdout, 'columns', {get: () => columns});
+	await act(async () => {
+		ui.stdout.emit('resize');
+	});
 	for (let i = 0; i < 200 && ui.stdin.listenerCount('readable') === 0; i++) await act(settle);
 	const shell: Dashboard = {
 		cluster,

@@ -32,7 +32,7 @@ export type TableRow = Row & {
 
 export type TableData = {columns: Column[]; rows: TableRow[]; total: number};
 
-const namespaceColumn: Column = {name: 'NAMESPACE', sortKey: 'p'};
+const namespaceColumn: Column = {name: 'NAMESPACE', sortKey: 'p', ellipsis: 'middle'};
 
 type Cached = {cells: string[]; sort?: Array<number | undefined>; status: RowStatus};
 const rowCache = new WeakMap<ColumnSet, WeakMap<KubeObject, Cached>>();

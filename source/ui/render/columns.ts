@@ -14,6 +14,19 @@ export type Column = {
 	wide?: boolean;
 	/** Right-aligned (numbers). */
 	align?: 'left' | 'right';
+	/**
+	 * Where a cut cell loses its text: at the end (default) or in the middle,
+	 * for names that differ at the end (`kubari…worker2`).
+	 */
+	ellipsis?: 'end' | 'middle';
+	/**
+	 * Left out when the row does not fit, before any column is cut below 10
+	 * columns: 1 goes first, then 2... (an IP before CPU; never a wide
+	 * column the user asked for with ctrl-w).
+	 */
+	drop?: number;
+	/** Takes the width the other columns leave (an event's MESSAGE); shrunk first, down to a readable share. */
+	flex?: boolean;
 	/** Sort key letter for shift-<letter> (k9s: n name, a age, s status...). */
 	sortKey?: string;
 	/** The sort key's first press puts the largest first (k9s: CPU, MEM). */
@@ -141,7 +154,7 @@ export function age(object: KubeObject, now: number): [string, number] {
 
 /** The AGE column, shared by every kind. */
 export const ageColumn: Column = {name: 'AGE', sortKey: 'a', numeric: true, align: 'left', live: (object, {now}) => ageText(object, now)};
-export const nameColumn: Column = {name: 'NAME', sortKey: 'n'};
+export const nameColumn: Column = {name: 'NAME', sortKey: 'n', ellipsis: 'middle'};
 
 /** `<none>` for empty values, as kubectl prints them. */
 export function orNone(value: string | undefined | null): string {

@@ -1,4 +1,4 @@
-/** Events: LAST SEEN TYPE REASON OBJECT MESSAGE (kubectl), COUNT and SOURCE wide; newest first. */
+/** Events: LAST SEEN TYPE REASON OBJECT MESSAGE (kubectl), COUNT and SOURCE wide; newest first; MESSAGE takes the rest of the line. */
 import type {KubeEvent, KubeObject} from '../../engine/index.js';
 import {humanDuration, timeOf, type ColumnSet} from './columns.js';
 
@@ -21,10 +21,10 @@ export const eventColumns: ColumnSet = {
 		}},
 		{name: 'TYPE', sortKey: 's'},
 		{name: 'REASON'},
-		{name: 'OBJECT', sortKey: 'n'},
+		{name: 'OBJECT', sortKey: 'n', ellipsis: 'middle'},
 		{name: 'SOURCE', wide: true},
 		{name: 'COUNT', wide: true, numeric: true, align: 'right'},
-		{name: 'MESSAGE'},
+		{name: 'MESSAGE', flex: true},
 	],
 	row(object: KubeObject, {now}) {
 		const event = object as KubeEvent;

@@ -19,7 +19,7 @@ export const persistentVolumeColumns: ColumnSet = {
 		{name: 'ACCESS MODES'},
 		{name: 'RECLAIM POLICY'},
 		{name: 'STATUS', sortKey: 's'},
-		{name: 'CLAIM'},
+		{name: 'CLAIM', ellipsis: 'middle'},
 		{name: 'STORAGECLASS'},
 		{name: 'REASON'},
 		{name: 'VOLUMEMODE', wide: true},
@@ -53,7 +53,7 @@ export const persistentVolumeClaimColumns: ColumnSet = {
 	columns: [
 		nameColumn,
 		{name: 'STATUS', sortKey: 's'},
-		{name: 'VOLUME'},
+		{name: 'VOLUME', ellipsis: 'middle'},
 		{name: 'CAPACITY'},
 		{name: 'ACCESS MODES'},
 		{name: 'STORAGECLASS'},

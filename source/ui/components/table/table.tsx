@@ -44,57 +44,129 @@ export function cleanCell(text: string): string {
 	return sanitizeLine(text);
 }
 
-/** Widest cell per column over all rows (live columns: header only; the view adds its visible cells). */
-export function naturalWidths(columns: Column[], rows: readonly TableRow[], sort?: {column: string}, cellWidths?: readonly number[]): number[] {
-	const widths = columns.map(c => c.name.length + (sort?.column === c.name ? 1 : 0));
-	if (cellWidths) return widths.map((width, i) => (columns[i]!.live ? width : Math.max(width, cellWidths[i] ?? 0)));
+/** Widest cell per column over all rows, without the header (live columns: 0; the view adds its visible cells). */
+export function cellNeeds(columns: Column[], rows: readonly TableRow[], cellWidths?: readonly number[]): number[] {
+	if (cellWidths) return columns.map((c, i) => (c.live ? 0 : cellWidths[i] ?? 0));
+	const needs = columns.map(() => 0);
 	const scan = columns.map((c, i) => (c.live ? -1 : i)).filter(i => i >= 0);
 	for (const row of rows) {
 		for (const i of scan) {
 			const length = displayWidth(row.cells[i] ?? '');
-			if (length > widths[i]!) widths[i] = length;
+			if (length > needs[i]!) needs[i] = length;
 		}
 	}
-	return widths;
+	return needs;
 }
 
-/** Column widths that fit `width`: natural widths, the widest shrunk first. */
+/** Widest cell per column over all rows and the header (live columns: header only; the view adds its visible cells). */
+export function naturalWidths(columns: Column[], rows: readonly TableRow[], sort?: {column: string}, cellWidths?: readonly number[]): number[] {
+	const needs = cellNeeds(columns, rows, cellWidths);
+	return columns.map((c, i) => Math.max(headerWidth(c, sort), needs[i]!));
+}
+
+function headerWidth(column: Column, sort?: {column: string}): number {
+	return column.name.length + (sort?.column === column.name ? 1 : 0);
+}
+
+/** Column widths that fit `width`: natural widths, then `shrinkWidths`. */
 export function fitWidths(columns: Column[], rows: readonly TableRow[], width: number, sort?: {column: string}): number[] {
-	return shrinkWidths(naturalWidths(columns, rows, sort), columns, width);
+	return shrinkWidths(naturalWidths(columns, rows, sort), columns, width, cellNeeds(columns, rows));
 }
 
-export function shrinkWidths(natural: readonly number[], columns: Column[], width: number): number[] {
+/** The share of the width a flex column (MESSAGE) keeps before the other columns are cut. */
+export function flexFloor(natural: number, column: Column, width: number): number {
+	return Math.min(natural, Math.max(column.name.length, 30, Math.floor(width * 0.35)));
+}
+
+/**
+ * Widths that fit `width` columns. Every column gets what its values need
+ * while there is room. When there is not: a column with nothing in it
+ * (`needs` 0, e.g. an empty REASON) is left out (width 0); a flex column
+ * (MESSAGE) gives up its width down to a readable share; optional columns
+ * (`drop`: a pod's IP, a node's CPU/A) are left out; then the widest
+ * column is cut first, in rounds: those cut in the middle (NAME down to
+ * 16, NODE, IP, CLAIM down to 10, so `…worker2` and `…worker3` stay
+ * apart), then the others down to 10 (short values such as `Bound` stay
+ * whole), then every column down to its header (at most four letters),
+ * NAME last.
+ */
+export function shrinkWidths(natural: readonly number[], columns: Column[], width: number, needs?: readonly number[]): number[] {
 	const widths = [...natural];
-	const available = width - gap * Math.max(0, columns.length - 1) - 1;
+	let shown = columns.length;
+	const available = () => width - gap * Math.max(0, shown - 1) - 1;
 	let total = widths.reduce((a, b) => a + b, 0);
-	// Shrink the widest column first, NAME last: the name is what a row is found by.
-	const floorOf = (i: number) => Math.min(columns[i]!.name.length, 4);
-	while (total > available) {
-		let widest = -1;
-		for (const allowName of [false, true]) {
-			for (let i = 0; i < widths.length; i++) {
-				if (!allowName && columns[i]!.name === 'NAME') continue;
-				if (widths[i]! > floorOf(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
-			}
-			if (widest >= 0) break;
+	if (total <= available()) return widths;
+	if (needs) {
+		for (let i = 0; i < widths.length && total > available(); i++) {
+			if (needs[i] !== 0 || columns[i]!.live || columns[i]!.name === 'NAME') continue;
+			total -= widths[i]!;
+			widths[i] = 0;
+			shown--;
 		}
-		if (widest < 0) break;
-		widths[widest]!--;
-		total--;
 	}
+	const isName = (i: number) => columns[i]!.name === 'NAME';
+	// Optional columns leave, lowest `drop` first, before a column is cut below what it needs.
+	const droppable = columns.map((c, i) => i).filter(i => columns[i]!.drop !== undefined && !columns[i]!.wide && widths[i]! > 0).sort((a, b) => columns[a]!.drop! - columns[b]!.drop!);
+	const leave = () => {
+		for (const i of droppable) {
+			if (total <= available()) return;
+			total -= widths[i]!;
+			widths[i] = 0;
+			shown--;
+		}
+	};
+	const header = (i: number) => (widths[i] === 0 ? 0 : Math.min(columns[i]!.name.length, 4));
+	const share = (i: number) => (columns[i]!.flex ? flexFloor(natural[i]!, columns[i]!, width) : Math.min(natural[i]!, 10));
+	// Shrink the widest column above its floor by one, until the row fits or no column can give.
+	const shrink = (floor: (i: number) => number) => {
+		while (total > available()) {
+			let widest = -1;
+			for (const allowName of [false, true]) {
+				for (let i = 0; i < widths.length; i++) {
+					if (!allowName && isName(i)) continue;
+					if (widths[i]! > floor(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+				}
+				if (widest >= 0) break;
+			}
+			if (widest < 0) return;
+			widths[widest]!--;
+			total--;
+		}
+	};
+	// Flex columns down to their share first, then optional columns leave, then the rest are cut.
+	shrink(i => (isName(i) || !columns[i]!.flex ? widths[i]! : share(i)));
+	leave();
+	// Columns cut in the middle (NAME down to 16, NODE, IP, CLAIM) before those cut at the end (STATUS reads whole).
+	const nameFloor = (i: number) => Math.min(natural[i]!, 16);
+	const middle = (i: number) => columns[i]!.ellipsis === 'middle';
+	const widestFirst = (floor: (i: number) => number) => {
+		while (total > available()) {
+			let widest = -1;
+			for (let i = 0; i < widths.length; i++) if (widths[i]! > floor(i) && (widest < 0 || widths[i]! > widths[widest]!)) widest = i;
+			if (widest < 0) return;
+			widths[widest]!--;
+			total--;
+		}
+	};
+	widestFirst(i => (!middle(i) ? widths[i]! : isName(i) ? nameFloor(i) : Math.max(header(i), share(i))));
+	shrink(i => (isName(i) ? nameFloor(i) : Math.max(header(i), share(i))));
+	shrink(header);
 	return widths;
 }
 
-function fit(text: string, width: number, align: 'left' | 'right' | undefined): string {
-	return fitToWidth(cleanCell(text), width, align);
+function fit(text: string, width: number, column: Column): string {
+	return fitToWidth(cleanCell(text), width, column.align, column.ellipsis);
 }
 
-/** One line of text for a row's cells. */
+/** One line of text for a row's cells (a column of width 0 is left out, with its gap). */
 export function formatRow(cells: readonly string[], columns: Column[], widths: number[]): string {
 	let line = '';
+	let first = true;
 	for (let i = 0; i < columns.length; i++) {
-		if (i > 0) line += ' '.repeat(gap);
-		line += fit(cells[i] ?? '', widths[i]!, columns[i]!.align);
+		if (widths[i] === 0) continue;
+		if (!first) line += ' '.repeat(gap);
+		first = false;
+		line += fit(cells[i] ?? '', widths[i]!, columns[i]!);
 	}
 	return line;
 }
@@ -115,7 +187,8 @@ export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 
 }
 
 function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths}: TableProps) {
-	const natural = useMemo(() => naturalWidths(columns, rows, sort, cellWidths), [columns, rows, sort, cellWidths]);
+	const needs = useMemo(() => cellNeeds(columns, rows, cellWidths), [columns, rows, cellWidths]);
+	const natural = columns.map((c, i) => Math.max(headerWidth(c, sort), needs[i]!));
 	const start = windowOffset(offset, cursor, height, rows.length);
 	const visible = rows.slice(start, start + Math.max(0, height));
 	// Live cells (AGE, RESTARTS ago...) for the visible rows only.
@@ -128,8 +201,14 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 	};
 	const visibleCells = visible.map(cellsOf);
 	const grown = [...natural];
-	for (const cells of visibleCells) for (const i of live) grown[i] = Math.max(grown[i]!, cells[i]!.length);
-	const widths = shrinkWidths(grown, columns, width);
+	const grownNeeds = [...needs];
+	for (const cells of visibleCells) {
+		for (const i of live) {
+			grown[i] = Math.max(grown[i]!, displayWidth(cells[i]!));
+			grownNeeds[i] = Math.max(grownNeeds[i]!, displayWidth(cells[i]!));
+		}
+	}
+	const widths = shrinkWidths(grown, columns, width, grownNeeds);
 	const header = formatRow(columns.map(c => (sort?.column === c.name ? `${c.name}${sort.ascending ? '↑' : '↓'}` : c.name)), columns, widths);
 	const tableTheme = theme.views.table;
 	return (
