@@ -34,7 +34,7 @@ import type {Preferences} from '../prefs.js';
 import type {Theme} from '../theme/theme.js';
 import {loadTheme, themeNames} from '../theme/load.js';
 import {ContainersView, ResourceView, type ViewMemory} from '../views/resource-view.js';
-import {HomeView} from '../views/home.js';
+import {HomeView, type HomeMemory} from '../views/home.js';
 import {HelpView} from '../views/help.js';
 import {navigationActions} from '../components/scroll-keys.js';
 import {nodeStatus} from '../render/node-columns.js';
@@ -513,7 +513,8 @@ export function AppContainer(props: AppProps) {
 
 	// First page: home, plus the last view or the start view on top.
 	if (stack.current.size === 0) {
-		stack.current.push({title: 'home', key: 'home', render: page => <HomeView {...page} />});
+		const homeMemory: HomeMemory = {};
+		stack.current.push({title: 'home', key: 'home', render: page => <HomeView {...page} memory={homeMemory} />});
 		const start = props.initialView ?? prefs.get().lastView;
 		if (start && start !== 'home' && columnSetFor(start)) stack.current.push(resourcePage(start));
 	}
@@ -581,7 +582,7 @@ export function AppContainer(props: AppProps) {
 
 /** A resource table page; its memory (cursor, wide, faults) lives as long as the page. */
 function resourcePage(kind: string, options: OpenViewOptions = {}): PageSpec {
-	const memory: ViewMemory = {};
+	const memory: ViewMemory = options.select ? {table: {cursorId: options.select, index: 0, offset: 0}} : {};
 	const type = resolveResource(kind);
 	const pinned = options.namespace;
 	return {

@@ -159,6 +159,8 @@ export type OpenViewOptions = {
 	title?: string;
 	/** Only objects with an ownerReference to this uid (e.g. a CronJob's Jobs). */
 	ownerUid?: string;
+	/** Uid of the row to put the cursor on (the row selected where the view was opened from). */
+	select?: string;
 };
 
 /** What pages and actions can do with the app: `const app = useApp()`. */

@@ -1,19 +1,23 @@
 /**
- * Home: live panels side by side (pods, Deployments, StatefulSets, volumes),
- * a nodes strip and the latest events. Tab/Shift+Tab move between panels,
- * j/k move in the focused panel, Enter opens the panel's full view.
+ * Home: live panels (pods, Deployments, StatefulSets, volumes), a nodes
+ * strip and the latest events, laid out for the terminal: a 2×2 grid when
+ * each panel gets a few rows, else one row of as many panels as are
+ * readable side by side (Tab brings the others in). Tab/Shift+Tab move
+ * between panels, j/k move in the focused panel, Enter opens the panel's
+ * full view on the selected row; back on home, the same panel and row.
  */
-import React, {useMemo, useState} from 'react';
+import React, {useMemo} from 'react';
 import {Box, Text} from 'ink';
 import {useApp, useLive, usePageKeys, useSelection, type PageProps} from '../app/contract.js';
 import type {KubeEvent, KubeObject, Node} from '../../engine/index.js';
-import {Table, cursorIndex, useTableInput, useTableState} from '../components/table/index.js';
+import {Table, cursorIndex, shrinkWidths, useTableInput, useTableState, type TableState} from '../components/table/index.js';
 import {buildTable, type TableRow} from '../model/table-data.js';
 import {columnSetFor} from '../render/registry.js';
 import {nodeStatus} from '../render/node-columns.js';
 import {eventColumns} from '../render/event-columns.js';
 import type {Column, RenderContext} from '../render/columns.js';
-import {statusColor, cleanCell} from '../components/table/table.js';
+import {cleanCell} from '../components/table/table.js';
+import {displayWidth, fitToWidth} from '../text-width.js';
 import type {Theme} from '../theme/theme.js';
 
 type PanelId = 'pods' | 'deployments' | 'statefulsets' | 'volumes';
@@ -31,6 +35,14 @@ const panelColumns: Record<PanelId, string[]> = {
 	volumes: ['NAME', 'STATUS', 'CAPACITY'],
 };
 
+/** A panel with room for them (90 columns) also shows these. */
+const widePanelColumns: Record<PanelId, string[]> = {
+	pods: ['NAME', 'READY', 'STATUS', 'RESTARTS', 'IP', 'NODE', 'AGE'],
+	deployments: ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE'],
+	statefulsets: ['NAME', 'READY', 'AGE'],
+	volumes: ['NAME', 'STATUS', 'CAPACITY'],
+};
+
 /** Keep only some columns of a built table. */
 function project(columns: Column[], rows: TableRow[], names: string[]): {columns: Column[]; rows: TableRow[]} {
 	const at = names.map(n => columns.findIndex(c => c.name === n)).filter(i => i >= 0);
@@ -41,7 +53,7 @@ function project(columns: Column[], rows: TableRow[], names: string[]): {columns
 }
 
 /** Rows for one panel; faults first so trouble is visible in a short panel. */
-export function panelRows(app: ReturnType<typeof useApp>, id: PanelId, namespace: string, context: RenderContext): {columns: Column[]; rows: TableRow[]; faults: number} {
+export function panelRows(app: ReturnType<typeof useApp>, id: PanelId, namespace: string, context: RenderContext, wide = false): {columns: Column[]; rows: TableRow[]; faults: number} {
 	const query = {namespace, namespaced: true, filter: {type: 'none'} as const, wide: false, faultsOnly: false};
 	if (id === 'volumes') {
 		const pvc = buildTable(columnSetFor('PersistentVolumeClaim')!, app.model.list('PersistentVolumeClaim'), query, context);
@@ -53,7 +65,7 @@ export function panelRows(app: ReturnType<typeof useApp>, id: PanelId, namespace
 	}
 	const kind = panels.find(p => p.id === id)!.kind;
 	const table = buildTable(columnSetFor(kind)!, app.model.list(kind), query, context);
-	const projected = project(table.columns, table.rows, panelColumns[id]);
+	const projected = project(table.columns, table.rows, (wide ? widePanelColumns : panelColumns)[id]);
 	const rows = rank(projected.rows);
 	return {columns: projected.columns, rows, faults: rows.filter(isTrouble).length};
 }
@@ -67,7 +79,7 @@ function rank(rows: TableRow[]): TableRow[] {
 	return [...rows].sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3));
 }
 
-function Panel(props: {title: string; rows: TableRow[]; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme; now: number}) {
+function Panel(props: {title: string; more: string; rows: TableRow[]; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme; now: number}) {
 	const app = useApp();
 	const {theme} = props;
 	const border = props.focused ? theme.frame.border.focus : theme.frame.border.fg;
@@ -75,7 +87,10 @@ function Panel(props: {title: string; rows: TableRow[]; columns: Column[]; fault
 	const title = `${props.title} ${props.rows.length}${props.faults ? ` (${props.faults} not ok)` : ''}`;
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height} borderStyle={props.focused ? 'double' : 'round'} borderColor={border}>
-			<Text color={props.focused ? theme.frame.title.highlight : theme.frame.title.fg} bold wrap="truncate">{title}</Text>
+			<Text wrap="truncate">
+				<Text color={props.focused ? theme.frame.title.highlight : theme.frame.title.fg} bold>{title}</Text>
+				<Text color={theme.frame.title.fg} dimColor>{props.more}</Text>
+			</Text>
 			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} context={{now: props.now}} changeOf={id => app.model.recentChange(id)?.type} />
 		</Box>
 	);
@@ -117,42 +132,71 @@ function newest(events: readonly KubeObject[], count: number): KubeObject[] {
 	return top.map(t => t.event);
 }
 
+/** Event columns on home: LAST SEEN, TYPE, REASON, OBJECT, then MESSAGE in the rest of the line. */
+const eventListColumns: Column[] = [{name: 'LAST SEEN', align: 'right'}, {name: 'TYPE'}, {name: 'REASON'}, {name: 'OBJECT', ellipsis: 'middle'}, {name: 'MESSAGE', flex: true}];
+const eventListCells = [0, 1, 2, 3, 6];
+
 function EventsList({events, now, width, height, theme}: {events: readonly KubeObject[]; now: number; width: number; height: number; theme: Theme}) {
 	const latest = useMemo(() => newest(events, Math.max(0, height - 1)), [events, height]);
+	const rows = latest.map(object => {
+		const all = eventColumns.row(object, {now}).cells;
+		return eventListCells.map(i => cleanCell(all[i] ?? ''));
+	});
+	// One width per column for every line, so a long REASON never pushes its row out of line.
+	const natural = eventListColumns.map((_, c) => Math.max(c === 0 ? 3 : 0, ...rows.map(cells => displayWidth(cells[c]!))));
+	const widths = shrinkWidths(natural, eventListColumns, width);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text color={theme.frame.title.fg} bold>{`Events (latest ${latest.length} of ${events.length})`}</Text>
-			{latest.map(object => {
-				const event = object as KubeEvent;
-				const cells = eventColumns.row(event, {now}).cells;
-				const line = `${cells[0]!.padStart(5)}  ${cells[1]!.padEnd(7)}  ${cells[2]!.padEnd(18)}  ${cells[3]!.padEnd(30)}  ${cells[6]}`;
-				return <Text key={event.metadata.uid} color={event.type === 'Warning' ? theme.status.error : theme.status.new} wrap="truncate">{cleanCell(line)}</Text>;
+			{latest.map((object, r) => {
+				const line = rows[r]!.map((cell, c) => fitToWidth(cell, widths[c]!, eventListColumns[c]!.align, eventListColumns[c]!.ellipsis)).join('  ');
+				return <Text key={object.metadata.uid} color={(object as KubeEvent).type === 'Warning' ? theme.status.error : theme.status.new} wrap="truncate">{line}</Text>;
 			})}
 		</Box>
 	);
 }
 
-export function HomeView({width, height}: PageProps) {
+/** What home keeps while a full view is open over it: the focused panel and each panel's cursor. */
+export type HomeMemory = {focus?: number; tables?: Partial<Record<PanelId, TableState>>};
+
+/** Columns a panel needs to show NAME, READY and STATUS in full (ImagePullBackOff, a 23-letter pod name). */
+const readablePanelWidth = 56;
+
+/**
+ * The panel layout for a content area: panels across (1, 2 or 4), rows of
+ * panels, and each panel's size. As many panels as fit readably are shown
+ * (each at least 56 columns and 8 lines, so four rows); when that is fewer
+ * than four, the ones around the focused panel are shown and Tab brings in
+ * the others.
+ */
+export function homeLayout(width: number, height: number): {gridRows: number; across: number; panelWidth: number; panelHeight: number; eventsHeight: number} {
+	const eventsHeight = Math.max(3, Math.min(8, Math.floor(height / 4)));
+	const area = Math.max(4, height - 1 - eventsHeight);
+	const across = width >= 4 * readablePanelWidth ? 4 : width >= 2 * readablePanelWidth ? 2 : 1;
+	const gridRows = Math.max(1, Math.min(Math.ceil(panels.length / across), Math.floor(area / 8)));
+	return {gridRows, across, panelWidth: Math.floor(width / across), panelHeight: Math.floor(area / gridRows), eventsHeight};
+}
+
+export function HomeView({width, height, memory}: PageProps & {memory: HomeMemory}) {
 	const app = useApp();
 	const version = useLive(['Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume', 'Node', 'Event'], {clock: true});
-	const [focus, setFocus] = useState(0);
+	const focus = memory.focus ?? 0;
 	const now = Math.floor(app.now() / 1000) * 1000;
 	const namespace = app.namespace();
 	const kinds = ['Pod', 'Deployment', 'StatefulSet', 'PersistentVolumeClaim', 'PersistentVolume'];
 	const dataVersion = kinds.map(k => app.model.version(k)).join(',');
+	const {gridRows, across, panelWidth, panelHeight} = homeLayout(width, height);
+	const widePanels = panelWidth >= 90;
 	const data = useMemo(
-		() => panels.map(p => panelRows(app, p.id, namespace, {now})),
+		() => panels.map(p => panelRows(app, p.id, namespace, {now}, widePanels)),
 		// Clock-dependent cells are live columns: the panels rebuild only when objects change.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[app, namespace, dataVersion],
+		[app, namespace, dataVersion, widePanels],
 	);
 	void version;
-	const [state, dispatch] = useTableState();
-	const across = width >= 120 ? 4 : 2;
-	const gridRows = 4 / across;
-	const eventsHeight = Math.max(3, Math.min(8, Math.floor(height / 4)));
-	const panelHeight = Math.max(4, Math.floor((height - 1 - eventsHeight) / gridRows));
-	const panelWidth = Math.floor(width / across);
+	const panelId = panels[focus]!.id;
+	const [state, dispatch] = useTableState(memory.tables?.[panelId]);
+	memory.tables = {...memory.tables, [panelId]: state};
 	const focused = data[focus]!;
 	const ids = focused.rows.map(r => r.id);
 	const cursor = cursorIndex(state, ids);
@@ -160,8 +204,12 @@ export function HomeView({width, height}: PageProps) {
 	useSelection(current ? {kind: current.object.kind, object: current.object} : undefined);
 	const navigation = useTableInput(dispatch, ids, Math.max(1, panelHeight - 4));
 	const move = (delta: number) => {
-		setFocus(f => (f + delta + panels.length) % panels.length);
-		dispatch({type: 'top', ids: []});
+		const next = (focus + delta + panels.length) % panels.length;
+		memory.focus = next;
+		const saved = memory.tables?.[panels[next]!.id];
+		const nextIds = data[next]!.rows.map(r => r.id);
+		if (saved?.cursorId !== undefined && nextIds.includes(saved.cursorId)) dispatch({type: 'select', id: saved.cursorId, ids: nextIds, height: Math.max(1, panelHeight - 4)});
+		else dispatch({type: 'top', ids: nextIds});
 	};
 	usePageKeys({
 		bindings: [
@@ -174,13 +222,20 @@ export function HomeView({width, height}: PageProps) {
 			...navigation.handlers,
 			'home.next-panel': () => move(1),
 			'home.previous-panel': () => move(-1),
-			'home.open': () => app.openView(panels[focus]!.kind),
+			// The full view opens on the row selected here (a PV row of the volumes panel opens the PVs).
+			'home.open': () => app.openView(current?.object.kind ?? panels[focus]!.kind, current ? {select: current.object.metadata.uid} : undefined),
 		},
 	});
-	const boxes = panels.map((panel, i) => (
+	// Shown: every panel when they all fit, else the page of panels that holds the focused one.
+	const pageSize = gridRows * across;
+	const shown = panels.map((_, i) => i).filter(i => Math.floor(i / pageSize) === Math.floor(focus / pageSize));
+	const hidden = panels.map((_, i) => i).filter(i => !shown.includes(i));
+	const more = hidden.length > 0 ? `   Tab: ${hidden.map(i => `${panels[i]!.title} ${data[i]!.rows.length}`).join(' · ')}` : '';
+	const boxes = shown.map(i => (
 		<Panel
-			key={panel.id}
-			title={panel.title}
+			key={panels[i]!.id}
+			title={panels[i]!.title}
+			more={i === shown[shown.length - 1] ? more : ''}
 			rows={data[i]!.rows}
 			columns={data[i]!.columns}
 			faults={data[i]!.faults}
@@ -203,4 +258,3 @@ export function HomeView({width, height}: PageProps) {
 		</Box>
 	);
 }
-
