@@ -115,3 +115,24 @@ test.serial('the events strip keeps its columns aligned whatever the REASON', as
 		await shell.unmount();
 	}
 });
+
+test.serial('Esc from a drill-down returns to the row Enter was pressed on', async t => {
+	const shell = await home(120, 40);
+	try {
+		await shell.press(':', ...'deploy', 'enter');
+		await shell.waitFor(f => f.includes('deployments(shop)'), 'the deployments view');
+		await shell.press('j');
+		const deployment = shell.api.selection()!.object;
+		await shell.press('enter');
+		await shell.waitFor(f => f.includes('pods(shop)'), "the deployment's pods");
+		await shell.press('j', 'enter');
+		await shell.waitFor(f => /containers/.test(f), 'the containers view');
+		await shell.press('esc');
+		await shell.waitFor(f => f.includes('pods(shop)') && !/containers /.test(f), 'back on the pods');
+		await shell.press('esc');
+		await shell.waitFor(f => f.includes('deployments(shop)'), 'back on the deployments');
+		t.is(shell.api.selection()?.object.metadata.uid, deployment.metadata.uid);
+	} finally {
+		await shell.unmount();
+	}
+});
