@@ -20,9 +20,9 @@ export type Column = {
 	 */
 	ellipsis?: 'end' | 'middle';
 	/**
-	 * Left out when the row does not fit, before any column is cut below 10
-	 * columns: 1 goes first, then 2... (an IP before CPU; never a wide
-	 * column the user asked for with ctrl-w).
+	 * Left out when the row does not fit: 1 before names are cut in the
+	 * middle, the others (2, 3...) after that and before a value is cut at
+	 * its end (an IP, then CPU; never a wide column asked for with ctrl-w).
 	 */
 	drop?: number;
 	/** Takes the width the other columns leave (an event's MESSAGE); shrunk first, down to a readable share. */

@@ -82,11 +82,12 @@ export function flexFloor(natural: number, column: Column, width: number): numbe
  * Widths that fit `width` columns. Every column gets what its values need
  * while there is room. When there is not: a column with nothing in it
  * (`needs` 0, e.g. an empty REASON) is left out (width 0); a flex column
- * (MESSAGE) gives up its width down to a readable share; optional columns
- * (`drop`: a pod's IP, a node's CPU/A) are left out; then the widest
- * column is cut first, in rounds: those cut in the middle (NAME down to
- * 16, NODE, IP, CLAIM down to 10, so `…worker2` and `…worker3` stay
- * apart), then the others down to 10 (short values such as `Bound` stay
+ * (MESSAGE) gives up its width down to a readable share; the first
+ * optional columns (`drop` 1: a pod's IP, a node's CPU/A) are left out;
+ * columns cut in the middle are cut, widest first (NAME down to 16, NODE,
+ * IP, CLAIM down to 10, so `…worker2` and `…worker3` stay apart); the
+ * other optional columns leave (a pod's CPU and MEM); then the widest
+ * column is cut, the others down to 10 (short values such as `Bound` stay
  * whole), then every column down to its header (at most four letters),
  * NAME last.
  */
@@ -107,9 +108,10 @@ export function shrinkWidths(natural: readonly number[], columns: Column[], widt
 	const isName = (i: number) => columns[i]!.name === 'NAME';
 	// Optional columns leave, lowest `drop` first, before a column is cut below what it needs.
 	const droppable = columns.map((c, i) => i).filter(i => columns[i]!.drop !== undefined && !columns[i]!.wide && widths[i]! > 0).sort((a, b) => columns[a]!.drop! - columns[b]!.drop!);
-	const leave = () => {
+	const leave = (upTo: number) => {
 		for (const i of droppable) {
-			if (total <= available()) return;
+			if (total <= available() || columns[i]!.drop! > upTo) return;
+			if (widths[i] === 0) continue;
 			total -= widths[i]!;
 			widths[i] = 0;
 			shown--;
@@ -133,9 +135,9 @@ export function shrinkWidths(natural: readonly number[], columns: Column[], widt
 			total--;
 		}
 	};
-	// Flex columns down to their share first, then optional columns leave, then the rest are cut.
+	// Flex columns down to their share first, then the first optional columns (drop 1) leave.
 	shrink(i => (isName(i) || !columns[i]!.flex ? widths[i]! : share(i)));
-	leave();
+	leave(1);
 	// Columns cut in the middle (NAME down to 16, NODE, IP, CLAIM) before those cut at the end (STATUS reads whole).
 	const nameFloor = (i: number) => Math.min(natural[i]!, 16);
 	const middle = (i: number) => columns[i]!.ellipsis === 'middle';
@@ -149,6 +151,8 @@ export function shrinkWidths(natural: readonly number[], columns: Column[], widt
 		}
 	};
 	widestFirst(i => (!middle(i) ? widths[i]! : isName(i) ? nameFloor(i) : Math.max(header(i), share(i))));
+	// Then the other optional columns leave (a pod's CPU and MEM), before a value is cut at its end.
+	leave(Infinity);
 	shrink(i => (isName(i) ? nameFloor(i) : Math.max(header(i), share(i))));
 	shrink(header);
 	return widths;
