@@ -82,6 +82,25 @@ class VirtualStdin extends EventEmitter {
 
 const turn = () => new Promise<void>(resolve => setImmediate(resolve));
 
+/**
+ * Colours as a true-colour terminal shows them, whatever terminal runs the
+ * recorder. chalk's level is one setting for the process, so it is pinned
+ * while any headless dashboard runs and given back when the last one stops.
+ */
+let pinned = 0;
+let levelBefore: typeof chalk.level = chalk.level;
+
+function pinColours(): void {
+	if (pinned++ === 0) {
+		levelBefore = chalk.level;
+		chalk.level = 3;
+	}
+}
+
+function unpinColours(): void {
+	if (--pinned === 0) chalk.level = levelBefore;
+}
+
 export class HeadlessDashboard {
 	readonly cluster: Cluster;
 	readonly simulation: Simulation;
@@ -92,16 +111,13 @@ export class HeadlessDashboard {
 	private readonly instance: Instance;
 	private readonly configDir: string;
 	private readonly tickMs: number;
-	private readonly savedLevel: typeof chalk.level;
 	private lastTick = 0;
 	private quitFlag = false;
 	/** When set, each tick moves the cluster to this virtual time instead of by speed × elapsed. */
 	private clusterTarget: ((recordingMs: number) => number) | undefined;
 
 	private constructor(options: HeadlessOptions) {
-		// Colours as a true-colour terminal shows them, whatever terminal runs the recorder.
-		this.savedLevel = chalk.level;
-		chalk.level = 3;
+		pinColours();
 		this.tickMs = options.tickMs ?? 100;
 		this.cluster = createCluster({seed: options.seed, nodes: options.nodes, demo: (options.cluster ?? 'demo') === 'demo'});
 		this.model = new ClusterModel(this.cluster, {now: () => this.timers.now()});
@@ -232,7 +248,7 @@ export class HeadlessDashboard {
 		this.instance.unmount();
 		await this.settle();
 		this.model.dispose();
-		chalk.level = this.savedLevel;
+		unpinColours();
 		rmSync(this.configDir, {recursive: true, force: true});
 	}
 

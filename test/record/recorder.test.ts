@@ -2,6 +2,7 @@ import test from 'ava';
 import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import chalk from 'chalk';
 import stripAnsi from 'strip-ansi';
 import {parseCast, serializeCast, markers} from '../../source/record/cast.js';
 import {recordTape} from '../../source/record/recorder.js';
@@ -109,4 +110,18 @@ test('a tape in another theme records in its colours, and says them in the heade
 	const plain = await recordTape(tape('plain.tape', 'Sleep 500ms'));
 	t.not(light.cast.header.theme!.bg, plain.cast.header.theme!.bg);
 	t.not(light.cast.events[0]![2], plain.cast.events[0]![2]);
+});
+
+test.serial('recordings made at the same time in one process do not change each other', async t => {
+	// As in a process whose output is not a terminal: no colours until a recording pins them.
+	const level = chalk.level;
+	chalk.level = 0;
+	t.teardown(() => {
+		chalk.level = level;
+	});
+	const long = tape('long.tape', 'Type ":pods"\nEnter\nSleep 3s');
+	const short = tape('short.tape', 'Sleep 100ms');
+	const alone = serializeCast((await recordTape(long)).cast);
+	const [, together] = await Promise.all([recordTape(short), recordTape(long)]);
+	t.is(serializeCast(together.cast), alone);
 });
