@@ -33,6 +33,8 @@ type Sandbox = SandboxVolumes & {
 	ready: boolean;
 	pid: number;
 	trace: Trace;
+	/** Its containers, in the order they were created (stopping or removing a sandbox visits only these). */
+	containers: Set<ContainerRecord>;
 };
 
 type ContainerRecord = {
@@ -117,7 +119,7 @@ export class MockRuntime implements ContainerRuntime {
 		const pod = config.pod;
 		const hostname = pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
 		const trace = new Trace(sandboxTraceCapacity);
-		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, emptyDirs: new Map(), claims: new Map()};
+		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, emptyDirs: new Map(), claims: new Map(), containers: new Set()};
 		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: this.pid(), start: this.pid()};
 		sandbox.pid = pids.init;
 		const at = this.now;
@@ -142,8 +144,8 @@ export class MockRuntime implements ContainerRuntime {
 		this.call('StopPodSandbox', sandboxId.slice(0, 13), sandbox ? 'ok' : 'not found (ok)');
 		if (!sandbox || !sandbox.ready) return;
 		sandbox.ready = false;
-		for (const record of this.containers.values()) {
-			if (record.sandbox === sandbox && record.status.state === 'CONTAINER_RUNNING') {
+		for (const record of sandbox.containers) {
+			if (record.status.state === 'CONTAINER_RUNNING') {
 				record.trace.emit(this.now, this.shimPid, 'kill', `${record.pid}, SIGKILL`, 0);
 				this.finish(record, 137, 'Error', false);
 			}
@@ -156,12 +158,11 @@ export class MockRuntime implements ContainerRuntime {
 		const sandbox = this.sandboxes.get(sandboxId);
 		if (sandbox?.ready) this.stopPodSandbox(sandboxId);
 		this.call('RemovePodSandbox', sandboxId.slice(0, 13), 'ok');
-		for (const [id, record] of this.containers) {
-			if (record.sandbox.id === sandboxId) {
-				this.cancelTimers(record);
-				this.containers.delete(id);
-			}
+		for (const record of sandbox?.containers ?? []) {
+			this.cancelTimers(record);
+			this.containers.delete(record.id);
 		}
+		sandbox?.containers.clear();
 		this.sandboxes.delete(sandboxId);
 	}
 
@@ -239,6 +240,7 @@ export class MockRuntime implements ContainerRuntime {
 			starting: false,
 		};
 		this.containers.set(id, record);
+		sandbox.containers.add(record);
 		this.call('CreateContainer', name, `container_id=${id.slice(0, 13)}`);
 		return {ok: true, containerId: id, durationMs: this.context.random.jitter(80)};
 	}
@@ -461,6 +463,7 @@ export class MockRuntime implements ContainerRuntime {
 		if (!record) return;
 		this.cancelTimers(record);
 		this.containers.delete(containerId);
+		record.sandbox.containers.delete(record);
 	}
 
 	containerStatus(containerId: string) {
@@ -706,7 +709,7 @@ export class MockRuntime implements ContainerRuntime {
 			random: this.context.random,
 			hostname: record.sandbox.hostname,
 			listening: (port: number) => {
-				for (const other of this.containers.values()) if (other.sandbox === record.sandbox && this.listening(other, port)) return true;
+				for (const other of record.sandbox.containers) if (this.listening(other, port)) return true;
 				return false;
 			},
 			processes: (): ProcessInfo[] => {
