@@ -11,7 +11,7 @@ import {podStatus} from './pod-status.js';
 import {containerExited, startNext} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 import {terminate} from './termination.js';
-import {podRequests} from '../controllers/scheduler.js';
+import {podRequests, type PodRequests} from '../controllers/scheduler.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 
 /** What other parts of the engine may ask of the kubelets. */
@@ -49,6 +49,15 @@ export function createKubelets(context: ControllerContext): Controller {
 	const podIps = new PodIpAllocator();
 	/** The workers of each node: the pods its kubelet admitted. */
 	const workersByNode = new Map<string, Set<PodWorker>>();
+	/**
+	 * What admission counts as used on each node: the pods of its workers that
+	 * have not finished, and their requests. Kept up to date as workers come,
+	 * finish and go (`recount`), so admitting a pod costs the same on a node
+	 * with 10 pods as with 1,000.
+	 */
+	const usedByNode = new Map<string, {pods: number; cpu: number; memory: number}>();
+	/** The requests each counted worker added to its node's `usedByNode`. */
+	const counted = new Map<PodWorker, PodRequests>();
 
 	const core: KubeletCore = {
 		context,
@@ -97,8 +106,10 @@ export function createKubelets(context: ControllerContext): Controller {
 				}
 				workers.delete(worker.key);
 				workersByUid.delete(worker.uid);
+				counted.delete(worker);
 			}
 			workersByNode.delete(nodeName);
+			usedByNode.delete(nodeName);
 			podIps.forgetNode(nodeName);
 		},
 		startNode(nodeName) {
@@ -150,6 +161,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		let onNode = workersByNode.get(nodeName);
 		if (!onNode) workersByNode.set(nodeName, (onNode = new Set()));
 		onNode.add(worker);
+		recount(worker);
 		publish(worker);
 		runSandbox(worker);
 	}
@@ -200,15 +212,13 @@ export function createKubelets(context: ControllerContext): Controller {
 	function admissionFailure(pod: Pod, node: Node | undefined): {reason: string; message: string} | undefined {
 		const allocatable = node?.status?.allocatable;
 		if (!allocatable) return undefined;
-		let pods = 0;
-		let cpu = 0;
-		let memory = 0;
-		for (const worker of workersByNode.get(node.metadata.name) ?? []) {
-			if (worker.uid === pod.metadata.uid || worker.finished || isTerminal(worker.pod)) continue;
-			const requests = podRequests(worker.pod);
-			pods++;
-			cpu += requests.cpu;
-			memory += requests.memory;
+		let {pods, cpu, memory} = usedByNode.get(node.metadata.name) ?? {pods: 0, cpu: 0, memory: 0};
+		const own = workerOf(pod.metadata.uid);
+		const ownRequests = own && counted.get(own);
+		if (own?.nodeName === node.metadata.name && ownRequests) {
+			pods--;
+			cpu -= ownRequests.cpu;
+			memory -= ownRequests.memory;
 		}
 		const wanted = podRequests(pod);
 		const short = (resource: string, requested: number, used: number, capacity: number) => ({
@@ -240,6 +250,27 @@ export function createKubelets(context: ControllerContext): Controller {
 		}, {status: true});
 	}
 
+	/** Count the worker in its node's used resources while it runs a pod that has not finished, and only then. */
+	function recount(worker: PodWorker): void {
+		const counts = workers.get(worker.key) === worker && !worker.finished && !isTerminal(worker.pod);
+		const requests = counted.get(worker);
+		if (counts === (requests !== undefined)) return;
+		let used = usedByNode.get(worker.nodeName);
+		if (!used) usedByNode.set(worker.nodeName, (used = {pods: 0, cpu: 0, memory: 0}));
+		if (requests) {
+			counted.delete(worker);
+			used.pods--;
+			used.cpu -= requests.cpu;
+			used.memory -= requests.memory;
+			return;
+		}
+		const added = podRequests(worker.pod);
+		counted.set(worker, added);
+		used.pods++;
+		used.cpu += added.cpu;
+		used.memory += added.memory;
+	}
+
 	function forget(worker: PodWorker): void {
 		for (const timer of worker.timers) timer.cancel();
 		for (const slot of worker.slots) if (slot.containerId) byContainerId.delete(slot.containerId);
@@ -247,11 +278,18 @@ export function createKubelets(context: ControllerContext): Controller {
 		workers.delete(worker.key);
 		workersByUid.delete(worker.uid);
 		workersByNode.get(worker.nodeName)?.delete(worker);
+		recount(worker);
 	}
 
 	// ----- status ---------------------------------------------------------------------
 
 	function publish(worker: PodWorker): void {
+		publishStatus(worker);
+		// A finished worker, or a pod now Succeeded or Failed, no longer counts at admission.
+		recount(worker);
+	}
+
+	function publishStatus(worker: PodWorker): void {
 		const current = store.get('Pod', worker.pod.metadata.namespace, worker.pod.metadata.name) as Pod | undefined;
 		if (!current || current.metadata.uid !== worker.uid) return;
 		const node = store.get('Node', undefined, worker.nodeName) as Node | undefined;
@@ -324,6 +362,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				return;
 			}
 			worker.pod = pod;
+			recount(worker);
 			if (pod.metadata.deletionTimestamp) terminate(core, worker, pod);
 		},
 	};
