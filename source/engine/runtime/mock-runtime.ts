@@ -437,7 +437,10 @@ export class MockRuntime implements ContainerRuntime {
 		if (handles && behaviour.shutdown!.afterMs <= graceMs) {
 			const durationMs = this.context.random.jitter(behaviour.shutdown!.afterMs);
 			const finishAt = this.now + durationMs;
-			behaviour.shutdown!.lines.forEach((line, index) => this.log(record, this.now + Math.min(index, durationMs), 'stderr', renderLine(line, lineContext(record), this.now)));
+			// Kept as catalog lines, as the start-up lines are: thousands of pods stopping at once print them. Their timestamps read the stop signal's time.
+			const context = lineContext(record);
+			const signalledAt = this.now;
+			behaviour.shutdown!.lines.forEach((line, index) => record.logs.push({at: signalledAt + Math.min(index, durationMs), stream: 'stderr', template: line, context, renderAt: signalledAt}));
 			record.trace.emit(this.now, record.pid, 'rt_sigreturn', `{mask=[]}`, 0);
 			const exitCode = behaviour.shutdown!.exitCode;
 			this.cancelTimers(record);
@@ -776,10 +779,11 @@ function imageRefOf(image: ResolvedImage): string {
 }
 
 /** A log line as the ring keeps it: its text, or a catalog line and what fills it in. */
-type StoredLine = LogLine | {at: number; stream: 'stdout' | 'stderr'; template: string; context: LineContext};
+/** A log line as a container keeps it: its text, or its catalog line, rendered for `renderAt` (else `at`) when read. */
+type StoredLine = LogLine | {at: number; stream: 'stdout' | 'stderr'; template: string; context: LineContext; renderAt?: number};
 
 function logLine(line: StoredLine): LogLine {
-	return 'text' in line ? line : {at: line.at, stream: line.stream, text: renderLine(line.template, line.context, line.at)};
+	return 'text' in line ? line : {at: line.at, stream: line.stream, text: renderLine(line.template, line.context, line.renderAt ?? line.at)};
 }
 
 function lineContext(record: ContainerRecord): LineContext {
