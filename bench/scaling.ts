@@ -43,19 +43,21 @@ function advanceUntil(cluster: Cluster, done: () => boolean, limitMs = 600_000):
 
 const podCount = (cluster: Cluster) => cluster.context.store.count('Pod');
 
-/** Wall time to scale a ReplicaSet from 0 to `size` (all ready) and back to 3 (the rest gone). */
-function replicaSetRound(size: number): {up: number; down: number; syncs: number} {
+type Timing = {wall: number; cpu: number};
+
+/** Wall and CPU time to scale a ReplicaSet from 0 to `size` (all ready) and back to 3 (the rest gone). */
+function replicaSetRound(size: number): {up: Timing; down: Timing; syncs: number} {
 	const cluster = createCluster({seed: 1, nodes: 10, node: nodeShape});
 	cluster.apply(replicaSet('rs', 0));
 	cluster.advance(1000);
 	const rs = () => cluster.get('ReplicaSet', 'rs') as ReplicaSet;
 	const queue = cluster.context.queue('replicaset-controller');
 	const before = queue.taken;
-	const up = timeMs(() => {
+	const up = timeWithCpu(() => {
 		cluster.scale('ReplicaSet', 'rs', size);
 		advanceUntil(cluster, () => rs().status?.readyReplicas === size);
 	});
-	const down = timeMs(() => {
+	const down = timeWithCpu(() => {
 		cluster.scale('ReplicaSet', 'rs', 3);
 		advanceUntil(cluster, () => podCount(cluster) === 3 && rs().status?.replicas === 3);
 	});
@@ -63,14 +65,14 @@ function replicaSetRound(size: number): {up: number; down: number; syncs: number
 }
 
 /** Wall and CPU time of `fn` in ms (CPU time says more on a busy machine). */
-function timeWithCpu(fn: () => void): {wall: number; cpu: number} {
+function timeWithCpu(fn: () => void): Timing {
 	const start = process.cpuUsage();
 	const wall = timeMs(fn);
 	const used = process.cpuUsage(start);
 	return {wall, cpu: (used.user + used.system) / 1000};
 }
 
-const both = ({wall, cpu}: {wall: number; cpu: number}) => `${formatMs(wall)} (CPU ${formatMs(cpu)})`;
+const both = ({wall, cpu}: Timing) => `${formatMs(wall)} (CPU ${formatMs(cpu)})`;
 
 /** One `advance(1000)` right after each change of a 5,000-replica Deployment. */
 function bigWorkload(): BenchRow[] {
@@ -129,19 +131,20 @@ function nodeKill(): BenchRow[] {
 
 export function runScalingBench(): BenchRow[] {
 	const rows: BenchRow[] = [];
-	const rounds = new Map<number, {up: number; down: number; syncs: number}>();
+	const rounds = new Map<number, {up: Timing; down: Timing; syncs: number}>();
 	for (const size of sizes) {
 		globalThis.gc?.();
 		const round = replicaSetRound(size);
 		rounds.set(size, round);
-		rows.push({name: `ReplicaSet scale 0 → ${size} (all ready)`, value: formatMs(round.up)});
-		rows.push({name: `ReplicaSet scale ${size} → 3 (the rest gone)`, value: formatMs(round.down)});
+		rows.push({name: `ReplicaSet scale 0 → ${size} (all ready)`, value: both(round.up)});
+		rows.push({name: `ReplicaSet scale ${size} → 3 (the rest gone)`, value: both(round.down)});
 		rows.push({name: `ReplicaSet syncs for both, ${size}`, value: String(round.syncs)});
 	}
 	const first = rounds.get(sizes[0]!)!;
 	const last = rounds.get(sizes.at(-1)!)!;
-	rows.push({name: `scale-up t(${sizes.at(-1)! / 1000}k) / t(${sizes[0]! / 1000}k)`, value: (last.up / first.up).toFixed(1), aim: '≤ 9'});
-	rows.push({name: `scale-down t(${sizes.at(-1)! / 1000}k) / t(${sizes[0]! / 1000}k)`, value: (last.down / first.down).toFixed(1), aim: '≤ 9'});
+	// CPU time: on a shared machine wall time says more about the neighbours than about the engine.
+	rows.push({name: `scale-up t(${sizes.at(-1)! / 1000}k) / t(${sizes[0]! / 1000}k), CPU time`, value: (last.up.cpu / first.up.cpu).toFixed(1), aim: '≤ 9'});
+	rows.push({name: `scale-down t(${sizes.at(-1)! / 1000}k) / t(${sizes[0]! / 1000}k), CPU time`, value: (last.down.cpu / first.down.cpu).toFixed(1), aim: '≤ 9'});
 	globalThis.gc?.();
 	rows.push(...bigWorkload());
 	globalThis.gc?.();
