@@ -538,8 +538,9 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		watches: {
 			Pod: ({object}) => {
 				const pod = object as Pod;
-				if (!dbContainer(pod)) return undefined;
-				return statefulSetOf(pod);
+				// The owner first: a look at the owner references is cheaper than parsing every image name.
+				const set = statefulSetOf(pod);
+				return set && dbContainer(pod) ? set : undefined;
 			},
 			StatefulSet: ({object}) => keyOf(object),
 			Node: () => [...sets.keys()],
