@@ -53,6 +53,12 @@ export type ClusterOptions = {
 	demo?: boolean;
 	/** Run kind's kube-system DaemonSets (kube-proxy, kindnet) on every node; default: as `demo`. */
 	systemDaemonSets?: boolean;
+	/**
+	 * Images of repositories the simulator does not know fail to pull as a
+	 * real registry would refuse them; by default they run as generic
+	 * containers (with a Warning event saying so).
+	 */
+	strictImages?: boolean;
 };
 
 export type ListOptions = {
@@ -140,7 +146,7 @@ export class Cluster {
 			}
 			return queue;
 		};
-		this.context = {store, clock, random, events, services: createEngineServices(), queue: queueOf};
+		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf};
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);

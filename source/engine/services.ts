@@ -27,6 +27,8 @@ export type Admission = (object: KubeObject, existing: KubeObject | undefined, b
 export type EngineServices = {
 	/** Admission by kind: Service IP and port allocation, the default StorageClass of a new claim. */
 	admission: Map<string, Admission>;
+	/** Images of repositories the simulator does not know fail to pull, as from a real registry, instead of running as generic containers. */
+	strictImages?: boolean;
 	/** Makes each node's container runtime; the kubelets use the mock runtime when unset. */
 	runtimeFactory?: RuntimeFactory;
 	/** The kubelets: runtimes, container ids, halting and starting nodes. */

@@ -44,6 +44,7 @@ function bringUp(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): voi
 	const policy = slot.spec.imagePullPolicy ?? 'IfNotPresent';
 	if (present.present && policy !== 'Always') {
 		core.containerEvent(worker, slot, 'Normal', 'Pulled', `Container image "${image}" already present on machine`);
+		if (present.generic) genericImageWarning(core, worker, slot);
 		create(core, worker, slot);
 		return;
 	}
@@ -62,6 +63,7 @@ function bringUp(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): voi
 			slot.pullBackoffMs = 0;
 			const seconds = (result.durationMs / 1000).toFixed(3).replace(/\.?0+$/, '');
 			core.containerEvent(worker, slot, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: ${result.sizeBytes} bytes.`);
+			if (result.generic) genericImageWarning(core, worker, slot);
 			create(core, worker, slot);
 			return;
 		}
@@ -89,6 +91,11 @@ function bringUp(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): voi
 			});
 		});
 	});
+}
+
+/** The simulator's own word (no real kubelet says it): the image is not one it knows, so the container's behaviour is generic. */
+function genericImageWarning(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
+	core.containerEvent(worker, slot, 'Warning', 'UnknownImage', `Image "${slot.spec.image}" is unknown to the simulator, so its behaviour is generic: it listens on the container's declared ports and answers HTTP 200, and runs its command when that is a shell`);
 }
 
 /** Resolve its environment, create and start the container; config and create errors retry on the next sync. */

@@ -32,7 +32,8 @@ export type ContainerConfig = {
 };
 
 export type PullResult =
-	| {ok: true; durationMs: number; sizeBytes: number; imageRef: string}
+	/** `generic`: the simulator does not know the image, and runs it as a generic container. */
+	| {ok: true; durationMs: number; sizeBytes: number; imageRef: string; generic?: boolean}
 	| {ok: false; durationMs: number; message: string; reason?: 'ErrImagePull' | 'InvalidImageName'};
 
 export type CreateResult =
@@ -97,7 +98,7 @@ export interface ContainerRuntime {
 	stopPodSandbox(sandboxId: string): void;
 	removePodSandbox(sandboxId: string): void;
 	/** Image present on the node? */
-	imageStatus(image: string): {present: boolean; sizeBytes?: number; imageRef?: string};
+	imageStatus(image: string): {present: boolean; sizeBytes?: number; imageRef?: string; generic?: boolean};
 	pullImage(image: string): PullResult;
 	createContainer(sandboxId: string, config: ContainerConfig): CreateResult;
 	/** Start the container's process; an exit is reported later to the exit listeners. */

@@ -9,7 +9,7 @@ import type {
 import {FileTree, type MountedFs} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 import {Shell, type ShellEffect, type ShellIo} from './shell/interpreter.js';
-import {resolveImage, type ResolvedImage} from './workloads/images.js';
+import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
 import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
@@ -96,6 +96,11 @@ export class MockRuntime implements ContainerRuntime {
 		this.nextPid = 2000 + context.random.int(0, 999);
 	}
 
+	/** Strict: repositories the simulator does not know fail to pull (`strictImages`). */
+	private get registry(): RegistryOptions {
+		return {strict: this.context.services.strictImages ?? false};
+	}
+
 	private get now(): number {
 		return this.context.clock.now();
 	}
@@ -171,11 +176,11 @@ export class MockRuntime implements ContainerRuntime {
 	imageStatus(image: string) {
 		const found = this.lookupImage(image);
 		this.call('ImageStatus', image, found ? `${found.reference.normalized} size=${found.size}` : 'not present');
-		return found ? {present: true, sizeBytes: found.size, imageRef: imageRefOf(found)} : {present: false};
+		return found ? {present: true, sizeBytes: found.size, imageRef: imageRefOf(found), ...(found.spec.generic ? {generic: true} : {})} : {present: false};
 	}
 
 	pullImage(image: string): PullResult {
-		const resolved = resolveImage(image);
+		const resolved = resolveImage(image, this.registry);
 		if (!resolved.ok) {
 			const durationMs = resolved.reason === 'InvalidImageName' ? 0 : this.context.random.jitter(900);
 			this.call('PullImage', image, `error: ${resolved.message}`);
@@ -186,7 +191,7 @@ export class MockRuntime implements ContainerRuntime {
 		// Registry latency plus transfer and unpack at about 40 MB/s.
 		const durationMs = this.context.random.jitter(300 + found.size / 40_000, 0.25);
 		this.call('PullImage', image, `image_ref=${imageRefOf(found)}`);
-		return {ok: true, durationMs, sizeBytes: found.size, imageRef: imageRefOf(found)};
+		return {ok: true, durationMs, sizeBytes: found.size, imageRef: imageRefOf(found), ...(found.spec.generic ? {generic: true} : {})};
 	}
 
 	listImages(): Array<{names: string[]; sizeBytes: number}> {
@@ -194,7 +199,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	private lookupImage(image: string): ResolvedImage | undefined {
-		const resolved = resolveImage(image);
+		const resolved = resolveImage(image, this.registry);
 		return resolved.ok ? this.images.get(resolved.image.reference.normalized) : undefined;
 	}
 
@@ -306,14 +311,15 @@ export class MockRuntime implements ContainerRuntime {
 		// A server's start-up lines are kept as their catalog lines, rendered when read: thousands of pods print them.
 		const context = lineContext(record);
 		for (const {at, line, stream} of behaviour.startup) record.logs.push({at: start + at, stream: stream ?? 'stdout', template: line, context});
-		record.ports = behaviour.ports;
+		// A generic image's program listens where the container says it does.
+		record.ports = record.image.spec.generic ? declaredPorts(record.config.container) : behaviour.ports;
 		record.listenAt = start + behaviour.readyAfterMs;
 		record.workerPid = behaviour.accessLog === 'nginx' && behaviour.http === 'static' ? this.pid() : record.pid;
 		const listenAt = record.listenAt;
 		const config = behaviour.accessLog === 'nginx' ? '/etc/nginx/nginx.conf' : undefined;
 		record.trace.deferred(() => [
 			...spellSteps(start, runcStart(runc)),
-			...spellSteps(listenAt, serverStart(record.pid, record.workerPid, behaviour.ports, config)),
+			...spellSteps(listenAt, serverStart(record.pid, record.workerPid, record.ports, config)),
 		]);
 		this.checkMemory(record, behaviour.readyAfterMs / 2 + 200);
 	}
@@ -773,6 +779,11 @@ export class MockRuntime implements ContainerRuntime {
 }
 
 // ----- pure helpers -------------------------------------------------------------------------------------
+
+/** The TCP ports a container declares. */
+function declaredPorts(container: ContainerConfig['container']): number[] {
+	return (container.ports ?? []).filter(port => (port.protocol ?? 'TCP') === 'TCP').map(port => port.containerPort);
+}
 
 function imageRefOf(image: ResolvedImage): string {
 	return `${image.reference.repository}@sha256:${image.digest}`;

@@ -63,8 +63,8 @@ test('an unknown tag is ErrImagePull with the registry error, then ImagePullBack
 	t.is((cluster.get('Pod', 'bad') as Pod).status?.phase, 'Pending');
 });
 
-test('image errors: unknown repository, unknown registry, invalid name', t => {
-	const cluster = createCluster({seed: 1, nodes: 1});
+test('image errors with strict images: unknown repository, unknown registry, invalid name', t => {
+	const cluster = createCluster({seed: 1, nodes: 1, strictImages: true});
 	cluster.apply([
 		pod('norepo', [{name: 'c', image: 'nosuchimage:1.0'}]),
 		pod('nohost', [{name: 'c', image: 'registry.example.com/team/app:2'}]),
@@ -336,7 +336,7 @@ test('databases log their start-up and refuse to start without a password', t =>
 	t.is(status(cluster, 'pg').state.terminated?.exitCode, 1);
 	t.is(cluster.logs('pg')[0], 'Error: Database is uninitialized and superuser password is not specified.');
 	t.true(cluster.logs('redis').some(l => /^1:M \d\d \w{3} \d{4} [\d:.]+ \* Ready to accept connections tcp$/.test(l)));
-	t.is(cluster.exec('redis', ['sh', '-c', 'echo $REDIS_VERSION']).stdout, '7.2.6\n');
+	t.is(cluster.exec('redis', ['sh', '-c', 'echo $REDIS_VERSION']).stdout, '7.2.10\n');
 	const redis = cluster.get('Pod', 'redis') as Pod;
 	const kubelet = cluster.context.services.kubelet as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
 	kubelet.runtimeFor(redis.spec!.nodeName!).writeLog(kubelet.containerIdOf(redis.metadata.uid, 'redis'), 'stdout', '1:M replica connected');

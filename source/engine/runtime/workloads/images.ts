@@ -4,6 +4,8 @@
  * image by adding a row; its behaviour is a row of `behaviours`.
  */
 
+import {editDistance, ruleTag, type TagRules} from './tag-rules.js';
+
 const Mi = 2 ** 20;
 
 /** What the main process of an image does when it runs its default command. */
@@ -58,6 +60,10 @@ export type ImageSpec = {
 	workingDir?: string;
 	/** Extra files in the image (the OS files come from `os`). */
 	files?: Record<string, string>;
+	/** Tags beyond `tags`, by rule (every release up to the newest, variants, named tags); see tag-rules.ts. */
+	releases?: TagRules;
+	/** Not an image the simulator knows: a generic container (see `genericImage`). */
+	generic?: boolean;
 };
 
 const nginxIndex = `<!DOCTYPE html>
@@ -278,7 +284,7 @@ export const imageCatalog: ImageSpec[] = [
 	{repository: 'registry.k8s.io/busybox', tags: tags([['latest', 1_144_547, '1.24'], ['1.27.2', 1_144_547]]), cmd: ['sh'], behaviour: shellBehaviour, shell: true, os: 'busybox', memoryBytes: 0.4 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/alpine', tags: tags([['3.18', 3_400_000, '3.18.9'], ['3.19', 3_420_000, '3.19.4'], ['3.20', 3_630_000, '3.20.3'], ['3.21', 3_640_000, '3.21.0'], ['latest', 3_640_000, '3.21.0']]),
 		cmd: ['/bin/sh'], behaviour: shellBehaviour, shell: true, os: 'alpine', memoryBytes: 0.5 * Mi, cpuMilli: 0},
-	{repository: 'docker.io/library/ubuntu', tags: tags([['22.04', 29_540_000], ['24.04', 29_750_000], ['latest', 29_750_000, '24.04']]), cmd: ['/bin/bash'], behaviour: shellBehaviour, shell: true, os: 'ubuntu', memoryBytes: 1 * Mi, cpuMilli: 0},
+	{repository: 'docker.io/library/ubuntu', tags: tags([['20.04', 27_510_000], ['focal', 27_510_000, '20.04'], ['22.04', 29_540_000], ['jammy', 29_540_000, '22.04'], ['24.04', 29_750_000], ['noble', 29_750_000, '24.04'], ['24.10', 30_100_000], ['oracular', 30_100_000, '24.10'], ['25.04', 30_300_000], ['plucky', 30_300_000, '25.04'], ['25.10', 30_500_000], ['questing', 30_500_000, '25.10'], ['rolling', 30_500_000, '25.10'], ['latest', 29_750_000, '24.04']]), cmd: ['/bin/bash'], behaviour: shellBehaviour, shell: true, os: 'ubuntu', memoryBytes: 1 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/debian', tags: tags([['bookworm', 48_490_000, '12'], ['bookworm-slim', 28_230_000, '12'], ['12', 48_490_000], ['latest', 48_490_000, '12']]), cmd: ['bash'], behaviour: shellBehaviour, shell: true, os: 'debian', memoryBytes: 1 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/curlimages/curl', tags: tags([['8.5.0', 7_400_000], ['latest', 7_900_000, '8.11.0']]), entrypoint: ['/entrypoint.sh'], cmd: ['curl'], interpreters: ['curl', '/entrypoint.sh'], behaviour: {kind: 'run', durationMs: [100, 400], exitCode: 2, lines: ['curl: try \'curl --help\' or \'curl --manual\' for more information']}, shell: true, os: 'alpine', memoryBytes: 2 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/redis', tags: tags([['6.0.5', 38_200_000], ['6.2', 40_100_000, '6.2.16'], ['7.0', 43_900_000, '7.0.15'], ['7.2', 45_100_000, '7.2.6'], ['7.4', 45_500_000, '7.4.1'], ['alpine', 17_200_000, '7.4.1'], ['latest', 45_500_000, '7.4.1']]),
@@ -316,12 +322,22 @@ export const imageCatalog: ImageSpec[] = [
 	{repository: 'registry.k8s.io/hpa-example', tags: tags([['latest', 172_000_000, '1']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: {...httpdBehaviour, http: 'ok'}, shell: true, os: 'debian', memoryBytes: 9 * Mi, cpuMilli: 1},
 	{repository: 'registry.k8s.io/liveness', tags: tags([['latest', 2_000_000, '1']]), entrypoint: ['/server'], serves: ['/server', 'server'], behaviour: httpServer(8080, 'liveness'), shell: false, os: 'scratch', memoryBytes: 2 * Mi, cpuMilli: 0},
 	{repository: 'registry.k8s.io/goproxy', tags: tags([['0.1', 2_500_000]]), entrypoint: ['/goproxy'], serves: ['/goproxy', 'goproxy'], behaviour: httpServer(8080, 'ok'), shell: false, os: 'scratch', memoryBytes: 3 * Mi, cpuMilli: 0},
-	{repository: 'registry.k8s.io/serve_hostname', tags: tags([['1.1', 1_800_000]]), entrypoint: ['/serve_hostname'], serves: ['/serve_hostname'], behaviour: httpServer(9376, 'hostname'), shell: false, os: 'scratch', memoryBytes: 1 * Mi, cpuMilli: 0},
+	{repository: 'registry.k8s.io/serve_hostname', tags: tags([['1.1', 1_800_000], ['latest', 1_800_000, '1.1']]), entrypoint: ['/serve_hostname'], serves: ['/serve_hostname'], behaviour: httpServer(9376, 'hostname'), shell: false, os: 'scratch', memoryBytes: 1 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/traefik/whoami', tags: tags([['v1.10', 3_500_000, '1.10.3'], ['latest', 3_500_000, '1.10.3']]), entrypoint: ['/whoami'], serves: ['/whoami'], behaviour: httpServer(80, 'whoami', ['{ts:golog} Starting up on port 80']), shell: false, os: 'scratch', memoryBytes: 3 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/polinux/stress', tags: tags([['latest', 4_200_000, '1.0.4']]), cmd: ['stress', '--help'], interpreters: [], behaviour: shellBehaviour, shell: true, os: 'alpine', memoryBytes: 0.7 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/wordpress', tags: tags([['4.8-apache', 152_000_000, '4.8.3'], ['6.6-apache', 250_000_000, '6.6.2'], ['latest', 250_000_000, '6.6.2']]), entrypoint: ['docker-entrypoint.sh'], cmd: ['apache2-foreground'], serves: ['apache2-foreground', 'docker-entrypoint.sh'],
 		behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 24 * Mi, cpuMilli: 2},
 	{repository: 'gcr.io/google-samples/gb-frontend', tags: tags([['v5', 110_000_000, '5']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 12 * Mi, cpuMilli: 1},
+	{repository: 'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend', tags: tags([['v5', 110_000_000, '5']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 12 * Mi, cpuMilli: 1},
+	{repository: 'quay.io/fluentd_elasticsearch/fluentd', tags: tags([['v5.0.1', 92_000_000, '1.16.5']]), entrypoint: ['/entrypoint.sh'], serves: ['/entrypoint.sh', 'entrypoint.sh', 'fluentd', '/usr/local/bin/fluentd'],
+		behaviour: {kind: 'server', ports: [24231], readyAfterMs: 1500, startup: [
+			{at: 0, line: '{ts:fluentd} [info]: init supervisor logger path=nil rotate_age=nil rotate_size=nil'},
+			{at: 5, line: '{ts:fluentd} [info]: parsing config file is succeeded path="/etc/fluent/fluent.conf"'},
+			{at: 900, line: '{ts:fluentd} [info]: using configuration file: <ROOT>'},
+			{at: 1200, line: '{ts:fluentd} [info]: starting fluentd-{version} pid=7 ruby="3.1.4"'},
+			{at: 1500, line: '{ts:fluentd} [info]: #0 fluentd worker is now running worker=0'},
+		], stopSignal: 'SIGTERM', shutdown: {afterMs: 400, exitCode: 0, lines: ['{ts:fluentd} [info]: Received graceful stop', '{ts:fluentd} [info]: Worker 0 finished with status 0']}},
+		shell: true, os: 'debian', memoryBytes: 90 * Mi, cpuMilli: 5},
 	{repository: 'gcr.io/google_samples/gb-redis-follower', tags: tags([['v2', 40_000_000, '6.0.5']]), cmd: ['/run.sh'], serves: ['/run.sh', 'redis-server'], behaviour: redisBehaviour, shell: true, os: 'debian', memoryBytes: 3.5 * Mi, cpuMilli: 2},
 	{repository: 'registry.k8s.io/etcd', tags: tags([['3.5.15-0', 56_900_000, '3.5.15'], ['3.5.1-0', 98_900_000, '3.5.1']]), cmd: ['/usr/local/bin/etcd'], serves: ['etcd', '/usr/local/bin/etcd'],
 		behaviour: {kind: 'server', ports: [2379, 2380], readyAfterMs: 500, startup: [{at: 0, line: '{"level":"info","ts":"{ts:iso}","caller":"etcdmain/etcd.go:73","msg":"Running: ","args":["etcd"]}', stream: 'stderr'}, {at: 500, line: '{"level":"info","ts":"{ts:iso}","caller":"embed/serve.go:187","msg":"serving client traffic insecurely; this is strongly discouraged!","address":"127.0.0.1:2379"}', stream: 'stderr'}],
@@ -331,6 +347,45 @@ export const imageCatalog: ImageSpec[] = [
 			stopSignal: 'SIGTERM', shutdown: {afterMs: 50, exitCode: 0, lines: ['[INFO] SIGTERM: Shutting down servers then terminating']}, http: 'ok'}, shell: false, os: 'distroless', memoryBytes: 14 * Mi, cpuMilli: 2},
 	{repository: 'registry.k8s.io/kubernetes-zookeeper', tags: tags([['1.0-3.4.10', 120_000_000, '3.4.10']]), cmd: ['sh'], behaviour: shellBehaviour, interpreters: ['start-zookeeper'], shell: true, os: 'ubuntu', memoryBytes: 60 * Mi, cpuMilli: 5},
 ];
+
+/**
+ * The releases each repository publishes, as tag rules (tag-rules.ts): the
+ * newest release of each series, the variants, the named tags. A snapshot
+ * of the registries; keeping up means editing a series' newest release.
+ * Rows in `tags` add sizes and tags the rules do not cover.
+ */
+const debianVariants = ['bookworm', 'bullseye', 'trixie'];
+export const releaseTable: Record<string, TagRules> = {
+	'docker.io/library/nginx': {
+		series: '1.9.15 1.10.3 1.11.13 1.12.2 1.13.12 1.14.2 1.15.12 1.16.1 1.17.10 1.18.0 1.19.10 1.20.2 1.21.6 1.22.1 1.23.4 1.24.0 1.25.5 1.26.3 1.27.5 1.28.0 1.29.3',
+		variants: ['alpine', 'alpine-slim', 'alpine-perl', 'alpine-otel', 'perl', 'otel', 'bookworm', 'bookworm-perl', 'bookworm-otel', 'trixie', 'trixie-perl', 'trixie-otel', 'alpine3.21', 'alpine3.22'],
+		named: {stable: '1.28', mainline: '1.29'},
+	},
+	'docker.io/library/httpd': {series: '2.2.34 2.4.65', variants: ['alpine', 'alpine3.22', ...debianVariants]},
+	'docker.io/library/busybox': {series: '1.24.2 1.25.1 1.26.2 1.27.2 1.28.4 1.29.3 1.30.1 1.31.1 1.32.1 1.33.1 1.34.1 1.35.0 1.36.1 1.37.0', variants: ['glibc', 'musl', 'uclibc'], named: {stable: '1.36', unstable: '1.37'}},
+	'docker.io/library/alpine': {series: '3.12.12 3.13.12 3.14.10 3.15.11 3.16.9 3.17.10 3.18.12 3.19.8 3.20.7 3.21.5 3.22.2', named: {edge: '3.22'}},
+	'docker.io/library/debian': {series: '9.13 10.13 11.11 12.12 13.1', variants: ['slim'], named: {stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13', stable: '13', oldstable: '12'}},
+	'docker.io/library/redis': {series: '3.2.12 4.0.14 5.0.14 6.0.20 6.2.20 7.0.15 7.2.10 7.4.6 8.0.4 8.2.2', variants: ['alpine', 'alpine3.21', 'alpine3.22', ...debianVariants]},
+	'docker.io/library/postgres': {series: '10.23 11.22 12.22 13.23 14.20 15.15 16.11 17.7 18.1', variants: ['alpine', 'alpine3.21', 'alpine3.22', ...debianVariants]},
+	'docker.io/library/mysql': {series: '5.5.62 5.6.51 5.7.44 8.0.43 8.1.0 8.2.0 8.3.0 8.4.6 9.0.1 9.1.0 9.2.0 9.3.0 9.4.0', variants: ['oracle', 'oraclelinux8', 'oraclelinux9', 'debian'], named: {lts: '8.4', innovation: '9.4'}},
+	'docker.io/library/perl': {series: '5.30.3 5.32.1 5.34.3 5.36.3 5.38.4 5.40.2 5.42.0', variants: ['slim', 'threaded', 'slim-threaded', ...debianVariants, ...debianVariants.map(d => `slim-${d}`), ...debianVariants.map(d => `threaded-${d}`)]},
+	'docker.io/library/python': {
+		series: '2.7.18 3.6.15 3.7.17 3.8.20 3.9.23 3.10.18 3.11.13 3.12.11 3.13.7 3.14.0',
+		variants: ['slim', 'alpine', 'alpine3.21', 'alpine3.22', ...debianVariants, ...debianVariants.map(d => `slim-${d}`)],
+	},
+	'docker.io/library/node': {
+		series: '14.21.3 16.20.2 18.20.8 19.9.0 20.19.5 21.7.3 22.20.0 23.11.1 24.10.0 25.0.0',
+		variants: ['alpine', 'alpine3.21', 'alpine3.22', 'slim', ...debianVariants, ...debianVariants.map(d => `${d}-slim`)],
+		named: {lts: '22', current: '25', hydrogen: '18', iron: '20', jod: '22', krypton: '24'},
+	},
+	'docker.io/library/wordpress': {series: '4.8.3 4.9.8 5.0.3 5.9.3 6.0.3 6.1.1 6.2.2 6.3.2 6.4.3 6.5.5 6.6.2 6.7.2 6.8.3', variants: ['apache', 'fpm', 'fpm-alpine', 'php8.1', 'php8.2', 'php8.3', 'php8.1-apache', 'php8.2-apache', 'php8.3-apache', 'php8.1-fpm', 'php8.2-fpm', 'php8.3-fpm']},
+	'docker.io/curlimages/curl': {series: '7.88.1 8.0.1 8.1.2 8.2.1 8.3.0 8.4.0 8.5.0 8.6.0 8.7.1 8.8.0 8.9.1 8.10.1 8.11.1 8.12.1 8.13.0 8.14.1 8.15.0 8.16.0', shortForms: false},
+	'registry.k8s.io/pause': {series: '3.10', shortForms: false},
+	'registry.k8s.io/coredns/coredns': {series: '1.8.6 1.9.4 1.10.1 1.11.4 1.12.3', prefix: 'v', shortForms: false},
+	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.13 1.32.9 1.33.5 1.34.1', prefix: 'v', shortForms: false},
+	'registry.k8s.io/e2e-test-images/agnhost': {series: '2.56', shortForms: false},
+};
+for (const spec of imageCatalog) spec.releases ??= releaseTable[spec.repository];
 
 // ----- references ---------------------------------------------------------------
 
@@ -350,7 +405,15 @@ export type ImageReference = {
 const componentPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 
-/** Parse and normalise an image reference as containerd does; a string error when invalid. */
+/** A registry host: DNS labels or an IPv6 address in brackets, with an optional port. */
+const domainPattern = /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+
+/**
+ * Parse and normalise an image reference as Docker and containerd do
+ * (distribution/reference): `[host[:port]/]path[:tag][@digest]`; no host is
+ * Docker Hub, a one-part path there is `library/`, no tag and no digest is
+ * `latest`. A string error when invalid.
+ */
 export function parseImageReference(image: string): ImageReference | string {
 	const invalid = (why: string) => `couldn't parse image reference "${image}": invalid reference format${why ? `: ${why}` : ''}`;
 	if (!image || /\s/.test(image)) return invalid('');
@@ -372,13 +435,18 @@ export function parseImageReference(image: string): ImageReference | string {
 	}
 	const parts = rest.split('/');
 	let domain = 'docker.io';
-	if (parts.length > 1 && (parts[0]!.includes('.') || parts[0]!.includes(':') || parts[0] === 'localhost')) domain = parts.shift()!;
+	// The first part is a host when it has a dot or a port, is localhost, or has capitals (which a path may not).
+	if (parts.length > 1 && (/[.:]/.test(parts[0]!) || parts[0] === 'localhost' || parts[0] !== parts[0]!.toLowerCase())) {
+		domain = parts.shift()!;
+		if (!domainPattern.test(domain)) return invalid('');
+	}
 	if (domain === 'index.docker.io') domain = 'docker.io';
 	if (parts.some(p => p !== p.toLowerCase())) return invalid('repository name must be lowercase');
 	if (parts.length === 0 || parts.some(p => !componentPattern.test(p))) return invalid('');
 	if (domain === 'docker.io' && parts.length === 1) parts.unshift('library');
 	const path = parts.join('/');
 	const repository = `${domain}/${path}`;
+	if (repository.length > 255) return invalid('repository name must not be more than 255 characters');
 	const finalTag = tag ?? (digest ? '' : 'latest');
 	return {domain, path, tag: finalTag, digest, repository, normalized: digest ? `${repository}${tag ? `:${tag}` : ''}@${digest}` : `${repository}:${finalTag}`};
 }
@@ -387,6 +455,7 @@ const byRepository = new Map(imageCatalog.map(spec => [spec.repository, spec]));
 
 /** Add or replace a catalog row (plugins, tests). */
 export function registerImage(spec: ImageSpec): void {
+	spec.releases ??= releaseTable[spec.repository];
 	const index = imageCatalog.findIndex(s => s.repository === spec.repository);
 	if (index >= 0) imageCatalog[index] = spec;
 	else imageCatalog.push(spec);
@@ -396,39 +465,141 @@ export function registerImage(spec: ImageSpec): void {
 
 export type ResolvedImage = {reference: ImageReference; spec: ImageSpec; tag: string; size: number; version: string; digest: string};
 
-type Resolution = {ok: true; image: ResolvedImage} | {ok: false; reason: 'InvalidImageName' | 'ErrImagePull'; message: string};
+export type Resolution = {ok: true; image: ResolvedImage} | {ok: false; reason: 'InvalidImageName' | 'ErrImagePull'; message: string};
 
-/** Answers by image string; cleared when the catalog changes. */
+export type RegistryOptions = {
+	/** Repositories the simulator does not know fail as the registry would, instead of running as generic containers. */
+	strict?: boolean;
+};
+
+/** Answers by image string (and strictness); cleared when the catalog changes. */
 const resolved = new Map<string, Resolution>();
 
-/** Look an image up in the registry: the row, or the registry's error text. */
-export function resolveImage(image: string): Resolution {
-	let answer = resolved.get(image);
+/**
+ * Look an image up in the simulated registry: a repository of the catalog
+ * (its tags by its rows and release rules), a generic container for any
+ * other repository, or the registry's error text (an unknown tag; a name an
+ * edit or two from a known repository; any unknown repository when strict).
+ */
+export function resolveImage(image: string, options: RegistryOptions = {}): Resolution {
+	const key = options.strict ? `strict ${image}` : image;
+	let answer = resolved.get(key);
 	if (!answer) {
-		answer = lookup(image);
+		answer = lookup(image, options.strict ?? false);
 		if (resolved.size > 10_000) resolved.clear();
-		resolved.set(image, answer);
+		resolved.set(key, answer);
 	}
 	return answer;
 }
 
-function lookup(image: string): Resolution {
+function lookup(image: string, strict: boolean): Resolution {
 	const reference = parseImageReference(image);
 	if (typeof reference === 'string') return {ok: false, reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": ${reference}`};
 	const spec = byRepository.get(reference.repository);
+	if (spec) return fromCatalog(spec, reference);
+	const unreachable = unreachableRegistry(reference);
+	if (unreachable) return pullError(reference, 'Unknown', unreachable);
+	if (strict || nearMiss(reference.repository)) return pullError(reference, 'Unknown', accessDenied(reference));
+	const generic = genericImage(reference.repository);
+	const tag = reference.tag || 'latest';
+	const digest = reference.digest?.slice(7) ?? digestOf(reference.repository, tag);
+	return {ok: true, image: {reference, spec: generic, tag, size: 20_000_000 + (parseInt(digest.slice(0, 8), 16) % 180_000_000), version: tag, digest}};
+}
+
+/** A repository of the catalog: the tag by its rows and rules, or the registry's not-found error. */
+function fromCatalog(spec: ImageSpec, reference: ImageReference): Resolution {
+	let tag = reference.tag;
+	let digest: string | undefined;
+	if (reference.digest) {
+		// A digest names one manifest: one of ours when it matches a tag, else a real one the simulator cannot tell apart (it runs as the tag, or latest).
+		digest = reference.digest.slice(7);
+		tag = Object.keys(spec.tags).find(t => digestOf(spec.repository, t) === digest) ?? (tag || 'latest');
+	}
+	const found = tagOf(spec, tag);
+	if (!found) return pullError(reference, 'NotFound', `${reference.normalized}: not found`);
+	return {ok: true, image: {reference, spec, tag, size: found.size, version: found.version, digest: digest ?? digestOf(spec.repository, tag)}};
+}
+
+/** A tag of a catalog repository: by its release rules (the version they name), else its own row. */
+function tagOf(spec: ImageSpec, tag: string): {size: number; version: string} | undefined {
+	const row = spec.tags[tag];
+	const rule = spec.releases ? ruleTag(spec.releases, tag) : undefined;
+	if (rule) return {size: row?.size ?? sizeOfVariant(spec, rule.variant), version: rule.version};
+	return row && {size: row.size, version: row.version ?? tag};
+}
+
+/** A tag without a row weighs what the row of its variant (`alpine`), or `latest`, weighs. */
+function sizeOfVariant(spec: ImageSpec, variant: string | undefined): number {
+	const rows = Object.values(spec.tags);
+	return (variant && spec.tags[variant]?.size) || spec.tags['latest']?.size || rows[rows.length - 1]?.size || 50_000_000;
+}
+
+/** containerd's words for a failed pull: `failed to pull and unpack image "...": failed to resolve reference "...": <detail>`. */
+function pullError(reference: ImageReference, code: 'NotFound' | 'Unknown', detail: string): Resolution {
 	const name = reference.normalized;
+	return {ok: false, reason: 'ErrImagePull', message: `rpc error: code = ${code} desc = failed to pull and unpack image "${name}": failed to resolve reference "${name}": ${detail}`};
+}
+
+/** What a registry answers for a repository it does not have (or will not show without credentials). */
+function accessDenied(reference: ImageReference): string {
+	const {domain, path} = reference;
+	if (domain === 'ghcr.io') return `failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=${encodeURIComponent(`repository:${path}:pull`)}&service=ghcr.io: 401 Unauthorized`;
+	if (domain === 'quay.io') return `pulling from host quay.io failed with status code [manifests ${reference.tag || reference.digest}]: 401 UNAUTHORIZED`;
+	if (isPublicRegistry(domain)) return 'pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
+	const host = hostOf(domain);
+	if (host === 'localhost' || host === '127.0.0.1' || host === '[::1]') return `failed to do request: Head "https://${domain}/v2/${path}/manifests/${reference.tag || reference.digest}": dial tcp ${host === '[::1]' ? '[::1]' : '127.0.0.1'}:${domain.slice(host.length + 1) || '443'}: connect: connection refused`;
+	return `failed to do request: Head "https://${domain}/v2/${path}/manifests/${reference.tag || reference.digest}": dial tcp: lookup ${hostOf(domain)}: no such host`;
+}
+
+/** Registries the simulator stands in for: every repository there either is in the catalog or pulls as a generic one. */
+function isPublicRegistry(domain: string): boolean {
+	return domain === 'docker.io' || domain === 'gcr.io' || domain.endsWith('.gcr.io') || domain === 'registry.k8s.io' || domain === 'ghcr.io' || domain === 'quay.io' || domain.endsWith('.pkg.dev')
+		|| domain === 'public.ecr.aws' || domain === 'mcr.microsoft.com' || domain === 'registry.gitlab.com' || domain === 'nvcr.io';
+}
+
+function hostOf(domain: string): string {
+	return domain.startsWith('[') ? domain.slice(0, domain.indexOf(']') + 1) : domain.split(':')[0]!;
+}
+
+/** Hosts no registry can be at: reserved names that never resolve (RFC 2606, RFC 6761). */
+function unreachableRegistry(reference: ImageReference): string | undefined {
+	const {domain, path} = reference;
+	const host = hostOf(domain);
+	if (/(^|\.)(invalid|test|example|local)$/.test(host)) return `failed to do request: Head "https://${domain}/v2/${path}/manifests/${reference.tag || reference.digest}": dial tcp: lookup ${host}: no such host`;
+	return undefined;
+}
+
+/** A name one or two edits from a catalog repository (`ngnix`, `reddis`): a typo, which no registry has. */
+function nearMiss(repository: string): boolean {
+	const name = repository.slice(repository.lastIndexOf('/') + 1);
+	for (const known of byRepository.keys()) {
+		const knownName = known.slice(known.lastIndexOf('/') + 1);
+		// Short names allow one edit, longer ones two.
+		const limit = Math.min(name.length, knownName.length) < 5 ? 1 : 2;
+		if (editDistance(repository, known, limit) <= limit) return true;
+	}
+	return false;
+}
+
+const genericImages = new Map<string, ImageSpec>();
+
+/**
+ * The image of a repository the simulator does not know: a generic
+ * container. Its program listens on the container's declared ports and
+ * answers HTTP 200; a shell command or a userland program runs as written.
+ */
+export function genericImage(repository: string): ImageSpec {
+	let spec = genericImages.get(repository);
 	if (!spec) {
-		if (reference.domain === 'docker.io' || reference.domain.endsWith('gcr.io') || reference.domain === 'registry.k8s.io' || reference.domain === 'ghcr.io' || reference.domain === 'quay.io' || reference.domain.endsWith('pkg.dev')) {
-			return {ok: false, reason: 'ErrImagePull', message: `rpc error: code = Unknown desc = failed to pull and unpack image "${name}": failed to resolve reference "${name}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`};
-		}
-		return {ok: false, reason: 'ErrImagePull', message: `rpc error: code = Unknown desc = failed to pull and unpack image "${name}": failed to resolve reference "${name}": failed to do request: Head "https://${reference.domain}/v2/${reference.path}/manifests/${reference.tag || reference.digest}": dial tcp: lookup ${reference.domain}: no such host`};
+		const program = `/usr/local/bin/${repository.slice(repository.lastIndexOf('/') + 1)}`;
+		spec = {
+			repository, tags: {}, entrypoint: [program], serves: [program],
+			behaviour: {kind: 'server', ports: [], readyAfterMs: 200, startup: [], stopSignal: 'SIGTERM', shutdown: {afterMs: 100, exitCode: 0, lines: []}, http: 'ok'},
+			shell: true, os: 'debian', memoryBytes: 24 * Mi, cpuMilli: 2, generic: true,
+		};
+		genericImages.set(repository, spec);
 	}
-	const tagName = reference.tag || Object.keys(spec.tags).find(t => digestOf(spec.repository, t) === reference.digest?.slice(7)) || '';
-	const tag = spec.tags[tagName];
-	if (!tag) {
-		return {ok: false, reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = failed to pull and unpack image "${name}": failed to resolve reference "${name}": ${name}: not found`};
-	}
-	return {ok: true, image: {reference, spec, tag: tagName, size: tag.size, version: tag.version ?? tagName, digest: digestOf(spec.repository, tagName)}};
+	return spec;
 }
 
 /** A stable sha256-looking digest for a repository and tag (FNV-based, not a real hash of content). */

@@ -35,6 +35,8 @@ export function planProcess(image: ResolvedImage, argv: readonly string[]): {mod
 		return {mode: kind === 'server' ? 'server' : kind === 'pause' ? 'pause' : 'run', found: true};
 	}
 	if (isShell(argv)) return {mode: 'shell', found: spec.shell};
+	// A generic image's own program is whatever else the command names.
+	if (spec.generic) return userlandHas(name) ? {mode: 'program', found: true} : {mode: 'server', found: true};
 	if (spec.interpreters?.includes(first) || spec.interpreters?.includes(name)) return {mode: 'run', found: true};
 	if (spec.shell && userlandHas(name)) return {mode: 'program', found: true};
 	return {mode: 'program', found: false};

@@ -1,5 +1,6 @@
 import test from 'ava';
-import {imageCatalog, parseImageReference, resolveImage} from '../../../../source/engine/runtime/workloads/images.js';
+import {imageCatalog, parseImageReference, releaseTable, resolveImage} from '../../../../source/engine/runtime/workloads/images.js';
+import {newestRelease} from '../../../../source/engine/runtime/workloads/tag-rules.js';
 
 const references: Array<[string, string]> = [
 	['nginx', 'docker.io/library/nginx:latest'],
@@ -39,4 +40,93 @@ test('the catalog knows the images the Kubernetes docs use, with several tags ea
 	}
 	t.deepEqual(resolveImage('nginx:doesnotexist'), {ok: false, reason: 'ErrImagePull',
 		message: 'rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:doesnotexist": failed to resolve reference "docker.io/library/nginx:doesnotexist": docker.io/library/nginx:doesnotexist: not found'});
+});
+
+const notFound = (name: string) => `rpc error: code = NotFound desc = failed to pull and unpack image "${name}": failed to resolve reference "${name}": ${name}: not found`;
+const dockerHubDenied = (name: string) => `rpc error: code = Unknown desc = failed to pull and unpack image "${name}": failed to resolve reference "${name}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+
+test('every released tag of a known repository pulls, with the release it carries', t => {
+	const cases: Array<[string, string]> = [
+		// The tags the issue found failing.
+		['nginx:1.26', '1.26.3'], ['nginx:1.24', '1.24.0'], ['nginx:1.25.5', '1.25.5'], ['nginx:1.26.2', '1.26.2'], ['nginx:1.27.3', '1.27.3'],
+		['redis:7', '7.4.6'], ['redis:6', '6.2.20'], ['redis:7.2.4', '7.2.4'],
+		// Short forms name the newest release they lead to; variants, alone or after a version or a named tag.
+		['nginx:1', '1.29.3'], ['nginx:1.29', '1.29.3'], ['nginx:latest', '1.29.3'], ['nginx:stable', '1.28.0'], ['nginx:mainline', '1.29.3'],
+		['nginx:alpine', '1.29.3'], ['nginx:1.27-alpine', '1.27.5'], ['nginx:1.25.3-alpine-slim', '1.25.3'], ['nginx:stable-alpine', '1.28.0'], ['nginx:bookworm', '1.29.3'], ['nginx:1.28-perl', '1.28.0'],
+		['redis:7.2-alpine', '7.2.10'], ['redis:7.4-bookworm', '7.4.6'], ['postgres:17', '17.7'], ['postgres:16.2', '16.2'], ['postgres:16-alpine', '16.11'],
+		['python:3.12-slim', '3.12.11'], ['python:3.11.4-slim-bookworm', '3.11.4'], ['node:20-alpine', '20.19.5'], ['node:lts', '22.20.0'], ['node:iron-slim', '20.19.5'],
+		['mysql:8.0', '8.0.43'], ['mysql:lts', '8.4.6'], ['busybox:1.36.1-glibc', '1.36.1'], ['busybox:musl', '1.37.0'], ['alpine:3', '3.22.2'], ['httpd:2.4-alpine', '2.4.65'],
+		['debian:bookworm-slim', '12.12'], ['debian:12.5', '12.5'], ['ubuntu:jammy', '22.04'],
+		['registry.k8s.io/coredns/coredns:v1.11.1', '1.11.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.47', '2.47'], ['registry.k8s.io/pause:3.7', '3.7'],
+	];
+	// Every row of the table is well formed, and its newest release is a tag.
+	for (const [repository, rules] of Object.entries(releaseTable)) t.true(resolveImage(`${repository}:${rules.prefix ?? ''}${newestRelease(rules)}`).ok, repository);
+	for (const [image, version] of cases) {
+		const resolved = resolveImage(image);
+		t.true(resolved.ok, image);
+		if (resolved.ok) t.is(resolved.image.version, version, image);
+	}
+});
+
+test('tags past the newest release, series that never were, and misspelt variants are not found', t => {
+	for (const image of ['nginx:1.30', 'nginx:1.29.9', 'nginx:2', 'nginx:1.26.9', 'nginx:1.8', 'nginx:1.027', 'nginx:alpne', 'nginx:1.27-alpne', 'nginx:1.27-slim', 'nginx:latest-alpine', 'nginx:v1.27.3',
+		'redis:7.9-typo', 'redis:7.9', 'redis:9', 'redis:7.2.99', 'postgres:19', 'postgres:17.2.1', 'node:26', 'python:3.15', 'mysql:9.9', 'registry.k8s.io/coredns/coredns:1.11.1', 'registry.k8s.io/coredns/coredns:v1.11',
+		'registry.k8s.io/pause:3.11']) {
+		const resolved = resolveImage(image);
+		const name = typeof parseImageReference(image) === 'string' ? image : (parseImageReference(image) as {normalized: string}).normalized;
+		t.deepEqual(resolved, {ok: false, reason: 'ErrImagePull', message: notFound(name)}, image);
+	}
+});
+
+test('a repository an edit or two from a known one is denied as a registry denies a repository that does not exist', t => {
+	t.deepEqual(resolveImage('ngnix'), {ok: false, reason: 'ErrImagePull', message: dockerHubDenied('docker.io/library/ngnix:latest')});
+	t.deepEqual(resolveImage('reddis:7'), {ok: false, reason: 'ErrImagePull', message: dockerHubDenied('docker.io/library/reddis:7')});
+	for (const image of ['nginxx:1.25', 'ngimx', 'bussybox', 'postgress:16', 'mysq:8.0', 'registry.k8s.io/pasue:3.9', 'gcr.io/google-samples/hello-ap:1.0']) {
+		const resolved = resolveImage(image);
+		t.false(resolved.ok, image);
+		if (!resolved.ok) t.regex(resolved.message, /(pull access denied, repository does not exist or may require authorization)/, image);
+	}
+});
+
+test('any other repository resolves to a generic image, unless strict, when it fails as its registry would', t => {
+	for (const image of ['acme/shop-api:2.3', 'ghcr.io/team/app:1.0', 'mongo:7', 'registry.example.com/team/app:2', 'localhost:5000/app', 'myregistry.io:8443/a/b/c@sha256:' + 'ab'.repeat(32)]) {
+		const resolved = resolveImage(image);
+		t.true(resolved.ok && resolved.image.spec.generic === true, image);
+	}
+	const shop = resolveImage('acme/shop-api:2.3');
+	t.true(shop.ok && shop.image.tag === '2.3' && shop.image.reference.repository === 'docker.io/acme/shop-api' && shop.image.size > 0);
+	t.deepEqual(resolveImage('acme/shop-api:2.3', {strict: true}), {ok: false, reason: 'ErrImagePull', message: dockerHubDenied('docker.io/acme/shop-api:2.3')});
+	t.deepEqual(resolveImage('ghcr.io/team/app:1.0', {strict: true}), {ok: false, reason: 'ErrImagePull',
+		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "ghcr.io/team/app:1.0": failed to resolve reference "ghcr.io/team/app:1.0": failed to authorize: failed to fetch anonymous token: unexpected status from GET request to https://ghcr.io/token?scope=repository%3Ateam%2Fapp%3Apull&service=ghcr.io: 401 Unauthorized'});
+	t.deepEqual(resolveImage('quay.io/team/app:1.0', {strict: true}), {ok: false, reason: 'ErrImagePull',
+		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "quay.io/team/app:1.0": failed to resolve reference "quay.io/team/app:1.0": pulling from host quay.io failed with status code [manifests 1.0]: 401 UNAUTHORIZED'});
+	t.deepEqual(resolveImage('registry.example.com/team/app:2', {strict: true}), {ok: false, reason: 'ErrImagePull',
+		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/team/app:2": failed to resolve reference "registry.example.com/team/app:2": failed to do request: Head "https://registry.example.com/v2/team/app/manifests/2": dial tcp: lookup registry.example.com: no such host'});
+	t.deepEqual(resolveImage('localhost:5000/app', {strict: true}), {ok: false, reason: 'ErrImagePull',
+		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "localhost:5000/app:latest": failed to resolve reference "localhost:5000/app:latest": failed to do request: Head "https://localhost:5000/v2/app/manifests/latest": dial tcp 127.0.0.1:5000: connect: connection refused'});
+	// Known repositories stay known when strict.
+	t.true(resolveImage('nginx:1.26', {strict: true}).ok);
+	// Reserved names never resolve, strict or not.
+	t.deepEqual(resolveImage('no-such-registry.invalid/nope:1'), {ok: false, reason: 'ErrImagePull',
+		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "no-such-registry.invalid/nope:1": failed to resolve reference "no-such-registry.invalid/nope:1": failed to do request: Head "https://no-such-registry.invalid/v2/nope/manifests/1": dial tcp: lookup no-such-registry.invalid: no such host'});
+});
+
+test('references parse as Docker parses them: host, port, path, tag, digest', t => {
+	const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+	const cases: Array<[string, {domain: string; path: string; tag: string; digest?: string; normalized: string}]> = [
+		['registry.k8s.io/serve_hostname', {domain: 'registry.k8s.io', path: 'serve_hostname', tag: 'latest', normalized: 'registry.k8s.io/serve_hostname:latest'}],
+		['us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5', {domain: 'us-docker.pkg.dev', path: 'google-samples/containers/gke/gb-frontend', tag: 'v5', normalized: 'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend:v5'}],
+		['quay.io/fluentd_elasticsearch/fluentd:v5.0.1', {domain: 'quay.io', path: 'fluentd_elasticsearch/fluentd', tag: 'v5.0.1', normalized: 'quay.io/fluentd_elasticsearch/fluentd:v5.0.1'}],
+		['myregistry.io:8443/team/app:1.0', {domain: 'myregistry.io:8443', path: 'team/app', tag: '1.0', normalized: 'myregistry.io:8443/team/app:1.0'}],
+		[`nginx@${digest}`, {domain: 'docker.io', path: 'library/nginx', tag: '', digest, normalized: `docker.io/library/nginx@${digest}`}],
+		[`nginx:1.25@${digest}`, {domain: 'docker.io', path: 'library/nginx', tag: '1.25', digest, normalized: `docker.io/library/nginx:1.25@${digest}`}],
+		['docker.io/nginx', {domain: 'docker.io', path: 'library/nginx', tag: 'latest', normalized: 'docker.io/library/nginx:latest'}],
+		['library/nginx:1.25', {domain: 'docker.io', path: 'library/nginx', tag: '1.25', normalized: 'docker.io/library/nginx:1.25'}],
+		['[::1]:5000/app:2', {domain: '[::1]:5000', path: 'app', tag: '2', normalized: '[::1]:5000/app:2'}],
+	];
+	for (const [image, expected] of cases) t.like(parseImageReference(image), expected, image);
+	for (const image of ['nginx:', 'nginx@sha256:abc', 'nginx::1', '-nginx', 'nginx/', 'a..b/c', `${'a'.repeat(256)}:1`]) t.is(typeof parseImageReference(image), 'string', image);
+	// A digest the simulator did not make is a real manifest it cannot tell apart: it runs as the tag it names, or latest.
+	const pinned = resolveImage(`nginx:1.25@${digest}`);
+	t.true(pinned.ok && pinned.image.version === '1.25.5' && pinned.image.digest === digest.slice(7));
 });
