@@ -14,6 +14,8 @@ export type ServeFlags = {
 	seed?: number;
 	nodes?: number;
 	empty: boolean;
+	/** Images of repositories the simulator does not know fail to pull, as from a real registry. */
+	strictImages?: boolean;
 	speed: number;
 	kubeconfig?: string;
 	configDir?: string;
@@ -32,6 +34,8 @@ Flags:
   --seed N          seed for every random choice (default 1)
   --nodes N         worker nodes to start with, 1-1000 (default 3)
   --empty           start without the demo workloads
+  --strict-images   images the simulator does not know fail to pull as a registry would
+                    refuse them (default: they run as generic containers, with a warning)
   --speed N         simulation speed: 0 (paused), 1, 10 or 60 (default 1)
   --kubeconfig FILE add the "${contextName}" context to this kubeconfig, keeping its other
                     entries (default: <config>/kubeconfig, a file of its own)
@@ -55,9 +59,10 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 		const eq = arg.indexOf('=');
 		const name = arg.slice(2, eq < 0 ? undefined : eq);
 		let value = eq < 0 ? undefined : arg.slice(eq + 1);
-		if (name === 'empty' || name === 'help') {
+		if (name === 'empty' || name === 'help' || name === 'strict-images') {
 			if (value !== undefined) throw new ServeFlagError(`Flag --${name} takes no value`);
-			flags[name] = true;
+			if (name === 'strict-images') flags.strictImages = true;
+			else flags[name] = true;
 			continue;
 		}
 		if (!['port', 'seed', 'nodes', 'speed', 'kubeconfig', 'config-dir'].includes(name)) throw new ServeFlagError(`Unknown flag --${name} (see kubarium serve --help)`);
@@ -89,7 +94,7 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 /** Run until SIGINT or SIGTERM. */
 export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	const start = Date.now();
-	const cluster = createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start});
+	const cluster = createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
 	let server;
 	try {
 		server = await startApiServer(cluster, {port: flags.port});

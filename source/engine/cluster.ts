@@ -185,6 +185,11 @@ export class Cluster {
 		}
 	}
 
+	/** Unknown repositories fail to pull instead of running as generic containers (`strictImages`). */
+	get strictImages(): boolean {
+		return this.context.services.strictImages ?? false;
+	}
+
 	/** Virtual time, ms since the Unix epoch. */
 	now(): number {
 		return this.context.clock.now();

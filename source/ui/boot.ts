@@ -43,7 +43,7 @@ export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options
 	const loaded = loadTheme(themeName, {configDir, noColor});
 	// A theme named on the command line must load; a saved preference only falls back (with a warning).
 	if (flags.theme !== undefined && loaded.warnings.length > 0) throw new BootError(themeFlagError(flags.theme, loaded.warnings, configDir));
-	const cluster = options.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: true});
+	const cluster = options.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: true, ...(flags.strictImages ? {strictImages: true} : {})});
 	const namespace = flags.namespace ?? 'all';
 	if (namespace !== 'all' && !cluster.get('Namespace', namespace)) {
 		throw new BootError(`Invalid value for --namespace: namespaces "${namespace}" not found`);

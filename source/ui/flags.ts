@@ -6,6 +6,8 @@ export type Flags = {
 	namespace?: string;
 	theme?: string;
 	readonly: boolean;
+	/** Images of repositories the simulator does not know fail to pull, as from a real registry. */
+	strictImages?: boolean;
 	configDir?: string;
 	speed?: number;
 	/** Record the session to this asciicast file (and its keys beside it). */
@@ -29,6 +31,8 @@ Flags:
   --namespace NAME  namespace to start in, or "all" (default: all)
   --theme NAME      theme: default, light, high-contrast, mono, or a file in <config>/themes
   --readonly        hide and disable every action that changes the cluster
+  --strict-images   images the simulator does not know fail to pull as a registry would
+                    refuse them (default: they run as generic containers, with a warning)
   --config-dir DIR  preferences and user themes (env KUBARIUM_CONFIG_DIR;
                     default $XDG_CONFIG_HOME/kubarium)
   --speed N         simulation speed: 0 (paused), 1, 10 or 60 (default 1)
@@ -43,7 +47,7 @@ fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
 const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record']);
-const booleans = new Set(['readonly', 'help', 'version']);
+const booleans = new Set(['readonly', 'strict-images', 'help', 'version']);
 
 function integer(flag: string, value: string, min: number, max: number): number {
 	if (!/^\d+$/.test(value)) throw new FlagError(`Invalid value for --${flag}: "${value}" (expected an integer ${min}-${max})`);
@@ -64,6 +68,7 @@ export function parseFlags(argv: readonly string[]): Flags {
 		if (booleans.has(name)) {
 			if (value !== undefined) throw new FlagError(`Flag --${name} takes no value`);
 			if (name === 'readonly') flags.readonly = true;
+			if (name === 'strict-images') flags.strictImages = true;
 			if (name === 'help') flags.help = true;
 			if (name === 'version') flags.version = true;
 			continue;

@@ -9,12 +9,14 @@ import {writeKubeconfig} from '../../source/apiserver/kubeconfig.js';
 test('serve flags: defaults, values, and a clear message for each bad one', t => {
 	t.deepEqual(parseServeFlags([]), {port: 6443, empty: false, speed: 1, help: false});
 	t.like(parseServeFlags(['--port', '0', '--seed=4', '--nodes', '5', '--empty', '--speed', 'x10', '--kubeconfig', 'k']), {port: 0, seed: 4, nodes: 5, empty: true, speed: 10, kubeconfig: 'k'});
+	t.like(parseServeFlags(['--strict-images']), {strictImages: true});
 	const bad: Array<[string[], string]> = [
 		[['--port', '70000'], 'Invalid value for --port: "70000" (expected an integer 0-65535)'],
 		[['--speed', '3'], 'Invalid value for --speed: "3" (expected 0, 1, 10 or 60)'],
 		[['--nodes', '0'], 'Invalid value for --nodes: "0" (expected an integer 1-1000)'],
 		[['--port'], 'Flag --port needs a value'],
 		[['--empty=yes'], 'Flag --empty takes no value'],
+		[['--strict-images=no'], 'Flag --strict-images takes no value'],
 		[['--nope'], 'Unknown flag --nope (see kubarium serve --help)'],
 		[['pods'], 'Unexpected argument "pods" (kubarium serve takes only flags; see --help)'],
 	];

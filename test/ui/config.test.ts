@@ -3,6 +3,7 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {FlagError, parseFlags} from '../../source/ui/flags.js';
+import {boot} from '../../source/ui/boot.js';
 import {loadTheme, themeNames, fallbackTheme} from '../../source/ui/theme/load.js';
 import {Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
 import {makeConfigDir} from './harness.js';
@@ -17,6 +18,14 @@ test('flags: every flag parses, in both --flag value and --flag=value forms', t 
 	t.like(parseFlags(['--version']), {version: true});
 	t.like(parseFlags(['--namespace', 'all']), {namespace: 'all'});
 	t.like(parseFlags(['--record', 'demo/session.cast']), {record: 'demo/session.cast'});
+	t.like(parseFlags(['--strict-images']), {strictImages: true});
+	t.is(parseFlags([]).strictImages, undefined);
+});
+
+test('--strict-images boots a cluster where unknown repositories fail to pull', t => {
+	const configDir = makeConfigDir();
+	t.true(boot(parseFlags(['--strict-images', '--nodes', '1', '--config-dir', configDir]), {}).cluster.strictImages);
+	t.false(boot(parseFlags(['--nodes', '1', '--config-dir', configDir]), {}).cluster.strictImages);
 });
 
 test('flags: bad values get a clear message', t => {
@@ -30,6 +39,7 @@ test('flags: bad values get a clear message', t => {
 		[['--bogus'], 'Unknown flag --bogus (see --help)'],
 		[['--seed'], 'Flag --seed needs a value'],
 		[['--readonly=yes'], 'Flag --readonly takes no value'],
+		[['--strict-images=yes'], 'Flag --strict-images takes no value'],
 		[['--record', '--seed', '1'], 'Flag --record needs a value'],
 		[['--record='], 'Invalid value for --record: empty path'],
 		[['pods'], 'Unexpected argument "pods" (kubarium takes only flags; see --help)'],
