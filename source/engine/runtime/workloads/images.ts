@@ -267,6 +267,13 @@ function tags(list: Array<[string, number, string?]>): ImageSpec['tags'] {
 	return Object.fromEntries(list.map(([tag, size, version]) => [tag, {size, version: version ?? tag}]));
 }
 
+/** The guestbook's PHP frontend (Apache): its page and the script that talks to Redis. */
+const guestbookFrontend: Omit<ImageSpec, 'repository'> = {
+	tags: tags([['v5', 110_000_000, '5']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: {...httpdBehaviour, docroot: '/var/www/html'}, shell: true, os: 'debian', memoryBytes: 12 * Mi, cpuMilli: 1,
+	workingDir: '/var/www/html',
+	files: {'/var/www/html/index.html': '<html ng-app="redis">\n  <head>\n    <title>Guestbook</title>\n  </head>\n  <body>\n    <h2>Guestbook</h2>\n  </body>\n</html>\n', '/var/www/html/guestbook.php': '<?php\n// Reads and writes the guestbook in Redis (redis-leader, redis-follower).\n'},
+};
+
 export const imageCatalog: ImageSpec[] = [
 	{repository: 'docker.io/library/nginx', tags: {...tags([['1.14.2', 44_712_010], ['1.16.1', 51_030_575], ['1.19', 53_598_224, '1.19.10'], ['1.21', 56_726_140, '1.21.6'], ['1.23', 57_002_000, '1.23.4'], ['1.25', 70_544_520, '1.25.5'], ['1.25.3', 70_480_000], ['1.27', 72_099_410, '1.27.3'], ['alpine', 20_508_311, '1.27.3'], ['latest', 72_956_214, '1.27.3'], ['stable', 70_544_520, '1.26.2'], ['mainline', 72_956_214, '1.27.3']])},
 		entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'], serves: ['nginx', 'docker-entrypoint.sh'], behaviour: nginxBehaviour, shell: true, os: 'debian',
@@ -327,8 +334,8 @@ export const imageCatalog: ImageSpec[] = [
 	{repository: 'docker.io/polinux/stress', tags: tags([['latest', 4_200_000, '1.0.4']]), cmd: ['stress', '--help'], interpreters: [], behaviour: shellBehaviour, shell: true, os: 'alpine', memoryBytes: 0.7 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/wordpress', tags: tags([['4.8-apache', 152_000_000, '4.8.3'], ['6.6-apache', 250_000_000, '6.6.2'], ['latest', 250_000_000, '6.6.2']]), entrypoint: ['docker-entrypoint.sh'], cmd: ['apache2-foreground'], serves: ['apache2-foreground', 'docker-entrypoint.sh'],
 		behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 24 * Mi, cpuMilli: 2},
-	{repository: 'gcr.io/google-samples/gb-frontend', tags: tags([['v5', 110_000_000, '5']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 12 * Mi, cpuMilli: 1},
-	{repository: 'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend', tags: tags([['v5', 110_000_000, '5']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 12 * Mi, cpuMilli: 1},
+	{repository: 'gcr.io/google-samples/gb-frontend', ...guestbookFrontend},
+	{repository: 'us-docker.pkg.dev/google-samples/containers/gke/gb-frontend', ...guestbookFrontend},
 	{repository: 'quay.io/fluentd_elasticsearch/fluentd', tags: tags([['v5.0.1', 92_000_000, '1.16.5']]), entrypoint: ['/entrypoint.sh'], serves: ['/entrypoint.sh', 'entrypoint.sh', 'fluentd', '/usr/local/bin/fluentd'],
 		behaviour: {kind: 'server', ports: [24231], readyAfterMs: 1500, startup: [
 			{at: 0, line: '{ts:fluentd} [info]: init supervisor logger path=nil rotate_age=nil rotate_size=nil'},

@@ -1,0 +1,87 @@
+import test, {type ExecutionContext} from 'ava';
+import {readdirSync, readFileSync} from 'node:fs';
+import {createCluster, type Cluster} from '../../source/engine/cluster.js';
+import type {KubeEvent, Pod} from '../../source/engine/api/types.js';
+
+/**
+ * The Kubernetes docs' manifests in test/fixtures/docs, each run to the
+ * state its page documents. A fixture without a documented state here fails.
+ */
+
+const folder = new URL('../fixtures/docs/', import.meta.url);
+
+function pods(cluster: Cluster, namespace: string, selector: string): Pod[] {
+	return cluster.list('Pod', {namespace, labelSelector: selector}) as Pod[];
+}
+
+/** Every pod Running, its containers ready, its image pulled by a known repository (no generic stand-in). */
+function allRunningAndReady(t: ExecutionContext, cluster: Cluster, list: Pod[]): void {
+	for (const pod of list) {
+		t.is(pod.status?.phase, 'Running', pod.metadata.name);
+		t.true(pod.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True'), pod.metadata.name);
+		t.true(pod.status?.containerStatuses?.every(s => s.ready && s.restartCount === 0), pod.metadata.name);
+		const reasons = (cluster.eventsFor(pod) as KubeEvent[]).map(e => e.reason);
+		t.true(reasons.includes('Pulled') && reasons.includes('Started'), pod.metadata.name);
+		t.false(reasons.includes('UnknownImage') || reasons.includes('Failed') || reasons.includes('BackOff'), pod.metadata.name);
+	}
+}
+
+function request(cluster: Cluster, pod: Pod, port: number) {
+	const kubelet = cluster.context.services.kubelet as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
+	return kubelet.runtimeFor(pod.spec!.nodeName!).handleRequest(kubelet.containerIdOf(pod.metadata.uid, pod.spec!.containers[0]!.name), {port});
+}
+
+const documented: Record<string, (t: ExecutionContext, manifest: string) => void> = {
+	'frontend-replicaset.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 11, nodes: 3});
+		cluster.apply(manifest);
+		cluster.advance(30_000);
+		// kubectl get rs: frontend 3 3 3.
+		t.like((cluster.get('ReplicaSet', 'frontend') as any).status, {replicas: 3, fullyLabeledReplicas: 3, readyReplicas: 3, availableReplicas: 3});
+		const frontend = pods(cluster, 'default', 'tier=frontend');
+		t.is(frontend.length, 3);
+		t.true(frontend.every(p => p.metadata.name.startsWith('frontend-') && p.metadata.ownerReferences?.[0]?.name === 'frontend'));
+		allRunningAndReady(t, cluster, frontend);
+		t.like(request(cluster, frontend[0]!, 80), {ok: true, status: 200});
+	},
+	'fluentd-daemonset.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 12, nodes: 3});
+		// A control-plane node: the DaemonSet tolerates its taint.
+		const nodes = cluster.list('Node');
+		const control = structuredClone(nodes[0]!) as any;
+		control.spec.taints = [{key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule'}];
+		cluster.replace(control);
+		cluster.apply(manifest);
+		cluster.advance(30_000);
+		t.like((cluster.get('DaemonSet', 'fluentd-elasticsearch', 'kube-system') as any).status, {desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 3, numberAvailable: 3, numberMisscheduled: 0});
+		const agents = pods(cluster, 'kube-system', 'name=fluentd-elasticsearch');
+		t.deepEqual(agents.map(p => p.spec!.nodeName).sort(), nodes.map(n => n.metadata.name).sort());
+		allRunningAndReady(t, cluster, agents);
+		t.true(cluster.logs(agents[0]!.metadata.name, {namespace: 'kube-system'}).some(line => line.endsWith('[info]: #0 fluentd worker is now running worker=0')));
+	},
+	'namespaces-walkthrough.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 13, nodes: 3});
+		cluster.apply(manifest);
+		cluster.advance(30_000);
+		t.like((cluster.get('Namespace', 'development') as any).metadata.labels, {name: 'development'});
+		t.like((cluster.get('Deployment', 'snowflake', 'development') as any).status, {replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2});
+		t.like((cluster.get('Deployment', 'cattle', 'production') as any).status, {replicas: 5, updatedReplicas: 5, readyReplicas: 5, availableReplicas: 5});
+		const snowflake = pods(cluster, 'development', 'app=snowflake');
+		t.is(snowflake.length, 2);
+		allRunningAndReady(t, cluster, snowflake);
+		allRunningAndReady(t, cluster, pods(cluster, 'production', 'app=cattle'));
+		// No tag: latest, pulled every time; serve_hostname answers with the pod's name.
+		t.is(snowflake[0]!.spec!.containers[0]!.imagePullPolicy, 'Always');
+		t.like(request(cluster, snowflake[0]!, 9376), {ok: true, status: 200, body: snowflake[0]!.metadata.name});
+	},
+};
+
+test('every docs fixture has its documented state here', t => {
+	t.deepEqual(readdirSync(folder).filter(f => f.endsWith('.yaml')).sort(), Object.keys(documented).sort());
+});
+
+for (const [file, check] of Object.entries(documented)) {
+	test(`docs fixture ${file} reaches its documented state`, t => {
+		check(t, readFileSync(new URL(file, folder), 'utf8'));
+	});
+}
