@@ -502,7 +502,8 @@ export function resolveImage(image: string, options: RegistryOptions = {}): Reso
 function lookup(image: string, strict: boolean): Resolution {
 	const reference = parseImageReference(image);
 	if (typeof reference === 'string') return {ok: false, reason: 'InvalidImageName', message: `Failed to apply default image tag "${image}": ${reference}`};
-	const spec = byRepository.get(reference.repository);
+	// k8s.gcr.io is frozen and redirects to registry.k8s.io, which has every image it had.
+	const spec = byRepository.get(reference.repository) ?? (reference.domain === 'k8s.gcr.io' ? byRepository.get(`registry.k8s.io/${reference.path}`) : undefined);
 	if (spec) return fromCatalog(spec, reference);
 	const unreachable = unreachableRegistry(reference);
 	if (unreachable) return pullError(reference, 'Unknown', unreachable);

@@ -88,6 +88,13 @@ test('a repository an edit or two from a known one is denied as a registry denie
 	}
 });
 
+test('real repositories close to known names are not taken for typos', t => {
+	for (const image of ['mongo:7', 'mariadb:11', 'php:8.3-apache', 'pypy:3', 'nats:2', 'rust:1', 'bash:5', 'caddy:2', 'golang:1.23', 'haproxy:3.0', 'memcached:1.6', 'rabbitmq:3-management', 'traefik:v3.1', 'redmine:6', 'docker:27-dind', 'gcc:14', 'ruby:3.3', 'postgis/postgis:16-3.4', 'bitnami/redis:7.2', 'nginxinc/nginx-unprivileged:1.27', 'redis/redis-stack:latest', 'registry.k8s.io/kube-apiserver:v1.31.2', 'registry.k8s.io/e2e-test-images/busybox:1.29-4', 'grafana/grafana:11.3.0', 'prom/prometheus:v2.55.0']) {
+		const resolved = resolveImage(image);
+		t.true(resolved.ok && resolved.image.spec.generic === true, image);
+	}
+});
+
 test('any other repository resolves to a generic image, unless strict, when it fails as its registry would', t => {
 	for (const image of ['acme/shop-api:2.3', 'ghcr.io/team/app:1.0', 'mongo:7', 'registry.example.com/team/app:2', 'localhost:5000/app', 'myregistry.io:8443/a/b/c@sha256:' + 'ab'.repeat(32)]) {
 		const resolved = resolveImage(image);
@@ -104,6 +111,9 @@ test('any other repository resolves to a generic image, unless strict, when it f
 		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "registry.example.com/team/app:2": failed to resolve reference "registry.example.com/team/app:2": failed to do request: Head "https://registry.example.com/v2/team/app/manifests/2": dial tcp: lookup registry.example.com: no such host'});
 	t.deepEqual(resolveImage('localhost:5000/app', {strict: true}), {ok: false, reason: 'ErrImagePull',
 		message: 'rpc error: code = Unknown desc = failed to pull and unpack image "localhost:5000/app:latest": failed to resolve reference "localhost:5000/app:latest": failed to do request: Head "https://localhost:5000/v2/app/manifests/latest": dial tcp 127.0.0.1:5000: connect: connection refused'});
+	// k8s.gcr.io redirects to registry.k8s.io.
+	const pause = resolveImage('k8s.gcr.io/pause:3.9', {strict: true});
+	t.true(pause.ok && pause.image.spec.repository === 'registry.k8s.io/pause' && pause.image.reference.normalized === 'k8s.gcr.io/pause:3.9');
 	// Known repositories stay known when strict.
 	t.true(resolveImage('nginx:1.26', {strict: true}).ok);
 	// Reserved names never resolve, strict or not.
