@@ -3,11 +3,10 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {FlagError, parseFlags} from '../../source/ui/flags.js';
-import {boot} from '../../source/ui/boot.js';
+import {boot, BootError} from '../../source/ui/boot.js';
 import {loadTheme, themeNames, fallbackTheme} from '../../source/ui/theme/load.js';
 import {Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
 import {makeConfigDir} from './harness.js';
-import {boot, BootError} from '../../source/ui/boot.js';
 import {createCluster} from '../../source/engine/index.js';
 
 test('flags: every flag parses, in both --flag value and --flag=value forms', t => {
