@@ -120,6 +120,7 @@ if (flags.record !== undefined) {
 				keys: {...prefs.get().keys},
 				view: prefs.get().lastView,
 				favorites: [...prefs.get().favorites],
+				...(flags.strictImages ? {strictImages: true} : {}),
 			},
 			cast: {env: terminalEnv()},
 			virtualNow: () => cluster.now(),

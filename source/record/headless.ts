@@ -41,6 +41,8 @@ export type HeadlessOptions = {
 	view?: string;
 	/** Favourite namespaces (keys 1-9), as in the preferences. */
 	favorites?: string[];
+	/** Unknown image repositories fail to pull (--strict-images). */
+	strictImages?: boolean;
 	/** Where user themes live (for `:skin`); preferences are always fresh. */
 	configDir?: string;
 	/** The recording clock's tick: the simulation moves and the screen may change this often (default 100 ms). */
@@ -119,7 +121,7 @@ export class HeadlessDashboard {
 	private constructor(options: HeadlessOptions) {
 		pinColours();
 		this.tickMs = options.tickMs ?? 100;
-		this.cluster = createCluster({seed: options.seed, nodes: options.nodes, demo: (options.cluster ?? 'demo') === 'demo'});
+		this.cluster = createCluster({seed: options.seed, nodes: options.nodes, demo: (options.cluster ?? 'demo') === 'demo', ...(options.strictImages ? {strictImages: true} : {})});
 		this.model = new ClusterModel(this.cluster, {now: () => this.timers.now()});
 		this.simulation = new Simulation(this.cluster, this.model, {
 			speed: options.speed,

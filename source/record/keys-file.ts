@@ -37,6 +37,8 @@ export type KeysHeader = {
 	view?: string;
 	/** The favourite namespaces behind keys 1-9 (the preferences' defaults when absent). */
 	favorites?: string[];
+	/** Unknown image repositories fail to pull (--strict-images); absent means false. */
+	strictImages?: boolean;
 };
 
 export type KeysCode = 'k' | 'r' | 'x';
@@ -53,8 +55,8 @@ export class KeysFormatError extends Error {}
 
 /** The header line, keys in the fixed order above. */
 export function formatKeysHeader(header: KeysHeader): string {
-	const {seed, nodes, speed, theme, namespace, readonly, cols, rows, keys, view, favorites} = header;
-	return JSON.stringify({kubarium: 'keys', version: 1, seed, nodes, speed, theme, namespace, readonly, cols, rows, keys, view, favorites});
+	const {seed, nodes, speed, theme, namespace, readonly, cols, rows, keys, view, favorites, strictImages} = header;
+	return JSON.stringify({kubarium: 'keys', version: 1, seed, nodes, speed, theme, namespace, readonly, cols, rows, keys, view, favorites, strictImages});
 }
 
 export function formatKeysEvent(event: KeysEvent): string {
@@ -100,9 +102,11 @@ function checkHeader(value: unknown): KeysHeader {
 	if (h['view'] !== undefined && (typeof h['view'] !== 'string' || h['view'] === '')) fail('view must be a view name');
 	const favorites = h['favorites'];
 	if (favorites !== undefined && (!Array.isArray(favorites) || favorites.some(name => typeof name !== 'string'))) fail('favorites must be a list of namespace names');
+	if (h['strictImages'] !== undefined && typeof h['strictImages'] !== 'boolean') fail('strictImages must be true or false');
 	return {
 		kubarium: 'keys',
 		version: 1,
+		...(h['strictImages'] === true ? {strictImages: true} : {}),
 		...(h['view'] === undefined ? {} : {view: h['view'] as string}),
 		...(favorites === undefined ? {} : {favorites: [...(favorites as string[])]}),
 		seed: h['seed'] as number,

@@ -56,6 +56,7 @@ export async function recordKeys(keys: KeysFile, options: {cols?: number; rows?:
 		keys: header.keys,
 		view: header.view,
 		favorites: header.favorites,
+		strictImages: header.strictImages,
 		configDir: options.configDir,
 	});
 	try {

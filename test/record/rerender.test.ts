@@ -4,6 +4,8 @@ import {parseCast} from '../../source/record/cast.js';
 import {serializeCast} from '../../source/record/cast.js';
 import {formatKeysEvent, formatKeysHeader, parseKeys, type KeysEvent, type KeysHeader} from '../../source/record/keys-file.js';
 import {recordKeys, virtualSchedule} from '../../source/record/rerender.js';
+import {HeadlessDashboard} from '../../source/record/headless.js';
+import {loadTheme} from '../../source/ui/theme/load.js';
 
 const start = createCluster({seed: 7, demo: false}).now();
 
@@ -49,4 +51,13 @@ test('a live session renders again with the same keys at the same simulated mome
 	t.regex(small.finalText.join('\n'), /deployments\(all\)\[4\]/);
 	t.true(small.finalText.every(row => row.length <= 80));
 	t.not(small.cast.header.theme?.bg, same.cast.header.theme?.bg);
+});
+
+test('a session recorded with --strict-images boots a strict cluster again', async t => {
+	const strict = parseKeys([formatKeysHeader({...header, strictImages: true}), JSON.stringify([300, start + 300, 'x', ''])].join('\n') + '\n');
+	t.true(strict.header.strictImages);
+	t.is(parseKeys([formatKeysHeader(header)].join('\n')).header.strictImages, undefined);
+	const dashboard = await HeadlessDashboard.start({cols: 80, rows: 24, seed: 1, nodes: 1, speed: 1, theme: loadTheme('default').theme, strictImages: strict.header.strictImages});
+	t.true(dashboard.cluster.strictImages);
+	await dashboard.stop();
 });
