@@ -16,7 +16,7 @@ import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
 import {basename, interpreterOutput, planProcess, resolveExecutable, userlandHas, type ProcessMode} from './workloads/programs.js';
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
-import {gatewayOf, requestCalls, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
+import {gatewayOf, requestCallCount, requestCalls, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
 
 /** Lines of output one container keeps. */
@@ -611,16 +611,18 @@ export class MockRuntime implements ContainerRuntime {
 		const portIndex = 6 + record.ports.indexOf(port);
 		const at = this.now;
 		const host = record.sandbox.podIP;
-		const status = response.status;
-		const size = response.bytes;
+		const version = record.image.version;
+		const calls = requestCallCount({method, behaviour, response, accessLine});
+		// What the trace keeps of the answer: strace shows at most 32 bytes of a buffer.
+		const answer = {status: response.status, bytes: response.bytes, body: response.body.slice(0, 33), file: response.file};
 		for (let i = 0; i < lines; i++) {
 			if (accessLine) this.log(record, at, 'stdout', accessLine);
 			// The calls of one request, spelled out only when someone reads the trace.
 			const fd = 13 + (i % 4);
 			const clientPort = 40000 + ((at + i) % 20000);
-			record.trace.group(at, accessLine ? 6 : 5, () => requestCalls(at, worker, fd, portIndex, clientPort, from, method, path, host, status, size, accessLine));
+			record.trace.group(at, calls, () => requestCalls(at, {pid: worker, fd, listenFd: portIndex, clientPort, from, method, path, host, userAgent, behaviour, version, response: answer, now: at, accessLine}));
 		}
-		return {ok: true, ...response};
+		return {ok: true, status: response.status, body: response.body, bytes: response.bytes};
 	}
 
 	/** The server's answer. Its own method: the closures it hands out stay out of the scope that request traces keep alive. */
@@ -632,7 +634,6 @@ export class MockRuntime implements ContainerRuntime {
 			startedAt: record.status.startedAt ?? this.now,
 			now: this.now,
 			fs: () => this.fsOf(record),
-			trace: (name, args, ret) => record.trace.emit(this.now, record.workerPid || record.pid, name, args, ret),
 		});
 	}
 
