@@ -35,11 +35,25 @@ export function podTraceSource(cluster: Cluster, pod: KubeObject, container?: st
  * is resolved by the container's own shell, which prints the new `pwd`).
  */
 export function podExecSession(cluster: Cluster, pod: KubeObject, container?: string): ExecSession {
-	const name = container ?? (pod.spec?.containers?.[0]?.name as string | undefined) ?? 'container';
 	let cwd = '/';
 	const exec = (script: string) => cluster.exec(pod.metadata.name, ['sh', '-c', script], {namespace: pod.metadata.namespace, container});
+	// The prompt names the user the container runs as: what `whoami` prints there, asked once.
+	let user: string | undefined;
+	const whoami = (): string => {
+		if (user !== undefined) return user;
+		try {
+			const result = exec('whoami');
+			user = result.exitCode === 0 ? result.stdout.trim() : '';
+		} catch {
+			user = '';
+		}
+		return user;
+	};
 	return {
-		prompt: () => `${name}@${pod.metadata.name}:${cwd}# `,
+		prompt: () => {
+			const name = whoami();
+			return `${name ? `${name}@` : ''}${pod.metadata.name}:${cwd}${name === 'root' || name === '' ? '#' : '$'} `;
+		},
 		run(line) {
 			const cd = /^\s*cd(?:\s+(.*?))?\s*$/.exec(line);
 			if (cd) {

@@ -44,16 +44,19 @@ test.serial('l shows the logs with escape sequences made inert; t, w and s toggl
 	}
 });
 
-test.serial('s opens a shell: commands run in the container, cd persists, output is sanitised, exit leaves', async t => {
+test.serial('s opens a shell: the prompt names the user whoami prints, commands run in the container, cd persists, output is sanitised, exit leaves', async t => {
 	const app = await renderApp({cluster: hostile(), namespace: 'default'});
 	try {
 		await selectPod(app, 'evil');
 		await app.press('s');
-		await app.waitFor(f => f.includes('c@evil:/#'), 'the prompt');
+		let frame = await app.waitFor(f => f.includes('root@evil:/#'), 'the prompt');
+		t.false(frame.includes('c@evil'), 'the container name is not the user');
+		await app.press(...'whoami', 'enter');
+		await app.waitFor(f => /root@evil:\/# whoami\n\s*root\s*$/m.test(f), 'whoami prints the prompt\'s user');
 		await app.press(...'cat /etc/hostname', 'enter');
-		let frame = await app.waitFor(f => /^\s*evil\s*$/m.test(f), 'the hostname');
+		frame = await app.waitFor(f => /^\s*evil\s*$/m.test(f), 'the hostname');
 		await app.press(...'cd /etc', 'enter');
-		await app.waitFor(f => f.includes('c@evil:/etc#'), 'the new directory in the prompt');
+		await app.waitFor(f => f.includes('root@evil:/etc#'), 'the new directory in the prompt');
 		await app.press(...'pwd', 'enter');
 		await app.waitFor(f => /^\s*\/etc\s*$/m.test(f), 'pwd output');
 		await app.press(...'cat /tmp/evil', 'enter');
@@ -62,7 +65,7 @@ test.serial('s opens a shell: commands run in the container, cd persists, output
 		await app.press(...'nosuch', 'enter');
 		await app.waitFor(f => f.includes('sh: nosuch: not found'), 'stderr');
 		await app.press(...'exit', 'enter');
-		await app.waitFor(f => !f.includes('c@evil:'), 'the shell to close');
+		await app.waitFor(f => !f.includes('root@evil:'), 'the shell to close');
 	} finally {
 		await app.cleanup();
 	}
