@@ -78,3 +78,24 @@ export function wrapToWidth(text: string, width: number): string[] {
 	if (line) out.push(line);
 	return out;
 }
+
+/**
+ * The part of `text` from column `from`, at most `width` columns, with `…`
+ * when the text goes on past the right edge (a line scrolled sideways). A
+ * wide character cut by the left edge leaves a space.
+ */
+export function sliceColumns(text: string, from: number, width: number): string {
+	if (width <= 0) return '';
+	const start = Math.max(0, from);
+	if (start === 0) return truncateToWidth(text, width);
+	if (ascii.test(text)) return truncateToWidth(text.slice(start), width);
+	let used = 0;
+	let rest = '';
+	for (const char of text) {
+		const w = stringWidth(char);
+		if (used >= start) rest += char;
+		else if (used + w > start) rest += ' '.repeat(used + w - start);
+		used += w;
+	}
+	return truncateToWidth(rest, width);
+}

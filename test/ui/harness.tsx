@@ -37,6 +37,7 @@ const named: Record<string, string> = {
 	enter: '\r', esc: '\x1b', tab: '\t', 'shift-tab': '\x1b[Z', backspace: '\x7f', up: '\x1b[A', down: '\x1b[B',
 	right: '\x1b[C', left: '\x1b[D', pgup: '\x1b[5~', pgdn: '\x1b[6~', space: ' ',
 	home: '\x1b[H', end: '\x1b[F', delete: '\x1b[3~',
+	'shift-right': '\x1b[1;2C', 'shift-left': '\x1b[1;2D',
 };
 
 /** Bytes a terminal sends for a key: named keys, `ctrl-<letter>`, `shift-<letter>`, or plain text. */

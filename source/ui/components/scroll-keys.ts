@@ -1,7 +1,9 @@
 /**
  * The one scrolling keymap (k9s: j/k and arrows, PgDn/PgUp and Ctrl+F/Ctrl+B,
  * g/Home and G/End), shared by tables, text pages, the trace, xray and
- * pulse. A page gives the handlers for the moves it supports.
+ * pulse. A page gives the handlers for the moves it supports. Pages whose
+ * lines can be wider than the screen (describe, YAML, logs, events) add the
+ * sideways keys: ←/→ and h/l, Shift+←/→ by half a screen.
  */
 import type {ActionHandler, KeyBinding} from '../app/contract.js';
 
@@ -20,8 +22,21 @@ export const scrollBindings: KeyBinding[] = [
 	{key: 'end', action: 'scroll.bottom', description: 'Bottom', visible: false},
 ];
 
+/** Sideways scrolling, for pages whose lines are cut at the right edge (k9s' text views: h/l and arrows). */
+export const sidewaysBindings: KeyBinding[] = [
+	{key: 'left', action: 'scroll.left', description: 'Scroll left', visible: false},
+	{key: 'h', action: 'scroll.left', description: 'Scroll left', visible: false},
+	{key: 'right', action: 'scroll.right', description: 'Scroll right', visible: false},
+	{key: 'l', action: 'scroll.right', description: 'Scroll right', visible: false},
+	{key: 'shift-left', action: 'scroll.page-left', description: 'Half a screen left', visible: false},
+	{key: 'shift-right', action: 'scroll.page-right', description: 'Half a screen right', visible: false},
+];
+
+/** Columns one ←/→ moves a page sideways. */
+export const sidewaysStep = 8;
+
 /** Action names of the scrolling keymap (help lists them under NAVIGATION). */
-export const navigationActions: ReadonlySet<string> = new Set(scrollBindings.map(b => b.action));
+export const navigationActions: ReadonlySet<string> = new Set([...scrollBindings, ...sidewaysBindings].map(b => b.action));
 
 export type ScrollMoves = {
 	down: () => void;
@@ -41,5 +56,23 @@ export function scrollHandlers(moves: ScrollMoves): Record<string, ActionHandler
 		'scroll.page-up': () => moves.pageUp(),
 		'scroll.top': () => moves.top(),
 		'scroll.bottom': () => moves.bottom(),
+	};
+}
+
+export type SidewaysMoves = {
+	/** Move the first visible column by `by` (negative: left). */
+	by: (columns: number) => void;
+	/** Columns the page shows (Shift+←/→ move half of them). */
+	width: number;
+};
+
+/** Handlers for the sideways keys. */
+export function sidewaysHandlers(moves: SidewaysMoves): Record<string, ActionHandler> {
+	const half = Math.max(1, Math.floor(moves.width / 2));
+	return {
+		'scroll.left': () => moves.by(-sidewaysStep),
+		'scroll.right': () => moves.by(sidewaysStep),
+		'scroll.page-left': () => moves.by(-half),
+		'scroll.page-right': () => moves.by(half),
 	};
 }

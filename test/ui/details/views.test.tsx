@@ -91,3 +91,46 @@ test.serial('secrets are masked in YAML until x decodes them', async t => {
 		await app.cleanup();
 	}
 });
+
+test.serial('long lines in YAML and describe: →/l and ←/h scroll sideways with the columns shown, w wraps them into rows that scroll and search, w again cuts them', async t => {
+	const cluster = createCluster({seed: 2});
+	const long = `${'word '.repeat(40)}TAIL-MARK`;
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'wide'}, data: {note: long}});
+	const app = await renderApp({cluster, namespace: 'default'});
+	try {
+		await app.press(':', 'c', 'm', 'enter');
+		await app.waitFor(f => f.includes('wide'), 'the configmaps view');
+		await app.press('/', ...'wide', 'enter', 'y');
+		let frame = await app.waitFor(f => f.includes('kind: ConfigMap'), 'yaml');
+		t.false(frame.includes('TAIL-MARK'), 'the end of the long line is cut');
+		t.regex(frame, /cols 1-119\/\d+→\s+Wrap:Off/);
+		await app.press('right');
+		frame = await app.waitFor(f => f.includes('←cols 9-'), 'eight columns to the right');
+		t.regex(frame, /^nfigMap\s*$/m, 'every line starts eight columns further right (kind: ConfigMap)');
+		await app.press('shift-right', 'l', 'l', 'l', 'l', 'l', 'l', 'l', 'l', 'l', 'l');
+		frame = await app.waitFor(f => f.includes('TAIL-MARK'), 'the end of the long line');
+		t.regex(frame, /←cols \d+-(\d+)\/\1\s/, 'the last column in view is the widest line\'s last');
+		await app.press('h');
+		frame = await app.waitFor(f => !f.includes('TAIL-MARK'), 'back to the left');
+		await app.press('w');
+		frame = await app.waitFor(f => f.includes('Wrap:On'), 'wrapped');
+		t.true(frame.includes('TAIL-MARK'));
+		t.false(frame.includes('cols '), 'nothing to scroll sideways');
+		t.regex(frame, /^kind: ConfigMap/m);
+		const rows = (f: string) => Number(/\[\d+-\d+\/(\d+)\]/.exec(f)?.[1]);
+		const wrappedRows = rows(frame);
+		await app.press('/', ...'TAIL', 'enter');
+		frame = await app.waitFor(f => /\/TAIL \(1 matches\)/.test(f), 'the search in wrapped rows');
+		await app.press('w');
+		frame = await app.waitFor(f => f.includes('Wrap:Off'), 'cut again');
+		t.true(rows(frame) < wrappedRows, 'wrapped pieces counted as rows');
+		await app.press('esc', 'esc', 'd');
+		frame = await app.waitFor(f => f.includes('Annotations:'), 'describe');
+		t.regex(frame, /Wrap:Off/);
+		await app.press('w');
+		frame = await app.waitFor(f => f.includes('Wrap:On'), 'describe wrapped');
+		t.true(frame.includes('TAIL-MARK'));
+	} finally {
+		await app.cleanup();
+	}
+});

@@ -1,6 +1,7 @@
 /**
- * Container logs, as k9s shows them: follow (`s` autoscroll), wrap (`w`),
- * timestamps (`t`), previous instance (`p`), search (`/`). Lines are
+ * Container logs, as k9s shows them: follow (`s` autoscroll), wrap (`w`,
+ * the text view's), timestamps (`t`), previous instance (`p`), search (`/`),
+ * ←/→ across long lines. Lines are
  * sanitised before they reach the screen.
  */
 import React, {useMemo, useRef, useState} from 'react';
@@ -15,7 +16,7 @@ export type LogOptions = {previous: boolean; timestamps: boolean};
 /** Reads the log text; throws a KubeError (e.g. no previous instance). */
 export type LogSource = (options: LogOptions) => string;
 
-export type LogToggles = LogOptions & {wrap: boolean};
+export type LogToggles = LogOptions;
 
 /** Log text → display lines (sanitised, trailing newline dropped). */
 export function logLines(text: string): string[] {
@@ -28,7 +29,7 @@ export function logLines(text: string): string[] {
 function LogsPage({source, initialPrevious, width, height}: PageProps & {source: LogSource; initialPrevious: boolean}) {
 	const app = useApp();
 	const tick = useLive(['Pod'], {pollMs: 1000});
-	const [toggles, setToggles] = useState<LogToggles>({previous: initialPrevious, timestamps: false, wrap: false});
+	const [toggles, setToggles] = useState<LogToggles>({previous: initialPrevious, timestamps: false});
 	const control = useRef<{state: TextViewState; dispatch: (action: TextViewAction) => void} | undefined>(undefined);
 	const {lines, error} = useMemo(() => {
 		try {
@@ -38,24 +39,22 @@ function LogsPage({source, initialPrevious, width, height}: PageProps & {source:
 		}
 	}, [source, toggles.previous, toggles.timestamps, tick, app.cluster]);
 	const flag = (name: string, on: boolean) => `${name}:${on ? 'On' : 'Off'}`;
-	const indicator = (state: TextViewState) => [flag('Autoscroll', state.follow), flag('Timestamps', toggles.timestamps), flag('Wrap', toggles.wrap), flag('Previous', toggles.previous)].join('  ');
+	const indicator = (state: TextViewState) => [flag('Autoscroll', state.follow), flag('Timestamps', toggles.timestamps), flag('Wrap', state.wrap), flag('Previous', toggles.previous)].join('  ');
 	return (
 		<TextView
 			lines={error ? [error] : lines.length === 0 ? ['Waiting for logs...'] : lines}
-			width={width} height={height} wrap={toggles.wrap} follow indicator={indicator}
+			width={width} height={height} follow indicator={indicator} indicatorHasWrap
 			colorOf={line => (error || /\b(error|fatal|panic)\b/i.test(line) ? app.theme.frame.flash.error : /\bwarn/i.test(line) ? app.theme.frame.flash.warn : app.theme.views.logs.fg)}
 			control={(state, dispatch) => {
 				control.current = {state, dispatch};
 			}}
 			bindings={[
 				{key: 's', action: 'logs.autoscroll', description: 'Autoscroll'},
-				{key: 'w', action: 'logs.wrap', description: 'Wrap'},
 				{key: 't', action: 'logs.timestamps', description: 'Timestamps'},
 				{key: 'p', action: 'logs.previous', description: 'Previous'},
 			]}
 			handlers={{
 				'logs.autoscroll': () => control.current?.dispatch({type: 'follow', on: !control.current.state.follow}),
-				'logs.wrap': () => setToggles(t => ({...t, wrap: !t.wrap})),
 				'logs.timestamps': () => setToggles(t => ({...t, timestamps: !t.timestamps})),
 				'logs.previous': () => setToggles(t => ({...t, previous: !t.previous})),
 			}}

@@ -1,8 +1,8 @@
 import React, {useMemo, useRef, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {usePageKeys, useTheme, type ActionHandler, type KeyBinding, type KeyEvent} from '../../app/contract.js';
-import {scrollBindings, scrollHandlers} from '../../components/scroll-keys.js';
-import {truncateToWidth, wrapToWidth} from '../../text-width.js';
+import {scrollBindings, scrollHandlers, sidewaysBindings, sidewaysHandlers} from '../../components/scroll-keys.js';
+import {displayWidth, sliceColumns, wrapToWidth} from '../../text-width.js';
 import {TextInput} from '../../components/text-input/text-input.js';
 import {useTextInput} from '../../components/text-input/use-text-input.js';
 import {matchingLines, topLine, useTextViewState, type TextViewAction, type TextViewState} from './use-text-view-state.js';
@@ -13,12 +13,14 @@ export type TextViewProps = {
 	width: number;
 	/** Rows for the text and its status line. */
 	height: number;
-	/** Wrap long lines instead of cutting them. */
+	/** Start with long lines wrapped instead of cut (`w` toggles). */
 	wrap?: boolean;
 	/** Start following the end (logs). */
 	follow?: boolean;
 	/** Text after the position in the status line (toggles, mode); a function sees the view's own state (follow). */
 	indicator?: string | ((state: TextViewState) => string);
+	/** The indicator shows the Wrap flag itself (logs, among their toggles); else the status line ends with it. */
+	indicatorHasWrap?: boolean;
 	/** Colour for a line (YAML keys, log levels); plain when absent. */
 	colorOf?: (line: string) => string | undefined;
 	/** The page's own bindings and handlers, merged with the text keys. */
@@ -34,16 +36,63 @@ export const textBindings: KeyBinding[] = [
 	{key: '/', action: 'text.search', description: 'Search'},
 	{key: 'n', action: 'text.next', description: 'Next match', visible: false},
 	{key: 'shift-n', action: 'text.previous', description: 'Previous match', visible: false},
+	{key: 'w', action: 'text.wrap', description: 'Wrap'},
 	...scrollBindings,
+	...sidewaysBindings,
 ];
 
-/** Cut or wrap lines to the width, measured by display width (object text is already free of controls). */
-export function layoutLines(lines: readonly string[], width: number, wrap: boolean): string[] {
+/** The rows a text takes on screen. */
+export type TextLayout = {
+	/** One entry per screen row: a wrapped piece, or a whole line (cut when drawn). */
+	rows: readonly string[];
+	/** The line each row comes from; absent when rows are the lines. */
+	origin?: readonly number[];
+	/** Display width of the widest line (0 while wrapping: nothing to scroll sideways). */
+	widest: number;
+};
+
+/**
+ * Rows for a text at a width: wrapped pieces (each a row for scrolling and
+ * search), or the lines themselves, cut when drawn from the first visible
+ * column. Measured by display width (object text is already free of controls).
+ */
+export function layoutText(lines: readonly string[], width: number, wrap: boolean): TextLayout {
 	const w = Math.max(1, width);
-	if (!wrap) return lines.map(line => truncateToWidth(line, w));
-	const out: string[] = [];
-	for (const line of lines) out.push(...wrapToWidth(line, w));
-	return out;
+	if (!wrap) {
+		let widest = 0;
+		// A UTF-16 unit takes at most two columns: a line that short cannot be the widest.
+		for (const line of lines) if (line.length * 2 > widest) widest = Math.max(widest, displayWidth(line));
+		return {rows: lines, widest};
+	}
+	const rows: string[] = [];
+	const origin: number[] = [];
+	lines.forEach((line, i) => {
+		for (const piece of wrapToWidth(line, w)) {
+			rows.push(piece);
+			origin.push(i);
+		}
+	});
+	return {rows, origin, widest: 0};
+}
+
+/** The row of `layout` where line `line` starts. */
+export function rowOfLine(layout: TextLayout, line: number): number {
+	if (!layout.origin) return line;
+	let low = 0;
+	let high = layout.origin.length;
+	while (low < high) {
+		const mid = (low + high) >> 1;
+		if (layout.origin[mid]! < line) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+
+/** `←cols 41-119/214→`: the columns in view of lines wider than the screen; empty when everything fits or lines wrap. */
+export function columnIndicator(left: number, width: number, widest: number): string {
+	if (widest <= width) return '';
+	const last = left + width >= widest ? widest : left + width - 1;
+	return `${left > 0 ? '←' : ''}cols ${left + 1}-${last}/${widest}${last < widest ? '→' : ''}`;
 }
 
 /**
@@ -52,11 +101,15 @@ export function layoutLines(lines: readonly string[], width: number, wrap: boole
  */
 export function TextView(props: TextViewProps) {
 	const theme = useTheme();
-	const [state, dispatch] = useTextViewState(props.follow ?? false);
-	const lines = useMemo(() => layoutLines(props.lines, props.width, props.wrap ?? false), [props.lines, props.width, props.wrap]);
+	const [state, dispatch] = useTextViewState(props.follow ?? false, props.wrap ?? false);
+	const layout = useMemo(() => layoutText(props.lines, props.width, state.wrap), [props.lines, props.width, state.wrap]);
+	const lines = layout.rows;
 	const textHeight = Math.max(1, props.height - 1);
 	props.control?.(state, dispatch);
 	const total = lines.length;
+	const maxLeft = Math.max(0, layout.widest - props.width);
+	const left = Math.min(state.left, maxLeft);
+	const sideways = {width: props.width, maxLeft};
 	const scroll = (by: number) => dispatch({type: 'scroll', by, total, height: textHeight});
 	// Read at every key, so a search typed and submitted in one read (a paste) is not lost.
 	const searching = useRef(false);
@@ -65,7 +118,7 @@ export function TextView(props: TextViewProps) {
 		onChange: query => dispatch({type: 'search-set', query}),
 		onSubmit: () => {
 			searching.current = false;
-			dispatch({type: 'search-done', lines, height: textHeight});
+			dispatch({type: 'search-done', lines, height: textHeight, sideways});
 		},
 		onCancel: () => {
 			searching.current = false;
@@ -81,8 +134,14 @@ export function TextView(props: TextViewProps) {
 				dispatch({type: 'search-start'});
 				search.set('');
 			},
-			'text.next': () => dispatch({type: 'next-match', lines, height: textHeight, by: 1}),
-			'text.previous': () => dispatch({type: 'next-match', lines, height: textHeight, by: -1}),
+			'text.next': () => dispatch({type: 'next-match', lines, height: textHeight, by: 1, sideways}),
+			'text.previous': () => dispatch({type: 'next-match', lines, height: textHeight, by: -1, sideways}),
+			'text.wrap': () => {
+				// The line at the top stays at the top.
+				const line = layout.origin?.[topLine(state, total, textHeight)] ?? topLine(state, total, textHeight);
+				dispatch({type: 'wrap', on: !state.wrap, top: rowOfLine(layoutText(props.lines, props.width, !state.wrap), line)});
+			},
+			...sidewaysHandlers({width: props.width, by: columns => dispatch({type: 'scroll-x', by: columns, maxLeft})}),
 			...scrollHandlers({
 				down: () => scroll(1),
 				up: () => scroll(-1),
@@ -109,11 +168,17 @@ export function TextView(props: TextViewProps) {
 	const matches = useMemo(() => new Set(matchingLines(lines, state.searching ? '' : state.query)), [lines, state.query, state.searching]);
 	const indicator = typeof props.indicator === 'function' ? props.indicator(state) : props.indicator;
 	const position = total === 0 ? '[0/0]' : `[${top + 1}-${Math.min(total, top + textHeight)}/${total}]`;
-	const status = `${position}${state.query ? ` /${state.query} (${matches.size} matches)` : ''}${indicator ? `  ${indicator}` : ''}`;
+	const columns = state.wrap ? '' : columnIndicator(left, props.width, layout.widest);
+	const status = [
+		`${position}${state.query ? ` /${state.query} (${matches.size} matches)` : ''}`,
+		columns,
+		indicator,
+		props.indicatorHasWrap ? '' : `Wrap:${state.wrap ? 'On' : 'Off'}`,
+	].filter(Boolean).join('  ');
 	return (
 		<Box flexDirection="column" width={props.width} height={props.height}>
 			{visible.map((line, i) => (
-				<Line key={top + i} text={line} query={matches.has(top + i) ? state.query : ''} color={props.colorOf?.(line)} highlight={theme.frame.title.highlight} mono={theme.mono}/>
+				<Line key={top + i} text={state.wrap ? line : sliceColumns(line, left, props.width)} query={matches.has(top + i) ? state.query : ''} color={props.colorOf?.(line)} highlight={theme.frame.title.highlight} mono={theme.mono}/>
 			))}
 			{visible.length < textHeight ? <Box height={textHeight - visible.length}/> : null}
 			{state.searching ? (

@@ -1,4 +1,5 @@
 import {useReducer} from 'react';
+import {displayWidth} from '../../text-width.js';
 
 /** A scrollable text with incremental search, as k9s' describe/YAML/log views. */
 export type TextViewState = {
@@ -11,11 +12,18 @@ export type TextViewState = {
 	searching: boolean;
 	/** Index into the matching line numbers. */
 	match: number;
+	/** Long lines wrap onto more rows (`w`); else they are cut at the right edge. */
+	wrap: boolean;
+	/** First visible column when lines are cut (←/→); 0 while wrapping. */
+	left: number;
 };
 
-export function initialTextViewState(follow = false): TextViewState {
-	return {top: 0, follow, query: '', searching: false, match: 0};
+export function initialTextViewState(follow = false, wrap = false): TextViewState {
+	return {top: 0, follow, query: '', searching: false, match: 0, wrap, left: 0};
 }
+
+/** What the view shows sideways: its width and how far right it can scroll. */
+export type Sideways = {width: number; maxLeft: number};
 
 export type TextViewAction =
 	| {type: 'scroll'; by: number; total: number; height: number}
@@ -24,9 +32,12 @@ export type TextViewAction =
 	| {type: 'follow'; on: boolean}
 	| {type: 'search-start'}
 	| {type: 'search-set'; query: string}
-	| {type: 'search-done'; lines: readonly string[]; height: number}
+	| {type: 'search-done'; lines: readonly string[]; height: number; sideways?: Sideways}
 	| {type: 'search-cancel'}
-	| {type: 'next-match'; lines: readonly string[]; height: number; by: 1 | -1};
+	| {type: 'next-match'; lines: readonly string[]; height: number; by: 1 | -1; sideways?: Sideways}
+	/** Wrap on or off; `top` is the row that shows the line that was at the top. */
+	| {type: 'wrap'; on: boolean; top: number}
+	| {type: 'scroll-x'; by: number; maxLeft: number};
 
 /** Line numbers that contain the query, case-insensitively. */
 export function matchingLines(lines: readonly string[], query: string): number[] {
@@ -47,6 +58,18 @@ export function topLine(state: TextViewState, total: number, height: number): nu
 
 function centreOn(line: number, total: number, height: number): number {
 	return Math.min(Math.max(0, total - height), Math.max(0, line - Math.floor(height / 3)));
+}
+
+/** The first column that shows the query's match in `line` (unchanged when it is in view already). */
+function revealColumn(state: TextViewState, line: string, sideways: Sideways | undefined): number {
+	if (state.wrap || !sideways) return state.left;
+	const at = line.toLowerCase().indexOf(state.query.toLowerCase());
+	if (at < 0) return state.left;
+	const start = displayWidth(line.slice(0, at));
+	const end = start + displayWidth(line.slice(at, at + state.query.length));
+	// The last column holds the `…` of a cut line.
+	if (start >= state.left && end <= state.left + sideways.width - 1) return state.left;
+	return Math.min(sideways.maxLeft, Math.max(0, start - Math.floor(sideways.width / 4)));
 }
 
 export function textViewReducer(state: TextViewState, action: TextViewAction): TextViewState {
@@ -71,17 +94,23 @@ export function textViewReducer(state: TextViewState, action: TextViewAction): T
 		case 'search-done': {
 			const matches = matchingLines(action.lines, state.query);
 			const first = matches[0];
-			return {...state, searching: false, match: 0, follow: first === undefined ? state.follow : false, top: first === undefined ? state.top : centreOn(first, action.lines.length, action.height)};
+			if (first === undefined) return {...state, searching: false, match: 0};
+			return {...state, searching: false, match: 0, follow: false, top: centreOn(first, action.lines.length, action.height), left: revealColumn(state, action.lines[first]!, action.sideways)};
 		}
 		case 'next-match': {
 			const matches = matchingLines(action.lines, state.query);
 			if (matches.length === 0) return state;
 			const match = (state.match + action.by + matches.length) % matches.length;
-			return {...state, match, follow: false, top: centreOn(matches[match]!, action.lines.length, action.height)};
+			const line = matches[match]!;
+			return {...state, match, follow: false, top: centreOn(line, action.lines.length, action.height), left: revealColumn(state, action.lines[line]!, action.sideways)};
 		}
+		case 'wrap':
+			return {...state, wrap: action.on, top: action.top, left: 0};
+		case 'scroll-x':
+			return state.wrap ? state : {...state, left: Math.min(action.maxLeft, Math.max(0, state.left + action.by))};
 	}
 }
 
-export function useTextViewState(follow = false) {
-	return useReducer(textViewReducer, follow, initialTextViewState);
+export function useTextViewState(follow = false, wrap = false) {
+	return useReducer(textViewReducer, {follow, wrap}, options => initialTextViewState(options.follow, options.wrap));
 }
