@@ -76,3 +76,10 @@ export function sidewaysHandlers(moves: SidewaysMoves): Record<string, ActionHan
 		'scroll.page-right': () => moves.by(half),
 	};
 }
+
+/** `←cols 41-119/214→`: the columns in view of lines wider than the screen; empty when everything fits or lines wrap. */
+export function columnIndicator(left: number, width: number, widest: number): string {
+	if (widest <= width) return '';
+	const last = left + width >= widest ? widest : left + width - 1;
+	return `${left > 0 ? '←' : ''}cols ${left + 1}-${last}/${widest}${last < widest ? '→' : ''}`;
+}

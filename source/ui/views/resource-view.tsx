@@ -10,6 +10,7 @@ import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, typ
 import {useAppInternals} from '../app/app-internals.js';
 import {resolveResource, type KubeObject} from '../../engine/index.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
+import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
 import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
 import {columnSetFor} from '../render/registry.js';
@@ -19,7 +20,14 @@ import {viewTitle} from './titles.js';
 import type {Column, Row} from '../render/columns.js';
 
 /** Saved across pushes and pops of the same page. */
-export type ViewMemory = {table?: TableState; wide?: boolean; faultsOnly?: boolean};
+export type ViewMemory = {
+	table?: TableState;
+	wide?: boolean;
+	faultsOnly?: boolean;
+	/** The flex column (an event's MESSAGE) wrapped onto more lines (`w`), or seen from column `left` (←/→). */
+	wrap?: boolean;
+	left?: number;
+};
 
 export type ResourceViewProps = PageProps & {
 	kind: string;
@@ -126,11 +134,15 @@ export function ResourceView(props: ResourceViewProps) {
 
 	const navigation = useTableInput(dispatch, ids, tableHeight);
 	const sorts = sortBindings(data.columns);
+	// A column that takes the rest of the line (an event's MESSAGE) wraps with `w` and scrolls sideways with ←/→.
+	const hasFlex = data.columns.some(c => c.flex);
+	const flexView = useRef({maxLeft: 0, width: 0});
 	const bindings: KeyBinding[] = [
 		{key: 'enter', action: 'view.enter', description: enterDescription(kind)},
 		...sorts,
 		{key: 'ctrl-w', action: 'view.wide', description: 'Toggle wide'},
 		{key: 'ctrl-z', action: 'view.faults', description: 'Toggle faults'},
+		...(hasFlex ? [{key: 'w', action: 'view.wrap', description: 'Wrap'}, ...sidewaysBindings] : []),
 		...navigation.bindings,
 	];
 	const handlers: Record<string, () => void> = {
@@ -144,6 +156,19 @@ export function ResourceView(props: ResourceViewProps) {
 			memory.faultsOnly = !faultsOnly;
 			app.flash(memory.faultsOnly ? 'Showing faults only' : 'Showing all rows');
 		},
+		'view.wrap': () => {
+			memory.wrap = !memory.wrap;
+			memory.left = 0;
+			app.invalidate();
+		},
+		...sidewaysHandlers({
+			width: flexView.current.width,
+			by: columns => {
+				if (memory.wrap) return;
+				memory.left = Math.min(flexView.current.maxLeft, Math.max(0, (memory.left ?? 0) + columns));
+				app.invalidate();
+			},
+		}),
 	};
 	for (const column of data.columns) {
 		if (!column.sortKey) continue;
@@ -171,6 +196,9 @@ export function ResourceView(props: ResourceViewProps) {
 				context={{now, podsOnNode, metrics: kind === 'Pod' || kind === 'Node' ? app.model.metrics() : undefined}}
 				changeOf={changeOf}
 				cellWidths={data.cellWidths}
+				flex={hasFlex ? {left: memory.left ?? 0, wrap: memory.wrap ?? false, report: (maxLeft, flexWidth) => {
+					flexView.current = {maxLeft, width: flexWidth};
+				}} : undefined}
 			/>
 		</Box>
 	);

@@ -1,5 +1,6 @@
 import test from 'ava';
-import {columnIndicator, layoutText, rowOfLine} from '../../../source/ui/details/text-view/text-view.js';
+import {layoutText, rowOfLine} from '../../../source/ui/details/text-view/text-view.js';
+import {columnIndicator} from '../../../source/ui/components/scroll-keys.js';
 import {initialTextViewState, matchingLines, textViewReducer} from '../../../source/ui/details/text-view/use-text-view-state.js';
 import {sliceColumns} from '../../../source/ui/text-width.js';
 

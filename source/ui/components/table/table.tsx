@@ -10,7 +10,8 @@ import type {Column, RenderContext, RowStatus} from '../../render/columns.js';
 import type {TableRow} from '../../model/table-data.js';
 import {windowOffset} from './use-table-state.js';
 import {sanitizeLine} from '../../sanitize.js';
-import {displayWidth, fitToWidth} from '../../text-width.js';
+import {displayWidth, fitToWidth, sliceColumns, wrapToWidth} from '../../text-width.js';
+import {columnIndicator} from '../scroll-keys.js';
 
 export type TableProps = {
 	columns: Column[];
@@ -35,7 +36,16 @@ export type TableProps = {
 	 * incremental table); else it is measured here from `rows`.
 	 */
 	cellWidths?: readonly number[];
+	/**
+	 * The flex column (an event's MESSAGE) seen sideways: from column `left`,
+	 * or wrapped onto more lines under its column. `report` hears how far it
+	 * can scroll and how wide it is, at each draw.
+	 */
+	flex?: {left: number; wrap: boolean; report?: (maxLeft: number, width: number) => void};
 };
+
+/** A row's lines: one, or more when the flex column wraps. */
+type DrawnRow = {row: TableRow; lines: string[]};
 
 const gap = 2;
 /** Control characters (C0, DEL, C1) never reach the terminal from a cell. */
@@ -190,7 +200,7 @@ export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 
 	}
 }
 
-function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths}: TableProps) {
+function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths, flex}: TableProps) {
 	const needs = useMemo(() => cellNeeds(columns, rows, cellWidths), [columns, rows, cellWidths]);
 	const natural = columns.map((c, i) => Math.max(headerWidth(c, sort), needs[i]!));
 	const start = windowOffset(offset, cursor, height, rows.length);
@@ -213,25 +223,76 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 		}
 	}
 	const widths = shrinkWidths(grown, columns, width, grownNeeds);
-	const header = formatRow(columns.map(c => (sort?.column === c.name ? `${c.name}${sort.ascending ? '↑' : '↓'}` : c.name)), columns, widths);
+	const flexAt = flex ? columns.findIndex((c, i) => c.flex && widths[i]! > 0) : -1;
+	const flexWidth = flexAt >= 0 ? widths[flexAt]! : 0;
+	const maxLeft = flexAt >= 0 && !flex!.wrap ? Math.max(0, needs[flexAt]! - flexWidth) : 0;
+	const left = Math.min(flex?.left ?? 0, maxLeft);
+	flex?.report?.(maxLeft, flexWidth);
+	const headerCells = columns.map(c => (sort?.column === c.name ? `${c.name}${sort.ascending ? '↑' : '↓'}` : c.name));
+	if (flexAt >= 0 && !flex!.wrap) {
+		const shown = columnIndicator(left, flexWidth, needs[flexAt]!);
+		if (shown) headerCells[flexAt] = `${headerCells[flexAt]} ${shown}`;
+	}
+	const header = formatRow(headerCells, columns, widths);
+	// Rows drawn: the visible slice, or with a wrapping flex column as many rows as their lines fit (the cursor's row whole).
+	let drawn: DrawnRow[];
+	let first = start;
+	if (flexAt >= 0 && flex!.wrap) {
+		const blank = columns.map(() => '');
+		const linesOf = (index: number): string[] => {
+			const cells = cellsOf(rows[index]!);
+			const pieces = wrapToWidth(cells[flexAt] ?? '', Math.max(1, flexWidth));
+			return pieces.map((piece, k) => {
+				const line = k === 0 ? [...cells] : [...blank];
+				line[flexAt] = piece;
+				return formatRow(line, columns, widths);
+			});
+		};
+		const heights = new Map<number, string[]>();
+		const lines = (index: number) => heights.get(index) ?? heights.set(index, linesOf(index)).get(index)!;
+		first = Math.min(start, cursor);
+		const used = () => {
+			let sum = 0;
+			for (let i = first; i <= cursor && i < rows.length; i++) sum += lines(i).length;
+			return sum;
+		};
+		while (first < cursor && used() > height) first++;
+		drawn = [];
+		let room = Math.max(0, height);
+		for (let i = first; i < rows.length && room > 0; i++) {
+			const rowLines = lines(i).slice(0, room);
+			drawn.push({row: rows[i]!, lines: rowLines});
+			room -= rowLines.length;
+		}
+	} else {
+		drawn = visible.map((row, i) => {
+			const cells = visibleCells[i]!;
+			if (flexAt < 0 || left === 0) return {row, lines: [formatRow(cells, columns, widths)]};
+			const moved = [...cells];
+			moved[flexAt] = sliceColumns(moved[flexAt] ?? '', left, Number.MAX_SAFE_INTEGER);
+			return {row, lines: [formatRow(moved, columns, widths)]};
+		});
+	}
 	const tableTheme = theme.views.table;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Text color={tableTheme.header.fg} backgroundColor={tableTheme.header.bg} bold wrap="truncate">{header}</Text>
-			{visible.map((row, i) => {
-				const selected = showCursor && start + i === cursor;
-				const line = formatRow(visibleCells[i]!, columns, widths);
-				if (selected) {
-					return theme.mono
-						? <Text key={row.id} inverse wrap="truncate">{line}</Text>
-						: <Text key={row.id} color={tableTheme.cursorFg} backgroundColor={tableTheme.cursorBg} wrap="truncate">{line}</Text>;
-				}
+			{drawn.flatMap(({row, lines}, i) => {
+				const selected = showCursor && first + i === cursor;
 				const change = changeOf ? changeOf(row.id) : row.change;
-				return (
-					<Text key={row.id} color={statusColor(theme, row.status, change)} bold={change !== undefined && theme.mono} wrap="truncate">
-						{line}
-					</Text>
-				);
+				return lines.map((line, k) => {
+					const key = k === 0 ? row.id : `${row.id}:${k}`;
+					if (selected) {
+						return theme.mono
+							? <Text key={key} inverse wrap="truncate">{line}</Text>
+							: <Text key={key} color={tableTheme.cursorFg} backgroundColor={tableTheme.cursorBg} wrap="truncate">{line}</Text>;
+					}
+					return (
+						<Text key={key} color={statusColor(theme, row.status, change)} bold={change !== undefined && theme.mono} wrap="truncate">
+							{line}
+						</Text>
+					);
+				});
 			})}
 		</Box>
 	);

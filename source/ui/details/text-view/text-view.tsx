@@ -1,7 +1,7 @@
 import React, {useMemo, useRef, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {usePageKeys, useTheme, type ActionHandler, type KeyBinding, type KeyEvent} from '../../app/contract.js';
-import {scrollBindings, scrollHandlers, sidewaysBindings, sidewaysHandlers} from '../../components/scroll-keys.js';
+import {columnIndicator, scrollBindings, scrollHandlers, sidewaysBindings, sidewaysHandlers} from '../../components/scroll-keys.js';
 import {displayWidth, sliceColumns, wrapToWidth} from '../../text-width.js';
 import {TextInput} from '../../components/text-input/text-input.js';
 import {useTextInput} from '../../components/text-input/use-text-input.js';
@@ -88,12 +88,6 @@ export function rowOfLine(layout: TextLayout, line: number): number {
 	return low;
 }
 
-/** `←cols 41-119/214→`: the columns in view of lines wider than the screen; empty when everything fits or lines wrap. */
-export function columnIndicator(left: number, width: number, widest: number): string {
-	if (widest <= width) return '';
-	const last = left + width >= widest ? widest : left + width - 1;
-	return `${left > 0 ? '←' : ''}cols ${left + 1}-${last}/${widest}${last < widest ? '→' : ''}`;
-}
 
 /**
  * A scrollable, searchable text page: describe, YAML, logs, shell output.
