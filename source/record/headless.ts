@@ -13,6 +13,7 @@ import {join} from 'node:path';
 import React from 'react';
 import {render, type Instance} from 'ink';
 import chalk from 'chalk';
+import {unstable_IdlePriority, unstable_scheduleCallback} from 'scheduler';
 import stripAnsi from 'strip-ansi';
 import {createCluster, type Cluster} from '../engine/index.js';
 import {App} from '../ui/app/app.js';
@@ -83,6 +84,18 @@ class VirtualStdin extends EventEmitter {
 }
 
 const turn = () => new Promise<void>(resolve => setImmediate(resolve));
+
+/**
+ * Resolves once React's scheduler has run every task queued before it: an
+ * idle-priority task runs after all others, however the scheduler splits
+ * its work into slices of wall time on a busy machine.
+ */
+const reactIdle = () => new Promise<void>(resolve => {
+	unstable_scheduleCallback(unstable_IdlePriority, () => {
+		resolve();
+		return null;
+	});
+});
 
 /**
  * Colours as a true-colour terminal shows them, whatever terminal runs the
@@ -254,17 +267,18 @@ export class HeadlessDashboard {
 		rmSync(this.configDir, {recursive: true, force: true});
 	}
 
-	/** Lets React finish: turns of the event loop until nothing new is drawn for a few of them. */
+	/**
+	 * Lets React finish: until a round in which React's scheduler ran all it
+	 * had queued and the event loop turned twice draws nothing new. It waits
+	 * on work, not on time, so a slow machine gives the same frames.
+	 */
 	private async settle(): Promise<void> {
-		let quiet = 0;
-		let seen = this.stdout.writes;
-		for (let i = 0; i < 1000 && quiet < 4; i++) {
+		for (let round = 0; round < 1000; round++) {
+			const before = this.stdout.writes;
+			await reactIdle();
 			await turn();
-			if (this.stdout.writes === seen) quiet++;
-			else {
-				seen = this.stdout.writes;
-				quiet = 0;
-			}
+			await turn();
+			if (this.stdout.writes === before) return;
 		}
 	}
 }
