@@ -189,18 +189,24 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 		return updated;
 	}
 
-	/** `MarkPodsNotReady`: the pods leave Service endpoints. */
+	/**
+	 * `MarkPodsNotReady`: only the pod's Ready condition turns False (the
+	 * container statuses, which kubectl's READY column counts, are the
+	 * kubelet's and stay as they were), so the pods leave Service endpoints;
+	 * each gets a Warning `NodeNotReady`.
+	 */
 	function markPodsNotReady(nodeName: string): void {
 		const stamp = rfc3339(clock.now());
 		for (const pod of index.pods(nodeName)) {
 			const ready = pod.status?.conditions?.find(c => c.type === 'Ready');
 			if (!ready || ready.status === 'False') continue;
-			store.patch(pod, draft => {
+			const updated = store.patch(pod, draft => {
 				draft.status = {
 					...draft.status!,
 					conditions: draft.status!.conditions!.map(c => (c.type === 'Ready' ? {...c, status: 'False' as const, lastTransitionTime: stamp} : c)),
 				};
 			}, {status: true});
+			events.warning(updated, 'NodeNotReady', 'Node is not ready', {component});
 		}
 	}
 

@@ -458,3 +458,29 @@ test('the scheduler counts the pods still bound to a machine added again under t
 	t.falsy(late.spec.nodeName, 'the full node is not chosen');
 	t.true(reasons(cluster, late).some(r => r.startsWith('FailedScheduling:') && r.includes('Insufficient cpu')));
 });
+
+test('MarkPodsNotReady: on an unreachable node only the pods\' Ready condition turns False (READY counts container statuses and stays 1/1), each gets Warning NodeNotReady, and they leave the Service\'s endpoints', t => {
+	const cluster = createCluster({seed: 4, nodes: 3});
+	cluster.apply(web(3));
+	cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{port: 80}]}});
+	cluster.advance(30_000);
+	const victim = 'kubarium-worker2';
+	const doomed = podsOn(cluster, victim);
+	t.true(doomed.length > 0);
+	const readyAddresses = () => (cluster.get('endpoints', 'web')!['subsets'] as Array<{addresses?: unknown[]}>).flatMap(s => s.addresses ?? []).length;
+	t.is(readyAddresses(), 3);
+	cluster.killNode(victim);
+	cluster.advance(nodeMonitorGracePeriodMs + leaseRenewIntervalMs + 5000);
+	for (const before of doomed) {
+		const pod = cluster.get('pod', before.metadata.name)!;
+		t.is(pod.status.conditions.find((c: {type: string}) => c.type === 'Ready').status, 'False');
+		t.true(pod.status.containerStatuses.every((c: {ready: boolean}) => c.ready), 'the kubelet is gone: nobody rewrites the container statuses');
+		const warning = cluster.eventsFor(pod).find(e => e['reason'] === 'NodeNotReady');
+		t.is(warning?.['type'], 'Warning');
+		t.is(warning?.['message'], 'Node is not ready');
+		const slice = cluster.list('endpointslice').find(s => s.metadata.labels?.['kubernetes.io/service-name'] === 'web')!;
+		const endpoint = (slice['endpoints'] as Array<{targetRef: {name: string}; conditions: {ready: boolean; serving: boolean}}>).find(e => e.targetRef.name === pod.metadata.name)!;
+		t.deepEqual([endpoint.conditions.ready, endpoint.conditions.serving], [false, false]);
+	}
+	t.is(readyAddresses(), 3 - doomed.length);
+});
