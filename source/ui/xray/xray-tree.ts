@@ -96,15 +96,35 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 				? source.list('Pod', {namespace: object.metadata.namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')})
 				: [];
 			const children = pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map(pod => objectTree(source, pod, id));
-			const ready = pods.filter(pod => podHealth(pod).health === 'ok').length;
-			const health: Health = !selector ? 'ok' : pods.length === 0 ? 'fault' : ready < pods.length ? 'warn' : 'ok';
-			return {...base, health, info: `${object.spec?.type ?? 'ClusterIP'} ${object.spec?.clusterIP ?? ''} ${ready}/${pods.length} endpoints`.replace(/\s+/g, ' '), children};
+			const {ready, total} = serviceEndpoints(source, object);
+			const selects = Boolean(selector && Object.keys(selector).length > 0);
+			const health: Health = total === 0 ? (selects ? 'fault' : 'ok') : ready === 0 ? 'fault' : ready < total ? 'warn' : 'ok';
+			return {...base, health, info: `${object.spec?.type ?? 'ClusterIP'} ${object.spec?.clusterIP ?? ''} ${ready}/${total} endpoints`.replace(/\s+/g, ' '), children};
 		}
 		case 'Pod':
 			return podTree(source, object, id);
 		default:
 			return {...base, health: 'ok', info: '', children: []};
 	}
+}
+
+/**
+ * Ready and all endpoints of a Service, read from its EndpointSlices (label
+ * `kubernetes.io/service-name`), as `:ep` and kube-proxy see them: the
+ * apiserver's own slice for `kubernetes`, the controller's for the rest. A
+ * nil `ready` counts as ready, as the API says.
+ */
+function serviceEndpoints(source: XraySource, service: KubeObject): {ready: number; total: number} {
+	const slices = source.list('EndpointSlice', {namespace: service.metadata.namespace, labelSelector: `kubernetes.io/service-name=${service.metadata.name}`});
+	let ready = 0;
+	let total = 0;
+	for (const slice of slices) {
+		for (const endpoint of (slice['endpoints'] ?? []) as Array<{conditions?: {ready?: boolean | null}}>) {
+			total++;
+			if (endpoint.conditions?.ready !== false) ready++;
+		}
+	}
+	return {ready, total};
 }
 
 function podTree(source: XraySource, pod: KubeObject, id: string): XrayNode {

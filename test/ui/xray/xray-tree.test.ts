@@ -57,3 +57,15 @@ test('collapsed nodes hide their children', t => {
 	t.deepEqual(rows.map(r => r.node.name), ['default', 'web-1', 'web-2', 'nginx']);
 	t.true(rows[1]!.collapsed);
 });
+
+test('service xray counts the endpoints of the Service\'s EndpointSlices, so default/kubernetes shows the apiserver\'s 1/1 that :ep shows', t => {
+	const cluster = shop();
+	const services = buildXray(cluster, 'Service', 'default')[0]!.children;
+	const kubernetes = services.find(n => n.name === 'kubernetes')!;
+	t.is(kubernetes.health, 'ok');
+	t.regex(kubernetes.info, /^ClusterIP 10\.96\.0\.1 1\/1 endpoints$/);
+	const slice = cluster.get('endpointslice', 'kubernetes', 'default')!;
+	t.deepEqual(slice.metadata.labels, {'kubernetes.io/service-name': 'kubernetes'});
+	t.deepEqual((slice['endpoints'] as Array<{addresses: string[]}>).map(e => e.addresses), [['172.18.0.2']]);
+	t.deepEqual(cluster.get('endpoints', 'kubernetes', 'default')!['subsets'], [{addresses: [{ip: '172.18.0.2'}], ports: [{name: 'https', port: 6443, protocol: 'TCP'}]}]);
+});
