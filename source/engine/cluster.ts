@@ -405,7 +405,7 @@ export class Cluster {
 		return nodes.uncordon(this.context, name);
 	}
 
-	/** `kubectl drain`: cordon, then evict the node's pods; refuses (changing nothing) when a flag is needed. */
+	/** `kubectl drain`: cordon, then evict the node's pods; when a flag is needed it throws DrainRefused and the node stays cordoned. */
 	drain(name: string, options: nodes.DrainOptions = {}): nodes.DrainReport {
 		return nodes.drain(this.context, name, options);
 	}

@@ -6,6 +6,7 @@ import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
 import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata.js';
 import {heartbeatService} from '../node/heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
+import {rfc3339} from '../clock.js';
 
 /**
  * Node maintenance and failure, as the facade offers them: a machine that
@@ -36,6 +37,19 @@ export type DrainReport = {
 	/** What `kubectl drain` prints, line by line. */
 	lines: string[];
 };
+
+/**
+ * A drain that needs a flag: kubectl has already cordoned the node, which
+ * stays cordoned. `lines` is what kubectl prints, the cordon line included.
+ */
+export class DrainRefused extends KubeError {
+	readonly lines: string[];
+
+	constructor(message: string, lines: string[]) {
+		super('BadRequest', message);
+		this.lines = lines;
+	}
+}
 
 export type AddNodeOptions = NodeOptions & {
 	/** Node name; default the next kind-style worker name. */
@@ -115,9 +129,10 @@ function controllerOf(pod: Pod) {
 }
 
 /**
- * `kubectl drain`: refuse (changing nothing) when pods need a flag, else
- * cordon and evict every pod on the node except mirror pods and, with
- * ignoreDaemonSets, DaemonSet-managed ones.
+ * `kubectl drain`: cordon, then evict every pod on the node through the
+ * Eviction API, except mirror pods and, with ignoreDaemonSets,
+ * DaemonSet-managed ones. When pods need a flag it evicts nothing and throws
+ * DrainRefused; the node stays cordoned, as kubectl leaves it.
  */
 export function drain(context: ControllerContext, name: string, options: DrainOptions = {}): DrainReport {
 	const node = getNode(context, name);
@@ -159,10 +174,13 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	if (daemonSetPods.length > 0) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemonSetPods.join(', ')}`);
 	if (localStorage.length > 0 && !options.deleteEmptyDirData) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localStorage.join(', ')}`);
 	if (unreplicated.length > 0 && !options.force) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unreplicated.join(', ')}`);
-	if (problems.length > 0) {
-		throw new KubeError('BadRequest', `unable to drain node "${name}" due to error: ${problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`}`);
-	}
+	// kubectl cordons every node first, then asks for the pods to delete; a refusal leaves the node cordoned.
 	const lines = [cordon(context, node.metadata.name)];
+	if (problems.length > 0) {
+		const error = problems.length === 1 ? problems[0]! : `[${problems.join(', ')}]`;
+		const refusal = `unable to drain node "${name}" due to error:${error}`;
+		throw new DrainRefused(refusal, [...lines, `error: ${refusal}, continuing command...`, `error: ${error}`]);
+	}
 	const warnings: string[] = [...orphanWarnings];
 	if (ignored.length > 0) warnings.push(`ignoring DaemonSet-managed Pods: ${ignored.join(', ')}`);
 	if (unreplicated.length > 0) warnings.push(`deleting Pods that declare no controller: ${unreplicated.join(', ')}`);
@@ -173,14 +191,27 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	for (const pod of toEvict) {
 		lines.push(`evicting pod ${ref(pod)}`);
 		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
-		if (current && !current.metadata.deletionTimestamp) {
-			store.markDeleted(current, grace >= 0 ? grace : current.spec?.terminationGracePeriodSeconds ?? 30);
-		}
+		if (current && !current.metadata.deletionTimestamp) evictPod(context, current, grace);
 		evicted.push(ref(pod));
 	}
 	for (const pod of toEvict) lines.push(`pod/${pod.metadata.name} evicted`);
 	lines.push(`node/${name} drained`);
 	return {node: name, evicted, ignored, ...(warning ? {warning} : {}), lines};
+}
+
+/**
+ * The Eviction API (`pods/eviction`) as the apiserver serves it without a
+ * PodDisruptionBudget: the pod gets DisruptionTarget=True
+ * (EvictionByEvictionAPI), then a graceful delete.
+ */
+function evictPod(context: ControllerContext, pod: Pod, grace: number): void {
+	const {store, clock} = context;
+	const marked = store.patch(pod, draft => {
+		const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'DisruptionTarget');
+		conditions.push({type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())});
+		draft.status = {...draft.status!, conditions};
+	}, {status: true});
+	store.markDeleted(marked, grace >= 0 ? grace : marked.spec?.terminationGracePeriodSeconds ?? 30);
 }
 
 /** A new worker joins: the next kind-style name (or `options.name`), Ready once its kubelet beats. */

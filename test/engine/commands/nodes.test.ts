@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createCluster, KubeError, type Cluster, type KubeObject} from '../../../source/engine/index.js';
+import {createCluster, DrainRefused, KubeError, type Cluster, type KubeObject} from '../../../source/engine/index.js';
 import {leaseRenewIntervalMs} from '../../../source/engine/node/heartbeat.js';
 import {evictionDelayMs, nodeMonitorGracePeriodMs, reconcileTaints} from '../../../source/engine/controllers/node-lifecycle.js';
 import {orphanQuarantineMs} from '../../../source/engine/controllers/pod-gc.js';
@@ -232,19 +232,34 @@ test('cordon and uncordon set spec.unschedulable with the unschedulable taint, i
 	t.is(cluster.get('pod', 'e')!.spec.nodeName, 'kubarium-worker', 'the emptier node is schedulable again');
 });
 
-test('drain refuses bare pods without force and lists them, changing nothing', t => {
+function pods(cluster: Cluster): string {
+	return JSON.stringify(cluster.list('pod'));
+}
+
+test('drain refuses bare pods without force and lists them, evicting nothing; the node stays cordoned, as kubectl leaves it', t => {
 	const cluster = createCluster({seed: 10, nodes: 2});
 	cluster.apply([bare('lonely', 'kubarium-worker'), bare('scratch', 'kubarium-worker', {volumes: [{name: 'tmp', emptyDir: {}}]})]);
 	cluster.advance(10_000);
-	const before = snapshot(cluster);
-	throwsKube(t, () => cluster.drain('kubarium-worker'), 'BadRequest',
-		'unable to drain node "kubarium-worker" due to error: [cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch, cannot delete Pods that declare no controller (use --force to override): default/lonely, default/scratch]');
-	throwsKube(t, () => cluster.drain('kubarium-worker', {force: true}), 'BadRequest',
-		'unable to drain node "kubarium-worker" due to error: cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch');
-	t.is(snapshot(cluster), before);
+	const before = pods(cluster);
+	const refusal = t.throws(() => cluster.drain('kubarium-worker'), {instanceOf: DrainRefused})!;
+	t.is(refusal.code, 'BadRequest');
+	t.is(refusal.message, 'unable to drain node "kubarium-worker" due to error:[cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch, cannot delete Pods that declare no controller (use --force to override): default/lonely, default/scratch]');
+	t.deepEqual(refusal.lines, [
+		'node/kubarium-worker cordoned',
+		'error: unable to drain node "kubarium-worker" due to error:[cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch, cannot delete Pods that declare no controller (use --force to override): default/lonely, default/scratch], continuing command...',
+		'error: [cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch, cannot delete Pods that declare no controller (use --force to override): default/lonely, default/scratch]',
+	]);
+	const node = cluster.get('node', 'kubarium-worker')!;
+	t.true(node.spec.unschedulable);
+	t.true(node.spec.taints.some((x: {key: string}) => x.key === 'node.kubernetes.io/unschedulable'));
+	t.is(pods(cluster), before, 'no pod was touched');
+	const again = t.throws(() => cluster.drain('kubarium-worker', {force: true}), {instanceOf: DrainRefused})!;
+	t.is(again.message, 'unable to drain node "kubarium-worker" due to error:cannot delete Pods with local storage (use --delete-emptydir-data to override): default/scratch');
+	t.is(again.lines[0], 'node/kubarium-worker already cordoned');
+	t.is(pods(cluster), before);
 	const report = cluster.drain('kubarium-worker', {force: true, deleteEmptyDirData: true, gracePeriodSeconds: 0});
 	t.deepEqual(report.lines, [
-		'node/kubarium-worker cordoned',
+		'node/kubarium-worker already cordoned',
 		'Warning: deleting Pods that declare no controller: default/lonely, default/scratch; deleting Pods with local storage: default/scratch',
 		'evicting pod default/lonely',
 		'evicting pod default/scratch',
@@ -277,15 +292,21 @@ test('drain skips DaemonSet-managed pods only with ignoreDaemonSets; controlled 
 	cluster.advance(5000);
 	const agents = cluster.list('pod', {namespace: 'kube-system'}).filter(p => p.spec.nodeName === 'kubarium-worker').map(p => `kube-system/${p.metadata.name}`);
 	t.true(agents.length > 0);
-	const before = snapshot(cluster);
+	const before = pods(cluster);
 	throwsKube(t, () => cluster.drain('kubarium-worker'), 'BadRequest',
-		`unable to drain node "kubarium-worker" due to error: cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${agents.join(', ')}`);
-	t.is(snapshot(cluster), before);
+		`unable to drain node "kubarium-worker" due to error:cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${agents.join(', ')}`);
+	t.is(pods(cluster), before);
+	t.true(cluster.get('node', 'kubarium-worker')!.spec.unschedulable, 'cordoned before the refusal');
 	const moving = podsOn(cluster, 'kubarium-worker').filter(p => p.metadata.namespace === 'default').map(p => `default/${p.metadata.name}`).sort();
 	const report = cluster.drain('kubarium-worker', {ignoreDaemonSets: true});
 	t.deepEqual(report.ignored, agents);
 	t.is(report.warning, `Warning: ignoring DaemonSet-managed Pods: ${agents.join(', ')}`);
 	t.deepEqual(report.evicted, moving);
+	for (const ref of moving) {
+		const pod = cluster.get('pod', ref.split('/')[1]!)!;
+		t.truthy(pod.metadata.deletionTimestamp);
+		t.like(pod.status.conditions.find((c: {type: string}) => c.type === 'DisruptionTarget'), {status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting'});
+	}
 	t.is(report.lines.at(-1), 'node/kubarium-worker drained');
 	cluster.advance(60_000);
 	const webPods = cluster.list('pod', {namespace: 'default'}).filter(p => !p.metadata.deletionTimestamp);
