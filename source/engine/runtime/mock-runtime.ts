@@ -8,7 +8,7 @@ import type {
 } from './cri.js';
 import {FileTree, type MountedFs} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
-import {Shell, type ShellEffect, type ShellIo} from './shell/interpreter.js';
+import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/interpreter.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
@@ -356,9 +356,9 @@ export class MockRuntime implements ContainerRuntime {
 		};
 		const shell = new Shell(io, {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
 		if (record.mode === 'shell') {
-			const args = record.argv.slice(1);
-			const index = args.indexOf('-c');
-			record.program = shell.script(index >= 0 ? args.slice(index + 1).join(' ') : '');
+			const invocation = shellInvocation(record.argv);
+			shell.setOptions(invocation.options);
+			record.program = shell.script(invocation.script ?? '');
 		} else {
 			record.program = shell.program(record.argv);
 		}

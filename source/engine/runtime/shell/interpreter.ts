@@ -74,6 +74,14 @@ export class Shell {
 	private readonly state: State;
 	/** `set -x`: each command is echoed to stderr with a `+ ` before it runs. */
 	private xtrace = false;
+	/** `set -e`: a failing command ends the shell with its status. */
+	private errexit = false;
+	/**
+	 * Depth of contexts where POSIX ignores `-e`: the condition of `if`,
+	 * `elif`, `while` and `until`. (And-or lists but their last pipeline,
+	 * and `!` pipelines, are checked in andOr.)
+	 */
+	private errexitIgnored = 0;
 
 	constructor(private readonly io: ShellIo, env: Record<string, string>, cwd = '/') {
 		this.state = {
@@ -86,6 +94,14 @@ export class Shell {
 			err: text => io.err(text),
 			stdin: '',
 		};
+	}
+
+	/** Options given on the command line (`sh -e`, `bash -x`), as `set` takes them. */
+	setOptions(options: readonly string[]): void {
+		for (const option of options) {
+			if (option.includes('x')) this.xtrace = option.startsWith('-');
+			if (option.includes('e')) this.errexit = option.startsWith('-');
+		}
 	}
 
 	/** `sh -c script`: exit status of the script (2 on a syntax error). */
@@ -124,10 +140,29 @@ export class Shell {
 
 	private *andOr(item: AndOr): Generator<ShellEffect, number> {
 		let status = yield* this.pipeline(item.first);
+		let last = item.first;
 		for (const {op, pipeline} of item.rest) {
-			if ((op === '&&') === (status === 0)) status = yield* this.pipeline(pipeline);
+			if ((op === '&&') === (status === 0)) {
+				status = yield* this.pipeline(pipeline);
+				last = pipeline;
+			}
 		}
+		// `set -e` applies to the pipeline after the final && or || only, not to a `!` pipeline,
+		// and not to a compound command whose status comes from a failure that -e ignored.
+		const ranLast = last === (item.rest.at(-1)?.pipeline ?? item.first);
+		const simple = last.commands.at(-1)?.kind === 'simple';
+		if (status !== 0 && this.errexit && this.errexitIgnored === 0 && ranLast && !last.negate && simple) throw new ShellExit(status);
 		return status;
+	}
+
+	/** A condition of `if`/`while`/`until`: `set -e` does not apply inside. */
+	private *condition(list: List): Generator<ShellEffect, number> {
+		this.errexitIgnored++;
+		try {
+			return yield* this.list(list);
+		} finally {
+			this.errexitIgnored--;
+		}
 	}
 
 	private *pipeline(pipeline: Pipeline): Generator<ShellEffect, number> {
@@ -162,7 +197,7 @@ export class Shell {
 				return yield* this.list(command.body);
 			case 'if':
 				for (const clause of command.clauses) {
-					if ((yield* this.list(clause.condition)) === 0) return yield* this.list(clause.body);
+					if ((yield* this.condition(clause.condition)) === 0) return yield* this.list(clause.body);
 				}
 				return command.otherwise ? yield* this.list(command.otherwise) : 0;
 			case 'for': {
@@ -177,7 +212,7 @@ export class Shell {
 			case 'while': {
 				let status = 0;
 				for (;;) {
-					const condition = yield* this.list(command.condition);
+					const condition = yield* this.condition(command.condition);
 					if ((condition === 0) === command.until) break;
 					status = yield* this.list(command.body);
 					if (this.state.spin > spinLimit) {
@@ -309,8 +344,15 @@ export class Shell {
 				return this.doubleBracket(args.slice(0, end)) ? 0 : 1;
 			}
 			case 'set':
-				for (const arg of args) {
-					if (/^[-+][a-z]*x/.test(arg)) this.xtrace = arg.startsWith('-');
+				for (let i = 0; i < args.length; i++) {
+					const arg = args[i]!;
+					if (arg === '-o' || arg === '+o') {
+						const option = args[++i];
+						if (option === 'errexit') this.errexit = arg === '-o';
+						else if (option === 'xtrace') this.xtrace = arg === '-o';
+						continue;
+					}
+					if (/^[-+][a-z]+$/.test(arg)) this.setOptions([arg]);
 				}
 				return 0;
 			case 'wait':
@@ -580,8 +622,9 @@ function shellCommand(context: ExecContext): {stdout: string; stderr: string; ex
 	};
 	const args = context.argv.slice(1);
 	const shell = new Shell(io, {...context.env}, context.cwd);
-	const index = args.indexOf('-c');
-	const generator = index >= 0 ? shell.script(args[index + 1] ?? '') : shell.script(context.stdin);
+	const invocation = shellInvocation(context.argv);
+	shell.setOptions(invocation.options);
+	const generator = shell.script(invocation.script ?? context.stdin);
 	let step = generator.next();
 	while (!step.done) step = generator.next();
 	return {stdout, stderr, exitCode: step.value};
@@ -590,6 +633,22 @@ function shellCommand(context: ExecContext): {stdout: string; stderr: string; ex
 registerExecCommand('sh', shellCommand);
 registerExecCommand('bash', shellCommand);
 registerExecCommand('ash', shellCommand);
+
+/**
+ * How `sh` was called: its option letters (`sh -e -c`, `sh -ec`, `bash -xeuc`)
+ * and the `-c` script, or no script when it reads stdin.
+ */
+export function shellInvocation(argv: readonly string[]): {options: string[]; script?: string} {
+	const options: string[] = [];
+	for (let i = 1; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (!/^[-+][a-z]+$/.test(arg)) break;
+		const letters = arg.slice(1).replace('c', '');
+		if (letters) options.push(`${arg[0]}${letters}`);
+		if (arg.includes('c')) return {options, script: argv.slice(i + 1).join(' ')};
+	}
+	return {options};
+}
 
 /** True when argv starts a shell script (`sh -c ...`, `/bin/bash -c ...`). */
 export function isShell(argv: readonly string[]): boolean {

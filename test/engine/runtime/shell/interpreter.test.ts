@@ -69,6 +69,20 @@ const cases: Array<[string, {stdout?: string; stderr?: string; status?: number |
 	['[[ -f /etc/hostname && abc == a* ]] && echo both', {stdout: 'both\n'}],
 	['cp /etc/hostname /tmp/ && cat /tmp/hostname', {stdout: 'box\n'}],
 	['mysqladmin ping', {status: 1}],
+	// set -e: the first failing command ends the script with its status...
+	['set -e; echo one; cat /missing; echo never', {stdout: 'one\n', stderr: 'cat: /missing: No such file or directory\n', status: 1}],
+	['set -e; nosuch; echo never', {stdout: '', status: 127}],
+	['set -o errexit; false; echo never', {stdout: '', status: 1}],
+	['set -e; true && false; echo never', {stdout: '', status: 1}],
+	['set -e; for f in a b; do echo $f; false; done; echo never', {stdout: 'a\n', status: 1}],
+	['set -e; { echo in; false; }; echo never', {stdout: 'in\n', status: 1}],
+	// ...except in the places POSIX exempts: conditions, all but the last of && and ||, ! pipelines
+	['set -e; if false; then echo no; fi; while false; do :; done; echo on', {stdout: 'on\n', status: 0}],
+	['set -e; false || echo recovered; false && echo no; ! true; echo $?', {stdout: 'recovered\n1\n', status: 0}],
+	['set -e; false | true; echo piped', {stdout: 'piped\n', status: 0}],
+	['set -e; set +e; false; echo off', {stdout: 'off\n', status: 0}],
+	['sh -ec "echo a; false; echo b"; echo rc=$?', {stdout: 'a\nrc=1\n'}],
+	['sh -e -c "false; echo b"; echo rc=$?', {stdout: 'rc=1\n'}],
 ];
 
 for (const [script, expected] of cases) {
