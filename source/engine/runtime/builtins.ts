@@ -37,7 +37,7 @@ function parseFlags(args: readonly string[], withValue = ''): {flags: Map<string
 	return {flags, operands};
 }
 
-function readFile(context: ExecContext, program: string, path: string): {content?: string; error?: ExecOutput} {
+export function readFile(context: ExecContext, program: string, path: string): {content?: string; error?: ExecOutput} {
 	if (path === '-') return {content: context.stdin};
 	if (path === '/dev/null') return {content: ''};
 	const full = normalizePath(path, context.cwd);
@@ -54,7 +54,7 @@ function readFile(context: ExecContext, program: string, path: string): {content
 	return {content};
 }
 
-function writeOut(context: ExecContext, output: ExecOutput): ExecOutput {
+export function writeOut(context: ExecContext, output: ExecOutput): ExecOutput {
 	if (output.stdout) context.trace('write', `1, ${quoteBuffer(output.stdout)}, ${Buffer.byteLength(output.stdout)}`, Buffer.byteLength(output.stdout));
 	if (output.stderr) context.trace('write', `2, ${quoteBuffer(output.stderr)}, ${Buffer.byteLength(output.stderr)}`, Buffer.byteLength(output.stderr));
 	return output;

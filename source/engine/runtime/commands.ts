@@ -3,6 +3,7 @@ import type {SeededRandom} from '../clock.js';
 import type {FileSystem} from './filetree.js';
 import {builtinCommands} from './builtins.js';
 import {clientCommands} from './clients.js';
+import {sed} from './sed.js';
 
 /**
  * The exec-command registry: what a program name does when a container's
@@ -74,4 +75,4 @@ export function execCommand(name: string): ExecHandler | undefined {
 	return registry.get(name) ?? registry.get(name.slice(name.lastIndexOf('/') + 1));
 }
 
-for (const [name, handler] of Object.entries({...builtinCommands, ...clientCommands})) registerExecCommand(name, handler);
+for (const [name, handler] of Object.entries({...builtinCommands, sed, ...clientCommands})) registerExecCommand(name, handler);

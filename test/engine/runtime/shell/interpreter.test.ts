@@ -83,6 +83,9 @@ const cases: Array<[string, {stdout?: string; stderr?: string; status?: number |
 	['set -e; set +e; false; echo off', {stdout: 'off\n', status: 0}],
 	['sh -ec "echo a; false; echo b"; echo rc=$?', {stdout: 'a\nrc=1\n'}],
 	['sh -e -c "false; echo b"; echo rc=$?', {stdout: 'rc=1\n'}],
+	['echo web-2 | sed -E "s/.*-([0-9]+)$/\\1/"', {stdout: '2\n'}],
+	['sed -i "s/box/pod/" /etc/hostname && cat /etc/hostname', {stdout: 'pod\n'}],
+	['set -e; sed "s/a/b" /etc/hostname; echo never', {stderr: "sed: -e expression #1, char 5: unterminated `s' command\n", status: 1}],
 ];
 
 for (const [script, expected] of cases) {
