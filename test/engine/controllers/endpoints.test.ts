@@ -44,9 +44,11 @@ test('a Service deleted in the foreground with ready pods behind it goes, and it
 	t.deepEqual(cluster.controllerErrors(), []);
 });
 
+/** The slices' endpoints, each slice's in its order, slices in the order of their first pod (slice names are random). */
 function sliceEndpoints(cluster: Cluster, name: string): unknown[] {
+	const first = (s: KubeObject) => (s['endpoints'] as Array<{targetRef: {name: string}}>)[0]?.targetRef.name ?? '';
 	return slicesOf(cluster, name)
-		.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+		.sort((a, b) => first(a).localeCompare(first(b)))
 		.flatMap(s => (s['endpoints'] as unknown[]));
 }
 
