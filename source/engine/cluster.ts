@@ -22,6 +22,7 @@ import {systemDaemonSets} from './controllers/daemonset.js';
 import {demoManifests} from './demo.js';
 import {threeWayMerge} from './api/apply-merge.js';
 import {decodeManifest} from './api/decode.js';
+import './api/service-account.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './commands/nodes.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';

@@ -137,6 +137,8 @@ export type PodSpec = {
 	nodeSelector?: Labels;
 	nodeName?: string;
 	serviceAccountName?: string;
+	/** false: no service-account token volume (ServiceAccount admission). */
+	automountServiceAccountToken?: boolean;
 	hostname?: string;
 	subdomain?: string;
 	schedulerName?: string;

@@ -18,6 +18,7 @@ import {createPersistentVolumeController} from '../storage/pv-controller.js';
 import {createPvcProtectionController, createPvProtectionController} from '../storage/protection.js';
 import {createAttachDetachController} from '../storage/attach-detach.js';
 import {createDatabaseReplication} from '../runtime/workloads/database.js';
+import {createRootCaPublisher, createServiceAccountsController} from './serviceaccount.js';
 import '../api/storage-objects.js';
 import '../api/statefulset-objects.js';
 
@@ -29,6 +30,8 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createScheduler,
 	createKubelets,
 	createNamespaceController,
+	createServiceAccountsController,
+	createRootCaPublisher,
 	createJobController,
 	createCronJobController,
 	createDaemonSetController,

@@ -106,6 +106,26 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		}
 		return {tree: FileTree.from(Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), {readOnly: true}), readOnly: true, fsType: 'tmpfs'};
 	}
+	const projected = volume['projected'] as Projected | undefined;
+	if (projected) {
+		const files: Record<string, string> = {};
+		for (const source of projected.sources ?? []) {
+			if (source.serviceAccountToken) files[`/${source.serviceAccountToken.path}`] = serviceAccountToken(pod, sources.context.clock.now(), source.serviceAccountToken.expirationSeconds ?? 3600);
+			if (source.downwardAPI) {
+				for (const item of source.downwardAPI.items ?? []) if (item.fieldRef) files[`/${item.path}`] = fieldValue(pod, item.fieldRef.fieldPath, sandbox.podIP) ?? '';
+			}
+			for (const [ref, kind] of [[source.configMap, 'ConfigMap'], [source.secret, 'Secret']] as const) {
+				if (!ref) continue;
+				const object = store.get(kind, namespace, ref.name) as (ConfigMap & Secret) | undefined;
+				const data: Record<string, string> = kind === 'ConfigMap'
+					? {...object?.data}
+					: Object.fromEntries(Object.entries(object?.data ?? {}).map(([k, v]) => [k, Buffer.from(String(v), 'base64').toString('utf8')]));
+				const items = ref.items?.length ? ref.items : Object.keys(data).map(key => ({key, path: key}));
+				for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
+			}
+		}
+		return {tree: FileTree.from(files, {readOnly: true, mode: projected.defaultMode ?? 0o644}), readOnly: true, fsType: 'tmpfs'};
+	}
 	if (volume.persistentVolumeClaim) {
 		const claim = volume.persistentVolumeClaim.claimName;
 		let tree: FileTree | undefined = volumeProviderOf(services)?.treeForClaim(namespace, claim);
@@ -122,6 +142,47 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		return {tree, readOnly: false, fsType: 'ext4'};
 	}
 	return undefined;
+}
+
+type KeyItems = {name: string; items?: Array<{key: string; path: string}>};
+type Projected = {
+	defaultMode?: number;
+	sources?: Array<{
+		serviceAccountToken?: {path: string; expirationSeconds?: number; audience?: string};
+		configMap?: KeyItems;
+		secret?: KeyItems;
+		downwardAPI?: {items?: Array<{path: string; fieldRef?: {fieldPath: string}}>};
+	}>;
+};
+
+const base64url = (text: string) => Buffer.from(text).toString('base64url');
+
+/**
+ * The bound token the kubelet asks the API server for (TokenRequest): a
+ * JWT for `system:serviceaccount:<ns>:<sa>`, bound to the pod and its node.
+ * With the apiserver's default `--service-account-extend-token-expiration`,
+ * a token asked for 3607 s lives a year and warns after 3607 s.
+ */
+export function serviceAccountToken(pod: Pod, now: number, expirationSeconds: number): string {
+	const issuer = 'https://kubernetes.default.svc.cluster.local';
+	const namespace = pod.metadata.namespace ?? 'default';
+	const account = pod.spec?.serviceAccountName ?? 'default';
+	const iat = Math.floor(now / 1000);
+	const extended = expirationSeconds === 3607 ? 365 * 24 * 3600 : expirationSeconds;
+	const header = {alg: 'RS256', kid: base64url(`${issuer}/kubarium`).slice(0, 43)};
+	const claims = {
+		aud: [issuer], exp: iat + extended, iat, iss: issuer, jti: pod.metadata.uid,
+		'kubernetes.io': {
+			namespace,
+			...(pod.spec?.nodeName ? {node: {name: pod.spec.nodeName}} : {}),
+			pod: {name: pod.metadata.name, uid: pod.metadata.uid},
+			serviceaccount: {name: account},
+			...(extended !== expirationSeconds ? {warnafter: iat + expirationSeconds} : {}),
+		},
+		nbf: iat, sub: `system:serviceaccount:${namespace}:${account}`,
+	};
+	const signature = Buffer.from(Array.from({length: 256}, (_, i) => (pod.metadata.uid.charCodeAt(i % pod.metadata.uid.length) * 31 + i * 7 + iat) & 0xff)).toString('base64url');
+	return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}.${signature}`;
 }
 
 /** A ConfigMap or Secret volume: one file per key (or per item). */

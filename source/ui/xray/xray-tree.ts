@@ -164,7 +164,8 @@ export function podReferences(pod: KubeObject): {configMaps: Set<string>; secret
 		if (volume.configMap?.name) configMaps.add(volume.configMap.name);
 		if (volume.secret?.secretName) secrets.add(volume.secret.secretName);
 		if (volume.persistentVolumeClaim?.claimName) claims.add(volume.persistentVolumeClaim.claimName);
-		const projected = volume['projected'] as {sources?: Array<{configMap?: {name: string}; secret?: {name: string}}>} | undefined;
+		// The service-account token volume every pod gets (its kube-root-ca.crt) is left out, as k9s leaves it.
+		const projected = volume.name.startsWith('kube-api-access-') ? undefined : volume['projected'] as {sources?: Array<{configMap?: {name: string}; secret?: {name: string}}>} | undefined;
 		for (const item of projected?.sources ?? []) {
 			if (item.configMap?.name) configMaps.add(item.configMap.name);
 			if (item.secret?.name) secrets.add(item.secret.name);

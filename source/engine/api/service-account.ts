@@ -1,0 +1,79 @@
+import type {Container, KubeObject, Pod, Volume} from './types.js';
+import {prepareForCreate} from '../store.js';
+import {fnv32a} from '../controllers/controller-utils.js';
+
+/**
+ * The ServiceAccount admission plugin's token volume
+ * (`plugin/pkg/admission/serviceaccount`): every new pod that does not opt
+ * out (`automountServiceAccountToken: false`, mirror pods) gets a projected
+ * volume `kube-api-access-<5 characters>` (a bound token, the cluster CA
+ * from `kube-root-ca.crt`, and the namespace), mounted read-only at
+ * /var/run/secrets/kubernetes.io/serviceaccount in every container that
+ * has nothing mounted there yet.
+ */
+
+export const serviceAccountVolumePrefix = 'kube-api-access-';
+export const serviceAccountMountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** `WarnOnlyBoundTokenExpirationSeconds`: the token's requested lifetime. */
+export const tokenExpirationSeconds = 3607;
+/** The ConfigMap the root CA publisher keeps in every namespace. */
+export const rootCaConfigMap = 'kube-root-ca.crt';
+
+const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** The volume's 5-character suffix: random-looking, derived from the pod's uid so no random draw is spent. */
+function volumeSuffix(uid: string): string {
+	let hash = fnv32a(uid);
+	let out = '';
+	for (let i = 0; i < 5; i++) {
+		out += suffixAlphabet[hash % suffixAlphabet.length];
+		hash = Math.floor(hash / suffixAlphabet.length) ^ fnv32a(`${uid}${i}`);
+		hash >>>= 0;
+	}
+	return out;
+}
+
+/** `TokenVolumeSource`: token, ca.crt and namespace, mode 0644. */
+export function tokenVolume(name: string): Volume {
+	return {
+		name,
+		projected: {
+			defaultMode: 420,
+			sources: [
+				{serviceAccountToken: {expirationSeconds: tokenExpirationSeconds, path: 'token'}},
+				{configMap: {name: rootCaConfigMap, items: [{key: 'ca.crt', path: 'ca.crt'}]}},
+				{downwardAPI: {items: [{fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}, path: 'namespace'}]}},
+			],
+		},
+	};
+}
+
+export function mountServiceAccountToken(object: KubeObject): KubeObject {
+	const pod = object as Pod;
+	const spec = pod.spec;
+	if (!spec || !Array.isArray(spec.containers)) return object;
+	if (spec.automountServiceAccountToken === false) return object;
+	if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) return object;
+	const existing = (spec.volumes ?? []).find(v => v.name.startsWith(serviceAccountVolumePrefix));
+	const name = existing?.name ?? `${serviceAccountVolumePrefix}${volumeSuffix(pod.metadata.uid)}`;
+	let needsVolume = false;
+	const withMount = (container: Container): Container => {
+		if ((container.volumeMounts ?? []).some(m => m.mountPath === serviceAccountMountPath)) return container;
+		needsVolume = true;
+		return {...container, volumeMounts: [...(container.volumeMounts ?? []), {name, readOnly: true, mountPath: serviceAccountMountPath}]};
+	};
+	const initContainers = spec.initContainers?.map(withMount);
+	const containers = spec.containers.map(withMount);
+	if (!needsVolume) return object;
+	return {
+		...pod,
+		spec: {
+			...spec,
+			...(initContainers ? {initContainers} : {}),
+			containers,
+			volumes: existing ? spec.volumes : [...(spec.volumes ?? []), tokenVolume(name)],
+		},
+	};
+}
+
+prepareForCreate.set('Pod', mountServiceAccountToken);
