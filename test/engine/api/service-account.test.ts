@@ -14,7 +14,7 @@ test('every namespace has the default ServiceAccount and the kube-root-ca.crt Co
 	for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
 		t.truthy(cluster.get('serviceaccount', 'default', namespace), `${namespace}/default`);
 		const ca = cluster.get('configmap', 'kube-root-ca.crt', namespace)!;
-		t.regex((ca['data'] as Record<string, string>)['ca.crt'], /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
+		t.regex((ca['data'] as Record<string, string>)['ca.crt']!, /^-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n$/);
 		t.regex(ca.metadata.annotations!['kubernetes.io/description']!, /^Contains a CA bundle that can be used to verify the kube-apiserver/);
 	}
 	cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'shop'}});
@@ -53,7 +53,7 @@ test('ServiceAccount admission gives each new pod the kube-api-access projected 
 	t.is(stored.status.phase, 'Running');
 	t.is(cluster.exec('app', ['ls', mountPath]).stdout, 'ca.crt\nnamespace\ntoken\n');
 	t.is(cluster.exec('app', ['cat', `${mountPath}/namespace`]).stdout, 'default');
-	t.is(cluster.exec('app', ['cat', `${mountPath}/ca.crt`]).stdout, (cluster.get('configmap', 'kube-root-ca.crt')!['data'] as Record<string, string>)['ca.crt']);
+	t.is(cluster.exec('app', ['cat', `${mountPath}/ca.crt`]).stdout, (cluster.get('configmap', 'kube-root-ca.crt')!['data'] as Record<string, string>)['ca.crt']!);
 	const token = cluster.exec('app', ['cat', `${mountPath}/token`]).stdout;
 	const [header, claims] = token.split('.').slice(0, 2).map(part => JSON.parse(Buffer.from(part, 'base64url').toString()));
 	t.is(header.alg, 'RS256');
