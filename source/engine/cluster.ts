@@ -25,6 +25,7 @@ import {decodeManifest} from './api/decode.js';
 import './api/service-account.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './commands/nodes.js';
+import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
 import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
@@ -394,6 +395,16 @@ export class Cluster {
 	/** Replication of a StatefulSet running mysql or postgres: role, state, position and lag per pod. */
 	replication(name: string, options: {namespace?: string} = {}): ReplicaStatus[] {
 		return replicationStatus(this.context, name, options);
+	}
+
+	/** A live kubelet turns NotReady: `network` (CNI plugin not initialized) or `runtime` (container runtime down). */
+	failNodeRuntime(name: string, fault: NodeFault): KubeObject {
+		return nodes.failNodeRuntime(this.context, name, fault);
+	}
+
+	/** The runtime fault is fixed and the kubelet posts Ready again. */
+	repairNodeRuntime(name: string): KubeObject {
+		return nodes.repairNodeRuntime(this.context, name);
 	}
 
 	/** `kubectl cordon`; returns kubectl's line (`node/x cordoned`). */

@@ -15,6 +15,7 @@ export {parseQuantity, milliCpu, bytes, formatBytes, formatMilliCpu} from './api
 export {rfc3339, epochMs} from './clock.js';
 export type {DrainOptions, DrainReport, AddNodeOptions} from './commands/nodes.js';
 export {DrainRefused} from './commands/nodes.js';
+export type {NodeFault} from './node/heartbeat.js';
 export type {ExposeOptions} from './commands/expose.js';
 export type {TrafficOptions, TrafficStats, TrafficSample} from './network/traffic.js';
 export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/config-objects.js';

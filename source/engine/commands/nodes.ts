@@ -4,7 +4,7 @@ import type {KubeletService} from '../node/kubelet.js';
 import {badRequest, invalid, KubeError, notFound, type FieldError} from '../errors.js';
 import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
 import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata.js';
-import {heartbeatService} from '../node/heartbeat.js';
+import {heartbeatService, type NodeFault} from '../node/heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
 import {rfc3339} from '../clock.js';
 
@@ -89,6 +89,28 @@ export function restoreNode(context: ControllerContext, name: string): Node {
 	if (!kubelet.isHalted(name)) throw badRequest(`node "${name}" is running; only a node that was killed can be restored`);
 	kubelet.startNode(name);
 	heartbeatService(context).resume(name);
+	return context.store.get('Node', undefined, name) as Node;
+}
+
+/**
+ * The kubelet stays alive (its Lease is renewed) but reports Ready=False,
+ * KubeletNotReady: `network` is a CNI plugin that is not initialized,
+ * `runtime` a container runtime that is down. The node controller then
+ * taints the node not-ready and marks its pods not ready.
+ */
+export function failNodeRuntime(context: ControllerContext, name: string, fault: NodeFault): Node {
+	getNode(context, name);
+	if (fault !== 'network' && fault !== 'runtime') throw badRequest(`unknown runtime fault "${String(fault)}": use network (the CNI plugin) or runtime (the container runtime)`);
+	if (kubeletOf(context).isHalted(name)) throw badRequest(`node "${name}" is down; restore it with restoreNode first`);
+	heartbeatService(context).setFault(name, fault);
+	return context.store.get('Node', undefined, name) as Node;
+}
+
+/** The runtime fault is fixed: the kubelet posts Ready again at once. */
+export function repairNodeRuntime(context: ControllerContext, name: string): Node {
+	getNode(context, name);
+	if (!heartbeatService(context).fault(name)) throw badRequest(`node "${name}" has no runtime fault to repair`);
+	heartbeatService(context).setFault(name, undefined);
 	return context.store.get('Node', undefined, name) as Node;
 }
 

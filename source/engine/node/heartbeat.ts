@@ -25,7 +25,22 @@ export type HeartbeatService = {
 	resume(nodeName: string): void;
 	/** When the node's Lease was last renewed (virtual ms), if it has one. */
 	lastRenewal(nodeName: string): number | undefined;
+	/** A runtime fault the live kubelet reports as Ready=False (none: healthy again); posted at once. */
+	setFault(nodeName: string, fault: NodeFault | undefined): void;
+	fault(nodeName: string): NodeFault | undefined;
 };
+
+/** What makes a live kubelet report NotReady: the CNI plugin or the container runtime. */
+export type NodeFault = 'network' | 'runtime';
+
+/** The kubelet's runtime-state errors behind Ready=False/KubeletNotReady (`pkg/kubelet/runtime.go`). */
+export const faultMessages: Record<NodeFault, string> = {
+	network: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+	runtime: 'container runtime is down',
+};
+
+/** `nodeStatusMaxImages`: the kubelet reports the 50 largest images. */
+export const nodeStatusMaxImages = 50;
 
 export function heartbeatService(context: ControllerContext): HeartbeatService {
 	return context.services.heartbeat!;
@@ -46,6 +61,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 	const timers = new Map<string, TimerHandle>();
 	const lastStatus = new Map<string, number>();
 	const renewed = new Map<string, number>();
+	const faults = new Map<string, NodeFault>();
 
 	const kubelet = () => context.services.kubelet;
 
@@ -68,28 +84,48 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		});
 	}
 
-	/** Post the healthy conditions when any differs, or when the last report is 5 minutes old. */
+	/** The images setter: the node's images, largest first, at most 50. */
+	function nodeImages(name: string): Array<{names: string[]; sizeBytes: number}> {
+		const images = kubelet()?.runtimeFor(name)?.listImages() ?? [];
+		return [...images].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, nodeStatusMaxImages);
+	}
+
+	/** The conditions the kubelet would post now: healthy, or Ready=False/KubeletNotReady for a fault. */
+	function wantedConditions(name: string): typeof healthy {
+		const fault = faults.get(name);
+		if (!fault) return healthy;
+		return healthy.map(entry => (entry[0] === 'Ready' ? ['Ready', 'False', 'KubeletNotReady', faultMessages[fault]] : entry));
+	}
+
+	/** Post the conditions and images when any differs, or when the last report is 5 minutes old. */
 	function postStatus(node: Node, force: boolean): void {
 		const name = node.metadata.name;
 		const now = clock.now();
 		const conditions = node.status?.conditions ?? [];
-		const differs = healthy.some(([type, status, reason]) => {
+		const wanted = wantedConditions(name);
+		const images = nodeImages(name);
+		const sameImages = JSON.stringify(images) === JSON.stringify(node.status?.images ?? []);
+		const differs = !sameImages || wanted.some(([type, status, reason, message]) => {
 			const current = conditions.find(c => c.type === type);
-			return current?.status !== status || current.reason !== reason;
+			return current?.status !== status || current.reason !== reason || current.message !== message;
 		});
 		if (!differs && !force && now - (lastStatus.get(name) ?? 0) < nodeStatusReportMs) return;
 		lastStatus.set(name, now);
 		const stamp = rfc3339(now);
 		const wasReady = conditions.find(c => c.type === 'Ready')?.status === 'True';
-		const next: Condition[] = healthy.map(([type, status, reason, message]) => {
+		const next: Condition[] = wanted.map(([type, status, reason, message]) => {
 			const current = conditions.find(c => c.type === type);
 			return {type, status, reason, message, lastHeartbeatTime: stamp, lastTransitionTime: current?.status === status ? current.lastTransitionTime ?? stamp : stamp};
 		});
-		const others = conditions.filter(c => !healthy.some(([type]) => type === c.type));
+		const others = conditions.filter(c => !wanted.some(([type]) => type === c.type));
 		const updated = store.patch(node, draft => {
 			draft.status = {...draft.status!, conditions: [...next, ...others]};
+			if (images.length > 0) draft.status.images = images;
+			else delete draft.status.images;
 		}, {status: true});
-		if (!wasReady) events.normal(updated, 'NodeReady', `Node ${name} status is now: NodeReady`, {component, host: name});
+		const ready = next.find(c => c.type === 'Ready')!.status === 'True';
+		if (ready && !wasReady) events.normal(updated, 'NodeReady', `Node ${name} status is now: NodeReady`, {component, host: name});
+		if (!ready && wasReady) events.normal(updated, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, {component, host: name});
 	}
 
 	/** What `kubectl describe node` lists after a kubelet starts. */
@@ -129,6 +165,13 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 			begin(name, leaseRenewIntervalMs);
 		},
 		lastRenewal: name => renewed.get(name),
+		setFault(name, fault) {
+			if (fault) faults.set(name, fault);
+			else faults.delete(name);
+			const node = store.get('Node', undefined, name) as Node | undefined;
+			if (node && !kubelet()?.isHalted(name)) postStatus(node, true);
+		},
+		fault: name => faults.get(name),
 	};
 	context.services.heartbeat = service;
 
@@ -158,6 +201,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 				timers.delete(name);
 				lastStatus.delete(name);
 				renewed.delete(name);
+				faults.delete(name);
 				const lease = store.get('Lease', leaseNamespace, name);
 				if (lease && !store.get('Node', undefined, name)) store.remove(lease);
 				return;

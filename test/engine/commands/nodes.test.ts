@@ -505,3 +505,42 @@ test('MarkPodsNotReady: on an unreachable node only the pods\' Ready condition t
 	}
 	t.is(readyAddresses(), 3 - doomed.length);
 });
+
+test('a live kubelet with a broken CNI plugin posts Ready=False KubeletNotReady with the runtime\'s message: its Lease stays fresh, the node is tainted not-ready and its pods leave endpoints; repaired, it is Ready again', t => {
+	const cluster = createCluster({seed: 21, nodes: 2});
+	cluster.apply(bare('solo', 'kubarium-worker'));
+	cluster.advance(20_000);
+	const node = cluster.failNodeRuntime('kubarium-worker', 'network');
+	const condition = node.status.conditions.find((c: {type: string}) => c.type === 'Ready');
+	t.like(condition, {status: 'False', reason: 'KubeletNotReady', message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized'});
+	t.true(reasons(cluster, node).includes('NodeNotReady: Node kubarium-worker status is now: NodeNotReady'));
+	cluster.advance(nodeMonitorGracePeriodMs + 20_000);
+	const later = cluster.get('node', 'kubarium-worker')!;
+	t.is(ready(later), 'False', 'the node controller does not turn a live kubelet Unknown');
+	const lease = cluster.get('lease', 'kubarium-worker', 'kube-node-lease')!;
+	t.true(cluster.now() - Date.parse(lease.spec.renewTime) < leaseRenewIntervalMs, 'the kubelet still renews its Lease');
+	t.deepEqual(later.spec.taints.map((x: {key: string; effect: string}) => `${x.key}:${x.effect}`).sort(), ['node.kubernetes.io/not-ready:NoExecute', 'node.kubernetes.io/not-ready:NoSchedule']);
+	t.is(cluster.get('pod', 'solo')!.status.conditions.find((c: {type: string}) => c.type === 'Ready').status, 'False');
+	const runtime = cluster.failNodeRuntime('kubarium-worker', 'runtime');
+	t.is(runtime.status.conditions.find((c: {type: string}) => c.type === 'Ready').message, 'container runtime is down');
+	const repaired = cluster.repairNodeRuntime('kubarium-worker');
+	t.like(repaired.status.conditions.find((c: {type: string}) => c.type === 'Ready'), {status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status'});
+	cluster.advance(10_000);
+	t.is(cluster.get('node', 'kubarium-worker')!.spec.taints, undefined);
+	throwsKube(t, () => cluster.repairNodeRuntime('kubarium-worker'), 'BadRequest', 'node "kubarium-worker" has no runtime fault to repair');
+	throwsKube(t, () => cluster.failNodeRuntime('kubarium-worker', 'disk' as never), 'BadRequest', 'unknown runtime fault "disk": use network (the CNI plugin) or runtime (the container runtime)');
+	throwsKube(t, () => cluster.failNodeRuntime('nope', 'network'), 'NotFound', 'nodes "nope" not found');
+});
+
+test('node status.images lists the images pulled on the node, digest and tag names with their size, largest first', t => {
+	const cluster = createCluster({seed: 22, nodes: 1});
+	cluster.apply([bare('a', 'kubarium-worker'), {...bare('b', 'kubarium-worker'), spec: {nodeName: 'kubarium-worker', containers: [{name: 'web', image: 'nginx:1.25'}]}}]);
+	cluster.advance(30_000);
+	const images = cluster.get('node', 'kubarium-worker')!.status.images as Array<{names: string[]; sizeBytes: number}>;
+	t.true(images.length >= 2);
+	const names = images.flatMap(i => i.names);
+	t.true(names.includes('docker.io/library/busybox:1.36'));
+	t.true(names.includes('docker.io/library/nginx:1.25'));
+	t.true(images.every(i => /@sha256:[a-f0-9]{64}$/.test(i.names[0]!) && i.sizeBytes > 0));
+	t.deepEqual(images.map(i => i.sizeBytes), [...images.map(i => i.sizeBytes)].sort((x, y) => y - x));
+});
