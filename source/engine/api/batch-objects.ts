@@ -13,11 +13,27 @@ import {validateLabelSelector} from './validate-metadata.js';
 import {prepareForCreate, sameJson} from '../store.js';
 import {validateCronSchedule, validateTimeZone} from './cron-schedule.js';
 
+export type PodFailurePolicyAction = 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
+
+export type PodFailurePolicy = {
+	rules: Array<{
+		action: PodFailurePolicyAction;
+		onExitCodes?: {containerName?: string; operator: 'In' | 'NotIn'; values: number[]};
+		onPodConditions?: Array<{type: string; status?: 'True' | 'False' | 'Unknown'}>;
+	}>;
+};
+
 export type JobSpec = {
 	parallelism?: number;
 	completions?: number;
 	completionMode?: 'NonIndexed' | 'Indexed';
 	backoffLimit?: number;
+	/** Indexed Jobs: failures allowed per index before the index fails. */
+	backoffLimitPerIndex?: number;
+	/** With backoffLimitPerIndex: failed indexes allowed before the Job fails. */
+	maxFailedIndexes?: number;
+	podFailurePolicy?: PodFailurePolicy;
+	podReplacementPolicy?: 'TerminatingOrFailed' | 'Failed';
 	activeDeadlineSeconds?: number;
 	ttlSecondsAfterFinished?: number;
 	suspend?: boolean;
@@ -36,6 +52,7 @@ export type JobStatus = {
 	ready?: number;
 	terminating?: number;
 	completedIndexes?: string;
+	failedIndexes?: string;
 	uncountedTerminatedPods?: Record<string, string[]>;
 };
 
@@ -82,6 +99,13 @@ export function defaultJobSpec(spec: Record<string, any>): Record<string, any> {
 	out['manualSelector'] ??= undefined;
 	if (out['manualSelector'] === undefined) delete out['manualSelector'];
 	out['podReplacementPolicy'] ??= out['podFailurePolicy'] ? 'Failed' : 'TerminatingOrFailed';
+	// A pod-conditions pattern's status defaults to True.
+	const rules = out['podFailurePolicy']?.rules;
+	if (Array.isArray(rules)) {
+		out['podFailurePolicy'] = {...out['podFailurePolicy'], rules: rules.map((rule: any) => (Array.isArray(rule?.onPodConditions)
+			? {...rule, onPodConditions: rule.onPodConditions.map((p: any) => ({...p, status: p?.status ?? 'True'}))}
+			: rule))};
+	}
 	out['template'] = defaultTemplate(out['template']);
 	return out;
 }
@@ -171,10 +195,24 @@ export function validateJobSpec(spec: Record<string, any> | undefined, path: str
 	if (spec['suspend'] !== undefined && typeof spec['suspend'] !== 'boolean') {
 		errors.push({field: `${path}.suspend`, type: 'Invalid value', value: spec['suspend'], detail: 'must be a boolean'});
 	}
+	if (spec['backoffLimitPerIndex'] !== undefined && spec['backoffLimitPerIndex'] !== null) {
+		errors.push(...nonNegative(spec['backoffLimitPerIndex'], `${path}.backoffLimitPerIndex`));
+		if (mode !== 'Indexed') errors.push({field: `${path}.backoffLimitPerIndex`, type: 'Forbidden', detail: 'requires indexed completion mode'});
+	}
+	if (spec['maxFailedIndexes'] !== undefined && spec['maxFailedIndexes'] !== null) {
+		errors.push(...nonNegative(spec['maxFailedIndexes'], `${path}.maxFailedIndexes`));
+		if (spec['backoffLimitPerIndex'] === undefined || spec['backoffLimitPerIndex'] === null) {
+			errors.push({field: `${path}.backoffLimitPerIndex`, type: 'Required value', detail: 'when maxFailedIndexes is specified'});
+		}
+	}
+	errors.push(...validatePodFailurePolicy(spec, path));
 	const template = spec['template'];
 	if (!template?.spec) {
 		errors.push({field: `${path}.template.spec`, type: 'Required value', detail: ''});
 		return errors;
+	}
+	if (spec['podFailurePolicy'] && template.spec.restartPolicy !== 'Never') {
+		errors.push({field: `${path}.template.spec.restartPolicy`, type: 'Invalid value', value: template.spec.restartPolicy, detail: 'only "Never" is supported when podFailurePolicy is specified'});
 	}
 	if (!options.generatedSelector) {
 		if (!spec['selector']) errors.push({field: `${path}.selector`, type: 'Required value', detail: ''});
@@ -194,6 +232,41 @@ export function validateJobSpec(spec: Record<string, any> | undefined, path: str
 		errors.push({field: `${path}.template.spec.restartPolicy`, type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "OnFailure", "Never"'});
 	}
 	errors.push(...validatePodSpec(template.spec, `${path}.template.spec`).filter(e => !e.field.endsWith('.restartPolicy')));
+	return errors;
+}
+
+/** validatePodFailurePolicy: known actions, one requirement per rule, In/NotIn exit codes. */
+function validatePodFailurePolicy(spec: Record<string, any>, path: string): FieldError[] {
+	const policy = spec['podFailurePolicy'];
+	if (policy === undefined || policy === null) return [];
+	const errors: FieldError[] = [];
+	const rules = Array.isArray(policy.rules) ? policy.rules : [];
+	if (rules.length > 20) errors.push({field: `${path}.podFailurePolicy.rules`, type: 'Too many', value: rules.length, detail: 'must have at most 20 items'});
+	for (const [i, rule] of rules.entries()) {
+		const at = `${path}.podFailurePolicy.rules[${i}]`;
+		const actions = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
+		if (!actions.includes(rule?.action)) {
+			errors.push({field: `${at}.action`, type: 'Unsupported value', value: rule?.action, detail: `supported values: ${actions.map(a => `"${a}"`).join(', ')}`});
+		} else if (rule.action === 'FailIndex' && (spec['backoffLimitPerIndex'] === undefined || spec['backoffLimitPerIndex'] === null)) {
+			errors.push({field: `${at}.action`, type: 'Invalid value', value: rule.action, detail: 'requires the backoffLimitPerIndex to be set'});
+		}
+		const onExitCodes = rule?.onExitCodes;
+		const onPodConditions = rule?.onPodConditions;
+		if ((onExitCodes && onPodConditions) || (!onExitCodes && !onPodConditions)) {
+			errors.push({field: at, type: 'Invalid value', value: 'specifying one of OnExitCodes and OnPodConditions is required', detail: ''});
+			continue;
+		}
+		if (onExitCodes) {
+			if (onExitCodes.operator !== 'In' && onExitCodes.operator !== 'NotIn') {
+				errors.push({field: `${at}.onExitCodes.operator`, type: 'Unsupported value', value: onExitCodes.operator, detail: 'supported values: "In", "NotIn"'});
+			}
+			const values = Array.isArray(onExitCodes.values) ? onExitCodes.values : [];
+			if (values.length === 0) errors.push({field: `${at}.onExitCodes.values`, type: 'Invalid value', value: values, detail: 'at least one value is required'});
+			for (const [j, value] of values.entries()) {
+				if (value === 0 && onExitCodes.operator === 'In') errors.push({field: `${at}.onExitCodes.values[${j}]`, type: 'Invalid value', value: 0, detail: 'must not be 0 for the In operator'});
+			}
+		}
+	}
 	return errors;
 }
 

@@ -85,6 +85,7 @@ function workload(kind: string, fields: Record<string, GoType>): GoType {
 
 const jobSpec = struct('JobSpec', () => ({
 	template, parallelism: int32, completions: int32, activeDeadlineSeconds: int64, backoffLimit: int32, ttlSecondsAfterFinished: int32, suspend: bool,
+	backoffLimitPerIndex: int32, maxFailedIndexes: int32,
 }));
 
 /** The kinds whose manifests are shape-checked, by Kind. */

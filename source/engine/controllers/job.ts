@@ -1,6 +1,6 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {Condition, Container, Pod, PodSpec} from '../api/types.js';
-import type {Job, JobStatus} from '../api/batch-objects.js';
+import type {Job, JobStatus, PodFailurePolicy, PodFailurePolicyAction} from '../api/batch-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
 import {adoptersOf, claimObjects, controlledBy, newControllerRef, orphanPods, SelectorCache, writeStatusIfChanged} from './controller-utils.js';
@@ -19,6 +19,45 @@ export const jobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
 /** Annotation and label with an Indexed Job pod's completion index. */
 export const completionIndexKey = 'batch.kubernetes.io/job-completion-index';
 
+
+/** Annotation with the failures an Indexed Job's index had before this pod (backoffLimitPerIndex). */
+export const indexFailureCountKey = 'batch.kubernetes.io/job-index-failure-count';
+
+function indexFailureCount(pod: Pod): number {
+	const text = pod.metadata.annotations?.[indexFailureCountKey];
+	return text && /^\d+$/.test(text) ? Number(text) : 0;
+}
+
+/**
+ * `matchPodFailurePolicy`: the first rule whose exit codes (a non-zero exit
+ * of a terminated container, by name if given) or pod conditions match the
+ * failed pod. Ignore does not count the failure; FailJob fails the Job with
+ * the message kubectl describe shows; FailIndex fails the pod's index.
+ */
+export function matchPodFailurePolicy(policy: PodFailurePolicy | undefined, pod: Pod): {count: boolean; action?: PodFailurePolicyAction; message?: string} {
+	for (const [index, rule] of (policy?.rules ?? []).entries()) {
+		if (!['FailJob', 'FailIndex', 'Ignore', 'Count'].includes(rule.action)) continue;
+		let message: string | undefined;
+		if (rule.onExitCodes) {
+			const requirement = rule.onExitCodes;
+			const statuses = [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])];
+			const hit = statuses.find(status => {
+				const code = status.state?.terminated?.exitCode;
+				if (code === undefined || code === 0) return false;
+				if (requirement.containerName && requirement.containerName !== status.name) return false;
+				return requirement.values.includes(code) === (requirement.operator === 'In');
+			});
+			if (!hit) continue;
+			message = `Container ${hit.name} for pod ${pod.metadata.namespace}/${pod.metadata.name} failed with exit code ${hit.state!.terminated!.exitCode} matching ${rule.action} rule at index ${index}`;
+		} else if (rule.onPodConditions) {
+			const hit = (pod.status?.conditions ?? []).find(c => rule.onPodConditions!.some(p => p.type === c.type && (p.status ?? 'True') === c.status));
+			if (!hit) continue;
+			message = `Pod ${pod.metadata.namespace}/${pod.metadata.name} has condition ${hit.type} matching ${rule.action} rule at index ${index}`;
+		} else continue;
+		return {count: rule.action !== 'Ignore', action: rule.action, ...(rule.action === 'FailJob' ? {message} : {})};
+	}
+	return {count: true};
+}
 
 /** Per-job memory the API does not hold (as the controller's backoff store). */
 type BackoffRecord = {failures: number; lastFailureMs?: number};
@@ -74,7 +113,18 @@ export function createJobController(context: ControllerContext): Controller {
 		events.normal(job, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
 	}
 
-	function createPod(job: Job, index: number | undefined): void {
+	/** The failures an index has had so far: its latest failed pod's count, plus one when the policy counted it. */
+	function nextIndexFailureCount(job: Job, pods: Pod[], index: number): number {
+		let latest: Pod | undefined;
+		for (const pod of pods) {
+			if (!isPodFailed(pod) || podIndex(pod, completionIndexKey) !== index) continue;
+			if (!latest || podFinishedAt(pod, 0) >= podFinishedAt(latest, 0)) latest = pod;
+		}
+		if (!latest) return 0;
+		return indexFailureCount(latest) + (matchPodFailurePolicy(job.spec!.podFailurePolicy, latest).count ? 1 : 0);
+	}
+
+	function createPod(job: Job, index: number | undefined, failureCount?: number): void {
 		const template = job.spec!.template;
 		const name = job.metadata.name;
 		const labels = {...template.metadata?.labels};
@@ -84,6 +134,7 @@ export function createJobController(context: ControllerContext): Controller {
 		if (index !== undefined) {
 			generateName = `${name}-${index}-`;
 			annotations[completionIndexKey] = String(index);
+			if (failureCount !== undefined) annotations[indexFailureCountKey] = String(failureCount);
 			labels[completionIndexKey] = String(index);
 			spec = {
 				...spec,
@@ -138,6 +189,9 @@ export function createJobController(context: ControllerContext): Controller {
 
 		// Count pods that finished since the last sync, then let them go.
 		const doneIndexes = indexed ? parseIndexes(status.completedIndexes, completions ?? 0) : new Set<number>();
+		const perIndex = indexed && spec.backoffLimitPerIndex !== undefined;
+		const failedIndexes = perIndex ? parseIndexes(status.failedIndexes, completions ?? 0) : new Set<number>();
+		let failJobMessage: string | undefined;
 		let succeeded = status.succeeded ?? 0;
 		let failed = status.failed ?? 0;
 		let record = backoffs.get(job.metadata.uid) ?? {failures: 0};
@@ -160,9 +214,16 @@ export function createJobController(context: ControllerContext): Controller {
 				}
 				record = {failures: 0};
 			} else if (isPodFailed(pod) || (finished && isTerminal(pod))) {
-				failed++;
-				const at = podFinishedAt(pod, now);
-				record = {failures: record.failures + 1, lastFailureMs: Math.max(record.lastFailureMs ?? at, at)};
+				const match = !finished && isTerminal(pod) ? matchPodFailurePolicy(spec.podFailurePolicy, pod) : {count: true};
+				if (match.count) {
+					failed++;
+					const at = podFinishedAt(pod, now);
+					record = {failures: record.failures + 1, lastFailureMs: Math.max(record.lastFailureMs ?? at, at)};
+				}
+				if (match.action === 'FailJob') failJobMessage ??= match.message;
+				const index = perIndex ? podIndex(pod, completionIndexKey) : undefined;
+				if (index !== undefined && !doneIndexes.has(index)
+					&& (match.action === 'FailIndex' || (match.count && indexFailureCount(pod) >= spec.backoffLimitPerIndex!))) failedIndexes.add(index);
 			} else if (!finished) {
 				continue;
 			}
@@ -195,7 +256,14 @@ export function createJobController(context: ControllerContext): Controller {
 				&& (backoffLimit === 0 ? onFailureRestarts > 0 : onFailureRestarts >= backoffLimit);
 			const deadline = spec.activeDeadlineSeconds;
 			const startedAt = status.startTime ? Date.parse(status.startTime) : now;
-			if (failed > backoffLimit || pastRestartLimit) {
+			const maxFailedIndexes = spec.maxFailedIndexes;
+			if (failJobMessage) {
+				failureTarget = condition('FailureTarget', 'PodFailurePolicy', failJobMessage, nowText);
+			} else if (perIndex && maxFailedIndexes !== undefined && failedIndexes.size > maxFailedIndexes) {
+				failureTarget = condition('FailureTarget', 'MaxFailedIndexesExceeded', 'Job has exceeded the specified maximal number of failed indexes', nowText);
+			} else if (perIndex && failedIndexes.size > 0 && doneIndexes.size + failedIndexes.size >= (completions ?? 0)) {
+				failureTarget = condition('FailureTarget', 'FailedIndexes', 'Job has failed indexes', nowText);
+			} else if (failed > backoffLimit || pastRestartLimit) {
 				failureTarget = condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', nowText);
 			} else if (deadline !== undefined && !suspended && now - startedAt >= deadline * 1000) {
 				failureTarget = condition('FailureTarget', 'DeadlineExceeded', 'Job was active longer than specified deadline', nowText);
@@ -245,10 +313,11 @@ export function createJobController(context: ControllerContext): Controller {
 				status.startTime = nowText;
 				if (spec.activeDeadlineSeconds !== undefined) queue().addAfter(key, spec.activeDeadlineSeconds * 1000);
 			}
-			activeCount = manageActive(job, active, indexed ? doneIndexes : undefined, succeeded, record, key);
+			activeCount = manageActive(job, active, indexed ? new Set([...doneIndexes, ...failedIndexes]) : undefined, succeeded, record, key, pods);
 		}
 
 		if (indexed) status.completedIndexes = formatIndexes(doneIndexes);
+		if (perIndex) status.failedIndexes = formatIndexes(failedIndexes);
 		const stillActive = failureTarget || successMet || suspended ? [] : active;
 		writeStatus(job, {
 			...status,
@@ -262,7 +331,7 @@ export function createJobController(context: ControllerContext): Controller {
 	}
 
 	/** manageJob: bring the active pods to the wanted count. Returns the new active count. */
-	function manageActive(job: Job, active: Pod[], doneIndexes: Set<number> | undefined, succeeded: number, record: BackoffRecord, key: string): number {
+	function manageActive(job: Job, active: Pod[], doneIndexes: Set<number> | undefined, succeeded: number, record: BackoffRecord, key: string, pods: Pod[]): number {
 		const spec = job.spec!;
 		const parallelism = spec.parallelism ?? 1;
 		let want: number;
@@ -297,7 +366,7 @@ export function createJobController(context: ControllerContext): Controller {
 			const count = want - active.length;
 			if (doneIndexes) {
 				const running = new Set(active.map(p => podIndex(p, completionIndexKey)!));
-				for (const index of nextIndexes(spec.completions!, doneIndexes, running, count)) createPod(job, index);
+				for (const index of nextIndexes(spec.completions!, doneIndexes, running, count)) createPod(job, index, spec.backoffLimitPerIndex === undefined ? undefined : nextIndexFailureCount(job, pods, index));
 			} else {
 				for (let i = 0; i < count; i++) createPod(job, undefined);
 			}
@@ -319,6 +388,7 @@ export function createJobController(context: ControllerContext): Controller {
 		if (next.succeeded) status.succeeded = next.succeeded;
 		if (next.failed) status.failed = next.failed;
 		if (next.completedIndexes !== undefined && job.spec?.completionMode === 'Indexed') status.completedIndexes = next.completedIndexes;
+		if (next.failedIndexes !== undefined && job.spec?.backoffLimitPerIndex !== undefined) status.failedIndexes = next.failedIndexes;
 		status.ready = next.ready ?? 0;
 		status.terminating = next.terminating ?? 0;
 		status.uncountedTerminatedPods = {};

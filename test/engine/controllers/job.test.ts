@@ -327,3 +327,76 @@ test('a Job with a manual selector adopts the running pods an orphaning delete o
 	t.is(adopted.status?.active, 2);
 	t.deepEqual(cluster.controllerErrors(), []);
 });
+
+test('podFailurePolicy FailJob: an exit code the policy names fails the Job at once, with the controller\'s message', t => {
+	const cluster = createCluster({seed: 31, nodes: 1});
+	cluster.apply(job({script: 'exit 42', backoffLimit: 6, podFailurePolicy: {rules: [
+		{action: 'Ignore', onPodConditions: [{type: 'DisruptionTarget'}]},
+		{action: 'FailJob', onExitCodes: {containerName: 'main', operator: 'In', values: [42]}},
+	]}}));
+	const stored = cluster.get('job', 'work')!;
+	t.is(stored.spec.podReplacementPolicy, 'Failed');
+	t.is(stored.spec.podFailurePolicy.rules[0].onPodConditions[0].status, 'True');
+	cluster.advance(30_000);
+	const done = cluster.get('job', 'work')!;
+	const pods = jobPods(cluster);
+	t.is(pods.length, 1, 'no retry');
+	const message = `Container main for pod default/${pods[0]!.metadata.name} failed with exit code 42 matching FailJob rule at index 1`;
+	t.like(done.status.conditions.find((c: {type: string}) => c.type === 'Failed'), {status: 'True', reason: 'PodFailurePolicy', message});
+	t.like(done.status.conditions.find((c: {type: string}) => c.type === 'FailureTarget'), {reason: 'PodFailurePolicy', message});
+	t.is(done.status.failed, 1);
+	t.true(reasons(cluster, done).includes(`Warning PodFailurePolicy: ${message}`));
+});
+
+test('podFailurePolicy Ignore: a failure it matches does not count toward backoffLimit and the pod is replaced', t => {
+	const cluster = createCluster({seed: 32, nodes: 1});
+	const manifest = job({
+		script: 'if [ -f /state/ran ]; then exit 0; fi; touch /state/ran; exit 3',
+		backoffLimit: 0,
+		podFailurePolicy: {rules: [{action: 'Ignore', onExitCodes: {operator: 'In', values: [3]}}]},
+	});
+	manifest.spec.template.spec = {...manifest.spec.template.spec, volumes: [{name: 'state', hostPath: {path: '/tmp/job-state'}}]} as never;
+	(manifest.spec.template.spec.containers[0] as Record<string, unknown>)['volumeMounts'] = [{name: 'state', mountPath: '/state'}];
+	cluster.apply(manifest);
+	cluster.advance(60_000);
+	const done = cluster.get('job', 'work')!;
+	t.deepEqual(conditionTypes(done), ['SuccessCriteriaMet', 'Complete']);
+	t.is(done.status.failed, undefined, 'the ignored failure is not counted');
+	t.is(jobPods(cluster).length, 2);
+});
+
+test('backoffLimitPerIndex: an index that fails past its own limit is marked failed and not retried, the others complete, and the Job fails with FailedIndexes', t => {
+	const cluster = createCluster({seed: 33, nodes: 2});
+	cluster.apply(job({script: '[ "$JOB_COMPLETION_INDEX" = 1 ] && exit 1; exit 0', completions: 3, parallelism: 3, completionMode: 'Indexed', backoffLimitPerIndex: 1}));
+	t.is(cluster.get('job', 'work')!.spec.backoffLimit, 2147483647);
+	cluster.advance(120_000);
+	const done = cluster.get('job', 'work')!;
+	t.is(done.status.completedIndexes, '0,2');
+	t.is(done.status.failedIndexes, '1');
+	t.is(done.status.failed, 2);
+	t.like(done.status.conditions.find((c: {type: string}) => c.type === 'Failed'), {status: 'True', reason: 'FailedIndexes', message: 'Job has failed indexes'});
+	const index1 = jobPods(cluster).filter(p => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1');
+	t.deepEqual(index1.map(p => p.metadata.annotations!['batch.kubernetes.io/job-index-failure-count']).sort(), ['0', '1']);
+});
+
+test('maxFailedIndexes: more failed indexes than allowed fails the Job with MaxFailedIndexesExceeded', t => {
+	const cluster = createCluster({seed: 34, nodes: 2});
+	cluster.apply(job({script: 'exit 1', completions: 4, parallelism: 2, completionMode: 'Indexed', backoffLimitPerIndex: 0, maxFailedIndexes: 1}));
+	cluster.advance(60_000);
+	const done = cluster.get('job', 'work')!;
+	t.like(done.status.conditions.find((c: {type: string}) => c.type === 'Failed'), {reason: 'MaxFailedIndexesExceeded', message: 'Job has exceeded the specified maximal number of failed indexes'});
+});
+
+test('podFailurePolicy and backoffLimitPerIndex are validated with the API server\'s messages', t => {
+	const cluster = createCluster({seed: 35, nodes: 1});
+	const refuse = (manifest: unknown, message: string) => {
+		const error = t.throws(() => cluster.apply(manifest as never), {instanceOf: KubeError})!;
+		t.true(error.message.includes(message), error.message);
+	};
+	refuse(job({restartPolicy: 'OnFailure', podFailurePolicy: {rules: [{action: 'FailJob', onExitCodes: {operator: 'In', values: [1]}}]}}),
+		'spec.template.spec.restartPolicy: Invalid value: "OnFailure": only "Never" is supported when podFailurePolicy is specified');
+	refuse(job({backoffLimitPerIndex: 1}), 'spec.backoffLimitPerIndex: Forbidden: requires indexed completion mode');
+	refuse(job({completions: 2, completionMode: 'Indexed', podFailurePolicy: {rules: [{action: 'FailIndex', onExitCodes: {operator: 'In', values: [1]}}]}}),
+		'spec.podFailurePolicy.rules[0].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set');
+	t.is(cluster.list('job').length, 0);
+});
