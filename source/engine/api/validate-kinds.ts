@@ -85,6 +85,13 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 			if (!volumeNames.has(mount.name)) {
 				errors.push({field: `${field}.containers[${ci}].volumeMounts[${mi}].name`, type: 'Not found', value: mount.name, detail: ''});
 			}
+			// validateLocalDescendingPath
+			const subPath = mount.subPath;
+			if (typeof subPath === 'string' && subPath !== '') {
+				const at = `${field}.containers[${ci}].volumeMounts[${mi}].subPath`;
+				if (subPath.startsWith('/')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: 'must be a relative path'});
+				if (subPath.split('/').includes('..')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: "must not contain '..'"});
+			}
 		}
 	}
 	return errors;

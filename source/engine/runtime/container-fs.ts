@@ -1,7 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {Container, Pod, Volume} from '../api/types.js';
 import type {ConfigMap, Secret} from '../api/config-objects.js';
-import {FileTree, MountedFs, normalizePath, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
+import {FileTree, MountedFs, normalizePath, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
 import {osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
 
@@ -73,7 +73,14 @@ export function containerFs(upper: FileTree, sources: VolumeSources, sandbox: Sa
 		if (!volume) continue;
 		const source = volumeTree(sources, sandbox, pod, volume);
 		if (!source) continue;
-		out.push({path: normalizePath(volumeMount.mountPath), tree: source.tree, readOnly: Boolean(volumeMount.readOnly) || source.readOnly, volume: volume.name, fsType: source.fsType});
+		let tree = source.tree;
+		if (volumeMount.subPath) {
+			// The kubelet creates a missing subPath directory in a writable volume before it bind-mounts it.
+			const sub = normalizePath(volumeMount.subPath);
+			if (!tree.exists(sub) && !source.readOnly && !tree.readOnly) tree.mkdir(sub, {parents: true});
+			tree = new SubPathFs(tree, sub);
+		}
+		out.push({path: normalizePath(volumeMount.mountPath), tree, readOnly: Boolean(volumeMount.readOnly) || source.readOnly, volume: volume.name, fsType: source.fsType});
 	}
 	return new MountedFs(upper, out);
 }
@@ -200,11 +207,14 @@ function keyTree(data: Record<string, string>, items: Array<{key: string; path: 
 export function mountPlan(pod: Pod, container: Container, containerId: string, sandboxId: string): Array<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> {
 	const uid = pod.metadata.uid;
 	const out: Array<{source: string; target: string; readOnly: boolean; tmpfs?: boolean}> = [];
-	for (const volumeMount of container.volumeMounts ?? []) {
+	for (const [index, volumeMount] of (container.volumeMounts ?? []).entries()) {
 		const volume = pod.spec?.volumes?.find(v => v.name === volumeMount.name);
 		if (!volume) continue;
 		const plugin = volume.emptyDir ? 'empty-dir' : volume.configMap ? 'configmap' : volume.secret ? 'secret' : volume.persistentVolumeClaim ? 'csi' : volume.hostPath ? 'host-path' : 'projected';
-		const source = volume.hostPath ? volume.hostPath.path : `/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~${plugin}/${volume.name}`;
+		// A subPath is bind-mounted from the kubelet's volume-subpaths directory.
+		const source = volumeMount.subPath
+			? `/var/lib/kubelet/pods/${uid}/volume-subpaths/${volume.name}/${container.name}/${index}`
+			: volume.hostPath ? volume.hostPath.path : `/var/lib/kubelet/pods/${uid}/volumes/kubernetes.io~${plugin}/${volume.name}`;
 		out.push({source, target: volumeMount.mountPath, readOnly: Boolean(volumeMount.readOnly) || Boolean(volume.configMap || volume.secret)});
 	}
 	const base = `/var/lib/kubelet/pods/${uid}`;

@@ -317,10 +317,11 @@ export class MountedFs implements FileSystem {
 	list(path: string): string[] | undefined {
 		const target = normalizePath(path);
 		const {fs, inner} = this.resolve(target);
-		const names = fs.list(inner);
+		const prefix = target === '/' ? '/' : `${target}/`;
+		// runc creates the mount points of mounts below a directory the image lacks.
+		const names = fs.list(inner) ?? (this.mounts.some(m => m.path.startsWith(prefix)) ? [] : undefined);
 		if (!names) return undefined;
 		const out = new Set(names);
-		const prefix = target === '/' ? '/' : `${target}/`;
 		for (const mount of this.mounts) {
 			if (mount.path.startsWith(prefix)) {
 				const rest = mount.path.slice(prefix.length);
@@ -335,6 +336,51 @@ export class MountedFs implements FileSystem {
 		if (this.mounts.some(m => m.path === target || m.path.startsWith(`${target}/`))) return true;
 		const {fs, inner} = this.resolve(target);
 		return fs.exists(inner);
+	}
+}
+
+/**
+ * A volume mounted with `subPath`: the volume seen from one of its
+ * directories, or one of its files (a ConfigMap key mounted as a single
+ * file), which is the mount's root.
+ */
+export class SubPathFs implements FileSystem {
+	constructor(readonly base: FileSystem, readonly subPath: string) {}
+
+	get readOnly(): boolean {
+		return this.base.readOnly;
+	}
+
+	private map(path: string): string {
+		return normalizePath(`${this.subPath}/${normalizePath(path)}`);
+	}
+
+	read(path: string): string | undefined {
+		return this.base.read(this.map(path));
+	}
+
+	write(path: string, content: string, options?: {append?: boolean; mode?: number}): void {
+		this.base.write(this.map(path), content, options);
+	}
+
+	mkdir(path: string, options?: {parents?: boolean}): void {
+		this.base.mkdir(this.map(path), options);
+	}
+
+	remove(path: string, options?: {recursive?: boolean}): void {
+		this.base.remove(this.map(path), options);
+	}
+
+	stat(path: string): FileStat | undefined {
+		return this.base.stat(this.map(path));
+	}
+
+	list(path: string): string[] | undefined {
+		return this.base.list(this.map(path));
+	}
+
+	exists(path: string): boolean {
+		return this.base.exists(this.map(path));
 	}
 }
 

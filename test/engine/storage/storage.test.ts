@@ -405,3 +405,32 @@ test('a pod placed on a node by name with a missing claim waits in ContainerCrea
 	cluster.advance(15_000);
 	t.is(phase(cluster, 'pod', 'pinned'), 'Running');
 });
+
+test('subPath mounts one directory of a volume (created by the kubelet when missing) or one file of a ConfigMap; the rest of the volume stays out of sight', t => {
+	const cluster = createCluster({seed: 41, nodes: 1});
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'web'}, data: {'nginx.conf': 'worker_processes 1;\n', 'other.conf': 'x'}},
+		{
+			apiVersion: 'v1', kind: 'Pod', metadata: {name: 'sub'},
+			spec: {
+				volumes: [{name: 'data', emptyDir: {}}, {name: 'conf', configMap: {name: 'web'}}],
+				containers: [
+					{name: 'a', image: 'busybox:1.36', command: ['sleep', '3600'], volumeMounts: [{name: 'data', mountPath: '/srv/a', subPath: 'site-a'}, {name: 'conf', mountPath: '/etc/app/nginx.conf', subPath: 'nginx.conf'}]},
+					{name: 'b', image: 'busybox:1.36', command: ['sleep', '3600'], volumeMounts: [{name: 'data', mountPath: '/data'}]},
+				],
+			},
+		},
+	]);
+	cluster.advance(20_000);
+	t.is(cluster.get('pod', 'sub')!.status.phase, 'Running');
+	t.is(cluster.exec('sub', ['sh', '-c', 'echo hello > /srv/a/index.html'], {container: 'a'}).exitCode, 0);
+	t.is(cluster.exec('sub', ['cat', '/data/site-a/index.html'], {container: 'b'}).stdout, 'hello\n');
+	t.is(cluster.exec('sub', ['ls', '/data'], {container: 'b'}).stdout, 'site-a\n');
+	t.is(cluster.exec('sub', ['cat', '/etc/app/nginx.conf'], {container: 'a'}).stdout, 'worker_processes 1;\n');
+	t.is(cluster.exec('sub', ['ls', '/etc/app'], {container: 'a'}).stdout, 'nginx.conf\n', 'only the one key');
+	const error = t.throws(() => cluster.apply({
+		apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bad'},
+		spec: {volumes: [{name: 'data', emptyDir: {}}], containers: [{name: 'a', image: 'busybox:1.36', volumeMounts: [{name: 'data', mountPath: '/x', subPath: '../etc'}]}]},
+	}))!;
+	t.regex(error.message, /spec\.containers\[0\]\.volumeMounts\[0\]\.subPath: Invalid value: "\.\.\/etc": must not contain '\.\.'/);
+});
