@@ -178,6 +178,19 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 		pending.delete(keyOf(claim));
 	}
 
+	/**
+	 * Why the in-tree deleter cannot delete a released volume it did not
+	 * provision (`findDeletablePlugin`): the host_path deleter only removes
+	 * directories under /tmp, and local, NFS and most other sources have no
+	 * deleter at all. Provisioned and CSI volumes are deleted.
+	 */
+	function deleteFailure(volume: PersistentVolume): string | undefined {
+		if (volume.metadata.annotations?.[annProvisionedBy] || volume.spec?.csi) return undefined;
+		const hostPath = volume.spec?.hostPath?.path;
+		if (hostPath !== undefined) return /\/tmp\/.+/.test(hostPath) ? undefined : `host_path deleter only supports /tmp/.+ but received provided ${hostPath}`;
+		return `error getting deleter volume plugin for volume "${volume.metadata.name}": no deletable volume plugin matched`;
+	}
+
 	function setVolumePhase(volume: PersistentVolume, phase: NonNullable<PersistentVolume['status']>['phase'], message?: string): PersistentVolume {
 		return store.patch(volume, draft => {
 			draft.status = {phase, lastPhaseTransitionTime: rfc3339(clock.now()), ...(message ? {message} : {})};
@@ -397,6 +410,13 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 		const policy = current.spec?.persistentVolumeReclaimPolicy ?? 'Retain';
 		if (policy === 'Delete') {
 			if (current.metadata.deletionTimestamp) return;
+			const failure = deleteFailure(current);
+			if (failure) {
+				// The plugin failed: the volume stays, Failed, with the error (deleteVolumeOperation).
+				const failed = setVolumePhase(current, 'Failed', failure);
+				events.warning(failed, 'VolumeFailedDelete', failure, {component});
+				return;
+			}
 			data.drop(name);
 			store.markDeleted(current);
 		} else if (policy === 'Recycle') {

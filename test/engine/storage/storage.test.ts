@@ -138,7 +138,7 @@ test('a claim that cannot bind stays Pending with the controller\'s event', t =>
 
 test('reclaim: Retain keeps a Released volume with its data, Delete removes the volume and its data', t => {
 	const cluster = createCluster({seed: 6});
-	cluster.apply([volume('keep', '1Gi', {persistentVolumeReclaimPolicy: 'Retain'}), volume('drop', '1Gi', {persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'other'})]);
+	cluster.apply([volume('keep', '1Gi', {persistentVolumeReclaimPolicy: 'Retain'}), volume('drop', '1Gi', {persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'other', hostPath: {path: '/tmp/drop'}})]);
 	cluster.apply([claim('c1', {storageClassName: 'manual'}), claim('c2', {storageClassName: 'other'})]);
 	cluster.advance(1000);
 	const provider = volumeProviderOf(cluster.context.services)!;
@@ -433,4 +433,25 @@ test('subPath mounts one directory of a volume (created by the kubelet when miss
 		spec: {volumes: [{name: 'data', emptyDir: {}}], containers: [{name: 'a', image: 'busybox:1.36', volumeMounts: [{name: 'data', mountPath: '/x', subPath: '../etc'}]}]},
 	}))!;
 	t.regex(error.message, /spec\.containers\[0\]\.volumeMounts\[0\]\.subPath: Invalid value: "\.\.\/etc": must not contain '\.\.'/);
+});
+
+test('PV phase Failed: a released Delete volume no in-tree deleter can remove stays, Failed, with VolumeFailedDelete and the plugin\'s error', t => {
+	const cluster = createCluster({seed: 42});
+	cluster.apply([
+		volume('host', '1Gi', {persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'a'}),
+		volume('nfs', '1Gi', {persistentVolumeReclaimPolicy: 'Delete', storageClassName: 'b', hostPath: undefined, nfs: {server: '10.0.0.9', path: '/exports/b'}}),
+	]);
+	cluster.apply([claim('ca', {storageClassName: 'a'}), claim('cb', {storageClassName: 'b'})]);
+	cluster.advance(1000);
+	t.is(phase(cluster, 'pvc', 'ca'), 'Bound');
+	cluster.delete('pvc', 'ca');
+	cluster.delete('pvc', 'cb');
+	cluster.advance(20_000);
+	const host = get(cluster, 'pv', 'host');
+	t.is(host.status.phase, 'Failed');
+	t.is(host.status.message, 'host_path deleter only supports /tmp/.+ but received provided /mnt/host');
+	t.true(cluster.eventsFor(host).some(e => e['type'] === 'Warning' && e['reason'] === 'VolumeFailedDelete' && e['message'] === 'host_path deleter only supports /tmp/.+ but received provided /mnt/host'));
+	const nfs = get(cluster, 'pv', 'nfs');
+	t.is(nfs.status.phase, 'Failed');
+	t.is(nfs.status.message, 'error getting deleter volume plugin for volume "nfs": no deletable volume plugin matched');
 });
