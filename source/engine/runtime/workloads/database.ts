@@ -327,8 +327,21 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 	const queue = () => context.queue(component);
 
 	function log(server: Server, line: string): void {
-		server.lines.push(`${new Date(clock.now()).toISOString()} ${line}`);
+		const text = `${new Date(clock.now()).toISOString()} ${line}`;
+		server.lines.push(text);
 		if (server.lines.length > 200) server.lines.shift();
+		writeToContainer(server, text);
+	}
+
+	/** The server writes its log to stderr, so `kubectl logs` shows it with the container's own output. */
+	function writeToContainer(server: Server, text: string): void {
+		const slash = server.podKey.indexOf('/');
+		const pod = store.get('Pod', server.podKey.slice(0, slash), server.podKey.slice(slash + 1)) as Pod | undefined;
+		if (!pod || pod.metadata.uid !== server.podUid || !pod.spec?.nodeName) return;
+		const container = dbContainer(pod);
+		const id = pod.status?.containerStatuses?.find(c => c.name === container?.name)?.containerID?.replace(/^containerd:\/\//, '');
+		if (!id) return;
+		context.services.kubelet?.runtimeFor(pod.spec.nodeName)?.writeLog(id, 'stderr', `${text}\n`);
 	}
 
 	function treeOf(namespace: string, server: Server): FileTree | undefined {

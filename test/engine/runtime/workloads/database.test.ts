@@ -178,3 +178,11 @@ test('without a claim the rows live in the container\'s own data directory and g
 	cluster.advance(15_000);
 	t.is(kv(cluster, 'solo', 'keys').stdout, '');
 });
+
+test('the server\'s clone and replication lines reach kubectl logs, after the container\'s own start-up output', t => {
+	const cluster = started();
+	const logs = cluster.logs('db-2');
+	const server = databaseLog(cluster.context, 'db-2');
+	for (const line of server.filter(l => /xtrabackup|connected to source/.test(l))) t.true(logs.some(l => l.includes(line)), line);
+	t.true(logs.findIndex(l => l.includes('xtrabackup: cloning from db-1.db:3307')) < logs.findIndex(l => l.includes("connected to source 'root@db-0.db:3306'")));
+});
