@@ -76,6 +76,9 @@ export const attachDetachComponent = 'attachdetach-controller';
 /** How long the kubelet waits for volumes before it reports FailedMount (the sync's 2 min timeout). */
 export const mountTimeoutMs = 120_000;
 
+/** `maxWaitForUnmountDuration`: how long the attach/detach controller waits for a node to confirm an unmount before it detaches by force. */
+export const maxWaitForUnmountMs = 6 * 60_000;
+
 type Waiting = {since: number; lastTimeout: number; nextAttachEvent: number; attachBackoff: number};
 
 /**
@@ -177,6 +180,9 @@ export function createAttachDetachController(context: ControllerContext): Contro
 	context.services.volumeManager = {waitingFor};
 	context.services.attachments = (volume: string) => [...(attached.get(volume)?.keys() ?? [])];
 
+	/** Pods gone from nodes whose kubelet cannot confirm the unmount: forced detach deadline by pod uid. */
+	const unsafe = new Map<string, {node: string; deadline: number}>();
+
 	return {
 		name: attachDetachComponent,
 		watches: {
@@ -185,10 +191,26 @@ export function createAttachDetachController(context: ControllerContext): Contro
 				if (type !== 'DELETED' && !isTerminal(object as Pod)) return undefined;
 				return held.has(object.metadata.uid) || waiting.has(object.metadata.uid) ? object.metadata.uid : undefined;
 			},
+			// A node that comes back (its kubelet reports the unmount) or is deleted frees what waited on it.
+			Node: ({object}) => [...unsafe].filter(([, entry]) => entry.node === object.metadata.name).map(([uid]) => uid),
 		},
 		sync(uid) {
 			const pod = store.getByUid(uid) as Pod | undefined;
 			if (pod && !isTerminal(pod)) return;
+			// The kubelet reports a volume unmounted before it may be detached. A node that is down
+			// cannot: the controller waits maxWaitForUnmountDuration, then detaches by force.
+			const node = held.get(uid)?.[0]?.node;
+			const nodeDown = node !== undefined && store.get('Node', undefined, node) !== undefined && context.services.kubelet?.isHalted(node) === true;
+			const entry = unsafe.get(uid);
+			if (nodeDown && (!entry || clock.now() < entry.deadline)) {
+				if (!entry) {
+					const deadline = clock.now() + maxWaitForUnmountMs;
+					unsafe.set(uid, {node, deadline});
+					context.queue(attachDetachComponent).addAfter(uid, maxWaitForUnmountMs);
+				}
+				return;
+			}
+			unsafe.delete(uid);
 			release(uid);
 		},
 	};

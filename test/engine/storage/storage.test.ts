@@ -455,3 +455,23 @@ test('PV phase Failed: a released Delete volume no in-tree deleter can remove st
 	t.is(nfs.status.phase, 'Failed');
 	t.is(nfs.status.message, 'error getting deleter volume plugin for volume "nfs": no deletable volume plugin matched');
 });
+
+test('a volume held by a pod on a dead node stays attached after the pod is force-deleted, until the 6-minute forced detach lets the new pod attach it', t => {
+	const cluster = createCluster({seed: 43, nodes: 2});
+	cluster.apply([volume('disk', '1Gi'), claim('data', {storageClassName: 'manual'})]);
+	cluster.apply({...pod('old', ['data']), spec: {...pod('old', ['data']).spec, nodeName: 'kubarium-worker'}});
+	cluster.advance(20_000);
+	t.is(phase(cluster, 'pod', 'old'), 'Running');
+	cluster.killNode('kubarium-worker');
+	cluster.advance(60_000);
+	cluster.delete('pod', 'old', {gracePeriodSeconds: 0});
+	cluster.advance(0);
+	t.is(cluster.get('pod', 'old'), undefined);
+	cluster.apply({...pod('new', ['data']), spec: {...pod('new', ['data']).spec, nodeName: 'kubarium-worker2'}});
+	cluster.advance(60_000);
+	const waiting = cluster.get('pod', 'new')!;
+	t.is(waiting.status.phase, 'Pending');
+	t.true(cluster.eventsFor(waiting).some(e => e['reason'] === 'FailedAttachVolume' && String(e['message']).startsWith('Multi-Attach error for volume "disk"')));
+	cluster.advance(6 * 60_000);
+	t.is(phase(cluster, 'pod', 'new'), 'Running', 'attached after the forced detach');
+});
