@@ -50,24 +50,25 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 	t.is(pods.code, 0);
 	t.is(pods.stdout, lines(
 		'NAME                   READY   STATUS    RESTARTS   AGE',
-		'web-6fdc49bcc4-tdrqh   1/1     Running   0          60s',
-		'web-6fdc49bcc4-snrf2   1/1     Running   0          60s',
+		'web-6fdc49bcc4-8cks8   1/1     Running   0          60s',
+		'web-6fdc49bcc4-qgxcc   1/1     Running   0          60s',
 	));
 	t.is((await served.kubectl(['get', 'deploy', '-o', 'wide'])).stdout, lines(
 		'NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR',
 		'web    2/2     2            2           60s   nginx        nginx:1.25   app=web',
 	));
 	t.is((await served.kubectl(['get', 'svc,ep,cm'])).stdout, lines(
-		'NAME                 TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE',
-		'service/kubernetes   ClusterIP   10.96.0.1      <none>        443/TCP   60s',
-		'service/web          ClusterIP   10.101.173.0   <none>        80/TCP    60s',
+		'NAME                 TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE',
+		'service/kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP   60s',
+		'service/web          ClusterIP   10.96.141.165   <none>        80/TCP    60s',
 		'',
 		'NAME                   ENDPOINTS                     AGE',
 		'endpoints/kubernetes   172.18.0.2:6443               60s',
 		'endpoints/web          10.244.0.2:80,10.244.1.2:80   60s',
 		'',
-		'NAME                 DATA   AGE',
-		'configmap/settings   2      60s',
+		'NAME                         DATA   AGE',
+		'configmap/kube-root-ca.crt   1      60s',
+		'configmap/settings           2      60s',
 	));
 	t.is((await served.kubectl(['get', 'nodes,sc'])).stdout, lines(
 		'NAME                    STATUS   ROLES    AGE   VERSION',
@@ -82,8 +83,8 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 });
 
 run('selectors, all namespaces, names and plain objects', async t => {
-	t.is((await served.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-tdrqh', 'pod/web-6fdc49bcc4-snrf2'));
-	t.is((await served.kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-snrf2'));
+	t.is((await served.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-8cks8', 'pod/web-6fdc49bcc4-qgxcc'));
+	t.is((await served.kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-qgxcc'));
 	// No match: kubectl's own line on stderr, exit 0.
 	const none = await served.kubectl(['get', 'pods', '-l', 'app=nope']);
 	t.deepEqual([none.code, none.stdout, none.stderr], [0, '', 'No resources found in default namespace.\n']);
