@@ -100,3 +100,9 @@ test.serial(':ev at 120 columns: MESSAGE last and wide, REASON whole, the column
 		await shell.unmount();
 	}
 });
+
+test('formatRow: a cut header keeps its start, while a cut value of the same column loses its middle', t => {
+	const columns = [{name: 'NAMESPACE', ellipsis: 'middle' as const}, {name: 'NAME'}];
+	t.is(formatRow(['NAMESPACE', 'NAME'], columns, [8, 4], {header: true}), 'NAMESPA…  NAME');
+	t.is(formatRow(['kube-system', 'web'], columns, [8, 4]), 'kube…tem  web ');
+});

@@ -168,19 +168,20 @@ export function shrinkWidths(natural: readonly number[], columns: Column[], widt
 	return widths;
 }
 
-function fit(text: string, width: number, column: Column): string {
-	return fitToWidth(cleanCell(text), width, column.align, column.ellipsis);
+function fit(text: string, width: number, column: Column, ellipsis = column.ellipsis): string {
+	return fitToWidth(cleanCell(text), width, column.align, ellipsis);
 }
 
 /** One line of text for a row's cells (a column of width 0 is left out, with its gap). */
-export function formatRow(cells: readonly string[], columns: Column[], widths: number[]): string {
+export function formatRow(cells: readonly string[], columns: Column[], widths: number[], options: {header?: boolean} = {}): string {
 	let line = '';
 	let first = true;
 	for (let i = 0; i < columns.length; i++) {
 		if (widths[i] === 0) continue;
 		if (!first) line += ' '.repeat(gap);
 		first = false;
-		line += fit(cells[i] ?? '', widths[i]!, columns[i]!);
+		// A cut header keeps its start (NAMESP…): cutting names in the middle is for values.
+		line += fit(cells[i] ?? '', widths[i]!, columns[i]!, options.header ? 'end' : columns[i]!.ellipsis);
 	}
 	return line;
 }
@@ -233,7 +234,7 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 		const shown = columnIndicator(left, flexWidth, needs[flexAt]!);
 		if (shown) headerCells[flexAt] = `${headerCells[flexAt]} ${shown}`;
 	}
-	const header = formatRow(headerCells, columns, widths);
+	const header = formatRow(headerCells, columns, widths, {header: true});
 	// Rows drawn: the visible slice, or with a wrapping flex column as many rows as their lines fit (the cursor's row whole).
 	let drawn: DrawnRow[];
 	let first = start;
