@@ -33,21 +33,30 @@ export const defaultPreferences: PreferencesData = {
 /** Most favourites k9s keeps (keys 1-9). */
 export const maxFavorites = 9;
 
-const schema = {
-	theme: {type: 'string'},
-	speed: {type: 'number', enum: [0, 1, 10, 60]},
-	favorites: {type: 'array', items: {type: 'string'}, maxItems: maxFavorites},
-	sort: {
-		type: 'object',
-		additionalProperties: {
-			type: 'object',
-			properties: {column: {type: 'string'}, ascending: {type: 'boolean'}},
-			required: ['column', 'ascending'],
-		},
-	},
-	lastView: {type: 'string'},
-	keys: {type: 'object', additionalProperties: {type: 'string'}},
-} as const;
+/**
+ * What a saved file must look like, checked by hand: conf's JSON-schema
+ * validator compiles its schema with ajv at every start (about 80 ms, a tenth
+ * of the time to the first frame). Returns the first problem, or undefined.
+ */
+function problemIn(data: Record<string, unknown>): string | undefined {
+	const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+	if (data['theme'] !== undefined && typeof data['theme'] !== 'string') return '`theme` must be a string';
+	if (data['speed'] !== undefined && ![0, 1, 10, 60].includes(data['speed'] as number)) return '`speed` must be one of 0, 1, 10, 60';
+	const favorites = data['favorites'];
+	if (favorites !== undefined && (!Array.isArray(favorites) || favorites.some(name => typeof name !== 'string'))) return '`favorites` must be a list of namespace names';
+	if (Array.isArray(favorites) && favorites.length > maxFavorites) return `\`favorites\` must have at most ${maxFavorites} names`;
+	const sort = data['sort'];
+	if (sort !== undefined) {
+		if (!isRecord(sort)) return '`sort` must be an object';
+		for (const [view, entry] of Object.entries(sort)) {
+			if (!isRecord(entry) || typeof entry['column'] !== 'string' || typeof entry['ascending'] !== 'boolean') return `\`sort.${view}\` must be {column: string, ascending: boolean}`;
+		}
+	}
+	if (data['lastView'] !== undefined && typeof data['lastView'] !== 'string') return '`lastView` must be a string';
+	const keys = data['keys'];
+	if (keys !== undefined && (!isRecord(keys) || Object.values(keys).some(key => typeof key !== 'string'))) return '`keys` must map action names to key names';
+	return undefined;
+}
 
 /** `--config-dir`, else KUBARIUM_CONFIG_DIR, else $XDG_CONFIG_HOME/kubarium or ~/.config/kubarium. */
 export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -65,11 +74,12 @@ export class Preferences {
 	private data: PreferencesData;
 
 	constructor(configDir: string) {
-		const options = {cwd: configDir, configName: 'preferences', defaults: defaultPreferences, schema, projectName: 'kubarium'};
+		const options = {cwd: configDir, configName: 'preferences', defaults: defaultPreferences, projectName: 'kubarium'};
 		let store: Conf<PreferencesData>;
 		try {
 			store = new Conf<PreferencesData>({...options, clearInvalidConfig: false});
-			store.store; // Validate now: conf checks on read.
+			const problem = problemIn(store.store as unknown as Record<string, unknown>);
+			if (problem) throw new Error(`Config schema violation: ${problem}`);
 		} catch (error) {
 			this.warnings.push(`Preferences file ${path.join(configDir, 'preferences.json')} was unreadable (${firstLine((error as Error).message)}); replaced by defaults`);
 			store = new Conf<PreferencesData>({...options, clearInvalidConfig: true});

@@ -160,7 +160,24 @@ test('preferences: a corrupt file is reported once and replaced by defaults', t 
 	writeFileSync(join(configDir, 'preferences.json'), JSON.stringify({speed: 'fast'}));
 	const invalid = new Preferences(configDir);
 	t.is(invalid.warnings.length, 1);
+	t.regex(invalid.warnings[0]!, /was unreadable \(Config schema violation: `speed` must be one of 0, 1, 10, 60\); replaced by defaults/);
 	t.is(invalid.get().speed, 1);
+	for (const [file, problem] of [
+		[{favorites: ['a', 2]}, '`favorites` must be a list of namespace names'],
+		[{favorites: Array.from({length: 10}, (_, i) => `ns${i}`)}, '`favorites` must have at most 9 names'],
+		[{sort: {Pod: {column: 'NAME'}}}, '`sort.Pod` must be {column: string, ascending: boolean}'],
+		[{keys: {describe: 4}}, '`keys` must map action names to key names'],
+		[{theme: 7}, '`theme` must be a string'],
+	] as const) {
+		writeFileSync(join(configDir, 'preferences.json'), JSON.stringify(file));
+		const prefs = new Preferences(configDir);
+		t.true(prefs.warnings[0]?.includes(`(Config schema violation: ${problem})`), prefs.warnings[0]);
+		t.deepEqual(prefs.get().favorites, ['default', 'kube-system']);
+	}
+	writeFileSync(join(configDir, 'preferences.json'), JSON.stringify({speed: 10, favorites: ['shop'], sort: {Pod: {column: 'AGE', ascending: false}}, lastView: 'Pod', keys: {describe: 'shift-d'}}));
+	const valid = new Preferences(configDir);
+	t.deepEqual(valid.warnings, []);
+	t.is(valid.get().speed, 10);
 });
 
 test('preferences: a key override that is not a key is reported and ignored', t => {
