@@ -6,6 +6,8 @@
  * https://docs.asciinema.org/manual/asciicast/v2
  */
 
+import {readJsonLines} from './json-lines.js';
+
 export type CastTheme = {fg: string; bg: string; palette: string};
 
 export type CastHeader = {
@@ -59,37 +61,24 @@ function isPositiveInteger(value: unknown): value is number {
  * that goes backwards. A last line cut short (a killed recorder) is dropped.
  */
 export function parseCast(text: string): Cast {
-	const lines = text.split('\n');
-	if (lines.at(-1) === '') lines.pop();
-	if (lines.length === 0) throw new CastFormatError('line 1: empty file, expected an asciicast v2 header');
-	let header: CastHeader;
-	try {
-		header = JSON.parse(lines[0]!) as CastHeader;
-	} catch {
-		throw new CastFormatError('line 1: the header is not JSON');
-	}
-	if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CastFormatError('line 1: the header is not a JSON object');
-	if (header.version !== 2) throw new CastFormatError(`line 1: version ${JSON.stringify(header.version)} is not supported, expected 2`);
-	if (!isPositiveInteger(header.width) || !isPositiveInteger(header.height)) throw new CastFormatError('line 1: width and height must be positive integers');
+	const fail = (message: string): never => {
+		throw new CastFormatError(message);
+	};
+	const lines = readJsonLines(text, 'an asciicast v2 header', fail);
+	const header = lines.header as CastHeader;
+	if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('line 1: the header is not a JSON object');
+	if (header.version !== 2) fail(`line 1: version ${JSON.stringify(header.version)} is not supported, expected 2`);
+	if (!isPositiveInteger(header.width) || !isPositiveInteger(header.height)) fail('line 1: width and height must be positive integers');
 	const events: CastEvent[] = [];
 	let last = 0;
-	for (let index = 1; index < lines.length; index++) {
-		const line = lines[index]!;
-		if (line.trim() === '') continue;
-		let event: unknown;
-		try {
-			event = JSON.parse(line);
-		} catch {
-			// A recorder killed mid-write leaves a partial last line; everything before it stands.
-			if (index === lines.length - 1) break;
-			throw new CastFormatError(`line ${index + 1}: not JSON`);
-		}
+	for (const {at, value: event} of lines.rows) {
 		if (!Array.isArray(event) || event.length !== 3 || typeof event[0] !== 'number' || typeof event[1] !== 'string' || typeof event[2] !== 'string') {
-			throw new CastFormatError(`line ${index + 1}: an event is [time, code, data]`);
+			fail(`${at}: an event is [time, code, data]`);
 		}
-		if (!Number.isFinite(event[0]) || event[0] < 0) throw new CastFormatError(`line ${index + 1}: time ${event[0]} is not a number of seconds`);
-		if (event[0] < last) throw new CastFormatError(`line ${index + 1}: time ${event[0]} comes before the previous event's ${last}`);
-		last = event[0];
+		const [time] = event as CastEvent;
+		if (!Number.isFinite(time) || time < 0) fail(`${at}: time ${time} is not a number of seconds`);
+		if (time < last) fail(`${at}: time ${time} comes before the previous event's ${last}`);
+		last = time;
 		events.push(event as CastEvent);
 	}
 	return {header, events};

@@ -14,6 +14,8 @@
  * virtualMs is the cluster's clock (`cluster.now()`) when the event happened.
  */
 
+import {readJsonLines} from './json-lines.js';
+
 export type KeysHeader = {
 	kubarium: 'keys';
 	version: 1;
@@ -130,31 +132,15 @@ function checkHeader(value: unknown): KeysHeader {
  * recording up to its last whole event.
  */
 export function parseKeys(text: string): KeysFile {
-	const lines = text.split('\n');
-	if (lines.at(-1) === '') lines.pop();
-	if (lines.length === 0) throw new KeysFormatError('line 1: empty file, expected a keys header');
-	let headerValue: unknown;
-	try {
-		headerValue = JSON.parse(lines[0]!);
-	} catch {
-		throw new KeysFormatError('line 1: the header is not JSON');
-	}
-	const header = checkHeader(headerValue);
+	const lines = readJsonLines(text, 'a keys header', message => {
+		throw new KeysFormatError(message);
+	});
+	const header = checkHeader(lines.header);
 	const events: KeysEvent[] = [];
 	let exited = false;
 	let lastWall = 0;
 	let lastVirtual = Number.NEGATIVE_INFINITY;
-	for (let index = 1; index < lines.length; index++) {
-		const line = lines[index]!;
-		const at = `line ${index + 1}`;
-		if (line.trim() === '') continue;
-		let value: unknown;
-		try {
-			value = JSON.parse(line);
-		} catch {
-			if (index === lines.length - 1) break;
-			throw new KeysFormatError(`${at}: not JSON`);
-		}
+	for (const {at, value} of lines.rows) {
 		if (!Array.isArray(value) || value.length !== 4 || typeof value[2] !== 'string' || typeof value[3] !== 'string') {
 			throw new KeysFormatError(`${at}: an event is [wallMs, virtualMs, code, data]`);
 		}
