@@ -46,19 +46,13 @@ export function castTheme(theme: Theme): CastTheme {
 /** Loads the tape's theme, or fails at the line that named it. */
 export function tapeTheme(tape: Tape, configDir: string | undefined): Theme {
 	const name = tape.settings.theme ?? 'default';
-	const line = tape.settings.theme === undefined ? 1 : themeLine(tape);
+	const line = tape.themeLine ?? 1;
 	if (!themeNames(configDir).includes(name)) {
 		throw new TapeError(tape.file, line, `unknown theme "${name}"; themes: ${themeNames(configDir).join(', ')}`);
 	}
 	const loaded = loadTheme(name, {configDir});
 	if (loaded.warnings.length > 0) throw new TapeError(tape.file, line, loaded.warnings[0]!);
 	return loaded.theme;
-}
-
-function themeLine(tape: Tape): number {
-	const lines = readFileSync(tape.file, 'utf8').split(/\r?\n/);
-	const index = lines.findIndex(line => /^\s*Set\s+Theme\b/.test(line));
-	return index < 0 ? 1 : index + 1;
 }
 
 type RunOptions = {

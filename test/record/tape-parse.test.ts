@@ -53,6 +53,7 @@ test('a tape parses into its settings, outputs and steps, in order', t => {
 		'Shift+Tab',
 	].join('\n'));
 	t.deepEqual(tape.settings, {...defaultSettings, cols: 100, rows: 30, theme: 'light', seed: 42, nodes: 5, cluster: 'empty', speed: 10, typingSpeedMs: 80, idleTimeLimitMs: 2000});
+	t.is(tape.themeLine, 6);
 	t.deepEqual(tape.outputs, [
 		{path: join(dir, 'demo.cast'), format: 'cast', line: 2},
 		{path: join(dir, 'demo page.html'), format: 'html', line: 3},

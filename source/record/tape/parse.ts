@@ -86,6 +86,8 @@ export type Tape = {
 	steps: Step[];
 	/** Lines VHS would honour but a terminal recording has no use for (fonts, window, shell). */
 	warnings: string[];
+	/** The line of the `Set Theme` that took effect, to name it when the theme does not load. */
+	themeLine: number | undefined;
 };
 
 const actions = [
@@ -198,6 +200,14 @@ class LineParser {
 		return value;
 	}
 
+	/** The duration a command takes as its argument (`Sleep 2s`, `Advance 5m`). */
+	durationArgument(command: string, example: string): number {
+		const value = this.word();
+		if (value === '') this.fail(`${command} needs ${example}`);
+		this.end(command);
+		return this.duration(value, command);
+	}
+
 	duration(text: string, what: string): number {
 		const ms = parseDuration(text);
 		if (ms === undefined) this.fail(`bad duration "${text}" for ${what}: use a number with ms, s, m or h, e.g. 500ms or 2s`);
@@ -280,6 +290,7 @@ export function parseTape(text: string, file: string): Tape {
 	const steps: Step[] = [];
 	const warnings: string[] = [];
 	let firstAction: number | undefined;
+	let themeLine: number | undefined;
 	const lines = text.split(/\r?\n/);
 	for (let index = 0; index < lines.length; index++) {
 		const lineNumber = index + 1;
@@ -346,6 +357,7 @@ export function parseTape(text: string, file: string): Tape {
 						break;
 					case 'Theme':
 						settings.theme = value;
+						themeLine = lineNumber;
 						break;
 					case 'Seed':
 						settings.seed = parser.integer(value, 'Seed', 0, 2 ** 31 - 1);
@@ -393,13 +405,9 @@ export function parseTape(text: string, file: string): Tape {
 			continue;
 		}
 		switch (command) {
-			case 'Sleep': {
-				const value = parser.word();
-				if (value === '') parser.fail('Sleep needs a duration, e.g. Sleep 2s');
-				parser.end('Sleep');
-				action({type: 'sleep', ms: parser.duration(value, 'Sleep'), line: lineNumber});
+			case 'Sleep':
+				action({type: 'sleep', ms: parser.durationArgument('Sleep', 'a duration, e.g. Sleep 2s'), line: lineNumber});
 				continue;
-			}
 			case 'Wait':
 			case 'Wait+Screen':
 			case 'Wait+Line': {
@@ -435,16 +443,12 @@ export function parseTape(text: string, file: string): Tape {
 				action({type: 'apply', path, line: lineNumber});
 				continue;
 			}
-			case 'Advance': {
-				const value = parser.word();
-				if (value === '') parser.fail('Advance needs a duration of simulated time, e.g. Advance 5m');
-				parser.end('Advance');
-				action({type: 'advance', ms: parser.duration(value, 'Advance'), line: lineNumber});
+			case 'Advance':
+				action({type: 'advance', ms: parser.durationArgument('Advance', 'a duration of simulated time, e.g. Advance 5m'), line: lineNumber});
 				continue;
-			}
 		}
 		const guess = didYouMean(command, [...commands, ...Object.keys(unsupported)]);
 		parser.fail(`unknown command "${command}"${guess ? ` (did you mean ${guess}?)` : ''}`);
 	}
-	return {file, settings, outputs, steps, warnings};
+	return {file, settings, outputs, steps, warnings, themeLine};
 }
