@@ -7,7 +7,7 @@ import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:f
 import {basename, dirname, extname, join, resolve} from 'node:path';
 import {serializeCast} from './cast.js';
 import {recordTape, type Recording, type Screenshot} from './recorder.js';
-import {outputFormats, parseTape, TapeError, type OutputFormat} from './tape/parse.js';
+import {formatOf, outputFormats, parseTape, TapeError, type OutputFormat} from './tape/parse.js';
 
 export class RecordUsageError extends Error {}
 
@@ -95,8 +95,9 @@ export function parseRecordFlags(argv: readonly string[]): RecordFlags {
 	return flags;
 }
 
-function formatOf(path: string): OutputFormat {
-	return extname(path).slice(1).toLowerCase() as OutputFormat;
+/** The outputs named with -o on the command line (checked by parseRecordFlags), resolved against the working folder. */
+export function commandLineOutputs(paths: readonly string[]): Array<{path: string; format: OutputFormat}> {
+	return paths.map(path => ({path: resolve(path), format: formatOf(path) as OutputFormat}));
 }
 
 /** The last screen as text: rows without trailing blanks, no blank rows at the end. */
@@ -159,7 +160,7 @@ export async function recordTapeFile(tapePath: string, extraOutputs: readonly st
 		throw new RecordUsageError(`${tapePath}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
 	}
 	const tape = parseTape(text, tapePath);
-	const outputs = [...tape.outputs, ...extraOutputs.map(path => ({path: resolve(path), format: formatOf(path)}))];
+	const outputs = [...tape.outputs, ...commandLineOutputs(extraOutputs)];
 	if (outputs.length === 0) {
 		const fallback = join(dirname(resolve(tapePath)), `${basename(tapePath, extname(tapePath))}.cast`);
 		outputs.push({path: fallback, format: 'cast', line: 0} as (typeof tape.outputs)[number]);

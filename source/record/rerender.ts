@@ -6,13 +6,12 @@
  * the same session, drawn at another size or in another theme.
  */
 import {readFileSync} from 'node:fs';
-import {basename, extname, resolve} from 'node:path';
+import {basename, extname} from 'node:path';
 import {loadTheme, themeNames} from '../ui/theme/load.js';
 import {HeadlessDashboard} from './headless.js';
 import {KeysFormatError, parseKeys, type KeysEvent, type KeysFile} from './keys-file.js';
 import {CastBuilder, castTheme, type Recording} from './recorder.js';
-import {RecordUsageError, renderOutputs, writeAll, type RecordFlags, type RecordResult, type Renderers} from './record-command.js';
-import type {OutputFormat} from './tape/parse.js';
+import {commandLineOutputs, RecordUsageError, renderOutputs, writeAll, type RecordFlags, type RecordResult, type Renderers} from './record-command.js';
 
 /**
  * Simulated time along the recording: at each input the cluster is where it
@@ -92,8 +91,7 @@ export async function rerenderKeys(path: string, flags: RecordFlags, renderers: 
 		throw error;
 	}
 	const recording = await recordKeys(keys, flags);
-	const outputs = flags.outputs.map(output => ({path: resolve(output), format: extname(output).slice(1).toLowerCase() as OutputFormat}));
-	const files = await renderOutputs(recording, outputs, renderers, basename(path, extname(path)));
+	const files = await renderOutputs(recording, commandLineOutputs(flags.outputs), renderers, basename(path, extname(path)));
 	writeAll(files);
 	return {files: files.map(file => file.path), recording, warnings: keys.exited ? [] : [`${path} ends without the app's exit (the session was killed); rendered up to its last key`]};
 }

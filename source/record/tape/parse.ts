@@ -275,7 +275,8 @@ function checkFile(parser: LineParser, base: string, path: string, what: string)
 	return full;
 }
 
-function formatOf(path: string): string {
+/** A file's format as its extension names it, lower case (`demo.SVG` → `svg`). */
+export function formatOf(path: string): string {
 	return extname(path).slice(1).toLowerCase();
 }
 
