@@ -94,7 +94,7 @@ export async function recordTape(tape: Tape, options: RunOptions = {}): Promise<
 export class CastBuilder {
 	private readonly events: CastEvent[] = [];
 	private readonly painter = new ScreenPainter();
-	private hiddenFlag = false;
+	private hidden = false;
 	/** Recording time spent hidden: it is cut from the recording. */
 	private hiddenMs = 0;
 	private hiddenSince = 0;
@@ -113,13 +113,9 @@ export class CastBuilder {
 		this.output(`\x1b[?1049h${this.painter.repaint(this.lastFrame)}`);
 	}
 
-	get hidden(): boolean {
-		return this.hiddenFlag;
-	}
-
 	/** Recording time as the recording shows it (hidden stretches cut out). */
 	castMs(): number {
-		return this.dashboard.now() - this.hiddenMs - (this.hiddenFlag ? this.dashboard.now() - this.hiddenSince : 0);
+		return this.dashboard.now() - this.hiddenMs - (this.hidden ? this.dashboard.now() - this.hiddenSince : 0);
 	}
 
 	/** Records what changed on the screen since the last frame; once the dashboard has quit, its last screen stays. */
@@ -131,20 +127,20 @@ export class CastBuilder {
 	};
 
 	hide(): void {
-		if (this.hiddenFlag) return;
-		this.hiddenFlag = true;
+		if (this.hidden) return;
+		this.hidden = true;
 		this.hiddenSince = this.dashboard.now();
 	}
 
 	show(): void {
-		if (!this.hiddenFlag) return;
+		if (!this.hidden) return;
 		this.hiddenMs += this.dashboard.now() - this.hiddenSince;
-		this.hiddenFlag = false;
+		this.hidden = false;
 		if (!this.dashboard.quit) this.output(this.painter.repaint(this.dashboard.frame()));
 	}
 
 	marker(title: string): void {
-		if (!this.hiddenFlag) this.events.push([castTime(this.castMs()), 'm', title]);
+		if (!this.hidden) this.events.push([castTime(this.castMs()), 'm', title]);
 	}
 
 	screenshot(path: string, format: 'txt' | 'svg'): Screenshot {
@@ -168,7 +164,7 @@ export class CastBuilder {
 	}
 
 	private output(data: string): void {
-		if (this.hiddenFlag || data === '') return;
+		if (this.hidden || data === '') return;
 		const time = castTime(this.castMs());
 		const last = this.events.at(-1);
 		// Output at one moment is one event.
