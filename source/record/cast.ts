@@ -96,10 +96,15 @@ export function markers(cast: Cast): Array<{time: number; title: string}> {
  * the cast's own.
  */
 export function cappedTimes(cast: Cast, limit: number | null | undefined = cast.header.idle_time_limit): number[] {
+	return cappedEventTimes(cast.events, limit);
+}
+
+/** `cappedTimes` for a list of events, with the limit given (null or undefined: none). */
+export function cappedEventTimes(events: readonly CastEvent[], limit: number | null | undefined): number[] {
 	const capped = limit !== null && limit !== undefined && limit > 0;
 	let previous = 0;
 	let shift = 0;
-	return cast.events.map(([time]) => {
+	return events.map(([time]) => {
 		if (capped && time - previous > limit) shift += time - previous - limit;
 		previous = time;
 		return time - shift;

@@ -6,7 +6,7 @@
  * terminal is put back however playing ends.
  */
 import {readFileSync} from 'node:fs';
-import {CastFormatError, parseCast, type Cast, type CastEvent} from './cast.js';
+import {cappedEventTimes, CastFormatError, parseCast, type Cast, type CastEvent} from './cast.js';
 
 export const playUsage = `Usage: kubarium play FILE.cast [--speed N] [--idle-time-limit SECONDS]
 
@@ -104,17 +104,15 @@ export function playSchedule(events: readonly CastEvent[], options: {speed?: num
 	const limit = options.idleTimeLimit;
 	if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a number greater than 0, got ${speed}`);
 	if (limit !== undefined && !(limit > 0)) throw new RangeError(`idleTimeLimit must be greater than 0, got ${limit}`);
-	const scheduled: ScheduledEvent[] = [];
-	let previous = 0;
-	let at = 0;
-	for (const event of events) {
-		const pause = Math.max(0, event[0] - previous);
-		previous = Math.max(previous, event[0]);
-		const delayMs = ((limit === undefined ? pause : Math.min(pause, limit)) * 1000) / speed;
-		at += delayMs;
-		scheduled.push({event, delayMs, atMs: at});
-	}
-	return scheduled;
+	// Pauses are capped as every player caps them, then divided by the speed.
+	const times = cappedEventTimes(events, limit);
+	let previousAt = 0;
+	return events.map((event, index) => {
+		const atMs = (times[index]! * 1000) / speed;
+		const delayMs = atMs - previousAt;
+		previousAt = atMs;
+		return {event, delayMs, atMs};
+	});
 }
 
 /**
