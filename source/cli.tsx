@@ -7,6 +7,7 @@
  */
 import {readFileSync} from 'node:fs';
 import {FlagError, parseFlags, usage} from './ui/flags.js';
+import type {ServedApi} from './ui/app/app.js';
 
 const enterAlternateScreen = '\x1b[?1049h\x1b[H';
 const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
@@ -157,7 +158,22 @@ process.on('exit', () => {
 	recording?.stop();
 	if (recordingFailure) process.stderr.write(`kubarium: the recording stopped early: ${recordingFailure}\n`);
 });
-const instance = render(
+function runExternal<T>(fn: () => T): T {
+	const stdin = process.stdin;
+	restoreTerminal();
+	if (stdin.isTTY) stdin.setRawMode(false);
+	try {
+		return fn();
+	} finally {
+		if (stdin.isTTY) stdin.setRawMode(true);
+		if (isTty) {
+			stdout.write(enterAlternateScreen);
+			inAlternate = true;
+		}
+		instance.clear();
+	}
+}
+const app = (api?: ServedApi) => (
 	<App
 		cluster={cluster}
 		model={model}
@@ -169,26 +185,21 @@ const instance = render(
 		configDir={configDir}
 		noColor={noColor}
 		startupWarnings={warnings}
-		runExternal={fn => {
-			const stdin = process.stdin;
-			restoreTerminal();
-			if (stdin.isTTY) stdin.setRawMode(false);
-			try {
-				return fn();
-			} finally {
-				if (stdin.isTTY) stdin.setRawMode(true);
-				if (isTty) {
-					stdout.write(enterAlternateScreen);
-					inAlternate = true;
-				}
-				instance.clear();
-			}
-		}}
+		runExternal={runExternal}
 		onQuit={() => simulation.stop()}
-	/>,
-	{exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30},
+		api={api}
+	/>
 );
+const instance = render(app(), {exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30});
 simulation.start();
+
+// The API comes up after the first frame, so it costs start-up nothing; the header shows it once it listens.
+// A recording's keys would not hold kubectl's changes, so none is served while recording.
+if (!flags.noApi && flags.record === undefined) {
+	void import('./dashboard-api.js')
+		.then(({startDashboardApi}) => startDashboardApi(cluster, {port: flags.apiPort, configDir}))
+		.then(api => instance.rerender(app({url: api.url, kubeconfig: api.kubeconfig})), (error: Error) => instance.rerender(app({error: error.message})));
+}
 
 function shutdown(code: number): void {
 	simulation.stop();

@@ -12,6 +12,10 @@ export type Flags = {
 	speed?: number;
 	/** Record the session to this asciicast file (and its keys beside it). */
 	record?: string;
+	/** Port for the Kubernetes API the dashboard serves (default 6443, or any free one when it is taken). */
+	apiPort?: number;
+	/** Serve no Kubernetes API. */
+	noApi?: boolean;
 	help: boolean;
 	version: boolean;
 };
@@ -37,7 +41,12 @@ Flags:
                     default $XDG_CONFIG_HOME/kubarium)
   --speed N         simulation speed: 0 (paused), 1, 10 or 60 (default 1)
   --record FILE     record the session to FILE, asciicast v2 (as asciinema rec); its
-                    input goes beside it (FILE with .keys) for a re-render
+                    input goes beside it (FILE with .keys) for a re-render; no API is
+                    served while recording, since kubectl's changes would not replay
+  --api-port N      port of the Kubernetes API served on 127.0.0.1 while the dashboard
+                    runs, 0 for any free one (default 6443, or a free one when taken);
+                    its kubeconfig is <config>/kubeconfig
+  --no-api          serve no Kubernetes API
   --help            show this help
   --version         print the version
 
@@ -46,8 +55,8 @@ Play: shows a recording in this terminal at its own pace (--speed 2 is twice as
 fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
-const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record']);
-const booleans = new Set(['readonly', 'strict-images', 'help', 'version']);
+const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port']);
+const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version']);
 
 function integer(flag: string, value: string, min: number, max: number): number {
 	if (!/^\d+$/.test(value)) throw new FlagError(`Invalid value for --${flag}: "${value}" (expected an integer ${min}-${max})`);
@@ -69,6 +78,7 @@ export function parseFlags(argv: readonly string[]): Flags {
 			if (value !== undefined) throw new FlagError(`Flag --${name} takes no value`);
 			if (name === 'readonly') flags.readonly = true;
 			if (name === 'strict-images') flags.strictImages = true;
+			if (name === 'no-api') flags.noApi = true;
 			if (name === 'help') flags.help = true;
 			if (name === 'version') flags.version = true;
 			continue;
@@ -110,7 +120,14 @@ export function parseFlags(argv: readonly string[]): Flags {
 				if (value.trim() === '') throw new FlagError('Invalid value for --record: empty path');
 				flags.record = value;
 				break;
+			case 'api-port':
+				flags.apiPort = integer(name, value, 0, 65535);
+				break;
 		}
+	}
+	if (flags.apiPort !== undefined && flags.noApi) throw new FlagError('Flags --api-port and --no-api cannot be used together');
+	if (flags.apiPort !== undefined && flags.record !== undefined) {
+		throw new FlagError('Flags --api-port and --record cannot be used together: changes made through the API would not be in the recording');
 	}
 	return flags;
 }

@@ -19,6 +19,10 @@ test('flags: every flag parses, in both --flag value and --flag=value forms', t 
 	t.like(parseFlags(['--record', 'demo/session.cast']), {record: 'demo/session.cast'});
 	t.like(parseFlags(['--strict-images']), {strictImages: true});
 	t.is(parseFlags([]).strictImages, undefined);
+	t.like(parseFlags(['--api-port', '0']), {apiPort: 0});
+	t.like(parseFlags(['--api-port=16443']), {apiPort: 16443});
+	t.like(parseFlags(['--no-api']), {noApi: true});
+	t.like(parseFlags(['--no-api', '--record', 'x.cast']), {noApi: true, record: 'x.cast'});
 });
 
 test('--strict-images boots a cluster where unknown repositories fail to pull', t => {
@@ -42,6 +46,11 @@ test('flags: bad values get a clear message', t => {
 		[['--record', '--seed', '1'], 'Flag --record needs a value'],
 		[['--record='], 'Invalid value for --record: empty path'],
 		[['pods'], 'Unexpected argument "pods" (kubarium takes only flags; see --help)'],
+		[['--api-port', '65536'], 'Invalid value for --api-port: 65536 (expected an integer 0-65535)'],
+		[['--api-port', 'http'], 'Invalid value for --api-port: "http" (expected an integer 0-65535)'],
+		[['--no-api=1'], 'Flag --no-api takes no value'],
+		[['--api-port', '7000', '--no-api'], 'Flags --api-port and --no-api cannot be used together'],
+		[['--record', 'x.cast', '--api-port', '7000'], 'Flags --api-port and --record cannot be used together: changes made through the API would not be in the recording'],
 	];
 	for (const [argv, message] of table) {
 		const error = t.throws(() => parseFlags(argv), {instanceOf: FlagError});

@@ -9,7 +9,7 @@ import {join} from 'node:path';
 import React, {act} from 'react';
 import {render} from 'ink-testing-library';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
-import {App} from '../../source/ui/app/app.js';
+import {App, type ServedApi} from '../../source/ui/app/app.js';
 import type {AppApi} from '../../source/ui/app/contract.js';
 import {ClusterModel} from '../../source/ui/model/cluster-model.js';
 import {Simulation, type SimulationOptions} from '../../source/ui/model/simulation.js';
@@ -72,6 +72,8 @@ export type DashboardOptions = {
 	initialView?: string;
 	/** Least wall time between metrics snapshots (0: a fresh one every virtual second). */
 	metricsRefreshMs?: number;
+	/** The Kubernetes API served beside the dashboard, as the cli passes it. */
+	api?: ServedApi;
 };
 
 export function makeConfigDir(options: DashboardOptions = {}): string {
@@ -102,6 +104,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 				size={options.size ?? {columns: 100, rows: 40}} initialView={options.initialView ?? 'home'}
 				startupWarnings={[...prefs.warnings, ...loaded.warnings]}
 				runExternal={fn => fn()}
+				api={options.api}
 				onApi={a => {
 					api = a;
 				}}

@@ -72,7 +72,12 @@ export type AppProps = {
 	onApi?: (api: AppApi) => void;
 	/** The dashboard's own timers (default the real ones; recordings pass virtual ones). */
 	timers?: UiTimers;
+	/** The Kubernetes API served beside the dashboard, once it listens, or why it could not start. */
+	api?: ServedApi;
 };
+
+/** Where kubectl reaches the cluster on screen: its URL and kubeconfig, or why there is no API. */
+export type ServedApi = {url: string; kubeconfig: string} | {error: string};
 
 type UiState = {
 	flash?: {message: string; level: FlashLevel; id: number};
@@ -522,6 +527,12 @@ export function AppContainer(props: AppProps) {
 	useEffect(() => {
 		if (startupWarnings?.length) flash(startupWarnings.join('; '), 'error');
 	}, [startupWarnings, flash]);
+	const served = props.api;
+	useEffect(() => {
+		if (!served) return;
+		if ('error' in served) flash(served.error, 'error');
+		else flash(`Kubernetes API at ${served.url}: export KUBECONFIG=${served.kubeconfig}`);
+	}, [served, flash]);
 
 	const state = ui.current;
 	if (size.columns < minimumSize.columns || size.rows < minimumSize.rows) {
@@ -538,6 +549,7 @@ export function AppContainer(props: AppProps) {
 	const metrics = model.metrics();
 	const info: HeaderInfo = {
 		cluster: cluster.name,
+		...(served && 'url' in served ? {api: served.url.replace(/^https:\/\//, '')} : {}),
 		clock: formatClock(cluster.now()),
 		speed: speedText(simulation.paused, simulation.speed, simulation.behindMs),
 		nodes: `${nodes.length} (${readyNodes} ready)`,

@@ -15,6 +15,8 @@ export const headerHeight = 6;
 
 export type HeaderInfo = {
 	cluster: string;
+	/** host:port of the Kubernetes API served beside the dashboard. */
+	api?: string;
 	clock: string;
 	speed: string;
 	nodes: string;
@@ -47,7 +49,7 @@ export function hintsFrom(bindings: KeyBinding[]): Hint[] {
 
 export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hint[]; width: number; theme: Theme}) {
 	const rows: Array<[string, string, string | undefined]> = [
-		['Cluster:', info.cluster + (info.readonly ? ' 🔒' : ''), theme.info.fg],
+		['Cluster:', info.cluster + (info.api ? ` ${info.api}` : '') + (info.readonly ? ' 🔒' : ''), theme.info.fg],
 		['Clock:', `${info.clock} ${info.speed}`, theme.info.fg],
 		['Nodes:', info.nodes, theme.info.fg],
 		['CPU:', info.cpu, theme.info.cpu],
