@@ -196,17 +196,65 @@ function score(wanted: PodRequests, info: NodeInfo, owner: string | undefined): 
 	return fit + 2 * spread;
 }
 
+/** How long an unschedulable pod waits for a cluster change before it is tried anyway (`podMaxInUnschedulablePodsDuration`). */
+const maxUnschedulableMs = 5 * 60_000;
+/** How often the queue looks for pods parked that long (`flushUnschedulablePodsLeftover`). */
+const unschedulableFlushPeriodMs = 30_000;
+
+/** A pod parked as unschedulable. */
+type Parked = {
+	/** When it was parked. */
+	since: number;
+	/** When its back-off ends: an event before then moves it at this time. */
+	retryAt: number;
+	/** Some node refused it for its volumes, so claim, volume and class changes concern it. */
+	volumes: boolean;
+	/** The resourceVersion of the scheduler's own status write (undefined while writing): another means someone changed the pod. */
+	version: string | undefined;
+};
+
+/**
+ * A node write that could let a refused pod in, as the filters' queueing
+ * hints judge it: schedulability, taints, labels, allocatable or readiness
+ * changed. A status report that only renews what was there moves no one.
+ */
+function mayLetPodsIn(old: Node | undefined, node: Node): boolean {
+	if (!old) return true;
+	if (Boolean(old.spec?.unschedulable) !== Boolean(node.spec?.unschedulable)) return true;
+	if (isReady(old) !== isReady(node)) return true;
+	return !sameJson(old.spec?.taints, node.spec?.taints) || !sameJson(old.metadata.labels, node.metadata.labels)
+		|| !sameJson(old.status?.allocatable, node.status?.allocatable);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+	return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Reasons of the volume filters (VolumeBinding, VolumeRestrictions): they name a claim, a volume or a volume's node. */
+function isVolumeReason(reason: string): boolean {
+	return /persistentvolumeclaim|PersistentVolumeClaim|persistent volumes|pv\(s\)|volume node affinity/.test(reason);
+}
+
 /**
  * The scheduler: binds each unbound pod to the best node that passes every
- * filter, or reports FailedScheduling with the real message and retries with
- * back-off (1 s doubling to 10 s) and whenever a node changes.
+ * filter, or reports FailedScheduling with the real message and parks the
+ * pod, as kube-scheduler's queue does. A parked pod is tried again only when
+ * something that could let it in happens (a node added or changed, a bound
+ * pod deleted, a claim, volume or storage class written for a pod that waits
+ * on volumes, the pod itself changed by someone else), once its back-off
+ * (1 s doubling to 10 s) is over, and otherwise after 5 minutes
+ * (`podMaxInUnschedulablePodsDuration`, checked every 30 s). A cluster full
+ * of pods that cannot fit therefore costs nothing while nothing changes.
  */
 export function createScheduler(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
 	const nodes = new Map<string, NodeInfo>();
 	const boundTo = new Map<string, string>();
+	/** The back-off of each pod that failed: the delay its last failure set. */
 	const backoff = new Map<string, number>();
-	const unschedulable = new Set<string>();
+	/** Unschedulable pods waiting for a cluster change, in the order they were parked. */
+	const parked = new Map<string, Parked>();
+	let flushPending = false;
 	let sorted: NodeInfo[] | undefined;
 	/** Where the next pod's filtering starts in the node list (`nextStartNodeIndex`). */
 	let nextStartNodeIndex = 0;
@@ -272,10 +320,34 @@ export function createScheduler(context: ControllerContext): Controller {
 	}, ['Node', 'Pod']);
 	context.services.schedulerNodeInfo = infoFor;
 
-	function requeueUnschedulable(): string[] {
-		const keys = [...unschedulable];
-		unschedulable.clear();
-		return keys;
+	/** Back to the queue: now when its back-off is over, else when it ends. */
+	function move(key: string, entry: Parked): void {
+		parked.delete(key);
+		const wait = entry.retryAt - clock.now();
+		if (wait > 0) queueAfter(key, wait);
+		else context.queue(schedulerName).add(key);
+	}
+
+	/** A cluster event that may let parked pods in: move those it concerns (all, or those waiting on volumes). */
+	function moveParked(onlyVolumes = false): undefined {
+		for (const [key, entry] of parked) if (!onlyVolumes || entry.volumes) move(key, entry);
+		return undefined;
+	}
+
+	/** Every 30 s while pods are parked: move those parked for 5 minutes (`flushUnschedulablePodsLeftover`). */
+	function scheduleFlush(): void {
+		if (flushPending) return;
+		flushPending = true;
+		clock.after(unschedulableFlushPeriodMs, () => {
+			flushPending = false;
+			const now = clock.now();
+			for (const [key, entry] of parked) {
+				// Parked in time order: the first one that is young enough ends the pass.
+				if (now - entry.since < maxUnschedulableMs) break;
+				move(key, entry);
+			}
+			if (parked.size > 0) scheduleFlush();
+		});
 	}
 
 	return {
@@ -283,27 +355,41 @@ export function createScheduler(context: ControllerContext): Controller {
 		watches: {
 			Pod: ({type, object}) => {
 				const pod = object as Pod;
+				const key = keyOf(pod);
 				if (type === 'DELETED') {
-					unschedulable.delete(keyOf(pod));
+					parked.delete(key);
 					// Freed room may let a waiting pod in.
-					return pod.spec?.nodeName ? requeueUnschedulable() : undefined;
+					return pod.spec?.nodeName ? moveParked() : undefined;
 				}
-				if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) return undefined;
+				if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
+					parked.delete(key);
+					return undefined;
+				}
 				if ((pod.spec?.schedulerName ?? schedulerName) !== schedulerName) return undefined;
-				// A pod waiting out its back-off is retried by its timer or a cluster change, not by its own status writes.
-				if (type === 'MODIFIED' && unschedulable.has(keyOf(pod))) return undefined;
-				return keyOf(pod);
+				const entry = parked.get(key);
+				if (entry) {
+					// A parked pod waits for the cluster to change; its own status write is no change, someone else's edit is.
+					if (entry.version === undefined || entry.version === pod.metadata.resourceVersion) return undefined;
+					move(key, entry);
+					return undefined;
+				}
+				return key;
 			},
-			Node: () => requeueUnschedulable(),
+			Node: ({type, object, old}) => (type !== 'MODIFIED' || mayLetPodsIn(old as Node | undefined, object as Node) ? moveParked() : undefined),
+			PersistentVolumeClaim: () => moveParked(true),
+			PersistentVolume: () => moveParked(true),
+			StorageClass: () => moveParked(true),
 		},
 		sync(key) {
 			const slash = key.indexOf('/');
 			const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
 			if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
 				backoff.delete(key);
-				unschedulable.delete(key);
+				parked.delete(key);
 				return;
 			}
+			// Moved by an event while its back-off was still running: that add is due later.
+			if (parked.has(key)) return;
 			const owner = controllerUid(pod);
 			const wanted = nonZeroRequests(pod);
 			const reasons = new Map<string, number>();
@@ -353,23 +439,26 @@ export function createScheduler(context: ControllerContext): Controller {
 				const message = total === 0
 					? 'no nodes available to schedule pods'
 					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${preemption.join(', ')}.`;
-				unschedulable.add(key);
+				const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
+				backoff.set(key, delay);
+				const now = clock.now();
+				const entry: Parked = {since: now, retryAt: now + delay, volumes: [...reasons.keys()].some(isVolumeReason), version: undefined};
+				parked.set(key, entry);
+				scheduleFlush();
 				events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
 				const previous = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
-				if (previous?.status !== 'False' || previous.message !== message) store.patch(pod, draft => {
+				const written = previous?.status !== 'False' || previous.message !== message ? store.patch(pod, draft => {
 					draft.status = {
 						...draft.status!,
 						phase: 'Pending',
-						conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}],
+						conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(now)}],
 					};
-				}, {status: true});
-				const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
-				backoff.set(key, delay);
-				queueAfter(key, delay);
+				}, {status: true}) : pod;
+				entry.version = written.metadata.resourceVersion;
 				return;
 			}
 			backoff.delete(key);
-			unschedulable.delete(key);
+			parked.delete(key);
 			const nodeName = best.node.metadata.name;
 			// The binding sets spec.nodeName and the PodScheduled condition in one write, as the API server's binding does.
 			const conditions = (pod.status?.conditions ?? []).filter(c => c.type !== 'PodScheduled');

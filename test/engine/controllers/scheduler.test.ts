@@ -35,7 +35,52 @@ test('requests that fit nowhere give FailedScheduling with the real message and 
 	const [event] = eventsOf(cluster, 'big', 'FailedScheduling');
 	t.is(event!.type, 'Warning');
 	t.is(event!.message, '0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
-	t.true(event!.count > 1, 'retried with back-off');
+});
+
+test('an unschedulable pod is parked: no retry while nothing changes, then one every 5 minutes, as kube-scheduler\'s queue does', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(pod('big', {}, {resources: {requests: {cpu: '64'}}}));
+	cluster.advance(0);
+	const count = () => eventsOf(cluster, 'big', 'FailedScheduling')[0]!.count;
+	t.is(count(), 1);
+	cluster.advance(4 * 60_000);
+	t.is(count(), 1, 'no timer retries a parked pod');
+	cluster.advance(90_000);
+	t.is(count(), 2, 'the leftover flush tries it again after 5 minutes (checked every 30 s)');
+	cluster.advance(5 * 60_000 + 30_000);
+	t.is(count(), 3);
+});
+
+test('a parked pod is tried again when the cluster changes, once its back-off is over', t => {
+	const cluster = createCluster({seed: 3});
+	for (const node of cluster.list('Node')) cluster.cordon(node.metadata.name);
+	cluster.apply(pod('waiting'));
+	cluster.advance(0);
+	t.is(eventsOf(cluster, 'waiting', 'FailedScheduling')[0]!.message,
+		'0/3 nodes are available: 3 node(s) were unschedulable. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+	cluster.advance(200);
+	cluster.uncordon('kubarium-worker2');
+	cluster.advance(500);
+	t.falsy((cluster.get('pod', 'waiting') as Pod).spec!.nodeName, 'the first back-off (1 s) still runs');
+	cluster.advance(400);
+	t.is((cluster.get('pod', 'waiting') as Pod).spec!.nodeName, 'kubarium-worker2', 'bound as the back-off ends');
+});
+
+test('a parked pod edited by someone else is tried again; one waiting on a claim is moved by the claim\'s creation', t => {
+	const cluster = createCluster({seed: 3, nodes: 1});
+	const node = cluster.get('node', 'kubarium-worker')!;
+	cluster.apply({...node, metadata: {...node.metadata, resourceVersion: ''}, spec: {...node.spec, taints: [{key: 'dedicated', value: 'db', effect: 'NoSchedule'}]}});
+	cluster.apply(pod('tainted'));
+	cluster.apply(pod('claimant', {volumes: [{name: 'data', persistentVolumeClaim: {claimName: 'data'}}], tolerations: [{key: 'dedicated', operator: 'Exists'}]}));
+	cluster.advance(30_000);
+	t.regex(eventsOf(cluster, 'tainted', 'FailedScheduling')[0]!.message, /untolerated taint \{dedicated: db\}/);
+	t.regex(eventsOf(cluster, 'claimant', 'FailedScheduling')[0]!.message, /persistentvolumeclaim "data" not found/);
+	const waiting = cluster.get('pod', 'tainted') as Pod;
+	cluster.apply({...waiting, metadata: {...waiting.metadata, resourceVersion: ''}, spec: {...waiting.spec!, tolerations: [{key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule'}]}});
+	cluster.apply({apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}});
+	cluster.advance(15_000);
+	t.is((cluster.get('pod', 'tainted') as Pod).spec!.nodeName, 'kubarium-worker', 'the added toleration let it in at once');
+	t.is((cluster.get('pod', 'claimant') as Pod).spec!.nodeName, 'kubarium-worker', 'the claim was bound and the pod moved, not left for 5 minutes');
 });
 
 test('nodeSelector and taints filter nodes; reasons are counted and sorted', t => {
