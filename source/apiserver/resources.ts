@@ -88,10 +88,21 @@ function listNamespace(context: RequestContext): string | undefined {
 	return context.target.type.namespaced ? context.target.namespace : undefined;
 }
 
+/**
+ * A list in etcd's order: by the key `/registry/<resource>/<namespace>/<name>`,
+ * compared byte by byte, so `kubectl get -A` shows namespaces, then names, as
+ * a real cluster does.
+ */
+function inKeyOrder<T extends {metadata: {namespace?: string; name: string}}>(objects: T[]): T[] {
+	const keyed = objects.map(object => ({object, key: object.metadata.namespace === undefined ? object.metadata.name : `${object.metadata.namespace}/${object.metadata.name}`}));
+	keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	return keyed.map(entry => entry.object);
+}
+
 function handleList({cluster, request, response, query, target}: RequestContext): void {
 	const {type} = target;
 	const matches = selectorFilter(query);
-	const objects = cluster.list(type.kind, {namespace: listNamespace({target} as RequestContext)}).filter(matches);
+	const objects = inKeyOrder(cluster.list(type.kind, {namespace: listNamespace({target} as RequestContext)}).filter(matches));
 	const resourceVersion = cluster.resourceVersion;
 	if (wantsTable(request.headers.accept)) {
 		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query)}), tableType);

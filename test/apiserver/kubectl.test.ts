@@ -90,6 +90,12 @@ run('selectors, all namespaces, names and plain objects', async t => {
 	t.deepEqual([none.code, none.stdout, none.stderr], [0, '', 'No resources found in default namespace.\n']);
 	const all = await served.kubectl(['get', 'deploy', '-A']);
 	t.is(all.stdout.split('\n')[0], 'NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE   AGE');
+	// In etcd's key order: namespace, then name, byte by byte, whatever order they were made in.
+	served.cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'a-made-last', namespace: 'kube-system'}, data: {}});
+	const keys = (await served.kubectl(['get', 'cm', '-A', '--no-headers', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name'])).stdout.trim().split('\n').map(line => line.replace(/\s+/, '/'));
+	t.deepEqual(keys.filter(k => k.startsWith('kube-system/')).slice(0, 2), ['kube-system/a-made-last', 'kube-system/kube-root-ca.crt']);
+	t.true(keys.some(k => k.startsWith('default/')) && keys.some(k => k.startsWith('kube-public/')));
+	t.deepEqual(keys, [...keys].sort());
 	const yaml = await served.kubectl(['get', 'cm', 'settings', '-o', 'yaml']);
 	t.regex(yaml.stdout, /^apiVersion: v1\ndata:\n {2}a: "1"\n {2}b: "2"\nkind: ConfigMap\n/);
 	t.is((await served.kubectl(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout, '2');
