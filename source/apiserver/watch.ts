@@ -4,6 +4,11 @@
  * came after it, or get 410 Expired when that version has fallen out. Each
  * watcher's events are queued and written once per turn of the event loop,
  * so many watchers cost the engine nothing while it writes.
+ *
+ * A watch with a selector sees a change as the watch cache words it for
+ * that selector: an object that comes to match is ADDED, one that stops
+ * matching is DELETED (its content before the change, at the change's
+ * version), and one that never matched is not sent.
  */
 import type {Cluster, KubeObject, WatchEvent} from '../engine/index.js';
 
@@ -50,7 +55,7 @@ export class WatchCache {
 	}
 
 	private record(event: WatchEvent): void {
-		const cached = {type: event.type, object: event.object, rv: Number(event.object.metadata.resourceVersion)};
+		const cached: CachedEvent = {type: event.type, object: event.object, rv: Number(event.object.metadata.resourceVersion), ...(event.old ? {old: event.old} : {})};
 		this.events.push(cached);
 		if (this.events.length > this.capacity) {
 			const dropped = this.events.splice(0, this.events.length - this.capacity);
@@ -59,12 +64,24 @@ export class WatchCache {
 		const watchers = this.watchers.get(event.object.kind);
 		if (!watchers || watchers.size === 0) return;
 		for (const watcher of watchers) {
-			if (this.wanted(watcher.filter, event.object)) watcher.pending.push(cached);
+			const seen = this.seenBy(watcher.filter, cached);
+			if (seen) watcher.pending.push(seen);
 		}
 		if (!this.flushScheduled) {
 			this.flushScheduled = true;
 			setImmediate(() => this.flush());
 		}
+	}
+
+	/** The event as a watch with `filter` sees it, if at all. */
+	private seenBy(filter: WatchFilter, event: CachedEvent): CachedEvent | undefined {
+		const now = this.wanted(filter, event.object);
+		if (event.type !== 'MODIFIED' || !event.old) return now ? event : undefined;
+		const before = this.wanted(filter, event.old);
+		if (now) return before ? event : {type: 'ADDED', object: event.object, rv: event.rv};
+		if (!before) return undefined;
+		const old = event.old;
+		return {type: 'DELETED', object: {...old, metadata: {...old.metadata, resourceVersion: event.object.metadata.resourceVersion}}, rv: event.rv};
 	}
 
 	private wanted(filter: WatchFilter, object: KubeObject): boolean {
@@ -87,7 +104,13 @@ export class WatchCache {
 	/** Changes after `rv` that pass the filter; undefined when `rv` is older than the cache holds. */
 	since(rv: number, filter: WatchFilter): CachedEvent[] | undefined {
 		if (rv < this.floor) return undefined;
-		return this.events.filter(e => e.rv > rv && e.object.kind === filter.kind && this.wanted(filter, e.object));
+		const seen: CachedEvent[] = [];
+		for (const event of this.events) {
+			if (event.rv <= rv || event.object.kind !== filter.kind) continue;
+			const view = this.seenBy(filter, event);
+			if (view) seen.push(view);
+		}
+		return seen;
 	}
 
 	/** Start hearing changes; returns the function that stops it. */

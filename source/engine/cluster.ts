@@ -561,7 +561,7 @@ export class Cluster {
 		const kind = options.kind ? resolveResource(options.kind).kind : undefined;
 		return this.context.store.subscribe(event => {
 			if (kind && event.object.kind !== kind) return;
-			listener({type: event.type, object: event.object});
+			listener(event.type === 'MODIFIED' ? {type: event.type, object: event.object, old: event.old} : {type: event.type, object: event.object});
 		});
 	}
 

@@ -218,6 +218,26 @@ run('get -w streams changes as Table rows; rollout status follows a rollout to i
 	t.regex(history.stdout, /^deployment.apps\/web \nREVISION {2}CHANGE-CAUSE\n/);
 });
 
+run('a watch with a selector: an object that comes to match is ADDED, one that stops matching is DELETED', async t => {
+	const cm = (name: string, tier?: string) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, ...(tier ? {labels: {tier}} : {})}, data: {}});
+	const from = served.cluster.resourceVersion;
+	const path = `/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Dfront&resourceVersion=${from}&timeoutSeconds=1`;
+	const live = served.call('GET', path);
+	await until(() => served.server.watchers() > 0, 'the watch starts');
+	served.cluster.apply(cm('sel-a', 'front'));
+	served.cluster.apply(cm('sel-b'));
+	served.cluster.apply(cm('sel-b', 'front'));
+	served.cluster.apply(cm('sel-a', 'back'));
+	served.cluster.apply(cm('sel-a', 'other'));
+	const expected = [['ADDED', 'sel-a', 'front'], ['ADDED', 'sel-b', 'front'], ['DELETED', 'sel-a', 'front']];
+	const seen = (body: string) => body.trim().split('\n').map(line => JSON.parse(line)).map(e => [e.type, e.object.metadata.name, e.object.metadata.labels?.tier]);
+	t.deepEqual(seen((await live).body), expected, 'live');
+	// The same from the watch cache, replayed from the version before.
+	t.deepEqual(seen((await served.call('GET', path)).body), expected, 'replayed');
+	const deleted = (await served.call('GET', path)).body.trim().split('\n').map(line => JSON.parse(line))[2];
+	t.is(deleted.object.metadata.resourceVersion, served.cluster.get('ConfigMap', 'sel-a')!.metadata.resourceVersion.replace(/\d+$/, n => String(Number(n) - 1)), 'the content before the change, at the change\'s version');
+});
+
 run('a watch from a version the cache no longer holds gets 410 Expired', async t => {
 	const small = await serve(() => {}, {watchCacheSize: 5});
 	try {

@@ -292,4 +292,9 @@ export type KubeEvent = KubeObject & {
 };
 
 /** Watch event delivered to `cluster.watch` listeners. */
-export type WatchEvent = {type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: KubeObject};
+export type WatchEvent = {
+	type: 'ADDED' | 'MODIFIED' | 'DELETED';
+	object: KubeObject;
+	/** MODIFIED: the object as it was before the change. */
+	old?: KubeObject;
+};
