@@ -1,4 +1,5 @@
 import type {ExecContext, ExecHandler, ExecOutput} from './commands.js';
+import {processIdentity} from './identity.js';
 import {FsError, MountedFs, normalizePath} from './filetree.js';
 import {quoteBuffer} from './syscalls.js';
 
@@ -6,6 +7,12 @@ import {quoteBuffer} from './syscalls.js';
  * The userland programs every image with a shell has (coreutils and
  * busybox applets), as registry handlers. Outputs follow GNU coreutils.
  */
+
+/** busybox and Alpine images have busybox's applets, where a few outputs differ from coreutils'. */
+function busyboxUserland(context: ExecContext): boolean {
+	const release = context.fs.read('/etc/os-release');
+	return !release || /^ID=alpine$/m.test(release);
+}
 
 const ok = (stdout = ''): ExecOutput => ({stdout, exitCode: 0});
 const fail = (program: string, message: string, exitCode = 1): ExecOutput => ({stderr: `${program}: ${message}\n`, exitCode});
@@ -218,8 +225,31 @@ const handlers: Record<string, ExecHandler> = {
 		return writeOut(context, ok(`${text}\n`));
 	},
 	pwd: context => writeOut(context, ok(`${context.cwd}\n`)),
-	whoami: context => writeOut(context, ok('root\n')),
-	id: context => writeOut(context, ok('uid=0(root) gid=0(root) groups=0(root)\n')),
+	whoami(context) {
+		const identity = processIdentity(context.pod, context.container, context.fs);
+		context.trace('geteuid', '', identity.uid);
+		if (identity.userName === undefined) {
+			return writeOut(context, {stderr: busyboxUserland(context) ? `whoami: unknown uid ${identity.uid}\n` : `whoami: cannot find name for user ID ${identity.uid}\n`, exitCode: 1});
+		}
+		return writeOut(context, ok(`${identity.userName}\n`));
+	},
+	id(context) {
+		const identity = processIdentity(context.pod, context.container, context.fs);
+		const {flags, operands} = parseFlags(context.argv.slice(1));
+		if (operands.length > 0) return fail('id', `'${operands[0]}': no such user`);
+		const named = (id: number, name: string | undefined) => (name === undefined ? String(id) : `${id}(${name})`);
+		const group = (id: number) => named(id, identity.groupName(id));
+		const byName = flags.has('n');
+		if (flags.has('u')) {
+			if (byName && identity.userName === undefined) return fail('id', `cannot find name for user ID ${identity.uid}`);
+			return writeOut(context, ok(`${byName ? identity.userName : identity.uid}\n`));
+		}
+		if (flags.has('g')) return writeOut(context, ok(`${byName ? identity.groupName(identity.gid) ?? identity.gid : identity.gid}\n`));
+		// GNU id puts the primary group first; busybox prints getgroups() as the kernel keeps it, sorted.
+		const groups = busyboxUserland(context) ? [...identity.groups].sort((a, b) => a - b) : identity.groups;
+		if (flags.has('G')) return writeOut(context, ok(`${groups.map(id => (byName ? identity.groupName(id) ?? id : id)).join(' ')}\n`));
+		return writeOut(context, ok(`uid=${named(identity.uid, identity.userName)} gid=${group(identity.gid)} groups=${groups.map(group).join(',')}\n`));
+	},
 	nproc(context) {
 		const limit = context.container.resources?.limits?.cpu;
 		const cores = limit ? Math.max(1, Math.ceil(Number.parseFloat(limit) / (limit.endsWith('m') ? 1000 : 1))) : 4;

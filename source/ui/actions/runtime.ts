@@ -37,22 +37,23 @@ export function podTraceSource(cluster: Cluster, pod: KubeObject, container?: st
 export function podExecSession(cluster: Cluster, pod: KubeObject, container?: string): ExecSession {
 	let cwd = '/';
 	const exec = (script: string) => cluster.exec(pod.metadata.name, ['sh', '-c', script], {namespace: pod.metadata.namespace, container});
-	// The prompt names the user the container runs as: what `whoami` prints there, asked once.
-	let user: string | undefined;
-	const whoami = (): string => {
+	// The prompt names the user the container runs as, as bash does: what `whoami` prints there
+	// (`I have no name!` for a user id without a passwd entry), and `#` for root only. Asked once.
+	let user: {name: string; root: boolean} | undefined;
+	const identity = (): {name: string; root: boolean} => {
 		if (user !== undefined) return user;
 		try {
-			const result = exec('whoami');
-			user = result.exitCode === 0 ? result.stdout.trim() : '';
+			const [uid, name] = exec('id -u; whoami 2>/dev/null').stdout.split('\n');
+			user = /^\d+$/.test(uid ?? '') ? {name: name || 'I have no name!', root: uid === '0'} : {name: '', root: true};
 		} catch {
-			user = '';
+			user = {name: '', root: true};
 		}
 		return user;
 	};
 	return {
 		prompt: () => {
-			const name = whoami();
-			return `${name ? `${name}@` : ''}${pod.metadata.name}:${cwd}${name === 'root' || name === '' ? '#' : '$'} `;
+			const {name, root} = identity();
+			return `${name ? `${name}@` : ''}${pod.metadata.name}:${cwd}${root ? '#' : '$'} `;
 		},
 		run(line) {
 			const cd = /^\s*cd(?:\s+(.*?))?\s*$/.exec(line);

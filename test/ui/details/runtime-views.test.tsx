@@ -71,6 +71,26 @@ test.serial('s opens a shell: the prompt names the user whoami prints, commands 
 	}
 });
 
+test.serial('the shell\'s prompt follows the container\'s user: not root ends in $, and a user id without a passwd entry is "I have no name!", as bash says', async t => {
+	const cluster = createCluster({seed: 4});
+	cluster.apply({
+		apiVersion: 'v1', kind: 'Pod', metadata: {name: 'nonroot'},
+		spec: {securityContext: {runAsUser: 1000}, containers: [{name: 'c', image: 'busybox:1.36', command: ['sleep', '3600']}]},
+	});
+	cluster.advance(30_000);
+	const app = await renderApp({cluster, namespace: 'default'});
+	try {
+		await selectPod(app, 'nonroot');
+		await app.press('s');
+		await app.waitFor(f => f.includes('I have no name!@nonroot:/$'), 'the prompt of a user without a name');
+		await app.press(...'id', 'enter');
+		const frame = await app.waitFor(f => /^\s*uid=1000 gid=0\(root\) groups=0\(root\)\s*$/m.test(f), 'id');
+		t.false(frame.includes('root@nonroot'));
+	} finally {
+		await app.cleanup();
+	}
+});
+
 test.serial('t opens the live trace: categories filter, call filter, pause, summary', async t => {
 	const app = await renderApp({namespace: 'shop'});
 	try {
