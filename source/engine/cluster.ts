@@ -29,8 +29,8 @@ import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
 import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
-import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, type ContainerTarget, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
-import type {CriCall, ExecResult} from './runtime/cri.js';
+import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, shellInPod, type ContainerTarget, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
+import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
 
@@ -575,8 +575,17 @@ export class Cluster {
 	 * the exec's system calls land in the container's trace. Throws kubectl's
 	 * errors for a missing pod or container or one that is not running.
 	 */
-	exec(pod: string, argv: readonly string[], options: ContainerTarget = {}): ExecResult {
+	exec(pod: string, argv: readonly string[], options: ExecOptions = {}): ExecResult {
 		return execInPod(this.context, pod, argv, options);
+	}
+
+	/**
+	 * `kubectl exec -it pod -- sh`: an interactive shell whose directory and
+	 * variables last from line to line. For a command that is not a shell (or
+	 * one the image lacks) there is no session, only the exec's `result`.
+	 */
+	openShell(pod: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
+		return shellInPod(this.context, pod, argv, options);
 	}
 
 	/** `kubectl logs pod [-c c] [--previous] [--tail N] [--timestamps]`: lines, oldest first. */

@@ -86,6 +86,22 @@ export type Usage = {cpuMilli: number; memoryBytes: number};
 
 export type ExecResult = {stdout: string; stderr: string; exitCode: number};
 
+/** An interactive shell in a container: one process whose directory and variables last from line to line. */
+export type ShellSession = {
+	/** The shell's program name: sh, bash, ash or dash. */
+	shell: string;
+	/** Its working directory. */
+	cwd(): string;
+	/** One of its variables (HOME, PS1, ...). */
+	variable(name: string): string | undefined;
+	/** The prompt it prints before each line, as that shell's default prompt looks in that image. */
+	prompt(): string;
+	/** Run one typed line; `exited` once the shell has ended (`exit`, or its container stopped). */
+	run(line: string): ExecResult & {exited: boolean};
+	/** End the shell (the terminal went away). */
+	close(): void;
+};
+
 export type ProbeResult = {success: boolean; output: string};
 
 /** A container exited by itself (not through StopContainer). */
@@ -108,7 +124,9 @@ export interface ContainerRuntime {
 	removeContainer(containerId: string): void;
 	containerStatus(containerId: string): ContainerStatusResult | undefined;
 	listContainers(filter?: {podUid?: string}): ContainerStatusResult[];
-	execSync(containerId: string, argv: string[], timeoutSeconds?: number): ExecResult;
+	execSync(containerId: string, argv: string[], timeoutSeconds?: number, stdin?: string): ExecResult;
+	/** An interactive shell (`kubectl exec -it`); `result` says why there is none. */
+	openShell(containerId: string, argv: string[]): {session?: ShellSession; result?: ExecResult};
 	/** Run a probe (exec, httpGet, tcpSocket, grpc) against a running container. */
 	probe(containerId: string, probe: Probe): ProbeResult;
 	onContainerExit(listener: ExitListener): void;

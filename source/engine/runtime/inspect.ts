@@ -4,7 +4,8 @@ import type {KubeletService} from '../node/kubelet.js';
 import {badRequest, notFound} from '../errors.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 import {rfc3339Micro} from '../clock.js';
-import type {ContainerRuntime, CriCall, ExecResult} from './cri.js';
+import type {ContainerRuntime, CriCall, ExecResult, ShellSession} from './cri.js';
+import {isShell, shellInvocation} from './shell/interpreter.js';
 import type {Syscall} from './syscalls.js';
 
 /**
@@ -53,7 +54,13 @@ function containerName(pod: Pod, requested: string | undefined, purpose: 'logs' 
 }
 
 /** `kubectl exec pod -- argv`: runs in the container; its system calls land in the trace. */
-export function execInPod(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget = {}): ExecResult {
+export type ExecOptions = ContainerTarget & {
+	/** Standard input for the command (`kubectl exec -i`), read to its end. */
+	stdin?: string;
+};
+
+/** The running container an exec goes into, with kubectl's errors for a pod or container that is not there. */
+function execTarget(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget): {runtime: ContainerRuntime; id: string} {
 	if (!Array.isArray(argv) || argv.length === 0 || argv.some(a => typeof a !== 'string')) throw badRequest('you must specify at least one command for the container');
 	const pod = podOf(context, name, options.namespace);
 	const container = containerName(pod, options.container, 'exec');
@@ -65,7 +72,24 @@ export function execInPod(context: ControllerContext, name: string, argv: readon
 	if (!runtime || !id || !status?.state.running || runtime.containerStatus(id)?.state !== 'CONTAINER_RUNNING') {
 		throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
 	}
-	return runtime.execSync(id, [...argv]);
+	return {runtime, id};
+}
+
+export function execInPod(context: ControllerContext, name: string, argv: readonly string[], options: ExecOptions = {}): ExecResult {
+	if (options.stdin !== undefined && typeof options.stdin !== 'string') throw badRequest('stdin: must be a string');
+	const {runtime, id} = execTarget(context, name, argv, options);
+	return runtime.execSync(id, [...argv], undefined, options.stdin ?? '');
+}
+
+/**
+ * `kubectl exec -it pod -- sh`: an interactive shell in the container. A
+ * command that is not a shell, or one the image lacks, gets its exec result
+ * instead (what it printed, or why it could not start).
+ */
+export function shellInPod(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
+	const {runtime, id} = execTarget(context, name, argv, options);
+	if (!isShell(argv) || shellInvocation(argv).script !== undefined) return {result: runtime.execSync(id, [...argv])};
+	return runtime.openShell(id, [...argv]);
 }
 
 /** `kubectl logs`: the container's lines (or its previous instance's), oldest first. */

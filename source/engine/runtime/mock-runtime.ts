@@ -3,7 +3,7 @@ import type {TimerHandle} from '../clock.js';
 import type {Probe} from '../api/types.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
-	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener,
+	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
 	HttpRequest, HttpResponse, LogLine, ProbeResult, PullResult, SandboxConfig, Usage,
 } from './cri.js';
 import {FileTree, type MountedFs} from './filetree.js';
@@ -11,6 +11,8 @@ import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/interpreter.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
+import {processIdentity} from './identity.js';
+import {shellPrompt} from './shell/prompt.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
 import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
@@ -492,7 +494,7 @@ export class MockRuntime implements ContainerRuntime {
 
 	// ----- exec and probes --------------------------------------------------------------
 
-	execSync(containerId: string, argv: string[], timeoutSeconds?: number): ExecResult {
+	execSync(containerId: string, argv: string[], timeoutSeconds?: number, stdin = ''): ExecResult {
 		const record = this.containers.get(containerId);
 		const request = `${containerId.slice(0, 13)} ${JSON.stringify(argv)}${timeoutSeconds ? ` timeout=${timeoutSeconds}` : ''}`;
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') {
@@ -500,12 +502,89 @@ export class MockRuntime implements ContainerRuntime {
 			this.call('ExecSync', request, 'error: container not running');
 			return {stdout: '', stderr: message, exitCode: 126};
 		}
-		const result = this.exec(record, argv);
+		const result = this.exec(record, argv, stdin);
 		this.call('ExecSync', request, `exit_code=${result.exitCode}`);
 		return result;
 	}
 
-	private exec(record: ContainerRecord, argv: string[]): ExecResult {
+	/**
+	 * An interactive shell in the container (`kubectl exec -it pod -- sh`, the
+	 * dashboard's shell): one shell process whose state (directory,
+	 * variables) lasts from line to line. Undefined when the container is not
+	 * running or has no such shell (`result` then says why, as exec would).
+	 */
+	openShell(containerId: string, argv: string[]): {session?: ShellSession; result?: ExecResult} {
+		const record = this.containers.get(containerId);
+		this.call('Exec', `${containerId.slice(0, 13)} ${JSON.stringify(argv)} tty=true stdin=true`, record?.status.state === 'CONTAINER_RUNNING' ? 'ok' : 'error: container not running');
+		if (!record || record.status.state !== 'CONTAINER_RUNNING') {
+			return {result: {stdout: '', stderr: `rpc error: code = NotFound desc = failed to exec in container: container ${containerId} is not running`, exitCode: 126}};
+		}
+		const pid = this.enterContainer(record);
+		const name = argv[0] ?? '';
+		if (!(record.image.spec.shell && userlandHas(name))) return {result: this.notFound(record, pid, argv)};
+		const trace = record.trace;
+		let out = '';
+		let err = '';
+		const base = this.execBase(record, argv);
+		const io: ShellIo = {
+			base,
+			now: () => this.now,
+			out: text => {
+				out += text;
+			},
+			err: text => {
+				err += text;
+			},
+			trace: (tracePid, call, args, ret) => trace.emit(this.now, tracePid, call, args, ret),
+			nextPid: () => this.pid(),
+			pid,
+			exec: true,
+		};
+		const shell = new Shell(io, {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
+		shell.setOptions(shellInvocation(argv).options);
+		record.execs++;
+		let open = true;
+		const close = (status: number) => {
+			if (!open) return;
+			open = false;
+			record.execs--;
+			trace.emit(this.now, pid, 'exit_group', String(status), '?');
+		};
+		const program = name.slice(name.lastIndexOf('/') + 1);
+		const identity = processIdentity(base.pod, base.container, base.fs);
+		const session: ShellSession = {
+			shell: program,
+			cwd: () => shell.cwd,
+			variable: name => shell.variable(name),
+			prompt: () => shellPrompt(program, {
+				cwd: shell.cwd,
+				home: shell.variable('HOME'),
+				user: identity.userName ?? 'I have no name!',
+				root: identity.uid === 0,
+				hostname: base.hostname,
+				busybox: !base.fs.read('/etc/os-release') || /^ID=alpine$/m.test(base.fs.read('/etc/os-release') ?? ''),
+			}),
+			run: line => {
+				if (!open) return {stdout: '', stderr: '', exitCode: 0, exited: true};
+				out = '';
+				err = '';
+				if (record.status.state !== 'CONTAINER_RUNNING') {
+					close(137);
+					return {stdout: '', stderr: '', exitCode: 137, exited: true};
+				}
+				const program = shell.line(line);
+				let step = program.next();
+				while (!step.done) step = program.next();
+				if (step.value.exited) close(step.value.status);
+				return {stdout: out, stderr: err, exitCode: step.value.status, exited: step.value.exited};
+			},
+			close: () => close(0),
+		};
+		return {session};
+	}
+
+	/** The runtime's side of an exec: runc exec joins the container's namespaces; returns the new process's pid. */
+	private enterContainer(record: ContainerRecord): number {
 		const pid = this.pid();
 		const now = this.now;
 		const trace = record.trace;
@@ -514,13 +593,23 @@ export class MockRuntime implements ContainerRuntime {
 		for (const [ns, flag] of [['ipc', 'CLONE_NEWIPC'], ['uts', 'CLONE_NEWUTS'], ['net', 'CLONE_NEWNET'], ['pid', 'CLONE_NEWPID'], ['mnt', 'CLONE_NEWNS']] as const) {
 			trace.emit(now, pid, 'setns', `${ns === 'mnt' ? 10 : 6} /* /proc/${record.pid}/ns/${ns} */, ${flag}`, 0);
 		}
+		return pid;
+	}
+
+	/** An exec of a program the image does not have. */
+	private notFound(record: ContainerRecord, pid: number, argv: readonly string[]): ExecResult {
 		const name = argv[0] ?? '';
-		const executable = resolveExecutable(name);
+		record.trace.emit(this.now, pid, 'execve', `${quoteBuffer(resolveExecutable(name), 64)}, [${argv.slice(0, 4).map(a => quoteBuffer(a)).join(', ')}], 0x7ffc /* ${Object.keys(record.env).length} vars */`, '-1 ENOENT (No such file or directory)');
+		return {stdout: '', stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`, exitCode: 126};
+	}
+
+	private exec(record: ContainerRecord, argv: string[], stdin = ''): ExecResult {
+		const pid = this.enterContainer(record);
+		const now = this.now;
+		const trace = record.trace;
+		const name = argv[0] ?? '';
 		const available = record.image.spec.shell ? userlandHas(name) : Boolean(record.image.spec.serves?.includes(name));
-		if (!available) {
-			trace.emit(now, pid, 'execve', `${quoteBuffer(executable, 64)}, [${argv.slice(0, 4).map(a => quoteBuffer(a)).join(', ')}], 0x7ffc /* ${Object.keys(record.env).length} vars */`, '-1 ENOENT (No such file or directory)');
-			return {stdout: '', stderr: `OCI runtime exec failed: exec failed: unable to start container process: exec: "${name}": executable file not found in $PATH: unknown`, exitCode: 126};
-		}
+		if (!available) return this.notFound(record, pid, argv);
 		let stdout = '';
 		let stderr = '';
 		record.execs++;
@@ -539,7 +628,7 @@ export class MockRuntime implements ContainerRuntime {
 			exec: true,
 		};
 		const shell = new Shell(io, {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
-		const program = shell.program(argv);
+		const program = shell.program(argv, stdin);
 		let step = program.next();
 		while (!step.done) step = program.next();
 		trace.emit(now, pid, 'exit_group', String(step.value), '?');

@@ -122,14 +122,54 @@ export class Shell {
 		}
 	}
 
-	/** Run a program directly (a container whose command is not a shell). */
-	*program(argv: string[]): Generator<ShellEffect, number> {
+	/** Run a program directly (a container whose command is not a shell; an exec), with `stdin` as its input. */
+	*program(argv: string[], stdin = ''): Generator<ShellEffect, number> {
 		try {
-			return yield* this.simpleArgv(argv, [], {out: this.state.out, err: this.state.err, stdin: ''}, true);
+			return yield* this.simpleArgv(argv, [], {out: this.state.out, err: this.state.err, stdin}, true);
 		} catch (error) {
 			if (error instanceof ShellExit) return error.code;
 			throw error;
 		}
+	}
+
+	/**
+	 * One line typed at an interactive shell: it runs in this shell, so `cd`,
+	 * variables and exports carry over to the next line. `exited` is set
+	 * when the line ran `exit` (or `set -e` ended the shell).
+	 */
+	*line(text: string): Generator<ShellEffect, {status: number; exited: boolean}> {
+		let tree: List;
+		try {
+			tree = parse(text);
+		} catch (error) {
+			if (!(error instanceof ShellSyntaxError)) throw error;
+			this.state.err(`sh: ${error.message}\n`);
+			this.state.status = 2;
+			return {status: 2, exited: false};
+		}
+		try {
+			const status = yield* this.list(tree);
+			this.state.status = status;
+			return {status, exited: false};
+		} catch (error) {
+			if (error instanceof ShellExit) return {status: error.code, exited: true};
+			throw error;
+		}
+	}
+
+	/** The working directory and a variable, for the prompt. */
+	get cwd(): string {
+		return this.state.cwd;
+	}
+
+	variable(name: string): string | undefined {
+		return this.state.vars.get(name);
+	}
+
+	/** Send what the shell writes to these sinks from now on. */
+	redirect(out: (text: string) => void, err: (text: string) => void): void {
+		this.state.out = out;
+		this.state.err = err;
 	}
 
 	private *list(list: List): Generator<ShellEffect, number> {

@@ -1,0 +1,65 @@
+import test from 'ava';
+import {createCluster, type Pod} from '../../../source/engine/index.js';
+
+function cluster() {
+	const c = createCluster({seed: 5, nodes: 1});
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'web'}, spec: {containers: [{name: 'nginx', image: 'nginx:1.25'}]}});
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'box'}, spec: {containers: [{name: 'box', image: 'busybox:1.36', command: ['sleep', '3600']}]}});
+	c.advance(30_000);
+	for (const name of ['web', 'box']) if ((c.get('pod', name) as Pod).status?.phase !== 'Running') throw new Error(`${name} is not running`);
+	return c;
+}
+
+test('exec -i: the command reads its standard input to the end (a script for sh, text for cat)', t => {
+	const c = cluster();
+	t.like(c.exec('web', ['sh'], {stdin: 'echo hi\ncd /etc\npwd\n'}), {stdout: 'hi\n/etc\n', exitCode: 0});
+	t.like(c.exec('web', ['cat'], {stdin: 'piped\ntext\n'}), {stdout: 'piped\ntext\n', exitCode: 0});
+	t.like(c.exec('web', ['sh'], {stdin: 'exit 4\necho never\n'}), {stdout: '', exitCode: 4});
+	t.throws(() => c.exec('web', ['cat'], {stdin: 5 as unknown as string}), {message: 'stdin: must be a string'});
+});
+
+test('exec -it sh: one shell whose directory and variables last from line to line, with dash\'s prompt on Debian and ash\'s on busybox', t => {
+	const c = cluster();
+	const {session} = c.openShell('web', ['sh']);
+	t.truthy(session);
+	t.is(session!.prompt(), '# ');
+	t.like(session!.run('cd /etc'), {stdout: '', exitCode: 0, exited: false});
+	t.like(session!.run('pwd'), {stdout: '/etc\n', exited: false});
+	t.like(session!.run('GREETING=hello; export GREETING'), {exitCode: 0});
+	t.like(session!.run('echo $GREETING from $(pwd)'), {stdout: 'hello from /etc\n'});
+	t.like(session!.run('nosuch'), {stderr: 'sh: nosuch: not found\n', exitCode: 127, exited: false});
+	t.like(session!.run('echo $?'), {stdout: '127\n'});
+	t.like(session!.run('exit 3'), {exitCode: 3, exited: true});
+	t.like(session!.run('echo after'), {stdout: '', exited: true});
+	const box = c.openShell('box', ['sh']).session!;
+	t.is(box.prompt(), '/ # ');
+	box.run('cd /tmp');
+	t.is(box.prompt(), '/tmp # ');
+});
+
+test('exec -it bash shows Debian\'s bash prompt, with ~ for the home directory', t => {
+	const c = cluster();
+	const bash = c.openShell('web', ['/bin/bash']).session!;
+	t.is(bash.shell, 'bash');
+	t.is(bash.prompt(), 'root@web:/# ');
+	bash.run('cd /root');
+	t.is(bash.prompt(), 'root@web:~# ');
+});
+
+test('exec -it of a command that is not a shell runs it once; a program the image lacks fails as runc says; a missing container is refused', t => {
+	const c = cluster();
+	const listing = c.openShell('web', ['ls', '/']);
+	t.is(listing.session, undefined);
+	t.regex(listing.result!.stdout, /\betc\b/);
+	t.like(c.openShell('web', ['sh', '-c', 'echo once']).result, {stdout: 'once\n'});
+	t.like(c.openShell('web', ['zsh']).result, {exitCode: 126, stderr: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "zsh": executable file not found in $PATH: unknown'});
+	t.throws(() => c.openShell('web', ['sh'], {container: 'nope'}), {message: 'container nope is not valid for pod web'});
+});
+
+test('an interactive shell ends when its container stops', t => {
+	const c = cluster();
+	const session = c.openShell('web', ['sh']).session!;
+	c.delete('pod', 'web', {gracePeriodSeconds: 0});
+	c.advance(5_000);
+	t.like(session.run('echo hi'), {exited: true, exitCode: 137});
+});
