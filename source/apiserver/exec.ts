@@ -1,39 +1,31 @@
 /**
  * `kubectl exec` over WebSocket, the way kubectl 1.30+ asks for it
- * (subprotocol `v5.channel.k8s.io`, or v4): the command runs in the pod's
- * container through the engine, its output goes out on channel 1 (stdout) and
- * 2 (stderr), and channel 3 carries the result Status, with the exit code for
- * a non-zero exit. The handshake and the few frames needed are written here;
- * no WebSocket library is needed for them. Standard input is not passed on yet.
+ * (subprotocol `v5.channel.k8s.io`, or v4). Each binary message starts with
+ * its channel: 0 standard input, 1 standard output, 2 standard error, 3 the
+ * result Status (with the exit code for a non-zero exit), 4 terminal resize,
+ * and in v5 255 "this stream is closed". The framing is the `ws` library's.
+ *
+ * - Without `-i`, the command runs at once and its output is sent.
+ * - With `-i` alone, standard input is read until kubectl closes it (v5's
+ *   close signal, or the connection's end), then the command runs with it.
+ * - With `-it` and a shell, the shell is interactive: the server plays the
+ *   terminal's line discipline (echo, backspace, Ctrl+U/W, Ctrl+C, Ctrl+D on
+ *   an empty line), runs each line in one shell process and prints the
+ *   shell's prompt; `\n` goes out as `\r\n`, as a terminal sends it.
  */
-import {createHash} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
-import type {Cluster} from '../engine/index.js';
+import {WebSocketServer, type RawData, type WebSocket} from 'ws';
+import type {Cluster, ExecResult, ShellSession} from '../engine/index.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, statusFromError, type Status} from './status.js';
 
 const protocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const websocketGuid = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-
-function frame(opcode: number, payload: Buffer): Buffer {
-	const size = payload.length;
-	const header = size < 126
-		? Buffer.from([0x80 | opcode, size])
-		: size < 65536
-			? Buffer.from([0x80 | opcode, 126, size >> 8, size & 0xff])
-			: Buffer.concat([Buffer.from([0x80 | opcode, 127]), (() => {
-				const length = Buffer.alloc(8);
-				length.writeBigUInt64BE(BigInt(size));
-				return length;
-			})()]);
-	return Buffer.concat([header, payload]);
-}
-
-/** One binary message on a channel. */
-function channel(number: number, data: Buffer): Buffer {
-	return frame(0x2, Buffer.concat([Buffer.from([number]), data]));
-}
+const stdinChannel = 0;
+const stdoutChannel = 1;
+const stderrChannel = 2;
+const errorChannel = 3;
+const closeChannel = 255;
 
 /** Refuse an upgrade with a plain HTTP reply carrying the Status. */
 export function refuseUpgrade(socket: Duplex, status: Status): void {
@@ -42,48 +34,240 @@ export function refuseUpgrade(socket: Duplex, status: Status): void {
 	socket.end(`HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-/** Run the exec a WebSocket upgrade asks for and stream its result; every failure is answered with a Status. */
-export function execOverWebSocket(cluster: Cluster, request: IncomingMessage, socket: Duplex, target: ResourceTarget, query: URLSearchParams): void {
-	const name = target.name!;
-	const pod = cluster.get('Pod', name, target.namespace);
-	if (!pod) throw new ApiError(404, 'NotFound', `pods "${name}" not found`, {name, kind: 'pods'});
-	const container = query.get('container');
-	if (container && !(pod.spec?.containers ?? []).some((c: {name: string}) => c.name === container)) {
-		throw badRequest(`container ${container} is not valid for pod ${name}`);
+type ExecRequest = {name: string; namespace?: string; container?: string; command: string[]; stdin: boolean; tty: boolean};
+
+/** The exec endpoint of one API server: upgrades requests and keeps the sessions, so closing the server ends them. */
+export class ExecServer {
+	private readonly sockets = new WebSocketServer({
+		noServer: true,
+		perMessageDeflate: false,
+		handleProtocols: offered => protocols.find(p => offered.has(p)) ?? false,
+	});
+
+	constructor(private readonly cluster: Cluster) {}
+
+	/** Check the request, then upgrade it; every failure before the upgrade is thrown as a Status. */
+	upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, target: ResourceTarget, query: URLSearchParams): void {
+		const exec = this.check(request, target, query);
+		this.sockets.handleUpgrade(request, socket, head, ws => this.run(ws, exec));
 	}
-	const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map(p => p.trim());
-	const protocol = protocols.find(p => offered.includes(p));
-	const key = request.headers['sec-websocket-key'];
-	if (String(request.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string') {
-		throw badRequest('exec is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
+
+	close(): void {
+		for (const client of this.sockets.clients) client.terminate();
+		this.sockets.close();
 	}
-	if (!protocol) throw badRequest(`unable to upgrade: none of the offered subprotocols is supported (offered: ${offered.join(', ')}; supported: ${protocols.join(', ')})`);
-	const command = query.getAll('command');
-	if (command.length === 0) throw badRequest('you must specify at least one command for the container');
-	// A command the runtime refuses is reported after the upgrade, on the status channel, as the kubelet does.
-	let result: {stdout: string; stderr: string; exitCode: number};
-	let refused: Status | undefined;
-	try {
-		result = cluster.exec(name, command, {namespace: target.namespace, container: container ?? undefined});
-	} catch (error) {
-		result = {stdout: '', stderr: '', exitCode: -1};
-		refused = {...statusFromError(error), code: 500, reason: 'InternalError'};
+
+	private check(request: IncomingMessage, target: ResourceTarget, query: URLSearchParams): ExecRequest {
+		const name = target.name!;
+		const pod = this.cluster.get('Pod', name, target.namespace);
+		if (!pod) throw new ApiError(404, 'NotFound', `pods "${name}" not found`, {name, kind: 'pods'});
+		const container = query.get('container') ?? undefined;
+		if (container && !(pod.spec?.containers ?? []).some((c: {name: string}) => c.name === container)) {
+			throw badRequest(`container ${container} is not valid for pod ${name}`);
+		}
+		const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map(p => p.trim());
+		if (String(request.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof request.headers['sec-websocket-key'] !== 'string') {
+			throw badRequest('exec is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
+		}
+		if (!protocols.some(p => offered.includes(p))) {
+			throw badRequest(`unable to upgrade: none of the offered subprotocols is supported (offered: ${offered.join(', ')}; supported: ${protocols.join(', ')})`);
+		}
+		const command = query.getAll('command');
+		if (command.length === 0) throw badRequest('you must specify at least one command for the container');
+		return {name, namespace: target.namespace, container, command, stdin: query.get('stdin') === 'true', tty: query.get('tty') === 'true'};
 	}
-	const accept = createHash('sha1').update(`${key}${websocketGuid}`).digest('base64');
-	socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ${protocol}\r\n\r\n`);
-	const tty = query.get('tty') === 'true';
-	const out: Buffer[] = [];
-	if (result.stdout) out.push(channel(1, Buffer.from(result.stdout)));
-	// With a terminal there is no separate error stream: kubectl would log "Unknown stream id 2".
-	if (result.stderr) out.push(channel(tty ? 1 : 2, Buffer.from(result.stderr)));
-	const status = refused ?? (result.exitCode === 0
-		? {metadata: {}, status: 'Success'}
-		: {metadata: {}, status: 'Failure', reason: 'NonZeroExitCode', message: `command terminated with non-zero exit code: error executing command [${command.join(' ')}], exit code ${result.exitCode}`,
-			details: {causes: [{reason: 'ExitCode', message: String(result.exitCode)}]}});
-	out.push(channel(3, Buffer.from(JSON.stringify(status))));
-	out.push(frame(0x8, Buffer.from([0x03, 0xe8])));
-	socket.on('error', () => socket.destroy());
-	// What the client sends (stdin, resize, its close) is read and dropped.
-	socket.on('data', () => {});
-	socket.end(Buffer.concat(out));
+
+	private run(ws: WebSocket, exec: ExecRequest): void {
+		ws.on('error', () => ws.terminate());
+		const out = new Output(ws, exec);
+		if (exec.stdin && exec.tty) {
+			let opened: {session?: ShellSession; result?: ExecResult};
+			try {
+				opened = this.cluster.openShell(exec.name, exec.command, {namespace: exec.namespace, container: exec.container});
+			} catch (error) {
+				out.refused(error);
+				return;
+			}
+			if (opened.session) new Terminal(ws, opened.session, out);
+			else out.result(opened.result!);
+			return;
+		}
+		if (!exec.stdin) {
+			this.runOnce(out, exec, '');
+			return;
+		}
+		const input: Buffer[] = [];
+		let done = false;
+		const finish = () => {
+			if (done) return;
+			done = true;
+			this.runOnce(out, exec, Buffer.concat(input).toString('utf8'));
+		};
+		ws.on('message', (data: RawData) => {
+			const message = toBuffer(data);
+			if (message[0] === stdinChannel) input.push(message.subarray(1));
+			else if (message[0] === closeChannel && message[1] === stdinChannel) finish();
+		});
+		ws.on('close', () => {
+			done = true;
+		});
+	}
+
+	private runOnce(out: Output, exec: ExecRequest, stdin: string): void {
+		let result: ExecResult;
+		try {
+			result = this.cluster.exec(exec.name, exec.command, {namespace: exec.namespace, container: exec.container, stdin});
+		} catch (error) {
+			out.refused(error);
+			return;
+		}
+		out.result(result);
+	}
+}
+
+function toBuffer(data: RawData): Buffer {
+	if (Buffer.isBuffer(data)) return data;
+	if (Array.isArray(data)) return Buffer.concat(data);
+	return Buffer.from(data);
+}
+
+/** What goes back to kubectl: output on its channels, then the result Status and the close. */
+class Output {
+	constructor(private readonly ws: WebSocket, private readonly exec: ExecRequest) {}
+
+	write(channel: number, text: string): void {
+		if (!text || this.ws.readyState !== this.ws.OPEN) return;
+		// With a terminal there is no separate error stream (kubectl would log "Unknown stream id 2"), and lines end in \r\n.
+		const data = this.exec.tty ? text.replace(/\r?\n/g, '\r\n') : text;
+		this.ws.send(Buffer.concat([Buffer.from([this.exec.tty ? stdoutChannel : channel]), Buffer.from(data)]));
+	}
+
+	result(result: ExecResult): void {
+		this.write(stdoutChannel, result.stdout);
+		this.write(stderrChannel, result.stderr);
+		this.finish(result.exitCode);
+	}
+
+	/** A command the runtime refuses is reported after the upgrade, on the status channel, as the kubelet does. */
+	refused(error: unknown): void {
+		this.send({...statusFromError(error), code: 500, reason: 'InternalError'});
+	}
+
+	finish(exitCode: number): void {
+		this.send(exitCode === 0
+			? {metadata: {}, status: 'Success'}
+			: {metadata: {}, status: 'Failure', reason: 'NonZeroExitCode', message: `command terminated with non-zero exit code: error executing command [${this.exec.command.join(' ')}], exit code ${exitCode}`,
+				details: {causes: [{reason: 'ExitCode', message: String(exitCode)}]}});
+	}
+
+	private send(status: object): void {
+		if (this.ws.readyState !== this.ws.OPEN) return;
+		this.ws.send(Buffer.concat([Buffer.from([errorChannel]), Buffer.from(JSON.stringify(status))]));
+		this.ws.close(1000);
+	}
+}
+
+/**
+ * The terminal side of an interactive shell: a cooked-mode line discipline
+ * over the keys kubectl forwards, one line at a time into the session.
+ */
+class Terminal {
+	private line = '';
+	/** An escape sequence being read (arrow keys and the like, which cooked mode ignores here). */
+	private escape = '';
+	private ended = false;
+
+	constructor(private readonly ws: WebSocket, private readonly session: ShellSession, private readonly out: Output) {
+		out.write(stdoutChannel, session.prompt());
+		ws.on('message', (data: RawData) => {
+			const message = toBuffer(data);
+			if (message[0] === stdinChannel) this.keys(message.subarray(1).toString('utf8'));
+			else if (message[0] === closeChannel && message[1] === stdinChannel) this.end(0);
+		});
+		ws.on('close', () => {
+			this.ended = true;
+			session.close();
+		});
+	}
+
+	private echo(text: string): void {
+		this.out.write(stdoutChannel, text);
+	}
+
+	private keys(text: string): void {
+		for (const key of text) {
+			if (this.ended) return;
+			if (this.escape) {
+				this.escape += key;
+				if (/^\x1b(?:\[[0-9;?]*[@-~]|O.|[^[O])$/.test(this.escape)) this.escape = '';
+				continue;
+			}
+			switch (key) {
+				case '\x1b':
+					this.escape = key;
+					break;
+				case '\r':
+				case '\n':
+					this.echo('\n');
+					this.enter();
+					break;
+				case '\x7f':
+				case '\b':
+					if (this.line) {
+						this.line = this.line.slice(0, -1);
+						this.echo('\b \b');
+					}
+					break;
+				case '\x15': // Ctrl+U: the whole line
+					this.echo('\b \b'.repeat([...this.line].length));
+					this.line = '';
+					break;
+				case '\x17': { // Ctrl+W: the last word
+					const kept = this.line.replace(/\S+\s*$/, '');
+					this.echo('\b \b'.repeat([...this.line].length - [...kept].length));
+					this.line = kept;
+					break;
+				}
+				case '\x03': // Ctrl+C: the line is dropped
+					this.echo('^C\n');
+					this.line = '';
+					this.echo(this.session.prompt());
+					break;
+				case '\x04': // Ctrl+D: end of input on an empty line
+					if (!this.line) {
+						if (this.session.shell === 'bash') this.echo('exit\n');
+						this.end(this.session.run('exit').exitCode);
+					}
+					break;
+				default:
+					if (key >= ' ') {
+						this.line += key;
+						this.echo(key);
+					}
+			}
+		}
+	}
+
+	private enter(): void {
+		const line = this.line;
+		this.line = '';
+		if (line.trim() === '') {
+			this.echo(this.session.prompt());
+			return;
+		}
+		const result = this.session.run(line);
+		this.echo(result.stdout);
+		this.echo(result.stderr);
+		// An interactive bash says so as it exits.
+		if (result.exited && this.session.shell === 'bash') this.echo('exit\n');
+		if (result.exited) this.end(result.exitCode);
+		else this.echo(this.session.prompt());
+	}
+
+	private end(exitCode: number): void {
+		if (this.ended) return;
+		this.ended = true;
+		this.session.close();
+		this.out.finish(exitCode);
+	}
 }

@@ -16,7 +16,7 @@ import {openapiDocument, openapiRoot} from './openapi.js';
 import {parsePath} from './paths.js';
 import {handleResource} from './resources.js';
 import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
-import {execOverWebSocket, refuseUpgrade} from './exec.js';
+import {ExecServer, refuseUpgrade} from './exec.js';
 import {selfSignedCertificate, type Credentials} from './tls.js';
 import {WatchCache} from './watch.js';
 
@@ -90,6 +90,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 	const token = options.token ?? randomBytes(24).toString('hex');
 	const tls = options.tls ?? selfSignedCertificate();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
+	const execs = new ExecServer(cluster);
 	let port = 0;
 	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
 		serve(cluster, watchCache, token, () => `127.0.0.1:${port}`, request, response).catch(error => {
@@ -98,13 +99,13 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 			sendStatus(response, statusFromError(error));
 		});
 	});
-	server.on('upgrade', (request: IncomingMessage, socket: Duplex) => {
+	server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
 		try {
 			if (!authorized(request, token)) throw unauthorized();
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const target = parsePath(url.pathname);
 			if (target.kind !== 'resource' || target.subresource !== 'exec') throw badRequest('only pods/exec can be upgraded');
-			execOverWebSocket(cluster, request, socket, target, url.searchParams);
+			execs.upgrade(request, socket, head, target, url.searchParams);
 		} catch (error) {
 			refuseUpgrade(socket, statusFromError(error));
 		}
@@ -124,6 +125,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 				watchers: () => watchCache.size,
 				close: () => new Promise(done => {
 					watchCache.close();
+					execs.close();
 					server.closeAllConnections();
 					server.close(() => done());
 				}),

@@ -305,6 +305,11 @@ run('exec runs in the container over WebSocket and passes the exit code on', asy
 	t.regex(failing.stderr, /^ls: .*\/nope.*\ncommand terminated with exit code 3\n$/);
 	const wrong = await served.kubectl(['exec', pod, '-c', 'nope', '--', 'ls']);
 	t.deepEqual([wrong.code, wrong.stderr], [1, `Error from server (BadRequest): container nope is not valid for pod ${pod}\n`]);
+	// -i: standard input goes to the command, read to its end.
+	const script = await served.kubectl(['exec', '-i', pod, '--', 'sh'], 'echo hi\ncd /etc\npwd\nexit 4\necho never\n');
+	t.deepEqual([script.code, script.stdout, script.stderr], [4, 'hi\n/etc\n', 'command terminated with exit code 4\n']);
+	const piped = await served.kubectl(['exec', '-i', pod, '--', 'cat'], 'one\ntwo\n');
+	t.deepEqual([piped.code, piped.stdout], [0, 'one\ntwo\n']);
 });
 
 // Columns from kubectl's own top printer (k8s.io/kubectl/pkg/metricsutil); figures from the engine's metrics.

@@ -16,7 +16,7 @@ import {shellPrompt} from './shell/prompt.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
 import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
-import {basename, interpreterOutput, planProcess, resolveExecutable, userlandHas, type ProcessMode} from './workloads/programs.js';
+import {basename, imageHas, interpreterOutput, planProcess, resolveExecutable, type ProcessMode} from './workloads/programs.js';
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
 import {gatewayOf, requestCallCount, requestCalls, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
@@ -521,7 +521,7 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		const pid = this.enterContainer(record);
 		const name = argv[0] ?? '';
-		if (!(record.image.spec.shell && userlandHas(name))) return {result: this.notFound(record, pid, argv)};
+		if (!imageHas(record.image.spec, name)) return {result: this.notFound(record, pid, argv)};
 		const trace = record.trace;
 		let out = '';
 		let err = '';
@@ -608,7 +608,7 @@ export class MockRuntime implements ContainerRuntime {
 		const now = this.now;
 		const trace = record.trace;
 		const name = argv[0] ?? '';
-		const available = record.image.spec.shell ? userlandHas(name) : Boolean(record.image.spec.serves?.includes(name));
+		const available = record.image.spec.shell ? imageHas(record.image.spec, name) : Boolean(record.image.spec.serves?.includes(name));
 		if (!available) return this.notFound(record, pid, argv);
 		let stdout = '';
 		let stderr = '';

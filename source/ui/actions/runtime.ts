@@ -1,14 +1,13 @@
 /**
  * Pod actions over the container runtime: logs (`l`, `p` previous), shell
  * (`s`), and the live system-call trace (`t`). Each page reads through one
- * facade query (`cluster.logs`, `cluster.exec`, `cluster.syscalls`).
+ * facade query (`cluster.logs`, `cluster.openShell`, `cluster.syscalls`).
  */
-import type {Cluster, KubeObject} from '../../engine/index.js';
+import type {Cluster, ExecResult, KubeObject, ShellSession} from '../../engine/index.js';
 import {registerActions, type Selection} from '../app/contract.js';
 import {logsPage, type LogSource} from '../details/logs/logs-page.js';
 import {execPage, type ExecSession} from '../details/exec/exec-page.js';
 import {sanitizeLine} from '../sanitize.js';
-import {shellQuote} from './shell-quote.js';
 import {tracePage, type TraceSource} from '../trace/trace-page.js';
 
 /** Lines of log kept on screen (k9s caps its buffer at 5000). */
@@ -30,40 +29,30 @@ export function podTraceSource(cluster: Cluster, pod: KubeObject, container?: st
 }
 
 /**
- * A shell session: each line runs as `sh -c` in the container through
- * `cluster.exec`, in the working directory the session tracks (a `cd` line
- * is resolved by the container's own shell, which prints the new `pwd`).
+ * A shell session, as k9s opens one (`command -v bash && exec bash || exec
+ * sh`): one interactive shell in the container through `cluster.openShell`,
+ * so the directory and variables last from line to line and the prompt is
+ * that shell's own. A container without a shell answers every line with
+ * the exec's error.
  */
 export function podExecSession(cluster: Cluster, pod: KubeObject, container?: string): ExecSession {
-	let cwd = '/';
-	const exec = (script: string) => cluster.exec(pod.metadata.name, ['sh', '-c', script], {namespace: pod.metadata.namespace, container});
-	// The prompt names the user the container runs as, as bash does: what `whoami` prints there
-	// (`I have no name!` for a user id without a passwd entry), and `#` for root only. Asked once.
-	let user: {name: string; root: boolean} | undefined;
-	const identity = (): {name: string; root: boolean} => {
-		if (user !== undefined) return user;
-		try {
-			const [uid, name] = exec('id -u; whoami 2>/dev/null').stdout.split('\n');
-			user = /^\d+$/.test(uid ?? '') ? {name: name || 'I have no name!', root: uid === '0'} : {name: '', root: true};
-		} catch {
-			user = {name: '', root: true};
+	const options = {namespace: pod.metadata.namespace, container};
+	let opened: {session?: ShellSession; result?: ExecResult} | undefined;
+	const open = () => {
+		if (!opened) {
+			opened = cluster.openShell(pod.metadata.name, ['bash'], options);
+			if (!opened.session) opened = cluster.openShell(pod.metadata.name, ['sh'], options);
 		}
-		return user;
+		return opened;
 	};
 	return {
-		prompt: () => {
-			const {name, root} = identity();
-			return `${name ? `${name}@` : ''}${pod.metadata.name}:${cwd}${root ? '#' : '$'} `;
-		},
+		prompt: () => open().session?.prompt() ?? '',
 		run(line) {
-			const cd = /^\s*cd(?:\s+(.*?))?\s*$/.exec(line);
-			if (cd) {
-				const result = exec(`cd ${shellQuote(cwd)} && cd ${cd[1] ? cd[1] : '/'} && pwd`);
-				if (result.exitCode === 0) cwd = result.stdout.trim() || cwd;
-				return {...result, stdout: ''};
-			}
-			return exec(cwd === '/' ? line : `cd ${shellQuote(cwd)} && ${line}`);
+			const {session, result} = open();
+			if (!session) return {...result!, exited: false};
+			return session.run(line);
 		},
+		close: () => opened?.session?.close(),
 	};
 }
 

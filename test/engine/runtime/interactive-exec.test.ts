@@ -63,3 +63,15 @@ test('an interactive shell ends when its container stops', t => {
 	c.advance(5_000);
 	t.like(session.run('echo hi'), {exited: true, exitCode: 137});
 });
+
+test('busybox and Alpine images have ash but no bash, as the real images', t => {
+	const c = cluster();
+	const missing = 'OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown';
+	t.like(c.openShell('box', ['bash']).result, {exitCode: 126, stderr: missing});
+	t.like(c.exec('box', ['bash', '-c', 'echo hi']), {exitCode: 126, stderr: missing});
+	t.is(c.openShell('box', ['ash']).session!.prompt(), '/ # ');
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'alp'}, spec: {restartPolicy: 'Never', containers: [{name: 'a', image: 'alpine:3.20', command: ['bash', '-c', 'echo hi']}]}});
+	c.advance(30_000);
+	const status = (c.get('pod', 'alp') as Pod).status!.containerStatuses![0]!;
+	t.is(status.state.terminated?.reason, 'StartError');
+});

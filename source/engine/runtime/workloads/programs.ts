@@ -24,6 +24,15 @@ export function userlandHas(name: string): boolean {
 	return Boolean(execCommand(name)) || timedPrograms.includes(basename(name));
 }
 
+/**
+ * The image has this program: its userland does (busybox and Alpine images
+ * have busybox's applets and ash, but no bash; Debian and Ubuntu have bash).
+ */
+export function imageHas(spec: ResolvedImage['spec'], name: string): boolean {
+	if (!spec.shell || !userlandHas(name)) return false;
+	return !(basename(name) === 'bash' && (spec.os === 'busybox' || spec.os === 'alpine'));
+}
+
 /** What a container's argv runs, in its image. */
 export function planProcess(image: ResolvedImage, argv: readonly string[]): {mode: ProcessMode; found: boolean} {
 	const spec = image.spec;
@@ -34,11 +43,11 @@ export function planProcess(image: ResolvedImage, argv: readonly string[]): {mod
 		const kind = spec.behaviour.kind;
 		return {mode: kind === 'server' ? 'server' : kind === 'pause' ? 'pause' : 'run', found: true};
 	}
-	if (isShell(argv)) return {mode: 'shell', found: spec.shell};
+	if (isShell(argv)) return {mode: 'shell', found: imageHas(spec, first)};
 	// A generic image's own program is whatever else the command names.
 	if (spec.generic) return userlandHas(name) ? {mode: 'program', found: true} : {mode: 'server', found: true};
 	if (spec.interpreters?.includes(first) || spec.interpreters?.includes(name)) return {mode: 'run', found: true};
-	if (spec.shell && userlandHas(name)) return {mode: 'program', found: true};
+	if (imageHas(spec, name)) return {mode: 'program', found: true};
 	return {mode: 'program', found: false};
 }
 

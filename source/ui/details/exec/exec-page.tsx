@@ -6,7 +6,7 @@
  * empty line, or Esc leaves; Ctrl+C abandons the line (prints `^C`, new
  * prompt) instead of quitting the dashboard; PgUp/PgDn scroll; Ctrl+L clears.
  */
-import React from 'react';
+import React, {useEffect} from 'react';
 import {Box, Text} from 'ink';
 import {useApp, usePageKeys, type PageProps, type PageSpec} from '../../app/contract.js';
 import {TextInput} from '../../components/text-input/text-input.js';
@@ -16,13 +16,15 @@ import {sanitize, sanitizeLine} from '../../sanitize.js';
 import {displayWidth, truncateToWidth} from '../../text-width.js';
 import {useExecState} from './use-exec-state.js';
 
-export type ExecOutput = {stdout: string; stderr: string; exitCode: number};
+export type ExecOutput = {stdout: string; stderr: string; exitCode: number; /** The shell has ended (`exit`, or its container stopped). */ exited?: boolean};
 
 /** One shell in one container. `run` throws a KubeError when the container is gone. */
 export type ExecSession = {
 	/** The prompt text, e.g. `root@web-1:/# `. */
 	prompt(): string;
 	run(line: string): ExecOutput;
+	/** End the shell (the page closed). */
+	close?(): void;
 };
 
 function outputLines(text: string): string[] {
@@ -40,10 +42,6 @@ function ExecPage({session, banner, width, height}: PageProps & {session: ExecSe
 	const submit = (line: string) => {
 		const prompt = sanitizeLine(session.prompt());
 		input.set('');
-		if (line.trim() === 'exit') {
-			app.popPage();
-			return;
-		}
 		if (line.trim() === '') {
 			dispatch({type: 'submitted', line, output: [prompt]});
 			return;
@@ -51,6 +49,10 @@ function ExecPage({session, banner, width, height}: PageProps & {session: ExecSe
 		let output: string[];
 		try {
 			const result = session.run(line);
+			if (result.exited) {
+				app.popPage();
+				return;
+			}
 			output = [...outputLines(result.stdout), ...outputLines(result.stderr)];
 		} catch (error) {
 			output = [errorMessage(error)];
@@ -58,6 +60,7 @@ function ExecPage({session, banner, width, height}: PageProps & {session: ExecSe
 		dispatch({type: 'submitted', line, output: [`${prompt}${sanitizeLine(line)}`, ...output]});
 	};
 	const input = useTextInput({history: state.history, onSubmit: submit});
+	useEffect(() => () => session.close?.(), [session]);
 	usePageKeys({
 		bindings: [
 			{key: 'enter', action: 'exec.run', description: 'Run'},
