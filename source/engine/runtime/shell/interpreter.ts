@@ -106,20 +106,7 @@ export class Shell {
 
 	/** `sh -c script`: exit status of the script (2 on a syntax error). */
 	*script(text: string): Generator<ShellEffect, number> {
-		let tree: List;
-		try {
-			tree = parse(text);
-		} catch (error) {
-			if (!(error instanceof ShellSyntaxError)) throw error;
-			this.state.err(`sh: ${error.message}\n`);
-			return 2;
-		}
-		try {
-			return yield* this.list(tree);
-		} catch (error) {
-			if (error instanceof ShellExit) return error.code;
-			throw error;
-		}
+		return (yield* this.line(text)).status;
 	}
 
 	/** Run a program directly (a container whose command is not a shell; an exec), with `stdin` as its input. */
@@ -133,9 +120,10 @@ export class Shell {
 	}
 
 	/**
-	 * One line typed at an interactive shell: it runs in this shell, so `cd`,
-	 * variables and exports carry over to the next line. `exited` is set
-	 * when the line ran `exit` (or `set -e` ended the shell).
+	 * One line typed at an interactive shell, or a whole script: it runs in
+	 * this shell, so `cd`, variables and exports carry over to the next line.
+	 * `exited` is set when it ran `exit` (or `set -e` ended the shell); a
+	 * syntax error is status 2.
 	 */
 	*line(text: string): Generator<ShellEffect, {status: number; exited: boolean}> {
 		let tree: List;
@@ -166,11 +154,6 @@ export class Shell {
 		return this.state.vars.get(name);
 	}
 
-	/** Send what the shell writes to these sinks from now on. */
-	redirect(out: (text: string) => void, err: (text: string) => void): void {
-		this.state.out = out;
-		this.state.err = err;
-	}
 
 	private *list(list: List): Generator<ShellEffect, number> {
 		let status = 0;
