@@ -6,7 +6,7 @@ import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
 import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata.js';
 import {heartbeatService, type NodeFault} from '../node/heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
-import {rfc3339} from '../clock.js';
+import {evictPod} from '../policy/eviction.js';
 
 /**
  * Node maintenance and failure, as the facade offers them: a machine that
@@ -36,6 +36,10 @@ export type DrainReport = {
 	warning?: string;
 	/** What `kubectl drain` prints, line by line. */
 	lines: string[];
+	/** `namespace/name` of pods a disruption budget still blocks; the drain asks again every 5 s. */
+	blocked: string[];
+	/** Every pod is evicted (or gone) and the node is drained; false while a budget blocks it. */
+	done: boolean;
 };
 
 /**
@@ -209,31 +213,95 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	if (localStorage.length > 0) warnings.push(`deleting Pods with local storage: ${localStorage.join(', ')}`);
 	const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
 	if (warning) lines.push(warning);
-	const evicted: string[] = [];
-	for (const pod of toEvict) {
-		lines.push(`evicting pod ${ref(pod)}`);
-		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
-		if (current && !current.metadata.deletionTimestamp) evictPod(context, current, grace);
-		evicted.push(ref(pod));
-	}
-	for (const pod of toEvict) lines.push(`pod/${pod.metadata.name} evicted`);
-	lines.push(`node/${name} drained`);
-	return {node: name, evicted, ignored, ...(warning ? {warning} : {}), lines};
+	const report: DrainReport = {node: name, evicted: [], ignored, ...(warning ? {warning} : {}), lines, blocked: [], done: false};
+	const state = {report, attempt: 0};
+	drainStates(context).set(name, state);
+	evictAll(context, state, toEvict, grace);
+	return snapshot(report);
+}
+
+/** How long kubectl drain waits before asking again for an eviction a budget refused. */
+export const evictionRetryMs = 5000;
+
+type DrainState = {report: DrainReport; attempt: number};
+
+const drainsByContext = new WeakMap<object, Map<string, DrainState>>();
+
+function drainStates(context: ControllerContext): Map<string, DrainState> {
+	let states = drainsByContext.get(context.store);
+	if (!states) drainsByContext.set(context.store, (states = new Map()));
+	return states;
+}
+
+function snapshot(report: DrainReport): DrainReport {
+	return {...report, evicted: [...report.evicted], ignored: [...report.ignored], lines: [...report.lines], blocked: [...report.blocked]};
+}
+
+/** The latest drain of a node as it stands (its lines grow while a budget blocks it); undefined when none ran. */
+export function drainStatus(context: ControllerContext, name: string): DrainReport | undefined {
+	getNode(context, name);
+	const state = drainStates(context).get(name);
+	return state ? snapshot(state.report) : undefined;
+}
+
+/** Stop retrying a drain a budget blocks (kubectl interrupted); the node stays cordoned. */
+export function stopDrain(context: ControllerContext, name: string): DrainReport {
+	getNode(context, name);
+	const state = drainStates(context).get(name);
+	if (!state || state.report.done) throw badRequest(`no drain of node "${name}" is in progress`);
+	state.attempt++;
+	state.report.done = true;
+	return snapshot(state.report);
 }
 
 /**
- * The Eviction API (`pods/eviction`) as the apiserver serves it without a
- * PodDisruptionBudget: the pod gets DisruptionTarget=True
- * (EvictionByEvictionAPI), then a graceful delete.
+ * One round of kubectl's evictions: each pod through the Eviction API. A
+ * budget's 429 is printed and the pod asked again 5 s later, until every
+ * pod is evicted or gone; then the node is drained.
  */
-function evictPod(context: ControllerContext, pod: Pod, grace: number): void {
+function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], grace: number): void {
+	const {report} = state;
 	const {store, clock} = context;
-	const marked = store.patch(pod, draft => {
-		const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'DisruptionTarget');
-		conditions.push({type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())});
-		draft.status = {...draft.status!, conditions};
-	}, {status: true});
-	store.markDeleted(marked, grace >= 0 ? grace : marked.spec?.terminationGracePeriodSeconds ?? 30);
+	const blocked: Pod[] = [];
+	const done: Pod[] = [];
+	for (const pod of pods) {
+		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
+		// kubectl reads the pod again before a retry; one that is gone needs nothing more.
+		if (!current && state.attempt > 0) continue;
+		report.lines.push(`evicting pod ${ref(pod)}`);
+		if (!current) {
+			done.push(pod);
+			continue;
+		}
+		try {
+			evictPod(context, pod.metadata.name, {namespace: pod.metadata.namespace, ...(grace >= 0 ? {gracePeriodSeconds: grace} : {})});
+			done.push(pod);
+		} catch (error) {
+			if (!(error instanceof KubeError)) throw error;
+			if (error.code === 'NotFound') continue;
+			if (error.code === 'TooManyRequests') {
+				report.lines.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}" (will retry after 5s): ${error.message}`);
+				blocked.push(pod);
+				continue;
+			}
+			report.lines.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}": ${error.message}`);
+		}
+	}
+	for (const pod of done) {
+		report.lines.push(`pod/${pod.metadata.name} evicted`);
+		report.evicted.push(ref(pod));
+	}
+	report.blocked = blocked.map(ref);
+	if (blocked.length === 0) {
+		report.lines.push(`node/${report.node} drained`);
+		report.done = true;
+		return;
+	}
+	const attempt = ++state.attempt;
+	clock.at(clock.now() + evictionRetryMs, () => {
+		if (state.attempt !== attempt || drainStates(context).get(report.node) !== state) return;
+		evictAll(context, state, blocked, grace);
+	});
 }
 
 /** A new worker joins: the next kind-style name (or `options.name`), Ready once its kubelet beats. */

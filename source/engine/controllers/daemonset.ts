@@ -108,7 +108,14 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			},
 			spec,
 		});
-		const created = store.create(pod);
+		let created: KubeObject;
+		try {
+			created = store.create(pod);
+		} catch (error) {
+			// RealPodControl records the refusal (a quota, a LimitRange) before the sync fails and is retried.
+			events.warning(ds, 'FailedCreate', `Error creating: ${(error as Error).message}`, source);
+			throw error;
+		}
 		events.normal(ds, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
 	}
 

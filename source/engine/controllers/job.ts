@@ -1,5 +1,5 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {Condition, Container, Pod, PodSpec} from '../api/types.js';
+import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.js';
 import type {Job, JobStatus, PodFailurePolicy, PodFailurePolicyAction} from '../api/batch-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
@@ -158,7 +158,14 @@ export function createJobController(context: ControllerContext): Controller {
 			},
 			spec,
 		}) as Pod;
-		const created = store.create(pod);
+		let created: KubeObject;
+		try {
+			created = store.create(pod);
+		} catch (error) {
+			// RealPodControl records the refusal (a quota, a LimitRange) before the sync fails and is retried.
+			events.warning(job, 'FailedCreate', `Error creating: ${(error as Error).message}`, source);
+			throw error;
+		}
 		events.normal(job, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
 	}
 

@@ -1,0 +1,101 @@
+import test from 'ava';
+import {readFileSync} from 'node:fs';
+import {createCluster, KubeError} from '../../../source/engine/index.js';
+import type {KubeEvent, ResourceQuota} from '../../../source/engine/index.js';
+
+const docs = (file: string) => readFileSync(new URL(`../../fixtures/docs/policy/${file}`, import.meta.url), 'utf8');
+
+function refusal(t: any, run: () => unknown): KubeError {
+	const error = t.throws(run, {instanceOf: KubeError}) as KubeError;
+	return error;
+}
+
+test('the docs quota example: used follows the first pod, the second is refused with the API server\'s text', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(docs('quota-mem-cpu.yaml'));
+	cluster.advance(1000);
+	let quota = cluster.get('ResourceQuota', 'mem-cpu-demo') as ResourceQuota;
+	t.deepEqual(quota.status, {
+		hard: {'limits.cpu': '2', 'limits.memory': '2Gi', 'requests.cpu': '1', 'requests.memory': '1Gi'},
+		used: {'limits.cpu': '0', 'limits.memory': '0', 'requests.cpu': '0', 'requests.memory': '0'},
+	});
+	cluster.apply(docs('quota-mem-cpu-pod.yaml'));
+	quota = cluster.get('ResourceQuota', 'mem-cpu-demo') as ResourceQuota;
+	t.deepEqual(quota.status!.used, {'limits.cpu': '800m', 'limits.memory': '800Mi', 'requests.cpu': '400m', 'requests.memory': '600Mi'});
+	const error = refusal(t, () => cluster.apply(docs('quota-mem-cpu-pod-2.yaml')));
+	t.is(error.code, 'Forbidden');
+	t.is(error.status, 403);
+	t.is(error.message, 'pods "quota-mem-cpu-demo-2" is forbidden: exceeded quota: mem-cpu-demo, requested: requests.memory=700Mi, used: requests.memory=600Mi, limited: requests.memory=1Gi');
+	t.is(cluster.get('Pod', 'quota-mem-cpu-demo-2'), undefined);
+	cluster.advance(30_000);
+	// The controller's recount agrees with what admission charged.
+	t.deepEqual((cluster.get('ResourceQuota', 'mem-cpu-demo') as ResourceQuota).status!.used, {'limits.cpu': '800m', 'limits.memory': '800Mi', 'requests.cpu': '400m', 'requests.memory': '600Mi'});
+	cluster.delete('Pod', 'quota-mem-cpu-demo');
+	cluster.advance(60_000);
+	t.deepEqual((cluster.get('ResourceQuota', 'mem-cpu-demo') as ResourceQuota).status!.used, {'limits.cpu': '0', 'limits.memory': '0', 'requests.cpu': '0', 'requests.memory': '0'});
+	t.notThrows(() => cluster.apply(docs('quota-mem-cpu-pod-2.yaml')));
+});
+
+test('a quota on cpu refuses a pod whose containers do not state it', t => {
+	const cluster = createCluster({seed: 4});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'compute'}, spec: {hard: {'limits.cpu': '2', 'requests.memory': '1Gi'}}});
+	cluster.advance(100);
+	const error = refusal(t, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bare'}, spec: {containers: [{name: 'app', image: 'nginx'}, {name: 'side', image: 'busybox', resources: {limits: {cpu: '100m'}}}]}}));
+	t.is(error.message, 'pods "bare" is forbidden: failed quota: compute: must specify limits.cpu for: app; requests.memory for: app,side');
+});
+
+test('object counts: pods, count/<resource>.<group>, configmaps; a Deployment\'s ReplicaSet reports FailedCreate with the quota\'s text', t => {
+	const cluster = createCluster({seed: 5});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'counts'}, spec: {hard: {pods: '2', 'count/deployments.apps': '1', configmaps: '2'}}});
+	cluster.advance(100);
+	let quota = cluster.get('ResourceQuota', 'counts') as ResourceQuota;
+	// kube-root-ca.crt is already there.
+	t.deepEqual(quota.status!.used, {configmaps: '1', 'count/deployments.apps': '0', pods: '0'});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 3, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.27'}]}}}});
+	const second = refusal(t, () => cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'api'}, spec: {selector: {matchLabels: {app: 'api'}}, template: {metadata: {labels: {app: 'api'}}, spec: {containers: [{name: 'api', image: 'nginx:1.27'}]}}}}));
+	t.is(second.message, 'deployments.apps "api" is forbidden: exceeded quota: counts, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1');
+	cluster.advance(30_000);
+	t.is(cluster.list('Pod', {labelSelector: 'app=web'}).length, 2);
+	quota = cluster.get('ResourceQuota', 'counts') as ResourceQuota;
+	t.deepEqual(quota.status!.used, {configmaps: '1', 'count/deployments.apps': '1', pods: '2'});
+	const rs = cluster.list('ReplicaSet')[0]!;
+	const failed = (cluster.eventsFor(rs) as KubeEvent[]).find(e => e.reason === 'FailedCreate')!;
+	t.is(failed.type, 'Warning');
+	t.regex(failed.message!, /^Error creating: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: counts, requested: pods=1, used: pods=2, limited: pods=2$/);
+	// Raising the quota lets the ReplicaSet's retry through.
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'counts'}, spec: {hard: {pods: '3', 'count/deployments.apps': '1', configmaps: '2'}}});
+	cluster.advance(120_000);
+	t.is(cluster.list('Pod', {labelSelector: 'app=web'}).length, 3);
+	t.is((cluster.get('ResourceQuota', 'counts') as ResourceQuota).status!.used!['pods'], '3');
+});
+
+test('finished pods stop counting against pods; count/pods still counts them', t => {
+	const cluster = createCluster({seed: 6});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q'}, spec: {hard: {pods: '5', 'count/pods': '5'}}});
+	cluster.advance(100);
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'once'}, spec: {restartPolicy: 'Never', containers: [{name: 'c', image: 'busybox', command: ['true']}]}});
+	t.deepEqual((cluster.get('ResourceQuota', 'q') as ResourceQuota).status!.used, {'count/pods': '1', pods: '1'});
+	cluster.advance(60_000);
+	t.is(cluster.get('Pod', 'once')!.status.phase, 'Succeeded');
+	t.deepEqual((cluster.get('ResourceQuota', 'q') as ResourceQuota).status!.used, {'count/pods': '1', pods: '0'});
+});
+
+test('quota validation in the API server\'s words; bad input changes nothing', t => {
+	const cluster = createCluster({seed: 7});
+	const error = refusal(t, () => cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'bad'}, spec: {hard: {pods: '1.5', cpu: '-1', widgets: '3'}}}));
+	t.is(error.code, 'Invalid');
+	t.is(error.message, 'ResourceQuota "bad" is invalid: [spec.hard[pods]: Invalid value: "1500m": must be an integer, spec.hard[cpu]: Invalid value: "-1": must be greater than or equal to 0, spec.hard[widgets]: Invalid value: "widgets": must be a standard resource for quota]');
+	t.is(cluster.get('ResourceQuota', 'bad'), undefined);
+	const scope = refusal(t, () => cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'be'}, spec: {hard: {'requests.cpu': '1'}, scopes: ['BestEffort']}}));
+	t.is(scope.message, 'ResourceQuota "be" is invalid: spec.scopes: Invalid value: ["BestEffort"]: unsupported scope applied to resource');
+});
+
+test('a BestEffort-scoped quota counts only pods without requests or limits', t => {
+	const cluster = createCluster({seed: 8});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'be'}, spec: {hard: {pods: '1'}, scopes: ['BestEffort']}});
+	cluster.advance(100);
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a'}, spec: {containers: [{name: 'c', image: 'nginx'}]}});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'sized'}, spec: {containers: [{name: 'c', image: 'nginx', resources: {requests: {cpu: '100m'}}}]}});
+	const error = refusal(t, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'b'}, spec: {containers: [{name: 'c', image: 'nginx'}]}}));
+	t.is(error.message, 'pods "b" is forbidden: exceeded quota: be, requested: pods=1, used: pods=1, limited: pods=1');
+});
