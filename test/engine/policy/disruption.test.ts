@@ -1,0 +1,130 @@
+import test from 'ava';
+import {readFileSync} from 'node:fs';
+import {createCluster, KubeError} from '../../../source/engine/index.js';
+import type {Cluster, KubeEvent, Pod, PodDisruptionBudget} from '../../../source/engine/index.js';
+
+const docs = (file: string) => readFileSync(new URL(`../../fixtures/docs/policy/${file}`, import.meta.url), 'utf8');
+
+function zookeeper(cluster: Cluster, replicas = 3): void {
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'zk'}, spec: {replicas, selector: {matchLabels: {app: 'zookeeper'}}, template: {metadata: {labels: {app: 'zookeeper'}}, spec: {containers: [{name: 'zk', image: 'nginx:1.27'}]}}}});
+	cluster.advance(30_000);
+}
+
+const pdb = (cluster: Cluster, name = 'zk-pdb') => cluster.get('PodDisruptionBudget', name) as PodDisruptionBudget;
+
+test('the docs minAvailable budget over three ready pods: one disruption allowed, SufficientPods', t => {
+	const cluster = createCluster({seed: 21});
+	zookeeper(cluster);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-minavailable.yaml'));
+	cluster.advance(1000);
+	const status = pdb(cluster).status!;
+	t.like(status, {currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, disruptionsAllowed: 1, observedGeneration: 1});
+	t.like(status.conditions![0], {type: 'DisruptionAllowed', status: 'True', reason: 'SufficientPods', message: '', observedGeneration: 1});
+});
+
+test('the docs maxUnavailable budget counts the Deployment\'s scale; a scale-up raises expected pods', t => {
+	const cluster = createCluster({seed: 22});
+	zookeeper(cluster);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-maxunavailable.yaml'));
+	cluster.advance(1000);
+	t.like(pdb(cluster).status, {currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, disruptionsAllowed: 1});
+	cluster.scale('Deployment', 'zk', 5);
+	cluster.advance(1);
+	t.like(pdb(cluster).status, {currentHealthy: 3, desiredHealthy: 4, expectedPods: 5, disruptionsAllowed: 0});
+	t.like(pdb(cluster).status!.conditions![0], {status: 'False', reason: 'InsufficientPods'});
+	cluster.advance(30_000);
+	t.like(pdb(cluster).status, {currentHealthy: 5, desiredHealthy: 4, expectedPods: 5, disruptionsAllowed: 1});
+});
+
+test('percentages round up; a budget over nothing says NoPods', t => {
+	const cluster = createCluster({seed: 23});
+	zookeeper(cluster, 3);
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'half'}, spec: {minAvailable: '50%', selector: {matchLabels: {app: 'zookeeper'}}}});
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'none'}, spec: {maxUnavailable: '10%', selector: {matchLabels: {app: 'nothing'}}}});
+	cluster.advance(1000);
+	t.like(pdb(cluster, 'half').status, {desiredHealthy: 2, expectedPods: 3, disruptionsAllowed: 1});
+	t.like(pdb(cluster, 'none').status, {desiredHealthy: 0, expectedPods: 0, disruptionsAllowed: 0, currentHealthy: 0});
+	t.true((cluster.eventsFor(pdb(cluster, 'none')) as KubeEvent[]).some(e => e.reason === 'NoPods' && e.message === 'No matching pods found'));
+});
+
+test('eviction takes the budget\'s one disruption, then answers 429 with the DisruptionBudget cause', t => {
+	const cluster = createCluster({seed: 24});
+	zookeeper(cluster);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-minavailable.yaml'));
+	cluster.advance(1000);
+	const [first, second] = cluster.list('Pod', {labelSelector: 'app=zookeeper'}) as Pod[];
+	cluster.evict(first!.metadata.name);
+	const evicted = cluster.get('Pod', first!.metadata.name) as Pod;
+	t.truthy(evicted.metadata.deletionTimestamp);
+	t.like(evicted.status!.conditions!.find(c => c.type === 'DisruptionTarget'), {status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting'});
+	t.like(pdb(cluster).status, {disruptionsAllowed: 0});
+	t.truthy(pdb(cluster).status!.disruptedPods?.[first!.metadata.name]);
+	cluster.advance(1);
+	const error = t.throws(() => cluster.evict(second!.metadata.name), {instanceOf: KubeError})!;
+	t.is(error.code, 'TooManyRequests');
+	t.is(error.status, 429);
+	t.is(error.message, "Cannot evict pod as it would violate the pod's disruption budget.");
+	t.deepEqual(error.causes, [{reason: 'DisruptionBudget', message: 'The disruption budget zk-pdb needs 2 healthy pods and has 2 currently'}]);
+	t.falsy((cluster.get('Pod', second!.metadata.name) as Pod).metadata.deletionTimestamp);
+	// The replacement becomes ready and the budget allows one again.
+	cluster.advance(60_000);
+	t.like(pdb(cluster).status, {currentHealthy: 3, disruptionsAllowed: 1});
+	t.notThrows(() => cluster.evict(second!.metadata.name));
+	t.throws(() => cluster.evict('ghost'), {instanceOf: KubeError, message: 'pods "ghost" not found'});
+});
+
+test('drain retries every 5 s while a budget blocks it, printing what kubectl drain prints, and finishes once the budget allows', t => {
+	const cluster = createCluster({seed: 25, nodes: 2});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {
+		containers: [{name: 'web', image: 'nginx:1.27'}],
+		affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{labelSelector: {matchLabels: {app: 'web'}}, topologyKey: 'kubernetes.io/hostname'}]}},
+	}}}});
+	cluster.advance(30_000);
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'web-pdb'}, spec: {minAvailable: 2, selector: {matchLabels: {app: 'web'}}}});
+	cluster.advance(1000);
+	const node = 'kubarium-worker';
+	const victim = (cluster.list('Pod', {fieldSelector: `spec.nodeName=${node}`}) as Pod[]).find(p => p.metadata.labels?.['app'] === 'web')!;
+	const name = victim.metadata.name;
+	const report = cluster.drain(node, {ignoreDaemonSets: true});
+	const blocked = `error when evicting pods/"${name}" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`;
+	t.false(report.done);
+	t.deepEqual(report.blocked, [`default/${name}`]);
+	t.deepEqual(report.lines, [`node/${node} cordoned`, `evicting pod default/${name}`, blocked]);
+	cluster.advance(5000);
+	t.deepEqual(cluster.drainStatus(node)!.lines.slice(3), [`evicting pod default/${name}`, blocked]);
+	cluster.advance(5000);
+	t.is(cluster.drainStatus(node)!.lines.length, 7);
+	// Relaxing the budget lets the next retry through.
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'web-pdb'}, spec: {minAvailable: 1, selector: {matchLabels: {app: 'web'}}}});
+	cluster.advance(5000);
+	const done = cluster.drainStatus(node)!;
+	t.true(done.done);
+	t.deepEqual(done.lines.slice(-3), [`evicting pod default/${name}`, `pod/${name} evicted`, `node/${node} drained`]);
+	t.deepEqual(done.evicted, [`default/${name}`]);
+	cluster.advance(20_000);
+	t.is(cluster.drainStatus(node)!.lines.length, done.lines.length);
+});
+
+test('stopDrain ends the retries; the node stays cordoned', t => {
+	const cluster = createCluster({seed: 26, nodes: 1});
+	zookeeper(cluster, 1);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-minavailable.yaml'));
+	cluster.advance(1000);
+	const report = cluster.drain('kubarium-worker', {ignoreDaemonSets: true});
+	t.false(report.done);
+	const stopped = cluster.stopDrain('kubarium-worker');
+	cluster.advance(30_000);
+	t.is(cluster.drainStatus('kubarium-worker')!.lines.length, stopped.lines.length);
+	t.true(cluster.get('Node', 'kubarium-worker')!.spec.unschedulable);
+	t.throws(() => cluster.stopDrain('kubarium-worker'), {instanceOf: KubeError, message: 'no drain of node "kubarium-worker" is in progress'});
+});
+
+test('PodDisruptionBudget validation in the API server\'s words', t => {
+	const cluster = createCluster({seed: 27});
+	const both = t.throws(() => cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'bad'}, spec: {minAvailable: 1, maxUnavailable: '150%', selector: {matchLabels: {app: 'x'}}}}), {instanceOf: KubeError})!;
+	t.is(both.code, 'Invalid');
+	t.regex(both.message, /^PodDisruptionBudget\.policy "bad" is invalid: \[spec: Invalid value: .*: minAvailable and maxUnavailable cannot be both set, spec\.maxUnavailable: Invalid value: "150%": must not be greater than 100%\]$/);
+	const percent = t.throws(() => cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'bad'}, spec: {minAvailable: 'half'}}), {instanceOf: KubeError})!;
+	t.is(percent.message, `PodDisruptionBudget.policy "bad" is invalid: spec.minAvailable: Invalid value: "half": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')`);
+	t.is(cluster.get('PodDisruptionBudget', 'bad'), undefined);
+});
