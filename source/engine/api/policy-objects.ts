@@ -141,8 +141,6 @@ validators.set('ResourceQuota', object => {
 
 // ----- LimitRange --------------------------------------------------------------------------
 
-const limitTypes: readonly LimitType[] = ['Container', 'Pod', 'PersistentVolumeClaim'];
-
 /** `SetDefaults_LimitRangeItem`: a Container item's default limit falls back to max, its default request to the default limit, then to min. */
 defaulters.set('LimitRange', object => {
 	const spec = object.spec;
@@ -173,15 +171,12 @@ validators.set('LimitRange', object => {
 		if (limits !== undefined) errors.push({field: 'spec.limits', type: 'Invalid value', value: limits, detail: 'must be a list of limit range items'});
 		return errors;
 	}
-	const seen = new Set<string>();
 	for (const [index, item] of (limits as LimitRangeItem[]).entries()) {
 		const path = `spec.limits[${index}]`;
-		if (!limitTypes.includes(item?.type)) {
-			errors.push(item?.type ? {field: `${path}.type`, type: 'Unsupported value', value: item.type, detail: `supported values: ${limitTypes.map(t => `"${t}"`).join(', ')}`} : {field: `${path}.type`, type: 'Required value', detail: ''});
+		if (typeof item !== 'object' || item === null) {
+			errors.push({field: path, type: 'Invalid value', value: item, detail: 'must be a limit range item'});
 			continue;
 		}
-		if (seen.has(item.type)) errors.push({field: `${path}.type`, type: 'Duplicate value', value: item.type, detail: ''});
-		seen.add(item.type);
 		const max = validateQuantityList(item.max, `${path}.max`, errors);
 		const min = validateQuantityList(item.min, `${path}.min`, errors);
 		const defaults = validateQuantityList(item.default, `${path}.default`, errors);
