@@ -1,5 +1,6 @@
 import test from 'ava';
 import {hasKubectl, serve, until, type Served} from './harness.js';
+import {describe} from '../../source/ui/details/describe/describe.js';
 
 const fixture = `
 apiVersion: apps/v1
@@ -112,4 +113,22 @@ run('the eviction subresource answers 429 with the DisruptionBudget cause', asyn
 	const wrong = await served.call('POST', `/api/v1/namespaces/default/pods/${pod.metadata.name}/eviction`, {body: JSON.stringify({apiVersion: 'policy/v1', kind: 'Eviction', metadata: {name: 'other'}}), type: 'application/json'});
 	t.is(wrong.code, 400);
 	t.is(JSON.parse(wrong.body).message, 'name in URL does not match name in Eviction object');
+});
+
+run('the dashboard\'s describe of a quota, a LimitRange, a budget and their namespace is kubectl describe\'s text', async t => {
+	const {cluster} = served;
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'scoped'}, spec: {hard: {pods: '4', memory: '1G'}, scopes: ['NotTerminating']}});
+	cluster.advance(1000);
+	// kubectl walks a LimitRange's resources in Go's map order, which varies: its lines are compared as a set.
+	const lines = (text: string) => text.split('\n').sort();
+	for (const [kind, name] of [['ResourceQuota', 'compute'], ['ResourceQuota', 'scoped'], ['LimitRange', 'defaults']] as const) {
+		const kubectl = await served.kubectl(['describe', kind.toLowerCase(), name]);
+		t.deepEqual(lines(describe(cluster.get(kind, name)!, cluster) + '\n'), lines(kubectl.stdout), `${kind}/${name}`);
+	}
+	const pdb = await served.kubectl(['describe', 'pdb', 'web-pdb']);
+	const ours = describe(cluster.get('PodDisruptionBudget', 'web-pdb')!, cluster);
+	// Event ages differ (kubectl counts from the wall clock); the rest is the same.
+	t.is(ours.split('\nEvents:')[0], pdb.stdout.split('\nEvents:')[0]);
+	const namespace = await served.kubectl(['describe', 'namespace', 'default']);
+	t.deepEqual(lines(describe(cluster.get('Namespace', 'default')!, cluster) + '\n'), lines(namespace.stdout));
 });
