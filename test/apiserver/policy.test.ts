@@ -132,3 +132,14 @@ run('the dashboard\'s describe of a quota, a LimitRange, a budget and their name
 	const namespace = await served.kubectl(['describe', 'namespace', 'default']);
 	t.deepEqual(lines(describe(cluster.get('Namespace', 'default')!, cluster) + '\n'), lines(namespace.stdout));
 });
+
+run('kubectl create quota and create pdb (protobuf bodies) make the objects they describe', async t => {
+	const quota = await served.kubectl(['create', 'quota', 'made', '--hard=pods=9,requests.cpu=2', '--scopes=NotBestEffort']);
+	t.is(quota.stdout, 'resourcequota/made created\n', quota.stderr);
+	t.deepEqual(served.cluster.get('ResourceQuota', 'made')!.spec, {hard: {pods: '9', 'requests.cpu': '2'}, scopes: ['NotBestEffort']});
+	const pdb = await served.kubectl(['create', 'pdb', 'half', '--selector=app=web', '--min-available=50%']);
+	t.is(pdb.stdout, 'poddisruptionbudget.policy/half created\n', pdb.stderr);
+	t.deepEqual(served.cluster.get('PodDisruptionBudget', 'half')!.spec, {minAvailable: '50%', selector: {matchLabels: {app: 'web'}}});
+	const bad = await served.kubectl(['create', 'pdb', 'worse', '--selector=app=web', '--max-unavailable=150%']);
+	t.is(bad.stderr, 'error: failed to create poddisruptionbudgets: PodDisruptionBudget.policy "worse" is invalid: spec.maxUnavailable: Invalid value: "150%": must not be greater than 100%\n');
+});
