@@ -419,6 +419,13 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 		if (event.type === 'DELETED') return quotasFor(object);
 		if (object.kind === 'Pod' && old) {
 			const now = context.clock.now();
+			const pod = object as Pod;
+			const grace = pod.metadata.deletionGracePeriodSeconds;
+			if (!old.metadata.deletionTimestamp && pod.metadata.deletionTimestamp && grace !== undefined) {
+				// A pod stuck terminating (its node is gone) stops being charged once its grace period has passed again.
+				const at = (parseTime(pod.metadata.deletionTimestamp) ?? now) + grace * 1000 + 1;
+				for (const key of quotasFor(object)) context.queue(controllerName).addAfter(key, at - now);
+			}
 			if (podChargeable(old as Pod, now) !== podChargeable(object as Pod, now)) return quotasFor(object);
 			return undefined;
 		}

@@ -128,3 +128,43 @@ test('PodDisruptionBudget validation in the API server\'s words', t => {
 	t.is(percent.message, `PodDisruptionBudget.policy "bad" is invalid: spec.minAvailable: Invalid value: "half": a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')`);
 	t.is(cluster.get('PodDisruptionBudget', 'bad'), undefined);
 });
+
+test('eviction without a budget, of a pending pod, of an unready pod the budget can spare, and under two budgets', t => {
+	const cluster = createCluster({seed: 28});
+	zookeeper(cluster);
+	const pods = cluster.list('Pod', {labelSelector: 'app=zookeeper'}) as Pod[];
+	// No budget: deleted at once, marked DisruptionTarget.
+	cluster.evict(pods[0]!.metadata.name);
+	t.truthy(cluster.get('Pod', pods[0]!.metadata.name)!.metadata.deletionTimestamp);
+	cluster.advance(60_000);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-minavailable.yaml'));
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'second'}, spec: {maxUnavailable: 1, selector: {matchLabels: {app: 'zookeeper'}}}});
+	cluster.advance(1000);
+	const running = (cluster.list('Pod', {labelSelector: 'app=zookeeper'}) as Pod[]).filter(p => !p.metadata.deletionTimestamp);
+	const two = t.throws(() => cluster.evict(running[0]!.metadata.name), {instanceOf: KubeError})!;
+	t.is(two.code, 'InternalError');
+	t.is(two.status, 500);
+	t.is(two.message, 'This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
+	cluster.delete('PodDisruptionBudget', 'second');
+	// A pod that never becomes ready (its image does not exist) is Pending: evicted without asking the budget.
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'stuck', labels: {app: 'zookeeper'}}, spec: {containers: [{name: 'c', image: 'registry.example/none:1'}]}});
+	cluster.advance(1000);
+	t.not((cluster.get('Pod', 'stuck') as Pod).status!.phase, 'Running');
+	t.notThrows(() => cluster.evict('stuck'));
+	t.like(pdb(cluster).status, {disruptionsAllowed: 1});
+	// Running but never ready: the budget is met without it, so it goes without taking a disruption.
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'unready', labels: {app: 'zookeeper'}}, spec: {containers: [{name: 'c', image: 'nginx:1.27', readinessProbe: {exec: {command: ['false']}, periodSeconds: 1}}]}});
+	cluster.advance(30_000);
+	const unready = cluster.get('Pod', 'unready') as Pod;
+	t.is(unready.status!.phase, 'Running');
+	t.false(unready.status!.conditions!.some(c => c.type === 'Ready' && c.status === 'True'));
+	t.like(pdb(cluster).status, {disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2});
+	cluster.evict('unready');
+	t.truthy(cluster.get('Pod', 'unready')!.metadata.deletionTimestamp);
+	t.like(pdb(cluster).status, {disruptionsAllowed: 1});
+	t.throws(() => cluster.evict(running[0]!.metadata.name, {gracePeriodSeconds: -1}), {instanceOf: KubeError, message: 'gracePeriodSeconds: Invalid value: -1: must be a non-negative integer'});
+	// A dry run checks and changes nothing.
+	cluster.evict(running[0]!.metadata.name, {dryRun: true});
+	t.falsy(cluster.get('Pod', running[0]!.metadata.name)!.metadata.deletionTimestamp);
+	t.like(pdb(cluster).status, {disruptionsAllowed: 1});
+});

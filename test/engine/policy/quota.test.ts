@@ -99,3 +99,35 @@ test('a BestEffort-scoped quota counts only pods without requests or limits', t 
 	const error = refusal(t, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'b'}, spec: {containers: [{name: 'c', image: 'nginx'}]}}));
 	t.is(error.message, 'pods "b" is forbidden: exceeded quota: be, requested: pods=1, used: pods=1, limited: pods=1');
 });
+
+test('a pod stuck terminating on a dead node stops counting once its grace period has passed again', t => {
+	const cluster = createCluster({seed: 9, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q'}, spec: {hard: {pods: '1'}}});
+	cluster.advance(100);
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a'}, spec: {terminationGracePeriodSeconds: 30, containers: [{name: 'c', image: 'nginx'}]}});
+	cluster.advance(20_000);
+	cluster.killNode('kubarium-worker');
+	cluster.delete('Pod', 'a');
+	cluster.advance(30_000);
+	t.truthy(cluster.get('Pod', 'a')?.metadata.deletionTimestamp, 'still terminating: the kubelet is gone');
+	t.is((cluster.get('ResourceQuota', 'q') as ResourceQuota).status!.used!['pods'], '1');
+	cluster.advance(31_000);
+	t.truthy(cluster.get('Pod', 'a'));
+	t.is((cluster.get('ResourceQuota', 'q') as ResourceQuota).status!.used!['pods'], '0');
+});
+
+test('claims and services: requests.storage, per-class claims, services.nodeports', t => {
+	const cluster = createCluster({seed: 10});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'objects'}, spec: {hard: {
+		'requests.storage': '5Gi', 'standard.storageclass.storage.k8s.io/persistentvolumeclaims': '1', 'services.nodeports': '1', services: '3',
+	}}});
+	cluster.advance(100);
+	cluster.apply({apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '2Gi'}}}});
+	const second = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name: 'more'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '4Gi'}}}}), {instanceOf: KubeError})!;
+	t.is(second.message, 'persistentvolumeclaims "more" is forbidden: exceeded quota: objects, requested: requests.storage=4Gi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1, used: requests.storage=2Gi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1, limited: requests.storage=5Gi,standard.storageclass.storage.k8s.io/persistentvolumeclaims=1');
+	const ports = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'np'}, spec: {type: 'NodePort', selector: {app: 'x'}, ports: [{name: 'a', port: 80}, {name: 'b', port: 81}]}}), {instanceOf: KubeError})!;
+	t.is(ports.message, 'services "np" is forbidden: exceeded quota: objects, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1');
+	t.deepEqual((cluster.get('ResourceQuota', 'objects') as ResourceQuota).status!.used, {
+		'requests.storage': '2Gi', services: '1', 'services.nodeports': '0', 'standard.storageclass.storage.k8s.io/persistentvolumeclaims': '1',
+	});
+});
