@@ -124,7 +124,8 @@ export function createJobController(context: ControllerContext): Controller {
 		return indexFailureCount(latest) + (matchPodFailurePolicy(job.spec!.podFailurePolicy, latest).count ? 1 : 0);
 	}
 
-	function createPod(job: Job, index: number | undefined, failureCount?: number): void {
+	/** Create one pod; false when the API refused it (recorded as FailedCreate, the Job retried with backoff). */
+	function createPod(job: Job, index: number | undefined, failureCount?: number): boolean {
 		const template = job.spec!.template;
 		const name = job.metadata.name;
 		const labels = {...template.metadata?.labels};
@@ -164,9 +165,11 @@ export function createJobController(context: ControllerContext): Controller {
 		} catch (error) {
 			// RealPodControl records the refusal (a quota, a LimitRange) before the sync fails and is retried.
 			events.warning(job, 'FailedCreate', `Error creating: ${(error as Error).message}`, source);
-			throw error;
+			queue().addRateLimited(keyOf(job));
+			return false;
 		}
 		events.normal(job, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
+		return true;
 	}
 
 	/** Pod deletion order: unscheduled, pending, not ready, then newest first (controller.ActivePods). */
@@ -371,13 +374,21 @@ export function createJobController(context: ControllerContext): Controller {
 				return active.length;
 			}
 			const count = want - active.length;
+			// A refused create (a quota, a LimitRange) ends the batch; the key is retried with its backoff.
+			let created = 0;
 			if (doneIndexes) {
 				const running = new Set(active.map(p => podIndex(p, completionIndexKey)!));
-				for (const index of nextIndexes(spec.completions!, doneIndexes, running, count)) createPod(job, index, spec.backoffLimitPerIndex === undefined ? undefined : nextIndexFailureCount(job, pods, index));
+				for (const index of nextIndexes(spec.completions!, doneIndexes, running, count)) {
+					if (!createPod(job, index, spec.backoffLimitPerIndex === undefined ? undefined : nextIndexFailureCount(job, pods, index))) break;
+					created++;
+				}
 			} else {
-				for (let i = 0; i < count; i++) createPod(job, undefined);
+				for (let i = 0; i < count; i++) {
+					if (!createPod(job, undefined)) break;
+					created++;
+				}
 			}
-			return want;
+			return active.length + created;
 		}
 		return active.length;
 	}

@@ -131,3 +131,25 @@ test('claims and services: requests.storage, per-class claims, services.nodeport
 		'requests.storage': '2Gi', services: '1', 'services.nodeports': '0', 'standard.storageclass.storage.k8s.io/persistentvolumeclaims': '1',
 	});
 });
+
+test('a Job, a StatefulSet and a DaemonSet refused by a quota record FailedCreate and go on once it allows', t => {
+	const cluster = createCluster({seed: 12, nodes: 2});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q'}, spec: {hard: {pods: '0'}}});
+	cluster.advance(100);
+	const template = {metadata: {labels: {app: 'x'}}, spec: {containers: [{name: 'c', image: 'nginx:1.27'}]}};
+	cluster.apply([
+		{apiVersion: 'batch/v1', kind: 'Job', metadata: {name: 'once'}, spec: {template: {spec: {restartPolicy: 'Never', containers: [{name: 'c', image: 'busybox', command: ['true']}]}}}},
+		{apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name: 'db'}, spec: {replicas: 1, serviceName: 'db', selector: {matchLabels: {app: 'x'}}, template}},
+		{apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: {name: 'agent'}, spec: {selector: {matchLabels: {app: 'x'}}, template}},
+	]);
+	cluster.advance(10_000);
+	const failed = (kind: string, name: string) => (cluster.eventsFor(cluster.get(kind, name)!) as KubeEvent[]).find(e => e.reason === 'FailedCreate')?.message;
+	t.regex(failed('Job', 'once')!, /^Error creating: pods "once-[a-z0-9]{5}" is forbidden: exceeded quota: q, requested: pods=1, used: pods=0, limited: pods=0$/);
+	t.is(failed('StatefulSet', 'db'), 'create Pod db-0 in StatefulSet db failed error: pods "db-0" is forbidden: exceeded quota: q, requested: pods=1, used: pods=0, limited: pods=0');
+	t.regex(failed('DaemonSet', 'agent')!, /^Error creating: pods "agent-[a-z0-9]{5}" is forbidden: exceeded quota: q/);
+	t.deepEqual(cluster.controllerErrors(), []);
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q'}, spec: {hard: {pods: '10'}}});
+	cluster.advance(600_000);
+	t.is(cluster.list('Pod', {labelSelector: 'app=x'}).length, 3);
+	t.is((cluster.get('Job', 'once') as any).status.succeeded, 1);
+});
