@@ -168,3 +168,14 @@ test('eviction without a budget, of a pending pod, of an unready pod the budget 
 	t.falsy(cluster.get('Pod', running[0]!.metadata.name)!.metadata.deletionTimestamp);
 	t.like(pdb(cluster).status, {disruptionsAllowed: 1});
 });
+
+test('fields of the wrong JSON type are refused as the API server decodes them', t => {
+	const cluster = createCluster({seed: 29});
+	const pdbError = t.throws(() => cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'x'}, spec: {minAvailable: 1, selector: 'app=web'}}), {instanceOf: KubeError})!;
+	t.is(pdbError.message, 'PodDisruptionBudget in version "v1" cannot be handled as a PodDisruptionBudget: json: cannot unmarshal string into Go struct field PodDisruptionBudgetSpec.spec.selector of type v1.LabelSelector');
+	const quotaError = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'x'}, spec: {hard: ['pods']}}), {instanceOf: KubeError})!;
+	t.is(quotaError.message, 'ResourceQuota in version "v1" cannot be handled as a ResourceQuota: json: cannot unmarshal array into Go struct field ResourceQuotaSpec.spec.hard of type v1.ResourceList');
+	const rangeError = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'LimitRange', metadata: {name: 'x'}, spec: {limits: {type: 'Container'}}}), {instanceOf: KubeError})!;
+	t.is(rangeError.message, 'LimitRange in version "v1" cannot be handled as a LimitRange: json: cannot unmarshal object into Go struct field LimitRangeSpec.spec.limits of type []v1.LimitRangeItem');
+	t.is(cluster.list('PodDisruptionBudget').length + cluster.list('ResourceQuota').length + cluster.list('LimitRange').length, 0);
+});

@@ -62,6 +62,8 @@ test('object counts: pods, count/<resource>.<group>, configmaps; a Deployment\'s
 	const failed = (cluster.eventsFor(rs) as KubeEvent[]).find(e => e.reason === 'FailedCreate')!;
 	t.is(failed.type, 'Warning');
 	t.regex(failed.message!, /^Error creating: pods "web-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: counts, requested: pods=1, used: pods=2, limited: pods=2$/);
+	// The ReplicaSet's ReplicaFailure condition reaches the Deployment, as kubectl describe deploy shows it.
+	t.like((cluster.get('Deployment', 'web') as any).status.conditions.find((c: any) => c.type === 'ReplicaFailure'), {status: 'True', reason: 'FailedCreate'});
 	// Raising the quota lets the ReplicaSet's retry through.
 	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'counts'}, spec: {hard: {pods: '3', 'count/deployments.apps': '1', configmaps: '2'}}});
 	cluster.advance(120_000);
