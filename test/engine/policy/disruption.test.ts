@@ -179,3 +179,17 @@ test('fields of the wrong JSON type are refused as the API server decodes them',
 	t.is(rangeError.message, 'LimitRange in version "v1" cannot be handled as a LimitRange: json: cannot unmarshal object into Go struct field LimitRangeSpec.spec.limits of type []v1.LimitRangeItem');
 	t.is(cluster.list('PodDisruptionBudget').length + cluster.list('ResourceQuota').length + cluster.list('LimitRange').length, 0);
 });
+
+test('unhealthyPodEvictionPolicy AlwaysAllow lets an unready pod go even when the budget is not met', t => {
+	const cluster = createCluster({seed: 30});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'unready', labels: {app: 'db'}}, spec: {containers: [{name: 'c', image: 'nginx:1.27', readinessProbe: {exec: {command: ['false']}, periodSeconds: 1}}]}});
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'db'}, spec: {minAvailable: 1, selector: {matchLabels: {app: 'db'}}}});
+	cluster.advance(30_000);
+	t.like(pdb(cluster, 'db').status, {currentHealthy: 0, desiredHealthy: 1, disruptionsAllowed: 0});
+	const error = t.throws(() => cluster.evict('unready'), {instanceOf: KubeError})!;
+	t.deepEqual(error.causes, [{reason: 'DisruptionBudget', message: 'The disruption budget db needs 1 healthy pods and has 0 currently'}]);
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'db'}, spec: {minAvailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: {matchLabels: {app: 'db'}}}});
+	cluster.advance(1000);
+	cluster.evict('unready');
+	t.truthy(cluster.get('Pod', 'unready')!.metadata.deletionTimestamp);
+});

@@ -63,3 +63,12 @@ test('LimitRange validation in the API server\'s words', t => {
 	t.is(error.message, 'LimitRange "bad" is invalid: [spec.limits[0].min[memory]: Invalid value: "1Gi": min value 1Gi is greater than max value 512Mi, spec.limits[0].defaultRequest[memory]: Invalid value: "512Mi": min value 1Gi is greater than default request value 512Mi, spec.limits[0].default[memory]: Invalid value: "1Gi": min value 1Gi is greater than default value 512Mi, spec.limits[1].default: Forbidden: may not be specified when `type` is \'Pod\']');
 	t.is(cluster.get('LimitRange', 'bad'), undefined);
 });
+
+test('a PersistentVolumeClaim-type limit bounds a claim\'s storage request', t => {
+	const cluster = createCluster({seed: 36});
+	cluster.apply({apiVersion: 'v1', kind: 'LimitRange', metadata: {name: 'storage'}, spec: {limits: [{type: 'PersistentVolumeClaim', min: {storage: '1Gi'}, max: {storage: '2Gi'}}]}});
+	const claim = (name: string, storage: string) => ({apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage}}}});
+	t.is(t.throws(() => cluster.apply(claim('big', '5Gi')), {instanceOf: KubeError})!.message, 'persistentvolumeclaims "big" is forbidden: maximum storage usage per PersistentVolumeClaim is 2Gi, but request is 5Gi');
+	t.is(t.throws(() => cluster.apply(claim('small', '500Mi')), {instanceOf: KubeError})!.message, 'persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi');
+	t.notThrows(() => cluster.apply(claim('fits', '1536Mi')));
+});
