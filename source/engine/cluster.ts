@@ -275,6 +275,7 @@ export class Cluster {
 		// The admission every create passes (LimitRanger, ResourceQuota), checked here so a refused
 		// document writes nothing; the write runs it again and records what it charges.
 		if (!existing) this.context.store.admit(admitted);
+		else this.context.store.admitUpdate(admitted, existing);
 		return admitted;
 	}
 

@@ -37,6 +37,9 @@ export const prepareForCreate = new Map<string, (object: KubeObject) => KubeObje
  */
 export type CreateAdmission = (object: KubeObject, options: {dryRun: boolean}) => KubeObject;
 
+/** Admission of an update over `old`; throws to refuse, records nothing with `dryRun`. */
+export type UpdateAdmission = (object: KubeObject, old: KubeObject, options: {dryRun: boolean}) => void;
+
 /** Kinds whose metadata.generation tracks spec changes. */
 const generationKinds = new Set([
 	'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
@@ -75,6 +78,8 @@ export class Store {
 	private readonly listenersByKind = new Map<string, StoreListener[]>();
 	/** Admission run on every create, in order (see CreateAdmission). */
 	readonly admission: CreateAdmission[] = [];
+	/** Admission run on every update that is not a status write: throws to refuse (ResourceQuota on a Service or a claim). */
+	readonly updateAdmission: UpdateAdmission[] = [];
 
 	constructor(
 		private readonly clock: VirtualClock,
@@ -185,6 +190,11 @@ export class Store {
 		return admitted;
 	}
 
+	/** Run update admission over the stored object without writing anything; throws the refusal. */
+	admitUpdate(object: KubeObject, old: KubeObject): void {
+		for (const admit of this.updateAdmission) admit(object, old, {dryRun: true});
+	}
+
 	/**
 	 * Replace a stored object. A `resourceVersion` on the new object must match
 	 * the stored one (optimistic concurrency). Bumps generation when spec or
@@ -202,6 +212,7 @@ export class Store {
 				`Operation cannot be fulfilled on ${qualifiedResource(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
 			);
 		}
+		if (!options.status) for (const admit of this.updateAdmission) admit(object, current, {dryRun: false});
 		const meta = {
 			...object.metadata,
 			uid: current.metadata.uid,

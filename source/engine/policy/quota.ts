@@ -333,7 +333,7 @@ function forbidden(object: KubeObject, message: string): KubeError {
  * Refuses with the API server's texts; otherwise charges each quota's
  * status.used (unless `dryRun`).
  */
-export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, index: QuotaIndex, object: KubeObject, dryRun: boolean): void {
+export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, index: QuotaIndex, object: KubeObject, dryRun: boolean, old?: KubeObject): void {
 	const namespace = object.metadata.namespace;
 	if (!index.has(namespace)) return;
 	const evaluator = evaluatorFor(object.kind);
@@ -350,7 +350,16 @@ export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, 
 		interesting.push(quota);
 	}
 	if (interesting.length === 0) return;
-	const usage = evaluator.usage(object, context.clock.now());
+	const now = context.clock.now();
+	const usage = evaluator.usage(object, now);
+	if (old) {
+		// An update is charged what it adds (`SubtractWithNonNegativeResult`).
+		const before = evaluator.usage(old, now);
+		for (const [name, q] of usage) {
+			const was = before.get(name);
+			if (was) usage.set(name, {nano: q.nano > was.nano ? q.nano - was.nano : 0n, format: q.format});
+		}
+	}
 	for (const [name, q] of [...usage]) if (q.nano === 0n) usage.delete(name);
 	if (usage.size === 0) return;
 	const updates: Array<{quota: ResourceQuota; used: Usage}> = [];
@@ -403,6 +412,10 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 	store.admission.push((object, {dryRun}) => {
 		if (object.metadata.namespace && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun);
 		return object;
+	});
+	// Of updates, quota weighs those of Services (a type that takes node ports) and claims (a larger request).
+	store.updateAdmission.push((object, old, {dryRun}) => {
+		if ((object.kind === 'Service' || object.kind === 'PersistentVolumeClaim') && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun, old);
 	});
 
 	/** Quotas of the object's namespace that track what its kind costs. */

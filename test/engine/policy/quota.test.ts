@@ -155,3 +155,17 @@ test('a Job, a StatefulSet and a DaemonSet refused by a quota record FailedCreat
 	t.is(cluster.list('Pod', {labelSelector: 'app=x'}).length, 3);
 	t.is((cluster.get('Job', 'once') as any).status.succeeded, 1);
 });
+
+test('an update that adds usage is weighed too: a Service turned NodePort beyond services.nodeports is refused and stays as it was', t => {
+	const cluster = createCluster({seed: 13});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'ports'}, spec: {hard: {'services.nodeports': '1'}}});
+	cluster.advance(100);
+	cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{name: 'a', port: 80}, {name: 'b', port: 81}]}});
+	const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {type: 'NodePort', selector: {app: 'web'}, ports: [{name: 'a', port: 80}, {name: 'b', port: 81}]}}), {instanceOf: KubeError})!;
+	t.is(error.message, 'services "web" is forbidden: exceeded quota: ports, requested: services.nodeports=2, used: services.nodeports=0, limited: services.nodeports=1');
+	t.is(cluster.get('Service', 'web')!.spec.type, 'ClusterIP');
+	cluster.apply({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {type: 'NodePort', selector: {app: 'web'}, ports: [{name: 'a', port: 80}]}});
+	t.is((cluster.get('ResourceQuota', 'ports') as ResourceQuota).status!.used!['services.nodeports'], '1');
+	cluster.advance(1000);
+	t.is((cluster.get('ResourceQuota', 'ports') as ResourceQuota).status!.used!['services.nodeports'], '1');
+});
