@@ -50,3 +50,25 @@ test.serial(':pdb, :quota and :limits open their views; d describes a budget', a
 		await app.cleanup();
 	}
 });
+
+test.serial('a drain a budget blocks flashes a warning naming the blocked pod, and goes on retrying', async t => {
+	const cluster = createCluster({seed: 42, nodes: 1});
+	cluster.apply([
+		{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'zk'}, spec: {replicas: 1, selector: {matchLabels: {app: 'zookeeper'}}, template: {metadata: {labels: {app: 'zookeeper'}}, spec: {containers: [{name: 'zk', image: 'nginx:1.27'}]}}}},
+		{apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'zk-pdb'}, spec: {minAvailable: 1, selector: {matchLabels: {app: 'zookeeper'}}}},
+	]);
+	cluster.advance(30_000);
+	const app = await renderApp({cluster, namespace: 'all'});
+	try {
+		await app.press(':', 'n', 'o', 'enter');
+		await app.waitFor(f => f.includes('kubarium-worker'), 'the nodes view');
+		await app.press('r');
+		await app.waitFor(f => f.includes('Cordon it, then evict its pods'), 'the drain dialog');
+		await app.press('enter');
+		await app.waitFor(f => /node\/kubarium-worker: pod\/zk-[a-z0-9]+-[a-z0-9]{5} blocked by a disruption budget, retrying every 5s \(0 evicted\)/.test(f), 'the warning');
+		await app.advance(10_000);
+		t.is(cluster.drainStatus('kubarium-worker')!.lines.filter(l => l.startsWith('error when evicting')).length, 3);
+	} finally {
+		await app.cleanup();
+	}
+});
