@@ -272,11 +272,13 @@ export class Cluster {
 		// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
 		const admit = this.context.services.admission.get(type.kind);
 		const admitted = admit ? admit(object, existing, batch) : object;
-		// The admission every create passes (LimitRanger, ResourceQuota), checked here so a refused
-		// document writes nothing; the write runs it again and records what it charges.
-		if (!existing) this.context.store.admit(admitted);
-		else this.context.store.admitUpdate(admitted, existing);
-		return admitted;
+		// The admission every write passes (LimitRanger, ResourceQuota), checked here so a refused
+		// document writes nothing (and a dry run shows its defaults); the write runs it again and records what it charges.
+		if (existing) {
+			this.context.store.admitUpdate(admitted, existing);
+			return admitted;
+		}
+		return this.context.store.admit(admitted);
 	}
 
 	/** The store's current resourceVersion: what a List reports and where a watch starts. */

@@ -72,3 +72,17 @@ test('a PersistentVolumeClaim-type limit bounds a claim\'s storage request', t =
 	t.is(t.throws(() => cluster.apply(claim('small', '500Mi')), {instanceOf: KubeError})!.message, 'persistentvolumeclaims "small" is forbidden: minimum storage usage per PersistentVolumeClaim is 1Gi, but request is 500Mi');
 	t.notThrows(() => cluster.apply(claim('fits', '1536Mi')));
 });
+
+test('a dry-run create shows the LimitRange defaults and the quota check, and writes nothing', t => {
+	const cluster = createCluster({seed: 37});
+	cluster.apply(docs('memory-defaults.yaml'));
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q'}, spec: {hard: {'requests.memory': '300Mi'}}});
+	cluster.advance(100);
+	const pod = cluster.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'dry'}, spec: {containers: [{name: 'c', image: 'nginx'}]}}, {dryRun: true}) as Pod;
+	t.deepEqual(pod.spec!.containers[0]!.resources, {limits: {memory: '512Mi'}, requests: {memory: '256Mi'}});
+	t.is(cluster.get('Pod', 'dry'), undefined);
+	t.is(cluster.get('ResourceQuota', 'q')!.status.used['requests.memory'], '0');
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'real'}, spec: {containers: [{name: 'c', image: 'nginx'}]}});
+	const error = t.throws(() => cluster.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'dry'}, spec: {containers: [{name: 'c', image: 'nginx'}]}}, {dryRun: true}), {instanceOf: KubeError})!;
+	t.is(error.message, 'pods "dry" is forbidden: exceeded quota: q, requested: requests.memory=256Mi, used: requests.memory=256Mi, limited: requests.memory=300Mi');
+});
