@@ -13,6 +13,7 @@ import type {Pod} from '../api/types.js';
 import type {PdbCondition, PodDisruptionBudget, PodDisruptionBudgetStatus} from '../api/policy-objects.js';
 import {labelSelectorFromObject, matchesLabels, nothingSelector, type Selector} from '../api/selectors.js';
 import {controllerRefOf, isPodReady} from '../controllers/controller-utils.js';
+import {scaledValue} from '../controllers/deployment-util.js';
 import {keyOf, sameJson, type StoreEvent} from '../store.js';
 import {parseTime, rfc3339} from '../clock.js';
 
@@ -66,12 +67,6 @@ export function budgetIndex(context: Pick<ControllerContext, 'store'>): BudgetIn
 }
 
 const indexes = new WeakMap<object, BudgetIndex>();
-
-/** `intstr.GetScaledValueFromIntOrPercent` rounding up. */
-export function scaledValue(value: number | string, total: number): number {
-	if (typeof value === 'number') return value;
-	return Math.ceil((Number(value.slice(0, -1)) * total) / 100);
-}
 
 /** `SetStatusCondition` for DisruptionAllowed: the transition time moves only when the status does. */
 export function setDisruptionAllowed(status: PodDisruptionBudgetStatus, allowed: boolean, reason: string, message: string, now: number): PdbCondition[] {
@@ -199,7 +194,7 @@ export function createDisruptionController(context: ControllerContext): Controll
 				return;
 			}
 			({count: expected, unmanaged} = scale);
-			desired = Math.max(0, expected - scaledValue(spec.maxUnavailable, expected));
+			desired = Math.max(0, expected - scaledValue(spec.maxUnavailable, expected, true));
 		} else if (typeof spec.minAvailable === 'number') {
 			desired = spec.minAvailable;
 			expected = pods.length;
@@ -211,7 +206,7 @@ export function createDisruptionController(context: ControllerContext): Controll
 				return;
 			}
 			({count: expected, unmanaged} = scale);
-			desired = scaledValue(spec.minAvailable, expected);
+			desired = scaledValue(spec.minAvailable, expected, true);
 		}
 		if (unmanaged.length > 0) {
 			events.warning(pdb, 'UnmanagedPods', `Pods selected by this PodDisruptionBudget (selector: ${selectorText(pdb)}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.`, source);

@@ -19,13 +19,6 @@ export function quotaColumnsText(quota: KubeObject): {request: string; limit: st
 	return {request: request.join(', '), limit: limit.join(', ')};
 }
 
-/** Whether a quota has a resource used up to its hard limit. */
-export function quotaExhausted(quota: KubeObject): string[] {
-	const hard = (quota.status?.hard ?? {}) as Record<string, string>;
-	const used = (quota.status?.used ?? {}) as Record<string, string>;
-	return Object.keys(hard).filter(name => used[name] !== undefined && used[name] === hard[name] && hard[name] !== '0');
-}
-
 export const resourceQuotaColumns: ColumnSet = {
 	kind: 'ResourceQuota',
 	columns: [nameColumn, ageColumn, {name: 'REQUEST'}, {name: 'LIMIT'}, {name: 'LABELS', wide: true}],
