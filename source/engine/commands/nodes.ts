@@ -24,6 +24,8 @@ export type DrainOptions = {
 	deleteEmptyDirData?: boolean;
 	/** `--grace-period`: seconds each pod gets; -1 (default) uses the pod's own. */
 	gracePeriodSeconds?: number;
+	/** `--timeout`: give up after this many seconds of a disruption budget's refusals; 0 (default) waits forever. */
+	timeoutSeconds?: number;
 };
 
 export type DrainReport = {
@@ -38,8 +40,10 @@ export type DrainReport = {
 	lines: string[];
 	/** `namespace/name` of pods a disruption budget still blocks; the drain asks again every 5 s. */
 	blocked: string[];
-	/** Every pod is evicted (or gone) and the node is drained; false while a budget blocks it. */
+	/** The drain has ended: the node is drained, or it gave up (`error`), or it was stopped; false while a budget blocks it. */
 	done: boolean;
+	/** Why the drain gave up (the timeout, or an eviction the API refused otherwise), as kubectl's last line says it. */
+	error?: string;
 };
 
 /**
@@ -166,6 +170,10 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	if (!Number.isInteger(grace) || grace < -1) {
 		throw badRequest(`invalid argument "${String(options.gracePeriodSeconds)}" for "--grace-period" flag: must be an integer >= -1`);
 	}
+	const timeout = options.timeoutSeconds ?? 0;
+	if (!Number.isInteger(timeout) || timeout < 0) {
+		throw badRequest(`invalid argument "${String(options.timeoutSeconds)}" for "--timeout" flag: must be a whole number of seconds >= 0`);
+	}
 	const {store} = context;
 	const daemonSetPods: string[] = [];
 	const unreplicated: string[] = [];
@@ -214,7 +222,7 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
 	if (warning) lines.push(warning);
 	const report: DrainReport = {node: name, evicted: [], ignored, ...(warning ? {warning} : {}), lines, blocked: [], done: false};
-	const state = {report, attempt: 0};
+	const state: DrainState = {report, attempt: 0, deadline: timeout > 0 ? context.clock.now() + timeout * 1000 : undefined, timeout, errors: []};
 	drainStates(context).set(name, state);
 	evictAll(context, state, toEvict, grace);
 	return snapshot(report);
@@ -223,7 +231,25 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 /** How long kubectl drain waits before asking again for an eviction a budget refused. */
 export const evictionRetryMs = 5000;
 
-type DrainState = {report: DrainReport; attempt: number};
+type DrainState = {
+	report: DrainReport;
+	attempt: number;
+	/** When `--timeout` runs out (virtual ms), if one was given. */
+	deadline: number | undefined;
+	timeout: number;
+	/** Evictions that failed for good, in kubectl's words. */
+	errors: Array<{pod: Pod; message: string}>;
+};
+
+/** Go's time.Duration text of whole seconds: `7s`, `1m0s`, `1h2m3s`. */
+function goDuration(seconds: number): string {
+	const h = Math.floor(seconds / 3600);
+	const m = Math.floor((seconds % 3600) / 60);
+	const sec = seconds % 60;
+	if (h > 0) return `${h}h${m}m${sec}s`;
+	if (m > 0) return `${m}m${sec}s`;
+	return `${sec}s`;
+}
 
 const drainsByContext = new WeakMap<object, Map<string, DrainState>>();
 
@@ -257,13 +283,15 @@ export function stopDrain(context: ControllerContext, name: string): DrainReport
 /**
  * One round of kubectl's evictions: each pod through the Eviction API. A
  * budget's 429 is printed and the pod asked again 5 s later, until every
- * pod is evicted or gone; then the node is drained.
+ * pod is evicted or gone (the node is drained), or `--timeout` runs out or an
+ * eviction fails otherwise (the drain gives up with kubectl's summary).
  */
 function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], grace: number): void {
 	const {report} = state;
 	const {store, clock} = context;
 	const blocked: Pod[] = [];
 	const done: Pod[] = [];
+	const timedOut = state.deadline !== undefined && clock.now() >= state.deadline;
 	for (const pod of pods) {
 		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
 		// kubectl reads the pod again before a retry; one that is gone needs nothing more.
@@ -273,6 +301,11 @@ function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], gr
 			done.push(pod);
 			continue;
 		}
+		const where = `pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}"`;
+		if (timedOut) {
+			state.errors.push({pod, message: `error when evicting ${where}: global timeout reached: ${goDuration(state.timeout)}`});
+			continue;
+		}
 		try {
 			evictPod(context, pod.metadata.name, {namespace: pod.metadata.namespace, ...(grace >= 0 ? {gracePeriodSeconds: grace} : {})});
 			done.push(pod);
@@ -280,11 +313,11 @@ function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], gr
 			if (!(error instanceof KubeError)) throw error;
 			if (error.code === 'NotFound') continue;
 			if (error.code === 'TooManyRequests') {
-				report.lines.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}" (will retry after 5s): ${error.message}`);
+				report.lines.push(`error when evicting ${where} (will retry after 5s): ${error.message}`);
 				blocked.push(pod);
 				continue;
 			}
-			report.lines.push(`error when evicting pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}": ${error.message}`);
+			state.errors.push({pod, message: `error when evicting ${where}: ${error.message}`});
 		}
 	}
 	for (const pod of done) {
@@ -292,16 +325,26 @@ function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], gr
 		report.evicted.push(ref(pod));
 	}
 	report.blocked = blocked.map(ref);
-	if (blocked.length === 0) {
-		report.lines.push(`node/${report.node} drained`);
-		report.done = true;
+	if (blocked.length > 0) {
+		const attempt = ++state.attempt;
+		clock.at(clock.now() + evictionRetryMs, () => {
+			if (state.attempt !== attempt || drainStates(context).get(report.node) !== state) return;
+			evictAll(context, state, blocked, grace);
+		});
 		return;
 	}
-	const attempt = ++state.attempt;
-	clock.at(clock.now() + evictionRetryMs, () => {
-		if (state.attempt !== attempt || drainStates(context).get(report.node) !== state) return;
-		evictAll(context, state, blocked, grace);
-	});
+	report.done = true;
+	if (state.errors.length === 0) {
+		report.lines.push(`node/${report.node} drained`);
+		return;
+	}
+	// kubectl's summary of a drain that gave up: the pods left, the node left, and the errors (aggregated as `[a, b]`).
+	const messages = state.errors.map(e => e.message);
+	const error = messages.length === 1 ? messages[0]! : `[${messages.join(', ')}]`;
+	report.error = error;
+	report.lines.push(`There are pending pods in node "${report.node}" when an error occurred: ${error}`);
+	for (const {pod} of state.errors) report.lines.push(`pod/${pod.metadata.name}`);
+	report.lines.push(`error: unable to drain node "${report.node}" due to error: ${error}, continuing command...`, 'There are pending nodes to be drained:', ` ${report.node}`, error);
 }
 
 /** A new worker joins: the next kind-style name (or `options.name`), Ready once its kubelet beats. */

@@ -44,6 +44,10 @@ export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
 			app.flash(sanitizeLine(`node/${node.metadata.name}: ${pods} blocked by a disruption budget, retrying every 5s (${report.evicted.length} evicted)`), 'warn');
 			return;
 		}
+		if (report.error) {
+			app.flash(sanitizeLine(`unable to drain node "${node.metadata.name}" due to error: ${report.error}`), 'error');
+			return;
+		}
 		const last = report.lines[report.lines.length - 1] ?? `node/${node.metadata.name} drained`;
 		return `${last} (${report.evicted.length} evicted${report.ignored.length > 0 ? `, ${report.ignored.length} DaemonSet pods ignored` : ''})`;
 	});

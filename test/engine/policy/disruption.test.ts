@@ -193,3 +193,32 @@ test('unhealthyPodEvictionPolicy AlwaysAllow lets an unready pod go even when th
 	cluster.evict('unready');
 	t.truthy(cluster.get('Pod', 'unready')!.metadata.deletionTimestamp);
 });
+
+test('drain with a timeout gives up as kubectl drain --timeout does, with its summary', t => {
+	const cluster = createCluster({seed: 31, nodes: 1});
+	zookeeper(cluster, 1);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-minavailable.yaml'));
+	cluster.advance(1000);
+	const name = cluster.list('Pod', {labelSelector: 'app=zookeeper'})[0]!.metadata.name;
+	t.throws(() => cluster.drain('kubarium-worker', {timeoutSeconds: -3}), {instanceOf: KubeError, message: 'invalid argument "-3" for "--timeout" flag: must be a whole number of seconds >= 0'});
+	cluster.drain('kubarium-worker', {ignoreDaemonSets: true, timeoutSeconds: 7});
+	cluster.advance(30_000);
+	const report = cluster.drainStatus('kubarium-worker')!;
+	const refused = `error when evicting pods/"${name}" -n "default" (will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.`;
+	const timeout = `error when evicting pods/"${name}" -n "default": global timeout reached: 7s`;
+	t.deepEqual(report.lines, [
+		'node/kubarium-worker cordoned',
+		`evicting pod default/${name}`, refused,
+		`evicting pod default/${name}`, refused,
+		`evicting pod default/${name}`,
+		`There are pending pods in node "kubarium-worker" when an error occurred: ${timeout}`,
+		`pod/${name}`,
+		`error: unable to drain node "kubarium-worker" due to error: ${timeout}, continuing command...`,
+		'There are pending nodes to be drained:',
+		' kubarium-worker',
+		timeout,
+	]);
+	t.true(report.done);
+	t.is(report.error, timeout);
+	t.falsy(cluster.get('Pod', name)!.metadata.deletionTimestamp);
+});
