@@ -222,3 +222,24 @@ test('drain with a timeout gives up as kubectl drain --timeout does, with its su
 	t.is(report.error, timeout);
 	t.falsy(cluster.get('Pod', name)!.metadata.deletionTimestamp);
 });
+
+test('drain of a pod under two budgets gives up at once with kubectl\'s summary', t => {
+	const cluster = createCluster({seed: 32, nodes: 1});
+	zookeeper(cluster, 1);
+	cluster.apply(docs('zookeeper-pod-disruption-budget-maxunavailable.yaml'));
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'second'}, spec: {maxUnavailable: 1, selector: {matchLabels: {app: 'zookeeper'}}}});
+	cluster.advance(1000);
+	const name = cluster.list('Pod', {labelSelector: 'app=zookeeper'})[0]!.metadata.name;
+	const report = cluster.drain('kubarium-worker', {ignoreDaemonSets: true});
+	const error = `error when evicting pods/"${name}" -n "default": This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.`;
+	t.true(report.done);
+	t.is(report.error, error);
+	t.deepEqual(report.lines.slice(2), [
+		`There are pending pods in node "kubarium-worker" when an error occurred: ${error}`,
+		`pod/${name}`,
+		`error: unable to drain node "kubarium-worker" due to error: ${error}, continuing command...`,
+		'There are pending nodes to be drained:',
+		' kubarium-worker',
+		error,
+	]);
+});
