@@ -138,6 +138,20 @@ export function podChargeable(pod: Pod, now: number): boolean {
 	return true;
 }
 
+type AffinityTerm = {namespaces?: string[]; namespaceSelector?: unknown};
+
+/** `usesCrossNamespacePodAffinity`: a pod (anti-)affinity term that names namespaces or selects them. */
+function crossNamespaceAffinity(pod: Pod): boolean {
+	const affinity = (pod.spec as {affinity?: Record<string, {requiredDuringSchedulingIgnoredDuringExecution?: AffinityTerm[]; preferredDuringSchedulingIgnoredDuringExecution?: Array<{podAffinityTerm?: AffinityTerm}>}>} | undefined)?.affinity;
+	const cross = (term: AffinityTerm | undefined) => Boolean(term && ((term.namespaces?.length ?? 0) > 0 || (term.namespaceSelector !== undefined && term.namespaceSelector !== null)));
+	for (const kind of ['podAffinity', 'podAntiAffinity']) {
+		const rules = affinity?.[kind];
+		if (rules?.requiredDuringSchedulingIgnoredDuringExecution?.some(cross)) return true;
+		if (rules?.preferredDuringSchedulingIgnoredDuringExecution?.some(weighted => cross(weighted.podAffinityTerm))) return true;
+	}
+	return false;
+}
+
 const podEvaluator: Evaluator = {
 	matches: name => podResourceNames.has(name) || name.startsWith('hugepages-') || name.startsWith('requests.hugepages-') || isExtendedQuotaName(name),
 	usage(object, now) {
@@ -165,6 +179,7 @@ const podEvaluator: Evaluator = {
 				const listed = (scope.values ?? []).includes(name);
 				return scope.operator === 'In' ? name !== '' && listed : !(name !== '' && listed);
 			}
+			case 'CrossNamespacePodAffinity': return crossNamespaceAffinity(pod);
 			default: return false;
 		}
 	},

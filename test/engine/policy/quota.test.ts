@@ -169,3 +169,13 @@ test('an update that adds usage is weighed too: a Service turned NodePort beyond
 	cluster.advance(1000);
 	t.is((cluster.get('ResourceQuota', 'ports') as ResourceQuota).status!.used!['services.nodeports'], '1');
 });
+
+test('a CrossNamespacePodAffinity-scoped quota counts only pods whose affinity reaches other namespaces', t => {
+	const cluster = createCluster({seed: 14});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'cross'}, spec: {hard: {pods: '0'}, scopeSelector: {matchExpressions: [{scopeName: 'CrossNamespacePodAffinity', operator: 'Exists'}]}}});
+	cluster.advance(100);
+	t.notThrows(() => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'local'}, spec: {containers: [{name: 'c', image: 'nginx'}]}}));
+	const term = {labelSelector: {matchLabels: {app: 'db'}}, topologyKey: 'kubernetes.io/hostname', namespaceSelector: {}};
+	const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'far'}, spec: {affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [term]}}, containers: [{name: 'c', image: 'nginx'}]}}), {instanceOf: KubeError})!;
+	t.is(error.message, 'pods "far" is forbidden: exceeded quota: cross, requested: pods=1, used: pods=0, limited: pods=0');
+});
