@@ -136,6 +136,28 @@ validators.set('ResourceQuota', object => {
 	if ((scopes.includes('Terminating') && scopes.includes('NotTerminating')) || (scopes.includes('BestEffort') && scopes.includes('NotBestEffort'))) {
 		errors.push({field: 'spec.scopes', type: 'Invalid value', value: scopes, detail: 'conflicting scopes'});
 	}
+	// validateScopeSelector
+	const path = 'spec.scopeSelector.matchExpressions';
+	for (const requirement of spec.scopeSelector?.matchExpressions ?? []) {
+		const scope = requirement.scopeName as ResourceQuotaScope;
+		if (!standardScopes.includes(scope)) errors.push({field: `${path}.scopeName`, type: 'Invalid value', value: requirement.scopeName, detail: 'unsupported scope'});
+		for (const name of hard.keys()) {
+			if (standardQuotaResources.has(name) && standardScopes.includes(scope) && !scopeValidFor(scope, name)) {
+				errors.push({field: path, type: 'Invalid value', value: spec.scopeSelector, detail: 'unsupported scope applied to resource'});
+			}
+		}
+		if (scope !== 'PriorityClass' && standardScopes.includes(scope) && requirement.operator !== 'Exists') {
+			errors.push({field: `${path}.operator`, type: 'Invalid value', value: requirement.operator, detail: "must be 'Exist' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity"});
+		}
+		const values = requirement.values ?? [];
+		if (requirement.operator === 'In' || requirement.operator === 'NotIn') {
+			if (values.length === 0) errors.push({field: `${path}.values`, type: 'Required value', detail: "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector"});
+		} else if (requirement.operator === 'Exists' || requirement.operator === 'DoesNotExist') {
+			if (values.length > 0) errors.push({field: `${path}.values`, type: 'Invalid value', value: values, detail: "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"});
+		} else {
+			errors.push({field: `${path}.operator`, type: 'Invalid value', value: requirement.operator, detail: 'not a valid selector operator'});
+		}
+	}
 	return errors;
 });
 

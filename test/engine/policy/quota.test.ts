@@ -179,3 +179,13 @@ test('a CrossNamespacePodAffinity-scoped quota counts only pods whose affinity r
 	const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'far'}, spec: {affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [term]}}, containers: [{name: 'c', image: 'nginx'}]}}), {instanceOf: KubeError})!;
 	t.is(error.message, 'pods "far" is forbidden: exceeded quota: cross, requested: pods=1, used: pods=0, limited: pods=0');
 });
+
+test('a quota\'s scopeSelector is validated in the API server\'s words', t => {
+	const cluster = createCluster({seed: 15});
+	const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'bad'}, spec: {hard: {pods: '1'}, scopeSelector: {matchExpressions: [
+		{scopeName: 'BestEffort', operator: 'In', values: ['x']},
+		{scopeName: 'PriorityClass', operator: 'In'},
+	]}}}), {instanceOf: KubeError})!;
+	t.is(error.message, 'ResourceQuota "bad" is invalid: [spec.scopeSelector.matchExpressions.operator: Invalid value: "In": must be \'Exist\' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity, spec.scopeSelector.matchExpressions.values: Required value: must be at least one value when `operator` is \'In\' or \'NotIn\' for scope selector]');
+	t.notThrows(() => cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'high'}, spec: {hard: {pods: '1'}, scopeSelector: {matchExpressions: [{scopeName: 'PriorityClass', operator: 'In', values: ['high']}]}}}));
+});
