@@ -10,7 +10,7 @@ import type {Container, KubeObject, Pod} from '../api/types.js';
 import type {LimitRange, LimitRangeItem} from '../api/policy-objects.js';
 import {qosClass} from '../api/defaults.js';
 import {compare, formatQuantity, parseQuantityExact, toUsage, type Quantity, type Usage} from '../api/resource-list.js';
-import {KubeError} from '../errors.js';
+import {KubeError, invalid, type FieldError} from '../errors.js';
 import type {StoreEvent} from '../store.js';
 
 export const limitRangerAnnotation = 'kubernetes.io/limit-ranger';
@@ -203,6 +203,23 @@ export function claimLimitErrors(claim: KubeObject, ranges: LimitRange[]): strin
 	return errors;
 }
 
+/** `ValidateResourceRequirements`: each request at most its limit. */
+function requestsAboveLimits(pod: Pod): FieldError[] {
+	const errors: FieldError[] = [];
+	const check = (container: Container, path: string) => {
+		const requests = toUsage(container.resources?.requests);
+		const limits = toUsage(container.resources?.limits);
+		for (const name of [...requests.keys()].sort()) {
+			const request = requests.get(name)!;
+			const limit = limits.get(name);
+			if (limit && compare(request, limit) > 0) errors.push({field: `${path}.resources.requests`, type: 'Invalid value', value: text(request), detail: `must be less than or equal to ${name} limit of ${text(limit)}`});
+		}
+	};
+	(pod.spec?.containers ?? []).forEach((c, i) => check(c, `spec.containers[${i}]`));
+	(pod.spec?.initContainers ?? []).forEach((c, i) => check(c, `spec.initContainers[${i}]`));
+	return errors;
+}
+
 function forbidden(resource: string, name: string, errors: string[]): KubeError {
 	const message = errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`;
 	return new KubeError('Forbidden', `${resource} "${name}" is forbidden: ${message}`);
@@ -224,6 +241,11 @@ export function installLimitRanger(context: Pick<ControllerContext, 'store'>): v
 			return object;
 		}
 		const pod = applyLimitRangeDefaults(object as Pod, ranges);
+		if (pod !== object) {
+			// Validation runs on the defaulted pod: a default limit below the container's own request makes it invalid.
+			const invalidRequests = requestsAboveLimits(pod);
+			if (invalidRequests.length > 0) throw invalid('Pod', pod.metadata.name, invalidRequests);
+		}
 		const errors = podLimitErrors(pod, ranges);
 		if (errors.length > 0) throw forbidden('pods', pod.metadata.name, errors);
 		return pod;

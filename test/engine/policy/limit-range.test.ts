@@ -86,3 +86,11 @@ test('a dry-run create shows the LimitRange defaults and the quota check, and wr
 	const error = t.throws(() => cluster.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'dry'}, spec: {containers: [{name: 'c', image: 'nginx'}]}}, {dryRun: true}), {instanceOf: KubeError})!;
 	t.is(error.message, 'pods "dry" is forbidden: exceeded quota: q, requested: requests.memory=256Mi, used: requests.memory=256Mi, limited: requests.memory=300Mi');
 });
+
+test('a default limit below the container\'s own request makes the pod invalid, as the API server validates the defaulted pod', t => {
+	const cluster = createCluster({seed: 38});
+	cluster.apply({apiVersion: 'v1', kind: 'LimitRange', metadata: {name: 'small'}, spec: {limits: [{type: 'Container', default: {cpu: '50m', memory: '50M'}}]}});
+	const error = t.throws(() => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'podtest3'}, spec: {containers: [{name: 'c', image: 'nginx', resources: {requests: {cpu: '300m', memory: '400M'}}}]}}), {instanceOf: KubeError})!;
+	t.is(error.code, 'Invalid');
+	t.is(error.message, 'Pod "podtest3" is invalid: [spec.containers[0].resources.requests: Invalid value: "300m": must be less than or equal to cpu limit of 50m, spec.containers[0].resources.requests: Invalid value: "400M": must be less than or equal to memory limit of 50M]');
+});
