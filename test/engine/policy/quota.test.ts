@@ -189,3 +189,17 @@ test('a quota\'s scopeSelector is validated in the API server\'s words', t => {
 	t.is(error.message, 'ResourceQuota "bad" is invalid: [spec.scopeSelector.matchExpressions.operator: Invalid value: "In": must be \'Exist\' when scope is any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity, spec.scopeSelector.matchExpressions.values: Required value: must be at least one value when `operator` is \'In\' or \'NotIn\' for scope selector]');
 	t.notThrows(() => cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'high'}, spec: {hard: {pods: '1'}, scopeSelector: {matchExpressions: [{scopeName: 'PriorityClass', operator: 'In', values: ['high']}]}}}));
 });
+
+test('the docs pod quota example: a Deployment of 3 under pods: 2 runs 2, and says why in its ReplicaFailure condition', t => {
+	const cluster = createCluster({seed: 16});
+	cluster.apply(docs('quota-pod.yaml'));
+	cluster.advance(100);
+	cluster.apply(docs('quota-pod-deployment.yaml'));
+	cluster.advance(60_000);
+	const deployment = cluster.get('Deployment', 'pod-quota-demo') as any;
+	t.like(deployment.status, {replicas: 2, readyReplicas: 2, availableReplicas: 2});
+	const failure = deployment.status.conditions.find((c: any) => c.type === 'ReplicaFailure');
+	t.like(failure, {status: 'True', reason: 'FailedCreate'});
+	t.regex(failure.message, /^pods "pod-quota-demo-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=2, limited: pods=2$/);
+	t.deepEqual((cluster.get('ResourceQuota', 'pod-demo') as ResourceQuota).status, {hard: {pods: '2'}, used: {pods: '2'}});
+});
