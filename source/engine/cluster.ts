@@ -278,7 +278,10 @@ export class Cluster {
 			this.context.store.admitUpdate(admitted, existing);
 			return admitted;
 		}
-		return this.context.store.admit(admitted);
+		// The earlier documents of this apply that create objects: a quota must hold them and this one together.
+		const store = this.context.store;
+		const pending = batch.filter(o => o.metadata.namespace === admitted.metadata.namespace && !(o.metadata.name && store.get(o.kind, o.metadata.namespace, o.metadata.name)));
+		return store.admit(admitted, pending);
 	}
 
 	/** The store's current resourceVersion: what a List reports and where a watch starts. */

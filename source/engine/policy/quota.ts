@@ -348,7 +348,7 @@ function forbidden(object: KubeObject, message: string): KubeError {
  * Refuses with the API server's texts; otherwise charges each quota's
  * status.used (unless `dryRun`).
  */
-export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, index: QuotaIndex, object: KubeObject, dryRun: boolean, old?: KubeObject): void {
+export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, index: QuotaIndex, object: KubeObject, dryRun: boolean, old?: KubeObject, pending: readonly KubeObject[] = []): void {
 	const namespace = object.metadata.namespace;
 	if (!index.has(namespace)) return;
 	const evaluator = evaluatorFor(object.kind);
@@ -381,6 +381,12 @@ export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, 
 	for (const quota of interesting) {
 		const hard = toUsage(quota.status?.hard);
 		const used = toUsage(quota.status?.used);
+		// Creates of the same call that come first (a dry run before the writes) count as used.
+		for (const earlier of pending) {
+			const earlierEvaluator = evaluatorFor(earlier.kind);
+			if (!quotaMatches(quota, earlierEvaluator, earlier, quota.status?.hard)) continue;
+			for (const [name, q] of earlierEvaluator.usage(earlier, now)) if (hard.has(name)) used.set(name, add(used.get(name) ?? zero, q));
+		}
 		const requested = [...usage.keys()].filter(name => hard.has(name));
 		if (requested.length === 0) continue;
 		const exceeded = requested.filter(name => compare(add(used.get(name) ?? zero, usage.get(name)!), hard.get(name)!) > 0);
@@ -424,8 +430,8 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 	const index = new QuotaIndex();
 	for (const quota of store.list('ResourceQuota')) index.observe({type: 'ADDED', object: quota});
 	store.subscribe(event => index.observe(event), ['ResourceQuota']);
-	store.admission.push((object, {dryRun}) => {
-		if (object.metadata.namespace && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun);
+	store.admission.push((object, {dryRun, pending}) => {
+		if (object.metadata.namespace && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun, undefined, pending);
 		return object;
 	});
 	// Of updates, quota weighs those of Services (a type that takes node ports) and claims (a larger request).

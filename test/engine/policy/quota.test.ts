@@ -203,3 +203,15 @@ test('the docs pod quota example: a Deployment of 3 under pods: 2 runs 2, and sa
 	t.regex(failure.message, /^pods "pod-quota-demo-[a-z0-9]+-[a-z0-9]{5}" is forbidden: exceeded quota: pod-demo, requested: pods=1, used: pods=2, limited: pods=2$/);
 	t.deepEqual((cluster.get('ResourceQuota', 'pod-demo') as ResourceQuota).status, {hard: {pods: '2'}, used: {pods: '2'}});
 });
+
+test('one apply of several documents that together exceed a quota writes none of them', t => {
+	const cluster = createCluster({seed: 17});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q'}, spec: {hard: {pods: '1'}}});
+	cluster.advance(100);
+	const pod = (name: string) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name}, spec: {containers: [{name: 'c', image: 'nginx'}]}});
+	const error = t.throws(() => cluster.apply([pod('a'), pod('b')]), {instanceOf: KubeError})!;
+	t.is(error.document, 1);
+	t.is(error.message, 'pods "b" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1');
+	t.is(cluster.list('Pod').length, 0);
+	t.is((cluster.get('ResourceQuota', 'q') as ResourceQuota).status!.used!['pods'], '0');
+});
