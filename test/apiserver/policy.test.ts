@@ -66,7 +66,10 @@ run('kubectl get quota, limits and pdb print kubectl\'s columns', async t => {
 });
 
 run('a pod over the quota is refused with the API server\'s text; a LimitRange fills in defaults', async t => {
-	const big = await served.kubectl(['run', 'big', '--image=nginx:1.25', '--overrides={"spec":{"containers":[{"name":"big","image":"nginx:1.25","resources":{"requests":{"cpu":"900m"}}}]}}']);
+	// The LimitRange's default cpu limit (300m) would be below this request: the pod would be invalid.
+	const invalid = await served.kubectl(['run', 'big', '--image=nginx:1.25', '--overrides={"spec":{"containers":[{"name":"big","image":"nginx:1.25","resources":{"requests":{"cpu":"900m"}}}]}}']);
+	t.is(invalid.stderr, 'The Pod "big" is invalid: spec.containers[0].resources.requests: Invalid value: "900m": must be less than or equal to cpu limit of 300m\n');
+	const big = await served.kubectl(['run', 'big', '--image=nginx:1.25', '--overrides={"spec":{"containers":[{"name":"big","image":"nginx:1.25","resources":{"requests":{"cpu":"900m"},"limits":{"cpu":"1"}}}]}}']);
 	t.is(big.code, 1);
 	t.is(big.stderr, 'Error from server (Forbidden): pods "big" is forbidden: exceeded quota: compute, requested: requests.cpu=900m, used: requests.cpu=200m, limited: requests.cpu=1\n');
 	const small = await served.kubectl(['run', 'small', '--image=nginx:1.25']);

@@ -55,7 +55,8 @@ function withDefaults(container: Container, limits: Record<string, string>, requ
 		setLimits.push(name);
 	}
 	for (const [name, value] of Object.entries(requests)) {
-		if (ownRequests[name] !== undefined) continue;
+		// A request the API server already defaulted to the container's own limit is not the LimitRange's to set.
+		if (ownRequests[name] !== undefined || container.resources?.limits?.[name] !== undefined) continue;
 		ownRequests[name] = value;
 		setRequests.push(name);
 	}

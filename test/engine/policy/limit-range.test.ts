@@ -94,3 +94,12 @@ test('a default limit below the container\'s own request makes the pod invalid, 
 	t.is(error.code, 'Invalid');
 	t.is(error.message, 'Pod "podtest3" is invalid: [spec.containers[0].resources.requests: Invalid value: "300m": must be less than or equal to cpu limit of 50m, spec.containers[0].resources.requests: Invalid value: "400M": must be less than or equal to memory limit of 50M]');
 });
+
+test('a container with its own limit keeps it as its request: the LimitRange\'s default request does not apply to that resource', t => {
+	const cluster = createCluster({seed: 39});
+	cluster.apply({apiVersion: 'v1', kind: 'LimitRange', metadata: {name: 'lr'}, spec: {limits: [{type: 'Container', default: {memory: '128Mi', cpu: '500m'}}]}});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx', resources: {limits: {memory: '64Mi'}}}]}});
+	const pod = cluster.get('Pod', 'p') as Pod;
+	t.deepEqual(pod.spec!.containers[0]!.resources, {limits: {memory: '64Mi', cpu: '500m'}, requests: {cpu: '500m'}});
+	t.is(pod.metadata.annotations?.['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu request for container c; cpu limit for container c');
+});
