@@ -9,7 +9,7 @@ import {callArbitrary, runCall, scenarioArbitrary, type Call, type Scenario} fro
 import {checkGuarantees, type Violation} from './guarantees.js';
 
 /** The codes the readme documents for a KubeError. */
-export const documentedCodes = new Set(['NotFound', 'AlreadyExists', 'Invalid', 'Conflict', 'BadRequest', 'Forbidden']);
+export const documentedCodes = new Set(['NotFound', 'AlreadyExists', 'Invalid', 'Conflict', 'BadRequest', 'Forbidden', 'TooManyRequests', 'InternalError']);
 
 /** Virtual time the cluster gets to settle before the guarantees are checked. */
 export const settleMs = 15 * 60_000;

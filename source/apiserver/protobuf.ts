@@ -76,11 +76,21 @@ const schemas: Record<string, Schema> = {
 		5: b('manualSelector', {pointer: true}), 6: m('template', 'PodTemplateSpec'), 7: i('backoffLimit', {pointer: true}), 8: i('ttlSecondsAfterFinished', {pointer: true}),
 		9: s('completionMode', {pointer: true}), 10: b('suspend', {pointer: true}),
 	},
+	ResourceQuota: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ResourceQuotaSpec'), 3: skip('status')},
+	ResourceQuotaSpec: {1: map('hard', 'quantity'), 2: s('scopes', {repeated: true}), 3: m('scopeSelector', 'ScopeSelector')},
+	ScopeSelector: {1: m('matchExpressions', 'ScopedResourceSelectorRequirement', true)},
+	ScopedResourceSelectorRequirement: {1: s('scopeName'), 2: s('operator'), 3: s('values', {repeated: true})},
+	PodDisruptionBudget: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodDisruptionBudgetSpec'), 3: skip('status')},
+	PodDisruptionBudgetSpec: {
+		1: {name: 'minAvailable', type: 'intOrString'}, 2: m('selector', 'LabelSelector'), 3: {name: 'maxUnavailable', type: 'intOrString'},
+		4: s('unhealthyPodEvictionPolicy', {pointer: true}),
+	},
 };
 
 /** Kinds whose protobuf bodies are read, by `group/version/Kind`. */
 const roots: Record<string, string> = {
 	'apps/v1/Deployment': 'Deployment', 'batch/v1/Job': 'Job', 'v1/Service': 'Service', 'v1/ConfigMap': 'ConfigMap', 'v1/Secret': 'Secret', 'v1/Namespace': 'Namespace',
+	'v1/ResourceQuota': 'ResourceQuota', 'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
 };
 
 class Reader {

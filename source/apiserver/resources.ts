@@ -6,7 +6,7 @@
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {
-	apiVersionOf, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector,
+	apiVersionOf, KubeError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector,
 	type Cluster, type KubeObject, type Manifest, type ResourceType,
 } from '../engine/index.js';
 import {decodeBody, mediaType, readBody, sendJson} from './http.js';
@@ -402,10 +402,22 @@ function handleLog({cluster, request, response, query, target}: RequestContext):
 	request.on('close', stop);
 }
 
-async function handleEviction({cluster, request, response, target}: RequestContext): Promise<void> {
+async function handleEviction({cluster, request, response, query, target}: RequestContext): Promise<void> {
 	const name = target.name!;
-	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes) as {deleteOptions?: {gracePeriodSeconds?: number}} | null;
+	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes) as {metadata?: {name?: string}; deleteOptions?: {gracePeriodSeconds?: number; dryRun?: string[]}} | null;
+	if (body?.metadata?.name !== undefined && body.metadata.name !== name) throw badRequest('name in URL does not match name in Eviction object');
 	getObject(cluster, target, name);
-	withSubject(target.type, name, () => cluster.delete('Pod', name, {namespace: target.namespace, gracePeriodSeconds: body?.deleteOptions?.gracePeriodSeconds}));
+	const dryRun = dryRunOf(query) || Boolean(body?.deleteOptions?.dryRun?.includes('All'));
+	const evict = () => cluster.evict(name, {namespace: target.namespace, gracePeriodSeconds: body?.deleteOptions?.gracePeriodSeconds, dryRun});
+	try {
+		evict();
+	} catch (error) {
+		// A budget's refusal carries its own causes and names no object; others are about the pod.
+		if (error instanceof KubeError && error.causes) throw error;
+		if (error instanceof KubeError && error.code === 'InternalError') throw new ApiError(500, '', error.message);
+		withSubject(target.type, name, () => {
+			throw error;
+		});
+	}
 	sendJson(response, 201, {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201});
 }

@@ -13,7 +13,7 @@ export type Status = {
 	status: 'Failure' | 'Success';
 	message?: string;
 	reason?: string;
-	details?: {name?: string; group?: string; kind?: string; causes?: StatusCause[]};
+	details?: {name?: string; group?: string; kind?: string; causes?: StatusCause[]; retryAfterSeconds?: number};
 	code: number;
 };
 
@@ -50,6 +50,13 @@ export function statusFromError(error: unknown, subject?: ErrorSubject): Status 
 			// kubectl prints `The <kind> "<name>" is invalid: <causes>` from these.
 			details.kind = subject.kind;
 			details.causes = invalidCauses(error.message);
+		}
+		if (error.causes || error.retryAfterSeconds) {
+			// A refusal with its own causes (a disruption budget's) names no object.
+			return statusOf(error.status, error.code, error.message, {
+				...(error.causes ? {causes: error.causes} : {}),
+				...(error.retryAfterSeconds ? {retryAfterSeconds: error.retryAfterSeconds} : {}),
+			});
 		}
 		return statusOf(error.status, error.code, error.message, details);
 	}

@@ -346,7 +346,37 @@ const printers: Record<string, Printer> = {
 		columns: [nameColumn, column('Secrets', 'integer'), age],
 		row: (o, now) => [o.metadata.name, (o.secrets ?? []).length, since(o.metadata.creationTimestamp, now)],
 	},
+	ResourceQuota: {
+		columns: [nameColumn, age, column('Request'), column('Limit')],
+		row: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now), ...quotaCells(o)],
+	},
+	LimitRange: {
+		columns: [nameColumn, column('Created At', 'date')],
+		row: o => [o.metadata.name, o.metadata.creationTimestamp],
+	},
+	PodDisruptionBudget: {
+		columns: [nameColumn, column('Min Available'), column('Max Unavailable'), column('Allowed Disruptions', 'integer'), age],
+		row: (o, now) => [o.metadata.name, intOrStringCell(o.spec?.minAvailable), intOrStringCell(o.spec?.maxUnavailable), o.status?.disruptionsAllowed ?? 0,
+			since(o.metadata.creationTimestamp, now)],
+	},
 };
+
+/** An IntOrString spec field, or `N/A` when unset (the PDB columns). */
+function intOrStringCell(value: unknown): string {
+	return value === undefined || value === null ? 'N/A' : String(value);
+}
+
+/** `printResourceQuota`: `used/hard` of each resource, limits.* in LIMIT and the rest in REQUEST. */
+function quotaCells(quota: any): [string, string] {
+	const hard: Record<string, string> = quota.status?.hard ?? {};
+	const used: Record<string, string> = quota.status?.used ?? {};
+	const request: string[] = [];
+	const limit: string[] = [];
+	for (const name of Object.keys(hard).sort()) {
+		(name.startsWith('limits.') ? limit : request).push(`${name}: ${used[name] ?? '0'}/${hard[name]}`);
+	}
+	return [request.join(', '), limit.join(', ')];
+}
 
 const fallback: Printer = {columns: [nameColumn, age], row: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now)]};
 

@@ -25,6 +25,8 @@ import {decodeManifest} from './api/decode.js';
 import './api/service-account.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './commands/nodes.js';
+import {evictPod, type EvictionOptions} from './policy/eviction.js';
+import './api/policy-objects.js';
 import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
 import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
@@ -269,7 +271,17 @@ export class Cluster {
 		if (errors.length > 0) throw invalid(qualifiedKind(type), object.metadata.name || object.metadata.generateName || '', errors);
 		// Admission that needs cluster state (e.g. Service IP and port allocation); throws, writes nothing.
 		const admit = this.context.services.admission.get(type.kind);
-		return admit ? admit(object, existing, batch) : object;
+		const admitted = admit ? admit(object, existing, batch) : object;
+		// The admission every write passes (LimitRanger, ResourceQuota), checked here so a refused
+		// document writes nothing (and a dry run shows its defaults); the write runs it again and records what it charges.
+		if (existing) {
+			this.context.store.admitUpdate(admitted, existing);
+			return admitted;
+		}
+		// The earlier documents of this apply that create objects: a quota must hold them and this one together.
+		const store = this.context.store;
+		const pending = batch.filter(o => o.metadata.namespace === admitted.metadata.namespace && !(o.metadata.name && store.get(o.kind, o.metadata.namespace, o.metadata.name)));
+		return store.admit(admitted, pending);
 	}
 
 	/** The store's current resourceVersion: what a List reports and where a watch starts. */
@@ -420,6 +432,26 @@ export class Cluster {
 	/** `kubectl drain`: cordon, then evict the node's pods; when a flag is needed it throws DrainRefused and the node stays cordoned. */
 	drain(name: string, options: nodes.DrainOptions = {}): nodes.DrainReport {
 		return nodes.drain(this.context, name, options);
+	}
+
+	/** The latest drain of a node as it stands now: its lines grow every 5 s while a disruption budget blocks it. */
+	drainStatus(name: string): nodes.DrainReport | undefined {
+		return nodes.drainStatus(this.context, name);
+	}
+
+	/** Stop retrying a drain that a disruption budget blocks (as interrupting kubectl drain does); the node stays cordoned. */
+	stopDrain(name: string): nodes.DrainReport {
+		return nodes.stopDrain(this.context, name);
+	}
+
+	/**
+	 * The Eviction API (`POST pods/NAME/eviction`): the pod is deleted
+	 * gracefully unless the PodDisruptionBudget that selects it allows no
+	 * disruption now, which throws TooManyRequests (429) with
+	 * `Cannot evict pod as it would violate the pod's disruption budget.`
+	 */
+	evict(pod: string, options: EvictionOptions = {}): void {
+		evictPod(this.context, pod, options);
 	}
 
 	/** A new worker node joins (next kind-style name unless `name` is given). */

@@ -8,7 +8,9 @@ export type ErrorCode =
 	| 'Invalid'
 	| 'Conflict'
 	| 'BadRequest'
-	| 'Forbidden';
+	| 'Forbidden'
+	| 'TooManyRequests'
+	| 'InternalError';
 
 export class KubeError extends Error {
 	/** Machine-readable reason, as in a Status object's `reason`. */
@@ -17,12 +19,18 @@ export class KubeError extends Error {
 	readonly status: number;
 	/** Which document of a several-document apply was refused (0-based); nothing of the call was written. */
 	document?: number;
+	/** The Status's `details.causes` (e.g. the DisruptionBudget cause of a refused eviction). */
+	causes?: Array<{reason: string; message: string}>;
+	/** The Status's `details.retryAfterSeconds`, when the server suggests one. */
+	retryAfterSeconds?: number;
 
-	constructor(code: ErrorCode, message: string) {
+	constructor(code: ErrorCode, message: string, extra: {causes?: KubeError['causes']; retryAfterSeconds?: number} = {}) {
 		super(message);
 		this.name = 'KubeError';
 		this.code = code;
 		this.status = statusFor(code);
+		if (extra.causes) this.causes = extra.causes;
+		if (extra.retryAfterSeconds) this.retryAfterSeconds = extra.retryAfterSeconds;
 	}
 }
 
@@ -34,6 +42,8 @@ function statusFor(code: ErrorCode): number {
 		case 'Invalid': return 422;
 		case 'Forbidden': return 403;
 		case 'BadRequest': return 400;
+		case 'TooManyRequests': return 429;
+		case 'InternalError': return 500;
 	}
 }
 

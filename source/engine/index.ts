@@ -36,3 +36,8 @@ export {registerExecCommand} from './runtime/commands.js';
 export type {ExecContext, ExecHandler, ExecOutput} from './runtime/commands.js';
 export {FileTree, MountedFs, FsError} from './runtime/filetree.js';
 export type {FileSystem, VolumeProvider} from './runtime/filetree.js';
+export type {ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus, LimitRange, LimitRangeItem, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus} from './api/policy-objects.js';
+export type {EvictionOptions} from './policy/eviction.js';
+export {budgetViolation} from './policy/eviction.js';
+export {parseQuantityExact, formatQuantity} from './api/resource-list.js';
+export type {Quantity, QuantityFormat} from './api/resource-list.js';

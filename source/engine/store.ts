@@ -28,10 +28,23 @@ export function keyOf(object: KubeObject): string {
  */
 export const prepareForCreate = new Map<string, (object: KubeObject) => KubeObject>();
 
+/**
+ * Admission that every create passes once the object's name is known,
+ * whoever writes it: the API server's admission chain runs for controllers'
+ * requests as much as for users' (LimitRanger defaults, ResourceQuota). It
+ * returns the object to store, or throws to refuse; with `dryRun` it only
+ * checks and records nothing.
+ */
+export type CreateAdmission = (object: KubeObject, options: {dryRun: boolean; pending?: readonly KubeObject[]}) => KubeObject;
+
+/** Admission of an update over `old`; throws to refuse, records nothing with `dryRun`. */
+export type UpdateAdmission = (object: KubeObject, old: KubeObject, options: {dryRun: boolean}) => void;
+
 /** Kinds whose metadata.generation tracks spec changes. */
 const generationKinds = new Set([
 	'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
 	'Service', 'PersistentVolumeClaim', 'PersistentVolume', 'Node',
+	'PodDisruptionBudget',
 ]);
 
 /**
@@ -63,6 +76,10 @@ export class Store {
 	 * care and their relative order never changes.
 	 */
 	private readonly listenersByKind = new Map<string, StoreListener[]>();
+	/** Admission run on every create, in order (see CreateAdmission). */
+	readonly admission: CreateAdmission[] = [];
+	/** Admission run on every update that is not a status write: throws to refuse (ResourceQuota on a Service or a claim). */
+	readonly updateAdmission: UpdateAdmission[] = [];
 
 	constructor(
 		private readonly clock: VirtualClock,
@@ -144,6 +161,12 @@ export class Store {
 		else meta.namespace ||= 'default';
 		if (!meta.name && meta.generateName) meta.name = this.generateName(type, meta.namespace, meta.generateName);
 		if (this.get(type.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(type), meta.name);
+		if (this.admission.length > 0) {
+			let admitted: KubeObject = {...object, metadata: meta};
+			for (const admit of this.admission) admitted = admit(admitted, {dryRun: false});
+			object = admitted as T;
+			Object.assign(meta, admitted.metadata);
+		}
 		meta.uid = this.random.uuid();
 		meta.creationTimestamp = rfc3339(this.clock.now());
 		if (generationKinds.has(type.kind)) meta.generation = 1;
@@ -158,6 +181,22 @@ export class Store {
 		this.indexOwners(stored, undefined);
 		this.emit({type: 'ADDED', object: stored});
 		return stored;
+	}
+
+	/**
+	 * Run create admission without writing anything: the object as it would
+	 * be stored, or the refusal. `pending` are the creates the same call
+	 * makes before this one, which a quota must also hold.
+	 */
+	admit(object: KubeObject, pending: readonly KubeObject[] = []): KubeObject {
+		let admitted = object;
+		for (const admit of this.admission) admitted = admit(admitted, {dryRun: true, pending});
+		return admitted;
+	}
+
+	/** Run update admission over the stored object without writing anything; throws the refusal. */
+	admitUpdate(object: KubeObject, old: KubeObject): void {
+		for (const admit of this.updateAdmission) admit(object, old, {dryRun: true});
 	}
 
 	/**
@@ -177,6 +216,7 @@ export class Store {
 				`Operation cannot be fulfilled on ${qualifiedResource(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
 			);
 		}
+		if (!options.status) for (const admit of this.updateAdmission) admit(object, current, {dryRun: false});
 		const meta = {
 			...object.metadata,
 			uid: current.metadata.uid,

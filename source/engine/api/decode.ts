@@ -88,6 +88,11 @@ const jobSpec = struct('JobSpec', () => ({
 	backoffLimitPerIndex: int32, maxFailedIndexes: int32,
 }));
 
+const labelSelector = struct('LabelSelector', () => ({
+	matchLabels: stringMap,
+	matchExpressions: listOf(struct('LabelSelectorRequirement', () => ({key: string(), operator: string('v1.LabelSelectorOperator'), values: stringList}))),
+}));
+
 /** The kinds whose manifests are shape-checked, by Kind. */
 const roots: Record<string, GoType> = {
 	Pod: struct('Pod', () => ({spec: podSpec})),
@@ -99,6 +104,19 @@ const roots: Record<string, GoType> = {
 	CronJob: struct('CronJob', () => ({spec: struct('CronJobSpec', () => ({
 		schedule: string(), suspend: bool, successfulJobsHistoryLimit: int32, failedJobsHistoryLimit: int32,
 		jobTemplate: struct('JobTemplateSpec', () => ({spec: jobSpec})),
+	}))})),
+	ResourceQuota: struct('ResourceQuota', () => ({spec: struct('ResourceQuotaSpec', () => ({
+		hard: resourceList,
+		scopes: listOf(string('v1.ResourceQuotaScope')),
+		scopeSelector: struct('ScopeSelector', () => ({matchExpressions: listOf(struct('ScopedResourceSelectorRequirement', () => ({
+			scopeName: string('v1.ResourceQuotaScope'), operator: string('v1.ScopeSelectorOperator'), values: stringList,
+		})))})),
+	}))})),
+	LimitRange: struct('LimitRange', () => ({spec: struct('LimitRangeSpec', () => ({limits: listOf(struct('LimitRangeItem', () => ({
+		type: string('v1.LimitType'), max: resourceList, min: resourceList, default: resourceList, defaultRequest: resourceList, maxLimitRequestRatio: resourceList,
+	})))}))})),
+	PodDisruptionBudget: struct('PodDisruptionBudget', () => ({spec: struct('PodDisruptionBudgetSpec', () => ({
+		minAvailable: intOrString, maxUnavailable: intOrString, selector: labelSelector, unhealthyPodEvictionPolicy: string('v1.UnhealthyPodEvictionPolicyType'),
 	}))})),
 };
 

@@ -53,6 +53,9 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('StorageClass', 'storageclasses', 'storage.k8s.io', 'v1', false, ['sc']),
 	resource('EndpointSlice', 'endpointslices', 'discovery.k8s.io', 'v1', true),
 	resource('Lease', 'leases', 'coordination.k8s.io', 'v1', true),
+	resource('ResourceQuota', 'resourcequotas', '', 'v1', true, ['quota']),
+	resource('LimitRange', 'limitranges', '', 'v1', true, ['limits']),
+	resource('PodDisruptionBudget', 'poddisruptionbudgets', 'policy', 'v1', true, ['pdb']),
 ];
 
 const byAlias = new Map<string, ResourceType>();

@@ -6,7 +6,7 @@ import {makeNode, workerName, type NodeOptions} from '../bootstrap.js';
 import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata.js';
 import {heartbeatService, type NodeFault} from '../node/heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
-import {rfc3339} from '../clock.js';
+import {evictPod} from '../policy/eviction.js';
 
 /**
  * Node maintenance and failure, as the facade offers them: a machine that
@@ -24,6 +24,8 @@ export type DrainOptions = {
 	deleteEmptyDirData?: boolean;
 	/** `--grace-period`: seconds each pod gets; -1 (default) uses the pod's own. */
 	gracePeriodSeconds?: number;
+	/** `--timeout`: give up after this many seconds of a disruption budget's refusals; 0 (default) waits forever. */
+	timeoutSeconds?: number;
 };
 
 export type DrainReport = {
@@ -36,6 +38,12 @@ export type DrainReport = {
 	warning?: string;
 	/** What `kubectl drain` prints, line by line. */
 	lines: string[];
+	/** `namespace/name` of pods a disruption budget still blocks; the drain asks again every 5 s. */
+	blocked: string[];
+	/** The drain has ended: the node is drained, or it gave up (`error`), or it was stopped; false while a budget blocks it. */
+	done: boolean;
+	/** Why the drain gave up (the timeout, or an eviction the API refused otherwise), as kubectl's last line says it. */
+	error?: string;
 };
 
 /**
@@ -162,6 +170,10 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	if (!Number.isInteger(grace) || grace < -1) {
 		throw badRequest(`invalid argument "${String(options.gracePeriodSeconds)}" for "--grace-period" flag: must be an integer >= -1`);
 	}
+	const timeout = options.timeoutSeconds ?? 0;
+	if (!Number.isInteger(timeout) || timeout < 0) {
+		throw badRequest(`invalid argument "${String(options.timeoutSeconds)}" for "--timeout" flag: must be a whole number of seconds >= 0`);
+	}
 	const {store} = context;
 	const daemonSetPods: string[] = [];
 	const unreplicated: string[] = [];
@@ -209,31 +221,130 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	if (localStorage.length > 0) warnings.push(`deleting Pods with local storage: ${localStorage.join(', ')}`);
 	const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
 	if (warning) lines.push(warning);
-	const evicted: string[] = [];
-	for (const pod of toEvict) {
-		lines.push(`evicting pod ${ref(pod)}`);
-		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
-		if (current && !current.metadata.deletionTimestamp) evictPod(context, current, grace);
-		evicted.push(ref(pod));
-	}
-	for (const pod of toEvict) lines.push(`pod/${pod.metadata.name} evicted`);
-	lines.push(`node/${name} drained`);
-	return {node: name, evicted, ignored, ...(warning ? {warning} : {}), lines};
+	const report: DrainReport = {node: name, evicted: [], ignored, ...(warning ? {warning} : {}), lines, blocked: [], done: false};
+	const state: DrainState = {report, attempt: 0, deadline: timeout > 0 ? context.clock.now() + timeout * 1000 : undefined, timeout, errors: []};
+	drainStates(context).set(name, state);
+	evictAll(context, state, toEvict, grace);
+	return snapshot(report);
+}
+
+/** How long kubectl drain waits before asking again for an eviction a budget refused. */
+export const evictionRetryMs = 5000;
+
+type DrainState = {
+	report: DrainReport;
+	attempt: number;
+	/** When `--timeout` runs out (virtual ms), if one was given. */
+	deadline: number | undefined;
+	timeout: number;
+	/** Evictions that failed for good, in kubectl's words. */
+	errors: Array<{pod: Pod; message: string}>;
+};
+
+/** Go's time.Duration text of whole seconds: `7s`, `1m0s`, `1h2m3s`. */
+function goDuration(seconds: number): string {
+	const h = Math.floor(seconds / 3600);
+	const m = Math.floor((seconds % 3600) / 60);
+	const sec = seconds % 60;
+	if (h > 0) return `${h}h${m}m${sec}s`;
+	if (m > 0) return `${m}m${sec}s`;
+	return `${sec}s`;
+}
+
+const drainsByContext = new WeakMap<object, Map<string, DrainState>>();
+
+function drainStates(context: ControllerContext): Map<string, DrainState> {
+	let states = drainsByContext.get(context.store);
+	if (!states) drainsByContext.set(context.store, (states = new Map()));
+	return states;
+}
+
+function snapshot(report: DrainReport): DrainReport {
+	return {...report, evicted: [...report.evicted], ignored: [...report.ignored], lines: [...report.lines], blocked: [...report.blocked]};
+}
+
+/** The latest drain of a node as it stands (its lines grow while a budget blocks it); undefined when none ran. */
+export function drainStatus(context: ControllerContext, name: string): DrainReport | undefined {
+	getNode(context, name);
+	const state = drainStates(context).get(name);
+	return state ? snapshot(state.report) : undefined;
+}
+
+/** Stop retrying a drain a budget blocks (kubectl interrupted); the node stays cordoned. */
+export function stopDrain(context: ControllerContext, name: string): DrainReport {
+	getNode(context, name);
+	const state = drainStates(context).get(name);
+	if (!state || state.report.done) throw badRequest(`no drain of node "${name}" is in progress`);
+	state.attempt++;
+	state.report.done = true;
+	return snapshot(state.report);
 }
 
 /**
- * The Eviction API (`pods/eviction`) as the apiserver serves it without a
- * PodDisruptionBudget: the pod gets DisruptionTarget=True
- * (EvictionByEvictionAPI), then a graceful delete.
+ * One round of kubectl's evictions: each pod through the Eviction API. A
+ * budget's 429 is printed and the pod asked again 5 s later, until every
+ * pod is evicted or gone (the node is drained), or `--timeout` runs out or an
+ * eviction fails otherwise (the drain gives up with kubectl's summary).
  */
-function evictPod(context: ControllerContext, pod: Pod, grace: number): void {
+function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], grace: number): void {
+	const {report} = state;
 	const {store, clock} = context;
-	const marked = store.patch(pod, draft => {
-		const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'DisruptionTarget');
-		conditions.push({type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())});
-		draft.status = {...draft.status!, conditions};
-	}, {status: true});
-	store.markDeleted(marked, grace >= 0 ? grace : marked.spec?.terminationGracePeriodSeconds ?? 30);
+	const blocked: Pod[] = [];
+	const done: Pod[] = [];
+	const timedOut = state.deadline !== undefined && clock.now() >= state.deadline;
+	for (const pod of pods) {
+		const current = store.getByUid(pod.metadata.uid) as Pod | undefined;
+		// kubectl reads the pod again before a retry; one that is gone needs nothing more.
+		if (!current && state.attempt > 0) continue;
+		report.lines.push(`evicting pod ${ref(pod)}`);
+		if (!current) {
+			done.push(pod);
+			continue;
+		}
+		const where = `pods/"${pod.metadata.name}" -n "${pod.metadata.namespace}"`;
+		if (timedOut) {
+			state.errors.push({pod, message: `error when evicting ${where}: global timeout reached: ${goDuration(state.timeout)}`});
+			continue;
+		}
+		try {
+			evictPod(context, pod.metadata.name, {namespace: pod.metadata.namespace, ...(grace >= 0 ? {gracePeriodSeconds: grace} : {})});
+			done.push(pod);
+		} catch (error) {
+			if (!(error instanceof KubeError)) throw error;
+			if (error.code === 'NotFound') continue;
+			if (error.code === 'TooManyRequests') {
+				report.lines.push(`error when evicting ${where} (will retry after 5s): ${error.message}`);
+				blocked.push(pod);
+				continue;
+			}
+			state.errors.push({pod, message: `error when evicting ${where}: ${error.message}`});
+		}
+	}
+	for (const pod of done) {
+		report.lines.push(`pod/${pod.metadata.name} evicted`);
+		report.evicted.push(ref(pod));
+	}
+	report.blocked = blocked.map(ref);
+	if (blocked.length > 0) {
+		const attempt = ++state.attempt;
+		clock.at(clock.now() + evictionRetryMs, () => {
+			if (state.attempt !== attempt || drainStates(context).get(report.node) !== state) return;
+			evictAll(context, state, blocked, grace);
+		});
+		return;
+	}
+	report.done = true;
+	if (state.errors.length === 0) {
+		report.lines.push(`node/${report.node} drained`);
+		return;
+	}
+	// kubectl's summary of a drain that gave up: the pods left, the node left, and the errors (aggregated as `[a, b]`).
+	const messages = state.errors.map(e => e.message);
+	const error = messages.length === 1 ? messages[0]! : `[${messages.join(', ')}]`;
+	report.error = error;
+	report.lines.push(`There are pending pods in node "${report.node}" when an error occurred: ${error}`);
+	for (const {pod} of state.errors) report.lines.push(`pod/${pod.metadata.name}`);
+	report.lines.push(`error: unable to drain node "${report.node}" due to error: ${error}, continuing command...`, 'There are pending nodes to be drained:', ` ${report.node}`, error);
 }
 
 /** A new worker joins: the next kind-style name (or `options.name`), Ready once its kubelet beats. */

@@ -87,7 +87,8 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 		events.normal(ds, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
 	}
 
-	function createPod(ds: DaemonSet, nodeName: string, hash: string): void {
+	/** Create the node's pod; false when the API refused it (recorded as FailedCreate, the DaemonSet retried with backoff). */
+	function createPod(ds: DaemonSet, nodeName: string, hash: string): boolean {
 		const template = ds.spec!.template;
 		const spec = {
 			...template.spec,
@@ -108,8 +109,17 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			},
 			spec,
 		});
-		const created = store.create(pod);
+		let created: KubeObject;
+		try {
+			created = store.create(pod);
+		} catch (error) {
+			// RealPodControl records the refusal (a quota, a LimitRange) before the sync fails and is retried.
+			events.warning(ds, 'FailedCreate', `Error creating: ${(error as Error).message}`, source);
+			queue().addRateLimited(keyOf(ds));
+			return false;
+		}
 		events.normal(ds, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
+		return true;
 	}
 
 	/** The ControllerRevision for the current template: created, or moved to the newest revision number. */
@@ -212,7 +222,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			else if (surge && running.length > 2) toDelete.push(...running.sort(byAge).slice(1, -1));
 		}
 		for (const pod of toDelete) deletePod(ds, pod);
-		for (const name of toCreate.slice(0, burstReplicas)) createPod(ds, name, hash);
+		for (const name of toCreate.slice(0, burstReplicas)) if (!createPod(ds, name, hash)) break;
 		if (toCreate.length > burstReplicas) queue().add(key);
 
 		if (spec.updateStrategy.type === 'RollingUpdate') rollingUpdate(ds, nodes, verdicts, podsByNode, hash, surge, key);
@@ -271,7 +281,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 			else candidates.push(name);
 		}
 		const room = Math.max(0, maxSurge - surging);
-		for (const name of [...wantNew, ...candidates.slice(0, room)]) createPod(ds, name, hash);
+		for (const name of [...wantNew, ...candidates.slice(0, room)]) if (!createPod(ds, name, hash)) break;
 	}
 
 	/** The DaemonSet's pods grouped by the node each is meant for. */

@@ -19,7 +19,10 @@ import {createPvcProtectionController, createPvProtectionController} from '../st
 import {createAttachDetachController} from '../storage/attach-detach.js';
 import {createDatabaseReplication} from '../runtime/workloads/database.js';
 import {createRootCaPublisher, createServiceAccountsController} from './serviceaccount.js';
+import {createResourceQuotaController} from '../policy/quota.js';
+import {createDisruptionController} from '../policy/disruption.js';
 import '../api/storage-objects.js';
+import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
 
 /**
@@ -49,4 +52,6 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createPvProtectionController,
 	createAttachDetachController,
 	createDatabaseReplication,
+	createResourceQuotaController,
+	createDisruptionController,
 ];

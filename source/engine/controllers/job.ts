@@ -1,5 +1,5 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {Condition, Container, Pod, PodSpec} from '../api/types.js';
+import type {Condition, Container, KubeObject, Pod, PodSpec} from '../api/types.js';
 import type {Job, JobStatus, PodFailurePolicy, PodFailurePolicyAction} from '../api/batch-objects.js';
 import {applyDefaults} from '../api/defaults.js';
 import {keyOf} from '../store.js';
@@ -124,7 +124,8 @@ export function createJobController(context: ControllerContext): Controller {
 		return indexFailureCount(latest) + (matchPodFailurePolicy(job.spec!.podFailurePolicy, latest).count ? 1 : 0);
 	}
 
-	function createPod(job: Job, index: number | undefined, failureCount?: number): void {
+	/** Create one pod; false when the API refused it (recorded as FailedCreate, the Job retried with backoff). */
+	function createPod(job: Job, index: number | undefined, failureCount?: number): boolean {
 		const template = job.spec!.template;
 		const name = job.metadata.name;
 		const labels = {...template.metadata?.labels};
@@ -158,8 +159,17 @@ export function createJobController(context: ControllerContext): Controller {
 			},
 			spec,
 		}) as Pod;
-		const created = store.create(pod);
+		let created: KubeObject;
+		try {
+			created = store.create(pod);
+		} catch (error) {
+			// RealPodControl records the refusal (a quota, a LimitRange) before the sync fails and is retried.
+			events.warning(job, 'FailedCreate', `Error creating: ${(error as Error).message}`, source);
+			queue().addRateLimited(keyOf(job));
+			return false;
+		}
 		events.normal(job, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, source);
+		return true;
 	}
 
 	/** Pod deletion order: unscheduled, pending, not ready, then newest first (controller.ActivePods). */
@@ -364,13 +374,21 @@ export function createJobController(context: ControllerContext): Controller {
 				return active.length;
 			}
 			const count = want - active.length;
+			// A refused create (a quota, a LimitRange) ends the batch; the key is retried with its backoff.
+			let created = 0;
 			if (doneIndexes) {
 				const running = new Set(active.map(p => podIndex(p, completionIndexKey)!));
-				for (const index of nextIndexes(spec.completions!, doneIndexes, running, count)) createPod(job, index, spec.backoffLimitPerIndex === undefined ? undefined : nextIndexFailureCount(job, pods, index));
+				for (const index of nextIndexes(spec.completions!, doneIndexes, running, count)) {
+					if (!createPod(job, index, spec.backoffLimitPerIndex === undefined ? undefined : nextIndexFailureCount(job, pods, index))) break;
+					created++;
+				}
 			} else {
-				for (let i = 0; i < count; i++) createPod(job, undefined);
+				for (let i = 0; i < count; i++) {
+					if (!createPod(job, undefined)) break;
+					created++;
+				}
 			}
-			return want;
+			return active.length + created;
 		}
 		return active.length;
 	}

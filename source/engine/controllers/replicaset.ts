@@ -447,6 +447,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		const minReady = rs.spec!.minReadySeconds ?? 0;
 		const pods = minReady > 0 ? activePods(tally) : [];
 		writeStatusIfChanged(store, rs, calculateStatus(rs, tally, pods, error));
+		// A create or delete that failed (a quota refused it, say) is retried with the key's backoff, as the sync's error is upstream.
+		if (error) queue().addRateLimited(key);
 		// Pods that are ready but not yet available for minReadySeconds: look again when they will be.
 		if (minReady > 0) {
 			let next: number | undefined;

@@ -174,7 +174,8 @@ export function createStatefulSetController(context: ControllerContext): Control
 			podEvent(set, 'create', name, error);
 			// A namesake the claim could not adopt (still terminating, or another owner's):
 			// retry with the key's backoff, as the sync error would be retried upstream.
-			if (error instanceof KubeError && error.code === 'AlreadyExists') queue().addRateLimited(keyOf(set));
+			// A refused create (a quota, a LimitRange) is retried the same way.
+			if (error instanceof KubeError && (error.code === 'AlreadyExists' || error.code === 'Forbidden')) queue().addRateLimited(keyOf(set));
 			return false;
 		}
 	}

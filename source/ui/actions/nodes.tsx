@@ -31,10 +31,23 @@ const drainItems: Array<{label: string; value: DrainChoice}> = [
 	{label: 'Cancel', value: 'cancel'},
 ];
 
-/** Run a drain and flash kubectl's last line (or its warning, or the refusal). */
+/**
+ * Run a drain and flash kubectl's last line (or its warning, or the
+ * refusal); a drain a disruption budget blocks says so as a warning, and
+ * goes on retrying every 5 s in the cluster.
+ */
 export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
 	run(app, () => {
 		const report = app.cluster.drain(node.metadata.name, {ignoreDaemonSets: true, deleteEmptyDirData: true, force});
+		if (!report.done) {
+			const pods = report.blocked.length === 1 ? `pod/${report.blocked[0]!.split('/')[1]}` : `${report.blocked.length} pods`;
+			app.flash(sanitizeLine(`node/${node.metadata.name}: ${pods} blocked by a disruption budget, retrying every 5s (${report.evicted.length} evicted)`), 'warn');
+			return;
+		}
+		if (report.error) {
+			app.flash(sanitizeLine(`unable to drain node "${node.metadata.name}" due to error: ${report.error}`), 'error');
+			return;
+		}
 		const last = report.lines[report.lines.length - 1] ?? `node/${node.metadata.name} drained`;
 		return `${last} (${report.evicted.length} evicted${report.ignored.length > 0 ? `, ${report.ignored.length} DaemonSet pods ignored` : ''})`;
 	});

@@ -11,6 +11,7 @@ export const viewKinds = [
 	'Pod', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob',
 	'Service', 'Endpoints', 'ConfigMap', 'Secret', 'PersistentVolume', 'PersistentVolumeClaim',
 	'StorageClass', 'Node', 'Namespace', 'Event',
+	'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
 ] as const;
 
 /** Aliases k9s adds to kubectl's short names. */

@@ -11,11 +11,13 @@ import {endpointsColumns, serviceColumns} from './service-columns.js';
 import {configMapColumns, namespaceColumns, secretColumns} from './config-columns.js';
 import {persistentVolumeClaimColumns, persistentVolumeColumns, storageClassColumns} from './storage-columns.js';
 import {eventColumns} from './event-columns.js';
+import {limitRangeColumns, podDisruptionBudgetColumns, resourceQuotaColumns} from './policy-columns.js';
 
 export const columnSets: Record<string, ColumnSet> = Object.fromEntries([
 	podColumns, nodeColumns, deploymentColumns, replicaSetColumns, statefulSetColumns, daemonSetColumns,
 	jobColumns, cronJobColumns, serviceColumns, endpointsColumns, configMapColumns, secretColumns,
 	namespaceColumns, persistentVolumeColumns, persistentVolumeClaimColumns, storageClassColumns, eventColumns,
+	resourceQuotaColumns, limitRangeColumns, podDisruptionBudgetColumns,
 ].map(set => [set.kind, set]));
 
 export function columnSetFor(kind: string): ColumnSet | undefined {

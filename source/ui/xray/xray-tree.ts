@@ -5,6 +5,7 @@
  */
 import type {Container, ContainerStatus, KubeObject, Volume} from '../../engine/index.js';
 import {sanitizeLine} from '../sanitize.js';
+import {budgetNodes, budgetTree, quotaTree} from './policy-nodes.js';
 
 export type Health = 'ok' | 'warn' | 'fault';
 
@@ -38,6 +39,8 @@ export const xrayKinds: Record<string, string> = {
 	po: 'Pod', pods: 'Pod', pod: 'Pod',
 	rs: 'ReplicaSet', replicasets: 'ReplicaSet', replicaset: 'ReplicaSet',
 	ds: 'DaemonSet', daemonsets: 'DaemonSet', daemonset: 'DaemonSet',
+	pdb: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget',
+	quota: 'ResourceQuota', resourcequotas: 'ResourceQuota', resourcequota: 'ResourceQuota',
 };
 
 /**
@@ -74,7 +77,7 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 	switch (object.kind) {
 		case 'Deployment': {
 			const sets = dependents(source, object, 'ReplicaSet').sort(byRevisionDesc);
-			const children = sets.map(rs => objectTree(source, rs, id));
+			const children = [...sets.map(rs => objectTree(source, rs, id)), ...budgetNodes(source, object, id)];
 			const {health, info} = workloadHealth(object.spec?.replicas ?? 1, object.status?.availableReplicas ?? 0, object.status?.readyReplicas ?? 0);
 			return {...base, health: worst([health, ...children.map(c => c.health)]), info, children};
 		}
@@ -84,6 +87,8 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 		case 'Job': {
 			const pods = dependents(source, object, 'Pod').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 			const children = pods.map(pod => objectTree(source, pod, id));
+			// A budget shows under the workload that owns the pods: a Deployment's, not its ReplicaSets'.
+			if (object.kind === 'StatefulSet' || (object.kind === 'ReplicaSet' && !object.metadata.ownerReferences?.some(ref => ref.controller))) children.push(...budgetNodes(source, object, id));
 			const desired = object.kind === 'DaemonSet' ? object.status?.desiredNumberScheduled ?? 0 : object.spec?.replicas ?? object.spec?.completions ?? 1;
 			const ready = object.kind === 'DaemonSet' ? object.status?.numberReady ?? 0 : object.status?.readyReplicas ?? object.status?.succeeded ?? 0;
 			const {health, info} = workloadHealth(desired, ready, ready);
@@ -103,6 +108,10 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 		}
 		case 'Pod':
 			return podTree(source, object, id);
+		case 'PodDisruptionBudget':
+			return budgetTree(source, object, id, (pod, parent) => objectTree(source, pod, parent));
+		case 'ResourceQuota':
+			return quotaTree(object, id);
 		default:
 			return {...base, health: 'ok', info: '', children: []};
 	}

@@ -10,6 +10,7 @@ import {describeNode} from './nodes.js';
 import {describeConfigMap, describeEndpoints, describeSecret, describeService} from './services.js';
 import {describeClaim, describeVolume} from './storage.js';
 import {describeEvent, describeEvents, describeGeneric, describeNamespace} from './generic.js';
+import {describeLimitRange, describePodDisruptionBudget, describeResourceQuota} from './policy.js';
 
 export type {DescribeSource} from './writer.js';
 export {probeText} from './pods.js';
@@ -23,7 +24,7 @@ export function describe(object: KubeObject, source: DescribeSource): string {
 	const w = new Writer();
 	const describer = describers[object.kind] ?? describeGeneric;
 	describer(w, object, source);
-	if (object.kind !== 'Event') describeEvents(w, source.eventsFor(object) as KubeEvent[], source.now());
+	if (!withoutEvents.has(object.kind)) describeEvents(w, source.eventsFor(object) as KubeEvent[], source.now());
 	return w.text();
 }
 
@@ -44,5 +45,11 @@ const describers: Record<string, Describer> = {
 	CronJob: describeCronJob,
 	Namespace: describeNamespace,
 	Event: describeEvent,
+	ResourceQuota: describeResourceQuota,
+	LimitRange: describeLimitRange,
+	PodDisruptionBudget: describePodDisruptionBudget,
 };
+
+/** Kinds whose kubectl describe prints no Events table. */
+const withoutEvents = new Set(['Event', 'ResourceQuota', 'LimitRange', 'Namespace']);
 

@@ -1,17 +1,15 @@
 /** Namespaces, Events, kubectl's generic describer for other kinds, and the Events table under every object. */
 import type {KubeEvent, KubeObject} from '../../../engine/index.js';
-import {Writer, annotations, header, labels} from './writer.js';
+import {Writer, annotations, header, labels, type DescribeSource} from './writer.js';
+import {describeNamespacePolicies} from './policy.js';
 import {since} from '../time-format.js';
 
-export function describeNamespace(w: Writer, namespace: KubeObject): void {
+export function describeNamespace(w: Writer, namespace: KubeObject, source: DescribeSource): void {
 	w.line(0, 'Name:', namespace.metadata.name);
 	labels(w, 0, 'Labels', namespace.metadata.labels);
 	annotations(w, 0, namespace.metadata.annotations);
 	w.line(0, 'Status:', namespace.status?.phase ?? 'Active');
-	w.raw('');
-	w.raw('No resource quota.');
-	w.raw('');
-	w.raw('No LimitRange resource.');
+	describeNamespacePolicies(w, namespace.metadata.name, source);
 }
 
 export function describeEvent(w: Writer, event: KubeObject): void {
