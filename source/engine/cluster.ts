@@ -29,6 +29,7 @@ import {evictPod, type EvictionOptions} from './policy/eviction.js';
 import './api/policy-objects.js';
 import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
+import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js';
 import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
 import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, shellInPod, type ContainerTarget, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
@@ -462,6 +463,11 @@ export class Cluster {
 	/** `kubectl expose`: a Service selecting the resource's pods. */
 	expose(kind: string, name: string, options: ExposeOptions = {}): KubeObject {
 		return this.apply(exposeManifest(this.context, kind, name, options))[0]!;
+	}
+
+	/** `kubectl autoscale`: a HorizontalPodAutoscaler for a Deployment, ReplicaSet or StatefulSet. */
+	autoscale(kind: string, name: string, options: AutoscaleOptions): KubeObject {
+		return this.apply(autoscaleManifest(this.context, kind, name, options))[0]!;
 	}
 
 	/** Start (or re-rate) a steady stream of requests to a Service, spread over its ready endpoints. */

@@ -17,6 +17,8 @@ export type {DrainOptions, DrainReport, AddNodeOptions} from './commands/nodes.j
 export {DrainRefused} from './commands/nodes.js';
 export type {NodeFault} from './node/heartbeat.js';
 export type {ExposeOptions} from './commands/expose.js';
+export type {AutoscaleOptions} from './commands/autoscale.js';
+export type {HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus, HpaCondition} from './api/autoscaling-objects.js';
 export type {TrafficOptions, TrafficStats, TrafficSample} from './network/traffic.js';
 export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/config-objects.js';
 export type {Endpoints, EndpointSlice} from './api/endpoint-objects.js';

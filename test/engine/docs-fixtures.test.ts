@@ -74,6 +74,32 @@ const documented: Record<string, (t: ExecutionContext, manifest: string) => void
 		t.is(snowflake[0]!.spec!.containers[0]!.imagePullPolicy, 'Always');
 		t.like(request(cluster, snowflake[0]!, 9376), {ok: true, status: 200, body: snowflake[0]!.metadata.name});
 	},
+	'php-apache.yaml'(t, manifest) {
+		// The HPA walkthrough's server: one pod requesting 200m CPU, behind the php-apache Service.
+		const cluster = createCluster({seed: 14, nodes: 3});
+		cluster.apply(manifest);
+		cluster.advance(30_000);
+		const server = pods(cluster, 'default', 'run=php-apache');
+		t.is(server.length, 1);
+		allRunningAndReady(t, cluster, server);
+		t.like(request(cluster, server[0]!, 80), {ok: true, status: 200});
+		t.is((cluster.get('Endpoints', 'php-apache') as any).subsets[0].addresses.length, 1);
+	},
+	'hpa-php-apache.yaml'(t, manifest) {
+		// kubectl get hpa: php-apache Deployment/php-apache cpu: 0%/50% 1 10 1; under load it grows, and shrinks back after it.
+		const cluster = createCluster({seed: 15, nodes: 3});
+		cluster.apply(readFileSync(new URL('php-apache.yaml', folder), 'utf8'));
+		cluster.apply(manifest);
+		cluster.advance(60_000);
+		t.like((cluster.get('HorizontalPodAutoscaler', 'php-apache') as any).status, {currentReplicas: 1, desiredReplicas: 1, currentMetrics: [{type: 'Resource', resource: {name: 'cpu', current: {averageUtilization: 0}}}]});
+		cluster.startTraffic('php-apache', {rps: 100});
+		cluster.advance(3 * 60_000);
+		const replicas = (cluster.get('Deployment', 'php-apache') as any).status.readyReplicas as number;
+		t.true(replicas > 1, String(replicas));
+		cluster.stopTraffic('php-apache');
+		cluster.advance(7 * 60_000);
+		t.is((cluster.get('Deployment', 'php-apache') as any).spec.replicas, 1);
+	},
 };
 
 test('every docs fixture has its documented state here', t => {

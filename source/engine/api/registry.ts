@@ -56,6 +56,10 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('ResourceQuota', 'resourcequotas', '', 'v1', true, ['quota']),
 	resource('LimitRange', 'limitranges', '', 'v1', true, ['limits']),
 	resource('PodDisruptionBudget', 'poddisruptionbudgets', 'policy', 'v1', true, ['pdb']),
+	resource('HorizontalPodAutoscaler', 'horizontalpodautoscalers', 'autoscaling', 'v2', true, ['hpa']),
+	resource('Ingress', 'ingresses', 'networking.k8s.io', 'v1', true, ['ing']),
+	resource('IngressClass', 'ingressclasses', 'networking.k8s.io', 'v1', false),
+	resource('NetworkPolicy', 'networkpolicies', 'networking.k8s.io', 'v1', true, ['netpol']),
 ];
 
 const byAlias = new Map<string, ResourceType>();

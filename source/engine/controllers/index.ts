@@ -21,6 +21,7 @@ import {createDatabaseReplication} from '../runtime/workloads/database.js';
 import {createRootCaPublisher, createServiceAccountsController} from './serviceaccount.js';
 import {createResourceQuotaController} from '../policy/quota.js';
 import {createDisruptionController} from '../policy/disruption.js';
+import {createHorizontalPodAutoscalerController} from './horizontal.js';
 import '../api/storage-objects.js';
 import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
@@ -54,4 +55,5 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createDatabaseReplication,
 	createResourceQuotaController,
 	createDisruptionController,
+	createHorizontalPodAutoscalerController,
 ];

@@ -772,7 +772,7 @@ export class MockRuntime implements ContainerRuntime {
 		const limit = milliCpu(record.config.container.resources?.limits?.cpu) || 4000;
 		const rps = Math.floor(this.now / 1000) === record.requests.second ? Math.max(record.requests.count, record.requests.previous) : Math.floor(this.now / 1000) === record.requests.second + 1 ? record.requests.count : 0;
 		const base = record.busy ? 1000 : record.image.spec.cpuMilli;
-		const cpu = Math.min(limit, base * (0.7 + 0.6 * hashUnit(record.id, bucket)) + rps * 0.4);
+		const cpu = Math.min(limit, base * (0.7 + 0.6 * hashUnit(record.id, bucket)) + rps * (record.image.spec.cpuMilliPerRequest ?? 0.4));
 		const memory = Math.min(record.limitBytes, record.memoryBytes * (0.97 + 0.06 * hashUnit(record.id, bucket + 7)) + rps * 2048);
 		return {cpuMilli: Math.max(0, Math.round(cpu)), memoryBytes: Math.round(memory)};
 	}

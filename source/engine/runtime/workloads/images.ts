@@ -56,6 +56,8 @@ export type ImageSpec = {
 	/** Resident memory and idle CPU of the main process. */
 	memoryBytes: number;
 	cpuMilli: number;
+	/** CPU one request per second costs, in milli-cores (0.4 when unset: a static answer). */
+	cpuMilliPerRequest?: number;
 	env?: Record<string, string>;
 	workingDir?: string;
 	/** Extra files in the image (the OS files come from `os`). */
@@ -326,7 +328,7 @@ export const imageCatalog: ImageSpec[] = [
 		behaviour: httpServer(8080, 'netexec', ['I1127 17:40:31.000000       1 log.go:195] Started HTTP server on port 8080', 'I1127 17:40:31.000000       1 log.go:195] Started UDP server on port  8081']), shell: true, os: 'alpine', memoryBytes: 8 * Mi, cpuMilli: 1},
 	{repository: 'gcr.io/google-samples/hello-app', tags: tags([['1.0', 4_300_000, '1.0.0'], ['2.0', 4_300_000, '2.0.0']]), entrypoint: ['/hello-app'], serves: ['/hello-app', 'hello-app'], behaviour: httpServer(8080, 'hello-app', ['{ts:golog} Server listening on port 8080']), shell: false, os: 'distroless', memoryBytes: 4 * Mi, cpuMilli: 1},
 	{repository: 'us-docker.pkg.dev/google-samples/containers/gke/hello-app', tags: tags([['1.0', 4_300_000, '1.0.0'], ['2.0', 4_300_000, '2.0.0']]), entrypoint: ['/hello-app'], serves: ['/hello-app', 'hello-app'], behaviour: httpServer(8080, 'hello-app', ['{ts:golog} Server listening on port 8080']), shell: false, os: 'distroless', memoryBytes: 4 * Mi, cpuMilli: 1},
-	{repository: 'registry.k8s.io/hpa-example', tags: tags([['latest', 172_000_000, '1']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: {...httpdBehaviour, http: 'ok'}, shell: true, os: 'debian', memoryBytes: 9 * Mi, cpuMilli: 1},
+	{repository: 'registry.k8s.io/hpa-example', tags: tags([['latest', 172_000_000, '1']]), cmd: ['apache2-foreground'], serves: ['apache2-foreground'], behaviour: {...httpdBehaviour, http: 'ok'}, shell: true, os: 'debian', memoryBytes: 9 * Mi, cpuMilli: 1, cpuMilliPerRequest: 10},
 	{repository: 'registry.k8s.io/liveness', tags: tags([['latest', 2_000_000, '1']]), entrypoint: ['/server'], serves: ['/server', 'server'], behaviour: httpServer(8080, 'liveness'), shell: false, os: 'scratch', memoryBytes: 2 * Mi, cpuMilli: 0},
 	{repository: 'registry.k8s.io/goproxy', tags: tags([['0.1', 2_500_000]]), entrypoint: ['/goproxy'], serves: ['/goproxy', 'goproxy'], behaviour: httpServer(8080, 'ok'), shell: false, os: 'scratch', memoryBytes: 3 * Mi, cpuMilli: 0},
 	{repository: 'registry.k8s.io/serve_hostname', tags: tags([['1.1', 1_800_000], ['latest', 1_800_000, '1.1']]), entrypoint: ['/serve_hostname'], serves: ['/serve_hostname'], behaviour: httpServer(9376, 'hostname'), shell: false, os: 'scratch', memoryBytes: 1 * Mi, cpuMilli: 0},
