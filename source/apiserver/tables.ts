@@ -359,6 +359,31 @@ const printers: Record<string, Printer> = {
 		row: (o, now) => [o.metadata.name, intOrStringCell(o.spec?.minAvailable), intOrStringCell(o.spec?.maxUnavailable), o.status?.disruptionsAllowed ?? 0,
 			since(o.metadata.creationTimestamp, now)],
 	},
+	HorizontalPodAutoscaler: {
+		columns: [nameColumn, column('Reference'), column('Targets'), column('MinPods'), column('MaxPods', 'integer'), column('Replicas', 'integer'), age],
+		row: (o, now) => {
+			const spec = o.spec ?? {};
+			return [o.metadata.name, `${spec.scaleTargetRef?.kind ?? ''}/${spec.scaleTargetRef?.name ?? ''}`, formatHpaMetrics(spec.metrics, o.status?.currentMetrics),
+				spec.minReplicas === undefined ? '<unset>' : String(spec.minReplicas), spec.maxReplicas ?? 0, o.status?.currentReplicas ?? 0, since(o.metadata.creationTimestamp, now)];
+		},
+	},
+	Ingress: {
+		columns: [nameColumn, column('Class'), column('Hosts'), column('Address'), column('Ports'), age],
+		row: (o, now) => [o.metadata.name, o.spec?.ingressClassName ?? '<none>', formatIngressHosts(o.spec?.rules), ingressAddress(o.status?.loadBalancer),
+			(o.spec?.tls ?? []).length > 0 ? '80, 443' : '80', since(o.metadata.creationTimestamp, now)],
+	},
+	IngressClass: {
+		columns: [nameColumn, column('Controller'), column('Parameters'), age],
+		row: (o, now) => {
+			const p = o.spec?.parameters;
+			const parameters = p ? `${p.apiGroup ? `${p.kind}.${p.apiGroup}` : p.kind}/${p.name}` : '<none>';
+			return [o.metadata.name, o.spec?.controller ?? '', parameters, since(o.metadata.creationTimestamp, now)];
+		},
+	},
+	NetworkPolicy: {
+		columns: [nameColumn, column('Pod-Selector'), age],
+		row: (o, now) => [o.metadata.name, formatLabelSelector(o.spec?.podSelector), since(o.metadata.creationTimestamp, now)],
+	},
 };
 
 /** An IntOrString spec field, or `N/A` when unset (the PDB columns). */
@@ -376,6 +401,57 @@ function quotaCells(quota: any): [string, string] {
 		(name.startsWith('limits.') ? limit : request).push(`${name}: ${used[name] ?? '0'}/${hard[name]}`);
 	}
 	return [request.join(', '), limit.join(', ')];
+}
+
+/** printers.go formatHPAMetrics: `cpu: 250%/50%`, at most two, then `+ N more...`. */
+export function formatHpaMetrics(specs: any[] | undefined, statuses: any[] | undefined | null): string {
+	if (!specs || specs.length === 0) return '<none>';
+	const list: string[] = [];
+	for (const [i, spec] of specs.entries()) {
+		const status = statuses?.[i];
+		const source = spec.type === 'Resource' ? spec.resource : spec.type === 'ContainerResource' ? spec.containerResource : undefined;
+		const current = spec.type === 'Resource' ? status?.resource?.current : spec.type === 'ContainerResource' ? status?.containerResource?.current : undefined;
+		if (source) {
+			if (source.target?.averageValue !== undefined) list.push(`${source.name}: ${current?.averageValue ?? '<unknown>'}/${source.target.averageValue}`);
+			else {
+				const now = current?.averageUtilization === undefined ? '<unknown>' : `${current.averageUtilization}%`;
+				const target = source.target?.averageUtilization === undefined ? '<auto>' : `${source.target.averageUtilization}%`;
+				list.push(`${source.name}: ${now}/${target}`);
+			}
+		} else if (spec.type === 'Pods') {
+			list.push(`${status?.pods?.current?.averageValue ?? '<unknown>'}/${spec.pods?.target?.averageValue ?? ''}`);
+		} else if (spec.type === 'Object' || spec.type === 'External') {
+			const field = spec.type === 'Object' ? 'object' : 'external';
+			const target = spec[field]?.target ?? {};
+			const value = status?.[field]?.current;
+			list.push(target.averageValue !== undefined ? `${value?.averageValue ?? '<unknown>'}/${target.averageValue} (avg)` : `${value?.value ?? '<unknown>'}/${target.value ?? ''}`);
+		} else list.push('<unknown type>');
+	}
+	return list.length > 2 ? `${list.slice(0, 2).join(', ')} + ${list.length - 2} more...` : list.join(', ');
+}
+
+/** printers.go formatHosts: up to three hosts, `*` for none. */
+function formatIngressHosts(rules: any[] | undefined): string {
+	const list: string[] = [];
+	let more = false;
+	for (const rule of rules ?? []) {
+		if (list.length === 3) more = true;
+		if (!more && rule.host) list.push(rule.host);
+	}
+	if (list.length === 0) return '*';
+	return more ? `${list.join(',')} + ${(rules ?? []).length - 3} more...` : list.join(',');
+}
+
+/** ingressLoadBalancerStatusStringer, not wide: cut to 16 characters. */
+function ingressAddress(status: any): string {
+	const r = (status?.ingress ?? []).map((i: any) => i.ip || i.hostname).filter(Boolean).join(',');
+	return r.length > 16 ? `${r.slice(0, 13)}...` : r;
+}
+
+/** metav1.FormatLabelSelector: `<none>` for an empty selector. */
+function formatLabelSelector(selector: any): string {
+	const text = selector ? selectorString(selector) : '';
+	return text === '' ? '<none>' : text;
 }
 
 const fallback: Printer = {columns: [nameColumn, age], row: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now)]};

@@ -30,7 +30,8 @@ import './api/policy-objects.js';
 import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
 import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js';
-import {trafficService, type TrafficOptions, type TrafficStats} from './network/traffic.js';
+import {trafficService, type StreamOptions, type TrafficOptions, type TrafficStats} from './network/traffic.js';
+import {ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
 import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, shellInPod, type ContainerTarget, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
@@ -56,6 +57,8 @@ export type ClusterOptions = {
 	name?: string;
 	/** Start with the demo workloads (used by the app); default false. */
 	demo?: boolean;
+	/** Install the simulated ingress-nginx (its namespace, controller and the default `nginx` IngressClass); default: as `demo`. */
+	ingressNginx?: boolean;
 	/** Run kind's kube-system DaemonSets (kube-proxy, kindnet) on every node; default: as `demo`. */
 	systemDaemonSets?: boolean;
 	/**
@@ -186,6 +189,10 @@ export class Cluster {
 		}
 		if (options.demo) {
 			this.apply(demoManifests);
+			this.runQueues();
+		}
+		if (options.ingressNginx ?? options.demo) {
+			this.apply(ingressNginxManifests);
 			this.runQueues();
 		}
 	}
@@ -476,12 +483,12 @@ export class Cluster {
 	}
 
 	/** Stop the stream; its figures stay readable. */
-	stopTraffic(service: string, options: {namespace?: string} = {}): TrafficStats {
+	stopTraffic(service: string, options: StreamOptions = {}): TrafficStats {
 		return trafficService(this.context).stop(service, options);
 	}
 
 	/** Requests sent to a Service: totals, failures, per pod, and the last seconds. */
-	trafficStats(service: string, options: {namespace?: string} = {}): TrafficStats {
+	trafficStats(service: string, options: StreamOptions = {}): TrafficStats {
 		return trafficService(this.context).stats(service, options);
 	}
 

@@ -19,7 +19,8 @@ export type {NodeFault} from './node/heartbeat.js';
 export type {ExposeOptions} from './commands/expose.js';
 export type {AutoscaleOptions} from './commands/autoscale.js';
 export type {HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, HorizontalPodAutoscalerStatus, MetricSpec, MetricStatus, HpaCondition} from './api/autoscaling-objects.js';
-export type {TrafficOptions, TrafficStats, TrafficSample} from './network/traffic.js';
+export type {TrafficOptions, TrafficStats, TrafficSample, StreamOptions} from './network/traffic.js';
+export type {Ingress, IngressSpec, IngressBackend, IngressRule, IngressClass, NetworkPolicy, NetworkPolicySpec, NetworkPolicyPeer, NetworkPolicyPort} from './api/networking-objects.js';
 export type {Service, ServiceSpec, ServicePort, ConfigMap, Secret} from './api/config-objects.js';
 export type {Endpoints, EndpointSlice} from './api/endpoint-objects.js';
 export type {

@@ -22,6 +22,8 @@ import {createRootCaPublisher, createServiceAccountsController} from './servicea
 import {createResourceQuotaController} from '../policy/quota.js';
 import {createDisruptionController} from '../policy/disruption.js';
 import {createHorizontalPodAutoscalerController} from './horizontal.js';
+import {createIngressNginxController} from '../network/ingress-nginx.js';
+import '../api/networking-objects.js';
 import '../api/storage-objects.js';
 import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
@@ -56,4 +58,5 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createResourceQuotaController,
 	createDisruptionController,
 	createHorizontalPodAutoscalerController,
+	createIngressNginxController,
 ];

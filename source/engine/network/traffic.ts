@@ -3,6 +3,8 @@ import type {TimerHandle} from '../clock.js';
 import type {Endpoints} from '../api/endpoint-objects.js';
 import type {Pod} from '../api/types.js';
 import {badRequest, notFound} from '../errors.js';
+import {connectionAllowed, type Source} from './policy.js';
+import {ingressNginxName, ingressNginxNamespace, routeIngressRequest} from './ingress-nginx.js';
 
 /**
  * Simulated client traffic to a Service, as kube-proxy would spread it: a
@@ -10,6 +12,9 @@ import {badRequest, notFound} from '../errors.js';
  * per virtual second (never one timer per request). Requests fail when no
  * endpoint is ready, or when the chosen pod's node is down (the connection
  * times out until the node controller takes the pod out of the endpoints).
+ * NetworkPolicies are honoured: a denied connection times out. Traffic to
+ * the ingress-nginx controller's Service is routed by the Ingresses, with
+ * the request's host and path; it answers 404 and 503 as ingress-nginx does.
  */
 
 /** One second of traffic. */
@@ -32,6 +37,11 @@ export type TrafficStats = {
 	failed: number;
 	/** Successful requests served by each pod, by pod name. */
 	perPod: Record<string, number>;
+	/** Requests by outcome: the HTTP status (`200`, `404`, `503`...), `timeout` or `refused`. */
+	outcomes: Record<string, number>;
+	/** The Host header and path of each request. */
+	host?: string;
+	path: string;
 	/** The last seconds, oldest first (at most `recentCapacity`). */
 	recent: TrafficSample[];
 };
@@ -40,6 +50,10 @@ export type TrafficOptions = {
 	namespace?: string;
 	/** Requests per second (default 10). */
 	rps?: number;
+	/** The Host header (ingress-nginx routes on it). */
+	host?: string;
+	/** The request path (default `/`). */
+	path?: string;
 };
 
 /** Where the requests come from: the kind network's gateway, as traffic from the host. */
@@ -51,6 +65,8 @@ export const maxRps = 100_000;
 export const recentCapacity = 300;
 const tickMs = 1000;
 
+type Target = {uid: string; name: string; alive: boolean; port?: number; nodeName?: string};
+
 type Stream = {
 	namespace: string;
 	name: string;
@@ -60,17 +76,22 @@ type Stream = {
 	rotate: number;
 	/** The endpoint a ClientIP-affinity Service pins our client to. */
 	affinity?: string;
+	host?: string;
+	path: string;
 	total: number;
 	failed: number;
 	perPod: Map<string, number>;
+	outcomes: Map<string, number>;
 	recent: TrafficSample[];
 	timer?: TimerHandle;
 };
 
+export type StreamOptions = {namespace?: string; host?: string; path?: string};
+
 export type TrafficService = {
 	start(service: string, options?: TrafficOptions): TrafficStats;
-	stop(service: string, options?: {namespace?: string}): TrafficStats;
-	stats(service: string, options?: {namespace?: string}): TrafficStats;
+	stop(service: string, options?: StreamOptions): TrafficStats;
+	stats(service: string, options?: StreamOptions): TrafficStats;
 };
 
 /** The cluster's traffic generator (created on first use). */
@@ -96,21 +117,25 @@ function createTraffic(context: ControllerContext): TrafficService {
 			succeeded: stream.total - stream.failed,
 			failed: stream.failed,
 			perPod: Object.fromEntries(stream.perPod),
+			outcomes: Object.fromEntries(stream.outcomes),
+			...(stream.host === undefined ? {} : {host: stream.host}),
+			path: stream.path,
 			recent: stream.recent.map(s => ({...s})),
 		};
 	}
 
-	/** Ready endpoints of the Service, each with whether its node still answers. */
-	function targets(stream: Stream): Array<{uid: string; name: string; alive: boolean; port?: number; nodeName?: string}> {
-		if (!store.get('Service', stream.namespace, stream.name)) return [];
-		const endpoints = store.get('Endpoints', stream.namespace, stream.name) as Endpoints | undefined;
+	/** Ready endpoints of a Service (for its port named `portName`, else its first), each with whether its node still answers. */
+	function targets(namespace: string, name: string, portName?: string): Target[] {
+		if (!store.get('Service', namespace, name)) return [];
+		const endpoints = store.get('Endpoints', namespace, name) as Endpoints | undefined;
 		const kubelet = context.services.kubelet;
-		const out: Array<{uid: string; name: string; alive: boolean; port?: number; nodeName?: string}> = [];
+		const out: Target[] = [];
 		for (const subset of endpoints?.subsets ?? []) {
+			const port = (portName ? subset.ports?.find(p => p.name === portName) : undefined) ?? subset.ports?.[0];
 			for (const address of subset.addresses ?? []) {
 				const nodeName = address.nodeName;
 				const alive = !nodeName || (Boolean(store.get('Node', undefined, nodeName)) && !kubelet?.isHalted(nodeName));
-				out.push({uid: address.targetRef?.uid ?? address.ip, name: address.targetRef?.name ?? address.ip, alive, port: subset.ports?.[0]?.port, nodeName});
+				out.push({uid: address.targetRef?.uid ?? address.ip, name: address.targetRef?.name ?? address.ip, alive, port: port?.port, nodeName});
 			}
 		}
 		return out;
@@ -121,19 +146,30 @@ function createTraffic(context: ControllerContext): TrafficService {
 	 * call with a count), so the server answers and writes its access lines.
 	 * False when they fail there: connection refused or a 5xx answer.
 	 */
-	function deliver(target: {uid: string; port?: number; nodeName?: string}, count: number): boolean {
+	function deliver(stream: Stream, target: Target, count: number, source: Source): string {
 		// An address outside the cluster (hand-made Endpoints) is taken to answer.
-		if (!target.nodeName) return true;
+		if (!target.nodeName) return '200';
 		const kubelet = context.services.kubelet;
 		const runtime = kubelet?.runtimeFor(target.nodeName);
-		if (!runtime) return false;
+		if (!runtime) return 'timeout';
 		const pod = store.getByUid(target.uid) as Pod | undefined;
+		if (pod && target.port !== undefined && !connectionAllowed(store, source, pod, target.port)) return 'timeout';
 		const containers = pod?.spec?.containers ?? [];
 		const container = containers.find(c => c.ports?.some(p => p.containerPort === target.port)) ?? containers[0];
 		const containerId = container ? kubelet!.containerIdOf(target.uid, container.name) : undefined;
-		if (!containerId) return false;
-		const response = runtime.handleRequest(containerId, {method: 'GET', path: '/', from: clientAddress, port: target.port, userAgent: 'kubarium-traffic/1.0', count});
-		return response.ok && response.status < 500;
+		if (!containerId) return 'refused';
+		const from = 'pod' in source ? source.pod.status?.podIP ?? clientAddress : source.ip;
+		const response = runtime.handleRequest(containerId, {method: 'GET', path: stream.path, from, port: target.port, userAgent: 'kubarium-traffic/1.0', count});
+		return response.ok ? String(response.status) : 'refused';
+	}
+
+	/** A ready ingress-nginx controller pod: where routed requests come from. */
+	function ingressControllerPod(): Pod | undefined {
+		return (targets(ingressNginxNamespace, ingressNginxName, 'http').map(t => store.getByUid(t.uid)).find(p => p?.kind === 'Pod')) as Pod | undefined;
+	}
+
+	function count(stream: Stream, outcome: string, n: number): void {
+		if (n > 0) stream.outcomes.set(outcome, (stream.outcomes.get(outcome) ?? 0) + n);
 	}
 
 	function tick(stream: Stream): void {
@@ -141,7 +177,34 @@ function createTraffic(context: ControllerContext): TrafficService {
 		const requests = Math.floor(due);
 		stream.carry = due - requests;
 		let failed = 0;
-		let list = targets(stream);
+		let list: Target[];
+		let source: Source = {ip: clientAddress};
+		if (stream.namespace === ingressNginxNamespace && stream.name === ingressNginxName) {
+			// The request reaches ingress-nginx, which proxies it to the backend its Ingresses name.
+			const controller = ingressControllerPod();
+			const route = controller ? routeIngressRequest(context, stream.host ?? '', stream.path) : undefined;
+			if (!controller || route!.status !== 200) {
+				const outcome = controller ? String(route!.status) : 'timeout';
+				count(stream, outcome, requests);
+				stream.total += requests;
+				stream.failed += requests;
+				stream.recent.push({time: clock.now(), requests, failed: requests});
+				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				return;
+			}
+			source = {pod: controller};
+			const backend = route as Extract<typeof route, {status: 200}>;
+			const servicePort = backend.service.spec?.ports?.find(p => p.port === backend.port);
+			list = targets(backend.service.metadata.namespace ?? 'default', backend.service.metadata.name, servicePort?.name);
+			if (list.length === 0) {
+				count(stream, '503', requests);
+				stream.total += requests;
+				stream.failed += requests;
+				stream.recent.push({time: clock.now(), requests, failed: requests});
+				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				return;
+			}
+		} else list = targets(stream.namespace, stream.name);
 		// ClientIP affinity: our one client sticks to one endpoint while it stays in the Service.
 		const service = store.get('Service', stream.namespace, stream.name);
 		if (service?.spec?.sessionAffinity === 'ClientIP' && list.length > 0) {
@@ -151,18 +214,21 @@ function createTraffic(context: ControllerContext): TrafficService {
 		}
 		if (list.length === 0) {
 			failed = requests;
+			count(stream, 'refused', requests);
 		} else {
 			const base = Math.floor(requests / list.length);
 			const extra = requests - base * list.length;
 			for (let i = 0; i < list.length; i++) {
 				const target = list[(stream.rotate + i) % list.length]!;
-				const count = base + (i < extra ? 1 : 0);
-				if (count === 0) continue;
-				if (!target.alive || !deliver(target, count)) {
-					failed += count;
+				const share = base + (i < extra ? 1 : 0);
+				if (share === 0) continue;
+				const outcome = target.alive ? deliver(stream, target, share, source) : 'timeout';
+				count(stream, outcome, share);
+				if (!/^[1-4]\d\d$/.test(outcome)) {
+					failed += share;
 					continue;
 				}
-				stream.perPod.set(target.name, (stream.perPod.get(target.name) ?? 0) + count);
+				stream.perPod.set(target.name, (stream.perPod.get(target.name) ?? 0) + share);
 			}
 			stream.rotate = (stream.rotate + extra) % list.length;
 		}
@@ -180,15 +246,19 @@ function createTraffic(context: ControllerContext): TrafficService {
 		});
 	}
 
-	function keyFor(service: string, namespace: string | undefined): {key: string; namespace: string} {
+	function keyFor(service: string, options: StreamOptions): {key: string; namespace: string; host?: string; path: string} {
 		if (typeof service !== 'string' || service === '') throw badRequest('a service name is required');
-		const ns = namespace ?? 'default';
-		return {key: `${ns}/${service}`, namespace: ns};
+		const ns = options.namespace ?? 'default';
+		const path = options.path ?? '/';
+		if (typeof path !== 'string' || !path.startsWith('/')) throw badRequest(`path: Invalid value: ${JSON.stringify(path)}: must be an absolute path`);
+		if (options.host !== undefined && (typeof options.host !== 'string' || !/^[a-z0-9.*-]*(:\d+)?$/i.test(options.host))) throw badRequest(`host: Invalid value: ${JSON.stringify(options.host)}: must be a DNS name`);
+		const suffix = options.host === undefined && path === '/' ? '' : ` ${options.host ?? ''}${path}`;
+		return {key: `${ns}/${service}${suffix}`, namespace: ns, host: options.host, path};
 	}
 
 	return {
 		start(service, options = {}) {
-			const {key, namespace} = keyFor(service, options.namespace);
+			const {key, namespace, host, path} = keyFor(service, options);
 			const rps = options.rps ?? defaultRps;
 			if (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0 || rps > maxRps) {
 				throw badRequest(`rps: Invalid value: ${String(rps)}: must be greater than 0 and at most ${maxRps}`);
@@ -199,7 +269,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 				stream.rps = rps;
 				return snapshot(stream);
 			}
-			stream ??= {namespace, name: service, rps, running: true, carry: 0, rotate: 0, total: 0, failed: 0, perPod: new Map(), recent: []};
+			stream ??= {namespace, name: service, rps, running: true, carry: 0, rotate: 0, host, path, total: 0, failed: 0, perPod: new Map(), outcomes: new Map(), recent: []};
 			stream.rps = rps;
 			stream.running = true;
 			streams.set(key, stream);
@@ -207,7 +277,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 			return snapshot(stream);
 		},
 		stop(service, options = {}) {
-			const {key} = keyFor(service, options.namespace);
+			const {key} = keyFor(service, options);
 			const stream = streams.get(key);
 			if (!stream?.running) throw badRequest(`no traffic is running to service "${key}"`);
 			stream.running = false;
@@ -216,7 +286,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 			return snapshot(stream);
 		},
 		stats(service, options = {}) {
-			const {key} = keyFor(service, options.namespace);
+			const {key} = keyFor(service, options);
 			const stream = streams.get(key);
 			if (!stream) throw badRequest(`no traffic has been sent to service "${key}"; start it with startTraffic`);
 			return snapshot(stream);

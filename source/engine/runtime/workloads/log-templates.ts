@@ -10,7 +10,7 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 /** What a catalog line may name about its container. */
 export type LineContext = {version: string; podIP: string; hostname: string};
 
-/** Fill a catalog line's placeholders: `{ts:nginx}`, `{ts:redis}`, `{ts:pg}`, `{ts:httpd}`, `{ts:iso}`, `{ts:iso6}`, `{ts:mysqlEntry}`, `{ts:golog}`, `{ts:fluentd}`, `{unix}`, `{version}`, `{podIP}`, `{hostname}`. */
+/** Fill a catalog line's placeholders: `{ts:nginx}`, `{ts:redis}`, `{ts:pg}`, `{ts:httpd}`, `{ts:iso}`, `{ts:iso6}`, `{ts:mysqlEntry}`, `{ts:golog}`, `{ts:fluentd}`, `{ts:klog}`, `{unix}`, `{version}`, `{podIP}`, `{hostname}`. */
 export function renderLine(line: string, context: LineContext, at: number): string {
 	if (!line.includes('{')) return line;
 	const d = new Date(at);
@@ -28,6 +28,7 @@ export function renderLine(line: string, context: LineContext, at: number): stri
 			case 'ts:mysqlEntry': return `${date} ${time}+00:00`;
 			case 'ts:golog': return `${date.replace(/-/g, '/')} ${time}`;
 			case 'ts:fluentd': return `${date} ${time} +0000`;
+			case 'ts:klog': return `I${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())} ${time}.${ms}000       7`;
 			case 'unix': return String(Math.floor(at / 1000));
 			case 'version': return context.version;
 			case 'podIP': return context.podIP;
