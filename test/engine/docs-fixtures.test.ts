@@ -100,6 +100,36 @@ const documented: Record<string, (t: ExecutionContext, manifest: string) => void
 		cluster.advance(7 * 60_000);
 		t.is((cluster.get('Deployment', 'php-apache') as any).spec.replicas, 1);
 	},
+	'example-ingress.yaml'(t, manifest) {
+		// Set up Ingress with the NGINX Ingress Controller: web (hello-app 1.0) answers for hello-world.example.
+		const cluster = createCluster({seed: 16, nodes: 2, ingressNginx: true});
+		cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', labels: {app: 'web'}}, spec: {selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'hello-app', image: 'gcr.io/google-samples/hello-app:1.0'}]}}}});
+		cluster.expose('deployment', 'web', {type: 'NodePort', port: 8080});
+		cluster.apply(manifest);
+		cluster.advance(30_000);
+		t.truthy((cluster.get('Ingress', 'example-ingress') as any).status.loadBalancer.ingress[0].ip);
+		cluster.startTraffic('ingress-nginx-controller', {namespace: 'ingress-nginx', host: 'hello-world.example', rps: 5});
+		cluster.advance(2000);
+		t.deepEqual(cluster.trafficStats('ingress-nginx-controller', {namespace: 'ingress-nginx', host: 'hello-world.example'}).outcomes, {200: 10});
+		const web = pods(cluster, 'default', 'app=web')[0]!;
+		t.like(request(cluster, web, 8080), {ok: true, status: 200, body: `Hello, world!\nVersion: 1.0.0\nHostname: ${web.metadata.name}\n`});
+	},
+	'test-networkpolicy.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 17, nodes: 1});
+		cluster.apply(manifest);
+		t.like((cluster.get('NetworkPolicy', 'test-network-policy') as any).spec, {policyTypes: ['Ingress', 'Egress'], ingress: [{ports: [{protocol: 'TCP', port: 6379}]}]});
+	},
+	'network-policy-default-deny-ingress.yaml'(t, manifest) {
+		// Every pod of the namespace is isolated for ingress: requests time out.
+		const cluster = createCluster({seed: 18, nodes: 2});
+		cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'nginx', image: 'nginx:1.25', ports: [{containerPort: 80}]}]}}}});
+		cluster.expose('deployment', 'web', {port: 80});
+		cluster.apply(manifest);
+		cluster.advance(30_000);
+		cluster.startTraffic('web', {rps: 5});
+		cluster.advance(2000);
+		t.deepEqual(cluster.trafficStats('web').outcomes, {timeout: 10});
+	},
 };
 
 test('every docs fixture has its documented state here', t => {

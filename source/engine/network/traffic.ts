@@ -42,6 +42,8 @@ export type TrafficStats = {
 	/** The Host header and path of each request. */
 	host?: string;
 	path: string;
+	/** The client pod (`namespace/name`), when not outside the cluster. */
+	from?: string;
 	/** The last seconds, oldest first (at most `recentCapacity`). */
 	recent: TrafficSample[];
 };
@@ -54,6 +56,8 @@ export type TrafficOptions = {
 	host?: string;
 	/** The request path (default `/`). */
 	path?: string;
+	/** The client pod, `namespace/name` or a name in the default namespace; outside the cluster when unset. */
+	from?: string;
 };
 
 /** Where the requests come from: the kind network's gateway, as traffic from the host. */
@@ -78,6 +82,7 @@ type Stream = {
 	affinity?: string;
 	host?: string;
 	path: string;
+	from?: string;
 	total: number;
 	failed: number;
 	perPod: Map<string, number>;
@@ -86,7 +91,7 @@ type Stream = {
 	timer?: TimerHandle;
 };
 
-export type StreamOptions = {namespace?: string; host?: string; path?: string};
+export type StreamOptions = {namespace?: string; host?: string; path?: string; from?: string};
 
 export type TrafficService = {
 	start(service: string, options?: TrafficOptions): TrafficStats;
@@ -120,6 +125,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 			outcomes: Object.fromEntries(stream.outcomes),
 			...(stream.host === undefined ? {} : {host: stream.host}),
 			path: stream.path,
+			...(stream.from ? {from: stream.from} : {}),
 			recent: stream.recent.map(s => ({...s})),
 		};
 	}
@@ -178,7 +184,20 @@ function createTraffic(context: ControllerContext): TrafficService {
 		stream.carry = due - requests;
 		let failed = 0;
 		let list: Target[];
+		/** Through ingress-nginx: a backend that does not answer becomes its 504. */
+		let proxied = false;
 		let source: Source = {ip: clientAddress};
+		if (stream.from) {
+			const slash = stream.from.indexOf('/');
+			const client = store.get('Pod', stream.from.slice(0, slash), stream.from.slice(slash + 1)) as Pod | undefined;
+			if (!client || client.status?.phase !== 'Running') {
+				// No client left to send from.
+				stream.recent.push({time: clock.now(), requests: 0, failed: 0});
+				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				return;
+			}
+			source = {pod: client};
+		}
 		if (stream.namespace === ingressNginxNamespace && stream.name === ingressNginxName) {
 			// The request reaches ingress-nginx, which proxies it to the backend its Ingresses name.
 			const controller = ingressControllerPod();
@@ -192,7 +211,17 @@ function createTraffic(context: ControllerContext): TrafficService {
 				if (stream.recent.length > recentCapacity) stream.recent.shift();
 				return;
 			}
+			const clientSource = source;
+			if (!connectionAllowed(store, clientSource, controller, 80)) {
+				count(stream, 'timeout', requests);
+				stream.total += requests;
+				stream.failed += requests;
+				stream.recent.push({time: clock.now(), requests, failed: requests});
+				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				return;
+			}
 			source = {pod: controller};
+			proxied = true;
 			const backend = route as Extract<typeof route, {status: 200}>;
 			const servicePort = backend.service.spec?.ports?.find(p => p.port === backend.port);
 			list = targets(backend.service.metadata.namespace ?? 'default', backend.service.metadata.name, servicePort?.name);
@@ -222,7 +251,9 @@ function createTraffic(context: ControllerContext): TrafficService {
 				const target = list[(stream.rotate + i) % list.length]!;
 				const share = base + (i < extra ? 1 : 0);
 				if (share === 0) continue;
-				const outcome = target.alive ? deliver(stream, target, share, source) : 'timeout';
+				let outcome = target.alive ? deliver(stream, target, share, source) : 'timeout';
+				if (proxied && outcome === 'timeout') outcome = '504';
+				else if (proxied && outcome === 'refused') outcome = '502';
 				count(stream, outcome, share);
 				if (!/^[1-4]\d\d$/.test(outcome)) {
 					failed += share;
@@ -246,19 +277,25 @@ function createTraffic(context: ControllerContext): TrafficService {
 		});
 	}
 
-	function keyFor(service: string, options: StreamOptions): {key: string; namespace: string; host?: string; path: string} {
+	function keyFor(service: string, options: StreamOptions): {key: string; namespace: string; host?: string; path: string; from?: string} {
 		if (typeof service !== 'string' || service === '') throw badRequest('a service name is required');
 		const ns = options.namespace ?? 'default';
 		const path = options.path ?? '/';
 		if (typeof path !== 'string' || !path.startsWith('/')) throw badRequest(`path: Invalid value: ${JSON.stringify(path)}: must be an absolute path`);
 		if (options.host !== undefined && (typeof options.host !== 'string' || !/^[a-z0-9.*-]*(:\d+)?$/i.test(options.host))) throw badRequest(`host: Invalid value: ${JSON.stringify(options.host)}: must be a DNS name`);
+		let from: string | undefined;
+		if (options.from !== undefined) {
+			if (typeof options.from !== 'string' || options.from === '') throw badRequest('from: a pod name is required');
+			from = options.from.includes('/') ? options.from : `default/${options.from}`;
+		}
 		const suffix = options.host === undefined && path === '/' ? '' : ` ${options.host ?? ''}${path}`;
-		return {key: `${ns}/${service}${suffix}`, namespace: ns, host: options.host, path};
+		return {key: `${ns}/${service}${suffix}${from ? ` from ${from}` : ''}`, namespace: ns, host: options.host, path, from};
 	}
 
 	return {
 		start(service, options = {}) {
-			const {key, namespace, host, path} = keyFor(service, options);
+			const {key, namespace, host, path, from} = keyFor(service, options);
+			if (from && !store.get('Pod', from.slice(0, from.indexOf('/')), from.slice(from.indexOf('/') + 1))) throw notFound('pods', from.slice(from.indexOf('/') + 1));
 			const rps = options.rps ?? defaultRps;
 			if (typeof rps !== 'number' || !Number.isFinite(rps) || rps <= 0 || rps > maxRps) {
 				throw badRequest(`rps: Invalid value: ${String(rps)}: must be greater than 0 and at most ${maxRps}`);
@@ -269,7 +306,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 				stream.rps = rps;
 				return snapshot(stream);
 			}
-			stream ??= {namespace, name: service, rps, running: true, carry: 0, rotate: 0, host, path, total: 0, failed: 0, perPod: new Map(), outcomes: new Map(), recent: []};
+			stream ??= {namespace, name: service, rps, running: true, carry: 0, rotate: 0, host, path, from, total: 0, failed: 0, perPod: new Map(), outcomes: new Map(), recent: []};
 			stream.rps = rps;
 			stream.running = true;
 			streams.set(key, stream);
