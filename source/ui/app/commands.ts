@@ -12,6 +12,7 @@ export const viewKinds = [
 	'Service', 'Endpoints', 'ConfigMap', 'Secret', 'PersistentVolume', 'PersistentVolumeClaim',
 	'StorageClass', 'Node', 'Namespace', 'Event',
 	'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
+	'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'NetworkPolicy',
 ] as const;
 
 /** Aliases k9s adds to kubectl's short names. */

@@ -12,12 +12,14 @@ import {configMapColumns, namespaceColumns, secretColumns} from './config-column
 import {persistentVolumeClaimColumns, persistentVolumeColumns, storageClassColumns} from './storage-columns.js';
 import {eventColumns} from './event-columns.js';
 import {limitRangeColumns, podDisruptionBudgetColumns, resourceQuotaColumns} from './policy-columns.js';
+import {hpaColumns, ingressClassColumns, ingressColumns, networkPolicyColumns} from './network-columns.js';
 
 export const columnSets: Record<string, ColumnSet> = Object.fromEntries([
 	podColumns, nodeColumns, deploymentColumns, replicaSetColumns, statefulSetColumns, daemonSetColumns,
 	jobColumns, cronJobColumns, serviceColumns, endpointsColumns, configMapColumns, secretColumns,
 	namespaceColumns, persistentVolumeColumns, persistentVolumeClaimColumns, storageClassColumns, eventColumns,
 	resourceQuotaColumns, limitRangeColumns, podDisruptionBudgetColumns,
+	hpaColumns, ingressColumns, ingressClassColumns, networkPolicyColumns,
 ].map(set => [set.kind, set]));
 
 export function columnSetFor(kind: string): ColumnSet | undefined {

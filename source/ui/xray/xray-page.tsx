@@ -79,13 +79,13 @@ export function xrayPage(kind: string, namespace?: string): PageSpec {
 /** `:xray RES [NS]`; errors are thrown for the command line to flash. */
 export function runXray(args: string[], app: AppApi): void {
 	const [resource, namespace] = args;
-	if (!resource) throw new Error('Missing resource: :xray deploy|sts|svc|po|rs|ds [namespace]');
+	if (!resource) throw new Error('Missing resource: :xray deploy|sts|svc|po|rs|ds|ing|netpol [namespace]');
 	const kind = xrayKinds[resource.toLowerCase()];
-	if (!kind) throw new Error(`Unsupported xray resource "${resource}": use deploy, sts, svc, po, rs or ds`);
+	if (!kind) throw new Error(`Unsupported xray resource "${resource}": use deploy, sts, svc, po, rs, ds, ing or netpol`);
 	if (args.length > 2) throw new Error('Too many arguments: :xray RES [namespace]');
 	const ns = namespace ?? app.namespace();
 	if (ns !== 'all' && !app.cluster.get('Namespace', ns)) throw new Error(`namespaces "${ns}" not found`);
 	app.pushPage(xrayPage(kind, ns));
 }
 
-registerCommand({names: ['xray', 'x', 'xr'], description: 'Xray: owner tree of deploy|sts|svc|po|rs|ds', arguments: ['deploy', 'sts', 'svc', 'po', 'rs', 'ds'], run: runXray});
+registerCommand({names: ['xray', 'x', 'xr'], description: 'Xray: owner tree of deploy|sts|svc|po|rs|ds|ing|netpol', arguments: ['deploy', 'sts', 'svc', 'po', 'rs', 'ds', 'ing', 'netpol'], run: runXray});

@@ -41,6 +41,8 @@ export const xrayKinds: Record<string, string> = {
 	ds: 'DaemonSet', daemonsets: 'DaemonSet', daemonset: 'DaemonSet',
 	pdb: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget',
 	quota: 'ResourceQuota', resourcequotas: 'ResourceQuota', resourcequota: 'ResourceQuota',
+	ing: 'Ingress', ingresses: 'Ingress', ingress: 'Ingress',
+	netpol: 'NetworkPolicy', networkpolicies: 'NetworkPolicy', networkpolicy: 'NetworkPolicy',
 };
 
 /**
@@ -77,7 +79,7 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 	switch (object.kind) {
 		case 'Deployment': {
 			const sets = dependents(source, object, 'ReplicaSet').sort(byRevisionDesc);
-			const children = [...sets.map(rs => objectTree(source, rs, id)), ...budgetNodes(source, object, id)];
+			const children = [...autoscalers(source, object, id), ...sets.map(rs => objectTree(source, rs, id)), ...budgetNodes(source, object, id)];
 			const {health, info} = workloadHealth(object.spec?.replicas ?? 1, object.status?.availableReplicas ?? 0, object.status?.readyReplicas ?? 0);
 			return {...base, health: worst([health, ...children.map(c => c.health)]), info, children};
 		}
@@ -86,7 +88,7 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 		case 'DaemonSet':
 		case 'Job': {
 			const pods = dependents(source, object, 'Pod').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-			const children = pods.map(pod => objectTree(source, pod, id));
+			const children = [...(object.kind === 'DaemonSet' || object.kind === 'Job' ? [] : autoscalers(source, object, id)), ...pods.map(pod => objectTree(source, pod, id))];
 			// A budget shows under the workload that owns the pods: a Deployment's, not its ReplicaSets'.
 			if (object.kind === 'StatefulSet' || (object.kind === 'ReplicaSet' && !object.metadata.ownerReferences?.some(ref => ref.controller))) children.push(...budgetNodes(source, object, id));
 			const desired = object.kind === 'DaemonSet' ? object.status?.desiredNumberScheduled ?? 0 : object.spec?.replicas ?? object.spec?.completions ?? 1;
@@ -112,9 +114,65 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 			return budgetTree(source, object, id, (pod, parent) => objectTree(source, pod, parent));
 		case 'ResourceQuota':
 			return quotaTree(object, id);
+		case 'Ingress':
+			return ingressTree(source, object, id, base);
+		case 'NetworkPolicy': {
+			const selector = object.spec?.podSelector ?? {};
+			const text = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+			const pods = (selector.matchExpressions ?? []).length > 0 ? [] : source.list('Pod', {namespace: object.metadata.namespace, ...(text ? {labelSelector: text} : {})});
+			const children = pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map(pod => objectTree(source, pod, id));
+			const types: string[] = object.spec?.policyTypes ?? ['Ingress'];
+			return {...base, health: 'ok', info: `${types.join('+')} ${pods.length} pods`, children};
+		}
 		default:
 			return {...base, health: 'ok', info: '', children: []};
 	}
+}
+
+/** The HorizontalPodAutoscalers that scale `target`, each a leaf with its TARGETS and replicas. */
+function autoscalers(source: XraySource, target: KubeObject, parentId: string): XrayNode[] {
+	return source.list('HorizontalPodAutoscaler', {namespace: target.metadata.namespace})
+		.filter(hpa => hpa.spec?.scaleTargetRef?.kind === target.kind && hpa.spec?.scaleTargetRef?.name === target.metadata.name)
+		.map(hpa => {
+			const conditions: Array<{type: string; status: string}> = hpa.status?.conditions ?? [];
+			const failing = conditions.some(c => (c.type === 'AbleToScale' || c.type === 'ScalingActive') && c.status === 'False');
+			const atMax = (hpa.status?.currentReplicas ?? 0) >= (hpa.spec?.maxReplicas ?? 0);
+			const metrics = (hpa.spec?.metrics ?? []).map((metric: any, i: number) => {
+				const source = metric.resource ?? metric.containerResource;
+				const current = hpa.status?.currentMetrics?.[i]?.resource?.current ?? hpa.status?.currentMetrics?.[i]?.containerResource?.current;
+				if (!source) return metric.type;
+				return source.target?.averageValue === undefined
+					? `${source.name} ${current?.averageUtilization === undefined ? '<unknown>' : `${current.averageUtilization}%`}/${source.target?.averageUtilization}%`
+					: `${source.name} ${current?.averageValue ?? '<unknown>'}/${source.target.averageValue}`;
+			}).join(' ');
+			return {
+				id: `${parentId}/HorizontalPodAutoscaler/${hpa.metadata.name}`, kind: 'HorizontalPodAutoscaler', name: sanitizeLine(hpa.metadata.name), namespace: hpa.metadata.namespace, object: hpa,
+				health: failing ? 'fault' : atMax ? 'warn' : 'ok',
+				info: sanitizeLine(`${metrics} ${hpa.status?.currentReplicas ?? 0}/${hpa.spec?.minReplicas ?? 1}-${hpa.spec?.maxReplicas ?? 0}`),
+				children: [],
+			};
+		});
+}
+
+/** An Ingress: its class and address, then each backend Service (with its pods), `not found` for a missing one. */
+function ingressTree(source: XraySource, ingress: KubeObject, id: string, base: Omit<XrayNode, 'health' | 'info' | 'children'>): XrayNode {
+	const namespace = ingress.metadata.namespace;
+	const names: string[] = [];
+	const add = (backend: any) => {
+		const name = backend?.service?.name;
+		if (name && !names.includes(name)) names.push(name);
+	};
+	add(ingress.spec?.defaultBackend);
+	for (const rule of ingress.spec?.rules ?? []) for (const path of rule.http?.paths ?? []) add(path.backend);
+	const children = names.map(name => {
+		const service = source.get('Service', name, namespace);
+		if (service) return objectTree(source, service, id);
+		return {id: `${id}/Service/${name}`, kind: 'Service', name: sanitizeLine(name), namespace, health: 'fault' as Health, info: 'not found', children: []};
+	});
+	const address = (ingress.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip || i.hostname).join(',');
+	const hosts = (ingress.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean).join(',') || '*';
+	const health: Health = worst([address ? 'ok' : 'warn', ...children.map(c => c.health)]);
+	return {...base, health, info: sanitizeLine(`${ingress.spec?.ingressClassName ?? '<none>'} ${hosts} ${address || '<pending>'}`), children};
 }
 
 /**

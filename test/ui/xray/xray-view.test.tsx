@@ -29,7 +29,7 @@ test.serial(':xray with a bad resource or namespace flashes an error', async t =
 	const app = await renderApp({namespace: 'shop'});
 	try {
 		await app.press(':', ...'xray cm', 'enter');
-		await app.waitFor(f => f.includes('Unsupported xray resource "cm": use deploy, sts, svc, po, rs or ds'), 'the error');
+		await app.waitFor(f => f.includes('Unsupported xray resource "cm": use deploy, sts, svc, po, rs, ds, ing or netpol'), 'the error');
 		await app.press(':', ...'xray po nowhere', 'enter');
 		await app.waitFor(f => f.includes('namespaces "nowhere" not found'), 'the namespace error');
 		t.pass();

@@ -11,6 +11,7 @@ import {describeConfigMap, describeEndpoints, describeSecret, describeService} f
 import {describeClaim, describeVolume} from './storage.js';
 import {describeEvent, describeEvents, describeGeneric, describeNamespace} from './generic.js';
 import {describeLimitRange, describePodDisruptionBudget, describeResourceQuota} from './policy.js';
+import {describeHorizontalPodAutoscaler, describeIngress, describeIngressClass, describeNetworkPolicy} from './network.js';
 
 export type {DescribeSource} from './writer.js';
 export {probeText} from './pods.js';
@@ -48,6 +49,10 @@ const describers: Record<string, Describer> = {
 	ResourceQuota: describeResourceQuota,
 	LimitRange: describeLimitRange,
 	PodDisruptionBudget: describePodDisruptionBudget,
+	HorizontalPodAutoscaler: describeHorizontalPodAutoscaler,
+	Ingress: describeIngress,
+	IngressClass: describeIngressClass,
+	NetworkPolicy: describeNetworkPolicy,
 };
 
 /** Kinds whose kubectl describe prints no Events table. */
