@@ -4,7 +4,7 @@
  * from the engine's resource registry.
  */
 import type {ResourceType} from '../engine/index.js';
-import {extraVerbs} from './extra-apis.js';
+import {extraVerbs, isExtra} from './extra-apis.js';
 import {groupVersions, servedTypes, subresources} from './paths.js';
 
 /** Reported as 1.32 so kubectl's dispatcher runs its built-in v1.32 client. */
@@ -25,6 +25,9 @@ const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch'
 const inAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
 function verbsOf(type: ResourceType): string[] {
+	// A kind served at an older version too is keyed by kind and version there.
+	const older = extraVerbs[`${type.kind}${type.version.toUpperCase()}`];
+	if (older && isExtra(type)) return older;
 	if (extraVerbs[type.kind]) return extraVerbs[type.kind]!;
 	// Nodes and namespaces have no deletecollection upstream; events and the rest have all.
 	return type.kind === 'Namespace' ? allVerbs.filter(v => v !== 'deletecollection') : allVerbs;
@@ -53,9 +56,10 @@ export function apiGroupList() {
 	return {
 		kind: 'APIGroupList',
 		apiVersion: 'v1',
-		groups: groupVersions().filter(gv => gv.group).map(({group, version}) => {
-			const gv = {groupVersion: `${group}/${version}`, version};
-			return {name: group, versions: [gv], preferredVersion: gv};
+		// A group served at several versions lists them all, the first preferred.
+		groups: [...new Set(groupVersions().filter(gv => gv.group).map(gv => gv.group))].map(group => {
+			const versions = groupVersions().filter(gv => gv.group === group).map(({version}) => ({groupVersion: `${group}/${version}`, version}));
+			return {name: group, versions, preferredVersion: versions[0]};
 		}),
 	};
 }
@@ -100,9 +104,10 @@ export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' 
 
 /** APIGroupDiscoveryList for /api (core only) or /apis (every named group). */
 export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
-	const items = groupVersions().filter(gv => (gv.group === '') === core).map(({group, version: v}) => ({
+	const groups = [...new Set(groupVersions().filter(gv => (gv.group === '') === core).map(gv => gv.group))];
+	const items = groups.map(group => ({
 		metadata: {name: group, creationTimestamp: null},
-		versions: [{
+		versions: groupVersions().filter(gv => gv.group === group).map(({version: v}) => ({
 			version: v,
 			freshness: 'Current',
 			resources: servedTypes.filter(t => t.group === group && t.version === v).map(type => ({
@@ -119,7 +124,7 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
 					verbs: subresourceVerbs(sub),
 				}))} : {}),
 			})),
-		}],
+		})),
 	}));
 	return {kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items};
 }

@@ -7,6 +7,7 @@ import type {ResourceType} from '../engine/index.js';
 import {decodeBody, mediaType, readBody, sendJson} from './http.js';
 import type {RequestContext} from './resources.js';
 import {ApiError, badRequest, methodNotAllowed} from './status.js';
+import {handleHpaV1, hpaV1Type} from './autoscaling-v1.js';
 
 function type(kind: string, plural: string, group: string, version: string, namespaced: boolean): ResourceType {
 	return {kind, plural, singular: kind.toLowerCase(), shortNames: [], group, version, namespaced, nameValidator: 'subdomain'};
@@ -16,10 +17,11 @@ export const extraTypes: readonly ResourceType[] = [
 	type('NodeMetrics', 'nodes', 'metrics.k8s.io', 'v1beta1', false),
 	type('PodMetrics', 'pods', 'metrics.k8s.io', 'v1beta1', true),
 	type('SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'authorization.k8s.io', 'v1', false),
+	hpaV1Type,
 ];
 
 /** Verbs of the extra kinds, for discovery. */
-export const extraVerbs: Record<string, string[]> = {NodeMetrics: ['get', 'list'], PodMetrics: ['get', 'list'], SelfSubjectAccessReview: ['create']};
+export const extraVerbs: Record<string, string[]> = {HorizontalPodAutoscalerV1: ['create', 'delete', 'get', 'list'], NodeMetrics: ['get', 'list'], PodMetrics: ['get', 'list'], SelfSubjectAccessReview: ['create']};
 
 export function isExtra(resource: ResourceType): boolean {
 	return extraTypes.includes(resource);
@@ -28,6 +30,7 @@ export function isExtra(resource: ResourceType): boolean {
 export async function handleExtra(context: RequestContext): Promise<void> {
 	const {request, response, target, cluster} = context;
 	const method = request.method ?? 'GET';
+	if (target.type === hpaV1Type) return handleHpaV1(context);
 	if (target.type.kind === 'SelfSubjectAccessReview') {
 		if (method !== 'POST' || target.name !== undefined) throw methodNotAllowed(method);
 		const raw = await readBody(request);

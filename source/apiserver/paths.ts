@@ -43,6 +43,8 @@ export const subresources: Record<string, string[]> = {
 	Service: ['status'],
 	PersistentVolume: ['status'],
 	PersistentVolumeClaim: ['status'],
+	HorizontalPodAutoscaler: ['status'],
+	Ingress: ['status'],
 };
 
 /** Every API group/version served, in discovery order (core first). */

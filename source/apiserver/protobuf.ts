@@ -12,7 +12,7 @@ import {ApiError} from './status.js';
 
 type Field =
 	| {name: string; type: 'string' | 'int' | 'bool' | 'bytes' | 'time' | 'quantity' | 'intOrString'; repeated?: boolean; pointer?: boolean}
-	| {name: string; type: 'message'; message: string; repeated?: boolean}
+	| {name: string; type: 'message'; message: string; repeated?: boolean; /** Embedded in Go: its fields sit in the parent's JSON. */ inline?: boolean}
 	| {name: string; type: 'map'; value: 'string' | 'bytes' | 'quantity'}
 	/** Read and dropped (status on create). */
 	| {name: string; type: 'skip'};
@@ -85,10 +85,27 @@ const schemas: Record<string, Schema> = {
 		1: {name: 'minAvailable', type: 'intOrString'}, 2: m('selector', 'LabelSelector'), 3: {name: 'maxUnavailable', type: 'intOrString'},
 		4: s('unhealthyPodEvictionPolicy', {pointer: true}),
 	},
+	// autoscaling/v1, as `kubectl autoscale` sends it.
+	HorizontalPodAutoscalerV1: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'HorizontalPodAutoscalerSpecV1'), 3: skip('status')},
+	HorizontalPodAutoscalerSpecV1: {1: m('scaleTargetRef', 'CrossVersionObjectReference'), 2: i('minReplicas', {pointer: true}), 3: i('maxReplicas'), 4: i('targetCPUUtilizationPercentage', {pointer: true})},
+	CrossVersionObjectReference: {1: s('kind'), 2: s('name'), 3: s('apiVersion')},
+	// networking.k8s.io/v1, as `kubectl create ingress` sends it.
+	Ingress: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'IngressSpec'), 3: skip('status')},
+	IngressSpec: {1: m('defaultBackend', 'IngressBackend'), 2: m('tls', 'IngressTLS', true), 3: m('rules', 'IngressRule', true), 4: s('ingressClassName', {pointer: true})},
+	IngressBackend: {3: m('resource', 'TypedLocalObjectReference'), 4: m('service', 'IngressServiceBackend')},
+	TypedLocalObjectReference: {1: s('apiGroup', {pointer: true}), 2: s('kind'), 3: s('name')},
+	IngressServiceBackend: {1: s('name'), 2: m('port', 'ServiceBackendPort')},
+	ServiceBackendPort: {1: s('name'), 2: i('number')},
+	IngressTLS: {1: s('hosts', {repeated: true}), 2: s('secretName')},
+	IngressRule: {1: s('host'), 2: {name: 'ingressRuleValue', type: 'message', message: 'IngressRuleValue', inline: true}},
+	IngressRuleValue: {1: m('http', 'HTTPIngressRuleValue')},
+	HTTPIngressRuleValue: {1: m('paths', 'HTTPIngressPath', true)},
+	HTTPIngressPath: {1: s('path'), 2: m('backend', 'IngressBackend'), 3: s('pathType', {pointer: true})},
 };
 
 /** Kinds whose protobuf bodies are read, by `group/version/Kind`. */
 const roots: Record<string, string> = {
+	'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1', 'networking.k8s.io/v1/Ingress': 'Ingress',
 	'apps/v1/Deployment': 'Deployment', 'batch/v1/Job': 'Job', 'v1/Service': 'Service', 'v1/ConfigMap': 'ConfigMap', 'v1/Secret': 'Secret', 'v1/Namespace': 'Namespace',
 	'v1/ResourceQuota': 'ResourceQuota', 'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
 };
@@ -166,7 +183,9 @@ function decodeMessage(name: string, bytes: Buffer): Record<string, unknown> {
 		}
 		const value = decodeValue(name, number, field, raw);
 		if (value === undefined) continue;
-		if (field.type === 'map') {
+		if (field.type === 'message' && field.inline) {
+			Object.assign(out, value);
+		} else if (field.type === 'map') {
 			const [key, item] = value as [string, unknown];
 			out[field.name] = {...(out[field.name] as object ?? {}), [key]: item};
 		} else if ('repeated' in field && field.repeated) {
