@@ -86,17 +86,21 @@ const documented: Record<string, (t: ExecutionContext, manifest: string) => void
 		t.is((cluster.get('Endpoints', 'php-apache') as any).subsets[0].addresses.length, 1);
 	},
 	'hpa-php-apache.yaml'(t, manifest) {
-		// kubectl get hpa: php-apache Deployment/php-apache cpu: 0%/50% 1 10 1; under load it grows, and shrinks back after it.
+		// HorizontalPodAutoscaler Walkthrough: kubectl get hpa shows cpu: 0%/50% and 1 replica; the load generator's
+		// wget loop drives it to 7 replicas; once the generator is gone it scales back to 1 after the 5-minute window.
 		const cluster = createCluster({seed: 15, nodes: 3});
 		cluster.apply(readFileSync(new URL('php-apache.yaml', folder), 'utf8'));
 		cluster.apply(manifest);
 		cluster.advance(60_000);
 		t.like((cluster.get('HorizontalPodAutoscaler', 'php-apache') as any).status, {currentReplicas: 1, desiredReplicas: 1, currentMetrics: [{type: 'Resource', resource: {name: 'cpu', current: {averageUtilization: 0}}}]});
-		cluster.startTraffic('php-apache', {rps: 100});
+		// kubectl run -i --tty load-generator --rm --image=busybox:1.28 --restart=Never -- /bin/sh -c "while sleep 0.01; do wget -q -O- http://php-apache; done"
+		cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'load-generator', labels: {run: 'load-generator'}}, spec: {restartPolicy: 'Never', containers: [{name: 'load-generator', image: 'busybox:1.28', args: ['/bin/sh', '-c', 'while sleep 0.01; do wget -q -O- http://php-apache; done']}]}});
 		cluster.advance(3 * 60_000);
-		const replicas = (cluster.get('Deployment', 'php-apache') as any).status.readyReplicas as number;
-		t.true(replicas > 1, String(replicas));
-		cluster.stopTraffic('php-apache');
+		t.is((cluster.get('Deployment', 'php-apache') as any).status.readyReplicas, 7);
+		t.deepEqual(cluster.logs('load-generator', {tail: 3}), ['OK!', 'OK!', 'OK!']);
+		const events = (cluster.eventsFor(cluster.get('HorizontalPodAutoscaler', 'php-apache')!) as KubeEvent[]).filter(e => e.reason === 'SuccessfulRescale').map(e => e.message);
+		t.is(events[0], 'New size: 4; reason: cpu resource utilization (percentage of request) above target');
+		cluster.delete('Pod', 'load-generator');
 		cluster.advance(7 * 60_000);
 		t.is((cluster.get('Deployment', 'php-apache') as any).spec.replicas, 1);
 	},

@@ -4,6 +4,8 @@ import type {FileSystem} from './filetree.js';
 import {builtinCommands} from './builtins.js';
 import {clientCommands} from './clients.js';
 import {sed} from './sed.js';
+import {httpClientCommands} from './http-clients.js';
+import type {PodReply} from '../network/pod-network.js';
 
 /**
  * The exec-command registry: what a program name does when a container's
@@ -51,9 +53,11 @@ export type ExecContext = {
 	processes(): ProcessInfo[];
 	/** Something in the pod (any container: they share the network namespace) listens on this TCP port. */
 	listening(port: number): boolean;
+	/** One HTTP GET over the cluster network from this pod (DNS, Services, NetworkPolicy); absent where there is no network. */
+	request?(host: string, port: number, path: string): PodReply;
 };
 
-export type ExecOutput = {stdout?: string; stderr?: string; exitCode?: number};
+export type ExecOutput = {stdout?: string; stderr?: string; exitCode?: number; /** Virtual time the command takes before its output (a connection timing out). */ delayMs?: number};
 
 export type ExecHandler = (context: ExecContext) => ExecOutput;
 
@@ -75,4 +79,4 @@ export function execCommand(name: string): ExecHandler | undefined {
 	return registry.get(name) ?? registry.get(name.slice(name.lastIndexOf('/') + 1));
 }
 
-for (const [name, handler] of Object.entries({...builtinCommands, sed, ...clientCommands})) registerExecCommand(name, handler);
+for (const [name, handler] of Object.entries({...builtinCommands, sed, ...clientCommands, ...httpClientCommands})) registerExecCommand(name, handler);

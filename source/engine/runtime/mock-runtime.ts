@@ -1,6 +1,6 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle} from '../clock.js';
-import type {Probe} from '../api/types.js';
+import type {Pod, Probe} from '../api/types.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
@@ -20,6 +20,7 @@ import {basename, imageHas, interpreterOutput, planProcess, resolveExecutable, t
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
 import {gatewayOf, requestCallCount, requestCalls, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
+import {podRequest} from '../network/pod-network.js';
 
 /** Lines of output one container keeps. */
 export const containerLogCapacity = 1000;
@@ -802,6 +803,7 @@ export class MockRuntime implements ContainerRuntime {
 		return {
 			pod: record.config.pod,
 			container: record.config.container,
+			request: (host, port, path) => podRequest(this.context, (this.context.store.getByUid(record.config.pod.metadata.uid) ?? record.config.pod) as Pod, host, port, path),
 			get fs() {
 				return runtime.fsOf(record);
 			},

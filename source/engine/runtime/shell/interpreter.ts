@@ -473,6 +473,11 @@ export class Shell {
 			now: io.now(),
 			trace: (name, traceArgs, ret) => io.trace(pid, name, traceArgs, ret),
 		});
+		// A command that waits (a connection timing out) takes its time before it answers.
+		if (result.delayMs && !io.exec) {
+			this.state.spin = 0;
+			yield {kind: 'sleep', ms: result.delayMs};
+		}
 		if (result.stdout) sinks.out(result.stdout);
 		if (result.stderr) sinks.err(result.stderr);
 		return result.exitCode ?? 0;

@@ -1,0 +1,94 @@
+import type {ControllerContext} from '../controller.js';
+import type {Pod} from '../api/types.js';
+import type {Service} from '../api/config-objects.js';
+import type {Endpoints} from '../api/endpoint-objects.js';
+import {connectionAllowed} from './policy.js';
+
+/**
+ * One HTTP request from a pod, as its wget or curl makes it: the cluster
+ * DNS name of a Service (`web`, `web.shop`, `web.shop.svc.cluster.local`)
+ * or an IP (a ClusterIP or a pod's), kube-proxy's choice of a ready
+ * endpoint (round robin), NetworkPolicy at both ends, and the serving
+ * container's answer. A Service without endpoints refuses the connection
+ * (kube-proxy's reject rule); a denied or unreachable one times out.
+ */
+
+export type PodReply =
+	| {status: number; body: string; ip: string}
+	| {error: 'bad address'}
+	| {error: 'refused' | 'timeout'; ip: string};
+
+const rotations = new WeakMap<ControllerContext, Map<string, number>>();
+
+function nextIndex(context: ControllerContext, key: string, size: number): number {
+	let map = rotations.get(context);
+	if (!map) rotations.set(context, (map = new Map()));
+	const n = map.get(key) ?? 0;
+	map.set(key, n + 1);
+	return n % size;
+}
+
+/** The Service a name means from `namespace`, as cluster DNS resolves it. */
+function serviceByName(context: ControllerContext, host: string, namespace: string): Service | undefined {
+	const parts = host.toLowerCase().replace(/\.$/, '').split('.');
+	if (parts.length === 1) return context.store.get('Service', namespace, parts[0]!) as Service | undefined;
+	const [name, ns, ...rest] = parts;
+	const suffix = rest.join('.');
+	if (suffix !== '' && suffix !== 'svc' && suffix !== 'svc.cluster.local') return undefined;
+	return context.store.get('Service', ns!, name!) as Service | undefined;
+}
+
+function isIp(host: string): boolean {
+	return /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Hand the request to the pod's container listening on `port`. */
+function deliver(context: ControllerContext, source: Pod, target: Pod, port: number, path: string): PodReply {
+	const ip = target.status?.podIP ?? '';
+	const kubelet = context.services.kubelet;
+	const nodeName = target.spec?.nodeName;
+	if (!nodeName || !kubelet || kubelet.isHalted(nodeName) || !context.store.get('Node', undefined, nodeName)) return {error: 'timeout', ip};
+	if (!connectionAllowed(context.store, {pod: source}, target, port)) return {error: 'timeout', ip};
+	const runtime = kubelet.runtimeFor(nodeName);
+	const containers = target.spec?.containers ?? [];
+	const container = containers.find(c => c.ports?.some(p => p.containerPort === port)) ?? containers[0];
+	const id = container ? kubelet.containerIdOf(target.metadata.uid, container.name) : undefined;
+	if (!runtime || !id) return {error: 'refused', ip};
+	const response = runtime.handleRequest(id, {method: 'GET', path, port, from: source.status?.podIP, userAgent: 'Wget'});
+	if (!response.ok) return {error: 'refused', ip};
+	return {status: response.status, body: response.body, ip};
+}
+
+export function podRequest(context: ControllerContext, source: Pod, host: string, port: number, path: string): PodReply {
+	const namespace = source.metadata.namespace ?? 'default';
+	const {store} = context;
+	let service: Service | undefined;
+	if (isIp(host)) {
+		service = (store.list('Service') as Service[]).find(s => s.spec?.clusterIP === host);
+		if (!service) {
+			const pod = (store.list('Pod') as Pod[]).find(p => p.status?.podIP === host && p.status?.phase === 'Running');
+			return pod ? deliver(context, source, pod, port, path) : {error: 'timeout', ip: host};
+		}
+	} else {
+		service = serviceByName(context, host, namespace);
+		if (!service || service.spec?.type === 'ExternalName') return {error: 'bad address'};
+	}
+	const clusterIP = service.spec?.clusterIP ?? '';
+	const headless = clusterIP === 'None' || clusterIP === '';
+	const servicePort = headless ? undefined : service.spec?.ports?.find(p => p.port === port);
+	if (!headless && !servicePort) return {error: 'timeout', ip: clusterIP};
+	const endpoints = store.get('Endpoints', service.metadata.namespace, service.metadata.name) as Endpoints | undefined;
+	const candidates: Array<{pod: Pod; port: number}> = [];
+	for (const subset of endpoints?.subsets ?? []) {
+		const target = headless ? {port} : (subset.ports ?? []).find(p => !servicePort!.name || p.name === servicePort!.name) ?? subset.ports?.[0];
+		if (!target) continue;
+		for (const address of subset.addresses ?? []) {
+			const pod = address.targetRef?.uid ? store.getByUid(address.targetRef.uid) as Pod | undefined : undefined;
+			if (pod) candidates.push({pod, port: target.port});
+		}
+	}
+	if (candidates.length === 0) return {error: 'refused', ip: headless ? host : clusterIP};
+	const chosen = candidates[nextIndex(context, `${service.metadata.namespace}/${service.metadata.name}`, candidates.length)]!;
+	const reply = deliver(context, source, chosen.pod, chosen.port, path);
+	return 'error' in reply && reply.error !== 'bad address' ? {error: reply.error, ip: headless ? reply.ip : clusterIP} : 'status' in reply ? {...reply, ip: headless ? reply.ip : clusterIP} : reply;
+}
