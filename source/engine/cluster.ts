@@ -31,7 +31,7 @@ import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
 import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js';
 import {trafficService, type StreamOptions, type TrafficOptions, type TrafficStats} from './network/traffic.js';
-import {ingressNginxManifests} from './network/ingress-nginx.js';
+import {demoIngressManifest, ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
 import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, shellInPod, type ContainerTarget, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
@@ -193,6 +193,10 @@ export class Cluster {
 		}
 		if (options.ingressNginx ?? options.demo) {
 			this.apply(ingressNginxManifests);
+			this.runQueues();
+		}
+		if (options.demo && (options.ingressNginx ?? true)) {
+			this.apply(demoIngressManifest);
 			this.runQueues();
 		}
 	}

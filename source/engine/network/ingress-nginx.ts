@@ -138,6 +138,38 @@ spec:
   controller: k8s.io/ingress-nginx
 `;
 
+/** The demo shop's Ingress: the storefront at shop.example, its API at api.shop.example. */
+export const demoIngressManifest = `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+  namespace: shop
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: shop.example
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+  - host: api.shop.example
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: api
+            port:
+              number: 8080
+`;
+
 /** The IngressClass an Ingress belongs to: its ingressClassName, the old annotation, or none. */
 function classNameOf(ingress: Ingress): string | undefined {
 	return ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.[ingressClassAnnotation];

@@ -148,3 +148,12 @@ test('Ingress validation: the API server\'s messages, nothing stored', t => {
 	});
 	t.is(cluster.get('Ingress', 'bad'), undefined);
 });
+
+test('the demo cluster: ingress-nginx is installed and the shop Ingress serves shop.example and api.shop.example', t => {
+	const cluster = createCluster({seed: 22, demo: true});
+	cluster.advance(60_000);
+	t.truthy((cluster.get('Ingress', 'shop', 'shop') as any).status.loadBalancer.ingress[0].ip);
+	t.deepEqual(send(cluster, 'shop.example', '/').outcomes, {200: 20});
+	t.deepEqual(send(cluster, 'api.shop.example', '/').outcomes, {200: 20});
+	t.deepEqual([...new Set(Object.keys(send(cluster, 'api.shop.example', '/x').perPod).map(name => name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')))], ['api']);
+});
