@@ -1,7 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {Pod} from '../api/types.js';
 import {keyOf, objectKey} from '../store.js';
-import {rfc3339} from '../clock.js';
+import {parseTime, rfc3339} from '../clock.js';
 import {labelSelectorFromObject, matchesLabels, selectorIsEmpty} from '../api/selectors.js';
 import {writeStatusIfChanged} from './controller-utils.js';
 import {podUsage} from '../runtime/inspect.js';
@@ -23,6 +23,9 @@ const metricWindowMs = 15_000;
 
 /** A pod's `resource` use as the resource metrics API reports it, sampled at metrics-server's 15 s resolution. */
 function podMetric(context: ControllerContext, pod: Pod, resource: string, container: string | undefined, now: number): PodMetric | undefined {
+	// metrics-server reports a container from its second scrape on: nothing for one resolution after it started.
+	const started = (pod.status?.containerStatuses ?? []).map(s => parseTime(s.state?.running?.startedAt)).filter((t): t is number => t !== undefined);
+	if (started.length === 0 || now - Math.max(...started) < metricWindowMs) return undefined;
 	const usage = podUsage(context, pod);
 	if (!usage) return undefined;
 	const containers = container ? usage.containers.filter(c => c.name === container) : usage.containers;

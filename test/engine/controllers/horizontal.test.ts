@@ -144,7 +144,10 @@ test('behavior: a Pods policy limits the scale-up rate and a scale-down window o
 	cluster.advance(30_000);
 	t.is(cluster.get('Deployment', 'php-apache')?.spec?.replicas, 3);
 	cluster.stopTraffic('php-apache');
+	// The newest pod has no metric yet: counted at 100 % while scaling down, so the first step stops at 2.
 	cluster.advance(20_000);
+	t.is(cluster.get('Deployment', 'php-apache')?.spec?.replicas, 2);
+	cluster.advance(15_000);
 	t.is(cluster.get('Deployment', 'php-apache')?.spec?.replicas, 1);
 });
 

@@ -31,7 +31,7 @@ test('describe hpa: kubectl\'s layout, metrics as ( current / target ), conditio
 		'  ScalingActive   True    ValidMetricFound  the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
 		'  ScalingLimited  True    TooFewReplicas    the desired replica count is less than the minimum replica count',
 	].join('\n'));
-	t.regex(text, /Warning\s+FailedGetResourceMetric\s+\S+\s+horizontal-pod-autoscaler\s+failed to get cpu utilization: did not receive metrics for targeted pods \(pods might be unready\)/);
+	t.regex(text, /Warning\s+FailedGetResourceMetric\s+\S+\s+horizontal-pod-autoscaler\s+failed to get cpu utilization: unable to get metrics for resource cpu: no metrics returned from resource metrics API/);
 });
 
 test('describe ingress and networkpolicy: kubectl\'s text', t => {
