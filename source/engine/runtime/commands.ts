@@ -54,7 +54,7 @@ export type ExecContext = {
 	/** Something in the pod (any container: they share the network namespace) listens on this TCP port. */
 	listening(port: number): boolean;
 	/** One HTTP GET over the cluster network from this pod (DNS, Services, NetworkPolicy); absent where there is no network. */
-	request?(host: string, port: number, path: string): PodReply;
+	request?(host: string, port: number, path: string, hostHeader?: string): PodReply;
 };
 
 export type ExecOutput = {stdout?: string; stderr?: string; exitCode?: number; /** Virtual time the command takes before its output (a connection timing out). */ delayMs?: number};

@@ -26,6 +26,12 @@ function parseUrl(text: string): Url | undefined {
 	return {host: match[2]!, port, path};
 }
 
+/** The host of a `Host: name` header; undefined for any other header. */
+function hostOf(header: string | undefined): string | undefined {
+	const match = /^\s*host\s*:\s*(\S+)\s*$/i.exec(header ?? '');
+	return match?.[1];
+}
+
 function seconds(value: string | undefined): number | undefined {
 	if (value === undefined) return undefined;
 	const n = Number(value);
@@ -49,9 +55,11 @@ const wget: ExecHandler = context => {
 	let timeout = 900;
 	let spider = false;
 	let target: string | undefined;
+	let hostHeader: string | undefined;
 	for (let i = 1; i < argv.length; i++) {
 		const arg = argv[i]!;
-		if (arg === '-q' || arg === '--quiet') quiet = true;
+		if (arg === '--header' || arg.startsWith('--header=')) hostHeader = hostOf(arg === '--header' ? argv[++i] : arg.slice(9)) ?? hostHeader;
+		else if (arg === '-q' || arg === '--quiet') quiet = true;
 		else if (arg === '-O') output = argv[++i];
 		else if (arg.startsWith('-O')) output = arg.slice(2);
 		else if (arg === '-T') timeout = seconds(argv[++i]) ?? timeout;
@@ -65,14 +73,14 @@ const wget: ExecHandler = context => {
 	if (!target) return {stderr: 'BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...\n', exitCode: 1};
 	const url = parseUrl(target);
 	if (!url) return {stderr: `wget: bad address '${target}'\n`, exitCode: 1};
-	const reply = context.request?.(url.host, url.port, url.path) ?? {error: 'bad address' as const};
+	const reply = context.request?.(url.host, url.port, url.path, hostHeader) ?? {error: 'bad address' as const};
 	if ('error' in reply && reply.error === 'bad address') return {stderr: `wget: bad address '${url.host}'\n`, exitCode: 1};
 	const connecting = quiet ? '' : `Connecting to ${url.host} (${reply.ip}:${url.port})\n`;
 	if ('error' in reply) {
 		if (reply.error === 'refused') return {stderr: `${connecting}wget: can't connect to remote host (${reply.ip}): Connection refused\n`, exitCode: 1};
 		return {stderr: `${connecting}wget: download timed out\n`, exitCode: 1, delayMs: timeout * 1000};
 	}
-	if (reply.status >= 400) return {stderr: `${connecting}wget: server returned error: HTTP/1.1 ${reply.status} ${reasons[reply.status] ?? ''}\n`, exitCode: 1};
+	if (reply.status >= 400) return {stderr: `${connecting}wget: server returned error: HTTP/1.1 ${reply.status} ${reply.reason ?? reasons[reply.status] ?? ''}\n`, exitCode: 1};
 	if (spider) return {stderr: quiet ? '' : `${connecting}remote file exists\n`};
 	const size = Buffer.byteLength(reply.body);
 	if (output === '-') {
@@ -94,9 +102,18 @@ const curl: ExecHandler = context => {
 	let maxTime: number | undefined;
 	let connectTimeout: number | undefined;
 	let target: string | undefined;
+	let hostHeader: string | undefined;
+	let include = false;
+	const resolve = new Map<string, string>();
 	for (let i = 1; i < argv.length; i++) {
 		const arg = argv[i]!;
-		if (arg === '--max-time' || arg === '-m') maxTime = seconds(argv[++i]);
+		if (arg === '-H' || arg === '--header') hostHeader = hostOf(argv[++i]) ?? hostHeader;
+		else if (arg === '--resolve') {
+			// host:port:address
+			const [name, port, address] = (argv[++i] ?? '').split(':');
+			if (name && port && address) resolve.set(`${name}:${port}`, address);
+		} else if (arg === '-i' || arg === '--include') include = true;
+		else if (arg === '--max-time' || arg === '-m') maxTime = seconds(argv[++i]);
 		else if (arg === '--connect-timeout') connectTimeout = seconds(argv[++i]);
 		else if (arg === '-o' || arg === '--output') output = argv[++i];
 		else if (arg === '--silent') silent = true;
@@ -106,6 +123,7 @@ const curl: ExecHandler = context => {
 			if (arg.includes('s')) silent = true;
 			if (arg.includes('S')) showError = true;
 			if (arg.includes('f')) fail = true;
+			if (arg.includes('i')) include = true;
 			if (arg.endsWith('o')) output = argv[++i];
 			else if (arg.endsWith('m')) maxTime = seconds(argv[++i]);
 		} else if (!arg.startsWith('-')) target = arg;
@@ -114,7 +132,9 @@ const curl: ExecHandler = context => {
 	if (!target) return {stderr: "curl: try 'curl --help' or 'curl --manual' for more information\n", exitCode: 2};
 	const url = parseUrl(target);
 	if (!url) return error(3, `URL rejected: Malformed input to a URL function`);
-	const reply = context.request?.(url.host, url.port, url.path) ?? {error: 'bad address' as const};
+	// --resolve sends the connection to the address given and keeps the name in the Host header.
+	const address = resolve.get(`${url.host}:${url.port}`);
+	const reply = context.request?.(address ?? url.host, url.port, url.path, hostHeader ?? (address ? url.host : undefined)) ?? {error: 'bad address' as const};
 	if ('error' in reply) {
 		if (reply.error === 'bad address') return error(6, `Could not resolve host: ${url.host}`);
 		if (reply.error === 'refused') return error(7, `Failed to connect to ${url.host} port ${url.port} after 0 ms: Couldn't connect to server`);
@@ -128,7 +148,8 @@ const curl: ExecHandler = context => {
 		if (problem) return error(23, `Failure writing output to destination, passed ${Buffer.byteLength(reply.body)} returned 0`);
 		return {};
 	}
-	return {stdout: reply.body};
+	const head = include ? `HTTP/1.1 ${reply.status} ${reply.reason ?? reasons[reply.status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(reply.body)}\r\n\r\n` : '';
+	return {stdout: head + reply.body};
 };
 
 /** Registered with the builtins (see commands.ts). */

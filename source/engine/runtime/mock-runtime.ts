@@ -803,7 +803,7 @@ export class MockRuntime implements ContainerRuntime {
 		return {
 			pod: record.config.pod,
 			container: record.config.container,
-			request: (host, port, path) => podRequest(this.context, (this.context.store.getByUid(record.config.pod.metadata.uid) ?? record.config.pod) as Pod, host, port, path),
+			request: (host, port, path, hostHeader) => podRequest(this.context, (this.context.store.getByUid(record.config.pod.metadata.uid) ?? record.config.pod) as Pod, host, port, path, hostHeader),
 			get fs() {
 				return runtime.fsOf(record);
 			},

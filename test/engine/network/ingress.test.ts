@@ -157,3 +157,22 @@ test('the demo cluster: ingress-nginx is installed and the shop Ingress serves s
 	t.deepEqual(send(cluster, 'api.shop.example', '/').outcomes, {200: 20});
 	t.deepEqual([...new Set(Object.keys(send(cluster, 'api.shop.example', '/x').perPod).map(name => name.replace(/-[a-z0-9]+-[a-z0-9]+$/, '')))], ['api']);
 });
+
+test('from a pod: curl --resolve to the load balancer and wget with a Host header reach the backends through ingress-nginx', t => {
+	const cluster = setup();
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'client'}, spec: {containers: [{name: 'sh', image: 'busybox:1.36', command: ['sleep', '3600']}]}});
+	cluster.advance(20_000);
+	const ip = (cluster.get('Service', 'ingress-nginx-controller', 'ingress-nginx') as any).status.loadBalancer.ingress[0].ip;
+	const web = cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
+	// The docs' check: curl --resolve "hello-world.example:80:$( minikube ip )" -i http://hello-world.example
+	const resolved = cluster.exec('client', ['curl', '--resolve', `hello-world.example:80:${ip}`, '-i', 'http://hello-world.example']);
+	t.is(resolved.stdout, `HTTP/1.1 200 OK\r\nContent-Length: ${`Hello, world!\nVersion: 1.0.0\nHostname: ${web}\n`.length}\r\n\r\nHello, world!\nVersion: 1.0.0\nHostname: ${web}\n`);
+	const byHeader = cluster.exec('client', ['wget', '-q', '-O-', '--header', 'Host: hello-world.example', 'http://ingress-nginx-controller.ingress-nginx']);
+	t.is(byHeader.stdout, `Hello, world!\nVersion: 1.0.0\nHostname: ${web}\n`);
+	const unmatched = cluster.exec('client', ['curl', '-s', '-H', 'Host: other.example', `http://${ip}/`]);
+	t.true(unmatched.stdout.includes('<center><h1>404 Not Found</h1></center>'));
+	cluster.scale('Deployment', 'web', 0);
+	cluster.advance(40_000);
+	t.like(cluster.exec('client', ['wget', '-q', '-O-', '--header=Host: hello-world.example', `http://${ip}/`]), {stderr: 'wget: server returned error: HTTP/1.1 503 Service Temporarily Unavailable\n', exitCode: 1});
+	t.true(cluster.exec('client', ['curl', '-s', '-H', 'Host: hello-world.example', `http://${ip}/`]).stdout.includes('503 Service Temporarily Unavailable'));
+});
