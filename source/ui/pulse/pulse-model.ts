@@ -8,7 +8,7 @@
 import type {ContainerStatus, KubeObject} from '../../engine/index.js';
 
 /** Kinds on the pulse grid, in k9s' order. */
-export const pulseKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Service', 'PersistentVolume', 'PersistentVolumeClaim', 'Node', 'Event'] as const;
+export const pulseKinds = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Service', 'PersistentVolume', 'PersistentVolumeClaim', 'HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'Node', 'Event'] as const;
 
 export type KindPulse = {kind: string; total: number; faults: number};
 
@@ -57,6 +57,10 @@ export function isFaulty(object: KubeObject, source: PulseSource): boolean {
 			return status.phase === 'Failed';
 		case 'PersistentVolumeClaim':
 			return status.phase !== 'Bound';
+		case 'HorizontalPodAutoscaler':
+			return (status.conditions ?? []).some((c: {type: string; status: string}) => (c.type === 'AbleToScale' || c.type === 'ScalingActive') && c.status === 'False');
+		case 'Ingress':
+			return (status.loadBalancer?.ingress ?? []).length === 0;
 		case 'Node':
 			return spec.unschedulable === true || !(status.conditions ?? []).some((c: {type: string; status: string}) => c.type === 'Ready' && c.status === 'True');
 		case 'Event':

@@ -14,6 +14,7 @@ import {clusterUsage} from './pulse-usage.js';
 const labels: Record<string, string> = {
 	Pod: 'Pods', Deployment: 'Deployments', StatefulSet: 'StatefulSets', DaemonSet: 'DaemonSets', ReplicaSet: 'ReplicaSets',
 	Job: 'Jobs', CronJob: 'CronJobs', Service: 'Services', PersistentVolume: 'PVs', PersistentVolumeClaim: 'PVCs', Node: 'Nodes', Event: 'Events',
+	HorizontalPodAutoscaler: 'HPAs', Ingress: 'Ingresses', NetworkPolicy: 'NetworkPolicies',
 };
 
 const mebibytes = (value: number) => `${Math.round(value / 2 ** 20)}Mi`;
