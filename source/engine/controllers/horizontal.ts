@@ -51,7 +51,8 @@ function setCondition(conditions: HpaCondition[], type: HpaCondition['type'], st
 	existing.message = message;
 }
 
-type MetricResult = {replicas: number; name: string; status: MetricStatus} | {error: string; reason: string; status: MetricStatus};
+/** A metric that failed: the error the compute step reports, and the warning event's (and condition's) own text. */
+type MetricResult = {replicas: number; name: string; status: MetricStatus} | {error: string; reason: string; event: string; status: MetricStatus};
 
 /**
  * The HorizontalPodAutoscaler controller (`pkg/controller/podautoscaler`):
@@ -72,10 +73,20 @@ export function createHorizontalPodAutoscalerController(context: ControllerConte
 		const containerSource = metric.type === 'ContainerResource' ? metric.containerResource : undefined;
 		const resourceSource = metric.type === 'Resource' ? metric.resource : containerSource;
 		if (!resourceSource) {
-			const name = metric.pods?.metric.name ?? metric.object?.metric.name ?? metric.external?.metric.name ?? '';
-			const reason = metric.type === 'Pods' ? 'FailedGetPodsMetric' : metric.type === 'Object' ? 'FailedGetObjectMetric' : 'FailedGetExternalMetric';
-			const api = metric.type === 'External' ? 'external.metrics.k8s.io' : 'custom.metrics.k8s.io';
-			return {error: `unable to get metric ${name}: no metrics API ${api} is served by this cluster`, reason, status: {type: metric.type}};
+			// Only the resource metrics API is served: custom and external metrics have no adapter behind them.
+			const custom = 'unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered';
+			const namespace = hpa.metadata.namespace ?? 'default';
+			if (metric.type === 'Pods') {
+				const event = `unable to get metric ${metric.pods?.metric.name ?? ''}: ${custom}`;
+				return {error: `failed to get pods metric value: ${event}`, event, reason: 'FailedGetPodsMetric', status: {type: metric.type}};
+			}
+			if (metric.type === 'Object') {
+				const ref = metric.object?.describedObject;
+				const event = `unable to get metric ${metric.object?.metric.name ?? ''}: ${ref?.kind ?? ''} on ${namespace} ${ref?.name ?? ''}/${custom}`;
+				return {error: `failed to get object metric value: ${event}`, event, reason: 'FailedGetObjectMetric', status: {type: metric.type}};
+			}
+			const event = `unable to get external metric ${namespace}/${metric.external?.metric.name ?? ''}/nil: unable to fetch metrics from external metrics API: no external metrics API (external.metrics.k8s.io) registered`;
+			return {error: `failed to get external metric value: ${event}`, event, reason: 'FailedGetExternalMetric', status: {type: metric.type}};
 		}
 		const resource = resourceSource.name;
 		const container = containerSource?.container;
@@ -98,7 +109,7 @@ export function createHorizontalPodAutoscalerController(context: ControllerConte
 		}
 		if (typeof proposal === 'string') {
 			const detail = target.averageValue !== undefined ? `failed to get ${resource} usage: ${proposal}` : `failed to get ${resource} utilization: ${proposal}`;
-			return {error: detail, reason, status: empty};
+			return {error: detail, event: detail, reason, status: empty};
 		}
 		if (container) name = `${resource} container resource utilization (percentage of request)`;
 		const current = {
@@ -166,13 +177,13 @@ export function createHorizontalPodAutoscalerController(context: ControllerConte
 			metricStatuses = results.map(r => r.status);
 			let metricReplicas = 0;
 			let metricName = '';
-			let firstError: {error: string; reason: string} | undefined;
+			let firstError: {error: string; reason: string; event: string} | undefined;
 			let invalid = 0;
 			for (const result of results) {
 				if ('error' in result) {
 					invalid++;
 					firstError ??= result;
-					events.warning(hpa, result.reason, result.error, source);
+					events.warning(hpa, result.reason, result.event, source);
 					continue;
 				}
 				if (metricName === '' || result.replicas > metricReplicas) {
@@ -181,7 +192,7 @@ export function createHorizontalPodAutoscalerController(context: ControllerConte
 				}
 			}
 			if (firstError && invalid >= results.length) {
-				setCondition(conditions, 'ScalingActive', 'False', firstError.reason, `the HPA was unable to compute the replica count: ${firstError.error}`, nowText);
+				setCondition(conditions, 'ScalingActive', 'False', firstError.reason, `the HPA was unable to compute the replica count: ${firstError.event}`, nowText);
 				events.warning(hpa, 'FailedComputeMetricsReplicas', `invalid metrics (${invalid} invalid out of ${results.length}), first error is: ${firstError.error}`, source);
 				write({...previous, currentReplicas, desiredReplicas: previous.desiredReplicas ?? 0, currentMetrics: metricStatuses});
 				return;

@@ -191,3 +191,23 @@ test('validation: the API server\'s messages, and nothing stored', t => {
 	});
 	t.is(cluster.get('HorizontalPodAutoscaler', 'bad'), undefined);
 });
+
+test('a Pods metric: no custom metrics API is served, so ScalingActive is False with the controller\'s words', t => {
+	const cluster = walkthrough();
+	cluster.apply(fixture('hpa-php-apache.yaml').replace(/  metrics:\n[\s\S]*$/, [
+		'  metrics:',
+		'  - type: Pods',
+		'    pods:',
+		'      metric:',
+		'        name: packets-per-second',
+		'      target:',
+		'        type: AverageValue',
+		'        averageValue: 1k',
+		'',
+	].join('\n')));
+	cluster.advance(60_000);
+	const event = 'unable to get metric packets-per-second: unable to fetch metrics from custom metrics API: no custom metrics API (custom.metrics.k8s.io) registered';
+	t.like(condition(cluster, 'ScalingActive'), {status: 'False', reason: 'FailedGetPodsMetric', message: `the HPA was unable to compute the replica count: ${event}`});
+	t.true(hpaEvents(cluster).some(e => e.reason === 'FailedGetPodsMetric' && e.message === event));
+	t.true(hpaEvents(cluster).some(e => e.reason === 'FailedComputeMetricsReplicas' && e.message === `invalid metrics (1 invalid out of 1), first error is: failed to get pods metric value: ${event}`));
+});
