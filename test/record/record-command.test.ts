@@ -48,7 +48,7 @@ test('a tape records into every Output it names, and the cast replays to the exp
 	t.deepEqual(markers(cast).map(marker => marker.title), ['Home', 'Deployments', 'Nodes']);
 	const screens = await screensAtMarkers(cast);
 	t.regex(screens[0]!.screen.lines.join('\n'), /Cluster:\s+kubarium/);
-	t.regex(screens[1]!.screen.lines.join('\n'), /deployments\(all\)\[4\][\s\S]*shop\s+web\s+3\/3/);
+	t.regex(screens[1]!.screen.lines.join('\n'), /deployments\(all\)\[5\][\s\S]*shop\s+web\s+3\/3/);
 	t.regex(screens[2]!.screen.lines.join('\n'), /nodes\[3\][\s\S]*kubarium-worker3\s+Ready/);
 	t.regex(readFileSync(join(dir, 'out/nodes.txt'), 'utf8'), /kubarium-worker2\s+Ready/);
 	t.regex(readFileSync(join(dir, 'out/demo.txt'), 'utf8'), /nodes\[3\]/);

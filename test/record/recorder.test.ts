@@ -53,7 +53,7 @@ test('a recording is valid asciicast v2: the header, times that never go back, o
 	t.deepEqual(markers(cast).map(marker => marker.title), ['Pods', 'Deployments']);
 	// The clock on the screen is simulated time: 09:00 at the start, five minutes on after Advance.
 	t.regex(recording.finalText.join('\n'), /Clock:\s+01-01 09:05:0\d/);
-	t.regex(recording.finalText.join('\n'), /deployments\(all\)\[4\]/);
+	t.regex(recording.finalText.join('\n'), /deployments\(all\)\[5\]/);
 	// Typing ":pods" at 50 ms a key, Enter, the Wait, sleeps: a few seconds, no more.
 	t.true(cast.header.duration! > 3 && cast.header.duration! < 6, `duration ${cast.header.duration}`);
 });
@@ -95,9 +95,9 @@ test('a key after the dashboard quit is an error naming both lines', async t => 
 
 test('a tape that quits the dashboard ends on its last screen, not on an empty one', async t => {
 	const recording = await recordTape(tape('ends.tape', 'Type ":deploy"\nEnter\nSleep 1s\nType ":q"\nEnter\nSleep 1s'));
-	t.regex(recording.finalText.join('\n'), /deployments\(all\)\[4\]/);
+	t.regex(recording.finalText.join('\n'), /deployments\(all\)\[5\]/);
 	const end = await screenAt(recording.cast, recording.cast.header.duration!);
-	t.regex(end.lines.join('\n'), /deployments\(all\)\[4\]/, 'a player ends on the last screen');
+	t.regex(end.lines.join('\n'), /deployments\(all\)\[5\]/, 'a player ends on the last screen');
 });
 
 test('an unknown theme fails at its Set line, naming the themes', async t => {

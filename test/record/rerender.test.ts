@@ -38,7 +38,7 @@ test('a live session renders again with the same keys at the same simulated mome
 	const same = await recordKeys(keys, {});
 	t.deepEqual([same.cast.header.width, same.cast.header.height], [100, 30]);
 	const screen = same.finalText.join('\n');
-	t.regex(screen, /deployments\(all\)\[4\]/);
+	t.regex(screen, /deployments\(all\)\[5\]/);
 	t.regex(screen, /Clock:\s+01-01 09:01:04/, 'the cluster reached the live session\'s last moment');
 	t.is(same.clusterMs, start + 64_000);
 	t.is(parseCast(serializeCast(same.cast)).events.at(-1)![0] <= 5, true);
@@ -48,7 +48,7 @@ test('a live session renders again with the same keys at the same simulated mome
 
 	const small = await recordKeys(keys, {cols: 80, rows: 24, theme: 'light'});
 	t.deepEqual([small.cast.header.width, small.cast.header.height], [80, 24]);
-	t.regex(small.finalText.join('\n'), /deployments\(all\)\[4\]/);
+	t.regex(small.finalText.join('\n'), /deployments\(all\)\[5\]/);
 	t.true(small.finalText.every(row => row.length <= 80));
 	t.not(small.cast.header.theme?.bg, same.cast.header.theme?.bg);
 });

@@ -150,7 +150,8 @@ function createTraffic(context: ControllerContext): TrafficService {
 	/**
 	 * Hand one second's requests to the pod's container (`handleRequest`, one
 	 * call with a count), so the server answers and writes its access lines.
-	 * False when they fail there: connection refused or a 5xx answer.
+	 * The outcome: the HTTP status, `refused`, or `timeout` when a
+	 * NetworkPolicy drops the connection or the node does not answer.
 	 */
 	function deliver(stream: Stream, target: Target, count: number, source: Source): string {
 		// An address outside the cluster (hand-made Endpoints) is taken to answer.
@@ -176,6 +177,15 @@ function createTraffic(context: ControllerContext): TrafficService {
 
 	function count(stream: Stream, outcome: string, n: number): void {
 		if (n > 0) stream.outcomes.set(outcome, (stream.outcomes.get(outcome) ?? 0) + n);
+	}
+
+	/** A second whose requests all failed the same way. */
+	function allFailed(stream: Stream, outcome: string, requests: number): void {
+		count(stream, outcome, requests);
+		stream.total += requests;
+		stream.failed += requests;
+		stream.recent.push({time: clock.now(), requests, failed: requests});
+		if (stream.recent.length > recentCapacity) stream.recent.shift();
 	}
 
 	function tick(stream: Stream): void {
@@ -204,20 +214,12 @@ function createTraffic(context: ControllerContext): TrafficService {
 			const route = controller ? routeIngressRequest(context, stream.host ?? '', stream.path) : undefined;
 			if (!controller || route!.status !== 200) {
 				const outcome = controller ? String(route!.status) : 'timeout';
-				count(stream, outcome, requests);
-				stream.total += requests;
-				stream.failed += requests;
-				stream.recent.push({time: clock.now(), requests, failed: requests});
-				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				allFailed(stream, outcome, requests);
 				return;
 			}
 			const clientSource = source;
 			if (!connectionAllowed(store, clientSource, controller, 80)) {
-				count(stream, 'timeout', requests);
-				stream.total += requests;
-				stream.failed += requests;
-				stream.recent.push({time: clock.now(), requests, failed: requests});
-				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				allFailed(stream, 'timeout', requests);
 				return;
 			}
 			source = {pod: controller};
@@ -226,11 +228,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 			const servicePort = backend.service.spec?.ports?.find(p => p.port === backend.port);
 			list = targets(backend.service.metadata.namespace ?? 'default', backend.service.metadata.name, servicePort?.name);
 			if (list.length === 0) {
-				count(stream, '503', requests);
-				stream.total += requests;
-				stream.failed += requests;
-				stream.recent.push({time: clock.now(), requests, failed: requests});
-				if (stream.recent.length > recentCapacity) stream.recent.shift();
+				allFailed(stream, '503', requests);
 				return;
 			}
 		} else list = targets(stream.namespace, stream.name);
