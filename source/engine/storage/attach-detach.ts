@@ -106,6 +106,28 @@ export function createAttachDetachController(context: ControllerContext): Contro
 		held.delete(uid);
 	}
 
+	/**
+	 * The reconciler's words for a Multi-Attach error: the pods that use the
+	 * volume on other nodes, named when they share the waiting pod's namespace
+	 * and counted when not; with none left (deleted, the volume not yet
+	 * detached), that the volume is exclusively attached.
+	 */
+	function multiAttachDetail(pod: Pod, volume: string, node: string): string {
+		const users: Pod[] = [];
+		for (const [other, uids] of attached.get(volume) ?? []) {
+			if (other === node) continue;
+			for (const uid of uids) {
+				const user = store.getByUid(uid) as Pod | undefined;
+				if (user) users.push(user);
+			}
+		}
+		if (users.length === 0) return "Volume is already exclusively attached to one node and can't be attached to another";
+		const local = users.filter(u => u.metadata.namespace === pod.metadata.namespace).map(u => u.metadata.name);
+		const elsewhere = users.length - local.length;
+		if (local.length === 0) return `Volume is already used by ${elsewhere} pod(s) in different namespaces`;
+		return `Volume is already used by pod(s) ${local.join(', ')}${elsewhere > 0 ? ` and ${elsewhere} pod(s) in different namespaces` : ''}`;
+	}
+
 	function attach(pod: Pod, volume: string, node: string): void {
 		let nodes = attached.get(volume);
 		if (!nodes) attached.set(volume, (nodes = new Map()));
@@ -153,7 +175,7 @@ export function createAttachDetachController(context: ControllerContext): Contro
 					state ??= {since: now, lastTimeout: now, nextAttachEvent: now, attachBackoff: 0};
 					waiting.set(pod.metadata.uid, state);
 					if (now >= state.nextAttachEvent) {
-						events.warning(pod, 'FailedAttachVolume', `Multi-Attach error for volume "${pv.metadata.name}" Volume is already exclusively attached to one node and can't be attached to another`, {component: attachDetachComponent});
+						events.warning(pod, 'FailedAttachVolume', `Multi-Attach error for volume "${pv.metadata.name}" ${multiAttachDetail(pod, pv.metadata.name, node)}`, {component: attachDetachComponent});
 						state.attachBackoff = Math.min(state.attachBackoff ? state.attachBackoff * 2 : 500, 122_000);
 						state.nextAttachEvent = now + state.attachBackoff;
 					}

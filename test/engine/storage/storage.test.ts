@@ -208,7 +208,8 @@ test('ReadWriteOnce: a second node gets a Multi-Attach error and waits; the same
 	const b = get(cluster, 'pod', 'b') as Pod;
 	t.is(b.status!.phase, 'Pending');
 	t.is(b.status!.containerStatuses?.[0]?.state.waiting?.reason, 'ContainerCreating');
-	t.true(eventLines(cluster, b).includes('Warning FailedAttachVolume: Multi-Attach error for volume "disk" Volume is already exclusively attached to one node and can\'t be attached to another'));
+	// The reconciler names the pods of the waiting pod's namespace that hold the volume on the other node.
+	t.true(eventLines(cluster, b).includes('Warning FailedAttachVolume: Multi-Attach error for volume "disk" Volume is already used by pod(s) a, c'));
 	t.is(phase(cluster, 'pod', 'c'), 'Running');
 	t.deepEqual(cluster.volumeData('shared').attachedTo, ['kubarium-worker']);
 	cluster.delete('pod', 'a');
