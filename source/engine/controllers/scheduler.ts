@@ -90,6 +90,9 @@ export function tolerates(toleration: Toleration, taint: Taint): boolean {
 	return (toleration.value ?? '') === (taint.value ?? '');
 }
 
+/** VolumeBinding's PreFilter failures: about the pod's claims, the same for every node. */
+const preFilterRejection = /^(pod has unbound immediate PersistentVolumeClaims|persistentvolumeclaim ".*" (not found|is being deleted))$/;
+
 export function untoleratedTaint(taints: Taint[] | undefined, tolerations: Toleration[] | undefined, effects: string[]): Taint | undefined {
 	if (!taints || taints.length === 0) return undefined;
 	return taints.find(taint => effects.includes(taint.effect) && !(tolerations ?? []).some(t => tolerates(t, taint)));
@@ -429,7 +432,8 @@ export function createScheduler(context: ControllerContext): Controller {
 			}
 			if (count > 0) nextStartNodeIndex = (nextStartNodeIndex + processed) % count;
 			if (!best) {
-				const parts = [...reasons.entries()].map(([reason, count]) => `${count} ${reason}`).sort();
+				// A PreFilter rejection (the pod's claims, before any node is looked at) is said once, without a node count.
+				const parts = [...reasons.entries()].map(([reason, count]) => preFilterRejection.test(reason) ? reason : `${count} ${reason}`).sort();
 				const total = nodes.size;
 				// Preemption's dry run: where removing pods of lower priority could make room it finds none (every pod has the same priority).
 				const preemption = [

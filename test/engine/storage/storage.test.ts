@@ -237,8 +237,8 @@ test('a pod whose claim is missing or unbound is not scheduled, with the schedul
 	cluster.apply([pod('orphan', ['nope']), claim('unbound', {storageClassName: ''}), pod('waiting', ['unbound'])]);
 	cluster.advance(3000);
 	const message = (name: string) => (cluster.eventsFor(get(cluster, 'pod', name)) as KubeEvent[]).find(e => e.reason === 'FailedScheduling')?.message ?? '';
-	t.true(message('orphan').startsWith('0/3 nodes are available: 3 persistentvolumeclaim "nope" not found.'), message('orphan'));
-	t.true(message('waiting').startsWith('0/3 nodes are available: 3 pod has unbound immediate PersistentVolumeClaims.'), message('waiting'));
+	t.true(message('orphan').startsWith('0/3 nodes are available: persistentvolumeclaim "nope" not found.'), message('orphan'));
+	t.true(message('waiting').startsWith('0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.'), message('waiting'));
 	t.is(get(cluster, 'pod', 'orphan').spec.nodeName, undefined);
 	// The claim appears: the pod is scheduled and starts.
 	cluster.apply(claim('nope'));
