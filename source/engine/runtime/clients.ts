@@ -1,5 +1,6 @@
 import type {ExecContext, ExecHandler, ExecOutput} from './commands.js';
 import {FsError, normalizePath} from './filetree.js';
+import {nslookup} from './dns.js';
 
 /**
  * Client programs the Kubernetes docs' probes and scripts call: database
@@ -93,6 +94,7 @@ export const clientCommands: Readonly<Record<string, ExecHandler>> = {
 	mysqladmin,
 	mysql,
 	pg_isready: pgIsReady,
+	nslookup,
 	'redis-cli': redisCli,
 	cp: context => copy(context, false),
 	mv: context => copy(context, true),

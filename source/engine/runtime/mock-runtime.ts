@@ -9,6 +9,7 @@ import type {
 import {FileTree, type MountedFs} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/interpreter.js';
+import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
 import {processIdentity} from './identity.js';
@@ -813,6 +814,7 @@ export class MockRuntime implements ContainerRuntime {
 				for (const other of record.sandbox.containers) if (this.listening(other, port)) return true;
 				return false;
 			},
+			resolve: (name: string) => resolveInCluster(this.context, record.config.pod.metadata.namespace ?? 'default', name),
 			processes: (): ProcessInfo[] => {
 				const list: ProcessInfo[] = [{pid: 1, user: 'root', command: record.argv.join(' ')}];
 				if (record.workerPid && record.workerPid !== record.pid) list.push({pid: 29, user: 'nginx', command: 'nginx: worker process'});

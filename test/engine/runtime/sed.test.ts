@@ -10,7 +10,7 @@ function sed(argv: string[], options: {stdin?: string; fs?: FileTree} = {}) {
 	const fs = options.fs ?? FileTree.from({'/etc/nginx.conf': conf, '/etc/ro/x': 'a\n'});
 	const result = execCommand('sed')!({
 		pod: {} as Pod, container: {name: 'c', image: 'nginx'} as Container, fs, random: new SeededRandom(1), hostname: 'box',
-		processes: () => [], listening: () => false, argv: ['sed', ...argv], env: {}, cwd: '/etc', stdin: options.stdin ?? '', now: 0, trace: () => {},
+		processes: () => [], listening: () => false, resolve: (name: string) => ({tried: [name]}), argv: ['sed', ...argv], env: {}, cwd: '/etc', stdin: options.stdin ?? '', now: 0, trace: () => {},
 	});
 	return {stdout: result.stdout ?? '', stderr: result.stderr ?? '', status: result.exitCode ?? 0, fs};
 }

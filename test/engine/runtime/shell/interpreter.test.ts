@@ -11,7 +11,7 @@ function run(script: string, options: {exec?: boolean; env?: Record<string, stri
 	let stderr = '';
 	const fs = options.fs ?? FileTree.from({'/etc/hostname': 'box\n', '/tmp/.keep': ''});
 	const io: ShellIo = {
-		base: {pod: {} as Pod, container: {name: 'c', image: 'busybox'} as Container, fs, random: new SeededRandom(1), hostname: 'box', processes: () => [{pid: 1, user: 'root', command: 'sh'}], listening: () => false},
+		base: {pod: {} as Pod, container: {name: 'c', image: 'busybox'} as Container, fs, random: new SeededRandom(1), hostname: 'box', processes: () => [{pid: 1, user: 'root', command: 'sh'}], listening: () => false, resolve: (name: string) => ({tried: [name]})},
 		now: () => Date.UTC(2026, 10, 27, 17, 40, 31),
 		out: text => {
 			stdout += text;

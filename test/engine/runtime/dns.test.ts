@@ -1,0 +1,61 @@
+/**
+ * Cluster DNS from inside a pod: busybox's nslookup answers Services by the
+ * pod's search path with the ClusterIP, a headless Service with its ready
+ * endpoints, and NXDOMAIN (exit 1) for a name no Service has.
+ */
+import test from 'ava';
+import {createCluster} from '../../../source/engine/index.js';
+
+function cluster() {
+	const c = createCluster({seed: 3});
+	c.apply(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: box, namespace: shop, labels: {app: box}}
+spec:
+  containers:
+  - {name: box, image: busybox:1.36, command: [sh, -c, sleep 3600]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: box}
+  ports: [{port: 80}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: peers, namespace: shop}
+spec:
+  clusterIP: None
+  selector: {app: box}
+  ports: [{port: 80}]
+`);
+	c.advance(20_000);
+	return c;
+}
+
+test('nslookup of a Service by its short name, with the namespace, and fully qualified gives its ClusterIP', t => {
+	const c = cluster();
+	const ip = c.get('Service', 'web', 'shop')!.spec!['clusterIP'] as string;
+	for (const name of ['web', 'web.shop', 'web.shop.svc.cluster.local']) {
+		const result = c.exec('box', ['nslookup', name], {namespace: 'shop'});
+		t.is(result.exitCode, 0, name);
+		t.is(result.stdout, `Server:\t\t10.96.0.10\nAddress:\t10.96.0.10:53\n\nName:\tweb.shop.svc.cluster.local\nAddress: ${ip}\n\n`, name);
+	}
+	t.regex(c.exec('box', ['nslookup', 'kubernetes.default'], {namespace: 'shop'}).stdout, /Name:\tkubernetes\.default\.svc\.cluster\.local\nAddress: 10\.96\.0\.1\n/);
+});
+
+test('a headless Service resolves to its ready endpoints; an unknown name is NXDOMAIN for each search domain, exit 1', t => {
+	const c = cluster();
+	const podIp = c.get('Pod', 'box', 'shop')!.status!['podIP'] as string;
+	t.regex(c.exec('box', ['nslookup', 'peers'], {namespace: 'shop'}).stdout, new RegExp(`Address: ${podIp.replaceAll('.', '\\.')}\\n`));
+	const missing = c.exec('box', ['sh', '-c', 'nslookup db'], {namespace: 'shop'});
+	t.is(missing.exitCode, 1);
+	t.true(missing.stdout.includes("** server can't find db.shop.svc.cluster.local: NXDOMAIN"));
+	t.true(missing.stdout.includes("** server can't find db: NXDOMAIN"));
+});
