@@ -111,15 +111,13 @@ export function runCheck(cluster: Cluster, check: CheckSpec, namespace: string):
 		const objects = selectObjects(cluster, check, namespace);
 		const needed = check.count ?? 1;
 		if (objects.length === 0) return {name, passed: false, detail: `${label(check)} not found`};
-		const failing = objects.find(o => !compare(readPath(o, check.field), check.op, check.value));
-		const enough = objects.length >= needed;
-		const example = failing ?? objects[0]!;
+		const passing = objects.filter(o => compare(readPath(o, check.field), check.op, check.value));
+		const failing = objects.find(o => !passing.includes(o));
+		const example = check.some ? passing[0] ?? objects[0]! : failing ?? objects[0]!;
 		const observed = `${label(check, example)} ${check.field} = ${show(readPath(example, check.field))}`;
-		if (check.selector !== undefined) {
-			const summary = `${objects.length - (failing ? objects.filter(o => !compare(readPath(o, check.field), check.op, check.value)).length : 0)} of ${objects.length} pass (at least ${needed} needed)`;
-			return {name, passed: !failing && enough, detail: `${summary}; ${observed}`};
-		}
-		return {name, passed: !failing, detail: observed};
+		if (check.selector === undefined) return {name, passed: !failing, detail: observed};
+		const passed = check.some ? passing.length >= needed : !failing && objects.length >= needed;
+		return {name, passed, detail: `${passing.length} of ${objects.length} pass (${check.some ? `${needed} needed` : `all, at least ${needed}`}); ${observed}`};
 	} catch (error) {
 		return {name, passed: false, detail: (error as Error).message};
 	}

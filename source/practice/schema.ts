@@ -19,7 +19,7 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const idPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger'] as const;
+const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger', 'expose'] as const;
 const checkKinds = ['field', 'event', 'traffic', 'exec', 'gone'] as const;
 
 class Checker {
@@ -133,9 +133,9 @@ function checkStep(c: Checker, raw: unknown, field: string): Step | undefined {
 				c.problem(at, 'must be an object naming the object: {kind, name, namespace?, ...}');
 				break;
 			}
-			const extra = {delete: [], scale: ['replicas'], setImage: ['container', 'image'], edit: ['set']}[key];
+			const extra = {delete: ['selector'], scale: ['replicas'], setImage: ['container', 'image'], edit: ['set']}[key];
 			c.keys(value, at, ['kind', 'name', 'namespace', ...extra]);
-			checkRef(c, value, at, {name: 'required'});
+			checkRef(c, value, at, {name: key === 'delete' ? 'or-selector' : 'required'});
 			if (key === 'scale') c.int(value['replicas'], `${at}.replicas`, 0);
 			if (key === 'setImage') {
 				c.string(value['container'], `${at}.container`, {allowed: 'a container name'});
@@ -147,6 +147,14 @@ function checkStep(c: Checker, raw: unknown, field: string): Step | undefined {
 			}
 			break;
 		}
+		case 'expose':
+			if (!isRecord(value)) c.problem(at, 'must be an object: {kind, name, namespace?, port?, targetPort?, serviceName?}');
+			else {
+				c.keys(value, at, ['kind', 'name', 'namespace', 'port', 'targetPort', 'serviceName']);
+				checkRef(c, value, at, {name: 'required'});
+				if (value['port'] !== undefined) c.int(value['port'], `${at}.port`, 1);
+			}
+			break;
 		case 'rollback':
 			if (!isRecord(value)) c.problem(at, 'must be an object: {name, namespace?}');
 			else c.string(value['name'], `${at}.name`, {allowed: 'a Deployment name'});
@@ -179,7 +187,7 @@ function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefi
 	const kind = raw['event'] !== undefined ? 'event' : raw['traffic'] !== undefined ? 'traffic' : raw['exec'] !== undefined ? 'exec' : raw['gone'] !== undefined ? 'gone' : 'field';
 	switch (kind as (typeof checkKinds)[number]) {
 		case 'field': {
-			c.keys(raw, field, ['check', 'kind', 'namespace', 'name', 'selector', 'field', 'op', 'value', 'count']);
+			c.keys(raw, field, ['check', 'kind', 'namespace', 'name', 'selector', 'field', 'op', 'value', 'count', 'some']);
 			checkRef(c, raw, field, {name: 'or-selector'});
 			c.string(raw['field'], `${field}.field`, {allowed: 'a field path such as status.phase'});
 			if (typeof raw['field'] === 'string') pathProblem(c, raw['field'], `${field}.field`);
@@ -197,6 +205,7 @@ function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefi
 				}
 			}
 			if (raw['count'] !== undefined) c.int(raw['count'], `${field}.count`, 1);
+			if (raw['some'] !== undefined && typeof raw['some'] !== 'boolean') c.problem(`${field}.some`, `must be true or false, got ${describe(raw['some'])}`);
 			break;
 		}
 		case 'event': {

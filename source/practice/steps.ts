@@ -33,7 +33,13 @@ export function runStep(cluster: Cluster, step: Step, namespace: string): void {
 		const {node, ...options} = step.drain;
 		cluster.drain(node, options);
 	} else if ('traffic' in step) cluster.startTraffic(step.traffic.service, {namespace: step.traffic.namespace ?? namespace, rps: step.traffic.rps});
-	else if ('delete' in step) cluster.delete(step.delete.kind, step.delete.name, {namespace: step.delete.namespace ?? namespace});
+	else if ('delete' in step) {
+		const {kind, name, selector} = step.delete;
+		const ns = step.delete.namespace ?? namespace;
+		if (name !== undefined) cluster.delete(kind, name, {namespace: ns});
+		// `kubectl delete KIND -l SELECTOR`: every match, none an error.
+		else for (const object of cluster.list(kind, {namespace: ns, labelSelector: selector})) cluster.delete(kind, object.metadata.name, {namespace: ns});
+	}
 	else if ('scale' in step) cluster.scale(step.scale.kind, step.scale.name, step.scale.replicas, {namespace: step.scale.namespace ?? namespace});
 	else if ('setImage' in step) {
 		const {kind, name, container, image} = step.setImage;
@@ -46,7 +52,10 @@ export function runStep(cluster: Cluster, step: Step, namespace: string): void {
 		for (const [path, value] of Object.entries(step.edit.set)) writePath(copy, path, value === null ? undefined : structuredClone(value));
 		cluster.replace(copy as unknown as Manifest);
 	} else if ('rollback' in step) cluster.rollback(step.rollback.name, {namespace: step.rollback.namespace ?? namespace});
-	else if ('trigger' in step) cluster.triggerCronJob(step.trigger.cronJob, {namespace: step.trigger.namespace ?? namespace, jobName: step.trigger.jobName});
+	else if ('expose' in step) {
+		const {kind, name, port, targetPort, serviceName} = step.expose;
+		cluster.expose(kind, name, {namespace: step.expose.namespace ?? namespace, ...(port !== undefined ? {port} : {}), ...(targetPort !== undefined ? {targetPort} : {}), ...(serviceName ? {name: serviceName} : {})});
+	} else if ('trigger' in step) cluster.triggerCronJob(step.trigger.cronJob, {namespace: step.trigger.namespace ?? namespace, jobName: step.trigger.jobName});
 }
 
 /** Manifests without a namespace land in the scenario's (as `kubectl apply -n NS` would put them). */

@@ -33,6 +33,8 @@ export type FieldCheck = ObjectRef & {
 	value?: string | number | boolean;
 	/** With a selector: at least this many objects must match it (default 1), and every one must pass. */
 	count?: number;
+	/** With a selector: `count` passing objects are enough; the others may fail. */
+	some?: boolean;
 };
 
 /** An event about the objects (reason, and a text its message contains or matches). */
@@ -69,11 +71,12 @@ export type Step =
 	| {uncordon: string}
 	| {drain: {node: string; ignoreDaemonSets?: boolean; force?: boolean; deleteEmptyDirData?: boolean}}
 	| {traffic: {service: string; namespace?: string; rps?: number}}
-	| {delete: ObjectRef & {name: string}}
+	| {delete: ObjectRef}
 	| {scale: ObjectRef & {name: string; replicas: number}}
 	| {setImage: ObjectRef & {name: string; container: string; image: string}}
 	| {edit: ObjectRef & {name: string; set: Record<string, unknown>}}
 	| {rollback: {name: string; namespace?: string}}
+	| {expose: ObjectRef & {name: string; port?: number; targetPort?: number | string; serviceName?: string}}
 	| {trigger: {cronJob: string; namespace?: string; jobName?: string}};
 
 /** One step of the reference solution: what to do, the kubectl command, the dashboard's keys, and the step the tests run. */
