@@ -12,6 +12,15 @@ import {isValidKeyName, type KeyOverrides} from './app/keymap.js';
 
 export type SortPreference = {column: string; ascending: boolean};
 
+/** A learner's record of one practice scenario. */
+export type PracticeRecord = {
+	status: 'attempted' | 'solved';
+	/** Fastest solve, simulated ms. */
+	bestMs?: number;
+	/** Hints used in that fastest solve. */
+	hints?: number;
+};
+
 export type PreferencesData = {
 	theme: string;
 	speed: number;
@@ -19,6 +28,8 @@ export type PreferencesData = {
 	sort: Record<string, SortPreference>;
 	lastView: string;
 	keys: KeyOverrides;
+	/** Practice results by scenario id. */
+	practice: Record<string, PracticeRecord>;
 };
 
 export const defaultPreferences: PreferencesData = {
@@ -28,6 +39,7 @@ export const defaultPreferences: PreferencesData = {
 	sort: {},
 	lastView: 'home',
 	keys: {},
+	practice: {},
 };
 
 /** Most favourites k9s keeps (keys 1-9). */
@@ -55,6 +67,14 @@ function problemIn(data: Record<string, unknown>): string | undefined {
 	if (data['lastView'] !== undefined && typeof data['lastView'] !== 'string') return '`lastView` must be a string';
 	const keys = data['keys'];
 	if (keys !== undefined && (!isRecord(keys) || Object.values(keys).some(key => typeof key !== 'string'))) return '`keys` must map action names to key names';
+	const practice = data['practice'];
+	if (practice !== undefined) {
+		if (!isRecord(practice)) return '`practice` must map scenario ids to results';
+		for (const [id, entry] of Object.entries(practice)) {
+			if (!isRecord(entry) || !['attempted', 'solved'].includes(entry['status'] as string)) return `\`practice.${id}\` must be {status: attempted | solved, bestMs?, hints?}`;
+			if (entry['bestMs'] !== undefined && (typeof entry['bestMs'] !== 'number' || entry['bestMs'] < 0)) return `\`practice.${id}.bestMs\` must be a number of milliseconds`;
+		}
+	}
 	return undefined;
 }
 
@@ -121,6 +141,17 @@ export class Preferences {
 		} catch (error) {
 			this.warnings.push(`Could not save preferences: ${firstLine((error as Error).message)}`);
 		}
+	}
+
+	/** Record a practice run: attempted, or solved in `elapsedMs` with `hints` (the best solve is kept). */
+	recordPractice(id: string, result: {solved: false} | {solved: true; elapsedMs: number; hints: number}): PracticeRecord {
+		const previous = this.data.practice[id];
+		let next: PracticeRecord;
+		if (!result.solved) next = previous ?? {status: 'attempted'};
+		else if (previous?.bestMs !== undefined && previous.bestMs <= result.elapsedMs) next = {...previous, status: 'solved'};
+		else next = {status: 'solved', bestMs: result.elapsedMs, hints: result.hints};
+		this.set({practice: {...this.data.practice, [id]: next}});
+		return next;
 	}
 
 	/** Remember a namespace as most recently used favourite (k9s' MRU order). */

@@ -77,6 +77,6 @@ test('a fix that relapses within 30 seconds does not count', t => {
 		session.observe();
 	}
 	t.not(session.state, 'solved');
-	t.is(session.state, 'working');
+	t.is(session.state as string, 'working');
 	t.false(session.check().passed);
 });

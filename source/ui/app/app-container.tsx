@@ -11,10 +11,10 @@ import {useApp as useInkApp} from 'ink';
 import type {Cluster, Node} from '../../engine/index.js';
 import {resolveResource} from '../../engine/index.js';
 import type {
-	AppApi, FlashLevel, KeyBinding, KeyEvent, Keymap, ModalSpec, OpenViewOptions, PageChannel, PageSpec, Selection, LiveTick,
+	AppApi, AppPlugin, FlashLevel, KeyBinding, KeyEvent, Keymap, ModalSpec, OpenViewOptions, PageChannel, PageSpec, Selection, LiveTick,
 } from './contract.js';
 import {actionsFor} from './action-registry.js';
-import {registeredCommands} from './command-registry.js';
+import {registerCommand, registeredCommands} from './command-registry.js';
 import {AppContext} from './app-context.js';
 import {effectiveBindings, globalBindings, runKeymap, type KeyOverrides, type RunOptions} from './keymap.js';
 import {parseCommand, suggest} from './commands.js';
@@ -74,6 +74,8 @@ export type AppProps = {
 	timers?: UiTimers;
 	/** The Kubernetes API served beside the dashboard, once it listens, or why it could not start. */
 	api?: ServedApi;
+	/** Plug-ins: `:` commands, a layout panel, a hook on the app API (e.g. the practice task). */
+	plugins?: AppPlugin[];
 };
 
 /** Where kubectl reaches the cluster on screen: its URL and kubeconfig, or why there is no API. */
@@ -362,6 +364,20 @@ export function AppContainer(props: AppProps) {
 	const onApi = props.onApi;
 	useEffect(() => onApi?.(api), [api, onApi]);
 
+	// Plug-ins: their commands join the registry and they hear the app for as long as it is mounted.
+	const plugins = props.plugins;
+	useEffect(() => {
+		const cleanups: Array<() => void> = [];
+		for (const plugin of plugins ?? []) {
+			for (const command of plugin.commands ?? []) cleanups.push(registerCommand(command));
+			const detach = plugin.attach?.(api);
+			if (detach) cleanups.push(detach);
+		}
+		return () => {
+			for (const cleanup of cleanups.reverse()) cleanup();
+		};
+	}, [api, plugins]);
+
 	/** The effective keymap of a page: its own bindings, then the actions for its selection. */
 	function pageKeymap(page: PageEntry<PageSpec> | undefined): Keymap | undefined {
 		if (!page) return undefined;
@@ -586,6 +602,7 @@ export function AppContainer(props: AppProps) {
 					modal={modal ? {id: modal.id, spec: modal.spec, channel: channelFor(-modal.id, channels.current, bump), close: api.closeModal} : undefined}
 					crumbs={crumbs}
 					flash={state.flash}
+					panels={props.plugins?.flatMap(p => (p.panel ? [p.panel] : []))}
 				/>
 			</AppInternalsContext.Provider>
 		</AppContext.Provider>

@@ -5,7 +5,7 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import type {FlashLevel, ModalSpec, PageChannel, PageSpec} from './contract.js';
+import type {FlashLevel, LayoutPanel, ModalSpec, PageChannel, PageSpec} from './contract.js';
 import {PageContext} from './page-context.js';
 import {Crumbs, Flash, Header, headerHeight, PromptLine, type HeaderInfo, type Hint} from './frame.js';
 import type {Theme} from '../theme/theme.js';
@@ -24,6 +24,8 @@ export type AppLayoutProps = {
 	modal?: {id: number; spec: ModalSpec; channel: PageChannel; close: () => void};
 	crumbs: string[];
 	flash?: {message: string; level: FlashLevel};
+	/** Plug-ins' panels, shown under the header, in order. */
+	panels?: LayoutPanel[];
 };
 
 /** Rows the frame takes besides the content: header, crumbs, flash, and the prompt when open. */
@@ -33,11 +35,25 @@ export function contentHeight(height: number, promptOpen: boolean): number {
 
 export function AppLayout(props: AppLayoutProps) {
 	const {width, height, theme, page, modal} = props;
-	const content = contentHeight(height, Boolean(props.prompt));
+	let content = contentHeight(height, Boolean(props.prompt));
+	// Panels take rows from the page, which keeps at least a third of them (and 3 rows).
+	const panels: Array<{panel: LayoutPanel; rows: number}> = [];
+	for (const panel of props.panels ?? []) {
+		const max = Math.max(0, content - Math.max(3, Math.ceil(content / 3)));
+		const rows = Math.max(0, Math.min(max, Math.floor(panel.rows(width, max))));
+		if (rows === 0) continue;
+		panels.push({panel, rows});
+		content -= rows;
+	}
 	const focused = !props.prompt && !modal;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header info={props.info} hints={props.hints} width={width} theme={theme} />
+			{panels.map(({panel, rows}, i) => (
+				<Box key={i} width={width} height={rows} flexDirection="column" overflow="hidden">
+					{panel.render({width, height: rows})}
+				</Box>
+			))}
 			{props.prompt ? <PromptLine {...props.prompt} width={width} theme={theme} /> : null}
 			<Box width={width} height={content} flexDirection="column">
 				{modal ? (

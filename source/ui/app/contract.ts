@@ -254,6 +254,30 @@ export type CommandSpec = {
 	run: (args: string[], app: AppApi) => void;
 };
 
+/**
+ * A panel the layout shows between the header and the page (the practice
+ * task panel): it takes rows from the page, never from the frame's other
+ * parts, so the frame keeps to the terminal's rows minus one.
+ */
+export type LayoutPanel = {
+	/** Rows the panel wants at this width and at most `max` (0 hides it). */
+	rows: (width: number, max: number) => number;
+	render: (props: {width: number; height: number}) => ReactNode;
+};
+
+/**
+ * A plug-in the app is started with (`<App plugins={[...]}/>`): its `:`
+ * commands join the command registry while the app is mounted, its panel
+ * joins the layout, and `attach` runs once with the app API (to hear ticks,
+ * flash messages); it returns its cleanup.
+ */
+export type AppPlugin = {
+	name: string;
+	commands?: CommandSpec[];
+	panel?: LayoutPanel;
+	attach?: (app: AppApi) => (() => void) | void;
+};
+
 export {AppContext} from './app-context.js';
 export {PageContext} from './page-context.js';
 export {useApp} from './use-app.js';
