@@ -19,6 +19,20 @@ module.exports = {
 			to: {path: '^source/engine/', pathNot: '^source/engine/index\\.ts$'},
 		},
 		{
+			name: 'practice-uses-the-engine-entry',
+			comment: 'Practice scenarios drive and grade the cluster as a learner would: through the engine\'s public entry only; the engine never imports them.',
+			severity: 'error',
+			from: {path: '^source/practice/'},
+			to: {path: ['^source/engine/', '^source/ui/', '^source/cli\\.tsx$'], pathNot: '^source/engine/index\\.ts$'},
+		},
+		{
+			name: 'engine-never-imports-practice',
+			comment: 'Scenarios sit above the engine.',
+			severity: 'error',
+			from: {path: '^source/engine/'},
+			to: {path: '^source/practice/'},
+		},
+		{
 			name: 'controllers-not-the-facade',
 			comment: 'Controllers, nodes, the runtime and the rest of the engine are below the facade: only the public entry imports source/engine/cluster.ts.',
 			severity: 'error',

@@ -61,9 +61,38 @@ if (process.argv[2] === 'record') {
 	process.exit(await runRecord(process.argv.slice(3)));
 }
 
+// kubarium practice: list the scenarios, or open the dashboard on one (the rest of the boot below).
+let practice: {scenario: import('./practice/index.js').Scenario; catalogue: readonly import('./practice/index.js').Scenario[]} | undefined;
 let flags;
 try {
-	flags = parseFlags(process.argv.slice(2));
+	if (process.argv[2] === 'practice') {
+		const [{parsePracticeArgs, practiceListing, practiceScenario, practiceUsage}, {loadScenarios, ScenarioError}, {Preferences, resolveConfigDir}] = await Promise.all([
+			import('./ui/practice/practice-command.js'),
+			import('./practice/index.js'),
+			import('./ui/prefs.js'),
+		]);
+		const args = parsePracticeArgs(process.argv.slice(3));
+		if (args.help) {
+			process.stdout.write(`${practiceUsage}\n`);
+			process.exit(0);
+		}
+		const catalogue = loadScenarios();
+		if (args.id === undefined && args.file === undefined) {
+			const prefs = new Preferences(resolveConfigDir(args.flags.configDir));
+			for (const warning of prefs.warnings) process.stderr.write(`kubarium: ${warning}\n`);
+			process.stdout.write(`${practiceListing(catalogue, prefs.get().practice)}\n`);
+			process.exit(0);
+		}
+		try {
+			practice = {scenario: practiceScenario(args, catalogue), catalogue: args.file === undefined ? catalogue : []};
+		} catch (error) {
+			if (error instanceof ScenarioError || error instanceof Error) fail((error as Error).message);
+			throw error;
+		}
+		flags = args.flags;
+	} else {
+		flags = parseFlags(process.argv.slice(2));
+	}
 } catch (error) {
 	if (error instanceof FlagError) fail(error.message);
 	throw error;
@@ -83,11 +112,12 @@ if (flags.version) {
 // 60 ms of start-up); without it, yoga decodes the same bytes directly.
 const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
 Object.defineProperty(globalThis, 'fetch', {value: undefined, configurable: true, writable: true});
-const [{default: React}, {render}, {boot, BootError}, {App}] = await Promise.all([
+const [{default: React}, {render}, {boot, BootError}, {App}, practiceUi] = await Promise.all([
 	import('react'),
 	import('ink'),
 	import('./ui/boot.js'),
 	import('./ui/app/app.js'),
+	practice ? import('./ui/practice/practice-app.js') : undefined,
 ]).finally(() => {
 	if (fetchProperty) Object.defineProperty(globalThis, 'fetch', fetchProperty);
 	else delete (globalThis as {fetch?: unknown}).fetch;
@@ -95,7 +125,17 @@ const [{default: React}, {render}, {boot, BootError}, {App}] = await Promise.all
 
 let booted;
 try {
-	booted = boot(flags);
+	if (practice) {
+		let cluster;
+		try {
+			cluster = practice.scenario.create({seed: flags.seed});
+		} catch (error) {
+			fail((error as Error).message);
+		}
+		booted = boot(flags, process.env, {cluster});
+	} else {
+		booted = boot(flags);
+	}
 } catch (error) {
 	if (error instanceof BootError) fail(error.message);
 	throw error;
@@ -173,32 +213,22 @@ function runExternal<T>(fn: () => T): T {
 		instance.clear();
 	}
 }
-const app = (api?: ServedApi) => (
-	<App
-		cluster={cluster}
-		model={model}
-		simulation={simulation}
-		prefs={prefs}
-		theme={theme}
-		readonly={flags.readonly}
-		namespace={namespace}
-		configDir={configDir}
-		noColor={noColor}
-		startupWarnings={warnings}
-		runExternal={runExternal}
-		onQuit={() => simulation.stop()}
-		api={api}
-	/>
+// The API comes up after the first frame, so it costs start-up nothing; the header shows it once it listens.
+// A recording's keys would not hold kubectl's changes, so none is served while recording.
+const startApi = !flags.noApi && flags.record === undefined
+	? (served: typeof cluster) => import('./dashboard-api.js').then(({startDashboardApi}) => startDashboardApi(served, {port: flags.apiPort, configDir}))
+	: undefined;
+const appProps = {prefs, theme, readonly: flags.readonly, configDir, noColor, startupWarnings: warnings, runExternal, onQuit: () => simulation.stop()};
+const app = (api?: ServedApi) => (practice && practiceUi
+	// Practice serves each run's cluster itself (a :reset or :next makes a new one).
+	? <practiceUi.PracticeApp {...appProps} scenario={practice.scenario} catalogue={practice.catalogue} seed={flags.seed} autoStart startApi={startApi} simulation={{speed: simulation.speed}} initialRun={practiceUi.runOn(practice.scenario, cluster, model, simulation, prefs)} />
+	: <App {...appProps} cluster={cluster} model={model} simulation={simulation} namespace={namespace} api={api} />
 );
 const instance = render(app(), {exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30});
 simulation.start();
 
-// The API comes up after the first frame, so it costs start-up nothing; the header shows it once it listens.
-// A recording's keys would not hold kubectl's changes, so none is served while recording.
-if (!flags.noApi && flags.record === undefined) {
-	void import('./dashboard-api.js')
-		.then(({startDashboardApi}) => startDashboardApi(cluster, {port: flags.apiPort, configDir}))
-		.then(api => instance.rerender(app({url: api.url, kubeconfig: api.kubeconfig})), (error: Error) => instance.rerender(app({error: error.message})));
+if (startApi && !practice) {
+	void startApi(cluster).then(api => instance.rerender(app({url: api.url, kubeconfig: api.kubeconfig})), (error: Error) => instance.rerender(app({error: error.message})));
 }
 
 function shutdown(code: number): void {

@@ -5,8 +5,10 @@
  * simulation; the app is mounted afresh for it.
  */
 import React, {useEffect, useMemo, useRef, useState} from 'react';
+import type {Cluster} from '../../engine/index.js';
 import {PracticeSession, type Scenario} from '../../practice/index.js';
 import {App, type AppProps} from '../app/app.js';
+import type {ServedApi} from '../app/app-container.js';
 import {ClusterModel} from '../model/cluster-model.js';
 import {Simulation, type SimulationOptions} from '../model/simulation.js';
 import type {Preferences} from '../prefs.js';
@@ -19,7 +21,10 @@ export type PracticeRun = {
 	simulation: Simulation;
 };
 
-export type PracticeAppProps = Omit<AppProps, 'cluster' | 'model' | 'simulation' | 'plugins' | 'namespace' | 'initialView'> & {
+/** A Kubernetes API served for a run's cluster (the CLI's, beside the dashboard). */
+export type RunApi = {url: string; kubeconfig: string; close(): Promise<void>};
+
+export type PracticeAppProps = Omit<AppProps, 'cluster' | 'model' | 'simulation' | 'plugins' | 'namespace' | 'initialView' | 'api'> & {
 	scenario: Scenario;
 	/** The catalogue `:next` walks (empty for a user's own file). */
 	catalogue: readonly Scenario[];
@@ -31,22 +36,52 @@ export type PracticeAppProps = Omit<AppProps, 'cluster' | 'model' | 'simulation'
 	autoStart?: boolean;
 	/** Told of every new run (tests drive its simulation). */
 	onRun?: (run: PracticeRun) => void;
+	/** The first run, when the caller made its cluster already (the CLI boots it with the preferences and theme). */
+	initialRun?: PracticeRun;
+	/** Serve each run's cluster to kubectl (closed when the run ends); the header shows where, or why not. */
+	startApi?: (cluster: Cluster) => Promise<RunApi>;
 };
 
-export function startRun(scenario: Scenario, prefs: Preferences, seed: number | undefined, options: SimulationOptions = {}): PracticeRun {
-	const cluster = scenario.create({seed});
-	const model = new ClusterModel(cluster);
-	const simulation = new Simulation(cluster, model, options);
+/** A run over a cluster the caller created from the scenario. */
+export function runOn(scenario: Scenario, cluster: Cluster, model: ClusterModel, simulation: Simulation, prefs: Preferences): PracticeRun {
 	prefs.recordPractice(scenario.id, {solved: false});
 	return {scenario, session: new PracticeSession(scenario, cluster), model, simulation};
 }
 
+export function startRun(scenario: Scenario, prefs: Preferences, seed: number | undefined, options: SimulationOptions = {}): PracticeRun {
+	const cluster = scenario.create({seed});
+	const model = new ClusterModel(cluster);
+	return runOn(scenario, cluster, model, new Simulation(cluster, model, options), prefs);
+}
+
 export function PracticeApp(props: PracticeAppProps) {
 	const {prefs, catalogue, onRun, autoStart} = props;
-	const [state, setState] = useState(() => ({generation: 0, run: startRun(props.scenario, prefs, props.seed, props.simulation)}));
+	const [state, setState] = useState(() => ({generation: 0, run: props.initialRun ?? startRun(props.scenario, prefs, props.seed, props.simulation)}));
 	const current = useRef(state.run);
 	current.current = state.run;
 	const {run, generation} = state;
+	const [api, setApi] = useState<{run: PracticeRun; served: ServedApi} | undefined>(undefined);
+	const startApi = props.startApi;
+
+	useEffect(() => {
+		if (!startApi) return;
+		let open: RunApi | undefined;
+		let ended = false;
+		startApi(run.session.cluster).then(served => {
+			if (ended) {
+				void served.close();
+				return;
+			}
+			open = served;
+			setApi({run, served: {url: served.url, kubeconfig: served.kubeconfig}});
+		}, (error: Error) => {
+			if (!ended) setApi({run, served: {error: error.message}});
+		});
+		return () => {
+			ended = true;
+			void open?.close();
+		};
+	}, [run, startApi]);
 
 	useEffect(() => {
 		onRun?.(run);
@@ -82,6 +117,7 @@ export function PracticeApp(props: PracticeAppProps) {
 			namespace={run.scenario.namespace}
 			initialView="Pod"
 			plugins={plugins}
+			api={api?.run === run ? api.served : undefined}
 			onQuit={() => {
 				current.current.simulation.stop();
 				props.onQuit?.();

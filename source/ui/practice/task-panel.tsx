@@ -9,7 +9,7 @@ import {Box, Text} from 'ink';
 import {formatElapsed, type GradeResult, type PracticeSession} from '../../practice/index.js';
 import type {Theme} from '../theme/theme.js';
 import {sanitizeLine} from '../sanitize.js';
-import {truncateToWidth, wrapToWidth} from '../text-width.js';
+import {displayWidth, truncateToWidth, wrapToWidth} from '../text-width.js';
 
 /** What the panel shows besides the session itself. */
 export type TaskPanelState = {
@@ -20,6 +20,25 @@ export type TaskPanelState = {
 };
 
 export type PanelLine = {text: string; tone: 'title' | 'goal' | 'hint' | 'pass' | 'fail' | 'solved' | 'muted'};
+
+/** Words of `text` in lines of at most `width` columns; a word longer than a line is cut into pieces. */
+export function wrapWords(text: string, width: number): string[] {
+	const out: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/).filter(Boolean)) {
+		const candidate = line ? `${line} ${word}` : word;
+		if (displayWidth(candidate) <= width) {
+			line = candidate;
+			continue;
+		}
+		if (line) out.push(line);
+		const pieces = wrapToWidth(word, width);
+		line = pieces.pop() ?? '';
+		out.push(...pieces);
+	}
+	if (line) out.push(line);
+	return out;
+}
 
 export const practiceCommandsLine = ':hint  :check  :reset  :solution  :next';
 
@@ -34,7 +53,7 @@ export function taskPanelLines(session: PracticeSession, state: TaskPanelState, 
 	const {scenario} = session;
 	const lines: PanelLine[] = [];
 	const wrap = (text: string, prefix: string, tone: PanelLine['tone'], max: number) => {
-		const wrapped = wrapToWidth(sanitizeLine(text), Math.max(10, width - prefix.length));
+		const wrapped = wrapWords(sanitizeLine(text), Math.max(10, width - prefix.length));
 		wrapped.slice(0, max).forEach((line, i) => lines.push({text: `${i === 0 ? prefix : ' '.repeat(prefix.length)}${line}`, tone}));
 	};
 	lines.push({
