@@ -27,8 +27,8 @@ export type Served = {
 export type Result = {code: number; stdout: string; stderr: string};
 export type Running = {output: () => string; done: Promise<Result>; stop: () => void};
 
-export async function serve(setup: (cluster: Cluster) => void, options: ApiServerOptions = {}): Promise<Served> {
-	const cluster = createCluster({seed: 7, nodes: 2});
+export async function serve(setup: (cluster: Cluster) => void, options: ApiServerOptions = {}, made?: Cluster): Promise<Served> {
+	const cluster = made ?? createCluster({seed: 7, nodes: 2});
 	setup(cluster);
 	const server = await startApiServer(cluster, options);
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'kubarium-api-'));
