@@ -4,7 +4,8 @@
  * speed from a real-time loop; the kubeconfig is written for kubectl.
  */
 import path from 'node:path';
-import {createCluster} from './engine/index.js';
+import {createCluster, type Cluster} from './engine/index.js';
+import {findScenario, formatElapsed, PracticeSession, type Scenario} from './practice/index.js';
 import {startApiServer} from './apiserver/server.js';
 import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';
@@ -19,6 +20,8 @@ export type ServeFlags = {
 	speed: number;
 	kubeconfig?: string;
 	configDir?: string;
+	/** Serve a practice scenario's broken cluster instead of the demo. */
+	practice?: string;
 	help: boolean;
 };
 
@@ -41,6 +44,8 @@ Flags:
                     entries (default: <config>/kubeconfig, a file of its own)
   --config-dir DIR  where the kubeconfig goes (env KUBARIUM_CONFIG_DIR;
                     default $XDG_CONFIG_HOME/kubarium)
+  --practice ID     serve a practice scenario's broken cluster (kubarium practice lists
+                    them); fix it with kubectl, the checks are graded as time moves
   --help            show this help`;
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -65,7 +70,7 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 			else flags[name] = true;
 			continue;
 		}
-		if (!['port', 'seed', 'nodes', 'speed', 'kubeconfig', 'config-dir'].includes(name)) throw new ServeFlagError(`Unknown flag --${name} (see kubarium serve --help)`);
+		if (!['port', 'seed', 'nodes', 'speed', 'kubeconfig', 'config-dir', 'practice'].includes(name)) throw new ServeFlagError(`Unknown flag --${name} (see kubarium serve --help)`);
 		if (value === undefined) {
 			value = argv[++i];
 			if (value === undefined || value.startsWith('--')) throw new ServeFlagError(`Flag --${name} needs a value`);
@@ -80,6 +85,10 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 				flags.speed = speed;
 				break;
 			}
+			case 'practice':
+				if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) throw new ServeFlagError(`Invalid value for --practice: "${value}" (a scenario id; kubarium practice lists them)`);
+				flags.practice = value;
+				break;
 			case 'kubeconfig':
 			case 'config-dir':
 				if (value.trim() === '') throw new ServeFlagError(`Invalid value for --${name}: empty path`);
@@ -88,13 +97,39 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 				break;
 		}
 	}
+	if (flags.practice !== undefined && (flags.empty || flags.nodes !== undefined || flags.strictImages)) {
+		throw new ServeFlagError('--practice sets up its own cluster: drop --empty, --nodes and --strict-images');
+	}
 	return flags;
+}
+
+/**
+ * A scenario's broken cluster whose clock stands at the wall clock once the
+ * setup has run (so kubectl's ages agree): made once to learn how long the
+ * setup takes, then again starting that much earlier.
+ */
+function practiceCluster(scenario: Scenario, seed: number | undefined): Cluster {
+	const probe = scenario.create({seed, startTime: 0});
+	return scenario.create({seed, startTime: Date.now() - probe.now()});
 }
 
 /** Run until SIGINT or SIGTERM. */
 export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	const start = Date.now();
-	const cluster = createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
+	let session: PracticeSession | undefined;
+	let cluster: Cluster;
+	if (flags.practice !== undefined) {
+		let scenario: Scenario;
+		try {
+			scenario = findScenario(flags.practice);
+		} catch (error) {
+			throw new ServeFlagError(`Invalid value for --practice: ${(error as Error).message}`);
+		}
+		cluster = practiceCluster(scenario, flags.seed);
+		session = new PracticeSession(scenario, cluster);
+	} else {
+		cluster = createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
+	}
 	let server;
 	try {
 		server = await startApiServer(cluster, {port: flags.port});
@@ -111,6 +146,25 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	}
 	process.stdout.write(`Kubernetes API of the simulated cluster at ${server.url} (speed x${flags.speed})\n`);
 	process.stdout.write(`export KUBECONFIG=${file}\n`);
+	let reported = '';
+	if (session) {
+		const {scenario} = session;
+		process.stdout.write(`\nPractice ${scenario.id}: ${scenario.title}\n${scenario.goal}\nFix it with kubectl; every check must pass for 30 simulated seconds.\n`);
+	}
+	/** The practice checks, printed when what passes changes, and once when solved. */
+	const report = () => {
+		if (!session || session.state === 'solved') return;
+		session.observe();
+		const grade = session.grade;
+		if (!grade) return;
+		const line = grade.checks.map(c => `${c.passed ? '✓' : '✗'} ${c.name}`).join('\n');
+		if (line !== reported) {
+			reported = line;
+			process.stdout.write(`\nChecks (${grade.checks.filter(c => c.passed).length} of ${grade.checks.length} pass):\n${line}\n`);
+		}
+		if (session.solved) process.stdout.write(`\nSolved ${session.scenario.id} in ${formatElapsed(session.solved.elapsedMs)}.\n`);
+	};
+	report();
 	// Virtual time follows the wall clock at the chosen speed, so clients' ages agree at x1.
 	let last = Date.now();
 	const timer = setInterval(() => {
@@ -118,6 +172,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 		const elapsed = now - last;
 		last = now;
 		if (flags.speed > 0) cluster.advance(elapsed * flags.speed);
+		report();
 	}, 100);
 	await new Promise<void>(resolve => {
 		const stop = () => resolve();

@@ -13,7 +13,7 @@ import test from 'ava';
 import {canRunE2e, cli, keys, killTmux, startCli, type, waitFor} from './tmux.js';
 
 function list(configDir: string): string {
-	const env = {...process.env, NODE_ENV: 'production'};
+	const env: NodeJS.ProcessEnv = {...process.env, NODE_ENV: 'production'};
 	delete env['CI'];
 	return execFileSync('node', [cli, 'practice', '--config-dir', configDir], {encoding: 'utf8', env});
 }
