@@ -26,6 +26,7 @@ export const usage = `Usage: kubarium [flags]
        kubarium record DEMO.tape [-o FILE]...   (see kubarium record --help)
        kubarium play FILE.cast [--speed N] [--idle-time-limit SECONDS]
        kubarium serve [flags]    (see kubarium serve --help)
+       kubarium practice [ID | --file SCENARIO.yaml] [flags]   (see kubarium practice --help)
 
 A k9s-style dashboard over a simulated Kubernetes cluster.
 
