@@ -56,7 +56,8 @@ Play: shows a recording in this terminal at its own pace (--speed 2 is twice as
 fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
-const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port']);
+/** Flags that take a value. */
+export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port']);
 const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version']);
 
 function integer(flag: string, value: string, min: number, max: number): number {

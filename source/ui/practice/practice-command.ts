@@ -5,7 +5,7 @@
  * every message is tested.
  */
 import {formatElapsed, loadScenarioFile, type Scenario} from '../../practice/index.js';
-import {FlagError, parseFlags, type Flags} from '../flags.js';
+import {FlagError, parseFlags, valued, type Flags} from '../flags.js';
 import type {PracticeRecord} from '../prefs.js';
 
 export const practiceUsage = `Usage: kubarium practice [--config-dir DIR]          list the scenarios
@@ -17,7 +17,8 @@ up to three hints, a timer on the simulated clock, and graded checks.
 In the dashboard: :hint, :check, :reset, :solution, :next. A scenario is
 solved when every check passes and keeps passing for 30 simulated seconds.
 
-Flags: --seed N, --speed N, --theme NAME, --readonly, --config-dir DIR (as for kubarium).`;
+Flags: --seed N, --speed N, --theme NAME, --readonly, --config-dir DIR, --api-port N,
+--no-api (as for kubarium). The dashboard serves the scenario's cluster to kubectl.`;
 
 export type PracticeArgs = {id?: string; file?: string; help: boolean; flags: Flags};
 
@@ -45,7 +46,7 @@ export function parsePracticeArgs(argv: readonly string[]): PracticeArgs {
 		}
 		rest.push(arg);
 		// A valued flag's value follows it.
-		if (!arg.includes('=') && ['--seed', '--theme', '--config-dir', '--speed'].includes(arg) && argv[i + 1] !== undefined) rest.push(argv[++i]!);
+		if (!arg.includes('=') && valued.has(arg.slice(2)) && argv[i + 1] !== undefined) rest.push(argv[++i]!);
 	}
 	if (id !== undefined && file !== undefined) throw new FlagError('Give a scenario id or --file, not both');
 	const flags = parseFlags(rest);

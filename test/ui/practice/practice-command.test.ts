@@ -7,6 +7,7 @@ import {parsePracticeArgs, practiceListing, practiceScenario} from '../../../sou
 test('an id, --file, and the dashboard flags', t => {
 	t.like(parsePracticeArgs(['image-tag-typo', '--seed', '4', '--config-dir', '/tmp/x']), {id: 'image-tag-typo', flags: {seed: 4, configDir: '/tmp/x'}});
 	t.like(parsePracticeArgs(['--file', 'my.yaml', '--speed=10']), {file: 'my.yaml', flags: {speed: 10}});
+	t.like(parsePracticeArgs(['image-tag-typo', '--api-port', '0']), {id: 'image-tag-typo', flags: {apiPort: 0}});
 	t.like(parsePracticeArgs([]), {id: undefined, file: undefined, help: false});
 	t.true(parsePracticeArgs(['--help']).help);
 });

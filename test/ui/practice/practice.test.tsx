@@ -13,7 +13,8 @@ import React, {act} from 'react';
 import test from 'ava';
 import {render} from 'ink-testing-library';
 import {findScenario, loadScenarios} from '../../../source/practice/index.js';
-import {PracticeApp, type PracticeRun} from '../../../source/ui/practice/practice-app.js';
+import {PracticeApp, type PracticeAppProps, type PracticeRun} from '../../../source/ui/practice/practice-app.js';
+import type {Cluster} from '../../../source/engine/index.js';
 import {Preferences} from '../../../source/ui/prefs.js';
 import {loadTheme} from '../../../source/ui/theme/load.js';
 import {registeredCommands} from '../../../source/ui/app/command-registry.js';
@@ -23,7 +24,7 @@ import '../../../source/ui/extensions.js';
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
 const settle = () => new Promise<void>(resolve => setImmediate(resolve));
 
-async function startPractice(id: string, size = {columns: 120, rows: 40}) {
+async function startPractice(id: string, size = {columns: 120, rows: 40}, startApi?: PracticeAppProps['startApi']) {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-practice-'));
 	const prefs = new Preferences(configDir);
 	let run!: PracticeRun;
@@ -33,7 +34,7 @@ async function startPractice(id: string, size = {columns: 120, rows: 40}) {
 			<PracticeApp
 				scenario={findScenario(id)} catalogue={loadScenarios()} prefs={prefs} seed={7}
 				theme={loadTheme('default', {configDir}).theme} configDir={configDir} size={size}
-				simulation={{speed: 0}} runExternal={fn => fn()} onRun={r => {
+				simulation={{speed: 0}} runExternal={fn => fn()} startApi={startApi} onRun={r => {
 					run = r;
 				}}
 			/>,
@@ -179,4 +180,29 @@ test.serial('on a small terminal the panel gives way and the frame keeps to rows
 	} finally {
 		await app.unmount();
 	}
+});
+
+test.serial('each run\'s cluster is served to kubectl: the header shows where, and :reset serves the new cluster and closes the old', async t => {
+	const served: Array<{cluster: Cluster; closed: boolean}> = [];
+	const startApi = async (cluster: Cluster) => {
+		const entry = {cluster, closed: false};
+		served.push(entry);
+		return {url: `https://127.0.0.1:${6443 + served.length}`, kubeconfig: '/tmp/kubeconfig', close: async () => {
+			entry.closed = true;
+		}};
+	};
+	const app = await startPractice('image-tag-typo', undefined, startApi);
+	try {
+		await app.waitFor(f => f.includes('https://127.0.0.1:6444'), 'the API in the header');
+		t.is(served[0]!.cluster, app.run.session.cluster);
+		await app.command('reset');
+		await app.press('y');
+		await app.waitFor(f => f.includes('https://127.0.0.1:6445'), 'the new run served');
+		t.is(served.length, 2);
+		t.true(served[0]!.closed, 'the old run\'s API is closed');
+		t.is(served[1]!.cluster, app.run.session.cluster);
+	} finally {
+		await app.unmount();
+	}
+	t.true(served[1]!.closed, 'closed when the dashboard ends');
 });
