@@ -167,6 +167,13 @@ export function containerExited(core: KubeletCore, status: ContainerStatusResult
 		return;
 	}
 	const policy = worker.pod.spec?.restartPolicy ?? 'Always';
+	if (slot.specChanged) {
+		// Killed for a new definition: started again at once, with the new image, whatever the policy.
+		slot.specChanged = false;
+		slot.lastState = {terminated: terminatedState(status, core.context.clock.now())};
+		replaceContainer(core, worker, slot);
+		return;
+	}
 	const restart = slot.init ? status.exitCode !== 0 && policy !== 'Never' : policy === 'Always' || (policy === 'OnFailure' && status.exitCode !== 0);
 	if (slot.init && status.exitCode === 0) {
 		core.publish(worker);
@@ -205,6 +212,67 @@ export function containerExited(core: KubeletCore, status: ContainerStatusResult
 	core.containerEvent(worker, slot, 'Warning', 'BackOff', `Back-off restarting failed container ${slot.spec.name} in pod ${podRef(worker)}`);
 	core.publish(worker);
 	slot.timer = core.after(worker, delay, restartNow);
+}
+
+/** A new container for the slot in place of its last one (kept for `logs --previous`), pulled by its image policy. */
+function replaceContainer(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
+	if (slot.previousId) core.runtimeFor(worker.nodeName).removeContainer(slot.previousId);
+	if (slot.containerId) {
+		core.byContainerId.delete(slot.containerId);
+		slot.previousId = slot.containerId;
+		slot.restartCount++;
+		slot.attempt++;
+	}
+	slot.containerId = undefined;
+	slot.pullBackoffMs = 0;
+	slot.backoffMs = 0;
+	bringUp(core, worker, slot);
+}
+
+/**
+ * The pod was updated: a container whose image changed (the one container
+ * field a pod update may change) is, when running, killed ("definition
+ * changed") and started again with the new image whatever the restart
+ * policy; when waiting (pulling, in back-off, failing to be created), it is
+ * tried again at once with the new image, as its restart policy allows.
+ * A finished init container is not run again.
+ */
+export function updateContainers(core: KubeletCore, worker: PodWorker): void {
+	if (worker.terminating || worker.finished) return;
+	const spec = worker.pod.spec;
+	const policy = spec?.restartPolicy ?? 'Always';
+	for (const slot of worker.slots) {
+		const next = (slot.init ? spec?.initContainers : spec?.containers)?.find(c => c.name === slot.spec.name);
+		if (!next || next.image === slot.spec.image) continue;
+		slot.spec = next;
+		if (slot.specChanged) continue;
+		if (slot.init && slot.state.terminated?.exitCode === 0) continue;
+		if (slot.state.running && slot.containerId) {
+			const containerId = slot.containerId;
+			stopProbes(slot);
+			slot.specChanged = true;
+			slot.ready = false;
+			core.containerEvent(worker, slot, 'Normal', 'Killing', `Container ${slot.spec.name} definition changed, will be restarted`);
+			core.publish(worker);
+			const runtime = core.runtimeFor(worker.nodeName);
+			const {durationMs, status} = runtime.stopContainer(containerId, Math.max(2, spec?.terminationGracePeriodSeconds ?? 30));
+			core.after(worker, durationMs, () => {
+				if (slot.containerId !== containerId) return;
+				core.onExit(runtime.containerStatus(containerId) ?? status);
+			});
+			continue;
+		}
+		// Not running: it starts (again) with the new image if it has never run, or if its policy restarts it.
+		const exited = slot.state.terminated ?? slot.lastState.terminated;
+		const restarts = !slot.containerId || policy === 'Always' || (policy === 'OnFailure' && (exited?.exitCode ?? 1) !== 0);
+		if (!restarts) continue;
+		// Its turn has not come (an init container before it has not finished): it starts later, with the new image.
+		const index = worker.slots.indexOf(slot);
+		if (worker.slots.some((s, i) => s.init && i < index && !(s.state.terminated?.exitCode === 0))) continue;
+		slot.timer?.cancel();
+		slot.timer = undefined;
+		replaceContainer(core, worker, slot);
+	}
 }
 
 /** All containers done and none will restart: the pod is terminal; its sandbox goes. */

@@ -8,7 +8,7 @@ import {createMockRuntime} from '../runtime/mock-runtime.js';
 import {kubeletComponent as component, newPodWorker, runtimePod, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {PodIpAllocator} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
-import {containerExited, startNext} from './container-lifecycle.js';
+import {containerExited, startNext, updateContainers} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 import {terminate} from './termination.js';
 import {podRequests, type PodRequests} from '../controllers/scheduler.js';
@@ -364,6 +364,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			worker.pod = pod;
 			recount(worker);
 			if (pod.metadata.deletionTimestamp) terminate(core, worker, pod);
+			else updateContainers(core, worker);
 		},
 	};
 }

@@ -29,6 +29,8 @@ export type ContainerSlot = {
 	previousId?: string;
 	livenessTimer?: TimerHandle;
 	startupTimer?: TimerHandle;
+	/** Killed because its definition changed (a new image): it starts again whatever the restart policy. */
+	specChanged?: boolean;
 };
 
 export type PodWorker = {

@@ -435,3 +435,30 @@ test('the docs\' replicated MySQL StatefulSet runs: bash init scripts, probes th
 	t.true(cluster.logs('mysql-0', {container: 'init-mysql'}).includes('+ cp /mnt/config-map/primary.cnf /mnt/conf.d/'));
 	t.deepEqual(cluster.exec('mysql-2', ['mysqladmin', 'ping']), {stdout: 'mysqld is alive\n', stderr: '', exitCode: 0});
 });
+
+test('a pod\'s image changed in place: a running container is killed ("definition changed") and started with the new image; one in ImagePullBackOff pulls the new image at once', t => {
+	const cluster = createCluster({seed: 5, nodes: 1});
+	cluster.apply([pod('web', [{name: 'web', image: 'nginx:1.25'}]), pod('typo', [{name: 'web', image: 'nginx:1.277'}])]);
+	cluster.advance(60_000);
+	t.truthy(status(cluster, 'web').state.running);
+	t.is(status(cluster, 'typo').state.waiting?.reason, 'ImagePullBackOff');
+
+	for (const name of ['web', 'typo']) {
+		const current = structuredClone(cluster.get('Pod', name)!) as Pod;
+		current.spec!.containers[0]!.image = 'nginx:1.27';
+		cluster.replace(current);
+	}
+	cluster.advance(40_000);
+	const web = status(cluster, 'web');
+	t.truthy(web.state.running);
+	t.is(web.image, 'nginx:1.27');
+	t.is(web.restartCount, 1);
+	t.is(web.lastState.terminated?.exitCode, 0);
+	t.true(events(cluster, 'web').includes('Killing: Container web definition changed, will be restarted'));
+	t.true(events(cluster, 'web').some(e => e === 'Pulling: Pulling image "nginx:1.27"' || e === 'Pulled: Container image "nginx:1.27" already present on machine'));
+
+	const typo = status(cluster, 'typo');
+	t.truthy(typo.state.running, JSON.stringify(typo.state));
+	t.is(typo.restartCount, 0, 'a container that never ran has not restarted');
+	t.is((cluster.get('Pod', 'typo') as Pod).status?.phase, 'Running');
+});
