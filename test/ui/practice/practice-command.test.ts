@@ -31,3 +31,20 @@ test('the list shows id, title, category, difficulty, status and best time', t =
 	t.regex(text, /\nsecret-missing\s+.*\s+new\s+-\n/);
 	t.is(lines.at(-1), `1 of ${loadScenarios().length} solved. Open one with: kubarium practice ID`);
 });
+
+test('the preferences keep the best solve; a malformed practice record is refused with its field', async t => {
+	const {mkdtempSync, writeFileSync} = await import('node:fs');
+	const {tmpdir} = await import('node:os');
+	const {join} = await import('node:path');
+	const {Preferences} = await import('../../../source/ui/prefs.js');
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-prefs-'));
+	const prefs = new Preferences(dir);
+	t.deepEqual(prefs.recordPractice('oom-killed', {solved: false}), {status: 'attempted'});
+	t.deepEqual(prefs.recordPractice('oom-killed', {solved: true, elapsedMs: 90_000, hints: 2}), {status: 'solved', bestMs: 90_000, hints: 2});
+	t.deepEqual(prefs.recordPractice('oom-killed', {solved: true, elapsedMs: 120_000, hints: 0}), {status: 'solved', bestMs: 90_000, hints: 2}, 'a slower solve keeps the best');
+	t.deepEqual(prefs.recordPractice('oom-killed', {solved: false}), {status: 'solved', bestMs: 90_000, hints: 2}, 'opening it again keeps it solved');
+	t.deepEqual(new Preferences(dir).get().practice['oom-killed'], {status: 'solved', bestMs: 90_000, hints: 2});
+	const bad = mkdtempSync(join(tmpdir(), 'kubarium-prefs-'));
+	writeFileSync(join(bad, 'preferences.json'), JSON.stringify({practice: {'oom-killed': {status: 'done'}}}));
+	t.regex(new Preferences(bad).warnings[0]!, /`practice\.oom-killed` must be \{status: attempted \| solved, bestMs\?, hints\?\}/);
+});
