@@ -2,7 +2,8 @@
  * Field paths as scenarios write them: dotted names, list indexes and list
  * filters, e.g. `status.containerStatuses[0].state.waiting.reason` or
  * `status.conditions[type=Ready].status` (jsonpath's `[?(@.type=="Ready")]`
- * in a shorter spelling). Reading follows the path; writing creates what is
+ * in a shorter spelling); a name with dots in it is quoted in brackets:
+ * `spec.hard['requests.cpu']`. Reading follows the path; writing creates what is
  * missing on the way.
  */
 
@@ -21,10 +22,12 @@ export function parsePath(path: string): PathPart[] {
 		if (match[1]) parts.push({field: match[1]});
 		for (const bracket of match[2]!.match(/\[[^\]]*\]/g) ?? []) {
 			const inner = bracket.slice(1, -1);
-			if (/^\d+$/.test(inner)) parts.push({index: Number(inner)});
+			const quoted = /^'([^']*)'$|^"([^"]*)"$/.exec(inner);
+			if (quoted) parts.push({field: quoted[1] ?? quoted[2]!});
+			else if (/^\d+$/.test(inner)) parts.push({index: Number(inner)});
 			else {
 				const at = inner.indexOf('=');
-				if (at <= 0) throw new Error(`"${path}": "${bracket}" must be an index [0] or a filter [key=value]`);
+				if (at <= 0) throw new Error(`"${path}": "${bracket}" must be an index [0], a filter [key=value] or a quoted name ['a.b']`);
 				parts.push({key: inner.slice(0, at), value: inner.slice(at + 1)});
 			}
 		}
