@@ -68,7 +68,7 @@ export function createPracticePlugin(options: PracticePluginOptions): AppPlugin 
 				description: 'Practice: grade now; each check passes or fails with what was observed',
 				run: (_args, current) => {
 					const grade = session.check();
-					state.shownGrade = grade;
+					state.checked = true;
 					const passing = grade.checks.filter(c => c.passed).length;
 					if (session.state === 'solved') current.flash('Solved: every check passes', 'info');
 					else if (grade.passed) current.flash(`All ${grade.checks.length} checks pass; they must keep passing for 30 simulated seconds`, 'info');

@@ -6,15 +6,15 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {formatElapsed, type GradeResult, type PracticeSession} from '../../practice/index.js';
+import {formatElapsed, type PracticeSession} from '../../practice/index.js';
 import type {Theme} from '../theme/theme.js';
 import {sanitizeLine} from '../sanitize.js';
 import {displayWidth, truncateToWidth, wrapToWidth} from '../text-width.js';
 
 /** What the panel shows besides the session itself. */
 export type TaskPanelState = {
-	/** The grading `:check` last showed, until the next one. */
-	shownGrade?: GradeResult;
+	/** `:check` was run: from then on the panel lists the checks, as the session last graded them (every 5 simulated seconds). */
+	checked?: boolean;
 	/** The reference solution was opened. */
 	solutionShown?: boolean;
 };
@@ -67,7 +67,7 @@ export function taskPanelLines(session: PracticeSession, state: TaskPanelState, 
 	if (solved) {
 		lines.push({text: truncateToWidth(`✓ Solved in ${formatElapsed(solved.elapsedMs)} with ${solved.hintsUsed} hint${solved.hintsUsed === 1 ? '' : 's'}. :next for another scenario, :reset to try again.`, width), tone: 'solved'});
 	}
-	const grade = state.shownGrade;
+	const grade = state.checked ? session.grade : undefined;
 	if (grade) {
 		for (const check of grade.checks) {
 			lines.push({text: truncateToWidth(sanitizeLine(`${check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}`), width), tone: check.passed ? 'pass' : 'fail'});

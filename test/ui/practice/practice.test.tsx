@@ -119,6 +119,9 @@ test.serial('image-tag-typo from broken to solved: goal and timer, :hint, :check
 		frame = await app.waitFor(f => f.includes('✓ web answers through its Service'), 'passing checks');
 		t.regex(frame, /All 3 checks pass; they must keep passing for 30 simulated seconds/);
 		t.is(app.run.session.state, 'verifying');
+		// After :check, the panel's checks follow the session's grading as time moves.
+		await app.advance(6000);
+		t.regex(app.frame(), /checks pass, holding \d+s\/30s/);
 
 		await app.advance(35_000);
 		frame = await app.waitFor(f => f.includes('✓ Solved in'), 'the solved line');

@@ -12,8 +12,9 @@ test('the panel: title with timer and hints, the goal, the last hint, the check 
 	const scenario = findScenario('image-tag-typo');
 	const session = new PracticeSession(scenario, scenario.create());
 	session.nextHint();
-	const grade = session.check();
-	const lines = taskPanelLines(session, {shownGrade: grade}, 100, session.cluster.now() + 65_000);
+	t.false(taskPanelLines(session, {}, 100, session.cluster.now()).some(l => l.tone === 'fail'), 'no checks listed before :check');
+	session.check();
+	const lines = taskPanelLines(session, {checked: true}, 100, session.cluster.now() + 65_000);
 	t.is(lines[0]!.text, 'Practice image-tag-typo (easy, workloads)  ⏱ 1m05s  hints 1/3  broken');
 	t.true(lines[1]!.text.startsWith('Goal: Since this morning'));
 	t.true(lines.some(l => l.text.startsWith('Hint 1/3: ') && l.tone === 'hint'));
