@@ -87,6 +87,16 @@ export function runCheck(cluster: Cluster, check: CheckSpec, namespace: string):
 			const shown = output.length > 80 ? `${output.slice(0, 77)}...` : output;
 			return {name, passed: codeOk && textOk, detail: `pod/${pod}: ${exec.command.join(' ')} exited ${result.exitCode}${shown ? `: ${shown.replace(/\s*\n\s*/g, ' | ')}` : ''}`};
 		}
+		if ('drain' in check) {
+			const {node, line, done} = check.drain;
+			const report = cluster.drainStatus(node);
+			if (!report) return {name, passed: false, detail: `node/${node} has not been drained`};
+			const last = report.lines[report.lines.length - 1] ?? '';
+			const lineOk = line === undefined || report.lines.some(l => l.includes(line));
+			const doneOk = done === undefined || report.done === done;
+			const shown = line !== undefined ? report.lines.filter(l => l.includes(line)).at(-1) ?? last : last;
+			return {name, passed: lineOk && doneOk, detail: `drain of node/${node}${report.done ? ' done' : ', still running'}: ${shown}`};
+		}
 		if ('gone' in check) {
 			const found = selectObjects(cluster, check.gone, namespace)[0];
 			if (!found) return {name, passed: true, detail: `${label(check.gone)} is gone`};

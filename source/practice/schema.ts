@@ -20,7 +20,7 @@ const isRecord = (value: unknown): value is Json => typeof value === 'object' &&
 const idPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger', 'expose'] as const;
-const checkKinds = ['field', 'event', 'traffic', 'exec', 'gone'] as const;
+const checkKinds = ['field', 'event', 'traffic', 'exec', 'gone', 'drain'] as const;
 
 class Checker {
 	readonly problems: string[] = [];
@@ -180,11 +180,11 @@ function pathProblem(c: Checker, path: unknown, field: string): void {
 
 function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefined {
 	if (!isRecord(raw)) {
-		c.problem(field, 'must be an object with a check (what is checked, in words) and one of: a field check {kind, name|selector, field, op, value}, event, traffic, exec, gone');
+		c.problem(field, 'must be an object with a check (what is checked, in words) and one of: a field check {kind, name|selector, field, op, value}, event, traffic, exec, gone, drain');
 		return undefined;
 	}
 	c.string(raw['check'], `${field}.check`, {allowed: 'a short sentence saying what is checked'});
-	const kind = raw['event'] !== undefined ? 'event' : raw['traffic'] !== undefined ? 'traffic' : raw['exec'] !== undefined ? 'exec' : raw['gone'] !== undefined ? 'gone' : 'field';
+	const kind = raw['event'] !== undefined ? 'event' : raw['traffic'] !== undefined ? 'traffic' : raw['exec'] !== undefined ? 'exec' : raw['gone'] !== undefined ? 'gone' : raw['drain'] !== undefined ? 'drain' : 'field';
 	switch (kind as (typeof checkKinds)[number]) {
 		case 'field': {
 			c.keys(raw, field, ['check', 'kind', 'namespace', 'name', 'selector', 'field', 'op', 'value', 'count', 'some']);
@@ -241,6 +241,18 @@ function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefi
 				const command = exec['command'];
 				if (!Array.isArray(command) || command.length === 0 || command.some(a => typeof a !== 'string')) c.problem(`${field}.exec.command`, 'must be a non-empty list of strings (argv)');
 				if (exec['exitCode'] !== undefined) c.int(exec['exitCode'], `${field}.exec.exitCode`, 0);
+			}
+			break;
+		}
+		case 'drain': {
+			c.keys(raw, field, ['check', 'drain']);
+			const drain = raw['drain'];
+			if (!isRecord(drain)) c.problem(`${field}.drain`, 'must be an object: {node, line?, done?}');
+			else {
+				c.keys(drain, `${field}.drain`, ['node', 'line', 'done']);
+				c.string(drain['node'], `${field}.drain.node`, {allowed: 'a node name'});
+				if (drain['line'] !== undefined) c.string(drain['line'], `${field}.drain.line`, {allowed: 'text a line of the drain contains'});
+				if (drain['done'] !== undefined && typeof drain['done'] !== 'boolean') c.problem(`${field}.drain.done`, `must be true or false, got ${describe(drain['done'])}`);
 			}
 			break;
 		}

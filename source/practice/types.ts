@@ -58,7 +58,12 @@ export type GoneCheck = {
 };
 
 /** `check` is the sentence the learner sees (`web answers through its Service`). */
-export type CheckSpec = {check: string} & (FieldCheck | EventCheck | TrafficCheck | ExecCheck | GoneCheck);
+/** The latest drain of a node (`cluster.drainStatus`): a line it printed, or that it is done. */
+export type DrainCheck = {
+	drain: {node: string; line?: string; done?: boolean};
+};
+
+export type CheckSpec = {check: string} & (FieldCheck | EventCheck | TrafficCheck | ExecCheck | GoneCheck | DrainCheck);
 
 /** One thing done to the cluster, by the setup or by a solution. */
 export type Step =

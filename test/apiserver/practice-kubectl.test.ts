@@ -14,13 +14,19 @@ import {hasKubectl, serve} from './harness.js';
 function shell(script: string, env: NodeJS.ProcessEnv, cluster: Cluster): Promise<{code: number; output: string}> {
 	return new Promise(resolve => {
 		// kubectl delete waits for finalizers (a claim's protection until its pod is gone): time must move meanwhile.
-		const ticker = setInterval(() => cluster.advance(1000), 10);
+		const ticker = setInterval(() => cluster.advance(1000), 20);
 		const child = spawn('sh', ['-c', script], {env});
 		let output = '';
+		// A command that has not finished in 60 s fails the test with what it printed instead of hanging it.
+		const limit = setTimeout(() => {
+			output += '\n(killed after 60 s)';
+			child.kill('SIGKILL');
+		}, 60_000);
 		child.stdout.on('data', chunk => (output += chunk));
 		child.stderr.on('data', chunk => (output += chunk));
 		child.on('close', code => {
 			clearInterval(ticker);
+			clearTimeout(limit);
 			resolve({code: code ?? -1, output});
 		});
 	});
@@ -31,7 +37,7 @@ const solvedWithKubectl = [
 	'secret-missing', 'readiness-probe-wrong-port', 'crashloop-bad-command', 'untolerated-taint', 'configmap-key-missing', 'job-backoff-limit',
 	'pvc-wrong-storageclass', 'pvc-access-mode-mismatch', 'pvc-no-storageclass', 'statefulset-stuck-ordinal', 'init-container-waiting',
 	'liveness-probe-wrong-path', 'cronjob-forbid-stuck', 'rwo-multi-attach', 'volume-pinned-to-lost-node', 'node-selector-no-match',
-	'oom-killed', 'insufficient-cpu',
+	'oom-killed', 'insufficient-cpu', 'quota-exceeded', 'pdb-blocks-drain',
 ];
 
 for (const id of solvedWithKubectl) {

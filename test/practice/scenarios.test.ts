@@ -13,7 +13,7 @@ const required = [
 	'liveness-probe-wrong-path', 'service-selector-mismatch', 'service-targetport-wrong', 'insufficient-cpu', 'untolerated-taint',
 	'node-selector-no-match', 'pvc-no-storageclass', 'pvc-wrong-storageclass', 'pvc-access-mode-mismatch', 'node-not-ready',
 	'rollout-progress-deadline', 'statefulset-stuck-ordinal', 'job-backoff-limit', 'cronjob-forbid-stuck', 'namespace-stuck-terminating',
-	'init-container-waiting', 'rwo-multi-attach', 'volume-pinned-to-lost-node',
+	'init-container-waiting', 'rwo-multi-attach', 'volume-pinned-to-lost-node', 'quota-exceeded', 'pdb-blocks-drain',
 ];
 
 const scenarios = loadScenarios();
