@@ -37,6 +37,9 @@ import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, she
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
+import {authorize, rulesFor, userGroups, type AccessAttributes, type AccessDecision} from './rbac/authorizer.js';
+import {storePolicy} from './rbac/policy.js';
+import type {PolicyRule} from './api/rbac-objects.js';
 
 export type {Admission} from './services.js';
 
@@ -614,6 +617,27 @@ export class Cluster {
 		});
 	}
 
+	/**
+	 * The RBAC authorizer: may `user` do `verb` on a resource (group, resource,
+	 * subresource, name) in a namespace, or on a non-resource `path`? Groups are
+	 * those the user authenticated with; `system:authenticated` and a service
+	 * account's groups are added, as authentication adds them. The reason names
+	 * the binding that allowed it (`RBAC: allowed by RoleBinding "…"`), or is empty.
+	 */
+	authorize(subject: {user: string; groups?: readonly string[]}, attributes: AccessAttributes): AccessDecision {
+		const user = checkedUser(subject);
+		if (typeof attributes !== 'object' || attributes === null || typeof attributes.verb !== 'string' || attributes.verb === '') {
+			throw badRequest('authorize: verb is required');
+		}
+		if (attributes.resource === undefined && typeof attributes.path !== 'string') throw badRequest('authorize: a resource or a non-resource path is required');
+		return authorize(storePolicy(this.context.store), user, attributes);
+	}
+
+	/** The RBAC rules `user` holds in `namespace` (cluster-wide ones first), as `kubectl auth can-i --list` lists them. */
+	rulesFor(subject: {user: string; groups?: readonly string[]}, namespace = 'default'): PolicyRule[] {
+		return rulesFor(storePolicy(this.context.store), checkedUser(subject), namespace);
+	}
+
 	/** Events about one object, oldest first (as `kubectl describe` lists them). */
 	eventsFor(object: KubeObject): KubeObject[] {
 		return this.context.events.about(object);
@@ -737,6 +761,14 @@ export class Cluster {
 			this.draining = false;
 		}
 	}
+}
+
+function checkedUser(subject: {user: string; groups?: readonly string[]}): {user: string; groups: string[]} {
+	if (typeof subject !== 'object' || subject === null || typeof subject.user !== 'string' || subject.user === '') throw badRequest('authorize: user is required');
+	if (subject.groups !== undefined && (!Array.isArray(subject.groups) || subject.groups.some(g => typeof g !== 'string' || g === ''))) {
+		throw badRequest('authorize: groups must be a list of non-empty names');
+	}
+	return {user: subject.user, groups: userGroups(subject.user, subject.groups)};
 }
 
 const never = () => false;

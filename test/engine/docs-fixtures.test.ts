@@ -133,6 +133,26 @@ const documented: Record<string, (t: ExecutionContext, manifest: string) => void
 		cluster.startTraffic('web', {rps: 5});
 		cluster.advance(2000);
 		t.deepEqual(cluster.trafficStats('web').outcomes, {timeout: 10});
+	'rbac-examples.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 14, nodes: 1});
+		cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'development'}});
+		cluster.apply(manifest);
+		cluster.advance(1000);
+		const can = (user: string, verb: string, resource: string, namespace?: string, groups?: string[]) => cluster.authorize({user, groups}, {verb, resource, namespace}).allowed;
+		// jane reads pods in default only; dave reads secrets in development only; the manager group reads secrets anywhere.
+		t.true(can('jane', 'list', 'pods', 'default'));
+		t.false(can('jane', 'list', 'pods', 'kube-system'));
+		t.false(can('jane', 'delete', 'pods', 'default'));
+		t.true(can('dave', 'get', 'secrets', 'development'));
+		t.false(can('dave', 'get', 'secrets', 'default'));
+		t.true(can('alice', 'watch', 'secrets', 'kube-system', ['manager']));
+		t.true(can('alice', 'list', 'secrets', undefined, ['manager']));
+		// The aggregated roles: monitoring gathers monitoring-endpointslices; view, edit and admin gain crontabs.
+		t.deepEqual((cluster.get('ClusterRole', 'monitoring') as any).rules, (cluster.get('ClusterRole', 'monitoring-endpointslices') as any).rules);
+		const crontabs = (role: string) => ((cluster.get('ClusterRole', role) as any).rules as any[]).filter(r => r.resources.includes('crontabs')).flatMap(r => r.verbs).sort();
+		t.deepEqual(crontabs('view'), ['get', 'list', 'watch']);
+		t.deepEqual(crontabs('edit'), ['create', 'delete', 'get', 'get', 'list', 'list', 'patch', 'update', 'watch', 'watch']);
+		t.true(crontabs('admin').includes('delete'));
 	},
 };
 

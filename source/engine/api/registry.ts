@@ -60,6 +60,11 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('Ingress', 'ingresses', 'networking.k8s.io', 'v1', true, ['ing']),
 	resource('IngressClass', 'ingressclasses', 'networking.k8s.io', 'v1', false),
 	resource('NetworkPolicy', 'networkpolicies', 'networking.k8s.io', 'v1', true, ['netpol']),
+	resource('Role', 'roles', 'rbac.authorization.k8s.io', 'v1', true, [], 'path'),
+	resource('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io', 'v1', false, [], 'path'),
+	resource('RoleBinding', 'rolebindings', 'rbac.authorization.k8s.io', 'v1', true, [], 'path'),
+	resource('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io', 'v1', false, [], 'path'),
+	resource('CustomResourceDefinition', 'customresourcedefinitions', 'apiextensions.k8s.io', 'v1', false, ['crd', 'crds']),
 ];
 
 const byAlias = new Map<string, ResourceType>();

@@ -24,6 +24,7 @@ import {createDisruptionController} from '../policy/disruption.js';
 import {createHorizontalPodAutoscalerController} from './horizontal.js';
 import {createIngressNginxController} from '../network/ingress-nginx.js';
 import '../api/networking-objects.js';
+import {createClusterRoleAggregationController} from './clusterrole-aggregation.js';
 import '../api/storage-objects.js';
 import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
@@ -59,4 +60,5 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createDisruptionController,
 	createHorizontalPodAutoscalerController,
 	createIngressNginxController,
+	createClusterRoleAggregationController,
 ];
