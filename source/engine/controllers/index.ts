@@ -25,6 +25,7 @@ import {createHorizontalPodAutoscalerController} from './horizontal.js';
 import {createIngressNginxController} from '../network/ingress-nginx.js';
 import '../api/networking-objects.js';
 import {createClusterRoleAggregationController} from './clusterrole-aggregation.js';
+import {createCrdController} from './crd.js';
 import '../api/storage-objects.js';
 import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
@@ -61,4 +62,5 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createHorizontalPodAutoscalerController,
 	createIngressNginxController,
 	createClusterRoleAggregationController,
+	createCrdController,
 ];
