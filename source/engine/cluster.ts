@@ -39,7 +39,7 @@ import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
 import {authorize, rulesFor, userGroups, type AccessAttributes, type AccessDecision} from './rbac/authorizer.js';
 import {storePolicy} from './rbac/policy.js';
-import {admitCustomObject, type FieldValidation} from './api/custom-resources.js';
+import {admitCustomObject, statusErrors, type FieldValidation} from './api/custom-resources.js';
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 
@@ -398,6 +398,26 @@ export class Cluster {
 	/** Bumped whenever the served kinds change (a definition established or gone). */
 	get resourceTypesVersion(): number {
 		return this.context.store.types.version;
+	}
+
+	/**
+	 * Write the status of a custom object whose definition turns the status
+	 * subresource on (`PUT …/status`): the status is checked against the
+	 * schema, the rest of the object stays as stored.
+	 */
+	replaceStatus(kind: string, name: string, status: unknown, options: {namespace?: string; dryRun?: boolean} = {}): KubeObject {
+		const {store} = this.context;
+		const type = store.types.resolve(kind);
+		if (!type.subresources?.includes('status')) throw new KubeError('NotFound', 'the server could not find the requested resource');
+		const namespace = type.namespaced ? (options.namespace ?? 'default') : undefined;
+		const existing = store.get(type.kind, namespace, name);
+		if (!existing) throw notFound(qualifiedResource(type), name);
+		status = structuredClone(status);
+		const errors = statusErrors(store, type, status);
+		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
+		const next = {...existing, metadata: {...existing.metadata, resourceVersion: ''}, status};
+		if (status === undefined || status === null) delete next.status;
+		return options.dryRun ? {...next, metadata: existing.metadata} : store.update(next, {status: true});
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */

@@ -155,8 +155,10 @@ export class Store {
 	/**
 	 * Store a new object: fills uid, resourceVersion, creationTimestamp,
 	 * generation, and a name from generateName. Throws AlreadyExists.
+	 * `uid` is for objects every cluster starts with, so making them does not
+	 * draw from the seeded generator (which would change every later name).
 	 */
-	create<T extends KubeObject>(object: T): T {
+	create<T extends KubeObject>(object: T, options: {uid?: string} = {}): T {
 		const type = this.types.resolve(object.kind);
 		const meta = {...object.metadata};
 		if (!type.namespaced) delete meta.namespace;
@@ -169,7 +171,7 @@ export class Store {
 			object = admitted as T;
 			Object.assign(meta, admitted.metadata);
 		}
-		meta.uid = this.random.uuid();
+		meta.uid = options.uid ?? this.random.uuid();
 		meta.creationTimestamp = rfc3339(this.clock.now());
 		if (generationKinds.has(type.kind) || type.definition) meta.generation = 1;
 		meta.resourceVersion = String(++this.revision);

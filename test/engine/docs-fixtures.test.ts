@@ -133,6 +133,7 @@ const documented: Record<string, (t: ExecutionContext, manifest: string) => void
 		cluster.startTraffic('web', {rps: 5});
 		cluster.advance(2000);
 		t.deepEqual(cluster.trafficStats('web').outcomes, {timeout: 10});
+	},
 	'rbac-examples.yaml'(t, manifest) {
 		const cluster = createCluster({seed: 14, nodes: 1});
 		cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'development'}});

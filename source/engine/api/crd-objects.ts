@@ -74,6 +74,7 @@ export function customResourceType(crd: CustomResourceDefinition): ResourceType 
 		nameValidator: 'subdomain',
 		definition: crd.metadata.name,
 		...(names.categories?.length ? {categories: names.categories} : {}),
+		...(storageVersion(crd)?.subresources?.status ? {subresources: ['status']} : {}),
 	};
 }
 

@@ -46,6 +46,15 @@ export function admitCustomObject(
 	return {object: copy, errors};
 }
 
+/** A status written through the status subresource, checked against the schema's `status` (pruned of undeclared fields first). */
+export function statusErrors(store: Store, type: ResourceType, status: unknown): FieldError[] {
+	const crd = store.get('CustomResourceDefinition', undefined, type.definition!) as CustomResourceDefinition | undefined;
+	const schema = crd && storageVersion(crd)?.schema?.openAPIV3Schema?.properties?.['status'];
+	if (!schema || status === undefined || status === null) return [];
+	pruneUnknown(status, schema, 'status', false);
+	return validateAgainstSchema(status, schema, 'status');
+}
+
 function withoutMeta<T>(properties: Record<string, T> | undefined): Record<string, T> | undefined {
 	if (!properties) return properties;
 	const {apiVersion: _a, kind: _k, metadata: _m, ...rest} = properties;

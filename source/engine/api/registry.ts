@@ -20,6 +20,8 @@ export type ResourceType = {
 	definition?: string;
 	/** Categories (`kubectl get all`, a CRD's spec.names.categories). */
 	categories?: string[];
+	/** Subresources a CustomResourceDefinition turns on (`status`, `scale`). */
+	subresources?: string[];
 };
 
 function resource(
