@@ -8,12 +8,12 @@ import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
 import {useAppInternals} from '../app/app-internals.js';
-import {resolveResource, type KubeObject} from '../../engine/index.js';
+import type {KubeObject} from '../../engine/index.js';
+import {columnsFor, kindType} from '../app/kinds.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
 import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
 import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
-import {columnSetFor} from '../render/registry.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
@@ -64,8 +64,8 @@ export function ResourceView(props: ResourceViewProps) {
 	const {kind, width, height, memory} = props;
 	const app = useApp();
 	const shell = useAppInternals();
-	const set = columnSetFor(kind)!;
-	const type = resolveResource(kind);
+	const set = columnsFor(app.cluster, kind)!;
+	const type = kindType(app.cluster, kind);
 	const namespace = props.namespace ?? app.namespace();
 	const watched = kind === 'Node' ? ['Node', 'Pod'] : [kind];
 	const version = useLive(watched, {clock: true});
@@ -180,7 +180,7 @@ export function ResourceView(props: ResourceViewProps) {
 	}
 	usePageKeys({bindings, handlers});
 
-	const title = viewTitle(kind, type.namespaced ? namespace : undefined, data.rows.length, data.total, props.filter, {wide, faultsOnly, selector: props.fieldSelector ?? props.labelSelector});
+	const title = viewTitle(kind, type.namespaced ? namespace : undefined, data.rows.length, data.total, props.filter, {wide, faultsOnly, selector: props.fieldSelector ?? props.labelSelector, type});
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<TitleLine text={title} width={width} />

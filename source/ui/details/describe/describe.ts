@@ -12,6 +12,7 @@ import {describeClaim, describeVolume} from './storage.js';
 import {describeEvent, describeEvents, describeGeneric, describeNamespace} from './generic.js';
 import {describeLimitRange, describePodDisruptionBudget, describeResourceQuota} from './policy.js';
 import {describeHorizontalPodAutoscaler, describeIngress, describeIngressClass, describeNetworkPolicy} from './network.js';
+import {describeRole, describeRoleBinding} from './rbac.js';
 
 export type {DescribeSource} from './writer.js';
 export {probeText} from './pods.js';
@@ -53,8 +54,12 @@ const describers: Record<string, Describer> = {
 	Ingress: describeIngress,
 	IngressClass: describeIngressClass,
 	NetworkPolicy: describeNetworkPolicy,
+	Role: describeRole,
+	ClusterRole: describeRole,
+	RoleBinding: describeRoleBinding,
+	ClusterRoleBinding: describeRoleBinding,
 };
 
 /** Kinds whose kubectl describe prints no Events table. */
-const withoutEvents = new Set(['Event', 'ResourceQuota', 'LimitRange', 'Namespace']);
+const withoutEvents = new Set(['Event', 'ResourceQuota', 'LimitRange', 'Namespace', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
