@@ -21,13 +21,14 @@ export const extraTypes: readonly ResourceType[] = [
 	type('PodMetrics', 'pods', 'metrics.k8s.io', 'v1beta1', true),
 	type('SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'authorization.k8s.io', 'v1', false),
 	type('SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'authorization.k8s.io', 'v1', false),
+	type('SelfSubjectReview', 'selfsubjectreviews', 'authentication.k8s.io', 'v1', false),
 	hpaV1Type,
 ];
 
 /** Verbs of the extra kinds, for discovery. */
 export const extraVerbs: Record<string, string[]> = {
 	HorizontalPodAutoscalerV1: ['create', 'delete', 'get', 'list'], NodeMetrics: ['get', 'list'], PodMetrics: ['get', 'list'],
-	SelfSubjectAccessReview: ['create'], SelfSubjectRulesReview: ['create'],
+	SelfSubjectAccessReview: ['create'], SelfSubjectRulesReview: ['create'], SelfSubjectReview: ['create'],
 };
 
 export function isExtra(resource: ResourceType): boolean {
@@ -38,6 +39,14 @@ export async function handleExtra(context: RequestContext): Promise<void> {
 	const {request, response, target, cluster} = context;
 	const method = request.method ?? 'GET';
 	if (target.type === hpaV1Type) return handleHpaV1(context);
+	if (target.type.kind === 'SelfSubjectReview') {
+		// kubectl auth whoami: the user the request acts as.
+		if (method !== 'POST' || target.name !== undefined) throw methodNotAllowed(method);
+		await readBody(request);
+		const user = context.user ?? {...adminUser, groups: [...adminUser.groups]};
+		sendJson(response, 201, {kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {creationTimestamp: null}, status: {userInfo: {username: user.user, groups: user.groups}}});
+		return;
+	}
 	if (target.type.kind === 'SelfSubjectAccessReview' || target.type.kind === 'SelfSubjectRulesReview') {
 		if (method !== 'POST' || target.name !== undefined) throw methodNotAllowed(method);
 		const raw = await readBody(request);

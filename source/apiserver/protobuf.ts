@@ -116,6 +116,7 @@ const schemas: Record<string, Schema> = {
 	NonResourceAttributes: {1: s('path'), 2: s('verb')},
 	SelfSubjectRulesReview: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SelfSubjectRulesReviewSpec'), 3: skip('status')},
 	SelfSubjectRulesReviewSpec: {1: s('namespace')},
+	SelfSubjectReview: {1: m('metadata', 'ObjectMeta'), 2: skip('status')},
 };
 
 /** Kinds whose protobuf bodies are read, by `group/version/Kind`. */
@@ -126,6 +127,7 @@ const roots: Record<string, string> = {
 	'rbac.authorization.k8s.io/v1/Role': 'Role', 'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
 	'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'RoleBinding',
 	'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview', 'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+	'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
 };
 
 class Reader {

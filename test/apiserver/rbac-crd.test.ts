@@ -33,6 +33,16 @@ run('auth can-i answers for the admin and, with --as and --as-group, for others 
 	t.is(await can('get', 'secrets', '--as', 'dave', '-n', 'development'), 'yes 0');
 	t.is(await can('get', 'secrets', '--as', 'dave'), 'no 1');
 	t.is(await can('watch', 'secrets', '--as', 'alice', '--as-group', 'manager', '-n', 'kube-system'), 'yes 0');
+	t.is((await served.kubectl(['auth', 'whoami'])).stdout, lines(
+		'ATTRIBUTE   VALUE',
+		'Username    kubernetes-admin',
+		'Groups      [kubeadm:cluster-admins system:authenticated]',
+	));
+	t.is((await served.kubectl(['auth', 'whoami', '--as', 'jane', '--as-group', 'devs'])).stdout, lines(
+		'ATTRIBUTE   VALUE',
+		'Username    jane',
+		'Groups      [devs system:authenticated]',
+	));
 	const list = await served.kubectl(['auth', 'can-i', '--list', '--as', 'jane']);
 	t.is(list.code, 0);
 	t.regex(list.stdout, /^pods +\[\] +\[\] +\[get watch list\]$/m);
