@@ -13,7 +13,7 @@ export const viewKinds = [
 	'StorageClass', 'Node', 'Namespace', 'Event',
 	'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
 	'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'NetworkPolicy',
-	'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition',
+	'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition',
 ] as const;
 
 /** Aliases k9s adds to kubectl's short names. */

@@ -56,6 +56,18 @@ function bindingColumns(kind: string, roleHeader: string, kindHeader: string): C
 }
 
 export const namespacedRoleColumns = roleColumns('Role');
+
+/** ServiceAccounts (k9s render/sa.go): NAME SECRET LABELS(w) AGE, SECRET counting the listed secrets. */
+export const serviceAccountColumns: ColumnSet = {
+	kind: 'ServiceAccount',
+	columns: [nameColumn, {name: 'SECRET', numeric: true, align: 'right'}, {name: 'LABELS', wide: true}, ageColumn],
+	row(object, {now}) {
+		const [ageText, ageMs] = age(object, now);
+		const secrets = ((object['secrets'] as unknown[] | undefined) ?? []).length;
+		return {cells: [object.metadata.name, String(secrets), labelsText(object.metadata.labels), ageText], sort: [undefined, secrets, undefined, ageMs]};
+	},
+	health,
+};
 export const clusterRoleColumns = roleColumns('ClusterRole');
 export const roleBindingColumns = bindingColumns('RoleBinding', 'ROLE', 'KIND');
 export const clusterRoleBindingColumns = bindingColumns('ClusterRoleBinding', 'CLUSTERROLE', 'SUBJECT-KIND');

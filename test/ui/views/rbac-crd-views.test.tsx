@@ -86,6 +86,10 @@ test(':<plural>, :<singular> and :<short name> of a custom kind open it; RBAC vi
 		await shell.press(':', ...'rb', 'enter');
 		frame = await shell.waitFor(f => f.includes('rolebindings(default)'), 'rolebindings');
 		t.regex(frame, /read-pods\s+pod-reader\s+USR\s+jane/);
+		await shell.press(':', ...'sa', 'enter');
+		frame = await shell.waitFor(f => f.includes('serviceaccounts(default)'), 'service accounts');
+		t.regex(frame, /NAME\s+SECRET\s+AGE/);
+		t.regex(frame, /default\s+0\s/);
 		await shell.press(':', ...'crd', 'enter');
 		frame = await shell.waitFor(f => f.includes('customresourcedefinitions'), 'definitions');
 		t.regex(frame, /crontabs\s+stable\.example\.com\s+CronTab\s+v1\s+Namespaced/);
