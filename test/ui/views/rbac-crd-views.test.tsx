@@ -104,3 +104,26 @@ test(':<plural>, :<singular> and :<short name> of a custom kind open it; RBAC vi
 		await shell.unmount();
 	}
 });
+
+test('describe prints a custom object field by field, as kubectl does', t => {
+	const cluster = clusterWithCronTabs();
+	const object = cluster.get('CronTab', 'my-new-cron-object')!;
+	t.is(describe(object, cluster), [
+		'Name:         my-new-cron-object',
+		'Namespace:    default',
+		'Labels:       <none>',
+		'Annotations:  <none>',
+		'API Version:  stable.example.com/v1',
+		'Kind:         CronTab',
+		'Metadata:',
+		`  Creation Timestamp:  ${object.metadata.creationTimestamp}`,
+		'  Generation:          1',
+		`  Resource Version:    ${object.metadata.resourceVersion}`,
+		`  UID:                 ${object.metadata.uid}`,
+		'Spec:',
+		'  Cron Spec:  * * * * */5',
+		'  Image:      my-awesome-cron-image',
+		'  Replicas:   1',
+		'Events:       <none>',
+	].join('\n'));
+});

@@ -13,6 +13,8 @@ import {describeEvent, describeEvents, describeGeneric, describeNamespace} from 
 import {describeLimitRange, describePodDisruptionBudget, describeResourceQuota} from './policy.js';
 import {describeHorizontalPodAutoscaler, describeIngress, describeIngressClass, describeNetworkPolicy} from './network.js';
 import {describeRole, describeRoleBinding} from './rbac.js';
+import {describeUnstructured} from './unstructured.js';
+import {resourceTypes} from '../../../engine/index.js';
 
 export type {DescribeSource} from './writer.js';
 export {probeText} from './pods.js';
@@ -24,7 +26,8 @@ export {probeText} from './pods.js';
  */
 export function describe(object: KubeObject, source: DescribeSource): string {
 	const w = new Writer();
-	const describer = describers[object.kind] ?? describeGeneric;
+	// A kind the engine's registry does not hold is a custom one, which kubectl describes field by field.
+	const describer = describers[object.kind] ?? (resourceTypes.some(type => type.kind === object.kind) ? describeGeneric : describeUnstructured);
 	describer(w, object, source);
 	if (!withoutEvents.has(object.kind)) describeEvents(w, source.eventsFor(object) as KubeEvent[], source.now());
 	return w.text();
