@@ -59,14 +59,40 @@ export function apiVersions(serverAddress: string) {
 	return {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress}]};
 }
 
+/**
+ * Kubernetes' version order (`version.CompareKubeAwareVersionStrings`): GA
+ * before beta before alpha, higher numbers first, others last by name.
+ */
+export function compareVersions(a: string, b: string): number {
+	const parse = (v: string) => {
+		const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+		if (!match) return undefined;
+		return {major: Number(match[1]), stage: match[2] === undefined ? 2 : match[2] === 'beta' ? 1 : 0, minor: Number(match[3] ?? 0)};
+	};
+	const x = parse(a);
+	const y = parse(b);
+	if (!x || !y) return x ? -1 : y ? 1 : a.localeCompare(b);
+	return y.stage - x.stage || y.major - x.major || y.minor - x.minor;
+}
+
+/** The versions of each group, preferred first, groups in the order they are first served. */
+function groupsWithVersions(servedTypes: readonly ResourceType[]): Array<{group: string; versions: string[]}> {
+	const groups = new Map<string, string[]>();
+	for (const {group, version} of groupVersions(servedTypes)) {
+		let versions = groups.get(group);
+		if (!versions) groups.set(group, (versions = []));
+		versions.push(version);
+	}
+	return [...groups].map(([group, versions]) => ({group, versions: versions.length > 1 ? versions.sort(compareVersions) : versions}));
+}
+
 export function apiGroupList(servedTypes: readonly ResourceType[]) {
 	return {
 		kind: 'APIGroupList',
 		apiVersion: 'v1',
-		// A group served at several versions lists them all, the first preferred.
-		groups: [...new Set(groupVersions(servedTypes).filter(gv => gv.group).map(gv => gv.group))].map(group => {
-			const versions = groupVersions(servedTypes).filter(gv => gv.group === group).map(({version}) => ({groupVersion: `${group}/${version}`, version}));
-			return {name: group, versions, preferredVersion: versions[0]};
+		groups: groupsWithVersions(servedTypes).filter(g => g.group).map(({group, versions}) => {
+			const listed = versions.map(version => ({groupVersion: `${group}/${version}`, version}));
+			return {name: group, versions: listed, preferredVersion: listed[0]};
 		}),
 	};
 }
@@ -111,10 +137,9 @@ export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' 
 
 /** APIGroupDiscoveryList for /api (core only) or /apis (every named group). */
 export function aggregatedDiscovery(servedTypes: readonly ResourceType[], core: boolean, version: 'v2' | 'v2beta1') {
-	const groups = [...new Set(groupVersions(servedTypes).filter(gv => (gv.group === '') === core).map(gv => gv.group))];
-	const items = groups.map(group => ({
+	const items = groupsWithVersions(servedTypes).filter(g => (g.group === '') === core).map(({group, versions}) => ({
 		metadata: {name: group, creationTimestamp: null},
-		versions: groupVersions(servedTypes).filter(gv => gv.group === group).map(({version: v}) => ({
+		versions: versions.map(v => ({
 			version: v,
 			freshness: 'Current',
 			resources: servedTypes.filter(t => t.group === group && t.version === v).map(type => ({

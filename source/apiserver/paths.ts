@@ -15,7 +15,13 @@ const served = new WeakMap<Cluster, {version: number; types: readonly ResourceTy
 export function servedTypes(cluster: Cluster): readonly ResourceType[] {
 	const cached = served.get(cluster);
 	if (cached && cached.version === cluster.resourceTypesVersion) return cached.types;
-	const types = [...cluster.resourceTypes(), ...extraTypes];
+	const types: ResourceType[] = [];
+	for (const type of cluster.resourceTypes()) {
+		types.push(type);
+		// A custom kind is served at every version its definition serves; objects convert by apiVersion alone.
+		for (const version of type.servedVersions ?? []) if (version !== type.version) types.push({...type, version});
+	}
+	types.push(...extraTypes);
 	served.set(cluster, {version: cluster.resourceTypesVersion, types});
 	return types;
 }

@@ -91,6 +91,17 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	void type;
 }
 
+/**
+ * An object as the request's version shows it: a custom object stored in
+ * another version its definition serves converts by apiVersion alone
+ * (conversion strategy None).
+ */
+function inVersion<T extends KubeObject | undefined>(type: ResourceType, object: T): T {
+	if (!object || !type.definition) return object;
+	const apiVersion = apiVersionOf(type);
+	return object.apiVersion === apiVersion ? object : {...object, apiVersion} as T;
+}
+
 /** A custom kind's printer, from its definition's printer columns; undefined for built-in kinds. */
 function printerOf(cluster: Cluster, type: ResourceType) {
 	return type.definition ? customPrinter(cluster.get('CustomResourceDefinition', type.definition), type.version) : undefined;
@@ -120,7 +131,7 @@ function handleList({cluster, request, response, query, target}: RequestContext)
 		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, type)}), tableType);
 		return;
 	}
-	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: objects});
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: type.definition ? objects.map(o => inVersion(type, o)) : objects});
 }
 
 function getObject(cluster: Cluster, target: ResourceTarget, name: string): KubeObject {
@@ -135,7 +146,7 @@ function handleGet({cluster, request, response, query, target}: RequestContext, 
 		sendJson(response, 200, toTable(target.type.kind, [object], {now: cluster.now(), resourceVersion: object.metadata.resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, target.type)}), tableType);
 		return;
 	}
-	sendJson(response, 200, object);
+	sendJson(response, 200, inVersion(target.type, object));
 }
 
 function handleWatch({cluster, watchCache, request, response, query, target}: RequestContext): void {
@@ -163,7 +174,7 @@ function handleWatch({cluster, watchCache, request, response, query, target}: Re
 	response.writeHead(200, {'Content-Type': table ? tableType : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked'});
 	let columnsSent = false;
 	const encode = (event: CachedEvent): string => {
-		if (!table) return `${JSON.stringify({type: event.type, object: event.object})}\n`;
+		if (!table) return `${JSON.stringify({type: event.type, object: inVersion(type, event.object)})}\n`;
 		const object = toTable(type.kind, [event.object], {now: cluster.now(), resourceVersion: event.object.metadata.resourceVersion, includeObject: include, columns: !columnsSent, printer});
 		columnsSent = true;
 		return `${JSON.stringify({type: event.type, object})}\n`;
@@ -255,7 +266,7 @@ async function handleCreate({cluster, request, response, query, target}: Request
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target);
 	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, options));
-	sendJson(response, 201, created);
+	sendJson(response, 201, inVersion(target.type, created));
 }
 
 async function handleReplace({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
@@ -263,23 +274,23 @@ async function handleReplace({cluster, request, response, query, target}: Reques
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target, name);
 	getObject(cluster, target, name);
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(manifest, options)));
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(manifest, options))));
 }
 
 async function handlePatch({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
 	const type = mediaType(request);
 	const body = decodeBody(await readBody(request), type, patchTypes);
 	const options = writeOptions(query);
-	const current = cluster.get(target.type.kind, name, target.namespace);
+	const current = inVersion(target.type, cluster.get(target.type.kind, name, target.namespace));
 	if (type === 'application/apply-patch+yaml') {
 		const manifest = checkedManifest(body, target, name);
 		if (!current) {
-			sendJson(response, 201, withSubject(target.type, name, () => cluster.create(manifest, options)));
+			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => cluster.create(manifest, options))));
 			return;
 		}
 		const merged = strategicMergePatch(current, manifest) as Manifest;
 		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
-		sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(merged, options)));
+		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(merged, options))));
 		return;
 	}
 	if (!current) throw notFound(target.type, name);
@@ -289,7 +300,7 @@ async function handlePatch({cluster, request, response, query, target}: RequestC
 	if (meta.name !== name || patched.kind !== current.kind || patched.apiVersion !== current.apiVersion || meta.namespace !== current.metadata.namespace) {
 		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
 	}
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(patched, options)));
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(patched, options))));
 }
 
 function patchBy(type: string, current: unknown, body: unknown): unknown {
@@ -314,7 +325,7 @@ function withSubject<T>(type: ResourceType, name: string | undefined, call: () =
 /** PUT or PATCH of a custom object's status subresource: only the status changes. */
 async function handleCustomStatus({cluster, request, response, query, target}: RequestContext, method: string): Promise<void> {
 	const name = target.name!;
-	const current = getObject(cluster, target, name);
+	const current = inVersion(target.type, getObject(cluster, target, name));
 	const type = mediaType(request);
 	const body = decodeBody(await readBody(request), type, method === 'PUT' ? bodyTypes : patchTypes);
 	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(patchBy(type, current, body))) as KubeObject;
@@ -323,7 +334,7 @@ async function handleCustomStatus({cluster, request, response, query, target}: R
 		throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(target.type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
 	}
 	const {dryRun} = writeOptions(query);
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replaceStatus(target.type.kind, name, next?.status, {namespace: target.namespace, dryRun})));
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replaceStatus(target.type.kind, name, next?.status, {namespace: target.namespace, dryRun}))));
 }
 
 async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
@@ -341,7 +352,7 @@ async function handleDelete({cluster, request, response, query, target}: Request
 	const existing = getObject(cluster, target, name);
 	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, propagationPolicy: policy, gracePeriodSeconds}));
 	if (remaining) {
-		sendJson(response, 200, remaining);
+		sendJson(response, 200, inVersion(target.type, remaining));
 		return;
 	}
 	sendJson(response, 200, {

@@ -282,18 +282,18 @@ export class Cluster {
 		const previous = earlier ? earlier.applied : existing && this.lastApplied.get(existing.metadata.uid);
 		decodeManifest(type, manifest);
 		const merged = mergeForApply(type, manifest, existing, previous, namespace);
-		staged.add(this.admitted(type, merged, existing, staged.latest(), options), appliedConfiguration(manifest));
+		staged.add(this.admitted(type, merged, existing, staged.latest(), options, manifest.apiVersion), appliedConfiguration(manifest));
 	}
 
 	/** Default, validate and admit an object about to be written over `existing`; throws, writes nothing. */
-	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: KubeObject[], options: WriteOptions = {}): KubeObject {
+	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: KubeObject[], options: WriteOptions = {}, requestedVersion?: unknown): KubeObject {
 		let object: KubeObject;
 		let errors: FieldError[];
 		try {
 			object = applyDefaults(merged);
 			errors = validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced});
 			if (type.definition) {
-				const custom = admitCustomObject(this.context.store, type, object, existing, options.fieldValidation);
+				const custom = admitCustomObject(this.context.store, type, object, existing, options.fieldValidation, requestedVersion);
 				object = custom.object;
 				errors.push(...custom.errors);
 			} else {
@@ -378,7 +378,7 @@ export class Cluster {
 		// A custom object's status is written with it (unless its status subresource is on, which admission handles).
 		if (type.definition && given !== undefined) merged.status = given;
 		else if (existing.status !== undefined) merged.status = existing.status;
-		const admitted = this.admitted(type, merged, existing, [], options);
+		const admitted = this.admitted(type, merged, existing, [], options, manifest.apiVersion);
 		return options.dryRun ? {...admitted, metadata: {...admitted.metadata, resourceVersion: existing.metadata.resourceVersion}} : store.update(admitted);
 	}
 

@@ -142,3 +142,20 @@ run('the status subresource writes only status', async t => {
 	const bad = await served.kubectl(['patch', 'gadget', 'g', '--subresource=status', '--type=merge', '-p', '{"status":{"ready":"yes"}}']);
 	t.regex(bad.stderr, /status\.ready: Invalid value: "string": status\.ready in body must be of type boolean: "string"/);
 });
+
+run('a definition serving two versions: discovery lists both, the preferred first; each reads objects in its own version', async t => {
+	const schema = {openAPIV3Schema: {type: 'object', properties: {spec: {type: 'object', properties: {size: {type: 'integer'}}}}}};
+	served.cluster.apply({
+		apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {name: 'widgets.example.org'},
+		spec: {group: 'example.org', scope: 'Namespaced', names: {plural: 'widgets', kind: 'Widget'}, versions: [
+			{name: 'v1beta1', served: true, storage: false, schema}, {name: 'v1', served: true, storage: true, schema},
+		]},
+	});
+	served.cluster.advance(0);
+	t.is((await served.kubectl(['api-versions'])).stdout.split('\n').filter(l => l.startsWith('example.org/')).join(' '), 'example.org/v1 example.org/v1beta1');
+	const created = await served.kubectl(['create', '-f', '-'], 'apiVersion: example.org/v1beta1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 2}\n');
+	t.is(created.stdout, 'widget.example.org/w created\n');
+	t.is(served.cluster.get('Widget', 'w')!.apiVersion, 'example.org/v1');
+	t.is((await served.kubectl(['get', 'widgets.v1beta1.example.org', 'w', '-o', 'jsonpath={.apiVersion}'])).stdout, 'example.org/v1beta1');
+	t.is((await served.kubectl(['get', 'widgets', 'w', '-o', 'jsonpath={.apiVersion}'])).stdout, 'example.org/v1');
+});

@@ -75,6 +75,7 @@ export function customResourceType(crd: CustomResourceDefinition): ResourceType 
 		definition: crd.metadata.name,
 		...(names.categories?.length ? {categories: names.categories} : {}),
 		...(storageVersion(crd)?.subresources?.status ? {subresources: ['status']} : {}),
+		servedVersions: crd.spec!.versions.filter(v => v.served).map(v => v.name),
 	};
 }
 

@@ -22,21 +22,27 @@ export function admitCustomObject(
 	object: KubeObject,
 	existing: KubeObject | undefined,
 	fieldValidation?: FieldValidation,
+	requestedVersion?: unknown,
 ): {object: KubeObject; errors: FieldError[]} {
 	const crd = store.get('CustomResourceDefinition', undefined, type.definition!) as CustomResourceDefinition | undefined;
 	if (!crd) throw new KubeError('NotFound', `the server could not find the requested resource`);
 	if (!existing && crd.metadata.deletionTimestamp) {
 		throw new KubeError('MethodNotAllowed', 'create not allowed while custom resource definition is terminating');
 	}
-	const version = storageVersion(crd);
+	// The request's version is checked against its own schema; the object is stored in the storage version
+	// (conversion None: only apiVersion changes).
+	const storage = storageVersion(crd);
+	const asked = typeof requestedVersion === 'string' ? crd.spec?.versions.find(v => `${type.group}/${v.name}` === requestedVersion) : undefined;
+	const version = asked ?? storage;
 	const schema = version?.schema?.openAPIV3Schema;
 	const copy = structuredClone(object);
+	if (storage) copy.apiVersion = `${type.group}/${storage.name}`;
 	const pruned = pruneUnknown(copy, schema);
 	if (pruned.length > 0 && fieldValidation === 'Strict') {
-		throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${pruned.map(path => `unknown field "${path}"`).join(', ')}`);
+		throw badRequest(`${type.kind} in version "${version?.name ?? type.version}" cannot be handled as a ${type.kind}: strict decoding error: ${pruned.map(path => `unknown field "${path}"`).join(', ')}`);
 	}
 	applySchemaDefaults(copy, schema);
-	if (version?.subresources?.status) {
+	if (storage?.subresources?.status) {
 		// With the status subresource, the main resource cannot write status: a create starts without one, an update keeps the stored one.
 		if (existing?.status !== undefined) copy.status = existing.status;
 		else delete copy.status;

@@ -22,6 +22,8 @@ export type ResourceType = {
 	categories?: string[];
 	/** Subresources a CustomResourceDefinition turns on (`status`, `scale`). */
 	subresources?: string[];
+	/** Every version a CustomResourceDefinition serves (`version` is the one objects are stored in). */
+	servedVersions?: string[];
 };
 
 function resource(
@@ -101,7 +103,8 @@ export function resourceForManifest(apiVersion: unknown, kind: unknown, custom?:
 		throw new KubeError('BadRequest', `Object 'apiVersion' is missing in manifest of kind ${kind}`);
 	}
 	const type = resourceTypes.find(t => t.kind === kind) ?? custom?.byKind(kind);
-	if (!type || apiVersionOf(type) !== apiVersion) {
+	const served = type && (apiVersionOf(type) === apiVersion || type.servedVersions?.some(v => `${type.group}/${v}` === apiVersion));
+	if (!type || !served) {
 		throw new KubeError(
 			'NotFound',
 			`no matches for kind "${kind}" in version "${apiVersion}"`,

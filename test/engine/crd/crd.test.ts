@@ -172,3 +172,24 @@ test('deleting a namespace deletes the custom objects in it', t => {
 	cluster.advance(1000);
 	t.is(cluster.get('Namespace', 'jobs'), undefined);
 });
+
+test('every served version is accepted and checked against its own schema; objects are stored in the storage version', t => {
+	const cluster = createCluster({seed: 5, nodes: 1});
+	const schema = (replicas: object) => ({openAPIV3Schema: {type: 'object', properties: {spec: {type: 'object', properties: {replicas}}}}});
+	cluster.apply({
+		apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: {name: 'crontabs.stable.example.com'},
+		spec: {group: 'stable.example.com', scope: 'Namespaced', names: {plural: 'crontabs', kind: 'CronTab'}, versions: [
+			{name: 'v1beta1', served: true, storage: false, schema: schema({type: 'integer', maximum: 3})},
+			{name: 'v1', served: true, storage: true, schema: schema({type: 'integer', maximum: 10})},
+			{name: 'v1alpha1', served: false, storage: false, schema: schema({type: 'integer'})},
+		]},
+	});
+	cluster.advance(0);
+	const crontab = (apiVersion: string, replicas: number) => ({apiVersion, kind: 'CronTab', metadata: {name: 'x'}, spec: {replicas}});
+	t.throws(() => cluster.apply(crontab('stable.example.com/v1beta1', 5)), {message: 'CronTab.stable.example.com "x" is invalid: spec.replicas: Invalid value: 5: spec.replicas in body should be less than or equal to 3'});
+	t.throws(() => cluster.apply(crontab('stable.example.com/v1alpha1', 1)), {message: 'no matches for kind "CronTab" in version "stable.example.com/v1alpha1"'});
+	const [stored] = cluster.apply(crontab('stable.example.com/v1beta1', 2));
+	t.is(stored!.apiVersion, 'stable.example.com/v1');
+	t.like(cluster.apply(crontab('stable.example.com/v1', 7))[0], {apiVersion: 'stable.example.com/v1', spec: {replicas: 7}});
+	t.deepEqual(cluster.resolveResource('crontabs').servedVersions, ['v1beta1', 'v1']);
+});
