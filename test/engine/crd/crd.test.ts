@@ -193,3 +193,14 @@ test('every served version is accepted and checked against its own schema; objec
 	t.like(cluster.apply(crontab('stable.example.com/v1', 7))[0], {apiVersion: 'stable.example.com/v1', spec: {replicas: 7}});
 	t.deepEqual(cluster.resolveResource('crontabs').servedVersions, ['v1beta1', 'v1']);
 });
+
+test('the garbage collector deletes a custom object whose owner is gone', t => {
+	const cluster = withCronTabs();
+	const [owner] = cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'owner'}, data: {}});
+	cluster.apply({apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: {name: 'owned', ownerReferences: [{apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner!.metadata.uid}]}, spec: {}});
+	cluster.advance(100);
+	t.truthy(cluster.get('CronTab', 'owned'));
+	cluster.delete('ConfigMap', 'owner');
+	cluster.advance(1000);
+	t.is(cluster.get('CronTab', 'owned'), undefined);
+});
