@@ -18,7 +18,7 @@ import {toTable, wantsTable, type IncludeObject} from './tables.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
-import {customPrinter} from './tables-rbac-crd.js';
+import {customPrinter, rbacPrinters} from './tables-rbac-crd.js';
 
 const tableType = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const bodyTypes = ['application/json', 'application/yaml'] as const;
@@ -102,9 +102,9 @@ function inVersion<T extends KubeObject | undefined>(type: ResourceType, object:
 	return object.apiVersion === apiVersion ? object : {...object, apiVersion} as T;
 }
 
-/** A custom kind's printer, from its definition's printer columns; undefined for built-in kinds. */
+/** The printers of this module's kinds: a custom kind's from its definition's printer columns, and the RBAC kinds'; undefined for the table's own. */
 function printerOf(cluster: Cluster, type: ResourceType) {
-	return type.definition ? customPrinter(cluster.get('CustomResourceDefinition', type.definition), type.version) : undefined;
+	return type.definition ? customPrinter(cluster.get('CustomResourceDefinition', type.definition), type.version) : rbacPrinters[type.kind];
 }
 
 function listNamespace(context: RequestContext): string | undefined {

@@ -7,7 +7,6 @@
 import type {KubeObject} from '../engine/index.js';
 import {column, humanDuration, since, type Cell, type Column, type Printer} from './tables.js';
 
-// tables.ts imports this file, so only its function declarations are ready here.
 const nameColumn = column('Name', 'string', 0, 'name');
 
 /** The default convertor's `Created At`: the creation time in RFC 3339, UTC. */

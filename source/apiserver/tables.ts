@@ -3,7 +3,6 @@
  * prints, one printer per kind, after upstream pkg/printers/internalversion/printers.go
  * (v1.32). As in the API server, every row carries the wide (priority 1) cells too.
  */
-import {rbacPrinters} from './tables-rbac-crd.js';
 import {accessModeShort, labelSelectorFromObject, selectorToString, type KubeObject} from '../engine/index.js';
 
 export type Column = {name: string; type: string; format: string; description: string; priority: number};
@@ -386,7 +385,6 @@ const printers: Record<string, Printer> = {
 		columns: [nameColumn, column('Pod-Selector'), age],
 		row: (o, now) => [o.metadata.name, formatLabelSelector(o.spec?.podSelector), since(o.metadata.creationTimestamp, now)],
 	},
-	...rbacPrinters,
 };
 
 /** An IntOrString spec field, or `N/A` when unset (the PDB columns). */
