@@ -93,11 +93,15 @@ test(':<plural>, :<singular> and :<short name> of a custom kind open it; RBAC vi
 		await shell.press(':', ...'crd', 'enter');
 		frame = await shell.waitFor(f => f.includes('customresourcedefinitions'), 'definitions');
 		t.regex(frame, /crontabs\s+stable\.example\.com\s+CronTab\s+v1\s+Namespaced/);
-		// Once the definition is gone, its alias is unknown again.
+		// The definition goes while its view is open: the view stays, empty; then its alias is unknown again.
+		await shell.press(':', ...'crontabs', 'enter');
+		await shell.waitFor(f => f.includes('crontabs(default)[2]'), 'back on crontabs');
 		const held = cluster.get('CronTab', 'held')!;
 		cluster.replace({...held, metadata: {...held.metadata, finalizers: []}});
 		cluster.delete('crd', 'crontabs.stable.example.com');
 		await shell.advance(1000);
+		frame = await shell.waitFor(f => f.includes('crontabs(default)[0]'), 'the emptied view');
+		t.regex(frame, /NAME\s+SPEC\s+REPLICAS\s+AGE/);
 		await shell.press(':', ...'ct', 'enter');
 		await shell.waitFor(f => f.includes('Unknown command "ct"'), 'the alias is gone');
 	} finally {
