@@ -204,3 +204,14 @@ test('the garbage collector deletes a custom object whose owner is gone', t => {
 	cluster.advance(1000);
 	t.is(cluster.get('CronTab', 'owned'), undefined);
 });
+
+test('idle definitions, custom objects, roles and bindings cost no reconcile per step', t => {
+	const cluster = withCronTabs('crd-crontab-defaults-columns.yaml');
+	cluster.apply(Array.from({length: 200}, (_, i) => ({apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: {name: `c${i}`}, spec: {replicas: 1}})));
+	cluster.apply(Array.from({length: 50}, (_, i) => ({apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: `b${i}`}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view'}, subjects: [{kind: 'User', name: `u${i}`}]})));
+	cluster.advance(1000);
+	const work = () => ['apiextensions-controllers', 'clusterrole-aggregation-controller', 'garbage-collector', 'namespace-controller'].map(name => cluster.context.queue(name).taken);
+	const before = work();
+	cluster.advance(120_000);
+	t.deepEqual(work(), before);
+});
