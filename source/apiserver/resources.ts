@@ -260,30 +260,47 @@ function dryRunOf(query: URLSearchParams): boolean {
 	return values.length > 0;
 }
 
-async function handleCreate({cluster, request, response, query, target}: RequestContext): Promise<void> {
+const rbacKinds = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** RBAC's escalation check for an impersonated user writing a role or binding: Forbidden with the API server's message. */
+function confirmNoEscalation({cluster, target, user}: RequestContext, manifest: Manifest): void {
+	if (!user?.impersonated || !rbacKinds.has(target.type.kind)) return;
+	const message = cluster.escalation(user, manifest);
+	if (!message) return;
+	const name = String(manifest.metadata?.name ?? '');
+	throw new ApiError(403, 'Forbidden', `${resourceName(target.type)} "${name}" is forbidden: ${message}`, {name, group: target.type.group, kind: target.type.plural});
+}
+
+async function handleCreate(context: RequestContext): Promise<void> {
+	const {cluster, request, response, query, target} = context;
 	const raw = await readBody(request);
 	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target);
+	confirmNoEscalation(context, manifest);
 	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, options));
 	sendJson(response, 201, inVersion(target.type, created));
 }
 
-async function handleReplace({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+async function handleReplace(context: RequestContext, name: string): Promise<void> {
+	const {cluster, request, response, query, target} = context;
 	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target, name);
 	getObject(cluster, target, name);
+	confirmNoEscalation(context, manifest);
 	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(manifest, options))));
 }
 
-async function handlePatch({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+async function handlePatch(context: RequestContext, name: string): Promise<void> {
+	const {cluster, request, response, query, target} = context;
 	const type = mediaType(request);
 	const body = decodeBody(await readBody(request), type, patchTypes);
 	const options = writeOptions(query);
 	const current = inVersion(target.type, cluster.get(target.type.kind, name, target.namespace));
 	if (type === 'application/apply-patch+yaml') {
 		const manifest = checkedManifest(body, target, name);
+		confirmNoEscalation(context, manifest);
 		if (!current) {
 			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => cluster.create(manifest, options))));
 			return;
@@ -300,6 +317,7 @@ async function handlePatch({cluster, request, response, query, target}: RequestC
 	if (meta.name !== name || patched.kind !== current.kind || patched.apiVersion !== current.apiVersion || meta.namespace !== current.metadata.namespace) {
 		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
 	}
+	confirmNoEscalation(context, patched);
 	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(patched, options))));
 }
 

@@ -37,7 +37,7 @@ import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, she
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
-import {authorize, rulesFor, userGroups, type AccessAttributes, type AccessDecision} from './rbac/authorizer.js';
+import {authorize, escalationMessage, rulesFor, userGroups, type AccessAttributes, type AccessDecision} from './rbac/authorizer.js';
 import {storePolicy} from './rbac/policy.js';
 import {admitCustomObject, statusErrors, type FieldValidation} from './api/custom-resources.js';
 import './api/crd-objects.js';
@@ -692,6 +692,37 @@ export class Cluster {
 		}
 		if (attributes.resource === undefined && typeof attributes.path !== 'string') throw badRequest('authorize: a resource or a non-resource path is required');
 		return authorize(storePolicy(this.context.store), user, attributes);
+	}
+
+	/**
+	 * RBAC's escalation check on a Role, ClusterRole or binding about to be
+	 * written by `user`: undefined when the user may (it holds every rule it
+	 * grants, or may `escalate` roles, or `bind` the role a binding names);
+	 * else the API server's message (`user "jane" (groups=[…]) is attempting
+	 * to grant RBAC permissions not currently held: …`).
+	 */
+	escalation(subject: {user: string; groups?: readonly string[]}, manifest: Manifest): string | undefined {
+		const user = checkedUser(subject);
+		if (user.groups.includes('system:masters')) return undefined;
+		const policy = storePolicy(this.context.store);
+		const kind = manifest?.kind;
+		const namespaced = kind === 'Role' || kind === 'RoleBinding';
+		const namespace = namespaced ? (manifest.metadata?.namespace || 'default') : '';
+		const name = manifest.metadata?.name ?? '';
+		const group = 'rbac.authorization.k8s.io';
+		if (kind === 'Role' || kind === 'ClusterRole') {
+			if (authorize(policy, user, {verb: 'escalate', group, resource: kind === 'Role' ? 'roles' : 'clusterroles', name, namespace}).allowed) return undefined;
+			return escalationMessage(policy, user, namespace, ((manifest as {rules?: PolicyRule[]}).rules ?? []).filter(r => typeof r === 'object' && r !== null));
+		}
+		if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+			const ref = ((manifest as {roleRef?: {kind?: string; name?: string}}).roleRef ?? {});
+			const resource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
+			if (authorize(policy, user, {verb: 'bind', group, resource, name: ref.name ?? '', namespace: ref.kind === 'Role' ? namespace : namespace || undefined}).allowed) return undefined;
+			const role = ref.kind === 'Role' ? policy.role(namespace, ref.name ?? '') : policy.clusterRole(ref.name ?? '');
+			if (!role) return undefined;
+			return escalationMessage(policy, user, namespace, role.rules ?? []);
+		}
+		return undefined;
 	}
 
 	/** The RBAC rules `user` holds in `namespace` (cluster-wide ones first), as `kubectl auth can-i --list` lists them. */

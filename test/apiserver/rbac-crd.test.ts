@@ -159,3 +159,22 @@ run('a definition serving two versions: discovery lists both, the preferred firs
 	t.is((await served.kubectl(['get', 'widgets.v1beta1.example.org', 'w', '-o', 'jsonpath={.apiVersion}'])).stdout, 'example.org/v1beta1');
 	t.is((await served.kubectl(['get', 'widgets', 'w', '-o', 'jsonpath={.apiVersion}'])).stdout, 'example.org/v1');
 });
+
+run('an impersonated user may not grant what it does not hold: the API server\'s escalation check', async t => {
+	served.cluster.apply([
+		{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'role-maker'}, rules: [{apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles', 'rolebindings'], verbs: ['create']}]},
+		{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'jane-makes-roles'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'role-maker'}, subjects: [{kind: 'User', name: 'jane', apiGroup: 'rbac.authorization.k8s.io'}]},
+	]);
+	const refused = await served.kubectl(['create', 'role', 'secret-getter', '--verb=get,list', '--resource=secrets', '--as', 'jane']);
+	t.is(refused.stderr, [
+		'Error from server (Forbidden): roles.rbac.authorization.k8s.io "secret-getter" is forbidden: user "jane" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:',
+		'{APIGroups:[""], Resources:["secrets"], Verbs:["get" "list"]}',
+		'',
+	].join('\n'));
+	t.is(served.cluster.get('Role', 'secret-getter'), undefined);
+	// What jane holds (pod-reader: get, watch, list pods) she may grant.
+	t.is((await served.kubectl(['create', 'role', 'pod-getter', '--verb=get', '--resource=pods', '--as', 'jane'])).stdout, 'role.rbac.authorization.k8s.io/pod-getter created\n');
+	t.is((await served.kubectl(['create', 'rolebinding', 'bob-reads', '--role=pod-reader', '--user=bob', '--as', 'jane'])).stdout, 'rolebinding.rbac.authorization.k8s.io/bob-reads created\n');
+	const binding = await served.kubectl(['create', 'rolebinding', 'bob-admin', '--clusterrole=admin', '--user=bob', '--as', 'jane']);
+	t.regex(binding.stderr, /^error: failed to create rolebinding: rolebindings\.rbac\.authorization\.k8s\.io "bob-admin" is forbidden: user "jane" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n/);
+});

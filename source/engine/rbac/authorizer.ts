@@ -168,3 +168,69 @@ export function forbiddenMessage(user: UserInfo, attributes: AccessAttributes): 
 	const what = `User "${user.user}" cannot ${attributes.verb} resource "${resource}" in API group "${group}" ${scope}`;
 	return attributes.name ? `${qualified} "${attributes.name}" is forbidden: ${what}` : `${qualified} is forbidden: ${what}`;
 }
+
+function hasAll(owner: readonly string[] | undefined, wanted: readonly string[] | undefined): boolean {
+	return (wanted ?? []).every(value => owner?.includes(value));
+}
+
+/** `ruleCovers` (component-helpers/auth/rbac/validation): whether an owner's rule holds everything a single-verb rule asks. */
+function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
+	const verbs = has(owner.verbs, '*') || hasAll(owner.verbs, sub.verbs);
+	const groups = (owner.apiGroups ?? []).includes('*') || hasAll(owner.apiGroups, sub.apiGroups);
+	const resources = (sub.resources ?? []).every(resource => (owner.resources ?? []).some(o => {
+		if (o === '*' || o === resource) return true;
+		const slash = resource.indexOf('/');
+		return slash >= 0 && (o === `${resource.slice(0, slash)}/*` || o === `*${resource.slice(slash)}`);
+	}));
+	const urls = (sub.nonResourceURLs ?? []).every(url => (owner.nonResourceURLs ?? []).some(o => o === '*' || o === url || (o.endsWith('*') && url.startsWith(o.slice(0, -1)))));
+	const names = (sub.resourceNames ?? []).length === 0 ? (owner.resourceNames ?? []).length === 0 : (owner.resourceNames ?? []).length === 0 || hasAll(owner.resourceNames, sub.resourceNames);
+	return verbs && groups && resources && urls && names;
+}
+
+/** `BreakdownRule`: one rule per group, resource and verb, or per URL and verb. */
+function breakdownRule(rule: PolicyRule): PolicyRule[] {
+	const out: PolicyRule[] = [];
+	for (const group of rule.apiGroups ?? []) {
+		for (const resource of rule.resources ?? []) {
+			for (const verb of rule.verbs ?? []) out.push({apiGroups: [group], resources: [resource], verbs: [verb], ...(rule.resourceNames?.length ? {resourceNames: [...rule.resourceNames]} : {})});
+		}
+	}
+	for (const url of rule.nonResourceURLs ?? []) for (const verb of rule.verbs ?? []) out.push({nonResourceURLs: [url], verbs: [verb]});
+	return out;
+}
+
+/** `CompactString`: the rule's non-empty fields, as the escalation message lists them. */
+function compactString(rule: PolicyRule): string {
+	const list = (values: readonly string[]) => `[${values.map(v => JSON.stringify(v)).join(' ')}]`;
+	const parts: string[] = [];
+	if (rule.apiGroups?.length) parts.push(`APIGroups:${list(rule.apiGroups)}`);
+	if (rule.resources?.length) parts.push(`Resources:${list(rule.resources)}`);
+	if (rule.resourceNames?.length) parts.push(`ResourceNames:${list(rule.resourceNames)}`);
+	if (rule.nonResourceURLs?.length) parts.push(`NonResourceURLs:${list(rule.nonResourceURLs)}`);
+	if (rule.verbs?.length) parts.push(`Verbs:${list(rule.verbs)}`);
+	return `{${parts.join(', ')}}`;
+}
+
+/**
+ * `ConfirmNoEscalation`: undefined when the user's own rules in the namespace
+ * cover `rules`; else the API server's message listing what is missing
+ * (verbs of one group and resource gathered, as `CompactRules` does).
+ */
+export function escalationMessage(policy: RbacPolicy, user: UserInfo, namespace: string, rules: readonly PolicyRule[]): string | undefined {
+	const owned = rulesFor(policy, user, namespace);
+	const missing = rules.flatMap(breakdownRule).filter(sub => !owned.some(owner => ruleCovers(owner, sub)));
+	if (missing.length === 0) return undefined;
+	const compacted: PolicyRule[] = [];
+	for (const rule of missing) {
+		const simple = rule.resources?.length === 1 && !rule.resourceNames?.length;
+		const same = simple && compacted.find(c => c.apiGroups?.[0] === rule.apiGroups?.[0] && c.resources?.[0] === rule.resources?.[0] && !c.resourceNames?.length && c.resources?.length === 1);
+		if (same) {
+			if (!same.verbs.includes(rule.verbs[0]!)) same.verbs.push(rule.verbs[0]!);
+		} else {
+			compacted.push({...rule, verbs: [...rule.verbs]});
+		}
+	}
+	const lines = [...new Set(compacted.map(compactString))].sort();
+	const groups = `[${user.groups.map(g => JSON.stringify(g)).join(' ')}]`;
+	return `user "${user.user}" (groups=${groups}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`;
+}
