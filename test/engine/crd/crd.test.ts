@@ -215,3 +215,24 @@ test('idle definitions, custom objects, roles and bindings cost no reconcile per
 	cluster.advance(120_000);
 	t.deepEqual(work(), before);
 });
+
+test('custom objects count against a quota\'s count/<plural>.<group>, and a quota of other things lets them in', t => {
+	const cluster = withCronTabs();
+	cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'limited'}});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'q', namespace: 'limited'}, spec: {hard: {'count/crontabs.stable.example.com': '1', pods: '5'}}});
+	cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'pods-only'}});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'p', namespace: 'pods-only'}, spec: {hard: {pods: '5'}}});
+	cluster.advance(1000);
+	const crontab = (name: string, namespace: string) => ({apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: {name, namespace}, spec: {}});
+	t.truthy(cluster.apply(crontab('free', 'pods-only'))[0]);
+	cluster.apply(crontab('a', 'limited'));
+	cluster.advance(1000);
+	t.is((cluster.get('ResourceQuota', 'q', 'limited') as any).status.used['count/crontabs.stable.example.com'], '1');
+	t.throws(() => cluster.apply(crontab('b', 'limited')), {
+		message: 'crontabs.stable.example.com "b" is forbidden: exceeded quota: q, requested: count/crontabs.stable.example.com=1, used: count/crontabs.stable.example.com=1, limited: count/crontabs.stable.example.com=1',
+	});
+	cluster.delete('CronTab', 'a', {namespace: 'limited'});
+	cluster.advance(1000);
+	t.is((cluster.get('ResourceQuota', 'q', 'limited') as any).status.used['count/crontabs.stable.example.com'], '0');
+	t.truthy(cluster.apply(crontab('b', 'limited'))[0]);
+});
