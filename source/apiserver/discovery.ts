@@ -5,7 +5,7 @@
  */
 import type {ResourceType} from '../engine/index.js';
 import {extraVerbs, isExtra} from './extra-apis.js';
-import {groupVersions, servedTypes, subresources} from './paths.js';
+import {groupVersions, subresourcesOf} from './paths.js';
 
 /** Reported as 1.32 so kubectl's dispatcher runs its built-in v1.32 client. */
 export const serverVersion = {
@@ -24,13 +24,20 @@ const allVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch'
 /** `kubectl get all` lists the kinds in this category. */
 const inAll = new Set(['Pod', 'Service', 'Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
 
+function categoriesOf(type: ResourceType): {categories?: string[]} {
+	if (inAll.has(type.kind)) return {categories: ['all']};
+	return type.categories?.length ? {categories: type.categories} : {};
+}
+
 function verbsOf(type: ResourceType): string[] {
 	// A kind served at an older version too is keyed by kind and version there.
 	const older = extraVerbs[`${type.kind}${type.version.toUpperCase()}`];
 	if (older && isExtra(type)) return older;
 	if (extraVerbs[type.kind]) return extraVerbs[type.kind]!;
 	// Nodes and namespaces have no deletecollection upstream; events and the rest have all.
-	return type.kind === 'Namespace' ? allVerbs.filter(v => v !== 'deletecollection') : allVerbs;
+	if (type.kind === 'Namespace') return allVerbs.filter(v => v !== 'deletecollection');
+	// Custom resources: the verbs the apiextensions server lists for them.
+	return type.definition ? ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'] : allVerbs;
 }
 
 function subresourceKind(type: ResourceType, sub: string): {group: string; version: string; kind: string} {
@@ -52,19 +59,45 @@ export function apiVersions(serverAddress: string) {
 	return {kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{clientCIDR: '0.0.0.0/0', serverAddress}]};
 }
 
-export function apiGroupList() {
+/**
+ * Kubernetes' version order (`version.CompareKubeAwareVersionStrings`): GA
+ * before beta before alpha, higher numbers first, others last by name.
+ */
+export function compareVersions(a: string, b: string): number {
+	const parse = (v: string) => {
+		const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+		if (!match) return undefined;
+		return {major: Number(match[1]), stage: match[2] === undefined ? 2 : match[2] === 'beta' ? 1 : 0, minor: Number(match[3] ?? 0)};
+	};
+	const x = parse(a);
+	const y = parse(b);
+	if (!x || !y) return x ? -1 : y ? 1 : a.localeCompare(b);
+	return y.stage - x.stage || y.major - x.major || y.minor - x.minor;
+}
+
+/** The versions of each group, preferred first, groups in the order they are first served. */
+function groupsWithVersions(servedTypes: readonly ResourceType[]): Array<{group: string; versions: string[]}> {
+	const groups = new Map<string, string[]>();
+	for (const {group, version} of groupVersions(servedTypes)) {
+		let versions = groups.get(group);
+		if (!versions) groups.set(group, (versions = []));
+		versions.push(version);
+	}
+	return [...groups].map(([group, versions]) => ({group, versions: versions.length > 1 ? versions.sort(compareVersions) : versions}));
+}
+
+export function apiGroupList(servedTypes: readonly ResourceType[]) {
 	return {
 		kind: 'APIGroupList',
 		apiVersion: 'v1',
-		// A group served at several versions lists them all, the first preferred.
-		groups: [...new Set(groupVersions().filter(gv => gv.group).map(gv => gv.group))].map(group => {
-			const versions = groupVersions().filter(gv => gv.group === group).map(({version}) => ({groupVersion: `${group}/${version}`, version}));
-			return {name: group, versions, preferredVersion: versions[0]};
+		groups: groupsWithVersions(servedTypes).filter(g => g.group).map(({group, versions}) => {
+			const listed = versions.map(version => ({groupVersion: `${group}/${version}`, version}));
+			return {name: group, versions: listed, preferredVersion: listed[0]};
 		}),
 	};
 }
 
-export function apiResourceList(group: string, version: string) {
+export function apiResourceList(servedTypes: readonly ResourceType[], group: string, version: string) {
 	const resources: unknown[] = [];
 	for (const type of servedTypes.filter(t => t.group === group && t.version === version)) {
 		resources.push({
@@ -74,9 +107,9 @@ export function apiResourceList(group: string, version: string) {
 			kind: type.kind,
 			verbs: verbsOf(type),
 			...(type.shortNames.length ? {shortNames: type.shortNames} : {}),
-			...(inAll.has(type.kind) ? {categories: ['all']} : {}),
+			...categoriesOf(type),
 		});
-		for (const sub of subresources[type.kind] ?? []) {
+		for (const sub of subresourcesOf(type) ?? []) {
 			const target = subresourceKind(type, sub);
 			resources.push({
 				name: `${type.plural}/${sub}`,
@@ -103,11 +136,10 @@ export function aggregatedVersion(accept: string | undefined): 'v2' | 'v2beta1' 
 }
 
 /** APIGroupDiscoveryList for /api (core only) or /apis (every named group). */
-export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
-	const groups = [...new Set(groupVersions().filter(gv => (gv.group === '') === core).map(gv => gv.group))];
-	const items = groups.map(group => ({
+export function aggregatedDiscovery(servedTypes: readonly ResourceType[], core: boolean, version: 'v2' | 'v2beta1') {
+	const items = groupsWithVersions(servedTypes).filter(g => (g.group === '') === core).map(({group, versions}) => ({
 		metadata: {name: group, creationTimestamp: null},
-		versions: groupVersions().filter(gv => gv.group === group).map(({version: v}) => ({
+		versions: versions.map(v => ({
 			version: v,
 			freshness: 'Current',
 			resources: servedTypes.filter(t => t.group === group && t.version === v).map(type => ({
@@ -117,8 +149,8 @@ export function aggregatedDiscovery(core: boolean, version: 'v2' | 'v2beta1') {
 				singularResource: type.singular,
 				verbs: verbsOf(type),
 				...(type.shortNames.length ? {shortNames: type.shortNames} : {}),
-				...(inAll.has(type.kind) ? {categories: ['all']} : {}),
-				...(subresources[type.kind] ? {subresources: subresources[type.kind]!.map(sub => ({
+				...categoriesOf(type),
+				...(subresourcesOf(type) ? {subresources: subresourcesOf(type)!.map(sub => ({
 					subresource: sub,
 					responseKind: subresourceKind(type, sub),
 					verbs: subresourceVerbs(sub),

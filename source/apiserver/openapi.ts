@@ -7,13 +7,14 @@
  */
 import {createHash} from 'node:crypto';
 import {isExtra} from './extra-apis.js';
-import {groupVersions, servedTypes} from './paths.js';
+import type {ResourceType} from '../engine/index.js';
+import {groupVersions} from './paths.js';
 
 function pathKey(group: string, version: string): string {
 	return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-export function openapiDocument(group: string, version: string) {
+export function openapiDocument(servedTypes: readonly ResourceType[], group: string, version: string) {
 	const paths: Record<string, unknown> = {};
 	for (const type of servedTypes.filter(t => t.group === group && t.version === version && !isExtra(t))) {
 		const prefix = `/${pathKey(group, version)}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}/{name}`;
@@ -32,11 +33,11 @@ function hashOf(document: unknown): string {
 	return createHash('sha512').update(JSON.stringify(document)).digest('hex').slice(0, 16).toUpperCase();
 }
 
-export function openapiRoot() {
+export function openapiRoot(servedTypes: readonly ResourceType[]) {
 	const paths: Record<string, {serverRelativeURL: string}> = {};
-	for (const {group, version} of groupVersions()) {
+	for (const {group, version} of groupVersions(servedTypes)) {
 		const key = pathKey(group, version);
-		paths[key] = {serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(openapiDocument(group, version))}`};
+		paths[key] = {serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(openapiDocument(servedTypes, group, version))}`};
 	}
 	return {paths};
 }

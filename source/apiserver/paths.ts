@@ -2,12 +2,34 @@
  * Request paths: which API a URL names. `/api/v1/namespaces/default/pods/web/log`
  * becomes {group '', version v1, namespace default, resource pods, name web, subresource log}.
  */
-import {resourceTypes, type ResourceType} from '../engine/index.js';
+import type {Cluster, ResourceType} from '../engine/index.js';
 import {ApiError, notFoundPath} from './status.js';
 import {extraTypes} from './extra-apis.js';
 
-/** Every kind served: the engine's, then the extra APIs. */
-export const servedTypes: readonly ResourceType[] = [...resourceTypes, ...extraTypes];
+const served = new WeakMap<Cluster, {version: number; types: readonly ResourceType[]}>();
+
+/**
+ * Every kind served: the engine's (custom kinds included, so the list
+ * changes as CustomResourceDefinitions come and go), then the extra APIs.
+ */
+export function servedTypes(cluster: Cluster): readonly ResourceType[] {
+	const cached = served.get(cluster);
+	if (cached && cached.version === cluster.resourceTypesVersion) return cached.types;
+	const types: ResourceType[] = [];
+	for (const type of cluster.resourceTypes()) {
+		types.push(type);
+		// A custom kind is served at every version its definition serves; objects convert by apiVersion alone.
+		for (const version of type.servedVersions ?? []) if (version !== type.version) types.push({...type, version});
+	}
+	types.push(...extraTypes);
+	served.set(cluster, {version: cluster.resourceTypesVersion, types});
+	return types;
+}
+
+/** The subresources a kind serves: the table's, or those its CustomResourceDefinition turns on. */
+export function subresourcesOf(type: ResourceType): string[] | undefined {
+	return subresources[type.kind] ?? type.subresources;
+}
 
 export type ResourceTarget = {
 	type: ResourceType;
@@ -48,7 +70,7 @@ export const subresources: Record<string, string[]> = {
 };
 
 /** Every API group/version served, in discovery order (core first). */
-export function groupVersions(): Array<{group: string; version: string}> {
+export function groupVersions(servedTypes: readonly ResourceType[]): Array<{group: string; version: string}> {
 	const seen = new Map<string, {group: string; version: string}>();
 	for (const type of servedTypes) {
 		const key = `${type.group}/${type.version}`;
@@ -57,16 +79,17 @@ export function groupVersions(): Array<{group: string; version: string}> {
 	return [...seen.values()];
 }
 
-function typeFor(group: string, version: string, plural: string): ResourceType | undefined {
+function typeFor(servedTypes: readonly ResourceType[], group: string, version: string, plural: string): ResourceType | undefined {
 	return servedTypes.find(t => t.group === group && t.version === version && t.plural === plural);
 }
 
-function served(group: string, version: string): boolean {
+function isServed(servedTypes: readonly ResourceType[], group: string, version: string): boolean {
 	return servedTypes.some(t => t.group === group && t.version === version);
 }
 
 /** Parse a URL path; throws a 404 Status for anything the server does not serve. */
-export function parsePath(pathname: string): Target {
+export function parsePath(pathname: string, servedTypes: readonly ResourceType[]): Target {
+	const served = (group: string, version: string) => isServed(servedTypes, group, version);
 	const parts = pathname.split('/').filter(Boolean).map(p => {
 		try {
 			return decodeURIComponent(p);
@@ -110,11 +133,11 @@ export function parsePath(pathname: string): Target {
 		namespace = rest[1];
 		rest = rest.slice(2);
 	}
-	const type = typeFor(group, version, rest[0]!);
+	const type = typeFor(servedTypes, group, version, rest[0]!);
 	if (!type || rest.length > 3) throw notFoundPath();
 	if (namespace !== undefined && !type.namespaced) throw notFoundPath();
 	const [, name, subresource] = rest;
-	if (subresource !== undefined && !subresources[type.kind]?.includes(subresource)) throw notFoundPath();
+	if (subresource !== undefined && !subresourcesOf(type)?.includes(subresource)) throw notFoundPath();
 	if (name === '') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 	return {kind: 'resource', type, namespace, name, subresource};
 }

@@ -101,6 +101,22 @@ const schemas: Record<string, Schema> = {
 	IngressRuleValue: {1: m('http', 'HTTPIngressRuleValue')},
 	HTTPIngressRuleValue: {1: m('paths', 'HTTPIngressPath', true)},
 	HTTPIngressPath: {1: s('path'), 2: m('backend', 'IngressBackend'), 3: s('pathType', {pointer: true})},
+	// rbac.authorization.k8s.io/v1 (kubectl create role|clusterrole|rolebinding|clusterrolebinding).
+	Role: {1: m('metadata', 'ObjectMeta'), 2: m('rules', 'PolicyRule', true)},
+	ClusterRole: {1: m('metadata', 'ObjectMeta'), 2: m('rules', 'PolicyRule', true), 3: m('aggregationRule', 'AggregationRule')},
+	PolicyRule: {1: s('verbs', {repeated: true}), 2: s('apiGroups', {repeated: true}), 3: s('resources', {repeated: true}), 4: s('resourceNames', {repeated: true}), 5: s('nonResourceURLs', {repeated: true})},
+	AggregationRule: {1: m('clusterRoleSelectors', 'LabelSelector', true)},
+	RoleBinding: {1: m('metadata', 'ObjectMeta'), 2: m('subjects', 'Subject', true), 3: m('roleRef', 'RoleRef')},
+	Subject: {1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: s('namespace')},
+	RoleRef: {1: s('apiGroup'), 2: s('kind'), 3: s('name')},
+	// authorization.k8s.io/v1 (kubectl auth can-i).
+	SelfSubjectAccessReview: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SelfSubjectAccessReviewSpec'), 3: skip('status')},
+	SelfSubjectAccessReviewSpec: {1: m('resourceAttributes', 'ResourceAttributes'), 2: m('nonResourceAttributes', 'NonResourceAttributes')},
+	ResourceAttributes: {1: s('namespace'), 2: s('verb'), 3: s('group'), 4: s('version'), 5: s('resource'), 6: s('subresource'), 7: s('name'), 8: skip('fieldSelector'), 9: skip('labelSelector')},
+	NonResourceAttributes: {1: s('path'), 2: s('verb')},
+	SelfSubjectRulesReview: {1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SelfSubjectRulesReviewSpec'), 3: skip('status')},
+	SelfSubjectRulesReviewSpec: {1: s('namespace')},
+	SelfSubjectReview: {1: m('metadata', 'ObjectMeta'), 2: skip('status')},
 };
 
 /** Kinds whose protobuf bodies are read, by `group/version/Kind`. */
@@ -108,6 +124,10 @@ const roots: Record<string, string> = {
 	'autoscaling/v1/HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1', 'networking.k8s.io/v1/Ingress': 'Ingress',
 	'apps/v1/Deployment': 'Deployment', 'batch/v1/Job': 'Job', 'v1/Service': 'Service', 'v1/ConfigMap': 'ConfigMap', 'v1/Secret': 'Secret', 'v1/Namespace': 'Namespace',
 	'v1/ResourceQuota': 'ResourceQuota', 'policy/v1/PodDisruptionBudget': 'PodDisruptionBudget',
+	'rbac.authorization.k8s.io/v1/Role': 'Role', 'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
+	'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'RoleBinding',
+	'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview', 'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+	'authentication.k8s.io/v1/SelfSubjectReview': 'SelfSubjectReview',
 };
 
 class Reader {

@@ -17,6 +17,8 @@ import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubje
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
+import type {RequestUser} from './authorization.js';
+import {customPrinter, rbacPrinters} from './tables-rbac-crd.js';
 
 const tableType = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const bodyTypes = ['application/json', 'application/yaml'] as const;
@@ -29,6 +31,8 @@ export type RequestContext = {
 	response: ServerResponse;
 	query: URLSearchParams;
 	target: ResourceTarget;
+	/** Who the request acts as (the token's admin, or an impersonated user). */
+	user?: RequestUser;
 };
 
 function subjectOf(type: ResourceType, name?: string): ErrorSubject {
@@ -68,7 +72,10 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	// A plain request (no WebSocket upgrade): kubectl before 1.30 asks for SPDY, which is not served.
 	if (subresource === 'exec') throw badRequest('Upgrade request required: exec is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
 	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));
-	if (subresource === 'status' && method !== 'GET') throw methodNotAllowed(method);
+	if (subresource === 'status' && method !== 'GET') {
+		if (type.definition && (method === 'PUT' || method === 'PATCH')) return handleCustomStatus(context, method);
+		throw methodNotAllowed(method);
+	}
 	if (name === undefined) {
 		if (method === 'GET') return context.query.get('watch') === 'true' || context.query.get('watch') === '1' ? handleWatch(context) : handleList(context);
 		if (method === 'POST') return handleCreate(context);
@@ -82,6 +89,22 @@ export async function handleResource(context: RequestContext): Promise<void> {
 		default: throw methodNotAllowed(method);
 	}
 	void type;
+}
+
+/**
+ * An object as the request's version shows it: a custom object stored in
+ * another version its definition serves converts by apiVersion alone
+ * (conversion strategy None).
+ */
+function inVersion<T extends KubeObject | undefined>(type: ResourceType, object: T): T {
+	if (!object || !type.definition) return object;
+	const apiVersion = apiVersionOf(type);
+	return object.apiVersion === apiVersion ? object : {...object, apiVersion} as T;
+}
+
+/** The printers of this module's kinds: a custom kind's from its definition's printer columns, and the RBAC kinds'; undefined for the table's own. */
+function printerOf(cluster: Cluster, type: ResourceType) {
+	return type.definition ? customPrinter(cluster.get('CustomResourceDefinition', type.definition), type.version) : rbacPrinters[type.kind];
 }
 
 function listNamespace(context: RequestContext): string | undefined {
@@ -105,10 +128,10 @@ function handleList({cluster, request, response, query, target}: RequestContext)
 	const objects = inKeyOrder(cluster.list(type.kind, {namespace: listNamespace({target} as RequestContext)}).filter(matches));
 	const resourceVersion = cluster.resourceVersion;
 	if (wantsTable(request.headers.accept)) {
-		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query)}), tableType);
+		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, type)}), tableType);
 		return;
 	}
-	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: objects});
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: type.definition ? objects.map(o => inVersion(type, o)) : objects});
 }
 
 function getObject(cluster: Cluster, target: ResourceTarget, name: string): KubeObject {
@@ -120,10 +143,10 @@ function getObject(cluster: Cluster, target: ResourceTarget, name: string): Kube
 function handleGet({cluster, request, response, query, target}: RequestContext, name: string): void {
 	const object = getObject(cluster, target, name);
 	if (wantsTable(request.headers.accept)) {
-		sendJson(response, 200, toTable(target.type.kind, [object], {now: cluster.now(), resourceVersion: object.metadata.resourceVersion, includeObject: includeObject(query)}), tableType);
+		sendJson(response, 200, toTable(target.type.kind, [object], {now: cluster.now(), resourceVersion: object.metadata.resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, target.type)}), tableType);
 		return;
 	}
-	sendJson(response, 200, object);
+	sendJson(response, 200, inVersion(target.type, object));
 }
 
 function handleWatch({cluster, watchCache, request, response, query, target}: RequestContext): void {
@@ -131,6 +154,7 @@ function handleWatch({cluster, watchCache, request, response, query, target}: Re
 	const filter: WatchFilter = {kind: type.kind, namespace: listNamespace({target} as RequestContext), matches: selectorFilter(query)};
 	const table = wantsTable(request.headers.accept);
 	const include = includeObject(query);
+	const printer = printerOf(cluster, type);
 	const from = query.get('resourceVersion') ?? '';
 	let first: CachedEvent[];
 	if (from === '' || from === '0') {
@@ -150,8 +174,8 @@ function handleWatch({cluster, watchCache, request, response, query, target}: Re
 	response.writeHead(200, {'Content-Type': table ? tableType : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked'});
 	let columnsSent = false;
 	const encode = (event: CachedEvent): string => {
-		if (!table) return `${JSON.stringify({type: event.type, object: event.object})}\n`;
-		const object = toTable(type.kind, [event.object], {now: cluster.now(), resourceVersion: event.object.metadata.resourceVersion, includeObject: include, columns: !columnsSent});
+		if (!table) return `${JSON.stringify({type: event.type, object: inVersion(type, event.object)})}\n`;
+		const object = toTable(type.kind, [event.object], {now: cluster.now(), resourceVersion: event.object.metadata.resourceVersion, includeObject: include, columns: !columnsSent, printer});
 		columnsSent = true;
 		return `${JSON.stringify({type: event.type, object})}\n`;
 	};
@@ -218,6 +242,13 @@ function checkedManifest(body: unknown, target: ResourceTarget, name?: string): 
 	return manifest;
 }
 
+/** `dryRun` and `fieldValidation` of a write. */
+function writeOptions(query: URLSearchParams): {dryRun: boolean; fieldValidation?: 'Strict' | 'Warn' | 'Ignore'} {
+	const dryRun = dryRunOf(query);
+	const validation = query.get('fieldValidation');
+	return {dryRun, ...(validation ? {fieldValidation: validation as 'Strict' | 'Warn' | 'Ignore'} : {})};
+}
+
 /** `dryRun=All`: check everything, write nothing (kubectl diff, --dry-run=server). */
 function dryRunOf(query: URLSearchParams): boolean {
 	const values = query.getAll('dryRun');
@@ -229,37 +260,54 @@ function dryRunOf(query: URLSearchParams): boolean {
 	return values.length > 0;
 }
 
-async function handleCreate({cluster, request, response, query, target}: RequestContext): Promise<void> {
+const rbacKinds = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/** RBAC's escalation check for an impersonated user writing a role or binding: Forbidden with the API server's message. */
+function confirmNoEscalation({cluster, target, user}: RequestContext, manifest: Manifest): void {
+	if (!user?.impersonated || !rbacKinds.has(target.type.kind)) return;
+	const message = cluster.escalation(user, manifest);
+	if (!message) return;
+	const name = String(manifest.metadata?.name ?? '');
+	throw new ApiError(403, 'Forbidden', `${resourceName(target.type)} "${name}" is forbidden: ${message}`, {name, group: target.type.group, kind: target.type.plural});
+}
+
+async function handleCreate(context: RequestContext): Promise<void> {
+	const {cluster, request, response, query, target} = context;
 	const raw = await readBody(request);
 	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
-	const dryRun = dryRunOf(query);
+	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target);
-	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, {dryRun}));
-	sendJson(response, 201, created);
+	confirmNoEscalation(context, manifest);
+	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, options));
+	sendJson(response, 201, inVersion(target.type, created));
 }
 
-async function handleReplace({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+async function handleReplace(context: RequestContext, name: string): Promise<void> {
+	const {cluster, request, response, query, target} = context;
 	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
-	const dryRun = dryRunOf(query);
+	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target, name);
 	getObject(cluster, target, name);
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(manifest, {dryRun})));
+	confirmNoEscalation(context, manifest);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(manifest, options))));
 }
 
-async function handlePatch({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+async function handlePatch(context: RequestContext, name: string): Promise<void> {
+	const {cluster, request, response, query, target} = context;
 	const type = mediaType(request);
 	const body = decodeBody(await readBody(request), type, patchTypes);
-	const dryRun = dryRunOf(query);
-	const current = cluster.get(target.type.kind, name, target.namespace);
+	const options = writeOptions(query);
+	const current = inVersion(target.type, cluster.get(target.type.kind, name, target.namespace));
 	if (type === 'application/apply-patch+yaml') {
 		const manifest = checkedManifest(body, target, name);
+		confirmNoEscalation(context, manifest);
 		if (!current) {
-			sendJson(response, 201, withSubject(target.type, name, () => cluster.create(manifest, {dryRun})));
+			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => cluster.create(manifest, options))));
 			return;
 		}
 		const merged = strategicMergePatch(current, manifest) as Manifest;
 		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
-		sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(merged, {dryRun})));
+		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(merged, options))));
 		return;
 	}
 	if (!current) throw notFound(target.type, name);
@@ -269,7 +317,8 @@ async function handlePatch({cluster, request, response, query, target}: RequestC
 	if (meta.name !== name || patched.kind !== current.kind || patched.apiVersion !== current.apiVersion || meta.namespace !== current.metadata.namespace) {
 		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
 	}
-	sendJson(response, 200, withSubject(target.type, name, () => cluster.replace(patched, {dryRun})));
+	confirmNoEscalation(context, patched);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(patched, options))));
 }
 
 function patchBy(type: string, current: unknown, body: unknown): unknown {
@@ -291,6 +340,21 @@ function withSubject<T>(type: ResourceType, name: string | undefined, call: () =
 	}
 }
 
+/** PUT or PATCH of a custom object's status subresource: only the status changes. */
+async function handleCustomStatus({cluster, request, response, query, target}: RequestContext, method: string): Promise<void> {
+	const name = target.name!;
+	const current = inVersion(target.type, getObject(cluster, target, name));
+	const type = mediaType(request);
+	const body = decodeBody(await readBody(request), type, method === 'PUT' ? bodyTypes : patchTypes);
+	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(patchBy(type, current, body))) as KubeObject;
+	const precondition = next?.metadata?.resourceVersion;
+	if (method === 'PUT' && precondition && precondition !== current.metadata.resourceVersion) {
+		throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(target.type)} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+	}
+	const {dryRun} = writeOptions(query);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replaceStatus(target.type.kind, name, next?.status, {namespace: target.namespace, dryRun}))));
+}
+
 async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
 	const raw = await readBody(request);
 	let options: Record<string, unknown> = {};
@@ -306,7 +370,7 @@ async function handleDelete({cluster, request, response, query, target}: Request
 	const existing = getObject(cluster, target, name);
 	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, propagationPolicy: policy, gracePeriodSeconds}));
 	if (remaining) {
-		sendJson(response, 200, remaining);
+		sendJson(response, 200, inVersion(target.type, remaining));
 		return;
 	}
 	sendJson(response, 200, {

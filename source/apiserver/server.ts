@@ -13,7 +13,8 @@ import type {Cluster} from '../engine/index.js';
 import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, apiVersions, serverVersion} from './discovery.js';
 import {sendJson, sendStatus} from './http.js';
 import {openapiDocument, openapiRoot} from './openapi.js';
-import {parsePath} from './paths.js';
+import {parsePath, servedTypes, type Target} from './paths.js';
+import {authorizeRequest, requestAttributes, requestUser} from './authorization.js';
 import {handleResource} from './resources.js';
 import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
 import {ExecServer, refuseUpgrade} from './exec.js';
@@ -55,8 +56,18 @@ function authorized(request: IncomingMessage, token: string): boolean {
 async function serve(cluster: Cluster, watchCache: WatchCache, token: string, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
 	if (!authorized(request, token)) throw unauthorized();
 	const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-	const target = parsePath(url.pathname);
+	const types = servedTypes(cluster);
+	const user = requestUser(request);
 	const method = request.method ?? 'GET';
+	let target: Target;
+	try {
+		target = parsePath(url.pathname, types);
+	} catch (error) {
+		// An unknown path is a non-resource request: an impersonated user learns nothing the authorizer would not tell it.
+		authorizeRequest(cluster, user, {verb: method === 'GET' ? 'get' : method.toLowerCase(), path: url.pathname});
+		throw error;
+	}
+	authorizeRequest(cluster, user, requestAttributes(method, target, url.pathname, url.searchParams));
 	if (target.kind !== 'resource' && method !== 'GET') throw methodNotAllowed(method);
 	const accept = request.headers.accept;
 	switch (target.kind) {
@@ -69,19 +80,19 @@ async function serve(cluster: Cluster, watchCache: WatchCache, token: string, ad
 		case 'root': return sendJson(response, 200, {paths: ['/api', '/api/v1', '/apis', '/openapi/v3', '/version', '/healthz']});
 		case 'legacy': {
 			const aggregated = aggregatedVersion(accept);
-			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(true, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
+			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(types, true, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
 			return sendJson(response, 200, apiVersions(address()));
 		}
 		case 'groups': {
 			const aggregated = aggregatedVersion(accept);
-			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(false, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
-			return sendJson(response, 200, apiGroupList());
+			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(types, false, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
+			return sendJson(response, 200, apiGroupList(types));
 		}
-		case 'groupVersion': return sendJson(response, 200, apiResourceList(target.group, target.version));
-		case 'openapiRoot': return sendJson(response, 200, openapiRoot());
-		case 'openapi': return sendJson(response, 200, openapiDocument(target.group, target.version));
+		case 'groupVersion': return sendJson(response, 200, apiResourceList(types, target.group, target.version));
+		case 'openapiRoot': return sendJson(response, 200, openapiRoot(types));
+		case 'openapi': return sendJson(response, 200, openapiDocument(types, target.group, target.version));
 		case 'openapiV2': throw notFoundPath();
-		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target});
+		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target, user});
 	}
 }
 
@@ -103,8 +114,9 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 		try {
 			if (!authorized(request, token)) throw unauthorized();
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-			const target = parsePath(url.pathname);
+			const target = parsePath(url.pathname, servedTypes(cluster));
 			if (target.kind !== 'resource' || target.subresource !== 'exec') throw badRequest('only pods/exec can be upgraded');
+			authorizeRequest(cluster, requestUser(request), requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams));
 			execs.upgrade(request, socket, head, target, url.searchParams);
 		} catch (error) {
 			refuseUpgrade(socket, statusFromError(error));

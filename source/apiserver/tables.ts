@@ -6,10 +6,11 @@
 import {accessModeShort, labelSelectorFromObject, selectorToString, type KubeObject} from '../engine/index.js';
 
 export type Column = {name: string; type: string; format: string; description: string; priority: number};
-type Cell = string | number | boolean;
-type Printer = {columns: Column[]; row: (object: any, now: number) => Cell[]};
+/** A cell; null where a custom column's path finds nothing (kubectl prints `<none>`). */
+export type Cell = string | number | boolean | null;
+export type Printer = {columns: Column[]; row: (object: any, now: number) => Cell[]};
 
-function column(name: string, type = 'string', priority = 0, format = ''): Column {
+export function column(name: string, type = 'string', priority = 0, format = ''): Column {
 	return {name, type, format, description: name, priority};
 }
 
@@ -39,7 +40,7 @@ export function humanDuration(ms: number): string {
 }
 
 /** translateTimestampSince: `<unknown>` for no time. */
-function since(timestamp: string | undefined | null, now: number): string {
+export function since(timestamp: string | undefined | null, now: number): string {
 	if (!timestamp) return '<unknown>';
 	return humanDuration(now - Date.parse(timestamp));
 }
@@ -459,8 +460,8 @@ const fallback: Printer = {columns: [nameColumn, age], row: (o, now) => [o.metad
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** A Table of objects of one kind, as `kubectl get` asks for it. */
-export function toTable(kind: string, objects: KubeObject[], options: {now: number; resourceVersion?: string; includeObject?: IncludeObject; columns?: boolean}) {
-	const printer = printers[kind] ?? fallback;
+export function toTable(kind: string, objects: KubeObject[], options: {now: number; resourceVersion?: string; includeObject?: IncludeObject; columns?: boolean; printer?: Printer}) {
+	const printer = options.printer ?? printers[kind] ?? fallback;
 	const include = options.includeObject ?? 'Metadata';
 	return {
 		kind: 'Table',

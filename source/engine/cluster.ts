@@ -1,5 +1,5 @@
 import {parseAllDocuments} from 'yaml';
-import {apiVersionOf, qualifiedKind, qualifiedResource, resolveResource, resourceForManifest, type ResourceType} from './api/registry.js';
+import {apiVersionOf, qualifiedKind, qualifiedResource, type ResourceType} from './api/registry.js';
 import type {KubeObject, Manifest, WatchEvent} from './api/types.js';
 import {applyDefaults} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-kinds.js';
@@ -10,7 +10,7 @@ import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
 import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject} from './deletion.js';
-import {WorkQueue, type Controller, type ControllerContext} from './controller.js';
+import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
 import {createEngineServices} from './services.js';
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, kubeletVersion, type NodeOptions} from './bootstrap.js';
@@ -37,6 +37,11 @@ import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, she
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
+import {authorize, escalationMessage, rulesFor, userGroups, type AccessAttributes, type AccessDecision} from './rbac/authorizer.js';
+import {storePolicy} from './rbac/policy.js';
+import {admitCustomObject, statusErrors, type FieldValidation} from './api/custom-resources.js';
+import './api/crd-objects.js';
+import type {PolicyRule} from './api/rbac-objects.js';
 
 export type {Admission} from './services.js';
 
@@ -76,6 +81,14 @@ export type ListOptions = {
 	labelSelector?: string;
 	/** kubectl field selector string, e.g. `spec.nodeName=node-1`. */
 	fieldSelector?: string;
+};
+
+/** How a create or replace is checked, as the API server's query parameters say. */
+export type WriteOptions = {
+	/** Check everything, write nothing. */
+	dryRun?: boolean;
+	/** Fields a custom resource's schema does not declare: refused (Strict) or pruned (Warn, Ignore, the default). */
+	fieldValidation?: FieldValidation;
 };
 
 export type DeleteOptions = {
@@ -171,8 +184,11 @@ export class Cluster {
 		for (const name of queues.keys()) {
 			if (!this.registered.some(r => r.controller.name === name)) throw new Error(`no controller named ${name}`);
 		}
+		const custom = byKind.get(customResourceWatch) ?? [];
 		store.subscribe(event => {
-			for (const {queue, map} of byKind.get(event.object.kind) ?? []) {
+			const kind = event.object.kind;
+			const watchers = byKind.get(kind) ?? (store.types.byKind(kind) ? custom : undefined);
+			for (const {queue, map} of watchers ?? []) {
 				const keys = map(event);
 				if (keys === undefined) continue;
 				if (typeof keys === 'string') queue.add(keys);
@@ -217,13 +233,17 @@ export class Cluster {
 	 * validated before any is written. Returns the stored objects.
 	 */
 	apply(input: string | Manifest | Manifest[]): KubeObject[] {
+		return this.applyDocuments(input, {});
+	}
+
+	private applyDocuments(input: string | Manifest | Manifest[], options: WriteOptions): KubeObject[] {
 		const manifests = toManifests(input);
 		// Documents apply in order, each over what the ones before it made (a
 		// staged view), and nothing is written until every one has passed.
 		const staged = new StagedApply();
 		for (const [index, manifest] of manifests.entries()) {
 			try {
-				this.prepareDocument(manifest, staged);
+				this.prepareDocument(manifest, staged, options);
 			} catch (error) {
 				if (error instanceof KubeError && manifests.length > 1) error.document = index;
 				throw error;
@@ -241,9 +261,9 @@ export class Cluster {
 	}
 
 	/** Merge, default, validate and admit one document of an apply over the staged view; throws, writes nothing. */
-	private prepareDocument(manifest: Manifest, staged: StagedApply): void {
+	private prepareDocument(manifest: Manifest, staged: StagedApply, options: WriteOptions = {}): void {
 		const {store} = this.context;
-		const type = resourceForManifest(manifest.apiVersion, manifest.kind);
+		const type = this.context.store.types.forManifest(manifest.apiVersion, manifest.kind);
 		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
 		if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) throw badRequest('metadata must be an object');
 		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
@@ -262,19 +282,23 @@ export class Cluster {
 		const previous = earlier ? earlier.applied : existing && this.lastApplied.get(existing.metadata.uid);
 		decodeManifest(type, manifest);
 		const merged = mergeForApply(type, manifest, existing, previous, namespace);
-		staged.add(this.admitted(type, merged, existing, staged.latest()), appliedConfiguration(manifest));
+		staged.add(this.admitted(type, merged, existing, staged.latest(), options, manifest.apiVersion), appliedConfiguration(manifest));
 	}
 
 	/** Default, validate and admit an object about to be written over `existing`; throws, writes nothing. */
-	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]): KubeObject {
+	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: KubeObject[], options: WriteOptions = {}, requestedVersion?: unknown): KubeObject {
 		let object: KubeObject;
 		let errors: FieldError[];
 		try {
 			object = applyDefaults(merged);
-			errors = [
-				...validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced}),
-				...validateKind(object, existing),
-			];
+			errors = validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced});
+			if (type.definition) {
+				const custom = admitCustomObject(this.context.store, type, object, existing, options.fieldValidation, requestedVersion);
+				object = custom.object;
+				errors.push(...custom.errors);
+			} else {
+				errors.push(...validateKind(object, existing));
+			}
 		} catch (error) {
 			if (error instanceof KubeError) throw error;
 			// A field of the wrong shape that defaulting or validation could not read.
@@ -306,8 +330,8 @@ export class Cluster {
 	 * it is there (a `generateName` picks a free name). Returns the stored object;
 	 * with `dryRun`, the object as it would be stored, checked and not written.
 	 */
-	create(manifest: Manifest, options: {dryRun?: boolean} = {}): KubeObject {
-		const type = resourceForManifest(manifest?.apiVersion, manifest?.kind);
+	create(manifest: Manifest, options: WriteOptions = {}): KubeObject {
+		const type = this.context.store.types.forManifest(manifest?.apiVersion, manifest?.kind);
 		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
 		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
 		if (meta.name && this.context.store.get(type.kind, namespace, meta.name)) throw alreadyExists(qualifiedResource(type), meta.name);
@@ -317,13 +341,13 @@ export class Cluster {
 		const {resourceVersion: _rv, ...rest} = meta;
 		if (options.dryRun) {
 			const staged = new StagedApply();
-			this.prepareDocument(structuredClone({...manifest, metadata: rest}), staged);
+			this.prepareDocument(structuredClone({...manifest, metadata: rest}), staged, options);
 			// Server-set fields as a write would fill them, except the uid and version nothing was given.
 			const {object} = staged.documents[0]!;
 			const {uid: _uid, resourceVersion: _version, ...metadata} = object.metadata;
 			return {...object, metadata: {...metadata, creationTimestamp: rfc3339(this.now())}} as KubeObject;
 		}
-		return this.apply({...manifest, metadata: rest})[0]!;
+		return this.applyDocuments({...manifest, metadata: rest}, options)[0]!;
 	}
 
 	/**
@@ -332,9 +356,9 @@ export class Cluster {
 	 * `metadata.resourceVersion` must match the stored one (else Conflict).
 	 * With `dryRun`, every check runs and nothing is written.
 	 */
-	replace(manifest: Manifest, options: {dryRun?: boolean} = {}): KubeObject {
+	replace(manifest: Manifest, options: WriteOptions = {}): KubeObject {
 		const {store} = this.context;
-		const type = resourceForManifest(manifest?.apiVersion, manifest?.kind);
+		const type = this.context.store.types.forManifest(manifest?.apiVersion, manifest?.kind);
 		const meta = (manifest.metadata ?? {}) as Partial<KubeObject['metadata']>;
 		const namespace = type.namespaced ? (meta.namespace || 'default') : undefined;
 		const existing = meta.name ? store.get(type.kind, namespace, meta.name) : undefined;
@@ -344,27 +368,67 @@ export class Cluster {
 		}
 		const copy = structuredClone(manifest);
 		decodeManifest(type, copy);
-		const {metadata: _m, status: _s, ...fields} = copy;
+		const {metadata: _m, status: given, ...fields} = copy;
 		const metadata: KubeObject['metadata'] = {...existing.metadata, resourceVersion: ''};
 		for (const field of ['labels', 'annotations', 'ownerReferences', 'finalizers'] as const) {
 			if (meta[field] === undefined || meta[field] === null) delete metadata[field];
 			else (metadata as Record<string, unknown>)[field] = structuredClone(meta[field]);
 		}
 		const merged = {...fields, apiVersion: existing.apiVersion, kind: existing.kind, metadata} as KubeObject;
-		if (existing.status !== undefined) merged.status = existing.status;
-		const admitted = this.admitted(type, merged, existing, []);
+		// A custom object's status is written with it (unless its status subresource is on, which admission handles).
+		if (type.definition && given !== undefined) merged.status = given;
+		else if (existing.status !== undefined) merged.status = existing.status;
+		const admitted = this.admitted(type, merged, existing, [], options, manifest.apiVersion);
 		return options.dryRun ? {...admitted, metadata: {...admitted.metadata, resourceVersion: existing.metadata.resourceVersion}} : store.update(admitted);
+	}
+
+	/** Every kind the cluster serves now: the built-in ones, then those CustomResourceDefinitions define. */
+	resourceTypes(): ResourceType[] {
+		return this.context.store.types.all();
+	}
+
+	/**
+	 * The kind a Kind, plural, singular, short name or `plural.group` names,
+	 * custom kinds included; throws kubectl's error for an unknown one.
+	 */
+	resolveResource(name: string): ResourceType {
+		return this.context.store.types.resolve(name);
+	}
+
+	/** Bumped whenever the served kinds change (a definition established or gone). */
+	get resourceTypesVersion(): number {
+		return this.context.store.types.version;
+	}
+
+	/**
+	 * Write the status of a custom object whose definition turns the status
+	 * subresource on (`PUT …/status`): the status is checked against the
+	 * schema, the rest of the object stays as stored.
+	 */
+	replaceStatus(kind: string, name: string, status: unknown, options: {namespace?: string; dryRun?: boolean} = {}): KubeObject {
+		const {store} = this.context;
+		const type = store.types.resolve(kind);
+		if (!type.subresources?.includes('status')) throw new KubeError('NotFound', 'the server could not find the requested resource');
+		const namespace = type.namespaced ? (options.namespace ?? 'default') : undefined;
+		const existing = store.get(type.kind, namespace, name);
+		if (!existing) throw notFound(qualifiedResource(type), name);
+		status = structuredClone(status);
+		const errors = statusErrors(store, type, status);
+		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
+		const next = {...existing, metadata: {...existing.metadata, resourceVersion: ''}, status};
+		if (status === undefined || status === null) delete next.status;
+		return options.dryRun ? {...next, metadata: existing.metadata} : store.update(next, {status: true});
 	}
 
 	/** One object, or undefined. `namespace` defaults to `default` for namespaced kinds. */
 	get(kind: string, name: string, namespace?: string): KubeObject | undefined {
-		const type = resolveResource(kind);
+		const type = this.context.store.types.resolve(kind);
 		return this.context.store.get(type.kind, type.namespaced ? (namespace ?? 'default') : undefined, name);
 	}
 
 	/** Objects of a kind; all namespaces unless one is named; filtered by selectors. */
 	list(kind: string, options: ListOptions = {}): KubeObject[] {
-		const type = resolveResource(kind);
+		const type = this.context.store.types.resolve(kind);
 		const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
 		const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
 		const objects = this.context.store.list(type.kind, type.namespaced ? options.namespace : undefined);
@@ -379,7 +443,7 @@ export class Cluster {
 	 * Returns the object as it now stands (terminating), or undefined when gone.
 	 */
 	delete(kind: string, name: string, options: DeleteOptions = {}): KubeObject | undefined {
-		const type = resolveResource(kind);
+		const type = this.context.store.types.resolve(kind);
 		const policy = options.propagationPolicy ?? 'Background';
 		if (!['Foreground', 'Background', 'Orphan'].includes(policy)) {
 			throw badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Foreground", "Background", "Orphan"`);
@@ -498,7 +562,7 @@ export class Cluster {
 
 	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
 	scale(kind: string, name: string, replicas: number, options: {namespace?: string} = {}): KubeObject {
-		const type = resolveResource(kind);
+		const type = this.context.store.types.resolve(kind);
 		if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) {
 			throw badRequest(`cannot scale ${qualifiedResource(type)}: only deployments, replicasets and statefulsets can be scaled`);
 		}
@@ -607,11 +671,63 @@ export class Cluster {
 	 * one kind. Returns the unsubscribe function.
 	 */
 	watch(listener: WatchListener, options: {kind?: string} = {}): () => void {
-		const kind = options.kind ? resolveResource(options.kind).kind : undefined;
+		const kind = options.kind ? this.context.store.types.resolve(options.kind).kind : undefined;
 		return this.context.store.subscribe(event => {
 			if (kind && event.object.kind !== kind) return;
 			listener(event.type === 'MODIFIED' ? {type: event.type, object: event.object, old: event.old} : {type: event.type, object: event.object});
 		});
+	}
+
+	/**
+	 * The RBAC authorizer: may `user` do `verb` on a resource (group, resource,
+	 * subresource, name) in a namespace, or on a non-resource `path`? Groups are
+	 * those the user authenticated with; `system:authenticated` and a service
+	 * account's groups are added, as authentication adds them. The reason names
+	 * the binding that allowed it (`RBAC: allowed by RoleBinding "…"`), or is empty.
+	 */
+	authorize(subject: {user: string; groups?: readonly string[]}, attributes: AccessAttributes): AccessDecision {
+		const user = checkedUser(subject);
+		if (typeof attributes !== 'object' || attributes === null || typeof attributes.verb !== 'string' || attributes.verb === '') {
+			throw badRequest('authorize: verb is required');
+		}
+		if (attributes.resource === undefined && typeof attributes.path !== 'string') throw badRequest('authorize: a resource or a non-resource path is required');
+		return authorize(storePolicy(this.context.store), user, attributes);
+	}
+
+	/**
+	 * RBAC's escalation check on a Role, ClusterRole or binding about to be
+	 * written by `user`: undefined when the user may (it holds every rule it
+	 * grants, or may `escalate` roles, or `bind` the role a binding names);
+	 * else the API server's message (`user "jane" (groups=[…]) is attempting
+	 * to grant RBAC permissions not currently held: …`).
+	 */
+	escalation(subject: {user: string; groups?: readonly string[]}, manifest: Manifest): string | undefined {
+		const user = checkedUser(subject);
+		if (user.groups.includes('system:masters')) return undefined;
+		const policy = storePolicy(this.context.store);
+		const kind = manifest?.kind;
+		const namespaced = kind === 'Role' || kind === 'RoleBinding';
+		const namespace = namespaced ? (manifest.metadata?.namespace || 'default') : '';
+		const name = manifest.metadata?.name ?? '';
+		const group = 'rbac.authorization.k8s.io';
+		if (kind === 'Role' || kind === 'ClusterRole') {
+			if (authorize(policy, user, {verb: 'escalate', group, resource: kind === 'Role' ? 'roles' : 'clusterroles', name, namespace}).allowed) return undefined;
+			return escalationMessage(policy, user, namespace, ((manifest as {rules?: PolicyRule[]}).rules ?? []).filter(r => typeof r === 'object' && r !== null));
+		}
+		if (kind === 'RoleBinding' || kind === 'ClusterRoleBinding') {
+			const ref = ((manifest as {roleRef?: {kind?: string; name?: string}}).roleRef ?? {});
+			const resource = ref.kind === 'Role' ? 'roles' : 'clusterroles';
+			if (authorize(policy, user, {verb: 'bind', group, resource, name: ref.name ?? '', namespace: ref.kind === 'Role' ? namespace : namespace || undefined}).allowed) return undefined;
+			const role = ref.kind === 'Role' ? policy.role(namespace, ref.name ?? '') : policy.clusterRole(ref.name ?? '');
+			if (!role) return undefined;
+			return escalationMessage(policy, user, namespace, role.rules ?? []);
+		}
+		return undefined;
+	}
+
+	/** The RBAC rules `user` holds in `namespace` (cluster-wide ones first), as `kubectl auth can-i --list` lists them. */
+	rulesFor(subject: {user: string; groups?: readonly string[]}, namespace = 'default'): PolicyRule[] {
+		return rulesFor(storePolicy(this.context.store), checkedUser(subject), namespace);
 	}
 
 	/** Events about one object, oldest first (as `kubectl describe` lists them). */
@@ -737,6 +853,14 @@ export class Cluster {
 			this.draining = false;
 		}
 	}
+}
+
+function checkedUser(subject: {user: string; groups?: readonly string[]}): {user: string; groups: string[]} {
+	if (typeof subject !== 'object' || subject === null || typeof subject.user !== 'string' || subject.user === '') throw badRequest('authorize: user is required');
+	if (subject.groups !== undefined && (!Array.isArray(subject.groups) || subject.groups.some(g => typeof g !== 'string' || g === ''))) {
+		throw badRequest('authorize: groups must be a list of non-empty names');
+	}
+	return {user: subject.user, groups: userGroups(subject.user, subject.groups)};
 }
 
 const never = () => false;

@@ -23,6 +23,12 @@ export type ControllerContext = {
 	queue(controller: string): WorkQueue;
 };
 
+/**
+ * The name under `watches` that hears writes of every kind a
+ * CustomResourceDefinition defines (those kinds come and go at run time).
+ */
+export const customResourceWatch = '*custom-resources';
+
 /** Maps a store event to the work-queue keys it concerns. */
 export type KeyMapper = (event: StoreEvent) => string | string[] | undefined;
 

@@ -10,7 +10,8 @@ export type ErrorCode =
 	| 'BadRequest'
 	| 'Forbidden'
 	| 'TooManyRequests'
-	| 'InternalError';
+	| 'InternalError'
+	| 'MethodNotAllowed';
 
 export class KubeError extends Error {
 	/** Machine-readable reason, as in a Status object's `reason`. */
@@ -44,6 +45,7 @@ function statusFor(code: ErrorCode): number {
 		case 'BadRequest': return 400;
 		case 'TooManyRequests': return 429;
 		case 'InternalError': return 500;
+		case 'MethodNotAllowed': return 405;
 	}
 }
 

@@ -44,3 +44,7 @@ export type {EvictionOptions} from './policy/eviction.js';
 export {budgetViolation} from './policy/eviction.js';
 export {parseQuantityExact, formatQuantity} from './api/resource-list.js';
 export type {Quantity, QuantityFormat} from './api/resource-list.js';
+export type {AccessAttributes, AccessDecision, UserInfo} from './rbac/authorizer.js';
+export {forbiddenMessage, userGroups} from './rbac/authorizer.js';
+export type {PolicyRule, Subject, RoleRef, Role, ClusterRole, RoleBinding} from './api/rbac-objects.js';
+export {adminUser} from './rbac/bootstrap-policy.js';

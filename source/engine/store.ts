@@ -1,5 +1,5 @@
 import {alreadyExists, KubeError, notFound} from './errors.js';
-import {qualifiedResource, resolveResource, type ResourceType} from './api/registry.js';
+import {qualifiedResource, ResourceTypes, type ResourceType} from './api/registry.js';
 import type {KubeObject} from './api/types.js';
 import {rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
 
@@ -80,6 +80,8 @@ export class Store {
 	readonly admission: CreateAdmission[] = [];
 	/** Admission run on every update that is not a status write: throws to refuse (ResourceQuota on a Service or a claim). */
 	readonly updateAdmission: UpdateAdmission[] = [];
+	/** The kinds this cluster serves, custom ones included. */
+	readonly types = new ResourceTypes();
 
 	constructor(
 		private readonly clock: VirtualClock,
@@ -153,9 +155,11 @@ export class Store {
 	/**
 	 * Store a new object: fills uid, resourceVersion, creationTimestamp,
 	 * generation, and a name from generateName. Throws AlreadyExists.
+	 * `uid` is for objects every cluster starts with, so making them does not
+	 * draw from the seeded generator (which would change every later name).
 	 */
-	create<T extends KubeObject>(object: T): T {
-		const type = resolveResource(object.kind);
+	create<T extends KubeObject>(object: T, options: {uid?: string} = {}): T {
+		const type = this.types.resolve(object.kind);
 		const meta = {...object.metadata};
 		if (!type.namespaced) delete meta.namespace;
 		else meta.namespace ||= 'default';
@@ -167,9 +171,9 @@ export class Store {
 			object = admitted as T;
 			Object.assign(meta, admitted.metadata);
 		}
-		meta.uid = this.random.uuid();
+		meta.uid = options.uid ?? this.random.uuid();
 		meta.creationTimestamp = rfc3339(this.clock.now());
-		if (generationKinds.has(type.kind)) meta.generation = 1;
+		if (generationKinds.has(type.kind) || type.definition) meta.generation = 1;
 		meta.resourceVersion = String(++this.revision);
 		const prepare = prepareForCreate.get(type.kind);
 		const stored = (prepare ? prepare({...object, metadata: meta}) : {...object, metadata: meta}) as T;
@@ -206,7 +210,7 @@ export class Store {
 	 * finalizers become empty is removed.
 	 */
 	update<T extends KubeObject>(object: T, options: {status?: boolean} = {}): T {
-		const type = resolveResource(object.kind);
+		const type = this.types.resolve(object.kind);
 		const current = this.get(type.kind, object.metadata.namespace, object.metadata.name);
 		if (!current) throw notFound(qualifiedResource(type), object.metadata.name);
 		const claimed = object.metadata.resourceVersion;

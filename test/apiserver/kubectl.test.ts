@@ -313,7 +313,7 @@ run('exec runs in the container over WebSocket and passes the exit code on', asy
 });
 
 // Columns from kubectl's own top printer (k8s.io/kubectl/pkg/metricsutil); figures from the engine's metrics.
-run('top reads the metrics API; auth can-i says yes until RBAC exists', async t => {
+run('top reads the metrics API; auth can-i says yes to the admin', async t => {
 	const nodes = await served.kubectl(['top', 'nodes', '--no-headers']);
 	t.is(nodes.code, 0, nodes.stderr);
 	const usage = served.cluster.metrics();

@@ -134,7 +134,73 @@ const documented: Record<string, (t: ExecutionContext, manifest: string) => void
 		cluster.advance(2000);
 		t.deepEqual(cluster.trafficStats('web').outcomes, {timeout: 10});
 	},
+	'rbac-examples.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 14, nodes: 1});
+		cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'development'}});
+		cluster.apply(manifest);
+		cluster.advance(1000);
+		const can = (user: string, verb: string, resource: string, namespace?: string, groups?: string[]) => cluster.authorize({user, groups}, {verb, resource, namespace}).allowed;
+		// jane reads pods in default only; dave reads secrets in development only; the manager group reads secrets anywhere.
+		t.true(can('jane', 'list', 'pods', 'default'));
+		t.false(can('jane', 'list', 'pods', 'kube-system'));
+		t.false(can('jane', 'delete', 'pods', 'default'));
+		t.true(can('dave', 'get', 'secrets', 'development'));
+		t.false(can('dave', 'get', 'secrets', 'default'));
+		t.true(can('alice', 'watch', 'secrets', 'kube-system', ['manager']));
+		t.true(can('alice', 'list', 'secrets', undefined, ['manager']));
+		// The aggregated roles: monitoring gathers monitoring-endpointslices; view, edit and admin gain crontabs.
+		t.deepEqual((cluster.get('ClusterRole', 'monitoring') as any).rules, (cluster.get('ClusterRole', 'monitoring-endpointslices') as any).rules);
+		const crontabs = (role: string) => ((cluster.get('ClusterRole', role) as any).rules as any[]).filter(r => r.resources.includes('crontabs')).flatMap(r => r.verbs).sort();
+		t.deepEqual(crontabs('view'), ['get', 'list', 'watch']);
+		t.deepEqual(crontabs('edit'), ['create', 'delete', 'get', 'get', 'list', 'list', 'patch', 'update', 'watch', 'watch']);
+		t.true(crontabs('admin').includes('delete'));
+	},
+	'crd-crontab.yaml'(t, manifest) {
+		// kubectl apply -f resourcedefinition.yaml, then my-crontab.yaml; kubectl get crontab / ct.
+		const cluster = createCluster({seed: 15, nodes: 1});
+		cluster.apply(manifest);
+		cluster.advance(1000);
+		cluster.apply(docsFile('crd-my-crontab.yaml'));
+		t.deepEqual(cluster.list('ct').map(o => o.metadata.name), ['my-new-cron-object']);
+		t.like(cluster.get('crontab', 'my-new-cron-object'), {apiVersion: 'stable.example.com/v1', kind: 'CronTab', spec: {cronSpec: '* * * * */5', image: 'my-awesome-cron-image'}});
+		// Deleting the definition deletes the objects and the endpoint.
+		cluster.delete('CustomResourceDefinition', 'crontabs.stable.example.com');
+		cluster.advance(1000);
+		t.throws(() => cluster.list('crontabs'), {message: 'the server doesn\'t have a resource type "crontabs"'});
+	},
+	'crd-my-crontab.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 15, nodes: 1});
+		cluster.apply(docsFile('crd-crontab.yaml'));
+		cluster.advance(1000);
+		t.is(cluster.apply(manifest)[0]!.metadata.name, 'my-new-cron-object');
+	},
+	'crd-crontab-validation.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 15, nodes: 1});
+		cluster.apply(manifest);
+		cluster.advance(1000);
+		t.throws(() => cluster.apply(docsFile('crd-my-crontab-invalid.yaml')), {message: /^CronTab.stable.example.com "my-new-cron-object" is invalid: \[spec.cronSpec: Invalid value: "\* \* \* \*": spec.cronSpec in body should match .*, spec.replicas: Invalid value: 15: spec.replicas in body should be less than or equal to 10\]$/});
+		t.is(cluster.list('crontabs').length, 0);
+	},
+	'crd-my-crontab-invalid.yaml'(t, manifest) {
+		// Valid under the first schema (no pattern or bounds), refused under the validation one.
+		const cluster = createCluster({seed: 15, nodes: 1});
+		cluster.apply(docsFile('crd-crontab.yaml'));
+		cluster.advance(1000);
+		t.like(cluster.apply(manifest)[0], {spec: {replicas: 15}});
+	},
+	'crd-crontab-defaults-columns.yaml'(t, manifest) {
+		const cluster = createCluster({seed: 15, nodes: 1});
+		cluster.apply(manifest);
+		cluster.advance(1000);
+		// The docs' object without cronSpec or replicas gets both defaults.
+		const [stored] = cluster.apply({apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: {name: 'my-new-cron-object'}, spec: {image: 'my-awesome-cron-image'}});
+		t.like(stored, {spec: {cronSpec: '5 0 * * *', image: 'my-awesome-cron-image', replicas: 1}});
+	},
 };
+
+function docsFile(file: string): string {
+	return readFileSync(new URL(file, folder), 'utf8');
+}
 
 test('every docs fixture has its documented state here', t => {
 	t.deepEqual(readdirSync(folder).filter(f => f.endsWith('.yaml')).sort(), Object.keys(documented).sort());

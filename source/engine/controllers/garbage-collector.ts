@@ -7,6 +7,7 @@
  * The owner index is the store's (`dependentsOf`).
  */
 import type {Controller, ControllerContext, KeyMapper} from '../controller.js';
+import {customResourceWatch} from '../controller.js';
 import type {KubeObject, OwnerReference} from '../api/types.js';
 import {resourceTypes} from '../api/registry.js';
 import {deleteObject} from '../deletion.js';
@@ -169,6 +170,7 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	const watches: Record<string, KeyMapper> = {};
 	// Every kind but Events, which own nothing and are owned by nothing.
 	for (const type of resourceTypes) if (type.kind !== 'Event') watches[type.kind] = mapper;
+	watches[customResourceWatch] = mapper;
 
 	return {name: garbageCollectorComponent, watches, sync};
 }

@@ -24,6 +24,8 @@ import {createDisruptionController} from '../policy/disruption.js';
 import {createHorizontalPodAutoscalerController} from './horizontal.js';
 import {createIngressNginxController} from '../network/ingress-nginx.js';
 import '../api/networking-objects.js';
+import {createClusterRoleAggregationController} from './clusterrole-aggregation.js';
+import {createCrdController} from './crd.js';
 import '../api/storage-objects.js';
 import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
@@ -59,4 +61,6 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createDisruptionController,
 	createHorizontalPodAutoscalerController,
 	createIngressNginxController,
+	createClusterRoleAggregationController,
+	createCrdController,
 ];

@@ -1,4 +1,4 @@
-import type {Controller, ControllerContext} from '../controller.js';
+import {customResourceWatch, type Controller, type ControllerContext} from '../controller.js';
 import type {KubeObject} from '../api/types.js';
 import {resourceTypes} from '../api/registry.js';
 import {rfc3339} from '../clock.js';
@@ -30,19 +30,20 @@ export function createNamespaceController(context: ControllerContext): Controlle
 	function contents(namespace: string): KubeObject[] {
 		const out: KubeObject[] = [];
 		for (const kind of namespacedKinds) out.push(...store.list(kind, namespace));
+		for (const type of store.types.customTypes()) if (type.namespaced) out.push(...store.list(type.kind, namespace));
 		return out;
 	}
 
 	const watches: Controller['watches'] = {
 		Namespace: ({object}) => (object.metadata.deletionTimestamp ? object.metadata.name : undefined),
 	};
-	for (const kind of namespacedKinds) {
-		watches[kind] = ({type, object}) => {
-			if (type !== 'DELETED') return undefined;
-			const namespace = store.get('Namespace', undefined, object.metadata.namespace ?? '');
-			return namespace?.metadata.deletionTimestamp ? namespace.metadata.name : undefined;
-		};
-	}
+	const contentDeleted: Controller['watches'][string] = ({type, object}) => {
+		if (type !== 'DELETED') return undefined;
+		const namespace = store.get('Namespace', undefined, object.metadata.namespace ?? '');
+		return namespace?.metadata.deletionTimestamp ? namespace.metadata.name : undefined;
+	};
+	for (const kind of namespacedKinds) watches[kind] = contentDeleted;
+	watches[customResourceWatch] = contentDeleted;
 
 	return {
 		name: component,

@@ -11,11 +11,11 @@
  * Nothing here runs per step: the controller is fed by watch events, and
  * only in namespaces that have a quota.
  */
-import type {Controller, ControllerContext} from '../controller.js';
+import {customResourceWatch, type Controller, type ControllerContext} from '../controller.js';
 import type {Container, KubeObject, Pod} from '../api/types.js';
 import type {ResourceQuota} from '../api/policy-objects.js';
 import {qosClass} from '../api/defaults.js';
-import {resourceTypes, resolveResource, type ResourceType} from '../api/registry.js';
+import {resourceTypes, resolveResource, type ResourceType, type ResourceTypes} from '../api/registry.js';
 import {add, compare, fromUsage, max, parseQuantityExact, prettyPrint, toUsage, zero, type Quantity, type Usage} from '../api/resource-list.js';
 import {KubeError} from '../errors.js';
 import {keyOf, sameJson, type StoreEvent} from '../store.js';
@@ -248,14 +248,23 @@ function countEvaluator(type: ResourceType): Evaluator {
 
 const evaluators = new Map<string, Evaluator>();
 
-/** The evaluator of a kind: pods, services and claims have their own, every other kind is counted. */
-export function evaluatorFor(kind: string): Evaluator {
+/**
+ * The evaluator of a kind: pods, services and claims have their own, every
+ * other kind is counted (`count/<resource>.<group>`); `types` resolves the
+ * kinds CustomResourceDefinitions define, whose evaluators are not kept (a
+ * kind's group may differ from one cluster to the next).
+ */
+export function evaluatorFor(kind: string, types?: Pick<ResourceTypes, 'find'>): Evaluator {
 	let evaluator = evaluators.get(kind);
 	if (!evaluator) {
 		if (kind === 'Pod') evaluator = podEvaluator;
 		else if (kind === 'Service') evaluator = serviceEvaluator;
 		else if (kind === 'PersistentVolumeClaim') evaluator = claimEvaluator;
-		else evaluator = countEvaluator(resolveResource(kind));
+		else {
+			const custom = types?.find(kind);
+			if (custom?.definition) return countEvaluator(custom);
+			evaluator = countEvaluator(resolveResource(kind));
+		}
 		evaluators.set(kind, evaluator);
 	}
 	return evaluator;
@@ -285,9 +294,9 @@ export function calculateUsage(context: Pick<ControllerContext, 'store' | 'clock
 	if (hard.length === 0) return used;
 	const namespace = quota.metadata.namespace;
 	const now = context.clock.now();
-	for (const type of resourceTypes) {
+	for (const type of context.store.types.all()) {
 		if (!type.namespaced) continue;
-		const evaluator = evaluatorFor(type.kind);
+		const evaluator = evaluatorFor(type.kind, context.store.types);
 		const names = hard.filter(name => evaluator.matches(name));
 		if (names.length === 0) continue;
 		for (const name of names) used.set(name, used.get(name) ?? zero);
@@ -336,8 +345,8 @@ export class QuotaIndex {
 
 // ----- admission -------------------------------------------------------------------------
 
-function forbidden(object: KubeObject, message: string): KubeError {
-	const type = resolveResource(object.kind);
+function forbidden(object: KubeObject, message: string, types?: Pick<ResourceTypes, 'find'>): KubeError {
+	const type = types?.find(object.kind) ?? resolveResource(object.kind);
 	const resource = type.group ? `${type.plural}.${type.group}` : type.plural;
 	return new KubeError('Forbidden', `${resource} "${object.metadata.name}" is forbidden: ${message}`);
 }
@@ -351,7 +360,8 @@ function forbidden(object: KubeObject, message: string): KubeError {
 export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, index: QuotaIndex, object: KubeObject, dryRun: boolean, old?: KubeObject, pending: readonly KubeObject[] = []): void {
 	const namespace = object.metadata.namespace;
 	if (!index.has(namespace)) return;
-	const evaluator = evaluatorFor(object.kind);
+	const types = context.store.types;
+	const evaluator = evaluatorFor(object.kind, types);
 	const quotas = index.in(namespace);
 	const interesting: ResourceQuota[] = [];
 	for (const quota of quotas) {
@@ -359,9 +369,9 @@ export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, 
 		if (!quotaMatches(quota, evaluator, object, hard)) continue;
 		const restricted = Object.keys(hard ?? {}).filter(name => evaluator.matches(name));
 		const failed = evaluator.constraints?.(restricted, object);
-		if (failed) throw forbidden(object, `failed quota: ${quota.metadata.name}: ${failed}`);
+		if (failed) throw forbidden(object, `failed quota: ${quota.metadata.name}: ${failed}`, types);
 		const unknown = restricted.filter(name => quota.status?.used?.[name] === undefined);
-		if (unknown.length > 0) throw forbidden(object, `status unknown for quota: ${quota.metadata.name}, resources: ${[...restricted].sort().join(',')}`);
+		if (unknown.length > 0) throw forbidden(object, `status unknown for quota: ${quota.metadata.name}, resources: ${[...restricted].sort().join(',')}`, types);
 		interesting.push(quota);
 	}
 	if (interesting.length === 0) return;
@@ -383,7 +393,7 @@ export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, 
 		const used = toUsage(quota.status?.used);
 		// Creates of the same call that come first (a dry run before the writes) count as used.
 		for (const earlier of pending) {
-			const earlierEvaluator = evaluatorFor(earlier.kind);
+			const earlierEvaluator = evaluatorFor(earlier.kind, types);
 			if (!quotaMatches(quota, earlierEvaluator, earlier, quota.status?.hard)) continue;
 			for (const [name, q] of earlierEvaluator.usage(earlier, now)) if (hard.has(name)) used.set(name, add(used.get(name) ?? zero, q));
 		}
@@ -391,7 +401,7 @@ export function admitQuota(context: Pick<ControllerContext, 'store' | 'clock'>, 
 		if (requested.length === 0) continue;
 		const exceeded = requested.filter(name => compare(add(used.get(name) ?? zero, usage.get(name)!), hard.get(name)!) > 0);
 		if (exceeded.length > 0) {
-			throw forbidden(object, `exceeded quota: ${quota.metadata.name}, requested: ${prettyPrint(usage, exceeded)}, used: ${prettyPrint(used, exceeded)}, limited: ${prettyPrint(hard, exceeded)}`);
+			throw forbidden(object, `exceeded quota: ${quota.metadata.name}, requested: ${prettyPrint(usage, exceeded)}, used: ${prettyPrint(used, exceeded)}, limited: ${prettyPrint(hard, exceeded)}`, types);
 		}
 		const next = new Map(used);
 		for (const name of requested) next.set(name, add(used.get(name) ?? zero, usage.get(name)!));
@@ -441,7 +451,7 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 
 	/** Quotas of the object's namespace that track what its kind costs. */
 	const quotasFor = (object: KubeObject): string[] => {
-		const evaluator = evaluatorFor(object.kind);
+		const evaluator = evaluatorFor(object.kind, store.types);
 		return index.in(object.metadata.namespace)
 			.filter(quota => Object.keys(quota.spec?.hard ?? {}).some(name => evaluator.matches(name)))
 			.map(quota => keyOf(quota));
@@ -476,6 +486,8 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 		},
 	};
 	for (const type of resourceTypes) if (type.namespaced && type.kind !== 'ResourceQuota') watches[type.kind] = replenish;
+	// Custom objects are counted too (`count/<plural>.<group>`), and replenish when they go.
+	watches[customResourceWatch] = replenish;
 
 	return {
 		name: controllerName,

@@ -9,7 +9,7 @@
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {useApp as useInkApp} from 'ink';
 import type {Cluster, Node} from '../../engine/index.js';
-import {resolveResource} from '../../engine/index.js';
+import {columnsFor, customKind, kindType} from './kinds.js';
 import type {
 	AppApi, AppPlugin, FlashLevel, KeyBinding, KeyEvent, Keymap, ModalSpec, OpenViewOptions, PageChannel, PageSpec, Selection, LiveTick,
 } from './contract.js';
@@ -40,7 +40,6 @@ import {navigationActions} from '../components/scroll-keys.js';
 import {nodeStatus} from '../render/node-columns.js';
 import {humanDuration} from '../render/columns.js';
 import {viewName} from '../views/titles.js';
-import {columnSetFor} from '../render/registry.js';
 
 /** Smallest terminal the layout fits. */
 export const minimumSize = {columns: 60, rows: 16};
@@ -232,7 +231,7 @@ export function AppContainer(props: AppProps) {
 			},
 		};
 		const runCommand = (line: string) => {
-			const command = parseCommand(line);
+			const command = parseCommand(line, name => customKind(cluster, name));
 			switch (command.type) {
 				case 'error':
 					flash(command.message, 'error');
@@ -274,7 +273,7 @@ export function AppContainer(props: AppProps) {
 					return;
 				}
 				case 'view': {
-					const type = resolveResource(command.kind);
+					const type = kindType(cluster, command.kind);
 					let warning: string | undefined;
 					if (command.namespace !== undefined) {
 						if (!type.namespaced) {
@@ -287,7 +286,7 @@ export function AppContainer(props: AppProps) {
 						}
 					}
 					popToRoot();
-					pushPage(resourcePage(type.kind));
+					pushPage(resourcePage(type.kind, {}, cluster));
 					prefs.set({lastView: type.kind});
 					if (warning) flash(warning, 'warn');
 					return;
@@ -328,16 +327,16 @@ export function AppContainer(props: AppProps) {
 			openView(kind, viewOptions) {
 				let type;
 				try {
-					type = resolveResource(kind);
+					type = kindType(cluster, kind);
 				} catch (error) {
 					flash((error as Error).message, 'error');
 					return;
 				}
-				if (!columnSetFor(type.kind)) {
+				if (!columnsFor(cluster, type.kind)) {
 					flash(`No view for ${type.plural}`, 'error');
 					return;
 				}
-				pushPage(resourcePage(type.kind, viewOptions));
+				pushPage(resourcePage(type.kind, viewOptions, cluster));
 			},
 			selection: () => {
 				const page = top();
@@ -537,7 +536,7 @@ export function AppContainer(props: AppProps) {
 		const homeMemory: HomeMemory = {};
 		stack.current.push({title: 'home', key: 'home', render: page => <HomeView {...page} memory={homeMemory} />});
 		const start = props.initialView ?? prefs.get().lastView;
-		if (start && start !== 'home' && columnSetFor(start)) stack.current.push(resourcePage(start));
+		if (start && start !== 'home' && columnsFor(cluster, start)) stack.current.push(resourcePage(start, {}, cluster));
 	}
 	const startupWarnings = props.startupWarnings;
 	useEffect(() => {
@@ -610,12 +609,12 @@ export function AppContainer(props: AppProps) {
 }
 
 /** A resource table page; its memory (cursor, wide, faults) lives as long as the page. */
-function resourcePage(kind: string, options: OpenViewOptions = {}): PageSpec {
+function resourcePage(kind: string, options: OpenViewOptions = {}, cluster?: Parameters<typeof kindType>[0]): PageSpec {
 	const memory: ViewMemory = options.select ? {table: {cursorId: options.select, index: 0, offset: 0}} : {};
-	const type = resolveResource(kind);
+	const type = kindType(cluster, kind);
 	const pinned = options.namespace;
 	return {
-		title: options.title ?? viewName(kind),
+		title: options.title ?? viewName(kind, type),
 		key: `view:${type.kind}:${pinned ?? ''}:${options.labelSelector ?? ''}:${options.fieldSelector ?? ''}:${options.ownerUid ?? ''}`,
 		render: page => (
 			<ResourceView

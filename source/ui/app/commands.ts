@@ -13,10 +13,14 @@ export const viewKinds = [
 	'StorageClass', 'Node', 'Namespace', 'Event',
 	'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
 	'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'NetworkPolicy',
+	'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition',
 ] as const;
 
 /** Aliases k9s adds to kubectl's short names. */
-const k9sAliases: Record<string, string[]> = {Job: ['jo'], Secret: ['sec']};
+const k9sAliases: Record<string, string[]> = {
+	Job: ['jo'], Secret: ['sec'],
+	Role: ['ro'], ClusterRole: ['cr'], RoleBinding: ['rb'], ClusterRoleBinding: ['crb'],
+};
 
 /**
  * Aliases per kind: the engine registry's plural, singular and kubectl
@@ -61,8 +65,12 @@ export const builtinCommands: Array<{names: string[]; description: string; argum
 /** Speeds the simulation offers (0 = paused). */
 export const speeds = [0, 1, 10, 60] as const;
 
-/** Parse a command line (without the leading ':'). */
-export function parseCommand(line: string): ParsedCommand {
+/**
+ * Parse a command line (without the leading ':'). `customKind` names the
+ * kind a word stands for among those the cluster's CustomResourceDefinitions
+ * define (`:crontabs`, `:ct`), as k9s takes any resource the server lists.
+ */
+export function parseCommand(line: string, customKind?: (name: string) => string | undefined): ParsedCommand {
 	const words = line.trim().split(/\s+/).filter(Boolean);
 	const [head, ...args] = words;
 	if (!head) return {type: 'error', message: 'Empty command: type a resource (:po, :deploy...) or :help'};
@@ -84,7 +92,7 @@ export function parseCommand(line: string): ParsedCommand {
 		if (!args[0]) return {type: 'error', message: 'Missing theme name: :theme NAME (e.g. :theme light)'};
 		return {type: 'theme', name: args[0]};
 	}
-	const kind = kindForAlias(name);
+	const kind = kindForAlias(name) ?? customKind?.(head);
 	if (kind) {
 		if (args.length > 1) return {type: 'error', message: `Too many arguments for :${head}: expected at most a namespace`};
 		return {type: 'view', kind, namespace: args[0]};

@@ -69,7 +69,8 @@ export class ClusterModel {
 		this.now = options.now ?? (() => performance.now());
 		this.highlightMs = options.highlightMs ?? 1500;
 		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
-		for (const type of resourceTypes) {
+		const served = typeof cluster.resourceTypes === 'function' ? cluster.resourceTypes() : resourceTypes;
+		for (const type of served) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
 			this.kinds.set(type.kind, kindState(objects));

@@ -13,6 +13,7 @@ import {persistentVolumeClaimColumns, persistentVolumeColumns, storageClassColum
 import {eventColumns} from './event-columns.js';
 import {limitRangeColumns, podDisruptionBudgetColumns, resourceQuotaColumns} from './policy-columns.js';
 import {hpaColumns, ingressClassColumns, ingressColumns, networkPolicyColumns} from './network-columns.js';
+import {clusterRoleBindingColumns, clusterRoleColumns, crdColumns, namespacedRoleColumns, roleBindingColumns, serviceAccountColumns} from './rbac-columns.js';
 
 export const columnSets: Record<string, ColumnSet> = Object.fromEntries([
 	podColumns, nodeColumns, deploymentColumns, replicaSetColumns, statefulSetColumns, daemonSetColumns,
@@ -20,6 +21,7 @@ export const columnSets: Record<string, ColumnSet> = Object.fromEntries([
 	namespaceColumns, persistentVolumeColumns, persistentVolumeClaimColumns, storageClassColumns, eventColumns,
 	resourceQuotaColumns, limitRangeColumns, podDisruptionBudgetColumns,
 	hpaColumns, ingressColumns, ingressClassColumns, networkPolicyColumns,
+	namespacedRoleColumns, clusterRoleColumns, roleBindingColumns, clusterRoleBindingColumns, crdColumns, serviceAccountColumns,
 ].map(set => [set.kind, set]));
 
 export function columnSetFor(kind: string): ColumnSet | undefined {

@@ -8,12 +8,13 @@ import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
 import {useAppInternals} from '../app/app-internals.js';
-import {resolveResource, type KubeObject} from '../../engine/index.js';
+import type {KubeObject, ResourceType} from '../../engine/index.js';
+import type {ColumnSet} from '../render/columns.js';
+import {columnsFor, kindType} from '../app/kinds.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
 import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
 import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
-import {columnSetFor} from '../render/registry.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
@@ -27,6 +28,8 @@ export type ViewMemory = {
 	/** The flex column (an event's MESSAGE) wrapped onto more lines (`w`), or seen from column `left` (←/→). */
 	wrap?: boolean;
 	left?: number;
+	/** The kind's type and columns as last served: a custom kind's view outlives its definition, empty. */
+	served?: {type: ResourceType; set: ColumnSet};
 };
 
 export type ResourceViewProps = PageProps & {
@@ -60,12 +63,24 @@ function selectorSet(app: ReturnType<typeof useApp>, kind: string, options: {lab
 	}
 }
 
+/** The kind's type and column set, kept in the page's memory for when a custom kind stops being served. */
+function servedKind(cluster: Parameters<typeof kindType>[0], kind: string, memory: ViewMemory): {type: ResourceType; set: ColumnSet} {
+	try {
+		const set = columnsFor(cluster, kind);
+		if (set) memory.served = {type: kindType(cluster, kind), set};
+	} catch {
+		// The definition is gone: the last known columns stay, over no objects.
+	}
+	if (!memory.served) throw new Error(`the server doesn't have a resource type "${kind}"`);
+	return memory.served;
+}
+
 export function ResourceView(props: ResourceViewProps) {
 	const {kind, width, height, memory} = props;
 	const app = useApp();
 	const shell = useAppInternals();
-	const set = columnSetFor(kind)!;
-	const type = resolveResource(kind);
+	const served = servedKind(app.cluster, kind, memory);
+	const {set, type} = served;
 	const namespace = props.namespace ?? app.namespace();
 	const watched = kind === 'Node' ? ['Node', 'Pod'] : [kind];
 	const version = useLive(watched, {clock: true});
@@ -180,7 +195,7 @@ export function ResourceView(props: ResourceViewProps) {
 	}
 	usePageKeys({bindings, handlers});
 
-	const title = viewTitle(kind, type.namespaced ? namespace : undefined, data.rows.length, data.total, props.filter, {wide, faultsOnly, selector: props.fieldSelector ?? props.labelSelector});
+	const title = viewTitle(kind, type.namespaced ? namespace : undefined, data.rows.length, data.total, props.filter, {wide, faultsOnly, selector: props.fieldSelector ?? props.labelSelector, type});
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<TitleLine text={title} width={width} />

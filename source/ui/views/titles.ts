@@ -1,8 +1,9 @@
 /** View names and titles as k9s prints them: `pods(default)[12]`. */
-import {resolveResource} from '../../engine/index.js';
+import {resolveResource, type ResourceType} from '../../engine/index.js';
 
-export function viewName(kind: string): string {
-	return resolveResource(kind).plural;
+/** The view's name: the kind's plural (`type` for a kind the engine's registry does not hold, a custom one). */
+export function viewName(kind: string, type?: ResourceType): string {
+	return (type ?? resolveResource(kind)).plural;
 }
 
 export function viewTitle(
@@ -11,9 +12,9 @@ export function viewTitle(
 	shown: number,
 	total: number,
 	filter: string,
-	flags: {wide?: boolean; faultsOnly?: boolean; selector?: string} = {},
+	flags: {wide?: boolean; faultsOnly?: boolean; selector?: string; type?: ResourceType} = {},
 ): string {
-	let title = viewName(kind);
+	let title = viewName(kind, flags.type);
 	if (namespace !== undefined) title += `(${namespace})`;
 	title += shown === total ? `[${total}]` : `[${shown}/${total}]`;
 	if (flags.selector) title += ` <${flags.selector}>`;

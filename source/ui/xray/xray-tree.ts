@@ -43,6 +43,7 @@ export const xrayKinds: Record<string, string> = {
 	quota: 'ResourceQuota', resourcequotas: 'ResourceQuota', resourcequota: 'ResourceQuota',
 	ing: 'Ingress', ingresses: 'Ingress', ingress: 'Ingress',
 	netpol: 'NetworkPolicy', networkpolicies: 'NetworkPolicy', networkpolicy: 'NetworkPolicy',
+	sa: 'ServiceAccount', serviceaccounts: 'ServiceAccount', serviceaccount: 'ServiceAccount',
 };
 
 /**
@@ -124,6 +125,8 @@ function objectTree(source: XraySource, object: KubeObject, parentId: string): X
 			const types: string[] = object.spec?.policyTypes ?? ['Ingress'];
 			return {...base, health: 'ok', info: `${types.join('+')} ${pods.length} pods`, children};
 		}
+		case 'ServiceAccount':
+			return serviceAccountTree(source, object, id);
 		default:
 			return {...base, health: 'ok', info: '', children: []};
 	}
@@ -173,6 +176,44 @@ function ingressTree(source: XraySource, ingress: KubeObject, id: string, base: 
 	const hosts = (ingress.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean).join(',') || '*';
 	const health: Health = worst([address ? 'ok' : 'warn', ...children.map(c => c.health)]);
 	return {...base, health, info: sanitizeLine(`${ingress.spec?.ingressClassName ?? '<none>'} ${hosts} ${address || '<pending>'}`), children};
+}
+
+type Binding = KubeObject & {roleRef?: {kind?: string; name?: string}; subjects?: Array<{kind: string; name: string; namespace?: string}>};
+
+/**
+ * A ServiceAccount's RBAC and users: the RoleBindings (of its namespace) and
+ * ClusterRoleBindings that name it, each with the role it grants (a fault
+ * when that role does not exist, as it then grants nothing), and the pods
+ * that run as it.
+ */
+function serviceAccountTree(source: XraySource, account: KubeObject, id: string): XrayNode {
+	const namespace = account.metadata.namespace ?? '';
+	const name = account.metadata.name;
+	const names = (binding: Binding, bindingNamespace: string) => (binding.subjects ?? []).some(s => s.kind === 'ServiceAccount' && s.name === name && (s.namespace || bindingNamespace) === namespace);
+	const bindings = [
+		...(source.list('RoleBinding', {namespace}) as Binding[]).filter(b => names(b, namespace)),
+		...(source.list('ClusterRoleBinding') as Binding[]).filter(b => names(b, '')),
+	];
+	const bindingNodes = bindings.map(binding => {
+		const bindingId = `${id}/${binding.kind}/${binding.metadata.name}`;
+		const ref = binding.roleRef ?? {};
+		const role = ref.kind === 'Role' ? source.get('Role', ref.name ?? '', namespace) : source.get('ClusterRole', ref.name ?? '');
+		const rules = (role?.['rules'] as unknown[] | undefined)?.length ?? 0;
+		const roleNode: XrayNode = {
+			id: `${bindingId}/${ref.kind}/${ref.name}`, kind: ref.kind ?? 'Role', name: sanitizeLine(ref.name ?? ''), namespace: ref.kind === 'Role' ? namespace : undefined,
+			object: role, health: role ? 'ok' : 'fault', info: role ? `${rules} ${rules === 1 ? 'rule' : 'rules'}` : 'not found', children: [],
+		};
+		return {id: bindingId, kind: binding.kind, name: sanitizeLine(binding.metadata.name), namespace: binding.metadata.namespace, object: binding, health: roleNode.health, info: `${ref.kind}/${sanitizeLine(ref.name ?? '')}`, children: [roleNode]};
+	});
+	const pods = source.list('Pod', {namespace})
+		.filter(pod => (pod.spec?.serviceAccountName ?? 'default') === name)
+		.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
+		.map(pod => podTree(source, pod, id));
+	const children = [...bindingNodes, ...pods];
+	return {
+		id, kind: 'ServiceAccount', name: sanitizeLine(name), namespace, object: account,
+		health: worst(children.map(c => c.health)), info: `${bindingNodes.length} ${bindingNodes.length === 1 ? 'binding' : 'bindings'}, ${pods.length} ${pods.length === 1 ? 'pod' : 'pods'}`, children,
+	};
 }
 
 /**

@@ -69,3 +69,28 @@ test('service xray counts the endpoints of the Service\'s EndpointSlices, so def
 	t.deepEqual((slice['endpoints'] as Array<{addresses: string[]}>).map(e => e.addresses), [['172.18.0.2']]);
 	t.deepEqual(cluster.get('endpoints', 'kubernetes', 'default')!['subsets'], [{addresses: [{ip: '172.18.0.2'}], ports: [{name: 'https', port: 6443, protocol: 'TCP'}]}]);
 });
+
+test('service account xray: the bindings that name it, the roles they grant, and the pods running as it', t => {
+	const cluster = createCluster({seed: 7, nodes: 1});
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'robot'}},
+		{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: {name: 'pod-reader'}, rules: [{apiGroups: [''], resources: ['pods'], verbs: ['get', 'list']}]},
+		{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: {name: 'robot-reads'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'pod-reader'}, subjects: [{kind: 'ServiceAccount', name: 'robot'}]},
+		{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: {name: 'robot-missing'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gone'}, subjects: [{kind: 'ServiceAccount', name: 'robot', namespace: 'default'}]},
+		{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: {name: 'other'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view'}, subjects: [{kind: 'ServiceAccount', name: 'robot', namespace: 'elsewhere'}]},
+		{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'bot'}, spec: {serviceAccountName: 'robot', containers: [{name: 'c', image: 'nginx:1.27'}]}},
+	]);
+	cluster.advance(30_000);
+	const rows = flattenXray(buildXray(cluster, 'ServiceAccount', 'default'));
+	t.deepEqual(rows.map(r => `${r.prefix}${r.node.kind}/${r.node.name} ${r.node.health} ${r.node.info}`), [
+		'Namespace/default fault 2',
+		'├─ ServiceAccount/default ok 0 bindings, 0 pods',
+		'└─ ServiceAccount/robot fault 2 bindings, 1 pod',
+		'   ├─ RoleBinding/robot-reads ok Role/pod-reader',
+		'   │  └─ Role/pod-reader ok 1 rule',
+		'   ├─ ClusterRoleBinding/robot-missing fault ClusterRole/gone',
+		'   │  └─ ClusterRole/gone fault not found',
+		'   └─ Pod/bot ok Running 1/1',
+		'      └─ Container/c ok nginx:1.27 Ready',
+	]);
+});

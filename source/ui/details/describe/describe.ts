@@ -12,6 +12,9 @@ import {describeClaim, describeVolume} from './storage.js';
 import {describeEvent, describeEvents, describeGeneric, describeNamespace} from './generic.js';
 import {describeLimitRange, describePodDisruptionBudget, describeResourceQuota} from './policy.js';
 import {describeHorizontalPodAutoscaler, describeIngress, describeIngressClass, describeNetworkPolicy} from './network.js';
+import {describeRole, describeRoleBinding} from './rbac.js';
+import {describeUnstructured} from './unstructured.js';
+import {resourceTypes} from '../../../engine/index.js';
 
 export type {DescribeSource} from './writer.js';
 export {probeText} from './pods.js';
@@ -23,7 +26,8 @@ export {probeText} from './pods.js';
  */
 export function describe(object: KubeObject, source: DescribeSource): string {
 	const w = new Writer();
-	const describer = describers[object.kind] ?? describeGeneric;
+	// A kind the engine's registry does not hold is a custom one, which kubectl describes field by field.
+	const describer = describers[object.kind] ?? (resourceTypes.some(type => type.kind === object.kind) ? describeGeneric : describeUnstructured);
 	describer(w, object, source);
 	if (!withoutEvents.has(object.kind)) describeEvents(w, source.eventsFor(object) as KubeEvent[], source.now());
 	return w.text();
@@ -53,8 +57,12 @@ const describers: Record<string, Describer> = {
 	Ingress: describeIngress,
 	IngressClass: describeIngressClass,
 	NetworkPolicy: describeNetworkPolicy,
+	Role: describeRole,
+	ClusterRole: describeRole,
+	RoleBinding: describeRoleBinding,
+	ClusterRoleBinding: describeRoleBinding,
 };
 
 /** Kinds whose kubectl describe prints no Events table. */
-const withoutEvents = new Set(['Event', 'ResourceQuota', 'LimitRange', 'Namespace']);
+const withoutEvents = new Set(['Event', 'ResourceQuota', 'LimitRange', 'Namespace', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 

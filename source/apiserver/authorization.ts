@@ -1,0 +1,75 @@
+/**
+ * Who a request is, and whether it may: the bearer token is the admin user
+ * (kind's `kubernetes-admin`, cluster-admin through its group), which may
+ * impersonate anyone with the `Impersonate-User` and `Impersonate-Group`
+ * headers (`kubectl --as`, `--as-group`). Impersonated requests are then
+ * authorized with RBAC through the engine's authorizer, and refused with the
+ * API server's 403 Status.
+ */
+import type {IncomingMessage} from 'node:http';
+import {adminUser, forbiddenMessage, userGroups, type AccessAttributes, type Cluster, type UserInfo} from '../engine/index.js';
+import type {Target} from './paths.js';
+import {ApiError} from './status.js';
+
+/** The user a request acts as, and whether it was impersonated. */
+export type RequestUser = UserInfo & {impersonated: boolean};
+
+function headerValues(request: IncomingMessage, name: string): string[] {
+	const values = request.headersDistinct?.[name] ?? [];
+	return values.map(v => v.trim()).filter(v => v !== '');
+}
+
+/** The user the request acts as: the token's, or the one its impersonation headers name. */
+export function requestUser(request: IncomingMessage): RequestUser {
+	const users = headerValues(request, 'impersonate-user');
+	const groups = headerValues(request, 'impersonate-group');
+	const uid = headerValues(request, 'impersonate-uid');
+	if (users.length === 0) {
+		if (groups.length > 0 || uid.length > 0) {
+			throw new ApiError(500, 'InternalError', `Internal error occurred: requested [${groups.map(g => `{Group  ${g}  authentication.k8s.io/v1  }`).join(' ')}] without impersonating a user`);
+		}
+		return {...adminUser, groups: [...adminUser.groups], impersonated: false};
+	}
+	if (users.length > 1) throw new ApiError(400, 'BadRequest', 'only one Impersonate-User header may be sent');
+	const user = users[0]!;
+	return {user, groups: userGroups(user, groups), impersonated: true};
+}
+
+const verbByMethod: Record<string, string> = {POST: 'create', PUT: 'update', PATCH: 'patch'};
+
+/** The authorization attributes of a request (`RequestInfoFactory`): verb, resource, subresource, name, namespace; or a non-resource path. */
+export function requestAttributes(method: string, target: Target, path: string, query: URLSearchParams): AccessAttributes {
+	if (target.kind !== 'resource') return {verb: method === 'GET' || method === 'HEAD' ? 'get' : method.toLowerCase(), path};
+	const {type, name, subresource, namespace} = target;
+	let verb: string;
+	if (method === 'GET' || method === 'HEAD') {
+		const watching = query.get('watch') === 'true' || query.get('watch') === '1';
+		verb = name !== undefined ? 'get' : watching ? 'watch' : 'list';
+	} else if (method === 'DELETE') {
+		verb = name !== undefined ? 'delete' : 'deletecollection';
+	} else {
+		verb = verbByMethod[method] ?? method.toLowerCase();
+	}
+	// kubectl exec over WebSocket is a GET that creates an exec session.
+	if (subresource === 'exec') verb = 'create';
+	return {
+		verb,
+		group: type.group,
+		resource: type.plural,
+		...(subresource ? {subresource} : {}),
+		...(name !== undefined ? {name} : {}),
+		...(namespace ? {namespace} : {}),
+	};
+}
+
+/** Refuse an impersonated request RBAC does not allow, with the API server's Forbidden Status. */
+export function authorizeRequest(cluster: Cluster, user: RequestUser, attributes: AccessAttributes): void {
+	if (!user.impersonated) return;
+	if (cluster.authorize(user, attributes).allowed) return;
+	const details = attributes.resource === undefined ? undefined : {
+		...(attributes.name ? {name: attributes.name} : {}),
+		...(attributes.group ? {group: attributes.group} : {}),
+		kind: attributes.resource,
+	};
+	throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attributes), details);
+}
