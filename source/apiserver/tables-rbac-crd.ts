@@ -4,7 +4,7 @@
  * custom objects: Name, then the definition's additionalPrinterColumns (Age
  * when it lists none), each cell found by the column's JSONPath.
  */
-import type {KubeObject} from '../engine/index.js';
+import {parseColumnPath, readColumnPath, type KubeObject} from '../engine/index.js';
 import {column, humanDuration, since, type Cell, type Column, type Printer} from './tables.js';
 
 const nameColumn = column('Name', 'string', 0, 'name');
@@ -40,40 +40,6 @@ export const rbacPrinters: Record<string, Printer> = {
 	CustomResourceDefinition: createdPrinter,
 };
 
-type Step = {field: string} | {index: number} | {filter: {path: string[]; value: string}};
-
-/** The simple JSONPath of a printer column (`.spec.replicas`, `.status.conditions[?(@.type=="Ready")].status`, `.items[0]`). */
-export function parseColumnPath(path: string): Step[] | undefined {
-	const text = path.trim().replace(/^\{(.*)\}$/, '$1');
-	const steps: Step[] = [];
-	const pattern = /\.([A-Za-z0-9_-]+)|\['([^']+)'\]|\[(\d+)\]|\[\?\(@((?:\.[A-Za-z0-9_-]+)+)\s*==\s*["']([^"']*)["']\)\]/y;
-	let at = 0;
-	while (at < text.length) {
-		pattern.lastIndex = at;
-		const match = pattern.exec(text);
-		if (!match) return undefined;
-		if (match[1] !== undefined || match[2] !== undefined) steps.push({field: (match[1] ?? match[2])!});
-		else if (match[3] !== undefined) steps.push({index: Number(match[3])});
-		else steps.push({filter: {path: match[4]!.slice(1).split('.'), value: match[5]!}});
-		at = pattern.lastIndex;
-	}
-	return steps;
-}
-
-function evaluate(object: unknown, steps: Step[]): unknown {
-	let value: unknown = object;
-	for (const step of steps) {
-		if (value === undefined || value === null) return undefined;
-		if ('field' in step) value = (value as Record<string, unknown>)[step.field];
-		else if ('index' in step) value = Array.isArray(value) ? value[step.index] : undefined;
-		else {
-			if (!Array.isArray(value)) return undefined;
-			value = value.find(item => String(step.filter.path.reduce<any>((v, key) => v?.[key], item)) === step.filter.value);
-		}
-	}
-	return value;
-}
-
 type CustomColumn = {name: string; type: string; format?: string; description?: string; priority?: number; jsonPath: string};
 
 function cellFor(column: CustomColumn, value: unknown, now: number): Cell {
@@ -99,6 +65,6 @@ export function customPrinter(definition: KubeObject | undefined, version: strin
 	const paths = custom.map(c => parseColumnPath(c.jsonPath));
 	return {
 		columns: [nameColumn, ...custom.map(c => ({name: c.name, type: c.type, format: c.format ?? '', description: c.description ?? '', priority: c.priority ?? 0}))],
-		row: (o, now) => [o.metadata.name, ...custom.map((c, i) => (paths[i] ? cellFor(c, evaluate(o, paths[i]!), now) : null))],
+		row: (o, now) => [o.metadata.name, ...custom.map((c, i) => (paths[i] ? cellFor(c, readColumnPath(o, paths[i]), now) : null))],
 	};
 }

@@ -48,3 +48,4 @@ export type {AccessAttributes, AccessDecision, UserInfo} from './rbac/authorizer
 export {forbiddenMessage, userGroups} from './rbac/authorizer.js';
 export type {PolicyRule, Subject, RoleRef, Role, ClusterRole, RoleBinding} from './api/rbac-objects.js';
 export {adminUser} from './rbac/bootstrap-policy.js';
+export {parseColumnPath, readColumnPath, type ColumnPath} from './api/column-path.js';

@@ -3,41 +3,10 @@
  * generic browser): NAME, then the definition's additionalPrinterColumns of
  * the storage version (priority > 0 only with wide on), AGE when it lists none.
  */
-import type {KubeObject} from '../../engine/index.js';
+import {parseColumnPath, readColumnPath, type KubeObject} from '../../engine/index.js';
 import {age, ageColumn, humanDuration, nameColumn, terminating, timeOf, type Column, type ColumnSet} from './columns.js';
 
 type PrinterColumn = {name: string; type: string; priority?: number; jsonPath: string};
-type Step = {field: string} | {index: number} | {filter: {path: string[]; value: string}};
-
-/** The simple JSONPath of a printer column: fields, indexes and `[?(@.a=="b")]` filters. */
-function parsePath(path: string): Step[] | undefined {
-	const text = path.trim().replace(/^\{(.*)\}$/, '$1');
-	const steps: Step[] = [];
-	const pattern = /\.([A-Za-z0-9_-]+)|\['([^']+)'\]|\[(\d+)\]|\[\?\(@((?:\.[A-Za-z0-9_-]+)+)\s*==\s*["']([^"']*)["']\)\]/y;
-	let at = 0;
-	while (at < text.length) {
-		pattern.lastIndex = at;
-		const match = pattern.exec(text);
-		if (!match) return undefined;
-		if (match[1] !== undefined || match[2] !== undefined) steps.push({field: (match[1] ?? match[2])!});
-		else if (match[3] !== undefined) steps.push({index: Number(match[3])});
-		else steps.push({filter: {path: match[4]!.slice(1).split('.'), value: match[5]!}});
-		at = pattern.lastIndex;
-	}
-	return steps;
-}
-
-function evaluate(object: unknown, steps: Step[] | undefined): unknown {
-	if (!steps) return undefined;
-	let value: unknown = object;
-	for (const step of steps) {
-		if (value === undefined || value === null) return undefined;
-		if ('field' in step) value = (value as Record<string, unknown>)[step.field];
-		else if ('index' in step) value = Array.isArray(value) ? value[step.index] : undefined;
-		else value = Array.isArray(value) ? value.find(item => String(step.filter.path.reduce<any>((v, key) => v?.[key], item)) === step.filter.value) : undefined;
-	}
-	return value;
-}
 
 function cellText(column: PrinterColumn, value: unknown, now: number): string {
 	if (value === undefined || value === null) return '<none>';
@@ -57,20 +26,20 @@ export function customColumnSet(definition: KubeObject): ColumnSet {
 	const spec = (definition.spec ?? {}) as {names?: {kind?: string}; versions?: Array<{storage?: boolean; additionalPrinterColumns?: PrinterColumn[]}>};
 	const declared = (spec.versions ?? []).find(v => v.storage)?.additionalPrinterColumns ?? [];
 	const custom = declared.filter(c => !(c.type === 'date' && c.jsonPath.trim() === '.metadata.creationTimestamp'));
-	const paths = custom.map(c => parsePath(c.jsonPath));
+	const paths = custom.map(c => parseColumnPath(c.jsonPath));
 	const hasAge = declared.length === 0 || declared.length !== custom.length;
 	const columns: Column[] = [nameColumn, ...custom.map(c => ({
 		name: c.name.toUpperCase(),
 		...(c.priority ? {wide: true} : {}),
 		...(c.type === 'integer' || c.type === 'number' ? {numeric: true, align: 'right' as const} : {}),
-		...(c.type === 'date' ? {live: (object: KubeObject, {now}: {now: number}) => cellText(c, evaluate(object, paths[custom.indexOf(c)]), now)} : {}),
+		...(c.type === 'date' ? {live: (object: KubeObject, {now}: {now: number}) => cellText(c, readColumnPath(object, paths[custom.indexOf(c)]), now)} : {}),
 	})), ...(hasAge ? [ageColumn] : [])];
 	const set: ColumnSet = {
 		kind: spec.names?.kind ?? definition.metadata.name,
 		columns,
 		row(object, {now}) {
 			const [ageText, ageMs] = age(object, now);
-			const values = custom.map((c, i) => evaluate(object, paths[i]));
+			const values = custom.map((c, i) => readColumnPath(object, paths[i]));
 			return {
 				cells: [object.metadata.name, ...custom.map((c, i) => cellText(c, values[i], now)), ...(hasAge ? [ageText] : [])],
 				sort: [undefined, ...custom.map((c, i) => (typeof values[i] === 'number' ? values[i] as number : undefined)), ...(hasAge ? [ageMs] : [])],
