@@ -9,7 +9,7 @@ import {parse, type AndOr, type Command, type List, type Pipeline, type Simple} 
 /**
  * A small POSIX-ish shell, as busybox `sh` runs it: `;`, `&&`, `||`, `|`,
  * `!`, `while`/`until`, `for`, `if`, `$VAR`, `${VAR}`, `$?`, `$(cmd)`,
- * quotes, `>`, `>>`, `2>&1`, assignments, `export`, `cd`, `exit`, `exec`.
+ * quotes, `>`, `>>`, `2>&1`, `>&2`, assignments, `export`, `cd`, `exit`, `exec`.
  * Programs come from the exec-command registry; the ones that take time
  * (`sleep`, `tail -f`, `stress`, `yes`) are effects the caller carries out
  * on the virtual clock, so the interpreter is a generator.
@@ -264,6 +264,10 @@ export class Shell {
 		for (const redirect of command.redirects) {
 			if (redirect.op === '2>&1') {
 				err = out;
+				continue;
+			}
+			if (redirect.op === '>&2') {
+				out = err;
 				continue;
 			}
 			const target = this.expandWord(redirect.target!, false).join('');

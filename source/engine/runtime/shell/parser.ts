@@ -155,8 +155,8 @@ export function parse(script: string): List {
 					pos++;
 					continue;
 				}
-				if (token.op === '2>&1') {
-					simple.redirects.push({op: '2>&1'});
+				if (token.op === '2>&1' || token.op === '>&2' || token.op === '1>&2') {
+					simple.redirects.push({op: token.op === '2>&1' ? '2>&1' : '>&2'});
 					pos++;
 					continue;
 				}

@@ -63,6 +63,8 @@ const cases: Array<[string, {stdout?: string; stderr?: string; status?: number |
 	['seq 3 | sort -r | head -n 2', {stdout: '3\n2\n'}],
 	['ls /; mkdir -p /a/b && ls /a', {stdout: 'etc\ntmp\nb\n'}],
 	['echo x 2>&1 > /dev/null; echo y', {stdout: 'y\n'}],
+	['echo oops >&2; echo fine', {stdout: 'fine\n', stderr: 'oops\n'}],
+	['echo oops 1>&2 && exit 3', {stderr: 'oops\n', status: 3}],
 	['sleep abc', {stderr: "sleep: invalid number 'abc'\n", status: 1}],
 	['[[ web-2 =~ -([0-9]+)$ ]] && echo ${BASH_REMATCH[1]}', {stdout: '2\n'}],
 	['[[ $(hostname) =~ -([0-9]+)$ ]] || exit 1', {status: 1}],
