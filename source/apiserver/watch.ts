@@ -57,7 +57,9 @@ export class WatchCache {
 	private record(event: WatchEvent): void {
 		const cached: CachedEvent = {type: event.type, object: event.object, rv: Number(event.object.metadata.resourceVersion), ...(event.old ? {old: event.old} : {})};
 		this.events.push(cached);
-		if (this.events.length > this.capacity) {
+		// Trimmed in batches of a quarter of the capacity, so a change costs O(1) however many come: a
+		// one-at-a-time trim would move the whole cache on every change of a busy cluster.
+		if (this.events.length > this.capacity + Math.max(1, this.capacity >> 2)) {
 			const dropped = this.events.splice(0, this.events.length - this.capacity);
 			this.floor = dropped[dropped.length - 1]!.rv;
 		}
