@@ -46,6 +46,7 @@ export {parseQuantityExact, formatQuantity} from './api/resource-list.js';
 export type {Quantity, QuantityFormat} from './api/resource-list.js';
 export type {AccessAttributes, AccessDecision, UserInfo} from './rbac/authorizer.js';
 export {forbiddenMessage, userGroups} from './rbac/authorizer.js';
+export {breakdownRule, compactRules, compactRuleString} from './rbac/rules.js';
 export type {PolicyRule, Subject, RoleRef, Role, ClusterRole, RoleBinding} from './api/rbac-objects.js';
 export {adminUser} from './rbac/bootstrap-policy.js';
 export {parseColumnPath, readColumnPath, type ColumnPath} from './api/column-path.js';

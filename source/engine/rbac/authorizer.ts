@@ -6,6 +6,7 @@
  * in a namespace (`kubectl auth can-i --list`).
  */
 import type {ClusterRole, PolicyRule, Role, RoleBinding, Subject} from '../api/rbac-objects.js';
+import {breakdownRule, compactRules, compactRuleString} from './rules.js';
 
 /** Who asks: a user name and the groups it belongs to. */
 export type UserInfo = {user: string; groups: readonly string[]};
@@ -187,29 +188,7 @@ function ruleCovers(owner: PolicyRule, sub: PolicyRule): boolean {
 	return verbs && groups && resources && urls && names;
 }
 
-/** `BreakdownRule`: one rule per group, resource and verb, or per URL and verb. */
-function breakdownRule(rule: PolicyRule): PolicyRule[] {
-	const out: PolicyRule[] = [];
-	for (const group of rule.apiGroups ?? []) {
-		for (const resource of rule.resources ?? []) {
-			for (const verb of rule.verbs ?? []) out.push({apiGroups: [group], resources: [resource], verbs: [verb], ...(rule.resourceNames?.length ? {resourceNames: [...rule.resourceNames]} : {})});
-		}
-	}
-	for (const url of rule.nonResourceURLs ?? []) for (const verb of rule.verbs ?? []) out.push({nonResourceURLs: [url], verbs: [verb]});
-	return out;
-}
 
-/** `CompactString`: the rule's non-empty fields, as the escalation message lists them. */
-function compactString(rule: PolicyRule): string {
-	const list = (values: readonly string[]) => `[${values.map(v => JSON.stringify(v)).join(' ')}]`;
-	const parts: string[] = [];
-	if (rule.apiGroups?.length) parts.push(`APIGroups:${list(rule.apiGroups)}`);
-	if (rule.resources?.length) parts.push(`Resources:${list(rule.resources)}`);
-	if (rule.resourceNames?.length) parts.push(`ResourceNames:${list(rule.resourceNames)}`);
-	if (rule.nonResourceURLs?.length) parts.push(`NonResourceURLs:${list(rule.nonResourceURLs)}`);
-	if (rule.verbs?.length) parts.push(`Verbs:${list(rule.verbs)}`);
-	return `{${parts.join(', ')}}`;
-}
 
 /**
  * `ConfirmNoEscalation`: undefined when the user's own rules in the namespace
@@ -220,17 +199,7 @@ export function escalationMessage(policy: RbacPolicy, user: UserInfo, namespace:
 	const owned = rulesFor(policy, user, namespace);
 	const missing = rules.flatMap(breakdownRule).filter(sub => !owned.some(owner => ruleCovers(owner, sub)));
 	if (missing.length === 0) return undefined;
-	const compacted: PolicyRule[] = [];
-	for (const rule of missing) {
-		const simple = rule.resources?.length === 1 && !rule.resourceNames?.length;
-		const same = simple && compacted.find(c => c.apiGroups?.[0] === rule.apiGroups?.[0] && c.resources?.[0] === rule.resources?.[0] && !c.resourceNames?.length && c.resources?.length === 1);
-		if (same) {
-			if (!same.verbs.includes(rule.verbs[0]!)) same.verbs.push(rule.verbs[0]!);
-		} else {
-			compacted.push({...rule, verbs: [...rule.verbs]});
-		}
-	}
-	const lines = [...new Set(compacted.map(compactString))].sort();
+	const lines = [...new Set(compactRules(missing).map(compactRuleString))].sort();
 	const groups = `[${user.groups.map(g => JSON.stringify(g)).join(' ')}]`;
 	return `user "${user.user}" (groups=${groups}) is attempting to grant RBAC permissions not currently held:\n${lines.join('\n')}`;
 }
