@@ -186,19 +186,12 @@ export function createDisruptionController(context: ControllerContext): Controll
 		let expected = 0;
 		let desired = 0;
 		let unmanaged: string[] = [];
-		if (spec.maxUnavailable !== undefined && spec.maxUnavailable !== null) {
-			const scale = expectedScale(pods);
-			if (scale.error) {
-				events.warning(pdb, 'CalculateExpectedPodCountFailed', `Failed to calculate the number of expected pods: ${scale.error}`, source);
-				failSafe(pdb, scale.error);
-				return;
-			}
-			({count: expected, unmanaged} = scale);
-			desired = Math.max(0, expected - scaledValue(spec.maxUnavailable, expected, true));
-		} else if (typeof spec.minAvailable === 'number') {
+		const byMaxUnavailable = spec.maxUnavailable !== undefined && spec.maxUnavailable !== null;
+		if (typeof spec.minAvailable === 'number' && !byMaxUnavailable) {
 			desired = spec.minAvailable;
 			expected = pods.length;
-		} else if (typeof spec.minAvailable === 'string') {
+		} else if (byMaxUnavailable || typeof spec.minAvailable === 'string') {
+			// A count or a percentage of the owners' scale: the expected pods come from the controllers.
 			const scale = expectedScale(pods);
 			if (scale.error) {
 				events.warning(pdb, 'CalculateExpectedPodCountFailed', `Failed to calculate the number of expected pods: ${scale.error}`, source);
@@ -206,7 +199,9 @@ export function createDisruptionController(context: ControllerContext): Controll
 				return;
 			}
 			({count: expected, unmanaged} = scale);
-			desired = scaledValue(spec.minAvailable, expected, true);
+			desired = byMaxUnavailable
+				? Math.max(0, expected - scaledValue(spec.maxUnavailable!, expected, true))
+				: scaledValue(spec.minAvailable as string, expected, true);
 		}
 		if (unmanaged.length > 0) {
 			events.warning(pdb, 'UnmanagedPods', `Pods selected by this PodDisruptionBudget (selector: ${selectorText(pdb)}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set ".spec.minAvailable" field of the PDB to an integer value.`, source);
