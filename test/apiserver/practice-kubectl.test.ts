@@ -15,12 +15,13 @@ function shell(script: string, env: NodeJS.ProcessEnv, cluster: Cluster): Promis
 	return new Promise(resolve => {
 		// kubectl delete waits for finalizers (a claim's protection until its pod is gone): time must move meanwhile.
 		const ticker = setInterval(() => cluster.advance(1000), 20);
-		const child = spawn('sh', ['-c', script], {env});
+		// Its own process group, so the kill below reaches kubectl too: killing only sh leaves kubectl holding the output open.
+		const child = spawn('sh', ['-c', script], {env, detached: true});
 		let output = '';
 		// A command that has not finished in 60 s fails the test with what it printed instead of hanging it.
 		const limit = setTimeout(() => {
 			output += '\n(killed after 60 s)';
-			child.kill('SIGKILL');
+			process.kill(-child.pid!, 'SIGKILL');
 		}, 60_000);
 		child.stdout.on('data', chunk => (output += chunk));
 		child.stderr.on('data', chunk => (output += chunk));
