@@ -6,15 +6,30 @@
 import {spawn} from 'node:child_process';
 import {join} from 'node:path';
 import test from 'ava';
+import type {ApiServer} from '../../source/apiserver/server.js';
 import type {Cluster} from '../../source/engine/index.js';
 import {findScenario} from '../../source/practice/index.js';
 import {hasKubectl, serve} from './harness.js';
 
 /** Run one step's kubectl text (commands, heredocs) in a shell against the served cluster, while virtual time moves. */
-function shell(script: string, env: NodeJS.ProcessEnv, cluster: Cluster): Promise<{code: number; output: string}> {
+function shell(script: string, env: NodeJS.ProcessEnv, cluster: Cluster, server: ApiServer): Promise<{code: number; output: string}> {
 	return new Promise(resolve => {
 		// kubectl delete waits for finalizers (a claim's protection until its pod is gone): time must move meanwhile.
-		const ticker = setInterval(() => cluster.advance(1000), 20);
+		// After a delete, kubectl reads the object, lists it and watches from the list; on a real cluster those
+		// few milliseconds are nothing next to the kubelet's work, but here a second passes every 20 ms. A pod
+		// replaced under its own name between the read and the list would leave kubectl watching the new one for
+		// ever (as it would on a real cluster), so the clock holds still from a delete until kubectl's watch is open.
+		const remove = cluster.delete.bind(cluster);
+		let hold: {until: number; watchers: number} | undefined;
+		cluster.delete = (...args) => {
+			hold = {until: Date.now() + 2000, watchers: server.watchers()};
+			return remove(...args);
+		};
+		const ticker = setInterval(() => {
+			if (hold && Date.now() < hold.until && server.watchers() <= hold.watchers) return;
+			hold = undefined;
+			cluster.advance(1000);
+		}, 20);
 		// Its own process group, so the kill below reaches kubectl too: killing only sh leaves kubectl holding the output open.
 		const child = spawn('sh', ['-c', script], {env, detached: true});
 		let output = '';
@@ -27,6 +42,7 @@ function shell(script: string, env: NodeJS.ProcessEnv, cluster: Cluster): Promis
 		child.stderr.on('data', chunk => (output += chunk));
 		child.on('close', code => {
 			clearInterval(ticker);
+			Reflect.deleteProperty(cluster, 'delete');
 			clearTimeout(limit);
 			resolve({code: code ?? -1, output});
 		});
@@ -51,7 +67,7 @@ for (const id of solvedWithKubectl) {
 			const env = {...process.env, KUBECONFIG: served.kubeconfig, HOME: served.dir, KUBECACHEDIR: join(served.dir, 'cache')};
 			for (const step of scenario.solution) {
 				t.regex(step.kubectl!, /^kubectl /, 'each step gives a kubectl command');
-				const result = await shell(step.kubectl!, env, cluster);
+				const result = await shell(step.kubectl!, env, cluster, served.server);
 				t.is(result.code, 0, `${step.kubectl}\n${result.output}`);
 			}
 			let waited = 0;
