@@ -28,6 +28,24 @@ export type NodeInfo = {
  */
 export type FilterPlugin = (pod: Pod, info: NodeInfo, context: ControllerContext) => string | undefined;
 
+/**
+ * A PreBind plugin, run once a node is chosen and before the pod is bound to
+ * it: true when the pod may be bound now, false to wait (the scheduler asks
+ * again every second, as the volume binder polls, for up to
+ * `preBindTimeoutMs`). VolumeBinding is one: it writes the chosen node on the
+ * pod's WaitForFirstConsumer claims and waits until they are bound.
+ */
+export type PreBindPlugin = (pod: Pod, nodeName: string, context: ControllerContext) => boolean;
+
+/** PreBind plugins other parts of the engine (volumes) add with `schedulerPreBinds.push`. */
+export const schedulerPreBinds: PreBindPlugin[] = [];
+
+/** `bindTimeoutSeconds` of VolumeBinding: how long PreBind waits before the pod goes back to scheduling. */
+export const preBindTimeoutMs = 600_000;
+
+/** How often a waiting PreBind looks again (the volume binder's poll). */
+const preBindPollMs = 1000;
+
 const schedulerName = 'default-scheduler';
 
 const defaultMilliCpu = 100;
@@ -257,6 +275,8 @@ export function createScheduler(context: ControllerContext): Controller {
 	const backoff = new Map<string, number>();
 	/** Unschedulable pods waiting for a cluster change, in the order they were parked. */
 	const parked = new Map<string, Parked>();
+	/** Pods whose node is chosen, waiting in PreBind (their claims being provisioned): the node, and since when. */
+	const preBinding = new Map<string, {node: string; since: number}>();
 	let flushPending = false;
 	let sorted: NodeInfo[] | undefined;
 	/** Where the next pod's filtering starts in the node list (`nextStartNodeIndex`). */
@@ -280,8 +300,8 @@ export function createScheduler(context: ControllerContext): Controller {
 		if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 1) - 1);
 	}
 
-	function account(pod: Pod): void {
-		const nodeName = pod.spec?.nodeName;
+	/** Count a pod on its node; `nodeName` assumes it there before it is bound (while PreBind waits). */
+	function account(pod: Pod, nodeName = pod.spec?.nodeName): void {
 		const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 		if (!nodeName || terminal || boundTo.has(pod.metadata.uid)) return;
 		const info = infoFor(nodeName);
@@ -361,13 +381,17 @@ export function createScheduler(context: ControllerContext): Controller {
 				const key = keyOf(pod);
 				if (type === 'DELETED') {
 					parked.delete(key);
+					preBinding.delete(key);
 					// Freed room may let a waiting pod in.
 					return pod.spec?.nodeName ? moveParked() : undefined;
 				}
 				if (pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
 					parked.delete(key);
+					preBinding.delete(key);
 					return undefined;
 				}
+				// Waiting in PreBind: its own poll brings it back.
+				if (preBinding.has(key)) return undefined;
 				if ((pod.spec?.schedulerName ?? schedulerName) !== schedulerName) return undefined;
 				const entry = parked.get(key);
 				if (entry) {
@@ -389,10 +413,31 @@ export function createScheduler(context: ControllerContext): Controller {
 			if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
 				backoff.delete(key);
 				parked.delete(key);
+				preBinding.delete(key);
 				return;
 			}
 			// Moved by an event while its back-off was still running: that add is due later.
 			if (parked.has(key)) return;
+			const waiting = preBinding.get(key);
+			if (waiting) {
+				if (!nodes.has(waiting.node)) {
+					preBinding.delete(key);
+					unaccount(pod);
+				} else if (schedulerPreBinds.every(plugin => plugin(pod, waiting.node, context))) {
+					preBinding.delete(key);
+					bind(pod, waiting.node);
+					return;
+				} else if (clock.now() - waiting.since < preBindTimeoutMs) {
+					queueAfter(key, preBindPollMs);
+					return;
+				} else {
+					// Unreserve: the node's room goes back, and the pod to scheduling.
+					preBinding.delete(key);
+					unaccount(pod);
+					fail(pod, key, 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded', true);
+					return;
+				}
+			}
 			const owner = controllerUid(pod);
 			const wanted = nonZeroRequests(pod);
 			const reasons = new Map<string, number>();
@@ -443,38 +488,54 @@ export function createScheduler(context: ControllerContext): Controller {
 				const message = total === 0
 					? 'no nodes available to schedule pods'
 					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${preemption.join(', ')}.`;
-				const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
-				backoff.set(key, delay);
-				const now = clock.now();
-				const entry: Parked = {since: now, retryAt: now + delay, volumes: [...reasons.keys()].some(isVolumeReason), version: undefined};
-				parked.set(key, entry);
-				scheduleFlush();
-				events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
-				const previous = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
-				const written = previous?.status !== 'False' || previous.message !== message ? store.patch(pod, draft => {
-					draft.status = {
-						...draft.status!,
-						phase: 'Pending',
-						conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(now)}],
-					};
-				}, {status: true}) : pod;
-				entry.version = written.metadata.resourceVersion;
+				fail(pod, key, message, [...reasons.keys()].some(isVolumeReason));
 				return;
 			}
 			backoff.delete(key);
 			parked.delete(key);
 			const nodeName = best.node.metadata.name;
-			// The binding sets spec.nodeName and the PodScheduled condition in one write, as the API server's binding does.
-			const conditions = (pod.status?.conditions ?? []).filter(c => c.type !== 'PodScheduled');
-			const bound = store.update({
-				...pod,
-				metadata: {...pod.metadata, resourceVersion: ''},
-				spec: {...pod.spec!, nodeName},
-				status: {...pod.status!, conditions: [...conditions, {type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}]},
-			});
-			events.normal(bound, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, {component: schedulerName});
+			if (!schedulerPreBinds.every(plugin => plugin(pod, nodeName, context))) {
+				// Reserved for the node while PreBind waits (a WaitForFirstConsumer claim being provisioned there).
+				preBinding.set(key, {node: nodeName, since: clock.now()});
+				account(pod, nodeName);
+				queueAfter(key, preBindPollMs);
+				return;
+			}
+			bind(pod, nodeName);
 		},
 	};
+
+	/** FailedScheduling: the event, the PodScheduled condition, and the pod parked with its back-off. */
+	function fail(pod: Pod, key: string, message: string, volumes: boolean): void {
+		const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
+		backoff.set(key, delay);
+		const now = clock.now();
+		const entry: Parked = {since: now, retryAt: now + delay, volumes, version: undefined};
+		parked.set(key, entry);
+		scheduleFlush();
+		events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
+		const previous = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
+		const written = previous?.status !== 'False' || previous.message !== message ? store.patch(pod, draft => {
+			draft.status = {
+				...draft.status!,
+				phase: 'Pending',
+				conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(now)}],
+			};
+		}, {status: true}) : pod;
+		entry.version = written.metadata.resourceVersion;
+	}
+
+	/** The binding sets spec.nodeName and the PodScheduled condition in one write, as the API server's binding does. */
+	function bind(pod: Pod, nodeName: string): void {
+		const conditions = (pod.status?.conditions ?? []).filter(c => c.type !== 'PodScheduled');
+		const bound = store.update({
+			...pod,
+			metadata: {...pod.metadata, resourceVersion: ''},
+			spec: {...pod.spec!, nodeName},
+			status: {...pod.status!, conditions: [...conditions, {type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())}]},
+		});
+		events.normal(bound, 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, {component: schedulerName});
+	}
 
 	function queueAfter(key: string, ms: number): void {
 		context.queue(schedulerName).addAfter(key, ms);

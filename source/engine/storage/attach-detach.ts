@@ -1,7 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {Pod} from '../api/types.js';
 import type {PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
-import {schedulerFilters, type FilterPlugin} from '../controllers/scheduler.js';
+import {schedulerFilters, schedulerPreBinds, type FilterPlugin, type PreBindPlugin} from '../controllers/scheduler.js';
 import {annSelectedNode, noProvisioner, volumeIndex, volumeMatches} from './pv-controller.js';
 import {claimUsers, getClaim, getVolume, isTerminal, modesOf, nodeAffinityAllows, singleNodeOnly} from './claims.js';
 
@@ -65,10 +65,34 @@ export const volumeFilter: FilterPlugin = (pod, info, context) => {
 	return undefined;
 };
 
+/**
+ * VolumeBinding's PreBind: the chosen node goes on each unbound
+ * WaitForFirstConsumer claim (`volume.kubernetes.io/selected-node`), where
+ * the provisioner or the PV controller picks it up; the pod is bound only
+ * once every claim is bound, so provisioning happens as part of scheduling.
+ */
+export const volumePreBind: PreBindPlugin = (pod, nodeName, context) => {
+	let ready = true;
+	for (const volume of pod.spec?.volumes ?? []) {
+		const name = volume.persistentVolumeClaim?.claimName;
+		if (!name) continue;
+		const claim = getClaim(context, pod.metadata.namespace, name);
+		if (!claim || claim.spec?.volumeName) continue;
+		ready = false;
+		if (!claim.metadata.annotations?.[annSelectedNode]) {
+			context.store.patch(claim, draft => {
+				draft.metadata.annotations = {...draft.metadata.annotations, [annSelectedNode]: nodeName};
+			});
+		}
+	}
+	return ready;
+};
+
 const registered = Symbol.for('kubarium.storage.schedulerFilters');
 if (!(schedulerFilters as unknown as Record<symbol, boolean>)[registered]) {
 	(schedulerFilters as unknown as Record<symbol, boolean>)[registered] = true;
 	schedulerFilters.push(volumeFilter);
+	schedulerPreBinds.push(volumePreBind);
 }
 
 export const attachDetachComponent = 'attachdetach-controller';

@@ -310,7 +310,8 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 			});
 		}
 		events.normal(claim, 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`, {component});
-		if (provisioner === noProvisioner) {
+		// The cluster runs one provisioner, kind's local-path; a class naming any other waits for one that never comes.
+		if (provisioner !== localPathProvisioner) {
 			waitAgain(claim);
 			return;
 		}

@@ -476,3 +476,47 @@ test('a volume held by a pod on a dead node stays attached after the pod is forc
 	cluster.advance(6 * 60_000);
 	t.is(phase(cluster, 'pod', 'new'), 'Running', 'attached after the forced detach');
 });
+
+test('a WaitForFirstConsumer claim is provisioned while its pod is being scheduled: the pod is bound only once the claim is', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply([claim('data'), pod('app', ['data'])]);
+	let boundAt: number | undefined;
+	let claimBoundAt: number | undefined;
+	for (let ms = 0; ms < 20_000 && boundAt === undefined; ms += 100) {
+		cluster.advance(100);
+		if (claimBoundAt === undefined && get(cluster, 'pvc', 'data').spec.volumeName) claimBoundAt = ms;
+		if (get(cluster, 'pod', 'app').spec.nodeName) boundAt = ms;
+		// While the volume is provisioned, the pod has its node chosen (on the claim) but is not yet bound.
+		if (boundAt === undefined && get(cluster, 'pvc', 'data').metadata.annotations?.['volume.kubernetes.io/selected-node']) {
+			t.is(get(cluster, 'pod', 'app').status.conditions?.find((c: {type: string}) => c.type === 'PodScheduled')?.status, undefined);
+		}
+	}
+	t.not(claimBoundAt, undefined);
+	t.not(boundAt, undefined);
+	t.true(boundAt! >= claimBoundAt!);
+	const node = get(cluster, 'pod', 'app').spec.nodeName;
+	t.is(get(cluster, 'pvc', 'data').metadata.annotations?.['volume.kubernetes.io/selected-node'], node);
+	// The scheduler's Scheduled event comes after the provisioner's success, as on a real cluster.
+	const at = (object: KubeObject, reason: string) => (cluster.eventsFor(object) as KubeEvent[]).find(e => e.reason === reason)!.metadata.resourceVersion;
+	t.true(Number(at(get(cluster, 'pvc', 'data'), 'ProvisioningSucceeded')) < Number(at(get(cluster, 'pod', 'app'), 'Scheduled')));
+});
+
+test('a claim whose provisioner is not running keeps its pod in PreBind for 10 minutes, then FailedScheduling with the volume binder\'s error', t => {
+	const cluster = createCluster({seed: 4});
+	cluster.apply([
+		{apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: {name: 'gp3'}, provisioner: 'ebs.csi.aws.com', volumeBindingMode: 'WaitForFirstConsumer'},
+		claim('data', {storageClassName: 'gp3'}),
+		pod('app', ['data']),
+	]);
+	cluster.advance(5000);
+	const waiting = get(cluster, 'pvc', 'data');
+	t.truthy(waiting.metadata.annotations?.['volume.kubernetes.io/selected-node']);
+	t.true(eventLines(cluster, waiting).some(line => line.startsWith("Normal ExternalProvisioning: Waiting for a volume to be created either by the external provisioner 'ebs.csi.aws.com'")));
+	t.is(get(cluster, 'pod', 'app').spec.nodeName, undefined);
+	t.false(eventLines(cluster, get(cluster, 'pod', 'app')).some(line => line.includes('FailedScheduling')));
+	cluster.advance(600_000);
+	const app = get(cluster, 'pod', 'app');
+	t.is(app.spec.nodeName, undefined);
+	t.true(eventLines(cluster, app).includes('Warning FailedScheduling: running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded'));
+	t.like(app.status.conditions.find((c: {type: string}) => c.type === 'PodScheduled'), {status: 'False', reason: 'Unschedulable'});
+});
