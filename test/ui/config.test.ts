@@ -4,7 +4,7 @@ import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {FlagError, parseFlags} from '../../source/ui/flags.js';
 import {boot, BootError} from '../../source/ui/boot.js';
-import {loadTheme, themeNames, fallbackTheme} from '../../source/ui/theme/load.js';
+import {builtinThemesDir, fallbackTheme, loadTheme, themeFromYaml, themeNames} from '../../source/ui/theme/load.js';
 import {Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
 import {makeConfigDir} from './harness.js';
 import {createCluster} from '../../source/engine/index.js';
@@ -113,6 +113,11 @@ test('themes: the four built-in themes load without warnings; mono and NO_COLOR 
 	t.true(noColor.mono);
 	t.is(noColor.views.table.cursorBg, undefined);
 	t.not(loadTheme('light').theme.status.error, fallbackTheme.status.error);
+});
+
+test('themes: the packaged default.yaml holds exactly the built-in fallback theme (the app uses the latter without parsing the file)', t => {
+	const file = join(builtinThemesDir()!, 'default.yaml');
+	t.deepEqual(themeFromYaml(readFileSync(file, 'utf8'), 'default', fallbackTheme), fallbackTheme);
 });
 
 test('themes: a user theme is picked up by name and inherits missing keys', t => {

@@ -1,5 +1,5 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {KubeObject, Pod} from '../api/types.js';
+import type {KubeObject, Manifest, Pod} from '../api/types.js';
 import type {Service} from '../api/config-objects.js';
 import type {Ingress, IngressBackend, IngressClass, HTTPIngressPath} from '../api/networking-objects.js';
 import {defaultIngressClassAnnotation, ingressClassAnnotation} from '../api/networking-objects.js';
@@ -25,150 +25,161 @@ export const ingressNginxName = 'ingress-nginx-controller';
 const component = 'nginx-ingress-controller';
 
 /** The install manifests (the deploy/static/provider/cloud YAML, cut to what the simulation runs). */
-export const ingressNginxManifests = `
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ingress-nginx
-  labels:
-    app.kubernetes.io/instance: ingress-nginx
-    app.kubernetes.io/name: ingress-nginx
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: ingress-nginx
-  namespace: ingress-nginx
-  labels:
-    app.kubernetes.io/component: controller
-    app.kubernetes.io/instance: ingress-nginx
-    app.kubernetes.io/name: ingress-nginx
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ingress-nginx-controller
-  namespace: ingress-nginx
-  labels:
-    app.kubernetes.io/component: controller
-    app.kubernetes.io/instance: ingress-nginx
-    app.kubernetes.io/name: ingress-nginx
-spec:
-  replicas: 1
-  selector:
-    matchLabels:
-      app.kubernetes.io/component: controller
-      app.kubernetes.io/instance: ingress-nginx
-      app.kubernetes.io/name: ingress-nginx
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/component: controller
-        app.kubernetes.io/instance: ingress-nginx
-        app.kubernetes.io/name: ingress-nginx
-    spec:
-      serviceAccountName: ingress-nginx
-      containers:
-      - name: controller
-        image: registry.k8s.io/ingress-nginx/controller:v1.11.3
-        args:
-        - /nginx-ingress-controller
-        - --publish-service=$(POD_NAMESPACE)/ingress-nginx-controller
-        - --election-id=ingress-nginx-leader
-        - --controller-class=k8s.io/ingress-nginx
-        - --ingress-class=nginx
-        env:
-        - name: POD_NAME
-          valueFrom:
-            fieldRef:
-              fieldPath: metadata.name
-        - name: POD_NAMESPACE
-          valueFrom:
-            fieldRef:
-              fieldPath: metadata.namespace
-        ports:
-        - name: http
-          containerPort: 80
-          protocol: TCP
-        - name: https
-          containerPort: 443
-          protocol: TCP
-        resources:
-          requests:
-            cpu: 100m
-            memory: 90Mi
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: ingress-nginx-controller
-  namespace: ingress-nginx
-  labels:
-    app.kubernetes.io/component: controller
-    app.kubernetes.io/instance: ingress-nginx
-    app.kubernetes.io/name: ingress-nginx
-spec:
-  type: LoadBalancer
-  externalTrafficPolicy: Local
-  ports:
-  - name: http
-    port: 80
-    protocol: TCP
-    targetPort: http
-  - name: https
-    port: 443
-    protocol: TCP
-    targetPort: https
-  selector:
-    app.kubernetes.io/component: controller
-    app.kubernetes.io/instance: ingress-nginx
-    app.kubernetes.io/name: ingress-nginx
----
-apiVersion: networking.k8s.io/v1
-kind: IngressClass
-metadata:
-  name: nginx
-  labels:
-    app.kubernetes.io/component: controller
-    app.kubernetes.io/instance: ingress-nginx
-    app.kubernetes.io/name: ingress-nginx
-  annotations:
-    ingressclass.kubernetes.io/is-default-class: "true"
-spec:
-  controller: k8s.io/ingress-nginx
-`;
+export const ingressNginxManifests: Manifest[] = [
+	{
+		apiVersion: 'v1',
+		kind: 'Namespace',
+		metadata: {
+			name: 'ingress-nginx',
+			labels: {'app.kubernetes.io/instance': 'ingress-nginx', 'app.kubernetes.io/name': 'ingress-nginx'},
+		},
+	},
+	{
+		apiVersion: 'v1',
+		kind: 'ServiceAccount',
+		metadata: {
+			name: 'ingress-nginx',
+			namespace: 'ingress-nginx',
+			labels: {
+				'app.kubernetes.io/component': 'controller',
+				'app.kubernetes.io/instance': 'ingress-nginx',
+				'app.kubernetes.io/name': 'ingress-nginx',
+			},
+		},
+	},
+	{
+		apiVersion: 'apps/v1',
+		kind: 'Deployment',
+		metadata: {
+			name: 'ingress-nginx-controller',
+			namespace: 'ingress-nginx',
+			labels: {
+				'app.kubernetes.io/component': 'controller',
+				'app.kubernetes.io/instance': 'ingress-nginx',
+				'app.kubernetes.io/name': 'ingress-nginx',
+			},
+		},
+		spec: {
+			replicas: 1,
+			selector: {
+				matchLabels: {
+					'app.kubernetes.io/component': 'controller',
+					'app.kubernetes.io/instance': 'ingress-nginx',
+					'app.kubernetes.io/name': 'ingress-nginx',
+				},
+			},
+			template: {
+				metadata: {
+					labels: {
+						'app.kubernetes.io/component': 'controller',
+						'app.kubernetes.io/instance': 'ingress-nginx',
+						'app.kubernetes.io/name': 'ingress-nginx',
+					},
+				},
+				spec: {
+					serviceAccountName: 'ingress-nginx',
+					containers: [
+						{
+							name: 'controller',
+							image: 'registry.k8s.io/ingress-nginx/controller:v1.11.3',
+							args: ['/nginx-ingress-controller', '--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller', '--election-id=ingress-nginx-leader', '--controller-class=k8s.io/ingress-nginx', '--ingress-class=nginx'],
+							env: [
+								{name: 'POD_NAME', valueFrom: {fieldRef: {fieldPath: 'metadata.name'}}},
+								{
+									name: 'POD_NAMESPACE',
+									valueFrom: {fieldRef: {fieldPath: 'metadata.namespace'}},
+								},
+							],
+							ports: [
+								{name: 'http', containerPort: 80, protocol: 'TCP'},
+								{name: 'https', containerPort: 443, protocol: 'TCP'},
+							],
+							resources: {requests: {cpu: '100m', memory: '90Mi'}},
+						},
+					],
+				},
+			},
+		},
+	},
+	{
+		apiVersion: 'v1',
+		kind: 'Service',
+		metadata: {
+			name: 'ingress-nginx-controller',
+			namespace: 'ingress-nginx',
+			labels: {
+				'app.kubernetes.io/component': 'controller',
+				'app.kubernetes.io/instance': 'ingress-nginx',
+				'app.kubernetes.io/name': 'ingress-nginx',
+			},
+		},
+		spec: {
+			type: 'LoadBalancer',
+			externalTrafficPolicy: 'Local',
+			ports: [
+				{name: 'http', port: 80, protocol: 'TCP', targetPort: 'http'},
+				{name: 'https', port: 443, protocol: 'TCP', targetPort: 'https'},
+			],
+			selector: {
+				'app.kubernetes.io/component': 'controller',
+				'app.kubernetes.io/instance': 'ingress-nginx',
+				'app.kubernetes.io/name': 'ingress-nginx',
+			},
+		},
+	},
+	{
+		apiVersion: 'networking.k8s.io/v1',
+		kind: 'IngressClass',
+		metadata: {
+			name: 'nginx',
+			labels: {
+				'app.kubernetes.io/component': 'controller',
+				'app.kubernetes.io/instance': 'ingress-nginx',
+				'app.kubernetes.io/name': 'ingress-nginx',
+			},
+			annotations: {'ingressclass.kubernetes.io/is-default-class': 'true'},
+		},
+		spec: {controller: 'k8s.io/ingress-nginx'},
+	},
+];
 
 /** The demo shop's Ingress: the storefront at shop.example, its API at api.shop.example. */
-export const demoIngressManifest = `
-apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: shop
-  namespace: shop
-spec:
-  ingressClassName: nginx
-  rules:
-  - host: shop.example
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: web
-            port:
-              number: 80
-  - host: api.shop.example
-    http:
-      paths:
-      - path: /
-        pathType: Prefix
-        backend:
-          service:
-            name: api
-            port:
-              number: 8080
-`;
+export const demoIngressManifest: Manifest[] = [
+	{
+		apiVersion: 'networking.k8s.io/v1',
+		kind: 'Ingress',
+		metadata: {name: 'shop', namespace: 'shop'},
+		spec: {
+			ingressClassName: 'nginx',
+			rules: [
+				{
+					host: 'shop.example',
+					http: {
+						paths: [
+							{
+								path: '/',
+								pathType: 'Prefix',
+								backend: {service: {name: 'web', port: {number: 80}}},
+							},
+						],
+					},
+				},
+				{
+					host: 'api.shop.example',
+					http: {
+						paths: [
+							{
+								path: '/',
+								pathType: 'Prefix',
+								backend: {service: {name: 'api', port: {number: 8080}}},
+							},
+						],
+					},
+				},
+			],
+		},
+	},
+];
 
 /** The IngressClass an Ingress belongs to: its ingressClassName, the old annotation, or none. */
 function classNameOf(ingress: Ingress): string | undefined {

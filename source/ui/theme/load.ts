@@ -194,6 +194,15 @@ export function themeNames(configDir: string | undefined): string[] {
 	return [...names].sort();
 }
 
+/**
+ * The packaged default.yaml holds `fallbackTheme` (a test keeps them equal), so
+ * it is not parsed: YAML's first parse costs start-up time the first frame waits for.
+ */
+function isBuiltinDefault(file: string): boolean {
+	const dir = builtinThemesDir();
+	return dir !== undefined && file === path.join(dir, 'default.yaml');
+}
+
 function findThemeFile(name: string, configDir: string | undefined): string | undefined {
 	const dirs = [configDir ? path.join(configDir, 'themes') : undefined, builtinThemesDir()];
 	for (const dir of dirs) {
@@ -220,7 +229,7 @@ export function loadTheme(name: string, options: {configDir?: string; noColor?: 
 		const file = findThemeFile(name, options.configDir);
 		const defaultFile = name === 'default' ? undefined : findThemeFile('default', options.configDir);
 		let base = fallbackTheme;
-		if (defaultFile) {
+		if (defaultFile && !isBuiltinDefault(defaultFile)) {
 			try {
 				base = themeFromYaml(readFileSync(defaultFile, 'utf8'), 'default', fallbackTheme);
 			} catch (error) {
@@ -230,6 +239,8 @@ export function loadTheme(name: string, options: {configDir?: string; noColor?: 
 		if (!file) {
 			warnings.push(`Theme "${name}" not found (looked in ${[options.configDir ? path.join(options.configDir, 'themes') : undefined, builtinThemesDir()].filter(Boolean).join(' and ')}); using the default theme`);
 			theme = base;
+		} else if (isBuiltinDefault(file)) {
+			theme = fallbackTheme;
 		} else {
 			try {
 				theme = themeFromYaml(readFileSync(file, 'utf8'), name, base);
