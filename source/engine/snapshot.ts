@@ -80,6 +80,7 @@ const fail = (path: string, expected: string, value: unknown): never => {
 
 function describe(value: unknown): string {
 	if (value === null) return 'null';
+	if (value === undefined) return 'nothing';
 	if (Array.isArray(value)) return 'an array';
 	if (typeof value === 'object') return 'an object';
 	if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
