@@ -131,8 +131,13 @@ export type ControllerError = {controller: string; key: string; message: string;
 
 type Registered = {controller: Controller; queue: WorkQueue};
 
-/** The facade's calls that change the cluster, journaled for snapshots (`advance` and `openShell` journal themselves). */
-const journaledCalls = [
+/**
+ * The facade's calls that change the cluster, journaled for snapshots
+ * (`advance` and `openShell` journal themselves). A new command belongs
+ * here, or a restored cluster would miss what it did (the restore then
+ * refuses the snapshot, as its replay reaches another state).
+ */
+export const journaledCalls = [
 	'apply', 'create', 'replace', 'replaceStatus', 'delete', 'killNode', 'restoreNode', 'failNodeRuntime', 'repairNodeRuntime',
 	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
 	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec',
@@ -358,6 +363,7 @@ export class Cluster {
 	private replayEntry(entry: JournalEntry): void {
 		const args = decodeArgs(entry);
 		if (entry.call === 'advance') {
+			if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
 			let checks = 0;
 			const stopAfter = entry.stopAfter;
 			this.advance(args[0] as number, stopAfter === undefined ? {} : {shouldYield: () => ++checks >= stopAfter});
@@ -820,6 +826,9 @@ export class Cluster {
 		let result: AdvanceResult;
 		try {
 			result = this.advanceBy(ms, counted);
+		} catch (error) {
+			this.journal.push({call: 'advance', args: [ms], threw: true});
+			throw error;
 		} finally {
 			this.depth--;
 		}
@@ -1081,6 +1090,10 @@ const never = () => false;
 
 
 const differentBuild = 'the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one';
+
+/** Every option but `snapshot` is one a snapshot records: a new option that is not fails to compile here. */
+const everyOptionRecorded: Exclude<keyof ClusterOptions, keyof SnapshotOptions | 'snapshot'> extends never ? true : never = true;
+void everyOptionRecorded;
 
 /** The options a snapshot records: the JSON-safe ones the cluster was made with. */
 function optionsOf(options: ClusterOptions): SnapshotOptions {

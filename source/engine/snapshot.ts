@@ -15,8 +15,8 @@
  * that this build would replay differently is refused rather than restored
  * into a different cluster.
  */
-import type {ClusterOptions} from './cluster.js';
 import type {KubeObject} from './api/types.js';
+import type {NodeOptions} from './bootstrap.js';
 
 /** The snapshot format this build writes and reads. */
 export const snapshotVersion = 1;
@@ -46,8 +46,18 @@ export type VolumeSnapshot = {
 	rows?: Array<[string, string]>;
 };
 
-/** The options a snapshot's cluster was made with (JSON-safe ones only). */
-export type SnapshotOptions = Omit<ClusterOptions, 'snapshot'>;
+/** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside (see ClusterOptions). */
+export type SnapshotOptions = {
+	seed?: number;
+	nodes?: number;
+	node?: NodeOptions;
+	startTime?: number;
+	name?: string;
+	demo?: boolean;
+	ingressNginx?: boolean;
+	systemDaemonSets?: boolean;
+	strictImages?: boolean;
+};
 
 /** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
 export type ClusterSnapshot = {

@@ -1,5 +1,6 @@
 import test from 'ava';
-import {createCluster, snapshotVersion, SnapshotError, type ClusterSnapshot} from '../../source/engine/index.js';
+import {createCluster, Cluster, snapshotVersion, SnapshotError, type ClusterSnapshot} from '../../source/engine/index.js';
+import {journaledCalls} from '../../source/engine/cluster.js';
 
 function saved(): ClusterSnapshot {
 	const cluster = createCluster({seed: 4, nodes: 2});
@@ -168,4 +169,21 @@ test('a looping busybox container writing into a volume continues after a restor
 	t.is(after.at(-1), `tick ${after.length}`);
 	t.deepEqual(after, ticks(cluster));
 	t.deepEqual(restored.volumeData('logs'), cluster.volumeData('logs'));
+});
+
+test('every method of the facade is either journaled for snapshots or a query that changes nothing', t => {
+	const queries = new Set([
+		'constructor', 'now', 'get', 'list', 'resourceTypes', 'resolveResource', 'volumeData', 'replication', 'drainStatus', 'trafficStats',
+		'rolloutHistory', 'behindMs', 'watch', 'authorize', 'escalation', 'rulesFor', 'eventsFor', 'logs', 'syscalls', 'criLog', 'podMetrics',
+		'metrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot',
+		// Journal themselves.
+		'advance', 'openShell',
+		// Private helpers of the calls above.
+		'journaled', 'volumeSnapshots', 'replay', 'replayEntry', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
+	]);
+	const journaled = new Set<string>(journaledCalls);
+	const unclassified = Object.getOwnPropertyNames(Cluster.prototype)
+		.filter(name => typeof Object.getOwnPropertyDescriptor(Cluster.prototype, name)?.value === 'function')
+		.filter(name => !queries.has(name) && !journaled.has(name));
+	t.deepEqual(unclassified, [], 'a command that changes the cluster goes in journaledCalls (source/engine/cluster.ts); a query in this list');
 });
