@@ -216,6 +216,7 @@ export function encodeArgs(args: readonly unknown[]): {args: unknown[]; undefine
 			out.push(jsonCopy(args[i]));
 		}
 	}
+	Object.freeze(out);
 	return undefinedArgs.length > 0 ? {args: out, undefinedArgs} : {args: out};
 }
 
@@ -226,10 +227,20 @@ export function decodeArgs(entry: JournalEntry): unknown[] {
 	return args;
 }
 
-/** A JSON round-trip of `value` (functions and `undefined` fields dropped, as the API server would receive it). */
+/**
+ * A JSON round-trip of `value` (functions and `undefined` fields dropped, as
+ * the API server would receive it), frozen: snapshots share it with the
+ * journal instead of copying it each time.
+ */
 function jsonCopy(value: unknown): unknown {
 	if (value === null || typeof value !== 'object') return value;
-	return JSON.parse(JSON.stringify(value)) as unknown;
+	return deepFreeze(JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+function deepFreeze(value: unknown): unknown {
+	if (value === null || typeof value !== 'object') return value;
+	for (const child of Object.values(value)) deepFreeze(child);
+	return Object.freeze(value);
 }
 
 /** The first difference between two lists of stored objects, for the message of a snapshot that replays differently. */
