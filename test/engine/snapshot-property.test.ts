@@ -118,6 +118,11 @@ function runRich(cluster: Cluster, call: RichCall, shell: {session?: ReturnType<
 
 test('a restored demo cluster (rows, a looping writer, a drain held by a budget, a CronJob, traffic) goes on exactly as the one that never stopped', t => {
 	const base = richCluster(5);
+	const drained = base.list('nodes').find(n => (n.spec as {unschedulable?: boolean} | undefined)?.unschedulable)?.metadata.name;
+	t.truthy(drained);
+	t.deepEqual(base.drainStatus(drained!)?.blocked.length, 1, 'the drain waits on the disruption budget');
+	t.true(base.list('jobs', {namespace: 'shop'}).some(j => j.metadata.name.startsWith('minutely-')), 'the CronJob has run');
+	t.true(base.trafficStats('web', shop).total > 0);
 	const saved = JSON.stringify(base.snapshot());
 	fc.assert(fc.property(
 		fc.array(richCall, {minLength: 2, maxLength: 10}),
@@ -149,6 +154,8 @@ test('a restored demo cluster (rows, a looping writer, a drain held by a budget,
 			t.true(a.volumes.some(v => v.rows?.some(([key]) => key === 'greeting')), 'the row written with kv set is kept');
 			t.deepEqual(restored.logs('writer', shop), original.logs('writer', shop));
 			t.deepEqual(restored.trafficStats('web', shop), original.trafficStats('web', shop));
+			t.deepEqual(restored.drainStatus(drained!), original.drainStatus(drained!));
+			t.deepEqual(restored.replication('db', shop), original.replication('db', shop));
 		},
 	), {seed: 16, numRuns: 4});
 });
