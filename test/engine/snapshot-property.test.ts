@@ -210,6 +210,8 @@ test('an advance that stopped at its budget is restored mid-way and finishes at 
 
 test('a restored snapshot snapshots again to the same data, and restores again', t => {
 	const original = richCluster(6);
+	const raw = original.snapshot();
+	t.deepEqual(JSON.parse(JSON.stringify(raw)), raw, 'plain JSON data: no undefined fields, no non-finite numbers');
 	const once = roundTrip(original);
 	const twice = roundTrip(once);
 	t.deepEqual(state(twice), state(original));
