@@ -168,13 +168,20 @@ test('random calls over the public API, a snapshot at a random point: the restor
 			setup: fc.array(validManifest, {maxLength: 4}),
 			calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}),
 			at: fc.nat(),
+			// As the dashboard drives it: an advance may stop after a few timers and reconciles, owing the rest to the next.
+			yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
 		}),
-		({seed, nodes, setup, calls, at}) => {
+		({seed, nodes, setup, calls, at, yieldEvery}) => {
 			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
 			const split = at % (all.length + 1);
 			const original = createCluster({seed, nodes});
 			const run = (cluster: Cluster, call: Call) => {
 				try {
+					if (call.op === 'advance' && yieldEvery !== undefined) {
+						let checks = 0;
+						cluster.advance(call.ms, {shouldYield: () => ++checks % yieldEvery === 0});
+						return;
+					}
 					runCall(cluster, call, () => undefined);
 				} catch {
 					// Refused alike on both; compared below.
