@@ -11,6 +11,7 @@ import {section as terminal} from './terminal.js';
 import {section as endpoints} from './endpoints.js';
 import {section as scale} from './scale.js';
 import {section as record} from './record.js';
+import {section as snapshot} from './snapshot.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [engine, nodes, endpoints, storage, batch, ui, runtime, details, scaling, terminal, scale, record];
+export const sections: BenchSection[] = [engine, nodes, endpoints, storage, batch, ui, runtime, details, scaling, terminal, scale, record, snapshot];

@@ -51,6 +51,11 @@ export class VirtualClock {
 		return this.heap[0]?.at;
 	}
 
+	/** The live timers, in the order they will run: their time and scheduling number (what a snapshot records of them). */
+	timers(): Array<{at: number; seq: number}> {
+		return this.heap.filter(t => !t.cancelled).sort((a, b) => (before(a, b) ? -1 : 1)).map(t => ({at: t.at, seq: t.seq}));
+	}
+
 	/** Number of timers waiting (cancelled ones included until they surface). */
 	get pending(): number {
 		return this.heap.length;
@@ -137,6 +142,11 @@ export class SeededRandom {
 
 	constructor(seed: number) {
 		this.generator = xoroshiro128plus(seed);
+	}
+
+	/** The generator's internal state (what a snapshot records of it). */
+	state(): number[] {
+		return [...this.generator.getState()];
 	}
 
 	/** Integer in [min, max], both inclusive. */

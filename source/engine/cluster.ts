@@ -42,6 +42,8 @@ import {storePolicy} from './rbac/policy.js';
 import {admitCustomObject, statusErrors, type FieldValidation} from './api/custom-resources.js';
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
+import {databaseOf} from './runtime/workloads/database.js';
+import {decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 
 export type {Admission} from './services.js';
 
@@ -72,6 +74,13 @@ export type ClusterOptions = {
 	 * containers (with a Warning event saying so).
 	 */
 	strictImages?: boolean;
+	/**
+	 * Restore this snapshot (from `cluster.snapshot()`, possibly through
+	 * JSON): the cluster is the one that was saved, options and all, so the
+	 * other options are not read. Throws SnapshotError when the data is not a
+	 * snapshot this build reads.
+	 */
+	snapshot?: unknown;
 };
 
 export type ListOptions = {
@@ -123,6 +132,20 @@ export type ControllerError = {controller: string; key: string; message: string;
 type Registered = {controller: Controller; queue: WorkQueue};
 
 /**
+ * The facade's calls that change the cluster, journaled for snapshots
+ * (`advance` and `openShell` journal themselves). A new command belongs
+ * here, or a restored cluster would miss what it did (the restore then
+ * refuses the snapshot, as its replay reaches another state).
+ */
+export const journaledCalls = [
+	'apply', 'create', 'replace', 'replaceStatus', 'delete', 'killNode', 'restoreNode', 'failNodeRuntime', 'repairNodeRuntime',
+	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
+	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec',
+] as const satisfies ReadonlyArray<keyof Cluster>;
+
+type JournaledCall = (typeof journaledCalls)[number];
+
+/**
  * The cluster facade: every command a user, the dashboard, a scenario or a
  * test can run, plus queries and watch. Commands validate all input first;
  * a failed command throws a KubeError and changes nothing.
@@ -145,8 +168,21 @@ export class Cluster {
 	private readonly round = {index: 0, left: -1, worked: false, rounds: 0};
 	/** The virtual time an advance that stopped at its budget still has to reach. */
 	private owedUntil: number | undefined;
+	/** The options the cluster was made with, as a snapshot records them. */
+	private readonly options: SnapshotOptions;
+	/** Every call that changed the cluster, in order: what a snapshot replays. */
+	private readonly journal: JournalEntry[] = [];
+	/** How deep in journaled calls the cluster is: calls that calls make (and the bootstrap's) are not journaled themselves. */
+	private depth = 1;
+	/** Open shells by number, so their lines are journaled and replayed against the same session. */
+	private readonly shells = new Map<number, ShellSession>();
+	private shellCount = 0;
 
 	constructor(options: ClusterOptions = {}) {
+		// A snapshot is checked before anything is made.
+		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+		if (snapshot) options = snapshot.options;
+		this.options = optionsOf(options);
 		this.seed = options.seed ?? 1;
 		this.name = options.name ?? 'kubarium';
 		if (options.startTime !== undefined && !Number.isFinite(options.startTime)) {
@@ -215,6 +251,140 @@ export class Cluster {
 			this.apply(demoIngressManifest);
 			this.runQueues();
 		}
+		this.depth = 0;
+		if (snapshot) this.replay(snapshot);
+	}
+
+	static {
+		// The facade's calls that change the cluster are journaled (a
+		// snapshot replays them); queries and watches are not.
+		for (const name of journaledCalls) {
+			const method = Cluster.prototype[name] as (...args: unknown[]) => unknown;
+			Object.defineProperty(Cluster.prototype, name, {
+				configurable: true,
+				writable: true,
+				value(this: Cluster, ...args: unknown[]) {
+					return this.journaled(name, args, () => method.apply(this, args));
+				},
+			});
+		}
+	}
+
+	/** Run a call of the facade, journaling it unless it is part of another call. */
+	private journaled<T>(call: string, args: readonly unknown[], run: () => T): T {
+		if (this.depth > 0) return run();
+		const entry: JournalEntry = {call, ...encodeArgs(args)};
+		this.journal.push(entry);
+		this.depth++;
+		try {
+			return run();
+		} catch (error) {
+			entry.threw = true;
+			throw error;
+		} finally {
+			this.depth--;
+		}
+	}
+
+	/**
+	 * The whole simulation as JSON-safe data, for `createCluster({snapshot})`:
+	 * the options, the journal of calls, and the state they reached (objects,
+	 * resourceVersion, clock and timers, the generator, volumes' files and
+	 * database rows). Restoring gives a cluster that the same calls then
+	 * take exactly where this one goes. Objects are shared with the store, which never changes them in place: do not change them either.
+	 */
+	snapshot(): ClusterSnapshot {
+		if (this.depth > 0) throw badRequest('snapshot: the cluster is in the middle of a call');
+		const {store, clock, random} = this.context;
+		return {
+			kind: 'KubariumSnapshot',
+			version: snapshotVersion,
+			options: structuredClone(this.options),
+			journal: this.journal.map(entry => ({...entry})),
+			behindMs: this.behindMs(),
+			store: {resourceVersion: store.resourceVersion, objects: store.all()},
+			clock: {now: clock.now(), timers: clock.timers()},
+			random: {state: random.state()},
+			volumes: this.volumeSnapshots(),
+		};
+	}
+
+	/** Files and rows of every volume that holds any, by volume name. */
+	private volumeSnapshots(): VolumeSnapshot[] {
+		const service = this.context.services.volumeData;
+		if (!service) return [];
+		const out: VolumeSnapshot[] = [];
+		const names = this.context.store.list('PersistentVolume').map(v => v.metadata.name).sort();
+		for (const volume of names) {
+			const contents = service.peek(volume);
+			if (!contents) continue;
+			const database = databaseOf(contents.tree);
+			out.push({
+				volume,
+				files: contents.tree.files(),
+				...(database ? {rows: [...database.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))} : {}),
+			});
+		}
+		return out;
+	}
+
+	/** Replay a snapshot's journal on this new cluster and check that it reached the saved state. */
+	private replay(snapshot: ClusterSnapshot): void {
+		for (const [index, entry] of snapshot.journal.entries()) {
+			let threw = false;
+			try {
+				this.replayEntry(entry);
+			} catch (error) {
+				if (error instanceof SnapshotError) throw error;
+				threw = true;
+			}
+			if (threw !== (entry.threw ?? false)) {
+				throw new SnapshotError(`snapshot.journal[${index}]: ${entry.call} ${threw ? 'fails' : 'succeeds'} on replay where it ${threw ? 'succeeded' : 'failed'}; ${differentBuild}`);
+			}
+		}
+		const saved = snapshot.store.objects;
+		const replayed = this.context.store.all();
+		const difference = firstDifference(saved, replayed);
+		if (difference) throw new SnapshotError(`snapshot.store.objects: ${difference} after the replay; ${differentBuild}`);
+		const {clock, random} = this.context;
+		const checks: Array<[string, unknown, unknown]> = [
+			['store.resourceVersion', snapshot.store.resourceVersion, this.context.store.resourceVersion],
+			['clock.now', snapshot.clock.now, clock.now()],
+			['behindMs', snapshot.behindMs, this.behindMs()],
+			['random.state', snapshot.random.state, random.state()],
+			['clock.timers', snapshot.clock.timers, clock.timers()],
+			['volumes', snapshot.volumes, this.volumeSnapshots()],
+		];
+		for (const [path, expected, actual] of checks) {
+			if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new SnapshotError(`snapshot.${path}: differs after the replay; ${differentBuild}`);
+		}
+	}
+
+	private replayEntry(entry: JournalEntry): void {
+		const args = decodeArgs(entry);
+		if (entry.call === 'advance') {
+			if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
+			let checks = 0;
+			const stopAfter = entry.stopAfter;
+			this.advance(args[0] as number, stopAfter === undefined ? {} : {shouldYield: () => ++checks >= stopAfter});
+			return;
+		}
+		if (entry.call === 'shell.run' || entry.call === 'shell.close') {
+			const session = this.shells.get(args[0] as number);
+			if (!session) throw new SnapshotError(`snapshot.journal: ${entry.call} names shell ${String(args[0])}, which no openShell before it opened`);
+			if (entry.call === 'shell.run') session.run(args[1] as string);
+			else session.close();
+			return;
+		}
+		if (entry.call === 'openShell') {
+			const opened = this.openShell(...(args as Parameters<Cluster['openShell']>));
+			if ((opened.session === undefined) !== (entry.session === undefined)) {
+				throw new SnapshotError(`snapshot.journal: openShell ${opened.session ? 'opens' : 'does not open'} a shell on replay; ${differentBuild}`);
+			}
+			return;
+		}
+		if (!(journaledCalls as readonly string[]).includes(entry.call)) throw new SnapshotError(`snapshot.journal: unknown call ${JSON.stringify(entry.call)}`);
+		(this[entry.call as JournaledCall] as (...args: unknown[]) => unknown)(...args);
 	}
 
 	/** Unknown repositories fail to pull instead of running as generic containers (`strictImages`). */
@@ -645,6 +815,32 @@ export class Cluster {
 		const yieldNow = deadline === undefined
 			? shouldYield ?? never
 			: () => performance.now() >= deadline || (shouldYield?.() ?? false);
+		if (this.depth > 0) return this.advanceBy(ms, yieldNow);
+		// Journaled with how many yield checks it took to stop, so a replay stops at the same timer or reconcile.
+		let checks = 0;
+		const counted = () => {
+			checks++;
+			return yieldNow();
+		};
+		this.depth++;
+		let result: AdvanceResult;
+		try {
+			result = this.advanceBy(ms, counted);
+		} catch (error) {
+			this.journal.push({call: 'advance', args: [ms], threw: true});
+			throw error;
+		} finally {
+			this.depth--;
+		}
+		const last = this.journal.at(-1);
+		if (!result.done) this.journal.push({call: 'advance', args: [ms], stopAfter: checks});
+		// Advancing twice in a row runs the same timers as advancing once by the sum: one entry keeps a long session's journal short.
+		else if (last?.call === 'advance' && last.stopAfter === undefined) last.args = [(last.args[0] as number) + ms];
+		else this.journal.push({call: 'advance', args: [ms]});
+		return result;
+	}
+
+	private advanceBy(ms: number, yieldNow: () => boolean): AdvanceResult {
 		const {clock} = this.context;
 		const target = (this.owedUntil ?? clock.now()) + ms;
 		this.owedUntil = target;
@@ -750,7 +946,34 @@ export class Cluster {
 	 * one the image lacks) there is no session, only the exec's `result`.
 	 */
 	openShell(pod: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
-		return shellInPod(this.context, pod, argv, options);
+		if (this.depth > 0) return shellInPod(this.context, pod, argv, options);
+		const entry: JournalEntry = {call: 'openShell', ...encodeArgs([pod, argv, options])};
+		this.journal.push(entry);
+		this.depth++;
+		let opened: {session?: ShellSession; result?: ExecResult};
+		try {
+			opened = shellInPod(this.context, pod, argv, options);
+		} catch (error) {
+			entry.threw = true;
+			throw error;
+		} finally {
+			this.depth--;
+		}
+		if (!opened.session) return opened;
+		// The session's lines change the container (files, processes): each is journaled against the session's number.
+		const id = this.shellCount++;
+		entry.session = id;
+		const inner = opened.session;
+		const session: ShellSession = {
+			shell: inner.shell,
+			cwd: () => inner.cwd(),
+			variable: name => inner.variable(name),
+			prompt: () => inner.prompt(),
+			run: line => this.journaled('shell.run', [id, line], () => inner.run(line)),
+			close: () => this.journaled('shell.close', [id], () => inner.close()),
+		};
+		this.shells.set(id, session);
+		return {...opened, session};
 	}
 
 	/** `kubectl logs pod [-c c] [--previous] [--tail N] [--timestamps]`: lines, oldest first. */
@@ -864,6 +1087,20 @@ function checkedUser(subject: {user: string; groups?: readonly string[]}): {user
 }
 
 const never = () => false;
+
+
+const differentBuild = 'the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one';
+
+/** Every option but `snapshot` is one a snapshot records: a new option that is not fails to compile here. */
+const everyOptionRecorded: Exclude<keyof ClusterOptions, keyof SnapshotOptions | 'snapshot'> extends never ? true : never = true;
+void everyOptionRecorded;
+
+/** The options a snapshot records: the JSON-safe ones the cluster was made with. */
+function optionsOf(options: ClusterOptions): SnapshotOptions {
+	const {seed, nodes, node, startTime, name, demo, ingressNginx, systemDaemonSets, strictImages} = options;
+	const picked = {seed, nodes, node, startTime, name, demo, ingressNginx, systemDaemonSets, strictImages};
+	return JSON.parse(JSON.stringify(picked)) as SnapshotOptions;
+}
 
 /** Create a cluster: nodes Ready, namespaces `default`, `kube-system`, `kube-public`, `kube-node-lease`. */
 export function createCluster(options: ClusterOptions = {}): Cluster {

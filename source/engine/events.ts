@@ -90,7 +90,8 @@ export class EventRecorder {
 		const type_ = resolveResource(object.kind);
 		const involvedObject: ObjectReference = {
 			kind: object.kind,
-			namespace: object.metadata.namespace,
+			// A cluster-scoped object's reference has no namespace (not an undefined one: objects are JSON-safe).
+			...(object.metadata.namespace === undefined ? {} : {namespace: object.metadata.namespace}),
 			name: object.metadata.name,
 			uid: object.metadata.uid,
 			apiVersion: apiVersionOf(type_),

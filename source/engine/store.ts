@@ -138,6 +138,13 @@ export class Store {
 		return out;
 	}
 
+	/** Every stored object: kinds in the order they were first written, each kind's objects in list order. */
+	all(): KubeObject[] {
+		const out: KubeObject[] = [];
+		for (const objects of this.kinds.values()) for (const object of objects.values()) out.push(object);
+		return out;
+	}
+
 	/** How many objects of a kind are stored. */
 	count(kind: string): number {
 		return this.kinds.get(kind)?.size ?? 0;

@@ -1,0 +1,68 @@
+/**
+ * Snapshot benchmark: `cluster.snapshot()`, its JSON, and
+ * `createCluster({snapshot})` at 10,000 pods (1,000 Deployments × 10 on 100
+ * nodes, converged), and on the demo cluster after an hour of virtual time.
+ * A restore replays the snapshot's journal, so its time follows the
+ * simulated history rather than the number of objects.
+ *
+ * `npm run bench -- snapshot` runs this section alone.
+ */
+import type {BenchRow, BenchSection} from './run.js';
+import {createCluster} from '../source/engine/cluster.js';
+import type {Cluster} from '../source/engine/cluster.js';
+import type {Pod} from '../source/engine/api/types.js';
+import {formatMb, formatMs, timeMs} from './measure.js';
+import {isRunningReady, manifest} from './engine.js';
+
+function converged(): {cluster: Cluster; convergeMs: number} {
+	const cluster = createCluster({seed: 1, nodes: 100});
+	const convergeMs = timeMs(() => {
+		cluster.apply(Array.from({length: 1000}, (_, i) => manifest(i, 10)));
+		for (let step = 0; step < 600; step++) {
+			cluster.advance(1000);
+			const pods = cluster.list('Pod') as Pod[];
+			if (pods.length === 10_000 && pods.every(isRunningReady)) return;
+		}
+		throw new Error('10,000 pods did not turn Running and Ready in 600 s of virtual time');
+	});
+	return {cluster, convergeMs};
+}
+
+/** Snapshot, JSON text, parse and restore of one cluster; checks the restore reached the same objects. */
+function measure(label: string, cluster: Cluster, aim?: string): BenchRow[] {
+	let snapshot!: ReturnType<Cluster['snapshot']>;
+	const snapshotMs = timeMs(() => {
+		snapshot = cluster.snapshot();
+	});
+	let text = '';
+	const stringifyMs = timeMs(() => {
+		text = JSON.stringify(snapshot);
+	});
+	let restored!: Cluster;
+	const restoreMs = timeMs(() => {
+		restored = createCluster({snapshot: JSON.parse(text)});
+	});
+	if (restored.resourceVersion !== cluster.resourceVersion) throw new Error(`${label}: the restore reached resourceVersion ${restored.resourceVersion}, not ${cluster.resourceVersion}`);
+	return [
+		{name: `${label}: snapshot()`, value: formatMs(snapshotMs), aim},
+		{name: `${label}: JSON.stringify`, value: formatMs(stringifyMs)},
+		{name: `${label}: JSON size`, value: text.length >= 1024 * 1024 ? formatMb(text.length) : `${Math.round(text.length / 1024)} KB`},
+		{name: `${label}: journal entries`, value: String(snapshot.journal.length)},
+		{name: `${label}: JSON.parse + createCluster({snapshot}) (replays the journal)`, value: formatMs(restoreMs), aim},
+	];
+}
+
+export function runSnapshotBench(): BenchRow[] {
+	const {cluster, convergeMs} = converged();
+	const rows = [
+		{name: '10,000 pods: converge (the history a restore replays)', value: formatMs(convergeMs)},
+		...measure('10,000 pods', cluster, '< 1 s'),
+	];
+	const demo = createCluster({seed: 1, demo: true});
+	demo.startTraffic('web', {namespace: 'shop', rps: 10});
+	for (let i = 0; i < 3600; i++) demo.advance(1000);
+	rows.push(...measure('demo after 1 h of virtual time', demo));
+	return rows;
+}
+
+export const section: BenchSection = {title: 'snapshot', run: runSnapshotBench};

@@ -1,0 +1,258 @@
+/**
+ * Whole-simulation snapshots: what `cluster.snapshot()` returns and
+ * `createCluster({snapshot})` reads back.
+ *
+ * A snapshot holds the cluster's options (seed, nodes, demo, ...), the
+ * journal of every call that changed it, and the state those calls reached:
+ * the store's objects and resourceVersion, the clock and its pending timers,
+ * the random generator's state, and what the volumes hold (files and
+ * database rows). A restore makes a cluster from the options and replays the
+ * journal: the engine is deterministic (same seed, same calls, same cluster),
+ * so the replay rebuilds every part of the simulation, the parts held in
+ * closures included (timers, work queues and backoffs, kubelets' pod workers,
+ * running shell scripts mid-loop, traffic streams, events' aggregation).
+ * The replayed state is then checked against the saved one, so a snapshot
+ * that this build would replay differently is refused rather than restored
+ * into a different cluster.
+ */
+import type {KubeObject} from './api/types.js';
+import type {NodeOptions} from './bootstrap.js';
+
+/** The snapshot format this build writes and reads. */
+export const snapshotVersion = 1;
+
+/** One call of the cluster's facade, as data. */
+export type JournalEntry = {
+	/** The facade method (`apply`, `advance`, ...), or `shell.run` / `shell.close` for an open shell. */
+	call: string;
+	/** Its arguments, JSON-safe; an argument that was `undefined` is listed in `undefinedArgs`. */
+	args: unknown[];
+	/** Positions of arguments that were `undefined`. */
+	undefinedArgs?: number[];
+	/** The call threw (it is replayed all the same: a refused call may still have drawn from the generator). */
+	threw?: boolean;
+	/** An `advance` that stopped at its budget: after how many yield checks it stopped. */
+	stopAfter?: number;
+	/** An `openShell` that opened a session: the session's number, which `shell.*` entries name. */
+	session?: number;
+};
+
+/** Files and database rows of one PersistentVolume. */
+export type VolumeSnapshot = {
+	volume: string;
+	/** Path → content, sorted by path. */
+	files: Array<[string, string]>;
+	/** The database kept on the volume: its rows, sorted by key. */
+	rows?: Array<[string, string]>;
+};
+
+/** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside (see ClusterOptions). */
+export type SnapshotOptions = {
+	seed?: number;
+	nodes?: number;
+	node?: NodeOptions;
+	startTime?: number;
+	name?: string;
+	demo?: boolean;
+	ingressNginx?: boolean;
+	systemDaemonSets?: boolean;
+	strictImages?: boolean;
+};
+
+/** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
+export type ClusterSnapshot = {
+	kind: 'KubariumSnapshot';
+	version: typeof snapshotVersion;
+	options: SnapshotOptions;
+	/** Every call that changed the cluster since it was made, in order. */
+	journal: JournalEntry[];
+	/** Open `advance` work: virtual ms still owed by an advance that stopped at its budget. */
+	behindMs: number;
+	store: {resourceVersion: string; objects: KubeObject[]};
+	clock: {now: number; timers: Array<{at: number; seq: number}>};
+	random: {state: number[]};
+	volumes: VolumeSnapshot[];
+};
+
+/** A snapshot that cannot be restored: a newer or unknown version, the wrong shape (the message names the path), or one that replays differently. */
+export class SnapshotError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'SnapshotError';
+	}
+}
+
+type Checker = (value: unknown, path: string) => void;
+
+const fail = (path: string, expected: string, value: unknown): never => {
+	throw new SnapshotError(`${path}: expected ${expected}, got ${describe(value)}`);
+};
+
+function describe(value: unknown): string {
+	if (value === null) return 'null';
+	if (value === undefined) return 'nothing';
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'object') return 'an object';
+	if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+	return `${typeof value} ${String(value)}`;
+}
+
+const object: Checker = (value, path) => {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object', value);
+};
+const array: Checker = (value, path) => {
+	if (!Array.isArray(value)) fail(path, 'an array', value);
+};
+const string: Checker = (value, path) => {
+	if (typeof value !== 'string') fail(path, 'a string', value);
+};
+const finite: Checker = (value, path) => {
+	if (typeof value !== 'number' || !Number.isFinite(value)) fail(path, 'a finite number', value);
+};
+const integer: Checker = (value, path) => {
+	if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(path, 'a non-negative integer', value);
+};
+
+function each(value: unknown, path: string, check: Checker): void {
+	array(value, path);
+	for (const [index, item] of (value as unknown[]).entries()) check(item, `${path}[${index}]`);
+}
+
+function optional(value: unknown, path: string, check: Checker): void {
+	if (value !== undefined) check(value, path);
+}
+
+const pair: Checker = (value, path) => {
+	array(value, path);
+	const list = value as unknown[];
+	if (list.length !== 2) fail(path, 'a pair', value);
+	string(list[0], `${path}[0]`);
+	string(list[1], `${path}[1]`);
+};
+
+const entry: Checker = (value, path) => {
+	object(value, path);
+	const e = value as Record<string, unknown>;
+	string(e['call'], `${path}.call`);
+	array(e['args'], `${path}.args`);
+	optional(e['undefinedArgs'], `${path}.undefinedArgs`, (v, p) => each(v, p, integer));
+	optional(e['threw'], `${path}.threw`, (v, p) => typeof v === 'boolean' || fail(p, 'a boolean', v));
+	optional(e['stopAfter'], `${path}.stopAfter`, integer);
+	optional(e['session'], `${path}.session`, integer);
+};
+
+const storedObject: Checker = (value, path) => {
+	object(value, path);
+	const o = value as Record<string, unknown>;
+	string(o['kind'], `${path}.kind`);
+	object(o['metadata'], `${path}.metadata`);
+	string((o['metadata'] as Record<string, unknown>)['name'], `${path}.metadata.name`);
+};
+
+/**
+ * Check that `data` is a snapshot this build reads, naming the first path
+ * that is wrong (`snapshot.store.objects: expected an array, got null`).
+ * Throws SnapshotError; returns the data typed.
+ */
+export function readSnapshot(data: unknown): ClusterSnapshot {
+	object(data, 'snapshot');
+	const s = data as Record<string, unknown>;
+	if (s['kind'] !== 'KubariumSnapshot') {
+		throw new SnapshotError(`snapshot.kind: expected "KubariumSnapshot", got ${describe(s['kind'])}: this is not a Kubarium snapshot`);
+	}
+	const version = s['version'];
+	if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+		throw new SnapshotError(`snapshot.version: expected a format version (a whole number from 1), got ${describe(version)}`);
+	}
+	if (version > snapshotVersion) throw new SnapshotError(`snapshot version ${version} is newer than this build reads (${snapshotVersion})`);
+	if (version !== snapshotVersion) throw new SnapshotError(`snapshot version ${version} is not one this build reads (${snapshotVersion})`);
+	object(s['options'], 'snapshot.options');
+	const options = s['options'] as Record<string, unknown>;
+	optional(options['seed'], 'snapshot.options.seed', finite);
+	optional(options['nodes'], 'snapshot.options.nodes', integer);
+	optional(options['startTime'], 'snapshot.options.startTime', finite);
+	optional(options['name'], 'snapshot.options.name', string);
+	optional(options['node'], 'snapshot.options.node', object);
+	for (const flag of ['demo', 'ingressNginx', 'systemDaemonSets', 'strictImages']) {
+		optional(options[flag], `snapshot.options.${flag}`, (v, p) => typeof v === 'boolean' || fail(p, 'a boolean', v));
+	}
+	each(s['journal'], 'snapshot.journal', entry);
+	finite(s['behindMs'], 'snapshot.behindMs');
+	object(s['store'], 'snapshot.store');
+	const store = s['store'] as Record<string, unknown>;
+	string(store['resourceVersion'], 'snapshot.store.resourceVersion');
+	each(store['objects'], 'snapshot.store.objects', storedObject);
+	object(s['clock'], 'snapshot.clock');
+	const clock = s['clock'] as Record<string, unknown>;
+	finite(clock['now'], 'snapshot.clock.now');
+	each(clock['timers'], 'snapshot.clock.timers', (value, path) => {
+		object(value, path);
+		finite((value as Record<string, unknown>)['at'], `${path}.at`);
+		integer((value as Record<string, unknown>)['seq'], `${path}.seq`);
+	});
+	object(s['random'], 'snapshot.random');
+	each((s['random'] as Record<string, unknown>)['state'], 'snapshot.random.state', finite);
+	each(s['volumes'], 'snapshot.volumes', (value, path) => {
+		object(value, path);
+		const v = value as Record<string, unknown>;
+		string(v['volume'], `${path}.volume`);
+		each(v['files'], `${path}.files`, pair);
+		optional(v['rows'], `${path}.rows`, (rows, p) => each(rows, p, pair));
+	});
+	return data as ClusterSnapshot;
+}
+
+/** An argument list as JSON-safe data: `undefined` ones are noted by position. */
+export function encodeArgs(args: readonly unknown[]): {args: unknown[]; undefinedArgs?: number[]} {
+	let last = args.length;
+	while (last > 0 && args[last - 1] === undefined) last--;
+	const undefinedArgs: number[] = [];
+	const out: unknown[] = [];
+	for (let i = 0; i < last; i++) {
+		if (args[i] === undefined) {
+			undefinedArgs.push(i);
+			out.push(null);
+		} else {
+			out.push(jsonCopy(args[i]));
+		}
+	}
+	Object.freeze(out);
+	return undefinedArgs.length > 0 ? {args: out, undefinedArgs} : {args: out};
+}
+
+/** The arguments an entry was called with. */
+export function decodeArgs(entry: JournalEntry): unknown[] {
+	const args = structuredClone(entry.args);
+	for (const index of entry.undefinedArgs ?? []) args[index] = undefined;
+	return args;
+}
+
+/**
+ * A JSON round-trip of `value` (functions and `undefined` fields dropped, as
+ * the API server would receive it), frozen: snapshots share it with the
+ * journal instead of copying it each time.
+ */
+function jsonCopy(value: unknown): unknown {
+	if (value === null || typeof value !== 'object') return value;
+	return deepFreeze(JSON.parse(JSON.stringify(value)) as unknown);
+}
+
+function deepFreeze(value: unknown): unknown {
+	if (value === null || typeof value !== 'object') return value;
+	for (const child of Object.values(value)) deepFreeze(child);
+	return Object.freeze(value);
+}
+
+/** The first difference between two lists of stored objects, for the message of a snapshot that replays differently. */
+export function firstDifference(saved: readonly KubeObject[], replayed: readonly KubeObject[]): string | undefined {
+	const name = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+	const length = Math.max(saved.length, replayed.length);
+	for (let i = 0; i < length; i++) {
+		const a = saved[i];
+		const b = replayed[i];
+		if (!a) return `the replay made ${name(b!)} as well`;
+		if (!b) return `the replay did not make ${name(a)}`;
+		if (JSON.stringify(a) !== JSON.stringify(b)) return `${name(a)} differs`;
+	}
+	return undefined;
+}

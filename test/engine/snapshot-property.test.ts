@@ -1,0 +1,227 @@
+import test from 'ava';
+import fc from 'fast-check';
+import {createCluster, type Cluster, type ClusterSnapshot} from '../../source/engine/index.js';
+import {callArbitrary, runCall, validManifest, type Call} from '../../fuzz/engine/calls.js';
+
+/**
+ * A restored cluster is one that never stopped: run calls, snapshot at a
+ * random point, send the snapshot through JSON, restore it, make the same
+ * following calls on both, and require the same objects (events included),
+ * volume files, database rows, clock, pending timers and generator state.
+ */
+
+/** Everything two clusters must agree on, journal included (a second snapshot of the restored cluster must restore the same way). */
+function state(cluster: Cluster): ClusterSnapshot {
+	return JSON.parse(JSON.stringify(cluster.snapshot())) as ClusterSnapshot;
+}
+
+function roundTrip(cluster: Cluster): Cluster {
+	const text = JSON.stringify(cluster.snapshot());
+	return createCluster({snapshot: JSON.parse(text)});
+}
+
+/** Calls that reach past the fuzz generators: rows, a shell, the drain, the CronJob, traffic. */
+type RichCall =
+	| {op: 'call'; call: Call}
+	| {op: 'kv'; pod: string; key: string; value: string}
+	| {op: 'shell'; line: string}
+	| {op: 'exec'; argv: readonly string[]}
+	| {op: 'stopDrain'}
+	| {op: 'trigger'}
+	| {op: 'traffic'; rps: number}
+	| {op: 'scaleGuarded'; replicas: number};
+
+const richCall: fc.Arbitrary<RichCall> = fc.oneof(
+	{weight: 6, arbitrary: fc.record({op: fc.constant('call' as const), call: callArbitrary})},
+	{weight: 4, arbitrary: fc.record({op: fc.constant('call' as const), call: fc.integer({min: 500, max: 60_000}).map(ms => ({op: 'advance' as const, ms}))})},
+	{weight: 3, arbitrary: fc.record({op: fc.constant('kv' as const), pod: fc.constantFrom('db-0', 'db-1'), key: fc.constantFrom('a', 'b', 'c'), value: fc.constantFrom('1', '2', 'x y')})},
+	{weight: 2, arbitrary: fc.record({op: fc.constant('shell' as const), line: fc.constantFrom('cd /data && echo hi >> shell.txt', 'export X=1; echo $X > /data/x', 'ls /data', 'exit')})},
+	{weight: 1, arbitrary: fc.record({op: fc.constant('exec' as const), argv: fc.constantFrom(['cat', '/data/log.txt'], ['sh', '-c', 'echo exec >> /data/log.txt'], ['rm', '/data/x'])})},
+	{weight: 1, arbitrary: fc.constant({op: 'stopDrain' as const})},
+	{weight: 1, arbitrary: fc.constant({op: 'trigger' as const})},
+	{weight: 1, arbitrary: fc.record({op: fc.constant('traffic' as const), rps: fc.constantFrom(0, 3, 20)})},
+	{weight: 1, arbitrary: fc.record({op: fc.constant('scaleGuarded' as const), replicas: fc.integer({min: 1, max: 4})})},
+);
+
+const shop = {namespace: 'shop'};
+
+/** The demo, plus a busybox loop writing into a volume, a disruption budget that holds a drain, a CronJob every minute, traffic and rows. */
+function richCluster(seed: number): Cluster {
+	const cluster = createCluster({demo: true, seed});
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name: 'logs', namespace: 'shop'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}},
+		{
+			apiVersion: 'v1', kind: 'Pod', metadata: {name: 'writer', namespace: 'shop', labels: {app: 'writer'}},
+			spec: {
+				volumes: [{name: 'data', persistentVolumeClaim: {claimName: 'logs'}}],
+				containers: [{
+					name: 'writer', image: 'busybox:1.36', volumeMounts: [{name: 'data', mountPath: '/data'}],
+					command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick $i $(date)" >> /data/log.txt; sleep 3; done'],
+				}],
+			},
+		},
+		{
+			apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'guarded', namespace: 'shop'},
+			spec: {replicas: 2, selector: {matchLabels: {app: 'guarded'}}, template: {metadata: {labels: {app: 'guarded'}}, spec: {containers: [{name: 'main', image: 'nginx:1.25'}]}}},
+		},
+		{apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'guarded', namespace: 'shop'}, spec: {minAvailable: 2, selector: {matchLabels: {app: 'guarded'}}}},
+		{
+			apiVersion: 'batch/v1', kind: 'CronJob', metadata: {name: 'minutely', namespace: 'shop'},
+			spec: {schedule: '*/1 * * * *', jobTemplate: {spec: {template: {spec: {restartPolicy: 'Never', containers: [{name: 'tick', image: 'busybox:1.36', command: ['sh', '-c', 'echo tick; sleep 20']}]}}}}},
+		},
+	]);
+	cluster.advance(90_000);
+	cluster.exec('db-0', ['kv', 'set', 'greeting', 'hello'], shop);
+	const node = cluster.list('pods', {namespace: 'shop', labelSelector: 'app=guarded'})[0]?.spec?.nodeName;
+	if (node) cluster.drain(node, {ignoreDaemonSets: true, deleteEmptyDirData: true, force: true});
+	cluster.startTraffic('web', {...shop, rps: 10});
+	cluster.advance(7000);
+	return cluster;
+}
+
+function runRich(cluster: Cluster, call: RichCall, shell: {session?: ReturnType<Cluster['openShell']>['session']}): void {
+	try {
+		switch (call.op) {
+			case 'call':
+				runCall(cluster, call.call, () => undefined);
+				return;
+			case 'kv':
+				cluster.exec(call.pod, ['kv', 'set', call.key, call.value], shop);
+				return;
+			case 'shell':
+				shell.session ??= cluster.openShell('writer', ['sh'], shop).session;
+				if (shell.session?.run(call.line).exited) shell.session = undefined;
+				return;
+			case 'exec':
+				cluster.exec('writer', call.argv, shop);
+				return;
+			case 'stopDrain': {
+				const drained = cluster.list('nodes').find(n => (n.spec as {unschedulable?: boolean} | undefined)?.unschedulable);
+				if (drained) cluster.stopDrain(drained.metadata.name);
+				return;
+			}
+			case 'trigger':
+				cluster.triggerCronJob('minutely', shop);
+				return;
+			case 'traffic':
+				if (call.rps === 0) cluster.stopTraffic('web', shop);
+				else cluster.startTraffic('web', {...shop, rps: call.rps});
+				return;
+			case 'scaleGuarded':
+				cluster.scale('deploy', 'guarded', call.replicas, shop);
+				return;
+		}
+	} catch {
+		// A refused call changes nothing; both clusters must refuse it alike, which the comparison checks.
+	}
+}
+
+test('a restored demo cluster (rows, a looping writer, a drain held by a budget, a CronJob, traffic) goes on exactly as the one that never stopped', t => {
+	const base = richCluster(5);
+	const drained = base.list('nodes').find(n => (n.spec as {unschedulable?: boolean} | undefined)?.unschedulable)?.metadata.name;
+	t.truthy(drained);
+	t.deepEqual(base.drainStatus(drained!)?.blocked.length, 1, 'the drain waits on the disruption budget');
+	t.true(base.list('jobs', {namespace: 'shop'}).some(j => j.metadata.name.startsWith('minutely-')), 'the CronJob has run');
+	t.true(base.trafficStats('web', shop).total > 0);
+	const saved = JSON.stringify(base.snapshot());
+	fc.assert(fc.property(
+		fc.array(richCall, {minLength: 2, maxLength: 10}),
+		fc.nat(),
+		(calls, at) => {
+			const split = at % (calls.length + 1);
+			const original = createCluster({snapshot: JSON.parse(saved)});
+			const shellA: {session?: ReturnType<Cluster['openShell']>['session']} = {};
+			for (const call of calls.slice(0, split)) runRich(original, call, shellA);
+			const restored = roundTrip(original);
+			// A shell open across the snapshot is gone with the old process: both clusters' users open a new one.
+			shellA.session = undefined;
+			const shellB: typeof shellA = {};
+			for (const call of calls.slice(split)) {
+				runRich(original, call, shellA);
+				runRich(restored, call, shellB);
+			}
+			original.advance(45_000);
+			restored.advance(45_000);
+			const a = state(original);
+			const b = state(restored);
+			t.deepEqual(b.store, a.store);
+			t.deepEqual(b.volumes, a.volumes);
+			t.deepEqual(b.clock, a.clock);
+			t.deepEqual(b.random, a.random);
+			t.deepEqual(b.journal, a.journal);
+			const writer = a.volumes.find(v => v.files.some(([path]) => path === '/log.txt'));
+			t.truthy(writer, 'the looping writer wrote into its volume');
+			t.true(a.volumes.some(v => v.rows?.some(([key]) => key === 'greeting')), 'the row written with kv set is kept');
+			t.deepEqual(restored.logs('writer', shop), original.logs('writer', shop));
+			t.deepEqual(restored.trafficStats('web', shop), original.trafficStats('web', shop));
+			t.deepEqual(restored.drainStatus(drained!), original.drainStatus(drained!));
+			t.deepEqual(restored.replication('db', shop), original.replication('db', shop));
+		},
+	), {seed: 16, numRuns: 4});
+});
+
+test('random calls over the public API, a snapshot at a random point: the restored cluster matches the uninterrupted one', t => {
+	fc.assert(fc.property(
+		fc.record({
+			seed: fc.integer({min: 1, max: 1000}),
+			nodes: fc.integer({min: 1, max: 4}),
+			setup: fc.array(validManifest, {maxLength: 4}),
+			calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}),
+			at: fc.nat(),
+			// As the dashboard drives it: an advance may stop after a few timers and reconciles, owing the rest to the next.
+			yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
+		}),
+		({seed, nodes, setup, calls, at, yieldEvery}) => {
+			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
+			const split = at % (all.length + 1);
+			const original = createCluster({seed, nodes});
+			const run = (cluster: Cluster, call: Call) => {
+				try {
+					if (call.op === 'advance' && yieldEvery !== undefined) {
+						let checks = 0;
+						cluster.advance(call.ms, {shouldYield: () => ++checks % yieldEvery === 0});
+						return;
+					}
+					runCall(cluster, call, () => undefined);
+				} catch {
+					// Refused alike on both; compared below.
+				}
+			};
+			for (const call of all.slice(0, split)) run(original, call);
+			const restored = roundTrip(original);
+			t.deepEqual(state(restored), state(original), 'the restore itself');
+			for (const call of all.slice(split)) {
+				run(original, call);
+				run(restored, call);
+			}
+			original.advance(60_000);
+			restored.advance(60_000);
+			t.deepEqual(state(restored), state(original));
+		},
+	), {seed: 16, numRuns: 20});
+});
+
+test('an advance that stopped at its budget is restored mid-way and finishes at the same timer', t => {
+	const original = createCluster({demo: true, seed: 9});
+	let checks = 0;
+	const stopped = original.advance(120_000, {shouldYield: () => ++checks > 40});
+	t.false(stopped.done);
+	const restored = roundTrip(original);
+	t.is(restored.behindMs(), original.behindMs());
+	t.deepEqual(state(restored), state(original));
+	original.advance(1000);
+	restored.advance(1000);
+	t.deepEqual(state(restored), state(original));
+	t.is(restored.behindMs(), 0);
+});
+
+test('a restored snapshot snapshots again to the same data, and restores again', t => {
+	const original = richCluster(6);
+	const raw = original.snapshot();
+	t.deepEqual(JSON.parse(JSON.stringify(raw)), raw, 'plain JSON data: no undefined fields, no non-finite numbers');
+	const once = roundTrip(original);
+	const twice = roundTrip(once);
+	t.deepEqual(state(twice), state(original));
+	for (const cluster of [original, twice]) cluster.advance(30_000);
+	t.deepEqual(state(twice), state(original));
+});

@@ -1,0 +1,189 @@
+import test from 'ava';
+import {createCluster, Cluster, snapshotVersion, SnapshotError, type ClusterSnapshot} from '../../source/engine/index.js';
+import {journaledCalls} from '../../source/engine/cluster.js';
+
+function saved(): ClusterSnapshot {
+	const cluster = createCluster({seed: 4, nodes: 2});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}}});
+	cluster.advance(20_000);
+	return JSON.parse(JSON.stringify(cluster.snapshot())) as ClusterSnapshot;
+}
+
+/** `createCluster({snapshot})` with one change to good data. */
+function restoreWith(change: (data: any) => unknown): () => unknown {
+	const data = saved() as any;
+	const changed = change(data);
+	return () => createCluster({snapshot: changed === undefined ? data : changed});
+}
+
+test('a snapshot is JSON-safe data that names itself and its format version', t => {
+	const snapshot = saved();
+	t.is(snapshot.kind, 'KubariumSnapshot');
+	t.is(snapshot.version, snapshotVersion);
+	t.is(snapshotVersion, 1);
+	t.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
+	t.true(snapshot.store.objects.some(o => o.kind === 'Deployment' && o.metadata.name === 'web'));
+	t.is(snapshot.clock.now, Date.UTC(2026, 0, 1, 9, 0, 20));
+	t.true(snapshot.clock.timers.length > 0, 'pending timers are listed');
+	t.is(snapshot.random.state.length, 4);
+});
+
+test('a newer format version is refused with both versions named', t => {
+	const error = t.throws(restoreWith(data => {
+		data.version = 7;
+	}), {instanceOf: SnapshotError});
+	t.is(error?.message, 'snapshot version 7 is newer than this build reads (1)');
+});
+
+test('version 0, a missing version and a missing kind are refused', t => {
+	t.is(t.throws(restoreWith(data => {
+		data.version = 0;
+	}), {instanceOf: SnapshotError})?.message, 'snapshot.version: expected a format version (a whole number from 1), got number 0');
+	t.is(t.throws(restoreWith(data => {
+		delete data.version;
+	}), {instanceOf: SnapshotError})?.message, 'snapshot.version: expected a format version (a whole number from 1), got nothing');
+	t.is(t.throws(restoreWith(data => {
+		delete data.kind;
+	}), {instanceOf: SnapshotError})?.message, 'snapshot.kind: expected "KubariumSnapshot", got nothing: this is not a Kubarium snapshot');
+	t.is(t.throws(restoreWith(data => {
+		data.kind = 'Deployment';
+	}), {instanceOf: SnapshotError})?.message, 'snapshot.kind: expected "KubariumSnapshot", got the string "Deployment": this is not a Kubarium snapshot');
+});
+
+test('data that is not an object is refused', t => {
+	for (const [value, got] of [[null, 'null'], [[], 'an array'], ['{}', 'the string "{}"'], [42, 'number 42']] as const) {
+		t.is(t.throws(() => createCluster({snapshot: value}), {instanceOf: SnapshotError})?.message, `snapshot: expected an object, got ${got}`);
+	}
+});
+
+test('the wrong shape is refused with its path', t => {
+	const cases: Array<[string, (data: any) => unknown]> = [
+		['snapshot.store.objects: expected an array, got null', data => {
+			data.store.objects = null;
+		}],
+		['snapshot.store: expected an object, got nothing', data => {
+			delete data.store;
+		}],
+		['snapshot.store.objects[3].metadata: expected an object, got the string "x"', data => {
+			data.store.objects[3].metadata = 'x';
+		}],
+		['snapshot.journal[0].call: expected a string, got number 3', data => {
+			data.journal[0].call = 3;
+		}],
+		['snapshot.journal[1].args: expected an array, got an object', data => {
+			data.journal[1].args = {};
+		}],
+		['snapshot.clock.now: expected a finite number, got the string "soon"', data => {
+			data.clock.now = 'soon';
+		}],
+		['snapshot.clock.timers[0].seq: expected a non-negative integer, got number -1', data => {
+			data.clock.timers[0].seq = -1;
+		}],
+		['snapshot.options.nodes: expected a non-negative integer, got the string "3"', data => {
+			data.options.nodes = '3';
+		}],
+		['snapshot.options.demo: expected a boolean, got the string "yes"', data => {
+			data.options.demo = 'yes';
+		}],
+		['snapshot.random.state[2]: expected a finite number, got null', data => {
+			data.random.state[2] = null;
+		}],
+		['snapshot.volumes: expected an array, got an object', data => {
+			data.volumes = {};
+		}],
+	];
+	for (const [message, change] of cases) {
+		t.is(t.throws(restoreWith(change), {instanceOf: SnapshotError})?.message, message);
+	}
+});
+
+test('a snapshot whose saved state the journal does not reach is refused, not restored into another cluster', t => {
+	const edited = t.throws(restoreWith(data => {
+		const deployment = data.store.objects.find((o: any) => o.kind === 'Deployment');
+		deployment.spec.replicas = 5;
+	}), {instanceOf: SnapshotError});
+	t.regex(edited?.message ?? '', /^snapshot\.store\.objects: Deployment default\/web differs after the replay; the snapshot was saved by a build whose engine behaves differently/);
+	const later = t.throws(restoreWith(data => {
+		data.clock.now += 1000;
+	}), {instanceOf: SnapshotError});
+	t.is(later?.message, 'snapshot.clock.now: differs after the replay; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one');
+	const unknown = t.throws(restoreWith(data => {
+		data.journal.push({call: 'format', args: []});
+	}), {instanceOf: SnapshotError});
+	t.is(unknown?.message, 'snapshot.journal: unknown call "format"');
+	const flipped = t.throws(restoreWith(data => {
+		data.journal[0].threw = true;
+	}), {instanceOf: SnapshotError});
+	t.regex(flipped?.message ?? '', /^snapshot\.journal\[0\]: apply succeeds on replay where it failed; /);
+});
+
+test('the options come from the snapshot: others given beside it are not read', t => {
+	const snapshot = saved();
+	const restored = createCluster({snapshot, seed: 99, nodes: 5, demo: true});
+	t.is(restored.seed, 4);
+	t.is(restored.list('nodes').length, 2);
+	t.is(restored.list('deployments').length, 1);
+});
+
+test('a snapshot taken inside a call is refused (a watch listener that snapshots mid-advance)', t => {
+	const cluster = createCluster({seed: 2});
+	let error: unknown;
+	const stop = cluster.watch(() => {
+		error ??= (() => {
+			try {
+				cluster.snapshot();
+			} catch (caught) {
+				return caught;
+			}
+			return undefined;
+		})();
+	});
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c'}, data: {a: '1'}});
+	stop();
+	t.is((error as Error | undefined)?.message, 'snapshot: the cluster is in the middle of a call');
+	t.notThrows(() => cluster.snapshot());
+});
+
+test('a looping busybox container writing into a volume continues after a restore as it would have', t => {
+	const cluster = createCluster({seed: 8});
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name: 'logs'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}},
+		{
+			apiVersion: 'v1', kind: 'Pod', metadata: {name: 'writer'},
+			spec: {
+				volumes: [{name: 'data', persistentVolumeClaim: {claimName: 'logs'}}],
+				containers: [{name: 'writer', image: 'busybox:1.36', volumeMounts: [{name: 'data', mountPath: '/data'}], command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick $i" >> /data/log.txt; sleep 5; done']}],
+			},
+		},
+	]);
+	cluster.advance(32_000);
+	const ticks = (c: typeof cluster) => c.exec('writer', ['cat', '/data/log.txt']).stdout.trim().split('\n');
+	const before = ticks(cluster);
+	t.true(before.length >= 3);
+	const restored = createCluster({snapshot: JSON.parse(JSON.stringify(cluster.snapshot()))});
+	t.deepEqual(ticks(restored), ticks(cluster));
+	cluster.advance(20_000);
+	restored.advance(20_000);
+	const after = ticks(restored);
+	t.is(after.length, before.length + 4, 'four more passes of the loop, 5 s apart');
+	t.is(after.at(-1), `tick ${after.length}`);
+	t.deepEqual(after, ticks(cluster));
+	t.deepEqual(restored.volumeData('logs'), cluster.volumeData('logs'));
+});
+
+test('every method of the facade is either journaled for snapshots or a query that changes nothing', t => {
+	const queries = new Set([
+		'constructor', 'now', 'get', 'list', 'resourceTypes', 'resolveResource', 'volumeData', 'replication', 'drainStatus', 'trafficStats',
+		'rolloutHistory', 'behindMs', 'watch', 'authorize', 'escalation', 'rulesFor', 'eventsFor', 'logs', 'syscalls', 'criLog', 'podMetrics',
+		'metrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot',
+		// Journal themselves.
+		'advance', 'openShell',
+		// Private helpers of the calls above.
+		'journaled', 'volumeSnapshots', 'replay', 'replayEntry', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
+	]);
+	const journaled = new Set<string>(journaledCalls);
+	const unclassified = Object.getOwnPropertyNames(Cluster.prototype)
+		.filter(name => typeof Object.getOwnPropertyDescriptor(Cluster.prototype, name)?.value === 'function')
+		.filter(name => !queries.has(name) && !journaled.has(name));
+	t.deepEqual(unclassified, [], 'a command that changes the cluster goes in journaledCalls (source/engine/cluster.ts); a query in this list');
+});
