@@ -1,10 +1,11 @@
 /**
  * The built app in a real terminal (tmux, 120x40), as a person starts it:
- * spawn to the first full frame, how long a key waits while a Deployment
- * scales to 99,999 (the engine works in slices under the dashboard), and
- * how long Ctrl+C takes to end the process under that load.
+ * spawn to the first full frame and how long a key waits while a Deployment
+ * scales to 99,999 (the engine works in slices under the dashboard); then,
+ * in a pseudo-terminal under a waiting parent, how long Ctrl+C takes to
+ * restore the terminal and end the process under that load.
  */
-import {execFileSync, spawnSync} from 'node:child_process';
+import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
@@ -20,7 +21,6 @@ type Pane = {
 	type(text: string): void;
 	/** Wall ms until `pattern` shows, polling the pane; Infinity past `limitMs`. */
 	waitFor(pattern: RegExp, limitMs?: number): number;
-	pid(): number | undefined;
 	close(): void;
 };
 
@@ -49,33 +49,82 @@ function open(configDir: string): Pane {
 			while (performance.now() - from < limitMs) if (pattern.test(screen())) return performance.now() - from;
 			return Number.POSITIVE_INFINITY;
 		},
-		pid() {
-			try {
-				const pid = Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
-				return Number.isFinite(pid) && pid > 0 ? pid : undefined;
-			} catch {
-				return undefined;
-			}
-		},
 		close: () => void spawnSync('tmux', ['-L', socket, 'kill-server']),
 		...{started},
 	};
 }
 
-const alive = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 
-function run(): BenchRow[] {
+/**
+ * Ctrl+C under a 99,999 scale, in a pseudo-terminal whose parent waits for
+ * the app as a shell does (`script`): to the terminal restored (the app
+ * leaves the alternate screen), and to the end of the process, when a shell
+ * would prompt again. tmux is not used here: it reaps its pane's process up to
+ * seconds late on a busy machine, which no user's shell does.
+ */
+async function ctrlC(configDir: string): Promise<BenchRow[]> {
+	const env: NodeJS.ProcessEnv = {...process.env, NODE_ENV: 'production', TERM: 'xterm-256color'};
+	delete env['CI'];
+	const child = spawn('script', ['-qfec', `stty cols 120 rows 40; exec ${process.execPath} ${cli} --config-dir ${configDir}`, '/dev/null'], {env, stdio: ['pipe', 'pipe', 'ignore']});
+	let screen = '';
+	child.stdout.on('data', (chunk: Buffer) => {
+		screen = (screen + chunk.toString('latin1')).slice(-200_000);
+	});
+	const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
+	const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+	const until = async (pattern: RegExp, limitMs = 30_000) => {
+		const from = performance.now();
+		while (performance.now() - from < limitMs) {
+			if (pattern.test(screen)) return performance.now() - from;
+			await sleep(2);
+		}
+		return Number.POSITIVE_INFINITY;
+	};
+	const keys = async (...sequence: string[]) => {
+		for (const key of sequence) {
+			child.stdin.write(key);
+			await sleep(50);
+		}
+	};
+	try {
+		await until(/Events/);
+		await keys(':', 'deploy shop', '\r');
+		await until(/deployments\(shop\)/);
+		await keys('/', 'web', '\r', 's');
+		await until(/Replicas:/);
+		await keys('\u0015', '99999', '\r');
+		await sleep(8000);
+		screen = '';
+		const from = performance.now();
+		child.stdin.write('\u0003');
+		const restored = await until(/\u001B\[\?1049l/, 10_000);
+		const ended = await Promise.race([exited.then(() => performance.now() - from), sleep(10_000).then(() => Number.POSITIVE_INFINITY)]);
+		const show = (ms: number) => (Number.isFinite(ms) ? formatMs(ms) : 'not within 10 s');
+		return [
+			{name: 'scaling web to 99,999: Ctrl+C to the terminal restored (pty, as in a shell)', value: show(restored), aim: '< 1 s'},
+			{name: 'scaling web to 99,999: Ctrl+C to the end of the process (pty, as in a shell)', value: show(ended), aim: '< 1 s'},
+		];
+	} finally {
+		child.kill('SIGKILL');
+	}
+}
+
+async function run(): Promise<BenchRow[]> {
 	if (spawnSync('tmux', ['-V']).status !== 0) return [{name: 'terminal figures', value: 'skipped: tmux is not installed'}];
 	if (!existsSync(cli)) return [{name: 'terminal figures', value: 'skipped: dist/bundle/cli.js is missing (npm run build)'}];
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-bench-'));
 	try {
+		const rows = inTmux(configDir);
+		if (spawnSync('script', ['--version']).status !== 0) return [...rows, {name: 'Ctrl+C figures', value: 'skipped: script (util-linux) is not installed'}];
+		return [...rows, ...await ctrlC(configDir)];
+	} finally {
+		rmSync(configDir, {recursive: true, force: true});
+	}
+}
+
+/** Start-up and keys under load, in tmux as a person sees them. */
+function inTmux(configDir: string): BenchRow[] {
+	{
 		const starts: number[] = [];
 		for (let i = 0; i < 5; i++) {
 			const from = performance.now();
@@ -109,28 +158,13 @@ function run(): BenchRow[] {
 				pane.waitFor(title, 10_000);
 				waits.push(performance.now() - from);
 			}
-			const pid = pane.pid();
-			const from = performance.now();
-			pane.keys('C-c');
-			let exited = Number.POSITIVE_INFINITY;
-			if (pid !== undefined) {
-				while (performance.now() - from < 10_000) {
-					if (!alive(pid)) {
-						exited = performance.now() - from;
-						break;
-					}
-				}
-			}
 			return [
 				{name: 'spawn to the first full frame (bundled app in tmux), median of 5', value: formatMs(median(starts)), aim: '< 500 ms'},
 				{name: 'scaling web to 99,999: a view command typed to its frame, median / worst of 4', value: `${formatMs(median(waits))} / ${formatMs(Math.max(...waits))}`},
-				{name: 'scaling web to 99,999: Ctrl+C to the end of the process', value: Number.isFinite(exited) ? formatMs(exited) : 'did not exit in 10 s', aim: '< 1 s'},
 			];
 		} finally {
 			pane.close();
 		}
-	} finally {
-		rmSync(configDir, {recursive: true, force: true});
 	}
 }
 
