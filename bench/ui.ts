@@ -68,7 +68,7 @@ async function run(): Promise<BenchRow[]> {
 		const stdin = new FakeStdin();
 		const instance = render(
 			React.createElement(App, {
-				cluster: booted.cluster, model: booted.model, simulation: booted.simulation, prefs: booted.prefs, theme: booted.theme,
+				cluster: booted.source, model: booted.model, simulation: booted.simulation, prefs: booted.prefs, theme: booted.theme,
 				namespace: options.namespace ?? booted.namespace, configDir: booted.configDir, initialView: options.view,
 			}),
 			{stdout: stdout as never, stdin: stdin as never, stderr: new FakeStdout() as never, exitOnCtrlC: false, patchConsole: false, maxFps: options.maxFps, debug: options.debug ?? false, onRender: options.onRender},

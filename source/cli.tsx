@@ -143,7 +143,7 @@ try {
 
 const stdout = process.stdout;
 const isTty = Boolean(stdout.isTTY);
-const {cluster, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = booted;
+const {cluster, source, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = booted;
 
 // --record: both files are opened now, so a bad path stops here, before the screen changes.
 // From here on every write to stdout (Ink's frames, the alternate screen's enter and leave)
@@ -222,7 +222,7 @@ const appProps = {prefs, theme, readonly: flags.readonly, configDir, noColor, st
 const app = (api?: ServedApi) => (practice && practiceUi
 	// Practice serves each run's cluster itself (a :reset or :next makes a new one).
 	? <practiceUi.PracticeApp {...appProps} scenario={practice.scenario} catalogue={practice.catalogue} seed={flags.seed} autoStart startApi={startApi} simulation={{speed: simulation.speed}} initialRun={practiceUi.runOn(practice.scenario, cluster, model, simulation, prefs)} />
-	: <App {...appProps} cluster={cluster} model={model} simulation={simulation} namespace={namespace} api={api} />
+	: <App {...appProps} cluster={source} model={model} simulation={simulation} namespace={namespace} api={api} />
 );
 const instance = render(app(), {exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30});
 simulation.start();

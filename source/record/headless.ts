@@ -18,6 +18,7 @@ import stripAnsi from 'strip-ansi';
 import {createCluster, type Cluster} from '../engine/index.js';
 import {App} from '../ui/app/app.js';
 import {ClusterModel} from '../ui/model/cluster-model.js';
+import {engineSource} from '../ui/model/engine-source.js';
 import {Simulation} from '../ui/model/simulation.js';
 import {Preferences} from '../ui/prefs.js';
 import type {Theme} from '../ui/theme/theme.js';
@@ -135,8 +136,9 @@ export class HeadlessDashboard {
 		pinColours();
 		this.tickMs = options.tickMs ?? 100;
 		this.cluster = createCluster({seed: options.seed, nodes: options.nodes, demo: (options.cluster ?? 'demo') === 'demo', ...(options.strictImages ? {strictImages: true} : {})});
-		this.model = new ClusterModel(this.cluster, {now: () => this.timers.now()});
-		this.simulation = new Simulation(this.cluster, this.model, {
+		const source = engineSource(this.cluster);
+		this.model = new ClusterModel(source, {now: () => this.timers.now()});
+		this.simulation = new Simulation(source, this.model, {
 			speed: options.speed,
 			tickMs: this.tickMs,
 			wallNow: () => this.timers.now(),
@@ -150,7 +152,7 @@ export class HeadlessDashboard {
 		this.stdout = new VirtualStdout(options.cols, options.rows);
 		this.instance = render(
 			React.createElement(App, {
-				cluster: this.cluster,
+				cluster: source,
 				model: this.model,
 				simulation: this.simulation,
 				prefs,

@@ -6,6 +6,8 @@
 import path from 'node:path';
 import {createCluster, type Cluster} from '../engine/index.js';
 import {ClusterModel} from './model/cluster-model.js';
+import type {ClusterSource} from './model/cluster-source.js';
+import {engineSource} from './model/engine-source.js';
 import {Simulation} from './model/simulation.js';
 import {Preferences, resolveConfigDir} from './prefs.js';
 import {loadTheme, themeNames} from './theme/load.js';
@@ -14,7 +16,10 @@ import type {Flags} from './flags.js';
 import '../ui/extensions.js';
 
 export type Booted = {
+	/** The embedded engine. */
 	cluster: Cluster;
+	/** The engine behind the dashboard's seam. */
+	source: ClusterSource;
 	model: ClusterModel;
 	simulation: Simulation;
 	prefs: Preferences;
@@ -35,7 +40,10 @@ export function themeFlagError(name: string, warnings: readonly string[], config
 	return `Invalid value for --theme: ${why} (themes: ${themeNames(configDir).join(', ')}; add your own as ${path.join(configDir, 'themes', 'NAME.yaml')})`;
 }
 
-export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options: {cluster?: Cluster} = {}): Booted {
+/** What any cluster's dashboard starts with: preferences and theme. */
+export type Settings = Pick<Booted, 'prefs' | 'theme' | 'configDir' | 'noColor' | 'warnings'>;
+
+export function bootSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env): Settings {
 	const configDir = resolveConfigDir(flags.configDir, env);
 	const prefs = new Preferences(configDir);
 	const noColor = Boolean(env['NO_COLOR']);
@@ -43,12 +51,18 @@ export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options
 	const loaded = loadTheme(themeName, {configDir, noColor});
 	// A theme named on the command line must load; a saved preference only falls back (with a warning).
 	if (flags.theme !== undefined && loaded.warnings.length > 0) throw new BootError(themeFlagError(flags.theme, loaded.warnings, configDir));
+	return {prefs, theme: loaded.theme, configDir, noColor, warnings: [...prefs.warnings, ...loaded.warnings]};
+}
+
+export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options: {cluster?: Cluster} = {}): Booted {
+	const {prefs, theme, configDir, noColor, warnings} = bootSettings(flags, env);
 	const cluster = options.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: true, ...(flags.strictImages ? {strictImages: true} : {})});
 	const namespace = flags.namespace ?? 'all';
 	if (namespace !== 'all' && !cluster.get('Namespace', namespace)) {
 		throw new BootError(`Invalid value for --namespace: namespaces "${namespace}" not found`);
 	}
-	const model = new ClusterModel(cluster);
-	const simulation = new Simulation(cluster, model, {speed: flags.speed ?? prefs.get().speed});
-	return {cluster, model, simulation, prefs, theme: loaded.theme, configDir, noColor, namespace, warnings: [...prefs.warnings, ...loaded.warnings]};
+	const source = engineSource(cluster);
+	const model = new ClusterModel(source);
+	const simulation = new Simulation(source, model, {speed: flags.speed ?? prefs.get().speed});
+	return {cluster, source, model, simulation, prefs, theme, configDir, noColor, namespace, warnings};
 }

@@ -12,6 +12,7 @@ import {createCluster, type Cluster} from '../../source/engine/index.js';
 import {App, type ServedApi} from '../../source/ui/app/app.js';
 import type {AppApi} from '../../source/ui/app/contract.js';
 import {ClusterModel} from '../../source/ui/model/cluster-model.js';
+import {engineSource} from '../../source/ui/model/engine-source.js';
 import {Simulation, type SimulationOptions} from '../../source/ui/model/simulation.js';
 import {Preferences, type PreferencesData} from '../../source/ui/prefs.js';
 import {loadTheme} from '../../source/ui/theme/load.js';
@@ -88,8 +89,9 @@ export function makeConfigDir(options: DashboardOptions = {}): string {
 
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
 	const cluster = options.cluster ?? createCluster({seed: 7, demo: true});
-	const model = new ClusterModel(cluster, {highlightMs: 0, metricsRefreshMs: options.metricsRefreshMs});
-	const simulation = new Simulation(cluster, model, {speed: 0, ...options.simulation});
+	const source = engineSource(cluster);
+	const model = new ClusterModel(source, {highlightMs: 0, metricsRefreshMs: options.metricsRefreshMs});
+	const simulation = new Simulation(source, model, {speed: 0, ...options.simulation});
 	const configDir = makeConfigDir(options);
 	const prefs = new Preferences(configDir);
 	if (options.prefs) prefs.set(options.prefs);
@@ -99,7 +101,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 	await act(async () => {
 		ui = render(
 			<App
-				cluster={cluster} model={model} simulation={simulation} prefs={prefs} theme={loaded.theme}
+				cluster={source} model={model} simulation={simulation} prefs={prefs} theme={loaded.theme}
 				readonly={options.readonly} namespace={options.namespace ?? 'default'} configDir={configDir}
 				size={options.size ?? {columns: 100, rows: 40}} initialView={options.initialView ?? 'home'}
 				startupWarnings={[...prefs.warnings, ...loaded.warnings]}

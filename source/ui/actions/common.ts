@@ -10,6 +10,7 @@ import {openPrompt, parseReplicas} from '../dialogs/prompt-dialog.js';
 import {sanitizeLine} from '../sanitize.js';
 import {editObject} from './edit.js';
 import {confirmThenRun, run} from './run.js';
+import {then} from '../model/cluster-source.js';
 
 export {run};
 
@@ -42,8 +43,7 @@ export function openScale(app: AppApi, object: KubeObject): void {
 		initial: String(object.spec?.replicas ?? 1),
 		submit: value => {
 			const replicas = parseReplicas(value);
-			app.cluster.scale(object.kind, object.metadata.name, replicas, {namespace: object.metadata.namespace});
-			return `${resourceName(object)} scaled to ${replicas}`;
+			return then(app.cluster.scale(object.kind, object.metadata.name, replicas, {namespace: object.metadata.namespace}), () => `${resourceName(object)} scaled to ${replicas}`);
 		},
 	});
 }
@@ -68,8 +68,7 @@ registerActions('Pod', [
 			message: `Kill ${resourceName(selection.object)}? It is deleted at once, without a grace period.`,
 			yes: 'Kill',
 		}, () => {
-			app.cluster.delete('Pod', selection.object.metadata.name, {namespace: selection.object.metadata.namespace, gracePeriodSeconds: 0});
-			return `${resourceName(selection.object)} killed`;
+			return then(app.cluster.delete('Pod', selection.object.metadata.name, {namespace: selection.object.metadata.namespace, gracePeriodSeconds: 0}), () => `${resourceName(selection.object)} killed`);
 		}),
 	},
 	{

@@ -72,11 +72,14 @@ export function editObject(app: AppApi, object: KubeObject): void {
 			app.flash('Edit cancelled, no changes made.');
 			return;
 		}
+		const refused = (error: unknown) => app.flash(`error: ${resourceName(live)} was not edited: ${errorMessage(error)}`, 'error');
 		try {
-			app.cluster.apply(edited);
-			app.flash(`${resourceName(live)} edited`);
+			const applied = app.cluster.apply(edited);
+			// A real cluster answers later.
+			if (applied instanceof Promise) applied.then(() => app.flash(`${resourceName(live)} edited`), refused);
+			else app.flash(`${resourceName(live)} edited`);
 		} catch (error) {
-			app.flash(`error: ${resourceName(live)} was not edited: ${errorMessage(error)}`, 'error');
+			refused(error);
 		}
 	} finally {
 		rmSync(dir, {recursive: true, force: true});

@@ -6,6 +6,7 @@ import {registerActions, type AppApi} from '../app/contract.js';
 import {sanitizeLine} from '../sanitize.js';
 import {SelectList} from '../components/select-list/select-list.js';
 import {run} from './run.js';
+import {simulationOnly, then} from '../model/cluster-source.js';
 
 const nodeName = (node: KubeObject) => sanitizeLine(node.metadata.name);
 
@@ -18,9 +19,15 @@ async function killNode(app: AppApi, node: KubeObject): Promise<void> {
 	});
 	if (!yes) return;
 	run(app, () => {
-		app.cluster.killNode(node.metadata.name);
+		simulationControls(app).killNode(node.metadata.name);
 		return `node/${nodeName(node)} killed`;
 	});
+}
+
+/** The engine's controls, or the error a real cluster answers with. */
+function simulationControls(app: AppApi) {
+	if (!app.cluster.simulation) throw new Error(`Kill and restore node: ${simulationOnly}`);
+	return app.cluster.simulation;
 }
 
 type DrainChoice = 'drain' | 'force' | 'cancel';
@@ -37,8 +44,7 @@ const drainItems: Array<{label: string; value: DrainChoice}> = [
  * goes on retrying every 5 s in the cluster.
  */
 export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
-	run(app, () => {
-		const report = app.cluster.drain(node.metadata.name, {ignoreDaemonSets: true, deleteEmptyDirData: true, force});
+	run(app, () => then(app.cluster.drain(node.metadata.name, {ignoreDaemonSets: true, deleteEmptyDirData: true, force}), report => {
 		if (!report.done) {
 			const pods = report.blocked.length === 1 ? `pod/${report.blocked[0]!.split('/')[1]}` : `${report.blocked.length} pods`;
 			app.flash(sanitizeLine(`node/${node.metadata.name}: ${pods} blocked by a disruption budget, retrying every 5s (${report.evicted.length} evicted)`), 'warn');
@@ -50,7 +56,7 @@ export function drainNode(app: AppApi, node: KubeObject, force: boolean): void {
 		}
 		const last = report.lines[report.lines.length - 1] ?? `node/${node.metadata.name} drained`;
 		return `${last} (${report.evicted.length} evicted${report.ignored.length > 0 ? `, ${report.ignored.length} DaemonSet pods ignored` : ''})`;
-	});
+	}));
 }
 
 function openDrain(app: AppApi, node: KubeObject): void {
@@ -70,11 +76,11 @@ function openDrain(app: AppApi, node: KubeObject): void {
 }
 
 registerActions('Node', [
-	{binding: {key: 'ctrl-k', action: 'node.kill', description: 'Kill Node', dangerous: true}, handler: ({app, selection}) => void killNode(app, selection.object)},
+	{binding: {key: 'ctrl-k', action: 'node.kill', description: 'Kill Node', dangerous: true, simulation: true}, handler: ({app, selection}) => void killNode(app, selection.object)},
 	{
-		binding: {key: 'shift-r', action: 'node.restore', description: 'Restore Node', dangerous: true},
+		binding: {key: 'shift-r', action: 'node.restore', description: 'Restore Node', dangerous: true, simulation: true},
 		handler: ({app, selection}) => run(app, () => {
-			app.cluster.restoreNode(selection.object.metadata.name);
+			simulationControls(app).restoreNode(selection.object.metadata.name);
 			return `node/${nodeName(selection.object)} restored`;
 		}),
 	},

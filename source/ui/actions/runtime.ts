@@ -1,9 +1,10 @@
 /**
  * Pod actions over the container runtime: logs (`l`, `p` previous), shell
- * (`s`), and the live system-call trace (`t`). Each page reads through one
- * facade query (`cluster.logs`, `cluster.openShell`, `cluster.syscalls`).
+ * (`s`), and the live system-call trace (`t`, simulation only). Each page
+ * reads through the cluster source (`openLogs`, `openShell`, the simulation's `syscalls`).
  */
-import type {Cluster, ExecResult, KubeObject, ShellSession} from '../../engine/index.js';
+import type {KubeObject} from '../../engine/index.js';
+import {simulationOnly, type ClusterSource, type LogStream} from '../model/cluster-source.js';
 import {registerActions, type Selection} from '../app/contract.js';
 import {logsPage, type LogSource} from '../details/logs/logs-page.js';
 import {execPage, type ExecSession} from '../details/exec/exec-page.js';
@@ -20,40 +21,36 @@ function target(selection: Selection): {pod: KubeObject; container: string | und
 	return {pod, container, title};
 }
 
-export function podLogSource(cluster: Cluster, pod: KubeObject, container?: string): LogSource {
-	return ({previous, timestamps}) => cluster.logs(pod.metadata.name, {namespace: pod.metadata.namespace, container, previous, timestamps, tail: logTailLines}).join('\n');
-}
-
-export function podTraceSource(cluster: Cluster, pod: KubeObject, container?: string): TraceSource {
-	return () => cluster.syscalls(pod.metadata.name, {namespace: pod.metadata.namespace, container});
-}
-
-/**
- * A shell session, as k9s opens one (`command -v bash && exec bash || exec
- * sh`): one interactive shell in the container through `cluster.openShell`,
- * so the directory and variables last from line to line and the prompt is
- * that shell's own. A container without a shell answers every line with
- * the exec's error.
- */
-export function podExecSession(cluster: Cluster, pod: KubeObject, container?: string): ExecSession {
-	const options = {namespace: pod.metadata.namespace, container};
-	let opened: {session?: ShellSession; result?: ExecResult} | undefined;
-	const open = () => {
-		if (!opened) {
-			opened = cluster.openShell(pod.metadata.name, ['bash'], options);
-			if (!opened.session) opened = cluster.openShell(pod.metadata.name, ['sh'], options);
+export function podLogSource(cluster: ClusterSource, pod: KubeObject, container?: string): LogSource {
+	// One stream per choice of previous and timestamps, as `kubectl logs` opens one per set of flags.
+	let open: {key: string; stream: LogStream} | undefined;
+	const source: LogSource = ({previous, timestamps}) => {
+		const key = `${previous}:${timestamps}`;
+		if (open?.key !== key) {
+			open?.stream.close();
+			open = undefined;
+			open = {key, stream: cluster.openLogs(pod.metadata.name, {namespace: pod.metadata.namespace, container, previous, timestamps, tail: logTailLines})};
 		}
-		return opened;
+		return open.stream.text();
 	};
-	return {
-		prompt: () => open().session?.prompt() ?? '',
-		run(line) {
-			const {session, result} = open();
-			if (!session) return {...result!, exited: false};
-			return session.run(line);
-		},
-		close: () => opened?.session?.close(),
+	source.close = () => {
+		open?.stream.close();
+		open = undefined;
 	};
+	return source;
+}
+
+/** The engine's live system-call trace of one container (only the simulated cluster has one). */
+export function podTraceSource(cluster: ClusterSource, pod: KubeObject, container?: string): TraceSource {
+	return () => {
+		if (!cluster.simulation) throw new Error(`The system-call trace: ${simulationOnly}`);
+		return cluster.simulation.syscalls(pod.metadata.name, {namespace: pod.metadata.namespace, container});
+	};
+}
+
+/** A shell session in the container (see `ClusterSource.openShell`). */
+export function podExecSession(cluster: ClusterSource, pod: KubeObject, container?: string): ExecSession {
+	return cluster.openShell(pod.metadata.name, {namespace: pod.metadata.namespace, container});
 }
 
 registerActions('Pod', [
@@ -83,7 +80,7 @@ registerActions('Pod', [
 		},
 	},
 	{
-		binding: {key: 't', action: 'pod.trace', description: 'Trace'},
+		binding: {key: 't', action: 'pod.trace', description: 'Trace', simulation: true},
 		handler: ({app, selection}) => {
 			const {pod, container, title} = target(selection);
 			app.pushPage(tracePage(title, podTraceSource(app.cluster, pod, container)));

@@ -10,6 +10,7 @@ import {resourceName} from '../dialogs/delete-dialog.js';
 import {openPrompt} from '../dialogs/prompt-dialog.js';
 import {sanitizeLine} from '../sanitize.js';
 import {confirmThenRun, run} from './run.js';
+import {then} from '../model/cluster-source.js';
 
 function restart(app: AppApi, object: KubeObject): void {
 	confirmThenRun(app, {
@@ -17,8 +18,7 @@ function restart(app: AppApi, object: KubeObject): void {
 		message: `Restart ${resourceName(object)}? Its pods are replaced, as \`kubectl rollout restart\` does.`,
 		yes: 'Restart',
 	}, () => {
-		app.cluster.restart(object.kind, object.metadata.name, {namespace: object.metadata.namespace});
-		return `${resourceName(object)} restarted`;
+		return then(app.cluster.restart(object.kind, object.metadata.name, {namespace: object.metadata.namespace}), () => `${resourceName(object)} restarted`);
 	});
 }
 
@@ -39,8 +39,7 @@ function openSetImage(app: AppApi, object: KubeObject): void {
 		hint: 'CONTAINER=IMAGE (`*=IMAGE` for every container); Enter to apply, Esc to cancel',
 		submit: value => {
 			const {container, image} = parseContainerImage(value);
-			app.cluster.setImage(object.kind, object.metadata.name, container, image, {namespace: object.metadata.namespace});
-			return `${resourceName(object)} image updated`;
+			return then(app.cluster.setImage(object.kind, object.metadata.name, container, image, {namespace: object.metadata.namespace}), () => `${resourceName(object)} image updated`);
 		},
 	});
 }
@@ -82,17 +81,16 @@ registerActions('DaemonSet', [
 registerActions('CronJob', [
 	{
 		binding: {key: 't', action: 'cronjob.trigger', description: 'Trigger', dangerous: true},
-		handler: ({app, selection}) => run(app, () => {
-			const job = app.cluster.triggerCronJob(selection.object.metadata.name, {namespace: selection.object.metadata.namespace});
-			return `job.batch/${sanitizeLine(job.metadata.name)} created`;
-		}),
+		handler: ({app, selection}) => run(app, () => then(
+			app.cluster.triggerCronJob(selection.object.metadata.name, {namespace: selection.object.metadata.namespace}),
+			job => `job.batch/${sanitizeLine(job.metadata.name)} created`,
+		)),
 	},
 	{
 		binding: {key: 's', action: 'cronjob.suspend', description: 'Suspend/Resume', dangerous: true},
 		handler: ({app, selection}) => run(app, () => {
 			const suspend = !selection.object.spec?.suspend;
-			app.cluster.suspendCronJob(selection.object.metadata.name, suspend, {namespace: selection.object.metadata.namespace});
-			return `${resourceName(selection.object)} ${suspend ? 'suspended' : 'resumed'}`;
+			return then(app.cluster.suspendCronJob(selection.object.metadata.name, suspend, {namespace: selection.object.metadata.namespace}), () => `${resourceName(selection.object)} ${suspend ? 'suspended' : 'resumed'}`);
 		}),
 	},
 ]);

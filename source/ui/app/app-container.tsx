@@ -8,7 +8,8 @@
  */
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {useApp as useInkApp} from 'ink';
-import type {Cluster, Node} from '../../engine/index.js';
+import type {Node} from '../../engine/index.js';
+import {simulationOnly, type ClusterSource} from '../model/cluster-source.js';
 import {columnsFor, customKind, kindType} from './kinds.js';
 import type {
 	AppApi, AppPlugin, FlashLevel, KeyBinding, KeyEvent, Keymap, ModalSpec, OpenViewOptions, PageChannel, PageSpec, Selection, LiveTick,
@@ -45,7 +46,8 @@ import {viewName} from '../views/titles.js';
 export const minimumSize = {columns: 60, rows: 16};
 
 export type AppProps = {
-	cluster: Cluster;
+	/** The cluster on screen: `engineSource(engine)`, or a real cluster's source. */
+	cluster: ClusterSource;
 	model: ClusterModel;
 	simulation: Simulation;
 	prefs: Preferences;
@@ -117,6 +119,7 @@ export function AppContainer(props: AppProps) {
 	const options: RunOptions = {
 		readonly,
 		overrides,
+		simulated: Boolean(cluster.simulation),
 		onReadonly: binding => flash(`${binding.description}: not allowed, the dashboard is read-only (--readonly)`, 'warn'),
 	};
 
@@ -225,13 +228,18 @@ export function AppContainer(props: AppProps) {
 					navigation: navigationActions,
 					global: effectiveBindings(globalBindings, options),
 					favorites: favoriteBindings(),
-					commands: commandHelp(registeredCommands(), themeNames(props.configDir)),
+					commands: commandHelp(registeredCommands(), themeNames(props.configDir), Boolean(cluster.simulation)),
 				});
 				pushPage({title: 'help', key: 'help', render: page => <HelpView {...page} sections={sections} />});
 			},
 		};
 		const runCommand = (line: string) => {
 			const command = parseCommand(line, name => customKind(cluster, name));
+			// A real cluster keeps its own time.
+			if ((command.type === 'pause' || command.type === 'resume' || command.type === 'speed') && !cluster.simulation) {
+				flash(`Time controls: ${simulationOnly}`, 'warn');
+				return;
+			}
 			switch (command.type) {
 				case 'error':
 					flash(command.message, 'error');
@@ -530,6 +538,8 @@ export function AppContainer(props: AppProps) {
 		if (render) bump();
 	}), [simulation, cluster, flash]);
 	useEffect(() => simulation.onSpeed(() => bump()), [simulation]);
+	// A real cluster's connection coming and going redraws the header and greys or restores the rows.
+	useEffect(() => cluster.onStatus(() => bump()), [cluster]);
 
 	// First page: home, plus the last view or the start view on top.
 	if (stack.current.size === 0) {
@@ -562,11 +572,15 @@ export function AppContainer(props: AppProps) {
 	const nodes = model.list('Node');
 	const readyNodes = nodes.filter(n => nodeStatus(n as Node).startsWith('Ready')).length;
 	const metrics = model.metrics();
+	const status = cluster.status();
 	const info: HeaderInfo = {
 		cluster: cluster.name,
 		...(served && 'url' in served ? {api: served.url.replace(/^https:\/\//, '')} : {}),
+		...(cluster.server ? {api: cluster.server.replace(/^https?:\/\//, '')} : {}),
 		clock: formatClock(cluster.now()),
-		speed: speedText(simulation.paused, simulation.speed, simulation.behindMs),
+		// A real cluster has no speed: its clock is the wall clock, live while the watches run.
+		speed: cluster.simulation ? speedText(simulation.paused, simulation.speed, simulation.behindMs) : 'live',
+		...(status.connected ? {} : {disconnected: status.message ?? 'the API server cannot be reached'}),
 		nodes: `${nodes.length} (${readyNodes} ready)`,
 		cpu: metrics?.cpu ?? 'n/a',
 		mem: metrics?.memory ?? 'n/a',

@@ -56,7 +56,8 @@
  * change or the virtual second ticks; read objects from `app.model`.
  */
 import type {ReactNode} from 'react';
-import type {Cluster, KubeObject} from '../../engine/index.js';
+import type {KubeObject} from '../../engine/index.js';
+import type {ClusterSource} from '../model/cluster-source.js';
 import type {Theme} from '../theme/theme.js';
 import type {ClusterModel} from '../model/cluster-model.js';
 import type {UiTimers} from '../model/ui-timers.js';
@@ -73,6 +74,8 @@ export type KeyBinding = {
 	dangerous?: boolean;
 	/** Shown in the header hints (default true); help lists every binding. */
 	visible?: boolean;
+	/** Exists only in the simulated cluster (kill a node, the trace): dropped on a real one. */
+	simulation?: boolean;
 };
 
 /** A key as the dispatcher hands it to pages and modals. */
@@ -165,7 +168,8 @@ export type OpenViewOptions = {
 
 /** What pages and actions can do with the app: `const app = useApp()`. */
 export type AppApi = {
-	cluster: Cluster;
+	/** The cluster on screen: the embedded engine or a real one, behind the one seam. */
+	cluster: ClusterSource;
 	/** Batched snapshots of the cluster per kind (see cluster-model.ts). */
 	model: ClusterModel;
 	readonly: boolean;

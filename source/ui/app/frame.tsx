@@ -24,6 +24,8 @@ export type HeaderInfo = {
 	mem: string;
 	namespace: string;
 	readonly: boolean;
+	/** A real cluster that cannot be reached: why, and when it is asked again (the header says so in the error colour). */
+	disconnected?: string;
 };
 
 export type Hint = {key: string; description: string; numeric?: boolean; dangerous?: boolean};
@@ -50,7 +52,9 @@ export function hintsFrom(bindings: KeyBinding[]): Hint[] {
 export function Header({info, hints, width, theme}: {info: HeaderInfo; hints: Hint[]; width: number; theme: Theme}) {
 	const rows: Array<[string, string, string | undefined]> = [
 		['Cluster:', info.cluster + (info.api ? ` ${info.api}` : '') + (info.readonly ? ' 🔒' : ''), theme.info.fg],
-		['Clock:', `${info.clock} ${info.speed}`, theme.info.fg],
+		info.disconnected !== undefined
+			? ['Clock:', `${info.clock} ✘ disconnected: ${info.disconnected}`, theme.frame.flash.error]
+			: ['Clock:', `${info.clock} ${info.speed}`, theme.info.fg],
 		['Nodes:', info.nodes, theme.info.fg],
 		['CPU:', info.cpu, theme.info.cpu],
 		['MEM:', info.mem, theme.info.mem],

@@ -14,10 +14,12 @@ export type HelpSection = {title: string; bindings: KeyBinding[]};
 const builtinArguments: Record<string, string> = {speed: ' N', theme: ' NAME'};
 
 /** One help line per `:` command: built-ins, registered commands, then a resource view per kind. */
-export function commandHelp(registered: readonly CommandSpec[], themes: readonly string[]): KeyBinding[] {
+export function commandHelp(registered: readonly CommandSpec[], themes: readonly string[], simulated = true): KeyBinding[] {
 	const out: KeyBinding[] = [];
 	for (const command of builtinCommands) {
 		const name = command.names[0]!;
+		// A real cluster has no clock to pause or speed up.
+		if (!simulated && timeCommands.has(name)) continue;
 		const description = name === 'theme' ? `${command.description}: ${themes.join(', ')}` : command.description;
 		out.push({key: `:${name}${builtinArguments[name] ?? ''}`, action: `cmd.${name}`, description});
 	}
@@ -32,6 +34,9 @@ export function commandHelp(registered: readonly CommandSpec[], themes: readonly
 	}
 	return out;
 }
+
+/** The simulation's time controls. */
+const timeCommands = new Set(['pause', 'resume', 'speed']);
 
 /** k9s' help sections for a page. */
 export function helpSections(input: {

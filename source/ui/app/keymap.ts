@@ -21,12 +21,13 @@ export function isValidKeyName(key: string): boolean {
 
 /**
  * The bindings as the user gets them: dangerous ones dropped in read-only
- * mode, keys moved by the overrides (an override to '' removes the binding).
+ * mode, simulation-only ones on a real cluster (`simulated: false`), keys moved by the overrides (an override to '' removes the binding).
  */
-export function effectiveBindings(bindings: readonly KeyBinding[], options: {readonly: boolean; overrides: KeyOverrides}): KeyBinding[] {
+export function effectiveBindings(bindings: readonly KeyBinding[], options: {readonly: boolean; overrides: KeyOverrides; simulated?: boolean}): KeyBinding[] {
 	const out: KeyBinding[] = [];
 	for (const binding of bindings) {
 		if (options.readonly && binding.dangerous) continue;
+		if (options.simulated === false && binding.simulation) continue;
 		const override = options.overrides[binding.action];
 		if (override === '') continue;
 		out.push(override === undefined ? binding : {...binding, key: override});
@@ -42,6 +43,8 @@ export function findBinding(bindings: readonly KeyBinding[], key: string): KeyBi
 export type RunOptions = {
 	readonly: boolean;
 	overrides: KeyOverrides;
+	/** False on a real cluster: simulation-only bindings are dropped. */
+	simulated?: boolean;
 	/** In read-only mode, told about a key whose (dangerous) action was dropped; the key is then consumed. */
 	onReadonly?: (binding: KeyBinding) => void;
 };

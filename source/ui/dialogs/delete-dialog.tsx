@@ -16,6 +16,7 @@ import {sanitizeLine} from '../sanitize.js';
 import {TextInput} from '../components/text-input/text-input.js';
 import {createTextInput, editText, type TextInputState} from '../components/text-input/text-input-state.js';
 import {run} from '../actions/run.js';
+import {then} from '../model/cluster-source.js';
 
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -63,9 +64,8 @@ export function deleteWithChoice(app: AppApi, object: KubeObject, choice: Delete
 		const grace = kubectlGrace(choice.grace, choice.force);
 		const options: DeleteOptions = {namespace: object.metadata.namespace, propagationPolicy: choice.policy};
 		if (grace !== undefined) options.gracePeriodSeconds = grace;
-		app.cluster.delete(object.kind, object.metadata.name, options);
 		const details = [choice.policy.toLowerCase(), ...(grace === undefined ? [] : [`grace ${grace}s`])].join(', ');
-		return `${resourceName(object)} ${choice.force ? 'force deleted' : 'deleted'} (${details})`;
+		return then(app.cluster.delete(object.kind, object.metadata.name, options), () => `${resourceName(object)} ${choice.force ? 'force deleted' : 'deleted'} (${details})`);
 	});
 }
 

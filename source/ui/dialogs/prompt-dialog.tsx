@@ -12,6 +12,7 @@ import {usePageKeys} from '../app/use-page-keys.js';
 import {TextInput} from '../components/text-input/text-input.js';
 import {useTextInput} from '../components/text-input/use-text-input.js';
 import {errorMessage} from './errors.js';
+import type {MaybePromise} from '../model/cluster-source.js';
 
 export type PromptOptions = {
 	title: string;
@@ -20,8 +21,8 @@ export type PromptOptions = {
 	initial?: string;
 	/** A line of help under the field. */
 	hint?: string;
-	/** Run the command; return the success message to flash, or throw. */
-	submit: (value: string) => string;
+	/** Run the command; return the success message to flash (now, or when the cluster answers), or throw. */
+	submit: (value: string) => MaybePromise<string>;
 };
 
 function PromptDialog({app, options, close, width}: {app: AppApi; options: PromptOptions; close: () => void; width: number}) {
@@ -30,15 +31,22 @@ function PromptDialog({app, options, close, width}: {app: AppApi; options: Promp
 	const input = useTextInput({
 		initial: options.initial ?? '',
 		onSubmit: value => {
-			try {
-				const message = options.submit(value);
+			const done = (message: string) => {
 				close();
 				app.flash(message);
 				app.invalidate();
-			} catch (caught) {
+			};
+			const failed = (caught: unknown) => {
 				const message = errorMessage(caught);
 				setError(message);
 				app.flash(message, 'error');
+			};
+			try {
+				const message = options.submit(value);
+				if (message instanceof Promise) message.then(done, failed);
+				else done(message);
+			} catch (caught) {
+				failed(caught);
 			}
 		},
 	});

@@ -5,8 +5,8 @@
  * the set of kinds that changed, so the screen re-renders at a bounded rate
  * and only when something it shows changed.
  */
-import type {Cluster, KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
-import {resourceTypes} from '../../engine/index.js';
+import type {KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
+import type {ClusterSource} from './cluster-source.js';
 
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
@@ -51,7 +51,7 @@ function kindState(objects: Map<string, KubeObject>): KindState {
 }
 
 export class ClusterModel {
-	readonly cluster: Cluster;
+	readonly cluster: ClusterSource;
 	readonly highlightMs: number;
 	readonly metricsRefreshMs: number;
 	private metricsTakenAt = -Infinity;
@@ -64,13 +64,12 @@ export class ClusterModel {
 	private flushes = 0;
 	private totalVersion = 0;
 
-	constructor(cluster: Cluster, options: ClusterModelOptions = {}) {
+	constructor(cluster: ClusterSource, options: ClusterModelOptions = {}) {
 		this.cluster = cluster;
 		this.now = options.now ?? (() => performance.now());
 		this.highlightMs = options.highlightMs ?? 1500;
 		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
-		const served = typeof cluster.resourceTypes === 'function' ? cluster.resourceTypes() : resourceTypes;
-		for (const type of served) {
+		for (const type of cluster.resourceTypes()) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
 			this.kinds.set(type.kind, kindState(objects));
@@ -90,9 +89,9 @@ export class ClusterModel {
 		const second = Math.floor(this.cluster.now() / 1000);
 		if (this.metricsCache && (this.metricsCache.second === second || this.now() - this.metricsTakenAt < this.metricsRefreshMs)) return this.metricsCache;
 		this.metricsTakenAt = this.now();
-		const source = this.cluster as Partial<Pick<Cluster, 'metrics'>>;
-		if (typeof source.metrics !== 'function') return undefined;
-		const usage = source.metrics.call(this.cluster);
+		const simulation = this.cluster.simulation;
+		if (!simulation) return undefined;
+		const usage = simulation.metrics();
 		const average = (values: number[]) => (values.length ? `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)}%` : 'n/a');
 		this.metricsCache = {
 			second,

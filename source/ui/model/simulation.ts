@@ -9,7 +9,7 @@
  * speed, the time it owes is carried over (`behindMs`), and the loop comes
  * back for more after a short pause for input instead of a whole tick.
  */
-import type {Cluster} from '../../engine/index.js';
+import type {ClusterSource} from './cluster-source.js';
 import type {ClusterModel} from './cluster-model.js';
 
 export type TickInfo = {
@@ -37,7 +37,7 @@ export type SimulationOptions = {
 };
 
 export class Simulation {
-	readonly cluster: Cluster;
+	readonly cluster: ClusterSource;
 	readonly model: ClusterModel;
 	readonly tickMs: number;
 	private speedValue: number;
@@ -55,7 +55,7 @@ export class Simulation {
 	private lastError: string | undefined;
 	private highlighted = false;
 
-	constructor(cluster: Cluster, model: ClusterModel, options: SimulationOptions = {}) {
+	constructor(cluster: ClusterSource, model: ClusterModel, options: SimulationOptions = {}) {
 		this.cluster = cluster;
 		this.model = model;
 		this.speedValue = options.speed ?? 1;
@@ -135,11 +135,14 @@ export class Simulation {
 	}
 
 	private step(ms: number, budgetMs: number | undefined): void {
+		// A real cluster keeps its own time: the loop only flushes what its watches brought.
+		const engine = this.cluster.simulation;
+		if (!engine) return;
 		try {
-			this.behind = this.cluster.advance(Math.round(ms), {budgetMs}).behindMs;
+			this.behind = engine.advance(Math.round(ms), {budgetMs}).behindMs;
 		} catch (error) {
 			this.lastError = (error as Error).message;
-			this.behind = this.cluster.behindMs();
+			this.behind = engine.behindMs();
 		}
 	}
 

@@ -10,6 +10,7 @@ import {PracticeSession, type Scenario} from '../../practice/index.js';
 import {App, type AppProps} from '../app/app.js';
 import type {ServedApi} from '../app/app-container.js';
 import {ClusterModel} from '../model/cluster-model.js';
+import {engineSource} from '../model/engine-source.js';
 import {Simulation, type SimulationOptions} from '../model/simulation.js';
 import type {Preferences} from '../prefs.js';
 import {createPracticePlugin} from './practice-plugin.js';
@@ -50,8 +51,9 @@ export function runOn(scenario: Scenario, cluster: Cluster, model: ClusterModel,
 
 export function startRun(scenario: Scenario, prefs: Preferences, seed: number | undefined, options: SimulationOptions = {}): PracticeRun {
 	const cluster = scenario.create({seed});
-	const model = new ClusterModel(cluster);
-	return runOn(scenario, cluster, model, new Simulation(cluster, model, options), prefs);
+	const source = engineSource(cluster);
+	const model = new ClusterModel(source);
+	return runOn(scenario, cluster, model, new Simulation(source, model, options), prefs);
 }
 
 export function PracticeApp(props: PracticeAppProps) {
@@ -111,7 +113,7 @@ export function PracticeApp(props: PracticeAppProps) {
 		<App
 			{...props}
 			key={generation}
-			cluster={run.session.cluster}
+			cluster={run.simulation.cluster}
 			model={run.model}
 			simulation={run.simulation}
 			namespace={run.scenario.namespace}

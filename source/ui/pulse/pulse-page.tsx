@@ -10,6 +10,7 @@ import {useLive} from '../app/use-live.js';
 import {scrollBindings, scrollHandlers} from '../components/scroll-keys.js';
 import {kindPulses, PulseHistory, sparkline} from './pulse-model.js';
 import {clusterUsage} from './pulse-usage.js';
+import {simulationOnly} from '../model/cluster-source.js';
 
 const labels: Record<string, string> = {
 	Pod: 'Pods', Deployment: 'Deployments', StatefulSet: 'StatefulSets', DaemonSet: 'DaemonSets', ReplicaSet: 'ReplicaSets',
@@ -24,8 +25,9 @@ function PulsePage({width, height}: PageProps) {
 	const theme = app.theme;
 	const tick = useLive();
 	const history = useRef<PulseHistory | undefined>(undefined);
-	history.current ??= new PulseHistory(() => clusterUsage(app.cluster), () => app.cluster.now());
-	history.current.sample();
+	const simulated = Boolean(app.cluster.simulation);
+	history.current ??= new PulseHistory(() => clusterUsage(app.cluster) ?? {cpuMilli: 0, memoryBytes: 0, requestsTotal: 0}, () => app.cluster.now());
+	if (simulated) history.current.sample();
 	const namespace = app.namespace();
 	const pulses = useMemo(() => kindPulses({now: () => app.cluster.now(), list: kind => app.model.list(kind)}, namespace), [tick, namespace, app.model, app.cluster]);
 	const [focus, setFocus] = useState(0);
@@ -85,10 +87,12 @@ function PulsePage({width, height}: PageProps) {
 				</Box>
 			))}
 			<Text> </Text>
-			<Text color={theme.views.charts.cpu} wrap="truncate">{`CPU  ${sparkline(samples.map(s => s.cpu), sparkWidth)}  ${last?.cpu ?? 0}m of ${usage.cpuCapacity}m (${percent(last?.cpu ?? 0, usage.cpuCapacity)})`}</Text>
-			<Text color={theme.views.charts.memory} wrap="truncate">{`MEM  ${sparkline(samples.map(s => s.memory), sparkWidth)}  ${mebibytes(last?.memory ?? 0)} of ${mebibytes(usage.memoryCapacity)} (${percent(last?.memory ?? 0, usage.memoryCapacity)})`}</Text>
-			<Text color={theme.views.charts.ok} wrap="truncate">{`REQ  ${sparkline(samples.map(s => s.requests), sparkWidth)}  ${last?.requests ?? 0} per ${history.current.intervalMs / 1000}s`}</Text>
-			<Text dimColor wrap="truncate">{`One point per ${history.current.intervalMs / 1000}s of simulated time, last ${samples.length} of ${history.current.capacity}.`}</Text>
+			{usage ? <>
+				<Text color={theme.views.charts.cpu} wrap="truncate">{`CPU  ${sparkline(samples.map(s => s.cpu), sparkWidth)}  ${last?.cpu ?? 0}m of ${usage.cpuCapacity}m (${percent(last?.cpu ?? 0, usage.cpuCapacity)})`}</Text>
+				<Text color={theme.views.charts.memory} wrap="truncate">{`MEM  ${sparkline(samples.map(s => s.memory), sparkWidth)}  ${mebibytes(last?.memory ?? 0)} of ${mebibytes(usage.memoryCapacity)} (${percent(last?.memory ?? 0, usage.memoryCapacity)})`}</Text>
+				<Text color={theme.views.charts.ok} wrap="truncate">{`REQ  ${sparkline(samples.map(s => s.requests), sparkWidth)}  ${last?.requests ?? 0} per ${history.current.intervalMs / 1000}s`}</Text>
+				<Text dimColor wrap="truncate">{`One point per ${history.current.intervalMs / 1000}s of simulated time, last ${samples.length} of ${history.current.capacity}.`}</Text>
+			</> : <Text dimColor wrap="truncate">{`CPU, memory and request sparklines: ${simulationOnly}.`}</Text>}
 		</Box>
 	);
 }

@@ -91,7 +91,7 @@ function Panel(props: {title: string; more: string; rows: TableRow[]; columns: C
 				<Text color={props.focused ? theme.frame.title.highlight : theme.frame.title.fg} bold>{title}</Text>
 				<Text color={theme.frame.title.fg} dimColor>{props.more}</Text>
 			</Text>
-			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} context={{now: props.now}} changeOf={id => app.model.recentChange(id)?.type} />
+			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} context={{now: props.now}} changeOf={id => app.model.recentChange(id)?.type} stale={!app.cluster.status().connected} />
 		</Box>
 	);
 }

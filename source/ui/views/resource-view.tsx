@@ -18,6 +18,7 @@ import {parseFilter, type Filter} from '../model/filter.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
+import {sanitizeLine} from '../sanitize.js';
 import type {Column, Row} from '../render/columns.js';
 
 /** Saved across pushes and pops of the same page. */
@@ -196,6 +197,17 @@ export function ResourceView(props: ResourceViewProps) {
 	usePageKeys({bindings, handlers});
 
 	const title = viewTitle(kind, type.namespaced ? namespace : undefined, data.rows.length, data.total, props.filter, {wide, faultsOnly, selector: props.fieldSelector ?? props.labelSelector, type});
+	const status = app.cluster.status();
+	// A kind the user may not list (RBAC) shows the server's reason instead of rows.
+	const forbidden = status.forbidden?.get(kind);
+	if (forbidden) {
+		return (
+			<Box flexDirection="column" width={width} height={height}>
+				<TitleLine text={title} width={width} />
+				<Text color={app.theme.frame.flash.error} wrap="wrap">{sanitizeLine(forbidden)}</Text>
+			</Box>
+		);
+	}
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<TitleLine text={title} width={width} />
@@ -211,6 +223,7 @@ export function ResourceView(props: ResourceViewProps) {
 				context={{now, podsOnNode, metrics: kind === 'Pod' || kind === 'Node' ? app.model.metrics() : undefined}}
 				changeOf={changeOf}
 				cellWidths={data.cellWidths}
+				stale={!status.connected}
 				flex={hasFlex ? {left: memory.left ?? 0, wrap: memory.wrap ?? false, report: (maxLeft, flexWidth) => {
 					flexView.current = {maxLeft, width: flexWidth};
 				}} : undefined}

@@ -1,14 +1,15 @@
 import test from 'ava';
 import {createCluster} from '../../../source/engine/index.js';
+import {engineSource} from '../../../source/ui/model/engine-source.js';
 import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
 import {Simulation} from '../../../source/ui/model/simulation.js';
 
 /** A simulation on a fake wall clock whose engine slices do one unit of work each. */
 function setup(speed: number) {
 	const cluster = createCluster({seed: 7, nodes: 2});
-	const model = new ClusterModel(cluster, {highlightMs: 0});
+	const model = new ClusterModel(engineSource(cluster), {highlightMs: 0});
 	let wall = 0;
-	const simulation = new Simulation(cluster, model, {speed, wallNow: () => wall, sliceMs: 0, tickMs: 100});
+	const simulation = new Simulation(engineSource(cluster), model, {speed, wallNow: () => wall, sliceMs: 0, tickMs: 100});
 	return {cluster, simulation, passWall: (ms: number) => (wall += ms)};
 }
 

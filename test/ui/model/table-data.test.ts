@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import {createCluster, type KubeObject, type Pod} from '../../../source/engine/index.js';
+import {engineSource} from '../../../source/ui/model/engine-source.js';
 import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
 import {buildTable, IncrementalTable, type TableQuery, type TableSource} from '../../../source/ui/model/table-data.js';
 import {parseFilter, type Filter} from '../../../source/ui/model/filter.js';
@@ -67,7 +68,7 @@ test('the incremental pods table has the same rows, order, total and widths as a
 	fc.assert(
 		fc.property(fc.array(fc.tuple(stepArbitrary, fc.boolean()), {minLength: 1, maxLength: 40}), steps => {
 			const cluster = createCluster({seed: 7, nodes: 1});
-			const model = new ClusterModel(cluster);
+			const model = new ClusterModel(engineSource(cluster));
 			const table = new IncrementalTable(podColumns);
 			const source = (): TableSource => ({
 				version: model.version('Pod'),
@@ -112,7 +113,7 @@ test('the incremental pods table has the same rows, order, total and widths as a
 
 test('changedSince lists changed uids, and nothing when it is too far back', t => {
 	const cluster = createCluster({seed: 3, nodes: 1});
-	const model = new ClusterModel(cluster);
+	const model = new ClusterModel(engineSource(cluster));
 	const start = model.version('Pod');
 	t.deepEqual(model.changedSince('Pod', start), []);
 	const pod = cluster.context.store.create({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'a', namespace: 'default'}, spec: {containers: [{name: 'c', image: 'nginx'}]}} as unknown as KubeObject);

@@ -42,6 +42,8 @@ export type TableProps = {
 	 * can scroll and how wide it is, at each draw.
 	 */
 	flex?: {left: number; wrap: boolean; report?: (maxLeft: number, width: number) => void};
+	/** The rows are the last known ones (the cluster's connection is lost): drawn greyed out. */
+	stale?: boolean;
 };
 
 /** A row's lines: one, or more when the flex column wraps. */
@@ -201,7 +203,7 @@ export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 
 	}
 }
 
-function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths, flex}: TableProps) {
+function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths, flex, stale = false}: TableProps) {
 	const needs = useMemo(() => cellNeeds(columns, rows, cellWidths), [columns, rows, cellWidths]);
 	const natural = columns.map((c, i) => Math.max(headerWidth(c, sort), needs[i]!));
 	const start = windowOffset(offset, cursor, height, rows.length);
@@ -288,6 +290,7 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 							? <Text key={key} inverse wrap="truncate">{line}</Text>
 							: <Text key={key} color={tableTheme.cursorFg} backgroundColor={tableTheme.cursorBg} wrap="truncate">{line}</Text>;
 					}
+					if (stale) return <Text key={key} dimColor wrap="truncate">{line}</Text>;
 					return (
 						<Text key={key} color={statusColor(theme, row.status, change)} bold={change !== undefined && theme.mono} wrap="truncate">
 							{line}

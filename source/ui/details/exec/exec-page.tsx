@@ -16,16 +16,9 @@ import {sanitize, sanitizeLine} from '../../sanitize.js';
 import {displayWidth, truncateToWidth} from '../../text-width.js';
 import {useExecState} from './use-exec-state.js';
 
-export type ExecOutput = {stdout: string; stderr: string; exitCode: number; /** The shell has ended (`exit`, or its container stopped). */ exited?: boolean};
+import type {ShellOutput, ShellSession} from '../../model/cluster-source.js';
 
-/** One shell in one container. `run` throws a KubeError when the container is gone. */
-export type ExecSession = {
-	/** The prompt text, e.g. `root@web-1:/# `. */
-	prompt(): string;
-	run(line: string): ExecOutput;
-	/** End the shell (the page closed). */
-	close?(): void;
-};
+export type {ShellOutput as ExecOutput, ShellSession as ExecSession} from '../../model/cluster-source.js';
 
 function outputLines(text: string): string[] {
 	if (text === '') return [];
@@ -34,7 +27,7 @@ function outputLines(text: string): string[] {
 	return lines;
 }
 
-function ExecPage({session, banner, width, height}: PageProps & {session: ExecSession; banner: string[]}) {
+function ExecPage({session, banner, width, height}: PageProps & {session: ShellSession; banner: string[]}) {
 	const app = useApp();
 	const theme = app.theme;
 	const [state, dispatch] = useExecState(banner);
@@ -46,18 +39,23 @@ function ExecPage({session, banner, width, height}: PageProps & {session: ExecSe
 			dispatch({type: 'submitted', line, output: [prompt]});
 			return;
 		}
-		let output: string[];
-		try {
-			const result = session.run(line);
+		const echo = `${prompt}${sanitizeLine(line)}`;
+		const show = (result: ShellOutput) => {
 			if (result.exited) {
 				app.popPage();
 				return;
 			}
-			output = [...outputLines(result.stdout), ...outputLines(result.stderr)];
+			dispatch({type: 'submitted', line, output: [echo, ...outputLines(result.stdout), ...outputLines(result.stderr)]});
+		};
+		const failed = (error: unknown) => dispatch({type: 'submitted', line, output: [echo, errorMessage(error)]});
+		try {
+			const result = session.run(line);
+			// A real cluster's shell answers later: its output lands when it comes.
+			if (result instanceof Promise) result.then(show, failed);
+			else show(result);
 		} catch (error) {
-			output = [errorMessage(error)];
+			failed(error);
 		}
-		dispatch({type: 'submitted', line, output: [`${prompt}${sanitizeLine(line)}`, ...output]});
 	};
 	const input = useTextInput({history: state.history, onSubmit: submit});
 	useEffect(() => () => session.close?.(), [session]);
@@ -107,6 +105,6 @@ function ExecPage({session, banner, width, height}: PageProps & {session: ExecSe
 	);
 }
 
-export function execPage(title: string, session: ExecSession, banner: string[] = []): PageSpec {
+export function execPage(title: string, session: ShellSession, banner: string[] = []): PageSpec {
 	return {title: `shell ${title}`, key: `shell:${title}`, render: props => <ExecPage {...props} session={session} banner={banner}/>};
 }

@@ -8,6 +8,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {useApp, usePageKeys, type AppApi, type PageProps, type PageSpec} from '../../app/contract.js';
 import {confirmThenRun} from '../../actions/run.js';
+import {then} from '../../model/cluster-source.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitizeLine} from '../../sanitize.js';
 import {useLive} from '../../app/use-live.js';
@@ -40,8 +41,7 @@ export function rollbackTo(app: AppApi, ref: ObjectRef, revision?: number): void
 		? {title: 'Roll back', message: `Roll ${name} back to revision ${revision}?`, yes: 'Roll back'}
 		: {title: 'Undo', message: `Undo the last rollout of ${name}? It rolls back to the previous revision.`, yes: 'Undo'};
 	confirmThenRun(app, confirmation, () => {
-		app.cluster.rollback(ref.name, {namespace: ref.namespace, toRevision: revision});
-		return `deployment.apps/${ref.name} rolled back${revision ? ` to revision ${revision}` : ''}`;
+		return then(app.cluster.rollback(ref.name, {namespace: ref.namespace, toRevision: revision}), () => `deployment.apps/${ref.name} rolled back${revision ? ` to revision ${revision}` : ''}`);
 	});
 }
 

@@ -4,7 +4,7 @@
  * ←/→ across long lines. Lines are
  * sanitised before they reach the screen.
  */
-import React, {useMemo, useRef, useState} from 'react';
+import React, {useEffect, useMemo, useRef, useState} from 'react';
 import {useApp, type PageProps, type PageSpec} from '../../app/contract.js';
 import {errorMessage} from '../../dialogs/errors.js';
 import {sanitize} from '../../sanitize.js';
@@ -13,8 +13,8 @@ import type {TextViewAction, TextViewState} from '../text-view/use-text-view-sta
 import {useLive} from '../../app/use-live.js';
 
 export type LogOptions = {previous: boolean; timestamps: boolean};
-/** Reads the log text; throws a KubeError (e.g. no previous instance). */
-export type LogSource = (options: LogOptions) => string;
+/** Reads the log text so far; throws a KubeError (e.g. no previous instance). `close` stops following when the page goes. */
+export type LogSource = ((options: LogOptions) => string) & {close?: () => void};
 
 export type LogToggles = LogOptions;
 
@@ -30,6 +30,7 @@ function LogsPage({source, initialPrevious, width, height}: PageProps & {source:
 	const app = useApp();
 	const tick = useLive(['Pod'], {pollMs: 1000});
 	const [toggles, setToggles] = useState<LogToggles>({previous: initialPrevious, timestamps: false});
+	useEffect(() => () => source.close?.(), [source]);
 	const control = useRef<{state: TextViewState; dispatch: (action: TextViewAction) => void} | undefined>(undefined);
 	const {lines, error} = useMemo(() => {
 		try {
