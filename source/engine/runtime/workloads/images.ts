@@ -385,8 +385,10 @@ export const imageCatalog: ImageSpec[] = [
  * every tag, variant and named tag then published); for releases after that,
  * the projects' own announcements and trackers: nginx's release tags (nginx/nginx)
  * and its packagers (1.30.7 on 2026-11-19, 1.31.10 by 2026-11-24); Apache httpd
- * 2.4.69 (Alpine's package, 2026-10); Alpine's alpine-release 3.23.6 (2026-09-17);
- * Redis' 8.10 release notes (8.10.2, 2026-09-17); PostgreSQL 19.0 and the
+ * 2.4.69 (Alpine's package, 2026-10); Alpine 3.24.2 and 3.23.6 (2026-09-17/18);
+ * Debian 13.8 (an image built on trixie-slim, 2026-11-27); Redis' 8.10 release
+ * notes (8.10.2, 2026-09-17) and 8.12.0 (built 2026-11-27); MySQL's release notes
+ * (26.10.0, 9.7.4, 8.4.13, 2026-10-20); WordPress 7.1.4 (2026-10-28); PostgreSQL 19.0 and the
  * 18.7/17.12 update; python.org's 3.15.0 and 3.14.8; Node.js' release tags
  * (26.13.0 'Lithium' LTS on 2026-10-28, then 26.13.1); curl's changelog
  * (8.22.0, 8.23.0 on 2026-10-14); kubernetes.io's release pages (1.37.1, 1.36.4,
@@ -407,14 +409,14 @@ export const releaseTable: Record<string, TagRules> = {
 	},
 	'docker.io/library/httpd': {series: '2.2.34 2.4.69', variants: [...alpineVariants, ...debianVariants]},
 	'docker.io/library/busybox': {series: '1.24.2 1.25.1 1.26.2 1.27.2 1.28.4 1.29.3 1.30.1 1.31.1 1.32.1 1.33.1 1.34.1 1.35.0 1.36.1 1.37.0 1.38.0', variants: ['glibc', 'musl', 'uclibc'], named: {stable: '1.36', unstable: '1.38'}},
-	'docker.io/library/alpine': {series: '3.12.12 3.13.12 3.14.10 3.15.11 3.16.9 3.17.10 3.18.12 3.19.9 3.20.10 3.21.7 3.22.5 3.23.6 3.24.1', named: {edge: '3.24'}},
-	'docker.io/library/debian': {series: '9.13 10.13 11.11 12.15 13.6', variants: ['slim'], named: {stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13', stable: '13', oldstable: '12', oldoldstable: '11'}},
-	'docker.io/library/redis': {series: '3.2.12 4.0.14 5.0.14 6.0.20 6.2.24 7.0.15 7.2.16 7.4.11 8.0.6 8.2.9 8.4.6 8.6.6 8.8.2 8.10.2', variants: [...alpineVariants, ...debianVariants]},
+	'docker.io/library/alpine': {series: '3.12.12 3.13.12 3.14.10 3.15.11 3.16.9 3.17.10 3.18.12 3.19.9 3.20.10 3.21.7 3.22.5 3.23.6 3.24.2', named: {edge: '3.24'}},
+	'docker.io/library/debian': {series: '9.13 10.13 11.11 12.15 13.8', variants: ['slim'], named: {stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13', stable: '13', oldstable: '12', oldoldstable: '11'}},
+	'docker.io/library/redis': {series: '3.2.12 4.0.14 5.0.14 6.0.20 6.2.24 7.0.15 7.2.16 7.4.11 8.0.6 8.2.9 8.4.6 8.6.6 8.8.2 8.10.2 8.12.0', variants: [...alpineVariants, ...debianVariants]},
 	'docker.io/library/postgres': {series: '10.23 11.22 12.22 13.23 14.24 15.19 16.15 17.12 18.7 19.0', variants: [...alpineVariants, ...debianVariants]},
 	'docker.io/library/mysql': {
-		series: '5.5.62 5.6.51 5.7.44 8.0.46 8.1.0 8.2.0 8.3.0 8.4.11 9.0.1 9.1.0 9.2.0 9.3.0 9.4.0 9.5.0 9.6.0 9.7.2 26.7.0',
+		series: '5.5.62 5.6.51 5.7.44 8.0.46 8.1.0 8.2.0 8.3.0 8.4.13 9.0.1 9.1.0 9.2.0 9.3.0 9.4.0 9.5.0 9.6.0 9.7.4 26.7.0 26.10.0',
 		variants: ['oracle', 'oraclelinux8', 'oraclelinux9', 'debian'],
-		named: {lts: '9.7', innovation: '26.7'},
+		named: {lts: '9.7', innovation: '26.10'},
 	},
 	'docker.io/library/perl': {
 		series: '5.30.3 5.32.1 5.34.3 5.36.3 5.38.5 5.40.5 5.42.3 5.44.0',
@@ -430,7 +432,7 @@ export const releaseTable: Record<string, TagRules> = {
 		variants: [...alpineVariants, 'slim', ...debianVariants, ...debianVariants.map(d => `${d}-slim`)],
 		named: {lts: '26', current: '26', hydrogen: '18', iron: '20', jod: '22', krypton: '24', lithium: '26'},
 	},
-	'docker.io/library/wordpress': {series: '4.8.3 4.9.8 5.0.3 5.1.1 5.2.3 5.3.2 5.4.2 5.5.1 5.6.2 5.7.2 5.8.3 5.9.3 6.0.3 6.1.1 6.2.2 6.3.2 6.4.3 6.5.5 6.6.2 6.7.2 6.8.3 6.9.4 7.0.4 7.1.0', variants: ['apache', 'fpm', 'fpm-alpine', ...['8.1', '8.2', '8.3', '8.4', '8.5'].flatMap(php => [`php${php}`, `php${php}-apache`, `php${php}-fpm`, `php${php}-fpm-alpine`])]},
+	'docker.io/library/wordpress': {series: '4.8.3 4.9.8 5.0.3 5.1.1 5.2.3 5.3.2 5.4.2 5.5.1 5.6.2 5.7.2 5.8.3 5.9.3 6.0.3 6.1.1 6.2.2 6.3.2 6.4.3 6.5.5 6.6.2 6.7.2 6.8.3 6.9.4 7.0.4 7.1.4', variants: ['apache', 'fpm', 'fpm-alpine', ...['8.1', '8.2', '8.3', '8.4', '8.5'].flatMap(php => [`php${php}`, `php${php}-apache`, `php${php}-fpm`, `php${php}-fpm-alpine`])]},
 	'docker.io/curlimages/curl': {series: '7.88.1 8.0.1 8.1.2 8.2.1 8.3.0 8.4.0 8.5.0 8.6.0 8.7.1 8.8.0 8.9.1 8.10.1 8.11.1 8.12.1 8.13.0 8.14.1 8.15.0 8.16.0 8.17.0 8.18.0 8.19.0 8.20.0 8.21.0 8.22.0 8.23.0', shortForms: false},
 	'registry.k8s.io/coredns/coredns': {series: '1.8.6 1.9.4 1.10.1 1.11.4 1.12.3 1.13.2', prefix: 'v', shortForms: false},
 	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.13 1.32.9 1.33.10 1.34.9 1.35.9 1.36.4 1.37.1', prefix: 'v', shortForms: false},

@@ -57,7 +57,7 @@ test('every released tag of a known repository pulls, with the release it carrie
 		['nginx:alpine', '1.31.10'], ['nginx:1.27-alpine', '1.27.5'], ['nginx:1.25.3-alpine-slim', '1.25.3'], ['nginx:stable-alpine', '1.30.7'], ['nginx:bookworm', '1.31.10'], ['nginx:1.28-perl', '1.28.3'],
 		['redis:7.2-alpine', '7.2.16'], ['redis:7.4-bookworm', '7.4.11'], ['postgres:17', '17.12'], ['postgres:16.2', '16.2'], ['postgres:16-alpine', '16.15'],
 		['python:3.12-slim', '3.12.14'], ['python:3.11.4-slim-bookworm', '3.11.4'], ['node:20-alpine', '20.20.2'], ['node:lts', '26.13.1'], ['node:iron-slim', '20.20.2'],
-		['mysql:8.0', '8.0.46'], ['mysql:lts', '9.7.2'], ['busybox:1.36.1-glibc', '1.36.1'], ['busybox:musl', '1.38.0'], ['alpine:3', '3.24.1'], ['httpd:2.4-alpine', '2.4.69'],
+		['mysql:8.0', '8.0.46'], ['mysql:lts', '9.7.4'], ['busybox:1.36.1-glibc', '1.36.1'], ['busybox:musl', '1.38.0'], ['alpine:3', '3.24.2'], ['httpd:2.4-alpine', '2.4.69'],
 		['debian:bookworm-slim', '12.15'], ['debian:12.5', '12.5'], ['ubuntu:jammy', '22.04'],
 		['registry.k8s.io/coredns/coredns:v1.11.1', '1.11.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.47', '2.47'], ['registry.k8s.io/pause:3.7', '3.7'],
 	];
@@ -86,11 +86,11 @@ test('the table reaches each repository\'s newest releases as of 2026-12-05, and
 		['nginx:1.30.1', '1.30.1'], ['nginx:1.30', '1.30.7'], ['nginx:1.30.7', '1.30.7'], ['nginx:stable', '1.30.7'], ['nginx:stable-alpine3.24-perl', '1.30.7'],
 		['nginx:1.31.10', '1.31.10'], ['nginx:mainline', '1.31.10'], ['nginx:1.31-alpine3.24-slim', '1.31.10'], ['nginx:trixie-otel', '1.31.10'], ['nginx:1.28.2', '1.28.2'], ['nginx:1.29.8', '1.29.8'],
 		['httpd:2.4.69', '2.4.69'], ['httpd:alpine3.24', '2.4.69'], ['busybox:1.38', '1.38.0'], ['busybox:unstable-uclibc', '1.38.0'], ['busybox:stable', '1.36.1'],
-		['alpine:3.24', '3.24.1'], ['alpine:3.23', '3.23.6'], ['alpine:latest', '3.24.1'], ['debian:trixie', '13.6'], ['debian:oldoldstable-slim', '11.11'], ['debian:bookworm', '12.15'],
-		['redis:8', '8.10.2'], ['redis:8.8-alpine3.23', '8.8.2'], ['redis:6', '6.2.24'], ['postgres:19', '19.0'], ['postgres:latest', '19.0'], ['postgres:18-alpine3.24', '18.7'], ['postgres:17.12-trixie', '17.12'],
-		['mysql:innovation', '26.7.0'], ['mysql:9', '9.7.2'], ['mysql:lts-oraclelinux9', '9.7.2'], ['mysql:8', '8.4.11'], ['perl:stable-slim-threaded-trixie', '5.44.0'], ['perl:5.42', '5.42.3'],
+		['alpine:3.24', '3.24.2'], ['alpine:3.23', '3.23.6'], ['alpine:latest', '3.24.2'], ['debian:trixie', '13.8'], ['debian:oldoldstable-slim', '11.11'], ['debian:bookworm', '12.15'],
+		['redis:8', '8.12.0'], ['redis:8.10', '8.10.2'], ['redis:8.8-alpine3.23', '8.8.2'], ['redis:6', '6.2.24'], ['postgres:19', '19.0'], ['postgres:latest', '19.0'], ['postgres:18-alpine3.24', '18.7'], ['postgres:17.12-trixie', '17.12'],
+		['mysql:innovation', '26.10.0'], ['mysql:26.7', '26.7.0'], ['mysql:9', '9.7.4'], ['mysql:lts-oraclelinux9', '9.7.4'], ['mysql:8', '8.4.13'], ['perl:stable-slim-threaded-trixie', '5.44.0'], ['perl:5.42', '5.42.3'],
 		['python:3', '3.15.0'], ['python:3.14-alpine3.24', '3.14.8'], ['python:3.13', '3.13.15'], ['node:lithium', '26.13.1'], ['node:current-alpine3.24', '26.13.1'], ['node:krypton', '24.19.0'], ['node:25', '25.9.0'],
-		['wordpress:7', '7.1.0'], ['wordpress:7.0-php8.4-fpm-alpine', '7.0.4'], ['wordpress:6.9', '6.9.4'], ['curlimages/curl:8.23.0', '8.23.0'], ['curlimages/curl:8.20.0', '8.20.0'],
+		['wordpress:7', '7.1.4'], ['wordpress:7.0-php8.4-fpm-alpine', '7.0.4'], ['wordpress:6.9', '6.9.4'], ['curlimages/curl:8.23.0', '8.23.0'], ['curlimages/curl:8.20.0', '8.20.0'],
 		['registry.k8s.io/kube-proxy:v1.37.1', '1.37.1'], ['registry.k8s.io/kube-proxy:v1.36.4', '1.36.4'], ['registry.k8s.io/kube-proxy:v1.33.10', '1.33.10'],
 		['registry.k8s.io/coredns/coredns:v1.13.2', '1.13.2'], ['registry.k8s.io/pause:3.10.2', '3.10.2'], ['registry.k8s.io/pause:3.4.1', '3.4.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.66.1', '2.66.1'],
 	];
@@ -109,7 +109,7 @@ test('the table reaches each repository\'s newest releases as of 2026-12-05, and
 		}
 	}
 	t.true(past.includes('docker.io/library/nginx:1.30.8') && past.includes('docker.io/library/nginx:1.31.11'));
-	for (const image of [...past, 'nginx:1.32', 'nginx:1.32.0', 'nginx:1.30.8-alpine', 'nginx:stable-alpine3.25', 'httpd:2.4.70', 'busybox:1.39', 'alpine:3.25', 'debian:14', 'redis:8.12', 'postgres:19.1', 'postgres:20',
+	for (const image of [...past, 'nginx:1.32', 'nginx:1.32.0', 'nginx:1.30.8-alpine', 'nginx:stable-alpine3.25', 'httpd:2.4.70', 'busybox:1.39', 'alpine:3.25', 'debian:14', 'redis:8.14', 'postgres:19.1', 'postgres:20',
 		'mysql:26.8', 'perl:5.46', 'python:3.15.1', 'python:3.16', 'node:27', 'node:26.14', 'wordpress:7.2', 'curlimages/curl:8.24.0', 'registry.k8s.io/kube-proxy:v1.38.0', 'registry.k8s.io/kube-proxy:v1.37.2',
 		'registry.k8s.io/pause:3.4', 'registry.k8s.io/pause:3.10.3', 'registry.k8s.io/pause:3.11', 'registry.k8s.io/e2e-test-images/agnhost:2.66.2', 'registry.k8s.io/coredns/coredns:v1.14.0']) {
 		const reference = parseImageReference(image);
