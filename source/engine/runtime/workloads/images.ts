@@ -392,7 +392,8 @@ export const imageCatalog: ImageSpec[] = [
  * 18.7/17.12 update; python.org's 3.15.0 and 3.14.8; Node.js' release tags
  * (26.13.0 'Lithium' LTS on 2026-10-28, then 26.13.1); curl's changelog
  * (8.22.0, 8.23.0 on 2026-10-14); kubernetes.io's release pages (1.37.1, 1.36.4,
- * 1.35.9, 1.34.9, 1.33.10), kubernetes/kubernetes' pull requests for pause,
+ * 1.35.9) and kubermatic's patch-release pull requests (1.34.11, 1.33.13, 1.32.13,
+ * 1.31.14), kubernetes/kubernetes' pull requests for pause,
  * CoreDNS and agnhost. A release no source named is left out, even when a
  * project's habits make it likely.
  */
@@ -435,7 +436,7 @@ export const releaseTable: Record<string, TagRules> = {
 	'docker.io/library/wordpress': {series: '4.8.3 4.9.8 5.0.3 5.1.1 5.2.3 5.3.2 5.4.2 5.5.1 5.6.2 5.7.2 5.8.3 5.9.3 6.0.3 6.1.1 6.2.2 6.3.2 6.4.3 6.5.5 6.6.2 6.7.2 6.8.3 6.9.4 7.0.4 7.1.4', variants: ['apache', 'fpm', 'fpm-alpine', ...['8.1', '8.2', '8.3', '8.4', '8.5'].flatMap(php => [`php${php}`, `php${php}-apache`, `php${php}-fpm`, `php${php}-fpm-alpine`])]},
 	'docker.io/curlimages/curl': {series: '7.88.1 8.0.1 8.1.2 8.2.1 8.3.0 8.4.0 8.5.0 8.6.0 8.7.1 8.8.0 8.9.1 8.10.1 8.11.1 8.12.1 8.13.0 8.14.1 8.15.0 8.16.0 8.17.0 8.18.0 8.19.0 8.20.0 8.21.0 8.22.0 8.23.0', shortForms: false},
 	'registry.k8s.io/coredns/coredns': {series: '1.8.6 1.9.4 1.10.1 1.11.4 1.12.3 1.13.2', prefix: 'v', shortForms: false},
-	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.13 1.32.9 1.33.10 1.34.9 1.35.9 1.36.4 1.37.1', prefix: 'v', shortForms: false},
+	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.14 1.32.13 1.33.13 1.34.11 1.35.9 1.36.4 1.37.1', prefix: 'v', shortForms: false},
 	'registry.k8s.io/e2e-test-images/agnhost': {series: '2.56', shortForms: false},
 };
 for (const spec of imageCatalog) spec.releases ??= releaseTable[spec.repository];
