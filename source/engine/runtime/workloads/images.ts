@@ -381,21 +381,20 @@ export const imageCatalog: ImageSpec[] = [
  * whose numbers skip 3.4 and grow a third part, is all rows).
  *
  * Checked on 2026-12-05 against: Docker Hub's official-images library files
- * (docker-library/official-images at its 2026-08-21 commit and their history:
- * every tag, variant and named tag then published); for releases after that,
- * the projects' own announcements and trackers: nginx's release tags (nginx/nginx)
- * and its packagers (1.30.7 on 2026-11-19, 1.31.10 by 2026-11-24); Apache httpd
- * 2.4.69 (Alpine's package, 2026-10); Alpine 3.24.2 and 3.23.6 (2026-09-17/18);
- * Debian 13.8 (an image built on trixie-slim, 2026-11-27); Redis' 8.10 release
- * notes (8.10.2, 2026-09-17) and 8.12.0 (built 2026-11-27); MySQL's release notes
- * (26.10.0, 9.7.4, 8.4.13, 2026-10-20); WordPress 7.1.4 (2026-10-28); PostgreSQL 19.0 and the
- * 18.7/17.12 update; python.org's 3.15.0 and 3.14.8; Node.js' release tags
- * (26.13.0 'Lithium' LTS on 2026-10-28, then 26.13.1); curl's changelog
- * (8.22.0, 8.23.0 on 2026-10-14); kubernetes.io's release pages (1.37.1, 1.36.4,
- * 1.35.9) and kubermatic's patch-release pull requests (1.34.11, 1.33.13, 1.32.13,
- * 1.31.14), kubernetes/kubernetes' pull requests for pause,
- * CoreDNS and agnhost. A release no source named is left out, even when a
- * project's habits make it likely.
+ * (docker-library/official-images at its 2026-08-21 commit, and their history:
+ * every tag, variant and named tag published); for releases since, the projects
+ * and their packagers: nginx's release tags, 1.30.7 (2026-11-19) and 1.31.10
+ * (by 2026-11-24); httpd 2.4.69 (Alpine's package, 2026-10); Alpine 3.24.2 and
+ * 3.23.6 (2026-09); Debian 13.8 and Redis 8.12.0 (images built on them,
+ * 2026-11-27); Redis 8.10.2 (its release notes); MySQL 26.10.0, 9.7.4, 8.4.13
+ * (2026-10 release notes); WordPress 7.1.4 (2026-10-28); PostgreSQL 19.0, 18.7,
+ * 17.12; Python 3.15.0 and 3.14.8 (2026-10); Node.js 26.13.0 'Lithium' LTS
+ * (2026-10-28) and 26.13.1; curl's changelog (8.23.0, 2026-10-14);
+ * kubernetes.io's release pages and kubermatic's patch-release pull requests
+ * (kube-proxy); kubernetes/kubernetes and kubernetes/k8s.io pull requests
+ * (pause 3.10.1 and 3.10.2, CoreDNS 1.13.2, agnhost 2.61, 2.62, 2.62.0 to
+ * 2.66.1). A release no source named is left out, even when a project's habits
+ * make it likely.
  */
 const debianVariants = ['bookworm', 'bullseye', 'trixie'];
 const alpineVariants = ['alpine', 'alpine3.21', 'alpine3.22', 'alpine3.23', 'alpine3.24'];
@@ -437,7 +436,7 @@ export const releaseTable: Record<string, TagRules> = {
 	'docker.io/curlimages/curl': {series: '7.88.1 8.0.1 8.1.2 8.2.1 8.3.0 8.4.0 8.5.0 8.6.0 8.7.1 8.8.0 8.9.1 8.10.1 8.11.1 8.12.1 8.13.0 8.14.1 8.15.0 8.16.0 8.17.0 8.18.0 8.19.0 8.20.0 8.21.0 8.22.0 8.23.0', shortForms: false},
 	'registry.k8s.io/coredns/coredns': {series: '1.8.6 1.9.4 1.10.1 1.11.4 1.12.3 1.13.2', prefix: 'v', shortForms: false},
 	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.14 1.32.13 1.33.13 1.34.11 1.35.9 1.36.4 1.37.1', prefix: 'v', shortForms: false},
-	'registry.k8s.io/e2e-test-images/agnhost': {series: '2.56', shortForms: false},
+	'registry.k8s.io/e2e-test-images/agnhost': {series: '2.62', shortForms: false},
 };
 for (const spec of imageCatalog) spec.releases ??= releaseTable[spec.repository];
 

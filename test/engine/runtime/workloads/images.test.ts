@@ -92,7 +92,7 @@ test('the table reaches each repository\'s newest releases as of 2026-12-05, and
 		['python:3', '3.15.0'], ['python:3.14-alpine3.24', '3.14.8'], ['python:3.13', '3.13.15'], ['node:lithium', '26.13.1'], ['node:current-alpine3.24', '26.13.1'], ['node:krypton', '24.19.0'], ['node:25', '25.9.0'],
 		['wordpress:7', '7.1.4'], ['wordpress:7.0-php8.4-fpm-alpine', '7.0.4'], ['wordpress:6.9', '6.9.4'], ['curlimages/curl:8.23.0', '8.23.0'], ['curlimages/curl:8.20.0', '8.20.0'],
 		['registry.k8s.io/kube-proxy:v1.37.1', '1.37.1'], ['registry.k8s.io/kube-proxy:v1.36.4', '1.36.4'], ['registry.k8s.io/kube-proxy:v1.33.13', '1.33.13'], ['registry.k8s.io/kube-proxy:v1.34.11', '1.34.11'],
-		['registry.k8s.io/coredns/coredns:v1.13.2', '1.13.2'], ['registry.k8s.io/pause:3.10.2', '3.10.2'], ['registry.k8s.io/pause:3.4.1', '3.4.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.66.1', '2.66.1'],
+		['registry.k8s.io/coredns/coredns:v1.13.2', '1.13.2'], ['registry.k8s.io/pause:3.10.2', '3.10.2'], ['registry.k8s.io/pause:3.4.1', '3.4.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.66.1', '2.66.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.62', '2.62'],
 	];
 	for (const [image, version] of pulls) {
 		const resolved = resolveImage(image);
