@@ -90,7 +90,7 @@ test('the table reaches each repository\'s newest releases as of 2026-12-05, and
 		['redis:8', '8.12.0'], ['redis:8.10', '8.10.2'], ['redis:8.8-alpine3.23', '8.8.2'], ['redis:6', '6.2.24'], ['postgres:19', '19.0'], ['postgres:latest', '19.0'], ['postgres:18-alpine3.24', '18.7'], ['postgres:17.12-trixie', '17.12'],
 		['mysql:innovation', '26.10.0'], ['mysql:26.7', '26.7.0'], ['mysql:9', '9.7.4'], ['mysql:lts-oraclelinux9', '9.7.4'], ['mysql:8', '8.4.13'], ['perl:stable-slim-threaded-trixie', '5.44.0'], ['perl:5.42', '5.42.3'],
 		['python:3', '3.15.0'], ['python:3.14-alpine3.24', '3.14.8'], ['python:3.13', '3.13.15'], ['node:lithium', '26.13.1'], ['node:current-alpine3.24', '26.13.1'], ['node:krypton', '24.19.0'], ['node:25', '25.9.0'],
-		['wordpress:7', '7.1.4'], ['wordpress:7.0-php8.4-fpm-alpine', '7.0.4'], ['wordpress:6.9', '6.9.4'], ['curlimages/curl:8.23.0', '8.23.0'], ['curlimages/curl:8.20.0', '8.20.0'],
+		['wordpress:7', '7.1.4'], ['ubuntu:latest', '26.04'], ['ubuntu:resolute', '26.04'], ['ubuntu:stonking', '26.10'], ['wordpress:7.0-php8.4-fpm-alpine', '7.0.4'], ['wordpress:6.9', '6.9.4'], ['curlimages/curl:8.23.0', '8.23.0'], ['curlimages/curl:8.20.0', '8.20.0'],
 		['registry.k8s.io/kube-proxy:v1.37.1', '1.37.1'], ['registry.k8s.io/kube-proxy:v1.36.4', '1.36.4'], ['registry.k8s.io/kube-proxy:v1.33.13', '1.33.13'], ['registry.k8s.io/kube-proxy:v1.34.11', '1.34.11'],
 		['registry.k8s.io/coredns/coredns:v1.13.2', '1.13.2'], ['registry.k8s.io/pause:3.10.2', '3.10.2'], ['registry.k8s.io/pause:3.4.1', '3.4.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.66.1', '2.66.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.62', '2.62'],
 	];
@@ -111,7 +111,7 @@ test('the table reaches each repository\'s newest releases as of 2026-12-05, and
 	t.true(past.includes('docker.io/library/nginx:1.30.8') && past.includes('docker.io/library/nginx:1.31.11'));
 	for (const image of [...past, 'nginx:1.32', 'nginx:1.32.0', 'nginx:1.30.8-alpine', 'nginx:stable-alpine3.25', 'httpd:2.4.70', 'busybox:1.39', 'alpine:3.25', 'debian:14', 'redis:8.14', 'postgres:19.1', 'postgres:20',
 		'mysql:26.8', 'perl:5.46', 'python:3.15.1', 'python:3.16', 'node:27', 'node:26.14', 'wordpress:7.2', 'curlimages/curl:8.24.0', 'registry.k8s.io/kube-proxy:v1.38.0', 'registry.k8s.io/kube-proxy:v1.37.2',
-		'registry.k8s.io/pause:3.4', 'registry.k8s.io/pause:3.10.3', 'registry.k8s.io/pause:3.11', 'registry.k8s.io/e2e-test-images/agnhost:2.66.2', 'registry.k8s.io/coredns/coredns:v1.14.0']) {
+		'ubuntu:27.04', 'registry.k8s.io/pause:3.4', 'registry.k8s.io/pause:3.10.3', 'registry.k8s.io/pause:3.11', 'registry.k8s.io/e2e-test-images/agnhost:2.66.2', 'registry.k8s.io/coredns/coredns:v1.14.0']) {
 		const reference = parseImageReference(image);
 		const name = typeof reference === 'string' ? image : reference.normalized;
 		t.deepEqual(resolveImage(image), {ok: false, reason: 'ErrImagePull', message: notFound(name)}, image);
