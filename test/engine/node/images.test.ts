@@ -51,10 +51,10 @@ test('a rolling update to nginx:1.26 finishes', t => {
 
 test('a tag past the newest release and a misspelt variant fail with the registry\'s not found', t => {
 	const cluster = createCluster({seed: 1, nodes: 1});
-	cluster.apply([pod('future', [{name: 'c', image: 'nginx:1.30.0'}]), pod('typo', [{name: 'c', image: 'redis:7.4-alpne'}])]);
+	cluster.apply([pod('future', [{name: 'c', image: 'nginx:1.32.0'}]), pod('typo', [{name: 'c', image: 'redis:7.4-alpne'}])]);
 	cluster.advance(5000);
 	t.is(status(cluster, 'future').state.waiting?.reason, 'ImagePullBackOff');
-	t.true(events(cluster, 'future').includes('Warning Failed: Failed to pull image "nginx:1.30.0": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.30.0": failed to resolve reference "docker.io/library/nginx:1.30.0": docker.io/library/nginx:1.30.0: not found'));
+	t.true(events(cluster, 'future').includes('Warning Failed: Failed to pull image "nginx:1.32.0": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:1.32.0": failed to resolve reference "docker.io/library/nginx:1.32.0": docker.io/library/nginx:1.32.0: not found'));
 	t.true(events(cluster, 'typo').includes('Warning Failed: Failed to pull image "redis:7.4-alpne": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/redis:7.4-alpne": failed to resolve reference "docker.io/library/redis:7.4-alpne": docker.io/library/redis:7.4-alpne: not found'));
 });
 

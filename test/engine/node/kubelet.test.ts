@@ -336,7 +336,7 @@ test('databases log their start-up and refuse to start without a password', t =>
 	t.is(status(cluster, 'pg').state.terminated?.exitCode, 1);
 	t.is(cluster.logs('pg')[0], 'Error: Database is uninitialized and superuser password is not specified.');
 	t.true(cluster.logs('redis').some(l => /^1:M \d\d \w{3} \d{4} [\d:.]+ \* Ready to accept connections tcp$/.test(l)));
-	t.is(cluster.exec('redis', ['sh', '-c', 'echo $REDIS_VERSION']).stdout, '7.2.10\n');
+	t.is(cluster.exec('redis', ['sh', '-c', 'echo $REDIS_VERSION']).stdout, '7.2.16\n');
 	const redis = cluster.get('Pod', 'redis') as Pod;
 	const kubelet = cluster.context.services.kubelet as {runtimeFor(n: string): any; containerIdOf(u: string, c: string): string};
 	kubelet.runtimeFor(redis.spec!.nodeName!).writeLog(kubelet.containerIdOf(redis.metadata.uid, 'redis'), 'stdout', '1:M replica connected');

@@ -293,7 +293,7 @@ export const imageCatalog: ImageSpec[] = [
 	{repository: 'registry.k8s.io/busybox', tags: tags([['latest', 1_144_547, '1.24'], ['1.27.2', 1_144_547]]), cmd: ['sh'], behaviour: shellBehaviour, shell: true, os: 'busybox', memoryBytes: 0.4 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/alpine', tags: tags([['3.18', 3_400_000, '3.18.9'], ['3.19', 3_420_000, '3.19.4'], ['3.20', 3_630_000, '3.20.3'], ['3.21', 3_640_000, '3.21.0'], ['latest', 3_640_000, '3.21.0']]),
 		cmd: ['/bin/sh'], behaviour: shellBehaviour, shell: true, os: 'alpine', memoryBytes: 0.5 * Mi, cpuMilli: 0},
-	{repository: 'docker.io/library/ubuntu', tags: tags([['20.04', 27_510_000], ['focal', 27_510_000, '20.04'], ['22.04', 29_540_000], ['jammy', 29_540_000, '22.04'], ['24.04', 29_750_000], ['noble', 29_750_000, '24.04'], ['24.10', 30_100_000], ['oracular', 30_100_000, '24.10'], ['25.04', 30_300_000], ['plucky', 30_300_000, '25.04'], ['25.10', 30_500_000], ['questing', 30_500_000, '25.10'], ['rolling', 30_500_000, '25.10'], ['latest', 29_750_000, '24.04']]), cmd: ['/bin/bash'], behaviour: shellBehaviour, shell: true, os: 'ubuntu', memoryBytes: 1 * Mi, cpuMilli: 0},
+	{repository: 'docker.io/library/ubuntu', tags: tags([['20.04', 27_510_000], ['focal', 27_510_000, '20.04'], ['22.04', 29_540_000], ['jammy', 29_540_000, '22.04'], ['24.04', 29_750_000], ['noble', 29_750_000, '24.04'], ['24.10', 30_100_000], ['oracular', 30_100_000, '24.10'], ['25.04', 30_300_000], ['plucky', 30_300_000, '25.04'], ['25.10', 30_500_000], ['questing', 30_500_000, '25.10'], ['26.04', 30_600_000], ['resolute', 30_600_000, '26.04'], ['26.10', 30_700_000], ['stonking', 30_700_000, '26.10'], ['devel', 30_700_000, '26.10'], ['rolling', 30_600_000, '26.04'], ['latest', 30_600_000, '26.04']]), cmd: ['/bin/bash'], behaviour: shellBehaviour, shell: true, os: 'ubuntu', memoryBytes: 1 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/debian', tags: tags([['bookworm', 48_490_000, '12'], ['bookworm-slim', 28_230_000, '12'], ['12', 48_490_000], ['latest', 48_490_000, '12']]), cmd: ['bash'], behaviour: shellBehaviour, shell: true, os: 'debian', memoryBytes: 1 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/curlimages/curl', tags: tags([['8.5.0', 7_400_000], ['latest', 7_900_000, '8.11.0']]), entrypoint: ['/entrypoint.sh'], cmd: ['curl'], interpreters: ['curl', '/entrypoint.sh'], behaviour: {kind: 'run', durationMs: [100, 400], exitCode: 2, lines: ['curl: try \'curl --help\' or \'curl --manual\' for more information']}, shell: true, os: 'alpine', memoryBytes: 2 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/redis', tags: tags([['6.0.5', 38_200_000], ['6.2', 40_100_000, '6.2.16'], ['7.0', 43_900_000, '7.0.15'], ['7.2', 45_100_000, '7.2.6'], ['7.4', 45_500_000, '7.4.1'], ['alpine', 17_200_000, '7.4.1'], ['latest', 45_500_000, '7.4.1']]),
@@ -334,13 +334,13 @@ export const imageCatalog: ImageSpec[] = [
 			'{ts:klog} controller.go:193] "Configuration changes detected, backend reload required"',
 			'{ts:klog} controller.go:213] "Backend successfully reloaded"',
 		]), ports: [80, 443]} as Behaviour, shell: true, os: 'alpine', memoryBytes: 92 * Mi, cpuMilli: 3, cpuMilliPerRequest: 0.2},
-	{repository: 'registry.k8s.io/pause', tags: tags([['3.6', 301_773], ['3.9', 321_520], ['3.10', 320_368]]), entrypoint: ['/pause'], serves: ['/pause', 'pause'], behaviour: {kind: 'pause'}, shell: false, os: 'scratch', memoryBytes: 0.3 * Mi, cpuMilli: 0},
+	{repository: 'registry.k8s.io/pause', tags: tags([['3.0', 252_000], ['3.1', 317_000], ['3.2', 299_513], ['3.3', 299_000], ['3.4.1', 301_000], ['3.5', 301_000], ['3.6', 301_773], ['3.7', 311_278], ['3.8', 311_286], ['3.9', 321_520], ['3.10', 320_368], ['3.10.1', 320_400], ['3.10.2', 320_400]]), entrypoint: ['/pause'], serves: ['/pause', 'pause'], behaviour: {kind: 'pause'}, shell: false, os: 'scratch', memoryBytes: 0.3 * Mi, cpuMilli: 0},
 	{repository: 'k8s.gcr.io/echoserver', tags: tags([['1.4', 46_100_000, '1.10.0'], ['1.10', 46_200_000, '1.13.3']]), cmd: ['/usr/sbin/nginx', '-g', 'daemon off;'], serves: ['nginx', '/usr/sbin/nginx', 'run.sh'],
 		behaviour: httpServer(8080, 'echo'), shell: true, os: 'ubuntu', memoryBytes: 4 * Mi, cpuMilli: 1},
 	{repository: 'registry.k8s.io/echoserver', tags: tags([['1.4', 46_100_000, '1.10.0'], ['1.10', 46_200_000, '1.13.3']]), cmd: ['/usr/sbin/nginx', '-g', 'daemon off;'], serves: ['nginx', '/usr/sbin/nginx', 'run.sh'],
 		behaviour: httpServer(8080, 'echo'), shell: true, os: 'ubuntu', memoryBytes: 4 * Mi, cpuMilli: 1},
 	{repository: 'docker.io/kicbase/echo-server', tags: tags([['1.0', 2_700_000]]), entrypoint: ['/echo-server'], serves: ['/echo-server', 'echo-server'], behaviour: httpServer(8080, 'echo', ['Echo server listening on port 8080.']), shell: false, os: 'scratch', memoryBytes: 3 * Mi, cpuMilli: 1},
-	{repository: 'registry.k8s.io/e2e-test-images/agnhost', tags: tags([['2.39', 51_000_000], ['2.40', 51_200_000], ['2.53', 52_000_000]]), entrypoint: ['/agnhost'], serves: ['/agnhost', 'agnhost'],
+	{repository: 'registry.k8s.io/e2e-test-images/agnhost', tags: tags([['2.39', 51_000_000], ['2.40', 51_200_000], ['2.53', 52_000_000], ['2.62.0', 53_000_000], ['2.63.0', 53_000_000], ['2.64.0', 53_100_000], ['2.65.0', 53_100_000], ['2.66.0', 54_000_000], ['2.66.1', 54_000_000]]), entrypoint: ['/agnhost'], serves: ['/agnhost', 'agnhost'],
 		behaviour: httpServer(8080, 'netexec', ['I1127 17:40:31.000000       1 log.go:195] Started HTTP server on port 8080', 'I1127 17:40:31.000000       1 log.go:195] Started UDP server on port  8081']), shell: true, os: 'alpine', memoryBytes: 8 * Mi, cpuMilli: 1},
 	{repository: 'gcr.io/google-samples/hello-app', tags: tags([['1.0', 4_300_000, '1.0.0'], ['2.0', 4_300_000, '2.0.0']]), entrypoint: ['/hello-app'], serves: ['/hello-app', 'hello-app'], behaviour: httpServer(8080, 'hello-app', ['{ts:golog} Server listening on port 8080']), shell: false, os: 'distroless', memoryBytes: 4 * Mi, cpuMilli: 1},
 	{repository: 'us-docker.pkg.dev/google-samples/containers/gke/hello-app', tags: tags([['1.0', 4_300_000, '1.0.0'], ['2.0', 4_300_000, '2.0.0']]), entrypoint: ['/hello-app'], serves: ['/hello-app', 'hello-app'], behaviour: httpServer(8080, 'hello-app', ['{ts:golog} Server listening on port 8080']), shell: false, os: 'distroless', memoryBytes: 4 * Mi, cpuMilli: 1},
@@ -377,38 +377,66 @@ export const imageCatalog: ImageSpec[] = [
  * The releases each repository publishes, as tag rules (tag-rules.ts): the
  * newest release of each series, the variants, the named tags. A snapshot
  * of the registries; keeping up means editing a series' newest release.
- * Rows in `tags` add sizes and tags the rules do not cover.
+ * Rows in `tags` add sizes and tags the rules do not cover (registry.k8s.io/pause,
+ * whose numbers skip 3.4 and grow a third part, is all rows).
+ *
+ * Checked on 2026-12-05 against: Docker Hub's official-images library files
+ * (docker-library/official-images at its 2026-08-21 commit, and their history:
+ * every tag, variant and named tag published); for releases since, the projects
+ * and their packagers: nginx's release tags, 1.30.7 (2026-11-19) and 1.31.10
+ * (by 2026-11-24); httpd 2.4.69 (Alpine's package, 2026-10); Alpine 3.24.2 and
+ * 3.23.6 (2026-09); Debian 13.8 and Redis 8.12.0 (images built on them,
+ * 2026-11-27); Redis 8.10.2 (its release notes); MySQL 26.10.0, 9.7.4, 8.4.13
+ * (2026-10 release notes); WordPress 7.1.4 (2026-10-28); PostgreSQL 19.0, 18.7,
+ * 17.12; Python 3.15.0 and 3.14.8 (2026-10); Node.js 26.13.0 'Lithium' LTS
+ * (2026-10-28) and 26.13.1; curl's changelog (8.23.0, 2026-10-14);
+ * kubernetes.io's release pages and kubermatic's patch-release pull requests
+ * (kube-proxy); kubernetes/kubernetes and kubernetes/k8s.io pull requests
+ * (pause 3.10.1 and 3.10.2, CoreDNS 1.13.2, agnhost 2.61, 2.62, 2.62.0 to
+ * 2.66.1). A release no source named is left out, even when a project's habits
+ * make it likely.
  */
 const debianVariants = ['bookworm', 'bullseye', 'trixie'];
+const alpineVariants = ['alpine', 'alpine3.21', 'alpine3.22', 'alpine3.23', 'alpine3.24'];
 export const releaseTable: Record<string, TagRules> = {
 	'docker.io/library/nginx': {
-		series: '1.9.15 1.10.3 1.11.13 1.12.2 1.13.12 1.14.2 1.15.12 1.16.1 1.17.10 1.18.0 1.19.10 1.20.2 1.21.6 1.22.1 1.23.4 1.24.0 1.25.5 1.26.3 1.27.5 1.28.0 1.29.3',
-		variants: ['alpine', 'alpine-slim', 'alpine-perl', 'alpine-otel', 'perl', 'otel', 'bookworm', 'bookworm-perl', 'bookworm-otel', 'trixie', 'trixie-perl', 'trixie-otel', 'alpine3.21', 'alpine3.22'],
-		named: {stable: '1.28', mainline: '1.29'},
+		series: '1.9.15 1.10.3 1.11.13 1.12.2 1.13.12 1.14.2 1.15.12 1.16.1 1.17.10 1.18.0 1.19.10 1.20.2 1.21.6 1.22.1 1.23.4 1.24.0 1.25.5 1.26.3 1.27.5 1.28.3 1.29.8 1.30.7 1.31.10',
+		variants: [
+			'alpine', 'alpine-slim', 'alpine-perl', 'alpine-otel', 'perl', 'otel', 'bookworm', 'bookworm-perl', 'bookworm-otel', 'trixie', 'trixie-perl', 'trixie-otel',
+			...['alpine3.21', 'alpine3.22', 'alpine3.23', 'alpine3.24'].flatMap(a => [a, `${a}-slim`, `${a}-perl`, `${a}-otel`]),
+		],
+		named: {stable: '1.30', mainline: '1.31'},
 	},
-	'docker.io/library/httpd': {series: '2.2.34 2.4.65', variants: ['alpine', 'alpine3.22', ...debianVariants]},
-	'docker.io/library/busybox': {series: '1.24.2 1.25.1 1.26.2 1.27.2 1.28.4 1.29.3 1.30.1 1.31.1 1.32.1 1.33.1 1.34.1 1.35.0 1.36.1 1.37.0', variants: ['glibc', 'musl', 'uclibc'], named: {stable: '1.36', unstable: '1.37'}},
-	'docker.io/library/alpine': {series: '3.12.12 3.13.12 3.14.10 3.15.11 3.16.9 3.17.10 3.18.12 3.19.8 3.20.7 3.21.5 3.22.2', named: {edge: '3.22'}},
-	'docker.io/library/debian': {series: '9.13 10.13 11.11 12.12 13.1', variants: ['slim'], named: {stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13', stable: '13', oldstable: '12'}},
-	'docker.io/library/redis': {series: '3.2.12 4.0.14 5.0.14 6.0.20 6.2.20 7.0.15 7.2.10 7.4.6 8.0.4 8.2.2', variants: ['alpine', 'alpine3.21', 'alpine3.22', ...debianVariants]},
-	'docker.io/library/postgres': {series: '10.23 11.22 12.22 13.23 14.20 15.15 16.11 17.7 18.1', variants: ['alpine', 'alpine3.21', 'alpine3.22', ...debianVariants]},
-	'docker.io/library/mysql': {series: '5.5.62 5.6.51 5.7.44 8.0.43 8.1.0 8.2.0 8.3.0 8.4.6 9.0.1 9.1.0 9.2.0 9.3.0 9.4.0', variants: ['oracle', 'oraclelinux8', 'oraclelinux9', 'debian'], named: {lts: '8.4', innovation: '9.4'}},
-	'docker.io/library/perl': {series: '5.30.3 5.32.1 5.34.3 5.36.3 5.38.4 5.40.2 5.42.0', variants: ['slim', 'threaded', 'slim-threaded', ...debianVariants, ...debianVariants.map(d => `slim-${d}`), ...debianVariants.map(d => `threaded-${d}`)]},
+	'docker.io/library/httpd': {series: '2.2.34 2.4.69', variants: [...alpineVariants, ...debianVariants]},
+	'docker.io/library/busybox': {series: '1.24.2 1.25.1 1.26.2 1.27.2 1.28.4 1.29.3 1.30.1 1.31.1 1.32.1 1.33.1 1.34.1 1.35.0 1.36.1 1.37.0 1.38.0', variants: ['glibc', 'musl', 'uclibc'], named: {stable: '1.36', unstable: '1.38'}},
+	'docker.io/library/alpine': {series: '3.12.12 3.13.12 3.14.10 3.15.11 3.16.9 3.17.10 3.18.12 3.19.9 3.20.10 3.21.7 3.22.5 3.23.6 3.24.2', named: {edge: '3.24'}},
+	'docker.io/library/debian': {series: '9.13 10.13 11.11 12.15 13.8', variants: ['slim'], named: {stretch: '9', buster: '10', bullseye: '11', bookworm: '12', trixie: '13', stable: '13', oldstable: '12', oldoldstable: '11'}},
+	'docker.io/library/redis': {series: '3.2.12 4.0.14 5.0.14 6.0.20 6.2.24 7.0.15 7.2.16 7.4.11 8.0.6 8.2.9 8.4.6 8.6.6 8.8.2 8.10.2 8.12.0', variants: [...alpineVariants, ...debianVariants]},
+	'docker.io/library/postgres': {series: '10.23 11.22 12.22 13.23 14.24 15.19 16.15 17.12 18.7 19.0', variants: [...alpineVariants, ...debianVariants]},
+	'docker.io/library/mysql': {
+		series: '5.5.62 5.6.51 5.7.44 8.0.46 8.1.0 8.2.0 8.3.0 8.4.13 9.0.1 9.1.0 9.2.0 9.3.0 9.4.0 9.5.0 9.6.0 9.7.4 26.7.0 26.10.0',
+		variants: ['oracle', 'oraclelinux8', 'oraclelinux9', 'debian'],
+		named: {lts: '9.7', innovation: '26.10'},
+	},
+	'docker.io/library/perl': {
+		series: '5.30.3 5.32.1 5.34.3 5.36.3 5.38.5 5.40.5 5.42.3 5.44.0',
+		variants: ['slim', 'threaded', 'slim-threaded', ...['', 'slim-', 'threaded-', 'slim-threaded-'].flatMap(kind => debianVariants.map(d => `${kind}${d}`))],
+		named: {stable: '5.44'},
+	},
 	'docker.io/library/python': {
-		series: '2.7.18 3.6.15 3.7.17 3.8.20 3.9.23 3.10.18 3.11.13 3.12.11 3.13.7 3.14.0',
-		variants: ['slim', 'alpine', 'alpine3.21', 'alpine3.22', ...debianVariants, ...debianVariants.map(d => `slim-${d}`)],
+		series: '2.7.18 3.6.15 3.7.17 3.8.20 3.9.25 3.10.21 3.11.16 3.12.14 3.13.15 3.14.8 3.15.0',
+		variants: ['slim', ...alpineVariants, ...debianVariants, ...debianVariants.map(d => `slim-${d}`)],
 	},
 	'docker.io/library/node': {
-		series: '14.21.3 16.20.2 18.20.8 19.9.0 20.19.5 21.7.3 22.20.0 23.11.1 24.10.0 25.0.0',
-		variants: ['alpine', 'alpine3.21', 'alpine3.22', 'slim', ...debianVariants, ...debianVariants.map(d => `${d}-slim`)],
-		named: {lts: '22', current: '25', hydrogen: '18', iron: '20', jod: '22', krypton: '24'},
+		series: '14.21.3 16.20.2 18.20.8 19.9.0 20.20.2 21.7.3 22.23.2 23.11.1 24.19.0 25.9.0 26.13.1',
+		variants: [...alpineVariants, 'slim', ...debianVariants, ...debianVariants.map(d => `${d}-slim`)],
+		named: {lts: '26', current: '26', hydrogen: '18', iron: '20', jod: '22', krypton: '24', lithium: '26'},
 	},
-	'docker.io/library/wordpress': {series: '4.8.3 4.9.8 5.0.3 5.9.3 6.0.3 6.1.1 6.2.2 6.3.2 6.4.3 6.5.5 6.6.2 6.7.2 6.8.3', variants: ['apache', 'fpm', 'fpm-alpine', 'php8.1', 'php8.2', 'php8.3', 'php8.1-apache', 'php8.2-apache', 'php8.3-apache', 'php8.1-fpm', 'php8.2-fpm', 'php8.3-fpm']},
-	'docker.io/curlimages/curl': {series: '7.88.1 8.0.1 8.1.2 8.2.1 8.3.0 8.4.0 8.5.0 8.6.0 8.7.1 8.8.0 8.9.1 8.10.1 8.11.1 8.12.1 8.13.0 8.14.1 8.15.0 8.16.0', shortForms: false},
-	'registry.k8s.io/pause': {series: '3.10', shortForms: false},
-	'registry.k8s.io/coredns/coredns': {series: '1.8.6 1.9.4 1.10.1 1.11.4 1.12.3', prefix: 'v', shortForms: false},
-	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.13 1.32.9 1.33.5 1.34.1', prefix: 'v', shortForms: false},
-	'registry.k8s.io/e2e-test-images/agnhost': {series: '2.56', shortForms: false},
+	'docker.io/library/wordpress': {series: '4.8.3 4.9.8 5.0.3 5.1.1 5.2.3 5.3.2 5.4.2 5.5.1 5.6.2 5.7.2 5.8.3 5.9.3 6.0.3 6.1.1 6.2.2 6.3.2 6.4.3 6.5.5 6.6.2 6.7.2 6.8.3 6.9.4 7.0.4 7.1.4', variants: ['apache', 'fpm', 'fpm-alpine', ...['8.1', '8.2', '8.3', '8.4', '8.5'].flatMap(php => [`php${php}`, `php${php}-apache`, `php${php}-fpm`, `php${php}-fpm-alpine`])]},
+	'docker.io/curlimages/curl': {series: '7.88.1 8.0.1 8.1.2 8.2.1 8.3.0 8.4.0 8.5.0 8.6.0 8.7.1 8.8.0 8.9.1 8.10.1 8.11.1 8.12.1 8.13.0 8.14.1 8.15.0 8.16.0 8.17.0 8.18.0 8.19.0 8.20.0 8.21.0 8.22.0 8.23.0', shortForms: false},
+	'registry.k8s.io/coredns/coredns': {series: '1.8.6 1.9.4 1.10.1 1.11.4 1.12.3 1.13.2', prefix: 'v', shortForms: false},
+	'registry.k8s.io/kube-proxy': {series: '1.28.15 1.29.15 1.30.14 1.31.14 1.32.13 1.33.13 1.34.11 1.35.9 1.36.4 1.37.1', prefix: 'v', shortForms: false},
+	'registry.k8s.io/e2e-test-images/agnhost': {series: '2.62', shortForms: false},
 };
 for (const spec of imageCatalog) spec.releases ??= releaseTable[spec.repository];
 

@@ -1,6 +1,8 @@
 import test from 'ava';
 import {imageCatalog, parseImageReference, releaseTable, resolveImage} from '../../../../source/engine/runtime/workloads/images.js';
 import {newestRelease} from '../../../../source/engine/runtime/workloads/tag-rules.js';
+// The engine registers kube-proxy's row (kind's DaemonSet image) here.
+import '../../../../source/engine/controllers/daemonset-images.js';
 
 const references: Array<[string, string]> = [
 	['nginx', 'docker.io/library/nginx:latest'],
@@ -49,14 +51,14 @@ test('every released tag of a known repository pulls, with the release it carrie
 	const cases: Array<[string, string]> = [
 		// The tags the issue found failing.
 		['nginx:1.26', '1.26.3'], ['nginx:1.24', '1.24.0'], ['nginx:1.25.5', '1.25.5'], ['nginx:1.26.2', '1.26.2'], ['nginx:1.27.3', '1.27.3'],
-		['redis:7', '7.4.6'], ['redis:6', '6.2.20'], ['redis:7.2.4', '7.2.4'],
+		['redis:7', '7.4.11'], ['redis:6', '6.2.24'], ['redis:7.2.4', '7.2.4'],
 		// Short forms name the newest release they lead to; variants, alone or after a version or a named tag.
-		['nginx:1', '1.29.3'], ['nginx:1.29', '1.29.3'], ['nginx:latest', '1.29.3'], ['nginx:stable', '1.28.0'], ['nginx:mainline', '1.29.3'],
-		['nginx:alpine', '1.29.3'], ['nginx:1.27-alpine', '1.27.5'], ['nginx:1.25.3-alpine-slim', '1.25.3'], ['nginx:stable-alpine', '1.28.0'], ['nginx:bookworm', '1.29.3'], ['nginx:1.28-perl', '1.28.0'],
-		['redis:7.2-alpine', '7.2.10'], ['redis:7.4-bookworm', '7.4.6'], ['postgres:17', '17.7'], ['postgres:16.2', '16.2'], ['postgres:16-alpine', '16.11'],
-		['python:3.12-slim', '3.12.11'], ['python:3.11.4-slim-bookworm', '3.11.4'], ['node:20-alpine', '20.19.5'], ['node:lts', '22.20.0'], ['node:iron-slim', '20.19.5'],
-		['mysql:8.0', '8.0.43'], ['mysql:lts', '8.4.6'], ['busybox:1.36.1-glibc', '1.36.1'], ['busybox:musl', '1.37.0'], ['alpine:3', '3.22.2'], ['httpd:2.4-alpine', '2.4.65'],
-		['debian:bookworm-slim', '12.12'], ['debian:12.5', '12.5'], ['ubuntu:jammy', '22.04'],
+		['nginx:1', '1.31.10'], ['nginx:1.29', '1.29.8'], ['nginx:latest', '1.31.10'], ['nginx:stable', '1.30.7'], ['nginx:mainline', '1.31.10'],
+		['nginx:alpine', '1.31.10'], ['nginx:1.27-alpine', '1.27.5'], ['nginx:1.25.3-alpine-slim', '1.25.3'], ['nginx:stable-alpine', '1.30.7'], ['nginx:bookworm', '1.31.10'], ['nginx:1.28-perl', '1.28.3'],
+		['redis:7.2-alpine', '7.2.16'], ['redis:7.4-bookworm', '7.4.11'], ['postgres:17', '17.12'], ['postgres:16.2', '16.2'], ['postgres:16-alpine', '16.15'],
+		['python:3.12-slim', '3.12.14'], ['python:3.11.4-slim-bookworm', '3.11.4'], ['node:20-alpine', '20.20.2'], ['node:lts', '26.13.1'], ['node:iron-slim', '20.20.2'],
+		['mysql:8.0', '8.0.46'], ['mysql:lts', '9.7.4'], ['busybox:1.36.1-glibc', '1.36.1'], ['busybox:musl', '1.38.0'], ['alpine:3', '3.24.2'], ['httpd:2.4-alpine', '2.4.69'],
+		['debian:bookworm-slim', '12.15'], ['debian:12.5', '12.5'], ['ubuntu:jammy', '22.04'],
 		['registry.k8s.io/coredns/coredns:v1.11.1', '1.11.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.47', '2.47'], ['registry.k8s.io/pause:3.7', '3.7'],
 	];
 	// Every row of the table is well formed, and its newest release is a tag.
@@ -69,12 +71,50 @@ test('every released tag of a known repository pulls, with the release it carrie
 });
 
 test('tags past the newest release, series that never were, and misspelt variants are not found', t => {
-	for (const image of ['nginx:1.30', 'nginx:1.29.9', 'nginx:2', 'nginx:1.26.9', 'nginx:1.8', 'nginx:1.027', 'nginx:alpne', 'nginx:1.27-alpne', 'nginx:1.27-slim', 'nginx:latest-alpine', 'nginx:v1.27.3',
-		'redis:7.9-typo', 'redis:7.9', 'redis:9', 'redis:7.2.99', 'postgres:19', 'postgres:17.2.1', 'node:26', 'python:3.15', 'mysql:9.9', 'registry.k8s.io/coredns/coredns:1.11.1', 'registry.k8s.io/coredns/coredns:v1.11',
+	for (const image of ['nginx:1.32', 'nginx:1.29.9', 'nginx:2', 'nginx:1.26.9', 'nginx:1.8', 'nginx:1.027', 'nginx:alpne', 'nginx:1.27-alpne', 'nginx:1.27-slim', 'nginx:latest-alpine', 'nginx:v1.27.3',
+		'redis:7.9-typo', 'redis:7.9', 'redis:9', 'redis:7.2.99', 'postgres:20', 'postgres:17.2.1', 'node:27', 'python:3.16', 'mysql:9.9', 'registry.k8s.io/coredns/coredns:1.11.1', 'registry.k8s.io/coredns/coredns:v1.11',
 		'registry.k8s.io/pause:3.11']) {
 		const resolved = resolveImage(image);
 		const name = typeof parseImageReference(image) === 'string' ? image : (parseImageReference(image) as {normalized: string}).normalized;
 		t.deepEqual(resolved, {ok: false, reason: 'ErrImagePull', message: notFound(name)}, image);
+	}
+});
+
+test('the table reaches each repository\'s newest releases as of 2026-12-05, and nothing past them', t => {
+	const pulls: Array<[string, string]> = [
+		// nginx: the 1.30 stable branch (April 2026) up to its security releases, the 1.31 mainline.
+		['nginx:1.30.1', '1.30.1'], ['nginx:1.30', '1.30.7'], ['nginx:1.30.7', '1.30.7'], ['nginx:stable', '1.30.7'], ['nginx:stable-alpine3.24-perl', '1.30.7'],
+		['nginx:1.31.10', '1.31.10'], ['nginx:mainline', '1.31.10'], ['nginx:1.31-alpine3.24-slim', '1.31.10'], ['nginx:trixie-otel', '1.31.10'], ['nginx:1.28.2', '1.28.2'], ['nginx:1.29.8', '1.29.8'],
+		['httpd:2.4.69', '2.4.69'], ['httpd:alpine3.24', '2.4.69'], ['busybox:1.38', '1.38.0'], ['busybox:unstable-uclibc', '1.38.0'], ['busybox:stable', '1.36.1'],
+		['alpine:3.24', '3.24.2'], ['alpine:3.23', '3.23.6'], ['alpine:latest', '3.24.2'], ['debian:trixie', '13.8'], ['debian:oldoldstable-slim', '11.11'], ['debian:bookworm', '12.15'],
+		['redis:8', '8.12.0'], ['redis:8.10', '8.10.2'], ['redis:8.8-alpine3.23', '8.8.2'], ['redis:6', '6.2.24'], ['postgres:19', '19.0'], ['postgres:latest', '19.0'], ['postgres:18-alpine3.24', '18.7'], ['postgres:17.12-trixie', '17.12'],
+		['mysql:innovation', '26.10.0'], ['mysql:26.7', '26.7.0'], ['mysql:9', '9.7.4'], ['mysql:lts-oraclelinux9', '9.7.4'], ['mysql:8', '8.4.13'], ['perl:stable-slim-threaded-trixie', '5.44.0'], ['perl:5.42', '5.42.3'],
+		['python:3', '3.15.0'], ['python:3.14-alpine3.24', '3.14.8'], ['python:3.13', '3.13.15'], ['node:lithium', '26.13.1'], ['node:current-alpine3.24', '26.13.1'], ['node:krypton', '24.19.0'], ['node:25', '25.9.0'],
+		['wordpress:7', '7.1.4'], ['ubuntu:latest', '26.04'], ['ubuntu:resolute', '26.04'], ['ubuntu:stonking', '26.10'], ['wordpress:7.0-php8.4-fpm-alpine', '7.0.4'], ['wordpress:6.9', '6.9.4'], ['curlimages/curl:8.23.0', '8.23.0'], ['curlimages/curl:8.20.0', '8.20.0'],
+		['registry.k8s.io/kube-proxy:v1.37.1', '1.37.1'], ['registry.k8s.io/kube-proxy:v1.36.4', '1.36.4'], ['registry.k8s.io/kube-proxy:v1.33.13', '1.33.13'], ['registry.k8s.io/kube-proxy:v1.34.11', '1.34.11'],
+		['registry.k8s.io/coredns/coredns:v1.13.2', '1.13.2'], ['registry.k8s.io/pause:3.10.2', '3.10.2'], ['registry.k8s.io/pause:3.4.1', '3.4.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.66.1', '2.66.1'], ['registry.k8s.io/e2e-test-images/agnhost:2.62', '2.62'],
+	];
+	for (const [image, version] of pulls) {
+		const resolved = resolveImage(image);
+		t.true(resolved.ok, image);
+		if (resolved.ok) t.is(resolved.image.version, version, image);
+	}
+	// One past the newest release of every series, in every repository of the table, is not a tag.
+	const past: string[] = [];
+	for (const [repository, rules] of Object.entries(releaseTable)) {
+		for (const newest of rules.series.trim().split(/\s+/)) {
+			const parts = newest.split('.').map(Number);
+			parts[parts.length - 1]!++;
+			past.push(`${repository}:${rules.prefix ?? ''}${parts.join('.')}`);
+		}
+	}
+	t.true(past.includes('docker.io/library/nginx:1.30.8') && past.includes('docker.io/library/nginx:1.31.11'));
+	for (const image of [...past, 'nginx:1.32', 'nginx:1.32.0', 'nginx:1.30.8-alpine', 'nginx:stable-alpine3.25', 'httpd:2.4.70', 'busybox:1.39', 'alpine:3.25', 'debian:14', 'redis:8.14', 'postgres:19.1', 'postgres:20',
+		'mysql:26.8', 'perl:5.46', 'python:3.15.1', 'python:3.16', 'node:27', 'node:26.14', 'wordpress:7.2', 'curlimages/curl:8.24.0', 'registry.k8s.io/kube-proxy:v1.38.0', 'registry.k8s.io/kube-proxy:v1.37.2',
+		'ubuntu:27.04', 'registry.k8s.io/pause:3.4', 'registry.k8s.io/pause:3.10.3', 'registry.k8s.io/pause:3.11', 'registry.k8s.io/e2e-test-images/agnhost:2.66.2', 'registry.k8s.io/coredns/coredns:v1.14.0']) {
+		const reference = parseImageReference(image);
+		const name = typeof reference === 'string' ? image : reference.normalized;
+		t.deepEqual(resolveImage(image), {ok: false, reason: 'ErrImagePull', message: notFound(name)}, image);
 	}
 });
 
