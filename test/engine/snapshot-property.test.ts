@@ -157,7 +157,7 @@ test('a restored demo cluster (rows, a looping writer, a drain held by a budget,
 			t.deepEqual(restored.drainStatus(drained!), original.drainStatus(drained!));
 			t.deepEqual(restored.replication('db', shop), original.replication('db', shop));
 		},
-	), {seed: 16, numRuns: 4});
+	), {seed: 16, numRuns: 3});
 });
 
 test('random calls over the public API, a snapshot at a random point: the restored cluster matches the uninterrupted one', t => {
@@ -198,7 +198,7 @@ test('random calls over the public API, a snapshot at a random point: the restor
 			restored.advance(60_000);
 			t.deepEqual(state(restored), state(original));
 		},
-	), {seed: 16, numRuns: 20});
+	), {seed: 16, numRuns: 16});
 });
 
 test('an advance that stopped at its budget is restored mid-way and finishes at the same timer', t => {
