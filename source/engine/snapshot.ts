@@ -16,7 +16,7 @@
  * into a different cluster.
  */
 import type {KubeObject} from './api/types.js';
-import type {NodeOptions} from './bootstrap.js';
+import type {ClusterOptions} from './cluster.js';
 
 /** The snapshot format this build writes and reads. */
 export const snapshotVersion = 1;
@@ -46,18 +46,8 @@ export type VolumeSnapshot = {
 	rows?: Array<[string, string]>;
 };
 
-/** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside (see ClusterOptions). */
-export type SnapshotOptions = {
-	seed?: number;
-	nodes?: number;
-	node?: NodeOptions;
-	startTime?: number;
-	name?: string;
-	demo?: boolean;
-	ingressNginx?: boolean;
-	systemDaemonSets?: boolean;
-	strictImages?: boolean;
-};
+/** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside. */
+export type SnapshotOptions = Omit<ClusterOptions, 'snapshot'>;
 
 /** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
 export type ClusterSnapshot = {
