@@ -89,8 +89,8 @@ async function serve(cluster: Cluster, watchCache: WatchCache, token: string, ad
 			return sendJson(response, 200, apiGroupList(types));
 		}
 		case 'groupVersion': return sendJson(response, 200, apiResourceList(types, target.group, target.version));
-		case 'openapiRoot': return sendJson(response, 200, openapiRoot(types));
-		case 'openapi': return sendJson(response, 200, openapiDocument(types, target.group, target.version));
+		case 'openapiRoot': return sendJson(response, 200, openapiRoot(cluster, types));
+		case 'openapi': return sendJson(response, 200, openapiDocument(cluster, types, target.group, target.version));
 		case 'openapiV2': throw notFoundPath();
 		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target, user});
 	}
