@@ -51,7 +51,7 @@ export function requestAttributes(method: string, target: Target, path: string, 
 		verb = verbByMethod[method] ?? method.toLowerCase();
 	}
 	// kubectl exec over WebSocket is a GET that creates an exec session.
-	if (subresource === 'exec') verb = 'create';
+	if (subresource === 'exec' || subresource === 'portforward') verb = 'create';
 	return {
 		verb,
 		group: type.group,

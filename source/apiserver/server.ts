@@ -18,6 +18,7 @@ import {authorizeRequest, requestAttributes, requestUser} from './authorization.
 import {handleResource} from './resources.js';
 import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
 import {ExecServer, refuseUpgrade} from './exec.js';
+import {PortForwardServer} from './port-forward.js';
 import {selfSignedCertificate, type Credentials} from './tls.js';
 import {WatchCache} from './watch.js';
 
@@ -102,6 +103,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 	const tls = options.tls ?? selfSignedCertificate();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
 	const execs = new ExecServer(cluster);
+	const forwards = new PortForwardServer(cluster);
 	let port = 0;
 	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
 		serve(cluster, watchCache, token, () => `127.0.0.1:${port}`, request, response).catch(error => {
@@ -115,9 +117,10 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 			if (!authorized(request, token)) throw unauthorized();
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const target = parsePath(url.pathname, servedTypes(cluster));
-			if (target.kind !== 'resource' || target.subresource !== 'exec') throw badRequest('only pods/exec can be upgraded');
+			if (target.kind !== 'resource' || (target.subresource !== 'exec' && target.subresource !== 'portforward')) throw badRequest('only pods/exec and pods/portforward can be upgraded');
 			authorizeRequest(cluster, requestUser(request), requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams));
-			execs.upgrade(request, socket, head, target, url.searchParams);
+			if (target.subresource === 'portforward') forwards.upgrade(request, socket, head, target);
+			else execs.upgrade(request, socket, head, target, url.searchParams);
 		} catch (error) {
 			refuseUpgrade(socket, statusFromError(error));
 		}
@@ -138,6 +141,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 				close: () => new Promise(done => {
 					watchCache.close();
 					execs.close();
+					forwards.close();
 					server.closeAllConnections();
 					server.close(() => done());
 				}),

@@ -33,7 +33,7 @@ import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js'
 import {trafficService, type StreamOptions, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {demoIngressManifest, ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
-import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, shellInPod, type ContainerTarget, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
+import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
@@ -974,6 +974,15 @@ export class Cluster {
 		};
 		this.shells.set(id, session);
 		return {...opened, session};
+	}
+
+	/**
+	 * `kubectl port-forward pod PORT`: one HTTP request to the pod's port,
+	 * answered by the container listening there (it arrives from 127.0.0.1,
+	 * as the kubelet's forwarder connects inside the pod's network namespace).
+	 */
+	portForward(pod: string, port: number, request: ForwardedRequest, options: {namespace?: string} = {}): ForwardedReply {
+		return portForwardRequest(this.context, pod, port, request, options.namespace);
 	}
 
 	/** `kubectl logs pod [-c c] [--previous] [--tail N] [--timestamps]`: lines, oldest first. */
