@@ -15,6 +15,7 @@ import {decodeProtobufObject} from './protobuf.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
+import {listPage, listRequest} from './paging.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
@@ -123,16 +124,24 @@ function inKeyOrder<T extends {metadata: {namespace?: string; name: string}}>(ob
 	return keyed.map(entry => entry.object);
 }
 
-function handleList({cluster, request, response, query, target}: RequestContext): void {
+function handleList({cluster, watchCache, request, response, query, target}: RequestContext): void {
 	const {type} = target;
-	const matches = selectorFilter(query);
-	const objects = inKeyOrder(cluster.list(type.kind, {namespace: listNamespace({target} as RequestContext)}).filter(matches));
-	const resourceVersion = cluster.resourceVersion;
+	const namespace = listNamespace({target} as RequestContext);
+	const page = listPage(cluster, watchCache, listRequest(query), {
+		kind: type.kind,
+		namespace,
+		acrossNamespaces: type.namespaced && namespace === undefined,
+		matches: selectorFilter(query),
+		filtered: Boolean(query.get('labelSelector') || query.get('fieldSelector')),
+		inOrder: inKeyOrder,
+	});
+	const {objects, resourceVersion} = page;
+	const more = {...(page.continue ? {continue: page.continue} : {}), ...(page.remainingItemCount !== undefined ? {remainingItemCount: page.remainingItemCount} : {})};
 	if (wantsTable(request.headers.accept)) {
-		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, type)}), tableType);
+		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, type), page: more}), tableType);
 		return;
 	}
-	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: type.definition ? objects.map(o => inVersion(type, o)) : objects});
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion, ...more}, items: type.definition ? objects.map(o => inVersion(type, o)) : objects});
 }
 
 function getObject(cluster: Cluster, target: ResourceTarget, name: string): KubeObject {
