@@ -81,6 +81,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (name === undefined) {
 		if (method === 'GET') return context.query.get('watch') === 'true' || context.query.get('watch') === '1' ? handleWatch(context) : handleList(context);
 		if (method === 'POST') return handleCreate(context);
+		if (method === 'DELETE') return handleDeleteCollection(context);
 		throw methodNotAllowed(method);
 	}
 	switch (method) {
@@ -365,7 +366,8 @@ async function handleCustomStatus({cluster, request, response, query, target}: R
 	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replaceStatus(target.type.kind, name, next?.status, {namespace: target.namespace, dryRun}))));
 }
 
-async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+/** DeleteOptions from the body (JSON) and the query: policy, grace period and dryRun, checked as the API server checks them. */
+async function deleteOptions(request: IncomingMessage, query: URLSearchParams): Promise<{propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; gracePeriodSeconds?: number; dryRun: boolean}> {
 	const raw = await readBody(request);
 	let options: Record<string, unknown> = {};
 	if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
@@ -373,12 +375,21 @@ async function handleDelete({cluster, request, response, query, target}: Request
 		if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw badRequest('DeleteOptions must be a JSON object');
 		options = decoded as Record<string, unknown>;
 	}
-	if (query.getAll('dryRun').length > 0 || (Array.isArray(options['dryRun']) && options['dryRun'].length > 0)) throw badRequest('dryRun is not supported by this server yet');
-	const policy = (options['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as 'Foreground' | 'Background' | 'Orphan' | undefined;
+	const bodyDryRun = options['dryRun'];
+	if (bodyDryRun !== undefined && (!Array.isArray(bodyDryRun) || bodyDryRun.some(v => v !== 'All'))) {
+		throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(bodyDryRun)}: supported values: "All"`);
+	}
+	const dryRun = dryRunOf(query) || (Array.isArray(bodyDryRun) && bodyDryRun.length > 0);
+	const propagationPolicy = (options['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as 'Foreground' | 'Background' | 'Orphan' | undefined;
 	const graceText = options['gracePeriodSeconds'] ?? query.get('gracePeriodSeconds') ?? undefined;
 	const gracePeriodSeconds = graceText === undefined || graceText === null ? undefined : Number(graceText);
+	return {propagationPolicy, gracePeriodSeconds, dryRun};
+}
+
+async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+	const options = await deleteOptions(request, query);
 	const existing = getObject(cluster, target, name);
-	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, propagationPolicy: policy, gracePeriodSeconds}));
+	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, ...options}));
 	if (remaining) {
 		sendJson(response, 200, inVersion(target.type, remaining));
 		return;
@@ -387,6 +398,41 @@ async function handleDelete({cluster, request, response, query, target}: Request
 		kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
 		details: {name, ...(target.type.group ? {group: target.type.group} : {}), kind: target.type.plural, uid: existing.metadata.uid},
 	});
+}
+
+/**
+ * DELETE on a collection (`deletecollection`): every object the selectors
+ * match, in the namespace of the path, is deleted with the same options; the
+ * reply is the list of them as they were, as the API server's registry
+ * answers it. Objects already gone meanwhile are skipped; the first other
+ * failure is the reply.
+ */
+async function handleDeleteCollection({cluster, request, response, query, target}: RequestContext): Promise<void> {
+	const {type} = target;
+	const options = await deleteOptions(request, query);
+	const namespace = listNamespace({target} as RequestContext);
+	const matches = selectorFilter(query);
+	const resourceVersion = cluster.resourceVersion;
+	const objects = inKeyOrder(cluster.list(type.kind, {namespace}).filter(matches));
+	if (type.kind === 'Namespace') {
+		// The API server refuses a namespace collection delete outright (namespaces' REST has no deletecollection).
+		throw methodNotAllowed('DELETE');
+	}
+	for (const object of objects) {
+		try {
+			cluster.delete(type.kind, object.metadata.name, {namespace: object.metadata.namespace, ...options});
+		} catch (error) {
+			if (error instanceof KubeError && error.code === 'NotFound') continue;
+			throw statusError(type, object.metadata.name, error);
+		}
+	}
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: objects.map(o => inVersion(type, o))});
+}
+
+function statusError(type: ResourceType, name: string, error: unknown): ApiError {
+	if (error instanceof ApiError) return error;
+	const status = statusFromError(error, subjectOf(type, name));
+	return new ApiError(status.code, status.reason!, status.message!, status.details);
 }
 
 function scaleOf(object: KubeObject, target: ResourceTarget) {

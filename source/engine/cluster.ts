@@ -9,7 +9,7 @@ import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError
 import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
 import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
-import {deleteObject} from './deletion.js';
+import {deleteObject, previewDelete} from './deletion.js';
 import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
 import {createEngineServices} from './services.js';
 import {controllerFactories} from './controllers/index.js';
@@ -104,6 +104,8 @@ export type DeleteOptions = {
 	namespace?: string;
 	propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
 	gracePeriodSeconds?: number;
+	/** Check and answer, write nothing (`dryRun=All`). */
+	dryRun?: boolean;
 };
 
 export type WatchListener = (event: WatchEvent) => void;
@@ -628,6 +630,7 @@ export class Cluster {
 		if (type.kind === 'Namespace' && isProtectedNamespace(name)) {
 			throw new KubeError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
 		}
+		if (options.dryRun) return previewDelete(this.context, object, policy, grace);
 		if (type.kind === 'Node') return nodes.deleteNode(this.context, name);
 		return deleteObject(this.context, object, policy, grace);
 	}
