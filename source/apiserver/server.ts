@@ -14,7 +14,7 @@ import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, a
 import {sendJson, sendStatus} from './http.js';
 import {openapiDocument, openapiRoot} from './openapi.js';
 import {parsePath, servedTypes, type Target} from './paths.js';
-import {authorizeRequest, requestAttributes, requestUser} from './authorization.js';
+import {authorizeRequest, confirmReadOnly, requestAttributes, requestUser} from './authorization.js';
 import {handleResource} from './resources.js';
 import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
 import {ExecServer, refuseUpgrade} from './exec.js';
@@ -31,6 +31,8 @@ export type ApiServerOptions = {
 	tls?: Credentials;
 	/** Changes kept for watches to resume from (default 20000); older versions get 410 Expired. */
 	watchCacheSize?: number;
+	/** Serve reads only: every write is refused with 403 Forbidden (the dashboard's --readonly). */
+	readOnly?: boolean;
 };
 
 export type ApiServer = {
@@ -54,7 +56,7 @@ function authorized(request: IncomingMessage, token: string): boolean {
 	return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-async function serve(cluster: Cluster, watchCache: WatchCache, token: string, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(cluster: Cluster, watchCache: WatchCache, token: string, readOnly: boolean, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
 	if (!authorized(request, token)) throw unauthorized();
 	const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 	const types = servedTypes(cluster);
@@ -68,8 +70,10 @@ async function serve(cluster: Cluster, watchCache: WatchCache, token: string, ad
 		authorizeRequest(cluster, user, {verb: method === 'GET' ? 'get' : method.toLowerCase(), path: url.pathname});
 		throw error;
 	}
-	authorizeRequest(cluster, user, requestAttributes(method, target, url.pathname, url.searchParams));
+	const attributes = requestAttributes(method, target, url.pathname, url.searchParams);
+	authorizeRequest(cluster, user, attributes);
 	if (target.kind !== 'resource' && method !== 'GET') throw methodNotAllowed(method);
+	if (readOnly) confirmReadOnly(user, attributes);
 	const accept = request.headers.accept;
 	switch (target.kind) {
 		case 'version': return sendJson(response, 200, serverVersion);
@@ -106,7 +110,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 	const forwards = new PortForwardServer(cluster);
 	let port = 0;
 	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
-		serve(cluster, watchCache, token, () => `127.0.0.1:${port}`, request, response).catch(error => {
+		serve(cluster, watchCache, token, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
 			// Drain what the client still sends, so the reply is read.
 			request.resume();
 			sendStatus(response, statusFromError(error));
@@ -118,7 +122,10 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const target = parsePath(url.pathname, servedTypes(cluster));
 			if (target.kind !== 'resource' || (target.subresource !== 'exec' && target.subresource !== 'portforward')) throw badRequest('only pods/exec and pods/portforward can be upgraded');
-			authorizeRequest(cluster, requestUser(request), requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams));
+			const user = requestUser(request);
+			const attributes = requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams);
+			authorizeRequest(cluster, user, attributes);
+			if (options.readOnly) confirmReadOnly(user, attributes);
 			if (target.subresource === 'portforward') forwards.upgrade(request, socket, head, target);
 			else execs.upgrade(request, socket, head, target, url.searchParams);
 		} catch (error) {
