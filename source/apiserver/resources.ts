@@ -16,6 +16,7 @@ import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
 import {listPage, listRequest} from './paging.js';
+import {afterApply, afterUpdate, managerOf} from './managed-fields.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
@@ -289,7 +290,11 @@ async function handleCreate(context: RequestContext): Promise<void> {
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target);
 	confirmNoEscalation(context, manifest);
-	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, options));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	const created = withSubject(target.type, manifest.metadata?.name, () => {
+		const preview = cluster.create(manifest, {...options, dryRun: true});
+		return cluster.create(withManaged(manifest, afterUpdate(undefined, preview, manager, nowText(cluster))), options);
+	});
 	sendJson(response, 201, inVersion(target.type, created));
 }
 
@@ -298,9 +303,10 @@ async function handleReplace(context: RequestContext, name: string): Promise<voi
 	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target, name);
-	getObject(cluster, target, name);
+	const live = getObject(cluster, target, name);
 	confirmNoEscalation(context, manifest);
-	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(manifest, options))));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => updateTracked(cluster, live, manifest, manager, options))));
 }
 
 async function handlePatch(context: RequestContext, name: string): Promise<void> {
@@ -312,13 +318,22 @@ async function handlePatch(context: RequestContext, name: string): Promise<void>
 	if (type === 'application/apply-patch+yaml') {
 		const manifest = checkedManifest(body, target, name);
 		confirmNoEscalation(context, manifest);
+		const manager = managerOf(query, request.headers['user-agent'], true);
+		const force = query.get('force') === 'true';
+		const config = structuredClone(manifest);
 		if (!current) {
-			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => cluster.create(manifest, options))));
+			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => {
+				const preview = cluster.create(manifest, {...options, dryRun: true});
+				return cluster.create(withManaged(manifest, afterApply(undefined, preview, config, manager, nowText(cluster), force)), options);
+			})));
 			return;
 		}
 		const merged = strategicMergePatch(current, manifest) as Manifest;
 		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
-		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(merged, options))));
+		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => {
+			const preview = cluster.replace(merged, {...options, dryRun: true});
+			return cluster.replace(withManaged(merged, afterApply(current, preview, config, manager, nowText(cluster), force)), options);
+		})));
 		return;
 	}
 	if (!current) throw notFound(target.type, name);
@@ -329,7 +344,23 @@ async function handlePatch(context: RequestContext, name: string): Promise<void>
 		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
 	}
 	confirmNoEscalation(context, patched);
-	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(patched, options))));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => updateTracked(cluster, current, patched, manager, options))));
+}
+
+/** The virtual time, as managedFields' `time` has it. */
+function nowText(cluster: Cluster): string {
+	return new Date(cluster.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function withManaged(manifest: Manifest, managedFields: NonNullable<KubeObject['metadata']['managedFields']>): Manifest {
+	return {...manifest, metadata: {...manifest.metadata, managedFields}};
+}
+
+/** A replace or patch as an Update by `manager`: checked first, so managedFields follow what would be stored. */
+function updateTracked(cluster: Cluster, live: KubeObject, manifest: Manifest, manager: string, options: ReturnType<typeof writeOptions>): KubeObject {
+	const preview = cluster.replace(manifest, {...options, dryRun: true});
+	return cluster.replace(withManaged(manifest, afterUpdate(live, preview, manager, nowText(cluster))), options);
 }
 
 function patchBy(type: string, current: unknown, body: unknown): unknown {
@@ -471,7 +502,9 @@ async function handleScale({cluster, request, response, query, target}: RequestC
 		sendJson(response, 200, {...scale, spec: {replicas}});
 		return;
 	}
-	const scaled = withSubject(target.type, name, () => cluster.scale(target.type.kind, name, replicas, {namespace: target.namespace}));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	const managedFields = afterUpdate(object, {...object, spec: {...object.spec, replicas}}, manager, nowText(cluster), 'scale');
+	const scaled = withSubject(target.type, name, () => cluster.scale(target.type.kind, name, replicas, {namespace: target.namespace, managedFields}));
 	sendJson(response, 200, scaleOf(scaled, target));
 }
 

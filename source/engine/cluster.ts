@@ -1,6 +1,6 @@
 import {parseAllDocuments} from 'yaml';
 import {apiVersionOf, qualifiedKind, qualifiedResource, type ResourceType} from './api/registry.js';
-import type {KubeObject, Manifest, WatchEvent} from './api/types.js';
+import type {KubeObject, ManagedFieldsEntry, Manifest, WatchEvent} from './api/types.js';
 import {applyDefaults} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-kinds.js';
 import {validateMetadata} from './api/validate-metadata.js';
@@ -546,6 +546,8 @@ export class Cluster {
 			if (meta[field] === undefined || meta[field] === null) delete metadata[field];
 			else (metadata as Record<string, unknown>)[field] = structuredClone(meta[field]);
 		}
+		// Managed fields the writer gives replace the stored ones; left out, the stored ones stay (as the API server keeps them).
+		if (Array.isArray(meta.managedFields)) metadata.managedFields = structuredClone(meta.managedFields);
 		const merged = {...fields, apiVersion: existing.apiVersion, kind: existing.kind, metadata} as KubeObject;
 		// A custom object's status is written with it (unless its status subresource is on, which admission handles).
 		if (type.definition && given !== undefined) merged.status = given;
@@ -734,7 +736,7 @@ export class Cluster {
 	}
 
 	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
-	scale(kind: string, name: string, replicas: number, options: {namespace?: string} = {}): KubeObject {
+	scale(kind: string, name: string, replicas: number, options: {namespace?: string; /** The object's managedFields after this scale (the API server's bookkeeping). */ managedFields?: ManagedFieldsEntry[]} = {}): KubeObject {
 		const type = this.context.store.types.resolve(kind);
 		if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) {
 			throw badRequest(`cannot scale ${qualifiedResource(type)}: only deployments, replicasets and statefulsets can be scaled`);
@@ -745,6 +747,7 @@ export class Cluster {
 		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
 		return this.context.store.patch(object, draft => {
 			draft.spec.replicas = replicas;
+			if (options.managedFields) draft.metadata.managedFields = options.managedFields;
 		});
 	}
 
@@ -1204,6 +1207,7 @@ function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObj
 				...(meta.annotations ? {annotations: meta.annotations} : {}),
 				...(meta.ownerReferences ? {ownerReferences: meta.ownerReferences} : {}),
 				...(meta.finalizers ? {finalizers: meta.finalizers} : {}),
+				...(meta.managedFields ? {managedFields: meta.managedFields} : {}),
 				uid: '', resourceVersion: '', creationTimestamp: '',
 			},
 		} as KubeObject;
