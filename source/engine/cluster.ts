@@ -142,7 +142,7 @@ type Registered = {controller: Controller; queue: WorkQueue};
 export const journaledCalls = [
 	'apply', 'create', 'replace', 'replaceStatus', 'delete', 'killNode', 'restoreNode', 'failNodeRuntime', 'repairNodeRuntime',
 	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
-	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec',
+	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec', 'portForward',
 ] as const satisfies ReadonlyArray<keyof Cluster>;
 
 type JournaledCall = (typeof journaledCalls)[number];
