@@ -335,3 +335,34 @@ function conflictError(found: Array<{manager: Entry; path: string}>): ApiError {
 	}
 	return new ApiError(409, 'Conflict', message, {causes});
 }
+
+/**
+ * What an Apply leaves out that its manager applied before goes, unless
+ * another manager owns it too (structured-merge-diff's prune): a label
+ * dropped from the configuration is removed from the object.
+ */
+export function pruneApplied(live: KubeObject, merged: KubeObject, config: unknown, manager: string): KubeObject {
+	const managed = managedOf(live);
+	const previous = managed.find(m => sameManager(m.entry, manager, 'Apply'));
+	if (!previous) return merged;
+	const owned = fieldSet(config, merged.kind);
+	const others = new Set(managed.filter(m => m !== previous).flatMap(m => [...m.paths]));
+	const gone = [...previous.paths].filter(path => !owned.has(path) && !others.has(path)).map(path => JSON.parse(path) as string[]);
+	if (gone.length === 0) return merged;
+	const out = structuredClone(merged) as unknown as Json;
+	// Deepest first, so a removed item's own fields are not looked for after it.
+	for (const path of gone.sort((a, b) => b.length - a.length)) removeAt(out, path);
+	return out as unknown as KubeObject;
+}
+
+function removeAt(root: Json, path: string[]): void {
+	const last = path[path.length - 1]!;
+	const parent = valueAt(root, path.slice(0, -1));
+	if (last.startsWith('f:') && isObject(parent)) {
+		delete parent[last.slice(2)];
+	} else if (Array.isArray(parent)) {
+		const target = valueAt(root, path);
+		const index = parent.indexOf(target);
+		if (index >= 0) parent.splice(index, 1);
+	}
+}

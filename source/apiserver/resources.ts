@@ -16,7 +16,7 @@ import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
 import {listPage, listRequest} from './paging.js';
-import {afterApply, afterUpdate, managerOf} from './managed-fields.js';
+import {afterApply, afterUpdate, managerOf, pruneApplied} from './managed-fields.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
@@ -328,7 +328,7 @@ async function handlePatch(context: RequestContext, name: string): Promise<void>
 			})));
 			return;
 		}
-		const merged = strategicMergePatch(current, manifest) as Manifest;
+		const merged = pruneApplied(current, strategicMergePatch(current, manifest) as KubeObject, config, manager) as Manifest;
 		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
 		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => {
 			const preview = cluster.replace(merged, {...options, dryRun: true});

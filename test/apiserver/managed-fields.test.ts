@@ -175,3 +175,18 @@ test.serial('server-side apply needs a field manager', async t => {
 	const missing = JSON.parse((await served.call('PATCH', '/api/v1/namespaces/default/configmaps/x', {body: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', type: 'application/apply-patch+yaml'})).body);
 	t.like(missing, {code: 400, message: 'PATCH, application/apply-patch+yaml requests must have a fieldManager specified'});
 });
+
+run('server-side apply removes what its manager applied before and leaves out now, unless another manager owns it too', async t => {
+	const cm = (data: string, labels: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, labels: {${labels}}}\ndata: {${data}}\n`;
+	const cmFile = path.join(served.dir, 'cfg.yaml');
+	writeFileSync(cmFile, cm('a: "1", b: "2"', 'keep: "yes", drop: "yes"'));
+	t.is((await served.kubectl(['apply', '--server-side', '-f', cmFile])).stdout, 'configmap/cfg serverside-applied\n');
+	// Another applier sets the same value of one label: both own it now, with no conflict.
+	const other = await served.call('PATCH', '/api/v1/namespaces/default/configmaps/cfg?fieldManager=other', {body: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, labels: {keep: "yes"}}\n', type: 'application/apply-patch+yaml'});
+	t.is(other.code, 200);
+	writeFileSync(cmFile, cm('a: "1"', ''));
+	t.is((await served.kubectl(['apply', '--server-side', '-f', cmFile])).stdout, 'configmap/cfg serverside-applied\n');
+	const stored = served.cluster.get('ConfigMap', 'cfg')!;
+	t.deepEqual(stored['data'], {a: '1'});
+	t.deepEqual(stored.metadata.labels, {keep: 'yes'});
+});
