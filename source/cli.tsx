@@ -123,6 +123,8 @@ const [{default: React}, {render}, {boot, BootError}, {App}, practiceUi] = await
 	else delete (globalThis as {fetch?: unknown}).fetch;
 });
 
+// A recording's keys would not hold kubectl's changes, so none is served while recording.
+const servesApi = !flags.noApi && flags.record === undefined;
 let booted;
 try {
 	if (practice) {
@@ -134,7 +136,9 @@ try {
 		}
 		booted = boot(flags, process.env, {cluster});
 	} else {
-		booted = boot(flags);
+		// With an API, the clock starts at the wall time (kubectl counts ages from creationTimestamp against
+		// its own clock); a recording serves none and keeps the fixed epoch, so its replay is exact.
+		booted = boot(flags, process.env, servesApi ? {startTime: Date.now()} : {});
 	}
 } catch (error) {
 	if (error instanceof BootError) fail(error.message);
@@ -214,9 +218,8 @@ function runExternal<T>(fn: () => T): T {
 	}
 }
 // The API comes up after the first frame, so it costs start-up nothing; the header shows it once it listens.
-// A recording's keys would not hold kubectl's changes, so none is served while recording.
-const startApi = !flags.noApi && flags.record === undefined
-	? (served: typeof cluster) => import('./dashboard-api.js').then(({startDashboardApi}) => startDashboardApi(served, {port: flags.apiPort, configDir}))
+const startApi = servesApi
+	? (served: typeof cluster) => import('./dashboard-api.js').then(({startDashboardApi}) => startDashboardApi(served, {port: flags.apiPort, configDir, readOnly: flags.readonly}))
 	: undefined;
 const appProps = {prefs, theme, readonly: flags.readonly, configDir, noColor, startupWarnings: warnings, runExternal, onQuit: () => simulation.stop()};
 const app = (api?: ServedApi) => (practice && practiceUi

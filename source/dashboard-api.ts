@@ -1,7 +1,7 @@
 /**
  * The Kubernetes API the dashboard serves while it runs, so kubectl can drive
  * the cluster on screen: the same server as `kubarium serve`, on 127.0.0.1,
- * with its kubeconfig in the config dir. The dashboard's own loop moves time;
+ * with its kubeconfig in the config dir (read-only under --readonly). The dashboard's own loop moves time;
  * the screen shows what kubectl changes at the next tick.
  */
 import path from 'node:path';
@@ -25,15 +25,15 @@ export type DashboardApi = {
  * port that is taken, or a kubeconfig that cannot be written, rejects with
  * the message to show.
  */
-export async function startDashboardApi(cluster: Cluster, options: {port?: number; configDir: string; preferredPort?: number}): Promise<DashboardApi> {
+export async function startDashboardApi(cluster: Cluster, options: {port?: number; configDir: string; preferredPort?: number; readOnly?: boolean}): Promise<DashboardApi> {
 	let server: ApiServer;
 	try {
-		server = await startApiServer(cluster, {port: options.port ?? options.preferredPort ?? defaultApiPort});
+		server = await startApiServer(cluster, {port: options.port ?? options.preferredPort ?? defaultApiPort, readOnly: options.readOnly});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code !== 'EADDRINUSE') throw new Error(`the API could not start: ${(error as Error).message}`);
 		if (options.port !== undefined) throw new Error(`the API could not start: port ${options.port} on 127.0.0.1 is in use (try --api-port 0 for a free one)`);
-		server = await startApiServer(cluster, {port: 0});
+		server = await startApiServer(cluster, {port: 0, readOnly: options.readOnly});
 	}
 	const kubeconfig = path.join(options.configDir, 'kubeconfig');
 	try {

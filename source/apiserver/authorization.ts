@@ -51,7 +51,7 @@ export function requestAttributes(method: string, target: Target, path: string, 
 		verb = verbByMethod[method] ?? method.toLowerCase();
 	}
 	// kubectl exec over WebSocket is a GET that creates an exec session.
-	if (subresource === 'exec') verb = 'create';
+	if (subresource === 'exec' || subresource === 'portforward') verb = 'create';
 	return {
 		verb,
 		group: type.group,
@@ -72,4 +72,25 @@ export function authorizeRequest(cluster: Cluster, user: RequestUser, attributes
 		kind: attributes.resource,
 	};
 	throw new ApiError(403, 'Forbidden', forbiddenMessage(user, attributes), details);
+}
+
+/** What a read-only server still answers: reads, the reviews that store nothing, and port-forward. */
+const readVerbs = new Set(['get', 'list', 'watch']);
+const reviews = new Set(['selfsubjectaccessreviews', 'selfsubjectrulesreviews', 'selfsubjectreviews']);
+
+/**
+ * Refuse a write on a server that serves the cluster read-only (the
+ * dashboard's --readonly): Forbidden, in the API server's words for a refused
+ * request, with the reason after it.
+ */
+export function confirmReadOnly(user: RequestUser, attributes: AccessAttributes): void {
+	if (readVerbs.has(attributes.verb)) return;
+	if (attributes.resource !== undefined && reviews.has(attributes.resource)) return;
+	if (attributes.resource === 'pods' && attributes.subresource === 'portforward') return;
+	const details = attributes.resource === undefined ? undefined : {
+		...(attributes.name ? {name: attributes.name} : {}),
+		...(attributes.group ? {group: attributes.group} : {}),
+		kind: attributes.resource,
+	};
+	throw new ApiError(403, 'Forbidden', `${forbiddenMessage(user, attributes)}: the cluster is served read-only (kubarium --readonly)`, details);
 }

@@ -45,13 +45,14 @@ function subresourceKind(type: ResourceType, sub: string): {group: string; versi
 	if (sub === 'eviction') return {group: 'policy', version: 'v1', kind: 'Eviction'};
 	if (sub === 'log') return {group: '', version: 'v1', kind: 'Pod'};
 	if (sub === 'exec') return {group: '', version: 'v1', kind: 'PodExecOptions'};
+	if (sub === 'portforward') return {group: '', version: 'v1', kind: 'PodPortForwardOptions'};
 	return {group: type.group, version: type.version, kind: type.kind};
 }
 
 function subresourceVerbs(sub: string): string[] {
 	if (sub === 'log') return ['get'];
 	if (sub === 'eviction') return ['create'];
-	if (sub === 'exec') return ['create', 'get'];
+	if (sub === 'exec' || sub === 'portforward') return ['create', 'get'];
 	return ['get', 'patch', 'update'];
 }
 

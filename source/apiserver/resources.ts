@@ -15,6 +15,8 @@ import {decodeProtobufObject} from './protobuf.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
 import {toTable, wantsTable, type IncludeObject} from './tables.js';
+import {listPage, listRequest} from './paging.js';
+import {afterApply, afterUpdate, managerOf, pruneApplied} from './managed-fields.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
@@ -71,6 +73,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (subresource === 'log') return method === 'GET' ? handleLog(context) : Promise.reject(methodNotAllowed(method));
 	// A plain request (no WebSocket upgrade): kubectl before 1.30 asks for SPDY, which is not served.
 	if (subresource === 'exec') throw badRequest('Upgrade request required: exec is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
+	if (subresource === 'portforward') throw badRequest('Upgrade request required');
 	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));
 	if (subresource === 'status' && method !== 'GET') {
 		if (type.definition && (method === 'PUT' || method === 'PATCH')) return handleCustomStatus(context, method);
@@ -79,6 +82,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (name === undefined) {
 		if (method === 'GET') return context.query.get('watch') === 'true' || context.query.get('watch') === '1' ? handleWatch(context) : handleList(context);
 		if (method === 'POST') return handleCreate(context);
+		if (method === 'DELETE') return handleDeleteCollection(context);
 		throw methodNotAllowed(method);
 	}
 	switch (method) {
@@ -122,16 +126,24 @@ function inKeyOrder<T extends {metadata: {namespace?: string; name: string}}>(ob
 	return keyed.map(entry => entry.object);
 }
 
-function handleList({cluster, request, response, query, target}: RequestContext): void {
+function handleList({cluster, watchCache, request, response, query, target}: RequestContext): void {
 	const {type} = target;
-	const matches = selectorFilter(query);
-	const objects = inKeyOrder(cluster.list(type.kind, {namespace: listNamespace({target} as RequestContext)}).filter(matches));
-	const resourceVersion = cluster.resourceVersion;
+	const namespace = listNamespace({target} as RequestContext);
+	const page = listPage(cluster, watchCache, listRequest(query), {
+		kind: type.kind,
+		namespace,
+		acrossNamespaces: type.namespaced && namespace === undefined,
+		matches: selectorFilter(query),
+		filtered: Boolean(query.get('labelSelector') || query.get('fieldSelector')),
+		inOrder: inKeyOrder,
+	});
+	const {objects, resourceVersion} = page;
+	const more = {...(page.continue ? {continue: page.continue} : {}), ...(page.remainingItemCount !== undefined ? {remainingItemCount: page.remainingItemCount} : {})};
 	if (wantsTable(request.headers.accept)) {
-		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, type)}), tableType);
+		sendJson(response, 200, toTable(type.kind, objects, {now: cluster.now(), resourceVersion, includeObject: includeObject(query), printer: printerOf(cluster, type), page: more}), tableType);
 		return;
 	}
-	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: type.definition ? objects.map(o => inVersion(type, o)) : objects});
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion, ...more}, items: type.definition ? objects.map(o => inVersion(type, o)) : objects});
 }
 
 function getObject(cluster: Cluster, target: ResourceTarget, name: string): KubeObject {
@@ -278,7 +290,11 @@ async function handleCreate(context: RequestContext): Promise<void> {
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target);
 	confirmNoEscalation(context, manifest);
-	const created = withSubject(target.type, manifest.metadata?.name, () => cluster.create(manifest, options));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	const created = withSubject(target.type, manifest.metadata?.name, () => {
+		const preview = cluster.create(manifest, {...options, dryRun: true});
+		return cluster.create(withManaged(manifest, afterUpdate(undefined, preview, manager, nowText(cluster))), options);
+	});
 	sendJson(response, 201, inVersion(target.type, created));
 }
 
@@ -287,9 +303,10 @@ async function handleReplace(context: RequestContext, name: string): Promise<voi
 	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target, name);
-	getObject(cluster, target, name);
+	const live = getObject(cluster, target, name);
 	confirmNoEscalation(context, manifest);
-	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(manifest, options))));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => updateTracked(cluster, live, manifest, manager, options))));
 }
 
 async function handlePatch(context: RequestContext, name: string): Promise<void> {
@@ -301,13 +318,22 @@ async function handlePatch(context: RequestContext, name: string): Promise<void>
 	if (type === 'application/apply-patch+yaml') {
 		const manifest = checkedManifest(body, target, name);
 		confirmNoEscalation(context, manifest);
+		const manager = managerOf(query, request.headers['user-agent'], true);
+		const force = query.get('force') === 'true';
+		const config = structuredClone(manifest);
 		if (!current) {
-			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => cluster.create(manifest, options))));
+			sendJson(response, 201, inVersion(target.type, withSubject(target.type, name, () => {
+				const preview = cluster.create(manifest, {...options, dryRun: true});
+				return cluster.create(withManaged(manifest, afterApply(undefined, preview, config, manager, nowText(cluster), force)), options);
+			})));
 			return;
 		}
-		const merged = strategicMergePatch(current, manifest) as Manifest;
+		const merged = pruneApplied(current, strategicMergePatch(current, manifest) as KubeObject, config, manager) as Manifest;
 		merged.metadata = {...merged.metadata, resourceVersion: current.metadata.resourceVersion};
-		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(merged, options))));
+		sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => {
+			const preview = cluster.replace(merged, {...options, dryRun: true});
+			return cluster.replace(withManaged(merged, afterApply(current, preview, config, manager, nowText(cluster), force)), options);
+		})));
 		return;
 	}
 	if (!current) throw notFound(target.type, name);
@@ -318,7 +344,23 @@ async function handlePatch(context: RequestContext, name: string): Promise<void>
 		throw badRequest('the patch may not change the kind, apiVersion, name or namespace of the object');
 	}
 	confirmNoEscalation(context, patched);
-	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replace(patched, options))));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => updateTracked(cluster, current, patched, manager, options))));
+}
+
+/** The virtual time, as managedFields' `time` has it. */
+function nowText(cluster: Cluster): string {
+	return new Date(cluster.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function withManaged(manifest: Manifest, managedFields: NonNullable<KubeObject['metadata']['managedFields']>): Manifest {
+	return {...manifest, metadata: {...manifest.metadata, managedFields}};
+}
+
+/** A replace or patch as an Update by `manager`: checked first, so managedFields follow what would be stored. */
+function updateTracked(cluster: Cluster, live: KubeObject, manifest: Manifest, manager: string, options: ReturnType<typeof writeOptions>): KubeObject {
+	const preview = cluster.replace(manifest, {...options, dryRun: true});
+	return cluster.replace(withManaged(manifest, afterUpdate(live, preview, manager, nowText(cluster))), options);
 }
 
 function patchBy(type: string, current: unknown, body: unknown): unknown {
@@ -355,7 +397,8 @@ async function handleCustomStatus({cluster, request, response, query, target}: R
 	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replaceStatus(target.type.kind, name, next?.status, {namespace: target.namespace, dryRun}))));
 }
 
-async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+/** DeleteOptions from the body (JSON) and the query: policy, grace period and dryRun, checked as the API server checks them. */
+async function deleteOptions(request: IncomingMessage, query: URLSearchParams): Promise<{propagationPolicy?: 'Foreground' | 'Background' | 'Orphan'; gracePeriodSeconds?: number; dryRun: boolean}> {
 	const raw = await readBody(request);
 	let options: Record<string, unknown> = {};
 	if (raw.length > 0 && raw.toString('utf8').trim() !== '') {
@@ -363,12 +406,21 @@ async function handleDelete({cluster, request, response, query, target}: Request
 		if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) throw badRequest('DeleteOptions must be a JSON object');
 		options = decoded as Record<string, unknown>;
 	}
-	if (query.getAll('dryRun').length > 0 || (Array.isArray(options['dryRun']) && options['dryRun'].length > 0)) throw badRequest('dryRun is not supported by this server yet');
-	const policy = (options['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as 'Foreground' | 'Background' | 'Orphan' | undefined;
+	const bodyDryRun = options['dryRun'];
+	if (bodyDryRun !== undefined && (!Array.isArray(bodyDryRun) || bodyDryRun.some(v => v !== 'All'))) {
+		throw badRequest(`dryRun: Unsupported value: ${JSON.stringify(bodyDryRun)}: supported values: "All"`);
+	}
+	const dryRun = dryRunOf(query) || (Array.isArray(bodyDryRun) && bodyDryRun.length > 0);
+	const propagationPolicy = (options['propagationPolicy'] ?? query.get('propagationPolicy') ?? undefined) as 'Foreground' | 'Background' | 'Orphan' | undefined;
 	const graceText = options['gracePeriodSeconds'] ?? query.get('gracePeriodSeconds') ?? undefined;
 	const gracePeriodSeconds = graceText === undefined || graceText === null ? undefined : Number(graceText);
+	return {propagationPolicy, gracePeriodSeconds, dryRun};
+}
+
+async function handleDelete({cluster, request, response, query, target}: RequestContext, name: string): Promise<void> {
+	const options = await deleteOptions(request, query);
 	const existing = getObject(cluster, target, name);
-	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, propagationPolicy: policy, gracePeriodSeconds}));
+	const remaining = withSubject(target.type, name, () => cluster.delete(target.type.kind, name, {namespace: target.namespace, ...options}));
 	if (remaining) {
 		sendJson(response, 200, inVersion(target.type, remaining));
 		return;
@@ -377,6 +429,41 @@ async function handleDelete({cluster, request, response, query, target}: Request
 		kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
 		details: {name, ...(target.type.group ? {group: target.type.group} : {}), kind: target.type.plural, uid: existing.metadata.uid},
 	});
+}
+
+/**
+ * DELETE on a collection (`deletecollection`): every object the selectors
+ * match, in the namespace of the path, is deleted with the same options; the
+ * reply is the list of them as they were, as the API server's registry
+ * answers it. Objects already gone meanwhile are skipped; the first other
+ * failure is the reply.
+ */
+async function handleDeleteCollection({cluster, request, response, query, target}: RequestContext): Promise<void> {
+	const {type} = target;
+	const options = await deleteOptions(request, query);
+	const namespace = listNamespace({target} as RequestContext);
+	const matches = selectorFilter(query);
+	const resourceVersion = cluster.resourceVersion;
+	const objects = inKeyOrder(cluster.list(type.kind, {namespace}).filter(matches));
+	if (type.kind === 'Namespace') {
+		// The API server refuses a namespace collection delete outright (namespaces' REST has no deletecollection).
+		throw methodNotAllowed('DELETE');
+	}
+	for (const object of objects) {
+		try {
+			cluster.delete(type.kind, object.metadata.name, {namespace: object.metadata.namespace, ...options});
+		} catch (error) {
+			if (error instanceof KubeError && error.code === 'NotFound') continue;
+			throw statusError(type, object.metadata.name, error);
+		}
+	}
+	sendJson(response, 200, {kind: `${type.kind}List`, apiVersion: apiVersionOf(type), metadata: {resourceVersion}, items: objects.map(o => inVersion(type, o))});
+}
+
+function statusError(type: ResourceType, name: string, error: unknown): ApiError {
+	if (error instanceof ApiError) return error;
+	const status = statusFromError(error, subjectOf(type, name));
+	return new ApiError(status.code, status.reason!, status.message!, status.details);
 }
 
 function scaleOf(object: KubeObject, target: ResourceTarget) {
@@ -415,7 +502,9 @@ async function handleScale({cluster, request, response, query, target}: RequestC
 		sendJson(response, 200, {...scale, spec: {replicas}});
 		return;
 	}
-	const scaled = withSubject(target.type, name, () => cluster.scale(target.type.kind, name, replicas, {namespace: target.namespace}));
+	const manager = managerOf(query, request.headers['user-agent'], false);
+	const managedFields = afterUpdate(object, {...object, spec: {...object.spec, replicas}}, manager, nowText(cluster), 'scale');
+	const scaled = withSubject(target.type, name, () => cluster.scale(target.type.kind, name, replicas, {namespace: target.namespace, managedFields}));
 	sendJson(response, 200, scaleOf(scaled, target));
 }
 

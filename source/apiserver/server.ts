@@ -14,10 +14,11 @@ import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, a
 import {sendJson, sendStatus} from './http.js';
 import {openapiDocument, openapiRoot} from './openapi.js';
 import {parsePath, servedTypes, type Target} from './paths.js';
-import {authorizeRequest, requestAttributes, requestUser} from './authorization.js';
+import {authorizeRequest, confirmReadOnly, requestAttributes, requestUser} from './authorization.js';
 import {handleResource} from './resources.js';
 import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
 import {ExecServer, refuseUpgrade} from './exec.js';
+import {PortForwardServer} from './port-forward.js';
 import {selfSignedCertificate, type Credentials} from './tls.js';
 import {WatchCache} from './watch.js';
 
@@ -30,6 +31,8 @@ export type ApiServerOptions = {
 	tls?: Credentials;
 	/** Changes kept for watches to resume from (default 20000); older versions get 410 Expired. */
 	watchCacheSize?: number;
+	/** Serve reads only: every write is refused with 403 Forbidden (the dashboard's --readonly). */
+	readOnly?: boolean;
 };
 
 export type ApiServer = {
@@ -53,7 +56,7 @@ function authorized(request: IncomingMessage, token: string): boolean {
 	return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-async function serve(cluster: Cluster, watchCache: WatchCache, token: string, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(cluster: Cluster, watchCache: WatchCache, token: string, readOnly: boolean, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
 	if (!authorized(request, token)) throw unauthorized();
 	const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 	const types = servedTypes(cluster);
@@ -67,8 +70,10 @@ async function serve(cluster: Cluster, watchCache: WatchCache, token: string, ad
 		authorizeRequest(cluster, user, {verb: method === 'GET' ? 'get' : method.toLowerCase(), path: url.pathname});
 		throw error;
 	}
-	authorizeRequest(cluster, user, requestAttributes(method, target, url.pathname, url.searchParams));
+	const attributes = requestAttributes(method, target, url.pathname, url.searchParams);
+	authorizeRequest(cluster, user, attributes);
 	if (target.kind !== 'resource' && method !== 'GET') throw methodNotAllowed(method);
+	if (readOnly) confirmReadOnly(user, attributes);
 	const accept = request.headers.accept;
 	switch (target.kind) {
 		case 'version': return sendJson(response, 200, serverVersion);
@@ -89,8 +94,8 @@ async function serve(cluster: Cluster, watchCache: WatchCache, token: string, ad
 			return sendJson(response, 200, apiGroupList(types));
 		}
 		case 'groupVersion': return sendJson(response, 200, apiResourceList(types, target.group, target.version));
-		case 'openapiRoot': return sendJson(response, 200, openapiRoot(types));
-		case 'openapi': return sendJson(response, 200, openapiDocument(types, target.group, target.version));
+		case 'openapiRoot': return sendJson(response, 200, openapiRoot(cluster, types));
+		case 'openapi': return sendJson(response, 200, openapiDocument(cluster, types, target.group, target.version));
 		case 'openapiV2': throw notFoundPath();
 		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target, user});
 	}
@@ -102,9 +107,10 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 	const tls = options.tls ?? selfSignedCertificate();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
 	const execs = new ExecServer(cluster);
+	const forwards = new PortForwardServer(cluster);
 	let port = 0;
 	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
-		serve(cluster, watchCache, token, () => `127.0.0.1:${port}`, request, response).catch(error => {
+		serve(cluster, watchCache, token, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
 			// Drain what the client still sends, so the reply is read.
 			request.resume();
 			sendStatus(response, statusFromError(error));
@@ -115,9 +121,13 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 			if (!authorized(request, token)) throw unauthorized();
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const target = parsePath(url.pathname, servedTypes(cluster));
-			if (target.kind !== 'resource' || target.subresource !== 'exec') throw badRequest('only pods/exec can be upgraded');
-			authorizeRequest(cluster, requestUser(request), requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams));
-			execs.upgrade(request, socket, head, target, url.searchParams);
+			if (target.kind !== 'resource' || (target.subresource !== 'exec' && target.subresource !== 'portforward')) throw badRequest('only pods/exec and pods/portforward can be upgraded');
+			const user = requestUser(request);
+			const attributes = requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams);
+			authorizeRequest(cluster, user, attributes);
+			if (options.readOnly) confirmReadOnly(user, attributes);
+			if (target.subresource === 'portforward') forwards.upgrade(request, socket, head, target);
+			else execs.upgrade(request, socket, head, target, url.searchParams);
 		} catch (error) {
 			refuseUpgrade(socket, statusFromError(error));
 		}
@@ -138,6 +148,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 				close: () => new Promise(done => {
 					watchCache.close();
 					execs.close();
+					forwards.close();
 					server.closeAllConnections();
 					server.close(() => done());
 				}),

@@ -9,7 +9,8 @@ export type StatusCause = {reason?: string; message: string; field?: string};
 export type Status = {
 	kind: 'Status';
 	apiVersion: 'v1';
-	metadata: Record<string, never>;
+	/** Empty, but for a 410 on a paged list: the token that continues at the latest version. */
+	metadata: {continue?: string};
 	status: 'Failure' | 'Success';
 	message?: string;
 	reason?: string;
@@ -28,6 +29,9 @@ export class ApiError extends Error {
 		super(message);
 		this.name = 'ApiError';
 	}
+
+	/** For an expired continue token: the token that goes on at the latest version (the Status's metadata.continue). */
+	listContinue?: string;
 }
 
 export function statusOf(code: number, reason: string, message: string, details?: Status['details']): Status {
@@ -43,7 +47,10 @@ export type ErrorSubject = {resource: string; kind: string; group: string; name?
  * object, and field causes for Invalid), anything else as a 500.
  */
 export function statusFromError(error: unknown, subject?: ErrorSubject): Status {
-	if (error instanceof ApiError) return statusOf(error.code, error.reason, error.message, error.details);
+	if (error instanceof ApiError) {
+		const status = statusOf(error.code, error.reason, error.message, error.details);
+		return error.listContinue ? {...status, metadata: {continue: error.listContinue}} : status;
+	}
 	if (error instanceof KubeError) {
 		const details: Status['details'] = subject ? {...(subject.name ? {name: subject.name} : {}), ...(subject.group ? {group: subject.group} : {}), kind: subject.resource} : undefined;
 		if (error.code === 'Invalid' && details && subject) {

@@ -460,13 +460,13 @@ const fallback: Printer = {columns: [nameColumn, age], row: (o, now) => [o.metad
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** A Table of objects of one kind, as `kubectl get` asks for it. */
-export function toTable(kind: string, objects: KubeObject[], options: {now: number; resourceVersion?: string; includeObject?: IncludeObject; columns?: boolean; printer?: Printer}) {
+export function toTable(kind: string, objects: KubeObject[], options: {now: number; resourceVersion?: string; includeObject?: IncludeObject; columns?: boolean; printer?: Printer; page?: {continue?: string; remainingItemCount?: number}}) {
 	const printer = options.printer ?? printers[kind] ?? fallback;
 	const include = options.includeObject ?? 'Metadata';
 	return {
 		kind: 'Table',
 		apiVersion: 'meta.k8s.io/v1',
-		metadata: options.resourceVersion ? {resourceVersion: options.resourceVersion} : {},
+		metadata: {...(options.resourceVersion ? {resourceVersion: options.resourceVersion} : {}), ...options.page},
 		columnDefinitions: options.columns === false ? [] : printer.columns,
 		rows: objects.map(object => ({
 			cells: printer.row(object, options.now),

@@ -115,6 +115,12 @@ export class WatchCache {
 		return seen;
 	}
 
+	/** Every change to `kind` after `rv`, oldest first, unfiltered; undefined when `rv` is older than the cache holds. */
+	changesAfter(rv: number, kind: string): CachedEvent[] | undefined {
+		if (rv < this.floor) return undefined;
+		return this.events.filter(event => event.rv > rv && event.object.kind === kind);
+	}
+
 	/** Start hearing changes; returns the function that stops it. */
 	add(filter: WatchFilter, deliver: Watcher['deliver']): () => void {
 		const watcher: Watcher = {filter, deliver, pending: []};

@@ -1,6 +1,6 @@
 import {parseAllDocuments} from 'yaml';
 import {apiVersionOf, qualifiedKind, qualifiedResource, type ResourceType} from './api/registry.js';
-import type {KubeObject, Manifest, WatchEvent} from './api/types.js';
+import type {KubeObject, ManagedFieldsEntry, Manifest, WatchEvent} from './api/types.js';
 import {applyDefaults} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-kinds.js';
 import {validateMetadata} from './api/validate-metadata.js';
@@ -9,7 +9,7 @@ import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError
 import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
 import {Store, keyOf} from './store.js';
 import {EventRecorder} from './events.js';
-import {deleteObject} from './deletion.js';
+import {deleteObject, previewDelete} from './deletion.js';
 import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
 import {createEngineServices} from './services.js';
 import {controllerFactories} from './controllers/index.js';
@@ -33,7 +33,7 @@ import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js'
 import {trafficService, type StreamOptions, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {demoIngressManifest, ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
-import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, shellInPod, type ContainerTarget, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
+import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
@@ -104,6 +104,8 @@ export type DeleteOptions = {
 	namespace?: string;
 	propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
 	gracePeriodSeconds?: number;
+	/** Check and answer, write nothing (`dryRun=All`). */
+	dryRun?: boolean;
 };
 
 export type WatchListener = (event: WatchEvent) => void;
@@ -140,7 +142,7 @@ type Registered = {controller: Controller; queue: WorkQueue};
 export const journaledCalls = [
 	'apply', 'create', 'replace', 'replaceStatus', 'delete', 'killNode', 'restoreNode', 'failNodeRuntime', 'repairNodeRuntime',
 	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
-	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec',
+	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec', 'portForward',
 ] as const satisfies ReadonlyArray<keyof Cluster>;
 
 type JournaledCall = (typeof journaledCalls)[number];
@@ -544,6 +546,8 @@ export class Cluster {
 			if (meta[field] === undefined || meta[field] === null) delete metadata[field];
 			else (metadata as Record<string, unknown>)[field] = structuredClone(meta[field]);
 		}
+		// Managed fields the writer gives replace the stored ones; left out, the stored ones stay (as the API server keeps them).
+		if (Array.isArray(meta.managedFields)) metadata.managedFields = structuredClone(meta.managedFields);
 		const merged = {...fields, apiVersion: existing.apiVersion, kind: existing.kind, metadata} as KubeObject;
 		// A custom object's status is written with it (unless its status subresource is on, which admission handles).
 		if (type.definition && given !== undefined) merged.status = given;
@@ -628,6 +632,7 @@ export class Cluster {
 		if (type.kind === 'Namespace' && isProtectedNamespace(name)) {
 			throw new KubeError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
 		}
+		if (options.dryRun) return previewDelete(this.context, object, policy, grace);
 		if (type.kind === 'Node') return nodes.deleteNode(this.context, name);
 		return deleteObject(this.context, object, policy, grace);
 	}
@@ -731,7 +736,7 @@ export class Cluster {
 	}
 
 	/** Set `spec.replicas` of a Deployment, ReplicaSet or StatefulSet, like `kubectl scale`. */
-	scale(kind: string, name: string, replicas: number, options: {namespace?: string} = {}): KubeObject {
+	scale(kind: string, name: string, replicas: number, options: {namespace?: string; /** The object's managedFields after this scale (the API server's bookkeeping). */ managedFields?: ManagedFieldsEntry[]} = {}): KubeObject {
 		const type = this.context.store.types.resolve(kind);
 		if (!['Deployment', 'ReplicaSet', 'StatefulSet'].includes(type.kind)) {
 			throw badRequest(`cannot scale ${qualifiedResource(type)}: only deployments, replicasets and statefulsets can be scaled`);
@@ -742,6 +747,7 @@ export class Cluster {
 		if (errors.length > 0) throw invalid(qualifiedKind(type), name, errors);
 		return this.context.store.patch(object, draft => {
 			draft.spec.replicas = replicas;
+			if (options.managedFields) draft.metadata.managedFields = options.managedFields;
 		});
 	}
 
@@ -976,6 +982,15 @@ export class Cluster {
 		return {...opened, session};
 	}
 
+	/**
+	 * `kubectl port-forward pod PORT`: one HTTP request to the pod's port,
+	 * answered by the container listening there (it arrives from 127.0.0.1,
+	 * as the kubelet's forwarder connects inside the pod's network namespace).
+	 */
+	portForward(pod: string, port: number, request: ForwardedRequest, options: {namespace?: string} = {}): ForwardedReply {
+		return portForwardRequest(this.context, pod, port, request, options.namespace);
+	}
+
 	/** `kubectl logs pod [-c c] [--previous] [--tail N] [--timestamps]`: lines, oldest first. */
 	logs(pod: string, options: LogOptions = {}): string[] {
 		return podLogs(this.context, pod, options);
@@ -1187,6 +1202,7 @@ function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObj
 				...(meta.annotations ? {annotations: meta.annotations} : {}),
 				...(meta.ownerReferences ? {ownerReferences: meta.ownerReferences} : {}),
 				...(meta.finalizers ? {finalizers: meta.finalizers} : {}),
+				...(meta.managedFields ? {managedFields: meta.managedFields} : {}),
 				uid: '', resourceVersion: '', creationTimestamp: '',
 			},
 		} as KubeObject;

@@ -1,5 +1,6 @@
 import type {KubeObject} from './api/types.js';
 import type {ControllerContext} from './controller.js';
+import {rfc3339} from './clock.js';
 
 /**
  * Per-kind steps a delete takes before the object is marked, as the kind's
@@ -33,4 +34,36 @@ export function deleteObject(
 	let grace = gracePeriodSeconds;
 	if (current.kind === 'Pod') grace ??= current.spec?.terminationGracePeriodSeconds ?? 30;
 	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
+}
+
+/**
+ * What `deleteObject` would answer, with nothing written (`dryRun=All`): the
+ * object marked for deletion while something holds it (finalizers, a grace
+ * period, its kubelet), undefined when it would go at once.
+ */
+export function previewDelete(
+	context: Pick<ControllerContext, 'store' | 'clock'>,
+	object: KubeObject,
+	policy: 'Foreground' | 'Background' | 'Orphan',
+	gracePeriodSeconds?: number,
+): KubeObject | undefined {
+	const {store, clock} = context;
+	let grace = gracePeriodSeconds;
+	if (object.kind === 'Pod') grace ??= object.spec?.terminationGracePeriodSeconds ?? 30;
+	if (object.metadata.deletionTimestamp) {
+		if (grace !== undefined && object.kind === 'Pod' && grace < (object.metadata.deletionGracePeriodSeconds ?? Infinity)) {
+			return {...object, metadata: {...object.metadata, deletionGracePeriodSeconds: grace}};
+		}
+		return object;
+	}
+	const finalizers = [...(object.metadata.finalizers ?? [])];
+	const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
+	if (finalizer && store.dependentsOf(object.metadata.uid).length > 0 && !finalizers.includes(finalizer)) finalizers.push(finalizer);
+	const meta = {...object.metadata, deletionTimestamp: rfc3339(clock.now() + (object.kind === 'Pod' ? grace ?? 0 : 0) * 1000)};
+	if (object.kind === 'Pod' && grace !== undefined) meta.deletionGracePeriodSeconds = grace;
+	if (finalizers.length > 0) meta.finalizers = finalizers;
+	const marked = {...object, metadata: meta};
+	// A kind with its own delete steps (a definition's cleanup finalizer) stays terminating.
+	if (finalizers.length === 0 && !prepareForDelete.has(object.kind) && store.removableNow(marked)) return undefined;
+	return marked;
 }

@@ -304,6 +304,11 @@ export class Store {
 		this.emit({type: 'DELETED', object: last, old: current});
 	}
 
+	/** Whether a marked object without finalizers goes at once (for a dry run's answer). */
+	removableNow(object: KubeObject): boolean {
+		return this.removable(object);
+	}
+
 	/**
 	 * A terminating pod that was bound to a node stays until its kubelet has
 	 * stopped the containers and deletes it with grace 0.

@@ -54,9 +54,9 @@ export function bootSettings(flags: Flags, env: NodeJS.ProcessEnv = process.env)
 	return {prefs, theme: loaded.theme, configDir, noColor, warnings: [...prefs.warnings, ...loaded.warnings]};
 }
 
-export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options: {cluster?: Cluster} = {}): Booted {
+export function boot(flags: Flags, env: NodeJS.ProcessEnv = process.env, options: {cluster?: Cluster; startTime?: number} = {}): Booted {
 	const {prefs, theme, configDir, noColor, warnings} = bootSettings(flags, env);
-	const cluster = options.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: true, ...(flags.strictImages ? {strictImages: true} : {})});
+	const cluster = options.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: true, ...(options.startTime !== undefined ? {startTime: options.startTime} : {}), ...(flags.strictImages ? {strictImages: true} : {})});
 	const namespace = flags.namespace ?? 'all';
 	if (namespace !== 'all' && !cluster.get('Namespace', namespace)) {
 		throw new BootError(`Invalid value for --namespace: namespaces "${namespace}" not found`);

@@ -53,6 +53,8 @@ export async function serve(setup: (cluster: Cluster) => void, options: ApiServe
 		const token = options.token ?? server.token;
 		if (token) headers['Authorization'] = `Bearer ${token}`;
 		if (options.type) headers['Content-Type'] = options.type;
+		// Node sends a DELETE's body unframed unless its length is given.
+		if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
 		const req = request(`${server.url}${url}`, {method, headers, ca: server.certificate}, response => {
 			let body = '';
 			response.on('data', chunk => (body += chunk));

@@ -160,7 +160,11 @@ spec:
 	t.deepEqual(hello.spec.template.spec.containers[0].env, [{name: 'A', value: '2'}]);
 	const exists = await served.kubectl(['create', '-f', '-'], manifest(1, '1'));
 	t.deepEqual([exists.code, exists.stderr], [1, 'Error from server (AlreadyExists): error when creating "STDIN": deployments.apps "hello" already exists\n']);
-	const serverSide = await served.kubectl(['apply', '--server-side', '-f', '-'], manifest(2, '3'));
+	// Server-side apply over fields kubectl-client-side-apply set is a conflict until forced, as on a real cluster.
+	const conflicting = await served.kubectl(['apply', '--server-side', '-f', '-'], manifest(2, '3'));
+	t.is(conflicting.code, 1);
+	t.true(conflicting.stderr.startsWith('error: Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using apps/v1:\n- .spec.replicas\n- .spec.template.spec.containers[name="web"].env[name="A"].value\n'), conflicting.stderr);
+	const serverSide = await served.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], manifest(2, '3'));
 	t.deepEqual([serverSide.code, serverSide.stdout], [0, 'deployment.apps/hello serverside-applied\n']);
 	t.is(served.cluster.get('Deployment', 'hello')!.spec.replicas, 2);
 	const stale = manifest(2, '3').replace('metadata: {name: hello}', 'metadata: {name: hello, resourceVersion: "1"}');

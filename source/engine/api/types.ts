@@ -28,6 +28,19 @@ export type ObjectMeta = {
 	annotations?: Record<string, string>;
 	ownerReferences?: OwnerReference[];
 	finalizers?: string[];
+	/** Which field manager set which fields (server-side apply's bookkeeping); kept as the API server writes it. */
+	managedFields?: ManagedFieldsEntry[];
+};
+
+/** One manager's fields (metadata.managedFields[]), in the FieldsV1 trie format. */
+export type ManagedFieldsEntry = {
+	manager: string;
+	operation: 'Apply' | 'Update';
+	apiVersion: string;
+	time?: string;
+	fieldsType: 'FieldsV1';
+	fieldsV1: Record<string, unknown>;
+	subresource?: string;
 };
 
 /** Any stored object. Kind-specific types narrow `spec` and `status`. */

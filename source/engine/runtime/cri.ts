@@ -72,7 +72,7 @@ export type HttpRequest = {
 };
 
 export type HttpResponse =
-	| {ok: true; status: number; body: string; bytes: number}
+	| {ok: true; status: number; body: string; bytes: number; /** The status line and headers as the server sends them, with the blank line after. */ head?: string}
 	| {ok: false; error: string};
 
 /** One line of a container's output. */

@@ -215,3 +215,31 @@ function sampleUsage(context: ControllerContext): {pods: PodUsage[]; nodes: Node
 	}
 	return {pods, nodes};
 }
+
+/** One HTTP request that `kubectl port-forward` carries to a pod's port. */
+export type ForwardedRequest = {method: string; path: string; userAgent?: string};
+export type ForwardedReply = {ok: true; status: number; head: string; body: string} | {ok: false; error: string};
+
+/**
+ * `kubectl port-forward`: one HTTP request to the pod's port, as the kubelet's
+ * forwarder delivers it: from inside the pod's network namespace, so the
+ * server sees it come from 127.0.0.1 and any of the pod's containers that
+ * listens on the port answers. A port nobody listens on is refused with the
+ * runtime's words.
+ */
+export function portForwardRequest(context: ControllerContext, name: string, port: number, request: ForwardedRequest, namespace?: string): ForwardedReply {
+	const pod = podOf(context, name, namespace);
+	const runtime = runtimeOf(context, pod);
+	const sandbox = kubelet(context).sandboxIdOf(pod.metadata.uid) ?? '';
+	// containerd's words, with the pod's sandbox and its network namespace (named after the sandbox here).
+	const netns = `/var/run/netns/cni-${sandbox.slice(0, 8)}-${sandbox.slice(8, 12)}-${sandbox.slice(12, 16)}-${sandbox.slice(16, 20)}-${sandbox.slice(20, 32)}`;
+	const refused: ForwardedReply = {ok: false, error: `error forwarding port ${port} to pod ${sandbox}, uid : failed to execute portforward in network namespace "${netns}": failed to connect to localhost:${port} inside namespace "${sandbox}", IPv4: dial tcp4 127.0.0.1:${port}: connect: connection refused IPv6 dial tcp6 [::1]:${port}: connect: connection refused `};
+	if (!runtime || !sandbox || pod.status?.phase !== 'Running' || context.services.kubelet?.isHalted(pod.spec!.nodeName!)) return refused;
+	for (const container of pod.spec?.containers ?? []) {
+		const id = kubelet(context).containerIdOf(pod.metadata.uid, container.name);
+		if (!id) continue;
+		const response = runtime.handleRequest(id, {method: request.method, path: request.path, port, from: '127.0.0.1', userAgent: request.userAgent ?? ''});
+		if (response.ok) return {ok: true, status: response.status, head: response.head ?? `HTTP/1.1 ${response.status} OK\r\nContent-Length: ${response.bytes}\r\n\r\n`, body: response.body};
+	}
+	return refused;
+}

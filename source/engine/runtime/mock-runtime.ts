@@ -19,7 +19,7 @@ import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
 import {basename, imageHas, interpreterOutput, planProcess, resolveExecutable, type ProcessMode} from './workloads/programs.js';
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
-import {gatewayOf, requestCallCount, requestCalls, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
+import {gatewayOf, requestCallCount, requestCalls, responseHeaders, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
 import {podRequest} from '../network/pod-network.js';
 
@@ -713,7 +713,7 @@ export class MockRuntime implements ContainerRuntime {
 			const clientPort = 40000 + ((at + i) % 20000);
 			record.trace.group(at, calls, () => requestCalls(at, {pid: worker, fd, listenFd: portIndex, clientPort, from, method, path, host, userAgent, behaviour, version, response: answer, now: at, accessLine}));
 		}
-		return {ok: true, status: response.status, body: response.body, bytes: response.bytes};
+		return {ok: true, status: response.status, body: response.body, bytes: response.bytes, head: responseHeaders({behaviour, version, response, now: at})};
 	}
 
 	/** The server's answer. Its own method: the closures it hands out stay out of the scope that request traces keep alive. */
