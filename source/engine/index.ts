@@ -3,7 +3,8 @@
  * virtual time. See readme.md for the API.
  */
 export {createCluster, Cluster} from './cluster.js';
-export type {ClusterOptions, ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
+export type {ClusterOptions} from './cluster-options.js';
+export type {ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';
 export {parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields} from './api/selectors.js';

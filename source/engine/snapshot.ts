@@ -16,7 +16,7 @@
  * into a different cluster.
  */
 import type {KubeObject} from './api/types.js';
-import type {ClusterOptions} from './cluster.js';
+import type {ClusterOptions} from './cluster-options.js';
 
 /** The snapshot format this build writes and reads. */
 export const snapshotVersion = 1;

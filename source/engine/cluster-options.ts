@@ -1,0 +1,38 @@
+/** What `createCluster` takes, in a module of its own so that parts of the engine (snapshots) can name it without importing the facade. */
+import type {NodeOptions} from './bootstrap.js';
+
+export type ClusterOptions = {
+	/** Seed for every random choice (names, IPs, delays). Same seed + same calls = same cluster. */
+	seed?: number;
+	/** Number of worker nodes to start with (default 3). */
+	nodes?: number;
+	/** Shape of each node (capacity, labels); defaults to 4 CPU / 16 GiB / 110 pods. */
+	node?: NodeOptions;
+	/**
+	 * Virtual time at creation, ms since the Unix epoch. Default: a fixed
+	 * instant, so a seed replays to the same timestamps. A served cluster
+	 * starts at the wall clock, so clients' own ages (describe) agree.
+	 */
+	startTime?: number;
+	/** Cluster name shown by the dashboard. */
+	name?: string;
+	/** Start with the demo workloads (used by the app); default false. */
+	demo?: boolean;
+	/** Install the simulated ingress-nginx (its namespace, controller and the default `nginx` IngressClass); default: as `demo`. */
+	ingressNginx?: boolean;
+	/** Run kind's kube-system DaemonSets (kube-proxy, kindnet) on every node; default: as `demo`. */
+	systemDaemonSets?: boolean;
+	/**
+	 * Images of repositories the simulator does not know fail to pull as a
+	 * real registry would refuse them; by default they run as generic
+	 * containers (with a Warning event saying so).
+	 */
+	strictImages?: boolean;
+	/**
+	 * Restore this snapshot (from `cluster.snapshot()`, possibly through
+	 * JSON): the cluster is the one that was saved, options and all, so the
+	 * other options are not read. Throws SnapshotError when the data is not a
+	 * snapshot this build reads.
+	 */
+	snapshot?: unknown;
+};
