@@ -1,0 +1,293 @@
+/**
+ * The dashboard on a real cluster: `kubarium serve`'s API server on a free
+ * port (a real API server as far as the client can tell), the dashboard on
+ * its kubeconfig through the remote source, keys in, and the served engine
+ * read back. Waits are for the network (the watch bringing the change), so
+ * they poll; virtual time moves only when the test advances the served
+ * cluster.
+ */
+import test from 'ava';
+import React, {act} from 'react';
+import {render} from 'ink-testing-library';
+import {App} from '../../../source/ui/app/app.js';
+import type {AppApi} from '../../../source/ui/app/contract.js';
+import {Preferences} from '../../../source/ui/prefs.js';
+import {loadTheme} from '../../../source/ui/theme/load.js';
+import {connectRun, RemoteApp, type RemoteRun} from '../../../source/ui/remote/remote-app.js';
+import {startApiServer, type ApiServer} from '../../../source/apiserver/server.js';
+import {selfSignedCertificate} from '../../../source/apiserver/tls.js';
+import {serve, type Served} from '../../apiserver/harness.js';
+import {encode, makeConfigDir} from '../harness.js';
+import '../../../source/ui/extensions.js';
+
+(globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
+
+const settle = () => new Promise<void>(resolve => setImmediate(resolve));
+const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
+
+type Remote = {
+	served: Served;
+	/** The server's key and certificate, to start it again on the same port. */
+	tls: ReturnType<typeof selfSignedCertificate>;
+	run: RemoteRun;
+	api: () => AppApi;
+	frame: () => string;
+	press: (...keys: string[]) => Promise<void>;
+	waitFor: (check: (frame: string) => boolean, what: string) => Promise<string>;
+	until: (condition: () => boolean, what: string) => Promise<void>;
+	close: () => Promise<void>;
+};
+
+function shop(cluster: Served['cluster']): void {
+	cluster.apply([
+		{apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'shop'}},
+		{
+			apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', namespace: 'shop'},
+			spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'nginx', image: 'nginx:1.25'}]}}},
+		},
+	]);
+}
+
+async function open(options: {served?: Served; context?: boolean; view?: string} = {}): Promise<Remote> {
+	const tls = selfSignedCertificate();
+	const served = options.served ?? await serve(shop, {tls});
+	served.cluster.advance(60_000);
+	const run = connectRun({kubeconfig: served.kubeconfig, backoff: {initialMs: 50, maxMs: 200, forbiddenMs: 200}});
+	const configDir = makeConfigDir();
+	const prefs = new Preferences(configDir);
+	const loaded = loadTheme('default', {configDir});
+	let api: AppApi | undefined;
+	let ui!: ReturnType<typeof render>;
+	const common = {
+		prefs, theme: loaded.theme, namespace: 'shop', configDir, size: {columns: 120, rows: 40}, initialView: options.view ?? 'Deployment',
+		runExternal: <T,>(fn: () => T) => fn(), onApi: (a: AppApi) => {
+			api = a;
+		},
+	};
+	await act(async () => {
+		ui = render(options.context
+			? <RemoteApp {...common} initial={run} kubeconfig={served.kubeconfig} backoff={{initialMs: 50, maxMs: 200}} />
+			: <App {...common} cluster={run.source} model={run.model} simulation={run.simulation} />);
+	});
+	Object.defineProperty(ui.stdout, 'columns', {get: () => 120});
+	for (let i = 0; i < 200 && ui.stdin.listenerCount('readable') === 0; i++) await act(settle);
+	const flush = async () => act(async () => {
+		run.simulation.advance(0);
+		await settle();
+	});
+	const remote: Remote = {
+		served, run, tls,
+		api: () => api!,
+		frame: () => ui.lastFrame() ?? '',
+		async press(...keys) {
+			for (const key of keys) {
+				await act(async () => {
+					ui.stdin.write(encode(key));
+					await settle();
+				});
+				await act(settle);
+			}
+		},
+		async waitFor(check, what) {
+			const deadline = performance.now() + 15_000;
+			while (performance.now() < deadline) {
+				await flush();
+				const frame = ui.lastFrame() ?? '';
+				if (check(frame)) return frame;
+				await act(() => sleep(20));
+			}
+			throw new Error(`Timed out waiting for ${what}; last frame:\n${ui.lastFrame()}`);
+		},
+		async until(condition, what) {
+			const deadline = performance.now() + 15_000;
+			while (performance.now() < deadline) {
+				if (condition()) return;
+				await act(() => sleep(20));
+			}
+			throw new Error(`Timed out waiting until ${what}`);
+		},
+		async close() {
+			await act(async () => {
+				ui.unmount();
+			});
+			run.simulation.stop();
+			run.model.dispose();
+			run.source.dispose();
+			await served.close();
+		},
+	};
+	return remote;
+}
+
+test.serial('the views show the served cluster\'s objects, with the context in the header and no simulation keys', async t => {
+	const remote = await open({view: 'Pod'});
+	try {
+		const pods = remote.served.cluster.list('Pod', {namespace: 'shop'}).map(p => p.metadata.name);
+		t.is(pods.length, 2);
+		const frame = await remote.waitFor(f => pods.every(name => f.includes(name)), 'the served pods');
+		t.regex(frame, /Cluster:\s+kubarium 127\.0\.0\.1:\d+/);
+		t.regex(frame, /live/);
+		t.regex(frame, /Running/);
+		// Kill and trace exist only in the simulation: gone from the hints, and their keys do nothing.
+		t.notRegex(frame, /<t>\s+Trace/);
+		await remote.press('?');
+		const help = await remote.waitFor(f => /Logs/.test(f), 'the help');
+		t.notRegex(help, /Trace/);
+		t.notRegex(help, /Kill Node/);
+		await remote.press('esc', ':', 's', 'p', 'e', 'e', 'd', ' ', '1', '0', 'enter');
+		await remote.waitFor(f => f.includes('Time controls: only in the simulated cluster'), 'the speed refusal');
+	} finally {
+		await remote.close();
+	}
+});
+
+test.serial('scale, set image and restart on a Deployment are the API server\'s, read back from the engine', async t => {
+	const remote = await open();
+	try {
+		const {cluster} = remote.served;
+		await remote.waitFor(f => /web\s+2\/2/.test(f), 'the web deployment');
+		await remote.press('s');
+		await remote.waitFor(f => f.includes('Replicas:'), 'the scale prompt');
+		await remote.press('backspace', '4', 'enter');
+		await remote.waitFor(f => f.includes('scaled to 4'), 'the scale flash');
+		t.is(cluster.get('Deployment', 'web', 'shop')!.spec.replicas, 4);
+		cluster.advance(30_000);
+		await remote.waitFor(f => /web\s+4\/4/.test(f), 'the scaled deployment through the watch');
+
+		await remote.press('i');
+		await remote.waitFor(f => f.includes('Container=Image:'), 'the set image prompt');
+		await remote.press('ctrl-u', ...'nginx=nginx:1.27'.split(''), 'enter');
+		await remote.waitFor(f => f.includes('image updated'), 'the set image flash');
+		t.is(cluster.get('Deployment', 'web', 'shop')!.spec.template.spec.containers[0].image, 'nginx:1.27');
+		cluster.advance(60_000);
+
+		await remote.press('r');
+		await remote.waitFor(f => /Restart/.test(f) && /deployment/.test(f), 'the restart question');
+		await remote.press('y');
+		await remote.waitFor(f => f.includes('restarted'), 'the restart flash');
+		const restartedAt = cluster.get('Deployment', 'web', 'shop')!.spec.template.metadata.annotations['kubectl.kubernetes.io/restartedAt'] as string;
+		t.regex(restartedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+		// Undo, as kubectl rollout undo: the previous ReplicaSet's template comes back.
+		cluster.advance(120_000);
+		t.is(cluster.list('ReplicaSet', {namespace: 'shop'}).length, 3, 'one ReplicaSet per template');
+		await remote.until(() => remote.run.source.list('ReplicaSet', {namespace: 'shop'}).length >= 3, `the ReplicaSets reached the informer (${remote.run.source.list('ReplicaSet').length} of ${cluster.list('ReplicaSet').length})`);
+		await remote.press('u');
+		await remote.waitFor(f => /Undo/.test(f), 'the undo question');
+		await remote.press('y');
+		await remote.waitFor(f => f.includes('rolled back'), 'the undo flash');
+		t.is(cluster.get('Deployment', 'web', 'shop')!.spec.template.spec.containers[0].image, 'nginx:1.27');
+		t.is(cluster.get('Deployment', 'web', 'shop')!.spec.template.metadata.annotations?.['kubectl.kubernetes.io/restartedAt'], undefined);
+	} finally {
+		await remote.close();
+	}
+});
+
+test.serial('delete with a propagation policy, and cordon and uncordon a node, through the API', async t => {
+	const remote = await open({view: 'Pod'});
+	try {
+		const {cluster} = remote.served;
+		const victim = cluster.list('Pod', {namespace: 'shop'}).map(p => p.metadata.name).sort()[0]!;
+		await remote.waitFor(f => f.includes(victim), 'the pods');
+		await remote.press('/', ...victim.split(''), 'enter');
+		await remote.press('ctrl-d');
+		await remote.waitFor(f => /Delete/.test(f) && f.includes(victim), 'the delete dialog');
+		await remote.press('enter');
+		await remote.waitFor(f => f.includes('deleted (background'), 'the delete flash');
+		t.truthy(cluster.get('Pod', victim, 'shop')?.metadata.deletionTimestamp ?? 'gone');
+		cluster.advance(60_000);
+		t.is(cluster.get('Pod', victim, 'shop'), undefined);
+
+		await remote.press('esc', ':', 'n', 'o', 'enter');
+		const node = cluster.list('Node')[1]!.metadata.name;
+		await remote.waitFor(f => f.includes(node), 'the nodes');
+		await remote.press('/', ...node.split(''), 'enter');
+		await remote.press('c');
+		await remote.waitFor(f => f.includes(`node/${node} cordoned`), 'the cordon flash');
+		t.true(cluster.get('Node', node)!.spec.unschedulable);
+		await remote.waitFor(f => /SchedulingDisabled/.test(f), 'the cordoned node through the watch');
+		await remote.press('u');
+		await remote.waitFor(f => f.includes(`node/${node} uncordoned`), 'the uncordon flash');
+		t.falsy(cluster.get('Node', node)!.spec.unschedulable);
+		// Killing a machine is the simulation's: the key is not bound.
+		await remote.press('ctrl-k');
+		t.false(remote.frame().includes('Kill node'));
+	} finally {
+		await remote.close();
+	}
+});
+
+test.serial('describe is built from the served object and its events; logs and a shell work over the API', async t => {
+	const remote = await open({view: 'Pod'});
+	try {
+		const {cluster} = remote.served;
+		const pod = cluster.list('Pod', {namespace: 'shop'}).map(p => p.metadata.name).sort()[0]!;
+		await remote.waitFor(f => f.includes(pod), 'the pods');
+		await remote.press('/', ...pod.split(''), 'enter', 'd');
+		const described = await remote.waitFor(f => /Controlled By:\s+ReplicaSet\/web-/.test(f), 'the describe page');
+		t.regex(described, new RegExp(`Name:\\s+${pod}`));
+		await remote.press('shift-g');
+		const events = await remote.waitFor(f => /Events:/.test(f), 'the events at the end of describe');
+		t.regex(events, /Normal\s+Scheduled\s+.*default-scheduler/);
+		await remote.press('esc', 's');
+		await remote.waitFor(f => new RegExp(`^root@${pod}:/#\\s*$`, 'm').test(f), 'bash\'s prompt from the container');
+		await remote.press(...'echo hello-remote'.split(''), 'enter');
+		await remote.waitFor(f => /^hello-remote\s*$/m.test(f), 'the command output');
+		await remote.press(...'cat /etc/hostname'.split(''), 'enter');
+		await remote.waitFor(f => new RegExp(`^${pod}\\s*$`, 'm').test(f), 'the hostname');
+		// Logs follow the container's log through the API.
+		const first = cluster.logs(pod, {namespace: 'shop'})[0]!;
+		t.truthy(first);
+		await remote.press('esc', 'l');
+		await remote.waitFor(f => f.includes(first.slice(0, 60)) && /Autoscroll:On/.test(f), 'the pod\'s log');
+	} finally {
+		await remote.close();
+	}
+});
+
+test.serial('the server goes away: the header says disconnected, rows grey, actions fail in words; it comes back and the dashboard recovers', async t => {
+	const remote = await open();
+	try {
+		const {served} = remote;
+		await remote.waitFor(f => /web\s+2\/2/.test(f), 'the web deployment');
+		const port = served.server.port;
+		const token = served.server.token;
+		// It stops listening and drops every connection, watches included.
+		await served.server.close();
+		const down = await remote.waitFor(f => /✘ disconnected/.test(f) && /Lost the connection to kubarium: (The connection to the server 127\.0\.0\.1:\d+ was refused|Unable to connect to the server 127\.0\.0\.1:\d+: read ECONNRESET)/.test(f), 'the disconnected header and its reason');
+		t.regex(down, /web\s+2\/2/, 'the last data stays on screen');
+		await remote.press('s');
+		await remote.waitFor(f => f.includes('Replicas:'), 'the scale prompt');
+		await remote.press('backspace', '3', 'enter');
+		await remote.waitFor(f => /was refused/.test(f) && f.includes('Replicas:'), 'the refused request, in the dialog');
+		await remote.press('esc');
+		// The server comes back on the same port; a change made meanwhile shows once the watches resume.
+		served.cluster.scale('Deployment', 'web', 5, {namespace: 'shop'});
+		served.cluster.advance(30_000);
+		let back: ApiServer | undefined;
+		try {
+			back = await startApiServer(served.cluster, {port, token, tls: remote.tls});
+			const up = await remote.waitFor(f => /web\s+5\/5/.test(f) && !/disconnected/.test(f), 'the recovered view');
+			t.regex(up, /live/);
+		} finally {
+			await back?.close();
+		}
+	} finally {
+		await remote.close().catch(() => undefined);
+	}
+});
+
+test.serial(':ctx lists the kubeconfig\'s contexts; a name that is not one is refused', async t => {
+	const remote = await open({context: true});
+	try {
+		await remote.waitFor(f => /web\s+2\/2/.test(f), 'the web deployment');
+		await remote.press(':', 'c', 't', 'x', 'enter');
+		const list = await remote.waitFor(f => f.includes('Switch context'), 'the contexts');
+		t.regex(list, /\(\*\) kubarium/);
+		await remote.press('esc', ':', 'c', 't', 'x', ' ', 'n', 'o', 'p', 'e', 'enter');
+		await remote.waitFor(f => f.includes('no context exists with the name: "nope"'), 'the refusal');
+		t.pass();
+	} finally {
+		await remote.close();
+	}
+});
