@@ -6,7 +6,10 @@
  * they poll; virtual time moves only when the test advances the served
  * cluster.
  */
+import {writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 import test from 'ava';
+import {KubeConfig} from '@kubernetes/client-node';
 import React, {act} from 'react';
 import {render} from 'ink-testing-library';
 import {App} from '../../../source/ui/app/app.js';
@@ -48,11 +51,11 @@ function shop(cluster: Served['cluster']): void {
 	]);
 }
 
-async function open(options: {served?: Served; context?: boolean; view?: string} = {}): Promise<Remote> {
+async function open(options: {served?: Served; context?: boolean; view?: string; kubeconfig?: (served: Served) => string} = {}): Promise<Remote> {
 	const tls = selfSignedCertificate();
 	const served = options.served ?? await serve(shop, {tls});
 	served.cluster.advance(60_000);
-	const run = connectRun({kubeconfig: served.kubeconfig, backoff: {initialMs: 50, maxMs: 200, forbiddenMs: 200}});
+	const run = connectRun({kubeconfig: options.kubeconfig?.(served) ?? served.kubeconfig, backoff: {initialMs: 50, maxMs: 200, forbiddenMs: 200}});
 	const configDir = makeConfigDir();
 	const prefs = new Preferences(configDir);
 	const loaded = loadTheme('default', {configDir});
@@ -287,6 +290,41 @@ test.serial(':ctx lists the kubeconfig\'s contexts; a name that is not one is re
 		await remote.press('esc', ':', 'c', 't', 'x', ' ', 'n', 'o', 'p', 'e', 'enter');
 		await remote.waitFor(f => f.includes('no context exists with the name: "nope"'), 'the refusal');
 		t.pass();
+	} finally {
+		await remote.close();
+	}
+});
+
+test.serial('RBAC: a kind the user may not list shows the server\'s reason; a refused action flashes the verb, resource and namespace', async t => {
+	const rbac = await serve(cluster => {
+		shop(cluster);
+		cluster.apply([
+			{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: {name: 'deployment-reader'}, rules: [{apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch']}]},
+			{apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: {name: 'jane-reads'}, roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'deployment-reader'}, subjects: [{apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'jane'}]},
+		]);
+	});
+	// The same credentials, impersonating jane (the kubeconfig's `as`, sent as Impersonate-User).
+	const asJane = (served: Served) => {
+		const config = new KubeConfig();
+		config.loadFromFile(served.kubeconfig);
+		const user = config.getCurrentUser()!;
+		(user as {impersonateUser?: string}).impersonateUser = 'jane';
+		const file = join(served.dir, 'jane');
+		writeFileSync(file, config.exportConfig());
+		return file;
+	};
+	const remote = await open({served: rbac, kubeconfig: asJane});
+	try {
+		await remote.waitFor(f => /web\s+2\/2/.test(f), 'the deployments jane may list');
+		await remote.press('s');
+		await remote.waitFor(f => f.includes('Replicas:'), 'the scale prompt');
+		await remote.press('backspace', '5', 'enter');
+		// The dialog wraps the message over its lines.
+		await remote.waitFor(f => f.replace(/[\s│]+/g, ' ').includes('deployments.apps "web" is forbidden: User "jane" cannot patch resource "deployments/scale" in API group "apps" in the namespace "shop"'), 'the refusal');
+		t.is(rbac.cluster.get('Deployment', 'web', 'shop')!.spec.replicas, 2);
+		await remote.press('esc', ':', 'p', 'o', 'enter');
+		await remote.waitFor(f => f.includes('pods is forbidden: User "jane" cannot list resource "pods" in API group "" at the cluster scope'), 'the pods view\'s reason');
+		t.false(remote.frame().includes('disconnected'), 'a refusal is not a lost connection');
 	} finally {
 		await remote.close();
 	}
