@@ -186,7 +186,7 @@ test.serial('scale, set image and restart on a Deployment are the API server\'s,
 	}
 });
 
-test.serial('delete with a propagation policy, and cordon and uncordon a node, through the API', async t => {
+test.serial('delete with a propagation policy, cordon, uncordon and drain a node, through the API', async t => {
 	const remote = await open({view: 'Pod'});
 	try {
 		const {cluster} = remote.served;
@@ -212,6 +212,17 @@ test.serial('delete with a propagation policy, and cordon and uncordon a node, t
 		await remote.press('u');
 		await remote.waitFor(f => f.includes(`node/${node} uncordoned`), 'the uncordon flash');
 		t.falsy(cluster.get('Node', node)!.spec.unschedulable);
+		// Drain: cordon, then an Eviction per pod through the API.
+		const onNode = cluster.list('Pod', {fieldSelector: `spec.nodeName=${node}`}).filter(p => !p.metadata.ownerReferences?.some(r => r.kind === 'DaemonSet'));
+		t.true(onNode.length > 0, 'the node runs pods to evict');
+		await remote.press('r');
+		await remote.waitFor(f => f.includes('Cordon it, then evict its pods'), 'the drain choices');
+		await remote.press('enter');
+		await remote.waitFor(f => f.includes(`node/${node} drained`), 'the drain flash');
+		t.true(cluster.get('Node', node)!.spec.unschedulable);
+		for (const pod of onNode) t.truthy(cluster.get('Pod', pod.metadata.name, pod.metadata.namespace)?.metadata.deletionTimestamp ?? 'evicted', `${pod.metadata.name} evicted`);
+		cluster.advance(60_000);
+		t.deepEqual(cluster.list('Pod', {fieldSelector: `spec.nodeName=${node}`}).filter(p => onNode.some(o => o.metadata.uid === p.metadata.uid)), []);
 		// Killing a machine is the simulation's: the key is not bound.
 		await remote.press('ctrl-k');
 		t.false(remote.frame().includes('Kill node'));
