@@ -202,7 +202,8 @@ test.serial('delete with a propagation policy, cordon, uncordon and drain a node
 		t.is(cluster.get('Pod', victim, 'shop'), undefined);
 
 		await remote.press('esc', ':', 'n', 'o', 'enter');
-		const node = cluster.list('Node')[1]!.metadata.name;
+		// A node that runs one of web's pods, to drain it at the end.
+		const node = cluster.list('Pod', {namespace: 'shop'}).find(p => p.status?.phase === 'Running')!.spec.nodeName as string;
 		await remote.waitFor(f => f.includes(node), 'the nodes');
 		await remote.press('/', ...node.split(''), 'enter');
 		await remote.press('c');
