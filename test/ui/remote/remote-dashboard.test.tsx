@@ -16,7 +16,7 @@ import {App} from '../../../source/ui/app/app.js';
 import type {AppApi} from '../../../source/ui/app/contract.js';
 import {Preferences} from '../../../source/ui/prefs.js';
 import {loadTheme} from '../../../source/ui/theme/load.js';
-import {connectRun, RemoteApp, type RemoteRun} from '../../../source/ui/remote/remote-app.js';
+import {connectRun, disposeCurrent, RemoteApp, type RemoteRun} from '../../../source/ui/remote/remote-app.js';
 import {startApiServer, type ApiServer} from '../../../source/apiserver/server.js';
 import {selfSignedCertificate} from '../../../source/apiserver/tls.js';
 import {serve, type Served} from '../../apiserver/harness.js';
@@ -55,7 +55,8 @@ async function open(options: {served?: Served; context?: boolean; view?: string;
 	const tls = selfSignedCertificate();
 	const served = options.served ?? await serve(shop, {tls});
 	served.cluster.advance(60_000);
-	const run = connectRun({kubeconfig: options.kubeconfig?.(served) ?? served.kubeconfig, backoff: {initialMs: 50, maxMs: 200, forbiddenMs: 200}});
+	const kubeconfig = options.kubeconfig?.(served) ?? served.kubeconfig;
+	const run = connectRun({kubeconfig, backoff: {initialMs: 50, maxMs: 200, forbiddenMs: 200}});
 	const configDir = makeConfigDir();
 	const prefs = new Preferences(configDir);
 	const loaded = loadTheme('default', {configDir});
@@ -69,7 +70,7 @@ async function open(options: {served?: Served; context?: boolean; view?: string;
 	};
 	await act(async () => {
 		ui = render(options.context
-			? <RemoteApp {...common} initial={run} kubeconfig={served.kubeconfig} backoff={{initialMs: 50, maxMs: 200}} />
+			? <RemoteApp {...common} initial={run} kubeconfig={kubeconfig} backoff={{initialMs: 50, maxMs: 200}} />
 			: <App {...common} cluster={run.source} model={run.model} simulation={run.simulation} />);
 	});
 	Object.defineProperty(ui.stdout, 'columns', {get: () => 120});
@@ -116,6 +117,8 @@ async function open(options: {served?: Served; context?: boolean; view?: string;
 			run.simulation.stop();
 			run.model.dispose();
 			run.source.dispose();
+			// A context switched to is the app's own; its watches end here too.
+			disposeCurrent();
 			await served.close();
 		},
 	};
@@ -339,5 +342,46 @@ test.serial('RBAC: a kind the user may not list shows the server\'s reason; a re
 		t.false(remote.frame().includes('disconnected'), 'a refusal is not a lost connection');
 	} finally {
 		await remote.close();
+	}
+});
+
+test.serial(':ctx NAME switches to another context of the kubeconfig: its cluster\'s objects, its name in the header', async t => {
+	const second = await serve(cluster => cluster.apply([
+		{apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'shop'}},
+		{
+			apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'other', namespace: 'shop'},
+			spec: {replicas: 1, selector: {matchLabels: {app: 'other'}}, template: {metadata: {labels: {app: 'other'}}, spec: {containers: [{name: 'redis', image: 'redis:7'}]}}},
+		},
+	]));
+	second.cluster.advance(60_000);
+	// One kubeconfig with a context for each served cluster.
+	const both = (first: Served) => {
+		const [one, two] = [first, second].map(served => {
+			const config = new KubeConfig();
+			config.loadFromFile(served.kubeconfig);
+			return config;
+		});
+		const merged = new KubeConfig();
+		merged.loadFromOptions({
+			clusters: [{...one!.getCurrentCluster()!, name: 'one'}, {...two!.getCurrentCluster()!, name: 'two'}],
+			users: [{...one!.getCurrentUser()!, name: 'one'}, {...two!.getCurrentUser()!, name: 'two'}],
+			contexts: [{name: 'first', cluster: 'one', user: 'one'}, {name: 'second', cluster: 'two', user: 'two'}],
+			currentContext: 'first',
+		});
+		const file = join(first.dir, 'both');
+		writeFileSync(file, merged.exportConfig());
+		return file;
+	};
+	const remote = await open({context: true, kubeconfig: both});
+	try {
+		await remote.waitFor(f => /web\s+2\/2/.test(f) && /Cluster:\s+first /.test(f), 'the first context');
+		await remote.press(':', 'c', 't', 'x', ' ', 's', 'e', 'c', 'o', 'n', 'd', 'enter');
+		const switched = await remote.waitFor(f => /Cluster:\s+second /.test(f) && /other\s+1\/1/.test(f), 'the second context\'s deployments');
+		t.notRegex(switched, /web\s+2\/2/);
+		t.true(switched.includes(`127.0.0.1:${second.server.port}`));
+		t.is(remote.api().cluster.name, 'second');
+	} finally {
+		await remote.close();
+		await second.close();
 	}
 });
