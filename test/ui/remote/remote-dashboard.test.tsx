@@ -263,7 +263,7 @@ test.serial('describe is built from the served object and its events; logs and a
 	}
 });
 
-test.serial('the server goes away: the header says disconnected, rows grey, actions fail in words; it comes back and the dashboard recovers', async t => {
+test.serial('the server goes away: the header and a flash say so, the last rows stay, a request fails in words; it comes back and the dashboard recovers', async t => {
 	const remote = await open();
 	try {
 		const {served} = remote;
