@@ -6,7 +6,7 @@
  * load only their own modules.
  */
 import {readFileSync} from 'node:fs';
-import {FlagError, parseFlags, usage} from './ui/flags.js';
+import {FlagError, isRemote, parseFlags, usage} from './ui/flags.js';
 import type {ServedApi} from './ui/app/app.js';
 
 const enterAlternateScreen = '\x1b[?1049h\x1b[H';
@@ -112,12 +112,15 @@ if (flags.version) {
 // 60 ms of start-up); without it, yoga decodes the same bytes directly.
 const fetchProperty = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
 Object.defineProperty(globalThis, 'fetch', {value: undefined, configurable: true, writable: true});
-const [{default: React}, {render}, {boot, BootError}, {App}, practiceUi] = await Promise.all([
+// A real cluster (--kubeconfig, --context) loads its client only then.
+const remote = !practice && isRemote(flags);
+const [{default: React}, {render}, {boot, BootError}, {App}, practiceUi, remoteUi] = await Promise.all([
 	import('react'),
 	import('ink'),
 	import('./ui/boot.js'),
 	import('./ui/app/app.js'),
 	practice ? import('./ui/practice/practice-app.js') : undefined,
+	remote ? import('./ui/remote/boot-remote.js') : undefined,
 ]).finally(() => {
 	if (fetchProperty) Object.defineProperty(globalThis, 'fetch', fetchProperty);
 	else delete (globalThis as {fetch?: unknown}).fetch;
@@ -126,8 +129,12 @@ const [{default: React}, {render}, {boot, BootError}, {App}, practiceUi] = await
 // A recording's keys would not hold kubectl's changes, so none is served while recording.
 const servesApi = !flags.noApi && flags.record === undefined;
 let booted;
+let remoteBooted: import('./ui/remote/boot-remote.js').BootedRemote | undefined;
 try {
-	if (practice) {
+	if (remoteUi) {
+		remoteBooted = remoteUi.bootRemote(flags);
+		booted = undefined;
+	} else if (practice) {
 		let cluster;
 		try {
 			cluster = practice.scenario.create({seed: flags.seed});
@@ -147,14 +154,16 @@ try {
 
 const stdout = process.stdout;
 const isTty = Boolean(stdout.isTTY);
-const {cluster, source, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = booted;
+const {source, model, simulation, prefs, theme, configDir, noColor, namespace, warnings} = remoteBooted ?? booted!;
+// The embedded engine; none on a real cluster.
+const cluster = booted?.cluster;
 
 // --record: both files are opened now, so a bad path stops here, before the screen changes.
 // From here on every write to stdout (Ink's frames, the alternate screen's enter and leave)
 // goes to the cast, and every chunk Ink reads from stdin to the keys file.
 let recording: import('./record/live.js').LiveRecording | undefined;
 let recordingFailure: string | undefined;
-if (flags.record !== undefined) {
+if (flags.record !== undefined && cluster) {
 	const {LiveRecording, RecordError} = await import('./record/live.js');
 	try {
 		recording = LiveRecording.start({
@@ -218,19 +227,23 @@ function runExternal<T>(fn: () => T): T {
 	}
 }
 // The API comes up after the first frame, so it costs start-up nothing; the header shows it once it listens.
-const startApi = servesApi
-	? (served: typeof cluster) => import('./dashboard-api.js').then(({startDashboardApi}) => startDashboardApi(served, {port: flags.apiPort, configDir, readOnly: flags.readonly}))
+const startApi = servesApi && cluster
+	? (served: NonNullable<typeof cluster>) => import('./dashboard-api.js').then(({startDashboardApi}) => startDashboardApi(served, {port: flags.apiPort, configDir, readOnly: flags.readonly}))
 	: undefined;
 const appProps = {prefs, theme, readonly: flags.readonly, configDir, noColor, startupWarnings: warnings, runExternal, onQuit: () => simulation.stop()};
-const app = (api?: ServedApi) => (practice && practiceUi
+const remoteApp = remoteBooted ? await import('./ui/remote/remote-app.js') : undefined;
+const app = (api?: ServedApi) => (practice && practiceUi && cluster
 	// Practice serves each run's cluster itself (a :reset or :next makes a new one).
 	? <practiceUi.PracticeApp {...appProps} scenario={practice.scenario} catalogue={practice.catalogue} seed={flags.seed} autoStart startApi={startApi} simulation={{speed: simulation.speed}} initialRun={practiceUi.runOn(practice.scenario, cluster, model, simulation, prefs)} />
-	: <App {...appProps} cluster={source} model={model} simulation={simulation} namespace={namespace} api={api} />
+	: remoteApp && remoteBooted
+		// A real cluster: :ctx switches context, each one a fresh source.
+		? <remoteApp.RemoteApp {...appProps} initial={remoteBooted} namespace={namespace} kubeconfig={flags.kubeconfig} />
+		: <App {...appProps} cluster={source} model={model} simulation={simulation} namespace={namespace} api={api} />
 );
 const instance = render(app(), {exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30});
 simulation.start();
 
-if (startApi && !practice) {
+if (startApi && !practice && cluster) {
 	void startApi(cluster).then(api => instance.rerender(app({url: api.url, kubeconfig: api.kubeconfig})), (error: Error) => instance.rerender(app({error: error.message})));
 }
 
@@ -264,6 +277,8 @@ try {
 } finally {
 	simulation.stop();
 	model.dispose();
+	// A real cluster's watches and streams end here, so quitting never waits on them.
+	remoteApp?.disposeCurrent();
 	restoreTerminal();
 }
 process.exit(0);

@@ -184,6 +184,8 @@ function handleWatch({cluster, watchCache, request, response, query, target}: Re
 		first = replay;
 	}
 	response.writeHead(200, {'Content-Type': table ? tableType : 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked'});
+	// As the API server flushes after the header: a client sees its watch open before the first event.
+	response.flushHeaders();
 	let columnsSent = false;
 	const encode = (event: CachedEvent): string => {
 		if (!table) return `${JSON.stringify({type: event.type, object: inVersion(type, event.object)})}\n`;
@@ -527,6 +529,8 @@ function handleLog({cluster, request, response, query, target}: RequestContext):
 	const shown = (line: string) => `${timestamps ? line : line.slice(line.indexOf(' ') + 1)}\n`;
 	let sent = read(tail !== null ? Number(tail) : undefined);
 	response.writeHead(200, {'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private', ...(query.get('follow') === 'true' ? {'Transfer-Encoding': 'chunked'} : {})});
+	// A followed log with no lines yet is open to the client at once.
+	response.flushHeaders();
 	response.write(sent.map(shown).join(''));
 	if (query.get('follow') !== 'true') {
 		response.end();

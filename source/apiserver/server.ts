@@ -6,6 +6,7 @@
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
+import type {Socket} from 'node:net';
 import {randomBytes, timingSafeEqual} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
@@ -133,6 +134,13 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 		}
 	});
 	server.on('clientError', (_error, socket) => socket.destroy());
+	// Every connection, from its first byte: one still in its TLS handshake when the server closes is not yet
+	// among the HTTP connections closeAllConnections ends, and would go on to open a watch that holds close open.
+	const sockets = new Set<Socket>();
+	server.on('connection', (socket: Socket) => {
+		sockets.add(socket);
+		socket.once('close', () => sockets.delete(socket));
+	});
 	server.on('tlsClientError', () => {});
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);
@@ -149,8 +157,9 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 					watchCache.close();
 					execs.close();
 					forwards.close();
-					server.closeAllConnections();
 					server.close(() => done());
+					server.closeAllConnections();
+					for (const socket of sockets) socket.destroy();
 				}),
 			});
 		});

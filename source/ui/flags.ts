@@ -16,6 +16,10 @@ export type Flags = {
 	apiPort?: number;
 	/** Serve no Kubernetes API. */
 	noApi?: boolean;
+	/** A real cluster: this kubeconfig file instead of the simulation. */
+	kubeconfig?: string;
+	/** A real cluster: this context of the kubeconfig (`$KUBECONFIG` or ~/.kube/config without --kubeconfig). */
+	context?: string;
 	help: boolean;
 	version: boolean;
 };
@@ -48,6 +52,9 @@ Flags:
                     runs, 0 for any free one (default 6443, or a free one when taken);
                     its kubeconfig is <config>/kubeconfig
   --no-api          serve no Kubernetes API
+  --kubeconfig FILE open a real cluster through this kubeconfig instead of the simulation
+  --context NAME    a context of the kubeconfig (alone: of $KUBECONFIG, else ~/.kube/config,
+                    as kubectl reads them); :ctx lists the contexts and switches
   --help            show this help
   --version         print the version
 
@@ -57,7 +64,7 @@ fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
 /** Flags that take a value. */
-export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port']);
+export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port', 'kubeconfig', 'context']);
 const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version']);
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -65,6 +72,11 @@ function integer(flag: string, value: string, min: number, max: number): number 
 	const n = Number(value);
 	if (n < min || n > max) throw new FlagError(`Invalid value for --${flag}: ${value} (expected an integer ${min}-${max})`);
 	return n;
+}
+
+/** A real cluster was asked for (`--kubeconfig` or `--context`). */
+export function isRemote(flags: Flags): boolean {
+	return flags.kubeconfig !== undefined || flags.context !== undefined;
 }
 
 /** Parse argv (without node and the script). Throws FlagError with the message to print. */
@@ -125,6 +137,25 @@ export function parseFlags(argv: readonly string[]): Flags {
 			case 'api-port':
 				flags.apiPort = integer(name, value, 0, 65535);
 				break;
+			case 'kubeconfig':
+				if (value.trim() === '') throw new FlagError('Invalid value for --kubeconfig: empty path');
+				flags.kubeconfig = value;
+				break;
+			case 'context':
+				if (value.trim() === '') throw new FlagError('Invalid value for --context: empty name');
+				flags.context = value;
+				break;
+		}
+	}
+	if (isRemote(flags)) {
+		// What only the simulation has cannot be asked of a real cluster.
+		const simulated: Array<[string, unknown]> = [
+			['seed', flags.seed], ['nodes', flags.nodes], ['speed', flags.speed], ['strict-images', flags.strictImages],
+			['record', flags.record], ['api-port', flags.apiPort], ['no-api', flags.noApi],
+		];
+		const given = simulated.filter(([, v]) => v !== undefined).map(([n]) => `--${n}`);
+		if (given.length > 0) {
+			throw new FlagError(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to the simulated cluster and cannot be used with ${flags.kubeconfig !== undefined ? '--kubeconfig' : '--context'}`);
 		}
 	}
 	if (flags.apiPort !== undefined && flags.noApi) throw new FlagError('Flags --api-port and --no-api cannot be used together');

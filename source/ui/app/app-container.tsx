@@ -539,7 +539,19 @@ export function AppContainer(props: AppProps) {
 	}), [simulation, cluster, flash]);
 	useEffect(() => simulation.onSpeed(() => bump()), [simulation]);
 	// A real cluster's connection coming and going redraws the header and greys or restores the rows.
-	useEffect(() => cluster.onStatus(() => bump()), [cluster]);
+	// The flash gives the whole reason once; the header keeps saying it, cut to its width.
+	useEffect(() => {
+		let connected = cluster.status().connected;
+		return cluster.onStatus(() => {
+			const status = cluster.status();
+			if (status.connected !== connected) {
+				connected = status.connected;
+				if (connected) flash(`Connected to ${cluster.name} again`);
+				else flash(`Lost the connection to ${cluster.name}: ${status.message ?? 'the API server cannot be reached'}`, 'error');
+			}
+			bump();
+		});
+	}, [cluster, flash]);
 
 	// First page: home, plus the last view or the start view on top.
 	if (stack.current.size === 0) {
