@@ -1190,9 +1190,15 @@ function toManifests(input: string | Manifest | Manifest[]): Manifest[] {
 	return out;
 }
 
-/** `object` (about to be written over `current`) would store the same thing: equal but for the resourceVersion. */
+/**
+ * `object` (about to be written over `current`) would store the same thing:
+ * equal but for what the store's update takes from `current` (uid, creation
+ * time, generation when the spec is the same) and the resourceVersion.
+ */
 function unchangedBy(object: KubeObject, current: KubeObject): boolean {
-	return sameJson({...object, metadata: {...object.metadata, resourceVersion: ''}}, {...current, metadata: {...current.metadata, resourceVersion: ''}});
+	const {uid, creationTimestamp, generation} = current.metadata;
+	const kept = {uid, creationTimestamp, generation, resourceVersion: ''};
+	return sameJson({...object, metadata: {...object.metadata, ...kept}}, {...current, metadata: {...current.metadata, ...kept}});
 }
 
 /** The object apply would store: the manifest over the live object (status and server metadata kept). */
