@@ -16,6 +16,10 @@ export type Flags = {
 	apiPort?: number;
 	/** Serve no Kubernetes API. */
 	noApi?: boolean;
+	/** Restore the cluster from this file at start, and save it there as it changes and at exit. */
+	state?: string;
+	/** Move the state file aside (to FILE.corrupt-<timestamp>) and start a fresh cluster. */
+	resetState?: boolean;
 	help: boolean;
 	version: boolean;
 };
@@ -48,6 +52,11 @@ Flags:
                     runs, 0 for any free one (default 6443, or a free one when taken);
                     its kubeconfig is <config>/kubeconfig
   --no-api          serve no Kubernetes API
+  --state FILE      keep the cluster in FILE: restored from it at start (--seed, --nodes and
+                    --strict-images are then the file's), saved to it as it changes (at
+                    most every 2 s) and at exit; a file that cannot be read stops the start
+  --reset-state     move the --state file aside to FILE.corrupt-<timestamp> and start a
+                    fresh cluster
   --help            show this help
   --version         print the version
 
@@ -57,8 +66,8 @@ fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
 /** Flags that take a value. */
-export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port']);
-const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version']);
+export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port', 'state']);
+const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version', 'reset-state']);
 
 function integer(flag: string, value: string, min: number, max: number): number {
 	if (!/^\d+$/.test(value)) throw new FlagError(`Invalid value for --${flag}: "${value}" (expected an integer ${min}-${max})`);
@@ -81,6 +90,7 @@ export function parseFlags(argv: readonly string[]): Flags {
 			if (name === 'readonly') flags.readonly = true;
 			if (name === 'strict-images') flags.strictImages = true;
 			if (name === 'no-api') flags.noApi = true;
+			if (name === 'reset-state') flags.resetState = true;
 			if (name === 'help') flags.help = true;
 			if (name === 'version') flags.version = true;
 			continue;
@@ -125,7 +135,15 @@ export function parseFlags(argv: readonly string[]): Flags {
 			case 'api-port':
 				flags.apiPort = integer(name, value, 0, 65535);
 				break;
+			case 'state':
+				if (value.trim() === '') throw new FlagError('Invalid value for --state: empty path');
+				flags.state = value;
+				break;
 		}
+	}
+	if (flags.resetState && flags.state === undefined) throw new FlagError('Flag --reset-state needs --state FILE: it moves that file aside');
+	if (flags.state !== undefined && flags.record !== undefined) {
+		throw new FlagError('Flags --state and --record cannot be used together: a recording replays from a fresh cluster of its seed');
 	}
 	if (flags.apiPort !== undefined && flags.noApi) throw new FlagError('Flags --api-port and --no-api cannot be used together');
 	if (flags.apiPort !== undefined && flags.record !== undefined) {
