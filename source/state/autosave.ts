@@ -5,10 +5,12 @@
  * engine's watch and the simulation's ticks), never polling: a cluster that
  * does not change is not saved again. A save takes the snapshot and
  * serialises it at once (the engine's state is only consistent between
- * calls), then writes the bytes without blocking the event loop; the exit
- * save writes them blocking, since the process ends right after it.
+ * calls; only the objects changed since the last save are serialised again),
+ * then writes the bytes without blocking the event loop; the exit save
+ * writes them blocking, since the process ends right after it.
  */
-import {writeStateFile, writeStateFileSync} from './state-file.js';
+import {SnapshotJson} from './snapshot-json.js';
+import {writeStateFile, writeStateFileSync, type StateData} from './state-file.js';
 
 export type AutosaveTimers = {
 	setTimeout(callback: () => void, ms: number): unknown;
@@ -26,9 +28,9 @@ export type AutosaveOptions = {
 	/** Timers (tests pass fake ones); the real ones do not keep the process alive. */
 	timers?: AutosaveTimers;
 	/** The background write (default: atomic, off the event loop). */
-	write?: (file: string, text: string) => Promise<void>;
+	write?: (file: string, data: StateData) => Promise<void>;
 	/** The exit write (default: atomic, blocking). */
-	writeSync?: (file: string, text: string) => void;
+	writeSync?: (file: string, data: StateData) => void;
 	/** A save failed (disk full, directory gone); the next change tries again. */
 	onError?: (error: Error) => void;
 	/** A save finished: how long the snapshot and its serialisation blocked, and the size. */
@@ -56,6 +58,7 @@ export class Autosave {
 	private dirty = false;
 	private timer: unknown;
 	private writing: Promise<void> | undefined;
+	private readonly json = new SnapshotJson();
 	private lastStart = Number.NEGATIVE_INFINITY;
 	private stopped = false;
 	/** Saves written (background and exit). */
@@ -91,26 +94,28 @@ export class Autosave {
 	}
 
 	/** Take the snapshot now and serialise it: the part of a save that holds the event loop. */
-	private serialise(): string {
+	private serialise(): Buffer[] {
 		const started = this.now();
 		this.lastStart = started;
 		this.dirty = false;
-		const text = JSON.stringify(this.options.snapshot());
-		this.options.onSaved?.({blockedMs: this.now() - started, bytes: Buffer.byteLength(text)});
-		return text;
+		const chunks = this.json.chunks(this.options.snapshot());
+		let bytes = 0;
+		for (const chunk of chunks) bytes += chunk.length;
+		this.options.onSaved?.({blockedMs: this.now() - started, bytes});
+		return chunks;
 	}
 
 	private saveInBackground(): void {
 		if (this.stopped || !this.dirty) return;
-		let text: string;
+		let data: Buffer[];
 		try {
-			text = this.serialise();
+			data = this.serialise();
 		} catch (error) {
 			this.options.onError?.(error as Error);
 			return;
 		}
 		const write = this.options.write ?? writeStateFile;
-		this.writing = write(this.file, text).then(
+		this.writing = write(this.file, data).then(
 			() => {
 				this.saves++;
 			},
@@ -139,8 +144,8 @@ export class Autosave {
 		this.stop();
 		// A background write under way would not reach its rename before the process ends: write again.
 		if (!this.dirty && this.saves > 0 && !this.writing) return;
-		const text = this.serialise();
-		(this.options.writeSync ?? writeStateFileSync)(this.file, text);
+		const data = this.serialise();
+		(this.options.writeSync ?? writeStateFileSync)(this.file, data);
 		this.saves++;
 	}
 

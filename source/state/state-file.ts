@@ -6,7 +6,7 @@
  * renamed over the old one, the directory flushed), so a crash at any moment
  * leaves either the old file or the new one, never a mix.
  */
-import {closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
 import {open, rename, unlink} from 'node:fs/promises';
 import path from 'node:path';
 
@@ -127,13 +127,27 @@ function syncDirectory(dir: string): void {
 /** Test seams: run between the steps of a write (a crash there must leave the old file). */
 export type WriteHooks = {beforeRename?: () => void};
 
-/** Write `text` to `file` atomically and durably; blocks until it is on disk. */
-export function writeStateFileSync(file: string, text: string, hooks: WriteHooks = {}): void {
+/** What a state file is written from: a string, or chunks of bytes written one after another. */
+export type StateData = string | readonly Buffer[];
+
+function lengthOf(chunks: readonly Buffer[]): number {
+	let total = 0;
+	for (const chunk of chunks) total += chunk.length;
+	return total;
+}
+
+/** Write `data` to `file` atomically and durably; blocks until it is on disk. */
+export function writeStateFileSync(file: string, data: StateData, hooks: WriteHooks = {}): void {
 	const temporary = temporaryPath(file);
 	try {
 		const fd = openSync(temporary, 'wx', 0o600);
 		try {
-			writeSync(fd, text);
+			if (typeof data === 'string') {
+				writeSync(fd, data);
+			} else {
+				const written = writevSync(fd, data as Buffer[]);
+				if (written !== lengthOf(data)) throw new Error(`short write: ${written} of ${lengthOf(data)} bytes`);
+			}
 			fsyncSync(fd);
 		} finally {
 			closeSync(fd);
@@ -152,12 +166,17 @@ export function writeStateFileSync(file: string, text: string, hooks: WriteHooks
 }
 
 /** The same write without blocking the event loop while the bytes go to disk. */
-export async function writeStateFile(file: string, text: string, hooks: WriteHooks = {}): Promise<void> {
+export async function writeStateFile(file: string, data: StateData, hooks: WriteHooks = {}): Promise<void> {
 	const temporary = temporaryPath(file);
 	try {
 		const handle = await open(temporary, 'wx', 0o600);
 		try {
-			await handle.writeFile(text);
+			if (typeof data === 'string') {
+				await handle.writeFile(data);
+			} else {
+				const {bytesWritten} = await handle.writev(data as Buffer[]);
+				if (bytesWritten !== lengthOf(data)) throw new Error(`short write: ${bytesWritten} of ${lengthOf(data)} bytes`);
+			}
 			await handle.sync();
 		} finally {
 			await handle.close();

@@ -30,6 +30,8 @@ function fakeTime() {
 	return {now: () => now, timers, advanceTo, pending: () => pending.size};
 }
 
+const asText = (data: string | readonly Buffer[]) => (typeof data === 'string' ? data : Buffer.concat(data).toString('utf8'));
+
 function saver(time: ReturnType<typeof fakeTime>) {
 	const written: Array<{at: number; text: string; blocking: boolean}> = [];
 	let state = 0;
@@ -38,8 +40,8 @@ function saver(time: ReturnType<typeof fakeTime>) {
 		snapshot: () => ({kind: 'KubariumSnapshot', version: 1, state}),
 		now: time.now,
 		timers: time.timers,
-		write: async (_file, text) => void written.push({at: time.now(), text, blocking: false}),
-		writeSync: (_file, text) => void written.push({at: time.now(), text, blocking: true}),
+		write: async (_file, data) => void written.push({at: time.now(), text: asText(data), blocking: false}),
+		writeSync: (_file, data) => void written.push({at: time.now(), text: asText(data), blocking: true}),
 	});
 	return {autosave, written, set: (value: number) => (state = value)};
 }
