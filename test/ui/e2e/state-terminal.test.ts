@@ -84,3 +84,56 @@ async function openShellOnDb0(): Promise<void> {
 		rmSync(dir, {recursive: true, force: true});
 	}
 });
+
+(canRunE2e ? test.serial : test.serial.skip)('the built app in tmux with --state: SIGTERM, Ctrl+C and SIGHUP each save what changed since the last save', async t => {
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-state-'));
+	const file = join(dir, 'cluster.json');
+	const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  key: value\n`;
+	const apply = async (name: string) => {
+		writeFileSync(join(dir, `${name}.yaml`), configMap(name));
+		type(`:apply ${join(dir, `${name}.yaml`)}`);
+		keys('Enter');
+		await waitFor(s => s.includes(`configmap/${name} created`), `the apply of ${name}`);
+	};
+	/**
+	 * Two applies in a row: the first is saved at once, the second would wait for the
+	 * 2 s after that save, so only the exit save can hold it.
+	 */
+	const applyTwo = async (name: string) => {
+		await new Promise(resolve => setTimeout(resolve, 2_100));
+		await apply(`${name}-1`);
+		await apply(`${name}-2`);
+	};
+	const seeAfterRestart = async (names: string[]) => {
+		await startApp(dir, ['--no-api', '--state', file, '--namespace', 'default']);
+		type(':cm');
+		keys('Enter');
+		await waitFor(s => names.every(name => new RegExp(`^\\s*${name}\\s`, 'm').test(s)), `${names.join(', ')} after the restart`);
+	};
+	try {
+		// Paused: time does not move, so only the applies and the exits save.
+		await startApp(dir, ['--no-api', '--state', file, '--speed', '0']);
+		await applyTwo('sigterm');
+		process.kill(cliPid(), 'SIGTERM');
+		await waitFor(s => s.includes('app-exit-code=143'), 'the exit on SIGTERM');
+		killTmux();
+
+		await seeAfterRestart(['sigterm-1', 'sigterm-2']);
+		await applyTwo('ctrl-c');
+		keys('C-c');
+		await waitFor(s => s.includes('app-exit-code=0'), 'the exit on Ctrl+C');
+		killTmux();
+
+		await seeAfterRestart(['sigterm-2', 'ctrl-c-2']);
+		await applyTwo('sighup');
+		process.kill(cliPid(), 'SIGHUP');
+		await waitFor(s => s.includes('app-exit-code=129'), 'the exit on SIGHUP');
+		killTmux();
+
+		await seeAfterRestart(['sigterm-2', 'ctrl-c-2', 'sighup-1', 'sighup-2']);
+		t.pass();
+	} finally {
+		killTmux();
+		rmSync(dir, {recursive: true, force: true});
+	}
+});
