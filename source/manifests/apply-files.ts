@@ -13,10 +13,13 @@ import path from 'node:path';
 import {parseAllDocuments} from 'yaml';
 import type {KubeObject, Manifest} from '../engine/index.js';
 
-/** What an apply needs of a cluster (the embedded engine's facade has it). */
+/**
+ * What an apply needs of a cluster: the embedded engine's facade answers at
+ * once, a cluster behind an API may answer with a promise.
+ */
 export type ApplyTarget = {
-	/** Apply every manifest or none; throws the refusal (with `document`, the index of the refused manifest). */
-	apply(manifests: Manifest[]): KubeObject[];
+	/** Apply every manifest or none; throws (or rejects with) the refusal, with `document`, the index of the refused manifest, when it knows. */
+	apply(manifests: Manifest[]): KubeObject[] | Promise<KubeObject[]>;
 	/** The live object, or undefined (may throw for a kind the cluster does not know). */
 	get(kind: string, name: string, namespace?: string): KubeObject | undefined;
 };
@@ -196,15 +199,25 @@ function countIn(documents: readonly ManifestDocument[], file: string): number {
  * per object (`configmap/web created`, `... configured`, `... unchanged`);
  * throws ApplyRefused with kubectl's message when any is refused.
  */
-export function applyDocuments(target: ApplyTarget, documents: readonly ManifestDocument[]): AppliedObject[] {
+export function applyDocuments(target: ApplyTarget, documents: readonly ManifestDocument[]): AppliedObject[] | Promise<AppliedObject[]> {
 	// What each object was before the call, or what an earlier document of the call made of it.
 	const before = documents.map(d => liveObject(target, d.manifest));
-	let stored: KubeObject[];
+	let stored: KubeObject[] | Promise<KubeObject[]>;
 	try {
 		stored = target.apply(documents.map(d => d.manifest));
 	} catch (error) {
 		throw refusal(error, documents, before.map(Boolean));
 	}
+	if (stored instanceof Promise) {
+		return stored.then(objects => resultLines(objects, before), error => {
+			throw refusal(error, documents, before.map(Boolean));
+		});
+	}
+	return resultLines(stored, before);
+}
+
+/** kubectl's line per stored object: created, or configured or unchanged by its resourceVersion. */
+function resultLines(stored: readonly KubeObject[], before: ReadonlyArray<KubeObject | undefined>): AppliedObject[] {
 	const seen = new Map<string, KubeObject>();
 	return stored.map((object, index) => {
 		const key = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
@@ -215,7 +228,7 @@ export function applyDocuments(target: ApplyTarget, documents: readonly Manifest
 	});
 }
 
-/** `kubectl apply -f argument`: read, check and apply; throws ManifestFileError or ApplyRefused. */
-export function applyPath(target: ApplyTarget, argument: string, base: PathBase = {}): AppliedObject[] {
+/** `kubectl apply -f argument`: read, check and apply; throws ManifestFileError or ApplyRefused (a promise rejects with ApplyRefused). */
+export function applyPath(target: ApplyTarget, argument: string, base: PathBase = {}): AppliedObject[] | Promise<AppliedObject[]> {
 	return applyDocuments(target, readManifests(argument, base));
 }

@@ -3,7 +3,14 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
-import {ApplyRefused, applyPath, ManifestFileError, manifestFiles, objectRef, readManifests, resolveUserPath} from '../../source/manifests/apply-files.js';
+import {ApplyRefused, applyPath as applyPathAnyway, ManifestFileError, manifestFiles, objectRef, readManifests, resolveUserPath, type ApplyTarget, type AppliedObject, type PathBase} from '../../source/manifests/apply-files.js';
+
+/** The engine answers at once: the lines, not a promise. */
+function applyPath(target: ApplyTarget, argument: string, base?: PathBase): AppliedObject[] {
+	const result = applyPathAnyway(target, argument, base);
+	if (result instanceof Promise) throw new Error('the engine answered with a promise');
+	return result;
+}
 
 function scratch(t: {teardown: (fn: () => void) => void}): string {
 	const dir = mkdtempSync(join(tmpdir(), 'kubarium-apply-'));
@@ -126,4 +133,22 @@ test('objectRef names objects as kubectl\'s result lines do', t => {
 	t.is(objectRef({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}}), 'service/web');
 	t.is(objectRef({apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: {name: 'shop'}}), 'ingress.networking.k8s.io/shop');
 	t.is(objectRef({apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: {name: 'x'}}), 'clusterrole.rbac.authorization.k8s.io/x');
+});
+
+test('a cluster that answers later (an API): the same lines once it has, and the refusal as a rejection', async t => {
+	const dir = scratch(t);
+	const cluster = createCluster({seed: 3});
+	const later: ApplyTarget = {
+		apply: async manifests => cluster.apply(manifests),
+		get: (kind, name, namespace) => cluster.get(kind, name, namespace),
+	};
+	const file = join(dir, 'two.yaml');
+	writeFileSync(file, `${configMap('one')}---\n${configMap('two')}`);
+	const pending = applyPathAnyway(later, file);
+	t.true(pending instanceof Promise);
+	t.deepEqual((await pending).map(r => r.line), ['configmap/one created', 'configmap/two created']);
+	writeFileSync(file, `${configMap('one', {a: '2'})}---\n${configMap('Bad')}`);
+	const error = await t.throwsAsync(Promise.resolve(applyPathAnyway(later, file)), {instanceOf: ApplyRefused});
+	t.regex(error!.message, /^Error from server \(Invalid\): error when creating ".*two\.yaml" \(document 2\): ConfigMap "Bad" is invalid/);
+	t.deepEqual(cluster.get('cm', 'one')!['data'], {a: '1'});
 });

@@ -10,7 +10,8 @@ import path from 'node:path';
 import {registerCommand, type AppApi} from '../app/contract.js';
 import {TextView} from '../details/text-view/text-view.js';
 import {sanitizeLine} from '../sanitize.js';
-import {applyPath, ApplyRefused, ManifestFileError, manifestExtensions, resolveUserPath, type PathBase} from '../../manifests/apply-files.js';
+import {applyPath, ApplyRefused, ManifestFileError, manifestExtensions, resolveUserPath, type AppliedObject, type PathBase} from '../../manifests/apply-files.js';
+import {errorMessage} from '../dialogs/errors.js';
 import {exportYaml} from '../../manifests/export-objects.js';
 import {writeStateFileSync} from '../../state/state-file.js';
 import {completePath} from './path-completion.js';
@@ -39,8 +40,7 @@ export function runApply(args: readonly string[], app: AppApi): void {
 	if (args.length !== 1) throw new Error(args.length === 0 ? 'Missing file: :apply FILE|DIR (a manifest, or a folder of them)' : 'Too many arguments: :apply takes one FILE or DIR');
 	if (app.readonly) throw new Error('Apply: not allowed, the dashboard is read-only (--readonly)');
 	const argument = args[0]!;
-	try {
-		const applied = applyPath(app.cluster, argument, pathBase);
+	const report = (applied: readonly AppliedObject[]) => {
 		const lines = applied.map(a => a.line);
 		if (lines.length === 1 && lines[0]!.length <= flashColumns) {
 			app.flash(sanitizeLine(lines[0]!));
@@ -48,14 +48,28 @@ export function runApply(args: readonly string[], app: AppApi): void {
 			showLines(app, `apply ${argument}`, lines);
 			app.flash(sanitizeLine(`Applied ${argument}: ${tally(applied.map(a => a.outcome))}`));
 		}
-	} catch (error) {
-		if (!(error instanceof ManifestFileError) && !(error instanceof ApplyRefused)) throw error;
+		app.invalidate();
+	};
+	const refused = (error: unknown) => {
+		if (!(error instanceof ManifestFileError) && !(error instanceof ApplyRefused)) {
+			app.flash(errorMessage(error), 'error');
+			return;
+		}
 		const message = error instanceof ApplyRefused ? `${error.message} (nothing was applied)` : error.message;
 		if (message.length > flashColumns) showLines(app, `apply ${argument}: refused`, [`error: ${message}`]);
 		app.flash(sanitizeLine(`error: ${message}`), 'error');
-	} finally {
 		app.invalidate();
+	};
+	let result: AppliedObject[] | Promise<AppliedObject[]>;
+	try {
+		result = applyPath(app.cluster, argument, pathBase);
+	} catch (error) {
+		refused(error);
+		return;
 	}
+	// A cluster behind an API answers later: the lines come when it has.
+	if (result instanceof Promise) void result.then(report, refused);
+	else report(result);
 }
 
 export function runExport(args: readonly string[], app: AppApi): void {
