@@ -9,7 +9,26 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, cliPid, keys, killTmux, startApp, startCli, type, waitFor} from './tmux.js';
+import {canRunE2e, cliPid, keys, killTmux, startApp as startAppOnce, startCli, type, waitFor} from './tmux.js';
+
+/**
+ * Start a tmux session right after the last tmux server was killed: the new
+ * one can meet the old server still on its way out ("server exited
+ * unexpectedly"), so that one answer is tried again.
+ */
+async function again<T>(start: () => T | Promise<T>): Promise<T> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await start();
+		} catch (error) {
+			if (attempt >= 10 || !/server exited unexpectedly/.test((error as Error).message)) throw error;
+			killTmux();
+			await new Promise(resolve => setTimeout(resolve, 300));
+		}
+	}
+}
+
+const startApp = (dir: string, args: readonly string[]) => again(() => startAppOnce(dir, args));
 
 async function openShellOnDb0(): Promise<void> {
 	type(':po shop');
@@ -74,7 +93,7 @@ async function openShellOnDb0(): Promise<void> {
 		t.true(saved.volumes.some(v => v.rows?.some(([key, value]) => key === 'size' && value === 'large')), 'the row written just before :q is in the file');
 
 		writeFileSync(file, '{"kind": "KubariumSnapshot", "vers');
-		startCli(['--config-dir', dir, '--no-api', '--state', file]);
+		await again(() => startCli(['--config-dir', dir, '--no-api', '--state', file]));
 		const refused = await waitFor(s => s.includes('app-exit-code='), 'the refusal');
 		t.regex(refused.replace(/\n/g, ''), /cannot use the state file .*cluster\.json: it is truncated/);
 		t.regex(refused, /app-exit-code=2/);
