@@ -249,6 +249,7 @@ const appProps = {
 	onApi: (api: import('./ui/app/contract.js').AppApi) => {
 		appApi = api;
 		if (state?.note) api.flash(state.note, 'warn');
+		else if (state) api.flash(state.cluster ? `Restored the cluster saved in ${state.file}; saving it there as it changes` : `Saving the cluster to ${state.file} as it changes`);
 	},
 };
 const app = (api?: ServedApi) => (practice && practiceUi

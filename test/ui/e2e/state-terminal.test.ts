@@ -70,6 +70,7 @@ async function openShellOnDb0(): Promise<void> {
 		killTmux();
 
 		await startApp(dir, ['--no-api', '--state', file]);
+		await waitFor(s => s.replace(/\s+/g, ' ').includes('Restored the cluster saved in'), 'the flash saying where the cluster came from');
 		type(':deploy shop');
 		keys('Enter');
 		await waitFor(s => /^\s*web\s+\d\/6\s+6\b/m.test(s), 'web with its 6 replicas after the restart');
