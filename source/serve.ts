@@ -133,7 +133,7 @@ function practiceCluster(scenario: Scenario, seed: number | undefined): Cluster 
 	return scenario.create({seed, startTime: Date.now() - probe.now()});
 }
 
-/** Run until SIGINT or SIGTERM. */
+/** Run until SIGINT, SIGTERM or SIGHUP (saving the --state file then). */
 export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	const start = Date.now();
 	const stateFile = flags.state !== undefined ? path.resolve(flags.state) : undefined;
