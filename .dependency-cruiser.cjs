@@ -13,9 +13,9 @@ module.exports = {
 		},
 		{
 			name: 'ui-uses-the-engine-entry',
-			comment: 'The UI and the recorder reach the engine only through its public entry, source/engine/index.ts (the facade and the watch API).',
+			comment: 'The UI, the recorder, the manifest files (apply, export) and the state file reach the engine only through its public entry, source/engine/index.ts (the facade and the watch API).',
 			severity: 'error',
-			from: {path: ['^source/ui/', '^source/record/', '^source/cli\\.tsx$']},
+			from: {path: ['^source/ui/', '^source/record/', '^source/manifests/', '^source/state/', '^source/cli\\.tsx$']},
 			to: {path: '^source/engine/', pathNot: '^source/engine/index\\.ts$'},
 		},
 		{

@@ -12,6 +12,7 @@ import {section as endpoints} from './endpoints.js';
 import {section as scale} from './scale.js';
 import {section as record} from './record.js';
 import {section as snapshot} from './snapshot.js';
+import {section as state} from './state.js';
 
 /** Benchmark sections in the order they run; each lives in its own bench/*.ts module. */
-export const sections: BenchSection[] = [engine, nodes, endpoints, storage, batch, ui, runtime, details, scaling, terminal, scale, record, snapshot];
+export const sections: BenchSection[] = [engine, nodes, endpoints, storage, batch, ui, runtime, details, scaling, terminal, scale, record, snapshot, state];

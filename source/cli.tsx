@@ -36,7 +36,7 @@ function fail(message: string): never {
 }
 
 if (process.argv[2] === 'serve') {
-	const {parseServeFlags, runServe, serveUsage, ServeFlagError} = await import('./serve.js');
+	const {parseServeFlags, runServe, serveUsage, ServeFlagError, StateFileError} = await import('./serve.js');
 	try {
 		const serveFlags = parseServeFlags(process.argv.slice(3));
 		if (serveFlags.help) {
@@ -46,7 +46,7 @@ if (process.argv[2] === 'serve') {
 		await runServe(serveFlags);
 		process.exit(0);
 	} catch (error) {
-		if (error instanceof ServeFlagError) fail(error.message);
+		if (error instanceof ServeFlagError || error instanceof StateFileError) fail(error.message);
 		throw error;
 	}
 }
@@ -128,6 +128,27 @@ const [{default: React}, {render}, {boot, BootError}, {App}, practiceUi, remoteU
 
 // A recording's keys would not hold kubectl's changes, so none is served while recording.
 const servesApi = !flags.noApi && flags.record === undefined;
+
+// --state: the cluster comes from the file (a file that cannot be restored stops here, untouched, with exit 2).
+let state: {file: string; cluster?: import('./engine/index.js').Cluster; note?: string} | undefined;
+if (flags.state !== undefined) {
+	const [{openState, movedAsideNote}, {StateFileError}, {resolve}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js'), import('node:path')]);
+	const file = resolve(flags.state);
+	try {
+		const opened = openState(file, {reset: flags.resetState});
+		state = {file, cluster: opened.cluster};
+		if (opened.movedAside) {
+			state.note = movedAsideNote(file, opened.movedAside);
+			process.stderr.write(`kubarium: ${state.note}\n`);
+		}
+	} catch (error) {
+		if (error instanceof StateFileError) fail(error.message);
+		throw error;
+	}
+	const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.strictImages && '--strict-images'].filter(Boolean);
+	if (state.cluster && ignored.length > 0) state.note = `${ignored.join(', ')} ignored: the cluster is the one saved in ${file}`;
+}
+
 let booted;
 let remoteBooted: import('./ui/remote/boot-remote.js').BootedRemote | undefined;
 try {
@@ -144,8 +165,9 @@ try {
 		booted = boot(flags, process.env, {cluster});
 	} else {
 		// With an API, the clock starts at the wall time (kubectl counts ages from creationTimestamp against
-		// its own clock); a recording serves none and keeps the fixed epoch, so its replay is exact.
-		booted = boot(flags, process.env, servesApi ? {startTime: Date.now()} : {});
+		// its own clock); a recording serves none and keeps the fixed epoch, so its replay is exact. A cluster
+		// restored from --state goes on from its own saved clock.
+		booted = boot(flags, process.env, state?.cluster ? {cluster: state.cluster} : servesApi ? {startTime: Date.now()} : {});
 	}
 } catch (error) {
 	if (error instanceof BootError) fail(error.message);
@@ -230,7 +252,15 @@ function runExternal<T>(fn: () => T): T {
 const startApi = servesApi && cluster
 	? (served: NonNullable<typeof cluster>) => import('./dashboard-api.js').then(({startDashboardApi}) => startDashboardApi(served, {port: flags.apiPort, configDir, readOnly: flags.readonly}))
 	: undefined;
-const appProps = {prefs, theme, readonly: flags.readonly, configDir, noColor, startupWarnings: warnings, runExternal, onQuit: () => simulation.stop()};
+let appApi: import('./ui/app/contract.js').AppApi | undefined;
+const appProps = {
+	prefs, theme, readonly: flags.readonly, configDir, noColor, startupWarnings: warnings, runExternal, onQuit: () => simulation.stop(),
+	onApi: (api: import('./ui/app/contract.js').AppApi) => {
+		appApi = api;
+		if (state?.note) api.flash(state.note, 'warn');
+		else if (state) api.flash(state.cluster ? `Restored the cluster saved in ${state.file}; saving it there as it changes` : `Saving the cluster to ${state.file} as it changes`);
+	},
+};
 const remoteApp = remoteBooted ? await import('./ui/remote/remote-app.js') : undefined;
 const app = (api?: ServedApi) => (practice && practiceUi && cluster
 	// Practice serves each run's cluster itself (a :reset or :next makes a new one).
@@ -242,6 +272,38 @@ const app = (api?: ServedApi) => (practice && practiceUi && cluster
 );
 const instance = render(app(), {exitOnCtrlC: false, patchConsole: false, incrementalRendering: false, maxFps: 30});
 simulation.start();
+
+// --state: saved as the cluster changes (objects, time moving, keys typed into it), at most every 2 s, and at exit.
+let autosave: (import('./state/autosave.js').Autosave & {detach: () => void}) | undefined;
+if (state && cluster) {
+	const {autosaveCluster} = await import('./state/cluster-state.js');
+	const file = state.file;
+	let reported = false;
+	autosave = autosaveCluster(cluster, file, {
+		onError: error => {
+			if (reported) return;
+			reported = true;
+			appApi?.flash(`Could not save the cluster to ${file}: ${error.message} (trying again as it changes)`, 'warn');
+		},
+		onSaved: () => (reported = false),
+	});
+	const saver = autosave;
+	simulation.onTick(() => saver.changed());
+	const {tapReads} = await import('./record/tap-reads.js');
+	tapReads(process.stdin, () => saver.changed());
+	// A fresh cluster is written at once, so the file exists from the start.
+	if (!state.cluster) saver.changed();
+}
+/** The exit save; a failure is reported once the terminal is back. */
+function saveState(): void {
+	if (!autosave || !state) return;
+	try {
+		autosave.flush();
+	} catch (error) {
+		restoreTerminal();
+		process.stderr.write(`kubarium: could not save the cluster to ${state.file}: ${(error as Error).message}\n`);
+	}
+}
 
 if (startApi && !practice && cluster) {
 	void startApi(cluster).then(api => instance.rerender(app({url: api.url, kubeconfig: api.kubeconfig})), (error: Error) => instance.rerender(app({error: error.message})));
@@ -255,6 +317,7 @@ function shutdown(code: number): void {
 		// Already unmounted.
 	}
 	restoreTerminal();
+	saveState();
 	process.exit(code);
 }
 process.on('SIGTERM', () => shutdown(143));
@@ -280,5 +343,6 @@ try {
 	// A real cluster's watches and streams end here, so quitting never waits on them.
 	remoteApp?.disposeCurrent();
 	restoreTerminal();
+	saveState();
 }
 process.exit(0);

@@ -9,6 +9,9 @@ import {findScenario, formatElapsed, PracticeSession, type Scenario} from './pra
 import {startApiServer} from './apiserver/server.js';
 import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';
+import {autosaveCluster, movedAsideNote, openState} from './state/cluster-state.js';
+
+export {StateFileError} from './state/state-file.js';
 
 export type ServeFlags = {
 	port: number;
@@ -22,6 +25,10 @@ export type ServeFlags = {
 	configDir?: string;
 	/** Serve a practice scenario's broken cluster instead of the demo. */
 	practice?: string;
+	/** Restore the cluster from this file at start, and save it there as it changes and at exit. */
+	state?: string;
+	/** Move the state file aside and start a fresh cluster. */
+	resetState?: boolean;
 	help: boolean;
 };
 
@@ -30,7 +37,7 @@ export class ServeFlagError extends Error {}
 export const serveUsage = `Usage: kubarium serve [flags]
 
 Runs the simulated cluster headless behind a Kubernetes API on 127.0.0.1,
-for kubectl and any Kubernetes client. Ctrl+C stops it.
+for kubectl and any Kubernetes client. Ctrl+C (or SIGTERM, SIGHUP) stops it.
 
 Flags:
   --port N          port to listen on, 0 for any free one (default 6443)
@@ -46,6 +53,12 @@ Flags:
                     default $XDG_CONFIG_HOME/kubarium)
   --practice ID     serve a practice scenario's broken cluster (kubarium practice lists
                     them); fix it with kubectl, the checks are graded as time moves
+  --state FILE      keep the cluster in FILE: restored from it at start (--seed, --nodes,
+                    --empty and --strict-images are then the file's), saved to it as it
+                    changes (at most every 2 s) and when the server stops; a file that
+                    cannot be read stops the start and is left as it is
+  --reset-state     move the --state file aside to FILE.corrupt-<timestamp> and start a
+                    fresh cluster
   --help            show this help`;
 
 function integer(flag: string, value: string, min: number, max: number): number {
@@ -64,13 +77,14 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 		const eq = arg.indexOf('=');
 		const name = arg.slice(2, eq < 0 ? undefined : eq);
 		let value = eq < 0 ? undefined : arg.slice(eq + 1);
-		if (name === 'empty' || name === 'help' || name === 'strict-images') {
+		if (name === 'empty' || name === 'help' || name === 'strict-images' || name === 'reset-state') {
 			if (value !== undefined) throw new ServeFlagError(`Flag --${name} takes no value`);
 			if (name === 'strict-images') flags.strictImages = true;
+			else if (name === 'reset-state') flags.resetState = true;
 			else flags[name] = true;
 			continue;
 		}
-		if (!['port', 'seed', 'nodes', 'speed', 'kubeconfig', 'config-dir', 'practice'].includes(name)) throw new ServeFlagError(`Unknown flag --${name} (see kubarium serve --help)`);
+		if (!['port', 'seed', 'nodes', 'speed', 'kubeconfig', 'config-dir', 'practice', 'state'].includes(name)) throw new ServeFlagError(`Unknown flag --${name} (see kubarium serve --help)`);
 		if (value === undefined) {
 			value = argv[++i];
 			if (value === undefined || value.startsWith('--')) throw new ServeFlagError(`Flag --${name} needs a value`);
@@ -89,6 +103,10 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 				if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value)) throw new ServeFlagError(`Invalid value for --practice: "${value}" (a scenario id; kubarium practice lists them)`);
 				flags.practice = value;
 				break;
+			case 'state':
+				if (value.trim() === '') throw new ServeFlagError('Invalid value for --state: empty path');
+				flags.state = value;
+				break;
 			case 'kubeconfig':
 			case 'config-dir':
 				if (value.trim() === '') throw new ServeFlagError(`Invalid value for --${name}: empty path`);
@@ -100,6 +118,8 @@ export function parseServeFlags(argv: readonly string[]): ServeFlags {
 	if (flags.practice !== undefined && (flags.empty || flags.nodes !== undefined || flags.strictImages)) {
 		throw new ServeFlagError('--practice sets up its own cluster: drop --empty, --nodes and --strict-images');
 	}
+	if (flags.practice !== undefined && flags.state !== undefined) throw new ServeFlagError('--practice sets up its own cluster: drop --state (a practice run starts from its scenario)');
+	if (flags.resetState && flags.state === undefined) throw new ServeFlagError('Flag --reset-state needs --state FILE: it moves that file aside');
 	return flags;
 }
 
@@ -113,9 +133,11 @@ function practiceCluster(scenario: Scenario, seed: number | undefined): Cluster 
 	return scenario.create({seed, startTime: Date.now() - probe.now()});
 }
 
-/** Run until SIGINT or SIGTERM. */
+/** Run until SIGINT, SIGTERM or SIGHUP (saving the --state file then). */
 export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
 	const start = Date.now();
+	const stateFile = flags.state !== undefined ? path.resolve(flags.state) : undefined;
+	let restored = false;
 	let session: PracticeSession | undefined;
 	let cluster: Cluster;
 	if (flags.practice !== undefined) {
@@ -128,7 +150,9 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 		cluster = practiceCluster(scenario, flags.seed);
 		session = new PracticeSession(scenario, cluster);
 	} else {
-		cluster = createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
+		const fromFile = stateFile !== undefined ? openServeState(flags, stateFile) : undefined;
+		restored = fromFile !== undefined;
+		cluster = fromFile ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
 	}
 	let server;
 	try {
@@ -165,20 +189,46 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 		if (session.solved) process.stdout.write(`\nSolved ${session.scenario.id} in ${formatElapsed(session.solved.elapsedMs)}.\n`);
 	};
 	report();
+	// --state: saved as objects change and as time moves, at most every 2 s, and when the server stops.
+	const autosave = stateFile !== undefined ? autosaveCluster(cluster, stateFile, {onError: error => process.stderr.write(`kubarium: could not save the cluster to ${stateFile}: ${error.message} (trying again as it changes)\n`)}) : undefined;
+	// A fresh cluster is written at once, so the file exists from the start.
+	if (autosave && !restored) autosave.changed();
 	// Virtual time follows the wall clock at the chosen speed, so clients' ages agree at x1.
 	let last = Date.now();
 	const timer = setInterval(() => {
 		const now = Date.now();
 		const elapsed = now - last;
 		last = now;
-		if (flags.speed > 0) cluster.advance(elapsed * flags.speed);
+		if (flags.speed > 0 && elapsed > 0) {
+			cluster.advance(elapsed * flags.speed);
+			autosave?.changed();
+		}
 		report();
 	}, 100);
 	await new Promise<void>(resolve => {
 		const stop = () => resolve();
 		process.once('SIGINT', stop);
 		process.once('SIGTERM', stop);
+		process.once('SIGHUP', stop);
 	});
 	clearInterval(timer);
+	if (autosave) {
+		try {
+			autosave.flush();
+			process.stdout.write(`Saved the cluster to ${stateFile}\n`);
+		} catch (error) {
+			process.stderr.write(`kubarium: could not save the cluster to ${stateFile}: ${(error as Error).message}\n`);
+		}
+	}
 	await server.close();
+}
+
+/** The cluster in the state file, or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
+function openServeState(flags: ServeFlags, file: string): Cluster | undefined {
+	const opened = openState(file, {reset: flags.resetState});
+	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
+	if (!opened.cluster) return undefined;
+	const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.empty && '--empty', flags.strictImages && '--strict-images'].filter(Boolean);
+	process.stdout.write(`Restored the cluster saved in ${file}${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the cluster is the saved one)` : ''}\n`);
+	return opened.cluster;
 }

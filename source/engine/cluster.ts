@@ -7,7 +7,7 @@ import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
-import {Store, keyOf} from './store.js';
+import {Store, keyOf, sameJson} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
 import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
@@ -391,6 +391,11 @@ export class Cluster {
 		for (const {object, applied} of staged.documents) {
 			const {kind, metadata} = object;
 			const current = metadata.name ? this.context.store.get(kind, metadata.namespace, metadata.name) : undefined;
+			// An apply that changes nothing writes nothing, as the API server skips a no-op update (kubectl's `unchanged`).
+			if (current && unchangedBy(object, current) && sameJson(applied, this.lastApplied.get(current.metadata.uid))) {
+				out.push(current);
+				continue;
+			}
 			const stored = current ? this.context.store.update(object) : this.context.store.create(object);
 			this.lastApplied.set(stored.metadata.uid, applied);
 			out.push(stored);
@@ -1149,6 +1154,17 @@ function toManifests(input: string | Manifest | Manifest[]): Manifest[] {
 	}
 	if (out.length === 0) throw badRequest('no objects passed to apply');
 	return out;
+}
+
+/**
+ * `object` (about to be written over `current`) would store the same thing:
+ * equal but for what the store's update takes from `current` (uid, creation
+ * time, generation when the spec is the same) and the resourceVersion.
+ */
+function unchangedBy(object: KubeObject, current: KubeObject): boolean {
+	const {uid, creationTimestamp, generation} = current.metadata;
+	const kept = {uid, creationTimestamp, generation, resourceVersion: ''};
+	return sameJson({...object, metadata: {...object.metadata, ...kept}}, {...current, metadata: {...current.metadata, ...kept}});
 }
 
 /** The object apply would store: the manifest over the live object (status and server metadata kept). */

@@ -13,6 +13,9 @@ import path from 'node:path';
 import {StringDecoder} from 'node:string_decoder';
 import {castTime, formatEvent, formatHeader, type CastHeader} from './cast.js';
 import {formatKeysEvent, formatKeysHeader, keysPathFor, type KeysEvent, type KeysHeader} from './keys-file.js';
+import {tapReads} from './tap-reads.js';
+
+export {tapReads};
 
 export class RecordError extends Error {}
 
@@ -236,29 +239,6 @@ export function teeWrites(stream: NodeJS.WritableStream, onWrite: (data: string)
 	stream.write = tee as typeof stream.write;
 	return () => {
 		if (stream.write === tee) stream.write = original;
-	};
-}
-
-/**
- * Calls `onChunk` with every chunk read from `stream` through `read()` (how
- * Ink reads its input), exactly as read. Returns the function that undoes it.
- */
-export function tapReads(stream: NodeJS.ReadableStream, onChunk: (data: string) => void): () => void {
-	const original = stream.read;
-	const tap = function (this: NodeJS.ReadableStream, ...args: unknown[]): string | Buffer | null {
-		const chunk = (original as (...a: unknown[]) => string | Buffer | null).apply(this, args);
-		if (chunk !== null && chunk !== undefined) {
-			try {
-				onChunk(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
-			} catch {
-				// Recording never stands in the way of the keys.
-			}
-		}
-		return chunk;
-	};
-	stream.read = tap as typeof stream.read;
-	return () => {
-		if (stream.read === tap) stream.read = original;
 	};
 }
 

@@ -5,5 +5,6 @@
  * imports them all: the actions, xray and pulse).
  */
 import './actions/index.js';
+import './files/file-commands.js';
 
 export {};

@@ -20,6 +20,10 @@ export type Flags = {
 	kubeconfig?: string;
 	/** A real cluster: this context of the kubeconfig (`$KUBECONFIG` or ~/.kube/config without --kubeconfig). */
 	context?: string;
+	/** Restore the cluster from this file at start, and save it there as it changes and at exit. */
+	state?: string;
+	/** Move the state file aside (to FILE.corrupt-<timestamp>) and start a fresh cluster. */
+	resetState?: boolean;
 	help: boolean;
 	version: boolean;
 };
@@ -55,6 +59,11 @@ Flags:
   --kubeconfig FILE open a real cluster through this kubeconfig instead of the simulation
   --context NAME    a context of the kubeconfig (alone: of $KUBECONFIG, else ~/.kube/config,
                     as kubectl reads them); :ctx lists the contexts and switches
+  --state FILE      keep the cluster in FILE: restored from it at start (--seed, --nodes and
+                    --strict-images are then the file's), saved to it as it changes (at
+                    most every 2 s) and at exit; a file that cannot be read stops the start
+  --reset-state     move the --state file aside to FILE.corrupt-<timestamp> and start a
+                    fresh cluster
   --help            show this help
   --version         print the version
 
@@ -64,8 +73,8 @@ fast; pauses longer than the idle time limit are cut to it); any key quits.
 Environment: NO_COLOR turns colours off.`;
 
 /** Flags that take a value. */
-export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port', 'kubeconfig', 'context']);
-const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version']);
+export const valued = new Set(['seed', 'nodes', 'namespace', 'theme', 'config-dir', 'speed', 'record', 'api-port', 'kubeconfig', 'context', 'state']);
+const booleans = new Set(['readonly', 'strict-images', 'no-api', 'help', 'version', 'reset-state']);
 
 function integer(flag: string, value: string, min: number, max: number): number {
 	if (!/^\d+$/.test(value)) throw new FlagError(`Invalid value for --${flag}: "${value}" (expected an integer ${min}-${max})`);
@@ -93,6 +102,7 @@ export function parseFlags(argv: readonly string[]): Flags {
 			if (name === 'readonly') flags.readonly = true;
 			if (name === 'strict-images') flags.strictImages = true;
 			if (name === 'no-api') flags.noApi = true;
+			if (name === 'reset-state') flags.resetState = true;
 			if (name === 'help') flags.help = true;
 			if (name === 'version') flags.version = true;
 			continue;
@@ -145,18 +155,26 @@ export function parseFlags(argv: readonly string[]): Flags {
 				if (value.trim() === '') throw new FlagError('Invalid value for --context: empty name');
 				flags.context = value;
 				break;
+			case 'state':
+				if (value.trim() === '') throw new FlagError('Invalid value for --state: empty path');
+				flags.state = value;
+				break;
 		}
 	}
 	if (isRemote(flags)) {
 		// What only the simulation has cannot be asked of a real cluster.
 		const simulated: Array<[string, unknown]> = [
 			['seed', flags.seed], ['nodes', flags.nodes], ['speed', flags.speed], ['strict-images', flags.strictImages],
-			['record', flags.record], ['api-port', flags.apiPort], ['no-api', flags.noApi],
+			['record', flags.record], ['api-port', flags.apiPort], ['no-api', flags.noApi], ['state', flags.state], ['reset-state', flags.resetState || undefined],
 		];
 		const given = simulated.filter(([, v]) => v !== undefined).map(([n]) => `--${n}`);
 		if (given.length > 0) {
 			throw new FlagError(`${given.join(', ')} ${given.length === 1 ? 'applies' : 'apply'} only to the simulated cluster and cannot be used with ${flags.kubeconfig !== undefined ? '--kubeconfig' : '--context'}`);
 		}
+	}
+	if (flags.resetState && flags.state === undefined) throw new FlagError('Flag --reset-state needs --state FILE: it moves that file aside');
+	if (flags.state !== undefined && flags.record !== undefined) {
+		throw new FlagError('Flags --state and --record cannot be used together: a recording replays from a fresh cluster of its seed');
 	}
 	if (flags.apiPort !== undefined && flags.noApi) throw new FlagError('Flags --api-port and --no-api cannot be used together');
 	if (flags.apiPort !== undefined && flags.record !== undefined) {

@@ -195,3 +195,25 @@ test('every live object applied back as read (what an edit without changes sends
 	}
 	t.deepEqual(cluster.controllerErrors(), []);
 });
+
+test('an apply that changes nothing writes nothing: the same resourceVersion and no watch event, as kubectl\'s "unchanged"', t => {
+	const cluster = createCluster({seed: 4});
+	const deployment = {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'nginx', image: 'nginx:1.25'}]}}}};
+	const [first] = cluster.apply(deployment);
+	cluster.advance(5_000);
+	const settled = cluster.get('deploy', 'web')!;
+	let events = 0;
+	const stop = cluster.watch(() => events++, {kind: 'Deployment'});
+	const [again] = cluster.apply(deployment);
+	stop();
+	t.is(again, settled, 'the stored object itself comes back');
+	t.is(events, 0);
+	t.is(cluster.get('deploy', 'web')!.metadata.resourceVersion, settled.metadata.resourceVersion);
+	t.not(first!.metadata.resourceVersion, '');
+	// A manifest that says the same thing more explicitly changes what was last applied: that is a write.
+	const [explicit] = cluster.apply({...deployment, spec: {...deployment.spec, revisionHistoryLimit: 10}});
+	t.not(explicit!.metadata.resourceVersion, settled.metadata.resourceVersion);
+	const [changed] = cluster.apply({...deployment, spec: {...deployment.spec, replicas: 3}});
+	t.not(changed!.metadata.resourceVersion, explicit!.metadata.resourceVersion);
+	t.is(changed!.spec.replicas, 3);
+});

@@ -28,8 +28,10 @@ export function threeWayMerge(live: Json, previous: Json, desired: Json): Json {
 	if (isMap(desired) && isMap(live)) {
 		const out: JsonMap = {...live};
 		const before = isMap(previous) ? previous : {};
-		for (const key of Object.keys(before)) if (!(key in desired)) delete out[key];
+		// A key whose value is undefined is absent (the facade's manifests are JS objects, not parsed JSON).
+		for (const key of Object.keys(before)) if (before[key] !== undefined && desired[key] === undefined) delete out[key];
 		for (const [key, value] of Object.entries(desired)) {
+			if (value === undefined) continue;
 			out[key] = value === null ? undefined : threeWayMerge(live[key], before[key], value);
 			if (out[key] === undefined) delete out[key];
 		}

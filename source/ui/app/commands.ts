@@ -139,7 +139,7 @@ export function suggest(line: string, context: {namespaces: readonly string[]; t
 	else if (head === 'theme') candidates = context.themes;
 	else {
 		const spec = registeredCommands().find(c => c.names.includes(head));
-		candidates = spec?.arguments ?? [];
+		candidates = spec?.complete ? spec.complete(partial) : spec?.arguments ?? [];
 	}
 	for (const c of candidates) if (c.startsWith(partial)) add(`${stem} ${c}`);
 	return out;

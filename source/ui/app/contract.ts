@@ -254,6 +254,8 @@ export type CommandSpec = {
 	description: string;
 	/** Argument words offered as suggestions after the name (e.g. ['deploy', 'sts', 'svc', 'po']). */
 	arguments?: string[];
+	/** Completions of the argument being typed, best first (file paths for `:apply`); used instead of `arguments`. */
+	complete?: (partial: string) => string[];
 	/** Run it; throw an Error to flash its message as an error. */
 	run: (args: string[], app: AppApi) => void;
 };

@@ -23,7 +23,7 @@ Flags: --seed N, --speed N, --theme NAME, --readonly, --config-dir DIR, --api-po
 export type PracticeArgs = {id?: string; file?: string; help: boolean; flags: Flags};
 
 /** Flags the scenario decides, refused here. */
-const scenarioOwned = ['nodes', 'namespace', 'strict-images', 'record', 'kubeconfig', 'context'];
+const scenarioOwned = ['nodes', 'namespace', 'strict-images', 'record', 'kubeconfig', 'context', 'state', 'reset-state'];
 
 export function parsePracticeArgs(argv: readonly string[]): PracticeArgs {
 	let id: string | undefined;

@@ -1,0 +1,73 @@
+/**
+ * `--state FILE` at 10,000 pods (1,000 Deployments × 10 on 100 nodes,
+ * converged): what an autosave holds the event loop for (the snapshot and
+ * its JSON, taken at once; the first and a later one, which serialises only
+ * the objects that changed), how long the write then takes off the event loop
+ * and the longest the loop waited meanwhile, the blocking save at exit, and
+ * opening the file again (read, parse, restore).
+ *
+ * `npm run bench -- state` runs this section alone.
+ */
+import {mkdtempSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {monitorEventLoopDelay} from 'node:perf_hooks';
+import type {BenchRow, BenchSection} from './run.js';
+import {createCluster} from '../source/engine/index.js';
+import type {Pod} from '../source/engine/index.js';
+import {autosaveCluster, openState} from '../source/state/cluster-state.js';
+import {formatMb, formatMs, timeMs} from './measure.js';
+import {isRunningReady, manifest} from './engine.js';
+
+async function runStateBench(): Promise<BenchRow[]> {
+	const cluster = createCluster({seed: 1, nodes: 100});
+	cluster.apply(Array.from({length: 1000}, (_, i) => manifest(i, 10)));
+	for (let step = 0; step < 600; step++) {
+		cluster.advance(1000);
+		const pods = cluster.list('Pod') as Pod[];
+		if (pods.length === 10_000 && pods.every(isRunningReady)) break;
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-bench-state-'));
+	const file = join(dir, 'state.json');
+	try {
+		const saves: Array<{blockedMs: number; bytes: number}> = [];
+		const autosave = autosaveCluster(cluster, file, {intervalMs: 0, onSaved: info => saves.push(info)});
+		/** One background save: the snapshot and its JSON in a timer, then the write off the event loop. */
+		const save = async () => {
+			autosave.changed();
+			await new Promise(resolve => setTimeout(resolve, 0));
+			const delay = monitorEventLoopDelay({resolution: 5});
+			delay.enable();
+			const started = performance.now();
+			await autosave.settled();
+			delay.disable();
+			return {writeMs: performance.now() - started, waitMs: delay.max / 1e6};
+		};
+		const first = await save();
+		// Two seconds of a settled cluster: node leases and a few statuses change, most objects do not.
+		cluster.advance(2000);
+		const second = await save();
+		cluster.scale('Deployment', 'app-0', 11, {namespace: 'default'});
+		cluster.advance(2000);
+		const exitMs = timeMs(() => autosave.flush());
+		autosave.detach();
+		let restoredPods = 0;
+		const openMs = timeMs(() => {
+			restoredPods = openState(file).cluster!.list('Pod').length;
+		});
+		if (restoredPods < 10_000) throw new Error(`the restored cluster has ${restoredPods} pods`);
+		return [
+			{name: '10,000 pods: first autosave holds the event loop (snapshot + JSON of every object)', value: formatMs(saves[0]!.blockedMs)},
+			{name: '10,000 pods: next autosave holds the event loop (only changed objects serialised again)', value: formatMs(saves[1]!.blockedMs)},
+			{name: '10,000 pods: autosave write off the event loop (write, fsync, rename)', value: formatMs(second.writeMs)},
+			{name: '10,000 pods: longest event-loop wait during the writes', value: formatMs(Math.max(first.waitMs, second.waitMs))},
+			{name: '10,000 pods: exit save (snapshot, JSON and a blocking write)', value: formatMs(exitMs)},
+			{name: '10,000 pods: state file size', value: formatMb(statSync(file).size)},
+			{name: '10,000 pods: open --state (read, parse, restore: the engine replays the history)', value: formatMs(openMs), aim: '< 1 s'},
+		];
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+export const section: BenchSection = {title: 'state', run: runStateBench};

@@ -1,0 +1,158 @@
+/**
+ * Saving the state file as the cluster changes: at most once every
+ * `intervalMs` of wall time (2 s), soon after the first change of a quiet
+ * spell, and once more at exit. Told about changes (`changed()`, from the
+ * engine's watch and the simulation's ticks), never polling: a cluster that
+ * does not change is not saved again. A save takes the snapshot and
+ * serialises it at once (the engine's state is only consistent between
+ * calls; only the objects changed since the last save are serialised again),
+ * then writes the bytes without blocking the event loop; the exit save
+ * writes them blocking, since the process ends right after it.
+ */
+import {SnapshotJson} from './snapshot-json.js';
+import {writeStateFile, writeStateFileSync, type StateData} from './state-file.js';
+
+export type AutosaveTimers = {
+	setTimeout(callback: () => void, ms: number): unknown;
+	clearTimeout(handle: unknown): void;
+};
+
+export type AutosaveOptions = {
+	file: string;
+	/** The data to save (the cluster's snapshot), taken when a save runs. */
+	snapshot: () => unknown;
+	/** Wall ms between the starts of two saves at least (default 2000). */
+	intervalMs?: number;
+	/** Wall clock in ms (tests pass a fake). */
+	now?: () => number;
+	/** Timers (tests pass fake ones); the real ones do not keep the process alive. */
+	timers?: AutosaveTimers;
+	/** The background write (default: atomic, off the event loop). */
+	write?: (file: string, data: StateData) => Promise<void>;
+	/** The exit write (default: atomic, blocking). */
+	writeSync?: (file: string, data: StateData) => void;
+	/** A save failed (disk full, directory gone); the next change tries again. */
+	onError?: (error: Error) => void;
+	/** A save finished: how long the snapshot and its serialisation blocked, and the size. */
+	onSaved?: (info: SaveInfo) => void;
+};
+
+export type SaveInfo = {blockedMs: number; bytes: number};
+
+const realTimers: AutosaveTimers = {
+	setTimeout(callback, ms) {
+		const timer = setTimeout(callback, ms);
+		timer.unref?.();
+		return timer;
+	},
+	clearTimeout: handle => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+export class Autosave {
+	readonly file: string;
+	readonly intervalMs: number;
+	private readonly options: AutosaveOptions;
+	private readonly now: () => number;
+	private readonly timers: AutosaveTimers;
+	/** Changes not saved yet. */
+	private dirty = false;
+	private timer: unknown;
+	private writing: Promise<void> | undefined;
+	private readonly json = new SnapshotJson();
+	private lastStart = Number.NEGATIVE_INFINITY;
+	private stopped = false;
+	/** Saves written (background and exit). */
+	saves = 0;
+
+	constructor(options: AutosaveOptions) {
+		this.options = options;
+		this.file = options.file;
+		this.intervalMs = options.intervalMs ?? 2000;
+		this.now = options.now ?? (() => performance.now());
+		this.timers = options.timers ?? realTimers;
+	}
+
+	/** Something changed: a save follows, no sooner than `intervalMs` after the last one started. */
+	changed(): void {
+		if (this.stopped) return;
+		this.dirty = true;
+		this.schedule();
+	}
+
+	/** True while changes wait to be saved. */
+	get pending(): boolean {
+		return this.dirty;
+	}
+
+	private schedule(): void {
+		if (this.timer !== undefined || this.writing) return;
+		const wait = Math.max(0, this.lastStart + this.intervalMs - this.now());
+		this.timer = this.timers.setTimeout(() => {
+			this.timer = undefined;
+			this.saveInBackground();
+		}, wait);
+	}
+
+	/** Take the snapshot now and serialise it: the part of a save that holds the event loop. */
+	private serialise(): Buffer[] {
+		const started = this.now();
+		this.lastStart = started;
+		this.dirty = false;
+		const chunks = this.json.chunks(this.options.snapshot());
+		let bytes = 0;
+		for (const chunk of chunks) bytes += chunk.length;
+		this.options.onSaved?.({blockedMs: this.now() - started, bytes});
+		return chunks;
+	}
+
+	private saveInBackground(): void {
+		if (this.stopped || !this.dirty) return;
+		let data: Buffer[];
+		try {
+			data = this.serialise();
+		} catch (error) {
+			this.options.onError?.(error as Error);
+			return;
+		}
+		const write = this.options.write ?? writeStateFile;
+		this.writing = write(this.file, data).then(
+			() => {
+				this.saves++;
+			},
+			(error: Error) => {
+				this.dirty = true;
+				this.options.onError?.(error);
+			},
+		).finally(() => {
+			this.writing = undefined;
+			// Changes that came while the bytes were written are saved next.
+			if (this.dirty && !this.stopped) this.schedule();
+		});
+	}
+
+	/** Resolves when the background write under way (if any) is done (tests). */
+	async settled(): Promise<void> {
+		await this.writing;
+	}
+
+	/**
+	 * The exit save: if anything changed since the last save, write it now,
+	 * blocking, and stop. Throws the write's error (the caller reports it).
+	 */
+	flush(): void {
+		if (this.stopped) return;
+		this.stop();
+		// A background write under way would not reach its rename before the process ends: write again.
+		if (!this.dirty && this.saves > 0 && !this.writing) return;
+		const data = this.serialise();
+		(this.options.writeSync ?? writeStateFileSync)(this.file, data);
+		this.saves++;
+	}
+
+	/** No more saves (timers cleared); a write under way finishes. */
+	stop(): void {
+		this.stopped = true;
+		if (this.timer !== undefined) this.timers.clearTimeout(this.timer);
+		this.timer = undefined;
+	}
+}

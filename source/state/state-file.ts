@@ -1,0 +1,233 @@
+/**
+ * The state file of `--state FILE`: the cluster's snapshot as JSON. Read at
+ * start (a missing file is a fresh start; one that cannot be used stops the
+ * program with what is wrong and what to do, and is left as it is), written
+ * atomically (a temporary file in the same directory, written and flushed,
+ * renamed over the old one, the directory flushed), so a crash at any moment
+ * leaves either the old file or the new one, never a mix.
+ */
+import {closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
+import {open, rename, unlink} from 'node:fs/promises';
+import path from 'node:path';
+
+/** A state file that cannot be used; the message has the path, the reason and what to do. */
+export class StateFileError extends Error {
+	readonly file: string;
+	readonly reason: string;
+	constructor(file: string, reason: string, advice = resetAdvice(file)) {
+		super(`cannot use the state file ${file}: ${reason}. ${advice}`);
+		this.name = 'StateFileError';
+		this.file = file;
+		this.reason = reason;
+	}
+}
+
+function resetAdvice(file: string): string {
+	return `The file was left as it is; to start a fresh cluster, run again with --reset-state, which moves it aside to ${file}.corrupt-<timestamp>`;
+}
+
+/** What a state file must say it is. */
+export const stateKind = 'KubariumSnapshot';
+
+/** Why a parse failed, in words: truncated (the JSON stops where it should go on) or not JSON at all. */
+function parseFailure(text: string, error: Error): string {
+	const position = /at position (\d+)/.exec(error.message);
+	const atEnd = /Unexpected end of JSON input/.test(error.message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
+	if (atEnd && /^\s*[{[]/.test(text)) return `it is truncated: the JSON stops after ${Buffer.byteLength(text)} bytes`;
+	return `it is not JSON (${error.message})`;
+}
+
+/**
+ * The data of a state file, or undefined when there is none (a fresh start).
+ * Throws StateFileError for a file that is empty, truncated, not JSON, or
+ * not a Kubarium state file; the version and shape are the restore's to judge.
+ */
+export function readStateFile(file: string): unknown {
+	let text: string;
+	try {
+		if (statSync(file).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
+		text = readFileSync(file, 'utf8');
+	} catch (error) {
+		if (error instanceof StateFileError) throw error;
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return undefined;
+		throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
+	}
+	if (text.trim() === '') throw new StateFileError(file, 'it is empty');
+	let data: unknown;
+	try {
+		data = JSON.parse(text);
+	} catch (error) {
+		throw new StateFileError(file, parseFailure(text, error as Error));
+	}
+	if (typeof data !== 'object' || data === null || Array.isArray(data) || (data as {kind?: unknown}).kind !== stateKind) {
+		throw new StateFileError(file, `it is not a Kubarium state file (it has no "kind": "${stateKind}")`);
+	}
+	return data;
+}
+
+/**
+ * Check before the program starts that a state file can be written there
+ * (its directory exists and is a directory), so a bad path stops the start
+ * instead of failing at the first save.
+ */
+export function checkStateDirectory(file: string): void {
+	const dir = path.dirname(file);
+	let stat;
+	try {
+		stat = statSync(dir);
+	} catch {
+		throw new StateFileError(file, `its directory ${dir} does not exist`, 'Create the directory, or name another file for --state');
+	}
+	if (!stat.isDirectory()) throw new StateFileError(file, `${dir} is not a directory`, 'Name another file for --state');
+}
+
+let temporaries = 0;
+
+/** The temporary file a write goes through: hidden, beside the state file, unique to this process. */
+function temporaryPath(file: string): string {
+	return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${++temporaries}.tmp`);
+}
+
+/** Left-over temporary files of a state file (a write that a crash stopped before its rename). */
+export function leftoverTemporaries(file: string): string[] {
+	const prefix = `.${path.basename(file)}.`;
+	let names: string[];
+	try {
+		names = readdirSync(path.dirname(file));
+	} catch {
+		return [];
+	}
+	return names.filter(name => name.startsWith(prefix) && /\.\d+\.\d+\.tmp$/.test(name)).map(name => path.join(path.dirname(file), name));
+}
+
+/** Remove what crashed writes left behind (never the state file itself). */
+export function removeLeftovers(file: string): void {
+	for (const leftover of leftoverTemporaries(file)) {
+		try {
+			unlinkSync(leftover);
+		} catch {
+			// Another process's, or gone already.
+		}
+	}
+}
+
+function syncDirectory(dir: string): void {
+	let fd: number | undefined;
+	try {
+		fd = openSync(dir, 'r');
+		fsyncSync(fd);
+	} catch {
+		// Some file systems cannot flush a directory; the rename is still atomic.
+	} finally {
+		if (fd !== undefined) closeSync(fd);
+	}
+}
+
+/** Test seams: run between the steps of a write (a crash there must leave the old file). */
+export type WriteHooks = {beforeRename?: () => void};
+
+/** What a state file is written from: a string, or chunks of bytes written one after another. */
+export type StateData = string | readonly Buffer[];
+
+function lengthOf(chunks: readonly Buffer[]): number {
+	let total = 0;
+	for (const chunk of chunks) total += chunk.length;
+	return total;
+}
+
+/** Write `data` to `file` atomically and durably; blocks until it is on disk. */
+export function writeStateFileSync(file: string, data: StateData, hooks: WriteHooks = {}): void {
+	const temporary = temporaryPath(file);
+	try {
+		const fd = openSync(temporary, 'wx', 0o600);
+		try {
+			if (typeof data === 'string') {
+				writeSync(fd, data);
+			} else {
+				const written = writevSync(fd, data as Buffer[]);
+				if (written !== lengthOf(data)) throw new Error(`short write: ${written} of ${lengthOf(data)} bytes`);
+			}
+			fsyncSync(fd);
+		} finally {
+			closeSync(fd);
+		}
+		hooks.beforeRename?.();
+		renameSync(temporary, file);
+	} catch (error) {
+		try {
+			unlinkSync(temporary);
+		} catch {
+			// Never made, or already renamed.
+		}
+		throw error;
+	}
+	syncDirectory(path.dirname(file));
+}
+
+/** The same write without blocking the event loop while the bytes go to disk. */
+export async function writeStateFile(file: string, data: StateData, hooks: WriteHooks = {}): Promise<void> {
+	const temporary = temporaryPath(file);
+	try {
+		const handle = await open(temporary, 'wx', 0o600);
+		try {
+			if (typeof data === 'string') {
+				await handle.writeFile(data);
+			} else {
+				const {bytesWritten} = await handle.writev(data as Buffer[]);
+				if (bytesWritten !== lengthOf(data)) throw new Error(`short write: ${bytesWritten} of ${lengthOf(data)} bytes`);
+			}
+			await handle.sync();
+		} finally {
+			await handle.close();
+		}
+		hooks.beforeRename?.();
+		await rename(temporary, file);
+	} catch (error) {
+		await unlink(temporary).catch(() => {});
+		throw error;
+	}
+	let dir;
+	try {
+		dir = await open(path.dirname(file), 'r');
+		await dir.sync();
+	} catch {
+		// As in the blocking write.
+	} finally {
+		await dir?.close();
+	}
+}
+
+/** `2026-12-05T18-30-00-123Z`: a timestamp that is safe in a file name and sorts by time. */
+export function fileTimestamp(date: Date): string {
+	return date.toISOString().replace(/[:.]/g, '-');
+}
+
+/**
+ * `--reset-state`: move the file aside to `FILE.corrupt-<timestamp>` (never
+ * deleted). Returns where it went, or undefined when there was no file.
+ */
+export function moveAside(file: string, now: Date = new Date()): string | undefined {
+	try {
+		statSync(file);
+	} catch {
+		return undefined;
+	}
+	let target = `${file}.corrupt-${fileTimestamp(now)}`;
+	for (let n = 2; exists(target); n++) target = `${file}.corrupt-${fileTimestamp(now)}-${n}`;
+	try {
+		renameSync(file, target);
+	} catch (error) {
+		throw new StateFileError(file, `it cannot be moved aside to ${target} (${(error as Error).message})`, 'Move or remove it yourself');
+	}
+	return target;
+}
+
+function exists(file: string): boolean {
+	try {
+		statSync(file);
+		return true;
+	} catch {
+		return false;
+	}
+}

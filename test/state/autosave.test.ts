@@ -1,0 +1,139 @@
+import test from 'ava';
+import {Autosave, type AutosaveTimers} from '../../source/state/autosave.js';
+
+/** A wall clock and timers that move only when told. */
+function fakeTime() {
+	let now = 0;
+	let nextId = 1;
+	const pending = new Map<number, {at: number; callback: () => void}>();
+	const timers: AutosaveTimers = {
+		setTimeout(callback, ms) {
+			const id = nextId++;
+			pending.set(id, {at: now + ms, callback});
+			return id;
+		},
+		clearTimeout: handle => void pending.delete(handle as number),
+	};
+	/** Move the clock to `to`, running each timer due on the way at its own time. */
+	const advanceTo = async (to: number) => {
+		for (;;) {
+			const due = [...pending.entries()].filter(([, timer]) => timer.at <= to).sort((a, b) => a[1].at - b[1].at)[0];
+			if (!due) break;
+			pending.delete(due[0]);
+			now = Math.max(now, due[1].at);
+			due[1].callback();
+			// Let the write's promise settle before the next timer.
+			await new Promise(resolve => setImmediate(resolve));
+		}
+		now = to;
+	};
+	return {now: () => now, timers, advanceTo, pending: () => pending.size};
+}
+
+const asText = (data: string | readonly Buffer[]) => (typeof data === 'string' ? data : Buffer.concat(data).toString('utf8'));
+
+function saver(time: ReturnType<typeof fakeTime>) {
+	const written: Array<{at: number; text: string; blocking: boolean}> = [];
+	let state = 0;
+	const autosave = new Autosave({
+		file: '/state.json',
+		snapshot: () => ({kind: 'KubariumSnapshot', version: 1, state}),
+		now: time.now,
+		timers: time.timers,
+		write: async (_file, data) => void written.push({at: time.now(), text: asText(data), blocking: false}),
+		writeSync: (_file, data) => void written.push({at: time.now(), text: asText(data), blocking: true}),
+	});
+	return {autosave, written, set: (value: number) => (state = value)};
+}
+
+test('the first change of a quiet spell is saved at once; more changes within 2 s wait for the 2 s to pass, and make one save', async t => {
+	const time = fakeTime();
+	const {autosave, written, set} = saver(time);
+	set(1);
+	autosave.changed();
+	await time.advanceTo(0);
+	t.deepEqual(written.map(w => w.at), [0]);
+	for (const at of [100, 500, 1900]) {
+		await time.advanceTo(at);
+		set(at);
+		autosave.changed();
+	}
+	await time.advanceTo(1999);
+	t.is(written.length, 1, 'nothing before 2 s after the last save');
+	await time.advanceTo(2000);
+	t.deepEqual(written.map(w => w.at), [0, 2000]);
+	t.is(JSON.parse(written[1]!.text).state, 1900, 'the save holds the latest state');
+});
+
+test('no change, no save: a quiet cluster is not written again', async t => {
+	const time = fakeTime();
+	const {autosave, written} = saver(time);
+	autosave.changed();
+	await time.advanceTo(0);
+	await time.advanceTo(60_000);
+	t.is(written.length, 1);
+	t.is(time.pending(), 0, 'no timer waits');
+});
+
+test('changes all the time: one save every 2 s, never more', async t => {
+	const time = fakeTime();
+	const {autosave, written, set} = saver(time);
+	for (let at = 0; at <= 10_000; at += 100) {
+		await time.advanceTo(at);
+		set(at);
+		autosave.changed();
+	}
+	await time.advanceTo(12_000);
+	// The save due at 10 s ran before the change made at 10 s, which the next one holds.
+	t.deepEqual(written.map(w => w.at), [0, 2000, 4000, 6000, 8000, 10_000, 12_000]);
+	t.is(JSON.parse(written.at(-2)!.text).state, 9900);
+	t.is(JSON.parse(written.at(-1)!.text).state, 10_000);
+});
+
+test('the exit save writes what changed since the last save, blocking; with nothing new it writes nothing', async t => {
+	const time = fakeTime();
+	const {autosave, written, set} = saver(time);
+	autosave.changed();
+	await time.advanceTo(0);
+	await time.advanceTo(500);
+	set(7);
+	autosave.changed();
+	autosave.flush();
+	t.deepEqual(written.map(w => [w.at, w.blocking, JSON.parse(w.text).state]), [[0, false, 0], [500, true, 7]]);
+	await time.advanceTo(5000);
+	t.is(written.length, 2, 'stopped: the pending timer was cleared');
+	autosave.changed();
+	autosave.flush();
+	t.is(written.length, 2);
+
+	const quiet = saver(fakeTime());
+	quiet.autosave.flush();
+	t.is(quiet.written.length, 1, 'a cluster that never changed is still written once at exit, so the next start finds it');
+});
+
+test('a failed save is reported and tried again after the next interval', async t => {
+	const time = fakeTime();
+	const errors: string[] = [];
+	let fail = true;
+	const writes: number[] = [];
+	const autosave = new Autosave({
+		file: '/state.json',
+		snapshot: () => ({}),
+		now: time.now,
+		timers: time.timers,
+		write: async () => {
+			writes.push(time.now());
+			if (fail) throw new Error('ENOSPC: no space left on device');
+		},
+		onError: error => errors.push(error.message),
+	});
+	autosave.changed();
+	await time.advanceTo(0);
+	t.deepEqual(errors, ['ENOSPC: no space left on device']);
+	t.true(autosave.pending);
+	fail = false;
+	await time.advanceTo(2000);
+	t.deepEqual(writes, [0, 2000]);
+	t.false(autosave.pending);
+	t.is(autosave.saves, 1);
+});

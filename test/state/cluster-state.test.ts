@@ -1,0 +1,85 @@
+import {mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {createCluster} from '../../source/engine/index.js';
+import {autosaveCluster, openState} from '../../source/state/cluster-state.js';
+import {StateFileError} from '../../source/state/state-file.js';
+
+function scratch(t: {teardown: (fn: () => void) => void}): string {
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-cluster-state-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	return dir;
+}
+
+/** A real snapshot's text, made once. */
+const saved = (() => {
+	const cluster = createCluster({seed: 6, nodes: 2});
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'kept'}, data: {a: '1'}});
+	cluster.advance(3_000);
+	return JSON.stringify(cluster.snapshot());
+})();
+
+const wrongShape = (() => {
+	const data = JSON.parse(saved) as {store: {objects: unknown}};
+	data.store.objects = null;
+	return JSON.stringify(data);
+})();
+
+const cases: Array<[string, string, RegExp]> = [
+	['empty', '', /it is empty/],
+	['truncated', saved.slice(0, Math.floor(saved.length / 2)), /it is truncated: the JSON stops after \d+ bytes/],
+	['not JSON', 'this is not json', /it is not JSON/],
+	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(1\)/],
+	['valid JSON of the wrong shape', wrongShape, /it cannot be restored: snapshot\.store\.objects: expected an array, got null/],
+];
+
+for (const [name, content, reason] of cases) {
+	test(`openState: a file ${name} is a StateFileError with the path, the reason and what to do, and is left untouched`, t => {
+		const dir = scratch(t);
+		const file = join(dir, 'state.json');
+		writeFileSync(file, content);
+		const mtime = statSync(file).mtimeMs;
+		const error = t.throws(() => openState(file), {instanceOf: StateFileError})!;
+		t.true(error.message.startsWith(`cannot use the state file ${file}: `), error.message);
+		t.regex(error.message, reason);
+		t.true(error.message.includes('--reset-state'), error.message);
+		t.is(readFileSync(file, 'utf8'), content);
+		t.is(statSync(file).mtimeMs, mtime);
+		t.deepEqual(readdirSync(dir), ['state.json']);
+	});
+}
+
+test('openState: no file is a fresh start; --reset-state moves a bad file aside and starts fresh', t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	t.deepEqual(openState(file), {});
+	writeFileSync(file, 'garbage');
+	const opened = openState(file, {reset: true, now: new Date('2026-12-05T18:00:00Z')});
+	t.is(opened.cluster, undefined);
+	t.is(opened.movedAside, `${file}.corrupt-2026-12-05T18-00-00-000Z`);
+	t.is(readFileSync(opened.movedAside!, 'utf8'), 'garbage');
+	t.deepEqual(readdirSync(dir), ['state.json.corrupt-2026-12-05T18-00-00-000Z']);
+});
+
+test('saved and opened again: the same objects, clock and next names; a change is saved by the watch', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const cluster = createCluster({seed: 8, demo: true});
+	cluster.advance(5_000);
+	const autosave = autosaveCluster(cluster, file, {intervalMs: 0});
+	cluster.scale('Deployment', 'web', 5, {namespace: 'shop'});
+	t.true(autosave.pending, 'the scale was heard through the watch');
+	await new Promise(resolve => setTimeout(resolve, 20));
+	await autosave.settled();
+	t.false(autosave.pending);
+	t.is(autosave.saves, 1);
+	const restored = openState(file).cluster!;
+	t.is(restored.get('deploy', 'web', 'shop')!.spec.replicas, 5);
+	t.is(restored.now(), cluster.now());
+	cluster.advance(10_000);
+	restored.advance(10_000);
+	const names = (c: typeof cluster) => c.list('Pod', {namespace: 'shop'}).map(p => `${p.metadata.name} ${p.status.phase}`).sort();
+	t.deepEqual(names(restored), names(cluster), 'the same pods, with the same generated names');
+	autosave.detach();
+});
