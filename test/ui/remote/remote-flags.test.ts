@@ -15,6 +15,8 @@ test('--kubeconfig and --context ask for a real cluster; simulation-only flags w
 		'--seed applies only to the simulated cluster and cannot be used with --kubeconfig');
 	t.is(t.throws(() => parseFlags(['--context', 'x', '--speed', '10', '--record', 'a.cast']), {instanceOf: FlagError})!.message,
 		'--speed, --record apply only to the simulated cluster and cannot be used with --context');
+	t.is(t.throws(() => parseFlags(['--kubeconfig', '/tmp/k', '--state', '/tmp/s.json', '--reset-state']), {instanceOf: FlagError})!.message,
+		'--state, --reset-state apply only to the simulated cluster and cannot be used with --kubeconfig');
 	t.is(t.throws(() => parseFlags(['--kubeconfig=']), {instanceOf: FlagError})!.message, 'Invalid value for --kubeconfig: empty path');
 	t.is(t.throws(() => parsePracticeArgs(['image-tag-typo', '--kubeconfig', '/tmp/k']), {instanceOf: FlagError})!.message,
 		'Flag --kubeconfig is not for practice: the scenario sets up its own cluster');
