@@ -1,6 +1,5 @@
 import {readFileSync} from 'node:fs';
-import test from 'ava';
-import {hasKubectl, serve, type Served} from './harness.js';
+import {kubectlSuite} from './harness.js';
 
 /**
  * kubectl explain against the served OpenAPI v3 documents. The layout is
@@ -16,22 +15,13 @@ import {hasKubectl, serve, type Served} from './harness.js';
 const lines = (...rows: string[]) => rows.map(r => `${r}\n`).join('');
 const docs = (file: string) => new URL(`../fixtures/docs/${file}`, import.meta.url).pathname;
 
-let served: Served;
-const run = hasKubectl ? test.serial : test.serial.skip;
-if (!hasKubectl) console.log('kubectl is not on PATH: the kubectl explain tests are skipped');
-
-test.before(async () => {
-	served = await serve(cluster => {
-		cluster.apply(readFileSync(docs('crd-crontab-defaults-columns.yaml'), 'utf8'));
-		cluster.advance(1000);
-	});
-});
-test.after.always(async () => {
-	await served?.close();
-});
+const {run, served} = kubectlSuite(cluster => {
+	cluster.apply(readFileSync(docs('crd-crontab-defaults-columns.yaml'), 'utf8'));
+	cluster.advance(1000);
+}, {what: 'the kubectl explain tests'});
 
 run('explain prints a kind with its fields, their types and descriptions', async t => {
-	const pods = await served.kubectl(['explain', 'pods']);
+	const pods = await served().kubectl(['explain', 'pods']);
 	t.is(pods.code, 0);
 	t.is(pods.stdout, lines(
 		'KIND:       Pod',
@@ -72,7 +62,7 @@ run('explain prints a kind with its fields, their types and descriptions', async
 });
 
 run('explain follows a field path into the referenced types, and --recursive lists the tree', async t => {
-	t.is((await served.kubectl(['explain', 'deployment.spec.strategy'])).stdout, lines(
+	t.is((await served().kubectl(['explain', 'deployment.spec.strategy'])).stdout, lines(
 		'GROUP:      apps',
 		'KIND:       Deployment',
 		'VERSION:    v1',
@@ -95,7 +85,7 @@ run('explain follows a field path into the referenced types, and --recursive lis
 		'',
 		'',
 	));
-	t.is((await served.kubectl(['explain', 'deploy.spec.strategy', '--recursive'])).stdout, lines(
+	t.is((await served().kubectl(['explain', 'deploy.spec.strategy', '--recursive'])).stdout, lines(
 		'GROUP:      apps',
 		'KIND:       Deployment',
 		'VERSION:    v1',
@@ -114,18 +104,18 @@ run('explain follows a field path into the referenced types, and --recursive lis
 		'  type\t<string>',
 		'',
 	));
-	const resources = (await served.kubectl(['explain', 'pod.spec.containers.resources'])).stdout;
+	const resources = (await served().kubectl(['explain', 'pod.spec.containers.resources'])).stdout;
 	t.true(resources.includes('FIELD: resources <ResourceRequirements>\n'));
 	t.true(resources.includes('  limits\t<map[string]Quantity>\n    Limits describes the maximum amount of compute resources allowed. More info:\n'));
 	t.true(resources.includes('  claims\t<[]ResourceClaim>\n'));
-	const metric = (await served.kubectl(['explain', 'hpa.spec.metrics.resource'])).stdout;
+	const metric = (await served().kubectl(['explain', 'hpa.spec.metrics.resource'])).stdout;
 	t.true(metric.startsWith(lines('GROUP:      autoscaling', 'KIND:       HorizontalPodAutoscaler', 'VERSION:    v2', '', 'FIELD: resource <ResourceMetricSource>')));
 	t.true(metric.includes('  name\t<string> -required-\n    name is the name of the resource in question.\n'));
 	t.true(metric.includes('  target\t<MetricTarget> -required-\n'));
 });
 
 run('explain of a custom kind shows its definition\'s schema; unknown fields and kinds are errors', async t => {
-	t.is((await served.kubectl(['explain', 'ct.spec', '--recursive'])).stdout, lines(
+	t.is((await served().kubectl(['explain', 'ct.spec', '--recursive'])).stdout, lines(
 		'GROUP:      stable.example.com',
 		'KIND:       CronTab',
 		'VERSION:    v1',
@@ -141,13 +131,13 @@ run('explain of a custom kind shows its definition\'s schema; unknown fields and
 		'  replicas\t<integer>',
 		'',
 	));
-	const crontabs = (await served.kubectl(['explain', 'crontabs'])).stdout;
+	const crontabs = (await served().kubectl(['explain', 'crontabs'])).stdout;
 	t.true(crontabs.includes('  metadata\t<ObjectMeta>\n    Standard object\'s metadata. More info:\n'));
 	t.true(crontabs.includes('  spec\t<Object>\n    <no description>\n'));
-	const nope = await served.kubectl(['explain', 'pods.nope']);
+	const nope = await served().kubectl(['explain', 'pods.nope']);
 	t.is(nope.code, 1);
 	t.is(nope.stderr, 'error: field "nope" does not exist\n');
-	const unknown = await served.kubectl(['explain', 'nothings']);
+	const unknown = await served().kubectl(['explain', 'nothings']);
 	t.is(unknown.code, 1);
 	t.is(unknown.stderr, 'the server doesn\'t have a resource type "nothings"\n');
 });

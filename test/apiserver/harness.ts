@@ -4,11 +4,29 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {request} from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
+import test from 'ava';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
 import {startApiServer, type ApiServer, type ApiServerOptions} from '../../source/apiserver/server.js';
 import {writeKubeconfig} from '../../source/apiserver/kubeconfig.js';
 
 export const hasKubectl = spawnSync('kubectl', ['version', '--client'], {stdio: 'ignore'}).status === 0;
+
+/**
+ * A kubectl test file's served cluster: made by `setup` before the file's
+ * tests and closed after them. `run` is `test.serial`, or its skip where
+ * kubectl is not on PATH (said once, naming `what` when given).
+ */
+export function kubectlSuite(setup: (cluster: Cluster) => void, options: {what?: string; server?: ApiServerOptions} = {}): {run: typeof test.serial | typeof test.serial.skip; served: () => Served} {
+	let served: Served | undefined;
+	if (!hasKubectl && options.what) console.log(`kubectl is not on PATH: ${options.what} are skipped`);
+	test.before(async () => {
+		served = await serve(setup, options.server);
+	});
+	test.after.always(async () => {
+		await served?.close();
+	});
+	return {run: hasKubectl ? test.serial : test.serial.skip, served: () => served!};
+}
 
 export type Served = {
 	cluster: Cluster;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {hasKubectl, serve, until, type Served} from './harness.js';
+import {kubectlSuite, serve, until} from './harness.js';
 
 const fixture = `
 apiVersion: apps/v1
@@ -26,19 +26,10 @@ metadata: {name: settings}
 data: {a: "1", b: "2"}
 `;
 
-let served: Served;
-const run = hasKubectl ? test.serial : test.serial.skip;
-if (!hasKubectl) console.log('kubectl is not on PATH: the kubectl tests are skipped');
-
-test.before(async () => {
-	served = await serve(cluster => {
-		cluster.apply(fixture);
-		cluster.advance(60_000);
-	});
-});
-test.after.always(async () => {
-	await served?.close();
-});
+const {run, served} = kubectlSuite(cluster => {
+	cluster.apply(fixture);
+	cluster.advance(60_000);
+}, {what: 'the kubectl tests'});
 
 const lines = (...rows: string[]) => rows.map(r => `${r}\n`).join('');
 
@@ -46,18 +37,18 @@ const lines = (...rows: string[]) => rows.map(r => `${r}\n`).join('');
 // cells follow pkg/printers/internalversion/printers.go (v1.32); the same commands
 // against a kind v1.31 cluster print these columns and these forms of cell.
 run('get prints the real columns per kind, wide ones with -o wide', async t => {
-	const pods = await served.kubectl(['get', 'pods']);
+	const pods = await served().kubectl(['get', 'pods']);
 	t.is(pods.code, 0);
 	t.is(pods.stdout, lines(
 		'NAME                   READY   STATUS    RESTARTS   AGE',
 		'web-6fdc49bcc4-8cks8   1/1     Running   0          60s',
 		'web-6fdc49bcc4-qgxcc   1/1     Running   0          60s',
 	));
-	t.is((await served.kubectl(['get', 'deploy', '-o', 'wide'])).stdout, lines(
+	t.is((await served().kubectl(['get', 'deploy', '-o', 'wide'])).stdout, lines(
 		'NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR',
 		'web    2/2     2            2           60s   nginx        nginx:1.25   app=web',
 	));
-	t.is((await served.kubectl(['get', 'svc,ep,cm'])).stdout, lines(
+	t.is((await served().kubectl(['get', 'svc,ep,cm'])).stdout, lines(
 		'NAME                 TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE',
 		'service/kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP   60s',
 		'service/web          ClusterIP   10.96.141.165   <none>        80/TCP    60s',
@@ -70,7 +61,7 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 		'configmap/kube-root-ca.crt   1      60s',
 		'configmap/settings           2      60s',
 	));
-	t.is((await served.kubectl(['get', 'nodes,sc'])).stdout, lines(
+	t.is((await served().kubectl(['get', 'nodes,sc'])).stdout, lines(
 		'NAME                    STATUS   ROLES    AGE   VERSION',
 		'node/kubarium-worker    Ready    <none>   60s   v1.31.2',
 		'node/kubarium-worker2   Ready    <none>   60s   v1.31.2',
@@ -78,46 +69,46 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 		'NAME                                             PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE',
 		'storageclass.storage.k8s.io/standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  60s',
 	));
-	const wide = await served.kubectl(['get', 'pods', '-o', 'wide']);
+	const wide = await served().kubectl(['get', 'pods', '-o', 'wide']);
 	t.is(wide.stdout.split('\n')[0], 'NAME                   READY   STATUS    RESTARTS   AGE   IP           NODE               NOMINATED NODE   READINESS GATES');
 });
 
 run('selectors, all namespaces, names and plain objects', async t => {
-	t.is((await served.kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-8cks8', 'pod/web-6fdc49bcc4-qgxcc'));
-	t.is((await served.kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-qgxcc'));
+	t.is((await served().kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-8cks8', 'pod/web-6fdc49bcc4-qgxcc'));
+	t.is((await served().kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-qgxcc'));
 	// No match: kubectl's own line on stderr, exit 0.
-	const none = await served.kubectl(['get', 'pods', '-l', 'app=nope']);
+	const none = await served().kubectl(['get', 'pods', '-l', 'app=nope']);
 	t.deepEqual([none.code, none.stdout, none.stderr], [0, '', 'No resources found in default namespace.\n']);
-	const all = await served.kubectl(['get', 'deploy', '-A']);
+	const all = await served().kubectl(['get', 'deploy', '-A']);
 	t.is(all.stdout.split('\n')[0], 'NAMESPACE   NAME   READY   UP-TO-DATE   AVAILABLE   AGE');
 	// In etcd's key order: namespace, then name, byte by byte, whatever order they were made in.
-	served.cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'a-made-last', namespace: 'kube-system'}, data: {}});
-	const keys = (await served.kubectl(['get', 'cm', '-A', '--no-headers', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name'])).stdout.trim().split('\n').map(line => line.replace(/\s+/, '/'));
+	served().cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'a-made-last', namespace: 'kube-system'}, data: {}});
+	const keys = (await served().kubectl(['get', 'cm', '-A', '--no-headers', '-o', 'custom-columns=NS:.metadata.namespace,NAME:.metadata.name'])).stdout.trim().split('\n').map(line => line.replace(/\s+/, '/'));
 	t.deepEqual(keys.filter(k => k.startsWith('kube-system/')).slice(0, 2), ['kube-system/a-made-last', 'kube-system/kube-root-ca.crt']);
 	t.true(keys.some(k => k.startsWith('default/')) && keys.some(k => k.startsWith('kube-public/')));
 	t.deepEqual(keys, [...keys].sort());
-	const yaml = await served.kubectl(['get', 'cm', 'settings', '-o', 'yaml']);
+	const yaml = await served().kubectl(['get', 'cm', 'settings', '-o', 'yaml']);
 	t.regex(yaml.stdout, /^apiVersion: v1\ndata:\n {2}a: "1"\n {2}b: "2"\nkind: ConfigMap\n/);
-	t.is((await served.kubectl(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout, '2');
-	const json = JSON.parse((await served.kubectl(['get', 'svc', '-o', 'json'])).stdout);
+	t.is((await served().kubectl(['get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}'])).stdout, '2');
+	const json = JSON.parse((await served().kubectl(['get', 'svc', '-o', 'json'])).stdout);
 	t.is(json.kind, 'List');
 	t.deepEqual(json.items.map((i: any) => i.metadata.name), ['kubernetes', 'web']);
 });
 
 run('errors come back as the API server words them', async t => {
-	const missing = await served.kubectl(['get', 'deploy', 'nope']);
+	const missing = await served().kubectl(['get', 'deploy', 'nope']);
 	t.deepEqual([missing.code, missing.stderr], [1, 'Error from server (NotFound): deployments.apps "nope" not found\n']);
-	const unknown = await served.kubectl(['get', 'widgets']);
+	const unknown = await served().kubectl(['get', 'widgets']);
 	t.deepEqual([unknown.code, unknown.stderr], [1, 'error: the server doesn\'t have a resource type "widgets"\n']);
-	const invalid = await served.kubectl(['patch', 'deploy', 'web', '-p', '{"spec":{"replicas":-1}}']);
+	const invalid = await served().kubectl(['patch', 'deploy', 'web', '-p', '{"spec":{"replicas":-1}}']);
 	t.deepEqual([invalid.code, invalid.stderr], [1, 'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n']);
-	const unauthorized = await served.call('GET', '/api/v1/pods', {token: 'wrong'});
+	const unauthorized = await served().call('GET', '/api/v1/pods', {token: 'wrong'});
 	t.is(unauthorized.code, 401);
 	t.deepEqual(JSON.parse(unauthorized.body), {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401});
 });
 
 run('bad requests get a Status and change nothing', async t => {
-	const before = served.cluster.resourceVersion;
+	const before = served().cluster.resourceVersion;
 	const cases: Array<[string, string, {body?: string | Buffer; type?: string}, number, string]> = [
 		['POST', '/api/v1/namespaces/default/configmaps', {body: '{"kind":', type: 'application/json'}, 400, 'BadRequest'],
 		['POST', '/api/v1/namespaces/default/configmaps', {body: Buffer.alloc(3 * 1024 * 1024 + 1, 0x20), type: 'application/json'}, 413, 'RequestEntityTooLarge'],
@@ -129,12 +120,12 @@ run('bad requests get a Status and change nothing', async t => {
 		['PUT', '/version', {}, 405, 'MethodNotAllowed'],
 	];
 	for (const [method, url, options, code, reason] of cases) {
-		const reply = await served.call(method, url, options);
+		const reply = await served().call(method, url, options);
 		t.is(reply.code, code, `${method} ${url}`);
 		const status = JSON.parse(reply.body);
 		t.like(status, {kind: 'Status', status: 'Failure', reason, code}, `${method} ${url}`);
 	}
-	t.is(served.cluster.resourceVersion, before);
+	t.is(served().cluster.resourceVersion, before);
 });
 
 run('apply, create and replace -f, client-side and server-side', async t => {
@@ -149,97 +140,97 @@ spec:
     spec:
       containers: [{name: web, image: "nginx:1.25", env: [{name: A, value: "${value}"}]}]
 `;
-	const first = await served.kubectl(['apply', '-f', '-'], manifest(1, '1'));
+	const first = await served().kubectl(['apply', '-f', '-'], manifest(1, '1'));
 	t.deepEqual([first.code, first.stdout, first.stderr], [0, 'deployment.apps/hello created\n', '']);
-	const again = await served.kubectl(['apply', '-f', '-'], manifest(1, '1'));
+	const again = await served().kubectl(['apply', '-f', '-'], manifest(1, '1'));
 	t.is(again.stdout, 'deployment.apps/hello unchanged\n');
-	const changed = await served.kubectl(['apply', '-f', '-'], manifest(3, '2'));
+	const changed = await served().kubectl(['apply', '-f', '-'], manifest(3, '2'));
 	t.is(changed.stdout, 'deployment.apps/hello configured\n');
-	const hello = served.cluster.get('Deployment', 'hello')!;
+	const hello = served().cluster.get('Deployment', 'hello')!;
 	t.is(hello.spec.replicas, 3);
 	t.deepEqual(hello.spec.template.spec.containers[0].env, [{name: 'A', value: '2'}]);
-	const exists = await served.kubectl(['create', '-f', '-'], manifest(1, '1'));
+	const exists = await served().kubectl(['create', '-f', '-'], manifest(1, '1'));
 	t.deepEqual([exists.code, exists.stderr], [1, 'Error from server (AlreadyExists): error when creating "STDIN": deployments.apps "hello" already exists\n']);
 	// Server-side apply over fields kubectl-client-side-apply set is a conflict until forced, as on a real cluster.
-	const conflicting = await served.kubectl(['apply', '--server-side', '-f', '-'], manifest(2, '3'));
+	const conflicting = await served().kubectl(['apply', '--server-side', '-f', '-'], manifest(2, '3'));
 	t.is(conflicting.code, 1);
 	t.true(conflicting.stderr.startsWith('error: Apply failed with 2 conflicts: conflicts with "kubectl-client-side-apply" using apps/v1:\n- .spec.replicas\n- .spec.template.spec.containers[name="web"].env[name="A"].value\n'), conflicting.stderr);
-	const serverSide = await served.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], manifest(2, '3'));
+	const serverSide = await served().kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], manifest(2, '3'));
 	t.deepEqual([serverSide.code, serverSide.stdout], [0, 'deployment.apps/hello serverside-applied\n']);
-	t.is(served.cluster.get('Deployment', 'hello')!.spec.replicas, 2);
+	t.is(served().cluster.get('Deployment', 'hello')!.spec.replicas, 2);
 	const stale = manifest(2, '3').replace('metadata: {name: hello}', 'metadata: {name: hello, resourceVersion: "1"}');
-	const conflict = await served.kubectl(['replace', '-f', '-'], stale);
+	const conflict = await served().kubectl(['replace', '-f', '-'], stale);
 	t.deepEqual([conflict.code, conflict.stderr], [1, 'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on deployments.apps "hello": the object has been modified; please apply your changes to the latest version and try again\n']);
-	const created = await served.kubectl(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh}\ndata: {k: v}\n');
+	const created = await served().kubectl(['create', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: fresh}\ndata: {k: v}\n');
 	t.is(created.stdout, 'configmap/fresh created\n');
 	// Server-side dry runs check and write nothing: diff exits 1 with the change, --dry-run=server says so.
-	const before = served.cluster.resourceVersion;
-	const diff = await served.kubectl(['diff', '-f', '-'], manifest(2, '4'));
+	const before = served().cluster.resourceVersion;
+	const diff = await served().kubectl(['diff', '-f', '-'], manifest(2, '4'));
 	t.is(diff.code, 1, diff.stderr);
 	t.regex(diff.stdout, /\n- {10}value: "3"\n\+ {10}value: "4"\n/);
-	const dry = await served.kubectl(['create', 'configmap', 'dry', '--from-literal=a=b', '--dry-run=server']);
+	const dry = await served().kubectl(['create', 'configmap', 'dry', '--from-literal=a=b', '--dry-run=server']);
 	t.is(dry.stdout, 'configmap/dry created (server dry run)\n');
-	t.is(served.cluster.resourceVersion, before);
+	t.is(served().cluster.resourceVersion, before);
 });
 
 run('scale, patch in all three types, label and annotate', async t => {
-	t.is((await served.kubectl(['scale', 'deploy/web', '--replicas=3'])).stdout, 'deployment.apps/web scaled\n');
-	t.is(served.cluster.get('Deployment', 'web')!.spec.replicas, 3);
-	t.is((await served.kubectl(['patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}'])).stdout, 'deployment.apps/web patched\n');
-	t.is(served.cluster.get('Deployment', 'web')!.spec.template.spec.containers[0].image, 'nginx:1.27');
-	served.cluster.advance(1000);
-	t.is((await served.kubectl(['patch', 'deploy', 'web', '--type=merge', '-p', '{"spec":{"minReadySeconds":5}}'])).stdout, 'deployment.apps/web patched\n');
-	t.is((await served.kubectl(['patch', 'deploy', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/minReadySeconds","value":0}]'])).stdout, 'deployment.apps/web patched\n');
-	t.is(served.cluster.get('Deployment', 'web')!.spec.minReadySeconds, 0);
-	t.is((await served.kubectl(['label', 'deploy', 'web', 'tier=front'])).stdout, 'deployment.apps/web labeled\n');
-	t.is((await served.kubectl(['annotate', 'deploy', 'web', 'note=hi'])).stdout, 'deployment.apps/web annotated\n');
-	const columns = await served.kubectl(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=L:.metadata.labels.tier,A:.metadata.annotations.note']);
+	t.is((await served().kubectl(['scale', 'deploy/web', '--replicas=3'])).stdout, 'deployment.apps/web scaled\n');
+	t.is(served().cluster.get('Deployment', 'web')!.spec.replicas, 3);
+	t.is((await served().kubectl(['patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","image":"nginx:1.27"}]}}}}'])).stdout, 'deployment.apps/web patched\n');
+	t.is(served().cluster.get('Deployment', 'web')!.spec.template.spec.containers[0].image, 'nginx:1.27');
+	served().cluster.advance(1000);
+	t.is((await served().kubectl(['patch', 'deploy', 'web', '--type=merge', '-p', '{"spec":{"minReadySeconds":5}}'])).stdout, 'deployment.apps/web patched\n');
+	t.is((await served().kubectl(['patch', 'deploy', 'web', '--type=json', '-p', '[{"op":"replace","path":"/spec/minReadySeconds","value":0}]'])).stdout, 'deployment.apps/web patched\n');
+	t.is(served().cluster.get('Deployment', 'web')!.spec.minReadySeconds, 0);
+	t.is((await served().kubectl(['label', 'deploy', 'web', 'tier=front'])).stdout, 'deployment.apps/web labeled\n');
+	t.is((await served().kubectl(['annotate', 'deploy', 'web', 'note=hi'])).stdout, 'deployment.apps/web annotated\n');
+	const columns = await served().kubectl(['get', 'deploy', 'web', '--no-headers', '-o', 'custom-columns=L:.metadata.labels.tier,A:.metadata.annotations.note']);
 	t.is(columns.stdout, 'front   hi\n', columns.stderr);
-	const rollback = await served.kubectl(['rollout', 'undo', 'deploy/web']);
+	const rollback = await served().kubectl(['rollout', 'undo', 'deploy/web']);
 	t.is(rollback.stdout, 'deployment.apps/web rolled back\n', rollback.stderr);
-	served.cluster.advance(60_000);
+	served().cluster.advance(60_000);
 	// The old ReplicaSet is reused: the template kubectl sends back hashes the same.
-	t.is((await served.kubectl(['get', 'rs', '-l', 'app=web', '-o', 'name'])).stdout.split('\n').filter(Boolean).length, 2);
+	t.is((await served().kubectl(['get', 'rs', '-l', 'app=web', '-o', 'name'])).stdout.split('\n').filter(Boolean).length, 2);
 });
 
 run('get -w streams changes as Table rows; rollout status follows a rollout to its end', async t => {
-	const watch = served.start(['get', 'deploy', 'web', '-w']);
-	await until(() => served.server.watchers() > 0 && watch.output().includes('web'), 'kubectl watches');
-	served.cluster.scale('Deployment', 'web', 1);
-	served.cluster.advance(30_000);
+	const watch = served().start(['get', 'deploy', 'web', '-w']);
+	await until(() => served().server.watchers() > 0 && watch.output().includes('web'), 'kubectl watches');
+	served().cluster.scale('Deployment', 'web', 1);
+	served().cluster.advance(30_000);
 	await until(() => /\nweb +1\/1 /.test(watch.output()), 'the scale-down shows');
 	watch.stop();
-	await until(() => served.server.watchers() === 0, 'the watch ends');
+	await until(() => served().server.watchers() === 0, 'the watch ends');
 	t.regex(watch.output(), /^NAME {3}READY {3}UP-TO-DATE {3}AVAILABLE {3}AGE\nweb {4}\d\/3 /);
-	served.cluster.setImage('Deployment', 'web', 'nginx', 'httpd:2.4');
-	const status = served.start(['rollout', 'status', 'deploy/web', '--timeout=20s']);
-	await until(() => served.server.watchers() > 0, 'rollout status watches');
-	for (let i = 0; i < 12; i++) served.cluster.advance(5_000);
+	served().cluster.setImage('Deployment', 'web', 'nginx', 'httpd:2.4');
+	const status = served().start(['rollout', 'status', 'deploy/web', '--timeout=20s']);
+	await until(() => served().server.watchers() > 0, 'rollout status watches');
+	for (let i = 0; i < 12; i++) served().cluster.advance(5_000);
 	const result = await status.done;
 	t.is(result.code, 0, result.stdout + result.stderr);
 	t.regex(result.stdout, /deployment "web" successfully rolled out\n$/);
-	const history = await served.kubectl(['rollout', 'history', 'deploy/web']);
+	const history = await served().kubectl(['rollout', 'history', 'deploy/web']);
 	t.regex(history.stdout, /^deployment.apps\/web \nREVISION {2}CHANGE-CAUSE\n/);
 });
 
 run('a watch with a selector: an object that comes to match is ADDED, one that stops matching is DELETED', async t => {
 	const cm = (name: string, tier?: string) => ({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, ...(tier ? {labels: {tier}} : {})}, data: {}});
-	const from = served.cluster.resourceVersion;
+	const from = served().cluster.resourceVersion;
 	const path = `/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Dfront&resourceVersion=${from}&timeoutSeconds=1`;
-	const live = served.call('GET', path);
-	await until(() => served.server.watchers() > 0, 'the watch starts');
-	served.cluster.apply(cm('sel-a', 'front'));
-	served.cluster.apply(cm('sel-b'));
-	served.cluster.apply(cm('sel-b', 'front'));
-	served.cluster.apply(cm('sel-a', 'back'));
-	served.cluster.apply(cm('sel-a', 'other'));
+	const live = served().call('GET', path);
+	await until(() => served().server.watchers() > 0, 'the watch starts');
+	served().cluster.apply(cm('sel-a', 'front'));
+	served().cluster.apply(cm('sel-b'));
+	served().cluster.apply(cm('sel-b', 'front'));
+	served().cluster.apply(cm('sel-a', 'back'));
+	served().cluster.apply(cm('sel-a', 'other'));
 	const expected = [['ADDED', 'sel-a', 'front'], ['ADDED', 'sel-b', 'front'], ['DELETED', 'sel-a', 'front']];
 	const seen = (body: string) => body.trim().split('\n').map(line => JSON.parse(line)).map(e => [e.type, e.object.metadata.name, e.object.metadata.labels?.tier]);
 	t.deepEqual(seen((await live).body), expected, 'live');
 	// The same from the watch cache, replayed from the version before.
-	t.deepEqual(seen((await served.call('GET', path)).body), expected, 'replayed');
-	const deleted = (await served.call('GET', path)).body.trim().split('\n').map(line => JSON.parse(line))[2];
-	t.is(deleted.object.metadata.resourceVersion, served.cluster.get('ConfigMap', 'sel-a')!.metadata.resourceVersion.replace(/\d+$/, n => String(Number(n) - 1)), 'the content before the change, at the change\'s version');
+	t.deepEqual(seen((await served().call('GET', path)).body), expected, 'replayed');
+	const deleted = (await served().call('GET', path)).body.trim().split('\n').map(line => JSON.parse(line))[2];
+	t.is(deleted.object.metadata.resourceVersion, served().cluster.get('ConfigMap', 'sel-a')!.metadata.resourceVersion.replace(/\d+$/, n => String(Number(n) - 1)), 'the content before the change, at the change\'s version');
 });
 
 run('a watch from a version the cache no longer holds gets 410 Expired', async t => {
@@ -262,37 +253,37 @@ run('a watch from a version the cache no longer holds gets 410 Expired', async t
 
 run('delete with cascade and grace period, cordon, uncordon and logs', async t => {
 	// kubectl waits for the object to go; the garbage collector acts as time moves.
-	const deleting = served.start(['delete', 'deploy', 'hello', '--cascade=orphan']);
-	await until(() => served.server.watchers() > 0, 'kubectl waits for the deletion');
-	served.cluster.advance(1000);
+	const deleting = served().start(['delete', 'deploy', 'hello', '--cascade=orphan']);
+	await until(() => served().server.watchers() > 0, 'kubectl waits for the deletion');
+	served().cluster.advance(1000);
 	const orphan = await deleting.done;
 	t.is(orphan.stdout, 'deployment.apps "hello" deleted\n');
-	const left = served.cluster.list('ReplicaSet', {labelSelector: 'app=hello'});
+	const left = served().cluster.list('ReplicaSet', {labelSelector: 'app=hello'});
 	t.true(left.length > 0);
 	t.true(left.every(rs => !rs.metadata.ownerReferences?.length));
-	const pod = served.cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
-	const graceful = await served.kubectl(['delete', 'pod', pod, '--grace-period=5', '--wait=false']);
+	const pod = served().cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
+	const graceful = await served().kubectl(['delete', 'pod', pod, '--grace-period=5', '--wait=false']);
 	t.is(graceful.stdout, `pod "${pod}" deleted\n`);
-	t.truthy(served.cluster.get('Pod', pod)?.metadata.deletionTimestamp);
-	served.cluster.advance(10_000);
-	t.is(served.cluster.get('Pod', pod), undefined);
-	t.is((await served.kubectl(['cordon', 'kubarium-worker'])).stdout, 'node/kubarium-worker cordoned\n');
-	t.is((await served.kubectl(['get', 'node', 'kubarium-worker', '--no-headers'])).stdout.split(/ +/)[1], 'Ready,SchedulingDisabled');
-	t.is((await served.kubectl(['uncordon', 'kubarium-worker'])).stdout, 'node/kubarium-worker uncordoned\n');
-	const running = served.cluster.list('Pod', {labelSelector: 'app=web'}).find(p => p.status?.phase === 'Running')!.metadata.name;
-	const logs = await served.kubectl(['logs', running, '--tail=2']);
+	t.truthy(served().cluster.get('Pod', pod)?.metadata.deletionTimestamp);
+	served().cluster.advance(10_000);
+	t.is(served().cluster.get('Pod', pod), undefined);
+	t.is((await served().kubectl(['cordon', 'kubarium-worker'])).stdout, 'node/kubarium-worker cordoned\n');
+	t.is((await served().kubectl(['get', 'node', 'kubarium-worker', '--no-headers'])).stdout.split(/ +/)[1], 'Ready,SchedulingDisabled');
+	t.is((await served().kubectl(['uncordon', 'kubarium-worker'])).stdout, 'node/kubarium-worker uncordoned\n');
+	const running = served().cluster.list('Pod', {labelSelector: 'app=web'}).find(p => p.status?.phase === 'Running')!.metadata.name;
+	const logs = await served().kubectl(['logs', running, '--tail=2']);
 	t.is(logs.code, 0);
-	t.is(logs.stdout, served.cluster.logs(running, {tail: 2}).map(line => `${line}\n`).join(''));
-	const follow = served.start(['logs', '-f', running, '--tail=1']);
+	t.is(logs.stdout, served().cluster.logs(running, {tail: 2}).map(line => `${line}\n`).join(''));
+	const follow = served().start(['logs', '-f', running, '--tail=1']);
 	await until(() => follow.output().length > 0, 'the last line shows');
-	const before = served.cluster.logs(running).length;
+	const before = served().cluster.logs(running).length;
 	// Requests to the Service land in the containers' access logs.
-	served.cluster.startTraffic('web');
-	served.cluster.advance(20_000);
-	served.cluster.stopTraffic('web');
-	const added = served.cluster.logs(running).slice(before);
+	served().cluster.startTraffic('web');
+	served().cluster.advance(20_000);
+	served().cluster.stopTraffic('web');
+	const added = served().cluster.logs(running).slice(before);
 	t.true(added.length > 0);
-	const expected = [...served.cluster.logs(running).slice(before - 1, before), ...added].map(line => `${line}\n`).join('');
+	const expected = [...served().cluster.logs(running).slice(before - 1, before), ...added].map(line => `${line}\n`).join('');
 	// Access lines repeat word for word, so wait for all of them, not for the last one's text.
 	await until(() => follow.output().length >= expected.length, 'the new lines follow');
 	follow.stop();
@@ -301,32 +292,32 @@ run('delete with cascade and grace period, cordon, uncordon and logs', async t =
 
 // Exit codes and messages as kubectl prints them against kind (../shared/reference/kubectl-api.md, "exec").
 run('exec runs in the container over WebSocket and passes the exit code on', async t => {
-	const pod = served.cluster.list('Pod', {labelSelector: 'app=web'}).find(p => p.status?.phase === 'Running')!.metadata.name;
-	const hostname = await served.kubectl(['exec', pod, '--', 'cat', '/etc/hostname']);
+	const pod = served().cluster.list('Pod', {labelSelector: 'app=web'}).find(p => p.status?.phase === 'Running')!.metadata.name;
+	const hostname = await served().kubectl(['exec', pod, '--', 'cat', '/etc/hostname']);
 	t.deepEqual([hostname.code, hostname.stdout, hostname.stderr], [0, `${pod}\n`, '']);
-	const failing = await served.kubectl(['exec', pod, '--', 'sh', '-c', 'echo out; ls /nope; exit 3']);
+	const failing = await served().kubectl(['exec', pod, '--', 'sh', '-c', 'echo out; ls /nope; exit 3']);
 	t.deepEqual([failing.code, failing.stdout], [3, 'out\n']);
 	t.regex(failing.stderr, /^ls: .*\/nope.*\ncommand terminated with exit code 3\n$/);
-	const wrong = await served.kubectl(['exec', pod, '-c', 'nope', '--', 'ls']);
+	const wrong = await served().kubectl(['exec', pod, '-c', 'nope', '--', 'ls']);
 	t.deepEqual([wrong.code, wrong.stderr], [1, `Error from server (BadRequest): container nope is not valid for pod ${pod}\n`]);
 	// -i: standard input goes to the command, read to its end.
-	const script = await served.kubectl(['exec', '-i', pod, '--', 'sh'], 'echo hi\ncd /etc\npwd\nexit 4\necho never\n');
+	const script = await served().kubectl(['exec', '-i', pod, '--', 'sh'], 'echo hi\ncd /etc\npwd\nexit 4\necho never\n');
 	t.deepEqual([script.code, script.stdout, script.stderr], [4, 'hi\n/etc\n', 'command terminated with exit code 4\n']);
-	const piped = await served.kubectl(['exec', '-i', pod, '--', 'cat'], 'one\ntwo\n');
+	const piped = await served().kubectl(['exec', '-i', pod, '--', 'cat'], 'one\ntwo\n');
 	t.deepEqual([piped.code, piped.stdout], [0, 'one\ntwo\n']);
 });
 
 // Columns from kubectl's own top printer (k8s.io/kubectl/pkg/metricsutil); figures from the engine's metrics.
 run('top reads the metrics API; auth can-i says yes to the admin', async t => {
-	const nodes = await served.kubectl(['top', 'nodes', '--no-headers']);
+	const nodes = await served().kubectl(['top', 'nodes', '--no-headers']);
 	t.is(nodes.code, 0, nodes.stderr);
-	const usage = served.cluster.metrics();
+	const usage = served().cluster.metrics();
 	const first = usage.nodes.find(n => n.name === 'kubarium-worker')!;
 	t.regex(nodes.stdout, new RegExp(`^kubarium-worker +${Math.round(first.cpuMilli)}m +\\d+% +\\d+Mi +\\d+% *\\n`));
-	const pods = await served.kubectl(['top', 'pods']);
+	const pods = await served().kubectl(['top', 'pods']);
 	t.regex(pods.stdout.split('\n')[0]!, /^NAME +CPU\(cores\) +MEMORY\(bytes\) *$/);
 	t.is(pods.stdout.trim().split('\n').length, 1 + usage.pods.filter(p => p.namespace === 'default').length);
-	const can = await served.kubectl(['auth', 'can-i', 'delete', 'pods']);
+	const can = await served().kubectl(['auth', 'can-i', 'delete', 'pods']);
 	t.deepEqual([can.code, can.stdout], [0, 'yes\n']);
 });
 
@@ -341,28 +332,28 @@ run('create generators send protobuf, and the objects come out as asked', async 
 		[['create', 'job', 'gen', '--image=busybox', '--', 'echo', 'hi'], 'job.batch/gen created\n'],
 	];
 	for (const [args, expected] of commands) {
-		const result = await served.kubectl(args);
+		const result = await served().kubectl(args);
 		t.deepEqual([result.code, result.stdout, result.stderr], [0, expected, ''], args.join(' '));
 	}
-	const deployment = served.cluster.get('Deployment', 'gen')!;
+	const deployment = served().cluster.get('Deployment', 'gen')!;
 	t.is(deployment.spec.replicas, 2);
 	t.deepEqual(deployment.spec.selector, {matchLabels: {app: 'gen'}});
 	t.like(deployment.spec.template.spec.containers[0], {name: 'nginx', image: 'nginx:1.25', ports: [{containerPort: 80, protocol: 'TCP'}]});
-	const service = served.cluster.get('Service', 'gen')!;
+	const service = served().cluster.get('Service', 'gen')!;
 	t.like(service.spec, {type: 'NodePort', selector: {app: 'gen'}});
 	t.like(service.spec.ports[0], {name: '80-8080', port: 80, targetPort: 8080, protocol: 'TCP'});
-	t.deepEqual(served.cluster.get('ConfigMap', 'gen')!['data'], {a: '1'});
-	t.deepEqual(served.cluster.get('Secret', 'gen')!['data'], {p: Buffer.from('s3cret').toString('base64')});
-	t.truthy(served.cluster.get('Namespace', 'gen'));
-	t.deepEqual(served.cluster.get('Job', 'gen')!.spec.template.spec.containers[0].command, ['echo', 'hi']);
+	t.deepEqual(served().cluster.get('ConfigMap', 'gen')!['data'], {a: '1'});
+	t.deepEqual(served().cluster.get('Secret', 'gen')!['data'], {p: Buffer.from('s3cret').toString('base64')});
+	t.truthy(served().cluster.get('Namespace', 'gen'));
+	t.deepEqual(served().cluster.get('Job', 'gen')!.spec.template.spec.containers[0].command, ['echo', 'hi']);
 });
 
 run('describe reads the object, its events and related objects', async t => {
-	const service = await served.kubectl(['describe', 'svc', 'web']);
+	const service = await served().kubectl(['describe', 'svc', 'web']);
 	t.is(service.code, 0, service.stderr);
 	t.regex(service.stdout, /^Name: +web\nNamespace: +default\n/);
 	t.regex(service.stdout, /\nEndpoints: +10\.244\.\d+\.\d+:80/);
-	const deployment = await served.kubectl(['describe', 'deploy', 'web']);
+	const deployment = await served().kubectl(['describe', 'deploy', 'web']);
 	t.is(deployment.code, 0, deployment.stderr);
 	t.regex(deployment.stdout, /\nNewReplicaSet: +web-\w+ \(\d+\/\d+ replicas created\)\nEvents:\n {2}Type {4}Reason {13}Age/);
 });

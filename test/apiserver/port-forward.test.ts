@@ -1,7 +1,7 @@
 import {execFile} from 'node:child_process';
 import {request} from 'node:http';
 import test from 'ava';
-import {hasKubectl, serve, until, type Running, type Served} from './harness.js';
+import {kubectlSuite, type Running, until} from './harness.js';
 
 /**
  * kubectl port-forward to a simulated pod: kubectl 1.32 asks for the
@@ -34,23 +34,14 @@ spec:
   ports: [{port: 8000, targetPort: 80}]
 `;
 
-let served: Served;
-const run = hasKubectl ? test.serial : test.serial.skip;
-if (!hasKubectl) console.log('kubectl is not on PATH: the kubectl port-forward tests are skipped');
-
-test.before(async () => {
-	served = await serve(cluster => {
-		cluster.apply(fixture);
-		cluster.advance(30_000);
-	});
-});
-test.after.always(async () => {
-	await served?.close();
-});
+const {run, served} = kubectlSuite(cluster => {
+	cluster.apply(fixture);
+	cluster.advance(30_000);
+}, {what: 'the kubectl port-forward tests'});
 
 /** Start kubectl port-forward on a local port of its choosing; the port it took. */
 async function forward(args: string[]): Promise<{running: Running; port: number}> {
-	const running = served.start(['port-forward', ...args]);
+	const running = served().start(['port-forward', ...args]);
 	await until(() => /Forwarding from 127\.0\.0\.1:\d+/.test(running.output()) || running.output() === 'exited', 'kubectl listens');
 	return {running, port: Number(/127\.0\.0\.1:(\d+)/.exec(running.output())![1])};
 }
@@ -69,7 +60,7 @@ function get(port: number, path: string): Promise<{status: number; headers: Reco
 }
 
 function podName(): string {
-	return served.cluster.list('Pod', {namespace: 'default'})[0]!.metadata.name;
+	return served().cluster.list('Pod', {namespace: 'default'})[0]!.metadata.name;
 }
 
 run('port-forward to a pod: the local port answers with the container\'s server, reached from 127.0.0.1', async t => {
@@ -93,7 +84,7 @@ run('port-forward to a pod: the local port answers with the container\'s server,
 		'',
 	].join('\n'));
 	// nginx logs each request as it arrived: from the pod's own loopback.
-	const access = served.cluster.logs(pod).filter(line => line.startsWith('127.0.0.1 '));
+	const access = served().cluster.logs(pod).filter(line => line.startsWith('127.0.0.1 '));
 	t.deepEqual(access.map(line => line.replace(/\[[^\]]+\]/, '[time]')), [
 		'127.0.0.1 - - [time] "GET / HTTP/1.1" 200 615 "-" "curl/8.5.0" "-"',
 		'127.0.0.1 - - [time] "GET /nope HTTP/1.1" 404 153 "-" "curl/8.5.0" "-"',
@@ -129,7 +120,7 @@ run('a port nobody listens on: kubectl prints the forwarder\'s error and stops',
 });
 
 run('port-forward to a missing pod is the API server\'s NotFound', async t => {
-	const result = await served.kubectl(['port-forward', 'pod/nope', ':80']);
+	const result = await served().kubectl(['port-forward', 'pod/nope', ':80']);
 	t.is(result.code, 1);
 	t.is(result.stderr, 'Error from server (NotFound): pods "nope" not found\n');
 });

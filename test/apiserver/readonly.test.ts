@@ -1,5 +1,4 @@
-import test from 'ava';
-import {hasKubectl, serve, type Served} from './harness.js';
+import {kubectlSuite} from './harness.js';
 
 /**
  * A server started read-only (the dashboard's --readonly): reads, the
@@ -10,13 +9,8 @@ import {hasKubectl, serve, type Served} from './harness.js';
  * `Error from server (Forbidden): ...`.
  */
 
-let served: Served;
-const run = hasKubectl ? test.serial : test.serial.skip;
-if (!hasKubectl) console.log('kubectl is not on PATH: the read-only kubectl tests are skipped');
-
-test.before(async () => {
-	served = await serve(cluster => {
-		cluster.apply(`
+const {run, served} = kubectlSuite(cluster => {
+	cluster.apply(`
 apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web}
@@ -28,21 +22,17 @@ spec:
     spec:
       containers: [{name: nginx, image: "nginx:1.25"}]
 `);
-		cluster.advance(30_000);
-	}, {readOnly: true});
-});
-test.after.always(async () => {
-	await served?.close();
-});
+	cluster.advance(30_000);
+}, {what: 'the read-only kubectl tests', server: {readOnly: true}});
 
 const reason = ': the cluster is served read-only (kubarium --readonly)';
 
 run('reads are answered, writes are Forbidden with the reason', async t => {
-	const get = await served.kubectl(['get', 'deploy']);
+	const get = await served().kubectl(['get', 'deploy']);
 	t.is(get.code, 0);
 	t.regex(get.stdout, /^NAME {3}READY/);
-	t.is((await served.kubectl(['auth', 'can-i', 'get', 'pods'])).stdout, 'yes\n');
-	const rv = served.cluster.resourceVersion;
+	t.is((await served().kubectl(['auth', 'can-i', 'get', 'pods'])).stdout, 'yes\n');
+	const rv = served().cluster.resourceVersion;
 	const writes: Array<[string[], string]> = [
 		[['scale', 'deploy', 'web', '--replicas=3'], `Error from server (Forbidden): deployments.apps "web" is forbidden: User "kubernetes-admin" cannot patch resource "deployments/scale" in API group "apps" in the namespace "default"${reason}\n`],
 		[['delete', 'deploy', 'web'], `Error from server (Forbidden): deployments.apps "web" is forbidden: User "kubernetes-admin" cannot delete resource "deployments" in API group "apps" in the namespace "default"${reason}\n`],
@@ -50,13 +40,13 @@ run('reads are answered, writes are Forbidden with the reason', async t => {
 		[['label', 'deploy', 'web', 'a=b'], `Error from server (Forbidden): deployments.apps "web" is forbidden: User "kubernetes-admin" cannot patch resource "deployments" in API group "apps" in the namespace "default"${reason}\n`],
 	];
 	for (const [args, message] of writes) {
-		const result = await served.kubectl(args);
+		const result = await served().kubectl(args);
 		t.is(result.code, 1, args.join(' '));
 		t.is(result.stderr, message, args.join(' '));
 	}
-	const pod = served.cluster.list('Pod', {namespace: 'default'})[0]!.metadata.name;
-	const exec = await served.kubectl(['exec', pod, '--', 'ls']);
+	const pod = served().cluster.list('Pod', {namespace: 'default'})[0]!.metadata.name;
+	const exec = await served().kubectl(['exec', pod, '--', 'ls']);
 	t.is(exec.code, 1);
 	t.true(exec.stderr.includes(`cannot create resource "pods/exec" in API group "" in the namespace "default"${reason}`), exec.stderr);
-	t.is(served.cluster.resourceVersion, rv);
+	t.is(served().cluster.resourceVersion, rv);
 });
