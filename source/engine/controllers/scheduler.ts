@@ -30,12 +30,18 @@ export type FilterPlugin = (pod: Pod, info: NodeInfo, context: ControllerContext
 
 /**
  * A PreBind plugin, run once a node is chosen and before the pod is bound to
- * it: true when the pod may be bound now, false to wait (the scheduler asks
- * again every second, as the volume binder polls, for up to
- * `preBindTimeoutMs`). VolumeBinding is one: it writes the chosen node on the
- * pod's WaitForFirstConsumer claims and waits until they are bound.
+ * it: `ready` is true when the pod may be bound now, false to wait (the
+ * scheduler asks again every second, as the volume binder polls, for up to
+ * `preBindTimeoutMs`, then fails the pod with `timedOut`). VolumeBinding is
+ * one: it writes the chosen node on the pod's WaitForFirstConsumer claims and
+ * waits until they are bound.
  */
-export type PreBindPlugin = (pod: Pod, nodeName: string, context: ControllerContext) => boolean;
+export type PreBindPlugin = {
+	name: string;
+	ready(pod: Pod, nodeName: string, context: ControllerContext): boolean;
+	/** The plugin's error when the wait runs out (`binding volumes: context deadline exceeded`). */
+	timedOut: string;
+};
 
 /** PreBind plugins other parts of the engine (volumes) add with `schedulerPreBinds.push`. */
 export const schedulerPreBinds: PreBindPlugin[] = [];
@@ -423,18 +429,19 @@ export function createScheduler(context: ControllerContext): Controller {
 				if (!nodes.has(waiting.node)) {
 					preBinding.delete(key);
 					unaccount(pod);
-				} else if (schedulerPreBinds.every(plugin => plugin(pod, waiting.node, context))) {
-					preBinding.delete(key);
-					bind(pod, waiting.node);
-					return;
-				} else if (clock.now() - waiting.since < preBindTimeoutMs) {
-					queueAfter(key, preBindPollMs);
-					return;
 				} else {
-					// Unreserve: the node's room goes back, and the pod to scheduling.
-					preBinding.delete(key);
-					unaccount(pod);
-					fail(pod, key, 'running PreBind plugin "VolumeBinding": binding volumes: context deadline exceeded', true);
+					const waitingFor = unreadyPreBind(pod, waiting.node);
+					if (!waitingFor) {
+						preBinding.delete(key);
+						bind(pod, waiting.node);
+					} else if (clock.now() - waiting.since < preBindTimeoutMs) {
+						queueAfter(key, preBindPollMs);
+					} else {
+						// Unreserve: the node's room goes back, and the pod to scheduling.
+						preBinding.delete(key);
+						unaccount(pod);
+						fail(pod, key, `running PreBind plugin "${waitingFor.name}": ${waitingFor.timedOut}`, true);
+					}
 					return;
 				}
 			}
@@ -494,7 +501,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			backoff.delete(key);
 			parked.delete(key);
 			const nodeName = best.node.metadata.name;
-			if (!schedulerPreBinds.every(plugin => plugin(pod, nodeName, context))) {
+			if (unreadyPreBind(pod, nodeName)) {
 				// Reserved for the node while PreBind waits (a WaitForFirstConsumer claim being provisioned there).
 				preBinding.set(key, {node: nodeName, since: clock.now()});
 				account(pod, nodeName);
@@ -504,6 +511,11 @@ export function createScheduler(context: ControllerContext): Controller {
 			bind(pod, nodeName);
 		},
 	};
+
+	/** The first PreBind plugin not yet ready to let the pod be bound to the node, if any. */
+	function unreadyPreBind(pod: Pod, nodeName: string): PreBindPlugin | undefined {
+		return schedulerPreBinds.find(plugin => !plugin.ready(pod, nodeName, context));
+	}
 
 	/** FailedScheduling: the event, the PodScheduled condition, and the pod parked with its back-off. */
 	function fail(pod: Pod, key: string, message: string, volumes: boolean): void {

@@ -71,21 +71,25 @@ export const volumeFilter: FilterPlugin = (pod, info, context) => {
  * the provisioner or the PV controller picks it up; the pod is bound only
  * once every claim is bound, so provisioning happens as part of scheduling.
  */
-export const volumePreBind: PreBindPlugin = (pod, nodeName, context) => {
-	let ready = true;
-	for (const volume of pod.spec?.volumes ?? []) {
-		const name = volume.persistentVolumeClaim?.claimName;
-		if (!name) continue;
-		const claim = getClaim(context, pod.metadata.namespace, name);
-		if (!claim || claim.spec?.volumeName) continue;
-		ready = false;
-		if (!claim.metadata.annotations?.[annSelectedNode]) {
-			context.store.patch(claim, draft => {
-				draft.metadata.annotations = {...draft.metadata.annotations, [annSelectedNode]: nodeName};
-			});
+export const volumePreBind: PreBindPlugin = {
+	name: 'VolumeBinding',
+	timedOut: 'binding volumes: context deadline exceeded',
+	ready(pod, nodeName, context) {
+		let ready = true;
+		for (const volume of pod.spec?.volumes ?? []) {
+			const name = volume.persistentVolumeClaim?.claimName;
+			if (!name) continue;
+			const claim = getClaim(context, pod.metadata.namespace, name);
+			if (!claim || claim.spec?.volumeName) continue;
+			ready = false;
+			if (!claim.metadata.annotations?.[annSelectedNode]) {
+				context.store.patch(claim, draft => {
+					draft.metadata.annotations = {...draft.metadata.annotations, [annSelectedNode]: nodeName};
+				});
+			}
 		}
-	}
-	return ready;
+		return ready;
+	},
 };
 
 const registered = Symbol.for('kubarium.storage.schedulerFilters');
