@@ -9,7 +9,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, cliPid, keys, killTmux, startApp as startAppOnce, startCli, type, waitFor} from './tmux.js';
+import {canRunE2e, cliPid, keys, killTmux, openWebScalePrompt, startApp as startAppOnce, startCli, type, waitFor} from './tmux.js';
 
 /**
  * Start a tmux session right after the last tmux server was killed: the new
@@ -46,14 +46,7 @@ async function openShellOnDb0(): Promise<void> {
 	const file = join(dir, 'cluster.json');
 	try {
 		await startApp(dir, ['--no-api', '--state', file]);
-		type(':deploy shop');
-		keys('Enter');
-		await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
-		type('/web');
-		keys('Enter');
-		await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
-		type('s');
-		await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+		await openWebScalePrompt();
 		keys('C-u');
 		type('6');
 		keys('Enter');

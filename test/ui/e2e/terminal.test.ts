@@ -9,19 +9,7 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, keys, killTmux, startApp, type, waitFor} from './tmux.js';
-
-/** `:deploy shop`, filter to `web`, and open its scale prompt with `s`, as a person would. */
-async function openWebScalePrompt(): Promise<void> {
-	type(':deploy shop');
-	keys('Enter');
-	await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
-	type('/web');
-	keys('Enter');
-	await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
-	type('s');
-	await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
-}
+import {canRunE2e, keys, killTmux, openWebScalePrompt, startApp, type, waitFor} from './tmux.js';
 
 (canRunE2e ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));

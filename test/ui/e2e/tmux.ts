@@ -63,3 +63,15 @@ export function cliPid(): number {
 	if (!child) throw new Error(`no process under the pane's shell ${shell}`);
 	return Number(child);
 }
+
+/** `:deploy shop`, filter to `web`, and open its scale prompt with `s`, as a person would. */
+export async function openWebScalePrompt(): Promise<void> {
+	type(':deploy shop');
+	keys('Enter');
+	await waitFor(s => /deployments\(shop\)/.test(s) && /\bweb\b/.test(s), 'the deployments view');
+	type('/web');
+	keys('Enter');
+	await waitFor(s => /deployments\(shop\)\[1\/\d+\]/.test(s), 'the filtered row');
+	type('s');
+	await waitFor(s => s.includes('Replicas:'), 'the scale prompt');
+}
