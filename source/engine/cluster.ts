@@ -425,11 +425,11 @@ export class Cluster {
 		const previous = earlier ? earlier.applied : existing && this.lastApplied.get(existing.metadata.uid);
 		decodeManifest(type, manifest);
 		const merged = mergeForApply(type, manifest, existing, previous, namespace);
-		staged.add(this.admitted(type, merged, existing, staged.latest(), options, manifest.apiVersion), appliedConfiguration(manifest));
+		staged.add(this.admitted(type, merged, existing, () => staged.latest(), options, manifest.apiVersion), appliedConfiguration(manifest));
 	}
 
 	/** Default, validate and admit an object about to be written over `existing`; throws, writes nothing. */
-	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: KubeObject[], options: WriteOptions = {}, requestedVersion?: unknown): KubeObject {
+	private admitted(type: ResourceType, merged: KubeObject, existing: KubeObject | undefined, batch: () => KubeObject[], options: WriteOptions = {}, requestedVersion?: unknown): KubeObject {
 		let object: KubeObject;
 		let errors: FieldError[];
 		try {
@@ -459,7 +459,8 @@ export class Cluster {
 		}
 		// The earlier documents of this apply that create objects: a quota must hold them and this one together.
 		const store = this.context.store;
-		const pending = batch.filter(o => o.metadata.namespace === admitted.metadata.namespace && !(o.metadata.name && store.get(o.kind, o.metadata.namespace, o.metadata.name)));
+		// Read only by a quota of the namespace: a large apply elsewhere does not pay for it.
+		const pending = () => batch().filter(o => o.metadata.namespace === admitted.metadata.namespace && !(o.metadata.name && store.get(o.kind, o.metadata.namespace, o.metadata.name)));
 		return store.admit(admitted, pending);
 	}
 
@@ -523,7 +524,7 @@ export class Cluster {
 		// A custom object's status is written with it (unless its status subresource is on, which admission handles).
 		if (type.definition && given !== undefined) merged.status = given;
 		else if (existing.status !== undefined) merged.status = existing.status;
-		const admitted = this.admitted(type, merged, existing, [], options, manifest.apiVersion);
+		const admitted = this.admitted(type, merged, existing, () => [], options, manifest.apiVersion);
 		return options.dryRun ? {...admitted, metadata: {...admitted.metadata, resourceVersion: existing.metadata.resourceVersion}} : store.update(admitted);
 	}
 

@@ -22,7 +22,8 @@ import type {OrphanIndex} from './controllers/controller-utils.js';
 import type {Pod} from './api/types.js';
 
 /** Admission with cluster state for one kind (the API server's admission plugins); throws to refuse. */
-export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) => KubeObject;
+/** `batch`: the objects the same apply writes before this one (computed when asked, as most admission never needs them). */
+export type Admission = (object: KubeObject, existing: KubeObject | undefined, batch: () => KubeObject[]) => KubeObject;
 
 export type EngineServices = {
 	/** Admission by kind: Service IP and port allocation, the default StorageClass of a new claim. */

@@ -35,7 +35,7 @@ export const prepareForCreate = new Map<string, (object: KubeObject) => KubeObje
  * returns the object to store, or throws to refuse; with `dryRun` it only
  * checks and records nothing.
  */
-export type CreateAdmission = (object: KubeObject, options: {dryRun: boolean; pending?: readonly KubeObject[]}) => KubeObject;
+export type CreateAdmission = (object: KubeObject, options: {dryRun: boolean; pending?: () => readonly KubeObject[]}) => KubeObject;
 
 /** Admission of an update over `old`; throws to refuse, records nothing with `dryRun`. */
 export type UpdateAdmission = (object: KubeObject, old: KubeObject, options: {dryRun: boolean}) => void;
@@ -199,7 +199,7 @@ export class Store {
 	 * be stored, or the refusal. `pending` are the creates the same call
 	 * makes before this one, which a quota must also hold.
 	 */
-	admit(object: KubeObject, pending: readonly KubeObject[] = []): KubeObject {
+	admit(object: KubeObject, pending: () => readonly KubeObject[] = () => []): KubeObject {
 		let admitted = object;
 		for (const admit of this.admission) admitted = admit(admitted, {dryRun: true, pending});
 		return admitted;

@@ -197,8 +197,8 @@ function bootstrapKubernetesService(context: ControllerContext): void {
  */
 export function createServiceController(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
-	context.services.admission.set('Service', (object: KubeObject, existing: KubeObject | undefined, batch: KubeObject[]) =>
-		admitService(context, object, existing, batch));
+	context.services.admission.set('Service', (object: KubeObject, existing: KubeObject | undefined, batch: () => KubeObject[]) =>
+		admitService(context, object, existing, batch()));
 	/** Addresses the cloud holds for load balancers (provisioned or being provisioned), by Service uid. */
 	const balancers = new Map<string, string>();
 	/** Load balancers still being provisioned, by Service uid. */

@@ -115,7 +115,7 @@ export function createStatefulSetController(context: ControllerContext): Control
 			try {
 				const admit = context.services.admission.get('PersistentVolumeClaim');
 				const defaulted = applyDefaults(claim);
-				store.create(admit ? admit(defaulted, undefined, []) : defaulted);
+				store.create(admit ? admit(defaulted, undefined, () => []) : defaulted);
 				events.normal(set, 'SuccessfulCreate', `create Claim ${claim.metadata.name} Pod ${pod} in StatefulSet ${set.metadata.name} success`, {component});
 			} catch (error) {
 				events.warning(set, 'FailedCreate', `create Claim ${claim.metadata.name} for Pod ${pod} in StatefulSet ${set.metadata.name} failed error: ${(error as Error).message}`, {component});

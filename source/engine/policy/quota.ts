@@ -441,7 +441,7 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 	for (const quota of store.list('ResourceQuota')) index.observe({type: 'ADDED', object: quota});
 	store.subscribe(event => index.observe(event), ['ResourceQuota']);
 	store.admission.push((object, {dryRun, pending}) => {
-		if (object.metadata.namespace && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun, undefined, pending);
+		if (object.metadata.namespace && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun, undefined, pending?.());
 		return object;
 	});
 	// Of updates, quota weighs those of Services (a type that takes node ports) and claims (a larger request).
