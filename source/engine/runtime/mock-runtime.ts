@@ -21,6 +21,7 @@ import {basename, imageHas, interpreterOutput, planProcess, resolveExecutable, t
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
 import {gatewayOf, requestCallCount, requestCalls, responseHeaders, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
+import {ContainerLog} from './container-log.js';
 import {podRequest} from '../network/pod-network.js';
 
 /** Lines of output one container keeps. */
@@ -55,7 +56,7 @@ type ContainerRecord = {
 	pid: number;
 	workerPid: number;
 	trace: Trace;
-	logs: Ring<StoredLine>;
+	logs: ContainerLog;
 	/** The container's writable layer over the image, made on first use. */
 	upper?: FileTree;
 	view?: {fs: MountedFs; at: number};
@@ -236,7 +237,7 @@ export class MockRuntime implements ContainerRuntime {
 			status: {id, name: container.name, state: 'CONTAINER_CREATED', createdAt: this.now, image: container.image, imageRef: imageRefOf(image)},
 			pid: 0, workerPid: 0,
 			trace: new Trace(containerTraceCapacity),
-			logs: new Ring(containerLogCapacity),
+			logs: new ContainerLog(containerLogCapacity),
 			listenAt: Number.POSITIVE_INFINITY,
 			ports: [],
 			memoryBytes: 0,
@@ -314,7 +315,7 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		// A server's start-up lines are kept as their catalog lines, rendered when read: thousands of pods print them.
 		const context = lineContext(record);
-		for (const {at, line, stream} of behaviour.startup) record.logs.push({at: start + at, stream: stream ?? 'stdout', template: line, context});
+		record.logs.begin(start, behaviour.startup, context);
 		// A generic image's program listens where the container says it does.
 		record.ports = record.image.spec.generic ? declaredPorts(record.config.container) : behaviour.ports;
 		record.listenAt = start + behaviour.readyAfterMs;
@@ -741,7 +742,7 @@ export class MockRuntime implements ContainerRuntime {
 		const record = this.containers.get(containerId);
 		if (!record) return [];
 		const now = this.now;
-		return record.logs.toArray().filter(line => line.at <= now).map(logLine);
+		return record.logs.lines().filter(line => line.at <= now);
 	}
 
 	syscalls(id: string): Syscall[] {
@@ -755,7 +756,7 @@ export class MockRuntime implements ContainerRuntime {
 		const record = this.containers.get(id);
 		if (!record) return undefined;
 		const entries = record.trace.entries();
-		const lines = record.logs.toArray().map(logLine);
+		const lines = record.logs.lines();
 		let size = 0;
 		// V8: a 6-field object ~72 bytes, a one-byte string 16 + its length (names are shared literals).
 		for (const entry of entries) size += 72 + 16 + entry.args.length + (typeof entry.ret === 'string' ? 16 + entry.ret.length : 0);
@@ -881,14 +882,6 @@ function declaredPorts(container: ContainerConfig['container']): number[] {
 
 function imageRefOf(image: ResolvedImage): string {
 	return `${image.reference.repository}@sha256:${image.digest}`;
-}
-
-/** A log line as the ring keeps it: its text, or a catalog line and what fills it in. */
-/** A log line as a container keeps it: its text, or its catalog line, rendered for `renderAt` (else `at`) when read. */
-type StoredLine = LogLine | {at: number; stream: 'stdout' | 'stderr'; template: string; context: LineContext; renderAt?: number};
-
-function logLine(line: StoredLine): LogLine {
-	return 'text' in line ? line : {at: line.at, stream: line.stream, text: renderLine(line.template, line.context, line.renderAt ?? line.at)};
 }
 
 function lineContext(record: ContainerRecord): LineContext {
