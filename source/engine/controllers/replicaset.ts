@@ -23,29 +23,6 @@ export const burstReplicas = 500;
 /** First slow-start batch (`SlowStartInitialBatchSize`). */
 export const slowStartInitialBatchSize = 1;
 
-/**
- * Runs `count` calls in batches of 1, 2, 4, ... (`slowStartBatch`); the first
- * batch with a failure ends the run. Returns how many succeeded and the first error.
- */
-export function slowStartBatch(count: number, initialBatchSize: number, fn: () => void): {successes: number; error?: Error} {
-	let remaining = count;
-	let successes = 0;
-	for (let batch = Math.min(remaining, initialBatchSize); batch > 0; batch = Math.min(2 * batch, remaining)) {
-		let error: Error | undefined;
-		for (let i = 0; i < batch; i++) {
-			try {
-				fn();
-				successes++;
-			} catch (caught) {
-				error ??= caught as Error;
-			}
-		}
-		if (error) return {successes, error};
-		remaining -= batch;
-	}
-	return {successes};
-}
-
 const phaseOrdinal: Record<string, number> = {Pending: 0, Unknown: 1, Running: 2};
 
 /** log2 bucket of `now − time` in ns, as `logarithmicRankDiff` computes it (−1 when not in the past). */
@@ -196,6 +173,14 @@ type PodTally = {
 	ready: number;
 };
 
+/** Creates or deletes one piece of the controller's work makes before the rest waits for the next step. */
+export const callsPerStep = 32;
+
+/** A sync's creates still to make: slow-start batches over the ReplicaSet as the sync read it. */
+type CreateRun = {key: string; rs: ReplicaSet; remaining: number; batch: number; leftInBatch: number; error?: Error};
+/** A sync's deletes: its victims, and the next to delete. */
+type DeleteRun = {key: string; rs: ReplicaSet; victims: Pod[]; next: number};
+
 export function createReplicaSetController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
 	const orphans = orphanPods(context);
@@ -208,6 +193,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	const tallyOfPod = new Map<string, PodTally>();
 	const source = {component: replicaSetComponent};
 	const queue = () => context.queue(replicaSetComponent);
+	/** Failures of runs' later steps, by key, for the next sync's status. */
+	const laterErrors = new Map<string, Error>();
 
 	function bitsOf(pod: Pod, selector: Selector, template: Selector): number {
 		const labels = pod.metadata.labels;
@@ -376,7 +363,11 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	/**
 	 * `manageReplicas`: create or delete pods towards spec.replicas, at most
 	 * `burstReplicas` per sync, expecting to see each create and delete.
-	 * Returns the first error.
+	 * The first `callsPerStep` calls run in the sync; the rest run in steps of
+	 * as many at the same virtual instant (upstream's sync waits on parallel
+	 * API calls, during which other controllers and the scheduler go on), so
+	 * a burst of 500 never holds the simulation in one piece of work.
+	 * Returns the first error of the calls made in the sync.
 	 */
 	function manageReplicas(key: string, rs: ReplicaSet, tally: PodTally): Error | undefined {
 		const wanted = rs.spec!.replicas;
@@ -384,45 +375,84 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		if (diff < 0) {
 			const missing = Math.min(-diff, burstReplicas);
 			expectations.expectCreations(key, missing);
-			const {successes, error} = slowStartBatch(missing, slowStartInitialBatchSize, () => {
-				try {
-					const pod = createPod(rs);
-					events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
-				} catch (caught) {
-					events.warning(rs, 'FailedCreate', `Error creating: ${(caught as Error).message}`, source);
-					throw caught;
-				}
-			});
-			// Creates that failed or were skipped will never be seen.
-			for (let i = successes; i < missing; i++) expectations.creationObserved(key);
+			const run: CreateRun = {key, rs, remaining: missing, batch: Math.min(missing, slowStartInitialBatchSize), leftInBatch: Math.min(missing, slowStartInitialBatchSize)};
 			if (-diff > burstReplicas) queue().add(key);
-			return error;
+			return stepCreates(run);
 		}
 		if (diff > 0) {
 			const victims = podsToDelete(activePods(tally), relatedPods(rs), Math.min(diff, burstReplicas), clock.now());
 			expectations.expectDeletions(key, victims.map(pod => pod.metadata.uid));
-			let error: Error | undefined;
-			let attempted = 0;
-			try {
-				for (const pod of victims) {
-					attempted++;
-					try {
-						deleteObject(context, pod, 'Background');
-						events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
-					} catch (caught) {
-						error ??= caught as Error;
-						expectations.deletionObserved(key, pod.metadata.uid);
-						events.warning(rs, 'FailedDelete', `Error deleting: ${(caught as Error).message}`, source);
-					}
-				}
-			} finally {
-				// Deletes never attempted (the sync was cut short) will never be seen.
-				for (const pod of victims.slice(attempted)) expectations.deletionObserved(key, pod.metadata.uid);
-			}
 			if (diff > burstReplicas) queue().add(key);
-			return error;
+			return stepDeletes({key, rs, victims, next: 0});
 		}
 		return undefined;
+	}
+
+	/**
+	 * Up to `callsPerStep` creates of a run, in slow-start batches (1, 2, 4,
+	 * ...): the first batch with a failure ends the run, and the creates it
+	 * skips are no longer expected. Returns that failure.
+	 */
+	function stepCreates(run: CreateRun): Error | undefined {
+		const {key, rs} = run;
+		for (let calls = 0; run.remaining > 0 && calls < callsPerStep; calls++) {
+			try {
+				const pod = createPod(rs);
+				events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
+			} catch (caught) {
+				events.warning(rs, 'FailedCreate', `Error creating: ${(caught as Error).message}`, source);
+				run.error ??= caught as Error;
+				// A create that failed will never be seen.
+				expectations.creationObserved(key);
+			}
+			run.remaining--;
+			if (--run.leftInBatch > 0) continue;
+			if (run.error) {
+				// Creates the run skips will never be seen either.
+				for (; run.remaining > 0; run.remaining--) expectations.creationObserved(key);
+				break;
+			}
+			run.batch = Math.min(2 * run.batch, run.remaining);
+			run.leftInBatch = run.batch;
+		}
+		if (run.remaining > 0) {
+			clock.after(0, () => {
+				const error = stepCreates(run);
+				if (error) failedLater(key, error);
+			});
+		}
+		return run.error;
+	}
+
+	/** Up to `callsPerStep` deletes of a run; every victim is tried, failures are no longer expected. Returns the first failure. */
+	function stepDeletes(run: DeleteRun): Error | undefined {
+		const {key, rs, victims} = run;
+		let error: Error | undefined;
+		const end = Math.min(victims.length, run.next + callsPerStep);
+		for (; run.next < end; run.next++) {
+			const pod = victims[run.next]!;
+			try {
+				deleteObject(context, pod, 'Background');
+				events.normal(rs, 'SuccessfulDelete', `Deleted pod: ${pod.metadata.name}`, source);
+			} catch (caught) {
+				error ??= caught as Error;
+				expectations.deletionObserved(key, pod.metadata.uid);
+				events.warning(rs, 'FailedDelete', `Error deleting: ${(caught as Error).message}`, source);
+			}
+		}
+		if (run.next < victims.length) {
+			clock.after(0, () => {
+				const later = stepDeletes(run);
+				if (later) failedLater(key, later);
+			});
+		}
+		return error;
+	}
+
+	/** A failure in a run's later step: the next sync reports it in status and the key backs off, as a failed sync does. */
+	function failedLater(key: string, error: Error): void {
+		if (!laterErrors.has(key)) laterErrors.set(key, error);
+		queue().addRateLimited(key);
 	}
 
 	function sync(key: string): void {
@@ -443,6 +473,10 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		let error: Error | undefined;
 		// Until its last creates and deletes are seen, the ReplicaSet does not act on the counts again.
 		if (!rs.metadata.deletionTimestamp && expectations.satisfied(key)) error = manageReplicas(key, rs, tally);
+		if (laterErrors.has(key)) {
+			error ??= laterErrors.get(key);
+			laterErrors.delete(key);
+		}
 		rs = (store.get('ReplicaSet', rs.metadata.namespace, rs.metadata.name) as ReplicaSet | undefined) ?? rs;
 		const minReady = rs.spec!.minReadySeconds ?? 0;
 		const pods = minReady > 0 ? activePods(tally) : [];

@@ -1,7 +1,7 @@
 import test from 'ava';
 import {createCluster, type Cluster} from '../../../source/engine/cluster.js';
 import type {Pod, ReplicaSet} from '../../../source/engine/api/types.js';
-import {comparePodsForDeletion, podsToDelete, slowStartBatch} from '../../../source/engine/controllers/replicaset.js';
+import {callsPerStep, comparePodsForDeletion, podsToDelete} from '../../../source/engine/controllers/replicaset.js';
 import {epochMs, rfc3339} from '../../../source/engine/clock.js';
 
 function replicaSet(name = 'front', replicas = 3, extra: Record<string, unknown> = {}) {
@@ -111,33 +111,46 @@ test('availableReplicas waits minReadySeconds, with a requeue on virtual time', 
 	t.like(getRS(cluster).status, {readyReplicas: 2, availableReplicas: 2});
 });
 
-test('at most 500 pods per sync (burstReplicas); the rest on the next sync', t => {
+test('at most 500 pods per sync (burstReplicas), made 32 at a time at the same instant with other work between; the rest on the next sync', t => {
 	const cluster = createCluster({seed: 2, nodes: 1});
-	const created: number[] = [];
-	let count = 0;
+	const written: number[] = [];
+	const added: Pod[] = [];
+	let scheduledBefore33rd = 0;
 	cluster.watch(({type, object}) => {
-		if (object.kind === 'Pod' && type === 'ADDED') count++;
-		if (object.kind === 'ReplicaSet' && type === 'MODIFIED') created.push(count);
+		if (object.kind === 'Pod' && type === 'ADDED') {
+			added.push(object as Pod);
+			if (added.length === callsPerStep + 1) scheduledBefore33rd = added.filter(p => (cluster.get('Pod', p.metadata.name) as Pod).spec?.nodeName).length;
+		}
+		if (object.kind === 'ReplicaSet' && type === 'MODIFIED') written.push((object as ReplicaSet).status!.replicas!);
 	});
 	cluster.apply(replicaSet('front', 600));
+	const start = cluster.now();
 	cluster.advance(0);
-	t.is(created[0], 500);
-	t.is(count, 600);
+	t.is(cluster.now(), start);
+	t.is(added.length, 600);
+	// The first sync's 500 go out in steps; the sync after them finds 100 missing and starts on those.
+	const firstRun = Array.from({length: 15}, (_, i) => (i + 1) * callsPerStep);
+	t.deepEqual(written, [...firstRun, 500 + callsPerStep, 500 + 2 * callsPerStep, 500 + 3 * callsPerStep, 600]);
+	// Between steps the scheduler has placed the pods made so far.
+	t.is(scheduledBefore33rd, callsPerStep);
 	t.is(getRS(cluster).status!.replicas, 600);
 });
 
-test('slow start: batches of 1, 2, 4, ... and the first failing batch ends the run', t => {
-	let calls = 0;
-	const result = slowStartBatch(20, 1, () => {
-		calls++;
-		if (calls === 5) throw new Error('quota');
-	});
-	// Batches 1, 2 succeed; the batch of 4 (calls 4-7) fails at call 5 but runs to its end.
-	t.is(calls, 7);
-	t.is(result.successes, 6);
-	t.is(result.error?.message, 'quota');
-	t.deepEqual(slowStartBatch(0, 1, () => undefined), {successes: 0});
-	t.is(slowStartBatch(10, 1, () => undefined).successes, 10);
+test('slow start: batches of 1, 2, 4, ...; the first batch with a failure runs to its end, then the run stops', t => {
+	const cluster = createCluster({seed: 2, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'ResourceQuota', metadata: {name: 'pods'}, spec: {hard: {pods: '5'}}});
+	cluster.advance(1000);
+	cluster.apply(replicaSet('front', 20));
+	cluster.advance(0);
+	// Batches 1 and 2 succeed; of the batch of 4 (creates 4 to 7), 4 and 5 pass the quota and 6 and 7 fail; the other 13 are not tried.
+	const said = messages(cluster);
+	t.is(said.filter(m => m.startsWith('SuccessfulCreate')).length, 5);
+	const failed = said.filter(m => m.startsWith('FailedCreate'));
+	// The run's batch of 4 fails twice; the pods it made woke the ReplicaSet, whose next sync fails its first batch of 1.
+	t.is(failed.length, 3);
+	t.regex(failed[0]!, /^FailedCreate: Error creating: pods "front-\w{5}" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=5, limited: pods=5$/);
+	t.is(pods(cluster).length, 5);
+	t.like(getRS(cluster).status?.conditions?.[0], {type: 'ReplicaFailure', reason: 'FailedCreate'});
 });
 
 // The deletion order (ActivePodsWithRanks.Less), one rule per case: `first` is deleted before `second`.
