@@ -317,13 +317,26 @@ const encoder = new TextEncoder();
 
 /** FNV-1a, 32 bits, over bytes (a string counts as its UTF-8 bytes), continuing from `hash`. */
 export function fnv32a(input: Uint8Array | string, hash = 0x811c9dc5): number {
-	const bytes = typeof input === 'string' ? encoder.encode(input) : input;
 	let h = hash;
+	// ASCII text (names, uids) hashes its char codes, which are its UTF-8 bytes, without encoding it first.
+	if (typeof input === 'string' && isAscii(input)) {
+		for (let i = 0; i < input.length; i++) {
+			h ^= input.charCodeAt(i);
+			h = Math.imul(h, 0x01000193) >>> 0;
+		}
+		return h >>> 0;
+	}
+	const bytes = typeof input === 'string' ? encoder.encode(input) : input;
 	for (const byte of bytes) {
 		h ^= byte;
 		h = Math.imul(h, 0x01000193) >>> 0;
 	}
 	return h >>> 0;
+}
+
+function isAscii(text: string): boolean {
+	for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+	return true;
 }
 
 const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';

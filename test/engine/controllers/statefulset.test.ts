@@ -60,6 +60,10 @@ test('pure helpers: names, ordinals and the revision hash', t => {
 	for (const [set, pod, ordinal] of cases) t.is(ordinalOf(set, pod), ordinal, `${set} ${pod}`);
 	t.is(fnv32a(''), 0x811c9dc5);
 	t.is(fnv32a('a'), 0xe40c292c);
+	// Text hashes as its UTF-8 bytes, whether ASCII or not.
+	t.is(fnv32a('foobar'), 0xbf9cf968);
+	t.is(fnv32a('ré'), fnv32a(new TextEncoder().encode('ré')));
+	t.is(fnv32a('ré'), fnv32a(new Uint8Array([0x72, 0xc3, 0xa9])));
 	t.regex(safeEncode('1234567890'), /^[bcdfghjklmnpqrstvwxz2456789]{10}$/);
 	const template = {metadata: {labels: {a: 'b'}}, spec: {containers: [{name: 'c', image: 'i'}]}};
 	t.is(revisionHash(template), revisionHash(structuredClone(template)));
