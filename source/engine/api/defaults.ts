@@ -55,11 +55,15 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
 	return defaulted;
 }
 
-/** The toleration every pod gets for not-ready and unreachable nodes (DefaultTolerationSeconds admission). */
-export const defaultNoExecuteTolerations = [
-	{key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300},
-	{key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300},
-] as const;
+/**
+ * The toleration every pod gets for not-ready and unreachable nodes
+ * (DefaultTolerationSeconds admission): frozen, and shared by every pod's
+ * list, as stored objects are never changed in place.
+ */
+export const defaultNoExecuteTolerations = Object.freeze([
+	Object.freeze({key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}),
+	Object.freeze({key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}),
+] as const);
 
 defaulters.set('Pod', object => {
 	// A pod without a spec is left for validation to refuse (spec.containers: Required value).
@@ -68,7 +72,7 @@ defaulters.set('Pod', object => {
 	const tolerations = [...(spec.tolerations ?? [])];
 	for (const toleration of defaultNoExecuteTolerations) {
 		if (!tolerations.some(t => t.key === toleration.key && (t.effect === 'NoExecute' || !t.effect))) {
-			tolerations.push({...toleration});
+			tolerations.push(toleration);
 		}
 	}
 	spec.tolerations = tolerations;

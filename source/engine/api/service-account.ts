@@ -33,19 +33,28 @@ function volumeSuffix(uid: string): string {
 	return out;
 }
 
+/**
+ * The token volume's sources, the same in every pod: one frozen value that
+ * every pod's volume shares (stored objects are never changed in place),
+ * rather than eleven objects per pod.
+ */
+const tokenSources = deepFreeze([
+	{serviceAccountToken: {expirationSeconds: tokenExpirationSeconds, path: 'token'}},
+	{configMap: {name: rootCaConfigMap, items: [{key: 'ca.crt', path: 'ca.crt'}]}},
+	{downwardAPI: {items: [{fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}, path: 'namespace'}]}},
+]);
+
 /** `TokenVolumeSource`: token, ca.crt and namespace, mode 0644. */
 export function tokenVolume(name: string): Volume {
-	return {
-		name,
-		projected: {
-			defaultMode: 420,
-			sources: [
-				{serviceAccountToken: {expirationSeconds: tokenExpirationSeconds, path: 'token'}},
-				{configMap: {name: rootCaConfigMap, items: [{key: 'ca.crt', path: 'ca.crt'}]}},
-				{downwardAPI: {items: [{fieldRef: {apiVersion: 'v1', fieldPath: 'metadata.namespace'}, path: 'namespace'}]}},
-			],
-		},
-	};
+	return {name, projected: {defaultMode: 420, sources: tokenSources}};
+}
+
+function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object') {
+		for (const child of Object.values(value)) deepFreeze(child);
+		Object.freeze(value);
+	}
+	return value;
 }
 
 export function mountServiceAccountToken(object: KubeObject): KubeObject {
