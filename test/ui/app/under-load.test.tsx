@@ -42,7 +42,8 @@ test('scaling to 99999: ticks run short engine slices, the header shows the lag,
 		await dash.waitFor(frame => /pods\(shop\)\[\d+\]/.test(frame), 'the pods view');
 		t.true(dash.simulation.behindMs > 0, 'still behind: the keys did not wait for the cluster to catch up');
 		const pods = Number(/pods\(shop\)\[(\d+)\]/.exec(dash.frame())![1]);
-		t.true(pods > 500 && pods < 99_999, `${pods} pods so far`);
+		// Well past the demo's own pods in shop, and far from done.
+		t.true(pods > 50 && pods < 99_999, `${pods} pods so far`);
 	} finally {
 		await dash.unmount();
 	}
