@@ -233,8 +233,10 @@ export class MockRuntime implements ContainerRuntime {
 		const argv = [...command, ...args].map(word => expandReferences(word, env));
 		const {mode, found} = planProcess(image, argv);
 		const limit = quantityBytes(container.resources?.limits?.memory);
+		// The resolved environment lives on in `env` (merged with the image's): the config need not hold it too.
+		const {env: _resolved, ...kept} = config;
 		const record: ContainerRecord = {
-			id, sandbox, config, image, argv, env, mode, found,
+			id, sandbox, config: kept, image, argv, env, mode, found,
 			status: {id, name: container.name, state: 'CONTAINER_CREATED', createdAt: this.now, image: container.image, imageRef: imageRefOf(image)},
 			pid: 0, workerPid: 0,
 			trace: new Trace(containerTraceCapacity),
