@@ -69,12 +69,13 @@ export class EventRecorder {
 		// The EventAggregator: the tenth distinct message of a kind within ten minutes becomes one combined event.
 		const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${object.metadata.uid}\u0000${type}\u0000${reason}`;
 		const similar = this.similar.use(similarKey);
-		if (similar.lastMs + aggregateIntervalMs < nowMs) similar.messages.clear();
-		similar.messages.add(message);
+		if (similar.lastMs + aggregateIntervalMs < nowMs) similar.messages = undefined;
+		const distinct = noteMessage(similar, message);
 		similar.lastMs = nowMs;
 		let key = `${similarKey}\u0000${fieldPath ?? ''}\u0000${message}`;
-		if (similar.messages.size >= aggregateMaxEvents) {
-			similar.messages.delete(similar.messages.values().next().value!);
+		if (distinct >= aggregateMaxEvents) {
+			const messages = similar.messages as Set<string>;
+			messages.delete(messages.values().next().value!);
 			key = similarKey;
 			message = `(combined from similar events): ${message}`;
 		}
@@ -177,7 +178,26 @@ export class EventRecorder {
 	}
 }
 
-type Similar = {key: string; messages: Set<string>; lastMs: number; older?: Similar; newer?: Similar};
+/**
+ * The distinct messages seen within the interval: none, one (most objects
+ * report each reason once, so no set is made for them), or a set.
+ */
+type Similar = {key: string; messages: Set<string> | string | undefined; lastMs: number; older?: Similar; newer?: Similar};
+
+/** Add a message to the distinct ones seen; returns how many there are now. */
+function noteMessage(similar: Similar, message: string): number {
+	const seen = similar.messages;
+	if (seen === undefined || seen === message) {
+		similar.messages = message;
+		return 1;
+	}
+	if (typeof seen === 'string') {
+		similar.messages = new Set([seen, message]);
+		return 2;
+	}
+	seen.add(message);
+	return seen.size;
+}
 
 /**
  * The aggregator's bounded cache, least recently used first out. A list
@@ -199,7 +219,7 @@ class SimilarCache {
 			if (entry === this.newest) return entry;
 			this.unlink(entry);
 		} else {
-			entry = {key, messages: new Set(), lastMs: Number.NEGATIVE_INFINITY};
+			entry = {key, messages: undefined, lastMs: Number.NEGATIVE_INFINITY};
 			this.entries.set(key, entry);
 			if (this.entries.size > this.capacity && this.oldest) {
 				const evicted = this.oldest;

@@ -39,3 +39,24 @@ test('a repeated event bumps count and lastTimestamp of one Event', t => {
 	t.is(events[0]!['count'], 3);
 	t.not(events[0]!['firstTimestamp'], events[0]!['lastTimestamp']);
 });
+
+test('similar events are combined only within ten minutes: after a quiet interval the distinct messages count from one again', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}});
+	cluster.advance(1000);
+	const pod = cluster.get('pod', 'p')!;
+	const say = (message: string) => cluster.context.events.warning(pod, 'Testing', message, {component: 'test'});
+	const testing = () => cluster.eventsFor(pod).filter(e => e['reason'] === 'Testing').map(e => String(e['message']));
+	// One message said again is one distinct message, not two.
+	say('m0');
+	say('m0');
+	for (let i = 1; i < 9; i++) say(`m${i}`);
+	t.is(testing().length, 9);
+	cluster.advance(601_000);
+	say('after the interval');
+	t.false(testing().some(m => m.startsWith('(combined')));
+	for (let i = 0; i < 8; i++) say(`again ${i}`);
+	t.false(testing().some(m => m.startsWith('(combined')));
+	say('the tenth');
+	t.true(testing().includes('(combined from similar events): the tenth'));
+});

@@ -193,6 +193,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	const tallyOfPod = new Map<string, PodTally>();
 	const source = {component: replicaSetComponent};
 	const queue = () => context.queue(replicaSetComponent);
+	/** Each ReplicaSet's generateName (`<name>-`), one string for all its pods. */
+	const prefixes = new WeakMap<object, string>();
 	/** Failures of runs' later steps, by key, for the next sync's status. */
 	const laterErrors = new Map<string, Error>();
 
@@ -340,7 +342,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 
 	function createPod(rs: ReplicaSet): Pod {
 		const template = rs.spec!.template;
-		const prefix = `${rs.metadata.name}-`;
+		let prefix = prefixes.get(rs.metadata);
+		if (prefix === undefined) prefixes.set(rs.metadata, (prefix = `${rs.metadata.name}-`));
 		const pod = applyDefaults({
 			apiVersion: 'v1',
 			kind: 'Pod',
@@ -348,7 +351,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 				name: '',
 				generateName: prefix,
 				namespace: rs.metadata.namespace,
-				...(template.metadata?.labels ? {labels: {...template.metadata.labels}} : {}),
+				// Shared with the template, as the spec is: a hundred thousand pods need not copy their labels.
+				...(template.metadata?.labels ? {labels: template.metadata.labels} : {}),
 				...(template.metadata?.annotations ? {annotations: {...template.metadata.annotations}} : {}),
 				...(template.metadata?.finalizers ? {finalizers: [...template.metadata.finalizers]} : {}),
 				ownerReferences: [newControllerRef(rs)],

@@ -18,9 +18,10 @@ export type SandboxVolumes = {
 	id: string;
 	podIP: string;
 	hostname: string;
-	emptyDirs: Map<string, FileTree>;
-	/** Claims with no provider tree: an empty tree that lives with the pod. */
-	claims: Map<string, FileTree>;
+	/** Made when the first emptyDir is mounted: most pods have none. */
+	emptyDirs?: Map<string, FileTree>;
+	/** Claims with no provider tree: an empty tree that lives with the pod (made on first use). */
+	claims?: Map<string, FileTree>;
 };
 
 /** Where a container's volumes come from: the store, the volume provider, the node's host paths. */
@@ -89,8 +90,9 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 	const namespace = pod.metadata.namespace ?? 'default';
 	const {store, services} = sources.context;
 	if (volume.emptyDir) {
-		let tree = sandbox.emptyDirs.get(volume.name);
-		if (!tree) sandbox.emptyDirs.set(volume.name, (tree = new FileTree()));
+		const trees = (sandbox.emptyDirs ??= new Map());
+		let tree = trees.get(volume.name);
+		if (!tree) trees.set(volume.name, (tree = new FileTree()));
 		return {tree, readOnly: false, fsType: volume.emptyDir.medium === 'Memory' ? 'tmpfs' : 'ext4'};
 	}
 	if (volume.configMap) {
@@ -137,8 +139,9 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		const claim = volume.persistentVolumeClaim.claimName;
 		let tree: FileTree | undefined = volumeProviderOf(services)?.treeForClaim(namespace, claim);
 		if (!tree) {
-			tree = sandbox.claims.get(claim);
-			if (!tree) sandbox.claims.set(claim, (tree = new FileTree()));
+			const trees = (sandbox.claims ??= new Map());
+			tree = trees.get(claim);
+			if (!tree) trees.set(claim, (tree = new FileTree()));
 		}
 		return {tree, readOnly: Boolean(volume.persistentVolumeClaim.readOnly), fsType: 'ext4'};
 	}

@@ -66,7 +66,8 @@ type ContainerRecord = {
 	memoryBytes: number;
 	limitBytes: number;
 	busy: boolean;
-	timers: Set<TimerHandle>;
+	/** Pending timers (made with the first: an idle server has none). */
+	timers?: Set<TimerHandle>;
 	stopping: boolean;
 	/** Requests served in the current and the previous virtual second. */
 	requests: {second: number; count: number; previous: number};
@@ -129,7 +130,7 @@ export class MockRuntime implements ContainerRuntime {
 		const pod = config.pod;
 		const hostname = pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
 		const trace = new Trace(sandboxTraceCapacity);
-		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, emptyDirs: new Map(), claims: new Map(), containers: new Set()};
+		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, containers: new Set()};
 		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: this.pid(), start: this.pid()};
 		sandbox.pid = pids.init;
 		const at = this.now;
@@ -232,8 +233,10 @@ export class MockRuntime implements ContainerRuntime {
 		const argv = [...command, ...args].map(word => expandReferences(word, env));
 		const {mode, found} = planProcess(image, argv);
 		const limit = quantityBytes(container.resources?.limits?.memory);
+		// The resolved environment lives on in `env` (merged with the image's): the config need not hold it too.
+		const {env: _resolved, ...kept} = config;
 		const record: ContainerRecord = {
-			id, sandbox, config, image, argv, env, mode, found,
+			id, sandbox, config: kept, image, argv, env, mode, found,
 			status: {id, name: container.name, state: 'CONTAINER_CREATED', createdAt: this.now, image: container.image, imageRef: imageRefOf(image)},
 			pid: 0, workerPid: 0,
 			trace: new Trace(containerTraceCapacity),
@@ -243,7 +246,6 @@ export class MockRuntime implements ContainerRuntime {
 			memoryBytes: 0,
 			limitBytes: limit > 0 ? limit : (config.nodeMemoryBytes ?? 16 * 2 ** 30),
 			busy: false,
-			timers: new Set(),
 			stopping: false,
 			requests: {second: 0, count: 0, previous: 0},
 			execs: 0,
@@ -842,14 +844,15 @@ export class MockRuntime implements ContainerRuntime {
 
 	private timer(record: ContainerRecord, ms: number, fn: () => void): void {
 		const handle = this.context.clock.after(ms, () => {
-			record.timers.delete(handle);
+			record.timers!.delete(handle);
 			if (this.halted || this.containers.get(record.id) !== record) return;
 			fn();
 		});
-		record.timers.add(handle);
+		(record.timers ??= new Set()).add(handle);
 	}
 
 	private cancelTimers(record: ContainerRecord): void {
+		if (!record.timers) return;
 		for (const timer of record.timers) timer.cancel();
 		record.timers.clear();
 	}
@@ -880,8 +883,13 @@ function declaredPorts(container: ContainerConfig['container']): number[] {
 	return (container.ports ?? []).filter(port => (port.protocol ?? 'TCP') === 'TCP').map(port => port.containerPort);
 }
 
+const imageRefs = new WeakMap<ResolvedImage, string>();
+
+/** `repository@sha256:digest`, one string per image (every container's status names it). */
 function imageRefOf(image: ResolvedImage): string {
-	return `${image.reference.repository}@sha256:${image.digest}`;
+	let ref = imageRefs.get(image);
+	if (ref === undefined) imageRefs.set(image, (ref = `${image.reference.repository}@sha256:${image.digest}`));
+	return ref;
 }
 
 function lineContext(record: ContainerRecord): LineContext {
