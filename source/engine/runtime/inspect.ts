@@ -174,16 +174,26 @@ export function podUsage(context: ControllerContext, pod: Pod): PodUsage | undef
 const systemCpuMilli = 90;
 const systemMemoryBytes = 620 * 2 ** 20;
 
-/** Usage is sampled once per virtual second (metrics-server scrapes on an interval too). */
-const sampled = new WeakMap<ControllerContext, {second: number; usage: {pods: PodUsage[]; nodes: NodeUsage[]}}>();
+/**
+ * How often usage is sampled: metrics-server scrapes the kubelets every 15 s
+ * (`--metric-resolution=15s` in its upstream manifests), so `kubectl top`
+ * and k9s's CPU and MEM columns show values that change at that pace.
+ */
+export const metricResolutionMs = 15_000;
 
-/** Every running pod's and every live node's usage, as of this virtual second. */
+const sampled = new WeakMap<ControllerContext, {window: number; usage: {pods: PodUsage[]; nodes: NodeUsage[]}}>();
+
+/**
+ * Every running pod's and every live node's usage, as the last scrape saw
+ * it: taken when first asked for within each 15 s of virtual time (walking
+ * every pod), the same object until the next.
+ */
 export function clusterUsage(context: ControllerContext): {pods: PodUsage[]; nodes: NodeUsage[]} {
-	const second = Math.floor(context.clock.now() / 1000);
+	const window = Math.floor(context.clock.now() / metricResolutionMs);
 	const cached = sampled.get(context);
-	if (cached?.second === second) return cached.usage;
+	if (cached?.window === window) return cached.usage;
 	const usage = sampleUsage(context);
-	sampled.set(context, {second, usage});
+	sampled.set(context, {window, usage});
 	return usage;
 }
 

@@ -78,6 +78,8 @@ export class ClusterModel {
 	}
 
 	private metricsCache: MetricsSnapshot | undefined;
+	/** The engine's report the cache was made from. */
+	private metricsUsage: unknown;
 
 	/**
 	 * Usage of pods and nodes (the engine's `metrics()`, which walks every
@@ -92,6 +94,9 @@ export class ClusterModel {
 		const simulation = this.cluster.simulation;
 		if (!simulation) return undefined;
 		const usage = simulation.metrics();
+		// The engine hands back the same report until its next scrape: the snapshot over it stays as it is.
+		if (this.metricsCache && usage === this.metricsUsage) return this.metricsCache;
+		this.metricsUsage = usage;
 		const average = (values: number[]) => (values.length ? `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)}%` : 'n/a');
 		this.metricsCache = {
 			second,

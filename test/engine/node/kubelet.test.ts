@@ -360,6 +360,20 @@ test('metrics are plausible and the same for the same seed', t => {
 	t.true(first.nodes.every(n => n.cpuMilli > 50 && n.memoryBytes > 500 * 2 ** 20 && n.memoryPercent < 100));
 });
 
+test('usage is scraped every 15 s of virtual time, as metrics-server does: the same report within the window, a pod started since shows at the next', t => {
+	const cluster = createCluster({seed: 13, nodes: 1});
+	cluster.apply(pod('a', [{name: 'web', image: 'nginx:1.25'}]));
+	// Just after a scrape window opens, so the next one is 15 s on.
+	cluster.advance(15_000 - (cluster.now() % 15_000) + 100);
+	const first = cluster.metrics();
+	t.deepEqual(first.pods.map(p => p.name), ['a']);
+	cluster.apply(pod('b', [{name: 'db', image: 'redis:7.2'}]));
+	cluster.advance(10_000);
+	t.is(cluster.metrics(), first, 'within the window: the same scrape, without b');
+	cluster.advance(5000);
+	t.deepEqual(cluster.metrics().pods.map(p => p.name).sort(), ['a', 'b']);
+});
+
 test('the CRI call log shows the kubelet\'s calls in order', t => {
 	const cluster = createCluster({seed: 14, nodes: 1});
 	cluster.apply(pod('one', [{name: 'c', image: 'nginx:1.25'}]));
