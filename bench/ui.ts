@@ -7,7 +7,8 @@
  *    and the AGE second ticks (Ink's debug mode, which renders every commit
  *    synchronously with the same output pass), and CPU over 10 s of the real loop (x1,
  *    100 ms ticks, one pod changing every 250 ms);
- *  - idle CPU when nothing changes: the demo cluster paused, the loop running.
+ *  - idle CPU when nothing changes: the demo cluster paused, the loop running;
+ *  - the same pods-view figures at 100,000 pods (section `view 100k`).
  */
 import {EventEmitter} from 'node:events';
 import {mkdtempSync} from 'node:fs';
@@ -51,8 +52,8 @@ function cpuPercent(start: NodeJS.CpuUsage, wallMs: number): number {
 	return ((used.user + used.system) / 1000 / wallMs) * 100;
 }
 
-async function run(): Promise<BenchRow[]> {
-	// Ink draws nothing when it thinks it runs in CI; load it only after clearing that.
+/** Ink, the app and the engine, loaded once CI is cleared (Ink draws nothing when it thinks it runs in CI). */
+async function load() {
 	delete process.env['CI'];
 	delete process.env['CONTINUOUS_INTEGRATION'];
 	const React = (await import('react')).default;
@@ -60,7 +61,6 @@ async function run(): Promise<BenchRow[]> {
 	const {App} = await import('../source/ui/app/app.js');
 	const {boot} = await import('../source/ui/boot.js');
 	const {createCluster} = await import('../source/engine/index.js');
-	const rows: BenchRow[] = [];
 	const configDir = () => mkdtempSync(join(tmpdir(), 'kubarium-bench-'));
 
 	const mount = (booted: Awaited<ReturnType<typeof boot>>, options: {maxFps: number; view: string; namespace?: string; debug?: boolean; onRender?: (metrics: {renderTime: number}) => void}) => {
@@ -75,6 +75,15 @@ async function run(): Promise<BenchRow[]> {
 		);
 		return {stdout, instance};
 	};
+	return {boot, createCluster, configDir, mount};
+}
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+async function run(): Promise<BenchRow[]> {
+	const loaded = await load();
+	const {boot, createCluster, configDir, mount} = loaded;
+	const rows: BenchRow[] = [];
 
 	// Start-up: flags already parsed; boot + first frame, as cli.tsx does.
 	{
@@ -100,12 +109,32 @@ async function run(): Promise<BenchRow[]> {
 	}
 
 	// 10,000 pods: 100 nodes, 100 Deployments × 100 replicas, converged.
-	const cluster = createCluster({seed: 1, nodes: 100});
-	cluster.apply(Array.from({length: 100}, (_, i) => ({
+	rows.push(...await podsView(loaded, convergedCluster(createCluster, 100, 100, 100)));
+	return rows;
+}
+
+/** `deployments × replicas` pods of nginx on `nodes` nodes, advanced until all are Running (at most 20 virtual minutes). */
+function convergedCluster(createCluster: Loaded['createCluster'], deployments: number, replicas: number, nodes: number) {
+	const cluster = createCluster({seed: 1, nodes});
+	cluster.apply(Array.from({length: deployments}, (_, i) => ({
 		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: `app-${i}`, namespace: 'default'},
-		spec: {replicas: 100, selector: {matchLabels: {app: `app-${i}`}}, template: {metadata: {labels: {app: `app-${i}`}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}},
+		spec: {replicas, selector: {matchLabels: {app: `app-${i}`}}, template: {metadata: {labels: {app: `app-${i}`}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}},
 	})));
-	for (let i = 0; i < 120; i++) cluster.advance(1000);
+	for (let i = 0; i < 1200; i++) {
+		cluster.advance(1000);
+		if (i >= 30 && i % 10 === 0 && cluster.list('Pod').every(pod => pod.status?.['phase'] === 'Running')) break;
+	}
+	return cluster;
+}
+
+/**
+ * The pods view over every namespace of `cluster`: frame time when a pod
+ * changes and the AGE second moves, CPU of the real loop at x1 with churn,
+ * and idle CPU when paused.
+ */
+async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedCluster>): Promise<BenchRow[]> {
+	const {boot, configDir, mount} = loaded;
+	const rows: BenchRow[] = [];
 	const podCount = cluster.list('Pod').length;
 	const booted = boot({readonly: false, help: false, version: false, configDir: configDir(), speed: 0}, {}, {cluster});
 	let churn = 0;
@@ -183,4 +212,21 @@ async function run(): Promise<BenchRow[]> {
 	return rows;
 }
 
+/** The pods view at 100,000 pods (10,000 Deployments × 10 on 1,000 nodes). */
+async function run100k(): Promise<BenchRow[]> {
+	const loaded = await load();
+	return podsView(loaded, convergedCluster(loaded.createCluster, 10_000, 10, 1000));
+}
+
 export const section: BenchSection = {title: 'ui', run};
+/** Its own section: converging 100,000 pods takes a minute or two. */
+export const section100k: BenchSection = {title: 'view 100k', run: run100k};
+
+// `node dist/bench/ui.js DEPLOYMENTS REPLICAS NODES`: the pods-view figures alone at that size (for `--cpu-prof`).
+if (process.argv[1]?.endsWith('ui.js') || process.argv[1]?.endsWith('ui.ts')) {
+	const [deployments = 1000, replicas = 10, nodes = 100] = process.argv.slice(2).map(Number);
+	const loaded = await load();
+	const rows = await podsView(loaded, convergedCluster(loaded.createCluster, deployments, replicas, nodes));
+	for (const row of rows) process.stdout.write(`${row.name} | ${row.value}\n`);
+	process.exit(0);
+}
