@@ -23,8 +23,20 @@ function terminatedText(terminated: NonNullable<ContainerStatus['state']['termin
 	return `${prefix}ExitCode:${terminated.exitCode}`;
 }
 
-/** kubectl's pod summary: READY counts, STATUS reason and RESTARTS (k8s-semantics §5.5). */
+const summaries = new WeakMap<Pod, PodSummary>();
+
+/**
+ * kubectl's pod summary: READY counts, STATUS reason and RESTARTS
+ * (k8s-semantics §5.5). Once per stored pod (objects are never changed in
+ * place): the row, its health and the live RESTARTS cell all ask.
+ */
 export function podSummary(pod: Pod): PodSummary {
+	let summary = summaries.get(pod);
+	if (!summary) summaries.set(pod, (summary = summarize(pod)));
+	return summary;
+}
+
+function summarize(pod: Pod): PodSummary {
 	const spec = pod.spec ?? {containers: []};
 	const status = pod.status ?? {phase: 'Pending'};
 	let restarts = 0;
@@ -42,9 +54,10 @@ export function podSummary(pod: Pod): PodSummary {
 	for (const condition of status.conditions ?? []) {
 		if (condition.type === 'PodScheduled' && condition.reason === 'SchedulingGated') reason = 'SchedulingGated';
 	}
-	const initSpecs = new Map<string, Container>();
+	// Made only for pods with init containers: most have none.
+	const initSpecs = spec.initContainers ? new Map<string, Container>() : undefined;
 	for (const c of spec.initContainers ?? []) {
-		initSpecs.set(c.name, c);
+		initSpecs!.set(c.name, c);
 		if (isRestartableInit(c)) total++;
 	}
 	let initializing = false;
@@ -53,7 +66,7 @@ export function podSummary(pod: Pod): PodSummary {
 		const c = initStatuses[i]!;
 		restarts += c.restartCount;
 		lastRestart = later(lastRestart, c.lastState?.terminated?.finishedAt);
-		const restartable = isRestartableInit(initSpecs.get(c.name));
+		const restartable = isRestartableInit(initSpecs?.get(c.name));
 		if (restartable) {
 			restartableRestarts += c.restartCount;
 			lastRestartableRestart = later(lastRestartableRestart, c.lastState?.terminated?.finishedAt);
