@@ -116,7 +116,6 @@ run('kubectl apply records its fields as kubectl-client-side-apply, shown with -
 		'            f:restartPolicy: {}',
 		'            f:schedulerName: {}',
 		'            f:securityContext: {}',
-		'            f:serviceAccountName: {}',
 		'            f:terminationGracePeriodSeconds: {}',
 		'    manager: kubectl-client-side-apply',
 		'    operation: Update',

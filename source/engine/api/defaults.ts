@@ -34,7 +34,11 @@ export function defaultContainer(container: Container): Container {
 	};
 }
 
-/** SetDefaults_PodSpec and friends. */
+/**
+ * SetDefaults_PodSpec and friends. No service account: the ServiceAccount
+ * admission plugin names `default` on pods only (service-account.ts), so a
+ * workload's template keeps what its author wrote.
+ */
 export function defaultPodSpec(spec: PodSpec): PodSpec {
 	if (!Array.isArray(spec.containers)) return spec;
 	const defaulted: PodSpec = {
@@ -42,17 +46,34 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
 		terminationGracePeriodSeconds: 30,
 		dnsPolicy: 'ClusterFirst',
 		schedulerName: 'default-scheduler',
-		serviceAccountName: 'default',
 		securityContext: {},
 		enableServiceLinks: true,
 		...spec,
 		containers: (spec.containers ?? []).map(defaultContainer),
 	};
+	aliasServiceAccount(defaulted);
 	if (spec.initContainers) defaulted.initContainers = spec.initContainers.map(defaultContainer);
 	for (const container of [...defaulted.containers, ...(defaulted.initContainers ?? [])]) {
 		if (!container.ports) delete container.ports;
 	}
 	return defaulted;
+}
+
+/**
+ * `serviceAccount` is the deprecated alias of `serviceAccountName`
+ * (pkg/apis/core/v1/conversion.go): read as the name when the name is
+ * empty, and written back equal to the name, so a stored v1 pod spec has
+ * both or neither. Sets them on `spec` in place (a spec being built).
+ */
+export function aliasServiceAccount(spec: PodSpec): void {
+	const name = spec.serviceAccountName || spec.serviceAccount;
+	if (name) {
+		spec.serviceAccountName = name;
+		spec.serviceAccount = name;
+	} else {
+		delete spec.serviceAccountName;
+		delete spec.serviceAccount;
+	}
 }
 
 /**
