@@ -112,7 +112,6 @@ run('kubectl apply records its fields as kubectl-client-side-apply, shown with -
 		'                f:terminationMessagePath: {}',
 		'                f:terminationMessagePolicy: {}',
 		'            f:dnsPolicy: {}',
-		'            f:enableServiceLinks: {}',
 		'            f:restartPolicy: {}',
 		'            f:schedulerName: {}',
 		'            f:securityContext: {}',
