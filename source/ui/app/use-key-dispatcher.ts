@@ -42,6 +42,7 @@ export function useKeyDispatcher(onKey: (event: KeyEvent) => void, options: KeyD
 	const [, render] = useReducer((n: number) => n + 1, 0);
 
 	const pump = useCallback(() => {
+		let handled = false;
 		while (queue.current.length > 0) {
 			const event = queue.current[0]!;
 			if (uncommitted.current && !(synchronous.current?.(event) ?? false)) {
@@ -51,7 +52,16 @@ export function useKeyDispatcher(onKey: (event: KeyEvent) => void, options: KeyD
 			}
 			queue.current.shift();
 			uncommitted.current = true;
+			handled = true;
 			handler.current(event);
+		}
+		// React renders the updates of a key handler in a microtask queued at their first update, so
+		// one queued now runs after it: the next read starts from a drawn screen without asking for
+		// a render of its own (a key that redrew only its page never commits this component).
+		if (handled) {
+			queueMicrotask(() => {
+				if (queue.current.length === 0) uncommitted.current = false;
+			});
 		}
 	}, []);
 
