@@ -41,8 +41,8 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 	t.is(pods.code, 0);
 	t.is(pods.stdout, lines(
 		'NAME                   READY   STATUS    RESTARTS   AGE',
-		'web-6fdc49bcc4-8cks8   1/1     Running   0          60s',
-		'web-6fdc49bcc4-qgxcc   1/1     Running   0          60s',
+		'web-6cf59bd4d9-8cks8   1/1     Running   0          60s',
+		'web-6cf59bd4d9-qgxcc   1/1     Running   0          60s',
 	));
 	t.is((await served().kubectl(['get', 'deploy', '-o', 'wide'])).stdout, lines(
 		'NAME   READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS   IMAGES       SELECTOR',
@@ -74,8 +74,8 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 });
 
 run('selectors, all namespaces, names and plain objects', async t => {
-	t.is((await served().kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-8cks8', 'pod/web-6fdc49bcc4-qgxcc'));
-	t.is((await served().kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6fdc49bcc4-qgxcc'));
+	t.is((await served().kubectl(['get', 'pods', '-l', 'app=web', '-o', 'name'])).stdout, lines('pod/web-6cf59bd4d9-8cks8', 'pod/web-6cf59bd4d9-qgxcc'));
+	t.is((await served().kubectl(['get', 'pods', '--field-selector', 'spec.nodeName=kubarium-worker2', '-o', 'name'])).stdout, lines('pod/web-6cf59bd4d9-qgxcc'));
 	// No match: kubectl's own line on stderr, exit 0.
 	const none = await served().kubectl(['get', 'pods', '-l', 'app=nope']);
 	t.deepEqual([none.code, none.stdout, none.stderr], [0, '', 'No resources found in default namespace.\n']);

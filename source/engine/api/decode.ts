@@ -66,6 +66,7 @@ const podSpec = struct('PodSpec', () => ({
 	dnsPolicy: string('v1.DNSPolicy'),
 	nodeSelector: stringMap,
 	serviceAccountName: string(),
+	serviceAccount: string(),
 	automountServiceAccountToken: bool,
 	nodeName: string(),
 	hostNetwork: bool,

@@ -1,4 +1,4 @@
-import type {Container, KubeObject, PodSpec} from './types.js';
+import type {Container, KubeObject, PodSpec, Probe, ResourceRequirements, Volume} from './types.js';
 
 /**
  * Defaulting as the API server applies it on create and update
@@ -23,8 +23,28 @@ export function defaultPullPolicy(image: string): 'Always' | 'IfNotPresent' {
 	return tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
-export function defaultContainer(container: Container): Container {
+/**
+ * SetDefaults_Probe and SetDefaults_HTTPGetAction: a zero timeout, period or
+ * threshold takes its default, an HTTP check `/` over HTTP. The same probe
+ * when it is already defaulted (a pod made from a defaulted template).
+ */
+export function defaultProbe(probe: Probe | undefined): Probe | undefined {
+	if (typeof probe !== 'object' || probe === null) return probe;
+	const get = probe.httpGet;
+	const httpGet = typeof get === 'object' && get !== null && (!get.path || !get.scheme) ? {...get, path: get.path || '/', scheme: get.scheme || 'HTTP'} : get;
+	if (probe.timeoutSeconds && probe.periodSeconds && probe.successThreshold && probe.failureThreshold && httpGet === get) return probe;
 	return {
+		...probe,
+		...(httpGet ? {httpGet} : {}),
+		timeoutSeconds: probe.timeoutSeconds || 1,
+		periodSeconds: probe.periodSeconds || 10,
+		successThreshold: probe.successThreshold || 1,
+		failureThreshold: probe.failureThreshold || 3,
+	};
+}
+
+export function defaultContainer(container: Container): Container {
+	const defaulted: Container = {
 		terminationMessagePath: '/dev/termination-log',
 		terminationMessagePolicy: 'File',
 		imagePullPolicy: defaultPullPolicy(container.image ?? ''),
@@ -32,9 +52,67 @@ export function defaultContainer(container: Container): Container {
 		...container,
 		ports: container.ports?.map(port => ({protocol: 'TCP', ...port})),
 	};
+	for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+		if (defaulted[field] !== undefined) defaulted[field] = defaultProbe(defaulted[field]);
+	}
+	return defaulted;
 }
 
-/** SetDefaults_PodSpec and friends. */
+/** A downward API item's fieldRef names its API version (SetDefaults_ObjectFieldSelector). */
+function defaultFieldRefs<T extends {items?: Array<{fieldRef?: {apiVersion?: string; fieldPath: string}}>}>(source: T): T {
+	if (!Array.isArray(source.items) || source.items.every(item => !item?.fieldRef || item.fieldRef.apiVersion)) return source;
+	return {...source, items: source.items.map(item => (item?.fieldRef && !item.fieldRef.apiVersion ? {...item, fieldRef: {apiVersion: 'v1', ...item.fieldRef}} : item))};
+}
+
+/**
+ * SetDefaults_Volume and the volume sources' defaults: a volume with no
+ * source is an emptyDir; ConfigMap, Secret, downward API and projected
+ * files are mode 0644 (420) unless given; a projected token lives an hour;
+ * a hostPath's type is the empty string (no check).
+ */
+export function defaultVolume(volume: Volume): Volume {
+	if (typeof volume !== 'object' || volume === null) return volume;
+	const keys = Object.keys(volume);
+	if (keys.length === 1 && keys[0] === 'name') return {...volume, emptyDir: {}};
+	const given = volume as Record<string, any>;
+	const changed: Record<string, unknown> = {};
+	const isObject = (value: unknown): value is Record<string, any> => typeof value === 'object' && value !== null;
+	const withMode = (source: Record<string, any>) => (source['defaultMode'] === undefined ? {...source, defaultMode: 420} : source);
+	for (const key of ['configMap', 'secret'] as const) {
+		if (isObject(given[key]) && given[key]['defaultMode'] === undefined) changed[key] = withMode(given[key]);
+	}
+	if (isObject(given['downwardAPI'])) {
+		const downward = defaultFieldRefs(withMode(given['downwardAPI']));
+		if (downward !== given['downwardAPI']) changed['downwardAPI'] = downward;
+	}
+	if (isObject(given['projected'])) {
+		const projected = given['projected'];
+		const sources = Array.isArray(projected['sources']) ? projected['sources'].map((source: unknown) => {
+			if (!isObject(source)) return source;
+			let next = source;
+			const token = source['serviceAccountToken'];
+			if (isObject(token) && token['expirationSeconds'] === undefined) next = {...next, serviceAccountToken: {...token, expirationSeconds: 3600}};
+			if (isObject(source['downwardAPI'])) {
+				const downward = defaultFieldRefs(source['downwardAPI']);
+				if (downward !== source['downwardAPI']) next = {...next, downwardAPI: downward};
+			}
+			return next;
+		}) : undefined;
+		const sourcesChanged = sources !== undefined && sources.some((source: unknown, i: number) => source !== projected['sources'][i]);
+		if (projected['defaultMode'] === undefined || sourcesChanged) {
+			changed['projected'] = {...projected, ...(sourcesChanged ? {sources} : {}), defaultMode: projected['defaultMode'] ?? 420};
+		}
+	}
+	if (isObject(given['hostPath']) && given['hostPath']['type'] === undefined) changed['hostPath'] = {...given['hostPath'], type: ''};
+	return Object.keys(changed).length === 0 ? volume : {...volume, ...changed} as Volume;
+}
+
+/**
+ * SetDefaults_PodSpec and friends, for pods and pod templates alike. No
+ * service account: the ServiceAccount admission plugin names `default` on
+ * pods only (service-account.ts), so a workload's template keeps what its
+ * author wrote; nor enableServiceLinks, which SetDefaults_Pod sets on pods.
+ */
 export function defaultPodSpec(spec: PodSpec): PodSpec {
 	if (!Array.isArray(spec.containers)) return spec;
 	const defaulted: PodSpec = {
@@ -42,17 +120,37 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
 		terminationGracePeriodSeconds: 30,
 		dnsPolicy: 'ClusterFirst',
 		schedulerName: 'default-scheduler',
-		serviceAccountName: 'default',
 		securityContext: {},
-		enableServiceLinks: true,
 		...spec,
 		containers: (spec.containers ?? []).map(defaultContainer),
 	};
+	if (Array.isArray(spec.volumes)) {
+		const volumes = spec.volumes.map(defaultVolume);
+		if (volumes.some((volume, i) => volume !== spec.volumes![i])) defaulted.volumes = volumes;
+	}
+	aliasServiceAccount(defaulted);
 	if (spec.initContainers) defaulted.initContainers = spec.initContainers.map(defaultContainer);
 	for (const container of [...defaulted.containers, ...(defaulted.initContainers ?? [])]) {
 		if (!container.ports) delete container.ports;
 	}
 	return defaulted;
+}
+
+/**
+ * `serviceAccount` is the deprecated alias of `serviceAccountName`
+ * (pkg/apis/core/v1/conversion.go): read as the name when the name is
+ * empty, and written back equal to the name, so a stored v1 pod spec has
+ * both or neither. Sets them on `spec` in place (a spec being built).
+ */
+export function aliasServiceAccount(spec: PodSpec): void {
+	const name = spec.serviceAccountName || spec.serviceAccount;
+	if (name) {
+		spec.serviceAccountName = name;
+		spec.serviceAccount = name;
+	} else {
+		delete spec.serviceAccountName;
+		delete spec.serviceAccount;
+	}
 }
 
 /**
@@ -65,10 +163,26 @@ export const defaultNoExecuteTolerations = Object.freeze([
 	Object.freeze({key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}),
 ] as const);
 
+/** SetDefaults_Pod: a container's requests default to its limits, resource by resource. */
+function requestsFromLimits(container: Container): Container {
+	const resources = container.resources as ResourceRequirements | undefined;
+	const limits = resources?.limits;
+	if (typeof limits !== 'object' || limits === null) return container;
+	const requests = resources!.requests ?? {};
+	if (Object.keys(limits).every(key => key in requests)) return container;
+	return {...container, resources: {...resources, requests: {...limits, ...requests}}};
+}
+
 defaulters.set('Pod', object => {
 	// A pod without a spec is left for validation to refuse (spec.containers: Required value).
 	if (typeof object.spec !== 'object' || object.spec === null) return object;
 	const spec = defaultPodSpec(object.spec as PodSpec);
+	if (Array.isArray(spec.containers)) {
+		// SetDefaults_Pod: on pods only, never on templates.
+		spec.enableServiceLinks ??= true;
+		spec.containers = spec.containers.map(requestsFromLimits);
+		if (spec.initContainers) spec.initContainers = spec.initContainers.map(requestsFromLimits);
+	}
 	const tolerations = [...(spec.tolerations ?? [])];
 	for (const toleration of defaultNoExecuteTolerations) {
 		if (!tolerations.some(t => t.key === toleration.key && (t.effect === 'NoExecute' || !t.effect))) {

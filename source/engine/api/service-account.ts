@@ -1,10 +1,32 @@
 import type {Container, KubeObject, Pod, Volume} from './types.js';
-import {prepareForCreate} from '../store.js';
+import {prepareForCreate, type Store} from '../store.js';
 import {fnv32a} from '../controllers/controller-utils.js';
 
 /**
- * The ServiceAccount admission plugin's token volume
- * (`plugin/pkg/admission/serviceaccount`): every new pod that does not opt
+ * The ServiceAccount admission plugin (`plugin/pkg/admission/serviceaccount`),
+ * which mutates pods on create only (never their updates, never workload
+ * templates). First step: a pod that names no service account runs as
+ * `default` (both `serviceAccountName` and its deprecated alias
+ * `serviceAccount`, as the v1 conversion writes them). Mirror pods are left
+ * as they are. It runs in the create admission chain, so a dry run shows it.
+ */
+export const defaultServiceAccountName = 'default';
+
+export function admitServiceAccountName(object: KubeObject): KubeObject {
+	if (object.kind !== 'Pod') return object;
+	const spec = (object as Pod).spec;
+	if (typeof spec !== 'object' || spec === null || !Array.isArray(spec.containers) || spec.serviceAccountName) return object;
+	if (object.metadata.annotations?.['kubernetes.io/config.mirror']) return object;
+	return {...object, spec: {...spec, serviceAccountName: defaultServiceAccountName, serviceAccount: defaultServiceAccountName}};
+}
+
+/** Put the plugin in the store's create admission (upstream orders it after LimitRanger, before ResourceQuota). */
+export function installServiceAccountAdmission(store: Pick<Store, 'admission'>): void {
+	store.admission.push(admitServiceAccountName);
+}
+
+/**
+ * The plugin's token volume: every new pod that does not opt
  * out (`automountServiceAccountToken: false`, mirror pods) gets a projected
  * volume `kube-api-access-<5 characters>` (a bound token, the cluster CA
  * from `kube-root-ca.crt`, and the namespace), mounted read-only at

@@ -150,6 +150,8 @@ export type PodSpec = {
 	nodeSelector?: Labels;
 	nodeName?: string;
 	serviceAccountName?: string;
+	/** Deprecated alias of serviceAccountName, kept equal to it (as the v1 conversion writes it). */
+	serviceAccount?: string;
 	/** false: no service-account token volume (ServiceAccount admission). */
 	automountServiceAccountToken?: boolean;
 	hostname?: string;

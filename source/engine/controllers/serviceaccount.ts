@@ -1,6 +1,6 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject} from '../api/types.js';
-import {rootCaConfigMap} from '../api/service-account.js';
+import {installServiceAccountAdmission, rootCaConfigMap} from '../api/service-account.js';
 import {fnv32a} from './controller-utils.js';
 
 /**
@@ -53,7 +53,9 @@ function perNamespace(context: ControllerContext, component: string, kind: strin
 	};
 }
 
+/** The serviceaccount-controller; it also installs the ServiceAccount admission plugin that names its account on new pods. */
 export function createServiceAccountsController(context: ControllerContext): Controller {
+	installServiceAccountAdmission(context.store);
 	return perNamespace(context, serviceAccountComponent, 'ServiceAccount', 'default', namespace => ({
 		apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('default', namespace),
 	}));

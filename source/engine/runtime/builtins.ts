@@ -84,6 +84,30 @@ export function formatDate(ms: number): string {
 	return `${weekdays[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
 }
 
+/**
+ * `ls -l`'s time column, from a file's mtime seen at `now` (UTC). GNU
+ * coreutils: `Mon dd HH:MM` when the time lies in the last half Gregorian
+ * year (15,778,476 s), else `Mon dd  YYYY` (a future time shows its year).
+ * BusyBox (`busybox`: its ls, in busybox and Alpine images): recent means
+ * younger than 182.5 days and at most 15 minutes ahead.
+ */
+export function lsTime(mtime: number, now: number, flavour: 'coreutils' | 'busybox' = 'coreutils'): string {
+	const age = now - mtime;
+	const recent = flavour === 'busybox'
+		? age < 182.5 * 86_400_000 && age > -15 * 60_000
+		: age < 15_778_476_000 && age >= 0;
+	const date = new Date(mtime);
+	const day = `${months[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2)}`;
+	if (recent) return `${day} ${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
+	return `${day} ${String(date.getUTCFullYear()).padStart(5)}`;
+}
+
+/** Which ls the container has: GNU coreutils where /etc/os-release names Debian or Ubuntu, else BusyBox's. */
+function lsFlavour(fs: ExecContext['fs']): 'coreutils' | 'busybox' {
+	const id = /^ID=(.*)$/m.exec(fs.read('/etc/os-release') ?? '')?.[1]?.replace(/"/g, '');
+	return id === 'debian' || id === 'ubuntu' ? 'coreutils' : 'busybox';
+}
+
 function modeString(type: 'file' | 'dir', mode: number): string {
 	let out = type === 'dir' ? 'd' : '-';
 	for (let shift = 6; shift >= 0; shift -= 3) {
@@ -169,11 +193,12 @@ const handlers: Record<string, ExecHandler> = {
 		const targets = operands.length > 0 ? operands : ['.'];
 		let stdout = '';
 		let stderr = '';
+		const flavour = long ? lsFlavour(context.fs) : 'coreutils';
 		const entryLine = (name: string, full: string) => {
 			if (!long) return `${name}\n`;
+			// A directory only a mount makes (the image lacks it) has no entry: dated now.
 			const stat = context.fs.stat(full);
-			const date = new Date(context.now);
-			const when = `${months[date.getUTCMonth()]} ${String(date.getUTCDate()).padStart(2)} ${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')}`;
+			const when = lsTime(stat?.mtime ?? context.now, context.now, flavour);
 			return `${modeString(stat?.type ?? 'file', stat?.mode ?? 0o644)} 1 root root ${String(stat?.size ?? 0).padStart(5)} ${when} ${name}\n`;
 		};
 		for (const target of targets) {

@@ -2,7 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {Container, Pod, Volume} from '../api/types.js';
 import type {ConfigMap, Secret} from '../api/config-objects.js';
 import {FileTree, MountedFs, normalizePath, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
-import {osFiles, type ResolvedImage} from './workloads/images.js';
+import {imageCreated, osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
 
 /**
@@ -29,14 +29,14 @@ export type VolumeSources = {context: ControllerContext; hostPaths: Map<string, 
 
 const imageTrees = new Map<string, FileTree>();
 
-/** The image's files, shared read-only by every container of that image and tag. */
+/** The image's files, shared read-only by every container of that image and tag, dated when the image was built. */
 export function imageTree(image: ResolvedImage): FileTree {
 	const key = `${image.reference.repository}:${image.tag}`;
 	let tree = imageTrees.get(key);
 	if (!tree) {
 		const files: Record<string, string> = {...osFiles(image.spec.os)};
 		for (const [path, content] of Object.entries(image.spec.files ?? {})) files[path] = content.replace(/nginx\/\{version\}/g, `nginx/${image.version}`);
-		tree = FileTree.from(files, {readOnly: true});
+		tree = FileTree.from(files, {readOnly: true, now: imageCreated(image)});
 		for (const dir of ['/tmp', '/var', '/usr/bin', '/etc', '/root', '/home']) {
 			if (!tree.exists(dir)) {
 				tree.readOnly = false;
@@ -66,13 +66,31 @@ export function writableLayer(image: ResolvedImage, sandbox: SandboxVolumes, nam
 	return upper;
 }
 
-/** The container's filesystem: its layer with its volume mounts. */
+/**
+ * When the kubelet set the pod up (its volumes, the files it writes into
+ * each container): the pod's start time, else its creation.
+ */
+function podSetUpAt(pod: Pod, now: number): number {
+	const at = Date.parse(pod.status?.startTime ?? pod.metadata.creationTimestamp ?? '');
+	return Number.isFinite(at) && at <= now ? at : now;
+}
+
+/**
+ * The container's filesystem: its layer with its volume mounts. Files are
+ * dated in virtual time: the layer's writes when they happen (what the
+ * kubelet wrote into it, when the pod was set up), the image's files when
+ * the image was built, volumes from when the pod was set up.
+ */
 export function containerFs(upper: FileTree, sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, container: Container): MountedFs {
+	const {clock} = sources.context;
+	const now = () => clock.now();
+	const setUpAt = podSetUpAt(pod, clock.now());
+	upper.useClock(now, setUpAt);
 	const out: Mount[] = [];
 	for (const volumeMount of container.volumeMounts ?? []) {
 		const volume = pod.spec?.volumes?.find(v => v.name === volumeMount.name);
 		if (!volume) continue;
-		const source = volumeTree(sources, sandbox, pod, volume);
+		const source = volumeTree(sources, sandbox, pod, volume, setUpAt);
 		if (!source) continue;
 		let tree = source.tree;
 		if (volumeMount.subPath) {
@@ -86,26 +104,27 @@ export function containerFs(upper: FileTree, sources: VolumeSources, sandbox: Sa
 	return new MountedFs(upper, out);
 }
 
-function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, volume: Volume): {tree: FileSystem; readOnly: boolean; fsType: string} | undefined {
+function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, volume: Volume, setUpAt: number): {tree: FileSystem; readOnly: boolean; fsType: string} | undefined {
 	const namespace = pod.metadata.namespace ?? 'default';
-	const {store, services} = sources.context;
+	const {store, services, clock} = sources.context;
+	const now = () => clock.now();
 	if (volume.emptyDir) {
 		const trees = (sandbox.emptyDirs ??= new Map());
 		let tree = trees.get(volume.name);
-		if (!tree) trees.set(volume.name, (tree = new FileTree()));
+		if (!tree) trees.set(volume.name, (tree = new FileTree({now: setUpAt, clock: now})));
 		return {tree, readOnly: false, fsType: volume.emptyDir.medium === 'Memory' ? 'tmpfs' : 'ext4'};
 	}
 	if (volume.configMap) {
 		const object = store.get('ConfigMap', namespace, volume.configMap.name) as ConfigMap | undefined;
 		const data: Record<string, string> = {...object?.data};
 		for (const [key, value] of Object.entries(object?.binaryData ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
-		return {tree: keyTree(data, volume.configMap.items, volume.configMap.defaultMode), readOnly: true, fsType: 'tmpfs'};
+		return {tree: keyTree(data, volume.configMap.items, volume.configMap.defaultMode, setUpAt), readOnly: true, fsType: 'tmpfs'};
 	}
 	if (volume.secret) {
 		const object = store.get('Secret', namespace, volume.secret.secretName) as Secret | undefined;
 		const data: Record<string, string> = {};
 		for (const [key, value] of Object.entries(object?.data ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
-		return {tree: keyTree(data, volume.secret.items, volume.secret.defaultMode ?? 0o644), readOnly: true, fsType: 'tmpfs'};
+		return {tree: keyTree(data, volume.secret.items, volume.secret.defaultMode ?? 0o644, setUpAt), readOnly: true, fsType: 'tmpfs'};
 	}
 	const downward = volume['downwardAPI'] as {items?: Array<{path: string; fieldRef?: {fieldPath: string}}>} | undefined;
 	if (downward) {
@@ -113,7 +132,7 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		for (const item of downward.items ?? []) {
 			if (item.fieldRef) files[item.path] = fieldValue(pod, item.fieldRef.fieldPath, sandbox.podIP) ?? '';
 		}
-		return {tree: FileTree.from(Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), {readOnly: true}), readOnly: true, fsType: 'tmpfs'};
+		return {tree: FileTree.from(Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), {readOnly: true, now: setUpAt}), readOnly: true, fsType: 'tmpfs'};
 	}
 	const projected = volume['projected'] as Projected | undefined;
 	if (projected) {
@@ -133,7 +152,7 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 				for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
 			}
 		}
-		return {tree: FileTree.from(files, {readOnly: true, mode: projected.defaultMode ?? 0o644}), readOnly: true, fsType: 'tmpfs'};
+		return {tree: FileTree.from(files, {readOnly: true, mode: projected.defaultMode ?? 0o644, now: setUpAt}), readOnly: true, fsType: 'tmpfs'};
 	}
 	if (volume.persistentVolumeClaim) {
 		const claim = volume.persistentVolumeClaim.claimName;
@@ -141,14 +160,14 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		if (!tree) {
 			const trees = (sandbox.claims ??= new Map());
 			tree = trees.get(claim);
-			if (!tree) trees.set(claim, (tree = new FileTree()));
+			if (!tree) trees.set(claim, (tree = new FileTree({now: setUpAt, clock: now})));
 		}
 		return {tree, readOnly: Boolean(volume.persistentVolumeClaim.readOnly), fsType: 'ext4'};
 	}
 	if (volume.hostPath) {
 		const path = normalizePath(volume.hostPath.path);
 		let tree = sources.hostPaths.get(path);
-		if (!tree) sources.hostPaths.set(path, (tree = new FileTree()));
+		if (!tree) sources.hostPaths.set(path, (tree = new FileTree({clock: now})));
 		return {tree, readOnly: false, fsType: 'ext4'};
 	}
 	return undefined;
@@ -196,14 +215,14 @@ export function serviceAccountToken(pod: Pod, now: number, expirationSeconds: nu
 }
 
 /** A ConfigMap or Secret volume: one file per key (or per item). */
-function keyTree(data: Record<string, string>, items: Array<{key: string; path: string}> | undefined, mode = 0o644): FileTree {
+function keyTree(data: Record<string, string>, items: Array<{key: string; path: string}> | undefined, mode = 0o644, now = 0): FileTree {
 	const files: Record<string, string> = {};
 	if (items && items.length > 0) {
 		for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
 	} else {
 		for (const [key, value] of Object.entries(data)) files[`/${key}`] = value;
 	}
-	return FileTree.from(files, {readOnly: true, mode});
+	return FileTree.from(files, {readOnly: true, mode, now});
 }
 
 /** The bind mounts runc sets up for a container (its volumes, then the kubelet's and containerd's files). */

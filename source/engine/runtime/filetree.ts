@@ -45,6 +45,7 @@ export class FsError extends Error {
 	}
 }
 
+/** `mtime`: ms of virtual time since the Unix epoch, as stat's st_mtime. */
 export type FileStat = {type: 'file' | 'dir'; size: number; mode: number; mtime: number};
 
 type Entry = {type: 'file'; content: string; mode: number; mtime: number} | {type: 'dir'; mode: number; mtime: number};
@@ -82,33 +83,92 @@ function parentOf(path: string): string {
 	return index <= 0 ? '/' : path.slice(0, index);
 }
 
+export type FileTreeOptions = {
+	readOnly?: boolean;
+	/** A shared tree read through until a path is written or removed here. */
+	lower?: FileTree;
+	/** When the tree was made (its root's mtime), and the time of every write while it has no clock. */
+	now?: number;
+	/** Virtual time of each write from now on (ms since the Unix epoch). */
+	clock?: () => number;
+};
+
 /**
  * A tree of files. `lower` (optional) is a shared tree read through until a
  * path is written or removed here (copy-on-write with whiteouts).
+ *
+ * Every file and directory has a modification time, in virtual time: a
+ * write sets the file's, and making or removing an entry sets its
+ * directory's (copied up from the lower tree, as overlayfs does). A tree
+ * with a `clock` stamps each write when it happens; one without stamps its
+ * `now`, and remembers those writes until `useClock` gives it a clock and
+ * the time they stand for (a container's layer is made before it is known
+ * to whom it belongs).
  */
 export class FileTree implements FileSystem {
 	private readonly entries = new Map<string, Entry>();
 	private readonly whiteouts = new Set<string>();
 	private readonly lower?: FileTree;
+	private clock?: () => number;
+	/** Written while the tree had no clock: stamped again when it gets one. */
+	private unstamped?: Set<string>;
+	private readonly made: number;
 	readOnly: boolean;
 	/** Bumped on every change, so readers can tell a tree changed. */
 	version = 0;
 
-	constructor(options: {readOnly?: boolean; lower?: FileTree; now?: number} = {}) {
+	constructor(options: FileTreeOptions = {}) {
 		this.readOnly = options.readOnly ?? false;
 		this.lower = options.lower;
-		this.entries.set('/', {type: 'dir', mode: 0o755, mtime: options.now ?? 0});
+		this.clock = options.clock;
+		this.made = options.now ?? options.clock?.() ?? 0;
+		// Over a lower tree, the root is the lower one's until it changes here.
+		if (!this.lower) this.entries.set('/', {type: 'dir', mode: 0o755, mtime: this.made});
 	}
 
-	/** A tree holding `files` (path → content); parent directories are made. */
+	/** A tree holding `files` (path → content), every entry stamped `now`; parent directories are made. */
 	static from(files: Record<string, string>, options: {readOnly?: boolean; mode?: number; now?: number} = {}): FileTree {
-		const tree = new FileTree({now: options.now});
+		const now = options.now ?? 0;
+		const tree = new FileTree({now, clock: () => now});
 		for (const [path, content] of Object.entries(files)) {
 			tree.mkdir(parentOf(normalizePath(path)), {parents: true});
 			tree.write(path, content, {mode: options.mode});
 		}
 		tree.readOnly = options.readOnly ?? false;
 		return tree;
+	}
+
+	/**
+	 * Stamp writes from now on with `clock`; what was written before (with no
+	 * clock) is dated `at`. A tree that has a clock keeps it.
+	 */
+	useClock(clock: () => number, at: number = clock()): void {
+		if (this.clock) return;
+		this.clock = clock;
+		for (const path of this.unstamped ?? []) {
+			const entry = this.entries.get(path);
+			if (entry) entry.mtime = at;
+		}
+		this.unstamped = undefined;
+	}
+
+	/** The time of a write to `path` now. */
+	private stamp(path: string): number {
+		if (this.clock) return this.clock();
+		(this.unstamped ??= new Set()).add(path);
+		return this.made;
+	}
+
+	/** A directory's entries changed: its mtime is now (a directory of the lower tree is copied up). */
+	private touchDir(path: string, at: number): void {
+		const own = this.entries.get(path);
+		if (own) {
+			own.mtime = at;
+			if (!this.clock) this.unstamped?.add(path);
+			return;
+		}
+		const below = this.entry(path);
+		if (below?.type === 'dir') this.entries.set(path, {type: 'dir', mode: below.mode, mtime: this.stamp(path)});
 	}
 
 	private entry(path: string): Entry | undefined {
@@ -142,7 +202,9 @@ export class FileTree implements FileSystem {
 		if (existing?.type === 'dir') throw new FsError('EISDIR', target);
 		const before = options.append && existing?.type === 'file' ? existing.content : '';
 		this.whiteouts.delete(target);
-		this.entries.set(target, {type: 'file', content: before + content, mode: options.mode ?? (existing?.mode ?? 0o644), mtime: 0});
+		const at = this.stamp(target);
+		this.entries.set(target, {type: 'file', content: before + content, mode: options.mode ?? (existing?.mode ?? 0o644), mtime: at});
+		if (!existing) this.touchDir(parentOf(target), at);
 		this.version++;
 	}
 
@@ -162,7 +224,9 @@ export class FileTree implements FileSystem {
 			throw new FsError('ENOTDIR', target);
 		}
 		this.whiteouts.delete(target);
-		this.entries.set(target, {type: 'dir', mode: 0o755, mtime: 0});
+		const at = this.stamp(target);
+		this.entries.set(target, {type: 'dir', mode: 0o755, mtime: at});
+		this.touchDir(parentOf(target), at);
 		this.version++;
 	}
 
@@ -176,6 +240,7 @@ export class FileTree implements FileSystem {
 		const prefix = `${target}/`;
 		for (const key of [...this.entries.keys()]) if (key === target || key.startsWith(prefix)) this.entries.delete(key);
 		if (this.lower) this.whiteouts.add(target);
+		this.touchDir(parentOf(target), this.stamp(parentOf(target)));
 		this.version++;
 	}
 

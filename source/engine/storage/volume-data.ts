@@ -35,7 +35,7 @@ export function volumeData(context: ControllerContext): VolumeDataService {
 	const service: VolumeDataService = {
 		contents(volumeName) {
 			let contents = volumes.get(volumeName);
-			if (!contents) volumes.set(volumeName, (contents = {tree: new FileTree({now: context.clock.now()})}));
+			if (!contents) volumes.set(volumeName, (contents = {tree: new FileTree({clock: () => context.clock.now()})}));
 			return contents;
 		},
 		peek: volumeName => volumes.get(volumeName),

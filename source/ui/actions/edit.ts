@@ -15,6 +15,7 @@ import type {AppApi} from '../app/contract.js';
 import {errorMessage} from '../dialogs/errors.js';
 import {resourceName} from '../dialogs/delete-dialog.js';
 import {shellQuote} from './shell-quote.js';
+import {printOrder, withoutManagedFields} from '../details/yaml-text.js';
 
 const header = [
 	'# Please edit the object below. Lines beginning with a \'#\' will be ignored,',
@@ -23,12 +24,13 @@ const header = [
 	'#',
 ].join('\n');
 
-/** The text written for editing: kubectl's header, then the object (managed fields dropped). */
+/**
+ * The text written for editing: kubectl's header, then the object without
+ * its managed fields (`kubectl edit --show-managed-fields=false`, the default;
+ * the stored ones stay when the edit is applied).
+ */
 export function editText(object: KubeObject): string {
-	const {apiVersion, kind, metadata, status, ...rest} = object;
-	const ordered: Record<string, unknown> = {apiVersion, kind, metadata, ...rest};
-	if (status !== undefined) ordered['status'] = status;
-	return `${header}\n${stringify(ordered, {lineWidth: 0, aliasDuplicateObjects: false})}`;
+	return `${header}\n${stringify(printOrder(withoutManagedFields(object)), {lineWidth: 0, aliasDuplicateObjects: false})}`;
 }
 
 function withoutComments(text: string): string {

@@ -4,7 +4,8 @@
  * and theme; runs `:` commands; and is the one key dispatcher (modal >
  * prompt > page > global). Key handling mutates ref'd state synchronously
  * and then re-renders, so a run of keys in one read (":po\r", "/web") is
- * handled in order. `AppLayout` draws the result.
+ * handled in order; a key for the page or a dialog waits until the keys
+ * before it are drawn (see use-key-dispatcher.ts). `AppLayout` draws the result.
  */
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {useApp as useInkApp} from 'ink';
@@ -520,6 +521,9 @@ export function AppContainer(props: AppProps) {
 		} catch (error) {
 			flash(`Error: ${(error as Error).message}`, 'error');
 		}
+	}, {
+		// The prompt line is a model updated in place; every other key reads what the last keys drew.
+		synchronous: () => prompt.current.open && !ui.current.modal,
 	});
 
 	// Simulation ticks: fan out to the pages' useLive hooks, and redraw the header clock.

@@ -43,25 +43,38 @@ function DescribePage({target, ...props}: PageProps & {target: ObjectRef}) {
 
 const colonKey = /^(\s*-?\s*)([^\s:][^:]*?):(\s|$)/;
 
+/** k9s' YAML view key: `m` shows or hides metadata.managedFields (hidden at first, as k9s and kubectl do). */
+export const managedFieldsBinding: KeyBinding = {key: 'm', action: 'yaml.managed-fields', description: 'Toggle ManagedFields'};
+
 function YamlPage({target, decode = false, ...props}: PageProps & {target: ObjectRef; decode?: boolean}) {
 	const app = useApp();
 	const theme = app.theme;
 	const {object, gone} = useLiveObject(target);
 	const [decoded, setDecoded] = useState(decode);
+	const [managedFields, setManagedFields] = useState(false);
 	const isSecret = target.kind === 'Secret';
 	const lines = useMemo(() => {
 		if (!object) return [];
-		if (isSecret) return (decoded ? decodedSecretYaml(object) : objectYaml(maskSecret(object))).trimEnd().split('\n');
-		return objectYaml(object).trimEnd().split('\n');
-	}, [object, decoded, isSecret]);
-	const bindings: KeyBinding[] = isSecret ? [{key: 'x', action: 'secret.decode', description: decoded ? 'Mask' : 'Decode'}] : [];
+		if (isSecret) return (decoded ? decodedSecretYaml(object) : objectYaml(maskSecret(object), {managedFields})).trimEnd().split('\n');
+		return objectYaml(object, {managedFields}).trimEnd().split('\n');
+	}, [object, decoded, isSecret, managedFields]);
+	const bindings: KeyBinding[] = [
+		...(isSecret ? [{key: 'x', action: 'secret.decode', description: decoded ? 'Mask' : 'Decode'}] : []),
+		managedFieldsBinding,
+	];
 	const indicator = [gone ? '(deleted)' : '', isSecret ? (decoded ? 'decoded' : 'masked') : ''].filter(Boolean).join(' ');
 	return (
 		<TextView
 			lines={lines} width={props.width} height={props.height} indicator={indicator || undefined}
 			colorOf={line => (colonKey.test(line) ? theme.views.yaml.key : theme.views.yaml.value)}
 			bindings={bindings}
-			handlers={{'secret.decode': () => setDecoded(d => !d)}}
+			handlers={{
+				'secret.decode': () => setDecoded(d => !d),
+				'yaml.managed-fields': () => {
+					setManagedFields(shown => !shown);
+					app.flash('toggled managed fields');
+				},
+			}}
 		/>
 	);
 }

@@ -4,16 +4,30 @@ import {sanitize} from '../sanitize.js';
 
 /**
  * An object as `kubectl get -o yaml` prints it: apiVersion, kind, metadata,
- * then the other fields in their stored order, status last. Control sequences
- * in strings are written as YAML escapes by the library (double-quoted
+ * then the other fields in their stored order, status last. As kubectl
+ * (`--show-managed-fields=false`) and k9s' YAML view do, metadata.managedFields
+ * is left out unless `managedFields` asks for it. Control sequences in
+ * strings are written as YAML escapes by the library (double-quoted
  * `"\e]0;..."`), so the text is inert; the result is sanitised again as a
  * second guard for the screen.
  */
-export function objectYaml(object: KubeObject): string {
+export function objectYaml(object: KubeObject, options: {managedFields?: boolean} = {}): string {
+	return sanitize(stringify(printOrder(options.managedFields ? object : withoutManagedFields(object)), {lineWidth: 0, aliasDuplicateObjects: false}));
+}
+
+/** The object without metadata.managedFields (the same object when it has none). */
+export function withoutManagedFields(object: KubeObject): KubeObject {
+	if (object.metadata?.managedFields === undefined) return object;
+	const {managedFields: _managed, ...metadata} = object.metadata;
+	return {...object, metadata};
+}
+
+/** The fields in kubectl's print order: apiVersion, kind, metadata, the rest as stored, status last. */
+export function printOrder(object: KubeObject): Record<string, unknown> {
 	const {apiVersion, kind, metadata, status, ...rest} = object;
 	const ordered: Record<string, unknown> = {apiVersion, kind, metadata, ...rest};
 	if (status !== undefined) ordered['status'] = status;
-	return sanitize(stringify(ordered, {lineWidth: 0, aliasDuplicateObjects: false}));
+	return ordered;
 }
 
 /**

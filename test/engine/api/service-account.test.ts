@@ -90,3 +90,84 @@ test('no token volume when the pod opts out, and none in a container that mounts
 	t.is(cluster.get('deployment', 'web')!.spec.template.spec.volumes, undefined);
 	t.true(cluster.list('pod', {labelSelector: 'app=web'}).every(p => p.spec.volumes.some((v: {name: string}) => v.name.startsWith('kube-api-access-'))));
 });
+
+const template = (extra: Record<string, unknown> = {}) => ({
+	metadata: {labels: {app: 'x'}},
+	spec: {containers: [{name: 'main', image: 'busybox:1.36', command: ['sleep', '3600']}], ...extra},
+});
+const selector = {matchLabels: {app: 'x'}};
+
+/** A workload of each kind whose template names no service account. */
+function workloads(namespace: string) {
+	const meta = (name: string) => ({name, namespace});
+	return [
+		{apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('deploy'), spec: {replicas: 1, selector, template: template()}},
+		{apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: meta('rs'), spec: {replicas: 1, selector: {matchLabels: {app: 'rs'}}, template: {...template(), metadata: {labels: {app: 'rs'}}}}},
+		{apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta('sts'), spec: {replicas: 1, serviceName: 'sts', selector: {matchLabels: {app: 'sts'}}, template: {...template(), metadata: {labels: {app: 'sts'}}}}},
+		{apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta('ds'), spec: {selector: {matchLabels: {app: 'ds'}}, template: {...template(), metadata: {labels: {app: 'ds'}}}}},
+		{apiVersion: 'batch/v1', kind: 'Job', metadata: meta('job'), spec: {template: {spec: {...template().spec, restartPolicy: 'Never'}}}},
+		{apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('cron'), spec: {schedule: '* * * * *', jobTemplate: {spec: {template: {spec: {...template().spec, restartPolicy: 'Never'}}}}}},
+	];
+}
+
+function templateSpecOf(object: {kind: string; spec?: any}) {
+	return object.kind === 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec;
+}
+
+test('workload templates get no service account from defaulting (SetDefaults_PodSpec sets none); the pods made from them get default at admission, with the deprecated serviceAccount alias', t => {
+	const cluster = createCluster({seed: 3, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'apps'}});
+	cluster.advance(0);
+	for (const manifest of workloads('apps')) cluster.apply(manifest);
+	cluster.advance(90_000);
+	for (const kind of ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']) {
+		const objects = cluster.list(kind, {namespace: 'apps'});
+		t.true(objects.length > 0, kind);
+		for (const object of objects) {
+			const spec = templateSpecOf(object);
+			t.false('serviceAccountName' in spec, `${kind} ${object.metadata.name} template has no serviceAccountName`);
+			t.false('serviceAccount' in spec, `${kind} ${object.metadata.name} template has no serviceAccount`);
+			t.is(spec.dnsPolicy, 'ClusterFirst', 'the rest of the pod spec is still defaulted');
+		}
+	}
+	const pods = cluster.list('Pod', {namespace: 'apps'});
+	const owners = new Set(pods.map(p => p.metadata.ownerReferences?.[0]?.kind));
+	t.deepEqual([...owners].sort(), ['DaemonSet', 'Job', 'ReplicaSet', 'StatefulSet']);
+	for (const pod of pods) {
+		t.is(pod.spec.serviceAccountName, 'default', pod.metadata.name);
+		t.is(pod.spec.serviceAccount, 'default', pod.metadata.name);
+		t.true(pod.spec.volumes.some((v: {name: string}) => v.name.startsWith('kube-api-access-')), `${pod.metadata.name} has the token volume`);
+	}
+	const deploy = cluster.get('Deployment', 'deploy', 'apps')!;
+	cluster.apply({...workloads('apps')[0]!, spec: {...workloads('apps')[0]!.spec, replicas: 2}});
+	cluster.advance(30_000);
+	t.is(cluster.list('ReplicaSet', {namespace: 'apps'}).filter(rs => rs.metadata.ownerReferences?.[0]?.uid === deploy.metadata.uid).length, 1, 'applying the same template again starts no rollout');
+});
+
+test('a template that names a service account keeps it (and its alias), and its pods run as it; the deprecated serviceAccount alone names it too', t => {
+	const cluster = createCluster({seed: 4, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'robot'}});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'bot'}, spec: {replicas: 1, selector, template: template({serviceAccountName: 'robot'})}});
+	cluster.apply({...pod('legacy'), spec: {...pod('legacy').spec, serviceAccount: 'robot'}});
+	cluster.advance(30_000);
+	const spec = cluster.get('Deployment', 'bot')!.spec.template.spec;
+	t.is(spec.serviceAccountName, 'robot');
+	t.is(spec.serviceAccount, 'robot');
+	const pods = cluster.list('Pod', {labelSelector: 'app=x'});
+	t.is(pods.length, 1);
+	t.is(pods[0]!.spec.serviceAccountName, 'robot');
+	t.is(pods[0]!.spec.serviceAccount, 'robot');
+	const legacy = cluster.get('Pod', 'legacy')!;
+	t.is(legacy.spec.serviceAccountName, 'robot');
+	t.is(legacy.spec.serviceAccount, 'robot');
+	const token = cluster.exec('legacy', ['cat', `${mountPath}/token`]).stdout;
+	t.is(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sub, 'system:serviceaccount:default:robot');
+});
+
+test('a dry-run pod create shows the default service account admission gives it, and writes nothing', t => {
+	const cluster = createCluster({seed: 5, nodes: 1});
+	const answered = cluster.create(pod('dry'), {dryRun: true});
+	t.is(answered.spec.serviceAccountName, 'default');
+	t.is(answered.spec.serviceAccount, 'default');
+	t.is(cluster.get('Pod', 'dry'), undefined);
+});

@@ -100,6 +100,6 @@ test('a container with its own limit keeps it as its request: the LimitRange\'s 
 	cluster.apply({apiVersion: 'v1', kind: 'LimitRange', metadata: {name: 'lr'}, spec: {limits: [{type: 'Container', default: {memory: '128Mi', cpu: '500m'}}]}});
 	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx', resources: {limits: {memory: '64Mi'}}}]}});
 	const pod = cluster.get('Pod', 'p') as Pod;
-	t.deepEqual(pod.spec!.containers[0]!.resources, {limits: {memory: '64Mi', cpu: '500m'}, requests: {cpu: '500m'}});
+	t.deepEqual(pod.spec!.containers[0]!.resources, {limits: {memory: '64Mi', cpu: '500m'}, requests: {memory: '64Mi', cpu: '500m'}});
 	t.is(pod.metadata.annotations?.['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu request for container c; cpu limit for container c');
 });

@@ -35,7 +35,7 @@ for (const [columns, rows, least] of [[80, 24, 6], [70, 20, 3]] as const) {
 			let frame = shell.frame();
 			fits(t, frame, columns, rows);
 			t.true(podRows(frame).length >= least, frame);
-			t.regex(frame, /worker-57d86b64b4-\w+\s+0\/1\s+ImagePullBackOff/);
+			t.regex(frame, /worker-[0-9a-z]{8,10}-\w+\s+0\/1\s+ImagePullBackOff/);
 			t.regex(frame, /Tab: Deployments 3 · StatefulSets 1 · Volumes 6/);
 			await shell.press('tab');
 			frame = await shell.waitFor(f => /║Deployments 3/.test(f), 'the deployments panel');
@@ -67,7 +67,7 @@ test.serial('home at 200x50: wide panels add RESTARTS, IP and NODE', async t => 
 		const frame = shell.frame();
 		fits(t, frame, 200, 50);
 		t.regex(frame, /NAME\s+READY\s+STATUS\s+RESTARTS\s+IP\s+NODE\s+AGE/);
-		t.regex(frame, /worker-57d86b64b4-\w+\s+0\/1\s+ImagePullBackOff\s+0\s+10\.244\.\d+\.\d+\s+kubarium-worker\d?\s/);
+		t.regex(frame, /worker-[0-9a-z]{8,10}-\w+\s+0\/1\s+ImagePullBackOff\s+0\s+10\.244\.\d+\.\d+\s+kubarium-worker\d?\s/);
 	} finally {
 		await shell.unmount();
 	}

@@ -16,10 +16,10 @@ test('deployment xray: the HorizontalPodAutoscaler that scales it, with its targ
 	t.is(hpa.node.info, 'cpu 0%/50% 1/1-10');
 	t.is(hpa.node.health, 'ok');
 	cluster.delete('Deployment', 'php-apache');
-	cluster.apply(fixture('php-apache.yaml').replace('cpu: 200m', 'memory: 64Mi'));
+	cluster.apply(fixture('php-apache.yaml').replace('cpu: 500m', 'memory: 128Mi').replace('cpu: 200m', 'memory: 64Mi'));
 	cluster.advance(40_000);
 	const failing = flattenXray(buildXray(cluster, 'Deployment', 'default')).find(r => r.node.kind === 'HorizontalPodAutoscaler')!;
-	// No CPU request: ScalingActive is False.
+	// No CPU request (nor a CPU limit, which a pod's request would default to): ScalingActive is False.
 	t.is(failing.node.health, 'fault');
 });
 

@@ -66,6 +66,14 @@ export type ImageSpec = {
 	releases?: TagRules;
 	/** Not an image the simulator knows: a generic container (see `genericImage`). */
 	generic?: boolean;
+	/**
+	 * When the image was built, by the application version its tag carries
+	 * or a release line of it (`1.27.3`, else `1.27`, else `1`; ISO 8601,
+	 * UTC): its files' modification time. Plausible build dates (a release's
+	 * last rebuild before the next one), not registry records; a version
+	 * without one gets `imageCreated`'s fixed fallback.
+	 */
+	created?: Record<string, string>;
 };
 
 const nginxIndex = `<!DOCTYPE html>
@@ -280,17 +288,28 @@ export const imageCatalog: ImageSpec[] = [
 	{repository: 'docker.io/library/nginx', tags: {...tags([['1.14.2', 44_712_010], ['1.16.1', 51_030_575], ['1.19', 53_598_224, '1.19.10'], ['1.21', 56_726_140, '1.21.6'], ['1.23', 57_002_000, '1.23.4'], ['1.25', 70_544_520, '1.25.5'], ['1.25.3', 70_480_000], ['1.27', 72_099_410, '1.27.3'], ['alpine', 20_508_311, '1.27.3'], ['latest', 72_956_214, '1.27.3'], ['stable', 70_544_520, '1.26.2'], ['mainline', 72_956_214, '1.27.3']])},
 		entrypoint: ['/docker-entrypoint.sh'], cmd: ['nginx', '-g', 'daemon off;'], serves: ['nginx', 'docker-entrypoint.sh'], behaviour: nginxBehaviour, shell: true, os: 'debian',
 		memoryBytes: 7 * Mi, cpuMilli: 1, env: {NGINX_VERSION: '{version}', NJS_VERSION: '0.8.4', PKG_RELEASE: '1~bookworm'},
+		created: {
+			'1.25.3': '2024-02-13T17:06:09Z', '1.26.2': '2025-01-21T22:41:57Z', '1.27.3': '2025-01-21T22:41:57Z',
+			'1.9': '2016-04-26T19:48:12Z', '1.10': '2017-01-31T20:55:01Z', '1.11': '2017-04-05T01:03:40Z', '1.12': '2018-04-10T18:42:15Z', '1.13': '2018-04-10T18:39:22Z',
+			'1.14': '2019-03-26T23:14:51Z', '1.15': '2019-04-16T20:37:48Z', '1.16': '2020-04-23T12:58:36Z', '1.17': '2020-04-14T17:34:04Z', '1.18': '2021-05-25T12:06:20Z',
+			'1.19': '2021-05-12T09:21:49Z', '1.20': '2022-05-24T07:28:39Z', '1.21': '2022-05-28T05:42:17Z', '1.22': '2023-05-23T04:49:21Z', '1.23': '2023-04-12T01:51:43Z',
+			'1.24': '2024-04-23T17:16:33Z', '1.25': '2024-05-29T21:08:03Z', '1.26': '2025-02-05T21:27:16Z', '1.27': '2025-04-16T20:07:59Z', '1.28': '2025-10-08T21:47:32Z',
+			'1.29': '2025-10-08T21:51:05Z',
+		},
 		files: {'/usr/share/nginx/html/index.html': nginxIndex, '/usr/share/nginx/html/50x.html': '<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n<h1>An error occurred.</h1>\n</body>\n</html>\n', '/etc/nginx/conf.d/default.conf': nginxConf, '/etc/nginx/nginx.conf': 'user  nginx;\nworker_processes  auto;\n\nerror_log  /var/log/nginx/error.log notice;\npid        /var/run/nginx.pid;\n\nevents {\n    worker_connections  1024;\n}\n\nhttp {\n    include       /etc/nginx/mime.types;\n    access_log  /var/log/nginx/access.log  main;\n    sendfile        on;\n    keepalive_timeout  65;\n    include /etc/nginx/conf.d/*.conf;\n}\n'}},
 	{repository: 'registry.k8s.io/nginx-slim', tags: tags([['0.8', 21_260_000, '1.11.1'], ['0.21', 40_540_000, '1.21.6'], ['0.24', 41_000_000, '1.23.2'], ['0.27', 41_500_000, '1.25.3']]),
 		cmd: ['nginx', '-g', 'daemon off;'], serves: ['nginx'], behaviour: oldNginxBehaviour, shell: true, os: 'debian', memoryBytes: 5 * Mi, cpuMilli: 1,
+		created: {'1.11.1': '2016-06-14T20:03:11Z', '1.21.6': '2022-03-09T18:22:40Z', '1.23.2': '2022-11-02T15:47:05Z', '1.25.3': '2023-12-05T10:19:32Z'},
 		files: {'/usr/share/nginx/html/index.html': nginxIndex}},
 	{repository: 'docker.io/library/httpd', tags: tags([['2.4', 58_200_000, '2.4.62'], ['2.4.62', 58_200_000], ['alpine', 22_400_000, '2.4.62'], ['latest', 58_200_000, '2.4.62']]),
 		cmd: ['httpd-foreground'], serves: ['httpd-foreground', 'httpd'], behaviour: httpdBehaviour, shell: true, os: 'debian', memoryBytes: 11 * Mi, cpuMilli: 1,
-		env: {HTTPD_VERSION: '{version}', HTTPD_PREFIX: '/usr/local/apache2'}, workingDir: '/usr/local/apache2',
+		env: {HTTPD_VERSION: '{version}', HTTPD_PREFIX: '/usr/local/apache2'}, workingDir: '/usr/local/apache2', created: {'2.4.62': '2025-01-14T02:37:25Z'},
 		files: {'/usr/local/apache2/htdocs/index.html': '<html><body><h1>It works!</h1></body></html>\n'}},
 	{repository: 'docker.io/library/busybox', tags: tags([['1.28', 727_869, '1.28.4'], ['1.35', 2_155_000, '1.35.0'], ['1.36', 2_160_000, '1.36.1'], ['1.36.1', 2_160_000], ['stable', 2_160_000, '1.36.1'], ['latest', 2_160_000, '1.37.0']]),
-		cmd: ['sh'], behaviour: shellBehaviour, shell: true, os: 'busybox', memoryBytes: 0.4 * Mi, cpuMilli: 0},
-	{repository: 'registry.k8s.io/busybox', tags: tags([['latest', 1_144_547, '1.24'], ['1.27.2', 1_144_547]]), cmd: ['sh'], behaviour: shellBehaviour, shell: true, os: 'busybox', memoryBytes: 0.4 * Mi, cpuMilli: 0},
+		cmd: ['sh'], behaviour: shellBehaviour, shell: true, os: 'busybox', memoryBytes: 0.4 * Mi, cpuMilli: 0,
+		created: {'1.28.4': '2018-12-06T19:21:22Z', '1.35.0': '2022-12-27T21:19:45Z', '1.36.1': '2023-05-18T22:34:17Z', '1.37.0': '2024-09-26T21:31:42Z'}},
+	{repository: 'registry.k8s.io/busybox', tags: tags([['latest', 1_144_547, '1.24'], ['1.27.2', 1_144_547]]), cmd: ['sh'], behaviour: shellBehaviour, shell: true, os: 'busybox', memoryBytes: 0.4 * Mi, cpuMilli: 0,
+		created: {'1.24': '2016-03-15T19:23:07Z', '1.27.2': '2017-11-03T22:39:17Z'}},
 	{repository: 'docker.io/library/alpine', tags: tags([['3.18', 3_400_000, '3.18.9'], ['3.19', 3_420_000, '3.19.4'], ['3.20', 3_630_000, '3.20.3'], ['3.21', 3_640_000, '3.21.0'], ['latest', 3_640_000, '3.21.0']]),
 		cmd: ['/bin/sh'], behaviour: shellBehaviour, shell: true, os: 'alpine', memoryBytes: 0.5 * Mi, cpuMilli: 0},
 	{repository: 'docker.io/library/ubuntu', tags: tags([['20.04', 27_510_000], ['focal', 27_510_000, '20.04'], ['22.04', 29_540_000], ['jammy', 29_540_000, '22.04'], ['24.04', 29_750_000], ['noble', 29_750_000, '24.04'], ['24.10', 30_100_000], ['oracular', 30_100_000, '24.10'], ['25.04', 30_300_000], ['plucky', 30_300_000, '25.04'], ['25.10', 30_500_000], ['questing', 30_500_000, '25.10'], ['26.04', 30_600_000], ['resolute', 30_600_000, '26.04'], ['26.10', 30_700_000], ['stonking', 30_700_000, '26.10'], ['devel', 30_700_000, '26.10'], ['rolling', 30_600_000, '26.04'], ['latest', 30_600_000, '26.04']]), cmd: ['/bin/bash'], behaviour: shellBehaviour, shell: true, os: 'ubuntu', memoryBytes: 1 * Mi, cpuMilli: 0},
@@ -517,6 +536,26 @@ export function registerImage(spec: ImageSpec): void {
 }
 
 export type ResolvedImage = {reference: ImageReference; spec: ImageSpec; tag: string; size: number; version: string; digest: string};
+
+const dayMs = 86_400_000;
+/** The fallback build dates lie in these 670 days: before the simulation's default start (2026-01-01). */
+const fallbackFrom = Date.UTC(2024, 0, 1);
+
+/**
+ * When an image was built (ms since the Unix epoch): the catalog's date for
+ * its version or the version's release line, else a fixed date drawn from
+ * its digest within 2024-01-01 to 2025-10-31, so every image has a date of
+ * its own that never changes.
+ */
+export function imageCreated(image: ResolvedImage): number {
+	const created = image.spec.created;
+	for (let version = image.version; created && version; version = version.includes('.') ? version.slice(0, version.lastIndexOf('.')) : '') {
+		const listed = created[version];
+		if (listed) return Date.parse(listed);
+	}
+	const bits = parseInt(image.digest.slice(0, 8), 16) || 0;
+	return fallbackFrom + (bits % 670) * dayMs + ((bits >>> 10) % dayMs);
+}
 
 export type Resolution = {ok: true; image: ResolvedImage} | {ok: false; reason: 'InvalidImageName' | 'ErrImagePull'; message: string};
 
