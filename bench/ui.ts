@@ -113,16 +113,17 @@ async function run(): Promise<BenchRow[]> {
 	return rows;
 }
 
-/** `deployments × replicas` pods of nginx on `nodes` nodes, advanced until all are Running (at most 20 virtual minutes). */
+/** `deployments × replicas` pods of nginx on `nodes` nodes, advanced until all are Running (at most two virtual hours). */
 function convergedCluster(createCluster: Loaded['createCluster'], deployments: number, replicas: number, nodes: number) {
 	const cluster = createCluster({seed: 1, nodes});
 	cluster.apply(Array.from({length: deployments}, (_, i) => ({
 		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: `app-${i}`, namespace: 'default'},
 		spec: {replicas, selector: {matchLabels: {app: `app-${i}`}}, template: {metadata: {labels: {app: `app-${i}`}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}},
 	})));
-	for (let i = 0; i < 1200; i++) {
+	// The ReplicaSets make 20 pods a second between them (kube-controller-manager's client limit).
+	for (let i = 0; i < 7200; i++) {
 		cluster.advance(1000);
-		if (i >= 30 && i % 10 === 0 && cluster.list('Pod').every(pod => pod.status?.['phase'] === 'Running')) break;
+		if (i >= 30 && i % 30 === 0 && cluster.list('Pod').length === deployments * replicas && cluster.list('Pod').every(pod => pod.status?.['phase'] === 'Running')) break;
 	}
 	return cluster;
 }

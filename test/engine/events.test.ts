@@ -7,16 +7,30 @@ const replicaSet = (replicas: number) => ({
 });
 
 test('thousands of events in one instant get unique names and never fail a sync', t => {
-	const cluster = createCluster({seed: 3});
-	cluster.apply(replicaSet(1500));
-	cluster.advance(1000);
-	cluster.scale('rs', 'big', 0);
-	cluster.advance(1000);
+	// 15 nodes hold 1,650 pods (110 each).
+	const cluster = createCluster({seed: 3, nodes: 15});
+	// 1,500 pods in one apply: the scheduler places them all in the same virtual millisecond.
+	cluster.apply(Array.from({length: 1500}, (_, i) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name: `p${i}`}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}})));
+	cluster.advance(0);
+	const scheduled = cluster.list('events').filter(e => e['reason'] === 'Scheduled');
+	t.is(scheduled.length, 1500);
+	t.is(new Set(scheduled.map(e => e['lastTimestamp'])).size, 1);
 	t.deepEqual(cluster.controllerErrors().map(e => e.message.split('\n')[0]).slice(0, 3), []);
-	t.is(cluster.list('pods', {namespace: 'default'}).filter(p => !p.metadata.deletionTimestamp).length, 0);
 	const names = cluster.list('events').map(e => e.metadata.name);
 	t.is(new Set(names).size, names.length);
 	for (const name of names) t.regex(name, /^[a-z0-9.-]+\.[0-9a-f]{16}$/);
+});
+
+test('similar events are combined from the tenth distinct message on', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(replicaSet(1500));
+	// The controller's client makes 20 calls a second after a burst of 30.
+	cluster.advance(80_000);
+	t.is(cluster.list('pods', {namespace: 'default'}).length, 1500);
+	cluster.scale('rs', 'big', 0);
+	cluster.advance(80_000);
+	t.deepEqual(cluster.controllerErrors().map(e => e.message.split('\n')[0]).slice(0, 3), []);
+	t.is(cluster.list('pods', {namespace: 'default'}).filter(p => !p.metadata.deletionTimestamp).length, 0);
 	// Similar events (same source, object, type and reason) are combined from the tenth distinct message on.
 	const deletes = cluster.eventsFor(cluster.get('rs', 'big')!).filter(e => e['reason'] === 'SuccessfulDelete');
 	t.is(deletes.length, 10);

@@ -11,6 +11,7 @@ import {matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js
 import {parseTime, rfc3339} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../deletion.js';
+import {ClientRateLimiter} from './client-rate-limiter.js';
 import {podDeletionCostAnnotation} from './deployment-util.js';
 import {
 	availableAt, claimObjects, ControllerExpectations, controlledBy, controllerKeyOf, controllerRefOf, isPodActive, isPodAvailable,
@@ -175,11 +176,13 @@ type PodTally = {
 
 /** Creates or deletes one piece of the controller's work makes before the rest waits for the next step. */
 export const callsPerStep = 32;
+/** `--concurrent-replicaset-syncs`: the controller's workers; a run waiting on its client holds one. */
+export const concurrentReplicaSetSyncs = 5;
 
 /** A sync's creates still to make: slow-start batches over the ReplicaSet as the sync read it. */
-type CreateRun = {key: string; rs: ReplicaSet; remaining: number; batch: number; leftInBatch: number; error?: Error};
+type CreateRun = {key: string; rs: ReplicaSet; remaining: number; batch: number; /** When each call of the current batch may go (its reserved token), in order. */ times: number[]; error?: Error};
 /** A sync's deletes: its victims, and the next to delete. */
-type DeleteRun = {key: string; rs: ReplicaSet; victims: Pod[]; next: number};
+type DeleteRun = {key: string; rs: ReplicaSet; victims: Pod[]; next: number; /** When each victim's delete may go. */ times: number[]};
 
 export function createReplicaSetController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
@@ -195,6 +198,14 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	const queue = () => context.queue(replicaSetComponent);
 	/** Each ReplicaSet's generateName (`<name>-`), one string for all its pods. */
 	const prefixes = new WeakMap<object, string>();
+	/** The controller's API client: its creates and deletes are rate-limited. */
+	const client = new ClientRateLimiter(clock);
+	/** ReplicaSets with a run of creates or deletes in flight: each holds one of the workers. */
+	const running = new Set<string>();
+	/** ReplicaSets that found every worker busy, in the order they came. */
+	const waiting = new Set<string>();
+	/** Waiting ReplicaSets queued for a worker that has come free, until their sync. */
+	const pulled = new Set<string>();
 	/** Failures of runs' later steps, by key, for the next sync's status. */
 	const laterErrors = new Map<string, Error>();
 
@@ -367,39 +378,57 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	/**
 	 * `manageReplicas`: create or delete pods towards spec.replicas, at most
 	 * `burstReplicas` per sync, expecting to see each create and delete.
-	 * The first `callsPerStep` calls run in the sync; the rest run in steps of
-	 * as many at the same virtual instant (upstream's sync waits on parallel
-	 * API calls, during which other controllers and the scheduler go on), so
-	 * a burst of 500 never holds the simulation in one piece of work.
+	 * The calls go through the controller's rate-limited client (20 a second
+	 * after a burst of 30, kube-controller-manager's defaults), so a large
+	 * scale streams pods in as on kind. A run waiting for its tokens holds one
+	 * of the controller's 5 workers, as an upstream sync blocked in its client
+	 * does; a ReplicaSet that finds them all busy waits for the next free one.
+	 * The calls a step may make are at most `callsPerStep`, so a burst never
+	 * holds the simulation in one piece of work.
 	 * Returns the first error of the calls made in the sync.
 	 */
 	function manageReplicas(key: string, rs: ReplicaSet, tally: PodTally): Error | undefined {
 		const wanted = rs.spec!.replicas;
 		const diff = tally.active - wanted;
+		if (diff === 0) return undefined;
+		if (running.size >= concurrentReplicaSetSyncs) {
+			waiting.add(key);
+			return undefined;
+		}
 		if (diff < 0) {
 			const missing = Math.min(-diff, burstReplicas);
 			expectations.expectCreations(key, missing);
-			const run: CreateRun = {key, rs, remaining: missing, batch: Math.min(missing, slowStartInitialBatchSize), leftInBatch: Math.min(missing, slowStartInitialBatchSize)};
+			const run: CreateRun = {key, rs, remaining: missing, batch: slowStartInitialBatchSize, times: []};
 			if (-diff > burstReplicas) queue().add(key);
+			running.add(key);
+			reserveBatch(run);
 			return stepCreates(run);
 		}
-		if (diff > 0) {
-			const victims = podsToDelete(activePods(tally), relatedPods(rs), Math.min(diff, burstReplicas), clock.now());
-			expectations.expectDeletions(key, victims.map(pod => pod.metadata.uid));
-			if (diff > burstReplicas) queue().add(key);
-			return stepDeletes({key, rs, victims, next: 0});
-		}
-		return undefined;
+		const victims = podsToDelete(activePods(tally), relatedPods(rs), Math.min(diff, burstReplicas), clock.now());
+		expectations.expectDeletions(key, victims.map(pod => pod.metadata.uid));
+		if (diff > burstReplicas) queue().add(key);
+		running.add(key);
+		return stepDeletes({key, rs, victims, next: 0, times: victims.map(() => client.reserve())});
+	}
+
+	/** Reserve the client's tokens for the run's next slow-start batch: its calls go in parallel, each when its token is there. */
+	function reserveBatch(run: CreateRun): void {
+		run.batch = Math.min(run.batch, run.remaining);
+		for (let i = 0; i < run.batch; i++) run.times.push(client.reserve());
 	}
 
 	/**
-	 * Up to `callsPerStep` creates of a run, in slow-start batches (1, 2, 4,
-	 * ...): the first batch with a failure ends the run, and the creates it
-	 * skips are no longer expected. Returns that failure.
+	 * The creates of a run whose tokens have come, up to `callsPerStep`, in
+	 * slow-start batches (1, 2, 4, ...): the first batch with a failure ends
+	 * the run, and the creates it skips are no longer expected. Returns a
+	 * failure this step met.
 	 */
 	function stepCreates(run: CreateRun): Error | undefined {
-		const {key, rs} = run;
-		for (let calls = 0; run.remaining > 0 && calls < callsPerStep; calls++) {
+		const {key, rs, times} = run;
+		const before = run.error;
+		const now = clock.now();
+		for (let calls = 0; times.length > 0 && times[0]! <= now && calls < callsPerStep; calls++) {
+			times.shift();
 			try {
 				const pod = createPod(rs);
 				events.normal(rs, 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, source);
@@ -410,30 +439,32 @@ export function createReplicaSetController(context: ControllerContext): Controll
 				expectations.creationObserved(key);
 			}
 			run.remaining--;
-			if (--run.leftInBatch > 0) continue;
+			if (times.length > 0) continue;
 			if (run.error) {
 				// Creates the run skips will never be seen either.
 				for (; run.remaining > 0; run.remaining--) expectations.creationObserved(key);
 				break;
 			}
-			run.batch = Math.min(2 * run.batch, run.remaining);
-			run.leftInBatch = run.batch;
+			run.batch *= 2;
+			if (run.remaining > 0) reserveBatch(run);
 		}
-		if (run.remaining > 0) {
-			clock.after(0, () => {
+		if (times.length > 0) {
+			clock.at(Math.max(now, times[0]!), () => {
 				const error = stepCreates(run);
 				if (error) failedLater(key, error);
 			});
+		} else {
+			release(key);
 		}
-		return run.error;
+		return run.error === before ? undefined : run.error;
 	}
 
-	/** Up to `callsPerStep` deletes of a run; every victim is tried, failures are no longer expected. Returns the first failure. */
+	/** The deletes of a run whose tokens have come, up to `callsPerStep` (all were asked for at once, in parallel); failures are no longer expected. Returns the first failure of this step. */
 	function stepDeletes(run: DeleteRun): Error | undefined {
-		const {key, rs, victims} = run;
+		const {key, rs, victims, times} = run;
 		let error: Error | undefined;
-		const end = Math.min(victims.length, run.next + callsPerStep);
-		for (; run.next < end; run.next++) {
+		const now = clock.now();
+		for (let calls = 0; run.next < victims.length && times[run.next]! <= now && calls < callsPerStep; calls++, run.next++) {
 			const pod = victims[run.next]!;
 			try {
 				deleteObject(context, pod, 'Background');
@@ -445,12 +476,30 @@ export function createReplicaSetController(context: ControllerContext): Controll
 			}
 		}
 		if (run.next < victims.length) {
-			clock.after(0, () => {
+			clock.at(Math.max(now, times[run.next]!), () => {
 				const later = stepDeletes(run);
 				if (later) failedLater(key, later);
 			});
+		} else {
+			release(key);
 		}
 		return error;
+	}
+
+	/** A run is done: its worker goes to the ReplicaSets waiting for one. */
+	function release(key: string): void {
+		running.delete(key);
+		pullWaiting();
+	}
+
+	/** Queue as many waiting ReplicaSets as there are free workers (each is taken again when its sync finds work). */
+	function pullWaiting(): void {
+		for (const key of waiting) {
+			if (running.size + pulled.size >= concurrentReplicaSetSyncs) break;
+			waiting.delete(key);
+			pulled.add(key);
+			queue().add(key);
+		}
 	}
 
 	/** A failure in a run's later step: the next sync reports it in status and the key backs off, as a failed sync does. */
@@ -460,10 +509,21 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	}
 
 	function sync(key: string): void {
+		pulled.delete(key);
+		try {
+			syncReplicaSet(key);
+		} finally {
+			// A worker this sync was given and did not need goes to the next in line.
+			pullWaiting();
+		}
+	}
+
+	function syncReplicaSet(key: string): void {
 		const slash = key.indexOf('/');
 		let rs = store.get('ReplicaSet', key.slice(0, slash), key.slice(slash + 1)) as ReplicaSet | undefined;
 		if (!rs || !rs.spec) {
 			expectations.forget(key);
+			waiting.delete(key);
 			return;
 		}
 		let selector: Selector;

@@ -1,7 +1,8 @@
 import test from 'ava';
 import {createCluster, type Cluster} from '../../../source/engine/cluster.js';
 import type {Pod, ReplicaSet} from '../../../source/engine/api/types.js';
-import {callsPerStep, comparePodsForDeletion, podsToDelete} from '../../../source/engine/controllers/replicaset.js';
+import {comparePodsForDeletion, concurrentReplicaSetSyncs, podsToDelete} from '../../../source/engine/controllers/replicaset.js';
+import {kubeApiBurst, kubeApiQps} from '../../../source/engine/controllers/client-rate-limiter.js';
 import {epochMs, rfc3339} from '../../../source/engine/clock.js';
 
 function replicaSet(name = 'front', replicas = 3, extra: Record<string, unknown> = {}) {
@@ -111,29 +112,53 @@ test('availableReplicas waits minReadySeconds, with a requeue on virtual time', 
 	t.like(getRS(cluster).status, {readyReplicas: 2, availableReplicas: 2});
 });
 
-test('at most 500 pods per sync (burstReplicas), made 32 at a time at the same instant with other work between; the rest on the next sync', t => {
-	const cluster = createCluster({seed: 2, nodes: 1});
-	const written: number[] = [];
+test('pods go out at the controller client\'s rate, a burst of 30 then 20 a second, with the scheduler at work between', t => {
+	const cluster = createCluster({seed: 2, nodes: 6});
 	const added: Pod[] = [];
-	let scheduledBefore33rd = 0;
+	let scheduledBefore31st = 0;
 	cluster.watch(({type, object}) => {
-		if (object.kind === 'Pod' && type === 'ADDED') {
-			added.push(object as Pod);
-			if (added.length === callsPerStep + 1) scheduledBefore33rd = added.filter(p => (cluster.get('Pod', p.metadata.name) as Pod).spec?.nodeName).length;
-		}
-		if (object.kind === 'ReplicaSet' && type === 'MODIFIED') written.push((object as ReplicaSet).status!.replicas!);
+		if (object.kind !== 'Pod' || type !== 'ADDED') return;
+		added.push(object as Pod);
+		if (added.length === kubeApiBurst + 1) scheduledBefore31st = added.filter(p => (cluster.get('Pod', p.metadata.name) as Pod).spec?.nodeName).length;
 	});
 	cluster.apply(replicaSet('front', 600));
-	const start = cluster.now();
 	cluster.advance(0);
-	t.is(cluster.now(), start);
+	t.is(added.length, kubeApiBurst);
+	cluster.advance(1000);
+	t.is(added.length, kubeApiBurst + kubeApiQps);
+	// The first sync's 500 (burstReplicas), then the next sync's 100: 570 after the burst, at 20 a second.
+	cluster.advance(27_000);
+	t.is(added.length, kubeApiBurst + 28 * kubeApiQps);
+	cluster.advance(500);
 	t.is(added.length, 600);
-	// The first sync's 500 go out in steps; the sync after them finds 100 missing and starts on those.
-	const firstRun = Array.from({length: 15}, (_, i) => (i + 1) * callsPerStep);
-	t.deepEqual(written, [...firstRun, 500 + callsPerStep, 500 + 2 * callsPerStep, 500 + 3 * callsPerStep, 600]);
-	// Between steps the scheduler has placed the pods made so far.
-	t.is(scheduledBefore33rd, callsPerStep);
+	t.is(scheduledBefore31st, kubeApiBurst);
+	cluster.advance(10_000);
 	t.is(getRS(cluster).status!.replicas, 600);
+});
+
+test('at most 5 ReplicaSets have creates in flight: the others wait for a worker, in the order they came', t => {
+	const cluster = createCluster({seed: 2, nodes: 6});
+	const firstPodAt = new Map<string, number>();
+	const doneAt = new Map<string, number>();
+	const names = Array.from({length: concurrentReplicaSetSyncs + 2}, (_, i) => `rs${i}`);
+	cluster.watch(({type, object}) => {
+		if (object.kind !== 'Pod' || type !== 'ADDED') return;
+		const owner = (object as Pod).metadata.ownerReferences?.[0]?.name;
+		if (owner && !firstPodAt.has(owner)) firstPodAt.set(owner, cluster.now());
+	});
+	cluster.apply(names.map(name => replicaSet(name, 40)));
+	const start = cluster.now();
+	for (let i = 0; i < 400 && doneAt.size < names.length; i++) {
+		cluster.advance(100);
+		for (const name of names) if (!doneAt.has(name) && pods(cluster).filter(p => p.metadata.ownerReferences?.[0]?.name === name).length === 40) doneAt.set(name, cluster.now());
+	}
+	t.is(doneAt.size, names.length);
+	const firstDone = Math.min(...doneAt.values());
+	// The first five share the client's tokens from the start; the sixth and seventh begin only when a run has ended.
+	for (const name of names.slice(0, concurrentReplicaSetSyncs)) t.true(firstPodAt.get(name)! < start + 1000, `${name} starts at once`);
+	for (const name of names.slice(concurrentReplicaSetSyncs)) t.true(firstPodAt.get(name)! >= firstDone, `${name} waits for a worker`);
+	// 280 pods at 20 a second after the burst of 30.
+	t.true(Math.max(...doneAt.values()) - start >= ((7 * 40 - kubeApiBurst) / kubeApiQps) * 1000);
 });
 
 test('slow start: batches of 1, 2, 4, ...; the first batch with a failure runs to its end, then the run stops', t => {
