@@ -5,10 +5,11 @@
  * replaced by the defaults; the app still starts. Values are read once and
  * kept in memory (conf reads the disk on every get).
  */
-import os from 'node:os';
 import path from 'node:path';
 import Conf from 'conf';
 import {isValidKeyName, type KeyOverrides} from './app/keymap.js';
+
+export {resolveConfigDir} from './config-dir.js';
 
 export type SortPreference = {column: string; ascending: boolean};
 
@@ -76,14 +77,6 @@ function problemIn(data: Record<string, unknown>): string | undefined {
 		}
 	}
 	return undefined;
-}
-
-/** `--config-dir`, else KUBARIUM_CONFIG_DIR, else $XDG_CONFIG_HOME/kubarium or ~/.config/kubarium. */
-export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-	if (flag) return path.resolve(flag);
-	if (env['KUBARIUM_CONFIG_DIR']) return path.resolve(env['KUBARIUM_CONFIG_DIR']);
-	const base = env['XDG_CONFIG_HOME'] || path.join(os.homedir(), '.config');
-	return path.join(base, 'kubarium');
 }
 
 export class Preferences {
