@@ -11,8 +11,9 @@
  *   views and subcommands still load lazily, at no cost before), and
  *   import.meta.url is the bundle's own URL. The text is ASCII only, so the
  *   launcher reads it as a one-byte string without decoding UTF-8.
- * - cli.js: the launcher (source/start/launcher.ts), an ES module of a few
- *   lines with app.js's hash written in; it runs app.js with the code cache.
+ * - cli.js: the launcher (source/start/launcher.ts), a CommonJS module of a
+ *   few lines with app.js's hash written in; it runs app.js with the code
+ *   cache.
  * - kubernetes-client.cjs: what the dashboard uses of @kubernetes/client-node
  *   (source/ui/remote/kubernetes-client.ts), a CommonJS module that app.js
  *   requires only when a real cluster is opened: a third of the code, which
@@ -141,10 +142,14 @@ await build({
 	format: 'cjs',
 });
 
+// The launcher is CommonJS (dist/bundle/package.json says so): Node then loads it
+// synchronously, without its ES module loader's asynchronous reads and turns of the event loop.
+writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({type: 'commonjs'})}\n`);
 await build({
 	...common,
 	entryPoints: {cli: join(root, 'source/start/launcher.ts')},
 	outdir,
-	format: 'esm',
-	define: {...common.define, kubariumAppHash: JSON.stringify(hash)},
+	format: 'cjs',
+	define: {...common.define, kubariumAppHash: JSON.stringify(hash), 'import.meta.url': 'kubariumLauncherUrl'},
+	banner: {js: 'const kubariumLauncherUrl = require("node:url").pathToFileURL(__filename).href;'},
 });
