@@ -123,17 +123,15 @@ export async function main(host: StartHost = {}): Promise<void> {
 	// Loaded after the flags, so --help, --version and flag errors answer at once.
 	// A real cluster (--kubeconfig, --context) loads its client only then.
 	const remote = !practice && isRemote(flags);
-	// Ink, React and the views load (and yoga's WebAssembly compiles, off the main thread) while the cluster is built.
-	const uiLoaded = withoutFetch(() => Promise.all([
+	const [, {default: React}, {render}, {boot, BootError}, {App}, practiceUi, remoteUi] = await withoutFetch(() => Promise.all([
 		host.prepareUi?.(),
 		import('react'),
 		import('ink'),
+		import('./ui/boot.js'),
 		import('./ui/app/app.js'),
 		practice ? import('./ui/practice/practice-app.js') : undefined,
+		remote ? import('./ui/remote/boot-remote.js') : undefined,
 	]));
-	// Awaited after the boot; a failure surfaces there.
-	uiLoaded.catch(() => {});
-	const [{boot, BootError}, remoteUi] = await Promise.all([import('./ui/boot.js'), remote ? import('./ui/remote/boot-remote.js') : undefined]);
 
 	// A recording's keys would not hold kubectl's changes, so none is served while recording.
 	const servesApi = !flags.noApi && flags.record === undefined;
@@ -182,7 +180,6 @@ export async function main(host: StartHost = {}): Promise<void> {
 		if (error instanceof BootError) fail(error.message);
 		throw error;
 	}
-	const [, {default: React}, {render}, {App}, practiceUi] = await uiLoaded;
 
 	const stdout = process.stdout;
 	const isTty = Boolean(stdout.isTTY);
