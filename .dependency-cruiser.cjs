@@ -9,13 +9,13 @@ module.exports = {
 			comment: 'The engine is a library with no terminal in it: nothing under source/engine imports source/ui or the CLI.',
 			severity: 'error',
 			from: {path: '^source/engine/'},
-			to: {path: ['^source/ui/', '^source/cli\\.tsx$']},
+			to: {path: ['^source/ui/', '^source/cli\\.tsx$', '^source/main\\.tsx$', '^source/start/']},
 		},
 		{
 			name: 'ui-uses-the-engine-entry',
 			comment: 'The UI, the recorder, the manifest files (apply, export) and the state file reach the engine only through its public entry, source/engine/index.ts (the facade and the watch API).',
 			severity: 'error',
-			from: {path: ['^source/ui/', '^source/record/', '^source/manifests/', '^source/state/', '^source/cli\\.tsx$']},
+			from: {path: ['^source/ui/', '^source/record/', '^source/manifests/', '^source/state/', '^source/cli\\.tsx$', '^source/main\\.tsx$', '^source/start/']},
 			to: {path: '^source/engine/', pathNot: '^source/engine/index\\.ts$'},
 		},
 		{
@@ -23,7 +23,7 @@ module.exports = {
 			comment: 'Practice scenarios drive and grade the cluster as a learner would: through the engine\'s public entry only; the engine never imports them.',
 			severity: 'error',
 			from: {path: '^source/practice/'},
-			to: {path: ['^source/engine/', '^source/ui/', '^source/cli\\.tsx$'], pathNot: '^source/engine/index\\.ts$'},
+			to: {path: ['^source/engine/', '^source/ui/', '^source/cli\\.tsx$', '^source/main\\.tsx$', '^source/start/'], pathNot: '^source/engine/index\\.ts$'},
 		},
 		{
 			name: 'engine-never-imports-practice',

@@ -7,7 +7,8 @@
  * stay as they were meanwhile. A 403 marks the kind forbidden with the
  * server's message; the view shows it instead of rows.
  */
-import {ListWatch, Watch, type KubeConfig, type KubernetesObject} from '@kubernetes/client-node';
+import type {KubeConfig, KubernetesObject} from '@kubernetes/client-node';
+import {ListWatch, Watch} from './kubernetes-client.js';
 import {apiVersionOf, type KubeObject, type ResourceType, type WatchEvent} from '../../engine/index.js';
 import {KubeApiError, resourcePath, type KubeHttp} from './kube-http.js';
 

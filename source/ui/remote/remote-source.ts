@@ -5,7 +5,7 @@
  * makes for the same command (see `kubectl-actions.ts`). There is no
  * simulation: no virtual time, no machines to kill, no system-call trace.
  */
-import {KubeConfig} from '@kubernetes/client-node';
+import {KubeConfig} from './kubernetes-client.js';
 import {
 	matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, resolveResource, resourceTypes,
 	type KubeObject, type ListOptions, type ResourceType, type WatchEvent, type WatchListener,

@@ -8,7 +8,8 @@
  * which ends the answer.
  */
 import {PassThrough, Writable} from 'node:stream';
-import {Exec, type KubeConfig} from '@kubernetes/client-node';
+import type {KubeConfig} from '@kubernetes/client-node';
+import {Exec} from './kubernetes-client.js';
 import type {KubeObject} from '../../engine/index.js';
 import type {LogStream, LogStreamOptions, ShellOutput, ShellSession} from '../model/cluster-source.js';
 import {KubeApiError, type KubeHttp} from './kube-http.js';

@@ -136,6 +136,11 @@ test('FNV-32a and SafeEncodeString match the reference values', t => {
 	t.is(fnv32a(bytes('')), 0x811c9dc5);
 	t.is(fnv32a(bytes('a')), 0xe40c292c);
 	t.is(fnv32a(bytes('foobar')), 0xbf9cf968);
+	// A string hashes as its UTF-8 bytes, ASCII or not, from any starting hash.
+	for (const text of ['', 'foobar', 'kubarium-ca', 'é', 'aé€😀b']) {
+		t.is(fnv32a(text), fnv32a(bytes(text)), text);
+		t.is(fnv32a(text, 12345), fnv32a(bytes(text), 12345), text);
+	}
 	t.is(safeEncodeString('0123456789'), '456789bcdf');
 });
 
