@@ -1,15 +1,12 @@
 /**
- * User preferences: theme, simulation speed, namespace favourites, sort per
- * view, last view, key overrides by action name. Stored as
- * `<config dir>/preferences.json` (JSON, tab-indented), read once at start
- * and written whole through a temporary file and a rename on every change,
- * so a reader never sees half a file. A corrupt file is reported once and
- * replaced by the defaults; the app still starts. (conf did this before; its
- * module and its first read cost about 30 ms of the start-up, ajv included,
- * for a file this small.)
+ * User preferences (conf 15): theme, simulation speed, namespace favourites,
+ * sort per view, last view, key overrides by action name. Stored as
+ * `<config dir>/preferences.json`. A corrupt file is reported once and
+ * replaced by the defaults; the app still starts. Values are read once and
+ * kept in memory (conf reads the disk on every get).
  */
-import {mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
+import Conf from 'conf';
 import {isValidKeyName, type KeyOverrides} from './app/keymap.js';
 
 export {resolveConfigDir} from './config-dir.js';
@@ -86,36 +83,24 @@ export class Preferences {
 	readonly file: string;
 	/** Problems found while loading (shown once as a flash). */
 	readonly warnings: string[] = [];
-	/** What the file holds (the defaults, then what it said), written back whole with each change. */
-	private stored: Record<string, unknown>;
+	private readonly store: Conf<PreferencesData>;
 	private data: PreferencesData;
 
 	constructor(configDir: string) {
-		this.file = path.join(configDir, 'preferences.json');
-		let text: string | undefined;
-		let missing = false;
+		const options = {cwd: configDir, configName: 'preferences', defaults: defaultPreferences, projectName: 'kubarium'};
+		let store: Conf<PreferencesData>;
 		try {
-			text = readFileSync(this.file, 'utf8');
+			store = new Conf<PreferencesData>({...options, clearInvalidConfig: false});
+			const problem = problemIn(store.store as unknown as Record<string, unknown>);
+			if (problem) throw new Error(`Config schema violation: ${problem}`);
 		} catch (error) {
-			missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-			if (!missing) this.warnings.push(`Preferences file ${this.file} was unreadable (${firstLine((error as Error).message)}); using the defaults`);
+			this.warnings.push(`Preferences file ${path.join(configDir, 'preferences.json')} was unreadable (${firstLine((error as Error).message)}); replaced by defaults`);
+			store = new Conf<PreferencesData>({...options, clearInvalidConfig: true});
+			store.store = defaultPreferences;
 		}
-		let stored: Record<string, unknown> | undefined;
-		if (text !== undefined) {
-			try {
-				const parsed: unknown = JSON.parse(text);
-				if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('Config schema violation: the file must hold one JSON object');
-				const problem = problemIn(parsed as Record<string, unknown>);
-				if (problem) throw new Error(`Config schema violation: ${problem}`);
-				stored = {...defaultPreferences, ...(parsed as Record<string, unknown>)};
-			} catch (error) {
-				this.warnings.push(`Preferences file ${this.file} was unreadable (${firstLine((error as Error).message)}); replaced by defaults`);
-			}
-		}
-		this.stored = stored ?? {...defaultPreferences};
-		// A new or replaced file is written at once, so the defaults are there to edit.
-		if (missing || (text !== undefined && !stored)) this.save();
-		this.data = {...defaultPreferences, ...this.stored} as PreferencesData;
+		this.store = store;
+		this.file = store.path;
+		this.data = {...defaultPreferences, ...store.store};
 		const keys: KeyOverrides = {};
 		for (const [action, key] of Object.entries(this.data.keys)) {
 			if (key === '' || isValidKeyName(key)) keys[action] = key;
@@ -137,19 +122,6 @@ export class Preferences {
 		this.data.keys = keys;
 	}
 
-	/** Writes the stored preferences whole: a temporary file, then a rename. */
-	private save(): void {
-		const temporary = `${this.file}.${process.pid}.tmp`;
-		try {
-			mkdirSync(path.dirname(this.file), {recursive: true});
-			writeFileSync(temporary, `${JSON.stringify(this.stored, undefined, '\t')}\n`);
-			renameSync(temporary, this.file);
-		} catch (error) {
-			rmSync(temporary, {force: true});
-			this.warnings.push(`Could not save preferences: ${firstLine((error as Error).message)}`);
-		}
-	}
-
 	get(): Readonly<PreferencesData> {
 		return this.data;
 	}
@@ -157,8 +129,11 @@ export class Preferences {
 	/** Change some preferences and write them (atomically). */
 	set(change: Partial<PreferencesData>): void {
 		this.data = {...this.data, ...change};
-		this.stored = {...this.stored, ...change};
-		this.save();
+		try {
+			for (const [key, value] of Object.entries(change)) this.store.set(key as keyof PreferencesData, value as never);
+		} catch (error) {
+			this.warnings.push(`Could not save preferences: ${firstLine((error as Error).message)}`);
+		}
 	}
 
 	/** Record a practice run: attempted, or solved in `elapsedMs` with `hints` (the best solve is kept). */

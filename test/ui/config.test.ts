@@ -1,11 +1,11 @@
 import test from 'ava';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {FlagError, parseFlags} from '../../source/ui/flags.js';
 import {boot, BootError} from '../../source/ui/boot.js';
 import {builtinThemesDir, fallbackTheme, loadTheme, themeFromYaml, themeNames} from '../../source/ui/theme/load.js';
-import {defaultPreferences, Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
+import {Preferences, resolveConfigDir} from '../../source/ui/prefs.js';
 import {makeConfigDir} from './harness.js';
 import {createCluster} from '../../source/engine/index.js';
 
@@ -211,31 +211,4 @@ test('preferences: a key override saved under an old per-view scrolling name app
 		'Preferences: key override text.down is now scroll.down, which is set already; text.down ignored',
 		'Preferences: key override trace.top is now scroll.top (one name for scrolling in every view); applied as scroll.top',
 	]);
-});
-
-test('preferences: a new config dir gets the defaults written at once; a change rewrites the whole file and leaves no temporary file', t => {
-	const configDir = makeConfigDir();
-	const prefs = new Preferences(configDir);
-	t.is(prefs.file, join(configDir, 'preferences.json'));
-	t.deepEqual(JSON.parse(readFileSync(prefs.file, 'utf8')), defaultPreferences);
-	writeFileSync(prefs.file, JSON.stringify({theme: 'light', future: 'kept'}));
-	const again = new Preferences(configDir);
-	again.set({speed: 60});
-	t.deepEqual(JSON.parse(readFileSync(prefs.file, 'utf8')), {...defaultPreferences, theme: 'light', future: 'kept', speed: 60}, 'what the file said stays, with the defaults and the change');
-	t.deepEqual(readdirSync(configDir).filter(name => name.includes('preferences')), ['preferences.json']);
-	writeFileSync(prefs.file, '[1, 2]');
-	t.regex(new Preferences(configDir).warnings[0]!, /was unreadable \(Config schema violation: the file must hold one JSON object\); replaced by defaults/);
-});
-
-test('preferences: a file that cannot be read (a folder in its place) is reported, the defaults are used, and nothing is overwritten', t => {
-	const configDir = makeConfigDir();
-	mkdirSync(join(configDir, 'preferences.json'));
-	const prefs = new Preferences(configDir);
-	t.is(prefs.get().theme, 'default');
-	t.is(prefs.warnings.length, 1);
-	t.regex(prefs.warnings[0]!, /^Preferences file .*preferences\.json was unreadable \(EISDIR: .*\); using the defaults$/);
-	prefs.set({theme: 'light'});
-	t.regex(prefs.warnings[1]!, /^Could not save preferences: /);
-	t.is(prefs.get().theme, 'light', 'kept for this run');
-	t.deepEqual(readdirSync(configDir).filter(name => name.includes('preferences')), ['preferences.json'], 'no temporary file left');
 });
