@@ -26,7 +26,7 @@ test('a missing, torn, corrupted or foreign file reads as no cache', t => {
 	writeFileSync(file, whole.subarray(0, whole.length - 1));
 	t.is(readCodeCache(file), undefined, 'torn');
 	const flipped = Buffer.from(whole);
-	flipped[flipped.length - 100] ^= 1;
+	flipped[flipped.length - 100]! ^= 1;
 	writeFileSync(file, flipped);
 	t.is(readCodeCache(file), undefined, 'one bit changed');
 	writeFileSync(file, 'not a cache at all');
