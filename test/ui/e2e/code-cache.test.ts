@@ -6,12 +6,12 @@
  * --help draws nothing and makes no cache.
  */
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readdirSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {readCodeCache} from '../../../source/start/code-cache.js';
-import {canRunE2e, cli, killTmux, keys, startApp, type, waitFor} from './tmux.js';
+import {canRunE2e, cli, killTmux, keys, startApp, type, waitFor, removeDir} from './tmux.js';
 
 const caches = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter(name => name.endsWith('.v8cache')) : []);
 
@@ -61,6 +61,6 @@ async function startAndQuit(configDir: string, after: () => Promise<void> = asyn
 		await startAndQuit(configDir, () => until(() => readCodeCache(file) !== undefined && !existsSync(stale), 'the cache made anew'));
 		t.deepEqual(caches(dir), [name], 'the stale cache is gone');
 	} finally {
-		rmSync(configDir, {recursive: true, force: true});
+		removeDir(configDir);
 	}
 });

@@ -6,11 +6,11 @@
  * its best time.
  */
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, cli, keys, killTmux, startCli, type, waitFor} from './tmux.js';
+import {canRunE2e, cli, keys, killTmux, startCli, type, waitFor, removeDir} from './tmux.js';
 
 function list(configDir: string): string {
 	const env: NodeJS.ProcessEnv = {...process.env, NODE_ENV: 'production'};
@@ -59,6 +59,6 @@ function list(configDir: string): string {
 		t.regex(list(configDir), /\nimage-tag-typo\s+.*\s+solved\s+\dm\d\ds \(1 hint\)\n/);
 	} finally {
 		killTmux();
-		rmSync(configDir, {recursive: true, force: true});
+		removeDir(configDir);
 	}
 });

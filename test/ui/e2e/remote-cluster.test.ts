@@ -5,12 +5,12 @@
  * that ends at once although watches are open.
  */
 import {spawn, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {hasKubectl} from '../../apiserver/harness.js';
-import {canRunE2e, cli, keys, killTmux, startCli, type, waitFor} from './tmux.js';
+import {canRunE2e, cli, keys, killTmux, startCli, type, waitFor, removeDir} from './tmux.js';
 
 (canRunE2e && hasKubectl ? test.serial : test.serial.skip)('the dashboard opens a served cluster by its kubeconfig, scales through the API, and quits at once', async t => {
 	const dir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-remote-'));
@@ -59,6 +59,6 @@ import {canRunE2e, cli, keys, killTmux, startCli, type, waitFor} from './tmux.js
 	} finally {
 		killTmux();
 		server.kill('SIGTERM');
-		rmSync(dir, {recursive: true, force: true});
+		removeDir(dir);
 	}
 });

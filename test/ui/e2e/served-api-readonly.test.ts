@@ -7,12 +7,12 @@
  * the API refuses writes with 403 Forbidden and says why.
  */
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {hasKubectl} from '../../apiserver/harness.js';
-import {canRunE2e, keys, killTmux, startApp, type, waitFor} from './tmux.js';
+import {canRunE2e, keys, killTmux, startApp, type, waitFor, removeDir} from './tmux.js';
 
 (canRunE2e && hasKubectl ? test.serial : test.serial.skip)('kubectl sees ages in seconds right after start, and a read-only dashboard refuses its writes', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-ro-'));
@@ -40,6 +40,6 @@ import {canRunE2e, keys, killTmux, startApp, type, waitFor} from './tmux.js';
 		await waitFor(s => s.includes('app-exit-code='), 'the app to exit');
 	} finally {
 		killTmux();
-		rmSync(configDir, {recursive: true, force: true});
+		removeDir(configDir);
 	}
 });

@@ -4,12 +4,12 @@
  * reads back what the dashboard's own keys did.
  */
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdtempSync, rmSync} from 'node:fs';
+import {existsSync, mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {hasKubectl} from '../../apiserver/harness.js';
-import {canRunE2e, keys, killTmux, startApp, type, waitFor} from './tmux.js';
+import {canRunE2e, keys, killTmux, startApp, type, waitFor, removeDir} from './tmux.js';
 
 (canRunE2e && hasKubectl ? test.serial : test.serial.skip)('kubectl drives the cluster the dashboard shows, and sees what the dashboard did', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-api-'));
@@ -48,6 +48,6 @@ import {canRunE2e, keys, killTmux, startApp, type, waitFor} from './tmux.js';
 		t.not(kubectl('get', 'ns', '--request-timeout=2s').status, 0, 'the API ends with the dashboard');
 	} finally {
 		killTmux();
-		rmSync(configDir, {recursive: true, force: true});
+		removeDir(configDir);
 	}
 });

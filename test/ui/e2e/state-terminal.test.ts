@@ -5,11 +5,11 @@
  * again on the same file, and find both; then `:q` saves, and a bad file
  * stops the start with exit 2.
  */
-import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, cliPid, keys, killTmux, openWebScalePrompt, startApp as startAppOnce, startCli, type, waitFor} from './tmux.js';
+import {canRunE2e, cliPid, keys, killTmux, openWebScalePrompt, startApp as startAppOnce, startCli, type, waitFor, removeDir} from './tmux.js';
 
 /**
  * Start a tmux session right after the last tmux server was killed: the new
@@ -94,7 +94,7 @@ async function openShellOnDb0(): Promise<void> {
 		t.is(readFileSync(file, 'utf8'), '{"kind": "KubariumSnapshot", "vers');
 	} finally {
 		killTmux();
-		rmSync(dir, {recursive: true, force: true});
+		removeDir(dir);
 	}
 });
 
@@ -147,6 +147,6 @@ async function openShellOnDb0(): Promise<void> {
 		t.pass();
 	} finally {
 		killTmux();
-		rmSync(dir, {recursive: true, force: true});
+		removeDir(dir);
 	}
 });

@@ -5,11 +5,11 @@
  * one, sees the new pods, opens a pod's system-call trace, quits with `:q`,
  * and checks the shell's screen came back and the exit code was 0.
  */
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, keys, killTmux, openWebScalePrompt, startApp, type, waitFor} from './tmux.js';
+import {canRunE2e, keys, killTmux, openWebScalePrompt, startApp, type, waitFor, removeDir} from './tmux.js';
 
 (canRunE2e ? test.serial : test.serial.skip)('the built app in tmux: :deploy, scale with s, new pods, trace with t, :q restores the terminal', async t => {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-'));
@@ -48,7 +48,7 @@ import {canRunE2e, keys, killTmux, openWebScalePrompt, startApp, type, waitFor} 
 		t.false(after.includes('Cluster:'), 'no dashboard left on the screen');
 	} finally {
 		killTmux();
-		rmSync(configDir, {recursive: true, force: true});
+		removeDir(configDir);
 	}
 });
 
@@ -75,6 +75,6 @@ import {canRunE2e, keys, killTmux, openWebScalePrompt, startApp, type, waitFor} 
 		t.false(after.includes('Cluster:'), 'no dashboard left on the screen');
 	} finally {
 		killTmux();
-		rmSync(configDir, {recursive: true, force: true});
+		removeDir(configDir);
 	}
 });

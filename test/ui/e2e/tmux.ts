@@ -5,7 +5,7 @@
  * CI) and NODE_ENV=production.
  */
 import {execFileSync, spawnSync} from 'node:child_process';
-import {existsSync} from 'node:fs';
+import {existsSync, rmSync} from 'node:fs';
 import {join, resolve} from 'node:path';
 
 export const root = resolve(import.meta.dirname, '../../..');
@@ -21,6 +21,9 @@ export const keys = (...k: string[]) => tmux('send-keys', '-t', 'e2e', ...k);
 export const type = (text: string) => tmux('send-keys', '-t', 'e2e', '-l', text);
 /** Ends the pane and everything in it. */
 export const killTmux = () => spawnSync('tmux', ['-L', socket, 'kill-server']);
+
+/** Remove a test's config dir; the app killed with its pane may still be writing its code cache there as it exits. */
+export const removeDir = (dir: string) => rmSync(dir, {recursive: true, force: true, maxRetries: 10, retryDelay: 100});
 
 /** Poll the pane (every 50 ms, bounded) until `check` holds; returns the screen. */
 export async function waitFor(check: (text: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
