@@ -53,7 +53,19 @@ export function encode(key: string): string {
 	return key;
 }
 
-const settle = () => new Promise<void>(resolve => setImmediate(resolve));
+/** One turn of the event loop: React and Ink finish what a write started. */
+export const settle = () => new Promise<void>(resolve => setImmediate(resolve));
+
+/** Type keys into a rendered app one at a time, as separate reads, letting each draw. */
+export async function pressKeys(stdin: {write(data: string): void}, keys: readonly string[]): Promise<void> {
+	for (const key of keys) {
+		await act(async () => {
+			stdin.write(encode(key));
+			await settle();
+		});
+		await act(settle);
+	}
+}
 
 export type DashboardOptions = {
 	cluster?: Cluster;
@@ -130,15 +142,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 			return api;
 		},
 		frame: () => ui.lastFrame() ?? '',
-		async press(...keys) {
-			for (const key of keys) {
-				await act(async () => {
-					ui.stdin.write(encode(key));
-					await settle();
-				});
-				await act(settle);
-			}
-		},
+		press: (...keys) => pressKeys(ui.stdin, keys),
 		async advance(ms) {
 			await act(async () => {
 				simulation.advance(ms);

@@ -18,11 +18,10 @@ import type {Cluster} from '../../../source/engine/index.js';
 import {Preferences} from '../../../source/ui/prefs.js';
 import {loadTheme} from '../../../source/ui/theme/load.js';
 import {registeredCommands} from '../../../source/ui/app/command-registry.js';
-import {encode} from '../harness.js';
+import {pressKeys, settle} from '../harness.js';
 import '../../../source/ui/extensions.js';
 
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
-const settle = () => new Promise<void>(resolve => setImmediate(resolve));
 
 async function startPractice(id: string, size = {columns: 120, rows: 40}, startApi?: PracticeAppProps['startApi']) {
 	const configDir = mkdtempSync(join(tmpdir(), 'kubarium-practice-'));
@@ -48,15 +47,7 @@ async function startPractice(id: string, size = {columns: 120, rows: 40}, startA
 			return run;
 		},
 		frame: () => ui.lastFrame() ?? '',
-		async press(...keys: string[]) {
-			for (const key of keys) {
-				await act(async () => {
-					ui.stdin.write(encode(key));
-					await settle();
-				});
-				await act(settle);
-			}
-		},
+		press: (...keys: string[]) => pressKeys(ui.stdin, keys),
 		async command(line: string) {
 			await app.press(':', ...line, 'enter');
 		},

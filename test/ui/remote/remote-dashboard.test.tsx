@@ -20,12 +20,11 @@ import {connectRun, disposeCurrent, RemoteApp, type RemoteRun} from '../../../so
 import {startApiServer, type ApiServer} from '../../../source/apiserver/server.js';
 import {selfSignedCertificate} from '../../../source/apiserver/tls.js';
 import {serve, type Served} from '../../apiserver/harness.js';
-import {encode, makeConfigDir} from '../harness.js';
+import {makeConfigDir, pressKeys, settle} from '../harness.js';
 import '../../../source/ui/extensions.js';
 
 (globalThis as {IS_REACT_ACT_ENVIRONMENT?: boolean}).IS_REACT_ACT_ENVIRONMENT = true;
 
-const settle = () => new Promise<void>(resolve => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
 type Remote = {
@@ -83,15 +82,7 @@ async function open(options: {served?: Served; context?: boolean; view?: string;
 		served, run, tls,
 		api: () => api!,
 		frame: () => ui.lastFrame() ?? '',
-		async press(...keys) {
-			for (const key of keys) {
-				await act(async () => {
-					ui.stdin.write(encode(key));
-					await settle();
-				});
-				await act(settle);
-			}
-		},
+		press: (...keys) => pressKeys(ui.stdin, keys),
 		async waitFor(check, what) {
 			const deadline = performance.now() + 15_000;
 			while (performance.now() < deadline) {
