@@ -16,6 +16,7 @@ export {parseQuantity, milliCpu, bytes, formatBytes, formatMilliCpu} from './api
 export {rfc3339, epochMs} from './clock.js';
 export type {DrainOptions, DrainReport, AddNodeOptions} from './commands/nodes.js';
 export {DrainRefused} from './commands/nodes.js';
+export {planDrain, type DrainPlan} from './commands/drain-filter.js';
 export type {NodeFault} from './node/heartbeat.js';
 export type {ExposeOptions} from './commands/expose.js';
 export type {AutoscaleOptions} from './commands/autoscale.js';

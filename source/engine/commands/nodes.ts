@@ -7,6 +7,7 @@ import {validateDNS1123Subdomain, validateLabels} from '../api/validate-metadata
 import {heartbeatService, type NodeFault} from '../node/heartbeat.js';
 import {podsByNode, reconcileTaints} from '../controllers/node-lifecycle.js';
 import {evictPod} from '../policy/eviction.js';
+import {planDrain} from './drain-filter.js';
 
 /**
  * Node maintenance and failure, as the facade offers them: a machine that
@@ -154,10 +155,6 @@ function setUnschedulable(context: ControllerContext, node: Node, value: boolean
 	if (!kubeletOf(context).isHalted(name)) events.normal(updated, reason, `Node ${name} status is now: ${reason}`, {component: 'kubelet', host: name});
 }
 
-function controllerOf(pod: Pod) {
-	return pod.metadata.ownerReferences?.find(r => r.controller);
-}
-
 /**
  * `kubectl drain`: cordon, then evict every pod on the node through the
  * Eviction API, except mirror pods and, with ignoreDaemonSets,
@@ -175,39 +172,8 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 		throw badRequest(`invalid argument "${String(options.timeoutSeconds)}" for "--timeout" flag: must be a whole number of seconds >= 0`);
 	}
 	const {store} = context;
-	const daemonSetPods: string[] = [];
-	const unreplicated: string[] = [];
-	const localStorage: string[] = [];
-	const missingDaemonSets: string[] = [];
-	const toEvict: Pod[] = [];
-	const ignored: string[] = [];
-	const orphanWarnings: string[] = [];
-	for (const pod of podsByNode(context).pods(name).sort((a, b) => ref(a).localeCompare(ref(b)))) {
-		if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
-		const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-		const owner = controllerOf(pod);
-		if (owner?.kind === 'DaemonSet') {
-			if (!store.get('DaemonSet', pod.metadata.namespace, owner.name)) {
-				// An orphaned DaemonSet pod: an error, or with --force deleted with a warning.
-				if (!options.force) missingDaemonSets.push(`daemonsets.apps "${owner.name}" not found`);
-				else {
-					orphanWarnings.push(`daemonsets.apps "${owner.name}" not found`);
-					toEvict.push(pod);
-				}
-				continue;
-			}
-			if (!options.ignoreDaemonSets) daemonSetPods.push(ref(pod));
-			else ignored.push(ref(pod));
-			continue;
-		}
-		if (!owner && !finished) unreplicated.push(ref(pod));
-		if (!finished && pod.spec?.volumes?.some(v => v.emptyDir)) localStorage.push(ref(pod));
-		toEvict.push(pod);
-	}
-	const problems: string[] = [...missingDaemonSets];
-	if (daemonSetPods.length > 0) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemonSetPods.join(', ')}`);
-	if (localStorage.length > 0 && !options.deleteEmptyDirData) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localStorage.join(', ')}`);
-	if (unreplicated.length > 0 && !options.force) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unreplicated.join(', ')}`);
+	const pods = podsByNode(context).pods(name).sort((a, b) => ref(a).localeCompare(ref(b)));
+	const {toEvict, ignored, problems, warnings} = planDrain(pods, options, (namespace, owner) => Boolean(store.get('DaemonSet', namespace, owner)));
 	// kubectl cordons every node first, then asks for the pods to delete; a refusal leaves the node cordoned.
 	const lines = [cordon(context, node.metadata.name)];
 	if (problems.length > 0) {
@@ -215,10 +181,6 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 		const refusal = `unable to drain node "${name}" due to error:${error}`;
 		throw new DrainRefused(refusal, [...lines, `error: ${refusal}, continuing command...`, `error: ${error}`]);
 	}
-	const warnings: string[] = [...orphanWarnings];
-	if (ignored.length > 0) warnings.push(`ignoring DaemonSet-managed Pods: ${ignored.join(', ')}`);
-	if (unreplicated.length > 0) warnings.push(`deleting Pods that declare no controller: ${unreplicated.join(', ')}`);
-	if (localStorage.length > 0) warnings.push(`deleting Pods with local storage: ${localStorage.join(', ')}`);
 	const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
 	if (warning) lines.push(warning);
 	const report: DrainReport = {node: name, evicted: [], ignored, ...(warning ? {warning} : {}), lines, blocked: [], done: false};

@@ -17,7 +17,7 @@
  * server's Status message.
  */
 import {
-	apiVersionOf, qualifiedResource, resolveResource,
+	apiVersionOf, planDrain, qualifiedResource, resolveResource,
 	type DeleteOptions, type DrainOptions, type DrainReport, type KubeObject, type ListOptions, type RolloutRevision, type RollbackOptions,
 } from '../../engine/index.js';
 import {parseAllDocuments} from 'yaml';
@@ -183,35 +183,11 @@ export function kubectlActions(http: KubeHttp, reader: Reader) {
 			const pods = reader.list('Pod', {fieldSelector: `spec.nodeName=${name}`})
 				.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
 			const ref = (pod: KubeObject) => `${pod.metadata.namespace}/${pod.metadata.name}`;
-			const ignored: string[] = [];
-			const daemonSetPods: string[] = [];
-			const unreplicated: string[] = [];
-			const localStorage: string[] = [];
-			const toEvict: KubeObject[] = [];
-			for (const pod of pods) {
-				if (pod.metadata.annotations?.['kubernetes.io/config.mirror']) continue;
-				const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
-				const owner = pod.metadata.ownerReferences?.find(r => r.controller);
-				if (owner?.kind === 'DaemonSet') {
-					(options.ignoreDaemonSets ? ignored : daemonSetPods).push(ref(pod));
-					continue;
-				}
-				if (!owner && !finished) unreplicated.push(ref(pod));
-				if (!finished && (pod.spec?.volumes as Array<{emptyDir?: unknown}> | undefined)?.some(v => v.emptyDir)) localStorage.push(ref(pod));
-				toEvict.push(pod);
-			}
-			const problems: string[] = [];
-			if (daemonSetPods.length > 0) problems.push(`cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): ${daemonSetPods.join(', ')}`);
-			if (localStorage.length > 0 && !options.deleteEmptyDirData) problems.push(`cannot delete Pods with local storage (use --delete-emptydir-data to override): ${localStorage.join(', ')}`);
-			if (unreplicated.length > 0 && !options.force) problems.push(`cannot delete Pods that declare no controller (use --force to override): ${unreplicated.join(', ')}`);
+			const {toEvict, ignored, problems, warnings} = planDrain(pods, options, (namespace, owner) => Boolean(reader.get('DaemonSet', owner, namespace)));
 			if (problems.length > 0) {
 				const error = problems.length === 1 ? problems[0]! : `[${problems.join(', ')}]`;
 				throw new Error(`unable to drain node "${name}" due to error:${error}`);
 			}
-			const warnings: string[] = [];
-			if (ignored.length > 0) warnings.push(`ignoring DaemonSet-managed Pods: ${ignored.join(', ')}`);
-			if (unreplicated.length > 0) warnings.push(`deleting Pods that declare no controller: ${unreplicated.join(', ')}`);
-			if (localStorage.length > 0) warnings.push(`deleting Pods with local storage: ${localStorage.join(', ')}`);
 			const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
 			if (warning) lines.push(warning);
 			const report: DrainReport = {node: name, evicted: [], ignored, ...(warning ? {warning} : {}), lines, blocked: [], done: false};
