@@ -31,9 +31,12 @@ export function deleteObject(
 			current = store.update({...current, metadata: {...current.metadata, finalizers: [...(current.metadata.finalizers ?? []), finalizer], resourceVersion: ''}});
 		}
 	}
-	let grace = gracePeriodSeconds;
-	if (current.kind === 'Pod') grace ??= current.spec?.terminationGracePeriodSeconds ?? 30;
-	return store.markDeleted(current, current.kind === 'Pod' ? grace : undefined);
+	return store.markDeleted(current, podGracePeriod(current, gracePeriodSeconds));
+}
+
+/** A pod's deletion grace period: the one asked for, else its own (30 s by default); none for other kinds. */
+function podGracePeriod(object: KubeObject, requested: number | undefined): number | undefined {
+	return object.kind === 'Pod' ? requested ?? object.spec?.terminationGracePeriodSeconds ?? 30 : undefined;
 }
 
 /**
@@ -48,8 +51,7 @@ export function previewDelete(
 	gracePeriodSeconds?: number,
 ): KubeObject | undefined {
 	const {store, clock} = context;
-	let grace = gracePeriodSeconds;
-	if (object.kind === 'Pod') grace ??= object.spec?.terminationGracePeriodSeconds ?? 30;
+	const grace = podGracePeriod(object, gracePeriodSeconds);
 	if (object.metadata.deletionTimestamp) {
 		if (grace !== undefined && object.kind === 'Pod' && grace < (object.metadata.deletionGracePeriodSeconds ?? Infinity)) {
 			return {...object, metadata: {...object.metadata, deletionGracePeriodSeconds: grace}};
