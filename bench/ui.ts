@@ -123,7 +123,9 @@ function convergedCluster(createCluster: Loaded['createCluster'], deployments: n
 	// The ReplicaSets make 20 pods a second between them (kube-controller-manager's client limit).
 	for (let i = 0; i < 7200; i++) {
 		cluster.advance(1000);
-		if (i >= 30 && i % 30 === 0 && cluster.list('Pod').length === deployments * replicas && cluster.list('Pod').every(pod => pod.status?.['phase'] === 'Running')) break;
+		if (i < 30 || i % 30 !== 0) continue;
+		const pods = cluster.list('Pod');
+		if (pods.length === deployments * replicas && pods.every(pod => pod.status?.['phase'] === 'Running')) break;
 	}
 	return cluster;
 }
