@@ -12,6 +12,7 @@ import {parseTime, rfc3339} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../deletion.js';
 import {ClientRateLimiter} from './client-rate-limiter.js';
+import {WorkerPool} from './worker-pool.js';
 import {podDeletionCostAnnotation} from './deployment-util.js';
 import {
 	availableAt, claimObjects, ControllerExpectations, controlledBy, controllerKeyOf, controllerRefOf, isPodActive, isPodAvailable,
@@ -200,12 +201,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	const prefixes = new WeakMap<object, string>();
 	/** The controller's API client: its creates and deletes are rate-limited. */
 	const client = new ClientRateLimiter(clock);
-	/** ReplicaSets with a run of creates or deletes in flight: each holds one of the workers. */
-	const running = new Set<string>();
-	/** ReplicaSets that found every worker busy, in the order they came. */
-	const waiting = new Set<string>();
-	/** Waiting ReplicaSets queued for a worker that has come free, until their sync. */
-	const pulled = new Set<string>();
+	/** The controller's workers: a ReplicaSet with a run of creates or deletes in flight holds one. */
+	const workers = new WorkerPool(concurrentReplicaSetSyncs, key => queue().add(key));
 	/** Failures of runs' later steps, by key, for the next sync's status. */
 	const laterErrors = new Map<string, Error>();
 
@@ -391,23 +388,18 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		const wanted = rs.spec!.replicas;
 		const diff = tally.active - wanted;
 		if (diff === 0) return undefined;
-		if (running.size >= concurrentReplicaSetSyncs) {
-			waiting.add(key);
-			return undefined;
-		}
+		if (!workers.take(key)) return undefined;
 		if (diff < 0) {
 			const missing = Math.min(-diff, burstReplicas);
 			expectations.expectCreations(key, missing);
 			const run: CreateRun = {key, rs, remaining: missing, batch: slowStartInitialBatchSize, times: []};
 			if (-diff > burstReplicas) queue().add(key);
-			running.add(key);
 			reserveBatch(run);
 			return stepCreates(run);
 		}
 		const victims = podsToDelete(activePods(tally), relatedPods(rs), Math.min(diff, burstReplicas), clock.now());
 		expectations.expectDeletions(key, victims.map(pod => pod.metadata.uid));
 		if (diff > burstReplicas) queue().add(key);
-		running.add(key);
 		return stepDeletes({key, rs, victims, next: 0, times: victims.map(() => client.reserve())});
 	}
 
@@ -454,7 +446,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 				if (error) failedLater(key, error);
 			});
 		} else {
-			release(key);
+			workers.release(key);
 		}
 		return run.error === before ? undefined : run.error;
 	}
@@ -481,25 +473,9 @@ export function createReplicaSetController(context: ControllerContext): Controll
 				if (later) failedLater(key, later);
 			});
 		} else {
-			release(key);
+			workers.release(key);
 		}
 		return error;
-	}
-
-	/** A run is done: its worker goes to the ReplicaSets waiting for one. */
-	function release(key: string): void {
-		running.delete(key);
-		pullWaiting();
-	}
-
-	/** Queue as many waiting ReplicaSets as there are free workers (each is taken again when its sync finds work). */
-	function pullWaiting(): void {
-		for (const key of waiting) {
-			if (running.size + pulled.size >= concurrentReplicaSetSyncs) break;
-			waiting.delete(key);
-			pulled.add(key);
-			queue().add(key);
-		}
 	}
 
 	/** A failure in a run's later step: the next sync reports it in status and the key backs off, as a failed sync does. */
@@ -509,12 +485,12 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	}
 
 	function sync(key: string): void {
-		pulled.delete(key);
+		workers.syncing(key);
 		try {
 			syncReplicaSet(key);
 		} finally {
 			// A worker this sync was given and did not need goes to the next in line.
-			pullWaiting();
+			workers.pull();
 		}
 	}
 
@@ -523,7 +499,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		let rs = store.get('ReplicaSet', key.slice(0, slash), key.slice(slash + 1)) as ReplicaSet | undefined;
 		if (!rs || !rs.spec) {
 			expectations.forget(key);
-			waiting.delete(key);
+			workers.forget(key);
 			return;
 		}
 		let selector: Selector;

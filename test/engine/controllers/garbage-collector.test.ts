@@ -1,6 +1,8 @@
 import test from 'ava';
 import {createCluster, type Cluster} from '../../../source/engine/cluster.js';
 import type {KubeObject, Pod, ReplicaSet} from '../../../source/engine/api/types.js';
+import {concurrentGCSyncs, garbageCollectorQps} from '../../../source/engine/controllers/garbage-collector.js';
+import {kubeApiBurst} from '../../../source/engine/controllers/client-rate-limiter.js';
 
 function web(replicas = 2) {
 	return {
@@ -155,4 +157,29 @@ test('an owner in another namespace counts as absent: the dependent goes, with O
 	t.is(warning?.['type'], 'Warning');
 	t.is(warning?.['message'], `ownerRef [v1/ConfigMap, namespace: default, name: owner, uid: ${owner!.metadata.uid}] does not exist in namespace "default"`);
 	t.truthy(cluster.get('ConfigMap', 'owner', 'other'), 'the owner itself stays');
+});
+
+test('a large cascade goes at the collector client\'s rate: two calls a pod, 40 calls a second after a burst of 30', t => {
+	const cluster = createCluster({seed: 3, nodes: 8});
+	cluster.apply(web(600));
+	cluster.advance(60_000);
+	t.is(count(cluster, 'Pod'), 600);
+	const terminatingAt: number[] = [];
+	cluster.watch(({type, object, old}) => {
+		if (object.kind === 'Pod' && type === 'MODIFIED' && object.metadata.deletionTimestamp && !old?.metadata.deletionTimestamp) terminatingAt.push(cluster.now());
+	});
+	const start = cluster.now();
+	cluster.delete('deployment', 'web');
+	cluster.advance(0);
+	// The burst's 30 tokens: the ReplicaSet's GET and DELETE, then 14 pods' GET and DELETE.
+	t.is(terminatingAt.length, (kubeApiBurst - 2) / 2);
+	cluster.advance(10_000);
+	const afterTen = terminatingAt.length;
+	// 20 pods a second (garbageCollectorQps / 2), give or take the pods whose GET went out before the second ended.
+	t.true(afterTen >= 14 + 10 * (garbageCollectorQps / 2) - concurrentGCSyncs && afterTen <= 14 + 10 * (garbageCollectorQps / 2), `${afterTen} after 10 s`);
+	cluster.advance(25_000);
+	t.is(terminatingAt.length, 600);
+	t.true(terminatingAt.at(-1)! - start >= ((600 - 14) / (garbageCollectorQps / 2)) * 1000 - 1000);
+	cluster.advance(60_000);
+	t.is(count(cluster, 'Pod'), 0);
 });
