@@ -11,6 +11,10 @@ export type PodRequests = {cpu: number; memory: number};
 /** What the scheduler knows about one node while it schedules. */
 export type NodeInfo = {
 	node: Node;
+	/** Of `node`, worked out at each node write (the filters and scores ask for every pod). */
+	ready: boolean;
+	/** `node`'s allocatable CPU, memory and pods, parsed at each node write. */
+	allocatable: Allocatable;
 	requested: PodRequests;
 	/** Requests with the scoring defaults (100m CPU, 200 MiB) for containers that set none. */
 	nonZero: PodRequests;
@@ -24,9 +28,19 @@ export type NodeInfo = {
 /**
  * A filter plugin: undefined when the pod fits the node, else the reason
  * FailedScheduling reports (e.g. `Insufficient cpu`). Other parts of the
- * engine (volumes) add filters with `schedulerFilters.push`.
+ * engine (volumes) add filters with `schedulerFilters.push`. `appliesTo` is
+ * its PreFilter: false when the pod gives it nothing to check (upstream's
+ * Skip), so it is not run on any node for that pod.
  */
-export type FilterPlugin = (pod: Pod, info: NodeInfo, context: ControllerContext) => string | undefined;
+export type FilterPlugin = {
+	(pod: Pod, info: NodeInfo, context: ControllerContext): string | undefined;
+	appliesTo?: (pod: Pod) => boolean;
+};
+
+/** A filter with its PreFilter. */
+export function withPreFilter(filter: FilterPlugin, appliesTo: (pod: Pod) => boolean): FilterPlugin {
+	return Object.assign(filter, {appliesTo});
+}
 
 /**
  * A PreBind plugin, run once a node is chosen and before the pod is bound to
@@ -72,7 +86,18 @@ export function nonZeroRequests(pod: Pod): PodRequests {
 	return computed;
 }
 
+/** The last pod asked about: the filters ask for the same pod on every node. */
+let lastPod: Pod | undefined;
+let lastRequests: PodRequests | undefined;
+
 export function podRequests(pod: Pod): PodRequests {
+	if (pod === lastPod) return lastRequests!;
+	lastRequests = requestsOf(pod);
+	lastPod = pod;
+	return lastRequests;
+}
+
+function requestsOf(pod: Pod): PodRequests {
 	const key = pod.spec?.initContainers ? undefined : pod.spec?.containers;
 	const hit = key && requestsCache.get(key);
 	if (hit) return hit;
@@ -144,16 +169,16 @@ export const schedulerFilters: FilterPlugin[] = [
 		const taint = untoleratedTaint(node.spec?.taints, pod.spec?.tolerations, schedulingEffects);
 		return taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : undefined;
 	},
-	(pod, {node}) => {
+	withPreFilter((pod, {node}) => {
 		const selector = pod.spec?.nodeSelector;
 		// for...in rather than Object.entries: this runs for every pod on every node.
 		for (const key in selector) {
 			if (node.metadata.labels?.[key] !== selector[key]) return "node(s) didn't match Pod's node affinity/selector";
 		}
 		return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
-	},
+	}, pod => hasNodeSelection(pod)),
 	(pod, info) => {
-		const allocatable = allocatableOf(info);
+		const allocatable = info.allocatable;
 		if (info.pods + 1 > allocatable.pods) return 'Too many pods';
 		const wanted = podRequests(pod);
 		if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > allocatable.cpu) return 'Insufficient cpu';
@@ -162,19 +187,32 @@ export const schedulerFilters: FilterPlugin[] = [
 	},
 ];
 
+/** Whether a pod names the nodes it may run on (nodeSelector, or required node affinity). */
+function hasNodeSelection(pod: Pod): boolean {
+	for (const _ in pod.spec?.nodeSelector) return true;
+	return (pod.spec?.affinity as {nodeAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: unknown}} | undefined)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+}
+
 type Allocatable = PodRequests & {pods: number};
 const allocatableCache = new WeakMap<object, Allocatable>();
 const noAllocatable: Record<string, string> = {};
 
-/** A node's allocatable CPU, memory and pods, parsed once per status object (the filters and scores ask for every pod). */
-function allocatableOf(info: NodeInfo): Allocatable {
-	const allocatable = info.node.status?.allocatable ?? noAllocatable;
+/** A node's allocatable CPU, memory and pods, parsed once per status object. */
+function parseAllocatable(node: Node): Allocatable {
+	const allocatable = node.status?.allocatable ?? noAllocatable;
 	let parsed = allocatableCache.get(allocatable);
 	if (!parsed) {
 		parsed = {cpu: milliCpu(allocatable['cpu']), memory: bytes(allocatable['memory']), pods: Number(allocatable['pods'] ?? 110)};
 		allocatableCache.set(allocatable, parsed);
 	}
 	return parsed;
+}
+
+/** Point a node's info at its newest write. */
+function setNode(info: NodeInfo, node: Node): void {
+	info.node = node;
+	info.ready = isReady(node);
+	info.allocatable = parseAllocatable(node);
 }
 
 /** `minFeasibleNodesToFind` and `minFeasibleNodesPercentageToFind` of the scheduler. */
@@ -201,8 +239,8 @@ export function numFeasibleNodesToFind(allNodes: number): number {
 function resolvableByPreemption(pod: Pod, info: NodeInfo, failure: string): boolean {
 	if (failure === 'Too many pods') return true;
 	const wanted = podRequests(pod);
-	if (failure === 'Insufficient cpu') return wanted.cpu <= allocatableOf(info).cpu;
-	if (failure === 'Insufficient memory') return wanted.memory <= allocatableOf(info).memory;
+	if (failure === 'Insufficient cpu') return wanted.cpu <= info.allocatable.cpu;
+	if (failure === 'Insufficient memory') return wanted.memory <= info.allocatable.memory;
 	return false;
 }
 
@@ -211,7 +249,7 @@ function resolvableByPreemption(pod: Pod, info: NodeInfo, failure: string): bool
  * for a pod with these non-zero requests.
  */
 function score(wanted: PodRequests, info: NodeInfo, owner: string | undefined): number {
-	const allocatable = allocatableOf(info);
+	const allocatable = info.allocatable;
 	// LeastAllocated, with the scheduler's non-zero defaults for containers without requests.
 	const cpu = info.nonZero.cpu + wanted.cpu;
 	const memory = info.nonZero.memory + wanted.memory;
@@ -332,9 +370,11 @@ export function createScheduler(context: ControllerContext): Controller {
 				nodes.delete(object.metadata.name);
 			} else {
 				const info = nodes.get(object.metadata.name);
-				if (info) info.node = object as Node;
+				if (info) setNode(info, object as Node);
 				else {
-					nodes.set(object.metadata.name, {node: object as Node, requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()});
+					const added = {requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()} as unknown as NodeInfo;
+					setNode(added, object as Node);
+					nodes.set(object.metadata.name, added);
 					const name = object.metadata.name;
 					const bound = context.services.podsByNode?.pods(name) ?? (store.list('Pod') as Pod[]).filter(p => p.spec?.nodeName === name);
 					for (const pod of bound) account(pod);
@@ -458,15 +498,17 @@ export function createScheduler(context: ControllerContext): Controller {
 			let feasible = 0;
 			let processed = 0;
 			let victimless = 0;
+			// PreFilter: the plugins this pod gives something to check.
+			const filters = schedulerFilters.filter(filter => !filter.appliesTo || filter.appliesTo(pod));
 			for (; processed < count && feasible < wantFeasible; processed++) {
 				const info = candidates[(nextStartNodeIndex + processed) % count]!;
-				if (!isReady(info.node) && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, schedulingEffects)) {
+				if (!info.ready && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, schedulingEffects)) {
 					// A not-ready node without its taint yet: the scheduler still skips it.
 					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
 					continue;
 				}
 				let failure: string | undefined;
-				for (const filter of schedulerFilters) {
+				for (const filter of filters) {
 					failure = filter(pod, info, context);
 					if (failure) break;
 				}

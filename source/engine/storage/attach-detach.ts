@@ -1,7 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {Pod} from '../api/types.js';
 import type {PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
-import {schedulerFilters, schedulerPreBinds, type FilterPlugin, type PreBindPlugin} from '../controllers/scheduler.js';
+import {schedulerFilters, schedulerPreBinds, withPreFilter, type FilterPlugin, type PreBindPlugin} from '../controllers/scheduler.js';
 import {annSelectedNode, noProvisioner, volumeIndex, volumeMatches} from './pv-controller.js';
 import {claimUsers, getClaim, getVolume, isTerminal, modesOf, nodeAffinityAllows, singleNodeOnly} from './claims.js';
 
@@ -25,8 +25,8 @@ export type VolumeManager = {
 
 const rwopMessage = 'node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode';
 
-/** VolumeRestrictions and VolumeBinding, as one filter over the pod's claims. */
-export const volumeFilter: FilterPlugin = (pod, info, context) => {
+/** VolumeRestrictions and VolumeBinding, as one filter over the pod's claims (skipped for a pod that has none). */
+export const volumeFilter: FilterPlugin = withPreFilter((pod, info, context) => {
 	const volumes = pod.spec?.volumes;
 	if (!volumes || volumes.length === 0) return undefined;
 	const users = claimUsers(context);
@@ -63,7 +63,7 @@ export const volumeFilter: FilterPlugin = (pod, info, context) => {
 		}
 	}
 	return undefined;
-};
+}, pod => (pod.spec?.volumes ?? []).some(volume => volume.persistentVolumeClaim !== undefined));
 
 /**
  * VolumeBinding's PreBind: the chosen node goes on each unbound
