@@ -56,6 +56,9 @@ const healthy: Array<[type: string, status: 'True' | 'False', reason: string, me
 
 const component = 'kubelet';
 
+const noImages: Array<{names: string[]; sizeBytes: number}> = [];
+const sortedImages = new WeakMap<object, Array<{names: string[]; sizeBytes: number}>>();
+
 export function createNodeHeartbeats(context: ControllerContext): Controller {
 	const {store, clock, events, random} = context;
 	const timers = new Map<string, TimerHandle>();
@@ -84,10 +87,15 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		});
 	}
 
-	/** The images setter: the node's images, largest first, at most 50. */
+	/** The images setter: the node's images, largest first, at most 50 (one list per runtime list, which stays the same until an image is pulled). */
 	function nodeImages(name: string): Array<{names: string[]; sizeBytes: number}> {
-		const images = kubelet()?.runtimeFor(name)?.listImages() ?? [];
-		return [...images].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, nodeStatusMaxImages);
+		const images = kubelet()?.runtimeFor(name)?.listImages() ?? noImages;
+		let sorted = sortedImages.get(images);
+		if (!sorted) {
+			sorted = [...images].sort((a, b) => b.sizeBytes - a.sizeBytes).slice(0, nodeStatusMaxImages);
+			sortedImages.set(images, sorted);
+		}
+		return sorted;
 	}
 
 	/** The conditions the kubelet would post now: healthy, or Ready=False/KubeletNotReady for a fault. */
@@ -104,7 +112,9 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		const conditions = node.status?.conditions ?? [];
 		const wanted = wantedConditions(name);
 		const images = nodeImages(name);
-		const sameImages = JSON.stringify(images) === JSON.stringify(node.status?.images ?? []);
+		// The node's list is the one posted last unless someone else wrote it.
+		const posted = node.status?.images ?? noImages;
+		const sameImages = posted === images || JSON.stringify(images) === JSON.stringify(posted);
 		const differs = !sameImages || wanted.some(([type, status, reason, message]) => {
 			const current = conditions.find(c => c.type === type);
 			return current?.status !== status || current.reason !== reason || current.message !== message;

@@ -90,6 +90,8 @@ export class MockRuntime implements ContainerRuntime {
 	private readonly sandboxes = new Map<string, Sandbox>();
 	private readonly containers = new Map<string, ContainerRecord>();
 	private readonly images = new Map<string, ResolvedImage>();
+	/** What `listImages` last returned, until an image is added. */
+	private imageList: Array<{names: string[]; sizeBytes: number}> | undefined;
 	private readonly listeners: ExitListener[] = [];
 	private readonly calls = new Ring<CriCall>(criLogCapacity);
 	private readonly hostPaths = new Map<string, FileTree>();
@@ -193,7 +195,10 @@ export class MockRuntime implements ContainerRuntime {
 			return {ok: false, durationMs, message: resolved.message, reason: resolved.reason};
 		}
 		const found = resolved.image;
-		this.images.set(found.reference.normalized, found);
+		if (this.images.get(found.reference.normalized) !== found) {
+			this.images.set(found.reference.normalized, found);
+			this.imageList = undefined;
+		}
 		// Registry latency plus transfer and unpack at about 40 MB/s.
 		const durationMs = this.context.random.jitter(300 + found.size / 40_000, 0.25);
 		this.call('PullImage', image, `image_ref=${imageRefOf(found)}`);
@@ -201,7 +206,9 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	listImages(): Array<{names: string[]; sizeBytes: number}> {
-		return [...this.images.values()].map(image => ({names: [imageRefOf(image), image.reference.normalized], sizeBytes: image.size}));
+		// The same frozen list until an image is added: the kubelet's status sync asks every 10 s.
+		this.imageList ??= Object.freeze([...this.images.values()].map(image => Object.freeze({names: Object.freeze([imageRefOf(image), image.reference.normalized]) as string[], sizeBytes: image.size}))) as Array<{names: string[]; sizeBytes: number}>;
+		return this.imageList;
 	}
 
 	private lookupImage(image: string): ResolvedImage | undefined {
