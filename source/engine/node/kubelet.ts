@@ -156,14 +156,44 @@ export function createKubelets(context: ControllerContext): Controller {
 		const nodeName = pod.spec!.nodeName!;
 		const node = store.get('Node', undefined, nodeName) as Node | undefined;
 		const worker = newPodWorker(pod, nodeName, podIps.allocate(node), clock.now());
+		const rebooted = resumeFromStatus(worker, pod);
 		workers.set(worker.key, worker);
 		workersByUid.set(worker.uid, worker);
 		let onNode = workersByNode.get(nodeName);
 		if (!onNode) workersByNode.set(nodeName, (onNode = new Set()));
 		onNode.add(worker);
 		recount(worker);
+		// The pod ran here before this kubelet started (the machine rebooted): its sandbox is gone, and is made again.
+		if (rebooted) events.normal(pod, 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.', {component, host: nodeName});
 		publish(worker);
 		runSandbox(worker);
+	}
+
+	/**
+	 * A pod this kubelet finds bound to its node with containers that ran
+	 * before (the node rebooted, or the cluster was restarted from its saved
+	 * objects): each such container starts again as a restart, its count
+	 * one up and its last state the old container, which the reboot ended
+	 * (exit code 255, reason Unknown, as containerd reports a container that
+	 * died with its machine). Returns whether any container had run.
+	 */
+	function resumeFromStatus(worker: PodWorker, pod: Pod): boolean {
+		let ran = false;
+		for (const slot of worker.slots) {
+			const status = (slot.init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find(c => c.name === slot.spec.name);
+			if (!status?.containerID) continue;
+			ran = true;
+			slot.restartCount = (status.restartCount ?? 0) + 1;
+			slot.attempt = slot.restartCount;
+			const running = status.state?.running;
+			slot.lastState = running
+				? {terminated: {exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: rfc3339(clock.now()), containerID: status.containerID}}
+				: status.state?.terminated ? {terminated: status.state.terminated} : status.lastState ?? {};
+		}
+		if (!ran) return false;
+		const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : Number.NaN;
+		if (!Number.isNaN(started)) worker.startTime = started;
+		return true;
 	}
 
 	/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */
