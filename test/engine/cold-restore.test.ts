@@ -153,6 +153,25 @@ test('the CronJob fires at its next schedule, and a Deployment still scales', t 
 	t.is((cluster.get('Deployment', 'web', 'shop') as any).status.readyReplicas, 5);
 });
 
+test('a Job pod that never restarts (restartPolicy Never) fails with its machine; the Job makes another', t => {
+	const cluster = createCluster({seed: 4, nodes: 1});
+	cluster.apply({apiVersion: 'batch/v1', kind: 'Job', metadata: {name: 'j'}, spec: {template: {spec: {restartPolicy: 'Never', containers: [{name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 600']}]}}}});
+	cluster.advance(20_000);
+	const [first] = cluster.list('Pod');
+	t.is((first!.status as any).phase, 'Running');
+	const restored = createCluster({snapshot: JSON.parse(JSON.stringify(cluster.snapshot())), restore: 'objects'});
+	restored.advance(20_000);
+	const ended = restored.get('Pod', first!.metadata.name) as any;
+	t.is(ended.status.phase, 'Failed');
+	t.like(ended.status.containerStatuses[0].state.terminated, {exitCode: 255, reason: 'Unknown'});
+	t.is(ended.status.containerStatuses[0].restartCount, 0);
+	t.false(restored.eventsFor(ended).some(e => (e as any).reason === 'SandboxChanged'), 'no sandbox is made again for it');
+	const job = restored.get('Job', 'j') as any;
+	t.is(job.status.failed, 1);
+	t.is(job.status.active, 1);
+	t.is(restored.list('Pod').filter(p => (p.status as any).phase === 'Running').length, 1, 'its replacement runs');
+});
+
 test('a terminating pod saved mid-deletion finishes its deletion', t => {
 	const cluster = createCluster({seed: 4, nodes: 1});
 	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'slow'}, spec: {terminationGracePeriodSeconds: 60, containers: [{name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600']}]}});

@@ -1,5 +1,5 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {Node, Pod} from '../api/types.js';
+import type {ContainerState, Node, Pod} from '../api/types.js';
 import type {ContainerRuntime} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
@@ -158,6 +158,13 @@ export function createKubelets(context: ControllerContext): Controller {
 		const worker = newPodWorker(pod, nodeName, podIps.allocate(node), clock.now());
 		const rebooted = resumeFromStatus(worker, pod);
 		workers.set(worker.key, worker);
+		if (rebooted === 'ended') {
+			// restartPolicy Never: the kubelet makes no new sandbox for a pod whose containers ran; the pod ends with them.
+			worker.finished = true;
+			recount(worker);
+			publish(worker);
+			return;
+		}
 		workersByUid.set(worker.uid, worker);
 		let onNode = workersByNode.get(nodeName);
 		if (!onNode) workersByNode.set(nodeName, (onNode = new Set()));
@@ -175,25 +182,36 @@ export function createKubelets(context: ControllerContext): Controller {
 	 * objects): each such container starts again as a restart, its count
 	 * one up and its last state the old container, which the reboot ended
 	 * (exit code 255, reason Unknown, as containerd reports a container that
-	 * died with its machine). Returns whether any container had run.
+	 * died with its machine). A pod that never restarts (restartPolicy
+	 * Never) is not started again: its containers stay ended so, and the pod
+	 * fails (`ended`). Returns false when no container had run.
 	 */
-	function resumeFromStatus(worker: PodWorker, pod: Pod): boolean {
+	function resumeFromStatus(worker: PodWorker, pod: Pod): 'restart' | 'ended' | false {
+		const never = pod.spec?.restartPolicy === 'Never';
 		let ran = false;
 		for (const slot of worker.slots) {
 			const status = (slot.init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find(c => c.name === slot.spec.name);
 			if (!status?.containerID) continue;
 			ran = true;
-			slot.restartCount = (status.restartCount ?? 0) + 1;
-			slot.attempt = slot.restartCount;
 			const running = status.state?.running;
-			slot.lastState = running
+			const ended: ContainerState = running
 				? {terminated: {exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: rfc3339(clock.now()), containerID: status.containerID}}
 				: status.state?.terminated ? {terminated: status.state.terminated} : status.lastState ?? {};
+			if (never) {
+				slot.restartCount = status.restartCount ?? 0;
+				slot.state = ended.terminated ? ended : slot.state;
+				slot.lastState = status.lastState ?? {};
+				slot.containerId = undefined;
+				continue;
+			}
+			slot.restartCount = (status.restartCount ?? 0) + 1;
+			slot.attempt = slot.restartCount;
+			slot.lastState = ended;
 		}
 		if (!ran) return false;
 		const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : Number.NaN;
 		if (!Number.isNaN(started)) worker.startTime = started;
-		return true;
+		return never ? 'ended' : 'restart';
 	}
 
 	/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */
