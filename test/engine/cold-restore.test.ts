@@ -223,3 +223,17 @@ test('restore from objects refuses what it cannot take back, naming the place', 
 	t.throws(() => createCluster({snapshot: saved(), restore: 'cold' as any}), {message: 'restore: must be "exact" or "objects", got "cold"'});
 	t.throws(() => createCluster({restore: 'objects'}), {message: 'restore: there is no snapshot to restore'});
 });
+
+test('a rollout that cannot progress still times out at its progress deadline, counted from its condition', t => {
+	const snapshot = saved();
+	const worker = snapshot.store.objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'worker') as any;
+	const progressing = worker.status.conditions.find((c: any) => c.type === 'Progressing');
+	t.not(progressing.reason, 'ProgressDeadlineExceeded', 'saved before its deadline');
+	const deadline = Date.parse(progressing.lastUpdateTime) + worker.spec.progressDeadlineSeconds * 1000;
+	const cluster = restoredCluster();
+	cluster.advance(deadline - cluster.now() - 2000);
+	const reason = () => ((cluster.get('Deployment', 'worker', 'shop') as any).status.conditions.find((c: any) => c.type === 'Progressing')).reason;
+	t.not(reason(), 'ProgressDeadlineExceeded');
+	cluster.advance(4000);
+	t.is(reason(), 'ProgressDeadlineExceeded');
+});
