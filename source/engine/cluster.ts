@@ -270,6 +270,8 @@ export class Cluster {
 			}
 			if (saved.rows) restoreRows(tree, saved.rows);
 		}
+		// What objects were last applied with stays with them, as kubectl's annotation does in etcd.
+		for (const [uid, applied] of base.applied ?? []) if (store.getByUid(uid)) this.lastApplied.set(uid, applied);
 		events.adopt(store.list('Event') as KubeEvent[]);
 		store.announce();
 	}
@@ -323,6 +325,7 @@ export class Cluster {
 			journal: this.journal.map(entry => ({...entry})),
 			behindMs: this.behindMs(),
 			store: {resourceVersion: store.resourceVersion, objects: store.all()},
+			applied: [...this.lastApplied],
 			clock: {now: clock.now(), timers: clock.timers()},
 			random: {state: random.state()},
 			volumes: this.volumeSnapshots(),
@@ -1173,7 +1176,8 @@ class StagedApply {
 function appliedConfiguration(manifest: Manifest): unknown {
 	const {status: _status, metadata, ...rest} = manifest;
 	const meta = (metadata ?? {}) as Partial<KubeObject['metadata']>;
-	return {...rest, metadata: {labels: meta.labels, annotations: meta.annotations}};
+	// Only the fields given: the configuration is saved in snapshots as JSON.
+	return {...rest, metadata: {...(meta.labels === undefined ? {} : {labels: meta.labels}), ...(meta.annotations === undefined ? {} : {annotations: meta.annotations})}};
 }
 
 function toManifests(input: string | Manifest | Manifest[]): Manifest[] {

@@ -59,6 +59,8 @@ export type SnapshotOptions = Omit<ClusterOptions, 'snapshot' | 'restore'>;
  */
 export type SnapshotBase = {
 	store: {resourceVersion: string; objects: KubeObject[]};
+	/** The configurations objects were last applied with, by uid (what kubectl keeps in an annotation). */
+	applied?: Array<[string, unknown]>;
 	clock: {now: number};
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
@@ -76,6 +78,8 @@ export type ClusterSnapshot = {
 	/** Open `advance` work: virtual ms still owed by an advance that stopped at its budget. */
 	behindMs: number;
 	store: {resourceVersion: string; objects: KubeObject[]};
+	/** The configuration each object was last applied with, by uid: apply's merge compares against it (version 2). */
+	applied?: Array<[string, unknown]>;
 	clock: {now: number; timers: Array<{at: number; seq: number}>};
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
@@ -192,6 +196,7 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 	each(s['journal'], 'snapshot.journal', entry);
 	finite(s['behindMs'], 'snapshot.behindMs');
 	storeState(s['store'], 'snapshot.store');
+	optional(s['applied'], 'snapshot.applied', appliedList);
 	object(s['clock'], 'snapshot.clock');
 	const clock = s['clock'] as Record<string, unknown>;
 	finite(clock['now'], 'snapshot.clock.now');
@@ -214,6 +219,14 @@ const volume: Checker = (value, path) => {
 	optional(v['rows'], `${path}.rows`, (rows, p) => each(rows, p, pair));
 };
 
+const appliedList: Checker = (value, path) => each(value, path, (item, at) => {
+	array(item, at);
+	const list = item as unknown[];
+	if (list.length !== 2) fail(at, 'a pair of a uid and a configuration', item);
+	string(list[0], `${at}[0]`);
+	object(list[1], `${at}[1]`);
+});
+
 const storeState: Checker = (value, path) => {
 	object(value, path);
 	const store = value as Record<string, unknown>;
@@ -226,6 +239,7 @@ const base: Checker = (value, path) => {
 	object(value, path);
 	const b = value as Record<string, unknown>;
 	storeState(b['store'], `${path}.store`);
+	optional(b['applied'], `${path}.applied`, appliedList);
 	object(b['clock'], `${path}.clock`);
 	finite((b['clock'] as Record<string, unknown>)['now'], `${path}.clock.now`);
 	object(b['random'], `${path}.random`);
@@ -235,7 +249,13 @@ const base: Checker = (value, path) => {
 
 /** The objects-only state of a snapshot: what `restore: 'objects'` makes a cluster from. */
 export function baseOf(snapshot: ClusterSnapshot): SnapshotBase {
-	return {store: snapshot.store, clock: {now: snapshot.clock.now}, random: snapshot.random, volumes: snapshot.volumes};
+	return {
+		store: snapshot.store,
+		...(snapshot.applied ? {applied: snapshot.applied} : {}),
+		clock: {now: snapshot.clock.now},
+		random: snapshot.random,
+		volumes: snapshot.volumes,
+	};
 }
 
 /** An argument list as JSON-safe data: `undefined` ones are noted by position. */

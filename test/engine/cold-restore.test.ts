@@ -237,3 +237,13 @@ test('a rollout that cannot progress still times out at its progress deadline, c
 	cluster.advance(4000);
 	t.is(reason(), 'ProgressDeadlineExceeded');
 });
+
+test('what objects were last applied with comes back with them: an apply that drops a field removes it', t => {
+	const cluster = createCluster({seed: 2, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', labels: {tier: 'web', team: 'a'}}, data: {a: '1', b: '2'}});
+	const restored = createCluster({snapshot: JSON.parse(JSON.stringify(cluster.snapshot())), restore: 'objects'});
+	restored.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', labels: {tier: 'web'}}, data: {a: '1'}});
+	const settings = restored.get('ConfigMap', 'settings') as any;
+	t.deepEqual(settings.data, {a: '1'}, 'the key the new configuration dropped is pruned, as the three-way merge does');
+	t.deepEqual(settings.metadata.labels, {tier: 'web'});
+});

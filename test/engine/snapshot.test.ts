@@ -91,6 +91,9 @@ test('the wrong shape is refused with its path', t => {
 		['snapshot.volumes: expected an array, got an object', data => {
 			data.volumes = {};
 		}],
+		['snapshot.applied[0][1]: expected an object, got number 3', data => {
+			data.applied[0][1] = 3;
+		}],
 	];
 	for (const [message, change] of cases) {
 		t.is(t.throws(restoreWith(change), {instanceOf: SnapshotError})?.message, message);
