@@ -260,6 +260,9 @@ export class Cluster {
 			const established = crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True');
 			if (established && crd.status?.acceptedNames?.kind && !crd.metadata.deletionTimestamp) store.types.define(customResourceType(crd));
 		}
+		for (const [index, object] of base.store.objects.entries()) {
+			if (store.types.find(object.kind)?.kind !== object.kind) throw new SnapshotError(`${path}.store.objects[${index}].kind: ${JSON.stringify(object.kind)} is not a kind this cluster serves`);
+		}
 		const data = volumeData(this.context);
 		for (const saved of base.volumes) {
 			const {tree} = data.contents(saved.volume);

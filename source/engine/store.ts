@@ -222,7 +222,8 @@ export class Store {
 			if (typeof meta.resourceVersion !== 'string' || !(Number(meta.resourceVersion) <= revision)) {
 				throw problem(index, `.metadata.resourceVersion: expected a whole number as a string, at most the store's ${resourceVersion}`);
 			}
-			const type = this.types.byKind(object.kind);
+			const found = this.types.find(object.kind);
+			const type = found?.kind === object.kind ? found : undefined;
 			if (type && type.namespaced !== Boolean(meta.namespace)) {
 				throw problem(index, type.namespaced ? `.metadata.namespace: expected a namespace (${object.kind} is namespaced)` : `.metadata.namespace: expected none (${object.kind} is cluster-scoped)`);
 			}

@@ -225,6 +225,15 @@ test('restore from objects refuses what it cannot take back, naming the place', 
 	delete noUid.store.objects[2].metadata.uid;
 	t.is(t.throws(() => createCluster({snapshot: noUid, restore: 'objects'}), {instanceOf: SnapshotError})?.message,
 		'snapshot.store.objects[2].metadata.uid: expected a non-empty string');
+	const scoped = saved() as any;
+	const at = scoped.store.objects.findIndex((o: any) => o.kind === 'ConfigMap');
+	delete scoped.store.objects[at].metadata.namespace;
+	t.is(t.throws(() => createCluster({snapshot: scoped, restore: 'objects'}), {instanceOf: SnapshotError})?.message,
+		`snapshot.store.objects[${at}].metadata.namespace: expected a namespace (ConfigMap is namespaced)`);
+	const unknownKind = saved() as any;
+	unknownKind.store.objects[3].kind = 'Gadget';
+	t.is(t.throws(() => createCluster({snapshot: unknownKind, restore: 'objects'}), {instanceOf: SnapshotError})?.message,
+		'snapshot.store.objects[3].kind: "Gadget" is not a kind this cluster serves');
 	t.throws(() => createCluster({snapshot: saved(), restore: 'cold' as any}), {message: 'restore: must be "exact" or "objects", got "cold"'});
 	t.throws(() => createCluster({restore: 'objects'}), {message: 'restore: there is no snapshot to restore'});
 });
@@ -251,4 +260,21 @@ test('what objects were last applied with comes back with them: an apply that dr
 	const settings = restored.get('ConfigMap', 'settings') as any;
 	t.deepEqual(settings.data, {a: '1'}, 'the key the new configuration dropped is pruned, as the three-way merge does');
 	t.deepEqual(settings.metadata.labels, {tier: 'web'});
+});
+
+test('custom resources come back with their definitions, served as before', async t => {
+	const {readFileSync} = await import('node:fs');
+	const docs = (file: string) => readFileSync(new URL(`../fixtures/docs/${file}`, import.meta.url), 'utf8');
+	const cluster = createCluster({seed: 5, nodes: 1});
+	cluster.apply(docs('crd-crontab.yaml'));
+	cluster.advance(0);
+	const [object] = cluster.apply(docs('crd-my-crontab.yaml'));
+	const restored = createCluster({snapshot: JSON.parse(JSON.stringify(cluster.snapshot())), restore: 'objects'});
+	t.is(restored.list('ct')[0]?.metadata.uid, object!.metadata.uid);
+	restored.apply({apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: {name: 'second'}, spec: {replicas: 2}});
+	t.deepEqual(restored.list('crontabs').map(o => o.metadata.name), ['my-new-cron-object', 'second']);
+	restored.delete('CustomResourceDefinition', 'crontabs.stable.example.com');
+	restored.advance(10_000);
+	t.is(restored.get('CustomResourceDefinition', 'crontabs.stable.example.com'), undefined, 'its deletion removes the objects of its kind, as before');
+	t.throws(() => restored.list('ct'));
 });
