@@ -139,7 +139,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 	// --state: the cluster comes from the file (a file that cannot be restored stops here, untouched, with exit 2).
 	let state: {file: string; cluster?: import('./engine/index.js').Cluster; note?: string} | undefined;
 	if (flags.state !== undefined) {
-		const [{openState, movedAsideNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
+		const [{openState, movedAsideNote, restartedNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
 		const file = resolve(flags.state);
 		try {
 			const opened = openState(file, {reset: flags.resetState});
@@ -148,12 +148,19 @@ export async function main(host: StartHost = {}): Promise<void> {
 				state.note = movedAsideNote(file, opened.movedAside);
 				process.stderr.write(`kubarium: ${state.note}\n`);
 			}
+			if (opened.restarted) {
+				state.note = restartedNote(file);
+				process.stderr.write(`kubarium: ${state.note}\n`);
+			}
 		} catch (error) {
 			if (error instanceof StateFileError) fail(error.message);
 			throw error;
 		}
 		const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.strictImages && '--strict-images'].filter(Boolean);
-		if (state.cluster && ignored.length > 0) state.note = `${ignored.join(', ')} ignored: the cluster is the one saved in ${file}`;
+		if (state.cluster && ignored.length > 0) {
+			const ignoredNote = `${ignored.join(', ')} ignored: the cluster is the one saved in ${file}`;
+			state.note = state.note ? `${state.note}; ${ignoredNote}` : ignoredNote;
+		}
 	}
 
 	let booted;

@@ -9,7 +9,7 @@ import {findScenario, formatElapsed, PracticeSession, type Scenario} from './pra
 import {startApiServer} from './apiserver/server.js';
 import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';
-import {autosaveCluster, movedAsideNote, openState} from './state/cluster-state.js';
+import {autosaveCluster, movedAsideNote, openState, restartedNote} from './state/cluster-state.js';
 
 export {StateFileError} from './state/state-file.js';
 
@@ -227,6 +227,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 function openServeState(flags: ServeFlags, file: string): Cluster | undefined {
 	const opened = openState(file, {reset: flags.resetState});
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
+	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file)}\n`);
 	if (!opened.cluster) return undefined;
 	const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.empty && '--empty', flags.strictImages && '--strict-images'].filter(Boolean);
 	process.stdout.write(`Restored the cluster saved in ${file}${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the cluster is the saved one)` : ''}\n`);

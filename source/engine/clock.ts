@@ -140,8 +140,9 @@ const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 export class SeededRandom {
 	private readonly generator: RandomGenerator;
 
-	constructor(seed: number) {
-		this.generator = xoroshiro128plus(seed);
+	/** `state`: where a saved generator stood (`state()`), instead of the seed's start. */
+	constructor(seed: number, state?: readonly number[]) {
+		this.generator = state ? xoroshiro128plus.fromState(state) : xoroshiro128plus(seed);
 	}
 
 	/** The generator's internal state (what a snapshot records of it). */

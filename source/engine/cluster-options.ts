@@ -35,4 +35,15 @@ export type ClusterOptions = {
 	 * snapshot this build reads.
 	 */
 	snapshot?: unknown;
+	/**
+	 * How a snapshot is restored. `exact` (the default) replays its journal
+	 * and refuses a snapshot this build replays differently. `objects` makes
+	 * the cluster from the saved objects alone, as a cluster stopped and
+	 * started again (`minikube stop`, `minikube start`): the API server's
+	 * objects, the clock, the generator and the volumes' data are kept; every
+	 * node boots again, so the kubelets restart the pods they find (each
+	 * container once), and the controllers work out again from the objects
+	 * what was pending (timers, back-offs). Any build restores any snapshot so.
+	 */
+	restore?: 'exact' | 'objects';
 };

@@ -7,7 +7,7 @@ import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
-import {Store, keyOf, sameJson} from './store.js';
+import {LoadError, Store, keyOf, sameJson} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
 import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
@@ -43,8 +43,11 @@ import {storePolicy} from './rbac/policy.js';
 import {admitCustomObject, statusErrors, type FieldValidation} from './api/custom-resources.js';
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
-import {databaseOf} from './runtime/workloads/database.js';
-import {decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
+import {restoreRows, rowsOf} from './runtime/workloads/database.js';
+import {baseOf, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
+import {volumeData} from './storage/volume-data.js';
+import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
+import type {KubeEvent} from './api/types.js';
 
 export type {Admission} from './services.js';
 
@@ -145,19 +148,30 @@ export class Cluster {
 	/** Open shells by number, so their lines are journaled and replayed against the same session. */
 	private readonly shells = new Map<number, ShellSession>();
 	private shellCount = 0;
+	/** The saved objects the cluster was made of (a restore from objects): a snapshot records them, as its journal starts there. */
+	private readonly base: SnapshotBase | undefined;
 
 	constructor(options: ClusterOptions = {}) {
 		// A snapshot is checked before anything is made.
+		const restore = options.restore;
+		if (restore !== undefined && restore !== 'exact' && restore !== 'objects') {
+			throw badRequest(`restore: must be "exact" or "objects", got ${JSON.stringify(restore) ?? String(restore)}`);
+		}
+		if (restore !== undefined && options.snapshot === undefined) throw badRequest('restore: there is no snapshot to restore');
 		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+		// What the cluster is made of before any journaled call: saved objects (a restore from objects, now or when the snapshot's cluster was made), or its options alone.
+		const base = snapshot && (restore === 'objects' ? baseOf(snapshot) : snapshot.base);
+		const basePath = restore === 'objects' ? 'snapshot' : 'snapshot.base';
 		if (snapshot) options = snapshot.options;
 		this.options = optionsOf(options);
+		this.base = base;
 		this.seed = options.seed ?? 1;
 		this.name = options.name ?? 'kubarium';
 		if (options.startTime !== undefined && !Number.isFinite(options.startTime)) {
 			throw badRequest(`startTime: must be a finite number of milliseconds since the Unix epoch, got ${String(options.startTime)}`);
 		}
-		const clock = new VirtualClock(options.startTime);
-		const random = new SeededRandom(this.seed);
+		const clock = new VirtualClock(base ? base.clock.now : options.startTime);
+		const random = new SeededRandom(this.seed, base?.random.state);
 		const store = new Store(clock, random);
 		const events = new EventRecorder(store, clock);
 		const queues = new Map<string, WorkQueue>();
@@ -200,10 +214,13 @@ export class Cluster {
 			}
 			if (event.type === 'DELETED') this.lastApplied.delete(event.object.metadata.uid);
 		});
-		bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
+		if (base) this.loadBase(base, basePath);
+		else bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
 		this.runQueues();
-		if (options.systemDaemonSets ?? options.demo) {
+		if (base) {
+			// The saved objects are the whole cluster: nothing of the options' own is added.
+		} else if (options.systemDaemonSets ?? options.demo) {
 			this.apply(systemDaemonSets(kubeletVersion));
 			this.runQueues();
 		}
@@ -215,12 +232,51 @@ export class Cluster {
 			this.apply(ingressNginxManifests);
 			this.runQueues();
 		}
-		if (options.demo && (options.ingressNginx ?? true)) {
+		if (!base && options.demo && (options.ingressNginx ?? true)) {
 			this.apply(demoIngressManifest);
 			this.runQueues();
 		}
 		this.depth = 0;
-		if (snapshot) this.replay(snapshot);
+		if (snapshot && restore !== 'objects') this.replay(snapshot);
+	}
+
+	/**
+	 * Make the cluster of saved objects, as a cluster stopped and started
+	 * again comes back: the API server's objects as they were (no admission,
+	 * nothing counted as created), the volumes' files and rows, the events
+	 * the recorder keeps trimming, the custom kinds served; then every
+	 * controller and kubelet hears of every object as its informer's first
+	 * list (ADDED), and works out again what was pending.
+	 */
+	private loadBase(base: SnapshotBase, path: string): void {
+		const {store, events} = this.context;
+		try {
+			store.load(base.store.objects, base.store.resourceVersion, `${path}.store.objects`);
+		} catch (error) {
+			if (error instanceof LoadError) throw new SnapshotError(error.message);
+			throw error;
+		}
+		for (const crd of store.list('CustomResourceDefinition') as CustomResourceDefinition[]) {
+			const established = crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True');
+			if (established && crd.status?.acceptedNames?.kind && !crd.metadata.deletionTimestamp) store.types.define(customResourceType(crd));
+		}
+		for (const [index, object] of base.store.objects.entries()) {
+			if (store.types.find(object.kind)?.kind !== object.kind) throw new SnapshotError(`${path}.store.objects[${index}].kind: ${JSON.stringify(object.kind)} is not a kind this cluster serves`);
+		}
+		const data = volumeData(this.context);
+		for (const saved of base.volumes) {
+			const {tree} = data.contents(saved.volume);
+			for (const [file, content] of saved.files) {
+				const parent = file.slice(0, file.lastIndexOf('/')) || '/';
+				tree.mkdir(parent, {parents: true});
+				tree.write(file, content);
+			}
+			if (saved.rows) restoreRows(tree, saved.rows);
+		}
+		// What objects were last applied with stays with them, as kubectl's annotation does in etcd.
+		for (const [uid, applied] of base.applied ?? []) if (store.getByUid(uid)) this.lastApplied.set(uid, applied);
+		events.adopt(store.list('Event') as KubeEvent[]);
+		store.announce();
 	}
 
 	static {
@@ -268,9 +324,11 @@ export class Cluster {
 			kind: 'KubariumSnapshot',
 			version: snapshotVersion,
 			options: structuredClone(this.options),
+			...(this.base ? {base: this.base} : {}),
 			journal: this.journal.map(entry => ({...entry})),
 			behindMs: this.behindMs(),
 			store: {resourceVersion: store.resourceVersion, objects: store.all()},
+			applied: [...this.lastApplied],
 			clock: {now: clock.now(), timers: clock.timers()},
 			random: {state: random.state()},
 			volumes: this.volumeSnapshots(),
@@ -286,11 +344,11 @@ export class Cluster {
 		for (const volume of names) {
 			const contents = service.peek(volume);
 			if (!contents) continue;
-			const database = databaseOf(contents.tree);
+			const rows = rowsOf(contents.tree);
 			out.push({
 				volume,
 				files: contents.tree.files(),
-				...(database ? {rows: [...database.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))} : {}),
+				...(rows ? {rows: rows.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))} : {}),
 			});
 		}
 		return out;
@@ -307,13 +365,13 @@ export class Cluster {
 				threw = true;
 			}
 			if (threw !== (entry.threw ?? false)) {
-				throw new SnapshotError(`snapshot.journal[${index}]: ${entry.call} ${threw ? 'fails' : 'succeeds'} on replay where it ${threw ? 'succeeded' : 'failed'}; ${differentBuild}`);
+				throw new SnapshotError(`snapshot.journal[${index}]: ${entry.call} ${threw ? 'fails' : 'succeeds'} on replay where it ${threw ? 'succeeded' : 'failed'}; ${differentBuild}`, true);
 			}
 		}
 		const saved = snapshot.store.objects;
 		const replayed = this.context.store.all();
 		const difference = firstDifference(saved, replayed);
-		if (difference) throw new SnapshotError(`snapshot.store.objects: ${difference} after the replay; ${differentBuild}`);
+		if (difference) throw new SnapshotError(`snapshot.store.objects: ${difference} after the replay; ${differentBuild}`, true);
 		const {clock, random} = this.context;
 		const checks: Array<[string, unknown, unknown]> = [
 			['store.resourceVersion', snapshot.store.resourceVersion, this.context.store.resourceVersion],
@@ -324,7 +382,7 @@ export class Cluster {
 			['volumes', snapshot.volumes, this.volumeSnapshots()],
 		];
 		for (const [path, expected, actual] of checks) {
-			if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new SnapshotError(`snapshot.${path}: differs after the replay; ${differentBuild}`);
+			if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new SnapshotError(`snapshot.${path}: differs after the replay; ${differentBuild}`, true);
 		}
 	}
 
@@ -347,11 +405,11 @@ export class Cluster {
 		if (entry.call === 'openShell') {
 			const opened = this.openShell(...(args as Parameters<Cluster['openShell']>));
 			if ((opened.session === undefined) !== (entry.session === undefined)) {
-				throw new SnapshotError(`snapshot.journal: openShell ${opened.session ? 'opens' : 'does not open'} a shell on replay; ${differentBuild}`);
+				throw new SnapshotError(`snapshot.journal: openShell ${opened.session ? 'opens' : 'does not open'} a shell on replay; ${differentBuild}`, true);
 			}
 			return;
 		}
-		if (!(journaledCalls as readonly string[]).includes(entry.call)) throw new SnapshotError(`snapshot.journal: unknown call ${JSON.stringify(entry.call)}`);
+		if (!(journaledCalls as readonly string[]).includes(entry.call)) throw new SnapshotError(`snapshot.journal: unknown call ${JSON.stringify(entry.call)}`, true);
 		(this[entry.call as JournaledCall] as (...args: unknown[]) => unknown)(...args);
 	}
 
@@ -1080,7 +1138,7 @@ const differentBuild = 'the snapshot was saved by a build whose engine behaves d
 
 /** The options a snapshot records: every one the cluster was made with but `snapshot` (all JSON-safe). */
 function optionsOf(options: ClusterOptions): SnapshotOptions {
-	const {snapshot: _, ...recorded} = options;
+	const {snapshot: _, restore: _restore, ...recorded} = options;
 	return JSON.parse(JSON.stringify(recorded)) as SnapshotOptions;
 }
 
@@ -1121,7 +1179,8 @@ class StagedApply {
 function appliedConfiguration(manifest: Manifest): unknown {
 	const {status: _status, metadata, ...rest} = manifest;
 	const meta = (metadata ?? {}) as Partial<KubeObject['metadata']>;
-	return {...rest, metadata: {labels: meta.labels, annotations: meta.annotations}};
+	// Only the fields given: the configuration is saved in snapshots as JSON.
+	return {...rest, metadata: {...(meta.labels === undefined ? {} : {labels: meta.labels}), ...(meta.annotations === undefined ? {} : {annotations: meta.annotations})}};
 }
 
 function toManifests(input: string | Manifest | Manifest[]): Manifest[] {

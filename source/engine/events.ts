@@ -15,6 +15,7 @@ export const eventTtlMs = 60 * 60 * 1000;
 const aggregateMaxEvents = 10;
 const aggregateIntervalMs = 600 * 1000;
 const aggregateCacheSize = 4096;
+const combinedPrefix = '(combined from similar events): ';
 
 /**
  * Records core/v1 Events in the store, as client-go's recorder does:
@@ -77,7 +78,7 @@ export class EventRecorder {
 			const messages = similar.messages as Set<string>;
 			messages.delete(messages.values().next().value!);
 			key = similarKey;
-			message = `(combined from similar events): ${message}`;
+			message = `${combinedPrefix}${message}`;
 		}
 		const previous = this.byKey.get(key);
 		if (previous) {
@@ -124,6 +125,31 @@ export class EventRecorder {
 		this.orderKeys.push(key);
 		// Whole seconds, as lastTimestamp says (RFC 3339 without fractions).
 		this.orderSeen.push(Math.floor(nowMs / 1000) * 1000);
+		this.trim();
+	}
+
+	/**
+	 * Take over the Events a restored store holds (oldest first, as the
+	 * store lists them): they join the ring, so they are trimmed in turn,
+	 * and a repeat of one bumps its count instead of adding another.
+	 */
+	adopt(events: readonly KubeEvent[]): void {
+		for (const event of events) {
+			const involved = event.involvedObject;
+			const source = event.source ?? {component: event.reportingComponent ?? ''};
+			const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${involved.uid}\u0000${event.type}\u0000${event.reason}`;
+			const combined = event.message.startsWith(combinedPrefix);
+			const key = combined ? similarKey : `${similarKey}\u0000${involved.fieldPath ?? ''}\u0000${event.message}`;
+			const lastMs = Date.parse(event.lastTimestamp);
+			const similar = this.similar.use(similarKey);
+			if (!combined) noteMessage(similar, event.message);
+			similar.lastMs = Math.max(similar.lastMs, Number.isNaN(lastMs) ? Number.NEGATIVE_INFINITY : lastMs);
+			this.byKey.set(key, event);
+			this.order.push(event);
+			this.orderKeys.push(key);
+			const firstMs = Date.parse(event.firstTimestamp);
+			this.orderSeen.push(Number.isNaN(firstMs) ? Number.NEGATIVE_INFINITY : firstMs);
+		}
 		this.trim();
 	}
 

@@ -18,8 +18,11 @@
 import type {KubeObject} from './api/types.js';
 import type {ClusterOptions} from './cluster-options.js';
 
-/** The snapshot format this build writes and reads. */
-export const snapshotVersion = 1;
+/**
+ * The snapshot format this build writes (2: an optional `base`); it reads
+ * version 1 too (no base).
+ */
+export const snapshotVersion = 2;
 
 /** One call of the cluster's facade, as data. */
 export type JournalEntry = {
@@ -47,18 +50,36 @@ export type VolumeSnapshot = {
 };
 
 /** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside. */
-export type SnapshotOptions = Omit<ClusterOptions, 'snapshot'>;
+export type SnapshotOptions = Omit<ClusterOptions, 'snapshot' | 'restore'>;
+
+/**
+ * The saved objects a cluster restored from objects only started from
+ * (`createCluster({snapshot, restore: 'objects'})`): what it was made of,
+ * before the calls the journal records.
+ */
+export type SnapshotBase = {
+	store: {resourceVersion: string; objects: KubeObject[]};
+	/** The configurations objects were last applied with, by uid (what kubectl keeps in an annotation). */
+	applied?: Array<[string, unknown]>;
+	clock: {now: number};
+	random: {state: number[]};
+	volumes: VolumeSnapshot[];
+};
 
 /** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
 export type ClusterSnapshot = {
 	kind: 'KubariumSnapshot';
-	version: typeof snapshotVersion;
+	version: 1 | typeof snapshotVersion;
 	options: SnapshotOptions;
+	/** The objects the cluster was restored from, when it was made from a snapshot's objects rather than from its options alone; the journal starts there. */
+	base?: SnapshotBase;
 	/** Every call that changed the cluster since it was made, in order. */
 	journal: JournalEntry[];
 	/** Open `advance` work: virtual ms still owed by an advance that stopped at its budget. */
 	behindMs: number;
 	store: {resourceVersion: string; objects: KubeObject[]};
+	/** The configuration each object was last applied with, by uid: apply's merge compares against it (version 2). */
+	applied?: Array<[string, unknown]>;
 	clock: {now: number; timers: Array<{at: number; seq: number}>};
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
@@ -66,7 +87,12 @@ export type ClusterSnapshot = {
 
 /** A snapshot that cannot be restored: a newer or unknown version, the wrong shape (the message names the path), or one that replays differently. */
 export class SnapshotError extends Error {
-	constructor(message: string) {
+	/**
+	 * `differentBuild`: the snapshot is well formed, but this build replays
+	 * its journal differently (or does not know one of its calls): restoring
+	 * it from its objects only (`restore: 'objects'`) still works.
+	 */
+	constructor(message: string, readonly differentBuild = false) {
 		super(message);
 		this.name = 'SnapshotError';
 	}
@@ -155,7 +181,7 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 		throw new SnapshotError(`snapshot.version: expected a format version (a whole number from 1), got ${describe(version)}`);
 	}
 	if (version > snapshotVersion) throw new SnapshotError(`snapshot version ${version} is newer than this build reads (${snapshotVersion})`);
-	if (version !== snapshotVersion) throw new SnapshotError(`snapshot version ${version} is not one this build reads (${snapshotVersion})`);
+	if (version === 1 && s['base'] !== undefined) fail('snapshot.base', 'nothing in a version 1 snapshot', s['base']);
 	object(s['options'], 'snapshot.options');
 	const options = s['options'] as Record<string, unknown>;
 	optional(options['seed'], 'snapshot.options.seed', finite);
@@ -166,12 +192,11 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 	for (const flag of ['demo', 'ingressNginx', 'systemDaemonSets', 'strictImages']) {
 		optional(options[flag], `snapshot.options.${flag}`, (v, p) => typeof v === 'boolean' || fail(p, 'a boolean', v));
 	}
+	optional(s['base'], 'snapshot.base', base);
 	each(s['journal'], 'snapshot.journal', entry);
 	finite(s['behindMs'], 'snapshot.behindMs');
-	object(s['store'], 'snapshot.store');
-	const store = s['store'] as Record<string, unknown>;
-	string(store['resourceVersion'], 'snapshot.store.resourceVersion');
-	each(store['objects'], 'snapshot.store.objects', storedObject);
+	storeState(s['store'], 'snapshot.store');
+	optional(s['applied'], 'snapshot.applied', appliedList);
 	object(s['clock'], 'snapshot.clock');
 	const clock = s['clock'] as Record<string, unknown>;
 	finite(clock['now'], 'snapshot.clock.now');
@@ -182,14 +207,55 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 	});
 	object(s['random'], 'snapshot.random');
 	each((s['random'] as Record<string, unknown>)['state'], 'snapshot.random.state', finite);
-	each(s['volumes'], 'snapshot.volumes', (value, path) => {
-		object(value, path);
-		const v = value as Record<string, unknown>;
-		string(v['volume'], `${path}.volume`);
-		each(v['files'], `${path}.files`, pair);
-		optional(v['rows'], `${path}.rows`, (rows, p) => each(rows, p, pair));
-	});
+	each(s['volumes'], 'snapshot.volumes', volume);
 	return data as ClusterSnapshot;
+}
+
+const volume: Checker = (value, path) => {
+	object(value, path);
+	const v = value as Record<string, unknown>;
+	string(v['volume'], `${path}.volume`);
+	each(v['files'], `${path}.files`, pair);
+	optional(v['rows'], `${path}.rows`, (rows, p) => each(rows, p, pair));
+};
+
+const appliedList: Checker = (value, path) => each(value, path, (item, at) => {
+	array(item, at);
+	const list = item as unknown[];
+	if (list.length !== 2) fail(at, 'a pair of a uid and a configuration', item);
+	string(list[0], `${at}[0]`);
+	object(list[1], `${at}[1]`);
+});
+
+const storeState: Checker = (value, path) => {
+	object(value, path);
+	const store = value as Record<string, unknown>;
+	string(store['resourceVersion'], `${path}.resourceVersion`);
+	if (!/^(0|[1-9][0-9]*)$/.test(store['resourceVersion'] as string)) fail(`${path}.resourceVersion`, 'a whole number as a string', store['resourceVersion']);
+	each(store['objects'], `${path}.objects`, storedObject);
+};
+
+const base: Checker = (value, path) => {
+	object(value, path);
+	const b = value as Record<string, unknown>;
+	storeState(b['store'], `${path}.store`);
+	optional(b['applied'], `${path}.applied`, appliedList);
+	object(b['clock'], `${path}.clock`);
+	finite((b['clock'] as Record<string, unknown>)['now'], `${path}.clock.now`);
+	object(b['random'], `${path}.random`);
+	each((b['random'] as Record<string, unknown>)['state'], `${path}.random.state`, finite);
+	each(b['volumes'], `${path}.volumes`, volume);
+};
+
+/** The objects-only state of a snapshot: what `restore: 'objects'` makes a cluster from. */
+export function baseOf(snapshot: ClusterSnapshot): SnapshotBase {
+	return {
+		store: snapshot.store,
+		...(snapshot.applied ? {applied: snapshot.applied} : {}),
+		clock: {now: snapshot.clock.now},
+		random: snapshot.random,
+		volumes: snapshot.volumes,
+	};
 }
 
 /** An argument list as JSON-safe data: `undefined` ones are noted by position. */

@@ -3,6 +3,14 @@ import {qualifiedResource, ResourceTypes, type ResourceType} from './api/registr
 import type {KubeObject} from './api/types.js';
 import {rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
 
+/** Saved objects the store cannot take back (`Store.load`). */
+export class LoadError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'LoadError';
+	}
+}
+
 /** What the store tells its listeners after every write. */
 export type StoreEvent = {
 	type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -192,6 +200,53 @@ export class Store {
 		this.indexOwners(stored, undefined);
 		this.emit({type: 'ADDED', object: stored});
 		return stored;
+	}
+
+	/**
+	 * Put saved objects back as they were (the API server starting on an
+	 * etcd that holds them): uids, names, resourceVersions, timestamps,
+	 * generations and statuses kept, no admission, no defaults, nothing
+	 * drawn from the generator, and no listener told (`announce` does that,
+	 * once the listeners are ready for it). The store's resourceVersion goes
+	 * on from `resourceVersion`. Only for an empty store; throws at the first
+	 * object that cannot be stored, naming its place in `objects` (`path`).
+	 */
+	load(objects: readonly KubeObject[], resourceVersion: string, path = 'objects'): void {
+		if (this.byUid.size > 0) throw new Error('load: the store is not empty');
+		const revision = Number(resourceVersion);
+		const problem = (index: number, message: string) => new LoadError(`${path}[${index}]${message}`);
+		for (const [index, object] of objects.entries()) {
+			const meta = object.metadata;
+			if (typeof meta.uid !== 'string' || meta.uid === '') throw problem(index, '.metadata.uid: expected a non-empty string');
+			if (this.byUid.has(meta.uid)) throw problem(index, `.metadata.uid: ${meta.uid} is used twice`);
+			if (typeof meta.resourceVersion !== 'string' || !(Number(meta.resourceVersion) <= revision)) {
+				throw problem(index, `.metadata.resourceVersion: expected a whole number as a string, at most the store's ${resourceVersion}`);
+			}
+			const found = this.types.find(object.kind);
+			const type = found?.kind === object.kind ? found : undefined;
+			if (type && type.namespaced !== Boolean(meta.namespace)) {
+				throw problem(index, type.namespaced ? `.metadata.namespace: expected a namespace (${object.kind} is namespaced)` : `.metadata.namespace: expected none (${object.kind} is cluster-scoped)`);
+			}
+			if (this.get(object.kind, meta.namespace, meta.name)) throw problem(index, `: ${object.kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
+			let bucket = this.kinds.get(object.kind);
+			if (!bucket) this.kinds.set(object.kind, (bucket = new Map()));
+			bucket.set(meta.uid, object);
+			this.setByName(object.kind, object);
+			this.byUid.set(meta.uid, object);
+			this.indexOwners(object, undefined);
+		}
+		this.revision = revision;
+	}
+
+	/**
+	 * Tell the listeners of every stored object, as ADDED, in list order: what
+	 * an informer's initial list gives its handlers (after `load`).
+	 */
+	announce(): void {
+		for (const object of this.all()) {
+			// A listener's write may remove an object not announced yet: it is not announced then.
+			if (this.byUid.get(object.metadata.uid) === object) this.emit({type: 'ADDED', object});
+		}
 	}
 
 	/**

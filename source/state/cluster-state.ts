@@ -2,8 +2,11 @@
  * `--state FILE` for the dashboard and `kubarium serve`: the cluster is
  * restored from the file at start (or made fresh when there is none, or
  * when `--reset-state` moved it aside), and saved to it as it changes and
- * at exit. A file that cannot be restored stops the start with a
- * StateFileError (exit 2 in the CLI) and is never written over.
+ * at exit. A file saved by a build whose engine replays it differently
+ * comes back from its saved objects (as a cluster stopped and started
+ * again), which the caller tells the user; a file that cannot be restored
+ * at all stops the start with a StateFileError (exit 2 in the CLI) and is
+ * never written over.
  */
 import {createCluster, SnapshotError, type Cluster} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
@@ -14,6 +17,8 @@ export type OpenedState = {
 	cluster?: Cluster;
 	/** Where `--reset-state` moved the old file. */
 	movedAside?: string;
+	/** The file was saved by a build whose engine replays it differently: the cluster was restarted from its saved objects instead. */
+	restarted?: boolean;
 };
 
 /**
@@ -29,6 +34,17 @@ export function openState(file: string, options: {reset?: boolean; now?: Date} =
 	if (data === undefined) return movedAside ? {movedAside} : {};
 	try {
 		return {cluster: createCluster({snapshot: data})};
+	} catch (error) {
+		if (!(error instanceof SnapshotError)) throw error;
+		// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
+		if (error.differentBuild) return {cluster: restartFromObjects(file, data), restarted: true};
+		throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+	}
+}
+
+function restartFromObjects(file: string, data: unknown): Cluster {
+	try {
+		return createCluster({snapshot: data, restore: 'objects'});
 	} catch (error) {
 		if (error instanceof SnapshotError) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
 		throw error;
@@ -54,4 +70,9 @@ export function autosaveCluster(cluster: Cluster, file: string, options: Omit<Au
 /** What `--reset-state` says it did (before the screen changes, so it stays readable after exit). */
 export function movedAsideNote(file: string, movedAside: string): string {
 	return `moved the state file ${file} aside to ${movedAside}; starting a fresh cluster`;
+}
+
+/** What the user is told when the state file came back from its objects only (`restarted`). */
+export function restartedNote(file: string): string {
+	return `the state file ${file} was saved by another build; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`;
 }

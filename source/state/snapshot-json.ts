@@ -6,7 +6,8 @@
  * objects that changed since the last save are serialised again; the
  * chunks are written one after another, never joined into one string (at
  * 10,000 pods, 45 MB: joining and encoding them took longer than
- * serialising what changed).
+ * serialising what changed). A snapshot's base (the objects a cluster
+ * restarted from, which never change) is serialised once and kept too.
  */
 
 type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
@@ -25,8 +26,11 @@ export class SnapshotJson {
 		// The store goes first, so the place of its (emptied) object list is known: right after its other fields.
 		const emptyStore = {...store, objects: []};
 		const rest: Record<string, unknown> = {store: emptyStore};
-		for (const [key, value] of Object.entries(snapshot)) if (key !== 'store') rest[key] = value;
-		const text = JSON.stringify(rest);
+		// The base (the objects a cluster restarted from) never changes: its bytes are made once, and go last.
+		const base = (snapshot as {base?: unknown}).base;
+		for (const [key, value] of Object.entries(snapshot)) if (key !== 'store' && key !== 'base') rest[key] = value;
+		let text = JSON.stringify(rest);
+		const baseBytes = typeof base === 'object' && base !== null ? this.objectBytes(base) : undefined;
 		const storeText = JSON.stringify(emptyStore);
 		const at = '{"store":'.length + storeText.indexOf('"objects":[]') + '"objects":['.length;
 		const out: Buffer[] = [Buffer.from(text.slice(0, at))];
@@ -34,6 +38,12 @@ export class SnapshotJson {
 		for (let i = 0; i < objects.length; i++) {
 			if (i > 0) out.push(comma);
 			out.push(this.objectBytes(objects[i]));
+		}
+		if (baseBytes) {
+			// `text` ends with the snapshot's closing brace: the base goes before it.
+			text = text.slice(0, -1);
+			out.push(Buffer.from(text.slice(at)), Buffer.from(',"base":'), baseBytes, Buffer.from('}'));
+			return out;
 		}
 		out.push(Buffer.from(text.slice(at)));
 		return out;

@@ -74,3 +74,30 @@ test('similar events are combined only within ten minutes: after a quiet interva
 	say('the tenth');
 	t.true(testing().includes('(combined from similar events): the tenth'));
 });
+
+test('a recorder on a restored store adopts its Events: they are trimmed at the ring size in turn, and a repeat bumps its count', async t => {
+	const {Store} = await import('../../source/engine/store.js');
+	const {EventRecorder} = await import('../../source/engine/events.js');
+	const {SeededRandom, VirtualClock} = await import('../../source/engine/clock.js');
+	const clock = new VirtualClock();
+	const random = new SeededRandom(1);
+	const first = new Store(clock, random);
+	const recorder = new EventRecorder(first, clock, 5);
+	const object = first.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: ''}});
+	for (let i = 0; i < 5; i++) {
+		clock.advanceTo(clock.now() + 1000, () => undefined);
+		recorder.normal(object, 'Seen', `message ${i}`, {component: 'test'});
+	}
+	const saved = first.all();
+	const second = new Store(clock, random);
+	second.load(saved, first.resourceVersion);
+	const adopting = new EventRecorder(second, clock, 5);
+	adopting.adopt(second.list('Event') as any);
+	clock.advanceTo(clock.now() + 1000, () => undefined);
+	adopting.normal(object, 'Seen', 'message 4', {component: 'test'});
+	const repeated = second.list('Event').find(e => (e as any).message === 'message 4') as any;
+	t.is(repeated.count, 2, 'the same message again bumps the saved event');
+	for (let i = 5; i < 8; i++) adopting.normal(object, 'Seen', `message ${i}`, {component: 'test'});
+	const messages = second.list('Event').map(e => (e as any).message);
+	t.deepEqual(messages, ['message 3', 'message 4', 'message 5', 'message 6', 'message 7'], 'the oldest saved ones went first');
+});

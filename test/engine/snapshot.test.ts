@@ -20,7 +20,7 @@ test('a snapshot is JSON-safe data that names itself and its format version', t 
 	const snapshot = saved();
 	t.is(snapshot.kind, 'KubariumSnapshot');
 	t.is(snapshot.version, snapshotVersion);
-	t.is(snapshotVersion, 1);
+	t.is(snapshotVersion, 2);
 	t.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
 	t.true(snapshot.store.objects.some(o => o.kind === 'Deployment' && o.metadata.name === 'web'));
 	t.is(snapshot.clock.now, Date.UTC(2026, 0, 1, 9, 0, 20));
@@ -32,7 +32,7 @@ test('a newer format version is refused with both versions named', t => {
 	const error = t.throws(restoreWith(data => {
 		data.version = 7;
 	}), {instanceOf: SnapshotError});
-	t.is(error?.message, 'snapshot version 7 is newer than this build reads (1)');
+	t.is(error?.message, 'snapshot version 7 is newer than this build reads (2)');
 });
 
 test('version 0, a missing version and a missing kind are refused', t => {
@@ -90,6 +90,9 @@ test('the wrong shape is refused with its path', t => {
 		}],
 		['snapshot.volumes: expected an array, got an object', data => {
 			data.volumes = {};
+		}],
+		['snapshot.applied[0][1]: expected an object, got number 3', data => {
+			data.applied[0][1] = 3;
 		}],
 	];
 	for (const [message, change] of cases) {
@@ -179,11 +182,56 @@ test('every method of the facade is either journaled for snapshots or a query th
 		// Journal themselves.
 		'advance', 'openShell',
 		// Private helpers of the calls above.
-		'journaled', 'volumeSnapshots', 'replay', 'replayEntry', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
+		'journaled', 'volumeSnapshots', 'replay', 'replayEntry', 'loadBase', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
 	]);
 	const journaled = new Set<string>(journaledCalls);
 	const unclassified = Object.getOwnPropertyNames(Cluster.prototype)
 		.filter(name => typeof Object.getOwnPropertyDescriptor(Cluster.prototype, name)?.value === 'function')
 		.filter(name => !queries.has(name) && !journaled.has(name));
 	t.deepEqual(unclassified, [], 'a command that changes the cluster goes in journaledCalls (source/engine/cluster.ts); a query in this list');
+});
+
+test('a version 1 snapshot (no base) is still read and restored exactly; a base in one is refused', t => {
+	const snapshot = saved() as any;
+	snapshot.version = 1;
+	const restored = createCluster({snapshot});
+	t.is(restored.get('deploy', 'web')?.spec.replicas, 2);
+	t.false('base' in restored.snapshot(), 'a cluster made from its options has no base');
+	t.is(t.throws(restoreWith(data => {
+		data.version = 1;
+		data.base = {};
+	}), {instanceOf: SnapshotError})?.message, 'snapshot.base: expected nothing in a version 1 snapshot, got an object');
+});
+
+test('the base of a snapshot is checked with its paths', t => {
+	const withBase = () => {
+		const snapshot = JSON.parse(JSON.stringify(createCluster({snapshot: saved(), restore: 'objects'}).snapshot()));
+		t.truthy(snapshot.base);
+		return snapshot;
+	};
+	const cases: Array<[string, (data: any) => void]> = [
+		['snapshot.base.store.objects: expected an array, got null', data => {
+			data.base.store.objects = null;
+		}],
+		['snapshot.base.store.resourceVersion: expected a whole number as a string, got the string "x1"', data => {
+			data.base.store.resourceVersion = 'x1';
+		}],
+		['snapshot.base.clock.now: expected a finite number, got nothing', data => {
+			delete data.base.clock.now;
+		}],
+		['snapshot.base.random.state[0]: expected a finite number, got the string "0"', data => {
+			data.base.random.state[0] = '0';
+		}],
+		['snapshot.base.volumes: expected an array, got nothing', data => {
+			delete data.base.volumes;
+		}],
+		['snapshot.base.store.objects[1].metadata.uid: expected a non-empty string', data => {
+			delete data.base.store.objects[1].metadata.uid;
+		}],
+	];
+	for (const [message, change] of cases) {
+		const data = withBase();
+		change(data);
+		t.is(t.throws(() => createCluster({snapshot: data}), {instanceOf: SnapshotError})?.message, message);
+	}
 });

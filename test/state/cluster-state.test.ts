@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
-import {autosaveCluster, openState} from '../../source/state/cluster-state.js';
+import {autosaveCluster, openState, restartedNote} from '../../source/state/cluster-state.js';
 import {StateFileError} from '../../source/state/state-file.js';
 
 function scratch(t: {teardown: (fn: () => void) => void}): string {
@@ -30,7 +30,7 @@ const cases: Array<[string, string, RegExp]> = [
 	['empty', '', /it is empty/],
 	['truncated', saved.slice(0, Math.floor(saved.length / 2)), /it is truncated: the JSON stops after \d+ bytes/],
 	['not JSON', 'this is not json', /it is not JSON/],
-	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(1\)/],
+	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(2\)/],
 	['valid JSON of the wrong shape', wrongShape, /it cannot be restored: snapshot\.store\.objects: expected an array, got null/],
 ];
 
@@ -82,4 +82,36 @@ test('saved and opened again: the same objects, clock and next names; a change i
 	const names = (c: typeof cluster) => c.list('Pod', {namespace: 'shop'}).map(p => `${p.metadata.name} ${p.status.phase}`).sort();
 	t.deepEqual(names(restored), names(cluster), 'the same pods, with the same generated names');
 	autosave.detach();
+});
+
+/** A file this build replays differently, as one another build saved: its clock is not where the journal leads. */
+const otherBuild = (() => {
+	const data = JSON.parse(saved) as {clock: {now: number}};
+	data.clock.now += 1000;
+	return JSON.stringify(data);
+})();
+
+test('openState: a file another build saved comes back from its objects, with the notice; the file is left for the autosave, after which it restores exactly', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	writeFileSync(file, otherBuild);
+	const mtime = statSync(file).mtimeMs;
+	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild)}), {message: /saved by a build whose engine behaves differently/});
+	const opened = openState(file);
+	t.true(opened.restarted);
+	const cluster = opened.cluster!;
+	t.is((cluster.get('ConfigMap', 'kept') as any)?.data?.a, '1');
+	t.is(cluster.now(), JSON.parse(otherBuild).clock.now);
+	t.is(restartedNote(file), `the state file ${file} was saved by another build; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`);
+	t.is(readFileSync(file, 'utf8'), otherBuild, 'opening writes nothing');
+	t.is(statSync(file).mtimeMs, mtime);
+	const autosave = autosaveCluster(cluster, file, {intervalMs: 0});
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'later'}, data: {b: '2'}});
+	await new Promise(resolve => setTimeout(resolve, 20));
+	await autosave.settled();
+	autosave.detach();
+	const again = openState(file);
+	t.is(again.restarted, undefined, 'the next start restores exactly');
+	t.is((again.cluster!.get('ConfigMap', 'later') as any)?.data?.b, '2');
+	t.deepEqual(again.cluster!.list('ConfigMap').map(c => c.metadata.uid), cluster.list('ConfigMap').map(c => c.metadata.uid));
 });

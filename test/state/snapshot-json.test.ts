@@ -36,3 +36,22 @@ test('data that is not a snapshot is plain JSON', t => {
 	t.is(json.stringify({a: [1, 2]}), '{"a":[1,2]}');
 	t.is(json.stringify([1]), '[1]');
 });
+
+test('a restarted cluster\'s base is serialised once and its bytes reused; the text parses to the snapshot', t => {
+	const first = createCluster({seed: 3, demo: true});
+	first.advance(10_000);
+	const cluster = createCluster({snapshot: JSON.parse(JSON.stringify(first.snapshot())), restore: 'objects'});
+	const json = new SnapshotJson();
+	const before = cluster.snapshot();
+	t.truthy(before.base);
+	const chunks = json.chunks(before);
+	t.deepEqual(JSON.parse(Buffer.concat(chunks).toString('utf8')), JSON.parse(JSON.stringify(before)));
+	cluster.scale('Deployment', 'web', 4, {namespace: 'shop'});
+	cluster.advance(3_000);
+	const after = cluster.snapshot();
+	const again = json.chunks(after);
+	t.deepEqual(JSON.parse(Buffer.concat(again).toString('utf8')), JSON.parse(JSON.stringify(after)));
+	const baseChunk = chunks.reduce((a, b) => (b.length > a.length ? b : a));
+	t.true(baseChunk.length > 100_000, 'the base is one chunk');
+	t.true(again.includes(baseChunk), 'the same Buffer for the unchanged base');
+});

@@ -40,7 +40,7 @@ const badFiles: Array<[string, string, string]> = [
 	['empty', '', 'it is empty'],
 	['truncated', snapshot.slice(0, 200), 'it is truncated: the JSON stops after 200 bytes'],
 	['not JSON', '<html>state</html>', 'it is not JSON (Unexpected token \'<\''],
-	['of an unknown version', JSON.stringify({...JSON.parse(snapshot), version: 99}), 'it cannot be restored: snapshot version 99 is newer than this build reads (1)'],
+	['of an unknown version', JSON.stringify({...JSON.parse(snapshot), version: 99}), 'it cannot be restored: snapshot version 99 is newer than this build reads (2)'],
 	['of the wrong shape', JSON.stringify({...JSON.parse(snapshot), journal: 'none'}), 'it cannot be restored: snapshot.journal: expected an array, got the string "none"'],
 ];
 
@@ -158,5 +158,32 @@ test.serial('serve --reset-state moves a bad file aside, starts fresh and saves 
 	} finally {
 		fourth.process.kill('SIGTERM');
 		await fourth.exited;
+	}
+});
+
+test.serial('serve: a state file another build saved starts from its objects and says so on stderr; the save at exit makes the next start exact', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'cluster.json');
+	const data = JSON.parse(snapshot) as {clock: {now: number}};
+	// A clock the journal does not reach: this build replays the file differently, as it would another build's.
+	data.clock.now += 1000;
+	writeFileSync(file, JSON.stringify(data));
+	const notice = `kubarium: the state file ${file} was saved by another build; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`;
+	const first = startServe(['--state', file], dir);
+	await first.until(/export KUBECONFIG=/, 'the server');
+	t.true(first.output().includes(notice), first.output());
+	t.regex(first.output(), /Restored the cluster saved in /);
+	first.process.kill('SIGTERM');
+	t.deepEqual(await first.exited, {code: 0, signal: null});
+	const resaved = JSON.parse(readFileSync(file, 'utf8')) as {version: number; base?: unknown};
+	t.is(resaved.version, 2);
+	t.truthy(resaved.base, 'saved with the objects it started from');
+	const second = startServe(['--state', file], dir);
+	try {
+		await second.until(/export KUBECONFIG=/, 'the second server');
+		t.false(second.output().includes('saved by another build'), second.output());
+	} finally {
+		second.process.kill('SIGTERM');
+		await second.exited;
 	}
 });

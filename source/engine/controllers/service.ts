@@ -206,6 +206,10 @@ export function createServiceController(context: ControllerContext): Controller 
 
 	function freeAddress(): string | undefined {
 		const used = new Set(balancers.values());
+		// Addresses the Services show are held too, adopted or not yet (a restarted controller learns them as it syncs).
+		for (const service of store.list('Service') as Service[]) {
+			for (const ingress of service.status?.loadBalancer?.ingress ?? []) if (ingress.ip) used.add(ingress.ip);
+		}
 		for (let n = loadBalancerPool.first; n <= loadBalancerPool.last; n++) {
 			const ip = `${loadBalancerPool.prefix}${n}`;
 			if (!used.has(ip)) return ip;
@@ -215,6 +219,12 @@ export function createServiceController(context: ControllerContext): Controller 
 
 	function queue() {
 		return context.queue(component);
+	}
+
+	function inPool(ip: string): boolean {
+		if (!ip.startsWith(loadBalancerPool.prefix)) return false;
+		const n = Number(ip.slice(loadBalancerPool.prefix.length));
+		return Number.isInteger(n) && n >= loadBalancerPool.first && n <= loadBalancerPool.last;
 	}
 
 	function teardown(service: Service): void {
@@ -252,6 +262,12 @@ export function createServiceController(context: ControllerContext): Controller 
 			const wantsBalancer = service.spec?.type === 'LoadBalancer' && !service.metadata.deletionTimestamp;
 			if (!wantsBalancer) {
 				teardown(service);
+				return;
+			}
+			const shown = service.status?.loadBalancer?.ingress?.[0]?.ip;
+			if (!balancers.has(uid) && shown && inPool(shown) && service.metadata.finalizers?.includes(cleanupFinalizer) && ![...balancers.values()].includes(shown)) {
+				// The cloud kept the load balancer while this controller was down (a restart): its address is adopted, not provisioned again.
+				balancers.set(uid, shown);
 				return;
 			}
 			if (balancers.has(uid)) {

@@ -194,9 +194,14 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 			for (const node of store.list('Node') as Node[]) {
 				if (!kubelet()?.isHalted(node.metadata.name)) {
 					announceStart(node);
-					events.normal(node, 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`, {component, host: node.metadata.name});
 					renewLease(node);
-					lastStatus.set(node.metadata.name, clock.now());
+					if (node.status?.conditions?.some(c => c.type === 'Ready' && c.status === 'True')) {
+						events.normal(node, 'NodeReady', `Node ${node.metadata.name} status is now: NodeReady`, {component, host: node.metadata.name});
+						lastStatus.set(node.metadata.name, clock.now());
+					} else {
+						// A node saved NotReady (a cluster restored from its objects) boots: its kubelet posts Ready at once.
+						postStatus(store.get('Node', undefined, node.metadata.name) as Node, true);
+					}
 					// Spread the nodes' beats over the interval, as independent kubelets do.
 					begin(node.metadata.name, random.int(1, leaseRenewIntervalMs));
 				}

@@ -1,5 +1,5 @@
 import type {Controller, ControllerContext} from '../controller.js';
-import type {Node, Pod} from '../api/types.js';
+import type {ContainerState, Node, Pod} from '../api/types.js';
 import type {ContainerRuntime} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
@@ -156,14 +156,62 @@ export function createKubelets(context: ControllerContext): Controller {
 		const nodeName = pod.spec!.nodeName!;
 		const node = store.get('Node', undefined, nodeName) as Node | undefined;
 		const worker = newPodWorker(pod, nodeName, podIps.allocate(node), clock.now());
+		const rebooted = resumeFromStatus(worker, pod);
 		workers.set(worker.key, worker);
+		if (rebooted === 'ended') {
+			// restartPolicy Never: the kubelet makes no new sandbox for a pod whose containers ran; the pod ends with them.
+			worker.finished = true;
+			recount(worker);
+			publish(worker);
+			return;
+		}
 		workersByUid.set(worker.uid, worker);
 		let onNode = workersByNode.get(nodeName);
 		if (!onNode) workersByNode.set(nodeName, (onNode = new Set()));
 		onNode.add(worker);
 		recount(worker);
+		// The pod ran here before this kubelet started (the machine rebooted): its sandbox is gone, and is made again.
+		if (rebooted) events.normal(pod, 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.', {component, host: nodeName});
 		publish(worker);
 		runSandbox(worker);
+	}
+
+	/**
+	 * A pod this kubelet finds bound to its node with containers that ran
+	 * before (the node rebooted, or the cluster was restarted from its saved
+	 * objects): each such container starts again as a restart, its count
+	 * one up and its last state the old container, which the reboot ended
+	 * (exit code 255, reason Unknown, as containerd reports a container that
+	 * died with its machine). A pod that never restarts (restartPolicy
+	 * Never) is not started again: its containers stay ended so, and the pod
+	 * fails (`ended`). Returns false when no container had run.
+	 */
+	function resumeFromStatus(worker: PodWorker, pod: Pod): 'restart' | 'ended' | false {
+		const never = pod.spec?.restartPolicy === 'Never';
+		let ran = false;
+		for (const slot of worker.slots) {
+			const status = (slot.init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find(c => c.name === slot.spec.name);
+			if (!status?.containerID) continue;
+			ran = true;
+			const running = status.state?.running;
+			const ended: ContainerState = running
+				? {terminated: {exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: rfc3339(clock.now()), containerID: status.containerID}}
+				: status.state?.terminated ? {terminated: status.state.terminated} : status.lastState ?? {};
+			if (never) {
+				slot.restartCount = status.restartCount ?? 0;
+				slot.state = ended.terminated ? ended : slot.state;
+				slot.lastState = status.lastState ?? {};
+				slot.containerId = undefined;
+				continue;
+			}
+			slot.restartCount = (status.restartCount ?? 0) + 1;
+			slot.attempt = slot.restartCount;
+			slot.lastState = ended;
+		}
+		if (!ran) return false;
+		const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : Number.NaN;
+		if (!Number.isNaN(started)) worker.startTime = started;
+		return never ? 'ended' : 'restart';
 	}
 
 	/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */

@@ -143,6 +143,12 @@ test('a node restored before the toleration ends keeps its pods, which become Re
 	t.is(pod.status.phase, 'Running');
 	t.is(pod.status.conditions.find((c: {type: string}) => c.type === 'Ready').status, 'True');
 	t.true(reasons(cluster, pod).includes('TaintManagerEviction: Cancelling deletion of Pod default/solo'));
+	// The machine rebooted: the kubelet makes the sandbox again and the container restarts once, its last state the one the reboot ended.
+	t.true(reasons(cluster, pod).includes('SandboxChanged: Pod sandbox changed, it will be killed and re-created.'));
+	const [status] = pod.status.containerStatuses;
+	t.is(status.restartCount, 1);
+	t.like(status.lastState.terminated, {exitCode: 255, reason: 'Unknown'});
+	t.truthy(status.state.running);
 	cluster.advance(400_000);
 	t.falsy(cluster.get('pod', 'solo')!.metadata.deletionTimestamp, 'the cancelled eviction never fires');
 });

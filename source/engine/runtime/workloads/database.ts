@@ -103,6 +103,21 @@ export function engineOf(image: string | undefined): DatabaseEngine | undefined 
 }
 
 const databases = new WeakMap<FileTree, Database>();
+/** Rows saved with a volume whose database has not started since it was restored: the database takes them when it starts. */
+const savedRows = new WeakMap<FileTree, Array<[string, string]>>();
+
+/** A restored volume's rows, for the database that starts on it next. */
+export function restoreRows(tree: FileTree, rows: ReadonlyArray<[string, string]>): void {
+	savedRows.set(tree, [...rows]);
+}
+
+/** The rows a volume holds: its database's, or those restored for a database not started yet. */
+export function rowsOf(tree: FileTree): Array<[string, string]> | undefined {
+	const database = databases.get(tree);
+	if (database) return [...database.rows.entries()];
+	const saved = savedRows.get(tree);
+	return saved ? [...saved] : undefined;
+}
 
 /** The database kept in a data-directory tree, if one was initialised there. */
 export function databaseOf(tree: FileSystem | undefined): Database | undefined {
@@ -119,7 +134,9 @@ export function dirInMount(mountPath: string, dataDir: string): string {
 export function initDatabase(tree: FileTree, engine: DatabaseEngine, role: ServerRole, state: Database['state'] = 'ready', dir = ''): Database {
 	const existing = databases.get(tree);
 	if (existing) return existing;
-	const database: Database = {engine, role, dir, state, rows: new Map(), position: 0, log: []};
+	const saved = savedRows.get(tree);
+	savedRows.delete(tree);
+	const database: Database = {engine, role, dir, state, rows: new Map(saved), position: saved?.length ?? 0, log: []};
 	if (!tree.readOnly) {
 		for (const [path, content] of Object.entries(engines[engine].initialFiles)) {
 			const full = `${dir}/${path}`;
