@@ -7,7 +7,7 @@ import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
-import {LoadError, Store, keyOf, sameJson} from './store.js';
+import {LoadError, Store, keyOf, prepareForCreate, sameJson} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
 import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
@@ -446,9 +446,18 @@ export class Cluster {
 			}
 		}
 		const out: KubeObject[] = [];
-		for (const {object, applied} of staged.documents) {
+		for (const staging of staged.documents) {
+			const {applied} = staging;
+			let {object} = staging;
 			const {kind, metadata} = object;
 			const current = metadata.name ? this.context.store.get(kind, metadata.namespace, metadata.name) : undefined;
+			if (current && !metadata.uid) {
+				// Staged over a document this apply creates: what the create set from the new uid (a Job's
+				// selector and pod labels, a pod's token volume) carries over, as kubectl's second request
+				// patches the live object.
+				const prepare = prepareForCreate.get(kind);
+				if (prepare) object = prepare({...object, metadata: {...metadata, uid: current.metadata.uid}});
+			}
 			// An apply that changes nothing writes nothing, as the API server skips a no-op update (kubectl's `unchanged`).
 			if (current && unchangedBy(object, current) && sameJson(applied, this.lastApplied.get(current.metadata.uid))) {
 				out.push(current);

@@ -84,6 +84,20 @@ test('documents of one apply go in order: a later one updates what an earlier on
 	t.deepEqual(cluster.get('cm', 'two')!['data'], {b: '3'});
 });
 
+test('a later document of one apply keeps what the earlier one\'s create set from its uid: a Job\'s selector and pod labels', t => {
+	const cluster = createCluster({seed: 4, nodes: 2});
+	const job = (parallelism: number) => ({apiVersion: 'batch/v1', kind: 'Job', metadata: {name: 'a'}, spec: {completions: 4, parallelism, template: {spec: {restartPolicy: 'Never', containers: [{name: 'main', image: 'busybox:1.36', command: ['sleep', '30']}]}}}});
+	cluster.apply([job(3), job(2)]);
+	const stored = cluster.get('Job', 'a')!;
+	const uid = stored.metadata.uid;
+	t.deepEqual(stored.spec.selector, {matchLabels: {'batch.kubernetes.io/controller-uid': uid}});
+	t.like(stored.spec.template.metadata.labels, {'batch.kubernetes.io/controller-uid': uid, 'batch.kubernetes.io/job-name': 'a'});
+	t.is(stored.spec.parallelism, 2);
+	// Its controller counts the pods it makes, so it makes two and stops (it made pods without end before).
+	cluster.advance(1000);
+	t.is(cluster.list('Pod').filter(p => p.metadata.ownerReferences?.[0]?.uid === uid).length, 2);
+});
+
 test('when any document of an apply is refused, none is written, and the error names it', t => {
 	const cluster = createCluster({seed: 4});
 	const badPod = {apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c'}]}};
