@@ -127,7 +127,8 @@ export function ResourceView(props: ResourceViewProps) {
 		const context = {now, metrics: sortMetrics};
 		if (props.ownerUid) {
 			const objects = app.model.list(kind).filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
-			return {...buildTable(set, objects, query, context), cellWidths: undefined, ids: undefined};
+			const built = buildTable(set, objects, query, context);
+			return {...built, ids: built.rows.map(row => row.id)};
 		}
 		const model = app.model;
 		return table.update({
@@ -140,11 +141,11 @@ export function ResourceView(props: ResourceViewProps) {
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid, sortMetrics]);
 
-	const ids = useMemo(() => data.ids ?? data.rows.map(r => r.id), [data]);
+	const ids = data.ids;
 	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;
 	const tableHeight = Math.max(1, height - 2);
 	const cursor = cursorIndex(state, ids);
-	const current = data.rows[cursor];
+	const current = data.rows.at(cursor);
 	useSelection(current ? {kind, object: current.object} : undefined);
 	usePageKind(kind);
 
@@ -222,7 +223,7 @@ export function ResourceView(props: ResourceViewProps) {
 				sort={sortPref ?? set.defaultSort}
 				context={{now, podsOnNode, metrics: kind === 'Pod' || kind === 'Node' ? app.model.metrics() : undefined}}
 				changeOf={changeOf}
-				cellWidths={data.cellWidths}
+				growKey={[kind, namespace, props.labelSelector, props.fieldSelector, props.ownerUid, props.filter, faultsOnly].join('\u0000')}
 				stale={!status.connected}
 				flex={hasFlex ? {left: memory.left ?? 0, wrap: memory.wrap ?? false, report: (maxLeft, flexWidth) => {
 					flexView.current = {maxLeft, width: flexWidth};
