@@ -242,7 +242,7 @@ export type IdList = {
 export type IncrementalTableData = {columns: Column[]; rows: RowList; ids: IdList; total: number};
 
 /** A row in the sorted order: its sort keys, and its rendered row once something needed it. */
-type Entry = {object: KubeObject; id: string; number: number | undefined; text: string; tie: string; row?: TableRow};
+type Entry = {object: KubeObject; id: string; number: number | undefined; text: string; tie: string; shown: boolean; row?: TableRow};
 
 /** Changes in one batch above which the order is merged in one pass rather than patched row by row: 64, or a quarter of the rows. */
 const mergeAbove = (rows: number) => Math.max(64, rows >> 2);
@@ -271,7 +271,7 @@ export class IncrementalTable {
 	private lazy = false;
 	private context: RenderContext = {now: 0};
 	/** Rows in scope (namespace, selector, faults), by uid; `shown` when the filter passes too. */
-	private readonly entries = new Map<string, {entry: Entry; shown: boolean}>();
+	private readonly entries = new Map<string, Entry>();
 	private readonly order = new SortedList<Entry>((a, b) => compareKeyed(a, b, this.plan));
 	private data: IncrementalTableData | undefined;
 	/** The metrics the order was taken with, when sorted by a metrics column. */
@@ -340,18 +340,17 @@ export class IncrementalTable {
 		if (!inScope(object, query)) return undefined;
 		const id = object.metadata.uid;
 		let entry: Entry;
-		let shown = true;
 		if (this.lazy) {
 			const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
-			entry = {object, id, number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${id}`};
+			entry = {object, id, number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${id}`, shown: true};
 		} else {
 			const row = this.rowOf(object, context);
 			if (query.faultsOnly && !isFault(row.status)) return undefined;
-			entry = {...keyOf(row, this.plan), object, id, row};
-			shown = passesFilter(row, query.filter);
+			const {number, text, tie} = keyOf(row, this.plan);
+			entry = {object, id, number, text, tie, shown: passesFilter(row, query.filter), row};
 		}
-		this.entries.set(id, {entry, shown});
-		return shown ? entry : undefined;
+		this.entries.set(id, entry);
+		return entry.shown ? entry : undefined;
 	}
 
 	private apply(source: TableSource, changed: readonly string[], query: TableQuery, context: RenderContext): void {
@@ -360,10 +359,10 @@ export class IncrementalTable {
 		for (const uid of new Set(changed)) {
 			const old = this.entries.get(uid);
 			const object = source.byUid(uid);
-			if (old && object && old.entry.object === object) continue;
+			if (old && object && old.object === object) continue;
 			if (old) {
 				this.entries.delete(uid);
-				if (old.shown) removed.push(old.entry);
+				if (old.shown) removed.push(old);
 			}
 			const entry = object ? this.enter(object, query, context) : undefined;
 			if (entry) added.push(entry);
@@ -413,7 +412,7 @@ export class IncrementalTable {
 			at: index => order.at(index)?.id,
 			indexOf: id => {
 				const found = entries.get(id);
-				return found?.shown ? order.indexOf(found.entry) : -1;
+				return found?.shown ? order.indexOf(found) : -1;
 			},
 		};
 		this.data = {columns: this.columns, rows, ids, total: this.entries.size};
