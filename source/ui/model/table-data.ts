@@ -19,6 +19,8 @@ export type TableQuery = {
 	filter: Filter;
 	/** Uids allowed by a label or field selector, when one applies. */
 	allowed?: ReadonlySet<string>;
+	/** A label or field selector's test, when one applies (it depends on the object alone). */
+	matches?: (object: KubeObject) => boolean;
 	wide: boolean;
 	faultsOnly: boolean;
 	sort?: SortSpec;
@@ -186,6 +188,7 @@ function projectRow(set: ColumnSet, object: KubeObject, context: RenderContext, 
 function inScope(object: KubeObject, query: TableQuery): boolean {
 	if (query.namespaced && query.namespace !== 'all' && object.metadata.namespace !== query.namespace) return false;
 	if (query.allowed && !query.allowed.has(object.metadata.uid)) return false;
+	if (query.matches && !query.matches(object)) return false;
 	return true;
 }
 
@@ -285,9 +288,9 @@ export class IncrementalTable {
 
 	/**
 	 * The table for `query` now. `selectorKey` names what `query.allowed`
-	 * was computed from: while it is unchanged, a new `allowed` set is taken
-	 * to differ only for changed objects (label and field selectors depend on
-	 * the object alone).
+	 * or `query.matches` was made from: while it is unchanged, a new
+	 * `allowed` set or test is taken to differ only for changed objects
+	 * (label and field selectors depend on the object alone).
 	 */
 	update(source: TableSource, query: TableQuery, context: RenderContext, selectorKey?: string): IncrementalTableData {
 		const {columns, indexes} = visibleColumns(this.set, query);

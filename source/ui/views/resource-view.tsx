@@ -8,7 +8,7 @@ import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
 import {useAppInternals} from '../app/app-internals.js';
-import type {KubeObject, ResourceType} from '../../engine/index.js';
+import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type KubeObject, type ResourceType} from '../../engine/index.js';
 import type {ColumnSet} from '../render/columns.js';
 import {columnsFor, kindType} from '../app/kinds.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
@@ -53,14 +53,19 @@ export function sortBindings(columns: Column[]): KeyBinding[] {
 	return out;
 }
 
-/** Selector sets (uids) computed through the engine, which validates the selector grammar. */
-function selectorSet(app: ReturnType<typeof useApp>, kind: string, options: {labelSelector?: string; fieldSelector?: string}): {allowed?: Set<string>; error?: string} {
+/**
+ * A label and field selector as a test of one object, parsed once with the
+ * API's grammar (the same parse and match as a list with selectors), so a
+ * change of one object is tested alone instead of listing the kind again.
+ */
+function selectorTest(options: {labelSelector?: string; fieldSelector?: string}): {matches?: (object: KubeObject) => boolean; error?: string} {
 	if (!options.labelSelector && !options.fieldSelector) return {};
 	try {
-		const objects = app.cluster.list(kind, {labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined});
-		return {allowed: new Set(objects.map(o => o.metadata.uid))};
+		const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
+		const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
+		return {matches: object => (!labels || matchesLabels(labels, object.metadata.labels)) && (!fields || matchesFields(fields, object))};
 	} catch (error) {
-		return {allowed: new Set(), error: (error as Error).message};
+		return {matches: () => false, error: (error as Error).message};
 	}
 }
 
@@ -95,11 +100,7 @@ export function ResourceView(props: ResourceViewProps) {
 	const parsed = parseFilter(props.filter);
 	const filter: Filter = 'filter' in parsed ? parsed.filter : {type: 'none'};
 	const labelSelector = [props.labelSelector, filter.type === 'label' ? filter.selector : undefined].filter(Boolean).join(',');
-	const selection = useMemo(
-		() => selectorSet(app, kind, {labelSelector, fieldSelector: props.fieldSelector}),
-		// The model version covers every change the engine could make to the set.
-		[app, kind, labelSelector, props.fieldSelector, app.model.version(kind)],
-	);
+	const selection = useMemo(() => selectorTest({labelSelector, fieldSelector: props.fieldSelector}), [labelSelector, props.fieldSelector]);
 	const filterError = 'error' in parsed ? parsed.error : selection.error ? `Bad label selector "${labelSelector}": ${selection.error}` : undefined;
 	const lastError = useRef<string | undefined>(undefined);
 	useEffect(() => {
@@ -123,7 +124,7 @@ export function ResourceView(props: ResourceViewProps) {
 	// Sorted by CPU or MEM (shift-c, shift-m): the order follows each new metrics snapshot.
 	const sortMetrics = sortsByMetrics(set.columns, sortPref ?? set.defaultSort) ? app.model.metrics() : undefined;
 	const data = useMemo(() => {
-		const query = {namespace, namespaced: type.namespaced, filter, allowed: selection.allowed, wide, faultsOnly, sort: sortPref};
+		const query = {namespace, namespaced: type.namespaced, filter, matches: selection.matches, wide, faultsOnly, sort: sortPref};
 		const context = {now, metrics: sortMetrics};
 		if (props.ownerUid) {
 			const objects = app.model.list(kind).filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));

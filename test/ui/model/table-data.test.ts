@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {createCluster, type KubeObject, type Pod} from '../../../source/engine/index.js';
+import {createCluster, matchesLabels, parseLabelSelector, type KubeObject, type Pod} from '../../../source/engine/index.js';
 import {engineSource} from '../../../source/ui/model/engine-source.js';
 import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
 import {buildTable, IncrementalTable, type TableQuery, type TableSource} from '../../../source/ui/model/table-data.js';
@@ -80,7 +80,10 @@ test('the incremental pods table has the same rows, cells, order, positions and 
 			const check = () => {
 				const context = {now: cluster.now()};
 				const labelSelector = query.filter.type === 'label' ? query.filter.selector : '';
-				const withSelector = labelSelector ? {...query, allowed: new Set(cluster.list('Pod', {labelSelector}).map(p => p.metadata.uid))} : query;
+				// The view's selector test, and the engine's list with the selector, as sets of uids.
+				const selector = labelSelector ? parseLabelSelector(labelSelector) : undefined;
+				const withSelector = selector ? {...query, matches: (object: KubeObject) => matchesLabels(selector, object.metadata.labels)} : query;
+				if (labelSelector) t.deepEqual(new Set(model.list('Pod').filter(withSelector.matches!).map(p => p.metadata.uid)), new Set(cluster.list('Pod', {labelSelector}).map(p => p.metadata.uid)));
 				const got = table.update(source(), withSelector, context, selectorKey);
 				const want = buildTable(podColumns, model.list('Pod'), withSelector, context);
 				const rows = got.rows.slice();
@@ -221,5 +224,26 @@ test('a filter follows changes: a pod that starts to match comes in, one that st
 	data = table.update(source(), query, {now: 0});
 	t.deepEqual(names(data.rows), ['default/p-00020']);
 	t.is(data.ids.indexOf(pod('default', 'p-00010').metadata.uid), -1);
+	model.dispose();
+});
+
+test('a label selector follows changes one object at a time: a relabelled pod comes in and goes out without the kind being listed again', t => {
+	const {source, model, store, pod} = manyPods(2000);
+	const table = new IncrementalTable(podColumns);
+	const selector = parseLabelSelector('tier=web');
+	const query = {...allPods, matches: (object: KubeObject) => matchesLabels(selector, object.metadata.labels)};
+	let lists = 0;
+	const counted = (): TableSource => ({...source(), list: () => (lists++, model.list('Pod'))});
+	let data = table.update(counted(), query, {now: 0}, 'tier=web');
+	t.is(data.rows.length, 0);
+	store.patch(pod('shop', 'p-00701'), draft => void (draft.metadata.labels = {tier: 'web'}));
+	store.patch(pod('default', 'p-00100'), draft => void (draft.metadata.labels = {tier: 'web'}));
+	data = table.update(counted(), query, {now: 0}, 'tier=web');
+	t.deepEqual(names(data.rows), ['default/p-00100', 'shop/p-00701']);
+	store.patch(pod('default', 'p-00100'), draft => void (draft.metadata.labels = {tier: 'db'}));
+	data = table.update(counted(), query, {now: 0}, 'tier=web');
+	t.deepEqual(names(data.rows), ['shop/p-00701']);
+	t.is(lists, 1, 'listed once, when the table was built');
+	t.is(table.rendered, 2, 'only the rows read were rendered');
 	model.dispose();
 });
