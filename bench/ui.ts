@@ -154,7 +154,12 @@ async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedClus
 	// Frame time, synchronous (Ink's debug mode: unthrottled, same output pass): a pod changes and the AGE second moves.
 	{
 		const outputPasses: number[] = [];
+		const openCpu = process.cpuUsage();
+		const openStart = performance.now();
 		const {stdout, instance} = mount(booted, {maxFps: 0, view: 'Pod', namespace: 'all', debug: true, onRender: ({renderTime}) => outputPasses.push(renderTime)});
+		const openWall = (stdout.firstFrameAt ?? performance.now()) - openStart;
+		const openUsed = process.cpuUsage(openCpu);
+		rows.push({name: `pods view open at ${podCount.toLocaleString('en')} pods (mount to first frame, metrics scrape included)`, value: `${formatMs(openWall)} (${formatMs((openUsed.user + openUsed.system) / 1000)} CPU)`});
 		await sleep(300); // Let the app's effects subscribe to the simulation.
 		const framesBefore = stdout.frames;
 		const engineOnly: number[] = [];
