@@ -15,6 +15,7 @@ import {Table, cursorIndex, useTableInput, useTableState, type TableState} from 
 import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
 import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
+import {PodsPerNode} from '../model/pods-per-node.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
@@ -109,15 +110,18 @@ export function ResourceView(props: ResourceViewProps) {
 	}, [filterError, app]);
 
 	const podVersion = kind === 'Node' ? app.model.version('Pod') : 0;
+	// Kept current from the pods' changes: a pod change moves one count, without walking every pod.
+	const podCounts = useMemo(() => (kind === 'Node' ? new PodsPerNode() : undefined), [kind]);
 	const podsOnNode = useMemo(() => {
-		if (kind !== 'Node') return undefined;
-		const counts = new Map<string, number>();
-		for (const pod of app.model.list('Pod')) {
-			const node = pod.spec?.nodeName as string | undefined;
-			if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
-		}
-		return (name: string) => counts.get(name) ?? 0;
-	}, [app, kind, podVersion]);
+		if (!podCounts) return undefined;
+		const model = app.model;
+		return podCounts.update({
+			version: podVersion,
+			list: () => model.list('Pod'),
+			byUid: uid => model.byUid('Pod', uid),
+			changedSince: since => model.changedSince('Pod', since),
+		});
+	}, [app, podCounts, podVersion]);
 	const kindVersion = app.model.version(kind);
 	// Kept current from the model's batched changes: a frame re-renders and places only changed rows.
 	const table = useMemo(() => new IncrementalTable(set), [set]);
