@@ -9,7 +9,7 @@
  */
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {useApp as useInkApp} from 'ink';
-import type {Node} from '../../engine/index.js';
+import type {KubeObject, Node} from '../../engine/index.js';
 import {simulationOnly, type ClusterSource} from '../model/cluster-source.js';
 import {columnsFor, customKind, kindType} from './kinds.js';
 import type {
@@ -103,6 +103,14 @@ function formatClock(ms: number): string {
 /** The flash text for a controller's failure. */
 export function controllerWarning(error: {controller: string; key: string; message: string}, more: number): string {
 	return `Controller ${error.controller} failed on ${error.key}: ${error.message}${more > 0 ? ` (+${more} more)` : ''}; retrying`;
+}
+
+/** Ready nodes in a node list; the model's list is the same array until a node changes, so the count is kept per list. */
+const readyCounts = new WeakMap<readonly KubeObject[], number>();
+function readyCount(nodes: readonly KubeObject[]): number {
+	let count = readyCounts.get(nodes);
+	if (count === undefined) readyCounts.set(nodes, (count = nodes.filter(n => nodeStatus(n as Node).startsWith('Ready')).length));
+	return count;
 }
 
 export function AppContainer(props: AppProps) {
@@ -586,7 +594,7 @@ export function AppContainer(props: AppProps) {
 	if (modal && !channels.current.has(-modal.id)) channels.current.set(-modal.id, {});
 
 	const nodes = model.list('Node');
-	const readyNodes = nodes.filter(n => nodeStatus(n as Node).startsWith('Ready')).length;
+	const readyNodes = readyCount(nodes);
 	const metrics = model.metrics();
 	const status = cluster.status();
 	const info: HeaderInfo = {

@@ -7,6 +7,7 @@ import type {KubeObject} from '../../engine/index.js';
 import type {Column, ColumnSet, RenderContext, Row, RowStatus} from '../render/columns.js';
 import type {RowChange} from './cluster-model.js';
 import {fuzzyMatch, type Filter} from './filter.js';
+import {SortedList} from './sorted-list.js';
 
 export type SortSpec = {column: string; ascending: boolean};
 
@@ -18,6 +19,8 @@ export type TableQuery = {
 	filter: Filter;
 	/** Uids allowed by a label or field selector, when one applies. */
 	allowed?: ReadonlySet<string>;
+	/** A label or field selector's test, when one applies (it depends on the object alone). */
+	matches?: (object: KubeObject) => boolean;
 	wide: boolean;
 	faultsOnly: boolean;
 	sort?: SortSpec;
@@ -80,6 +83,8 @@ function tieKey(row: TableRow, nsAt: number, nameAt: number): string {
 
 /** A row with its sort keys, computed once per row rather than per comparison. */
 type Keyed = {row: TableRow; number: number | undefined; text: string; tie: string};
+/** What the order compares. */
+type SortKeys = {number: number | undefined; text: string; tie: string};
 
 /** Where the sort column is, and its direction; a metrics column's values come from `context`. */
 type SortPlan = {at: number; nsAt: number; nameAt: number; direction: number; live?: (row: TableRow) => number | undefined};
@@ -113,7 +118,7 @@ function keyOf(row: TableRow, plan: SortPlan): Keyed {
 }
 
 /** The table order: the sort column (numbers before text), then namespace/name and id, always ascending. */
-function compareKeyed(a: Keyed, b: Keyed, plan: SortPlan): number {
+function compareKeyed(a: SortKeys, b: SortKeys, plan: SortPlan): number {
 	if (plan.at >= 0) {
 		let c = 0;
 		if (a.number !== undefined && b.number !== undefined) c = a.number === b.number ? 0 : a.number < b.number ? -1 : 1;
@@ -183,6 +188,7 @@ function projectRow(set: ColumnSet, object: KubeObject, context: RenderContext, 
 function inScope(object: KubeObject, query: TableQuery): boolean {
 	if (query.namespaced && query.namespace !== 'all' && object.metadata.namespace !== query.namespace) return false;
 	if (query.allowed && !query.allowed.has(object.metadata.uid)) return false;
+	if (query.matches && !query.matches(object)) return false;
 	return true;
 }
 
@@ -221,35 +227,39 @@ export type TableSource = {
 	changedSince(version: number): readonly string[] | undefined;
 };
 
-/** A table plus the widest cell per column over all its rows (live columns: 0), kept as rows come and go. */
-export type IncrementalTableData = TableData & {cellWidths: readonly number[]; ids: readonly string[]};
+/** Rows as a table reads them: an array, or a live view over an incremental table's sorted rows. */
+export type RowList = {
+	readonly length: number;
+	at(index: number): TableRow | undefined;
+	slice(start?: number, end?: number): TableRow[];
+};
 
-/** Count of rows per cell length for one column; the widest is the highest length with a count. */
-class WidthCounter {
-	private counts: number[] = [];
-	max = 0;
+/** Row ids in table order: an array, or a live view (`indexOf` in O(log n)). */
+export type IdList = {
+	readonly length: number;
+	at(index: number): string | undefined;
+	indexOf(id: string): number;
+};
 
-	add(length: number): void {
-		this.counts[length] = (this.counts[length] ?? 0) + 1;
-		if (length > this.max) this.max = length;
-	}
+/** An incremental table: rows and ids are views over its sorted rows, read for the visible slice only. */
+export type IncrementalTableData = {columns: Column[]; rows: RowList; ids: IdList; total: number};
 
-	remove(length: number): void {
-		const count = (this.counts[length] ?? 0) - 1;
-		this.counts[length] = count;
-		if (count === 0 && length === this.max) {
-			let max = length;
-			while (max > 0 && !this.counts[max]) max--;
-			this.max = max;
-		}
-	}
-}
+/** A row in the sorted order: its sort keys, and its rendered row once something needed it. */
+type Entry = {object: KubeObject; id: string; number: number | undefined; text: string; tie: string; shown: boolean; row?: TableRow};
+
+/** Changes in one batch above which the order is merged in one pass rather than patched row by row: 64, or a quarter of the rows. */
+const mergeAbove = (rows: number) => Math.max(64, rows >> 2);
 
 /**
- * A table kept current from the model's batched changes: rows are held per
- * uid, only changed objects are re-rendered, filtered and placed (merged
- * into the sorted order), and column widths are counted as rows come and
- * go. The same rows, order and widths as `buildTable` over the same objects;
+ * A table kept current from the model's batched changes. Rows are held per
+ * uid in a sorted list: a changed object is re-rendered (once per version,
+ * through the row cache), filtered and moved to its place in O(log n), and
+ * nothing else is touched. In the default order of a kind whose NAME is
+ * the object's name (`ColumnSet.nameFromMetadata`), without filter or
+ * faults, rows are ordered by namespace/name from the metadata and rendered
+ * only when read: opening 100,000 pods renders the screenful shown. A
+ * column sort, a filter or faults only render every row once to order or
+ * test it. The same rows and order as `buildTable` over the same objects;
  * any change of columns, scope, filter or sort rebuilds in full.
  */
 export class IncrementalTable {
@@ -260,13 +270,17 @@ export class IncrementalTable {
 	private indexes: number[] = [];
 	private projected: WeakMap<KubeObject, TableRow> = new WeakMap();
 	private plan: SortPlan = {at: -1, nsAt: -1, nameAt: -1, direction: 1};
+	/** Order by metadata, rows rendered only when read. */
+	private lazy = false;
+	private context: RenderContext = {now: 0};
 	/** Rows in scope (namespace, selector, faults), by uid; `shown` when the filter passes too. */
-	private readonly entries = new Map<string, {keyed: Keyed; shown: boolean}>();
-	private order: Keyed[] = [];
-	private widths: WidthCounter[] = [];
+	private readonly entries = new Map<string, Entry>();
+	private readonly order = new SortedList<Entry>((a, b) => compareKeyed(a, b, this.plan));
 	private data: IncrementalTableData | undefined;
 	/** The metrics the order was taken with, when sorted by a metrics column. */
 	private sortMetrics: unknown;
+	/** Rows rendered to cells since the table was made (tests and diagnostics). */
+	rendered = 0;
 
 	constructor(set: ColumnSet) {
 		this.set = set;
@@ -274,9 +288,9 @@ export class IncrementalTable {
 
 	/**
 	 * The table for `query` now. `selectorKey` names what `query.allowed`
-	 * was computed from: while it is unchanged, a new `allowed` set is taken
-	 * to differ only for changed objects (label and field selectors depend on
-	 * the object alone).
+	 * or `query.matches` was made from: while it is unchanged, a new
+	 * `allowed` set or test is taken to differ only for changed objects
+	 * (label and field selectors depend on the object alone).
 	 */
 	update(source: TableSource, query: TableQuery, context: RenderContext, selectorKey?: string): IncrementalTableData {
 		const {columns, indexes} = visibleColumns(this.set, query);
@@ -287,6 +301,7 @@ export class IncrementalTable {
 		const metrics = sortsByMetrics(columns, sort) ? context.metrics : undefined;
 		const fresh = metrics === this.sortMetrics;
 		this.sortMetrics = metrics;
+		this.context = context;
 		const changed = fresh && this.queryKey === key && this.data && !(selectorKey === undefined && query.allowed) ? source.changedSince(this.version) : undefined;
 		if (!changed) {
 			this.rebuild(source, query, context, columns, indexes, sort);
@@ -303,114 +318,106 @@ export class IncrementalTable {
 		this.indexes = indexes;
 		this.projected = projector(this.set, indexes);
 		this.plan = sortPlan(columns, sort, context);
+		this.lazy = Boolean(this.set.nameFromMetadata) && !sort && !query.faultsOnly && (query.filter.type === 'none' || query.filter.type === 'label');
 		this.entries.clear();
-		this.widths = columns.map(() => new WidthCounter());
-		const order: Keyed[] = [];
+		const order: Entry[] = [];
 		for (const object of source.list()) {
 			const entry = this.enter(object, query, context);
-			if (entry?.shown) order.push(entry.keyed);
+			if (entry) order.push(entry);
 		}
 		order.sort((a, b) => compareKeyed(a, b, this.plan));
-		this.publish(order);
+		this.order.reset(order);
+		this.publish();
 	}
 
-	/** Put an object's row in `entries` (and the width counts, when shown); undefined when out of scope. */
-	private enter(object: KubeObject, query: TableQuery, context: RenderContext): {keyed: Keyed; shown: boolean} | undefined {
+	/** The rendered row of an object, cached per stored object and layout. */
+	private rowOf(object: KubeObject, context: RenderContext): TableRow {
+		const hit = this.projected.get(object);
+		if (hit) return hit;
+		this.rendered++;
+		return projectRow(this.set, object, context, this.columns, this.indexes, this.projected);
+	}
+
+	/** Put an object in `entries`; returns its entry when it is shown (passes the filter), undefined otherwise. */
+	private enter(object: KubeObject, query: TableQuery, context: RenderContext): Entry | undefined {
 		if (!inScope(object, query)) return undefined;
-		const row = projectRow(this.set, object, context, this.columns, this.indexes, this.projected);
-		if (query.faultsOnly && !isFault(row.status)) return undefined;
-		const entry = {keyed: keyOf(row, this.plan), shown: passesFilter(row, query.filter)};
-		this.entries.set(row.id, entry);
-		if (entry.shown) this.count(row, 1);
-		return entry;
-	}
-
-	private count(row: TableRow, delta: 1 | -1): void {
-		for (let i = 0; i < this.columns.length; i++) {
-			if (this.columns[i]!.live) continue;
-			const length = row.cells[i]?.length ?? 0;
-			if (delta > 0) this.widths[i]!.add(length);
-			else this.widths[i]!.remove(length);
+		const id = object.metadata.uid;
+		let entry: Entry;
+		if (this.lazy) {
+			const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
+			entry = {object, id, number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${id}`, shown: true};
+		} else {
+			const row = this.rowOf(object, context);
+			if (query.faultsOnly && !isFault(row.status)) return undefined;
+			const {number, text, tie} = keyOf(row, this.plan);
+			entry = {object, id, number, text, tie, shown: passesFilter(row, query.filter), row};
 		}
+		this.entries.set(id, entry);
+		return entry.shown ? entry : undefined;
 	}
 
 	private apply(source: TableSource, changed: readonly string[], query: TableQuery, context: RenderContext): void {
-		const removed: Keyed[] = [];
-		const added: Keyed[] = [];
+		const removed: Entry[] = [];
+		const added: Entry[] = [];
 		for (const uid of new Set(changed)) {
 			const old = this.entries.get(uid);
 			const object = source.byUid(uid);
-			if (old && object && old.keyed.row.object === object) continue;
+			if (old && object && old.object === object) continue;
 			if (old) {
 				this.entries.delete(uid);
-				if (old.shown) {
-					removed.push(old.keyed);
-					this.count(old.keyed.row, -1);
-				}
+				if (old.shown) removed.push(old);
 			}
 			const entry = object ? this.enter(object, query, context) : undefined;
-			if (entry?.shown) added.push(entry.keyed);
+			if (entry) added.push(entry);
 		}
 		if (removed.length === 0 && added.length === 0) {
 			// Only rows hidden by the filter came or went: the same rows, another total.
 			if (this.data!.total !== this.entries.size) this.data = {...this.data!, total: this.entries.size};
 			return;
 		}
-		if (removed.length + added.length <= 64) {
-			// A few changes: find each place by binary search and splice copies (the published arrays stay as they were).
-			const order = this.order.slice();
-			const rows = this.data!.rows.slice();
-			const ids = this.data!.ids.slice();
-			for (const keyed of removed) {
-				let at = this.lowerBound(order, keyed);
-				if (order[at] !== keyed) at = order.indexOf(keyed);
-				order.splice(at, 1);
-				rows.splice(at, 1);
-				ids.splice(at, 1);
+		if (removed.length + added.length <= mergeAbove(this.order.length)) {
+			// Each change found and placed by binary search: O(log n) a row.
+			for (const entry of removed) this.order.remove(entry);
+			for (const entry of added) this.order.insert(entry);
+		} else {
+			// Many changes: merge the kept rows (already in order) with the sorted changed ones; linear, no full sort.
+			const gone = new Set(removed);
+			added.sort((a, b) => compareKeyed(a, b, this.plan));
+			const order: Entry[] = [];
+			let j = 0;
+			for (const entry of this.order.toArray()) {
+				if (gone.has(entry)) continue;
+				while (j < added.length && compareKeyed(added[j]!, entry, this.plan) < 0) order.push(added[j++]!);
+				order.push(entry);
 			}
-			for (const keyed of added) {
-				const at = this.lowerBound(order, keyed);
-				order.splice(at, 0, keyed);
-				rows.splice(at, 0, keyed.row);
-				ids.splice(at, 0, keyed.row.id);
-			}
-			this.publish(order, rows, ids);
-			return;
+			while (j < added.length) order.push(added[j++]!);
+			this.order.reset(order);
 		}
-		// Many changes: merge the kept rows (already in order) with the sorted changed ones; linear, no full sort.
-		const gone = new Set(removed);
-		added.sort((a, b) => compareKeyed(a, b, this.plan));
-		const order: Keyed[] = [];
-		let j = 0;
-		for (const keyed of this.order) {
-			if (gone.has(keyed)) continue;
-			while (j < added.length && compareKeyed(added[j]!, keyed, this.plan) < 0) order.push(added[j++]!);
-			order.push(keyed);
-		}
-		while (j < added.length) order.push(added[j++]!);
-		this.publish(order);
+		this.publish();
 	}
 
-	/** First index whose row sorts at or after `keyed`. */
-	private lowerBound(order: readonly Keyed[], keyed: Keyed): number {
-		let low = 0;
-		let high = order.length;
-		while (low < high) {
-			const middle = (low + high) >>> 1;
-			if (compareKeyed(order[middle]!, keyed, this.plan) < 0) low = middle + 1;
-			else high = middle;
-		}
-		return low;
-	}
-
-	private publish(order: Keyed[], rows: TableRow[] = order.map(keyed => keyed.row), ids: string[] = rows.map(row => row.id)): void {
-		this.order = order;
-		this.data = {
-			columns: this.columns,
-			rows,
-			ids,
-			total: this.entries.size,
-			cellWidths: this.widths.map(counter => counter.max),
+	/**
+	 * New row and id views over the sorted list, so a memoised table sees a
+	 * change. The views read the list as it is now: only the latest is used.
+	 */
+	private publish(): void {
+		const order = this.order;
+		const context = () => this.context;
+		const rowOf = (entry: Entry | undefined) => (entry ? (entry.row ??= this.rowOf(entry.object, context())) : undefined);
+		const entries = this.entries;
+		const rows: RowList = {
+			length: order.length,
+			at: index => rowOf(order.at(index)),
+			slice: (start, end) => order.slice(start, end).map(entry => rowOf(entry)!),
 		};
+		const ids: IdList = {
+			length: order.length,
+			at: index => order.at(index)?.id,
+			indexOf: id => {
+				const found = entries.get(id);
+				return found?.shown ? order.indexOf(found) : -1;
+			},
+		};
+		this.data = {columns: this.columns, rows, ids, total: this.entries.size};
 	}
 }

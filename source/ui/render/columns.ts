@@ -93,6 +93,11 @@ export type ColumnSet = {
 	health(object: KubeObject, context: RenderContext): RowStatus;
 	/** Default sort column name and direction. */
 	defaultSort?: {column: string; ascending: boolean};
+	/**
+	 * The NAME cell is the object's `metadata.name`: the default order
+	 * (namespace, name) is taken from the metadata, without rendering a row.
+	 */
+	nameFromMetadata?: boolean;
 };
 
 /** Parse an RFC 3339 timestamp into ms, or undefined. */

@@ -4,6 +4,7 @@ import {age, ageColumn, labelsText, nameColumn, terminating, type ColumnSet} fro
 
 export const deploymentColumns: ColumnSet = {
 	kind: 'Deployment',
+	nameFromMetadata: true,
 	columns: [
 		nameColumn,
 		{name: 'READY', sortKey: 'r'},

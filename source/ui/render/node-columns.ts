@@ -26,6 +26,7 @@ export function nodeRoles(node: KubeObject): string {
 
 export const nodeColumns: ColumnSet = {
 	kind: 'Node',
+	nameFromMetadata: true,
 	columns: [
 		nameColumn,
 		{name: 'STATUS', sortKey: 's'},

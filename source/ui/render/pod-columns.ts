@@ -137,6 +137,7 @@ function podUsage(pod: KubeObject, metrics: MetricsSnapshot | undefined) {
 
 export const podColumns: ColumnSet = {
 	kind: 'Pod',
+	nameFromMetadata: true,
 	columns: [
 		nameColumn,
 		{name: 'READY', sortKey: 'r'},

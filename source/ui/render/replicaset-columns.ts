@@ -4,6 +4,7 @@ import {age, ageColumn, nameColumn, terminating, type ColumnSet} from './columns
 
 export const replicaSetColumns: ColumnSet = {
 	kind: 'ReplicaSet',
+	nameFromMetadata: true,
 	columns: [
 		nameColumn,
 		{name: 'DESIRED', numeric: true, align: 'right'},

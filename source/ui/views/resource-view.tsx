@@ -8,13 +8,14 @@ import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
 import {useAppInternals} from '../app/app-internals.js';
-import type {KubeObject, ResourceType} from '../../engine/index.js';
+import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type KubeObject, type ResourceType} from '../../engine/index.js';
 import type {ColumnSet} from '../render/columns.js';
 import {columnsFor, kindType} from '../app/kinds.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
 import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
 import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
+import {PodsPerNode} from '../model/pods-per-node.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
@@ -53,14 +54,19 @@ export function sortBindings(columns: Column[]): KeyBinding[] {
 	return out;
 }
 
-/** Selector sets (uids) computed through the engine, which validates the selector grammar. */
-function selectorSet(app: ReturnType<typeof useApp>, kind: string, options: {labelSelector?: string; fieldSelector?: string}): {allowed?: Set<string>; error?: string} {
+/**
+ * A label and field selector as a test of one object, parsed once with the
+ * API's grammar (the same parse and match as a list with selectors), so a
+ * change of one object is tested alone instead of listing the kind again.
+ */
+function selectorTest(options: {labelSelector?: string; fieldSelector?: string}): {matches?: (object: KubeObject) => boolean; error?: string} {
 	if (!options.labelSelector && !options.fieldSelector) return {};
 	try {
-		const objects = app.cluster.list(kind, {labelSelector: options.labelSelector || undefined, fieldSelector: options.fieldSelector || undefined});
-		return {allowed: new Set(objects.map(o => o.metadata.uid))};
+		const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
+		const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
+		return {matches: object => (!labels || matchesLabels(labels, object.metadata.labels)) && (!fields || matchesFields(fields, object))};
 	} catch (error) {
-		return {allowed: new Set(), error: (error as Error).message};
+		return {matches: () => false, error: (error as Error).message};
 	}
 }
 
@@ -95,11 +101,7 @@ export function ResourceView(props: ResourceViewProps) {
 	const parsed = parseFilter(props.filter);
 	const filter: Filter = 'filter' in parsed ? parsed.filter : {type: 'none'};
 	const labelSelector = [props.labelSelector, filter.type === 'label' ? filter.selector : undefined].filter(Boolean).join(',');
-	const selection = useMemo(
-		() => selectorSet(app, kind, {labelSelector, fieldSelector: props.fieldSelector}),
-		// The model version covers every change the engine could make to the set.
-		[app, kind, labelSelector, props.fieldSelector, app.model.version(kind)],
-	);
+	const selection = useMemo(() => selectorTest({labelSelector, fieldSelector: props.fieldSelector}), [labelSelector, props.fieldSelector]);
 	const filterError = 'error' in parsed ? parsed.error : selection.error ? `Bad label selector "${labelSelector}": ${selection.error}` : undefined;
 	const lastError = useRef<string | undefined>(undefined);
 	useEffect(() => {
@@ -108,26 +110,30 @@ export function ResourceView(props: ResourceViewProps) {
 	}, [filterError, app]);
 
 	const podVersion = kind === 'Node' ? app.model.version('Pod') : 0;
+	// Kept current from the pods' changes: a pod change moves one count, without walking every pod.
+	const podCounts = useMemo(() => (kind === 'Node' ? new PodsPerNode() : undefined), [kind]);
 	const podsOnNode = useMemo(() => {
-		if (kind !== 'Node') return undefined;
-		const counts = new Map<string, number>();
-		for (const pod of app.model.list('Pod')) {
-			const node = pod.spec?.nodeName as string | undefined;
-			if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
-		}
-		return (name: string) => counts.get(name) ?? 0;
-	}, [app, kind, podVersion]);
+		if (!podCounts) return undefined;
+		const model = app.model;
+		return podCounts.update({
+			version: podVersion,
+			list: () => model.list('Pod'),
+			byUid: uid => model.byUid('Pod', uid),
+			changedSince: since => model.changedSince('Pod', since),
+		});
+	}, [app, podCounts, podVersion]);
 	const kindVersion = app.model.version(kind);
 	// Kept current from the model's batched changes: a frame re-renders and places only changed rows.
 	const table = useMemo(() => new IncrementalTable(set), [set]);
 	// Sorted by CPU or MEM (shift-c, shift-m): the order follows each new metrics snapshot.
 	const sortMetrics = sortsByMetrics(set.columns, sortPref ?? set.defaultSort) ? app.model.metrics() : undefined;
 	const data = useMemo(() => {
-		const query = {namespace, namespaced: type.namespaced, filter, allowed: selection.allowed, wide, faultsOnly, sort: sortPref};
+		const query = {namespace, namespaced: type.namespaced, filter, matches: selection.matches, wide, faultsOnly, sort: sortPref};
 		const context = {now, metrics: sortMetrics};
 		if (props.ownerUid) {
 			const objects = app.model.list(kind).filter(o => o.metadata.ownerReferences?.some(r => r.uid === props.ownerUid));
-			return {...buildTable(set, objects, query, context), cellWidths: undefined, ids: undefined};
+			const built = buildTable(set, objects, query, context);
+			return {...built, ids: built.rows.map(row => row.id)};
 		}
 		const model = app.model;
 		return table.update({
@@ -140,11 +146,11 @@ export function ResourceView(props: ResourceViewProps) {
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid, sortMetrics]);
 
-	const ids = useMemo(() => data.ids ?? data.rows.map(r => r.id), [data]);
+	const ids = data.ids;
 	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;
 	const tableHeight = Math.max(1, height - 2);
 	const cursor = cursorIndex(state, ids);
-	const current = data.rows[cursor];
+	const current = data.rows.at(cursor);
 	useSelection(current ? {kind, object: current.object} : undefined);
 	usePageKind(kind);
 
@@ -222,7 +228,7 @@ export function ResourceView(props: ResourceViewProps) {
 				sort={sortPref ?? set.defaultSort}
 				context={{now, podsOnNode, metrics: kind === 'Pod' || kind === 'Node' ? app.model.metrics() : undefined}}
 				changeOf={changeOf}
-				cellWidths={data.cellWidths}
+				growKey={[kind, namespace, props.labelSelector, props.fieldSelector, props.ownerUid, props.filter, faultsOnly].join('\u0000')}
 				stale={!status.connected}
 				flex={hasFlex ? {left: memory.left ?? 0, wrap: memory.wrap ?? false, report: (maxLeft, flexWidth) => {
 					flexView.current = {maxLeft, width: flexWidth};

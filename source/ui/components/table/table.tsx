@@ -3,11 +3,11 @@
  * costs the visible rows, not the list). One <Text> per row with pre-padded
  * cells; colours by row status from the theme; the cursor row inverted.
  */
-import React, {memo, useMemo} from 'react';
+import React, {memo, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import type {Theme} from '../../theme/theme.js';
 import type {Column, RenderContext, RowStatus} from '../../render/columns.js';
-import type {TableRow} from '../../model/table-data.js';
+import type {RowList, TableRow} from '../../model/table-data.js';
 import {windowOffset} from './use-table-state.js';
 import {sanitizeLine} from '../../sanitize.js';
 import {displayWidth, fitToWidth, sliceColumns, wrapToWidth} from '../../text-width.js';
@@ -15,7 +15,8 @@ import {columnIndicator} from '../scroll-keys.js';
 
 export type TableProps = {
 	columns: Column[];
-	rows: readonly TableRow[];
+	/** An array, or a live view over an incremental table (only the visible slice is read). */
+	rows: RowList;
 	/** Cursor index into rows. */
 	cursor: number;
 	/** Scroll offset from the state (adjusted here to keep the cursor visible). */
@@ -32,10 +33,12 @@ export type TableProps = {
 	/** Recent change of a visible row (brief highlight), looked up at draw time. */
 	changeOf?: (id: string) => 'ADDED' | 'MODIFIED' | undefined;
 	/**
-	 * Widest cell per column over all rows, when the caller keeps it (an
-	 * incremental table); else it is measured here from `rows`.
+	 * Column widths from the rows shown, grow-only while this key stays the
+	 * same (k9s: widths may grow as you scroll, never shrink or jitter from
+	 * frame to frame); the view changes the key to start again. Without it,
+	 * widths are measured over every row.
 	 */
-	cellWidths?: readonly number[];
+	growKey?: string;
 	/**
 	 * The flex column (an event's MESSAGE) seen sideways: from column `left`,
 	 * or wrapped onto more lines under its column. `report` hears how far it
@@ -203,9 +206,24 @@ export function statusColor(theme: Theme, status: RowStatus, change?: 'ADDED' | 
 	}
 }
 
-function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, cellWidths, flex, stale = false}: TableProps) {
-	const needs = useMemo(() => cellNeeds(columns, rows, cellWidths), [columns, rows, cellWidths]);
-	const natural = columns.map((c, i) => Math.max(headerWidth(c, sort), needs[i]!));
+/** Display widths of a row's own cells (live columns: -1), per rendered row. */
+const rowWidths = new WeakMap<TableRow, number[]>();
+
+function widthsOf(row: TableRow, columns: Column[]): number[] {
+	let widths = rowWidths.get(row);
+	if (!widths || widths.length !== columns.length) {
+		widths = columns.map((c, i) => (c.live ? -1 : displayWidth(row.cells[i] ?? '')));
+		rowWidths.set(row, widths);
+	}
+	return widths;
+}
+
+/** Grow-only widths of the cells seen while a key stays the same. */
+type Grown = {key: string; columns: Column[]; needs: number[]};
+
+function TableView({columns, rows, cursor, offset, width, height, theme, sort, showCursor = true, context, changeOf, growKey, flex, stale = false}: TableProps) {
+	const all = useMemo(() => (growKey === undefined ? cellNeeds(columns, Array.isArray(rows) ? rows as TableRow[] : rows.slice()) : undefined), [columns, rows, growKey]);
+	const grownRef = useRef<Grown | undefined>(undefined);
 	const start = windowOffset(offset, cursor, height, rows.length);
 	const visible = rows.slice(start, start + Math.max(0, height));
 	// Live cells (AGE, RESTARTS ago...) for the visible rows only.
@@ -217,6 +235,25 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 		return cells;
 	};
 	const visibleCells = visible.map(cellsOf);
+	let needs: number[];
+	if (growKey === undefined) {
+		needs = all!;
+	} else {
+		let kept = grownRef.current;
+		if (!kept || kept.key !== growKey || kept.columns.length !== columns.length || kept.columns.some((c, i) => c.name !== columns[i]!.name)) {
+			kept = grownRef.current = {key: growKey, columns, needs: columns.map(() => 0)};
+		}
+		const seen = kept.needs;
+		visible.forEach((row, r) => {
+			const own = widthsOf(row, columns);
+			for (let i = 0; i < columns.length; i++) {
+				const length = own[i]! >= 0 ? own[i]! : displayWidth(visibleCells[r]![i] ?? '');
+				if (length > seen[i]!) seen[i] = length;
+			}
+		});
+		needs = [...seen];
+	}
+	const natural = columns.map((c, i) => Math.max(headerWidth(c, sort), needs[i]!));
 	const grown = [...natural];
 	const grownNeeds = [...needs];
 	for (const cells of visibleCells) {
@@ -243,7 +280,7 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 	if (flexAt >= 0 && flex!.wrap) {
 		const blank = columns.map(() => '');
 		const linesOf = (index: number): string[] => {
-			const cells = cellsOf(rows[index]!);
+			const cells = cellsOf(rows.at(index)!);
 			const pieces = wrapToWidth(cells[flexAt] ?? '', Math.max(1, flexWidth));
 			return pieces.map((piece, k) => {
 				const line = k === 0 ? [...cells] : [...blank];
@@ -264,7 +301,7 @@ function TableView({columns, rows, cursor, offset, width, height, theme, sort, s
 		let room = Math.max(0, height);
 		for (let i = first; i < rows.length && room > 0; i++) {
 			const rowLines = lines(i).slice(0, room);
-			drawn.push({row: rows[i]!, lines: rowLines});
+			drawn.push({row: rows.at(i)!, lines: rowLines});
 			room -= rowLines.length;
 		}
 	} else {

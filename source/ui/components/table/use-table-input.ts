@@ -3,9 +3,10 @@ import type {Dispatch} from 'react';
 import type {Keymap} from '../../app/contract.js';
 import {scrollBindings, scrollHandlers} from '../scroll-keys.js';
 import type {TableAction} from './use-table-state.js';
+import type {IdList} from '../../model/table-data.js';
 
 /** Navigation handlers for a table showing `ids` in `height` rows. */
-export function useTableInput(dispatch: Dispatch<TableAction>, ids: readonly string[], height: number): Keymap {
+export function useTableInput(dispatch: Dispatch<TableAction>, ids: IdList, height: number): Keymap {
 	return {
 		bindings: scrollBindings,
 		handlers: scrollHandlers({

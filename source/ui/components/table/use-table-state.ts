@@ -4,6 +4,7 @@
  * much as needed to keep the cursor visible.
  */
 import {useReducer} from 'react';
+import type {IdList} from '../../model/table-data.js';
 
 export type TableState = {
 	/** Id of the row under the cursor, once one was seen. */
@@ -15,15 +16,15 @@ export type TableState = {
 };
 
 export type TableAction =
-	| {type: 'move'; delta: number; ids: readonly string[]; height: number}
-	| {type: 'top'; ids: readonly string[]}
-	| {type: 'bottom'; ids: readonly string[]; height: number}
-	| {type: 'select'; id: string; ids: readonly string[]; height: number};
+	| {type: 'move'; delta: number; ids: IdList; height: number}
+	| {type: 'top'; ids: IdList}
+	| {type: 'bottom'; ids: IdList; height: number}
+	| {type: 'select'; id: string; ids: IdList; height: number};
 
 export const initialTableState: TableState = {index: 0, offset: 0};
 
 /** Where the cursor is in `ids` now: by id when present, else the clamped last index. */
-export function cursorIndex(state: TableState, ids: readonly string[]): number {
+export function cursorIndex(state: TableState, ids: IdList): number {
 	if (ids.length === 0) return 0;
 	if (state.cursorId !== undefined) {
 		const at = ids.indexOf(state.cursorId);
@@ -41,10 +42,10 @@ export function windowOffset(offset: number, index: number, height: number, coun
 	return Math.max(0, next);
 }
 
-function at(state: TableState, ids: readonly string[], index: number, height: number): TableState {
+function at(state: TableState, ids: IdList, index: number, height: number): TableState {
 	if (ids.length === 0) return {...state, index: 0, offset: 0};
 	const clamped = Math.min(Math.max(index, 0), ids.length - 1);
-	return {cursorId: ids[clamped], index: clamped, offset: windowOffset(state.offset, clamped, height, ids.length)};
+	return {cursorId: ids.at(clamped), index: clamped, offset: windowOffset(state.offset, clamped, height, ids.length)};
 }
 
 export function tableReducer(state: TableState, action: TableAction): TableState {
@@ -52,7 +53,7 @@ export function tableReducer(state: TableState, action: TableAction): TableState
 		case 'move':
 			return at(state, action.ids, cursorIndex(state, action.ids) + action.delta, action.height);
 		case 'top':
-			return {cursorId: action.ids[0], index: 0, offset: 0};
+			return {cursorId: action.ids.at(0), index: 0, offset: 0};
 		case 'bottom':
 			return at(state, action.ids, action.ids.length - 1, action.height);
 		case 'select': {
