@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {checkEngine, determinismProperty, runScenario} from '../../../fuzz/engine/scenario.js';
 import type {Scenario} from '../../../fuzz/engine/calls.js';
+import {createCluster} from '../../../source/engine/index.js';
 
 /**
  * Random sequences over the whole public API, with a fixed seed so the run is
@@ -28,4 +29,28 @@ test('a drain refused for a DaemonSet pod leaves the node cordoned, as kubectl d
 	]} as Scenario, {skipGuarantees: true});
 	t.deepEqual(outcome.violations, []);
 	t.true(outcome.program.some(line => line.includes('BadRequest: unable to drain node "kubarium-worker"')), outcome.program.join('\n'));
+});
+
+test('a Deployment made again before the garbage collector took its old ReplicaSet counts a hash collision and goes on under another name, which the checker allows', t => {
+	const deployment = {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'b', namespace: 'default'}, spec: {replicas: 1, selector: {matchLabels: {app: 'a'}}, template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21'}]}}}};
+	const scenario = {seed: 1, nodes: 1, calls: [
+		{op: 'apply', manifests: [deployment]},
+		{op: 'advance', ms: 30_000},
+		{op: 'delete', kind: 'deploy', name: 'b'},
+		{op: 'apply', manifests: [deployment]},
+	]} as Scenario;
+	t.deepEqual(runScenario(scenario).violations, []);
+	const cluster = createCluster({seed: 1, nodes: 1});
+	cluster.apply(deployment);
+	cluster.advance(30_000);
+	const first = cluster.list('ReplicaSet')[0]!.metadata.name;
+	cluster.delete('deploy', 'b');
+	cluster.apply(deployment);
+	cluster.advance(30_000);
+	const d = cluster.get('Deployment', 'b')!;
+	t.is(d['status'].collisionCount, 1);
+	const names = cluster.list('ReplicaSet').map(rs => rs.metadata.name);
+	t.deepEqual(names.length, 1);
+	t.not(names[0], first);
+	t.is(cluster.list('Pod').filter(p => !p.metadata.deletionTimestamp).length, 1);
 });
