@@ -156,18 +156,22 @@ export function podUsage(context: ControllerContext, pod: Pod): PodUsage | undef
 	if (!runtime) return undefined;
 	const service = kubelet(context);
 	const containers: ContainerUsage[] = [];
-	for (const container of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []]) {
-		const id = service.containerIdOf(pod.metadata.uid, container.name);
-		const usage = id ? runtime.containerUsage(id) : undefined;
-		if (usage) containers.push({name: container.name, ...usage});
+	let cpuMilli = 0;
+	let memoryBytes = 0;
+	// Init containers first, then the app's (the scrape walks every running pod: no copies of the lists).
+	for (const list of [pod.spec?.initContainers, pod.spec?.containers]) {
+		if (!list) continue;
+		for (const container of list) {
+			const id = service.containerIdOf(pod.metadata.uid, container.name);
+			const usage = id ? runtime.containerUsage(id) : undefined;
+			if (!usage) continue;
+			containers.push({name: container.name, cpuMilli: usage.cpuMilli, memoryBytes: usage.memoryBytes});
+			cpuMilli += usage.cpuMilli;
+			memoryBytes += usage.memoryBytes;
+		}
 	}
 	if (containers.length === 0) return undefined;
-	return {
-		namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: pod.spec!.nodeName!,
-		cpuMilli: containers.reduce((sum, c) => sum + c.cpuMilli, 0),
-		memoryBytes: containers.reduce((sum, c) => sum + c.memoryBytes, 0),
-		containers,
-	};
+	return {namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: pod.spec!.nodeName!, cpuMilli, memoryBytes, containers};
 }
 
 /** The node's system daemons (kubelet, containerd, OS) before any pod. */

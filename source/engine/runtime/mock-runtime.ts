@@ -65,6 +65,8 @@ type ContainerRecord = {
 	/** Resident memory of the main process (bytes). */
 	memoryBytes: number;
 	limitBytes: number;
+	/** The CPU limit in millicores (4 cores without one), parsed once. */
+	cpuLimitMilli: number;
 	busy: boolean;
 	/** Pending timers (made with the first: an idle server has none). */
 	timers?: Set<TimerHandle>;
@@ -252,6 +254,7 @@ export class MockRuntime implements ContainerRuntime {
 			ports: [],
 			memoryBytes: 0,
 			limitBytes: limit > 0 ? limit : (config.nodeMemoryBytes ?? 16 * 2 ** 30),
+			cpuLimitMilli: milliCpu(config.container.resources?.limits?.cpu) || 4000,
 			busy: false,
 			stopping: false,
 			requests: {second: 0, count: 0, previous: 0},
@@ -781,7 +784,7 @@ export class MockRuntime implements ContainerRuntime {
 		const record = this.containers.get(containerId);
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') return undefined;
 		const bucket = Math.floor(this.now / 15_000);
-		const limit = milliCpu(record.config.container.resources?.limits?.cpu) || 4000;
+		const limit = record.cpuLimitMilli;
 		const rps = Math.floor(this.now / 1000) === record.requests.second ? Math.max(record.requests.count, record.requests.previous) : Math.floor(this.now / 1000) === record.requests.second + 1 ? record.requests.count : 0;
 		const base = record.busy ? 1000 : record.image.spec.cpuMilli;
 		const cpu = Math.min(limit, base * (0.7 + 0.6 * hashUnit(record.id, bucket)) + rps * (record.image.spec.cpuMilliPerRequest ?? 0.4));
