@@ -218,9 +218,15 @@ export class Cluster {
 		else bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
 		this.runQueues();
-		if (base) {
-			// The saved objects are the whole cluster: nothing of the options' own is added.
-		} else if (options.systemDaemonSets ?? options.demo) {
+		// Saved objects are the whole cluster: nothing of the options' own is added over them.
+		if (!base) this.addOptionalObjects(options);
+		this.depth = 0;
+		if (snapshot && restore !== 'objects') this.replay(snapshot);
+	}
+
+	/** What the options add to a new cluster: the system DaemonSets, the demo, ingress-nginx. */
+	private addOptionalObjects(options: ClusterOptions): void {
+		if (options.systemDaemonSets ?? options.demo) {
 			this.apply(systemDaemonSets(kubeletVersion));
 			this.runQueues();
 		}
@@ -232,12 +238,10 @@ export class Cluster {
 			this.apply(ingressNginxManifests);
 			this.runQueues();
 		}
-		if (!base && options.demo && (options.ingressNginx ?? true)) {
+		if (options.demo && (options.ingressNginx ?? true)) {
 			this.apply(demoIngressManifest);
 			this.runQueues();
 		}
-		this.depth = 0;
-		if (snapshot && restore !== 'objects') this.replay(snapshot);
 	}
 
 	/**

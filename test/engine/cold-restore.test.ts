@@ -278,3 +278,18 @@ test('custom resources come back with their definitions, served as before', asyn
 	t.is(restored.get('CustomResourceDefinition', 'crontabs.stable.example.com'), undefined, 'its deletion removes the objects of its kind, as before');
 	t.throws(() => restored.list('ct'));
 });
+
+test('what the user changed in the demo is kept: the demo\'s manifests are not applied again over the saved objects', t => {
+	const cluster = createCluster({seed: 11, demo: true});
+	cluster.advance(10_000);
+	cluster.scale('deployment', 'web', 5, shop);
+	cluster.advance(30_000);
+	const snapshot = JSON.parse(JSON.stringify(cluster.snapshot())) as ClusterSnapshot;
+	const restored = createCluster({snapshot, restore: 'objects'});
+	const web = restored.get('Deployment', 'web', 'shop') as any;
+	t.is(web.spec.replicas, 5);
+	// Its spec was not written again (its status is: the restarted pods are not ready yet).
+	t.is(web.metadata.generation, (snapshot.store.objects.find(o => o.kind === 'Deployment' && o.metadata.name === 'web') as any).metadata.generation);
+	restored.advance(30_000);
+	t.is(restored.list('Pod', shop).filter(p => (p.metadata.labels as any)?.app === 'web' && !p.metadata.deletionTimestamp).length, 5);
+});
