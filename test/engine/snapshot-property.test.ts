@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, type Cluster, type ClusterSnapshot} from '../../source/engine/index.js';
 import {callArbitrary, runCall, validManifest, type Call} from '../../fuzz/engine/calls.js';
@@ -18,6 +18,33 @@ function state(cluster: Cluster): ClusterSnapshot {
 function roundTrip(cluster: Cluster): Cluster {
 	const text = JSON.stringify(cluster.snapshot());
 	return createCluster({snapshot: JSON.parse(text)});
+}
+
+/** A fuzz call; a refused one is refused alike on both clusters, which the comparison checks. */
+function run(cluster: Cluster, call: Call): void {
+	try {
+		runCall(cluster, call, () => undefined);
+	} catch {
+		// Refused alike on both; compared below.
+	}
+}
+
+/**
+ * Make `calls[0..split)` on `original`, restore its snapshot exactly, then
+ * make the rest on both and let a minute pass: the two must agree at the
+ * restore and after. `make` makes one call (refused calls are refused alike).
+ */
+function restoredMidway(t: ExecutionContext, original: Cluster, calls: readonly Call[], split: number, make = run): void {
+	for (const call of calls.slice(0, split)) make(original, call);
+	const restored = roundTrip(original);
+	t.deepEqual(state(restored), state(original), 'the restore itself');
+	for (const call of calls.slice(split)) {
+		make(original, call);
+		make(restored, call);
+	}
+	original.advance(60_000);
+	restored.advance(60_000);
+	t.deepEqual(state(restored), state(original));
 }
 
 /** Calls that reach past the fuzz generators: rows, a shell, the drain, the CronJob, traffic. */
@@ -175,7 +202,7 @@ test('random calls over the public API, a snapshot at a random point: the restor
 			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
 			const split = at % (all.length + 1);
 			const original = createCluster({seed, nodes});
-			const run = (cluster: Cluster, call: Call) => {
+			const sliced = (cluster: Cluster, call: Call) => {
 				try {
 					if (call.op === 'advance' && yieldEvery !== undefined) {
 						let checks = 0;
@@ -187,16 +214,7 @@ test('random calls over the public API, a snapshot at a random point: the restor
 					// Refused alike on both; compared below.
 				}
 			};
-			for (const call of all.slice(0, split)) run(original, call);
-			const restored = roundTrip(original);
-			t.deepEqual(state(restored), state(original), 'the restore itself');
-			for (const call of all.slice(split)) {
-				run(original, call);
-				run(restored, call);
-			}
-			original.advance(60_000);
-			restored.advance(60_000);
-			t.deepEqual(state(restored), state(original));
+			restoredMidway(t, original, all, split, sliced);
 		},
 	), {seed: 16, numRuns: 16});
 });
@@ -237,28 +255,11 @@ test('random calls on a cluster restored from its objects, a snapshot at a rando
 			at: fc.nat(),
 		}),
 		({seed, nodes, setup, before, calls, at}) => {
-			const run = (cluster: Cluster, call: Call) => {
-				try {
-					runCall(cluster, call, () => undefined);
-				} catch {
-					// Refused alike on both; compared below.
-				}
-			};
 			const first = createCluster({seed, nodes});
 			for (const call of [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...before]) run(first, call);
 			first.advance(20_000);
 			const cold = createCluster({snapshot: JSON.parse(JSON.stringify(first.snapshot())), restore: 'objects'});
-			const split = at % (calls.length + 1);
-			for (const call of calls.slice(0, split)) run(cold, call);
-			const exact = roundTrip(cold);
-			t.deepEqual(state(exact), state(cold), 'the restore itself');
-			for (const call of calls.slice(split)) {
-				run(cold, call);
-				run(exact, call);
-			}
-			cold.advance(60_000);
-			exact.advance(60_000);
-			t.deepEqual(state(exact), state(cold));
+			restoredMidway(t, cold, calls, at % (calls.length + 1));
 		},
 	), {seed: 21, numRuns: 12});
 });
