@@ -113,7 +113,8 @@ export function defaultJobSpec(spec: Record<string, any>): Record<string, any> {
 /**
  * The Job strategy's generateSelector: the selector on the job's uid and the
  * four labels on its pod template. Needs the uid, so it runs once the uid is
- * known (on create, and again on every update so a re-applied manifest keeps them).
+ * known (on create, and again on every update so a re-applied manifest keeps
+ * them); a selector the update names is kept, for validation to compare.
  */
 export function withGeneratedSelector(job: KubeObject): KubeObject {
 	if (job.spec?.manualSelector === true || !job.metadata.uid) return job;
@@ -127,7 +128,8 @@ export function withGeneratedSelector(job: KubeObject): KubeObject {
 		[legacyControllerUidLabel]: uid,
 		[legacyJobNameLabel]: name,
 	};
-	const selector: LabelSelector = {matchLabels: {[jobControllerUidLabel]: uid}};
+	// An update that names a selector keeps it, so that validation sees a changed one (immutable, as upstream).
+	const selector: LabelSelector = job.spec.selector ?? {matchLabels: {[jobControllerUidLabel]: uid}};
 	return {
 		...job,
 		spec: {...job.spec, selector, template: {...template, metadata: {...template.metadata, labels}}},

@@ -246,6 +246,16 @@ test('a Job template is immutable once created', t => {
 	t.is(cluster.get('job', 'work')!.metadata.generation, 1);
 });
 
+test('a Job\'s selector is immutable once created: an update that changes it is refused, not quietly put back', t => {
+	const cluster = createCluster({seed: 1});
+	cluster.apply(job({script: 'sleep 60'}));
+	const stored = cluster.get('job', 'work')!;
+	const error = t.throws(() => cluster.apply({...stored, metadata: {name: 'work', namespace: 'default'}, spec: {...stored.spec, selector: {matchLabels: {a: 'b'}}}} as never), {instanceOf: KubeError});
+	// kubectl apply's merge adds the key to the live selector, which the API server then refuses.
+	t.is(error!.message, `Job.batch "work" is invalid: spec.selector: Invalid value: {"matchLabels":{"batch.kubernetes.io/controller-uid":"${stored.metadata.uid}","a":"b"}}: field is immutable`);
+	t.deepEqual(cluster.get('job', 'work')!.spec.selector, stored.spec.selector);
+});
+
 test('job pod-failure back-off and completed-index text', t => {
 	const cases: Array<[number, number | undefined, number, number]> = [
 		[0, undefined, 0, 0],
