@@ -196,12 +196,7 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	}
 
 	function sync(key: string): void {
-		workers.syncing(key);
-		try {
-			syncKey(key);
-		} finally {
-			workers.pull();
-		}
+		workers.sync(key, () => syncKey(key));
 	}
 
 	function syncKey(key: string): void {

@@ -485,13 +485,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	}
 
 	function sync(key: string): void {
-		workers.syncing(key);
-		try {
-			syncReplicaSet(key);
-		} finally {
-			// A worker this sync was given and did not need goes to the next in line.
-			workers.pull();
-		}
+		workers.sync(key, () => syncReplicaSet(key));
 	}
 
 	function syncReplicaSet(key: string): void {

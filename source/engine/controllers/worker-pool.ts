@@ -25,9 +25,17 @@ export class WorkerPool {
 		return this.running.has(key);
 	}
 
-	/** A key's sync begins: a worker pulled for it is now its to take. */
-	syncing(key: string): void {
+	/**
+	 * Run a key's sync: a worker pulled for it is its to take during `sync`;
+	 * after it, a worker it did not need goes to the next in line.
+	 */
+	sync(key: string, sync: () => void): void {
 		this.pulled.delete(key);
+		try {
+			sync();
+		} finally {
+			this.pull();
+		}
 	}
 
 	/** Take a worker for `key`; false when every one is busy, and the key then waits its turn. */
