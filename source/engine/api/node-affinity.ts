@@ -43,9 +43,14 @@ export function termMatches(term: NodeSelectorTerm, node: KubeObject): boolean {
 	return expressions.every(r => requirementMatches(r, labels)) && fields.every(r => requirementMatches(r, nodeFields));
 }
 
+/** The pod's required node affinity, if it has one. */
+export function requiredNodeAffinity(pod: KubeObject): NodeAffinity['requiredDuringSchedulingIgnoredDuringExecution'] {
+	return (pod.spec?.affinity as {nodeAffinity?: NodeAffinity} | undefined)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+}
+
 /** True when the pod's required node affinity (if any) admits the node. */
 export function matchesRequiredNodeAffinity(pod: KubeObject, node: KubeObject): boolean {
-	const required = (pod.spec?.affinity as {nodeAffinity?: NodeAffinity} | undefined)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+	const required = requiredNodeAffinity(pod);
 	if (!required) return true;
 	return (required.nodeSelectorTerms ?? []).some(term => termMatches(term, node));
 }
@@ -53,7 +58,7 @@ export function matchesRequiredNodeAffinity(pod: KubeObject, node: KubeObject): 
 /** The node a pod is pinned to by a `metadata.name` matchFields term (a DaemonSet pod's target), if any. */
 export function targetNodeName(pod: KubeObject): string | undefined {
 	if (pod.spec?.nodeName) return pod.spec.nodeName;
-	const terms = (pod.spec?.affinity as {nodeAffinity?: NodeAffinity} | undefined)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+	const terms = requiredNodeAffinity(pod)?.nodeSelectorTerms ?? [];
 	for (const term of terms) {
 		for (const field of term.matchFields ?? []) {
 			if (field.key === 'metadata.name' && field.operator === 'In' && field.values?.length === 1) return field.values[0];

@@ -3,7 +3,7 @@ import type {KubeObject, Node, Pod, Taint, Toleration} from '../api/types.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 import {keyOf, objectKey} from '../store.js';
 import {rfc3339} from '../clock.js';
-import {matchesRequiredNodeAffinity} from '../api/node-affinity.js';
+import {matchesRequiredNodeAffinity, requiredNodeAffinity} from '../api/node-affinity.js';
 
 /** Requests the scheduler counts for a pod; missing requests count as zero for fit. */
 export type PodRequests = {cpu: number; memory: number};
@@ -190,7 +190,7 @@ export const schedulerFilters: FilterPlugin[] = [
 /** Whether a pod names the nodes it may run on (nodeSelector, or required node affinity). */
 function hasNodeSelection(pod: Pod): boolean {
 	for (const _ in pod.spec?.nodeSelector) return true;
-	return (pod.spec?.affinity as {nodeAffinity?: {requiredDuringSchedulingIgnoredDuringExecution?: unknown}} | undefined)?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution !== undefined;
+	return Boolean(requiredNodeAffinity(pod));
 }
 
 type Allocatable = PodRequests & {pods: number};
@@ -206,6 +206,11 @@ function parseAllocatable(node: Node): Allocatable {
 		allocatableCache.set(allocatable, parsed);
 	}
 	return parsed;
+}
+
+/** What the scheduler knows of a node it has just heard of, before counting its pods. */
+function newNodeInfo(node: Node): NodeInfo {
+	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()};
 }
 
 /** Point a node's info at its newest write. */
@@ -372,9 +377,7 @@ export function createScheduler(context: ControllerContext): Controller {
 				const info = nodes.get(object.metadata.name);
 				if (info) setNode(info, object as Node);
 				else {
-					const added = {requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()} as unknown as NodeInfo;
-					setNode(added, object as Node);
-					nodes.set(object.metadata.name, added);
+					nodes.set(object.metadata.name, newNodeInfo(object as Node));
 					const name = object.metadata.name;
 					const bound = context.services.podsByNode?.pods(name) ?? (store.list('Pod') as Pod[]).filter(p => p.spec?.nodeName === name);
 					for (const pod of bound) account(pod);
