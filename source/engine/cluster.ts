@@ -369,13 +369,13 @@ export class Cluster {
 				threw = true;
 			}
 			if (threw !== (entry.threw ?? false)) {
-				throw new SnapshotError(`snapshot.journal[${index}]: ${entry.call} ${threw ? 'fails' : 'succeeds'} on replay where it ${threw ? 'succeeded' : 'failed'}; ${differentBuild}`, true);
+				throw replayedDifferently(`snapshot.journal[${index}]: ${entry.call} ${threw ? 'fails' : 'succeeds'} on replay where it ${threw ? 'succeeded' : 'failed'}`);
 			}
 		}
 		const saved = snapshot.store.objects;
 		const replayed = this.context.store.all();
 		const difference = firstDifference(saved, replayed);
-		if (difference) throw new SnapshotError(`snapshot.store.objects: ${difference} after the replay; ${differentBuild}`, true);
+		if (difference) throw replayedDifferently(`snapshot.store.objects: ${difference} after the replay`);
 		const {clock, random} = this.context;
 		const checks: Array<[string, unknown, unknown]> = [
 			['store.resourceVersion', snapshot.store.resourceVersion, this.context.store.resourceVersion],
@@ -386,7 +386,7 @@ export class Cluster {
 			['volumes', snapshot.volumes, this.volumeSnapshots()],
 		];
 		for (const [path, expected, actual] of checks) {
-			if (JSON.stringify(expected) !== JSON.stringify(actual)) throw new SnapshotError(`snapshot.${path}: differs after the replay; ${differentBuild}`, true);
+			if (JSON.stringify(expected) !== JSON.stringify(actual)) throw replayedDifferently(`snapshot.${path}: differs after the replay`);
 		}
 	}
 
@@ -409,7 +409,7 @@ export class Cluster {
 		if (entry.call === 'openShell') {
 			const opened = this.openShell(...(args as Parameters<Cluster['openShell']>));
 			if ((opened.session === undefined) !== (entry.session === undefined)) {
-				throw new SnapshotError(`snapshot.journal: openShell ${opened.session ? 'opens' : 'does not open'} a shell on replay; ${differentBuild}`, true);
+				throw replayedDifferently(`snapshot.journal: openShell ${opened.session ? 'opens' : 'does not open'} a shell on replay`);
 			}
 			return;
 		}
@@ -1147,7 +1147,10 @@ function checkedUser(subject: {user: string; groups?: readonly string[]}): {user
 const never = () => false;
 
 
-const differentBuild = 'the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one';
+/** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */
+function replayedDifferently(what: string): SnapshotError {
+	return new SnapshotError(`${what}; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`, true);
+}
 
 /** The options a snapshot records: every one the cluster was made with but `snapshot` (all JSON-safe). */
 function optionsOf(options: ClusterOptions): SnapshotOptions {
