@@ -68,12 +68,12 @@ export class EventRecorder {
 		const nowMs = this.clock.now();
 		const now = rfc3339(nowMs);
 		// The EventAggregator: the tenth distinct message of a kind within ten minutes becomes one combined event.
-		const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${object.metadata.uid}\u0000${type}\u0000${reason}`;
+		const similarKey = similarKeyOf(source, object.metadata.uid, type, reason);
 		const similar = this.similar.use(similarKey);
 		if (similar.lastMs + aggregateIntervalMs < nowMs) similar.messages = undefined;
 		const distinct = noteMessage(similar, message);
 		similar.lastMs = nowMs;
-		let key = `${similarKey}\u0000${fieldPath ?? ''}\u0000${message}`;
+		let key = eventKey(similarKey, fieldPath, message);
 		if (distinct >= aggregateMaxEvents) {
 			const messages = similar.messages as Set<string>;
 			messages.delete(messages.values().next().value!);
@@ -137,9 +137,9 @@ export class EventRecorder {
 		for (const event of events) {
 			const involved = event.involvedObject;
 			const source = event.source ?? {component: event.reportingComponent ?? ''};
-			const similarKey = `${source.component}\u0000${source.host ?? ''}\u0000${involved.uid}\u0000${event.type}\u0000${event.reason}`;
+			const similarKey = similarKeyOf(source, involved.uid, event.type, event.reason);
 			const combined = event.message.startsWith(combinedPrefix);
-			const key = combined ? similarKey : `${similarKey}\u0000${involved.fieldPath ?? ''}\u0000${event.message}`;
+			const key = combined ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
 			const lastMs = Date.parse(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
 			if (!combined) noteMessage(similar, event.message);
@@ -202,6 +202,16 @@ export class EventRecorder {
 		}
 		return out.sort((a, b) => a.lastTimestamp.localeCompare(b.lastTimestamp));
 	}
+}
+
+/** The aggregator's key: events of one source about one object, of one type and reason, are similar. */
+function similarKeyOf(source: EventSource, uid: string | undefined, type: string, reason: string): string {
+	return `${source.component}\u0000${source.host ?? ''}\u0000${uid}\u0000${type}\u0000${reason}`;
+}
+
+/** The recorder's key: a repeat of the same message about the same field counts up one event. */
+function eventKey(similarKey: string, fieldPath: string | undefined, message: string): string {
+	return `${similarKey}\u0000${fieldPath ?? ''}\u0000${message}`;
 }
 
 /**
