@@ -6,7 +6,7 @@
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {
-	apiVersionOf, KubeError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector,
+	apiVersionOf, KubeError, objectSelector,
 	type Cluster, type KubeObject, type Manifest, type ResourceType,
 } from '../engine/index.js';
 import {decodeBody, mediaType, readBody, sendJson} from './http.js';
@@ -51,9 +51,7 @@ function notFound(type: ResourceType, name: string): ApiError {
 
 /** The object filter of a list or watch: label and field selectors (400 when they do not parse). */
 function selectorFilter(query: URLSearchParams): (object: KubeObject) => boolean {
-	const labels = query.get('labelSelector') ? parseLabelSelector(query.get('labelSelector')!) : undefined;
-	const fields = query.get('fieldSelector') ? parseFieldSelector(query.get('fieldSelector')!) : undefined;
-	return object => (!labels || matchesLabels(labels, object.metadata.labels)) && (!fields || matchesFields(fields, object));
+	return objectSelector({labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined}) ?? (() => true);
 }
 
 function includeObject(query: URLSearchParams): IncludeObject {

@@ -4,7 +4,7 @@ import type {KubeObject, ManagedFieldsEntry, Manifest, WatchEvent} from './api/t
 import {applyDefaults} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-kinds.js';
 import {validateMetadata} from './api/validate-metadata.js';
-import {labelSelectorFromObject, matchesLabels, parseFieldSelector, parseLabelSelector, matchesFields} from './api/selectors.js';
+import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson} from './store.js';
@@ -646,11 +646,9 @@ export class Cluster {
 	/** Objects of a kind; all namespaces unless one is named; filtered by selectors. */
 	list(kind: string, options: ListOptions = {}): KubeObject[] {
 		const type = this.context.store.types.resolve(kind);
-		const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
-		const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
+		const selected = objectSelector(options);
 		const objects = this.context.store.list(type.kind, type.namespaced ? options.namespace : undefined);
-		if (!labels && !fields) return objects;
-		return objects.filter(o => (!labels || matchesLabels(labels, o.metadata.labels)) && (!fields || matchesFields(fields, o)));
+		return selected ? objects.filter(selected) : objects;
 	}
 
 	/**

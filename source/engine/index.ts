@@ -7,7 +7,7 @@ export type {ClusterOptions} from './cluster-options.js';
 export type {ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';
-export {parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields} from './api/selectors.js';
+export {parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields, objectSelector} from './api/selectors.js';
 export {resolveResource, resourceTypes, apiVersionOf, qualifiedResource} from './api/registry.js';
 export {labelSelectorFromObject, selectorFromMap, selectorToString} from './api/selectors.js';
 export type {ResourceType} from './api/registry.js';

@@ -773,3 +773,14 @@ export function matchesFields(selector: FieldSelector, object: unknown): boolean
 		return operator === 'Equals' ? actual === value : actual !== value;
 	});
 }
+
+/**
+ * A list's label and field selectors as one test of an object, each parsed
+ * once (throws BadRequest as the parse does); undefined when neither is given.
+ */
+export function objectSelector(options: {labelSelector?: string; fieldSelector?: string}): ((object: {metadata: {labels?: Record<string, string>}}) => boolean) | undefined {
+	const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
+	const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
+	if (!labels && !fields) return undefined;
+	return object => (!labels || matchesLabels(labels, object.metadata.labels)) && (!fields || matchesFields(fields, object));
+}

@@ -8,7 +8,7 @@ import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {actionsFor, useApp, useLive, usePageKeys, usePageKind, useSelection, type KeyBinding, type PageProps} from '../app/contract.js';
 import {useAppInternals} from '../app/app-internals.js';
-import {matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, type KubeObject, type ResourceType} from '../../engine/index.js';
+import {objectSelector, type KubeObject, type ResourceType} from '../../engine/index.js';
 import type {ColumnSet} from '../render/columns.js';
 import {columnsFor, kindType} from '../app/kinds.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
@@ -62,9 +62,7 @@ export function sortBindings(columns: Column[]): KeyBinding[] {
 function selectorTest(options: {labelSelector?: string; fieldSelector?: string}): {matches?: (object: KubeObject) => boolean; error?: string} {
 	if (!options.labelSelector && !options.fieldSelector) return {};
 	try {
-		const labels = options.labelSelector ? parseLabelSelector(options.labelSelector) : undefined;
-		const fields = options.fieldSelector ? parseFieldSelector(options.fieldSelector) : undefined;
-		return {matches: object => (!labels || matchesLabels(labels, object.metadata.labels)) && (!fields || matchesFields(fields, object))};
+		return {matches: objectSelector(options)};
 	} catch (error) {
 		return {matches: () => false, error: (error as Error).message};
 	}
