@@ -3,6 +3,7 @@ import {apiVersionOf, resolveResource} from './api/registry.js';
 import {rfc3339} from './clock.js';
 import type {Store} from './store.js';
 import type {VirtualClock} from './clock.js';
+import {flat} from './memory.js';
 
 /** Who reports an event: `{component: 'kubelet', host: 'node-1'}`. */
 export type EventSource = {component: string; host?: string};
@@ -80,6 +81,9 @@ export class EventRecorder {
 			key = similarKey;
 			message = `${combinedPrefix}${message}`;
 		}
+		// Kept by the thousand (the map's key, the ring's, the stored message), as flat strings rather than trees of their pieces.
+		key = flat(key);
+		message = flat(message);
 		const previous = this.byKey.get(key);
 		if (previous) {
 			const current = this.store.get('Event', previous.metadata.namespace, previous.metadata.name) as KubeEvent | undefined;
@@ -99,7 +103,7 @@ export class EventRecorder {
 			apiVersion: apiVersionOf(type_),
 			resourceVersion: object.metadata.resourceVersion,
 		};
-		if (fieldPath) involvedObject.fieldPath = fieldPath;
+		if (fieldPath) involvedObject.fieldPath = flat(fieldPath);
 		const namespace = object.metadata.namespace ?? 'default';
 		const event = this.store.create<KubeEvent>({
 			apiVersion: 'v1',
@@ -165,7 +169,7 @@ export class EventRecorder {
 		}
 		for (;;) {
 			const nanos = BigInt(nowMs) * 1_000_000n + BigInt(this.nameSequence++ % 1_000_000);
-			const name = `${objectName}.${nanos.toString(16)}`;
+			const name = flat(`${objectName}.${nanos.toString(16)}`);
 			if (!this.store.get('Event', namespace, name)) return name;
 		}
 	}
@@ -206,7 +210,7 @@ export class EventRecorder {
 
 /** The aggregator's key: events of one source about one object, of one type and reason, are similar. */
 function similarKeyOf(source: EventSource, uid: string | undefined, type: string, reason: string): string {
-	return `${source.component}\u0000${source.host ?? ''}\u0000${uid}\u0000${type}\u0000${reason}`;
+	return flat(`${source.component}\u0000${source.host ?? ''}\u0000${uid}\u0000${type}\u0000${reason}`);
 }
 
 /** The recorder's key: a repeat of the same message about the same field counts up one event. */

@@ -2,6 +2,7 @@ import {alreadyExists, KubeError, notFound} from './errors.js';
 import {qualifiedResource, ResourceTypes, type ResourceType} from './api/registry.js';
 import type {KubeObject} from './api/types.js';
 import {rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
+import {flat} from './memory.js';
 
 /** Saved objects the store cannot take back (`Store.load`). */
 export class LoadError extends Error {
@@ -381,7 +382,7 @@ export class Store {
 	private generateName(type: ResourceType, namespace: string | undefined, prefix: string): string {
 		const base = prefix.length > 58 ? prefix.slice(0, 58) : prefix;
 		for (let attempt = 0; attempt < 8; attempt++) {
-			const name = base + this.random.nameSuffix();
+			const name = flat(base + this.random.nameSuffix());
 			if (!this.get(type.kind, namespace, name)) return name;
 		}
 		throw alreadyExists(qualifiedResource(type), base);

@@ -1,4 +1,4 @@
-import type {Container, KubeObject, PodSpec, Probe, ResourceRequirements, Volume} from './types.js';
+import type {Container, KubeObject, PodSpec, Probe, ResourceRequirements, Toleration, Volume} from './types.js';
 
 /**
  * Defaulting as the API server applies it on create and update
@@ -156,7 +156,8 @@ export function aliasServiceAccount(spec: PodSpec): void {
 /**
  * The toleration every pod gets for not-ready and unreachable nodes
  * (DefaultTolerationSeconds admission): frozen, and shared by every pod's
- * list, as stored objects are never changed in place.
+ * list (the list itself by pods that tolerate nothing else), as stored
+ * objects are never changed in place.
  */
 export const defaultNoExecuteTolerations = Object.freeze([
 	Object.freeze({key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}),
@@ -183,13 +184,10 @@ defaulters.set('Pod', object => {
 		spec.containers = spec.containers.map(requestsFromLimits);
 		if (spec.initContainers) spec.initContainers = spec.initContainers.map(requestsFromLimits);
 	}
-	const tolerations = [...(spec.tolerations ?? [])];
-	for (const toleration of defaultNoExecuteTolerations) {
-		if (!tolerations.some(t => t.key === toleration.key && (t.effect === 'NoExecute' || !t.effect))) {
-			tolerations.push(toleration);
-		}
-	}
-	spec.tolerations = tolerations;
+	const given = spec.tolerations ?? [];
+	const missing = defaultNoExecuteTolerations.filter(toleration => !given.some(t => t.key === toleration.key && (t.effect === 'NoExecute' || !t.effect)));
+	// Most pods tolerate nothing of their own and share the one frozen pair; concat sizes a new array exactly (a spread or push reserves 17 slots).
+	spec.tolerations = given.length === 0 ? defaultNoExecuteTolerations as unknown as Toleration[] : given.concat(missing);
 	return {...object, spec, status: object.status ?? {phase: 'Pending', qosClass: qosClass(spec)}};
 });
 

@@ -1,6 +1,7 @@
 import type {Container, KubeObject, Pod, Volume} from './types.js';
 import {prepareForCreate, type Store} from '../store.js';
 import {fnv32a} from '../controllers/controller-utils.js';
+import {copyWith} from '../memory.js';
 
 /**
  * The ServiceAccount admission plugin (`plugin/pkg/admission/serviceaccount`),
@@ -91,7 +92,8 @@ export function mountServiceAccountToken(object: KubeObject): KubeObject {
 	const withMount = (container: Container): Container => {
 		if ((container.volumeMounts ?? []).some(m => m.mountPath === serviceAccountMountPath)) return container;
 		needsVolume = true;
-		return {...container, volumeMounts: [...(container.volumeMounts ?? []), {name, readOnly: true, mountPath: serviceAccountMountPath}]};
+		// concat sizes the array exactly: a spread reserves 17 slots, and every pod keeps this one.
+		return copyWith(container, {volumeMounts: (container.volumeMounts ?? []).concat([{name, readOnly: true, mountPath: serviceAccountMountPath}])});
 	};
 	const initContainers = spec.initContainers?.map(withMount);
 	const containers = spec.containers.map(withMount);
@@ -102,7 +104,7 @@ export function mountServiceAccountToken(object: KubeObject): KubeObject {
 			...spec,
 			...(initContainers ? {initContainers} : {}),
 			containers,
-			volumes: existing ? spec.volumes : [...(spec.volumes ?? []), tokenVolume(name)],
+			volumes: existing ? spec.volumes : (spec.volumes ?? []).concat([tokenVolume(name)]),
 		},
 	};
 }

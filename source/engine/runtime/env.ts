@@ -4,6 +4,7 @@ import type {Store} from '../store.js';
 import type {ContainerConfig} from './cri.js';
 import type {ResolvedImage} from './workloads/images.js';
 import {milliCpu, bytes} from '../api/quantity.js';
+import {flat} from '../memory.js';
 
 /**
  * A container's environment variables, in one place: what the kubelet
@@ -114,8 +115,7 @@ function cachedServiceEnv(store: Store, pod: Pod): Readonly<Record<string, strin
 	let env = cache.get(key);
 	if (!env) {
 		const computed = serviceEnv(store, pod);
-		// Flat strings, not the pieces they were built from.
-		for (const value of Object.values(computed)) value.charCodeAt(0);
+		for (const value of Object.values(computed)) flat(value);
 		cache.set(key, (env = computed));
 	}
 	return env;

@@ -12,6 +12,7 @@ import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/in
 import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
+import {copyWith, flat} from '../memory.js';
 import {processIdentity} from './identity.js';
 import {shellPrompt} from './shell/prompt.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
@@ -116,10 +117,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	private call(method: string, request: string, response: string): void {
-		// Reading a character flattens a concatenated string: the ring keeps flat strings, not their pieces.
-		request.charCodeAt(0);
-		response.charCodeAt(0);
-		this.calls.push({at: this.now, method, request, response});
+		this.calls.push({at: this.now, method, request: flat(request), response: flat(response)});
 	}
 
 	private pid(): number {
@@ -276,7 +274,7 @@ export class MockRuntime implements ContainerRuntime {
 		const start = this.now;
 		record.pid = this.pid();
 		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: record.pid, start: this.pid()};
-		record.status = {...record.status, state: 'CONTAINER_RUNNING', startedAt: start};
+		record.status = copyWith(record.status, {state: 'CONTAINER_RUNNING', startedAt: start});
 		record.memoryBytes = Math.round(record.image.spec.memoryBytes * (0.9 + 0.2 * hashUnit(record.id, 0)));
 		const executable = resolveExecutable(record.argv[0] ?? '');
 		const runc = {id: record.id, shimPid: this.shimPid, pids, sandboxPid: record.sandbox.pid, hostname: record.sandbox.hostname,
@@ -471,7 +469,7 @@ export class MockRuntime implements ContainerRuntime {
 				record.trace.emit(this.now, record.pid, 'exit_group', String(exitCode), '?');
 				this.finish(record, exitCode, undefined, false);
 			});
-			return {durationMs, status: {...record.status, state: 'CONTAINER_EXITED' as const, exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: finishAt}};
+			return {durationMs, status: copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: finishAt})};
 		}
 		// PID 1 without a handler ignores the signal: KILL when the grace period ends.
 		const finishAt = this.now + graceMs;
@@ -480,7 +478,7 @@ export class MockRuntime implements ContainerRuntime {
 			record.trace.emit(this.now, this.shimPid, 'kill', `${record.pid}, SIGKILL`, 0);
 			this.finish(record, 137, 'Error', false);
 		});
-		return {durationMs: graceMs, status: {...record.status, state: 'CONTAINER_EXITED' as const, exitCode: 137, reason: 'Error', finishedAt: finishAt}};
+		return {durationMs: graceMs, status: copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode: 137, reason: 'Error', finishedAt: finishAt})};
 	}
 
 	removeContainer(containerId: string): void {
@@ -840,9 +838,7 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- helpers ---------------------------------------------------------------------------------
 
 	private log(record: ContainerRecord, at: number, stream: 'stdout' | 'stderr', text: string): void {
-		// Reading a character makes V8 flatten a concatenated string, so the ring keeps one flat string, not its pieces.
-		text.charCodeAt(0);
-		record.logs.push({at, stream, text});
+		record.logs.push({at, stream, text: flat(text)});
 	}
 
 	/** Program output split into lines (a last partial line counts as a line). */
@@ -874,15 +870,16 @@ export class MockRuntime implements ContainerRuntime {
 		record.busy = false;
 		record.stopping = false;
 		record.listenAt = Number.POSITIVE_INFINITY;
-		record.status = {...record.status, state: 'CONTAINER_EXITED', exitCode, reason: reason ?? (exitCode === 0 ? 'Completed' : 'Error'), finishedAt: this.now};
+		record.status = copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode, reason: reason ?? (exitCode === 0 ? 'Completed' : 'Error'), finishedAt: this.now});
 		if (message) record.status.message = message;
 		if (notify && !this.halted && !record.starting) for (const listener of this.listeners) listener(record.status);
 	}
 
 	private hexId(): string {
-		let id = '';
-		for (let i = 0; i < 8; i++) id += this.context.random.int(0, 0xffffffff).toString(16).padStart(8, '0');
-		return id;
+		const words: string[] = [];
+		for (let i = 0; i < 8; i++) words.push(this.context.random.int(0, 0xffffffff).toString(16).padStart(8, '0'));
+		// Joined, not added up: every container and sandbox keeps its id, as one flat string rather than a tree of eight pieces.
+		return words.join('');
 	}
 }
 

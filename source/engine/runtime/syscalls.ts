@@ -1,3 +1,4 @@
+import {flat} from '../memory.js';
 
 /**
  * System-call traces, strace-like: every sandbox and container keeps a bounded
@@ -82,9 +83,7 @@ export class Trace {
 	emit(at: number, pid: number, name: string, args: string, ret: number | string): void {
 		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
 		this.lastAt = time;
-		// Reading a character makes V8 flatten a concatenated string: the ring keeps one flat string, not its pieces.
-		args.charCodeAt(0);
-		this.push({at: time, pid, name, args, ret, category: categoryOf(name)}, 1);
+		this.push({at: time, pid, name, args: flat(args), ret, category: categoryOf(name)}, 1);
 	}
 
 	/** Record `count` calls made at `at`, spelled out by `expand` only when read. */
