@@ -158,34 +158,53 @@ function isReady(node: Node): boolean {
 /** The taint effects that keep a pod off a node at scheduling. */
 const schedulingEffects = ['NoSchedule', 'NoExecute'];
 
+/** NodeUnschedulable: a cordoned node, unless the pod tolerates its taint. */
+const unschedulableFilter: FilterPlugin = (pod, {node}) => {
+	if (!node.spec?.unschedulable) return undefined;
+	const tolerated = (pod.spec?.tolerations ?? []).some(t => tolerates(t, {key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'}));
+	return tolerated ? undefined : 'node(s) were unschedulable';
+};
+
+/** TaintToleration. */
+const taintFilter: FilterPlugin = (pod, {node}) => {
+	const taint = untoleratedTaint(node.spec?.taints, pod.spec?.tolerations, schedulingEffects);
+	return taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : undefined;
+};
+
+/** NodeAffinity: the pod's nodeSelector and required node affinity. */
+const nodeSelectionFilter: FilterPlugin = withPreFilter((pod, {node}) => {
+	const selector = pod.spec?.nodeSelector;
+	// for...in rather than Object.entries: this runs for every pod on every node.
+	for (const key in selector) {
+		if (node.metadata.labels?.[key] !== selector[key]) return "node(s) didn't match Pod's node affinity/selector";
+	}
+	return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
+}, pod => hasNodeSelection(pod));
+
+/** NodeResourcesFit (the scheduler's loop checks the same inline, see `fitFailure`). */
+const fitFilter: FilterPlugin = (pod, info) => fitFailure(podRequests(pod), info);
+
+/** NodeResourcesFit for a pod with these requests. */
+function fitFailure(wanted: PodRequests, info: NodeInfo): string | undefined {
+	const allocatable = info.allocatable;
+	if (info.pods + 1 > allocatable.pods) return 'Too many pods';
+	if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > allocatable.cpu) return 'Insufficient cpu';
+	if (wanted.memory > 0 && info.requested.memory + wanted.memory > allocatable.memory) return 'Insufficient memory';
+	return undefined;
+}
+
 /** The default filters, in the default plugin order. */
-export const schedulerFilters: FilterPlugin[] = [
-	(pod, {node}) => {
-		if (!node.spec?.unschedulable) return undefined;
-		const tolerated = (pod.spec?.tolerations ?? []).some(t => tolerates(t, {key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule'}));
-		return tolerated ? undefined : 'node(s) were unschedulable';
-	},
-	(pod, {node}) => {
-		const taint = untoleratedTaint(node.spec?.taints, pod.spec?.tolerations, schedulingEffects);
-		return taint ? `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}` : undefined;
-	},
-	withPreFilter((pod, {node}) => {
-		const selector = pod.spec?.nodeSelector;
-		// for...in rather than Object.entries: this runs for every pod on every node.
-		for (const key in selector) {
-			if (node.metadata.labels?.[key] !== selector[key]) return "node(s) didn't match Pod's node affinity/selector";
-		}
-		return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
-	}, pod => hasNodeSelection(pod)),
-	(pod, info) => {
-		const allocatable = info.allocatable;
-		if (info.pods + 1 > allocatable.pods) return 'Too many pods';
-		const wanted = podRequests(pod);
-		if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > allocatable.cpu) return 'Insufficient cpu';
-		if (wanted.memory > 0 && info.requested.memory + wanted.memory > allocatable.memory) return 'Insufficient memory';
-		return undefined;
-	},
-];
+export const schedulerFilters: FilterPlugin[] = [unschedulableFilter, taintFilter, nodeSelectionFilter, fitFilter];
+
+/**
+ * Whether `schedulerFilters` still starts with the default filters, which the
+ * scheduler's loop then checks directly (a call through the array per node
+ * is the loop's largest cost); the filters pushed after them run as given.
+ */
+function startsWithDefaultFilters(): boolean {
+	return schedulerFilters[0] === unschedulableFilter && schedulerFilters[1] === taintFilter
+		&& schedulerFilters[2] === nodeSelectionFilter && schedulerFilters[3] === fitFilter;
+}
 
 /** Whether a pod names the nodes it may run on (nodeSelector, or required node affinity). */
 function hasNodeSelection(pod: Pod): boolean {
@@ -501,19 +520,41 @@ export function createScheduler(context: ControllerContext): Controller {
 			let feasible = 0;
 			let processed = 0;
 			let victimless = 0;
-			// PreFilter: the plugins this pod gives something to check.
-			const filters = schedulerFilters.filter(filter => !filter.appliesTo || filter.appliesTo(pod));
+			// PreFilter: the plugins this pod gives something to check. With the default filters
+			// first, they are checked below without a call per node, and only the rest are listed.
+			const inline = startsWithDefaultFilters();
+			const selects = inline && nodeSelectionFilter.appliesTo!(pod);
+			const filters: FilterPlugin[] = [];
+			for (let i = inline ? 4 : 0; i < schedulerFilters.length; i++) {
+				const filter = schedulerFilters[i]!;
+				if (!filter.appliesTo || filter.appliesTo(pod)) filters.push(filter);
+			}
+			const requests = podRequests(pod);
+			const tolerations = pod.spec?.tolerations;
+			let index = count > 0 ? nextStartNodeIndex % count : 0;
 			for (; processed < count && feasible < wantFeasible; processed++) {
-				const info = candidates[(nextStartNodeIndex + processed) % count]!;
-				if (!info.ready && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, schedulingEffects)) {
+				const info = candidates[index]!;
+				if (++index === count) index = 0;
+				if (!info.ready && !untoleratedTaint(info.node.spec?.taints, tolerations, schedulingEffects)) {
 					// A not-ready node without its taint yet: the scheduler still skips it.
 					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
 					continue;
 				}
 				let failure: string | undefined;
-				for (const filter of filters) {
-					failure = filter(pod, info, context);
-					if (failure) break;
+				if (inline) {
+					const spec = info.node.spec;
+					// Neither cordoned nor tainted: NodeUnschedulable and TaintToleration pass.
+					if (spec !== undefined && (spec.unschedulable || (spec.taints !== undefined && spec.taints.length > 0))) {
+						failure = unschedulableFilter(pod, info, context) || taintFilter(pod, info, context);
+					}
+					if (!failure && selects) failure = nodeSelectionFilter(pod, info, context);
+					if (!failure) failure = fitFailure(requests, info);
+				}
+				if (!failure) {
+					for (const filter of filters) {
+						failure = filter(pod, info, context);
+						if (failure) break;
+					}
 				}
 				if (failure) {
 					reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
