@@ -21,6 +21,13 @@ export type NodeInfo = {
 	pods: number;
 	/** Pods per controller uid on this node, for spreading. */
 	byOwner: Map<string, number>;
+	/**
+	 * `byOwner`'s count for the pod being scheduled, valid while `ownerMark`
+	 * is that pod's turn: set once per pod for the nodes its owner has pods
+	 * on, so scoring reads a field instead of looking the owner up per node.
+	 */
+	sameOwner: number;
+	ownerMark: number;
 	/** Bound pods on the node, by uid. */
 	podUids: Set<string>;
 };
@@ -229,7 +236,7 @@ function parseAllocatable(node: Node): Allocatable {
 
 /** What the scheduler knows of a node it has just heard of, before counting its pods. */
 function newNodeInfo(node: Node): NodeInfo {
-	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), podUids: new Set()};
+	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), sameOwner: 0, ownerMark: 0, podUids: new Set()};
 }
 
 /** Point a node's info at its newest write. */
@@ -270,9 +277,9 @@ function resolvableByPreemption(pod: Pod, info: NodeInfo, failure: string): bool
 
 /**
  * Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2),
- * for a pod with these non-zero requests.
+ * for a pod with these non-zero requests and `same` pods of its owner on the node.
  */
-function score(wanted: PodRequests, info: NodeInfo, owner: string | undefined): number {
+function score(wanted: PodRequests, info: NodeInfo, same: number): number {
 	const allocatable = info.allocatable;
 	// LeastAllocated, with the scheduler's non-zero defaults for containers without requests.
 	const cpu = info.nonZero.cpu + wanted.cpu;
@@ -280,7 +287,6 @@ function score(wanted: PodRequests, info: NodeInfo, owner: string | undefined): 
 	const cpuFree = Math.max(0, 1 - cpu / Math.max(1, allocatable.cpu));
 	const memoryFree = Math.max(0, 1 - memory / Math.max(1, allocatable.memory));
 	const fit = ((cpuFree + memoryFree) / 2) * 100;
-	const same = owner ? info.byOwner.get(owner) ?? 0 : 0;
 	const spread = 100 / (1 + same);
 	return fit + 2 * spread;
 }
@@ -339,6 +345,10 @@ export function createScheduler(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
 	const nodes = new Map<string, NodeInfo>();
 	const boundTo = new Map<string, string>();
+	/** `byOwner` the other way round: for each controller uid, the nodes with a count for it. */
+	const ownerNodes = new Map<string, Map<NodeInfo, number>>();
+	/** Bumped for each pod scheduled, for `NodeInfo.ownerMark`. */
+	let turn = 0;
 	/** The back-off of each pod that failed: the delay its last failure set. */
 	const backoff = new Map<string, number>();
 	/** Unschedulable pods waiting for a cluster change, in the order they were parked. */
@@ -365,7 +375,7 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.pods--;
 		info.podUids.delete(pod.metadata.uid);
 		const owner = controllerUid(pod);
-		if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 1) - 1);
+		if (owner) setOwnerCount(info, owner, (info.byOwner.get(owner) ?? 1) - 1);
 	}
 
 	/** Count a pod on its node; `nodeName` assumes it there before it is bound (while PreBind waits). */
@@ -382,7 +392,14 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.pods++;
 		info.podUids.add(pod.metadata.uid);
 		const owner = controllerUid(pod);
-		if (owner) info.byOwner.set(owner, (info.byOwner.get(owner) ?? 0) + 1);
+		if (owner) setOwnerCount(info, owner, (info.byOwner.get(owner) ?? 0) + 1);
+	}
+
+	function setOwnerCount(info: NodeInfo, owner: string, pods: number): void {
+		info.byOwner.set(owner, pods);
+		let counts = ownerNodes.get(owner);
+		if (!counts) ownerNodes.set(owner, counts = new Map());
+		counts.set(info, pods);
 	}
 
 	store.subscribe(({type, object}) => {
@@ -390,7 +407,15 @@ export function createScheduler(context: ControllerContext): Controller {
 			if (type !== 'MODIFIED') sorted = undefined;
 			if (type === 'DELETED') {
 				// Its pods stay bound by name; a node added under that name counts them again.
-				for (const uid of nodes.get(object.metadata.name)?.podUids ?? []) boundTo.delete(uid);
+				const gone = nodes.get(object.metadata.name);
+				if (gone) {
+					for (const uid of gone.podUids) boundTo.delete(uid);
+					for (const owner of gone.byOwner.keys()) {
+						const counts = ownerNodes.get(owner)!;
+						counts.delete(gone);
+						if (counts.size === 0) ownerNodes.delete(owner);
+					}
+				}
 				nodes.delete(object.metadata.name);
 			} else {
 				const info = nodes.get(object.metadata.name);
@@ -531,6 +556,15 @@ export function createScheduler(context: ControllerContext): Controller {
 			}
 			const requests = podRequests(pod);
 			const tolerations = pod.spec?.tolerations;
+			// Spreading: mark the nodes that have pods of this pod's owner with their count.
+			const mark = ++turn;
+			const counts = owner ? ownerNodes.get(owner) : undefined;
+			if (counts) {
+				for (const [info, pods] of counts) {
+					info.sameOwner = pods;
+					info.ownerMark = mark;
+				}
+			}
 			let index = count > 0 ? nextStartNodeIndex % count : 0;
 			for (; processed < count && feasible < wantFeasible; processed++) {
 				const info = candidates[index]!;
@@ -562,7 +596,7 @@ export function createScheduler(context: ControllerContext): Controller {
 					continue;
 				}
 				feasible++;
-				const value = score(wanted, info, owner);
+				const value = score(wanted, info, info.ownerMark === mark ? info.sameOwner : 0);
 				if (value > bestScore) {
 					best = info;
 					bestScore = value;
