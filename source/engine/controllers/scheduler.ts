@@ -369,9 +369,11 @@ export function createScheduler(context: ControllerContext): Controller {
 		const info = infoFor(nodeName);
 		if (!info) return;
 		const requests = podRequests(pod as Pod);
-		info.requested = {cpu: info.requested.cpu - requests.cpu, memory: info.requested.memory - requests.memory};
+		info.requested.cpu -= requests.cpu;
+		info.requested.memory -= requests.memory;
 		const nonZero = nonZeroRequests(pod as Pod);
-		info.nonZero = {cpu: info.nonZero.cpu - nonZero.cpu, memory: info.nonZero.memory - nonZero.memory};
+		info.nonZero.cpu -= nonZero.cpu;
+		info.nonZero.memory -= nonZero.memory;
 		info.pods--;
 		info.podUids.delete(pod.metadata.uid);
 		const owner = controllerUid(pod);
@@ -386,9 +388,11 @@ export function createScheduler(context: ControllerContext): Controller {
 		if (!info) return;
 		boundTo.set(pod.metadata.uid, nodeName);
 		const requests = podRequests(pod);
-		info.requested = {cpu: info.requested.cpu + requests.cpu, memory: info.requested.memory + requests.memory};
+		info.requested.cpu += requests.cpu;
+		info.requested.memory += requests.memory;
 		const nonZero = nonZeroRequests(pod);
-		info.nonZero = {cpu: info.nonZero.cpu + nonZero.cpu, memory: info.nonZero.memory + nonZero.memory};
+		info.nonZero.cpu += nonZero.cpu;
+		info.nonZero.memory += nonZero.memory;
 		info.pods++;
 		info.podUids.add(pod.metadata.uid);
 		const owner = controllerUid(pod);
