@@ -21,13 +21,8 @@ export type NodeInfo = {
 	pods: number;
 	/** Pods per controller uid on this node, for spreading. */
 	byOwner: Map<string, number>;
-	/**
-	 * `byOwner`'s count for the pod being scheduled, valid while `ownerMark`
-	 * is that pod's turn: set once per pod for the nodes its owner has pods
-	 * on, so scoring reads a field instead of looking the owner up per node.
-	 */
-	sameOwner: number;
-	ownerMark: number;
+	/** Its index in the scheduler's sorted node list, and so its row in the loop's table (see `hotFields`); -1 before it is listed and once its node is deleted. */
+	position: number;
 	/** Bound pods on the node, by uid. */
 	podUids: Set<string>;
 };
@@ -236,7 +231,7 @@ function parseAllocatable(node: Node): Allocatable {
 
 /** What the scheduler knows of a node it has just heard of, before counting its pods. */
 function newNodeInfo(node: Node): NodeInfo {
-	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), sameOwner: 0, ownerMark: 0, podUids: new Set()};
+	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), position: -1, podUids: new Set()};
 }
 
 /** Point a node's info at its newest write. */
@@ -276,16 +271,51 @@ function resolvableByPreemption(pod: Pod, info: NodeInfo, failure: string): bool
 }
 
 /**
- * Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2),
- * for a pod with these non-zero requests and `same` pods of its owner on the node.
+ * The numbers the filter and score loop reads for each node, copied from its
+ * NodeInfo at every change into one Float64Array, a row of `hotFields` per
+ * node in the order of the node list: the loop reads them in a row instead
+ * of following each node's objects (a cache miss apiece at 1,000 nodes).
  */
-function score(wanted: PodRequests, info: NodeInfo, same: number): number {
-	const allocatable = info.allocatable;
+const hotFields = 12;
+/** 1 when the node is ready, not cordoned and not tainted: the first filters pass it for any pod. */
+const hotPlain = 0;
+const hotPods = 1;
+const hotAllocatablePods = 2;
+const hotRequestedCpu = 3;
+const hotRequestedMemory = 4;
+const hotAllocatableCpu = 5;
+const hotAllocatableMemory = 6;
+const hotNonZeroCpu = 7;
+const hotNonZeroMemory = 8;
+/** The pod turn `hotSameOwner` was set for: the count is that pod's owner's pods on the node. */
+const hotOwnerMark = 9;
+const hotSameOwner = 10;
+
+/** Copy a node's info into its row of the table. */
+function writeRow(table: Float64Array, row: number, info: NodeInfo): void {
+	const spec = info.node.spec;
+	table[row + hotPlain] = info.ready && !spec?.unschedulable && !(spec?.taints && spec.taints.length > 0) ? 1 : 0;
+	table[row + hotPods] = info.pods;
+	table[row + hotAllocatablePods] = info.allocatable.pods;
+	table[row + hotRequestedCpu] = info.requested.cpu;
+	table[row + hotRequestedMemory] = info.requested.memory;
+	table[row + hotAllocatableCpu] = info.allocatable.cpu;
+	table[row + hotAllocatableMemory] = info.allocatable.memory;
+	table[row + hotNonZeroCpu] = info.nonZero.cpu;
+	table[row + hotNonZeroMemory] = info.nonZero.memory;
+}
+
+/**
+ * Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2),
+ * for a pod with these non-zero requests and `same` pods of its owner on the
+ * node whose row of the table starts at `row`.
+ */
+function score(wanted: PodRequests, table: Float64Array, row: number, same: number): number {
 	// LeastAllocated, with the scheduler's non-zero defaults for containers without requests.
-	const cpu = info.nonZero.cpu + wanted.cpu;
-	const memory = info.nonZero.memory + wanted.memory;
-	const cpuFree = Math.max(0, 1 - cpu / Math.max(1, allocatable.cpu));
-	const memoryFree = Math.max(0, 1 - memory / Math.max(1, allocatable.memory));
+	const cpu = table[row + hotNonZeroCpu]! + wanted.cpu;
+	const memory = table[row + hotNonZeroMemory]! + wanted.memory;
+	const cpuFree = Math.max(0, 1 - cpu / Math.max(1, table[row + hotAllocatableCpu]!));
+	const memoryFree = Math.max(0, 1 - memory / Math.max(1, table[row + hotAllocatableMemory]!));
 	const fit = ((cpuFree + memoryFree) / 2) * 100;
 	const spread = 100 / (1 + same);
 	return fit + 2 * spread;
@@ -347,8 +377,10 @@ export function createScheduler(context: ControllerContext): Controller {
 	const boundTo = new Map<string, string>();
 	/** `byOwner` the other way round: for each controller uid, the nodes with a count for it. */
 	const ownerNodes = new Map<string, Map<NodeInfo, number>>();
-	/** Bumped for each pod scheduled, for `NodeInfo.ownerMark`. */
+	/** Bumped for each pod scheduled, for `hotOwnerMark`. */
 	let turn = 0;
+	/** The rows of `sorted`'s nodes (see `hotFields`). */
+	let table = new Float64Array(0);
 	/** The back-off of each pod that failed: the delay its last failure set. */
 	const backoff = new Map<string, number>();
 	/** Unschedulable pods waiting for a cluster change, in the order they were parked. */
@@ -361,6 +393,11 @@ export function createScheduler(context: ControllerContext): Controller {
 	let nextStartNodeIndex = 0;
 
 	const infoFor = (name: string): NodeInfo | undefined => nodes.get(name);
+
+	/** A node's info changed: so does its row of the table, if it has one. */
+	function publish(info: NodeInfo): void {
+		if (info.position >= 0) writeRow(table, info.position * hotFields, info);
+	}
 
 	function unaccount(pod: KubeObject): void {
 		const nodeName = boundTo.get(pod.metadata.uid);
@@ -378,6 +415,7 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.podUids.delete(pod.metadata.uid);
 		const owner = controllerUid(pod);
 		if (owner) setOwnerCount(info, owner, (info.byOwner.get(owner) ?? 1) - 1);
+		publish(info);
 	}
 
 	/** Count a pod on its node; `nodeName` assumes it there before it is bound (while PreBind waits). */
@@ -397,6 +435,7 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.podUids.add(pod.metadata.uid);
 		const owner = controllerUid(pod);
 		if (owner) setOwnerCount(info, owner, (info.byOwner.get(owner) ?? 0) + 1);
+		publish(info);
 	}
 
 	function setOwnerCount(info: NodeInfo, owner: string, pods: number): void {
@@ -413,6 +452,8 @@ export function createScheduler(context: ControllerContext): Controller {
 				// Its pods stay bound by name; a node added under that name counts them again.
 				const gone = nodes.get(object.metadata.name);
 				if (gone) {
+					// Its row stays as it was until the list is sorted again without it.
+					gone.position = -1;
 					for (const uid of gone.podUids) boundTo.delete(uid);
 					for (const owner of gone.byOwner.keys()) {
 						const counts = ownerNodes.get(owner)!;
@@ -423,7 +464,10 @@ export function createScheduler(context: ControllerContext): Controller {
 				nodes.delete(object.metadata.name);
 			} else {
 				const info = nodes.get(object.metadata.name);
-				if (info) setNode(info, object as Node);
+				if (info) {
+					setNode(info, object as Node);
+					publish(info);
+				}
 				else {
 					nodes.set(object.metadata.name, newNodeInfo(object as Node));
 					const name = object.metadata.name;
@@ -541,7 +585,14 @@ export function createScheduler(context: ControllerContext): Controller {
 			const reasons = new Map<string, number>();
 			let best: NodeInfo | undefined;
 			let bestScore = -Infinity;
-			sorted ??= [...nodes.values()].sort((a, b) => a.node.metadata.name.localeCompare(b.node.metadata.name, 'en', {numeric: true}));
+			if (!sorted) {
+				sorted = [...nodes.values()].sort((a, b) => a.node.metadata.name.localeCompare(b.node.metadata.name, 'en', {numeric: true}));
+				table = new Float64Array(sorted.length * hotFields);
+				for (let i = 0; i < sorted.length; i++) {
+					sorted[i]!.position = i;
+					writeRow(table, i * hotFields, sorted[i]!);
+				}
+			}
 			const candidates = sorted;
 			// As the scheduler does: filter from where the last pod stopped, and stop once enough nodes fit.
 			const count = candidates.length;
@@ -565,28 +616,33 @@ export function createScheduler(context: ControllerContext): Controller {
 			const counts = owner ? ownerNodes.get(owner) : undefined;
 			if (counts) {
 				for (const [info, pods] of counts) {
-					info.sameOwner = pods;
-					info.ownerMark = mark;
+					if (info.position < 0) continue;
+					table[info.position * hotFields + hotOwnerMark] = mark;
+					table[info.position * hotFields + hotSameOwner] = pods;
 				}
 			}
 			let index = count > 0 ? nextStartNodeIndex % count : 0;
 			for (; processed < count && feasible < wantFeasible; processed++) {
 				const info = candidates[index]!;
+				const row = index * hotFields;
 				if (++index === count) index = 0;
-				if (!info.ready && !untoleratedTaint(info.node.spec?.taints, tolerations, schedulingEffects)) {
+				const plain = table[row + hotPlain] === 1;
+				if (!plain && !info.ready && !untoleratedTaint(info.node.spec?.taints, tolerations, schedulingEffects)) {
 					// A not-ready node without its taint yet: the scheduler still skips it.
 					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
 					continue;
 				}
 				let failure: string | undefined;
 				if (inline) {
-					const spec = info.node.spec;
 					// Neither cordoned nor tainted: NodeUnschedulable and TaintToleration pass.
-					if (spec !== undefined && (spec.unschedulable || (spec.taints !== undefined && spec.taints.length > 0))) {
-						failure = unschedulableFilter(pod, info, context) || taintFilter(pod, info, context);
-					}
+					if (!plain) failure = unschedulableFilter(pod, info, context) || taintFilter(pod, info, context);
 					if (!failure && selects) failure = nodeSelectionFilter(pod, info, context);
-					if (!failure) failure = fitFailure(requests, info);
+					// NodeResourcesFit, as `fitFailure` from the node's row.
+					if (failure) {
+						// Refused already.
+					} else if (table[row + hotPods]! + 1 > table[row + hotAllocatablePods]!) failure = 'Too many pods';
+					else if (requests.cpu > 0 && table[row + hotRequestedCpu]! + requests.cpu > table[row + hotAllocatableCpu]!) failure = 'Insufficient cpu';
+					else if (requests.memory > 0 && table[row + hotRequestedMemory]! + requests.memory > table[row + hotAllocatableMemory]!) failure = 'Insufficient memory';
 				}
 				if (!failure) {
 					for (const filter of filters) {
@@ -600,7 +656,7 @@ export function createScheduler(context: ControllerContext): Controller {
 					continue;
 				}
 				feasible++;
-				const value = score(wanted, info, info.ownerMark === mark ? info.sameOwner : 0);
+				const value = score(wanted, table, row, table[row + hotOwnerMark] === mark ? table[row + hotSameOwner]! : 0);
 				if (value > bestScore) {
 					best = info;
 					bestScore = value;
