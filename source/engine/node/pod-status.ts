@@ -83,9 +83,9 @@ export function podStatus(observed: ObservedPod): PodStatus {
 		const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime: old?.status === status ? old.lastTransitionTime : now};
 		if (!ok && reason) out.reason = reason;
 		if (!ok && message) out.message = message;
-		return kept(old, out);
+		return old !== undefined && sameJson(old, out) ? old : shared(sharedConditions, conditionKey(out), out);
 	};
-	const conditions: Condition[] = kept(pod.status?.conditions, [
+	const conditions: Condition[] = sharedList(pod.status?.conditions, [
 		condition('PodReadyToStartContainers', observed.sandboxReady),
 		condition('Initialized', initDone, completed ? 'PodCompleted' : 'ContainersNotInitialized',
 			completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
@@ -111,6 +111,36 @@ export function podStatus(observed: ObservedPod): PodStatus {
 	if (inits.length > 0) status.initContainerStatuses = containerStatuses(inits, pod.status?.initContainerStatuses);
 	else delete status.initContainerStatuses;
 	return status;
+}
+
+/**
+ * Conditions, and lists of them, that pods report alike (the same state
+ * since the same second, as pods started together do): one object each,
+ * shared by those pods (stored objects are never changed in place), rather
+ * than five objects and a list per pod. Bounded: a full cache starts again.
+ */
+const sharedConditions = new Map<string, Condition>();
+const sharedLists = new Map<string, Condition[]>();
+const sharedLimit = 4096;
+
+function shared<T>(cache: Map<string, T>, key: string, value: T): T {
+	const hit = cache.get(key);
+	if (hit !== undefined) return hit;
+	if (cache.size >= sharedLimit) cache.clear();
+	cache.set(key, value);
+	return value;
+}
+
+/** Every field of a condition, a missing one told apart from any text. */
+function conditionKey(c: Condition): string {
+	const field = (value: string | null | undefined) => (value === undefined ? '\u0002' : value === null ? '\u0003' : value);
+	return `${c.type}\u0000${c.status}\u0000${field(c.lastTransitionTime)}\u0000${field(c.lastProbeTime)}\u0000${field(c.reason)}\u0000${field(c.message)}\u0000${field(c.lastUpdateTime)}\u0000${field(c.lastHeartbeatTime)}`;
+}
+
+/** The stored list when it reads the same, else one shared with pods whose list reads the same. */
+function sharedList(previous: Condition[] | undefined, next: Condition[]): Condition[] {
+	if (previous !== undefined && sameJson(previous, next)) return previous;
+	return shared(sharedLists, next.map(conditionKey).join('\u0001'), next);
 }
 
 /**
