@@ -98,7 +98,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			runtimes.delete(nodeName);
 			for (const worker of [...workers.values()]) {
 				if (worker.nodeName !== nodeName) continue;
-				for (const timer of worker.timers) timer.cancel();
+				for (const timer of worker.timers ?? []) timer.cancel();
 				for (const slot of worker.slots) {
 					slot.timer?.cancel();
 					stopProbes(slot);
@@ -142,11 +142,11 @@ export function createKubelets(context: ControllerContext): Controller {
 
 	function after(worker: PodWorker, ms: number, fn: () => void): TimerHandle {
 		const handle = clock.after(ms, () => {
-			worker.timers.delete(handle);
+			worker.timers?.delete(handle);
 			if (workers.get(worker.key) !== worker) return;
 			fn();
 		});
-		worker.timers.add(handle);
+		(worker.timers ??= new Set()).add(handle);
 		return handle;
 	}
 
@@ -320,7 +320,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	}
 
 	function forget(worker: PodWorker): void {
-		for (const timer of worker.timers) timer.cancel();
+		for (const timer of worker.timers ?? []) timer.cancel();
 		for (const slot of worker.slots) if (slot.containerId) byContainerId.delete(slot.containerId);
 		podIps.release(worker.nodeName, worker.podIP);
 		workers.delete(worker.key);

@@ -44,7 +44,8 @@ export type PodWorker = {
 	startTime: number;
 	terminating: boolean;
 	finished: boolean;
-	timers: Set<TimerHandle>;
+	/** Its pending timers; made at the first (most workers have none once their pod runs). */
+	timers?: Set<TimerHandle>;
 	/** Volume set-up retry delay (500 ms doubling to 2m2s), 0 until a mount fails. */
 	mountBackoffMs?: number;
 };
@@ -89,7 +90,6 @@ export function newPodWorker(pod: Pod, nodeName: string, podIP: string, now: num
 		startTime: now,
 		terminating: false,
 		finished: false,
-		timers: new Set(),
 	};
 }
 

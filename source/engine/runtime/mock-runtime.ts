@@ -40,7 +40,8 @@ type Sandbox = SandboxVolumes & {
 	pid: number;
 	trace: Trace;
 	/** Its containers, in the order they were created (stopping or removing a sandbox visits only these). */
-	containers: Set<ContainerRecord>;
+	/** Its containers, in the order they were made: a list sized exactly (a Set per sandbox costs a hash table). */
+	containers: ContainerRecord[];
 };
 
 type ContainerRecord = {
@@ -132,7 +133,7 @@ export class MockRuntime implements ContainerRuntime {
 		const pod = config.pod;
 		const hostname = pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
 		const trace = new Trace(sandboxTraceCapacity);
-		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, containers: new Set()};
+		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, containers: []};
 		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: this.pid(), start: this.pid()};
 		sandbox.pid = pids.init;
 		const at = this.now;
@@ -175,7 +176,7 @@ export class MockRuntime implements ContainerRuntime {
 			this.cancelTimers(record);
 			this.containers.delete(record.id);
 		}
-		sandbox?.containers.clear();
+		if (sandbox) sandbox.containers = [];
 		this.sandboxes.delete(sandboxId);
 	}
 
@@ -260,7 +261,7 @@ export class MockRuntime implements ContainerRuntime {
 			starting: false,
 		};
 		this.containers.set(id, record);
-		sandbox.containers.add(record);
+		sandbox.containers = sandbox.containers.concat([record]);
 		this.call('CreateContainer', name, `container_id=${id.slice(0, 13)}`);
 		return {ok: true, containerId: id, durationMs: this.context.random.jitter(80)};
 	}
@@ -487,7 +488,7 @@ export class MockRuntime implements ContainerRuntime {
 		if (!record) return;
 		this.cancelTimers(record);
 		this.containers.delete(containerId);
-		record.sandbox.containers.delete(record);
+		record.sandbox.containers = record.sandbox.containers.filter(other => other !== record);
 	}
 
 	containerStatus(containerId: string) {
