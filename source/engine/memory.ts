@@ -22,5 +22,7 @@ export function flat(text: string): string {
  * fresh object shares one class among all copies.
  */
 export function copyWith<T extends object>(object: T, changes: Partial<T>): T {
+	// Assigning a key named __proto__ (a user's manifest may have one) would set the prototype: a spread copies it as a key.
+	if (Object.hasOwn(object, '__proto__')) return {...object, ...changes};
 	return Object.assign({}, object, changes);
 }
