@@ -206,9 +206,9 @@ export type ScrapeOptions = {
 	/** Asked between nodes: true ends the step. */
 	shouldYield?: () => boolean;
 	/**
-	 * Pods a step scrapes before it looks at the budget (default 1,000, a few
-	 * ms of work): a cluster that small is scraped in one piece, whatever the
-	 * wall clock says. A step always scrapes one node at least.
+	 * Pods a step scrapes before it looks at the budget (default 250, a ms or
+	 * two of work): a cluster that small is scraped in one piece, whatever
+	 * the wall clock says. A step always scrapes one node at least.
 	 */
 	minPods?: number;
 };
@@ -285,7 +285,7 @@ function sampleUsage(context: ControllerContext): UsageReport {
  * as metrics-server answers `kubectl top` and a dashboard from one store.
  */
 export function scrapeUsage(context: ControllerContext, options: ScrapeOptions = {}): UsageReport | undefined {
-	const {budgetMs, shouldYield, minPods = 1000} = options;
+	const {budgetMs, shouldYield, minPods = 250} = options;
 	const deadline = budgetMs === undefined ? undefined : performance.now() + budgetMs;
 	const state = scrapesOf(context);
 	let nodes = 0;

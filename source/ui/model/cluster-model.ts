@@ -12,8 +12,6 @@ import type {ClusterSource} from './cluster-source.js';
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
 
 /** Resource usage as `kubectl top` reports it, refreshed at most once per virtual second. */
-/** Wall ms a read of the metrics may spend on the scrape under way. */
-const readScrapeBudgetMs = 4;
 /** How long after a view last showed metrics the loop keeps scraping (wall ms). */
 const metricsWantedMs = 5000;
 
@@ -40,6 +38,10 @@ export type ClusterModelOptions = {
 	highlightMs?: number;
 	/** Least wall time between two metrics snapshots (default 2000, k9s' refresh; 0 = every virtual second). */
 	metricsRefreshMs?: number;
+	/** Wall ms a read of the metrics may spend moving the scrape on (default 4). */
+	metricsReadBudgetMs?: number;
+	/** Pods a scrape step reads before it looks at its budget (default: the engine's, 250; tests pass 0 to go node by node). */
+	metricsMinPods?: number;
 };
 
 type KindState = {
@@ -62,6 +64,8 @@ export class ClusterModel {
 	readonly cluster: ClusterSource;
 	readonly highlightMs: number;
 	readonly metricsRefreshMs: number;
+	private readonly metricsReadBudgetMs: number;
+	private readonly metricsMinPods: number | undefined;
 	private metricsTakenAt = -Infinity;
 	private readonly now: () => number;
 	private readonly kinds = new Map<string, KindState>();
@@ -77,6 +81,8 @@ export class ClusterModel {
 		this.now = options.now ?? (() => performance.now());
 		this.highlightMs = options.highlightMs ?? 1500;
 		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
+		this.metricsReadBudgetMs = options.metricsReadBudgetMs ?? 4;
+		this.metricsMinPods = options.metricsMinPods;
 		for (const type of cluster.resourceTypes()) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
@@ -88,6 +94,8 @@ export class ClusterModel {
 	private metricsCache: MetricsSnapshot | undefined;
 	/** The engine's report the cache was made from. */
 	private metricsUsage: unknown;
+	/** Virtual second the engine was last asked (the scrape under way moves on at most once a second for reads). */
+	private metricsAskedSecond: number | undefined;
 	/** Wall time a view last asked for metrics: the loop scrapes only while one shows them. */
 	private metricsWantedAt = -Infinity;
 
@@ -103,11 +111,12 @@ export class ClusterModel {
 	metrics(): MetricsSnapshot | undefined {
 		this.metricsWantedAt = this.now();
 		const second = Math.floor(this.cluster.now() / 1000);
-		if (this.metricsCache && (this.metricsCache.second === second || this.now() - this.metricsTakenAt < this.metricsRefreshMs)) return this.metricsCache;
+		if (this.metricsAskedSecond === second || this.now() - this.metricsTakenAt < this.metricsRefreshMs) return this.metricsCache;
 		this.metricsTakenAt = this.now();
+		this.metricsAskedSecond = second;
 		const simulation = this.cluster.simulation;
 		if (!simulation) return undefined;
-		const usage = simulation.scrapeMetrics({budgetMs: readScrapeBudgetMs});
+		const usage = simulation.scrapeMetrics({budgetMs: this.metricsReadBudgetMs, minPods: this.metricsMinPods});
 		// The engine hands back the same report until its next scrape completes: the snapshot over it stays as it is.
 		if (!usage || (this.metricsCache && usage === this.metricsUsage)) return this.metricsCache;
 		this.metricsUsage = usage;
@@ -130,7 +139,7 @@ export class ClusterModel {
 	 */
 	scrapeMetrics(budgetMs: number): void {
 		if (this.now() - this.metricsWantedAt > metricsWantedMs) return;
-		this.cluster.simulation?.scrapeMetrics({budgetMs});
+		this.cluster.simulation?.scrapeMetrics({budgetMs, minPods: this.metricsMinPods});
 	}
 
 	/** Stop listening to the cluster. */
