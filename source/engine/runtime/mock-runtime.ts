@@ -73,10 +73,6 @@ type ContainerRecord = {
 	stopping: boolean;
 	/** Requests served in the current and the previous virtual second. */
 	requests: {second: number; count: number; previous: number};
-	/** The usage noise of one 15 s sample (`noiseBucket`), drawn on the first ask in it. */
-	noiseBucket: number;
-	cpuNoise: number;
-	memoryNoise: number;
 	program?: Generator<ShellEffect, number>;
 	execs: number;
 	/** Inside StartContainer: an exit now is read from the status, not reported to listeners. */
@@ -262,9 +258,6 @@ export class MockRuntime implements ContainerRuntime {
 			busy: false,
 			stopping: false,
 			requests: {second: 0, count: 0, previous: 0},
-			noiseBucket: -1,
-			cpuNoise: 0,
-			memoryNoise: 0,
 			execs: 0,
 			starting: false,
 		};
@@ -791,19 +784,11 @@ export class MockRuntime implements ContainerRuntime {
 		const record = this.containers.get(containerId);
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') return undefined;
 		const bucket = Math.floor(this.now / 15_000);
-		if (record.noiseBucket !== bucket) {
-			record.noiseBucket = bucket;
-			record.cpuNoise = hashUnit(record.id, bucket);
-			record.memoryNoise = hashUnit(record.id, bucket + 7);
-		}
 		const limit = record.cpuLimitMilli;
-		const second = Math.floor(this.now / 1000);
-		const {requests} = record;
-		const rps = second === requests.second ? Math.max(requests.count, requests.previous) : second === requests.second + 1 ? requests.count : 0;
-		const spec = record.image.spec;
-		const base = record.busy ? 1000 : spec.cpuMilli;
-		const cpu = Math.min(limit, base * (0.7 + 0.6 * record.cpuNoise) + rps * (spec.cpuMilliPerRequest ?? 0.4));
-		const memory = Math.min(record.limitBytes, record.memoryBytes * (0.97 + 0.06 * record.memoryNoise) + rps * 2048);
+		const rps = Math.floor(this.now / 1000) === record.requests.second ? Math.max(record.requests.count, record.requests.previous) : Math.floor(this.now / 1000) === record.requests.second + 1 ? record.requests.count : 0;
+		const base = record.busy ? 1000 : record.image.spec.cpuMilli;
+		const cpu = Math.min(limit, base * (0.7 + 0.6 * hashUnit(record.id, bucket)) + rps * (record.image.spec.cpuMilliPerRequest ?? 0.4));
+		const memory = Math.min(record.limitBytes, record.memoryBytes * (0.97 + 0.06 * hashUnit(record.id, bucket + 7)) + rps * 2048);
 		return {cpuMilli: Math.max(0, Math.round(cpu)), memoryBytes: Math.round(memory)};
 	}
 
