@@ -1055,7 +1055,7 @@ export class Cluster {
 	}
 
 	/** Usage of every running pod and live node, as `kubectl top pods -A` and `kubectl top nodes`. */
-	metrics(): {pods: PodUsage[]; nodes: NodeUsage[]} {
+	metrics(): UsageReport {
 		return clusterUsage(this.context);
 	}
 

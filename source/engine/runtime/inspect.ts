@@ -193,10 +193,10 @@ export const metricResolutionMs = 15_000;
 export type UsageReport = {
 	pods: PodUsage[];
 	nodes: NodeUsage[];
-	/** The pods by `namespace/name` and their sums, kept by a node-by-node scrape as it goes (`scrapeUsage`). */
-	byKey?: ReadonlyMap<string, PodUsage>;
-	podsCpuMilli?: number;
-	podsMemoryBytes?: number;
+	/** The pods by `namespace/name`, and their sums (a dashboard reads these, and need not walk every pod). */
+	byKey: ReadonlyMap<string, PodUsage>;
+	podsCpuMilli: number;
+	podsMemoryBytes: number;
 };
 
 /** What one step of a scrape may spend. */
@@ -249,12 +249,18 @@ export function clusterUsage(context: ControllerContext): UsageReport {
 
 function sampleUsage(context: ControllerContext): UsageReport {
 	const pods: PodUsage[] = [];
+	const byKey = new Map<string, PodUsage>();
+	let podsCpuMilli = 0;
+	let podsMemoryBytes = 0;
 	const perNode = new Map<string, {cpu: number; memory: number}>();
 	for (const pod of context.store.list('Pod') as Pod[]) {
 		if (!pod.spec?.nodeName || pod.status?.phase !== 'Running') continue;
 		const usage = podUsage(context, pod);
 		if (!usage) continue;
 		pods.push(usage);
+		byKey.set(`${usage.namespace}/${usage.name}`, usage);
+		podsCpuMilli += usage.cpuMilli;
+		podsMemoryBytes += usage.memoryBytes;
 		const sum = perNode.get(usage.node) ?? {cpu: 0, memory: 0};
 		sum.cpu += usage.cpuMilli;
 		sum.memory += usage.memoryBytes;
@@ -267,7 +273,7 @@ function sampleUsage(context: ControllerContext): UsageReport {
 		const sum = perNode.get(node.metadata.name);
 		nodes.push(nodeUsage(context, node, sum?.cpu ?? 0, sum?.memory ?? 0));
 	}
-	return {pods, nodes};
+	return {pods, nodes, byKey, podsCpuMilli, podsMemoryBytes};
 }
 
 /**

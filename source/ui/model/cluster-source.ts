@@ -64,8 +64,8 @@ export type ShellSession = {
 };
 
 /**
- * Usage of pods and nodes, as `kubectl top` reports it; a node-by-node
- * scrape also keeps the pods by `namespace/name` and their sums.
+ * Usage of pods and nodes, as `kubectl top` reports it; the engine's
+ * reports also carry the pods by `namespace/name` and their sums.
  */
 export type UsageReport = {pods: PodUsage[]; nodes: NodeUsage[]; byKey?: ReadonlyMap<string, PodUsage>; podsCpuMilli?: number; podsMemoryBytes?: number};
 
