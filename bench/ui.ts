@@ -16,6 +16,7 @@ import {EventEmitter} from 'node:events';
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {PerformanceObserver} from 'node:perf_hooks';
 import type {BenchRow, BenchSection} from './run.js';
 import {formatMs, median} from './measure.js';
 
@@ -154,7 +155,7 @@ async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedClus
 		});
 	};
 
-	rows.push(...usagePieces(loaded, booted, podCount));
+	rows.push(...await usagePieces(loaded, booted, podCount));
 
 	// Frame time, synchronous (Ink's debug mode: unthrottled, same output pass): a pod changes and the AGE second moves.
 	{
@@ -235,15 +236,21 @@ async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedClus
  * engine's one-piece scrape (`kubectl top`) is the figure before the scrape
  * went node by node.
  */
-function usagePieces(loaded: Loaded, booted: ReturnType<Loaded['boot']>, podCount: number): BenchRow[] {
+async function usagePieces(loaded: Loaded, booted: ReturnType<Loaded['boot']>, podCount: number): Promise<BenchRow[]> {
 	const model = new loaded.ClusterModel(booted.source, {metricsRefreshMs: 0});
 	const engine = booted.source.simulation!;
-	const pieces: number[] = [];
+	const pieces: Array<{start: number; end: number}> = [];
 	const timed = (work: () => unknown) => {
 		const start = performance.now();
 		work();
-		pieces.push(performance.now() - start);
+		pieces.push({start, end: performance.now()});
 	};
+	// GC pauses land in whichever piece is running: the longest piece is also given without them.
+	const pauses: Array<{start: number; end: number}> = [];
+	const observer = new PerformanceObserver(list => {
+		for (const entry of list.getEntries()) pauses.push({start: entry.startTime, end: entry.startTime + entry.duration});
+	});
+	observer.observe({entryTypes: ['gc']});
 	let snapshots = 0;
 	let last: unknown;
 	for (let second = 0; second < 45; second++) {
@@ -256,13 +263,18 @@ function usagePieces(loaded: Loaded, booted: ReturnType<Loaded['boot']>, podCoun
 		});
 	}
 	model.dispose();
+	await sleep(50); // The last GC entries.
+	observer.disconnect();
+	const longest = Math.max(...pieces.map(p => p.end - p.start));
+	const withoutGc = Math.max(...pieces.map(p => p.end - p.start - pauses.reduce((sum, g) => sum + Math.max(0, Math.min(g.end, p.end) - Math.max(g.start, p.start)), 0)));
 	engine.advance(15_000);
 	const start = performance.now();
 	engine.metrics();
 	const whole = performance.now() - start;
 	const count = podCount.toLocaleString('en');
 	return [
-		{name: `usage at ${count} pods: longest piece the dashboard's reads and loop spend on it (45 s at 1 s a frame, ${snapshots} scrapes shown)`, value: formatMs(Math.max(...pieces)), aim: '< 50 ms'},
+		{name: `usage at ${count} pods: longest piece the dashboard's reads and loop spend on it (45 s at 1 s a frame, ${snapshots} scrapes shown)`, value: formatMs(longest), aim: '< 50 ms'},
+		{name: '  same, GC pauses taken out', value: formatMs(withoutGc)},
 		{name: `  the same scrape in one piece (kubectl top's metrics())`, value: formatMs(whole)},
 	];
 }
