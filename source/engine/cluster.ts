@@ -34,7 +34,7 @@ import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js'
 import {trafficService, type StreamOptions, type TrafficOptions, type TrafficStats} from './network/traffic.js';
 import {demoIngressManifest, ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
-import {clusterUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type SyscallOptions} from './runtime/inspect.js';
+import {clusterUsage, scrapeUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type ScrapeOptions, type SyscallOptions, type UsageReport} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
@@ -1055,8 +1055,18 @@ export class Cluster {
 	}
 
 	/** Usage of every running pod and live node, as `kubectl top pods -A` and `kubectl top nodes`. */
-	metrics(): {pods: PodUsage[]; nodes: NodeUsage[]} {
+	metrics(): UsageReport {
 		return clusterUsage(this.context);
+	}
+
+	/**
+	 * Usage for a dashboard that must not wait: the last complete scrape
+	 * (undefined before the first), after moving the current one on, node by
+	 * node, for about `budgetMs` of wall time. Changes nothing in the cluster;
+	 * `metrics()` stays the engine's own, exact answer.
+	 */
+	scrapeMetrics(options: ScrapeOptions = {}): UsageReport | undefined {
+		return scrapeUsage(this.context, options);
 	}
 
 	/** The header's CPU and MEM: usage of live nodes against their allocatable, as k9s shows it (`12%`). */

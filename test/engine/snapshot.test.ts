@@ -178,7 +178,7 @@ test('every method of the facade is either journaled for snapshots or a query th
 	const queries = new Set([
 		'constructor', 'now', 'get', 'list', 'resourceTypes', 'resolveResource', 'volumeData', 'replication', 'drainStatus', 'trafficStats',
 		'rolloutHistory', 'behindMs', 'watch', 'authorize', 'escalation', 'rulesFor', 'eventsFor', 'logs', 'syscalls', 'criLog', 'podMetrics',
-		'metrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot',
+		'metrics', 'scrapeMetrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot',
 		// Journal themselves.
 		'advance', 'openShell',
 		// Private helpers of the calls above.

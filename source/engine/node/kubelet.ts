@@ -14,12 +14,25 @@ import {terminate} from './termination.js';
 import {podRequests, type PodRequests} from '../controllers/scheduler.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 
+/** A container as its kubelet runs it: the spec's name, and its id once it was created. */
+export type RunContainer = {readonly spec: {readonly name: string}; readonly containerId?: string};
+/** A pod as its kubelet runs it. */
+export type RunPod = {readonly uid: string; readonly slots: readonly RunContainer[]};
+
+const noPods: ReadonlySet<RunPod> = new Set();
+
 /** What other parts of the engine may ask of the kubelets. */
 export type KubeletService = {
 	/** The runtime of a node (for exec, logs, traces). */
 	runtimeFor(nodeName: string): ContainerRuntime | undefined;
 	/** Container id of a pod's container, when it has one. */
 	containerIdOf(podUid: string, container: string): string | undefined;
+	/** The pod's containers as its kubelet runs them, init containers first (what the usage scrape reads). */
+	containersOf(podUid: string): readonly RunContainer[] | undefined;
+	/** The pods a node's kubelet runs (none on a halted node), for scraping a node's usage in one go. */
+	podsOn(nodeName: string): Iterable<RunPod>;
+	/** The nodes whose kubelets run pods. */
+	nodesWithPods(): Iterable<string>;
 	/** Stop every kubelet activity on a node (the machine went down). */
 	haltNode(nodeName: string): void;
 	/** A halted node's kubelet starts again (pods it finds are re-synced). */
@@ -88,6 +101,9 @@ export function createKubelets(context: ControllerContext): Controller {
 		containerIdOf(podUid, container) {
 			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.containerId;
 		},
+		containersOf: podUid => workerOf(podUid)?.slots,
+		podsOn: nodeName => workersByNode.get(nodeName) ?? noPods,
+		nodesWithPods: () => workersByNode.keys(),
 		previousContainerIdOf(podUid, container) {
 			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.previousId;
 		},

@@ -1,6 +1,6 @@
 import type {ControllerContext} from '../controller.js';
 import type {Node, Pod} from '../api/types.js';
-import type {KubeletService} from '../node/kubelet.js';
+import type {KubeletService, RunContainer} from '../node/kubelet.js';
 import {badRequest, notFound} from '../errors.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 import {rfc3339Micro} from '../clock.js';
@@ -154,23 +154,28 @@ export function nodeCriLog(context: ControllerContext, nodeName: string): CriCal
 export function podUsage(context: ControllerContext, pod: Pod): PodUsage | undefined {
 	const runtime = runtimeOf(context, pod);
 	if (!runtime) return undefined;
-	const service = kubelet(context);
-	const containers: ContainerUsage[] = [];
+	const containers = kubelet(context).containersOf(pod.metadata.uid);
+	return containers && usageOf(runtime, pod, containers);
+}
+
+/**
+ * A pod's usage from the containers its kubelet runs: init containers first,
+ * then the app's, as in the pod's spec (the scrape reads every running pod:
+ * no lists made but the answer's).
+ */
+function usageOf(runtime: ContainerRuntime, pod: Pod, running: readonly RunContainer[]): PodUsage | undefined {
+	let containers: ContainerUsage[] | undefined;
 	let cpuMilli = 0;
 	let memoryBytes = 0;
-	// Init containers first, then the app's (the scrape walks every running pod: no copies of the lists).
-	for (const list of [pod.spec?.initContainers, pod.spec?.containers]) {
-		if (!list) continue;
-		for (const container of list) {
-			const id = service.containerIdOf(pod.metadata.uid, container.name);
-			const usage = id ? runtime.containerUsage(id) : undefined;
-			if (!usage) continue;
-			containers.push({name: container.name, cpuMilli: usage.cpuMilli, memoryBytes: usage.memoryBytes});
-			cpuMilli += usage.cpuMilli;
-			memoryBytes += usage.memoryBytes;
-		}
+	for (const container of running) {
+		const id = container.containerId;
+		const usage = id ? runtime.containerUsage(id) : undefined;
+		if (!usage) continue;
+		(containers ??= []).push({name: container.spec.name, cpuMilli: usage.cpuMilli, memoryBytes: usage.memoryBytes});
+		cpuMilli += usage.cpuMilli;
+		memoryBytes += usage.memoryBytes;
 	}
-	if (containers.length === 0) return undefined;
+	if (!containers) return undefined;
 	return {namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: pod.spec!.nodeName!, cpuMilli, memoryBytes, containers};
 }
 
@@ -185,30 +190,77 @@ const systemMemoryBytes = 620 * 2 ** 20;
  */
 export const metricResolutionMs = 15_000;
 
-const sampled = new WeakMap<ControllerContext, {window: number; usage: {pods: PodUsage[]; nodes: NodeUsage[]}}>();
+export type UsageReport = {
+	pods: PodUsage[];
+	nodes: NodeUsage[];
+	/** The pods by `namespace/name`, and their sums (a dashboard reads these, and need not walk every pod). */
+	byKey: ReadonlyMap<string, PodUsage>;
+	podsCpuMilli: number;
+	podsMemoryBytes: number;
+};
+
+/** What one step of a scrape may spend. */
+export type ScrapeOptions = {
+	/** Wall ms the step may take, looked at between nodes (none: the scrape is finished in this step). */
+	budgetMs?: number;
+	/** Asked between nodes: true ends the step. */
+	shouldYield?: () => boolean;
+	/**
+	 * Pods a step scrapes before it looks at the budget (default 250, a ms or
+	 * two of work): a cluster that small is scraped in one piece, whatever
+	 * the wall clock says. A step always scrapes one node at least.
+	 */
+	minPods?: number;
+};
+
+/** A scrape under way: the nodes it visits, in order, and what it found so far. */
+type Scrape = {window: number; nodes: string[]; next: number; pods: PodUsage[]; nodeUsage: NodeUsage[]; byKey: Map<string, PodUsage>; cpuMilli: number; memoryBytes: number};
+
+/**
+ * The metrics store, as metrics-server keeps one: the last complete scrape
+ * (with the 15 s window it began in), and the node-by-node scrape under way.
+ */
+type Scrapes = {done?: {window: number; usage: UsageReport}; running?: Scrape};
+
+const scrapes = new WeakMap<ControllerContext, Scrapes>();
+
+function scrapesOf(context: ControllerContext): Scrapes {
+	let state = scrapes.get(context);
+	if (!state) scrapes.set(context, (state = {}));
+	return state;
+}
 
 /**
  * Every running pod's and every live node's usage, as the last scrape saw
  * it: taken when first asked for within each 15 s of virtual time (walking
- * every pod), the same object until the next.
+ * every pod in one piece), the same object until the next. A scrape of the
+ * window that `scrapeUsage` completed is that one.
  */
-export function clusterUsage(context: ControllerContext): {pods: PodUsage[]; nodes: NodeUsage[]} {
+export function clusterUsage(context: ControllerContext): UsageReport {
 	const window = Math.floor(context.clock.now() / metricResolutionMs);
-	const cached = sampled.get(context);
-	if (cached?.window === window) return cached.usage;
+	const state = scrapesOf(context);
+	if (state.done?.window === window) return state.done.usage;
 	const usage = sampleUsage(context);
-	sampled.set(context, {window, usage});
+	// A complete scrape of this window: one under way has nothing newer to tell.
+	state.done = {window, usage};
+	state.running = undefined;
 	return usage;
 }
 
-function sampleUsage(context: ControllerContext): {pods: PodUsage[]; nodes: NodeUsage[]} {
+function sampleUsage(context: ControllerContext): UsageReport {
 	const pods: PodUsage[] = [];
+	const byKey = new Map<string, PodUsage>();
+	let podsCpuMilli = 0;
+	let podsMemoryBytes = 0;
 	const perNode = new Map<string, {cpu: number; memory: number}>();
 	for (const pod of context.store.list('Pod') as Pod[]) {
 		if (!pod.spec?.nodeName || pod.status?.phase !== 'Running') continue;
 		const usage = podUsage(context, pod);
 		if (!usage) continue;
 		pods.push(usage);
+		byKey.set(`${usage.namespace}/${usage.name}`, usage);
+		podsCpuMilli += usage.cpuMilli;
+		podsMemoryBytes += usage.memoryBytes;
 		const sum = perNode.get(usage.node) ?? {cpu: 0, memory: 0};
 		sum.cpu += usage.cpuMilli;
 		sum.memory += usage.memoryBytes;
@@ -217,17 +269,100 @@ function sampleUsage(context: ControllerContext): {pods: PodUsage[]; nodes: Node
 	const nodes: NodeUsage[] = [];
 	const service = kubelet(context);
 	for (const node of context.store.list('Node') as Node[]) {
-		const name = node.metadata.name;
-		if (service.isHalted(name)) continue;
-		const sum = perNode.get(name) ?? {cpu: 0, memory: 0};
-		const wobble = 0.9 + 0.2 * ((Math.floor(context.clock.now() / 15_000) * 7919 + name.length * 104_729) % 1000) / 1000;
-		const cpuMilli = Math.round(systemCpuMilli * wobble + sum.cpu);
-		const memoryBytes = Math.round(systemMemoryBytes * (0.98 + 0.04 * (wobble - 0.9) / 0.2) + sum.memory);
-		const allocatableCpu = milliCpu(node.status?.allocatable?.cpu) || 1;
-		const allocatableMemory = bytes(node.status?.allocatable?.memory) || 1;
-		nodes.push({name, cpuMilli, memoryBytes, cpuPercent: Math.round(100 * cpuMilli / allocatableCpu), memoryPercent: Math.round(100 * memoryBytes / allocatableMemory)});
+		if (service.isHalted(node.metadata.name)) continue;
+		const sum = perNode.get(node.metadata.name);
+		nodes.push(nodeUsage(context, node, sum?.cpu ?? 0, sum?.memory ?? 0));
 	}
-	return {pods, nodes};
+	return {pods, nodes, byKey, podsCpuMilli, podsMemoryBytes};
+}
+
+/**
+ * The scrape as metrics-server makes it, kubelet by kubelet, in steps that
+ * each take about `budgetMs` of wall time, so that a dashboard over 100,000
+ * pods never does it in one long piece. Each node's pods are read when the
+ * step reaches the node (at that virtual time). The answer is the last
+ * complete scrape (undefined before the first), the same object until the
+ * next completes. A scrape begins when the last complete one is from an
+ * earlier 15 s window; one under way is finished even if its window has
+ * passed. It reads the cluster and changes nothing in it: the engine's own
+ * readers (the HPA controller reads `podUsage`) never see it. Done in one
+ * step, it finds what `clusterUsage` would at that moment (the pods grouped
+ * by node), and `clusterUsage` answers with it for the rest of its window,
+ * as metrics-server answers `kubectl top` and a dashboard from one store.
+ */
+export function scrapeUsage(context: ControllerContext, options: ScrapeOptions = {}): UsageReport | undefined {
+	const {budgetMs, shouldYield, minPods = 250} = options;
+	const deadline = budgetMs === undefined ? undefined : performance.now() + budgetMs;
+	const state = scrapesOf(context);
+	let nodes = 0;
+	let pods = 0;
+	for (;;) {
+		const window = Math.floor(context.clock.now() / metricResolutionMs);
+		if (!state.running) {
+			if (state.done?.window === window) break;
+			state.running = startScrape(context, window);
+		}
+		const scrape = state.running;
+		while (scrape.next < scrape.nodes.length) {
+			if (nodes > 0 && pods >= minPods && (shouldYield?.() || (deadline !== undefined && performance.now() >= deadline))) return state.done?.usage;
+			pods += scrapeNode(context, scrape, scrape.nodes[scrape.next++]!);
+			nodes++;
+		}
+		state.done = {window: scrape.window, usage: {pods: scrape.pods, nodes: scrape.nodeUsage, byKey: scrape.byKey, podsCpuMilli: scrape.cpuMilli, podsMemoryBytes: scrape.memoryBytes}};
+		state.running = undefined;
+	}
+	return state.done?.usage;
+}
+
+/** Whether a node-by-node scrape is under way (begun, not finished). */
+export function scrapeRunning(context: ControllerContext): boolean {
+	return scrapes.get(context)?.running !== undefined;
+}
+
+function startScrape(context: ControllerContext, window: number): Scrape {
+	const nodes = new Set<string>();
+	for (const node of context.store.list('Node')) nodes.add(node.metadata.name);
+	// Pods on a node whose object is gone still run, and count, as in `clusterUsage`.
+	for (const name of kubelet(context).nodesWithPods()) nodes.add(name);
+	return {window, nodes: [...nodes], next: 0, pods: [], nodeUsage: [], byKey: new Map(), cpuMilli: 0, memoryBytes: 0};
+}
+
+/** One kubelet's answer: its running pods' usage and the node's; returns how many pods it looked at. */
+function scrapeNode(context: ControllerContext, scrape: Scrape, name: string): number {
+	const service = kubelet(context);
+	const runtime = service.runtimeFor(name);
+	let cpu = 0;
+	let memory = 0;
+	let looked = 0;
+	if (runtime) {
+		for (const running of service.podsOn(name)) {
+			looked++;
+			const pod = context.store.getByUid(running.uid) as Pod | undefined;
+			if (pod?.spec?.nodeName !== name || pod.status?.phase !== 'Running') continue;
+			const usage = usageOf(runtime, pod, running.slots);
+			if (!usage) continue;
+			scrape.pods.push(usage);
+			scrape.byKey.set(`${usage.namespace}/${usage.name}`, usage);
+			cpu += usage.cpuMilli;
+			memory += usage.memoryBytes;
+		}
+	}
+	scrape.cpuMilli += cpu;
+	scrape.memoryBytes += memory;
+	const node = context.store.get('Node', undefined, name) as Node | undefined;
+	if (node && !service.isHalted(name)) scrape.nodeUsage.push(nodeUsage(context, node, cpu, memory));
+	return looked;
+}
+
+/** A live node's usage: its system daemons' (which wobble from one 15 s sample to the next) plus its pods'. */
+function nodeUsage(context: ControllerContext, node: Node, podsCpuMilli: number, podsMemoryBytes: number): NodeUsage {
+	const name = node.metadata.name;
+	const wobble = 0.9 + 0.2 * ((Math.floor(context.clock.now() / 15_000) * 7919 + name.length * 104_729) % 1000) / 1000;
+	const cpuMilli = Math.round(systemCpuMilli * wobble + podsCpuMilli);
+	const memoryBytes = Math.round(systemMemoryBytes * (0.98 + 0.04 * (wobble - 0.9) / 0.2) + podsMemoryBytes);
+	const allocatableCpu = milliCpu(node.status?.allocatable?.cpu) || 1;
+	const allocatableMemory = bytes(node.status?.allocatable?.memory) || 1;
+	return {name, cpuMilli, memoryBytes, cpuPercent: Math.round(100 * cpuMilli / allocatableCpu), memoryPercent: Math.round(100 * memoryBytes / allocatableMemory)};
 }
 
 /** One HTTP request that `kubectl port-forward` carries to a pod's port. */

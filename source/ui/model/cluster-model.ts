@@ -12,6 +12,9 @@ import type {ClusterSource} from './cluster-source.js';
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
 
 /** Resource usage as `kubectl top` reports it, refreshed at most once per virtual second. */
+/** How long after a view last showed metrics the loop keeps scraping (wall ms). */
+const metricsWantedMs = 5000;
+
 export type MetricsSnapshot = {
 	/** Virtual second it was taken. */
 	second: number;
@@ -20,6 +23,9 @@ export type MetricsSnapshot = {
 	memory: string;
 	/** By `namespace/name`. */
 	pods: ReadonlyMap<string, PodUsage>;
+	/** What the running pods use between them (pulse's CPU and memory). */
+	podsCpuMilli: number;
+	podsMemoryBytes: number;
 	nodes: ReadonlyMap<string, NodeUsage>;
 };
 
@@ -32,6 +38,10 @@ export type ClusterModelOptions = {
 	highlightMs?: number;
 	/** Least wall time between two metrics snapshots (default 2000, k9s' refresh; 0 = every virtual second). */
 	metricsRefreshMs?: number;
+	/** Wall ms a read of the metrics may spend moving the scrape on (default 4). */
+	metricsReadBudgetMs?: number;
+	/** Pods a scrape step reads before it looks at its budget (default: the engine's, 250; tests pass 0 to go node by node). */
+	metricsMinPods?: number;
 };
 
 type KindState = {
@@ -54,6 +64,8 @@ export class ClusterModel {
 	readonly cluster: ClusterSource;
 	readonly highlightMs: number;
 	readonly metricsRefreshMs: number;
+	private readonly metricsReadBudgetMs: number;
+	private readonly metricsMinPods: number | undefined;
 	private metricsTakenAt = -Infinity;
 	private readonly now: () => number;
 	private readonly kinds = new Map<string, KindState>();
@@ -69,6 +81,8 @@ export class ClusterModel {
 		this.now = options.now ?? (() => performance.now());
 		this.highlightMs = options.highlightMs ?? 1500;
 		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
+		this.metricsReadBudgetMs = options.metricsReadBudgetMs ?? 4;
+		this.metricsMinPods = options.metricsMinPods;
 		for (const type of cluster.resourceTypes()) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
@@ -80,32 +94,52 @@ export class ClusterModel {
 	private metricsCache: MetricsSnapshot | undefined;
 	/** The engine's report the cache was made from. */
 	private metricsUsage: unknown;
+	/** Virtual second the engine was last asked (the scrape under way moves on at most once a second for reads). */
+	private metricsAskedSecond: number | undefined;
+	/** Wall time a view last asked for metrics: the loop scrapes only while one shows them. */
+	private metricsWantedAt = -Infinity;
 
 	/**
-	 * Usage of pods and nodes (the engine's `metrics()`, which walks every
-	 * pod), taken at most once per virtual second and once per
-	 * `metricsRefreshMs` of wall time however many views ask; undefined when
-	 * the engine has no metrics.
+	 * Usage of pods and nodes: the engine's last complete scrape, looked at
+	 * most once per virtual second and once per `metricsRefreshMs` of wall
+	 * time however many views ask; undefined when the engine has no metrics
+	 * or has not finished a scrape yet. Each look moves the scrape under way
+	 * on for a few ms (a small cluster is scraped whole); the loop moves it
+	 * on between ticks (`scrapeMetrics`), so at 100,000 pods no read waits
+	 * for a whole scrape.
 	 */
 	metrics(): MetricsSnapshot | undefined {
+		this.metricsWantedAt = this.now();
 		const second = Math.floor(this.cluster.now() / 1000);
-		if (this.metricsCache && (this.metricsCache.second === second || this.now() - this.metricsTakenAt < this.metricsRefreshMs)) return this.metricsCache;
+		if (this.metricsAskedSecond === second || this.now() - this.metricsTakenAt < this.metricsRefreshMs) return this.metricsCache;
 		this.metricsTakenAt = this.now();
+		this.metricsAskedSecond = second;
 		const simulation = this.cluster.simulation;
 		if (!simulation) return undefined;
-		const usage = simulation.metrics();
-		// The engine hands back the same report until its next scrape: the snapshot over it stays as it is.
-		if (this.metricsCache && usage === this.metricsUsage) return this.metricsCache;
+		const usage = simulation.scrapeMetrics({budgetMs: this.metricsReadBudgetMs, minPods: this.metricsMinPods});
+		// The engine hands back the same report until its next scrape completes: the snapshot over it stays as it is.
+		if (!usage || (this.metricsCache && usage === this.metricsUsage)) return this.metricsCache;
 		this.metricsUsage = usage;
 		const average = (values: number[]) => (values.length ? `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)}%` : 'n/a');
 		this.metricsCache = {
 			second,
 			cpu: average(usage.nodes.map(n => n.cpuPercent)),
 			memory: average(usage.nodes.map(n => n.memoryPercent)),
-			pods: new Map(usage.pods.map(p => [`${p.namespace}/${p.name}`, p])),
+			pods: usage.byKey ?? new Map(usage.pods.map(p => [`${p.namespace}/${p.name}`, p])),
+			podsCpuMilli: usage.podsCpuMilli ?? usage.pods.reduce((sum, p) => sum + p.cpuMilli, 0),
+			podsMemoryBytes: usage.podsMemoryBytes ?? usage.pods.reduce((sum, p) => sum + p.memoryBytes, 0),
 			nodes: new Map(usage.nodes.map(n => [n.name, n])),
 		};
 		return this.metricsCache;
+	}
+
+	/**
+	 * The loop's turn: while a view has shown metrics in the last few
+	 * seconds, move the engine's scrape on for about `budgetMs` of wall time.
+	 */
+	scrapeMetrics(budgetMs: number): void {
+		if (this.now() - this.metricsWantedAt > metricsWantedMs) return;
+		this.cluster.simulation?.scrapeMetrics({budgetMs, minPods: this.metricsMinPods});
 	}
 
 	/** Stop listening to the cluster. */

@@ -18,7 +18,7 @@
  */
 import type {
 	AdvanceOptions, AdvanceResult, ControllerError, DeleteOptions, DrainOptions, DrainReport, KubeObject, ListOptions,
-	NodeUsage, PodUsage, ResourceType, RolloutRevision, RollbackOptions, Syscall, SyscallOptions, TrafficStats, WatchListener,
+	NodeUsage, PodUsage, ResourceType, RolloutRevision, RollbackOptions, ScrapeOptions, Syscall, SyscallOptions, TrafficStats, WatchListener,
 } from '../../engine/index.js';
 
 /** A value now, or later. */
@@ -63,8 +63,11 @@ export type ShellSession = {
 	close(): void;
 };
 
-/** Usage of pods and nodes, as `kubectl top` reports it. */
-export type UsageReport = {pods: PodUsage[]; nodes: NodeUsage[]};
+/**
+ * Usage of pods and nodes, as `kubectl top` reports it; the engine's
+ * reports also carry the pods by `namespace/name` and their sums.
+ */
+export type UsageReport = {pods: PodUsage[]; nodes: NodeUsage[]; byKey?: ReadonlyMap<string, PodUsage>; podsCpuMilli?: number; podsMemoryBytes?: number};
 
 /** What only the embedded engine offers. */
 export type SimulationControls = {
@@ -76,6 +79,8 @@ export type SimulationControls = {
 	syscalls(pod: string, options?: SyscallOptions): Syscall[];
 	trafficStats(service: string, options?: {namespace?: string}): TrafficStats;
 	metrics(): UsageReport;
+	/** The last complete scrape (undefined before the first), after moving the current one on node by node for about `budgetMs`. */
+	scrapeMetrics(options?: ScrapeOptions): UsageReport | undefined;
 };
 
 export type ClusterSource = {

@@ -8,6 +8,8 @@
  * frames never wait long behind it. When the cluster cannot keep up with the
  * speed, the time it owes is carried over (`behindMs`), and the loop comes
  * back for more after a short pause for input instead of a whole tick.
+ * The metrics scrape, while a view shows metrics, goes on node by node in
+ * what is left of each slice.
  */
 import type {ClusterSource} from './cluster-source.js';
 import type {ClusterModel} from './cluster-model.js';
@@ -35,6 +37,9 @@ export type SimulationOptions = {
 	/** Wall ms the engine may run in one slice before the loop yields to keys and frames (default 25). */
 	sliceMs?: number;
 };
+
+/** Wall ms the metrics scrape gets in a tick when the engine used the whole slice. */
+const scrapeMinMs = 5;
 
 export class Simulation {
 	readonly cluster: ClusterSource;
@@ -121,7 +126,10 @@ export class Simulation {
 		const wall = this.wallNow();
 		const elapsed = Math.min(Math.max(0, wall - this.lastWall), this.maxStepMs);
 		this.lastWall = wall;
+		const sliceStart = performance.now();
 		if (this.speedValue > 0 && (elapsed > 0 || this.behind > 0)) this.step(elapsed * this.speedValue, this.sliceMs);
+		// The metrics scrape goes on node by node in what is left of the slice (a few ms at least, so it ends even when the engine is behind).
+		this.model.scrapeMetrics(Math.max(scrapeMinMs, this.sliceMs - (performance.now() - sliceStart)));
 		// Behind, slices follow each other closely: the screen still changes at most once a tick.
 		if (this.behind > 0 && wall - this.lastNotify < this.tickMs) return {changed: new Set(), now: this.cluster.now(), secondChanged: false};
 		this.lastNotify = wall;

@@ -26,7 +26,7 @@ function PulsePage({width, height}: PageProps) {
 	const tick = useLive();
 	const history = useRef<PulseHistory | undefined>(undefined);
 	const simulated = Boolean(app.cluster.simulation);
-	history.current ??= new PulseHistory(() => clusterUsage(app.cluster) ?? {cpuMilli: 0, memoryBytes: 0, requestsTotal: 0}, () => app.cluster.now());
+	history.current ??= new PulseHistory(() => clusterUsage(app.cluster, app.model) ?? {cpuMilli: 0, memoryBytes: 0, requestsTotal: 0}, () => app.cluster.now());
 	if (simulated) history.current.sample();
 	const namespace = app.namespace();
 	const pulses = useMemo(() => kindPulses({now: () => app.cluster.now(), list: kind => app.model.list(kind)}, namespace), [tick, namespace, app.model, app.cluster]);
@@ -63,7 +63,7 @@ function PulsePage({width, height}: PageProps) {
 	});
 	const samples = history.current.samples();
 	const last = samples[samples.length - 1];
-	const usage = clusterUsage(app.cluster);
+	const usage = clusterUsage(app.cluster, app.model);
 	const sparkWidth = Math.max(10, width - 44);
 	const percent = (value: number, capacity: number) => (capacity > 0 ? `${((value * 100) / capacity).toFixed(1)}%` : 'n/a');
 	const gaugeRows: Array<typeof pulses> = [];
