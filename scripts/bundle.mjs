@@ -53,6 +53,7 @@ if (process.argv.includes('--if-stale') && existsSync(entry) && existsSync(app))
 
 const yogaStandIn = join(root, 'source/start/yoga.ts');
 const kubernetesClient = join(root, 'source/ui/remote/kubernetes-client.ts');
+const inkOutputClass = join(root, 'source/ui/ink/output-class.ts');
 
 /** The two packages above, made fit for a classic script. */
 const classicScript = {
@@ -60,6 +61,8 @@ const classicScript = {
 	setup(build) {
 		build.onResolve({filter: /^yoga-layout$/}, args => (args.importer === yogaStandIn ? undefined : {path: yogaStandIn}));
 		build.onResolve({filter: /[\\/]kubernetes-client\.js$/}, args => (join(args.resolveDir, args.path).replace(/\.js$/, '.ts') === kubernetesClient ? {path: './kubernetes-client.cjs', external: true} : undefined));
+		// Ink's Output class, which the app reaches by a top-level await on its file URL: imported directly.
+		build.onLoad({filter: /[\\/]ink[\\/]output-class\.ts$/}, args => (args.path === inkOutputClass ? {contents: `export {default} from ${JSON.stringify(join(root, 'node_modules/ink/build/output.js'))};`, loader: 'ts', resolveDir: root} : undefined));
 		build.onLoad({filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/}, args => {
 			const replacements = [
 				["await import('./devtools.js');", "throw Object.assign(new Error('React devtools are not bundled'), {code: 'ERR_MODULE_NOT_FOUND'});"],
