@@ -90,7 +90,8 @@ function getStyledChars(this: InkOutputCaches, line: string): InkStyledChar[] {
 
 /** Puts the fast reader in place of Ink's (once). */
 export function installFastOutput(): void {
-	if (cachesPrototype.__kubariumFast) return;
+	// Another Ink whose output pass reads lines otherwise keeps its own reader.
+	if (cachesPrototype.__kubariumFast || typeof inkGetStyledChars !== 'function') return;
 	cachesPrototype.getStyledChars = getStyledChars;
 	cachesPrototype.__kubariumFast = true;
 }
