@@ -111,7 +111,7 @@ function create(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void
 	}
 	const node = core.context.store.get('Node', undefined, worker.nodeName) as Node | undefined;
 	const nodeMemoryBytes = bytes(node?.status?.allocatable?.memory) || undefined;
-	const result = runtime.createContainer(worker.sandboxId!, {pod: runtimePod(worker.pod), container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
+	const result = runtime.createContainer(worker.sandboxId!, {pod: runtimePod(worker), container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
 	if (!result.ok) {
 		createFailed(core, worker, slot, result.reason, result.message);
 		return;

@@ -247,7 +247,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			return;
 		}
 		const runtime = runtimeFor(worker.nodeName);
-		const {sandboxId, durationMs} = runtime.runPodSandbox({pod: runtimePod(worker.pod), podIP: worker.podIP, attempt: 0});
+		const {sandboxId, durationMs} = runtime.runPodSandbox({pod: runtimePod(worker), podIP: worker.podIP, attempt: 0});
 		after(worker, durationMs, () => {
 			worker.sandboxId = sandboxId;
 			startNext(core, worker);

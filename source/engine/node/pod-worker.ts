@@ -2,7 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {Container, ContainerState, Pod} from '../api/types.js';
 import type {ContainerRuntime, ContainerStatusResult} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
-import {keyOf} from '../store.js';
+import {keyOf, sameJson} from '../store.js';
 
 /**
  * A kubelet's record of one pod it runs (the pod worker) and of each of its
@@ -44,6 +44,8 @@ export type PodWorker = {
 	startTime: number;
 	terminating: boolean;
 	finished: boolean;
+	/** The pod as the runtime was last given it (`runtimePod`). */
+	runtimePod?: Pod;
 	/** Its pending timers; made at the first (most workers have none once their pod runs). */
 	timers?: Set<TimerHandle>;
 	/** Volume set-up retry delay (500 ms doubling to 2m2s), 0 until a mount fails. */
@@ -102,11 +104,35 @@ export function podRef(worker: PodWorker): string {
  * The pod as a sandbox's or a container's config carries it to the runtime:
  * without the conditions and container statuses of that moment, which the
  * runtime never reads and which would otherwise stay, one copy per sandbox
- * and per container, for their whole life.
+ * and per container, for their whole life. The copy made for the sandbox
+ * is given to its containers too while the pod reads the same for the
+ * runtime (its status writes only move resourceVersion and the lists left
+ * out): one old version of the pod kept, not one per config.
  */
-export function runtimePod(pod: Pod): Pod {
+export function runtimePod(worker: PodWorker): Pod {
+	const pod = worker.pod;
+	const last = worker.runtimePod;
+	if (last && readsAlike(last, pod)) return last;
 	const status = pod.status;
-	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return pod;
+	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return (worker.runtimePod = pod);
 	const {conditions: _conditions, containerStatuses: _containers, initContainerStatuses: _init, ...rest} = status;
-	return {...pod, status: rest};
+	return (worker.runtimePod = {...pod, status: rest});
+}
+
+/** What a runtime copy leaves out or may hold older: the lists, and the version. */
+const notCompared = new Set(['conditions', 'containerStatuses', 'initContainerStatuses', 'resourceVersion']);
+
+function readsAlike(copy: Pod, pod: Pod): boolean {
+	return copy.spec === pod.spec && sameFields(copy.metadata, pod.metadata) && sameFields(copy.status, pod.status);
+}
+
+/** The same value for every key either has, the keys left out aside. */
+function sameFields(a: object | undefined, b: object | undefined): boolean {
+	if (a === b) return true;
+	if (!a || !b) return false;
+	const left = a as Record<string, unknown>;
+	const right = b as Record<string, unknown>;
+	for (const key in left) if (!notCompared.has(key) && !sameJson(left[key], right[key])) return false;
+	for (const key in right) if (!notCompared.has(key) && !(key in left) && right[key] !== undefined) return false;
+	return true;
 }
