@@ -105,7 +105,7 @@ export class MockRuntime implements ContainerRuntime {
 	private readonly shimPid = 1300;
 
 	constructor(readonly nodeName: string, private readonly context: ControllerContext) {
-		this.nextPid = 2000 + context.random.int(0, 999);
+		this.nextPid = (2000 + context.random.int(0, 999)) | 0;
 	}
 
 	/** Strict: repositories the simulator does not know fail to pull (`strictImages`). */
@@ -122,7 +122,8 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	private pid(): number {
-		this.nextPid = this.nextPid >= 4_194_000 ? 300 : this.nextPid + 1;
+		// `| 0` keeps pids small integers to V8: the records that hold five of them per container store them in place, not as a boxed number each.
+		this.nextPid = this.nextPid >= 4_194_000 ? 300 : (this.nextPid + 1) | 0;
 		return this.nextPid;
 	}
 
