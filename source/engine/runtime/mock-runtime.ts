@@ -12,6 +12,7 @@ import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/in
 import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {Ring} from './ring.js';
+import {CriLog} from './cri-log.js';
 import {copyWith, flat} from '../memory.js';
 import {processIdentity} from './identity.js';
 import {shellPrompt} from './shell/prompt.js';
@@ -97,7 +98,7 @@ export class MockRuntime implements ContainerRuntime {
 	/** What `listImages` last returned, until an image is added. */
 	private imageList: Array<{names: string[]; sizeBytes: number}> | undefined;
 	private readonly listeners: ExitListener[] = [];
-	private readonly calls = new Ring<CriCall>(criLogCapacity);
+	private readonly calls = new CriLog(criLogCapacity);
 	private readonly hostPaths = new Map<string, FileTree>();
 	private halted = false;
 	private nextPid: number;
