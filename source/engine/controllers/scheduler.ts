@@ -19,8 +19,6 @@ export type NodeInfo = {
 	/** Requests with the scoring defaults (100m CPU, 200 MiB) for containers that set none. */
 	nonZero: PodRequests;
 	pods: number;
-	/** Pods per controller uid on this node, for spreading. */
-	byOwner: Map<string, number>;
 	/** Its index in the scheduler's sorted node list, and so its row in the loop's table (see `hotFields`); -1 before it is listed and once its node is deleted. */
 	position: number;
 	/** Bound pods on the node, by uid. */
@@ -183,7 +181,7 @@ const nodeSelectionFilter: FilterPlugin = withPreFilter((pod, {node}) => {
 	return matchesRequiredNodeAffinity(pod, node) ? undefined : "node(s) didn't match Pod's node affinity/selector";
 }, pod => hasNodeSelection(pod));
 
-/** NodeResourcesFit (the scheduler's loop checks the same inline, see `fitFailure`). */
+/** NodeResourcesFit (the scheduler's loop checks the same from its table, `rowFitFailure`). */
 const fitFilter: FilterPlugin = (pod, info) => fitFailure(podRequests(pod), info);
 
 /** NodeResourcesFit for a pod with these requests. */
@@ -231,7 +229,7 @@ function parseAllocatable(node: Node): Allocatable {
 
 /** What the scheduler knows of a node it has just heard of, before counting its pods. */
 function newNodeInfo(node: Node): NodeInfo {
-	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, byOwner: new Map(), position: -1, podUids: new Set()};
+	return {node, ready: isReady(node), allocatable: parseAllocatable(node), requested: {cpu: 0, memory: 0}, nonZero: {cpu: 0, memory: 0}, pods: 0, position: -1, podUids: new Set()};
 }
 
 /** Point a node's info at its newest write. */
@@ -305,6 +303,14 @@ function writeRow(table: Float64Array, row: number, info: NodeInfo): void {
 	table[row + hotNonZeroMemory] = info.nonZero.memory;
 }
 
+/** `fitFailure` from a node's row of the scheduler's table (see `hotFields`). */
+function rowFitFailure(wanted: PodRequests, table: Float64Array, row: number): string | undefined {
+	if (table[row + hotPods]! + 1 > table[row + hotAllocatablePods]!) return 'Too many pods';
+	if (wanted.cpu > 0 && table[row + hotRequestedCpu]! + wanted.cpu > table[row + hotAllocatableCpu]!) return 'Insufficient cpu';
+	if (wanted.memory > 0 && table[row + hotRequestedMemory]! + wanted.memory > table[row + hotAllocatableMemory]!) return 'Insufficient memory';
+	return undefined;
+}
+
 /**
  * Score 0..100 per plugin, weighted like the default profile (fit 1, spread 2),
  * for a pod with these non-zero requests and `same` pods of its owner on the
@@ -375,7 +381,7 @@ export function createScheduler(context: ControllerContext): Controller {
 	const {store, events, clock} = context;
 	const nodes = new Map<string, NodeInfo>();
 	const boundTo = new Map<string, string>();
-	/** `byOwner` the other way round: for each controller uid, the nodes with a count for it. */
+	/** For spreading: for each controller uid, the nodes with a count of its pods. */
 	const ownerNodes = new Map<string, Map<NodeInfo, number>>();
 	/** Bumped for each pod scheduled, for `hotOwnerMark`. */
 	let turn = 0;
@@ -414,7 +420,7 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.pods--;
 		info.podUids.delete(pod.metadata.uid);
 		const owner = controllerUid(pod);
-		if (owner) setOwnerCount(info, owner, (info.byOwner.get(owner) ?? 1) - 1);
+		if (owner) setOwnerCount(info, owner, (ownerCount(info, owner) ?? 1) - 1);
 		publish(info);
 	}
 
@@ -434,12 +440,15 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.pods++;
 		info.podUids.add(pod.metadata.uid);
 		const owner = controllerUid(pod);
-		if (owner) setOwnerCount(info, owner, (info.byOwner.get(owner) ?? 0) + 1);
+		if (owner) setOwnerCount(info, owner, (ownerCount(info, owner) ?? 0) + 1);
 		publish(info);
 	}
 
+	function ownerCount(info: NodeInfo, owner: string): number | undefined {
+		return ownerNodes.get(owner)?.get(info);
+	}
+
 	function setOwnerCount(info: NodeInfo, owner: string, pods: number): void {
-		info.byOwner.set(owner, pods);
 		let counts = ownerNodes.get(owner);
 		if (!counts) ownerNodes.set(owner, counts = new Map());
 		counts.set(info, pods);
@@ -455,10 +464,8 @@ export function createScheduler(context: ControllerContext): Controller {
 					// Its row stays as it was until the list is sorted again without it.
 					gone.position = -1;
 					for (const uid of gone.podUids) boundTo.delete(uid);
-					for (const owner of gone.byOwner.keys()) {
-						const counts = ownerNodes.get(owner)!;
-						counts.delete(gone);
-						if (counts.size === 0) ownerNodes.delete(owner);
+					for (const [owner, counts] of ownerNodes) {
+						if (counts.delete(gone) && counts.size === 0) ownerNodes.delete(owner);
 					}
 				}
 				nodes.delete(object.metadata.name);
@@ -637,12 +644,7 @@ export function createScheduler(context: ControllerContext): Controller {
 					// Neither cordoned nor tainted: NodeUnschedulable and TaintToleration pass.
 					if (!plain) failure = unschedulableFilter(pod, info, context) || taintFilter(pod, info, context);
 					if (!failure && selects) failure = nodeSelectionFilter(pod, info, context);
-					// NodeResourcesFit, as `fitFailure` from the node's row.
-					if (failure) {
-						// Refused already.
-					} else if (table[row + hotPods]! + 1 > table[row + hotAllocatablePods]!) failure = 'Too many pods';
-					else if (requests.cpu > 0 && table[row + hotRequestedCpu]! + requests.cpu > table[row + hotAllocatableCpu]!) failure = 'Insufficient cpu';
-					else if (requests.memory > 0 && table[row + hotRequestedMemory]! + requests.memory > table[row + hotAllocatableMemory]!) failure = 'Insufficient memory';
+					failure ||= rowFitFailure(requests, table, row);
 				}
 				if (!failure) {
 					for (const filter of filters) {
