@@ -83,9 +83,9 @@ export function podStatus(observed: ObservedPod): PodStatus {
 		const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime: old?.status === status ? old.lastTransitionTime : now};
 		if (!ok && reason) out.reason = reason;
 		if (!ok && message) out.message = message;
-		return old !== undefined && sameJson(old, out) ? old : shared(sharedConditions, conditionKey(out), out);
+		return keptOrShared(old, out, sharedConditions, conditionKey);
 	};
-	const conditions: Condition[] = sharedList(pod.status?.conditions, [
+	const conditions: Condition[] = keptOrShared(pod.status?.conditions, [
 		condition('PodReadyToStartContainers', observed.sandboxReady),
 		condition('Initialized', initDone, completed ? 'PodCompleted' : 'ContainersNotInitialized',
 			completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
@@ -93,7 +93,7 @@ export function podStatus(observed: ObservedPod): PodStatus {
 		condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
 		previousOf('PodScheduled') ?? condition('PodScheduled', true),
 		...previousConditions.filter(c => !kubeletConditionTypes.has(c.type)),
-	]);
+	], sharedLists, listKey);
 	const containerStatuses = (slots: readonly ObservedContainer[], previous: ContainerStatus[] | undefined): ContainerStatus[] =>
 		kept(previous, slots.map((slot, i) => kept(previous?.[i], toStatus(slot))));
 	const {hostIP, podIP} = observed;
@@ -123,12 +123,16 @@ const sharedConditions = new Map<string, Condition>();
 const sharedLists = new Map<string, Condition[]>();
 const sharedLimit = 4096;
 
-function shared<T>(cache: Map<string, T>, key: string, value: T): T {
+/** The stored part when it reads the same (`kept`), else the one shared with pods whose part reads the same. */
+function keptOrShared<T>(previous: T | undefined, next: T, cache: Map<string, T>, keyOf: (value: T) => string): T {
+	const chosen = kept(previous, next);
+	if (chosen !== next) return chosen;
+	const key = keyOf(next);
 	const hit = cache.get(key);
 	if (hit !== undefined) return hit;
 	if (cache.size >= sharedLimit) cache.clear();
-	cache.set(key, value);
-	return value;
+	cache.set(key, next);
+	return next;
 }
 
 /** Every field of a condition, a missing one told apart from any text. */
@@ -137,10 +141,8 @@ function conditionKey(c: Condition): string {
 	return `${c.type}\u0000${c.status}\u0000${field(c.lastTransitionTime)}\u0000${field(c.lastProbeTime)}\u0000${field(c.reason)}\u0000${field(c.message)}\u0000${field(c.lastUpdateTime)}\u0000${field(c.lastHeartbeatTime)}`;
 }
 
-/** The stored list when it reads the same, else one shared with pods whose list reads the same. */
-function sharedList(previous: Condition[] | undefined, next: Condition[]): Condition[] {
-	if (previous !== undefined && sameJson(previous, next)) return previous;
-	return shared(sharedLists, next.map(conditionKey).join('\u0001'), next);
+function listKey(conditions: Condition[]): string {
+	return conditions.map(conditionKey).join('\u0001');
 }
 
 /**
