@@ -248,32 +248,25 @@ export function clusterUsage(context: ControllerContext): UsageReport {
 }
 
 function sampleUsage(context: ControllerContext): UsageReport {
-	const pods: PodUsage[] = [];
-	const byKey = new Map<string, PodUsage>();
-	let podsCpuMilli = 0;
-	let podsMemoryBytes = 0;
+	const scrape = newScrape(0, []);
 	const perNode = new Map<string, {cpu: number; memory: number}>();
 	for (const pod of context.store.list('Pod') as Pod[]) {
 		if (!pod.spec?.nodeName || pod.status?.phase !== 'Running') continue;
 		const usage = podUsage(context, pod);
 		if (!usage) continue;
-		pods.push(usage);
-		byKey.set(`${usage.namespace}/${usage.name}`, usage);
-		podsCpuMilli += usage.cpuMilli;
-		podsMemoryBytes += usage.memoryBytes;
+		addPod(scrape, usage);
 		const sum = perNode.get(usage.node) ?? {cpu: 0, memory: 0};
 		sum.cpu += usage.cpuMilli;
 		sum.memory += usage.memoryBytes;
 		perNode.set(usage.node, sum);
 	}
-	const nodes: NodeUsage[] = [];
 	const service = kubelet(context);
 	for (const node of context.store.list('Node') as Node[]) {
 		if (service.isHalted(node.metadata.name)) continue;
 		const sum = perNode.get(node.metadata.name);
-		nodes.push(nodeUsage(context, node, sum?.cpu ?? 0, sum?.memory ?? 0));
+		scrape.nodeUsage.push(nodeUsage(context, node, sum?.cpu ?? 0, sum?.memory ?? 0));
 	}
-	return {pods, nodes, byKey, podsCpuMilli, podsMemoryBytes};
+	return reportOf(scrape);
 }
 
 /**
@@ -308,7 +301,7 @@ export function scrapeUsage(context: ControllerContext, options: ScrapeOptions =
 			pods += scrapeNode(context, scrape, scrape.nodes[scrape.next++]!);
 			nodes++;
 		}
-		state.done = {window: scrape.window, usage: {pods: scrape.pods, nodes: scrape.nodeUsage, byKey: scrape.byKey, podsCpuMilli: scrape.cpuMilli, podsMemoryBytes: scrape.memoryBytes}};
+		state.done = {window: scrape.window, usage: reportOf(scrape)};
 		state.running = undefined;
 	}
 	return state.done?.usage;
@@ -324,7 +317,23 @@ function startScrape(context: ControllerContext, window: number): Scrape {
 	for (const node of context.store.list('Node')) nodes.add(node.metadata.name);
 	// Pods on a node whose object is gone still run, and count, as in `clusterUsage`.
 	for (const name of kubelet(context).nodesWithPods()) nodes.add(name);
-	return {window, nodes: [...nodes], next: 0, pods: [], nodeUsage: [], byKey: new Map(), cpuMilli: 0, memoryBytes: 0};
+	return newScrape(window, [...nodes]);
+}
+
+function newScrape(window: number, nodes: string[]): Scrape {
+	return {window, nodes, next: 0, pods: [], nodeUsage: [], byKey: new Map(), cpuMilli: 0, memoryBytes: 0};
+}
+
+/** A running pod's usage, into the scrape's list, index and sums. */
+function addPod(scrape: Scrape, usage: PodUsage): void {
+	scrape.pods.push(usage);
+	scrape.byKey.set(`${usage.namespace}/${usage.name}`, usage);
+	scrape.cpuMilli += usage.cpuMilli;
+	scrape.memoryBytes += usage.memoryBytes;
+}
+
+function reportOf(scrape: Scrape): UsageReport {
+	return {pods: scrape.pods, nodes: scrape.nodeUsage, byKey: scrape.byKey, podsCpuMilli: scrape.cpuMilli, podsMemoryBytes: scrape.memoryBytes};
 }
 
 /** One kubelet's answer: its running pods' usage and the node's; returns how many pods it looked at. */
@@ -341,14 +350,11 @@ function scrapeNode(context: ControllerContext, scrape: Scrape, name: string): n
 			if (pod?.spec?.nodeName !== name || pod.status?.phase !== 'Running') continue;
 			const usage = usageOf(runtime, pod, running.slots);
 			if (!usage) continue;
-			scrape.pods.push(usage);
-			scrape.byKey.set(`${usage.namespace}/${usage.name}`, usage);
+			addPod(scrape, usage);
 			cpu += usage.cpuMilli;
 			memory += usage.memoryBytes;
 		}
 	}
-	scrape.cpuMilli += cpu;
-	scrape.memoryBytes += memory;
 	const node = context.store.get('Node', undefined, name) as Node | undefined;
 	if (node && !service.isHalted(name)) scrape.nodeUsage.push(nodeUsage(context, node, cpu, memory));
 	return looked;
