@@ -11,10 +11,10 @@ import type {ClusterSource} from './cluster-source.js';
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
 
-/** Resource usage as `kubectl top` reports it, refreshed at most once per virtual second. */
 /** How long after a view last showed metrics the loop keeps scraping (wall ms). */
 const metricsWantedMs = 5000;
 
+/** Resource usage as `kubectl top` reports it, refreshed at most once per virtual second. */
 export type MetricsSnapshot = {
 	/** Virtual second it was taken. */
 	second: number;
