@@ -11,7 +11,6 @@ import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/interpreter.js';
 import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
-import {Ring} from './ring.js';
 import {CriLog} from './cri-log.js';
 import {copyWith, flat} from '../memory.js';
 import {processIdentity} from './identity.js';
