@@ -38,8 +38,10 @@ type Sandbox = SandboxVolumes & {
 	config: SandboxConfig;
 	ready: boolean;
 	pid: number;
+	/** When RunPodSandbox ran, and the pid of its `runc create` (the start-up trace is spelled from these). */
+	createdAt: number;
+	runcPid: number;
 	trace: Trace;
-	/** Its containers, in the order they were created (stopping or removing a sandbox visits only these). */
 	/** Its containers, in the order they were made: a list sized exactly (a Set per sandbox costs a hash table). */
 	containers: ContainerRecord[];
 };
@@ -63,6 +65,8 @@ type ContainerRecord = {
 	upper?: FileTree;
 	view?: {fs: MountedFs; at: number};
 	listenAt: number;
+	/** When a server's start-up listened (its trace is spelled from this; `listenAt` is cleared when it exits); NaN otherwise. */
+	listenedAt: number;
 	ports: readonly number[];
 	/** Resident memory of the main process (bytes). */
 	memoryBytes: number;
@@ -101,8 +105,8 @@ export class MockRuntime implements ContainerRuntime {
 	private readonly hostPaths = new Map<string, FileTree>();
 	private halted = false;
 	private nextPid: number;
-	private readonly containerdPid = 412;
-	private readonly shimPid = 1300;
+	private readonly containerdPid = containerdPid;
+	private readonly shimPid = shimPid;
 
 	constructor(readonly nodeName: string, private readonly context: ControllerContext) {
 		this.nextPid = (2000 + context.random.int(0, 999)) | 0;
@@ -134,20 +138,13 @@ export class MockRuntime implements ContainerRuntime {
 		const pod = config.pod;
 		const hostname = pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
 		const trace = new Trace(sandboxTraceCapacity);
-		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: 0, trace, containers: []};
-		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: this.pid(), start: this.pid()};
-		sandbox.pid = pids.init;
-		const at = this.now;
-		const containerdPid = this.containerdPid;
-		const shimPid = this.shimPid;
-		trace.deferred(() => spellSteps(at, [
-			...cniSetup(containerdPid, config.podIP, id),
-			...runcStart({id, shimPid, pids, hostname, argv: ['/pause'], executable: '/pause', envCount: 1, mounts: [], found: true}),
-			[pids.init, 'rt_sigaction', 'SIGINT, {sa_handler=0x401000, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8', 0],
-			[pids.init, 'rt_sigaction', 'SIGTERM, {sa_handler=0x401000, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8', 0],
-			[pids.init, 'rt_sigaction', 'SIGCHLD, {sa_handler=0x401020, sa_mask=[], sa_flags=SA_RESTORER|SA_NOCLDSTOP}, NULL, 8', 0],
-			[pids.init, 'pause', '', '?'],
-		]));
+		const runcPid = this.pid();
+		this.pid();
+		this.pid();
+		const init = this.pid();
+		this.pid();
+		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: init, createdAt: this.now, runcPid, trace, containers: []};
+		trace.deferred(spellSandboxStart, sandbox);
 		this.sandboxes.set(id, sandbox);
 		const durationMs = this.context.random.jitter(400);
 		this.call('RunPodSandbox', `${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${config.attempt}`, `pod_sandbox_id=${id.slice(0, 13)} ip=${config.podIP}`);
@@ -251,6 +248,7 @@ export class MockRuntime implements ContainerRuntime {
 			trace: new Trace(containerTraceCapacity),
 			logs: new ContainerLog(containerLogCapacity),
 			listenAt: Number.POSITIVE_INFINITY,
+			listenedAt: Number.NaN,
 			ports: [],
 			memoryBytes: 0,
 			limitBytes: limit > 0 ? limit : (config.nodeMemoryBytes ?? 16 * 2 ** 30),
@@ -275,52 +273,46 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		const start = this.now;
 		record.pid = this.pid();
-		const pids = {create: this.pid(), stage0: this.pid(), stage1: this.pid(), init: record.pid, start: this.pid()};
+		// runc create, init stages 0 and 1, and runc start take the next four pids (`spellContainerStart` counts them again from the container's).
+		for (let i = 0; i < 4; i++) this.pid();
 		record.status = copyWith(record.status, {state: 'CONTAINER_RUNNING', startedAt: start});
 		record.memoryBytes = Math.round(record.image.spec.memoryBytes * (0.9 + 0.2 * hashUnit(record.id, 0)));
-		const executable = resolveExecutable(record.argv[0] ?? '');
-		const runc = {id: record.id, shimPid: this.shimPid, pids, sandboxPid: record.sandbox.pid, hostname: record.sandbox.hostname,
-			argv: record.argv, executable, envCount: Object.keys(record.env).length, found: record.found,
-			// Spelled out only when the trace is read: its paths are long strings held per container.
-			mounts: () => mountPlan(record.config.pod, record.config.container, record.id, record.sandbox.id)};
 		this.call('StartContainer', containerId.slice(0, 13), record.found ? 'ok' : 'error: executable file not found');
+		// Spelled from the record when read: a closure over its parts would cost each container a few hundred bytes.
+		record.trace.deferred(spellContainerStart, record);
 		if (!record.found) {
-			record.trace.deferred(() => spellSteps(start, runcStart(runc)));
 			const what = record.argv[0] === undefined ? 'no command specified' : `exec: "${record.argv[0]}": executable file not found in $PATH`;
 			this.finish(record, 128, 'StartError', false, `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${what}: unknown`);
 			return {ok: true as const};
 		}
 		record.starting = true;
 		try {
-			this.run(record, runc, start);
+			this.run(record, start);
 		} finally {
 			record.starting = false;
 		}
 		return {ok: true as const};
 	}
 
-	private run(record: ContainerRecord, runc: Parameters<typeof runcStart>[0], start: number): void {
+	private run(record: ContainerRecord, start: number): void {
 		switch (record.mode) {
 			case 'server':
-				this.startServer(record, runc, start);
+				this.startServer(record, start);
 				break;
 			case 'run':
-				this.startRun(record, runc, start);
+				this.startRun(record, start);
 				break;
 			case 'pause':
-				record.trace.deferred(() => spellSteps(start, [...runcStart(runc), [record.pid, 'pause', '', '?']]));
 				break;
 			default:
-				record.trace.deferred(() => spellSteps(start, runcStart(runc)));
 				this.startShell(record);
 		}
 	}
 
-	private startServer(record: ContainerRecord, runc: Parameters<typeof runcStart>[0], start: number): void {
+	private startServer(record: ContainerRecord, start: number): void {
 		const behaviour = record.image.spec.behaviour as ServerBehaviour;
 		const missing = behaviour.requires && !behaviour.requires.anyEnv.some(name => record.env[name]);
 		if (missing) {
-			record.trace.deferred(() => spellSteps(start, runcStart(runc)));
 			for (const line of behaviour.requires!.lines) this.log(record, start, 'stderr', renderLine(line, lineContext(record), start));
 			this.timer(record, 60, () => this.finish(record, behaviour.requires!.exitCode, undefined, true));
 			return;
@@ -332,16 +324,11 @@ export class MockRuntime implements ContainerRuntime {
 		record.ports = record.image.spec.generic ? declaredPorts(record.config.container) : behaviour.ports;
 		record.listenAt = start + behaviour.readyAfterMs;
 		record.workerPid = behaviour.accessLog === 'nginx' && behaviour.http === 'static' ? this.pid() : record.pid;
-		const listenAt = record.listenAt;
-		const config = behaviour.accessLog === 'nginx' ? '/etc/nginx/nginx.conf' : undefined;
-		record.trace.deferred(() => [
-			...spellSteps(start, runcStart(runc)),
-			...spellSteps(listenAt, serverStart(record.pid, record.workerPid, record.ports, config)),
-		]);
+		record.listenedAt = record.listenAt;
 		this.checkMemory(record, behaviour.readyAfterMs / 2 + 200);
 	}
 
-	private startRun(record: ContainerRecord, runc: Parameters<typeof runcStart>[0], start: number): void {
+	private startRun(record: ContainerRecord, start: number): void {
 		const behaviour = record.image.spec.behaviour;
 		const run = behaviour.kind === 'run' ? behaviour : {durationMs: [2000, 8000] as [number, number], exitCode: 0, lines: []};
 		const interpreted = !record.image.spec.serves?.includes(record.argv[0] ?? '') && !record.image.spec.serves?.includes(basename(record.argv[0] ?? ''));
@@ -350,7 +337,6 @@ export class MockRuntime implements ContainerRuntime {
 		const output = interpreted ? interpreterOutput(record.argv) : run.lines;
 		const exitCode = interpreted ? 0 : run.exitCode;
 		record.busy = interpreted;
-		record.trace.deferred(() => spellSteps(start, runcStart(runc)));
 		this.checkMemory(record, 300);
 		this.timer(record, duration, () => {
 			for (const line of output) this.log(record, this.now, 'stdout', line);
@@ -899,6 +885,50 @@ function imageRefOf(image: ResolvedImage): string {
 	let ref = imageRefs.get(image);
 	if (ref === undefined) imageRefs.set(image, (ref = `${image.reference.repository}@sha256:${image.digest}`));
 	return ref;
+}
+
+/** containerd's and the shim's pids on every node. */
+const containerdPid = 412;
+const shimPid = 1300;
+
+/** The pid `count` allocations after `pid`, as `MockRuntime.pid` hands them out (wrapping at the kernel's pid_max). */
+function pidAfter(pid: number, count: number): number {
+	let next = pid;
+	for (let i = 0; i < count; i++) next = next >= 4_194_000 ? 300 : next + 1;
+	return next;
+}
+
+/** A sandbox's start-up trace: CNI set-up, runc starting pause, pause's signal handlers. */
+function spellSandboxStart(sandbox: Sandbox): Syscall[] {
+	const create = sandbox.runcPid;
+	const pids = {create, stage0: pidAfter(create, 1), stage1: pidAfter(create, 2), init: sandbox.pid, start: pidAfter(create, 4)};
+	return spellSteps(sandbox.createdAt, [
+		...cniSetup(containerdPid, sandbox.podIP, sandbox.id),
+		...runcStart({id: sandbox.id, shimPid, pids, hostname: sandbox.hostname, argv: ['/pause'], executable: '/pause', envCount: 1, mounts: [], found: true}),
+		[pids.init, 'rt_sigaction', 'SIGINT, {sa_handler=0x401000, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8', 0],
+		[pids.init, 'rt_sigaction', 'SIGTERM, {sa_handler=0x401000, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8', 0],
+		[pids.init, 'rt_sigaction', 'SIGCHLD, {sa_handler=0x401020, sa_mask=[], sa_flags=SA_RESTORER|SA_NOCLDSTOP}, NULL, 8', 0],
+		[pids.init, 'pause', '', '?'],
+	]);
+}
+
+/** A container's start-up trace: runc starting its process, then pause's wait or a server's listening sockets. */
+function spellContainerStart(record: ContainerRecord): Syscall[] {
+	const init = record.pid;
+	const pids = {create: pidAfter(init, 1), stage0: pidAfter(init, 2), stage1: pidAfter(init, 3), init, start: pidAfter(init, 4)};
+	const steps = runcStart({
+		id: record.id, shimPid, pids, sandboxPid: record.sandbox.pid, hostname: record.sandbox.hostname,
+		argv: record.argv, executable: resolveExecutable(record.argv[0] ?? ''), envCount: Object.keys(record.env).length, found: record.found,
+		mounts: () => mountPlan(record.config.pod, record.config.container, record.id, record.sandbox.id),
+	});
+	const start = record.status.startedAt!;
+	if (record.found && record.mode === 'pause') return spellSteps(start, [...steps, [record.pid, 'pause', '', '?']]);
+	if (!Number.isNaN(record.listenedAt)) {
+		const behaviour = record.image.spec.behaviour as ServerBehaviour;
+		const config = behaviour.accessLog === 'nginx' ? '/etc/nginx/nginx.conf' : undefined;
+		return [...spellSteps(start, steps), ...spellSteps(record.listenedAt, serverStart(record.pid, record.workerPid, record.ports, config))];
+	}
+	return spellSteps(start, steps);
 }
 
 function lineContext(record: ContainerRecord): LineContext {

@@ -71,7 +71,9 @@ export class Trace {
 	/** Entries held (a group counts as its calls). */
 	private held = 0;
 	private total = 0;
-	private prologue?: () => Syscall[];
+	/** The start-up burst's spelling and what it reads (a module function and its record, not a closure per trace). */
+	private prologue?: (owner: never) => Syscall[];
+	private prologueOwner: unknown;
 	/** Micro-steps within the same ms keep calls in order. */
 	private lastAt = 0;
 
@@ -93,14 +95,20 @@ export class Trace {
 		this.push({at: time, count, expand}, count);
 	}
 
-	/** Keep the start-up burst as a recipe (replacing an earlier one); it is spelled out on each read. */
-	deferred(recipe: () => Syscall[]): void {
-		this.prologue = recipe;
+	/**
+	 * Keep the start-up burst as a recipe (replacing an earlier one): `spell`
+	 * reads `owner` and is called on each read. A shared function over the
+	 * owner's own fields costs nothing per trace, where a closure would hold a
+	 * context and the values it captured.
+	 */
+	deferred<T>(spell: (owner: T) => Syscall[], owner: T): void {
+		this.prologue = spell as (owner: never) => Syscall[];
+		this.prologueOwner = owner;
 	}
 
 	/** Oldest first; the last `limit` entries when given. */
 	entries(limit?: number): Syscall[] {
-		let out: Syscall[] = this.prologue ? this.prologue() : [];
+		let out: Syscall[] = this.prologue ? (this.prologue as (owner: unknown) => Syscall[])(this.prologueOwner) : [];
 		for (let i = this.head; i < this.items.length; i++) {
 			const item = this.items[i]!;
 			if (isGroup(item)) out = out.concat(item.expand());
@@ -131,7 +139,10 @@ export class Trace {
 			this.items[this.head++] = undefined;
 		}
 		// The start-up burst is older than everything held: once the ring is full it is gone.
-		if (this.prologue && this.held >= this.capacity) this.prologue = undefined;
+		if (this.prologue && this.held >= this.capacity) {
+			this.prologue = undefined;
+			this.prologueOwner = undefined;
+		}
 		if (this.head > 256 && this.head * 2 > this.items.length) {
 			this.items = this.items.slice(this.head);
 			this.head = 0;

@@ -62,10 +62,10 @@ test('rings drop the oldest entries; a deferred burst is spelled out on each rea
 	t.throws(() => new Ring(0), {message: 'ring capacity must be a positive integer, got 0'});
 	const trace = new Trace(4);
 	let spelled = 0;
-	trace.deferred(() => {
+	trace.deferred(owner => {
 		spelled++;
-		return [1, 2, 3].map(i => ({at: i, pid: 1, name: 'read', args: '', ret: 0, category: 'file management' as const}));
-	});
+		return owner.times.map(i => ({at: i, pid: owner.pid, name: 'read', args: '', ret: 0, category: 'file management' as const}));
+	}, {pid: 1, times: [1, 2, 3]});
 	t.is(spelled, 0);
 	trace.emit(10, 1, 'write', '1, "x", 1', 1);
 	t.is(spelled, 0);
