@@ -158,7 +158,8 @@ export function createKubelets(context: ControllerContext): Controller {
 
 	function after(worker: PodWorker, ms: number, fn: () => void): TimerHandle {
 		const handle = clock.after(ms, () => {
-			worker.timers?.delete(handle);
+			// An empty set is dropped: a running pod's worker usually has no timer left, and a set costs a hash table.
+			if (worker.timers?.delete(handle) && worker.timers.size === 0) worker.timers = undefined;
 			if (workers.get(worker.key) !== worker) return;
 			fn();
 		});

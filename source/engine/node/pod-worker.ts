@@ -46,7 +46,7 @@ export type PodWorker = {
 	finished: boolean;
 	/** The pod as the runtime was last given it (`runtimePod`). */
 	runtimePod?: Pod;
-	/** Its pending timers; made at the first (most workers have none once their pod runs). */
+	/** Its pending timers; made at the first and dropped when empty (most workers have none once their pod runs). */
 	timers?: Set<TimerHandle>;
 	/** Volume set-up retry delay (500 ms doubling to 2m2s), 0 until a mount fails. */
 	mountBackoffMs?: number;
