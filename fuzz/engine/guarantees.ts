@@ -115,7 +115,8 @@ export function checkGuarantees(cluster: Cluster, orphaned: ReadonlyMap<string, 
 		}
 	}
 
-	// A settled Deployment has one ReplicaSet with replicas; its counts stay within the strategy's bounds.
+	// A settled Deployment has one ReplicaSet with replicas (but for a Recreate Deployment scaled while two
+	// were active, which upstream leaves as it is: recreateScaleLeftAlone); its counts stay within the strategy's bounds.
 	const replicaSets = cluster.list('replicasets');
 	for (const d of deployments) {
 		if (deleting(d) || d.spec?.paused) continue;
@@ -132,7 +133,7 @@ export function checkGuarantees(cluster: Cluster, orphaned: ReadonlyMap<string, 
 		const settled = (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0) && s.updatedReplicas === want && s.availableReplicas === want && s.replicas === want;
 		if (!settled && want > 0) continue;
 		const withReplicas = owned.filter(rs => (rs.spec?.replicas ?? 0) > 0);
-		if (withReplicas.length !== (want > 0 ? 1 : 0)) {
+		if (withReplicas.length !== (want > 0 ? 1 : 0) && !recreateScaleLeftAlone(d, owned)) {
 			out.push({rule: 'deployment-one-replicaset', detail: `${ref(d)} settled at ${want} but ${withReplicas.length} ReplicaSets have replicas: ${withReplicas.map(rs => `${rs.metadata.name}=${rs.spec?.replicas}`).join(', ')}`});
 		}
 	}
@@ -233,6 +234,55 @@ export function checkGuarantees(cluster: Cluster, orphaned: ReadonlyMap<string, 
 		}
 	}
 	return out;
+}
+
+const desiredReplicas = (rs: KubeObject) => {
+	const text = rs.metadata.annotations?.['deployment.kubernetes.io/desired-replicas'];
+	return text !== undefined && /^[-+]?\d+$/.test(text) ? Number(text) : undefined;
+};
+
+/** A pod template as compared by `EqualIgnoreHash`: without the pod-template-hash label, no labels as none. */
+function templateKey(template: KubeObject['spec'] | undefined): string {
+	const {'pod-template-hash': _hash, ...labels} = template?.metadata?.labels ?? {};
+	const metadata = {...template?.metadata, labels: Object.keys(labels).length > 0 ? labels : undefined};
+	return canonical({...template, metadata});
+}
+
+function canonical(value: unknown): string {
+	if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+	if (Array.isArray(value)) return `[${value.map(item => canonical(item ?? null)).join(',')}]`;
+	const record = value as Record<string, unknown>;
+	return `{${Object.keys(record).filter(k => record[k] !== undefined).sort().map(k => `${JSON.stringify(k)}:${canonical(record[k])}`).join(',')}}`;
+}
+
+/**
+ * A Recreate Deployment whose replicas changed while two or more of its
+ * ReplicaSets were active: upstream leaves their sizes alone for good.
+ * syncDeployment sees a scaling event (isScalingEvent: an active set's
+ * desired-replicas annotation differs from spec.replicas) before it would
+ * reach rolloutRecreate, and sync → scale finds no single active set
+ * (FindActiveOrLatest), no saturated new set (IsSaturated), and scales
+ * proportionally only for a rolling update (IsRollingUpdate). No set is
+ * written, so the annotations stay stale (getNewReplicaSet sets them only on
+ * a set it creates, SetNewReplicaSetAnnotations with exists=false) and every
+ * later sync is the same scaling event.
+ */
+function recreateScaleLeftAlone(d: KubeObject, owned: readonly KubeObject[]): boolean {
+	if (d.spec?.strategy?.type !== 'Recreate') return false;
+	const want = d.spec.replicas as number;
+	const active = owned.filter(rs => (rs.spec?.replicas ?? 0) > 0);
+	if (active.length < 2) return false;
+	if (!active.some(rs => {
+		const desired = desiredReplicas(rs);
+		return desired !== undefined && desired !== want;
+	})) return false;
+	// FindNewReplicaSet: the oldest set whose template is the Deployment's.
+	const template = templateKey(d.spec.template);
+	const newRS = [...owned]
+		.sort((a, b) => Date.parse(a.metadata.creationTimestamp) - Date.parse(b.metadata.creationTimestamp) || a.metadata.name.localeCompare(b.metadata.name))
+		.find(rs => templateKey(rs.spec?.template) === template);
+	const saturated = newRS !== undefined && desiredReplicas(newRS) === want && (newRS.spec?.replicas ?? 0) === want && (newRS.status?.availableReplicas ?? 0) === want;
+	return !saturated;
 }
 
 /** A pod's effective requests: the sum over containers, or the largest init container's when larger. */

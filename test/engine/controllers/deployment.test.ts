@@ -227,6 +227,36 @@ test('scaling mid-rollout spreads the change proportionally', t => {
 	t.is(getD(cluster).metadata.annotations!['deployment.kubernetes.io/revision'], '2');
 });
 
+test('a Recreate Deployment scaled while two ReplicaSets are active keeps their sizes, as upstream (scale() spreads only rolling updates)', t => {
+	// The rollout stalls with old 8 and new 5, as above; then the Deployment turns Recreate and asks for 0.
+	const extra = {minReadySeconds: 600};
+	const cluster = createCluster({seed: 1, nodes: 3});
+	cluster.apply(deployment({replicas: 10, extra}));
+	cluster.advance(660_000);
+	const oldName = sets(cluster)[0]!.metadata.name;
+	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
+	cluster.advance(30_000);
+	const rs = (name: string) => cluster.get('ReplicaSet', name) as ReplicaSet;
+	const newName = sets(cluster).find(s => s.metadata.name !== oldName)!.metadata.name;
+	t.deepEqual([rs(oldName).spec!.replicas, rs(newName).spec!.replicas], [8, 5]);
+	const eventsBefore = eventMessages(cluster, getD(cluster)).length;
+	cluster.apply(deployment({replicas: 0, image: 'nginx:1.27', strategy: {type: 'Recreate'}, extra}));
+	cluster.advance(15 * 60_000);
+	// Every sync is a scaling event (the sets' desired-replicas say 10), and scale() leaves two
+	// active sets of a Recreate Deployment alone, so nothing rewrites those annotations either.
+	t.deepEqual([rs(oldName).spec!.replicas, rs(newName).spec!.replicas], [8, 5]);
+	for (const name of [oldName, newName]) t.is(rs(name).metadata.annotations!['deployment.kubernetes.io/desired-replicas'], '10');
+	t.is(eventMessages(cluster, getD(cluster)).length, eventsBefore);
+	const d = getD(cluster);
+	t.like(d.status, {observedGeneration: d.metadata.generation, replicas: 13, updatedReplicas: 5});
+	t.is((cluster.list('Pod') as Pod[]).filter(isActive).length, 13);
+	// A rolling update spreads the same change: both sets go to 0.
+	cluster.apply(deployment({replicas: 0, image: 'nginx:1.27', extra}));
+	cluster.advance(0);
+	t.deepEqual([rs(oldName).spec!.replicas, rs(newName).spec!.replicas], [0, 0]);
+	t.is(rs(newName).metadata.annotations!['deployment.kubernetes.io/desired-replicas'], '0');
+});
+
 test('a rollout that makes no progress times out after progressDeadlineSeconds', t => {
 	// New pods need 10 minutes to count as available: far past the 60 s deadline.
 	const extra = {progressDeadlineSeconds: 60, minReadySeconds: 600};

@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import {checkEngine, determinismProperty, runScenario} from '../../../fuzz/engine/scenario.js';
+import {checkGuarantees} from '../../../fuzz/engine/guarantees.js';
 import type {Scenario} from '../../../fuzz/engine/calls.js';
 import {createCluster} from '../../../source/engine/index.js';
 
@@ -53,4 +54,42 @@ test('a Deployment made again before the garbage collector took its old ReplicaS
 	t.deepEqual(names.length, 1);
 	t.not(names[0], first);
 	t.is(cluster.list('Pod').filter(p => !p.metadata.deletionTimestamp).length, 1);
+});
+
+test('a Recreate Deployment scaled to 0 mid-rollout keeps its two ReplicaSets, as upstream, which the checker allows only while upstream would leave them', t => {
+	const manifest = (replicas: number, strategy?: object) => ({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'a', namespace: 'default'}, spec: {replicas, selector: {matchLabels: {app: 'a'}}, ...(strategy ? {strategy} : {}), template: {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21'}]}}}});
+	const calls = [
+		{op: 'apply', manifests: [manifest(8)]},
+		{op: 'advance', ms: 30_000},
+		{op: 'restart', kind: 'deploy', name: 'a'},
+		{op: 'advance', ms: 0},
+		{op: 'apply', manifests: [manifest(0, {type: 'Recreate'})]},
+	];
+	t.deepEqual(runScenario({seed: 1, nodes: 1, calls} as Scenario).violations, []);
+
+	const cluster = createCluster({seed: 1, nodes: 1});
+	cluster.apply(manifest(8));
+	cluster.advance(30_000);
+	cluster.restart('deploy', 'a');
+	cluster.advance(0);
+	cluster.apply(manifest(0, {type: 'Recreate'}));
+	cluster.advance(15 * 60_000);
+	const active = () => cluster.list('ReplicaSet').filter(rs => rs['spec'].replicas > 0);
+	t.is(active().length, 2);
+	t.deepEqual(checkGuarantees(cluster, new Map()), []);
+	const store = cluster.context.store;
+	const rules = () => checkGuarantees(cluster, new Map()).map(v => v.rule);
+	// Were the sets' desired-replicas already 0, there would be no scaling event and rolloutRecreate
+	// would scale them down: two active sets are then a broken guarantee (checked before any sync runs).
+	const stale = active();
+	for (const rs of stale) {
+		store.update({...rs, metadata: {...rs.metadata, resourceVersion: '', annotations: {...rs.metadata.annotations, 'deployment.kubernetes.io/desired-replicas': '0'}}});
+	}
+	t.deepEqual(rules(), ['deployment-one-replicaset']);
+	for (const rs of stale) store.update({...store.get('ReplicaSet', 'default', rs.metadata.name)!, metadata: {...rs.metadata, resourceVersion: ''}});
+	t.deepEqual(rules(), []);
+	// A rolling update scales them proportionally: not allowed either (and its surge bound applies).
+	const d = store.get('Deployment', 'default', 'a')!;
+	store.update({...d, metadata: {...d.metadata, resourceVersion: ''}, spec: {...d['spec'], strategy: {type: 'RollingUpdate', rollingUpdate: {maxSurge: '25%', maxUnavailable: '25%'}}}});
+	t.deepEqual(rules().sort(), ['deployment-one-replicaset', 'deployment-surge']);
 });
