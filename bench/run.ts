@@ -4,6 +4,7 @@
  * Run with NODE_ENV=production and --expose-gc (the npm script does both).
  */
 import {sections} from './sections.js';
+import {limitHeapGrowth} from '../source/start/heap.js';
 
 export type BenchRow = {
 	/** What was measured, e.g. `converge 10,000 pods`. */
@@ -19,6 +20,8 @@ export type BenchSection = {
 	run(): Promise<BenchRow[]> | BenchRow[];
 };
 
+// Measured as the app runs: with its cap on the heap's growth.
+limitHeapGrowth();
 const only = process.argv.slice(2);
 const rows: Array<BenchRow & {section: string}> = [];
 for (const section of sections) {

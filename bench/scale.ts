@@ -14,6 +14,7 @@ import {createCluster} from '../source/engine/cluster.js';
 import type {Pod} from '../source/engine/api/types.js';
 import {formatMb, formatMs, median, timeMs} from './measure.js';
 import {isRunningReady, manifest} from './engine.js';
+import {limitHeapGrowth} from '../source/start/heap.js';
 
 export type ConvergeResult = {pods: number; wallMs: number; cpuMs: number; virtualMs: number; peakRss: number; idleMs: number; longestSliceMs: number};
 
@@ -114,6 +115,7 @@ export function runScaleBench(): BenchRow[] {
 export const section: BenchSection = {title: 'scale 100k', run: runScaleBench};
 
 if (process.argv[1]?.endsWith('scale.js') || process.argv[1]?.endsWith('scale.ts')) {
+	limitHeapGrowth();
 	const [d, r, n, b] = process.argv.slice(2).map(Number);
 	if (d === 0) {
 		const demo = scaleDemo(99_999, r || 60, n || 25);

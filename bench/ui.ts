@@ -19,6 +19,7 @@ import {join} from 'node:path';
 import {PerformanceObserver} from 'node:perf_hooks';
 import type {BenchRow, BenchSection} from './run.js';
 import {formatMs, median} from './measure.js';
+import {limitHeapGrowth} from '../source/start/heap.js';
 
 class FakeStdout extends EventEmitter {
 	columns = 120;
@@ -291,6 +292,7 @@ export const section100k: BenchSection = {title: 'view 100k', run: run100k};
 
 // `node dist/bench/ui.js DEPLOYMENTS REPLICAS NODES`: the pods-view figures alone at that size (for `--cpu-prof`).
 if (process.argv[1]?.endsWith('ui.js') || process.argv[1]?.endsWith('ui.ts')) {
+	limitHeapGrowth();
 	const [deployments = 1000, replicas = 10, nodes = 100] = process.argv.slice(2).map(Number);
 	const loaded = await load();
 	const rows = await podsView(loaded, convergedCluster(loaded.createCluster, deployments, replicas, nodes));

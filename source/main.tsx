@@ -11,6 +11,7 @@ import {resolve} from 'node:path';
 import {FlagError, isRemote, parseFlags, usage} from './ui/flags.js';
 import type {ServedApi} from './ui/app/app.js';
 import {withoutFetch} from './start/without-fetch.js';
+import {limitHeapGrowth} from './start/heap.js';
 
 const enterAlternateScreen = '\x1b[?1049h\x1b[H';
 const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
@@ -48,6 +49,8 @@ export type StartHost = {
 
 /** The whole command line: a subcommand, or the dashboard until it quits (the process exits from here). */
 export async function main(host: StartHost = {}): Promise<void> {
+	// The launcher set it before compiling the bundle; from source (`npm run dev`) this is the first place.
+	limitHeapGrowth();
 	if (process.argv[2] === 'serve') {
 		const {parseServeFlags, runServe, serveUsage, ServeFlagError, StateFileError} = await import('./serve.js');
 		try {

@@ -14,6 +14,7 @@ import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 import vm from 'node:vm';
 import {codeCacheDir, codeCacheName, readCodeCache, writeCodeCache} from './code-cache.js';
+import {limitHeapGrowth} from './heap.js';
 import type {StartHost} from '../main.js';
 
 export type LaunchOptions = {
@@ -42,6 +43,7 @@ export type Launched = {
 type Wrapped = (require: NodeJS.Require, module: {exports: unknown}, exports: unknown, filename: string, dirname: string, host: StartHost) => void;
 
 export function launch(options: LaunchOptions): Launched {
+	limitHeapGrowth();
 	const dir = codeCacheDir(options.configDir);
 	const cacheFile = join(dir, codeCacheName(options.hash));
 	// latin1 reads the ASCII bundle straight into a one-byte string (UTF-8 decoding takes several times longer).
