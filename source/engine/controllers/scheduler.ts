@@ -420,7 +420,7 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.pods--;
 		info.podUids.delete(pod.metadata.uid);
 		const owner = controllerUid(pod);
-		if (owner) setOwnerCount(info, owner, (ownerCount(info, owner) ?? 1) - 1);
+		if (owner) setOwnerCount(info, owner, (ownerCount(info, owner) ?? 0) - 1);
 		publish(info);
 	}
 
@@ -448,8 +448,13 @@ export function createScheduler(context: ControllerContext): Controller {
 		return ownerNodes.get(owner)?.get(info);
 	}
 
+	/** A count that reaches 0 is dropped, and an owner with none left: a deleted ReplicaSet leaves nothing behind. */
 	function setOwnerCount(info: NodeInfo, owner: string, pods: number): void {
 		let counts = ownerNodes.get(owner);
+		if (pods <= 0) {
+			if (counts?.delete(info) && counts.size === 0) ownerNodes.delete(owner);
+			return;
+		}
 		if (!counts) ownerNodes.set(owner, counts = new Map());
 		counts.set(info, pods);
 	}
