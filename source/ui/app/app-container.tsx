@@ -548,8 +548,8 @@ export function AppContainer(props: AppProps) {
 			ui.current.controllerErrorsSeen = failures.length;
 			flash(controllerWarning(failures[failures.length - 1]!, fresh - 1), 'warn');
 		}
-		// One render per tick: the header clock, or any page that asked for these changes.
-		let render = tick.secondChanged || tick.changed.has('Node');
+		// One render per tick: the header clock and usage, or any page that asked for these changes.
+		let render = tick.secondChanged || tick.metricsChanged || tick.changed.has('Node');
 		for (const listener of [...tickListeners.current]) if (listener(tick)) render = true;
 		if (render) bump();
 	}), [simulation, cluster, flash]);

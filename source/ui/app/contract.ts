@@ -220,6 +220,8 @@ export type LiveTick = {
 	now: number;
 	/** The virtual clock crossed a second (AGE cells, clocks). */
 	secondChanged: boolean;
+	/** A metrics scrape completed that no page has shown yet (CPU and MEM cells, also while paused). */
+	metricsChanged: boolean;
 };
 
 /** Registration channel a page uses to declare its keymap and selection. */

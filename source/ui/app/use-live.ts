@@ -10,6 +10,8 @@ export type LiveOptions = {
 	 * (a paused simulation costs nothing).
 	 */
 	pollMs?: number;
+	/** Also re-render when a metrics scrape completes (CPU and MEM cells), also while paused. */
+	metrics?: boolean;
 };
 
 /**
@@ -23,11 +25,12 @@ export function useLive(kinds: readonly string[] | '*' = '*', options: LiveOptio
 	const key = kinds === '*' ? '*' : kinds.join(',');
 	const clock = options.clock ?? false;
 	const pollMs = options.pollMs;
+	const metrics = options.metrics ?? false;
 	const [polls, bump] = useReducer((n: number) => n + 1, 0);
 	useEffect(() => app.onTick(tick => {
 		const hit = key === '*' ? tick.changed.size > 0 : key.split(',').some(kind => tick.changed.has(kind));
-		return hit || (clock && tick.secondChanged);
-	}), [app, key, clock]);
+		return hit || (clock && tick.secondChanged) || (metrics && tick.metricsChanged);
+	}), [app, key, clock, metrics]);
 	useEffect(() => {
 		if (!pollMs) return;
 		let seen = app.now();

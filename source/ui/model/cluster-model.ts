@@ -136,10 +136,17 @@ export class ClusterModel {
 	/**
 	 * The loop's turn: while a view has shown metrics in the last few
 	 * seconds, move the engine's scrape on for about `budgetMs` of wall time.
+	 * True when a scrape has completed that `metrics()` has not handed out:
+	 * the next read takes it at once, even in the same virtual second (a
+	 * paused cluster's first scrape would otherwise never show).
 	 */
-	scrapeMetrics(budgetMs: number): void {
-		if (this.now() - this.metricsWantedAt > metricsWantedMs) return;
-		this.cluster.simulation?.scrapeMetrics({budgetMs, minPods: this.metricsMinPods});
+	scrapeMetrics(budgetMs: number): boolean {
+		if (this.now() - this.metricsWantedAt > metricsWantedMs) return false;
+		const usage = this.cluster.simulation?.scrapeMetrics({budgetMs, minPods: this.metricsMinPods});
+		if (!usage || usage === this.metricsUsage) return false;
+		this.metricsAskedSecond = undefined;
+		this.metricsTakenAt = -Infinity;
+		return true;
 	}
 
 	/** Stop listening to the cluster. */

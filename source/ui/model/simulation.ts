@@ -21,6 +21,8 @@ export type TickInfo = {
 	now: number;
 	/** Virtual second changed (clocks and AGE cells). */
 	secondChanged: boolean;
+	/** A metrics scrape completed that no view has shown yet (CPU and MEM cells, also while paused). */
+	metricsChanged: boolean;
 };
 
 export type TickListener = (tick: TickInfo) => void;
@@ -129,11 +131,11 @@ export class Simulation {
 		const sliceStart = performance.now();
 		if (this.speedValue > 0 && (elapsed > 0 || this.behind > 0)) this.step(elapsed * this.speedValue, this.sliceMs);
 		// The metrics scrape goes on node by node in what is left of the slice (a few ms at least, so it ends even when the engine is behind).
-		this.model.scrapeMetrics(Math.max(scrapeMinMs, this.sliceMs - (performance.now() - sliceStart)));
-		// Behind, slices follow each other closely: the screen still changes at most once a tick.
-		if (this.behind > 0 && wall - this.lastNotify < this.tickMs) return {changed: new Set(), now: this.cluster.now(), secondChanged: false};
+		const scraped = this.model.scrapeMetrics(Math.max(scrapeMinMs, this.sliceMs - (performance.now() - sliceStart)));
+		// Behind, slices follow each other closely: the screen still changes at most once a tick (a new scrape waits for the next).
+		if (this.behind > 0 && wall - this.lastNotify < this.tickMs) return {changed: new Set(), now: this.cluster.now(), secondChanged: false, metricsChanged: false};
 		this.lastNotify = wall;
-		return this.notify();
+		return this.notify(scraped);
 	}
 
 	/** Advance virtual time by `ms` now, to the end (tests and `:step`), then flush and notify. */
@@ -154,7 +156,7 @@ export class Simulation {
 		}
 	}
 
-	private notify(): TickInfo {
+	private notify(metricsChanged = false): TickInfo {
 		const changed = this.model.flush();
 		const now = this.cluster.now();
 		const second = Math.floor(now / 1000);
@@ -164,8 +166,8 @@ export class Simulation {
 		const highlighted = this.model.hasHighlights();
 		const faded = this.highlighted && !highlighted;
 		this.highlighted = highlighted;
-		const info = {changed, now, secondChanged};
-		if (changed.size > 0 || secondChanged || faded) for (const listener of [...this.listeners]) listener(info);
+		const info = {changed, now, secondChanged, metricsChanged};
+		if (changed.size > 0 || secondChanged || metricsChanged || faded) for (const listener of [...this.listeners]) listener(info);
 		return info;
 	}
 

@@ -88,7 +88,7 @@ export function ResourceView(props: ResourceViewProps) {
 	const {set, type} = served;
 	const namespace = props.namespace ?? app.namespace();
 	const watched = kind === 'Node' ? ['Node', 'Pod'] : [kind];
-	const version = useLive(watched, {clock: true});
+	const version = useLive(watched, {clock: true, metrics: kind === 'Pod' || kind === 'Node'});
 	const now = Math.floor(app.now() / 1000) * 1000;
 	const [state, dispatch] = useTableState(memory.table);
 	memory.table = state;

@@ -63,3 +63,19 @@ test('the loop moves the scrape on while a view shows metrics, not once none has
 	t.not(second, first, 'a view asked again: the ticks finished the new window\'s scrape');
 	t.is(second!.pods.size, 12);
 });
+
+test('paused, the loop completes the scrape a read began: the tick says so, and the next read shows it in the same virtual second', t => {
+	const {cluster, model, simulation} = setup();
+	const second = cluster.now();
+	t.is(model.metrics(), undefined, 'one node of four read');
+	const heard: boolean[] = [];
+	simulation.onTick(tick => heard.push(tick.metricsChanged));
+	t.true(simulation.tick().metricsChanged, 'the loop finished the scrape');
+	t.deepEqual(heard, [true], 'and told the listeners, though nothing else changed');
+	t.is(cluster.now(), second, 'paused: virtual time did not move');
+	const snapshot = model.metrics();
+	t.truthy(snapshot, 'the read takes the completed scrape at once');
+	t.is(snapshot!.pods.size, 12);
+	t.false(simulation.tick().metricsChanged, 'shown: the next tick has nothing new');
+	t.deepEqual(heard, [true]);
+});
