@@ -225,7 +225,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 
 /** The cluster in the state file, or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
 function openServeState(flags: ServeFlags, file: string): Cluster | undefined {
-	const opened = openState(file, {reset: flags.resetState});
+	const opened = openState(file, {reset: flags.resetState, progress: process.stderr});
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
 	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file)}\n`);
 	if (!opened.cluster) return undefined;

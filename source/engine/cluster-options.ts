@@ -46,4 +46,12 @@ export type ClusterOptions = {
 	 * what was pending (timers, back-offs). Any build restores any snapshot so.
 	 */
 	restore?: 'exact' | 'objects';
+	/**
+	 * Told after each timer and reconcile of an exact restore's replay how far
+	 * it has come: the virtual ms of the saved history replayed, and all of
+	 * it. A restore costs what the history cost to simulate, so a caller can
+	 * say how far it is (and should draw at its own pace: this is called
+	 * often).
+	 */
+	onReplay?: (replayedMs: number, totalMs: number) => void;
 };

@@ -162,6 +162,8 @@ export class Cluster {
 		// What the cluster is made of before any journaled call: saved objects (a restore from objects, now or when the snapshot's cluster was made), or its options alone.
 		const base = snapshot && (restore === 'objects' ? baseOf(snapshot) : snapshot.base);
 		const basePath = restore === 'objects' ? 'snapshot' : 'snapshot.base';
+		// Read before the snapshot's own options replace the caller's.
+		const onReplay = options.onReplay;
 		if (snapshot) options = snapshot.options;
 		this.options = optionsOf(options);
 		this.base = base;
@@ -221,7 +223,7 @@ export class Cluster {
 		// Saved objects are the whole cluster: nothing of the options' own is added over them.
 		if (!base) this.addOptionalObjects(options);
 		this.depth = 0;
-		if (snapshot && restore !== 'objects') this.replay(snapshot);
+		if (snapshot && restore !== 'objects') this.replay(snapshot, onReplay);
 	}
 
 	/** What the options add to a new cluster: the system DaemonSets, the demo, ingress-nginx. */
@@ -359,11 +361,14 @@ export class Cluster {
 	}
 
 	/** Replay a snapshot's journal on this new cluster and check that it reached the saved state. */
-	private replay(snapshot: ClusterSnapshot): void {
+	private replay(snapshot: ClusterSnapshot, onReplay?: (replayedMs: number, totalMs: number) => void): void {
+		const from = this.now();
+		const totalMs = Math.max(0, snapshot.clock.now - from);
+		const progress = onReplay && (() => onReplay(Math.min(totalMs, this.now() - from), totalMs));
 		for (const [index, entry] of snapshot.journal.entries()) {
 			let threw = false;
 			try {
-				this.replayEntry(entry);
+				this.replayEntry(entry, progress);
 			} catch (error) {
 				if (error instanceof SnapshotError) throw error;
 				threw = true;
@@ -390,13 +395,24 @@ export class Cluster {
 		}
 	}
 
-	private replayEntry(entry: JournalEntry): void {
+	/** Replay one journaled call; `progress` is asked between an advance's timers (it never stops them). */
+	private replayEntry(entry: JournalEntry, progress?: () => void): void {
 		const args = decodeArgs(entry);
 		if (entry.call === 'advance') {
 			if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
 			let checks = 0;
 			const stopAfter = entry.stopAfter;
-			this.advance(args[0] as number, stopAfter === undefined ? {} : {shouldYield: () => ++checks >= stopAfter});
+			if (stopAfter !== undefined) {
+				this.advance(args[0] as number, {shouldYield: () => {
+					progress?.();
+					return ++checks >= stopAfter;
+				}});
+			} else {
+				this.advance(args[0] as number, progress ? {shouldYield: () => {
+					progress();
+					return false;
+				}} : {});
+			}
 			return;
 		}
 		if (entry.call === 'shell.run' || entry.call === 'shell.close') {
@@ -1162,7 +1178,7 @@ function replayedDifferently(what: string): SnapshotError {
 
 /** The options a snapshot records: every one the cluster was made with but `snapshot` (all JSON-safe). */
 function optionsOf(options: ClusterOptions): SnapshotOptions {
-	const {snapshot: _, restore: _restore, ...recorded} = options;
+	const {snapshot: _, restore: _restore, onReplay: _onReplay, ...recorded} = options;
 	return JSON.parse(JSON.stringify(recorded)) as SnapshotOptions;
 }
 

@@ -50,7 +50,7 @@ export type VolumeSnapshot = {
 };
 
 /** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside. */
-export type SnapshotOptions = Omit<ClusterOptions, 'snapshot' | 'restore'>;
+export type SnapshotOptions = Omit<ClusterOptions, 'snapshot' | 'restore' | 'onReplay'>;
 
 /**
  * The saved objects a cluster restored from objects only started from

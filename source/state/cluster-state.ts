@@ -11,6 +11,7 @@
 import {createCluster, SnapshotError, type Cluster} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
 import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError} from './state-file.js';
+import {replayProgress, type ProgressStream} from './replay-progress.js';
 
 export type OpenedState = {
 	/** The cluster the file held; undefined for a fresh start (no file, or moved aside). */
@@ -23,9 +24,11 @@ export type OpenedState = {
 
 /**
  * Open the state file: with `reset`, move it aside first; then restore the
- * cluster it holds. Throws StateFileError (the file is left as it is).
+ * cluster it holds (on a terminal `progress`, a line says how far the replay
+ * of its history is).
+ * Throws StateFileError (the file is left as it is).
  */
-export function openState(file: string, options: {reset?: boolean; now?: Date} = {}): OpenedState {
+export function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number} = {}): OpenedState {
 	checkStateDirectory(file);
 	const movedAside = options.reset ? moveAside(file, options.now) : undefined;
 	const data = readStateFile(file);
@@ -33,7 +36,12 @@ export function openState(file: string, options: {reset?: boolean; now?: Date} =
 	removeLeftovers(file);
 	if (data === undefined) return movedAside ? {movedAside} : {};
 	try {
-		return {cluster: createCluster({snapshot: data})};
+		const shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
+		try {
+			return {cluster: createCluster({snapshot: data, onReplay: shown?.onReplay})};
+		} finally {
+			shown?.done();
+		}
 	} catch (error) {
 		if (!(error instanceof SnapshotError)) throw error;
 		// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.

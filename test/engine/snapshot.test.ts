@@ -235,3 +235,19 @@ test('the base of a snapshot is checked with its paths', t => {
 		t.is(t.throws(() => createCluster({snapshot: data}), {instanceOf: SnapshotError})?.message, message);
 	}
 });
+
+test('an exact restore tells onReplay how far its replay is, after each timer; the cluster is the same as without it, and the option is not saved', t => {
+	const snapshot = saved();
+	const heard: Array<[number, number]> = [];
+	const restored = createCluster({snapshot, onReplay: (replayed, total) => heard.push([replayed, total])});
+	t.true(heard.length > 20, `${heard.length} reports for 20 s of a Deployment starting`);
+	t.true(heard.every(([, total]) => total === 20_000), 'all of it: the 20 s the saved cluster ran');
+	t.true(heard.every(([replayed], i) => replayed >= 0 && replayed <= 20_000 && (i === 0 || replayed >= heard[i - 1]![0])), 'never back, never past the end');
+	t.true(heard.at(-1)![0] > 15_000);
+	const plain = createCluster({snapshot});
+	t.deepEqual(JSON.parse(JSON.stringify(restored.snapshot())), JSON.parse(JSON.stringify(plain.snapshot())));
+	t.false('onReplay' in restored.snapshot().options);
+	heard.length = 0;
+	createCluster({snapshot, restore: 'objects', onReplay: (replayed, total) => heard.push([replayed, total])});
+	t.deepEqual(heard, [], 'a restore from objects replays nothing');
+});

@@ -1,0 +1,70 @@
+/**
+ * The line a terminal shows while a state file's long history is replayed:
+ * redrawn in place at most every 100 ms, cleared at the end, and nothing at
+ * all when stderr is not a terminal or the restore is quick.
+ */
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import test from 'ava';
+import {createCluster} from '../../source/engine/index.js';
+import {replayProgress} from '../../source/state/replay-progress.js';
+import {openState} from '../../source/state/cluster-state.js';
+import {writeStateFileSync} from '../../source/state/state-file.js';
+
+function terminal(isTTY = true) {
+	const written: string[] = [];
+	return {isTTY, write: (text: string) => written.push(text), written};
+}
+
+test('on a terminal: nothing in the first 100 ms, then one line redrawn in place at most every 100 ms, cleared when done', t => {
+	const stream = terminal();
+	let wall = 0;
+	const progress = replayProgress('/tmp/c.json', stream, () => wall);
+	progress.onReplay!(1000, 600_000);
+	wall = 99;
+	progress.onReplay!(2000, 600_000);
+	t.deepEqual(stream.written, [], 'a restore this quick shows nothing');
+	wall = 100;
+	progress.onReplay!(150_000, 600_000);
+	wall = 150;
+	progress.onReplay!(160_000, 600_000);
+	wall = 260;
+	progress.onReplay!(450_000, 600_000);
+	t.deepEqual(stream.written, [
+		'\r\u001B[Kkubarium: restoring the cluster saved in /tmp/c.json: 2m30s of its 10m replayed (25 %)',
+		'\r\u001B[Kkubarium: restoring the cluster saved in /tmp/c.json: 7m30s of its 10m replayed (75 %)',
+	]);
+	progress.done();
+	t.is(stream.written.at(-1), '\r\u001B[K');
+	progress.done();
+	t.is(stream.written.length, 3, 'cleared once');
+});
+
+test('not a terminal: no reports asked for, nothing written', t => {
+	const stream = terminal(false);
+	const progress = replayProgress('/tmp/c.json', stream, () => 1e9);
+	t.is(progress.onReplay, undefined);
+	progress.done();
+	t.deepEqual(stream.written, []);
+});
+
+test('openState draws on its progress stream while a long history replays, and leaves the line clear', t => {
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-progress-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	const file = join(dir, 'cluster.json');
+	const cluster = createCluster({seed: 2, nodes: 2, demo: true});
+	cluster.advance(600_000);
+	writeStateFileSync(file, JSON.stringify(cluster.snapshot()));
+	const stream = terminal();
+	// A wall clock 100 ms on at each look: every report draws.
+	let wall = 0;
+	const opened = openState(file, {progress: stream, wallNow: () => (wall += 100)});
+	t.is(opened.cluster!.now(), cluster.now());
+	const lines = stream.written.slice(0, -1);
+	t.true(lines.length > 100, `${lines.length} lines`);
+	const prefix = `\r\u001B[Kkubarium: restoring the cluster saved in ${file}: `;
+	t.true(lines.every(line => line.startsWith(prefix) && / of its 10m replayed \(\d+ %\)$/.test(line)));
+	t.true(lines.at(-1)!.endsWith('(99 %)') || lines.at(-1)!.endsWith('(100 %)'));
+	t.is(stream.written.at(-1), '\r\u001B[K', 'the line is cleared');
+});
