@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../../source/engine/cluster.js';
 import type {Deployment, KubeObject, Pod, ReplicaSet} from '../../../source/engine/api/types.js';
@@ -204,8 +204,8 @@ test('Recreate scales old pods to zero and creates the new ReplicaSet only after
 	t.like(getD(cluster).status, {replicas: 3, updatedReplicas: 3, availableReplicas: 3});
 });
 
-test('scaling mid-rollout spreads the change proportionally', t => {
-	// New pods stay unavailable for 10 minutes, so the rollout stalls with old 8 and new 5 (max 13).
+/** A rollout to nginx:1.27 stalled with old 8 and new 5 of 10 (max 13): new pods stay unavailable for 10 minutes (`minReadySeconds`). */
+function stalledRollout(t: ExecutionContext) {
 	const cluster = createCluster({seed: 1, nodes: 3});
 	cluster.apply(deployment({replicas: 10, extra: {minReadySeconds: 600}}));
 	cluster.advance(660_000);
@@ -215,6 +215,11 @@ test('scaling mid-rollout spreads the change proportionally', t => {
 	const rs = (name: string) => cluster.get('ReplicaSet', name) as ReplicaSet;
 	const newName = sets(cluster).find(s => s.metadata.name !== oldName)!.metadata.name;
 	t.deepEqual([rs(oldName).spec!.replicas, rs(newName).spec!.replicas], [8, 5]);
+	return {cluster, rs, oldName, newName};
+}
+
+test('scaling mid-rollout spreads the change proportionally', t => {
+	const {cluster, rs, oldName, newName} = stalledRollout(t);
 	cluster.scale('deployment', 'web', 20);
 	cluster.advance(0);
 	// 25 allowed, 12 to add: old 8·25/13 → 15, new 5·25/13 → 10.
@@ -228,17 +233,9 @@ test('scaling mid-rollout spreads the change proportionally', t => {
 });
 
 test('a Recreate Deployment scaled while two ReplicaSets are active keeps their sizes, as upstream (scale() spreads only rolling updates)', t => {
-	// The rollout stalls with old 8 and new 5, as above; then the Deployment turns Recreate and asks for 0.
+	// The rollout stalls; then the Deployment turns Recreate and asks for 0.
+	const {cluster, rs, oldName, newName} = stalledRollout(t);
 	const extra = {minReadySeconds: 600};
-	const cluster = createCluster({seed: 1, nodes: 3});
-	cluster.apply(deployment({replicas: 10, extra}));
-	cluster.advance(660_000);
-	const oldName = sets(cluster)[0]!.metadata.name;
-	cluster.setImage('deployment', 'web', 'main', 'nginx:1.27');
-	cluster.advance(30_000);
-	const rs = (name: string) => cluster.get('ReplicaSet', name) as ReplicaSet;
-	const newName = sets(cluster).find(s => s.metadata.name !== oldName)!.metadata.name;
-	t.deepEqual([rs(oldName).spec!.replicas, rs(newName).spec!.replicas], [8, 5]);
 	const eventsBefore = eventMessages(cluster, getD(cluster)).length;
 	cluster.apply(deployment({replicas: 0, image: 'nginx:1.27', strategy: {type: 'Recreate'}, extra}));
 	cluster.advance(15 * 60_000);
