@@ -303,6 +303,7 @@ export class MockRuntime implements ContainerRuntime {
 				this.startRun(record, start);
 				break;
 			case 'pause':
+				// It only waits: its trace is the start-up's, ending in pause().
 				break;
 			default:
 				this.startShell(record);
