@@ -158,6 +158,7 @@ export class Cluster {
 			throw badRequest(`restore: must be "exact" or "objects", got ${JSON.stringify(restore) ?? String(restore)}`);
 		}
 		if (restore !== undefined && options.snapshot === undefined) throw badRequest('restore: there is no snapshot to restore');
+		if (options.onReplay !== undefined && typeof options.onReplay !== 'function') throw badRequest(`onReplay: must be a function, got ${typeof options.onReplay}`);
 		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
 		// What the cluster is made of before any journaled call: saved objects (a restore from objects, now or when the snapshot's cluster was made), or its options alone.
 		const base = snapshot && (restore === 'objects' ? baseOf(snapshot) : snapshot.base);

@@ -250,4 +250,5 @@ test('an exact restore tells onReplay how far its replay is, after each timer; t
 	heard.length = 0;
 	createCluster({snapshot, restore: 'objects', onReplay: (replayed, total) => heard.push([replayed, total])});
 	t.deepEqual(heard, [], 'a restore from objects replays nothing');
+	t.throws(() => createCluster({snapshot, onReplay: 5 as never}), {message: 'onReplay: must be a function, got number'});
 });
