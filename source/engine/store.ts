@@ -181,18 +181,23 @@ export class Store {
 		else meta.namespace ||= 'default';
 		if (!meta.name && meta.generateName) meta.name = this.generateName(type, meta.namespace, meta.generateName);
 		if (this.get(type.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(type), meta.name);
+		// The object to store: the caller's is never kept, so it is copied once, here or for admission.
+		let own: T | undefined;
 		if (this.admission.length > 0) {
 			let admitted: KubeObject = {...object, metadata: meta};
 			for (const admit of this.admission) admitted = admit(admitted, {dryRun: false});
-			object = admitted as T;
-			Object.assign(meta, admitted.metadata);
+			if (admitted.metadata !== meta) Object.assign(meta, admitted.metadata);
+			// What admission returns is this copy or a new object made from it: nobody else holds it.
+			own = admitted as T;
+			own.metadata = meta;
 		}
 		meta.uid = options.uid ?? this.random.uuid();
 		meta.creationTimestamp = rfc3339(this.clock.now());
 		if (generationKinds.has(type.kind) || type.definition) meta.generation = 1;
 		meta.resourceVersion = String(++this.revision);
+		own ??= {...object, metadata: meta};
 		const prepare = prepareForCreate.get(type.kind);
-		const stored = (prepare ? prepare({...object, metadata: meta}) : {...object, metadata: meta}) as T;
+		const stored = (prepare ? prepare(own) : own) as T;
 		let bucket = this.kinds.get(type.kind);
 		if (!bucket) this.kinds.set(type.kind, (bucket = new Map()));
 		bucket.set(meta.uid, stored);
