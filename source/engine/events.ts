@@ -94,17 +94,13 @@ export class EventRecorder {
 			}
 		}
 		const type_ = resolveResource(object.kind);
-		const involvedObject: ObjectReference = {
-			kind: object.kind,
-			// A cluster-scoped object's reference has no namespace (not an undefined one: objects are JSON-safe).
-			...(object.metadata.namespace === undefined ? {} : {namespace: object.metadata.namespace}),
-			name: object.metadata.name,
-			uid: object.metadata.uid,
-			apiVersion: apiVersionOf(type_),
-			resourceVersion: object.metadata.resourceVersion,
-		};
+		const {namespace: objectNamespace, name, uid, resourceVersion} = object.metadata;
+		// A cluster-scoped object's reference has no namespace (not an undefined one: objects are JSON-safe).
+		const involvedObject: ObjectReference = objectNamespace === undefined
+			? {kind: object.kind, name, uid, apiVersion: apiVersionOf(type_), resourceVersion}
+			: {kind: object.kind, namespace: objectNamespace, name, uid, apiVersion: apiVersionOf(type_), resourceVersion};
 		if (fieldPath) involvedObject.fieldPath = flat(fieldPath);
-		const namespace = object.metadata.namespace ?? 'default';
+		const namespace = objectNamespace ?? 'default';
 		const event = this.store.create<KubeEvent>({
 			apiVersion: 'v1',
 			kind: 'Event',

@@ -22,6 +22,13 @@ export type StoreEvent = {
 
 export type StoreListener = (event: StoreEvent) => void;
 
+/**
+ * One stored object's place in the indexes (by kind, name and uid), which
+ * all hold the same slot: an update only writes the slot's object instead
+ * of setting three maps, two of them as large as the cluster.
+ */
+type Slot = {object: KubeObject};
+
 /** `namespace/name`, or `name` for cluster-scoped objects. */
 export function objectKey(namespace: string | undefined, name: string): string {
 	return namespace ? `${namespace}/${name}` : name;
@@ -64,11 +71,11 @@ const generationKinds = new Set([
 export class Store {
 	private revision = 0;
 	/**
-	 * kind → uid → object, in insertion order (list order). Keyed by uid, which
+	 * kind → uid → slot, in insertion order (list order). Keyed by uid, which
 	 * never changes while an object lives, so writes build no key string.
 	 */
-	private readonly kinds = new Map<string, Map<string, KubeObject>>();
-	private readonly byUid = new Map<string, KubeObject>();
+	private readonly kinds = new Map<string, Map<string, Slot>>();
+	private readonly byUid = new Map<string, Slot>();
 	/** owner uid → dependents (any kind), by dependent uid. */
 	private readonly dependents = new Map<string, Map<string, KubeObject>>();
 	/**
@@ -76,7 +83,7 @@ export class Store {
 	 * `kinds` (which keeps list order): `get` runs hundreds of
 	 * thousands of times in a busy cluster and this way builds no key string.
 	 */
-	private readonly byName = new Map<string, Map<string, Map<string, KubeObject>>>();
+	private readonly byName = new Map<string, Map<string, Map<string, Slot>>>();
 	/** Listeners to every kind, in subscription order. */
 	private readonly listeners: StoreListener[] = [];
 	/**
@@ -129,11 +136,11 @@ export class Store {
 	}
 
 	get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
-		return this.byName.get(kind)?.get(namespace || '')?.get(name);
+		return this.byName.get(kind)?.get(namespace || '')?.get(name)?.object;
 	}
 
 	getByUid(uid: string): KubeObject | undefined {
-		return this.byUid.get(uid);
+		return this.byUid.get(uid)?.object;
 	}
 
 	/** All objects of a kind, optionally in one namespace, in key order of insertion. */
@@ -141,7 +148,7 @@ export class Store {
 		const all = this.kinds.get(kind);
 		if (!all) return [];
 		const out: KubeObject[] = [];
-		for (const object of all.values()) {
+		for (const {object} of all.values()) {
 			if (namespace === undefined || object.metadata.namespace === namespace) out.push(object);
 		}
 		return out;
@@ -150,7 +157,7 @@ export class Store {
 	/** Every stored object: kinds in the order they were first written, each kind's objects in list order. */
 	all(): KubeObject[] {
 		const out: KubeObject[] = [];
-		for (const objects of this.kinds.values()) for (const object of objects.values()) out.push(object);
+		for (const slots of this.kinds.values()) for (const {object} of slots.values()) out.push(object);
 		return out;
 	}
 
@@ -181,23 +188,24 @@ export class Store {
 		else meta.namespace ||= 'default';
 		if (!meta.name && meta.generateName) meta.name = this.generateName(type, meta.namespace, meta.generateName);
 		if (this.get(type.kind, meta.namespace, meta.name)) throw alreadyExists(qualifiedResource(type), meta.name);
+		// The object to store: the caller's is never kept, so it is copied once, here or for admission.
+		let own: T | undefined;
 		if (this.admission.length > 0) {
 			let admitted: KubeObject = {...object, metadata: meta};
 			for (const admit of this.admission) admitted = admit(admitted, {dryRun: false});
-			object = admitted as T;
-			Object.assign(meta, admitted.metadata);
+			if (admitted.metadata !== meta) Object.assign(meta, admitted.metadata);
+			// What admission returns is this copy or a new object made from it: nobody else holds it.
+			own = admitted as T;
+			own.metadata = meta;
 		}
 		meta.uid = options.uid ?? this.random.uuid();
 		meta.creationTimestamp = rfc3339(this.clock.now());
 		if (generationKinds.has(type.kind) || type.definition) meta.generation = 1;
 		meta.resourceVersion = String(++this.revision);
+		own ??= {...object, metadata: meta};
 		const prepare = prepareForCreate.get(type.kind);
-		const stored = (prepare ? prepare({...object, metadata: meta}) : {...object, metadata: meta}) as T;
-		let bucket = this.kinds.get(type.kind);
-		if (!bucket) this.kinds.set(type.kind, (bucket = new Map()));
-		bucket.set(meta.uid, stored);
-		this.setByName(type.kind, stored);
-		this.byUid.set(meta.uid, stored);
+		const stored = (prepare ? prepare(own) : own) as T;
+		this.add(type.kind, stored);
 		this.indexOwners(stored, undefined);
 		this.emit({type: 'ADDED', object: stored});
 		return stored;
@@ -229,11 +237,7 @@ export class Store {
 				throw problem(index, type.namespaced ? `.metadata.namespace: expected a namespace (${object.kind} is namespaced)` : `.metadata.namespace: expected none (${object.kind} is cluster-scoped)`);
 			}
 			if (this.get(object.kind, meta.namespace, meta.name)) throw problem(index, `: ${object.kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
-			let bucket = this.kinds.get(object.kind);
-			if (!bucket) this.kinds.set(object.kind, (bucket = new Map()));
-			bucket.set(meta.uid, object);
-			this.setByName(object.kind, object);
-			this.byUid.set(meta.uid, object);
+			this.add(object.kind, object);
 			this.indexOwners(object, undefined);
 		}
 		this.revision = revision;
@@ -246,7 +250,7 @@ export class Store {
 	announce(): void {
 		for (const object of this.all()) {
 			// A listener's write may remove an object not announced yet: it is not announced then.
-			if (this.byUid.get(object.metadata.uid) === object) this.emit({type: 'ADDED', object});
+			if (this.byUid.get(object.metadata.uid)?.object === object) this.emit({type: 'ADDED', object});
 		}
 	}
 
@@ -274,8 +278,9 @@ export class Store {
 	 */
 	update<T extends KubeObject>(object: T, options: {status?: boolean} = {}): T {
 		const type = this.types.resolve(object.kind);
-		const current = this.get(type.kind, object.metadata.namespace, object.metadata.name);
-		if (!current) throw notFound(qualifiedResource(type), object.metadata.name);
+		const slot = this.byName.get(type.kind)?.get(object.metadata.namespace || '')?.get(object.metadata.name);
+		if (!slot) throw notFound(qualifiedResource(type), object.metadata.name);
+		const current = slot.object;
 		const claimed = object.metadata.resourceVersion;
 		if (claimed && claimed !== current.metadata.resourceVersion) {
 			throw new KubeError(
@@ -300,9 +305,8 @@ export class Store {
 		}
 		const stored = {...object, metadata: meta} as T;
 		if (options.status) stored.spec = current.spec;
-		this.kinds.get(type.kind)!.set(meta.uid, stored);
-		this.setByName(type.kind, stored);
-		this.byUid.set(meta.uid, stored);
+		// Same kind, namespace, name and uid: every index holds this slot already.
+		slot.object = stored;
 		this.indexOwners(stored, current);
 		this.emit({type: 'MODIFIED', object: stored, old: current});
 		if (meta.deletionTimestamp && !(meta.finalizers?.length) && this.removable(stored)) this.remove(stored);
@@ -348,7 +352,7 @@ export class Store {
 		const namespaces = this.byName.get(object.kind);
 		const namespace = object.metadata.namespace || '';
 		const names = namespaces?.get(namespace);
-		const current = names?.get(object.metadata.name);
+		const current = names?.get(object.metadata.name)?.object;
 		if (!current) return;
 		this.kinds.get(object.kind)!.delete(current.metadata.uid);
 		names!.delete(current.metadata.name);
@@ -388,13 +392,19 @@ export class Store {
 		throw alreadyExists(qualifiedResource(type), base);
 	}
 
-	private setByName(kind: string, object: KubeObject): void {
+	/** Put a new object in every index, in one slot that its updates write. */
+	private add(kind: string, object: KubeObject): void {
+		const slot: Slot = {object};
+		let bucket = this.kinds.get(kind);
+		if (!bucket) this.kinds.set(kind, (bucket = new Map()));
+		bucket.set(object.metadata.uid, slot);
 		let namespaces = this.byName.get(kind);
 		if (!namespaces) this.byName.set(kind, (namespaces = new Map()));
 		const namespace = object.metadata.namespace || '';
 		let names = namespaces.get(namespace);
 		if (!names) namespaces.set(namespace, (names = new Map()));
-		names.set(object.metadata.name, object);
+		names.set(object.metadata.name, slot);
+		this.byUid.set(object.metadata.uid, slot);
 	}
 
 	private indexOwners(next: KubeObject | undefined, previous: KubeObject | undefined): void {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {SeededRandom, VirtualClock, epochMs, rfc3339} from '../../source/engine/clock.js';
+import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro} from '../../source/engine/clock.js';
 
 test('timers run in time order, ties in scheduling order, and time ends at the target', t => {
 	const clock = new VirtualClock();
@@ -39,4 +39,13 @@ test('the seeded generator replays and spreads', t => {
 
 test('timestamps serialise at second precision like metav1.Time', t => {
 	t.is(rfc3339(epochMs + 1999), '2026-01-01T09:00:01Z');
+});
+
+test('MicroTime timestamps carry the milliseconds and three zeros, at any millisecond of a second, before 1970 and for a fraction of one', t => {
+	t.is(rfc3339Micro(epochMs + 1999), '2026-01-01T09:00:01.999000Z');
+	t.is(rfc3339Micro(epochMs + 1000), '2026-01-01T09:00:01.000000Z');
+	t.is(rfc3339Micro(epochMs + 7.9), '2026-01-01T09:00:00.007000Z');
+	t.is(rfc3339Micro(-1), '1969-12-31T23:59:59.999000Z');
+	t.is(rfc3339Micro(-1.5), '1969-12-31T23:59:59.999000Z');
+	for (let ms = epochMs - 2500; ms < epochMs + 2500; ms += 7) t.is(rfc3339Micro(ms), `${new Date(ms).toISOString().slice(0, -1)}000Z`);
 });

@@ -139,22 +139,37 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 
 	const queue = () => context.queue(component);
 
-	/** Parsed timestamps by their text: the monitor reads every node every 5 s, most unchanged. */
-	const parsed = new Map<string, {text: string | undefined; ms: number | undefined}>();
-	function parseCached(slot: string, text: string | undefined): number | undefined {
-		const cached = parsed.get(slot);
-		if (cached && cached.text === text) return cached.ms;
-		const ms = parseTime(text);
-		parsed.set(slot, {text, ms});
-		return ms;
-	}
+	/**
+	 * Per node, the three timestamps `lastRenewal` reads, parsed, with the
+	 * text each was parsed from: the monitor reads every node every 5 s and
+	 * most of them are unchanged since the last pass.
+	 */
+	type Renewal = {renewText: string | undefined; renewMs: number | undefined; heartbeatText: string | undefined; heartbeatMs: number | undefined; createdText: string | undefined; createdMs: number | undefined};
+	const renewals = new Map<string, Renewal>();
 
 	function lastRenewal(node: Node): number {
 		const name = node.metadata.name;
-		const lease = store.get('Lease', leaseNamespace, name) as Lease | undefined;
-		const renew = parseCached(`lease:${name}`, lease?.spec?.renewTime);
-		const heartbeat = parseCached(`ready:${name}`, readyCondition(node)?.lastHeartbeatTime);
-		return Math.max(renew ?? 0, heartbeat ?? 0, parseTime(node.metadata.creationTimestamp) ?? 0);
+		let cached = renewals.get(name);
+		if (!cached) {
+			cached = {renewText: undefined, renewMs: undefined, heartbeatText: undefined, heartbeatMs: undefined, createdText: undefined, createdMs: undefined};
+			renewals.set(name, cached);
+		}
+		const renewText = (store.get('Lease', leaseNamespace, name) as Lease | undefined)?.spec?.renewTime;
+		if (renewText !== cached.renewText) {
+			cached.renewText = renewText;
+			cached.renewMs = parseTime(renewText);
+		}
+		const heartbeatText = readyCondition(node)?.lastHeartbeatTime;
+		if (heartbeatText !== cached.heartbeatText) {
+			cached.heartbeatText = heartbeatText;
+			cached.heartbeatMs = parseTime(heartbeatText);
+		}
+		const createdText = node.metadata.creationTimestamp;
+		if (createdText !== cached.createdText) {
+			cached.createdText = createdText;
+			cached.createdMs = parseTime(createdText);
+		}
+		return Math.max(cached.renewMs ?? 0, cached.heartbeatMs ?? 0, cached.createdMs ?? 0);
 	}
 
 	function stale(node: Node): boolean {
@@ -274,8 +289,7 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 	function syncNode(name: string): void {
 		let node = store.get('Node', undefined, name) as Node | undefined;
 		if (!node) {
-			parsed.delete(`lease:${name}`);
-			parsed.delete(`ready:${name}`);
+			renewals.delete(name);
 			const last = known.get(name);
 			if (last) {
 				known.delete(name);

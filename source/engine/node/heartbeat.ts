@@ -74,7 +74,8 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		const lease = store.get('Lease', leaseNamespace, name) as Lease | undefined;
 		renewed.set(name, now);
 		if (lease) {
-			store.update({...lease, metadata: {...lease.metadata, resourceVersion: ''}, spec: {...lease.spec, renewTime: rfc3339Micro(now)}});
+			// `lease` was just read, so its own resourceVersion passes the store's check (no metadata copy needed).
+			store.update({...lease, spec: {...lease.spec, renewTime: rfc3339Micro(now)}});
 			return;
 		}
 		store.create<Lease>({
