@@ -9,7 +9,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
-import {canRunE2e, cliPid, keys, killTmux, openWebScalePrompt, startApp as startAppOnce, startCli, type, waitFor, removeDir} from './tmux.js';
+import {canRunE2e, cliPid, keys, killTmux, killTmuxAndWait, openWebScalePrompt, startApp as startAppOnce, startCli, type, waitFor, removeDir} from './tmux.js';
 
 /**
  * Start a tmux session right after the last tmux server was killed: the new
@@ -93,7 +93,7 @@ async function openShellOnDb0(): Promise<void> {
 		t.regex(refused, /app-exit-code=2/);
 		t.is(readFileSync(file, 'utf8'), '{"kind": "KubariumSnapshot", "vers');
 	} finally {
-		killTmux();
+		await killTmuxAndWait();
 		removeDir(dir);
 	}
 });
@@ -146,7 +146,7 @@ async function openShellOnDb0(): Promise<void> {
 		await seeAfterRestart(['sigterm-2', 'ctrl-c-2', 'sighup-1', 'sighup-2']);
 		t.pass();
 	} finally {
-		killTmux();
+		await killTmuxAndWait();
 		removeDir(dir);
 	}
 });

@@ -22,6 +22,30 @@ export const type = (text: string) => tmux('send-keys', '-t', 'e2e', '-l', text)
 /** Ends the pane and everything in it. */
 export const killTmux = () => spawnSync('tmux', ['-L', socket, 'kill-server']);
 
+/**
+ * End the pane, then wait (up to 20 s) for the app that ran in it to exit:
+ * killed with its pane, an app with `--state` saves the cluster on its way
+ * out, which takes a while on a loaded machine.
+ */
+export async function killTmuxAndWait(): Promise<void> {
+	let pid: number | undefined;
+	try {
+		pid = cliPid();
+	} catch {
+		// No pane, or nothing running in it.
+	}
+	killTmux();
+	if (pid === undefined) return;
+	for (let i = 0; i < 400; i++) {
+		try {
+			process.kill(pid, 0);
+		} catch {
+			return;
+		}
+		await new Promise(resolve => setTimeout(resolve, 50));
+	}
+}
+
 /** Remove a test's config dir; the app killed with its pane may still be writing its code cache there as it exits. */
 export const removeDir = (dir: string) => rmSync(dir, {recursive: true, force: true, maxRetries: 10, retryDelay: 100});
 
