@@ -138,7 +138,11 @@ export function checkGuarantees(cluster: Cluster, orphaned: ReadonlyMap<string, 
 		}
 	}
 
-	// A StatefulSet's pods are exactly the ordinals 0 … replicas−1 (checked once all its pods run ready).
+	// A StatefulSet's pods are exactly the ordinals 0 … replicas−1 (checked once all its pods run ready),
+	// but for an ordinal whose name a live pod of another owner holds: upstream's StatefulSet claims only
+	// orphans (ControllerRefManager), so its create of that pod fails with AlreadyExists at every sync
+	// for as long as the other owner keeps it (a ReplicaSet that adopted the pod once it was orphaned).
+	// With OrderedReady, the ordinals after it wait too: runForAll stops at the first error.
 	for (const set of cluster.list('statefulsets')) {
 		if (deleting(set)) continue;
 		const name = set.metadata.name;
@@ -148,7 +152,11 @@ export function checkGuarantees(cluster: Cluster, orphaned: ReadonlyMap<string, 
 		if (stray.length > 0) out.push({rule: 'statefulset-ordinals', detail: `${ref(set)} owns pods not named by ordinal: ${stray.map(p => p.metadata.name).join(', ')}`});
 		if (!owned.every(p => p.status?.phase === 'Running' && isReady(p))) continue;
 		const have = owned.map(p => p.metadata.name).sort();
-		const want = Array.from({length: set.spec.replicas as number}, (_, i) => `${name}-${i}`).sort();
+		const heldByAnother = (pod: string) => pods.some(p => p.metadata.name === pod && p.metadata.namespace === set.metadata.namespace && controllerOf(p)?.uid !== set.metadata.uid && !deleting(p));
+		const ordinals = Array.from({length: set.spec.replicas as number}, (_, i) => `${name}-${i}`);
+		const firstHeld = ordinals.findIndex(heldByAnother);
+		const reachable = firstHeld < 0 || set.spec.podManagementPolicy === 'Parallel' ? ordinals : ordinals.slice(0, firstHeld);
+		const want = reachable.filter(pod => !heldByAnother(pod)).sort();
 		if (have.join() !== want.join()) {
 			out.push({rule: 'statefulset-ordinals', detail: `${ref(set)} with replicas ${set.spec.replicas} has pods [${have.join(', ')}]`});
 		}

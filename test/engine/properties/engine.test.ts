@@ -93,3 +93,43 @@ test('a Recreate Deployment scaled to 0 mid-rollout keeps its two ReplicaSets, a
 	store.update({...d, metadata: {...d.metadata, resourceVersion: ''}, spec: {...d['spec'], strategy: {type: 'RollingUpdate', rollingUpdate: {maxSurge: '25%', maxUnavailable: '25%'}}}});
 	t.deepEqual(rules().sort(), ['deployment-one-replicaset', 'deployment-surge']);
 });
+
+test('a StatefulSet whose ordinal\'s name a ReplicaSet adopted keeps failing to create it (and, OrderedReady, the ordinals after it), as upstream, which the checker allows only while the other owner holds that name', t => {
+	const template = {metadata: {labels: {app: 'a'}}, spec: {containers: [{name: 'main', image: 'nginx:1.21'}]}};
+	const replicaSet = {apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: {name: 'a', namespace: 'default'}, spec: {replicas: 1, selector: {matchLabels: {app: 'a'}}, template}};
+	const statefulSet = {apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name: 'b', namespace: 'default'}, spec: {serviceName: 'b', replicas: 1, selector: {matchLabels: {app: 'a'}}, template}};
+	// Orphaned, b-0 matches the ReplicaSet's selector: the ReplicaSet adopts it (and deletes its own pod, one too many).
+	const calls = [
+		{op: 'apply', manifests: [replicaSet]},
+		{op: 'apply', manifests: [statefulSet]},
+		{op: 'advance', ms: 30_000},
+		{op: 'delete', kind: 'sts', name: 'b', propagationPolicy: 'Orphan'},
+		{op: 'advance', ms: 30_000},
+		{op: 'apply', manifests: [statefulSet]},
+	];
+	t.deepEqual(runScenario({seed: 1, nodes: 1, calls} as Scenario).violations, []);
+
+	const cluster = createCluster({seed: 1, nodes: 1});
+	cluster.apply(replicaSet);
+	cluster.apply(statefulSet);
+	cluster.advance(30_000);
+	cluster.delete('sts', 'b', {propagationPolicy: 'Orphan'});
+	cluster.advance(30_000);
+	cluster.apply(statefulSet);
+	cluster.advance(15 * 60_000);
+	const pod = cluster.list('Pod').find(p => p.metadata.name === 'b-0')!;
+	t.is(pod.metadata.ownerReferences?.[0]?.name, 'a', 'the ReplicaSet holds b-0');
+	type Event = {reason: string; message: string; count: number; involvedObject: {name: string}};
+	const failed = (cluster.list('Event') as unknown as Event[]).find(e => e.reason === 'FailedCreate' && e.involvedObject.name === 'b')!;
+	t.is(failed.message, 'create Pod b-0 in StatefulSet b failed error: pods "b-0" already exists');
+	t.true(failed.count > 5, 'tried again and again');
+	t.deepEqual(checkGuarantees(cluster, new Map()), []);
+	// OrderedReady: the next ordinal waits for the one that cannot be made.
+	cluster.apply({...statefulSet, spec: {...statefulSet.spec, replicas: 2}});
+	cluster.advance(60_000);
+	t.false(cluster.list('Pod').some(p => p.metadata.name === 'b-1'));
+	t.deepEqual(checkGuarantees(cluster, new Map()), []);
+	// Were the name free, a StatefulSet without its pod would be a broken guarantee (checked before any sync runs).
+	cluster.context.store.remove(pod);
+	t.deepEqual(checkGuarantees(cluster, new Map()).map(v => v.rule), ['statefulset-ordinals']);
+});
