@@ -144,32 +144,31 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 	 * text each was parsed from: the monitor reads every node every 5 s and
 	 * most of them are unchanged since the last pass.
 	 */
-	type Renewal = {renewText: string | undefined; renewMs: number | undefined; heartbeatText: string | undefined; heartbeatMs: number | undefined; createdText: string | undefined; createdMs: number | undefined};
-	const renewals = new Map<string, Renewal>();
+	type Parsed = {text: string | undefined; ms: number | undefined};
+	const renewals = new Map<string, [lease: Parsed, heartbeat: Parsed, created: Parsed]>();
+
+	/** `text` in ms, parsed again only when it is not the text `entry` last read. */
+	function parsedAgain(entry: Parsed, text: string | undefined): number {
+		if (text !== entry.text) {
+			entry.text = text;
+			entry.ms = parseTime(text);
+		}
+		return entry.ms ?? 0;
+	}
 
 	function lastRenewal(node: Node): number {
 		const name = node.metadata.name;
 		let cached = renewals.get(name);
 		if (!cached) {
-			cached = {renewText: undefined, renewMs: undefined, heartbeatText: undefined, heartbeatMs: undefined, createdText: undefined, createdMs: undefined};
+			cached = [{text: undefined, ms: undefined}, {text: undefined, ms: undefined}, {text: undefined, ms: undefined}];
 			renewals.set(name, cached);
 		}
-		const renewText = (store.get('Lease', leaseNamespace, name) as Lease | undefined)?.spec?.renewTime;
-		if (renewText !== cached.renewText) {
-			cached.renewText = renewText;
-			cached.renewMs = parseTime(renewText);
-		}
-		const heartbeatText = readyCondition(node)?.lastHeartbeatTime;
-		if (heartbeatText !== cached.heartbeatText) {
-			cached.heartbeatText = heartbeatText;
-			cached.heartbeatMs = parseTime(heartbeatText);
-		}
-		const createdText = node.metadata.creationTimestamp;
-		if (createdText !== cached.createdText) {
-			cached.createdText = createdText;
-			cached.createdMs = parseTime(createdText);
-		}
-		return Math.max(cached.renewMs ?? 0, cached.heartbeatMs ?? 0, cached.createdMs ?? 0);
+		const [lease, heartbeat, created] = cached;
+		return Math.max(
+			parsedAgain(lease, (store.get('Lease', leaseNamespace, name) as Lease | undefined)?.spec?.renewTime),
+			parsedAgain(heartbeat, readyCondition(node)?.lastHeartbeatTime),
+			parsedAgain(created, node.metadata.creationTimestamp),
+		);
 	}
 
 	function stale(node: Node): boolean {
