@@ -403,17 +403,13 @@ export class Cluster {
 			if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
 			let checks = 0;
 			const stopAfter = entry.stopAfter;
-			if (stopAfter !== undefined) {
-				this.advance(args[0] as number, {shouldYield: () => {
-					progress?.();
-					return ++checks >= stopAfter;
-				}});
-			} else {
-				this.advance(args[0] as number, progress ? {shouldYield: () => {
-					progress();
-					return false;
-				}} : {});
-			}
+			// Stops where the saved advance stopped (its yield checks counted), if it did; never otherwise.
+			const stops = stopAfter === undefined ? undefined : () => ++checks >= stopAfter;
+			const shouldYield = progress || stops ? () => {
+				progress?.();
+				return stops?.() ?? false;
+			} : undefined;
+			this.advance(args[0] as number, shouldYield ? {shouldYield} : {});
 			return;
 		}
 		if (entry.call === 'shell.run' || entry.call === 'shell.close') {
