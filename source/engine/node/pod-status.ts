@@ -80,12 +80,14 @@ export function podStatus(observed: ObservedPod): PodStatus {
 	const condition = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
 		const status = ok ? 'True' : 'False';
 		const old = previousOf(type);
-		const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime: old?.status === status ? old.lastTransitionTime : now};
+		const lastTransitionTime = old?.status === status ? old.lastTransitionTime : now;
+		const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime};
 		if (!ok && reason) out.reason = reason;
 		if (!ok && message) out.message = message;
-		return keptOrShared(old, out, sharedConditions, conditionKey);
+		if (kept(old, out) === old) return old!;
+		return lastTransitionTime === undefined ? out : sharedEntry(out).condition;
 	};
-	const conditions: Condition[] = keptOrShared(pod.status?.conditions, [
+	const conditions: Condition[] = keptOrSharedList(pod.status?.conditions, [
 		condition('PodReadyToStartContainers', observed.sandboxReady),
 		condition('Initialized', initDone, completed ? 'PodCompleted' : 'ContainersNotInitialized',
 			completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
@@ -93,7 +95,7 @@ export function podStatus(observed: ObservedPod): PodStatus {
 		condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
 		previousOf('PodScheduled') ?? condition('PodScheduled', true),
 		...previousConditions.filter(c => !kubeletConditionTypes.has(c.type)),
-	], sharedLists, listKey);
+	]);
 	const containerStatuses = (slots: readonly ObservedContainer[], previous: ContainerStatus[] | undefined): ContainerStatus[] =>
 		kept(previous, slots.map((slot, i) => kept(previous?.[i], toStatus(slot))));
 	const {hostIP, podIP} = observed;
@@ -118,31 +120,86 @@ export function podStatus(observed: ObservedPod): PodStatus {
  * since the same second, as pods started together do): one object each,
  * shared by those pods (stored objects are never changed in place), rather
  * than five objects and a list per pod. Bounded: a full cache starts again.
+ *
+ * A condition of the kubelet's shape (`type`, `status`, `lastProbeTime:
+ * null`, `lastTransitionTime`, then `reason` and `message` when set, in
+ * that order, which JSON shows) is found by its fields in nested maps and
+ * numbered; a list of such conditions by their numbers. No key text is
+ * built per publish: at thousands of pods those keys were a tenth of
+ * everything the simulation allocated.
  */
-const sharedConditions = new Map<string, Condition>();
+type Shared = {condition: Condition; id: number};
+type ByMessage = Map<string, Shared>;
+const sharedConditions = new Map<string, Map<string, Map<string, Map<string, ByMessage>>>>();
 const sharedLists = new Map<string, Condition[]>();
 const sharedLimit = 4096;
+let sharedCount = 0;
+let nextSharedId = 0;
+/** Stands for a field that is not set (no reason or message is ever this text). */
+const unset = '\u0002';
 
-/** The stored part when it reads the same (`kept`), else the one shared with pods whose part reads the same. */
-function keptOrShared<T>(previous: T | undefined, next: T, cache: Map<string, T>, keyOf: (value: T) => string): T {
-	const chosen = kept(previous, next);
-	if (chosen !== next) return chosen;
-	const key = keyOf(next);
-	const hit = cache.get(key);
-	if (hit !== undefined) return hit;
-	if (cache.size >= sharedLimit) cache.clear();
-	cache.set(key, next);
+function level<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+	let next = map.get(key);
+	if (next === undefined) map.set(key, (next = make()));
 	return next;
 }
 
-/** Every field of a condition, a missing one told apart from any text. */
-function conditionKey(c: Condition): string {
-	const field = (value: string | null | undefined) => (value === undefined ? '\u0002' : value === null ? '\u0003' : value);
-	return `${c.type}\u0000${c.status}\u0000${field(c.lastTransitionTime)}\u0000${field(c.lastProbeTime)}\u0000${field(c.reason)}\u0000${field(c.message)}\u0000${field(c.lastUpdateTime)}\u0000${field(c.lastHeartbeatTime)}`;
+/** The fields of a condition the kubelet makes, in its order; the last two are optional. */
+const kubeletFields = ['type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message'];
+
+/** Whether a condition has the kubelet's fields in the kubelet's order, as text (what `sharedCondition` may stand in for). */
+function kubeletShaped(c: Condition): boolean {
+	let at = 0;
+	for (const key in c) {
+		while (at >= 4 && at < kubeletFields.length && kubeletFields[at] !== key) at++;
+		if (kubeletFields[at] !== key) return false;
+		at++;
+	}
+	return at >= 4 && typeof c.type === 'string' && typeof c.status === 'string' && c.lastProbeTime === null && typeof c.lastTransitionTime === 'string'
+		&& (c.reason === undefined || (typeof c.reason === 'string' && c.reason !== unset))
+		&& (c.message === undefined || (typeof c.message === 'string' && c.message !== unset));
 }
 
-function listKey(conditions: Condition[]): string {
-	return conditions.map(conditionKey).join('\u0001');
+/** The shared entry of the condition that reads as `c` (of the kubelet's shape): `c` itself the first time. */
+function sharedEntry(c: Condition): Shared {
+	if (sharedCount >= sharedLimit) {
+		sharedConditions.clear();
+		sharedCount = 0;
+	}
+	const byStatus = level(sharedConditions, c.type, () => new Map<string, Map<string, Map<string, ByMessage>>>());
+	const byTime = level(byStatus, c.status, () => new Map<string, Map<string, ByMessage>>());
+	const byReason = level(byTime, c.lastTransitionTime!, () => new Map<string, ByMessage>());
+	const byMessage = level(byReason, c.reason ?? unset, () => new Map<string, Shared>());
+	const message = c.message ?? unset;
+	let entry = byMessage.get(message);
+	if (entry === undefined) {
+		byMessage.set(message, (entry = {condition: c, id: nextSharedId++}));
+		sharedCount++;
+	}
+	return entry;
+}
+
+/**
+ * The stored list when it reads the same, else the list shared with pods
+ * whose list reads the same: its conditions shared, and the list found by
+ * their numbers. A list with a condition of another shape is not shared.
+ */
+function keptOrSharedList(previous: Condition[] | undefined, next: Condition[]): Condition[] {
+	const chosen = kept(previous, next);
+	if (chosen !== next) return chosen;
+	let key = '';
+	for (let i = 0; i < next.length; i++) {
+		if (!kubeletShaped(next[i]!)) return next;
+		const entry = sharedEntry(next[i]!);
+		next[i] = entry.condition;
+		key += i === 0 ? String(entry.id) : `,${entry.id}`;
+	}
+	const hit = sharedLists.get(key);
+	if (hit !== undefined) return hit;
+	// Numbers are never given twice, so a list kept past a clear of the conditions is still found only by its own.
+	if (sharedLists.size >= sharedLimit) sharedLists.clear();
+	sharedLists.set(key, next);
+	return next;
 }
 
 /**
