@@ -22,6 +22,8 @@ export type SandboxVolumes = {
 	emptyDirs?: Map<string, FileTree>;
 	/** Claims with no provider tree: an empty tree that lives with the pod (made on first use). */
 	claims?: Map<string, FileTree>;
+	/** The projected tokens the kubelet got for the pod, by path and lifetime: the one it holds until its refresh. */
+	tokens?: Map<string, {issuedAt: number; token: string}>;
 };
 
 /** Where a container's volumes come from: the store, the volume provider, the node's host paths. */
@@ -137,8 +139,19 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 	const projected = volume['projected'] as Projected | undefined;
 	if (projected) {
 		const files: Record<string, string> = {};
+		// The kubelet writes a projected volume's files together: they all date from the last write.
+		let writtenAt = setUpAt;
 		for (const source of projected.sources ?? []) {
-			if (source.serviceAccountToken) files[`/${source.serviceAccountToken.path}`] = serviceAccountToken(pod, sources.context.clock.now(), source.serviceAccountToken.expirationSeconds ?? 3600);
+			if (source.serviceAccountToken) {
+				const {path, expirationSeconds = 3600} = source.serviceAccountToken;
+				const issuedAt = tokenIssuedAt(setUpAt, clock.now(), expirationSeconds);
+				const key = `${path}\u0000${expirationSeconds}`;
+				const tokens = (sandbox.tokens ??= new Map());
+				let held = tokens.get(key);
+				if (held?.issuedAt !== issuedAt) tokens.set(key, (held = {issuedAt, token: serviceAccountToken(pod, issuedAt, expirationSeconds)}));
+				files[`/${path}`] = held.token;
+				writtenAt = Math.max(writtenAt, issuedAt);
+			}
 			if (source.downwardAPI) {
 				for (const item of source.downwardAPI.items ?? []) if (item.fieldRef) files[`/${item.path}`] = fieldValue(pod, item.fieldRef.fieldPath, sandbox.podIP) ?? '';
 			}
@@ -152,7 +165,7 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 				for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
 			}
 		}
-		return {tree: FileTree.from(files, {readOnly: true, mode: projected.defaultMode ?? 0o644, now: setUpAt}), readOnly: true, fsType: 'tmpfs'};
+		return {tree: FileTree.from(files, {readOnly: true, mode: projected.defaultMode ?? 0o644, now: writtenAt}), readOnly: true, fsType: 'tmpfs'};
 	}
 	if (volume.persistentVolumeClaim) {
 		const claim = volume.persistentVolumeClaim.claimName;
@@ -185,6 +198,23 @@ type Projected = {
 };
 
 const base64url = (text: string) => Buffer.from(text).toString('base64url');
+
+/**
+ * How long the kubelet keeps a projected token, in seconds: it asks for a
+ * new one once 80 % of the lifetime it asked for has passed, or the token
+ * is a day old (`requiresRefresh` in the kubelet's token manager; it also
+ * takes up to 10 s of random jitter off, which is left out here).
+ */
+export function tokenRefreshSeconds(expirationSeconds: number): number {
+	return Math.max(1, Math.min(Math.ceil(expirationSeconds * 0.8), 24 * 3600));
+}
+
+/** When the token a pod's volume holds at `now` was issued (ms): when the pod was set up, then at each refresh since. */
+export function tokenIssuedAt(setUpAt: number, now: number, expirationSeconds: number): number {
+	const start = Math.floor(setUpAt / 1000) * 1000;
+	const period = tokenRefreshSeconds(expirationSeconds) * 1000;
+	return start + Math.max(0, Math.floor((now - start) / period)) * period;
+}
 
 /**
  * The bound token the kubelet asks the API server for (TokenRequest): a

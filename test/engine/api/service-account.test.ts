@@ -171,3 +171,29 @@ test('a dry-run pod create shows the default service account admission gives it,
 	t.is(answered.spec.serviceAccount, 'default');
 	t.is(cluster.get('Pod', 'dry'), undefined);
 });
+
+test('the projected token is the one the kubelet got when the pod was set up, until 80 % of its 3607 s have passed: then a new one, and the files of the volume date from it', t => {
+	const cluster = createCluster({seed: 2, nodes: 1});
+	cluster.apply(pod('app'));
+	cluster.advance(20_000);
+	const startedAt = Math.floor(Date.parse(cluster.get('pod', 'app')!.status.startTime) / 1000);
+	const read = () => {
+		const token = cluster.exec('app', ['cat', `${mountPath}/token`]).stdout;
+		return {token, claims: JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {iat: number; exp: number; nbf: number}};
+	};
+	const first = read();
+	t.is(first.claims.iat, startedAt, 'issued when the pod was set up');
+	t.is(first.claims.nbf, startedAt);
+	cluster.advance(60_000);
+	t.is(read().token, first.token, 'a read a minute later sees the same token');
+	// 80 % of 3607 s is 2885.6 s: the kubelet's next request is at 2886 s.
+	cluster.advance((startedAt + 2885) * 1000 - cluster.now());
+	t.is(read().token, first.token, 'still the same just before 80 % of its lifetime');
+	cluster.advance(1000);
+	const second = read();
+	t.is(second.claims.iat, startedAt + 2886, 'a new token once 80 % of its lifetime has passed');
+	t.is(second.claims.exp - second.claims.iat, first.claims.exp - first.claims.iat, 'with the same lifetime');
+	const listing = cluster.exec('app', ['ls', '-l', `${mountPath}/namespace`]);
+	t.is(listing.exitCode, 0, listing.stderr);
+	t.true(listing.stdout.includes(` ${new Date((startedAt + 2886) * 1000).toISOString().slice(11, 16)} `), listing.stdout);
+});
