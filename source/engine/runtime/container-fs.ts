@@ -24,6 +24,8 @@ export type SandboxVolumes = {
 	claims?: Map<string, FileTree>;
 	/** The projected tokens the kubelet got for the pod, by path and lifetime: the one it holds until its refresh. */
 	tokens?: Map<string, {issuedAt: number; token: string}>;
+	/** The read-only volumes' trees by volume name, with the files they were made from: kept while those read the same. */
+	volumeTrees?: Map<string, {files: Record<string, string>; mode: number | undefined; now: number; tree: FileTree}>;
 };
 
 /** Where a container's volumes come from: the store, the volume provider, the node's host paths. */
@@ -120,13 +122,13 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		const object = store.get('ConfigMap', namespace, volume.configMap.name) as ConfigMap | undefined;
 		const data: Record<string, string> = {...object?.data};
 		for (const [key, value] of Object.entries(object?.binaryData ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
-		return {tree: keyTree(data, volume.configMap.items, volume.configMap.defaultMode, setUpAt), readOnly: true, fsType: 'tmpfs'};
+		return {tree: readOnlyTree(sandbox, volume.name, keyFiles(data, volume.configMap.items), volume.configMap.defaultMode ?? 0o644, setUpAt), readOnly: true, fsType: 'tmpfs'};
 	}
 	if (volume.secret) {
 		const object = store.get('Secret', namespace, volume.secret.secretName) as Secret | undefined;
 		const data: Record<string, string> = {};
 		for (const [key, value] of Object.entries(object?.data ?? {})) data[key] = Buffer.from(String(value), 'base64').toString('utf8');
-		return {tree: keyTree(data, volume.secret.items, volume.secret.defaultMode ?? 0o644, setUpAt), readOnly: true, fsType: 'tmpfs'};
+		return {tree: readOnlyTree(sandbox, volume.name, keyFiles(data, volume.secret.items), volume.secret.defaultMode ?? 0o644, setUpAt), readOnly: true, fsType: 'tmpfs'};
 	}
 	const downward = volume['downwardAPI'] as {items?: Array<{path: string; fieldRef?: {fieldPath: string}}>} | undefined;
 	if (downward) {
@@ -134,7 +136,7 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 		for (const item of downward.items ?? []) {
 			if (item.fieldRef) files[item.path] = fieldValue(pod, item.fieldRef.fieldPath, sandbox.podIP) ?? '';
 		}
-		return {tree: FileTree.from(Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), {readOnly: true, now: setUpAt}), readOnly: true, fsType: 'tmpfs'};
+		return {tree: readOnlyTree(sandbox, volume.name, Object.fromEntries(Object.entries(files).map(([k, v]) => [`/${k}`, v])), undefined, setUpAt), readOnly: true, fsType: 'tmpfs'};
 	}
 	const projected = volume['projected'] as Projected | undefined;
 	if (projected) {
@@ -165,7 +167,7 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 				for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
 			}
 		}
-		return {tree: FileTree.from(files, {readOnly: true, mode: projected.defaultMode ?? 0o644, now: writtenAt}), readOnly: true, fsType: 'tmpfs'};
+		return {tree: readOnlyTree(sandbox, volume.name, files, projected.defaultMode ?? 0o644, writtenAt), readOnly: true, fsType: 'tmpfs'};
 	}
 	if (volume.persistentVolumeClaim) {
 		const claim = volume.persistentVolumeClaim.claimName;
@@ -244,15 +246,39 @@ export function serviceAccountToken(pod: Pod, now: number, expirationSeconds: nu
 	return `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(claims))}.${signature}`;
 }
 
-/** A ConfigMap or Secret volume: one file per key (or per item). */
-function keyTree(data: Record<string, string>, items: Array<{key: string; path: string}> | undefined, mode = 0o644, now = 0): FileTree {
+/** A ConfigMap or Secret volume's files: one per key (or per item). */
+function keyFiles(data: Record<string, string>, items: Array<{key: string; path: string}> | undefined): Record<string, string> {
 	const files: Record<string, string> = {};
 	if (items && items.length > 0) {
 		for (const item of items) if (item.key in data) files[`/${item.path}`] = data[item.key]!;
 	} else {
 		for (const [key, value] of Object.entries(data)) files[`/${key}`] = value;
 	}
-	return FileTree.from(files, {readOnly: true, mode, now});
+	return files;
+}
+
+/**
+ * A read-only volume's tree of `files`: the pod's tree from before when it
+ * was made from the same files, mode and time (a view of the container's
+ * filesystem is made again each virtual second it is read, and most
+ * volumes do not change), else a new one.
+ */
+function readOnlyTree(sandbox: SandboxVolumes, volume: string, files: Record<string, string>, mode: number | undefined, now: number): FileTree {
+	const trees = (sandbox.volumeTrees ??= new Map());
+	const held = trees.get(volume);
+	if (held && held.mode === mode && held.now === now && sameFiles(held.files, files)) return held.tree;
+	const tree = FileTree.from(files, {readOnly: true, mode, now});
+	trees.set(volume, {files, mode, now, tree});
+	return tree;
+}
+
+/** The same paths in the same order (a tree lists what was written first first), with the same contents. */
+function sameFiles(a: Record<string, string>, b: Record<string, string>): boolean {
+	const paths = Object.keys(a);
+	const others = Object.keys(b);
+	if (paths.length !== others.length) return false;
+	for (let i = 0; i < paths.length; i++) if (paths[i] !== others[i] || a[paths[i]!] !== b[paths[i]!]) return false;
+	return true;
 }
 
 /** The bind mounts runc sets up for a container (its volumes, then the kubelet's and containerd's files). */
