@@ -69,6 +69,8 @@ export interface FileSystem {
 
 /** `/a/./b//c/../d/` → `/a/b/d`; relative paths resolve against `cwd`. */
 export function normalizePath(path: string, cwd = '/'): string {
+	// Most paths the runtime passes around are normal already: one pass over them, nothing built.
+	if (isNormalPath(path)) return path;
 	const parts: string[] = [];
 	for (const part of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
 		if (part === '' || part === '.') continue;
@@ -76,6 +78,23 @@ export function normalizePath(path: string, cwd = '/'): string {
 		else parts.push(part);
 	}
 	return `/${parts.join('/')}`;
+}
+
+/** Absolute, with no empty, `.` or `..` part and no trailing slash (or `/` itself). */
+function isNormalPath(path: string): boolean {
+	const slash = 47;
+	const dot = 46;
+	if (path.charCodeAt(0) !== slash) return false;
+	if (path.length === 1) return true;
+	let start = 1;
+	for (let i = 1; i <= path.length; i++) {
+		if (i < path.length && path.charCodeAt(i) !== slash) continue;
+		const length = i - start;
+		if (length === 0) return false;
+		if (path.charCodeAt(start) === dot && (length === 1 || (length === 2 && path.charCodeAt(start + 1) === dot))) return false;
+		start = i + 1;
+	}
+	return true;
 }
 
 function parentOf(path: string): string {
