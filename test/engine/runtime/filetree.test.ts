@@ -1,4 +1,5 @@
 import test from 'ava';
+import {posix} from 'node:path';
 import fc from 'fast-check';
 import {FileTree, FsError, MountedFs, normalizePath} from '../../../source/engine/runtime/filetree.js';
 
@@ -59,22 +60,14 @@ test('mounts: the longest mount path wins, read-only mounts refuse writes, mount
 	t.deepEqual(volume.files(), [['/file', 'payload']]);
 });
 
-test('normalizePath gives what resolving part by part gives, for normal and odd paths alike', t => {
-	const slow = (path: string, cwd = '/') => {
-		const parts: string[] = [];
-		for (const part of (path.startsWith('/') ? path : `${cwd}/${path}`).split('/')) {
-			if (part === '' || part === '.') continue;
-			if (part === '..') parts.pop();
-			else parts.push(part);
-		}
-		return `/${parts.join('/')}`;
-	};
+test('normalizePath resolves as POSIX path resolution does, for normal and odd paths alike', t => {
+	const resolved = (path: string, cwd: string) => posix.resolve(cwd, path);
 	for (const path of ['/', '//', '/.', '/..', '/a', '/a/', '/a/.', '/a/..', '/.a', '/..a', '/a..', '/a/.b/..c/d', 'a', '', '.', '/a//b', '/a/./b', '/a/../b', '/...']) {
-		t.is(normalizePath(path, '/w'), slow(path, '/w'), JSON.stringify(path));
+		t.is(normalizePath(path, '/w'), resolved(path, '/w'), JSON.stringify(path));
 	}
 	const part = fc.constantFrom('', '.', '..', 'a', '.a', '..a', 'a.', '...', 'bc');
 	fc.assert(fc.property(fc.boolean(), fc.array(part, {maxLength: 6}), (absolute, parts) => {
 		const path = `${absolute ? '/' : ''}${parts.join('/')}`;
-		return normalizePath(path, '/w/x') === slow(path, '/w/x');
+		return normalizePath(path, '/w/x') === resolved(path, '/w/x');
 	}), {numRuns: 3000});
 });
