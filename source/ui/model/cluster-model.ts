@@ -7,6 +7,7 @@
  */
 import type {KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
 import type {ClusterSource} from './cluster-source.js';
+import {NameOrder} from './name-order.js';
 
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
@@ -42,6 +43,8 @@ export type ClusterModelOptions = {
 	metricsReadBudgetMs?: number;
 	/** Pods a scrape step reads before it looks at its budget (default: the engine's, 250; tests pass 0 to go node by node). */
 	metricsMinPods?: number;
+	/** Objects of a kind from which the loop builds its name order ahead (default 5,000). */
+	prepareOrdersAbove?: number;
 };
 
 type KindState = {
@@ -51,14 +54,21 @@ type KindState = {
 	/** Uid of each change, oldest first: `log[i]` moved the version from `logStart + i` to `logStart + i + 1`. */
 	log: string[];
 	logStart: number;
+	/** The objects by namespace/name, once a table asked for it or the loop built it ahead; kept current from then on. */
+	order: NameOrder | undefined;
+	/** While the loop builds `order` ahead: the objects it has still to place, from `at`. */
+	building: {objects: KubeObject[]; at: number} | undefined;
 };
 
 /** Changes kept per kind for incremental tables; a reader further behind rebuilds in full. */
 const changeLogCapacity = 16_384;
 
 function kindState(objects: Map<string, KubeObject>): KindState {
-	return {objects, version: 0, snapshot: undefined, log: [], logStart: 0};
+	return {objects, version: 0, snapshot: undefined, log: [], logStart: 0, order: undefined, building: undefined};
 }
+
+/** Kinds with at least this many objects get their name order built ahead by the loop; smaller ones sort in a few ms when first asked. */
+const prepareOrdersAbove = 5000;
 
 export class ClusterModel {
 	readonly cluster: ClusterSource;
@@ -66,6 +76,7 @@ export class ClusterModel {
 	readonly metricsRefreshMs: number;
 	private readonly metricsReadBudgetMs: number;
 	private readonly metricsMinPods: number | undefined;
+	private readonly prepareOrdersAbove: number;
 	private metricsTakenAt = -Infinity;
 	private readonly now: () => number;
 	private readonly kinds = new Map<string, KindState>();
@@ -83,6 +94,7 @@ export class ClusterModel {
 		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
 		this.metricsReadBudgetMs = options.metricsReadBudgetMs ?? 4;
 		this.metricsMinPods = options.metricsMinPods;
+		this.prepareOrdersAbove = options.prepareOrdersAbove ?? prepareOrdersAbove;
 		for (const type of cluster.resourceTypes()) {
 			const objects = new Map<string, KubeObject>();
 			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
@@ -163,9 +175,12 @@ export class ClusterModel {
 		if (event.type === 'DELETED') {
 			state.objects.delete(uid);
 			this.changes.delete(uid);
+			state.order?.remove(object);
 		} else {
 			const isNew = !state.objects.has(uid);
 			state.objects.set(uid, object);
+			// A modified object keeps its namespace and name: only a new one moves the order.
+			if (isNew) state.order?.add(object);
 			const previous = this.changes.get(uid);
 			// An object added and then modified within the highlight window stays "added".
 			const type = isNew || (previous?.type === 'ADDED' && this.now() - previous.at < this.highlightMs) ? 'ADDED' : 'MODIFIED';
@@ -189,6 +204,63 @@ export class ClusterModel {
 		if (!state) return [];
 		state.snapshot ??= [...state.objects.values()];
 		return state.snapshot;
+	}
+
+	/**
+	 * The objects of a kind by namespace, name and uid (the tables' default
+	 * order), current with every event. Built by one sort when first asked,
+	 * unless the loop has built it ahead (`prepareOrders`).
+	 */
+	nameOrder(kind: string): NameOrder {
+		let state = this.kinds.get(kind);
+		if (!state) this.kinds.set(kind, (state = kindState(new Map())));
+		const building = state.building;
+		if (building && building.objects.length - building.at > building.at) {
+			// Less than half placed: one sort of the rest is quicker than placing it object by object.
+			state.building = undefined;
+			state.order = undefined;
+		}
+		if (!state.order) state.order = NameOrder.of(state.objects.values());
+		else if (state.building) this.place(state, Infinity);
+		return state.order;
+	}
+
+	/**
+	 * The loop's turn: build the name order of large kinds ahead, for about
+	 * `budgetMs` of wall time, placing their objects one by one, so that
+	 * the first view of 100,000 pods does not wait on a sort. True while
+	 * some remains to build.
+	 */
+	prepareOrders(budgetMs: number): boolean {
+		const deadline = performance.now() + budgetMs;
+		for (const state of this.kinds.values()) {
+			if (!state.building && (state.order || state.objects.size < this.prepareOrdersAbove)) continue;
+			if (!state.order) {
+				state.order = new NameOrder();
+				state.building = {objects: [...state.objects.values()], at: 0};
+			}
+			if (!this.place(state, deadline)) return true;
+		}
+		return false;
+	}
+
+	/** Place the objects still to place until `deadline`; true when done. Events meanwhile keep the order right for what it holds. */
+	private place(state: KindState, deadline: number): boolean {
+		const building = state.building!;
+		const order = state.order!;
+		const {objects} = building;
+		while (building.at < objects.length) {
+			const end = Math.min(objects.length, building.at + 256);
+			for (; building.at < end; building.at++) {
+				const object = objects[building.at]!;
+				// Deleted since the build began: not placed (a new object was placed by its event).
+				if (state.objects.has(object.metadata.uid)) order.add(object);
+			}
+			if (performance.now() >= deadline) break;
+		}
+		if (building.at < objects.length) return false;
+		state.building = undefined;
+		return true;
 	}
 
 	/** Number of objects of a kind. */

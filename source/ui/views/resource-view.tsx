@@ -139,6 +139,7 @@ export function ResourceView(props: ResourceViewProps) {
 			list: () => model.list(kind),
 			byUid: uid => model.byUid(kind, uid),
 			changedSince: since => model.changedSince(kind, since),
+			order: () => model.nameOrder(kind),
 		}, query, context, `${labelSelector}\u0000${props.fieldSelector ?? ''}`);
 	// The clock is not a dependency: clock-dependent cells are live columns, drawn per visible row.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
