@@ -8,6 +8,7 @@
 import type {KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
 import type {ClusterSource} from './cluster-source.js';
 import {NameOrder} from './name-order.js';
+import {TableCache} from './table-cache.js';
 
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
@@ -86,6 +87,8 @@ export class ClusterModel {
 	private readonly unwatch: () => void;
 	private flushes = 0;
 	private totalVersion = 0;
+	/** Tables kept between two openings of a view, so a reopened view applies only what changed meanwhile. */
+	readonly tables = new TableCache();
 
 	constructor(cluster: ClusterSource, options: ClusterModelOptions = {}) {
 		this.cluster = cluster;
@@ -165,6 +168,7 @@ export class ClusterModel {
 	dispose(): void {
 		this.unwatch();
 		this.listeners.clear();
+		this.tables.clear();
 	}
 
 	private onEvent(event: WatchEvent): void {
