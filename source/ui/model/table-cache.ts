@@ -10,13 +10,18 @@ import {IncrementalTable} from './table-data.js';
 
 /** Idle tables kept per column set (kind): the most recently given back. */
 const defaultPerSet = 3;
+/** Rows the idle tables may hold between them (a sorted table of 100,000 pods holds 100,000; the default order holds none). */
+const defaultMaxRows = 250_000;
 
 export class TableCache {
-	private readonly idle = new Map<ColumnSet, IncrementalTable[]>();
+	/** Idle tables, least recently given back first. */
+	private idle: IncrementalTable[] = [];
 	private readonly perSet: number;
+	private readonly maxRows: number;
 
-	constructor(perSet = defaultPerSet) {
-		this.perSet = perSet;
+	constructor(options: {perSet?: number; maxRows?: number} = {}) {
+		this.perSet = options.perSet ?? defaultPerSet;
+		this.maxRows = options.maxRows ?? defaultMaxRows;
 	}
 
 	/**
@@ -24,38 +29,42 @@ export class TableCache {
 	 * with `key` (`tableKey`) when there is one, else a new one.
 	 */
 	take(set: ColumnSet, key: string): IncrementalTable {
-		const tables = this.idle.get(set);
-		const at = tables ? tables.findLastIndex(table => table.key === key) : -1;
+		const at = this.idle.findLastIndex(table => table.set === set && table.key === key);
 		if (at < 0) return new IncrementalTable(set);
-		return tables!.splice(at, 1)[0]!;
+		return this.idle.splice(at, 1)[0]!;
 	}
 
 	/** Whether an idle table was last updated with `key`. */
 	has(set: ColumnSet, key: string): boolean {
-		return this.idle.get(set)?.some(table => table.key === key) ?? false;
+		return this.idle.some(table => table.set === set && table.key === key);
 	}
 
-	/** Give a table back for the next view of its kind; the least recently given back beyond the bound are dropped. */
+	/** Give a table back for the next view of its kind; the least recently given back beyond the bounds are dropped. */
 	give(table: IncrementalTable): void {
-		let tables = this.idle.get(table.set);
-		if (!tables) this.idle.set(table.set, (tables = []));
-		if (tables.includes(table)) return;
-		// One idle table per key: an older one for the same query is dropped.
-		const same = tables.findIndex(other => other.key === table.key);
-		if (same >= 0) tables.splice(same, 1);
-		tables.push(table);
-		if (tables.length > this.perSet) tables.splice(0, tables.length - this.perSet);
+		if (this.idle.includes(table)) return;
+		// One idle table per query: an older one for the same is dropped.
+		this.idle = this.idle.filter(other => other.set !== table.set || other.key !== table.key);
+		this.idle.push(table);
+		const sameSet = this.idle.filter(other => other.set === table.set);
+		const drop = new Set(sameSet.slice(0, Math.max(0, sameSet.length - this.perSet)));
+		let rows = 0;
+		for (let i = this.idle.length - 1; i >= 0; i--) {
+			const other = this.idle[i]!;
+			if (drop.has(other)) continue;
+			rows += other.rowsHeld;
+			// The table just given back stays, however large.
+			if (rows > this.maxRows && other !== table) drop.add(other);
+		}
+		if (drop.size > 0) this.idle = this.idle.filter(other => !drop.has(other));
 	}
 
 	/** Idle tables held (tests and diagnostics). */
 	get size(): number {
-		let size = 0;
-		for (const tables of this.idle.values()) size += tables.length;
-		return size;
+		return this.idle.length;
 	}
 
 	/** Drop every idle table. */
 	clear(): void {
-		this.idle.clear();
+		this.idle = [];
 	}
 }

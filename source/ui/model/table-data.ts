@@ -318,6 +318,11 @@ export class IncrementalTable {
 		return this.queryKey;
 	}
 
+	/** Rows the table holds of its own (none while it reads the model's name order). */
+	get rowsHeld(): number {
+		return this.entries.size;
+	}
+
 	/**
 	 * The table for `query` now. `selectorKey` names what `query.allowed`
 	 * or `query.matches` was made from: while it is unchanged, a new
