@@ -248,6 +248,16 @@ export class ClusterModel {
 		return false;
 	}
 
+	/** Objects the loop has still to place in name orders built ahead (tests and diagnostics). */
+	get ordersToBuild(): number {
+		let left = 0;
+		for (const state of this.kinds.values()) {
+			if (state.building) left += state.building.objects.length - state.building.at;
+			else if (!state.order && state.objects.size >= this.prepareOrdersAbove) left += state.objects.size;
+		}
+		return left;
+	}
+
 	/** Place the objects still to place until `deadline`; true when done. Events meanwhile keep the order right for what it holds. */
 	private place(state: KindState, deadline: number): boolean {
 		const building = state.building!;
