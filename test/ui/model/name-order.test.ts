@@ -21,7 +21,7 @@ const inOrder = (model: ClusterModel) => {
 
 test('the name order built ahead a block at a time is the sorted order, with objects added and deleted while it was built', t => {
 	const {cluster, store, create} = podsCluster(3000);
-	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000});
+	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000, ordersAtStart: false});
 	let turns = 0;
 	while (model.prepareOrders(0)) {
 		turns++;
@@ -44,7 +44,7 @@ test('the name order built ahead a block at a time is the sorted order, with obj
 test('a name order asked for while it is being built is finished at once, by placing the rest or by one sort', t => {
 	for (const turns of [1, 8]) {
 		const {cluster, store, create} = podsCluster(3000);
-		const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000});
+		const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000, ordersAtStart: false});
 		for (let i = 0; i < turns; i++) model.prepareOrders(0);
 		store.remove(cluster.list('Pod')[2999]!);
 		create('kube-public', 'b');
@@ -64,5 +64,15 @@ test('a namespace range holds that namespace\'s objects alone, in name order', t
 		t.deepEqual(order.slice(start, end).map(key => key.uid), want, namespace);
 	}
 	t.deepEqual(order.range(undefined), [0, order.length]);
+	model.dispose();
+});
+
+test('a model made over a large kind has its name order from the start: nothing left for the loop to build', t => {
+	const {cluster, create} = podsCluster(3000);
+	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000});
+	t.is(model.ordersToBuild, 0);
+	t.false(model.prepareOrders(0));
+	create('shop', 'late');
+	t.deepEqual(inOrder(model), expected(model));
 	model.dispose();
 });

@@ -65,7 +65,7 @@ test('advance runs to the end whatever the slice size', t => {
 test('ticks build the name order of a large kind ahead, a slice at a time, with no view asking', t => {
 	const cluster = createCluster({seed: 7, nodes: 1});
 	for (let i = 0; i < 2000; i++) cluster.context.store.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `c-${(i * 7919) % 2000}`, namespace: 'default'}} as unknown as KubeObject);
-	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000});
+	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000, ordersAtStart: false});
 	// A slice of 0 ms places one block of objects a tick.
 	const simulation = new Simulation(engineSource(cluster), model, {speed: 0, wallNow: () => 0, sliceMs: 0});
 	const all = model.count('ConfigMap');
