@@ -9,10 +9,10 @@
  * speed, the time it owes is carried over (`behindMs`), and the loop comes
  * back for more after a short pause for input instead of a whole tick.
  * The metrics scrape, while a view shows metrics, goes on node by node in
- * what is left of each slice, and then the name order of large kinds is
- * built ahead, so the first view of 100,000 pods does not wait on a sort:
- * while some remains, the loop comes back for it in slices a few ms apart
- * (100,000 pods take a few tenths of a second after start-up).
+ * what is left of each slice, and then the name order of a kind that grew
+ * large after start-up is built ahead, so its first view does not wait on
+ * a sort: while some remains, the loop comes back for it in slices a few
+ * ms apart (100,000 pods take a few tenths of a second).
  */
 import type {ClusterSource} from './cluster-source.js';
 import type {ClusterModel} from './cluster-model.js';
