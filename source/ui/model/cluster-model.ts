@@ -8,6 +8,7 @@
 import type {KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
 import type {ClusterSource} from './cluster-source.js';
 import {NameOrder} from './name-order.js';
+import {PodsPerNode} from './pods-per-node.js';
 import {TableCache} from './table-cache.js';
 
 /** How a row changed recently, for the brief highlight. */
@@ -91,6 +92,8 @@ export class ClusterModel {
 	private totalVersion = 0;
 	/** Tables kept between two openings of a view, so a reopened view applies only what changed meanwhile. */
 	readonly tables = new TableCache();
+	/** The nodes view's pod counts, kept between its openings (made when first asked). */
+	private podCounts: PodsPerNode | undefined;
 
 	constructor(cluster: ClusterSource, options: ClusterModelOptions = {}) {
 		this.cluster = cluster;
@@ -175,6 +178,7 @@ export class ClusterModel {
 		this.unwatch();
 		this.listeners.clear();
 		this.tables.clear();
+		this.podCounts = undefined;
 	}
 
 	private onEvent(event: WatchEvent): void {
@@ -281,6 +285,21 @@ export class ClusterModel {
 		if (building.at < objects.length) return false;
 		state.building = undefined;
 		return true;
+	}
+
+	/**
+	 * Pods bound to each node, brought up to the pods' version: the first
+	 * call counts every pod, later ones (from any view, open or reopened)
+	 * apply the pods changed since.
+	 */
+	podsPerNode(): (node: string) => number {
+		this.podCounts ??= new PodsPerNode();
+		return this.podCounts.update({
+			version: this.version('Pod'),
+			list: () => this.list('Pod'),
+			byUid: uid => this.byUid('Pod', uid),
+			changedSince: since => this.changedSince('Pod', since),
+		});
 	}
 
 	/** Number of objects of a kind. */

@@ -15,7 +15,6 @@ import {Table, cursorIndex, useTableInput, useTableState, type TableState} from 
 import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
 import {buildTable, sortsByMetrics, tableKey, type IncrementalTable, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
-import {PodsPerNode} from '../model/pods-per-node.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
@@ -108,18 +107,9 @@ export function ResourceView(props: ResourceViewProps) {
 	}, [filterError, app]);
 
 	const podVersion = kind === 'Node' ? app.model.version('Pod') : 0;
-	// Kept current from the pods' changes: a pod change moves one count, without walking every pod.
-	const podCounts = useMemo(() => (kind === 'Node' ? new PodsPerNode() : undefined), [kind]);
-	const podsOnNode = useMemo(() => {
-		if (!podCounts) return undefined;
-		const model = app.model;
-		return podCounts.update({
-			version: podVersion,
-			list: () => model.list('Pod'),
-			byUid: uid => model.byUid('Pod', uid),
-			changedSince: since => model.changedSince('Pod', since),
-		});
-	}, [app, podCounts, podVersion]);
+	// Kept current by the model from the pods' changes: a pod change moves one count, and reopening the view counts no pod again.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const podsOnNode = useMemo(() => (kind === 'Node' ? app.model.podsPerNode() : undefined), [app, kind, podVersion]);
 	const kindVersion = app.model.version(kind);
 	// Kept current from the model's batched changes: a frame re-renders and places only changed rows.
 	// Taken from the model's cache and given back on close: reopened with the same query, only what changed meanwhile is applied.
