@@ -66,19 +66,18 @@ test('ticks build the name order of a large kind ahead, a slice at a time, with 
 	const cluster = createCluster({seed: 7, nodes: 1});
 	for (let i = 0; i < 2000; i++) cluster.context.store.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `c-${(i * 7919) % 2000}`, namespace: 'default'}} as unknown as KubeObject);
 	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000, ordersAtStart: false});
-	// A slice of 0 ms places one block of objects a tick.
+	// A slice of 0 ms: each tick places what a couple of ms of wall time allows, a block of objects at least.
 	const simulation = new Simulation(engineSource(cluster), model, {speed: 0, wallNow: () => 0, sliceMs: 0});
 	const all = model.count('ConfigMap');
 	t.is(model.ordersToBuild, all);
 	simulation.tick();
-	t.true(model.ordersToBuild > 0 && model.ordersToBuild < all, 'partly built');
+	t.true(model.ordersToBuild < all, 'built on by a tick');
 	let ticks = 1;
 	while (model.ordersToBuild > 0 && ticks < 100) {
 		simulation.tick();
 		ticks++;
 	}
 	t.is(model.ordersToBuild, 0);
-	t.true(ticks >= 4);
 	const order = model.nameOrder('ConfigMap');
 	const [start] = order.range('default');
 	t.deepEqual(order.slice(start, start + 3).map(key => key.name), ['c-0', 'c-1', 'c-10']);
