@@ -7,6 +7,9 @@
  */
 import type {KubeObject, NodeUsage, PodUsage, WatchEvent} from '../../engine/index.js';
 import type {ClusterSource} from './cluster-source.js';
+import {NameOrder} from './name-order.js';
+import {PodsPerNode} from './pods-per-node.js';
+import {TableCache} from './table-cache.js';
 
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
@@ -42,6 +45,10 @@ export type ClusterModelOptions = {
 	metricsReadBudgetMs?: number;
 	/** Pods a scrape step reads before it looks at its budget (default: the engine's, 250; tests pass 0 to go node by node). */
 	metricsMinPods?: number;
+	/** Objects of a kind from which its name order is built ahead, by the model when made and by the loop when the kind grows (default 5,000). */
+	prepareOrdersAbove?: number;
+	/** Build the name order of large kinds when the model is made (default true; tests of the loop's building pass false). */
+	ordersAtStart?: boolean;
 };
 
 type KindState = {
@@ -51,14 +58,21 @@ type KindState = {
 	/** Uid of each change, oldest first: `log[i]` moved the version from `logStart + i` to `logStart + i + 1`. */
 	log: string[];
 	logStart: number;
+	/** The objects by namespace/name, once a table asked for it or the loop built it ahead; kept current from then on. */
+	order: NameOrder | undefined;
+	/** While the loop builds `order` ahead: the objects it has still to place, from `at`. */
+	building: {objects: KubeObject[]; at: number} | undefined;
 };
 
 /** Changes kept per kind for incremental tables; a reader further behind rebuilds in full. */
 const changeLogCapacity = 16_384;
 
 function kindState(objects: Map<string, KubeObject>): KindState {
-	return {objects, version: 0, snapshot: undefined, log: [], logStart: 0};
+	return {objects, version: 0, snapshot: undefined, log: [], logStart: 0, order: undefined, building: undefined};
 }
+
+/** Kinds with at least this many objects get their name order built ahead by the loop; smaller ones sort in a few ms when first asked. */
+const prepareOrdersAbove = 5000;
 
 export class ClusterModel {
 	readonly cluster: ClusterSource;
@@ -66,6 +80,7 @@ export class ClusterModel {
 	readonly metricsRefreshMs: number;
 	private readonly metricsReadBudgetMs: number;
 	private readonly metricsMinPods: number | undefined;
+	private readonly prepareOrdersAbove: number;
 	private metricsTakenAt = -Infinity;
 	private readonly now: () => number;
 	private readonly kinds = new Map<string, KindState>();
@@ -75,6 +90,10 @@ export class ClusterModel {
 	private readonly unwatch: () => void;
 	private flushes = 0;
 	private totalVersion = 0;
+	/** Tables kept between two openings of a view, so a reopened view applies only what changed meanwhile. */
+	readonly tables = new TableCache();
+	/** The nodes view's pod counts, kept between its openings (made when first asked). */
+	private podCounts: PodsPerNode | undefined;
 
 	constructor(cluster: ClusterSource, options: ClusterModelOptions = {}) {
 		this.cluster = cluster;
@@ -83,10 +102,15 @@ export class ClusterModel {
 		this.metricsRefreshMs = options.metricsRefreshMs ?? 2000;
 		this.metricsReadBudgetMs = options.metricsReadBudgetMs ?? 4;
 		this.metricsMinPods = options.metricsMinPods;
+		this.prepareOrdersAbove = options.prepareOrdersAbove ?? prepareOrdersAbove;
 		for (const type of cluster.resourceTypes()) {
 			const objects = new Map<string, KubeObject>();
-			for (const object of cluster.list(type.kind)) objects.set(object.metadata.uid, object);
-			this.kinds.set(type.kind, kindState(objects));
+			const listed = cluster.list(type.kind);
+			for (const object of listed) objects.set(object.metadata.uid, object);
+			const state = kindState(objects);
+			// Part of start-up, before the first frame: no key ever waits on sorting 100,000 pods by name.
+			if ((options.ordersAtStart ?? true) && objects.size >= this.prepareOrdersAbove) state.order = NameOrder.of(objects.values());
+			this.kinds.set(type.kind, state);
 		}
 		this.unwatch = cluster.watch(event => this.onEvent(event));
 	}
@@ -153,6 +177,8 @@ export class ClusterModel {
 	dispose(): void {
 		this.unwatch();
 		this.listeners.clear();
+		this.tables.clear();
+		this.podCounts = undefined;
 	}
 
 	private onEvent(event: WatchEvent): void {
@@ -163,9 +189,12 @@ export class ClusterModel {
 		if (event.type === 'DELETED') {
 			state.objects.delete(uid);
 			this.changes.delete(uid);
+			state.order?.remove(object);
 		} else {
 			const isNew = !state.objects.has(uid);
 			state.objects.set(uid, object);
+			// A modified object keeps its namespace and name: only a new one moves the order.
+			if (isNew) state.order?.add(object);
 			const previous = this.changes.get(uid);
 			// An object added and then modified within the highlight window stays "added".
 			const type = isNew || (previous?.type === 'ADDED' && this.now() - previous.at < this.highlightMs) ? 'ADDED' : 'MODIFIED';
@@ -189,6 +218,88 @@ export class ClusterModel {
 		if (!state) return [];
 		state.snapshot ??= [...state.objects.values()];
 		return state.snapshot;
+	}
+
+	/**
+	 * The objects of a kind by namespace, name and uid (the tables' default
+	 * order), current with every event. Built by one sort when first asked,
+	 * unless the loop has built it ahead (`prepareOrders`).
+	 */
+	nameOrder(kind: string): NameOrder {
+		let state = this.kinds.get(kind);
+		if (!state) this.kinds.set(kind, (state = kindState(new Map())));
+		const building = state.building;
+		if (building && building.objects.length - building.at > building.at) {
+			// Less than half placed: one sort of the rest is quicker than placing it object by object.
+			state.building = undefined;
+			state.order = undefined;
+		}
+		if (!state.order) state.order = NameOrder.of(state.objects.values());
+		else if (state.building) this.place(state, Infinity);
+		return state.order;
+	}
+
+	/**
+	 * The loop's turn: build the name order of large kinds ahead, for about
+	 * `budgetMs` of wall time, placing their objects one by one, so that
+	 * the first view of 100,000 pods does not wait on a sort. True while
+	 * some remains to build.
+	 */
+	prepareOrders(budgetMs: number): boolean {
+		const deadline = performance.now() + budgetMs;
+		for (const state of this.kinds.values()) {
+			if (!state.building && (state.order || state.objects.size < this.prepareOrdersAbove)) continue;
+			if (!state.order) {
+				state.order = new NameOrder();
+				state.building = {objects: [...state.objects.values()], at: 0};
+			}
+			if (!this.place(state, deadline)) return true;
+		}
+		return false;
+	}
+
+	/** Objects the loop has still to place in name orders built ahead (tests and diagnostics). */
+	get ordersToBuild(): number {
+		let left = 0;
+		for (const state of this.kinds.values()) {
+			if (state.building) left += state.building.objects.length - state.building.at;
+			else if (!state.order && state.objects.size >= this.prepareOrdersAbove) left += state.objects.size;
+		}
+		return left;
+	}
+
+	/** Place the objects still to place until `deadline`; true when done. Events meanwhile keep the order right for what it holds. */
+	private place(state: KindState, deadline: number): boolean {
+		const building = state.building!;
+		const order = state.order!;
+		const {objects} = building;
+		while (building.at < objects.length) {
+			const end = Math.min(objects.length, building.at + 256);
+			for (; building.at < end; building.at++) {
+				const object = objects[building.at]!;
+				// Deleted since the build began: not placed (a new object was placed by its event).
+				if (state.objects.has(object.metadata.uid)) order.add(object);
+			}
+			if (performance.now() >= deadline) break;
+		}
+		if (building.at < objects.length) return false;
+		state.building = undefined;
+		return true;
+	}
+
+	/**
+	 * Pods bound to each node, brought up to the pods' version: the first
+	 * call counts every pod, later ones (from any view, open or reopened)
+	 * apply the pods changed since.
+	 */
+	podsPerNode(): (node: string) => number {
+		this.podCounts ??= new PodsPerNode();
+		return this.podCounts.update({
+			version: this.version('Pod'),
+			list: () => this.list('Pod'),
+			byUid: uid => this.byUid('Pod', uid),
+			changedSince: since => this.changedSince('Pod', since),
+		});
 	}
 
 	/** Number of objects of a kind. */

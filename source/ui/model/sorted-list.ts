@@ -141,6 +141,23 @@ export class SortedList<T> {
 		return this.starts[found[0]]! + found[1];
 	}
 
+	/** How many items come before `item` (compare < 0): where it is, or would be inserted. */
+	rank(item: T): number {
+		const b = this.blockFor(item);
+		if (b < 0) return 0;
+		this.ensureStarts();
+		return this.starts[b]! + this.lowerBound(this.blocks[b]!, item);
+	}
+
+	/** The item that compares equal to `probe` (the first one), or undefined. */
+	find(probe: T): T | undefined {
+		const b = this.blockFor(probe);
+		if (b < 0) return undefined;
+		const block = this.blocks[b]!;
+		const found = block[this.lowerBound(block, probe)];
+		return found !== undefined && this.compare(found, probe) === 0 ? found : undefined;
+	}
+
 	/** Items from `start` up to (not including) `end`, as `Array.prototype.slice` with non-negative bounds. */
 	slice(start = 0, end = this.size): T[] {
 		start = Math.max(0, start);

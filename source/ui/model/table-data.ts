@@ -8,6 +8,7 @@ import type {Column, ColumnSet, RenderContext, Row, RowStatus} from '../render/c
 import type {RowChange} from './cluster-model.js';
 import {fuzzyMatch, type Filter} from './filter.js';
 import {SortedList} from './sorted-list.js';
+import type {NameOrder} from './name-order.js';
 
 export type SortSpec = {column: string; ascending: boolean};
 
@@ -225,6 +226,11 @@ export type TableSource = {
 	byUid(uid: string): KubeObject | undefined;
 	/** Uids changed since an earlier version, or undefined when unknown (full rebuild). */
 	changedSince(version: number): readonly string[] | undefined;
+	/**
+	 * The kind's objects by namespace/name, kept current by the model, when
+	 * it keeps one: the default order then needs no sort and no row of its own.
+	 */
+	order?(): NameOrder;
 };
 
 /** Rows as a table reads them: an array, or a live view over an incremental table's sorted rows. */
@@ -251,19 +257,36 @@ type Entry = {object: KubeObject; id: string; number: number | undefined; text: 
 const mergeAbove = (rows: number) => Math.max(64, rows >> 2);
 
 /**
+ * What a table is built for: columns, scope, filter, faults, sort and
+ * selector. A table updated with another key rebuilds in full; with the
+ * same key it applies the changes since its last update.
+ */
+export function tableKey(set: ColumnSet, query: TableQuery, selectorKey?: string): string {
+	const {indexes} = visibleColumns(set, query);
+	const sort = query.sort ?? set.defaultSort;
+	const filterKey = query.filter.type === 'none' ? '' : `${query.filter.type}:${query.filter.text}`;
+	return [indexes.join(','), query.namespace, query.namespaced, filterKey, query.faultsOnly, sort ? `${sort.column}:${sort.ascending}` : '', selectorKey ?? '', query.allowed && selectorKey === undefined ? 'set' : ''].join('\u0000');
+}
+
+/** The default order read straight from the model's `NameOrder`: one namespace's range of it, or all of it. */
+type Indexed = {order: NameOrder; namespace: string | undefined; byUid: (uid: string) => KubeObject | undefined};
+
+/**
  * A table kept current from the model's batched changes. Rows are held per
  * uid in a sorted list: a changed object is re-rendered (once per version,
  * through the row cache), filtered and moved to its place in O(log n), and
  * nothing else is touched. In the default order of a kind whose NAME is
  * the object's name (`ColumnSet.nameFromMetadata`), without filter or
  * faults, rows are ordered by namespace/name from the metadata and rendered
- * only when read: opening 100,000 pods renders the screenful shown. A
- * column sort, a filter or faults only render every row once to order or
- * test it. The same rows and order as `buildTable` over the same objects;
- * any change of columns, scope, filter or sort rebuilds in full.
+ * only when read: opening 100,000 pods renders the screenful shown. When
+ * the source keeps that order (`TableSource.order`, the model's), such a
+ * table holds nothing of its own and reads a range of it: no sort, no entry
+ * per row. A column sort, a filter or faults only render every row once to
+ * order or test it. The same rows and order as `buildTable` over the same
+ * objects; any change of columns, scope, filter or sort rebuilds in full.
  */
 export class IncrementalTable {
-	private readonly set: ColumnSet;
+	readonly set: ColumnSet;
 	private queryKey: string | undefined;
 	private version = -1;
 	private columns: Column[] = [];
@@ -279,11 +302,25 @@ export class IncrementalTable {
 	private data: IncrementalTableData | undefined;
 	/** The metrics the order was taken with, when sorted by a metrics column. */
 	private sortMetrics: unknown;
+	/** Set while the rows are a range of the source's name order. */
+	private indexed: Indexed | undefined;
 	/** Rows rendered to cells since the table was made (tests and diagnostics). */
 	rendered = 0;
+	/** Full builds since the table was made (tests and diagnostics). */
+	builds = 0;
 
 	constructor(set: ColumnSet) {
 		this.set = set;
+	}
+
+	/** The `tableKey` of the last update, undefined before the first. */
+	get key(): string | undefined {
+		return this.queryKey;
+	}
+
+	/** Rows the table holds of its own (none while it reads the model's name order). */
+	get rowsHeld(): number {
+		return this.entries.size;
 	}
 
 	/**
@@ -295,8 +332,7 @@ export class IncrementalTable {
 	update(source: TableSource, query: TableQuery, context: RenderContext, selectorKey?: string): IncrementalTableData {
 		const {columns, indexes} = visibleColumns(this.set, query);
 		const sort = query.sort ?? this.set.defaultSort;
-		const filterKey = query.filter.type === 'none' ? '' : `${query.filter.type}:${query.filter.text}`;
-		const key = [indexes.join(','), query.namespace, query.namespaced, filterKey, query.faultsOnly, sort ? `${sort.column}:${sort.ascending}` : '', selectorKey ?? '', query.allowed && selectorKey === undefined ? 'set' : ''].join('\u0000');
+		const key = tableKey(this.set, query, selectorKey);
 		// Sorted by CPU or MEM: new metrics reorder every row.
 		const metrics = sortsByMetrics(columns, sort) ? context.metrics : undefined;
 		const fresh = metrics === this.sortMetrics;
@@ -307,7 +343,8 @@ export class IncrementalTable {
 			this.rebuild(source, query, context, columns, indexes, sort);
 			this.queryKey = key;
 		} else if (changed.length > 0) {
-			this.apply(source, changed, query, context);
+			if (this.indexed) this.publishIndexed();
+			else this.apply(source, changed, query, context);
 		}
 		this.version = source.version;
 		return this.data!;
@@ -319,13 +356,34 @@ export class IncrementalTable {
 		this.projected = projector(this.set, indexes);
 		this.plan = sortPlan(columns, sort, context);
 		this.lazy = Boolean(this.set.nameFromMetadata) && !sort && !query.faultsOnly && (query.filter.type === 'none' || query.filter.type === 'label');
+		this.builds++;
 		this.entries.clear();
-		const order: Entry[] = [];
-		for (const object of source.list()) {
-			const entry = this.enter(object, query, context);
-			if (entry) order.push(entry);
+		this.indexed = undefined;
+		const names = this.lazy ? source.order?.() : undefined;
+		const namespace = query.namespaced && query.namespace !== 'all' ? query.namespace : undefined;
+		if (names && !query.allowed && !query.matches) {
+			// The model's order is the table: nothing to sort, nothing to hold per row.
+			this.order.reset([]);
+			this.indexed = {order: names, namespace, byUid: uid => source.byUid(uid)};
+			this.publishIndexed();
+			return;
 		}
-		order.sort((a, b) => compareKeyed(a, b, this.plan));
+		const order: Entry[] = [];
+		if (names) {
+			// A selector over the default order: the model's order walked, only matching rows kept, already in place.
+			const [start, end] = names.range(namespace);
+			for (const key of names.slice(start, end)) {
+				const object = source.byUid(key.uid);
+				const entry = object && this.enter(object, query, context);
+				if (entry) order.push(entry);
+			}
+		} else {
+			for (const object of source.list()) {
+				const entry = this.enter(object, query, context);
+				if (entry) order.push(entry);
+			}
+			order.sort((a, b) => compareKeyed(a, b, this.plan));
+		}
 		this.order.reset(order);
 		this.publish();
 	}
@@ -394,6 +452,65 @@ export class IncrementalTable {
 			this.order.reset(order);
 		}
 		this.publish();
+	}
+
+	/**
+	 * New row and id views over a range of the model's name order. They read
+	 * the order as it is when read (the model keeps it current with every
+	 * event): only the latest is used, as with `publish`.
+	 */
+	private publishIndexed(): void {
+		const {order, namespace, byUid} = this.indexed!;
+		const context = () => this.context;
+		const rowOf = (uid: string | undefined) => {
+			const object = uid === undefined ? undefined : byUid(uid);
+			return object ? this.rowOf(object, context()) : undefined;
+		};
+		const range = () => order.range(namespace);
+		const length = () => {
+			const [start, end] = range();
+			return end - start;
+		};
+		const rows: RowList = {
+			get length() {
+				return length();
+			},
+			at: index => {
+				const [start, end] = range();
+				if (index < 0) index += end - start;
+				return index >= 0 && start + index < end ? rowOf(order.at(start + index)?.uid) : undefined;
+			},
+			slice: (from = 0, to) => {
+				const [start, end] = range();
+				const count = end - start;
+				const upTo = Math.min(count, to ?? count);
+				return order.slice(start + Math.max(0, from), start + upTo).map(key => rowOf(key.uid)!);
+			},
+		};
+		const ids: IdList = {
+			get length() {
+				return length();
+			},
+			at: index => {
+				const [start, end] = range();
+				if (index < 0) index += end - start;
+				return index >= 0 && start + index < end ? order.at(start + index)?.uid : undefined;
+			},
+			indexOf: id => {
+				const object = byUid(id);
+				if (!object || (namespace !== undefined && (object.metadata.namespace ?? '') !== namespace)) return -1;
+				const at = order.indexOf(object);
+				return at < 0 ? -1 : at - range()[0];
+			},
+		};
+		this.data = {
+			columns: this.columns,
+			rows,
+			ids,
+			get total() {
+				return length();
+			},
+		};
 	}
 
 	/**

@@ -13,9 +13,8 @@ import type {ColumnSet} from '../render/columns.js';
 import {columnsFor, kindType} from '../app/kinds.js';
 import {Table, cursorIndex, useTableInput, useTableState, type TableState} from '../components/table/index.js';
 import {sidewaysBindings, sidewaysHandlers} from '../components/scroll-keys.js';
-import {buildTable, IncrementalTable, sortsByMetrics, type SortSpec} from '../model/table-data.js';
+import {buildTable, sortsByMetrics, tableKey, type IncrementalTable, type SortSpec} from '../model/table-data.js';
 import {parseFilter, type Filter} from '../model/filter.js';
-import {PodsPerNode} from '../model/pods-per-node.js';
 import {containerColumnList, containerRows} from '../render/container-columns.js';
 import {selectorString} from '../render/selectors.js';
 import {viewTitle} from './titles.js';
@@ -108,21 +107,18 @@ export function ResourceView(props: ResourceViewProps) {
 	}, [filterError, app]);
 
 	const podVersion = kind === 'Node' ? app.model.version('Pod') : 0;
-	// Kept current from the pods' changes: a pod change moves one count, without walking every pod.
-	const podCounts = useMemo(() => (kind === 'Node' ? new PodsPerNode() : undefined), [kind]);
-	const podsOnNode = useMemo(() => {
-		if (!podCounts) return undefined;
-		const model = app.model;
-		return podCounts.update({
-			version: podVersion,
-			list: () => model.list('Pod'),
-			byUid: uid => model.byUid('Pod', uid),
-			changedSince: since => model.changedSince('Pod', since),
-		});
-	}, [app, podCounts, podVersion]);
+	// Kept current by the model from the pods' changes: a pod change moves one count, and reopening the view counts no pod again.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
+	const podsOnNode = useMemo(() => (kind === 'Node' ? app.model.podsPerNode() : undefined), [app, kind, podVersion]);
 	const kindVersion = app.model.version(kind);
 	// Kept current from the model's batched changes: a frame re-renders and places only changed rows.
-	const table = useMemo(() => new IncrementalTable(set), [set]);
+	// Taken from the model's cache and given back on close: reopened with the same query, only what changed meanwhile is applied.
+	const tables = app.model.tables;
+	const held = useRef<IncrementalTable | undefined>(undefined);
+	useEffect(() => () => {
+		if (held.current) tables.give(held.current);
+		held.current = undefined;
+	}, [tables]);
 	// Sorted by CPU or MEM (shift-c, shift-m): the order follows each new metrics snapshot.
 	const sortMetrics = sortsByMetrics(set.columns, sortPref ?? set.defaultSort) ? app.model.metrics() : undefined;
 	const data = useMemo(() => {
@@ -134,15 +130,24 @@ export function ResourceView(props: ResourceViewProps) {
 			return {...built, ids: built.rows.map(row => row.id)};
 		}
 		const model = app.model;
+		const selectorKey = `${labelSelector}\u0000${props.fieldSelector ?? ''}`;
+		const key = tableKey(set, query, selectorKey);
+		let table = held.current;
+		// Another query this view (or an earlier one) had a table for: that one, kept current, rather than a rebuild of this.
+		if (!table || table.set !== set || (table.key !== key && tables.has(set, key))) {
+			if (table) tables.give(table);
+			table = held.current = tables.take(set, key);
+		}
 		return table.update({
 			version: kindVersion,
 			list: () => model.list(kind),
 			byUid: uid => model.byUid(kind, uid),
 			changedSince: since => model.changedSince(kind, since),
-		}, query, context, `${labelSelector}\u0000${props.fieldSelector ?? ''}`);
+			order: () => model.nameOrder(kind),
+		}, query, context, selectorKey);
 	// The clock is not a dependency: clock-dependent cells are live columns, drawn per visible row.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
-	}, [app, set, table, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid, sortMetrics]);
+	}, [app, set, tables, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid, sortMetrics]);
 
 	const ids = data.ids;
 	const changeOf = (uid: string) => app.model.recentChange(uid)?.type;

@@ -33,3 +33,24 @@ test('pods per node follow binds, moves and deletions from the changes alone, as
 	t.is(lists, 1, 'the pods were listed once, for the first count');
 	model.dispose();
 });
+
+test('the model keeps the nodes view\'s pod counts between its openings: asked again after changes, it counts only the changed pods', t => {
+	const cluster = createCluster({seed: 4, nodes: 1});
+	const store = cluster.context.store;
+	const create = (name: string, node?: string) => store.create({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: 'default'}, spec: {nodeName: node, containers: [{name: 'web', image: 'nginx'}]}} as unknown as KubeObject);
+	for (let i = 0; i < 30; i++) create(`p-${i}`, `n-${i % 3}`);
+	const model = new ClusterModel(engineSource(cluster));
+	let lists = 0;
+	const list = model.list.bind(model);
+	model.list = kind => (kind === 'Pod' && lists++, list(kind));
+	const full = (node: string) => list('Pod').filter(p => p.spec?.nodeName === node).length;
+	t.is(model.podsPerNode()('n-0'), 10);
+	t.is(lists, 1, 'the first time, every pod counted');
+	// While no nodes view is open: pods come and go.
+	create('late', 'n-0');
+	store.remove(store.get('Pod', 'default', 'p-1')!);
+	const count = model.podsPerNode();
+	for (const node of ['n-0', 'n-1', 'n-2']) t.is(count(node), full(node), node);
+	t.is(lists, 1, 'then only the changes');
+	model.dispose();
+});

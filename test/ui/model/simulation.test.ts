@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createCluster} from '../../../source/engine/index.js';
+import {createCluster, type KubeObject} from '../../../source/engine/index.js';
 import {engineSource} from '../../../source/ui/model/engine-source.js';
 import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
 import {Simulation} from '../../../source/ui/model/simulation.js';
@@ -60,4 +60,27 @@ test('advance runs to the end whatever the slice size', t => {
 	simulation.advance(30_000);
 	t.is(simulation.behindMs, 0);
 	t.is(cluster.now(), start + 30_000);
+});
+
+test('ticks build the name order of a large kind ahead, a slice at a time, with no view asking', t => {
+	const cluster = createCluster({seed: 7, nodes: 1});
+	for (let i = 0; i < 2000; i++) cluster.context.store.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `c-${(i * 7919) % 2000}`, namespace: 'default'}} as unknown as KubeObject);
+	const model = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 1000, ordersAtStart: false});
+	// A slice of 0 ms: each tick places what a couple of ms of wall time allows, a block of objects at least.
+	const simulation = new Simulation(engineSource(cluster), model, {speed: 0, wallNow: () => 0, sliceMs: 0});
+	const all = model.count('ConfigMap');
+	t.is(model.ordersToBuild, all);
+	simulation.tick();
+	t.true(model.ordersToBuild < all, 'built on by a tick');
+	let ticks = 1;
+	while (model.ordersToBuild > 0 && ticks < 100) {
+		simulation.tick();
+		ticks++;
+	}
+	t.is(model.ordersToBuild, 0);
+	const order = model.nameOrder('ConfigMap');
+	const [start] = order.range('default');
+	t.deepEqual(order.slice(start, start + 3).map(key => key.name), ['c-0', 'c-1', 'c-10']);
+	t.is(order.length, all);
+	model.dispose();
 });

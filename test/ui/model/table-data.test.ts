@@ -68,13 +68,22 @@ test('the incremental pods table has the same rows, cells, order, positions and 
 		fc.property(fc.array(fc.tuple(stepArbitrary, fc.boolean()), {minLength: 1, maxLength: 40}), steps => {
 			const cluster = createCluster({seed: 7, nodes: 1});
 			const model = new ClusterModel(engineSource(cluster));
-			const table = new IncrementalTable(podColumns);
-			const source = (): TableSource => ({
-				version: model.version('Pod'),
-				list: () => model.list('Pod'),
-				byUid: uid => model.byUid('Pod', uid),
-				changedSince: since => model.changedSince('Pod', since),
+			// A second model keeps the name order, built ahead a few objects at a time while changes come.
+			const ordered = new ClusterModel(engineSource(cluster), {prepareOrdersAbove: 0, ordersAtStart: false});
+			const plain = new IncrementalTable(podColumns);
+			const indexed = new IncrementalTable(podColumns);
+			// Updated at every third look only, as a view closed meanwhile and opened again.
+			const reopened = new IncrementalTable(podColumns);
+			let looks = 0;
+			const sourceOf = (over: ClusterModel, order: boolean) => (): TableSource => ({
+				version: over.version('Pod'),
+				list: () => over.list('Pod'),
+				byUid: uid => over.byUid('Pod', uid),
+				changedSince: since => over.changedSince('Pod', since),
+				order: order ? () => over.nameOrder('Pod') : undefined,
 			});
+			const source = sourceOf(model, false);
+			const orderedSource = sourceOf(ordered, true);
 			let query: TableQuery = {namespace: 'all', namespaced: true, filter: {type: 'none'}, wide: false, faultsOnly: false};
 			let selectorKey = '';
 			const check = () => {
@@ -84,15 +93,20 @@ test('the incremental pods table has the same rows, cells, order, positions and 
 				const selector = labelSelector ? parseLabelSelector(labelSelector) : undefined;
 				const withSelector = selector ? {...query, matches: (object: KubeObject) => matchesLabels(selector, object.metadata.labels)} : query;
 				if (labelSelector) t.deepEqual(new Set(model.list('Pod').filter(withSelector.matches!).map(p => p.metadata.uid)), new Set(cluster.list('Pod', {labelSelector}).map(p => p.metadata.uid)));
-				const got = table.update(source(), withSelector, context, selectorKey);
 				const want = buildTable(podColumns, model.list('Pod'), withSelector, context);
-				const rows = got.rows.slice();
-				t.deepEqual(rows.map(r => r.id), want.rows.map(r => r.id));
-				t.deepEqual(rows.map(r => r.cells), want.rows.map(r => r.cells));
-				t.deepEqual(Array.from({length: got.ids.length}, (_, i) => got.ids.at(i)), want.rows.map(r => r.id));
-				want.rows.forEach((row, i) => t.is(got.ids.indexOf(row.id), i));
-				t.is(got.total, want.total);
-				t.deepEqual(got.columns.map(c => c.name), want.columns.map(c => c.name));
+				const tables: Array<[IncrementalTable, () => TableSource]> = [[plain, source], [indexed, orderedSource]];
+				if (looks++ % 3 === 0) tables.push([reopened, orderedSource]);
+				for (const [table, from] of tables) {
+					const got = table.update(from(), withSelector, context, selectorKey);
+					const rows = got.rows.slice();
+					t.deepEqual(rows.map(r => r.id), want.rows.map(r => r.id));
+					t.deepEqual(rows.map(r => r.cells), want.rows.map(r => r.cells));
+					t.deepEqual(Array.from({length: got.ids.length}, (_, i) => got.ids.at(i)), want.rows.map(r => r.id));
+					want.rows.forEach((row, i) => t.is(got.ids.indexOf(row.id), i));
+					t.is(got.rows.length, want.rows.length);
+					t.is(got.total, want.total);
+					t.deepEqual(got.columns.map(c => c.name), want.columns.map(c => c.name));
+				}
 			};
 			check();
 			for (const [step, look] of steps) {
@@ -104,11 +118,14 @@ test('the incremental pods table has the same rows, cells, order, positions and 
 				} else {
 					apply(cluster, step);
 				}
+				// The loop's turn: a few more objects placed in the order built ahead (one block at least).
+				ordered.prepareOrders(0);
 				// Sometimes several changes pile up between two frames.
 				if (look) check();
 			}
 			check();
 			model.dispose();
+			ordered.dispose();
 		}),
 		{numRuns: 60},
 	);
