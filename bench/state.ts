@@ -1,8 +1,8 @@
 /**
  * `--state FILE` at 10,000 pods (1,000 Deployments × 10 on 100 nodes,
- * converged): what an autosave holds the event loop for (the snapshot and
- * its JSON, taken at once; the first and a later one, which serialises only
- * the objects that changed), how long the write then takes off the event loop
+ * converged): the longest an autosave holds the event loop at a time (the
+ * snapshot at once, then its objects' JSON in slices; the first and a later
+ * one, which serialises only the objects that changed), how long the write then takes off the event loop
  * and the longest the loop waited meanwhile, the blocking save at exit, and
  * opening the file again (read, parse, restore); then the file as another
  * build would replay it (refused, restored from its objects), and the file
@@ -79,8 +79,8 @@ async function runStateBench(): Promise<BenchRow[]> {
 			if (openState(file).restarted) throw new Error('the file saved after the restart did not restore exactly');
 		});
 		return [
-			{name: '10,000 pods: first autosave holds the event loop (snapshot + JSON of every object)', value: formatMs(saves[0]!.blockedMs)},
-			{name: '10,000 pods: next autosave holds the event loop (only changed objects serialised again)', value: formatMs(saves[1]!.blockedMs)},
+			{name: '10,000 pods: first autosave, the longest it holds the event loop at a time (the snapshot, then every object\'s JSON in slices)', value: formatMs(saves[0]!.blockedMs)},
+			{name: '10,000 pods: next autosave, the same (only changed objects serialised again)', value: formatMs(saves[1]!.blockedMs)},
 			{name: '10,000 pods: autosave write off the event loop (write, fsync, rename)', value: formatMs(second.writeMs)},
 			{name: '10,000 pods: longest event-loop wait during the writes', value: formatMs(Math.max(first.waitMs, second.waitMs))},
 			{name: '10,000 pods: exit save (snapshot, JSON and a blocking write)', value: formatMs(exitMs)},

@@ -3,13 +3,16 @@
  * `intervalMs` of wall time (2 s), soon after the first change of a quiet
  * spell, and once more at exit. Told about changes (`changed()`, from the
  * engine's watch and the simulation's ticks), never polling: a cluster that
- * does not change is not saved again. A save takes the snapshot and
- * serialises it at once (the engine's state is only consistent between
- * calls; only the objects changed since the last save are serialised again),
- * then writes the bytes without blocking the event loop; the exit save
- * writes them blocking, since the process ends right after it.
+ * does not change is not saved again. A save takes the snapshot at once
+ * (the engine's state is only consistent between calls) with the text
+ * around its objects, then serialises the objects in slices of at most
+ * `sliceMs` between turns of the event loop (they are never changed in
+ * place, so what the cluster does meanwhile does not reach them; only the
+ * objects changed since the last save are serialised again), then writes
+ * the bytes without blocking the event loop. The exit save serialises and
+ * writes blocking, since the process ends right after it.
  */
-import {SnapshotJson} from './snapshot-json.js';
+import {SnapshotJson, type PreparedSnapshot} from './snapshot-json.js';
 import {writeStateFile, writeStateFileSync, type StateData} from './state-file.js';
 
 export type AutosaveTimers = {
@@ -33,11 +36,17 @@ export type AutosaveOptions = {
 	writeSync?: (file: string, data: StateData) => void;
 	/** A save failed (disk full, directory gone); the next change tries again. */
 	onError?: (error: Error) => void;
-	/** A save finished: how long the snapshot and its serialisation blocked, and the size. */
+	/** A save finished: the longest the snapshot and its serialisation held the event loop at a time, and the size. */
 	onSaved?: (info: SaveInfo) => void;
+	/** Wall ms a background save serialises for before it lets the event loop turn (default 10). */
+	sliceMs?: number;
+	/** Let the event loop turn between two slices (tests pass their own). */
+	pause?: () => Promise<void>;
 };
 
 export type SaveInfo = {blockedMs: number; bytes: number};
+
+const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
 
 const realTimers: AutosaveTimers = {
 	setTimeout(callback, ms) {
@@ -93,37 +102,62 @@ export class Autosave {
 		}, wait);
 	}
 
-	/** Take the snapshot now and serialise it: the part of a save that holds the event loop. */
-	private serialise(): Buffer[] {
-		const started = this.now();
-		this.lastStart = started;
+	/** Take the snapshot now with the text around its objects: the part of a save that must happen at once. */
+	private prepare(): PreparedSnapshot {
+		this.lastStart = this.now();
 		this.dirty = false;
-		const chunks = this.json.chunks(this.options.snapshot());
+		return this.json.prepare(this.options.snapshot());
+	}
+
+	private saved(chunks: Buffer[], blockedMs: number): Buffer[] {
 		let bytes = 0;
 		for (const chunk of chunks) bytes += chunk.length;
-		this.options.onSaved?.({blockedMs: this.now() - started, bytes});
+		this.options.onSaved?.({blockedMs, bytes});
 		return chunks;
+	}
+
+	/** Serialise the snapshot's objects in slices; undefined when the autosave stopped meanwhile (the exit save wrote instead). */
+	private async serialiseInSlices(prepared: PreparedSnapshot, preparedMs: number): Promise<Buffer[] | undefined> {
+		const sliceMs = this.options.sliceMs ?? 10;
+		const pause = this.options.pause ?? nextTurn;
+		let longest = 0;
+		let held = preparedMs;
+		for (;;) {
+			const started = this.now();
+			const done = this.json.fill(prepared, () => this.now() - started >= sliceMs);
+			held += this.now() - started;
+			longest = Math.max(longest, held);
+			if (done) break;
+			await pause();
+			if (this.stopped) return undefined;
+			held = 0;
+		}
+		const started = this.now();
+		const chunks = this.json.assemble(prepared);
+		return this.saved(chunks, Math.max(longest, held + this.now() - started));
 	}
 
 	private saveInBackground(): void {
 		if (this.stopped || !this.dirty) return;
-		let data: Buffer[];
+		let prepared: PreparedSnapshot;
+		const started = this.now();
 		try {
-			data = this.serialise();
+			prepared = this.prepare();
 		} catch (error) {
 			this.options.onError?.(error as Error);
 			return;
 		}
 		const write = this.options.write ?? writeStateFile;
-		this.writing = write(this.file, data).then(
-			() => {
+		this.writing = this.serialiseInSlices(prepared, this.now() - started).then(
+			async data => {
+				if (data === undefined) return;
+				await write(this.file, data);
 				this.saves++;
 			},
-			(error: Error) => {
-				this.dirty = true;
-				this.options.onError?.(error);
-			},
-		).finally(() => {
+		).catch((error: Error) => {
+			this.dirty = true;
+			this.options.onError?.(error);
+		}).finally(() => {
 			this.writing = undefined;
 			// Changes that came while the bytes were written are saved next.
 			if (this.dirty && !this.stopped) this.schedule();
@@ -144,7 +178,10 @@ export class Autosave {
 		this.stop();
 		// A background write under way would not reach its rename before the process ends: write again.
 		if (!this.dirty && this.saves > 0 && !this.writing) return;
-		const data = this.serialise();
+		const started = this.now();
+		const prepared = this.prepare();
+		this.json.fill(prepared, () => false);
+		const data = this.saved(this.json.assemble(prepared), this.now() - started);
 		(this.options.writeSync ?? writeStateFileSync)(this.file, data);
 		this.saves++;
 	}

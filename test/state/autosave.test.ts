@@ -137,3 +137,63 @@ test('a failed save is reported and tried again after the next interval', async 
 	t.false(autosave.pending);
 	t.is(autosave.saves, 1);
 });
+
+/** A snapshot shaped as the engine's (objects in `store`, a journal beside them) whose journal a test may change after it is taken. */
+function slicedSaver(objects: number, options: {sliceMs: number}) {
+	let clock = 0;
+	const time = fakeTime();
+	const journal = [{call: 'advance', args: [1000]}];
+	const store = {resourceVersion: '9', objects: Array.from({length: objects}, (_, i) => ({kind: 'Pod', metadata: {name: `p-${i}`}}))};
+	const written: Array<{text: string; blocking: boolean}> = [];
+	const saved: number[] = [];
+	const pauses: number[] = [];
+	let taken = '';
+	const autosave = new Autosave({
+		file: '/state.json',
+		snapshot: () => {
+			const snapshot = {kind: 'KubariumSnapshot', version: 2, store: {...store, objects: [...store.objects]}, journal};
+			taken = JSON.stringify(snapshot);
+			return snapshot;
+		},
+		// Each reading of the wall clock is one ms later: serialising an object costs about one.
+		now: () => clock++,
+		timers: time.timers,
+		sliceMs: options.sliceMs,
+		pause: async () => {
+			pauses.push(clock);
+			// The cluster goes on between slices: its journal grows and its last advance gets longer.
+			journal[0]!.args[0]! += 1000;
+			store.objects = [...store.objects, {kind: 'Pod', metadata: {name: `late-${pauses.length}`}}];
+			await new Promise(resolve => setImmediate(resolve));
+		},
+		write: async (_file, data) => void written.push({text: asText(data), blocking: false}),
+		writeSync: (_file, data) => void written.push({text: asText(data), blocking: true}),
+		onSaved: info => saved.push(info.blockedMs),
+	});
+	return {autosave, time, written, saved, pauses, taken: () => taken};
+}
+
+test('a background save serialises the objects in slices, letting the event loop turn between them, and writes the snapshot as it was when taken', async t => {
+	const {autosave, time, written, saved, pauses, taken} = slicedSaver(200, {sliceMs: 10});
+	autosave.changed();
+	await time.advanceTo(0);
+	await autosave.settled();
+	t.true(pauses.length >= 10, `the 200 objects were serialised in ${pauses.length + 1} slices`);
+	t.is(written.length, 1);
+	t.deepEqual(JSON.parse(written[0]!.text), JSON.parse(taken()), 'what the cluster did between the slices is not in the file');
+	t.true(saved[0]! <= 14, `the event loop was held at most ${saved[0]} ms at a time`);
+});
+
+test('an exit during a sliced save writes the newest state, blocking, and the slices stop without writing', async t => {
+	const {autosave, time, written, pauses, taken} = slicedSaver(200, {sliceMs: 10});
+	autosave.changed();
+	await time.advanceTo(0);
+	t.true(pauses.length > 0 && pauses.length < 10, 'the save is between two slices');
+	autosave.changed();
+	autosave.flush();
+	const exitText = taken();
+	await autosave.settled();
+	t.deepEqual(written.map(w => w.blocking), [true], 'only the exit save was written');
+	t.deepEqual(JSON.parse(written[0]!.text), JSON.parse(exitText));
+	t.true(JSON.parse(exitText).store.objects.some((o: {metadata: {name: string}}) => o.metadata.name.startsWith('late-')), 'the exit save holds what came after the background save began');
+});
