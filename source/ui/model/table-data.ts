@@ -471,15 +471,17 @@ export class IncrementalTable {
 			const [start, end] = range();
 			return end - start;
 		};
+		/** The key at a place in the range (negative: from its end), as `Array.prototype.at`. */
+		const keyAt = (index: number) => {
+			const [start, end] = range();
+			if (index < 0) index += end - start;
+			return index >= 0 && start + index < end ? order.at(start + index) : undefined;
+		};
 		const rows: RowList = {
 			get length() {
 				return length();
 			},
-			at: index => {
-				const [start, end] = range();
-				if (index < 0) index += end - start;
-				return index >= 0 && start + index < end ? rowOf(order.at(start + index)?.uid) : undefined;
-			},
+			at: index => rowOf(keyAt(index)?.uid),
 			slice: (from = 0, to) => {
 				const [start, end] = range();
 				const count = end - start;
@@ -491,11 +493,7 @@ export class IncrementalTable {
 			get length() {
 				return length();
 			},
-			at: index => {
-				const [start, end] = range();
-				if (index < 0) index += end - start;
-				return index >= 0 && start + index < end ? order.at(start + index)?.uid : undefined;
-			},
+			at: index => keyAt(index)?.uid,
 			indexOf: id => {
 				const object = byUid(id);
 				if (!object || (namespace !== undefined && (object.metadata.namespace ?? '') !== namespace)) return -1;

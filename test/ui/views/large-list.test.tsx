@@ -2,13 +2,8 @@ import test from 'ava';
 import {createCluster, type KubeObject} from '../../../source/engine/index.js';
 import '../../../source/ui/extensions.js';
 import {startDashboard} from '../harness.js';
+import {podName, shownPods} from './big-pods.js';
 
-/** Pod names in the order the frame shows them. */
-function shownPods(frame: string): string[] {
-	return frame.split('\n').map(line => /(?:^|\s)(big-\d{5})\s/.exec(line)?.[1]).filter((name): name is string => Boolean(name));
-}
-
-const podName = (i: number) => `big-${String(i).padStart(5, '0')}`;
 
 test.serial('pods: a list of 5,000 pods scrolls by page, to the bottom and back, showing the right rows; a changed pod keeps its place', async t => {
 	const cluster = createCluster({seed: 2, nodes: 1});

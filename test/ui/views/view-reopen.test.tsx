@@ -3,13 +3,8 @@ import {createCluster, type KubeObject} from '../../../source/engine/index.js';
 import '../../../source/ui/extensions.js';
 import type {IncrementalTable} from '../../../source/ui/model/table-data.js';
 import {startDashboard} from '../harness.js';
+import {podName, shownPods} from './big-pods.js';
 
-/** Pod names in the order the frame shows them. */
-function shownPods(frame: string): string[] {
-	return frame.split('\n').map(line => /(?:^|\s)(big-\d{5})\s/.exec(line)?.[1]).filter((name): name is string => Boolean(name));
-}
-
-const podName = (i: number) => `big-${String(i).padStart(5, '0')}`;
 
 test.serial('pods: reopened, the view takes its table back and applies only what changed while it was closed', async t => {
 	const cluster = createCluster({seed: 2, nodes: 1});
