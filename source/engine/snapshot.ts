@@ -308,7 +308,49 @@ export function firstDifference(saved: readonly KubeObject[], replayed: readonly
 		const b = replayed[i];
 		if (!a) return `the replay made ${name(b!)} as well`;
 		if (!b) return `the replay did not make ${name(a)}`;
-		if (JSON.stringify(a) !== JSON.stringify(b)) return `${name(a)} differs`;
+		if (!sameJsonText(a, b)) return `${name(a)} differs`;
 	}
 	return undefined;
+}
+
+/** What JSON writes for a value inside an array or an object: undefined, a function or a symbol is left out of an object, and null in an array. */
+function written(value: unknown): unknown {
+	if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
+	// Infinity and NaN are written as null.
+	if (typeof value === 'number' && !Number.isFinite(value)) return null;
+	return value;
+}
+
+/**
+ * Whether `JSON.stringify(a) === JSON.stringify(b)` (key order included),
+ * without making the texts: a restore compares every replayed object with
+ * the saved one, 44 MB of JSON twice at 10,000 pods.
+ */
+export function sameJsonText(a: unknown, b: unknown): boolean {
+	// The same value, or the same text (0 and -0 are both written 0).
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return written(a) === written(b);
+	if (typeof (a as {toJSON?: unknown}).toJSON === 'function' || typeof (b as {toJSON?: unknown}).toJSON === 'function') return JSON.stringify(a) === JSON.stringify(b);
+	if (Array.isArray(a)) {
+		if (!Array.isArray(b) || a.length !== b.length) return false;
+		for (let i = 0; i < a.length; i++) if (!sameJsonText(written(a[i]) ?? null, written(b[i]) ?? null)) return false;
+		return true;
+	}
+	if (Array.isArray(b)) return false;
+	const objectA = a as Record<string, unknown>;
+	const objectB = b as Record<string, unknown>;
+	const keysB = Object.keys(objectB);
+	let at = 0;
+	for (const key in objectA) {
+		// JSON writes own keys only (for...in also lists inherited enumerable ones, which plain objects have none of).
+		if (!Object.hasOwn(objectA, key)) continue;
+		const value = objectA[key];
+		if (written(value) === undefined) continue;
+		// The next key of b that JSON writes.
+		while (at < keysB.length && written(objectB[keysB[at]!]) === undefined) at++;
+		if (keysB[at] !== key || !sameJsonText(value, objectB[key])) return false;
+		at++;
+	}
+	while (at < keysB.length && written(objectB[keysB[at]!]) === undefined) at++;
+	return at === keysB.length;
 }

@@ -1,6 +1,8 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {createCluster, Cluster, snapshotVersion, SnapshotError, type ClusterSnapshot} from '../../source/engine/index.js';
 import {journaledCalls} from '../../source/engine/cluster.js';
+import {sameJsonText} from '../../source/engine/snapshot.js';
 
 function saved(): ClusterSnapshot {
 	const cluster = createCluster({seed: 4, nodes: 2});
@@ -251,4 +253,27 @@ test('an exact restore tells onReplay how far its replay is, after each timer; t
 	createCluster({snapshot, restore: 'objects', onReplay: (replayed, total) => heard.push([replayed, total])});
 	t.deepEqual(heard, [], 'a restore from objects replays nothing');
 	t.throws(() => createCluster({snapshot, onReplay: 5 as never}), {message: 'onReplay: must be a function, got number'});
+});
+
+test('two objects compare as their JSON texts do, key order, left-out values and numbers JSON cannot write included, without making the texts', t => {
+	const {value} = fc.letrec(tie => ({
+		value: fc.oneof(
+			{depthSize: 'small', withCrossShrink: true},
+			fc.constantFrom(undefined, null, 0, -0, Number.NaN, Number.POSITIVE_INFINITY, 1, 2, 'a', 'b', '', true, false),
+			fc.array(tie('value'), {maxLength: 3}),
+			fc.dictionary(fc.constantFrom('a', 'b', 'c', '1', '2', '__proto__'), tie('value'), {maxKeys: 4}),
+		),
+	}));
+	/** The same value with every object's keys given in reverse order. */
+	const reversed = (v: unknown): unknown => {
+		if (Array.isArray(v)) return v.map(reversed);
+		if (typeof v !== 'object' || v === null) return v;
+		return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)]));
+	};
+	const agrees = (a: unknown, b: unknown) => sameJsonText(a, b) === (JSON.stringify(a) === JSON.stringify(b));
+	fc.assert(fc.property(value, value, (a, b) => agrees(a, b) && agrees(a, reversed(a)) && agrees(a, JSON.parse(JSON.stringify(a) ?? 'null'))), {numRuns: 5000});
+	t.true(sameJsonText({a: 1, b: undefined, c: [undefined, Number.NaN]}, {a: 1, c: [null, null]}));
+	t.false(sameJsonText({a: 1, b: 2}, {b: 2, a: 1}), 'the same fields in another order are another text');
+	const inheriting = Object.assign(Object.create({inherited: 1}) as Record<string, unknown>, {a: 1});
+	t.true(sameJsonText(inheriting, {a: 1}), 'an inherited field is not written');
 });
