@@ -80,12 +80,11 @@ export function podStatus(observed: ObservedPod): PodStatus {
 	const condition = (type: string, ok: boolean, reason?: string, message?: string): Condition => {
 		const status = ok ? 'True' : 'False';
 		const old = previousOf(type);
-		const lastTransitionTime = old?.status === status ? old.lastTransitionTime : now;
-		const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime};
+		const out: Condition = {type, status, lastProbeTime: null, lastTransitionTime: old?.status === status ? old.lastTransitionTime : now};
 		if (!ok && reason) out.reason = reason;
 		if (!ok && message) out.message = message;
-		if (kept(old, out) === old) return old!;
-		return lastTransitionTime === undefined ? out : sharedEntry(out).condition;
+		// A new one is shared with the list (`keptOrSharedList`).
+		return kept(old, out);
 	};
 	const conditions: Condition[] = keptOrSharedList(pod.status?.conditions, [
 		condition('PodReadyToStartContainers', observed.sandboxReady),
@@ -147,7 +146,7 @@ function level<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 /** The fields of a condition the kubelet makes, in its order; the last two are optional. */
 const kubeletFields = ['type', 'status', 'lastProbeTime', 'lastTransitionTime', 'reason', 'message'];
 
-/** Whether a condition has the kubelet's fields in the kubelet's order, as text (what `sharedCondition` may stand in for). */
+/** Whether a condition has the kubelet's fields in the kubelet's order, as text (what a shared one may stand in for). */
 function kubeletShaped(c: Condition): boolean {
 	let at = 0;
 	for (const key in c) {
@@ -181,19 +180,24 @@ function sharedEntry(c: Condition): Shared {
 
 /**
  * The stored list when it reads the same, else the list shared with pods
- * whose list reads the same: its conditions shared, and the list found by
- * their numbers. A list with a condition of another shape is not shared.
+ * whose list reads the same: its conditions of the kubelet's shape shared,
+ * and the list found by their numbers. A list with a condition of another
+ * shape is not shared itself.
  */
 function keptOrSharedList(previous: Condition[] | undefined, next: Condition[]): Condition[] {
 	const chosen = kept(previous, next);
 	if (chosen !== next) return chosen;
-	let key = '';
+	let key: string | undefined = '';
 	for (let i = 0; i < next.length; i++) {
-		if (!kubeletShaped(next[i]!)) return next;
+		if (!kubeletShaped(next[i]!)) {
+			key = undefined;
+			continue;
+		}
 		const entry = sharedEntry(next[i]!);
 		next[i] = entry.condition;
-		key += i === 0 ? String(entry.id) : `,${entry.id}`;
+		if (key !== undefined) key += i === 0 ? String(entry.id) : `,${entry.id}`;
 	}
+	if (key === undefined) return next;
 	const hit = sharedLists.get(key);
 	if (hit !== undefined) return hit;
 	// Numbers are never given twice, so a list kept past a clear of the conditions is still found only by its own.
