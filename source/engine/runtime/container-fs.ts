@@ -4,6 +4,7 @@ import type {ConfigMap, Secret} from '../api/config-objects.js';
 import {FileTree, MountedFs, normalizePath, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
 import {imageCreated, osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
+import {sameJsonText} from '../snapshot.js';
 
 /**
  * A container's filesystem: the image's files (one read-only tree per image
@@ -266,19 +267,11 @@ function keyFiles(data: Record<string, string>, items: Array<{key: string; path:
 function readOnlyTree(sandbox: SandboxVolumes, volume: string, files: Record<string, string>, mode: number | undefined, now: number): FileTree {
 	const trees = (sandbox.volumeTrees ??= new Map());
 	const held = trees.get(volume);
-	if (held && held.mode === mode && held.now === now && sameFiles(held.files, files)) return held.tree;
+	// The same paths in the same order (a tree lists what was written first first), with the same contents.
+	if (held && held.mode === mode && held.now === now && sameJsonText(held.files, files)) return held.tree;
 	const tree = FileTree.from(files, {readOnly: true, mode, now});
 	trees.set(volume, {files, mode, now, tree});
 	return tree;
-}
-
-/** The same paths in the same order (a tree lists what was written first first), with the same contents. */
-function sameFiles(a: Record<string, string>, b: Record<string, string>): boolean {
-	const paths = Object.keys(a);
-	const others = Object.keys(b);
-	if (paths.length !== others.length) return false;
-	for (let i = 0; i < paths.length; i++) if (paths[i] !== others[i] || a[paths[i]!] !== b[paths[i]!]) return false;
-	return true;
 }
 
 /** The bind mounts runc sets up for a container (its volumes, then the kubelet's and containerd's files). */
