@@ -61,10 +61,6 @@ export class NameOrder {
 		this.changes++;
 	}
 
-	has(object: KubeObject): boolean {
-		return this.list.find(nameKey(object)) !== undefined;
-	}
-
 	at(index: number): NameKey | undefined {
 		return this.list.at(index);
 	}
