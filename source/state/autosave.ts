@@ -179,9 +179,7 @@ export class Autosave {
 		// A background write under way would not reach its rename before the process ends: write again.
 		if (!this.dirty && this.saves > 0 && !this.writing) return;
 		const started = this.now();
-		const prepared = this.prepare();
-		this.json.fill(prepared, () => false);
-		const data = this.saved(this.json.assemble(prepared), this.now() - started);
+		const data = this.saved(this.json.complete(this.prepare()), this.now() - started);
 		(this.options.writeSync ?? writeStateFileSync)(this.file, data);
 		this.saves++;
 	}

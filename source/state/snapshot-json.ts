@@ -37,7 +37,11 @@ export class SnapshotJson {
 
 	/** The bytes of `JSON.stringify(snapshot)` (the store's key first), in chunks; unchanged objects reuse their bytes. */
 	chunks(snapshot: unknown): Buffer[] {
-		const prepared = this.prepare(snapshot);
+		return this.complete(this.prepare(snapshot));
+	}
+
+	/** The chunks of a prepared snapshot, its objects serialised in one go. */
+	complete(prepared: PreparedSnapshot): Buffer[] {
 		this.fill(prepared, () => false);
 		return this.assemble(prepared);
 	}
