@@ -178,26 +178,18 @@ export class SeededRandom {
 
 	/** A version-4-shaped UUID drawn from this generator. */
 	uuid(): string {
-		// Character codes collected in one array (same draws, same order as ever): no string per digit.
-		const codes: number[] = [];
-		const hex = (n: number) => {
-			for (let i = 0; i < n; i++) codes.push(hexCodes[this.int(0, 15)]!);
-		};
-		const dash = 45;
-		hex(8);
-		codes.push(dash);
-		hex(4);
-		codes.push(dash, 52);
-		hex(3);
-		codes.push(dash);
-		const variant = this.int(0, 3);
-		codes.push(variantCodes[variant]!);
-		hex(3);
-		codes.push(dash);
-		hex(12);
-		return String.fromCharCode(...codes);
+		// The same draws in the same order as ever, written into one reused array of character codes: no string per digit, no array per UUID.
+		const codes = uuidCodes;
+		for (let i = 0; i < 36; i++) {
+			if (i === 8 || i === 13 || i === 14 || i === 18 || i === 23) continue;
+			codes[i] = i === 19 ? variantCodes[this.int(0, 3)]! : hexCodes[this.int(0, 15)]!;
+		}
+		return String.fromCharCode.apply(null, codes);
 	}
 }
+
+/** A UUID's 36 character codes, the dashes and the version digit in place; `uuid()` writes the rest. */
+const uuidCodes: number[] = [...'xxxxxxxx-xxxx-4xxx-xxxx-xxxxxxxxxxxx'].map(c => c.charCodeAt(0));
 
 /** Formatted seconds, by second: a small cache, emptied when full. */
 const formattedSeconds = new Map<number, string>();

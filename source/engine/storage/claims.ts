@@ -31,22 +31,25 @@ export function isTerminal(pod: Pod): boolean {
 export function claimUsers(context: ControllerContext): ClaimUsers {
 	const existing = context.services.claimUsers;
 	if (existing) return existing;
+	/** Claim key → the pods using it, by pod uid. */
 	const byClaim = new Map<string, Map<string, Pod>>();
+	/** Pod uid → the claim keys it was last indexed under (only pods that use claims). */
 	const claimsOfPod = new Map<string, string[]>();
 	context.store.subscribe(({type, object}) => {
-		if (object.kind !== 'Pod') return;
 		const pod = object as Pod;
-		const podKey = objectKey(pod.metadata.namespace, pod.metadata.name);
-		for (const key of claimsOfPod.get(podKey) ?? []) byClaim.get(key)?.delete(podKey);
-		claimsOfPod.delete(podKey);
-		if (type === 'DELETED') return;
+		const uid = pod.metadata.uid;
+		const previous = claimsOfPod.get(uid);
+		if (previous) {
+			for (const key of previous) byClaim.get(key)?.delete(uid);
+			claimsOfPod.delete(uid);
+		}
+		if (type === 'DELETED' || !pod.spec?.volumes?.some(volume => volume.persistentVolumeClaim?.claimName)) return;
 		const keys = claimNamesOf(pod).map(name => objectKey(pod.metadata.namespace, name));
-		if (keys.length === 0) return;
-		claimsOfPod.set(podKey, keys);
+		claimsOfPod.set(uid, keys);
 		for (const key of keys) {
 			let users = byClaim.get(key);
 			if (!users) byClaim.set(key, (users = new Map()));
-			users.set(podKey, pod);
+			users.set(uid, pod);
 		}
 	}, ['Pod']);
 	const service: ClaimUsers = {
