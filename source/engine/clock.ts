@@ -3,7 +3,16 @@ import {xoroshiro128plus, unsafeUniformIntDistribution, type RandomGenerator} fr
 /** Where virtual time starts: a fixed instant, so a seed replays to the same timestamps. */
 export const epochMs = Date.UTC(2026, 0, 1, 9, 0, 0);
 
-type Timer = {at: number; seq: number; fn: () => void; cancelled: boolean};
+/** A scheduled callback; it is its own handle (no second object and closure per timer). */
+class Timer {
+	cancelled = false;
+
+	constructor(readonly at: number, readonly seq: number, readonly fn: () => void) {}
+
+	cancel(): void {
+		this.cancelled = true;
+	}
+}
 
 /** Handle to a scheduled callback. */
 export type TimerHandle = {cancel(): void; readonly at: number};
@@ -35,14 +44,9 @@ export class VirtualClock {
 
 	/** Run `fn` at virtual time `at` (or now, when `at` is past). */
 	at(at: number, fn: () => void): TimerHandle {
-		const timer: Timer = {at: Math.max(at, this.current), seq: this.seq++, fn, cancelled: false};
+		const timer = new Timer(Math.max(at, this.current), this.seq++, fn);
 		this.push(timer);
-		return {
-			at: timer.at,
-			cancel() {
-				timer.cancelled = true;
-			},
-		};
+		return timer;
 	}
 
 	/** Time of the next live timer, or undefined when none is pending. */
