@@ -178,10 +178,24 @@ export function fieldValue(pod: Pod, fieldPath: string, podIP?: string): string 
 }
 
 /** The process environment: PATH and HOSTNAME, image ENV, then the kubelet's resolved env (or literal values). */
+/** The image's own variables for its version, in the image's order: worked out once per image and version (every container of an image starts with them). */
+const imageEnvs = new WeakMap<object, Map<string, ReadonlyArray<readonly [string, string]>>>();
+
+function imageEnv(image: ResolvedImage): ReadonlyArray<readonly [string, string]> {
+	let byVersion = imageEnvs.get(image.spec);
+	if (!byVersion) imageEnvs.set(image.spec, (byVersion = new Map()));
+	let entries = byVersion.get(image.version);
+	if (!entries) {
+		const major = image.version.split('.')[0] ?? image.version;
+		entries = Object.entries(image.spec.env ?? {}).map(([key, value]) => [key, value.replace('{version}', image.version).replace('{major}', major)] as const);
+		byVersion.set(image.version, entries);
+	}
+	return entries;
+}
+
 export function processEnv(image: ResolvedImage, config: ContainerConfig, hostname: string): Record<string, string> {
-	const major = image.version.split('.')[0] ?? image.version;
 	const env: Record<string, string> = {PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: hostname};
-	for (const [key, value] of Object.entries(image.spec.env ?? {})) env[key] = value.replace('{version}', image.version).replace('{major}', major);
+	for (const [key, value] of imageEnv(image)) env[key] = value;
 	if (config.env) Object.assign(env, config.env);
 	else for (const variable of config.container.env ?? []) if (variable.value !== undefined) env[variable.name] = expandReferences(variable.value, env);
 	env['HOME'] ??= '/root';
