@@ -97,6 +97,36 @@ export type AdvanceResult = {
 	behindMs: number;
 };
 
+/**
+ * A restore from a snapshot that replays its history a slice at a time
+ * (`restoreCluster`), so that a caller can keep its event loop turning
+ * (signals, a progress line) through a long replay.
+ */
+export type ClusterRestore = {
+	/**
+	 * Replay until `stop` returns true (it is asked between timers,
+	 * reconciles and calls) or the history is done. The cluster once it is
+	 * replayed and checked against the snapshot, else undefined. Throws
+	 * SnapshotError as `createCluster({snapshot})` does.
+	 */
+	step(stop: () => boolean): Cluster | undefined;
+	/** How far the replay is: virtual ms of the saved history replayed, and all of it. */
+	progress(): {replayedMs: number; totalMs: number};
+};
+
+/** Where an exact restore's replay stands. */
+type Replaying = {
+	snapshot: ClusterSnapshot;
+	/** Virtual time where the replay started, and the history's length. */
+	from: number;
+	totalMs: number;
+	/** The journal entry to replay next. */
+	index: number;
+	/** The advance being replayed in slices: its yield checks so far, whether it began, whether it reached the saved stop. */
+	advance?: {checks: number; started: boolean; stopped: boolean};
+	progress?: () => void;
+};
+
 /** One controller failure, kept for diagnostics (controllers retry, as in client-go). */
 export type ControllerError = {controller: string; key: string; message: string; at: number};
 
@@ -150,8 +180,14 @@ export class Cluster {
 	private shellCount = 0;
 	/** The saved objects the cluster was made of (a restore from objects): a snapshot records them, as its journal starts there. */
 	private readonly base: SnapshotBase | undefined;
+	/** An exact restore's replay while it runs: the snapshot, where the replay stands in its journal. */
+	private replaying: Replaying | undefined;
 
-	constructor(options: ClusterOptions = {}) {
+	/**
+	 * `deferReplay`: an exact restore's replay is left for `replaySlice` to
+	 * run (what `Cluster.restore` does); else it runs here.
+	 */
+	constructor(options: ClusterOptions = {}, deferReplay = false) {
 		// A snapshot is checked before anything is made.
 		const restore = options.restore;
 		if (restore !== undefined && restore !== 'exact' && restore !== 'objects') {
@@ -224,7 +260,31 @@ export class Cluster {
 		// Saved objects are the whole cluster: nothing of the options' own is added over them.
 		if (!base) this.addOptionalObjects(options);
 		this.depth = 0;
-		if (snapshot && restore !== 'objects') this.replay(snapshot, onReplay);
+		if (snapshot && restore !== 'objects') {
+			const from = this.now();
+			const totalMs = Math.max(0, snapshot.clock.now - from);
+			this.replaying = {snapshot, from, totalMs, index: 0, progress: onReplay && (() => onReplay(Math.min(totalMs, this.now() - from), totalMs))};
+			if (!deferReplay) this.replaySlice(never);
+		}
+	}
+
+	/**
+	 * Make a cluster from a snapshot as `createCluster({snapshot})` does, but
+	 * replay its history a slice at a time (`restoreCluster`).
+	 */
+	static restore(options: ClusterOptions & {snapshot: unknown}): ClusterRestore {
+		const cluster = new Cluster(options, true);
+		let done = cluster.replaying === undefined;
+		return {
+			step(stop) {
+				if (!done) done = cluster.replaySlice(stop);
+				return done ? cluster : undefined;
+			},
+			progress() {
+				const replaying = cluster.replaying;
+				return replaying ? {replayedMs: Math.min(replaying.totalMs, cluster.now() - replaying.from), totalMs: replaying.totalMs} : {replayedMs: 0, totalMs: 0};
+			},
+		};
 	}
 
 	/** What the options add to a new cluster: the system DaemonSets, the demo, ingress-nginx. */
@@ -361,15 +421,25 @@ export class Cluster {
 		return out;
 	}
 
-	/** Replay a snapshot's journal on this new cluster and check that it reached the saved state. */
-	private replay(snapshot: ClusterSnapshot, onReplay?: (replayedMs: number, totalMs: number) => void): void {
-		const from = this.now();
-		const totalMs = Math.max(0, snapshot.clock.now - from);
-		const progress = onReplay && (() => onReplay(Math.min(totalMs, this.now() - from), totalMs));
-		for (const [index, entry] of snapshot.journal.entries()) {
+	/**
+	 * Replay the snapshot's journal from where it stands until `stop` says
+	 * so (asked between timers, reconciles and calls) or the journal is done;
+	 * then check that the replay reached the saved state. True when the
+	 * cluster is restored. An advance is replayed in as many slices as it
+	 * takes, each going on where the last stopped, so its work runs in the
+	 * same order as in one go; it is journaled as the snapshot has it.
+	 */
+	private replaySlice(stop: () => boolean): boolean {
+		const replaying = this.replaying!;
+		const {journal} = replaying.snapshot;
+		while (replaying.index < journal.length) {
+			const index = replaying.index;
+			const entry = journal[index]!;
 			let threw = false;
 			try {
-				this.replayEntry(entry, progress);
+				if (entry.call === 'advance' && !entry.threw) {
+					if (!this.replayAdvance(replaying, entry, stop)) return false;
+				} else this.replayEntry(entry, replaying.progress);
 			} catch (error) {
 				if (error instanceof SnapshotError) throw error;
 				threw = true;
@@ -377,7 +447,50 @@ export class Cluster {
 			if (threw !== (entry.threw ?? false)) {
 				throw replayedDifferently(`snapshot.journal[${index}]: ${entry.call} ${threw ? 'fails' : 'succeeds'} on replay where it ${threw ? 'succeeded' : 'failed'}`);
 			}
+			replaying.index++;
+			if (replaying.index < journal.length && stop()) return false;
 		}
+		this.checkReplay(replaying.snapshot);
+		this.replaying = undefined;
+		return true;
+	}
+
+	/**
+	 * One slice of a journaled advance: false when `stop` ended the slice
+	 * first. Its yield checks are counted across slices, so an advance that
+	 * stopped at its budget when it was made stops at the same timer or
+	 * reconcile now.
+	 */
+	private replayAdvance(replaying: Replaying, entry: JournalEntry, stop: () => boolean): boolean {
+		const args = decodeArgs(entry);
+		if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
+		const run = (replaying.advance ??= {checks: 0, started: false, stopped: false});
+		const stopAfter = entry.stopAfter;
+		const yieldNow = () => {
+			replaying.progress?.();
+			if (stopAfter !== undefined && ++run.checks >= stopAfter) {
+				run.stopped = true;
+				return true;
+			}
+			return stop();
+		};
+		this.depth++;
+		let result: AdvanceResult;
+		try {
+			// A slice after the first goes on with the time the advance still owes.
+			result = this.advanceBy(run.started ? 0 : args[0], yieldNow);
+			run.started = true;
+		} finally {
+			this.depth--;
+		}
+		if (!result.done && !run.stopped) return false;
+		replaying.advance = undefined;
+		this.journal.push({...entry, args: [...entry.args]});
+		return true;
+	}
+
+	/** After a replay: the state it reached must be the saved one. */
+	private checkReplay(snapshot: ClusterSnapshot): void {
 		const saved = snapshot.store.objects;
 		const replayed = this.context.store.all();
 		const difference = firstDifference(saved, replayed);
@@ -1182,6 +1295,14 @@ function optionsOf(options: ClusterOptions): SnapshotOptions {
 /** Create a cluster: nodes Ready, namespaces `default`, `kube-system`, `kube-public`, `kube-node-lease`. */
 export function createCluster(options: ClusterOptions = {}): Cluster {
 	return new Cluster(options);
+}
+
+/**
+ * `createCluster({snapshot})` a slice at a time: the same checks, the same
+ * cluster, but the replay of the saved history runs in `step` calls.
+ */
+export function restoreCluster(options: ClusterOptions & {snapshot: unknown}): ClusterRestore {
+	return Cluster.restore(options);
 }
 
 /** The documents of one apply call, prepared in order and not yet written. */

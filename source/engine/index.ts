@@ -2,9 +2,9 @@
  * kubarium/engine: a simulated Kubernetes cluster that runs in-process on
  * virtual time. See readme.md for the API.
  */
-export {createCluster, Cluster} from './cluster.js';
+export {createCluster, restoreCluster, Cluster} from './cluster.js';
 export type {ClusterOptions} from './cluster-options.js';
-export type {ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult} from './cluster.js';
+export type {ListOptions, DeleteOptions, WatchListener, ControllerError, AdvanceOptions, AdvanceResult, ClusterRestore} from './cluster.js';
 export {KubeError} from './errors.js';
 export type {ErrorCode, FieldError} from './errors.js';
 export {parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields, objectSelector} from './api/selectors.js';

@@ -1,6 +1,6 @@
 import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
-import {createCluster, type Cluster} from '../../source/engine/index.js';
+import {createCluster, restoreCluster, type Cluster} from '../../source/engine/index.js';
 import {callArbitrary, runCall, validManifest, type Call} from '../../fuzz/engine/calls.js';
 import {sameSimulation, state} from './same-simulation.js';
 
@@ -208,6 +208,53 @@ test('random calls over the public API, a snapshot at a random point: the restor
 			restoredMidway(t, original, all, split, sliced);
 		},
 	), {seed: 16, numRuns: 16});
+});
+
+test('a restore replayed a slice at a time, stopped anywhere, is the restore made in one go, and goes on alike', t => {
+	fc.assert(fc.property(
+		fc.record({
+			seed: fc.integer({min: 1, max: 1000}),
+			nodes: fc.integer({min: 1, max: 4}),
+			setup: fc.array(validManifest, {maxLength: 4}),
+			calls: fc.array(callArbitrary, {minLength: 1, maxLength: 12}),
+			// The saved history's own advances may have stopped at their budget too.
+			yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
+			// The restore stops every so many asks.
+			stopEvery: fc.integer({min: 1, max: 80}),
+		}),
+		({seed, nodes, setup, calls, yieldEvery, stopEvery}) => {
+			const original = createCluster({seed, nodes});
+			for (const call of [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls]) {
+				try {
+					if (call.op === 'advance' && yieldEvery !== undefined) {
+						let checks = 0;
+						original.advance(call.ms, {shouldYield: () => ++checks % yieldEvery === 0});
+					} else runCall(original, call, () => undefined);
+				} catch {
+					// A refused call is journaled as refused.
+				}
+			}
+			const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
+			const whole = createCluster({snapshot});
+			const restoring = restoreCluster({snapshot});
+			let asks = 0;
+			let steps = 0;
+			let last = -1;
+			let restored: Cluster | undefined;
+			while (!(restored = restoring.step(() => ++asks % stopEvery === 0))) {
+				const {replayedMs, totalMs} = restoring.progress();
+				t.true(replayedMs >= last && replayedMs <= totalMs, 'the progress only grows, up to the whole history');
+				last = replayedMs;
+				steps++;
+			}
+			t.true(steps < 100_000);
+			t.deepEqual(state(restored), state(whole));
+			t.deepEqual(restored.snapshot().journal, snapshot.journal, 'journaled as the snapshot has it');
+			for (const cluster of [original, whole, restored]) cluster.advance(30_000);
+			t.deepEqual(state(restored), state(original));
+			t.deepEqual(state(whole), state(original));
+		},
+	), {seed: 29, numRuns: 14});
 });
 
 test('an advance that stopped at its budget is restored mid-way and finishes at the same timer', t => {
