@@ -145,7 +145,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 		const [{openState, movedAsideNote, restartedNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
 		const file = resolve(flags.state);
 		try {
-			const opened = openState(file, {reset: flags.resetState, progress: process.stderr});
+			const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
 			state = {file, cluster: opened.cluster};
 			if (opened.movedAside) {
 				state.note = movedAsideNote(file, opened.movedAside);

@@ -150,7 +150,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 		cluster = practiceCluster(scenario, flags.seed);
 		session = new PracticeSession(scenario, cluster);
 	} else {
-		const fromFile = stateFile !== undefined ? openServeState(flags, stateFile) : undefined;
+		const fromFile = stateFile !== undefined ? await openServeState(flags, stateFile) : undefined;
 		restored = fromFile !== undefined;
 		cluster = fromFile ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
 	}
@@ -224,8 +224,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 }
 
 /** The cluster in the state file, or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
-function openServeState(flags: ServeFlags, file: string): Cluster | undefined {
-	const opened = openState(file, {reset: flags.resetState, progress: process.stderr});
+async function openServeState(flags: ServeFlags, file: string): Promise<Cluster | undefined> {
+	const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
 	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file)}\n`);
 	if (!opened.cluster) return undefined;

@@ -8,10 +8,10 @@
  * at all stops the start with a StateFileError (exit 2 in the CLI) and is
  * never written over.
  */
-import {createCluster, SnapshotError, type Cluster} from '../engine/index.js';
+import {createCluster, restoreCluster, SnapshotError, type Cluster} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
 import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError} from './state-file.js';
-import {replayProgress, type ProgressStream} from './replay-progress.js';
+import {replayProgress, type ProgressStream, type ReplayProgress} from './replay-progress.js';
 
 export type OpenedState = {
 	/** The cluster the file held; undefined for a fresh start (no file, or moved aside). */
@@ -22,31 +22,63 @@ export type OpenedState = {
 	restarted?: boolean;
 };
 
+/** Wall ms of replay between two turns of the event loop while a state file is restored. */
+export const restoreSliceMs = 50;
+
+/** What each signal ends a start with while a restore runs, as the shell reports a process it ended (128 + the signal's number). */
+const restoreSignals: ReadonlyArray<[NodeJS.Signals, number]> = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]];
+
 /**
  * Open the state file: with `reset`, move it aside first; then restore the
- * cluster it holds (on a terminal `progress`, a line says how far the replay
- * of its history is).
- * Throws StateFileError (the file is left as it is).
+ * cluster it holds. The restore replays the saved history, which at
+ * thousands of pods takes seconds: it runs in slices of about
+ * `sliceMs` (default `restoreSliceMs`), with the event loop turning between them, so Ctrl+C,
+ * SIGTERM and SIGHUP end the start at once (the file is left as it was)
+ * and, on a terminal `progress`, a line says how far it is.
+ * Rejects with StateFileError (the file is left as it is).
  */
-export function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number} = {}): OpenedState {
+export async function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number; sliceMs?: number} = {}): Promise<OpenedState> {
 	checkStateDirectory(file);
 	const movedAside = options.reset ? moveAside(file, options.now) : undefined;
-	const data = readStateFile(file);
-	// A write a crash cut short left its temporary file; the state file itself is whole.
-	removeLeftovers(file);
-	if (data === undefined) return movedAside ? {movedAside} : {};
-	try {
-		const shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
-		try {
-			return {cluster: createCluster({snapshot: data, onReplay: shown?.onReplay})};
-		} finally {
+	let shown: ReplayProgress | undefined;
+	const handlers = restoreSignals.map(([signal, code]) => {
+		const handler = () => {
 			shown?.done();
+			process.exit(code);
+		};
+		process.on(signal, handler);
+		return [signal, handler] as const;
+	});
+	try {
+		const data = readStateFile(file);
+		// A write a crash cut short left its temporary file; the state file itself is whole.
+		removeLeftovers(file);
+		if (data === undefined) return movedAside ? {movedAside} : {};
+		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
+		try {
+			return await restored(data, shown, options.sliceMs ?? restoreSliceMs);
+		} catch (error) {
+			if (!(error instanceof SnapshotError)) throw error;
+			// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
+			if (error.differentBuild) return {cluster: restartFromObjects(file, data), restarted: true};
+			throw new StateFileError(file, `it cannot be restored: ${error.message}`);
 		}
-	} catch (error) {
-		if (!(error instanceof SnapshotError)) throw error;
-		// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
-		if (error.differentBuild) return {cluster: restartFromObjects(file, data), restarted: true};
-		throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+	} finally {
+		shown?.done();
+		for (const [signal, handler] of handlers) process.off(signal, handler);
+	}
+}
+
+/** The exact restore of `data`, a slice at a time (see `openState`). */
+async function restored(data: unknown, shown: ReplayProgress | undefined, sliceMs: number): Promise<OpenedState> {
+	const restoring = restoreCluster({snapshot: data});
+	for (;;) {
+		const deadline = performance.now() + sliceMs;
+		const cluster = restoring.step(() => performance.now() >= deadline);
+		if (cluster) return {cluster};
+		const {replayedMs, totalMs} = restoring.progress();
+		shown?.onReplay?.(replayedMs, totalMs);
+		await new Promise(resolve => setImmediate(resolve));
 	}
 }
 

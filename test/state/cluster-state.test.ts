@@ -35,12 +35,12 @@ const cases: Array<[string, string, RegExp]> = [
 ];
 
 for (const [name, content, reason] of cases) {
-	test(`openState: a file ${name} is a StateFileError with the path, the reason and what to do, and is left untouched`, t => {
+	test(`openState: a file ${name} is a StateFileError with the path, the reason and what to do, and is left untouched`, async t => {
 		const dir = scratch(t);
 		const file = join(dir, 'state.json');
 		writeFileSync(file, content);
 		const mtime = statSync(file).mtimeMs;
-		const error = t.throws(() => openState(file), {instanceOf: StateFileError})!;
+		const error = (await t.throwsAsync(openState(file), {instanceOf: StateFileError}))!;
 		t.true(error.message.startsWith(`cannot use the state file ${file}: `), error.message);
 		t.regex(error.message, reason);
 		t.true(error.message.includes('--reset-state'), error.message);
@@ -50,12 +50,12 @@ for (const [name, content, reason] of cases) {
 	});
 }
 
-test('openState: no file is a fresh start; --reset-state moves a bad file aside and starts fresh', t => {
+test('openState: no file is a fresh start; --reset-state moves a bad file aside and starts fresh', async t => {
 	const dir = scratch(t);
 	const file = join(dir, 'state.json');
-	t.deepEqual(openState(file), {});
+	t.deepEqual(await openState(file), {});
 	writeFileSync(file, 'garbage');
-	const opened = openState(file, {reset: true, now: new Date('2026-12-05T18:00:00Z')});
+	const opened = await openState(file, {reset: true, now: new Date('2026-12-05T18:00:00Z')});
 	t.is(opened.cluster, undefined);
 	t.is(opened.movedAside, `${file}.corrupt-2026-12-05T18-00-00-000Z`);
 	t.is(readFileSync(opened.movedAside!, 'utf8'), 'garbage');
@@ -74,7 +74,7 @@ test('saved and opened again: the same objects, clock and next names; a change i
 	await autosave.settled();
 	t.false(autosave.pending);
 	t.is(autosave.saves, 1);
-	const restored = openState(file).cluster!;
+	const restored = (await openState(file)).cluster!;
 	t.is(restored.get('deploy', 'web', 'shop')!.spec.replicas, 5);
 	t.is(restored.now(), cluster.now());
 	cluster.advance(10_000);
@@ -97,7 +97,7 @@ test('openState: a file another build saved comes back from its objects, with th
 	writeFileSync(file, otherBuild);
 	const mtime = statSync(file).mtimeMs;
 	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild)}), {message: /saved by a build whose engine behaves differently/});
-	const opened = openState(file);
+	const opened = await openState(file);
 	t.true(opened.restarted);
 	const cluster = opened.cluster!;
 	t.is((cluster.get('ConfigMap', 'kept') as any)?.data?.a, '1');
@@ -110,7 +110,7 @@ test('openState: a file another build saved comes back from its objects, with th
 	await new Promise(resolve => setTimeout(resolve, 20));
 	await autosave.settled();
 	autosave.detach();
-	const again = openState(file);
+	const again = await openState(file);
 	t.is(again.restarted, undefined, 'the next start restores exactly');
 	t.is((again.cluster!.get('ConfigMap', 'later') as any)?.data?.b, '2');
 	t.deepEqual(again.cluster!.list('ConfigMap').map(c => c.metadata.uid), cluster.list('ConfigMap').map(c => c.metadata.uid));

@@ -49,7 +49,7 @@ test('not a terminal: no reports asked for, nothing written', t => {
 	t.deepEqual(stream.written, []);
 });
 
-test('openState draws on its progress stream while a long history replays, and leaves the line clear', t => {
+test('openState draws on its progress stream while a long history replays, between its slices, and leaves the line clear', async t => {
 	const dir = mkdtempSync(join(tmpdir(), 'kubarium-progress-'));
 	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
 	const file = join(dir, 'cluster.json');
@@ -57,9 +57,9 @@ test('openState draws on its progress stream while a long history replays, and l
 	cluster.advance(600_000);
 	writeStateFileSync(file, JSON.stringify(cluster.snapshot()));
 	const stream = terminal();
-	// A wall clock 100 ms on at each look: every report draws.
+	// A wall clock 100 ms on at each look: every report draws; slices of one timer or reconcile each.
 	let wall = 0;
-	const opened = openState(file, {progress: stream, wallNow: () => (wall += 100)});
+	const opened = await openState(file, {progress: stream, wallNow: () => (wall += 100), sliceMs: 0});
 	t.is(opened.cluster!.now(), cluster.now());
 	const lines = stream.written.slice(0, -1);
 	t.true(lines.length > 100, `${lines.length} lines`);

@@ -9,6 +9,8 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import test from 'ava';
+import {createCluster} from '../../../source/engine/index.js';
+import {writeStateFileSync} from '../../../source/state/state-file.js';
 import {canRunE2e, cliPid, keys, killTmux, killTmuxAndWait, openWebScalePrompt, startApp as startAppOnce, startCli, type, waitFor, removeDir} from './tmux.js';
 
 /**
@@ -145,6 +147,40 @@ async function openShellOnDb0(): Promise<void> {
 
 		await seeAfterRestart(['sigterm-2', 'ctrl-c-2', 'sighup-1', 'sighup-2']);
 		t.pass();
+	} finally {
+		await killTmuxAndWait();
+		removeDir(dir);
+	}
+});
+
+(canRunE2e ? test.serial : test.serial.skip)('the built app in tmux with --state: Ctrl+C and SIGTERM during a long restore end the start within a second, the file untouched', async t => {
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-e2e-state-'));
+	const file = join(dir, 'cluster.json');
+	// 3,000 pods converged: a history whose replay takes seconds.
+	const cluster = createCluster({seed: 5, nodes: 30});
+	cluster.apply(Array.from({length: 300}, (_, i) => ({
+		apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: `app-${i}`, namespace: 'default'},
+		spec: {replicas: 10, selector: {matchLabels: {app: `app-${i}`}}, template: {metadata: {labels: {app: `app-${i}`}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}},
+	})));
+	cluster.advance(200_000);
+	const saved = JSON.stringify(cluster.snapshot());
+	writeStateFileSync(file, saved);
+	const restoring = (s: string) => s.includes(`restoring the cluster saved in ${file}`.slice(0, 60));
+	try {
+		for (const [stop, code] of [[() => keys('C-c'), 130], [() => process.kill(cliPid(), 'SIGTERM'), 143]] as const) {
+			// Ctrl+C reaches the app's process group: the shell is kept, as an interactive one would be.
+			await again(() => startCli(['--config-dir', dir, '--no-api', '--state', file], undefined, undefined, 'trap : INT'));
+			await waitFor(restoring, 'the restore under way', 30_000);
+			const sent = Date.now();
+			stop();
+			const ended = await waitFor(s => s.includes('app-exit-code='), 'the exit during the restore', 10_000);
+			const tookMs = Date.now() - sent;
+			t.true(tookMs < 1000, `ended ${tookMs} ms after the signal`);
+			t.regex(ended, new RegExp(`app-exit-code=${code}`));
+			t.false(restoring(ended.split('app-exit-code')[0]!.split('\n').at(-2) ?? ''), 'the progress line is cleared');
+			t.is(readFileSync(file, 'utf8'), saved, 'the state file is left as it was');
+			killTmux();
+		}
 	} finally {
 		await killTmuxAndWait();
 		removeDir(dir);

@@ -64,10 +64,12 @@ export async function waitFor(check: (text: string) => boolean, what: string, ti
 /**
  * Run the built cli with `args` in a `cols`x`rows` pane from a shell that
  * prints a line before it and its exit code after it, then runs `after` (a
- * shell command) if given.
+ * shell command) if given. `before` runs first (`trap : INT` keeps the
+ * shell, as an interactive one is kept, when Ctrl+C interrupts the app).
  */
-export function startCli(args: readonly string[], size: {cols: number; rows: number} = {cols: 120, rows: 40}, after?: string): void {
+export function startCli(args: readonly string[], size: {cols: number; rows: number} = {cols: 120, rows: 40}, after?: string, before?: string): void {
 	const script = [
+		...(before ? [before] : []),
 		'printf "shell-before-app\\n"',
 		`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production node ${[cli, ...args].map(arg => JSON.stringify(arg)).join(' ')}`,
 		'printf "app-exit-code=%s\\n" "$?"',
