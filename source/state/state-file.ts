@@ -7,7 +7,7 @@
  * leaves either the old file or the new one, never a mix.
  */
 import {closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
-import {open, rename, unlink} from 'node:fs/promises';
+import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
 
 /** A state file that cannot be used; the message has the path, the reason and what to do. */
@@ -48,11 +48,33 @@ export function readStateFile(file: string): unknown {
 		if (statSync(file).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
 		text = readFileSync(file, 'utf8');
 	} catch (error) {
-		if (error instanceof StateFileError) throw error;
-		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT') return undefined;
-		throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
+		return unreadable(file, error);
 	}
+	return parsedStateFile(file, text);
+}
+
+/** `readStateFile` with the read off the event loop (a state file of thousands of pods is tens of MB); the parse is still one piece. */
+export async function readStateFileAsync(file: string): Promise<unknown> {
+	let text: string;
+	try {
+		if ((await stat(file)).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		return unreadable(file, error);
+	}
+	return parsedStateFile(file, text);
+}
+
+/** A read that failed: no file is a fresh start (undefined); else a StateFileError. */
+function unreadable(file: string, error: unknown): undefined {
+	if (error instanceof StateFileError) throw error;
+	const code = (error as NodeJS.ErrnoException).code;
+	if (code === 'ENOENT') return undefined;
+	throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
+}
+
+/** The data in a state file's text; StateFileError when it is empty, not JSON or not a Kubarium state file. */
+function parsedStateFile(file: string, text: string): unknown {
 	if (text.trim() === '') throw new StateFileError(file, 'it is empty');
 	let data: unknown;
 	try {
