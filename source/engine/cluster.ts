@@ -104,8 +104,10 @@ export type AdvanceResult = {
  */
 export type ClusterRestore = {
 	/**
-	 * Replay until `stop` returns true (it is asked between timers,
-	 * reconciles and calls) or the history is done. The cluster once it is
+	 * Go on until `stop` returns true (it is asked between timers,
+	 * reconciles and calls) or the restore is done: first the work that
+	 * saved objects leave pending (a restore from objects, or a snapshot
+	 * with a base), then the replay of the history. The cluster once it is
 	 * replayed and checked against the snapshot, else undefined. Throws
 	 * SnapshotError as `createCluster({snapshot})` does.
 	 */
@@ -182,6 +184,8 @@ export class Cluster {
 	private readonly base: SnapshotBase | undefined;
 	/** An exact restore's replay while it runs: the snapshot, where the replay stands in its journal. */
 	private replaying: Replaying | undefined;
+	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
+	private settling = false;
 
 	/**
 	 * `deferReplay`: an exact restore's replay is left for `replaySlice` to
@@ -256,7 +260,9 @@ export class Cluster {
 		if (base) this.loadBase(base, basePath);
 		else bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
-		this.runQueues();
+		// What saved objects leave pending (every controller and kubelet hearing of every object) is worked out in slices too when the restore is.
+		this.settling = Boolean(base && deferReplay);
+		if (!this.settling) this.runQueues();
 		// Saved objects are the whole cluster: nothing of the options' own is added over them.
 		if (!base) this.addOptionalObjects(options);
 		this.depth = 0;
@@ -270,14 +276,19 @@ export class Cluster {
 
 	/**
 	 * Make a cluster from a snapshot as `createCluster({snapshot})` does, but
-	 * replay its history a slice at a time (`restoreCluster`).
+	 * a slice at a time (`restoreCluster`): the work saved objects leave
+	 * pending (`restore: 'objects'`, or a base), then the replay of the history.
 	 */
 	static restore(options: ClusterOptions & {snapshot: unknown}): ClusterRestore {
 		const cluster = new Cluster(options, true);
-		let done = cluster.replaying === undefined;
+		let done = false;
 		return {
 			step(stop) {
-				if (!done) done = cluster.replaySlice(stop);
+				if (!done && cluster.settling) {
+					if (!cluster.runQueues(stop)) return undefined;
+					cluster.settling = false;
+				}
+				if (!done) done = cluster.replaying === undefined || cluster.replaySlice(stop);
 				return done ? cluster : undefined;
 			},
 			progress() {

@@ -8,7 +8,7 @@
  * at all stops the start with a StateFileError (exit 2 in the CLI) and is
  * never written over.
  */
-import {createCluster, restoreCluster, SnapshotError, type Cluster} from '../engine/index.js';
+import {restoreCluster, SnapshotError, type Cluster} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
 import {checkStateDirectory, moveAside, readStateFileAsync, removeLeftovers, StateFileError} from './state-file.js';
 import {replayProgress, type ProgressStream, type ReplayProgress} from './replay-progress.js';
@@ -55,13 +55,19 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};
 		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
+		const sliceMs = options.sliceMs ?? restoreSliceMs;
 		try {
-			return await restored(data, shown, options.sliceMs ?? restoreSliceMs);
+			return {cluster: await restored({snapshot: data}, sliceMs, shown)};
 		} catch (error) {
 			if (!(error instanceof SnapshotError)) throw error;
 			// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
-			if (error.differentBuild) return {cluster: restartFromObjects(file, data), restarted: true};
-			throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+			if (!error.differentBuild) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+		}
+		try {
+			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: true};
+		} catch (error) {
+			if (error instanceof SnapshotError) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+			throw error;
 		}
 	} finally {
 		shown?.done();
@@ -69,25 +75,16 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 	}
 }
 
-/** The exact restore of `data`, a slice at a time (see `openState`). */
-async function restored(data: unknown, shown: ReplayProgress | undefined, sliceMs: number): Promise<OpenedState> {
-	const restoring = restoreCluster({snapshot: data});
+/** The restore of a snapshot, a slice at a time (see `openState`). */
+async function restored(options: {snapshot: unknown; restore?: 'objects'}, sliceMs: number, shown?: ReplayProgress): Promise<Cluster> {
+	const restoring = restoreCluster(options);
 	for (;;) {
 		const deadline = performance.now() + sliceMs;
 		const cluster = restoring.step(() => performance.now() >= deadline);
-		if (cluster) return {cluster};
+		if (cluster) return cluster;
 		const {replayedMs, totalMs} = restoring.progress();
-		shown?.onReplay?.(replayedMs, totalMs);
+		if (totalMs > 0) shown?.onReplay?.(replayedMs, totalMs);
 		await new Promise(resolve => setImmediate(resolve));
-	}
-}
-
-function restartFromObjects(file: string, data: unknown): Cluster {
-	try {
-		return createCluster({snapshot: data, restore: 'objects'});
-	} catch (error) {
-		if (error instanceof SnapshotError) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
-		throw error;
 	}
 }
 

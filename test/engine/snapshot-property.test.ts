@@ -257,6 +257,37 @@ test('a restore replayed a slice at a time, stopped anywhere, is the restore mad
 	), {seed: 29, numRuns: 14});
 });
 
+test('a restore from objects, and the exact restore of a snapshot with a base, made a slice at a time are the ones made in one go', t => {
+	const original = richCluster(5);
+	const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
+	const sliced = (options: Parameters<typeof restoreCluster>[0], every: number) => {
+		const restoring = restoreCluster(options);
+		let asks = 0;
+		let slices = 0;
+		for (;;) {
+			const cluster = restoring.step(() => ++asks % every === 0);
+			if (cluster) return {cluster, slices};
+			slices++;
+		}
+	};
+	for (const every of [1, 7, 40]) {
+		const whole = createCluster({snapshot, restore: 'objects'});
+		const {cluster: cold, slices} = sliced({snapshot, restore: 'objects'}, every);
+		t.true(slices > 0, 'the pending work took more than one slice');
+		t.deepEqual(state(cold), state(whole));
+		// Its own snapshot has a base: restored exactly, in slices too.
+		whole.advance(5000);
+		cold.advance(5000);
+		const withBase = JSON.parse(JSON.stringify(cold.snapshot()));
+		t.truthy(withBase.base);
+		const {cluster: again} = sliced({snapshot: withBase}, every);
+		t.deepEqual(state(again), state(cold));
+		for (const cluster of [whole, cold, again]) cluster.advance(30_000);
+		t.deepEqual(state(cold), state(whole));
+		t.deepEqual(state(again), state(whole));
+	}
+});
+
 test('an advance that stopped at its budget is restored mid-way and finishes at the same timer', t => {
 	const original = createCluster({demo: true, seed: 9});
 	let checks = 0;
