@@ -864,11 +864,15 @@ export class MockRuntime implements ContainerRuntime {
 		if (notify && !this.halted && !record.starting) for (const listener of this.listeners) listener(record.status);
 	}
 
+	/** 64 hex digits from eight 32-bit draws, each written as eight digits. */
 	private hexId(): string {
-		const words: string[] = [];
-		for (let i = 0; i < 8; i++) words.push(this.context.random.int(0, 0xffffffff).toString(16).padStart(8, '0'));
-		// Joined, not added up: every container and sandbox keeps its id, as one flat string rather than a tree of eight pieces.
-		return words.join('');
+		// Character codes written into one reused array and made into one flat string (every container and sandbox keeps its id): no text per word.
+		const codes = hexIdCodes;
+		for (let i = 0; i < 8; i++) {
+			const word = this.context.random.int(0, 0xffffffff);
+			for (let digit = 0; digit < 8; digit++) codes[i * 8 + digit] = hexDigitCodes[(word >>> (28 - 4 * digit)) & 15]!;
+		}
+		return String.fromCharCode.apply(null, codes);
 	}
 }
 
@@ -878,6 +882,11 @@ export class MockRuntime implements ContainerRuntime {
 function declaredPorts(container: ContainerConfig['container']): number[] {
 	return (container.ports ?? []).filter(port => (port.protocol ?? 'TCP') === 'TCP').map(port => port.containerPort);
 }
+
+/** Character codes of the hex digits, by value. */
+const hexDigitCodes = [...'0123456789abcdef'].map(c => c.charCodeAt(0));
+/** The 64 character codes of the id `hexId` is making. */
+const hexIdCodes: number[] = Array.from({length: 64}, () => 0);
 
 const imageRefs = new WeakMap<ResolvedImage, string>();
 
