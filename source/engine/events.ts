@@ -134,20 +134,31 @@ export class EventRecorder {
 	 * and a repeat of one bumps its count instead of adding another.
 	 */
 	adopt(events: readonly KubeEvent[]): void {
-		for (const event of events) {
+		// Events of one second share their timestamps' text: each text is read once for a run of them.
+		let parsedText: string | undefined;
+		let parsedMs = Number.NaN;
+		const msOf = (text: string): number => {
+			if (text !== parsedText) {
+				parsedText = text;
+				parsedMs = Date.parse(text);
+			}
+			return parsedMs;
+		};
+		for (let index = 0; index < events.length; index++) {
+			const event = events[index]!;
 			const involved = event.involvedObject;
 			const source = event.source ?? {component: event.reportingComponent ?? ''};
 			const similarKey = similarKeyOf(source, involved.uid, event.type, event.reason);
 			const combined = event.message.startsWith(combinedPrefix);
 			const key = combined ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
-			const lastMs = Date.parse(event.lastTimestamp);
+			const lastMs = msOf(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
 			if (!combined) noteMessage(similar, event.message);
 			similar.lastMs = Math.max(similar.lastMs, Number.isNaN(lastMs) ? Number.NEGATIVE_INFINITY : lastMs);
 			this.byKey.set(key, event);
 			this.order.push(event);
 			this.orderKeys.push(key);
-			const firstMs = Date.parse(event.firstTimestamp);
+			const firstMs = msOf(event.firstTimestamp);
 			this.orderSeen.push(Number.isNaN(firstMs) ? Number.NEGATIVE_INFINITY : firstMs);
 		}
 		this.trim();
