@@ -235,7 +235,11 @@ export class Store {
 			const object = objects[index]!;
 			const meta = object.metadata;
 			if (typeof meta.uid !== 'string' || meta.uid === '') throw problem(index, '.metadata.uid: expected a non-empty string');
-			if (this.byUid.has(meta.uid)) throw problem(index, `.metadata.uid: ${meta.uid} is used twice`);
+			// Stored in the indexes as it is checked (one lookup each, not two): a uid or name there already leaves the map's size as it was. A refused load leaves no cluster to use the store.
+			const slot: Slot = {object};
+			const uids = this.byUid.size;
+			this.byUid.set(meta.uid, slot);
+			if (this.byUid.size === uids) throw problem(index, `.metadata.uid: ${meta.uid} is used twice`);
 			if (typeof meta.resourceVersion !== 'string' || !(Number(meta.resourceVersion) <= revision)) {
 				throw problem(index, `.metadata.resourceVersion: expected a whole number as a string, at most the store's ${resourceVersion}`);
 			}
@@ -256,15 +260,14 @@ export class Store {
 				namespace = objectNamespace;
 				names = namespaces?.get(namespace);
 			}
-			if (names?.has(meta.name)) throw problem(index, `: ${kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
 			// As `add` does, with the kind's maps at hand.
-			const slot: Slot = {object};
-			if (!bucket) this.kinds.set(kind, (bucket = new Map()));
-			bucket.set(meta.uid, slot);
 			if (!namespaces) this.byName.set(kind, (namespaces = new Map()));
 			if (!names) namespaces.set(namespace, (names = new Map()));
+			const named = names.size;
 			names.set(meta.name, slot);
-			this.byUid.set(meta.uid, slot);
+			if (names.size === named) throw problem(index, `: ${kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
+			if (!bucket) this.kinds.set(kind, (bucket = new Map()));
+			bucket.set(meta.uid, slot);
 			if (meta.ownerReferences !== undefined) this.indexOwners(object, undefined);
 		}
 		this.revision = revision;
