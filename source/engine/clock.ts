@@ -129,6 +129,9 @@ function before(a: Timer, b: Timer): boolean {
 
 const hexCodes = [...'0123456789abcdef'].map(c => c.charCodeAt(0));
 const variantCodes = [...'89ab'].map(c => c.charCodeAt(0));
+const dash = 45;
+/** The 36 character codes of the uuid being made (`SeededRandom.uuid`). */
+const uuidCodes: number[] = Array.from({length: 36}, () => 0);
 
 /** The alphabet the API server draws generated-name suffixes from (no vowels, no look-alikes). */
 const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
@@ -178,24 +181,21 @@ export class SeededRandom {
 
 	/** A version-4-shaped UUID drawn from this generator. */
 	uuid(): string {
-		// Character codes collected in one array (same draws, same order as ever): no string per digit.
-		const codes: number[] = [];
-		const hex = (n: number) => {
-			for (let i = 0; i < n; i++) codes.push(hexCodes[this.int(0, 15)]!);
-		};
-		const dash = 45;
-		hex(8);
-		codes.push(dash);
-		hex(4);
-		codes.push(dash, 52);
-		hex(3);
-		codes.push(dash);
-		const variant = this.int(0, 3);
-		codes.push(variantCodes[variant]!);
-		hex(3);
-		codes.push(dash);
-		hex(12);
-		return String.fromCharCode(...codes);
+		// Character codes written into one reused array (same draws, same order as ever), then one string: no string per digit, no array per uuid.
+		const codes = uuidCodes;
+		let at = 0;
+		for (; at < 8; at++) codes[at] = hexCodes[this.int(0, 15)]!;
+		codes[at++] = dash;
+		for (; at < 13; at++) codes[at] = hexCodes[this.int(0, 15)]!;
+		codes[at++] = dash;
+		codes[at++] = 52;
+		for (; at < 18; at++) codes[at] = hexCodes[this.int(0, 15)]!;
+		codes[at++] = dash;
+		codes[at++] = variantCodes[this.int(0, 3)]!;
+		for (; at < 23; at++) codes[at] = hexCodes[this.int(0, 15)]!;
+		codes[at++] = dash;
+		for (; at < 36; at++) codes[at] = hexCodes[this.int(0, 15)]!;
+		return String.fromCharCode.apply(null, codes);
 	}
 }
 
