@@ -86,12 +86,14 @@ export function podStatus(observed: ObservedPod): PodStatus {
 		// A new one is shared with the list (`keptOrSharedList`).
 		return kept(old, out);
 	};
+	// A message only a False condition carries, written once for the two readiness conditions.
+	const unready = completed || notReady.length === 0 ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
 	const conditions: Condition[] = keptOrSharedList(pod.status?.conditions, [
 		condition('PodReadyToStartContainers', observed.sandboxReady),
 		condition('Initialized', initDone, completed ? 'PodCompleted' : 'ContainersNotInitialized',
-			completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
-		condition('Ready', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
-		condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
+			completed || initDone ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
+		condition('Ready', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', unready),
+		condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', unready),
 		previousOf('PodScheduled') ?? condition('PodScheduled', true),
 		...previousConditions.filter(c => !kubeletConditionTypes.has(c.type)),
 	]);
