@@ -37,11 +37,16 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 		if (object.kind !== 'Pod') return;
 		const pod = object as Pod;
 		const podKey = objectKey(pod.metadata.namespace, pod.metadata.name);
-		for (const key of claimsOfPod.get(podKey) ?? []) byClaim.get(key)?.delete(podKey);
-		claimsOfPod.delete(podKey);
+		const before = claimsOfPod.get(podKey);
+		if (before) {
+			for (const key of before) byClaim.get(key)?.delete(podKey);
+			claimsOfPod.delete(podKey);
+		}
 		if (type === 'DELETED') return;
-		const keys = claimNamesOf(pod).map(name => objectKey(pod.metadata.namespace, name));
-		if (keys.length === 0) return;
+		// Most pods use no claim: no list is made for them.
+		const names = claimNamesOf(pod);
+		if (names.length === 0) return;
+		const keys = names.map(name => objectKey(pod.metadata.namespace, name));
 		claimsOfPod.set(podKey, keys);
 		for (const key of keys) {
 			let users = byClaim.get(key);
