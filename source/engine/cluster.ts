@@ -338,8 +338,14 @@ export class Cluster {
 			const established = crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True');
 			if (established && crd.status?.acceptedNames?.kind && !crd.metadata.deletionTimestamp) store.types.define(customResourceType(crd));
 		}
-		for (const [index, object] of base.store.objects.entries()) {
-			if (store.types.find(object.kind)?.kind !== object.kind) throw new SnapshotError(`${path}.store.objects[${index}].kind: ${JSON.stringify(object.kind)} is not a kind this cluster serves`);
+		// Saved objects come kind by kind: a kind is looked up once for each run of it.
+		const objects = base.store.objects;
+		let served: string | undefined;
+		for (let index = 0; index < objects.length; index++) {
+			const kind = objects[index]!.kind;
+			if (kind === served) continue;
+			if (store.types.find(kind)?.kind !== kind) throw new SnapshotError(`${path}.store.objects[${index}].kind: ${JSON.stringify(kind)} is not a kind this cluster serves`);
+			served = kind;
 		}
 		const data = volumeData(this.context);
 		for (const saved of base.volumes) {

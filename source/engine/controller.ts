@@ -99,9 +99,10 @@ export class WorkQueue {
 	constructor(private readonly clock: VirtualClock) {}
 
 	add(key: string): void {
-		if (this.queued.has(key)) return;
+		// One hash lookup, not two: a key already queued leaves the set's size as it was.
+		const size = this.queued.size;
 		this.queued.add(key);
-		this.order.push(key);
+		if (this.queued.size !== size) this.order.push(key);
 	}
 
 	/** Add `key` after `ms` of virtual time; an earlier pending add wins. */

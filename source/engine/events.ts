@@ -1,6 +1,6 @@
 import type {KubeEvent, KubeObject, ObjectReference} from './api/types.js';
 import {apiVersionOf, resolveResource} from './api/registry.js';
-import {rfc3339} from './clock.js';
+import {rfc3339, timeMs} from './clock.js';
 import type {Store} from './store.js';
 import type {VirtualClock} from './clock.js';
 import {flat} from './memory.js';
@@ -134,20 +134,21 @@ export class EventRecorder {
 	 * and a repeat of one bumps its count instead of adding another.
 	 */
 	adopt(events: readonly KubeEvent[]): void {
-		for (const event of events) {
+		for (let index = 0; index < events.length; index++) {
+			const event = events[index]!;
 			const involved = event.involvedObject;
 			const source = event.source ?? {component: event.reportingComponent ?? ''};
 			const similarKey = similarKeyOf(source, involved.uid, event.type, event.reason);
 			const combined = event.message.startsWith(combinedPrefix);
 			const key = combined ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
-			const lastMs = Date.parse(event.lastTimestamp);
+			const lastMs = timeMs(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
 			if (!combined) noteMessage(similar, event.message);
 			similar.lastMs = Math.max(similar.lastMs, Number.isNaN(lastMs) ? Number.NEGATIVE_INFINITY : lastMs);
 			this.byKey.set(key, event);
 			this.order.push(event);
 			this.orderKeys.push(key);
-			const firstMs = Date.parse(event.firstTimestamp);
+			const firstMs = timeMs(event.firstTimestamp);
 			this.orderSeen.push(Number.isNaN(firstMs) ? Number.NEGATIVE_INFINITY : firstMs);
 		}
 		this.trim();
@@ -180,7 +181,7 @@ export class EventRecorder {
 			if (!over && this.orderSeen[this.head]! >= cutoff) break;
 			const live = this.store.get('Event', oldest.metadata.namespace, oldest.metadata.name) as KubeEvent | undefined;
 			// Past the capacity the oldest goes whatever its age.
-			if (!over && live && Date.parse(live.lastTimestamp) >= cutoff) break;
+			if (!over && live && timeMs(live.lastTimestamp) >= cutoff) break;
 			const key = this.orderKeys[this.head]!;
 			this.head++;
 			this.byKey.delete(key);

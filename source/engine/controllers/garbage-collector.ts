@@ -61,29 +61,30 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	}
 
 	const mapper: KeyMapper = ({type, object, old}) => {
-		const keys: string[] = [];
 		const uid = object.metadata.uid;
 		if (type === 'DELETED') {
 			// Its dependents may now be ownerless; owners waiting on it may be free to go.
-			keys.push(`owner-gone:${uid}`);
+			const keys = [`owner-gone:${uid}`];
 			for (const ref of object.metadata.ownerReferences ?? []) keys.push(`owner:${ref.uid}`);
 			return keys;
 		}
-		if (object.metadata.deletionTimestamp && (hasFinalizer(object, foregroundFinalizer) || hasFinalizer(object, orphanFinalizer))) keys.push(`owner:${uid}`);
+		// Most writes queue nothing here: the list is made for the first key.
+		let keys: string[] | undefined;
+		if (object.metadata.deletionTimestamp && (hasFinalizer(object, foregroundFinalizer) || hasFinalizer(object, orphanFinalizer))) (keys ??= []).push(`owner:${uid}`);
 		const refs = object.metadata.ownerReferences;
 		// As the graph builder, an update queues the item only when its owner references changed.
 		if (refs && (type === 'ADDED' || !sameReferences(refs, old?.metadata.ownerReferences))) {
 			for (const ref of refs) {
 				const owner = ownerOf(object, ref);
 				if (!owner || (owner.metadata.deletionTimestamp && hasFinalizer(owner, foregroundFinalizer))) {
-					keys.push(`item:${uid}`);
+					(keys ??= []).push(`item:${uid}`);
 					break;
 				}
 			}
 		}
 		// A dependent starting to terminate may unblock an owner in foreground deletion.
 		if (refs && object.metadata.deletionTimestamp && !old?.metadata.deletionTimestamp) {
-			for (const ref of refs) keys.push(`owner:${ref.uid}`);
+			for (const ref of refs) (keys ??= []).push(`owner:${ref.uid}`);
 		}
 		return keys;
 	};

@@ -53,7 +53,8 @@ export function podsByNode(context: ControllerContext): PodsByNode {
 			placed.delete(uid);
 			return;
 		}
-		placed.set(uid, nodeName);
+		// A pod's writes mostly leave it where it was: only a move (or its first write) sets where it is.
+		if (before !== nodeName) placed.set(uid, nodeName);
 		let bucket = index.get(nodeName);
 		if (!bucket) index.set(nodeName, (bucket = new Map()));
 		bucket.set(uid, pod);

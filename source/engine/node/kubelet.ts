@@ -3,7 +3,7 @@ import type {ContainerState, Node, Pod} from '../api/types.js';
 import type {ContainerRuntime} from '../runtime/cri.js';
 import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
-import {rfc3339} from '../clock.js';
+import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
 import {kubeletComponent as component, newPodWorker, runtimePod, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {PodIpAllocator} from './pod-ips.js';
@@ -226,7 +226,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			slot.lastState = ended;
 		}
 		if (!ran) return false;
-		const started = pod.status?.startTime ? Date.parse(pod.status.startTime) : Number.NaN;
+		const started = pod.status?.startTime ? timeMs(pod.status.startTime) : Number.NaN;
 		if (!Number.isNaN(started)) worker.startTime = started;
 		return never ? 'ended' : 'restart';
 	}

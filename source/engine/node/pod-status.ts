@@ -86,12 +86,14 @@ export function podStatus(observed: ObservedPod): PodStatus {
 		// A new one is shared with the list (`keptOrSharedList`).
 		return kept(old, out);
 	};
+	// A message only a False condition carries, written once for the two readiness conditions.
+	const unready = completed || notReady.length === 0 ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
 	const conditions: Condition[] = keptOrSharedList(pod.status?.conditions, [
 		condition('PodReadyToStartContainers', observed.sandboxReady),
 		condition('Initialized', initDone, completed ? 'PodCompleted' : 'ContainersNotInitialized',
-			completed ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
-		condition('Ready', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
-		condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', completed ? undefined : `containers with unready status: [${notReady.join(' ')}]`),
+			completed || initDone ? undefined : `containers with incomplete status: [${inits.filter(s => s.state.terminated?.exitCode !== 0).map(s => s.spec.name).join(' ')}]`),
+		condition('Ready', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', unready),
+		condition('ContainersReady', notReady.length === 0, completed ? 'PodCompleted' : 'ContainersNotReady', unready),
 		previousOf('PodScheduled') ?? condition('PodScheduled', true),
 		...previousConditions.filter(c => !kubeletConditionTypes.has(c.type)),
 	]);
@@ -137,9 +139,10 @@ let nextSharedId = 0;
 /** Stands for a field that is not set (no reason or message is ever this text). */
 const unset = '\u0002';
 
-function level<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+/** The map under `key`, made when there is none (no function to make it is passed: that was a closure per level per publish). */
+function level<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
 	let next = map.get(key);
-	if (next === undefined) map.set(key, (next = make()));
+	if (next === undefined) map.set(key, (next = new Map<string, V>()));
 	return next;
 }
 
@@ -165,10 +168,10 @@ function sharedEntry(c: Condition): Shared {
 		sharedConditions.clear();
 		sharedCount = 0;
 	}
-	const byStatus = level(sharedConditions, c.type, () => new Map<string, Map<string, Map<string, ByMessage>>>());
-	const byTime = level(byStatus, c.status, () => new Map<string, Map<string, ByMessage>>());
-	const byReason = level(byTime, c.lastTransitionTime!, () => new Map<string, ByMessage>());
-	const byMessage = level(byReason, c.reason ?? unset, () => new Map<string, Shared>());
+	const byStatus = level(sharedConditions, c.type);
+	const byTime = level(byStatus, c.status);
+	const byReason = level(byTime, c.lastTransitionTime!);
+	const byMessage = level(byReason, c.reason ?? unset);
 	const message = c.message ?? unset;
 	let entry = byMessage.get(message);
 	if (entry === undefined) {

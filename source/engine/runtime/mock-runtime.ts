@@ -864,6 +864,7 @@ export class MockRuntime implements ContainerRuntime {
 		if (notify && !this.halted && !record.starting) for (const listener of this.listeners) listener(record.status);
 	}
 
+	/** 64 hex digits from eight 32-bit draws, each written as eight digits. */
 	private hexId(): string {
 		// Eight 32-bit draws, as ever, written as hex digits into one reused array of character codes: one flat string, nothing else made.
 		const codes = idCodes;
