@@ -171,6 +171,8 @@ export class Cluster {
 	private readonly round = {index: 0, left: -1, worked: false, rounds: 0};
 	/** The virtual time an advance that stopped at its budget still has to reach. */
 	private owedUntil: number | undefined;
+	/** The last advance stopped inside the reconciles after a timer (see `advanceBy`). */
+	private stoppedInLoop = false;
 	/** The options the cluster was made with, as a snapshot records them. */
 	private readonly options: SnapshotOptions;
 	/** Every call that changed the cluster, in order: what a snapshot replays. */
@@ -494,8 +496,8 @@ export class Cluster {
 		this.depth++;
 		let result: AdvanceResult;
 		try {
-			// A slice after the first goes on with the time the advance still owes.
-			result = this.advanceBy(run.started ? 0 : args[0], yieldNow);
+			// A slice after the first goes on with the time the advance still owes, as if it had not stopped.
+			result = run.started ? this.advanceBy(0, yieldNow, this.stoppedInLoop) : this.advanceBy(args[0], yieldNow);
 			run.started = true;
 		} finally {
 			this.depth--;
@@ -1030,13 +1032,28 @@ export class Cluster {
 		return result;
 	}
 
-	private advanceBy(ms: number, yieldNow: () => boolean): AdvanceResult {
+	/**
+	 * `resumedInLoop`: this goes on after a stop inside the reconciles that
+	 * follow a timer (`stoppedInLoop`), and asks `yieldNow` once they are
+	 * done, as the advance would have had it not stopped: a replay that
+	 * stops where its history did not counts the same yield checks.
+	 */
+	private advanceBy(ms: number, yieldNow: () => boolean, resumedInLoop = false): AdvanceResult {
 		const {clock} = this.context;
 		const target = (this.owedUntil ?? clock.now()) + ms;
 		this.owedUntil = target;
-		if (!this.runQueues(yieldNow)) return this.behind();
+		this.stoppedInLoop = false;
+		if (!this.runQueues(yieldNow)) {
+			this.stoppedInLoop = resumedInLoop;
+			return this.behind();
+		}
+		if (resumedInLoop && yieldNow()) return this.behind();
 		while (clock.runNext(target)) {
-			if (!this.runQueues(yieldNow) || yieldNow()) return this.behind();
+			if (!this.runQueues(yieldNow)) {
+				this.stoppedInLoop = true;
+				return this.behind();
+			}
+			if (yieldNow()) return this.behind();
 		}
 		clock.moveTo(target);
 		this.owedUntil = undefined;

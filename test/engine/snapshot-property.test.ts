@@ -26,6 +26,32 @@ function run(cluster: Cluster, call: Call): void {
 	}
 }
 
+/** A random cluster's making: its seed, nodes, first manifests, and how its advances are sliced. */
+const history = {
+	seed: fc.integer({min: 1, max: 1000}),
+	nodes: fc.integer({min: 1, max: 4}),
+	setup: fc.array(validManifest, {maxLength: 4}),
+	// As the dashboard drives it: an advance may stop after a few timers and reconciles, owing the rest to the next.
+	yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
+};
+
+/**
+ * A fuzz call, as the dashboard drives an advance when `yieldEvery` is
+ * given: stopped after that many timers and reconciles, owing the rest to
+ * the next. A refused call is refused alike on every cluster (and journaled
+ * as refused), which the comparisons check.
+ */
+function runSliced(cluster: Cluster, call: Call, yieldEvery?: number): void {
+	try {
+		if (call.op === 'advance' && yieldEvery !== undefined) {
+			let checks = 0;
+			cluster.advance(call.ms, {shouldYield: () => ++checks % yieldEvery === 0});
+		} else runCall(cluster, call, () => undefined);
+	} catch {
+		// Refused alike; compared by the caller.
+	}
+}
+
 /**
  * Make `calls[0..split)` on `original`, restore its snapshot exactly, then
  * make the rest on both and let a minute pass: the two must agree at the
@@ -180,32 +206,12 @@ test('a restored demo cluster (rows, a looping writer, a drain held by a budget,
 
 test('random calls over the public API, a snapshot at a random point: the restored cluster matches the uninterrupted one', t => {
 	fc.assert(fc.property(
-		fc.record({
-			seed: fc.integer({min: 1, max: 1000}),
-			nodes: fc.integer({min: 1, max: 4}),
-			setup: fc.array(validManifest, {maxLength: 4}),
-			calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}),
-			at: fc.nat(),
-			// As the dashboard drives it: an advance may stop after a few timers and reconciles, owing the rest to the next.
-			yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
-		}),
+		fc.record({...history, calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}), at: fc.nat()}),
 		({seed, nodes, setup, calls, at, yieldEvery}) => {
 			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
 			const split = at % (all.length + 1);
 			const original = createCluster({seed, nodes});
-			const sliced = (cluster: Cluster, call: Call) => {
-				try {
-					if (call.op === 'advance' && yieldEvery !== undefined) {
-						let checks = 0;
-						cluster.advance(call.ms, {shouldYield: () => ++checks % yieldEvery === 0});
-						return;
-					}
-					runCall(cluster, call, () => undefined);
-				} catch {
-					// Refused alike on both; compared below.
-				}
-			};
-			restoredMidway(t, original, all, split, sliced);
+			restoredMidway(t, original, all, split, (cluster, call) => runSliced(cluster, call, yieldEvery));
 		},
 	), {seed: 16, numRuns: 16});
 });
@@ -213,27 +219,14 @@ test('random calls over the public API, a snapshot at a random point: the restor
 test('a restore replayed a slice at a time, stopped anywhere, is the restore made in one go, and goes on alike', t => {
 	fc.assert(fc.property(
 		fc.record({
-			seed: fc.integer({min: 1, max: 1000}),
-			nodes: fc.integer({min: 1, max: 4}),
-			setup: fc.array(validManifest, {maxLength: 4}),
+			...history,
 			calls: fc.array(callArbitrary, {minLength: 1, maxLength: 12}),
-			// The saved history's own advances may have stopped at their budget too.
-			yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
 			// The restore stops every so many asks.
 			stopEvery: fc.integer({min: 1, max: 80}),
 		}),
 		({seed, nodes, setup, calls, yieldEvery, stopEvery}) => {
 			const original = createCluster({seed, nodes});
-			for (const call of [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls]) {
-				try {
-					if (call.op === 'advance' && yieldEvery !== undefined) {
-						let checks = 0;
-						original.advance(call.ms, {shouldYield: () => ++checks % yieldEvery === 0});
-					} else runCall(original, call, () => undefined);
-				} catch {
-					// A refused call is journaled as refused.
-				}
-			}
+			for (const call of [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls]) runSliced(original, call, yieldEvery);
 			const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
 			const whole = createCluster({snapshot});
 			const restoring = restoreCluster({snapshot});
