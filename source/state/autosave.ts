@@ -12,8 +12,9 @@
  * the bytes without blocking the event loop. The exit save serialises and
  * writes blocking, since the process ends right after it.
  */
+import {rmSync} from 'node:fs';
 import {SnapshotJson, type PreparedSnapshot} from './snapshot-json.js';
-import {writeStateFile, writeStateFileSync, type StateData} from './state-file.js';
+import {writeStateFile, writeStateFileSync, type StateData, type WriteHooks} from './state-file.js';
 
 export type AutosaveTimers = {
 	setTimeout(callback: () => void, ms: number): unknown;
@@ -31,7 +32,7 @@ export type AutosaveOptions = {
 	/** Timers (tests pass fake ones); the real ones do not keep the process alive. */
 	timers?: AutosaveTimers;
 	/** The background write (default: atomic, off the event loop). */
-	write?: (file: string, data: StateData) => Promise<void>;
+	write?: (file: string, data: StateData, hooks?: WriteHooks) => Promise<void>;
 	/** The exit write (default: atomic, blocking). */
 	writeSync?: (file: string, data: StateData) => void;
 	/** A save failed (disk full, directory gone); the next change tries again. */
@@ -67,6 +68,8 @@ export class Autosave {
 	private dirty = false;
 	private timer: unknown;
 	private writing: Promise<void> | undefined;
+	/** The temporary file the background write under way writes, then renames over the state file. */
+	private writingTo: string | undefined;
 	private readonly json = new SnapshotJson();
 	private lastStart = Number.NEGATIVE_INFINITY;
 	private stopped = false;
@@ -151,14 +154,17 @@ export class Autosave {
 		this.writing = this.serialiseInSlices(prepared, this.now() - started).then(
 			async data => {
 				if (data === undefined) return;
-				await write(this.file, data);
+				await write(this.file, data, {temporary: path => (this.writingTo = path)});
 				this.saves++;
 			},
 		).catch((error: Error) => {
+			// After the exit save a write that lost its temporary file to it failed as meant to.
+			if (this.stopped) return;
 			this.dirty = true;
 			this.options.onError?.(error);
 		}).finally(() => {
 			this.writing = undefined;
+			this.writingTo = undefined;
 			// Changes that came while the bytes were written are saved next.
 			if (this.dirty && !this.stopped) this.schedule();
 		});
@@ -178,6 +184,8 @@ export class Autosave {
 		this.stop();
 		// A background write under way would not reach its rename before the process ends: write again.
 		if (!this.dirty && this.saves > 0 && !this.writing) return;
+		// Nor may it reach it after this write: its rename, maybe already with the file system, then finds no file to move.
+		if (this.writingTo !== undefined) rmSync(this.writingTo, {force: true});
 		const started = this.now();
 		const data = this.saved(this.json.complete(this.prepare()), this.now() - started);
 		(this.options.writeSync ?? writeStateFileSync)(this.file, data);

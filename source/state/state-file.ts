@@ -147,7 +147,11 @@ function syncDirectory(dir: string): void {
 }
 
 /** Test seams: run between the steps of a write (a crash there must leave the old file). */
-export type WriteHooks = {beforeRename?: () => void};
+export type WriteHooks = {
+	beforeRename?: () => void;
+	/** Told the temporary file's path once it is made, before anything is written to it. */
+	temporary?: (path: string) => void;
+};
 
 /** What a state file is written from: a string, or chunks of bytes written one after another. */
 export type StateData = string | readonly Buffer[];
@@ -190,6 +194,7 @@ export function writeStateFileSync(file: string, data: StateData, hooks: WriteHo
 /** The same write without blocking the event loop while the bytes go to disk. */
 export async function writeStateFile(file: string, data: StateData, hooks: WriteHooks = {}): Promise<void> {
 	const temporary = temporaryPath(file);
+	hooks.temporary?.(temporary);
 	try {
 		const handle = await open(temporary, 'wx', 0o600);
 		try {

@@ -1,5 +1,9 @@
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import test from 'ava';
 import {Autosave, type AutosaveTimers} from '../../source/state/autosave.js';
+import {writeStateFile} from '../../source/state/state-file.js';
 
 /** A wall clock and timers that move only when told. */
 function fakeTime() {
@@ -196,4 +200,34 @@ test('an exit during a sliced save writes the newest state, blocking, and the sl
 	t.deepEqual(written.map(w => w.blocking), [true], 'only the exit save was written');
 	t.deepEqual(JSON.parse(written[0]!.text), JSON.parse(exitText));
 	t.true(JSON.parse(exitText).store.objects.some((o: {metadata: {name: string}}) => o.metadata.name.startsWith('late-')), 'the exit save holds what came after the background save began');
+});
+
+test('an exit while a background save is being written keeps the exit save: the older write\'s rename, however late, does not replace it', async t => {
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-autosave-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	const file = join(dir, 'state.json');
+	const time = fakeTime();
+	let state = 1;
+	const errors: string[] = [];
+	const autosave: Autosave = new Autosave({
+		file,
+		snapshot: () => ({kind: 'KubariumSnapshot', version: 2, state}),
+		timers: time.timers,
+		onError: error => errors.push(error.message),
+		// The real write; the process is told to exit just before its rename reaches the file system.
+		write: (path, data, hooks) => writeStateFile(path, data, {
+			...hooks,
+			beforeRename() {
+				state = 2;
+				autosave.changed();
+				autosave.flush();
+			},
+		}),
+	});
+	autosave.changed();
+	await time.advanceTo(0);
+	await autosave.settled();
+	t.is(JSON.parse(readFileSync(file, 'utf8')).state, 2, 'the exit save, written last, is the file');
+	t.deepEqual(readdirSync(dir), ['state.json'], 'no temporary file left');
+	t.deepEqual(errors, [], 'the older write failing after the exit save is no error to report');
 });
