@@ -270,8 +270,13 @@ export class Cluster {
 		this.depth = 0;
 		if (snapshot && restore !== 'objects') {
 			const from = this.now();
-			const totalMs = Math.max(0, snapshot.clock.now - from);
-			this.replaying = {snapshot, from, totalMs, index: 0, progress: onReplay && (() => onReplay(Math.min(totalMs, this.now() - from), totalMs))};
+			this.replaying = {snapshot, from, totalMs: Math.max(0, snapshot.clock.now - from), index: 0};
+			if (onReplay) {
+				this.replaying.progress = () => {
+					const {replayedMs, totalMs} = this.replayProgress();
+					onReplay(replayedMs, totalMs);
+				};
+			}
 			if (!deferReplay) this.replaySlice(never);
 		}
 	}
@@ -293,11 +298,14 @@ export class Cluster {
 				if (!done) done = cluster.replaying === undefined || cluster.replaySlice(stop);
 				return done ? cluster : undefined;
 			},
-			progress() {
-				const replaying = cluster.replaying;
-				return replaying ? {replayedMs: Math.min(replaying.totalMs, cluster.now() - replaying.from), totalMs: replaying.totalMs} : {replayedMs: 0, totalMs: 0};
-			},
+			progress: () => cluster.replayProgress(),
 		};
+	}
+
+	/** How far the replay is (nothing to replay: 0 of 0). */
+	private replayProgress(): {replayedMs: number; totalMs: number} {
+		const replaying = this.replaying;
+		return replaying ? {replayedMs: Math.min(replaying.totalMs, this.now() - replaying.from), totalMs: replaying.totalMs} : {replayedMs: 0, totalMs: 0};
 	}
 
 	/** What the options add to a new cluster: the system DaemonSets, the demo, ingress-nginx. */
@@ -456,9 +464,9 @@ export class Cluster {
 			const entry = journal[index]!;
 			let threw = false;
 			try {
-				if (entry.call === 'advance' && !entry.threw) {
+				if (entry.call === 'advance') {
 					if (!this.replayAdvance(replaying, entry, stop)) return false;
-				} else this.replayEntry(entry, replaying.progress);
+				} else this.replayEntry(entry);
 			} catch (error) {
 				if (error instanceof SnapshotError) throw error;
 				threw = true;
@@ -483,6 +491,8 @@ export class Cluster {
 	private replayAdvance(replaying: Replaying, entry: JournalEntry, stop: () => boolean): boolean {
 		const args = decodeArgs(entry);
 		if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
+		// Refused as `advance` refuses it (before anything is journaled).
+		const ms = advanceMs(args[0]);
 		const run = (replaying.advance ??= {checks: 0, started: false, stopped: false});
 		const stopAfter = entry.stopAfter;
 		const yieldNow = () => {
@@ -497,8 +507,13 @@ export class Cluster {
 		let result: AdvanceResult;
 		try {
 			// A slice after the first goes on with the time the advance still owes, as if it had not stopped.
-			result = run.started ? this.advanceBy(0, yieldNow, this.stoppedInLoop) : this.advanceBy(args[0], yieldNow);
+			result = run.started ? this.advanceBy(0, yieldNow, this.stoppedInLoop) : this.advanceBy(ms, yieldNow);
 			run.started = true;
+		} catch (error) {
+			// Journaled as refused, as `advance` journals an advance that threw.
+			replaying.advance = undefined;
+			this.journal.push({...entry, args: [...entry.args]});
+			throw error;
 		} finally {
 			this.depth--;
 		}
@@ -528,22 +543,9 @@ export class Cluster {
 		}
 	}
 
-	/** Replay one journaled call; `progress` is asked between an advance's timers (it never stops them). */
-	private replayEntry(entry: JournalEntry, progress?: () => void): void {
+	/** Replay one journaled call other than an advance (`replayAdvance`). */
+	private replayEntry(entry: JournalEntry): void {
 		const args = decodeArgs(entry);
-		if (entry.call === 'advance') {
-			if (typeof args[0] !== 'number') throw new SnapshotError(`snapshot.journal: advance needs a number of milliseconds, got ${JSON.stringify(args[0])}`);
-			let checks = 0;
-			const stopAfter = entry.stopAfter;
-			// Stops where the saved advance stopped (its yield checks counted), if it did; never otherwise.
-			const stops = stopAfter === undefined ? undefined : () => ++checks >= stopAfter;
-			const shouldYield = progress || stops ? () => {
-				progress?.();
-				return stops?.() ?? false;
-			} : undefined;
-			this.advance(args[0] as number, shouldYield ? {shouldYield} : {});
-			return;
-		}
 		if (entry.call === 'shell.run' || entry.call === 'shell.close') {
 			const session = this.shells.get(args[0] as number);
 			if (!session) throw new SnapshotError(`snapshot.journal: ${entry.call} names shell ${String(args[0])}, which no openShell before it opened`);
@@ -996,9 +998,7 @@ export class Cluster {
 	 * requested time the cluster still is.
 	 */
 	advance(ms: number, options: AdvanceOptions = {}): AdvanceResult {
-		if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-			throw badRequest(`advance: time must be a finite number of milliseconds >= 0, got ${String(ms)}`);
-		}
+		advanceMs(ms);
 		const {budgetMs, shouldYield} = options;
 		if (budgetMs !== undefined && (typeof budgetMs !== 'number' || Number.isNaN(budgetMs) || budgetMs < 0)) {
 			throw badRequest(`advance: budgetMs must be a number of milliseconds >= 0, got ${String(budgetMs)}`);
@@ -1313,6 +1313,14 @@ function checkedUser(subject: {user: string; groups?: readonly string[]}): {user
 }
 
 const never = () => false;
+
+/** An advance's milliseconds, refused unless finite and at least 0. */
+function advanceMs(ms: unknown): number {
+	if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+		throw badRequest(`advance: time must be a finite number of milliseconds >= 0, got ${String(ms)}`);
+	}
+	return ms;
+}
 
 
 /** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */

@@ -184,7 +184,7 @@ test('every method of the facade is either journaled for snapshots or a query th
 		// Journal themselves.
 		'advance', 'openShell',
 		// Private helpers of the calls above.
-		'journaled', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
+		'journaled', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
 	]);
 	const journaled = new Set<string>(journaledCalls);
 	const unclassified = Object.getOwnPropertyNames(Cluster.prototype)
