@@ -224,22 +224,14 @@ export class Store {
 		if (this.byUid.size > 0) throw new Error('load: the store is not empty');
 		const revision = Number(resourceVersion);
 		const problem = (index: number, message: string) => new LoadError(`${path}[${index}]${message}`);
-		// Saved objects come kind by kind: a kind's type and indexes are looked up once for each run of it, not once per object.
+		// Saved objects come kind by kind: a kind's type is looked up once for each run of it, not once per object.
 		let kind: string | undefined;
 		let type: ResourceType | undefined;
-		let bucket: Map<string, Slot> | undefined;
-		let namespaces: Map<string, Map<string, Slot>> | undefined;
-		let namespace: string | undefined;
-		let names: Map<string, Slot> | undefined;
 		for (let index = 0; index < objects.length; index++) {
 			const object = objects[index]!;
 			const meta = object.metadata;
 			if (typeof meta.uid !== 'string' || meta.uid === '') throw problem(index, '.metadata.uid: expected a non-empty string');
-			// Stored in the indexes as it is checked (one lookup each, not two): a uid or name there already leaves the map's size as it was. A refused load leaves no cluster to use the store.
-			const slot: Slot = {object};
-			const uids = this.byUid.size;
-			this.byUid.set(meta.uid, slot);
-			if (this.byUid.size === uids) throw problem(index, `.metadata.uid: ${meta.uid} is used twice`);
+			if (this.byUid.has(meta.uid)) throw problem(index, `.metadata.uid: ${meta.uid} is used twice`);
 			if (typeof meta.resourceVersion !== 'string' || !(Number(meta.resourceVersion) <= revision)) {
 				throw problem(index, `.metadata.resourceVersion: expected a whole number as a string, at most the store's ${resourceVersion}`);
 			}
@@ -247,27 +239,12 @@ export class Store {
 				kind = object.kind;
 				const found = this.types.find(kind);
 				type = found?.kind === kind ? found : undefined;
-				bucket = this.kinds.get(kind);
-				namespaces = this.byName.get(kind);
-				namespace = undefined;
-				names = undefined;
 			}
 			if (type && type.namespaced !== Boolean(meta.namespace)) {
 				throw problem(index, type.namespaced ? `.metadata.namespace: expected a namespace (${kind} is namespaced)` : `.metadata.namespace: expected none (${kind} is cluster-scoped)`);
 			}
-			const objectNamespace = meta.namespace || '';
-			if (names === undefined || objectNamespace !== namespace) {
-				namespace = objectNamespace;
-				names = namespaces?.get(namespace);
-			}
-			// As `add` does, with the kind's maps at hand.
-			if (!namespaces) this.byName.set(kind, (namespaces = new Map()));
-			if (!names) namespaces.set(namespace, (names = new Map()));
-			const named = names.size;
-			names.set(meta.name, slot);
-			if (names.size === named) throw problem(index, `: ${kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
-			if (!bucket) this.kinds.set(kind, (bucket = new Map()));
-			bucket.set(meta.uid, slot);
+			if (this.get(kind, meta.namespace, meta.name)) throw problem(index, `: ${kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
+			this.add(kind, object);
 			if (meta.ownerReferences !== undefined) this.indexOwners(object, undefined);
 		}
 		this.revision = revision;
