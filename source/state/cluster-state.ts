@@ -10,7 +10,7 @@
  */
 import {restoreCluster, SnapshotError, type Cluster} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
-import {checkStateDirectory, moveAside, readStateFileAsync, removeLeftovers, StateFileError} from './state-file.js';
+import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError} from './state-file.js';
 import {replayProgress, type ProgressStream, type ReplayProgress} from './replay-progress.js';
 
 export type OpenedState = {
@@ -50,7 +50,7 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		return [signal, handler] as const;
 	});
 	try {
-		const data = await readStateFileAsync(file);
+		const data = await readStateFile(file);
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};

@@ -6,7 +6,7 @@
  * renamed over the old one, the directory flushed), so a crash at any moment
  * leaves either the old file or the new one, never a mix.
  */
-import {closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
+import {closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
 import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
 
@@ -42,39 +42,18 @@ function parseFailure(text: string, error: Error): string {
  * Throws StateFileError for a file that is empty, truncated, not JSON, or
  * not a Kubarium state file; the version and shape are the restore's to judge.
  */
-export function readStateFile(file: string): unknown {
-	let text: string;
-	try {
-		if (statSync(file).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
-		text = readFileSync(file, 'utf8');
-	} catch (error) {
-		return unreadable(file, error);
-	}
-	return parsedStateFile(file, text);
-}
-
-/** `readStateFile` with the read off the event loop (a state file of thousands of pods is tens of MB); the parse is still one piece. */
-export async function readStateFileAsync(file: string): Promise<unknown> {
+export async function readStateFile(file: string): Promise<unknown> {
+	// Read off the event loop (a state file of thousands of pods is tens of MB); the parse is one piece.
 	let text: string;
 	try {
 		if ((await stat(file)).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		return unreadable(file, error);
+		if (error instanceof StateFileError) throw error;
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT') return undefined;
+		throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
 	}
-	return parsedStateFile(file, text);
-}
-
-/** A read that failed: no file is a fresh start (undefined); else a StateFileError. */
-function unreadable(file: string, error: unknown): undefined {
-	if (error instanceof StateFileError) throw error;
-	const code = (error as NodeJS.ErrnoException).code;
-	if (code === 'ENOENT') return undefined;
-	throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
-}
-
-/** The data in a state file's text; StateFileError when it is empty, not JSON or not a Kubarium state file. */
-function parsedStateFile(file: string, text: string): unknown {
 	if (text.trim() === '') throw new StateFileError(file, 'it is empty');
 	let data: unknown;
 	try {

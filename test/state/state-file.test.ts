@@ -21,11 +21,11 @@ function fingerprint(file: string): string {
 	return `${readFileSync(file).toString('base64')}|${stat.mtimeMs}|${stat.size}`;
 }
 
-test('no file is a fresh start; a good one is read', t => {
+test('no file is a fresh start; a good one is read', async t => {
 	const dir = scratch(t);
-	t.is(readStateFile(join(dir, 'state.json')), undefined);
+	t.is(await readStateFile(join(dir, 'state.json')), undefined);
 	writeFileSync(join(dir, 'state.json'), valid);
-	t.deepEqual(readStateFile(join(dir, 'state.json')), JSON.parse(valid));
+	t.deepEqual(await readStateFile(join(dir, 'state.json')), JSON.parse(valid));
 });
 
 const bad: Array<[string, string, RegExp]> = [
@@ -41,12 +41,12 @@ const bad: Array<[string, string, RegExp]> = [
 ];
 
 for (const [name, content, reason] of bad) {
-	test(`a state file that is ${name}: a StateFileError with the path, the reason and --reset-state; the file is untouched`, t => {
+	test(`a state file that is ${name}: a StateFileError with the path, the reason and --reset-state; the file is untouched`, async t => {
 		const dir = scratch(t);
 		const file = join(dir, 'state.json');
 		writeFileSync(file, content);
 		const before = fingerprint(file);
-		const error = t.throws(() => readStateFile(file), {instanceOf: StateFileError})!;
+		const error = (await t.throwsAsync(readStateFile(file), {instanceOf: StateFileError}))!;
 		t.true(error.message.startsWith(`cannot use the state file ${file}: `), error.message);
 		t.regex(error.message, reason);
 		t.true(error.message.includes(`run again with --reset-state, which moves it aside to ${file}.corrupt-<timestamp>`), error.message);
@@ -55,16 +55,16 @@ for (const [name, content, reason] of bad) {
 	});
 }
 
-test('a directory or an unreadable file is refused with what to do', t => {
+test('a directory or an unreadable file is refused with what to do', async t => {
 	const dir = scratch(t);
 	mkdirSync(join(dir, 'state'));
-	t.regex(t.throws(() => readStateFile(join(dir, 'state')), {instanceOf: StateFileError})!.message, /: it is a directory\. Name a file for --state$/);
+	t.regex((await t.throwsAsync(readStateFile(join(dir, 'state')), {instanceOf: StateFileError}))!.message, /: it is a directory\. Name a file for --state$/);
 	t.regex(t.throws(() => checkStateDirectory(join(dir, 'missing', 'state.json')), {instanceOf: StateFileError})!.message, /its directory .*missing does not exist\. Create the directory/);
 	t.notThrows(() => checkStateDirectory(join(dir, 'state.json')));
 	if (process.getuid?.() !== 0) {
 		const file = join(dir, 'locked.json');
 		writeFileSync(file, valid, {mode: 0o000});
-		t.regex(t.throws(() => readStateFile(file), {instanceOf: StateFileError})!.message, /it cannot be read \(EACCES/);
+		t.regex((await t.throwsAsync(readStateFile(file), {instanceOf: StateFileError}))!.message, /it cannot be read \(EACCES/);
 	}
 });
 
@@ -79,7 +79,7 @@ test('a write replaces the file whole and leaves no temporary file', async t => 
 	t.is(statSync(file).mode & 0o777, 0o600, 'only its owner reads a state file (it holds the cluster\'s Secrets)');
 });
 
-test('a crash between the write and the rename leaves the old file whole; the next start removes the temporary', t => {
+test('a crash between the write and the rename leaves the old file whole; the next start removes the temporary', async t => {
 	const dir = scratch(t);
 	const file = join(dir, 'state.json');
 	writeFileSync(file, valid);
@@ -91,7 +91,7 @@ test('a crash between the write and the rename leaves the old file whole; the ne
 	const child = spawnSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], {cwd: root, encoding: 'utf8'});
 	t.is(child.signal, 'SIGKILL', child.stderr);
 	t.is(readFileSync(file, 'utf8'), valid, 'the old state is intact');
-	t.deepEqual(readStateFile(file), JSON.parse(valid));
+	t.deepEqual(await readStateFile(file), JSON.parse(valid));
 	const leftovers = leftoverTemporaries(file);
 	t.is(leftovers.length, 1);
 	t.is(readFileSync(leftovers[0]!, 'utf8').length, JSON.stringify({kind: 'KubariumSnapshot', version: 1, big: 'x'.repeat(100000)}).length, 'the new state was written in full before the crash');
@@ -109,7 +109,7 @@ test('a failed write removes its temporary file and keeps the old state', async 
 	t.deepEqual(readdirSync(dir), ['state.json']);
 });
 
-test('--reset-state moves the file aside to FILE.corrupt-<timestamp>, never over another', t => {
+test('--reset-state moves the file aside to FILE.corrupt-<timestamp>, never over another', async t => {
 	const dir = scratch(t);
 	const file = join(dir, 'state.json');
 	t.is(moveAside(file), undefined, 'nothing to move');
@@ -121,5 +121,5 @@ test('--reset-state moves the file aside to FILE.corrupt-<timestamp>, never over
 	writeFileSync(file, 'garbage 2');
 	t.is(moveAside(file, when), `${file}.corrupt-2026-12-05T18-30-00-123Z-2`);
 	t.is(readFileSync(aside, 'utf8'), 'garbage');
-	t.is(readStateFile(file), undefined);
+	t.is(await readStateFile(file), undefined);
 });
