@@ -3,19 +3,42 @@ import {xoroshiro128plus, unsafeUniformIntDistribution, type RandomGenerator} fr
 /** Where virtual time starts: a fixed instant, so a seed replays to the same timestamps. */
 export const epochMs = Date.UTC(2026, 0, 1, 9, 0, 0);
 
-/** A scheduled callback; it is its own handle (no second object and closure per timer). */
+/** What a timer carries: JSON-safe data, so a snapshot can record a pending timer as what it is. */
+export type TimerArg = string | number | boolean | null | readonly TimerArg[] | {readonly [key: string]: TimerArg | undefined};
+
+/**
+ * A kind of timer: its name, unique in the cluster, and what runs when one
+ * is due, given the data it was set with. A pending timer is then data (the
+ * kind's name and that argument) rather than a closure: a snapshot records
+ * it as such, and a restore can set it again.
+ */
+export type TimerKind<A extends TimerArg = TimerArg> = {
+	readonly name: string;
+	readonly run: (arg: A, timer: TimerHandle) => void;
+};
+
+/** A scheduled timer; it is its own handle (no second object per timer). */
 class Timer {
 	cancelled = false;
 
-	constructor(readonly at: number, readonly seq: number, readonly fn: () => void) {}
+	/** TRANSITIONAL: a closure timer's callback (kind `closure`), until every timer site names its kind. */
+	fn?: () => void;
+
+	constructor(readonly at: number, readonly seq: number, readonly kind: TimerKind<any>, readonly arg: TimerArg) {}
 
 	cancel(): void {
 		this.cancelled = true;
 	}
 }
 
-/** Handle to a scheduled callback. */
+/** TRANSITIONAL: the kind of a timer set with a closure. */
+const closureKind: TimerKind<null> = {name: 'closure', run: (_arg, timer) => (timer as Timer).fn!()};
+
+/** Handle to a scheduled timer. */
 export type TimerHandle = {cancel(): void; readonly at: number};
+
+/** A pending timer as data: when it runs, its scheduling number (ties run in its order), its kind and argument. */
+export type PendingTimer = {at: number; seq: number; kind: string; arg?: TimerArg};
 
 /**
  * Virtual time and a timer queue. Nothing in the engine reads the wall clock:
@@ -26,6 +49,8 @@ export class VirtualClock {
 	private current: number;
 	private seq = 0;
 	private readonly heap: Timer[] = [];
+	/** The kinds of timer defined, by name. */
+	private readonly kinds = new Map<string, TimerKind<any>>();
 
 	/** `start`: where time begins, ms since the Unix epoch (default: the fixed epoch). */
 	constructor(start = epochMs) {
@@ -37,14 +62,38 @@ export class VirtualClock {
 		return this.current;
 	}
 
-	/** Run `fn` `delayMs` from now (at least 0). */
-	after(delayMs: number, fn: () => void): TimerHandle {
-		return this.at(this.current + Math.max(0, delayMs), fn);
+	/**
+	 * A kind of timer, by a name no other kind of this clock has (a second
+	 * kind of the same name is refused: a snapshot names timers by kind).
+	 */
+	kind<A extends TimerArg>(name: string, run: (arg: A, timer: TimerHandle) => void): TimerKind<A> {
+		if (this.kinds.has(name)) throw new Error(`timer kind ${name} is already defined`);
+		const kind: TimerKind<A> = {name, run};
+		this.kinds.set(name, kind);
+		return kind;
 	}
 
-	/** Run `fn` at virtual time `at` (or now, when `at` is past). */
-	at(at: number, fn: () => void): TimerHandle {
-		const timer = new Timer(Math.max(at, this.current), this.seq++, fn);
+	/** Forget a kind (its owner is gone: a deleted node's kubelet); its pending timers must be cancelled already. */
+	forgetKind(kind: TimerKind<any>): void {
+		if (this.kinds.get(kind.name) === kind) this.kinds.delete(kind.name);
+	}
+
+	/** A timer of `kind` with `arg`, due `delayMs` from now (at least 0). */
+	after<A extends TimerArg>(delayMs: number, kind: TimerKind<A>, arg: A): TimerHandle;
+	/** TRANSITIONAL: a closure timer. */
+	after(delayMs: number, fn: () => void): TimerHandle;
+	after(delayMs: number, kind: TimerKind<any> | (() => void), arg: TimerArg = null): TimerHandle {
+		return this.at(this.current + Math.max(0, delayMs), kind as TimerKind<any>, arg);
+	}
+
+	/** A timer of `kind` with `arg`, due at virtual time `at` (or now, when `at` is past). */
+	at<A extends TimerArg>(at: number, kind: TimerKind<A>, arg: A): TimerHandle;
+	/** TRANSITIONAL: a closure timer. */
+	at(at: number, fn: () => void): TimerHandle;
+	at(at: number, kind: TimerKind<any> | (() => void), arg: TimerArg = null): TimerHandle {
+		const closure = typeof kind === 'function';
+		const timer = new Timer(Math.max(at, this.current), this.seq++, closure ? closureKind : kind, arg);
+		if (closure) timer.fn = kind;
 		this.push(timer);
 		return timer;
 	}
@@ -55,9 +104,10 @@ export class VirtualClock {
 		return this.heap[0]?.at;
 	}
 
-	/** The live timers, in the order they will run: their time and scheduling number (what a snapshot records of them). */
-	timers(): Array<{at: number; seq: number}> {
-		return this.heap.filter(t => !t.cancelled).sort((a, b) => (before(a, b) ? -1 : 1)).map(t => ({at: t.at, seq: t.seq}));
+	/** The live timers, in the order they will run, as data (what a snapshot records of them). */
+	timers(): PendingTimer[] {
+		return this.heap.filter(t => !t.cancelled).sort((a, b) => (before(a, b) ? -1 : 1))
+			.map(t => (t.arg === undefined ? {at: t.at, seq: t.seq, kind: t.kind.name} : {at: t.at, seq: t.seq, kind: t.kind.name, arg: t.arg}));
 	}
 
 	/** Number of timers waiting (cancelled ones included until they surface). */
@@ -75,7 +125,7 @@ export class VirtualClock {
 		if (next === undefined || next > target) return false;
 		const timer = this.pop()!;
 		this.current = timer.at;
-		timer.fn();
+		timer.kind.run(timer.arg, timer);
 		return true;
 	}
 

@@ -6,7 +6,7 @@ import {validateKind, validateReplicas} from './api/validate-kinds.js';
 import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
-import {SeededRandom, VirtualClock, rfc3339} from './clock.js';
+import {SeededRandom, VirtualClock, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
@@ -535,12 +535,13 @@ export class Cluster {
 			['clock.now', snapshot.clock.now, clock.now()],
 			['behindMs', snapshot.behindMs, this.behindMs()],
 			['random.state', snapshot.random.state, random.state()],
-			['clock.timers', snapshot.clock.timers, clock.timers()],
 			['volumes', snapshot.volumes, this.volumeSnapshots()],
 		];
 		for (const [path, expected, actual] of checks) {
 			if (JSON.stringify(expected) !== JSON.stringify(actual)) throw replayedDifferently(`snapshot.${path}: differs after the replay`);
 		}
+		const timers = timerDifference(snapshot.clock.timers, clock.timers());
+		if (timers) throw replayedDifferently(`snapshot.clock.timers${timers} after the replay`);
 	}
 
 	/** Replay one journaled call other than an advance (`replayAdvance`). */
@@ -1472,3 +1473,23 @@ function mergeForApply(type: ResourceType, manifest: Manifest, existing: KubeObj
 }
 
 export {keyOf, KubeError};
+
+/**
+ * Where the replayed pending timers first differ from the saved ones, as a
+ * path and what each side has, or undefined when they are the same. A
+ * snapshot from a build that recorded only the timers' times and numbers is
+ * compared on those.
+ */
+function timerDifference(saved: readonly PendingTimer[], replayed: readonly PendingTimer[]): string | undefined {
+	const describe = (timer: PendingTimer | undefined) => (timer
+		? `${timer.kind === undefined ? 'a timer' : `a ${timer.kind} timer`}${timer.arg === undefined ? '' : ` (${JSON.stringify(timer.arg)})`} at ${rfc3339Micro(timer.at)} (#${timer.seq})`
+		: 'none');
+	for (let i = 0; i < Math.max(saved.length, replayed.length); i++) {
+		const a = saved[i];
+		const b = replayed[i];
+		const same = a && b && a.at === b.at && a.seq === b.seq
+			&& (a.kind === undefined || (a.kind === b.kind && JSON.stringify(a.arg) === JSON.stringify(b.arg)));
+		if (!same) return `[${i}]: the snapshot has ${describe(a)}, the replay ${describe(b && a?.kind === undefined ? {at: b.at, seq: b.seq} as PendingTimer : b)}`;
+	}
+	return undefined;
+}

@@ -17,6 +17,7 @@
  */
 import type {KubeObject} from './api/types.js';
 import type {ClusterOptions} from './cluster-options.js';
+import type {PendingTimer} from './clock.js';
 
 /**
  * The snapshot format this build writes (2: an optional `base`); it reads
@@ -80,7 +81,8 @@ export type ClusterSnapshot = {
 	store: {resourceVersion: string; objects: KubeObject[]};
 	/** The configuration each object was last applied with, by uid: apply's merge compares against it (version 2). */
 	applied?: Array<[string, unknown]>;
-	clock: {now: number; timers: Array<{at: number; seq: number}>};
+	/** The pending timers, in the order they run: their kind and argument too (version 3). */
+	clock: {now: number; timers: PendingTimer[]};
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
 };
@@ -222,6 +224,7 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 		object(value, path);
 		finite((value as Record<string, unknown>)['at'], `${path}.at`);
 		integer((value as Record<string, unknown>)['seq'], `${path}.seq`);
+		optional((value as Record<string, unknown>)['kind'], `${path}.kind`, string);
 	});
 	object(s['random'], 'snapshot.random');
 	each((s['random'] as Record<string, unknown>)['state'], 'snapshot.random.state', finite);
