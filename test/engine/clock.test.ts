@@ -4,10 +4,11 @@ import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro} from '../../
 test('timers run in time order, ties in scheduling order, and time ends at the target', t => {
 	const clock = new VirtualClock();
 	const seen: string[] = [];
-	clock.after(300, () => seen.push(`c@${clock.now() - epochMs}`));
-	clock.after(100, () => seen.push(`a@${clock.now() - epochMs}`));
-	clock.after(100, () => seen.push(`b@${clock.now() - epochMs}`));
-	const cancelled = clock.after(200, () => seen.push('cancelled'));
+	const note = clock.kind<string>('test.note', label => seen.push(`${label}@${clock.now() - epochMs}`));
+	clock.after(300, note, 'c');
+	clock.after(100, note, 'a');
+	clock.after(100, note, 'b');
+	const cancelled = clock.after(200, note, 'cancelled');
 	cancelled.cancel();
 	clock.advanceTo(epochMs + 250, () => {});
 	t.deepEqual(seen, ['a@100', 'b@100']);
@@ -19,9 +20,28 @@ test('timers run in time order, ties in scheduling order, and time ends at the t
 test('a timer scheduled by a timer at the same instant still runs in the same advance', t => {
 	const clock = new VirtualClock();
 	let ran = 0;
-	clock.after(10, () => clock.after(0, () => ran++));
+	const inner = clock.kind<null>('test.inner', () => ran++);
+	const outer = clock.kind<null>('test.outer', () => clock.after(0, inner, null));
+	clock.after(10, outer, null);
 	clock.advanceTo(epochMs + 10, () => {});
 	t.is(ran, 1);
+});
+
+test('pending timers are data: their time, number, kind and argument, in the order they run; a kind\'s name is unique', t => {
+	const clock = new VirtualClock();
+	const beat = clock.kind<{node: string}>('test.beat', () => {});
+	const sync = clock.kind<[string, number]>('test.sync', () => {});
+	clock.after(500, beat, {node: 'node-1'});
+	const gone = clock.after(100, sync, ['default/web', 3]);
+	clock.at(epochMs + 100, sync, ['default/db', 1]);
+	gone.cancel();
+	t.deepEqual(clock.timers(), [
+		{at: epochMs + 100, seq: 2, kind: 'test.sync', arg: ['default/db', 1]},
+		{at: epochMs + 500, seq: 0, kind: 'test.beat', arg: {node: 'node-1'}},
+	]);
+	t.throws(() => clock.kind('test.beat', () => {}), {message: 'timer kind test.beat is already defined'});
+	clock.forgetKind(beat);
+	t.notThrows(() => clock.kind('test.beat', () => {}));
 });
 
 test('the seeded generator replays and spreads', t => {
