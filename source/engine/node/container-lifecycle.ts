@@ -1,9 +1,8 @@
 import type {ContainerState, Node} from '../api/types.js';
-import type {ContainerStatusResult} from '../runtime/cri.js';
 import {rfc3339} from '../clock.js';
 import {bytes} from '../api/quantity.js';
 import {resolveEnv} from '../runtime/env.js';
-import {kubeletComponent, podRef, runtimePod, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {containerStopped, exitOf, kubeletComponent, podRef, runtimePod, workerTimer, type ContainerSlot, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {startProbing, stopProbes} from './probes.js';
 
 /**
@@ -56,42 +55,62 @@ function bringUp(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): voi
 	}
 	core.containerEvent(worker, slot, 'Normal', 'Pulling', `Pulling image "${image}"`);
 	const result = runtime.pullImage(image);
-	slot.timer = core.after(worker, result.durationMs, () => {
-		slot.timer = undefined;
-		if (worker.terminating) return;
-		if (result.ok) {
-			slot.pullBackoffMs = 0;
-			const seconds = (result.durationMs / 1000).toFixed(3).replace(/\.?0+$/, '');
-			core.containerEvent(worker, slot, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: ${result.sizeBytes} bytes.`);
-			if (result.generic) genericImageWarning(core, worker, slot);
-			create(core, worker, slot);
-			return;
-		}
-		if (result.reason === 'InvalidImageName') {
-			slot.state = {waiting: {reason: 'InvalidImageName', message: result.message}};
-			core.containerEvent(worker, slot, 'Warning', 'InspectFailed', result.message);
-			core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: InvalidImageName');
-			core.publish(worker);
-			return;
-		}
-		core.containerEvent(worker, slot, 'Warning', 'Failed', `Failed to pull image "${image}": ${result.message}`);
-		core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ErrImagePull');
-		slot.state = {waiting: {reason: 'ErrImagePull', message: result.message}};
-		core.publish(worker);
-		slot.pullBackoffMs = slot.pullBackoffMs ? Math.min(slot.pullBackoffMs * 2, backoffMaxMs) : backoffInitialMs;
-		// The next sync (about a second later) finds the image in back-off.
-		slot.timer = core.after(worker, 1000, () => {
-			slot.state = {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`}};
-			core.containerEvent(worker, slot, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
-			core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ImagePullBackOff');
-			core.publish(worker);
-			slot.timer = core.after(worker, slot.pullBackoffMs, () => {
-				slot.timer = undefined;
-				bringUp(core, worker, slot);
-			});
-		});
-	});
+	slot.timer = core.after(worker, result.durationMs, pulled, result.ok
+		? {slot: worker.slots.indexOf(slot), image, ok: true, durationMs: result.durationMs, sizeBytes: result.sizeBytes, generic: result.generic}
+		: {slot: worker.slots.indexOf(slot), image, ok: false, reason: result.reason, message: result.message});
 }
+
+/**
+ * A pull ended: the container is created, or its image failed (ErrImagePull,
+ * then ImagePullBackOff a second later; an invalid name stays so). `ok` and
+ * what follows it are the pull's result.
+ */
+const pulled = workerTimer<{slot: number; image: string; ok: boolean; durationMs?: number; sizeBytes?: number; generic?: boolean; reason?: string; message?: string}>('kubelet.pull', (core, worker, result) => {
+	const slot = worker.slots[result.slot]!;
+	const image = result.image;
+	slot.timer = undefined;
+	if (worker.terminating) return;
+	if (result.ok) {
+		slot.pullBackoffMs = 0;
+		const seconds = (result.durationMs! / 1000).toFixed(3).replace(/\.?0+$/, '');
+		core.containerEvent(worker, slot, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${seconds}s (${seconds}s including waiting). Image size: ${result.sizeBytes} bytes.`);
+		if (result.generic) genericImageWarning(core, worker, slot);
+		create(core, worker, slot);
+		return;
+	}
+	const message = result.message!;
+	if (result.reason === 'InvalidImageName') {
+		slot.state = {waiting: {reason: 'InvalidImageName', message}};
+		core.containerEvent(worker, slot, 'Warning', 'InspectFailed', message);
+		core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: InvalidImageName');
+		core.publish(worker);
+		return;
+	}
+	core.containerEvent(worker, slot, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
+	core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ErrImagePull');
+	slot.state = {waiting: {reason: 'ErrImagePull', message}};
+	core.publish(worker);
+	slot.pullBackoffMs = slot.pullBackoffMs ? Math.min(slot.pullBackoffMs * 2, backoffMaxMs) : backoffInitialMs;
+	// The next sync (about a second later) finds the image in back-off.
+	slot.timer = core.after(worker, 1000, pullBackOff, {slot: result.slot, image});
+});
+
+/** The image is in back-off: the container waits so, and its pull is tried again when the back-off ends. */
+const pullBackOff = workerTimer<{slot: number; image: string}>('kubelet.pullBackOff', (core, worker, {slot: index, image}) => {
+	const slot = worker.slots[index]!;
+	slot.state = {waiting: {reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"`}};
+	core.containerEvent(worker, slot, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+	core.containerEvent(worker, slot, 'Warning', 'Failed', 'Error: ImagePullBackOff');
+	core.publish(worker);
+	slot.timer = core.after(worker, slot.pullBackoffMs, pullAgain, {slot: index});
+});
+
+/** The image's pull back-off ended: it is pulled again (by the container's current image and policy). */
+const pullAgain = workerTimer<{slot: number}>('kubelet.pullRetry', (core, worker, {slot: index}) => {
+	const slot = worker.slots[index]!;
+	slot.timer = undefined;
+	bringUp(core, worker, slot);
+});
 
 /** The simulator's own word (no real kubelet says it): the image is not one it knows, so the container's behaviour is generic. */
 function genericImageWarning(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
@@ -116,45 +135,54 @@ function create(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void
 		createFailed(core, worker, slot, result.reason, result.message);
 		return;
 	}
-	slot.timer = core.after(worker, result.durationMs, () => {
-		slot.timer = undefined;
-		if (worker.terminating) return;
-		slot.containerId = result.containerId;
-		core.byContainerId.set(result.containerId, {worker, slot});
-		core.containerEvent(worker, slot, 'Normal', 'Created', `Created container ${slot.spec.name}`);
-		const started = runtime.startContainer(result.containerId);
-		if (!started.ok) {
-			slot.state = {waiting: {reason: 'RunContainerError', message: started.message}};
-			core.containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${started.message}`);
-			core.publish(worker);
-			return;
-		}
-		core.containerEvent(worker, slot, 'Normal', 'Started', `Started container ${slot.spec.name}`);
-		const status = runtime.containerStatus(result.containerId);
-		if (status?.state === 'CONTAINER_EXITED') {
-			core.onExit(status);
-			return;
-		}
-		slot.state = {running: {startedAt: rfc3339(status?.startedAt ?? core.context.clock.now())}};
-		slot.started = true;
-		startProbing(core, worker, slot);
-		core.publish(worker);
-	});
+	slot.timer = core.after(worker, result.durationMs, created, {slot: worker.slots.indexOf(slot), container: result.containerId});
 }
+
+/** The container was created: it is started, and probed once running. */
+const created = workerTimer<{slot: number; container: string}>('kubelet.create', (core, worker, {slot: index, container}) => {
+	const slot = worker.slots[index]!;
+	slot.timer = undefined;
+	if (worker.terminating) return;
+	const runtime = core.runtimeFor(worker.nodeName);
+	slot.containerId = container;
+	core.byContainerId.set(container, {worker, slot});
+	core.containerEvent(worker, slot, 'Normal', 'Created', `Created container ${slot.spec.name}`);
+	const started = runtime.startContainer(container);
+	if (!started.ok) {
+		slot.state = {waiting: {reason: 'RunContainerError', message: started.message}};
+		core.containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${started.message}`);
+		core.publish(worker);
+		return;
+	}
+	core.containerEvent(worker, slot, 'Normal', 'Started', `Started container ${slot.spec.name}`);
+	const status = runtime.containerStatus(container);
+	if (status?.state === 'CONTAINER_EXITED') {
+		core.onExit(status);
+		return;
+	}
+	slot.state = {running: {startedAt: rfc3339(status?.startedAt ?? core.context.clock.now())}};
+	slot.started = true;
+	startProbing(core, worker, slot);
+	core.publish(worker);
+});
 
 /** The container could not be created: it waits with the reason, and the kubelet retries on its next sync of the pod. */
 function createFailed(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, reason: string, message: string): void {
 	slot.state = {waiting: {reason, message}};
 	core.containerEvent(worker, slot, 'Warning', 'Failed', `Error: ${message}`);
 	core.publish(worker);
-	slot.timer = core.after(worker, core.context.random.jitter(10_000, 0.1), () => {
-		slot.timer = undefined;
-		create(core, worker, slot);
-	});
+	slot.timer = core.after(worker, core.context.random.jitter(10_000, 0.1), createAgain, {slot: worker.slots.indexOf(slot)});
 }
 
+/** The kubelet's next sync of a pod whose container could not be created: it is tried again. */
+const createAgain = workerTimer<{slot: number}>('kubelet.createRetry', (core, worker, {slot: index}) => {
+	const slot = worker.slots[index]!;
+	slot.timer = undefined;
+	create(core, worker, slot);
+});
+
 /** A container exited: init done, a restart by the pod's policy (with back-off), or the pod finishes. */
-export function containerExited(core: KubeletCore, status: ContainerStatusResult): void {
+export function containerExited(core: KubeletCore, status: ExitStatus): void {
 	const found = core.byContainerId.get(status.id);
 	if (!found) return;
 	const {worker, slot} = found;
@@ -188,30 +216,35 @@ export function containerExited(core: KubeletCore, status: ContainerStatusResult
 	if ((status.finishedAt ?? core.context.clock.now()) - startedAt >= backoffResetMs) slot.backoffMs = 0;
 	const delay = slot.backoffMs;
 	slot.backoffMs = delay === 0 ? backoffInitialMs : Math.min(delay * 2, backoffMaxMs);
-	const restartNow = () => {
-		slot.timer = undefined;
-		if (worker.terminating) return;
-		slot.lastState = {terminated: terminatedState(status, core.context.clock.now())};
-		// The exited container stays (for `logs --previous`) until the next one exits.
-		if (slot.previousId) core.runtimeFor(worker.nodeName).removeContainer(slot.previousId);
-		if (slot.containerId) {
-			core.byContainerId.delete(slot.containerId);
-			slot.previousId = slot.containerId;
-		}
-		slot.containerId = undefined;
-		slot.restartCount++;
-		slot.attempt++;
-		create(core, worker, slot);
-	};
 	if (delay === 0) {
-		restartNow();
+		restartContainer(core, worker, slot, status);
 		return;
 	}
 	slot.lastState = {terminated: terminatedState(status, core.context.clock.now())};
 	slot.state = {waiting: {reason: 'CrashLoopBackOff', message: `back-off ${formatDelay(delay)} restarting failed container=${slot.spec.name} pod=${podRef(worker)}`}};
 	core.containerEvent(worker, slot, 'Warning', 'BackOff', `Back-off restarting failed container ${slot.spec.name} in pod ${podRef(worker)}`);
 	core.publish(worker);
-	slot.timer = core.after(worker, delay, restartNow);
+	slot.timer = core.after(worker, delay, restartAfterBackOff, {slot: worker.slots.indexOf(slot), exit: exitOf(status)});
+}
+
+/** The container's back-off ended: it restarts. `exit`: how its last container ended. */
+const restartAfterBackOff = workerTimer<{slot: number; exit: ExitStatus}>('kubelet.restart', (core, worker, {slot, exit}) => restartContainer(core, worker, worker.slots[slot]!, exit));
+
+/** A new container in place of the one that exited (`status`), kept for `logs --previous`. */
+function restartContainer(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, status: ExitStatus): void {
+	slot.timer = undefined;
+	if (worker.terminating) return;
+	slot.lastState = {terminated: terminatedState(status, core.context.clock.now())};
+	// The exited container stays (for `logs --previous`) until the next one exits.
+	if (slot.previousId) core.runtimeFor(worker.nodeName).removeContainer(slot.previousId);
+	if (slot.containerId) {
+		core.byContainerId.delete(slot.containerId);
+		slot.previousId = slot.containerId;
+	}
+	slot.containerId = undefined;
+	slot.restartCount++;
+	slot.attempt++;
+	create(core, worker, slot);
 }
 
 /** A new container for the slot in place of its last one (kept for `logs --previous`), pulled by its image policy. */
@@ -256,10 +289,7 @@ export function updateContainers(core: KubeletCore, worker: PodWorker): void {
 			core.publish(worker);
 			const runtime = core.runtimeFor(worker.nodeName);
 			const {durationMs, status} = runtime.stopContainer(containerId, Math.max(2, spec?.terminationGracePeriodSeconds ?? 30));
-			core.after(worker, durationMs, () => {
-				if (slot.containerId !== containerId) return;
-				core.onExit(runtime.containerStatus(containerId) ?? status);
-			});
+			core.after(worker, durationMs, containerStopped, {slot: worker.slots.indexOf(slot), container: containerId, exit: exitOf(status)});
 			continue;
 		}
 		// Not running: it starts (again) with the new image if it has never run, or if its policy restarts it.
@@ -285,7 +315,7 @@ function maybeFinish(core: KubeletCore, worker: PodWorker): void {
 }
 
 /** The `terminated` state of an exited container, from the runtime's status. */
-export function terminatedState(status: ContainerStatusResult, now: number): NonNullable<ContainerState['terminated']> {
+export function terminatedState(status: ExitStatus, now: number): NonNullable<ContainerState['terminated']> {
 	return {
 		exitCode: status.exitCode ?? 0,
 		reason: status.reason ?? (status.exitCode ? 'Error' : 'Completed'),

@@ -150,18 +150,19 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		events.normal(node, 'NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods', source);
 	}
 
-	function beat(name: string): void {
+	/** A node's kubelet beats (its node's name): it renews the Lease and posts status when due, then beats again after the interval. */
+	const beat = clock.kind<string>('kubelet.heartbeat', name => {
 		timers.delete(name);
 		const node = store.get('Node', undefined, name) as Node | undefined;
 		if (!node || kubelet()?.isHalted(name)) return;
 		renewLease(node);
 		postStatus(node, false);
-		timers.set(name, clock.after(leaseRenewIntervalMs, () => beat(name)));
-	}
+		timers.set(name, clock.after(leaseRenewIntervalMs, beat, name));
+	});
 
 	function begin(name: string, delayMs: number): void {
 		timers.get(name)?.cancel();
-		timers.set(name, clock.after(delayMs, () => beat(name)));
+		timers.set(name, clock.after(delayMs, beat, name));
 	}
 
 	const service: HeartbeatService = {

@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {kubeletComponent as component, newPodWorker, runtimePod, type ContainerSlot, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {kubeletComponent as component, newPodWorker, runtimePod, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
 import {containerExited, startNext, updateContainers} from './container-lifecycle.js';
@@ -156,13 +156,23 @@ export function createKubelets(context: ControllerContext): Controller {
 		return context.queue(component);
 	}
 
-	function after(worker: PodWorker, ms: number, fn: () => void): TimerHandle {
-		const handle = clock.after(ms, () => {
-			// An empty set is dropped: a running pod's worker usually has no timer left, and a set costs a hash table.
-			if (worker.timers?.delete(handle) && worker.timers.size === 0) worker.timers = undefined;
-			if (workers.get(worker.key) !== worker) return;
-			fn();
-		});
+	/**
+	 * The clock's kind for each kind of worker timer, at its place in
+	 * `workerTimers`. A timer runs only while the worker that set it is its
+	 * pod's: the worker its pod key finds is of its uid and holds it (a
+	 * worker made after the one that set it was forgotten holds none of its
+	 * timers).
+	 */
+	const timerKinds = workerTimers.map(kind => clock.kind<WorkerTimerArg>(kind.name, (arg, handle) => {
+		const worker = workers.get(arg.pod);
+		if (!worker || worker.uid !== arg.uid || !worker.timers?.delete(handle)) return;
+		// An empty set is dropped: a running pod's worker usually has no timer left, and a set costs a hash table.
+		if (worker.timers.size === 0) worker.timers = undefined;
+		kind.run(core, worker, arg);
+	}));
+
+	function after<A extends WorkerTimerData>(worker: PodWorker, ms: number, kind: WorkerTimer<A>, arg: A): TimerHandle {
+		const handle = clock.after(ms, timerKinds[kind.index]!, {pod: worker.key, uid: worker.uid, ...arg});
 		(worker.timers ??= new Set()).add(handle);
 		return handle;
 	}
@@ -190,7 +200,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		// The pod ran here before this kubelet started (the machine rebooted): its sandbox is gone, and is made again.
 		if (rebooted) events.normal(pod, 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.', {component, host: nodeName});
 		publish(worker);
-		runSandbox(worker);
+		runSandbox(core, worker);
 	}
 
 	/**
@@ -229,43 +239,6 @@ export function createKubelets(context: ControllerContext): Controller {
 		const started = pod.status?.startTime ? timeMs(pod.status.startTime) : Number.NaN;
 		if (!Number.isNaN(started)) worker.startTime = started;
 		return never ? 'ended' : 'restart';
-	}
-
-	/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */
-	function runSandbox(worker: PodWorker): void {
-		if (worker.terminating) return;
-		// ConfigMap and Secret volumes must exist (unless optional) before the pod's sandbox starts.
-		const mountError = missingVolumeSource(worker.pod);
-		if (mountError) {
-			events.record(worker.pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${mountError.volume}" : ${mountError.message}`, {component, host: worker.nodeName});
-			worker.mountBackoffMs = Math.min(worker.mountBackoffMs ? worker.mountBackoffMs * 2 : 500, 122_000);
-			after(worker, worker.mountBackoffMs, () => runSandbox(worker));
-			return;
-		}
-		const volumes = context.services.volumeManager;
-		if (volumes?.waitingFor(worker.pod)) {
-			after(worker, 1000, () => runSandbox(worker));
-			return;
-		}
-		const runtime = runtimeFor(worker.nodeName);
-		const {sandboxId, durationMs} = runtime.runPodSandbox({pod: runtimePod(worker), podIP: worker.podIP, attempt: 0});
-		after(worker, durationMs, () => {
-			worker.sandboxId = sandboxId;
-			startNext(core, worker);
-		});
-	}
-
-	function missingVolumeSource(pod: Pod): {volume: string; message: string} | undefined {
-		const namespace = pod.metadata.namespace ?? 'default';
-		for (const volume of pod.spec?.volumes ?? []) {
-			if (volume.configMap && !volume.configMap.optional && !store.get('ConfigMap', namespace, volume.configMap.name)) {
-				return {volume: volume.name, message: `configmap "${volume.configMap.name}" not found`};
-			}
-			if (volume.secret && !volume.secret.optional && !store.get('Secret', namespace, volume.secret.secretName)) {
-				return {volume: volume.name, message: `secret "${volume.secret.secretName}" not found`};
-			}
-		}
-		return undefined;
 	}
 
 	/**
@@ -432,6 +405,50 @@ export function createKubelets(context: ControllerContext): Controller {
 			else updateContainers(core, worker);
 		},
 	};
+}
+
+/** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */
+function runSandbox(core: KubeletCore, worker: PodWorker): void {
+	if (worker.terminating) return;
+	const {context} = core;
+	// ConfigMap and Secret volumes must exist (unless optional) before the pod's sandbox starts.
+	const mountError = missingVolumeSource(context.store, worker.pod);
+	if (mountError) {
+		context.events.record(worker.pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed for volume "${mountError.volume}" : ${mountError.message}`, {component, host: worker.nodeName});
+		worker.mountBackoffMs = Math.min(worker.mountBackoffMs ? worker.mountBackoffMs * 2 : 500, 122_000);
+		core.after(worker, worker.mountBackoffMs, volumesAgain, {});
+		return;
+	}
+	const volumes = context.services.volumeManager;
+	if (volumes?.waitingFor(worker.pod)) {
+		core.after(worker, 1000, volumesAgain, {});
+		return;
+	}
+	const runtime = core.runtimeFor(worker.nodeName);
+	const {sandboxId, durationMs} = runtime.runPodSandbox({pod: runtimePod(worker), podIP: worker.podIP, attempt: 0});
+	core.after(worker, durationMs, sandboxReady, {sandbox: sandboxId});
+}
+
+/** The pod's volumes were not ready (a missing ConfigMap or Secret, claims or attachments pending): they are looked at again. */
+const volumesAgain = workerTimer('kubelet.volumes', (core, worker) => runSandbox(core, worker));
+
+/** The pod's sandbox is up: its containers start. */
+const sandboxReady = workerTimer<{sandbox: string}>('kubelet.sandbox', (core, worker, {sandbox}) => {
+	worker.sandboxId = sandbox;
+	startNext(core, worker);
+});
+
+function missingVolumeSource(store: ControllerContext['store'], pod: Pod): {volume: string; message: string} | undefined {
+	const namespace = pod.metadata.namespace ?? 'default';
+	for (const volume of pod.spec?.volumes ?? []) {
+		if (volume.configMap && !volume.configMap.optional && !store.get('ConfigMap', namespace, volume.configMap.name)) {
+			return {volume: volume.name, message: `configmap "${volume.configMap.name}" not found`};
+		}
+		if (volume.secret && !volume.secret.optional && !store.get('Secret', namespace, volume.secret.secretName)) {
+			return {volume: volume.name, message: `secret "${volume.secret.secretName}" not found`};
+		}
+	}
+	return undefined;
 }
 
 function isTerminal(pod: Pod): boolean {

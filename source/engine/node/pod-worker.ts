@@ -1,7 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {Container, ContainerState, Pod} from '../api/types.js';
 import type {ContainerRuntime, ContainerStatusResult} from '../runtime/cri.js';
-import type {TimerHandle} from '../clock.js';
+import type {TimerArg, TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 
 /**
@@ -57,8 +57,8 @@ export type KubeletCore = {
 	context: ControllerContext;
 	/** The node's runtime, made on first use. */
 	runtimeFor(nodeName: string): ContainerRuntime;
-	/** A timer of the worker's: it does not fire once the worker is gone. */
-	after(worker: PodWorker, ms: number, fn: () => void): TimerHandle;
+	/** A timer of the worker's, of a kind made with `workerTimer`: it does not fire once the worker is gone or replaced. */
+	after<A extends WorkerTimerData>(worker: PodWorker, ms: number, kind: WorkerTimer<A>, arg: A): TimerHandle;
 	/** Write the pod's status as the worker sees it (when it changed). */
 	publish(worker: PodWorker): void;
 	/** An event on the pod about one of its containers. */
@@ -66,10 +66,60 @@ export type KubeletCore = {
 	/** Containers by id, for routing their exits. */
 	byContainerId: Map<string, {worker: PodWorker; slot: ContainerSlot}>;
 	/** A container of a worker exited (the runtime said so, or a kill finished). */
-	onExit(status: ContainerStatusResult): void;
+	onExit(status: ExitStatus): void;
 	/** Drop the worker: its timers, its containers' ids, its pod IP. */
 	forget(worker: PodWorker): void;
 };
+
+/** What the kubelet reads of an exited container's status: which container, and how and when it ran and ended. */
+export type ExitStatus = Pick<ContainerStatusResult, 'id' | 'startedAt' | 'finishedAt' | 'exitCode' | 'reason' | 'message'>;
+
+/** The exit of a container's status as data a timer carries (read when it fires). */
+export function exitOf(status: ExitStatus): ExitStatus {
+	return {id: status.id, startedAt: status.startedAt, finishedAt: status.finishedAt, exitCode: status.exitCode, reason: status.reason, message: status.message};
+}
+
+/** A worker timer's own data: JSON-safe, naming what it acts on by slot index or container id, with what it was set with. */
+export type WorkerTimerData = {readonly [key: string]: TimerArg | undefined};
+
+/** What a worker's timer carries: its pod's key and uid (the worker that set it), then its own data. */
+export type WorkerTimerArg<A extends WorkerTimerData = WorkerTimerData> = {readonly pod: string; readonly uid: string} & A;
+
+/**
+ * A kind of timer a pod worker sets: its name and what runs when one is
+ * due, given the kubelets, the worker (found by the timer's pod key; a
+ * timer of a worker gone or replaced does not run) and the timer's data.
+ * Defined once (`workerTimer`); the kubelets make each a kind of their clock.
+ */
+export type WorkerTimer<A extends WorkerTimerData> = {
+	readonly name: string;
+	/** Its place in `workerTimers`. */
+	readonly index: number;
+	readonly run: (core: KubeletCore, worker: PodWorker, arg: WorkerTimerArg<A>) => void;
+};
+
+const definedTimers: Array<WorkerTimer<any>> = [];
+
+/** Every kind of worker timer, in the order they were defined. */
+export const workerTimers: ReadonlyArray<WorkerTimer<any>> = definedTimers;
+
+/** A kind of worker timer, named as the clock names it (`kubelet.pull`); made once, when its module loads. */
+export function workerTimer<A extends WorkerTimerData>(name: string, run: (core: KubeletCore, worker: PodWorker, arg: WorkerTimerArg<A>) => void): WorkerTimer<A> {
+	const kind: WorkerTimer<A> = {name, index: definedTimers.length, run};
+	definedTimers.push(kind);
+	return kind;
+}
+
+/**
+ * A container the kubelet stopped (its definition changed, or a probe
+ * failed) is gone: its exit is handled as the runtime reports it, or as
+ * the stop said it would end when the runtime no longer has it. Nothing
+ * happens if the slot runs another container by then.
+ */
+export const containerStopped = workerTimer<{slot: number; container: string; exit: ExitStatus}>('kubelet.stopped', (core, worker, {slot, container, exit}) => {
+	if (worker.slots[slot]!.containerId !== container) return;
+	core.onExit(core.runtimeFor(worker.nodeName).containerStatus(container) ?? exit);
+});
 
 /** The kubelet's component name on events. */
 export const kubeletComponent = 'kubelet';

@@ -1,6 +1,6 @@
 import type {Container} from '../api/types.js';
 import type {TimerHandle} from '../clock.js';
-import type {ContainerSlot, KubeletCore, PodWorker} from './pod-worker.js';
+import {containerStopped, exitOf, workerTimer, type ContainerSlot, type KubeletCore, type PodWorker, type WorkerTimer} from './pod-worker.js';
 
 /**
  * The kubelet's prober: a container's startup probe first, then liveness
@@ -22,20 +22,7 @@ export function startProbing(core: KubeletCore, worker: PodWorker, slot: Contain
 		return;
 	}
 	slot.started = false;
-	slot.startupTimer = prober(core, worker, slot, startup, 'Startup', {
-		success() {
-			slot.startupTimer?.cancel();
-			slot.startupTimer = undefined;
-			slot.started = true;
-			startLiveness(core, worker, slot);
-			startReadiness(core, worker, slot);
-			core.publish(worker);
-			return false;
-		},
-		failed: () => kill(core, worker, slot, 'startup'),
-	}, timer => {
-		slot.startupTimer = timer;
-	});
+	slot.startupTimer = prober(core, worker, slot, startup, startupProbe);
 }
 
 function startReadiness(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
@@ -45,63 +32,124 @@ function startReadiness(core: KubeletCore, worker: PodWorker, slot: ContainerSlo
 		return;
 	}
 	slot.ready = false;
-	slot.probeTimer = prober(core, worker, slot, probe, 'Readiness', {
-		success() {
-			if (!slot.ready) {
-				slot.ready = true;
-				core.publish(worker);
-			}
-			return true;
-		},
-		failed() {
-			if (slot.ready) {
-				slot.ready = false;
-				core.publish(worker);
-			}
-			return true;
-		},
-	}, timer => {
-		slot.probeTimer = timer;
-	});
+	slot.probeTimer = prober(core, worker, slot, probe, readinessProbe);
 }
 
 function startLiveness(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
 	const probe = slot.spec.livenessProbe;
 	if (!probe) return;
-	slot.livenessTimer = prober(core, worker, slot, probe, 'Liveness', {success: () => true, failed: () => kill(core, worker, slot, 'liveness')}, timer => {
-		slot.livenessTimer = timer;
-	});
+	slot.livenessTimer = prober(core, worker, slot, probe, livenessProbe);
 }
 
 /**
- * Run a probe every period after its initial delay. `success` and `failed`
- * fire when the thresholds are met; they answer whether to keep probing.
+ * A probe's next run: the slot, the container it probes (a timer for an
+ * earlier container does nothing), and the successes and failures in a
+ * row so far.
  */
-function prober(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, probe: NonNullable<Container['livenessProbe']>, kind: 'Liveness' | 'Readiness' | 'Startup',
-	on: {success(): boolean; failed(): boolean}, keep: (timer: TimerHandle | undefined) => void): TimerHandle {
-	const period = (probe.periodSeconds ?? 10) * 1000;
-	let successes = 0;
-	let failures = 0;
-	const containerId = slot.containerId;
-	const run = () => {
-		keep(undefined);
-		if (!slot.containerId || slot.containerId !== containerId || !slot.state.running || worker.terminating) return;
-		const result = core.runtimeFor(worker.nodeName).probe(slot.containerId, probe);
-		let again = true;
-		if (result.success) {
-			failures = 0;
-			successes++;
-			if (successes >= (kind === 'Readiness' ? probe.successThreshold ?? 1 : 1)) again = on.success();
-		} else {
-			successes = 0;
-			failures++;
-			core.containerEvent(worker, slot, 'Warning', 'Unhealthy', `${kind} probe failed: ${result.output}`);
-			if (failures >= (probe.failureThreshold ?? 3)) again = on.failed();
-		}
-		if (again) keep(core.after(worker, period, run));
-	};
-	return core.after(worker, (probe.initialDelaySeconds ?? 0) * 1000 + core.context.random.int(0, 500), run);
+type ProbeRun = {slot: number; container: string | undefined; successes: number; failures: number};
+
+type Probe = NonNullable<Container['livenessProbe']>;
+
+/**
+ * What one kind of probe reads and does: its probe in the container's spec,
+ * the slot's timer field it keeps its next run in, and what it does when
+ * its thresholds are met (`success`, `failed`), which answer whether to
+ * keep probing.
+ */
+type ProbeKind = {
+	kind: 'Liveness' | 'Readiness' | 'Startup';
+	probe(slot: ContainerSlot): Probe;
+	keep(slot: ContainerSlot, timer: TimerHandle | undefined): void;
+	success(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): boolean;
+	failed(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): boolean;
+};
+
+/** Run a probe every period after its initial delay (`run`), starting with no success and no failure. */
+function prober(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, probe: Probe, timer: WorkerTimer<ProbeRun>): TimerHandle {
+	return core.after(worker, (probe.initialDelaySeconds ?? 0) * 1000 + core.context.random.int(0, 500), timer, {slot: worker.slots.indexOf(slot), container: slot.containerId, successes: 0, failures: 0});
 }
+
+/** One run of a probe; the next is set a period later while its kind keeps probing. */
+function run(core: KubeletCore, worker: PodWorker, arg: ProbeRun, timer: WorkerTimer<ProbeRun>, on: ProbeKind): void {
+	const slot = worker.slots[arg.slot]!;
+	on.keep(slot, undefined);
+	if (!slot.containerId || slot.containerId !== arg.container || !slot.state.running || worker.terminating) return;
+	const probe = on.probe(slot);
+	const kind = on.kind;
+	let {successes, failures} = arg;
+	const result = core.runtimeFor(worker.nodeName).probe(slot.containerId, probe);
+	let again = true;
+	if (result.success) {
+		failures = 0;
+		successes++;
+		if (successes >= (kind === 'Readiness' ? probe.successThreshold ?? 1 : 1)) again = on.success(core, worker, slot);
+	} else {
+		successes = 0;
+		failures++;
+		core.containerEvent(worker, slot, 'Warning', 'Unhealthy', `${kind} probe failed: ${result.output}`);
+		if (failures >= (probe.failureThreshold ?? 3)) again = on.failed(core, worker, slot);
+	}
+	if (again) on.keep(slot, core.after(worker, (probe.periodSeconds ?? 10) * 1000, timer, {slot: arg.slot, container: arg.container, successes, failures}));
+}
+
+/** A kind of probe as a kind of worker timer: each timer is its next run. */
+function probeTimer(name: string, on: ProbeKind): WorkerTimer<ProbeRun> {
+	const timer: WorkerTimer<ProbeRun> = workerTimer<ProbeRun>(name, (core, worker, arg) => run(core, worker, arg, timer, on));
+	return timer;
+}
+
+/** The startup probe: once it succeeds, liveness and readiness probes start; failed, the container is killed. */
+const startupProbe = probeTimer('kubelet.startupProbe', {
+	kind: 'Startup',
+	probe: slot => slot.spec.startupProbe!,
+	keep(slot, timer) {
+		slot.startupTimer = timer;
+	},
+	success(core, worker, slot) {
+		slot.startupTimer?.cancel();
+		slot.startupTimer = undefined;
+		slot.started = true;
+		startLiveness(core, worker, slot);
+		startReadiness(core, worker, slot);
+		core.publish(worker);
+		return false;
+	},
+	failed: (core, worker, slot) => kill(core, worker, slot, 'startup'),
+});
+
+/** The readiness probe: it sets the container's `ready`, and goes on as long as the container runs. */
+const readinessProbe = probeTimer('kubelet.readinessProbe', {
+	kind: 'Readiness',
+	probe: slot => slot.spec.readinessProbe!,
+	keep(slot, timer) {
+		slot.probeTimer = timer;
+	},
+	success(core, worker, slot) {
+		if (!slot.ready) {
+			slot.ready = true;
+			core.publish(worker);
+		}
+		return true;
+	},
+	failed(core, worker, slot) {
+		if (slot.ready) {
+			slot.ready = false;
+			core.publish(worker);
+		}
+		return true;
+	},
+});
+
+/** The liveness probe: failed, the container is killed. */
+const livenessProbe = probeTimer('kubelet.livenessProbe', {
+	kind: 'Liveness',
+	probe: slot => slot.spec.livenessProbe!,
+	keep(slot, timer) {
+		slot.livenessTimer = timer;
+	},
+	success: () => true,
+	failed: (core, worker, slot) => kill(core, worker, slot, 'liveness'),
+});
 
 export function stopProbes(slot: ContainerSlot): void {
 	for (const timer of [slot.probeTimer, slot.livenessTimer, slot.startupTimer]) timer?.cancel();
@@ -121,9 +169,6 @@ function kill(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, probe: 
 	const grace = Math.max(2, (probeSpec as {terminationGracePeriodSeconds?: number} | undefined)?.terminationGracePeriodSeconds ?? worker.pod.spec?.terminationGracePeriodSeconds ?? 30);
 	const runtime = core.runtimeFor(worker.nodeName);
 	const {durationMs, status} = runtime.stopContainer(containerId, grace);
-	core.after(worker, durationMs, () => {
-		if (slot.containerId !== containerId) return;
-		core.onExit(runtime.containerStatus(containerId) ?? status);
-	});
+	core.after(worker, durationMs, containerStopped, {slot: worker.slots.indexOf(slot), container: containerId, exit: exitOf(status)});
 	return false;
 }

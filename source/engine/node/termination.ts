@@ -1,6 +1,6 @@
 import type {Pod} from '../api/types.js';
 import {rfc3339} from '../clock.js';
-import type {KubeletCore, PodWorker} from './pod-worker.js';
+import {exitOf, workerTimer, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {terminatedState} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 
@@ -11,7 +11,6 @@ import {stopProbes} from './probes.js';
  */
 export function terminate(core: KubeletCore, worker: PodWorker, pod: Pod): void {
 	if (worker.terminating) return;
-	const {store, clock} = core.context;
 	worker.terminating = true;
 	worker.pod = pod;
 	const runtime = core.runtimeFor(worker.nodeName);
@@ -27,25 +26,32 @@ export function terminate(core: KubeletCore, worker: PodWorker, pod: Pod): void 
 			const {durationMs, status} = runtime.stopContainer(slot.containerId, grace);
 			longest = Math.max(longest, durationMs);
 			slot.ready = false;
-			const stopped = status;
-			core.after(worker, durationMs, () => {
-				slot.state = {terminated: terminatedState(stopped, clock.now())};
-			});
+			core.after(worker, durationMs, containerTerminated, {slot: worker.slots.indexOf(slot), exit: exitOf(status)});
 		}
 	}
 	core.publish(worker);
-	core.after(worker, longest, () => {
-		if (worker.sandboxId) {
-			runtime.stopPodSandbox(worker.sandboxId);
-			runtime.removePodSandbox(worker.sandboxId);
-		}
-		for (const slot of worker.slots) {
-			if (slot.containerId) core.byContainerId.delete(slot.containerId);
-			if (!slot.state.terminated) slot.state = {terminated: {exitCode: 0, reason: 'Completed', finishedAt: rfc3339(clock.now())}};
-		}
-		core.publish(worker);
-		const current = store.get('Pod', worker.pod.metadata.namespace, worker.pod.metadata.name);
-		core.forget(worker);
-		if (current && current.metadata.uid === worker.uid) store.markDeleted(current, 0);
-	});
+	core.after(worker, longest, podTerminated, {});
 }
+
+/** One of the pod's containers stopped (`exit`: as the stop said it ends). */
+const containerTerminated = workerTimer<{slot: number; exit: ExitStatus}>('kubelet.terminateContainer', (core, worker, {slot, exit}) => {
+	worker.slots[slot]!.state = {terminated: terminatedState(exit, core.context.clock.now())};
+});
+
+/** The slowest container stopped: the sandbox goes, every container ends, and the pod's deletion finishes. */
+const podTerminated = workerTimer('kubelet.terminatePod', (core, worker) => {
+	const {store, clock} = core.context;
+	const runtime = core.runtimeFor(worker.nodeName);
+	if (worker.sandboxId) {
+		runtime.stopPodSandbox(worker.sandboxId);
+		runtime.removePodSandbox(worker.sandboxId);
+	}
+	for (const slot of worker.slots) {
+		if (slot.containerId) core.byContainerId.delete(slot.containerId);
+		if (!slot.state.terminated) slot.state = {terminated: {exitCode: 0, reason: 'Completed', finishedAt: rfc3339(clock.now())}};
+	}
+	core.publish(worker);
+	const current = store.get('Pod', worker.pod.metadata.namespace, worker.pod.metadata.name);
+	core.forget(worker);
+	if (current && current.metadata.uid === worker.uid) store.markDeleted(current, 0);
+});
