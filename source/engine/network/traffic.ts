@@ -267,12 +267,16 @@ function createTraffic(context: ControllerContext): TrafficService {
 		if (stream.recent.length > recentCapacity) stream.recent.shift();
 	}
 
-	function schedule(stream: Stream): void {
-		stream.timer = clock.after(tickMs, () => {
-			if (!stream.running) return;
-			tick(stream);
-			schedule(stream);
-		});
+	/** A running stream's next second, by the stream's key. */
+	const nextSecond = clock.kind<string>('traffic.tick', key => {
+		const stream = streams.get(key)!;
+		if (!stream.running) return;
+		tick(stream);
+		schedule(key, stream);
+	});
+
+	function schedule(key: string, stream: Stream): void {
+		stream.timer = clock.after(tickMs, nextSecond, key);
 	}
 
 	function keyFor(service: string, options: StreamOptions): {key: string; namespace: string; host?: string; path: string; from?: string} {
@@ -308,7 +312,7 @@ function createTraffic(context: ControllerContext): TrafficService {
 			stream.rps = rps;
 			stream.running = true;
 			streams.set(key, stream);
-			schedule(stream);
+			schedule(key, stream);
 			return snapshot(stream);
 		},
 		stop(service, options = {}) {

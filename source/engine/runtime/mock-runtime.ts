@@ -1,5 +1,5 @@
 import type {ControllerContext} from '../controller.js';
-import type {TimerHandle} from '../clock.js';
+import type {TimerHandle, TimerKind, VirtualClock} from '../clock.js';
 import type {Pod, Probe} from '../api/types.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
@@ -107,9 +107,49 @@ export class MockRuntime implements ContainerRuntime {
 	private nextPid: number;
 	private readonly containerdPid = containerdPid;
 	private readonly shimPid = shimPid;
+	/** The cluster's runtime timer kinds, and its runtimes by node (where a timer finds its container). */
+	private readonly kinds: RuntimeTimers;
 
 	constructor(readonly nodeName: string, private readonly context: ControllerContext) {
 		this.nextPid = (2000 + context.random.int(0, 999)) | 0;
+		this.kinds = MockRuntime.kindsOf(context.clock);
+		this.kinds.runtimes.set(nodeName, this);
+	}
+
+	/**
+	 * The runtime's timer kinds, defined once per cluster (its clock): a timer
+	 * names its node and container, and runs only while that runtime runs and
+	 * still has that container, as a timer of the container's own would.
+	 */
+	private static kindsOf(clock: VirtualClock): RuntimeTimers {
+		const defined = runtimeTimers.get(clock);
+		if (defined) return defined;
+		const runtimes = new Map<string, MockRuntime>();
+		const kind = <A extends ContainerTimer>(name: string, run: (runtime: MockRuntime, record: ContainerRecord, arg: A) => void): TimerKind<A> =>
+			clock.kind<A>(name, (arg, timer) => {
+				const runtime = runtimes.get(arg.node);
+				const record = runtime?.containers.get(arg.id);
+				if (!record) return;
+				record.timers!.delete(timer);
+				if (!runtime!.halted) run(runtime!, record, arg);
+			});
+		const kinds: RuntimeTimers = {
+			runtimes,
+			resume: kind('runtime.resume', (runtime, record) => runtime.drive(record)),
+			oomKill: kind('runtime.oomKill', (runtime, record) => runtime.oomKill(record)),
+			unconfigured: kind<ExitTimer>('runtime.unconfigured', (runtime, record, arg) => runtime.finish(record, arg.exitCode, undefined, true)),
+			completed: kind<ExitTimer>('runtime.completed', (runtime, record, arg) => runtime.complete(record, arg.exitCode)),
+			shutDown: kind<ExitTimer>('runtime.shutDown', (runtime, record, arg) => {
+				record.trace.emit(runtime.now, record.pid, 'exit_group', String(arg.exitCode), '?');
+				runtime.finish(record, arg.exitCode, undefined, false);
+			}),
+			graceKill: kind('runtime.graceKill', (runtime, record) => {
+				record.trace.emit(runtime.now, runtime.shimPid, 'kill', `${record.pid}, SIGKILL`, 0);
+				runtime.finish(record, 137, 'Error', false);
+			}),
+		};
+		runtimeTimers.set(clock, kinds);
+		return kinds;
 	}
 
 	/** Strict: repositories the simulator does not know fail to pull (`strictImages`). */
@@ -315,7 +355,7 @@ export class MockRuntime implements ContainerRuntime {
 		const missing = behaviour.requires && !behaviour.requires.anyEnv.some(name => record.env[name]);
 		if (missing) {
 			for (const line of behaviour.requires!.lines) this.log(record, start, 'stderr', renderLine(line, lineContext(record), start));
-			this.timer(record, 60, () => this.finish(record, behaviour.requires!.exitCode, undefined, true));
+			this.timer(record, 60, this.kinds.unconfigured, {node: this.nodeName, id: record.id, exitCode: behaviour.requires!.exitCode});
 			return;
 		}
 		// A server's start-up lines are kept as their catalog lines, rendered when read: thousands of pods print them.
@@ -330,21 +370,23 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	private startRun(record: ContainerRecord, start: number): void {
-		const behaviour = record.image.spec.behaviour;
-		const run = behaviour.kind === 'run' ? behaviour : {durationMs: [2000, 8000] as [number, number], exitCode: 0, lines: []};
-		const interpreted = !record.image.spec.serves?.includes(record.argv[0] ?? '') && !record.image.spec.serves?.includes(basename(record.argv[0] ?? ''));
+		const {run, interpreted} = runPlan(record);
 		const [min, max] = interpreted && run.durationMs[1] === 0 ? [2000, 8000] : run.durationMs;
 		const duration = min + Math.round(this.context.random.next() * (max - min));
-		const output = interpreted ? interpreterOutput(record.argv) : run.lines;
 		const exitCode = interpreted ? 0 : run.exitCode;
 		record.busy = interpreted;
 		this.checkMemory(record, 300);
-		this.timer(record, duration, () => {
-			for (const line of output) this.log(record, this.now, 'stdout', line);
-			if (output.length > 0) record.trace.emit(this.now, record.pid, 'write', `1, ${quoteBuffer(output.join('\n') + '\n')}, ${output.join('\n').length + 1}`, output.join('\n').length + 1);
-			record.trace.emit(this.now, record.pid, 'exit_group', String(exitCode), '?');
-			this.finish(record, exitCode, undefined, true);
-		});
+		this.timer(record, duration, this.kinds.completed, {node: this.nodeName, id: record.id, exitCode});
+	}
+
+	/** A run-to-completion container's end: what it prints (its image's lines, or what its script computes), then its exit. */
+	private complete(record: ContainerRecord, exitCode: number): void {
+		const {run, interpreted} = runPlan(record);
+		const output = interpreted ? interpreterOutput(record.argv) : run.lines;
+		for (const line of output) this.log(record, this.now, 'stdout', line);
+		if (output.length > 0) record.trace.emit(this.now, record.pid, 'write', `1, ${quoteBuffer(output.join('\n') + '\n')}, ${output.join('\n').length + 1}`, output.join('\n').length + 1);
+		record.trace.emit(this.now, record.pid, 'exit_group', String(exitCode), '?');
+		this.finish(record, exitCode, undefined, true);
 	}
 
 	private startShell(record: ContainerRecord): void {
@@ -368,7 +410,7 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		if (this.checkMemory(record, 200)) return;
 		// exec of the shell or program: a few ms before it runs.
-		this.timer(record, this.context.random.int(3, 25), () => this.drive(record));
+		this.timer(record, this.context.random.int(3, 25), this.kinds.resume, {node: this.nodeName, id: record.id});
 	}
 
 	/** Run the main program until it waits, spins, allocates for ever or ends. */
@@ -391,7 +433,7 @@ export class MockRuntime implements ContainerRuntime {
 			}
 			const effect = step.value;
 			if (effect.kind === 'sleep') {
-				this.timer(record, effect.ms, () => this.drive(record));
+				this.timer(record, effect.ms, this.kinds.resume, {node: this.nodeName, id: record.id});
 				return;
 			}
 			if (effect.kind === 'block') return;
@@ -403,7 +445,7 @@ export class MockRuntime implements ContainerRuntime {
 				// Allocates as fast as pages fault in (~500 MB/s) until the limit kills it.
 				const headroom = Math.max(0, record.limitBytes - record.memoryBytes);
 				record.busy = true;
-				this.timer(record, Math.max(200, Math.round(headroom / 500_000)), () => this.oomKill(record));
+				this.timer(record, Math.max(200, Math.round(headroom / 500_000)), this.kinds.oomKill, {node: this.nodeName, id: record.id});
 				return;
 			}
 			record.memoryBytes += effect.bytes;
@@ -414,7 +456,7 @@ export class MockRuntime implements ContainerRuntime {
 	/** Over its memory limit, the container's process is OOM-killed after `afterMs`. True when it will be. */
 	private checkMemory(record: ContainerRecord, afterMs: number): boolean {
 		if (record.memoryBytes <= record.limitBytes) return false;
-		this.timer(record, afterMs, () => this.oomKill(record));
+		this.timer(record, afterMs, this.kinds.oomKill, {node: this.nodeName, id: record.id});
 		return true;
 	}
 
@@ -454,19 +496,13 @@ export class MockRuntime implements ContainerRuntime {
 			record.trace.emit(this.now, record.pid, 'rt_sigreturn', `{mask=[]}`, 0);
 			const exitCode = behaviour.shutdown!.exitCode;
 			this.cancelTimers(record);
-			this.timer(record, durationMs, () => {
-				record.trace.emit(this.now, record.pid, 'exit_group', String(exitCode), '?');
-				this.finish(record, exitCode, undefined, false);
-			});
+			this.timer(record, durationMs, this.kinds.shutDown, {node: this.nodeName, id: record.id, exitCode});
 			return {durationMs, status: copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: finishAt})};
 		}
 		// PID 1 without a handler ignores the signal: KILL when the grace period ends.
 		const finishAt = this.now + graceMs;
 		this.cancelTimers(record);
-		this.timer(record, graceMs, () => {
-			record.trace.emit(this.now, this.shimPid, 'kill', `${record.pid}, SIGKILL`, 0);
-			this.finish(record, 137, 'Error', false);
-		});
+		this.timer(record, graceMs, this.kinds.graceKill, {node: this.nodeName, id: record.id});
 		return {durationMs: graceMs, status: copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode: 137, reason: 'Error', finishedAt: finishAt})};
 	}
 
@@ -786,6 +822,7 @@ export class MockRuntime implements ContainerRuntime {
 	halt(): void {
 		this.halted = true;
 		for (const record of this.containers.values()) this.cancelTimers(record);
+		if (this.kinds.runtimes.get(this.nodeName) === this) this.kinds.runtimes.delete(this.nodeName);
 	}
 
 	// ----- filesystem ------------------------------------------------------------------------
@@ -837,12 +874,9 @@ export class MockRuntime implements ContainerRuntime {
 		for (const line of lines) this.log(record, this.now, stream, line);
 	}
 
-	private timer(record: ContainerRecord, ms: number, fn: () => void): void {
-		const handle = this.context.clock.after(ms, () => {
-			record.timers!.delete(handle);
-			if (this.halted || this.containers.get(record.id) !== record) return;
-			fn();
-		});
+	/** A timer of the container's: cancelled when it exits or goes, or the runtime halts. */
+	private timer<A extends ContainerTimer>(record: ContainerRecord, ms: number, kind: TimerKind<A>, arg: A): void {
+		const handle = this.context.clock.after(ms, kind, arg);
 		(record.timers ??= new Set()).add(handle);
 	}
 
@@ -880,6 +914,40 @@ export class MockRuntime implements ContainerRuntime {
 }
 
 // ----- pure helpers -------------------------------------------------------------------------------------
+
+/** What a container timer names: its node's runtime and the container. */
+type ContainerTimer = {node: string; id: string};
+/** A timer that ends the container's process with `exitCode`. */
+type ExitTimer = ContainerTimer & {exitCode: number};
+
+/** The runtime's timer kinds of one cluster, and its running runtimes by node. */
+type RuntimeTimers = {
+	runtimes: Map<string, MockRuntime>;
+	/** The main program runs on (after exec, after a sleep). */
+	resume: TimerKind<ContainerTimer>;
+	oomKill: TimerKind<ContainerTimer>;
+	/** A server missing required configuration exits. */
+	unconfigured: TimerKind<ExitTimer>;
+	/** A run-to-completion program ends. */
+	completed: TimerKind<ExitTimer>;
+	/** A server that handles the stop signal finishes shutting down. */
+	shutDown: TimerKind<ExitTimer>;
+	/** The grace period ends: SIGKILL. */
+	graceKill: TimerKind<ContainerTimer>;
+};
+
+/** The runtime timers of each cluster, by its clock. */
+const runtimeTimers = new WeakMap<VirtualClock, RuntimeTimers>();
+
+/** A run-to-completion container's program: its image's `run` behaviour (or a default one), and whether an interpreter runs a script instead. */
+function runPlan(record: ContainerRecord): {run: {durationMs: readonly [number, number]; exitCode: number; lines: readonly string[]}; interpreted: boolean} {
+	const behaviour = record.image.spec.behaviour;
+	const run = behaviour.kind === 'run' ? behaviour : defaultRun;
+	const interpreted = !record.image.spec.serves?.includes(record.argv[0] ?? '') && !record.image.spec.serves?.includes(basename(record.argv[0] ?? ''));
+	return {run, interpreted};
+}
+
+const defaultRun = {durationMs: [2000, 8000] as [number, number], exitCode: 0, lines: [] as string[]};
 
 /** The TCP ports a container declares. */
 function declaredPorts(container: ContainerConfig['container']): number[] {

@@ -305,6 +305,19 @@ type Server = {
 	lines: string[];
 };
 
+/** A replica's clone in progress: its server (StatefulSet key, ordinal, pod uid and key, engine), the claims copied into and from, and where. */
+type CloneArg = {
+	set: string;
+	ordinal: number;
+	pod: string;
+	podKey: string;
+	engine: DatabaseEngine;
+	claim: string;
+	dir: string;
+	sourceClaim: string;
+	sourceName: string;
+};
+
 export type ReplicationService = {
 	/** Servers of a StatefulSet, by ordinal. */
 	status(namespace: string, statefulSet: string): ReplicaStatus[];
@@ -343,7 +356,32 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 
 	const queue = () => context.queue(component);
 
-	function log(server: Server, line: string): void {
+	/** A replica's time to look at the primary's log again: the StatefulSet's key. */
+	const replicate = clock.kind<string>('database.replicate', key => queue()?.add(key));
+
+	/**
+	 * A replica's clone done. Identified by its StatefulSet, ordinal and pod,
+	 * with the claims it copies from and into: the pod's server may have been
+	 * replaced meanwhile, and the copy completes all the same.
+	 */
+	const cloned = clock.kind<CloneArg>('database.cloned', arg => {
+		const namespace = arg.set.slice(0, arg.set.indexOf('/'));
+		const current = sets.get(arg.set)?.get(arg.ordinal);
+		const server = current?.podUid === arg.pod ? current : undefined;
+		if (server) server.cloning = false;
+		const tree = data.forClaim(namespace, arg.claim)?.tree;
+		const sourceTree = data.forClaim(namespace, arg.sourceClaim)?.tree;
+		const sourceDb = databaseOf(sourceTree);
+		if (tree && sourceTree && sourceDb) {
+			const db = cloneDatabase(sourceDb, sourceTree, tree, arg.sourceName, arg.dir);
+			log(server ?? {podKey: arg.podKey, podUid: arg.pod, lines: logs.get(arg.podKey)!}, arg.engine === 'mysql'
+				? `xtrabackup: completed OK! cloned ${db.rows.size} rows at binlog position ${db.position}`
+				: `pg_basebackup: base backup completed, ${db.rows.size} rows at LSN 0/${db.position.toString(16).toUpperCase()}`);
+		}
+		queue()?.add(arg.set);
+	});
+
+	function log(server: Pick<Server, 'podKey' | 'podUid' | 'lines'>, line: string): void {
 		const text = `${new Date(clock.now()).toISOString()} ${line}`;
 		server.lines.push(text);
 		if (server.lines.length > 200) server.lines.shift();
@@ -351,7 +389,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 	}
 
 	/** The server writes its log to stderr, so `kubectl logs` shows it with the container's own output. */
-	function writeToContainer(server: Server, text: string): void {
+	function writeToContainer(server: Pick<Server, 'podKey' | 'podUid'>, text: string): void {
 		const slash = server.podKey.indexOf('/');
 		const pod = store.get('Pod', server.podKey.slice(0, slash), server.podKey.slice(slash + 1)) as Pod | undefined;
 		if (!pod || pod.metadata.uid !== server.podUid || !pod.spec?.nodeName) return;
@@ -437,7 +475,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			primaryDb.role = 'primary';
 			primaryDb.onCommit = () => {
 				for (const server of servers!.values()) {
-					if (server.ordinal !== start && server.running) clock.after(server.delayMs, () => queue()?.add(key));
+					if (server.ordinal !== start && server.running) clock.after(server.delayMs, replicate, key);
 				}
 			};
 		}
@@ -487,15 +525,9 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			? `xtrabackup: cloning from ${sourceName}.${namespaceService(namespace, key)}:3307`
 			: `pg_basebackup: initiating base backup from ${sourceName}, waiting for checkpoint to complete`);
 		const duration = random.jitter(800 + sourceDb.rows.size * 2, 0.3);
-		const uid = server.podUid;
-		clock.after(duration, () => {
-			server.cloning = false;
-			if (server.podUid !== uid) return;
-			const db = cloneDatabase(sourceDb, sourceTree, tree, sourceName, server.dir);
-			log(server, server.engine === 'mysql'
-				? `xtrabackup: completed OK! cloned ${db.rows.size} rows at binlog position ${db.position}`
-				: `pg_basebackup: base backup completed, ${db.rows.size} rows at LSN 0/${db.position.toString(16).toUpperCase()}`);
-			queue()?.add(key);
+		clock.after(duration, cloned, {
+			set: key, ordinal: server.ordinal, pod: server.podUid, podKey: server.podKey, engine: server.engine,
+			claim: server.claimName!, dir: server.dir, sourceClaim: source.claimName!, sourceName,
 		});
 	}
 
@@ -517,7 +549,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			}
 			applyChange(tree, db, entry);
 		}
-		if (next) clock.after(next.at + server.delayMs - now, () => queue()?.add(key));
+		if (next) clock.after(next.at + server.delayMs - now, replicate, key);
 		else if (db.position < primaryDb.position) queue()?.addAfter(key, server.delayMs);
 	}
 
