@@ -226,7 +226,7 @@ export class Cluster {
 			if (!queue) {
 				// A queue no controller drains would lose its keys silently.
 				if (registered) throw new Error(`no controller named ${name}`);
-				queues.set(name, (queue = new WorkQueue(clock)));
+				queues.set(name, (queue = new WorkQueue(clock, name)));
 			}
 			return queue;
 		};
