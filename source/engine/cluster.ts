@@ -231,6 +231,8 @@ export class Cluster {
 			return queue;
 		};
 		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf};
+		// The drains' timer kind is the cluster's from its start, as every other kind is.
+		nodes.drains(this.context);
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);
