@@ -226,11 +226,13 @@ export class Cluster {
 			if (!queue) {
 				// A queue no controller drains would lose its keys silently.
 				if (registered) throw new Error(`no controller named ${name}`);
-				queues.set(name, (queue = new WorkQueue(clock)));
+				queues.set(name, (queue = new WorkQueue(clock, name)));
 			}
 			return queue;
 		};
 		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf};
+		// The drains' timer kind is the cluster's from its start, as every other kind is.
+		nodes.drains(this.context);
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);

@@ -1,5 +1,5 @@
 import type {StoreEvent} from './store.js';
-import type {VirtualClock, SeededRandom} from './clock.js';
+import type {VirtualClock, SeededRandom, TimerKind} from './clock.js';
 import type {Store} from './store.js';
 import type {EventRecorder} from './events.js';
 import type {EngineServices} from './services.js';
@@ -95,8 +95,17 @@ export class WorkQueue {
 	taken = 0;
 	private readonly delayed = new Map<string, number>();
 	private readonly backoff = new ItemExponentialBackoff();
+	/** A delayed add (kind `queue.<name>`): the key and its due time; stale once the key is due at another time (an earlier add came since). */
+	private readonly delayedAdd: TimerKind<{key: string; at: number}>;
 
-	constructor(private readonly clock: VirtualClock) {}
+	/** `name`: the controller's, which names the queue's timers. */
+	constructor(private readonly clock: VirtualClock, readonly name: string) {
+		this.delayedAdd = clock.kind<{key: string; at: number}>(`queue.${name}`, ({key, at}) => {
+			if (this.delayed.get(key) !== at) return;
+			this.delayed.delete(key);
+			this.add(key);
+		});
+	}
 
 	add(key: string): void {
 		// One hash lookup, not two: a key already queued leaves the set's size as it was.
@@ -111,11 +120,7 @@ export class WorkQueue {
 		const pending = this.delayed.get(key);
 		if (pending !== undefined && pending <= at) return;
 		this.delayed.set(key, at);
-		this.clock.at(at, () => {
-			if (this.delayed.get(key) !== at) return;
-			this.delayed.delete(key);
-			this.add(key);
-		});
+		this.clock.at(at, this.delayedAdd, {key, at});
 	}
 
 	/** Add `key` after its backoff (`AddRateLimited`): 5 ms, then doubling with every requeue not yet forgotten. */

@@ -1,4 +1,5 @@
 import type {ControllerContext} from '../controller.js';
+import type {TimerKind} from '../clock.js';
 import type {Node, Pod} from '../api/types.js';
 import type {KubeletService} from '../node/kubelet.js';
 import {badRequest, invalid, KubeError, notFound, type FieldError} from '../errors.js';
@@ -184,9 +185,11 @@ export function drain(context: ControllerContext, name: string, options: DrainOp
 	const warning = warnings.length > 0 ? `Warning: ${warnings.join('; ')}` : undefined;
 	if (warning) lines.push(warning);
 	const report: DrainReport = {node: name, evicted: [], ignored, ...(warning ? {warning} : {}), lines, blocked: [], done: false};
-	const state: DrainState = {report, attempt: 0, deadline: timeout > 0 ? context.clock.now() + timeout * 1000 : undefined, timeout, errors: []};
-	drainStates(context).set(name, state);
-	evictAll(context, state, toEvict, grace);
+	const {states} = drains(context);
+	const drain = (states.get(name)?.drain ?? 0) + 1;
+	const state: DrainState = {report, drain, attempt: 0, deadline: timeout > 0 ? context.clock.now() + timeout * 1000 : undefined, timeout, grace, blocked: [], errors: []};
+	states.set(name, state);
+	evictAll(context, state, toEvict);
 	return snapshot(report);
 }
 
@@ -195,10 +198,16 @@ export const evictionRetryMs = 5000;
 
 type DrainState = {
 	report: DrainReport;
+	/** The node's drains so far, this one included: a retry of an earlier drain finds another number. */
+	drain: number;
 	attempt: number;
 	/** When `--timeout` runs out (virtual ms), if one was given. */
 	deadline: number | undefined;
 	timeout: number;
+	/** `--grace-period`, -1 for the pods' own. */
+	grace: number;
+	/** The pods a budget refused in the last round, asked again at the next. */
+	blocked: Pod[];
 	/** Evictions that failed for good, in kubectl's words. */
 	errors: Array<{pod: Pod; message: string}>;
 };
@@ -213,12 +222,28 @@ function goDuration(seconds: number): string {
 	return `${sec}s`;
 }
 
-const drainsByContext = new WeakMap<object, Map<string, DrainState>>();
+/** A drain's next round, due 5 s after a budget refused an eviction: the node, its drain's number and the round's. */
+type DrainRetry = {node: string; drain: number; attempt: number};
 
-function drainStates(context: ControllerContext): Map<string, DrainState> {
-	let states = drainsByContext.get(context.store);
-	if (!states) drainsByContext.set(context.store, (states = new Map()));
-	return states;
+/** A cluster's drains: the latest of each node, and the kind of timer of their retries. */
+type Drains = {states: Map<string, DrainState>; retry: TimerKind<DrainRetry>};
+
+const drainsByContext = new WeakMap<object, Drains>();
+
+/** The cluster's drains; the first call (at the cluster's start) defines their timer kind. */
+export function drains(context: ControllerContext): Drains {
+	let found = drainsByContext.get(context.store);
+	if (!found) {
+		const states = new Map<string, DrainState>();
+		const retry = context.clock.kind<DrainRetry>('drain.retry', ({node, drain, attempt}) => {
+			const state = states.get(node);
+			// A drain stopped, retried already or replaced by another of the node asks nothing more.
+			if (state?.drain !== drain || state.attempt !== attempt) return;
+			evictAll(context, state, state.blocked);
+		});
+		drainsByContext.set(context.store, (found = {states, retry}));
+	}
+	return found;
 }
 
 function snapshot(report: DrainReport): DrainReport {
@@ -228,14 +253,14 @@ function snapshot(report: DrainReport): DrainReport {
 /** The latest drain of a node as it stands (its lines grow while a budget blocks it); undefined when none ran. */
 export function drainStatus(context: ControllerContext, name: string): DrainReport | undefined {
 	getNode(context, name);
-	const state = drainStates(context).get(name);
+	const state = drains(context).states.get(name);
 	return state ? snapshot(state.report) : undefined;
 }
 
 /** Stop retrying a drain a budget blocks (kubectl interrupted); the node stays cordoned. */
 export function stopDrain(context: ControllerContext, name: string): DrainReport {
 	getNode(context, name);
-	const state = drainStates(context).get(name);
+	const state = drains(context).states.get(name);
 	if (!state || state.report.done) throw badRequest(`no drain of node "${name}" is in progress`);
 	state.attempt++;
 	state.report.done = true;
@@ -248,8 +273,8 @@ export function stopDrain(context: ControllerContext, name: string): DrainReport
  * pod is evicted or gone (the node is drained), or `--timeout` runs out or an
  * eviction fails otherwise (the drain gives up with kubectl's summary).
  */
-function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], grace: number): void {
-	const {report} = state;
+function evictAll(context: ControllerContext, state: DrainState, pods: Pod[]): void {
+	const {report, grace} = state;
 	const {store, clock} = context;
 	const blocked: Pod[] = [];
 	const done: Pod[] = [];
@@ -288,11 +313,8 @@ function evictAll(context: ControllerContext, state: DrainState, pods: Pod[], gr
 	}
 	report.blocked = blocked.map(ref);
 	if (blocked.length > 0) {
-		const attempt = ++state.attempt;
-		clock.at(clock.now() + evictionRetryMs, () => {
-			if (state.attempt !== attempt || drainStates(context).get(report.node) !== state) return;
-			evictAll(context, state, blocked, grace);
-		});
+		state.blocked = blocked;
+		clock.at(clock.now() + evictionRetryMs, drains(context).retry, {node: report.node, drain: state.drain, attempt: ++state.attempt});
 		return;
 	}
 	report.done = true;

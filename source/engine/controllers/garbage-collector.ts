@@ -37,6 +37,18 @@ function sameReferences(a: readonly OwnerReference[], b: readonly OwnerReference
 
 const hasFinalizer = (object: KubeObject, name: string) => object.metadata.finalizers?.includes(name) ?? false;
 
+/**
+ * One API call of the collector, as data, so that a call waiting for its
+ * client's token is a timer a snapshot records: the object's uid, what the
+ * call does, and the key whose worker it releases once made, if any (a GET
+ * releases its key only when the reading leaves nothing to do).
+ */
+type GcCall =
+	| {call: 'get'; uid: string; key: string}
+	| {call: 'delete'; uid: string; policy: 'Foreground' | 'Background' | 'Orphan'; key?: string}
+	| {call: 'removeReferences'; uid: string; owners: string[]; key?: string}
+	| {call: 'removeFinalizer'; uid: string; finalizer: string; key?: string};
+
 export function createGarbageCollector(context: ControllerContext): Controller {
 	const {store, clock} = context;
 	const queue = () => context.queue(garbageCollectorComponent);
@@ -45,10 +57,40 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	const workers = new WorkerPool(concurrentGCSyncs, key => queue().add(key));
 
 	/** Make one API call through the client: now if a token is there, else when its token comes. */
-	function call(fn: () => void): void {
+	function call(request: GcCall): void {
 		const at = client.reserve();
-		if (at <= clock.now()) fn();
-		else clock.at(at, fn);
+		if (at <= clock.now()) make(request);
+		else clock.at(at, callKind, request);
+	}
+
+	/** A call whose token has come. */
+	const callKind = clock.kind<GcCall>('garbageCollector.call', make);
+
+	/** What a call does, then the worker it held comes free. */
+	function make(request: GcCall): void {
+		switch (request.call) {
+			case 'get': {
+				// `attemptToDeleteItem`'s GET: the reading decides the next call, made while the worker is held.
+				const item = store.getByUid(request.uid);
+				const next = item && attemptToDelete(item);
+				if (next) call({...next, key: request.key});
+				else workers.release(request.key);
+				return;
+			}
+			case 'delete': {
+				// The DELETE carries the uid the GET read as its precondition.
+				const current = store.getByUid(request.uid);
+				if (current) deleteObject(context, current, request.policy);
+				break;
+			}
+			case 'removeReferences':
+				removeReferences(request.uid, request.owners);
+				break;
+			case 'removeFinalizer':
+				removeFinalizer(request.uid, request.finalizer);
+				break;
+		}
+		if (request.key !== undefined) workers.release(request.key);
 	}
 
 	/** The owner an ownerReference resolves to, if it still exists with that uid. */
@@ -95,7 +137,7 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	 * solid owners, only the references to the missing ones are dropped. An
 	 * owner being deleted in the foreground has its dependents queued.
 	 */
-	function attemptToDelete(item: KubeObject): (() => void) | undefined {
+	function attemptToDelete(item: KubeObject): GcCall | undefined {
 		if (item.metadata.deletionTimestamp && !hasFinalizer(item, foregroundFinalizer)) return undefined;
 		if (item.metadata.deletionTimestamp) return processDeletingDependents(item);
 		const solid: OwnerReference[] = [];
@@ -113,17 +155,12 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 		if (solid.length + dangling.length + waiting.length === 0) return undefined;
 		if (solid.length > 0) {
 			if (dangling.length === 0 && waiting.length === 0) return undefined;
-			const drop = new Set([...dangling, ...waiting].map(ref => ref.uid));
-			return () => removeReferences(item, drop);
+			return {call: 'removeReferences', uid: item.metadata.uid, owners: [...dangling, ...waiting].map(ref => ref.uid)};
 		}
 		// Its owner waits for it, and it has dependents of its own: cascade in the foreground.
 		const policy = waiting.length > 0 && store.dependentsOf(item.metadata.uid).length > 0 ? 'Foreground'
 			: hasFinalizer(item, orphanFinalizer) ? 'Orphan' : hasFinalizer(item, foregroundFinalizer) ? 'Foreground' : 'Background';
-		return () => {
-			// The DELETE carries the uid the GET read as its precondition.
-			const current = store.getByUid(item.metadata.uid);
-			if (current) deleteObject(context, current, policy);
-		};
+		return {call: 'delete', uid: item.metadata.uid, policy};
 	}
 
 	/** A namespaced owner in another namespace counts as absent, with a Warning on the dependent. */
@@ -136,18 +173,19 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 			{component: garbageCollectorComponent});
 	}
 
-	function removeReferences(item: KubeObject, uids: Set<string>): void {
-		const current = store.getByUid(item.metadata.uid);
+	/** Drop the references to these owners from an item. */
+	function removeReferences(uid: string, owners: readonly string[]): void {
+		const current = store.getByUid(uid);
 		if (!current) return;
 		store.patch(current, draft => {
-			const kept = (draft.metadata.ownerReferences ?? []).filter(ref => !uids.has(ref.uid));
+			const kept = (draft.metadata.ownerReferences ?? []).filter(ref => !owners.includes(ref.uid));
 			if (kept.length > 0) draft.metadata.ownerReferences = kept;
 			else delete draft.metadata.ownerReferences;
 		});
 	}
 
-	function removeFinalizer(owner: KubeObject, name: string): void {
-		const current = store.getByUid(owner.metadata.uid);
+	function removeFinalizer(uid: string, name: string): void {
+		const current = store.getByUid(uid);
 		if (!current || !hasFinalizer(current, name)) return;
 		store.patch(current, draft => {
 			draft.metadata.finalizers = (draft.metadata.finalizers ?? []).filter(f => f !== name);
@@ -160,10 +198,10 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	}
 
 	/** `processDeletingDependentsItem`: queue every dependent for deletion; the finalizer comes off (the call returned) once no blocking one is left. */
-	function processDeletingDependents(owner: KubeObject): (() => void) | undefined {
+	function processDeletingDependents(owner: KubeObject): GcCall | undefined {
 		const dependents = dependentsReferencing(owner);
 		const blocking = dependents.filter(d => d.metadata.ownerReferences?.some(ref => ref.uid === owner.metadata.uid && ref.blockOwnerDeletion));
-		if (blocking.length === 0) return () => removeFinalizer(owner, foregroundFinalizer);
+		if (blocking.length === 0) return {call: 'removeFinalizer', uid: owner.metadata.uid, finalizer: foregroundFinalizer};
 		for (const dependent of dependents) {
 			if (!dependent.metadata.deletionTimestamp) queue().add(`item:${dependent.metadata.uid}`);
 		}
@@ -172,28 +210,14 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 
 	/** `orphanDependents`: drop this owner from every dependent (the calls in parallel), then the `orphan` finalizer. */
 	function orphanDependents(key: string, owner: KubeObject): void {
-		const uids = new Set([owner.metadata.uid]);
-		for (const dependent of dependentsReferencing(owner)) call(() => removeReferences(dependent, uids));
-		call(() => {
-			removeFinalizer(owner, orphanFinalizer);
-			workers.release(key);
-		});
+		const owners = [owner.metadata.uid];
+		for (const dependent of dependentsReferencing(owner)) call({call: 'removeReferences', uid: dependent.metadata.uid, owners});
+		call({call: 'removeFinalizer', uid: owner.metadata.uid, finalizer: orphanFinalizer, key});
 	}
 
-	/** An item's work: its GET, then the call that reading decides, holding a worker until both are made. */
+	/** An item's work: its GET, then the call that reading decides, holding a worker until both are request. */
 	function attemptItem(key: string, uid: string): void {
-		call(() => {
-			const item = store.getByUid(uid);
-			const next = item && attemptToDelete(item);
-			if (!next) {
-				workers.release(key);
-				return;
-			}
-			call(() => {
-				next();
-				workers.release(key);
-			});
-		});
+		call({call: 'get', uid, key});
 	}
 
 	function sync(key: string): void {

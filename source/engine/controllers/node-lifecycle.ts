@@ -176,12 +176,13 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 		return clock.now() - lastRenewal(node) >= nodeMonitorGracePeriodMs;
 	}
 
-	function monitor(): void {
+	/** Every 5 s (`--node-monitor-period`): queue the nodes whose kubelet stopped posting. */
+	const monitor = clock.kind<null>('nodeLifecycle.monitor', () => {
 		for (const node of store.list('Node') as Node[]) {
 			if (stale(node) && readyCondition(node)?.status !== 'Unknown') queue()?.add(node.metadata.name);
 		}
-		clock.after(nodeMonitorPeriodMs, monitor);
-	}
+		clock.after(nodeMonitorPeriodMs, monitor, null);
+	});
 
 	/** Ready, MemoryPressure, DiskPressure and PIDPressure become Unknown. */
 	function markUnknown(node: Node): Node {
@@ -252,6 +253,13 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 		store.markDeleted(marked, marked.spec?.terminationGracePeriodSeconds ?? 30);
 	}
 
+	/** A pod's NoExecute eviction, by its uid; a timer the pod's eviction no longer holds (rescheduled meanwhile) does nothing. */
+	const taintEviction = clock.kind<string>('nodeLifecycle.taintEviction', (uid, timer) => {
+		const scheduled = evictions.get(uid);
+		if (scheduled?.handle !== timer) return;
+		evict(store.getByUid(uid) as Pod ?? scheduled.pod);
+	});
+
 	function handlePod(pod: Pod, node: Node | undefined): void {
 		const uid = pod.metadata.uid;
 		const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
@@ -279,10 +287,7 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 		const scheduled = evictions.get(uid);
 		if (scheduled && scheduled.at === at) return;
 		scheduled?.handle.cancel();
-		const handle = clock.at(at, () => {
-			if (evictions.get(uid)?.handle !== handle) return;
-			evict(store.getByUid(uid) as Pod ?? pod);
-		});
+		const handle = clock.at(at, taintEviction, uid);
 		evictions.set(uid, {at, handle, pod});
 	}
 
@@ -333,7 +338,7 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 			},
 		},
 		start() {
-			clock.after(nodeMonitorPeriodMs, monitor);
+			clock.after(nodeMonitorPeriodMs, monitor, null);
 		},
 		sync(key) {
 			if (key.startsWith('pod:')) {

@@ -103,17 +103,19 @@ export function createPodGc(context: ControllerContext): Controller {
 		}
 	}
 
+	/** Every `gcCheckPeriod` (20 s): a pass over every pod. */
+	const resync = clock.kind<null>('podGc.resync', () => {
+		queue()?.add('all');
+		clock.after(podGcPeriodMs, resync, null);
+	});
+
 	return {
 		name: component,
 		watches: {
 			Node: ({type, object}) => (type === 'DELETED' ? `node:${object.metadata.name}` : undefined),
 		},
 		start() {
-			const loop = () => {
-				queue()?.add('all');
-				clock.after(podGcPeriodMs, loop);
-			};
-			clock.after(podGcPeriodMs, loop);
+			clock.after(podGcPeriodMs, resync, null);
 		},
 		sync(key) {
 			if (key === 'all') {

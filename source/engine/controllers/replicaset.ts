@@ -181,9 +181,11 @@ export const callsPerStep = 32;
 export const concurrentReplicaSetSyncs = 5;
 
 /** A sync's creates still to make: slow-start batches over the ReplicaSet as the sync read it. */
-type CreateRun = {key: string; rs: ReplicaSet; remaining: number; batch: number; /** When each call of the current batch may go (its reserved token), in order. */ times: number[]; error?: Error};
+type CreateRun = {id: number; key: string; rs: ReplicaSet; remaining: number; batch: number; /** When each call of the current batch may go (its reserved token), in order. */ times: number[]; error?: Error};
 /** A sync's deletes: its victims, and the next to delete. */
-type DeleteRun = {key: string; rs: ReplicaSet; victims: Pod[]; next: number; /** When each victim's delete may go. */ times: number[]};
+type DeleteRun = {id: number; key: string; rs: ReplicaSet; victims: Pod[]; next: number; /** When each victim's delete may go. */ times: number[]};
+/** A run's step waiting for its tokens, as a timer's data: the ReplicaSet's key and the run's id. */
+type RunStep = {key: string; run: number};
 
 export function createReplicaSetController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
@@ -205,6 +207,29 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	const workers = new WorkerPool(concurrentReplicaSetSyncs, key => queue().add(key));
 	/** Failures of runs' later steps, by key, for the next sync's status. */
 	const laterErrors = new Map<string, Error>();
+	/** Runs waiting for their next step's tokens, by id (a ReplicaSet's key may have a second run while the first waits). */
+	const waitingRuns = new Map<number, CreateRun | DeleteRun>();
+	/** The id of the last run begun. */
+	let lastRun = 0;
+
+	/** A run waiting for its next step, no longer waiting: the step is due. */
+	function dueRun(id: number): CreateRun | DeleteRun {
+		const run = waitingRuns.get(id)!;
+		waitingRuns.delete(id);
+		return run;
+	}
+	/** A create run's next slow-start step (the run by id, with its ReplicaSet's key). */
+	const createStep = clock.kind<RunStep>('replicaset.slowStart', ({run: id}) => {
+		const run = dueRun(id) as CreateRun;
+		const error = stepCreates(run);
+		if (error) failedLater(run.key, error);
+	});
+	/** A delete run's next step. */
+	const deleteStep = clock.kind<RunStep>('replicaset.deletes', ({run: id}) => {
+		const run = dueRun(id) as DeleteRun;
+		const later = stepDeletes(run);
+		if (later) failedLater(run.key, later);
+	});
 
 	function bitsOf(pod: Pod, selector: Selector, template: Selector): number {
 		const labels = pod.metadata.labels;
@@ -392,7 +417,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		if (diff < 0) {
 			const missing = Math.min(-diff, burstReplicas);
 			expectations.expectCreations(key, missing);
-			const run: CreateRun = {key, rs, remaining: missing, batch: slowStartInitialBatchSize, times: []};
+			const run: CreateRun = {id: ++lastRun, key, rs, remaining: missing, batch: slowStartInitialBatchSize, times: []};
 			if (-diff > burstReplicas) queue().add(key);
 			reserveBatch(run);
 			return stepCreates(run);
@@ -400,7 +425,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		const victims = podsToDelete(activePods(tally), relatedPods(rs), Math.min(diff, burstReplicas), clock.now());
 		expectations.expectDeletions(key, victims.map(pod => pod.metadata.uid));
 		if (diff > burstReplicas) queue().add(key);
-		return stepDeletes({key, rs, victims, next: 0, times: victims.map(() => client.reserve())});
+		return stepDeletes({id: ++lastRun, key, rs, victims, next: 0, times: victims.map(() => client.reserve())});
 	}
 
 	/** Reserve the client's tokens for the run's next slow-start batch: its calls go in parallel, each when its token is there. */
@@ -441,10 +466,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 			if (run.remaining > 0) reserveBatch(run);
 		}
 		if (times.length > 0) {
-			clock.at(Math.max(now, times[0]!), () => {
-				const error = stepCreates(run);
-				if (error) failedLater(key, error);
-			});
+			waitingRuns.set(run.id, run);
+			clock.at(Math.max(now, times[0]!), createStep, {key, run: run.id});
 		} else {
 			workers.release(key);
 		}
@@ -468,10 +491,8 @@ export function createReplicaSetController(context: ControllerContext): Controll
 			}
 		}
 		if (run.next < victims.length) {
-			clock.at(Math.max(now, times[run.next]!), () => {
-				const later = stepDeletes(run);
-				if (later) failedLater(key, later);
-			});
+			waitingRuns.set(run.id, run);
+			clock.at(Math.max(now, times[run.next]!), deleteStep, {key, run: run.id});
 		} else {
 			workers.release(key);
 		}

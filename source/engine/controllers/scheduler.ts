@@ -514,17 +514,20 @@ export function createScheduler(context: ControllerContext): Controller {
 	function scheduleFlush(): void {
 		if (flushPending) return;
 		flushPending = true;
-		clock.after(unschedulableFlushPeriodMs, () => {
-			flushPending = false;
-			const now = clock.now();
-			for (const [key, entry] of parked) {
-				// Parked in time order: the first one that is young enough ends the pass.
-				if (now - entry.since < maxUnschedulableMs) break;
-				move(key, entry);
-			}
-			if (parked.size > 0) scheduleFlush();
-		});
+		clock.after(unschedulableFlushPeriodMs, flush, null);
 	}
+
+	/** The pass `scheduleFlush` sets. */
+	const flush = clock.kind<null>('scheduler.flush', () => {
+		flushPending = false;
+		const now = clock.now();
+		for (const [key, entry] of parked) {
+			// Parked in time order: the first one that is young enough ends the pass.
+			if (now - entry.since < maxUnschedulableMs) break;
+			move(key, entry);
+		}
+		if (parked.size > 0) scheduleFlush();
+	});
 
 	return {
 		name: schedulerName,

@@ -1,5 +1,6 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject} from '../api/types.js';
+import type {TimerHandle} from '../clock.js';
 import type {FieldError} from '../errors.js';
 import {invalid} from '../errors.js';
 import {keyOf} from '../store.js';
@@ -202,7 +203,7 @@ export function createServiceController(context: ControllerContext): Controller 
 	/** Addresses the cloud holds for load balancers (provisioned or being provisioned), by Service uid. */
 	const balancers = new Map<string, string>();
 	/** Load balancers still being provisioned, by Service uid. */
-	const provisioning = new Map<string, ReturnType<typeof clock.after>>();
+	const provisioning = new Map<string, TimerHandle>();
 
 	function freeAddress(): string | undefined {
 		const used = new Set(balancers.values());
@@ -241,6 +242,22 @@ export function createServiceController(context: ControllerContext): Controller 
 			if (!draft.metadata.deletionTimestamp) draft.status = {...draft.status, loadBalancer: {}};
 		});
 	}
+
+	/** The cloud has made the load balancer of a Service (its key and uid) at the address held for it, unless the Service went meanwhile. */
+	const ensured = clock.kind<{key: string; uid: string; ip: string}>('service.loadBalancer', ({key, uid, ip}) => {
+		provisioning.delete(uid);
+		const slash = key.indexOf('/');
+		const current = store.get('Service', key.slice(0, slash), key.slice(slash + 1)) as Service | undefined;
+		if (!current || current.metadata.uid !== uid) {
+			balancers.delete(uid);
+			return;
+		}
+		const updated = store.patch(current, draft => {
+			draft.status = {...draft.status, loadBalancer: {ingress: [{ip, ipMode: 'VIP'}]}};
+		}, {status: true});
+		events.normal(updated, 'EnsuredLoadBalancer', 'Ensured load balancer', {component});
+		queue()?.add(key);
+	});
 
 	return {
 		name: component,
@@ -291,19 +308,7 @@ export function createServiceController(context: ControllerContext): Controller 
 				context.queue(component).addAfter(key, 30_000);
 				return;
 			}
-			const handle = clock.after(context.random.jitter(loadBalancerProvisionMs), () => {
-				provisioning.delete(uid);
-				const current = store.get('Service', service.metadata.namespace, service.metadata.name) as Service | undefined;
-				if (!current || current.metadata.uid !== uid) {
-					balancers.delete(uid);
-					return;
-				}
-				const updated = store.patch(current, draft => {
-					draft.status = {...draft.status, loadBalancer: {ingress: [{ip, ipMode: 'VIP'}]}};
-				}, {status: true});
-				events.normal(updated, 'EnsuredLoadBalancer', 'Ensured load balancer', {component});
-				queue()?.add(key);
-			});
+			const handle = clock.after(context.random.jitter(loadBalancerProvisionMs), ensured, {key, uid, ip});
 			// The address is held while the cloud works.
 			balancers.set(uid, ip);
 			provisioning.set(uid, handle);

@@ -126,6 +126,9 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 	return index;
 }
 
+/** A volume the local-path provisioner is making: its claim, its class's name and reclaim policy, and the node it is for, if any. */
+type Provisioning = {namespace: string; name: string; uid: string; storageClass: string; reclaimPolicy: 'Retain' | 'Delete'; node?: string};
+
 export function createPersistentVolumeController(context: ControllerContext): Controller {
 	const {store, events, clock, random} = context;
 	const users = claimUsers(context);
@@ -317,32 +320,37 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 		}
 		if (provisioning.has(claim.metadata.uid)) return;
 		provisioning.add(claim.metadata.uid);
-		const provisionerSource = {component: provisionerInstance};
-		events.normal(claim, 'Provisioning', `External provisioner is provisioning volume for claim "${keyOf(claim)}"`, provisionerSource);
-		const uid = claim.metadata.uid;
-		clock.after(random.jitter(1200, 0.3), () => {
-			provisioning.delete(uid);
-			const current = getClaim(context, claim.metadata.namespace, claim.metadata.name);
-			if (!current || current.metadata.uid !== uid || current.spec?.volumeName || current.metadata.deletionTimestamp) return;
-			const name = `pvc-${uid}`;
-			if (!getVolume(context, name)) {
-				store.create<PersistentVolume>(provisionedVolume(current, storageClass, nodeName));
-			}
-			events.normal(current, 'ProvisioningSucceeded', `Successfully provisioned volume ${name}`, provisionerSource);
+		events.normal(claim, 'Provisioning', `External provisioner is provisioning volume for claim "${keyOf(claim)}"`, {component: provisionerInstance});
+		clock.after(random.jitter(1200, 0.3), provisioned, {
+			namespace: claim.metadata.namespace!, name: claim.metadata.name, uid: claim.metadata.uid,
+			storageClass: storageClass.metadata.name, reclaimPolicy: storageClass.reclaimPolicy ?? 'Delete', ...(nodeName === undefined ? {} : {node: nodeName}),
 		});
 	}
 
-	function provisionedVolume(claim: PersistentVolumeClaim, storageClass: StorageClass, nodeName: string | undefined): PersistentVolume {
+	/** The provisioner has made a claim's volume (its class as read when it began), unless the claim went or was bound meanwhile. */
+	const provisioned = clock.kind<Provisioning>('pv.provision', arg => {
+		const {uid} = arg;
+		provisioning.delete(uid);
+		const current = getClaim(context, arg.namespace, arg.name);
+		if (!current || current.metadata.uid !== uid || current.spec?.volumeName || current.metadata.deletionTimestamp) return;
+		const name = `pvc-${uid}`;
+		if (!getVolume(context, name)) {
+			store.create<PersistentVolume>(provisionedVolume(current, arg));
+		}
+		events.normal(current, 'ProvisioningSucceeded', `Successfully provisioned volume ${name}`, {component: provisionerInstance});
+	});
+
+	/** A volume of kind's local-path provisioner for a claim. */
+	function provisionedVolume(claim: PersistentVolumeClaim, {storageClass, reclaimPolicy, node: nodeName}: Provisioning): PersistentVolume {
 		const name = `pvc-${claim.metadata.uid}`;
-		const localPath = storageClass.provisioner === localPathProvisioner;
 		return {
 			apiVersion: 'v1',
 			kind: 'PersistentVolume',
 			metadata: {
 				name,
 				annotations: {
-					[annProvisionedBy]: storageClass.provisioner,
-					...(localPath && nodeName ? {'local.path.provisioner/selected-node': nodeName} : {}),
+					[annProvisionedBy]: localPathProvisioner,
+					...(nodeName ? {'local.path.provisioner/selected-node': nodeName} : {}),
 				},
 				finalizers: [pvProtectionFinalizer],
 				uid: '', resourceVersion: '', creationTimestamp: '',
@@ -354,12 +362,10 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 					apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: claim.metadata.namespace!, name: claim.metadata.name,
 					uid: claim.metadata.uid, resourceVersion: claim.metadata.resourceVersion,
 				},
-				hostPath: localPath
-					? {path: `/var/local-path-provisioner/${name}_${claim.metadata.namespace}_${claim.metadata.name}`, type: 'DirectoryOrCreate'}
-					: {path: `/var/lib/kubarium/volumes/${name}`, type: 'DirectoryOrCreate'},
+				hostPath: {path: `/var/local-path-provisioner/${name}_${claim.metadata.namespace}_${claim.metadata.name}`, type: 'DirectoryOrCreate'},
 				...(nodeName ? {nodeAffinity: {required: {nodeSelectorTerms: [{matchExpressions: [{key: 'kubernetes.io/hostname', operator: 'In', values: [nodeName]}]}]}}} : {}),
-				persistentVolumeReclaimPolicy: storageClass.reclaimPolicy ?? 'Delete',
-				storageClassName: storageClass.metadata.name,
+				persistentVolumeReclaimPolicy: reclaimPolicy,
+				storageClassName: storageClass,
 				volumeMode: claim.spec?.volumeMode ?? 'Filesystem',
 			},
 			status: {phase: 'Pending'},

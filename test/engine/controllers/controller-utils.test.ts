@@ -22,7 +22,7 @@ test('the rate limiter waits 5 ms, doubling per requeue up to 1000 s, until the 
 
 test('a rate-limited add comes back after its backoff on virtual time', t => {
 	const clock = new VirtualClock();
-	const queue = new WorkQueue(clock);
+	const queue = new WorkQueue(clock, 'test');
 	queue.addRateLimited('k');
 	queue.addRateLimited('k');
 	t.is(queue.take(), undefined);
