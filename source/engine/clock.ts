@@ -21,18 +21,12 @@ export type TimerKind<A extends TimerArg = TimerArg> = {
 class Timer {
 	cancelled = false;
 
-	/** TRANSITIONAL: a closure timer's callback (kind `closure`), until every timer site names its kind. */
-	fn?: () => void;
-
 	constructor(readonly at: number, readonly seq: number, readonly kind: TimerKind<any>, readonly arg: TimerArg) {}
 
 	cancel(): void {
 		this.cancelled = true;
 	}
 }
-
-/** TRANSITIONAL: the kind of a timer set with a closure. */
-const closureKind: TimerKind<null> = {name: 'closure', run: (_arg, timer) => (timer as Timer).fn!()};
 
 /** Handle to a scheduled timer. */
 export type TimerHandle = {cancel(): void; readonly at: number};
@@ -79,21 +73,13 @@ export class VirtualClock {
 	}
 
 	/** A timer of `kind` with `arg`, due `delayMs` from now (at least 0). */
-	after<A extends TimerArg>(delayMs: number, kind: TimerKind<A>, arg: A): TimerHandle;
-	/** TRANSITIONAL: a closure timer. */
-	after(delayMs: number, fn: () => void): TimerHandle;
-	after(delayMs: number, kind: TimerKind<any> | (() => void), arg: TimerArg = null): TimerHandle {
-		return this.at(this.current + Math.max(0, delayMs), kind as TimerKind<any>, arg);
+	after<A extends TimerArg>(delayMs: number, kind: TimerKind<A>, arg: A): TimerHandle {
+		return this.at(this.current + Math.max(0, delayMs), kind, arg);
 	}
 
 	/** A timer of `kind` with `arg`, due at virtual time `at` (or now, when `at` is past). */
-	at<A extends TimerArg>(at: number, kind: TimerKind<A>, arg: A): TimerHandle;
-	/** TRANSITIONAL: a closure timer. */
-	at(at: number, fn: () => void): TimerHandle;
-	at(at: number, kind: TimerKind<any> | (() => void), arg: TimerArg = null): TimerHandle {
-		const closure = typeof kind === 'function';
-		const timer = new Timer(Math.max(at, this.current), this.seq++, closure ? closureKind : kind, arg);
-		if (closure) timer.fn = kind;
+	at<A extends TimerArg>(at: number, kind: TimerKind<A>, arg: A): TimerHandle {
+		const timer = new Timer(Math.max(at, this.current), this.seq++, kind, arg);
 		this.push(timer);
 		return timer;
 	}
@@ -107,7 +93,7 @@ export class VirtualClock {
 	/** The live timers, in the order they will run, as data (what a snapshot records of them). */
 	timers(): PendingTimer[] {
 		return this.heap.filter(t => !t.cancelled).sort((a, b) => (before(a, b) ? -1 : 1))
-			.map(t => (t.arg === undefined ? {at: t.at, seq: t.seq, kind: t.kind.name} : {at: t.at, seq: t.seq, kind: t.kind.name, arg: t.arg}));
+			.map(t => ({at: t.at, seq: t.seq, kind: t.kind.name, arg: t.arg}));
 	}
 
 	/** Number of timers waiting (cancelled ones included until they surface). */

@@ -20,10 +20,11 @@ import type {ClusterOptions} from './cluster-options.js';
 import type {PendingTimer} from './clock.js';
 
 /**
- * The snapshot format this build writes (2: an optional `base`); it reads
- * version 1 too (no base).
+ * The snapshot format this build writes (3: each pending timer's kind and
+ * argument; 2: an optional `base`); it reads versions 1 (no base) and 2 (timers
+ * by time and number only) too.
  */
-export const snapshotVersion = 2;
+export const snapshotVersion = 3;
 
 /** One call of the cluster's facade, as data. */
 export type JournalEntry = {
@@ -70,7 +71,7 @@ export type SnapshotBase = {
 /** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
 export type ClusterSnapshot = {
 	kind: 'KubariumSnapshot';
-	version: 1 | typeof snapshotVersion;
+	version: 1 | 2 | typeof snapshotVersion;
 	options: SnapshotOptions;
 	/** The objects the cluster was restored from, when it was made from a snapshot's objects rather than from its options alone; the journal starts there. */
 	base?: SnapshotBase;
@@ -224,7 +225,9 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 		object(value, path);
 		finite((value as Record<string, unknown>)['at'], `${path}.at`);
 		integer((value as Record<string, unknown>)['seq'], `${path}.seq`);
-		optional((value as Record<string, unknown>)['kind'], `${path}.kind`, string);
+		const kind = (value as Record<string, unknown>)['kind'];
+		// From version 3 every timer says what it is.
+		if (version >= 3 || kind !== undefined) string(kind, `${path}.kind`);
 	});
 	object(s['random'], 'snapshot.random');
 	each((s['random'] as Record<string, unknown>)['state'], 'snapshot.random.state', finite);

@@ -1,5 +1,5 @@
 import test from 'ava';
-import {createCluster, SnapshotError, type Cluster, type ClusterSnapshot, type KubeObject} from '../../source/engine/index.js';
+import {createCluster, snapshotVersion, SnapshotError, type Cluster, type ClusterSnapshot, type KubeObject} from '../../source/engine/index.js';
 import {sameSimulation, state} from './same-simulation.js';
 
 /**
@@ -196,7 +196,7 @@ test('a restored cluster is saved with the objects it started from, and that sna
 	restored.advance(20_000);
 	restored.exec('db-0', ['kv', 'set', 'after', 'yes'], shop);
 	const second = state(restored);
-	t.is(second.version, 2);
+	t.is(second.version, snapshotVersion);
 	t.truthy(second.base, 'the objects it was made of');
 	t.is(second.base!.clock.now, saved().clock.now);
 	t.deepEqual(second.journal.map(e => e.call), ['scale', 'advance', 'exec']);

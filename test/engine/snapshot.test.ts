@@ -22,7 +22,7 @@ test('a snapshot is JSON-safe data that names itself and its format version', t 
 	const snapshot = saved();
 	t.is(snapshot.kind, 'KubariumSnapshot');
 	t.is(snapshot.version, snapshotVersion);
-	t.is(snapshotVersion, 2);
+	t.is(snapshotVersion, 3);
 	t.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
 	t.true(snapshot.store.objects.some(o => o.kind === 'Deployment' && o.metadata.name === 'web'));
 	t.is(snapshot.clock.now, Date.UTC(2026, 0, 1, 9, 0, 20));
@@ -34,7 +34,7 @@ test('a newer format version is refused with both versions named', t => {
 	const error = t.throws(restoreWith(data => {
 		data.version = 7;
 	}), {instanceOf: SnapshotError});
-	t.is(error?.message, 'snapshot version 7 is newer than this build reads (2)');
+	t.is(error?.message, 'snapshot version 7 is newer than this build reads (3)');
 });
 
 test('version 0, a missing version and a missing kind are refused', t => {
@@ -122,6 +122,24 @@ test('a snapshot whose saved state the journal does not reach is refused, not re
 	t.regex(flipped?.message ?? '', /^snapshot\.journal\[0\]: apply succeeds on replay where it failed; /);
 });
 
+test('pending timers are saved as what they are, and a replay that leaves another timer pending is refused with the first that differs', t => {
+	const snapshot = saved();
+	const kinds = new Set(snapshot.clock.timers.map(timer => timer.kind));
+	t.true(kinds.has('kubelet.heartbeat'), 'a node\'s next beat');
+	t.true(kinds.has('nodeLifecycle.monitor'), 'the node monitor');
+	const beat = snapshot.clock.timers.findIndex(timer => timer.kind === 'kubelet.heartbeat');
+	t.is(typeof snapshot.clock.timers[beat]!.arg, 'string', 'a beat names its node');
+	const error = t.throws(restoreWith(data => {
+		data.clock.timers[beat].arg = 'node-9';
+	}), {instanceOf: SnapshotError});
+	const at = snapshot.clock.timers[beat]!;
+	const when = new Date(at.at).toISOString().replace('Z', '000Z');
+	t.is(error?.message, `snapshot.clock.timers[${beat}]: the snapshot has a kubelet.heartbeat timer ("node-9") at ${when} (#${at.seq}), the replay a kubelet.heartbeat timer (${JSON.stringify(at.arg)}) at ${when} (#${at.seq}) after the replay; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`);
+	t.is(t.throws(restoreWith(data => {
+		delete data.clock.timers[0].kind;
+	}), {instanceOf: SnapshotError})?.message, 'snapshot.clock.timers[0].kind: expected a string, got nothing');
+});
+
 test('the options come from the snapshot: others given beside it are not read', t => {
 	const snapshot = saved();
 	const restored = createCluster({snapshot, seed: 99, nodes: 5, demo: true});
@@ -193,12 +211,19 @@ test('every method of the facade is either journaled for snapshots or a query th
 	t.deepEqual(unclassified, [], 'a command that changes the cluster goes in journaledCalls (source/engine/cluster.ts); a query in this list');
 });
 
-test('a version 1 snapshot (no base) is still read and restored exactly; a base in one is refused', t => {
+test('version 1 (no base) and 2 (timers by time and number) snapshots are still read and restored exactly; a base in a version 1 one is refused', t => {
 	const snapshot = saved() as any;
 	snapshot.version = 1;
 	const restored = createCluster({snapshot});
 	t.is(restored.get('deploy', 'web')?.spec.replicas, 2);
 	t.false('base' in restored.snapshot(), 'a cluster made from its options has no base');
+	// Versions 1 and 2 record timers by time and number only: those are compared.
+	const untyped = saved() as any;
+	untyped.version = 2;
+	untyped.clock.timers = untyped.clock.timers.map(({at, seq}: any) => ({at, seq}));
+	t.deepEqual(createCluster({snapshot: untyped}).snapshot().clock.timers, saved().clock.timers);
+	untyped.clock.timers[0].seq += 1000;
+	t.regex(t.throws(() => createCluster({snapshot: untyped}), {instanceOf: SnapshotError})?.message ?? '', /^snapshot\.clock\.timers\[0\]: the snapshot has a timer at \S+ \(#\d+\), the replay a timer at \S+ \(#\d+\) after the replay;/);
 	t.is(t.throws(restoreWith(data => {
 		data.version = 1;
 		data.base = {};

@@ -30,7 +30,7 @@ const cases: Array<[string, string, RegExp]> = [
 	['empty', '', /it is empty/],
 	['truncated', saved.slice(0, Math.floor(saved.length / 2)), /it is truncated: the JSON stops after \d+ bytes/],
 	['not JSON', 'this is not json', /it is not JSON/],
-	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(2\)/],
+	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(3\)/],
 	['valid JSON of the wrong shape', wrongShape, /it cannot be restored: snapshot\.store\.objects: expected an array, got null/],
 ];
 

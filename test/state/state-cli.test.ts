@@ -11,7 +11,7 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import test from 'ava';
-import {createCluster} from '../../source/engine/index.js';
+import {createCluster, snapshotVersion} from '../../source/engine/index.js';
 import {FlagError, parseFlags} from '../../source/ui/flags.js';
 import {parseServeFlags, ServeFlagError} from '../../source/serve.js';
 import {parsePracticeArgs} from '../../source/ui/practice/practice-command.js';
@@ -40,7 +40,7 @@ const badFiles: Array<[string, string, string]> = [
 	['empty', '', 'it is empty'],
 	['truncated', snapshot.slice(0, 200), 'it is truncated: the JSON stops after 200 bytes'],
 	['not JSON', '<html>state</html>', 'it is not JSON (Unexpected token \'<\''],
-	['of an unknown version', JSON.stringify({...JSON.parse(snapshot), version: 99}), 'it cannot be restored: snapshot version 99 is newer than this build reads (2)'],
+	['of an unknown version', JSON.stringify({...JSON.parse(snapshot), version: 99}), 'it cannot be restored: snapshot version 99 is newer than this build reads (3)'],
 	['of the wrong shape', JSON.stringify({...JSON.parse(snapshot), journal: 'none'}), 'it cannot be restored: snapshot.journal: expected an array, got the string "none"'],
 ];
 
@@ -183,7 +183,7 @@ test.serial('serve: a state file another build saved starts from its objects and
 	first.process.kill('SIGTERM');
 	t.deepEqual(await first.exited, {code: 0, signal: null});
 	const resaved = JSON.parse(readFileSync(file, 'utf8')) as {version: number; base?: unknown};
-	t.is(resaved.version, 2);
+	t.is(resaved.version, snapshotVersion);
 	t.truthy(resaved.base, 'saved with the objects it started from');
 	const second = startServe(['--state', file], dir);
 	try {
