@@ -28,11 +28,14 @@ class Timer {
 	}
 }
 
-/** Handle to a scheduled timer. */
-export type TimerHandle = {cancel(): void; readonly at: number};
+/** Handle to a scheduled timer: when it runs, and its number (unique in the clock: what its owner saves to find it again after a load). */
+export type TimerHandle = {cancel(): void; readonly at: number; readonly seq: number};
 
 /** A pending timer as data: when it runs, its scheduling number (ties run in its order), its kind and argument. */
 export type PendingTimer = {at: number; seq: number; kind: string; arg?: TimerArg};
+
+/** A clock as data: the time, the number the next timer gets, and the pending timers in the order they run. */
+export type ClockState = {now: number; seq: number; timers: PendingTimer[]};
 
 /**
  * Virtual time and a timer queue. Nothing in the engine reads the wall clock:
@@ -82,6 +85,34 @@ export class VirtualClock {
 		const timer = new Timer(Math.max(at, this.current), this.seq++, kind, arg);
 		this.push(timer);
 		return timer;
+	}
+
+	/** The clock as data (`load` takes it back). */
+	state(): ClockState {
+		return {now: this.current, seq: this.seq, timers: this.timers()};
+	}
+
+	/**
+	 * Take a saved clock back: its time, its next number, and each pending
+	 * timer under its own number, kind and argument. The kinds must be defined
+	 * by then (the parts that own timers are made first); the clock must have
+	 * no timer of its own. Returns the timers by number, for their owners to
+	 * hold their handles again.
+	 */
+	load(state: ClockState): Map<number, TimerHandle> {
+		if (this.heap.length > 0) throw new Error('load: the clock has pending timers');
+		const handles = new Map<number, TimerHandle>();
+		for (const pending of state.timers) {
+			const kind = this.kinds.get(pending.kind);
+			if (!kind) throw new Error(`load: timer kind ${pending.kind} is not defined`);
+			if (pending.seq >= state.seq || handles.has(pending.seq)) throw new Error(`load: timer number ${pending.seq} is used twice or not below the next (${state.seq})`);
+			const timer = new Timer(pending.at, pending.seq, kind, pending.arg ?? null);
+			this.push(timer);
+			handles.set(pending.seq, timer);
+		}
+		this.current = state.now;
+		this.seq = state.seq;
+		return handles;
 	}
 
 	/** Time of the next live timer, or undefined when none is pending. */

@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro} from '../../source/engine/clock.js';
 
 test('timers run in time order, ties in scheduling order, and time ends at the target', t => {
@@ -68,4 +69,45 @@ test('MicroTime timestamps carry the milliseconds and three zeros, at any millis
 	t.is(rfc3339Micro(-1), '1969-12-31T23:59:59.999000Z');
 	t.is(rfc3339Micro(-1.5), '1969-12-31T23:59:59.999000Z');
 	for (let ms = epochMs - 2500; ms < epochMs + 2500; ms += 7) t.is(rfc3339Micro(ms), `${new Date(ms).toISOString().slice(0, -1)}000Z`);
+});
+
+test('a clock saved as data and loaded into another runs the same timers in the same order, those its timers set included', t => {
+	fc.assert(fc.property(
+		fc.array(fc.record({delay: fc.integer({min: 0, max: 50}), spawn: fc.integer({min: 0, max: 2}), cancel: fc.boolean()}), {minLength: 1, maxLength: 30}),
+		fc.integer({min: 0, max: 120}),
+		(plan, savedAt) => {
+			/** A clock whose kinds log what runs, a timer setting `spawn` more (each at most three deep). */
+			const make = () => {
+				const clock = new VirtualClock();
+				const log: string[] = [];
+				const tick = clock.kind<{id: string; spawn: number; depth: number}>('test.tick', arg => {
+					log.push(`${arg.id}@${clock.now() - epochMs}`);
+					if (arg.depth < 3) for (let i = 0; i < arg.spawn; i++) clock.after(7 * (i + 1), tick, {id: `${arg.id}.${i}`, spawn: arg.spawn, depth: arg.depth + 1});
+				});
+				return {clock, log, tick};
+			};
+			const first = make();
+			const handles = plan.map((step, i) => first.clock.after(step.delay, first.tick, {id: String(i), spawn: step.spawn, depth: 0}));
+			plan.forEach((step, i) => step.cancel && handles[i]!.cancel());
+			first.clock.advanceTo(epochMs + savedAt, () => {});
+			const second = make();
+			const loaded = second.clock.load(JSON.parse(JSON.stringify(first.clock.state())));
+			t.deepEqual([...loaded.keys()].sort((a, b) => a - b), first.clock.timers().map(timer => timer.seq).sort((a, b) => a - b));
+			const before = first.log.length;
+			first.clock.advanceTo(epochMs + 400, () => {});
+			second.clock.advanceTo(epochMs + 400, () => {});
+			t.deepEqual(second.log, first.log.slice(before));
+			t.deepEqual(second.clock.state(), first.clock.state());
+		},
+	), {numRuns: 200});
+});
+
+test('a clock refuses to load a timer of a kind it does not know, or numbers used twice', t => {
+	const clock = new VirtualClock();
+	clock.kind<null>('test.known', () => {});
+	t.throws(() => clock.load({now: epochMs, seq: 2, timers: [{at: epochMs, seq: 0, kind: 'test.unknown', arg: null}]}), {message: 'load: timer kind test.unknown is not defined'});
+	t.throws(() => new VirtualClock().load({now: epochMs, seq: 1, timers: [{at: epochMs, seq: 1, kind: 'x'}]}), {message: /^load: timer kind x/});
+	const other = new VirtualClock();
+	other.kind<null>('test.known', () => {});
+	t.throws(() => other.load({now: epochMs, seq: 1, timers: [{at: epochMs, seq: 0, kind: 'test.known', arg: null}, {at: epochMs, seq: 0, kind: 'test.known', arg: null}]}), {message: 'load: timer number 0 is used twice or not below the next (1)'});
 });
