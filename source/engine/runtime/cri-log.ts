@@ -81,6 +81,7 @@ export class CriLog {
 		const log = new CriLog(data.capacity);
 		const size = data.method.length;
 		if (size > data.capacity || data.at.length !== size || data.request.length !== size || data.response.length !== size) throw new Error(`a saved CRI log of ${data.capacity} has columns of ${data.at.length}, ${size}, ${data.request.length} and ${data.response.length} calls`);
+		if (data.at.some(at => typeof at !== 'number')) throw new Error('a saved CRI log has a call with no time');
 		for (let i = 0; i < size; i++) log.push({at: data.at[i]!, method: data.method[i]!, request: data.request[i]!, response: data.response[i]!});
 		return log;
 	}

@@ -40,11 +40,12 @@ test('a CRI log saved at any point, loaded from JSON, reads and goes on as the o
 	}), {numRuns: 200});
 });
 
-test('a saved CRI log is its calls oldest first, as columns; one whose columns disagree is refused', t => {
+test('a saved CRI log is its calls oldest first, as columns; one whose columns disagree or lack a time is refused', t => {
 	const log = new CriLog(2);
 	for (let i = 0; i < 3; i++) log.push({at: 1_767_258_000_000.5 + i, method: `M${i}`, request: `q${i}`, response: `r${i}`});
 	const saved = log.save();
 	t.deepEqual(saved, {capacity: 2, at: [1_767_258_000_001.5, 1_767_258_000_002.5], method: ['M1', 'M2'], request: ['q1', 'q2'], response: ['r1', 'r2']});
 	t.throws(() => CriLog.fromSaved({...saved, at: [1]}), {message: /columns/});
 	t.throws(() => CriLog.fromSaved({...saved, capacity: 1}), {message: /columns/});
+	t.throws(() => CriLog.fromSaved({...saved, at: [1, null as unknown as number]}), {message: /no time/});
 });
