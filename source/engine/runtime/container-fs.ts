@@ -34,9 +34,33 @@ export type VolumeSources = {context: ControllerContext; hostPaths: Map<string, 
 
 const imageTrees = new Map<string, FileTree>();
 
+/** The key an image's tree is kept under: its repository and tag. */
+export function imageTreeKey(image: ResolvedImage): string {
+	return `${image.reference.repository}:${image.tag}`;
+}
+
+/**
+ * The key of a shared image tree, for saving a container's layer that sits
+ * on it (`layer.save(imageKeyOfTree)`); undefined for any other tree.
+ */
+export function imageKeyOfTree(tree: FileTree): string | undefined {
+	for (const [key, held] of imageTrees) if (held === tree) return key;
+	return undefined;
+}
+
+/**
+ * The image tree kept under `key`, for loading a saved layer
+ * (`FileTree.fromSaved(data, {lower: imageTreeByKey})`): undefined until
+ * `imageTree` has made it in this process, so a loader resolves each
+ * container's image first.
+ */
+export function imageTreeByKey(key: string): FileTree | undefined {
+	return imageTrees.get(key);
+}
+
 /** The image's files, shared read-only by every container of that image and tag, dated when the image was built. */
 export function imageTree(image: ResolvedImage): FileTree {
-	const key = `${image.reference.repository}:${image.tag}`;
+	const key = imageTreeKey(image);
 	let tree = imageTrees.get(key);
 	if (!tree) {
 		const files: Record<string, string> = {...osFiles(image.spec.os)};

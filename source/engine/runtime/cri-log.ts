@@ -56,4 +56,36 @@ export class CriLog {
 		}
 		return out;
 	}
+
+	/**
+	 * The log as data: its calls oldest first, as columns (as it holds them;
+	 * a call's field names are not repeated). Where the oldest call sits in
+	 * the columns is not kept: a log loaded with the oldest first drops the
+	 * same calls in the same order.
+	 */
+	save(): SavedCriLog {
+		const size = this.method.length;
+		const out: SavedCriLog = {capacity: this.capacity, at: [], method: [], request: [], response: []};
+		for (let i = 0; i < size; i++) {
+			const slot = (this.head + i) % size;
+			out.at.push(this.at[slot]!);
+			out.method.push(this.method[slot]!);
+			out.request.push(this.request[slot]!);
+			out.response.push(this.response[slot]!);
+		}
+		return out;
+	}
+
+	/** A log that reads and goes on as the one `data` was saved from. */
+	static fromSaved(data: SavedCriLog): CriLog {
+		const log = new CriLog(data.capacity);
+		const size = data.method.length;
+		if (size > data.capacity || data.at.length !== size || data.request.length !== size || data.response.length !== size) throw new Error(`a saved CRI log of ${data.capacity} has columns of ${data.at.length}, ${size}, ${data.request.length} and ${data.response.length} calls`);
+		if (data.at.some(at => typeof at !== 'number')) throw new Error('a saved CRI log has a call with no time');
+		for (let i = 0; i < size; i++) log.push({at: data.at[i]!, method: data.method[i]!, request: data.request[i]!, response: data.response[i]!});
+		return log;
+	}
 }
+
+/** A CRI log as data (`CriLog.save`): its capacity and its calls oldest first, one array per field. */
+export type SavedCriLog = {capacity: number; at: number[]; method: string[]; request: string[]; response: string[]};

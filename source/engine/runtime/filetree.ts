@@ -135,6 +135,8 @@ export class FileTree implements FileSystem {
 	readOnly: boolean;
 	/** Bumped on every change, so readers can tell a tree changed. */
 	version = 0;
+	/** The clock is `from`'s, fixed at `made`: saved as that, since a function is not data. */
+	private fixedClock = false;
 
 	constructor(options: FileTreeOptions = {}) {
 		this.readOnly = options.readOnly ?? false;
@@ -154,6 +156,66 @@ export class FileTree implements FileSystem {
 			tree.write(path, content, {mode: options.mode});
 		}
 		tree.readOnly = options.readOnly ?? false;
+		tree.fixedClock = true;
+		return tree;
+	}
+
+	/**
+	 * The tree as data: its own entries in the order it holds them (a
+	 * directory `[path, mode, mtime]`, a file `[path, mode, mtime, content]`),
+	 * its whiteouts, the paths written before it had a clock, when it was
+	 * made, its version and whether it is read-only. The lower tree is not
+	 * copied: `lowerKey` names it (an image's key, a volume's name) and the
+	 * loader finds it again by that name. The clock is kept as what it is:
+	 * none yet, the simulation's (given to the loader), or fixed at `made`
+	 * (a tree made by `from`).
+	 */
+	save(lowerKey?: (lower: FileTree) => string | undefined): SavedFileTree {
+		const entries: SavedFileTree['entries'] = [];
+		for (const [path, entry] of this.entries) entries.push(entry.type === 'file' ? [path, entry.mode, entry.mtime, entry.content] : [path, entry.mode, entry.mtime]);
+		let lower: string | undefined;
+		if (this.lower) {
+			lower = lowerKey?.(this.lower);
+			if (lower === undefined) throw new Error('a tree over a lower tree is saved with a key for the lower tree');
+		}
+		return {
+			entries,
+			whiteouts: [...this.whiteouts],
+			...(this.unstamped ? {unstamped: [...this.unstamped]} : {}),
+			made: this.made,
+			readOnly: this.readOnly,
+			version: this.version,
+			clock: this.fixedClock ? 'fixed' : this.clock ? 'live' : 'none',
+			...(lower === undefined ? {} : {lower}),
+		};
+	}
+
+	/**
+	 * A tree that reads and goes on as the one `data` was saved from.
+	 * `lower` finds the lower tree by the key `save` was given (the same
+	 * shared tree, not a copy); `clock` is the simulation's clock, used when
+	 * the saved tree had one.
+	 */
+	static fromSaved(data: SavedFileTree, deps: {clock?: () => number; lower?: (key: string) => FileTree | undefined} = {}): FileTree {
+		let lower: FileTree | undefined;
+		if (data.lower !== undefined) {
+			lower = deps.lower?.(data.lower);
+			if (!lower) throw new Error(`the lower tree ${data.lower} of a saved tree is not found`);
+		}
+		if (data.clock === 'live' && !deps.clock) throw new Error('a saved tree that had a clock is loaded with one');
+		const made = data.made;
+		const clock = data.clock === 'live' ? deps.clock : data.clock === 'fixed' ? () => made : undefined;
+		const tree = new FileTree({readOnly: data.readOnly, lower, now: made, clock});
+		tree.entries.clear();
+		for (const saved of data.entries) {
+			const [path, mode, mtime, content] = saved;
+			if (typeof mode !== 'number' || typeof mtime !== 'number') throw new Error(`a saved tree's entry ${path} has no mode or time`);
+			tree.entries.set(path, saved.length === 4 ? {type: 'file', content: content!, mode, mtime} : {type: 'dir', mode, mtime});
+		}
+		for (const path of data.whiteouts) tree.whiteouts.add(path);
+		if (data.unstamped) tree.unstamped = new Set(data.unstamped);
+		tree.version = data.version;
+		tree.fixedClock = data.clock === 'fixed';
 		return tree;
 	}
 
@@ -317,6 +379,23 @@ export class FileTree implements FileSystem {
 		return total;
 	}
 }
+
+/**
+ * A tree as data (`FileTree.save`). `entries` are the tree's own, in its
+ * order: `[path, mode, mtime]` a directory, `[path, mode, mtime, content]`
+ * a file. `unstamped` is there while the tree has no clock and has been
+ * written. `lower` is the key of the tree it sits on.
+ */
+export type SavedFileTree = {
+	entries: Array<[path: string, mode: number, mtime: number] | [path: string, mode: number, mtime: number, content: string]>;
+	whiteouts: string[];
+	unstamped?: string[];
+	made: number;
+	readOnly: boolean;
+	version: number;
+	clock: 'none' | 'live' | 'fixed';
+	lower?: string;
+};
 
 export type Mount = {
 	/** Absolute path inside the container. */
