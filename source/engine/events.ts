@@ -203,10 +203,12 @@ export class EventRecorder {
 	 * The recorder's state as data, beside the store's Events. The ring keeps
 	 * the events not yet trimmed, oldest first, by namespace and name (all it
 	 * reads of them: the store holds the events themselves) with their
-	 * aggregation keys and first-seen times. The keys a repeat counts up are
-	 * ring positions: a key always names its newest event in the ring, and a
-	 * key whose older event was trimmed is no longer counted up even when a
-	 * newer one is in the ring, which is why they are saved and not derived.
+	 * aggregation keys and first-seen times, which are left out when the
+	 * store's Event gives them (almost always: a key is most of an entry's
+	 * size). The keys a repeat counts up are ring positions: a key always
+	 * names its newest event in the ring, and a key whose older event was
+	 * trimmed is no longer counted up even when a newer one is in the ring,
+	 * which is why they are saved and not derived.
 	 */
 	save(): SavedEventRecorder {
 		const ring: SavedEventRecorder['ring'] = [];
@@ -214,7 +216,10 @@ export class EventRecorder {
 		for (let index = this.head; index < this.order.length; index++) {
 			const {namespace, name} = this.order[index]!.metadata;
 			const key = this.orderKeys[index]!;
-			ring.push([namespace!, name, key, finiteOrNull(this.orderSeen[index]!)]);
+			const seen = this.orderSeen[index]!;
+			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
+			if (stored && storedKey(stored) === key && storedSeen(stored) === seen) ring.push([namespace!, name]);
+			else ring.push([namespace!, name, key, finiteOrNull(seen)]);
 			newest.set(key, index - this.head);
 		}
 		const counted: number[] = [];
@@ -238,11 +243,19 @@ export class EventRecorder {
 	 */
 	load(saved: SavedEventRecorder): void {
 		if (this.order.length > 0 || this.byKey.size > 0 || this.similar.size > 0) throw new Error('load: the event recorder has recorded already');
-		for (const [namespace, name, key, seen] of saved.ring) {
-			const event = (this.store.get('Event', namespace, name) ?? {metadata: {namespace, name}}) as KubeEvent;
-			this.order.push(event);
-			this.orderKeys.push(key);
-			this.orderSeen.push(seen ?? Number.NEGATIVE_INFINITY);
+		for (const entry of saved.ring) {
+			const [namespace, name] = entry;
+			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
+			if (entry.length === 2) {
+				if (!stored) throw new Error(`load: the store has no Event ${namespace}/${name}, which gives a ring entry's key`);
+				this.order.push(stored);
+				this.orderKeys.push(storedKey(stored));
+				this.orderSeen.push(storedSeen(stored));
+			} else {
+				this.order.push(stored ?? {metadata: {namespace, name}} as KubeEvent);
+				this.orderKeys.push(entry[2]);
+				this.orderSeen.push(entry[3] ?? Number.NEGATIVE_INFINITY);
+			}
 		}
 		for (const at of saved.counted) this.byKey.set(this.orderKeys[at]!, this.order[at]!);
 		this.nameMs = saved.nameMs;
@@ -263,15 +276,16 @@ export class EventRecorder {
 
 /**
  * An `EventRecorder` as data. `ring`: the events not yet trimmed, oldest
- * first, as namespace, name, aggregation key and the whole second it was
- * first seen (null when unknown: an adopted event without a valid
- * firstTimestamp, which then goes as soon as its live copy is stale). `counted`: the ring positions of
+ * first, as namespace and name, then the aggregation key and the whole
+ * second it was first seen (null when unknown: an adopted event without a
+ * valid firstTimestamp, which then goes as soon as its live copy is stale)
+ * unless the store's Event of that name gives both (`storedKey`, `storedSeen`). `counted`: the ring positions of
  * the events a repeat of their key counts up, in the order the keys were
  * first counted. `nameMs`, `nameSequence`: where event names stand within
  * the current millisecond. `similar`: the aggregator's cache.
  */
 export type SavedEventRecorder = {
-	ring: Array<[namespace: string, name: string, key: string, seenMs: number | null]>;
+	ring: Array<[namespace: string, name: string] | [namespace: string, name: string, key: string, seenMs: number | null]>;
 	counted: number[];
 	nameMs: number;
 	nameSequence: number;
@@ -286,6 +300,19 @@ export type SavedEventRecorder = {
  * (null before any time was known).
  */
 export type SavedSimilarCache = Array<[key: string, messages: string | string[] | null, lastMs: number | null]>;
+
+/** The aggregation key of a stored Event, as `adopt` gives it: the similar events' key when it is a combined one. */
+function storedKey(event: KubeEvent): string {
+	const involved = event.involvedObject;
+	const similarKey = similarKeyOf(event.source ?? {component: event.reportingComponent ?? ''}, involved.uid, event.type, event.reason);
+	return event.message.startsWith(combinedPrefix) ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
+}
+
+/** The second a stored Event was first seen, as `adopt` gives it (-Infinity when its firstTimestamp is not a time). */
+function storedSeen(event: KubeEvent): number {
+	const ms = timeMs(event.firstTimestamp);
+	return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
 
 /** A time as JSON: the never-seen -Infinity becomes null. */
 function finiteOrNull(ms: number): number | null {

@@ -118,14 +118,17 @@ test('the saved recorder: the ring oldest first, the counted keys by ring positi
 	recorder.normal(configMap!, 'Seen', 'three', {component: 'test'});
 	clock.advanceTo(clock.now() + 1500, () => undefined);
 	recorder.normal(configMap!, 'Seen', 'one', {component: 'test'});
+	// Removed by someone else: the store no longer gives its key.
+	const two = (store.list('Event') as KubeEvent[]).find(event => event.message === 'two')!;
+	store.remove(two);
 	const saved = recorder.save();
 	const second = Math.floor(clock.now() / 1000) * 1000 - 1000;
-	const key = (uid: string, message: string) => `test\u0000\u0000${uid}\u0000Normal\u0000Seen\u0000\u0000${message}`;
-	t.deepEqual(saved.ring.map(([namespace, , keyOf, seen]) => [namespace, keyOf, seen]), [
-		['default', key('u-c', 'one'), second],
-		['default', key('u-p', 'two'), second],
-		['default', key('u-c', 'three'), second],
-	]);
+	const names = (store.list('Event') as KubeEvent[]).map(event => event.metadata.name);
+	t.deepEqual(saved.ring, [
+		['default', names[0]!],
+		['default', two.metadata.name, `test\u0000\u0000u-p\u0000Normal\u0000Seen\u0000\u0000two`, second],
+		['default', names[1]!],
+	], 'keys and times are left out where the store\'s Event gives them');
 	t.deepEqual(saved.counted, [0, 1, 2]);
 	t.deepEqual(saved.similar, [
 		[`test\u0000\u0000u-p\u0000Normal\u0000Seen`, 'two', clock.now() - 1500],
@@ -149,7 +152,7 @@ test('adopted events without valid timestamps are saved with null times and load
 	const recorder = new EventRecorder(store, clock, 5);
 	recorder.adopt(events);
 	const saved = JSON.parse(JSON.stringify(recorder.save())) as SavedEventRecorder;
-	t.deepEqual(saved.ring.map(([, name, , seen]) => [name, seen]), [['c.1', null]]);
+	t.deepEqual(saved.ring, [['default', 'c.1']], 'its time is unknown in the store as well');
 	t.deepEqual(saved.similar.map(([, , lastMs]) => lastMs), [null, clock.now()]);
 	const restored = new EventRecorder(store, clock, 5);
 	restored.load(saved);
@@ -157,4 +160,12 @@ test('adopted events without valid timestamps are saved with null times and load
 	t.throws(() => restored.load(saved), {message: /recorded already/});
 	restored.normal(objects[0]!, 'Seen', 'old', {component: 'test'});
 	t.is((store.get('Event', 'default', 'c.1') as KubeEvent).count, 2, 'a repeat counts up the adopted event');
+	// Its message changed by someone else, the store no longer gives its key: the entry keeps it, and its unknown time as null.
+	const current = store.get('Event', 'default', 'c.1') as KubeEvent;
+	store.update({...current, message: 'edited'});
+	const edited = JSON.parse(JSON.stringify(restored.save())) as SavedEventRecorder;
+	t.deepEqual(edited.ring, [['default', 'c.1', 'test\u0000\u0000u-c\u0000Normal\u0000Seen\u0000\u0000old', null]]);
+	const again = new EventRecorder(store, clock, 5);
+	again.load(edited);
+	t.deepEqual(again.save(), restored.save());
 });
