@@ -74,7 +74,32 @@ export class ItemExponentialBackoff {
 	forget(key: string): void {
 		this.requeues.delete(key);
 	}
+
+	/** The requeue counts, by key in the order they were first counted (the delays are the constructor's). */
+	save(): SavedBackoff {
+		return {requeues: [...this.requeues]};
+	}
+
+	/** Take the counts `save()` gave into this fresh back-off. */
+	load(saved: SavedBackoff): void {
+		if (this.requeues.size > 0) throw new Error('load: the back-off has counted requeues already');
+		for (const [key, count] of saved.requeues) this.requeues.set(key, count);
+	}
 }
+
+/** An `ItemExponentialBackoff` as data: each key with the requeues counted since it was last forgotten. */
+export type SavedBackoff = {requeues: Array<[key: string, count: number]>};
+
+/**
+ * A `WorkQueue` as data: the queued keys in the order they are taken, the
+ * keys taken so far, the due time of each key's delayed add, and the back-off.
+ */
+export type SavedWorkQueue = {
+	queued: string[];
+	taken: number;
+	delayed: Array<[key: string, at: number]>;
+	backoff: SavedBackoff;
+};
 
 /**
  * A deduplicating FIFO work queue with delayed and rate-limited adds on
@@ -156,5 +181,33 @@ export class WorkQueue {
 			this.head = 0;
 		}
 		return key;
+	}
+
+	/**
+	 * The queue's state as data. The delayed adds are their due times only:
+	 * their timers (kind `queue.<name>`, argument `{key, at}`) are the
+	 * clock's pending timers, which the clock saves and loads itself. A
+	 * timer whose `at` is no longer its key's due time is stale and does
+	 * nothing when it runs, so loading the due times beside the same timers
+	 * keeps which of them still add their key.
+	 */
+	save(): SavedWorkQueue {
+		return {queued: this.order.slice(this.head), taken: this.taken, delayed: [...this.delayed], backoff: this.backoff.save()};
+	}
+
+	/**
+	 * Take a saved queue into this fresh one (made on the restored clock with
+	 * the same name, so its timer kind is defined before the clock loads the
+	 * pending timers). It sets no timer: the clock brings back the ones the
+	 * saved queue had pending, and a timer set here as well would add twice.
+	 */
+	load(saved: SavedWorkQueue): void {
+		if (this.queued.size > 0 || this.delayed.size > 0 || this.taken > 0) throw new Error(`load: work queue ${this.name} is in use already`);
+		this.order = [...saved.queued];
+		this.head = 0;
+		for (const key of this.order) this.queued.add(key);
+		this.taken = saved.taken;
+		for (const [key, at] of saved.delayed) this.delayed.set(key, at);
+		this.backoff.load(saved.backoff);
 	}
 }

@@ -35,15 +35,19 @@ export class EventRecorder {
 	private nameMs = -1;
 	private nameSequence = 0;
 	/** Aggregation of similar events (same source, object, type and reason): the distinct messages seen. */
-	private readonly similar = new SimilarCache(aggregateCacheSize);
+	private readonly similar: SimilarCache;
 	/** Events the store refused; they are dropped, as the recorder drops them. */
 	dropped = 0;
 
+	/** `similarCapacity`: how many kinds of similar events the aggregator keeps (client-go's 4096). */
 	constructor(
 		private readonly store: Store,
 		private readonly clock: VirtualClock,
 		private readonly capacity = defaultEventCapacity,
-	) {}
+		similarCapacity = aggregateCacheSize,
+	) {
+		this.similar = new SimilarCache(similarCapacity);
+	}
 
 	normal(object: KubeObject, reason: string, message: string, source: EventSource): void {
 		this.record(object, 'Normal', reason, message, source);
@@ -195,6 +199,71 @@ export class EventRecorder {
 		}
 	}
 
+	/**
+	 * The recorder's state as data, beside the store's Events. The ring keeps
+	 * the events not yet trimmed, oldest first, by namespace and name (all it
+	 * reads of them: the store holds the events themselves) with their
+	 * aggregation keys and first-seen times, which are left out when the
+	 * store's Event gives them (almost always: a key is most of an entry's
+	 * size). The keys a repeat counts up are ring positions: a key always
+	 * names its newest event in the ring, and a key whose older event was
+	 * trimmed is no longer counted up even when a newer one is in the ring,
+	 * which is why they are saved and not derived.
+	 */
+	save(): SavedEventRecorder {
+		const ring: SavedEventRecorder['ring'] = [];
+		const newest = new Map<string, number>();
+		for (let index = this.head; index < this.order.length; index++) {
+			const {namespace, name} = this.order[index]!.metadata;
+			const key = this.orderKeys[index]!;
+			const seen = this.orderSeen[index]!;
+			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
+			if (stored && storedKey(stored) === key && storedSeen(stored) === seen) ring.push([namespace!, name]);
+			else ring.push([namespace!, name, key, finiteOrNull(seen)]);
+			newest.set(key, index - this.head);
+		}
+		const counted: number[] = [];
+		for (const [key, event] of this.byKey) {
+			const at = newest.get(key);
+			// An update keeps the event's name, and a trim forgets its key: a counted key's event is its newest in the ring.
+			if (at === undefined || ring[at]![1] !== event.metadata.name || ring[at]![0] !== event.metadata.namespace) {
+				throw new Error(`save: the event counted up for a key is not its newest in the ring (${event.metadata.namespace}/${event.metadata.name})`);
+			}
+			counted.push(at);
+		}
+		return {ring, counted, nameMs: this.nameMs, nameSequence: this.nameSequence, dropped: this.dropped, similar: this.similar.save()};
+	}
+
+	/**
+	 * Take a saved recorder into this fresh one, over a store that holds the
+	 * saved cluster's Events (made with the same capacities). Ring entries are
+	 * re-linked to the store's events by namespace and name; one the store no
+	 * longer holds (removed by someone else) stays as its namespace and name,
+	 * as the recorder only looks it up by them.
+	 */
+	load(saved: SavedEventRecorder): void {
+		if (this.order.length > 0 || this.byKey.size > 0 || this.similar.size > 0) throw new Error('load: the event recorder has recorded already');
+		for (const entry of saved.ring) {
+			const [namespace, name] = entry;
+			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
+			if (entry.length === 2) {
+				if (!stored) throw new Error(`load: the store has no Event ${namespace}/${name}, which gives a ring entry's key`);
+				this.order.push(stored);
+				this.orderKeys.push(storedKey(stored));
+				this.orderSeen.push(storedSeen(stored));
+			} else {
+				this.order.push(stored ?? {metadata: {namespace, name}} as KubeEvent);
+				this.orderKeys.push(entry[2]);
+				this.orderSeen.push(entry[3] ?? Number.NEGATIVE_INFINITY);
+			}
+		}
+		for (const at of saved.counted) this.byKey.set(this.orderKeys[at]!, this.order[at]!);
+		this.nameMs = saved.nameMs;
+		this.nameSequence = saved.nameSequence;
+		this.dropped = saved.dropped;
+		this.similar.load(saved.similar);
+	}
+
 	/** Events about one object, oldest first. */
 	about(object: KubeObject): KubeEvent[] {
 		const out: KubeEvent[] = [];
@@ -203,6 +272,51 @@ export class EventRecorder {
 		}
 		return out.sort((a, b) => a.lastTimestamp.localeCompare(b.lastTimestamp));
 	}
+}
+
+/**
+ * An `EventRecorder` as data. `ring`: the events not yet trimmed, oldest
+ * first, as namespace and name, then the aggregation key and the whole
+ * second it was first seen (null when unknown: an adopted event without a
+ * valid firstTimestamp, which then goes as soon as its live copy is stale)
+ * unless the store's Event of that name gives both (`storedKey`, `storedSeen`). `counted`: the ring positions of
+ * the events a repeat of their key counts up, in the order the keys were
+ * first counted. `nameMs`, `nameSequence`: where event names stand within
+ * the current millisecond. `similar`: the aggregator's cache.
+ */
+export type SavedEventRecorder = {
+	ring: Array<[namespace: string, name: string] | [namespace: string, name: string, key: string, seenMs: number | null]>;
+	counted: number[];
+	nameMs: number;
+	nameSequence: number;
+	dropped: number;
+	similar: SavedSimilarCache;
+};
+
+/**
+ * The aggregator's cache as data, least recently used first: each kind of
+ * similar event's key, its distinct messages in the order they came (one as
+ * a string, several as an array, none as null) and when it was last seen
+ * (null before any time was known).
+ */
+export type SavedSimilarCache = Array<[key: string, messages: string | string[] | null, lastMs: number | null]>;
+
+/** The aggregation key of a stored Event, as `adopt` gives it: the similar events' key when it is a combined one. */
+function storedKey(event: KubeEvent): string {
+	const involved = event.involvedObject;
+	const similarKey = similarKeyOf(event.source ?? {component: event.reportingComponent ?? ''}, involved.uid, event.type, event.reason);
+	return event.message.startsWith(combinedPrefix) ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
+}
+
+/** The second a stored Event was first seen, as `adopt` gives it (-Infinity when its firstTimestamp is not a time). */
+function storedSeen(event: KubeEvent): number {
+	const ms = timeMs(event.firstTimestamp);
+	return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+}
+
+/** A time as JSON: the never-seen -Infinity becomes null. */
+function finiteOrNull(ms: number): number | null {
+	return Number.isFinite(ms) ? ms : null;
 }
 
 /** The aggregator's key: events of one source about one object, of one type and reason, are similar. */
@@ -248,6 +362,33 @@ class SimilarCache {
 	private newest: Similar | undefined;
 
 	constructor(private readonly capacity: number) {}
+
+	get size(): number {
+		return this.entries.size;
+	}
+
+	/** The entries as data, least recently used first. */
+	save(): SavedSimilarCache {
+		const out: SavedSimilarCache = [];
+		for (let entry = this.oldest; entry; entry = entry.newer) {
+			const {messages} = entry;
+			out.push([entry.key, messages === undefined ? null : typeof messages === 'string' ? messages : [...messages], finiteOrNull(entry.lastMs)]);
+		}
+		return out;
+	}
+
+	/** Take saved entries into this empty cache, the first saved the least recently used. */
+	load(saved: SavedSimilarCache): void {
+		for (const [key, messages, lastMs] of saved) {
+			const entry: Similar = {key, messages: messages === null ? undefined : typeof messages === 'string' ? messages : new Set(messages), lastMs: lastMs ?? Number.NEGATIVE_INFINITY};
+			this.entries.set(key, entry);
+			entry.older = this.newest;
+			entry.newer = undefined;
+			if (this.newest) this.newest.newer = entry;
+			else this.oldest = entry;
+			this.newest = entry;
+		}
+	}
 
 	/** The entry for `key`, made most recently used; a new one (no messages yet) when absent. */
 	use(key: string): Similar {

@@ -31,4 +31,22 @@ export class ClientRateLimiter {
 		this.tokens -= 1;
 		return this.tokens >= 0 ? now : now + Math.ceil((-this.tokens * 1000) / this.qps);
 	}
+
+	/**
+	 * The bucket as data: its tokens (a fraction, negative while calls wait
+	 * for tokens yet to come) and the virtual time they were counted at.
+	 * A number survives JSON exactly, so the next reservation is the same.
+	 */
+	save(): SavedClientRateLimiter {
+		return {tokens: this.tokens, at: this.at};
+	}
+
+	/** Take a saved bucket into this one (made with the same rate and burst). */
+	load(saved: SavedClientRateLimiter): void {
+		this.tokens = saved.tokens;
+		this.at = saved.at;
+	}
 }
+
+/** A `ClientRateLimiter` as data: tokens left and when they were counted (ms of virtual time). */
+export type SavedClientRateLimiter = {tokens: number; at: number};

@@ -294,7 +294,25 @@ export class ControllerExpectations {
 	forget(key: string): void {
 		this.records.delete(key);
 	}
+
+	/** The expectations as data, by controller key in the order they were first set. */
+	save(): SavedExpectations {
+		return [...this.records].map(([key, {adds, deletes, at}]) => ({key, adds, deletes: [...deletes], at}));
+	}
+
+	/** Take saved expectations into these fresh ones. */
+	load(saved: SavedExpectations): void {
+		if (this.records.size > 0) throw new Error('load: expectations are set already');
+		for (const {key, adds, deletes, at} of saved) this.records.set(key, {adds, deletes: new Set(deletes), at});
+	}
 }
+
+/**
+ * `ControllerExpectations` as data: per controller key, the creates not yet
+ * seen (negative once more were seen than expected), the uids of the pods
+ * whose deletion is not yet seen, and when they were set (ms of virtual time).
+ */
+export type SavedExpectations = Array<{key: string; adds: number; deletes: string[]; at: number}>;
 
 /** `namespace/name` of an object's controller, when it is of `kind`. */
 export function controllerKeyOf(object: KubeObject, kind: string): string | undefined {

@@ -69,4 +69,25 @@ export class WorkerPool {
 			this.requeue(key);
 		}
 	}
+
+	/** The pool's keys as data: `waiting` in the order they take free workers, the others in the order they came. */
+	save(): SavedWorkerPool {
+		return {running: [...this.running], waiting: [...this.waiting], pulled: [...this.pulled]};
+	}
+
+	/** Take a saved pool's keys into this fresh one (of the same size); nothing is queued again. */
+	load(saved: SavedWorkerPool): void {
+		if (this.running.size > 0 || this.waiting.size > 0 || this.pulled.size > 0) throw new Error('load: the worker pool is in use already');
+		for (const key of saved.running) this.running.add(key);
+		for (const key of saved.waiting) this.waiting.add(key);
+		for (const key of saved.pulled) this.pulled.add(key);
+	}
 }
+
+/**
+ * A `WorkerPool` as data: the keys holding a worker, the keys waiting for
+ * one (first in line first), and the waiting keys already queued for a
+ * worker that came free. The pulled keys' syncs are in the work queue's
+ * saved state, not here.
+ */
+export type SavedWorkerPool = {running: string[]; waiting: string[]; pulled: string[]};
