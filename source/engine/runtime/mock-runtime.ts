@@ -15,12 +15,12 @@ import {CriLog} from './cri-log.js';
 import {copyWith, flat} from '../memory.js';
 import {processIdentity} from './identity.js';
 import {shellPrompt} from './shell/prompt.js';
-import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, type Syscall} from './syscalls.js';
+import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, spelling, type Syscall} from './syscalls.js';
 import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
 import {basename, imageHas, interpreterOutput, planProcess, resolveExecutable, type ProcessMode} from './workloads/programs.js';
 import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
-import {gatewayOf, requestCallCount, requestCalls, responseHeaders, serverResponse, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
+import {gatewayOf, requestCallCount, requestCalls, responseHeaders, serverResponse, type RequestCallsInput, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
 import {ContainerLog} from './container-log.js';
 import {podRequest} from '../network/pod-network.js';
@@ -184,7 +184,7 @@ export class MockRuntime implements ContainerRuntime {
 		const init = this.pid();
 		this.pid();
 		const sandbox: Sandbox = {id, config, podIP: config.podIP, hostname, ready: true, pid: init, createdAt: this.now, runcPid, trace, containers: []};
-		trace.deferred(spellSandboxStart, sandbox);
+		trace.deferred(sandboxStart, sandbox);
 		this.sandboxes.set(id, sandbox);
 		const durationMs = this.context.random.jitter(400);
 		this.call('RunPodSandbox', `${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${config.attempt}`, `pod_sandbox_id=${id.slice(0, 13)} ip=${config.podIP}`);
@@ -319,7 +319,7 @@ export class MockRuntime implements ContainerRuntime {
 		record.memoryBytes = Math.round(record.image.spec.memoryBytes * (0.9 + 0.2 * hashUnit(record.id, 0)));
 		this.call('StartContainer', containerId.slice(0, 13), record.found ? 'ok' : 'error: executable file not found');
 		// Spelled from the record when read: a closure over its parts would cost each container a few hundred bytes.
-		record.trace.deferred(spellContainerStart, record);
+		record.trace.deferred(containerStart, record);
 		if (!record.found) {
 			const what = record.argv[0] === undefined ? 'no command specified' : `exec: "${record.argv[0]}": executable file not found in $PATH`;
 			this.finish(record, 128, 'StartError', false, `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${what}: unknown`);
@@ -747,7 +747,7 @@ export class MockRuntime implements ContainerRuntime {
 			// The calls of one request, spelled out only when someone reads the trace.
 			const fd = 13 + (i % 4);
 			const clientPort = 40000 + ((at + i) % 20000);
-			record.trace.group(at, calls, () => requestCalls(at, {pid: worker, fd, listenFd: portIndex, clientPort, from, method, path, host, userAgent, behaviour, version, response: answer, now: at, accessLine}));
+			record.trace.group(at, calls, servedRequest, {pid: worker, fd, listenFd: portIndex, clientPort, from, method, path, host, userAgent, behaviour, version, response: answer, now: at, accessLine});
 		}
 		return {ok: true, status: response.status, body: response.body, bytes: response.bytes, head: responseHeaders({behaviour, version, response, now: at})};
 	}
@@ -974,7 +974,12 @@ function pidAfter(pid: number, count: number): number {
 	return next;
 }
 
+/** A served request's calls (accept, recv, the answer, the access log), spelled out from what the request was. */
+const servedRequest = spelling<RequestCallsInput>('request', input => requestCalls(input.now, input));
+
 /** A sandbox's start-up trace: CNI set-up, runc starting pause, pause's signal handlers. */
+const sandboxStart = spelling<Sandbox>('sandboxStart', sandbox => spellSandboxStart(sandbox));
+
 function spellSandboxStart(sandbox: Sandbox): Syscall[] {
 	const create = sandbox.runcPid;
 	const pids = {create, stage0: pidAfter(create, 1), stage1: pidAfter(create, 2), init: sandbox.pid, start: pidAfter(create, 4)};
@@ -989,6 +994,8 @@ function spellSandboxStart(sandbox: Sandbox): Syscall[] {
 }
 
 /** A container's start-up trace: runc starting its process, then pause's wait or a server's listening sockets. */
+const containerStart = spelling<ContainerRecord>('containerStart', record => spellContainerStart(record));
+
 function spellContainerStart(record: ContainerRecord): Syscall[] {
 	const init = record.pid;
 	const pids = {create: pidAfter(init, 1), stage0: pidAfter(init, 2), stage1: pidAfter(init, 3), init, start: pidAfter(init, 4)};

@@ -52,18 +52,51 @@ export const containerTraceCapacity = 2000;
 /** Entries one pod sandbox (pause, CNI) keeps. */
 export const sandboxTraceCapacity = 500;
 
-/** A burst kept as data and a recipe, spelled out on read (a served request's accept/recv/send). */
-type Group = {at: number; count: number; expand: () => Syscall[]};
+/**
+ * How a trace spells out on read what it keeps as a recipe (a served
+ * request's calls, a start-up burst): by name, so a trace holds a spelling's
+ * name and its input, which are data, rather than a closure.
+ */
+export type Spelling<I> = {readonly name: string; readonly spell: (input: I) => Syscall[]};
+
+const spellings = new Map<string, Spelling<any>>();
+
+/** A spelling, by a name no other spelling has. */
+export function spelling<I>(name: string, spell: (input: I) => Syscall[]): Spelling<I> {
+	if (spellings.has(name)) throw new Error(`spelling ${name} is already defined`);
+	const defined: Spelling<I> = {name, spell};
+	spellings.set(name, defined);
+	return defined;
+}
+
+/** A burst kept as its spelling and input, spelled out on read (a served request's accept/recv/send). */
+type Group = {at: number; count: number; spelling: Spelling<any>; input: unknown};
 type Item = Syscall | Group;
 
-const isGroup = (item: Item): item is Group => 'expand' in item;
+const isGroup = (item: Item): item is Group => 'spelling' in item;
+
+/** A burst as a saved trace has it: its spelling by name, its input as the saver wrote it. */
+export type SavedGroup = {at: number; count: number; spelling: string; input: unknown};
+
+/**
+ * A trace as data: its calls and kept bursts oldest first, how many it has
+ * held in all, the time of its last call, and its start-up recipe by
+ * spelling (its input is the trace's owner, which the loader gives back).
+ */
+export type SavedTrace = {capacity: number; total: number; lastAt: number; prologue?: string; items: Array<Syscall | SavedGroup>};
+
+/** How a saver writes a burst's input, and a loader reads it back (a server's behaviour by its image, say). */
+export type GroupCodec = {
+	encode?: (spelling: string, input: unknown) => unknown;
+	decode?: (spelling: string, input: unknown) => unknown;
+};
 
 /**
  * One process group's trace, bounded to `capacity` entries (the oldest go
  * first). A start-up burst and each served request are kept as recipes and
  * spelled out each time someone reads the trace (never stored), so ten
- * thousand containers cost a closure each rather than hundreds of entries,
- * and a busy server's ring holds closures rather than strings.
+ * thousand containers cost a recipe each rather than hundreds of entries,
+ * and a busy server's ring holds recipes rather than strings.
  */
 export class Trace {
 	private items: Array<Item | undefined> = [];
@@ -71,8 +104,8 @@ export class Trace {
 	/** Entries held (a group counts as its calls). */
 	private held = 0;
 	private total = 0;
-	/** The start-up burst's spelling and what it reads (a module function and its record, not a closure per trace). */
-	private prologue?: (owner: never) => Syscall[];
+	/** The start-up burst's spelling and what it reads (its owner: a shared spelling, not a closure per trace). */
+	private prologue?: Spelling<any>;
 	private prologueOwner: unknown;
 	/** Micro-steps within the same ms keep calls in order. */
 	private lastAt = 0;
@@ -88,30 +121,30 @@ export class Trace {
 		this.push({at: time, pid, name, args: flat(args), ret, category: categoryOf(name)}, 1);
 	}
 
-	/** Record `count` calls made at `at`, spelled out by `expand` only when read. */
-	group(at: number, count: number, expand: () => Syscall[]): void {
+	/** Record `count` calls made at `at`, spelled out by `spelling` from `input` only when read. */
+	group<I>(at: number, count: number, spelling: Spelling<I>, input: I): void {
 		const time = at <= this.lastAt ? this.lastAt + 0.001 : at;
 		this.lastAt = time + count * 0.001;
-		this.push({at: time, count, expand}, count);
+		this.push({at: time, count, spelling, input}, count);
 	}
 
 	/**
-	 * Keep the start-up burst as a recipe (replacing an earlier one): `spell`
-	 * reads `owner` and is called on each read. A shared function over the
+	 * Keep the start-up burst as a recipe (replacing an earlier one): its
+	 * spelling reads `owner` and runs on each read. A shared spelling over the
 	 * owner's own fields costs nothing per trace, where a closure would hold a
 	 * context and the values it captured.
 	 */
-	deferred<T>(spell: (owner: T) => Syscall[], owner: T): void {
-		this.prologue = spell as (owner: never) => Syscall[];
+	deferred<T>(spelling: Spelling<T>, owner: T): void {
+		this.prologue = spelling;
 		this.prologueOwner = owner;
 	}
 
 	/** Oldest first; the last `limit` entries when given. */
 	entries(limit?: number): Syscall[] {
-		let out: Syscall[] = this.prologue ? (this.prologue as (owner: unknown) => Syscall[])(this.prologueOwner) : [];
+		let out: Syscall[] = this.prologue ? this.prologue.spell(this.prologueOwner) : [];
 		for (let i = this.head; i < this.items.length; i++) {
 			const item = this.items[i]!;
-			if (isGroup(item)) out = out.concat(item.expand());
+			if (isGroup(item)) out = out.concat(item.spelling.spell(item.input));
 			else out.push(item);
 		}
 		// Calls made while the recipe's later steps were still ahead (a server binding its port) interleave by time.
@@ -127,6 +160,53 @@ export class Trace {
 	/** Calls dropped because the trace was full. */
 	get dropped(): number {
 		return this.total - this.held;
+	}
+
+	/** The trace as data; `codec.encode` writes each burst's input (as is without it). */
+	save(codec: GroupCodec = {}): SavedTrace {
+		const items: Array<Syscall | SavedGroup> = [];
+		for (let i = this.head; i < this.items.length; i++) {
+			const item = this.items[i]!;
+			items.push(isGroup(item)
+				? {at: item.at, count: item.count, spelling: item.spelling.name, input: codec.encode ? codec.encode(item.spelling.name, item.input) : item.input}
+				: item);
+		}
+		return this.prologue
+			? {capacity: this.capacity, total: this.total, lastAt: this.lastAt, prologue: this.prologue.name, items}
+			: {capacity: this.capacity, total: this.total, lastAt: this.lastAt, items};
+	}
+
+	/**
+	 * A trace from `save()`: it reads and goes on as the saved one. `owner` is
+	 * what its start-up recipe reads (the sandbox or container the trace is
+	 * of); `codec.decode` reads each burst's input back.
+	 */
+	static fromSaved(saved: SavedTrace, options: GroupCodec & {owner?: unknown} = {}): Trace {
+		const trace = new Trace(saved.capacity);
+		const named = (name: string) => {
+			const found = spellings.get(name);
+			if (!found) throw new Error(`trace: spelling ${name} is not defined`);
+			return found;
+		};
+		let held = 0;
+		for (const item of saved.items) {
+			if ('spelling' in item) {
+				trace.items.push({at: item.at, count: item.count, spelling: named(item.spelling), input: options.decode ? options.decode(item.spelling, item.input) : item.input});
+				held += item.count;
+			} else {
+				trace.items.push({...item});
+				held++;
+			}
+		}
+		if (held > saved.capacity || saved.total < held) throw new Error(`trace: ${held} calls held of ${saved.total} in all, for a capacity of ${saved.capacity}`);
+		trace.held = held;
+		trace.total = saved.total;
+		trace.lastAt = saved.lastAt;
+		if (saved.prologue !== undefined) {
+			trace.prologue = named(saved.prologue);
+			trace.prologueOwner = options.owner;
+		}
+		return trace;
 	}
 
 	private push(item: Item, count: number): void {

@@ -1,6 +1,7 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {createCluster} from '../../../source/engine/cluster.js';
-import {Trace, containerTraceCapacity, countByCategory, formatSyscall, syscallCategories} from '../../../source/engine/runtime/syscalls.js';
+import {Trace, containerTraceCapacity, countByCategory, formatSyscall, spelling, syscallCategories} from '../../../source/engine/runtime/syscalls.js';
 import {Ring} from '../../../source/engine/runtime/ring.js';
 import type {Pod} from '../../../source/engine/api/types.js';
 
@@ -62,10 +63,11 @@ test('rings drop the oldest entries; a deferred burst is spelled out on each rea
 	t.throws(() => new Ring(0), {message: 'ring capacity must be a positive integer, got 0'});
 	const trace = new Trace(4);
 	let spelled = 0;
-	trace.deferred(owner => {
+	const reads = spelling<{pid: number; times: number[]}>('test.reads', owner => {
 		spelled++;
 		return owner.times.map(i => ({at: i, pid: owner.pid, name: 'read', args: '', ret: 0, category: 'file management' as const}));
-	}, {pid: 1, times: [1, 2, 3]});
+	});
+	trace.deferred(reads, {pid: 1, times: [1, 2, 3]});
 	t.is(spelled, 0);
 	trace.emit(10, 1, 'write', '1, "x", 1', 1);
 	t.is(spelled, 0);
@@ -77,4 +79,37 @@ test('rings drop the oldest entries; a deferred burst is spelled out on each rea
 	trace.emit(13, 1, 'close', '3', 0);
 	t.deepEqual(trace.entries().map(e => e.at), [10, 11, 12, 13]);
 	t.is(spelled, 2, 'a recipe older than a full ring is dropped unread');
+});
+
+test('a trace saved as data and loaded goes on as the saved one: its calls, kept bursts, start-up recipe, wrap-around and what it dropped', t => {
+	const burst = spelling<{pid: number; from: number; n: number}>('test.burst', input => Array.from({length: input.n}, (_, i) => ({at: input.from + i * 0.001, pid: input.pid, name: 'recvfrom', args: String(i), ret: i, category: 'communications' as const})));
+	const start = spelling<{pid: number}>('test.start', owner => [{at: 0.5, pid: owner.pid, name: 'execve', args: '"/bin/sh"', ret: 0, category: 'process control' as const}]);
+	type Op = {op: 'emit'; at: number} | {op: 'group'; at: number; n: number};
+	const op = fc.oneof(
+		fc.record({op: fc.constant('emit' as const), at: fc.integer({min: 0, max: 40})}),
+		fc.record({op: fc.constant('group' as const), at: fc.integer({min: 0, max: 40}), n: fc.integer({min: 1, max: 4})}),
+	);
+	fc.assert(fc.property(fc.integer({min: 1, max: 9}), fc.boolean(), fc.array(op, {maxLength: 40}), fc.nat(40), (capacity, withStart, ops, cut) => {
+		const owner = {pid: 7};
+		const run = (trace: Trace, step: Op) => (step.op === 'emit' ? trace.emit(step.at, 3, 'write', `${step.at}`, 1) : trace.group(step.at, step.n, burst, {pid: 4, from: step.at, n: step.n}));
+		const live = new Trace(capacity);
+		if (withStart) live.deferred(start, owner);
+		const at = Math.min(cut, ops.length);
+		for (const step of ops.slice(0, at)) run(live, step);
+		const saved = JSON.parse(JSON.stringify(live.save()));
+		const loaded = Trace.fromSaved(saved, {owner});
+		t.deepEqual(loaded.save(), live.save());
+		for (const step of ops.slice(at)) {
+			run(live, step);
+			run(loaded, step);
+			t.deepEqual(loaded.entries(), live.entries());
+		}
+		t.deepEqual(loaded.entries(), live.entries());
+		t.is(loaded.length, live.length);
+		t.is(loaded.dropped, live.dropped);
+		t.deepEqual(loaded.save(), live.save());
+	}), {numRuns: 300});
+	t.throws(() => Trace.fromSaved({capacity: 2, total: 1, lastAt: 0, items: [{at: 1, count: 1, spelling: 'test.none', input: null}]}), {message: 'trace: spelling test.none is not defined'});
+	t.throws(() => Trace.fromSaved({capacity: 1, total: 3, lastAt: 0, items: [{at: 1, count: 2, spelling: 'test.burst', input: {pid: 1, from: 1, n: 2}}]}), {message: 'trace: 2 calls held of 3 in all, for a capacity of 1'});
+	t.throws(() => spelling('test.burst', () => []), {message: 'spelling test.burst is already defined'});
 });
