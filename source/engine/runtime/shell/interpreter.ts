@@ -14,8 +14,8 @@ import {parse, type AndOr, type Command, type For, type If, type List, type Loop
  * (`sleep`, `tail -f`, `stress`, `yes`) are effects the caller carries out
  * on the virtual clock. The interpreter is a machine that stops at each
  * effect: a stack of frames over the parsed script, each plain data (its
- * position, its locals, its output sinks), so that a waiting script is
- * data.
+ * position, its locals, its output sinks), so a waiting script can be saved
+ * and resumed (`save()`, `Shell.resume`).
  */
 
 export type ShellEffect =
@@ -126,9 +126,34 @@ type Run = {
 	ret: number;
 };
 
+/** A suspended script or program as JSON-safe data, for `Shell.resume`. */
+export type SavedShell = {
+	mode: 'script' | 'program';
+	/** The script's text (scripts) or argv and input (programs). */
+	text: string;
+	argv: string[];
+	stdin: string;
+	phase: 'start' | 'running' | 'done';
+	shell: {
+		vars: Array<[string, string]>;
+		exported: string[];
+		cwd: string;
+		status: number;
+		spin: number;
+		out: ShellSink;
+		err: ShellSink;
+		stdin: string;
+		xtrace: boolean;
+		errexit: boolean;
+		errexitIgnored: number;
+	};
+	ret: number;
+	frames: ShellFrame[];
+};
+
 /**
  * A running script or program: an iterator of the effects it asks for, as a
- * generator would give them.
+ * generator would give them, that can also be saved as data while it waits.
  */
 export class ShellProgram<R> implements Iterator<ShellEffect, R> {
 	constructor(private readonly shell: Shell, private readonly run: Run) {}
@@ -139,6 +164,11 @@ export class ShellProgram<R> implements Iterator<ShellEffect, R> {
 
 	[Symbol.iterator](): this {
 		return this;
+	}
+
+	/** The script (or program), the shell's state and the machine's stack, as JSON-safe data. */
+	save(): SavedShell {
+		return this.shell.save(this.run);
 	}
 }
 
@@ -195,6 +225,32 @@ export class Shell {
 		};
 	}
 
+	/** A script or program saved by `save()`, going on from where it was with `io`. */
+	static resume(io: ShellIo, saved: SavedShell): ShellProgram<number> {
+		const shell = new Shell(io, {}, saved.shell.cwd);
+		const state = shell.state;
+		for (const [key, value] of saved.shell.vars) state.vars.set(key, value);
+		for (const key of saved.shell.exported) state.exported.add(key);
+		state.status = saved.shell.status;
+		state.spin = saved.shell.spin;
+		state.out = saved.shell.out;
+		state.err = saved.shell.err;
+		state.stdin = saved.shell.stdin;
+		shell.xtrace = saved.shell.xtrace;
+		shell.errexit = saved.shell.errexit;
+		shell.errexitIgnored = saved.shell.errexitIgnored;
+		const run: Run = {mode: saved.mode, text: saved.text, argv: saved.argv, stdin: saved.stdin, phase: saved.phase, stack: structuredClone(saved.frames), nodes: [], ret: saved.ret};
+		if (saved.phase === 'running') {
+			let node: Node = saved.mode === 'program' ? undefined : parse(saved.text);
+			for (const frame of run.stack) {
+				if (node === undefined && frame.k !== 'argv') throw new Error(`saved shell frames do not match the script: no node for a ${frame.k} frame`);
+				run.nodes.push(node);
+				node = childNode(frame, node);
+			}
+		}
+		return new ShellProgram(shell, run);
+	}
+
 	/** Options given on the command line (`sh -e`, `bash -x`), as `set` takes them. */
 	setOptions(options: readonly string[]): void {
 		for (const option of options) {
@@ -230,6 +286,34 @@ export class Shell {
 
 	variable(name: string): string | undefined {
 		return this.state.vars.get(name);
+	}
+
+	/** A run's state as data (see `SavedShell`). */
+	save(run: Run): SavedShell {
+		if (run.mode === 'line') throw new Error('an interactive line runs to its end and is not saved');
+		const state = this.state;
+		return {
+			mode: run.mode,
+			text: run.text,
+			argv: [...run.argv],
+			stdin: run.stdin,
+			phase: run.phase,
+			shell: {
+				vars: [...state.vars],
+				exported: [...state.exported],
+				cwd: state.cwd,
+				status: state.status,
+				spin: state.spin,
+				out: state.out,
+				err: state.err,
+				stdin: state.stdin,
+				xtrace: this.xtrace,
+				errexit: this.errexit,
+				errexitIgnored: this.errexitIgnored,
+			},
+			ret: run.ret,
+			frames: structuredClone(run.stack),
+		};
 	}
 
 	/**
@@ -912,6 +996,33 @@ export class Shell {
 			this.io.err('sh: arithmetic syntax error\n');
 			return '0';
 		}
+	}
+}
+
+/** The node the child of `frame` (running `node`) runs: how a resumed stack finds its nodes in the re-parsed script. */
+function childNode(frame: ShellFrame, node: Node): Node {
+	switch (frame.k) {
+		case 'list':
+			return (node as List)[frame.i];
+		case 'andOr':
+			return frame.i < 0 ? (node as AndOr).first : (node as AndOr).rest[frame.i]!.pipeline;
+		case 'pipeline': {
+			const command = (node as Pipeline).commands[frame.i]!;
+			return command.kind === 'group' ? command.body : command;
+		}
+		case 'if': {
+			const command = node as If;
+			if (frame.phase === 'otherwise') return command.otherwise;
+			const clause = command.clauses[frame.clause]!;
+			return frame.phase === 'body' ? clause.body : clause.condition;
+		}
+		case 'for':
+			return (node as For).body;
+		case 'while':
+			return frame.phase === 'body' ? (node as Loop).body : (node as Loop).condition;
+		case 'simple':
+		case 'argv':
+			return undefined;
 	}
 }
 
