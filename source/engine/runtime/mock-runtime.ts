@@ -8,7 +8,7 @@ import type {
 } from './cri.js';
 import {FileTree, type MountedFs} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
-import {Shell, shellInvocation, type ShellEffect, type ShellIo} from './shell/interpreter.js';
+import {Shell, shellInvocation, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
 import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {CriLog} from './cri-log.js';
@@ -79,7 +79,7 @@ type ContainerRecord = {
 	stopping: boolean;
 	/** Requests served in the current and the previous virtual second. */
 	requests: {second: number; count: number; previous: number};
-	program?: Generator<ShellEffect, number>;
+	program?: ShellProgram<number>;
 	execs: number;
 	/** Inside StartContainer: an exit now is read from the status, not reported to listeners. */
 	starting: boolean;

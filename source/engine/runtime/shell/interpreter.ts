@@ -4,7 +4,7 @@ import {FsError, normalizePath} from '../filetree.js';
 import {quoteBuffer} from '../syscalls.js';
 import {parseQuantity} from '../../api/quantity.js';
 import {ShellSyntaxError, type Word} from './tokenizer.js';
-import {parse, type AndOr, type Command, type List, type Pipeline, type Simple} from './parser.js';
+import {parse, type AndOr, type Command, type For, type If, type List, type Loop, type Pipeline, type Simple} from './parser.js';
 
 /**
  * A small POSIX-ish shell, as busybox `sh` runs it: `;`, `&&`, `||`, `|`,
@@ -12,7 +12,10 @@ import {parse, type AndOr, type Command, type List, type Pipeline, type Simple} 
  * quotes, `>`, `>>`, `2>&1`, `>&2`, assignments, `export`, `cd`, `exit`, `exec`.
  * Programs come from the exec-command registry; the ones that take time
  * (`sleep`, `tail -f`, `stress`, `yes`) are effects the caller carries out
- * on the virtual clock, so the interpreter is a generator.
+ * on the virtual clock. The interpreter is a machine that stops at each
+ * effect: a stack of frames over the parsed script, each plain data (its
+ * position, its locals, its output sinks), so a waiting script can be saved
+ * and resumed (`save()`, `Shell.resume`).
  */
 
 export type ShellEffect =
@@ -43,6 +46,132 @@ class ShellExit {
 	constructor(readonly code: number) {}
 }
 
+/**
+ * Where output goes, as data: the shell's stdout or stderr, nowhere, the
+ * capture of a pipeline stage or the buffer of a redirected file (each named
+ * by its frame's place on the stack).
+ */
+export type ShellSink =
+	| {to: 'out'}
+	| {to: 'err'}
+	| {to: 'null'}
+	| {to: 'pipe'; frame: number}
+	| {to: 'file'; frame: number; file: number};
+
+const toOut: ShellSink = {to: 'out'};
+const toErr: ShellSink = {to: 'err'};
+const toNull: ShellSink = {to: 'null'};
+
+type Sinks = {out: ShellSink; err: ShellSink; stdin: string};
+
+/** A file a command's output is redirected to, written when the command ends. */
+type RedirectFile = {path: string; append: boolean; text: string};
+
+/**
+ * One frame of the machine's stack: plain data. The AST node it runs is not
+ * kept in it: it is the child its parent frame is running (the list item at
+ * the parent's index, the pipeline stage at its index, the `if` clause in its
+ * phase...), so re-parsing the script finds every node again. `i` is the
+ * index of the child running, -1 (or -2 for and-or lists) before the first.
+ */
+export type ShellFrame =
+	/** A list; `condition` for the condition of `if`, `while` and `until`, where `set -e` is ignored. */
+	| {k: 'list'; i: number; status: number; condition: boolean}
+	/** An and-or list: `i` is -1 while its first pipeline runs, then the index of the `&&`/`||` pipeline that ran last. */
+	| {k: 'andOr'; i: number; status: number}
+	/** A pipeline: the stage running, its input, its captured output, and the sinks to restore. */
+	| {k: 'pipeline'; i: number; status: number; input: string; captured: string; out: ShellSink; stdin: string}
+	| {k: 'if'; clause: number; phase: 'condition' | 'body' | 'otherwise'}
+	| {k: 'for'; items: string[]; i: number; status: number}
+	| {k: 'while'; phase: 'start' | 'condition' | 'body' | 'busy'; status: number}
+	/** A simple command with its redirections' buffers, while its program runs. */
+	| {k: 'simple'; phase: 'start' | 'argv'; files: RedirectFile[]}
+	/**
+	 * A program run from a simple command, an `exec` or directly: `phase` is
+	 * `exec` while the program `exec` replaced the shell with runs, `wait`
+	 * while it takes time, and `then` says what it does after: return a
+	 * status, block, or write the answer of a command that took its time.
+	 */
+	| ArgvFrame;
+
+type ArgvFrame = {
+	k: 'argv';
+	phase: 'start' | 'exec' | 'wait';
+	argv: string[];
+	assigns: Array<[string, string]>;
+	sinks: Sinks;
+	direct: boolean;
+	external: boolean;
+	pid: number;
+	then?: {then: 'return'; status: number} | {then: 'block'} | {then: 'answer'; stdout?: string; stderr?: string; status: number};
+};
+
+type ListFrame = Extract<ShellFrame, {k: 'list'}>;
+type PipelineFrame = Extract<ShellFrame, {k: 'pipeline'}>;
+type SimpleFrame = Extract<ShellFrame, {k: 'simple'}>;
+
+type Node = List | AndOr | Pipeline | Command | undefined;
+
+/** What a run of the machine is: a script, one interactive line, or a program run directly. */
+type Run = {
+	mode: 'script' | 'line' | 'program';
+	text: string;
+	argv: string[];
+	stdin: string;
+	phase: 'start' | 'running' | 'done';
+	stack: ShellFrame[];
+	/** The AST node each frame runs (derived, not saved). */
+	nodes: Node[];
+	/** The status the frame last popped returned. */
+	ret: number;
+};
+
+/** A suspended script or program as JSON-safe data, for `Shell.resume`. */
+export type SavedShell = {
+	mode: 'script' | 'program';
+	/** The script's text (scripts) or argv and input (programs). */
+	text: string;
+	argv: string[];
+	stdin: string;
+	phase: 'start' | 'running' | 'done';
+	shell: {
+		vars: Array<[string, string]>;
+		exported: string[];
+		cwd: string;
+		status: number;
+		spin: number;
+		out: ShellSink;
+		err: ShellSink;
+		stdin: string;
+		xtrace: boolean;
+		errexit: boolean;
+		errexitIgnored: number;
+	};
+	ret: number;
+	frames: ShellFrame[];
+};
+
+/**
+ * A running script or program: an iterator of the effects it asks for, as a
+ * generator would give them, that can also be saved as data while it waits.
+ */
+export class ShellProgram<R> implements Iterator<ShellEffect, R> {
+	constructor(private readonly shell: Shell, private readonly run: Run) {}
+
+	next(): IteratorResult<ShellEffect, R> {
+		return this.shell.step(this.run) as IteratorResult<ShellEffect, R>;
+	}
+
+	[Symbol.iterator](): this {
+		return this;
+	}
+
+	/** The script (or program), the shell's state and the machine's stack, as JSON-safe data. */
+	save(): SavedShell {
+		return this.shell.save(this.run);
+	}
+}
+
 type State = {
 	vars: Map<string, string>;
 	exported: Set<string>;
@@ -50,8 +179,8 @@ type State = {
 	status: number;
 	/** Simple commands run since virtual time last moved (a loop guard). */
 	spin: number;
-	out: (text: string) => void;
-	err: (text: string) => void;
+	out: ShellSink;
+	err: ShellSink;
 	stdin: string;
 };
 
@@ -79,7 +208,7 @@ export class Shell {
 	/**
 	 * Depth of contexts where POSIX ignores `-e`: the condition of `if`,
 	 * `elif`, `while` and `until`. (And-or lists but their last pipeline,
-	 * and `!` pipelines, are checked in andOr.)
+	 * and `!` pipelines, are checked where an and-or list ends.)
 	 */
 	private errexitIgnored = 0;
 
@@ -90,10 +219,36 @@ export class Shell {
 			cwd,
 			status: 0,
 			spin: 0,
-			out: text => io.out(text),
-			err: text => io.err(text),
+			out: toOut,
+			err: toErr,
 			stdin: '',
 		};
+	}
+
+	/** A script or program saved by `save()`, going on from where it was with `io`. */
+	static resume(io: ShellIo, saved: SavedShell): ShellProgram<number> {
+		const shell = new Shell(io, {}, saved.shell.cwd);
+		const state = shell.state;
+		for (const [key, value] of saved.shell.vars) state.vars.set(key, value);
+		for (const key of saved.shell.exported) state.exported.add(key);
+		state.status = saved.shell.status;
+		state.spin = saved.shell.spin;
+		state.out = saved.shell.out;
+		state.err = saved.shell.err;
+		state.stdin = saved.shell.stdin;
+		shell.xtrace = saved.shell.xtrace;
+		shell.errexit = saved.shell.errexit;
+		shell.errexitIgnored = saved.shell.errexitIgnored;
+		const run: Run = {mode: saved.mode, text: saved.text, argv: saved.argv, stdin: saved.stdin, phase: saved.phase, stack: structuredClone(saved.frames), nodes: [], ret: saved.ret};
+		if (saved.phase === 'running') {
+			let node: Node = saved.mode === 'program' ? undefined : parse(saved.text);
+			for (const frame of run.stack) {
+				if (node === undefined && frame.k !== 'argv') throw new Error(`saved shell frames do not match the script: no node for a ${frame.k} frame`);
+				run.nodes.push(node);
+				node = childNode(frame, node);
+			}
+		}
+		return new ShellProgram(shell, run);
 	}
 
 	/** Options given on the command line (`sh -e`, `bash -x`), as `set` takes them. */
@@ -105,18 +260,13 @@ export class Shell {
 	}
 
 	/** `sh -c script`: exit status of the script (2 on a syntax error). */
-	*script(text: string): Generator<ShellEffect, number> {
-		return (yield* this.line(text)).status;
+	script(text: string): ShellProgram<number> {
+		return new ShellProgram(this, {mode: 'script', text, argv: [], stdin: '', phase: 'start', stack: [], nodes: [], ret: 0});
 	}
 
 	/** Run a program directly (a container whose command is not a shell; an exec), with `stdin` as its input. */
-	*program(argv: string[], stdin = ''): Generator<ShellEffect, number> {
-		try {
-			return yield* this.simpleArgv(argv, [], {out: this.state.out, err: this.state.err, stdin}, true);
-		} catch (error) {
-			if (error instanceof ShellExit) return error.code;
-			throw error;
-		}
+	program(argv: string[], stdin = ''): ShellProgram<number> {
+		return new ShellProgram(this, {mode: 'program', text: '', argv, stdin, phase: 'start', stack: [], nodes: [], ret: 0});
 	}
 
 	/**
@@ -125,24 +275,8 @@ export class Shell {
 	 * `exited` is set when it ran `exit` (or `set -e` ended the shell); a
 	 * syntax error is status 2.
 	 */
-	*line(text: string): Generator<ShellEffect, {status: number; exited: boolean}> {
-		let tree: List;
-		try {
-			tree = parse(text);
-		} catch (error) {
-			if (!(error instanceof ShellSyntaxError)) throw error;
-			this.state.err(`sh: ${error.message}\n`);
-			this.state.status = 2;
-			return {status: 2, exited: false};
-		}
-		try {
-			const status = yield* this.list(tree);
-			this.state.status = status;
-			return {status, exited: false};
-		} catch (error) {
-			if (error instanceof ShellExit) return {status: error.code, exited: true};
-			throw error;
-		}
+	line(text: string): ShellProgram<{status: number; exited: boolean}> {
+		return new ShellProgram(this, {mode: 'line', text, argv: [], stdin: '', phase: 'start', stack: [], nodes: [], ret: 0});
 	}
 
 	/** The working directory and a variable, for the prompt. */
@@ -154,113 +288,320 @@ export class Shell {
 		return this.state.vars.get(name);
 	}
 
-
-	private *list(list: List): Generator<ShellEffect, number> {
-		let status = 0;
-		for (const item of list) status = yield* this.andOr(item);
-		return status;
+	/** A run's state as data (see `SavedShell`). */
+	save(run: Run): SavedShell {
+		if (run.mode === 'line') throw new Error('an interactive line runs to its end and is not saved');
+		const state = this.state;
+		return {
+			mode: run.mode,
+			text: run.text,
+			argv: [...run.argv],
+			stdin: run.stdin,
+			phase: run.phase,
+			shell: {
+				vars: [...state.vars],
+				exported: [...state.exported],
+				cwd: state.cwd,
+				status: state.status,
+				spin: state.spin,
+				out: state.out,
+				err: state.err,
+				stdin: state.stdin,
+				xtrace: this.xtrace,
+				errexit: this.errexit,
+				errexitIgnored: this.errexitIgnored,
+			},
+			ret: run.ret,
+			frames: structuredClone(run.stack),
+		};
 	}
 
-	private *andOr(item: AndOr): Generator<ShellEffect, number> {
-		let status = yield* this.pipeline(item.first);
-		let last = item.first;
-		for (const {op, pipeline} of item.rest) {
-			if ((op === '&&') === (status === 0)) {
-				status = yield* this.pipeline(pipeline);
-				last = pipeline;
+	/**
+	 * The iterators' `next`: run until the next effect or the end. `exit`
+	 * (and a failing command under `set -e`) unwinds the stack to the top,
+	 * restoring what each frame changed, as does an error, which is thrown on.
+	 */
+	step(run: Run): IteratorResult<ShellEffect, number | {status: number; exited: boolean}> {
+		if (run.phase === 'done') return {done: true, value: undefined as never};
+		try {
+			if (run.phase === 'start') {
+				run.phase = 'running';
+				if (run.mode === 'program') {
+					this.pushArgv(run, run.argv, [], {out: this.state.out, err: this.state.err, stdin: run.stdin}, true);
+				} else {
+					let tree: List;
+					try {
+						tree = parse(run.text);
+					} catch (error) {
+						if (!(error instanceof ShellSyntaxError)) throw error;
+						this.write(run, this.state.err, `sh: ${error.message}\n`);
+						this.state.status = 2;
+						run.phase = 'done';
+						return {done: true, value: run.mode === 'line' ? {status: 2, exited: false} : 2};
+					}
+					this.pushList(run, tree, false);
+				}
+			}
+			const effect = this.advance(run);
+			if (effect) return {done: false, value: effect};
+			run.phase = 'done';
+			const status = run.ret;
+			if (run.mode === 'program') return {done: true, value: status};
+			this.state.status = status;
+			return {done: true, value: run.mode === 'line' ? {status, exited: false} : status};
+		} catch (error) {
+			this.unwind(run);
+			run.phase = 'done';
+			if (!(error instanceof ShellExit)) throw error;
+			return {done: true, value: run.mode === 'line' ? {status: error.code, exited: true} : error.code};
+		}
+	}
+
+	/** Pop every frame, undoing what it changed in the shell's state. */
+	private unwind(run: Run): void {
+		const stack = run.stack;
+		while (stack.length > 0) {
+			const frame = stack.pop()!;
+			run.nodes.pop();
+			if (frame.k === 'list' && frame.condition) this.errexitIgnored--;
+			else if (frame.k === 'pipeline' && frame.i >= 0) {
+				this.state.out = frame.out;
+				this.state.stdin = frame.stdin;
 			}
 		}
-		// `set -e` applies to the pipeline after the final && or || only, not to a `!` pipeline,
-		// and not to a compound command whose status comes from a failure that -e ignored.
-		const ranLast = last === (item.rest.at(-1)?.pipeline ?? item.first);
-		const simple = last.commands.at(-1)?.kind === 'simple';
-		if (status !== 0 && this.errexit && this.errexitIgnored === 0 && ranLast && !last.negate && simple) throw new ShellExit(status);
-		return status;
 	}
 
-	/** A condition of `if`/`while`/`until`: `set -e` does not apply inside. */
-	private *condition(list: List): Generator<ShellEffect, number> {
-		this.errexitIgnored++;
-		try {
-			return yield* this.list(list);
-		} finally {
-			this.errexitIgnored--;
-		}
+	private pushList(run: Run, list: List, condition: boolean): void {
+		if (condition) this.errexitIgnored++;
+		run.stack.push({k: 'list', i: -1, status: 0, condition});
+		run.nodes.push(list);
 	}
 
-	private *pipeline(pipeline: Pipeline): Generator<ShellEffect, number> {
-		let status = 0;
-		let input = this.state.stdin;
-		const {out, stdin} = this.state;
-		try {
-			for (let i = 0; i < pipeline.commands.length; i++) {
-				const last = i === pipeline.commands.length - 1;
-				let captured = '';
-				this.state.stdin = input;
-				this.state.out = last ? out : text => {
-					captured += text;
-				};
-				status = yield* this.command(pipeline.commands[i]!);
-				input = captured;
-			}
-		} finally {
-			this.state.out = out;
-			this.state.stdin = stdin;
-		}
-		status = pipeline.negate ? (status === 0 ? 1 : 0) : status;
-		this.state.status = status;
-		return status;
-	}
-
-	private *command(command: Command): Generator<ShellEffect, number> {
+	private pushCommand(run: Run, command: Command): void {
 		switch (command.kind) {
 			case 'simple':
-				return yield* this.simple(command);
+				run.stack.push({k: 'simple', phase: 'start', files: []});
+				break;
 			case 'group':
-				return yield* this.list(command.body);
+				this.pushList(run, command.body, false);
+				return;
 			case 'if':
-				for (const clause of command.clauses) {
-					if ((yield* this.condition(clause.condition)) === 0) return yield* this.list(clause.body);
-				}
-				return command.otherwise ? yield* this.list(command.otherwise) : 0;
-			case 'for': {
-				let status = 0;
-				const items = command.items.length > 0 ? this.expandWords(command.items) : [];
-				for (const item of items) {
-					this.state.vars.set(command.name, item);
-					status = yield* this.list(command.body);
-				}
-				return status;
-			}
-			case 'while': {
-				let status = 0;
-				for (;;) {
-					const condition = yield* this.condition(command.condition);
-					if ((condition === 0) === command.until) break;
-					status = yield* this.list(command.body);
-					if (this.state.spin > spinLimit) {
-						if (this.io.exec) throw new ShellExit(124);
-						yield {kind: 'busy'};
-						this.state.spin = 0;
+				run.stack.push({k: 'if', clause: -1, phase: 'condition'});
+				break;
+			case 'for':
+				run.stack.push({k: 'for', items: [], i: -1, status: 0});
+				break;
+			case 'while':
+				run.stack.push({k: 'while', phase: 'start', status: 0});
+				break;
+		}
+		run.nodes.push(command);
+	}
+
+	private pushArgv(run: Run, argv: string[], assigns: Array<[string, string]>, sinks: Sinks, direct: boolean): void {
+		run.stack.push({k: 'argv', phase: 'start', argv, assigns, sinks, direct, external: false, pid: this.io.pid});
+		run.nodes.push(undefined);
+	}
+
+	/** Pop the top frame, which returns `status`. */
+	private pop(run: Run, status: number): void {
+		const frame = run.stack.pop()!;
+		run.nodes.pop();
+		if (frame.k === 'list' && frame.condition) this.errexitIgnored--;
+		run.ret = status;
+	}
+
+	private write(run: Run, sink: ShellSink, text: string): void {
+		switch (sink.to) {
+			case 'out':
+				this.io.out(text);
+				return;
+			case 'err':
+				this.io.err(text);
+				return;
+			case 'null':
+				return;
+			case 'pipe':
+				(run.stack[sink.frame] as PipelineFrame).captured += text;
+				return;
+			case 'file':
+				(run.stack[sink.frame] as SimpleFrame).files[sink.file]!.text += text;
+		}
+	}
+
+	/** Run the top frames until one asks for an effect (returned) or the stack is empty (undefined). */
+	private advance(run: Run): ShellEffect | undefined {
+		const stack = run.stack;
+		const nodes = run.nodes;
+		const state = this.state;
+		for (;;) {
+			const depth = stack.length - 1;
+			if (depth < 0) return undefined;
+			const frame = stack[depth]!;
+			switch (frame.k) {
+				case 'list': {
+					const list = nodes[depth] as List;
+					if (frame.i >= 0) frame.status = run.ret;
+					if (++frame.i < list.length) {
+						run.stack.push({k: 'andOr', i: -2, status: 0});
+						nodes.push(list[frame.i]);
+					} else {
+						this.pop(run, frame.status);
 					}
+					continue;
 				}
-				return status;
+				case 'andOr': {
+					const item = nodes[depth] as AndOr;
+					if (frame.i === -2) {
+						frame.i = -1;
+						this.pushPipeline(run, item.first);
+						continue;
+					}
+					const status = run.ret;
+					frame.status = status;
+					const rest = item.rest;
+					let next = frame.i + 1;
+					while (next < rest.length && (rest[next]!.op === '&&') !== (status === 0)) next++;
+					if (next < rest.length) {
+						frame.i = next;
+						this.pushPipeline(run, rest[next]!.pipeline);
+						continue;
+					}
+					// `set -e` applies to the pipeline after the final && or || only, not to a `!` pipeline,
+					// and not to a compound command whose status comes from a failure that -e ignored.
+					const last = frame.i < 0 ? item.first : rest[frame.i]!.pipeline;
+					const ranLast = frame.i === rest.length - 1;
+					const simple = last.commands.at(-1)?.kind === 'simple';
+					if (status !== 0 && this.errexit && this.errexitIgnored === 0 && ranLast && !last.negate && simple) throw new ShellExit(status);
+					this.pop(run, status);
+					continue;
+				}
+				case 'pipeline': {
+					const pipeline = nodes[depth] as Pipeline;
+					if (frame.i < 0) {
+						frame.input = state.stdin;
+						frame.out = state.out;
+						frame.stdin = state.stdin;
+					} else {
+						frame.status = run.ret;
+						frame.input = frame.captured;
+					}
+					if (++frame.i < pipeline.commands.length) {
+						frame.captured = '';
+						state.stdin = frame.input;
+						state.out = frame.i === pipeline.commands.length - 1 ? frame.out : {to: 'pipe', frame: depth};
+						this.pushCommand(run, pipeline.commands[frame.i]!);
+						continue;
+					}
+					state.out = frame.out;
+					state.stdin = frame.stdin;
+					const status = pipeline.negate ? (frame.status === 0 ? 1 : 0) : frame.status;
+					state.status = status;
+					this.pop(run, status);
+					continue;
+				}
+				case 'if': {
+					const command = nodes[depth] as If;
+					if (frame.phase !== 'condition') {
+						this.pop(run, run.ret);
+						continue;
+					}
+					if (frame.clause >= 0 && run.ret === 0) {
+						frame.phase = 'body';
+						this.pushList(run, command.clauses[frame.clause]!.body, false);
+					} else if (++frame.clause < command.clauses.length) {
+						this.pushList(run, command.clauses[frame.clause]!.condition, true);
+					} else if (command.otherwise) {
+						frame.phase = 'otherwise';
+						this.pushList(run, command.otherwise, false);
+					} else {
+						this.pop(run, 0);
+					}
+					continue;
+				}
+				case 'for': {
+					const command = nodes[depth] as For;
+					if (frame.i < 0) frame.items = command.items.length > 0 ? this.expandWords(command.items) : [];
+					else frame.status = run.ret;
+					if (++frame.i < frame.items.length) {
+						state.vars.set(command.name, frame.items[frame.i]!);
+						this.pushList(run, command.body, false);
+					} else {
+						this.pop(run, frame.status);
+					}
+					continue;
+				}
+				case 'while': {
+					const command = nodes[depth] as Loop;
+					switch (frame.phase) {
+						case 'condition':
+							if ((run.ret === 0) === command.until) {
+								this.pop(run, frame.status);
+								continue;
+							}
+							frame.phase = 'body';
+							this.pushList(run, command.body, false);
+							continue;
+						case 'body':
+							frame.status = run.ret;
+							if (state.spin > spinLimit) {
+								if (this.io.exec) throw new ShellExit(124);
+								frame.phase = 'busy';
+								return {kind: 'busy'};
+							}
+							break;
+						case 'busy':
+							state.spin = 0;
+							break;
+						case 'start':
+							break;
+					}
+					frame.phase = 'condition';
+					this.pushList(run, command.condition, true);
+					continue;
+				}
+				case 'simple':
+					if (frame.phase === 'start') {
+						this.simple(run, frame, nodes[depth] as Simple, depth);
+						continue;
+					}
+					for (const file of frame.files) {
+						if (file.text) this.io.base.fs.write(file.path, file.text, {append: true});
+					}
+					this.pop(run, run.ret);
+					continue;
+				case 'argv': {
+					if (frame.phase === 'exec') throw new ShellExit(run.ret);
+					const result = frame.phase === 'start' ? this.simpleArgv(run, frame) : this.afterWait(run, frame);
+					if (typeof result !== 'number') return result;
+					// `exec` pushed the program that replaces the shell.
+					if (stack.length - 1 !== depth) continue;
+					this.pop(run, result);
+					continue;
+				}
 			}
 		}
 	}
 
-	private *simple(command: Simple): Generator<ShellEffect, number> {
+	private pushPipeline(run: Run, pipeline: Pipeline): void {
+		run.stack.push({k: 'pipeline', i: -1, status: 0, input: '', captured: '', out: toOut, stdin: ''});
+		run.nodes.push(pipeline);
+	}
+
+	/** A simple command: assignments alone, or redirections opened and its program pushed. */
+	private simple(run: Run, frame: SimpleFrame, command: Simple, depth: number): void {
 		const argv = this.expandWords(command.words);
 		const assigns = command.assigns.map(([name, word]) => [name, this.expandWord(word, false).join('')] as [string, string]);
 		if (argv.length === 0) {
 			for (const [name, value] of assigns) this.state.vars.set(name, value);
-			return 0;
+			this.pop(run, 0);
+			return;
 		}
 		// Redirections: collect the command's output, then write it to the file.
 		let out = this.state.out;
 		let err = this.state.err;
 		let stdin = this.state.stdin;
-		const files: Array<{path: string; append: boolean; text: string}> = [];
+		const files = frame.files;
 		for (const redirect of command.redirects) {
 			if (redirect.op === '2>&1') {
 				err = out;
@@ -275,16 +616,17 @@ export class Shell {
 				const path = normalizePath(target, this.state.cwd);
 				const content = this.io.base.fs.read(path);
 				if (content === undefined) {
-					this.state.err(`sh: can't open '${target}': No such file or directory\n`);
-					return 1;
+					this.write(run, this.state.err, `sh: can't open '${target}': No such file or directory\n`);
+					this.pop(run, 1);
+					return;
 				}
 				stdin = content;
 				continue;
 			}
 			if (target === '/dev/null') {
-				if (redirect.op === '2>') err = () => {};
-				else if (redirect.op === '&>') out = err = () => {};
-				else out = () => {};
+				if (redirect.op === '2>') err = toNull;
+				else if (redirect.op === '&>') out = err = toNull;
+				else out = toNull;
 				continue;
 			}
 			if (target === '/dev/stdout' || target === '/proc/1/fd/1') continue;
@@ -292,11 +634,8 @@ export class Shell {
 				if (redirect.op !== '2>') out = this.state.err;
 				continue;
 			}
-			const file = {path: normalizePath(target, this.state.cwd), append: redirect.op === '>>', text: ''};
-			files.push(file);
-			const sink = (text: string) => {
-				file.text += text;
-			};
+			files.push({path: normalizePath(target, this.state.cwd), append: redirect.op === '>>', text: ''});
+			const sink: ShellSink = {to: 'file', frame: depth, file: files.length - 1};
 			if (redirect.op === '2>') err = sink;
 			else if (redirect.op === '&>') out = err = sink;
 			else out = sink;
@@ -308,29 +647,33 @@ export class Shell {
 			} catch (error) {
 				if (!(error instanceof FsError)) throw error;
 				this.io.trace(this.io.pid, 'openat', `AT_FDCWD, ${quoteBuffer(file.path, 64)}, O_WRONLY|O_CREAT, 0666`, `-1 ${error.code} (${error.reason})`);
-				this.state.err(`sh: can't create ${file.path}: ${error.reason}\n`);
-				return 1;
+				this.write(run, this.state.err, `sh: can't create ${file.path}: ${error.reason}\n`);
+				this.pop(run, 1);
+				return;
 			}
 		}
-		const status = yield* this.simpleArgv(argv, assigns, {out, err, stdin}, false);
-		for (const file of files) {
-			if (file.text) this.io.base.fs.write(file.path, file.text, {append: true});
-		}
-		return status;
+		frame.phase = 'argv';
+		this.pushArgv(run, argv, assigns, {out, err, stdin}, false);
 	}
 
-	private *simpleArgv(argv: string[], assigns: Array<[string, string]>, sinks: {out: (t: string) => void; err: (t: string) => void; stdin: string}, direct: boolean): Generator<ShellEffect, number> {
+	/**
+	 * A program's start: a builtin runs here; `exec` pushes the program that
+	 * replaces the shell; anything else is traced as a child and run. Returns
+	 * its status, or the effect it waits on.
+	 */
+	private simpleArgv(run: Run, frame: ArgvFrame): number | ShellEffect {
 		const state = this.state;
 		const io = this.io;
+		const {argv, assigns, sinks, direct} = frame;
 		const [name = '', ...args] = argv;
-		if (this.xtrace) sinks.err(`+ ${argv.map(a => /[\s'"$]/.test(a) || a === '' ? `'${a}'` : a).join(' ')}\n`);
+		if (this.xtrace) this.write(run, sinks.err, `+ ${argv.map(a => /[\s'"$]/.test(a) || a === '' ? `'${a}'` : a).join(' ')}\n`);
 		const program = name.slice(name.lastIndexOf('/') + 1);
 		state.spin++;
 		switch (program) {
 			case 'cd': {
 				const target = normalizePath(args[0] ?? state.vars.get('HOME') ?? '/', state.cwd);
 				if (io.base.fs.stat(target)?.type !== 'dir') {
-					sinks.err(`sh: cd: can't cd to ${args[0]}: No such file or directory\n`);
+					this.write(run, sinks.err, `sh: cd: can't cd to ${args[0]}: No such file or directory\n`);
 					return 2;
 				}
 				io.trace(io.pid, 'chdir', quoteBuffer(target, 64), 0);
@@ -354,18 +697,20 @@ export class Shell {
 			case 'exit': {
 				const code = args[0] === undefined ? state.status : Number(args[0]);
 				if (!Number.isInteger(code)) {
-					sinks.err(`sh: exit: Illegal number: ${args[0]}\n`);
+					this.write(run, sinks.err, `sh: exit: Illegal number: ${args[0]}\n`);
 					throw new ShellExit(2);
 				}
 				throw new ShellExit(((code % 256) + 256) % 256);
 			}
 			case 'exec':
 				if (args.length === 0) return 0;
-				throw new ShellExit(yield* this.simpleArgv(args, assigns, sinks, true));
+				frame.phase = 'exec';
+				this.pushArgv(run, args, assigns, sinks, true);
+				return 0;
 			case '[[': {
 				const end = args.lastIndexOf(']]');
 				if (end < 0) {
-					sinks.err("sh: syntax error: missing ']]'\n");
+					this.write(run, sinks.err, "sh: syntax error: missing ']]'\n");
 					return 2;
 				}
 				return this.doubleBracket(args.slice(0, end)) ? 0 : 1;
@@ -397,75 +742,103 @@ export class Shell {
 			io.trace(io.pid, 'clone', 'child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD', pid);
 		}
 		if (external || direct) io.trace(pid, 'execve', `${quoteBuffer(this.which(name), 64)}, [${argv.slice(0, 4).map(a => quoteBuffer(a)).join(', ')}${argv.length > 4 ? ', ...' : ''}], 0x7ffd2c8 /* ${Object.keys(env).length} vars */`, 0);
-		const status = yield* this.run(program, argv, env, sinks, pid);
-		if (external && !direct) {
-			io.trace(pid, 'exit_group', String(status), '?');
-			io.trace(io.pid, 'wait4', `-1, [{WIFEXITED(s) && WEXITSTATUS(s) == ${status}}], 0, NULL`, pid);
+		frame.external = external;
+		frame.pid = pid;
+		const result = this.run(run, frame, program, argv, env, sinks, pid);
+		if (typeof result !== 'number') {
+			frame.phase = 'wait';
+			return result;
 		}
-		state.status = status;
+		return this.exited(frame, result);
+	}
+
+	/** A program run from the shell has ended with `status`. */
+	private exited(frame: ArgvFrame, status: number): number {
+		const io = this.io;
+		if (frame.external && !frame.direct) {
+			io.trace(frame.pid, 'exit_group', String(status), '?');
+			io.trace(io.pid, 'wait4', `-1, [{WIFEXITED(s) && WEXITSTATUS(s) == ${status}}], 0, NULL`, frame.pid);
+		}
+		this.state.status = status;
 		return status;
 	}
 
+	/** A program that took its time goes on as its frame's `then` says. */
+	private afterWait(run: Run, frame: ArgvFrame): number | ShellEffect {
+		const then = frame.then!;
+		switch (then.then) {
+			case 'return':
+				return this.exited(frame, then.status);
+			case 'block':
+				return this.block(frame, frame.pid);
+			case 'answer':
+				if (then.stdout) this.write(run, frame.sinks.out, then.stdout);
+				if (then.stderr) this.write(run, frame.sinks.err, then.stderr);
+				return this.exited(frame, then.status);
+		}
+	}
+
 	/** Programs that take time are effects; the rest come from the registry. */
-	private *run(program: string, argv: string[], env: Record<string, string>, sinks: {out: (t: string) => void; err: (t: string) => void; stdin: string}, pid: number): Generator<ShellEffect, number> {
+	private run(run: Run, frame: ArgvFrame, program: string, argv: string[], env: Record<string, string>, sinks: Sinks, pid: number): number | ShellEffect {
 		const io = this.io;
 		const args = argv.slice(1);
 		if (program === 'sleep') {
 			if (args.length === 0) {
-				sinks.err('sleep: missing operand\n');
+				this.write(run, sinks.err, 'sleep: missing operand\n');
 				return 1;
 			}
 			let total = 0;
 			for (const arg of args) {
 				const ms = sleepMs(arg);
 				if (ms === undefined) {
-					sinks.err(`sleep: invalid number '${arg}'\n`);
+					this.write(run, sinks.err, `sleep: invalid number '${arg}'\n`);
 					return 1;
 				}
 				total += ms;
 			}
-			if (total === Number.POSITIVE_INFINITY) return yield* this.block(pid);
+			if (total === Number.POSITIVE_INFINITY) return this.block(frame, pid);
 			io.trace(pid, 'nanosleep', `{tv_sec=${Math.floor(total / 1000)}, tv_nsec=${(total % 1000) * 1_000_000}}, NULL`, 0);
 			if (!io.exec && total > 0) {
 				this.state.spin = 0;
-				yield {kind: 'sleep', ms: total};
+				frame.then = {then: 'return', status: 0};
+				return {kind: 'sleep', ms: total};
 			}
 			return 0;
 		}
 		if (program === 'tail' && (args.includes('-f') || args.includes('-F')) && !args.includes('/dev/zero')) {
-			return yield* this.block(pid);
+			return this.block(frame, pid);
 		}
 		if ((program === 'tail' || program === 'cat') && args.includes('/dev/zero')) {
 			io.trace(pid, 'openat', 'AT_FDCWD, "/dev/zero", O_RDONLY', 3);
 			if (io.exec) throw new ShellExit(124);
-			yield {kind: 'alloc', bytes: Number.POSITIVE_INFINITY, grow: true};
-			return 137;
+			frame.then = {then: 'return', status: 137};
+			return {kind: 'alloc', bytes: Number.POSITIVE_INFINITY, grow: true};
 		}
 		if ((program === 'ncat' || program === 'nc') && (args.includes('--listen') || args.includes('-l') || args.includes('-lk'))) {
 			io.trace(pid, 'listen', '3, 10', 0);
-			return yield* this.block(pid);
+			return this.block(frame, pid);
 		}
 		if (program === 'yes') {
 			if (io.exec) throw new ShellExit(124);
-			yield {kind: 'busy'};
-			return 0;
+			frame.then = {then: 'return', status: 0};
+			return {kind: 'busy'};
 		}
 		if (program === 'stress') {
 			const bytesFlag = args.indexOf('--vm-bytes');
 			const bytes = bytesFlag >= 0 ? parseQuantity((args[bytesFlag + 1] ?? '').replace(/([KMG])$/, '$1i')) : 256 * 2 ** 20;
 			if (bytes === undefined) {
-				sinks.err(`stress: FAIL: [1] (${args[bytesFlag + 1]}) invalid --vm-bytes\n`);
+				this.write(run, sinks.err, `stress: FAIL: [1] (${args[bytesFlag + 1]}) invalid --vm-bytes\n`);
 				return 1;
 			}
-			sinks.out(`stress: info: [${pid}] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n`);
+			this.write(run, sinks.out, `stress: info: [${pid}] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n`);
 			io.trace(pid, 'mmap', `NULL, ${Math.round(bytes)}, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0`, '0x7f3a00000000');
 			if (io.exec) throw new ShellExit(124);
-			yield {kind: 'alloc', bytes, grow: false};
-			return yield* this.block(pid);
+			frame.then = {then: 'block'};
+			return {kind: 'alloc', bytes, grow: false};
 		}
 		const handler = execCommand(program);
 		if (!handler) {
-			sinks.err(`sh: ${argv[0]}: not found\n`);
+			this.write(run, sinks.err, `sh: ${argv[0]}: not found\n`);
 			return 127;
 		}
 		const result = handler({
@@ -480,10 +853,11 @@ export class Shell {
 		// A command that waits (a connection timing out) takes its time before it answers.
 		if (result.delayMs && !io.exec) {
 			this.state.spin = 0;
-			yield {kind: 'sleep', ms: result.delayMs};
+			frame.then = {then: 'answer', stdout: result.stdout, stderr: result.stderr, status: result.exitCode ?? 0};
+			return {kind: 'sleep', ms: result.delayMs};
 		}
-		if (result.stdout) sinks.out(result.stdout);
-		if (result.stderr) sinks.err(result.stderr);
+		if (result.stdout) this.write(run, sinks.out, result.stdout);
+		if (result.stderr) this.write(run, sinks.err, result.stderr);
 		return result.exitCode ?? 0;
 	}
 
@@ -514,11 +888,11 @@ export class Shell {
 		return (result?.exitCode ?? 1) === 0;
 	}
 
-	private *block(pid: number): Generator<ShellEffect, number> {
+	private block(frame: ArgvFrame, pid: number): ShellEffect {
 		if (this.io.exec) throw new ShellExit(124);
 		this.io.trace(pid, 'pause', '', '?');
-		yield {kind: 'block'};
-		return 0;
+		frame.then = {then: 'return', status: 0};
+		return {kind: 'block'};
 	}
 
 	private which(name: string): string {
@@ -597,21 +971,13 @@ export class Shell {
 	private substitute(script: string): string {
 		if (script.startsWith('(') && script.endsWith(')')) return this.arithmetic(script.slice(1, -1));
 		let captured = '';
-		const saved = this.state.out;
-		this.state.out = text => {
+		const sub = new Shell({...this.io, exec: true, out: text => {
 			captured += text;
-		};
-		try {
-			const sub = new Shell({...this.io, exec: true, out: text => {
-				captured += text;
-			}}, this.environment([]), this.state.cwd);
-			for (const [key, value] of this.state.vars) sub.state.vars.set(key, value);
-			const generator = sub.script(script);
-			for (let step = generator.next(); !step.done; step = generator.next()) {
-				// effects inside a substitution take no time
-			}
-		} finally {
-			this.state.out = saved;
+		}}, this.environment([]), this.state.cwd);
+		for (const [key, value] of this.state.vars) sub.state.vars.set(key, value);
+		const program = sub.script(script);
+		for (let step = program.next(); !step.done; step = program.next()) {
+			// effects inside a substitution take no time
 		}
 		return captured;
 	}
@@ -620,16 +986,43 @@ export class Shell {
 	private arithmetic(expression: string): string {
 		const substituted = expression.replace(/\$?([A-Za-z_]\w*)/g, (_, name: string) => String(Number.parseInt(this.state.vars.get(name) ?? '0', 10) || 0));
 		if (!/^[\d\s+\-*/%()<>=!]*$/.test(substituted)) {
-			this.state.err('sh: arithmetic syntax error\n');
+			this.io.err('sh: arithmetic syntax error\n');
 			return '0';
 		}
 		try {
 			const value = Function(`"use strict"; return (${substituted.trim() || '0'});`)() as number | boolean;
 			return String(typeof value === 'boolean' ? Number(value) : Math.trunc(value));
 		} catch {
-			this.state.err('sh: arithmetic syntax error\n');
+			this.io.err('sh: arithmetic syntax error\n');
 			return '0';
 		}
+	}
+}
+
+/** The node the child of `frame` (running `node`) runs: how a resumed stack finds its nodes in the re-parsed script. */
+function childNode(frame: ShellFrame, node: Node): Node {
+	switch (frame.k) {
+		case 'list':
+			return (node as List)[frame.i];
+		case 'andOr':
+			return frame.i < 0 ? (node as AndOr).first : (node as AndOr).rest[frame.i]!.pipeline;
+		case 'pipeline': {
+			const command = (node as Pipeline).commands[frame.i]!;
+			return command.kind === 'group' ? command.body : command;
+		}
+		case 'if': {
+			const command = node as If;
+			if (frame.phase === 'otherwise') return command.otherwise;
+			const clause = command.clauses[frame.clause]!;
+			return frame.phase === 'body' ? clause.body : clause.condition;
+		}
+		case 'for':
+			return (node as For).body;
+		case 'while':
+			return frame.phase === 'body' ? (node as Loop).body : (node as Loop).condition;
+		case 'simple':
+		case 'argv':
+			return undefined;
 	}
 }
 
@@ -656,9 +1049,9 @@ function shellCommand(context: ExecContext): {stdout: string; stderr: string; ex
 	const shell = new Shell(io, {...context.env}, context.cwd);
 	const invocation = shellInvocation(context.argv);
 	shell.setOptions(invocation.options);
-	const generator = shell.script(invocation.script ?? context.stdin);
-	let step = generator.next();
-	while (!step.done) step = generator.next();
+	const program = shell.script(invocation.script ?? context.stdin);
+	let step = program.next();
+	while (!step.done) step = program.next();
 	return {stdout, stderr, exitCode: step.value};
 }
 
