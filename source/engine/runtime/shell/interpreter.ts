@@ -134,15 +134,10 @@ export type SavedShell = {
 	argv: string[];
 	stdin: string;
 	phase: 'start' | 'running' | 'done';
-	shell: {
+	/** The shell's state, its variables in the order they were set, and its `set -x` / `set -e` options. */
+	shell: Omit<State, 'vars' | 'exported'> & {
 		vars: Array<[string, string]>;
 		exported: string[];
-		cwd: string;
-		status: number;
-		spin: number;
-		out: ShellSink;
-		err: ShellSink;
-		stdin: string;
 		xtrace: boolean;
 		errexit: boolean;
 		errexitIgnored: number;
