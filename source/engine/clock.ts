@@ -70,11 +70,6 @@ export class VirtualClock {
 		return kind;
 	}
 
-	/** Forget a kind (its owner is gone: a deleted node's kubelet); its pending timers must be cancelled already. */
-	forgetKind(kind: TimerKind<any>): void {
-		if (this.kinds.get(kind.name) === kind) this.kinds.delete(kind.name);
-	}
-
 	/** A timer of `kind` with `arg`, due `delayMs` from now (at least 0). */
 	after<A extends TimerArg>(delayMs: number, kind: TimerKind<A>, arg: A): TimerHandle {
 		return this.at(this.current + Math.max(0, delayMs), kind, arg);
