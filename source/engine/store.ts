@@ -227,6 +227,7 @@ export class Store {
 		// Saved objects come kind by kind: a kind's type is looked up once for each run of it, not once per object.
 		let kind: string | undefined;
 		let type: ResourceType | undefined;
+		const owned: KubeObject[] = [];
 		for (let index = 0; index < objects.length; index++) {
 			const object = objects[index]!;
 			const meta = object.metadata;
@@ -245,8 +246,12 @@ export class Store {
 			}
 			if (this.get(kind, meta.namespace, meta.name)) throw problem(index, `: ${kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
 			this.add(kind, object);
-			if (meta.ownerReferences !== undefined) this.indexOwners(object, undefined);
+			if (meta.ownerReferences !== undefined) owned.push(object);
 		}
+		// Every write of a dependent moves it last among its owner's dependents: indexed in the order
+		// of their last writes, an owner lists its dependents as the store that wrote them did.
+		owned.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+		for (const object of owned) this.indexOwners(object, undefined);
 		this.revision = revision;
 	}
 

@@ -1,5 +1,8 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {createCluster, KubeError} from '../../source/engine/index.js';
+import {Store} from '../../source/engine/store.js';
+import {SeededRandom, VirtualClock} from '../../source/engine/clock.js';
 
 const configMap = (name: string, data: Record<string, string> = {a: '1'}, extra: Record<string, unknown> = {}) => ({
 	apiVersion: 'v1', kind: 'ConfigMap', metadata: {name, ...extra}, data,
@@ -94,4 +97,31 @@ test('bad input is refused with specific errors and changes nothing', t => {
 	t.is(t.throws(() => cluster.get('gizmos', 'x'), {instanceOf: KubeError})!.message, 'the server doesn\'t have a resource type "gizmos"');
 	t.is(t.throws(() => cluster.delete('cm', 'missing'))!.message, 'configmaps "missing" not found');
 	t.is(t.throws(() => cluster.advance(-1))!.message, 'advance: time must be a finite number of milliseconds >= 0, got -1');
+});
+
+test('a store loaded from saved objects lists each owner\'s dependents in the order the store that wrote them did', t => {
+	type Step = {op: 'create' | 'write' | 'adopt' | 'release' | 'remove'; owner: number; dependent: number};
+	const step = fc.record({op: fc.constantFrom('create' as const, 'write' as const, 'adopt' as const, 'release' as const, 'remove' as const), owner: fc.nat(2), dependent: fc.nat(7)});
+	fc.assert(fc.property(fc.array(step, {maxLength: 60}), (steps: Step[]) => {
+		const store = new Store(new VirtualClock(), new SeededRandom(1));
+		const owners = [0, 1, 2].map(i => store.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: `owner-${i}`, namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: ''}}));
+		const ref = (i: number) => ({apiVersion: 'v1', kind: 'ConfigMap', name: `owner-${i}`, uid: owners[i]!.metadata.uid});
+		const secret = (i: number) => store.get('Secret', 'default', `dependent-${i}`);
+		for (const {op, owner, dependent} of steps) {
+			const current = secret(dependent);
+			if (op === 'create' && !current) store.create({apiVersion: 'v1', kind: 'Secret', metadata: {name: `dependent-${dependent}`, namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: '', ownerReferences: [ref(owner)]}});
+			if (!current) continue;
+			const refs = current.metadata.ownerReferences ?? [];
+			if (op === 'write') store.update({...current, data: {n: String(Number(current['data']?.['n' as never] ?? 0) + 1)}} as typeof current);
+			if (op === 'adopt' && !refs.some(r => r.uid === owners[owner]!.metadata.uid)) store.update({...current, metadata: {...current.metadata, ownerReferences: [...refs, ref(owner)]}});
+			if (op === 'release') store.update({...current, metadata: {...current.metadata, ownerReferences: refs.filter(r => r.uid !== owners[owner]!.metadata.uid)}});
+			if (op === 'remove') store.remove(current);
+		}
+		const loaded = new Store(new VirtualClock(), new SeededRandom(1));
+		loaded.load(JSON.parse(JSON.stringify(store.all())), store.resourceVersion);
+		for (const owner of owners) {
+			const order = (from: Store) => from.dependentsOf(owner.metadata.uid).map(d => d.metadata.name);
+			t.deepEqual(order(loaded), order(store));
+		}
+	}), {numRuns: 200});
 });
