@@ -140,11 +140,7 @@ export class EventRecorder {
 	adopt(events: readonly KubeEvent[]): void {
 		for (let index = 0; index < events.length; index++) {
 			const event = events[index]!;
-			const involved = event.involvedObject;
-			const source = event.source ?? {component: event.reportingComponent ?? ''};
-			const similarKey = similarKeyOf(source, involved.uid, event.type, event.reason);
-			const combined = event.message.startsWith(combinedPrefix);
-			const key = combined ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
+			const {similarKey, key, combined} = keysOf(event);
 			const lastMs = timeMs(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
 			if (!combined) noteMessage(similar, event.message);
@@ -152,8 +148,7 @@ export class EventRecorder {
 			this.byKey.set(key, event);
 			this.order.push(event);
 			this.orderKeys.push(key);
-			const firstMs = timeMs(event.firstTimestamp);
-			this.orderSeen.push(Number.isNaN(firstMs) ? Number.NEGATIVE_INFINITY : firstMs);
+			this.orderSeen.push(storedSeen(event));
 		}
 		this.trim();
 	}
@@ -218,7 +213,7 @@ export class EventRecorder {
 			const key = this.orderKeys[index]!;
 			const seen = this.orderSeen[index]!;
 			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
-			if (stored && storedKey(stored) === key && storedSeen(stored) === seen) ring.push([namespace!, name]);
+			if (stored && keysOf(stored).key === key && storedSeen(stored) === seen) ring.push([namespace!, name]);
 			else ring.push([namespace!, name, key, finiteOrNull(seen)]);
 			newest.set(key, index - this.head);
 		}
@@ -249,7 +244,7 @@ export class EventRecorder {
 			if (entry.length === 2) {
 				if (!stored) throw new Error(`load: the store has no Event ${namespace}/${name}, which gives a ring entry's key`);
 				this.order.push(stored);
-				this.orderKeys.push(storedKey(stored));
+				this.orderKeys.push(keysOf(stored).key);
 				this.orderSeen.push(storedSeen(stored));
 			} else {
 				this.order.push(stored ?? {metadata: {namespace, name}} as KubeEvent);
@@ -279,7 +274,7 @@ export class EventRecorder {
  * first, as namespace and name, then the aggregation key and the whole
  * second it was first seen (null when unknown: an adopted event without a
  * valid firstTimestamp, which then goes as soon as its live copy is stale)
- * unless the store's Event of that name gives both (`storedKey`, `storedSeen`). `counted`: the ring positions of
+ * unless the store's Event of that name gives both (`keysOf`, `storedSeen`). `counted`: the ring positions of
  * the events a repeat of their key counts up, in the order the keys were
  * first counted. `nameMs`, `nameSequence`: where event names stand within
  * the current millisecond. `similar`: the aggregator's cache.
@@ -301,14 +296,18 @@ export type SavedEventRecorder = {
  */
 export type SavedSimilarCache = Array<[key: string, messages: string | string[] | null, lastMs: number | null]>;
 
-/** The aggregation key of a stored Event, as `adopt` gives it: the similar events' key when it is a combined one. */
-function storedKey(event: KubeEvent): string {
+/**
+ * The aggregation keys of a stored Event: its similar events' key, and the
+ * key a repeat of it counts up (the similar one for a combined event).
+ */
+function keysOf(event: KubeEvent): {similarKey: string; key: string; combined: boolean} {
 	const involved = event.involvedObject;
 	const similarKey = similarKeyOf(event.source ?? {component: event.reportingComponent ?? ''}, involved.uid, event.type, event.reason);
-	return event.message.startsWith(combinedPrefix) ? similarKey : eventKey(similarKey, involved.fieldPath, event.message);
+	const combined = event.message.startsWith(combinedPrefix);
+	return {similarKey, key: combined ? similarKey : eventKey(similarKey, involved.fieldPath, event.message), combined};
 }
 
-/** The second a stored Event was first seen, as `adopt` gives it (-Infinity when its firstTimestamp is not a time). */
+/** The second a stored Event was first seen (-Infinity when its firstTimestamp is not a time). */
 function storedSeen(event: KubeEvent): number {
 	const ms = timeMs(event.firstTimestamp);
 	return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
@@ -382,11 +381,7 @@ class SimilarCache {
 		for (const [key, messages, lastMs] of saved) {
 			const entry: Similar = {key, messages: messages === null ? undefined : typeof messages === 'string' ? messages : new Set(messages), lastMs: lastMs ?? Number.NEGATIVE_INFINITY};
 			this.entries.set(key, entry);
-			entry.older = this.newest;
-			entry.newer = undefined;
-			if (this.newest) this.newest.newer = entry;
-			else this.oldest = entry;
-			this.newest = entry;
+			this.linkNewest(entry);
 		}
 	}
 
@@ -405,12 +400,17 @@ class SimilarCache {
 				this.entries.delete(evicted.key);
 			}
 		}
+		this.linkNewest(entry);
+		return entry;
+	}
+
+	/** Put an unlinked entry at the most recently used end. */
+	private linkNewest(entry: Similar): void {
 		entry.older = this.newest;
 		entry.newer = undefined;
 		if (this.newest) this.newest.newer = entry;
 		else this.oldest = entry;
 		this.newest = entry;
-		return entry;
 	}
 
 	private unlink(entry: Similar): void {
