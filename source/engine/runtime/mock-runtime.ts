@@ -355,7 +355,7 @@ export class MockRuntime implements ContainerRuntime {
 		const missing = behaviour.requires && !behaviour.requires.anyEnv.some(name => record.env[name]);
 		if (missing) {
 			for (const line of behaviour.requires!.lines) this.log(record, start, 'stderr', renderLine(line, lineContext(record), start));
-			this.timer(record, 60, this.kinds.unconfigured, {node: this.nodeName, id: record.id, exitCode: behaviour.requires!.exitCode});
+			this.timer(record, 60, this.kinds.unconfigured, {exitCode: behaviour.requires!.exitCode});
 			return;
 		}
 		// A server's start-up lines are kept as their catalog lines, rendered when read: thousands of pods print them.
@@ -376,7 +376,7 @@ export class MockRuntime implements ContainerRuntime {
 		const exitCode = interpreted ? 0 : run.exitCode;
 		record.busy = interpreted;
 		this.checkMemory(record, 300);
-		this.timer(record, duration, this.kinds.completed, {node: this.nodeName, id: record.id, exitCode});
+		this.timer(record, duration, this.kinds.completed, {exitCode});
 	}
 
 	/** A run-to-completion container's end: what it prints (its image's lines, or what its script computes), then its exit. */
@@ -410,7 +410,7 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		if (this.checkMemory(record, 200)) return;
 		// exec of the shell or program: a few ms before it runs.
-		this.timer(record, this.context.random.int(3, 25), this.kinds.resume, {node: this.nodeName, id: record.id});
+		this.timer(record, this.context.random.int(3, 25), this.kinds.resume);
 	}
 
 	/** Run the main program until it waits, spins, allocates for ever or ends. */
@@ -433,7 +433,7 @@ export class MockRuntime implements ContainerRuntime {
 			}
 			const effect = step.value;
 			if (effect.kind === 'sleep') {
-				this.timer(record, effect.ms, this.kinds.resume, {node: this.nodeName, id: record.id});
+				this.timer(record, effect.ms, this.kinds.resume);
 				return;
 			}
 			if (effect.kind === 'block') return;
@@ -445,7 +445,7 @@ export class MockRuntime implements ContainerRuntime {
 				// Allocates as fast as pages fault in (~500 MB/s) until the limit kills it.
 				const headroom = Math.max(0, record.limitBytes - record.memoryBytes);
 				record.busy = true;
-				this.timer(record, Math.max(200, Math.round(headroom / 500_000)), this.kinds.oomKill, {node: this.nodeName, id: record.id});
+				this.timer(record, Math.max(200, Math.round(headroom / 500_000)), this.kinds.oomKill);
 				return;
 			}
 			record.memoryBytes += effect.bytes;
@@ -456,7 +456,7 @@ export class MockRuntime implements ContainerRuntime {
 	/** Over its memory limit, the container's process is OOM-killed after `afterMs`. True when it will be. */
 	private checkMemory(record: ContainerRecord, afterMs: number): boolean {
 		if (record.memoryBytes <= record.limitBytes) return false;
-		this.timer(record, afterMs, this.kinds.oomKill, {node: this.nodeName, id: record.id});
+		this.timer(record, afterMs, this.kinds.oomKill);
 		return true;
 	}
 
@@ -496,13 +496,13 @@ export class MockRuntime implements ContainerRuntime {
 			record.trace.emit(this.now, record.pid, 'rt_sigreturn', `{mask=[]}`, 0);
 			const exitCode = behaviour.shutdown!.exitCode;
 			this.cancelTimers(record);
-			this.timer(record, durationMs, this.kinds.shutDown, {node: this.nodeName, id: record.id, exitCode});
+			this.timer(record, durationMs, this.kinds.shutDown, {exitCode});
 			return {durationMs, status: copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', finishedAt: finishAt})};
 		}
 		// PID 1 without a handler ignores the signal: KILL when the grace period ends.
 		const finishAt = this.now + graceMs;
 		this.cancelTimers(record);
-		this.timer(record, graceMs, this.kinds.graceKill, {node: this.nodeName, id: record.id});
+		this.timer(record, graceMs, this.kinds.graceKill);
 		return {durationMs: graceMs, status: copyWith(record.status, {state: 'CONTAINER_EXITED', exitCode: 137, reason: 'Error', finishedAt: finishAt})};
 	}
 
@@ -874,9 +874,14 @@ export class MockRuntime implements ContainerRuntime {
 		for (const line of lines) this.log(record, this.now, stream, line);
 	}
 
-	/** A timer of the container's: cancelled when it exits or goes, or the runtime halts. */
-	private timer<A extends ContainerTimer>(record: ContainerRecord, ms: number, kind: TimerKind<A>, arg: A): void {
-		const handle = this.context.clock.after(ms, kind, arg);
+	/**
+	 * A timer of the container's, naming its node and id before its own data:
+	 * cancelled when it exits or goes, or the runtime halts.
+	 */
+	private timer(record: ContainerRecord, ms: number, kind: TimerKind<ContainerTimer>): void;
+	private timer<A extends ContainerTimer>(record: ContainerRecord, ms: number, kind: TimerKind<A>, data: Omit<A, keyof ContainerTimer>): void;
+	private timer(record: ContainerRecord, ms: number, kind: TimerKind<any>, data?: object): void {
+		const handle = this.context.clock.after(ms, kind, {node: this.nodeName, id: record.id, ...data});
 		(record.timers ??= new Set()).add(handle);
 	}
 
