@@ -44,7 +44,7 @@ import {admitCustomObject, statusErrors, type FieldValidation} from './api/custo
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
-import {baseOf, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
+import {baseOf, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
 import type {KubeEvent} from './api/types.js';
@@ -1482,16 +1482,17 @@ export {keyOf, KubeError};
  * snapshot from a build that recorded only the timers' times and numbers is
  * compared on those.
  */
-function timerDifference(saved: readonly PendingTimer[], replayed: readonly PendingTimer[]): string | undefined {
-	const describe = (timer: PendingTimer | undefined) => (timer
+function timerDifference(saved: readonly SavedTimer[], replayed: readonly PendingTimer[]): string | undefined {
+	const describe = (timer: SavedTimer | undefined) => (timer
 		? `${timer.kind === undefined ? 'a timer' : `a ${timer.kind} timer`}${timer.arg === undefined ? '' : ` (${JSON.stringify(timer.arg)})`} at ${rfc3339Micro(timer.at)} (#${timer.seq})`
 		: 'none');
 	for (let i = 0; i < Math.max(saved.length, replayed.length); i++) {
 		const a = saved[i];
 		const b = replayed[i];
-		const same = a && b && a.at === b.at && a.seq === b.seq
-			&& (a.kind === undefined || (a.kind === b.kind && JSON.stringify(a.arg) === JSON.stringify(b.arg)));
-		if (!same) return `[${i}]: the snapshot has ${describe(a)}, the replay ${describe(b && a?.kind === undefined ? {at: b.at, seq: b.seq} as PendingTimer : b)}`;
+		// What the saved timer says of itself is what is compared of the replayed one.
+		const seen: SavedTimer | undefined = b && a && a.kind === undefined ? {at: b.at, seq: b.seq} : b;
+		const same = a && seen && a.at === seen.at && a.seq === seen.seq && a.kind === seen.kind && JSON.stringify(a.arg) === JSON.stringify(seen.arg);
+		if (!same) return `[${i}]: the snapshot has ${describe(a)}, the replay ${describe(seen)}`;
 	}
 	return undefined;
 }

@@ -68,6 +68,9 @@ export type SnapshotBase = {
 	volumes: VolumeSnapshot[];
 };
 
+/** A pending timer as a snapshot has it: versions 1 and 2 give its time and number only. */
+export type SavedTimer = Omit<PendingTimer, 'kind'> & {kind?: string};
+
 /** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
 export type ClusterSnapshot = {
 	kind: 'KubariumSnapshot';
@@ -83,7 +86,7 @@ export type ClusterSnapshot = {
 	/** The configuration each object was last applied with, by uid: apply's merge compares against it (version 2). */
 	applied?: Array<[string, unknown]>;
 	/** The pending timers, in the order they run: their kind and argument too (version 3). */
-	clock: {now: number; timers: PendingTimer[]};
+	clock: {now: number; timers: SavedTimer[]};
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
 };

@@ -215,7 +215,7 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 		call({call: 'removeFinalizer', uid: owner.metadata.uid, finalizer: orphanFinalizer, key});
 	}
 
-	/** An item's work: its GET, then the call that reading decides, holding a worker until both are request. */
+	/** An item's work: its GET, then the call that reading decides, holding a worker until both are made. */
 	function attemptItem(key: string, uid: string): void {
 		call({call: 'get', uid, key});
 	}
