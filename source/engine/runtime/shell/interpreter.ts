@@ -256,12 +256,12 @@ export class Shell {
 
 	/** `sh -c script`: exit status of the script (2 on a syntax error). */
 	script(text: string): ShellProgram<number> {
-		return new ShellProgram(this, {mode: 'script', text, argv: [], stdin: '', phase: 'start', stack: [], nodes: [], ret: 0});
+		return new ShellProgram(this, newRun('script', text, [], ''));
 	}
 
 	/** Run a program directly (a container whose command is not a shell; an exec), with `stdin` as its input. */
 	program(argv: string[], stdin = ''): ShellProgram<number> {
-		return new ShellProgram(this, {mode: 'program', text: '', argv, stdin, phase: 'start', stack: [], nodes: [], ret: 0});
+		return new ShellProgram(this, newRun('program', '', argv, stdin));
 	}
 
 	/**
@@ -271,7 +271,7 @@ export class Shell {
 	 * syntax error is status 2.
 	 */
 	line(text: string): ShellProgram<{status: number; exited: boolean}> {
-		return new ShellProgram(this, {mode: 'line', text, argv: [], stdin: '', phase: 'start', stack: [], nodes: [], ret: 0});
+		return new ShellProgram(this, newRun('line', text, [], ''));
 	}
 
 	/** The working directory and a variable, for the prompt. */
@@ -992,6 +992,11 @@ export class Shell {
 			return '0';
 		}
 	}
+}
+
+/** A run of `mode` not started yet. */
+function newRun(mode: Run['mode'], text: string, argv: string[], stdin: string): Run {
+	return {mode, text, argv, stdin, phase: 'start', stack: [], nodes: [], ret: 0};
 }
 
 /** The node the child of `frame` (running `node`) runs: how a resumed stack finds its nodes in the re-parsed script. */
