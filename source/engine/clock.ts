@@ -110,6 +110,13 @@ export class VirtualClock {
 		return handles;
 	}
 
+	/** The pending timers by number (what a part's handles are found again by, see `load`). */
+	pendingByNumber(): Map<number, TimerHandle> {
+		const byNumber = new Map<number, TimerHandle>();
+		for (const timer of this.heap) if (!timer.cancelled) byNumber.set(timer.seq, timer);
+		return byNumber;
+	}
+
 	/** Time of the next live timer, or undefined when none is pending. */
 	nextAt(): number | undefined {
 		while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop();

@@ -10,7 +10,7 @@ import {SeededRandom, VirtualClock, rfc3339, rfc3339Micro, type PendingTimer} fr
 import {LoadError, Store, keyOf, prepareForCreate, sameJson} from './store.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
-import {WorkQueue, customResourceWatch, type Controller, type ControllerContext} from './controller.js';
+import {WorkQueue, customResourceWatch, type Controller, type ControllerContext, type SavedWorkQueue} from './controller.js';
 import {createEngineServices} from './services.js';
 import {controllerFactories} from './controllers/index.js';
 import {bootstrapCluster, kubeletVersion} from './bootstrap.js';
@@ -44,6 +44,7 @@ import {admitCustomObject, statusErrors, type FieldValidation} from './api/custo
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
+import {StateParts, loadingFrom, savingFrom, type SavedParts} from './state.js';
 import {baseOf, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
@@ -230,7 +231,20 @@ export class Cluster {
 			}
 			return queue;
 		};
-		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf};
+		const state = new StateParts();
+		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf, state};
+		state.register('cluster', {save: () => this.saveOwnState(), load: saved => this.loadOwnState(saved)});
+		state.register('events', {save: () => events.save(), load: saved => events.load(saved)});
+		state.register('queues', {
+			save: () => [...queues].map(([name, queue]) => [name, queue.save()] as [string, SavedWorkQueue]),
+			load(saved) {
+				for (const [name, queue] of saved) {
+					const owner = queues.get(name);
+					if (!owner) throw new Error(`load: no work queue named ${name}`);
+					owner.load(queue);
+				}
+			},
+		});
 		// The drains' timer kind is the cluster's from its start, as every other kind is.
 		nodes.drains(this.context);
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
@@ -281,6 +295,43 @@ export class Cluster {
 			}
 			if (!deferReplay) this.replaySlice(never);
 		}
+	}
+
+	/** The facade's own state: where the queue rounds and an unfinished advance stand, the shells' numbering, what objects were applied with, the controllers' errors. */
+	private saveOwnState(): SavedClusterState {
+		return {
+			round: {...this.round},
+			owedUntil: this.owedUntil ?? null,
+			stoppedInLoop: this.stoppedInLoop,
+			shellCount: this.shellCount,
+			applied: [...this.lastApplied],
+			errors: this.errors.map(error => ({...error})),
+		};
+	}
+
+	private loadOwnState(saved: SavedClusterState): void {
+		Object.assign(this.round, saved.round);
+		this.owedUntil = saved.owedUntil ?? undefined;
+		this.stoppedInLoop = saved.stoppedInLoop;
+		this.shellCount = saved.shellCount;
+		this.lastApplied.clear();
+		for (const [uid, applied] of saved.applied) this.lastApplied.set(uid, applied);
+		this.errors.length = 0;
+		this.errors.push(...saved.errors);
+	}
+
+	/**
+	 * Save the state of the named parts (every part when no name is given),
+	 * send it through JSON and load it back into the same parts, while every
+	 * other part and the objects stay as they are: what a restore from state
+	 * does to those parts, checked in place (a part's tests use it).
+	 */
+	reloadParts(names?: readonly string[]): void {
+		const {store, clock, state} = this.context;
+		if (this.depth > 0) throw badRequest('reloadParts: the cluster is in the middle of a call');
+		for (const name of names ?? []) if (!state.names().includes(name)) throw badRequest(`reloadParts: no state part named ${name}`);
+		const saved = JSON.parse(JSON.stringify(state.save(savingFrom(store), names))) as SavedParts;
+		state.load(saved, loadingFrom(store, clock.pendingByNumber()));
 	}
 
 	/**
@@ -1325,6 +1376,16 @@ function advanceMs(ms: unknown): number {
 	return ms;
 }
 
+
+/** The facade's own state as data (`Cluster.saveOwnState`). */
+type SavedClusterState = {
+	round: {index: number; left: number; worked: boolean; rounds: number};
+	owedUntil: number | null;
+	stoppedInLoop: boolean;
+	shellCount: number;
+	applied: Array<[uid: string, applied: unknown]>;
+	errors: ControllerError[];
+};
 
 /** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */
 function replayedDifferently(what: string): SnapshotError {

@@ -3,6 +3,7 @@ import type {VirtualClock, SeededRandom, TimerKind} from './clock.js';
 import type {Store} from './store.js';
 import type {EventRecorder} from './events.js';
 import type {EngineServices} from './services.js';
+import type {StateParts} from './state.js';
 
 /**
  * What every controller, the scheduler and the kubelets get: the store,
@@ -21,6 +22,8 @@ export type ControllerContext = {
 	 * or after its rate-limited backoff (`addRateLimited`).
 	 */
 	queue(controller: string): WorkQueue;
+	/** The parts of the simulation with state outside the objects: each registers here when the cluster is built (snapshots save them, restores load them). */
+	state: StateParts;
 };
 
 /**
@@ -80,9 +83,9 @@ export class ItemExponentialBackoff {
 		return {requeues: [...this.requeues]};
 	}
 
-	/** Take the counts `save()` gave into this fresh back-off. */
+	/** Replace the counts with those `save()` gave. */
 	load(saved: SavedBackoff): void {
-		if (this.requeues.size > 0) throw new Error('load: the back-off has counted requeues already');
+		this.requeues.clear();
 		for (const [key, count] of saved.requeues) this.requeues.set(key, count);
 	}
 }
@@ -196,13 +199,14 @@ export class WorkQueue {
 	}
 
 	/**
-	 * Take a saved queue into this fresh one (made on the restored clock with
-	 * the same name, so its timer kind is defined before the clock loads the
-	 * pending timers). It sets no timer: the clock brings back the ones the
+	 * Replace the queue's state with a saved one (the queue is made on the
+	 * restored clock with the same name, so its timer kind is defined before
+	 * the clock loads the pending timers). It sets no timer: the clock brings back the ones the
 	 * saved queue had pending, and a timer set here as well would add twice.
 	 */
 	load(saved: SavedWorkQueue): void {
-		if (this.queued.size > 0 || this.delayed.size > 0 || this.taken > 0) throw new Error(`load: work queue ${this.name} is in use already`);
+		this.queued.clear();
+		this.delayed.clear();
 		this.order = [...saved.queued];
 		this.head = 0;
 		for (const key of this.order) this.queued.add(key);

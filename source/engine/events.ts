@@ -237,7 +237,11 @@ export class EventRecorder {
 	 * as the recorder only looks it up by them.
 	 */
 	load(saved: SavedEventRecorder): void {
-		if (this.order.length > 0 || this.byKey.size > 0 || this.similar.size > 0) throw new Error('load: the event recorder has recorded already');
+		this.order.length = 0;
+		this.orderKeys.length = 0;
+		this.orderSeen.length = 0;
+		this.head = 0;
+		this.byKey.clear();
 		for (const entry of saved.ring) {
 			const [namespace, name] = entry;
 			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
@@ -376,8 +380,11 @@ class SimilarCache {
 		return out;
 	}
 
-	/** Take saved entries into this empty cache, the first saved the least recently used. */
+	/** Replace the entries with saved ones, the first saved the least recently used. */
 	load(saved: SavedSimilarCache): void {
+		this.entries.clear();
+		this.oldest = undefined;
+		this.newest = undefined;
 		for (const [key, messages, lastMs] of saved) {
 			const entry: Similar = {key, messages: messages === null ? undefined : typeof messages === 'string' ? messages : new Set(messages), lastMs: lastMs ?? Number.NEGATIVE_INFINITY};
 			this.entries.set(key, entry);

@@ -75,9 +75,11 @@ export class WorkerPool {
 		return {running: [...this.running], waiting: [...this.waiting], pulled: [...this.pulled]};
 	}
 
-	/** Take a saved pool's keys into this fresh one (of the same size); nothing is queued again. */
+	/** Replace the pool's keys with a saved pool's (of the same size); nothing is queued again. */
 	load(saved: SavedWorkerPool): void {
-		if (this.running.size > 0 || this.waiting.size > 0 || this.pulled.size > 0) throw new Error('load: the worker pool is in use already');
+		this.running.clear();
+		this.waiting.clear();
+		this.pulled.clear();
 		for (const key of saved.running) this.running.add(key);
 		for (const key of saved.waiting) this.waiting.add(key);
 		for (const key of saved.pulled) this.pulled.add(key);

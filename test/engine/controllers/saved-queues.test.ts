@@ -129,7 +129,10 @@ test('a loaded work queue keeps a stale delayed add stale and sets no timer of i
 	advance(restoredClock, 100);
 	t.deepEqual([restored.take(), restored.take(), restored.take()], ['r', 'k', undefined], 'the stale timer at 50 ms adds nothing');
 	t.is(restored.numRequeues('r'), 2);
-	t.throws(() => restored.load(saved), {message: /in use already/});
+	restored.add('x');
+	restored.addAfter('y', 10);
+	restored.load(saved);
+	t.deepEqual(restored.save(), saved, 'a load replaces what the queue had');
 });
 
 test('a back-off loaded from its saved state goes on doubling from the same count', t => {

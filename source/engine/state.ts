@@ -1,0 +1,118 @@
+/**
+ * The simulation's state outside the store's objects, as data: each part of
+ * the engine that keeps some (a controller's back-offs, the kubelets'
+ * workers, a node's containers, the event recorder) registers a `StatePart`
+ * under its name when the cluster is built. A snapshot saves every part; a
+ * restore builds the cluster without its start-up work and loads each part
+ * back, instead of replaying the history that led there.
+ * docs/state-as-data.md is the map of what each part keeps.
+ */
+import type {KubeObject} from './api/types.js';
+import type {TimerHandle} from './clock.js';
+import type {Store} from './store.js';
+
+/**
+ * An object version a part holds, as saved: the store's own version of it
+ * by uid (the part held exactly what the store has), or a copy (an older
+ * version, or one the store no longer has).
+ */
+export type SavedObject = {uid: string} | {object: KubeObject};
+
+/**
+ * A timer handle as saved: its number and time. A part may hold the handle
+ * of a timer that has run or was cancelled; it loads as a spent handle with
+ * the same number and time, so the part behaves as it did with the old one.
+ */
+export type SavedTimerRef = {seq: number; at: number};
+
+/** What a part's `save` gets: how to save the object versions and timer handles it holds. */
+export type Saving = {
+	/** `object` as a reference when it is the store's current version of it, else as a copy. */
+	object(object: KubeObject): SavedObject;
+	/** A timer handle the part holds, pending or not. */
+	timer(handle: TimerHandle): SavedTimerRef;
+};
+
+/** What a part's `load` gets: the objects and timers its saved state names. */
+export type Loading = {
+	/** The version `saved` names: the store's own (the same object, as the saved part held it) or the copy. */
+	object<T extends KubeObject>(saved: SavedObject): T;
+	/** The handle `saved` names: the clock's pending timer of that number (loaded by then), or a spent handle when it is not pending. */
+	timer(saved: SavedTimerRef): TimerHandle;
+};
+
+/**
+ * A part of the simulation with state of its own. `save` gives it as
+ * JSON-safe data. `load` first returns the part to the state it had when
+ * the cluster was built (every field), then takes the saved state; it
+ * writes nothing to the store, records no event, sets no timer and draws
+ * nothing from the generator (the clock and the generator are loaded as
+ * they were saved). Orders that decide what happens next (a queue's, a
+ * node's pods in binding order) are kept exactly.
+ */
+export type StatePart<S = unknown> = {
+	save(saving: Saving): S;
+	load(saved: S, loading: Loading): void;
+};
+
+/** Saved parts, by name, in the order they were registered. */
+export type SavedParts = Array<[name: string, state: unknown]>;
+
+/** The parts of one cluster, by name in the order they registered. */
+export class StateParts {
+	private readonly parts = new Map<string, StatePart<any>>();
+
+	/** Register `part` under `name` (unique in the cluster). */
+	register<S>(name: string, part: StatePart<S>): void {
+		if (this.parts.has(name)) throw new Error(`two state parts named ${name}`);
+		this.parts.set(name, part);
+	}
+
+	names(): string[] {
+		return [...this.parts.keys()];
+	}
+
+	/** Every part's state (or the named parts'), in registration order. */
+	save(saving: Saving, names?: readonly string[]): SavedParts {
+		const saved: SavedParts = [];
+		for (const [name, part] of this.parts) if (!names || names.includes(name)) saved.push([name, part.save(saving)]);
+		return saved;
+	}
+
+	/** Load saved parts, in their order; each must be a part of this cluster. */
+	load(saved: SavedParts, loading: Loading): void {
+		for (const [name, state] of saved) {
+			const part = this.parts.get(name);
+			if (!part) throw new Error(`no state part named ${name}`);
+			part.load(state, loading);
+		}
+	}
+}
+
+/** How parts save object versions against `store`. */
+export function savingFrom(store: Store): Saving {
+	return {
+		object(object) {
+			const uid = object.metadata.uid;
+			return uid !== undefined && store.getByUid(uid) === object ? {uid} : {object};
+		},
+		timer: handle => ({seq: handle.seq, at: handle.at}),
+	};
+}
+
+/** How parts load object versions from `store` and timer handles from `timers` (the clock's pending ones, by number). */
+export function loadingFrom(store: Store, timers: ReadonlyMap<number, TimerHandle>): Loading {
+	return {
+		object<T extends KubeObject>(saved: SavedObject): T {
+			if ('object' in saved) return saved.object as T;
+			const object = store.getByUid(saved.uid);
+			if (!object) throw new Error(`load: the store has no object with uid ${saved.uid}`);
+			return object as T;
+		},
+		timer({seq, at}) {
+			const timer = timers.get(seq);
+			if (timer && timer.at !== at) throw new Error(`load: pending timer number ${seq} is due at ${timer.at}, saved as due at ${at}`);
+			return timer ?? {seq, at, cancel() {}};
+		},
+	};
+}

@@ -1,0 +1,82 @@
+import test, {type ExecutionContext} from 'ava';
+import fc from 'fast-check';
+import {createCluster, type Cluster} from '../../source/engine/index.js';
+import {savingFrom, type SavedParts} from '../../source/engine/state.js';
+import {callArbitrary, type Call} from '../../fuzz/engine/calls.js';
+import {history, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
+import {sameSimulation} from './same-simulation.js';
+
+/**
+ * Every part of the simulation with state outside the objects saves it as
+ * data and loads it back: two clusters make the same calls, one has its
+ * parts saved, sent through JSON and loaded back in place at a random point
+ * (`reloadParts`), and both must then save the same parts and go on alike.
+ * A part that saves less than it keeps, or loads less than it saved, goes
+ * on differently, since its load first returns it to the state it was built
+ * with.
+ */
+
+function parts(cluster: Cluster): SavedParts {
+	return JSON.parse(JSON.stringify(cluster.context.state.save(savingFrom(cluster.context.store)))) as SavedParts;
+}
+
+function sameParts(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): void {
+	const a = new Map(parts(expected));
+	const b = new Map(parts(actual));
+	t.deepEqual([...b.keys()], [...a.keys()], `${when}: the same parts`);
+	for (const [name, saved] of a) t.deepEqual(b.get(name), saved, `${when}: part ${name}`);
+}
+
+test('random calls, every part reloaded at a random point: the cluster saves the same parts and goes on as its twin', t => {
+	fc.assert(fc.property(
+		fc.record({...history, calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}), at: fc.nat()}),
+		({seed, nodes, setup, calls, at, yieldEvery}) => {
+			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
+			const split = at % (all.length + 1);
+			const twin = createCluster({seed, nodes});
+			const reloaded = createCluster({seed, nodes});
+			for (const call of all.slice(0, split)) {
+				runSliced(twin, call, yieldEvery);
+				runSliced(reloaded, call, yieldEvery);
+			}
+			reloaded.reloadParts();
+			sameParts(t, reloaded, twin, 'at the reload');
+			for (const call of all.slice(split)) {
+				runSliced(twin, call, yieldEvery);
+				runSliced(reloaded, call, yieldEvery);
+			}
+			twin.advance(60_000);
+			reloaded.advance(60_000);
+			sameSimulation(t, reloaded, twin);
+			sameParts(t, reloaded, twin, 'a minute after the last call');
+		},
+	), {seed: 41, numRuns: 16});
+});
+
+test('the demo with rows, a looping writer, a drain held by a budget, a CronJob and traffic, every part reloaded: it goes on as its twin', t => {
+	const saved = JSON.stringify(richCluster(7).snapshot());
+	fc.assert(fc.property(
+		fc.array(richCall, {minLength: 2, maxLength: 10}),
+		fc.nat(),
+		(calls: RichCall[], at) => {
+			const split = at % (calls.length + 1);
+			const twin = createCluster({snapshot: JSON.parse(saved)});
+			const reloaded = createCluster({snapshot: JSON.parse(saved)});
+			const shells = [{}, {}] as Array<{session?: ReturnType<Cluster['openShell']>['session']}>;
+			for (const call of calls.slice(0, split)) {
+				runRich(twin, call, shells[0]!);
+				runRich(reloaded, call, shells[1]!);
+			}
+			reloaded.reloadParts();
+			sameParts(t, reloaded, twin, 'at the reload');
+			for (const call of calls.slice(split)) {
+				runRich(twin, call, shells[0]!);
+				runRich(reloaded, call, shells[1]!);
+			}
+			twin.advance(45_000);
+			reloaded.advance(45_000);
+			sameSimulation(t, reloaded, twin);
+			sameParts(t, reloaded, twin, 'after 45 s more');
+		},
+	), {seed: 43, numRuns: 4});
+});
