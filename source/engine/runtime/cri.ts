@@ -1,4 +1,5 @@
 import type {Container, Pod, Probe} from '../api/types.js';
+import type {Loading, Saving} from '../state.js';
 import type {Syscall} from './syscalls.js';
 
 /**
@@ -150,6 +151,14 @@ export interface ContainerRuntime {
 	containerUsage(containerId: string): Usage | undefined;
 	/** Images on the node, as node.status.images lists them. */
 	listImages(): Array<{names: string[]; sizeBytes: number}>;
+	/**
+	 * The runtime's state as data (`StatePart`): its sandboxes and containers,
+	 * images in pull order, CRI log, host paths and counters. A runtime that
+	 * cannot save (one a test plugs in) leaves it undefined.
+	 */
+	save?(saving: Saving): unknown;
+	/** Replace the runtime's state with a saved one (see `StatePart.load`). */
+	load?(saved: unknown, loading: Loading): void;
 }
 
 /** Makes the runtime for one node; the engine keeps one per node. */
