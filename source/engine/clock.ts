@@ -211,7 +211,7 @@ const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
  * so the same seed and the same calls give the same names, IPs and delays.
  */
 export class SeededRandom {
-	private readonly generator: RandomGenerator;
+	private generator: RandomGenerator;
 
 	/** `state`: where a saved generator stood (`state()`), instead of the seed's start. */
 	constructor(seed: number, state?: readonly number[]) {
@@ -221,6 +221,11 @@ export class SeededRandom {
 	/** The generator's internal state (what a snapshot records of it). */
 	state(): number[] {
 		return [...this.generator.getState()];
+	}
+
+	/** Stand where a saved generator stood (`state()`). */
+	load(state: readonly number[]): void {
+		this.generator = xoroshiro128plus.fromState(state);
 	}
 
 	/** Integer in [min, max], both inclusive. */

@@ -331,7 +331,10 @@ export class Cluster {
 		if (this.depth > 0) throw badRequest('reloadParts: the cluster is in the middle of a call');
 		for (const name of names ?? []) if (!state.names().includes(name)) throw badRequest(`reloadParts: no state part named ${name}`);
 		const saved = JSON.parse(JSON.stringify(state.save(savingFrom(store), names))) as SavedParts;
+		// A load may make parts again (a node's runtime draws its first pid): the generator is loaded after the parts, as a restore does.
+		const random = this.context.random.state();
 		state.load(saved, loadingFrom(store, clock.pendingByNumber()));
+		this.context.random.load(random);
 	}
 
 	/**
