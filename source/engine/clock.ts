@@ -82,6 +82,11 @@ export class VirtualClock {
 		return timer;
 	}
 
+	/** The number the next timer gets. */
+	get nextSeq(): number {
+		return this.seq;
+	}
+
 	/** The clock as data (`load` takes it back). */
 	state(): ClockState {
 		return {now: this.current, seq: this.seq, timers: this.timers()};

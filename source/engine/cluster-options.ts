@@ -44,8 +44,10 @@ export type ClusterOptions = {
 	 * node boots again, so the kubelets restart the pods they find (each
 	 * container once), and the controllers work out again from the objects
 	 * what was pending (timers, back-offs). Any build restores any snapshot so.
+	 * `state` loads the state the snapshot saved of every part of the
+	 * simulation instead of replaying its journal.
 	 */
-	restore?: 'exact' | 'objects';
+	restore?: 'exact' | 'objects' | 'state';
 	/**
 	 * Told after each timer and reconcile of an exact restore's replay how far
 	 * it has come: the virtual ms of the saved history replayed, and all of

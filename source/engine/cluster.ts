@@ -197,12 +197,15 @@ export class Cluster {
 	constructor(options: ClusterOptions = {}, deferReplay = false) {
 		// A snapshot is checked before anything is made.
 		const restore = options.restore;
-		if (restore !== undefined && restore !== 'exact' && restore !== 'objects') {
-			throw badRequest(`restore: must be "exact" or "objects", got ${JSON.stringify(restore) ?? String(restore)}`);
+		if (restore !== undefined && restore !== 'exact' && restore !== 'objects' && restore !== 'state') {
+			throw badRequest(`restore: must be "exact", "objects" or "state", got ${JSON.stringify(restore) ?? String(restore)}`);
 		}
 		if (restore !== undefined && options.snapshot === undefined) throw badRequest('restore: there is no snapshot to restore');
 		if (options.onReplay !== undefined && typeof options.onReplay !== 'function') throw badRequest(`onReplay: must be a function, got ${typeof options.onReplay}`);
 		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+		if (restore === 'state' && !snapshot?.state) throw new SnapshotError('snapshot.state: the snapshot saved no state to load (it is from a build that saved its journal only): restore it exactly or from its objects');
+		// The saved state of every part is loaded instead of replaying the journal.
+		const fromState = restore === 'state' ? snapshot!.state : undefined;
 		// What the cluster is made of before any journaled call: saved objects (a restore from objects, now or when the snapshot's cluster was made), or its options alone.
 		const base = snapshot && (restore === 'objects' ? baseOf(snapshot) : snapshot.base);
 		const basePath = restore === 'objects' ? 'snapshot' : 'snapshot.base';
@@ -275,6 +278,13 @@ export class Cluster {
 			}
 			if (event.type === 'DELETED') this.lastApplied.delete(event.object.metadata.uid);
 		});
+		if (fromState) {
+			// Built as the saved cluster was, the start-up work aside (it is in the saved state), then its state loaded.
+			this.loadState(snapshot!, fromState);
+			this.journal.push(...snapshot!.journal.map(entry => ({...entry})));
+			this.depth = 0;
+			return;
+		}
 		if (base) this.loadBase(base, basePath);
 		else bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
 		for (const {controller} of this.registered) controller.start?.();
@@ -384,6 +394,55 @@ export class Cluster {
 		}
 	}
 
+	/** Serve the kinds of the loaded Established CRDs, and check every loaded object is of a kind served. */
+	private serveCustomKinds(objects: readonly KubeObject[], path: string): void {
+		const {store} = this.context;
+		for (const crd of store.list('CustomResourceDefinition') as CustomResourceDefinition[]) {
+			const established = crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True');
+			if (established && crd.status?.acceptedNames?.kind && !crd.metadata.deletionTimestamp) store.types.define(customResourceType(crd));
+		}
+		// Saved objects come kind by kind: a kind is looked up once for each run of it.
+		let served: string | undefined;
+		for (let index = 0; index < objects.length; index++) {
+			const kind = objects[index]!.kind;
+			if (kind === served) continue;
+			if (store.types.find(kind)?.kind !== kind) throw new SnapshotError(`${path}.store.objects[${index}].kind: ${JSON.stringify(kind)} is not a kind this cluster serves`);
+			served = kind;
+		}
+	}
+
+	/**
+	 * Load a snapshot's state into this cluster, built as the saved one was
+	 * (its parts registered, their timer kinds defined) but without its
+	 * start-up work: the objects (no listener told: every part's state
+	 * already holds what it made of them), the custom kinds served, the
+	 * clock with its pending timers, every part's state, then the generator
+	 * (building the parts may have drawn from it).
+	 */
+	private loadState(snapshot: ClusterSnapshot, saved: NonNullable<ClusterSnapshot['state']>): void {
+		const {store, clock, random, state} = this.context;
+		try {
+			store.load(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects');
+		} catch (error) {
+			if (error instanceof LoadError) throw new SnapshotError(error.message);
+			throw error;
+		}
+		this.serveCustomKinds(snapshot.store.objects, 'snapshot');
+		const names = state.names();
+		const savedNames = saved.parts.map(([name]) => name);
+		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
+			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, true);
+		}
+		try {
+			const timers = clock.load({now: snapshot.clock.now, seq: saved.seq, timers: snapshot.clock.timers.map(timer => ({...timer, kind: timer.kind ?? ''}))});
+			state.load(saved.parts, loadingFrom(store, timers));
+		} catch (error) {
+			if (error instanceof SnapshotError) throw error;
+			throw new SnapshotError(`snapshot.state: ${(error as Error).message}; it was saved by another build; restore it from its objects`, true);
+		}
+		random.load(snapshot.random.state);
+	}
+
 	/**
 	 * Make the cluster of saved objects, as a cluster stopped and started
 	 * again comes back: the API server's objects as they were (no admission,
@@ -400,19 +459,7 @@ export class Cluster {
 			if (error instanceof LoadError) throw new SnapshotError(error.message);
 			throw error;
 		}
-		for (const crd of store.list('CustomResourceDefinition') as CustomResourceDefinition[]) {
-			const established = crd.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True');
-			if (established && crd.status?.acceptedNames?.kind && !crd.metadata.deletionTimestamp) store.types.define(customResourceType(crd));
-		}
-		// Saved objects come kind by kind: a kind is looked up once for each run of it.
-		const objects = base.store.objects;
-		let served: string | undefined;
-		for (let index = 0; index < objects.length; index++) {
-			const kind = objects[index]!.kind;
-			if (kind === served) continue;
-			if (store.types.find(kind)?.kind !== kind) throw new SnapshotError(`${path}.store.objects[${index}].kind: ${JSON.stringify(kind)} is not a kind this cluster serves`);
-			served = kind;
-		}
+		this.serveCustomKinds(base.store.objects, path);
 		const data = volumeData(this.context);
 		for (const saved of base.volumes) {
 			const {tree} = data.contents(saved.volume);
@@ -482,6 +529,7 @@ export class Cluster {
 			clock: {now: clock.now(), timers: clock.timers()},
 			random: {state: random.state()},
 			volumes: this.volumeSnapshots(),
+			state: {seq: clock.nextSeq, parts: this.context.state.save(savingFrom(store))},
 		};
 	}
 

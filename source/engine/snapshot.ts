@@ -18,6 +18,7 @@
 import type {KubeObject} from './api/types.js';
 import type {ClusterOptions} from './cluster-options.js';
 import type {PendingTimer} from './clock.js';
+import type {SavedParts} from './state.js';
 
 /**
  * The snapshot format this build writes (3: each pending timer's kind and
@@ -89,6 +90,8 @@ export type ClusterSnapshot = {
 	clock: {now: number; timers: SavedTimer[]};
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
+	/** The state of every part of the simulation outside the objects, and the clock's next timer number: what a restore loads instead of replaying the journal. */
+	state?: {seq: number; parts: SavedParts};
 };
 
 /** A snapshot that cannot be restored: a newer or unknown version, the wrong shape (the message names the path), or one that replays differently. */
@@ -235,8 +238,20 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 	object(s['random'], 'snapshot.random');
 	each((s['random'] as Record<string, unknown>)['state'], 'snapshot.random.state', finite);
 	each(s['volumes'], 'snapshot.volumes', volume);
+	optional(s['state'], 'snapshot.state', savedState);
 	return data as ClusterSnapshot;
 }
+
+const savedState: Checker = (value, path) => {
+	object(value, path);
+	const state = value as Record<string, unknown>;
+	integer(state['seq'], `${path}.seq`);
+	each(state['parts'], `${path}.parts`, (item, at) => {
+		array(item, at);
+		if ((item as unknown[]).length !== 2) fail(at, 'a pair of a part\'s name and its state', item);
+		string((item as unknown[])[0], `${at}[0]`);
+	});
+};
 
 const volume: Checker = (value, path) => {
 	object(value, path);
