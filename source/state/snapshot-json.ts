@@ -14,9 +14,11 @@ type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
 
 /**
  * A snapshot's JSON as far as it can be made at once: the text around its
- * objects, made when the snapshot was taken (the journal and the rest may
- * change afterwards), and the objects themselves, which never change and
- * can be serialised later, a few at a time (`fill`).
+ * objects and its parts' state, made when the snapshot was taken (the
+ * journal and the rest may change afterwards), and the objects and the
+ * parts' state themselves, which can be serialised later, a few at a time
+ * (`fill`): the objects are never changed, and a part's saved state is
+ * data of its own, which the part does not change afterwards.
  */
 export type PreparedSnapshot = {
 	/** Everything up to the store's object list. */
@@ -24,18 +26,33 @@ export type PreparedSnapshot = {
 	objects: readonly unknown[];
 	/** How many of `objects` have their bytes (in order). */
 	filled: number;
+	/** Everything after the objects, up to the parts' state (or to the end, base aside). */
+	middle: Buffer;
+	/** The parts' state as text and values still to serialise, in order (empty when the snapshot has none). */
+	state: Array<Buffer | Pending>;
+	/** How many of `state` are made (in order). */
+	stateFilled: number;
 	/** The base's object, when the snapshot has one (never changed: its bytes are kept). */
 	base: object | undefined;
-	/** Everything after the objects (and before the base, which goes last). */
-	tail: Buffer;
 } | {whole: Buffer};
+
+/** A value of the parts' state still to serialise. */
+type Pending = {value: unknown};
+
+/**
+ * How deep the parts' state is split into values serialised one at a time:
+ * the parts, a part, its fields, their records (a node's runtime, a pod's
+ * worker, a container) and their fields; below that, one value is one
+ * `JSON.stringify`.
+ */
+const stateDepth = 6;
 
 const comma = Buffer.from(',');
 
 export class SnapshotJson {
 	private readonly bytes = new WeakMap<object, Buffer>();
 
-	/** The bytes of `JSON.stringify(snapshot)` (the store's key first), in chunks; unchanged objects reuse their bytes. */
+	/** The bytes of `JSON.stringify(snapshot)` (the store's key first, the state's and the base's last), in chunks; unchanged objects reuse their bytes. */
 	chunks(snapshot: unknown): Buffer[] {
 		return this.complete(this.prepare(snapshot));
 	}
@@ -55,29 +72,56 @@ export class SnapshotJson {
 		// The store goes first, so the place of its (emptied) object list is known: right after its other fields.
 		const emptyStore = {...store, objects: []};
 		const rest: Record<string, unknown> = {store: emptyStore};
-		// The base (the objects a cluster restarted from) never changes: its bytes are made once, and go last.
+		// The base (the objects a cluster restarted from) never changes: its bytes are made once, and go last; the parts' state goes before it.
 		const base = (snapshot as {base?: unknown}).base;
-		for (const [key, value] of Object.entries(snapshot)) if (key !== 'store' && key !== 'base') rest[key] = value;
+		const state = (snapshot as {state?: unknown}).state;
+		for (const [key, value] of Object.entries(snapshot)) if (key !== 'store' && key !== 'base' && key !== 'state') rest[key] = value;
 		const text = JSON.stringify(rest);
 		const storeText = JSON.stringify(emptyStore);
 		const at = '{"store":'.length + storeText.indexOf('"objects":[]') + '"objects":['.length;
 		const hasBase = typeof base === 'object' && base !== null;
-		// `text` ends with the snapshot's closing brace: a base goes before it.
-		return {head: Buffer.from(text.slice(0, at)), objects: store.objects as unknown[], filled: 0, base: hasBase ? base : undefined, tail: Buffer.from(hasBase ? text.slice(at, -1) : text.slice(at))};
+		const pieces: Array<string | Pending> = [];
+		if (state !== undefined) {
+			pieces.push(',"state":');
+			plan(state, stateDepth, pieces);
+		}
+		// `text` ends with the snapshot's closing brace: the state and the base go before it.
+		const closes = hasBase || state !== undefined;
+		return {
+			head: Buffer.from(text.slice(0, at)),
+			objects: store.objects as unknown[],
+			filled: 0,
+			middle: Buffer.from(closes ? text.slice(at, -1) : text.slice(at)),
+			state: merged(pieces, !hasBase && state !== undefined),
+			stateFilled: 0,
+			base: hasBase ? base : undefined,
+		};
 	}
 
 	/**
-	 * Serialise the objects whose bytes are not kept yet, in order, asking
-	 * `stop` between two objects; true when every object (and the base) has
-	 * its bytes, false when it stopped first (call again to go on).
+	 * Serialise the objects whose bytes are not kept yet, in order, then the
+	 * parts' state, asking `stop` between two values; true when everything
+	 * (and the base) has its bytes, false when it stopped first (call again
+	 * to go on).
 	 */
 	fill(prepared: PreparedSnapshot, stop: () => boolean): boolean {
 		if ('whole' in prepared) return true;
-		const {objects} = prepared;
+		const {objects, state} = prepared;
 		while (prepared.filled < objects.length) {
 			this.objectBytes(objects[prepared.filled]);
 			prepared.filled++;
 			if (prepared.filled < objects.length && stop()) return false;
+		}
+		while (prepared.stateFilled < state.length) {
+			const piece = state[prepared.stateFilled]!;
+			if (!Buffer.isBuffer(piece)) {
+				state[prepared.stateFilled] = Buffer.from(JSON.stringify(piece.value) ?? 'null');
+				if (prepared.stateFilled + 1 < state.length && stop()) {
+					prepared.stateFilled++;
+					return false;
+				}
+			}
+			prepared.stateFilled++;
 		}
 		if (prepared.base) this.objectBytes(prepared.base);
 		return true;
@@ -92,7 +136,8 @@ export class SnapshotJson {
 			if (i > 0) out.push(comma);
 			out.push(this.objectBytes(objects[i]));
 		}
-		out.push(prepared.tail);
+		out.push(prepared.middle);
+		for (const piece of prepared.state) out.push(piece as Buffer);
 		if (prepared.base) out.push(Buffer.from(',"base":'), this.objectBytes(prepared.base), Buffer.from('}'));
 		return out;
 	}
@@ -111,4 +156,53 @@ export class SnapshotJson {
 		}
 		return bytes;
 	}
+}
+
+/**
+ * `value`'s JSON as text and values to serialise one at a time: objects and
+ * arrays are opened `depth` levels deep, written as `JSON.stringify` writes
+ * them (left-out fields, null for what an array cannot hold).
+ */
+function plan(value: unknown, depth: number, out: Array<string | Pending>): void {
+	if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') {
+		out.push({value});
+		return;
+	}
+	if (Array.isArray(value)) {
+		out.push('[');
+		for (let i = 0; i < value.length; i++) {
+			if (i > 0) out.push(',');
+			const item: unknown = value[i];
+			plan(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, depth - 1, out);
+		}
+		out.push(']');
+		return;
+	}
+	out.push('{');
+	let first = true;
+	for (const [key, item] of Object.entries(value)) {
+		if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+		out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+		first = false;
+		plan(item, depth - 1, out);
+	}
+	out.push('}');
+}
+
+/** The pieces with neighbouring texts joined into one Buffer each, and the snapshot's closing brace last when `close`. */
+function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer | Pending> {
+	const out: Array<Buffer | Pending> = [];
+	let text = '';
+	for (const piece of pieces) {
+		if (typeof piece === 'string') {
+			text += piece;
+			continue;
+		}
+		if (text) out.push(Buffer.from(text));
+		text = '';
+		out.push(piece);
+	}
+	if (close) text += '}';
+	if (text) out.push(Buffer.from(text));
+	return out;
 }

@@ -55,3 +55,21 @@ test('a restarted cluster\'s base is serialised once and its bytes reused; the t
 	t.true(baseChunk.length > 100_000, 'the base is one chunk');
 	t.true(again.includes(baseChunk), 'the same Buffer for the unchanged base');
 });
+
+test('the parts\' state is serialised a few values at a time, and what the cluster does meanwhile does not reach it', t => {
+	const cluster = createCluster({seed: 3, demo: true});
+	cluster.advance(30_000);
+	const json = new SnapshotJson();
+	const snapshot = cluster.snapshot();
+	const expected = JSON.stringify(snapshot);
+	const prepared = json.prepare(snapshot);
+	let slices = 1;
+	while (!json.fill(prepared, () => true)) {
+		slices++;
+		// The cluster goes on between two slices, as under the dashboard.
+		cluster.scale('Deployment', 'web', 2 + (slices % 5), {namespace: 'shop'});
+		cluster.advance(1_000);
+	}
+	t.true(slices > 50, 'many slices');
+	t.deepEqual(JSON.parse(Buffer.concat(json.assemble(prepared)).toString('utf8')), JSON.parse(expected));
+});
