@@ -886,13 +886,21 @@ export class MockRuntime implements ContainerRuntime {
 	 * owner's and stay as they are.
 	 */
 	save(saving: Saving): SavedRuntime {
+		// Each pod version once: copies that read the same are one (whether two holders shared a copy is not the runtime's state: the kubelet's copy is made again after a load).
 		const pods: SavedObject[] = [];
 		const podIndex = new Map<Pod, number>();
+		const byText = new Map<string, number>();
 		const podOf = (pod: Pod): number => {
 			let at = podIndex.get(pod);
 			if (at === undefined) {
-				podIndex.set(pod, (at = pods.length));
-				pods.push(saving.object(pod));
+				const saved = saving.object(pod);
+				const text = JSON.stringify(saved);
+				at = byText.get(text);
+				if (at === undefined) {
+					byText.set(text, (at = pods.length));
+					pods.push(saved);
+				}
+				podIndex.set(pod, at);
 			}
 			return at;
 		};
