@@ -89,7 +89,7 @@ type ContainerRecord = {
 };
 
 /**
- * An interactive shell while it is open: the shell between lines (its
+ * An interactive shell: the shell between lines (its
  * variables and directory), its process, and who it runs as. The output of
  * the line running is gathered in `out` and `err`.
  */
@@ -98,6 +98,8 @@ type OpenShell = {
 	record: ContainerRecord;
 	argv: string[];
 	pid: number;
+	/** False once it has ended (`exit`, closed, its container or node gone): it answers no more lines, but still shows where it was. */
+	open: boolean;
 	shell: Shell;
 	out: string;
 	err: string;
@@ -127,7 +129,7 @@ export class MockRuntime implements ContainerRuntime {
 	private readonly hostPaths = new Map<string, FileTree>();
 	private halted = false;
 	private nextPid: number;
-	/** Open interactive shells by number, in the order they opened. */
+	/** Interactive shells by number, in the order they opened (ended ones too: their holders still read where they were). */
 	private readonly sessions = new Map<number, OpenShell>();
 	private nextSession = 0;
 	private readonly containerdPid = containerdPid;
@@ -589,7 +591,7 @@ export class MockRuntime implements ContainerRuntime {
 		const pid = this.enterContainer(record);
 		const name = argv[0] ?? '';
 		if (!imageHas(record.image.spec, name)) return {result: this.notFound(record, pid, argv)};
-		const open: OpenShell = {id: this.nextSession++, record, argv: [...argv], pid, shell: undefined!, out: '', err: '', user: undefined, root: false, session: undefined!};
+		const open: OpenShell = {id: this.nextSession++, record, argv: [...argv], pid, open: true, shell: undefined!, out: '', err: '', user: undefined, root: false, session: undefined!};
 		open.shell = new Shell(this.sessionIo(open), {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
 		open.shell.setOptions(shellInvocation(argv).options);
 		record.execs++;
@@ -603,9 +605,9 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	/**
-	 * The open interactive shell of number `id` (a session's `id`): how a
-	 * holder of sessions finds each again after the runtime's state was
-	 * loaded. Undefined once the shell has ended.
+	 * The interactive shell of number `id` (a session's `id`), open or ended:
+	 * how a holder of sessions finds each again after the runtime's state
+	 * was loaded.
 	 */
 	shellSession(id: number): ShellSession | undefined {
 		return this.sessions.get(id)?.session;
@@ -634,9 +636,11 @@ export class MockRuntime implements ContainerRuntime {
 		const {record, shell} = open;
 		const name = open.argv[0] ?? '';
 		const program = name.slice(name.lastIndexOf('/') + 1);
+		// A session of a state since replaced by a load is ended: its holder finds the loaded one by number.
+		const live = () => open.open && this.sessions.get(open.id) === open;
 		const close = (status: number) => {
-			if (!this.sessions.has(open.id) || this.sessions.get(open.id) !== open) return;
-			this.sessions.delete(open.id);
+			if (!live()) return;
+			open.open = false;
 			record.execs--;
 			record.trace.emit(this.now, open.pid, 'exit_group', String(status), '?');
 		};
@@ -654,7 +658,7 @@ export class MockRuntime implements ContainerRuntime {
 				busybox: !this.fsOf(record).read('/etc/os-release') || /^ID=alpine$/m.test(this.fsOf(record).read('/etc/os-release') ?? ''),
 			}),
 			run: line => {
-				if (this.sessions.get(open.id) !== open) return {stdout: '', stderr: '', exitCode: 0, exited: true};
+				if (!live()) return {stdout: '', stderr: '', exitCode: 0, exited: true};
 				open.out = '';
 				open.err = '';
 				if (record.status.state !== 'CONTAINER_RUNNING') {
@@ -871,6 +875,8 @@ export class MockRuntime implements ContainerRuntime {
 
 	halt(): void {
 		this.halted = true;
+		// The shells end with the machine, as its processes do.
+		for (const open of this.sessions.values()) open.open = false;
 		for (const record of this.containers.values()) this.cancelTimers(record);
 		if (this.kinds.runtimes.get(this.nodeName) === this) this.kinds.runtimes.delete(this.nodeName);
 	}
@@ -880,9 +886,9 @@ export class MockRuntime implements ContainerRuntime {
 	/**
 	 * The runtime's state as data: its counters, images in pull order, CRI
 	 * log and host paths, its sandboxes and containers (each pointing at the
-	 * other by id, the pod versions they hold saved once each), and its open
-	 * interactive shells. Records that were removed but that an open shell
-	 * still runs in are saved too, marked gone. The exit listeners are its
+	 * other by id, the pod versions they hold saved once each), and its
+	 * interactive shells. Records that were removed but that a shell ran in
+	 * are saved too, marked gone. The exit listeners are its
 	 * owner's and stay as they are.
 	 */
 	save(saving: Saving): SavedRuntime {
@@ -904,7 +910,7 @@ export class MockRuntime implements ContainerRuntime {
 			}
 			return at;
 		};
-		// Records an open shell holds after they were removed, and their sandboxes.
+		// Records a shell holds after they were removed, and their sandboxes.
 		const goneRecords: ContainerRecord[] = [];
 		for (const open of this.sessions.values()) {
 			if (this.containers.get(open.record.id) !== open.record && !goneRecords.includes(open.record)) goneRecords.push(open.record);
@@ -919,7 +925,7 @@ export class MockRuntime implements ContainerRuntime {
 		for (const record of goneRecords) containers.push(this.saveRecord(record, saving, podOf(record.config.pod), true));
 		const shells: SavedOpenShell[] = [];
 		for (const open of this.sessions.values()) {
-			shells.push({id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, user: open.user ?? null, root: open.root, shell: packShellState(open.shell.saveState(), open.record.env)});
+			shells.push({id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, open: open.open, user: open.user ?? null, root: open.root, shell: packShellState(open.shell.saveState(), open.record.env)});
 		}
 		return {
 			nextPid: this.nextPid,
@@ -979,7 +985,7 @@ export class MockRuntime implements ContainerRuntime {
 		for (const data of saved.shells) {
 			const record = records.get(data.container);
 			if (!record) throw new Error(`load: shell ${data.id} runs in container ${data.container}, which is not saved`);
-			const open: OpenShell = {id: data.id, record, argv: [...data.argv], pid: data.pid, shell: undefined!, out: '', err: '', user: data.user ?? undefined, root: data.root, session: undefined!};
+			const open: OpenShell = {id: data.id, record, argv: [...data.argv], pid: data.pid, open: data.open, shell: undefined!, out: '', err: '', user: data.user ?? undefined, root: data.root, session: undefined!};
 			open.shell = Shell.fromState(this.sessionIo(open), unpackShellState(data.shell, record.env));
 			open.session = this.sessionOf(open);
 			this.sessions.set(open.id, open);
@@ -1317,7 +1323,7 @@ export type SavedRuntime = {
 	hostPaths: Array<[path: string, tree: SavedFileTree]>;
 	/** The pod versions sandboxes and containers hold, each once (they point in by index). */
 	pods: SavedObject[];
-	/** In the runtime's order; then those only a gone container's open shell keeps. */
+	/** In the runtime's order; then those only a gone container's shell keeps. */
 	sandboxes: SavedSandbox[];
 	containers: SavedContainer[];
 	shells: SavedOpenShell[];
@@ -1339,7 +1345,7 @@ type SavedSandbox = {
 	claims?: Array<[name: string, tree: SavedFileTree]>;
 	tokens?: Array<[key: string, issuedAt: number, token: string]>;
 	volumes?: SavedVolume[];
-	/** Removed, and kept only by an open shell. */
+	/** Removed, and kept only by a shell. */
 	gone?: true;
 };
 
@@ -1387,8 +1393,8 @@ type SavedContainer = {
 /** A read-only volume's files, mode and time, which make its tree. */
 type SavedVolume = [name: string, files: Record<string, string>, mode: number | null, now: number];
 
-/** An open interactive shell: its number, container, command, process, user, and the shell's state between lines. */
-type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; user: string | null; root: boolean; shell: SavedShellState & {env?: true}};
+/** An interactive shell: its number, container, command, process, whether it is open, its user, and the shell's state between lines. */
+type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; open: boolean; user: string | null; root: boolean; shell: SavedShellState & {env?: true}};
 
 /**
  * A shell's state with the variables it inherited left out when they are
