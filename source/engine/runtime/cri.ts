@@ -89,6 +89,8 @@ export type ExecResult = {stdout: string; stderr: string; exitCode: number};
 
 /** An interactive shell in a container: one process whose directory and variables last from line to line. */
 export type ShellSession = {
+	/** The runtime's number for it, by which a runtime loaded from saved state finds it again (`MockRuntime.shellSession`). */
+	id?: number;
 	/** The shell's program name: sh, bash, ash or dash. */
 	shell: string;
 	/** Its working directory. */

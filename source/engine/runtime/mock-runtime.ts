@@ -1,28 +1,29 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle, TimerKind, VirtualClock} from '../clock.js';
-import type {Pod, Probe} from '../api/types.js';
+import type {Container, Pod, Probe} from '../api/types.js';
+import type {Loading, SavedObject, SavedTimerRef, Saving} from '../state.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
 	HttpRequest, HttpResponse, LogLine, ProbeResult, PullResult, SandboxConfig, Usage,
 } from './cri.js';
-import {FileTree, type MountedFs} from './filetree.js';
+import {FileTree, MountedFs, SubPathFs, volumeProviderOf, type FileSystem, type SavedFileTree} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
-import {Shell, shellInvocation, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
+import {Shell, shellInvocation, type SavedShell, type SavedShellState, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
 import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
-import {CriLog} from './cri-log.js';
+import {CriLog, type SavedCriLog} from './cri-log.js';
 import {copyWith, flat} from '../memory.js';
 import {processIdentity} from './identity.js';
 import {shellPrompt} from './shell/prompt.js';
-import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, spelling, type Syscall} from './syscalls.js';
+import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, spelling, type GroupCodec, type SavedTrace, type Syscall} from './syscalls.js';
 import {cniSetup, runcStart, serverStart, spellSteps} from './recipes.js';
 import {expandReferences, processEnv} from './env.js';
 import {basename, imageHas, interpreterOutput, planProcess, resolveExecutable, type ProcessMode} from './workloads/programs.js';
-import {containerFs, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
+import {containerFs, imageKeyOfTree, imageTree, imageTreeByKey, imageTreeKey, mountPlan, writableLayer, type SandboxVolumes} from './container-fs.js';
 import {gatewayOf, requestCallCount, requestCalls, responseHeaders, serverResponse, type RequestCallsInput, type ServedRequest, type ServerBehaviour, type ServerResponse} from './workloads/http-server.js';
 import {accessLogLine, renderLine, type LineContext} from './workloads/log-templates.js';
-import {ContainerLog} from './container-log.js';
+import {ContainerLog, type SavedContainerLog} from './container-log.js';
 import {podRequest} from '../network/pod-network.js';
 
 /** Lines of output one container keeps. */
@@ -64,6 +65,8 @@ type ContainerRecord = {
 	/** The container's writable layer over the image, made on first use. */
 	upper?: FileTree;
 	view?: {fs: MountedFs; at: number};
+	/** A loaded view, made again from its mounts' places on first use (a claim's tree is the volume provider's, found then). */
+	savedView?: SavedView;
 	listenAt: number;
 	/** When a server's start-up listened (its trace is spelled from this; `listenAt` is cleared when it exits); NaN otherwise. */
 	listenedAt: number;
@@ -86,6 +89,27 @@ type ContainerRecord = {
 };
 
 /**
+ * An interactive shell: the shell between lines (its
+ * variables and directory), its process, and who it runs as. The output of
+ * the line running is gathered in `out` and `err`.
+ */
+type OpenShell = {
+	id: number;
+	record: ContainerRecord;
+	argv: string[];
+	pid: number;
+	/** False once it has ended (`exit`, closed, its container or node gone): it answers no more lines, but still shows where it was. */
+	open: boolean;
+	shell: Shell;
+	out: string;
+	err: string;
+	/** The user it runs as (from the image's passwd when it opened), and whether that is root. */
+	user: string | undefined;
+	root: boolean;
+	session: ShellSession;
+};
+
+/**
  * The container runtime of one node (containerd + runc, simulated): pulls
  * images from the simulated registry (workloads/images.ts), runs each container's
  * main process by its image's behaviour or through the shell, keeps logs and
@@ -101,10 +125,13 @@ export class MockRuntime implements ContainerRuntime {
 	/** What `listImages` last returned, until an image is added. */
 	private imageList: Array<{names: string[]; sizeBytes: number}> | undefined;
 	private readonly listeners: ExitListener[] = [];
-	private readonly calls = new CriLog(criLogCapacity);
+	private calls = new CriLog(criLogCapacity);
 	private readonly hostPaths = new Map<string, FileTree>();
 	private halted = false;
 	private nextPid: number;
+	/** Interactive shells by number, in the order they opened (ended ones too: their holders still read where they were). */
+	private readonly sessions = new Map<number, OpenShell>();
+	private nextSession = 0;
 	private readonly containerdPid = containerdPid;
 	private readonly shimPid = shimPid;
 	/** The cluster's runtime timer kinds, and its runtimes by node (where a timer finds its container). */
@@ -389,8 +416,9 @@ export class MockRuntime implements ContainerRuntime {
 		this.finish(record, exitCode, undefined, true);
 	}
 
-	private startShell(record: ContainerRecord): void {
-		const io: ShellIo = {
+	/** What the container's main program runs with: its output goes to the container's log, its calls to its trace. */
+	private programIo(record: ContainerRecord): ShellIo {
+		return {
 			base: this.execBase(record),
 			now: () => this.now,
 			out: text => this.logText(record, 'stdout', text),
@@ -400,7 +428,10 @@ export class MockRuntime implements ContainerRuntime {
 			pid: record.pid,
 			exec: false,
 		};
-		const shell = new Shell(io, {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
+	}
+
+	private startShell(record: ContainerRecord): void {
+		const shell = new Shell(this.programIo(record), {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
 		if (record.mode === 'shell') {
 			const invocation = shellInvocation(record.argv);
 			shell.setOptions(invocation.options);
@@ -560,52 +591,76 @@ export class MockRuntime implements ContainerRuntime {
 		const pid = this.enterContainer(record);
 		const name = argv[0] ?? '';
 		if (!imageHas(record.image.spec, name)) return {result: this.notFound(record, pid, argv)};
-		const trace = record.trace;
-		let out = '';
-		let err = '';
-		const base = this.execBase(record, argv);
-		const io: ShellIo = {
-			base,
+		const open: OpenShell = {id: this.nextSession++, record, argv: [...argv], pid, open: true, shell: undefined!, out: '', err: '', user: undefined, root: false, session: undefined!};
+		open.shell = new Shell(this.sessionIo(open), {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
+		open.shell.setOptions(shellInvocation(argv).options);
+		record.execs++;
+		// Who the shell runs as, read from the image's passwd when it starts (the prompt shows it).
+		const identity = processIdentity(record.config.pod, record.config.container, this.fsOf(record));
+		open.user = identity.userName;
+		open.root = identity.uid === 0;
+		open.session = this.sessionOf(open);
+		this.sessions.set(open.id, open);
+		return {session: open.session};
+	}
+
+	/**
+	 * The interactive shell of number `id` (a session's `id`), open or ended:
+	 * how a holder of sessions finds each again after the runtime's state
+	 * was loaded.
+	 */
+	shellSession(id: number): ShellSession | undefined {
+		return this.sessions.get(id)?.session;
+	}
+
+	/** An interactive shell's process: what a line prints is kept for the line's answer, its calls go to the container's trace. */
+	private sessionIo(open: OpenShell): ShellIo {
+		return {
+			base: this.execBase(open.record, open.argv),
 			now: () => this.now,
 			out: text => {
-				out += text;
+				open.out += text;
 			},
 			err: text => {
-				err += text;
+				open.err += text;
 			},
-			trace: (tracePid, call, args, ret) => trace.emit(this.now, tracePid, call, args, ret),
+			trace: (tracePid, call, args, ret) => open.record.trace.emit(this.now, tracePid, call, args, ret),
 			nextPid: () => this.pid(),
-			pid,
+			pid: open.pid,
 			exec: true,
 		};
-		const shell = new Shell(io, {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
-		shell.setOptions(shellInvocation(argv).options);
-		record.execs++;
-		let open = true;
-		const close = (status: number) => {
-			if (!open) return;
-			open = false;
-			record.execs--;
-			trace.emit(this.now, pid, 'exit_group', String(status), '?');
-		};
+	}
+
+	/** The session an open shell is used through: its state is `open`'s, so a loaded shell answers as the saved one would. */
+	private sessionOf(open: OpenShell): ShellSession {
+		const {record, shell} = open;
+		const name = open.argv[0] ?? '';
 		const program = name.slice(name.lastIndexOf('/') + 1);
-		const identity = processIdentity(base.pod, base.container, base.fs);
-		const session: ShellSession = {
+		// A session of a state since replaced by a load is ended: its holder finds the loaded one by number.
+		const live = () => open.open && this.sessions.get(open.id) === open;
+		const close = (status: number) => {
+			if (!live()) return;
+			open.open = false;
+			record.execs--;
+			record.trace.emit(this.now, open.pid, 'exit_group', String(status), '?');
+		};
+		return {
+			id: open.id,
 			shell: program,
 			cwd: () => shell.cwd,
 			variable: name => shell.variable(name),
 			prompt: () => shellPrompt(program, {
 				cwd: shell.cwd,
 				home: shell.variable('HOME'),
-				user: identity.userName ?? 'I have no name!',
-				root: identity.uid === 0,
-				hostname: base.hostname,
-				busybox: !base.fs.read('/etc/os-release') || /^ID=alpine$/m.test(base.fs.read('/etc/os-release') ?? ''),
+				user: open.user ?? 'I have no name!',
+				root: open.root,
+				hostname: record.sandbox.hostname,
+				busybox: !this.fsOf(record).read('/etc/os-release') || /^ID=alpine$/m.test(this.fsOf(record).read('/etc/os-release') ?? ''),
 			}),
 			run: line => {
-				if (!open) return {stdout: '', stderr: '', exitCode: 0, exited: true};
-				out = '';
-				err = '';
+				if (!live()) return {stdout: '', stderr: '', exitCode: 0, exited: true};
+				open.out = '';
+				open.err = '';
 				if (record.status.state !== 'CONTAINER_RUNNING') {
 					close(137);
 					return {stdout: '', stderr: '', exitCode: 137, exited: true};
@@ -614,11 +669,10 @@ export class MockRuntime implements ContainerRuntime {
 				let step = program.next();
 				while (!step.done) step = program.next();
 				if (step.value.exited) close(step.value.status);
-				return {stdout: out, stderr: err, exitCode: step.value.status, exited: step.value.exited};
+				return {stdout: open.out, stderr: open.err, exitCode: step.value.status, exited: step.value.exited};
 			},
 			close: () => close(0),
 		};
-		return {session};
 	}
 
 	/** The runtime's side of an exec: runc exec joins the container's namespaces; returns the new process's pid. */
@@ -821,14 +875,336 @@ export class MockRuntime implements ContainerRuntime {
 
 	halt(): void {
 		this.halted = true;
+		// The shells end with the machine, as its processes do.
+		for (const open of this.sessions.values()) open.open = false;
 		for (const record of this.containers.values()) this.cancelTimers(record);
 		if (this.kinds.runtimes.get(this.nodeName) === this) this.kinds.runtimes.delete(this.nodeName);
+	}
+
+	// ----- state as data ---------------------------------------------------------------------
+
+	/**
+	 * The runtime's state as data: its counters, images in pull order, CRI
+	 * log and host paths, its sandboxes and containers (each pointing at the
+	 * other by id, the pod versions they hold saved once each), and its
+	 * interactive shells. Records that were removed but that a shell ran in
+	 * are saved too, marked gone. The exit listeners are its
+	 * owner's and stay as they are.
+	 */
+	save(saving: Saving): SavedRuntime {
+		// Each pod version once: copies that read the same are one (whether two holders shared a copy is not the runtime's state: the kubelet's copy is made again after a load).
+		const pods: SavedObject[] = [];
+		const podIndex = new Map<Pod, number>();
+		const byText = new Map<string, number>();
+		const podOf = (pod: Pod): number => {
+			let at = podIndex.get(pod);
+			if (at === undefined) {
+				const saved = saving.object(pod);
+				const text = JSON.stringify(saved);
+				at = byText.get(text);
+				if (at === undefined) {
+					byText.set(text, (at = pods.length));
+					pods.push(saved);
+				}
+				podIndex.set(pod, at);
+			}
+			return at;
+		};
+		// Records a shell holds after they were removed, and their sandboxes.
+		const goneRecords: ContainerRecord[] = [];
+		for (const open of this.sessions.values()) {
+			if (this.containers.get(open.record.id) !== open.record && !goneRecords.includes(open.record)) goneRecords.push(open.record);
+		}
+		const sandboxes: Sandbox[] = [...this.sandboxes.values()];
+		const goneSandboxes = new Set<Sandbox>();
+		for (const record of goneRecords) {
+			if (this.sandboxes.get(record.sandbox.id) !== record.sandbox && !goneSandboxes.has(record.sandbox)) goneSandboxes.add(record.sandbox);
+		}
+		const savedSandboxes = [...sandboxes, ...goneSandboxes].map(sandbox => this.saveSandbox(sandbox, podOf(sandbox.config.pod), goneSandboxes.has(sandbox)));
+		const containers = [...this.containers.values()].map(record => this.saveRecord(record, saving, podOf(record.config.pod), false));
+		for (const record of goneRecords) containers.push(this.saveRecord(record, saving, podOf(record.config.pod), true));
+		const shells: SavedOpenShell[] = [];
+		for (const open of this.sessions.values()) {
+			shells.push({id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, open: open.open, user: open.user ?? null, root: open.root, shell: packShellState(open.shell.saveState(), open.record.env)});
+		}
+		return {
+			nextPid: this.nextPid,
+			halted: this.halted,
+			images: [...this.images.keys()],
+			calls: this.calls.save(),
+			hostPaths: [...this.hostPaths].map(([path, tree]) => [path, tree.save()]),
+			pods,
+			sandboxes: savedSandboxes,
+			containers,
+			shells,
+			nextShell: this.nextSession,
+		};
+	}
+
+	/**
+	 * Replace the runtime's state with `saved`: first back to the state it
+	 * was made with (no sandboxes, containers, images or shells), then the
+	 * saved one, each record re-linked to its sandbox, its image and the
+	 * image's files, its main program resumed where it waited. It sets no
+	 * timer (the clock has them; the records get their handles back by
+	 * number) and draws nothing from the generator. Interactive shells are
+	 * new sessions over the saved state: their holders find them again by
+	 * number (`shellSession`).
+	 */
+	load(saved: SavedRuntime, loading: Loading): void {
+		this.sandboxes.clear();
+		this.containers.clear();
+		this.images.clear();
+		this.imageList = undefined;
+		this.hostPaths.clear();
+		this.sessions.clear();
+		this.halted = false;
+		this.calls = CriLog.fromSaved(saved.calls);
+		this.nextPid = saved.nextPid;
+		this.nextSession = saved.nextShell;
+		for (const key of saved.images) this.images.set(key, this.imageByKey(key));
+		const clock = () => this.context.clock.now();
+		for (const [path, tree] of saved.hostPaths) this.hostPaths.set(path, FileTree.fromSaved(tree, {clock}));
+		const pods = saved.pods.map(pod => loading.object<Pod>(pod));
+		const sandboxes = new Map<string, Sandbox>();
+		for (const data of saved.sandboxes) {
+			const sandbox = this.loadSandbox(data, pods);
+			sandboxes.set(sandbox.id, sandbox);
+			if (!data.gone) this.sandboxes.set(sandbox.id, sandbox);
+		}
+		const records = new Map<string, ContainerRecord>();
+		for (const data of saved.containers) {
+			const sandbox = sandboxes.get(data.sandbox);
+			if (!sandbox) throw new Error(`load: container ${data.id} names sandbox ${data.sandbox}, which is not saved`);
+			const record = this.loadRecord(data, sandbox, pods, loading);
+			records.set(record.id, record);
+			if (data.gone) continue;
+			this.containers.set(record.id, record);
+			sandbox.containers.push(record);
+		}
+		for (const data of saved.shells) {
+			const record = records.get(data.container);
+			if (!record) throw new Error(`load: shell ${data.id} runs in container ${data.container}, which is not saved`);
+			const open: OpenShell = {id: data.id, record, argv: [...data.argv], pid: data.pid, open: data.open, shell: undefined!, out: '', err: '', user: data.user ?? undefined, root: data.root, session: undefined!};
+			open.shell = Shell.fromState(this.sessionIo(open), unpackShellState(data.shell, record.env));
+			open.session = this.sessionOf(open);
+			this.sessions.set(open.id, open);
+		}
+		// A running runtime is where its containers' timers find them; a halted one is not.
+		if (!saved.halted) this.kinds.runtimes.set(this.nodeName, this);
+		else if (this.kinds.runtimes.get(this.nodeName) === this) this.kinds.runtimes.delete(this.nodeName);
+		this.halted = saved.halted;
+	}
+
+	/**
+	 * Where `tree` is in this runtime, as data: a container's writable layer,
+	 * a sandbox's emptyDir or claim, or a host path (what a database kept in
+	 * one is found by again after a load, with `treeAt`).
+	 */
+	locateTree(tree: FileTree): TreeLocator | undefined {
+		for (const [path, held] of this.hostPaths) if (held === tree) return {hostPath: path};
+		for (const sandbox of this.sandboxes.values()) {
+			for (const [name, held] of sandbox.emptyDirs ?? []) if (held === tree) return {sandbox: sandbox.id, emptyDir: name};
+			for (const [name, held] of sandbox.claims ?? []) if (held === tree) return {sandbox: sandbox.id, claim: name};
+		}
+		for (const record of this.containers.values()) if (record.upper === tree) return {container: record.id};
+		return undefined;
+	}
+
+	/** The tree `locator` names (see `locateTree`); undefined when there is none. */
+	treeAt(locator: TreeLocator): FileTree | undefined {
+		if ('hostPath' in locator) return this.hostPaths.get(locator.hostPath);
+		if ('container' in locator) return this.containers.get(locator.container)?.upper;
+		const sandbox = this.sandboxes.get(locator.sandbox);
+		return 'emptyDir' in locator ? sandbox?.emptyDirs?.get(locator.emptyDir) : sandbox?.claims?.get(locator.claim);
+	}
+
+	/** A pulled image by its normalized reference (the registry answers the same for it). */
+	private imageByKey(key: string): ResolvedImage {
+		const found = this.images.get(key);
+		if (found) return found;
+		const resolved = resolveImage(key, this.registry);
+		if (!resolved.ok || resolved.image.reference.normalized !== key) throw new Error(`load: image ${key} does not resolve to itself`);
+		return resolved.image;
+	}
+
+	private saveSandbox(sandbox: Sandbox, pod: number, gone: boolean): SavedSandbox {
+		if (sandbox.podIP !== sandbox.config.podIP) throw new Error(`sandbox ${sandbox.id} has the address ${sandbox.podIP}, its configuration ${sandbox.config.podIP}`);
+		return {
+			id: sandbox.id, pod, ip: sandbox.podIP, attempt: sandbox.config.attempt, hostname: sandbox.hostname, ready: sandbox.ready,
+			pid: sandbox.pid, createdAt: sandbox.createdAt, runcPid: sandbox.runcPid, trace: sandbox.trace.save(),
+			...(sandbox.emptyDirs ? {emptyDirs: [...sandbox.emptyDirs].map(([name, tree]) => [name, tree.save()] as [string, SavedFileTree])} : {}),
+			...(sandbox.claims ? {claims: [...sandbox.claims].map(([name, tree]) => [name, tree.save()] as [string, SavedFileTree])} : {}),
+			...(sandbox.tokens ? {tokens: [...sandbox.tokens].map(([key, held]) => [key, held.issuedAt, held.token] as [string, number, string])} : {}),
+			// A read-only volume's tree is made from its files, mode and time alone: those are saved, not the tree.
+			...(sandbox.volumeTrees ? {volumes: [...sandbox.volumeTrees].map(([name, held]) => [name, held.files, held.mode ?? null, held.now] as SavedVolume)} : {}),
+			...(gone ? {gone: true as const} : {}),
+		};
+	}
+
+	private loadSandbox(data: SavedSandbox, pods: Pod[]): Sandbox {
+		const clock = () => this.context.clock.now();
+		const pod = pods[data.pod];
+		if (!pod) throw new Error(`load: sandbox ${data.id} names pod ${data.pod} of ${pods.length}`);
+		const sandbox: Sandbox = {
+			id: data.id, config: {pod, podIP: data.ip, attempt: data.attempt}, podIP: data.ip, hostname: data.hostname, ready: data.ready,
+			pid: data.pid, createdAt: data.createdAt, runcPid: data.runcPid, trace: undefined!, containers: [],
+		};
+		sandbox.trace = Trace.fromSaved(data.trace, {owner: sandbox});
+		if (data.emptyDirs) sandbox.emptyDirs = new Map(data.emptyDirs.map(([name, tree]) => [name, FileTree.fromSaved(tree, {clock})]));
+		if (data.claims) sandbox.claims = new Map(data.claims.map(([name, tree]) => [name, FileTree.fromSaved(tree, {clock})]));
+		if (data.tokens) sandbox.tokens = new Map(data.tokens.map(([key, issuedAt, token]) => [key, {issuedAt, token}]));
+		if (data.volumes) {
+			sandbox.volumeTrees = new Map(data.volumes.map(([name, files, mode, now]) => [name, {files, mode: mode ?? undefined, now, tree: FileTree.from(files, {readOnly: true, mode: mode ?? undefined, now})}]));
+		}
+		return sandbox;
+	}
+
+	private saveRecord(record: ContainerRecord, saving: Saving, pod: number, gone: boolean): SavedContainer {
+		const {config, status} = record;
+		const specs = (config.init ? config.pod.spec?.initContainers : config.pod.spec?.containers) ?? [];
+		const index = specs.indexOf(config.container);
+		const {id: _id, name: _name, image: _image, imageRef: _imageRef, ...state} = status;
+		const imageKey = imageTreeKey(record.image);
+		const behaviour = record.image.spec.behaviour as Partial<ServerBehaviour>;
+		// A view older than a second is made again on next use, as none would be: it is not saved.
+		const view = record.savedView ? (this.now - record.savedView.at < 1000 ? record.savedView : undefined) : record.view && this.now - record.view.at < 1000 ? this.saveView(record, record.view) : undefined;
+		return {
+			id: record.id, sandbox: record.sandbox.id, pod, container: index >= 0 ? index : config.container, attempt: config.attempt, init: config.init,
+			...(config.nodeMemoryBytes === undefined ? {} : {nodeMemory: config.nodeMemoryBytes}),
+			image: record.image.reference.normalized,
+			status: state,
+			argv: record.argv, env: record.env, mode: record.mode, found: record.found, pid: record.pid, workerPid: record.workerPid,
+			trace: record.trace.save(this.requestCodec(record)),
+			logs: record.logs.save(lines => {
+				if (lines !== behaviour.startup) throw new Error(`container ${record.id}: its start-up lines are not its image's`);
+				return 'image';
+			}),
+			...(record.upper ? {upper: record.upper.save(lower => (lower === imageTreeByKey(imageKey) ? imageKey : imageKeyOfTree(lower)))} : {}),
+			...(view ? {view} : {}),
+			listenAt: Number.isFinite(record.listenAt) ? record.listenAt : null,
+			listenedAt: Number.isNaN(record.listenedAt) ? null : record.listenedAt,
+			ports: [...record.ports],
+			memoryBytes: record.memoryBytes,
+			busy: record.busy,
+			stopping: record.stopping,
+			requests: [record.requests.second, record.requests.count, record.requests.previous],
+			...(record.timers?.size ? {timers: [...record.timers].map(timer => saving.timer(timer))} : {}),
+			...(record.program ? {program: packProgram(record.program.save(), record.env)} : {}),
+			execs: record.execs,
+			...(gone ? {gone: true as const} : {}),
+		};
+	}
+
+	private loadRecord(data: SavedContainer, sandbox: Sandbox, pods: Pod[], loading: Loading): ContainerRecord {
+		const pod = pods[data.pod];
+		if (!pod) throw new Error(`load: container ${data.id} names pod ${data.pod} of ${pods.length}`);
+		const container = typeof data.container === 'number' ? ((data.init ? pod.spec?.initContainers : pod.spec?.containers) ?? [])[data.container] : data.container;
+		if (!container) throw new Error(`load: container ${data.id} names container ${String(data.container)} of its pod`);
+		const image = this.imageByKey(data.image);
+		const config: ContainerConfig = {pod, container, attempt: data.attempt, init: data.init, nodeMemoryBytes: data.nodeMemory};
+		const limit = quantityBytes(container.resources?.limits?.memory);
+		const {state, createdAt, ...rest} = data.status;
+		const record: ContainerRecord = {
+			id: data.id, sandbox, config, image, argv: data.argv, env: data.env, mode: data.mode, found: data.found,
+			status: {id: data.id, name: container.name, state, createdAt, image: container.image, imageRef: imageRefOf(image), ...rest},
+			pid: data.pid, workerPid: data.workerPid,
+			trace: undefined!,
+			logs: ContainerLog.fromSaved(data.logs, key => {
+				const startup = (image.spec.behaviour as Partial<ServerBehaviour>).startup;
+				if (key !== 'image' || !startup) throw new Error(`load: container ${data.id}'s start-up lines (${key}) are not its image's`);
+				return startup;
+			}),
+			listenAt: data.listenAt ?? Number.POSITIVE_INFINITY,
+			listenedAt: data.listenedAt ?? Number.NaN,
+			ports: data.ports,
+			memoryBytes: data.memoryBytes,
+			// The limits are read from the configuration, as when it was made.
+			limitBytes: limit > 0 ? limit : (config.nodeMemoryBytes ?? 16 * 2 ** 30),
+			cpuLimitMilli: milliCpu(container.resources?.limits?.cpu) || 4000,
+			busy: data.busy,
+			stopping: data.stopping,
+			requests: {second: data.requests[0], count: data.requests[1], previous: data.requests[2]},
+			execs: data.execs,
+			starting: false,
+		};
+		record.trace = Trace.fromSaved(data.trace, {owner: record, ...this.requestCodec(record)});
+		if (data.upper) {
+			const key = imageTreeKey(image);
+			record.upper = FileTree.fromSaved(data.upper, {clock: () => this.context.clock.now(), lower: lower => (lower === key ? imageTree(image) : imageTreeByKey(lower))});
+		}
+		if (data.view) record.savedView = data.view;
+		if (data.timers) record.timers = new Set(data.timers.map(timer => loading.timer(timer)));
+		if (data.program) record.program = Shell.resume(this.programIo(record), unpackProgram(data.program, record.env));
+		return record;
+	}
+
+	/** A served request's burst keeps the server's behaviour: saved as the container's image's, not copied. */
+	private requestCodec(record: ContainerRecord): GroupCodec {
+		const behaviour = record.image.spec.behaviour;
+		return {
+			encode: (name, input) => {
+				if (name !== servedRequest.name) return input;
+				const {behaviour: held, ...rest} = input as RequestCallsInput;
+				if (held !== behaviour) throw new Error(`container ${record.id}: a request it served has a behaviour other than its image's`);
+				return rest;
+			},
+			decode: (name, input) => (name === servedRequest.name ? {...(input as object), behaviour} : input),
+		};
+	}
+
+	/** A view of a container's filesystem as data: when it was made, and where each mount's tree is. */
+	private saveView(record: ContainerRecord, view: {fs: MountedFs; at: number}): SavedView {
+		if (view.fs.root !== record.upper) throw new Error(`container ${record.id}: its view is not over its layer`);
+		const namespace = record.config.pod.metadata.namespace ?? 'default';
+		const mounts: SavedView['mounts'] = view.fs.mounts.map(mount => {
+			const sub = mount.tree instanceof SubPathFs ? mount.tree.subPath : null;
+			const tree = mount.tree instanceof SubPathFs ? mount.tree.base : mount.tree;
+			if (!(tree instanceof FileTree)) throw new Error(`container ${record.id}: its mount ${mount.path} is not a tree`);
+			return [mount.path, this.mountPlace(record, namespace, mount.volume, tree), sub, mount.readOnly, mount.volume, mount.fsType];
+		});
+		return {at: view.at, mounts};
+	}
+
+	/** Where a mounted tree is: one of the runtime's, the volume provider's for a claim, or (a volume's tree since replaced) the tree itself. */
+	private mountPlace(record: ContainerRecord, namespace: string, volume: string, tree: FileTree): MountPlace {
+		const {sandbox} = record;
+		if (sandbox.volumeTrees?.get(volume)?.tree === tree) return {sandbox: sandbox.id, volume};
+		for (const [name, held] of sandbox.emptyDirs ?? []) if (held === tree) return {sandbox: sandbox.id, emptyDir: name};
+		for (const [name, held] of sandbox.claims ?? []) if (held === tree) return {sandbox: sandbox.id, claim: name};
+		for (const [path, held] of this.hostPaths) if (held === tree) return {hostPath: path};
+		const claim = record.config.pod.spec?.volumes?.find(v => v.name === volume)?.persistentVolumeClaim?.claimName;
+		if (claim !== undefined && volumeProviderOf(this.context.services)?.treeForClaim(namespace, claim) === tree) return {namespace, claim};
+		return {tree: tree.save()};
+	}
+
+	/** A saved view made again: its mounts' trees found where they were (a sandbox place is the container's own sandbox). */
+	private viewFrom(record: ContainerRecord, saved: SavedView): MountedFs {
+		const {sandbox} = record;
+		const mounts = saved.mounts.map(([path, place, sub, readOnly, volume, fsType]) => {
+			let tree: FileTree | undefined;
+			if ('tree' in place) tree = FileTree.fromSaved(place.tree, {clock: () => this.context.clock.now()});
+			else if ('namespace' in place) tree = volumeProviderOf(this.context.services)?.treeForClaim(place.namespace, place.claim);
+			else if ('hostPath' in place) tree = this.hostPaths.get(place.hostPath);
+			else if ('volume' in place) tree = sandbox.volumeTrees?.get(place.volume)?.tree;
+			else if ('emptyDir' in place) tree = sandbox.emptyDirs?.get(place.emptyDir);
+			else if ('claim' in place) tree = sandbox.claims?.get(place.claim);
+			if (!tree) throw new Error(`load: container ${record.id}'s mount ${path} is not found`);
+			const fs: FileSystem = sub === null ? tree : new SubPathFs(tree, sub);
+			return {path, tree: fs, readOnly, volume, fsType};
+		});
+		return new MountedFs(record.upper!, mounts);
 	}
 
 	// ----- filesystem ------------------------------------------------------------------------
 
 	/** The container's filesystem: its layer over the image, with its volume mounts (one view per virtual second). */
 	fsOf(record: ContainerRecord): MountedFs {
+		if (record.savedView) {
+			const saved = record.savedView;
+			record.savedView = undefined;
+			if (this.now - saved.at < 1000) record.view = {fs: this.viewFrom(record, saved), at: saved.at};
+		}
 		if (record.view && this.now - record.view.at < 1000) return record.view.fs;
 		record.upper ??= writableLayer(record.image, record.sandbox, record.config.pod.metadata.namespace ?? 'default');
 		const fs = containerFs(record.upper, {context: this.context, hostPaths: this.hostPaths}, record.sandbox, record.config.pod, record.config.container);
@@ -916,6 +1292,138 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		return String.fromCharCode.apply(null, codes);
 	}
+}
+
+// ----- state as data ------------------------------------------------------------------------------------
+
+/**
+ * Where a tree of a node's runtime is, as data: a container's writable
+ * layer, a sandbox's emptyDir or claim (one with no volume behind it), or
+ * a host path.
+ */
+export type TreeLocator =
+	| {container: string}
+	| {sandbox: string; emptyDir: string}
+	| {sandbox: string; claim: string}
+	| {hostPath: string};
+
+/** Where a view's mounted tree is: a runtime tree, a sandbox's read-only volume, a claim's volume (the provider's), or the tree itself. */
+type MountPlace = TreeLocator | {sandbox: string; volume: string} | {namespace: string; claim: string} | {tree: SavedFileTree};
+
+/** A container's filesystem view, kept a virtual second: when it was made, and each mount (path, tree, subPath, read-only, volume, type). */
+type SavedView = {at: number; mounts: Array<[path: string, place: MountPlace, sub: string | null, readOnly: boolean, volume: string, fsType: string]>};
+
+/** A node's runtime as data (`MockRuntime.save`). */
+export type SavedRuntime = {
+	nextPid: number;
+	halted: boolean;
+	/** Images by normalized reference, in pull order (node status lists ties in it). */
+	images: string[];
+	calls: SavedCriLog;
+	hostPaths: Array<[path: string, tree: SavedFileTree]>;
+	/** The pod versions sandboxes and containers hold, each once (they point in by index). */
+	pods: SavedObject[];
+	/** In the runtime's order; then those only a gone container's shell keeps. */
+	sandboxes: SavedSandbox[];
+	containers: SavedContainer[];
+	shells: SavedOpenShell[];
+	nextShell: number;
+};
+
+type SavedSandbox = {
+	id: string;
+	pod: number;
+	ip: string;
+	attempt: number;
+	hostname: string;
+	ready: boolean;
+	pid: number;
+	createdAt: number;
+	runcPid: number;
+	trace: SavedTrace;
+	emptyDirs?: Array<[name: string, tree: SavedFileTree]>;
+	claims?: Array<[name: string, tree: SavedFileTree]>;
+	tokens?: Array<[key: string, issuedAt: number, token: string]>;
+	volumes?: SavedVolume[];
+	/** Removed, and kept only by a shell. */
+	gone?: true;
+};
+
+/**
+ * A container as data. Its limits are read again from its configuration;
+ * its status leaves out what the configuration and image say (id, name,
+ * image, image ref). The resolved environment is saved as is: the
+ * ConfigMaps, Secrets and Services it was resolved from may have changed.
+ */
+type SavedContainer = {
+	id: string;
+	sandbox: string;
+	pod: number;
+	/** The index of its spec in the pod's containers (or init containers), or the spec when the pod has it no more. */
+	container: number | Container;
+	attempt: number;
+	init: boolean;
+	nodeMemory?: number;
+	image: string;
+	status: Omit<ContainerStatusResult, 'id' | 'name' | 'image' | 'imageRef'>;
+	argv: string[];
+	env: Record<string, string>;
+	mode: ProcessMode;
+	found: boolean;
+	pid: number;
+	workerPid: number;
+	trace: SavedTrace;
+	logs: SavedContainerLog;
+	upper?: SavedFileTree;
+	view?: SavedView;
+	/** Null: never (not listening); listenedAt null: it never listened. */
+	listenAt: number | null;
+	listenedAt: number | null;
+	ports: number[];
+	memoryBytes: number;
+	busy: boolean;
+	stopping: boolean;
+	requests: [second: number, count: number, previous: number];
+	timers?: SavedTimerRef[];
+	program?: SavedShell;
+	execs: number;
+	gone?: true;
+};
+
+/** A read-only volume's files, mode and time, which make its tree. */
+type SavedVolume = [name: string, files: Record<string, string>, mode: number | null, now: number];
+
+/** An interactive shell: its number, container, command, process, whether it is open, its user, and the shell's state between lines. */
+type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; open: boolean; user: string | null; root: boolean; shell: SavedShellState & {env?: true}};
+
+/**
+ * A shell's state with the variables it inherited left out when they are
+ * still the container's environment, first and unchanged (a shell starts
+ * with it): they are most of a shell's size, and the record has them.
+ */
+function packShellState(state: SavedShellState, env: Record<string, string>): SavedShellState & {env?: true} {
+	const entries = Object.entries(env);
+	if (entries.length > state.vars.length || entries.length > state.exported.length) return state;
+	for (let i = 0; i < entries.length; i++) {
+		const [key, value] = entries[i]!;
+		const [name, held] = state.vars[i]!;
+		if (name !== key || held !== value || state.exported[i] !== key) return state;
+	}
+	return {...state, vars: state.vars.slice(entries.length), exported: state.exported.slice(entries.length), env: true};
+}
+
+function unpackShellState(saved: SavedShellState & {env?: true}, env: Record<string, string>): SavedShellState {
+	const {env: inherited, ...state} = saved;
+	if (!inherited) return state;
+	return {...state, vars: [...Object.entries(env), ...state.vars], exported: [...Object.keys(env), ...state.exported]};
+}
+
+function packProgram(saved: SavedShell, env: Record<string, string>): SavedShell {
+	return {...saved, shell: packShellState(saved.shell, env)};
+}
+
+function unpackProgram(saved: SavedShell, env: Record<string, string>): SavedShell {
+	return {...saved, shell: unpackShellState(saved.shell, env)};
 }
 
 // ----- pure helpers -------------------------------------------------------------------------------------

@@ -135,15 +135,18 @@ export type SavedShell = {
 	stdin: string;
 	phase: 'start' | 'running' | 'done';
 	/** The shell's state, its variables in the order they were set, and its `set -x` / `set -e` options. */
-	shell: Omit<State, 'vars' | 'exported'> & {
-		vars: Array<[string, string]>;
-		exported: string[];
-		xtrace: boolean;
-		errexit: boolean;
-		errexitIgnored: number;
-	};
+	shell: SavedShellState;
 	ret: number;
 	frames: ShellFrame[];
+};
+
+/** A shell's own state as data: its variables in the order they were set, its directory, last status, sinks and `set -x` / `set -e` options. */
+export type SavedShellState = Omit<State, 'vars' | 'exported'> & {
+	vars: Array<[string, string]>;
+	exported: string[];
+	xtrace: boolean;
+	errexit: boolean;
+	errexitIgnored: number;
 };
 
 /**
@@ -222,18 +225,7 @@ export class Shell {
 
 	/** A script or program saved by `save()`, going on from where it was with `io`. */
 	static resume(io: ShellIo, saved: SavedShell): ShellProgram<number> {
-		const shell = new Shell(io, {}, saved.shell.cwd);
-		const state = shell.state;
-		for (const [key, value] of saved.shell.vars) state.vars.set(key, value);
-		for (const key of saved.shell.exported) state.exported.add(key);
-		state.status = saved.shell.status;
-		state.spin = saved.shell.spin;
-		state.out = saved.shell.out;
-		state.err = saved.shell.err;
-		state.stdin = saved.shell.stdin;
-		shell.xtrace = saved.shell.xtrace;
-		shell.errexit = saved.shell.errexit;
-		shell.errexitIgnored = saved.shell.errexitIgnored;
+		const shell = Shell.fromState(io, saved.shell);
 		const run: Run = {mode: saved.mode, text: saved.text, argv: saved.argv, stdin: saved.stdin, phase: saved.phase, stack: structuredClone(saved.frames), nodes: [], ret: saved.ret};
 		if (saved.phase === 'running') {
 			let node: Node = saved.mode === 'program' ? undefined : parse(saved.text);
@@ -244,6 +236,44 @@ export class Shell {
 			}
 		}
 		return new ShellProgram(shell, run);
+	}
+
+	/**
+	 * A shell with a state `saveState()` gave (an interactive shell between
+	 * lines, whose next line runs as the saved one's would).
+	 */
+	static fromState(io: ShellIo, saved: SavedShellState): Shell {
+		const shell = new Shell(io, {}, saved.cwd);
+		const state = shell.state;
+		for (const [key, value] of saved.vars) state.vars.set(key, value);
+		for (const key of saved.exported) state.exported.add(key);
+		state.status = saved.status;
+		state.spin = saved.spin;
+		state.out = saved.out;
+		state.err = saved.err;
+		state.stdin = saved.stdin;
+		shell.xtrace = saved.xtrace;
+		shell.errexit = saved.errexit;
+		shell.errexitIgnored = saved.errexitIgnored;
+		return shell;
+	}
+
+	/** The shell's own state as data, with no run in it (see `fromState`). */
+	saveState(): SavedShellState {
+		const state = this.state;
+		return {
+			vars: [...state.vars],
+			exported: [...state.exported],
+			cwd: state.cwd,
+			status: state.status,
+			spin: state.spin,
+			out: state.out,
+			err: state.err,
+			stdin: state.stdin,
+			xtrace: this.xtrace,
+			errexit: this.errexit,
+			errexitIgnored: this.errexitIgnored,
+		};
 	}
 
 	/** Options given on the command line (`sh -e`, `bash -x`), as `set` takes them. */
@@ -286,26 +316,13 @@ export class Shell {
 	/** A run's state as data (see `SavedShell`). */
 	save(run: Run): SavedShell {
 		if (run.mode === 'line') throw new Error('an interactive line runs to its end and is not saved');
-		const state = this.state;
 		return {
 			mode: run.mode,
 			text: run.text,
 			argv: [...run.argv],
 			stdin: run.stdin,
 			phase: run.phase,
-			shell: {
-				vars: [...state.vars],
-				exported: [...state.exported],
-				cwd: state.cwd,
-				status: state.status,
-				spin: state.spin,
-				out: state.out,
-				err: state.err,
-				stdin: state.stdin,
-				xtrace: this.xtrace,
-				errexit: this.errexit,
-				errexitIgnored: this.errexitIgnored,
-			},
+			shell: this.saveState(),
 			ret: run.ret,
 			frames: structuredClone(run.stack),
 		};
