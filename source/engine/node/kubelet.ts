@@ -181,7 +181,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				for (const timer of worker.timers ?? []) timer.cancel();
 				for (const slot of worker.slots) {
 					slot.timer?.cancel();
-					stopProbes(slot);
+					stopProbes(worker, slot);
 					if (slot.containerId) byContainerId.delete(slot.containerId);
 				}
 				workers.delete(worker.key);

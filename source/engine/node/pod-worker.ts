@@ -122,6 +122,17 @@ export const containerStopped = workerTimer<{slot: number; container: string; ex
 	core.onExit(core.runtimeFor(worker.nodeName).containerStatus(container) ?? exit);
 });
 
+/**
+ * Cancel a timer of the worker's and let go of its handle: a worker whose
+ * container crash-loops cancels its probes at every exit, and would
+ * otherwise hold (and save) every cancelled handle for its whole life.
+ */
+export function cancelTimer(worker: PodWorker, handle: TimerHandle | undefined): void {
+	if (!handle) return;
+	handle.cancel();
+	if (worker.timers?.delete(handle) && worker.timers.size === 0) worker.timers = undefined;
+}
+
 /** The kubelet's component name on events. */
 export const kubeletComponent = 'kubelet';
 
