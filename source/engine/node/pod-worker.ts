@@ -169,16 +169,20 @@ export function podRef(worker: PodWorker): string {
  * and per container, for their whole life. The copy made for the sandbox
  * is given to its containers too while the pod reads the same for the
  * runtime (its status writes only move resourceVersion and the lists left
- * out): one old version of the pod kept, not one per config.
+ * out): one old version of the pod kept, not one per config. The copy has
+ * no resourceVersion either (the runtime never reads it), so it reads the
+ * same whichever of those versions it was made from: a kubelet loaded from
+ * its saved state makes it again from the version it holds.
  */
 export function runtimePod(worker: PodWorker): Pod {
 	const pod = worker.pod;
 	const last = worker.runtimePod;
 	if (last && readsAlike(last, pod)) return last;
+	const metadata = {...pod.metadata, resourceVersion: ''};
 	const status = pod.status;
-	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return (worker.runtimePod = pod);
+	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return (worker.runtimePod = {...pod, metadata});
 	const {conditions: _conditions, containerStatuses: _containers, initContainerStatuses: _init, ...rest} = status;
-	return (worker.runtimePod = {...pod, status: rest});
+	return (worker.runtimePod = {...pod, metadata, status: rest});
 }
 
 /** What a runtime copy leaves out or may hold older: the lists, and the version. */
