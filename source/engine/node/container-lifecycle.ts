@@ -2,7 +2,7 @@ import type {ContainerState, Node} from '../api/types.js';
 import {rfc3339} from '../clock.js';
 import {bytes} from '../api/quantity.js';
 import {resolveEnv} from '../runtime/env.js';
-import {containerStopped, exitOf, kubeletComponent, podRef, runtimePod, workerTimer, type ContainerSlot, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {cancelTimer, containerStopped, exitOf, kubeletComponent, podRef, runtimePod, workerTimer, type ContainerSlot, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {startProbing, stopProbes} from './probes.js';
 
 /**
@@ -186,7 +186,7 @@ export function containerExited(core: KubeletCore, status: ExitStatus): void {
 	const found = core.byContainerId.get(status.id);
 	if (!found) return;
 	const {worker, slot} = found;
-	stopProbes(slot);
+	stopProbes(worker, slot);
 	slot.ready = false;
 	const startedAt = status.startedAt ?? core.context.clock.now();
 	slot.state = {terminated: terminatedState(status, core.context.clock.now())};
@@ -282,7 +282,7 @@ export function updateContainers(core: KubeletCore, worker: PodWorker): void {
 		if (slot.init && slot.state.terminated?.exitCode === 0) continue;
 		if (slot.state.running && slot.containerId) {
 			const containerId = slot.containerId;
-			stopProbes(slot);
+			stopProbes(worker, slot);
 			slot.specChanged = true;
 			slot.ready = false;
 			core.containerEvent(worker, slot, 'Normal', 'Killing', `Container ${slot.spec.name} definition changed, will be restarted`);
@@ -299,7 +299,7 @@ export function updateContainers(core: KubeletCore, worker: PodWorker): void {
 		// Its turn has not come (an init container before it has not finished): it starts later, with the new image.
 		const index = worker.slots.indexOf(slot);
 		if (worker.slots.some((s, i) => s.init && i < index && !(s.state.terminated?.exitCode === 0))) continue;
-		slot.timer?.cancel();
+		cancelTimer(worker, slot.timer);
 		slot.timer = undefined;
 		replaceContainer(core, worker, slot);
 	}

@@ -17,6 +17,17 @@ export const leaseDurationSeconds = 40;
 export const nodeStatusReportMs = 5 * 60_000;
 export const leaseNamespace = 'kube-node-lease';
 
+/**
+ * The heartbeats as saved, per node: its next beat, when its status was
+ * last posted and its Lease last renewed (virtual ms), and its fault.
+ */
+export type SavedHeartbeats = {
+	beats: Array<[nodeName: string, seq: number, at: number]>;
+	lastStatus: Array<[nodeName: string, ms: number]>;
+	renewed: Array<[nodeName: string, ms: number]>;
+	faults: Array<[nodeName: string, fault: NodeFault]>;
+};
+
 export type Lease = KubeObject<{holderIdentity?: string; leaseDurationSeconds?: number; renewTime?: string; acquireTime?: string; leaseTransitions?: number}>;
 
 /** What the facade asks of the heartbeats. */
@@ -186,6 +197,28 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		fault: name => faults.get(name),
 	};
 	context.services.heartbeat = service;
+
+	context.state.register<SavedHeartbeats>('heartbeat', {
+		save: saving => ({
+			beats: [...timers].map(([name, handle]) => {
+				const {seq, at} = saving.timer(handle);
+				return [name, seq, at];
+			}),
+			lastStatus: [...lastStatus],
+			renewed: [...renewed],
+			faults: [...faults],
+		}),
+		load(saved, loading) {
+			timers.clear();
+			lastStatus.clear();
+			renewed.clear();
+			faults.clear();
+			for (const [name, seq, at] of saved.beats) timers.set(name, loading.timer({seq, at}));
+			for (const [name, ms] of saved.lastStatus) lastStatus.set(name, ms);
+			for (const [name, ms] of saved.renewed) renewed.set(name, ms);
+			for (const [name, fault] of saved.faults) faults.set(name, fault);
+		},
+	});
 
 	return {
 		name: 'node-heartbeat',

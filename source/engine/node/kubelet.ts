@@ -5,8 +5,8 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {kubeletComponent as component, newPodWorker, runtimePod, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
-import {PodIpAllocator} from './pod-ips.js';
+import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, saveWorker, workerFlags, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
+import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
 import {containerExited, startNext, updateContainers} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
@@ -20,6 +20,16 @@ export type RunContainer = {readonly spec: {readonly name: string}; readonly con
 export type RunPod = {readonly uid: string; readonly slots: readonly RunContainer[]};
 
 const noPods: ReadonlySet<RunPod> = new Set();
+
+/** The nodes' runtimes as saved, in the order the kubelets made them: each node's runtime state (null from a runtime that cannot save). */
+export type SavedRuntimes = Array<[nodeName: string, state: unknown]>;
+
+/**
+ * The kubelets as saved: every pod worker in the order they were made; the
+ * nodes that had workers, in the order their first came (a node whose pods
+ * all went stays listed); the halted nodes; the pod IPs handed out.
+ */
+export type SavedKubelets = {workers: SavedWorker[]; nodes: string[]; halted: string[]; podIps: SavedPodIps};
 
 /** What other parts of the engine may ask of the kubelets. */
 export type KubeletService = {
@@ -89,12 +99,66 @@ export function createKubelets(context: ControllerContext): Controller {
 	function runtimeFor(nodeName: string): ContainerRuntime {
 		let runtime = runtimes.get(nodeName);
 		if (!runtime) {
-			runtime = factory(nodeName);
-			runtime.onContainerExit(status => core.onExit(status));
+			runtime = newRuntime(nodeName);
 			runtimes.set(nodeName, runtime);
 		}
 		return runtime;
 	}
+
+	/** A node's runtime, its containers' exits reported to its kubelet. */
+	function newRuntime(nodeName: string): ContainerRuntime {
+		const runtime = factory(nodeName);
+		runtime.onContainerExit(status => core.onExit(status));
+		return runtime;
+	}
+
+	// Each node's runtime, then the kubelets that drive them (a kubelet's workers name the runtimes' containers and sandboxes).
+	context.state.register<SavedRuntimes>('runtimes', {
+		save: saving => [...runtimes].map(([nodeName, runtime]) => [nodeName, runtime.save?.(saving) ?? null]),
+		load(saved, loading) {
+			// A runtime already made loads in place; one not made yet is made as the kubelet makes it, then loads.
+			const made = new Map(runtimes);
+			runtimes.clear();
+			for (const [nodeName, state] of saved) {
+				const runtime = made.get(nodeName) ?? newRuntime(nodeName);
+				runtimes.set(nodeName, runtime);
+				if (state !== null) runtime.load?.(state, loading);
+			}
+		},
+	});
+
+	context.state.register<SavedKubelets>('kubelets', {
+		save: saving => ({
+			workers: [...workers.values()].map(worker => saveWorker(worker, workersByUid.get(worker.uid) === worker, saving)),
+			nodes: [...workersByNode.keys()],
+			halted: [...halted],
+			podIps: podIps.save(),
+		}),
+		load(saved, loading) {
+			workers.clear();
+			workersByUid.clear();
+			byContainerId.clear();
+			halted.clear();
+			workersByNode.clear();
+			usedByNode.clear();
+			counted.clear();
+			for (const nodeName of saved.nodes) workersByNode.set(nodeName, new Set());
+			for (const entry of saved.workers) {
+				const worker = loadWorker(entry, loading);
+				workers.set(worker.key, worker);
+				if ((entry[4] & workerFlags.listed) !== 0) {
+					workersByUid.set(worker.uid, worker);
+					let onNode = workersByNode.get(worker.nodeName);
+					if (!onNode) workersByNode.set(worker.nodeName, (onNode = new Set()));
+					onNode.add(worker);
+				}
+				for (const slot of worker.slots) if (slot.containerId) byContainerId.set(slot.containerId, {worker, slot});
+				recount(worker);
+			}
+			for (const nodeName of saved.halted) halted.add(nodeName);
+			podIps.load(saved.podIps);
+		},
+	});
 
 	const service: KubeletService = {
 		runtimeFor: name => runtimes.get(name),
@@ -117,7 +181,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				for (const timer of worker.timers ?? []) timer.cancel();
 				for (const slot of worker.slots) {
 					slot.timer?.cancel();
-					stopProbes(slot);
+					stopProbes(worker, slot);
 					if (slot.containerId) byContainerId.delete(slot.containerId);
 				}
 				workers.delete(worker.key);

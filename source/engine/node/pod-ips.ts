@@ -44,4 +44,24 @@ export class PodIpAllocator {
 	forgetNode(nodeName: string): void {
 		this.nodes.delete(nodeName);
 	}
+
+	/**
+	 * The allocations as data, per node: its name, where its search starts and
+	 * the hosts it holds. Saved rather than worked out from the pods: a pod
+	 * bound to a node with no Node object took its address under no node's
+	 * name and never gives it back, and a full range hands out .254 again.
+	 */
+	save(): SavedPodIps {
+		return [...this.nodes].map(([name, ips]) => [name, ips.lowestFree, ...ips.used]);
+	}
+
+	/** Replace the allocations with saved ones. */
+	load(saved: SavedPodIps): void {
+		this.nodes.clear();
+		this.prefixes.clear();
+		for (const [name, lowestFree, ...used] of saved) this.nodes.set(name, {used: new Set(used), lowestFree});
+	}
 }
+
+/** Pod IP allocations as saved: per node, its name, its lowest free host and the hosts in use. */
+export type SavedPodIps = Array<[name: string, lowestFree: number, ...used: number[]]>;

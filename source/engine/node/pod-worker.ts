@@ -2,6 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {Container, ContainerState, Pod} from '../api/types.js';
 import type {ContainerRuntime, ContainerStatusResult} from '../runtime/cri.js';
 import type {TimerArg, TimerHandle} from '../clock.js';
+import type {Loading, SavedObject, Saving} from '../state.js';
 import {keyOf, sameJson} from '../store.js';
 
 /**
@@ -121,6 +122,17 @@ export const containerStopped = workerTimer<{slot: number; container: string; ex
 	core.onExit(core.runtimeFor(worker.nodeName).containerStatus(container) ?? exit);
 });
 
+/**
+ * Cancel a timer of the worker's and let go of its handle: a worker whose
+ * container crash-loops cancels its probes at every exit, and would
+ * otherwise hold (and save) every cancelled handle for its whole life.
+ */
+export function cancelTimer(worker: PodWorker, handle: TimerHandle | undefined): void {
+	if (!handle) return;
+	handle.cancel();
+	if (worker.timers?.delete(handle) && worker.timers.size === 0) worker.timers = undefined;
+}
+
 /** The kubelet's component name on events. */
 export const kubeletComponent = 'kubelet';
 
@@ -157,16 +169,20 @@ export function podRef(worker: PodWorker): string {
  * and per container, for their whole life. The copy made for the sandbox
  * is given to its containers too while the pod reads the same for the
  * runtime (its status writes only move resourceVersion and the lists left
- * out): one old version of the pod kept, not one per config.
+ * out): one old version of the pod kept, not one per config. The copy has
+ * no resourceVersion either (the runtime never reads it), so it reads the
+ * same whichever of those versions it was made from: a kubelet loaded from
+ * its saved state makes it again from the version it holds.
  */
 export function runtimePod(worker: PodWorker): Pod {
 	const pod = worker.pod;
 	const last = worker.runtimePod;
 	if (last && readsAlike(last, pod)) return last;
+	const metadata = {...pod.metadata, resourceVersion: ''};
 	const status = pod.status;
-	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return (worker.runtimePod = pod);
+	if (!status || (!status.conditions && !status.containerStatuses && !status.initContainerStatuses)) return (worker.runtimePod = {...pod, metadata});
 	const {conditions: _conditions, containerStatuses: _containers, initContainerStatuses: _init, ...rest} = status;
-	return (worker.runtimePod = {...pod, status: rest});
+	return (worker.runtimePod = {...pod, metadata, status: rest});
 }
 
 /** What a runtime copy leaves out or may hold older: the lists, and the version. */
@@ -185,4 +201,132 @@ function sameFields(a: object | undefined, b: object | undefined): boolean {
 	for (const key in left) if (!notCompared.has(key) && !sameJson(left[key], right[key])) return false;
 	for (const key in right) if (!notCompared.has(key) && !(key in left) && right[key] !== undefined) return false;
 	return true;
+}
+
+/**
+ * A slot as saved: its container by name when its spec reads as the pod's
+ * container of that name (the spec itself when an update of the pod's image
+ * gave it a newer one, or the pod moved on), its flags (`slotFlags`), then
+ * its data and its four timers by number (each among its worker's).
+ */
+export type SavedSlot = [
+	spec: string | Container,
+	flags: number,
+	containerId: string | null,
+	attempt: number,
+	state: ContainerState,
+	lastState: ContainerState,
+	restartCount: number,
+	backoffMs: number,
+	pullBackoffMs: number,
+	previousId: string | null,
+	timers: [timer: number | null, probe: number | null, liveness: number | null, startup: number | null] | null,
+];
+
+/** A worker as saved: its pod (its uid, key and node are the pod's), its data, its flags (`workerFlags`), its timers, its slots. */
+export type SavedWorker = [
+	pod: SavedObject,
+	podIP: string,
+	sandboxId: string | null,
+	startTime: number,
+	flags: number,
+	mountBackoffMs: number,
+	timers: Array<[seq: number, at: number]>,
+	slots: SavedSlot[],
+];
+
+const slotFlags = {init: 1, ready: 2, started: 4, specChanged: 8};
+/** `listed`: the worker runs its pod (it is the kubelet's by uid and on its node); a pod found ended has a worker that is neither. */
+export const workerFlags = {terminating: 1, finished: 2, listed: 4};
+
+/** The pod's container a slot of `init` runs, by name. */
+function containerOf(pod: Pod, init: boolean, name: string): Container | undefined {
+	return (init ? pod.spec?.initContainers : pod.spec?.containers)?.find(c => c.name === name);
+}
+
+/** A worker as data; `listed` says whether the kubelet runs it by uid and node (see `workerFlags`). */
+export function saveWorker(worker: PodWorker, listed: boolean, saving: Saving): SavedWorker {
+	const seqOf = (handle: TimerHandle | undefined) => (handle ? handle.seq : null);
+	const slots = worker.slots.map((slot): SavedSlot => {
+		const own = containerOf(worker.pod, slot.init, slot.spec.name);
+		const timers = slot.timer || slot.probeTimer || slot.livenessTimer || slot.startupTimer
+			? [seqOf(slot.timer), seqOf(slot.probeTimer), seqOf(slot.livenessTimer), seqOf(slot.startupTimer)] as NonNullable<SavedSlot[10]>
+			: null;
+		return [
+			own && (own === slot.spec || sameJson(own, slot.spec)) ? slot.spec.name : slot.spec,
+			(slot.init ? slotFlags.init : 0) | (slot.ready ? slotFlags.ready : 0) | (slot.started ? slotFlags.started : 0) | (slot.specChanged ? slotFlags.specChanged : 0),
+			slot.containerId ?? null, slot.attempt, slot.state, slot.lastState, slot.restartCount, slot.backoffMs, slot.pullBackoffMs, slot.previousId ?? null,
+			timers,
+		];
+	});
+	return [
+		saving.object(worker.pod),
+		worker.podIP,
+		worker.sandboxId ?? null,
+		worker.startTime,
+		(worker.terminating ? workerFlags.terminating : 0) | (worker.finished ? workerFlags.finished : 0) | (listed ? workerFlags.listed : 0),
+		worker.mountBackoffMs ?? 0,
+		[...worker.timers ?? []].map(handle => {
+			const {seq, at} = saving.timer(handle);
+			return [seq, at];
+		}),
+		slots,
+	];
+}
+
+/**
+ * A saved worker made again: its pod as the saved one held it, each slot's
+ * spec the pod's container of its name (or the saved spec), and its timers'
+ * handles, one handle per number shared by the worker and its slots.
+ */
+export function loadWorker(saved: SavedWorker, loading: Loading): PodWorker {
+	const [pod, podIP, sandboxId, startTime, flags, mountBackoffMs, timers, slots] = saved;
+	const worker: PodWorker = {
+		uid: '',
+		key: '',
+		nodeName: '',
+		pod: loading.object<Pod>(pod),
+		podIP,
+		slots: [],
+		startTime,
+		terminating: (flags & workerFlags.terminating) !== 0,
+		finished: (flags & workerFlags.finished) !== 0,
+	};
+	worker.uid = worker.pod.metadata.uid;
+	worker.key = keyOf(worker.pod);
+	worker.nodeName = worker.pod.spec!.nodeName!;
+	if (sandboxId !== null) worker.sandboxId = sandboxId;
+	if (mountBackoffMs !== 0) worker.mountBackoffMs = mountBackoffMs;
+	const handles = new Map<number, TimerHandle>();
+	for (const [seq, at] of timers) handles.set(seq, loading.timer({seq, at}));
+	if (handles.size > 0) worker.timers = new Set(handles.values());
+	const handleOf = (seq: number | null | undefined): TimerHandle | undefined => {
+		if (seq === null || seq === undefined) return undefined;
+		const handle = handles.get(seq);
+		if (!handle) throw new Error(`load: a slot of pod ${worker.key} holds timer number ${seq}, which its worker does not`);
+		return handle;
+	};
+	for (const [spec, slotFlag, containerId, attempt, state, lastState, restartCount, backoffMs, pullBackoffMs, previousId, slotTimers] of slots) {
+		const init = (slotFlag & slotFlags.init) !== 0;
+		const container = typeof spec === 'string' ? containerOf(worker.pod, init, spec) : spec;
+		if (!container) throw new Error(`load: pod ${worker.key} has no container ${String(spec)}`);
+		const slot: ContainerSlot = {
+			spec: container, init, attempt, state, lastState,
+			ready: (slotFlag & slotFlags.ready) !== 0,
+			started: (slotFlag & slotFlags.started) !== 0,
+			restartCount, backoffMs, pullBackoffMs,
+		};
+		if (containerId !== null) slot.containerId = containerId;
+		if (previousId !== null) slot.previousId = previousId;
+		if ((slotFlag & slotFlags.specChanged) !== 0) slot.specChanged = true;
+		if (slotTimers) {
+			const [timer, probe, liveness, startup] = slotTimers;
+			slot.timer = handleOf(timer);
+			slot.probeTimer = handleOf(probe);
+			slot.livenessTimer = handleOf(liveness);
+			slot.startupTimer = handleOf(startup);
+		}
+		worker.slots.push(slot);
+	}
+	return worker;
 }

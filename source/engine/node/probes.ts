@@ -1,6 +1,6 @@
 import type {Container} from '../api/types.js';
 import type {TimerHandle} from '../clock.js';
-import {containerStopped, exitOf, workerTimer, type ContainerSlot, type KubeletCore, type PodWorker, type WorkerTimer} from './pod-worker.js';
+import {cancelTimer, containerStopped, exitOf, workerTimer, type ContainerSlot, type KubeletCore, type PodWorker, type WorkerTimer} from './pod-worker.js';
 
 /**
  * The kubelet's prober: a container's startup probe first, then liveness
@@ -106,7 +106,7 @@ const startupProbe = probeTimer('kubelet.startupProbe', {
 		slot.startupTimer = timer;
 	},
 	success(core, worker, slot) {
-		slot.startupTimer?.cancel();
+		cancelTimer(worker, slot.startupTimer);
 		slot.startupTimer = undefined;
 		slot.started = true;
 		startLiveness(core, worker, slot);
@@ -151,8 +151,8 @@ const livenessProbe = probeTimer('kubelet.livenessProbe', {
 	failed: (core, worker, slot) => kill(core, worker, slot, 'liveness'),
 });
 
-export function stopProbes(slot: ContainerSlot): void {
-	for (const timer of [slot.probeTimer, slot.livenessTimer, slot.startupTimer]) timer?.cancel();
+export function stopProbes(worker: PodWorker, slot: ContainerSlot): void {
+	for (const timer of [slot.probeTimer, slot.livenessTimer, slot.startupTimer]) cancelTimer(worker, timer);
 	slot.probeTimer = slot.livenessTimer = slot.startupTimer = undefined;
 }
 
@@ -160,7 +160,7 @@ export function stopProbes(slot: ContainerSlot): void {
 function kill(core: KubeletCore, worker: PodWorker, slot: ContainerSlot, probe: 'liveness' | 'startup'): boolean {
 	const containerId = slot.containerId;
 	if (!containerId) return false;
-	stopProbes(slot);
+	stopProbes(worker, slot);
 	const restarts = (worker.pod.spec?.restartPolicy ?? 'Always') !== 'Never';
 	core.containerEvent(worker, slot, 'Normal', 'Killing', `Container ${slot.spec.name} failed ${probe} probe${restarts ? ', will be restarted' : ''}`);
 	slot.ready = false;

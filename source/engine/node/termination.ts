@@ -1,6 +1,6 @@
 import type {Pod} from '../api/types.js';
 import {rfc3339} from '../clock.js';
-import {exitOf, workerTimer, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {cancelTimer, exitOf, workerTimer, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {terminatedState} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 
@@ -18,9 +18,9 @@ export function terminate(core: KubeletCore, worker: PodWorker, pod: Pod): void 
 	const grace = Math.max(2, pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30);
 	let longest = 0;
 	for (const slot of worker.slots) {
-		slot.timer?.cancel();
+		cancelTimer(worker, slot.timer);
 		slot.timer = undefined;
-		stopProbes(slot);
+		stopProbes(worker, slot);
 		if (slot.containerId && slot.state.running) {
 			core.containerEvent(worker, slot, 'Normal', 'Killing', `Stopping container ${slot.spec.name}`);
 			const {durationMs, status} = runtime.stopContainer(slot.containerId, grace);
