@@ -85,6 +85,16 @@ test('unschedulable pods are parked, flushed after five minutes and scheduled wh
 	t.true(saved[6]!.get('scheduler').parked.length === 2, 'the huge pods stay parked');
 });
 
+test('with more than 100 nodes, filtering starts where the last pod stopped', t => {
+	const saved = twins(t, {seed: 18, nodes: 130, node: {pods: 4}}, [
+		cluster => cluster.apply(deployment('web', 40)),
+		advance(1000),
+		cluster => cluster.apply(deployment('more', 30)),
+		advance(5000),
+	]);
+	t.true(saved.some(parts => parts.get('scheduler').nextStartNodeIndex > 0));
+});
+
 test('a Deployment rollout in slow-start batches with deletes waiting for their tokens', t => {
 	const saved = twins(t, {seed: 12, nodes: 3}, [
 		cluster => cluster.apply(deployment('web', 60)),
@@ -119,6 +129,13 @@ spec:
 `;
 	const saved = twins(t, {seed: 13, nodes: 3}, [
 		cluster => cluster.apply(rs),
+		cluster => cluster.apply(`apiVersion: v1
+kind: Service
+metadata: {name: many}
+spec:
+  selector: {app: many}
+  ports: [{port: 80}]
+`),
 		advance(5000),
 		cluster => cluster.scale('ReplicaSet', 'many', 601),
 		advance(400),
@@ -133,9 +150,21 @@ spec:
 	t.true(saved.some(parts => parts.get('replicaset').expectations.some((e: {adds: number}) => e.adds > 0)), 'creations expected');
 	t.true(saved.some(parts => parts.get('replicaset').workers.running.length > 0), 'a worker held');
 	t.true(saved.some(parts => parts.get('scheduler').parked.length > 0), 'pods past the nodes\' room parked');
+	t.true(saved.some(parts => parts.get('replicaset').tallies.some(([, pods]: [string, string[]]) => pods.length > 300)), 'a large tally');
 });
 
 test('the garbage collector deletes Deployments in the foreground, in the background and orphaning', t => {
+	const bare = `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: bare}
+spec:
+  replicas: 5
+  selector: {matchLabels: {app: bare}}
+  template:
+    metadata: {labels: {app: bare}}
+    spec:
+      containers: [{name: c, image: nginx:1.25}]
+`;
 	const saved = twins(t, {seed: 14, nodes: 3}, [
 		cluster => cluster.apply([deployment('fg', 40), deployment('bg', 40), deployment('orphan', 3)].join('---\n')),
 		advance(30_000),
@@ -148,7 +177,14 @@ test('the garbage collector deletes Deployments in the foreground, in the backgr
 		advance(3000),
 		cluster => cluster.apply(deployment('orphan', 3)),
 		advance(2000),
+		cluster => cluster.apply(bare),
+		advance(20_000),
+		cluster => cluster.delete('ReplicaSet', 'bare', {propagationPolicy: 'Orphan'}),
+		advance(2000),
+		cluster => cluster.apply(bare.replace('replicas: 5', 'replicas: 3')),
+		advance(2000),
 	]);
+	t.true(saved.some(parts => parts.get('orphanPods').some(([, uids]: [string, string[]]) => uids.length >= 5)), 'orphan pods');
 	t.true(saved.some(parts => parts.get('garbageCollector').workers.running.length > 0), 'GC workers held');
 });
 
