@@ -315,3 +315,37 @@ spec:
 	t.true(saved.some(parts => parts.get('service').provisioning.length > 0), 'a load balancer being made');
 	t.true(saved[2]!.get('service').balancers.length > 0, 'a load balancer made');
 });
+
+test('pods waiting in PreBind for their claims, one of them on a node that is deleted meanwhile', t => {
+	const sts = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 4
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: c, image: nginx:1.25, volumeMounts: [{name: data, mountPath: /data}]}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+	const saved = twins(t, {seed: 19, nodes: 3}, [
+		cluster => cluster.apply(sts),
+		advance(100),
+		advance(400),
+		advance(1000),
+		advance(3000),
+		cluster => cluster.delete('Node', 'kubarium-worker'),
+		advance(500),
+		advance(2000),
+		advance(30_000),
+		cluster => cluster.scale('StatefulSet', 'db', 6),
+		advance(200),
+		advance(1000),
+		advance(30_000),
+	]);
+	t.true(saved.some(parts => parts.get('scheduler').preBinding.length > 0), 'pods in PreBind');
+});
