@@ -215,12 +215,24 @@ export function createEndpointsController(context: ControllerContext): Controlle
 			for (const [namespace, keys] of saved) {
 				const bucket = new Map<string, Service>();
 				servicesByNamespace.set(namespace, bucket);
-				const pods = store.list('Pod', namespace) as Pod[];
+				// The namespace's pods by label, so that each Service looks only at those with its selector's first label.
+				const byLabel = new Map<string, Pod[]>();
+				if (keys.length > 0) {
+					for (const pod of store.list('Pod', namespace) as Pod[]) {
+						for (const label in pod.metadata.labels) {
+							const entry = `${label}\u0000${pod.metadata.labels[label]}`;
+							let list = byLabel.get(entry);
+							if (!list) byLabel.set(entry, (list = []));
+							list.push(pod);
+						}
+					}
+				}
 				for (const key of keys) {
 					const service = store.get('Service', namespace, key.slice(key.indexOf('/') + 1)) as Service;
 					bucket.set(key, service);
+					const [label, value] = Object.entries(service.spec!.selector!)[0]!;
 					const selected = new Map<string, Pod>();
-					for (const pod of pods) if (selects(service, pod)) selected.set(pod.metadata.uid, pod);
+					for (const pod of byLabel.get(`${label}\u0000${value}`) ?? []) if (selects(service, pod)) selected.set(pod.metadata.uid, pod);
 					members.set(key, selected);
 				}
 			}
