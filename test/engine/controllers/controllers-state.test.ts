@@ -204,6 +204,31 @@ test('an HPA scales up under load and down after its window, over minutes', t =>
 	t.true(saved[6]!.get('horizontal').recommendations.length > 0);
 });
 
+test('an HPA with scaling behavior keeps its scale events over minutes', t => {
+	const behavior = `${fixture('hpa-php-apache.yaml')}  behavior:
+    scaleUp:
+      policies: [{type: Pods, value: 2, periodSeconds: 30}]
+    scaleDown:
+      stabilizationWindowSeconds: 60
+      policies: [{type: Percent, value: 50, periodSeconds: 60}]
+`;
+	const saved = twins(t, {seed: 5, nodes: 3}, [
+		cluster => cluster.apply(fixture('php-apache.yaml')),
+		cluster => cluster.apply(behavior),
+		advance(90_000),
+		cluster => cluster.startTraffic('php-apache', {rps: 100}),
+		advance(20_000),
+		advance(45_000),
+		advance(120_000),
+		cluster => cluster.stopTraffic('php-apache'),
+		advance(45_000),
+		advance(90_000),
+		advance(180_000),
+	]);
+	t.true(saved.some(parts => parts.get('horizontal').scaleUpEvents.some(([, events]: [string, unknown[]]) => events.length > 0)), 'scale-up events');
+	t.true(saved.some(parts => parts.get('horizontal').scaleDownEvents.some(([, events]: [string, unknown[]]) => events.length > 0)), 'scale-down events');
+});
+
 test('a node killed: taints, pods marked not ready, evictions waiting for their toleration, the node back', t => {
 	const saved = twins(t, {seed: 15, nodes: 3}, [
 		cluster => cluster.apply([deployment('web', 9), deployment('patient', 6, {tolerationSeconds: 600})].join('---\n')),
