@@ -119,16 +119,42 @@ export class OrphanIndex<T extends KubeObject> {
 		for (const object of this.in(namespace)) if (match(object)) return true;
 		return false;
 	}
+
+	/**
+	 * The orphans' uids by namespace, in the order they became orphans (a
+	 * released object goes last; adoption follows this order), which the
+	 * objects alone do not give.
+	 */
+	save(): SavedOrphans {
+		return [...this.byNamespace].map(([namespace, bucket]) => [namespace, [...bucket.keys()]]);
+	}
+
+	/** Replace the index with a saved one; `byUid` gives the store's object of each uid. */
+	load(saved: SavedOrphans, byUid: (uid: string) => KubeObject | undefined): void {
+		this.byNamespace.clear();
+		for (const [namespace, uids] of saved) {
+			const bucket = new Map<string, T>();
+			this.byNamespace.set(namespace, bucket);
+			for (const uid of uids) bucket.set(uid, byUid(uid) as T);
+		}
+	}
 }
 
+/** An `OrphanIndex` as data: per namespace, the orphans' uids in the order they became orphans. */
+export type SavedOrphans = Array<[namespace: string, uids: string[]]>;
+
 /** The cluster's orphan pods, kept from the watch; shared by the controllers that adopt pods. */
-export function orphanPods(context: Pick<ControllerContext, 'store' | 'services'>): OrphanIndex<Pod> {
+export function orphanPods(context: Pick<ControllerContext, 'store' | 'services' | 'state'>): OrphanIndex<Pod> {
 	const existing = context.services.orphanPods;
 	if (existing) return existing;
 	const index = new OrphanIndex<Pod>();
 	for (const pod of context.store.list('Pod') as Pod[]) index.observe('ADDED', pod);
 	context.store.subscribe(({type, object}) => index.observe(type, object as Pod), ['Pod']);
 	context.services.orphanPods = index;
+	context.state.register<SavedOrphans>('orphanPods', {
+		save: () => index.save(),
+		load: saved => index.load(saved, uid => context.store.getByUid(uid)),
+	});
 	return index;
 }
 

@@ -49,6 +49,19 @@ export function createCrdController(context: ControllerContext): Controller {
 	const served = new Map<string, string>();
 	/** When each terminating definition started waiting for objects held by finalizers. */
 	const waitingSince = new Map<string, number>();
+	/**
+	 * Saved as data, both small: the kind served for a definition outlives
+	 * the definition until its sync, so it is not derived from the store.
+	 */
+	context.state.register<{served: Array<[name: string, kind: string]>; waitingSince: Array<[name: string, since: number]>}>('crd', {
+		save: () => ({served: [...served], waitingSince: [...waitingSince]}),
+		load(saved) {
+			served.clear();
+			waitingSince.clear();
+			for (const [name, kind] of saved.served) served.set(name, kind);
+			for (const [name, since] of saved.waitingSince) waitingSince.set(name, since);
+		},
+	});
 
 	function writeStatus(crd: CustomResourceDefinition, status: NonNullable<CustomResourceDefinition['status']>): CustomResourceDefinition {
 		if (sameJson(status, crd.status)) return crd;

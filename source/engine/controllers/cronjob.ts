@@ -71,6 +71,18 @@ export function createCronJobController(context: ControllerContext): Controller 
 	const source = {component: cronJobControllerName};
 	/** Per CronJob uid: the next schedule time, valid while the schedule and lastScheduleTime are unchanged. */
 	const nextDue = new Map<string, {key: string; at: number}>();
+	/**
+	 * Saved: the next schedule times. They are more than a memo: a sync that
+	 * finds one still ahead returns before it would warn of missed times or
+	 * queue the CronJob again.
+	 */
+	context.state.register<Array<[uid: string, key: string, at: number]>>('cronjob', {
+		save: () => [...nextDue].map(([uid, {key, at}]) => [uid, key, at]),
+		load(saved) {
+			nextDue.clear();
+			for (const [uid, key, at] of saved) nextDue.set(uid, {key, at});
+		},
+	});
 
 	function requeueAfter(key: string, ms: number): void {
 		context.queue(cronJobControllerName).addAfter(key, ms);

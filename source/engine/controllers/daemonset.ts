@@ -39,6 +39,14 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 	const {store, clock, events} = context;
 	const source = {component: daemonSetControllerName};
 	const failedBackoff = new Map<string, {delayMs: number; at: number}>();
+	/** Saved: the back-off of each daemon pod that failed on a node (`ds/node`). */
+	context.state.register<Array<[key: string, delayMs: number, at: number]>>('daemonset', {
+		save: () => [...failedBackoff].map(([key, {delayMs, at}]) => [key, delayMs, at]),
+		load(saved) {
+			failedBackoff.clear();
+			for (const [key, delayMs, at] of saved) failedBackoff.set(key, {delayMs, at});
+		},
+	});
 
 	const queue = () => context.queue(daemonSetControllerName);
 	const orphans = orphanPods(context);

@@ -13,7 +13,7 @@ import {KubeError} from '../errors.js';
 import {parseTime} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../deletion.js';
-import {claimObjects, controlledBy, controllerRefOf, newControllerRef, onlyStatusChanged, OrphanIndex, SelectorCache} from './controller-utils.js';
+import {claimObjects, controlledBy, controllerRefOf, newControllerRef, onlyStatusChanged, OrphanIndex, type SavedOrphans, SelectorCache} from './controller-utils.js';
 import {
 	activeReplicaSets, actualReplicaCount, availableReplicaCount, byCreationTimestamp, byRevision, computeHash,
 	deploymentComplete, deploymentProgressing, deploymentTimedOut, desiredReplicasOf, equalIgnoreHash, findActiveOrLatest,
@@ -36,6 +36,12 @@ export function createDeploymentController(context: ControllerContext): Controll
 	}, ['ReplicaSet', 'Deployment']);
 
 	const queue = () => context.queue(deploymentComponent);
+
+	/** Saved: the orphan ReplicaSets in the order they became orphans (the order adoption takes them in). */
+	context.state.register<SavedOrphans>('deployment', {
+		save: () => orphanSets.save(),
+		load: saved => orphanSets.load(saved, uid => store.getByUid(uid)),
+	});
 
 	function matchingDeployments(namespace: string | undefined, labels: Record<string, string> | undefined): string[] {
 		const keys: string[] = [];

@@ -197,6 +197,48 @@ export function createEndpointsController(context: ControllerContext): Controlle
 	 */
 	const computed = new Map<string, ServiceState>();
 
+	/**
+	 * Saved: the selecting Services' keys per namespace, in the index's
+	 * order (a pod's Services are queued in it; a Service that lost its
+	 * selector and got one back went last). Each Service's pods are selected
+	 * again from the store, and the sorted entries are computed again at the
+	 * next sync, which then compares every slice (as it does after a slice
+	 * it made moved) and writes only the ones that differ.
+	 */
+	context.state.register<Array<[namespace: string, keys: string[]]>>('endpoints', {
+		save: () => [...servicesByNamespace].map(([namespace, bucket]) => [namespace, [...bucket.keys()]]),
+		load(saved) {
+			servicesByNamespace.clear();
+			members.clear();
+			computed.clear();
+			writing = false;
+			for (const [namespace, keys] of saved) {
+				const bucket = new Map<string, Service>();
+				servicesByNamespace.set(namespace, bucket);
+				// The namespace's pods by label, so that each Service looks only at those with its selector's first label.
+				const byLabel = new Map<string, Pod[]>();
+				if (keys.length > 0) {
+					for (const pod of store.list('Pod', namespace) as Pod[]) {
+						for (const label in pod.metadata.labels) {
+							const entry = `${label}\u0000${pod.metadata.labels[label]}`;
+							let list = byLabel.get(entry);
+							if (!list) byLabel.set(entry, (list = []));
+							list.push(pod);
+						}
+					}
+				}
+				for (const key of keys) {
+					const service = store.get('Service', namespace, key.slice(key.indexOf('/') + 1)) as Service;
+					bucket.set(key, service);
+					const [label, value] = Object.entries(service.spec!.selector!)[0]!;
+					const selected = new Map<string, Pod>();
+					for (const pod of byLabel.get(`${label}\u0000${value}`) ?? []) if (selects(service, pod)) selected.set(pod.metadata.uid, pod);
+					members.set(key, selected);
+				}
+			}
+		},
+	});
+
 	function markDirty(key: string, uid: string): void {
 		const state = computed.get(key);
 		if (state && state.dirty !== 'all') state.dirty.add(uid);

@@ -17,8 +17,8 @@ import {customResourceWatch} from '../controller.js';
 import type {KubeObject, OwnerReference} from '../api/types.js';
 import {resourceTypes} from '../api/registry.js';
 import {deleteObject} from '../deletion.js';
-import {ClientRateLimiter, kubeApiBurst, kubeApiQps} from './client-rate-limiter.js';
-import {WorkerPool} from './worker-pool.js';
+import {ClientRateLimiter, kubeApiBurst, kubeApiQps, type SavedClientRateLimiter} from './client-rate-limiter.js';
+import {WorkerPool, type SavedWorkerPool} from './worker-pool.js';
 
 export const garbageCollectorComponent = 'garbage-collector';
 export const foregroundFinalizer = 'foregroundDeletion';
@@ -55,6 +55,14 @@ export function createGarbageCollector(context: ControllerContext): Controller {
 	const client = new ClientRateLimiter(clock, garbageCollectorQps, kubeApiBurst);
 	/** Items and owners whose calls are on their way each hold a worker. */
 	const workers = new WorkerPool(concurrentGCSyncs, key => queue().add(key));
+	/** Saved: the client's bucket and the workers; the calls waiting for their tokens are the clock's timers. */
+	context.state.register<{client: SavedClientRateLimiter; workers: SavedWorkerPool}>('garbageCollector', {
+		save: () => ({client: client.save(), workers: workers.save()}),
+		load(saved) {
+			client.load(saved.client);
+			workers.load(saved.workers);
+		},
+	});
 
 	/** Make one API call through the client: now if a token is there, else when its token comes. */
 	function call(request: GcCall): void {

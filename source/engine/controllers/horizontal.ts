@@ -15,6 +15,13 @@ import {
 
 export const hpaControllerName = 'horizontal-pod-autoscaler';
 
+/** The HPA controller's saved history, by HPA key (see its part in `createHorizontalPodAutoscalerController`). */
+type SavedHorizontal = {
+	recommendations: Array<[key: string, list: Array<[recommendation: number, timestamp: number]>]>;
+	scaleUpEvents: Array<[key: string, list: Array<[replicaChange: number, timestamp: number, outdated: boolean]>]>;
+	scaleDownEvents: Array<[key: string, list: Array<[replicaChange: number, timestamp: number, outdated: boolean]>]>;
+};
+
 /** The kinds with a scale subresource, and how errors name that subresource. */
 const scalable: Record<string, string> = {Deployment: 'deployments/scale.apps', ReplicaSet: 'replicasets/scale.apps', StatefulSet: 'statefulsets/scale.apps'};
 
@@ -68,6 +75,22 @@ export function createHorizontalPodAutoscalerController(context: ControllerConte
 	const recommendations = new Map<string, Recommendation[]>();
 	const scaleUpEvents = new Map<string, ScaleEvent[]>();
 	const scaleDownEvents = new Map<string, ScaleEvent[]>();
+	/** Saved: each HPA's history, by key: its recommendations and its scale events up and down. */
+	context.state.register<SavedHorizontal>('horizontal', {
+		save: () => ({
+			recommendations: [...recommendations].map(([key, list]) => [key, list.map(r => [r.recommendation, r.timestamp])]),
+			scaleUpEvents: [...scaleUpEvents].map(([key, list]) => [key, list.map(e => [e.replicaChange, e.timestamp, e.outdated])]),
+			scaleDownEvents: [...scaleDownEvents].map(([key, list]) => [key, list.map(e => [e.replicaChange, e.timestamp, e.outdated])]),
+		}),
+		load(saved) {
+			recommendations.clear();
+			scaleUpEvents.clear();
+			scaleDownEvents.clear();
+			for (const [key, list] of saved.recommendations) recommendations.set(key, list.map(([recommendation, timestamp]) => ({recommendation, timestamp})));
+			for (const [key, list] of saved.scaleUpEvents) scaleUpEvents.set(key, list.map(([replicaChange, timestamp, outdated]) => ({replicaChange, timestamp, outdated})));
+			for (const [key, list] of saved.scaleDownEvents) scaleDownEvents.set(key, list.map(([replicaChange, timestamp, outdated]) => ({replicaChange, timestamp, outdated})));
+		},
+	});
 
 	function computeMetric(hpa: HorizontalPodAutoscaler, metric: MetricSpec, currentReplicas: number, pods: Pod[], now: number): MetricResult {
 		const containerSource = metric.type === 'ContainerResource' ? metric.containerResource : undefined;

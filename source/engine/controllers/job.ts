@@ -73,6 +73,14 @@ type BackoffRecord = {failures: number; lastFailureMs?: number};
 export function createJobController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
 	const backoffs = new Map<string, BackoffRecord>();
+	/** Saved: each Job's failures and when the last one was counted (null: none yet). */
+	context.state.register<Array<[uid: string, failures: number, lastFailureMs: number | null]>>('job', {
+		save: () => [...backoffs].map(([uid, {failures, lastFailureMs}]) => [uid, failures, lastFailureMs ?? null]),
+		load(saved) {
+			backoffs.clear();
+			for (const [uid, failures, lastFailureMs] of saved) backoffs.set(uid, lastFailureMs === null ? {failures} : {failures, lastFailureMs});
+		},
+	});
 	const source = {component: jobControllerName};
 
 	const queue = () => context.queue(jobControllerName);

@@ -5,6 +5,13 @@ import type {Lease} from '../node/heartbeat.js';
 import {leaseNamespace} from '../node/heartbeat.js';
 import {parseTime, rfc3339} from '../clock.js';
 import {tolerates} from './scheduler.js';
+import type {SavedObject, SavedTimerRef} from '../state.js';
+
+/** The node lifecycle controller's saved state (see its part in `createNodeLifecycleController`). */
+type SavedNodeLifecycle = {
+	known: Array<[name: string, node: SavedObject]>;
+	evictions: Array<[uid: string, at: number, handle: SavedTimerRef, pod: SavedObject]>;
+};
 
 /**
  * The node lifecycle controller and its taint manager
@@ -75,6 +82,26 @@ export function podsByNode(context: ControllerContext): PodsByNode {
 		nodeNames: () => [...index].filter(([, bucket]) => bucket.size > 0).map(([name]) => name),
 	};
 	context.services.podsByNode = service;
+	/**
+	 * Saved: each node's pods' uids in the order they were bound there, nodes
+	 * in the order first bound to (empty ones too: they keep their place).
+	 * The pods are the store's: each bucket holds a pod's latest version.
+	 */
+	context.state.register<Array<[node: string, pods: string[]]>>('podsByNode', {
+		save: () => [...index].map(([name, bucket]) => [name, [...bucket.keys()]]),
+		load(saved) {
+			index.clear();
+			placed.clear();
+			for (const [name, uids] of saved) {
+				const bucket = new Map<string, Pod>();
+				index.set(name, bucket);
+				for (const uid of uids) {
+					bucket.set(uid, context.store.getByUid(uid) as Pod);
+					placed.set(uid, name);
+				}
+			}
+		},
+	});
 	return service;
 }
 
@@ -139,6 +166,25 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 	const evictions = new Map<string, {at: number; handle: TimerHandle; pod: Pod}>();
 
 	const queue = () => context.queue(component);
+
+	/**
+	 * Saved: the Nodes known (the last version seen, which the store may no
+	 * longer have) and the scheduled evictions with their timers and the pod
+	 * version each was scheduled with. The renewal times are parsed again.
+	 */
+	context.state.register<SavedNodeLifecycle>('nodeLifecycle', {
+		save: saving => ({
+			known: [...known].map(([name, node]) => [name, saving.object(node)]),
+			evictions: [...evictions].map(([uid, {at, handle, pod}]) => [uid, at, saving.timer(handle), saving.object(pod)]),
+		}),
+		load(saved, loading) {
+			known.clear();
+			evictions.clear();
+			renewals.clear();
+			for (const [name, node] of saved.known) known.set(name, loading.object<Node>(node));
+			for (const [uid, at, handle, pod] of saved.evictions) evictions.set(uid, {at, handle: loading.timer(handle), pod: loading.object<Pod>(pod)});
+		},
+	});
 
 	/**
 	 * Per node, the three timestamps `lastRenewal` reads, parsed, with the

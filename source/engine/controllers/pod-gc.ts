@@ -75,6 +75,17 @@ export function createPodGc(context: ControllerContext): Controller {
 	};
 	for (const pod of store.list('Pod') as Pod[]) track(pod, false);
 	store.subscribe(({type, object}) => track(object as Pod, type === 'DELETED'), ['Pod']);
+	/** Saved: when each missing node was first found missing; the pod sets are rebuilt from the store's pods. */
+	context.state.register<Array<[node: string, since: number]>>('podGc', {
+		save: () => [...missingSince],
+		load(saved) {
+			missingSince.clear();
+			for (const [node, since] of saved) missingSince.set(node, since);
+			unscheduledTerminating.clear();
+			terminal.clear();
+			for (const pod of store.list('Pod') as Pod[]) track(pod, false);
+		},
+	});
 
 	function run(): void {
 		const nodes = new Set(store.list('Node').map(n => n.metadata.name));

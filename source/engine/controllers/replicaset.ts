@@ -11,11 +11,12 @@ import {matchesLabels, selectorFromMap, type Selector} from '../api/selectors.js
 import {parseTime, rfc3339} from '../clock.js';
 import {keyOf, objectKey, sameJson} from '../store.js';
 import {deleteObject} from '../deletion.js';
-import {ClientRateLimiter} from './client-rate-limiter.js';
-import {WorkerPool} from './worker-pool.js';
+import {ClientRateLimiter, type SavedClientRateLimiter} from './client-rate-limiter.js';
+import {WorkerPool, type SavedWorkerPool} from './worker-pool.js';
+import type {SavedObject} from '../state.js';
 import {podDeletionCostAnnotation} from './deployment-util.js';
 import {
-	availableAt, claimObjects, ControllerExpectations, controlledBy, controllerKeyOf, controllerRefOf, isPodActive, isPodAvailable,
+	availableAt, claimObjects, ControllerExpectations, type SavedExpectations, controlledBy, controllerKeyOf, controllerRefOf, isPodActive, isPodAvailable,
 	isPodReady, newControllerRef, onlyStatusChanged, orphanPods, readyCondition, SelectorCache, writeStatusIfChanged,
 } from './controller-utils.js';
 
@@ -184,6 +185,22 @@ export const concurrentReplicaSetSyncs = 5;
 type CreateRun = {id: number; key: string; rs: ReplicaSet; remaining: number; batch: number; /** When each call of the current batch may go (its reserved token), in order. */ times: number[]; error?: Error};
 /** A sync's deletes: its victims, and the next to delete. */
 type DeleteRun = {id: number; key: string; rs: ReplicaSet; victims: Pod[]; next: number; /** When each victim's delete may go. */ times: number[]};
+/** The ReplicaSet controller's saved state (see its part in `createReplicaSetController`). */
+type SavedReplicaSets = {
+	expectations: SavedExpectations;
+	client: SavedClientRateLimiter;
+	workers: SavedWorkerPool;
+	laterErrors: Array<[key: string, message: string]>;
+	lastRun: number;
+	/** A delete run's victims and times from the next one to delete. */
+	runs: Array<
+		| {id: number; key: string; rs: SavedObject; remaining: number; batch: number; times: number[]; error: string | null}
+		| {id: number; key: string; rs: SavedObject; victims: SavedObject[]; times: number[]}
+	>;
+	/** By ReplicaSet uid, the uids of the pods it counts, in its order. */
+	tallies: Array<[uid: string, pods: string[]]>;
+};
+
 /** A run's step waiting for its tokens, as a timer's data: the ReplicaSet's key and the run's id. */
 type RunStep = {key: string; run: number};
 
@@ -229,6 +246,56 @@ export function createReplicaSetController(context: ControllerContext): Controll
 		const run = dueRun(id) as DeleteRun;
 		const later = stepDeletes(run);
 		if (later) failedLater(run.key, later);
+	});
+
+	/**
+	 * Saved: expectations, the client's bucket, the workers, later failures
+	 * by message (only the message reaches a status), the runs waiting for
+	 * their tokens (the ReplicaSet version each read, the victims still to
+	 * delete), and each current tally's pods in the order it counts them
+	 * (the order deletes rank ties in); the counts and bits are worked out
+	 * again from the store's pods. A tally computed for an older selector or
+	 * template counts for nothing (the next use rebuilds it) and is not saved.
+	 */
+	context.state.register<SavedReplicaSets>('replicaset', {
+		save: saving => ({
+			expectations: expectations.save(),
+			client: client.save(),
+			workers: workers.save(),
+			laterErrors: [...laterErrors].map(([key, error]) => [key, error.message]),
+			lastRun,
+			runs: [...waitingRuns.values()].map(run => 'victims' in run
+				? {id: run.id, key: run.key, rs: saving.object(run.rs), victims: run.victims.slice(run.next).map(pod => saving.object(pod)), times: run.times.slice(run.next)}
+				: {id: run.id, key: run.key, rs: saving.object(run.rs), remaining: run.remaining, batch: run.batch, times: [...run.times], error: run.error?.message ?? null}),
+			tallies: [...tallies].flatMap(([uid, tally]) => {
+				const rs = store.getByUid(uid) as ReplicaSet | undefined;
+				if (!rs || tally.selectorSource !== rs.spec?.selector || tally.template !== rs.spec?.template) return [];
+				return [[uid, [...tally.pods.keys()]] as [string, string[]]];
+			}),
+		}),
+		load(saved, loading) {
+			expectations.load(saved.expectations);
+			client.load(saved.client);
+			workers.load(saved.workers);
+			laterErrors.clear();
+			for (const [key, message] of saved.laterErrors) laterErrors.set(key, new Error(message));
+			lastRun = saved.lastRun;
+			waitingRuns.clear();
+			for (const run of saved.runs) {
+				const rs = loading.object<ReplicaSet>(run.rs);
+				waitingRuns.set(run.id, 'victims' in run
+					? {id: run.id, key: run.key, rs, victims: run.victims.map(pod => loading.object<Pod>(pod)), next: 0, times: [...run.times]}
+					: {id: run.id, key: run.key, rs, remaining: run.remaining, batch: run.batch, times: [...run.times], ...(run.error === null ? {} : {error: new Error(run.error)})});
+			}
+			tallies.clear();
+			tallyOfPod.clear();
+			for (const [uid, pods] of saved.tallies) {
+				const rs = store.getByUid(uid) as ReplicaSet;
+				const tally: PodTally = {selectorSource: rs.spec!.selector, template: rs.spec!.template, pods: new Map(), notMatching: 0, active: 0, fullyLabeled: 0, ready: 0};
+				tallies.set(uid, tally);
+				for (const pod of pods) put(tally, rs, store.getByUid(pod) as Pod);
+			}
+		},
 	});
 
 	function bitsOf(pod: Pod, selector: Selector, template: Selector): number {

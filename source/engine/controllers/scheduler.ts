@@ -496,6 +496,50 @@ export function createScheduler(context: ControllerContext): Controller {
 	}, ['Node', 'Pod']);
 	context.services.schedulerNodeInfo = infoFor;
 
+	/**
+	 * Saved: the queue's data (back-offs, parked pods in parking order, pods
+	 * in PreBind with whether their node counts them, the flush, where the
+	 * next filtering starts). The node infos are rebuilt from the Nodes and
+	 * the bound pods, then the pods PreBind assumes on their node; the node
+	 * list and its table are sorted again at the next pod.
+	 */
+	context.state.register<SavedScheduler>('scheduler', {
+		save: () => ({
+			backoff: [...backoff],
+			parked: [...parked].map(([key, entry]) => [key, entry.since, entry.retryAt, entry.volumes, entry.version ?? null]),
+			preBinding: [...preBinding].map(([key, {node, since}]) => {
+				const slash = key.indexOf('/');
+				const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1));
+				return [key, node, since, Boolean(pod && boundTo.get(pod.metadata.uid) === node)];
+			}),
+			flushPending,
+			nextStartNodeIndex,
+		}),
+		load(saved) {
+			nodes.clear();
+			boundTo.clear();
+			ownerNodes.clear();
+			turn = 0;
+			table = new Float64Array(0);
+			sorted = undefined;
+			backoff.clear();
+			parked.clear();
+			preBinding.clear();
+			for (const [key, delay] of saved.backoff) backoff.set(key, delay);
+			for (const [key, since, retryAt, volumes, version] of saved.parked) parked.set(key, {since, retryAt, volumes, version: version ?? undefined});
+			flushPending = saved.flushPending;
+			nextStartNodeIndex = saved.nextStartNodeIndex;
+			for (const node of store.list('Node') as Node[]) nodes.set(node.metadata.name, newNodeInfo(node));
+			for (const pod of store.list('Pod') as Pod[]) account(pod);
+			for (const [key, node, since, counted] of saved.preBinding) {
+				preBinding.set(key, {node, since});
+				const slash = key.indexOf('/');
+				const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
+				if (counted && pod) account(pod, node);
+			}
+		},
+	});
+
 	/** Back to the queue: now when its back-off is over, else when it ends. */
 	function move(key: string, entry: Parked): void {
 		parked.delete(key);
@@ -743,5 +787,15 @@ export function createScheduler(context: ControllerContext): Controller {
 		context.queue(schedulerName).addAfter(key, ms);
 	}
 }
+
+/** The scheduler's saved state (see its part in `createScheduler`). */
+type SavedScheduler = {
+	backoff: Array<[key: string, delayMs: number]>;
+	parked: Array<[key: string, since: number, retryAt: number, volumes: boolean, version: string | null]>;
+	/** `counted`: its node's info counts it (false once that node was deleted, until PreBind notices). */
+	preBinding: Array<[key: string, node: string, since: number, counted: boolean]>;
+	flushPending: boolean;
+	nextStartNodeIndex: number;
+};
 
 export {objectKey};

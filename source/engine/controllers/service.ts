@@ -6,6 +6,7 @@ import {invalid} from '../errors.js';
 import {keyOf} from '../store.js';
 import {isIPv4, type Service, type ServicePort, type ServiceSpec} from '../api/config-objects.js';
 import '../api/config-objects.js';
+import type {SavedTimerRef} from '../state.js';
 
 /**
  * Services: the API server's allocators (ClusterIPs from the kubeadm range
@@ -204,6 +205,16 @@ export function createServiceController(context: ControllerContext): Controller 
 	const balancers = new Map<string, string>();
 	/** Load balancers still being provisioned, by Service uid. */
 	const provisioning = new Map<string, TimerHandle>();
+	/** Saved: the addresses held, by Service uid, and the timers of the load balancers still being made. */
+	context.state.register<{balancers: Array<[uid: string, ip: string]>; provisioning: Array<[uid: string, handle: SavedTimerRef]>}>('service', {
+		save: saving => ({balancers: [...balancers], provisioning: [...provisioning].map(([uid, handle]) => [uid, saving.timer(handle)])}),
+		load(saved, loading) {
+			balancers.clear();
+			provisioning.clear();
+			for (const [uid, ip] of saved.balancers) balancers.set(uid, ip);
+			for (const [uid, handle] of saved.provisioning) provisioning.set(uid, loading.timer(handle));
+		},
+	});
 
 	function freeAddress(): string | undefined {
 		const used = new Set(balancers.values());

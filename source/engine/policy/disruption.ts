@@ -9,7 +9,7 @@
  * budget costs nothing per step.
  */
 import type {Controller, ControllerContext} from '../controller.js';
-import type {Pod} from '../api/types.js';
+import type {KubeObject, Pod} from '../api/types.js';
 import type {PdbCondition, PodDisruptionBudget, PodDisruptionBudgetStatus} from '../api/policy-objects.js';
 import {labelSelectorFromObject, matchesLabels, nothingSelector, type Selector} from '../api/selectors.js';
 import {controllerRefOf, isPodReady} from '../controllers/controller-utils.js';
@@ -31,6 +31,12 @@ export function budgetSelector(pdb: PodDisruptionBudget): Selector {
 /** The PodDisruptionBudgets of each namespace, kept from the watch. */
 export class BudgetIndex {
 	private readonly byNamespace = new Map<string, Map<string, PodDisruptionBudget>>();
+
+	/** Index `objects` (the store's, in its order) afresh, as the watch would have from the start. */
+	rebuild(objects: Iterable<KubeObject>): void {
+		this.byNamespace.clear();
+		for (const object of objects) this.observe({type: 'ADDED', object});
+	}
 
 	observe(event: StoreEvent): void {
 		const pdb = event.object as PodDisruptionBudget;
@@ -94,6 +100,8 @@ export function disruptionAllowedCondition(status: PodDisruptionBudgetStatus, no
 export function createDisruptionController(context: ControllerContext): Controller {
 	const {store, clock, events} = context;
 	const index = budgetIndex(context);
+	// Nothing is saved: the budgets are indexed again from the store.
+	context.state.register<null>('disruption', {save: () => null, load: () => index.rebuild(store.list('PodDisruptionBudget'))});
 	const source = {component: disruptionController};
 	const queue = () => context.queue(disruptionController);
 

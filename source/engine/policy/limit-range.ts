@@ -19,6 +19,12 @@ export const limitRangerAnnotation = 'kubernetes.io/limit-ranger';
 class LimitRangeIndex {
 	private readonly byNamespace = new Map<string, Map<string, LimitRange>>();
 
+	/** Index `objects` (the store's, in its order) afresh, as the watch would have from the start. */
+	rebuild(objects: Iterable<KubeObject>): void {
+		this.byNamespace.clear();
+		for (const object of objects) this.observe({type: 'ADDED', object});
+	}
+
 	observe(event: StoreEvent): void {
 		const range = event.object as LimitRange;
 		const namespace = range.metadata.namespace ?? '';
@@ -227,11 +233,13 @@ function forbidden(resource: string, name: string, errors: string[]): KubeError 
 }
 
 /** Install the plugin as create admission (it runs before ResourceQuota, as upstream orders them). */
-export function installLimitRanger(context: Pick<ControllerContext, 'store'>): void {
+export function installLimitRanger(context: Pick<ControllerContext, 'store' | 'state'>): void {
 	const {store} = context;
 	const index = new LimitRangeIndex();
 	for (const range of store.list('LimitRange')) index.observe({type: 'ADDED', object: range});
 	store.subscribe(event => index.observe(event), ['LimitRange']);
+	// Nothing is saved: the LimitRanges are indexed again from the store.
+	context.state.register<null>('limitRange', {save: () => null, load: () => index.rebuild(store.list('LimitRange'))});
 	store.admission.unshift(object => {
 		if (object.kind !== 'Pod' && object.kind !== 'PersistentVolumeClaim') return object;
 		const ranges = index.in(object.metadata.namespace);

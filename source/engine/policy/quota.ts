@@ -318,6 +318,12 @@ export function calculateUsage(context: Pick<ControllerContext, 'store' | 'clock
 export class QuotaIndex {
 	private readonly byNamespace = new Map<string, Map<string, ResourceQuota>>();
 
+	/** Index `objects` (the store's, in its order) afresh, as the watch would have from the start. */
+	rebuild(objects: Iterable<KubeObject>): void {
+		this.byNamespace.clear();
+		for (const object of objects) this.observe({type: 'ADDED', object});
+	}
+
 	observe(event: StoreEvent): void {
 		const quota = event.object as ResourceQuota;
 		const namespace = quota.metadata.namespace ?? '';
@@ -440,6 +446,8 @@ export function createResourceQuotaController(context: ControllerContext): Contr
 	const index = new QuotaIndex();
 	for (const quota of store.list('ResourceQuota')) index.observe({type: 'ADDED', object: quota});
 	store.subscribe(event => index.observe(event), ['ResourceQuota']);
+	// Nothing is saved: the quotas are indexed again from the store.
+	context.state.register<null>('quota', {save: () => null, load: () => index.rebuild(store.list('ResourceQuota'))});
 	store.admission.push((object, {dryRun, pending}) => {
 		if (object.metadata.namespace && index.has(object.metadata.namespace)) admitQuota(context, index, object, dryRun, undefined, pending?.());
 		return object;
