@@ -224,6 +224,47 @@ type Scrapes = {done?: {window: number; usage: UsageReport}; running?: Scrape};
 
 const scrapes = new WeakMap<ControllerContext, Scrapes>();
 
+/** A scrape's findings as saved: its window, the nodes it visits and the next one, the pods' and nodes' usage (the index by pod is made again from the pods), the sums. */
+type SavedScrape = {window: number; nodes: string[]; next: number; pods: PodUsage[]; nodeUsage: NodeUsage[]; cpuMilli: number; memoryBytes: number};
+
+/**
+ * The metrics store as a part of the cluster's state (registered when the
+ * cluster is built): the last complete scrape, which answers until the next
+ * 15 s window, and the one under way.
+ */
+export function registerScrapes(context: ControllerContext): void {
+	const save = (scrape: Scrape): SavedScrape => {
+		const {byKey: _byKey, ...saved} = scrape;
+		return saved;
+	};
+	const load = (saved: SavedScrape): Scrape => {
+		const scrape: Scrape = {...saved, byKey: new Map()};
+		for (const usage of scrape.pods) scrape.byKey.set(`${usage.namespace}/${usage.name}`, usage);
+		return scrape;
+	};
+	context.state.register<{done: {window: number; usage: SavedScrape} | null; running: SavedScrape | null} | null>('scrapes', {
+		save() {
+			const state = scrapes.get(context);
+			if (!state) return null;
+			const done = state.done && {window: state.done.window, usage: save(scrapeOf(state.done.usage))};
+			return {done: done ?? null, running: state.running ? save(state.running) : null};
+		},
+		load(saved) {
+			scrapes.delete(context);
+			if (!saved) return;
+			const state: Scrapes = {};
+			if (saved.done) state.done = {window: saved.done.window, usage: reportOf(load(saved.done.usage))};
+			if (saved.running) state.running = load(saved.running);
+			scrapes.set(context, state);
+		},
+	});
+}
+
+/** A finished report as the scrape it was made of (its window and nodes do not matter any more). */
+function scrapeOf(usage: UsageReport): Scrape {
+	return {window: 0, nodes: [], next: 0, pods: usage.pods, nodeUsage: usage.nodes, byKey: new Map(), cpuMilli: usage.podsCpuMilli, memoryBytes: usage.podsMemoryBytes};
+}
+
 function scrapesOf(context: ControllerContext): Scrapes {
 	let state = scrapes.get(context);
 	if (!state) scrapes.set(context, (state = {}));
