@@ -224,8 +224,43 @@ type Scrapes = {done?: {window: number; usage: UsageReport}; running?: Scrape};
 
 const scrapes = new WeakMap<ControllerContext, Scrapes>();
 
-/** A scrape's findings as saved: its window, the nodes it visits and the next one, the pods' and nodes' usage (the index by pod is made again from the pods), the sums. */
-type SavedScrape = {window: number; nodes: string[]; next: number; pods: PodUsage[]; nodeUsage: NodeUsage[]; cpuMilli: number; memoryBytes: number};
+/** Usage as saved: each pod `[namespace, name, node, cpu, memory, containers as [name, cpu, memory]]`, each node `[name, cpu, memory, cpu %, memory %]`, and the pods' sums. */
+type SavedUsage = {
+	pods: Array<[namespace: string, name: string, node: string, cpuMilli: number, memoryBytes: number, containers: Array<[name: string, cpuMilli: number, memoryBytes: number]>]>;
+	nodes: Array<[name: string, cpuMilli: number, memoryBytes: number, cpuPercent: number, memoryPercent: number]>;
+	cpuMilli: number;
+	memoryBytes: number;
+};
+
+/** The metrics store as saved: the last complete scrape and its window; the one under way, its window, nodes and the next to visit. */
+type SavedScrapes = {
+	done: [window: number, usage: SavedUsage] | null;
+	running: [window: number, nodes: string[], next: number, usage: SavedUsage] | null;
+};
+
+function saveUsage(usage: UsageReport): SavedUsage {
+	return {
+		pods: usage.pods.map(p => [p.namespace, p.name, p.node, p.cpuMilli, p.memoryBytes, p.containers.map(c => [c.name, c.cpuMilli, c.memoryBytes])]),
+		nodes: usage.nodes.map(n => [n.name, n.cpuMilli, n.memoryBytes, n.cpuPercent, n.memoryPercent]),
+		cpuMilli: usage.podsCpuMilli,
+		memoryBytes: usage.podsMemoryBytes,
+	};
+}
+
+/** A scrape with the saved usage; its index by pod is made again from the pods, in their order. */
+function loadScrape(window: number, nodes: string[], next: number, saved: SavedUsage): Scrape {
+	const scrape = newScrape(window, nodes);
+	scrape.next = next;
+	for (const [namespace, name, node, cpuMilli, memoryBytes, containers] of saved.pods) {
+		const usage: PodUsage = {namespace, name, node, cpuMilli, memoryBytes, containers: containers.map(([name, cpuMilli, memoryBytes]) => ({name, cpuMilli, memoryBytes}))};
+		scrape.pods.push(usage);
+		scrape.byKey.set(`${namespace}/${name}`, usage);
+	}
+	for (const [name, cpuMilli, memoryBytes, cpuPercent, memoryPercent] of saved.nodes) scrape.nodeUsage.push({name, cpuMilli, memoryBytes, cpuPercent, memoryPercent});
+	scrape.cpuMilli = saved.cpuMilli;
+	scrape.memoryBytes = saved.memoryBytes;
+	return scrape;
+}
 
 /**
  * The metrics store as a part of the cluster's state (registered when the
@@ -233,36 +268,25 @@ type SavedScrape = {window: number; nodes: string[]; next: number; pods: PodUsag
  * 15 s window, and the one under way.
  */
 export function registerScrapes(context: ControllerContext): void {
-	const save = (scrape: Scrape): SavedScrape => {
-		const {byKey: _byKey, ...saved} = scrape;
-		return saved;
-	};
-	const load = (saved: SavedScrape): Scrape => {
-		const scrape: Scrape = {...saved, byKey: new Map()};
-		for (const usage of scrape.pods) scrape.byKey.set(`${usage.namespace}/${usage.name}`, usage);
-		return scrape;
-	};
-	context.state.register<{done: {window: number; usage: SavedScrape} | null; running: SavedScrape | null} | null>('scrapes', {
+	context.state.register<SavedScrapes | null>('scrapes', {
 		save() {
 			const state = scrapes.get(context);
 			if (!state) return null;
-			const done = state.done && {window: state.done.window, usage: save(scrapeOf(state.done.usage))};
-			return {done: done ?? null, running: state.running ? save(state.running) : null};
+			const {done, running} = state;
+			return {
+				done: done ? [done.window, saveUsage(done.usage)] : null,
+				running: running ? [running.window, running.nodes, running.next, saveUsage(reportOf(running))] : null,
+			};
 		},
 		load(saved) {
 			scrapes.delete(context);
 			if (!saved) return;
 			const state: Scrapes = {};
-			if (saved.done) state.done = {window: saved.done.window, usage: reportOf(load(saved.done.usage))};
-			if (saved.running) state.running = load(saved.running);
+			if (saved.done) state.done = {window: saved.done[0], usage: reportOf(loadScrape(saved.done[0], [], 0, saved.done[1]))};
+			if (saved.running) state.running = loadScrape(...saved.running);
 			scrapes.set(context, state);
 		},
 	});
-}
-
-/** A finished report as the scrape it was made of (its window and nodes do not matter any more). */
-function scrapeOf(usage: UsageReport): Scrape {
-	return {window: 0, nodes: [], next: 0, pods: usage.pods, nodeUsage: usage.nodes, byKey: new Map(), cpuMilli: usage.podsCpuMilli, memoryBytes: usage.podsMemoryBytes};
 }
 
 function scrapesOf(context: ControllerContext): Scrapes {
