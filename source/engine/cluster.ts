@@ -32,9 +32,10 @@ import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
 import {autoscaleManifest, type AutoscaleOptions} from './commands/autoscale.js';
 import {trafficService, type StreamOptions, type TrafficOptions, type TrafficStats} from './network/traffic.js';
+import {registerPodNetwork} from './network/pod-network.js';
 import {demoIngressManifest, ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
-import {clusterUsage, scrapeUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type ScrapeOptions, type SyscallOptions, type UsageReport} from './runtime/inspect.js';
+import {clusterUsage, registerScrapes, scrapeUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type ScrapeOptions, type SyscallOptions, type UsageReport} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
@@ -250,6 +251,12 @@ export class Cluster {
 		});
 		// The drains' timer kind is the cluster's from its start, as every other kind is.
 		nodes.drains(this.context);
+		// Volumes' trees are made before the kubelets, whose containers mount them: a restore loads them first.
+		volumeData(this.context);
+		// Parts kept per cluster outside any controller: traffic streams (made now, so their timer kind is too), in-pod round robin, the metrics store.
+		trafficService(this.context);
+		registerPodNetwork(this.context);
+		registerScrapes(this.context);
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);

@@ -1,5 +1,6 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerKind} from '../clock.js';
+import type {SavedObject} from '../state.js';
 import type {Node, Pod} from '../api/types.js';
 import type {KubeletService} from '../node/kubelet.js';
 import {badRequest, invalid, KubeError, notFound, type FieldError} from '../errors.js';
@@ -228,6 +229,12 @@ type DrainRetry = {node: string; drain: number; attempt: number};
 /** A cluster's drains: the latest of each node, and the kind of timer of their retries. */
 type Drains = {states: Map<string, DrainState>; retry: TimerKind<DrainRetry>};
 
+/** A node's latest drain as saved: the pods it holds by reference (or copy, when the store has moved on). */
+type SavedDrain = [node: string, state: {
+	report: DrainReport; drain: number; attempt: number; deadline: number | null; timeout: number; grace: number;
+	blocked: SavedObject[]; errors: Array<[pod: SavedObject, message: string]>;
+}];
+
 const drainsByContext = new WeakMap<object, Drains>();
 
 /** The cluster's drains; the first call (at the cluster's start) defines their timer kind. */
@@ -242,6 +249,23 @@ export function drains(context: ControllerContext): Drains {
 			evictAll(context, state, state.blocked);
 		});
 		drainsByContext.set(context.store, (found = {states, retry}));
+		context.state.register<SavedDrain[]>('drains', {
+			save: saving => [...states].map(([node, state]) => [node, {
+				report: state.report, drain: state.drain, attempt: state.attempt, deadline: state.deadline ?? null, timeout: state.timeout, grace: state.grace,
+				blocked: state.blocked.map(pod => saving.object(pod)),
+				errors: state.errors.map(({pod, message}) => [saving.object(pod), message]),
+			}]),
+			load(saved, loading) {
+				states.clear();
+				for (const [node, state] of saved) {
+					states.set(node, {
+						report: state.report, drain: state.drain, attempt: state.attempt, deadline: state.deadline ?? undefined, timeout: state.timeout, grace: state.grace,
+						blocked: state.blocked.map(pod => loading.object<Pod>(pod)),
+						errors: state.errors.map(([pod, message]) => ({pod: loading.object<Pod>(pod), message})),
+					});
+				}
+			},
+		});
 	}
 	return found;
 }

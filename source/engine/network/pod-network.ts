@@ -22,7 +22,19 @@ export type PodReply =
 	| {error: 'bad address'}
 	| {error: 'refused' | 'timeout'; ip: string};
 
+/** kube-proxy's round robin for requests from pods: the next endpoint's turn, by Service. */
 const rotations = new WeakMap<ControllerContext, Map<string, number>>();
+
+/** The rotations as a part of the cluster's state (registered when the cluster is built). */
+export function registerPodNetwork(context: ControllerContext): void {
+	context.state.register<Array<[string, number]>>('pod-network', {
+		save: () => [...rotations.get(context) ?? []],
+		load(saved) {
+			rotations.delete(context);
+			if (saved.length > 0) rotations.set(context, new Map(saved));
+		},
+	});
+}
 
 function nextIndex(context: ControllerContext, key: string, size: number): number {
 	let map = rotations.get(context);

@@ -1,5 +1,6 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle} from '../clock.js';
+import type {SavedTimerRef} from '../state.js';
 import type {Endpoints} from '../api/endpoint-objects.js';
 import type {Pod} from '../api/types.js';
 import {badRequest, notFound} from '../errors.js';
@@ -91,6 +92,15 @@ type Stream = {
 	timer?: TimerHandle;
 };
 
+/** A stream as saved, by its key: every field, its seconds as `[time, requests, failed]`, its next second's timer. */
+type SavedStream = [key: string, stream: {
+	namespace: string; name: string; rps: number; running: boolean; carry: number; rotate: number;
+	affinity: string | null; host: string | null; path: string; from: string | null;
+	total: number; failed: number; perPod: Array<[string, number]>; outcomes: Array<[string, number]>;
+	recent: Array<[time: number, requests: number, failed: number]>;
+	timer: SavedTimerRef | null;
+}];
+
 export type StreamOptions = {namespace?: string; host?: string; path?: string; from?: string};
 
 export type TrafficService = {
@@ -99,7 +109,7 @@ export type TrafficService = {
 	stats(service: string, options?: StreamOptions): TrafficStats;
 };
 
-/** The cluster's traffic generator (created on first use). */
+/** The cluster's traffic generator (made when the cluster is built, so its part and timer kind are there before any traffic). */
 export function trafficService(context: ControllerContext): TrafficService {
 	const existing = context.services.traffic;
 	if (existing) return existing;
@@ -278,6 +288,31 @@ function createTraffic(context: ControllerContext): TrafficService {
 	function schedule(key: string, stream: Stream): void {
 		stream.timer = clock.after(tickMs, nextSecond, key);
 	}
+
+	context.state.register<SavedStream[]>('traffic', {
+		save: saving => [...streams].map(([key, stream]) => [key, {
+			namespace: stream.namespace, name: stream.name, rps: stream.rps, running: stream.running, carry: stream.carry, rotate: stream.rotate,
+			affinity: stream.affinity ?? null, host: stream.host ?? null, path: stream.path, from: stream.from ?? null,
+			total: stream.total, failed: stream.failed, perPod: [...stream.perPod], outcomes: [...stream.outcomes],
+			recent: stream.recent.map(({time, requests, failed}) => [time, requests, failed]),
+			timer: stream.timer ? saving.timer(stream.timer) : null,
+		}]),
+		load(saved, loading) {
+			streams.clear();
+			for (const [key, s] of saved) {
+				const stream: Stream = {
+					namespace: s.namespace, name: s.name, rps: s.rps, running: s.running, carry: s.carry, rotate: s.rotate, path: s.path,
+					total: s.total, failed: s.failed, perPod: new Map(s.perPod), outcomes: new Map(s.outcomes),
+					recent: s.recent.map(([time, requests, failed]) => ({time, requests, failed})),
+				};
+				if (s.affinity !== null) stream.affinity = s.affinity;
+				if (s.host !== null) stream.host = s.host;
+				if (s.from !== null) stream.from = s.from;
+				if (s.timer) stream.timer = loading.timer(s.timer);
+				streams.set(key, stream);
+			}
+		},
+	});
 
 	function keyFor(service: string, options: StreamOptions): {key: string; namespace: string; host?: string; path: string; from?: string} {
 		if (typeof service !== 'string' || service === '') throw badRequest('a service name is required');

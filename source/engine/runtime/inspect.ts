@@ -224,6 +224,71 @@ type Scrapes = {done?: {window: number; usage: UsageReport}; running?: Scrape};
 
 const scrapes = new WeakMap<ControllerContext, Scrapes>();
 
+/** Usage as saved: each pod `[namespace, name, node, cpu, memory, containers as [name, cpu, memory]]`, each node `[name, cpu, memory, cpu %, memory %]`, and the pods' sums. */
+type SavedUsage = {
+	pods: Array<[namespace: string, name: string, node: string, cpuMilli: number, memoryBytes: number, containers: Array<[name: string, cpuMilli: number, memoryBytes: number]>]>;
+	nodes: Array<[name: string, cpuMilli: number, memoryBytes: number, cpuPercent: number, memoryPercent: number]>;
+	cpuMilli: number;
+	memoryBytes: number;
+};
+
+/** The metrics store as saved: the last complete scrape and its window; the one under way, its window, nodes and the next to visit. */
+type SavedScrapes = {
+	done: [window: number, usage: SavedUsage] | null;
+	running: [window: number, nodes: string[], next: number, usage: SavedUsage] | null;
+};
+
+function saveUsage(usage: UsageReport): SavedUsage {
+	return {
+		pods: usage.pods.map(p => [p.namespace, p.name, p.node, p.cpuMilli, p.memoryBytes, p.containers.map(c => [c.name, c.cpuMilli, c.memoryBytes])]),
+		nodes: usage.nodes.map(n => [n.name, n.cpuMilli, n.memoryBytes, n.cpuPercent, n.memoryPercent]),
+		cpuMilli: usage.podsCpuMilli,
+		memoryBytes: usage.podsMemoryBytes,
+	};
+}
+
+/** A scrape with the saved usage; its index by pod is made again from the pods, in their order. */
+function loadScrape(window: number, nodes: string[], next: number, saved: SavedUsage): Scrape {
+	const scrape = newScrape(window, nodes);
+	scrape.next = next;
+	for (const [namespace, name, node, cpuMilli, memoryBytes, containers] of saved.pods) {
+		const usage: PodUsage = {namespace, name, node, cpuMilli, memoryBytes, containers: containers.map(([name, cpuMilli, memoryBytes]) => ({name, cpuMilli, memoryBytes}))};
+		scrape.pods.push(usage);
+		scrape.byKey.set(`${namespace}/${name}`, usage);
+	}
+	for (const [name, cpuMilli, memoryBytes, cpuPercent, memoryPercent] of saved.nodes) scrape.nodeUsage.push({name, cpuMilli, memoryBytes, cpuPercent, memoryPercent});
+	scrape.cpuMilli = saved.cpuMilli;
+	scrape.memoryBytes = saved.memoryBytes;
+	return scrape;
+}
+
+/**
+ * The metrics store as a part of the cluster's state (registered when the
+ * cluster is built): the last complete scrape, which answers until the next
+ * 15 s window, and the one under way.
+ */
+export function registerScrapes(context: ControllerContext): void {
+	context.state.register<SavedScrapes | null>('scrapes', {
+		save() {
+			const state = scrapes.get(context);
+			if (!state) return null;
+			const {done, running} = state;
+			return {
+				done: done ? [done.window, saveUsage(done.usage)] : null,
+				running: running ? [running.window, running.nodes, running.next, saveUsage(reportOf(running))] : null,
+			};
+		},
+		load(saved) {
+			scrapes.delete(context);
+			if (!saved) return;
+			const state: Scrapes = {};
+			if (saved.done) state.done = {window: saved.done[0], usage: reportOf(loadScrape(saved.done[0], [], 0, saved.done[1]))};
+			if (saved.running) state.running = loadScrape(...saved.running);
+			scrapes.set(context, state);
+		},
+	});
+}
+
 function scrapesOf(context: ControllerContext): Scrapes {
 	let state = scrapes.get(context);
 	if (!state) scrapes.set(context, (state = {}));

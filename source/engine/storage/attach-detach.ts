@@ -109,6 +109,14 @@ export const maxWaitForUnmountMs = 6 * 60_000;
 
 type Waiting = {since: number; lastTimeout: number; nextAttachEvent: number; attachBackoff: number};
 
+/** The attachments as saved: volume → node → pod uids, pod uid → what it holds, the pods waiting, the forced detaches' deadlines. */
+type SavedAttachments = {
+	attached: Array<[volume: string, nodes: Array<[node: string, uids: string[]]>]>;
+	held: Array<[uid: string, volumes: Array<[volume: string, node: string]>]>;
+	waiting: Array<[uid: string, since: number, lastTimeout: number, nextAttachEvent: number, attachBackoff: number]>;
+	unsafe: Array<[uid: string, node: string, deadline: number]>;
+};
+
 /**
  * The attach/detach controller's bookkeeping plus the kubelet's volume
  * manager. Attachments are released when the pod using them is gone or has
@@ -232,6 +240,26 @@ export function createAttachDetachController(context: ControllerContext): Contro
 
 	/** Pods gone from nodes whose kubelet cannot confirm the unmount: forced detach deadline by pod uid. */
 	const unsafe = new Map<string, {node: string; deadline: number}>();
+
+	// Not derivable: attachments outlive their pods on a node that is down.
+	context.state.register<SavedAttachments>(attachDetachComponent, {
+		save: () => ({
+			attached: [...attached].map(([volume, nodes]) => [volume, [...nodes].map(([node, uids]) => [node, [...uids]])]),
+			held: [...held].map(([uid, list]) => [uid, list.map(({volume, node}) => [volume, node])]),
+			waiting: [...waiting].map(([uid, w]) => [uid, w.since, w.lastTimeout, w.nextAttachEvent, w.attachBackoff]),
+			unsafe: [...unsafe].map(([uid, {node, deadline}]) => [uid, node, deadline]),
+		}),
+		load(saved) {
+			attached.clear();
+			held.clear();
+			waiting.clear();
+			unsafe.clear();
+			for (const [volume, nodes] of saved.attached) attached.set(volume, new Map(nodes.map(([node, uids]) => [node, new Set(uids)])));
+			for (const [uid, list] of saved.held) held.set(uid, list.map(([volume, node]) => ({volume, node})));
+			for (const [uid, since, lastTimeout, nextAttachEvent, attachBackoff] of saved.waiting) waiting.set(uid, {since, lastTimeout, nextAttachEvent, attachBackoff});
+			for (const [uid, node, deadline] of saved.unsafe) unsafe.set(uid, {node, deadline});
+		},
+	});
 
 	return {
 		name: attachDetachComponent,

@@ -1,5 +1,5 @@
 import type {ControllerContext} from '../controller.js';
-import type {Node, Pod} from '../api/types.js';
+import type {KubeObject, Node, Pod} from '../api/types.js';
 import type {AccessMode, PersistentVolume, PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
 import {defaultClassAnnotation} from '../api/storage-objects.js';
 import {objectKey} from '../store.js';
@@ -35,15 +35,14 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 	const byClaim = new Map<string, Map<string, Pod>>();
 	/** Pod uid → the claim keys it was last indexed under (only pods that use claims). */
 	const claimsOfPod = new Map<string, string[]>();
-	context.store.subscribe(({type, object}) => {
-		const pod = object as Pod;
+	function index(pod: Pod, deleted: boolean): void {
 		const uid = pod.metadata.uid;
 		const previous = claimsOfPod.get(uid);
 		if (previous) {
 			for (const key of previous) byClaim.get(key)?.delete(uid);
 			claimsOfPod.delete(uid);
 		}
-		if (type === 'DELETED' || !pod.spec?.volumes?.some(volume => volume.persistentVolumeClaim?.claimName)) return;
+		if (deleted || !pod.spec?.volumes?.some(volume => volume.persistentVolumeClaim?.claimName)) return;
 		const keys = claimNamesOf(pod).map(name => objectKey(pod.metadata.namespace, name));
 		claimsOfPod.set(uid, keys);
 		for (const key of keys) {
@@ -51,7 +50,17 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 			if (!users) byClaim.set(key, (users = new Map()));
 			users.set(uid, pod);
 		}
-	}, ['Pod']);
+	}
+	context.store.subscribe(({type, object}) => index(object as Pod, type === 'DELETED'), ['Pod']);
+	// Derived from the pods: each write moves a pod last among its claim's users, so they are indexed again in the order of their last writes.
+	context.state.register<null>('claim-users', {
+		save: () => null,
+		load() {
+			byClaim.clear();
+			claimsOfPod.clear();
+			for (const pod of byLastWrite(context.store.list('Pod') as Pod[])) index(pod, false);
+		},
+	});
 	const service: ClaimUsers = {
 		podsUsing(namespace, claimName) {
 			const users = byClaim.get(objectKey(namespace, claimName));
@@ -60,6 +69,11 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 	};
 	context.services.claimUsers = service;
 	return service;
+}
+
+/** Objects in the order of their last writes (ascending resourceVersion). */
+export function byLastWrite<T extends KubeObject>(objects: T[]): T[] {
+	return objects.map(object => [Number(object.metadata.resourceVersion), object] as const).sort((a, b) => a[0] - b[0]).map(([, object]) => object);
 }
 
 /** The StorageClass annotated as the default; the newest wins when several are (as the admission plugin picks). */

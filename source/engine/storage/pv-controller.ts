@@ -5,7 +5,7 @@ import {claimRequest, defaultClassAnnotation, pvProtectionFinalizer, volumeCapac
 import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
 import {rfc3339} from '../clock.js';
 import {keyOf, objectKey} from '../store.js';
-import {claimNamesOf, claimUsers, defaultStorageClass, getClaim, getVolume, isTerminal, nodeAffinityAllows} from './claims.js';
+import {byLastWrite, claimNamesOf, claimUsers, defaultStorageClass, getClaim, getVolume, isTerminal, nodeAffinityAllows} from './claims.js';
 import {volumeData} from './volume-data.js';
 import type {Node} from '../api/types.js';
 
@@ -96,9 +96,7 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 	const open = new Map<string, PersistentVolume>();
 	const byUid = new Map<string, PersistentVolume>();
 	const uidOf = new Map<string, string>();
-	context.store.subscribe(({type, object}) => {
-		if (object.kind !== 'PersistentVolume') return;
-		const volume = object as PersistentVolume;
+	function indexVolume(volume: PersistentVolume, deleted: boolean): void {
 		const name = volume.metadata.name;
 		open.delete(name);
 		const previousUid = uidOf.get(name);
@@ -106,7 +104,7 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 			if (byUid.get(previousUid)?.metadata.name === name) byUid.delete(previousUid);
 			uidOf.delete(name);
 		}
-		if (type === 'DELETED') return;
+		if (deleted) return;
 		const uid = volume.spec?.claimRef?.uid;
 		if (uid) {
 			byUid.set(uid, volume);
@@ -114,7 +112,44 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 		} else if (!volume.metadata.deletionTimestamp) {
 			open.set(name, volume);
 		}
+	}
+	context.store.subscribe(({type, object}) => {
+		if (object.kind === 'PersistentVolume') indexVolume(object as PersistentVolume, type === 'DELETED');
 	}, ['PersistentVolume']);
+	/**
+	 * Derived from the volumes, indexed again in the order of their last
+	 * writes (each write moves a volume last among the open ones). Saved is
+	 * only where a claim uid's volume is not the last one written that names
+	 * it: two volumes named one claim and the later was deleted or let go.
+	 */
+	context.state.register<Array<[uid: string, volume: string | null]>>('volume-index', {
+		save() {
+			// What a load derives: for each claim uid, the last written volume that names it.
+			const derived = new Map<string, PersistentVolume>();
+			for (const name of uidOf.keys()) {
+				const volume = getVolume(context, name)!;
+				const uid = volume.spec!.claimRef!.uid!;
+				const last = derived.get(uid);
+				if (!last || Number(volume.metadata.resourceVersion) > Number(last.metadata.resourceVersion)) derived.set(uid, volume);
+			}
+			const differ: Array<[string, string | null]> = [];
+			for (const [uid, volume] of derived) {
+				const name = byUid.get(uid)?.metadata.name;
+				if (name !== volume.metadata.name) differ.push([uid, name ?? null]);
+			}
+			return differ;
+		},
+		load(saved) {
+			open.clear();
+			byUid.clear();
+			uidOf.clear();
+			for (const volume of byLastWrite(context.store.list('PersistentVolume') as PersistentVolume[])) indexVolume(volume, false);
+			for (const [uid, name] of saved) {
+				if (name === null) byUid.delete(uid);
+				else byUid.set(uid, getVolume(context, name)!);
+			}
+		},
+	});
 	const index: VolumeIndex = {
 		candidatesFor(claim) {
 			const prebound = byUid.get(claim.metadata.uid);
@@ -138,7 +173,18 @@ export function createPersistentVolumeController(context: ControllerContext): Co
 	const pending = new Set<string>();
 	/** Claim uids whose volume the provisioner is making. */
 	const provisioning = new Set<string>();
-	const provisionerInstance = `${localPathProvisioner}_local-path-provisioner-${random.nameSuffix(10)}-${random.nameSuffix(5)}_${random.uuid()}`;
+	/** The provisioner's name in its events, drawn when the controller is made (a restore takes the saved one). */
+	let provisionerInstance = `${localPathProvisioner}_local-path-provisioner-${random.nameSuffix(10)}-${random.nameSuffix(5)}_${random.uuid()}`;
+	context.state.register<{pending: string[]; provisioning: string[]; provisioner: string}>(component, {
+		save: () => ({pending: [...pending], provisioning: [...provisioning], provisioner: provisionerInstance}),
+		load(saved) {
+			pending.clear();
+			provisioning.clear();
+			for (const key of saved.pending) pending.add(key);
+			for (const uid of saved.provisioning) provisioning.add(uid);
+			provisionerInstance = saved.provisioner;
+		},
+	});
 
 	const queue = () => context.queue(component);
 

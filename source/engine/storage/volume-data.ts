@@ -1,5 +1,5 @@
 import type {ControllerContext} from '../controller.js';
-import {FileTree, type VolumeProvider} from '../runtime/filetree.js';
+import {FileTree, type SavedFileTree, type VolumeProvider} from '../runtime/filetree.js';
 import type {PersistentVolumeClaim} from '../api/storage-objects.js';
 import {getClaim, getVolume} from './claims.js';
 
@@ -24,6 +24,8 @@ export type VolumeDataService = {
 	drop(volumeName: string): void;
 	/** Contents of the volume bound to a claim, or undefined while unbound. */
 	forClaim(namespace: string, claimName: string): VolumeContents | undefined;
+	/** The volumes holding contents, in the order they were first used. */
+	names(): string[];
 	/** Number of volumes holding contents. */
 	readonly size: number;
 };
@@ -48,6 +50,7 @@ export function volumeData(context: ControllerContext): VolumeDataService {
 			if (!volume || !getVolume(context, volume)) return undefined;
 			return service.contents(volume);
 		},
+		names: () => [...volumes.keys()],
 		get size() {
 			return volumes.size;
 		},
@@ -67,7 +70,36 @@ export function volumeData(context: ControllerContext): VolumeDataService {
 		},
 	};
 	context.services.volumeProvider = provider;
+	context.state.register<SavedVolumes>('volumes', {
+		save: () => [...volumes].map(([name, {tree, readOnlyView}]) => [name, tree.save(), readOnlyView ? readOnlyView.save(() => name) : null]),
+		load(saved) {
+			const clock = () => context.clock.now();
+			const before = new Map(volumes);
+			volumes.clear();
+			for (const [name, tree, view] of saved) {
+				// Containers hold the tree of a volume they mount: a volume they already
+				// mount takes the saved tree into the same object, so they go on with it
+				// (in a restore no volume has a tree yet, and each is made).
+				const contents = before.get(name);
+				const loadedTree = into(contents?.tree, FileTree.fromSaved(tree, {clock}));
+				const loaded: VolumeContents = {tree: loadedTree};
+				if (view) loaded.readOnlyView = into(contents?.readOnlyView, FileTree.fromSaved(view, {clock, lower: () => loadedTree}));
+				volumes.set(name, loaded);
+			}
+		},
+	});
 	return service;
+}
+
+/** Volumes as saved: each volume's name, tree, and its read-only view (over the tree) when a ReadOnlyMany claim made one. */
+type SavedVolumes = Array<[name: string, tree: SavedFileTree, readOnlyView: SavedFileTree | null]>;
+
+/** `loaded` as the tree `existing` (its every field), when there is one: holders of `existing` read the loaded tree. */
+function into(existing: FileTree | undefined, loaded: FileTree): FileTree {
+	if (!existing) return loaded;
+	const fields = existing as unknown as Record<string, unknown>;
+	for (const key of Object.keys(fields)) if (!Object.hasOwn(loaded, key)) delete fields[key];
+	return Object.assign(existing, loaded);
 }
 
 /** The PV a claim is bound to, once binding completed. */

@@ -43,9 +43,75 @@ export type Database = {
 	/** Changes written here as primary, oldest first. */
 	log: LogEntry[];
 	clonedFrom?: string;
-	/** Called after each commit on a primary (replication wakes up). Not data. */
+	/** The replicated set this database is the primary of: what `onCommit` wakes up. */
+	replicates?: CommitHook;
+	/** Called after each commit on a primary (replication wakes up): made from `replicates`. */
 	onCommit?: () => void;
 };
+
+/**
+ * A primary's commit hook as data: its StatefulSet's key, the set's first
+ * ordinal, and which of the set's server tables it was made for (a table
+ * dropped with the set's last server wakes nothing any more).
+ */
+export type CommitHook = {set: string; start: number; servers: number};
+
+/** A database as saved: rows in their order, the log as `[position, key, value, at]`. */
+export type SavedDatabase = {
+	engine: DatabaseEngine;
+	role: ServerRole;
+	dir: string;
+	state: Database['state'];
+	rows: Array<[string, string]>;
+	position: number;
+	log: Array<[position: number, key: string, value: string, at: number]>;
+	clonedFrom: string | null;
+	replicates: [set: string, start: number, servers: number] | null;
+};
+
+/** What a tree holds of a database as saved: the database, or rows restored for one not started yet. */
+export type SavedTreeDatabase = {database: SavedDatabase} | {rows: Array<[string, string]>};
+
+/** The database of `tree` (or the rows waiting for one) as data; null when it has neither. */
+export function saveTreeDatabase(tree: FileTree): SavedTreeDatabase | null {
+	const database = databases.get(tree);
+	if (database) {
+		return {database: {
+			engine: database.engine, role: database.role, dir: database.dir, state: database.state, rows: [...database.rows], position: database.position,
+			log: database.log.map(e => [e.position, e.key, e.value, e.at]), clonedFrom: database.clonedFrom ?? null,
+			replicates: database.replicates ? [database.replicates.set, database.replicates.start, database.replicates.servers] : null,
+		}};
+	}
+	const rows = savedRows.get(tree);
+	return rows ? {rows: [...rows]} : null;
+}
+
+/**
+ * `tree` with the saved database (or waiting rows) and nothing else; the
+ * database's commit hook is made by `hook` from its data. Returns the database.
+ */
+export function loadTreeDatabase(tree: FileTree, saved: SavedTreeDatabase | null, hook: (replicates: CommitHook) => () => void): Database | undefined {
+	databases.delete(tree);
+	savedRows.delete(tree);
+	if (!saved) return undefined;
+	if ('rows' in saved) {
+		savedRows.set(tree, saved.rows);
+		return undefined;
+	}
+	const s = saved.database;
+	const database: Database = {
+		engine: s.engine, role: s.role, dir: s.dir, state: s.state, rows: new Map(s.rows), position: s.position,
+		log: s.log.map(([position, key, value, at]) => ({position, key, value, at})),
+	};
+	if (s.clonedFrom !== null) database.clonedFrom = s.clonedFrom;
+	if (s.replicates) {
+		const [set, start, servers] = s.replicates;
+		database.replicates = {set, start, servers};
+		database.onCommit = hook(database.replicates);
+	}
+	databases.set(tree, database);
+	return database;
+}
 
 type EngineInfo = {
 	dataDir: string;
@@ -327,6 +393,21 @@ export type ReplicationService = {
 
 const component = 'database-replication';
 
+/**
+ * Replication as saved: the databases on volumes (by volume name: its tree's
+ * and its read-only view's), the servers of each set with its table's
+ * number, and the servers' log lines by pod (a server's lines are its pod's).
+ */
+type SavedReplication = {
+	databases: Array<[volume: string, tree: SavedTreeDatabase | null, readOnlyView: SavedTreeDatabase | null]>;
+	sets: Array<[key: string, table: number, servers: Array<[
+		ordinal: number, podKey: string, podUid: string, engine: DatabaseEngine, claimName: string | null, dir: string,
+		running: boolean, delayMs: number, cloning: boolean, announced: boolean, following: boolean,
+	]>]>;
+	tablesMade: number;
+	logs: Array<[podKey: string, lines: string[]]>;
+};
+
 /** The pod's data-directory claim: the PVC volume mounted at (or above) the engine's data directory. */
 function dataClaimOf(pod: Pod, container: Container, engine: DatabaseEngine): {claim: string; dir: string} | undefined {
 	const dataDir = engines[engine].dataDir;
@@ -352,6 +433,9 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 	const data = volumeData(context);
 	/** `ns/sts` → ordinal → server. */
 	const sets = new Map<string, Map<number, Server>>();
+	/** `ns/sts` → the number of its server table (one is made when the set's first server is seen, dropped with its last). */
+	const tables = new Map<string, number>();
+	let tablesMade = 0;
 	const logs = new Map<string, string[]>();
 
 	const queue = () => context.queue(component);
@@ -427,7 +511,10 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		const set = store.get('StatefulSet', namespace, name) as StatefulSet | undefined;
 		const start = set?.spec?.ordinals?.start ?? 0;
 		let servers = sets.get(key);
-		if (!servers) sets.set(key, (servers = new Map()));
+		if (!servers) {
+			sets.set(key, (servers = new Map()));
+			tables.set(key, ++tablesMade);
+		}
 		const seen = new Set<number>();
 		const candidates = (set ? store.dependentsOf(set.metadata.uid, 'Pod') : store.list('Pod', namespace)) as Pod[];
 		for (const pod of candidates) {
@@ -464,6 +551,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		for (const ordinal of [...servers.keys()]) if (!seen.has(ordinal)) servers.delete(ordinal);
 		if (servers.size === 0) {
 			sets.delete(key);
+			tables.delete(key);
 			return;
 		}
 		const primary = servers.get(start);
@@ -473,11 +561,8 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		if (primary?.running && primaryDb) announce(primary);
 		if (primaryDb) {
 			primaryDb.role = 'primary';
-			primaryDb.onCommit = () => {
-				for (const server of servers!.values()) {
-					if (server.ordinal !== start && server.running) clock.after(server.delayMs, replicate, key);
-				}
-			};
+			primaryDb.replicates = {set: key, start, servers: tables.get(key)!};
+			primaryDb.onCommit = commitHook(primaryDb.replicates);
 		}
 		for (const server of [...servers.values()].sort((a, b) => a.ordinal - b.ordinal)) {
 			if (server.ordinal === start || !server.running) continue;
@@ -500,6 +585,17 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			}
 			catchUp(key, tree, db, primaryDb, server);
 		}
+	}
+
+	/** After a commit on a primary: each running replica of its set looks at the log again after its lag. */
+	function commitHook({set, start, servers: table}: CommitHook): () => void {
+		return () => {
+			// A table dropped (its set lost every server) had none left to wake.
+			if (tables.get(set) !== table) return;
+			for (const server of sets.get(set)!.values()) {
+				if (server.ordinal !== start && server.running) clock.after(server.delayMs, replicate, set);
+			}
+		};
 	}
 
 	function announce(server: Server): void {
@@ -594,6 +690,49 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 		},
 	};
 	context.services.replication = service;
+
+	context.state.register<SavedReplication>(component, {
+		save: () => ({
+			databases: data.names().flatMap(name => {
+				const {tree, readOnlyView} = data.peek(name)!;
+				const own = saveTreeDatabase(tree);
+				const view = readOnlyView ? saveTreeDatabase(readOnlyView) : null;
+				return own || view ? [[name, own, view] as SavedReplication['databases'][number]] : [];
+			}),
+			sets: [...sets].map(([key, servers]) => [key, tables.get(key)!, [...servers.values()].map(s => [
+				s.ordinal, s.podKey, s.podUid, s.engine, s.claimName ?? null, s.dir, s.running, s.delayMs, s.cloning, s.announced, s.following,
+			])]),
+			tablesMade,
+			logs: [...logs],
+		}),
+		// After the volumes: each volume's databases go with its tree.
+		load(saved) {
+			for (const name of data.names()) {
+				const {tree, readOnlyView} = data.peek(name)!;
+				loadTreeDatabase(tree, null, commitHook);
+				if (readOnlyView) loadTreeDatabase(readOnlyView, null, commitHook);
+			}
+			for (const [name, own, view] of saved.databases) {
+				const contents = data.peek(name);
+				if (!contents) throw new Error(`load: the databases of volume ${name} have no volume`);
+				loadTreeDatabase(contents.tree, own, commitHook);
+				if (view) loadTreeDatabase(contents.readOnlyView!, view, commitHook);
+			}
+			sets.clear();
+			tables.clear();
+			logs.clear();
+			for (const [podKey, lines] of saved.logs) logs.set(podKey, lines);
+			for (const [key, table, servers] of saved.sets) {
+				tables.set(key, table);
+				sets.set(key, new Map(servers.map(([ordinal, podKey, podUid, engine, claimName, dir, running, delayMs, cloning, announced, following]) => {
+					const server: Server = {podKey, podUid, ordinal, engine, dir, running, delayMs, cloning, announced, following, lines: logs.get(podKey)!};
+					if (claimName !== null) server.claimName = claimName;
+					return [ordinal, server];
+				})));
+			}
+			tablesMade = saved.tablesMade;
+		},
+	});
 
 	return {
 		name: component,

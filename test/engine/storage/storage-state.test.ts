@@ -1,0 +1,147 @@
+import test from 'ava';
+import type {Cluster} from '../../../source/engine/index.js';
+import {Twins} from '../twins.js';
+
+/*
+ * The storage parts (volumes, the claim and volume indexes, the PV
+ * controller, attachments) and the databases reloaded in place at points
+ * where they hold something: a claim being provisioned, replicas cloning and
+ * behind their primary, a volume attached on a dead node, a released volume.
+ */
+
+function statefulSet(name: string, image: string, dataDir: string, replicas: number) {
+	return {
+		apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: {name},
+		spec: {
+			serviceName: name,
+			replicas,
+			selector: {matchLabels: {app: name}},
+			template: {metadata: {labels: {app: name}}, spec: {containers: [{name: 'db', image, env: [{name: 'MYSQL_ALLOW_EMPTY_PASSWORD', value: '1'}, {name: 'POSTGRES_PASSWORD', value: 'secret'}], volumeMounts: [{name: 'data', mountPath: dataDir}]}]}},
+			volumeClaimTemplates: [{metadata: {name: 'data'}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}}}],
+		},
+	};
+}
+
+const mysql = statefulSet('db', 'mysql:8.0', '/var/lib/mysql', 3);
+const postgres = statefulSet('pg', 'postgres:16', '/var/lib/postgresql/data', 2);
+
+function claim(name: string, spec: Record<string, unknown> = {}) {
+	return {apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: {name}, spec: {accessModes: ['ReadWriteOnce'], resources: {requests: {storage: '1Gi'}}, ...spec}};
+}
+
+function volume(name: string, spec: Record<string, unknown> = {}) {
+	return {apiVersion: 'v1', kind: 'PersistentVolume', metadata: {name}, spec: {capacity: {storage: '1Gi'}, accessModes: ['ReadWriteOnce'], storageClassName: 'manual', hostPath: {path: `/mnt/${name}`}, ...spec}};
+}
+
+function pod(name: string, claimName: string, extra: Record<string, unknown> = {}, command?: string) {
+	return {
+		apiVersion: 'v1', kind: 'Pod', metadata: {name},
+		spec: {
+			containers: [{name: 'app', image: 'busybox:1.36', command: ['sh', '-c', command ?? 'while true; do date >> /data/log.txt; sleep 2; done'], volumeMounts: [{name: 'data', mountPath: '/data'}]}],
+			volumes: [{name: 'data', persistentVolumeClaim: {claimName}}],
+			...extra,
+		},
+	};
+}
+
+const status = (cluster: Cluster) => ({db: cluster.replication('db'), pg: cluster.replication('pg')});
+
+test('replicated mysql and postgres sets, reloaded while provisioning, cloning and replicating: they go on as their twins', t => {
+	const twins = new Twins(t, {seed: 40, nodes: 3});
+	twins.run(c => c.apply([mysql, postgres]));
+	twins.advance(1500);
+	twins.reload();
+	for (let i = 0; i < 6; i++) {
+		twins.advance(7000);
+		twins.reload();
+		twins.run(status, `status after ${i}`);
+	}
+	twins.advance(60_000);
+	t.deepEqual(twins.run(status).db.map(s => s.state), ['primary', 'following', 'following']);
+	for (const [key, value] of [['a', '1'], ['b', '2'], ['c', 'x y']]) {
+		twins.run(c => c.exec('db-0', ['kv', 'set', key!, value!]));
+		twins.run(c => c.exec('pg-0', ['kv', 'set', key!, value!]));
+	}
+	// The replicas are behind, their catch-up timers pending.
+	t.true(twins.run(status).db.some(s => s.behind > 0));
+	twins.reload();
+	twins.advance(400);
+	twins.reload();
+	twins.run(c => c.exec('db-0', ['kv', 'set', 'd', '4']), 'a write on the reloaded primary wakes its replicas');
+	twins.advance(3000);
+	t.deepEqual(twins.run(status).db.map(s => s.behind), [0, 0, 0]);
+	twins.run(c => c.exec('db-2', ['kv', 'get', 'd']));
+	// A new set's server table: the old primary's hook wakes nothing, the new one's does.
+	twins.run(c => c.delete('statefulset', 'db'));
+	twins.advance(40_000);
+	twins.reload();
+	twins.run(c => c.apply(mysql));
+	twins.advance(30_000);
+	twins.reload();
+	twins.advance(30_000);
+	twins.run(c => c.exec('db-0', ['kv', 'set', 'e', '5']));
+	twins.reload();
+	twins.advance(5000);
+	twins.run(status, 'status at the end');
+	twins.run(c => c.volumeData('data-db-1'));
+	twins.same('at the end');
+});
+
+test('volumes provisioned, bound, released and reclaimed, a read-only claim, an attachment on a dead node: reloaded at each step', t => {
+	const twins = new Twins(t, {seed: 43, nodes: 2});
+	twins.run(c => c.apply([
+		volume('disk'),
+		volume('kept', {persistentVolumeReclaimPolicy: 'Retain'}),
+		volume('shared', {accessModes: ['ReadOnlyMany']}),
+		claim('data', {storageClassName: 'manual', volumeName: 'disk'}),
+		claim('keep', {storageClassName: 'manual', volumeName: 'kept'}),
+		claim('ro', {storageClassName: 'manual', accessModes: ['ReadOnlyMany']}),
+		claim('fresh'),
+		claim('gone'),
+	]));
+	twins.run(c => c.apply([
+		{...pod('old', 'data'), spec: {...pod('old', 'data').spec, nodeName: 'kubarium-worker'}},
+		pod('keeper', 'keep'),
+		pod('reader', 'ro', {}, 'while true; do ls /data; sleep 5; done'),
+		pod('fresh', 'fresh'),
+		pod('short', 'gone', {restartPolicy: 'Never'}, 'echo done > /data/x'),
+	]));
+	twins.advance(300);
+	t.true((twins.part('persistentvolume-controller') as {provisioning: string[]}).provisioning.length > 0, 'a volume is being provisioned');
+	twins.reload();
+	twins.advance(1200);
+	twins.reload();
+	twins.advance(20_000);
+	twins.reload();
+	t.is(twins.run(c => c.get('pod', 'old')?.status?.phase), 'Running');
+	twins.run(c => c.exec('reader', ['ls', '/data']));
+	t.true((twins.part('volumes') as Array<[string, unknown, unknown]>).some(([name, , view]) => name === 'shared' && view !== null), 'a read-only view of a volume');
+	twins.run(c => c.killNode('kubarium-worker'));
+	twins.advance(30_000);
+	twins.run(c => c.delete('pod', 'old', {gracePeriodSeconds: 0}));
+	twins.advance(0);
+	t.true((twins.part('attachdetach-controller') as {unsafe: unknown[]}).unsafe.length > 0, 'a forced detach is due');
+	twins.reload();
+	twins.run(c => c.apply({...pod('new', 'data'), spec: {...pod('new', 'data').spec, nodeName: 'kubarium-worker2'}}));
+	twins.advance(60_000);
+	twins.reload();
+	t.is(twins.run(c => c.get('pod', 'new')?.status?.phase), 'Pending', 'waiting for the forced detach');
+	// Released volumes: Retain keeps it Released, Delete reclaims it.
+	twins.run(c => c.delete('pod', 'keeper', {gracePeriodSeconds: 0}));
+	twins.run(c => c.delete('pod', 'short', {gracePeriodSeconds: 0}));
+	twins.advance(2000);
+	twins.run(c => c.delete('pvc', 'keep'));
+	twins.run(c => c.delete('pvc', 'gone'));
+	twins.advance(500);
+	twins.reload();
+	twins.advance(20_000);
+	twins.reload();
+	twins.run(c => c.restoreNode('kubarium-worker'));
+	twins.advance(6 * 60_000);
+	twins.reload();
+	t.is(twins.run(c => c.get('pod', 'new')?.status?.phase), 'Running', 'attached after the forced detach');
+	t.is(twins.run(c => c.get('pv', 'kept')?.status?.phase), 'Released');
+	twins.run(c => c.exec('new', ['sh', '-c', 'echo again >> /data/log.txt; cat /data/log.txt']));
+	twins.advance(10_000);
+	twins.same('at the end');
+});
