@@ -237,6 +237,7 @@ export class Cluster {
 		};
 		const state = new StateParts();
 		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf, state};
+		state.register('store', {save: () => ({kinds: store.kindOrder()}), load: saved => store.orderKinds(saved.kinds)});
 		state.register('cluster', {save: () => this.saveOwnState(), load: saved => this.loadOwnState(saved)});
 		state.register('events', {save: () => events.save(), load: saved => events.load(saved)});
 		state.register('queues', {

@@ -161,6 +161,22 @@ export class Store {
 		return out;
 	}
 
+	/**
+	 * The kinds in list order, those whose objects are all gone included: a
+	 * kind keeps its place once written, which the objects alone do not say.
+	 */
+	kindOrder(): string[] {
+		return [...this.kinds.keys()];
+	}
+
+	/** Put the kinds in `order` (`kindOrder`), after a `load`: kinds not in it keep their order after those in it. */
+	orderKinds(order: readonly string[]): void {
+		const kinds = new Map(this.kinds);
+		this.kinds.clear();
+		for (const kind of order) this.kinds.set(kind, kinds.get(kind) ?? new Map());
+		for (const [kind, slots] of kinds) if (!this.kinds.has(kind)) this.kinds.set(kind, slots);
+	}
+
 	/** How many objects of a kind are stored. */
 	count(kind: string): number {
 		return this.kinds.get(kind)?.size ?? 0;
