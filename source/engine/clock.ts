@@ -48,6 +48,8 @@ export class VirtualClock {
 	private readonly heap: Timer[] = [];
 	/** The kinds of timer defined, by name. */
 	private readonly kinds = new Map<string, TimerKind<any>>();
+	/** Kinds of loaded timers not defined yet: their owners define them as they are made. */
+	private readonly awaited = new Set<string>();
 
 	/** `start`: where time begins, ms since the Unix epoch (default: the fixed epoch). */
 	constructor(start = epochMs) {
@@ -64,10 +66,18 @@ export class VirtualClock {
 	 * kind of the same name is refused: a snapshot names timers by kind).
 	 */
 	kind<A extends TimerArg>(name: string, run: (arg: A, timer: TimerHandle) => void): TimerKind<A> {
-		if (this.kinds.has(name)) throw new Error(`timer kind ${name} is already defined`);
-		const kind: TimerKind<A> = {name, run};
+		const loaded = this.kinds.get(name);
+		if (loaded && !this.awaited.delete(name)) throw new Error(`timer kind ${name} is already defined`);
+		// A kind whose timers were loaded before its owner was made (see `load`) is that owner's now.
+		const kind = (loaded ?? {name, run}) as {name: string; run: (arg: A, timer: TimerHandle) => void};
+		kind.run = run;
 		this.kinds.set(name, kind);
 		return kind;
+	}
+
+	/** The kinds of loaded timers whose owners have not defined them yet (see `load`). */
+	undefinedKinds(): string[] {
+		return [...this.awaited];
 	}
 
 	/** A timer of `kind` with `arg`, due `delayMs` from now (at least 0). */
@@ -94,17 +104,24 @@ export class VirtualClock {
 
 	/**
 	 * Take a saved clock back: its time, its next number, and each pending
-	 * timer under its own number, kind and argument. The kinds must be defined
-	 * by then (the parts that own timers are made first); the clock must have
-	 * no timer of its own. Returns the timers by number, for their owners to
-	 * hold their handles again.
+	 * timer under its own number, kind and argument. A kind not defined yet
+	 * (its owner is made later, as a node's runtime is when the kubelets load)
+	 * must be defined before the timer runs (`undefinedKinds` says which are
+	 * still missing). The clock must have no timer of its own. Returns the
+	 * timers by number, for their owners to hold their handles again.
 	 */
 	load(state: ClockState): Map<number, TimerHandle> {
 		if (this.heap.length > 0) throw new Error('load: the clock has pending timers');
 		const handles = new Map<number, TimerHandle>();
 		for (const pending of state.timers) {
-			const kind = this.kinds.get(pending.kind);
-			if (!kind) throw new Error(`load: timer kind ${pending.kind} is not defined`);
+			let kind = this.kinds.get(pending.kind);
+			if (!kind) {
+				kind = {name: pending.kind, run: () => {
+					throw new Error(`timer kind ${pending.kind} is not defined`);
+				}};
+				this.kinds.set(pending.kind, kind);
+				this.awaited.add(pending.kind);
+			}
 			if (pending.seq >= state.seq || handles.has(pending.seq)) throw new Error(`load: timer number ${pending.seq} is used twice or not below the next (${state.seq})`);
 			const timer = new Timer(pending.at, pending.seq, kind, pending.arg ?? null);
 			this.push(timer);

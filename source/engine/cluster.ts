@@ -444,6 +444,8 @@ export class Cluster {
 		try {
 			const timers = clock.load({now: snapshot.clock.now, seq: saved.seq, timers: snapshot.clock.timers.map(timer => ({...timer, kind: timer.kind ?? ''}))});
 			state.load(saved.parts, loadingFrom(store, timers));
+			const missing = clock.undefinedKinds();
+			if (missing.length > 0) throw new Error(`load: no part of this build defines the timer kinds ${missing.join(', ')}`);
 		} catch (error) {
 			if (error instanceof SnapshotError) throw error;
 			throw new SnapshotError(`snapshot.state: ${(error as Error).message}; it was saved by another build; restore it from its objects`, true);
