@@ -238,6 +238,7 @@ test('a loaded runtime keeps its shell programs, views, layers and trees', t => 
 	t.true(all.some(container => container.trace.items.some(item => 'spelling' in item)), 'served requests kept as recipes');
 	t.true(saved.some(([, runtime]) => runtime.shells.length > 0), 'an open shell');
 	t.true(saved.some(([, runtime]) => runtime.hostPaths.length > 0), 'a host path');
+	t.true(saved.some(([, runtime]) => runtime.pods.some(pod => 'from' in pod)), 'a pod version saved as what differs from the store\'s');
 	// An inherited environment is not saved twice.
 	const program = all.find(container => container.program)!.program!;
 	t.true((program.shell as {env?: true}).env);
