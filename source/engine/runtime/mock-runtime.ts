@@ -148,7 +148,7 @@ export class MockRuntime implements ContainerRuntime {
 	 * names its node and container, and runs only while that runtime runs and
 	 * still has that container, as a timer of the container's own would.
 	 */
-	private static kindsOf(clock: VirtualClock): RuntimeTimers {
+	static kindsOf(clock: VirtualClock): RuntimeTimers {
 		const defined = runtimeTimers.get(clock);
 		if (defined) return defined;
 		const runtimes = new Map<string, MockRuntime>();
@@ -893,13 +893,13 @@ export class MockRuntime implements ContainerRuntime {
 	 */
 	save(saving: Saving): SavedRuntime {
 		// Each pod version once: copies that read the same are one (whether two holders shared a copy is not the runtime's state: the kubelet's copy is made again after a load).
-		const pods: SavedObject[] = [];
+		const pods: SavedPod[] = [];
 		const podIndex = new Map<Pod, number>();
 		const byText = new Map<string, number>();
 		const podOf = (pod: Pod): number => {
 			let at = podIndex.get(pod);
 			if (at === undefined) {
-				const saved = saving.object(pod);
+				const saved = this.savePod(pod, saving);
 				const text = JSON.stringify(saved);
 				at = byText.get(text);
 				if (at === undefined) {
@@ -965,7 +965,7 @@ export class MockRuntime implements ContainerRuntime {
 		for (const key of saved.images) this.images.set(key, this.imageByKey(key));
 		const clock = () => this.context.clock.now();
 		for (const [path, tree] of saved.hostPaths) this.hostPaths.set(path, FileTree.fromSaved(tree, {clock}));
-		const pods = saved.pods.map(pod => loading.object<Pod>(pod));
+		const pods = saved.pods.map(pod => ('from' in pod ? podFrom(loading.object<Pod>({uid: pod.from}), pod) : loading.object<Pod>(pod)));
 		const sandboxes = new Map<string, Sandbox>();
 		for (const data of saved.sandboxes) {
 			const sandbox = this.loadSandbox(data, pods);
@@ -1017,6 +1017,27 @@ export class MockRuntime implements ContainerRuntime {
 		if ('container' in locator) return this.containers.get(locator.container)?.upper;
 		const sandbox = this.sandboxes.get(locator.sandbox);
 		return 'emptyDir' in locator ? sandbox?.emptyDirs?.get(locator.emptyDir) : sandbox?.claims?.get(locator.claim);
+	}
+
+	/**
+	 * A pod version a sandbox or container holds: the store's own by uid;
+	 * else, most often, the kubelet's copy of an earlier version (the status
+	 * without its lists), saved as what differs from the store's version of
+	 * it now (its resourceVersion, its status); else a copy.
+	 */
+	private savePod(pod: Pod, saving: Saving): SavedPod {
+		const saved = saving.object(pod);
+		if (!('object' in saved)) return saved;
+		const current = this.context.store.getByUid(pod.metadata.uid) as Pod | undefined;
+		if (!current || current.kind !== 'Pod') return saved;
+		const diff: SavedPodChanges = {from: pod.metadata.uid};
+		if (pod.metadata !== current.metadata) {
+			if (JSON.stringify(pod.metadata) === JSON.stringify({...current.metadata, resourceVersion: pod.metadata.resourceVersion})) diff.rv = pod.metadata.resourceVersion;
+			else diff.metadata = pod.metadata;
+		}
+		if (pod.spec !== current.spec && JSON.stringify(pod.spec) !== JSON.stringify(current.spec)) diff.spec = pod.spec;
+		if (JSON.stringify(pod.status) !== JSON.stringify(withoutLists(current.status))) diff.status = pod.status ?? null;
+		return JSON.stringify(podFrom(current, diff)) === JSON.stringify(pod) ? diff : saved;
 	}
 
 	/** A pulled image by its normalized reference (the registry answers the same for it). */
@@ -1322,7 +1343,7 @@ export type SavedRuntime = {
 	calls: SavedCriLog;
 	hostPaths: Array<[path: string, tree: SavedFileTree]>;
 	/** The pod versions sandboxes and containers hold, each once (they point in by index). */
-	pods: SavedObject[];
+	pods: SavedPod[];
 	/** In the runtime's order; then those only a gone container's shell keeps. */
 	sandboxes: SavedSandbox[];
 	containers: SavedContainer[];
@@ -1390,6 +1411,31 @@ type SavedContainer = {
 	gone?: true;
 };
 
+/**
+ * A pod version as saved: the store's own or a copy (`SavedObject`), or
+ * what a copy has other than the store's version `from` (uid): another
+ * resourceVersion, metadata, spec or status (null: none). A status not
+ * given is the store's without its lists (as the kubelet copies it).
+ */
+type SavedPod = SavedObject | SavedPodChanges;
+type SavedPodChanges = {from: string; rv?: string; metadata?: Pod['metadata']; spec?: Pod['spec']; status?: Pod['status'] | null};
+
+/** A pod status without the lists the kubelet leaves out of the copy it hands the runtime. */
+function withoutLists(status: Pod['status']): Pod['status'] {
+	if (!status) return status;
+	const {conditions: _conditions, containerStatuses: _containers, initContainerStatuses: _init, ...rest} = status;
+	return rest;
+}
+
+/** The pod version `changes` describe against the store's `current`. */
+function podFrom(current: Pod, changes: SavedPodChanges): Pod {
+	const metadata = changes.metadata ?? (changes.rv === undefined ? current.metadata : {...current.metadata, resourceVersion: changes.rv});
+	const status = changes.status === undefined ? withoutLists(current.status) : changes.status ?? undefined;
+	const pod: Pod = {...current, metadata, spec: changes.spec ?? current.spec, status};
+	if (status === undefined) delete pod.status;
+	return pod;
+}
+
 /** A read-only volume's files, mode and time, which make its tree. */
 type SavedVolume = [name: string, files: Record<string, string>, mode: number | null, now: number];
 
@@ -1434,7 +1480,7 @@ type ContainerTimer = {node: string; id: string};
 type ExitTimer = ContainerTimer & {exitCode: number};
 
 /** The runtime's timer kinds of one cluster, and its running runtimes by node. */
-type RuntimeTimers = {
+export type RuntimeTimers = {
 	runtimes: Map<string, MockRuntime>;
 	/** The main program runs on (after exec, after a sleep). */
 	resume: TimerKind<ContainerTimer>;
@@ -1541,6 +1587,8 @@ function hashUnit(id: string, bucket: number): number {
 
 /** The runtime factory the kubelets use by default. */
 export function createMockRuntime(context: ControllerContext) {
+	// The timer kinds are defined with the cluster, before any node has a runtime: a restore loads the clock's pending timers before the runtimes.
+	MockRuntime.kindsOf(context.clock);
 	return (nodeName: string): ContainerRuntime => new MockRuntime(nodeName, context);
 }
 

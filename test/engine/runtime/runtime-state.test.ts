@@ -238,6 +238,7 @@ test('a loaded runtime keeps its shell programs, views, layers and trees', t => 
 	t.true(all.some(container => container.trace.items.some(item => 'spelling' in item)), 'served requests kept as recipes');
 	t.true(saved.some(([, runtime]) => runtime.shells.length > 0), 'an open shell');
 	t.true(saved.some(([, runtime]) => runtime.hostPaths.length > 0), 'a host path');
+	t.true(saved.some(([, runtime]) => runtime.pods.some(pod => 'from' in pod)), 'a pod version saved as what differs from the store\'s');
 	// An inherited environment is not saved twice.
 	const program = all.find(container => container.program)!.program!;
 	t.true((program.shell as {env?: true}).env);
@@ -365,4 +366,23 @@ test('a shell open on a node that fails ends with it, reloaded or not', t => {
 	const answers = (held: Shells) => held[0]!.said.filter((_, index) => index % 4 === 0);
 	t.deepEqual(answers(shells[1]), answers(shells[0]));
 	t.like(shells[0][0]!.said[4] as object, {exited: true});
+});
+
+test('a runtime made fresh loads the saved state of another and saves it back the same', async t => {
+	const {MockRuntime} = await import('../../../source/engine/runtime/mock-runtime.js');
+	const [cluster] = twins();
+	const shells: Shells = [];
+	for (const step of steps.slice(0, 16)) step(cluster, shells);
+	const {context} = cluster;
+	const loading = loadingFrom(context.store, context.clock.pendingByNumber());
+	for (const [name, saved] of saves(cluster)) {
+		const random = context.random.state();
+		const fresh = new MockRuntime(name, context);
+		fresh.load(JSON.parse(JSON.stringify(saved)) as SavedRuntime, loading);
+		t.deepEqual(JSON.parse(JSON.stringify(fresh.save(savingFrom(context.store)))), saved, name);
+		for (const {node, session} of shells) if (node === name && session) t.is(fresh.shellSession(session.id!)?.cwd(), session.cwd());
+		// The node's own runtime again is where its timers find their containers.
+		runtimes(cluster).get(name)!.load(saved, loading);
+		context.random.load(random);
+	}
 });
