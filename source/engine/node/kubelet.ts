@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, saveWorker, workerFlags, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
+import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
 import {containerExited, startNext, updateContainers} from './container-lifecycle.js';
@@ -142,11 +142,12 @@ export function createKubelets(context: ControllerContext): Controller {
 			workersByNode.clear();
 			usedByNode.clear();
 			counted.clear();
+			// The rest is the workers' own: by uid, by node in the order they came, by container id, and what admission counts.
 			for (const nodeName of saved.nodes) workersByNode.set(nodeName, new Set());
 			for (const entry of saved.workers) {
 				const worker = loadWorker(entry, loading);
 				workers.set(worker.key, worker);
-				if ((entry[4] & workerFlags.listed) !== 0) {
+				if (savedListed(entry)) {
 					workersByUid.set(worker.uid, worker);
 					let onNode = workersByNode.get(worker.nodeName);
 					if (!onNode) workersByNode.set(worker.nodeName, (onNode = new Set()));

@@ -237,7 +237,12 @@ export type SavedWorker = [
 
 const slotFlags = {init: 1, ready: 2, started: 4, specChanged: 8};
 /** `listed`: the worker runs its pod (it is the kubelet's by uid and on its node); a pod found ended has a worker that is neither. */
-export const workerFlags = {terminating: 1, finished: 2, listed: 4};
+const workerFlags = {terminating: 1, finished: 2, listed: 4};
+
+/** Whether a saved worker runs its pod (see `saveWorker`). */
+export function savedListed(saved: SavedWorker): boolean {
+	return (saved[4] & workerFlags.listed) !== 0;
+}
 
 /** The pod's container a slot of `init` runs, by name. */
 function containerOf(pod: Pod, init: boolean, name: string): Container | undefined {
