@@ -2,7 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {KubeObject, Node, Pod} from '../api/types.js';
 import type {AccessMode, PersistentVolume, PersistentVolumeClaim, StorageClass} from '../api/storage-objects.js';
 import {defaultClassAnnotation} from '../api/storage-objects.js';
-import {objectKey} from '../store.js';
+import {objectKey, type Store} from '../store.js';
 
 /**
  * Who uses which claim: an index from `namespace/claim` to the pods whose
@@ -51,14 +51,19 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 			users.set(uid, pod);
 		}
 	}
-	context.store.subscribe(({type, object}) => index(object as Pod, type === 'DELETED'), ['Pod']);
-	// Derived from the pods: each write moves a pod last among its claim's users, so they are indexed again in the order of their last writes.
-	context.state.register<null>('claim-users', {
-		save: () => null,
-		load() {
+	const order = new WriteOrder(context.store);
+	context.store.subscribe(({type, object}) => {
+		order.heard(type, object);
+		index(object as Pod, type === 'DELETED');
+	}, ['Pod']);
+	// Derived from the pods: each write moves a pod last among its claim's users, so they are indexed again in the order of their writes.
+	context.state.register<number | null>('claim-users', {
+		save: () => order.save(),
+		load(saved) {
 			byClaim.clear();
 			claimsOfPod.clear();
-			for (const pod of byLastWrite(context.store.list('Pod') as Pod[])) index(pod, false);
+			order.load(saved);
+			for (const pod of order.order(context.store.list('Pod') as Pod[])) index(pod, false);
 		},
 	});
 	const service: ClaimUsers = {
@@ -71,9 +76,41 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 	return service;
 }
 
-/** Objects in the order of their last writes (ascending resourceVersion). */
-export function byLastWrite<T extends KubeObject>(objects: T[]): T[] {
-	return objects.map(object => [Number(object.metadata.resourceVersion), object] as const).sort((a, b) => a[0] - b[0]).map(([, object]) => object);
+/**
+ * The order an index kept from the watch holds its objects in: each write
+ * moves an object last, so objects are in the order of their last writes
+ * (ascending resourceVersion); but objects a restore loaded are told to the
+ * listeners all at once (`store.announce`), in the store's list order, so
+ * those not written since come first, in that order.
+ */
+export class WriteOrder {
+	/** The store's resourceVersion when its loaded objects were told, if they were. */
+	private announced: number | null = null;
+
+	constructor(private readonly store: Store) {}
+
+	/** An event the index heard: a loaded object told (ADDED, older than the store) marks the announce. */
+	heard(type: string, object: KubeObject): void {
+		const revision = Number(this.store.resourceVersion);
+		if (this.announced === null && type === 'ADDED' && Number(object.metadata.resourceVersion) < revision) this.announced = revision;
+	}
+
+	/** `objects` (in the store's list order) in the index's order. */
+	order<T extends KubeObject>(objects: T[]): T[] {
+		const announced = this.announced ?? 0;
+		const told = objects.filter(object => Number(object.metadata.resourceVersion) <= announced);
+		const written = objects.filter(object => Number(object.metadata.resourceVersion) > announced);
+		written.sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+		return [...told, ...written];
+	}
+
+	save(): number | null {
+		return this.announced;
+	}
+
+	load(saved: number | null): void {
+		this.announced = saved;
+	}
 }
 
 /** The StorageClass annotated as the default; the newest wins when several are (as the admission plugin picks). */

@@ -5,7 +5,7 @@ import {claimRequest, defaultClassAnnotation, pvProtectionFinalizer, volumeCapac
 import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
 import {rfc3339} from '../clock.js';
 import {keyOf, objectKey} from '../store.js';
-import {byLastWrite, claimNamesOf, claimUsers, defaultStorageClass, getClaim, getVolume, isTerminal, nodeAffinityAllows} from './claims.js';
+import {WriteOrder, claimNamesOf, claimUsers, defaultStorageClass, getClaim, getVolume, isTerminal, nodeAffinityAllows} from './claims.js';
 import {volumeData} from './volume-data.js';
 import type {Node} from '../api/types.js';
 
@@ -113,38 +113,40 @@ export function volumeIndex(context: ControllerContext): VolumeIndex {
 			open.set(name, volume);
 		}
 	}
+	const order = new WriteOrder(context.store);
 	context.store.subscribe(({type, object}) => {
-		if (object.kind === 'PersistentVolume') indexVolume(object as PersistentVolume, type === 'DELETED');
+		if (object.kind !== 'PersistentVolume') return;
+		order.heard(type, object);
+		indexVolume(object as PersistentVolume, type === 'DELETED');
 	}, ['PersistentVolume']);
 	/**
-	 * Derived from the volumes, indexed again in the order of their last
-	 * writes (each write moves a volume last among the open ones). Saved is
-	 * only where a claim uid's volume is not the last one written that names
+	 * Derived from the volumes, indexed again in the order the watch gave
+	 * them (each write moves a volume last among the open ones; see
+	 * `WriteOrder`). Saved is only when a restore told loaded volumes, and where a claim uid's volume is not the last one written that names
 	 * it: two volumes named one claim and the later was deleted or let go.
 	 */
-	context.state.register<Array<[uid: string, volume: string | null]>>('volume-index', {
+	context.state.register<{announced: number | null; byUid: Array<[uid: string, volume: string | null]>}>('volume-index', {
 		save() {
-			// What a load derives: for each claim uid, the last written volume that names it.
+			// What a load derives: for each claim uid, the last volume in the index's order that names it.
 			const derived = new Map<string, PersistentVolume>();
-			for (const name of uidOf.keys()) {
-				const volume = getVolume(context, name)!;
-				const uid = volume.spec!.claimRef!.uid!;
-				const last = derived.get(uid);
-				if (!last || Number(volume.metadata.resourceVersion) > Number(last.metadata.resourceVersion)) derived.set(uid, volume);
+			for (const volume of order.order(context.store.list('PersistentVolume') as PersistentVolume[])) {
+				const uid = volume.spec?.claimRef?.uid;
+				if (uid) derived.set(uid, volume);
 			}
 			const differ: Array<[string, string | null]> = [];
 			for (const [uid, volume] of derived) {
 				const name = byUid.get(uid)?.metadata.name;
 				if (name !== volume.metadata.name) differ.push([uid, name ?? null]);
 			}
-			return differ;
+			return {announced: order.save(), byUid: differ};
 		},
 		load(saved) {
 			open.clear();
 			byUid.clear();
 			uidOf.clear();
-			for (const volume of byLastWrite(context.store.list('PersistentVolume') as PersistentVolume[])) indexVolume(volume, false);
-			for (const [uid, name] of saved) {
+			order.load(saved.announced);
+			for (const volume of order.order(context.store.list('PersistentVolume') as PersistentVolume[])) indexVolume(volume, false);
+			for (const [uid, name] of saved.byUid) {
 				if (name === null) byUid.delete(uid);
 				else byUid.set(uid, getVolume(context, name)!);
 			}
