@@ -89,9 +89,9 @@ type ContainerRecord = {
 };
 
 /**
- * An interactive shell: the shell between lines (its
- * variables and directory), its process, and who it runs as. The output of
- * the line running is gathered in `out` and `err`.
+ * An interactive shell, as data: the shell between lines (its variables and
+ * directory), its process, whether it is open, and who it runs as. The
+ * output of the line running is gathered in `out` and `err`.
  */
 type OpenShell = {
 	id: number;
@@ -921,8 +921,25 @@ export class MockRuntime implements ContainerRuntime {
 			if (this.sandboxes.get(record.sandbox.id) !== record.sandbox && !goneSandboxes.has(record.sandbox)) goneSandboxes.add(record.sandbox);
 		}
 		const savedSandboxes = [...sandboxes, ...goneSandboxes].map(sandbox => this.saveSandbox(sandbox, podOf(sandbox.config.pod), goneSandboxes.has(sandbox)));
-		const containers = [...this.containers.values()].map(record => this.saveRecord(record, saving, podOf(record.config.pod), false));
-		for (const record of goneRecords) containers.push(this.saveRecord(record, saving, podOf(record.config.pod), true));
+		// Environments as indexes into one table of variables: a namespace's service variables are in every container's.
+		const variables: Array<[string, string]> = [];
+		const variableIndex = new Map<string, Map<string, number>>();
+		const envOf = (env: Record<string, string>): number[] => {
+			const out: number[] = [];
+			for (const [key, value] of Object.entries(env)) {
+				let values = variableIndex.get(key);
+				if (!values) variableIndex.set(key, (values = new Map()));
+				let at = values.get(value);
+				if (at === undefined) {
+					values.set(value, (at = variables.length));
+					variables.push([key, value]);
+				}
+				out.push(at);
+			}
+			return out;
+		};
+		const containers = [...this.containers.values()].map(record => this.saveRecord(record, saving, podOf(record.config.pod), envOf(record.env), false));
+		for (const record of goneRecords) containers.push(this.saveRecord(record, saving, podOf(record.config.pod), envOf(record.env), true));
 		const shells: SavedOpenShell[] = [];
 		for (const open of this.sessions.values()) {
 			shells.push({id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, open: open.open, user: open.user ?? null, root: open.root, shell: packShellState(open.shell.saveState(), open.record.env)});
@@ -934,6 +951,7 @@ export class MockRuntime implements ContainerRuntime {
 			calls: this.calls.save(),
 			hostPaths: [...this.hostPaths].map(([path, tree]) => [path, tree.save()]),
 			pods,
+			variables,
 			sandboxes: savedSandboxes,
 			containers,
 			shells,
@@ -976,7 +994,7 @@ export class MockRuntime implements ContainerRuntime {
 		for (const data of saved.containers) {
 			const sandbox = sandboxes.get(data.sandbox);
 			if (!sandbox) throw new Error(`load: container ${data.id} names sandbox ${data.sandbox}, which is not saved`);
-			const record = this.loadRecord(data, sandbox, pods, loading);
+			const record = this.loadRecord(data, sandbox, pods, saved.variables, loading);
 			records.set(record.id, record);
 			if (data.gone) continue;
 			this.containers.set(record.id, record);
@@ -1037,7 +1055,12 @@ export class MockRuntime implements ContainerRuntime {
 		}
 		if (pod.spec !== current.spec && JSON.stringify(pod.spec) !== JSON.stringify(current.spec)) diff.spec = pod.spec;
 		if (JSON.stringify(pod.status) !== JSON.stringify(withoutLists(current.status))) diff.status = pod.status ?? null;
-		return JSON.stringify(podFrom(current, diff)) === JSON.stringify(pod) ? diff : saved;
+		// Its metadata, spec and status read the same made again: the rest (kind, apiVersion, the order of the fields) is checked here.
+		const made = podFrom(current, diff) as Record<string, unknown>;
+		const keys = Object.keys(pod);
+		const same = keys.length === Object.keys(made).length && Object.keys(made).every((key, index) => key === keys[index]
+			&& (key === 'metadata' || key === 'spec' || key === 'status' || (pod as Record<string, unknown>)[key] === made[key] || JSON.stringify((pod as Record<string, unknown>)[key]) === JSON.stringify(made[key])));
+		return same ? diff : saved;
 	}
 
 	/** A pulled image by its normalized reference (the registry answers the same for it). */
@@ -1081,7 +1104,7 @@ export class MockRuntime implements ContainerRuntime {
 		return sandbox;
 	}
 
-	private saveRecord(record: ContainerRecord, saving: Saving, pod: number, gone: boolean): SavedContainer {
+	private saveRecord(record: ContainerRecord, saving: Saving, pod: number, env: number[], gone: boolean): SavedContainer {
 		const {config, status} = record;
 		const specs = (config.init ? config.pod.spec?.initContainers : config.pod.spec?.containers) ?? [];
 		const index = specs.indexOf(config.container);
@@ -1095,7 +1118,7 @@ export class MockRuntime implements ContainerRuntime {
 			...(config.nodeMemoryBytes === undefined ? {} : {nodeMemory: config.nodeMemoryBytes}),
 			image: record.image.reference.normalized,
 			status: state,
-			argv: record.argv, env: record.env, mode: record.mode, found: record.found, pid: record.pid, workerPid: record.workerPid,
+			argv: record.argv, env, mode: record.mode, found: record.found, pid: record.pid, workerPid: record.workerPid,
 			trace: record.trace.save(this.requestCodec(record)),
 			logs: record.logs.save(lines => {
 				if (lines !== behaviour.startup) throw new Error(`container ${record.id}: its start-up lines are not its image's`);
@@ -1117,7 +1140,7 @@ export class MockRuntime implements ContainerRuntime {
 		};
 	}
 
-	private loadRecord(data: SavedContainer, sandbox: Sandbox, pods: Pod[], loading: Loading): ContainerRecord {
+	private loadRecord(data: SavedContainer, sandbox: Sandbox, pods: Pod[], variables: Array<[string, string]>, loading: Loading): ContainerRecord {
 		const pod = pods[data.pod];
 		if (!pod) throw new Error(`load: container ${data.id} names pod ${data.pod} of ${pods.length}`);
 		const container = typeof data.container === 'number' ? ((data.init ? pod.spec?.initContainers : pod.spec?.containers) ?? [])[data.container] : data.container;
@@ -1127,7 +1150,7 @@ export class MockRuntime implements ContainerRuntime {
 		const limit = quantityBytes(container.resources?.limits?.memory);
 		const {state, createdAt, ...rest} = data.status;
 		const record: ContainerRecord = {
-			id: data.id, sandbox, config, image, argv: data.argv, env: data.env, mode: data.mode, found: data.found,
+			id: data.id, sandbox, config, image, argv: data.argv, env: envFrom(data.env, variables), mode: data.mode, found: data.found,
 			status: {id: data.id, name: container.name, state, createdAt, image: container.image, imageRef: imageRefOf(image), ...rest},
 			pid: data.pid, workerPid: data.workerPid,
 			trace: undefined!,
@@ -1344,6 +1367,8 @@ export type SavedRuntime = {
 	hostPaths: Array<[path: string, tree: SavedFileTree]>;
 	/** The pod versions sandboxes and containers hold, each once (they point in by index). */
 	pods: SavedPod[];
+	/** The environment variables of the containers, each name and value once (a container's environment points in by index, in its order). */
+	variables: Array<[name: string, value: string]>;
 	/** In the runtime's order; then those only a gone container's shell keeps. */
 	sandboxes: SavedSandbox[];
 	containers: SavedContainer[];
@@ -1373,8 +1398,9 @@ type SavedSandbox = {
 /**
  * A container as data. Its limits are read again from its configuration;
  * its status leaves out what the configuration and image say (id, name,
- * image, image ref). The resolved environment is saved as is: the
- * ConfigMaps, Secrets and Services it was resolved from may have changed.
+ * image, image ref). The resolved environment is saved, not made again:
+ * the ConfigMaps, Secrets and Services it was resolved from may have
+ * changed since.
  */
 type SavedContainer = {
 	id: string;
@@ -1388,7 +1414,8 @@ type SavedContainer = {
 	image: string;
 	status: Omit<ContainerStatusResult, 'id' | 'name' | 'image' | 'imageRef'>;
 	argv: string[];
-	env: Record<string, string>;
+	/** Its resolved environment, as indexes into the runtime's `variables`. */
+	env: number[];
 	mode: ProcessMode;
 	found: boolean;
 	pid: number;
@@ -1434,6 +1461,17 @@ function podFrom(current: Pod, changes: SavedPodChanges): Pod {
 	const pod: Pod = {...current, metadata, spec: changes.spec ?? current.spec, status};
 	if (status === undefined) delete pod.status;
 	return pod;
+}
+
+/** An environment from indexes into a table of variables. */
+function envFrom(indexes: readonly number[], variables: ReadonlyArray<[string, string]>): Record<string, string> {
+	const env: Record<string, string> = {};
+	for (const at of indexes) {
+		const variable = variables[at];
+		if (!variable) throw new Error(`load: an environment names variable ${at} of ${variables.length}`);
+		env[variable[0]] = variable[1];
+	}
+	return env;
 }
 
 /** A read-only volume's files, mode and time, which make its tree. */

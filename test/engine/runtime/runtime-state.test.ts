@@ -386,3 +386,34 @@ test('a runtime made fresh loads the saved state of another and saves it back th
 		context.random.load(random);
 	}
 });
+
+test('the demo with rows, a looping writer on a claim, a drain, a CronJob and traffic, its runtimes reloaded: it goes on as its twin', async t => {
+	const {richCall, richCluster, runRich} = await import('../history-calls.js');
+	const saved = JSON.stringify(richCluster(5).snapshot());
+	// The facade's shells hold the sessions they opened (it finds them again by number only once it saves its own part): not typed here.
+	const calls = fc.array(richCall.filter(call => call.op !== 'shell'), {minLength: 2, maxLength: 8});
+	fc.assert(fc.property(calls, fc.nat(), (steps, at) => {
+		const split = at % (steps.length + 1);
+		const twin = createCluster({snapshot: JSON.parse(saved)});
+		const reloaded = createCluster({snapshot: JSON.parse(saved)});
+		const none = [{}, {}];
+		for (const step of steps.slice(0, split)) {
+			runRich(twin, step, none[0]!);
+			runRich(reloaded, step, none[1]!);
+		}
+		reloaded.exec('writer', ['cat', '/data/log.txt'], {namespace: 'shop'});
+		twin.exec('writer', ['cat', '/data/log.txt'], {namespace: 'shop'});
+		const views = saves(twin).flatMap(([, runtime]) => runtime.containers.flatMap(container => container.view?.mounts ?? []));
+		t.true(views.some(([, place]) => 'namespace' in place), 'a view with a claim\'s volume');
+		reload(reloaded, []);
+		t.deepEqual(saves(reloaded), saves(twin));
+		for (const step of steps.slice(split)) {
+			runRich(twin, step, none[0]!);
+			runRich(reloaded, step, none[1]!);
+		}
+		twin.advance(30_000);
+		reloaded.advance(30_000);
+		sameSimulation(t, reloaded, twin);
+		same(t, reloaded, twin, 'after the calls');
+	}), {seed: 3, numRuns: 6});
+});
