@@ -80,3 +80,24 @@ test('the demo with rows, a looping writer, a drain held by a budget, a CronJob 
 		},
 	), {seed: 43, numRuns: 4});
 });
+
+test('parts register when the cluster is built, not on first use: traffic, scrapes, in-pod requests and drains add none later', t => {
+	const cluster = createCluster({seed: 3, nodes: 2});
+	const built = cluster.context.state.names();
+	for (const name of ['drains', 'volumes', 'traffic', 'pod-network', 'scrapes', 'claim-users', 'volume-index', 'persistentvolume-controller', 'attachdetach-controller', 'database-replication']) {
+		t.true(built.includes(name), `${name} is registered`);
+	}
+	// A database's volume is loaded before the databases kept in it.
+	t.true(built.indexOf('volumes') < built.indexOf('database-replication'));
+	cluster.apply([
+		{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.27'}]}}}},
+		{apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{port: 80}]}},
+	]);
+	cluster.advance(30_000);
+	cluster.startTraffic('web', {rps: 5});
+	cluster.metrics();
+	cluster.scrapeMetrics({shouldYield: () => true, minPods: 0});
+	cluster.drain('kubarium-worker', {ignoreDaemonSets: true, force: true});
+	cluster.advance(5000);
+	t.deepEqual(cluster.context.state.names(), built);
+});

@@ -91,8 +91,9 @@ export class WriteOrder {
 
 	/** An event the index heard: a loaded object told (ADDED, older than the store) marks the announce. */
 	heard(type: string, object: KubeObject): void {
+		if (this.announced !== null || type !== 'ADDED') return;
 		const revision = Number(this.store.resourceVersion);
-		if (this.announced === null && type === 'ADDED' && Number(object.metadata.resourceVersion) < revision) this.announced = revision;
+		if (Number(object.metadata.resourceVersion) < revision) this.announced = revision;
 	}
 
 	/** `objects` (in the store's list order) in the index's order. */

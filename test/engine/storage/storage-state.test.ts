@@ -1,4 +1,5 @@
 import test from 'ava';
+import fc from 'fast-check';
 import type {Cluster} from '../../../source/engine/index.js';
 import {Twins} from '../twins.js';
 
@@ -172,4 +173,70 @@ test('a cluster restored from its objects (each told to the indexes in list orde
 	twins.run(c => [c.get('pvc', 'first')?.spec?.volumeName, c.get('pvc', 'second')?.spec?.volumeName], 'the volumes bound');
 	twins.advance(10_000);
 	twins.same('at the end');
+});
+
+type Move =
+	| {op: 'advance'; ms: number}
+	| {op: 'kv'; pod: string; key: string}
+	| {op: 'traffic'; rps: number}
+	| {op: 'wget'}
+	| {op: 'kill' | 'restore' | 'drain' | 'stopDrain' | 'uncordon'; node: string}
+	| {op: 'scale'; replicas: number}
+	| {op: 'claim'; name: string}
+	| {op: 'unclaim'; name: string}
+	| {op: 'reload'};
+
+const nodes = ['kubarium-worker', 'kubarium-worker2'];
+const move: fc.Arbitrary<Move> = fc.oneof(
+	{weight: 5, arbitrary: fc.record({op: fc.constant('advance' as const), ms: fc.integer({min: 100, max: 40_000})})},
+	{weight: 3, arbitrary: fc.record({op: fc.constant('kv' as const), pod: fc.constantFrom('db-0', 'db-1'), key: fc.constantFrom('a', 'b')})},
+	{weight: 1, arbitrary: fc.record({op: fc.constant('traffic' as const), rps: fc.constantFrom(0, 2.5, 9)})},
+	{weight: 1, arbitrary: fc.constant({op: 'wget' as const})},
+	{weight: 2, arbitrary: fc.record({op: fc.constantFrom('kill' as const, 'restore' as const, 'drain' as const, 'stopDrain' as const, 'uncordon' as const), node: fc.constantFrom(...nodes)})},
+	{weight: 1, arbitrary: fc.record({op: fc.constant('scale' as const), replicas: fc.integer({min: 1, max: 3})})},
+	{weight: 1, arbitrary: fc.record({op: fc.constantFrom('claim' as const, 'unclaim' as const), name: fc.constantFrom('x', 'y')})},
+	{weight: 2, arbitrary: fc.constant({op: 'reload' as const})},
+);
+
+function play(twins: Twins, m: Move): void {
+	if (m.op === 'reload') return twins.reload();
+	if (m.op === 'advance') return twins.advance(m.ms);
+	try {
+		twins.run(c => {
+			switch (m.op) {
+				case 'kv': return c.exec(m.pod, ['kv', 'set', m.key, String(c.now())]);
+				case 'traffic': return m.rps === 0 ? c.stopTraffic('web') : c.startTraffic('web', {rps: m.rps});
+				case 'wget': return c.exec('client', ['wget', '-q', '-O-', 'http://web']);
+				case 'kill': return c.killNode(m.node);
+				case 'restore': return c.restoreNode(m.node);
+				case 'drain': return c.drain(m.node, {ignoreDaemonSets: true, force: true, deleteEmptyDirData: true, timeoutSeconds: 30});
+				case 'stopDrain': return c.stopDrain(m.node);
+				case 'uncordon': return c.uncordon(m.node);
+				case 'scale': return c.scale('statefulset', 'db', m.replicas);
+				case 'claim': return c.apply([claim(m.name), pod(`use-${m.name}`, m.name)]);
+				case 'unclaim': return [c.delete('pod', `use-${m.name}`, {gracePeriodSeconds: 0}), c.delete('pvc', m.name)];
+			}
+		}, m.op);
+	} catch {
+		// Refused alike on both (run compared the refusals).
+	}
+}
+
+test('random moves over databases, traffic, drains, dead nodes and claims, reloaded at random points: the twins go on alike', t => {
+	fc.assert(fc.property(fc.integer({min: 1, max: 500}), fc.array(move, {minLength: 4, maxLength: 16}), (seed, moves) => {
+		const twins = new Twins(t, {seed, nodes: 2});
+		twins.run(c => c.apply([
+			statefulSet('db', 'mysql:8.0', '/var/lib/mysql', 2),
+			{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.27', ports: [{containerPort: 80}]}]}}}},
+			{apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{port: 80}], sessionAffinity: 'ClientIP'}},
+			{apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'web'}, spec: {minAvailable: 2, selector: {matchLabels: {app: 'web'}}}},
+			{apiVersion: 'v1', kind: 'Pod', metadata: {name: 'client'}, spec: {containers: [{name: 'c', image: 'busybox:1.36', command: ['sleep', '100000']}]}},
+		]));
+		twins.advance(60_000);
+		twins.run(c => c.startTraffic('web', {rps: 4}));
+		for (const m of moves) play(twins, m);
+		twins.reload();
+		twins.advance(30_000);
+		twins.same('after the moves');
+	}), {seed: 45, numRuns: 8});
 });
