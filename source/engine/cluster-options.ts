@@ -36,18 +36,20 @@ export type ClusterOptions = {
 	 */
 	snapshot?: unknown;
 	/**
-	 * How a snapshot is restored. `exact` (the default) replays its journal
-	 * and refuses a snapshot this build replays differently. `objects` makes
+	 * How a snapshot is restored. `exact` (the default) loads the state the
+	 * snapshot saved of every part of the simulation, so its cost follows the
+	 * cluster's size, not its history; a snapshot that saved none (format 3
+	 * and older) is replayed. `replay` replays the snapshot's journal and
+	 * checks the replay reached the saved state, every part's included: a
+	 * snapshot this build replays differently is refused. `objects` makes
 	 * the cluster from the saved objects alone, as a cluster stopped and
 	 * started again (`minikube stop`, `minikube start`): the API server's
 	 * objects, the clock, the generator and the volumes' data are kept; every
 	 * node boots again, so the kubelets restart the pods they find (each
 	 * container once), and the controllers work out again from the objects
 	 * what was pending (timers, back-offs). Any build restores any snapshot so.
-	 * `state` loads the state the snapshot saved of every part of the
-	 * simulation instead of replaying its journal.
 	 */
-	restore?: 'exact' | 'objects' | 'state';
+	restore?: 'exact' | 'replay' | 'objects';
 	/**
 	 * Told after each timer and reconcile of an exact restore's replay how far
 	 * it has come: the virtual ms of the saved history replayed, and all of

@@ -46,7 +46,7 @@ import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
 import {StateParts, loadingFrom, savingFrom, type SavedParts} from './state.js';
-import {baseOf, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
+import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
 import type {KubeEvent} from './api/types.js';
@@ -181,8 +181,12 @@ export class Cluster {
 	private readonly journal: JournalEntry[] = [];
 	/** How deep in journaled calls the cluster is: calls that calls make (and the bootstrap's) are not journaled themselves. */
 	private depth = 1;
-	/** Open shells by number, so their lines are journaled and replayed against the same session. */
-	private readonly shells = new Map<number, ShellSession>();
+	/**
+	 * Open shells by number, so their lines are journaled and replayed
+	 * against the same session: the session handed out, the node's runtime
+	 * session it runs on (found again by node and number after a load).
+	 */
+	private readonly shells = new Map<number, FacadeShell>();
 	private shellCount = 0;
 	/** The saved objects the cluster was made of (a restore from objects): a snapshot records them, as its journal starts there. */
 	private readonly base: SnapshotBase | undefined;
@@ -198,15 +202,14 @@ export class Cluster {
 	constructor(options: ClusterOptions = {}, deferReplay = false) {
 		// A snapshot is checked before anything is made.
 		const restore = options.restore;
-		if (restore !== undefined && restore !== 'exact' && restore !== 'objects' && restore !== 'state') {
-			throw badRequest(`restore: must be "exact", "objects" or "state", got ${JSON.stringify(restore) ?? String(restore)}`);
+		if (restore !== undefined && restore !== 'exact' && restore !== 'replay' && restore !== 'objects') {
+			throw badRequest(`restore: must be "exact", "replay" or "objects", got ${JSON.stringify(restore) ?? String(restore)}`);
 		}
 		if (restore !== undefined && options.snapshot === undefined) throw badRequest('restore: there is no snapshot to restore');
 		if (options.onReplay !== undefined && typeof options.onReplay !== 'function') throw badRequest(`onReplay: must be a function, got ${typeof options.onReplay}`);
 		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
-		if (restore === 'state' && !snapshot?.state) throw new SnapshotError('snapshot.state: the snapshot saved no state to load (it is from a build that saved its journal only): restore it exactly or from its objects');
-		// The saved state of every part is loaded instead of replaying the journal.
-		const fromState = restore === 'state' ? snapshot!.state : undefined;
+		// The saved state of every part is loaded instead of replaying the journal (a snapshot of an older build has none: its journal is replayed).
+		const fromState = (restore ?? 'exact') === 'exact' ? snapshot?.state : undefined;
 		// What the cluster is made of before any journaled call: saved objects (a restore from objects, now or when the snapshot's cluster was made), or its options alone.
 		const base = snapshot && (restore === 'objects' ? baseOf(snapshot) : snapshot.base);
 		const basePath = restore === 'objects' ? 'snapshot' : 'snapshot.base';
@@ -271,6 +274,7 @@ export class Cluster {
 			}
 		}
 		registered = true;
+		state.register('shells', {save: () => this.saveShells(), load: saved => this.loadShells(saved)});
 		for (const name of queues.keys()) {
 			if (!this.registered.some(r => r.controller.name === name)) throw new Error(`no controller named ${name}`);
 		}
@@ -336,6 +340,23 @@ export class Cluster {
 		for (const [uid, applied] of saved.applied) this.lastApplied.set(uid, applied);
 		this.errors.length = 0;
 		this.errors.push(...saved.errors);
+	}
+
+	/** The open shells, by number, with where each runs (its node's runtime loads first: this part is the last). */
+	private saveShells(): SavedShell[] {
+		return [...this.shells].map(([id, {node, inner}]) => [id, node, inner.id ?? null, inner.shell]);
+	}
+
+	private loadShells(saved: SavedShell[]): void {
+		const kept = new Map(this.shells);
+		this.shells.clear();
+		for (const [id, node, inner, program] of saved) {
+			// A session whose node's runtime is gone (the node was killed) answers as ended.
+			const found = (inner === null ? undefined : this.context.services.kubelet?.runtimeFor(node)?.shellSession?.(inner)) ?? endedShell(program);
+			const shell = kept.get(id);
+			if (shell) shell.inner = found;
+			this.shells.set(id, shell ?? this.facadeShell(id, node, found));
+		}
 	}
 
 	/**
@@ -656,13 +677,21 @@ export class Cluster {
 		}
 		const timers = timerDifference(snapshot.clock.timers, clock.timers());
 		if (timers) throw replayedDifferently(`snapshot.clock.timers${timers} after the replay`);
+		if (snapshot.state) {
+			if (snapshot.state.seq !== clock.nextSeq) throw replayedDifferently('snapshot.state.seq: differs after the replay');
+			const replayedParts = new Map(JSON.parse(JSON.stringify(this.context.state.save(savingFrom(this.context.store)))) as SavedParts);
+			for (const [name, part] of snapshot.state.parts) {
+				if (!replayedParts.has(name)) throw replayedDifferently(`snapshot.state.parts: this build has no part ${name}`);
+				if (!sameJsonText(part, replayedParts.get(name))) throw replayedDifferently(`snapshot.state.parts: part ${name} differs after the replay`);
+			}
+		}
 	}
 
 	/** Replay one journaled call other than an advance (`replayAdvance`). */
 	private replayEntry(entry: JournalEntry): void {
 		const args = decodeArgs(entry);
 		if (entry.call === 'shell.run' || entry.call === 'shell.close') {
-			const session = this.shells.get(args[0] as number);
+			const session = this.shells.get(args[0] as number)?.session;
 			if (!session) throw new SnapshotError(`snapshot.journal: ${entry.call} names shell ${String(args[0])}, which no openShell before it opened`);
 			if (entry.call === 'shell.run') session.run(args[1] as string);
 			else session.close();
@@ -1272,7 +1301,7 @@ export class Cluster {
 		const entry: JournalEntry = {call: 'openShell', ...encodeArgs([pod, argv, options])};
 		this.journal.push(entry);
 		this.depth++;
-		let opened: {session?: ShellSession; result?: ExecResult};
+		let opened: {session?: ShellSession; result?: ExecResult; node?: string};
 		try {
 			opened = shellInPod(this.context, pod, argv, options);
 		} catch (error) {
@@ -1281,21 +1310,31 @@ export class Cluster {
 		} finally {
 			this.depth--;
 		}
-		if (!opened.session) return opened;
+		const {node, ...answer} = opened;
+		if (!answer.session) return answer;
 		// The session's lines change the container (files, processes): each is journaled against the session's number.
 		const id = this.shellCount++;
 		entry.session = id;
-		const inner = opened.session;
-		const session: ShellSession = {
-			shell: inner.shell,
-			cwd: () => inner.cwd(),
-			variable: name => inner.variable(name),
-			prompt: () => inner.prompt(),
-			run: line => this.journaled('shell.run', [id, line], () => inner.run(line)),
-			close: () => this.journaled('shell.close', [id], () => inner.close()),
+		const shell = this.facadeShell(id, node ?? '', answer.session);
+		this.shells.set(id, shell);
+		return {...answer, session: shell.session};
+	}
+
+	/** The session the facade hands out for shell `id`: it runs on `inner`, which a load of the node's runtime replaces. */
+	private facadeShell(id: number, node: string, inner: ShellSession): FacadeShell {
+		const shell: FacadeShell = {
+			node,
+			inner,
+			session: {
+				shell: inner.shell,
+				cwd: () => shell.inner.cwd(),
+				variable: name => shell.inner.variable(name),
+				prompt: () => shell.inner.prompt(),
+				run: line => this.journaled('shell.run', [id, line], () => shell.inner.run(line)),
+				close: () => this.journaled('shell.close', [id], () => shell.inner.close()),
+			},
 		};
-		this.shells.set(id, session);
-		return {...opened, session};
+		return shell;
 	}
 
 	/**
@@ -1437,6 +1476,24 @@ function advanceMs(ms: unknown): number {
 	return ms;
 }
 
+
+/** An open shell of the facade (`Cluster.openShell`). */
+type FacadeShell = {session: ShellSession; node: string; inner: ShellSession};
+
+/** An open shell as saved: its number, its node, its number in the node's runtime, its program. */
+type SavedShell = [id: number, node: string, inner: number | null, program: string];
+
+/** A shell whose session is gone with its node: its lines do nothing and it says it exited. */
+function endedShell(program: string): ShellSession {
+	return {
+		shell: program,
+		cwd: () => '/',
+		variable: () => undefined,
+		prompt: () => '',
+		run: () => ({stdout: '', stderr: '', exitCode: 0, exited: true}),
+		close() {},
+	};
+}
 
 /** The facade's own state as data (`Cluster.saveOwnState`). */
 type SavedClusterState = {

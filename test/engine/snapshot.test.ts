@@ -204,7 +204,7 @@ test('every method of the facade is either journaled for snapshots or a query th
 		// A check that changes nothing when every part saves all it keeps (what state-parts.test.ts requires).
 		'reloadParts',
 		// Private helpers of the calls above.
-		'saveOwnState', 'loadOwnState', 'serveCustomKinds', 'loadState',
+		'saveOwnState', 'loadOwnState', 'saveShells', 'loadShells', 'facadeShell', 'serveCustomKinds', 'loadState',
 		'journaled', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
 	]);
 	const journaled = new Set<string>(journaledCalls);

@@ -161,6 +161,8 @@ export interface ContainerRuntime {
 	save?(saving: Saving): unknown;
 	/** Replace the runtime's state with a saved one (see `StatePart.load`). */
 	load?(saved: unknown, loading: Loading): void;
+	/** The interactive shell of number `id` (a session's `id`), open or ended, once the runtime's state was loaded. */
+	shellSession?(id: number): ShellSession | undefined;
 }
 
 /** Makes the runtime for one node; the engine keeps one per node. */

@@ -86,10 +86,10 @@ export function execInPod(context: ControllerContext, name: string, argv: readon
  * command that is not a shell, or one the image lacks, gets its exec result
  * instead (what it printed, or why it could not start).
  */
-export function shellInPod(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
+export function shellInPod(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult; node?: string} {
 	const {runtime, id} = execTarget(context, name, argv, options);
 	if (!isShell(argv) || shellInvocation(argv).script !== undefined) return {result: runtime.execSync(id, [...argv])};
-	return runtime.openShell(id, [...argv]);
+	return {...runtime.openShell(id, [...argv]), node: runtime.nodeName};
 }
 
 /** `kubectl logs`: the container's lines (or its previous instance's), oldest first. */
