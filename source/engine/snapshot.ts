@@ -21,11 +21,12 @@ import type {PendingTimer} from './clock.js';
 import type {SavedParts} from './state.js';
 
 /**
- * The snapshot format this build writes (3: each pending timer's kind and
- * argument; 2: an optional `base`); it reads versions 1 (no base) and 2 (timers
- * by time and number only) too.
+ * The snapshot format this build writes (4: the state of every part of the
+ * simulation, which a restore loads; 3: each pending timer's kind and
+ * argument; 2: an optional `base`); it reads versions 1 (no base), 2 (timers
+ * by time and number only) and 3 (no state: the journal is replayed) too.
  */
-export const snapshotVersion = 3;
+export const snapshotVersion = 4;
 
 /** One call of the cluster's facade, as data. */
 export type JournalEntry = {
@@ -75,7 +76,7 @@ export type SavedTimer = Omit<PendingTimer, 'kind'> & {kind?: string};
 /** A whole simulation as JSON-safe data (`JSON.parse(JSON.stringify(s))` restores identically). */
 export type ClusterSnapshot = {
 	kind: 'KubariumSnapshot';
-	version: 1 | 2 | typeof snapshotVersion;
+	version: 1 | 2 | 3 | typeof snapshotVersion;
 	options: SnapshotOptions;
 	/** The objects the cluster was restored from, when it was made from a snapshot's objects rather than from its options alone; the journal starts there. */
 	base?: SnapshotBase;
@@ -238,6 +239,7 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 	object(s['random'], 'snapshot.random');
 	each((s['random'] as Record<string, unknown>)['state'], 'snapshot.random.state', finite);
 	each(s['volumes'], 'snapshot.volumes', volume);
+	if (version < 4 && s['state'] !== undefined) fail('snapshot.state', `nothing in a version ${version} snapshot`, s['state']);
 	optional(s['state'], 'snapshot.state', savedState);
 	return data as ClusterSnapshot;
 }

@@ -228,7 +228,7 @@ test('restore from objects refuses what it cannot take back, naming the place', 
 	unknownKind.store.objects[3].kind = 'Gadget';
 	t.is(t.throws(() => createCluster({snapshot: unknownKind, restore: 'objects'}), {instanceOf: SnapshotError})?.message,
 		'snapshot.store.objects[3].kind: "Gadget" is not a kind this cluster serves');
-	t.throws(() => createCluster({snapshot: saved(), restore: 'cold' as any}), {message: 'restore: must be "exact" or "objects", got "cold"'});
+	t.throws(() => createCluster({snapshot: saved(), restore: 'cold' as any}), {message: 'restore: must be "exact", "replay" or "objects", got "cold"'});
 	t.throws(() => createCluster({restore: 'objects'}), {message: 'restore: there is no snapshot to restore'});
 });
 

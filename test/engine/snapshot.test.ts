@@ -11,18 +11,18 @@ function saved(): ClusterSnapshot {
 	return JSON.parse(JSON.stringify(cluster.snapshot())) as ClusterSnapshot;
 }
 
-/** `createCluster({snapshot})` with one change to good data. */
-function restoreWith(change: (data: any) => unknown): () => unknown {
+/** `createCluster({snapshot})` with one change to good data (`restore` as given). */
+function restoreWith(change: (data: any) => unknown, restore?: 'replay'): () => unknown {
 	const data = saved() as any;
 	const changed = change(data);
-	return () => createCluster({snapshot: changed === undefined ? data : changed});
+	return () => createCluster({snapshot: changed === undefined ? data : changed, restore});
 }
 
 test('a snapshot is JSON-safe data that names itself and its format version', t => {
 	const snapshot = saved();
 	t.is(snapshot.kind, 'KubariumSnapshot');
 	t.is(snapshot.version, snapshotVersion);
-	t.is(snapshotVersion, 3);
+	t.is(snapshotVersion, 4);
 	t.deepEqual(JSON.parse(JSON.stringify(snapshot)), snapshot);
 	t.true(snapshot.store.objects.some(o => o.kind === 'Deployment' && o.metadata.name === 'web'));
 	t.is(snapshot.clock.now, Date.UTC(2026, 0, 1, 9, 0, 20));
@@ -34,7 +34,7 @@ test('a newer format version is refused with both versions named', t => {
 	const error = t.throws(restoreWith(data => {
 		data.version = 7;
 	}), {instanceOf: SnapshotError});
-	t.is(error?.message, 'snapshot version 7 is newer than this build reads (3)');
+	t.is(error?.message, 'snapshot version 7 is newer than this build reads (4)');
 });
 
 test('version 0, a missing version and a missing kind are refused', t => {
@@ -102,24 +102,29 @@ test('the wrong shape is refused with its path', t => {
 	}
 });
 
-test('a snapshot whose saved state the journal does not reach is refused, not restored into another cluster', t => {
+test('a replayed snapshot whose saved state the journal does not reach is refused, not restored into another cluster', t => {
 	const edited = t.throws(restoreWith(data => {
 		const deployment = data.store.objects.find((o: any) => o.kind === 'Deployment');
 		deployment.spec.replicas = 5;
-	}), {instanceOf: SnapshotError});
+	}, 'replay'), {instanceOf: SnapshotError});
 	t.regex(edited?.message ?? '', /^snapshot\.store\.objects: Deployment default\/web differs after the replay; the snapshot was saved by a build whose engine behaves differently/);
 	const later = t.throws(restoreWith(data => {
 		data.clock.now += 1000;
-	}), {instanceOf: SnapshotError});
+	}, 'replay'), {instanceOf: SnapshotError});
 	t.is(later?.message, 'snapshot.clock.now: differs after the replay; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one');
 	const unknown = t.throws(restoreWith(data => {
 		data.journal.push({call: 'format', args: []});
-	}), {instanceOf: SnapshotError});
+	}, 'replay'), {instanceOf: SnapshotError});
 	t.is(unknown?.message, 'snapshot.journal: unknown call "format"');
 	const flipped = t.throws(restoreWith(data => {
 		data.journal[0].threw = true;
-	}), {instanceOf: SnapshotError});
+	}, 'replay'), {instanceOf: SnapshotError});
 	t.regex(flipped?.message ?? '', /^snapshot\.journal\[0\]: apply succeeds on replay where it failed; /);
+	const part = t.throws(restoreWith(data => {
+		const [, heartbeat] = data.state.parts.find(([name]: [string]) => name === 'heartbeat');
+		heartbeat.faults = [['x', 'network']];
+	}, 'replay'), {instanceOf: SnapshotError});
+	t.is(part?.message, 'snapshot.state.parts: part heartbeat differs after the replay; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one');
 });
 
 test('pending timers are saved as what they are, and a replay that leaves another timer pending is refused with the first that differs', t => {
@@ -131,7 +136,7 @@ test('pending timers are saved as what they are, and a replay that leaves anothe
 	t.is(typeof snapshot.clock.timers[beat]!.arg, 'string', 'a beat names its node');
 	const error = t.throws(restoreWith(data => {
 		data.clock.timers[beat].arg = 'node-9';
-	}), {instanceOf: SnapshotError});
+	}, 'replay'), {instanceOf: SnapshotError});
 	const at = snapshot.clock.timers[beat]!;
 	const when = new Date(at.at).toISOString().replace('Z', '000Z');
 	t.is(error?.message, `snapshot.clock.timers[${beat}]: the snapshot has a kubelet.heartbeat timer ("node-9") at ${when} (#${at.seq}), the replay a kubelet.heartbeat timer (${JSON.stringify(at.arg)}) at ${when} (#${at.seq}) after the replay; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`);
@@ -217,12 +222,15 @@ test('every method of the facade is either journaled for snapshots or a query th
 test('version 1 (no base) and 2 (timers by time and number) snapshots are still read and restored exactly; a base in a version 1 one is refused', t => {
 	const snapshot = saved() as any;
 	snapshot.version = 1;
+	// The state of every part is saved from version 4 on.
+	delete snapshot.state;
 	const restored = createCluster({snapshot});
 	t.is(restored.get('deploy', 'web')?.spec.replicas, 2);
 	t.false('base' in restored.snapshot(), 'a cluster made from its options has no base');
 	// Versions 1 and 2 record timers by time and number only: those are compared.
 	const untyped = saved() as any;
 	untyped.version = 2;
+	delete untyped.state;
 	untyped.clock.timers = untyped.clock.timers.map(({at, seq}: any) => ({at, seq}));
 	t.deepEqual(createCluster({snapshot: untyped}).snapshot().clock.timers, saved().clock.timers);
 	untyped.clock.timers[0].seq += 1000;
@@ -262,14 +270,14 @@ test('the base of a snapshot is checked with its paths', t => {
 	for (const [message, change] of cases) {
 		const data = withBase();
 		change(data);
-		t.is(t.throws(() => createCluster({snapshot: data}), {instanceOf: SnapshotError})?.message, message);
+		t.is(t.throws(() => createCluster({snapshot: data, restore: 'replay'}), {instanceOf: SnapshotError})?.message, message);
 	}
 });
 
-test('an exact restore tells onReplay how far its replay is, after each timer; the cluster is the same as without it, and the option is not saved', t => {
+test('a replay tells onReplay how far it is, after each timer; the cluster is the same as without it, and the option is not saved', t => {
 	const snapshot = saved();
 	const heard: Array<[number, number]> = [];
-	const restored = createCluster({snapshot, onReplay: (replayed, total) => heard.push([replayed, total])});
+	const restored = createCluster({snapshot, restore: 'replay', onReplay: (replayed, total) => heard.push([replayed, total])});
 	t.true(heard.length > 20, `${heard.length} reports for 20 s of a Deployment starting`);
 	t.true(heard.every(([, total]) => total === 20_000), 'all of it: the 20 s the saved cluster ran');
 	t.true(heard.every(([replayed], i) => replayed >= 0 && replayed <= 20_000 && (i === 0 || replayed >= heard[i - 1]![0])), 'never back, never past the end');
@@ -280,6 +288,8 @@ test('an exact restore tells onReplay how far its replay is, after each timer; t
 	heard.length = 0;
 	createCluster({snapshot, restore: 'objects', onReplay: (replayed, total) => heard.push([replayed, total])});
 	t.deepEqual(heard, [], 'a restore from objects replays nothing');
+	createCluster({snapshot, onReplay: (replayed, total) => heard.push([replayed, total])});
+	t.deepEqual(heard, [], 'nor does one that loads the saved state');
 	t.throws(() => createCluster({snapshot, onReplay: 5 as never}), {message: 'onReplay: must be a function, got number'});
 });
 

@@ -40,7 +40,7 @@ const badFiles: Array<[string, string, string]> = [
 	['empty', '', 'it is empty'],
 	['truncated', snapshot.slice(0, 200), 'it is truncated: the JSON stops after 200 bytes'],
 	['not JSON', '<html>state</html>', 'it is not JSON (Unexpected token \'<\''],
-	['of an unknown version', JSON.stringify({...JSON.parse(snapshot), version: 99}), 'it cannot be restored: snapshot version 99 is newer than this build reads (3)'],
+	['of an unknown version', JSON.stringify({...JSON.parse(snapshot), version: 99}), 'it cannot be restored: snapshot version 99 is newer than this build reads (4)'],
 	['of the wrong shape', JSON.stringify({...JSON.parse(snapshot), journal: 'none'}), 'it cannot be restored: snapshot.journal: expected an array, got the string "none"'],
 ];
 
