@@ -45,7 +45,7 @@ import {admitCustomObject, statusErrors, type FieldValidation} from './api/custo
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
-import {StateParts, loadingFrom, savingFrom, type SavedParts} from './state.js';
+import {StateParts, loadingFrom, savingFrom, stateFormat, type SavedParts} from './state.js';
 import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
@@ -457,6 +457,9 @@ export class Cluster {
 			throw error;
 		}
 		this.serveCustomKinds(snapshot.store.objects, 'snapshot');
+		if (saved.format !== stateFormat) {
+			throw new SnapshotError(`snapshot.state.format: the snapshot's parts saved their state in form ${saved.format}, this build's in form ${stateFormat}: it was saved by another build; restore it from its objects`, true);
+		}
 		const names = state.names();
 		const savedNames = saved.parts.map(([name]) => name);
 		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
@@ -560,7 +563,7 @@ export class Cluster {
 			clock: {now: clock.now(), timers: clock.timers()},
 			random: {state: random.state()},
 			volumes: this.volumeSnapshots(),
-			state: {seq: clock.nextSeq, parts: this.context.state.save(savingFrom(store))},
+			state: {format: stateFormat, seq: clock.nextSeq, parts: this.context.state.save(savingFrom(store))},
 		};
 	}
 

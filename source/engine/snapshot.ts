@@ -92,7 +92,7 @@ export type ClusterSnapshot = {
 	random: {state: number[]};
 	volumes: VolumeSnapshot[];
 	/** The state of every part of the simulation outside the objects, and the clock's next timer number: what a restore loads instead of replaying the journal. */
-	state?: {seq: number; parts: SavedParts};
+	state?: {format: number; seq: number; parts: SavedParts};
 };
 
 /** A snapshot that cannot be restored: a newer or unknown version, the wrong shape (the message names the path), or one that replays differently. */
@@ -247,6 +247,7 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 const savedState: Checker = (value, path) => {
 	object(value, path);
 	const state = value as Record<string, unknown>;
+	integer(state['format'], `${path}.format`);
 	integer(state['seq'], `${path}.seq`);
 	each(state['parts'], `${path}.parts`, (item, at) => {
 		array(item, at);

@@ -55,6 +55,15 @@ export type StatePart<S = unknown> = {
 	load(saved: S, loading: Loading): void;
 };
 
+/**
+ * The form the parts save their state in. A snapshot records it; a restore
+ * loads only a state of its own form (another build's is restored from its
+ * objects). Change it with any change to what a part saves:
+ * test/engine/state-shape.test.ts compares the parts' saved shapes with the
+ * ones recorded for this form.
+ */
+export const stateFormat = 1;
+
 /** Saved parts, by name, in the order they were registered. */
 export type SavedParts = Array<[name: string, state: unknown]>;
 

@@ -30,7 +30,7 @@ const cases: Array<[string, string, RegExp]> = [
 	['empty', '', /it is empty/],
 	['truncated', saved.slice(0, Math.floor(saved.length / 2)), /it is truncated: the JSON stops after \d+ bytes/],
 	['not JSON', 'this is not json', /it is not JSON/],
-	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(3\)/],
+	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(4\)/],
 	['valid JSON of the wrong shape', wrongShape, /it cannot be restored: snapshot\.store\.objects: expected an array, got null/],
 ];
 
@@ -84,10 +84,11 @@ test('saved and opened again: the same objects, clock and next names; a change i
 	autosave.detach();
 });
 
-/** A file this build replays differently, as one another build saved: its clock is not where the journal leads. */
+/** A file another build saved: its parts' state is in another form, and this build replays its journal differently (its clock is not where the journal leads). */
 const otherBuild = (() => {
-	const data = JSON.parse(saved) as {clock: {now: number}};
+	const data = JSON.parse(saved) as {clock: {now: number}; state: {format: number}};
 	data.clock.now += 1000;
+	data.state.format += 1;
 	return JSON.stringify(data);
 })();
 
@@ -96,7 +97,8 @@ test('openState: a file another build saved comes back from its objects, with th
 	const file = join(dir, 'state.json');
 	writeFileSync(file, otherBuild);
 	const mtime = statSync(file).mtimeMs;
-	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild)}), {message: /saved by a build whose engine behaves differently/});
+	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild)}), {message: /^snapshot\.state\.format: the snapshot's parts saved their state in form \d+, this build's in form \d+: it was saved by another build/});
+	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild), restore: 'replay'}), {message: /saved by a build whose engine behaves differently/});
 	const opened = await openState(file);
 	t.true(opened.restarted);
 	const cluster = opened.cluster!;
