@@ -109,6 +109,9 @@ type OpenShell = {
 	session: ShellSession;
 };
 
+/** What each pod version a runtime holds saved as, against which store version (`MockRuntime.savedPod`). */
+const savedPods = new WeakMap<Pod, {current: unknown; saved: SavedPod; text: string}>();
+
 /**
  * The container runtime of one node (containerd + runc, simulated): pulls
  * images from the simulated registry (workloads/images.ts), runs each container's
@@ -899,8 +902,7 @@ export class MockRuntime implements ContainerRuntime {
 		const podOf = (pod: Pod): number => {
 			let at = podIndex.get(pod);
 			if (at === undefined) {
-				const saved = this.savePod(pod, saving);
-				const text = JSON.stringify(saved);
+				const {saved, text} = this.savedPod(pod, saving);
 				at = byText.get(text);
 				if (at === undefined) {
 					byText.set(text, (at = pods.length));
@@ -1035,6 +1037,21 @@ export class MockRuntime implements ContainerRuntime {
 		if ('container' in locator) return this.containers.get(locator.container)?.upper;
 		const sandbox = this.sandboxes.get(locator.sandbox);
 		return 'emptyDir' in locator ? sandbox?.emptyDirs?.get(locator.emptyDir) : sandbox?.claims?.get(locator.claim);
+	}
+
+	/**
+	 * `savePod` and its text, kept beside the pod version while the store's
+	 * version of that pod is the one it was saved against: a save at 10,000
+	 * pods then compares no pod that did not change since the last.
+	 */
+	private savedPod(pod: Pod, saving: Saving): {saved: SavedPod; text: string} {
+		const current = this.context.store.getByUid(pod.metadata.uid);
+		const kept = savedPods.get(pod);
+		if (kept && kept.current === current) return kept;
+		const saved = this.savePod(pod, saving);
+		const made = {current, saved, text: JSON.stringify(saved)};
+		savedPods.set(pod, made);
+		return made;
 	}
 
 	/**
