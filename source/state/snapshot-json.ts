@@ -36,16 +36,19 @@ export type PreparedSnapshot = {
 	base: object | undefined;
 } | {whole: Buffer};
 
-/** A value of the parts' state still to serialise. */
-type Pending = {value: unknown};
+/** A value of the parts' state still to serialise, or the items of a long array (`next` the first not serialised yet, `done` those that are, comma-separated). */
+type Pending = {value: unknown} | {items: readonly unknown[]; next: number; done: Buffer[]};
 
 /**
- * How deep the parts' state is split into values serialised one at a time:
- * the parts, a part, its fields, their records (a node's runtime, a pod's
- * worker, a container) and their fields; below that, one value is one
- * `JSON.stringify`.
+ * How the parts' state is split into values serialised one at a time: down
+ * to `stateDepth` levels, an object or a short array is opened, while each
+ * item of a long one (a node's runtime, a pod's worker, an event) is one
+ * `JSON.stringify`: a few thousand values, none of them large.
  */
 const stateDepth = 6;
+const longArray = 16;
+/** From this depth on (a part's own state and below: `{format, seq, parts}`, the parts, a part's name and state sit above it), a long array's items are records. */
+const recordDepth = stateDepth - 2;
 
 const comma = Buffer.from(',');
 
@@ -114,14 +117,22 @@ export class SnapshotJson {
 		}
 		while (prepared.stateFilled < state.length) {
 			const piece = state[prepared.stateFilled]!;
-			if (!Buffer.isBuffer(piece)) {
-				state[prepared.stateFilled] = Buffer.from(JSON.stringify(piece.value) ?? 'null');
-				if (prepared.stateFilled + 1 < state.length && stop()) {
-					prepared.stateFilled++;
-					return false;
+			if (Buffer.isBuffer(piece)) {
+				prepared.stateFilled++;
+			} else if ('value' in piece) {
+				state[prepared.stateFilled++] = Buffer.from(JSON.stringify(piece.value) ?? 'null');
+				if (prepared.stateFilled < state.length && stop()) return false;
+			} else {
+				const {items, done} = piece;
+				while (piece.next < items.length) {
+					const item = items[piece.next];
+					// JSON writes what an array cannot hold as null.
+					done.push(Buffer.from(piece.next > 0 ? `,${JSON.stringify(item) ?? 'null'}` : JSON.stringify(item) ?? 'null'));
+					piece.next++;
+					if (stop()) return false;
 				}
+				state[prepared.stateFilled++] = Buffer.concat(done);
 			}
-			prepared.stateFilled++;
 		}
 		if (prepared.base) this.objectBytes(prepared.base);
 		return true;
@@ -160,8 +171,9 @@ export class SnapshotJson {
 
 /**
  * `value`'s JSON as text and values to serialise one at a time: objects and
- * arrays are opened `depth` levels deep, written as `JSON.stringify` writes
- * them (left-out fields, null for what an array cannot hold).
+ * short arrays are opened `depth` levels deep, a long array's items are
+ * values; written as `JSON.stringify` writes them (left-out fields, null
+ * for what an array cannot hold).
  */
 function plan(value: unknown, depth: number, out: Array<string | Pending>): void {
 	if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') {
@@ -170,10 +182,15 @@ function plan(value: unknown, depth: number, out: Array<string | Pending>): void
 	}
 	if (Array.isArray(value)) {
 		out.push('[');
-		for (let i = 0; i < value.length; i++) {
-			if (i > 0) out.push(',');
-			const item: unknown = value[i];
-			plan(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, depth - 1, out);
+		if (value.length > longArray && depth <= recordDepth) {
+			// Records: serialised one by one, a slice of them at a time (`fill`).
+			out.push({items: value, next: 0, done: []});
+		} else {
+			for (let i = 0; i < value.length; i++) {
+				if (i > 0) out.push(',');
+				const item: unknown = value[i];
+				plan(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, depth - 1, out);
+			}
 		}
 		out.push(']');
 		return;
