@@ -62,7 +62,7 @@ export type StatePart<S = unknown> = {
  * test/engine/state-shape.test.ts compares the parts' saved shapes with the
  * ones recorded for this form.
  */
-export const stateFormat = 1;
+export const stateFormat = 2;
 
 /** Saved parts, by name, in the order they were registered. */
 export type SavedParts = Array<[name: string, state: unknown]>;

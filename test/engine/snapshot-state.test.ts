@@ -88,3 +88,21 @@ test('a snapshot restored from its state restores again from its state, and snap
 function validManifestExample(): Manifest {
 	return {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', namespace: 'default'}, spec: {replicas: 3, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}}};
 }
+
+test('a database on a container\'s own files (mysql with no claim) keeps its rows across a restore from state, and goes on alike', t => {
+	const original = createCluster({seed: 2, nodes: 2});
+	original.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'db', namespace: 'default'}, spec: {replicas: 1, selector: {matchLabels: {app: 'db'}}, template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image: 'mysql:8.0', env: [{name: 'MYSQL_ROOT_PASSWORD', value: 'x'}]}]}}}});
+	original.advance(60_000);
+	const pod = original.list('pods')[0]!.metadata.name;
+	t.is(original.exec(pod, ['kv', 'set', 'colour', 'blue']).exitCode, 0);
+	original.advance(1000);
+	const restored = fromState(original);
+	same(t, restored, original, 'at the restore');
+	t.is(restored.exec(pod, ['kv', 'get', 'colour']).stdout, 'blue\n');
+	t.is(original.exec(pod, ['kv', 'get', 'colour']).stdout, 'blue\n');
+	for (const cluster of [original, restored]) {
+		cluster.exec(pod, ['kv', 'set', 'size', 'big']);
+		cluster.advance(5000);
+	}
+	same(t, restored, original, 'after another row');
+});

@@ -58,7 +58,10 @@ function clusters(): Cluster[] {
 	rich.advance(5000);
 	const killed = createCluster({seed: 3, nodes: 3});
 	killed.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 6, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25', readinessProbe: {httpGet: {path: '/', port: 80}}}]}}}});
+	killed.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'db', namespace: 'default'}, spec: {replicas: 1, selector: {matchLabels: {app: 'db'}}, template: {metadata: {labels: {app: 'db'}}, spec: {containers: [{name: 'db', image: 'mysql:8.0', env: [{name: 'MYSQL_ROOT_PASSWORD', value: 'x'}]}]}}}});
 	killed.advance(30_000);
+	const db = killed.list('pods').find(p => p.metadata.name.startsWith('db-'));
+	if (db) killed.exec(db.metadata.name, ['kv', 'set', 'k', 'v']);
 	killed.killNode(killed.list('nodes')[1]!.metadata.name);
 	killed.setImage('deploy', 'web', 'web', 'nginx:missing');
 	killed.advance(60_000);

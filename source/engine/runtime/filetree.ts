@@ -386,6 +386,40 @@ export class FileTree implements FileSystem {
  * a file. `unstamped` is there while the tree has no clock and has been
  * written. `lower` is the key of the tree it sits on.
  */
+/**
+ * What another part of the engine keeps beside a tree, keyed by the tree
+ * (a database on a container's own files): saved and loaded with the tree by
+ * the tree's owner (`saveTreeCompanions`, `loadTreeCompanions`).
+ */
+export type TreeCompanion = {
+	/** The companion's state for `tree`, or null when it keeps none. */
+	save(tree: FileTree): unknown;
+	/** Replace the companion's state for `tree` with `saved` (null: none). */
+	load(tree: FileTree, saved: unknown): void;
+};
+
+const treeCompanions = new Map<string, TreeCompanion>();
+
+/** Register a companion under a name (a module does it once, when loaded). */
+export function registerTreeCompanion(name: string, companion: TreeCompanion): void {
+	treeCompanions.set(name, companion);
+}
+
+/** What the companions keep beside `tree`, by companion name; undefined when none keeps anything. */
+export function saveTreeCompanions(tree: FileTree): Array<[name: string, state: unknown]> | undefined {
+	const out: Array<[string, unknown]> = [];
+	for (const [name, companion] of treeCompanions) {
+		const saved = companion.save(tree);
+		if (saved !== null && saved !== undefined) out.push([name, saved]);
+	}
+	return out.length > 0 ? out : undefined;
+}
+
+/** Give each companion its saved state for `tree` (none: it keeps nothing for it). */
+export function loadTreeCompanions(tree: FileTree, saved: ReadonlyArray<[name: string, state: unknown]> | undefined): void {
+	for (const [name, companion] of treeCompanions) companion.load(tree, saved?.find(([key]) => key === name)?.[1] ?? null);
+}
+
 export type SavedFileTree = {
 	entries: Array<[path: string, mode: number, mtime: number] | [path: string, mode: number, mtime: number, content: string]>;
 	whiteouts: string[];

@@ -7,7 +7,7 @@ import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
 	HttpRequest, HttpResponse, LogLine, ProbeResult, PullResult, SandboxConfig, Usage,
 } from './cri.js';
-import {FileTree, MountedFs, SubPathFs, volumeProviderOf, type FileSystem, type SavedFileTree} from './filetree.js';
+import {FileTree, MountedFs, SubPathFs, loadTreeCompanions, saveTreeCompanions, volumeProviderOf, type FileSystem, type SavedFileTree} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type SavedShell, type SavedShellState, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
 import {resolveInCluster} from './dns.js';
@@ -958,6 +958,7 @@ export class MockRuntime implements ContainerRuntime {
 			containers,
 			shells,
 			nextShell: this.nextSession,
+			...this.savedCompanions(),
 		};
 	}
 
@@ -1010,10 +1011,31 @@ export class MockRuntime implements ContainerRuntime {
 			open.session = this.sessionOf(open);
 			this.sessions.set(open.id, open);
 		}
+		for (const [where, companions] of saved.trees ?? []) {
+			const tree = this.treeAt(where);
+			if (!tree) throw new Error(`load: no tree at ${JSON.stringify(where)} for what is kept beside it`);
+			loadTreeCompanions(tree, companions);
+		}
 		// A running runtime is where its containers' timers find them; a halted one is not.
 		if (!saved.halted) this.kinds.runtimes.set(this.nodeName, this);
 		else if (this.kinds.runtimes.get(this.nodeName) === this) this.kinds.runtimes.delete(this.nodeName);
 		this.halted = saved.halted;
+	}
+
+	/** What other parts keep beside this runtime's trees, by where each tree is (nothing when they keep nothing). */
+	private savedCompanions(): {trees?: NonNullable<SavedRuntime['trees']>} {
+		const trees: NonNullable<SavedRuntime['trees']> = [];
+		const add = (where: TreeLocator, tree: FileTree | undefined) => {
+			const companions = tree && saveTreeCompanions(tree);
+			if (companions) trees.push([where, companions]);
+		};
+		for (const [path, tree] of this.hostPaths) add({hostPath: path}, tree);
+		for (const sandbox of this.sandboxes.values()) {
+			for (const [name, tree] of sandbox.emptyDirs ?? []) add({sandbox: sandbox.id, emptyDir: name}, tree);
+			for (const [name, tree] of sandbox.claims ?? []) add({sandbox: sandbox.id, claim: name}, tree);
+		}
+		for (const record of this.containers.values()) add({container: record.id}, record.upper);
+		return trees.length > 0 ? {trees} : {};
 	}
 
 	/**
@@ -1391,6 +1413,8 @@ export type SavedRuntime = {
 	containers: SavedContainer[];
 	shells: SavedOpenShell[];
 	nextShell: number;
+	/** What other parts keep beside the runtime's trees (a database on a container's files), by where each tree is. */
+	trees?: Array<[where: TreeLocator, companions: Array<[name: string, state: unknown]>]>;
 };
 
 type SavedSandbox = {

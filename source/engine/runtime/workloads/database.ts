@@ -1,7 +1,7 @@
 import type {Controller, ControllerContext} from '../../controller.js';
 import type {Container, Pod} from '../../api/types.js';
 import type {StatefulSet} from '../../api/statefulset-objects.js';
-import {FileTree, type FileSystem, type Mount} from '../filetree.js';
+import {FileTree, registerTreeCompanion, type FileSystem, type Mount} from '../filetree.js';
 import {registerExecCommand, type ExecContext, type ExecOutput} from '../commands.js';
 import {quoteBuffer} from '../syscalls.js';
 import {keyOf, objectKey} from '../../store.js';
@@ -85,6 +85,14 @@ export function saveTreeDatabase(tree: FileTree): SavedTreeDatabase | null {
 	const rows = savedRows.get(tree);
 	return rows ? {rows: [...rows]} : null;
 }
+
+// A database on a container's own files (no claim) is saved and loaded with the runtime that holds the tree; one on a volume, with its replication (below).
+registerTreeCompanion('database', {
+	save: tree => saveTreeDatabase(tree),
+	load(tree, saved) {
+		loadTreeDatabase(tree, saved as SavedTreeDatabase | null, () => () => {});
+	},
+});
 
 /**
  * `tree` with the saved database (or waiting rows) and nothing else; the
