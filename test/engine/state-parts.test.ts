@@ -1,7 +1,7 @@
 import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
-import {savingFrom, type SavedParts} from '../../source/engine/state.js';
+import {parts, sameParts} from './twins.js';
 import {callArbitrary, type Call} from '../../fuzz/engine/calls.js';
 import {history, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
 import {sameSimulation} from './same-simulation.js';
@@ -16,16 +16,7 @@ import {sameSimulation} from './same-simulation.js';
  * with.
  */
 
-function parts(cluster: Cluster): SavedParts {
-	return JSON.parse(JSON.stringify(cluster.context.state.save(savingFrom(cluster.context.store)))) as SavedParts;
-}
 
-function sameParts(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): void {
-	const a = new Map(parts(expected));
-	const b = new Map(parts(actual));
-	t.deepEqual([...b.keys()], [...a.keys()], `${when}: the same parts`);
-	for (const [name, saved] of a) t.deepEqual(b.get(name), saved, `${when}: part ${name}`);
-}
 
 test('random calls, every part reloaded at a random point: the cluster saves the same parts and goes on as its twin', t => {
 	fc.assert(fc.property(

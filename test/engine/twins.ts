@@ -69,9 +69,11 @@ export function parts(cluster: Cluster): SavedParts {
 	return JSON.parse(JSON.stringify(cluster.context.state.save(savingFrom(cluster.context.store)))) as SavedParts;
 }
 
-export function sameParts(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): void {
+/** Both clusters save the same parts (compared part by part, so a difference names its part); the expected ones, by name. */
+export function sameParts(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): Map<string, any> {
 	const a = new Map(parts(expected));
 	const b = new Map(parts(actual));
 	t.deepEqual([...b.keys()], [...a.keys()], `${when}: the same parts`);
 	for (const [name, saved] of a) t.deepEqual(b.get(name), saved, `${when}: part ${name}`);
+	return a;
 }

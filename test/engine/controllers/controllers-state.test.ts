@@ -1,7 +1,7 @@
 import test, {type ExecutionContext} from 'ava';
 import {readFileSync} from 'node:fs';
 import {createCluster, type Cluster, type ClusterOptions} from '../../../source/engine/index.js';
-import {savingFrom, type SavedParts} from '../../../source/engine/state.js';
+import {parts, sameParts} from '../twins.js';
 import {sameSimulation} from '../same-simulation.js';
 
 /**
@@ -17,17 +17,7 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/docs/${na
 
 type Move = (cluster: Cluster) => void;
 
-function parts(cluster: Cluster): SavedParts {
-	return JSON.parse(JSON.stringify(cluster.context.state.save(savingFrom(cluster.context.store)))) as SavedParts;
-}
 
-function sameParts(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): Map<string, any> {
-	const a = new Map(parts(expected));
-	const b = new Map(parts(actual));
-	t.deepEqual([...b.keys()], [...a.keys()], `${when}: the same parts`);
-	for (const [name, saved] of a) t.deepEqual(b.get(name), saved, `${when}: part ${name}`);
-	return a;
-}
 
 /** Run `moves` on twins, reloading every part of one after each move; returns the parts saved after each. */
 function twins(t: ExecutionContext, options: ClusterOptions, moves: Move[]): Array<Map<string, any>> {

@@ -1,6 +1,6 @@
 import test, {type ExecutionContext} from 'ava';
 import {createCluster, type Cluster} from '../../../source/engine/index.js';
-import {savingFrom, type SavedParts} from '../../../source/engine/state.js';
+import {parts, sameParts} from '../twins.js';
 import type {Container, KubeEvent, Pod} from '../../../source/engine/api/types.js';
 import type {SavedKubelets} from '../../../source/engine/node/kubelet.js';
 import {sameSimulation} from '../same-simulation.js';
@@ -18,16 +18,7 @@ function pod(name: string, containers: Array<Partial<Container> & {name: string;
 	return {apiVersion: 'v1', kind: 'Pod', metadata: {name}, spec: {containers, ...spec}};
 }
 
-function parts(cluster: Cluster): SavedParts {
-	return JSON.parse(JSON.stringify(cluster.context.state.save(savingFrom(cluster.context.store)))) as SavedParts;
-}
 
-function sameParts(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): void {
-	const a = new Map(parts(expected));
-	const b = new Map(parts(actual));
-	t.deepEqual([...b.keys()], [...a.keys()], `${when}: the same parts`);
-	for (const [name, saved] of a) t.deepEqual(b.get(name), saved, `${when}: part ${name}`);
-}
 
 function withImage(cluster: Cluster, name: string, image: string): void {
 	const current = structuredClone(cluster.get('Pod', name)!) as Pod;
