@@ -213,7 +213,8 @@ export class EventRecorder {
 			const key = this.orderKeys[index]!;
 			const seen = this.orderSeen[index]!;
 			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
-			if (stored && keysOf(stored).key === key && storedSeen(stored) === seen) ring.push([namespace!, name]);
+			const given = stored && storedKeyOf(stored);
+			if (given && given.key === key && given.seen === seen) ring.push([namespace!, name]);
 			else ring.push([namespace!, name, key, finiteOrNull(seen)]);
 			newest.set(key, index - this.head);
 		}
@@ -299,6 +300,15 @@ export type SavedEventRecorder = {
  * (null before any time was known).
  */
 export type SavedSimilarCache = Array<[key: string, messages: string | string[] | null, lastMs: number | null]>;
+
+/** A stored Event's aggregation key and time, kept beside the (never changed) object: a save at 10,000 pods works them out only for the events written since the last. */
+const storedKeys = new WeakMap<KubeEvent, {key: string; seen: number}>();
+
+function storedKeyOf(stored: KubeEvent): {key: string; seen: number} {
+	let given = storedKeys.get(stored);
+	if (!given) storedKeys.set(stored, (given = {key: keysOf(stored).key, seen: storedSeen(stored)}));
+	return given;
+}
 
 /**
  * The aggregation keys of a stored Event: its similar events' key, and the
