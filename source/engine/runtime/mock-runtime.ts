@@ -1146,7 +1146,12 @@ export class MockRuntime implements ContainerRuntime {
 	private saveRecord(record: ContainerRecord, saving: Saving, pod: number, env: number[], gone: boolean): SavedContainer {
 		const {config, status} = record;
 		const specs = (config.init ? config.pod.spec?.initContainers : config.pod.spec?.containers) ?? [];
-		const index = specs.indexOf(config.container);
+		let index = specs.indexOf(config.container);
+		// The same spec in another object (the pod version was copied since): by its place too, as a load gives it back.
+		if (index < 0) {
+			const named = specs.findIndex(spec => spec.name === config.container.name);
+			if (named >= 0 && JSON.stringify(specs[named]) === JSON.stringify(config.container)) index = named;
+		}
 		const {id: _id, name: _name, image: _image, imageRef: _imageRef, ...state} = status;
 		const imageKey = imageTreeKey(record.image);
 		const behaviour = record.image.spec.behaviour as Partial<ServerBehaviour>;
