@@ -93,7 +93,11 @@ export class StateParts {
 		for (const [name, state] of saved) {
 			const part = this.parts.get(name);
 			if (!part) throw new Error(`no state part named ${name}`);
-			part.load(state, loading);
+			try {
+				part.load(state, loading);
+			} catch (error) {
+				throw new Error(`part ${name}: ${(error as Error).message}`);
+			}
 		}
 	}
 }

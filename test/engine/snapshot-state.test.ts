@@ -1,6 +1,6 @@
 import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
-import {createCluster, type Cluster, type ClusterSnapshot} from '../../source/engine/index.js';
+import {createCluster, SnapshotError, type Cluster, type ClusterSnapshot} from '../../source/engine/index.js';
 import type {Manifest} from '../../source/engine/api/types.js';
 import {callArbitrary, type Call} from '../../fuzz/engine/calls.js';
 import {history, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
@@ -105,4 +105,17 @@ test('a database on a container\'s own files (mysql with no claim) keeps its row
 		cluster.advance(5000);
 	}
 	same(t, restored, original, 'after another row');
+});
+
+test('a saved state a part cannot load is refused naming the part, as another build\'s (its objects still restore the cluster)', t => {
+	const original = createCluster({seed: 3, nodes: 2});
+	original.apply(validManifestExample());
+	original.advance(20_000);
+	const data = JSON.parse(JSON.stringify(original.snapshot()));
+	const at = data.state.parts.findIndex(([name]: [string]) => name === 'runtimes');
+	data.state.parts[at][1] = 5;
+	const error = t.throws(() => createCluster({snapshot: data}), {instanceOf: SnapshotError});
+	t.regex(error?.message ?? '', /^snapshot\.state: part runtimes: .*; it was saved by another build; restore it from its objects$/);
+	t.true((error as SnapshotError).differentBuild);
+	t.is(createCluster({snapshot: data, restore: 'objects'}).list('deploy').length, 1);
 });
