@@ -10,12 +10,15 @@ import {sameSimulation, state} from './same-simulation.js';
  * random point, send the snapshot through JSON, restore it, make the same
  * following calls on both, and require the same objects (events included),
  * volume files, database rows, clock, pending timers and generator state.
+ * These restores replay the journal (`restore: 'replay'`, how a snapshot of
+ * format 3 or older comes back); snapshot-state.test.ts checks the restore
+ * that loads the saved state the same way.
  */
 
 
-function roundTrip(cluster: Cluster): Cluster {
+function roundTrip(cluster: Cluster, restore: 'replay' | 'exact' = 'replay'): Cluster {
 	const text = JSON.stringify(cluster.snapshot());
-	return createCluster({snapshot: JSON.parse(text)});
+	return createCluster({snapshot: JSON.parse(text), restore});
 }
 
 /** A fuzz call; a refused one is refused alike on both clusters, which the comparison checks. */
@@ -27,16 +30,14 @@ function run(cluster: Cluster, call: Call): void {
 	}
 }
 
-
-
 /**
- * Make `calls[0..split)` on `original`, restore its snapshot exactly, then
+ * Make `calls[0..split)` on `original`, restore its snapshot (replayed, or as `restore` says), then
  * make the rest on both and let a minute pass: the two must agree at the
  * restore and after. `make` makes one call (refused calls are refused alike).
  */
-function restoredMidway(t: ExecutionContext, original: Cluster, calls: readonly Call[], split: number, make = run): void {
+function restoredMidway(t: ExecutionContext, original: Cluster, calls: readonly Call[], split: number, make = run, restore: 'replay' | 'exact' = 'replay'): void {
 	for (const call of calls.slice(0, split)) make(original, call);
-	const restored = roundTrip(original);
+	const restored = roundTrip(original, restore);
 	t.deepEqual(state(restored), state(original), 'the restore itself');
 	for (const call of calls.slice(split)) {
 		make(original, call);
@@ -110,8 +111,8 @@ test('a restore replayed a slice at a time, stopped anywhere, is the restore mad
 			const original = createCluster({seed, nodes});
 			for (const call of [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls]) runSliced(original, call, yieldEvery);
 			const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
-			const whole = createCluster({snapshot});
-			const restoring = restoreCluster({snapshot});
+			const whole = createCluster({snapshot, restore: 'replay'});
+			const restoring = restoreCluster({snapshot, restore: 'replay'});
 			let asks = 0;
 			let steps = 0;
 			let last = -1;
@@ -132,7 +133,7 @@ test('a restore replayed a slice at a time, stopped anywhere, is the restore mad
 	), {seed: 29, numRuns: 14});
 });
 
-test('a restore from objects, and the exact restore of a snapshot with a base, made a slice at a time are the ones made in one go', t => {
+test('a restore from objects, and the replay of a snapshot with a base, made a slice at a time are the ones made in one go', t => {
 	const original = richCluster(5);
 	const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
 	const sliced = (options: Parameters<typeof restoreCluster>[0], every: number) => {
@@ -150,12 +151,12 @@ test('a restore from objects, and the exact restore of a snapshot with a base, m
 		const {cluster: cold, slices} = sliced({snapshot, restore: 'objects'}, every);
 		t.true(slices > 0, 'the pending work took more than one slice');
 		t.deepEqual(state(cold), state(whole));
-		// Its own snapshot has a base: restored exactly, in slices too.
+		// Its own snapshot has a base: replayed from it, in slices too.
 		whole.advance(5000);
 		cold.advance(5000);
 		const withBase = JSON.parse(JSON.stringify(cold.snapshot()));
 		t.truthy(withBase.base);
-		const {cluster: again} = sliced({snapshot: withBase}, every);
+		const {cluster: again} = sliced({snapshot: withBase, restore: 'replay'}, every);
 		t.deepEqual(state(again), state(cold));
 		for (const cluster of [whole, cold, again]) cluster.advance(30_000);
 		t.deepEqual(state(cold), state(whole));
@@ -163,32 +164,37 @@ test('a restore from objects, and the exact restore of a snapshot with a base, m
 	}
 });
 
-test('an advance that stopped at its budget is restored mid-way and finishes at the same timer', t => {
-	const original = createCluster({demo: true, seed: 9});
-	let checks = 0;
-	const stopped = original.advance(120_000, {shouldYield: () => ++checks > 40});
-	t.false(stopped.done);
-	const restored = roundTrip(original);
-	t.is(restored.behindMs(), original.behindMs());
-	t.deepEqual(state(restored), state(original));
-	original.advance(1000);
-	restored.advance(1000);
-	t.deepEqual(state(restored), state(original));
-	t.is(restored.behindMs(), 0);
+test('an advance that stopped at its budget is restored mid-way (loaded or replayed) and finishes at the same timer', t => {
+	for (const restore of ['exact', 'replay'] as const) {
+		const original = createCluster({demo: true, seed: 9});
+		let checks = 0;
+		const stopped = original.advance(120_000, {shouldYield: () => ++checks > 40});
+		t.false(stopped.done);
+		const restored = roundTrip(original, restore);
+		t.is(restored.behindMs(), original.behindMs());
+		t.deepEqual(state(restored), state(original));
+		original.advance(1000);
+		restored.advance(1000);
+		t.deepEqual(state(restored), state(original));
+		t.is(restored.behindMs(), 0);
+	}
 });
 
-test('a restored snapshot snapshots again to the same data, and restores again', t => {
+test('a restored snapshot snapshots again to the same data, and restores again (loaded or replayed)', t => {
 	const original = richCluster(6);
 	const raw = original.snapshot();
 	t.deepEqual(JSON.parse(JSON.stringify(raw)), raw, 'plain JSON data: no undefined fields, no non-finite numbers');
-	const once = roundTrip(original);
-	const twice = roundTrip(once);
-	t.deepEqual(state(twice), state(original));
+	for (const restore of ['exact', 'replay'] as const) {
+		const once = roundTrip(original, restore);
+		const twice = roundTrip(once, restore);
+		t.deepEqual(state(twice), state(original));
+	}
+	const twice = roundTrip(roundTrip(original));
 	for (const cluster of [original, twice]) cluster.advance(30_000);
 	t.deepEqual(state(twice), state(original));
 });
 
-test('random calls on a cluster restored from its objects, a snapshot at a random point: the exact restore of it matches the cluster that never stopped', t => {
+test('random calls on a cluster restored from its objects, a snapshot at a random point: its restore (loaded, and replayed from its base) matches the cluster that never stopped', t => {
 	fc.assert(fc.property(
 		fc.record({
 			seed: fc.integer({min: 1, max: 1000}),
@@ -202,8 +208,11 @@ test('random calls on a cluster restored from its objects, a snapshot at a rando
 			const first = createCluster({seed, nodes});
 			for (const call of [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...before]) run(first, call);
 			first.advance(20_000);
-			const cold = createCluster({snapshot: JSON.parse(JSON.stringify(first.snapshot())), restore: 'objects'});
-			restoredMidway(t, cold, calls, at % (calls.length + 1));
+			const saved = JSON.stringify(first.snapshot());
+			for (const restore of ['exact', 'replay'] as const) {
+				const cold = createCluster({snapshot: JSON.parse(saved), restore: 'objects'});
+				restoredMidway(t, cold, calls, at % (calls.length + 1), run, restore);
+			}
 		},
 	), {seed: 21, numRuns: 12});
 });
