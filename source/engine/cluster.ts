@@ -450,13 +450,7 @@ export class Cluster {
 	 */
 	private loadState(snapshot: ClusterSnapshot, saved: NonNullable<ClusterSnapshot['state']>): void {
 		const {store, clock, random, state} = this.context;
-		try {
-			store.load(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects');
-		} catch (error) {
-			if (error instanceof LoadError) throw new SnapshotError(error.message);
-			throw error;
-		}
-		this.serveCustomKinds(snapshot.store.objects, 'snapshot');
+		// Another build's state is refused before anything is loaded.
 		if (saved.format !== stateFormat) {
 			throw new SnapshotError(`snapshot.state.format: the snapshot's parts saved their state in form ${saved.format}, this build's in form ${stateFormat}: it was saved by another build; restore it from its objects`, true);
 		}
@@ -465,6 +459,13 @@ export class Cluster {
 		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
 			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, true);
 		}
+		try {
+			store.load(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects');
+		} catch (error) {
+			if (error instanceof LoadError) throw new SnapshotError(error.message);
+			throw error;
+		}
+		this.serveCustomKinds(snapshot.store.objects, 'snapshot');
 		try {
 			const timers = clock.load({now: snapshot.clock.now, seq: saved.seq, timers: snapshot.clock.timers.map(timer => ({...timer, kind: timer.kind ?? ''}))});
 			state.load(saved.parts, loadingFrom(store, timers));
