@@ -386,6 +386,17 @@ export class FileTree implements FileSystem {
  * a file. `unstamped` is there while the tree has no clock and has been
  * written. `lower` is the key of the tree it sits on.
  */
+export type SavedFileTree = {
+	entries: Array<[path: string, mode: number, mtime: number] | [path: string, mode: number, mtime: number, content: string]>;
+	whiteouts: string[];
+	unstamped?: string[];
+	made: number;
+	readOnly: boolean;
+	version: number;
+	clock: 'none' | 'live' | 'fixed';
+	lower?: string;
+};
+
 /**
  * What another part of the engine keeps beside a tree, keyed by the tree
  * (a database on a container's own files): saved and loaded with the tree by
@@ -420,16 +431,6 @@ export function loadTreeCompanions(tree: FileTree, saved: ReadonlyArray<[name: s
 	for (const [name, companion] of treeCompanions) companion.load(tree, saved?.find(([key]) => key === name)?.[1] ?? null);
 }
 
-export type SavedFileTree = {
-	entries: Array<[path: string, mode: number, mtime: number] | [path: string, mode: number, mtime: number, content: string]>;
-	whiteouts: string[];
-	unstamped?: string[];
-	made: number;
-	readOnly: boolean;
-	version: number;
-	clock: 'none' | 'live' | 'fixed';
-	lower?: string;
-};
 
 export type Mount = {
 	/** Absolute path inside the container. */
