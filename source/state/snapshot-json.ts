@@ -125,9 +125,9 @@ export class SnapshotJson {
 			} else {
 				const {items, done} = piece;
 				while (piece.next < items.length) {
-					const item = items[piece.next];
 					// JSON writes what an array cannot hold as null.
-					done.push(Buffer.from(piece.next > 0 ? `,${JSON.stringify(item) ?? 'null'}` : JSON.stringify(item) ?? 'null'));
+					const text = JSON.stringify(items[piece.next]) ?? 'null';
+					done.push(Buffer.from(piece.next > 0 ? `,${text}` : text));
 					piece.next++;
 					if (stop()) return false;
 				}
