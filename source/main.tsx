@@ -152,7 +152,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 				process.stderr.write(`kubarium: ${state.note}\n`);
 			}
 			if (opened.restarted) {
-				state.note = restartedNote(file);
+				state.note = restartedNote(file, opened.restarted);
 				process.stderr.write(`kubarium: ${state.note}\n`);
 			}
 		} catch (error) {

@@ -227,7 +227,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 async function openServeState(flags: ServeFlags, file: string): Promise<Cluster | undefined> {
 	const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
-	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file)}\n`);
+	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file, opened.restarted)}\n`);
 	if (!opened.cluster) return undefined;
 	const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.empty && '--empty', flags.strictImages && '--strict-images'].filter(Boolean);
 	process.stdout.write(`Restored the cluster saved in ${file}${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the cluster is the saved one)` : ''}\n`);

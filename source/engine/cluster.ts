@@ -452,12 +452,12 @@ export class Cluster {
 		const {store, clock, random, state} = this.context;
 		// Another build's state is refused before anything is loaded.
 		if (saved.format !== stateFormat) {
-			throw new SnapshotError(`snapshot.state.format: the snapshot's parts saved their state in form ${saved.format}, this build's in form ${stateFormat}: it was saved by another build; restore it from its objects`, true);
+			throw new SnapshotError(`snapshot.state.format: the snapshot's parts saved their state in form ${saved.format}, this build's in form ${stateFormat}: it was saved by another build; restore it from its objects`, 'another build');
 		}
 		const names = state.names();
 		const savedNames = saved.parts.map(([name]) => name);
 		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
-			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, true);
+			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		}
 		try {
 			store.load(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects');
@@ -469,12 +469,13 @@ export class Cluster {
 		try {
 			const timers = clock.load({now: snapshot.clock.now, seq: saved.seq, timers: snapshot.clock.timers.map(timer => ({...timer, kind: timer.kind ?? ''}))});
 			state.load(saved.parts, loadingFrom(store, timers));
-			const missing = clock.undefinedKinds();
-			if (missing.length > 0) throw new Error(`load: no part of this build defines the timer kinds ${missing.join(', ')}`);
 		} catch (error) {
 			if (error instanceof SnapshotError) throw error;
-			throw new SnapshotError(`snapshot.state: ${(error as Error).message}; it was saved by another build; restore it from its objects`, true);
+			// In this build's form, yet a part cannot load it: the file was changed or damaged (or a build kept the form and changed what it means).
+			throw new SnapshotError(`snapshot.state: ${(error as Error).message}; this build cannot load it; restore it from its objects`, 'state not loadable');
 		}
+		const missing = clock.undefinedKinds();
+		if (missing.length > 0) throw new SnapshotError(`snapshot.clock.timers: no part of this build defines the timer kinds ${missing.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		random.load(snapshot.random.state);
 	}
 
@@ -708,7 +709,7 @@ export class Cluster {
 			}
 			return;
 		}
-		if (!(journaledCalls as readonly string[]).includes(entry.call)) throw new SnapshotError(`snapshot.journal: unknown call ${JSON.stringify(entry.call)}`, true);
+		if (!(journaledCalls as readonly string[]).includes(entry.call)) throw new SnapshotError(`snapshot.journal: unknown call ${JSON.stringify(entry.call)}`, 'another build');
 		(this[entry.call as JournaledCall] as (...args: unknown[]) => unknown)(...args);
 	}
 
@@ -1511,7 +1512,7 @@ type SavedClusterState = {
 
 /** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */
 function replayedDifferently(what: string): SnapshotError {
-	return new SnapshotError(`${what}; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`, true);
+	return new SnapshotError(`${what}; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`, 'another build');
 }
 
 /** The options a snapshot records: every one the cluster was made with but `snapshot` (all JSON-safe). */

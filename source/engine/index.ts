@@ -52,5 +52,5 @@ export {breakdownRule, compactRules, compactRuleString} from './rbac/rules.js';
 export type {PolicyRule, Subject, RoleRef, Role, ClusterRole, RoleBinding} from './api/rbac-objects.js';
 export {adminUser} from './rbac/bootstrap-policy.js';
 export {parseColumnPath, readColumnPath, type ColumnPath} from './api/column-path.js';
-export {snapshotVersion, SnapshotError} from './snapshot.js';
+export {snapshotVersion, SnapshotError, type FromObjectsReason} from './snapshot.js';
 export type {ClusterSnapshot, JournalEntry, VolumeSnapshot, SnapshotOptions} from './snapshot.js';

@@ -95,16 +95,23 @@ export type ClusterSnapshot = {
 	state?: {format: number; seq: number; parts: SavedParts};
 };
 
+/**
+ * Why a snapshot that cannot be restored exactly can still be restored from
+ * its objects (`restore: 'objects'`): another build saved it (its parts'
+ * state in another form, or a journal this build replays differently), or
+ * its parts' state is in this build's form but a part cannot load it.
+ */
+export type FromObjectsReason = 'another build' | 'state not loadable';
+
 /** A snapshot that cannot be restored: a newer or unknown version, the wrong shape (the message names the path), or one that replays differently. */
 export class SnapshotError extends Error {
-	/**
-	 * `differentBuild`: the snapshot is well formed, but this build replays
-	 * its journal differently (or does not know one of its calls): restoring
-	 * it from its objects only (`restore: 'objects'`) still works.
-	 */
-	constructor(message: string, readonly differentBuild = false) {
+	/** Set when the snapshot is well formed and its objects still restore the cluster (`restore: 'objects'`): why it cannot be restored exactly. */
+	readonly fromObjects: FromObjectsReason | undefined;
+
+	constructor(message: string, fromObjects?: FromObjectsReason) {
 		super(message);
 		this.name = 'SnapshotError';
+		this.fromObjects = fromObjects;
 	}
 }
 

@@ -8,7 +8,7 @@
  * at all stops the start with a StateFileError (exit 2 in the CLI) and is
  * never written over.
  */
-import {restoreCluster, SnapshotError, type Cluster} from '../engine/index.js';
+import {restoreCluster, SnapshotError, type Cluster, type FromObjectsReason} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
 import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError} from './state-file.js';
 import {replayProgress, type ProgressStream, type ReplayProgress} from './replay-progress.js';
@@ -18,8 +18,12 @@ export type OpenedState = {
 	cluster?: Cluster;
 	/** Where `--reset-state` moved the old file. */
 	movedAside?: string;
-	/** The file was saved by a build whose engine replays it differently: the cluster was restarted from its saved objects instead. */
-	restarted?: boolean;
+	/**
+	 * The file could not be restored exactly, so the cluster was restarted
+	 * from its saved objects instead: why (another build saved it, or its
+	 * parts' state could not be loaded).
+	 */
+	restarted?: FromObjectsReason;
 };
 
 /** Wall ms of replay between two turns of the event loop while a state file is restored. */
@@ -56,15 +60,17 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		if (data === undefined) return movedAside ? {movedAside} : {};
 		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
 		const sliceMs = options.sliceMs ?? restoreSliceMs;
+		let restartedBecause: FromObjectsReason;
 		try {
 			return {cluster: await restored({snapshot: data}, sliceMs, shown)};
 		} catch (error) {
 			if (!(error instanceof SnapshotError)) throw error;
 			// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
-			if (!error.differentBuild) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+			if (!error.fromObjects) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+			restartedBecause = error.fromObjects;
 		}
 		try {
-			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: true};
+			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: restartedBecause};
 		} catch (error) {
 			if (error instanceof SnapshotError) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
 			throw error;
@@ -110,6 +116,7 @@ export function movedAsideNote(file: string, movedAside: string): string {
 }
 
 /** What the user is told when the state file came back from its objects only (`restarted`). */
-export function restartedNote(file: string): string {
-	return `the state file ${file} was saved by another build; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`;
+export function restartedNote(file: string, why: FromObjectsReason): string {
+	const what = why === 'another build' ? 'was saved by another build' : 'holds a simulation state this build could not load';
+	return `the state file ${file} ${what}; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`;
 }

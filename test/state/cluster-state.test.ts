@@ -100,11 +100,11 @@ test('openState: a file another build saved comes back from its objects, with th
 	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild)}), {message: /^snapshot\.state\.format: the snapshot's parts saved their state in form \d+, this build's in form \d+: it was saved by another build/});
 	t.throws(() => createCluster({snapshot: JSON.parse(otherBuild), restore: 'replay'}), {message: /saved by a build whose engine behaves differently/});
 	const opened = await openState(file);
-	t.true(opened.restarted);
+	t.is(opened.restarted, 'another build');
 	const cluster = opened.cluster!;
 	t.is((cluster.get('ConfigMap', 'kept') as any)?.data?.a, '1');
 	t.is(cluster.now(), JSON.parse(otherBuild).clock.now);
-	t.is(restartedNote(file), `the state file ${file} was saved by another build; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`);
+	t.is(restartedNote(file, opened.restarted!), `the state file ${file} was saved by another build; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`);
 	t.is(readFileSync(file, 'utf8'), otherBuild, 'opening writes nothing');
 	t.is(statSync(file).mtimeMs, mtime);
 	const autosave = autosaveCluster(cluster, file, {intervalMs: 0});
@@ -116,4 +116,19 @@ test('openState: a file another build saved comes back from its objects, with th
 	t.is(again.restarted, undefined, 'the next start restores exactly');
 	t.is((again.cluster!.get('ConfigMap', 'later') as any)?.data?.b, '2');
 	t.deepEqual(again.cluster!.list('ConfigMap').map(c => c.metadata.uid), cluster.list('ConfigMap').map(c => c.metadata.uid));
+});
+
+test('openState: a file whose simulation state this build cannot load comes back from its objects, and the notice says so (not another build)', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const data = JSON.parse(saved) as {state: {parts: Array<[string, unknown]>}};
+	const at = data.state.parts.findIndex(([name]) => name === 'runtimes');
+	data.state.parts[at]![1] = 'not a runtime';
+	const text = JSON.stringify(data);
+	writeFileSync(file, text);
+	const opened = await openState(file);
+	t.is(opened.restarted, 'state not loadable');
+	t.is((opened.cluster!.get('ConfigMap', 'kept') as any)?.data?.a, '1');
+	t.is(restartedNote(file, opened.restarted!), `the state file ${file} holds a simulation state this build could not load; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`);
+	t.is(readFileSync(file, 'utf8'), text, 'opening writes nothing');
 });
