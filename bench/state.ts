@@ -74,7 +74,7 @@ async function runStateBench(): Promise<BenchRow[]> {
 		const otherBuildMs = performance.now() - started;
 		if (!opened.restarted) throw new Error('the file another build saved was not restarted from its objects');
 		const restarted = opened.cluster!;
-		// Saved again, it holds its base beside its state: the next open loads the state.
+		// Saved again, it holds its state (and, as every state file, no history): the next open loads the state.
 		restarted.advance(5000);
 		const again = autosaveCluster(restarted, file, {intervalMs: 0});
 		again.flush();
@@ -93,7 +93,7 @@ async function runStateBench(): Promise<BenchRow[]> {
 			{name: '10,000 pods: open --state (read, parse, restore: the saved state loaded)', value: formatMs(openMs), aim: '< 1 s'},
 			{name: '10,000 pods: open --state, the longest the event loop is held at a time (the parse, then the load)', value: formatMs(held.max / 1e6), aim: '< 1 s'},
 			{name: '10,000 pods: open --state saved by another build (its state refused, then the restore from objects)', value: formatMs(otherBuildMs)},
-			{name: '10,000 pods: state file size after that restart (its base and the objects now)', value: formatMb(restartedBytes)},
+			{name: '10,000 pods: state file size after that restart (the objects and the state, no history)', value: formatMb(restartedBytes)},
 			{name: '10,000 pods: open --state saved after that restart (its state loaded)', value: formatMs(reopenMs), aim: '< 1 s'},
 		];
 	} finally {

@@ -179,6 +179,12 @@ export class Cluster {
 	private readonly options: SnapshotOptions;
 	/** Every call that changed the cluster, in order: what a snapshot replays. */
 	private readonly journal: JournalEntry[] = [];
+	/**
+	 * False once the cluster was restored from a snapshot saved without its
+	 * history: a journal from here on would not replay from its options, so
+	 * none is kept (and none is saved).
+	 */
+	private historyKept = true;
 	/** How deep in journaled calls the cluster is: calls that calls make (and the bootstrap's) are not journaled themselves. */
 	private depth = 1;
 	/**
@@ -208,6 +214,9 @@ export class Cluster {
 		if (restore !== undefined && options.snapshot === undefined) throw badRequest('restore: there is no snapshot to restore');
 		if (options.onReplay !== undefined && typeof options.onReplay !== 'function') throw badRequest(`onReplay: must be a function, got ${typeof options.onReplay}`);
 		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
+		if (snapshot?.history === false && restore === 'replay') {
+			throw new SnapshotError('snapshot.history: the snapshot was saved without its history (the journal of calls), which a replay needs; restore it from its state or its objects');
+		}
 		// The saved state of every part is loaded instead of replaying the journal (a snapshot of an older build has none: its journal is replayed).
 		const fromState = (restore ?? 'exact') === 'exact' ? snapshot?.state : undefined;
 		// What the cluster is made of before any journaled call: saved objects (a restore from objects, now or when the snapshot's cluster was made), or its options alone.
@@ -293,7 +302,8 @@ export class Cluster {
 		if (fromState) {
 			// Built as the saved cluster was, the start-up work aside (it is in the saved state), then its state loaded.
 			this.loadState(snapshot!, fromState);
-			this.journal.push(...snapshot!.journal.map(entry => ({...entry})));
+			if (snapshot!.history === false) this.historyKept = false;
+			else this.journal.push(...snapshot!.journal.map(entry => ({...entry})));
 			this.depth = 0;
 			return;
 		}
@@ -527,11 +537,16 @@ export class Cluster {
 		}
 	}
 
+	/** Keep a call in the journal (when the cluster keeps its history). */
+	private journalPush(entry: JournalEntry): void {
+		if (this.historyKept) this.journal.push(entry);
+	}
+
 	/** Run a call of the facade, journaling it unless it is part of another call. */
 	private journaled<T>(call: string, args: readonly unknown[], run: () => T): T {
 		if (this.depth > 0) return run();
 		const entry: JournalEntry = {call, ...encodeArgs(args)};
-		this.journal.push(entry);
+		this.journalPush(entry);
 		this.depth++;
 		try {
 			return run();
@@ -549,16 +564,25 @@ export class Cluster {
 	 * resourceVersion, clock and timers, the generator, volumes' files and
 	 * database rows). Restoring gives a cluster that the same calls then
 	 * take exactly where this one goes. Objects are shared with the store, which never changes them in place: do not change them either.
+	 *
+	 * `history: false` leaves the history out (the journal, and the objects
+	 * it starts from): the snapshot then restores from its state or its
+	 * objects, never by replay, and its size follows the cluster's alone (the
+	 * state file saves so). A cluster restored from such a snapshot keeps no
+	 * history either.
 	 */
-	snapshot(): ClusterSnapshot {
+	snapshot(options: {history?: boolean} = {}): ClusterSnapshot {
 		if (this.depth > 0) throw badRequest('snapshot: the cluster is in the middle of a call');
+		if (options.history !== undefined && typeof options.history !== 'boolean') throw badRequest(`snapshot: history must be true or false, got ${String(options.history)}`);
 		const {store, clock, random} = this.context;
+		const history = (options.history ?? true) && this.historyKept;
 		return {
 			kind: 'KubariumSnapshot',
 			version: snapshotVersion,
 			options: structuredClone(this.options),
-			...(this.base ? {base: this.base} : {}),
-			journal: this.journal.map(entry => ({...entry})),
+			...(history && this.base ? {base: this.base} : {}),
+			...(history ? {} : {history: false as const}),
+			journal: history ? this.journal.map(entry => ({...entry})) : [],
 			behindMs: this.behindMs(),
 			store: {resourceVersion: store.resourceVersion, objects: store.all()},
 			applied: [...this.lastApplied],
@@ -652,14 +676,14 @@ export class Cluster {
 		} catch (error) {
 			// Journaled as refused, as `advance` journals an advance that threw.
 			replaying.advance = undefined;
-			this.journal.push({...entry, args: [...entry.args]});
+			this.journalPush({...entry, args: [...entry.args]});
 			throw error;
 		} finally {
 			this.depth--;
 		}
 		if (!result.done && !run.stopped) return false;
 		replaying.advance = undefined;
-		this.journal.push({...entry, args: [...entry.args]});
+		this.journalPush({...entry, args: [...entry.args]});
 		return true;
 	}
 
@@ -1168,16 +1192,16 @@ export class Cluster {
 		try {
 			result = this.advanceBy(ms, counted);
 		} catch (error) {
-			this.journal.push({call: 'advance', args: [ms], threw: true});
+			this.journalPush({call: 'advance', args: [ms], threw: true});
 			throw error;
 		} finally {
 			this.depth--;
 		}
 		const last = this.journal.at(-1);
-		if (!result.done) this.journal.push({call: 'advance', args: [ms], stopAfter: checks});
+		if (!result.done) this.journalPush({call: 'advance', args: [ms], stopAfter: checks});
 		// Advancing twice in a row runs the same timers as advancing once by the sum: one entry keeps a long session's journal short.
 		else if (last?.call === 'advance' && last.stopAfter === undefined) last.args = [(last.args[0] as number) + ms];
-		else this.journal.push({call: 'advance', args: [ms]});
+		else this.journalPush({call: 'advance', args: [ms]});
 		return result;
 	}
 
@@ -1304,7 +1328,7 @@ export class Cluster {
 	openShell(pod: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
 		if (this.depth > 0) return shellInPod(this.context, pod, argv, options);
 		const entry: JournalEntry = {call: 'openShell', ...encodeArgs([pod, argv, options])};
-		this.journal.push(entry);
+		this.journalPush(entry);
 		this.depth++;
 		let opened: {session?: ShellSession; result?: ExecResult; node?: string};
 		try {

@@ -80,6 +80,12 @@ export type ClusterSnapshot = {
 	options: SnapshotOptions;
 	/** The objects the cluster was restored from, when it was made from a snapshot's objects rather than from its options alone; the journal starts there. */
 	base?: SnapshotBase;
+	/**
+	 * Saved without its history (`snapshot({history: false})`, as the state
+	 * file is): the journal is empty and there is no base, so it is restored
+	 * from its state (or its objects), never by replay.
+	 */
+	history?: false;
 	/** Every call that changed the cluster since it was made, in order. */
 	journal: JournalEntry[];
 	/** Open `advance` work: virtual ms still owed by an advance that stopped at its budget. */
@@ -248,6 +254,13 @@ export function readSnapshot(data: unknown): ClusterSnapshot {
 	each(s['volumes'], 'snapshot.volumes', volume);
 	if (version < 4 && s['state'] !== undefined) fail('snapshot.state', `nothing in a version ${version} snapshot`, s['state']);
 	optional(s['state'], 'snapshot.state', savedState);
+	if (s['history'] !== undefined) {
+		if (s['history'] !== false) fail('snapshot.history', 'false (or nothing)', s['history']);
+		if (version < 4) fail('snapshot.history', `nothing in a version ${version} snapshot`, s['history']);
+		if (s['state'] === undefined) fail('snapshot.state', 'the state of a snapshot saved without its history', s['state']);
+		if ((s['journal'] as unknown[]).length > 0) fail('snapshot.journal', 'an empty journal in a snapshot saved without its history', s['journal']);
+		if (s['base'] !== undefined) fail('snapshot.base', 'nothing in a snapshot saved without its history', s['base']);
+	}
 	return data as ClusterSnapshot;
 }
 

@@ -119,3 +119,38 @@ test('a saved state a part cannot load is refused naming the part (its objects s
 	t.is((error as SnapshotError).fromObjects, 'state not loadable');
 	t.is(createCluster({snapshot: data, restore: 'objects'}).list('deploy').length, 1);
 });
+
+test('a snapshot without its history (as the state file saves) restores from its state to the same cluster, and only from its state or its objects', t => {
+	const original = createCluster({seed: 4, nodes: 2});
+	original.apply(validManifestExample());
+	original.advance(20_000);
+	original.scale('Deployment', 'web', 3);
+	original.advance(5000);
+	const full = JSON.parse(JSON.stringify(original.snapshot())) as ClusterSnapshot;
+	const bare = JSON.parse(JSON.stringify(original.snapshot({history: false}))) as ClusterSnapshot;
+	t.true(full.journal.length > 0);
+	t.is(bare.history, false);
+	t.deepEqual(bare.journal, []);
+	t.deepEqual({...bare, history: undefined, journal: undefined}, {...full, history: undefined, journal: undefined}, 'the same but for the history');
+	const restored = createCluster({snapshot: bare});
+	const bareOf = (cluster: Cluster) => JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as unknown;
+	t.deepEqual(bareOf(restored), bareOf(original), 'at the restore');
+	// It keeps no history of its own: its snapshots have none either.
+	restored.scale('Deployment', 'web', 1);
+	original.scale('Deployment', 'web', 1);
+	restored.advance(10_000);
+	original.advance(10_000);
+	const later = restored.snapshot();
+	t.is(later.history, false);
+	t.deepEqual(later.journal, []);
+	t.deepEqual(JSON.parse(JSON.stringify(later)), bareOf(original), 'after more calls');
+	t.throws(() => createCluster({snapshot: bare, restore: 'replay'}), {instanceOf: SnapshotError, message: 'snapshot.history: the snapshot was saved without its history (the journal of calls), which a replay needs; restore it from its state or its objects'});
+	t.is(createCluster({snapshot: bare, restore: 'objects'}).list('Deployment').length, 1);
+	const refused: Array<[unknown, string]> = [
+		[{...bare, history: true}, 'snapshot.history: expected false (or nothing), got boolean true'],
+		[{...bare, state: undefined}, 'snapshot.state: expected the state of a snapshot saved without its history, got nothing'],
+		[{...bare, journal: full.journal}, 'snapshot.journal: expected an empty journal in a snapshot saved without its history, got an array'],
+	];
+	for (const [data, message] of refused) t.throws(() => createCluster({snapshot: data}), {instanceOf: SnapshotError, message});
+	t.throws(() => original.snapshot({history: 'no' as never}), {message: 'snapshot: history must be true or false, got no'});
+});
