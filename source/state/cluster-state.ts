@@ -58,6 +58,8 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};
+		// The parse is one piece and the load another: a signal that came during the one ends the start before the other.
+		await new Promise(resolve => setImmediate(resolve));
 		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
 		const sliceMs = options.sliceMs ?? restoreSliceMs;
 		let restartedBecause: FromObjectsReason;
