@@ -76,6 +76,42 @@ test('the demo with rows, a looping writer, a drain held by a budget, a CronJob 
 	), {seed: 16, numRuns: 4});
 });
 
+/** The first path where two JSON values differ, with both values there (undefined when they are the same). */
+function differingPath(a: unknown, b: unknown, path = 'snapshot'): string | undefined {
+	if (JSON.stringify(a) === JSON.stringify(b)) return undefined;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return `${path}: ${JSON.stringify(a)} against ${JSON.stringify(b)}`;
+	const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+	for (const key of keys) {
+		const found = differingPath((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`);
+		if (found) return found;
+	}
+	return `${path}: the same fields in another order`;
+}
+
+test('a snapshot is data of its own: what the cluster does after it does not change it, and two clusters restored from one snapshot object share nothing', t => {
+	fc.assert(fc.property(
+		fc.integer({min: 1, max: 60}), fc.array(richCall, {minLength: 1, maxLength: 14}), fc.array(richCall, {maxLength: 8}),
+		(seed, before, after) => {
+			const original = richCluster(seed);
+			const shell = {};
+			for (const call of before) runRich(original, call, shell);
+			const saved = original.snapshot();
+			const text = JSON.stringify(saved);
+			const shared = JSON.parse(text) as unknown;
+			const clusters = [original, createCluster({snapshot: shared}), createCluster({snapshot: shared}), createCluster({snapshot: JSON.parse(text)})];
+			for (const cluster of clusters) {
+				const own = {};
+				for (const call of after) runRich(cluster, call, own);
+				cluster.advance(20_000);
+			}
+			t.is(differingPath(JSON.parse(JSON.stringify(saved)), JSON.parse(text)), undefined, 'the snapshot taken before reads the same after');
+			const [, first, second, alone] = clusters.map(cluster => JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as unknown);
+			t.is(differingPath(first, alone), undefined, 'the first of two restored from one object goes on as one restored alone');
+			t.is(differingPath(second, alone), undefined, 'and so does the second');
+		},
+	), {seed: 11, numRuns: 12});
+});
+
 test('a snapshot restored from its state restores again from its state, and snapshots again to the same data', t => {
 	const original = createCluster({seed: 3, nodes: 2});
 	original.apply([validManifestExample()]);

@@ -250,8 +250,9 @@ export function drains(context: ControllerContext): Drains {
 		});
 		drainsByContext.set(context.store, (found = {states, retry}));
 		context.state.register<SavedDrain[]>('drains', {
+			// The report grows while a budget blocks the drain: a copy is saved, and loaded.
 			save: saving => [...states].map(([node, state]) => [node, {
-				report: state.report, drain: state.drain, attempt: state.attempt, deadline: state.deadline ?? null, timeout: state.timeout, grace: state.grace,
+				report: snapshot(state.report), drain: state.drain, attempt: state.attempt, deadline: state.deadline ?? null, timeout: state.timeout, grace: state.grace,
 				blocked: state.blocked.map(pod => saving.object(pod)),
 				errors: state.errors.map(({pod, message}) => [saving.object(pod), message]),
 			}]),
@@ -259,7 +260,7 @@ export function drains(context: ControllerContext): Drains {
 				states.clear();
 				for (const [node, state] of saved) {
 					states.set(node, {
-						report: state.report, drain: state.drain, attempt: state.attempt, deadline: state.deadline ?? undefined, timeout: state.timeout, grace: state.grace,
+						report: snapshot(state.report), drain: state.drain, attempt: state.attempt, deadline: state.deadline ?? undefined, timeout: state.timeout, grace: state.grace,
 						blocked: state.blocked.map(pod => loading.object<Pod>(pod)),
 						errors: state.errors.map(([pod, message]) => ({pod: loading.object<Pod>(pod), message})),
 					});

@@ -711,7 +711,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 				s.ordinal, s.podKey, s.podUid, s.engine, s.claimName ?? null, s.dir, s.running, s.delayMs, s.cloning, s.announced, s.following,
 			])]),
 			tablesMade,
-			logs: [...logs],
+			logs: [...logs].map(([podKey, lines]) => [podKey, [...lines]]),
 		}),
 		// After the volumes: each volume's databases go with its tree.
 		load(saved) {
@@ -729,7 +729,7 @@ export function createDatabaseReplication(context: ControllerContext): Controlle
 			sets.clear();
 			tables.clear();
 			logs.clear();
-			for (const [podKey, lines] of saved.logs) logs.set(podKey, lines);
+			for (const [podKey, lines] of saved.logs) logs.set(podKey, [...lines]);
 			for (const [key, table, servers] of saved.sets) {
 				tables.set(key, table);
 				sets.set(key, new Map(servers.map(([ordinal, podKey, podUid, engine, claimName, dir, running, delayMs, cloning, announced, following]) => {
