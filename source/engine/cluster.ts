@@ -45,7 +45,7 @@ import {admitCustomObject, statusErrors, type FieldValidation} from './api/custo
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
-import {StateParts, loadingFrom, savingFrom, stateFormat, type SavedParts} from './state.js';
+import {StateParts, loadingFrom, savingFrom, stateFormat, type Loading, type SavedParts} from './state.js';
 import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
@@ -200,6 +200,8 @@ export class Cluster {
 	private replaying: Replaying | undefined;
 	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
 	private settling = false;
+	/** A restore from state under way: the parts still to load, from `next` on. */
+	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; loading: Loading; next: number} | undefined;
 
 	/**
 	 * `deferReplay`: an exact restore's replay is left for `replaySlice` to
@@ -300,11 +302,9 @@ export class Cluster {
 			if (event.type === 'DELETED') this.lastApplied.delete(event.object.metadata.uid);
 		});
 		if (fromState) {
-			// Built as the saved cluster was, the start-up work aside (it is in the saved state), then its state loaded.
-			this.loadState(snapshot!, fromState);
-			if (snapshot!.history === false) this.historyKept = false;
-			else this.journal.push(...snapshot!.journal.map(entry => ({...entry})));
-			this.depth = 0;
+			// Built as the saved cluster was, the start-up work aside (it is in the saved state), then its state loaded (part by part in slices when the restore is).
+			this.loadingState = this.startLoadingState(snapshot!, fromState);
+			if (!deferReplay) this.loadStateSlice(never);
 			return;
 		}
 		if (base) this.loadBase(base, basePath);
@@ -396,6 +396,10 @@ export class Cluster {
 		let done = false;
 		return {
 			step(stop) {
+				if (!done && cluster.loadingState) {
+					if (!cluster.loadStateSlice(stop)) return undefined;
+					done = true;
+				}
 				if (!done && cluster.settling) {
 					if (!cluster.runQueues(stop)) return undefined;
 					cluster.settling = false;
@@ -451,15 +455,16 @@ export class Cluster {
 	}
 
 	/**
-	 * Load a snapshot's state into this cluster, built as the saved one was
-	 * (its parts registered, their timer kinds defined) but without its
-	 * start-up work: the objects (no listener told: every part's state
+	 * Begin loading a snapshot's state into this cluster, built as the saved
+	 * one was (its parts registered, their timer kinds defined) but without
+	 * its start-up work: the objects (no listener told: every part's state
 	 * already holds what it made of them), the custom kinds served, the
-	 * clock with its pending timers, every part's state, then the generator
-	 * (building the parts may have drawn from it).
+	 * clock with its pending timers. `loadStateSlice` then loads every
+	 * part's state, then the generator (building the parts may have drawn
+	 * from it).
 	 */
-	private loadState(snapshot: ClusterSnapshot, saved: NonNullable<ClusterSnapshot['state']>): void {
-		const {store, clock, random, state} = this.context;
+	private startLoadingState(snapshot: ClusterSnapshot, saved: NonNullable<ClusterSnapshot['state']>): NonNullable<Cluster['loadingState']> {
+		const {store, clock, state} = this.context;
 		// Another build's state is refused before anything is loaded.
 		if (saved.format !== stateFormat) {
 			throw new SnapshotError(`snapshot.state.format: the snapshot's parts saved their state in form ${saved.format}, this build's in form ${stateFormat}: it was saved by another build; restore it from its objects`, 'another build');
@@ -478,15 +483,38 @@ export class Cluster {
 		this.serveCustomKinds(snapshot.store.objects, 'snapshot');
 		try {
 			const timers = clock.load({now: snapshot.clock.now, seq: saved.seq, timers: snapshot.clock.timers.map(timer => ({...timer, kind: timer.kind ?? ''}))});
-			state.load(saved.parts, loadingFrom(store, timers));
+			return {snapshot, saved, loading: loadingFrom(store, timers), next: 0};
 		} catch (error) {
-			if (error instanceof SnapshotError) throw error;
-			// In this build's form, yet a part cannot load it: the file was changed or damaged (or a build kept the form and changed what it means).
-			throw new SnapshotError(`snapshot.state: ${(error as Error).message}; this build cannot load it; restore it from its objects`, 'state not loadable');
+			throw notLoadable(error as Error);
+		}
+	}
+
+	/**
+	 * Load the saved parts from where the restore stands, one part at a time,
+	 * until `stop` says so (asked between two parts) or all are loaded; then
+	 * the generator. True when the cluster is restored.
+	 */
+	private loadStateSlice(stop: () => boolean): boolean {
+		const loadingState = this.loadingState!;
+		const {snapshot, saved, loading} = loadingState;
+		const {clock, random, state} = this.context;
+		while (loadingState.next < saved.parts.length) {
+			try {
+				state.loadPart(saved.parts[loadingState.next]!, loading);
+			} catch (error) {
+				throw notLoadable(error as Error);
+			}
+			loadingState.next++;
+			if (loadingState.next < saved.parts.length && stop()) return false;
 		}
 		const missing = clock.undefinedKinds();
 		if (missing.length > 0) throw new SnapshotError(`snapshot.clock.timers: no part of this build defines the timer kinds ${missing.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		random.load(snapshot.random.state);
+		if (snapshot.history === false) this.historyKept = false;
+		else this.journal.push(...snapshot.journal.map(entry => ({...entry})));
+		this.loadingState = undefined;
+		this.depth = 0;
+		return true;
 	}
 
 	/**
@@ -1535,6 +1563,12 @@ type SavedClusterState = {
 };
 
 /** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */
+/** A part (or the clock) cannot load a state in this build's form: the file was changed or damaged (or a build kept the form and changed what it means). */
+function notLoadable(error: Error): SnapshotError {
+	if (error instanceof SnapshotError) return error;
+	return new SnapshotError(`snapshot.state: ${error.message}; this build cannot load it; restore it from its objects`, 'state not loadable');
+}
+
 function replayedDifferently(what: string): SnapshotError {
 	return new SnapshotError(`${what}; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`, 'another build');
 }

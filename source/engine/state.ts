@@ -90,14 +90,17 @@ export class StateParts {
 
 	/** Load saved parts, in their order; each must be a part of this cluster. */
 	load(saved: SavedParts, loading: Loading): void {
-		for (const [name, state] of saved) {
-			const part = this.parts.get(name);
-			if (!part) throw new Error(`no state part named ${name}`);
-			try {
-				part.load(state, loading);
-			} catch (error) {
-				throw new Error(`part ${name}: ${(error as Error).message}`);
-			}
+		for (const entry of saved) this.loadPart(entry, loading);
+	}
+
+	/** Load one saved part (a restore in slices loads them one at a time, in their order). */
+	loadPart([name, state]: SavedParts[number], loading: Loading): void {
+		const part = this.parts.get(name);
+		if (!part) throw new Error(`no state part named ${name}`);
+		try {
+			part.load(state, loading);
+		} catch (error) {
+			throw new Error(`part ${name}: ${(error as Error).message}`);
 		}
 	}
 }

@@ -1,6 +1,6 @@
 import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
-import {createCluster, restoreCluster, type Cluster} from '../../source/engine/index.js';
+import {createCluster, restoreCluster, SnapshotError, type Cluster} from '../../source/engine/index.js';
 import {callArbitrary, runCall, validManifest, type Call} from '../../fuzz/engine/calls.js';
 import {history, richCall, richCluster, runRich, runSliced, shop} from './history-calls.js';
 import {sameSimulation, state} from './same-simulation.js';
@@ -162,6 +162,31 @@ test('a restore from objects, and the replay of a snapshot with a base, made a s
 		t.deepEqual(state(cold), state(whole));
 		t.deepEqual(state(again), state(whole));
 	}
+});
+
+test('a restore from state made a slice at a time (a part per slice at most) is the one made in one go, and refuses a part it cannot load as the whole one does', t => {
+	const original = richCluster(6);
+	const snapshot = JSON.parse(JSON.stringify(original.snapshot({history: false})));
+	const parts = (snapshot.state.parts as unknown[]).length;
+	const whole = createCluster({snapshot});
+	const restoring = restoreCluster({snapshot});
+	let slices = 0;
+	let restored: Cluster | undefined;
+	while (!(restored = restoring.step(() => true))) slices++;
+	t.is(slices, parts - 1, 'a slice for each part, the last one ending the restore');
+	t.deepEqual(state(restored), state(whole));
+	for (const cluster of [whole, restored, original]) cluster.advance(30_000);
+	const bare = (cluster: Cluster) => JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as unknown;
+	t.deepEqual(bare(restored), bare(original));
+	const damaged = JSON.parse(JSON.stringify(snapshot));
+	const at = damaged.state.parts.findIndex(([name]: [string]) => name === 'kubelets');
+	damaged.state.parts[at][1] = 7;
+	const refusing = restoreCluster({snapshot: damaged});
+	const error = t.throws(() => {
+		while (!refusing.step(() => true));
+	});
+	t.regex(error?.message ?? '', /^snapshot\.state: part kubelets: .*; this build cannot load it; restore it from its objects$/);
+	t.is((error as SnapshotError).fromObjects, 'state not loadable');
 });
 
 test('an advance that stopped at its budget is restored mid-way (loaded or replayed) and finishes at the same timer', t => {
