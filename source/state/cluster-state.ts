@@ -34,11 +34,12 @@ const restoreSignals: ReadonlyArray<[NodeJS.Signals, number]> = [['SIGINT', 130]
 
 /**
  * Open the state file: with `reset`, move it aside first; then restore the
- * cluster it holds. The restore replays the saved history, which at
- * thousands of pods takes seconds: it runs in slices of about
- * `sliceMs` (default `restoreSliceMs`), with the event loop turning between them, so Ctrl+C,
+ * cluster it holds. At thousands of pods the parse of its objects, the
+ * load of the saved state part by part (or the replay of an older file's
+ * history, which takes seconds) run in slices of about `sliceMs` (default
+ * `restoreSliceMs`), with the event loop turning between them, so Ctrl+C,
  * SIGTERM and SIGHUP end the start at once (the file is left as it was)
- * and, on a terminal `progress`, a line says how far it is.
+ * and, on a terminal `progress`, a line says how far a replay is.
  * Rejects with StateFileError (the file is left as it is).
  */
 export async function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number; sliceMs?: number} = {}): Promise<OpenedState> {
@@ -54,14 +55,14 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		return [signal, handler] as const;
 	});
 	try {
-		const data = await readStateFile(file);
+		const sliceMs = options.sliceMs ?? restoreSliceMs;
+		const data = await readStateFile(file, {sliceMs});
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};
-		// The parse is one piece and the load another: a signal that came during the one ends the start before the other.
+		// The last objects parsed and the first part of the restore are two pieces: the event loop turns between them.
 		await new Promise(resolve => setImmediate(resolve));
 		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
-		const sliceMs = options.sliceMs ?? restoreSliceMs;
 		let restartedBecause: FromObjectsReason;
 		try {
 			return {cluster: await restored({snapshot: data}, sliceMs, shown)};

@@ -8,6 +8,11 @@
  * 10,000 pods, 45 MB: joining and encoding them took longer than
  * serialising what changed). A snapshot's base (the objects a cluster
  * restarted from, which never change) is serialised once and kept too.
+ *
+ * Each of the store's objects, and each part's state, is on a line of its
+ * own (JSON allows the whitespace; `JSON.stringify` never writes a raw
+ * newline inside a value), so `parseSnapshotJson` can read them back a few
+ * at a time.
  */
 
 type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
@@ -51,6 +56,9 @@ const longArray = 16;
 const recordDepth = stateDepth - 2;
 
 const comma = Buffer.from(',');
+/** Around and between the store's objects: one object a line. */
+const newline = Buffer.from('\n');
+const commaNewline = Buffer.from(',\n');
 
 export class SnapshotJson {
 	private readonly bytes = new WeakMap<object, Buffer>();
@@ -86,7 +94,17 @@ export class SnapshotJson {
 		const pieces: Array<string | Pending> = [];
 		if (state !== undefined) {
 			pieces.push(',"state":');
-			plan(state, stateDepth, pieces);
+			if (isPartsState(state)) {
+				// Each part on a line of its own, as the objects are.
+				pieces.push(`{"format":${JSON.stringify(state.format)},"seq":${JSON.stringify(state.seq)},"parts":[`);
+				state.parts.forEach((part, index) => {
+					pieces.push(index > 0 ? ',\n' : '\n');
+					plan(part, stateDepth - 2, pieces);
+				});
+				pieces.push(state.parts.length > 0 ? '\n]}' : ']}');
+			} else {
+				plan(state, stateDepth, pieces);
+			}
 		}
 		// `text` ends with the snapshot's closing brace: the state and the base go before it.
 		const closes = hasBase || state !== undefined;
@@ -144,9 +162,10 @@ export class SnapshotJson {
 		const out: Buffer[] = [prepared.head];
 		const {objects} = prepared;
 		for (let i = 0; i < objects.length; i++) {
-			if (i > 0) out.push(comma);
+			out.push(i > 0 ? commaNewline : newline);
 			out.push(this.objectBytes(objects[i]));
 		}
+		if (objects.length > 0) out.push(newline);
 		out.push(prepared.middle);
 		for (const piece of prepared.state) out.push(piece as Buffer);
 		if (prepared.base) out.push(Buffer.from(',"base":'), this.objectBytes(prepared.base), Buffer.from('}'));
@@ -167,6 +186,13 @@ export class SnapshotJson {
 		}
 		return bytes;
 	}
+}
+
+/** A snapshot's `state` as the engine makes it: `{format, seq, parts}`, in that order. */
+function isPartsState(state: unknown): state is {format: number; seq: number; parts: unknown[]} {
+	if (typeof state !== 'object' || state === null || Array.isArray(state)) return false;
+	const keys = Object.keys(state);
+	return keys.length === 3 && keys[0] === 'format' && keys[1] === 'seq' && keys[2] === 'parts' && Array.isArray((state as {parts: unknown}).parts);
 }
 
 /**
@@ -222,4 +248,89 @@ function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer |
 	if (close) text += '}';
 	if (text) out.push(Buffer.from(text));
 	return out;
+}
+
+/** What opens the store's object list in a snapshot's JSON as `SnapshotJson` writes it, and the parts' list: one object or part a line. */
+const storeStart = Buffer.from('{"store":{"resourceVersion":');
+const objectsStart = Buffer.from('"objects":[\n');
+const partsStart = Buffer.from('"parts":[\n');
+const runEnd = Buffer.from('\n]');
+
+/** A list written one item a line: from its first item's first byte to the newline after its last; `list` finds it, emptied, in the rest once parsed. */
+type Run = {first: number; end: number; list: (rest: unknown) => unknown};
+
+/**
+ * Parse a snapshot's JSON from its bytes, the store's objects and the
+ * parts' states a few at a time when the text is laid out as `SnapshotJson`
+ * writes it (one a line): the rest first, in one piece, then the objects
+ * and the parts in slices of about `sliceMs`, with `pause` between two
+ * slices (the event loop turns, so a signal is heard). Each piece is
+ * decoded from the bytes as it is parsed: the whole text is never made as
+ * one string. Any other text, or one whose lines do not parse so, is parsed
+ * in one piece: its errors are `JSON.parse`'s.
+ */
+export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>): Promise<unknown> {
+	const whole = () => JSON.parse(bytes.toString('utf8')) as unknown;
+	const runs = layoutOf(bytes);
+	if (!runs) return whole();
+	let rest: unknown;
+	const lists: unknown[][] = [];
+	try {
+		let text = '';
+		let from = 0;
+		for (const run of runs) {
+			text += bytes.toString('utf8', from, run.first - 1);
+			from = run.end + 1;
+		}
+		rest = JSON.parse(text + bytes.toString('utf8', from));
+		for (const run of runs) {
+			const list = run.list(rest);
+			if (!Array.isArray(list) || list.length > 0) return whole();
+			lists.push(list);
+		}
+	} catch {
+		return whole();
+	}
+	let deadline = Number.NEGATIVE_INFINITY;
+	for (const [index, {first, end}] of runs.entries()) {
+		const list = lists[index]!;
+		let at = first;
+		while (at < end) {
+			if (performance.now() >= deadline) {
+				await pause();
+				deadline = performance.now() + sliceMs;
+			}
+			const next = bytes.indexOf(commaNewline, at);
+			const stop = next < 0 || next > end ? end : next;
+			try {
+				list.push(JSON.parse(bytes.toString('utf8', at, stop)));
+			} catch {
+				// A line that is not one item: not this layout after all (a file edited by hand).
+				return whole();
+			}
+			at = stop + commaNewline.length;
+		}
+	}
+	return rest;
+}
+
+/** The lists written one item a line (the store's objects, then the parts' states), when the bytes are laid out as `SnapshotJson` writes them. */
+function layoutOf(bytes: Buffer): Run[] | undefined {
+	if (bytes.length < storeStart.length || !bytes.subarray(0, storeStart.length).equals(storeStart)) return undefined;
+	// The store's resourceVersion and then its objects: the list starts within the first few dozen bytes.
+	const at = bytes.subarray(0, 100).indexOf(objectsStart);
+	if (at < 0) return undefined;
+	const first = at + objectsStart.length;
+	const end = bytes.indexOf(runEnd, first);
+	if (end < 0) return undefined;
+	const runs: Run[] = [{first, end, list: rest => (rest as {store?: {objects?: unknown}} | null)?.store?.objects}];
+	// After the objects, the only other newlines are around and between the parts.
+	const parts = bytes.indexOf(partsStart, end + 1);
+	if (parts >= 0) {
+		const partsFirst = parts + partsStart.length;
+		const partsEnd = bytes.indexOf(runEnd, partsFirst);
+		if (partsEnd < 0) return undefined;
+		runs.push({first: partsFirst, end: partsEnd, list: rest => (rest as {state?: {parts?: unknown}} | null)?.state?.parts});
+	}
+	return runs;
 }

@@ -9,6 +9,7 @@
 import {closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
 import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
+import {parseSnapshotJson} from './snapshot-json.js';
 
 /** A state file that cannot be used; the message has the path, the reason and what to do. */
 export class StateFileError extends Error {
@@ -37,29 +38,35 @@ function parseFailure(text: string, error: Error): string {
 	return `it is not JSON (${error.message})`;
 }
 
+/** Nothing but JSON's whitespace (or nothing at all). */
+function isBlank(bytes: Buffer): boolean {
+	for (const byte of bytes) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false;
+	return true;
+}
+
 /**
  * The data of a state file, or undefined when there is none (a fresh start).
  * Throws StateFileError for a file that is empty, truncated, not JSON, or
  * not a Kubarium state file; the version and shape are the restore's to judge.
  */
-export async function readStateFile(file: string): Promise<unknown> {
-	// Read off the event loop (a state file of thousands of pods is tens of MB); the parse is one piece.
-	let text: string;
+export async function readStateFile(file: string, options: {sliceMs?: number} = {}): Promise<unknown> {
+	// Read off the event loop (a state file of thousands of pods is tens of MB); the objects are parsed a few at a time, with the loop turning between.
+	let bytes: Buffer;
 	try {
 		if ((await stat(file)).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
-		text = await readFile(file, 'utf8');
+		bytes = await readFile(file);
 	} catch (error) {
 		if (error instanceof StateFileError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'ENOENT') return undefined;
 		throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
 	}
-	if (text.trim() === '') throw new StateFileError(file, 'it is empty');
+	if (isBlank(bytes)) throw new StateFileError(file, 'it is empty');
 	let data: unknown;
 	try {
-		data = JSON.parse(text);
+		data = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)));
 	} catch (error) {
-		throw new StateFileError(file, parseFailure(text, error as Error));
+		throw new StateFileError(file, parseFailure(bytes.toString('utf8'), error as Error));
 	}
 	if (typeof data !== 'object' || data === null || Array.isArray(data) || (data as {kind?: unknown}).kind !== stateKind) {
 		throw new StateFileError(file, `it is not a Kubarium state file (it has no "kind": "${stateKind}")`);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
-import {SnapshotJson} from '../../source/state/snapshot-json.js';
+import {parseSnapshotJson, SnapshotJson} from '../../source/state/snapshot-json.js';
 
 test('the chunks are the snapshot\'s JSON: parsed, the same data; again after changes, still the same', t => {
 	const cluster = createCluster({seed: 3, demo: true});
@@ -13,7 +13,10 @@ test('the chunks are the snapshot\'s JSON: parsed, the same data; again after ch
 	cluster.advance(3_000);
 	const second = cluster.snapshot();
 	t.deepEqual(JSON.parse(json.stringify(second)), JSON.parse(JSON.stringify(second)));
-	t.is(json.stringify(second).length, JSON.stringify(second).length, 'the same text, the store\'s key moved first');
+	const objects = second.store.objects.length;
+	const parts = second.state!.parts.length;
+	t.is(json.stringify(second).length, JSON.stringify(second).length + objects + 1 + parts + 1, 'the same text, the store\'s key moved first, each object and each part on a line of its own');
+	t.is(json.stringify(second).split('\n').length, objects + parts + 3);
 });
 
 test('an unchanged object\'s bytes are reused; a changed one is serialised again', t => {
@@ -72,4 +75,43 @@ test('the parts\' state is serialised a few values at a time, and what the clust
 	}
 	t.true(slices > 50, 'many slices');
 	t.deepEqual(JSON.parse(Buffer.concat(json.assemble(prepared)).toString('utf8')), JSON.parse(expected));
+});
+
+test('parseSnapshotJson reads the objects a few at a time, letting the event loop turn, to the data JSON.parse gives; other text is parsed in one piece', async t => {
+	const cluster = createCluster({seed: 5, demo: true});
+	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'tricky', namespace: 'default'}, data: {a: 'line one\n]\nline, two', b: ',\n]', c: 'ünïcödé ✓ 漢字'}});
+	cluster.advance(10_000);
+	const text = new SnapshotJson().stringify(cluster.snapshot({history: false}));
+	const expected = JSON.parse(text) as {store: {objects: unknown[]}};
+	let pauses = 0;
+	const pause = async () => {
+		pauses++;
+	};
+	t.deepEqual(await parseSnapshotJson(Buffer.from(text), 0, pause), expected);
+	t.true(pauses > expected.store.objects.length / 2, `${pauses} turns of the event loop for ${expected.store.objects.length} objects`);
+	// A part spread over lines by hand: one piece too.
+	const part = text.replace('\n["cluster",', '\n["cluster",\n');
+	t.not(part, text);
+	t.deepEqual(await parseSnapshotJson(Buffer.from(part), 0, pause), expected);
+	// The same data written by JSON.stringify (no line for each object) or pretty-printed: one piece.
+	for (const other of [JSON.stringify(expected), JSON.stringify(expected, null, 2)]) {
+		pauses = 0;
+		t.deepEqual(await parseSnapshotJson(Buffer.from(other), 0, pause), expected);
+		t.is(pauses, 0);
+	}
+	// An object spread over lines by hand: the line that is not an object sends it back to one piece.
+	const edited = text.replace('"kind":"ConfigMap",', '"kind":"ConfigMap",\n');
+	t.deepEqual(await parseSnapshotJson(Buffer.from(edited), 0, pause), JSON.parse(edited));
+	// Truncated, or broken in an object: JSON.parse's error, as for the whole text.
+	for (const broken of [text.slice(0, Math.floor(text.length / 2)), text.replace('"kind":"ConfigMap"', '"kind":"ConfigMap"}')]) {
+		const error = await t.throwsAsync(parseSnapshotJson(Buffer.from(broken), 0, pause));
+		t.is(error?.message, (() => {
+			try {
+				JSON.parse(broken);
+			} catch (whole) {
+				return (whole as Error).message;
+			}
+			return 'parsed';
+		})());
+	}
 });
