@@ -5,7 +5,11 @@
  * hold is the longest the event loop went without turning while the file
  * opened (a 1 ms ticker's widest gap): what Ctrl+C or a signal may wait.
  */
+import {limitHeapGrowth} from '../source/start/heap.js';
 import {openState} from '../source/state/cluster-state.js';
+
+// As the app's start sets it.
+limitHeapGrowth();
 
 const file = process.argv[2];
 if (!file) {
