@@ -139,6 +139,12 @@ export class Store {
 		return this.byName.get(kind)?.get(namespace || '')?.get(name)?.object;
 	}
 
+	/** The object of `kind` at `key` (`namespace/name` as `objectKey` makes it and a controller's queue holds it; a cluster-scoped name has no slash). */
+	getByKey(kind: string, key: string): KubeObject | undefined {
+		const slash = key.indexOf('/');
+		return slash < 0 ? this.get(kind, undefined, key) : this.get(kind, key.slice(0, slash), key.slice(slash + 1));
+	}
+
 	getByUid(uid: string): KubeObject | undefined {
 		return this.byUid.get(uid)?.object;
 	}

@@ -122,8 +122,7 @@ export function createCronJobController(context: ControllerContext): Controller 
 	}
 
 	function sync(key: string): void {
-		const slash = key.indexOf('/');
-		const cronJob = store.get('CronJob', key.slice(0, slash), key.slice(slash + 1)) as CronJob | undefined;
+		const cronJob = store.getByKey('CronJob', key) as CronJob | undefined;
 		if (!cronJob) return;
 		const spec = cronJob.spec!;
 		const now = clock.now();

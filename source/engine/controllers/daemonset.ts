@@ -171,8 +171,7 @@ export function createDaemonSetController(context: ControllerContext): Controlle
 	}
 
 	function sync(key: string): void {
-		const slash = key.indexOf('/');
-		const ds = store.get('DaemonSet', key.slice(0, slash), key.slice(slash + 1)) as DaemonSet | undefined;
+		const ds = store.getByKey('DaemonSet', key) as DaemonSet | undefined;
 		if (!ds || ds.metadata.deletionTimestamp) return;
 		let selector: Selector;
 		try {

@@ -517,8 +517,7 @@ export function createDeploymentController(context: ControllerContext): Controll
 	}
 
 	function sync(key: string): void {
-		const slash = key.indexOf('/');
-		const d = store.get('Deployment', key.slice(0, slash), key.slice(slash + 1)) as Deployment | undefined;
+		const d = store.getByKey('Deployment', key) as Deployment | undefined;
 		if (!d || !d.spec) return;
 		let selector: Selector;
 		try {

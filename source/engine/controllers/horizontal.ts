@@ -302,8 +302,7 @@ export function createHorizontalPodAutoscalerController(context: ControllerConte
 			},
 		},
 		sync(key) {
-			const slash = key.indexOf('/');
-			const hpa = store.get('HorizontalPodAutoscaler', key.slice(0, slash), key.slice(slash + 1)) as HorizontalPodAutoscaler | undefined;
+			const hpa = store.getByKey('HorizontalPodAutoscaler', key) as HorizontalPodAutoscaler | undefined;
 			if (!hpa) return;
 			context.queue(hpaControllerName).addAfter(key, syncPeriodMs);
 			if (hpa.metadata.deletionTimestamp) return;

@@ -187,8 +187,7 @@ export function createJobController(context: ControllerContext): Controller {
 	}
 
 	function syncJob(key: string): void {
-		const slash = key.indexOf('/');
-		const job = store.get('Job', key.slice(0, slash), key.slice(slash + 1)) as Job | undefined;
+		const job = store.getByKey('Job', key) as Job | undefined;
 		if (!job) return;
 		const spec = job.spec!;
 		const now = clock.now();

@@ -577,8 +577,7 @@ export function createReplicaSetController(context: ControllerContext): Controll
 	}
 
 	function syncReplicaSet(key: string): void {
-		const slash = key.indexOf('/');
-		let rs = store.get('ReplicaSet', key.slice(0, slash), key.slice(slash + 1)) as ReplicaSet | undefined;
+		let rs = store.getByKey('ReplicaSet', key) as ReplicaSet | undefined;
 		if (!rs || !rs.spec) {
 			expectations.forget(key);
 			workers.forget(key);

@@ -508,8 +508,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			backoff: [...backoff],
 			parked: [...parked].map(([key, entry]) => [key, entry.since, entry.retryAt, entry.volumes, entry.version ?? null]),
 			preBinding: [...preBinding].map(([key, {node, since}]) => {
-				const slash = key.indexOf('/');
-				const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1));
+				const pod = store.getByKey('Pod', key);
 				return [key, node, since, Boolean(pod && boundTo.get(pod.metadata.uid) === node)];
 			}),
 			flushPending,
@@ -533,8 +532,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			for (const pod of store.list('Pod') as Pod[]) account(pod);
 			for (const [key, node, since, counted] of saved.preBinding) {
 				preBinding.set(key, {node, since});
-				const slash = key.indexOf('/');
-				const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
+				const pod = store.getByKey('Pod', key) as Pod | undefined;
 				if (counted && pod) account(pod, node);
 			}
 		},
@@ -608,8 +606,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			StorageClass: () => moveParked(true),
 		},
 		sync(key) {
-			const slash = key.indexOf('/');
-			const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
+			const pod = store.getByKey('Pod', key) as Pod | undefined;
 			if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) {
 				backoff.delete(key);
 				parked.delete(key);

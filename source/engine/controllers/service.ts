@@ -257,8 +257,7 @@ export function createServiceController(context: ControllerContext): Controller 
 	/** The cloud has made the load balancer of a Service (its key and uid) at the address held for it, unless the Service went meanwhile. */
 	const ensured = clock.kind<{key: string; uid: string; ip: string}>('service.loadBalancer', ({key, uid, ip}) => {
 		provisioning.delete(uid);
-		const slash = key.indexOf('/');
-		const current = store.get('Service', key.slice(0, slash), key.slice(slash + 1)) as Service | undefined;
+		const current = store.getByKey('Service', key) as Service | undefined;
 		if (!current || current.metadata.uid !== uid) {
 			balancers.delete(uid);
 			return;
@@ -279,8 +278,7 @@ export function createServiceController(context: ControllerContext): Controller 
 			bootstrapKubernetesService(context);
 		},
 		sync(key) {
-			const slash = key.indexOf('/');
-			const service = store.get('Service', key.slice(0, slash), key.slice(slash + 1)) as Service | undefined;
+			const service = store.getByKey('Service', key) as Service | undefined;
 			if (!service) {
 				// The API server keeps `default/kubernetes` (and its endpoints) in place.
 				if (key === 'default/kubernetes') bootstrapKubernetesService(context);

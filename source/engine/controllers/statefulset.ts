@@ -324,8 +324,7 @@ export function createStatefulSetController(context: ControllerContext): Control
 			},
 		},
 		sync(key) {
-			const slash = key.indexOf('/');
-			const set = store.get('StatefulSet', key.slice(0, slash), key.slice(slash + 1)) as StatefulSet | undefined;
+			const set = store.getByKey('StatefulSet', key) as StatefulSet | undefined;
 			if (!set || set.metadata.deletionTimestamp || !set.spec) return;
 			claimPods(set);
 			const revisions = revisionsOf(set);

@@ -340,8 +340,7 @@ export function createIngressNginxController(context: ControllerContext): Contro
 			},
 		},
 		sync(key) {
-			const slash = key.indexOf('/');
-			const ingress = store.get('Ingress', key.slice(0, slash), key.slice(slash + 1)) as Ingress | undefined;
+			const ingress = store.getByKey('Ingress', key) as Ingress | undefined;
 			if (!ingress || ingress.metadata.deletionTimestamp || !servedByNginx(context, ingress)) return;
 			const running = controllerPods(context).length > 0;
 			const service = store.get('Service', ingressNginxNamespace, ingressNginxName) as Service | undefined;

@@ -440,8 +440,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				for (const pod of store.list('Pod') as Pod[]) if (pod.spec?.nodeName === nodeName) queue()?.add(keyOf(pod));
 				return;
 			}
-			const slash = key.indexOf('/');
-			const pod = store.get('Pod', key.slice(0, slash), key.slice(slash + 1)) as Pod | undefined;
+			const pod = store.getByKey('Pod', key) as Pod | undefined;
 			if (!pod || !pod.spec?.nodeName || halted.has(pod.spec.nodeName)) return;
 			let worker = workers.get(key);
 			if (worker && worker.uid !== pod.metadata.uid) {
