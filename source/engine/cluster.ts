@@ -106,16 +106,19 @@ export type AdvanceResult = {
  */
 export type ClusterRestore = {
 	/**
-	 * Go on until `stop` returns true (it is asked between timers,
-	 * reconciles and calls) or the restore is done: first the work that
-	 * saved objects leave pending (a restore from objects, or a snapshot
-	 * with a base), then the replay of the history. The cluster once it is
-	 * replayed and checked against the snapshot, else undefined. Throws
-	 * SnapshotError as `createCluster({snapshot})` does.
+	 * Go on until `stop` returns true (it is asked between two parts of a
+	 * saved state as they load, and between timers, reconciles and calls)
+	 * or the restore is done: a snapshot's saved state, part by part; else
+	 * the work that saved objects leave pending (a restore from objects, or
+	 * a snapshot with a base), then the replay of the history. The cluster
+	 * once it is restored (a replay checked against the snapshot), else
+	 * undefined. Throws SnapshotError as `createCluster({snapshot})` does.
 	 */
 	step(stop: () => boolean): Cluster | undefined;
 	/** How far the replay is: virtual ms of the saved history replayed, and all of it. */
 	progress(): {replayedMs: number; totalMs: number};
+	/** How far the load of a saved state is: the parts loaded, and all of them (0 of 0 when the restore loads none). */
+	loaded(): {parts: number; totalParts: number};
 };
 
 /** Where an exact restore's replay stands. */
@@ -394,10 +397,14 @@ export class Cluster {
 	static restore(options: ClusterOptions & {snapshot: unknown}): ClusterRestore {
 		const cluster = new Cluster(options, true);
 		let done = false;
+		/** A saved state's parts, once all are loaded. */
+		let loaded = {parts: 0, totalParts: 0};
 		return {
 			step(stop) {
 				if (!done && cluster.loadingState) {
+					const totalParts = cluster.loadingState.saved.parts.length;
 					if (!cluster.loadStateSlice(stop)) return undefined;
+					loaded = {parts: totalParts, totalParts};
 					done = true;
 				}
 				if (!done && cluster.settling) {
@@ -408,6 +415,7 @@ export class Cluster {
 				return done ? cluster : undefined;
 			},
 			progress: () => cluster.replayProgress(),
+			loaded: () => (cluster.loadingState ? {parts: cluster.loadingState.next, totalParts: cluster.loadingState.saved.parts.length} : loaded),
 		};
 	}
 

@@ -26,6 +26,9 @@ export type OpenedState = {
 	restarted?: FromObjectsReason;
 };
 
+/** The share of reading a saved state in that its parse takes (the load of its parts takes the rest), for the progress line. */
+const parseShare = 0.7;
+
 /** Wall ms of replay between two turns of the event loop while a state file is restored. */
 export const restoreSliceMs = 50;
 
@@ -56,13 +59,14 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 	});
 	try {
 		const sliceMs = options.sliceMs ?? restoreSliceMs;
-		const data = await readStateFile(file, {sliceMs});
+		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
+		// The parse is most of the work of reading a saved state in, the load of its parts the rest.
+		const data = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done)});
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};
 		// The last objects parsed and the first part of the restore are two pieces: the event loop turns between them.
 		await new Promise(resolve => setImmediate(resolve));
-		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
 		let restartedBecause: FromObjectsReason;
 		try {
 			return {cluster: await restored({snapshot: data}, sliceMs, shown)};
@@ -93,6 +97,8 @@ async function restored(options: {snapshot: unknown; restore?: 'objects'}, slice
 		if (cluster) return cluster;
 		const {replayedMs, totalMs} = restoring.progress();
 		if (totalMs > 0) shown?.onReplay?.(replayedMs, totalMs);
+		const {parts, totalParts} = restoring.loaded();
+		if (totalParts > 0) shown?.onLoad?.(parseShare + ((1 - parseShare) * parts) / totalParts);
 		await new Promise(resolve => setImmediate(resolve));
 	}
 }

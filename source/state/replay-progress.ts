@@ -1,15 +1,18 @@
 /**
- * What a terminal shows while a state file's cluster is restored: the
- * restore replays the saved history, which at 10,000 pods takes seconds, so
- * one line on stderr says how far it is, redrawn in place and cleared when
- * it ends. Nothing is written when stderr is not a terminal (a pipe or a log
- * keeps only the lines that stay).
+ * What a terminal shows while a state file's cluster is restored: at
+ * 10,000 pods the parse and the load of its state take seconds, and the
+ * replay of an older file's history more, so one line on stderr says how
+ * far it is, redrawn in place and cleared when it ends. Nothing is written
+ * when stderr is not a terminal (a pipe or a log keeps only the lines that
+ * stay).
  */
 import {humanDuration} from '../ui/render/columns.js';
 
 export type ReplayProgress = {
 	/** For `createCluster({onReplay})`; undefined when nothing is shown. */
 	onReplay?: (replayedMs: number, totalMs: number) => void;
+	/** How much of the file is read into the cluster (parsed, then loaded), from 0 to 1; undefined when nothing is shown. */
+	onLoad?: (done: number) => void;
 	/** Clear the line, if one was drawn. */
 	done(): void;
 };
@@ -24,14 +27,20 @@ export function replayProgress(file: string, stream: ProgressStream, wallNow: ()
 	if (!stream.isTTY) return {done() {}};
 	let drawn = false;
 	let drawnAt = wallNow();
+	const draw = (text: string) => {
+		const wall = wallNow();
+		if (wall - drawnAt < redrawMs) return;
+		drawnAt = wall;
+		stream.write(`\r\u001B[Kkubarium: restoring the cluster saved in ${file}: ${text}`);
+		drawn = true;
+	};
 	return {
 		onReplay(replayedMs, totalMs) {
-			const wall = wallNow();
-			if (wall - drawnAt < redrawMs) return;
-			drawnAt = wall;
 			const percent = totalMs > 0 ? Math.floor((100 * replayedMs) / totalMs) : 100;
-			stream.write(`\r\u001B[Kkubarium: restoring the cluster saved in ${file}: ${humanDuration(replayedMs)} of its ${humanDuration(totalMs)} replayed (${percent} %)`);
-			drawn = true;
+			draw(`${humanDuration(replayedMs)} of its ${humanDuration(totalMs)} replayed (${percent} %)`);
+		},
+		onLoad(done) {
+			draw(`${Math.floor(100 * Math.min(1, Math.max(0, done)))} %`);
 		},
 		done() {
 			if (drawn) stream.write('\r\u001B[K');

@@ -269,7 +269,7 @@ type Run = {first: number; end: number; list: (rest: unknown) => unknown};
  * one string. Any other text, or one whose lines do not parse so, is parsed
  * in one piece: its errors are `JSON.parse`'s.
  */
-export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>): Promise<unknown> {
+export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>, progress?: (done: number) => void): Promise<unknown> {
 	const whole = () => JSON.parse(bytes.toString('utf8')) as unknown;
 	const runs = layoutOf(bytes);
 	if (!runs) return whole();
@@ -292,11 +292,15 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 		return whole();
 	}
 	let deadline = Number.NEGATIVE_INFINITY;
+	// How much of the text is parsed: the rest at once, then the lines.
+	const runBytes = runs.reduce((sum, run) => sum + run.end - run.first, 0);
+	let parsed = bytes.length - runBytes;
 	for (const [index, {first, end}] of runs.entries()) {
 		const list = lists[index]!;
 		let at = first;
 		while (at < end) {
 			if (performance.now() >= deadline) {
+				progress?.((parsed + at - first) / bytes.length);
 				await pause();
 				deadline = performance.now() + sliceMs;
 			}
@@ -310,6 +314,7 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 			}
 			at = stop + commaNewline.length;
 		}
+		parsed += end - first;
 	}
 	return rest;
 }

@@ -49,7 +49,7 @@ function isBlank(bytes: Buffer): boolean {
  * Throws StateFileError for a file that is empty, truncated, not JSON, or
  * not a Kubarium state file; the version and shape are the restore's to judge.
  */
-export async function readStateFile(file: string, options: {sliceMs?: number} = {}): Promise<unknown> {
+export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void} = {}): Promise<unknown> {
 	// Read off the event loop (a state file of thousands of pods is tens of MB); the objects are parsed a few at a time, with the loop turning between.
 	let bytes: Buffer;
 	try {
@@ -64,7 +64,7 @@ export async function readStateFile(file: string, options: {sliceMs?: number} = 
 	if (isBlank(bytes)) throw new StateFileError(file, 'it is empty');
 	let data: unknown;
 	try {
-		data = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)));
+		data = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)), options.progress);
 	} catch (error) {
 		throw new StateFileError(file, parseFailure(bytes.toString('utf8'), error as Error));
 	}
