@@ -7,12 +7,19 @@
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import test from 'ava';
+import test, {type ExecutionContext} from 'ava';
 import {createCluster} from '../../source/engine/index.js';
 import {replayProgress} from '../../source/state/replay-progress.js';
 import {openState} from '../../source/state/cluster-state.js';
 import {writeStateFileSync} from '../../source/state/state-file.js';
 import {SnapshotJson} from '../../source/state/snapshot-json.js';
+
+/** A state file's path in a directory of its own, removed after the test. */
+function stateFile(t: ExecutionContext): string {
+	const dir = mkdtempSync(join(tmpdir(), 'kubarium-progress-'));
+	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
+	return join(dir, 'cluster.json');
+}
 
 function terminal(isTTY = true) {
 	const written: string[] = [];
@@ -52,9 +59,7 @@ test('not a terminal: no reports asked for, nothing written', t => {
 });
 
 test('openState draws on its progress stream while the long history of a file without saved state (format 3) replays, between its slices, and leaves the line clear', async t => {
-	const dir = mkdtempSync(join(tmpdir(), 'kubarium-progress-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
-	const file = join(dir, 'cluster.json');
+	const file = stateFile(t);
 	const cluster = createCluster({seed: 2, nodes: 2, demo: true});
 	cluster.advance(600_000);
 	const {state: _, ...journalOnly} = cluster.snapshot();
@@ -73,9 +78,7 @@ test('openState draws on its progress stream while the long history of a file wi
 });
 
 test('openState draws how much of a saved state is read in (parsed, then its parts loaded), in percent, between its slices, and leaves the line clear', async t => {
-	const dir = mkdtempSync(join(tmpdir(), 'kubarium-progress-'));
-	t.teardown(() => rmSync(dir, {recursive: true, force: true}));
-	const file = join(dir, 'cluster.json');
+	const file = stateFile(t);
 	const cluster = createCluster({seed: 2, nodes: 2, demo: true});
 	cluster.advance(60_000);
 	// As the autosave writes it: an object and a part's state a line.
