@@ -382,11 +382,16 @@ export class Cluster {
 		const {store, clock, state} = this.context;
 		if (this.depth > 0) throw badRequest('reloadParts: the cluster is in the middle of a call');
 		for (const name of names ?? []) if (!state.names().includes(name)) throw badRequest(`reloadParts: no state part named ${name}`);
-		const saved = JSON.parse(JSON.stringify(state.save(savingFrom(store), names))) as SavedParts;
+		const saved = this.partsThroughJson(names);
 		// A load may make parts again (a node's runtime draws its first pid): the generator is loaded after the parts, as a restore does.
 		const random = this.context.random.state();
 		state.load(saved, loadingFrom(store, clock.pendingByNumber()));
 		this.context.random.load(random);
+	}
+
+	/** The state of every part (or of the named ones) as a snapshot saves it, sent through JSON as a file would. */
+	private partsThroughJson(names?: readonly string[]): SavedParts {
+		return JSON.parse(JSON.stringify(this.context.state.save(savingFrom(this.context.store), names))) as SavedParts;
 	}
 
 	/**
@@ -744,7 +749,7 @@ export class Cluster {
 		if (timers) throw replayedDifferently(`snapshot.clock.timers${timers} after the replay`);
 		if (snapshot.state) {
 			if (snapshot.state.seq !== clock.nextSeq) throw replayedDifferently('snapshot.state.seq: differs after the replay');
-			const replayedParts = new Map(JSON.parse(JSON.stringify(this.context.state.save(savingFrom(this.context.store)))) as SavedParts);
+			const replayedParts = new Map(this.partsThroughJson());
 			for (const [name, part] of snapshot.state.parts) {
 				if (!replayedParts.has(name)) throw replayedDifferently(`snapshot.state.parts: this build has no part ${name}`);
 				if (!sameJsonText(part, replayedParts.get(name))) throw replayedDifferently(`snapshot.state.parts: part ${name} differs after the replay`);
@@ -1570,13 +1575,13 @@ type SavedClusterState = {
 	errors: ControllerError[];
 };
 
-/** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */
 /** A part (or the clock) cannot load a state in this build's form: the file was changed or damaged (or a build kept the form and changed what it means). */
 function notLoadable(error: Error): SnapshotError {
 	if (error instanceof SnapshotError) return error;
 	return new SnapshotError(`snapshot.state: ${error.message}; this build cannot load it; restore it from its objects`, 'state not loadable');
 }
 
+/** A replay that did not reach the saved state (`what` says where): the snapshot is another build's. */
 function replayedDifferently(what: string): SnapshotError {
 	return new SnapshotError(`${what}; the snapshot was saved by a build whose engine behaves differently, and cannot be restored by this one`, 'another build');
 }

@@ -42,7 +42,7 @@ const restoreSignals: ReadonlyArray<[NodeJS.Signals, number]> = [['SIGINT', 130]
  * history, which takes seconds) run in slices of about `sliceMs` (default
  * `restoreSliceMs`), with the event loop turning between them, so Ctrl+C,
  * SIGTERM and SIGHUP end the start at once (the file is left as it was)
- * and, on a terminal `progress`, a line says how far a replay is.
+ * and, on a terminal `progress`, a line says how far the restore is.
  * Rejects with StateFileError (the file is left as it is).
  */
 export async function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number; sliceMs?: number} = {}): Promise<OpenedState> {

@@ -55,7 +55,6 @@ const longArray = 16;
 /** From this depth on (a part's own state and below: `{format, seq, parts}`, the parts, a part's name and state sit above it), a long array's items are records. */
 const recordDepth = stateDepth - 2;
 
-const comma = Buffer.from(',');
 /** Around and between the store's objects: one object a line. */
 const newline = Buffer.from('\n');
 const commaNewline = Buffer.from(',\n');

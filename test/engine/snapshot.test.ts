@@ -210,7 +210,7 @@ test('every method of the facade is either journaled for snapshots or a query th
 		'reloadParts',
 		// Private helpers of the calls above.
 		'saveOwnState', 'loadOwnState', 'saveShells', 'loadShells', 'facadeShell', 'serveCustomKinds', 'startLoadingState', 'loadStateSlice',
-		'journaled', 'journalPush', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
+		'journaled', 'journalPush', 'partsThroughJson', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
 	]);
 	const journaled = new Set<string>(journaledCalls);
 	const unclassified = Object.getOwnPropertyNames(Cluster.prototype)

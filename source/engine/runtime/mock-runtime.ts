@@ -1025,17 +1025,21 @@ export class MockRuntime implements ContainerRuntime {
 	/** What other parts keep beside this runtime's trees, by where each tree is (nothing when they keep nothing). */
 	private savedCompanions(): {trees?: NonNullable<SavedRuntime['trees']>} {
 		const trees: NonNullable<SavedRuntime['trees']> = [];
-		const add = (where: TreeLocator, tree: FileTree | undefined) => {
-			const companions = tree && saveTreeCompanions(tree);
+		for (const [where, tree] of this.trees()) {
+			const companions = saveTreeCompanions(tree);
 			if (companions) trees.push([where, companions]);
-		};
-		for (const [path, tree] of this.hostPaths) add({hostPath: path}, tree);
-		for (const sandbox of this.sandboxes.values()) {
-			for (const [name, tree] of sandbox.emptyDirs ?? []) add({sandbox: sandbox.id, emptyDir: name}, tree);
-			for (const [name, tree] of sandbox.claims ?? []) add({sandbox: sandbox.id, claim: name}, tree);
 		}
-		for (const record of this.containers.values()) add({container: record.id}, record.upper);
 		return trees.length > 0 ? {trees} : {};
+	}
+
+	/** The runtime's own trees, each with where it is: host paths, sandboxes' emptyDirs and claims, containers' writable layers. */
+	private *trees(): Generator<[TreeLocator, FileTree]> {
+		for (const [path, tree] of this.hostPaths) yield [{hostPath: path}, tree];
+		for (const sandbox of this.sandboxes.values()) {
+			for (const [name, tree] of sandbox.emptyDirs ?? []) yield [{sandbox: sandbox.id, emptyDir: name}, tree];
+			for (const [name, tree] of sandbox.claims ?? []) yield [{sandbox: sandbox.id, claim: name}, tree];
+		}
+		for (const record of this.containers.values()) if (record.upper) yield [{container: record.id}, record.upper];
 	}
 
 	/**
@@ -1044,12 +1048,7 @@ export class MockRuntime implements ContainerRuntime {
 	 * one is found by again after a load, with `treeAt`).
 	 */
 	locateTree(tree: FileTree): TreeLocator | undefined {
-		for (const [path, held] of this.hostPaths) if (held === tree) return {hostPath: path};
-		for (const sandbox of this.sandboxes.values()) {
-			for (const [name, held] of sandbox.emptyDirs ?? []) if (held === tree) return {sandbox: sandbox.id, emptyDir: name};
-			for (const [name, held] of sandbox.claims ?? []) if (held === tree) return {sandbox: sandbox.id, claim: name};
-		}
-		for (const record of this.containers.values()) if (record.upper === tree) return {container: record.id};
+		for (const [where, held] of this.trees()) if (held === tree) return where;
 		return undefined;
 	}
 
