@@ -13,6 +13,13 @@ export const history = {
 	yieldEvery: fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}),
 };
 
+/** A random history cut in two: the cluster's making, its calls (the setup's manifests applied first), and where a test cuts them (`split`, from 0 to all of them). */
+export const cutHistory = fc.record({...history, calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}), at: fc.nat()})
+	.map(({setup, calls, at, ...making}) => {
+		const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
+		return {...making, calls: all, split: at % (all.length + 1)};
+	});
+
 /**
  * A fuzz call, as the dashboard drives an advance when `yieldEvery` is
  * given: stopped after that many timers and reconciles, owing the rest to

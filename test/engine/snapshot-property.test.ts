@@ -2,7 +2,7 @@ import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, restoreCluster, SnapshotError, type Cluster} from '../../source/engine/index.js';
 import {callArbitrary, runCall, validManifest, type Call} from '../../fuzz/engine/calls.js';
-import {history, richCall, richCluster, runRich, runSliced, shop} from './history-calls.js';
+import {cutHistory, history, richCall, richCluster, runRich, runSliced, shop} from './history-calls.js';
 import {sameSimulation, state} from './same-simulation.js';
 
 /**
@@ -89,12 +89,10 @@ test('a restored demo cluster (rows, a looping writer, a drain held by a budget,
 
 test('random calls over the public API, a snapshot at a random point: the restored cluster matches the uninterrupted one', t => {
 	fc.assert(fc.property(
-		fc.record({...history, calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}), at: fc.nat()}),
-		({seed, nodes, setup, calls, at, yieldEvery}) => {
-			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
-			const split = at % (all.length + 1);
+		cutHistory,
+		({seed, nodes, calls, split, yieldEvery}) => {
 			const original = createCluster({seed, nodes});
-			restoredMidway(t, original, all, split, (cluster, call) => runSliced(cluster, call, yieldEvery));
+			restoredMidway(t, original, calls, split, (cluster, call) => runSliced(cluster, call, yieldEvery));
 		},
 	), {seed: 16, numRuns: 16});
 });

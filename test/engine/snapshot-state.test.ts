@@ -2,9 +2,9 @@ import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, SnapshotError, type Cluster, type ClusterSnapshot} from '../../source/engine/index.js';
 import type {Manifest} from '../../source/engine/api/types.js';
-import {callArbitrary, type Call} from '../../fuzz/engine/calls.js';
-import {history, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
+import {cutHistory, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
 import {state} from './same-simulation.js';
+import {sameParts} from './twins.js';
 
 /**
  * A cluster restored from the state its snapshot saved (no replay) is the
@@ -20,27 +20,19 @@ function fromState(cluster: Cluster): Cluster {
 
 /** The same snapshot, part by part (so a difference names its part). */
 function same(t: ExecutionContext, actual: Cluster, expected: Cluster, when: string): void {
-	const a = state(expected);
-	const b = state(actual);
-	const partsOf = (s: ClusterSnapshot) => new Map(s.state?.parts ?? []);
-	const partsA = partsOf(a);
-	const partsB = partsOf(b);
-	t.deepEqual([...partsB.keys()], [...partsA.keys()], `${when}: the same parts`);
-	for (const [name, saved] of partsA) t.deepEqual(partsB.get(name), saved, `${when}: part ${name}`);
-	t.deepEqual({...b, state: undefined}, {...a, state: undefined}, `${when}: objects, volumes, clock, generator, journal`);
+	sameParts(t, actual, expected, when);
+	t.deepEqual({...state(actual), state: undefined}, {...state(expected), state: undefined}, `${when}: objects, volumes, clock, generator, journal`);
 }
 
 test('random calls, a snapshot at a random point restored from its state: the cluster goes on as the one that never stopped', t => {
 	fc.assert(fc.property(
-		fc.record({...history, calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}), at: fc.nat()}),
-		({seed, nodes, setup, calls, at, yieldEvery}) => {
-			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
-			const split = at % (all.length + 1);
+		cutHistory,
+		({seed, nodes, calls, split, yieldEvery}) => {
 			const original = createCluster({seed, nodes});
-			for (const call of all.slice(0, split)) runSliced(original, call, yieldEvery);
+			for (const call of calls.slice(0, split)) runSliced(original, call, yieldEvery);
 			const restored = fromState(original);
 			same(t, restored, original, 'at the restore');
-			for (const call of all.slice(split)) {
+			for (const call of calls.slice(split)) {
 				runSliced(original, call, yieldEvery);
 				runSliced(restored, call, yieldEvery);
 			}

@@ -2,8 +2,7 @@ import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
 import {parts, sameParts} from './twins.js';
-import {callArbitrary, type Call} from '../../fuzz/engine/calls.js';
-import {history, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
+import {cutHistory, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
 import {sameSimulation} from './same-simulation.js';
 
 /**
@@ -20,19 +19,17 @@ import {sameSimulation} from './same-simulation.js';
 
 test('random calls, every part reloaded at a random point: the cluster saves the same parts and goes on as its twin', t => {
 	fc.assert(fc.property(
-		fc.record({...history, calls: fc.array(callArbitrary, {minLength: 1, maxLength: 14}), at: fc.nat()}),
-		({seed, nodes, setup, calls, at, yieldEvery}) => {
-			const all: Call[] = [...setup.map(m => ({op: 'apply' as const, manifests: [m]})), ...calls];
-			const split = at % (all.length + 1);
+		cutHistory,
+		({seed, nodes, calls, split, yieldEvery}) => {
 			const twin = createCluster({seed, nodes});
 			const reloaded = createCluster({seed, nodes});
-			for (const call of all.slice(0, split)) {
+			for (const call of calls.slice(0, split)) {
 				runSliced(twin, call, yieldEvery);
 				runSliced(reloaded, call, yieldEvery);
 			}
 			reloaded.reloadParts();
 			sameParts(t, reloaded, twin, 'at the reload');
-			for (const call of all.slice(split)) {
+			for (const call of calls.slice(split)) {
 				runSliced(twin, call, yieldEvery);
 				runSliced(reloaded, call, yieldEvery);
 			}

@@ -34,11 +34,11 @@ export class Twins {
 		}, `advance ${ms}`);
 	}
 
-	/** Reload every part (or the named ones) of one twin; both must then save the same parts. */
-	reload(names?: readonly string[]): void {
+	/** Reload every part (or the named ones) of one twin; both must then save the same parts, which it returns by name. */
+	reload(names?: readonly string[]): Map<string, any> {
 		this.reloaded.reloadParts(names);
 		this.reloads++;
-		sameParts(this.t, this.reloaded, this.twin, `at reload ${this.reloads}`);
+		return sameParts(this.t, this.reloaded, this.twin, `at reload ${this.reloads}`);
 	}
 
 	/** Both went on alike: the simulation and every part. */

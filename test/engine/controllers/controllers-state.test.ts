@@ -1,8 +1,7 @@
 import test, {type ExecutionContext} from 'ava';
 import {readFileSync} from 'node:fs';
-import {createCluster, type Cluster, type ClusterOptions} from '../../../source/engine/index.js';
-import {parts, sameParts} from '../twins.js';
-import {sameSimulation} from '../same-simulation.js';
+import type {Cluster, ClusterOptions} from '../../../source/engine/index.js';
+import {Twins} from '../twins.js';
 
 /**
  * The controllers' parts through what random histories seldom reach: two
@@ -21,19 +20,13 @@ type Move = (cluster: Cluster) => void;
 
 /** Run `moves` on twins, reloading every part of one after each move; returns the parts saved after each. */
 function twins(t: ExecutionContext, options: ClusterOptions, moves: Move[]): Array<Map<string, any>> {
-	const twin = createCluster(options);
-	const reloaded = createCluster(options);
-	const saved: Array<Map<string, any>> = [];
-	for (const [i, move] of moves.entries()) {
-		move(twin);
-		move(reloaded);
-		reloaded.reloadParts();
-		saved.push(sameParts(t, reloaded, twin, `after move ${i}`));
-	}
-	twin.advance(30_000);
-	reloaded.advance(30_000);
-	sameSimulation(t, reloaded, twin);
-	sameParts(t, reloaded, twin, 'at the end');
+	const pair = new Twins(t, options);
+	const saved = moves.map((move, i) => {
+		pair.run(move, `move ${i}`);
+		return pair.reload();
+	});
+	pair.advance(30_000);
+	pair.same('at the end');
 	return saved;
 }
 

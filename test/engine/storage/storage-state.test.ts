@@ -199,7 +199,10 @@ const move: fc.Arbitrary<Move> = fc.oneof(
 );
 
 function play(twins: Twins, m: Move): void {
-	if (m.op === 'reload') return twins.reload();
+	if (m.op === 'reload') {
+		twins.reload();
+		return;
+	}
 	if (m.op === 'advance') return twins.advance(m.ms);
 	try {
 		twins.run(c => {
