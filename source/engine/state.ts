@@ -64,6 +64,24 @@ export type StatePart<S = unknown> = {
  */
 export const stateFormat = 2;
 
+let checkingKept = false;
+
+/**
+ * Check the saved states parts keep while nothing they are made from
+ * changed (a settled node's runtime): with it on, each such part makes its
+ * state again at every save and throws where the two differ. The tests turn
+ * it on; a kept state that a missed change left stale would otherwise go
+ * unseen until a restore went another way.
+ */
+export function checkKeptStates(on = true): void {
+	checkingKept = on;
+}
+
+/** Whether kept saved states are checked (see `checkKeptStates`). */
+export function keptStatesChecked(): boolean {
+	return checkingKept;
+}
+
 /** Saved parts, by name, in the order they were registered. */
 export type SavedParts = Array<[name: string, state: unknown]>;
 

@@ -1,7 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle, TimerKind, VirtualClock} from '../clock.js';
 import type {Container, Pod, Probe} from '../api/types.js';
-import type {Loading, SavedObject, SavedTimerRef, Saving} from '../state.js';
+import {keptStatesChecked, type Loading, type SavedObject, type SavedTimerRef, type Saving} from '../state.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
@@ -135,6 +135,14 @@ export class MockRuntime implements ContainerRuntime {
 	/** Interactive shells by number, in the order they opened (ended ones too: their holders still read where they were). */
 	private readonly sessions = new Map<number, OpenShell>();
 	private nextSession = 0;
+	/**
+	 * Counts the calls and timers that may change what `save` gives: every
+	 * method but the pure reads, and each of the runtime's timers. `kept`
+	 * holds while it stands still.
+	 */
+	private changes = 0;
+	/** The last saved state, while nothing it was made from changed (see `keep`). */
+	private kept: KeptRuntime | undefined;
 	private readonly containerdPid = containerdPid;
 	private readonly shimPid = shimPid;
 	/** The cluster's runtime timer kinds, and its runtimes by node (where a timer finds its container). */
@@ -158,6 +166,7 @@ export class MockRuntime implements ContainerRuntime {
 		const kind = <A extends ContainerTimer>(name: string, run: (runtime: MockRuntime, record: ContainerRecord, arg: A) => void): TimerKind<A> =>
 			clock.kind<A>(name, (arg, timer) => {
 				const runtime = runtimes.get(arg.node);
+				if (runtime) runtime.changes++;
 				const record = runtime?.containers.get(arg.id);
 				if (!record) return;
 				record.timers!.delete(timer);
@@ -204,6 +213,7 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- sandboxes -----------------------------------------------------------------
 
 	runPodSandbox(config: SandboxConfig) {
+		this.changes++;
 		const id = this.hexId();
 		const pod = config.pod;
 		const hostname = pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
@@ -222,6 +232,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	stopPodSandbox(sandboxId: string): void {
+		this.changes++;
 		const sandbox = this.sandboxes.get(sandboxId);
 		this.call('StopPodSandbox', sandboxId.slice(0, 13), sandbox ? 'ok' : 'not found (ok)');
 		if (!sandbox || !sandbox.ready) return;
@@ -237,6 +248,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	removePodSandbox(sandboxId: string): void {
+		this.changes++;
 		const sandbox = this.sandboxes.get(sandboxId);
 		if (sandbox?.ready) this.stopPodSandbox(sandboxId);
 		this.call('RemovePodSandbox', sandboxId.slice(0, 13), 'ok');
@@ -251,12 +263,14 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- images ------------------------------------------------------------------------
 
 	imageStatus(image: string) {
+		this.changes++;
 		const found = this.lookupImage(image);
 		this.call('ImageStatus', image, found ? `${found.reference.normalized} size=${found.size}` : 'not present');
 		return found ? {present: true, sizeBytes: found.size, imageRef: imageRefOf(found), ...(found.spec.generic ? {generic: true} : {})} : {present: false};
 	}
 
 	pullImage(image: string): PullResult {
+		this.changes++;
 		const resolved = resolveImage(image, this.registry);
 		if (!resolved.ok) {
 			const durationMs = resolved.reason === 'InvalidImageName' ? 0 : this.context.random.jitter(900);
@@ -288,6 +302,7 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- containers ----------------------------------------------------------------------
 
 	createContainer(sandboxId: string, config: ContainerConfig): CreateResult {
+		this.changes++;
 		const sandbox = this.sandboxes.get(sandboxId);
 		const {container, pod} = config;
 		const name = `${container.name}_${pod.metadata.name}_${pod.metadata.namespace}_${pod.metadata.uid}_${config.attempt}`;
@@ -336,6 +351,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	startContainer(containerId: string) {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		if (!record) {
 			this.call('StartContainer', containerId.slice(0, 13), 'error: not found');
@@ -502,6 +518,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	stopContainer(containerId: string, timeoutSeconds: number) {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		if (!record) {
 			this.call('StopContainer', `${containerId.slice(0, 13)} timeout=${timeoutSeconds}`, 'not found (ok)');
@@ -541,6 +558,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	removeContainer(containerId: string): void {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		this.call('RemoveContainer', containerId.slice(0, 13), 'ok');
 		if (!record) return;
@@ -550,12 +568,14 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	containerStatus(containerId: string) {
+		this.changes++;
 		const status = this.containers.get(containerId)?.status;
 		this.call('ContainerStatus', containerId.slice(0, 13), status ? status.state : 'not found');
 		return status;
 	}
 
 	listContainers(filter: {podUid?: string} = {}) {
+		this.changes++;
 		const out: ContainerStatusResult[] = [];
 		for (const record of this.containers.values()) {
 			if (!filter.podUid || record.config.pod.metadata.uid === filter.podUid) out.push(record.status);
@@ -567,6 +587,7 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- exec and probes --------------------------------------------------------------
 
 	execSync(containerId: string, argv: string[], timeoutSeconds?: number, stdin = ''): ExecResult {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		const request = `${containerId.slice(0, 13)} ${JSON.stringify(argv)}${timeoutSeconds ? ` timeout=${timeoutSeconds}` : ''}`;
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') {
@@ -586,6 +607,7 @@ export class MockRuntime implements ContainerRuntime {
 	 * running or has no such shell (`result` then says why, as exec would).
 	 */
 	openShell(containerId: string, argv: string[]): {session?: ShellSession; result?: ExecResult} {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		this.call('Exec', `${containerId.slice(0, 13)} ${JSON.stringify(argv)} tty=true stdin=true`, record?.status.state === 'CONTAINER_RUNNING' ? 'ok' : 'error: container not running');
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') {
@@ -613,6 +635,7 @@ export class MockRuntime implements ContainerRuntime {
 	 * was loaded.
 	 */
 	shellSession(id: number): ShellSession | undefined {
+		this.changes++;
 		return this.sessions.get(id)?.session;
 	}
 
@@ -732,6 +755,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	probe(containerId: string, probe: Probe): ProbeResult {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') return {success: false, output: 'container not running'};
 		if (probe.exec) {
@@ -772,6 +796,7 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- HTTP ----------------------------------------------------------------------------
 
 	handleRequest(containerId: string, request: HttpRequest): HttpResponse {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		if (!record) return {ok: false, error: `container ${containerId} not found`};
 		const port = request.port ?? record.ports[0] ?? record.config.container.ports?.[0]?.containerPort ?? 80;
@@ -824,6 +849,7 @@ export class MockRuntime implements ContainerRuntime {
 	// ----- output, traces, usage ----------------------------------------------------------------
 
 	writeLog(containerId: string, stream: 'stdout' | 'stderr', text: string): void {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		if (!record || record.status.state !== 'CONTAINER_RUNNING') return;
 		this.logText(record, stream, text);
@@ -831,6 +857,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	containerLogs(containerId: string): LogLine[] {
+		this.changes++;
 		const record = this.containers.get(containerId);
 		if (!record) return [];
 		const now = this.now;
@@ -838,6 +865,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	syscalls(id: string): Syscall[] {
+		this.changes++;
 		const now = this.now;
 		const trace = this.containers.get(id)?.trace ?? this.sandboxes.get(id)?.trace;
 		return trace ? trace.entries().filter(entry => Math.floor(entry.at) <= now) : [];
@@ -845,6 +873,7 @@ export class MockRuntime implements ContainerRuntime {
 
 	/** Entries and an estimate of the bytes a container's rings hold (for the benchmark). */
 	footprint(id: string): {syscalls: number; logLines: number; bytes: number} | undefined {
+		this.changes++;
 		const record = this.containers.get(id);
 		if (!record) return undefined;
 		const entries = record.trace.entries();
@@ -877,6 +906,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	halt(): void {
+		this.changes++;
 		this.halted = true;
 		// The shells end with the machine, as its processes do.
 		for (const open of this.sessions.values()) open.open = false;
@@ -895,6 +925,52 @@ export class MockRuntime implements ContainerRuntime {
 	 * owner's and stay as they are.
 	 */
 	save(saving: Saving): SavedRuntime {
+		const kept = this.kept;
+		if (kept && kept.changes === this.changes && this.keptHolds(kept)) {
+			if (keptStatesChecked()) {
+				const made = JSON.stringify(this.saveNow(saving, []));
+				if (made !== JSON.stringify(kept.saved)) throw new Error(`runtime of ${this.nodeName}: the saved state it kept is not the one made now`);
+			}
+			return kept.saved;
+		}
+		const held: Pod[] = [];
+		const saved = this.saveNow(saving, held);
+		this.kept = this.keep(saved, held);
+		return saved;
+	}
+
+	/**
+	 * What a later save may give again while nothing changed: a state with
+	 * no open shell, no filesystem view (saved only while a second old) and
+	 * nothing other parts keep beside its trees (a database's, which changes
+	 * without the runtime), with what else it was made from: the store's
+	 * version of each pod it holds (a pod held is saved by reference or as
+	 * what differs from it) and the version of each tree.
+	 */
+	private keep(saved: SavedRuntime, held: readonly Pod[]): KeptRuntime | undefined {
+		if (this.sessions.size > 0 || saved.trees || saved.containers.some(container => container.view)) return undefined;
+		const {store} = this.context;
+		return {
+			changes: this.changes,
+			saved,
+			pods: held.map(pod => [pod, store.getByUid(pod.metadata.uid)]),
+			trees: [...this.trees()].map(([, tree]) => [tree, tree.version]),
+		};
+	}
+
+	/** Whether the store's pods and the trees are still the ones `kept` was made from (no call or timer came since: see `changes`). */
+	private keptHolds(kept: KeptRuntime): boolean {
+		const {store} = this.context;
+		for (const [pod, current] of kept.pods) if (store.getByUid(pod.metadata.uid) !== current) return false;
+		let at = 0;
+		for (const [, tree] of this.trees()) {
+			const was = kept.trees[at++];
+			if (!was || was[0] !== tree || was[1] !== tree.version || saveTreeCompanions(tree)) return false;
+		}
+		return at === kept.trees.length;
+	}
+
+	private saveNow(saving: Saving, held: Pod[]): SavedRuntime {
 		// Each pod version once: copies that read the same are one (whether two holders shared a copy is not the runtime's state: the kubelet's copy is made again after a load).
 		const pods: SavedPod[] = [];
 		const podIndex = new Map<Pod, number>();
@@ -902,6 +978,7 @@ export class MockRuntime implements ContainerRuntime {
 		const podOf = (pod: Pod): number => {
 			let at = podIndex.get(pod);
 			if (at === undefined) {
+				held.push(pod);
 				const {saved, text} = this.savedPod(pod, saving);
 				at = byText.get(text);
 				if (at === undefined) {
@@ -973,6 +1050,8 @@ export class MockRuntime implements ContainerRuntime {
 	 * number (`shellSession`).
 	 */
 	load(saved: SavedRuntime, loading: Loading): void {
+		this.changes++;
+		this.kept = undefined;
 		this.sandboxes.clear();
 		this.containers.clear();
 		this.images.clear();
@@ -1287,6 +1366,7 @@ export class MockRuntime implements ContainerRuntime {
 
 	/** The container's filesystem: its layer over the image, with its volume mounts (one view per virtual second). */
 	fsOf(record: ContainerRecord): MountedFs {
+		this.changes++;
 		if (record.savedView) {
 			const saved = record.savedView;
 			record.savedView = undefined;
@@ -1399,6 +1479,16 @@ type MountPlace = TreeLocator | {sandbox: string; volume: string} | {namespace: 
 
 /** A container's filesystem view, kept a virtual second: when it was made, and each mount (path, tree, subPath, read-only, volume, type). */
 type SavedView = {at: number; mounts: Array<[path: string, place: MountPlace, sub: string | null, readOnly: boolean, volume: string, fsType: string]>};
+
+/** A runtime's last saved state and what it was made from (`MockRuntime.keep`). */
+type KeptRuntime = {
+	changes: number;
+	saved: SavedRuntime;
+	/** Each pod version held, with the store's version of that pod then. */
+	pods: Array<[held: Pod, current: unknown]>;
+	/** Each of the runtime's trees, in `trees` order, with its version then. */
+	trees: Array<[FileTree, number]>;
+};
 
 /** A node's runtime as data (`MockRuntime.save`). */
 export type SavedRuntime = {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../../source/engine/index.js';
 import type {KubeObject} from '../../../source/engine/api/types.js';
 import type {Manifest} from '../../../source/engine/api/types.js';
-import {loadingFrom, savingFrom} from '../../../source/engine/state.js';
+import {checkKeptStates, keptStatesChecked, loadingFrom, savingFrom} from '../../../source/engine/state.js';
 import type {ShellSession} from '../../../source/engine/runtime/cri.js';
 import type {MockRuntime, SavedRuntime} from '../../../source/engine/runtime/mock-runtime.js';
 import {FileTree} from '../../../source/engine/runtime/filetree.js';
@@ -416,4 +416,52 @@ test('the demo with rows, a looping writer on a claim, a drain, a CronJob and tr
 		sameSimulation(t, reloaded, twin);
 		same(t, reloaded, twin, 'after the calls');
 	}), {seed: 3, numRuns: 6});
+});
+
+test('a settled runtime saves the state it kept until a call, a timer, its pods in the store or its trees change; a change it did not count fails the check', t => {
+	t.true(keptStatesChecked(), 'the tests check kept states');
+	const cluster = createCluster({seed: 5, nodes: 1});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {
+		replicas: 2, selector: {matchLabels: {app: 'web'}},
+		template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25', volumeMounts: [{name: 'scratch', mountPath: '/scratch'}]}], volumes: [{name: 'scratch', emptyDir: {}}]}},
+	}});
+	cluster.advance(30_000);
+	const [runtime] = runtimes(cluster).values();
+	const saving = savingFrom(cluster.context.store);
+	const save = () => runtime!.save(saving);
+	const first = save();
+	cluster.advance(60_000);
+	t.is(save(), first, 'a minute of a settled node: the state kept is saved again');
+	const [pod] = cluster.list('pods');
+	// A call: an exec writes into the container's emptyDir.
+	cluster.exec(pod!.metadata.name, ['sh', '-c', 'echo hi > /scratch/a']);
+	t.true(save().containers.some(container => container.view), 'the container\'s view of its files, a second old at most, is saved');
+	t.not(save(), save(), 'and not kept: it is saved only while a second old');
+	cluster.advance(2000);
+	const afterExec = save();
+	t.not(afterExec, first);
+	t.is(save(), afterExec);
+	// The store's version of a pod the runtime holds.
+	const held = cluster.get('pods', pod!.metadata.name)!;
+	cluster.replace({...held, metadata: {...held.metadata, labels: {...held.metadata.labels, touched: 'yes'}}} as Manifest);
+	const afterLabel = save();
+	t.not(afterLabel, afterExec);
+	t.is(save(), afterLabel);
+	// A tree written behind the runtime's back (another holder of it).
+	const [tree] = [...(runtime as unknown as {trees(): Iterable<[unknown, FileTree]>}).trees()].map(([, held]) => held);
+	t.truthy(tree, 'the emptyDir is one of the runtime\'s trees');
+	tree!.write('/b', 'there');
+	const afterWrite = save();
+	t.not(afterWrite, afterLabel);
+	t.true(JSON.stringify(afterWrite).includes('there'));
+	// A change the runtime does not count: the check makes the state again and refuses the kept one.
+	const [record] = (runtime as unknown as {containers: Map<string, {memoryBytes: number}>}).containers.values();
+	record!.memoryBytes += 1;
+	t.throws(save, {message: /runtime of kubarium-control-plane|runtime of \S+: the saved state it kept is not the one made now/});
+	checkKeptStates(false);
+	try {
+		t.is(save(), afterWrite, 'unchecked, the kept state is given');
+	} finally {
+		checkKeptStates(true);
+	}
 });
