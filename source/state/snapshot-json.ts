@@ -34,7 +34,7 @@ export type PreparedSnapshot = {
 	/** Everything after the objects, up to the parts' state (or to the end, base aside). */
 	middle: Buffer;
 	/** The parts' state as text and values still to serialise, in order (empty when the snapshot has none). */
-	state: Array<Buffer | Pending>;
+	state: Array<Buffer | Buffer[] | Pending>;
 	/** How many of `state` are made (in order). */
 	stateFilled: number;
 	/** The base's object, when the snapshot has one (never changed: its bytes are kept). */
@@ -58,6 +58,7 @@ const recordDepth = stateDepth - 2;
 /** Around and between the store's objects: one object a line. */
 const newline = Buffer.from('\n');
 const commaNewline = Buffer.from(',\n');
+const commaBuffer = Buffer.from(',');
 
 export class SnapshotJson {
 	private readonly bytes = new WeakMap<object, Buffer>();
@@ -134,7 +135,7 @@ export class SnapshotJson {
 		}
 		while (prepared.stateFilled < state.length) {
 			const piece = state[prepared.stateFilled]!;
-			if (Buffer.isBuffer(piece)) {
+			if (Buffer.isBuffer(piece) || Array.isArray(piece)) {
 				prepared.stateFilled++;
 			} else if ('value' in piece) {
 				state[prepared.stateFilled++] = Buffer.from(JSON.stringify(piece.value) ?? 'null');
@@ -142,13 +143,11 @@ export class SnapshotJson {
 			} else {
 				const {items, done} = piece;
 				while (piece.next < items.length) {
-					// JSON writes what an array cannot hold as null.
-					const text = JSON.stringify(items[piece.next]) ?? 'null';
-					done.push(Buffer.from(piece.next > 0 ? `,${text}` : text));
+					this.recordBytes(items[piece.next], piece.next > 0, done);
 					piece.next++;
 					if (stop()) return false;
 				}
-				state[prepared.stateFilled++] = Buffer.concat(done);
+				state[prepared.stateFilled++] = done;
 			}
 		}
 		if (prepared.base) this.objectBytes(prepared.base);
@@ -166,7 +165,10 @@ export class SnapshotJson {
 		}
 		if (objects.length > 0) out.push(newline);
 		out.push(prepared.middle);
-		for (const piece of prepared.state) out.push(piece as Buffer);
+		for (const piece of prepared.state) {
+			if (Array.isArray(piece)) out.push(...piece);
+			else out.push(piece as Buffer);
+		}
 		if (prepared.base) out.push(Buffer.from(',"base":'), this.objectBytes(prepared.base), Buffer.from('}'));
 		return out;
 	}
@@ -174,6 +176,40 @@ export class SnapshotJson {
 	/** The same as one string (tests, small snapshots). */
 	stringify(snapshot: unknown): string {
 		return Buffer.concat(this.chunks(snapshot)).toString('utf8');
+	}
+
+	/**
+	 * A record of the parts' state, after a comma when `comma`, onto `out`.
+	 * A state a part gives again while it is unchanged (a settled node's
+	 * runtime) is frozen: its bytes are kept beside it, whether it is the
+	 * record or one of the record's items (a node's name and its runtime),
+	 * so it costs nothing to serialise again. The rest is written as
+	 * `JSON.stringify` writes it (null for what an array cannot hold).
+	 */
+	private recordBytes(item: unknown, comma: boolean, out: Buffer[]): void {
+		if (isKept(item)) {
+			if (comma) out.push(commaBuffer);
+			out.push(this.objectBytes(item));
+			return;
+		}
+		if (!Array.isArray(item) || !item.some(isKept)) {
+			const text = JSON.stringify(item) ?? 'null';
+			out.push(Buffer.from(comma ? `,${text}` : text));
+			return;
+		}
+		let text = comma ? ',[' : '[';
+		for (let i = 0; i < item.length; i++) {
+			if (i > 0) text += ',';
+			const element: unknown = item[i];
+			if (isKept(element)) {
+				out.push(Buffer.from(text));
+				out.push(this.objectBytes(element));
+				text = '';
+			} else {
+				text += (element === undefined || typeof element === 'function' || typeof element === 'symbol' ? undefined : JSON.stringify(element)) ?? 'null';
+			}
+		}
+		out.push(Buffer.from(`${text}]`));
 	}
 
 	private objectBytes(object: unknown): Buffer {
@@ -185,6 +221,11 @@ export class SnapshotJson {
 		}
 		return bytes;
 	}
+}
+
+/** A frozen object or array: a part's state given again while unchanged, whose bytes are kept by identity. */
+function isKept(value: unknown): value is object {
+	return typeof value === 'object' && value !== null && Object.isFrozen(value);
 }
 
 /** A snapshot's `state` as the engine makes it: `{format, seq, parts}`, in that order. */

@@ -950,9 +950,10 @@ export class MockRuntime implements ContainerRuntime {
 	private keep(saved: SavedRuntime, held: readonly Pod[]): KeptRuntime | undefined {
 		if (this.sessions.size > 0 || saved.trees || saved.containers.some(container => container.view)) return undefined;
 		const {store} = this.context;
+		// Frozen: given again as it is, it is never changed (and a snapshot's JSON keeps its bytes: see SnapshotJson).
 		return {
 			changes: this.changes,
-			saved,
+			saved: Object.freeze(saved),
 			pods: held.map(pod => [pod, store.getByUid(pod.metadata.uid)]),
 			trees: [...this.trees()].map(([, tree]) => [tree, tree.version]),
 		};
