@@ -2,6 +2,7 @@ import type {KubeEvent, KubeObject, ObjectReference} from './api/types.js';
 import {apiVersionOf, resolveResource} from './api/registry.js';
 import {rfc3339, timeMs} from './clock.js';
 import type {Store} from './store.js';
+import {keptStatesChecked} from './state.js';
 import type {VirtualClock} from './clock.js';
 import {flat} from './memory.js';
 
@@ -31,6 +32,9 @@ export class EventRecorder {
 	private readonly orderSeen: number[] = [];
 	private readonly byKey = new Map<string, KubeEvent>();
 	private head = 0;
+	/** Counts what changes the recorder's own state (`record`, a trim that drops, `adopt`, `load`): `kept` holds while it and the store's Events stand still. */
+	private changes = 0;
+	private kept: {changes: number; events: number; saved: SavedEventRecorder} | undefined;
 	/** The millisecond the last event name was made in, and how many names it gave. */
 	private nameMs = -1;
 	private nameSequence = 0;
@@ -62,6 +66,7 @@ export class EventRecorder {
 	 * store refuses drops the event and never fails the caller's sync.
 	 */
 	record(object: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: EventSource, fieldPath?: string): void {
+		this.changes++;
 		try {
 			this.write(object, type, reason, message, source, fieldPath);
 		} catch {
@@ -138,6 +143,7 @@ export class EventRecorder {
 	 * and a repeat of one bumps its count instead of adding another.
 	 */
 	adopt(events: readonly KubeEvent[]): void {
+		this.changes++;
 		for (let index = 0; index < events.length; index++) {
 			const event = events[index]!;
 			const {similarKey, key, combined} = keysOf(event);
@@ -183,6 +189,7 @@ export class EventRecorder {
 			if (!over && live && timeMs(live.lastTimestamp) >= cutoff) break;
 			const key = this.orderKeys[this.head]!;
 			this.head++;
+			this.changes++;
 			this.byKey.delete(key);
 			if (live) this.store.remove(live);
 		}
@@ -206,6 +213,19 @@ export class EventRecorder {
 	 * which is why they are saved and not derived.
 	 */
 	save(): SavedEventRecorder {
+		const kept = this.kept;
+		const events = this.store.writes('Event');
+		if (kept && kept.changes === this.changes && kept.events === events) {
+			if (keptStatesChecked() && JSON.stringify(this.saveNow()) !== JSON.stringify(kept.saved)) throw new Error('event recorder: the saved state it kept is not the one made now');
+			return kept.saved;
+		}
+		// Frozen: given again while nothing changed (between the saves of a settled cluster), it is never changed.
+		const saved = Object.freeze(this.saveNow());
+		this.kept = {changes: this.changes, events, saved};
+		return saved;
+	}
+
+	private saveNow(): SavedEventRecorder {
 		const ring: SavedEventRecorder['ring'] = [];
 		const newest = new Map<string, number>();
 		for (let index = this.head; index < this.order.length; index++) {
@@ -238,6 +258,8 @@ export class EventRecorder {
 	 * as the recorder only looks it up by them.
 	 */
 	load(saved: SavedEventRecorder): void {
+		this.changes++;
+		this.kept = undefined;
 		this.order.length = 0;
 		this.orderKeys.length = 0;
 		this.orderSeen.length = 0;

@@ -84,6 +84,8 @@ export class Store {
 	 * thousands of times in a busy cluster and this way builds no key string.
 	 */
 	private readonly byName = new Map<string, Map<string, Map<string, Slot>>>();
+	/** How many writes (creates, updates, removals, as the listeners hear them) each kind has had: see `writes`. */
+	private readonly writesByKind = new Map<string, number>();
 	/** Listeners to every kind, in subscription order. */
 	private readonly listeners: StoreListener[] = [];
 	/**
@@ -451,7 +453,18 @@ export class Store {
 		}
 	}
 
+	/**
+	 * How many writes of `kind` the listeners were told of so far: unchanged,
+	 * no object of the kind was created, updated or removed since (a part
+	 * whose saved state is made from a kind's objects keeps it while so).
+	 */
+	writes(kind: string): number {
+		return this.writesByKind.get(kind) ?? 0;
+	}
+
 	private emit(event: StoreEvent): void {
+		const {kind} = event.object;
+		this.writesByKind.set(kind, (this.writesByKind.get(kind) ?? 0) + 1);
 		for (const listener of this.listenersByKind.get(event.object.kind) ?? this.listeners) listener(event);
 	}
 }

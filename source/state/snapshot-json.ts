@@ -138,7 +138,7 @@ export class SnapshotJson {
 			if (Buffer.isBuffer(piece) || Array.isArray(piece)) {
 				prepared.stateFilled++;
 			} else if ('value' in piece) {
-				state[prepared.stateFilled++] = Buffer.from(JSON.stringify(piece.value) ?? 'null');
+				state[prepared.stateFilled++] = isKept(piece.value) ? this.objectBytes(piece.value) : Buffer.from(JSON.stringify(piece.value) ?? 'null');
 				if (prepared.stateFilled < state.length && stop()) return false;
 			} else {
 				const {items, done} = piece;
@@ -224,7 +224,7 @@ export class SnapshotJson {
 }
 
 /** A frozen object or array: a part's state given again while unchanged, whose bytes are kept by identity. */
-function isKept(value: unknown): value is object {
+function isKept(value: unknown): boolean {
 	return typeof value === 'object' && value !== null && Object.isFrozen(value);
 }
 
@@ -238,11 +238,12 @@ function isPartsState(state: unknown): state is {format: number; seq: number; pa
 /**
  * `value`'s JSON as text and values to serialise one at a time: objects and
  * short arrays are opened `depth` levels deep, a long array's items are
- * values; written as `JSON.stringify` writes them (left-out fields, null
+ * values, and so is a frozen one (its bytes are kept); written as
+ * `JSON.stringify` writes them (left-out fields, null
  * for what an array cannot hold).
  */
 function plan(value: unknown, depth: number, out: Array<string | Pending>): void {
-	if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function') {
+	if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function' || isKept(value)) {
 		out.push({value});
 		return;
 	}

@@ -5,6 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
+import {keptStatesChecked, type Saving} from '../state.js';
 import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
@@ -81,6 +82,14 @@ export function createKubelets(context: ControllerContext): Controller {
 	const usedByNode = new Map<string, {pods: number; cpu: number; memory: number}>();
 	/** The requests each counted worker added to its node's `usedByNode`. */
 	const counted = new Map<PodWorker, PodRequests>();
+	/**
+	 * Counts the ways in that change the workers, the nodes' lists and the
+	 * pod IPs: a worker's timer, a sync, a container's exit, a node halted
+	 * or started, a load. The kubelets' saved state is kept while it and the
+	 * store's Pods (a worker's pod is saved against the store's) stand still.
+	 */
+	let changes = 0;
+	let kept: {changes: number; pods: number; saved: SavedKubelets} | undefined;
 
 	const core: KubeletCore = {
 		context,
@@ -92,7 +101,10 @@ export function createKubelets(context: ControllerContext): Controller {
 			events.record(worker.pod, type, reason, message, {component, host: worker.nodeName}, field);
 		},
 		byContainerId,
-		onExit: status => containerExited(core, status),
+		onExit: status => {
+			changes++;
+			containerExited(core, status);
+		},
 		forget,
 	};
 
@@ -127,14 +139,26 @@ export function createKubelets(context: ControllerContext): Controller {
 		},
 	});
 
+	const saveKubelets = (saving: Saving): SavedKubelets => ({
+		workers: [...workers.values()].map(worker => saveWorker(worker, workersByUid.get(worker.uid) === worker, saving)),
+		nodes: [...workersByNode.keys()],
+		halted: [...halted],
+		podIps: podIps.save(),
+	});
 	context.state.register<SavedKubelets>('kubelets', {
-		save: saving => ({
-			workers: [...workers.values()].map(worker => saveWorker(worker, workersByUid.get(worker.uid) === worker, saving)),
-			nodes: [...workersByNode.keys()],
-			halted: [...halted],
-			podIps: podIps.save(),
-		}),
+		save(saving) {
+			const pods = store.writes('Pod');
+			if (kept && kept.changes === changes && kept.pods === pods) {
+				if (keptStatesChecked() && JSON.stringify(saveKubelets(saving)) !== JSON.stringify(kept.saved)) throw new Error('kubelets: the saved state they kept is not the one made now');
+				return kept.saved;
+			}
+			// Frozen: given again while nothing changed, it is never changed.
+			kept = {changes, pods, saved: Object.freeze(saveKubelets(saving))};
+			return kept.saved;
+		},
 		load(saved, loading) {
+			changes++;
+			kept = undefined;
 			workers.clear();
 			workersByUid.clear();
 			byContainerId.clear();
@@ -174,6 +198,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		},
 		sandboxIdOf: podUid => workerOf(podUid)?.sandboxId,
 		haltNode(nodeName) {
+			changes++;
 			halted.add(nodeName);
 			runtimes.get(nodeName)?.halt();
 			runtimes.delete(nodeName);
@@ -194,6 +219,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			podIps.forgetNode(nodeName);
 		},
 		startNode(nodeName) {
+			changes++;
 			halted.delete(nodeName);
 			queue()?.add(`node:${nodeName}`);
 		},
@@ -229,6 +255,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	 * timers).
 	 */
 	const timerKinds = workerTimers.map(kind => clock.kind<WorkerTimerArg>(kind.name, (arg, handle) => {
+		changes++;
 		const worker = workers.get(arg.pod);
 		if (!worker || worker.uid !== arg.uid || !worker.timers?.delete(handle)) return;
 		// An empty set is dropped: a running pod's worker usually has no timer left, and a set costs a hash table.
@@ -424,6 +451,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			},
 		},
 		sync(key) {
+			changes++;
 			if (key.startsWith('gone:')) {
 				const [, uid, ...rest] = key.split(':');
 				const worker = workers.get(rest.join(':'));

@@ -945,7 +945,9 @@ export class MockRuntime implements ContainerRuntime {
 	 * nothing other parts keep beside its trees (a database's, which changes
 	 * without the runtime), with what else it was made from: the store's
 	 * version of each pod it holds (a pod held is saved by reference or as
-	 * what differs from it) and the version of each tree.
+	 * what differs from it) and the version of each tree (another holder
+	 * of a claim's or an emptyDir's tree writes it without the runtime).
+	 * Trees come and go only through the runtime's own calls.
 	 */
 	private keep(saved: SavedRuntime, held: readonly Pod[]): KeptRuntime | undefined {
 		if (this.sessions.size > 0 || saved.trees || saved.containers.some(container => container.view)) return undefined;
@@ -954,6 +956,7 @@ export class MockRuntime implements ContainerRuntime {
 		return {
 			changes: this.changes,
 			saved: Object.freeze(saved),
+			podWrites: store.writes('Pod'),
 			pods: held.map(pod => [pod, store.getByUid(pod.metadata.uid)]),
 			trees: [...this.trees()].map(([, tree]) => [tree, tree.version]),
 		};
@@ -962,13 +965,13 @@ export class MockRuntime implements ContainerRuntime {
 	/** Whether the store's pods and the trees are still the ones `kept` was made from (no call or timer came since: see `changes`). */
 	private keptHolds(kept: KeptRuntime): boolean {
 		const {store} = this.context;
-		for (const [pod, current] of kept.pods) if (store.getByUid(pod.metadata.uid) !== current) return false;
-		let at = 0;
-		for (const [, tree] of this.trees()) {
-			const was = kept.trees[at++];
-			if (!was || was[0] !== tree || was[1] !== tree.version || saveTreeCompanions(tree)) return false;
+		const podWrites = store.writes('Pod');
+		if (podWrites !== kept.podWrites) {
+			for (const [pod, current] of kept.pods) if (store.getByUid(pod.metadata.uid) !== current) return false;
+			kept.podWrites = podWrites;
 		}
-		return at === kept.trees.length;
+		for (const [tree, version] of kept.trees) if (tree.version !== version || saveTreeCompanions(tree)) return false;
+		return true;
 	}
 
 	private saveNow(saving: Saving, held: Pod[]): SavedRuntime {
@@ -1485,9 +1488,11 @@ type SavedView = {at: number; mounts: Array<[path: string, place: MountPlace, su
 type KeptRuntime = {
 	changes: number;
 	saved: SavedRuntime;
+	/** The store's Pod writes when the pods below were last found unchanged (none since: no need to look again). */
+	podWrites: number;
 	/** Each pod version held, with the store's version of that pod then. */
 	pods: Array<[held: Pod, current: unknown]>;
-	/** Each of the runtime's trees, in `trees` order, with its version then. */
+	/** Each of the runtime's trees with its version then. */
 	trees: Array<[FileTree, number]>;
 };
 

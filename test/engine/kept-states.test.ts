@@ -1,0 +1,72 @@
+import test from 'ava';
+import {createCluster, type Cluster} from '../../source/engine/index.js';
+import type {Manifest} from '../../source/engine/api/types.js';
+import {checkKeptStates, keptStatesChecked, savingFrom} from '../../source/engine/state.js';
+
+/**
+ * A settled cluster's biggest parts (each node's runtime, the event
+ * recorder, the kubelets) give the state they saved last, frozen, until
+ * something they are made from changes; the tests check each kept state
+ * against one made again (test/check-kept-states.ts), and an uncounted
+ * change fails that check.
+ */
+
+function settled(): Cluster {
+	const cluster = createCluster({seed: 3, nodes: 2});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {
+		replicas: 4, selector: {matchLabels: {app: 'web'}},
+		template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}},
+	}} as Manifest);
+	cluster.advance(60_000);
+	return cluster;
+}
+
+function parts(cluster: Cluster): Map<string, unknown> {
+	return new Map(cluster.context.state.save(savingFrom(cluster.context.store), ['runtimes', 'events', 'kubelets']));
+}
+
+/** Each node's runtime state in the runtimes part. */
+function runtimeStates(saved: Map<string, unknown>): unknown[] {
+	return (saved.get('runtimes') as Array<[string, unknown]>).map(([, state]) => state);
+}
+
+test('a settled cluster\'s runtimes, event recorder and kubelets give their kept states again, frozen, until a change', t => {
+	t.true(keptStatesChecked());
+	const cluster = settled();
+	const before = parts(cluster);
+	cluster.advance(120_000);
+	const after = parts(cluster);
+	t.is(after.get('events'), before.get('events'), 'the event recorder');
+	t.is(after.get('kubelets'), before.get('kubelets'), 'the kubelets');
+	const runtimes = runtimeStates(after);
+	runtimes.forEach((state, index) => t.is(state, runtimeStates(before)[index], `runtime ${index}`));
+	for (const state of [after.get('events'), after.get('kubelets'), ...runtimes]) t.true(Object.isFrozen(state));
+	cluster.scale('Deployment', 'web', 5);
+	cluster.advance(30_000);
+	const scaled = parts(cluster);
+	t.not(scaled.get('events'), after.get('events'), 'new events');
+	t.not(scaled.get('kubelets'), after.get('kubelets'), 'a new worker');
+	t.true(runtimeStates(scaled).some((state, index) => state !== runtimes[index]), 'a new container');
+	t.deepEqual(JSON.parse(JSON.stringify([...parts(cluster)])), JSON.parse(JSON.stringify([...scaled])));
+});
+
+test('a change a kept state did not count is found by the check', t => {
+	const cluster = settled();
+	parts(cluster);
+	const {kubelet} = cluster.context.services;
+	const [pod] = cluster.list('pods');
+	const [slot] = kubelet!.containersOf(pod!.metadata.uid)!;
+	(slot as unknown as {restartCount: number}).restartCount += 1;
+	t.throws(() => parts(cluster), {message: 'kubelets: the saved state they kept is not the one made now'});
+	(slot as unknown as {restartCount: number}).restartCount -= 1;
+	parts(cluster);
+	const recorder = cluster.context.events as unknown as {nameSequence: number};
+	recorder.nameSequence += 1;
+	t.throws(() => parts(cluster), {message: 'event recorder: the saved state it kept is not the one made now'});
+	checkKeptStates(false);
+	try {
+		t.notThrows(() => parts(cluster), 'unchecked, the kept states are given');
+	} finally {
+		checkKeptStates(true);
+	}
+});
