@@ -1,19 +1,29 @@
 /**
- * The JSON of a cluster's snapshot, made cheaply again and again, as the
- * chunks of bytes the state file is written from. The store's objects are
- * never changed in place (an update stores a new object), so each object's
- * bytes are kept beside it (a WeakMap, let go with the object) and only the
+ * A cluster's snapshot as the text of a state file, made cheaply again and
+ * again, as the chunks of bytes the file is written from. The text is JSON:
+ * the snapshot's, except that most of the store's objects are written as
+ * what differs from an earlier one like it (object-delta.ts), which makes
+ * them about a third of their size; `parseSnapshotJson` and
+ * `readSnapshotText` give the snapshot back.
+ *
+ * The store's objects are never changed in place (an update stores a new
+ * object), so each object's line is kept beside it (a WeakMap, let go with
+ * the object) while the object it refers to is the same, and only the
  * objects that changed since the last save are serialised again; the
  * chunks are written one after another, never joined into one string (at
- * 10,000 pods, 45 MB: joining and encoding them took longer than
- * serialising what changed). A snapshot's base (the objects a cluster
- * restarted from, which never change) is serialised once and kept too.
+ * 10,000 pods, joining and encoding them took longer than serialising what
+ * changed). A snapshot's base (the objects a cluster restarted from, which
+ * never change) and a part's frozen state (given again unchanged) are
+ * serialised once and kept too.
  *
  * Each of the store's objects, and each part's state, is on a line of its
  * own (JSON allows the whitespace; `JSON.stringify` never writes a raw
  * newline inside a value), so `parseSnapshotJson` can read them back a few
  * at a time.
  */
+
+import {keptStatesChecked} from '../engine/index.js';
+import {applyDelta, objectDelta} from './object-delta.js';
 
 type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
 
@@ -29,8 +39,13 @@ export type PreparedSnapshot = {
 	/** Everything up to the store's object list. */
 	head: Buffer;
 	objects: readonly unknown[];
-	/** How many of `objects` have their bytes (in order). */
+	/** How many of `objects` have their line (in order). */
 	filled: number;
+	/** Each object's line: the object, or what differs from an earlier one (`objectLine`). */
+	lines: Buffer[];
+	/** The last object of each reference key, and of each kind, among those filled: where a delta looks back to. */
+	lastOfKey: Map<string, number>;
+	lastOfKind: Map<string, number>;
 	/** Everything after the objects, up to the parts' state (or to the end, base aside). */
 	middle: Buffer;
 	/** The parts' state as text and values still to serialise, in order (empty when the snapshot has none). */
@@ -59,11 +74,17 @@ const recordDepth = stateDepth - 2;
 const newline = Buffer.from('\n');
 const commaNewline = Buffer.from(',\n');
 const commaBuffer = Buffer.from(',');
+const newlineByte = 0x0a;
+const commaByte = 0x2c;
+const closeBracketByte = 0x5d;
+const closeBracket = Buffer.from(']');
 
 export class SnapshotJson {
 	private readonly bytes = new WeakMap<object, Buffer>();
+	/** Each object's delta against the object it was written against, and its line at its last distance back. */
+	private readonly deltaLines = new WeakMap<object, {reference: unknown; distance: number; delta: Buffer | undefined; bytes: Buffer | undefined}>();
 
-	/** The bytes of `JSON.stringify(snapshot)` (the store's key first, the state's and the base's last), in chunks; unchanged objects reuse their bytes. */
+	/** The state file's text of `snapshot` (the store's key first, the state's and the base's last), in chunks; unchanged objects reuse their lines. */
 	chunks(snapshot: unknown): Buffer[] {
 		return this.complete(this.prepare(snapshot));
 	}
@@ -112,6 +133,9 @@ export class SnapshotJson {
 			head: Buffer.from(text.slice(0, at)),
 			objects: store.objects as unknown[],
 			filled: 0,
+			lines: [],
+			lastOfKey: new Map(),
+			lastOfKind: new Map(),
 			middle: Buffer.from(closes ? text.slice(at, -1) : text.slice(at)),
 			state: merged(pieces, !hasBase && state !== undefined),
 			stateFilled: 0,
@@ -129,7 +153,7 @@ export class SnapshotJson {
 		if ('whole' in prepared) return true;
 		const {objects, state} = prepared;
 		while (prepared.filled < objects.length) {
-			this.objectBytes(objects[prepared.filled]);
+			prepared.lines.push(this.objectLine(prepared, prepared.filled));
 			prepared.filled++;
 			if (prepared.filled < objects.length && stop()) return false;
 		}
@@ -161,7 +185,7 @@ export class SnapshotJson {
 		const {objects} = prepared;
 		for (let i = 0; i < objects.length; i++) {
 			out.push(i > 0 ? commaNewline : newline);
-			out.push(this.objectBytes(objects[i]));
+			out.push(prepared.lines[i]!);
 		}
 		if (objects.length > 0) out.push(newline);
 		out.push(prepared.middle);
@@ -212,6 +236,42 @@ export class SnapshotJson {
 		out.push(Buffer.from(`${text}]`));
 	}
 
+	/**
+	 * The line of the store's object at `index`: written as what differs
+	 * from the last object before it with the same reference key (a pod of
+	 * the same owner, an Event of the same reason, else one of the same
+	 * kind), `[distance back, delta]`, when that is shorter; else the object
+	 * itself. A line is kept beside its object while the object it refers to
+	 * is the same.
+	 */
+	private objectLine(prepared: Extract<PreparedSnapshot, {objects: unknown}>, index: number): Buffer {
+		const object = prepared.objects[index];
+		if (typeof object !== 'object' || object === null || Array.isArray(object)) return Buffer.from(JSON.stringify(object) ?? 'null');
+		const kind = String((object as {kind?: unknown}).kind);
+		const key = referenceKey(object);
+		const at = prepared.lastOfKey.get(key) ?? prepared.lastOfKind.get(kind);
+		prepared.lastOfKey.set(key, index);
+		prepared.lastOfKind.set(kind, index);
+		if (at === undefined) return this.objectBytes(object);
+		const reference = prepared.objects[at];
+		const distance = index - at;
+		let line = this.deltaLines.get(object);
+		if (!line || line.reference !== reference) {
+			const delta = objectDelta(reference, object);
+			const text = delta && JSON.stringify(delta);
+			// Worth it when shorter than the object (whose text is not kept then).
+			const whole = text === undefined ? 0 : this.bytes.get(object)?.length ?? JSON.stringify(object).length;
+			line = {reference, distance: -1, delta: text !== undefined && text.length + 12 < whole ? Buffer.from(text) : undefined, bytes: undefined};
+			this.deltaLines.set(object, line);
+		}
+		if (!line.delta) return this.objectBytes(object);
+		if (line.distance !== distance || !line.bytes) {
+			line.distance = distance;
+			line.bytes = Buffer.concat([Buffer.from(`[${distance},`), line.delta, closeBracket]);
+		}
+		return line.bytes;
+	}
+
 	private objectBytes(object: unknown): Buffer {
 		if (typeof object !== 'object' || object === null) return Buffer.from(JSON.stringify(object) ?? 'null');
 		let bytes = this.bytes.get(object);
@@ -221,6 +281,17 @@ export class SnapshotJson {
 		}
 		return bytes;
 	}
+}
+
+/**
+ * What an object is written against in a state file: the last object of the
+ * same kind and owner (a ReplicaSet's pods), of the same reason and
+ * subject's kind for an Event.
+ */
+function referenceKey(object: object): string {
+	const {kind, metadata, reason, involvedObject} = object as {kind?: unknown; metadata?: {ownerReferences?: Array<{uid?: unknown}>}; reason?: unknown; involvedObject?: {kind?: unknown}};
+	const owner = Array.isArray(metadata?.ownerReferences) ? metadata.ownerReferences[0]?.uid : undefined;
+	return kind === 'Event' ? `Event/${String(reason)}/${String(involvedObject?.kind)}` : `${String(kind)}/${String(owner)}`;
 }
 
 /** A frozen object or array: a part's state given again while unchanged, whose bytes are kept by identity. */
@@ -295,7 +366,6 @@ function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer |
 const storeStart = Buffer.from('{"store":{"resourceVersion":');
 const objectsStart = Buffer.from('"objects":[\n');
 const partsStart = Buffer.from('"parts":[\n');
-const runEnd = Buffer.from('\n]');
 
 /** A list written one item a line: from its first item's first byte to the newline after its last; `list` finds it, emptied, in the rest once parsed. */
 type Run = {first: number; end: number; list: (rest: unknown) => unknown};
@@ -311,7 +381,7 @@ type Run = {first: number; end: number; list: (rest: unknown) => unknown};
  * in one piece: its errors are `JSON.parse`'s.
  */
 export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>, progress?: (done: number) => void): Promise<unknown> {
-	const whole = () => JSON.parse(bytes.toString('utf8')) as unknown;
+	const whole = () => readSnapshotText(bytes.toString('utf8'));
 	const runs = layoutOf(bytes);
 	if (!runs) return whole();
 	let rest: unknown;
@@ -345,19 +415,80 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 				await pause();
 				deadline = performance.now() + sliceMs;
 			}
-			const next = bytes.indexOf(commaNewline, at);
-			const stop = next < 0 || next > end ? end : next;
+			// The next line break (one byte, found many times faster than the two of ",\n"): after the item's comma, or the list's end.
+			const next = bytes.indexOf(newlineByte, at);
+			const last = next < 0 || next >= end;
+			// A line break inside an item, or one not after a comma: not this layout after all (a file edited by hand).
+			if (!last && bytes[next - 1] !== commaByte) return whole();
 			try {
-				list.push(JSON.parse(bytes.toString('utf8', at, stop)));
+				const item = JSON.parse(bytes.toString('utf8', at, last ? end : next - 1)) as unknown;
+				list.push(index === 0 ? objectFromLine(list, item) : item);
 			} catch {
-				// A line that is not one item: not this layout after all (a file edited by hand).
+				// A line that is not one item: not this layout after all.
 				return whole();
 			}
-			at = stop + commaNewline.length;
+			at = last ? end : next + 1;
 		}
 		parsed += end - first;
 	}
+	if (keptStatesChecked()) for (const object of lists[0]!) deepFreeze(object);
 	return rest;
+}
+
+/**
+ * A store's object made from its line in a state file: a delta line
+ * (`[distance back, delta]`) made against the object it names, which it
+ * shares what did not change with; anything else is the object as it is
+ * (a line that does not read as a delta is the restore's to refuse).
+ */
+function objectFromLine(list: readonly unknown[], line: unknown): unknown {
+	if (!Array.isArray(line) || line.length !== 2) return line;
+	const [distance, delta] = line as [unknown, unknown];
+	if (typeof distance !== 'number' || !Number.isInteger(distance) || distance < 1 || distance > list.length) return line;
+	const reference = list[list.length - distance];
+	if (typeof reference !== 'object' || reference === null || Array.isArray(reference)) return line;
+	return applyDelta(reference, delta) ?? line;
+}
+
+/** The snapshot a state file's text holds, parsed in one piece (`parseSnapshotJson` reads it in slices): its store's objects made from their lines. */
+export function readSnapshotText(text: string): unknown {
+	return withObjectsRead(JSON.parse(text) as unknown);
+}
+
+/** A snapshot parsed in one piece, its store's objects made from their lines (see `objectFromLine`). */
+function withObjectsRead(data: unknown): unknown {
+	const store = (data as SnapshotLike | null)?.store;
+	if (typeof store !== 'object' || store === null || !Array.isArray(store.objects)) return data;
+	const objects: unknown[] = [];
+	for (const line of store.objects) objects.push(objectFromLine(objects, line));
+	store.objects = objects;
+	if (keptStatesChecked()) for (const object of objects) deepFreeze(object);
+	return data;
+}
+
+/**
+ * Freeze a value and all it holds (the tests do, for the objects read from
+ * a state file: they share parts, so a change made in place to one would
+ * be made to others, and the store never changes an object in place).
+ */
+function deepFreeze(value: unknown): void {
+	if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+	Object.freeze(value);
+	for (const item of Object.values(value)) deepFreeze(item);
+}
+
+/**
+ * Where the list of one item a line that starts at `from` ends: the first
+ * line break followed by `]` (-1 when none). Line breaks are looked for
+ * one at a time, a byte being found many times faster than the two bytes
+ * of a line break and `]`.
+ */
+function runEndFrom(bytes: Buffer, from: number): number {
+	for (let at = from; ;) {
+		const next = bytes.indexOf(newlineByte, at);
+		if (next < 0 || bytes[next + 1] === closeBracketByte) return next;
+		at = next + 1;
+	}
 }
 
 /** The lists written one item a line (the store's objects, then the parts' states), when the bytes are laid out as `SnapshotJson` writes them. */
@@ -367,14 +498,14 @@ function layoutOf(bytes: Buffer): Run[] | undefined {
 	const at = bytes.subarray(0, 100).indexOf(objectsStart);
 	if (at < 0) return undefined;
 	const first = at + objectsStart.length;
-	const end = bytes.indexOf(runEnd, first);
+	const end = runEndFrom(bytes, first);
 	if (end < 0) return undefined;
 	const runs: Run[] = [{first, end, list: rest => (rest as {store?: {objects?: unknown}} | null)?.store?.objects}];
 	// After the objects, the only other newlines are around and between the parts.
 	const parts = bytes.indexOf(partsStart, end + 1);
 	if (parts >= 0) {
 		const partsFirst = parts + partsStart.length;
-		const partsEnd = bytes.indexOf(runEnd, partsFirst);
+		const partsEnd = runEndFrom(bytes, partsFirst);
 		if (partsEnd < 0) return undefined;
 		runs.push({first: partsFirst, end: partsEnd, list: rest => (rest as {state?: {parts?: unknown}} | null)?.state?.parts});
 	}

@@ -1,7 +1,9 @@
 import test from 'ava';
+import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
 import type {Manifest} from '../../source/engine/api/types.js';
 import {checkKeptStates, keptStatesChecked, savingFrom} from '../../source/engine/state.js';
+import {cutHistory, richCall, richCluster, runRich, runSliced} from './history-calls.js';
 
 /**
  * A settled cluster's biggest parts (each node's runtime, the event
@@ -69,4 +71,30 @@ test('a change a kept state did not count is found by the check', t => {
 	} finally {
 		checkKeptStates(true);
 	}
+});
+
+test('random histories, saved after every call and again a few seconds on: every kept state reads as one made again', t => {
+	fc.assert(fc.property(cutHistory, ({seed, nodes, calls, yieldEvery}) => {
+		const cluster = createCluster({seed, nodes});
+		for (const call of calls) {
+			runSliced(cluster, call, yieldEvery);
+			cluster.snapshot({history: false});
+			cluster.advance(3000);
+			cluster.snapshot({history: false});
+		}
+	}), {numRuns: 30, seed: 41});
+	t.pass();
+});
+
+test('the rich demo (rows, a looping writer, a drain held by a budget, a CronJob, traffic, a shell), saved after every call: every kept state reads as one made again', t => {
+	fc.assert(fc.property(fc.integer({min: 1, max: 50}), fc.array(richCall, {minLength: 4, maxLength: 10}), (seed, calls) => {
+		const cluster = richCluster(seed);
+		const shell = {};
+		for (const call of calls) {
+			runRich(cluster, call, shell);
+			cluster.snapshot({history: false});
+			cluster.snapshot({history: false});
+		}
+	}), {numRuns: 10, seed: 43});
+	t.pass();
 });

@@ -1,22 +1,46 @@
 import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
-import {parseSnapshotJson, SnapshotJson} from '../../source/state/snapshot-json.js';
+import {parseSnapshotJson, readSnapshotText, SnapshotJson} from '../../source/state/snapshot-json.js';
 
-test('the chunks are the snapshot\'s JSON: parsed, the same data; again after changes, still the same', t => {
+test('the chunks are JSON that reads back as the snapshot; again after changes, still the same', t => {
 	const cluster = createCluster({seed: 3, demo: true});
 	cluster.advance(30_000);
 	const json = new SnapshotJson();
 	const first = cluster.snapshot();
-	t.deepEqual(JSON.parse(json.stringify(first)), JSON.parse(JSON.stringify(first)));
+	t.deepEqual(readSnapshotText(json.stringify(first)), JSON.parse(JSON.stringify(first)));
 	cluster.scale('Deployment', 'web', 4, {namespace: 'shop'});
 	cluster.exec('db-0', ['kv', 'set', 'k', 'v'], {namespace: 'shop'});
 	cluster.advance(3_000);
 	const second = cluster.snapshot();
-	t.deepEqual(JSON.parse(json.stringify(second)), JSON.parse(JSON.stringify(second)));
+	const text = json.stringify(second);
+	t.deepEqual(readSnapshotText(text), JSON.parse(JSON.stringify(second)));
 	const objects = second.store.objects.length;
 	const parts = second.state!.parts.length;
-	t.is(json.stringify(second).length, JSON.stringify(second).length + objects + 1 + parts + 1, 'the same text, the store\'s key moved first, each object and each part on a line of its own');
-	t.is(json.stringify(second).split('\n').length, objects + parts + 3);
+	t.is(text.split('\n').length, objects + parts + 3, 'the store\'s key first, each object and each part on a line of its own');
+	const lines = text.split('\n').slice(1, objects + 1);
+	const deltas = lines.filter(line => line.startsWith('['));
+	t.true(deltas.length > objects / 2, `${deltas.length} of ${objects} objects written as what differs from an earlier one`);
+	t.true(text.length < JSON.stringify(second).length * 0.8, 'shorter than the snapshot\'s JSON');
+	// A new pod's line is what differs from the last pod of its ReplicaSet.
+	const pod = second.store.objects.findLast(object => object.kind === 'Pod' && object.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet')!;
+	const line = lines[second.store.objects.indexOf(pod)]!.replace(/,$/, '');
+	const [distance] = JSON.parse(line) as [number];
+	const reference = second.store.objects[second.store.objects.indexOf(pod) - distance]!;
+	t.is(reference.metadata.ownerReferences?.[0]?.uid, pod.metadata.ownerReferences?.[0]?.uid);
+});
+
+test('objects read from their lines share what did not change with the object they were written against', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {
+		replicas: 3, selector: {matchLabels: {app: 'web'}},
+		template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}},
+	}});
+	cluster.advance(30_000);
+	const read = readSnapshotText(new SnapshotJson().stringify(cluster.snapshot({history: false}))) as {store: {objects: Array<{kind: string; spec?: {tolerations?: unknown}}>}};
+	const pods = read.store.objects.filter(object => object.kind === 'Pod');
+	t.is(pods.length, 3);
+	t.is(pods[1]!.spec!.tolerations, pods[0]!.spec!.tolerations, 'one list of tolerations for the pods of a ReplicaSet');
+	t.true(Object.isFrozen(pods[1]), 'frozen in the tests: a change in place would reach the others');
 });
 
 test('an unchanged object\'s bytes are reused; a changed one is serialised again', t => {
@@ -48,12 +72,12 @@ test('a restarted cluster\'s base is serialised once and its bytes reused; the t
 	const before = cluster.snapshot();
 	t.truthy(before.base);
 	const chunks = json.chunks(before);
-	t.deepEqual(JSON.parse(Buffer.concat(chunks).toString('utf8')), JSON.parse(JSON.stringify(before)));
+	t.deepEqual(readSnapshotText(Buffer.concat(chunks).toString('utf8')), JSON.parse(JSON.stringify(before)));
 	cluster.scale('Deployment', 'web', 4, {namespace: 'shop'});
 	cluster.advance(3_000);
 	const after = cluster.snapshot();
 	const again = json.chunks(after);
-	t.deepEqual(JSON.parse(Buffer.concat(again).toString('utf8')), JSON.parse(JSON.stringify(after)));
+	t.deepEqual(readSnapshotText(Buffer.concat(again).toString('utf8')), JSON.parse(JSON.stringify(after)));
 	const baseChunk = chunks.reduce((a, b) => (b.length > a.length ? b : a));
 	t.true(baseChunk.length > 100_000, 'the base is one chunk');
 	t.true(again.includes(baseChunk), 'the same Buffer for the unchanged base');
@@ -74,15 +98,17 @@ test('the parts\' state is serialised a few values at a time, and what the clust
 		cluster.advance(1_000);
 	}
 	t.true(slices > 50, 'many slices');
-	t.deepEqual(JSON.parse(Buffer.concat(json.assemble(prepared)).toString('utf8')), JSON.parse(expected));
+	t.deepEqual(readSnapshotText(Buffer.concat(json.assemble(prepared)).toString('utf8')), JSON.parse(expected));
 });
 
 test('parseSnapshotJson reads the objects a few at a time, letting the event loop turn, to the data JSON.parse gives; other text is parsed in one piece', async t => {
 	const cluster = createCluster({seed: 5, demo: true});
 	cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'tricky', namespace: 'default'}, data: {a: 'line one\n]\nline, two', b: ',\n]', c: 'ünïcödé ✓ 漢字'}});
 	cluster.advance(10_000);
-	const text = new SnapshotJson().stringify(cluster.snapshot({history: false}));
-	const expected = JSON.parse(text) as {store: {objects: unknown[]}};
+	const snapshot = cluster.snapshot({history: false});
+	const text = new SnapshotJson().stringify(snapshot);
+	const expected = JSON.parse(JSON.stringify(snapshot)) as {store: {objects: unknown[]}};
+	t.deepEqual(readSnapshotText(text), expected);
 	let pauses = 0;
 	const pause = async () => {
 		pauses++;
@@ -93,15 +119,15 @@ test('parseSnapshotJson reads the objects a few at a time, letting the event loo
 	const part = text.replace('\n["cluster",', '\n["cluster",\n');
 	t.not(part, text);
 	t.deepEqual(await parseSnapshotJson(Buffer.from(part), 0, pause), expected);
-	// The same data written by JSON.stringify (no line for each object) or pretty-printed: one piece.
-	for (const other of [JSON.stringify(expected), JSON.stringify(expected, null, 2)]) {
+	// The same data written by JSON.stringify (no line for each object) or pretty-printed, as the snapshot or as the file's text: one piece.
+	for (const other of [JSON.stringify(expected), JSON.stringify(expected, null, 2), JSON.stringify(JSON.parse(text)), JSON.stringify(JSON.parse(text), null, 1)]) {
 		pauses = 0;
 		t.deepEqual(await parseSnapshotJson(Buffer.from(other), 0, pause), expected);
 		t.is(pauses, 0);
 	}
 	// An object spread over lines by hand: the line that is not an object sends it back to one piece.
 	const edited = text.replace('"kind":"ConfigMap",', '"kind":"ConfigMap",\n');
-	t.deepEqual(await parseSnapshotJson(Buffer.from(edited), 0, pause), JSON.parse(edited));
+	t.deepEqual(await parseSnapshotJson(Buffer.from(edited), 0, pause), readSnapshotText(edited));
 	// Truncated, or broken in an object: JSON.parse's error, as for the whole text.
 	for (const broken of [text.slice(0, Math.floor(text.length / 2)), text.replace('"kind":"ConfigMap"', '"kind":"ConfigMap"}')]) {
 		const error = await t.throwsAsync(parseSnapshotJson(Buffer.from(broken), 0, pause));
