@@ -78,6 +78,8 @@ const newlineByte = 0x0a;
 const commaByte = 0x2c;
 const closeBracketByte = 0x5d;
 const closeBracket = Buffer.from(']');
+/** How much of a list `parseSnapshotJson` parses in one go (whole lines of it): big enough that a call costs little beside it, small enough to stop often. */
+const pieceBytes = 64 * 1024;
 
 export class SnapshotJson {
 	private readonly bytes = new WeakMap<object, Buffer>();
@@ -415,18 +417,20 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 				await pause();
 				deadline = performance.now() + sliceMs;
 			}
-			// The next line break (one byte, found many times faster than the two of ",\n"): after the item's comma, or the list's end.
-			const next = bytes.indexOf(newlineByte, at);
+			// A piece of whole lines, of about `pieceBytes`: it ends at the first line break after that, which follows an item's comma, or at the list's end.
+			const next = at + pieceBytes >= end ? -1 : bytes.indexOf(newlineByte, at + pieceBytes);
 			const last = next < 0 || next >= end;
 			// A line break inside an item, or one not after a comma: not this layout after all (a file edited by hand).
 			if (!last && bytes[next - 1] !== commaByte) return whole();
+			let items: unknown[];
 			try {
-				const item = JSON.parse(bytes.toString('utf8', at, last ? end : next - 1)) as unknown;
-				list.push(index === 0 ? objectFromLine(list, item) : item);
+				// The lines are the list's own text: between brackets, a list of their items.
+				items = JSON.parse(`[${bytes.toString('utf8', at, last ? end : next - 1)}]`) as unknown[];
 			} catch {
-				// A line that is not one item: not this layout after all.
+				// Not items a line: not this layout after all.
 				return whole();
 			}
+			for (const item of items) list.push(index === 0 ? objectFromLine(list, item) : item);
 			at = last ? end : next + 1;
 		}
 		parsed += end - first;
