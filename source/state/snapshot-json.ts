@@ -368,6 +368,8 @@ function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer |
 const storeStart = Buffer.from('{"store":{"resourceVersion":');
 const objectsStart = Buffer.from('"objects":[\n');
 const partsStart = Buffer.from('"parts":[\n');
+/** What follows the store's objects in a state file: the line break ending the list, the store's end, and the snapshot's kind (no line break comes before it inside the list). */
+const objectsEnd = Buffer.from('\n]},"kind":"KubariumSnapshot"');
 
 /** A list written one item a line: from its first item's first byte to the newline after its last; `list` finds it, emptied, in the rest once parsed. */
 type Run = {first: number; end: number; list: (rest: unknown) => unknown};
@@ -502,7 +504,9 @@ function layoutOf(bytes: Buffer): Run[] | undefined {
 	const at = bytes.subarray(0, 100).indexOf(objectsStart);
 	if (at < 0) return undefined;
 	const first = at + objectsStart.length;
-	const end = runEndFrom(bytes, first);
+	// The objects end where a state file's snapshot goes on (its kind follows the store): a long pattern is found fast; else line by line.
+	const marked = bytes.indexOf(objectsEnd, first);
+	const end = marked >= 0 ? marked : runEndFrom(bytes, first);
 	if (end < 0) return undefined;
 	const runs: Run[] = [{first, end, list: rest => (rest as {store?: {objects?: unknown}} | null)?.store?.objects}];
 	// After the objects, the only other newlines are around and between the parts.
