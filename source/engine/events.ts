@@ -284,6 +284,8 @@ export class EventRecorder {
 		this.nameSequence = saved.nameSequence;
 		this.dropped = saved.dropped;
 		this.similar.load(saved.similar);
+		// Loaded, the recorder saves what it loaded: kept, as a save would keep it.
+		this.kept = {changes: this.changes, events: this.store.writes('Event'), saved: Object.freeze(saved)};
 	}
 
 	/** Events about one object, oldest first. */

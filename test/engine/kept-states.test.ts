@@ -98,3 +98,19 @@ test('the rich demo (rows, a looping writer, a drain held by a budget, a CronJob
 	}), {numRuns: 10, seed: 43});
 	t.pass();
 });
+
+test('a cluster restored from its state saves, at first, the states it loaded (kept as a save would keep them)', t => {
+	const cluster = settled();
+	const snapshot = JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as ReturnType<Cluster['snapshot']>;
+	const loaded = new Map(snapshot.state!.parts);
+	const restored = createCluster({snapshot});
+	const saved = parts(restored);
+	t.is(saved.get('events'), loaded.get('events'));
+	t.is(saved.get('kubelets'), loaded.get('kubelets'));
+	const runtimes = loaded.get('runtimes') as Array<[string, unknown]>;
+	runtimeStates(saved).forEach((state, index) => t.is(state, runtimes[index]![1]));
+	// And they read as the states made again (the check, on in the tests, compared them).
+	restored.advance(30_000);
+	cluster.advance(30_000);
+	t.deepEqual(JSON.parse(JSON.stringify([...parts(restored)])), JSON.parse(JSON.stringify([...parts(cluster)])));
+});

@@ -182,6 +182,8 @@ export function createKubelets(context: ControllerContext): Controller {
 			}
 			for (const nodeName of saved.halted) halted.add(nodeName);
 			podIps.load(saved.podIps);
+			// Loaded, the kubelets save what they loaded: kept, as a save would keep it.
+			kept = {changes, pods: store.writes('Pod'), saved: Object.freeze(saved)};
 		},
 	});
 

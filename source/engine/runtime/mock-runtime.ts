@@ -1103,6 +1103,8 @@ export class MockRuntime implements ContainerRuntime {
 		if (!saved.halted) this.kinds.runtimes.set(this.nodeName, this);
 		else if (this.kinds.runtimes.get(this.nodeName) === this) this.kinds.runtimes.delete(this.nodeName);
 		this.halted = saved.halted;
+		// Loaded, the runtime saves what it loaded: that is kept, as a save would keep it (the first save after a restore costs nothing).
+		this.kept = this.keep(saved, pods);
 	}
 
 	/** What other parts keep beside this runtime's trees, by where each tree is (nothing when they keep nothing). */
