@@ -57,7 +57,9 @@ export type PreparedSnapshot = {
 } | {whole: Buffer};
 
 /** A value of the parts' state still to serialise, or the items of a long array (`next` the first not serialised yet, `done` those that are, comma-separated). */
-type Pending = {value: unknown} | {items: readonly unknown[]; next: number; done: Buffer[]};
+type Pending = {value: unknown} | {items: readonly unknown[]; next: number; done: Buffer[]}
+	/** Around the pieces of a frozen value whose bytes are not kept yet: once they are made, they are kept for it. */
+	| {opens: object} | {closes: object};
 
 /**
  * How the parts' state is split into values serialised one at a time: down
@@ -115,6 +117,7 @@ export class SnapshotJson {
 		const at = '{"store":'.length + storeText.indexOf('"objects":[]') + '"objects":['.length;
 		const hasBase = typeof base === 'object' && base !== null;
 		const pieces: Array<string | Pending> = [];
+		const hasBytes = (value: object) => this.bytes.has(value);
 		if (state !== undefined) {
 			pieces.push(',"state":');
 			if (isPartsState(state)) {
@@ -122,11 +125,11 @@ export class SnapshotJson {
 				pieces.push(`{"format":${JSON.stringify(state.format)},"seq":${JSON.stringify(state.seq)},"parts":[`);
 				state.parts.forEach((part, index) => {
 					pieces.push(index > 0 ? ',\n' : '\n');
-					plan(part, stateDepth - 2, pieces);
+					plan(part, stateDepth - 2, pieces, hasBytes);
 				});
 				pieces.push(state.parts.length > 0 ? '\n]}' : ']}');
 			} else {
-				plan(state, stateDepth, pieces);
+				plan(state, stateDepth, pieces, hasBytes);
 			}
 		}
 		// `text` ends with the snapshot's closing brace: the state and the base go before it.
@@ -163,6 +166,20 @@ export class SnapshotJson {
 			const piece = state[prepared.stateFilled]!;
 			if (Buffer.isBuffer(piece) || Array.isArray(piece)) {
 				prepared.stateFilled++;
+			} else if ('opens' in piece) {
+				prepared.stateFilled++;
+			} else if ('closes' in piece) {
+				// Every piece since its opening is made by now (in order): its bytes are the frozen value's, kept for the next save.
+				let from = prepared.stateFilled - 1;
+				while (!('opens' in (state[from] as object) && (state[from] as {opens: object}).opens === piece.closes)) from--;
+				const made: Buffer[] = [];
+				for (let at = from + 1; at < prepared.stateFilled; at++) {
+					const done = state[at] as Buffer | Buffer[] | {opens: object} | {closes: object};
+					if (Buffer.isBuffer(done)) made.push(done);
+					else if (Array.isArray(done)) made.push(...done);
+				}
+				this.bytes.set(piece.closes, Buffer.concat(made));
+				prepared.stateFilled++;
 			} else if ('value' in piece) {
 				state[prepared.stateFilled++] = isKept(piece.value) ? this.objectBytes(piece.value) : Buffer.from(JSON.stringify(piece.value) ?? 'null');
 				if (prepared.stateFilled < state.length && stop()) return false;
@@ -193,7 +210,7 @@ export class SnapshotJson {
 		out.push(prepared.middle);
 		for (const piece of prepared.state) {
 			if (Array.isArray(piece)) out.push(...piece);
-			else out.push(piece as Buffer);
+			else if (Buffer.isBuffer(piece)) out.push(piece);
 		}
 		if (prepared.base) out.push(Buffer.from(',"base":'), this.objectBytes(prepared.base), Buffer.from('}'));
 		return out;
@@ -315,9 +332,16 @@ function isPartsState(state: unknown): state is {format: number; seq: number; pa
  * `JSON.stringify` writes them (left-out fields, null
  * for what an array cannot hold).
  */
-function plan(value: unknown, depth: number, out: Array<string | Pending>): void {
-	if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function' || isKept(value)) {
+function plan(value: unknown, depth: number, out: Array<string | Pending>, hasBytes: (value: object) => boolean): void {
+	if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as {toJSON?: unknown}).toJSON === 'function' || (isKept(value) && hasBytes(value))) {
 		out.push({value});
+		return;
+	}
+	if (isKept(value)) {
+		// Made a few values at a time like any other, then kept whole.
+		out.push({opens: value});
+		plan(Array.isArray(value) ? [...value] : {...value as object}, depth, out, hasBytes);
+		out.push({closes: value});
 		return;
 	}
 	if (Array.isArray(value)) {
@@ -329,7 +353,7 @@ function plan(value: unknown, depth: number, out: Array<string | Pending>): void
 			for (let i = 0; i < value.length; i++) {
 				if (i > 0) out.push(',');
 				const item: unknown = value[i];
-				plan(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, depth - 1, out);
+				plan(item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item, depth - 1, out, hasBytes);
 			}
 		}
 		out.push(']');
@@ -341,7 +365,7 @@ function plan(value: unknown, depth: number, out: Array<string | Pending>): void
 		if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
 		out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
 		first = false;
-		plan(item, depth - 1, out);
+		plan(item, depth - 1, out, hasBytes);
 	}
 	out.push('}');
 }

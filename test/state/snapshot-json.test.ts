@@ -142,3 +142,28 @@ test('parseSnapshotJson reads the objects and the parts a piece at a time, letti
 		})());
 	}
 });
+
+test('a frozen part state (given again unchanged) is made a few values at a time the first time, then its bytes are kept', t => {
+	const cluster = createCluster({seed: 3, demo: true});
+	cluster.advance(30_000);
+	const snapshot = cluster.snapshot({history: false});
+	const workers = Array.from({length: 200}, (_, i) => ({worker: i, state: 'running'}));
+	const frozen = Object.freeze({workers});
+	const withFrozen = {...snapshot, state: {...snapshot.state!, parts: [...snapshot.state!.parts, ['extra', frozen]]}};
+	const json = new SnapshotJson();
+	const slicesOf = () => {
+		const prepared = json.prepare(withFrozen);
+		let slices = 1;
+		while (!json.fill(prepared, () => true)) slices++;
+		return {slices, chunks: json.assemble(prepared)};
+	};
+	const first = slicesOf();
+	const second = slicesOf();
+	t.true(first.slices - second.slices >= 200, `its 200 records one at a time the first time (${first.slices} slices, then ${second.slices})`);
+	const expected = JSON.parse(JSON.stringify(withFrozen)) as unknown;
+	t.deepEqual(readSnapshotText(Buffer.concat(first.chunks).toString('utf8')), expected);
+	t.deepEqual(readSnapshotText(Buffer.concat(second.chunks).toString('utf8')), expected);
+	const kept = second.chunks.find(chunk => chunk.toString('utf8') === JSON.stringify(frozen));
+	t.truthy(kept, 'the frozen state is one chunk the second time');
+	t.true(slicesOf().chunks.includes(kept!), 'the same Buffer again');
+});
