@@ -3,7 +3,7 @@
  * facade's own call, answered at once; the simulation's controls are the
  * engine itself. The connection never drops.
  */
-import type {Cluster, ExecResult, ShellSession as EngineShell} from '../../engine/index.js';
+import {KubeError, type Cluster, type ExecResult, type ShellSession as EngineShell} from '../../engine/index.js';
 import type {ClusterSource, LogStream, ShellSession, SourceStatus} from './cluster-source.js';
 
 const connected: SourceStatus = {connected: true};
@@ -50,14 +50,20 @@ export function engineSource(cluster: Cluster): ClusterSource & {readonly engine
  * sh`): one interactive shell in the container through `cluster.openShell`,
  * so the directory and variables last from line to line and the prompt is
  * that shell's own. A container without a shell answers every line with
- * the exec's error.
+ * the exec's error; so does one the API refuses to open (the pod or its
+ * container gone since the page opened), with kubectl's words for it.
  */
 function engineShell(cluster: Cluster, pod: string, options: {namespace?: string; container?: string}): ShellSession {
 	let opened: {session?: EngineShell; result?: ExecResult} | undefined;
 	const open = () => {
 		if (!opened) {
-			opened = cluster.openShell(pod, ['bash'], options);
-			if (!opened.session) opened = cluster.openShell(pod, ['sh'], options);
+			try {
+				opened = cluster.openShell(pod, ['bash'], options);
+				if (!opened.session) opened = cluster.openShell(pod, ['sh'], options);
+			} catch (error) {
+				if (!(error instanceof KubeError)) throw error;
+				opened = {result: {stdout: '', stderr: `error: ${error.message}\n`, exitCode: 1}};
+			}
 		}
 		return opened;
 	};

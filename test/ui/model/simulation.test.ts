@@ -84,3 +84,26 @@ test('ticks build the name order of a large kind ahead, a slice at a time, with 
 	t.is(order.length, all);
 	model.dispose();
 });
+
+test('a shell whose container is gone by the time it opens answers each line with the API\'s refusal, as kubectl exec would, and no prompt', t => {
+	const cluster = createCluster({seed: 4, demo: true});
+	cluster.advance(20_000);
+	const source = engineSource(cluster);
+	const pod = cluster.list('pods', {namespace: 'shop'}).find(p => p.metadata.name.startsWith('web-'))!;
+	const session = source.openShell(pod.metadata.name, {namespace: 'shop', container: 'nope'});
+	t.is(session.prompt(), '');
+	const result = session.run('ls') as {stderr: string; exitCode: number; exited: boolean};
+	t.is(result.stderr, `error: container nope is not valid for pod ${pod.metadata.name}\n`);
+	t.is(result.exitCode, 1);
+	t.false(result.exited);
+	// A container that never started (its image cannot be pulled): kubectl's words for it.
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'broken', namespace: 'shop'}, spec: {containers: [{name: 'nginx', image: 'nginx:no-such-tag'}]}});
+	cluster.advance(5000);
+	const never = source.openShell('broken', {namespace: 'shop'});
+	t.is(never.prompt(), '');
+	t.is((never.run('ls') as {stderr: string}).stderr, 'error: unable to upgrade connection: container not found ("nginx")\n');
+	// A pod that is gone too.
+	const gone = source.openShell('nothing-here', {namespace: 'shop'});
+	t.is(gone.prompt(), '');
+	t.regex((gone.run('ls') as {stderr: string}).stderr, /^error: pods "nothing-here" not found\n$/);
+});
