@@ -72,8 +72,9 @@ registerActions('Pod', [
 		binding: {key: 's', action: 'pod.shell', description: 'Shell', dangerous: true},
 		handler: ({app, selection}) => {
 			const {pod, container, title} = target(selection);
+			// As k9s refuses it, before any exec is tried.
 			if (pod.status?.phase !== 'Running') {
-				app.flash(`cannot exec into a container in a completed pod; current phase is ${sanitizeLine(pod.status?.phase ?? 'Pending')}`, 'error');
+				app.flash(`${sanitizeLine(`${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`)} is not in a running state`, 'error');
 				return;
 			}
 			app.pushPage(execPage(title, podExecSession(app.cluster, pod, container), ['Type commands to run in the container; `exit` or Esc leaves.']));

@@ -180,3 +180,16 @@ test.serial('cronjobs: t triggers a job, s suspends and resumes', async t => {
 		await app.cleanup();
 	}
 });
+
+test.serial('s on a pod that is not running is refused as k9s refuses it', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		const worker = app.cluster.list('pods', {namespace: 'shop'}).find(pod => pod.metadata.name.startsWith('worker-'))!;
+		t.not(worker.status?.phase, 'Running', 'the demo\'s worker waits for an image that does not exist');
+		await select(app, 'pods', worker.metadata.name);
+		await app.press('s');
+		await app.waitFor(f => f.includes(`shop/${worker.metadata.name} is not in a running state`), 'the flash');
+	} finally {
+		await app.cleanup();
+	}
+});
