@@ -37,6 +37,12 @@ export function runSliced(cluster: Cluster, call: Call, yieldEvery?: number): vo
 	}
 }
 
+/** The same calls on both clusters, each call on one then the other, then a minute more on each: a restored or reloaded cluster beside its twin. */
+export function goOnAlike(clusters: readonly [Cluster, Cluster], calls: readonly Call[], yieldEvery?: number): void {
+	for (const call of calls) for (const cluster of clusters) runSliced(cluster, call, yieldEvery);
+	for (const cluster of clusters) cluster.advance(60_000);
+}
+
 /** Calls that reach past the fuzz generators: rows, a shell, the drain, the CronJob, traffic. */
 export type RichCall =
 	| {op: 'call'; call: Call}
@@ -131,4 +137,21 @@ export function runRich(cluster: Cluster, call: RichCall, shell: {session?: Retu
 	} catch {
 		// A refused call changes nothing; both clusters must refuse it alike, which the comparison checks.
 	}
+}
+
+/** Who holds a shell in the rich demo (`runRich` opens one when a call needs it). */
+export type HeldShell = {session?: ReturnType<Cluster['openShell']>['session']};
+
+/**
+ * The rich calls on a cluster and on the one restored from it: a shell
+ * open across the restore is gone with the old process, so both users open
+ * a new one; then `ms` more on each.
+ */
+export function goOnAlikeRich(clusters: readonly [Cluster, Cluster], calls: readonly RichCall[], shells: readonly [HeldShell, HeldShell], ms: number): void {
+	shells[0].session = undefined;
+	for (const call of calls) {
+		runRich(clusters[0], call, shells[0]);
+		runRich(clusters[1], call, shells[1]);
+	}
+	for (const cluster of clusters) cluster.advance(ms);
 }

@@ -2,7 +2,7 @@ import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, SnapshotError, type Cluster, type ClusterSnapshot} from '../../source/engine/index.js';
 import type {Manifest} from '../../source/engine/api/types.js';
-import {cutHistory, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
+import {cutHistory, goOnAlike, goOnAlikeRich, richCall, richCluster, runRich, runSliced, type HeldShell, type RichCall} from './history-calls.js';
 import {state} from './same-simulation.js';
 import {sameParts} from './twins.js';
 
@@ -32,12 +32,7 @@ test('random calls, a snapshot at a random point restored from its state: the cl
 			for (const call of calls.slice(0, split)) runSliced(original, call, yieldEvery);
 			const restored = fromState(original);
 			same(t, restored, original, 'at the restore');
-			for (const call of calls.slice(split)) {
-				runSliced(original, call, yieldEvery);
-				runSliced(restored, call, yieldEvery);
-			}
-			original.advance(60_000);
-			restored.advance(60_000);
+			goOnAlike([original, restored], calls.slice(split), yieldEvery);
 			same(t, restored, original, 'a minute after the last call');
 		},
 	), {seed: 16, numRuns: 16});
@@ -51,18 +46,11 @@ test('the demo with rows, a looping writer, a drain held by a budget, a CronJob 
 		(calls: RichCall[], at) => {
 			const split = at % (calls.length + 1);
 			const original = createCluster({snapshot: JSON.parse(saved)});
-			const shells = [{}, {}] as Array<{session?: ReturnType<Cluster['openShell']>['session']}>;
-			for (const call of calls.slice(0, split)) runRich(original, call, shells[0]!);
+			const shells: [HeldShell, HeldShell] = [{}, {}];
+			for (const call of calls.slice(0, split)) runRich(original, call, shells[0]);
 			const restored = fromState(original);
 			same(t, restored, original, 'at the restore');
-			// A shell open across the snapshot is gone with the old process: both clusters' users open a new one.
-			shells[0]!.session = undefined;
-			for (const call of calls.slice(split)) {
-				runRich(original, call, shells[0]!);
-				runRich(restored, call, shells[1]!);
-			}
-			original.advance(45_000);
-			restored.advance(45_000);
+			goOnAlikeRich([original, restored], calls.slice(split), shells, 45_000);
 			same(t, restored, original, 'after 45 s more');
 		},
 	), {seed: 16, numRuns: 4});

@@ -2,7 +2,7 @@ import test, {type ExecutionContext} from 'ava';
 import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
 import {parts, sameParts} from './twins.js';
-import {cutHistory, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
+import {cutHistory, goOnAlike, richCall, richCluster, runRich, runSliced, type RichCall} from './history-calls.js';
 import {sameSimulation} from './same-simulation.js';
 
 /**
@@ -29,12 +29,7 @@ test('random calls, every part reloaded at a random point: the cluster saves the
 			}
 			reloaded.reloadParts();
 			sameParts(t, reloaded, twin, 'at the reload');
-			for (const call of calls.slice(split)) {
-				runSliced(twin, call, yieldEvery);
-				runSliced(reloaded, call, yieldEvery);
-			}
-			twin.advance(60_000);
-			reloaded.advance(60_000);
+			goOnAlike([twin, reloaded], calls.slice(split), yieldEvery);
 			sameSimulation(t, reloaded, twin);
 			sameParts(t, reloaded, twin, 'a minute after the last call');
 		},

@@ -2,7 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
 import {parseSnapshotJson, SnapshotJson} from '../../source/state/snapshot-json.js';
-import {cutHistory, richCall, richCluster, runRich, runSliced, type RichCall} from '../engine/history-calls.js';
+import {cutHistory, goOnAlike, goOnAlikeRich, richCall, richCluster, runRich, runSliced, type HeldShell, type RichCall} from '../engine/history-calls.js';
 
 /**
  * A cluster restored from a state file's text (its objects written as what
@@ -26,12 +26,7 @@ test('random calls, the state file written at a random point and read back: the 
 		for (const call of calls.slice(0, split)) runSliced(original, call, yieldEvery);
 		const restored = await throughFile(original);
 		same(t, restored, original, 'at the restore');
-		for (const call of calls.slice(split)) {
-			runSliced(original, call, yieldEvery);
-			runSliced(restored, call, yieldEvery);
-		}
-		original.advance(60_000);
-		restored.advance(60_000);
+		goOnAlike([original, restored], calls.slice(split), yieldEvery);
 		same(t, restored, original, 'a minute after the last call');
 	}), {seed: 21, numRuns: 16});
 });
@@ -40,17 +35,10 @@ test('the rich demo, its state file read back at a random point, goes on as the 
 	await fc.assert(fc.asyncProperty(fc.array(richCall, {minLength: 2, maxLength: 8}), fc.nat(), async (calls: RichCall[], at) => {
 		const split = at % (calls.length + 1);
 		const original = richCluster(7);
-		const shells = [{}, {}] as Array<{session?: ReturnType<Cluster['openShell']>['session']}>;
-		for (const call of calls.slice(0, split)) runRich(original, call, shells[0]!);
+		const shells: [HeldShell, HeldShell] = [{}, {}];
+		for (const call of calls.slice(0, split)) runRich(original, call, shells[0]);
 		const restored = await throughFile(original);
-		// A shell open across the save is gone with the old process: both clusters' users open a new one.
-		shells[0]!.session = undefined;
-		for (const call of calls.slice(split)) {
-			runRich(original, call, shells[0]!);
-			runRich(restored, call, shells[1]!);
-		}
-		original.advance(30_000);
-		restored.advance(30_000);
+		goOnAlikeRich([original, restored], calls.slice(split), shells, 30_000);
 		same(t, restored, original, 'after the calls');
 	}), {seed: 22, numRuns: 6});
 });
