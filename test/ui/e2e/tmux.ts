@@ -76,7 +76,16 @@ export function startCli(args: readonly string[], size: {cols: number; rows: num
 		...(after ? [after] : []),
 		'exec sleep 600',
 	].join('; ');
-	tmux('new-session', '-d', '-s', 'e2e', '-x', String(size.cols), '-y', String(size.rows), 'sh', '-c', script);
+	for (let attempt = 1; ; attempt++) {
+		try {
+			tmux('new-session', '-d', '-s', 'e2e', '-x', String(size.cols), '-y', String(size.rows), 'sh', '-c', script);
+			return;
+		} catch (error) {
+			// The server a test just killed on this socket may still be exiting: the new session's client reaches it and tmux says so. Once it is gone, a new one starts.
+			if (attempt >= 5 || !String((error as {stderr?: unknown}).stderr).includes('server exited unexpectedly')) throw error;
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100 * attempt);
+		}
+	}
 }
 
 /** Start the app (120x40 unless told) and wait for its first frame on the alternate screen. */
