@@ -5,6 +5,7 @@ import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
 import {autosaveCluster, openState, restartedNote} from '../../source/state/cluster-state.js';
 import {StateFileError} from '../../source/state/state-file.js';
+import {SnapshotJson} from '../../source/state/snapshot-json.js';
 
 function scratch(t: {teardown: (fn: () => void) => void}): string {
 	const dir = mkdtempSync(join(tmpdir(), 'kubarium-cluster-state-'));
@@ -26,12 +27,21 @@ const wrongShape = (() => {
 	return JSON.stringify(data);
 })();
 
+/** The file as the autosave writes it, one of its objects' delta lines naming an object before the first. */
+const damagedDelta = (() => {
+	const lines = new SnapshotJson().stringify(JSON.parse(saved)).split('\n');
+	const at = lines.findIndex(line => line.startsWith('['));
+	lines[at] = lines[at]!.replace(/^\[\d+,/, '[99999,');
+	return lines.join('\n');
+})();
+
 const cases: Array<[string, string, RegExp]> = [
 	['empty', '', /it is empty/],
 	['truncated', saved.slice(0, Math.floor(saved.length / 2)), /it is truncated: the JSON stops after \d+ bytes/],
 	['not JSON', 'this is not json', /it is not JSON/],
 	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(4\)/],
 	['valid JSON of the wrong shape', wrongShape, /it cannot be restored: snapshot\.store\.objects: expected an array, got null/],
+	['whose object written as a delta names no earlier object', damagedDelta, /it cannot be restored: snapshot\.store\.objects\[\d+\]: expected an object, got an array/],
 ];
 
 for (const [name, content, reason] of cases) {
