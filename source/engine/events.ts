@@ -2,7 +2,7 @@ import type {KubeEvent, KubeObject, ObjectReference} from './api/types.js';
 import {apiVersionOf, resolveResource} from './api/registry.js';
 import {rfc3339, timeMs} from './clock.js';
 import type {Store} from './store.js';
-import {keptStatesChecked} from './state.js';
+import {keptOrMade} from './state.js';
 import type {VirtualClock} from './clock.js';
 import {flat} from './memory.js';
 
@@ -213,14 +213,9 @@ export class EventRecorder {
 	 * which is why they are saved and not derived.
 	 */
 	save(): SavedEventRecorder {
-		const kept = this.kept;
 		const events = this.store.writes('Event');
-		if (kept && kept.changes === this.changes && kept.events === events) {
-			if (keptStatesChecked() && JSON.stringify(this.saveNow()) !== JSON.stringify(kept.saved)) throw new Error('event recorder: the saved state it kept is not the one made now');
-			return kept.saved;
-		}
-		// Frozen: given again while nothing changed (between the saves of a settled cluster), it is never changed.
-		const saved = Object.freeze(this.saveNow());
+		const kept = this.kept?.changes === this.changes && this.kept.events === events ? this.kept.saved : undefined;
+		const saved = keptOrMade(kept, () => this.saveNow(), 'event recorder: the saved state it kept is not the one made now');
 		this.kept = {changes: this.changes, events, saved};
 		return saved;
 	}

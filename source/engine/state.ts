@@ -82,6 +82,18 @@ export function keptStatesChecked(): boolean {
 	return checkingKept;
 }
 
+/**
+ * A part's saved state: `kept`, the one it saved last, when it may give it
+ * again (nothing it is made from changed since), made again and compared
+ * while kept states are checked (`stale` is the error then); else `make()`'s,
+ * frozen, as a state the part may give again is never changed.
+ */
+export function keptOrMade<S extends object>(kept: S | undefined, make: () => S, stale: string): S {
+	if (kept === undefined) return Object.freeze(make());
+	if (checkingKept && JSON.stringify(make()) !== JSON.stringify(kept)) throw new Error(stale);
+	return kept;
+}
+
 /** Saved parts, by name, in the order they were registered. */
 export type SavedParts = Array<[name: string, state: unknown]>;
 

@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {keptStatesChecked, type Saving} from '../state.js';
+import {keptOrMade, type Saving} from '../state.js';
 import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
@@ -148,13 +148,9 @@ export function createKubelets(context: ControllerContext): Controller {
 	context.state.register<SavedKubelets>('kubelets', {
 		save(saving) {
 			const pods = store.writes('Pod');
-			if (kept && kept.changes === changes && kept.pods === pods) {
-				if (keptStatesChecked() && JSON.stringify(saveKubelets(saving)) !== JSON.stringify(kept.saved)) throw new Error('kubelets: the saved state they kept is not the one made now');
-				return kept.saved;
-			}
-			// Frozen: given again while nothing changed, it is never changed.
-			kept = {changes, pods, saved: Object.freeze(saveKubelets(saving))};
-			return kept.saved;
+			const saved = keptOrMade(kept?.changes === changes && kept.pods === pods ? kept.saved : undefined, () => saveKubelets(saving), 'kubelets: the saved state they kept is not the one made now');
+			kept = {changes, pods, saved};
+			return saved;
 		},
 		load(saved, loading) {
 			changes++;

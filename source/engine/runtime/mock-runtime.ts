@@ -1,7 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle, TimerKind, VirtualClock} from '../clock.js';
 import type {Container, Pod, Probe} from '../api/types.js';
-import {keptStatesChecked, type Loading, type SavedObject, type SavedTimerRef, type Saving} from '../state.js';
+import {keptOrMade, type Loading, type SavedObject, type SavedTimerRef, type Saving} from '../state.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
@@ -925,17 +925,10 @@ export class MockRuntime implements ContainerRuntime {
 	 * owner's and stay as they are.
 	 */
 	save(saving: Saving): SavedRuntime {
-		const kept = this.kept;
-		if (kept && kept.changes === this.changes && this.keptHolds(kept)) {
-			if (keptStatesChecked()) {
-				const made = JSON.stringify(this.saveNow(saving, []));
-				if (made !== JSON.stringify(kept.saved)) throw new Error(`runtime of ${this.nodeName}: the saved state it kept is not the one made now`);
-			}
-			return kept.saved;
-		}
+		const kept = this.kept && this.kept.changes === this.changes && this.keptHolds(this.kept) ? this.kept.saved : undefined;
 		const held: Pod[] = [];
-		const saved = this.saveNow(saving, held);
-		this.kept = this.keep(saved, held);
+		const saved = keptOrMade(kept, () => this.saveNow(saving, held), `runtime of ${this.nodeName}: the saved state it kept is not the one made now`);
+		if (saved !== kept) this.kept = this.keep(saved, held);
 		return saved;
 	}
 
@@ -952,7 +945,7 @@ export class MockRuntime implements ContainerRuntime {
 	private keep(saved: SavedRuntime, held: readonly Pod[]): KeptRuntime | undefined {
 		if (this.sessions.size > 0 || saved.trees || saved.containers.some(container => container.view)) return undefined;
 		const {store} = this.context;
-		// Frozen: given again as it is, it is never changed (and a snapshot's JSON keeps its bytes: see SnapshotJson).
+		// Frozen (a loaded state too): given again as it is, it is never changed (and a snapshot's JSON keeps its bytes: see SnapshotJson).
 		return {
 			changes: this.changes,
 			saved: Object.freeze(saved),
