@@ -7,7 +7,8 @@
  * opening the file again (read, parse, the state loaded) in a new process,
  * as a start of the app does, and in this one; then the file as
  * another build saved it (refused, restored from its objects), and the file
- * saved after that restart.
+ * saved after that restart. Last, a 10,000-pod converge driven as the
+ * dashboard drives it, with and without autosaves (`converge-state.ts`).
  *
  * `npm run bench -- state` runs this section alone.
  */
@@ -25,6 +26,16 @@ import {formatMb, formatMs, timeMs} from './measure.js';
 import {isRunningReady, manifest} from './engine.js';
 
 type Opened = {openMs: number; longestHoldMs: number; pods: number; restarted: string | null};
+type Converged = {wallMs: number; applyMs: number; longestAdvanceMs: number; saves: number; longestSaveMs: number; longestHoldMs: number; pods: number};
+
+/** A 10,000-pod converge driven as the dashboard drives it, in a new process (`converge-state.js`), autosaved as `--state` saves it when `saving`. */
+function convergeInNewProcess(saving: boolean): Converged {
+	const script = join(dirname(fileURLToPath(import.meta.url)), 'converge-state.js');
+	const out = execFileSync(process.execPath, [script, ...(saving ? ['--state'] : [])], {encoding: 'utf8', env: {...process.env, NODE_ENV: 'production'}});
+	const converged = JSON.parse(out) as Converged;
+	if (converged.pods < 10_000) throw new Error(`the converge ended with ${converged.pods} pods Running and Ready`);
+	return converged;
+}
 
 /** Open `file` as a start of the app does, in a new process (`open-state.js`): a fresh heap, as a user's start has. */
 function openInNewProcess(file: string): Opened {
@@ -101,6 +112,8 @@ async function runStateBench(): Promise<BenchRow[]> {
 		const restartedBytes = statSync(file).size;
 		const reopened = openInNewProcess(file);
 		if (reopened.restarted) throw new Error('the file saved after the restart did not restore exactly');
+		const unsaved = convergeInNewProcess(false);
+		const autosaved = convergeInNewProcess(true);
 		return [
 			{name: '10,000 pods: first autosave, the longest it holds the event loop at a time (the snapshot, then the JSON of every object and of the parts\' state in slices)', value: formatMs(saves[0]!.blockedMs)},
 			{name: '10,000 pods: next autosave, the same (only changed objects serialised again)', value: formatMs(saves[1]!.blockedMs)},
@@ -115,6 +128,9 @@ async function runStateBench(): Promise<BenchRow[]> {
 			{name: '10,000 pods: open --state saved by another build (its state refused, then the restore from objects)', value: formatMs(otherBuildMs)},
 			{name: '10,000 pods: state file size after that restart (the objects and the state, no history)', value: formatMb(restartedBytes)},
 			{name: '10,000 pods: open --state saved after that restart, in a new process (its state loaded)', value: formatMs(reopened.openMs), aim: '< 1 s'},
+			{name: '10,000 pods converging (1,000 Deployments applied, then advance(100, {budgetMs: 25}) as the dashboard drives it), in a new process: the longest the event loop is held, without --state / with --state autosaving every 2 s (garbage collection pauses included)', value: `${formatMs(unsaved.longestHoldMs)} / ${formatMs(autosaved.longestHoldMs)}`, aim: '< 50 ms'},
+			{name: '10,000 pods converging with --state: autosaves during the converge, the longest one held the event loop at a time (the snapshot, or a slice of its JSON)', value: `${autosaved.saves}, ${formatMs(autosaved.longestSaveMs)}`},
+			{name: '10,000 pods converging: wall time, without / with --state', value: `${formatMs(unsaved.wallMs)} / ${formatMs(autosaved.wallMs)}`},
 		];
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
