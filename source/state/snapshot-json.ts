@@ -17,9 +17,10 @@
  * serialised once and kept too.
  *
  * Each of the store's objects, and each part's state, is on a line of its
- * own (JSON allows the whitespace; `JSON.stringify` never writes a raw
- * newline inside a value), so `parseSnapshotJson` can read them back a few
- * at a time.
+ * own, and a part that is a long list (each node's runtime) a record a line
+ * (JSON allows the whitespace; `JSON.stringify` never writes a raw newline
+ * inside a value), so `parseSnapshotJson` can read them back a few at a
+ * time.
  */
 
 import {keptStatesChecked} from '../engine/index.js';
@@ -56,8 +57,12 @@ export type PreparedSnapshot = {
 	base: object | undefined;
 } | {whole: Buffer};
 
-/** A value of the parts' state still to serialise, or the items of a long array (`next` the first not serialised yet, `done` those that are, comma-separated). */
-type Pending = {value: unknown} | {items: readonly unknown[]; next: number; done: Buffer[]}
+/**
+ * A value of the parts' state still to serialise, or the items of a long
+ * array (`next` the first not serialised yet, `done` those that are,
+ * comma-separated; with `lines`, each on a line of its own).
+ */
+type Pending = {value: unknown} | {items: readonly unknown[]; next: number; done: Buffer[]; lines?: boolean}
 	/** Around the pieces of a frozen value whose bytes are not kept yet: once they are made, they are kept for it. */
 	| {opens: object} | {closes: object};
 
@@ -79,6 +84,7 @@ const commaBuffer = Buffer.from(',');
 const newlineByte = 0x0a;
 const commaByte = 0x2c;
 const closeBracketByte = 0x5d;
+const openBracketByte = 0x5b;
 const closeBracket = Buffer.from(']');
 /** How much of a list `parseSnapshotJson` parses in one go (whole lines of it): big enough that a call costs little beside it, small enough to stop often. */
 const pieceBytes = 64 * 1024;
@@ -125,7 +131,12 @@ export class SnapshotJson {
 				pieces.push(`{"format":${JSON.stringify(state.format)},"seq":${JSON.stringify(state.seq)},"parts":[`);
 				state.parts.forEach((part, index) => {
 					pieces.push(index > 0 ? ',\n' : '\n');
-					plan(part, stateDepth - 2, pieces, hasBytes);
+					if (isListPart(part)) {
+						// A part that is a long list (each node's runtime): a record a line, so the file is read a record at a time.
+						pieces.push(`[${JSON.stringify(part[0])},[`, {items: part[1], next: 0, done: [], lines: true}, '\n]]');
+					} else {
+						plan(part, stateDepth - 2, pieces, hasBytes);
+					}
 				});
 				pieces.push(state.parts.length > 0 ? '\n]}' : ']}');
 			} else {
@@ -186,7 +197,7 @@ export class SnapshotJson {
 			} else {
 				const {items, done} = piece;
 				while (piece.next < items.length) {
-					this.recordBytes(items[piece.next], piece.next > 0, done);
+					this.recordBytes(items[piece.next], piece.lines ? (piece.next > 0 ? ',\n' : '\n') : piece.next > 0 ? ',' : '', done);
 					piece.next++;
 					if (stop()) return false;
 				}
@@ -222,25 +233,24 @@ export class SnapshotJson {
 	}
 
 	/**
-	 * A record of the parts' state, after a comma when `comma`, onto `out`.
+	 * A record of the parts' state, after `before` (a comma, a line break), onto `out`.
 	 * A state a part gives again while it is unchanged (a settled node's
 	 * runtime) is frozen: its bytes are kept beside it, whether it is the
 	 * record or one of the record's items (a node's name and its runtime),
 	 * so it costs nothing to serialise again. The rest is written as
 	 * `JSON.stringify` writes it (null for what an array cannot hold).
 	 */
-	private recordBytes(item: unknown, comma: boolean, out: Buffer[]): void {
+	private recordBytes(item: unknown, before: string, out: Buffer[]): void {
 		if (isKept(item)) {
-			if (comma) out.push(commaBuffer);
+			if (before) out.push(before === ',' ? commaBuffer : before === ',\n' ? commaNewline : Buffer.from(before));
 			out.push(this.objectBytes(item));
 			return;
 		}
 		if (!Array.isArray(item) || !item.some(isKept)) {
-			const text = JSON.stringify(item) ?? 'null';
-			out.push(Buffer.from(comma ? `,${text}` : text));
+			out.push(Buffer.from(`${before}${JSON.stringify(item) ?? 'null'}`));
 			return;
 		}
-		let text = comma ? ',[' : '[';
+		let text = `${before}[`;
 		for (let i = 0; i < item.length; i++) {
 			if (i > 0) text += ',';
 			const element: unknown = item[i];
@@ -316,6 +326,11 @@ function referenceKey(object: object): string {
 /** A frozen object or array: a part's state given again while unchanged, whose bytes are kept by identity. */
 function isKept(value: unknown): boolean {
 	return typeof value === 'object' && value !== null && Object.isFrozen(value);
+}
+
+/** A part whose state is a long list, written a record a line: `[name, [records]]`, the list neither frozen nor empty of records. */
+function isListPart(part: unknown): part is [string, unknown[]] {
+	return Array.isArray(part) && part.length === 2 && typeof part[0] === 'string' && Array.isArray(part[1]) && part[1].length > longArray && !isKept(part[1]);
 }
 
 /** A snapshot's `state` as the engine makes it: `{format, seq, parts}`, in that order. */
@@ -394,6 +409,8 @@ const objectsStart = Buffer.from('"objects":[\n');
 const partsStart = Buffer.from('"parts":[\n');
 /** What follows the store's objects in a state file: the line break ending the list, the store's end, and the snapshot's kind (no line break comes before it inside the list). */
 const objectsEnd = Buffer.from('\n]},"kind":"KubariumSnapshot"');
+/** What ends the parts' list, and the state with it. */
+const partsListEnd = Buffer.from('\n]}');
 
 /** A list written one item a line: from its first item's first byte to the newline after its last; `list` finds it, emptied, in the rest once parsed. */
 type Run = {first: number; end: number; list: (rest: unknown) => unknown};
@@ -436,6 +453,18 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 	let parsed = bytes.length - runBytes;
 	for (const [index, {first, end}] of runs.entries()) {
 		const list = lists[index]!;
+		if (index > 0) {
+			// The parts: a part a line, or a list part's records a line each.
+			const read = await readPartLines(bytes, first, end, list, async at => {
+				if (performance.now() < deadline) return;
+				progress?.((parsed + at - first) / bytes.length);
+				await pause();
+				deadline = performance.now() + sliceMs;
+			});
+			if (!read) return whole();
+			parsed += end - first;
+			continue;
+		}
 		let at = first;
 		while (at < end) {
 			if (performance.now() >= deadline) {
@@ -443,7 +472,7 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 				await pause();
 				deadline = performance.now() + sliceMs;
 			}
-			// A piece of whole lines, of about `pieceBytes`: it ends at the first line break after that, which follows an item's comma, or at the list's end.
+			// A piece of whole lines, of about `pieceBytes`: it ends at the first line break after that, which follows an object's comma, or at the list's end.
 			const next = at + pieceBytes >= end ? -1 : bytes.indexOf(newlineByte, at + pieceBytes);
 			const last = next < 0 || next >= end;
 			// A line break inside an item, or one not after a comma: not this layout after all (a file edited by hand).
@@ -456,13 +485,50 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 				// Not items a line: not this layout after all.
 				return whole();
 			}
-			for (const item of items) list.push(index === 0 ? objectFromLine(list, item) : item);
+			for (const item of items) list.push(objectFromLine(list, item));
 			at = last ? end : next + 1;
 		}
 		parsed += end - first;
 	}
 	if (keptStatesChecked()) for (const object of lists[0]!) deepFreeze(object);
 	return rest;
+}
+
+/**
+ * The parts' lines from `first` to `end` onto `parts`: a part a line, or,
+ * for a part that is a long list, a line opening it (`["runtimes",[`), its
+ * records a line each, and a line closing it (`]]`). `between` is awaited
+ * before each line (the event loop may turn). False when a line is not so
+ * (a file edited by hand): the caller parses the text in one piece.
+ */
+async function readPartLines(bytes: Buffer, first: number, end: number, parts: unknown[], between: (at: number) => Promise<void>): Promise<boolean> {
+	let records: unknown[] | undefined;
+	for (let at = first; at < end;) {
+		await between(at);
+		const next = bytes.indexOf(newlineByte, at);
+		const lineEnd = next < 0 || next > end ? end : next;
+		// A line ends with the comma before the next item, except the last of a list.
+		const textEnd = bytes[lineEnd - 1] === commaByte ? lineEnd - 1 : lineEnd;
+		const text = bytes.toString('utf8', at, textEnd);
+		at = lineEnd + 1;
+		try {
+			if (records && text === ']]') {
+				records = undefined;
+			} else if (records) {
+				records.push(JSON.parse(text));
+			} else if (textEnd === lineEnd && bytes[lineEnd - 1] === openBracketByte) {
+				// A list part opens: its name, then its records on the lines that follow.
+				const part = JSON.parse(`${text}]]`) as [string, unknown[]];
+				parts.push(part);
+				records = part[1];
+			} else {
+				parts.push(JSON.parse(text));
+			}
+		} catch {
+			return false;
+		}
+	}
+	return records === undefined;
 }
 
 /**
@@ -533,11 +599,12 @@ function layoutOf(bytes: Buffer): Run[] | undefined {
 	const end = marked >= 0 ? marked : runEndFrom(bytes, first);
 	if (end < 0) return undefined;
 	const runs: Run[] = [{first, end, list: rest => (rest as {store?: {objects?: unknown}} | null)?.store?.objects}];
-	// After the objects, the only other newlines are around and between the parts.
+	// After the objects, the only other newlines are around and between the parts, and a list part's records.
 	const parts = bytes.indexOf(partsStart, end + 1);
 	if (parts >= 0) {
 		const partsFirst = parts + partsStart.length;
-		const partsEnd = runEndFrom(bytes, partsFirst);
+		// The list closes the state: a line break, then `]}` (a list part closes with `]]`).
+		const partsEnd = bytes.indexOf(partsListEnd, partsFirst);
 		if (partsEnd < 0) return undefined;
 		runs.push({first: partsFirst, end: partsEnd, list: rest => (rest as {state?: {parts?: unknown}} | null)?.state?.parts});
 	}

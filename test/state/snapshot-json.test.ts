@@ -16,7 +16,10 @@ test('the chunks are JSON that reads back as the snapshot; again after changes, 
 	t.deepEqual(readSnapshotText(text), JSON.parse(JSON.stringify(second)));
 	const objects = second.store.objects.length;
 	const parts = second.state!.parts.length;
-	t.is(text.split('\n').length, objects + parts + 3, 'the store\'s key first, each object and each part on a line of its own');
+	// A part that is a long list (the controllers' queues here) has a line opening it, one for each record and one closing it.
+	const listLines = second.state!.parts.reduce((sum, [, state]) => sum + (Array.isArray(state) && state.length > 16 ? state.length + 1 : 0), 0);
+	t.true(listLines > 0);
+	t.is(text.split('\n').length, objects + parts + listLines + 3, 'the store\'s key first, each object and each part on a line of its own');
 	const lines = text.split('\n').slice(1, objects + 1);
 	const deltas = lines.filter(line => line.startsWith('['));
 	t.true(deltas.length > objects / 2, `${deltas.length} of ${objects} objects written as what differs from an earlier one`);
@@ -141,6 +144,38 @@ test('parseSnapshotJson reads the objects and the parts a piece at a time, letti
 			return 'parsed';
 		})());
 	}
+});
+
+test('a part that is a long list (each node\'s runtime) is written a record a line, and read back a record at a time', async t => {
+	const cluster = createCluster({seed: 4, nodes: 20});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web', namespace: 'default'}, spec: {replicas: 40, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'nginx', image: 'nginx:1.27'}]}}}});
+	cluster.advance(20_000);
+	const snapshot = cluster.snapshot({history: false});
+	const text = new SnapshotJson().stringify(snapshot);
+	const lines = text.split('\n');
+	const opens = lines.indexOf('["runtimes",[');
+	t.true(opens > 0, 'the runtimes part opens on a line of its own');
+	const runtimes = snapshot.state!.parts.find(([name]) => name === 'runtimes')![1] as Array<[string, unknown]>;
+	t.is(runtimes.length, 20);
+	runtimes.forEach(([node, state], index) => {
+		const line = lines[opens + 1 + index]!;
+		t.deepEqual(JSON.parse(index < runtimes.length - 1 ? line.slice(0, -1) : line), JSON.parse(JSON.stringify([node, state])), node);
+	});
+	t.regex(lines[opens + 1 + runtimes.length]!, /^\]\],?$/);
+	const expected = JSON.parse(JSON.stringify(snapshot)) as unknown;
+	t.deepEqual(readSnapshotText(text), expected);
+	// Read with the event loop turning before every record: each runtime is a piece of its own.
+	let pauses = 0;
+	t.deepEqual(await parseSnapshotJson(Buffer.from(text), 0, async () => {
+		pauses++;
+	}), expected);
+	t.true(pauses > 20, `${pauses} turns`);
+	// A record split over lines by hand, or a list part that never closes: read in one piece, or JSON.parse's error.
+	const split = text.replace(`\n${lines[opens + 2]!}`, `\n${lines[opens + 2]!.replace('{', '{\n')}`);
+	t.deepEqual(await parseSnapshotJson(Buffer.from(split), 0, async () => {}), expected);
+	const unclosed = text.replace(/\n\]\],?\n/, '\n');
+	t.not(unclosed, text);
+	await t.throwsAsync(parseSnapshotJson(Buffer.from(unclosed), 0, async () => {}));
 });
 
 test('a frozen part state (given again unchanged) is made a few values at a time the first time, then its bytes are kept', t => {
