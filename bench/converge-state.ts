@@ -21,6 +21,7 @@ import {limitHeapGrowth} from '../source/start/heap.js';
 import {createCluster, type Pod} from '../source/engine/index.js';
 import {autosaveCluster} from '../source/state/cluster-state.js';
 import {isRunningReady, manifest} from './engine.js';
+import {holdTicker} from './measure.js';
 
 // As the app's start sets it.
 limitHeapGrowth();
@@ -37,21 +38,14 @@ try {
 	}, {kind: 'Pod'});
 	const saves: number[] = [];
 	const autosave = saving ? autosaveCluster(cluster, join(dir, 'state.json'), {onSaved: info => saves.push(info.blockedMs)}) : undefined;
-	let last = performance.now();
-	let longestHoldMs = 0;
-	const ticker = setInterval(() => {
-		const now = performance.now();
-		longestHoldMs = Math.max(longestHoldMs, now - last);
-		last = now;
-	}, 1);
+	const holds = holdTicker();
 	const started = performance.now();
 	const virtualStart = cluster.now();
 	cluster.apply(Array.from({length: 1000}, (_, i) => manifest(i, 10)));
 	const applyMs = performance.now() - started;
 	// The apply is one call, reported on its own: the holds are counted from the loop that follows it.
 	await new Promise(resolve => setImmediate(resolve));
-	last = performance.now();
-	longestHoldMs = 0;
+	holds.restart();
 	let longestAdvanceMs = 0;
 	while (readyPods.size < total && cluster.now() - virtualStart < 3_600_000) {
 		const before = performance.now();
@@ -62,7 +56,7 @@ try {
 	}
 	const wallMs = performance.now() - started;
 	await autosave?.settled();
-	clearInterval(ticker);
+	const longestHoldMs = holds.stop();
 	autosave?.detach();
 	stopWatch();
 	process.stdout.write(`${JSON.stringify({wallMs, applyMs, longestAdvanceMs, saves: saves.length, longestSaveMs: Math.max(0, ...saves), longestHoldMs, pods: readyPods.size})}\n`);

@@ -7,6 +7,7 @@
  */
 import {limitHeapGrowth} from '../source/start/heap.js';
 import {openState} from '../source/state/cluster-state.js';
+import {holdTicker} from './measure.js';
 
 // As the app's start sets it.
 limitHeapGrowth();
@@ -16,16 +17,9 @@ if (!file) {
 	process.stderr.write('usage: node dist/bench/open-state.js FILE\n');
 	process.exit(2);
 }
-let last = performance.now();
-let longest = 0;
-const ticker = setInterval(() => {
-	const now = performance.now();
-	longest = Math.max(longest, now - last);
-	last = now;
-}, 1);
+const holds = holdTicker();
 const started = performance.now();
 const opened = await openState(file);
 const openMs = performance.now() - started;
-longest = Math.max(longest, performance.now() - last);
-clearInterval(ticker);
+const longest = holds.stop();
 process.stdout.write(`${JSON.stringify({openMs, longestHoldMs: longest, pods: opened.cluster?.list('Pod').length ?? 0, restarted: opened.restarted ?? null})}\n`);
