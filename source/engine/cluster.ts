@@ -204,7 +204,7 @@ export class Cluster {
 	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
 	private settling = false;
 	/** A restore from state under way: the parts still to load, from `next` on. */
-	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; loading: Loading; next: number} | undefined;
+	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; loading: Loading; next: number; steps?: {next(): boolean}} | undefined;
 
 	/**
 	 * `deferReplay`: an exact restore's replay is left for `replaySlice` to
@@ -503,9 +503,10 @@ export class Cluster {
 	}
 
 	/**
-	 * Load the saved parts from where the restore stands, one part at a time,
-	 * until `stop` says so (asked between two parts) or all are loaded; then
-	 * the generator. True when the cluster is restored.
+	 * Load the saved parts from where the restore stands, a part (or a piece
+	 * of one that loads in steps, such as a node's runtime) at a time, until
+	 * `stop` says so (asked between two) or all are loaded; then the
+	 * generator. True when the cluster is restored.
 	 */
 	private loadStateSlice(stop: () => boolean): boolean {
 		const loadingState = this.loadingState!;
@@ -513,11 +514,14 @@ export class Cluster {
 		const {clock, random, state} = this.context;
 		while (loadingState.next < saved.parts.length) {
 			try {
-				state.loadPart(saved.parts[loadingState.next]!, loading);
+				loadingState.steps ??= state.loadPartInSteps(saved.parts[loadingState.next]!, loading);
+				if (loadingState.steps.next()) {
+					loadingState.steps = undefined;
+					loadingState.next++;
+				}
 			} catch (error) {
 				throw notLoadable(error as Error);
 			}
-			loadingState.next++;
 			if (loadingState.next < saved.parts.length && stop()) return false;
 		}
 		const missing = clock.undefinedKinds();

@@ -53,6 +53,12 @@ export type Loading = {
 export type StatePart<S = unknown> = {
 	save(saving: Saving): S;
 	load(saved: S, loading: Loading): void;
+	/**
+	 * The same load a piece at a time (a node's runtime, say): each step
+	 * loads one piece, and the load is done when the steps are. A restore
+	 * in slices stops between two steps; `load` gives the same state.
+	 */
+	loadInSteps?(saved: S, loading: Loading): Iterator<void, void>;
 };
 
 /**
@@ -124,14 +130,36 @@ export class StateParts {
 	}
 
 	/** Load one saved part (a restore in slices loads them one at a time, in their order). */
-	loadPart([name, state]: SavedParts[number], loading: Loading): void {
+	loadPart(entry: SavedParts[number], loading: Loading): void {
+		const steps = this.loadPartInSteps(entry, loading);
+		while (!steps.next()) {
+			// A piece at a time, to the end.
+		}
+	}
+
+	/**
+	 * Load one saved part a piece at a time: each `next()` loads a piece and
+	 * says whether the part is loaded (a part without steps loads in one).
+	 * An error names the part.
+	 */
+	loadPartInSteps([name, state]: SavedParts[number], loading: Loading): {next(): boolean} {
 		const part = this.parts.get(name);
 		if (!part) throw new Error(`no state part named ${name}`);
-		try {
-			part.load(state, loading);
-		} catch (error) {
-			throw new Error(`part ${name}: ${(error as Error).message}`);
+		const named = <T>(run: () => T): T => {
+			try {
+				return run();
+			} catch (error) {
+				throw new Error(`part ${name}: ${(error as Error).message}`);
+			}
+		};
+		if (!part.loadInSteps) {
+			return {next: () => {
+				named(() => part.load(state, loading));
+				return true;
+			}};
 		}
+		const steps = named(() => part.loadInSteps!(state, loading));
+		return {next: () => named(() => steps.next().done === true)};
 	}
 }
 

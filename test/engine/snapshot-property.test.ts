@@ -162,16 +162,23 @@ test('a restore from objects, and the replay of a snapshot with a base, made a s
 	}
 });
 
-test('a restore from state made a slice at a time (a part per slice at most) is the one made in one go, and refuses a part it cannot load as the whole one does', t => {
+test('a restore from state made a slice at a time (a part, or a node\'s runtime, per slice at most) is the one made in one go, and refuses a part it cannot load as the whole one does', t => {
 	const original = richCluster(6);
 	const snapshot = JSON.parse(JSON.stringify(original.snapshot({history: false})));
-	const parts = (snapshot.state.parts as unknown[]).length;
+	const parts = (snapshot.state.parts as Array<[string, unknown]>);
+	const nodes = (parts.find(([name]) => name === 'runtimes')![1] as unknown[]).length;
 	const whole = createCluster({snapshot});
 	const restoring = restoreCluster({snapshot});
 	let slices = 0;
 	let restored: Cluster | undefined;
-	while (!(restored = restoring.step(() => true))) slices++;
-	t.is(slices, parts - 1, 'a slice for each part, the last one ending the restore');
+	const loaded: number[] = [];
+	while (!(restored = restoring.step(() => true))) {
+		slices++;
+		loaded.push(restoring.loaded().parts);
+	}
+	// A slice for each part and one more for each node's runtime (the kubelets' workers go 500 a step), the last one ending the restore.
+	t.is(slices, parts.length - 1 + nodes, 'a slice for each part, and for each node\'s runtime');
+	t.deepEqual(loaded, [...loaded].sort((a, b) => a - b), 'the parts loaded only go up');
 	t.deepEqual(state(restored), state(whole));
 	for (const cluster of [whole, restored, original]) cluster.advance(30_000);
 	const bare = (cluster: Cluster) => JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as unknown;
@@ -185,6 +192,26 @@ test('a restore from state made a slice at a time (a part per slice at most) is 
 	});
 	t.regex(error?.message ?? '', /^snapshot\.state: part kubelets: .*; this build cannot load it; restore it from its objects$/);
 	t.is((error as SnapshotError).fromObjects, 'state not loadable');
+});
+
+test('the kubelets of 600 pods load 500 pod workers a slice: the restore made so is the one made in one go, and goes on alike', t => {
+	const original = createCluster({seed: 12, nodes: 6});
+	original.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'many', namespace: 'default'}, spec: {replicas: 600, selector: {matchLabels: {app: 'many'}}, template: {metadata: {labels: {app: 'many'}}, spec: {containers: [{name: 'pause', image: 'registry.k8s.io/pause:3.9'}]}}}});
+	original.advance(120_000);
+	const snapshot = JSON.parse(JSON.stringify(original.snapshot({history: false})));
+	const parts = snapshot.state.parts as Array<[string, unknown]>;
+	const workers = (parts.find(([name]) => name === 'kubelets')![1] as {workers: unknown[]}).workers.length;
+	t.true(workers > 500, `${workers} pod workers`);
+	const whole = createCluster({snapshot});
+	const restoring = restoreCluster({snapshot});
+	let slices = 0;
+	let restored: Cluster | undefined;
+	while (!(restored = restoring.step(() => true))) slices++;
+	t.is(slices, parts.length - 1 + 6 + Math.floor((workers - 1) / 500));
+	t.deepEqual(state(restored), state(whole));
+	for (const cluster of [whole, restored, original]) cluster.advance(20_000);
+	const bare = (cluster: Cluster) => JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as unknown;
+	t.deepEqual(bare(restored), bare(original));
 });
 
 test('an advance that stopped at its budget is restored mid-way (loaded or replayed) and finishes at the same timer', t => {

@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {keptOrMade, type Saving} from '../state.js';
+import {keptOrMade, type Loading, type Saving} from '../state.js';
 import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
@@ -124,19 +124,27 @@ export function createKubelets(context: ControllerContext): Controller {
 		return runtime;
 	}
 
+	/** Each node's runtime loaded in turn, a step each: a runtime already made loads in place; one not made yet is made as the kubelet makes it, then loads. */
+	function* loadRuntimes(saved: SavedRuntimes, loading: Loading): Generator<void, void> {
+		const made = new Map(runtimes);
+		runtimes.clear();
+		for (const [nodeName, state] of saved) {
+			const runtime = made.get(nodeName) ?? newRuntime(nodeName);
+			runtimes.set(nodeName, runtime);
+			if (state !== null) runtime.load?.(state, loading);
+			yield;
+		}
+	}
+
 	// Each node's runtime, then the kubelets that drive them (a kubelet's workers name the runtimes' containers and sandboxes).
 	context.state.register<SavedRuntimes>('runtimes', {
 		save: saving => [...runtimes].map(([nodeName, runtime]) => [nodeName, runtime.save?.(saving) ?? null]),
 		load(saved, loading) {
-			// A runtime already made loads in place; one not made yet is made as the kubelet makes it, then loads.
-			const made = new Map(runtimes);
-			runtimes.clear();
-			for (const [nodeName, state] of saved) {
-				const runtime = made.get(nodeName) ?? newRuntime(nodeName);
-				runtimes.set(nodeName, runtime);
-				if (state !== null) runtime.load?.(state, loading);
+			for (const _ of loadRuntimes(saved, loading)) {
+				// Every node's, in one go.
 			}
 		},
+		loadInSteps: loadRuntimes,
 	});
 
 	const saveKubelets = (saving: Saving): SavedKubelets => ({
@@ -153,35 +161,48 @@ export function createKubelets(context: ControllerContext): Controller {
 			return saved;
 		},
 		load(saved, loading) {
-			changes++;
-			kept = undefined;
-			workers.clear();
-			workersByUid.clear();
-			byContainerId.clear();
-			halted.clear();
-			workersByNode.clear();
-			usedByNode.clear();
-			counted.clear();
-			// The rest is the workers' own: by uid, by node in the order they came, by container id, and what admission counts.
-			for (const nodeName of saved.nodes) workersByNode.set(nodeName, new Set());
-			for (const entry of saved.workers) {
-				const worker = loadWorker(entry, loading);
-				workers.set(worker.key, worker);
-				if (savedListed(entry)) {
-					workersByUid.set(worker.uid, worker);
-					let onNode = workersByNode.get(worker.nodeName);
-					if (!onNode) workersByNode.set(worker.nodeName, (onNode = new Set()));
-					onNode.add(worker);
-				}
-				for (const slot of worker.slots) if (slot.containerId) byContainerId.set(slot.containerId, {worker, slot});
-				recount(worker);
+			for (const _ of loadKubelets(saved, loading)) {
+				// Every worker, in one go.
 			}
-			for (const nodeName of saved.halted) halted.add(nodeName);
-			podIps.load(saved.podIps);
-			// Loaded, the kubelets save what they loaded: kept, as a save would keep it.
-			kept = {changes, pods: store.writes('Pod'), saved: Object.freeze(saved)};
 		},
+		loadInSteps: loadKubelets,
 	});
+
+	/** How many pod workers a step of the kubelets' load makes (a restore in slices stops between two steps). */
+	const workersAStep = 500;
+
+	/** The kubelets' saved state loaded, `workersAStep` pod workers a step. */
+	function* loadKubelets(saved: SavedKubelets, loading: Loading): Generator<void, void> {
+		changes++;
+		kept = undefined;
+		workers.clear();
+		workersByUid.clear();
+		byContainerId.clear();
+		halted.clear();
+		workersByNode.clear();
+		usedByNode.clear();
+		counted.clear();
+		// The rest is the workers' own: by uid, by node in the order they came, by container id, and what admission counts.
+		for (const nodeName of saved.nodes) workersByNode.set(nodeName, new Set());
+		let made = 0;
+		for (const entry of saved.workers) {
+			if (made++ % workersAStep === workersAStep - 1) yield;
+			const worker = loadWorker(entry, loading);
+			workers.set(worker.key, worker);
+			if (savedListed(entry)) {
+				workersByUid.set(worker.uid, worker);
+				let onNode = workersByNode.get(worker.nodeName);
+				if (!onNode) workersByNode.set(worker.nodeName, (onNode = new Set()));
+				onNode.add(worker);
+			}
+			for (const slot of worker.slots) if (slot.containerId) byContainerId.set(slot.containerId, {worker, slot});
+			recount(worker);
+		}
+		for (const nodeName of saved.halted) halted.add(nodeName);
+		podIps.load(saved.podIps);
+		// Loaded, the kubelets save what they loaded: kept, as a save would keep it.
+		kept = {changes, pods: store.writes('Pod'), saved: Object.freeze(saved)};
+	}
 
 	const service: KubeletService = {
 		runtimeFor: name => runtimes.get(name),
