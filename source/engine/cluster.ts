@@ -203,8 +203,12 @@ export class Cluster {
 	private replaying: Replaying | undefined;
 	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
 	private settling = false;
-	/** A restore from state under way: the parts still to load, from `next` on. */
-	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; loading: Loading; next: number; steps?: {next(): boolean}} | undefined;
+	/**
+	 * A restore from state under way: the store's objects still to load
+	 * (`objects`, a step at a time), then the parts, from `next` on (`steps`:
+	 * the rest of a part that loads in steps).
+	 */
+	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; objects?: Iterator<void, void>; loading?: Loading; next: number; steps?: {next(): boolean}} | undefined;
 
 	/**
 	 * `deferReplay`: an exact restore's replay is left for `replaySlice` to
@@ -470,11 +474,11 @@ export class Cluster {
 	/**
 	 * Begin loading a snapshot's state into this cluster, built as the saved
 	 * one was (its parts registered, their timer kinds defined) but without
-	 * its start-up work: the objects (no listener told: every part's state
-	 * already holds what it made of them), the custom kinds served, the
-	 * clock with its pending timers. `loadStateSlice` then loads every
-	 * part's state, then the generator (building the parts may have drawn
-	 * from it).
+	 * its start-up work. `loadStateSlice` then loads the objects (no
+	 * listener told: every part's state already holds what it made of
+	 * them), serves the custom kinds, loads the clock with its pending
+	 * timers, every part's state, then the generator (building the parts may
+	 * have drawn from it).
 	 */
 	private startLoadingState(snapshot: ClusterSnapshot, saved: NonNullable<ClusterSnapshot['state']>): NonNullable<Cluster['loadingState']> {
 		const {store, clock, state} = this.context;
@@ -487,30 +491,43 @@ export class Cluster {
 		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
 			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		}
+		return {snapshot, saved, objects: store.loadInSteps(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects'), next: 0};
+	}
+
+	/** Load the store's objects a step at a time until `stop` says so (false) or all are in; then serve their custom kinds and load the clock (true). */
+	private loadObjectsSlice(stop: () => boolean): boolean {
+		const loadingState = this.loadingState!;
+		const {snapshot, saved} = loadingState;
+		const {store, clock} = this.context;
 		try {
-			store.load(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects');
+			while (!loadingState.objects!.next().done) if (stop()) return false;
 		} catch (error) {
 			if (error instanceof LoadError) throw new SnapshotError(error.message);
 			throw error;
 		}
+		loadingState.objects = undefined;
 		this.serveCustomKinds(snapshot.store.objects, 'snapshot');
 		try {
 			const timers = clock.load({now: snapshot.clock.now, seq: saved.seq, timers: snapshot.clock.timers.map(timer => ({...timer, kind: timer.kind ?? ''}))});
-			return {snapshot, saved, loading: loadingFrom(store, timers), next: 0};
+			loadingState.loading = loadingFrom(store, timers);
 		} catch (error) {
 			throw notLoadable(error as Error);
 		}
+		return true;
 	}
 
 	/**
-	 * Load the saved parts from where the restore stands, a part (or a piece
-	 * of one that loads in steps, such as a node's runtime) at a time, until
+	 * Load the store's objects (2,000 a step), then the saved parts from
+	 * where the restore stands, a part (or a piece of one that loads in
+	 * steps, such as a node's runtime) at a time, until
 	 * `stop` says so (asked between two) or all are loaded; then the
 	 * generator. True when the cluster is restored.
 	 */
 	private loadStateSlice(stop: () => boolean): boolean {
 		const loadingState = this.loadingState!;
-		const {snapshot, saved, loading} = loadingState;
+		if (loadingState.objects && !this.loadObjectsSlice(stop)) return false;
+		const {snapshot, saved} = loadingState;
+		const loading = loadingState.loading!;
 		const {clock, random, state} = this.context;
 		while (loadingState.next < saved.parts.length) {
 			try {

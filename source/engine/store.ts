@@ -245,6 +245,13 @@ export class Store {
 	 * object that cannot be stored, naming its place in `objects` (`path`).
 	 */
 	load(objects: readonly KubeObject[], resourceVersion: string, path = 'objects'): void {
+		for (const _ of this.loadInSteps(objects, resourceVersion, path)) {
+			// Every object, in one go.
+		}
+	}
+
+	/** `load`, `objectsAStep` objects a step (a restore in slices stops between two steps). */
+	*loadInSteps(objects: readonly KubeObject[], resourceVersion: string, path = 'objects', objectsAStep = 2000): Generator<void, void> {
 		if (this.byUid.size > 0) throw new Error('load: the store is not empty');
 		const revision = Number(resourceVersion);
 		const problem = (index: number, message: string) => new LoadError(`${path}[${index}]${message}`);
@@ -253,6 +260,7 @@ export class Store {
 		let type: ResourceType | undefined;
 		const owned: KubeObject[] = [];
 		for (let index = 0; index < objects.length; index++) {
+			if (index % objectsAStep === objectsAStep - 1) yield;
 			const object = objects[index]!;
 			const meta = object.metadata;
 			if (typeof meta.uid !== 'string' || meta.uid === '') throw problem(index, '.metadata.uid: expected a non-empty string');

@@ -194,7 +194,7 @@ test('a restore from state made a slice at a time (a part, or a node\'s runtime,
 	t.is((error as SnapshotError).fromObjects, 'state not loadable');
 });
 
-test('the kubelets of 600 pods load 500 pod workers a slice: the restore made so is the one made in one go, and goes on alike', t => {
+test('the store\'s objects load 2,000 a slice and the kubelets of 600 pods 500 pod workers a slice: the restore made so is the one made in one go, and goes on alike', t => {
 	const original = createCluster({seed: 12, nodes: 6});
 	original.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'many', namespace: 'default'}, spec: {replicas: 600, selector: {matchLabels: {app: 'many'}}, template: {metadata: {labels: {app: 'many'}}, spec: {containers: [{name: 'pause', image: 'registry.k8s.io/pause:3.9'}]}}}});
 	original.advance(120_000);
@@ -207,7 +207,10 @@ test('the kubelets of 600 pods load 500 pod workers a slice: the restore made so
 	let slices = 0;
 	let restored: Cluster | undefined;
 	while (!(restored = restoring.step(() => true))) slices++;
-	t.is(slices, parts.length - 1 + 6 + Math.floor((workers - 1) / 500));
+	// A slice for each part, each node's runtime, each 500 pod workers past the first and each 2,000 objects.
+	const objects = (snapshot.store.objects as unknown[]).length;
+	t.true(objects > 2000, `${objects} objects`);
+	t.is(slices, parts.length - 1 + 6 + Math.floor(workers / 500) + Math.floor(objects / 2000));
 	t.deepEqual(state(restored), state(whole));
 	for (const cluster of [whole, restored, original]) cluster.advance(20_000);
 	const bare = (cluster: Cluster) => JSON.parse(JSON.stringify(cluster.snapshot({history: false}))) as unknown;

@@ -209,7 +209,7 @@ test('every method of the facade is either journaled for snapshots or a query th
 		// A check that changes nothing when every part saves all it keeps (what state-parts.test.ts requires).
 		'reloadParts',
 		// Private helpers of the calls above.
-		'saveOwnState', 'loadOwnState', 'saveShells', 'loadShells', 'facadeShell', 'serveCustomKinds', 'startLoadingState', 'loadStateSlice',
+		'saveOwnState', 'loadOwnState', 'saveShells', 'loadShells', 'facadeShell', 'serveCustomKinds', 'startLoadingState', 'loadObjectsSlice', 'loadStateSlice',
 		'journaled', 'journalPush', 'partsThroughJson', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
 	]);
 	const journaled = new Set<string>(journaledCalls);
