@@ -50,16 +50,15 @@ export type Loading = {
  * they were saved). Orders that decide what happens next (a queue's, a
  * node's pods in binding order) are kept exactly.
  */
-export type StatePart<S = unknown> = {
-	save(saving: Saving): S;
-	load(saved: S, loading: Loading): void;
+export type StatePart<S = unknown> = {save(saving: Saving): S} & (
+	| {load(saved: S, loading: Loading): void}
 	/**
-	 * The same load a piece at a time (a node's runtime, say): each step
-	 * loads one piece, and the load is done when the steps are. A restore
-	 * in slices stops between two steps; `load` gives the same state.
+	 * A load made a piece at a time (a node's runtime, say): each step loads
+	 * one piece, and the load is done when the steps are. A restore in
+	 * slices stops between two steps; any other load takes them all at once.
 	 */
-	loadInSteps?(saved: S, loading: Loading): Iterator<void, void>;
-};
+	| {loadInSteps(saved: S, loading: Loading): Iterator<void, void>}
+);
 
 /**
  * The form the parts save their state in. A snapshot records it; a restore
@@ -152,13 +151,13 @@ export class StateParts {
 				throw new Error(`part ${name}: ${(error as Error).message}`);
 			}
 		};
-		if (!part.loadInSteps) {
+		if ('load' in part) {
 			return {next: () => {
 				named(() => part.load(state, loading));
 				return true;
 			}};
 		}
-		const steps = named(() => part.loadInSteps!(state, loading));
+		const steps = named(() => part.loadInSteps(state, loading));
 		return {next: () => named(() => steps.next().done === true)};
 	}
 }

@@ -139,11 +139,6 @@ export function createKubelets(context: ControllerContext): Controller {
 	// Each node's runtime, then the kubelets that drive them (a kubelet's workers name the runtimes' containers and sandboxes).
 	context.state.register<SavedRuntimes>('runtimes', {
 		save: saving => [...runtimes].map(([nodeName, runtime]) => [nodeName, runtime.save?.(saving) ?? null]),
-		load(saved, loading) {
-			for (const _ of loadRuntimes(saved, loading)) {
-				// Every node's, in one go.
-			}
-		},
 		loadInSteps: loadRuntimes,
 	});
 
@@ -159,11 +154,6 @@ export function createKubelets(context: ControllerContext): Controller {
 			const saved = keptOrMade(kept?.changes === changes && kept.pods === pods ? kept.saved : undefined, () => saveKubelets(saving), 'kubelets: the saved state they kept is not the one made now');
 			kept = {changes, pods, saved};
 			return saved;
-		},
-		load(saved, loading) {
-			for (const _ of loadKubelets(saved, loading)) {
-				// Every worker, in one go.
-			}
 		},
 		loadInSteps: loadKubelets,
 	});
