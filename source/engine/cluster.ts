@@ -45,7 +45,7 @@ import {admitCustomObject, statusErrors, type FieldValidation} from './api/custo
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
-import {StateParts, loadingFrom, savingFrom, stateFormat, type Loading, type SavedParts} from './state.js';
+import {StateParts, loadingFrom, madeAtOnce, savingFrom, stateFormat, type Loading, type SavedParts} from './state.js';
 import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
@@ -119,6 +119,22 @@ export type ClusterRestore = {
 	progress(): {replayedMs: number; totalMs: number};
 	/** How far the load of a saved state is: the parts loaded, and all of them (0 of 0 when the restore loads none). */
 	loaded(): {parts: number; totalParts: number};
+};
+
+/**
+ * A snapshot made a piece at a time (`Cluster.snapshotInSteps`), so that a
+ * caller can keep its event loop turning while a big cluster is saved.
+ */
+export type ClusterSnapshotSteps = {
+	/**
+	 * Go on until `stop` returns true (it is asked between two pieces: the
+	 * parts of the state, a node's runtime, a few hundred pod workers or a
+	 * few thousand events) or the snapshot is made: the snapshot then (the
+	 * same one at every later call), else undefined.
+	 */
+	step(stop: () => boolean): ClusterSnapshot | undefined;
+	/** Give up a snapshot under way: the cluster no longer waits for it. */
+	cancel(): void;
 };
 
 /** Where an exact restore's replay stands. */
@@ -199,6 +215,8 @@ export class Cluster {
 	private shellCount = 0;
 	/** The saved objects the cluster was made of (a restore from objects): a snapshot records them, as its journal starts there. */
 	private readonly base: SnapshotBase | undefined;
+	/** A snapshot made in steps while it is under way: the cluster stands still until it is made (see `snapshotInSteps`). */
+	private steppedSnapshot: {steps: Iterator<void, ClusterSnapshot>; made?: ClusterSnapshot} | undefined;
 	/** An exact restore's replay while it runs: the snapshot, where the replay stands in its journal. */
 	private replaying: Replaying | undefined;
 	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
@@ -260,7 +278,7 @@ export class Cluster {
 		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf, state};
 		state.register('store', {save: () => ({kinds: store.kindOrder()}), load: saved => store.orderKinds(saved.kinds)});
 		state.register('cluster', {save: () => this.saveOwnState(), load: saved => this.loadOwnState(saved)});
-		state.register('events', {save: () => events.save(), load: saved => events.load(saved)});
+		state.register('events', {save: () => events.save(), saveInSteps: () => events.saveInSteps(), load: saved => events.load(saved)});
 		state.register('queues', {
 			save: () => [...queues].map(([name, queue]) => [name, queue.save()] as [string, SavedWorkQueue]),
 			load(saved) {
@@ -607,6 +625,7 @@ export class Cluster {
 	/** Run a call of the facade, journaling it unless it is part of another call. */
 	private journaled<T>(call: string, args: readonly unknown[], run: () => T): T {
 		if (this.depth > 0) return run();
+		this.finishSnapshot();
 		const entry: JournalEntry = {call, ...encodeArgs(args)};
 		this.journalPush(entry);
 		this.depth++;
@@ -634,13 +653,65 @@ export class Cluster {
 	 * history either.
 	 */
 	snapshot(options: {history?: boolean} = {}): ClusterSnapshot {
+		return madeAtOnce(this.snapshotSteps(options));
+	}
+
+	/**
+	 * `snapshot`, made a piece at a time: `step` goes on until its `stop`
+	 * says so. The snapshot is of the cluster as it stands when this is
+	 * called. While it is under way the cluster stands still: a caller that
+	 * drives the simulation waits for it (`snapshotting`), and any call
+	 * that may change the cluster (every journaled call, `advance`, shells,
+	 * logs, traces and metrics, which move the runtimes' rings and the
+	 * metrics scrape) first makes the rest of it at once. Queries and
+	 * watches do not. One snapshot is under way at a time: a new one first
+	 * makes the one before.
+	 */
+	snapshotInSteps(options: {history?: boolean} = {}): ClusterSnapshotSteps {
+		this.finishSnapshot();
+		const pending: {steps: Iterator<void, ClusterSnapshot>; made?: ClusterSnapshot} = {steps: this.snapshotSteps(options)};
+		// The checks and the snapshot's own fields come at once, as `snapshot` makes them: the parts' states are the steps.
+		const first = pending.steps.next();
+		if (first.done) pending.made = first.value;
+		else this.steppedSnapshot = pending;
+		return {
+			step: stop => {
+				while (!pending.made) {
+					const next = pending.steps.next();
+					if (next.done) {
+						pending.made = next.value;
+						if (this.steppedSnapshot === pending) this.steppedSnapshot = undefined;
+					} else if (stop()) return undefined;
+				}
+				return pending.made;
+			},
+			cancel: () => {
+				if (this.steppedSnapshot === pending) this.steppedSnapshot = undefined;
+			},
+		};
+	}
+
+	/** True while a snapshot made in steps is under way: the cluster stands still for it (see `snapshotInSteps`). */
+	get snapshotting(): boolean {
+		return this.steppedSnapshot !== undefined;
+	}
+
+	/** Make the rest of a snapshot under way at once, before anything may change the cluster. */
+	private finishSnapshot(): void {
+		const pending = this.steppedSnapshot;
+		if (!pending) return;
+		this.steppedSnapshot = undefined;
+		pending.made = madeAtOnce(pending.steps);
+	}
+
+	private *snapshotSteps(options: {history?: boolean}): Generator<void, ClusterSnapshot> {
 		if (this.depth > 0) throw badRequest('snapshot: the cluster is in the middle of a call');
 		if (options.history !== undefined && typeof options.history !== 'boolean') throw badRequest(`snapshot: history must be true or false, got ${String(options.history)}`);
 		const {store, clock, random} = this.context;
 		const history = (options.history ?? true) && this.historyKept;
-		return {
-			kind: 'KubariumSnapshot',
-			version: snapshotVersion,
+		const head = {
+			kind: 'KubariumSnapshot' as const,
+			version: snapshotVersion as ClusterSnapshot['version'],
 			options: structuredClone(this.options),
 			...(history && this.base ? {base: this.base} : {}),
 			...(history ? {} : {history: false as const}),
@@ -651,8 +722,11 @@ export class Cluster {
 			clock: {now: clock.now(), timers: clock.timers()},
 			random: {state: random.state()},
 			volumes: this.volumeSnapshots(),
-			state: {format: stateFormat, seq: clock.nextSeq, parts: this.context.state.save(savingFrom(store))},
 		};
+		const seq = clock.nextSeq;
+		yield;
+		const parts = yield* this.context.state.saveInSteps(savingFrom(store));
+		return {...head, state: {format: stateFormat, seq, parts}};
 	}
 
 	/** Files and rows of every volume that holds any, by volume name. */
@@ -1075,11 +1149,13 @@ export class Cluster {
 	 * PersistentVolume: files and, when a database runs on it, its rows.
 	 */
 	volumeData(name: string, options: {namespace?: string} = {}): VolumeDataView {
+		this.finishSnapshot();
 		return describeVolumeData(this.context, name, options);
 	}
 
 	/** Replication of a StatefulSet running mysql or postgres: role, state, position and lag per pod. */
 	replication(name: string, options: {namespace?: string} = {}): ReplicaStatus[] {
+		this.finishSnapshot();
 		return replicationStatus(this.context, name, options);
 	}
 
@@ -1110,6 +1186,7 @@ export class Cluster {
 
 	/** The latest drain of a node as it stands now: its lines grow every 5 s while a disruption budget blocks it. */
 	drainStatus(name: string): nodes.DrainReport | undefined {
+		this.finishSnapshot();
 		return nodes.drainStatus(this.context, name);
 	}
 
@@ -1155,6 +1232,7 @@ export class Cluster {
 
 	/** Requests sent to a Service: totals, failures, per pod, and the last seconds. */
 	trafficStats(service: string, options: StreamOptions = {}): TrafficStats {
+		this.finishSnapshot();
 		return trafficService(this.context).stats(service, options);
 	}
 
@@ -1233,6 +1311,7 @@ export class Cluster {
 	 * requested time the cluster still is.
 	 */
 	advance(ms: number, options: AdvanceOptions = {}): AdvanceResult {
+		this.finishSnapshot();
 		advanceMs(ms);
 		const {budgetMs, shouldYield} = options;
 		if (budgetMs !== undefined && (typeof budgetMs !== 'number' || Number.isNaN(budgetMs) || budgetMs < 0)) {
@@ -1388,6 +1467,7 @@ export class Cluster {
 	 * one the image lacks) there is no session, only the exec's `result`.
 	 */
 	openShell(pod: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
+		this.finishSnapshot();
 		if (this.depth > 0) return shellInPod(this.context, pod, argv, options);
 		const entry: JournalEntry = {call: 'openShell', ...encodeArgs([pod, argv, options])};
 		this.journalPush(entry);
@@ -1439,21 +1519,25 @@ export class Cluster {
 
 	/** `kubectl logs pod [-c c] [--previous] [--tail N] [--timestamps]`: lines, oldest first. */
 	logs(pod: string, options: LogOptions = {}): string[] {
+		this.finishSnapshot();
 		return podLogs(this.context, pod, options);
 	}
 
 	/** System calls of a pod's container, its sandbox, or all merged (no container named), oldest first. */
 	syscalls(pod: string, options: SyscallOptions = {}): Syscall[] {
+		this.finishSnapshot();
 		return podSyscalls(this.context, pod, options);
 	}
 
 	/** The node's recent CRI calls (RunPodSandbox, PullImage, CreateContainer, ...), oldest first. */
 	criLog(node: string): CriCall[] {
+		this.finishSnapshot();
 		return nodeCriLog(this.context, node);
 	}
 
 	/** Simulated CPU (millicores) and memory (bytes) of one pod, as `kubectl top pod`; undefined when nothing runs. */
 	podMetrics(pod: string, options: {namespace?: string} = {}): PodUsage | undefined {
+		this.finishSnapshot();
 		const object = this.context.store.get('Pod', options.namespace ?? 'default', pod) as Pod | undefined;
 		if (!object) throw notFound('pods', pod);
 		return podUsage(this.context, object);
@@ -1461,6 +1545,7 @@ export class Cluster {
 
 	/** Usage of every running pod and live node, as `kubectl top pods -A` and `kubectl top nodes`. */
 	metrics(): UsageReport {
+		this.finishSnapshot();
 		return clusterUsage(this.context);
 	}
 
@@ -1471,11 +1556,13 @@ export class Cluster {
 	 * `metrics()` stays the engine's own, exact answer.
 	 */
 	scrapeMetrics(options: ScrapeOptions = {}): UsageReport | undefined {
+		this.finishSnapshot();
 		return scrapeUsage(this.context, options);
 	}
 
 	/** The header's CPU and MEM: usage of live nodes against their allocatable, as k9s shows it (`12%`). */
 	clusterMetrics(): {cpu: string; memory: string} | undefined {
+		this.finishSnapshot();
 		const nodes = clusterUsage(this.context).nodes;
 		if (nodes.length === 0) return undefined;
 		const average = (values: number[]) => `${Math.round(values.reduce((a, b) => a + b, 0) / values.length)}%`;
@@ -1484,6 +1571,7 @@ export class Cluster {
 
 	/** Usage of one node (its system daemons plus its pods); undefined when the node is down. */
 	nodeMetrics(node: string): NodeUsage | undefined {
+		this.finishSnapshot();
 		if (!this.context.store.get('Node', undefined, node)) throw notFound('nodes', node);
 		return clusterUsage(this.context).nodes.find(n => n.name === node);
 	}

@@ -2,12 +2,15 @@ import type {KubeEvent, KubeObject, ObjectReference} from './api/types.js';
 import {apiVersionOf, resolveResource} from './api/registry.js';
 import {rfc3339, timeMs} from './clock.js';
 import type {Store} from './store.js';
-import {keptOrMade} from './state.js';
+import {keptOrMadeInSteps, madeAtOnce} from './state.js';
 import type {VirtualClock} from './clock.js';
 import {flat} from './memory.js';
 
 /** Who reports an event: `{component: 'kubelet', host: 'node-1'}`. */
 export type EventSource = {component: string; host?: string};
+
+/** How many events of the ring a step of a save in steps takes. */
+const eventsAStep = 2000;
 
 /** How many Event objects the cluster keeps; the oldest go first (a ring). */
 export const defaultEventCapacity = 20_000;
@@ -213,17 +216,23 @@ export class EventRecorder {
 	 * which is why they are saved and not derived.
 	 */
 	save(): SavedEventRecorder {
+		return madeAtOnce(this.saveInSteps());
+	}
+
+	/** `save`, a few thousand events of the ring a step (a snapshot in steps stops between two). */
+	*saveInSteps(): Generator<void, SavedEventRecorder> {
 		const events = this.store.writes('Event');
 		const kept = this.kept?.changes === this.changes && this.kept.events === events ? this.kept.saved : undefined;
-		const saved = keptOrMade(kept, () => this.saveNow(), 'event recorder: the saved state it kept is not the one made now');
+		const saved = yield* keptOrMadeInSteps(kept, () => this.saveNow(), 'event recorder: the saved state it kept is not the one made now');
 		this.kept = {changes: this.changes, events, saved};
 		return saved;
 	}
 
-	private saveNow(): SavedEventRecorder {
+	private *saveNow(): Generator<void, SavedEventRecorder> {
 		const ring: SavedEventRecorder['ring'] = [];
 		const newest = new Map<string, number>();
 		for (let index = this.head; index < this.order.length; index++) {
+			if ((index - this.head) % eventsAStep === eventsAStep - 1) yield;
 			const {namespace, name} = this.order[index]!.metadata;
 			const key = this.orderKeys[index]!;
 			const seen = this.orderSeen[index]!;

@@ -50,7 +50,15 @@ export type Loading = {
  * they were saved). Orders that decide what happens next (a queue's, a
  * node's pods in binding order) are kept exactly.
  */
-export type StatePart<S = unknown> = {save(saving: Saving): S} & (
+export type StatePart<S = unknown> = {
+	save(saving: Saving): S;
+	/**
+	 * The same state made a piece at a time (each node's runtime, say): a
+	 * snapshot taken in steps stops between two, and nothing the part
+	 * saves changes meanwhile (see `Cluster.snapshotInSteps`).
+	 */
+	saveInSteps?(saving: Saving): Iterator<void, S>;
+} & (
 	| {load(saved: S, loading: Loading): void}
 	/**
 	 * A load made a piece at a time (a node's runtime, say): each step loads
@@ -99,6 +107,25 @@ export function keptOrMade<S extends object>(kept: S | undefined, make: () => S,
 	return kept;
 }
 
+/** `keptOrMade` for a state made in steps (`make` yields between two): the kept one is given at once. */
+export function* keptOrMadeInSteps<S extends object>(kept: S | undefined, make: () => Iterator<void, S>, stale: string): Generator<void, S> {
+	if (kept !== undefined) return keptOrMade(kept, () => madeAtOnce(make()), stale);
+	const steps = make();
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return Object.freeze(step.value);
+		yield;
+	}
+}
+
+/** What steps make, taken all at once. */
+export function madeAtOnce<S>(steps: Iterator<void, S>): S {
+	for (;;) {
+		const step = steps.next();
+		if (step.done) return step.value;
+	}
+}
+
 /** Saved parts, by name, in the order they were registered. */
 export type SavedParts = Array<[name: string, state: unknown]>;
 
@@ -120,6 +147,25 @@ export class StateParts {
 	save(saving: Saving, names?: readonly string[]): SavedParts {
 		const saved: SavedParts = [];
 		for (const [name, part] of this.parts) if (!names || names.includes(name)) saved.push([name, part.save(saving)]);
+		return saved;
+	}
+
+	/** `save`, stopping between two parts and between the steps of a part that saves in steps. */
+	*saveInSteps(saving: Saving): Generator<void, SavedParts> {
+		const saved: SavedParts = [];
+		for (const [name, part] of this.parts) {
+			if (part.saveInSteps) {
+				const steps = part.saveInSteps(saving);
+				for (let step = steps.next(); ; step = steps.next()) {
+					if (step.done) {
+						saved.push([name, step.value]);
+						break;
+					}
+					yield;
+				}
+			} else saved.push([name, part.save(saving)]);
+			yield;
+		}
 		return saved;
 	}
 

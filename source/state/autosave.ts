@@ -3,9 +3,10 @@
  * `intervalMs` of wall time (2 s), soon after the first change of a quiet
  * spell, and once more at exit. Told about changes (`changed()`, from the
  * engine's watch and the simulation's ticks), never polling: a cluster that
- * does not change is not saved again. A save takes the snapshot at once
- * (the engine's state is only consistent between calls) with the text
- * around its objects, then serialises the objects in slices of at most
+ * does not change is not saved again. A save takes the snapshot (at once,
+ * or in slices while the cluster stands still for it, when the engine makes
+ * it in steps) with the text around its objects, then serialises the
+ * objects in slices of at most
  * `sliceMs` between turns of the event loop (they are never changed in
  * place, so what the cluster does meanwhile does not reach them; only the
  * objects changed since the last save are serialised again), then writes
@@ -25,6 +26,12 @@ export type AutosaveOptions = {
 	file: string;
 	/** The data to save (the cluster's snapshot), taken when a save runs. */
 	snapshot: () => unknown;
+	/**
+	 * The same data made a piece at a time (`Cluster.snapshotInSteps`): a
+	 * background save then takes it in slices too. The exit save takes
+	 * `snapshot`.
+	 */
+	snapshotInSteps?: () => SnapshotSteps;
 	/** Wall ms between the starts of two saves at least (default 2000). */
 	intervalMs?: number;
 	/** Wall clock in ms (tests pass a fake). */
@@ -46,6 +53,9 @@ export type AutosaveOptions = {
 };
 
 export type SaveInfo = {blockedMs: number; bytes: number};
+
+/** A snapshot made in steps: `step` goes on until `stop` says so, and gives the data once it is made. */
+export type SnapshotSteps = {step(stop: () => boolean): unknown; cancel(): void};
 
 const nextTurn = () => new Promise<void>(resolve => setImmediate(resolve));
 
@@ -119,14 +129,41 @@ export class Autosave {
 		return chunks;
 	}
 
-	/** Serialise the snapshot's objects in slices; undefined when the autosave stopped meanwhile (the exit save wrote instead). */
-	private async serialiseInSlices(prepared: PreparedSnapshot, preparedMs: number): Promise<Buffer[] | undefined> {
+	/**
+	 * Take the snapshot (in slices when it is made in steps) and serialise
+	 * its objects in slices; undefined when the autosave stopped meanwhile
+	 * (the exit save wrote instead) or the snapshot failed.
+	 */
+	private async serialiseInSlices(): Promise<Buffer[] | undefined> {
 		const sliceMs = this.options.sliceMs ?? 10;
 		const pause = this.options.pause ?? nextTurn;
 		let longest = 0;
-		let held = preparedMs;
+		let started = this.now();
+		this.lastStart = started;
+		this.dirty = false;
+		let prepared: PreparedSnapshot;
+		try {
+			const steps = this.options.snapshotInSteps?.();
+			let snapshot: unknown;
+			if (steps) {
+				while ((snapshot = steps.step(() => this.now() - started >= sliceMs)) === undefined) {
+					longest = Math.max(longest, this.now() - started);
+					await pause();
+					if (this.stopped) {
+						steps.cancel();
+						return undefined;
+					}
+					started = this.now();
+				}
+			} else snapshot = this.options.snapshot();
+			prepared = this.json.prepare(snapshot);
+		} catch (error) {
+			this.options.onError?.(error as Error);
+			return undefined;
+		}
+		let held = this.now() - started;
 		for (;;) {
-			const started = this.now();
+			started = this.now();
 			const done = this.json.fill(prepared, () => this.now() - started >= sliceMs);
 			held += this.now() - started;
 			longest = Math.max(longest, held);
@@ -135,23 +172,15 @@ export class Autosave {
 			if (this.stopped) return undefined;
 			held = 0;
 		}
-		const started = this.now();
+		started = this.now();
 		const chunks = this.json.assemble(prepared);
 		return this.saved(chunks, Math.max(longest, held + this.now() - started));
 	}
 
 	private saveInBackground(): void {
 		if (this.stopped || !this.dirty) return;
-		let prepared: PreparedSnapshot;
-		const started = this.now();
-		try {
-			prepared = this.prepare();
-		} catch (error) {
-			this.options.onError?.(error as Error);
-			return;
-		}
 		const write = this.options.write ?? writeStateFile;
-		this.writing = this.serialiseInSlices(prepared, this.now() - started).then(
+		this.writing = this.serialiseInSlices().then(
 			async data => {
 				if (data === undefined) return;
 				await write(this.file, data, {temporary: path => (this.writingTo = path)});

@@ -109,7 +109,7 @@ async function restored(options: {snapshot: unknown; restore?: 'objects'}, slice
  * caller sees (time moving, a command run). Call `flush()` at exit.
  */
 export function autosaveCluster(cluster: Cluster, file: string, options: Omit<AutosaveOptions, 'file' | 'snapshot'> = {}): Autosave & {detach: () => void} {
-	const autosave = new Autosave({...options, file, snapshot: () => cluster.snapshot({history: false})});
+	const autosave = new Autosave({...options, file, snapshot: () => cluster.snapshot({history: false}), snapshotInSteps: () => cluster.snapshotInSteps({history: false})});
 	const stop = cluster.watch(() => autosave.changed());
 	return Object.assign(autosave, {
 		detach: () => {

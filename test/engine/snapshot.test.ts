@@ -203,14 +203,14 @@ test('every method of the facade is either journaled for snapshots or a query th
 	const queries = new Set([
 		'constructor', 'now', 'get', 'list', 'resourceTypes', 'resolveResource', 'volumeData', 'replication', 'drainStatus', 'trafficStats',
 		'rolloutHistory', 'behindMs', 'watch', 'authorize', 'escalation', 'rulesFor', 'eventsFor', 'logs', 'syscalls', 'criLog', 'podMetrics',
-		'metrics', 'scrapeMetrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot',
+		'metrics', 'scrapeMetrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot', 'snapshotInSteps',
 		// Journal themselves.
 		'advance', 'openShell',
 		// A check that changes nothing when every part saves all it keeps (what state-parts.test.ts requires).
 		'reloadParts',
 		// Private helpers of the calls above.
 		'saveOwnState', 'loadOwnState', 'saveShells', 'loadShells', 'facadeShell', 'serveCustomKinds', 'startLoadingState', 'loadObjectsSlice', 'loadStateSlice',
-		'journaled', 'journalPush', 'partsThroughJson', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
+		'journaled', 'journalPush', 'finishSnapshot', 'snapshotSteps', 'partsThroughJson', 'volumeSnapshots', 'replaySlice', 'replayAdvance', 'replayProgress', 'checkReplay', 'replayEntry', 'loadBase', 'addOptionalObjects', 'advanceBy', 'applyDocuments', 'prepareDocument', 'admitted', 'runQueues', 'behind',
 	]);
 	const journaled = new Set<string>(journaledCalls);
 	const unclassified = Object.getOwnPropertyNames(Cluster.prototype)

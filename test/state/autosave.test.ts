@@ -231,3 +231,70 @@ test('an exit while a background save is being written keeps the exit save: the 
 	t.deepEqual(readdirSync(dir), ['state.json'], 'no temporary file left');
 	t.deepEqual(errors, [], 'the older write failing after the exit save is no error to report');
 });
+
+/** A snapshot made in `pieces` steps, each a ms of the (fake) wall clock, as the engine makes one. */
+function steppedSaver(pieces: number) {
+	let clock = 0;
+	const time = fakeTime();
+	let state = 0;
+	const written: Array<{text: string; blocking: boolean}> = [];
+	const pauses: Array<{at: number; stepping: boolean}> = [];
+	let stepping: {left: number; state: number} | undefined;
+	let cancelled = 0;
+	const autosave = new Autosave({
+		file: '/state.json',
+		snapshot: () => ({kind: 'KubariumSnapshot', version: 1, state}),
+		snapshotInSteps() {
+			const taking = {left: pieces, state};
+			stepping = taking;
+			return {
+				step(stop) {
+					while (taking.left > 0) {
+						taking.left--;
+						clock++;
+						if (taking.left > 0 && stop()) return undefined;
+					}
+					stepping = undefined;
+					return {kind: 'KubariumSnapshot', version: 1, state: taking.state};
+				},
+				cancel: () => void cancelled++,
+			};
+		},
+		now: () => clock,
+		timers: time.timers,
+		sliceMs: 10,
+		pause: async () => {
+			pauses.push({at: clock, stepping: stepping !== undefined});
+			await new Promise(resolve => setImmediate(resolve));
+		},
+		write: async (_file, data) => void written.push({text: asText(data), blocking: false}),
+		writeSync: (_file, data) => void written.push({text: asText(data), blocking: true}),
+	});
+	return {autosave, time, written, pauses, set: (value: number) => (state = value), cancelled: () => cancelled};
+}
+
+test('a background save takes a snapshot made in steps in slices, letting the event loop turn between them, and writes the snapshot made', async t => {
+	const {autosave, time, written, pauses, set} = steppedSaver(100);
+	set(7);
+	autosave.changed();
+	await time.advanceTo(0);
+	await autosave.settled();
+	const whileStepping = pauses.filter(p => p.stepping).length;
+	t.true(whileStepping >= 9, `the 100 steps were taken in ${whileStepping + 1} slices`);
+	t.deepEqual(written.map(w => JSON.parse(w.text).state), [7]);
+	t.is(autosave.saves, 1);
+});
+
+test('an exit while a snapshot is made in steps gives it up and writes the exit save, blocking, from a snapshot taken at once', async t => {
+	const {autosave, time, written, pauses, set, cancelled} = steppedSaver(100);
+	set(1);
+	autosave.changed();
+	await time.advanceTo(0);
+	t.true(pauses.length > 0 && pauses.every(p => p.stepping), 'the save is between two steps of its snapshot');
+	set(2);
+	autosave.changed();
+	autosave.flush();
+	await autosave.settled();
+	t.is(cancelled(), 1);
+	t.deepEqual(written.map(w => [w.blocking, JSON.parse(w.text).state]), [[true, 2]]);
+});

@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {keptOrMade, type Loading, type Saving} from '../state.js';
+import {keptOrMadeInSteps, madeAtOnce, type Loading, type Saving} from '../state.js';
 import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
@@ -136,30 +136,47 @@ export function createKubelets(context: ControllerContext): Controller {
 		}
 	}
 
+	/** Each node's runtime saved in turn, a step each. */
+	function* saveRuntimes(saving: Saving): Generator<void, SavedRuntimes> {
+		const saved: SavedRuntimes = [];
+		for (const [nodeName, runtime] of runtimes) {
+			if (saved.length > 0) yield;
+			saved.push([nodeName, runtime.save?.(saving) ?? null]);
+		}
+		return saved;
+	}
+
 	// Each node's runtime, then the kubelets that drive them (a kubelet's workers name the runtimes' containers and sandboxes).
 	context.state.register<SavedRuntimes>('runtimes', {
-		save: saving => [...runtimes].map(([nodeName, runtime]) => [nodeName, runtime.save?.(saving) ?? null]),
+		save: saving => madeAtOnce(saveRuntimes(saving)),
+		saveInSteps: saveRuntimes,
 		loadInSteps: loadRuntimes,
 	});
 
-	const saveKubelets = (saving: Saving): SavedKubelets => ({
-		workers: [...workers.values()].map(worker => saveWorker(worker, workersByUid.get(worker.uid) === worker, saving)),
-		nodes: [...workersByNode.keys()],
-		halted: [...halted],
-		podIps: podIps.save(),
-	});
+	/** How many pod workers a step of the kubelets' save or load takes (a snapshot or a restore in slices stops between two steps). */
+	const workersAStep = 500;
+
+	function* saveKubeletsNow(saving: Saving): Generator<void, SavedKubelets> {
+		const saved: SavedWorker[] = [];
+		for (const worker of workers.values()) {
+			if (saved.length % workersAStep === workersAStep - 1) yield;
+			saved.push(saveWorker(worker, workersByUid.get(worker.uid) === worker, saving));
+		}
+		return {workers: saved, nodes: [...workersByNode.keys()], halted: [...halted], podIps: podIps.save()};
+	}
+
+	/** The kubelets' state: the one they saved last while no worker or pod changed since, else made again. */
+	function* saveKubelets(saving: Saving): Generator<void, SavedKubelets> {
+		const pods = store.writes('Pod');
+		const saved = yield* keptOrMadeInSteps(kept?.changes === changes && kept.pods === pods ? kept.saved : undefined, () => saveKubeletsNow(saving), 'kubelets: the saved state they kept is not the one made now');
+		kept = {changes, pods, saved};
+		return saved;
+	}
 	context.state.register<SavedKubelets>('kubelets', {
-		save(saving) {
-			const pods = store.writes('Pod');
-			const saved = keptOrMade(kept?.changes === changes && kept.pods === pods ? kept.saved : undefined, () => saveKubelets(saving), 'kubelets: the saved state they kept is not the one made now');
-			kept = {changes, pods, saved};
-			return saved;
-		},
+		save: saving => madeAtOnce(saveKubelets(saving)),
+		saveInSteps: saveKubelets,
 		loadInSteps: loadKubelets,
 	});
-
-	/** How many pod workers a step of the kubelets' load makes (a restore in slices stops between two steps). */
-	const workersAStep = 500;
 
 	/** The kubelets' saved state loaded, `workersAStep` pod workers a step. */
 	function* loadKubelets(saved: SavedKubelets, loading: Loading): Generator<void, void> {

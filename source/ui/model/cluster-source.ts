@@ -81,6 +81,8 @@ export type SimulationControls = {
 	metrics(): UsageReport;
 	/** The last complete scrape (undefined before the first), after moving the current one on node by node for about `budgetMs`. */
 	scrapeMetrics(options?: ScrapeOptions): UsageReport | undefined;
+	/** True while a save takes the engine's snapshot in steps: the loop does not advance it (or scrape) meanwhile. */
+	readonly snapshotting?: boolean;
 };
 
 export type ClusterSource = {

@@ -58,6 +58,8 @@ export class Simulation {
 	private readonly maxStepMs: number;
 	private readonly sliceMs: number;
 	private behind = 0;
+	/** Virtual ms the loop has to run and has not yet: what the wall time since the last step asks (while the cluster stood still for a snapshot, more than one tick's worth). */
+	private waited = 0;
 	private lastNotify = Number.NEGATIVE_INFINITY;
 	private lastWall: number;
 	private lastSecond: number;
@@ -136,9 +138,16 @@ export class Simulation {
 		const elapsed = Math.min(Math.max(0, wall - this.lastWall), this.maxStepMs);
 		this.lastWall = wall;
 		const sliceStart = performance.now();
-		if (this.speedValue > 0 && (elapsed > 0 || this.behind > 0)) this.step(elapsed * this.speedValue, this.sliceMs);
+		// While a save takes the engine's snapshot in steps the cluster stands still: the time it would have run is owed, and run after.
+		const standing = this.cluster.simulation?.snapshotting === true;
+		if (this.speedValue > 0) this.waited = Math.min(this.waited + elapsed * this.speedValue, this.maxStepMs * this.speedValue);
+		if (!standing && this.speedValue > 0 && (this.waited > 0 || this.behind > 0)) {
+			const ms = this.waited;
+			this.waited = 0;
+			this.step(ms, this.sliceMs);
+		}
 		// The metrics scrape goes on node by node in what is left of the slice (a few ms at least, so it ends even when the engine is behind).
-		const scraped = this.model.scrapeMetrics(Math.max(scrapeMinMs, this.sliceMs - (performance.now() - sliceStart)));
+		const scraped = !standing && this.model.scrapeMetrics(Math.max(scrapeMinMs, this.sliceMs - (performance.now() - sliceStart)));
 		if (this.model.prepareOrders(Math.max(prepareMinMs, this.sliceMs - (performance.now() - sliceStart))) && this.timer && !this.prepareTimer) this.schedulePrepare();
 		// Behind, slices follow each other closely: the screen still changes at most once a tick (a new scrape waits for the next).
 		if (this.behind > 0 && wall - this.lastNotify < this.tickMs) return {changed: new Set(), now: this.cluster.now(), secondChanged: false, metricsChanged: false};

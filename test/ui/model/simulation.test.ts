@@ -107,3 +107,23 @@ test('a shell whose container is gone by the time it opens answers each line wit
 	t.is(gone.prompt(), '');
 	t.regex((gone.run('ls') as {stderr: string}).stderr, /^error: pods "nothing-here" not found\n$/);
 });
+
+test('while a save takes the engine\'s snapshot in steps, ticks leave the cluster standing; the time they owe runs after', t => {
+	const cluster = createCluster({seed: 7, nodes: 2});
+	const model = new ClusterModel(engineSource(cluster), {highlightMs: 0});
+	let wall = 0;
+	const simulation = new Simulation(engineSource(cluster), model, {speed: 2, wallNow: () => wall, sliceMs: 10_000, tickMs: 100});
+	const start = cluster.now();
+	const steps = cluster.snapshotInSteps();
+	for (let tick = 0; tick < 3; tick++) {
+		wall += 100;
+		simulation.tick();
+	}
+	t.true(cluster.snapshotting, 'no tick made the rest of the snapshot');
+	t.is(cluster.now(), start);
+	t.truthy(steps.step(() => false));
+	wall += 100;
+	simulation.tick();
+	t.is(cluster.now(), start + 800, 'the 300 ms the cluster stood still, and this tick\'s 100, at twice the speed');
+	t.is(simulation.behindMs, 0);
+});
