@@ -4,13 +4,13 @@ import {rfc3339, timeMs} from './clock.js';
 import type {Store} from './store.js';
 import {keptOrMadeInSteps, madeAtOnce} from './state.js';
 import type {VirtualClock} from './clock.js';
-import {flat} from './memory.js';
+import {flat, SaveCache} from './memory.js';
 
 /** Who reports an event: `{component: 'kubelet', host: 'node-1'}`. */
 export type EventSource = {component: string; host?: string};
 
 /** How many events of the ring a step of a save in steps takes. */
-const eventsAStep = 2000;
+const eventsAStep = 250;
 
 /** How many Event objects the cluster keeps; the oldest go first (a ring). */
 export const defaultEventCapacity = 20_000;
@@ -43,6 +43,8 @@ export class EventRecorder {
 	private nameSequence = 0;
 	/** Aggregation of similar events (same source, object, type and reason): the distinct messages seen. */
 	private readonly similar: SimilarCache;
+	/** The aggregation key and time of each stored Event a save read, kept for the next: a save at 10,000 pods works them out only for the events written since the last. */
+	private readonly storedKeys = new SaveCache<KubeEvent, {key: string; seen: number}>();
 	/** Events the store refused; they are dropped, as the recorder drops them. */
 	dropped = 0;
 
@@ -229,6 +231,7 @@ export class EventRecorder {
 	}
 
 	private *saveNow(): Generator<void, SavedEventRecorder> {
+		this.storedKeys.nextSave();
 		const ring: SavedEventRecorder['ring'] = [];
 		const newest = new Map<string, number>();
 		for (let index = this.head; index < this.order.length; index++) {
@@ -237,13 +240,14 @@ export class EventRecorder {
 			const key = this.orderKeys[index]!;
 			const seen = this.orderSeen[index]!;
 			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
-			const given = stored && storedKeyOf(stored);
+			const given = stored && storedKeyOf(stored, this.storedKeys);
 			if (given && given.key === key && given.seen === seen) ring.push([namespace!, name]);
 			else ring.push([namespace!, name, key, finiteOrNull(seen)]);
 			newest.set(key, index - this.head);
 		}
 		const counted: number[] = [];
 		for (const [key, event] of this.byKey) {
+			if (counted.length % eventsAStep === eventsAStep - 1) yield;
 			const at = newest.get(key);
 			// An update keeps the event's name, and a trim forgets its key: a counted key's event is its newest in the ring.
 			if (at === undefined || ring[at]![1] !== event.metadata.name || ring[at]![0] !== event.metadata.namespace) {
@@ -251,6 +255,7 @@ export class EventRecorder {
 			}
 			counted.push(at);
 		}
+		yield;
 		return {ring, counted, nameMs: this.nameMs, nameSequence: this.nameSequence, dropped: this.dropped, similar: this.similar.save()};
 	}
 
@@ -329,10 +334,8 @@ export type SavedEventRecorder = {
  */
 export type SavedSimilarCache = Array<[key: string, messages: string | string[] | null, lastMs: number | null]>;
 
-/** A stored Event's aggregation key and time, kept beside the (never changed) object: a save at 10,000 pods works them out only for the events written since the last. */
-const storedKeys = new WeakMap<KubeEvent, {key: string; seen: number}>();
-
-function storedKeyOf(stored: KubeEvent): {key: string; seen: number} {
+/** A stored Event's aggregation key and time (`storedKeys` keeps them beside the never changed object from a save to the next). */
+function storedKeyOf(stored: KubeEvent, storedKeys: SaveCache<KubeEvent, {key: string; seen: number}>): {key: string; seen: number} {
 	let given = storedKeys.get(stored);
 	if (!given) storedKeys.set(stored, (given = {key: keysOf(stored).key, seen: storedSeen(stored)}));
 	return given;

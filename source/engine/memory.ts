@@ -26,3 +26,38 @@ export function copyWith<T extends object>(object: T, changes: Partial<T>): T {
 	if (Object.hasOwn(object, '__proto__')) return {...object, ...changes};
 	return Object.assign({}, object, changes);
 }
+
+/**
+ * A cache beside objects for work a save repeats (an object's bytes, a pod's
+ * saved record), kept from one save to the next: what a save did not use is
+ * dropped at the start of the one after (`nextSave`). A WeakMap would do it
+ * without the call, but each of its entries is an ephemeron: with tens of
+ * thousands of them, holding big values, a full collection's final pause
+ * marks them one round after another (tens of ms at 10,000 pods).
+ */
+export class SaveCache<K extends object, V> {
+	private used = new Map<K, V>();
+	private last = new Map<K, V>();
+
+	get(key: K): V | undefined {
+		const value = this.used.get(key);
+		if (value !== undefined) return value;
+		const kept = this.last.get(key);
+		if (kept !== undefined) this.used.set(key, kept);
+		return kept;
+	}
+
+	has(key: K): boolean {
+		return this.get(key) !== undefined;
+	}
+
+	set(key: K, value: V): void {
+		this.used.set(key, value);
+	}
+
+	/** A save begins: what the last one did not use goes. */
+	nextSave(): void {
+		this.last = this.used;
+		this.used = new Map();
+	}
+}

@@ -23,7 +23,7 @@
  * time.
  */
 
-import {keptStatesChecked} from '../engine/index.js';
+import {keptStatesChecked, SaveCache} from '../engine/index.js';
 import {applyDelta, objectDelta} from './object-delta.js';
 
 type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
@@ -90,9 +90,10 @@ const closeBracket = Buffer.from(']');
 const pieceBytes = 64 * 1024;
 
 export class SnapshotJson {
-	private readonly bytes = new WeakMap<object, Buffer>();
+	/** Each object's bytes (a store object, a part's frozen state), kept from a save to the next. */
+	private readonly bytes = new SaveCache<object, Buffer>();
 	/** Each object's delta against the object it was written against, and its line at its last distance back. */
-	private readonly deltaLines = new WeakMap<object, {reference: unknown; distance: number; delta: Buffer | undefined; bytes: Buffer | undefined}>();
+	private readonly deltaLines = new SaveCache<object, {reference: unknown; distance: number; delta: Buffer | undefined; bytes: Buffer | undefined}>();
 
 	/** The state file's text of `snapshot` (the store's key first, the state's and the base's last), in chunks; unchanged objects reuse their lines. */
 	chunks(snapshot: unknown): Buffer[] {
@@ -107,6 +108,8 @@ export class SnapshotJson {
 
 	/** The part of the JSON that must be made now, while the snapshot is what it was when taken. */
 	prepare(snapshot: unknown): PreparedSnapshot {
+		this.bytes.nextSave();
+		this.deltaLines.nextSave();
 		const store = (snapshot as SnapshotLike | null)?.store;
 		if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot) || !store || !Array.isArray(store.objects)) {
 			return {whole: Buffer.from(JSON.stringify(snapshot) ?? 'null')};

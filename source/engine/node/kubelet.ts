@@ -153,13 +153,14 @@ export function createKubelets(context: ControllerContext): Controller {
 		loadInSteps: loadRuntimes,
 	});
 
-	/** How many pod workers a step of the kubelets' save or load takes (a snapshot or a restore in slices stops between two steps). */
+	/** How many pod workers a step of the kubelets' load makes, and of their save saves (a restore or a snapshot in slices stops between two steps). */
 	const workersAStep = 500;
+	const workersASaveStep = 100;
 
 	function* saveKubeletsNow(saving: Saving): Generator<void, SavedKubelets> {
 		const saved: SavedWorker[] = [];
 		for (const worker of workers.values()) {
-			if (saved.length % workersAStep === workersAStep - 1) yield;
+			if (saved.length % workersASaveStep === workersASaveStep - 1) yield;
 			saved.push(saveWorker(worker, workersByUid.get(worker.uid) === worker, saving));
 		}
 		return {workers: saved, nodes: [...workersByNode.keys()], halted: [...halted], podIps: podIps.save()};

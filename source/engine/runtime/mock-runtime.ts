@@ -13,7 +13,7 @@ import {Shell, shellInvocation, type SavedShell, type SavedShellState, type Shel
 import {resolveInCluster} from './dns.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {CriLog, type SavedCriLog} from './cri-log.js';
-import {copyWith, flat} from '../memory.js';
+import {copyWith, flat, SaveCache} from '../memory.js';
 import {processIdentity} from './identity.js';
 import {shellPrompt} from './shell/prompt.js';
 import {Trace, containerTraceCapacity, sandboxTraceCapacity, quoteBuffer, spelling, type GroupCodec, type SavedTrace, type Syscall} from './syscalls.js';
@@ -109,8 +109,6 @@ type OpenShell = {
 	session: ShellSession;
 };
 
-/** What each pod version a runtime holds saved as, against which store version (`MockRuntime.savedPod`). */
-const savedPods = new WeakMap<Pod, {current: unknown; saved: SavedPod; text: string}>();
 
 /**
  * The container runtime of one node (containerd + runc, simulated): pulls
@@ -123,6 +121,8 @@ const savedPods = new WeakMap<Pod, {current: unknown; saved: SavedPod; text: str
  */
 export class MockRuntime implements ContainerRuntime {
 	private readonly sandboxes = new Map<string, Sandbox>();
+	/** What each pod version the runtime holds saved as, against which store version (`savedPod`), from one save to the next. */
+	private readonly savedPods = new SaveCache<Pod, {current: unknown; saved: SavedPod; text: string}>();
 	private readonly containers = new Map<string, ContainerRecord>();
 	private readonly images = new Map<string, ResolvedImage>();
 	/** What `listImages` last returned, until an image is added. */
@@ -968,6 +968,7 @@ export class MockRuntime implements ContainerRuntime {
 	}
 
 	private saveNow(saving: Saving, held: Pod[]): SavedRuntime {
+		this.savedPods.nextSave();
 		// Each pod version once: copies that read the same are one (whether two holders shared a copy is not the runtime's state: the kubelet's copy is made again after a load).
 		const pods: SavedPod[] = [];
 		const podIndex = new Map<Pod, number>();
@@ -1145,11 +1146,11 @@ export class MockRuntime implements ContainerRuntime {
 	 */
 	private savedPod(pod: Pod, saving: Saving): {saved: SavedPod; text: string} {
 		const current = this.context.store.getByUid(pod.metadata.uid);
-		const kept = savedPods.get(pod);
+		const kept = this.savedPods.get(pod);
 		if (kept && kept.current === current) return kept;
 		const saved = this.savePod(pod, saving);
 		const made = {current, saved, text: JSON.stringify(saved)};
-		savedPods.set(pod, made);
+		this.savedPods.set(pod, made);
 		return made;
 	}
 
