@@ -196,6 +196,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	// Virtual time follows the wall clock at the chosen speed, so clients' ages agree at x1.
 	let last = Date.now();
 	const timer = setInterval(() => {
+		// While a save makes the cluster's snapshot in steps the cluster stands still: the time waits, and runs once it is made.
+		if (cluster.snapshotting) return;
 		const now = Date.now();
 		const elapsed = now - last;
 		last = now;
