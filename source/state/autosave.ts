@@ -155,6 +155,11 @@ export class Autosave {
 					}
 					started = this.now();
 				}
+				// The text around the objects is a piece of its own.
+				longest = Math.max(longest, this.now() - started);
+				await pause();
+				if (this.stopped) return undefined;
+				started = this.now();
 			} else snapshot = this.options.snapshot();
 			prepared = this.json.prepare(snapshot);
 		} catch (error) {

@@ -37,12 +37,15 @@ type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
  * data of its own, which the part does not change afterwards.
  */
 export type PreparedSnapshot = {
-	/** Everything up to the store's object list. */
-	head: Buffer;
 	objects: readonly unknown[];
 	/** How many of `objects` have their line (in order). */
 	filled: number;
-	/** Each object's line: the object, or what differs from an earlier one (`objectLine`). */
+	/**
+	 * The chunks so far: everything up to the store's object list, then each object's line (the object, or what
+	 * differs from an earlier one: `objectLine`) after its line break, as
+	 * `assemble` gives them (made as the lines are, so that assembling
+	 * costs little beside the slices).
+	 */
 	lines: Buffer[];
 	/** The last object of each reference key, and of each kind, among those filled: where a delta looks back to. */
 	lastOfKey: Map<string, number>;
@@ -149,10 +152,10 @@ export class SnapshotJson {
 		// `text` ends with the snapshot's closing brace: the state and the base go before it.
 		const closes = hasBase || state !== undefined;
 		return {
-			head: Buffer.from(text.slice(0, at)),
 			objects: store.objects as unknown[],
 			filled: 0,
-			lines: [],
+			// Everything up to the store's object list first.
+			lines: [Buffer.from(text.slice(0, at))],
 			lastOfKey: new Map(),
 			lastOfKind: new Map(),
 			middle: Buffer.from(closes ? text.slice(at, -1) : text.slice(at)),
@@ -172,7 +175,7 @@ export class SnapshotJson {
 		if ('whole' in prepared) return true;
 		const {objects, state} = prepared;
 		while (prepared.filled < objects.length) {
-			prepared.lines.push(this.objectLine(prepared, prepared.filled));
+			prepared.lines.push(prepared.filled > 0 ? commaNewline : newline, this.objectLine(prepared, prepared.filled));
 			prepared.filled++;
 			if (prepared.filled < objects.length && stop()) return false;
 		}
@@ -214,13 +217,8 @@ export class SnapshotJson {
 	/** The chunks of a filled snapshot. */
 	assemble(prepared: PreparedSnapshot): Buffer[] {
 		if ('whole' in prepared) return [prepared.whole];
-		const out: Buffer[] = [prepared.head];
-		const {objects} = prepared;
-		for (let i = 0; i < objects.length; i++) {
-			out.push(i > 0 ? commaNewline : newline);
-			out.push(prepared.lines[i]!);
-		}
-		if (objects.length > 0) out.push(newline);
+		const out = [...prepared.lines];
+		if (prepared.objects.length > 0) out.push(newline);
 		out.push(prepared.middle);
 		for (const piece of prepared.state) {
 			if (Array.isArray(piece)) out.push(...piece);
