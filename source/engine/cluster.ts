@@ -137,6 +137,9 @@ export type ClusterSnapshotSteps = {
 	cancel(): void;
 };
 
+/** A snapshot made in steps: its steps, then what they made, or how they failed. */
+type SteppedSnapshot = {steps: Iterator<void, ClusterSnapshot>; made?: ClusterSnapshot; failed?: {error: unknown}};
+
 /** Where an exact restore's replay stands. */
 type Replaying = {
 	snapshot: ClusterSnapshot;
@@ -216,7 +219,7 @@ export class Cluster {
 	/** The saved objects the cluster was made of (a restore from objects): a snapshot records them, as its journal starts there. */
 	private readonly base: SnapshotBase | undefined;
 	/** A snapshot made in steps while it is under way: the cluster stands still until it is made (see `snapshotInSteps`). */
-	private steppedSnapshot: {steps: Iterator<void, ClusterSnapshot>; made?: ClusterSnapshot} | undefined;
+	private steppedSnapshot: SteppedSnapshot | undefined;
 	/** An exact restore's replay while it runs: the snapshot, where the replay stands in its journal. */
 	private replaying: Replaying | undefined;
 	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
@@ -669,7 +672,7 @@ export class Cluster {
 	 */
 	snapshotInSteps(options: {history?: boolean} = {}): ClusterSnapshotSteps {
 		this.finishSnapshot();
-		const pending: {steps: Iterator<void, ClusterSnapshot>; made?: ClusterSnapshot} = {steps: this.snapshotSteps(options)};
+		const pending: SteppedSnapshot = {steps: this.snapshotSteps(options)};
 		// The checks and the snapshot's own fields come at once, as `snapshot` makes them: the parts' states are the steps.
 		const first = pending.steps.next();
 		if (first.done) pending.made = first.value;
@@ -677,7 +680,15 @@ export class Cluster {
 		return {
 			step: stop => {
 				while (!pending.made) {
-					const next = pending.steps.next();
+					if (pending.failed) throw pending.failed.error;
+					let next: IteratorResult<void, ClusterSnapshot>;
+					try {
+						next = pending.steps.next();
+					} catch (error) {
+						// A snapshot that failed no longer holds the cluster.
+						this.steppedSnapshot = this.steppedSnapshot === pending ? undefined : this.steppedSnapshot;
+						throw error;
+					}
 					if (next.done) {
 						pending.made = next.value;
 						if (this.steppedSnapshot === pending) this.steppedSnapshot = undefined;
@@ -696,12 +707,20 @@ export class Cluster {
 		return this.steppedSnapshot !== undefined;
 	}
 
-	/** Make the rest of a snapshot under way at once, before anything may change the cluster. */
+	/**
+	 * Make the rest of a snapshot under way at once, before anything may
+	 * change the cluster. Should it fail, the call that came goes on: the
+	 * failure is the snapshot's, given to whoever steps it.
+	 */
 	private finishSnapshot(): void {
 		const pending = this.steppedSnapshot;
 		if (!pending) return;
 		this.steppedSnapshot = undefined;
-		pending.made = madeAtOnce(pending.steps);
+		try {
+			pending.made = madeAtOnce(pending.steps);
+		} catch (error) {
+			pending.failed = {error};
+		}
 	}
 
 	private *snapshotSteps(options: {history?: boolean}): Generator<void, ClusterSnapshot> {

@@ -131,3 +131,30 @@ test('property: over random histories, a snapshot in random steps with calls bet
 	}), {numRuns: 25});
 	t.pass();
 });
+
+test('a snapshot whose steps fail no longer holds the cluster: the failure goes to whoever steps it, and a call that came meanwhile goes on', t => {
+	for (const when of ['stepping', 'a call'] as const) {
+		const cluster = busy();
+		let fail = false;
+		cluster.context.state.register<null>('failing', {
+			save: () => null,
+			*saveInSteps() {
+				yield;
+				if (fail) throw new Error('the part could not be saved');
+				return null;
+			},
+			load: () => undefined,
+		});
+		fail = true;
+		const steps = cluster.snapshotInSteps();
+		t.true(cluster.snapshotting);
+		if (when === 'a call') {
+			t.notThrows(() => cluster.scale('Deployment', 'web', 2));
+			t.is(cluster.get('Deployment', 'web')?.spec?.replicas, 2);
+		}
+		t.throws(() => stepToEnd(steps, 1), {message: 'the part could not be saved'});
+		t.false(cluster.snapshotting, `after the failure while ${when}`);
+		fail = false;
+		t.truthy(cluster.snapshot(), 'the next snapshot is made');
+	}
+});
