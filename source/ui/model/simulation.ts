@@ -92,9 +92,9 @@ export class Simulation {
 		return this.speedValue === 0;
 	}
 
-	/** Virtual ms the cluster still owes the chosen speed (0 when it keeps up). */
+	/** Virtual ms the cluster still owes the chosen speed (0 when it keeps up), the time it stood still for a snapshot included. */
 	get behindMs(): number {
-		return this.behind;
+		return this.behind + this.waited;
 	}
 
 	/** The last error the engine threw while advancing (shown once by the app). */

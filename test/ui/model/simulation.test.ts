@@ -121,6 +121,7 @@ test('while a save takes the engine\'s snapshot in steps, ticks leave the cluste
 	}
 	t.true(cluster.snapshotting, 'no tick made the rest of the snapshot');
 	t.is(cluster.now(), start);
+	t.is(simulation.behindMs, 600, 'what it owes shows as behind');
 	t.truthy(steps.step(() => false));
 	wall += 100;
 	simulation.tick();
