@@ -82,14 +82,27 @@ async function runStateBench(): Promise<BenchRow[]> {
 		if (fresh.pods < 10_000 || fresh.restarted) throw new Error(`the file opened in a new process gave ${fresh.pods} pods${fresh.restarted ? `, restarted (${fresh.restarted})` : ''}`);
 		// And in this process, beside the cluster that saved it.
 		let started = performance.now();
-		const reopenedHere = (await openState(file)).cluster!;
+		const openedHere = await openState(file);
+		const reopenedHere = openedHere.cluster!;
 		const openMs = performance.now() - started;
 		const restoredPods = reopenedHere.list('Pod').length;
 		if (restoredPods < 10_000) throw new Error(`the restored cluster has ${restoredPods} pods`);
+		// An exit right after the open: its save, blocking, with the file's lines (as the app gives them) and without.
+		const exitAfterOpen = (seed: typeof openedHere.lines) => {
+			const exit = autosaveCluster(reopenedHere, join(dir, 'exit.json'), {seed});
+			exit.changed();
+			const exitStarted = performance.now();
+			exit.flush();
+			const ms = performance.now() - exitStarted;
+			exit.detach();
+			return ms;
+		};
+		const exitWithLinesMs = exitAfterOpen(openedHere.lines);
+		const exitWithoutLinesMs = exitAfterOpen(undefined);
 		// Its first autosave: the parts give the states they loaded, kept.
 		reopenedHere.advance(2000);
 		const afterOpen: Array<{blockedMs: number}> = [];
-		const reopenedSave = autosaveCluster(reopenedHere, join(dir, 'again.json'), {intervalMs: 0, onSaved: info => afterOpen.push(info)});
+		const reopenedSave = autosaveCluster(reopenedHere, join(dir, 'again.json'), {intervalMs: 0, onSaved: info => afterOpen.push(info), seed: openedHere.lines});
 		reopenedSave.changed();
 		await new Promise(resolve => setTimeout(resolve, 0));
 		await reopenedSave.settled();
@@ -125,6 +138,7 @@ async function runStateBench(): Promise<BenchRow[]> {
 			{name: '10,000 pods: open --state in a new process, the longest the event loop is held at a time (the objects and the parts parsed, then the parts loaded, in slices)', value: formatMs(fresh.longestHoldMs), aim: '< 1 s'},
 			{name: '10,000 pods: open --state in this process, beside the cluster that saved it', value: formatMs(openMs)},
 			{name: '10,000 pods: the first autosave after that open, the longest it holds the event loop at a time (the parts give the states they loaded)', value: formatMs(afterOpen[0]!.blockedMs)},
+			{name: '10,000 pods: an exit save right after that open, with the lines of the file the cluster was opened from / without them (every object and state serialised again)', value: `${formatMs(exitWithLinesMs)} / ${formatMs(exitWithoutLinesMs)}`},
 			{name: '10,000 pods: open --state saved by another build (its state refused, then the restore from objects)', value: formatMs(otherBuildMs)},
 			{name: '10,000 pods: state file size after that restart (the objects and the state, no history)', value: formatMb(restartedBytes)},
 			{name: '10,000 pods: open --state saved after that restart, in a new process (its state loaded)', value: formatMs(reopened.openMs), aim: '< 1 s'},

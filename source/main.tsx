@@ -140,13 +140,13 @@ export async function main(host: StartHost = {}): Promise<void> {
 	const servesApi = !flags.noApi && flags.record === undefined;
 
 	// --state: the cluster comes from the file (a file that cannot be restored stops here, untouched, with exit 2).
-	let state: {file: string; cluster?: import('./engine/index.js').Cluster; note?: string} | undefined;
+	let state: {file: string; cluster?: import('./engine/index.js').Cluster; note?: string; lines?: import('./state/snapshot-json.js').FileLines} | undefined;
 	if (flags.state !== undefined) {
 		const [{openState, movedAsideNote, restartedNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
 		const file = resolve(flags.state);
 		try {
 			const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
-			state = {file, cluster: opened.cluster};
+			state = {file, cluster: opened.cluster, lines: opened.lines};
 			if (opened.movedAside) {
 				state.note = movedAsideNote(file, opened.movedAside);
 				process.stderr.write(`kubarium: ${state.note}\n`);
@@ -304,6 +304,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 				appApi?.flash(`Could not save the cluster to ${file}: ${error.message} (trying again as it changes)`, 'warn');
 			},
 			onSaved: () => (reported = false),
+			seed: state.lines,
 		});
 		const saver = autosave;
 		simulation.onTick(() => saver.changed());

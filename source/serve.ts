@@ -10,6 +10,7 @@ import {startApiServer} from './apiserver/server.js';
 import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';
 import {autosaveCluster, movedAsideNote, openState, restartedNote} from './state/cluster-state.js';
+import type {FileLines} from './state/snapshot-json.js';
 
 export {StateFileError} from './state/state-file.js';
 
@@ -138,6 +139,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	const start = Date.now();
 	const stateFile = flags.state !== undefined ? path.resolve(flags.state) : undefined;
 	let restored = false;
+	let lines: FileLines | undefined;
 	let session: PracticeSession | undefined;
 	let cluster: Cluster;
 	if (flags.practice !== undefined) {
@@ -152,7 +154,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	} else {
 		const fromFile = stateFile !== undefined ? await openServeState(flags, stateFile) : undefined;
 		restored = fromFile !== undefined;
-		cluster = fromFile ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
+		lines = fromFile?.lines;
+		cluster = fromFile?.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
 	}
 	let server;
 	try {
@@ -190,7 +193,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	};
 	report();
 	// --state: saved as objects change and as time moves, at most every 2 s, and when the server stops.
-	const autosave = stateFile !== undefined ? autosaveCluster(cluster, stateFile, {onError: error => process.stderr.write(`kubarium: could not save the cluster to ${stateFile}: ${error.message} (trying again as it changes)\n`)}) : undefined;
+	const autosave = stateFile !== undefined ? autosaveCluster(cluster, stateFile, {seed: lines, onError: error => process.stderr.write(`kubarium: could not save the cluster to ${stateFile}: ${error.message} (trying again as it changes)\n`)}) : undefined;
 	// A fresh cluster is written at once, so the file exists from the start.
 	if (autosave && !restored) autosave.changed();
 	// Virtual time follows the wall clock at the chosen speed, so clients' ages agree at x1.
@@ -225,13 +228,13 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	await server.close();
 }
 
-/** The cluster in the state file, or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
-async function openServeState(flags: ServeFlags, file: string): Promise<Cluster | undefined> {
+/** The cluster in the state file (with where the file held its objects), or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
+async function openServeState(flags: ServeFlags, file: string): Promise<{cluster: Cluster; lines?: FileLines} | undefined> {
 	const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
 	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file, opened.restarted)}\n`);
 	if (!opened.cluster) return undefined;
 	const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.empty && '--empty', flags.strictImages && '--strict-images'].filter(Boolean);
 	process.stdout.write(`Restored the cluster saved in ${file}${ignored.length > 0 ? ` (${ignored.join(', ')} ignored: the cluster is the saved one)` : ''}\n`);
-	return opened.cluster;
+	return {cluster: opened.cluster, lines: opened.lines};
 }

@@ -14,7 +14,7 @@
  * writes blocking, since the process ends right after it.
  */
 import {rmSync} from 'node:fs';
-import {SnapshotJson, type PreparedSnapshot} from './snapshot-json.js';
+import {SnapshotJson, type FileLines, type PreparedSnapshot} from './snapshot-json.js';
 import {writeStateFile, writeStateFileSync, type StateData, type WriteHooks} from './state-file.js';
 
 export type AutosaveTimers = {
@@ -50,6 +50,8 @@ export type AutosaveOptions = {
 	sliceMs?: number;
 	/** Let the event loop turn between two slices (tests pass their own). */
 	pause?: () => Promise<void>;
+	/** Where the state file the cluster was opened from held each object and part state (`OpenedState.lines`): the first save reuses those bytes for what did not change. */
+	seed?: FileLines;
 };
 
 export type SaveInfo = {blockedMs: number; bytes: number};
@@ -92,6 +94,7 @@ export class Autosave {
 		this.intervalMs = options.intervalMs ?? 2000;
 		this.now = options.now ?? (() => performance.now());
 		this.timers = options.timers ?? realTimers;
+		if (options.seed) this.json.seed(options.seed);
 	}
 
 	/** Something changed: a save follows, no sooner than `intervalMs` after the last one started. */

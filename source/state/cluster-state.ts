@@ -11,6 +11,7 @@
 import {restoreCluster, SnapshotError, type Cluster, type FromObjectsReason} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
 import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError} from './state-file.js';
+import {FileLines} from './snapshot-json.js';
 import {replayProgress, type ProgressStream, type ReplayProgress} from './replay-progress.js';
 
 export type OpenedState = {
@@ -24,6 +25,8 @@ export type OpenedState = {
 	 * parts' state could not be loaded).
 	 */
 	restarted?: FromObjectsReason;
+	/** Where the file held each object and part state: given to the cluster's autosave (`seed`), its first save reuses what did not change. */
+	lines?: FileLines;
 };
 
 /** The share of reading a saved state in that its parse takes (the load of its parts takes the rest), for the progress line. */
@@ -61,7 +64,8 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		const sliceMs = options.sliceMs ?? restoreSliceMs;
 		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
 		// The parse is most of the work of reading a saved state in, the load of its parts the rest.
-		const data = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done)});
+		const lines = new FileLines();
+		const data = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done), lines});
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};
@@ -69,7 +73,7 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		await new Promise(resolve => setImmediate(resolve));
 		let restartedBecause: FromObjectsReason;
 		try {
-			return {cluster: await restored({snapshot: data}, sliceMs, shown)};
+			return {cluster: await restored({snapshot: data}, sliceMs, shown), lines};
 		} catch (error) {
 			if (!(error instanceof SnapshotError)) throw error;
 			// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
@@ -77,7 +81,7 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 			restartedBecause = error.fromObjects;
 		}
 		try {
-			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: restartedBecause};
+			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: restartedBecause, lines};
 		} catch (error) {
 			if (error instanceof SnapshotError) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
 			throw error;

@@ -92,7 +92,40 @@ const closeBracket = Buffer.from(']');
 /** How much of a list `parseSnapshotJson` parses in one go (whole lines of it): big enough that a call costs little beside it, small enough to stop often. */
 const pieceBytes = 64 * 1024;
 
+/**
+ * Where the store's objects and the parts' states read from a state file
+ * stand in its bytes (`parseSnapshotJson` notes them): the first save after
+ * the file was opened gives those bytes again for every object and state
+ * that did not change, as it would give the bytes it kept from an earlier
+ * save, instead of making them all again (at 10,000 pods about a second,
+ * which an exit soon after the start would wait for). They are only
+ * consulted until that save is made.
+ */
+export class FileLines {
+	/** The file's bytes (set by the parse). */
+	bytes: Buffer = Buffer.alloc(0);
+	/** An object's line, whole: its JSON. */
+	readonly whole = new Map<object, {start: number; end: number}>();
+	/** An object's line as what differs from an earlier one: `[distance, delta]` from `start` to `end`, the delta from `deltaStart`. */
+	readonly deltas = new Map<object, {start: number; end: number; deltaStart: number; reference: object; distance: number}>();
+	/** A part's state (or a node's runtime), frozen by the part that loaded it: its JSON. */
+	readonly states = new Map<object, {start: number; end: number}>();
+
+	/** Bytes `start` to `end`, copied (the file's bytes go once the first save is made). */
+	copy(start: number, end: number): Buffer {
+		return Buffer.from(this.bytes.subarray(start, end));
+	}
+}
+
 export class SnapshotJson {
+	/** The lines of the state file the cluster was opened from, until the first save made after it (see `FileLines`). */
+	private fromFile: FileLines | undefined;
+
+	/** Give the lines of the file the cluster was opened from to the first save (`FileLines`). */
+	seed(lines: FileLines): void {
+		this.fromFile = lines;
+	}
+
 	/** Each object's bytes (a store object, a part's frozen state), kept from a save to the next. */
 	private readonly bytes = new SaveCache<object, Buffer>();
 	/** Each object's delta against the object it was written against, and its line at its last distance back. */
@@ -129,7 +162,8 @@ export class SnapshotJson {
 		const at = '{"store":'.length + storeText.indexOf('"objects":[]') + '"objects":['.length;
 		const hasBase = typeof base === 'object' && base !== null;
 		const pieces: Array<string | Pending> = [];
-		const hasBytes = (value: object) => this.bytes.has(value);
+		const fromFile = this.fromFile;
+		const hasBytes = (value: object) => this.bytes.has(value) || fromFile?.states.has(value) === true || fromFile?.whole.has(value) === true;
 		if (state !== undefined) {
 			pieces.push(',"state":');
 			if (isPartsState(state)) {
@@ -211,6 +245,8 @@ export class SnapshotJson {
 			}
 		}
 		if (prepared.base) this.objectBytes(prepared.base);
+		// What the file gave is kept as any save's bytes are: the file itself is no longer needed.
+		this.fromFile = undefined;
 		return true;
 	}
 
@@ -285,7 +321,7 @@ export class SnapshotJson {
 		if (at === undefined) return this.objectBytes(object);
 		const reference = prepared.objects[at];
 		const distance = index - at;
-		let line = this.deltaLines.get(object);
+		let line = this.deltaLines.get(object) ?? this.deltaLineFromFile(object);
 		if (!line || line.reference !== reference) {
 			const delta = objectDelta(reference, object);
 			const text = delta && JSON.stringify(delta);
@@ -306,10 +342,21 @@ export class SnapshotJson {
 		if (typeof object !== 'object' || object === null) return Buffer.from(JSON.stringify(object) ?? 'null');
 		let bytes = this.bytes.get(object);
 		if (bytes === undefined) {
-			bytes = Buffer.from(JSON.stringify(object));
+			const read = this.fromFile?.whole.get(object) ?? this.fromFile?.states.get(object);
+			bytes = read ? this.fromFile!.copy(read.start, read.end) : Buffer.from(JSON.stringify(object));
 			this.bytes.set(object, bytes);
 		}
 		return bytes;
+	}
+
+	/** An object's delta line as the file it was read from has it, in the form `objectLine` keeps one. */
+	private deltaLineFromFile(object: object): {reference: unknown; distance: number; delta: Buffer | undefined; bytes: Buffer | undefined} | undefined {
+		const read = this.fromFile?.deltas.get(object);
+		if (!read) return undefined;
+		const lines = this.fromFile!;
+		const line = {reference: read.reference, distance: read.distance, delta: lines.copy(read.deltaStart, read.end - 1), bytes: lines.copy(read.start, read.end)};
+		this.deltaLines.set(object, line);
+		return line;
 	}
 }
 
@@ -426,8 +473,15 @@ type Run = {first: number; end: number; list: (rest: unknown) => unknown};
  * one string. Any other text, or one whose lines do not parse so, is parsed
  * in one piece: its errors are `JSON.parse`'s.
  */
-export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>, progress?: (done: number) => void): Promise<unknown> {
-	const whole = () => readSnapshotText(bytes.toString('utf8'));
+export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>, progress?: (done: number) => void, lines?: FileLines): Promise<unknown> {
+	const whole = () => {
+		// Parsed in one piece, the lines are not known.
+		lines?.whole.clear();
+		lines?.deltas.clear();
+		lines?.states.clear();
+		return readSnapshotText(bytes.toString('utf8'));
+	};
+	if (lines) lines.bytes = bytes;
 	const runs = layoutOf(bytes);
 	if (!runs) return whole();
 	let rest: unknown;
@@ -456,7 +510,7 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 		const list = lists[index]!;
 		if (index > 0) {
 			// The parts: a part a line, or a list part's records a line each.
-			const read = await readPartLines(bytes, first, end, list, async at => {
+			const read = await readPartLines(bytes, first, end, list, lines, async at => {
 				if (performance.now() < deadline) return;
 				progress?.((parsed + at - first) / bytes.length);
 				await pause();
@@ -486,7 +540,8 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 				// Not items a line: not this layout after all.
 				return whole();
 			}
-			for (const item of items) list.push(objectFromLine(list, item));
+			if (lines) noteObjectLines(bytes, at, last ? end : next - 1, items, list, lines);
+			else for (const item of items) list.push(objectFromLine(list, item));
 			at = last ? end : next + 1;
 		}
 		parsed += end - first;
@@ -502,7 +557,7 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
  * before each line (the event loop may turn). False when a line is not so
  * (a file edited by hand): the caller parses the text in one piece.
  */
-async function readPartLines(bytes: Buffer, first: number, end: number, parts: unknown[], between: (at: number) => Promise<void>): Promise<boolean> {
+async function readPartLines(bytes: Buffer, first: number, end: number, parts: unknown[], lines: FileLines | undefined, between: (at: number) => Promise<void>): Promise<boolean> {
 	let records: unknown[] | undefined;
 	for (let at = first; at < end;) {
 		await between(at);
@@ -511,25 +566,61 @@ async function readPartLines(bytes: Buffer, first: number, end: number, parts: u
 		// A line ends with the comma before the next item, except the last of a list.
 		const textEnd = bytes[lineEnd - 1] === commaByte ? lineEnd - 1 : lineEnd;
 		const text = bytes.toString('utf8', at, textEnd);
+		const lineStart = at;
 		at = lineEnd + 1;
 		try {
 			if (records && text === ']]') {
 				records = undefined;
 			} else if (records) {
-				records.push(JSON.parse(text));
+				const record: unknown = JSON.parse(text);
+				records.push(record);
+				if (lines) noteStateLine(bytes, lineStart, textEnd, record, lines);
 			} else if (textEnd === lineEnd && bytes[lineEnd - 1] === openBracketByte) {
 				// A list part opens: its name, then its records on the lines that follow.
 				const part = JSON.parse(`${text}]]`) as [string, unknown[]];
 				parts.push(part);
 				records = part[1];
 			} else {
-				parts.push(JSON.parse(text));
+				const part: unknown = JSON.parse(text);
+				parts.push(part);
+				if (lines) noteStateLine(bytes, lineStart, textEnd, part, lines);
 			}
 		} catch {
 			return false;
 		}
 	}
 	return records === undefined;
+}
+
+/**
+ * The objects of a piece of lines (`from` to `to` in `bytes`: `items`, a
+ * line each, comma-separated) onto `list`, as `objectFromLine` makes them,
+ * each one's line noted in `lines`.
+ */
+function noteObjectLines(bytes: Buffer, from: number, to: number, items: readonly unknown[], list: unknown[], lines: FileLines): void {
+	let start = from;
+	for (let index = 0; index < items.length; index++) {
+		const item = items[index];
+		const lineEnd = index === items.length - 1 ? to : bytes.indexOf(newlineByte, start) - 1;
+		const object = objectFromLine(list, item);
+		if (object !== item) {
+			// A delta line, `[distance,delta]`, made against the object `distance` back.
+			const distance = (item as [number, unknown])[0];
+			lines.deltas.set(object as object, {start, end: lineEnd, deltaStart: bytes.indexOf(commaByte, start) + 1, reference: list[list.length - distance] as object, distance});
+		} else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+			lines.whole.set(item, {start, end: lineEnd});
+		}
+		list.push(object);
+		start = lineEnd + 2;
+	}
+}
+
+/** A part's line (or a list part's record's), `[name,state]` from `start` to `end` in `bytes`: where its state's JSON is, noted in `lines`. */
+function noteStateLine(bytes: Buffer, start: number, end: number, entry: unknown, lines: FileLines): void {
+	if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'object' || entry[1] === null) return;
+	const prefix = Buffer.from(`[${JSON.stringify(entry[0])},`);
+	if (bytes[end - 1] !== closeBracketByte || !bytes.subarray(start, start + prefix.length).equals(prefix)) return;
+	lines.states.set(entry[1] as object, {start: start + prefix.length, end: end - 1});
 }
 
 /**

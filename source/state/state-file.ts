@@ -9,7 +9,7 @@
 import {closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
 import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import {parseSnapshotJson} from './snapshot-json.js';
+import {parseSnapshotJson, type FileLines} from './snapshot-json.js';
 
 /** A state file that cannot be used; the message has the path, the reason and what to do. */
 export class StateFileError extends Error {
@@ -49,7 +49,7 @@ function isBlank(bytes: Buffer): boolean {
  * Throws StateFileError for a file that is empty, truncated, not JSON, or
  * not a Kubarium state file; the version and shape are the restore's to judge.
  */
-export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void} = {}): Promise<unknown> {
+export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void; lines?: FileLines} = {}): Promise<unknown> {
 	// Read off the event loop (a state file of thousands of pods is tens of MB); the objects are parsed a few at a time, with the loop turning between.
 	let bytes: Buffer;
 	try {
@@ -64,7 +64,7 @@ export async function readStateFile(file: string, options: {sliceMs?: number; pr
 	if (isBlank(bytes)) throw new StateFileError(file, 'it is empty');
 	let data: unknown;
 	try {
-		data = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)), options.progress);
+		data = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)), options.progress, options.lines);
 	} catch (error) {
 		throw new StateFileError(file, parseFailure(bytes.toString('utf8'), error as Error));
 	}

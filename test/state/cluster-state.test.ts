@@ -142,3 +142,54 @@ test('openState: a file whose simulation state this build cannot load comes back
 	t.is(restartedNote(file, opened.restarted!), `the state file ${file} holds a simulation state this build could not load; the cluster was restarted from its saved objects, as after minikube stop and start (pods restarted once)`);
 	t.is(readFileSync(file, 'utf8'), text, 'opening writes nothing');
 });
+
+/** A cluster with a few of everything a state file holds: pods of a ReplicaSet (written as deltas), events, runtimes, kubelets. */
+function busyCluster() {
+	const cluster = createCluster({seed: 11, nodes: 3});
+	cluster.apply({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {
+		replicas: 6, selector: {matchLabels: {app: 'web'}},
+		template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}},
+	}});
+	cluster.advance(40_000);
+	return cluster;
+}
+
+test('the first save after an open reuses the file\'s lines for what did not change: the same file again, and after a change the same bytes a save from scratch makes', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const text = new SnapshotJson().stringify(busyCluster().snapshot({history: false}));
+	writeFileSync(file, text);
+	const opened = await openState(file);
+	t.truthy(opened.lines);
+	const seeded = new SnapshotJson();
+	seeded.seed(opened.lines!);
+	t.is(seeded.stringify(opened.cluster!.snapshot({history: false})), text, 'nothing changed: the file as it was');
+
+	const again = await openState(file);
+	again.cluster!.advance(30_000);
+	again.cluster!.scale('Deployment', 'web', 4);
+	again.cluster!.advance(10_000);
+	const after = again.cluster!.snapshot({history: false});
+	const fromFile = new SnapshotJson();
+	fromFile.seed(again.lines!);
+	t.is(fromFile.stringify(after), new SnapshotJson().stringify(after));
+});
+
+test('the lines reused are the file\'s own: an object line spaced out by hand stays so in the first save, as long as its object does not change', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const lines = new SnapshotJson().stringify(busyCluster().snapshot({history: false})).split('\n');
+	const at = lines.findIndex(line => line.startsWith('{"apiVersion":"v1","kind":"Namespace"'));
+	t.true(at > 0);
+	lines[at] = lines[at]!.replace('"kind":"Namespace"', '"kind": "Namespace"');
+	writeFileSync(file, lines.join('\n'));
+	const opened = await openState(file);
+	const autosave = autosaveCluster(opened.cluster!, file, {seed: opened.lines});
+	autosave.changed();
+	autosave.flush();
+	const written = readFileSync(file, 'utf8').split('\n');
+	t.true(written.includes(lines[at]!), 'the hand-spaced line is written as the file had it');
+	const fresh = new SnapshotJson().stringify(opened.cluster!.snapshot({history: false})).split('\n');
+	t.false(fresh.includes(lines[at]!), 'a save from scratch writes it as JSON.stringify does');
+	t.deepEqual(JSON.parse(written.join('\n')), JSON.parse(fresh.join('\n')), 'the same data');
+});
