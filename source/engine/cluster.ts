@@ -686,7 +686,7 @@ export class Cluster {
 						next = pending.steps.next();
 					} catch (error) {
 						// A snapshot that failed no longer holds the cluster.
-						this.steppedSnapshot = this.steppedSnapshot === pending ? undefined : this.steppedSnapshot;
+						if (this.steppedSnapshot === pending) this.steppedSnapshot = undefined;
 						throw error;
 					}
 					if (next.done) {

@@ -110,10 +110,14 @@ export function keptOrMade<S extends object>(kept: S | undefined, make: () => S,
 /** `keptOrMade` for a state made in steps (`make` yields between two): the kept one is given at once. */
 export function* keptOrMadeInSteps<S extends object>(kept: S | undefined, make: () => Iterator<void, S>, stale: string): Generator<void, S> {
 	if (kept !== undefined) return keptOrMade(kept, () => madeAtOnce(make()), stale);
-	const steps = make();
+	return Object.freeze(yield* stepsOf(make()));
+}
+
+/** Steps taken one by one, stopping between two (for `yield*`): what they make. */
+export function* stepsOf<S>(steps: Iterator<void, S>): Generator<void, S> {
 	for (;;) {
 		const step = steps.next();
-		if (step.done) return Object.freeze(step.value);
+		if (step.done) return step.value;
 		yield;
 	}
 }
@@ -154,16 +158,7 @@ export class StateParts {
 	*saveInSteps(saving: Saving): Generator<void, SavedParts> {
 		const saved: SavedParts = [];
 		for (const [name, part] of this.parts) {
-			if (part.saveInSteps) {
-				const steps = part.saveInSteps(saving);
-				for (let step = steps.next(); ; step = steps.next()) {
-					if (step.done) {
-						saved.push([name, step.value]);
-						break;
-					}
-					yield;
-				}
-			} else saved.push([name, part.save(saving)]);
+			saved.push([name, part.saveInSteps ? yield* stepsOf(part.saveInSteps(saving)) : part.save(saving)]);
 			yield;
 		}
 		return saved;

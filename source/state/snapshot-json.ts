@@ -163,7 +163,7 @@ export class SnapshotJson {
 		const hasBase = typeof base === 'object' && base !== null;
 		const pieces: Array<string | Pending> = [];
 		const fromFile = this.fromFile;
-		const hasBytes = (value: object) => this.bytes.has(value) || fromFile?.states.has(value) === true || fromFile?.whole.has(value) === true;
+		const hasBytes = (value: object) => this.bytes.has(value) || fromFile?.states.has(value) === true;
 		if (state !== undefined) {
 			pieces.push(',"state":');
 			if (isPartsState(state)) {
@@ -540,8 +540,7 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 				// Not items a line: not this layout after all.
 				return whole();
 			}
-			if (lines) noteObjectLines(bytes, at, last ? end : next - 1, items, list, lines);
-			else for (const item of items) list.push(objectFromLine(list, item));
+			objectsFromLines(bytes, at, last ? end : next - 1, items, list, lines);
 			at = last ? end : next + 1;
 		}
 		parsed += end - first;
@@ -594,24 +593,26 @@ async function readPartLines(bytes: Buffer, first: number, end: number, parts: u
 
 /**
  * The objects of a piece of lines (`from` to `to` in `bytes`: `items`, a
- * line each, comma-separated) onto `list`, as `objectFromLine` makes them,
- * each one's line noted in `lines`.
+ * line each, comma-separated) onto `list`, as `objectFromLine` makes them;
+ * with `lines`, each one's line noted there.
  */
-function noteObjectLines(bytes: Buffer, from: number, to: number, items: readonly unknown[], list: unknown[], lines: FileLines): void {
+function objectsFromLines(bytes: Buffer, from: number, to: number, items: readonly unknown[], list: unknown[], lines: FileLines | undefined): void {
 	let start = from;
 	for (let index = 0; index < items.length; index++) {
 		const item = items[index];
-		const lineEnd = index === items.length - 1 ? to : bytes.indexOf(newlineByte, start) - 1;
 		const object = objectFromLine(list, item);
-		if (object !== item) {
-			// A delta line, `[distance,delta]`, made against the object `distance` back.
-			const distance = (item as [number, unknown])[0];
-			lines.deltas.set(object as object, {start, end: lineEnd, deltaStart: bytes.indexOf(commaByte, start) + 1, reference: list[list.length - distance] as object, distance});
-		} else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
-			lines.whole.set(item, {start, end: lineEnd});
+		if (lines) {
+			const lineEnd = index === items.length - 1 ? to : bytes.indexOf(newlineByte, start) - 1;
+			if (object !== item) {
+				// A delta line, `[distance,delta]`, made against the object `distance` back.
+				const distance = (item as [number, unknown])[0];
+				lines.deltas.set(object as object, {start, end: lineEnd, deltaStart: bytes.indexOf(commaByte, start) + 1, reference: list[list.length - distance] as object, distance});
+			} else if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+				lines.whole.set(item, {start, end: lineEnd});
+			}
+			start = lineEnd + 2;
 		}
 		list.push(object);
-		start = lineEnd + 2;
 	}
 }
 

@@ -109,7 +109,6 @@ type OpenShell = {
 	session: ShellSession;
 };
 
-
 /**
  * The container runtime of one node (containerd + runc, simulated): pulls
  * images from the simulated registry (workloads/images.ts), runs each container's
