@@ -453,6 +453,16 @@ export class Store {
 
 	private indexOwners(next: KubeObject | undefined, previous: KubeObject | undefined): void {
 		const uid = (next ?? previous)!.metadata.uid;
+		const refs = next?.metadata.ownerReferences;
+		if (refs !== undefined && refs.length === 1 && refs === previous?.metadata.ownerReferences) {
+			// The same single owner (a Lease's Node, a Pod's ReplicaSet): the write moves the dependent last among the owner's.
+			const set = this.dependents.get(refs[0]!.uid);
+			if (set) {
+				if (set.size !== 1) set.delete(uid);
+				set.set(uid, next!);
+				return;
+			}
+		}
 		for (const ref of previous?.metadata.ownerReferences ?? []) this.dependents.get(ref.uid)?.delete(uid);
 		for (const ref of next?.metadata.ownerReferences ?? []) {
 			let set = this.dependents.get(ref.uid);

@@ -187,35 +187,28 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 	});
 
 	/**
-	 * Per node, the three timestamps `lastRenewal` reads, parsed, with the
-	 * text each was parsed from: the monitor reads every node every 5 s and
-	 * most of them are unchanged since the last pass.
+	 * Per node, what `lastRenewal` read last: the Lease and the Node it read
+	 * and the times they give, parsed. The monitor reads every node every
+	 * 5 s: a Node object it read before gives the same time (its last
+	 * heartbeat or its creation), and so does a Lease, renewed every 10 s.
 	 */
-	type Parsed = {text: string | undefined; ms: number | undefined};
-	const renewals = new Map<string, [lease: Parsed, heartbeat: Parsed, created: Parsed]>();
-
-	/** `text` in ms, parsed again only when it is not the text `entry` last read. */
-	function parsedAgain(entry: Parsed, text: string | undefined): number {
-		if (text !== entry.text) {
-			entry.text = text;
-			entry.ms = parseTime(text);
-		}
-		return entry.ms ?? 0;
-	}
+	type Renewal = {lease: Lease | undefined; leaseMs: number; node: Node | undefined; nodeMs: number};
+	const renewals = new Map<string, Renewal>();
 
 	function lastRenewal(node: Node): number {
 		const name = node.metadata.name;
 		let cached = renewals.get(name);
-		if (!cached) {
-			cached = [{text: undefined, ms: undefined}, {text: undefined, ms: undefined}, {text: undefined, ms: undefined}];
-			renewals.set(name, cached);
+		if (!cached) renewals.set(name, (cached = {lease: undefined, leaseMs: 0, node: undefined, nodeMs: 0}));
+		const lease = store.get('Lease', leaseNamespace, name) as Lease | undefined;
+		if (lease !== cached.lease || cached.node === undefined) {
+			cached.lease = lease;
+			cached.leaseMs = parseTime(lease?.spec?.renewTime) ?? 0;
 		}
-		const [lease, heartbeat, created] = cached;
-		return Math.max(
-			parsedAgain(lease, (store.get('Lease', leaseNamespace, name) as Lease | undefined)?.spec?.renewTime),
-			parsedAgain(heartbeat, readyCondition(node)?.lastHeartbeatTime),
-			parsedAgain(created, node.metadata.creationTimestamp),
-		);
+		if (node !== cached.node) {
+			cached.node = node;
+			cached.nodeMs = Math.max(parseTime(readyCondition(node)?.lastHeartbeatTime) ?? 0, parseTime(node.metadata.creationTimestamp) ?? 0);
+		}
+		return Math.max(cached.leaseMs, cached.nodeMs);
 	}
 
 	function stale(node: Node): boolean {
@@ -363,6 +356,9 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 			});
 		}
 		known.set(name, node);
+		// Without a NoExecute taint and with no eviction pending, each pod's handling would only cancel an eviction it does not have:
+		// a node's heartbeats and status posts do not walk its pods.
+		if (evictions.size === 0 && !node.spec?.taints?.some(t => t.effect === 'NoExecute')) return;
 		for (const pod of index.pods(name)) handlePod(pod, node);
 	}
 
