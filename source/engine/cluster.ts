@@ -1408,10 +1408,10 @@ export class Cluster {
 	 */
 	watch(listener: WatchListener, options: {kind?: string} = {}): () => void {
 		const kind = options.kind ? this.context.store.types.resolve(options.kind).kind : undefined;
+		// A watch of one kind hears only its writes: the store does not call it for the others.
 		return this.context.store.subscribe(event => {
-			if (kind && event.object.kind !== kind) return;
 			listener(event.type === 'MODIFIED' ? {type: event.type, object: event.object, old: event.old} : {type: event.type, object: event.object});
-		});
+		}, kind ? [kind] : undefined);
 	}
 
 	/**
