@@ -160,7 +160,8 @@ function damage(value: unknown, depth = 0): unknown {
 	const record = value as Record<string, unknown>;
 	for (const key of Object.keys(record)) {
 		if (chance(0.05)) delete record[key];
-		else if (chance(0.05)) record[key] = pick(oddValues);
+		// A copy: damaging a shared odd value in place could make it hold itself.
+		else if (chance(0.05)) record[key] = structuredClone(pick(oddValues));
 		else damage(record[key], depth + 1);
 	}
 	return value;
