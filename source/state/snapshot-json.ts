@@ -111,9 +111,15 @@ export class FileLines {
 	/** A part's state (or a node's runtime), frozen by the part that loaded it: its JSON. */
 	readonly states = new Map<object, {start: number; end: number}>();
 
-	/** Bytes `start` to `end`, copied (the file's bytes go once the first save is made). */
-	copy(start: number, end: number): Buffer {
-		return Buffer.from(this.bytes.subarray(start, end));
+	/**
+	 * Bytes `start` to `end`: a view of the file's bytes, not a copy. The
+	 * saves keep such views for the objects that do not change, so the
+	 * file's buffer stays while any of them does: at most its own size, no
+	 * more than the copies took, and none of their copying (at 10,000 pods,
+	 * 68,000 Buffers made and filled in an exit right after the start).
+	 */
+	view(start: number, end: number): Buffer {
+		return this.bytes.subarray(start, end);
 	}
 }
 
@@ -343,7 +349,7 @@ export class SnapshotJson {
 		let bytes = this.bytes.get(object);
 		if (bytes === undefined) {
 			const read = this.fromFile?.whole.get(object) ?? this.fromFile?.states.get(object);
-			bytes = read ? this.fromFile!.copy(read.start, read.end) : Buffer.from(JSON.stringify(object));
+			bytes = read ? this.fromFile!.view(read.start, read.end) : Buffer.from(JSON.stringify(object));
 			this.bytes.set(object, bytes);
 		}
 		return bytes;
@@ -354,7 +360,7 @@ export class SnapshotJson {
 		const read = this.fromFile?.deltas.get(object);
 		if (!read) return undefined;
 		const lines = this.fromFile!;
-		const line = {reference: read.reference, distance: read.distance, delta: lines.copy(read.deltaStart, read.end - 1), bytes: lines.copy(read.start, read.end)};
+		const line = {reference: read.reference, distance: read.distance, delta: lines.view(read.deltaStart, read.end - 1), bytes: lines.view(read.start, read.end)};
 		this.deltaLines.set(object, line);
 		return line;
 	}

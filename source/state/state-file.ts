@@ -142,6 +142,53 @@ export type WriteHooks = {
 /** What a state file is written from: a string, or chunks of bytes written one after another. */
 export type StateData = string | readonly Buffer[];
 
+/** Chunks this short are looked for in the bytes that follow the chunk before them (a comma and a line break between two lines). */
+const shortChunk = 16;
+
+/**
+ * The chunks to write, neighbours joined: a chunk that goes on where the one
+ * before it ends in the same memory (the lines a save took from the file the
+ * cluster was opened from, which are views of its bytes), or a short one
+ * equal to the bytes that follow there in memory of its own, becomes part
+ * of it. The same bytes in far fewer pieces: a save of a 10,000-pod file
+ * opened and saved again is about 3,700 pieces, not 68,000.
+ */
+export function joinedChunks(chunks: readonly Buffer[]): Buffer[] {
+	const out: Buffer[] = [];
+	let memory: ArrayBufferLike | undefined;
+	let start = 0;
+	let end = 0;
+	const close = () => {
+		if (memory) out.push(Buffer.from(memory, start, end - start));
+		memory = undefined;
+	};
+	for (const chunk of chunks) {
+		if (chunk.length === 0) continue;
+		if (memory === chunk.buffer && chunk.byteOffset === end) {
+			end += chunk.length;
+			continue;
+		}
+		// Only in memory of its own (a file's bytes), not in the small Buffers' shared pool, whose other bytes are other Buffers' to change.
+		if (memory && memory.byteLength > Buffer.poolSize && chunk.length <= shortChunk && end + chunk.length <= memory.byteLength && sameBytes(memory, end, chunk)) {
+			end += chunk.length;
+			continue;
+		}
+		close();
+		memory = chunk.buffer;
+		start = chunk.byteOffset;
+		end = start + chunk.length;
+	}
+	close();
+	return out;
+}
+
+/** Whether `memory` holds `chunk`'s bytes from `at`. */
+function sameBytes(memory: ArrayBufferLike, at: number, chunk: Buffer): boolean {
+	const bytes = new Uint8Array(memory, at, chunk.length);
+	for (let i = 0; i < chunk.length; i++) if (bytes[i] !== chunk[i]) return false;
+	return true;
+}
+
 function lengthOf(chunks: readonly Buffer[]): number {
 	let total = 0;
 	for (const chunk of chunks) total += chunk.length;
@@ -157,8 +204,9 @@ export function writeStateFileSync(file: string, data: StateData, hooks: WriteHo
 			if (typeof data === 'string') {
 				writeSync(fd, data);
 			} else {
-				const written = writevSync(fd, data as Buffer[]);
-				if (written !== lengthOf(data)) throw new Error(`short write: ${written} of ${lengthOf(data)} bytes`);
+				const chunks = joinedChunks(data);
+				const written = writevSync(fd, chunks);
+				if (written !== lengthOf(chunks)) throw new Error(`short write: ${written} of ${lengthOf(chunks)} bytes`);
 			}
 			fsyncSync(fd);
 		} finally {
@@ -187,8 +235,9 @@ export async function writeStateFile(file: string, data: StateData, hooks: Write
 			if (typeof data === 'string') {
 				await handle.writeFile(data);
 			} else {
-				const {bytesWritten} = await handle.writev(data as Buffer[]);
-				if (bytesWritten !== lengthOf(data)) throw new Error(`short write: ${bytesWritten} of ${lengthOf(data)} bytes`);
+				const chunks = joinedChunks(data);
+				const {bytesWritten} = await handle.writev(chunks);
+				if (bytesWritten !== lengthOf(chunks)) throw new Error(`short write: ${bytesWritten} of ${lengthOf(chunks)} bytes`);
 			}
 			await handle.sync();
 		} finally {

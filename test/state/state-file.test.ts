@@ -3,7 +3,8 @@ import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wri
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import test from 'ava';
-import {checkStateDirectory, leftoverTemporaries, moveAside, readStateFile, removeLeftovers, StateFileError, writeStateFile, writeStateFileSync} from '../../source/state/state-file.js';
+import fc from 'fast-check';
+import {checkStateDirectory, joinedChunks, leftoverTemporaries, moveAside, readStateFile, removeLeftovers, StateFileError, writeStateFile, writeStateFileSync} from '../../source/state/state-file.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -122,4 +123,44 @@ test('--reset-state moves the file aside to FILE.corrupt-<timestamp>, never over
 	t.is(moveAside(file, when), `${file}.corrupt-2026-12-05T18-30-00-123Z-2`);
 	t.is(readFileSync(aside, 'utf8'), 'garbage');
 	t.is(await readStateFile(file), undefined);
+});
+
+test('chunks written are joined where they go on in the same memory, or repeat the bytes that follow there; the bytes are the same', t => {
+	// Lines of a file, each of its own text: {"kind":"Pod","n":"0000"} and so on.
+	const text = (index: number) => `{"kind":"Pod","n":"${String(index).padStart(4, '0')}"}`;
+	const file = Buffer.from(`${Array.from({length: 1000}, (_, index) => text(index)).join(',\n')}\n`);
+	const size = text(0).length + 2;
+	const line = (index: number) => file.subarray(index * size, index * size + size - 2);
+	const comma = Buffer.from(',\n');
+	// Lines of the file with separators of their own between them: one piece, of the file's memory.
+	const lines = [line(0), comma, line(1), comma, line(2)];
+	const joined = joinedChunks(lines);
+	t.is(joined.length, 1);
+	t.deepEqual(Buffer.concat(joined), Buffer.concat(lines));
+	t.is(joined[0]!.buffer, file.buffer);
+	// A separator that is not what follows in the file starts a new piece.
+	t.is(joinedChunks([line(0), Buffer.from(';\n'), line(1)]).length, 3);
+	// So does a line out of order (the separator after line 1 is still its own).
+	t.deepEqual(joinedChunks([line(1), comma, line(0)]).map(String), [`${text(1)},\n`, text(0)]);
+	// Small Buffers share a pool: the bytes after one are another's, and are never taken for a separator.
+	const small = Buffer.from('{"a":1}');
+	t.true(small.buffer.byteLength <= Buffer.poolSize);
+	const sameAsNext = Buffer.alloc(2, Buffer.from(small.buffer, small.byteOffset + small.length, 2));
+	t.deepEqual(joinedChunks([small, sameAsNext]), [small, sameAsNext]);
+	t.deepEqual(joinedChunks([]), []);
+	t.deepEqual(joinedChunks([Buffer.alloc(0), line(3)]).map(String), [text(3)]);
+});
+
+test('joined chunks hold exactly the bytes of the chunks, whatever their order and sources', t => {
+	const file = Buffer.from(Array.from({length: 400}, (_, i) => `line ${i},\n`).join(''));
+	const piece = fc.oneof(
+		fc.tuple(fc.nat(file.length), fc.nat(40)).map(([start, length]) => file.subarray(start, Math.min(file.length, start + length))),
+		fc.string({maxLength: 20}).map(text => Buffer.from(text)),
+		fc.constantFrom(',', ',\n', '\n', 'line').map(text => Buffer.from(text)),
+	);
+	fc.assert(fc.property(fc.array(piece, {maxLength: 60}), chunks => {
+		const joined = joinedChunks(chunks);
+		t.true(joined.length <= chunks.length);
+		return Buffer.concat(joined).equals(Buffer.concat(chunks));
+	}));
 });
