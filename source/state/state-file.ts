@@ -156,37 +156,42 @@ const shortChunk = 16;
 export function joinedChunks(chunks: readonly Buffer[]): Buffer[] {
 	const out: Buffer[] = [];
 	let memory: ArrayBufferLike | undefined;
+	/** The run's memory as bytes, made when a short chunk is compared with it. */
+	let bytes: Uint8Array | undefined;
 	let start = 0;
 	let end = 0;
+	/** The run's first chunk: written as it is when nothing joined it. */
+	let first: Buffer | undefined;
 	const close = () => {
-		if (memory) out.push(Buffer.from(memory, start, end - start));
-		memory = undefined;
+		if (first) out.push(end - start === first.length ? first : Buffer.from(memory!, start, end - start));
 	};
 	for (const chunk of chunks) {
-		if (chunk.length === 0) continue;
-		if (memory === chunk.buffer && chunk.byteOffset === end) {
-			end += chunk.length;
+		const length = chunk.length;
+		if (length === 0) continue;
+		const chunkMemory = chunk.buffer;
+		if (memory === chunkMemory && chunk.byteOffset === end) {
+			end += length;
 			continue;
 		}
 		// Only in memory of its own (a file's bytes), not in the small Buffers' shared pool, whose other bytes are other Buffers' to change.
-		if (memory && memory.byteLength > Buffer.poolSize && chunk.length <= shortChunk && end + chunk.length <= memory.byteLength && sameBytes(memory, end, chunk)) {
-			end += chunk.length;
-			continue;
+		if (memory && length <= shortChunk && memory.byteLength > Buffer.poolSize && end + length <= memory.byteLength) {
+			bytes ??= new Uint8Array(memory);
+			let same = true;
+			for (let i = 0; i < length && same; i++) same = bytes[end + i] === chunk[i];
+			if (same) {
+				end += length;
+				continue;
+			}
 		}
 		close();
-		memory = chunk.buffer;
+		first = chunk;
+		memory = chunkMemory;
+		bytes = undefined;
 		start = chunk.byteOffset;
-		end = start + chunk.length;
+		end = start + length;
 	}
 	close();
 	return out;
-}
-
-/** Whether `memory` holds `chunk`'s bytes from `at`. */
-function sameBytes(memory: ArrayBufferLike, at: number, chunk: Buffer): boolean {
-	const bytes = new Uint8Array(memory, at, chunk.length);
-	for (let i = 0; i < chunk.length; i++) if (bytes[i] !== chunk[i]) return false;
-	return true;
 }
 
 function lengthOf(chunks: readonly Buffer[]): number {
