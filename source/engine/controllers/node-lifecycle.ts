@@ -200,7 +200,7 @@ export function createNodeLifecycleController(context: ControllerContext): Contr
 		let cached = renewals.get(name);
 		if (!cached) renewals.set(name, (cached = {lease: undefined, leaseMs: 0, node: undefined, nodeMs: 0}));
 		const lease = store.get('Lease', leaseNamespace, name) as Lease | undefined;
-		if (lease !== cached.lease || cached.node === undefined) {
+		if (lease !== cached.lease) {
 			cached.lease = lease;
 			cached.leaseMs = parseTime(lease?.spec?.renewTime) ?? 0;
 		}
