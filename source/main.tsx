@@ -43,6 +43,8 @@ function fail(message: string): never {
 export type StartHost = {
 	/** Called once, right after the first frame is on the screen. */
 	firstFrame?: () => void;
+	/** The `--state` file, read ahead by the launcher while the app's code loaded. */
+	stateReadAhead?: import('./state/state-file.js').ReadAhead;
 	/** Runs before anything draws with Ink (the bundle loads yoga's WebAssembly here). */
 	prepareUi?: () => Promise<void>;
 };
@@ -59,7 +61,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 				process.stdout.write(`${serveUsage}\n`);
 				process.exit(0);
 			}
-			await runServe(serveFlags);
+			await runServe(serveFlags, process.env, {readAhead: host.stateReadAhead});
 			process.exit(0);
 		} catch (error) {
 			if (error instanceof ServeFlagError || error instanceof StateFileError) fail(error.message);
@@ -145,7 +147,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 		const [{openState, movedAsideNote, restartedNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
 		const file = resolve(flags.state);
 		try {
-			const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
+			const opened = await openState(file, {reset: flags.resetState, progress: process.stderr, readAhead: host.stateReadAhead});
 			state = {file, cluster: opened.cluster, lines: opened.lines};
 			if (opened.movedAside) {
 				state.note = movedAsideNote(file, opened.movedAside);

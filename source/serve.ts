@@ -13,6 +13,7 @@ import {autosaveCluster, movedAsideNote, openState, restartedNote} from './state
 import type {FileLines} from './state/snapshot-json.js';
 
 export {StateFileError} from './state/state-file.js';
+import type {ReadAhead} from './state/state-file.js';
 
 export type ServeFlags = {
 	port: number;
@@ -135,7 +136,7 @@ function practiceCluster(scenario: Scenario, seed: number | undefined): Cluster 
 }
 
 /** Run until SIGINT, SIGTERM or SIGHUP (saving the --state file then). */
-export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = process.env, options: {readAhead?: ReadAhead} = {}): Promise<void> {
 	const start = Date.now();
 	const stateFile = flags.state !== undefined ? path.resolve(flags.state) : undefined;
 	let restored = false;
@@ -152,7 +153,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 		cluster = practiceCluster(scenario, flags.seed);
 		session = new PracticeSession(scenario, cluster);
 	} else {
-		const fromFile = stateFile !== undefined ? await openServeState(flags, stateFile) : undefined;
+		const fromFile = stateFile !== undefined ? await openServeState(flags, stateFile, options.readAhead) : undefined;
 		restored = fromFile !== undefined;
 		lines = fromFile?.lines;
 		cluster = fromFile?.cluster ?? createCluster({seed: flags.seed, nodes: flags.nodes, demo: !flags.empty, startTime: start, ...(flags.strictImages ? {strictImages: true} : {})});
@@ -229,8 +230,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 }
 
 /** The cluster in the state file (with where the file held its objects), or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
-async function openServeState(flags: ServeFlags, file: string): Promise<{cluster: Cluster; lines?: FileLines} | undefined> {
-	const opened = await openState(file, {reset: flags.resetState, progress: process.stderr});
+async function openServeState(flags: ServeFlags, file: string, readAhead?: ReadAhead): Promise<{cluster: Cluster; lines?: FileLines} | undefined> {
+	const opened = await openState(file, {reset: flags.resetState, progress: process.stderr, readAhead});
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
 	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file, opened.restarted)}\n`);
 	if (!opened.cluster) return undefined;

@@ -15,6 +15,7 @@ import {dirname, join} from 'node:path';
 import vm from 'node:vm';
 import {codeCacheDir, codeCacheName, readCodeCache, writeCodeCache} from './code-cache.js';
 import {limitHeapGrowth} from './heap.js';
+import {readAhead} from './read-ahead.js';
 import type {StartHost} from '../main.js';
 
 export type LaunchOptions = {
@@ -24,6 +25,8 @@ export type LaunchOptions = {
 	hash: string;
 	/** The config dir whose cache/ folder holds the code cache. */
 	configDir: string;
+	/** The `--state` file the command line names: read ahead while the app's code loads. */
+	stateFile?: string;
 };
 
 /** What became of the cache at this start. */
@@ -44,6 +47,8 @@ type Wrapped = (require: NodeJS.Require, module: {exports: unknown}, exports: un
 
 export function launch(options: LaunchOptions): Launched {
 	limitHeapGrowth();
+	// Started first, so the read goes on while the bundle is read, compiled and run.
+	const stateReadAhead = options.stateFile === undefined ? undefined : readAhead(options.stateFile);
 	const dir = codeCacheDir(options.configDir);
 	const cacheFile = join(dir, codeCacheName(options.hash));
 	// latin1 reads the ASCII bundle straight into a one-byte string (UTF-8 decoding takes several times longer).
@@ -69,6 +74,7 @@ export function launch(options: LaunchOptions): Launched {
 		return writeCodeCache(cacheFile, data, dir) === undefined;
 	};
 	const host: StartHost = {
+		...(stateReadAhead ? {stateReadAhead} : {}),
 		firstFrame: () => {
 			if (!owed) return;
 			setImmediate(saveCache);

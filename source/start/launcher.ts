@@ -8,6 +8,7 @@
 import {fileURLToPath} from 'node:url';
 import {configDirArgument, resolveConfigDir} from '../ui/config-dir.js';
 import {launch} from './launch.js';
+import {stateArgument} from './read-ahead.js';
 
 declare const kubariumAppHash: string;
 
@@ -15,4 +16,5 @@ launch({
 	file: fileURLToPath(new URL('app.js', import.meta.url)),
 	hash: kubariumAppHash,
 	configDir: resolveConfigDir(configDirArgument(process.argv.slice(2))),
+	stateFile: stateArgument(process.argv.slice(2)),
 });

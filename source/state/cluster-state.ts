@@ -10,7 +10,7 @@
  */
 import {restoreCluster, SnapshotError, type Cluster, type FromObjectsReason} from '../engine/index.js';
 import {Autosave, type AutosaveOptions} from './autosave.js';
-import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError} from './state-file.js';
+import {checkStateDirectory, moveAside, readStateFile, removeLeftovers, StateFileError, type ReadAhead} from './state-file.js';
 import {FileLines} from './snapshot-json.js';
 import {replayProgress, type ProgressStream, type ReplayProgress} from './replay-progress.js';
 
@@ -48,7 +48,7 @@ const restoreSignals: ReadonlyArray<[NodeJS.Signals, number]> = [['SIGINT', 130]
  * and, on a terminal `progress`, a line says how far the restore is.
  * Rejects with StateFileError (the file is left as it is).
  */
-export async function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number; sliceMs?: number} = {}): Promise<OpenedState> {
+export async function openState(file: string, options: {reset?: boolean; now?: Date; progress?: ProgressStream; wallNow?: () => number; sliceMs?: number; readAhead?: ReadAhead} = {}): Promise<OpenedState> {
 	checkStateDirectory(file);
 	const movedAside = options.reset ? moveAside(file, options.now) : undefined;
 	let shown: ReplayProgress | undefined;
@@ -65,7 +65,9 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		shown = options.progress ? replayProgress(file, options.progress, options.wallNow) : undefined;
 		// The parse is most of the work of reading a saved state in, the load of its parts the rest.
 		const lines = new FileLines();
-		const data = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done), lines});
+		// A file moved aside is not the one read ahead.
+		const readAhead = movedAside ? undefined : options.readAhead;
+		const data = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done), lines, readAhead});
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
 		if (data === undefined) return movedAside ? {movedAside} : {};

@@ -45,16 +45,24 @@ function isBlank(bytes: Buffer): boolean {
 }
 
 /**
+ * A state file's bytes read ahead of its open (the launcher starts the read
+ * before the app's code loads, `source/start/read-ahead.ts`): the open takes
+ * them when they are of the file it opens, else reads as usual.
+ */
+export type ReadAhead = {file: string; bytes: Promise<Buffer | undefined>};
+
+/**
  * The data of a state file, or undefined when there is none (a fresh start).
  * Throws StateFileError for a file that is empty, truncated, not JSON, or
  * not a Kubarium state file; the version and shape are the restore's to judge.
  */
-export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void; lines?: FileLines} = {}): Promise<unknown> {
+export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void; lines?: FileLines; readAhead?: ReadAhead} = {}): Promise<unknown> {
 	// Read off the event loop (a state file of thousands of pods is tens of MB); the objects are parsed a few at a time, with the loop turning between.
 	let bytes: Buffer;
 	try {
 		if ((await stat(file)).isDirectory()) throw new StateFileError(file, 'it is a directory', 'Name a file for --state');
-		bytes = await readFile(file);
+		const readAhead = options.readAhead?.file === file ? await options.readAhead.bytes : undefined;
+		bytes = readAhead ?? await readFile(file);
 	} catch (error) {
 		if (error instanceof StateFileError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;

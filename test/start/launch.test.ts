@@ -76,3 +76,17 @@ test('a cache V8 refuses (well formed, but not its data) is replaced', async t =
 	t.notDeepEqual(readCodeCache(cacheFile), Buffer.alloc(4096, 7));
 	t.is(launch({file, hash: 'cccc', configDir}).cache, 'accepted');
 });
+
+test('the --state file is read ahead and handed to the app with the host; without one, or one that is not a regular file, nothing is', async t => {
+	const {file, configDir} = bundle();
+	const state = join(configDir, '..', 'state.json');
+	writeFileSync(state, '{"kind":"KubariumSnapshot"}');
+	launch({file, hash: 'cccc', configDir, stateFile: state});
+	const {stateReadAhead} = seen().host as {stateReadAhead?: {file: string; bytes: Promise<Buffer | undefined>}};
+	t.is(stateReadAhead?.file, state);
+	t.is((await stateReadAhead?.bytes)?.toString(), '{"kind":"KubariumSnapshot"}');
+	launch({file, hash: 'cccc', configDir});
+	t.false('stateReadAhead' in seen().host);
+	launch({file, hash: 'cccc', configDir, stateFile: join(configDir, 'missing.json')});
+	t.false('stateReadAhead' in seen().host);
+});

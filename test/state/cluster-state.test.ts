@@ -193,3 +193,24 @@ test('the lines reused are the file\'s own: an object line spaced out by hand st
 	t.false(fresh.includes(lines[at]!), 'a save from scratch writes it as JSON.stringify does');
 	t.deepEqual(JSON.parse(written.join('\n')), JSON.parse(fresh.join('\n')), 'the same data');
 });
+
+test('openState takes the bytes read ahead of the file it opens, and only of that file, and not after --reset-state moved it aside', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	writeFileSync(file, saved);
+	const reference = await openState(file);
+	// Bytes read ahead that differ from the file's show which of the two the open took.
+	const other = JSON.parse(saved) as {store: {objects: Array<{metadata: {name: string}; data?: Record<string, string>}>}};
+	other.store.objects.find(object => object.metadata.name === 'kept')!.data = {a: 'read ahead'};
+	const aheadBytes = Buffer.from(JSON.stringify(other));
+	const keptData = (opened: Awaited<ReturnType<typeof openState>>) => (opened.cluster!.get('ConfigMap', 'kept') as {data?: Record<string, string>}).data;
+	t.deepEqual(keptData(reference), {a: '1'});
+	t.deepEqual(keptData(await openState(file, {readAhead: {file, bytes: Promise.resolve(aheadBytes)}})), {a: 'read ahead'});
+	// Of another file, or nothing read (not a regular file, a failed read): the file's own bytes.
+	t.deepEqual(keptData(await openState(file, {readAhead: {file: join(dir, 'other.json'), bytes: Promise.resolve(aheadBytes)}})), {a: '1'});
+	t.deepEqual(keptData(await openState(file, {readAhead: {file, bytes: Promise.resolve(undefined)}})), {a: '1'});
+	// Moved aside first: a fresh start, whatever was read ahead.
+	const reset = await openState(file, {reset: true, readAhead: {file, bytes: Promise.resolve(aheadBytes)}});
+	t.truthy(reset.movedAside);
+	t.is(reset.cluster, undefined);
+});
