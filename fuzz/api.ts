@@ -68,6 +68,11 @@ const exited = new Promise<void>(resolve => server.on('exit', (code, signal) => 
 	ended = {code, signal};
 	resolve();
 }));
+// However this process ends (a crash of the fuzzer itself included), its server and config dir go with it.
+process.on('exit', () => {
+	if (!ended) server.kill('SIGKILL');
+	rmSync(configDir, {recursive: true, force: true});
+});
 const deadline = Date.now() + 30_000;
 while (!/export KUBECONFIG=\S+\n/.test(printed)) {
 	if (ended || Date.now() > deadline) fail(`kubarium serve did not start: ${stderr || printed}`);
