@@ -10,19 +10,14 @@
 import {closeSync, fstatSync, openSync, read, statSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {ReadAhead} from '../state/state-file.js';
+import {flagArgument} from '../ui/config-dir.js';
 
 /** Files larger than this are read by the app as usual (one read of the whole file would need its size in memory at once anyway). */
 const largestReadAhead = 1024 * 1024 * 1024;
 
 /** The `--state FILE` (or `--state=FILE`) the command line names, last one winning; the app's own flags decide what it means. */
 export function stateArgument(argv: readonly string[]): string | undefined {
-	let found: string | undefined;
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i]!;
-		if (arg.startsWith('--state=')) found = arg.slice('--state='.length);
-		else if (arg === '--state' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) found = argv[++i];
-	}
-	return found;
+	return flagArgument(argv, 'state');
 }
 
 /** Start reading `file` whole, or undefined when it is not a regular file that opens (a missing file, a directory, a pipe). */

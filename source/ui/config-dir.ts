@@ -11,16 +11,22 @@ export function resolveConfigDir(flag: string | undefined, env: NodeJS.ProcessEn
 }
 
 /**
- * The `--config-dir` of a command line, found without parsing the rest (every
- * subcommand spells it so): `--config-dir DIR` or `--config-dir=DIR`; the last
- * one wins, as in the parsers.
+ * A flag's value in a command line, found without parsing the rest (every
+ * subcommand spells it so): `--NAME VALUE` or `--NAME=VALUE`; the last one
+ * wins, as in the parsers.
  */
-export function configDirArgument(argv: readonly string[]): string | undefined {
+export function flagArgument(argv: readonly string[], name: string): string | undefined {
+	const flag = `--${name}`;
 	let found: string | undefined;
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i]!;
-		if (arg.startsWith('--config-dir=')) found = arg.slice('--config-dir='.length);
-		else if (arg === '--config-dir' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) found = argv[++i];
+		if (arg.startsWith(`${flag}=`)) found = arg.slice(flag.length + 1);
+		else if (arg === flag && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) found = argv[++i];
 	}
 	return found;
+}
+
+/** The `--config-dir` of a command line (`flagArgument`). */
+export function configDirArgument(argv: readonly string[]): string | undefined {
+	return flagArgument(argv, 'config-dir');
 }
