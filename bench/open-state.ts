@@ -5,7 +5,7 @@
  * hold is the longest the event loop went without turning while the file
  * opened (a 1 ms ticker's widest gap): what Ctrl+C or a signal may wait.
  */
-import {limitHeapGrowth} from '../source/start/heap.js';
+import {limitHeapGrowth, whileHeapOnlyGrows} from '../source/start/heap.js';
 import {openState} from '../source/state/cluster-state.js';
 import {holdTicker} from './measure.js';
 
@@ -19,7 +19,7 @@ if (!file) {
 }
 const holds = holdTicker();
 const started = performance.now();
-const opened = await openState(file);
+const opened = await whileHeapOnlyGrows(() => openState(file));
 const openMs = performance.now() - started;
 const longest = holds.stop();
 process.stdout.write(`${JSON.stringify({openMs, longestHoldMs: longest, pods: opened.cluster?.list('Pod').length ?? 0, restarted: opened.restarted ?? null})}\n`);

@@ -11,7 +11,7 @@ import {resolve} from 'node:path';
 import {FlagError, isRemote, parseFlags, usage} from './ui/flags.js';
 import type {ServedApi} from './ui/app/app.js';
 import {withoutFetch} from './start/without-fetch.js';
-import {limitHeapGrowth} from './start/heap.js';
+import {limitHeapGrowth, whileHeapOnlyGrows} from './start/heap.js';
 
 const enterAlternateScreen = '\x1b[?1049h\x1b[H';
 const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
@@ -147,7 +147,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 		const [{openState, movedAsideNote, restartedNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
 		const file = resolve(flags.state);
 		try {
-			const opened = await openState(file, {reset: flags.resetState, progress: process.stderr, readAhead: host.stateReadAhead});
+			const opened = await whileHeapOnlyGrows(() => openState(file, {reset: flags.resetState, progress: process.stderr, readAhead: host.stateReadAhead}));
 			state = {file, cluster: opened.cluster, lines: opened.lines};
 			if (opened.movedAside) {
 				state.note = movedAsideNote(file, opened.movedAside);

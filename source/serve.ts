@@ -14,6 +14,7 @@ import type {FileLines} from './state/snapshot-json.js';
 
 export {StateFileError} from './state/state-file.js';
 import type {ReadAhead} from './state/state-file.js';
+import {whileHeapOnlyGrows} from './start/heap.js';
 
 export type ServeFlags = {
 	port: number;
@@ -231,7 +232,7 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 
 /** The cluster in the state file (with where the file held its objects), or undefined for a fresh start; a file that cannot be restored is a StateFileError. */
 async function openServeState(flags: ServeFlags, file: string, readAhead?: ReadAhead): Promise<{cluster: Cluster; lines?: FileLines} | undefined> {
-	const opened = await openState(file, {reset: flags.resetState, progress: process.stderr, readAhead});
+	const opened = await whileHeapOnlyGrows(() => openState(file, {reset: flags.resetState, progress: process.stderr, readAhead}));
 	if (opened.movedAside) process.stderr.write(`kubarium: ${movedAsideNote(file, opened.movedAside)}\n`);
 	if (opened.restarted) process.stderr.write(`kubarium: ${restartedNote(file, opened.restarted)}\n`);
 	if (!opened.cluster) return undefined;
