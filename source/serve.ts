@@ -11,10 +11,10 @@ import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';
 import {autosaveCluster, movedAsideNote, openState, restartedNote} from './state/cluster-state.js';
 import type {FileLines} from './state/snapshot-json.js';
-
-export {StateFileError} from './state/state-file.js';
 import type {ReadAhead} from './state/state-file.js';
 import {whileHeapOnlyGrows} from './start/heap.js';
+
+export {StateFileError} from './state/state-file.js';
 
 export type ServeFlags = {
 	port: number;

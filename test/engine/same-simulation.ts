@@ -21,3 +21,19 @@ export function sameSimulation(t: ExecutionContext, actual: Cluster, expected: C
 	t.deepEqual(b.journal, a.journal);
 	return a;
 }
+
+/**
+ * Work made in steps (a snapshot in steps, a restore in slices), stepped
+ * until done, stopping at every `every`-th question and running `between`
+ * at each stop: what it made, and how many times it stopped.
+ */
+export function stepToEnd<T>(steps: {step(stop: () => boolean): T | undefined}, every: number, between: () => void = () => undefined): {made: T; stops: number} {
+	let asked = 0;
+	let stops = 0;
+	for (;;) {
+		const made = steps.step(() => ++asked % every === 0);
+		if (made) return {made, stops};
+		stops++;
+		between();
+	}
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {createCluster, restoreCluster, SnapshotError, type Cluster} from '../../source/engine/index.js';
 import {callArbitrary, runCall, validManifest, type Call} from '../../fuzz/engine/calls.js';
 import {cutHistory, history, richCall, richCluster, runRich, runSliced, shop} from './history-calls.js';
-import {sameSimulation, state} from './same-simulation.js';
+import {sameSimulation, state, stepToEnd} from './same-simulation.js';
 
 /**
  * A restored cluster is one that never stopped: run calls, snapshot at a
@@ -134,19 +134,9 @@ test('a restore replayed a slice at a time, stopped anywhere, is the restore mad
 test('a restore from objects, and the replay of a snapshot with a base, made a slice at a time are the ones made in one go', t => {
 	const original = richCluster(5);
 	const snapshot = JSON.parse(JSON.stringify(original.snapshot()));
-	const sliced = (options: Parameters<typeof restoreCluster>[0], every: number) => {
-		const restoring = restoreCluster(options);
-		let asks = 0;
-		let slices = 0;
-		for (;;) {
-			const cluster = restoring.step(() => ++asks % every === 0);
-			if (cluster) return {cluster, slices};
-			slices++;
-		}
-	};
 	for (const every of [1, 7, 40]) {
 		const whole = createCluster({snapshot, restore: 'objects'});
-		const {cluster: cold, slices} = sliced({snapshot, restore: 'objects'}, every);
+		const {made: cold, stops: slices} = stepToEnd(restoreCluster({snapshot, restore: 'objects'}), every);
 		t.true(slices > 0, 'the pending work took more than one slice');
 		t.deepEqual(state(cold), state(whole));
 		// Its own snapshot has a base: replayed from it, in slices too.
@@ -154,7 +144,7 @@ test('a restore from objects, and the replay of a snapshot with a base, made a s
 		cold.advance(5000);
 		const withBase = JSON.parse(JSON.stringify(cold.snapshot()));
 		t.truthy(withBase.base);
-		const {cluster: again} = sliced({snapshot: withBase, restore: 'replay'}, every);
+		const {made: again} = stepToEnd(restoreCluster({snapshot: withBase, restore: 'replay'}), every);
 		t.deepEqual(state(again), state(cold));
 		for (const cluster of [whole, cold, again]) cluster.advance(30_000);
 		t.deepEqual(state(cold), state(whole));

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../source/engine/index.js';
 import type {Manifest} from '../../source/engine/api/types.js';
 import {cutHistory, runSliced} from './history-calls.js';
+import {stepToEnd} from './same-simulation.js';
 
 /**
  * A snapshot made in steps (`snapshotInSteps`) is the snapshot of the
@@ -21,18 +22,6 @@ function busy(): Cluster {
 	cluster.apply(web(12));
 	cluster.advance(20_000);
 	return cluster;
-}
-
-/** Steps until done, stopping at every `every`-th question; how many times it stopped. */
-function stepToEnd(steps: ReturnType<Cluster['snapshotInSteps']>, every: number, between: () => void = () => undefined) {
-	let asked = 0;
-	let stops = 0;
-	for (;;) {
-		const made = steps.step(() => ++asked % every === 0);
-		if (made) return {made, stops};
-		stops++;
-		between();
-	}
 }
 
 test('made in steps, the snapshot is the one taken at once; the cluster stands still while it is under way', t => {
