@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro} from '../../source/engine/clock.js';
+import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro, timeMs} from '../../source/engine/clock.js';
 
 test('timers run in time order, ties in scheduling order, and time ends at the target', t => {
 	const clock = new VirtualClock();
@@ -121,4 +121,27 @@ test('a loaded timer of a kind not defined yet waits for its owner to define it;
 	const other = new VirtualClock();
 	other.kind<null>('test.known', () => {});
 	t.throws(() => other.load({now: epochMs, seq: 1, timers: [{at: epochMs, seq: 0, kind: 'test.known', arg: null}, {at: epochMs, seq: 0, kind: 'test.known', arg: null}]}), {message: 'load: timer number 0 is used twice or not below the next (1)'});
+});
+
+test('timeMs reads every timestamp as Date.parse does: the forms the cluster writes, near misses and other texts', t => {
+	const pad = (n: number, width: number) => String(n).padStart(width, '0');
+	// Fields past their ranges too: the calendar's judgement is Date.parse's.
+	const written = fc.tuple(
+		fc.integer({min: 0, max: 9999}), fc.integer({min: 0, max: 13}), fc.integer({min: 0, max: 32}),
+		fc.integer({min: 0, max: 25}), fc.integer({min: 0, max: 61}), fc.integer({min: 0, max: 61}),
+		fc.option(fc.integer({min: 0, max: 999_999}), {nil: undefined}),
+	).map(([y, mo, d, h, mi, s, micros]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${micros === undefined ? '' : `.${pad(micros, 6)}`}Z`);
+	// One character of a written form changed: a digit, a separator, the zone.
+	const nearMiss = fc.tuple(written, fc.nat(), fc.constantFrom('0', '9', '-', ':', 'T', 'Z', '.', ' ', 'x', '+')).map(([text, at, char]) => {
+		const index = at % text.length;
+		return text.slice(0, index) + char + text.slice(index + 1);
+	});
+	fc.assert(fc.property(fc.oneof(written, nearMiss, fc.string(), fc.date({noInvalidDate: true}).map(date => date.toISOString())), text => {
+		const expected = Date.parse(text);
+		t.is(timeMs(text), expected, text);
+	}), {numRuns: 20_000});
+	for (const ms of [0, epochMs, epochMs + 123, -62_167_219_200_000, 253_402_300_799_999]) {
+		t.is(timeMs(rfc3339(ms)), Math.floor(ms / 1000) * 1000);
+		t.is(timeMs(rfc3339Micro(ms)), ms);
+	}
 });
