@@ -76,6 +76,8 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 	const lastStatus = new Map<string, number>();
 	const renewed = new Map<string, number>();
 	const faults = new Map<string, NodeFault>();
+	/** Per node, the Node object a status look last found as wanted, with the conditions and images it was compared with (a look at the same three finds the same). */
+	const upToDate = new Map<string, {node: Node; wanted: typeof healthy; images: Array<{names: string[]; sizeBytes: number}>}>();
 
 	const kubelet = () => context.services.kubelet;
 
@@ -124,6 +126,10 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		const conditions = node.status?.conditions ?? [];
 		const wanted = wantedConditions(name);
 		const images = nodeImages(name);
+		const due = force || now - (lastStatus.get(name) ?? 0) >= nodeStatusReportMs;
+		// The same Node object, conditions and images as the last look found posted: nothing differs.
+		const seen = upToDate.get(name);
+		if (!due && seen !== undefined && seen.node === node && seen.wanted === wanted && seen.images === images) return;
 		// The node's list is the one posted last unless someone else wrote it.
 		const posted = node.status?.images ?? noImages;
 		const sameImages = posted === images || JSON.stringify(images) === JSON.stringify(posted);
@@ -131,7 +137,10 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 			const current = conditions.find(c => c.type === type);
 			return current?.status !== status || current.reason !== reason || current.message !== message;
 		});
-		if (!differs && !force && now - (lastStatus.get(name) ?? 0) < nodeStatusReportMs) return;
+		if (!differs && !due) {
+			upToDate.set(name, {node, wanted, images});
+			return;
+		}
 		lastStatus.set(name, now);
 		const stamp = rfc3339(now);
 		const wasReady = conditions.find(c => c.type === 'Ready')?.status === 'True';
@@ -145,6 +154,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 			if (images.length > 0) draft.status.images = images;
 			else delete draft.status.images;
 		}, {status: true});
+		upToDate.set(name, {node: updated, wanted, images});
 		const ready = next.find(c => c.type === 'Ready')!.status === 'True';
 		if (ready && !wasReady) events.normal(updated, 'NodeReady', `Node ${name} status is now: NodeReady`, {component, host: name});
 		if (!ready && wasReady) events.normal(updated, 'NodeNotReady', `Node ${name} status is now: NodeNotReady`, {component, host: name});
@@ -211,6 +221,7 @@ export function createNodeHeartbeats(context: ControllerContext): Controller {
 		load(saved, loading) {
 			timers.clear();
 			lastStatus.clear();
+			upToDate.clear();
 			renewed.clear();
 			faults.clear();
 			for (const [name, seq, at] of saved.beats) timers.set(name, loading.timer({seq, at}));
