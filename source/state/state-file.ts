@@ -208,6 +208,24 @@ function lengthOf(chunks: readonly Buffer[]): number {
 	return total;
 }
 
+/**
+ * How many chunks a write joins and hands to the kernel at a time (the
+ * most one writev takes, IOV_MAX). A save of 10,000 changing pods is about
+ * 68,000 chunks: given to one writev, the call alone held the event loop
+ * for about 26 ms, and joining them all 10-20 ms more; a batch takes well
+ * under a millisecond of either, and the whole write is faster.
+ */
+export const chunksABatch = 1024;
+
+/** The chunks in batches of `chunksABatch`, neighbours in each joined (`joinedChunks`). */
+export function* batchesOf(chunks: readonly Buffer[]): Generator<Buffer[]> {
+	for (let at = 0; at < chunks.length; at += chunksABatch) yield joinedChunks(chunks.slice(at, at + chunksABatch));
+}
+
+function shortWrite(written: number, total: number): Error {
+	return new Error(`short write: ${written} of ${total} bytes`);
+}
+
 /** Write `data` to `file` atomically and durably; blocks until it is on disk. */
 export function writeStateFileSync(file: string, data: StateData, hooks: WriteHooks = {}): void {
 	const temporary = temporaryPath(file);
@@ -217,9 +235,12 @@ export function writeStateFileSync(file: string, data: StateData, hooks: WriteHo
 			if (typeof data === 'string') {
 				writeSync(fd, data);
 			} else {
-				const chunks = joinedChunks(data);
-				const written = writevSync(fd, chunks);
-				if (written !== lengthOf(chunks)) throw new Error(`short write: ${written} of ${lengthOf(chunks)} bytes`);
+				let before = 0;
+				for (const batch of batchesOf(data)) {
+					const written = writevSync(fd, batch);
+					if (written !== lengthOf(batch)) throw shortWrite(before + written, lengthOf(data));
+					before += written;
+				}
 			}
 			fsyncSync(fd);
 		} finally {
@@ -248,9 +269,13 @@ export async function writeStateFile(file: string, data: StateData, hooks: Write
 			if (typeof data === 'string') {
 				await handle.writeFile(data);
 			} else {
-				const chunks = joinedChunks(data);
-				const {bytesWritten} = await handle.writev(chunks);
-				if (bytesWritten !== lengthOf(chunks)) throw new Error(`short write: ${bytesWritten} of ${lengthOf(chunks)} bytes`);
+				// A batch at a time, the event loop turning between two.
+				let before = 0;
+				for (const batch of batchesOf(data)) {
+					const {bytesWritten} = await handle.writev(batch);
+					if (bytesWritten !== lengthOf(batch)) throw shortWrite(before + bytesWritten, lengthOf(data));
+					before += bytesWritten;
+				}
 			}
 			await handle.sync();
 		} finally {

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
 import test from 'ava';
 import fc from 'fast-check';
-import {checkStateDirectory, joinedChunks, leftoverTemporaries, moveAside, readStateFile, removeLeftovers, StateFileError, writeStateFile, writeStateFileSync} from '../../source/state/state-file.js';
+import {batchesOf, checkStateDirectory, chunksABatch, joinedChunks, leftoverTemporaries, moveAside, readStateFile, removeLeftovers, StateFileError, writeStateFile, writeStateFileSync} from '../../source/state/state-file.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -163,4 +163,21 @@ test('joined chunks hold exactly the bytes of the chunks, whatever their order a
 		t.true(joined.length <= chunks.length);
 		return Buffer.concat(joined).equals(Buffer.concat(chunks));
 	}));
+});
+
+test('a write of many chunks goes out in batches of joined chunks, a writev each: the file holds every byte in order', async t => {
+	const dir = scratch(t);
+	// Lines in Buffers of their own, as a save of changing objects makes them, with separators between.
+	const chunks: Buffer[] = [];
+	for (let index = 0; index < chunksABatch * 3 + 17; index++) chunks.push(Buffer.from(`{"n":${index},"pad":"${'x'.repeat(index % 50)}"}`), Buffer.from(',\n'));
+	const expected = Buffer.concat(chunks);
+	const batches = [...batchesOf(chunks)];
+	t.is(batches.length, Math.ceil(chunks.length / chunksABatch));
+	for (const batch of batches) t.true(batch.length <= chunksABatch);
+	t.true(Buffer.concat(batches.flat()).equals(expected));
+	const file = join(dir, 'state.json');
+	writeStateFileSync(file, chunks);
+	t.true(readFileSync(file).equals(expected));
+	await writeStateFile(file, chunks);
+	t.true(readFileSync(file).equals(expected));
 });
