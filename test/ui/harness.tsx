@@ -31,6 +31,8 @@ export type Dashboard = {
 	/** One tick of the real-time loop (`options.simulation` sets its wall clock and slice). */
 	tick(): Promise<void>;
 	waitFor(check: (frame: string) => boolean, what?: string): Promise<string>;
+	/** How many times the app asked to quit (q, :q, Ctrl+C). */
+	quits(): number;
 	unmount(): Promise<void>;
 };
 
@@ -109,6 +111,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 	if (options.prefs) prefs.set(options.prefs);
 	const loaded = loadTheme(options.theme ?? prefs.get().theme, {configDir, noColor: options.noColor});
 	let api: AppApi | undefined;
+	let quits = 0;
 	let ui!: ReturnType<typeof render>;
 	await act(async () => {
 		ui = render(
@@ -121,6 +124,9 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 				api={options.api}
 				onApi={a => {
 					api = a;
+				}}
+				onQuit={() => {
+					quits++;
 				}}
 			/>,
 		);
@@ -165,6 +171,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
 			}
 			throw new Error(`Timed out waiting for ${what}; last frame:\n${ui.lastFrame()}`);
 		},
+		quits: () => quits,
 		async unmount() {
 			await act(async () => {
 				ui.unmount();

@@ -507,9 +507,14 @@ export function AppContainer(props: AppProps) {
 			return;
 		}
 		if (ui.current.modal) {
-			if (runKeymap(modalKeymap(), event, options)) return;
+			const keymap = modalKeymap();
+			// Ctrl+C quits before a field of the modal reads it as text, unless the modal binds it.
+			if (event.name === 'ctrl-c' && !keymap?.bindings.some(b => b.key === 'ctrl-c')) {
+				quit();
+				return;
+			}
+			if (runKeymap(keymap, event, options)) return;
 			if (event.name === 'esc') api.closeModal();
-			else if (event.name === 'ctrl-c') quit();
 			return;
 		}
 		if (prompt.current.open) {
