@@ -369,6 +369,8 @@ const fixedAt: ReadonlyArray<[number, number]> = [[4, 0x2d], [7, 0x2d], [10, 0x5
  * against the calendar (a day past the 28th, an hour of 24), which it is left to.
  */
 function utcMs(text: string): number | undefined {
+	// Not a text at all (a field of a hand-edited object): `Date.parse` reads it as it reads any value.
+	if (typeof text !== 'string') return undefined;
 	const length = text.length;
 	if ((length !== 20 && length !== 27) || text.charCodeAt(length - 1) !== 0x5a) return undefined;
 	for (const at of digitsAt) {

@@ -140,6 +140,10 @@ test('timeMs reads every timestamp as Date.parse does: the forms the cluster wri
 		const expected = Date.parse(text);
 		t.is(timeMs(text), expected, text);
 	}), {numRuns: 20_000});
+	// A field of a hand-edited object may hold anything: it reads as Date.parse reads it, and never throws.
+	for (const value of [undefined, null, 0, 1_767_258_000_000, true, [], {}, ['2026-01-01T09:00:00Z']]) {
+		t.is(timeMs(value as unknown as string), Date.parse(value as unknown as string), String(value));
+	}
 	for (const ms of [0, epochMs, epochMs + 123, -62_167_219_200_000, 253_402_300_799_999]) {
 		t.is(timeMs(rfc3339(ms)), Math.floor(ms / 1000) * 1000);
 		t.is(timeMs(rfc3339Micro(ms)), ms);
