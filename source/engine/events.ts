@@ -154,7 +154,7 @@ export class EventRecorder {
 			const {similarKey, key, combined} = keysOf(event);
 			const lastMs = timeMs(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
-			if (!combined) noteMessage(similar, event.message);
+			if (!combined) noteMessage(similar, messageOf(event));
 			similar.lastMs = Math.max(similar.lastMs, Number.isNaN(lastMs) ? Number.NEGATIVE_INFINITY : lastMs);
 			this.byKey.set(key, event);
 			this.order.push(event);
@@ -276,6 +276,10 @@ export class EventRecorder {
 		this.byKey.clear();
 		for (const entry of saved.ring) {
 			const [namespace, name] = entry;
+			const whole = entry.length === 4 && typeof entry[2] === 'string' && (entry[3] === null || typeof entry[3] === 'number');
+			if (typeof namespace !== 'string' || typeof name !== 'string' || (entry.length !== 2 && !whole)) {
+				throw new Error(`load: a ring entry is ${JSON.stringify(entry)}, not [namespace, name] or [namespace, name, key, first seen]`);
+			}
 			const stored = this.store.get('Event', namespace, name) as KubeEvent | undefined;
 			if (entry.length === 2) {
 				if (!stored) throw new Error(`load: the store has no Event ${namespace}/${name}, which gives a ring entry's key`);
@@ -288,7 +292,13 @@ export class EventRecorder {
 				this.orderSeen.push(entry[3] ?? Number.NEGATIVE_INFINITY);
 			}
 		}
-		for (const at of saved.counted) this.byKey.set(this.orderKeys[at]!, this.order[at]!);
+		for (const at of saved.counted) {
+			if (!Number.isInteger(at) || at < 0 || at >= this.order.length) throw new Error(`load: a counted event is at ${JSON.stringify(at)}, not a place in the ring of ${this.order.length}`);
+			this.byKey.set(this.orderKeys[at]!, this.order[at]!);
+		}
+		for (const field of ['nameMs', 'nameSequence', 'dropped'] as const) {
+			if (!Number.isInteger(saved[field])) throw new Error(`load: ${field} is ${JSON.stringify(saved[field])}, not a whole number`);
+		}
 		this.nameMs = saved.nameMs;
 		this.nameSequence = saved.nameSequence;
 		this.dropped = saved.dropped;
@@ -301,9 +311,10 @@ export class EventRecorder {
 	about(object: KubeObject): KubeEvent[] {
 		const out: KubeEvent[] = [];
 		for (const event of this.store.list('Event', object.metadata.namespace ?? 'default') as KubeEvent[]) {
-			if (event.involvedObject.uid === object.metadata.uid) out.push(event);
+			if (event.involvedObject?.uid === object.metadata.uid) out.push(event);
 		}
-		return out.sort((a, b) => a.lastTimestamp.localeCompare(b.lastTimestamp));
+		// An Event made through the API may have no lastTimestamp: it sorts first.
+		return out.sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
 	}
 }
 
@@ -346,10 +357,38 @@ function storedKeyOf(stored: KubeEvent, storedKeys: SaveCache<KubeEvent, {key: s
  * key a repeat of it counts up (the similar one for a combined event).
  */
 function keysOf(event: KubeEvent): {similarKey: string; key: string; combined: boolean} {
-	const involved = event.involvedObject;
-	const similarKey = similarKeyOf(event.source ?? {component: event.reportingComponent ?? ''}, involved.uid, event.type, event.reason);
-	const combined = event.message.startsWith(combinedPrefix);
-	return {similarKey, key: combined ? similarKey : eventKey(similarKey, involved.fieldPath, event.message), combined};
+	const involved: Partial<ObjectReference> = storedField(event, 'involvedObject', event.involvedObject, 'an object') ?? {};
+	const source = storedField(event, 'source', event.source, 'an object');
+	if (source) {
+		storedField(event, 'source.component', source.component, 'a text');
+		storedField(event, 'source.host', source.host, 'a text');
+	}
+	const uid = storedField(event, 'involvedObject.uid', involved.uid, 'a text');
+	// A field the Event lacks reads as it always has in the key ("undefined"): only the recorder counts up its own Events, which have them all.
+	const type = storedField(event, 'type', event.type, 'a text') as string;
+	const reason = storedField(event, 'reason', event.reason, 'a text') as string;
+	const similarKey = similarKeyOf(source ?? {component: storedField(event, 'reportingComponent', event.reportingComponent, 'a text') ?? ''}, uid, type, reason);
+	const message = messageOf(event);
+	const combined = message.startsWith(combinedPrefix);
+	return {similarKey, key: combined ? similarKey : eventKey(similarKey, storedField(event, 'involvedObject.fieldPath', involved.fieldPath, 'a text'), message), combined};
+}
+
+/** A stored Event's message: none reads as empty, as the API decodes an Event without one. */
+function messageOf(event: KubeEvent): string {
+	return storedField(event, 'message', event.message, 'a text') ?? '';
+}
+
+/**
+ * A field of a stored Event the recorder reads: undefined when it has none
+ * (or null, as the API decodes a field it omits); a value of another type
+ * is a damaged object (a state file changed by hand), and the restore stops
+ * with what it found.
+ */
+function storedField<T>(event: KubeEvent, field: string, value: T | null | undefined, what: 'a text' | 'an object'): T | undefined {
+	if (value === undefined || value === null) return undefined;
+	const right = what === 'a text' ? typeof value === 'string' : typeof value === 'object' && !Array.isArray(value);
+	if (!right) throw new Error(`Event ${event.metadata?.namespace ?? ''}/${event.metadata?.name ?? ''}: ${field} is ${JSON.stringify(value) ?? String(value)}, not ${what}`);
+	return value;
 }
 
 /** The second a stored Event was first seen (-Infinity when its firstTimestamp is not a time). */
@@ -426,7 +465,12 @@ class SimilarCache {
 		this.entries.clear();
 		this.oldest = undefined;
 		this.newest = undefined;
-		for (const [key, messages, lastMs] of saved) {
+		for (const item of saved) {
+			const [key, messages, lastMs] = Array.isArray(item) ? item : [];
+			const messagesRight = messages === null || typeof messages === 'string' || (Array.isArray(messages) && messages.every(message => typeof message === 'string'));
+			if (!Array.isArray(item) || item.length !== 3 || typeof key !== 'string' || !messagesRight || (lastMs !== null && typeof lastMs !== 'number')) {
+				throw new Error(`load: an aggregated kind of event is ${JSON.stringify(item)}, not [key, messages, last seen]`);
+			}
 			const entry: Similar = {key, messages: messages === null ? undefined : typeof messages === 'string' ? messages : new Set(messages), lastMs: lastMs ?? Number.NEGATIVE_INFINITY};
 			this.entries.set(key, entry);
 			this.linkNewest(entry);

@@ -77,15 +77,17 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		try {
 			return {cluster: await restored({snapshot: data}, sliceMs, shown), lines};
 		} catch (error) {
-			if (!(error instanceof SnapshotError)) throw error;
-			// Another build saved it: its objects still make the cluster, as a cluster stopped and started again.
-			if (!error.fromObjects) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
-			restartedBecause = error.fromObjects;
+			if (!(error instanceof Error)) throw error;
+			// Another build saved it, or its state does not load (a value no part reads so, in a file changed by hand): its objects still make the cluster, as a cluster stopped and started again.
+			const from = error instanceof SnapshotError ? error.fromObjects : 'state not loadable';
+			if (!from) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+			restartedBecause = from;
 		}
 		try {
 			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: restartedBecause, lines};
 		} catch (error) {
-			if (error instanceof SnapshotError) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
+			// Not even its objects make a cluster: the file stays as it is, and the start stops with why.
+			if (error instanceof Error) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
 			throw error;
 		}
 	} finally {

@@ -35,6 +35,13 @@ const damagedDelta = (() => {
 	return lines.join('\n');
 })();
 
+/** The snapshot with one of its Events' message made a number (a file changed by hand). */
+const damagedEvent = (() => {
+	const data = JSON.parse(saved) as {store: {objects: Array<{kind: string; message?: unknown}>}};
+	data.store.objects.find(object => object.kind === 'Event')!.message = 42;
+	return JSON.stringify(data);
+})();
+
 const cases: Array<[string, string, RegExp]> = [
 	['empty', '', /it is empty/],
 	['truncated', saved.slice(0, Math.floor(saved.length / 2)), /it is truncated: the JSON stops after \d+ bytes/],
@@ -42,6 +49,7 @@ const cases: Array<[string, string, RegExp]> = [
 	['of an unknown (newer) version', JSON.stringify({...JSON.parse(saved), version: 7}), /it cannot be restored: snapshot version 7 is newer than this build reads \(4\)/],
 	['valid JSON of the wrong shape', wrongShape, /it cannot be restored: snapshot\.store\.objects: expected an array, got null/],
 	['whose object written as a delta names no earlier object', damagedDelta, /it cannot be restored: snapshot\.store\.objects\[\d+\]: expected an object, got an array/],
+	['with an Event whose message is a number', damagedEvent, /it cannot be restored: Event [\w-]+\/[\w.-]+: message is 42, not a text/],
 ];
 
 for (const [name, content, reason] of cases) {
@@ -213,4 +221,34 @@ test('openState takes the bytes read ahead of the file it opens, and only of tha
 	const reset = await openState(file, {reset: true, readAhead: {file, bytes: Promise.resolve(aheadBytes)}});
 	t.truthy(reset.movedAside);
 	t.is(reset.cluster, undefined);
+});
+
+test('openState: an event recorder state that names no place in its ring is not loaded: the cluster comes back from its objects, and runs', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const data = JSON.parse(saved) as {state: {parts: Array<[string, {counted: unknown[]}]>}};
+	const recorder = data.state.parts.find(([name]) => name === 'events')![1];
+	recorder.counted = [...recorder.counted, '2026-01-01T09:00:00Z'];
+	writeFileSync(file, JSON.stringify(data));
+	const opened = await openState(file);
+	t.is(opened.restarted, 'state not loadable');
+	opened.cluster!.advance(30_000);
+	t.truthy(opened.cluster!.snapshot({history: false}));
+});
+
+test('openState: an Event made through the API without a message, type or times comes back from the objects, and the cluster runs', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const cluster = createCluster({seed: 6, nodes: 1});
+	cluster.advance(2_000);
+	cluster.apply({apiVersion: 'v1', kind: 'Event', metadata: {name: 'bare', namespace: 'default'}, involvedObject: {kind: 'Pod', name: 'x', namespace: 'default'}, reason: 'Custom'});
+	const data = JSON.parse(JSON.stringify(cluster.snapshot())) as {state: {format: number}};
+	// Saved by another build: the restore goes by the objects, the Event among them.
+	data.state.format += 1;
+	writeFileSync(file, JSON.stringify(data));
+	const opened = await openState(file);
+	t.is(opened.restarted, 'another build');
+	t.truthy(opened.cluster!.get('Event', 'bare', 'default'));
+	opened.cluster!.advance(30_000);
+	t.truthy(opened.cluster!.get('Event', 'bare', 'default'));
 });
