@@ -370,6 +370,7 @@ export class Cluster {
 	}
 
 	private loadOwnState(saved: SavedClusterState): void {
+		checkOwnState(saved);
 		Object.assign(this.round, saved.round);
 		this.owedUntil = saved.owedUntil ?? undefined;
 		this.stoppedInLoop = saved.stoppedInLoop;
@@ -1702,6 +1703,26 @@ type SavedClusterState = {
 	applied: Array<[uid: string, applied: unknown]>;
 	errors: ControllerError[];
 };
+
+/**
+ * The facade's own saved state as `saveOwnState` writes it, or an error
+ * naming what is not (a state file changed by hand): what loads is what a
+ * save writes again, and what a restore's checks read back.
+ */
+function checkOwnState(saved: SavedClusterState): void {
+	const fail = (what: string) => {
+		throw new Error(`cluster: ${what}`);
+	};
+	const round = saved?.round as Record<string, unknown> | undefined;
+	if (typeof round !== 'object' || round === null || !Number.isInteger(round['index']) || !Number.isInteger(round['left']) || typeof round['worked'] !== 'boolean' || !Number.isInteger(round['rounds'])) fail('the controllers\' round is not {index, left, worked, rounds}');
+	if (saved.owedUntil !== null && typeof saved.owedUntil !== 'number') fail(`owedUntil is ${JSON.stringify(saved.owedUntil)}, not a time or null`);
+	if (typeof saved.stoppedInLoop !== 'boolean' || !Number.isInteger(saved.shellCount)) fail('stoppedInLoop or shellCount is missing');
+	if (!Array.isArray(saved.applied)) fail('applied is not a list');
+	for (const item of saved.applied) {
+		if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || typeof item[1] !== 'object' || item[1] === null || Array.isArray(item[1])) fail(`an applied configuration is ${JSON.stringify(item)?.slice(0, 80)}, not [uid, configuration]`);
+	}
+	if (!Array.isArray(saved.errors) || !saved.errors.every(error => typeof error === 'object' && error !== null && typeof error.controller === 'string' && typeof error.key === 'string' && typeof error.message === 'string' && typeof error.at === 'number')) fail('errors are not a list of controller errors');
+}
 
 /** A part (or the clock) cannot load a state in this build's form: the file was changed or damaged (or a build kept the form and changed what it means). */
 function notLoadable(error: Error): SnapshotError {

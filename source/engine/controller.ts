@@ -205,6 +205,7 @@ export class WorkQueue {
 	 * saved queue had pending, and a timer set here as well would add twice.
 	 */
 	load(saved: SavedWorkQueue): void {
+		checkSavedQueue(this.name, saved);
 		this.queued.clear();
 		this.delayed.clear();
 		this.order = [...saved.queued];
@@ -214,4 +215,23 @@ export class WorkQueue {
 		for (const [key, at] of saved.delayed) this.delayed.set(key, at);
 		this.backoff.load(saved.backoff);
 	}
+}
+
+/**
+ * A saved work queue as `WorkQueue.save` writes it, or an error naming what
+ * is not (a state file changed by hand): keys are texts, times and counts
+ * numbers.
+ */
+function checkSavedQueue(name: string, saved: SavedWorkQueue): void {
+	const fail = (what: string) => {
+		throw new Error(`queue ${name}: ${what}`);
+	};
+	const isKey = (key: unknown) => typeof key === 'string';
+	if (typeof saved !== 'object' || saved === null) fail('its state is not an object');
+	if (!Array.isArray(saved.queued) || !saved.queued.every(isKey)) fail(`queued keys are ${JSON.stringify(saved.queued)?.slice(0, 80)}, not a list of texts`);
+	if (new Set(saved.queued).size !== saved.queued.length) fail('a key is queued twice');
+	if (!Number.isInteger(saved.taken) || saved.taken < 0) fail(`taken is ${JSON.stringify(saved.taken)}, not a count`);
+	if (!Array.isArray(saved.delayed) || !saved.delayed.every(item => Array.isArray(item) && item.length === 2 && isKey(item[0]) && typeof item[1] === 'number')) fail('delayed adds are not a list of [key, time]');
+	const requeues = (saved.backoff as {requeues?: unknown} | undefined)?.requeues;
+	if (!Array.isArray(requeues) || !requeues.every(item => Array.isArray(item) && item.length === 2 && isKey(item[0]) && Number.isInteger(item[1]) && item[1] >= 0)) fail('back-off counts are not a list of [key, count]');
 }

@@ -348,7 +348,8 @@ export type SavedSimilarCache = Array<[key: string, messages: string | string[] 
 /** A stored Event's aggregation key and time (`storedKeys` keeps them beside the never changed object from a save to the next). */
 function storedKeyOf(stored: KubeEvent, storedKeys: SaveCache<KubeEvent, {key: string; seen: number}>): {key: string; seen: number} {
 	let given = storedKeys.get(stored);
-	if (!given) storedKeys.set(stored, (given = {key: keysOf(stored).key, seen: storedSeen(stored)}));
+	// Not checked again: the recorder wrote it, or a load checked it (what the recorder writes from a damaged object reads as it always has).
+	if (!given) storedKeys.set(stored, (given = {key: keysOf(stored, false).key, seen: storedSeen(stored)}));
 	return given;
 }
 
@@ -356,21 +357,22 @@ function storedKeyOf(stored: KubeEvent, storedKeys: SaveCache<KubeEvent, {key: s
  * The aggregation keys of a stored Event: its similar events' key, and the
  * key a repeat of it counts up (the similar one for a combined event).
  */
-function keysOf(event: KubeEvent): {similarKey: string; key: string; combined: boolean} {
-	const involved: Partial<ObjectReference> = storedField(event, 'involvedObject', event.involvedObject, 'an object') ?? {};
-	const source = storedField(event, 'source', event.source, 'an object');
+function keysOf(event: KubeEvent, check = true): {similarKey: string; key: string; combined: boolean} {
+	const field = <T>(name: string, value: T | null | undefined, what: 'a text' | 'an object'): T | undefined => (check ? storedField(event, name, value, what) : value ?? undefined);
+	const involved: Partial<ObjectReference> = field('involvedObject', event.involvedObject, 'an object') ?? {};
+	const source = field('source', event.source, 'an object');
 	if (source) {
-		storedField(event, 'source.component', source.component, 'a text');
-		storedField(event, 'source.host', source.host, 'a text');
+		field('source.component', source.component, 'a text');
+		field('source.host', source.host, 'a text');
 	}
-	const uid = storedField(event, 'involvedObject.uid', involved.uid, 'a text');
+	const uid = field('involvedObject.uid', involved.uid, 'a text');
 	// A field the Event lacks reads as it always has in the key ("undefined"): only the recorder counts up its own Events, which have them all.
-	const type = storedField(event, 'type', event.type, 'a text') as string;
-	const reason = storedField(event, 'reason', event.reason, 'a text') as string;
-	const similarKey = similarKeyOf(source ?? {component: storedField(event, 'reportingComponent', event.reportingComponent, 'a text') ?? ''}, uid, type, reason);
-	const message = messageOf(event);
+	const type = field('type', event.type, 'a text') as string;
+	const reason = field('reason', event.reason, 'a text') as string;
+	const similarKey = similarKeyOf(source ?? {component: field('reportingComponent', event.reportingComponent, 'a text') ?? ''}, uid, type, reason);
+	const message = check ? messageOf(event) : typeof event.message === 'string' ? event.message : '';
 	const combined = message.startsWith(combinedPrefix);
-	return {similarKey, key: combined ? similarKey : eventKey(similarKey, storedField(event, 'involvedObject.fieldPath', involved.fieldPath, 'a text'), message), combined};
+	return {similarKey, key: combined ? similarKey : eventKey(similarKey, field('involvedObject.fieldPath', involved.fieldPath, 'a text'), message), combined};
 }
 
 /** A stored Event's message: none reads as empty, as the API decodes an Event without one. */

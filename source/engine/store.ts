@@ -268,6 +268,8 @@ export class Store {
 			if (typeof meta.resourceVersion !== 'string' || !(Number(meta.resourceVersion) <= revision)) {
 				throw problem(index, `.metadata.resourceVersion: expected a whole number as a string, at most the store's ${resourceVersion}`);
 			}
+			const wrong = metadataProblem(meta);
+			if (wrong) throw problem(index, `.metadata.${wrong}`);
 			if (object.kind !== kind) {
 				kind = object.kind;
 				const found = this.types.find(kind);
@@ -510,4 +512,36 @@ export function sameJson(a: unknown, b: unknown): boolean {
 	}
 	for (const k in rb) if (rb[k] !== undefined) defined--;
 	return defined === 0;
+}
+
+/** Whether `value` is an object of texts (labels, annotations). */
+function isTextMap(value: unknown): boolean {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+	for (const item of Object.values(value)) if (typeof item !== 'string') return false;
+	return true;
+}
+
+/**
+ * What is wrong with a saved object's metadata in the fields the store and
+ * its indexes read (the uid and resourceVersion are checked apart), as
+ * `field: expected …`; undefined when nothing is. An object the API took
+ * always passes: this is for a state file changed by hand.
+ */
+function metadataProblem(meta: KubeObject['metadata']): string | undefined {
+	const m = meta as Record<string, unknown>;
+	if (m['namespace'] !== undefined && typeof m['namespace'] !== 'string') return 'namespace: expected a string';
+	if (m['labels'] !== undefined && !isTextMap(m['labels'])) return 'labels: expected texts by key';
+	if (m['annotations'] !== undefined && !isTextMap(m['annotations'])) return 'annotations: expected texts by key';
+	if (m['finalizers'] !== undefined && !(Array.isArray(m['finalizers']) && m['finalizers'].every(item => typeof item === 'string'))) return 'finalizers: expected a list of texts';
+	const owners = m['ownerReferences'];
+	if (owners !== undefined && !(Array.isArray(owners) && owners.every(ref => typeof ref === 'object' && ref !== null && typeof (ref as {uid?: unknown}).uid === 'string' && typeof (ref as {kind?: unknown}).kind === 'string' && typeof (ref as {name?: unknown}).name === 'string'))) {
+		return 'ownerReferences: expected a list of references, each with a kind, a name and a uid';
+	}
+	for (const field of ['deletionTimestamp', 'creationTimestamp', 'generateName']) {
+		if (m[field] !== undefined && typeof m[field] !== 'string') return `${field}: expected a string`;
+	}
+	for (const field of ['generation', 'deletionGracePeriodSeconds']) {
+		if (m[field] !== undefined && !Number.isInteger(m[field])) return `${field}: expected a whole number`;
+	}
+	return undefined;
 }

@@ -252,3 +252,53 @@ test('openState: an Event made through the API without a message, type or times 
 	opened.cluster!.advance(30_000);
 	t.truthy(opened.cluster!.get('Event', 'bare', 'default'));
 });
+
+/** The demo with a database row, as data: its parts hold a volume's tree, work queues and the facade's own state. */
+const demo = (() => {
+	const cluster = createCluster({seed: 6, demo: true});
+	cluster.advance(60_000);
+	cluster.exec('db-0', ['kv', 'set', 'greeting', 'hello'], {namespace: 'shop'});
+	return JSON.stringify(cluster.snapshot());
+})();
+
+type Damaged = {state: {parts: Array<[string, any]>}; store: {objects: any[]}};
+const partDamage: Array<[string, (data: Damaged) => void]> = [
+	['a work queue key that is a number', data => data.state.parts.find(([name]) => name === 'queues')![1][0][1].queued.push(1)],
+	['a volume file whose content is a list', data => {
+		const tree = data.state.parts.find(([name]) => name === 'volumes')![1][0][1];
+		tree.entries.find((entry: unknown[]) => entry.length === 4)[3] = [];
+	}],
+	['a last-applied configuration that is a list', data => (data.state.parts.find(([name]) => name === 'cluster')![1].applied[0][1] = ['x'])],
+];
+
+for (const [name, damage] of partDamage) {
+	test(`openState: a state with ${name} is not loaded: the cluster comes back from its objects, runs, and its own save opens as saved`, async t => {
+		const dir = scratch(t);
+		const file = join(dir, 'state.json');
+		const data = JSON.parse(demo) as Damaged;
+		damage(data);
+		writeFileSync(file, JSON.stringify(data));
+		const opened = await openState(file);
+		t.is(opened.restarted, 'state not loadable');
+		opened.cluster!.advance(30_000);
+		const again = join(dir, 'again.json');
+		const autosave = autosaveCluster(opened.cluster!, again);
+		autosave.changed();
+		autosave.flush();
+		const reopened = await openState(again);
+		t.truthy(reopened.cluster);
+		t.is(reopened.restarted, undefined, 'what the app saved restores exactly');
+	});
+}
+
+test('openState: an object whose namespace is not a text is a StateFileError naming it', async t => {
+	const dir = scratch(t);
+	const file = join(dir, 'state.json');
+	const data = JSON.parse(demo) as Damaged;
+	data.store.objects.find(object => object.kind === 'Pod').metadata.namespace = ['shop'];
+	const content = JSON.stringify(data);
+	writeFileSync(file, content);
+	const error = (await t.throwsAsync(openState(file), {instanceOf: StateFileError}))!;
+	t.regex(error.message, /it cannot be restored: snapshot\.store\.objects\[\d+\]\.metadata\.namespace: expected a string/);
+	t.is(readFileSync(file, 'utf8'), content);
+});

@@ -197,6 +197,7 @@ export class FileTree implements FileSystem {
 	 * the saved tree had one.
 	 */
 	static fromSaved(data: SavedFileTree, deps: {clock?: () => number; lower?: (key: string) => FileTree | undefined} = {}): FileTree {
+		checkSavedTree(data);
 		let lower: FileTree | undefined;
 		if (data.lower !== undefined) {
 			lower = deps.lower?.(data.lower);
@@ -209,7 +210,6 @@ export class FileTree implements FileSystem {
 		tree.entries.clear();
 		for (const saved of data.entries) {
 			const [path, mode, mtime, content] = saved;
-			if (typeof mode !== 'number' || typeof mtime !== 'number') throw new Error(`a saved tree's entry ${path} has no mode or time`);
 			tree.entries.set(path, saved.length === 4 ? {type: 'file', content: content!, mode, mtime} : {type: 'dir', mode, mtime});
 		}
 		for (const path of data.whiteouts) tree.whiteouts.add(path);
@@ -596,4 +596,28 @@ export type VolumeProvider = {
 /** The registered volume provider, if any. */
 export function volumeProviderOf(services: {volumeProvider?: VolumeProvider}): VolumeProvider | undefined {
 	return services.volumeProvider;
+}
+
+/**
+ * A saved tree as `FileTree.save` writes it, or an error naming what is
+ * not (a state file changed by hand): a tree that loaded is one a save
+ * writes again as it was read.
+ */
+function checkSavedTree(data: SavedFileTree): void {
+	const fail = (what: string) => {
+		throw new Error(`a saved tree's ${what}`);
+	};
+	if (typeof data !== 'object' || data === null) fail('data is not an object');
+	if (!Array.isArray(data.entries)) fail('entries are not a list');
+	for (const saved of data.entries) {
+		if (!Array.isArray(saved) || (saved.length !== 3 && saved.length !== 4) || typeof saved[0] !== 'string') fail(`entry ${JSON.stringify(saved)} is not [path, mode, time] or [path, mode, time, content]`);
+		const [path, mode, mtime, content] = saved;
+		if (typeof mode !== 'number' || typeof mtime !== 'number') fail(`entry ${path} has no mode or time`);
+		if (saved.length === 4 && typeof content !== 'string') fail(`file ${path} has content ${JSON.stringify(content)}, not a text`);
+	}
+	if (!Array.isArray(data.whiteouts) || !data.whiteouts.every(path => typeof path === 'string')) fail('whiteouts are not a list of paths');
+	if (data.unstamped !== undefined && !(Array.isArray(data.unstamped) && data.unstamped.every(path => typeof path === 'string'))) fail('unstamped paths are not a list of paths');
+	if (typeof data.made !== 'number' || !Number.isInteger(data.version) || typeof data.readOnly !== 'boolean') fail('time made, version or read-only flag is missing');
+	if (data.clock !== 'live' && data.clock !== 'fixed' && data.clock !== 'none') fail(`clock is ${JSON.stringify(data.clock)}, not live, fixed or none`);
+	if (data.lower !== undefined && typeof data.lower !== 'string') fail('lower tree is not named by a text');
 }
