@@ -16,36 +16,18 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {request} from 'node:https';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {parseArgs} from 'node:util';
 import {unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator} from 'pure-rand';
 import {parse as parseYaml} from 'yaml';
+import {fuzzFlags} from './flags.js';
 
 const usage = `usage: npm run fuzz:api -- [--seed S] [--calls N]
 
   --seed S    seed of the calls (integer; default: a random one, printed)
   --calls N   calls to make (default 2000)`;
 
-function fail(message: string): never {
-	process.stderr.write(`fuzz:api: ${message}\n\n${usage}\n`);
-	process.exit(2);
-}
-
-let flags;
-try {
-	flags = parseArgs({options: {seed: {type: 'string'}, calls: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, strict: true}).values;
-} catch (error) {
-	fail((error as Error).message);
-}
-if (flags.help) {
-	process.stdout.write(`${usage}\n`);
-	process.exit(0);
-}
-for (const flag of ['seed', 'calls'] as const) {
-	if (flags[flag] !== undefined && !/^-?\d+$/.test(flags[flag])) fail(`--${flag} must be an integer, got "${flags[flag]}"`);
-}
-const seed = flags.seed === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) | 0 : Number(flags.seed);
-const calls = flags.calls === undefined ? 2000 : Number(flags.calls);
-if (!(calls >= 1)) fail(`--calls must be at least 1, got "${flags.calls}"`);
+const {seed, values, fail} = fuzzFlags('fuzz:api', usage, ['calls']);
+const calls = values.calls ?? 2000;
+if (!(calls >= 1)) fail(`--calls must be at least 1, got "${calls}"`);
 
 const generator: RandomGenerator = xoroshiro128plus(seed);
 const below = (n: number) => unsafeUniformIntDistribution(0, n - 1, generator);

@@ -17,8 +17,8 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {parseArgs} from 'node:util';
 import {unsafeUniformIntDistribution, xoroshiro128plus} from 'pure-rand';
+import {fuzzFlags} from './flags.js';
 
 const usage = `usage: npm run fuzz:keys -- [--seed S] [--keys N] [--scale R] [--speed X]
 
@@ -27,29 +27,11 @@ const usage = `usage: npm run fuzz:keys -- [--seed S] [--keys N] [--scale R] [--
   --scale R   first scale the demo's web Deployment to R replicas (with kubectl)
   --speed X   the dashboard's --speed (0, 1, 10 or 60; default 10)`;
 
-function fail(message: string): never {
-	process.stderr.write(`fuzz:keys: ${message}\n\n${usage}\n`);
-	process.exit(2);
-}
-
-let flags;
-try {
-	flags = parseArgs({options: {seed: {type: 'string'}, keys: {type: 'string'}, scale: {type: 'string'}, speed: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, strict: true}).values;
-} catch (error) {
-	fail((error as Error).message);
-}
-if (flags.help) {
-	process.stdout.write(`${usage}\n`);
-	process.exit(0);
-}
-for (const flag of ['seed', 'keys', 'scale', 'speed'] as const) {
-	if (flags[flag] !== undefined && !/^-?\d+$/.test(flags[flag])) fail(`--${flag} must be an integer, got "${flags[flag]}"`);
-}
-const seed = flags.seed === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) | 0 : Number(flags.seed);
-const total = flags.keys === undefined ? 2000 : Number(flags.keys);
-const scale = flags.scale === undefined ? undefined : Number(flags.scale);
-const speed = flags.speed ?? '10';
-if (!(total >= 1)) fail(`--keys must be at least 1, got "${flags.keys}"`);
+const {seed, values, fail} = fuzzFlags('fuzz:keys', usage, ['keys', 'scale', 'speed']);
+const total = values.keys ?? 2000;
+const scale = values.scale;
+const speed = String(values.speed ?? 10);
+if (!(total >= 1)) fail(`--keys must be at least 1, got "${total}"`);
 if (!['0', '1', '10', '60'].includes(speed)) fail(`--speed must be 0, 1, 10 or 60, got "${speed}"`);
 if (spawnSync('tmux', ['-V']).status !== 0) fail('tmux is not installed');
 
@@ -122,7 +104,7 @@ if (broken.size === 0) {
 	process.stdout.write(`fuzz:keys: ${typed.length} keys kept every rule (seed ${seed})\n`);
 	process.exit(0);
 }
-const extra = `${scale === undefined ? '' : ` --scale ${scale}`}${flags.speed === undefined ? '' : ` --speed ${speed}`}`;
+const extra = `${scale === undefined ? '' : ` --scale ${scale}`}${values.speed === undefined ? '' : ` --speed ${speed}`}`;
 process.stdout.write(`fuzz:keys: seed ${seed}\n${[...broken.values()].join('\n')}\nreplay: npm run fuzz:keys -- --seed ${seed} --keys ${total}${extra}\n`);
 process.exit(1);
 

@@ -18,38 +18,20 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {parseArgs} from 'node:util';
 import {unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator} from 'pure-rand';
 import {createCluster} from '../source/engine/index.js';
 import {autosaveCluster, openState} from '../source/state/cluster-state.js';
 import {StateFileError} from '../source/state/state-file.js';
+import {fuzzFlags} from './flags.js';
 
 const usage = `usage: npm run fuzz:state -- [--seed S] [--files N]
 
   --seed S    seed of the damage (integer; default: a random one, printed)
   --files N   damaged files to open (default 500)`;
 
-function fail(message: string): never {
-	process.stderr.write(`fuzz:state: ${message}\n\n${usage}\n`);
-	process.exit(2);
-}
-
-let flags;
-try {
-	flags = parseArgs({options: {seed: {type: 'string'}, files: {type: 'string'}, help: {type: 'boolean', short: 'h'}}, strict: true}).values;
-} catch (error) {
-	fail((error as Error).message);
-}
-if (flags.help) {
-	process.stdout.write(`${usage}\n`);
-	process.exit(0);
-}
-for (const flag of ['seed', 'files'] as const) {
-	if (flags[flag] !== undefined && !/^-?\d+$/.test(flags[flag])) fail(`--${flag} must be an integer, got "${flags[flag]}"`);
-}
-const seed = flags.seed === undefined ? (Date.now() ^ (Math.random() * 2 ** 31)) | 0 : Number(flags.seed);
-const files = flags.files === undefined ? 500 : Number(flags.files);
-if (!(files >= 1)) fail(`--files must be at least 1, got "${flags.files}"`);
+const {seed, values, fail} = fuzzFlags('fuzz:state', usage, ['files']);
+const files = values.files ?? 500;
+if (!(files >= 1)) fail(`--files must be at least 1, got "${files}"`);
 
 const generator: RandomGenerator = xoroshiro128plus(seed);
 const below = (n: number) => unsafeUniformIntDistribution(0, n - 1, generator);
