@@ -46,7 +46,7 @@ import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
 import {restoreRows, rowsOf} from './runtime/workloads/database.js';
 import {StateParts, loadingFrom, madeAtOnce, savingFrom, stateFormat, type Loading, type SavedParts} from './state.js';
-import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
+import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, isAppliedEntry, readSnapshot, snapshotVersion, SnapshotError, type ClusterSnapshot, type JournalEntry, type SavedTimer, type SnapshotBase, type SnapshotOptions, type VolumeSnapshot} from './snapshot.js';
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
 import type {KubeEvent} from './api/types.js';
@@ -1718,9 +1718,7 @@ function checkOwnState(saved: SavedClusterState): void {
 	if (saved.owedUntil !== null && typeof saved.owedUntil !== 'number') fail(`owedUntil is ${JSON.stringify(saved.owedUntil)}, not a time or null`);
 	if (typeof saved.stoppedInLoop !== 'boolean' || !Number.isInteger(saved.shellCount)) fail('stoppedInLoop or shellCount is missing');
 	if (!Array.isArray(saved.applied)) fail('applied is not a list');
-	for (const item of saved.applied) {
-		if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string' || typeof item[1] !== 'object' || item[1] === null || Array.isArray(item[1])) fail(`an applied configuration is ${JSON.stringify(item)?.slice(0, 80)}, not [uid, configuration]`);
-	}
+	for (const item of saved.applied) if (!isAppliedEntry(item)) fail(`an applied configuration is ${JSON.stringify(item)?.slice(0, 80)}, not [uid, configuration]`);
 	if (!Array.isArray(saved.errors) || !saved.errors.every(error => typeof error === 'object' && error !== null && typeof error.controller === 'string' && typeof error.key === 'string' && typeof error.message === 'string' && typeof error.at === 'number')) fail('errors are not a list of controller errors');
 }
 

@@ -3,7 +3,7 @@ import type {VirtualClock, SeededRandom, TimerKind} from './clock.js';
 import type {Store} from './store.js';
 import type {EventRecorder} from './events.js';
 import type {EngineServices} from './services.js';
-import type {StateParts} from './state.js';
+import {isTextList, type StateParts} from './state.js';
 
 /**
  * What every controller, the scheduler and the kubelets get: the store,
@@ -228,7 +228,7 @@ function checkSavedQueue(name: string, saved: SavedWorkQueue): void {
 	};
 	const isKey = (key: unknown) => typeof key === 'string';
 	if (typeof saved !== 'object' || saved === null) fail('its state is not an object');
-	if (!Array.isArray(saved.queued) || !saved.queued.every(isKey)) fail(`queued keys are ${JSON.stringify(saved.queued)?.slice(0, 80)}, not a list of texts`);
+	if (!isTextList(saved.queued)) fail(`queued keys are ${JSON.stringify(saved.queued)?.slice(0, 80)}, not a list of texts`);
 	if (new Set(saved.queued).size !== saved.queued.length) fail('a key is queued twice');
 	if (!Number.isInteger(saved.taken) || saved.taken < 0) fail(`taken is ${JSON.stringify(saved.taken)}, not a count`);
 	if (!Array.isArray(saved.delayed) || !saved.delayed.every(item => Array.isArray(item) && item.length === 2 && isKey(item[0]) && typeof item[1] === 'number')) fail('delayed adds are not a list of [key, time]');

@@ -2,7 +2,7 @@ import type {KubeEvent, KubeObject, ObjectReference} from './api/types.js';
 import {apiVersionOf, resolveResource} from './api/registry.js';
 import {rfc3339, timeMs} from './clock.js';
 import type {Store} from './store.js';
-import {keptOrMadeInSteps, madeAtOnce} from './state.js';
+import {isTextList, keptOrMadeInSteps, madeAtOnce} from './state.js';
 import type {VirtualClock} from './clock.js';
 import {flat, SaveCache} from './memory.js';
 
@@ -469,7 +469,7 @@ class SimilarCache {
 		this.newest = undefined;
 		for (const item of saved) {
 			const [key, messages, lastMs] = Array.isArray(item) ? item : [];
-			const messagesRight = messages === null || typeof messages === 'string' || (Array.isArray(messages) && messages.every(message => typeof message === 'string'));
+			const messagesRight = messages === null || typeof messages === 'string' || isTextList(messages);
 			if (!Array.isArray(item) || item.length !== 3 || typeof key !== 'string' || !messagesRight || (lastMs !== null && typeof lastMs !== 'number')) {
 				throw new Error(`load: an aggregated kind of event is ${JSON.stringify(item)}, not [key, messages, last seen]`);
 			}

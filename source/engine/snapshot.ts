@@ -284,13 +284,18 @@ const volume: Checker = (value, path) => {
 	optional(v['rows'], `${path}.rows`, (rows, p) => each(rows, p, pair));
 };
 
+/** What `appliedList` accepts of one item, without naming anything: a uid and a configuration. */
+export function isAppliedEntry(item: unknown): boolean {
+	return Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && typeof item[1] === 'object' && item[1] !== null && !Array.isArray(item[1]);
+}
+
 const appliedList: Checker = (value, path) => each(value, path, (item, at) => {
 	array(item, at);
 	const list = item as unknown[];
 	if (list.length !== 2) fail(at, 'a pair of a uid and a configuration', item);
 	string(list[0], `${at}[0]`);
 	object(list[1], `${at}[1]`);
-});
+}, isAppliedEntry);
 
 const storeState: Checker = (value, path) => {
 	object(value, path);

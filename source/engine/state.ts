@@ -130,6 +130,11 @@ export function madeAtOnce<S>(steps: Iterator<void, S>): S {
 	}
 }
 
+/** Whether `value` is a list of texts (saved keys, paths, names, messages): how the loads of saved state check such lists. */
+export function isTextList(value: unknown): value is string[] {
+	return Array.isArray(value) && value.every(item => typeof item === 'string');
+}
+
 /** Saved parts, by name, in the order they were registered. */
 export type SavedParts = Array<[name: string, state: unknown]>;
 

@@ -3,6 +3,7 @@ import {qualifiedResource, ResourceTypes, type ResourceType} from './api/registr
 import type {KubeObject} from './api/types.js';
 import {rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
 import {flat} from './memory.js';
+import {isTextList} from './state.js';
 
 /** Saved objects the store cannot take back (`Store.load`). */
 export class LoadError extends Error {
@@ -532,7 +533,7 @@ function metadataProblem(meta: KubeObject['metadata']): string | undefined {
 	if (m['namespace'] !== undefined && typeof m['namespace'] !== 'string') return 'namespace: expected a string';
 	if (m['labels'] !== undefined && !isTextMap(m['labels'])) return 'labels: expected texts by key';
 	if (m['annotations'] !== undefined && !isTextMap(m['annotations'])) return 'annotations: expected texts by key';
-	if (m['finalizers'] !== undefined && !(Array.isArray(m['finalizers']) && m['finalizers'].every(item => typeof item === 'string'))) return 'finalizers: expected a list of texts';
+	if (m['finalizers'] !== undefined && !isTextList(m['finalizers'])) return 'finalizers: expected a list of texts';
 	const owners = m['ownerReferences'];
 	if (owners !== undefined && !(Array.isArray(owners) && owners.every(ref => typeof ref === 'object' && ref !== null && typeof (ref as {uid?: unknown}).uid === 'string' && typeof (ref as {kind?: unknown}).kind === 'string' && typeof (ref as {name?: unknown}).name === 'string'))) {
 		return 'ownerReferences: expected a list of references, each with a kind, a name and a uid';

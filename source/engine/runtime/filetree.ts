@@ -20,6 +20,8 @@
  * answers undefined, the mount is an empty tree that lives with the pod.
  */
 
+import {isTextList} from '../state.js';
+
 export type FsErrorCode = 'ENOENT' | 'EROFS' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY' | 'EINVAL';
 
 const errorText: Record<FsErrorCode, string> = {
@@ -615,8 +617,8 @@ function checkSavedTree(data: SavedFileTree): void {
 		if (typeof mode !== 'number' || typeof mtime !== 'number') fail(`entry ${path} has no mode or time`);
 		if (saved.length === 4 && typeof content !== 'string') fail(`file ${path} has content ${JSON.stringify(content)}, not a text`);
 	}
-	if (!Array.isArray(data.whiteouts) || !data.whiteouts.every(path => typeof path === 'string')) fail('whiteouts are not a list of paths');
-	if (data.unstamped !== undefined && !(Array.isArray(data.unstamped) && data.unstamped.every(path => typeof path === 'string'))) fail('unstamped paths are not a list of paths');
+	if (!isTextList(data.whiteouts)) fail('whiteouts are not a list of paths');
+	if (data.unstamped !== undefined && !isTextList(data.unstamped)) fail('unstamped paths are not a list of paths');
 	if (typeof data.made !== 'number' || !Number.isInteger(data.version) || typeof data.readOnly !== 'boolean') fail('time made, version or read-only flag is missing');
 	if (data.clock !== 'live' && data.clock !== 'fixed' && data.clock !== 'none') fail(`clock is ${JSON.stringify(data.clock)}, not live, fixed or none`);
 	if (data.lower !== undefined && typeof data.lower !== 'string') fail('lower tree is not named by a text');
