@@ -7,7 +7,7 @@
  */
 import {labelSelectorFromObject, matchesLabels, type KubeObject} from '../../engine/index.js';
 import {sanitizeLine} from '../sanitize.js';
-import type {Health, XrayNode, XraySource} from './xray-tree.js';
+import type {Health, Reader, Steps, XrayNode, XraySource} from './xray-tree.js';
 
 /** A budget's health: fault below its desired healthy count, warn when it allows no disruption. */
 export function budgetHealth(pdb: KubeObject): {health: Health; info: string} {
@@ -48,11 +48,11 @@ export function budgetNodes(source: XraySource, workload: KubeObject, parentId: 
 }
 
 /** `:xray pdb`: the budget over the pods it selects. */
-export function budgetTree(source: XraySource, pdb: KubeObject, id: string, podTree: (pod: KubeObject, parentId: string) => XrayNode): XrayNode {
-	const pods = source.list('Pod', {namespace: pdb.metadata.namespace})
-		.filter(pod => selects(pdb, pod.metadata.labels))
-		.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-	return {id, kind: 'PodDisruptionBudget', name: sanitizeLine(pdb.metadata.name), namespace: pdb.metadata.namespace, object: pdb, ...budgetHealth(pdb), children: pods.map(pod => podTree(pod, id))};
+export function* budgetTree(source: Reader, pdb: KubeObject, id: string, podTree: (pod: KubeObject, parentId: string) => Steps<XrayNode>): Steps<XrayNode> {
+	const children: XrayNode[] = [];
+	for (const pod of yield* source.pods(pdb.metadata.namespace, pod => selects(pdb, pod.metadata.labels))) children.push(yield* podTree(pod, id));
+	yield;
+	return {id, kind: 'PodDisruptionBudget', name: sanitizeLine(pdb.metadata.name), namespace: pdb.metadata.namespace, object: pdb, ...budgetHealth(pdb), children};
 }
 
 /** `:xray quota`: one leaf per limited resource, `used/hard`, warn when used up. */

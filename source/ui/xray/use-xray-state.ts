@@ -1,4 +1,5 @@
 import {useReducer} from 'react';
+import type {XrayBuilder} from './xray-builder.js';
 
 /** Xray's cursor (by node id, so it stays on the same node as the tree changes) and collapsed nodes. */
 export type XrayState = {cursorId?: string; collapsed: ReadonlySet<string>};
@@ -34,7 +35,7 @@ export function cursorRow(state: XrayState, ids: readonly string[]): number {
 }
 
 /** Where a page keeps its state while another page is on top (the stack renders only the top page). */
-export type XrayMemory = {state: XrayState};
+export type XrayMemory = {state: XrayState; builder?: XrayBuilder};
 
 export function newXrayMemory(): XrayMemory {
 	return {state: {collapsed: new Set<string>()}};

@@ -4,12 +4,14 @@
  * actions (d, y, e, ctrl-d, l, s, t...) work on it; Enter or space folds a
  * branch.
  */
-import React, {useMemo} from 'react';
+import React, {useEffect, useMemo, useReducer} from 'react';
 import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, useSelection, type AppApi, type PageProps, type PageSpec, type Selection} from '../app/contract.js';
 import {useLive} from '../app/use-live.js';
+import type {KubeObject} from '../../engine/index.js';
 import {scrollBindings, scrollHandlers} from '../components/scroll-keys.js';
-import {buildXray, flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
+import {flattenXray, healthMarks, xrayKinds, type Health, type XrayNode, type XraySource} from './xray-tree.js';
+import {XrayBuilder} from './xray-builder.js';
 import {cursorRow, newXrayMemory, useXrayState, type XrayMemory} from './use-xray-state.js';
 
 /** Kinds whose changes can alter a tree (Events and Leases, which change all the time, cannot). */
@@ -21,14 +23,55 @@ function selectionOf(node: XrayNode | undefined): Selection | undefined {
 	return {kind: node.object.kind, object: node.object};
 }
 
+/** The cluster as a build reads it: objects in name order from the model, which keeps that order current (no sort of 100,000 pods per build). */
+function modelSource(app: AppApi): XraySource {
+	return {
+		list: (kind, options) => app.cluster.list(kind, options),
+		get: (kind, name, namespace) => app.cluster.get(kind, name, namespace),
+		sorted(kind, namespace) {
+			const order = app.model.nameOrder(kind);
+			const [start, end] = order.range(namespace);
+			const objects: KubeObject[] = [];
+			for (const key of order.slice(start, end)) {
+				const object = app.model.byUid(kind, key.uid);
+				if (object) objects.push(object);
+			}
+			return objects;
+		},
+	};
+}
+
+/**
+ * The tree as of the last change, built in turns between keys and frames:
+ * the last whole tree shows while the next is built (undefined until the
+ * first one ends, which for a small tree is at once).
+ */
+function useXrayTree(memory: XrayMemory, kind: string, namespace: string | undefined): XrayNode[] | undefined {
+	const app = useApp();
+	const tick = useLive(xrayWatchedKinds);
+	memory.builder ??= new XrayBuilder(modelSource(app), kind, namespace);
+	const builder = memory.builder;
+	const [, built] = useReducer((n: number) => n + 1, 0);
+	builder.want(tick);
+	const busy = builder.busy;
+	useEffect(() => {
+		if (!busy) return;
+		let handle = app.timers.setTimeout(function turn() {
+			if (builder.turn()) built();
+			if (builder.busy) handle = app.timers.setTimeout(turn, 0);
+		}, 0);
+		return () => app.timers.clearTimeout(handle);
+	}, [app, builder, busy, tick]);
+	return builder.roots;
+}
+
 function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: string; namespace?: string; memory: XrayMemory}) {
 	const app = useApp();
 	const theme = app.theme;
-	const tick = useLive(xrayWatchedKinds);
-	const roots = useMemo(() => buildXray(app.cluster, kind, namespace), [app.cluster, kind, namespace, tick]);
+	const roots = useXrayTree(memory, kind, namespace);
 	const [state, dispatch] = useXrayState(memory);
-	const rows = useMemo(() => flattenXray(roots, state.collapsed), [roots, state.collapsed]);
-	const ids = rows.map(r => r.node.id);
+	const rows = useMemo(() => flattenXray(roots ?? [], state.collapsed), [roots, state.collapsed]);
+	const ids = useMemo(() => rows.map(r => r.node.id), [rows]);
 	const cursor = cursorRow(state, ids);
 	const current = rows[cursor]?.node;
 	useSelection(selectionOf(current));
@@ -51,6 +94,7 @@ function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: s
 		},
 	});
 	const colour = (health: Health) => (health === 'ok' ? theme.views.charts.ok : health === 'fault' ? theme.views.charts.fault : theme.status.pending);
+	if (!roots) return <Text color={theme.views.xray.fg}>Reading the {kind} tree…</Text>;
 	if (rows.length === 0) return <Text color={theme.views.xray.fg}>No {kind} objects{namespace && namespace !== 'all' ? ` in namespace ${namespace}` : ''}.</Text>;
 	const offset = Math.min(Math.max(0, cursor - height + 1), Math.max(0, rows.length - height), cursor);
 	return (

@@ -29,6 +29,12 @@ export type XrayNode = {
 export type XraySource = {
 	list(kind: string, options?: {namespace?: string; labelSelector?: string}): KubeObject[];
 	get(kind: string, name: string, namespace?: string): KubeObject | undefined;
+	/**
+	 * A kind's objects (of one namespace, or all) in namespace, name and uid
+	 * order, when the source keeps that order (the dashboard's model keeps
+	 * it current); without it a build sorts `list`.
+	 */
+	sorted?(kind: string, namespace?: string): readonly KubeObject[];
 };
 
 /** The resources `:xray` accepts, by alias. */
@@ -46,22 +52,119 @@ export const xrayKinds: Record<string, string> = {
 	sa: 'ServiceAccount', serviceaccounts: 'ServiceAccount', serviceaccount: 'ServiceAccount',
 };
 
+/** Objects of a kind in namespace, name and uid order (the tables' order; DNS names compare the same by code unit as by locale). */
+function byNamespaceName(a: KubeObject, b: KubeObject): number {
+	const x = a.metadata.namespace ?? '';
+	const y = b.metadata.namespace ?? '';
+	if (x !== y) return x < y ? -1 : 1;
+	if (a.metadata.name !== b.metadata.name) return a.metadata.name < b.metadata.name ? -1 : 1;
+	return a.metadata.uid < b.metadata.uid ? -1 : a.metadata.uid > b.metadata.uid ? 1 : 0;
+}
+
+/**
+ * What a build keeps from one build to the next: a pod's node, while the
+ * pod and the objects it refers to are the same objects (a write makes a
+ * new object), so a rebuild of 100,000 unchanged pods reuses their nodes.
+ */
+export type XrayMemo = {pods: WeakMap<KubeObject, {id: string; refs: Array<KubeObject | undefined>; node: XrayNode}>};
+
+export function newXrayMemo(): XrayMemo {
+	return {pods: new WeakMap()};
+}
+
+/**
+ * A build in steps: it yields after each object it places (and every few
+ * hundred objects it reads), so a driver can stop after a number of steps
+ * and go on later; its return value is the forest.
+ */
+export type XrayBuild = Generator<void, XrayNode[], void>;
+export type Steps<T> = Generator<void, T, void>;
+
+/** One build's reading of the source: the sorted lists and owner indexes it made, for this build only. */
+export class Reader {
+	readonly source: XraySource;
+	readonly memo: XrayMemo;
+	private readonly sortedLists = new Map<string, readonly KubeObject[]>();
+	private readonly owners = new Map<string, Map<string, KubeObject[]>>();
+
+	constructor(source: XraySource, memo: XrayMemo) {
+		this.source = source;
+		this.memo = memo;
+	}
+
+	list(kind: string, options?: {namespace?: string; labelSelector?: string}): KubeObject[] {
+		return this.source.list(kind, options);
+	}
+
+	get(kind: string, name: string, namespace?: string): KubeObject | undefined {
+		return this.source.get(kind, name, namespace);
+	}
+
+	/** A kind's objects (of one namespace, or all) in name order. */
+	sorted(kind: string, namespace?: string): readonly KubeObject[] {
+		const key = `${kind}/${namespace ?? ''}`;
+		let list = this.sortedLists.get(key);
+		if (!list) {
+			list = this.source.sorted ? this.source.sorted(kind, namespace) : this.source.list(kind, namespace === undefined ? {} : {namespace}).sort(byNamespaceName);
+			this.sortedLists.set(key, list);
+		}
+		return list;
+	}
+
+	/** The objects of `kind` that `owner` owns, in name order (the index is made once per kind and build, a step every 256 objects). */
+	*dependents(owner: KubeObject, kind: string): Steps<KubeObject[]> {
+		let index = this.owners.get(kind);
+		if (!index) {
+			index = new Map();
+			const objects = this.sorted(kind);
+			for (let i = 0; i < objects.length; i++) {
+				const object = objects[i]!;
+				for (const reference of object.metadata.ownerReferences ?? []) {
+					let list = index.get(reference.uid);
+					if (!list) index.set(reference.uid, (list = []));
+					list.push(object);
+				}
+				if ((i & 255) === 255) yield;
+			}
+			this.owners.set(kind, index);
+		}
+		return (index.get(owner.metadata.uid) ?? []).slice();
+	}
+
+	/** The pods of a namespace that `test` takes, in name order (a step every 256 pods read). */
+	*pods(namespace: string | undefined, test: (pod: KubeObject) => boolean): Steps<KubeObject[]> {
+		const pods = this.sorted('Pod', namespace);
+		const out: KubeObject[] = [];
+		for (let i = 0; i < pods.length; i++) {
+			if (test(pods[i]!)) out.push(pods[i]!);
+			if ((i & 255) === 255) yield;
+		}
+		return out;
+	}
+}
+
 /**
  * The forest for `:xray <resource> [namespace]`: one Namespace node per
  * namespace that has such objects, each with the objects' trees below.
  */
-export function buildXray(cluster: XraySource, kind: string, namespace?: string): XrayNode[] {
-	// A fresh wrapper per build, so the owner indexes live for this build only.
-	const source: XraySource = {list: (k, options) => cluster.list(k, options), get: (k, name, ns) => cluster.get(k, name, ns)};
-	const roots = source.list(kind, namespace && namespace !== 'all' ? {namespace} : {})
-		.slice()
-		.sort((a, b) => (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name));
+export function buildXray(source: XraySource, kind: string, namespace?: string, memo: XrayMemo = newXrayMemo()): XrayNode[] {
+	const build = xrayBuild(source, kind, namespace, memo);
+	for (;;) {
+		const next = build.next();
+		if (next.done) return next.value;
+	}
+}
+
+/** `buildXray` in steps (see `XrayBuild`). */
+export function* xrayBuild(source: XraySource, kind: string, namespace?: string, memo: XrayMemo = newXrayMemo()): XrayBuild {
+	const reader = new Reader(source, memo);
+	const roots = reader.sorted(kind, namespace && namespace !== 'all' ? namespace : undefined);
 	const byNamespace = new Map<string, XrayNode[]>();
 	for (const object of roots) {
 		const ns = object.metadata.namespace ?? '';
 		let list = byNamespace.get(ns);
 		if (!list) byNamespace.set(ns, (list = []));
-		list.push(objectTree(source, object, `${ns}`));
+		list.push(yield* objectTree(reader, object, `${ns}`));
 	}
 	return [...byNamespace].map(([ns, children]) => ({
 		id: `Namespace/${ns}`,
@@ -74,60 +177,75 @@ export function buildXray(cluster: XraySource, kind: string, namespace?: string)
 	}));
 }
 
-function objectTree(source: XraySource, object: KubeObject, parentId: string): XrayNode {
+/** Whether labels carry every key and value of a map selector. */
+function selectedBy(selector: Record<string, string>, labels: Record<string, string> | undefined): boolean {
+	for (const key in selector) if (labels?.[key] !== selector[key]) return false;
+	return true;
+}
+
+function* objectTree(source: Reader, object: KubeObject, parentId: string): Steps<XrayNode> {
 	const id = `${parentId}/${object.kind}/${object.metadata.name}`;
 	const base = {id, kind: object.kind, name: sanitizeLine(object.metadata.name), namespace: object.metadata.namespace, object};
 	switch (object.kind) {
 		case 'Deployment': {
-			const sets = dependents(source, object, 'ReplicaSet').sort(byRevisionDesc);
-			const children = [...autoscalers(source, object, id), ...sets.map(rs => objectTree(source, rs, id)), ...budgetNodes(source, object, id)];
+			const sets = (yield* source.dependents(object, 'ReplicaSet')).sort(byRevisionDesc);
+			const children = [...autoscalers(source, object, id)];
+			for (const rs of sets) children.push(yield* objectTree(source, rs, id));
+			children.push(...budgetNodes(source, object, id));
 			const {health, info} = workloadHealth(object.spec?.replicas ?? 1, object.status?.availableReplicas ?? 0, object.status?.readyReplicas ?? 0);
+			yield;
 			return {...base, health: worst([health, ...children.map(c => c.health)]), info, children};
 		}
 		case 'ReplicaSet':
 		case 'StatefulSet':
 		case 'DaemonSet':
 		case 'Job': {
-			const pods = dependents(source, object, 'Pod').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-			const children = [...(object.kind === 'DaemonSet' || object.kind === 'Job' ? [] : autoscalers(source, object, id)), ...pods.map(pod => objectTree(source, pod, id))];
+			const pods = yield* source.dependents(object, 'Pod');
+			const children = object.kind === 'DaemonSet' || object.kind === 'Job' ? [] : autoscalers(source, object, id);
+			for (const pod of pods) children.push(yield* podUnder(source, pod, id));
 			// A budget shows under the workload that owns the pods: a Deployment's, not its ReplicaSets'.
 			if (object.kind === 'StatefulSet' || (object.kind === 'ReplicaSet' && !object.metadata.ownerReferences?.some(ref => ref.controller))) children.push(...budgetNodes(source, object, id));
 			const desired = object.kind === 'DaemonSet' ? object.status?.desiredNumberScheduled ?? 0 : object.spec?.replicas ?? object.spec?.completions ?? 1;
 			const ready = object.kind === 'DaemonSet' ? object.status?.numberReady ?? 0 : object.status?.readyReplicas ?? object.status?.succeeded ?? 0;
 			const {health, info} = workloadHealth(desired, ready, ready);
 			const revision = object.metadata.annotations?.['deployment.kubernetes.io/revision'];
+			yield;
 			return {...base, health: worst([health, ...children.map(c => c.health)]), info: revision ? `${info} rev ${revision}` : info, children};
 		}
 		case 'Service': {
 			const selector = object.spec?.selector as Record<string, string> | undefined;
-			const pods = selector && Object.keys(selector).length > 0
-				? source.list('Pod', {namespace: object.metadata.namespace, labelSelector: Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',')})
-				: [];
-			const children = pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map(pod => objectTree(source, pod, id));
-			const {ready, total} = serviceEndpoints(source, object);
 			const selects = Boolean(selector && Object.keys(selector).length > 0);
+			const pods = selects ? yield* source.pods(object.metadata.namespace, pod => selectedBy(selector!, pod.metadata.labels)) : [];
+			const children: XrayNode[] = [];
+			for (const pod of pods) children.push(yield* podUnder(source, pod, id));
+			const {ready, total} = serviceEndpoints(source, object);
 			const health: Health = total === 0 ? (selects ? 'fault' : 'ok') : ready === 0 ? 'fault' : ready < total ? 'warn' : 'ok';
+			yield;
 			return {...base, health, info: `${object.spec?.type ?? 'ClusterIP'} ${object.spec?.clusterIP ?? ''} ${ready}/${total} endpoints`.replace(/\s+/g, ' '), children};
 		}
 		case 'Pod':
-			return podTree(source, object, id);
+			return yield* podTree(source, object, id);
 		case 'PodDisruptionBudget':
-			return budgetTree(source, object, id, (pod, parent) => objectTree(source, pod, parent));
+			return yield* budgetTree(source, object, id, (pod, parent) => podUnder(source, pod, parent));
 		case 'ResourceQuota':
+			yield;
 			return quotaTree(object, id);
 		case 'Ingress':
-			return ingressTree(source, object, id, base);
+			return yield* ingressTree(source, object, id, base);
 		case 'NetworkPolicy': {
 			const selector = object.spec?.podSelector ?? {};
-			const text = Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-			const pods = (selector.matchExpressions ?? []).length > 0 ? [] : source.list('Pod', {namespace: object.metadata.namespace, ...(text ? {labelSelector: text} : {})});
-			const children = pods.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map(pod => objectTree(source, pod, id));
+			const labels = (selector.matchLabels ?? {}) as Record<string, string>;
+			const pods = (selector.matchExpressions ?? []).length > 0 ? [] : yield* source.pods(object.metadata.namespace, pod => selectedBy(labels, pod.metadata.labels));
+			const children: XrayNode[] = [];
+			for (const pod of pods) children.push(yield* podUnder(source, pod, id));
 			const types: string[] = object.spec?.policyTypes ?? ['Ingress'];
+			yield;
 			return {...base, health: 'ok', info: `${types.join('+')} ${pods.length} pods`, children};
 		}
 		case 'ServiceAccount':
-			return serviceAccountTree(source, object, id);
+			return yield* serviceAccountTree(source, object, id);
 		default:
+			yield;
 			return {...base, health: 'ok', info: '', children: []};
 	}
 }
@@ -158,7 +276,7 @@ function autoscalers(source: XraySource, target: KubeObject, parentId: string): 
 }
 
 /** An Ingress: its class and address, then each backend Service (with its pods), `not found` for a missing one. */
-function ingressTree(source: XraySource, ingress: KubeObject, id: string, base: Omit<XrayNode, 'health' | 'info' | 'children'>): XrayNode {
+function* ingressTree(source: Reader, ingress: KubeObject, id: string, base: Omit<XrayNode, 'health' | 'info' | 'children'>): Steps<XrayNode> {
 	const namespace = ingress.metadata.namespace;
 	const names: string[] = [];
 	const add = (backend: any) => {
@@ -167,11 +285,12 @@ function ingressTree(source: XraySource, ingress: KubeObject, id: string, base: 
 	};
 	add(ingress.spec?.defaultBackend);
 	for (const rule of ingress.spec?.rules ?? []) for (const path of rule.http?.paths ?? []) add(path.backend);
-	const children = names.map(name => {
+	const children: XrayNode[] = [];
+	for (const name of names) {
 		const service = source.get('Service', name, namespace);
-		if (service) return objectTree(source, service, id);
-		return {id: `${id}/Service/${name}`, kind: 'Service', name: sanitizeLine(name), namespace, health: 'fault' as Health, info: 'not found', children: []};
-	});
+		children.push(service ? yield* objectTree(source, service, id) : {id: `${id}/Service/${name}`, kind: 'Service', name: sanitizeLine(name), namespace, health: 'fault', info: 'not found', children: []});
+	}
+	yield;
 	const address = (ingress.status?.loadBalancer?.ingress ?? []).map((i: any) => i.ip || i.hostname).join(',');
 	const hosts = (ingress.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean).join(',') || '*';
 	const health: Health = worst([address ? 'ok' : 'warn', ...children.map(c => c.health)]);
@@ -186,7 +305,7 @@ type Binding = KubeObject & {roleRef?: {kind?: string; name?: string}; subjects?
  * when that role does not exist, as it then grants nothing), and the pods
  * that run as it.
  */
-function serviceAccountTree(source: XraySource, account: KubeObject, id: string): XrayNode {
+function* serviceAccountTree(source: Reader, account: KubeObject, id: string): Steps<XrayNode> {
 	const namespace = account.metadata.namespace ?? '';
 	const name = account.metadata.name;
 	const names = (binding: Binding, bindingNamespace: string) => (binding.subjects ?? []).some(s => s.kind === 'ServiceAccount' && s.name === name && (s.namespace || bindingNamespace) === namespace);
@@ -205,14 +324,13 @@ function serviceAccountTree(source: XraySource, account: KubeObject, id: string)
 		};
 		return {id: bindingId, kind: binding.kind, name: sanitizeLine(binding.metadata.name), namespace: binding.metadata.namespace, object: binding, health: roleNode.health, info: `${ref.kind}/${sanitizeLine(ref.name ?? '')}`, children: [roleNode]};
 	});
-	const pods = source.list('Pod', {namespace})
-		.filter(pod => (pod.spec?.serviceAccountName ?? 'default') === name)
-		.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name))
-		.map(pod => podTree(source, pod, id));
-	const children = [...bindingNodes, ...pods];
+	const children: XrayNode[] = [...bindingNodes];
+	for (const pod of yield* source.pods(namespace, pod => (pod.spec?.serviceAccountName ?? 'default') === name)) children.push(yield* podUnder(source, pod, id));
+	const pods = children.length - bindingNodes.length;
+	yield;
 	return {
 		id, kind: 'ServiceAccount', name: sanitizeLine(name), namespace, object: account,
-		health: worst(children.map(c => c.health)), info: `${bindingNodes.length} ${bindingNodes.length === 1 ? 'binding' : 'bindings'}, ${pods.length} ${pods.length === 1 ? 'pod' : 'pods'}`, children,
+		health: worst(children.map(c => c.health)), info: `${bindingNodes.length} ${bindingNodes.length === 1 ? 'binding' : 'bindings'}, ${pods} ${pods === 1 ? 'pod' : 'pods'}`, children,
 	};
 }
 
@@ -235,7 +353,16 @@ function serviceEndpoints(source: XraySource, service: KubeObject): {ready: numb
 	return {ready, total};
 }
 
-function podTree(source: XraySource, pod: KubeObject, id: string): XrayNode {
+/** A pod's node below `parentId`. */
+function podUnder(source: Reader, pod: KubeObject, parentId: string): Steps<XrayNode> {
+	return podTree(source, pod, `${parentId}/Pod/${pod.metadata.name}`);
+}
+
+/** A pod's node, the one the last build made while the pod and what it refers to are the same objects. */
+function* podTree(source: Reader, pod: KubeObject, id: string): Steps<XrayNode> {
+	yield;
+	const memo = source.memo.pods.get(pod);
+	if (memo && memo.id === id && sameReferences(source, pod, memo.refs)) return memo.node;
 	const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
 	const containers: XrayNode[] = ((pod.spec?.containers ?? []) as Container[]).map(container => {
 		const status = statuses.find(s => s.name === container.name);
@@ -245,9 +372,11 @@ function podTree(source: XraySource, pod: KubeObject, id: string): XrayNode {
 	const refs = podReferences(pod);
 	const namespace = pod.metadata.namespace;
 	const referenced: XrayNode[] = [];
+	const objects: Array<KubeObject | undefined> = [];
 	for (const [kind, names] of [['ConfigMap', refs.configMaps], ['Secret', refs.secrets], ['PersistentVolumeClaim', refs.claims]] as const) {
 		for (const name of [...names].sort()) {
 			const object = source.get(kind, name, namespace);
+			objects.push(object);
 			let health: Health = object ? 'ok' : 'fault';
 			let info = object ? '' : 'not found';
 			if (object && kind === 'PersistentVolumeClaim') {
@@ -260,7 +389,20 @@ function podTree(source: XraySource, pod: KubeObject, id: string): XrayNode {
 	}
 	const children = [...containers, ...referenced];
 	const {health, info} = podHealth(pod);
-	return {id, kind: 'Pod', name: sanitizeLine(pod.metadata.name), namespace, object: pod, health: worst([health, ...referenced.map(r => r.health)]), info, children};
+	const node: XrayNode = {id, kind: 'Pod', name: sanitizeLine(pod.metadata.name), namespace, object: pod, health: worst([health, ...referenced.map(r => r.health)]), info, children};
+	source.memo.pods.set(pod, {id, refs: objects, node});
+	return node;
+}
+
+/** Whether the objects a pod refers to are still `refs` (the same objects, or still missing). */
+function sameReferences(source: Reader, pod: KubeObject, refs: ReadonlyArray<KubeObject | undefined>): boolean {
+	if (refs.length === 0) return true;
+	const {configMaps, secrets, claims} = podReferences(pod);
+	let i = 0;
+	for (const [kind, names] of [['ConfigMap', configMaps], ['Secret', secrets], ['PersistentVolumeClaim', claims]] as const) {
+		for (const name of [...names].sort()) if (source.get(kind, name, pod.metadata.namespace) !== refs[i++]) return false;
+	}
+	return true;
 }
 
 /** ConfigMaps, Secrets and claims a pod uses: volumes, env `valueFrom`, `envFrom`. */
@@ -290,27 +432,6 @@ export function podReferences(pod: KubeObject): {configMaps: Set<string>; secret
 		}
 	}
 	return {configMaps, secrets, claims};
-}
-
-/** Objects of a kind by owner uid, built once per kind and source (a tree build reads each kind once). */
-const ownerIndexes = new WeakMap<XraySource, Map<string, Map<string, KubeObject[]>>>();
-
-function dependents(source: XraySource, owner: KubeObject, kind: string): KubeObject[] {
-	let byKind = ownerIndexes.get(source);
-	if (!byKind) ownerIndexes.set(source, (byKind = new Map()));
-	let index = byKind.get(kind);
-	if (!index) {
-		index = new Map();
-		for (const object of source.list(kind)) {
-			for (const reference of object.metadata.ownerReferences ?? []) {
-				let list = index.get(reference.uid);
-				if (!list) index.set(reference.uid, (list = []));
-				list.push(object);
-			}
-		}
-		byKind.set(kind, index);
-	}
-	return (index.get(owner.metadata.uid) ?? []).slice();
 }
 
 function byRevisionDesc(a: KubeObject, b: KubeObject): number {
@@ -355,18 +476,42 @@ function worst(healths: Health[]): Health {
 	return 'ok';
 }
 
-/** One drawn row of the tree: the guide graphic (`├─ `, `│  └─ `) and its node. */
-export type XrayRow = {node: XrayNode; prefix: string; depth: number; collapsed: boolean};
+/**
+ * One drawn row of the tree: its node and its guide graphic (`├─ `,
+ * `│  └─ `). Siblings share the guide of their parent's column, so a row
+ * holds no string of its own until it is drawn.
+ */
+export class XrayRow {
+	readonly node: XrayNode;
+	readonly depth: number;
+	readonly collapsed: boolean;
+	/** The columns before this row's branch (`│  ` or three spaces per ancestor below the first level). */
+	private readonly guide: string;
+	private readonly last: boolean;
+
+	constructor(node: XrayNode, guide: string, last: boolean, depth: number, collapsed: boolean) {
+		this.node = node;
+		this.guide = guide;
+		this.last = last;
+		this.depth = depth;
+		this.collapsed = collapsed;
+	}
+
+	get prefix(): string {
+		return this.depth === 0 ? '' : `${this.guide}${this.last ? '└─ ' : '├─ '}`;
+	}
+}
 
 /** Flatten the forest into rows with tree guides; `collapsed` ids hide their children. */
 export function flattenXray(roots: readonly XrayNode[], collapsed: ReadonlySet<string> = new Set()): XrayRow[] {
 	const rows: XrayRow[] = [];
 	const walk = (node: XrayNode, guide: string, last: boolean, depth: number) => {
-		const isCollapsed = collapsed.has(node.id);
-		rows.push({node, prefix: depth === 0 ? '' : `${guide}${last ? '└─ ' : '├─ '}`, depth, collapsed: isCollapsed});
-		if (isCollapsed) return;
+		const isCollapsed = collapsed.size > 0 && collapsed.has(node.id);
+		rows.push(new XrayRow(node, guide, last, depth, isCollapsed));
+		if (isCollapsed || node.children.length === 0) return;
 		const childGuide = depth === 0 ? '' : `${guide}${last ? '   ' : '│  '}`;
-		node.children.forEach((child, i) => walk(child, childGuide, i === node.children.length - 1, depth + 1));
+		const {children} = node;
+		for (let i = 0; i < children.length; i++) walk(children[i]!, childGuide, i === children.length - 1, depth + 1);
 	};
 	roots.forEach((root, i) => walk(root, '', i === roots.length - 1, 0));
 	return rows;

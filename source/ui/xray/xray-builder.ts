@@ -1,0 +1,73 @@
+/**
+ * The x-ray page's tree, kept without React: built in steps, so that a
+ * tree of 100,000 pods never holds a key or a frame. A build runs a fixed
+ * number of steps at a time (an object placed, or a few hundred read): a
+ * count, not a wall-time budget, so a recording shows the same tree at the
+ * same moment on any machine. The page shows the last whole tree while the
+ * next is built; a change meanwhile asks for one more build when this one
+ * ends. A small tree is whole after its first turn.
+ */
+import {newXrayMemo, xrayBuild, type XrayBuild, type XrayNode, type XraySource} from './xray-tree.js';
+
+/** Steps a turn runs: about 2 ms of placing unchanged pods, 10 ms of new ones. */
+export const xrayStepsPerTurn = 4000;
+
+export class XrayBuilder {
+	private readonly source: XraySource;
+	private readonly kind: string;
+	private readonly namespace: string | undefined;
+	private readonly stepsPerTurn: number;
+	private readonly memo = newXrayMemo();
+	private job: XrayBuild | undefined;
+	/** The version the build under way started from, and the last one asked for. */
+	private jobVersion = -1;
+	private wanted = -1;
+	private builtVersion = -1;
+	/** The last whole tree, undefined until the first build ends. */
+	roots: XrayNode[] | undefined;
+	/** Grows each time a build ends (a memo dependency). */
+	builds = 0;
+
+	constructor(source: XraySource, kind: string, namespace: string | undefined, stepsPerTurn = xrayStepsPerTurn) {
+		this.source = source;
+		this.kind = kind;
+		this.namespace = namespace;
+		this.stepsPerTurn = stepsPerTurn;
+	}
+
+	/** While a build is under way (the caller comes back with `turn`). */
+	get busy(): boolean {
+		return this.job !== undefined;
+	}
+
+	/** Ask for the tree as the source stands at `version`: a build starts unless one is under way or the tree is of it, and takes its first turn. */
+	want(version: number): void {
+		this.wanted = version;
+		if (this.job || version === this.builtVersion) return;
+		this.start();
+		this.turn();
+	}
+
+	/** One turn of the build under way; true when a build ended in it (the tree changed). */
+	turn(): boolean {
+		const job = this.job;
+		if (!job) return false;
+		for (let steps = 0; steps < this.stepsPerTurn; steps++) {
+			const next = job.next();
+			if (!next.done) continue;
+			this.roots = next.value;
+			this.builtVersion = this.jobVersion;
+			this.builds++;
+			this.job = undefined;
+			// What changed while this one was built is the next build's.
+			if (this.wanted !== this.builtVersion) this.start();
+			return true;
+		}
+		return false;
+	}
+
+	private start(): void {
+		this.job = xrayBuild(this.source, this.kind, this.namespace, this.memo);
+		this.jobVersion = this.wanted;
+	}
+}
