@@ -500,6 +500,12 @@ export function AppContainer(props: AppProps) {
 		return runKeymap({bindings: [...globalBindings, ...favoriteBindings()], handlers}, event, options);
 	};
 
+	/** Whether the open dialog, or else the page, takes Ctrl+C as its own key (the exec shell does). */
+	const bindsCtrlC = () => {
+		const keymap = ui.current.modal ? modalKeymap() : prompt.current.open ? undefined : pageKeymap(top());
+		return Boolean(keymap?.bindings.some(b => b.key === 'ctrl-c'));
+	};
+
 	const handleKey = (event: KeyEvent) => {
 		const tooSmall = size.columns < minimumSize.columns || size.rows < minimumSize.rows;
 		if (tooSmall) {
@@ -509,7 +515,7 @@ export function AppContainer(props: AppProps) {
 		if (ui.current.modal) {
 			const keymap = modalKeymap();
 			// Ctrl+C quits before a field of the modal reads it as text, unless the modal binds it.
-			if (event.name === 'ctrl-c' && !keymap?.bindings.some(b => b.key === 'ctrl-c')) {
+			if (event.name === 'ctrl-c' && !bindsCtrlC()) {
 				quit();
 				return;
 			}
@@ -524,7 +530,7 @@ export function AppContainer(props: AppProps) {
 		}
 		const keymap = pageKeymap(top());
 		// Ctrl+C quits, unless the page binds it (the exec shell interrupts its command with it).
-		if (event.name === 'ctrl-c' && !keymap?.bindings.some(b => b.key === 'ctrl-c')) {
+		if (event.name === 'ctrl-c' && !bindsCtrlC()) {
 			quit();
 			return;
 		}
@@ -541,6 +547,8 @@ export function AppContainer(props: AppProps) {
 	}, {
 		// The prompt line is a model updated in place; every other key reads what the last keys drew.
 		synchronous: () => prompt.current.open && !ui.current.modal,
+		// Ctrl+C quits at once, ahead of keys that wait for a frame, unless what is open binds it.
+		interrupt: event => event.name === 'ctrl-c' && !bindsCtrlC(),
 	});
 
 	// Simulation ticks: fan out to the pages' useLive hooks, and redraw the header clock.

@@ -10,6 +10,12 @@ export type KeyDispatcherOptions = {
 	 * are drawn. Default: no key may.
 	 */
 	synchronous?: (event: KeyEvent) => boolean;
+	/**
+	 * Whether `event` goes ahead of the keys still waiting for a frame, as
+	 * soon as it is read (Ctrl+C, which quits): the keys before it are
+	 * dropped. Default: none does.
+	 */
+	interrupt?: (event: KeyEvent) => boolean;
 };
 
 /**
@@ -26,7 +32,7 @@ export type KeyDispatcherOptions = {
  * keys before it changed has been rendered and committed, so `/web⏎s`
  * scales the row the filtered table shows, not the one selected before.
  * Only keys for the prompt, a model the container updates in place, run
- * straight on.
+ * straight on, and a key that interrupts (Ctrl+C) goes ahead of the rest.
  */
 export function useKeyDispatcher(onKey: (event: KeyEvent) => void, options: KeyDispatcherOptions = {}): void {
 	const {internal_eventEmitter: emitter} = useStdin() as ReturnType<typeof useStdin> & {internal_eventEmitter?: NodeJS.EventEmitter};
@@ -34,6 +40,8 @@ export function useKeyDispatcher(onKey: (event: KeyEvent) => void, options: KeyD
 	handler.current = onKey;
 	const synchronous = useRef(options.synchronous);
 	synchronous.current = options.synchronous;
+	const interrupt = useRef(options.interrupt);
+	interrupt.current = options.interrupt;
 	const chunks = useRef<string[]>([]);
 	/** Keys read and not handled yet, in order. */
 	const queue = useRef<KeyEvent[]>([]);
@@ -87,6 +95,13 @@ export function useKeyDispatcher(onKey: (event: KeyEvent) => void, options: KeyD
 	const onInput = useCallback(() => {
 		const pending = chunks.current.splice(0);
 		for (const chunk of pending) queue.current.push(...parseKeys(chunk));
+		// A key that interrupts does not wait for the frames of the keys read before it (a slow frame at 100,000 pods would hold Ctrl+C).
+		const at = interrupt.current ? queue.current.findIndex(event => interrupt.current!(event)) : -1;
+		if (at >= 0) {
+			const [event] = queue.current.splice(0, at + 1).slice(-1);
+			uncommitted.current = true;
+			handler.current(event!);
+		}
 		pump();
 	}, [pump]);
 	useInput(onInput);

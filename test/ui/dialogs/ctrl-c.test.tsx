@@ -29,3 +29,17 @@ for (const {name, view, filter, open, shows, then = []} of cases) {
 		}
 	});
 }
+
+test.serial('Ctrl+C read with keys still waiting for a frame quits at once: the keys before it are dropped', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		await app.waitFor(f => f.includes('Pods'), 'the home view');
+		t.true(app.simulation.paused);
+		// One read, as a paste or a burst of typing comes: `:resume⏎` would wait for a frame after `:`, Ctrl+C does not.
+		await app.press(':resume\r\x03');
+		t.is(app.quits(), 1, 'the app quit');
+		t.true(app.simulation.paused, ':resume was not run first');
+	} finally {
+		await app.cleanup();
+	}
+});
