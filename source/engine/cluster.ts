@@ -8,6 +8,7 @@ import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson} from './store.js';
+import {savedObjectProblem} from './api/saved-object-check.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
 import {WorkQueue, customResourceWatch, type Controller, type ControllerContext, type SavedWorkQueue} from './controller.js';
@@ -513,7 +514,7 @@ export class Cluster {
 		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
 			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		}
-		return {snapshot, saved, objects: store.loadInSteps(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects'), next: 0};
+		return {snapshot, saved, objects: store.loadInSteps(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects', savedObjectProblem), next: 0};
 	}
 
 	/** Load the store's objects a step at a time until `stop` says so (false) or all are in; then serve their custom kinds and load the clock (true). */
@@ -584,7 +585,7 @@ export class Cluster {
 	private loadBase(base: SnapshotBase, path: string): void {
 		const {store, events} = this.context;
 		try {
-			store.load(base.store.objects, base.store.resourceVersion, `${path}.store.objects`);
+			store.load(base.store.objects, base.store.resourceVersion, `${path}.store.objects`, savedObjectProblem);
 		} catch (error) {
 			if (error instanceof LoadError) throw new SnapshotError(error.message);
 			throw error;

@@ -6,6 +6,9 @@ import {flat} from './memory.js';
 import {isTextList} from './state.js';
 
 /** Saved objects the store cannot take back (`Store.load`). */
+/** What a load asks of each object of a known kind beyond its metadata: the reason it is refused, or undefined. */
+export type ObjectCheck = (type: ResourceType, object: KubeObject) => string | undefined;
+
 export class LoadError extends Error {
 	constructor(message: string) {
 		super(message);
@@ -245,14 +248,14 @@ export class Store {
 	 * on from `resourceVersion`. Only for an empty store; throws at the first
 	 * object that cannot be stored, naming its place in `objects` (`path`).
 	 */
-	load(objects: readonly KubeObject[], resourceVersion: string, path = 'objects'): void {
-		for (const _ of this.loadInSteps(objects, resourceVersion, path)) {
+	load(objects: readonly KubeObject[], resourceVersion: string, path = 'objects', check?: ObjectCheck): void {
+		for (const _ of this.loadInSteps(objects, resourceVersion, path, check)) {
 			// Every object, in one go.
 		}
 	}
 
 	/** `load`, `objectsAStep` objects a step (a restore in slices stops between two steps). */
-	*loadInSteps(objects: readonly KubeObject[], resourceVersion: string, path = 'objects', objectsAStep = 2000): Generator<void, void> {
+	*loadInSteps(objects: readonly KubeObject[], resourceVersion: string, path = 'objects', check?: ObjectCheck, objectsAStep = 2000): Generator<void, void> {
 		if (this.byUid.size > 0) throw new Error('load: the store is not empty');
 		const revision = Number(resourceVersion);
 		const problem = (index: number, message: string) => new LoadError(`${path}[${index}]${message}`);
@@ -280,6 +283,8 @@ export class Store {
 				throw problem(index, type.namespaced ? `.metadata.namespace: expected a namespace (${kind} is namespaced)` : `.metadata.namespace: expected none (${kind} is cluster-scoped)`);
 			}
 			if (this.get(kind, meta.namespace, meta.name)) throw problem(index, `: ${kind} ${objectKey(meta.namespace, meta.name)} is there twice`);
+			const refused = type && check?.(type, object);
+			if (refused) throw problem(index, `: ${refused}`);
 			this.add(kind, object);
 			if (meta.ownerReferences !== undefined) owned.push(object);
 		}

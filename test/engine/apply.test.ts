@@ -144,6 +144,23 @@ test('fields of the wrong JSON type are refused as the API server decodes them',
 	t.is(error.message, 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field Container.spec.containers.resources of type v1.ResourceRequirements');
 });
 
+test('labels that are not texts, on an object or its pod template, are refused as the decoder refuses them; a text that is no label value, by validation', t => {
+	const cluster = createCluster({seed: 4});
+	const labelled = (labels: Record<string, unknown>) => ({...deployment({}), spec: {...deployment({}).spec, template: {metadata: {labels: {app: 'web', ...labels}}, spec: deployment({}).spec.template.spec}}});
+	let error = refused(t, cluster, () => cluster.apply(labelled({tier: []})));
+	t.is(error.code, 'BadRequest');
+	t.is(error.message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal array into Go struct field ObjectMeta.spec.template.metadata.labels of type string');
+	error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', annotations: {note: 3}}}));
+	t.is(error.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.annotations of type string');
+	error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p', labels: {a: ['x']}}, spec: {containers: [{name: 'c', image: 'nginx'}]}}));
+	t.is(error.message, 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type string');
+	error = refused(t, cluster, () => cluster.apply(labelled({tier: 'Bad Value!'})));
+	t.is(error.code, 'Invalid');
+	t.true(error.message.startsWith('Deployment.apps "web" is invalid: spec.template.labels: Invalid value: "Bad Value!": a valid label must be an empty string'), error.message);
+	t.deepEqual(cluster.list('Deployment'), []);
+	t.deepEqual(cluster.list('Pod'), []);
+});
+
 test('a Deployment\'s or ReplicaSet\'s pods must restart Always', t => {
 	const cluster = createCluster({seed: 4});
 	let error = refused(t, cluster, () => cluster.apply(deployment({}, {restartPolicy: 'Never'})));

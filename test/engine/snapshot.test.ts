@@ -315,3 +315,30 @@ test('two objects compare as their JSON texts do, key order, left-out values and
 	const inheriting = Object.assign(Object.create({inherited: 1}) as Record<string, unknown>, {a: 1});
 	t.true(sameJsonText(inheriting, {a: 1}), 'an inherited field is not written');
 });
+
+test('a saved object the API server could not have stored is refused naming it and the field, from its state and from its objects', t => {
+	const at = (data: any, kind: string) => data.store.objects.findIndex((o: any) => o.kind === kind && o.metadata.namespace === 'default');
+	const cases: Array<[RegExp, (data: any) => void]> = [
+		[/^snapshot\.store\.objects\[(\d+)\]: Deployment\.apps "web" is invalid: .*selector/, data => {
+			delete data.store.objects[at(data, 'Deployment')].spec.selector;
+		}],
+		[/^snapshot\.store\.objects\[(\d+)\]: Deployment in version "v1" cannot be handled as a Deployment: .*labels/, data => {
+			data.store.objects[at(data, 'Deployment')].spec.template.metadata.labels.app = ['web'];
+		}],
+		[/^snapshot\.store\.objects\[(\d+)\]: Pod "web-[a-z0-9]+-[a-z0-9]+" is invalid: spec\.containers\[0\]\.resources\.limits\[memory\]: Invalid value: "lots": must be a valid quantity/, data => {
+			data.store.objects[at(data, 'Pod')].spec.containers[0].resources = {limits: {memory: 'lots'}};
+		}],
+		[/^snapshot\.store\.objects\[(\d+)\]: Pod in version "v1" cannot be handled as a Pod: .*nodeName/, data => {
+			data.store.objects[at(data, 'Pod')].spec.nodeName = 7;
+		}],
+	];
+	for (const [message, change] of cases) {
+		for (const restore of [undefined, 'objects'] as const) {
+			const data = saved() as any;
+			change(data);
+			const error = t.throws(() => createCluster({snapshot: data, restore}), {instanceOf: SnapshotError});
+			t.regex(error?.message ?? '', message, restore ?? 'state');
+		}
+	}
+	t.is(createCluster({snapshot: saved()}).list('Pod').length, 2, 'the saved cluster itself restores');
+});

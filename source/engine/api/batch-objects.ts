@@ -7,7 +7,7 @@
 import type {FieldError} from '../errors.js';
 import type {Condition, KubeObject, LabelSelector, ObjectReference, PodSpec} from './types.js';
 import {defaulters, defaultTemplate} from './defaults.js';
-import {nonNegative, validators, validatePodSpec, validateWorkloadSelector} from './validate-kinds.js';
+import {nonNegative, validators, validatePodSpec, validateTemplateMetadata, validateWorkloadSelector} from './validate-kinds.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
 import {validateLabelSelector} from './validate-metadata.js';
 import {prepareForCreate, sameJson} from '../store.js';
@@ -233,6 +233,7 @@ export function validateJobSpec(spec: Record<string, any> | undefined, path: str
 	if (restartPolicy !== 'OnFailure' && restartPolicy !== 'Never') {
 		errors.push({field: `${path}.template.spec.restartPolicy`, type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "OnFailure", "Never"'});
 	}
+	errors.push(...validateTemplateMetadata(template, `${path}.template`));
 	errors.push(...validatePodSpec(template.spec, `${path}.template.spec`).filter(e => !e.field.endsWith('.restartPolicy')));
 	return errors;
 }

@@ -6,7 +6,7 @@
 import type {FieldError} from '../errors.js';
 import type {IntOrString, KubeObject, LabelSelector, PodTemplateSpec} from './types.js';
 import {defaulters, defaultTemplate} from './defaults.js';
-import {nonNegative, validators, validatePodSpec, validateWorkloadSelector} from './validate-kinds.js';
+import {nonNegative, validators, validatePodSpec, validateTemplateMetadata, validateWorkloadSelector} from './validate-kinds.js';
 
 export type DaemonSetSpec = {
 	selector: LabelSelector;
@@ -60,6 +60,7 @@ validators.set('DaemonSet', (object, old) => {
 	const spec = object.spec ?? {};
 	const errors: FieldError[] = [
 		...validateWorkloadSelector(object, old),
+		...validateTemplateMetadata(spec.template, 'spec.template'),
 		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
 	];
 	const restartPolicy = spec.template?.spec?.restartPolicy;

@@ -78,7 +78,13 @@ const podSpec = struct('PodSpec', () => ({
 	priority: int32,
 }));
 
-const template = struct('PodTemplateSpec', () => ({spec: podSpec}));
+const objectMeta = struct('ObjectMeta', () => ({
+	name: string(), generateName: string(), namespace: string(), uid: string('types.UID'), resourceVersion: string(), generation: int64,
+	labels: stringMap, annotations: stringMap, finalizers: stringList,
+	ownerReferences: listOf(struct('OwnerReference', () => ({apiVersion: string(), kind: string(), name: string(), uid: string('types.UID'), controller: bool, blockOwnerDeletion: bool}))),
+}));
+
+const template = struct('PodTemplateSpec', () => ({metadata: objectMeta, spec: podSpec}));
 
 function workload(kind: string, fields: Record<string, GoType>): GoType {
 	return struct(kind, () => ({spec: struct(`${kind}Spec`, () => ({template, minReadySeconds: int32, revisionHistoryLimit: int32, ...fields}))}));
@@ -186,8 +192,7 @@ function check(value: unknown, type: GoType, struct: string, field: string): str
  * template (or a Pod) has a field of the wrong JSON type.
  */
 export function decodeManifest(type: ResourceType, manifest: Record<string, unknown>): void {
-	const root = roots[type.kind];
-	if (!root) return;
-	const error = check(manifest, root, type.kind, '');
+	// Every kind's metadata is an ObjectMeta; it comes before `spec` in the decoder's (sorted) order.
+	const error = check(manifest['metadata'], objectMeta, type.kind, 'metadata') ?? (roots[type.kind] ? check(manifest, roots[type.kind]!, type.kind, '') : undefined);
 	if (error) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${error}`);
 }

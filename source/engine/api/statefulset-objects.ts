@@ -7,7 +7,7 @@
 import type {FieldError} from '../errors.js';
 import type {KubeObject, LabelSelector, ObjectMeta, PodTemplateSpec} from './types.js';
 import {defaulters, defaultPodSpec} from './defaults.js';
-import {validators, validatePodSpec, validateReplicas, validateWorkloadSelector} from './validate-kinds.js';
+import {validators, validatePodSpec, validateReplicas, validateTemplateMetadata, validateWorkloadSelector} from './validate-kinds.js';
 import {validateDNS1123Label, validateDNS1123Subdomain} from './validate-metadata.js';
 import {sortKeys, unsupported, validateClaimSpec, type PersistentVolumeClaimSpec} from './storage-objects.js';
 
@@ -78,6 +78,7 @@ validators.set('StatefulSet', (object, old) => {
 	const errors: FieldError[] = [
 		...validateReplicas(spec.replicas, 'spec.replicas'),
 		...validateWorkloadSelector(object, old),
+		...validateTemplateMetadata(spec.template, 'spec.template'),
 		// Claim templates count as volumes of the pods (the union of both must cover the mounts).
 		...validatePodSpec(spec.template?.spec && {
 			...spec.template.spec,

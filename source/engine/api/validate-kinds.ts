@@ -2,7 +2,7 @@ import type {FieldError} from '../errors.js';
 import type {Container, KubeObject, PodSpec} from './types.js';
 import {isQuantity} from './quantity.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
-import {validateDNS1123Label} from './validate-metadata.js';
+import {validateAnnotations, validateDNS1123Label, validateLabels} from './validate-metadata.js';
 import {sameJson} from '../store.js';
 
 /**
@@ -98,6 +98,11 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 }
 
 /** Selector and template labels of a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
+/** A pod template's own labels and annotations (`ValidatePodTemplateSpec`: the field is `<path>.labels`). */
+export function validateTemplateMetadata(template: {metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}} | undefined, path: string): FieldError[] {
+	return [...validateLabels(template?.metadata?.labels, `${path}.labels`), ...validateAnnotations(template?.metadata?.annotations, `${path}.annotations`)];
+}
+
 export function validateWorkloadSelector(object: KubeObject, old?: KubeObject): FieldError[] {
 	const errors: FieldError[] = [];
 	const spec = object.spec ?? {};
@@ -211,6 +216,7 @@ function validateRestartAlways(spec: PodSpec | undefined): FieldError[] {
 validators.set('ReplicaSet', (object, old) => [
 	...validateReplicas(object.spec?.replicas, 'spec.replicas'),
 	...validateWorkloadSelector(object, old),
+	...validateTemplateMetadata(object.spec?.template, 'spec.template'),
 	...validatePodSpec(object.spec?.template?.spec, 'spec.template.spec'),
 	...validateRestartAlways(object.spec?.template?.spec),
 ]);
@@ -220,6 +226,7 @@ validators.set('Deployment', (object, old) => {
 	const errors = [
 		...validateReplicas(spec.replicas, 'spec.replicas'),
 		...validateWorkloadSelector(object, old),
+		...validateTemplateMetadata(spec.template, 'spec.template'),
 		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
 		...validateRestartAlways(spec.template?.spec),
 	];
