@@ -150,9 +150,9 @@ test('labels that are not texts, on an object or its pod template, are refused a
 	let error = refused(t, cluster, () => cluster.apply(labelled({tier: []})));
 	t.is(error.code, 'BadRequest');
 	t.is(error.message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal array into Go struct field ObjectMeta.spec.template.metadata.labels of type string');
-	error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', annotations: {note: 3}}}));
+	error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', annotations: {note: 3}}} as never));
 	t.is(error.message, 'ConfigMap in version "v1" cannot be handled as a ConfigMap: json: cannot unmarshal number into Go struct field ObjectMeta.metadata.annotations of type string');
-	error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p', labels: {a: ['x']}}, spec: {containers: [{name: 'c', image: 'nginx'}]}}));
+	error = refused(t, cluster, () => cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p', labels: {a: ['x']}}, spec: {containers: [{name: 'c', image: 'nginx'}]}} as never));
 	t.is(error.message, 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels of type string');
 	error = refused(t, cluster, () => cluster.apply(labelled({tier: 'Bad Value!'})));
 	t.is(error.code, 'Invalid');
@@ -247,4 +247,19 @@ test('an apply that changes nothing writes nothing: the same resourceVersion and
 	const [changed] = cluster.apply({...deployment, spec: {...deployment.spec, replicas: 3}});
 	t.not(changed!.metadata.resourceVersion, explicit!.metadata.resourceVersion);
 	t.is(changed!.spec.replicas, 3);
+});
+
+test('the files a volume puts in place need a key and a path inside the volume; a list of them must be a list', t => {
+	const cluster = createCluster({seed: 4});
+	const pod = (volumes: unknown[]) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx'}], volumes}}) as never;
+	const cases: Array<[unknown[], string]> = [
+		[[{name: 'a', projected: {sources: [{configMap: {name: 'x', items: [null]}}]}}], 'Pod "p" is invalid: [spec.volumes[0].projected.sources[0].configMap.items[0].key: Required value, spec.volumes[0].projected.sources[0].configMap.items[0].path: Required value]'],
+		[[{name: 'a', configMap: {name: 'x', items: [{key: 'k', path: '../etc'}]}}], 'Pod "p" is invalid: spec.volumes[0].configMap.items[0].path: Invalid value: "../etc": must not contain \'..\''],
+		[[{name: 'a', secret: {secretName: 'x', items: [{key: 'k', path: '/etc/k'}]}}], 'Pod "p" is invalid: spec.volumes[0].secret.items[0].path: Invalid value: "/etc/k": must be a relative path'],
+		[[{name: 'a', secret: {secretName: 'x', items: 'all'}}], 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field SecretVolumeSource.spec.volumes.secret.items of type []v1.KeyToPath'],
+	];
+	for (const [volumes, message] of cases) t.is(refused(t, cluster, () => cluster.apply(pod(volumes))).message, message);
+	t.deepEqual(cluster.list('Pod'), []);
+	cluster.apply(pod([{name: 'a', configMap: {name: 'x', items: [{key: 'k', path: 'conf/app.yaml'}]}}]));
+	t.truthy(cluster.get('Pod', 'p'));
 });

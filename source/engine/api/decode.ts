@@ -56,8 +56,30 @@ const container = struct('Container', () => ({
 	tty: bool,
 }));
 
+const keyToPath = listOf(struct('KeyToPath', () => ({key: string(), path: string(), mode: int32})));
+const downwardItems = listOf(struct('DownwardAPIVolumeFile', () => ({path: string(), mode: int32})));
+
+const volume = struct('Volume', () => ({
+	name: string(),
+	configMap: struct('ConfigMapVolumeSource', () => ({name: string(), items: keyToPath, defaultMode: int32, optional: bool})),
+	secret: struct('SecretVolumeSource', () => ({secretName: string(), items: keyToPath, defaultMode: int32, optional: bool})),
+	persistentVolumeClaim: struct('PersistentVolumeClaimVolumeSource', () => ({claimName: string(), readOnly: bool})),
+	emptyDir: struct('EmptyDirVolumeSource', () => ({medium: string('v1.StorageMedium'), sizeLimit: {go: 'resource.Quantity', json: 'any'}})),
+	hostPath: struct('HostPathVolumeSource', () => ({path: string(), type: string('v1.HostPathType')})),
+	downwardAPI: struct('DownwardAPIVolumeSource', () => ({items: downwardItems, defaultMode: int32})),
+	projected: struct('ProjectedVolumeSource', () => ({
+		defaultMode: int32,
+		sources: listOf(struct('VolumeProjection', () => ({
+			configMap: struct('ConfigMapProjection', () => ({name: string(), items: keyToPath, optional: bool})),
+			secret: struct('SecretProjection', () => ({name: string(), items: keyToPath, optional: bool})),
+			downwardAPI: struct('DownwardAPIProjection', () => ({items: downwardItems})),
+			serviceAccountToken: struct('ServiceAccountTokenProjection', () => ({audience: string(), expirationSeconds: int64, path: string()})),
+		}))),
+	})),
+}));
+
 const podSpec = struct('PodSpec', () => ({
-	volumes: listOf(struct('Volume', () => ({name: string()}))),
+	volumes: listOf(volume),
 	initContainers: listOf(container),
 	containers: listOf(container),
 	restartPolicy: string('v1.RestartPolicy'),

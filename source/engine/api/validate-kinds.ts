@@ -79,6 +79,7 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 	for (const [i, volume] of (spec.volumes ?? []).entries()) {
 		if (volumeNames.has(volume.name)) errors.push({field: `${field}.volumes[${i}].name`, type: 'Duplicate value', value: volume.name, detail: ''});
 		volumeNames.add(volume.name);
+		errors.push(...validateVolumeItems(volume, `${field}.volumes[${i}]`));
 	}
 	for (const [ci, container] of spec.containers?.entries() ?? []) {
 		for (const [mi, mount] of (container.volumeMounts ?? []).entries()) {
@@ -93,6 +94,42 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 				if (subPath.split('/').includes('..')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: "must not contain '..'"});
 			}
 		}
+	}
+	return errors;
+}
+
+type KeyToPath = {key?: unknown; path?: unknown} | null;
+type ItemsSource = {items?: KeyToPath[]} | null | undefined;
+
+/** `validateKeyToPath`: a key, and a path inside the volume (`validateLocalNonReservedPath`). A null item decodes to an empty one. */
+function validateItems(source: ItemsSource, field: string): FieldError[] {
+	const errors: FieldError[] = [];
+	for (const [i, item] of (Array.isArray(source?.items) ? source.items : []).entries()) {
+		const at = `${field}.items[${i}]`;
+		if (typeof item?.key !== 'string' || item.key === '') errors.push(required(`${at}.key`));
+		errors.push(...validateItemPath(item?.path, `${at}.path`));
+	}
+	return errors;
+}
+
+function validateItemPath(path: unknown, field: string): FieldError[] {
+	if (typeof path !== 'string' || path === '') return [required(field)];
+	const errors: FieldError[] = [];
+	if (path.startsWith('/')) errors.push({field, type: 'Invalid value', value: path, detail: 'must be a relative path'});
+	if (path.split('/').includes('..')) errors.push({field, type: 'Invalid value', value: path, detail: "must not contain '..'"});
+	else if (path.startsWith('..')) errors.push({field, type: 'Invalid value', value: path, detail: "must not start with '..'"});
+	return errors;
+}
+
+/** The files a ConfigMap, Secret, downward API or projected volume puts in place (`validateVolumeSource` for those sources). */
+function validateVolumeItems(volume: Record<string, any>, field: string): FieldError[] {
+	const errors: FieldError[] = [...validateItems(volume['configMap'], `${field}.configMap`), ...validateItems(volume['secret'], `${field}.secret`)];
+	for (const [i, item] of (Array.isArray(volume['downwardAPI']?.items) ? volume['downwardAPI'].items : []).entries()) errors.push(...validateItemPath(item?.path, `${field}.downwardAPI.items[${i}].path`));
+	for (const [i, source] of (Array.isArray(volume['projected']?.sources) ? volume['projected'].sources : []).entries()) {
+		const at = `${field}.projected.sources[${i}]`;
+		errors.push(...validateItems(source?.configMap, `${at}.configMap`), ...validateItems(source?.secret, `${at}.secret`));
+		for (const [j, item] of (Array.isArray(source?.downwardAPI?.items) ? source.downwardAPI.items : []).entries()) errors.push(...validateItemPath(item?.path, `${at}.downwardAPI.items[${j}].path`));
+		if (source?.serviceAccountToken) errors.push(...validateItemPath(source.serviceAccountToken.path, `${at}.serviceAccountToken.path`));
 	}
 	return errors;
 }

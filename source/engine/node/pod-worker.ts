@@ -1,5 +1,6 @@
 import type {ControllerContext} from '../controller.js';
-import type {Container, ContainerState, Pod} from '../api/types.js';
+import type {Container, ContainerState, Pod, PodSpec} from '../api/types.js';
+import {validatePodSpec} from '../api/validate-kinds.js';
 import type {ContainerRuntime, ContainerStatusResult} from '../runtime/cri.js';
 import type {TimerArg, TimerHandle} from '../clock.js';
 import type {Loading, SavedObject, Saving} from '../state.js';
@@ -315,6 +316,11 @@ export function loadWorker(saved: SavedWorker, loading: Loading): PodWorker {
 		const init = (slotFlag & slotFlags.init) !== 0;
 		const container = typeof spec === 'string' ? containerOf(worker.pod, init, spec) : spec;
 		if (!container) throw new Error(`load: pod ${worker.key} has no container ${String(spec)}`);
+		if (typeof spec !== 'string') {
+			// A container the pod's spec no longer holds (changed since it started) is saved whole: it must be one the API server would take.
+			const wrong = typeof spec === 'object' && spec !== null ? validatePodSpec({containers: [spec]} as PodSpec, 'container')[0] : {field: 'container', type: 'Invalid value', detail: 'not an object'};
+			if (wrong) throw new Error(`load: pod ${worker.key} runs a container the API server would refuse: ${wrong.field}: ${wrong.type}${wrong.detail ? `: ${wrong.detail}` : ''}`);
+		}
 		const slot: ContainerSlot = {
 			spec: container, init, attempt, state, lastState,
 			ready: (slotFlag & slotFlags.ready) !== 0,
