@@ -24,7 +24,11 @@ const int64: GoType = {go: 'int64', json: 'int'};
 const stringList: GoType = {go: '[]string', json: 'list', of: string()};
 const stringMap: GoType = {go: 'map[string]string', json: 'map', of: string()};
 const listOf = (of: GoType): GoType => ({go: `[]${of.go}`, json: 'list', of});
-const struct = (name: string, fields: () => Record<string, GoType>): GoType => ({go: `v1.${name}`, json: 'struct', struct: name, fields});
+/** A struct's fields are made when first read (they may refer to types defined after it), then kept. */
+const struct = (name: string, fields: () => Record<string, GoType>): GoType => {
+	let made: Record<string, GoType> | undefined;
+	return {go: `v1.${name}`, json: 'struct', struct: name, fields: () => (made ??= fields())};
+};
 /** intstr.IntOrString and resource.Quantity take a number or a string; validation judges the value. */
 const intOrString: GoType = {go: 'intstr.IntOrString', json: 'any'};
 const resourceList: GoType = {go: 'v1.ResourceList', json: 'map', of: {go: 'resource.Quantity', json: 'any'}};
@@ -161,6 +165,16 @@ function jsonKind(value: unknown): string {
 const isObject = (value: unknown): value is Record<string, unknown> =>
 	typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The first error among an object's `keys`, which the decoder meets in sorted order: checked as they come, and sorted only when one is wrong. */
+function firstError(keys: string[], at: (key: string) => string | undefined): string | undefined {
+	if (!keys.some(key => at(key) !== undefined)) return undefined;
+	for (const key of keys.sort()) {
+		const error = at(key);
+		if (error) return error;
+	}
+	return undefined;
+}
+
 /**
  * The first decoding error in the order the decoder meets fields (kubectl
  * sends JSON with sorted keys), or undefined. `struct` and `field` say where
@@ -190,21 +204,14 @@ function check(value: unknown, type: GoType, struct: string, field: string): str
 		case 'map':
 			if (!isObject(value)) return refuse();
 			if (!type.of) return undefined;
-			for (const key of Object.keys(value).sort()) {
-				const error = check(value[key], type.of, struct, field);
-				if (error) return error;
-			}
-			return undefined;
+			return firstError(Object.keys(value), key => check(value[key], type.of!, struct, field));
 		case 'struct': {
 			if (!isObject(value)) return refuse();
 			const fields = type.fields();
-			for (const key of Object.keys(value).sort()) {
+			return firstError(Object.keys(value), key => {
 				const inner = fields[key];
-				if (!inner) continue;
-				const error = check(value[key], inner, type.struct, field ? `${field}.${key}` : key);
-				if (error) return error;
-			}
-			return undefined;
+				return inner && check(value[key], inner, type.struct, field ? `${field}.${key}` : key);
+			});
 		}
 	}
 }

@@ -155,7 +155,7 @@ export function validateWorkloadSelector(object: KubeObject, old?: KubeObject): 
 	} else if (!matchesLabels(selector, spec.template?.metadata?.labels ?? {})) {
 		errors.push({field: 'spec.template.metadata.labels', type: 'Invalid value', value: spec.template?.metadata?.labels ?? {}, detail: '`selector` does not match template `labels`'});
 	}
-	if (old && JSON.stringify(old.spec?.selector) !== JSON.stringify(spec.selector)) {
+	if (old && old !== object && JSON.stringify(old.spec?.selector) !== JSON.stringify(spec.selector)) {
 		errors.push({field: 'spec.selector', type: 'Invalid value', value: spec.selector, detail: 'field is immutable'});
 	}
 	return errors;
@@ -196,6 +196,8 @@ function withoutSeconds(toleration: Record<string, unknown>): Record<string, unk
  * fields taken from the old pod, and any difference is Forbidden.
  */
 export function validatePodUpdate(next: PodSpec, old: PodSpec): FieldError[] {
+	// The same spec changes nothing (a restore checks a saved pod as such an update).
+	if (next === old) return [];
 	const errors: FieldError[] = [];
 	for (const key of ['containers', 'initContainers'] as const) {
 		const result = validateContainerUpdates(next[key] ?? [], old[key] ?? [], `spec.${key}`);
