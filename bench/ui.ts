@@ -157,6 +157,7 @@ async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedClus
 	};
 
 	rows.push(...await usagePieces(loaded, booted, podCount));
+	rows.push(...await xrayTurns(booted, podCount, touchPod));
 
 	// Frame time, synchronous (Ink's debug mode: unthrottled, same output pass): a pod changes and the AGE second moves.
 	{
@@ -315,6 +316,35 @@ async function usagePieces(loaded: Loaded, booted: ReturnType<Loaded['boot']>, p
 		{name: '  same, GC pauses taken out', value: formatMs(withoutGc)},
 		{name: `  the same scrape in one piece (kubectl top's metrics())`, value: formatMs(whole)},
 	];
+}
+
+/**
+ * `:xray deploy` over every namespace, built as the page builds it (turns of
+ * a fixed count of steps between keys and frames): the first tree, then the
+ * tree after one pod changed (unchanged pods keep their nodes). The longest
+ * turn is what a key could wait behind.
+ */
+async function xrayTurns(booted: ReturnType<Loaded['boot']>, podCount: number, touchPod: () => void): Promise<BenchRow[]> {
+	const {XrayBuilder, modelSource, xrayStepsPerTurn} = await import('../source/ui/xray/xray-builder.js');
+	const builder = new XrayBuilder(modelSource(booted.source, booted.model), 'Deployment', 'all');
+	const build = (version: number) => {
+		const start = performance.now();
+		builder.want(version);
+		let longest = performance.now() - start;
+		let turns = 1;
+		while (builder.busy) {
+			const at = performance.now();
+			builder.turn();
+			longest = Math.max(longest, performance.now() - at);
+			turns++;
+		}
+		return `${formatMs(performance.now() - start)} in ${turns} turns, the longest ${formatMs(longest)}`;
+	};
+	const first = build(1);
+	touchPod();
+	booted.model.flush();
+	const again = build(2);
+	return [{name: `xray deploy at ${podCount.toLocaleString('en')} pods, turns of ${xrayStepsPerTurn.toLocaleString('en')} steps: the first tree / again after a pod changed`, value: `${first} / ${again}`, aim: '< 50 ms a turn'}];
 }
 
 /** The pods view at 100,000 pods (10,000 Deployments × 10 on 1,000 nodes). */

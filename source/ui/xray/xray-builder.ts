@@ -7,10 +7,30 @@
  * next is built; a change meanwhile asks for one more build when this one
  * ends. A small tree is whole after its first turn.
  */
+import type {KubeObject} from '../../engine/index.js';
+import type {ClusterModel} from '../model/cluster-model.js';
 import {newXrayMemo, xrayBuild, type XrayBuild, type XrayNode, type XraySource} from './xray-tree.js';
 
-/** Steps a turn runs: about 2 ms of placing unchanged pods, 10 ms of new ones. */
-export const xrayStepsPerTurn = 4000;
+/** The cluster as a build reads it: objects in name order from the model, which keeps that order current (no sort of 100,000 pods per build). */
+export function modelSource(cluster: Pick<XraySource, 'list' | 'get'>, model: ClusterModel): XraySource {
+	return {
+		list: (kind, options) => cluster.list(kind, options),
+		get: (kind, name, namespace) => cluster.get(kind, name, namespace),
+		sorted(kind, namespace) {
+			const order = model.nameOrder(kind);
+			const [start, end] = order.range(namespace);
+			const objects: KubeObject[] = [];
+			for (const key of order.slice(start, end)) {
+				const object = model.byUid(kind, key.uid);
+				if (object) objects.push(object);
+			}
+			return objects;
+		},
+	};
+}
+
+/** Steps a turn runs (`npm run bench`, 10,000 pods: about 10 ms placing unchanged pods, 20–35 ms new ones). */
+export const xrayStepsPerTurn = 2000;
 
 export class XrayBuilder {
 	private readonly source: XraySource;

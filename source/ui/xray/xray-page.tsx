@@ -8,10 +8,9 @@ import React, {useEffect, useMemo, useReducer} from 'react';
 import {Box, Text} from 'ink';
 import {registerCommand, useApp, usePageKeys, useSelection, type AppApi, type PageProps, type PageSpec, type Selection} from '../app/contract.js';
 import {useLive} from '../app/use-live.js';
-import type {KubeObject} from '../../engine/index.js';
 import {scrollBindings, scrollHandlers} from '../components/scroll-keys.js';
-import {flattenXray, healthMarks, xrayKinds, type Health, type XrayNode, type XraySource} from './xray-tree.js';
-import {XrayBuilder} from './xray-builder.js';
+import {flattenXray, healthMarks, xrayKinds, type Health, type XrayNode} from './xray-tree.js';
+import {modelSource, XrayBuilder} from './xray-builder.js';
 import {cursorRow, newXrayMemory, useXrayState, type XrayMemory} from './use-xray-state.js';
 
 /** Kinds whose changes can alter a tree (Events and Leases, which change all the time, cannot). */
@@ -23,24 +22,6 @@ function selectionOf(node: XrayNode | undefined): Selection | undefined {
 	return {kind: node.object.kind, object: node.object};
 }
 
-/** The cluster as a build reads it: objects in name order from the model, which keeps that order current (no sort of 100,000 pods per build). */
-function modelSource(app: AppApi): XraySource {
-	return {
-		list: (kind, options) => app.cluster.list(kind, options),
-		get: (kind, name, namespace) => app.cluster.get(kind, name, namespace),
-		sorted(kind, namespace) {
-			const order = app.model.nameOrder(kind);
-			const [start, end] = order.range(namespace);
-			const objects: KubeObject[] = [];
-			for (const key of order.slice(start, end)) {
-				const object = app.model.byUid(kind, key.uid);
-				if (object) objects.push(object);
-			}
-			return objects;
-		},
-	};
-}
-
 /**
  * The tree as of the last change, built in turns between keys and frames:
  * the last whole tree shows while the next is built (undefined until the
@@ -49,7 +30,7 @@ function modelSource(app: AppApi): XraySource {
 function useXrayTree(memory: XrayMemory, kind: string, namespace: string | undefined): XrayNode[] | undefined {
 	const app = useApp();
 	const tick = useLive(xrayWatchedKinds);
-	memory.builder ??= new XrayBuilder(modelSource(app), kind, namespace);
+	memory.builder ??= new XrayBuilder(modelSource(app.cluster, app.model), kind, namespace);
 	const builder = memory.builder;
 	const [, built] = useReducer((n: number) => n + 1, 0);
 	builder.want(tick);
