@@ -16,15 +16,14 @@ export function modelSource(cluster: Pick<XraySource, 'list' | 'get'>, model: Cl
 	return {
 		list: (kind, options) => cluster.list(kind, options),
 		get: (kind, name, namespace) => cluster.get(kind, name, namespace),
-		sorted(kind, namespace) {
+		*sorted(kind, namespace) {
+			// The keys are taken at once (the order moves with every event between two steps), the objects as they are read.
 			const order = model.nameOrder(kind);
 			const [start, end] = order.range(namespace);
-			const objects: KubeObject[] = [];
 			for (const key of order.slice(start, end)) {
 				const object = model.byUid(kind, key.uid);
-				if (object) objects.push(object);
+				if (object) yield object;
 			}
-			return objects;
 		},
 	};
 }
