@@ -1,7 +1,7 @@
 /**
  * The x-ray page's tree, kept without React: built in steps, so that a
  * tree of 100,000 pods never holds a key or a frame. A build runs a fixed
- * number of steps at a time (an object placed, or a few hundred read): a
+ * number of steps at a time (an object placed, or 16 read): a
  * count, not a wall-time budget, so a recording shows the same tree at the
  * same moment on any machine. The page shows the last whole tree while the
  * next is built; a change meanwhile asks for one more build when this one
