@@ -249,7 +249,7 @@ test('an apply that changes nothing writes nothing: the same resourceVersion and
 	t.is(changed!.spec.replicas, 3);
 });
 
-test('the files a volume puts in place need a key and a path inside the volume; a list of them must be a list', t => {
+test('a volume source names what it takes from, and the files it puts in place need a key and a path inside the volume; a list of them must be a list', t => {
 	const cluster = createCluster({seed: 4});
 	const pod = (volumes: unknown[]) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'p'}, spec: {containers: [{name: 'c', image: 'nginx'}], volumes}}) as never;
 	const cases: Array<[unknown[], string]> = [
@@ -257,6 +257,8 @@ test('the files a volume puts in place need a key and a path inside the volume; 
 		[[{name: 'a', configMap: {name: 'x', items: [{key: 'k', path: '../etc'}]}}], 'Pod "p" is invalid: spec.volumes[0].configMap.items[0].path: Invalid value: "../etc": must not contain \'..\''],
 		[[{name: 'a', secret: {secretName: 'x', items: [{key: 'k', path: '/etc/k'}]}}], 'Pod "p" is invalid: spec.volumes[0].secret.items[0].path: Invalid value: "/etc/k": must be a relative path'],
 		[[{name: 'a', secret: {secretName: 'x', items: 'all'}}], 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field SecretVolumeSource.spec.volumes.secret.items of type []v1.KeyToPath'],
+		[[{name: 'a', configMap: {}}, {name: 'b', secret: {}}, {name: 'c', persistentVolumeClaim: {claimName: ''}}], 'Pod "p" is invalid: [spec.volumes[0].configMap.name: Required value, spec.volumes[1].secret.secretName: Required value, spec.volumes[2].persistentVolumeClaim.claimName: Required value]'],
+		[[{name: 'a', projected: {sources: [{secret: {items: [{key: 'k', path: 'k'}]}}]}}], 'Pod "p" is invalid: spec.volumes[0].projected.sources[0].secret.name: Required value'],
 	];
 	for (const [volumes, message] of cases) t.is(refused(t, cluster, () => cluster.apply(pod(volumes))).message, message);
 	t.deepEqual(cluster.list('Pod'), []);

@@ -79,7 +79,7 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 	for (const [i, volume] of (spec.volumes ?? []).entries()) {
 		if (volumeNames.has(volume.name)) errors.push({field: `${field}.volumes[${i}].name`, type: 'Duplicate value', value: volume.name, detail: ''});
 		volumeNames.add(volume.name);
-		errors.push(...validateVolumeItems(volume, `${field}.volumes[${i}]`));
+		errors.push(...validateVolumeSources(volume, `${field}.volumes[${i}]`));
 	}
 	for (const [ci, container] of spec.containers?.entries() ?? []) {
 		for (const [mi, mount] of (container.volumeMounts ?? []).entries()) {
@@ -121,13 +121,24 @@ function validateItemPath(path: unknown, field: string): FieldError[] {
 	return errors;
 }
 
-/** The files a ConfigMap, Secret, downward API or projected volume puts in place (`validateVolumeSource` for those sources). */
-function validateVolumeItems(volume: Record<string, any>, field: string): FieldError[] {
-	const errors: FieldError[] = [...validateItems(volume['configMap'], `${field}.configMap`), ...validateItems(volume['secret'], `${field}.secret`)];
+/** A name a volume source needs (`field.Required`), when the source is there. */
+function named(source: Record<string, unknown> | null | undefined, key: string, field: string): FieldError[] {
+	if (source === undefined || source === null) return [];
+	return typeof source[key] === 'string' && source[key] !== '' ? [] : [required(`${field}.${key}`)];
+}
+
+/** What a ConfigMap, Secret, claim, downward API or projected volume names and puts in place (`validateVolumeSource` for those sources). */
+function validateVolumeSources(volume: Record<string, any>, field: string): FieldError[] {
+	const errors: FieldError[] = [
+		...named(volume['configMap'], 'name', `${field}.configMap`), ...validateItems(volume['configMap'], `${field}.configMap`),
+		...named(volume['secret'], 'secretName', `${field}.secret`), ...validateItems(volume['secret'], `${field}.secret`),
+		...named(volume['persistentVolumeClaim'], 'claimName', `${field}.persistentVolumeClaim`),
+	];
 	for (const [i, item] of (Array.isArray(volume['downwardAPI']?.items) ? volume['downwardAPI'].items : []).entries()) errors.push(...validateItemPath(item?.path, `${field}.downwardAPI.items[${i}].path`));
 	for (const [i, source] of (Array.isArray(volume['projected']?.sources) ? volume['projected'].sources : []).entries()) {
 		const at = `${field}.projected.sources[${i}]`;
-		errors.push(...validateItems(source?.configMap, `${at}.configMap`), ...validateItems(source?.secret, `${at}.secret`));
+		errors.push(...named(source?.configMap, 'name', `${at}.configMap`), ...validateItems(source?.configMap, `${at}.configMap`));
+		errors.push(...named(source?.secret, 'name', `${at}.secret`), ...validateItems(source?.secret, `${at}.secret`));
 		for (const [j, item] of (Array.isArray(source?.downwardAPI?.items) ? source.downwardAPI.items : []).entries()) errors.push(...validateItemPath(item?.path, `${at}.downwardAPI.items[${j}].path`));
 		if (source?.serviceAccountToken) errors.push(...validateItemPath(source.serviceAccountToken.path, `${at}.serviceAccountToken.path`));
 	}

@@ -27,10 +27,10 @@ function selectionOf(node: XrayNode | undefined): Selection | undefined {
  * the last whole tree shows while the next is built (undefined until the
  * first one ends, which for a small tree is at once).
  */
-function useXrayTree(memory: XrayMemory, kind: string, namespace: string | undefined): XrayNode[] | undefined {
+function useXrayTree(memory: XrayMemory, kind: string, namespace: string | undefined, stepsPerTurn: number | undefined): XrayNode[] | undefined {
 	const app = useApp();
 	const tick = useLive(xrayWatchedKinds);
-	memory.builder ??= new XrayBuilder(modelSource(app.cluster, app.model), kind, namespace);
+	memory.builder ??= new XrayBuilder(modelSource(app.cluster, app.model), kind, namespace, stepsPerTurn);
 	const builder = memory.builder;
 	const [, built] = useReducer((n: number) => n + 1, 0);
 	builder.want(tick);
@@ -46,10 +46,10 @@ function useXrayTree(memory: XrayMemory, kind: string, namespace: string | undef
 	return builder.roots;
 }
 
-function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: string; namespace?: string; memory: XrayMemory}) {
+function XrayPage({kind, namespace, memory, stepsPerTurn, width, height}: PageProps & {kind: string; namespace?: string; memory: XrayMemory; stepsPerTurn?: number}) {
 	const app = useApp();
 	const theme = app.theme;
-	const roots = useXrayTree(memory, kind, namespace);
+	const roots = useXrayTree(memory, kind, namespace, stepsPerTurn);
 	const [state, dispatch] = useXrayState(memory);
 	const rows = useMemo(() => flattenXray(roots ?? [], state.collapsed), [roots, state.collapsed]);
 	const ids = useMemo(() => rows.map(r => r.node.id), [rows]);
@@ -96,9 +96,10 @@ function XrayPage({kind, namespace, memory, width, height}: PageProps & {kind: s
 	);
 }
 
-export function xrayPage(kind: string, namespace?: string): PageSpec {
+/** The page of `:xray`; `stepsPerTurn` sets how much of a build a turn runs (default `xrayStepsPerTurn`). */
+export function xrayPage(kind: string, namespace?: string, options: {stepsPerTurn?: number} = {}): PageSpec {
 	const memory = newXrayMemory();
-	return {title: `xray ${kind.toLowerCase()}${namespace ? `(${namespace})` : ''}`, key: `xray:${kind}:${namespace ?? ''}`, render: props => <XrayPage {...props} kind={kind} namespace={namespace} memory={memory}/>};
+	return {title: `xray ${kind.toLowerCase()}${namespace ? `(${namespace})` : ''}`, key: `xray:${kind}:${namespace ?? ''}`, render: props => <XrayPage {...props} kind={kind} namespace={namespace} memory={memory} stepsPerTurn={options.stepsPerTurn}/>};
 }
 
 /** `:xray RES [NS]`; errors are thrown for the command line to flash. */

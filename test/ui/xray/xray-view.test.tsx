@@ -1,5 +1,7 @@
 import test from 'ava';
+import {act} from 'react';
 import {renderApp} from '../actions/harness.js';
+import {xrayPage} from '../../../source/ui/xray/xray-page.js';
 
 test.serial(':xray deploy draws Deployment → ReplicaSet → pods → containers with refs and marks; actions work on the node', async t => {
 	const app = await renderApp({namespace: 'shop'});
@@ -46,6 +48,27 @@ test.serial(':xray sts shows the StatefulSet pods and their claims', async t => 
 		const frame = await app.waitFor(f => f.includes('statefulset/db'), 'the xray tree');
 		t.regex(frame, /pod\/db-0/);
 		t.regex(frame, /persistentvolumeclaim\/data-db-0\s+Bound pvc-/);
+	} finally {
+		await app.cleanup();
+	}
+});
+
+test.serial('a tree built over many turns: the page says it is reading, then draws the tree; a change keeps the last tree on screen until the next is built, and keys work meanwhile', async t => {
+	const app = await renderApp({namespace: 'shop'});
+	try {
+		await app.advance(30_000);
+		// One step a turn: the shop's tree takes dozens of turns between keys and frames.
+		await act(async () => app.api.pushPage(xrayPage('Deployment', 'shop', {stepsPerTurn: 1})));
+		t.regex(app.frame(), /Reading the Deployment tree…/);
+		t.notRegex(app.frame(), /deployment\/web/);
+		await app.waitFor(f => /deployment\/api\s+2\/2/.test(f), 'the whole tree');
+		app.cluster.scale('Deployment', 'api', 1, {namespace: 'shop'});
+		await app.advance(10_000);
+		t.regex(app.frame(), /deployment\/api\s+2\/2/, 'the last whole tree stays while the next is built');
+		await app.press('j', 'd');
+		await app.waitFor(f => /Name:\s+api/.test(f), 'describe of the node under the cursor, read while the tree was being built');
+		await app.press('esc');
+		await app.waitFor(f => /deployment\/api\s+1\/1/.test(f), 'the tree after the scale');
 	} finally {
 		await app.cleanup();
 	}
