@@ -44,8 +44,6 @@ export class XrayBuilder {
 	private builtVersion = -1;
 	/** The last whole tree, undefined until the first build ends. */
 	roots: XrayNode[] | undefined;
-	/** Grows each time a build ends (a memo dependency). */
-	builds = 0;
 
 	constructor(source: XraySource, kind: string, namespace: string | undefined, stepsPerTurn = xrayStepsPerTurn) {
 		this.source = source;
@@ -76,7 +74,6 @@ export class XrayBuilder {
 			if (!next.done) continue;
 			this.roots = next.value;
 			this.builtVersion = this.jobVersion;
-			this.builds++;
 			this.job = undefined;
 			// What changed while this one was built is the next build's.
 			if (this.wanted !== this.builtVersion) this.start();

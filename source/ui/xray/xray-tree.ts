@@ -33,7 +33,7 @@ export type XraySource = {
 	 * A kind's objects (of one namespace, or all) in namespace, name and uid
 	 * order, when the source keeps that order (the dashboard's model keeps
 	 * it current); without it a build sorts `list`. A build reads it a few
-	 * hundred objects a step: finding 100,000 objects takes tens of ms.
+	 * objects a step: finding 100,000 objects takes tens of ms.
 	 */
 	sorted?(kind: string, namespace?: string): Iterable<KubeObject>;
 };
@@ -67,7 +67,10 @@ function byNamespaceName(a: KubeObject, b: KubeObject): number {
  * pod and the objects it refers to are the same objects (a write makes a
  * new object), so a rebuild of 100,000 unchanged pods reuses their nodes.
  */
-export type XrayMemo = {pods: WeakMap<KubeObject, {id: string; refs: Array<KubeObject | undefined>; node: XrayNode}>};
+export type XrayMemo = {pods: WeakMap<KubeObject, {id: string; refs: PodReference[]; node: XrayNode}>};
+
+/** An object a pod refers to, as the pod's node was made: the object then, or undefined when it was missing. */
+type PodReference = {kind: string; name: string; object: KubeObject | undefined};
 
 export function newXrayMemo(): XrayMemo {
 	return {pods: new WeakMap()};
@@ -379,7 +382,8 @@ function podUnder(source: Reader, pod: KubeObject, parentId: string): Steps<Xray
 function* podTree(source: Reader, pod: KubeObject, id: string): Steps<XrayNode> {
 	yield;
 	const memo = source.memo.pods.get(pod);
-	if (memo && memo.id === id && sameReferences(source, pod, memo.refs)) return memo.node;
+	const namespace = pod.metadata.namespace;
+	if (memo && memo.id === id && memo.refs.every(ref => source.get(ref.kind, ref.name, namespace) === ref.object)) return memo.node;
 	const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
 	const containers: XrayNode[] = ((pod.spec?.containers ?? []) as Container[]).map(container => {
 		const status = statuses.find(s => s.name === container.name);
@@ -387,13 +391,12 @@ function* podTree(source: Reader, pod: KubeObject, id: string): Steps<XrayNode> 
 		return {id: `${id}/container/${container.name}`, kind: 'Container', name: sanitizeLine(container.name), namespace: pod.metadata.namespace, object: pod, container: container.name, health, info: `${sanitizeLine(container.image)} ${info}`, children: []};
 	});
 	const refs = podReferences(pod);
-	const namespace = pod.metadata.namespace;
 	const referenced: XrayNode[] = [];
-	const objects: Array<KubeObject | undefined> = [];
+	const objects: PodReference[] = [];
 	for (const [kind, names] of [['ConfigMap', refs.configMaps], ['Secret', refs.secrets], ['PersistentVolumeClaim', refs.claims]] as const) {
 		for (const name of [...names].sort()) {
 			const object = source.get(kind, name, namespace);
-			objects.push(object);
+			objects.push({kind, name, object});
 			let health: Health = object ? 'ok' : 'fault';
 			let info = object ? '' : 'not found';
 			if (object && kind === 'PersistentVolumeClaim') {
@@ -409,17 +412,6 @@ function* podTree(source: Reader, pod: KubeObject, id: string): Steps<XrayNode> 
 	const node: XrayNode = {id, kind: 'Pod', name: sanitizeLine(pod.metadata.name), namespace, object: pod, health: worst([health, ...referenced.map(r => r.health)]), info, children};
 	source.memo.pods.set(pod, {id, refs: objects, node});
 	return node;
-}
-
-/** Whether the objects a pod refers to are still `refs` (the same objects, or still missing). */
-function sameReferences(source: Reader, pod: KubeObject, refs: ReadonlyArray<KubeObject | undefined>): boolean {
-	if (refs.length === 0) return true;
-	const {configMaps, secrets, claims} = podReferences(pod);
-	let i = 0;
-	for (const [kind, names] of [['ConfigMap', configMaps], ['Secret', secrets], ['PersistentVolumeClaim', claims]] as const) {
-		for (const name of [...names].sort()) if (source.get(kind, name, pod.metadata.namespace) !== refs[i++]) return false;
-	}
-	return true;
 }
 
 /** ConfigMaps, Secrets and claims a pod uses: volumes, env `valueFrom`, `envFrom`. */

@@ -89,11 +89,12 @@ test('a change while a tree is built is built next, and a version built already 
 	c.scale('Deployment', 'api', 2, {namespace: 'default'});
 	c.advance(5000);
 	builder.want(2);
+	let ended = 0;
 	while (!builder.turn());
+	ended++;
 	t.true(builder.busy, 'a second build started for version 2');
-	t.is(builder.builds, 1);
-	while (builder.busy) builder.turn();
-	t.is(builder.builds, 2);
+	while (builder.busy) if (builder.turn()) ended++;
+	t.is(ended, 2);
 	t.deepEqual(drawn(builder.roots!), drawn(buildXray(c, 'Deployment', 'default')));
 	t.regex(drawn(builder.roots!).join('\n'), /Deployment\/api ok 2\/2/);
 	builder.want(2);
