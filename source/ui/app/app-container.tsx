@@ -512,29 +512,21 @@ export function AppContainer(props: AppProps) {
 			if (event.name === 'q' || event.name === 'esc' || event.name === 'ctrl-c') quit();
 			return;
 		}
-		if (ui.current.modal) {
-			const keymap = modalKeymap();
-			// Ctrl+C quits before a field of the modal reads it as text, unless the modal binds it.
-			if (event.name === 'ctrl-c' && !bindsCtrlC()) {
-				quit();
-				return;
-			}
-			if (runKeymap(keymap, event, options)) return;
-			if (event.name === 'esc') api.closeModal();
-			return;
-		}
-		if (prompt.current.open) {
-			if (event.name === 'ctrl-c') quit();
-			else promptKey(event);
-			return;
-		}
-		const keymap = pageKeymap(top());
-		// Ctrl+C quits, unless the page binds it (the exec shell interrupts its command with it).
+		// Ctrl+C quits before a dialog's field or the prompt reads it as text, unless what is open binds it (the exec shell interrupts its command with it).
 		if (event.name === 'ctrl-c' && !bindsCtrlC()) {
 			quit();
 			return;
 		}
-		if (runKeymap(keymap, event, options)) return;
+		if (ui.current.modal) {
+			if (runKeymap(modalKeymap(), event, options)) return;
+			if (event.name === 'esc') api.closeModal();
+			return;
+		}
+		if (prompt.current.open) {
+			promptKey(event);
+			return;
+		}
+		if (runKeymap(pageKeymap(top()), event, options)) return;
 		globalKey(event);
 	};
 
