@@ -145,12 +145,12 @@ function validateVolumeSources(volume: Record<string, any>, field: string): Fiel
 	return errors;
 }
 
-/** Selector and template labels of a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
 /** A pod template's own labels and annotations (`ValidatePodTemplateSpec`: the field is `<path>.labels`). */
 export function validateTemplateMetadata(template: {metadata?: {labels?: Record<string, string>; annotations?: Record<string, string>}} | undefined, path: string): FieldError[] {
 	return [...validateLabels(template?.metadata?.labels, `${path}.labels`), ...validateAnnotations(template?.metadata?.annotations, `${path}.annotations`)];
 }
 
+/** Selector and template labels of a workload (Deployment, ReplicaSet, StatefulSet, DaemonSet). */
 export function validateWorkloadSelector(object: KubeObject, old?: KubeObject): FieldError[] {
 	const errors: FieldError[] = [];
 	const spec = object.spec ?? {};
