@@ -265,3 +265,22 @@ test('a volume source names what it takes from, and the files it puts in place n
 	cluster.apply(pod([{name: 'a', configMap: {name: 'x', items: [{key: 'k', path: 'conf/app.yaml'}]}}]));
 	t.truthy(cluster.get('Pod', 'p'));
 });
+
+test('a volume has one source and a name that is a DNS label; one without a source is an emptyDir', t => {
+	const cluster = createCluster({seed: 4});
+	const pod = (name: string, volumes: unknown[]) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name}, spec: {containers: [{name: 'c', image: 'nginx'}], volumes}}) as never;
+	const cases: Array<[unknown[], string]> = [
+		[[{name: 'a', emptyDir: {}, hostPath: {path: '/srv'}}], 'Pod "p" is invalid: spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type'],
+		// Refused in the API server's order of sources, under its own spelling; only the first source's fields are checked.
+		[[{name: 'a', configMap: {}, secret: {secretName: 's'}, downwardAPI: {}}], 'Pod "p" is invalid: [spec.volumes[0].downwarAPI: Forbidden: may not specify more than 1 volume type, spec.volumes[0].configMap: Forbidden: may not specify more than 1 volume type]'],
+		[[{name: '', emptyDir: {}}], 'Pod "p" is invalid: spec.volumes[0].name: Required value'],
+		[[{name: 'Data_1', emptyDir: {}}], 'Pod "p" is invalid: spec.volumes[0].name: Invalid value: "Data_1": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or \'-\', and must start and end with an alphanumeric character (e.g. \'my-name\',  or \'123-abc\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?\')'],
+	];
+	for (const [volumes, message] of cases) t.is(refused(t, cluster, () => cluster.apply(pod('p', volumes))).message, message);
+	// The same for a workload's template, under its path.
+	const deployment = {apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'c', image: 'nginx'}], volumes: [{name: 'a', secret: {secretName: 's'}, persistentVolumeClaim: {claimName: 'c'}}]}}}};
+	t.is(refused(t, cluster, () => cluster.apply(deployment as never)).message, 'Deployment.apps "web" is invalid: spec.template.spec.volumes[0].persistentVolumeClaim: Forbidden: may not specify more than 1 volume type');
+	t.deepEqual(cluster.list('Pod'), []);
+	const [made] = cluster.apply(pod('q', [{name: 'scratch'}]));
+	t.deepEqual(made!.spec.volumes[0], {name: 'scratch', emptyDir: {}});
+});

@@ -77,9 +77,12 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 	}
 	const volumeNames = new Set<string>();
 	for (const [i, volume] of (spec.volumes ?? []).entries()) {
-		if (volumeNames.has(volume.name)) errors.push({field: `${field}.volumes[${i}].name`, type: 'Duplicate value', value: volume.name, detail: ''});
+		const at = `${field}.volumes[${i}]`;
+		errors.push(...validateVolumeSource(volume, at));
+		if (typeof volume.name !== 'string' || volume.name === '') errors.push(required(`${at}.name`));
+		else for (const detail of validateDNS1123Label(volume.name)) errors.push({field: `${at}.name`, type: 'Invalid value', value: volume.name, detail});
+		if (volumeNames.has(volume.name)) errors.push({field: `${at}.name`, type: 'Duplicate value', value: volume.name, detail: ''});
 		volumeNames.add(volume.name);
-		errors.push(...validateVolumeSources(volume, `${field}.volumes[${i}]`));
 	}
 	for (const [ci, container] of spec.containers?.entries() ?? []) {
 		for (const [mi, mount] of (container.volumeMounts ?? []).entries()) {
@@ -121,28 +124,70 @@ function validateItemPath(path: unknown, field: string): FieldError[] {
 	return errors;
 }
 
+/**
+ * A pod volume's sources, in the order `validateVolumeSource` checks them,
+ * with the field each is reported under (the API server's own spelling,
+ * `downwarAPI` included).
+ */
+const podVolumeSources: ReadonlyArray<readonly [key: string, reported: string]> = [
+	['emptyDir', 'emptyDir'], ['hostPath', 'hostPath'], ['gitRepo', 'gitRepo'], ['gcePersistentDisk', 'gcePersistentDisk'],
+	['awsElasticBlockStore', 'awsElasticBlockStore'], ['secret', 'secret'], ['nfs', 'nfs'], ['iscsi', 'iscsi'], ['glusterfs', 'glusterfs'],
+	['flocker', 'flocker'], ['persistentVolumeClaim', 'persistentVolumeClaim'], ['rbd', 'rbd'], ['cinder', 'cinder'], ['cephfs', 'cephFS'],
+	['quobyte', 'quobyte'], ['downwardAPI', 'downwarAPI'], ['fc', 'fc'], ['flexVolume', 'flexVolume'], ['configMap', 'configMap'],
+	['azureFile', 'azureFile'], ['vsphereVolume', 'vsphereVolume'], ['photonPersistentDisk', 'photonPersistentDisk'],
+	['portworxVolume', 'portworxVolume'], ['azureDisk', 'azureDisk'], ['storageos', 'storageos'], ['projected', 'projected'],
+	['scaleIO', 'scaleIO'], ['csi', 'csi'], ['ephemeral', 'ephemeral'], ['image', 'image'],
+];
+
+/**
+ * A volume's source, as `validateVolumeSource` checks it: the sources in
+ * its order, the first one's fields checked and every later one refused;
+ * a volume with none needs one (defaulting gives a volume without a source
+ * an `emptyDir`, so only a write that skips defaults meets that).
+ */
+function validateVolumeSource(volume: Record<string, unknown>, field: string): FieldError[] {
+	const errors: FieldError[] = [];
+	let found = false;
+	for (const [key, reported] of podVolumeSources) {
+		// A null source decodes to no source at all.
+		if (volume[key] === undefined || volume[key] === null) continue;
+		if (found) {
+			errors.push({field: `${field}.${reported}`, type: 'Forbidden', detail: 'may not specify more than 1 volume type'});
+			continue;
+		}
+		found = true;
+		errors.push(...validateSourceFields(key, volume[key] as Record<string, any>, `${field}.${key}`));
+	}
+	if (!found) errors.push({field, type: 'Required value', detail: 'must specify a volume type'});
+	return errors;
+}
+
 /** A name a volume source needs (`field.Required`), when the source is there. */
 function named(source: Record<string, unknown> | null | undefined, key: string, field: string): FieldError[] {
 	if (source === undefined || source === null) return [];
 	return typeof source[key] === 'string' && source[key] !== '' ? [] : [required(`${field}.${key}`)];
 }
 
-/** What a ConfigMap, Secret, claim, downward API or projected volume names and puts in place (`validateVolumeSource` for those sources). */
-function validateVolumeSources(volume: Record<string, any>, field: string): FieldError[] {
-	const errors: FieldError[] = [
-		...named(volume['configMap'], 'name', `${field}.configMap`), ...validateItems(volume['configMap'], `${field}.configMap`),
-		...named(volume['secret'], 'secretName', `${field}.secret`), ...validateItems(volume['secret'], `${field}.secret`),
-		...named(volume['persistentVolumeClaim'], 'claimName', `${field}.persistentVolumeClaim`),
-	];
-	for (const [i, item] of (Array.isArray(volume['downwardAPI']?.items) ? volume['downwardAPI'].items : []).entries()) errors.push(...validateItemPath(item?.path, `${field}.downwardAPI.items[${i}].path`));
-	for (const [i, source] of (Array.isArray(volume['projected']?.sources) ? volume['projected'].sources : []).entries()) {
-		const at = `${field}.projected.sources[${i}]`;
-		errors.push(...named(source?.configMap, 'name', `${at}.configMap`), ...validateItems(source?.configMap, `${at}.configMap`));
-		errors.push(...named(source?.secret, 'name', `${at}.secret`), ...validateItems(source?.secret, `${at}.secret`));
-		for (const [j, item] of (Array.isArray(source?.downwardAPI?.items) ? source.downwardAPI.items : []).entries()) errors.push(...validateItemPath(item?.path, `${at}.downwardAPI.items[${j}].path`));
-		if (source?.serviceAccountToken) errors.push(...validateItemPath(source.serviceAccountToken.path, `${at}.serviceAccountToken.path`));
+/** What a ConfigMap, Secret, claim, downward API or projected volume source names and puts in place (the checks of those sources in `validateVolumeSource`). */
+function validateSourceFields(key: string, source: Record<string, any>, field: string): FieldError[] {
+	switch (key) {
+		case 'configMap': return [...named(source, 'name', field), ...validateItems(source, field)];
+		case 'secret': return [...named(source, 'secretName', field), ...validateItems(source, field)];
+		case 'persistentVolumeClaim': return named(source, 'claimName', field);
+		case 'downwardAPI': return (Array.isArray(source['items']) ? source['items'] : []).flatMap((item: {path?: unknown} | null, i: number) => validateItemPath(item?.path, `${field}.items[${i}].path`));
+		case 'projected': {
+			const errors: FieldError[] = [];
+			for (const [i, projection] of (Array.isArray(source['sources']) ? source['sources'] : []).entries()) {
+				const at = `${field}.sources[${i}]`;
+				errors.push(...named(projection?.configMap, 'name', `${at}.configMap`), ...validateItems(projection?.configMap, `${at}.configMap`));
+				errors.push(...named(projection?.secret, 'name', `${at}.secret`), ...validateItems(projection?.secret, `${at}.secret`));
+				for (const [j, item] of (Array.isArray(projection?.downwardAPI?.items) ? projection.downwardAPI.items : []).entries()) errors.push(...validateItemPath(item?.path, `${at}.downwardAPI.items[${j}].path`));
+				if (projection?.serviceAccountToken) errors.push(...validateItemPath(projection.serviceAccountToken.path, `${at}.serviceAccountToken.path`));
+			}
+			return errors;
+		}
+		default: return [];
 	}
-	return errors;
 }
 
 /** A pod template's own labels and annotations (`ValidatePodTemplateSpec`: the field is `<path>.labels`). */
