@@ -189,7 +189,8 @@ export class EventRecorder {
 			const over = this.order.length - this.head > this.capacity;
 			// An event's lastTimestamp only grows: when the recorded copy is fresh, so is the live one.
 			if (!over && this.orderSeen[this.head]! >= cutoff) break;
-			const live = this.store.get('Event', oldest.metadata.namespace, oldest.metadata.name) as KubeEvent | undefined;
+			// The event as stored now (a repeat updated it), by uid: an event removed, and another made with its name, is not this one.
+			const live = this.store.getByUid(oldest.metadata.uid) as KubeEvent | undefined;
 			// Past the capacity the oldest goes whatever its age.
 			if (!over && live && timeMs(live.lastTimestamp) >= cutoff) break;
 			const key = this.orderKeys[this.head]!;

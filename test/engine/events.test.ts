@@ -101,3 +101,22 @@ test('a recorder on a restored store adopts its Events: they are trimmed at the 
 	const messages = second.list('Event').map(e => (e as any).message);
 	t.deepEqual(messages, ['message 3', 'message 4', 'message 5', 'message 6', 'message 7'], 'the oldest saved ones went first');
 });
+
+test('the ring trims the events the recorder made: one removed and made again by hand under its name is neither removed nor holds the trim back', async t => {
+	const {Store} = await import('../../source/engine/store.js');
+	const {EventRecorder} = await import('../../source/engine/events.js');
+	const {SeededRandom, VirtualClock} = await import('../../source/engine/clock.js');
+	const clock = new VirtualClock();
+	const store = new Store(clock, new SeededRandom(1));
+	const recorder = new EventRecorder(store, clock, 3);
+	const object = store.create({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c', namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: ''}});
+	recorder.normal(object, 'Seen', 'message 0', {component: 'test'});
+	const [first] = store.list('Event') as any[];
+	store.remove(first);
+	// A client makes an event under the same name an hour later (fresh, within the events' TTL).
+	clock.advanceTo(clock.now() + 3_600_000, () => undefined);
+	store.create({...first, metadata: {name: first.metadata.name, namespace: 'default', uid: '', resourceVersion: '', creationTimestamp: ''}, message: 'by hand', lastTimestamp: '2026-01-01T10:00:00Z'});
+	for (let i = 1; i <= 4; i++) recorder.normal(object, 'Seen', `message ${i}`, {component: 'test'});
+	const messages = store.list('Event').map(e => (e as any).message);
+	t.deepEqual(messages, ['by hand', 'message 2', 'message 3', 'message 4'], 'the hand-made event stays; the ring keeps its last three');
+});
