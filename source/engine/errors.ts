@@ -69,14 +69,16 @@ export type FieldError = {
 	field: string;
 	/** `Invalid value`, `Required value`, `Unsupported value`, `Forbidden`, ... */
 	type: string;
-	/** The rejected value, rendered in the message when present. */
+	/** The rejected value, rendered in the message when present (as JSON). */
 	value?: unknown;
+	/** The value as the message shows it, when that is not its JSON (a Go struct the API server prints as `%#v`). */
+	shown?: string;
 	/** Human explanation. */
 	detail: string;
 };
 
 export function renderFieldError(error: FieldError): string {
-	const value = error.value === undefined ? '' : `: ${JSON.stringify(error.value)}`;
+	const value = error.shown !== undefined ? `: ${error.shown}` : error.value === undefined ? '' : `: ${JSON.stringify(error.value)}`;
 	return `${error.field}: ${error.type}${value}${error.detail ? `: ${error.detail}` : ''}`;
 }
 

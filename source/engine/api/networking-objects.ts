@@ -2,7 +2,7 @@ import type {FieldError} from '../errors.js';
 import type {KubeObject, LabelSelector} from './types.js';
 import {defaulters} from './defaults.js';
 import {validators} from './validate-kinds.js';
-import {validateDNS1035Label, validateDNS1123Subdomain, validateLabelSelector} from './validate-metadata.js';
+import {validateDNS1035Label, validateDNS1123Subdomain, validateLabelSelector, validatePortName} from './validate-metadata.js';
 import {parseCidr} from './cidr.js';
 
 /**
@@ -74,17 +74,6 @@ function portNumberErrors(port: number): string[] {
 	return Number.isInteger(port) && port >= 1 && port <= 65535 ? [] : ['must be between 1 and 65535, inclusive'];
 }
 
-/** `IsValidPortName` (IANA_SVC_NAME). */
-function portNameErrors(name: string): string[] {
-	const errors: string[] = [];
-	if (name.length > 15) errors.push('must be no more than 15 characters');
-	if (!/^[-a-z0-9]+$/.test(name)) errors.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-	if (name.includes('--')) errors.push('must not contain consecutive hyphens');
-	if (/[a-z]/.test(name) === false) errors.push('must contain at least one letter (a-z)');
-	if (name.startsWith('-') || name.endsWith('-')) errors.push('must not begin or end with a hyphen');
-	return errors;
-}
-
 function isIpAddress(host: string): boolean {
 	return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || (host.includes(':') && /^[0-9a-fA-F:.]+$/.test(host));
 }
@@ -112,7 +101,7 @@ function validateBackend(backend: IngressBackend, field: string): FieldError[] {
 	const name = service.port?.name ?? '';
 	const number = service.port?.number ?? 0;
 	if (name && number) errors.push({field, type: 'Invalid value', value: '', detail: 'cannot set both port name & port number'});
-	else if (name) for (const detail of portNameErrors(name)) errors.push({field: `${field}.service.port.name`, type: 'Invalid value', value: name, detail});
+	else if (name) for (const detail of validatePortName(name)) errors.push({field: `${field}.service.port.name`, type: 'Invalid value', value: name, detail});
 	else if (number) for (const detail of portNumberErrors(number)) errors.push({field: `${field}.service.port.number`, type: 'Invalid value', value: number, detail});
 	else errors.push({field, type: 'Required value', detail: 'port name or number is required'});
 	return errors;
@@ -214,7 +203,7 @@ function validatePolicyPort(port: NetworkPolicyPort, field: string): FieldError[
 			}
 		} else {
 			if (port.endPort !== undefined) errors.push({field: `${field}.endPort`, type: 'Invalid value', value: port.endPort, detail: 'may not be specified when `port` is non-numeric'});
-			for (const detail of portNameErrors(port.port)) errors.push({field: `${field}.port`, type: 'Invalid value', value: port.port, detail});
+			for (const detail of validatePortName(port.port)) errors.push({field: `${field}.port`, type: 'Invalid value', value: port.port, detail});
 		}
 	} else if (port.endPort !== undefined) {
 		errors.push({field: `${field}.endPort`, type: 'Invalid value', value: port.endPort, detail: 'may not be specified when `port` is not specified'});

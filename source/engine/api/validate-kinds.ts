@@ -1,9 +1,9 @@
 import type {FieldError} from '../errors.js';
 import type {Container, KubeObject, PodSpec} from './types.js';
-import {isQuantity} from './quantity.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
 import {validateAnnotations, validateDNS1123Label, validateLabels} from './validate-metadata.js';
 import {sameJson} from '../store.js';
+import {validateContainerFields, validateMountPaths, validatePodSpecFields} from './validate-container.js';
 
 /**
  * Kind-specific validation as the API server runs it after defaulting
@@ -36,7 +36,8 @@ export function validateReplicas(value: unknown, field: string): FieldError[] {
 	return [];
 }
 
-function validateContainer(container: Container, field: string, names: Set<string>): FieldError[] {
+/** A container's name and image, then what `validateContainerFields` checks (`validateContainers`, one container). */
+function validateContainer(container: Container, field: string, names: Set<string>, init: boolean, volumeNames: ReadonlySet<string>): FieldError[] {
 	const errors: FieldError[] = [];
 	if (!container.name) errors.push(required(`${field}.name`));
 	else {
@@ -45,36 +46,36 @@ function validateContainer(container: Container, field: string, names: Set<strin
 		names.add(container.name);
 	}
 	if (!container.image || typeof container.image !== 'string' || container.image.trim() === '') errors.push(required(`${field}.image`));
-	for (const [section, list] of Object.entries(container.resources ?? {})) {
-		for (const [resource, quantity] of Object.entries(list ?? {})) {
-			if (!isQuantity(quantity)) {
-				errors.push({field: `${field}.resources.${section}[${resource}]`, type: 'Invalid value', value: quantity, detail: 'must be a valid quantity'});
-			}
-		}
-	}
-	for (const [i, port] of (container.ports ?? []).entries()) {
-		if (!Number.isInteger(port.containerPort) || port.containerPort < 1 || port.containerPort > 65535) {
-			errors.push({field: `${field}.ports[${i}].containerPort`, type: 'Invalid value', value: port.containerPort, detail: 'must be between 1 and 65535, inclusive'});
-		}
-	}
+	errors.push(...validateContainerFields(container as Record<string, any>, field, init, () => validateVolumeMounts(container, `${field}.volumeMounts`, volumeNames)));
 	return errors;
+}
+
+/** `ValidateVolumeMounts`: each mount names one of the pod's volumes, at a path of its own; a sub-path stays inside the volume. */
+function validateVolumeMounts(container: Container, field: string, volumeNames: ReadonlySet<string>): FieldError[] {
+	const errors: FieldError[] = [];
+	for (const [mi, mount] of (Array.isArray(container.volumeMounts) ? container.volumeMounts : []).entries()) {
+		if (typeof mount !== 'object' || mount === null) continue;
+		if (!volumeNames.has(mount.name)) errors.push({field: `${field}[${mi}].name`, type: 'Not found', value: mount.name, detail: ''});
+		// validateLocalDescendingPath
+		const subPath = mount.subPath;
+		if (typeof subPath === 'string' && subPath !== '') {
+			const at = `${field}[${mi}].subPath`;
+			if (subPath.startsWith('/')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: 'must be a relative path'});
+			if (subPath.split('/').includes('..')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: "must not contain '..'"});
+		}
+	}
+	return [...errors, ...validateMountPaths(container.volumeMounts, field)];
 }
 
 export function validatePodSpec(spec: PodSpec | undefined, field: string): FieldError[] {
 	if (!spec) return [required(field)];
-	const errors: FieldError[] = [];
-	const names = new Set<string>();
 	if (spec.containers === undefined) return [required(`${field}.containers`)];
 	if (!Array.isArray(spec.containers)) {
 		// Not a list: the API server cannot even decode it; nothing below can be checked.
 		return [{field: `${field}.containers`, type: 'Invalid value', value: spec.containers, detail: 'must be a list of containers'}];
 	}
-	if (spec.containers.length === 0) errors.push(required(`${field}.containers`));
-	else spec.containers.forEach((c, i) => errors.push(...validateContainer(c, `${field}.containers[${i}]`, names)));
-	(spec.initContainers ?? []).forEach((c, i) => errors.push(...validateContainer(c, `${field}.initContainers[${i}]`, names)));
-	if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy)) {
-		errors.push({field: `${field}.restartPolicy`, type: 'Unsupported value', value: spec.restartPolicy, detail: 'supported values: "Always", "OnFailure", "Never"'});
-	}
+	// In `ValidatePodSpec`'s order: the volumes, the containers (which mount them), the init containers, the restart policy, the spec's own fields.
+	const errors: FieldError[] = [];
 	const volumeNames = new Set<string>();
 	for (const [i, volume] of (spec.volumes ?? []).entries()) {
 		const at = `${field}.volumes[${i}]`;
@@ -84,20 +85,14 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 		if (volumeNames.has(volume.name)) errors.push({field: `${at}.name`, type: 'Duplicate value', value: volume.name, detail: ''});
 		volumeNames.add(volume.name);
 	}
-	for (const [ci, container] of spec.containers?.entries() ?? []) {
-		for (const [mi, mount] of (container.volumeMounts ?? []).entries()) {
-			if (!volumeNames.has(mount.name)) {
-				errors.push({field: `${field}.containers[${ci}].volumeMounts[${mi}].name`, type: 'Not found', value: mount.name, detail: ''});
-			}
-			// validateLocalDescendingPath
-			const subPath = mount.subPath;
-			if (typeof subPath === 'string' && subPath !== '') {
-				const at = `${field}.containers[${ci}].volumeMounts[${mi}].subPath`;
-				if (subPath.startsWith('/')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: 'must be a relative path'});
-				if (subPath.split('/').includes('..')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: "must not contain '..'"});
-			}
-		}
+	const names = new Set<string>();
+	if (spec.containers.length === 0) errors.push(required(`${field}.containers`));
+	else spec.containers.forEach((c, i) => errors.push(...validateContainer(c, `${field}.containers[${i}]`, names, false, volumeNames)));
+	(spec.initContainers ?? []).forEach((c, i) => errors.push(...validateContainer(c, `${field}.initContainers[${i}]`, names, true, volumeNames)));
+	if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy)) {
+		errors.push({field: `${field}.restartPolicy`, type: 'Unsupported value', value: spec.restartPolicy, detail: 'supported values: "Always", "OnFailure", "Never"'});
 	}
+	errors.push(...validatePodSpecFields(spec as Record<string, any>, field));
 	return errors;
 }
 
@@ -174,6 +169,16 @@ function validateSourceFields(key: string, source: Record<string, any>, field: s
 		case 'configMap': return [...named(source, 'name', field), ...validateItems(source, field)];
 		case 'secret': return [...named(source, 'secretName', field), ...validateItems(source, field)];
 		case 'persistentVolumeClaim': return named(source, 'claimName', field);
+		case 'hostPath': {
+			// `validateHostPathVolumeSource`: a path without backsteps, a type of the known ones.
+			const path = source['path'];
+			if (typeof path !== 'string' || path === '') return [required(`${field}.path`)];
+			const errors: FieldError[] = path.split('/').includes('..') ? [{field: `${field}.path`, type: 'Invalid value', value: path, detail: "must not contain '..'"}] : [];
+			const types = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
+			const type = source['type'];
+			if (type !== undefined && type !== null && !types.includes(type)) errors.push({field: `${field}.type`, type: 'Unsupported value', value: type, detail: `supported values: ${types.map(t => `"${t}"`).join(', ')}`});
+			return errors;
+		}
 		case 'downwardAPI': return (Array.isArray(source['items']) ? source['items'] : []).flatMap((item: {path?: unknown} | null, i: number) => validateItemPath(item?.path, `${field}.items[${i}].path`));
 		case 'projected': {
 			const errors: FieldError[] = [];

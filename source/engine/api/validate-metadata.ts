@@ -458,3 +458,14 @@ export function validateFinalizers(finalizers: readonly string[], fieldPath: str
 
 	return errors;
 }
+
+/** `IsValidPortName` (IANA_SVC_NAME). */
+export function validatePortName(name: string): string[] {
+	const errors: string[] = [];
+	if (name.length > 15) errors.push('must be no more than 15 characters');
+	if (!/^[-a-z0-9]+$/.test(name)) errors.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+	if (name.includes('--')) errors.push('must not contain consecutive hyphens');
+	if (/[a-z]/.test(name) === false) errors.push('must contain at least one letter (a-z)');
+	if (name.startsWith('-') || name.endsWith('-')) errors.push('must not begin or end with a hyphen');
+	return errors;
+}
