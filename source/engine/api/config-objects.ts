@@ -309,7 +309,9 @@ export function validateService(object: KubeObject, old?: KubeObject): FieldErro
 				}
 			}
 			const identity = `${port.port}/${protocol}`;
-			if (seen.has(identity)) errors.push({field, type: 'Duplicate value', value: {port: port.port, protocol}, detail: ''});
+			// The key the API server looks ports up by, printed as its Go struct.
+			const shown = `core.ServicePort{Name:"", Protocol:${JSON.stringify(String(protocol))}, AppProtocol:(*string)(nil), Port:${Number(port.port)}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`;
+			if (seen.has(identity)) errors.push({field, type: 'Duplicate value', value: {port: port.port, protocol}, shown, detail: ''});
 			seen.add(identity);
 		}
 	}

@@ -315,3 +315,44 @@ export function validatePodSpecFields(spec: Loose, field: string): FieldError[] 
 	errors.push(...validateTolerations(spec['tolerations'], `${field}.tolerations`));
 	return errors;
 }
+
+/** A taint as the API server prints its Go struct (`%#v`); a time added, which Go shows as a pointer's address, as its text. */
+function goTaint(taint: Loose): string {
+	const text = (value: unknown) => JSON.stringify(typeof value === 'string' ? value : '');
+	return `core.Taint{Key:${text(taint['key'])}, Value:${text(taint['value'])}, Effect:${text(taint['effect'])}, TimeAdded:${typeof taint['timeAdded'] === 'string' ? text(taint['timeAdded']) : '(*v1.Time)(nil)'}}`;
+}
+
+/** `validateNodeTaints`: a label key and value, a known effect, one taint a key and effect. */
+export function validateNodeTaints(taints: unknown, field: string): FieldError[] {
+	const errors: FieldError[] = [];
+	const seen = new Set<string>();
+	for (const [i, taint] of listOf(taints).entries()) {
+		if (!isObject(taint)) continue;
+		const at = `${field}[${i}]`;
+		const key = typeof taint['key'] === 'string' ? taint['key'] : '';
+		errors.push(...validateLabelKey(key).map(detail => invalid(`${at}.key`, key, detail)));
+		const value = typeof taint['value'] === 'string' ? taint['value'] : '';
+		const valueErrors = validateLabelValue(value);
+		if (valueErrors.length > 0) errors.push(invalid(`${at}.value`, value, valueErrors.join(';')));
+		const effect = taint['effect'] ?? '';
+		if (effect === '') errors.push(required(`${at}.effect`));
+		else if (!['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(effect)) errors.push(unsupported(`${at}.effect`, effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']));
+		const pair = `${effect}\u0000${key}`;
+		if (seen.has(pair)) {
+			errors.push({field: at, type: 'Duplicate value', value: taint, shown: goTaint(taint), detail: 'taints must be unique by key and effect pair'});
+			continue;
+		}
+		seen.add(pair);
+	}
+	return errors;
+}
+
+/** `ValidateLeaseSpec`: a positive duration, no negative count of transitions. */
+export function validateLeaseSpec(spec: unknown, field: string): FieldError[] {
+	if (!isObject(spec)) return [];
+	const errors: FieldError[] = [];
+	const duration = spec['leaseDurationSeconds'];
+	if (typeof duration === 'number' && duration <= 0) errors.push(invalid(`${field}.leaseDurationSeconds`, duration, 'must be greater than 0'));
+	errors.push(...nonnegative(spec['leaseTransitions'], `${field}.leaseTransitions`));
+	return errors;
+}

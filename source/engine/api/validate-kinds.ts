@@ -3,7 +3,7 @@ import type {Container, KubeObject, PodSpec} from './types.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
 import {validateAnnotations, validateDNS1123Label, validateLabels} from './validate-metadata.js';
 import {sameJson} from '../store.js';
-import {validateContainerFields, validateMountPaths, validatePodSpecFields} from './validate-container.js';
+import {validateContainerFields, validateLeaseSpec, validateMountPaths, validateNodeTaints, validatePodSpecFields} from './validate-container.js';
 
 /**
  * Kind-specific validation as the API server runs it after defaulting
@@ -312,6 +312,9 @@ function validateRestartAlways(spec: PodSpec | undefined): FieldError[] {
 	if (restartPolicy === undefined || restartPolicy === 'Always') return [];
 	return [{field: 'spec.template.spec.restartPolicy', type: 'Unsupported value', value: restartPolicy, detail: 'supported values: "Always"'}];
 }
+
+validators.set('Node', object => validateNodeTaints(object.spec?.taints, 'spec.taints'));
+validators.set('Lease', object => validateLeaseSpec(object.spec, 'spec'));
 
 validators.set('ReplicaSet', (object, old) => [
 	...validateReplicas(object.spec?.replicas, 'spec.replicas'),

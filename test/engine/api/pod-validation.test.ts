@@ -90,3 +90,25 @@ test('what defaulting fills in passes: zero probe fields, ports without a protoc
 	t.is(container.readinessProbe.httpGet.path, '/');
 	t.is(container.ports[0].protocol, 'TCP');
 });
+
+test('a node\'s taints and a lease\'s times are held to the API server\'s checks', t => {
+	const cluster = createCluster({seed: 6, nodes: 1});
+	const node = cluster.get('Node', 'kubarium-worker')!;
+	const withTaints = (taints: unknown[]) => ({...node, spec: {...node.spec, taints}}) as never;
+	const cases: Array<[unknown[], string]> = [
+		[[{key: 'gpu', effect: 'Sometimes'}], 'spec.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"'],
+		[[{key: 'gpu'}], 'spec.taints[0].effect: Required value'],
+		[[{key: 'gpu', effect: 'NoSchedule'}, {key: 'gpu', value: 'b', effect: 'NoSchedule'}], 'spec.taints[1]: Duplicate value: core.Taint{Key:"gpu", Value:"b", Effect:"NoSchedule", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair'],
+	];
+	for (const [taints, message] of cases) t.is(t.throws(() => cluster.replace(withTaints(taints)))?.message, `Node "kubarium-worker" is invalid: ${message}`);
+	t.deepEqual(cluster.get('Node', 'kubarium-worker')!.spec.taints, node.spec.taints, 'nothing was written');
+	cluster.replace(withTaints([{key: 'gpu', effect: 'NoSchedule'}, {key: 'gpu', effect: 'NoExecute'}]));
+	const lease = cluster.list('Lease', 'kube-node-lease')[0]!;
+	t.is(t.throws(() => cluster.replace({...lease, spec: {...lease.spec, leaseDurationSeconds: -40}} as never))?.message, 'Lease.coordination.k8s.io "kubarium-worker" is invalid: spec.leaseDurationSeconds: Invalid value: -40: must be greater than 0');
+});
+
+test('a Service\'s port used twice is named as the API server prints its key', t => {
+	const cluster = createCluster({seed: 6});
+	const service = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{name: 'a', port: 80}, {name: 'b', port: 80}]}};
+	t.is(t.throws(() => cluster.apply(service as never))?.message, 'Service "web" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}');
+});
