@@ -211,6 +211,13 @@ const breakers: Array<[string, Breaker]> = [
 	['restartPolicy Never', m => mapPodSpec(m, spec => ({...spec, restartPolicy: m.kind === 'Job' || m.kind === 'CronJob' || m.kind === 'Pod' ? 'Sometimes' : 'Never'}))],
 	['bad schedule', m => (m.kind === 'CronJob' ? {...m, spec: {...m.spec, schedule: 'every minute'}} : {...m, metadata: 'oops'})],
 	['spec as a string', m => (m.spec ? {...m, spec: 'nope'} : {...m, metadata: {...m.metadata, name: 'Bad_Name'}})],
+	// A probe every -1 s: stored, it stopped the clock for good.
+	['negative probe period', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], livenessProbe: {exec: {command: ['true']}, periodSeconds: -1}}]}))],
+	['probe with two handlers', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], readinessProbe: {exec: {command: ['true']}, tcpSocket: {port: 80}}}]}))],
+	['request over its limit', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], resources: {requests: {memory: '2Gi'}, limits: {memory: '1Gi'}}}]}))],
+	['unknown pull policy', m => mapPodSpec(m, spec => ({...spec, containers: [{...spec.containers[0], imagePullPolicy: 'Sometimes'}]}))],
+	['volume with two sources', m => mapPodSpec(m, spec => ({...spec, volumes: [{name: 'scratch', emptyDir: {}, hostPath: {path: '/tmp'}}]}))],
+	['toleration of an unknown operator', m => mapPodSpec(m, spec => ({...spec, tolerations: [{key: 'gpu', operator: 'Maybe'}]}))],
 ];
 
 /** The pod spec of a manifest, wherever its kind keeps it; other kinds get a bad name instead. */
