@@ -81,7 +81,8 @@ const deployment = fc.record({
 	m: meta('Deployment'), app, replicas, spec: podSpec(),
 	strategy: fc.constantFrom(
 		undefined,
-		{type: 'Recreate'},
+		// A live RollingUpdate Deployment's defaulted rollingUpdate must be dropped by name to turn it Recreate.
+		{type: 'Recreate', rollingUpdate: null},
 		{type: 'RollingUpdate', rollingUpdate: {maxSurge: 1, maxUnavailable: 0}},
 		{type: 'RollingUpdate', rollingUpdate: {maxSurge: '50%', maxUnavailable: '50%'}},
 	),

@@ -2,7 +2,7 @@ import type {FieldError} from '../errors.js';
 import type {KubeObject} from './types.js';
 import {defaulters} from './defaults.js';
 import {validators} from './validate-kinds.js';
-import {validateDNS1123Label, validateLabels} from './validate-metadata.js';
+import {validateDNS1123Label, validateDNS1123Subdomain, validateLabels} from './validate-metadata.js';
 
 /**
  * Defaulting and validation of ConfigMaps, Secrets and Services, as the API
@@ -255,7 +255,10 @@ export function validateService(object: KubeObject, old?: KubeObject): FieldErro
 	}
 	const headless = spec.clusterIP === 'None';
 	if (type === 'ExternalName') {
-		if (!spec.externalName) errors.push(required('spec.externalName'));
+		// A CNAME, which may end in a dot to say it is fully qualified.
+		const cname = typeof spec.externalName === 'string' ? spec.externalName.replace(/\.$/, '') : '';
+		if (!cname) errors.push(required('spec.externalName'));
+		else for (const detail of validateDNS1123Subdomain(cname)) errors.push({field: 'spec.externalName', type: 'Invalid value', value: cname, detail});
 	} else if (spec.externalName) {
 		errors.push({field: 'spec.externalName', type: 'Forbidden', detail: 'may only be set when `type` is \'ExternalName\''});
 	}

@@ -202,14 +202,21 @@ defaulters.set('ReplicaSet', object => ({
 	status: object.status ?? {replicas: 0},
 }));
 
+/**
+ * SetDefaults_Deployment: no strategy type is RollingUpdate, and a
+ * RollingUpdate one gets 25 % each way unless given. Another type is kept as
+ * written, with what it holds, for validation to judge (a Recreate strategy
+ * with a `rollingUpdate` is refused, not emptied).
+ */
 defaulters.set('Deployment', object => {
 	const spec = object.spec ?? {};
-	const strategy = spec.strategy?.type === 'Recreate'
-		? {type: 'Recreate'}
-		: {
-			type: 'RollingUpdate',
-			rollingUpdate: {maxUnavailable: '25%', maxSurge: '25%', ...spec.strategy?.rollingUpdate},
-		};
+	const written = typeof spec.strategy === 'object' && spec.strategy !== null ? spec.strategy : {};
+	// A null rollingUpdate decodes to none, as the API server's nil pointer.
+	const {rollingUpdate, ...given} = written;
+	const type = given.type || 'RollingUpdate';
+	const strategy = type === 'RollingUpdate'
+		? {...given, type, rollingUpdate: {maxUnavailable: '25%', maxSurge: '25%', ...rollingUpdate}}
+		: {...given, type, ...(rollingUpdate === null || rollingUpdate === undefined ? {} : {rollingUpdate})};
 	return {
 		...object,
 		spec: {

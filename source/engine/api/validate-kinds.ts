@@ -333,11 +333,15 @@ validators.set('Deployment', (object, old) => {
 		...validatePodSpec(spec.template?.spec, 'spec.template.spec'),
 		...validateRestartAlways(spec.template?.spec),
 	];
-	if (!['RollingUpdate', 'Recreate'].includes(spec.strategy?.type)) {
-		errors.push({field: 'spec.strategy.type', type: 'Unsupported value', value: spec.strategy?.type, detail: 'supported values: "Recreate", "RollingUpdate"'});
-	}
+	// ValidateDeploymentStrategy.
 	const rolling = spec.strategy?.rollingUpdate;
-	if (rolling) {
+	if (spec.strategy?.type === 'Recreate' && rolling !== undefined && rolling !== null) {
+		errors.push({field: 'spec.strategy.rollingUpdate', type: 'Forbidden', detail: "may not be specified when strategy `type` is 'Recreate'"});
+	} else if (spec.strategy?.type !== 'RollingUpdate' && spec.strategy?.type !== 'Recreate') {
+		// The strategy itself is the value, printed as its Go struct (a rolling update given, which Go shows as a pointer's address, as its JSON).
+		const shown = `apps.DeploymentStrategy{Type:${JSON.stringify(String(spec.strategy?.type ?? ''))}, RollingUpdate:${rolling ? JSON.stringify(rolling) : '(*apps.RollingUpdateDeployment)(nil)'}}`;
+		errors.push({field: 'spec.strategy', type: 'Unsupported value', value: spec.strategy, shown, detail: 'supported values: "Recreate", "RollingUpdate"'});
+	} else if (spec.strategy.type === 'RollingUpdate' && rolling) {
 		for (const name of ['maxSurge', 'maxUnavailable'] as const) {
 			const value = rolling[name];
 			const ok = (typeof value === 'number' && Number.isInteger(value) && value >= 0)

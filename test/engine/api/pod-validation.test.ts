@@ -112,3 +112,24 @@ test('a Service\'s port used twice is named as the API server prints its key', t
 	const service = {apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{name: 'a', port: 80}, {name: 'b', port: 80}]}};
 	t.is(t.throws(() => cluster.apply(service as never))?.message, 'Service "web" is invalid: spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}');
 });
+
+test('a Deployment\'s strategy is defaulted and judged as upstream: an unknown type is refused, not made RollingUpdate, and switching to Recreate by apply needs rollingUpdate: null', t => {
+	const cluster = createCluster({seed: 6});
+	const template = {metadata: {labels: {app: 'web'}}, spec: {containers: [{name: 'c', image: 'nginx:1.25'}]}};
+	const deployment = (strategy?: unknown) => ({apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'web'}, spec: {replicas: 2, selector: {matchLabels: {app: 'web'}}, template, ...(strategy === undefined ? {} : {strategy})}}) as never;
+	t.is(t.throws(() => cluster.apply(deployment({type: 'BlueGreen'})))?.message, 'Deployment.apps "web" is invalid: spec.strategy: Unsupported value: apps.DeploymentStrategy{Type:"BlueGreen", RollingUpdate:(*apps.RollingUpdateDeployment)(nil)}: supported values: "Recreate", "RollingUpdate"');
+	t.is(t.throws(() => cluster.apply(deployment({type: 'Recreate', rollingUpdate: {maxSurge: 1}})))?.message, 'Deployment.apps "web" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is \'Recreate\'');
+	const [made] = cluster.apply(deployment());
+	t.deepEqual(made!.spec.strategy, {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: '25%', maxSurge: '25%'}});
+	// The live object keeps its defaulted rollingUpdate, which the apply does not remove: the API server refuses the switch.
+	t.regex(t.throws(() => cluster.apply(deployment({type: 'Recreate'})))?.message ?? '', /spec\.strategy\.rollingUpdate: Forbidden/);
+	const [switched] = cluster.apply(deployment({type: 'Recreate', rollingUpdate: null}));
+	t.deepEqual(switched!.spec.strategy, {type: 'Recreate'});
+});
+
+test('an ExternalName Service names a host, with or without its final dot', t => {
+	const cluster = createCluster({seed: 6});
+	const service = (externalName: string) => ({apiVersion: 'v1', kind: 'Service', metadata: {name: 'db'}, spec: {type: 'ExternalName', externalName}}) as never;
+	t.regex(t.throws(() => cluster.apply(service('Not A Host')))?.message ?? '', /^Service "db" is invalid: spec\.externalName: Invalid value: "Not A Host": a lowercase RFC 1123 subdomain must consist of/);
+	t.is(cluster.apply(service('db.example.com.'))[0]!.spec.externalName, 'db.example.com.');
+});

@@ -63,7 +63,7 @@ test('a Recreate Deployment scaled to 0 mid-rollout keeps its two ReplicaSets, a
 		{op: 'advance', ms: 30_000},
 		{op: 'restart', kind: 'deploy', name: 'a'},
 		{op: 'advance', ms: 0},
-		{op: 'apply', manifests: [manifest(0, {type: 'Recreate'})]},
+		{op: 'apply', manifests: [manifest(0, {type: 'Recreate', rollingUpdate: null})]},
 	];
 	t.deepEqual(runScenario({seed: 1, nodes: 1, calls} as Scenario).violations, []);
 
@@ -72,7 +72,7 @@ test('a Recreate Deployment scaled to 0 mid-rollout keeps its two ReplicaSets, a
 	cluster.advance(30_000);
 	cluster.restart('deploy', 'a');
 	cluster.advance(0);
-	cluster.apply(manifest(0, {type: 'Recreate'}));
+	cluster.apply(manifest(0, {type: 'Recreate', rollingUpdate: null}));
 	cluster.advance(15 * 60_000);
 	const active = () => cluster.list('ReplicaSet').filter(rs => rs['spec'].replicas > 0);
 	t.is(active().length, 2);
