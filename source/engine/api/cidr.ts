@@ -51,3 +51,24 @@ export function parseCidr(text: string): Cidr | undefined {
 	if (ipv6Valid(address) && bits <= 128) return {base: -1, bits, contains: () => false};
 	return undefined;
 }
+
+/** An IPv4 or IPv6 address, as `netutils.ParseIPSloppy` reads one. */
+export function isIpAddress(text: string): boolean {
+	return ipv4Number(text) !== undefined || ipv6Valid(text);
+}
+
+/**
+ * `ValidateNonSpecialIP`: what an address Service traffic is sent to may not
+ * be (unspecified, loopback, link-local, link-local multicast), for an
+ * address that is one.
+ */
+export function specialIpErrors(text: string): string[] {
+	const v4 = ipv4Number(text);
+	const lower = text.toLowerCase();
+	const errors: string[] = [];
+	if (v4 === 0 || /^[0:]+$/.test(lower)) errors.push(`may not be unspecified (${text})`);
+	if ((v4 !== undefined && v4 >>> 24 === 127) || /^(0{0,4}:){2,7}0{0,3}1$/.test(lower) || lower === '::1') errors.push('may not be in the loopback range (127.0.0.0/8, ::1/128)');
+	if ((v4 !== undefined && v4 >>> 16 === 0xa9fe) || /^fe[89ab][0-9a-f]?:/.test(lower)) errors.push('may not be in the link-local range (169.254.0.0/16, fe80::/10)');
+	if ((v4 !== undefined && v4 >>> 8 === 0xe00000) || lower.startsWith('ff02:')) errors.push('may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)');
+	return errors;
+}

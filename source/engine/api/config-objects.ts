@@ -2,6 +2,7 @@ import type {FieldError} from '../errors.js';
 import type {KubeObject} from './types.js';
 import {defaulters} from './defaults.js';
 import {validators} from './validate-kinds.js';
+import {isIpAddress, parseCidr, specialIpErrors} from './cidr.js';
 import {validateDNS1123Label, validateDNS1123Subdomain, validateLabels} from './validate-metadata.js';
 
 /**
@@ -197,6 +198,7 @@ export type ServiceSpec = {
 	clusterIPs?: string[];
 	externalName?: string;
 	externalIPs?: string[];
+	loadBalancerSourceRanges?: string[];
 	sessionAffinity?: 'None' | 'ClientIP';
 	sessionAffinityConfig?: {clientIP?: {timeoutSeconds?: number}};
 	externalTrafficPolicy?: 'Cluster' | 'Local';
@@ -322,6 +324,18 @@ export function validateService(object: KubeObject, old?: KubeObject): FieldErro
 		if (!isPlainMap(spec.selector)) errors.push({field: 'spec.selector', type: 'Invalid value', value: spec.selector, detail: 'must be a map of labels'});
 		else errors.push(...validateLabels(spec.selector as Record<string, string>, 'spec.selector'));
 	}
+	for (const [i, ip] of (Array.isArray(spec.externalIPs) ? spec.externalIPs : []).entries()) {
+		errors.push(...ipErrors(ip, `spec.externalIPs[${i}]`));
+	}
+	const ranges = spec.loadBalancerSourceRanges;
+	if (Array.isArray(ranges) && ranges.length > 0) {
+		// The API server's own spelling of the field, and the list as Go's %v prints it.
+		const field = 'spec.LoadBalancerSourceRanges';
+		if (type !== 'LoadBalancer') errors.push({field, type: 'Forbidden', detail: "may only be used when `type` is 'LoadBalancer'"});
+		if (ranges.some(range => typeof range !== 'string' || !parseCidr(range.trim()))) {
+			errors.push({field, type: 'Invalid value', value: `[${ranges.join(' ')}]`, detail: 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '});
+		}
+	}
 	if (spec.externalTrafficPolicy !== undefined && !['Cluster', 'Local'].includes(spec.externalTrafficPolicy)) {
 		errors.push({field: 'spec.externalTrafficPolicy', type: 'Unsupported value', value: spec.externalTrafficPolicy, detail: 'supported values: "Cluster", "Local"'});
 	}
@@ -337,6 +351,51 @@ export function validateService(object: KubeObject, old?: KubeObject): FieldErro
 	return errors;
 }
 
+/** `IsValidIP`, then `ValidateNonSpecialIP`: an address traffic may be sent to. */
+function ipErrors(ip: unknown, field: string): FieldError[] {
+	if (typeof ip !== 'string' || !isIpAddress(ip)) return [{field, type: 'Invalid value', value: ip, detail: 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'}];
+	return specialIpErrors(ip).map(detail => ({field, type: 'Invalid value', value: ip, detail}));
+}
+
+/**
+ * `ValidateEndpoints`' subsets: each has addresses, ready or not, that are
+ * addresses traffic may be sent to (with a DNS label for a hostname), and
+ * ports with a number, a known protocol, and a name each when there are
+ * several.
+ */
+function validateEndpoints(object: KubeObject): FieldError[] {
+	const errors: FieldError[] = [];
+	const subsets = Array.isArray(object['subsets']) ? object['subsets'] as unknown[] : [];
+	for (const [i, subset] of subsets.entries()) {
+		const at = `subsets[${i}]`;
+		if (!isPlainMap(subset)) continue;
+		const addresses = Array.isArray(subset['addresses']) ? subset['addresses'] : [];
+		const notReady = Array.isArray(subset['notReadyAddresses']) ? subset['notReadyAddresses'] : [];
+		if (addresses.length === 0 && notReady.length === 0) errors.push(required(at, 'must specify `addresses` or `notReadyAddresses`'));
+		for (const [list, items] of [['addresses', addresses], ['notReadyAddresses', notReady]] as const) {
+			for (const [j, address] of items.entries()) {
+				if (!isPlainMap(address)) continue;
+				const place = `${at}.${list}[${j}]`;
+				errors.push(...ipErrors(address['ip'], `${place}.ip`));
+				const hostname = address['hostname'];
+				if (typeof hostname === 'string' && hostname !== '') for (const detail of validateDNS1123Label(hostname)) errors.push({field: `${place}.hostname`, type: 'Invalid value', value: hostname, detail});
+			}
+		}
+		const ports = Array.isArray(subset['ports']) ? subset['ports'] : [];
+		for (const [j, port] of ports.entries()) {
+			if (!isPlainMap(port)) continue;
+			const place = `${at}.ports[${j}]`;
+			const name = port['name'];
+			if (ports.length > 1 && !name) errors.push(required(`${place}.name`));
+			else if (typeof name === 'string' && name !== '') for (const detail of validateDNS1123Label(name)) errors.push({field: `${place}.name`, type: 'Invalid value', value: name, detail});
+			if (!validPortNumber(port['port'])) errors.push({field: `${place}.port`, type: 'Invalid value', value: port['port'], detail: 'must be between 1 and 65535, inclusive'});
+			const protocol = port['protocol'];
+			if (protocol !== undefined && !protocols.includes(protocol as string)) errors.push({field: `${place}.protocol`, type: 'Unsupported value', value: protocol, detail: 'supported values: "SCTP", "TCP", "UDP"'});
+		}
+	}
+	return errors;
+}
+
 export function isIPv4(value: string): boolean {
 	const parts = value.split('.');
 	return parts.length === 4 && parts.every(p => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
@@ -347,3 +406,4 @@ validators.set('Secret', validateSecret);
 validators.set('ConfigMap', validateConfigMap);
 defaulters.set('Service', defaultService);
 validators.set('Service', validateService);
+validators.set('Endpoints', validateEndpoints);

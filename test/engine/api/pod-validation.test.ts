@@ -133,3 +133,24 @@ test('an ExternalName Service names a host, with or without its final dot', t =>
 	t.regex(t.throws(() => cluster.apply(service('Not A Host')))?.message ?? '', /^Service "db" is invalid: spec\.externalName: Invalid value: "Not A Host": a lowercase RFC 1123 subdomain must consist of/);
 	t.is(cluster.apply(service('db.example.com.'))[0]!.spec.externalName, 'db.example.com.');
 });
+
+test('addresses Service traffic goes to are IP addresses, and none it may not go to: a Service\'s external IPs, an Endpoints\' addresses; several Endpoints ports need names', t => {
+	const cluster = createCluster({seed: 6});
+	const service = (externalIPs: string[]) => ({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {selector: {app: 'web'}, ports: [{port: 80}], externalIPs}}) as never;
+	t.is(t.throws(() => cluster.apply(service(['nope'])))?.message, 'Service "web" is invalid: spec.externalIPs[0]: Invalid value: "nope": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)');
+	t.is(t.throws(() => cluster.apply(service(['10.0.0.9', '169.254.169.254'])))?.message, 'Service "web" is invalid: spec.externalIPs[1]: Invalid value: "169.254.169.254": may not be in the link-local range (169.254.0.0/16, fe80::/10)');
+	const endpoints = (subsets: unknown[]) => ({apiVersion: 'v1', kind: 'Endpoints', metadata: {name: 'ext'}, subsets}) as never;
+	t.is(t.throws(() => cluster.apply(endpoints([{addresses: [{ip: '127.0.0.1'}], ports: [{port: 80}]}])))?.message, 'Endpoints "ext" is invalid: subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)');
+	t.is(t.throws(() => cluster.apply(endpoints([{ports: [{port: 80}]}])))?.message, 'Endpoints "ext" is invalid: subsets[0]: Required value: must specify `addresses` or `notReadyAddresses`');
+	t.is(t.throws(() => cluster.apply(endpoints([{addresses: [{ip: '10.0.0.9'}], ports: [{port: 80, name: 'http'}, {port: 443}]}])))?.message, 'Endpoints "ext" is invalid: subsets[0].ports[1].name: Required value');
+	t.truthy(cluster.apply(endpoints([{addresses: [{ip: '10.0.0.9'}], ports: [{port: 80}]}]))[0]);
+	t.truthy(cluster.apply(service(['10.0.0.9']))[0]);
+});
+
+test('a Service\'s load-balancer source ranges are CIDR blocks, of a LoadBalancer only, under the API server\'s own spelling of the field', t => {
+	const cluster = createCluster({seed: 6});
+	const service = (type: string, loadBalancerSourceRanges: string[]) => ({apiVersion: 'v1', kind: 'Service', metadata: {name: 'web'}, spec: {type, selector: {app: 'web'}, ports: [{port: 80}], loadBalancerSourceRanges}}) as never;
+	t.is(t.throws(() => cluster.apply(service('LoadBalancer', ['10.0.0.0/8', 'office'])))?.message, 'Service "web" is invalid: spec.LoadBalancerSourceRanges: Invalid value: "[10.0.0.0/8 office]": must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 ');
+	t.is(t.throws(() => cluster.apply(service('ClusterIP', ['10.0.0.0/8'])))?.message, 'Service "web" is invalid: spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is \'LoadBalancer\'');
+	t.truthy(cluster.apply(service('LoadBalancer', ['10.0.0.0/8', ' 192.168.0.0/16']))[0]);
+});
