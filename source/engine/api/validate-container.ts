@@ -174,10 +174,43 @@ function validateResources(resources: unknown, field: string): FieldError[] {
  * What `validateContainers` checks of one container after its name and
  * image, in its order: hooks, probes, the termination-message policy,
  * ports, environment, the volume mounts (`mounts`, which need the pod's
- * volumes), pull policy, resources. An init container that is no sidecar
+ * volumes), pull policy, resources, the restart policy (a sidecar's
+ * `Always`, on init containers only). An init container that is no sidecar
  * may have no probe or hook.
  */
 export function validateContainerFields(container: Loose, field: string, init: boolean, mounts: () => FieldError[]): FieldError[] {
+	const errors: FieldError[] = [];
+	// Only a sidecar (an init container that restarts) may have hooks and probes; another init container's are refused at the end, unread.
+	const plainInit = init && container['restartPolicy'] !== 'Always';
+	if (!plainInit) errors.push(...validateHooksAndProbes(container, field));
+	const policy = container['terminationMessagePolicy'];
+	if (policy !== undefined && policy !== 'File' && policy !== 'FallbackToLogsOnError') {
+		errors.push(policy === '' ? required(`${field}.terminationMessagePolicy`, "must be 'File' or 'FallbackToLogsOnError'") : invalid(`${field}.terminationMessagePolicy`, policy, "must be 'File' or 'FallbackToLogsOnError'"));
+	}
+	if (!plainInit) errors.push(...validateProbe(container['readinessProbe'], `${field}.readinessProbe`));
+	errors.push(...validatePorts(container['ports'], `${field}.ports`));
+	errors.push(...validateEnv(container['env'], `${field}.env`));
+	errors.push(...validateEnvFrom(container['envFrom'], `${field}.envFrom`));
+	errors.push(...mounts());
+	const pull = container['imagePullPolicy'];
+	if (pull !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(pull)) {
+		errors.push(pull === '' ? required(`${field}.imagePullPolicy`) : unsupported(`${field}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
+	}
+	errors.push(...validateResources(container['resources'], `${field}.resources`));
+	errors.push(...validateSecurityIds(container['securityContext'], `${field}.securityContext`));
+	const restart = container['restartPolicy'];
+	if (!init && restart !== undefined && restart !== null) errors.push({field: `${field}.restartPolicy`, type: 'Forbidden', detail: 'may not be set for non-init containers'});
+	if (init && restart !== undefined && restart !== null && restart !== 'Always') errors.push(unsupported(`${field}.restartPolicy`, restart, ['Always']));
+	if (plainInit) {
+		for (const name of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe']) {
+			if (container[name] !== undefined && container[name] !== null) errors.push({field: `${field}.${name}`, type: 'Forbidden', detail: 'may not be set for init containers without restartPolicy=Always'});
+		}
+	}
+	return errors;
+}
+
+/** A container's hooks and its liveness and startup probes, then what only readiness probes may not have (the readiness probe itself is checked after the termination-message policy, as upstream does). */
+function validateHooksAndProbes(container: Loose, field: string): FieldError[] {
 	const errors: FieldError[] = [];
 	const lifecycle = container['lifecycle'];
 	if (isObject(lifecycle)) {
@@ -194,26 +227,6 @@ export function validateContainerFields(container: Loose, field: string, init: b
 	for (const probe of ['livenessProbe', 'startupProbe']) {
 		const threshold = isObject(container[probe]) ? container[probe]['successThreshold'] : undefined;
 		if (threshold !== undefined && threshold !== 1) errors.push(invalid(`${field}.${probe}.successThreshold`, threshold, 'must be 1'));
-	}
-	const policy = container['terminationMessagePolicy'];
-	if (policy !== undefined && policy !== 'File' && policy !== 'FallbackToLogsOnError') {
-		errors.push(policy === '' ? required(`${field}.terminationMessagePolicy`, "must be 'File' or 'FallbackToLogsOnError'") : invalid(`${field}.terminationMessagePolicy`, policy, "must be 'File' or 'FallbackToLogsOnError'"));
-	}
-	errors.push(...validateProbe(readiness, `${field}.readinessProbe`));
-	errors.push(...validatePorts(container['ports'], `${field}.ports`));
-	errors.push(...validateEnv(container['env'], `${field}.env`));
-	errors.push(...validateEnvFrom(container['envFrom'], `${field}.envFrom`));
-	errors.push(...mounts());
-	const pull = container['imagePullPolicy'];
-	if (pull !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(pull)) {
-		errors.push(pull === '' ? required(`${field}.imagePullPolicy`) : unsupported(`${field}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
-	}
-	errors.push(...validateResources(container['resources'], `${field}.resources`));
-	errors.push(...validateSecurityIds(container['securityContext'], `${field}.securityContext`));
-	if (init && container['restartPolicy'] !== 'Always') {
-		for (const name of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe']) {
-			if (container[name] !== undefined && container[name] !== null) errors.push(invalid(`${field}.${name}`, container[name], 'must not be set for init containers'));
-		}
 	}
 	return errors;
 }
