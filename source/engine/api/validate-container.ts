@@ -53,9 +53,10 @@ function validateHandler(handler: Loose, field: string, types: readonly string[]
 		const at = `${field}.${type}`;
 		if (type === 'exec' && listOf(action['command']).length === 0) errors.push(required(`${at}.command`));
 		if (type === 'httpGet') {
-			if (!action['path']) errors.push(required(`${at}.path`));
+			// No path and no scheme are defaulted (`/`, HTTP: SetDefaults_HTTPGetAction, a hook's too), so only a scheme given is judged.
 			errors.push(...portNumOrName(action['port'], `${at}.port`));
-			if (action['scheme'] !== undefined && action['scheme'] !== 'HTTP' && action['scheme'] !== 'HTTPS') errors.push(unsupported(`${at}.scheme`, action['scheme'], ['HTTP', 'HTTPS']));
+			const scheme = action['scheme'];
+			if (scheme !== undefined && scheme !== '' && scheme !== 'HTTP' && scheme !== 'HTTPS') errors.push(unsupported(`${at}.scheme`, scheme, ['HTTP', 'HTTPS']));
 		}
 		if (type === 'tcpSocket' || type === 'grpc') errors.push(...portNumOrName(action['port'], `${at}.port`));
 		if (type === 'sleep' && typeof action['seconds'] === 'number' && action['seconds'] < 0) errors.push(invalid(`${at}.seconds`, action['seconds'], 'must be greater than or equal to 0'));

@@ -156,3 +156,9 @@ test('a Service\'s load-balancer source ranges are CIDR blocks, of a LoadBalance
 	t.is(t.throws(() => cluster.apply(service('ClusterIP', ['10.0.0.0/8'])))?.message, 'Service "web" is invalid: spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is \'LoadBalancer\'');
 	t.truthy(cluster.apply(service('LoadBalancer', ['10.0.0.0/8', ' 192.168.0.0/16']))[0]);
 });
+
+test('a hook\'s HTTP request without a path or scheme is taken, as the API server defaults them', t => {
+	const cluster = createCluster({seed: 6});
+	t.truthy(cluster.apply(pod({lifecycle: {preStop: {httpGet: {port: 80}}}}) as never)[0]);
+	t.is(t.throws(() => cluster.apply({...pod({lifecycle: {postStart: {httpGet: {port: 80, scheme: 'FTP'}}}}), metadata: {name: 'q'}} as never))?.message, 'Pod "q" is invalid: spec.containers[0].lifecycle.postStart.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS"');
+});
