@@ -44,14 +44,19 @@ export function defaultProbe(probe: Probe | undefined): Probe | undefined {
 }
 
 export function defaultContainer(container: Container): Container {
+	const pullPolicy = defaultPullPolicy(container.image ?? '');
 	const defaulted: Container = {
 		terminationMessagePath: '/dev/termination-log',
 		terminationMessagePolicy: 'File',
-		imagePullPolicy: defaultPullPolicy(container.image ?? ''),
+		imagePullPolicy: pullPolicy,
 		resources: {},
 		...container,
-		ports: container.ports?.map(port => ({protocol: 'TCP', ...port})),
+		ports: container.ports?.map(port => ({protocol: 'TCP', ...port, ...(port?.protocol === '' ? {protocol: 'TCP'} : {})})),
 	};
+	// An empty text is no value (Go's zero string): it takes the default as a missing one does, in the default's place.
+	defaulted.terminationMessagePath ||= '/dev/termination-log';
+	defaulted.terminationMessagePolicy ||= 'File';
+	defaulted.imagePullPolicy ||= pullPolicy;
 	for (const field of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
 		if (defaulted[field] !== undefined) defaulted[field] = defaultProbe(defaulted[field]);
 	}
@@ -124,6 +129,10 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
 		...spec,
 		containers: (spec.containers ?? []).map(defaultContainer),
 	};
+	// An empty text takes the default, in the default's place.
+	defaulted.restartPolicy ||= 'Always';
+	defaulted.dnsPolicy ||= 'ClusterFirst';
+	defaulted.schedulerName ||= 'default-scheduler';
 	if (Array.isArray(spec.volumes)) {
 		const volumes = spec.volumes.map(defaultVolume);
 		if (volumes.some((volume, i) => volume !== spec.volumes![i])) defaulted.volumes = volumes;

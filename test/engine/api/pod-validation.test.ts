@@ -162,3 +162,11 @@ test('a hook\'s HTTP request without a path or scheme is taken, as the API serve
 	t.truthy(cluster.apply(pod({lifecycle: {preStop: {httpGet: {port: 80}}}}) as never)[0]);
 	t.is(t.throws(() => cluster.apply({...pod({lifecycle: {postStart: {httpGet: {port: 80, scheme: 'FTP'}}}}), metadata: {name: 'q'}} as never))?.message, 'Pod "q" is invalid: spec.containers[0].lifecycle.postStart.httpGet.scheme: Unsupported value: "FTP": supported values: "HTTP", "HTTPS"');
 });
+
+test('an empty text where defaulting has a value takes the default, as Go\'s zero string does: policies, the protocol', t => {
+	const cluster = createCluster({seed: 6});
+	const [made] = cluster.apply(pod({imagePullPolicy: '', terminationMessagePolicy: '', ports: [{containerPort: 80, protocol: ''}]}, {dnsPolicy: '', restartPolicy: ''}) as never);
+	t.like(made!.spec, {dnsPolicy: 'ClusterFirst', restartPolicy: 'Always'});
+	t.like(made!.spec.containers[0], {imagePullPolicy: 'IfNotPresent', terminationMessagePolicy: 'File'});
+	t.is(made!.spec.containers[0].ports[0].protocol, 'TCP');
+});
