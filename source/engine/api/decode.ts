@@ -112,6 +112,13 @@ const objectMeta = struct('ObjectMeta', () => ({
 
 const template = struct('PodTemplateSpec', () => ({metadata: objectMeta, spec: podSpec}));
 
+/** A pod's status: its texts and addresses (what the endpoints, the scheduler's view and the dashboard read of it). */
+const podStatus = struct('PodStatus', () => ({
+	phase: string('v1.PodPhase'), message: string(), reason: string(), nominatedNodeName: string(), qosClass: string('v1.PodQOSClass'),
+	hostIP: string(), hostIPs: listOf(struct('HostIP', () => ({ip: string()}))),
+	podIP: string(), podIPs: listOf(struct('PodIP', () => ({ip: string()}))),
+}));
+
 function workload(kind: string, fields: Record<string, GoType>): GoType {
 	return struct(kind, () => ({spec: struct(`${kind}Spec`, () => ({template, minReadySeconds: int32, revisionHistoryLimit: int32, ...fields}))}));
 }
@@ -128,7 +135,7 @@ const labelSelector = struct('LabelSelector', () => ({
 
 /** The kinds whose manifests are shape-checked, by Kind. */
 const roots: Record<string, GoType> = {
-	Pod: struct('Pod', () => ({spec: podSpec})),
+	Pod: struct('Pod', () => ({spec: podSpec, status: podStatus})),
 	Deployment: workload('Deployment', {replicas: int32, paused: bool, progressDeadlineSeconds: int32}),
 	ReplicaSet: workload('ReplicaSet', {replicas: int32}),
 	StatefulSet: workload('StatefulSet', {replicas: int32, serviceName: string()}),
