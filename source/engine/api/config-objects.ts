@@ -3,7 +3,8 @@ import type {KubeObject} from './types.js';
 import {defaulters} from './defaults.js';
 import {validators} from './validate-kinds.js';
 import {isIpAddress, parseCidr, specialIpErrors} from './cidr.js';
-import {validateDNS1123Label, validateDNS1123Subdomain, validateLabels} from './validate-metadata.js';
+import {portProtocols} from './validate-container.js';
+import {unsupported, validateDNS1123Label, validateDNS1123Subdomain, validateLabels} from './validate-metadata.js';
 
 /**
  * Defaulting and validation of ConfigMaps, Secrets and Services, as the API
@@ -213,7 +214,6 @@ export type ServiceSpec = {
 export type Service = KubeObject<ServiceSpec, {loadBalancer?: {ingress?: Array<{ip?: string; hostname?: string; ipMode?: string}>}}>;
 
 export const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] as const;
-const protocols = ['SCTP', 'TCP', 'UDP'];
 const ianaServiceName = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** SetDefaults_Service. */
@@ -295,7 +295,7 @@ export function validateService(object: KubeObject, old?: KubeObject): FieldErro
 			}
 			if (!validPortNumber(port.port)) errors.push({field: `${field}.port`, type: 'Invalid value', value: port.port, detail: 'must be between 1 and 65535, inclusive'});
 			const protocol = port.protocol ?? 'TCP';
-			if (!protocols.includes(protocol)) errors.push({field: `${field}.protocol`, type: 'Unsupported value', value: protocol, detail: 'supported values: "SCTP", "TCP", "UDP"'});
+			if (!portProtocols.includes(protocol)) errors.push(unsupported(`${field}.protocol`, protocol, portProtocols));
 			const target = port.targetPort;
 			if (typeof target === 'number') {
 				if (!validPortNumber(target)) errors.push({field: `${field}.targetPort`, type: 'Invalid value', value: target, detail: 'must be between 1 and 65535, inclusive'});
@@ -390,7 +390,7 @@ function validateEndpoints(object: KubeObject): FieldError[] {
 			else if (typeof name === 'string' && name !== '') for (const detail of validateDNS1123Label(name)) errors.push({field: `${place}.name`, type: 'Invalid value', value: name, detail});
 			if (!validPortNumber(port['port'])) errors.push({field: `${place}.port`, type: 'Invalid value', value: port['port'], detail: 'must be between 1 and 65535, inclusive'});
 			const protocol = port['protocol'];
-			if (protocol !== undefined && !protocols.includes(protocol as string)) errors.push({field: `${place}.protocol`, type: 'Unsupported value', value: protocol, detail: 'supported values: "SCTP", "TCP", "UDP"'});
+			if (protocol !== undefined && !portProtocols.includes(protocol as string)) errors.push(unsupported(`${place}.protocol`, protocol, portProtocols));
 		}
 	}
 	return errors;

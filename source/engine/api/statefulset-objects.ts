@@ -8,8 +8,8 @@ import type {FieldError} from '../errors.js';
 import type {KubeObject, LabelSelector, ObjectMeta, PodTemplateSpec} from './types.js';
 import {defaulters, defaultPodSpec} from './defaults.js';
 import {validators, validatePodSpec, validateReplicas, validateTemplateMetadata, validateWorkloadSelector} from './validate-kinds.js';
-import {validateDNS1123Label, validateDNS1123Subdomain} from './validate-metadata.js';
-import {sortKeys, unsupported, validateClaimSpec, type PersistentVolumeClaimSpec} from './storage-objects.js';
+import {unsupported, validateDNS1123Label, validateDNS1123Subdomain} from './validate-metadata.js';
+import {sortKeys, validateClaimSpec, type PersistentVolumeClaimSpec} from './storage-objects.js';
 
 export type StatefulSetSpec = {
 	replicas: number;

@@ -4,7 +4,7 @@ import {defaulters} from './defaults.js';
 import {validators} from './validate-kinds.js';
 import {bytes, isQuantity} from './quantity.js';
 import {labelSelectorFromObject} from './selectors.js';
-import {validateDNS1123Subdomain} from './validate-metadata.js';
+import {unsupported, validateDNS1123Subdomain} from './validate-metadata.js';
 
 /**
  * PersistentVolume, PersistentVolumeClaim and StorageClass: types with
@@ -117,9 +117,6 @@ defaulters.set('StorageClass', object => ({
 
 // ----- validation ------------------------------------------------------------------
 
-export const unsupported = (field: string, value: unknown, allowed: readonly string[]): FieldError => ({
-	field, type: 'Unsupported value', value, detail: `supported values: ${allowed.map(v => `"${v}"`).join(', ')}`,
-});
 
 /** Access modes of a claim or volume (`ValidatePersistentVolumeClaimSpec`, `ValidatePersistentVolumeSpec`). */
 export function validateAccessModes(modes: unknown, field: string): FieldError[] {

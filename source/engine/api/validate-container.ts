@@ -1,6 +1,6 @@
 import type {FieldError} from '../errors.js';
 import {isQuantity, parseQuantity} from './quantity.js';
-import {validateDNS1123Label, validateDNS1123Subdomain, validateLabelKey, validateLabels, validateLabelValue, validatePortName} from './validate-metadata.js';
+import {unsupported, validateDNS1123Label, validateDNS1123Subdomain, validateLabelKey, validateLabels, validateLabelValue, validatePortName} from './validate-metadata.js';
 
 /**
  * The checks of a container and of a pod spec's own fields that the API
@@ -16,9 +16,17 @@ type Loose = Record<string, any>;
 
 const invalid = (field: string, value: unknown, detail: string): FieldError => ({field, type: 'Invalid value', value, detail});
 const required = (field: string, detail = ''): FieldError => ({field, type: 'Required value', detail});
-const unsupported = (field: string, value: unknown, allowed: readonly string[]): FieldError => ({field, type: 'Unsupported value', value, detail: `supported values: ${allowed.map(v => `"${v}"`).join(', ')}`});
 const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null && !Array.isArray(value);
 const listOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** The protocols a port speaks (`supportedPortProtocols`, sorted as the message lists them). */
+export const portProtocols = ['SCTP', 'TCP', 'UDP'];
+
+/** The effects a taint has and a toleration tolerates (`validateTaintEffect`). */
+const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A text field of a Go struct as `%#v` prints it: quoted, the empty text when unset. */
+const goText = (value: unknown) => JSON.stringify(typeof value === 'string' ? value : '');
 
 /** `ValidateNonnegativeField` on an optional integer. */
 function nonnegative(value: unknown, field: string): FieldError[] {
@@ -135,7 +143,7 @@ function validatePorts(ports: unknown, field: string): FieldError[] {
 		const hostPort = port['hostPort'];
 		if (typeof hostPort === 'number' && hostPort !== 0) errors.push(...portNumErrors(hostPort).map(detail => invalid(`${at}.hostPort`, hostPort, detail)));
 		const protocol = port['protocol'];
-		if (protocol !== undefined && !['SCTP', 'TCP', 'UDP'].includes(protocol)) errors.push(unsupported(`${at}.protocol`, protocol, ['SCTP', 'TCP', 'UDP']));
+		if (protocol !== undefined && !portProtocols.includes(protocol)) errors.push(unsupported(`${at}.protocol`, protocol, portProtocols));
 	}
 	return errors;
 }
@@ -174,12 +182,11 @@ function validateResources(resources: unknown, field: string): FieldError[] {
 /**
  * What `validateContainers` checks of one container after its name and
  * image, in its order: hooks, probes, the termination-message policy,
- * ports, environment, the volume mounts (`mounts`, which need the pod's
- * volumes), pull policy, resources, the restart policy (a sidecar's
+ * ports, environment, the volume mounts (of the pod's `volumeNames`), pull policy, resources, the restart policy (a sidecar's
  * `Always`, on init containers only). An init container that is no sidecar
  * may have no probe or hook.
  */
-export function validateContainerFields(container: Loose, field: string, init: boolean, mounts: () => FieldError[]): FieldError[] {
+export function validateContainerFields(container: Loose, field: string, init: boolean, volumeNames: ReadonlySet<string>): FieldError[] {
 	const errors: FieldError[] = [];
 	// Only a sidecar (an init container that restarts) may have hooks and probes; another init container's are refused at the end, unread.
 	const plainInit = init && container['restartPolicy'] !== 'Always';
@@ -192,7 +199,7 @@ export function validateContainerFields(container: Loose, field: string, init: b
 	errors.push(...validatePorts(container['ports'], `${field}.ports`));
 	errors.push(...validateEnv(container['env'], `${field}.env`));
 	errors.push(...validateEnvFrom(container['envFrom'], `${field}.envFrom`));
-	errors.push(...mounts());
+	errors.push(...validateVolumeMounts(container['volumeMounts'], `${field}.volumeMounts`, volumeNames));
 	const pull = container['imagePullPolicy'];
 	if (pull !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(pull)) {
 		errors.push(pull === '' ? required(`${field}.imagePullPolicy`) : unsupported(`${field}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
@@ -232,9 +239,23 @@ function validateHooksAndProbes(container: Loose, field: string): FieldError[] {
 	return errors;
 }
 
-/** `validateMountPaths` part of `ValidateVolumeMounts`: a path each, each path once. */
-export function validateMountPaths(mounts: unknown, field: string): FieldError[] {
+/**
+ * `ValidateVolumeMounts`: each mount names one of the pod's volumes, and a
+ * sub-path stays inside it; then each has a path, each path once.
+ */
+function validateVolumeMounts(mounts: unknown, field: string, volumeNames: ReadonlySet<string>): FieldError[] {
 	const errors: FieldError[] = [];
+	for (const [i, mount] of listOf(mounts).entries()) {
+		if (!isObject(mount)) continue;
+		if (!volumeNames.has(mount['name'])) errors.push({field: `${field}[${i}].name`, type: 'Not found', value: mount['name'], detail: ''});
+		// validateLocalDescendingPath
+		const subPath = mount['subPath'];
+		if (typeof subPath === 'string' && subPath !== '') {
+			const at = `${field}[${i}].subPath`;
+			if (subPath.startsWith('/')) errors.push(invalid(at, subPath, 'must be a relative path'));
+			if (subPath.split('/').includes('..')) errors.push(invalid(at, subPath, "must not contain '..'"));
+		}
+	}
 	const paths = new Set<string>();
 	for (const [i, mount] of listOf(mounts).entries()) {
 		if (!isObject(mount)) continue;
@@ -248,9 +269,8 @@ export function validateMountPaths(mounts: unknown, field: string): FieldError[]
 
 /** A toleration as the API server prints its Go struct (`%#v`). */
 function goToleration(toleration: Loose): string {
-	const text = (value: unknown) => JSON.stringify(typeof value === 'string' ? value : '');
 	const seconds = typeof toleration['tolerationSeconds'] === 'number' ? `(*int64)(${toleration['tolerationSeconds']})` : '(*int64)(nil)';
-	return `core.Toleration{Key:${text(toleration['key'])}, Operator:${text(toleration['operator'])}, Value:${text(toleration['value'])}, Effect:${text(toleration['effect'])}, TolerationSeconds:${seconds}}`;
+	return `core.Toleration{Key:${goText(toleration['key'])}, Operator:${goText(toleration['operator'])}, Value:${goText(toleration['value'])}, Effect:${goText(toleration['effect'])}, TolerationSeconds:${seconds}}`;
 }
 
 /** `IsValidUserID` / `IsValidGroupID` of a security context's `runAsUser` and `runAsGroup`. */
@@ -287,7 +307,7 @@ function validateTolerations(tolerations: unknown, field: string): FieldError[] 
 		} else {
 			errors.push(unsupported(`${at}.operator`, operator, ['Equal', 'Exists']));
 		}
-		if (effect !== '' && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(effect)) errors.push(unsupported(`${at}.effect`, effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']));
+		if (effect !== '' && !taintEffects.includes(effect)) errors.push(unsupported(`${at}.effect`, effect, taintEffects));
 	}
 	return errors;
 }
@@ -332,8 +352,7 @@ export function validatePodSpecFields(spec: Loose, field: string): FieldError[] 
 
 /** A taint as the API server prints its Go struct (`%#v`); a time added, which Go shows as a pointer's address, as its text. */
 function goTaint(taint: Loose): string {
-	const text = (value: unknown) => JSON.stringify(typeof value === 'string' ? value : '');
-	return `core.Taint{Key:${text(taint['key'])}, Value:${text(taint['value'])}, Effect:${text(taint['effect'])}, TimeAdded:${typeof taint['timeAdded'] === 'string' ? text(taint['timeAdded']) : '(*v1.Time)(nil)'}}`;
+	return `core.Taint{Key:${goText(taint['key'])}, Value:${goText(taint['value'])}, Effect:${goText(taint['effect'])}, TimeAdded:${typeof taint['timeAdded'] === 'string' ? goText(taint['timeAdded']) : '(*v1.Time)(nil)'}}`;
 }
 
 /** `validateNodeTaints`: a label key and value, a known effect, one taint a key and effect. */
@@ -350,7 +369,7 @@ export function validateNodeTaints(taints: unknown, field: string): FieldError[]
 		if (valueErrors.length > 0) errors.push(invalid(`${at}.value`, value, valueErrors.join(';')));
 		const effect = taint['effect'] ?? '';
 		if (effect === '') errors.push(required(`${at}.effect`));
-		else if (!['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(effect)) errors.push(unsupported(`${at}.effect`, effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']));
+		else if (!taintEffects.includes(effect)) errors.push(unsupported(`${at}.effect`, effect, taintEffects));
 		const pair = `${effect}\u0000${key}`;
 		if (seen.has(pair)) {
 			errors.push({field: at, type: 'Duplicate value', value: taint, shown: goTaint(taint), detail: 'taints must be unique by key and effect pair'});

@@ -1,9 +1,9 @@
 import type {FieldError} from '../errors.js';
 import type {Container, KubeObject, PodSpec} from './types.js';
 import {labelSelectorFromObject, matchesLabels} from './selectors.js';
-import {validateAnnotations, validateDNS1123Label, validateLabels} from './validate-metadata.js';
+import {unsupported, validateAnnotations, validateDNS1123Label, validateLabels} from './validate-metadata.js';
 import {sameJson} from '../store.js';
-import {validateContainerFields, validateLeaseSpec, validateMountPaths, validateNodeTaints, validatePodSpecFields} from './validate-container.js';
+import {validateContainerFields, validateLeaseSpec, validateNodeTaints, validatePodSpecFields} from './validate-container.js';
 
 /**
  * Kind-specific validation as the API server runs it after defaulting
@@ -46,25 +46,8 @@ function validateContainer(container: Container, field: string, names: Set<strin
 		names.add(container.name);
 	}
 	if (!container.image || typeof container.image !== 'string' || container.image.trim() === '') errors.push(required(`${field}.image`));
-	errors.push(...validateContainerFields(container as Record<string, any>, field, init, () => validateVolumeMounts(container, `${field}.volumeMounts`, volumeNames)));
+	errors.push(...validateContainerFields(container as Record<string, any>, field, init, volumeNames));
 	return errors;
-}
-
-/** `ValidateVolumeMounts`: each mount names one of the pod's volumes, at a path of its own; a sub-path stays inside the volume. */
-function validateVolumeMounts(container: Container, field: string, volumeNames: ReadonlySet<string>): FieldError[] {
-	const errors: FieldError[] = [];
-	for (const [mi, mount] of (Array.isArray(container.volumeMounts) ? container.volumeMounts : []).entries()) {
-		if (typeof mount !== 'object' || mount === null) continue;
-		if (!volumeNames.has(mount.name)) errors.push({field: `${field}[${mi}].name`, type: 'Not found', value: mount.name, detail: ''});
-		// validateLocalDescendingPath
-		const subPath = mount.subPath;
-		if (typeof subPath === 'string' && subPath !== '') {
-			const at = `${field}[${mi}].subPath`;
-			if (subPath.startsWith('/')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: 'must be a relative path'});
-			if (subPath.split('/').includes('..')) errors.push({field: at, type: 'Invalid value', value: subPath, detail: "must not contain '..'"});
-		}
-	}
-	return [...errors, ...validateMountPaths(container.volumeMounts, field)];
 }
 
 export function validatePodSpec(spec: PodSpec | undefined, field: string): FieldError[] {
@@ -176,7 +159,7 @@ function validateSourceFields(key: string, source: Record<string, any>, field: s
 			const errors: FieldError[] = path.split('/').includes('..') ? [{field: `${field}.path`, type: 'Invalid value', value: path, detail: "must not contain '..'"}] : [];
 			const types = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 			const type = source['type'];
-			if (type !== undefined && type !== null && !types.includes(type)) errors.push({field: `${field}.type`, type: 'Unsupported value', value: type, detail: `supported values: ${types.map(t => `"${t}"`).join(', ')}`});
+			if (type !== undefined && type !== null && !types.includes(type)) errors.push(unsupported(`${field}.type`, type, types));
 			return errors;
 		}
 		case 'downwardAPI': return (Array.isArray(source['items']) ? source['items'] : []).flatMap((item: {path?: unknown} | null, i: number) => validateItemPath(item?.path, `${field}.items[${i}].path`));
@@ -340,7 +323,7 @@ validators.set('Deployment', (object, old) => {
 	} else if (spec.strategy?.type !== 'RollingUpdate' && spec.strategy?.type !== 'Recreate') {
 		// The strategy itself is the value, printed as its Go struct (a rolling update given, which Go shows as a pointer's address, as its JSON).
 		const shown = `apps.DeploymentStrategy{Type:${JSON.stringify(String(spec.strategy?.type ?? ''))}, RollingUpdate:${rolling ? JSON.stringify(rolling) : '(*apps.RollingUpdateDeployment)(nil)'}}`;
-		errors.push({field: 'spec.strategy', type: 'Unsupported value', value: spec.strategy, shown, detail: 'supported values: "Recreate", "RollingUpdate"'});
+		errors.push({...unsupported('spec.strategy', spec.strategy, ['Recreate', 'RollingUpdate']), shown});
 	} else if (spec.strategy.type === 'RollingUpdate' && rolling) {
 		for (const name of ['maxSurge', 'maxUnavailable'] as const) {
 			const value = rolling[name];

@@ -459,6 +459,11 @@ export function validateFinalizers(finalizers: readonly string[], fieldPath: str
 	return errors;
 }
 
+/** `field.NotSupported`: a value not among the ones allowed, which the message lists. */
+export const unsupported = (field: string, value: unknown, allowed: readonly string[]): FieldError => ({
+	field, type: 'Unsupported value', value, detail: `supported values: ${allowed.map(v => `"${v}"`).join(', ')}`,
+});
+
 /** `IsValidPortName` (IANA_SVC_NAME). */
 export function validatePortName(name: string): string[] {
 	const errors: string[] = [];
