@@ -5,11 +5,12 @@
  * engine's RBAC authorizer for the user the request acts as.
  */
 import type {ResourceType} from '../engine/index.js';
-import {adminUser, type AccessAttributes, type PolicyRule} from '../engine/index.js';
+import {adminUser, bytes, formatBytes, formatMilliCpu, milliCpu, objectSelector, type AccessAttributes, type KubeObject, type PolicyRule} from '../engine/index.js';
 import {decodeBody, mediaType, readBody, sendJson} from './http.js';
 import {decodeProtobufObject} from './protobuf.js';
 import type {RequestContext} from './resources.js';
 import {ApiError, badRequest, methodNotAllowed} from './status.js';
+import {tableType, wantsTable} from './tables.js';
 import {handleHpaV1, hpaV1Type} from './autoscaling-v1.js';
 
 function type(kind: string, plural: string, group: string, version: string, namespaced: boolean): ResourceType {
@@ -74,33 +75,87 @@ export async function handleExtra(context: RequestContext): Promise<void> {
 		return;
 	}
 	if (method !== 'GET') throw methodNotAllowed(method);
+	handleMetrics(context);
+}
+
+/**
+ * The metrics API as metrics-server serves it: each item carries its pod's
+ * or node's labels, a list honours label and field selectors (`kubectl top
+ * pod -l app=web`), and `kubectl get podmetrics` gets metrics-server's Table.
+ */
+function handleMetrics({request, response, query, target, cluster}: RequestContext): void {
 	const timestamp = new Date(cluster.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-	const usage = (cpuMilli: number, memoryBytes: number) => ({cpu: `${Math.round(cpuMilli)}m`, memory: `${Math.round(memoryBytes / 1024)}Ki`});
+	const matches = objectSelector({labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined}) ?? (() => true);
 	const {pods, nodes} = cluster.metrics();
-	if (target.type.kind === 'NodeMetrics') {
-		const items = nodes.filter(n => target.name === undefined || n.name === target.name).map(n => ({
-			metadata: {name: n.name, creationTimestamp: timestamp}, timestamp, window: '10s', usage: usage(n.cpuMilli, n.memoryBytes),
-		}));
-		if (target.name !== undefined) {
-			if (items.length === 0) throw new ApiError(404, 'NotFound', `nodemetrics.metrics.k8s.io "${target.name}" not found`);
-			sendJson(response, 200, {kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...items[0]});
-			return;
-		}
-		sendJson(response, 200, {kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items});
-		return;
-	}
-	const items = pods
-		.filter(p => (target.namespace === undefined || p.namespace === target.namespace) && (target.name === undefined || p.name === target.name))
-		.map(p => ({
-			metadata: {name: p.name, namespace: p.namespace, creationTimestamp: timestamp}, timestamp, window: '10s',
+	const nodeMetrics = target.type.kind === 'NodeMetrics';
+	const items: MetricsItem[] = nodeMetrics
+		? nodes.filter(n => target.name === undefined || n.name === target.name).map(n => ({
+			metadata: {name: n.name, creationTimestamp: timestamp, ...labelsOf(cluster.get('Node', n.name))}, timestamp, window: metricsWindow,
+			usage: usage(n.cpuMilli, n.memoryBytes),
+		}))
+		: pods.filter(p => (target.namespace === undefined || p.namespace === target.namespace) && (target.name === undefined || p.name === target.name)).map(p => ({
+			metadata: {name: p.name, namespace: p.namespace, creationTimestamp: timestamp, ...labelsOf(cluster.get('Pod', p.name, p.namespace))}, timestamp, window: metricsWindow,
 			containers: p.containers.map(c => ({name: c.name, usage: usage(c.cpuMilli, c.memoryBytes)})),
 		}));
+	const kind = target.type.kind;
+	const apiVersion = 'metrics.k8s.io/v1beta1';
 	if (target.name !== undefined) {
-		if (items.length === 0) throw new ApiError(404, 'NotFound', `podmetrics.metrics.k8s.io "${target.namespace}/${target.name}" not found`);
-		sendJson(response, 200, {kind: 'PodMetrics', apiVersion: 'metrics.k8s.io/v1beta1', ...items[0]});
+		const item = items[0];
+		if (!item) throw new ApiError(404, 'NotFound', `${kind.toLowerCase()}.metrics.k8s.io "${nodeMetrics ? target.name : `${target.namespace}/${target.name}`}" not found`);
+		if (wantsTable(request.headers.accept)) sendJson(response, 200, metricsTable([item]), tableType);
+		else sendJson(response, 200, {kind, apiVersion, ...item});
 		return;
 	}
-	sendJson(response, 200, {kind: 'PodMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items});
+	const selected = items.filter(item => matches(item));
+	if (wantsTable(request.headers.accept)) sendJson(response, 200, metricsTable(selected), tableType);
+	else sendJson(response, 200, {kind: `${kind}List`, apiVersion, metadata: {}, items: selected});
+}
+
+type MetricsItem = {
+	metadata: {name: string; namespace?: string; creationTimestamp: string; labels?: Record<string, string>};
+	timestamp: string;
+	window: string;
+	usage?: Usage;
+	containers?: Array<{name: string; usage: Usage}>;
+};
+type Usage = {cpu: string; memory: string};
+
+/** How long each sample spans: metrics-server's scrape interval. */
+const metricsWindow = '10s';
+
+function usage(cpuMilli: number, memoryBytes: number): Usage {
+	return {cpu: `${Math.round(cpuMilli)}m`, memory: `${Math.round(memoryBytes / 1024)}Ki`};
+}
+
+function labelsOf(object: KubeObject | undefined): {labels?: Record<string, string>} {
+	const labels = object?.metadata.labels;
+	return labels && Object.keys(labels).length > 0 ? {labels: {...labels}} : {};
+}
+
+/**
+ * metrics-server's Table (its addPodMetricsToTable and addNodeMetricsToTable):
+ * the name, one quantity column per resource (a pod's summed over its
+ * containers), the window; no columns when there is no item.
+ */
+function metricsTable(items: MetricsItem[]) {
+	const sums = items.map(item => {
+		const all = item.usage ? [item.usage] : (item.containers ?? []).map(c => c.usage);
+		return {cpu: all.reduce((sum, u) => sum + milliCpu(u.cpu), 0), memory: all.reduce((sum, u) => sum + bytes(u.memory), 0)};
+	});
+	const quantity = (name: string) => ({name, type: 'string', format: 'quantity', description: '', priority: 0});
+	return {
+		kind: 'Table',
+		apiVersion: 'meta.k8s.io/v1',
+		metadata: {},
+		columnDefinitions: items.length === 0 ? [] : [
+			{name: 'Name', type: 'string', format: 'name', description: 'Name of the resource', priority: 0}, quantity('cpu'), quantity('memory'),
+			{name: 'Window', type: 'string', format: 'duration', description: '', priority: 0},
+		],
+		rows: items.map((item, i) => ({
+			cells: [item.metadata.name, formatMilliCpu(sums[i]!.cpu), formatBytes(sums[i]!.memory), item.window],
+			object: {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata},
+		})),
+	};
 }
 
 /** The attributes a SelfSubjectAccessReview asks about; exactly one of resource and non-resource attributes. */

@@ -14,7 +14,7 @@ import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
 import {decodeProtobufObject} from './protobuf.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
-import {toTable, wantsTable, type IncludeObject} from './tables.js';
+import {tableType, toTable, wantsTable, type IncludeObject} from './tables.js';
 import {listPage, listRequest} from './paging.js';
 import {afterApply, afterUpdate, managerOf, pruneApplied} from './managed-fields.js';
 import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
@@ -22,7 +22,6 @@ import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
 import {customPrinter, rbacPrinters} from './tables-rbac-crd.js';
 
-const tableType = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 const bodyTypes = ['application/json', 'application/yaml'] as const;
 const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 

@@ -381,11 +381,44 @@ const printers: Record<string, Printer> = {
 			return [o.metadata.name, o.spec?.controller ?? '', parameters, since(o.metadata.creationTimestamp, now)];
 		},
 	},
+	Lease: {
+		columns: [nameColumn, column('Holder'), age],
+		row: (o, now) => [o.metadata.name, o.spec?.holderIdentity ?? '', since(o.metadata.creationTimestamp, now)],
+	},
+	EndpointSlice: {
+		columns: [nameColumn, column('AddressType'), column('Ports'), column('Endpoints'), age],
+		row: (o, now) => [o.metadata.name, o.addressType ?? '', discoveryPorts(o.ports), discoveryEndpoints(o.endpoints), since(o.metadata.creationTimestamp, now)],
+	},
+	ControllerRevision: {
+		columns: [nameColumn, column('Controller'), column('Revision', 'integer'), age],
+		row: (o, now) => {
+			const owner = (o.metadata.ownerReferences ?? []).find((r: any) => r.controller === true);
+			const group = owner ? String(owner.apiVersion ?? '').split('/').slice(0, -1).join('/') : '';
+			const controller = owner ? `${`${owner.kind}${group ? `.${group}` : ''}`.toLowerCase()}/${owner.name}` : '<none>';
+			return [o.metadata.name, controller, o.revision ?? 0, since(o.metadata.creationTimestamp, now)];
+		},
+	},
 	NetworkPolicy: {
 		columns: [nameColumn, column('Pod-Selector'), age],
 		row: (o, now) => [o.metadata.name, formatLabelSelector(o.spec?.podSelector), since(o.metadata.creationTimestamp, now)],
 	},
 };
+
+/** Up to three of a list, then ` + N more...`; `<unset>` when empty (printers.go's listWithMoreString). */
+function firstThree(list: string[]): string {
+	if (list.length > 3) return `${list.slice(0, 3).join(',')} + ${list.length - 3} more...`;
+	return list.length === 0 ? '<unset>' : list.join(',');
+}
+
+/** An EndpointSlice's ports: the number, else the name, else `*`. */
+function discoveryPorts(ports: any[] | undefined): string {
+	return firstThree((ports ?? []).map(p => (typeof p.port === 'number' ? String(p.port) : typeof p.name === 'string' ? p.name : '*')));
+}
+
+/** An EndpointSlice's addresses, over all its endpoints. */
+function discoveryEndpoints(endpoints: any[] | undefined): string {
+	return firstThree((endpoints ?? []).flatMap(e => (e.addresses ?? []).map(String)));
+}
 
 /** An IntOrString spec field, or `N/A` when unset (the PDB columns). */
 function intOrStringCell(value: unknown): string {
@@ -474,6 +507,9 @@ export function toTable(kind: string, objects: KubeObject[], options: {now: numb
 		})),
 	};
 }
+
+/** The content type of a Table response. */
+export const tableType = 'application/json;as=Table;v=v1;g=meta.k8s.io';
 
 /** Whether the Accept header asks for a Table. */
 export function wantsTable(accept: string | undefined): boolean {

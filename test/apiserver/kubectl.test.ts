@@ -321,6 +321,53 @@ run('top reads the metrics API; auth can-i says yes to the admin', async t => {
 	t.deepEqual([can.code, can.stdout], [0, 'yes\n']);
 });
 
+// metrics-server labels each item with its pod's or node's labels and filters by them; its Table has a column per resource and the window.
+run('top and get of the metrics API follow label and field selectors; podmetrics print metrics-server\'s columns', async t => {
+	const usage = served().cluster.metrics();
+	const web = usage.pods.filter(p => p.name.startsWith('web-')).map(p => p.name).sort();
+	const top = await served().kubectl(['top', 'pods', '-A', '-l', 'app=web', '--no-headers']);
+	t.is(top.code, 0, top.stderr);
+	t.deepEqual(top.stdout.trim().split('\n').map(line => line.split(/ +/)[1]).sort(), web);
+	const one = await served().kubectl(['top', 'pods', '--field-selector', `metadata.name=${web[0]}`, '--no-headers']);
+	t.deepEqual(one.stdout.trim().split('\n').map(line => line.split(/ +/)[0]), [web[0]]);
+	const node = await served().kubectl(['top', 'nodes', '-l', 'kubernetes.io/hostname=kubarium-worker2', '--no-headers']);
+	t.deepEqual(node.stdout.trim().split('\n').map(line => line.split(/ +/)[0]), ['kubarium-worker2']);
+	const table = await served().kubectl(['get', 'podmetrics', '-l', 'app=web']);
+	const rows = table.stdout.trim().split('\n');
+	t.regex(rows[0]!, /^NAME +CPU +MEMORY +WINDOW$/);
+	const pod = usage.pods.find(p => p.name === web[0])!;
+	const cpu = pod.containers.reduce((sum, c) => sum + Math.round(c.cpuMilli), 0);
+	t.true(rows.some(row => new RegExp(`^${web[0]} +${cpu}m +\\d+Ki +10s$`).test(row)), table.stdout);
+	t.is(rows.length, 1 + web.length);
+	const bad = await served().kubectl(['get', '--raw', '/apis/metrics.k8s.io/v1beta1/pods?labelSelector=a%20b']);
+	t.regex(bad.stderr, /BadRequest/);
+});
+
+// Columns of printers.go for kinds the controllers write: the lease holder, an EndpointSlice's ports and addresses, a revision's owner.
+run('leases, endpoint slices and controller revisions print their own columns', async t => {
+	const leases = await served().kubectl(['get', 'leases', '-n', 'kube-node-lease']);
+	t.regex(leases.stdout, /^NAME {15}HOLDER {13}AGE\nkubarium-worker {4}kubarium-worker {4}\w+\nkubarium-worker2 {3}kubarium-worker2 {3}\w+\n$/);
+	const slices = await served().kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web']);
+	const slice = served().cluster.list('EndpointSlice', {labelSelector: 'kubernetes.io/service-name=web'})[0] as any;
+	const addresses = slice.endpoints.flatMap((e: any) => e.addresses).join(',');
+	t.regex(addresses, /^10\.244\.\d+\.\d+(,10\.244\.\d+\.\d+)*$/);
+	t.regex(slices.stdout, new RegExp(`^NAME +ADDRESSTYPE +PORTS +ENDPOINTS +AGE\\n${slice.metadata.name} +IPv4 +80 +${addresses.replaceAll('.', '\\.')} +\\w+\\n$`));
+	served().cluster.apply(`
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec: {containers: [{name: agent, image: "busybox:1.36", command: [sleep, "3600"]}]}
+`);
+	served().cluster.advance(1000);
+	const revisions = await served().kubectl(['get', 'controllerrevisions', '-l', 'app=agent']);
+	t.regex(revisions.stdout, /^NAME +CONTROLLER +REVISION +AGE\nagent-\w+ +daemonset\.apps\/agent +1 +1s\n$/);
+	await served().kubectl(['delete', 'daemonset', 'agent']);
+});
+
 // kubectl 1.32 sends these bodies as protobuf (../shared/reference/kubectl-api.md, "create deployment").
 run('create generators send protobuf, and the objects come out as asked', async t => {
 	const commands: Array<[string[], string]> = [
