@@ -12,9 +12,8 @@
  * OpenAPI request, not at start-up.
  */
 import {createHash} from 'node:crypto';
-import {existsSync, readFileSync} from 'node:fs';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {readFileSync} from 'node:fs';
+import {packageFile} from '../package-files.js';
 import {isExtra} from './extra-apis.js';
 import type {Cluster, ResourceType} from '../engine/index.js';
 import {groupVersions} from './paths.js';
@@ -27,14 +26,10 @@ let loaded: SchemaFile | undefined;
 /** The package's openapi/ folder (from source/ under tsx, dist/source/ and the bundle). */
 function schemaFile(): SchemaFile {
 	if (loaded) return loaded;
-	let dir = path.dirname(fileURLToPath(import.meta.url));
-	for (let i = 0; i < 6; i++) {
-		const candidate = path.join(dir, 'openapi', 'kubernetes-schemas.json');
-		if (existsSync(candidate)) {
-			loaded = JSON.parse(readFileSync(candidate, 'utf8')) as SchemaFile;
-			return loaded;
-		}
-		dir = path.dirname(dir);
+	const file = packageFile('openapi/kubernetes-schemas.json');
+	if (file) {
+		loaded = JSON.parse(readFileSync(file, 'utf8')) as SchemaFile;
+		return loaded;
 	}
 	// Without the data (a trimmed install), the documents still serve validation; explain finds no schema.
 	loaded = {source: '', kinds: {}, schemas: {}};

@@ -3,9 +3,9 @@
  * setup, and advances until the symptom shows; `grade` evaluates the checks
  * now. The catalogue reads the package's scenarios/ folder.
  */
-import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {packageFile} from '../package-files.js';
 import {createCluster, type Cluster} from '../engine/index.js';
 import {gradeChecks, type GradeResult} from './checks.js';
 import {parseScenario, ScenarioError} from './schema.js';
@@ -97,13 +97,8 @@ export function loadScenarioFile(file: string): Scenario {
 
 /** The package's scenarios/ folder (works from source/ under tsx, dist/source/, and the bundle). */
 export function builtinScenariosDir(): string | undefined {
-	let dir = path.dirname(fileURLToPath(import.meta.url));
-	for (let i = 0; i < 6; i++) {
-		const candidate = path.join(dir, 'scenarios');
-		if (existsSync(path.join(candidate, 'image-tag-typo.yaml'))) return candidate;
-		dir = path.dirname(dir);
-	}
-	return undefined;
+	const scenario = packageFile('scenarios/image-tag-typo.yaml');
+	return scenario && path.dirname(scenario);
 }
 
 let catalogue: Scenario[] | undefined;

@@ -377,6 +377,9 @@ run('create generators send protobuf, and the objects come out as asked', async 
 		[['create', 'secret', 'generic', 'gen', '--from-literal=p=s3cret'], 'secret/gen created\n'],
 		[['create', 'namespace', 'gen'], 'namespace/gen created\n'],
 		[['create', 'job', 'gen', '--image=busybox', '--', 'echo', 'hi'], 'job.batch/gen created\n'],
+		[['create', 'serviceaccount', 'gen'], 'serviceaccount/gen created\n'],
+		[['create', 'cronjob', 'gen', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date'], 'cronjob.batch/gen created\n'],
+		[['create', 'deployment', 'none', '--image=nginx:1.25', '--replicas=0'], 'deployment.apps/none created\n'],
 	];
 	for (const [args, expected] of commands) {
 		const result = await served().kubectl(args);
@@ -393,6 +396,25 @@ run('create generators send protobuf, and the objects come out as asked', async 
 	t.deepEqual(served().cluster.get('Secret', 'gen')!['data'], {p: Buffer.from('s3cret').toString('base64')});
 	t.truthy(served().cluster.get('Namespace', 'gen'));
 	t.deepEqual(served().cluster.get('Job', 'gen')!.spec.template.spec.containers[0].command, ['echo', 'hi']);
+	t.truthy(served().cluster.get('ServiceAccount', 'gen'));
+	const cronJob = served().cluster.get('CronJob', 'gen')!;
+	t.is(cronJob.spec.schedule, '*/5 * * * *');
+	t.deepEqual(cronJob.spec.jobTemplate.spec.template.spec.containers[0].command, ['date']);
+	// A pointer field sent as zero is a zero, not a default: replicas 0 stays 0.
+	t.is(served().cluster.get('Deployment', 'none')!.spec.replicas, 0);
+});
+
+// kubectl debug node/NAME sends a Pod in protobuf: host namespaces, the node's root as a hostPath volume, a toleration of everything.
+run('kubectl debug node/NAME makes its debugging pod on that node', async t => {
+	const result = await served().kubectl(['debug', 'node/kubarium-worker2', '--image=busybox:1.36', '--profile=sysadmin', '--', 'sleep', '3600']);
+	t.is(result.code, 0, result.stderr);
+	const name = /Creating debugging pod (\S+) with container debugger on node kubarium-worker2\./.exec(result.stdout)?.[1];
+	t.truthy(name, result.stdout);
+	const pod = served().cluster.get('Pod', name!)!;
+	t.like(pod.spec, {nodeName: 'kubarium-worker2', hostNetwork: true, hostPID: true, hostIPC: true, restartPolicy: 'Never', tolerations: [{operator: 'Exists'}]});
+	t.deepEqual(pod.spec.volumes[0], {name: 'host-root', hostPath: {path: '/', type: ''}});
+	t.like(pod.spec.containers[0], {name: 'debugger', image: 'busybox:1.36', command: ['sleep', '3600'], securityContext: {privileged: true}, volumeMounts: [{name: 'host-root', mountPath: '/host'}]});
+	await served().kubectl(['delete', 'pod', name!, '--wait=false']);
 });
 
 run('describe reads the object, its events and related objects', async t => {

@@ -42,11 +42,13 @@ test('the kubeconfig gains the kubarium context and keeps every other entry', t 
 });
 
 test('the API server reaches the engine only through its public entry', t => {
+	// Besides the engine, only the finder of the files the package ships (the OpenAPI and protobuf data).
+	const allowed = ['../engine/index.js', '../package-files.js'];
 	const folder = new URL('../../source/apiserver/', import.meta.url);
 	for (const file of readdirSync(folder)) {
 		const text = readFileSync(new URL(file, folder), 'utf8');
 		for (const [, target] of text.matchAll(/from '([^']+)'/g)) {
-			if (target!.startsWith('../')) t.is(target, '../engine/index.js', `${file} imports ${target}`);
+			if (target!.startsWith('../')) t.true(allowed.includes(target!), `${file} imports ${target}`);
 		}
 	}
 });

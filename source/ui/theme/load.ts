@@ -8,7 +8,7 @@
  */
 import {existsSync, readdirSync, readFileSync} from 'node:fs';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {packageFile} from '../../package-files.js';
 import {parse} from 'yaml';
 import type {Color, Theme} from './theme.js';
 
@@ -173,13 +173,8 @@ export function monochrome(theme: Theme): Theme {
 
 /** The package's themes/ folder (works from source/ under tsx and from dist/source/). */
 export function builtinThemesDir(): string | undefined {
-	let dir = path.dirname(fileURLToPath(import.meta.url));
-	for (let i = 0; i < 6; i++) {
-		const candidate = path.join(dir, 'themes');
-		if (existsSync(path.join(candidate, 'default.yaml'))) return candidate;
-		dir = path.dirname(dir);
-	}
-	return undefined;
+	const theme = packageFile('themes/default.yaml');
+	return theme && path.dirname(theme);
 }
 
 export type LoadedTheme = {theme: Theme; warnings: string[]};

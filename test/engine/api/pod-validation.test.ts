@@ -105,7 +105,7 @@ test('a node\'s taints and a lease\'s times are held to the API server\'s checks
 	for (const [taints, message] of cases) t.is(t.throws(() => cluster.replace(withTaints(taints)))?.message, `Node "kubarium-worker" is invalid: ${message}`);
 	t.deepEqual(cluster.get('Node', 'kubarium-worker')!.spec.taints, node.spec.taints, 'nothing was written');
 	cluster.replace(withTaints([{key: 'gpu', effect: 'NoSchedule'}, {key: 'gpu', effect: 'NoExecute'}]));
-	const lease = cluster.list('Lease', 'kube-node-lease')[0]!;
+	const lease = cluster.list('Lease', {namespace: 'kube-node-lease'})[0]!;
 	t.is(t.throws(() => cluster.replace({...lease, spec: {...lease.spec, leaseDurationSeconds: -40}} as never))?.message, 'Lease.coordination.k8s.io "kubarium-worker" is invalid: spec.leaseDurationSeconds: Invalid value: -40: must be greater than 0');
 });
 

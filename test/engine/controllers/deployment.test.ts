@@ -238,7 +238,7 @@ test('a Recreate Deployment scaled while two ReplicaSets are active keeps their 
 	const extra = {minReadySeconds: 600};
 	const eventsBefore = eventMessages(cluster, getD(cluster)).length;
 	// The live strategy's defaulted rollingUpdate must be dropped by name, as with kubectl apply on a real cluster.
-	cluster.apply(deployment({replicas: 0, image: 'nginx:1.27', strategy: {type: 'Recreate', rollingUpdate: null}, extra}));
+	cluster.apply(deployment({replicas: 0, image: 'nginx:1.27', strategy: {type: 'Recreate', rollingUpdate: null as never}, extra}));
 	cluster.advance(15 * 60_000);
 	// Every sync is a scaling event (the sets' desired-replicas say 10), and scale() leaves two
 	// active sets of a Recreate Deployment alone, so nothing rewrites those annotations either.
