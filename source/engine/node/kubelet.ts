@@ -301,7 +301,9 @@ export function createKubelets(context: ControllerContext): Controller {
 	function startWorker(pod: Pod): void {
 		const nodeName = pod.spec!.nodeName!;
 		const node = store.get('Node', undefined, nodeName) as Node | undefined;
-		const worker = newPodWorker(pod, nodeName, podIps.allocate(node), clock.now());
+		// A pod on the host's network has the node's address; only the others take one of the node's pod range.
+		const podIP = pod.spec!.hostNetwork === true ? internalIp(node) : podIps.allocate(node);
+		const worker = newPodWorker(pod, nodeName, podIP, clock.now());
 		const rebooted = resumeFromStatus(worker, pod);
 		workers.set(worker.key, worker);
 		if (rebooted === 'ended') {
@@ -431,7 +433,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	function forget(worker: PodWorker): void {
 		for (const timer of worker.timers ?? []) timer.cancel();
 		for (const slot of worker.slots) if (slot.containerId) byContainerId.delete(slot.containerId);
-		podIps.release(worker.nodeName, worker.podIP);
+		if (worker.pod.spec!.hostNetwork !== true) podIps.release(worker.nodeName, worker.podIP);
 		workers.delete(worker.key);
 		workersByUid.delete(worker.uid);
 		workersByNode.get(worker.nodeName)?.delete(worker);
@@ -439,6 +441,10 @@ export function createKubelets(context: ControllerContext): Controller {
 	}
 
 	// ----- status ---------------------------------------------------------------------
+
+	function internalIp(node: Node | undefined): string {
+		return node?.status?.addresses.find(a => a.type === 'InternalIP')?.address ?? '';
+	}
 
 	function publish(worker: PodWorker): void {
 		publishStatus(worker);
@@ -456,7 +462,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			restartPolicy: worker.pod.spec?.restartPolicy ?? 'Always',
 			containers: worker.slots,
 			podIP: worker.podIP,
-			hostIP: node?.status?.addresses.find(a => a.type === 'InternalIP')?.address ?? '',
+			hostIP: internalIp(node),
 			startTime: worker.startTime,
 			now: clock.now(),
 			sandboxReady: Boolean(worker.sandboxId) && !worker.finished,

@@ -215,7 +215,8 @@ export class MockRuntime implements ContainerRuntime {
 		this.changes++;
 		const id = this.hexId();
 		const pod = config.pod;
-		const hostname = pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
+		// On the host's network a pod shares the node's UTS namespace, and so its hostname.
+		const hostname = pod.spec?.hostNetwork === true ? pod.spec.nodeName ?? '' : pod.spec?.hostname ?? pod.metadata.name.slice(0, 63);
 		const trace = new Trace(sandboxTraceCapacity);
 		const runcPid = this.pid();
 		this.pid();
@@ -707,9 +708,9 @@ export class MockRuntime implements ContainerRuntime {
 		const trace = record.trace;
 		trace.emit(now, this.shimPid, 'clone', 'child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD', pid);
 		trace.emit(now, pid, 'execve', `"/usr/bin/runc", ["runc", "exec", "--process", "/tmp/runc-process", ${JSON.stringify(record.id)}], 0x7ffc /* 12 vars */`, 0);
-		for (const [ns, flag] of [['ipc', 'CLONE_NEWIPC'], ['uts', 'CLONE_NEWUTS'], ['net', 'CLONE_NEWNET'], ['pid', 'CLONE_NEWPID'], ['mnt', 'CLONE_NEWNS']] as const) {
-			trace.emit(now, pid, 'setns', `${ns === 'mnt' ? 10 : 6} /* /proc/${record.pid}/ns/${ns} */, ${flag}`, 0);
-		}
+		// A container on the host's network has no UTS or network namespace of its own to join.
+		const namespaces = hostNetwork(record.sandbox) ? containerNamespaces.filter(([ns]) => ns !== 'uts' && ns !== 'net') : containerNamespaces;
+		for (const [ns, flag] of namespaces) trace.emit(now, pid, 'setns', `${ns === 'mnt' ? 10 : 6} /* /proc/${record.pid}/ns/${ns} */, ${flag}`, 0);
 		return pid;
 	}
 
@@ -1710,6 +1711,13 @@ function pidAfter(pid: number, count: number): number {
 /** A served request's calls (accept, recv, the answer, the access log), spelled out from what the request was. */
 const servedRequest = spelling<RequestCallsInput>('request', input => requestCalls(input.now, input));
 
+/** The namespaces `runc exec` joins, in its order. */
+const containerNamespaces = [['ipc', 'CLONE_NEWIPC'], ['uts', 'CLONE_NEWUTS'], ['net', 'CLONE_NEWNET'], ['pid', 'CLONE_NEWPID'], ['mnt', 'CLONE_NEWNS']] as const;
+
+function hostNetwork(sandbox: Sandbox): boolean {
+	return sandbox.config.pod.spec?.hostNetwork === true;
+}
+
 /** A sandbox's start-up trace: CNI set-up, runc starting pause, pause's signal handlers. */
 const sandboxStart = spelling<Sandbox>('sandboxStart', sandbox => spellSandboxStart(sandbox));
 
@@ -1717,8 +1725,9 @@ function spellSandboxStart(sandbox: Sandbox): Syscall[] {
 	const create = sandbox.runcPid;
 	const pids = {create, stage0: pidAfter(create, 1), stage1: pidAfter(create, 2), init: sandbox.pid, start: pidAfter(create, 4)};
 	return spellSteps(sandbox.createdAt, [
-		...cniSetup(containerdPid, sandbox.podIP, sandbox.id),
-		...runcStart({id: sandbox.id, shimPid, pids, hostname: sandbox.hostname, argv: ['/pause'], executable: '/pause', envCount: 1, mounts: [], found: true}),
+		// A pod on the host's network gets no network namespace, so no CNI call.
+		...(hostNetwork(sandbox) ? [] : cniSetup(containerdPid, sandbox.podIP, sandbox.id)),
+		...runcStart({id: sandbox.id, shimPid, pids, hostNetwork: hostNetwork(sandbox), hostname: sandbox.hostname, argv: ['/pause'], executable: '/pause', envCount: 1, mounts: [], found: true}),
 		[pids.init, 'rt_sigaction', 'SIGINT, {sa_handler=0x401000, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8', 0],
 		[pids.init, 'rt_sigaction', 'SIGTERM, {sa_handler=0x401000, sa_mask=[], sa_flags=SA_RESTORER}, NULL, 8', 0],
 		[pids.init, 'rt_sigaction', 'SIGCHLD, {sa_handler=0x401020, sa_mask=[], sa_flags=SA_RESTORER|SA_NOCLDSTOP}, NULL, 8', 0],
@@ -1733,7 +1742,7 @@ function spellContainerStart(record: ContainerRecord): Syscall[] {
 	const init = record.pid;
 	const pids = {create: pidAfter(init, 1), stage0: pidAfter(init, 2), stage1: pidAfter(init, 3), init, start: pidAfter(init, 4)};
 	const steps = runcStart({
-		id: record.id, shimPid, pids, sandboxPid: record.sandbox.pid, hostname: record.sandbox.hostname,
+		id: record.id, shimPid, pids, sandboxPid: record.sandbox.pid, hostNetwork: hostNetwork(record.sandbox), hostname: record.sandbox.hostname,
 		argv: record.argv, executable: resolveExecutable(record.argv[0] ?? ''), envCount: Object.keys(record.env).length, found: record.found,
 		mounts: () => mountPlan(record.config.pod, record.config.container, record.id, record.sandbox.id),
 	});

@@ -23,6 +23,8 @@ export type RuncOptions = {
 	pids: {create: number; stage0: number; stage1: number; init: number; start: number};
 	/** Pid of the sandbox's pause process (its namespaces are joined); undefined for the sandbox itself. */
 	sandboxPid?: number;
+	/** The pod is on the host's network (and so the host's UTS namespace): no network or hostname of its own. */
+	hostNetwork?: boolean;
 	hostname: string;
 	argv: readonly string[];
 	executable: string;
@@ -54,13 +56,17 @@ export function runcStart(o: RuncOptions): Step[] {
 		[stage0, 'clone', 'child_stack=0x7ffc, flags=CLONE_PARENT|SIGCHLD', stage1],
 		[stage1, 'prctl', 'PR_SET_NAME, "runc:[1:CHILD]"', 0],
 	];
-	if (sandbox) {
+	if (sandbox && o.hostNetwork) {
+		steps.push([stage1, 'unshare', 'CLONE_NEWNS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWCGROUP', 0]);
+	} else if (sandbox) {
 		steps.push([stage1, 'setns', '6 /* /var/run/netns/cni-' + o.id.slice(0, 8) + ' */, CLONE_NEWNET', 0]);
 		steps.push([stage1, 'unshare', 'CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|CLONE_NEWCGROUP', 0]);
 	} else {
 		steps.push([stage1, 'setns', `6 /* /proc/${o.sandboxPid}/ns/ipc */, CLONE_NEWIPC`, 0]);
-		steps.push([stage1, 'setns', `7 /* /proc/${o.sandboxPid}/ns/uts */, CLONE_NEWUTS`, 0]);
-		steps.push([stage1, 'setns', `8 /* /proc/${o.sandboxPid}/ns/net */, CLONE_NEWNET`, 0]);
+		if (!o.hostNetwork) {
+			steps.push([stage1, 'setns', `7 /* /proc/${o.sandboxPid}/ns/uts */, CLONE_NEWUTS`, 0]);
+			steps.push([stage1, 'setns', `8 /* /proc/${o.sandboxPid}/ns/net */, CLONE_NEWNET`, 0]);
+		}
 		steps.push([stage1, 'unshare', 'CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWCGROUP', 0]);
 	}
 	steps.push(
@@ -103,7 +109,7 @@ export function runcStart(o: RuncOptions): Step[] {
 		[init, 'mount', '"proc", "/proc/sys", NULL, MS_RDONLY|MS_REMOUNT|MS_BIND, NULL', 0],
 		[init, 'ioctl', '0, TCGETS, 0x7ffc', '-1 ENOTTY (Inappropriate ioctl for device)'],
 	);
-	if (sandbox) steps.push([init, 'sethostname', `${quote(o.hostname)}, ${o.hostname.length}`, 0]);
+	if (sandbox && !o.hostNetwork) steps.push([init, 'sethostname', `${quote(o.hostname)}, ${o.hostname.length}`, 0]);
 	steps.push(
 		[init, 'keyctl', `KEYCTL_JOIN_SESSION_KEYRING, "_ses.${o.id.slice(0, 12)}"`, 912_345_678],
 		[init, 'openat', 'AT_FDCWD, "/proc/self/attr/apparmor/exec", O_WRONLY|O_CLOEXEC', 7],

@@ -476,3 +476,27 @@ test('a pod\'s image changed in place: a running container is killed ("definitio
 	t.is(typo.restartCount, 0, 'a container that never ran has not restarted');
 	t.is((cluster.get('Pod', 'typo') as Pod).status?.phase, 'Running');
 });
+
+test('a pod on the host network has its node\'s address and hostname, takes none of the pod range and gets no network namespace', t => {
+	const cluster = createCluster({seed: 3, nodes: 1});
+	cluster.apply(pod('agent', [{name: 'agent', image: 'busybox:1.36', command: ['sleep', '3600']}], {hostNetwork: true}));
+	cluster.apply(pod('app', [{name: 'app', image: 'busybox:1.36', command: ['sleep', '3600']}]));
+	cluster.advance(30_000);
+	const node = cluster.list('Node')[0]!;
+	const nodeIp = node.status.addresses.find((a: {type: string}) => a.type === 'InternalIP').address;
+	const agent = cluster.get('Pod', 'agent') as Pod;
+	t.like(agent.status, {phase: 'Running', podIP: nodeIp, hostIP: nodeIp, podIPs: [{ip: nodeIp}]});
+	t.is((cluster.get('Pod', 'app') as Pod).status?.podIP, `${node.spec.podCIDR.split('.').slice(0, 3).join('.')}.2`, 'the first address of the range is still free for the next pod');
+	t.is(cluster.exec('agent', ['hostname']).stdout, `${node.metadata.name}\n`);
+	t.is(cluster.exec('app', ['hostname']).stdout, 'app\n');
+	const calls = (name: string) => cluster.syscalls(name).map(call => `${call.name}(${call.args})`).join('\n');
+	t.notRegex(calls('agent'), /CLONE_NEWNET|sethostname|CLONE_NEWUTS/);
+	t.regex(calls('app'), /setns\(6 \/\* \/var\/run\/netns\/cni-\w+ \*\/, CLONE_NEWNET\)/);
+	t.regex(calls('app'), /sethostname\("app", 3\)/);
+	// Deleting it gives back no address of the range.
+	cluster.delete('Pod', 'agent');
+	cluster.advance(60_000);
+	cluster.apply(pod('next', [{name: 'next', image: 'busybox:1.36', command: ['sleep', '3600']}]));
+	cluster.advance(30_000);
+	t.is((cluster.get('Pod', 'next') as Pod).status?.podIP, `${node.spec.podCIDR.split('.').slice(0, 3).join('.')}.3`);
+});
