@@ -1,26 +1,55 @@
 /**
- * Who a request is, and whether it may: the bearer token is the admin user
- * (kind's `kubernetes-admin`, cluster-admin through its group), which may
- * impersonate anyone with the `Impersonate-User` and `Impersonate-Group`
- * headers (`kubectl --as`, `--as-group`). Impersonated requests are then
+ * Who a request is, and whether it may. The server's own bearer token is the
+ * admin user (kind's `kubernetes-admin`, cluster-admin through its group); a
+ * ServiceAccount token the server issued (`kubectl create token`) is that
+ * account. A user may act as another with the `Impersonate-User` and
+ * `Impersonate-Group` headers (`kubectl --as`, `--as-group`) when RBAC lets it
+ * impersonate them (the admin always may). Every user but the admin itself is
  * authorized with RBAC through the engine's authorizer, and refused with the
  * API server's 403 Status.
  */
+import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
 import {adminUser, forbiddenMessage, userGroups, type AccessAttributes, type Cluster, type UserInfo} from '../engine/index.js';
 import type {Target} from './paths.js';
-import {ApiError} from './status.js';
+import {ApiError, unauthorized} from './status.js';
+import type {TokenIssuer} from './tokens.js';
 
-/** The user a request acts as, and whether it was impersonated. */
+/** The user a request acts as, and whether RBAC decides what it may do (everyone but the admin's own token). */
 export type RequestUser = UserInfo & {impersonated: boolean};
+
+/** What a request's bearer token is checked against: the admin's token, and the ServiceAccount tokens the server issued. */
+export type Authenticator = {token: string; tokens: TokenIssuer};
+
+function isToken(given: string, wanted: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(wanted);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The user a request's bearer token names, before impersonation: the admin,
+ * or a ServiceAccount. 401 Unauthorized for a missing or unknown token, an
+ * expired one, and one whose account is gone.
+ */
+function tokenUser(cluster: Cluster, request: IncomingMessage, authenticator: Authenticator): RequestUser {
+	const header = request.headers.authorization ?? '';
+	if (!header.startsWith('Bearer ')) throw unauthorized();
+	const token = header.slice('Bearer '.length).trim();
+	if (isToken(token, authenticator.token)) return {...adminUser, groups: [...adminUser.groups], impersonated: false};
+	const account = authenticator.tokens.authenticate(cluster, token);
+	if (!account) throw unauthorized();
+	return {user: account, groups: userGroups(account), impersonated: true};
+}
 
 function headerValues(request: IncomingMessage, name: string): string[] {
 	const values = request.headersDistinct?.[name] ?? [];
 	return values.map(v => v.trim()).filter(v => v !== '');
 }
 
-/** The user the request acts as: the token's, or the one its impersonation headers name. */
-export function requestUser(request: IncomingMessage): RequestUser {
+/** The user the request acts as: the token's, or the one its impersonation headers name (when the token's user may impersonate it). */
+export function requestUser(cluster: Cluster, request: IncomingMessage, authenticator: Authenticator): RequestUser {
+	const token = tokenUser(cluster, request, authenticator);
 	const users = headerValues(request, 'impersonate-user');
 	const groups = headerValues(request, 'impersonate-group');
 	const uid = headerValues(request, 'impersonate-uid');
@@ -28,10 +57,14 @@ export function requestUser(request: IncomingMessage): RequestUser {
 		if (groups.length > 0 || uid.length > 0) {
 			throw new ApiError(500, 'InternalError', `Internal error occurred: requested [${groups.map(g => `{Group  ${g}  authentication.k8s.io/v1  }`).join(' ')}] without impersonating a user`);
 		}
-		return {...adminUser, groups: [...adminUser.groups], impersonated: false};
+		return token;
 	}
 	if (users.length > 1) throw new ApiError(400, 'BadRequest', 'only one Impersonate-User header may be sent');
 	const user = users[0]!;
+	// The impersonation filter: the user first, then each group, each an `impersonate` the token's user must be allowed.
+	for (const [resource, name] of [['users', user], ...groups.map(group => ['groups', group])] as Array<[string, string]>) {
+		authorizeRequest(cluster, token, {verb: 'impersonate', resource, name});
+	}
 	return {user, groups: userGroups(user, groups), impersonated: true};
 }
 

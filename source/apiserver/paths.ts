@@ -67,6 +67,7 @@ export const subresources: Record<string, string[]> = {
 	PersistentVolumeClaim: ['status'],
 	HorizontalPodAutoscaler: ['status'],
 	Ingress: ['status'],
+	ServiceAccount: ['token'],
 };
 
 /** Every API group/version served, in discovery order (core first). */

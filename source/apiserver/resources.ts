@@ -13,7 +13,7 @@ import {decodeBody, mediaType, readBody, sendJson} from './http.js';
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
 import {decodeProtobufObject} from './protobuf.js';
 import type {ResourceTarget} from './paths.js';
-import {ApiError, badRequest, methodNotAllowed, statusFromError, type ErrorSubject} from './status.js';
+import {ApiError, badRequest, methodNotAllowed, notFoundPath, statusFromError, type ErrorSubject} from './status.js';
 import {tableType, toTable, wantsTable, type IncludeObject} from './tables.js';
 import {listPage, listRequest} from './paging.js';
 import {afterApply, afterUpdate, managerOf, pruneApplied} from './managed-fields.js';
@@ -21,6 +21,7 @@ import type {CachedEvent, WatchCache, WatchFilter} from './watch.js';
 import {handleExtra, isExtra} from './extra-apis.js';
 import type {RequestUser} from './authorization.js';
 import {customPrinter, rbacPrinters} from './tables-rbac-crd.js';
+import type {TokenIssuer} from './tokens.js';
 
 const bodyTypes = ['application/json', 'application/yaml'] as const;
 const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
@@ -34,6 +35,8 @@ export type RequestContext = {
 	target: ResourceTarget;
 	/** Who the request acts as (the token's admin, or an impersonated user). */
 	user?: RequestUser;
+	/** Issues ServiceAccount tokens (the TokenRequest subresource); none where the server issues none. */
+	tokens?: TokenIssuer;
 };
 
 function subjectOf(type: ResourceType, name?: string): ErrorSubject {
@@ -72,6 +75,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (subresource === 'exec') throw badRequest('Upgrade request required: exec is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
 	if (subresource === 'portforward') throw badRequest('Upgrade request required');
 	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));
+	if (subresource === 'token') return method === 'POST' ? handleTokenRequest(context) : Promise.reject(methodNotAllowed(method));
 	if (subresource === 'status' && method !== 'GET') {
 		if (type.definition && (method === 'PUT' || method === 'PATCH')) return handleCustomStatus(context, method);
 		throw methodNotAllowed(method);
@@ -554,6 +558,14 @@ function handleLog({cluster, request, response, query, target}: RequestContext):
 	const stop = () => clearInterval(timer);
 	response.on('close', stop);
 	request.on('close', stop);
+}
+
+/** `kubectl create token NAME`: a TokenRequest for the ServiceAccount (kubectl sends it as protobuf). */
+async function handleTokenRequest({cluster, request, response, target, tokens}: RequestContext): Promise<void> {
+	if (!tokens) throw notFoundPath();
+	const raw = await readBody(request);
+	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
+	sendJson(response, 201, tokens.issue(cluster, target.namespace ?? 'default', target.name!, body));
 }
 
 async function handleEviction({cluster, request, response, query, target}: RequestContext): Promise<void> {

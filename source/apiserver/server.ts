@@ -7,7 +7,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import type {Socket} from 'node:net';
-import {randomBytes, timingSafeEqual} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
 import type {Cluster} from '../engine/index.js';
@@ -15,9 +15,10 @@ import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, a
 import {sendJson, sendStatus} from './http.js';
 import {openapiDocument, openapiRoot} from './openapi.js';
 import {parsePath, servedTypes, type Target} from './paths.js';
-import {authorizeRequest, confirmReadOnly, requestAttributes, requestUser} from './authorization.js';
+import {authorizeRequest, confirmReadOnly, requestAttributes, requestUser, type Authenticator} from './authorization.js';
 import {handleResource} from './resources.js';
-import {badRequest, methodNotAllowed, notFoundPath, statusFromError, unauthorized} from './status.js';
+import {badRequest, methodNotAllowed, notFoundPath, statusFromError} from './status.js';
+import {TokenIssuer} from './tokens.js';
 import {ExecServer, refuseUpgrade} from './exec.js';
 import {PortForwardServer} from './port-forward.js';
 import {selfSignedCertificate, type Credentials} from './tls.js';
@@ -49,19 +50,10 @@ export type ApiServer = {
 	close: () => Promise<void>;
 };
 
-function authorized(request: IncomingMessage, token: string): boolean {
-	const header = request.headers.authorization ?? '';
-	if (!header.startsWith('Bearer ')) return false;
-	const given = Buffer.from(header.slice('Bearer '.length).trim());
-	const wanted = Buffer.from(token);
-	return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
-async function serve(cluster: Cluster, watchCache: WatchCache, token: string, readOnly: boolean, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-	if (!authorized(request, token)) throw unauthorized();
+async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Authenticator, readOnly: boolean, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+	const user = requestUser(cluster, request, authenticator);
 	const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 	const types = servedTypes(cluster);
-	const user = requestUser(request);
 	const method = request.method ?? 'GET';
 	let target: Target;
 	try {
@@ -98,20 +90,21 @@ async function serve(cluster: Cluster, watchCache: WatchCache, token: string, re
 		case 'openapiRoot': return sendJson(response, 200, openapiRoot(cluster, types));
 		case 'openapi': return sendJson(response, 200, openapiDocument(cluster, types, target.group, target.version));
 		case 'openapiV2': throw notFoundPath();
-		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target, user});
+		case 'resource': return handleResource({cluster, watchCache, request, response, query: url.searchParams, target, user, tokens: authenticator.tokens});
 	}
 }
 
 /** Start serving `cluster` on 127.0.0.1. */
 export function startApiServer(cluster: Cluster, options: ApiServerOptions = {}): Promise<ApiServer> {
 	const token = options.token ?? randomBytes(24).toString('hex');
+	const authenticator: Authenticator = {token, tokens: new TokenIssuer()};
 	const tls = options.tls ?? selfSignedCertificate();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
 	const execs = new ExecServer(cluster);
 	const forwards = new PortForwardServer(cluster);
 	let port = 0;
 	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
-		serve(cluster, watchCache, token, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
+		serve(cluster, watchCache, authenticator, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
 			// Drain what the client still sends, so the reply is read.
 			request.resume();
 			sendStatus(response, statusFromError(error));
@@ -119,11 +112,10 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 	});
 	server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
 		try {
-			if (!authorized(request, token)) throw unauthorized();
+			const user = requestUser(cluster, request, authenticator);
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const target = parsePath(url.pathname, servedTypes(cluster));
 			if (target.kind !== 'resource' || (target.subresource !== 'exec' && target.subresource !== 'portforward')) throw badRequest('only pods/exec and pods/portforward can be upgraded');
-			const user = requestUser(request);
 			const attributes = requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams);
 			authorizeRequest(cluster, user, attributes);
 			if (options.readOnly) confirmReadOnly(user, attributes);
