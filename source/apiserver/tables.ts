@@ -381,6 +381,10 @@ const printers: Record<string, Printer> = {
 			return [o.metadata.name, o.spec?.controller ?? '', parameters, since(o.metadata.creationTimestamp, now)];
 		},
 	},
+	PriorityClass: {
+		columns: [nameColumn, column('Value', 'integer'), column('Global-Default', 'boolean'), age, column('PreemptionPolicy')],
+		row: (o, now) => [o.metadata.name, o.value ?? 0, o.globalDefault ?? false, since(o.metadata.creationTimestamp, now), o.preemptionPolicy ?? '<unset>'],
+	},
 	Lease: {
 		columns: [nameColumn, column('Holder'), age],
 		row: (o, now) => [o.metadata.name, o.spec?.holderIdentity ?? '', since(o.metadata.creationTimestamp, now)],

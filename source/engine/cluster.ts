@@ -51,6 +51,7 @@ import {baseOf, sameJsonText, decodeArgs, encodeArgs, firstDifference, isApplied
 import {volumeData} from './storage/volume-data.js';
 import {customResourceType, type CustomResourceDefinition} from './api/crd-objects.js';
 import type {KubeEvent} from './api/types.js';
+import {ensureSystemPriorityClasses, installPriorityAdmission, systemClassDeleteError} from './api/scheduling-objects.js';
 
 export type {Admission} from './services.js';
 
@@ -301,6 +302,8 @@ export class Cluster {
 		trafficService(this.context);
 		registerPodNetwork(this.context);
 		registerScrapes(this.context);
+		// The Priority admission plugin, ahead of ResourceQuota, which a quota scoped by PriorityClass needs.
+		installPriorityAdmission(store);
 		const byKind = new Map<string, Array<{queue: WorkQueue; map: Controller['watches'][string]}>>();
 		for (const factory of controllerFactories) {
 			const controller = factory(this.context);
@@ -338,6 +341,8 @@ export class Cluster {
 		}
 		if (base) this.loadBase(base, basePath);
 		else bootstrapCluster(this.context, {nodes: options.nodes ?? 3, node: options.node});
+		// The API server's post-start hook: the system PriorityClasses, as the objects of an older build's cluster may lack them.
+		ensureSystemPriorityClasses(store);
 		for (const {controller} of this.registered) controller.start?.();
 		// What saved objects leave pending (every controller and kubelet hearing of every object) is worked out in slices too when the restore is.
 		this.settling = Boolean(base && deferReplay);
@@ -567,6 +572,7 @@ export class Cluster {
 		const missing = clock.undefinedKinds();
 		if (missing.length > 0) throw new SnapshotError(`snapshot.clock.timers: no part of this build defines the timer kinds ${missing.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		random.load(snapshot.random.state);
+		ensureSystemPriorityClasses(this.context.store);
 		if (snapshot.history === false) this.historyKept = false;
 		else this.journal.push(...snapshot.journal.map(entry => ({...entry})));
 		this.loadingState = undefined;
@@ -1150,6 +1156,8 @@ export class Cluster {
 		if (type.kind === 'Namespace' && isProtectedNamespace(name)) {
 			throw new KubeError('Forbidden', `namespaces "${name}" is forbidden: this namespace may not be deleted`);
 		}
+		const system = type.kind === 'PriorityClass' ? systemClassDeleteError(name) : undefined;
+		if (system) throw system;
 		if (options.dryRun) return previewDelete(this.context, object, policy, grace);
 		if (type.kind === 'Node') return nodes.deleteNode(this.context, name);
 		return deleteObject(this.context, object, policy, grace);

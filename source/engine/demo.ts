@@ -222,6 +222,7 @@ export const demoManifests: Manifest[] = [
 							resources: {requests: {cpu: '100m', memory: '70Mi'}, limits: {memory: '170Mi'}},
 						},
 					],
+					priorityClassName: 'system-cluster-critical',
 				},
 			},
 		},

@@ -380,6 +380,7 @@ run('create generators send protobuf, and the objects come out as asked', async 
 		[['create', 'serviceaccount', 'gen'], 'serviceaccount/gen created\n'],
 		[['create', 'cronjob', 'gen', '--image=busybox', '--schedule=*/5 * * * *', '--', 'date'], 'cronjob.batch/gen created\n'],
 		[['create', 'deployment', 'none', '--image=nginx:1.25', '--replicas=0'], 'deployment.apps/none created\n'],
+		[['create', 'priorityclass', 'gen', '--value=1000', '--description=generated', '--preemption-policy=Never'], 'priorityclass.scheduling.k8s.io/gen created\n'],
 	];
 	for (const [args, expected] of commands) {
 		const result = await served().kubectl(args);
@@ -402,6 +403,15 @@ run('create generators send protobuf, and the objects come out as asked', async 
 	t.deepEqual(cronJob.spec.jobTemplate.spec.template.spec.containers[0].command, ['date']);
 	// A pointer field sent as zero is a zero, not a default: replicas 0 stays 0.
 	t.is(served().cluster.get('Deployment', 'none')!.spec.replicas, 0);
+	t.like(served().cluster.get('PriorityClass', 'gen'), {value: 1000, description: 'generated', preemptionPolicy: 'Never'});
+	t.regex((await served().kubectl(['get', 'priorityclasses'])).stdout, new RegExp([
+		'^NAME +VALUE +GLOBAL-DEFAULT +AGE +PREEMPTIONPOLICY',
+		'gen +1000 +false +\\w+ +Never',
+		'system-cluster-critical +2000000000 +false +\\w+ +PreemptLowerPriority',
+		'system-node-critical +2000001000 +false +\\w+ +PreemptLowerPriority\\n$',
+	].join('\\n')));
+	const system = await served().kubectl(['delete', 'pc', 'system-node-critical']);
+	t.is(system.stderr, 'Error from server (Forbidden): priorityclasses.scheduling.k8s.io "system-node-critical" is forbidden: this is a system priority class and cannot be deleted\n');
 });
 
 // kubectl debug node/NAME sends a Pod in protobuf: host namespaces, the node's root as a hostPath volume, a toleration of everything.

@@ -102,6 +102,7 @@ const podSpec = struct('PodSpec', () => ({
 	tolerations: listOf(struct('Toleration', () => ({key: string(), operator: string('v1.TolerationOperator'), value: string(), effect: string('v1.TaintEffect'), tolerationSeconds: int64}))),
 	priorityClassName: string(),
 	priority: int32,
+	preemptionPolicy: string('v1.PreemptionPolicy'),
 }));
 
 const objectMeta = struct('ObjectMeta', () => ({
@@ -155,6 +156,7 @@ const roots: Record<string, GoType> = {
 	LimitRange: struct('LimitRange', () => ({spec: struct('LimitRangeSpec', () => ({limits: listOf(struct('LimitRangeItem', () => ({
 		type: string('v1.LimitType'), max: resourceList, min: resourceList, default: resourceList, defaultRequest: resourceList, maxLimitRequestRatio: resourceList,
 	})))}))})),
+	PriorityClass: struct('PriorityClass', () => ({value: int32, globalDefault: bool, description: string(), preemptionPolicy: string('v1.PreemptionPolicy')})),
 	PodDisruptionBudget: struct('PodDisruptionBudget', () => ({spec: struct('PodDisruptionBudgetSpec', () => ({
 		minAvailable: intOrString, maxUnavailable: intOrString, selector: labelSelector, unhealthyPodEvictionPolicy: string('v1.UnhealthyPodEvictionPolicyType'),
 	}))})),

@@ -67,6 +67,7 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('HorizontalPodAutoscaler', 'horizontalpodautoscalers', 'autoscaling', 'v2', true, ['hpa']),
 	resource('Ingress', 'ingresses', 'networking.k8s.io', 'v1', true, ['ing']),
 	resource('IngressClass', 'ingressclasses', 'networking.k8s.io', 'v1', false),
+	resource('PriorityClass', 'priorityclasses', 'scheduling.k8s.io', 'v1', false, ['pc']),
 	resource('NetworkPolicy', 'networkpolicies', 'networking.k8s.io', 'v1', true, ['netpol']),
 	resource('Role', 'roles', 'rbac.authorization.k8s.io', 'v1', true, [], 'path'),
 	resource('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io', 'v1', false, [], 'path'),

@@ -159,7 +159,10 @@ export type PodSpec = {
 	schedulerName?: string;
 	tolerations?: Toleration[];
 	affinity?: unknown;
+	priorityClassName?: string;
+	/** Set by the Priority admission plugin from the pod's PriorityClass. */
 	priority?: number;
+	preemptionPolicy?: string;
 	enableServiceLinks?: boolean;
 	securityContext?: unknown;
 	[other: string]: unknown;

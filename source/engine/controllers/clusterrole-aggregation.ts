@@ -2,7 +2,7 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {ClusterRole, PolicyRule} from '../api/rbac-objects.js';
 import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
 import {sameJson} from '../store.js';
-import {fnv32a} from './controller-utils.js';
+import {fixedUid} from './controller-utils.js';
 import {bootstrapClusterRoleBindings, bootstrapClusterRoles} from '../rbac/bootstrap-policy.js';
 import '../api/rbac-objects.js';
 
@@ -16,13 +16,6 @@ import '../api/rbac-objects.js';
  */
 
 const component = 'clusterrole-aggregation-controller';
-
-/** A UUID-shaped id derived from a name. */
-function fixedUid(name: string): string {
-	let hex = '';
-	for (let i = 0; hex.length < 32; i++) hex += fnv32a(`${name}#${i}`).toString(16).padStart(8, '0');
-	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 function selects(role: ClusterRole, labels: Record<string, string> | undefined): boolean {
 	return (role.aggregationRule?.clusterRoleSelectors ?? []).some(selector => matchesLabels(labelSelectorFromObject(selector), labels));

@@ -359,6 +359,17 @@ export function canonicalJson(value: unknown): string {
 
 const encoder = new TextEncoder();
 
+/**
+ * A UUID-shaped id derived from a name, for objects the cluster makes at its
+ * start (the default RBAC policy, the system PriorityClasses): they take
+ * nothing from the seeded generator, so seeds replay as before they existed.
+ */
+export function fixedUid(name: string): string {
+	let hex = '';
+	for (let i = 0; hex.length < 32; i++) hex += fnv32a(`${name}#${i}`).toString(16).padStart(8, '0');
+	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** FNV-1a, 32 bits, over bytes (a string counts as its UTF-8 bytes), continuing from `hash`. */
 export function fnv32a(input: Uint8Array | string, hash = 0x811c9dc5): number {
 	let h = hash;
