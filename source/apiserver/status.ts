@@ -93,7 +93,8 @@ function invalidCauses(message: string): StatusCause[] {
 }
 
 export const badRequest = (message: string) => new ApiError(400, 'BadRequest', message);
-export const notFoundPath = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+/** An unknown path: NewNotFound of no resource, whose empty details kubectl reads (`kubectl debug` tells a missing subresource from a missing pod by them). */
+export const notFoundPath = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 export const methodNotAllowed = (method: string) => new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
 export const unauthorized = () => new ApiError(401, 'Unauthorized', 'Unauthorized');
 export const unsupportedMediaType = (accepted: readonly string[]) => new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);

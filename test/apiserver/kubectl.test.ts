@@ -436,3 +436,14 @@ run('describe reads the object, its events and related objects', async t => {
 	t.is(deployment.code, 0, deployment.stderr);
 	t.regex(deployment.stdout, /\nNewReplicaSet: +web-\w+ \(\d+\/\d+ replicas created\)\nEvents:\n {2}Type {4}Reason {13}Age/);
 });
+
+// An unknown path's 404 carries empty details, as the API server's does: kubectl debug reads them to tell a missing subresource from a missing pod.
+run('an unknown path is NotFound with empty details; kubectl debug then says ephemeral containers are off', async t => {
+	const reply = await served().call('PATCH', '/api/v1/namespaces/default/pods/x/ephemeralcontainers', {body: '{}', type: 'application/strategic-merge-patch+json'});
+	t.is(reply.code, 404);
+	t.deepEqual(JSON.parse(reply.body), {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404});
+	const pod = served().cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
+	const debug = await served().kubectl(['debug', pod, '--image=busybox:1.36', '--', 'echo', 'hi']);
+	t.is(debug.code, 1);
+	t.regex(debug.stderr, /error: ephemeral containers are disabled for this cluster \(error from server: "the server could not find the requested resource"\)\n$/);
+});
