@@ -1,4 +1,7 @@
 import test from 'ava';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {kubectlSuite, serve, until} from './harness.js';
 
 const fixture = `
@@ -446,4 +449,29 @@ run('an unknown path is NotFound with empty details; kubectl debug then says eph
 	const debug = await served().kubectl(['debug', pod, '--image=busybox:1.36', '--', 'echo', 'hi']);
 	t.is(debug.code, 1);
 	t.regex(debug.stderr, /error: ephemeral containers are disabled for this cluster \(error from server: "the server could not find the requested resource"\)\n$/);
+});
+
+// kubectl cp runs tar in the container over exec: `tar -xmf - -C DIR` in, `tar cf - PATH` out.
+run('kubectl cp copies a file and a directory into a pod and back out', async t => {
+	const pod = served().cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
+	const dir = mkdtempSync(path.join(tmpdir(), 'kubarium-cp-'));
+	try {
+		writeFileSync(path.join(dir, 'note.txt'), 'copied ✓\n');
+		mkdirSync(path.join(dir, 'site'));
+		writeFileSync(path.join(dir, 'site', 'index.html'), '<h1>in</h1>\n');
+		const into = await served().kubectl(['cp', path.join(dir, 'note.txt'), `${pod}:/tmp/note.txt`]);
+		t.deepEqual([into.code, into.stderr], [0, '']);
+		t.is(served().cluster.exec(pod, ['cat', '/tmp/note.txt']).stdout, 'copied ✓\n');
+		t.is((await served().kubectl(['cp', path.join(dir, 'site'), `${pod}:/tmp/site`])).code, 0);
+		t.is(served().cluster.exec(pod, ['cat', '/tmp/site/index.html']).stdout, '<h1>in</h1>\n');
+		served().cluster.exec(pod, ['sh', '-c', 'echo made in the pod > /tmp/site/made.txt']);
+		const out = await served().kubectl(['cp', `${pod}:/tmp/site`, path.join(dir, 'back')]);
+		t.is(out.code, 0, out.stderr);
+		t.is(readFileSync(path.join(dir, 'back', 'made.txt'), 'utf8'), 'made in the pod\n');
+		t.is(readFileSync(path.join(dir, 'back', 'index.html'), 'utf8'), '<h1>in</h1>\n');
+		const nowhere = await served().kubectl(['cp', path.join(dir, 'note.txt'), `${pod}:/nope/note.txt`]);
+		t.regex(nowhere.stderr, /tar: \/nope: Cannot open: No such file or directory\ntar: Error is not recoverable: exiting now\ncommand terminated with exit code 2\n$/);
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
 });

@@ -2,6 +2,7 @@ import type {Container, Pod} from '../api/types.js';
 import type {SeededRandom} from '../clock.js';
 import type {FileSystem} from './filetree.js';
 import {builtinCommands} from './builtins.js';
+import {tar} from './tar.js';
 import {clientCommands} from './clients.js';
 import {sed} from './sed.js';
 import {httpClientCommands} from './http-clients.js';
@@ -81,4 +82,4 @@ export function execCommand(name: string): ExecHandler | undefined {
 	return registry.get(name) ?? registry.get(name.slice(name.lastIndexOf('/') + 1));
 }
 
-for (const [name, handler] of Object.entries({...builtinCommands, sed, ...clientCommands, ...httpClientCommands})) registerExecCommand(name, handler);
+for (const [name, handler] of Object.entries({...builtinCommands, sed, tar, ...clientCommands, ...httpClientCommands})) registerExecCommand(name, handler);
