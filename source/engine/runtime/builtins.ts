@@ -2,6 +2,7 @@ import type {ExecContext, ExecHandler, ExecOutput} from './commands.js';
 import {processIdentity} from './identity.js';
 import {FsError, MountedFs, normalizePath} from './filetree.js';
 import {quoteBuffer} from './syscalls.js';
+import {fnmatchRegex} from './fnmatch.js';
 
 /**
  * The userland programs every image with a shell has (coreutils and
@@ -190,6 +191,7 @@ const handlers: Record<string, ExecHandler> = {
 		const {flags, operands} = parseFlags(context.argv.slice(1));
 		const all = flags.has('a');
 		const long = flags.has('l');
+		const recursive = flags.has('R');
 		const targets = operands.length > 0 ? operands : ['.'];
 		let stdout = '';
 		let stderr = '';
@@ -212,16 +214,77 @@ const handlers: Record<string, ExecHandler> = {
 				stdout += entryLine(target, full);
 				continue;
 			}
-			if (targets.length > 1) stdout += `${target}:\n`;
-			context.trace('openat', `AT_FDCWD, ${quoteBuffer(full, 64)}, O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY`, 3);
-			const names = context.fs.list(full) ?? [];
-			context.trace('getdents64', `3, 0x7ffd0000 /* ${names.length + 2} entries */, 32768`, (names.length + 2) * 24);
-			context.trace('close', '3', 0);
-			const shown = all ? ['.', '..', ...names] : names.filter(n => !n.startsWith('.'));
-			if (long) stdout += `total ${shown.length * 4}\n`;
-			for (const name of shown) stdout += entryLine(name, `${full === '/' ? '' : full}/${name}`);
+			// -R: the directory, then each subdirectory under it, depth first, each under its own heading.
+			const sections: Array<[label: string, path: string]> = [[target, full]];
+			while (sections.length > 0) {
+				const [label, dir] = sections.shift()!;
+				if (targets.length > 1 || recursive) stdout += `${stdout ? '\n' : ''}${label}:\n`;
+				context.trace('openat', `AT_FDCWD, ${quoteBuffer(dir, 64)}, O_RDONLY|O_NONBLOCK|O_CLOEXEC|O_DIRECTORY`, 3);
+				const names = context.fs.list(dir) ?? [];
+				context.trace('getdents64', `3, 0x7ffd0000 /* ${names.length + 2} entries */, 32768`, (names.length + 2) * 24);
+				context.trace('close', '3', 0);
+				const shown = all ? ['.', '..', ...names] : names.filter(n => !n.startsWith('.'));
+				if (long) stdout += `total ${shown.length * 4}\n`;
+				const below: Array<[string, string]> = [];
+				for (const name of shown) {
+					const path = `${dir === '/' ? '' : dir}/${name}`;
+					stdout += entryLine(name, path);
+					if (recursive && name !== '.' && name !== '..' && context.fs.stat(path)?.type === 'dir') below.push([`${label === '/' ? '' : label.replace(/\/$/, '')}/${name}`, path]);
+				}
+				sections.unshift(...below);
+			}
 		}
 		return writeOut(context, {stdout, stderr, exitCode: stderr ? 2 : 0});
+	},
+	find(context) {
+		// GNU find's common subset: starting points, then -name, -iname, -path, -type f|d, -maxdepth, -mindepth, -print.
+		const args = context.argv.slice(1);
+		const starts: string[] = [];
+		while (args.length > 0 && !args[0]!.startsWith('-')) starts.push(args.shift()!);
+		const tests: Array<(path: string, name: string, type: 'file' | 'dir') => boolean> = [];
+		let maxDepth = Number.POSITIVE_INFINITY;
+		let minDepth = 0;
+		while (args.length > 0) {
+			const predicate = args.shift()!;
+			if (predicate === '-print') continue;
+			const value = args.shift();
+			if (!['-name', '-iname', '-path', '-type', '-maxdepth', '-mindepth'].includes(predicate)) return fail('find', `unknown predicate \`${predicate}'`);
+			if (value === undefined) return fail('find', `missing argument to \`${predicate}'`);
+			if (predicate === '-name' || predicate === '-iname') {
+				const pattern = fnmatchRegex(value, {ignoreCase: predicate === '-iname'});
+				tests.push((_path, name) => pattern.test(name));
+			} else if (predicate === '-path') {
+				const pattern = fnmatchRegex(value);
+				tests.push(path => pattern.test(path));
+			} else if (predicate === '-type') {
+				if (value !== 'f' && value !== 'd') return fail('find', `Unknown argument to -type: ${value}`);
+				tests.push((_path, _name, type) => type === (value === 'f' ? 'file' : 'dir'));
+			} else {
+				const depth = Number(value);
+				if (!/^\d+$/.test(value)) return fail('find', `Expected a positive decimal integer argument to ${predicate}, but got \`${value}'`);
+				if (predicate === '-maxdepth') maxDepth = depth;
+				else minDepth = depth;
+			}
+		}
+		let stdout = '';
+		let stderr = '';
+		const visit = (shown: string, full: string, depth: number) => {
+			const stat = context.fs.stat(full);
+			const type = stat?.type ?? 'dir';
+			const name = depth === 0 ? shown : shown.slice(shown.lastIndexOf('/') + 1);
+			if (depth >= minDepth && tests.every(test => test(shown, name, type))) stdout += `${shown}\n`;
+			if (type !== 'dir' || depth >= maxDepth) return;
+			for (const child of context.fs.list(full) ?? []) visit(`${shown === '/' ? '' : shown.replace(/\/$/, '')}/${child}`, `${full === '/' ? '' : full}/${child}`, depth + 1);
+		};
+		for (const start of starts.length > 0 ? starts : ['.']) {
+			const full = normalizePath(start, context.cwd);
+			if (!context.fs.exists(full)) {
+				stderr += `find: '${start}': No such file or directory\n`;
+				continue;
+			}
+			visit(start, full, 0);
+		}
+		return writeOut(context, {stdout, stderr, exitCode: stderr ? 1 : 0});
 	},
 	env(context) {
 		if (context.argv.length > 1) return fail('env', `'${context.argv[1]}': No such file or directory`, 127);

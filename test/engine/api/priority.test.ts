@@ -28,7 +28,7 @@ test('every cluster has the two system classes, which cannot be deleted; a pod n
 
 test('the Priority plugin refuses an unknown class and a priority or policy of the pod\'s own, and a global default names its class on pods', t => {
 	const cluster = createCluster({seed: 1, nodes: 1});
-	const refused = (manifest: object) => t.throws(() => cluster.apply(manifest))?.message;
+	const refused = (manifest: object) => t.throws(() => cluster.apply(manifest as never))?.message;
 	t.is(refused(pod('lost', {priorityClassName: 'gold'})), 'pods "lost" is forbidden: no PriorityClass with name gold was found');
 	cluster.apply(priorityClass('gold', 1000, {description: 'paying customers', preemptionPolicy: 'Never'}));
 	t.is(refused(pod('own', {priorityClassName: 'gold', priority: 5})),
@@ -53,7 +53,7 @@ test('the Priority plugin refuses an unknown class and a priority or policy of t
 
 test('a PriorityClass is validated as the API server does: system- names, the user maximum, the policy, and what an update may not change', t => {
 	const cluster = createCluster({seed: 1, nodes: 1});
-	const refused = (manifest: object) => t.throws(() => cluster.apply(manifest))?.message;
+	const refused = (manifest: object) => t.throws(() => cluster.apply(manifest as never))?.message;
 	t.is(refused(priorityClass('system-mine', 10)),
 		'PriorityClass.scheduling.k8s.io "system-mine" is invalid: metadata.name: Forbidden: priority class names with \'system-\' prefix are reserved for system use only. error: system-mine is not a known system priority class');
 	t.is(refused(priorityClass('huge', 1_000_000_001)),

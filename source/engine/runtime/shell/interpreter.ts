@@ -2,6 +2,7 @@ import type {ExecContext} from '../commands.js';
 import {execCommand, registerExecCommand} from '../commands.js';
 import {FsError, normalizePath} from '../filetree.js';
 import {quoteBuffer} from '../syscalls.js';
+import {fnmatchRegex} from '../fnmatch.js';
 import {parseQuantity} from '../../api/quantity.js';
 import {ShellSyntaxError, type Word} from './tokenizer.js';
 import {parse, type AndOr, type Command, type For, type If, type List, type Loop, type Pipeline, type Simple} from './parser.js';
@@ -892,7 +893,7 @@ export class Shell {
 			return match !== null;
 		}
 		if (args.length === 3 && (args[1] === '==' || args[1] === '=' || args[1] === '!=')) {
-			const pattern = new RegExp(`^${args[2]!.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+			const pattern = fnmatchRegex(args[2]!);
 			return pattern.test(args[0]!) === (args[1] !== '!=');
 		}
 		const handler = execCommand('test');
