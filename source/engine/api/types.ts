@@ -105,6 +105,10 @@ export type Container = {
 	command?: string[];
 	args?: string[];
 	workingDir?: string;
+	/** Keep standard input open (`kubectl run -i`); with `tty`, a terminal. */
+	stdin?: boolean;
+	stdinOnce?: boolean;
+	tty?: boolean;
 	ports?: ContainerPort[];
 	env?: EnvVar[];
 	envFrom?: EnvFromSource[];

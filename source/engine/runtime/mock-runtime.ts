@@ -454,7 +454,9 @@ export class MockRuntime implements ContainerRuntime {
 		if (record.mode === 'shell') {
 			const invocation = shellInvocation(record.argv);
 			shell.setOptions(invocation.options);
-			record.program = shell.script(invocation.script ?? '');
+			// No script and no script file: the shell reads its standard input, which stays open with `stdin: true` (else it reads end of file and exits).
+			const readsStdin = invocation.script === undefined && record.argv.length === 1 + invocation.options.length;
+			record.program = readsStdin && record.config.container.stdin === true ? shell.waitOnTerminal() : shell.script(invocation.script ?? '');
 		} else {
 			record.program = shell.program(record.argv);
 		}

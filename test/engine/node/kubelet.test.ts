@@ -500,3 +500,22 @@ test('a pod on the host network has its node\'s address and hostname, takes none
 	cluster.advance(30_000);
 	t.is((cluster.get('Pod', 'next') as Pod).status?.podIP, `${node.spec.podCIDR.split('.').slice(0, 3).join('.')}.3`);
 });
+
+test('a shell whose standard input stays open (kubectl run -it) waits on it and keeps running; without stdin it reads end of file and exits', t => {
+	const cluster = createCluster({seed: 3, nodes: 1});
+	cluster.apply(pod('terminal', [{name: 'sh', image: 'busybox:1.36', command: ['sh'], stdin: true, stdinOnce: true, tty: true}]));
+	cluster.apply(pod('image-default', [{name: 'sh', image: 'busybox:1.36', stdin: true, tty: true}]));
+	cluster.apply(pod('closed', [{name: 'sh', image: 'busybox:1.36', command: ['sh']}]));
+	cluster.advance(60_000);
+	const running = (c: Cluster, name: string) => [status(c, name).restartCount, Boolean(status(c, name).state.running)];
+	t.deepEqual(running(cluster, 'terminal'), [0, true]);
+	t.deepEqual(running(cluster, 'image-default'), [0, true]);
+	t.true(status(cluster, 'closed').restartCount > 0);
+	t.like(status(cluster, 'closed').lastState, {terminated: {exitCode: 0, reason: 'Completed'}});
+	const calls = cluster.syscalls('terminal');
+	t.deepEqual([calls.at(-1)!.name, calls.at(-1)!.args], ['read', '0, ']);
+	// It still waits after a save and a restore.
+	const restored = createCluster({snapshot: JSON.parse(JSON.stringify(cluster.snapshot()))});
+	restored.advance(60_000);
+	t.deepEqual(running(restored, 'terminal'), [0, true]);
+});

@@ -154,6 +154,9 @@ export type SavedShellState = Omit<State, 'vars' | 'exported'> & {
  * A running script or program: an iterator of the effects it asks for, as a
  * generator would give them, that can also be saved as data while it waits.
  */
+/** The program name `waitOnTerminal` runs: no command line can spell it. */
+const terminalRead = '\0terminal';
+
 export class ShellProgram<R> implements Iterator<ShellEffect, R> {
 	constructor(private readonly shell: Shell, private readonly run: Run) {}
 
@@ -288,6 +291,15 @@ export class Shell {
 	/** `sh -c script`: exit status of the script (2 on a syntax error). */
 	script(text: string): ShellProgram<number> {
 		return new ShellProgram(this, newRun('script', text, [], ''));
+	}
+
+	/**
+	 * An interactive shell whose standard input is an open terminal nobody
+	 * has typed into (a container with `stdin: true` running `sh`, as
+	 * `kubectl run -it` makes): it waits to read, and so keeps running.
+	 */
+	waitOnTerminal(): ShellProgram<number> {
+		return new ShellProgram(this, newRun('program', '', [terminalRead], ''));
 	}
 
 	/** Run a program directly (a container whose command is not a shell; an exec), with `stdin` as its input. */
@@ -680,6 +692,12 @@ export class Shell {
 		const {argv, assigns, sinks, direct} = frame;
 		const [name = '', ...args] = argv;
 		if (this.xtrace) this.write(run, sinks.err, `+ ${argv.map(a => /[\s'"$]/.test(a) || a === '' ? `'${a}'` : a).join(' ')}\n`);
+		if (name === terminalRead && argv.length === 1) {
+			// The shell waits for its first line on a terminal nobody typed into yet.
+			io.trace(io.pid, 'read', '0, ', '?');
+			frame.then = {then: 'return', status: 0};
+			return {kind: 'block'};
+		}
 		const program = name.slice(name.lastIndexOf('/') + 1);
 		state.spin++;
 		switch (program) {
