@@ -34,7 +34,11 @@ export function refuseUpgrade(socket: Duplex, status: Status): void {
 	socket.end(`HTTP/1.1 ${status.code} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-type ExecRequest = {name: string; namespace?: string; container?: string; command: string[]; stdin: boolean; tty: boolean};
+/** An exec, or (`attach`) a connection to the container's own process: its shell when it waits on a terminal, else its output as it comes. */
+type ExecRequest = {name: string; namespace?: string; container?: string; command: string[]; stdin: boolean; tty: boolean; attach: boolean};
+
+/** How often an attach to a process that is no shell looks for new output (wall time). */
+const attachPollMs = 200;
 
 /** The exec endpoint of one API server: upgrades requests and keeps the sessions, so closing the server ends them. */
 export class ExecServer {
@@ -72,14 +76,19 @@ export class ExecServer {
 		if (!protocols.some(p => offered.includes(p))) {
 			throw badRequest(`unable to upgrade: none of the offered subprotocols is supported (offered: ${offered.join(', ')}; supported: ${protocols.join(', ')})`);
 		}
+		const attach = target.subresource === 'attach';
 		const command = query.getAll('command');
-		if (command.length === 0) throw badRequest('you must specify at least one command for the container');
-		return {name, namespace: target.namespace, container, command, stdin: query.get('stdin') === 'true', tty: query.get('tty') === 'true'};
+		if (command.length === 0 && !attach) throw badRequest('you must specify at least one command for the container');
+		return {name, namespace: target.namespace, container, command, stdin: query.get('stdin') === 'true', tty: query.get('tty') === 'true', attach};
 	}
 
 	private run(ws: WebSocket, exec: ExecRequest): void {
 		ws.on('error', () => ws.terminate());
 		const out = new Output(ws, exec);
+		if (exec.attach) {
+			this.attach(ws, exec, out);
+			return;
+		}
 		if (exec.stdin && exec.tty) {
 			let opened: {session?: ShellSession; result?: ExecResult};
 			try {
@@ -111,6 +120,52 @@ export class ExecServer {
 		ws.on('close', () => {
 			done = true;
 		});
+	}
+
+	/**
+	 * `kubectl attach`, `kubectl run -it`: with a terminal, the container's own
+	 * shell, waiting on its standard input, answers; otherwise (or when its
+	 * process is no such shell) the container's output is passed on as it
+	 * comes, until the container stops or kubectl goes.
+	 */
+	private attach(ws: WebSocket, exec: ExecRequest, out: Output): void {
+		const target = {namespace: exec.namespace, container: exec.container};
+		if (exec.stdin) {
+			let opened: {session?: ShellSession; result?: ExecResult};
+			try {
+				opened = this.cluster.openShell(exec.name, [], {...target, attach: true});
+			} catch (error) {
+				out.refused(error);
+				return;
+			}
+			if (opened.session && exec.tty) {
+				new Terminal(ws, opened.session, out);
+				return;
+			}
+			if (opened.session) {
+				pipeInto(ws, opened.session, out);
+				return;
+			}
+		}
+		const lines = (): string[] | undefined => {
+			try {
+				return this.cluster.logs(exec.name, target);
+			} catch {
+				return undefined;
+			}
+		};
+		let sent = lines()?.length ?? 0;
+		const timer = setInterval(() => {
+			const all = lines();
+			if (!all) {
+				clearInterval(timer);
+				out.finish(0);
+				return;
+			}
+			if (all.length > sent) out.write(stdoutChannel, all.slice(sent).map(line => `${line}\n`).join(''));
+			sent = all.length;
+		}, attachPollMs);
+		ws.on('close', () => clearInterval(timer));
 	}
 
 	private runOnce(out: Output, exec: ExecRequest, stdin: string): void {
@@ -154,7 +209,8 @@ class Output {
 	}
 
 	finish(exitCode: number): void {
-		this.send(exitCode === 0
+		// An attach ends as its stream does; kubectl reads the exit from the pod.
+		this.send(exitCode === 0 || this.exec.attach
 			? {metadata: {}, status: 'Success'}
 			: {metadata: {}, status: 'Failure', reason: 'NonZeroExitCode', message: `command terminated with non-zero exit code: error executing command [${this.exec.command.join(' ')}], exit code ${exitCode}`,
 				details: {causes: [{reason: 'ExitCode', message: String(exitCode)}]}});
@@ -165,6 +221,48 @@ class Output {
 		this.ws.send(Buffer.concat([Buffer.from([errorChannel]), Buffer.from(JSON.stringify(status))]));
 		this.ws.close(1000);
 	}
+}
+
+/**
+ * Standard input without a terminal (`kubectl run -i`, `attach -i`): each
+ * whole line runs in the shell as it arrives, with no echo and no prompt;
+ * the end of input is the shell's end of file.
+ */
+function pipeInto(ws: WebSocket, session: ShellSession, out: Output): void {
+	let pending = '';
+	let ended = false;
+	const end = (exitCode: number) => {
+		if (ended) return;
+		ended = true;
+		session.close();
+		out.finish(exitCode);
+	};
+	const run = (line: string) => {
+		if (ended || line.trim() === '') return;
+		const result = session.run(line);
+		out.write(stdoutChannel, result.stdout);
+		out.write(stderrChannel, result.stderr);
+		if (result.exited) end(result.exitCode);
+	};
+	ws.on('message', (data: RawData) => {
+		const message = toBuffer(data);
+		if (message[0] === stdinChannel) {
+			pending += message.subarray(1).toString('utf8');
+			let newline = pending.indexOf('\n');
+			while (newline >= 0 && !ended) {
+				run(pending.slice(0, newline));
+				pending = pending.slice(newline + 1);
+				newline = pending.indexOf('\n');
+			}
+		} else if (message[0] === closeChannel && message[1] === stdinChannel) {
+			run(pending);
+			end(0);
+		}
+	});
+	ws.on('close', () => {
+		ended = true;
+		session.close();
+	});
 }
 
 /**

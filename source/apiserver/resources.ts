@@ -72,6 +72,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (subresource === 'scale') return handleScale(context, method);
 	if (subresource === 'log') return method === 'GET' ? handleLog(context) : Promise.reject(methodNotAllowed(method));
 	// A plain request (no WebSocket upgrade): kubectl before 1.30 asks for SPDY, which is not served.
+	if (subresource === 'attach') throw badRequest('Upgrade request required: attach is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
 	if (subresource === 'exec') throw badRequest('Upgrade request required: exec is served over WebSocket (v5.channel.k8s.io), as kubectl 1.30 and newer ask for it; SPDY is not supported');
 	if (subresource === 'portforward') throw badRequest('Upgrade request required');
 	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));

@@ -115,7 +115,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 			const user = requestUser(cluster, request, authenticator);
 			const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 			const target = parsePath(url.pathname, servedTypes(cluster));
-			if (target.kind !== 'resource' || (target.subresource !== 'exec' && target.subresource !== 'portforward')) throw badRequest('only pods/exec and pods/portforward can be upgraded');
+			if (target.kind !== 'resource' || !['exec', 'attach', 'portforward'].includes(target.subresource ?? '')) throw badRequest('only pods/exec, pods/attach and pods/portforward can be upgraded');
 			const attributes = requestAttributes(request.method ?? 'GET', target, url.pathname, url.searchParams);
 			authorizeRequest(cluster, user, attributes);
 			if (options.readOnly) confirmReadOnly(user, attributes);

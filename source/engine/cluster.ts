@@ -36,7 +36,7 @@ import {trafficService, type StreamOptions, type TrafficOptions, type TrafficSta
 import {registerPodNetwork} from './network/pod-network.js';
 import {demoIngressManifest, ingressNginxManifests} from './network/ingress-nginx.js';
 import {rollbackDeployment, rolloutHistory, restartWorkload, setImage, setPaused, type RollbackOptions, type RolloutRevision} from './commands/rollout.js';
-import {clusterUsage, registerScrapes, scrapeUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type ScrapeOptions, type SyscallOptions, type UsageReport} from './runtime/inspect.js';
+import {clusterUsage, registerScrapes, scrapeUsage, execInPod, nodeCriLog, podLogs, podSyscalls, podUsage, portForwardRequest, shellInPod, type ContainerTarget, type ShellOptions, type ForwardedReply, type ForwardedRequest, type ExecOptions, type LogOptions, type NodeUsage, type PodUsage, type ScrapeOptions, type SyscallOptions, type UsageReport} from './runtime/inspect.js';
 import type {CriCall, ExecResult, ShellSession} from './runtime/cri.js';
 import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
@@ -1495,7 +1495,7 @@ export class Cluster {
 	 * variables last from line to line. For a command that is not a shell (or
 	 * one the image lacks) there is no session, only the exec's `result`.
 	 */
-	openShell(pod: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult} {
+	openShell(pod: string, argv: readonly string[], options: ShellOptions = {}): {session?: ShellSession; result?: ExecResult} {
 		this.finishSnapshot();
 		if (this.depth > 0) return shellInPod(this.context, pod, argv, options);
 		const entry: JournalEntry = {call: 'openShell', ...encodeArgs([pod, argv, options])};

@@ -35,7 +35,7 @@ export {accessModeShort} from './api/storage-objects.js';
 export type {VolumeDataView} from './storage/inspect.js';
 export type {ReplicaStatus} from './runtime/workloads/database.js';
 export type {RolloutRevision, RollbackOptions} from './commands/rollout.js';
-export type {ContainerTarget, ExecOptions, LogOptions, SyscallOptions, PodUsage, NodeUsage, ContainerUsage, ScrapeOptions, ForwardedRequest, ForwardedReply} from './runtime/inspect.js';
+export type {ContainerTarget, ShellOptions, ExecOptions, LogOptions, SyscallOptions, PodUsage, NodeUsage, ContainerUsage, ScrapeOptions, ForwardedRequest, ForwardedReply} from './runtime/inspect.js';
 export type {CriCall, ExecResult, HttpRequest, HttpResponse, LogLine, ShellSession} from './runtime/cri.js';
 export type {Syscall, SyscallCategory} from './runtime/syscalls.js';
 export {syscallCategories, countByCategory, formatSyscall} from './runtime/syscalls.js';

@@ -475,3 +475,24 @@ run('kubectl cp copies a file and a directory into a pod and back out', async t 
 		rmSync(dir, {recursive: true, force: true});
 	}
 });
+
+// kubectl run -i makes a pod whose shell waits on its standard input, then attaches to it: the lines run there, the pod ends as the shell does.
+run('kubectl run -i attaches to the pod\'s own shell: piped lines run in it, its exit code is kubectl\'s, --rm deletes the pod', async t => {
+	const ticking = async <T>(pending: Promise<T>): Promise<T> => {
+		let done = false;
+		void pending.finally(() => {
+			done = true;
+		});
+		while (!done) {
+			served().cluster.advance(1000);
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+		return pending;
+	};
+	const piped = await ticking(served().kubectl(['run', 'piped', '--image=busybox:1.36', '--restart=Never', '-i', '--', 'sh'], 'echo hi from $(hostname)\ncd /etc; pwd\nexit 3\n'));
+	t.deepEqual([piped.code, piped.stdout], [3, 'hi from piped\n/etc\n']);
+	t.like((served().cluster.get('Pod', 'piped') as any).status.containerStatuses[0].state.terminated, {exitCode: 3});
+	const removed = await ticking(served().kubectl(['run', 'gone', '--image=busybox:1.36', '--restart=Never', '--rm', '-i', '--', 'sh'], 'echo bye\n'));
+	t.deepEqual([removed.code, removed.stdout], [0, 'bye\npod "gone" deleted\n']);
+	await ticking(served().kubectl(['delete', 'pod', 'piped']));
+});

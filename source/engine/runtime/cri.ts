@@ -129,7 +129,7 @@ export interface ContainerRuntime {
 	listContainers(filter?: {podUid?: string}): ContainerStatusResult[];
 	execSync(containerId: string, argv: string[], timeoutSeconds?: number, stdin?: string): ExecResult;
 	/** An interactive shell (`kubectl exec -it`); `result` says why there is none. */
-	openShell(containerId: string, argv: string[]): {session?: ShellSession; result?: ExecResult};
+	openShell(containerId: string, argv: string[], options?: {attach?: boolean}): {session?: ShellSession; result?: ExecResult};
 	/** Run a probe (exec, httpGet, tcpSocket, grpc) against a running container. */
 	probe(containerId: string, probe: Probe): ProbeResult;
 	onContainerExit(listener: ExitListener): void;

@@ -15,6 +15,12 @@ import type {Syscall} from './syscalls.js';
  */
 
 export type ContainerTarget = {namespace?: string; container?: string};
+/**
+ * `attach`: the container's own shell, its main process waiting on its
+ * terminal (`kubectl attach -it`, `kubectl run -it`), instead of a new one;
+ * the command is then not read.
+ */
+export type ShellOptions = ContainerTarget & {attach?: boolean};
 export type LogOptions = ContainerTarget & {previous?: boolean; tail?: number; timestamps?: boolean};
 export type SyscallOptions = ContainerTarget & {
 	/** Only the sandbox (pause process, CNI). */
@@ -60,8 +66,8 @@ export type ExecOptions = ContainerTarget & {
 };
 
 /** The running container an exec goes into, with kubectl's errors for a pod or container that is not there. */
-function execTarget(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget): {runtime: ContainerRuntime; id: string} {
-	if (!Array.isArray(argv) || argv.length === 0 || argv.some(a => typeof a !== 'string')) throw badRequest('you must specify at least one command for the container');
+function execTarget(context: ControllerContext, name: string, argv: readonly string[] | undefined, options: ContainerTarget): {runtime: ContainerRuntime; id: string} {
+	if (argv !== undefined && (!Array.isArray(argv) || argv.length === 0 || argv.some(a => typeof a !== 'string'))) throw badRequest('you must specify at least one command for the container');
 	const pod = podOf(context, name, options.namespace);
 	const container = containerName(pod, options.container, 'exec');
 	const phase = pod.status?.phase;
@@ -86,7 +92,11 @@ export function execInPod(context: ControllerContext, name: string, argv: readon
  * command that is not a shell, or one the image lacks, gets its exec result
  * instead (what it printed, or why it could not start).
  */
-export function shellInPod(context: ControllerContext, name: string, argv: readonly string[], options: ContainerTarget = {}): {session?: ShellSession; result?: ExecResult; node?: string} {
+export function shellInPod(context: ControllerContext, name: string, argv: readonly string[], options: ShellOptions = {}): {session?: ShellSession; result?: ExecResult; node?: string} {
+	if (options.attach) {
+		const {runtime, id} = execTarget(context, name, undefined, options);
+		return {...runtime.openShell(id, [], {attach: true}), node: runtime.nodeName};
+	}
 	const {runtime, id} = execTarget(context, name, argv, options);
 	if (!isShell(argv) || shellInvocation(argv).script !== undefined) return {result: runtime.execSync(id, [...argv])};
 	return {...runtime.openShell(id, [...argv]), node: runtime.nodeName};

@@ -107,6 +107,8 @@ type OpenShell = {
 	user: string | undefined;
 	root: boolean;
 	session: ShellSession;
+	/** The container's own shell, attached to (`kubectl attach -it`): its end is the container's. */
+	attached?: boolean;
 };
 
 /**
@@ -455,8 +457,7 @@ export class MockRuntime implements ContainerRuntime {
 			const invocation = shellInvocation(record.argv);
 			shell.setOptions(invocation.options);
 			// No script and no script file: the shell reads its standard input, which stays open with `stdin: true` (else it reads end of file and exits).
-			const readsStdin = invocation.script === undefined && record.argv.length === 1 + invocation.options.length;
-			record.program = readsStdin && record.config.container.stdin === true ? shell.waitOnTerminal() : shell.script(invocation.script ?? '');
+			record.program = waitsOnTerminal(record) ? shell.waitOnTerminal() : shell.script(invocation.script ?? '');
 		} else {
 			record.program = shell.program(record.argv);
 		}
@@ -608,20 +609,28 @@ export class MockRuntime implements ContainerRuntime {
 	 * variables) lasts from line to line. Undefined when the container is not
 	 * running or has no such shell (`result` then says why, as exec would).
 	 */
-	openShell(containerId: string, argv: string[]): {session?: ShellSession; result?: ExecResult} {
+	openShell(containerId: string, argv: string[], options: {attach?: boolean} = {}): {session?: ShellSession; result?: ExecResult} {
 		this.changes++;
 		const record = this.containers.get(containerId);
-		this.call('Exec', `${containerId.slice(0, 13)} ${JSON.stringify(argv)} tty=true stdin=true`, record?.status.state === 'CONTAINER_RUNNING' ? 'ok' : 'error: container not running');
-		if (!record || record.status.state !== 'CONTAINER_RUNNING') {
-			return {result: {stdout: '', stderr: `rpc error: code = NotFound desc = failed to exec in container: container ${containerId} is not running`, exitCode: 126}};
+		const running = record?.status.state === 'CONTAINER_RUNNING';
+		if (options.attach) this.call('Attach', `${containerId.slice(0, 13)} tty=true stdin=true`, running ? 'ok' : 'error: container not running');
+		else this.call('Exec', `${containerId.slice(0, 13)} ${JSON.stringify(argv)} tty=true stdin=true`, running ? 'ok' : 'error: container not running');
+		if (!record || !running) {
+			return {result: {stdout: '', stderr: `rpc error: code = NotFound desc = failed to ${options.attach ? 'attach to' : 'exec in'} container: container ${containerId} is not running`, exitCode: 126}};
 		}
-		const pid = this.enterContainer(record);
-		const name = argv[0] ?? '';
-		if (!imageHas(record.image.spec, name)) return {result: this.notFound(record, pid, argv)};
-		const open: OpenShell = {id: this.nextSession++, record, argv: [...argv], pid, open: true, shell: undefined!, out: '', err: '', user: undefined, root: false, session: undefined!};
+		if (options.attach && !waitsOnTerminal(record)) {
+			return {result: {stdout: '', stderr: `container ${record.config.container.name} has no shell waiting on its standard input to attach to (stdin: true, tty: true, and a shell as its command)`, exitCode: 1}};
+		}
+		// Attaching joins the main process; an exec starts a new one in the container's namespaces.
+		const pid = options.attach ? record.pid : this.enterContainer(record);
+		const shellArgv = options.attach ? [...record.argv] : [...argv];
+		const name = shellArgv[0] ?? '';
+		if (!options.attach && !imageHas(record.image.spec, name)) return {result: this.notFound(record, pid, argv)};
+		const open: OpenShell = {id: this.nextSession++, record, argv: shellArgv, pid, open: true, shell: undefined!, out: '', err: '', user: undefined, root: false, session: undefined!};
+		if (options.attach) open.attached = true;
 		open.shell = new Shell(this.sessionIo(open), {...record.env}, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
-		open.shell.setOptions(shellInvocation(argv).options);
-		record.execs++;
+		open.shell.setOptions(shellInvocation(shellArgv).options);
+		if (!options.attach) record.execs++;
 		// Who the shell runs as, read from the image's passwd when it starts (the prompt shows it).
 		const identity = processIdentity(record.config.pod, record.config.container, this.fsOf(record));
 		open.user = identity.userName;
@@ -666,11 +675,20 @@ export class MockRuntime implements ContainerRuntime {
 		const program = name.slice(name.lastIndexOf('/') + 1);
 		// A session of a state since replaced by a load is ended: its holder finds the loaded one by number.
 		const live = () => open.open && this.sessions.get(open.id) === open;
-		const close = (status: number) => {
+		const close = (status: number, detached = false) => {
 			if (!live()) return;
 			open.open = false;
-			record.execs--;
+			if (!open.attached) {
+				record.execs--;
+				record.trace.emit(this.now, open.pid, 'exit_group', String(status), '?');
+				return;
+			}
+			// The container's own shell: `exit` ends the container; a detach closes its input only with stdinOnce, and end of input ends the shell.
+			if (detached && record.config.container.stdinOnce !== true) return;
+			if (record.status.state !== 'CONTAINER_RUNNING') return;
+			record.program = undefined;
 			record.trace.emit(this.now, open.pid, 'exit_group', String(status), '?');
+			this.finish(record, status, undefined, true);
 		};
 		return {
 			id: open.id,
@@ -699,7 +717,7 @@ export class MockRuntime implements ContainerRuntime {
 				if (step.value.exited) close(step.value.status);
 				return {stdout: open.out, stderr: open.err, exitCode: step.value.status, exited: step.value.exited};
 			},
-			close: () => close(0),
+			close: () => close(0, true),
 		};
 	}
 
@@ -1021,7 +1039,10 @@ export class MockRuntime implements ContainerRuntime {
 		for (const record of goneRecords) containers.push(this.saveRecord(record, saving, podOf(record.config.pod), envOf(record.env), true));
 		const shells: SavedOpenShell[] = [];
 		for (const open of this.sessions.values()) {
-			shells.push({id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, open: open.open, user: open.user ?? null, root: open.root, shell: packShellState(open.shell.saveState(), open.record.env)});
+			shells.push({
+				id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, open: open.open, user: open.user ?? null, root: open.root,
+				shell: packShellState(open.shell.saveState(), open.record.env), ...(open.attached ? {attached: true as const} : {}),
+			});
 		}
 		return {
 			nextPid: this.nextPid,
@@ -1086,6 +1107,7 @@ export class MockRuntime implements ContainerRuntime {
 			const record = records.get(data.container);
 			if (!record) throw new Error(`load: shell ${data.id} runs in container ${data.container}, which is not saved`);
 			const open: OpenShell = {id: data.id, record, argv: [...data.argv], pid: data.pid, open: data.open, shell: undefined!, out: '', err: '', user: data.user ?? undefined, root: data.root, session: undefined!};
+			if (data.attached) open.attached = true;
 			open.shell = Shell.fromState(this.sessionIo(open), unpackShellState(data.shell, record.env));
 			open.session = this.sessionOf(open);
 			this.sessions.set(open.id, open);
@@ -1617,7 +1639,7 @@ function envFrom(indexes: readonly number[], variables: ReadonlyArray<[string, s
 type SavedVolume = [name: string, files: Record<string, string>, mode: number | null, now: number];
 
 /** An interactive shell: its number, container, command, process, whether it is open, its user, and the shell's state between lines. */
-type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; open: boolean; user: string | null; root: boolean; shell: SavedShellState & {env?: true}};
+type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; open: boolean; user: string | null; root: boolean; shell: SavedShellState & {env?: true}; attached?: true};
 
 /**
  * A shell's state with the variables it inherited left out when they are
@@ -1712,6 +1734,17 @@ function pidAfter(pid: number, count: number): number {
 
 /** A served request's calls (accept, recv, the answer, the access log), spelled out from what the request was. */
 const servedRequest = spelling<RequestCallsInput>('request', input => requestCalls(input.now, input));
+
+/**
+ * The container's main process is a shell reading its standard input, which
+ * `stdin: true` keeps open: no script (`-c`) and no script file. It waits on
+ * its terminal until someone attaches and types.
+ */
+function waitsOnTerminal(record: ContainerRecord): boolean {
+	if (record.mode !== 'shell' || record.config.container.stdin !== true) return false;
+	const invocation = shellInvocation(record.argv);
+	return invocation.script === undefined && record.argv.length === 1 + invocation.options.length;
+}
 
 /** The namespaces `runc exec` joins, in its order. */
 const containerNamespaces = [['ipc', 'CLONE_NEWIPC'], ['uts', 'CLONE_NEWUTS'], ['net', 'CLONE_NEWNET'], ['pid', 'CLONE_NEWPID'], ['mnt', 'CLONE_NEWNS']] as const;

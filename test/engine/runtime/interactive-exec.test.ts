@@ -75,3 +75,45 @@ test('busybox and Alpine images have ash but no bash, as the real images', t => 
 	const status = (c.get('pod', 'alp') as Pod).status!.containerStatuses![0]!;
 	t.is(status.state.terminated?.reason, 'StartError');
 });
+
+test('attach: the container\'s own shell, waiting on its terminal, answers; its exit ends the container, and a detach does so only with stdinOnce', t => {
+	const c = createCluster({seed: 5, nodes: 1});
+	const shellPod = (name: string, stdinOnce: boolean) => ({apiVersion: 'v1', kind: 'Pod', metadata: {name}, spec: {restartPolicy: 'Never', containers: [
+		{name: 'sh', image: 'busybox:1.36', command: ['sh'], stdin: true, stdinOnce, tty: true},
+	]}});
+	c.apply(shellPod('once', true));
+	c.apply(shellPod('stays', false));
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'sleeper'}, spec: {containers: [{name: 'box', image: 'busybox:1.36', command: ['sleep', '3600']}]}});
+	c.advance(30_000);
+	const phase = (name: string) => (c.get('Pod', name) as Pod).status?.phase;
+	const attached = c.openShell('once', [], {attach: true}).session!;
+	t.is(attached.prompt(), '/ # ');
+	t.like(attached.run('cd /tmp; echo here > mark; pwd'), {stdout: '/tmp\n', exitCode: 0, exited: false});
+	// It is the main process: pid 1 is the shell, and no exec was counted.
+	t.regex(attached.run('ps').stdout, /^ +1 root +sh$/m);
+	t.like(attached.run('exit 3'), {exitCode: 3, exited: true});
+	c.advance(5000);
+	t.is(phase('once'), 'Failed');
+	t.like((c.get('Pod', 'once') as Pod).status?.containerStatuses?.[0]?.state.terminated, {exitCode: 3, reason: 'Error'});
+	// Detaching without stdinOnce leaves the shell waiting; a later attach finds it where it was.
+	const first = c.openShell('stays', [], {attach: true}).session!;
+	first.run('cd /etc');
+	first.close();
+	c.advance(5000);
+	t.is(phase('stays'), 'Running');
+	t.is(c.openShell('stays', [], {attach: true}).session!.run('pwd').stdout, '/\n', 'the main shell keeps its own directory; an attach session starts at the container\'s');
+	// With stdinOnce, a detach is the end of its input: the shell exits 0.
+	c.apply(shellPod('eof', true));
+	c.advance(30_000);
+	c.openShell('eof', [], {attach: true}).session!.close();
+	c.advance(5000);
+	t.is(phase('eof'), 'Succeeded');
+	// A process that is no shell on a terminal cannot be attached to as one.
+	const refused = c.openShell('sleeper', [], {attach: true});
+	t.is(refused.session, undefined);
+	t.regex(refused.result!.stderr, /has no shell waiting on its standard input/);
+	// The attach is journaled as any shell: a replay of the history comes to the same end.
+	const replayed = createCluster({snapshot: c.snapshot(), restore: 'replay'});
+	t.is((replayed.get('Pod', 'once') as Pod).status?.phase, 'Failed');
+	t.is((replayed.get('Pod', 'eof') as Pod).status?.phase, 'Succeeded');
+});
