@@ -12,6 +12,9 @@
  *   terminal's line discipline (echo, backspace, Ctrl+U/W, Ctrl+C, Ctrl+D on
  *   an empty line), runs each line in one shell process and prints the
  *   shell's prompt; `\n` goes out as `\r\n`, as a terminal sends it.
+ * - `attach` (`kubectl attach`, `run -it`, `run -i`) reaches the container's
+ *   own shell when it waits on its terminal, the same way; otherwise it
+ *   streams the container's output.
  */
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
