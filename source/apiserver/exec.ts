@@ -150,14 +150,15 @@ export class ExecServer {
 				return;
 			}
 		}
+		// Lines with their times, so that what is new is found after the last one sent even once the log's ring drops old lines.
 		const lines = (): string[] | undefined => {
 			try {
-				return this.cluster.logs(exec.name, target);
+				return this.cluster.logs(exec.name, {...target, timestamps: true});
 			} catch {
 				return undefined;
 			}
 		};
-		let sent = lines()?.length ?? 0;
+		let last = lines()?.at(-1);
 		const timer = setInterval(() => {
 			const all = lines();
 			if (!all) {
@@ -165,8 +166,12 @@ export class ExecServer {
 				out.finish(0);
 				return;
 			}
-			if (all.length > sent) out.write(stdoutChannel, all.slice(sent).map(line => `${line}\n`).join(''));
-			sent = all.length;
+			const seen = last === undefined ? -1 : all.lastIndexOf(last);
+			const time = (line: string) => line.slice(0, line.indexOf(' '));
+			const fresh = seen >= 0 || last === undefined ? all.slice(seen + 1) : all.filter(line => time(line) > time(last!));
+			if (fresh.length === 0) return;
+			out.write(stdoutChannel, fresh.map(line => `${line.slice(line.indexOf(' ') + 1)}\n`).join(''));
+			last = fresh.at(-1);
 		}, attachPollMs);
 		ws.on('close', () => clearInterval(timer));
 	}

@@ -496,3 +496,27 @@ run('kubectl run -i attaches to the pod\'s own shell: piped lines run in it, its
 	t.deepEqual([removed.code, removed.stdout], [0, 'bye\npod "gone" deleted\n']);
 	await ticking(served().kubectl(['delete', 'pod', 'piped']));
 });
+
+// Attaching to a container whose process is no shell on a terminal: its output as it comes.
+run('kubectl attach to a container that is no shell streams its new output', async t => {
+	served().cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'ticker'}, spec: {containers: [
+		{name: 'tick', image: 'busybox:1.36', command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 1; done']},
+	]}});
+	served().cluster.advance(20_000);
+	const before = served().cluster.logs('ticker').length;
+	const attach = served().start(['attach', 'ticker']);
+	try {
+		for (let i = 0; i < 100 && !/tick \d+\n[^]*tick \d+\n/.test(attach.output()); i++) {
+			served().cluster.advance(1000);
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+		const shown = [...attach.output().matchAll(/tick (\d+)/g)].map(m => Number(m[1]));
+		t.true(shown.length >= 2, attach.output());
+		t.true(shown[0]! > before, 'only what comes after the attach');
+		t.deepEqual(shown, shown.map((_, i) => shown[0]! + i), 'in order, none left out');
+	} finally {
+		attach.stop();
+		await attach.done;
+	}
+	served().cluster.delete('Pod', 'ticker', {gracePeriodSeconds: 0});
+});
