@@ -100,7 +100,9 @@ export function podRequest(context: ControllerContext, source: Pod, host: string
 	if (isIp(host)) {
 		service = (store.list('Service') as Service[]).find(s => s.spec?.clusterIP === host || s.status?.loadBalancer?.ingress?.some(i => i.ip === host));
 		if (!service) {
-			const pod = (store.list('Pod') as Pod[]).find(p => p.status?.podIP === host && p.status?.phase === 'Running');
+			// A node's address is held by every pod on its host network: the one that declares the port answers.
+			const pods = (store.list('Pod') as Pod[]).filter(p => p.status?.podIP === host && p.status?.phase === 'Running');
+			const pod = pods.find(p => (p.spec?.containers ?? []).some(c => c.ports?.some(declared => declared.containerPort === port))) ?? pods[0];
 			return pod ? deliver(context, source, pod, port, path) : {error: 'timeout', ip: host};
 		}
 	} else {

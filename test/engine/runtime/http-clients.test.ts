@@ -62,3 +62,16 @@ test('a NetworkPolicy that denies the client: wget and curl time out, after thei
 	cluster.replace(patched);
 	t.is(cluster.exec('client', ['wget', '-q', '-T', '2', '-O-', 'http://web']).exitCode, 0);
 });
+
+test('a node\'s address reaches the pod on its host network that declares the port, whichever other host-network pods it runs', t => {
+	const cluster = createCluster({seed: 41, nodes: 1});
+	const node = cluster.list('Node')[0]!;
+	const nodeIp = node.status.addresses.find((a: {type: string}) => a.type === 'InternalIP').address;
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'agent'}, spec: {hostNetwork: true, containers: [{name: 'agent', image: 'busybox:1.36', command: ['sleep', '3600']}]}});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'edge'}, spec: {hostNetwork: true, containers: [{name: 'nginx', image: 'nginx:1.25', ports: [{containerPort: 80}]}]}});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'client'}, spec: {containers: [{name: 'sh', image: 'busybox:1.36', command: ['sleep', '3600']}]}});
+	cluster.advance(30_000);
+	const result = cluster.exec('client', ['wget', '-q', '-O-', `http://${nodeIp}/`]);
+	t.is(result.exitCode, 0, result.stderr);
+	t.true(result.stdout.includes('<title>Welcome to nginx!</title>'));
+});
