@@ -1,6 +1,6 @@
 import {KubeError, type FieldError} from '../errors.js';
 import type {Store} from '../store.js';
-import {fixedUid} from '../controllers/controller-utils.js';
+import {fixedUidOptions} from '../controllers/controller-utils.js';
 import type {KubeObject, Pod} from './types.js';
 import {defaulters} from './defaults.js';
 import {validators} from './validate-kinds.js';
@@ -39,7 +39,7 @@ function systemClass(name: string, value: number, description: string): Priority
 /** Make the system classes that are missing (a new cluster, or one saved before they existed), with fixed uids. */
 export function ensureSystemPriorityClasses(store: Store): void {
 	for (const {name, value, description} of systemPriorityClasses) {
-		if (!store.get('PriorityClass', undefined, name)) store.create(systemClass(name, value, description), {uid: fixedUid(`PriorityClass/${name}`)});
+		if (!store.get('PriorityClass', undefined, name)) store.create(systemClass(name, value, description), fixedUidOptions(store, `PriorityClass/${name}`));
 	}
 }
 

@@ -2,7 +2,7 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {ClusterRole, PolicyRule} from '../api/rbac-objects.js';
 import {labelSelectorFromObject, matchesLabels} from '../api/selectors.js';
 import {sameJson} from '../store.js';
-import {fixedUid} from './controller-utils.js';
+import {fixedUidOptions} from './controller-utils.js';
 import {bootstrapClusterRoleBindings, bootstrapClusterRoles} from '../rbac/bootstrap-policy.js';
 import '../api/rbac-objects.js';
 
@@ -41,10 +41,10 @@ export function createClusterRoleAggregationController(context: ControllerContex
 		start() {
 			// Fixed uids: the default policy takes nothing from the seeded generator, so seeds replay as before it existed.
 			for (const role of bootstrapClusterRoles()) {
-				if (!store.get('ClusterRole', undefined, role.metadata.name)) store.create(role, {uid: fixedUid(`ClusterRole/${role.metadata.name}`)});
+				if (!store.get('ClusterRole', undefined, role.metadata.name)) store.create(role, fixedUidOptions(store, `ClusterRole/${role.metadata.name}`));
 			}
 			for (const binding of bootstrapClusterRoleBindings()) {
-				if (!store.get('ClusterRoleBinding', undefined, binding.metadata.name)) store.create(binding, {uid: fixedUid(`ClusterRoleBinding/${binding.metadata.name}`)});
+				if (!store.get('ClusterRoleBinding', undefined, binding.metadata.name)) store.create(binding, fixedUidOptions(store, `ClusterRoleBinding/${binding.metadata.name}`));
 			}
 		},
 		sync(name) {

@@ -370,6 +370,16 @@ export function fixedUid(name: string): string {
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/**
+ * The create options of such an object: its fixed uid, unless an object of
+ * the store already holds it (a restored file whose objects were edited),
+ * when the object takes a new one rather than share it.
+ */
+export function fixedUidOptions(store: Pick<Store, 'getByUid'>, name: string): {uid?: string} {
+	const uid = fixedUid(name);
+	return store.getByUid(uid) ? {} : {uid};
+}
+
 /** FNV-1a, 32 bits, over bytes (a string counts as its UTF-8 bytes), continuing from `hash`. */
 export function fnv32a(input: Uint8Array | string, hash = 0x811c9dc5): number {
 	let h = hash;

@@ -68,3 +68,19 @@ test('a PriorityClass is validated as the API server does: system- names, the us
 	t.is(cluster.get('PriorityClass', 'batch')!['description'], 'nightly jobs');
 	t.is(cluster.get('PriorityClass', 'batch')!['preemptionPolicy'], 'PreemptLowerPriority');
 });
+
+test('a system class made again on a restore takes a new uid when another object of the file holds its fixed one', t => {
+	const cluster = createCluster({seed: 1, nodes: 1});
+	const snapshot = JSON.parse(JSON.stringify(cluster.snapshot()));
+	// An edited file: the class's object made a ConfigMap, its uid kept.
+	const at = snapshot.store.objects.findIndex((o: {kind: string; metadata: {name: string}}) => o.kind === 'PriorityClass' && o.metadata.name === 'system-node-critical');
+	const {uid, resourceVersion, creationTimestamp} = snapshot.store.objects[at].metadata;
+	snapshot.store.objects[at] = {apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'edited', namespace: 'default', uid, resourceVersion, creationTimestamp}, data: {}};
+	const restored = createCluster({snapshot});
+	const made = restored.get('PriorityClass', 'system-node-critical')!;
+	t.is(restored.get('ConfigMap', 'edited')!.metadata.uid, uid);
+	t.not(made.metadata.uid, uid);
+	// Saved and restored once more, every uid is still one object's.
+	const again = createCluster({snapshot: JSON.parse(JSON.stringify(restored.snapshot()))});
+	t.is(again.get('PriorityClass', 'system-node-critical')!.metadata.uid, made.metadata.uid);
+});
