@@ -322,6 +322,18 @@ const microTails = Array.from({length: 1000}, (_, ms) => `.${String(ms).padStart
  * renewTime, events' eventTime). A thousand nodes renew every 10 s: the
  * second is formatted once (`rfc3339`) and the milliseconds come from a table.
  */
+/** The last instant RFC 3339 can write (9999-12-31T23:59:59Z). */
+const latestRfc3339Ms = Date.UTC(9999, 11, 31, 23, 59, 59);
+
+/**
+ * When an object deleted now with this grace period is due to go: now plus
+ * the grace, held at the last time RFC 3339 can write (a grace of 2^53
+ * seconds is a valid int64, and a deletion due past it is due never).
+ */
+export function deletionTime(nowMs: number, gracePeriodSeconds: number): string {
+	return rfc3339(Math.min(nowMs + gracePeriodSeconds * 1000, latestRfc3339Ms));
+}
+
 export function rfc3339Micro(ms: number): string {
 	// A Date drops a fraction of a millisecond towards zero.
 	const whole = Math.trunc(ms);

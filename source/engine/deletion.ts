@@ -1,6 +1,6 @@
 import type {KubeObject} from './api/types.js';
 import type {ControllerContext} from './controller.js';
-import {rfc3339} from './clock.js';
+import {deletionTime} from './clock.js';
 
 /**
  * Per-kind steps a delete takes before the object is marked, as the kind's
@@ -61,7 +61,7 @@ export function previewDelete(
 	const finalizers = [...(object.metadata.finalizers ?? [])];
 	const finalizer = policy === 'Foreground' ? 'foregroundDeletion' : policy === 'Orphan' ? 'orphan' : undefined;
 	if (finalizer && store.dependentsOf(object.metadata.uid).length > 0 && !finalizers.includes(finalizer)) finalizers.push(finalizer);
-	const meta = {...object.metadata, deletionTimestamp: rfc3339(clock.now() + (object.kind === 'Pod' ? grace ?? 0 : 0) * 1000)};
+	const meta = {...object.metadata, deletionTimestamp: deletionTime(clock.now(), object.kind === 'Pod' ? grace ?? 0 : 0)};
 	if (object.kind === 'Pod' && grace !== undefined) meta.deletionGracePeriodSeconds = grace;
 	if (finalizers.length > 0) meta.finalizers = finalizers;
 	const marked = {...object, metadata: meta};

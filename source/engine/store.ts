@@ -1,7 +1,7 @@
 import {alreadyExists, KubeError, notFound} from './errors.js';
 import {qualifiedResource, ResourceTypes, type ResourceType} from './api/registry.js';
 import type {KubeObject} from './api/types.js';
-import {rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
+import {deletionTime, rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
 import {flat} from './memory.js';
 import {isTextList} from './state.js';
 
@@ -389,7 +389,7 @@ export class Store {
 			return object;
 		}
 		const meta = {...object.metadata, resourceVersion: ''};
-		meta.deletionTimestamp = rfc3339(this.clock.now() + (gracePeriodSeconds ?? 0) * 1000);
+		meta.deletionTimestamp = deletionTime(this.clock.now(), gracePeriodSeconds ?? 0);
 		if (gracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = gracePeriodSeconds;
 		const marked = {...object, metadata: meta};
 		if (!(meta.finalizers?.length) && this.removable(marked)) {

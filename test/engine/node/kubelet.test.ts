@@ -519,3 +519,21 @@ test('a shell whose standard input stays open (kubectl run -it) waits on it and 
 	restored.advance(60_000);
 	t.deepEqual(running(restored, 'terminal'), [0, true]);
 });
+
+test('a grace period past what a timestamp can hold marks the pod for the last time RFC 3339 writes; a dry run says the same', t => {
+	const cluster = createCluster({seed: 3, nodes: 1});
+	cluster.apply(pod('long', [{name: 'c', image: 'busybox:1.36', command: ['sleep', '3600']}]));
+	cluster.advance(30_000);
+	const preview = cluster.delete('Pod', 'long', {gracePeriodSeconds: 2 ** 53, dryRun: true})!;
+	t.is(preview.metadata.deletionTimestamp, '9999-12-31T23:59:59Z');
+	cluster.delete('Pod', 'long', {gracePeriodSeconds: 2 ** 53});
+	cluster.advance(60_000);
+	const marked = cluster.get('Pod', 'long')!;
+	t.deepEqual([marked.metadata.deletionTimestamp, marked.metadata.deletionGracePeriodSeconds], ['9999-12-31T23:59:59Z', 2 ** 53]);
+	const restored = createCluster({snapshot: JSON.parse(JSON.stringify(cluster.snapshot()))});
+	t.is(restored.get('Pod', 'long')!.metadata.deletionTimestamp, '9999-12-31T23:59:59Z');
+	// A shorter grace still ends it.
+	cluster.delete('Pod', 'long', {gracePeriodSeconds: 0});
+	cluster.advance(5000);
+	t.is(cluster.get('Pod', 'long'), undefined);
+});
