@@ -7,8 +7,7 @@
  * value. Served: create, get, list and delete.
  */
 import type {KubeObject, Manifest, ResourceType} from '../engine/index.js';
-import {decodeBody, mediaType, readBody, sendJson} from './http.js';
-import {decodeProtobufObject} from './protobuf.js';
+import {decodeObjectBody, mediaType, readBody, sendJson} from './http.js';
 import type {RequestContext} from './resources.js';
 import {ApiError, badRequest, methodNotAllowed, statusFromError} from './status.js';
 
@@ -70,7 +69,7 @@ export async function handleHpaV1({cluster, request, response, target}: RequestC
 	}
 	if (method === 'POST' && target.name === undefined) {
 		const raw = await readBody(request);
-		const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), ['application/json', 'application/yaml']);
+		const body = decodeObjectBody(raw, mediaType(request));
 		if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the body must be a JSON object');
 		const object = body as Record<string, unknown>;
 		if ((object['apiVersion'] ?? 'autoscaling/v1') !== 'autoscaling/v1' || (object['kind'] ?? 'HorizontalPodAutoscaler') !== 'HorizontalPodAutoscaler') {

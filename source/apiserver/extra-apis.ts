@@ -6,8 +6,7 @@
  */
 import type {ResourceType} from '../engine/index.js';
 import {adminUser, bytes, formatBytes, formatMilliCpu, milliCpu, objectSelector, type AccessAttributes, type KubeObject, type PolicyRule} from '../engine/index.js';
-import {decodeBody, mediaType, readBody, sendJson} from './http.js';
-import {decodeProtobufObject} from './protobuf.js';
+import {decodeObjectBody, mediaType, readBody, sendJson} from './http.js';
 import type {RequestContext} from './resources.js';
 import {ApiError, badRequest, methodNotAllowed} from './status.js';
 import {tableType, wantsTable} from './tables.js';
@@ -52,9 +51,7 @@ export async function handleExtra(context: RequestContext): Promise<void> {
 		if (method !== 'POST' || target.name !== undefined) throw methodNotAllowed(method);
 		const raw = await readBody(request);
 		// kubectl's typed client sends protobuf; other clients JSON.
-		const body = (mediaType(request) === 'application/vnd.kubernetes.protobuf'
-			? decodeProtobufObject(raw)
-			: decodeBody(raw, mediaType(request), ['application/json', 'application/yaml'])) as {spec?: Record<string, any>} | null;
+		const body = decodeObjectBody(raw, mediaType(request)) as {spec?: Record<string, any>} | null;
 		if (typeof body !== 'object' || body === null || typeof body.spec !== 'object' || body.spec === null) {
 			throw new ApiError(422, 'Invalid', `${target.type.kind}.authorization.k8s.io "" is invalid: spec: Required value`);
 		}

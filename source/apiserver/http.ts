@@ -1,6 +1,7 @@
 /** HTTP plumbing shared by the handlers: JSON replies, Status replies and request bodies with the API server's limit. */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {parse as parseYaml} from 'yaml';
+import {decodeProtobufObject} from './protobuf.js';
 import {badRequest, tooLarge, unsupportedMediaType, type Status} from './status.js';
 
 /** The API server refuses request bodies over 3 MiB. */
@@ -52,6 +53,16 @@ export function readBody(request: IncomingMessage): Promise<Buffer> {
 /** The media type of a request, without parameters. */
 export function mediaType(request: IncomingMessage): string {
 	return String(request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * The object a create or replace sends: JSON or YAML, or protobuf as
+ * kubectl's typed clients send it. No Content-Type is JSON, the first type
+ * the API server serves (kubectl scale --current-replicas sends none).
+ */
+export function decodeObjectBody(body: Buffer, type: string): unknown {
+	if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body);
+	return decodeBody(body, type || 'application/json', ['application/json', 'application/yaml']);
 }
 
 /** A JSON or YAML request body as a value; 415 for other media types, 400 when it does not parse. */

@@ -9,9 +9,8 @@ import {
 	apiVersionOf, KubeError, objectSelector,
 	type Cluster, type KubeObject, type Manifest, type ResourceType,
 } from '../engine/index.js';
-import {decodeBody, mediaType, readBody, sendJson} from './http.js';
+import {decodeBody, decodeObjectBody, mediaType, readBody, sendJson} from './http.js';
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
-import {decodeProtobufObject} from './protobuf.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, methodNotAllowed, notFoundPath, statusFromError, type ErrorSubject} from './status.js';
 import {tableType, toTable, wantsTable, type IncludeObject} from './tables.js';
@@ -290,7 +289,7 @@ function confirmNoEscalation({cluster, target, user}: RequestContext, manifest: 
 async function handleCreate(context: RequestContext): Promise<void> {
 	const {cluster, request, response, query, target} = context;
 	const raw = await readBody(request);
-	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
+	const body = decodeObjectBody(raw, mediaType(request));
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target);
 	confirmNoEscalation(context, manifest);
@@ -304,7 +303,7 @@ async function handleCreate(context: RequestContext): Promise<void> {
 
 async function handleReplace(context: RequestContext, name: string): Promise<void> {
 	const {cluster, request, response, query, target} = context;
-	const body = decodeBody(await readBody(request), mediaType(request), bodyTypes);
+	const body = decodeObjectBody(await readBody(request), mediaType(request));
 	const options = writeOptions(query);
 	const manifest = checkedManifest(body, target, name);
 	const live = getObject(cluster, target, name);
@@ -494,7 +493,8 @@ async function handleScale({cluster, request, response, query, target}: RequestC
 	}
 	if (method !== 'PATCH' && method !== 'PUT') throw methodNotAllowed(method);
 	const type = mediaType(request);
-	const body = decodeBody(await readBody(request), type, method === 'PUT' ? bodyTypes : patchTypes);
+	// kubectl scale --current-replicas replaces the Scale, with no Content-Type.
+	const body = method === 'PUT' ? decodeObjectBody(await readBody(request), type) : decodeBody(await readBody(request), type, patchTypes);
 	const next = (method === 'PUT' ? body : type === 'application/apply-patch+yaml' ? strategicMergePatch(scale, body) : patchBy(type, scale, body)) as {spec?: {replicas?: unknown}; metadata?: {resourceVersion?: string}};
 	const replicas = next?.spec?.replicas;
 	if (typeof replicas !== 'number') throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be an integer`);
@@ -565,7 +565,7 @@ function handleLog({cluster, request, response, query, target}: RequestContext):
 async function handleTokenRequest({cluster, request, response, target, tokens}: RequestContext): Promise<void> {
 	if (!tokens) throw notFoundPath();
 	const raw = await readBody(request);
-	const body = mediaType(request) === 'application/vnd.kubernetes.protobuf' ? decodeProtobufObject(raw) : decodeBody(raw, mediaType(request), bodyTypes);
+	const body = decodeObjectBody(raw, mediaType(request));
 	sendJson(response, 201, tokens.issue(cluster, target.namespace ?? 'default', target.name!, body));
 }
 

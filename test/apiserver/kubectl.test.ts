@@ -520,3 +520,17 @@ run('kubectl attach to a container that is no shell streams its new output', asy
 	}
 	served().cluster.delete('Pod', 'ticker', {gracePeriodSeconds: 0});
 });
+
+// kubectl scale --current-replicas checks the count, then replaces the Scale with no Content-Type: the API server reads that as JSON.
+run('kubectl scale --current-replicas scales only from the count it names', async t => {
+	await served().kubectl(['create', 'deployment', 'counted', '--image=nginx:1.25', '--replicas=2']);
+	const scaled = await served().kubectl(['scale', 'deployment', 'counted', '--replicas=4', '--current-replicas=2']);
+	t.deepEqual([scaled.code, scaled.stdout, scaled.stderr], [0, 'deployment.apps/counted scaled\n', '']);
+	t.is(served().cluster.get('Deployment', 'counted')!.spec.replicas, 4);
+	const stale = await served().kubectl(['scale', 'deployment', 'counted', '--replicas=6', '--current-replicas=2']);
+	t.deepEqual([stale.code, stale.stderr], [1, 'error: Expected replicas to be 2, was 4\n']);
+	const raw = await served().call('PUT', '/apis/apps/v1/namespaces/default/deployments/counted/scale', {body: JSON.stringify({kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: {name: 'counted', namespace: 'default'}, spec: {replicas: 1}}), type: ''});
+	t.is(raw.code, 200, raw.body);
+	t.is(served().cluster.get('Deployment', 'counted')!.spec.replicas, 1);
+	await served().kubectl(['delete', 'deployment', 'counted']);
+});
