@@ -5,11 +5,11 @@
  * engine's RBAC authorizer for the user the request acts as.
  */
 import type {ResourceType} from '../engine/index.js';
-import {adminUser, bytes, formatBytes, formatMilliCpu, milliCpu, objectSelector, type AccessAttributes, type KubeObject, type PolicyRule} from '../engine/index.js';
+import {adminUser, bytes, formatBytes, formatMilliCpu, milliCpu, objectSelector, rfc3339, type AccessAttributes, type KubeObject, type PolicyRule} from '../engine/index.js';
 import {decodeObjectBody, mediaType, readBody, sendJson} from './http.js';
 import type {RequestContext} from './resources.js';
 import {ApiError, badRequest, methodNotAllowed} from './status.js';
-import {tableType, wantsTable} from './tables.js';
+import {tableType, toTable, wantsTable, type Column, type Printer} from './tables.js';
 import {handleHpaV1, hpaV1Type} from './autoscaling-v1.js';
 
 function type(kind: string, plural: string, group: string, version: string, namespaced: boolean): ResourceType {
@@ -81,7 +81,7 @@ export async function handleExtra(context: RequestContext): Promise<void> {
  * pod -l app=web`), and `kubectl get podmetrics` gets metrics-server's Table.
  */
 function handleMetrics({request, response, query, target, cluster}: RequestContext): void {
-	const timestamp = new Date(cluster.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	const timestamp = rfc3339(cluster.now());
 	const matches = objectSelector({labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined}) ?? (() => true);
 	const {pods, nodes} = cluster.metrics();
 	const nodeMetrics = target.type.kind === 'NodeMetrics';
@@ -99,12 +99,12 @@ function handleMetrics({request, response, query, target, cluster}: RequestConte
 	if (target.name !== undefined) {
 		const item = items[0];
 		if (!item) throw new ApiError(404, 'NotFound', `${kind.toLowerCase()}.metrics.k8s.io "${nodeMetrics ? target.name : `${target.namespace}/${target.name}`}" not found`);
-		if (wantsTable(request.headers.accept)) sendJson(response, 200, metricsTable([item]), tableType);
+		if (wantsTable(request.headers.accept)) sendJson(response, 200, metricsTable(kind, [item]), tableType);
 		else sendJson(response, 200, {kind, apiVersion, ...item});
 		return;
 	}
 	const selected = items.filter(item => matches(item));
-	if (wantsTable(request.headers.accept)) sendJson(response, 200, metricsTable(selected), tableType);
+	if (wantsTable(request.headers.accept)) sendJson(response, 200, metricsTable(kind, selected), tableType);
 	else sendJson(response, 200, {kind: `${kind}List`, apiVersion, metadata: {}, items: selected});
 }
 
@@ -130,29 +130,27 @@ function labelsOf(object: KubeObject | undefined): {labels?: Record<string, stri
 }
 
 /**
- * metrics-server's Table (its addPodMetricsToTable and addNodeMetricsToTable):
- * the name, one quantity column per resource (a pod's summed over its
- * containers), the window; no columns when there is no item.
+ * metrics-server's Table columns (its addPodMetricsToTable and
+ * addNodeMetricsToTable): the name, one quantity column per resource (a
+ * pod's summed over its containers), the window.
  */
-function metricsTable(items: MetricsItem[]) {
-	const sums = items.map(item => {
+const quantityColumn = (name: string): Column => ({name, type: 'string', format: 'quantity', description: '', priority: 0});
+const metricsPrinter: Printer = {
+	columns: [
+		{name: 'Name', type: 'string', format: 'name', description: 'Name of the resource', priority: 0}, quantityColumn('cpu'), quantityColumn('memory'),
+		{name: 'Window', type: 'string', format: 'duration', description: '', priority: 0},
+	],
+	row: (item: MetricsItem) => {
 		const all = item.usage ? [item.usage] : (item.containers ?? []).map(c => c.usage);
-		return {cpu: all.reduce((sum, u) => sum + milliCpu(u.cpu), 0), memory: all.reduce((sum, u) => sum + bytes(u.memory), 0)};
-	});
-	const quantity = (name: string) => ({name, type: 'string', format: 'quantity', description: '', priority: 0});
-	return {
-		kind: 'Table',
-		apiVersion: 'meta.k8s.io/v1',
-		metadata: {},
-		columnDefinitions: items.length === 0 ? [] : [
-			{name: 'Name', type: 'string', format: 'name', description: 'Name of the resource', priority: 0}, quantity('cpu'), quantity('memory'),
-			{name: 'Window', type: 'string', format: 'duration', description: '', priority: 0},
-		],
-		rows: items.map((item, i) => ({
-			cells: [item.metadata.name, formatMilliCpu(sums[i]!.cpu), formatBytes(sums[i]!.memory), item.window],
-			object: {kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata},
-		})),
-	};
+		const cpu = all.reduce((sum, u) => sum + milliCpu(u.cpu), 0);
+		const memory = all.reduce((sum, u) => sum + bytes(u.memory), 0);
+		return [item.metadata.name, formatMilliCpu(cpu), formatBytes(memory), item.window];
+	},
+};
+
+/** The Table of metrics items; metrics-server gives no columns when there is no item. */
+function metricsTable(kind: string, items: MetricsItem[]) {
+	return toTable(kind, items, {now: 0, printer: metricsPrinter, columns: items.length > 0});
 }
 
 /** The attributes a SelfSubjectAccessReview asks about; exactly one of resource and non-resource attributes. */

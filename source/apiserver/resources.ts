@@ -6,7 +6,7 @@
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {
-	apiVersionOf, KubeError, objectSelector,
+	apiVersionOf, KubeError, objectSelector, rfc3339,
 	type Cluster, type KubeObject, type Manifest, type ResourceType,
 } from '../engine/index.js';
 import {decodeBody, decodeObjectBody, mediaType, readBody, sendJson} from './http.js';
@@ -353,7 +353,7 @@ async function handlePatch(context: RequestContext, name: string): Promise<void>
 
 /** The virtual time, as managedFields' `time` has it. */
 function nowText(cluster: Cluster): string {
-	return new Date(cluster.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+	return rfc3339(cluster.now());
 }
 
 function withManaged(manifest: Manifest, managedFields: NonNullable<KubeObject['metadata']['managedFields']>): Manifest {

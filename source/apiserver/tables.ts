@@ -497,7 +497,7 @@ const fallback: Printer = {columns: [nameColumn, age], row: (o, now) => [o.metad
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 /** A Table of objects of one kind, as `kubectl get` asks for it. */
-export function toTable(kind: string, objects: KubeObject[], options: {now: number; resourceVersion?: string; includeObject?: IncludeObject; columns?: boolean; printer?: Printer; page?: {continue?: string; remainingItemCount?: number}}) {
+export function toTable(kind: string, objects: ReadonlyArray<{readonly metadata: object}>, options: {now: number; resourceVersion?: string; includeObject?: IncludeObject; columns?: boolean; printer?: Printer; page?: {continue?: string; remainingItemCount?: number}}) {
 	const printer = options.printer ?? printers[kind] ?? fallback;
 	const include = options.includeObject ?? 'Metadata';
 	return {

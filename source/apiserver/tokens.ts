@@ -10,7 +10,7 @@
  * token and lives as long as the server.
  */
 import {createHash, createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject} from 'node:crypto';
-import type {Cluster} from '../engine/index.js';
+import {rfc3339, type Cluster} from '../engine/index.js';
 import {ApiError} from './status.js';
 
 const issuer = 'https://kubernetes.default.svc.cluster.local';
@@ -73,7 +73,7 @@ export class TokenIssuer {
 			apiVersion: 'authentication.k8s.io/v1',
 			metadata: {name, namespace, creationTimestamp: null},
 			spec: {audiences, expirationSeconds: seconds, boundObjectRef: spec.boundObjectRef ?? null},
-			status: {token: `${signed}.${base64url(signature)}`, expirationTimestamp: new Date(claims.exp * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')},
+			status: {token: `${signed}.${base64url(signature)}`, expirationTimestamp: rfc3339(claims.exp * 1000)},
 		};
 	}
 
