@@ -271,7 +271,9 @@ const handlers: Record<string, ExecHandler> = {
 		const visit = (shown: string, full: string, depth: number) => {
 			const stat = context.fs.stat(full);
 			const type = stat?.type ?? 'dir';
-			const name = depth === 0 ? shown : shown.slice(shown.lastIndexOf('/') + 1);
+			// -name reads the last part of the path, a starting point's too (`/etc/` is `etc`, `/` is `/`).
+			const trimmed = shown.replace(/(.)\/+$/, '$1');
+			const name = trimmed === '/' ? '/' : trimmed.slice(trimmed.lastIndexOf('/') + 1);
 			if (depth >= minDepth && tests.every(test => test(shown, name, type))) stdout += `${shown}\n`;
 			if (type !== 'dir' || depth >= maxDepth) return;
 			for (const child of context.fs.list(full) ?? []) visit(`${shown === '/' ? '' : shown.replace(/\/$/, '')}/${child}`, `${full === '/' ? '' : full}/${child}`, depth + 1);

@@ -26,6 +26,10 @@ test('find walks depth first from each starting point, and filters by name, type
 	t.is(run(['find', '/etc/app', '-mindepth', '2']).stdout, '/etc/app/conf.d/.hidden.conf\n/etc/app/conf.d/extra.conf\n');
 	t.is(run(['find', '/etc', '-path', '*conf.d*', '-name', '[!.]*']).stdout, '/etc/app/conf.d\n/etc/app/conf.d/extra.conf\n');
 	t.is(run(['find']).stdout.split('\n')[0], '.');
+	// A starting point is named by its last part, as every other path is.
+	t.is(run(['find', '/etc/app', '-maxdepth', '0', '-name', 'app']).stdout, '/etc/app\n');
+	t.is(run(['find', '/etc/app/', '-maxdepth', '0', '-name', 'app']).stdout, '/etc/app/\n');
+	t.is(run(['find', '/', '-maxdepth', '0', '-name', '/']).stdout, '/\n');
 	t.deepEqual(run(['find', '/nope', '/etc/hosts']), {stdout: '/etc/hosts\n', stderr: 'find: \'/nope\': No such file or directory\n', status: 1});
 	t.deepEqual(run(['find', '/etc', '-size', '1k']), {stdout: '', stderr: 'find: unknown predicate `-size\'\n', status: 1});
 	t.is(run(['find', '/etc', '-type', 'x']).stderr, 'find: Unknown argument to -type: x\n');
