@@ -51,6 +51,15 @@ export type ClusterOptions = {
 	 */
 	restore?: 'exact' | 'replay' | 'objects';
 	/**
+	 * The snapshot's objects are as a cluster stored them (a state file whose
+	 * digest of its objects still matches them): the restore does not judge
+	 * each again by the API server's validation, as an API server does not
+	 * validate what etcd holds when it starts. Unset, every object of a
+	 * built-in kind is judged, so a snapshot changed by hand is refused at
+	 * the first object the API server would refuse.
+	 */
+	objectsIntact?: boolean;
+	/**
 	 * Told after each timer and reconcile of an exact restore's replay how far
 	 * it has come: the virtual ms of the saved history replayed, and all of
 	 * it. A restore costs what the history cost to simulate, so a caller can

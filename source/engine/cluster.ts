@@ -7,7 +7,7 @@ import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
-import {LoadError, Store, keyOf, prepareForCreate, sameJson} from './store.js';
+import {LoadError, Store, keyOf, prepareForCreate, sameJson, type ObjectCheck} from './store.js';
 import {savedObjectProblem} from './api/saved-object-check.js';
 import {EventRecorder} from './events.js';
 import {deleteObject, previewDelete} from './deletion.js';
@@ -220,6 +220,8 @@ export class Cluster {
 	private shellCount = 0;
 	/** The saved objects the cluster was made of (a restore from objects): a snapshot records them, as its journal starts there. */
 	private readonly base: SnapshotBase | undefined;
+	/** What a restore asks of each saved object: the API server's validation, unless the caller knows the objects are as stored (`objectsIntact`). */
+	private readonly savedObjectCheck: ObjectCheck | undefined;
 	/** A snapshot made in steps while it is under way: the cluster stands still until it is made (see `snapshotInSteps`). */
 	private steppedSnapshot: SteppedSnapshot | undefined;
 	/** An exact restore's replay while it runs: the snapshot, where the replay stands in its journal. */
@@ -245,6 +247,8 @@ export class Cluster {
 		}
 		if (restore !== undefined && options.snapshot === undefined) throw badRequest('restore: there is no snapshot to restore');
 		if (options.onReplay !== undefined && typeof options.onReplay !== 'function') throw badRequest(`onReplay: must be a function, got ${typeof options.onReplay}`);
+		if (options.objectsIntact !== undefined && typeof options.objectsIntact !== 'boolean') throw badRequest(`objectsIntact: must be a boolean, got ${typeof options.objectsIntact}`);
+		if (options.objectsIntact !== undefined && options.snapshot === undefined) throw badRequest('objectsIntact: there is no snapshot to restore');
 		const snapshot = options.snapshot === undefined ? undefined : readSnapshot(options.snapshot);
 		if (snapshot?.history === false && restore === 'replay') {
 			throw new SnapshotError('snapshot.history: the snapshot was saved without its history (the journal of calls), which a replay needs; restore it from its state or its objects');
@@ -256,6 +260,7 @@ export class Cluster {
 		const basePath = restore === 'objects' ? 'snapshot' : 'snapshot.base';
 		// Read before the snapshot's own options replace the caller's.
 		const onReplay = options.onReplay;
+		this.savedObjectCheck = options.objectsIntact === true ? undefined : savedObjectProblem;
 		if (snapshot) options = snapshot.options;
 		this.options = optionsOf(options);
 		this.base = base;
@@ -519,7 +524,7 @@ export class Cluster {
 		if (JSON.stringify(names) !== JSON.stringify(savedNames)) {
 			throw new SnapshotError(`snapshot.state.parts: the snapshot saved the parts ${savedNames.join(', ')}, this build has ${names.join(', ')}: it was saved by another build; restore it from its objects`, 'another build');
 		}
-		return {snapshot, saved, objects: store.loadInSteps(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects', savedObjectProblem), next: 0};
+		return {snapshot, saved, objects: store.loadInSteps(snapshot.store.objects, snapshot.store.resourceVersion, 'snapshot.store.objects', this.savedObjectCheck), next: 0};
 	}
 
 	/** Load the store's objects a step at a time until `stop` says so (false) or all are in; then serve their custom kinds and load the clock (true). */
@@ -591,7 +596,7 @@ export class Cluster {
 	private loadBase(base: SnapshotBase, path: string): void {
 		const {store, events} = this.context;
 		try {
-			store.load(base.store.objects, base.store.resourceVersion, `${path}.store.objects`, savedObjectProblem);
+			store.load(base.store.objects, base.store.resourceVersion, `${path}.store.objects`, this.savedObjectCheck);
 		} catch (error) {
 			if (error instanceof LoadError) throw new SnapshotError(error.message);
 			throw error;
@@ -1744,7 +1749,7 @@ function replayedDifferently(what: string): SnapshotError {
 
 /** The options a snapshot records: every one the cluster was made with but `snapshot` (all JSON-safe). */
 function optionsOf(options: ClusterOptions): SnapshotOptions {
-	const {snapshot: _, restore: _restore, onReplay: _onReplay, ...recorded} = options;
+	const {snapshot: _, restore: _restore, objectsIntact: _intact, onReplay: _onReplay, ...recorded} = options;
 	return JSON.parse(JSON.stringify(recorded)) as SnapshotOptions;
 }
 

@@ -54,7 +54,7 @@ export type VolumeSnapshot = {
 };
 
 /** The options a snapshot's cluster was made with: `createCluster`'s, `snapshot` aside. */
-export type SnapshotOptions = Omit<ClusterOptions, 'snapshot' | 'restore' | 'onReplay'>;
+export type SnapshotOptions = Omit<ClusterOptions, 'snapshot' | 'restore' | 'objectsIntact' | 'onReplay'>;
 
 /**
  * The saved objects a cluster restored from objects only started from

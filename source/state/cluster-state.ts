@@ -67,15 +67,17 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 		const lines = new FileLines();
 		// A file moved aside is not the one read ahead.
 		const readAhead = movedAside ? undefined : options.readAhead;
-		const data = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done), lines, readAhead});
+		const parsed = await readStateFile(file, {sliceMs, progress: done => shown?.onLoad?.(parseShare * done), lines, readAhead});
 		// A write a crash cut short left its temporary file; the state file itself is whole.
 		removeLeftovers(file);
-		if (data === undefined) return movedAside ? {movedAside} : {};
+		if (parsed === undefined) return movedAside ? {movedAside} : {};
+		// Objects as the store saved them are not judged again; a file changed by hand has each judged as the API server would.
+		const {snapshot: data, objectsIntact} = parsed;
 		// The last objects parsed and the first part of the restore are two pieces: the event loop turns between them.
 		await new Promise(resolve => setImmediate(resolve));
 		let restartedBecause: FromObjectsReason;
 		try {
-			return {cluster: await restored({snapshot: data}, sliceMs, shown), lines};
+			return {cluster: await restored({snapshot: data, objectsIntact}, sliceMs, shown), lines};
 		} catch (error) {
 			if (!(error instanceof Error)) throw error;
 			// Another build saved it, or its state does not load (a value no part reads so, in a file changed by hand): its objects still make the cluster, as a cluster stopped and started again.
@@ -84,7 +86,7 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 			restartedBecause = from;
 		}
 		try {
-			return {cluster: await restored({snapshot: data, restore: 'objects'}, sliceMs), restarted: restartedBecause, lines};
+			return {cluster: await restored({snapshot: data, restore: 'objects', objectsIntact}, sliceMs), restarted: restartedBecause, lines};
 		} catch (error) {
 			// Not even its objects make a cluster: the file stays as it is, and the start stops with why.
 			if (error instanceof Error) throw new StateFileError(file, `it cannot be restored: ${error.message}`);
@@ -97,7 +99,7 @@ export async function openState(file: string, options: {reset?: boolean; now?: D
 }
 
 /** The restore of a snapshot, a slice at a time (see `openState`). */
-async function restored(options: {snapshot: unknown; restore?: 'objects'}, sliceMs: number, shown?: ReplayProgress): Promise<Cluster> {
+async function restored(options: {snapshot: unknown; restore?: 'objects'; objectsIntact: boolean}, sliceMs: number, shown?: ReplayProgress): Promise<Cluster> {
 	const restoring = restoreCluster(options);
 	for (;;) {
 		const deadline = performance.now() + sliceMs;

@@ -23,6 +23,7 @@
  * time.
  */
 
+import {createHash, type Hash} from 'node:crypto';
 import {keptStatesChecked, SaveCache} from '../engine/index.js';
 import {applyDelta, objectDelta} from './object-delta.js';
 
@@ -50,6 +51,9 @@ export type PreparedSnapshot = {
 	/** The last object of each reference key, and of each kind, among those filled: where a delta looks back to. */
 	lastOfKey: Map<string, number>;
 	lastOfKind: Map<string, number>;
+	/** The SHA-256 of the objects' lines so far (see `objectsDigestKey`), and its hex once they are all filled. */
+	digest: Hash;
+	objectsSha256?: string;
 	/** Everything after the objects, up to the parts' state (or to the end, base aside). */
 	middle: Buffer;
 	/** The parts' state as text and values still to serialise, in order (empty when the snapshot has none). */
@@ -198,6 +202,7 @@ export class SnapshotJson {
 			lines: [Buffer.from(text.slice(0, at))],
 			lastOfKey: new Map(),
 			lastOfKind: new Map(),
+			digest: createHash('sha256'),
 			middle: Buffer.from(closes ? text.slice(at, -1) : text.slice(at)),
 			state: merged(pieces, !hasBase && state !== undefined),
 			stateFilled: 0,
@@ -215,7 +220,10 @@ export class SnapshotJson {
 		if ('whole' in prepared) return true;
 		const {objects, state} = prepared;
 		while (prepared.filled < objects.length) {
-			prepared.lines.push(prepared.filled > 0 ? commaNewline : newline, this.objectLine(prepared, prepared.filled));
+			const line = this.objectLine(prepared, prepared.filled);
+			if (prepared.filled > 0) prepared.digest.update(commaNewline);
+			prepared.digest.update(line);
+			prepared.lines.push(prepared.filled > 0 ? commaNewline : newline, line);
 			prepared.filled++;
 			if (prepared.filled < objects.length && stop()) return false;
 		}
@@ -261,7 +269,13 @@ export class SnapshotJson {
 		if ('whole' in prepared) return [prepared.whole];
 		const out = [...prepared.lines];
 		if (prepared.objects.length > 0) out.push(newline);
-		out.push(prepared.middle);
+		// The digest of the objects' lines goes right after the snapshot's kind, which follows them.
+		if (prepared.objects.length > 0 && prepared.middle.subarray(0, afterObjects.length).equals(afterObjects)) {
+			prepared.objectsSha256 ??= prepared.digest.digest('hex');
+			out.push(afterObjects, Buffer.from(`,${JSON.stringify(objectsDigestKey)}:${JSON.stringify(prepared.objectsSha256)}`), prepared.middle.subarray(afterObjects.length));
+		} else {
+			out.push(prepared.middle);
+		}
 		for (const piece of prepared.state) {
 			if (Array.isArray(piece)) out.push(...piece);
 			else if (Buffer.isBuffer(piece)) out.push(piece);
@@ -457,12 +471,32 @@ function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer |
 	return out;
 }
 
+/**
+ * A state file's snapshot, and whether its objects are as the store that
+ * saved them held them: the file was laid out as `SnapshotJson` writes it
+ * and the digest after them (`objectsDigestKey`) matches their bytes, so
+ * no object was changed since (a restore need not judge each again).
+ */
+export type ParsedState = {snapshot: unknown; objectsIntact: boolean};
+
 /** What opens the store's object list in a snapshot's JSON as `SnapshotJson` writes it, and the parts' list: one object or part a line. */
 const storeStart = Buffer.from('{"store":{"resourceVersion":');
 const objectsStart = Buffer.from('"objects":[\n');
 const partsStart = Buffer.from('"parts":[\n');
 /** What follows the store's objects in a state file: the line break ending the list, the store's end, and the snapshot's kind (no line break comes before it inside the list). */
 const objectsEnd = Buffer.from('\n]},"kind":"KubariumSnapshot"');
+/** What follows the objects' last line in a state file: `objectsEnd` after its line break. */
+const afterObjects = objectsEnd.subarray(1);
+/**
+ * The key after the snapshot's kind in a state file: the SHA-256 (hex) of
+ * the store's objects' lines, from the first byte of the first to the end
+ * of the last. A file whose objects still match it holds the objects as the
+ * store that saved them held them (`ParsedState.objectsIntact`); a file
+ * changed by hand no longer does. It is the file's, not the snapshot's: the
+ * parse takes it out.
+ */
+export const objectsDigestKey = 'objectsSha256';
+
 /** What ends the parts' list, and the state with it. */
 const partsListEnd = Buffer.from('\n]}');
 
@@ -479,13 +513,13 @@ type Run = {first: number; end: number; list: (rest: unknown) => unknown};
  * one string. Any other text, or one whose lines do not parse so, is parsed
  * in one piece: its errors are `JSON.parse`'s.
  */
-export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>, progress?: (done: number) => void, lines?: FileLines): Promise<unknown> {
-	const whole = () => {
-		// Parsed in one piece, the lines are not known.
+export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: () => Promise<void>, progress?: (done: number) => void, lines?: FileLines): Promise<ParsedState> {
+	const whole = (): ParsedState => {
+		// Parsed in one piece, the lines are not known, nor are the objects' bytes checked against the digest.
 		lines?.whole.clear();
 		lines?.deltas.clear();
 		lines?.states.clear();
-		return readSnapshotText(bytes.toString('utf8'));
+		return {snapshot: readSnapshotText(bytes.toString('utf8')), objectsIntact: false};
 	};
 	if (lines) lines.bytes = bytes;
 	const runs = layoutOf(bytes);
@@ -508,6 +542,8 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 	} catch {
 		return whole();
 	}
+	const digest = takeObjectsDigest(rest);
+	const objectsIntact = digest !== undefined && digest === createHash('sha256').update(bytes.subarray(runs[0]!.first, runs[0]!.end)).digest('hex');
 	let deadline = Number.NEGATIVE_INFINITY;
 	// How much of the text is parsed: the rest at once, then the lines.
 	const runBytes = runs.reduce((sum, run) => sum + run.end - run.first, 0);
@@ -552,7 +588,15 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 		parsed += end - first;
 	}
 	if (keptStatesChecked()) for (const object of lists[0]!) deepFreeze(object);
-	return rest;
+	return {snapshot: rest, objectsIntact};
+}
+
+/** The objects' digest a state file's text held (`objectsDigestKey`), taken out of the snapshot parsed from it. */
+function takeObjectsDigest(data: unknown): string | undefined {
+	if (typeof data !== 'object' || data === null || Array.isArray(data) || !Object.hasOwn(data, objectsDigestKey)) return undefined;
+	const digest = (data as Record<string, unknown>)[objectsDigestKey];
+	delete (data as Record<string, unknown>)[objectsDigestKey];
+	return typeof digest === 'string' ? digest : undefined;
 }
 
 /**
@@ -647,7 +691,9 @@ function objectFromLine(list: readonly unknown[], line: unknown): unknown {
 
 /** The snapshot a state file's text holds, parsed in one piece (`parseSnapshotJson` reads it in slices): its store's objects made from their lines. */
 export function readSnapshotText(text: string): unknown {
-	return withObjectsRead(JSON.parse(text) as unknown);
+	const data = JSON.parse(text) as unknown;
+	takeObjectsDigest(data);
+	return withObjectsRead(data);
 }
 
 /** A snapshot parsed in one piece, its store's objects made from their lines (see `objectFromLine`). */

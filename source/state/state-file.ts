@@ -9,7 +9,7 @@
 import {closeSync, fsyncSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync, writevSync} from 'node:fs';
 import {open, readFile, rename, stat, unlink} from 'node:fs/promises';
 import path from 'node:path';
-import {parseSnapshotJson, type FileLines} from './snapshot-json.js';
+import {parseSnapshotJson, type FileLines, type ParsedState} from './snapshot-json.js';
 
 /** A state file that cannot be used; the message has the path, the reason and what to do. */
 export class StateFileError extends Error {
@@ -52,11 +52,12 @@ function isBlank(bytes: Buffer): boolean {
 export type ReadAhead = {file: string; bytes: Promise<Buffer | undefined>};
 
 /**
- * The data of a state file, or undefined when there is none (a fresh start).
+ * The snapshot of a state file, or undefined when there is none (a fresh
+ * start), and whether its objects are as they were saved (`ParsedState`).
  * Throws StateFileError for a file that is empty, truncated, not JSON, or
  * not a Kubarium state file; the version and shape are the restore's to judge.
  */
-export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void; lines?: FileLines; readAhead?: ReadAhead} = {}): Promise<unknown> {
+export async function readStateFile(file: string, options: {sliceMs?: number; progress?: (done: number) => void; lines?: FileLines; readAhead?: ReadAhead} = {}): Promise<ParsedState | undefined> {
 	// Read off the event loop (a state file of thousands of pods is tens of MB); the objects are parsed a few at a time, with the loop turning between.
 	let bytes: Buffer;
 	try {
@@ -70,16 +71,17 @@ export async function readStateFile(file: string, options: {sliceMs?: number; pr
 		throw new StateFileError(file, `it cannot be read (${(error as Error).message})`, 'Check its permissions, or name another file for --state');
 	}
 	if (isBlank(bytes)) throw new StateFileError(file, 'it is empty');
-	let data: unknown;
+	let parsed: ParsedState;
 	try {
-		data = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)), options.progress, options.lines);
+		parsed = await parseSnapshotJson(bytes, options.sliceMs ?? 50, () => new Promise(resolve => setImmediate(resolve)), options.progress, options.lines);
 	} catch (error) {
 		throw new StateFileError(file, parseFailure(bytes.toString('utf8'), error as Error));
 	}
+	const data = parsed.snapshot;
 	if (typeof data !== 'object' || data === null || Array.isArray(data) || (data as {kind?: unknown}).kind !== stateKind) {
 		throw new StateFileError(file, `it is not a Kubarium state file (it has no "kind": "${stateKind}")`);
 	}
-	return data;
+	return parsed;
 }
 
 /**

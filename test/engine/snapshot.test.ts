@@ -350,3 +350,21 @@ test('a saved object the API server could not have stored is refused naming it a
 	}
 	t.is(createCluster({snapshot: saved()}).list('Pod').length, 2, 'the saved cluster itself restores');
 });
+
+test('objects the caller knows are as they were stored (objectsIntact) are not judged again: the same snapshot, the same cluster', t => {
+	// Judged, the key validation refuses is refused; known to be as stored, it is loaded as it is, as an API server loads what etcd holds.
+	const data = saved() as any;
+	data.store.objects.find((o: any) => o.kind === 'ConfigMap').data['not a key'] = 'x';
+	t.throws(() => createCluster({snapshot: data}), {instanceOf: SnapshotError, message: /ConfigMap "kube-root-ca.crt" is invalid: data\[not a key\]/});
+	t.is((createCluster({snapshot: data, objectsIntact: true}).get('ConfigMap', 'kube-root-ca.crt', 'default')?.data as Record<string, string> | undefined)?.['not a key'], 'x');
+	// An intact snapshot restores to the same cluster either way, and the option is not recorded.
+	const snapshot = saved();
+	const judged = createCluster({snapshot});
+	const trusted = createCluster({snapshot, objectsIntact: true});
+	judged.advance(5_000);
+	trusted.advance(5_000);
+	t.deepEqual(JSON.parse(JSON.stringify(trusted.snapshot())), JSON.parse(JSON.stringify(judged.snapshot())));
+	t.false('objectsIntact' in trusted.snapshot().options);
+	t.throws(() => createCluster({snapshot, objectsIntact: 'yes' as never}), {message: 'objectsIntact: must be a boolean, got string'});
+	t.throws(() => createCluster({objectsIntact: true}), {message: 'objectsIntact: there is no snapshot to restore'});
+});

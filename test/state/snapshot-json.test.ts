@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto';
 import test from 'ava';
 import {createCluster} from '../../source/engine/index.js';
 import {parseSnapshotJson, readSnapshotText, SnapshotJson} from '../../source/state/snapshot-json.js';
@@ -116,22 +117,22 @@ test('parseSnapshotJson reads the objects and the parts a piece at a time, letti
 	const pause = async () => {
 		pauses++;
 	};
-	t.deepEqual(await parseSnapshotJson(Buffer.from(text), 0, pause), expected);
+	t.deepEqual((await parseSnapshotJson(Buffer.from(text), 0, pause)).snapshot, expected);
 	// A piece of about 64 KB of whole lines at a time.
 	t.true(pauses >= Math.floor(text.length / 65_536) && pauses > 1, `${pauses} turns of the event loop for ${text.length} bytes`);
 	// A part spread over lines by hand: one piece too.
 	const part = text.replace('\n["cluster",', '\n["cluster",\n');
 	t.not(part, text);
-	t.deepEqual(await parseSnapshotJson(Buffer.from(part), 0, pause), expected);
+	t.deepEqual((await parseSnapshotJson(Buffer.from(part), 0, pause)).snapshot, expected);
 	// The same data written by JSON.stringify (no line for each object) or pretty-printed, as the snapshot or as the file's text: one piece.
 	for (const other of [JSON.stringify(expected), JSON.stringify(expected, null, 2), JSON.stringify(JSON.parse(text)), JSON.stringify(JSON.parse(text), null, 1)]) {
 		pauses = 0;
-		t.deepEqual(await parseSnapshotJson(Buffer.from(other), 0, pause), expected);
+		t.deepEqual((await parseSnapshotJson(Buffer.from(other), 0, pause)).snapshot, expected);
 		t.is(pauses, 0);
 	}
 	// An object spread over lines by hand: the line that is not an object sends it back to one piece.
 	const edited = text.replace('"kind":"ConfigMap",', '"kind":"ConfigMap",\n');
-	t.deepEqual(await parseSnapshotJson(Buffer.from(edited), 0, pause), readSnapshotText(edited));
+	t.deepEqual((await parseSnapshotJson(Buffer.from(edited), 0, pause)).snapshot, readSnapshotText(edited));
 	// Truncated, or broken in an object: JSON.parse's error, as for the whole text.
 	for (const broken of [text.slice(0, Math.floor(text.length / 2)), text.replace('"kind":"ConfigMap"', '"kind":"ConfigMap"}')]) {
 		const error = await t.throwsAsync(parseSnapshotJson(Buffer.from(broken), 0, pause));
@@ -143,6 +144,33 @@ test('parseSnapshotJson reads the objects and the parts a piece at a time, letti
 			}
 			return 'parsed';
 		})());
+	}
+});
+
+test('a state file carries the digest of its objects\' lines: the parse says they are intact while the digest matches, and takes the digest out of the snapshot', async t => {
+	const cluster = createCluster({seed: 6, demo: true});
+	cluster.advance(10_000);
+	const snapshot = cluster.snapshot({history: false});
+	const text = new SnapshotJson().stringify(snapshot);
+	const expected = JSON.parse(JSON.stringify(snapshot)) as unknown;
+	const digest = /,"objectsSha256":"([0-9a-f]{64})",/.exec(text);
+	t.truthy(digest, 'the digest follows the snapshot\'s kind');
+	const objects = text.slice(text.indexOf('"objects":[\n') + '"objects":[\n'.length, text.indexOf('\n]},"kind":'));
+	t.is(digest![1], createHash('sha256').update(objects).digest('hex'));
+	const pause = async () => undefined;
+	t.deepEqual(await parseSnapshotJson(Buffer.from(text), 0, pause), {snapshot: expected, objectsIntact: true});
+	t.deepEqual(readSnapshotText(text), expected);
+	// One object changed in its line, the layout kept: the objects are no longer as saved.
+	const edited = text.replace('"kind":"ConfigMap","metadata":{"name":"kube-root-ca.crt"', '"kind":"ConfigMap","metadata":{"name":"kube-root-ca.crt","labels":{"x":"y"}');
+	t.not(edited, text);
+	const read = await parseSnapshotJson(Buffer.from(edited), 0, pause);
+	t.false(read.objectsIntact);
+	t.false(JSON.stringify(read.snapshot).includes('objectsSha256'));
+	// A digest that is no text, one of another file, none at all, or a file parsed in one piece: not intact.
+	for (const other of [text.replace(digest![0], ',"objectsSha256":42,'), text.replace(digest![1]!, '0'.repeat(64)), text.replace(digest![0], ','), JSON.stringify(JSON.parse(text), null, 1)]) {
+		const parsed = await parseSnapshotJson(Buffer.from(other), 0, pause);
+		t.false(parsed.objectsIntact);
+		t.deepEqual(parsed.snapshot, expected);
 	}
 });
 
@@ -166,13 +194,13 @@ test('a part that is a long list (each node\'s runtime) is written a record a li
 	t.deepEqual(readSnapshotText(text), expected);
 	// Read with the event loop turning before every record: each runtime is a piece of its own.
 	let pauses = 0;
-	t.deepEqual(await parseSnapshotJson(Buffer.from(text), 0, async () => {
+	t.deepEqual((await parseSnapshotJson(Buffer.from(text), 0, async () => {
 		pauses++;
-	}), expected);
+	})).snapshot, expected);
 	t.true(pauses > 20, `${pauses} turns`);
 	// A record split over lines by hand, or a list part that never closes: read in one piece, or JSON.parse's error.
 	const split = text.replace(`\n${lines[opens + 2]!}`, `\n${lines[opens + 2]!.replace('{', '{\n')}`);
-	t.deepEqual(await parseSnapshotJson(Buffer.from(split), 0, async () => {}), expected);
+	t.deepEqual((await parseSnapshotJson(Buffer.from(split), 0, async () => {})).snapshot, expected);
 	const unclosed = text.replace(/\n\]\],?\n/, '\n');
 	t.not(unclosed, text);
 	await t.throwsAsync(parseSnapshotJson(Buffer.from(unclosed), 0, async () => {}));

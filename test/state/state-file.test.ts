@@ -26,7 +26,7 @@ test('no file is a fresh start; a good one is read', async t => {
 	const dir = scratch(t);
 	t.is(await readStateFile(join(dir, 'state.json')), undefined);
 	writeFileSync(join(dir, 'state.json'), valid);
-	t.deepEqual(await readStateFile(join(dir, 'state.json')), JSON.parse(valid));
+	t.deepEqual((await readStateFile(join(dir, 'state.json')))?.snapshot, JSON.parse(valid));
 });
 
 const bad: Array<[string, string, RegExp]> = [
@@ -92,7 +92,7 @@ test('a crash between the write and the rename leaves the old file whole; the ne
 	const child = spawnSync(process.execPath, ['--import=tsx', '--input-type=module', '-e', script], {cwd: root, encoding: 'utf8'});
 	t.is(child.signal, 'SIGKILL', child.stderr);
 	t.is(readFileSync(file, 'utf8'), valid, 'the old state is intact');
-	t.deepEqual(await readStateFile(file), JSON.parse(valid));
+	t.deepEqual((await readStateFile(file))?.snapshot, JSON.parse(valid));
 	const leftovers = leftoverTemporaries(file);
 	t.is(leftovers.length, 1);
 	t.is(readFileSync(leftovers[0]!, 'utf8').length, JSON.stringify({kind: 'KubariumSnapshot', version: 1, big: 'x'.repeat(100000)}).length, 'the new state was written in full before the crash');

@@ -13,7 +13,7 @@ import {cutHistory, goOnAlike, goOnAlikeRich, richCall, richCluster, runRich, ru
 
 async function throughFile(cluster: Cluster): Promise<Cluster> {
 	const text = new SnapshotJson().stringify(cluster.snapshot({history: false}));
-	return createCluster({snapshot: await parseSnapshotJson(Buffer.from(text), 0, async () => undefined)});
+	return createCluster({snapshot: (await parseSnapshotJson(Buffer.from(text), 0, async () => undefined)).snapshot});
 }
 
 function same(t: {is(actual: unknown, expected: unknown, message?: string): void}, actual: Cluster, expected: Cluster, when: string): void {
