@@ -9,7 +9,7 @@
  * selects, a Service over a DaemonSet.
  */
 import fc from 'fast-check';
-import type {Cluster, Manifest} from '../../source/engine/index.js';
+import type {Cluster, Manifest, Pod} from '../../source/engine/index.js';
 
 export const namePool = ['a', 'b'] as const;
 export const appPool = ['a', 'b'] as const;
@@ -43,6 +43,8 @@ export type Call =
 	| {op: 'expose'; kind: string; name: string; port?: number; serviceName?: string}
 	| {op: 'startTraffic'; service: string; rps?: number}
 	| {op: 'stopTraffic'; service: string}
+	/** `kubectl debug POD`: one more ephemeral container in the nth pod of `default` (its own ones kept, as kubectl sends them). */
+	| {op: 'debugPod'; index: number; container: string; image: string; command?: string[]; target?: string}
 	| {op: 'advance'; ms: number};
 
 /** A whole generated case: the cluster and the calls made on it. */
@@ -276,6 +278,12 @@ export const callArbitrary: fc.Arbitrary<Call> = fc.oneof(
 	{weight: 1, arbitrary: fc.record({op: fc.constant('expose' as const), kind: fc.constantFrom('deploy', 'rs', 'sts', 'pod', 'cm'), name, port: fc.option(fc.constantFrom(80, 8080, 0), {nil: undefined}), serviceName: fc.option(name, {nil: undefined})}, {requiredKeys: ['op', 'kind', 'name']})},
 	{weight: 1, arbitrary: fc.record({op: fc.constant('startTraffic' as const), service: name, rps: fc.option(fc.constantFrom(1, 20, -5), {nil: undefined})}, {requiredKeys: ['op', 'service']})},
 	{weight: 1, arbitrary: fc.record({op: fc.constant('stopTraffic' as const), service: name})},
+	{weight: 1, arbitrary: fc.record({
+		op: fc.constant('debugPod' as const), index: fc.nat(50), container: fc.constantFrom('debugger-a', 'debugger-b', 'main', 'Bad_Name'),
+		image: fc.constantFrom('busybox:1.36', 'busybox:1.36', 'nginx:1.25', ''),
+		command: fc.option(fc.constantFrom(['sleep', '30'], ['sh', '-c', 'exit 2'], ['sh']), {nil: undefined}),
+		target: fc.option(fc.constantFrom('main', 'nope'), {nil: undefined}),
+	}, {requiredKeys: ['op', 'index', 'container', 'image']})},
 	{weight: 10, arbitrary: fc.record({op: fc.constant('advance' as const), ms: fc.oneof(
 		{weight: 5, arbitrary: fc.integer({min: 1000, max: 30_000})},
 		{weight: 2, arbitrary: fc.integer({min: 30_000, max: 600_000})},
@@ -392,6 +400,16 @@ export function runCall(cluster: Cluster, call: Call, record: (line: string) => 
 			record(`${c}.stopTraffic(${js(call.service)});`);
 			cluster.stopTraffic(call.service);
 			return;
+		case 'debugPod': {
+			const target = nthName(cluster, 'pods', call.index);
+			if (target === undefined) return;
+			const pod = cluster.get('Pod', target, 'default') as Pod;
+			const added = {name: call.container, image: call.image, ...(call.command ? {command: call.command} : {}), ...(call.target ? {targetContainerName: call.target} : {})};
+			const containers = [...pod.spec?.ephemeralContainers ?? [], added];
+			record(`${c}.replaceEphemeralContainers(${js(target)}, ${js(containers)});`);
+			cluster.replaceEphemeralContainers(target, containers);
+			return;
+		}
 		case 'advance':
 			record(`${c}.advance(${call.ms});`);
 			cluster.advance(call.ms);

@@ -19,7 +19,7 @@
 import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {WebSocketServer, type RawData, type WebSocket} from 'ws';
-import type {Cluster, ExecResult, ShellSession} from '../engine/index.js';
+import type {Cluster, ExecResult, PodSpec, ShellSession} from '../engine/index.js';
 import type {ResourceTarget} from './paths.js';
 import {ApiError, badRequest, statusFromError, type Status} from './status.js';
 
@@ -69,7 +69,8 @@ export class ExecServer {
 		const pod = this.cluster.get('Pod', name, target.namespace);
 		if (!pod) throw new ApiError(404, 'NotFound', `pods "${name}" not found`, {name, kind: 'pods'});
 		const container = query.get('container') ?? undefined;
-		if (container && !(pod.spec?.containers ?? []).some((c: {name: string}) => c.name === container)) {
+		const spec = pod.spec as PodSpec | undefined;
+		if (container && ![...spec?.containers ?? [], ...spec?.initContainers ?? [], ...spec?.ephemeralContainers ?? []].some(c => c.name === container)) {
 			throw badRequest(`container ${container} is not valid for pod ${name}`);
 		}
 		const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map(p => p.trim());

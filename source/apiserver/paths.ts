@@ -53,7 +53,7 @@ export type Target =
 
 /** Subresources served, by kind. */
 export const subresources: Record<string, string[]> = {
-	Pod: ['log', 'exec', 'attach', 'status', 'eviction', 'portforward'],
+	Pod: ['log', 'exec', 'attach', 'status', 'eviction', 'portforward', 'ephemeralcontainers'],
 	Deployment: ['scale', 'status'],
 	ReplicaSet: ['scale', 'status'],
 	StatefulSet: ['scale', 'status'],

@@ -7,7 +7,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {
 	apiVersionOf, KubeError, objectSelector, rfc3339,
-	type Cluster, type KubeObject, type Manifest, type ResourceType,
+	type Cluster, type KubeObject, type Manifest, type Pod, type PodSpec, type ResourceType,
 } from '../engine/index.js';
 import {decodeBody, decodeObjectBody, mediaType, readBody, sendJson} from './http.js';
 import {jsonPatch, mergePatch, strategicMergePatch} from './patch.js';
@@ -76,6 +76,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (subresource === 'portforward') throw badRequest('Upgrade request required');
 	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));
 	if (subresource === 'token') return method === 'POST' ? handleTokenRequest(context) : Promise.reject(methodNotAllowed(method));
+	if (subresource === 'ephemeralcontainers') return handleEphemeralContainers(context, method);
 	if (subresource === 'status' && method !== 'GET') {
 		if (type.definition && (method === 'PUT' || method === 'PATCH')) return handleCustomStatus(context, method);
 		throw methodNotAllowed(method);
@@ -398,6 +399,28 @@ async function handleCustomStatus({cluster, request, response, query, target}: R
 	}
 	const {dryRun} = writeOptions(query);
 	sendJson(response, 200, inVersion(target.type, withSubject(target.type, name, () => cluster.replaceStatus(target.type.kind, name, next?.status, {namespace: target.namespace, dryRun}))));
+}
+
+/**
+ * `pods/NAME/ephemeralcontainers` (what `kubectl debug POD` patches): GET
+ * gives the pod; PUT and PATCH change its ephemeral containers and nothing
+ * else, whatever else the body changes (as the API server's strategy for
+ * the subresource drops it).
+ */
+async function handleEphemeralContainers(context: RequestContext, method: string): Promise<void> {
+	const {cluster, request, response, query, target} = context;
+	const name = target.name!;
+	if (method === 'GET') return handleGet(context, name);
+	if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
+	const current = getObject(cluster, target, name);
+	const type = mediaType(request);
+	const body = method === 'PUT' ? decodeObjectBody(await readBody(request), type) : decodeBody(await readBody(request), type, patchTypes);
+	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(type === 'application/apply-patch+yaml' ? strategicMergePatch(current, body) : patchBy(type, current, body))) as Pod;
+	if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
+	const spec = (typeof next.spec === 'object' && next.spec !== null ? next.spec : {}) as Partial<PodSpec>;
+	const {dryRun} = writeOptions(query);
+	const resourceVersion = method === 'PUT' ? next.metadata?.resourceVersion : undefined;
+	sendJson(response, 200, withSubject(target.type, name, () => cluster.replaceEphemeralContainers(name, spec.ephemeralContainers ?? [], {namespace: target.namespace, dryRun, resourceVersion})));
 }
 
 /** DeleteOptions from the body (JSON) and the query: policy, grace period and dryRun, checked as the API server checks them. */

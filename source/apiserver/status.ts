@@ -81,7 +81,7 @@ function invalidCauses(message: string): StatusCause[] {
 	if (body.startsWith('[') && body.endsWith(']')) body = body.slice(1, -1);
 	const parts = body.split(/, (?=[a-zA-Z0-9_.[\]<>-]+: (?:Invalid value|Required value|Unsupported value|Forbidden|Duplicate value|Too long|Too many|Not found))/);
 	return parts.map(part => {
-		const match = /^([^:]+): (Invalid value|Required value|Unsupported value|Forbidden|Duplicate value|Too long|Too many|Not found)(?::\s?)?(.*)$/.exec(part);
+		const match = /^([^:]+): (Invalid value|Required value|Unsupported value|Forbidden|Duplicate value|Too long|Too many|Not found)(?::\s?)?([^]*)$/.exec(part);
 		if (!match) return {message: part};
 		const reason = {
 			'Invalid value': 'FieldValueInvalid', 'Required value': 'FieldValueRequired', 'Unsupported value': 'FieldValueNotSupported',

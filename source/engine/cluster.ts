@@ -28,6 +28,7 @@ import './api/service-account.js';
 import {isProtectedNamespace} from './controllers/namespace.js';
 import * as nodes from './commands/nodes.js';
 import {evictPod, type EvictionOptions} from './policy/eviction.js';
+import {updateEphemeralContainers, type EphemeralContainersOptions} from './api/ephemeral-containers.js';
 import './api/policy-objects.js';
 import type {NodeFault} from './node/heartbeat.js';
 import {exposeManifest, type ExposeOptions} from './commands/expose.js';
@@ -168,7 +169,7 @@ type Registered = {controller: Controller; queue: WorkQueue};
  */
 export const journaledCalls = [
 	'apply', 'create', 'replace', 'replaceStatus', 'delete', 'killNode', 'restoreNode', 'failNodeRuntime', 'repairNodeRuntime',
-	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
+	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'replaceEphemeralContainers', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
 	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec', 'portForward',
 ] as const satisfies ReadonlyArray<keyof Cluster>;
 
@@ -1237,6 +1238,16 @@ export class Cluster {
 	 */
 	evict(pod: string, options: EvictionOptions = {}): void {
 		evictPod(this.context, pod, options);
+	}
+
+	/**
+	 * The `ephemeralcontainers` subresource (what `kubectl debug POD` writes):
+	 * the pod's ephemeral containers become `containers`, the rest of the pod
+	 * stays as stored. They may only be added to, never removed or changed;
+	 * the pod's kubelet starts each new one in the running pod, once.
+	 */
+	replaceEphemeralContainers(pod: string, containers: unknown, options: EphemeralContainersOptions = {}): KubeObject {
+		return updateEphemeralContainers(this.context.store, pod, containers, options);
 	}
 
 	/** A new worker node joins (next kind-style name unless `name` is given). */

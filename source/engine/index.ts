@@ -45,6 +45,7 @@ export {FileTree, MountedFs, FsError} from './runtime/filetree.js';
 export type {FileSystem, VolumeProvider} from './runtime/filetree.js';
 export type {ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus, LimitRange, LimitRangeItem, PodDisruptionBudget, PodDisruptionBudgetSpec, PodDisruptionBudgetStatus} from './api/policy-objects.js';
 export type {EvictionOptions} from './policy/eviction.js';
+export type {EphemeralContainersOptions} from './api/ephemeral-containers.js';
 export {budgetViolation} from './policy/eviction.js';
 export {parseQuantityExact, formatQuantity} from './api/resource-list.js';
 export type {Quantity, QuantityFormat} from './api/resource-list.js';

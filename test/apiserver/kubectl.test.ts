@@ -441,14 +441,16 @@ run('describe reads the object, its events and related objects', async t => {
 });
 
 // An unknown path's 404 carries empty details, as the API server's does: kubectl debug reads them to tell a missing subresource from a missing pod.
-run('an unknown path is NotFound with empty details; kubectl debug then says ephemeral containers are off', async t => {
-	const reply = await served().call('PATCH', '/api/v1/namespaces/default/pods/x/ephemeralcontainers', {body: '{}', type: 'application/strategic-merge-patch+json'});
+run('an unknown path is NotFound with empty details; a missing pod is NotFound naming it', async t => {
+	const reply = await served().call('PATCH', '/api/v1/namespaces/default/pods/x/nosuch', {body: '{}', type: 'application/strategic-merge-patch+json'});
 	t.is(reply.code, 404);
 	t.deepEqual(JSON.parse(reply.body), {kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', details: {}, code: 404});
-	const pod = served().cluster.list('Pod', {labelSelector: 'app=web'})[0]!.metadata.name;
-	const debug = await served().kubectl(['debug', pod, '--image=busybox:1.36', '--', 'echo', 'hi']);
+	const missing = await served().call('PATCH', '/api/v1/namespaces/default/pods/x/ephemeralcontainers', {body: '{}', type: 'application/strategic-merge-patch+json'});
+	t.is(missing.code, 404);
+	t.like(JSON.parse(missing.body), {message: 'pods "x" not found', reason: 'NotFound', details: {name: 'x', kind: 'pods'}});
+	const debug = await served().kubectl(['debug', 'x', '--image=busybox:1.36', '--', 'echo', 'hi']);
 	t.is(debug.code, 1);
-	t.regex(debug.stderr, /error: ephemeral containers are disabled for this cluster \(error from server: "the server could not find the requested resource"\)\n$/);
+	t.regex(debug.stderr, /Error from server \(NotFound\): pods "x" not found\n$/);
 });
 
 // kubectl cp runs tar in the container over exec: `tar -xmf - -C DIR` in, `tar cf - PATH` out.
@@ -495,6 +497,38 @@ run('kubectl run -i attaches to the pod\'s own shell: piped lines run in it, its
 	const removed = await ticking(served().kubectl(['run', 'gone', '--image=busybox:1.36', '--restart=Never', '--rm', '-i', '--', 'sh'], 'echo bye\n'));
 	t.deepEqual([removed.code, removed.stdout], [0, 'bye\npod "gone" deleted\n']);
 	await ticking(served().kubectl(['delete', 'pod', 'piped']));
+});
+
+// kubectl debug POD patches the pod's ephemeralcontainers subresource, waits for the container to run, then attaches to its shell.
+run('kubectl debug -i adds an ephemeral container that shares the target\'s processes; its shell runs the piped lines; the pod is left running', async t => {
+	const ticking = async <T>(pending: Promise<T>): Promise<T> => {
+		let done = false;
+		void pending.finally(() => {
+			done = true;
+		});
+		while (!done) {
+			served().cluster.advance(1000);
+			await new Promise(resolve => setTimeout(resolve, 20));
+		}
+		return pending;
+	};
+	served().cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'target'}, spec: {containers: [{name: 'nginx', image: 'nginx:1.25'}]}});
+	served().cluster.advance(10_000);
+	const debug = await ticking(served().kubectl(['debug', 'target', '-i', '--image=busybox:1.36', '--target=nginx', '--profile=general', '--', 'sh'], 'ps\necho from $(hostname)\nexit 4\n'));
+	t.is(debug.code, 0, debug.stderr);
+	t.regex(debug.stdout, /^Targeting container "nginx"\. If you don't see processes from this container it may be because the container runtime doesn't support this feature\.\nDefaulting debug container name to debugger-[a-z0-9]{5}\.\n +PID USER +COMMAND\n +1 root +\/docker-entrypoint\.sh nginx -g daemon off;\n +29 nginx +nginx: worker process\n +31 root +sh\nfrom target\n$/);
+	const pod = served().cluster.get('Pod', 'target') as any;
+	const name = pod.spec.ephemeralContainers[0].name as string;
+	t.like(pod.spec.ephemeralContainers[0], {image: 'busybox:1.36', targetContainerName: 'nginx', stdin: true, command: ['sh']});
+	t.like(pod.status.ephemeralContainerStatuses[0], {name, state: {terminated: {exitCode: 4}}});
+	t.is(pod.status.phase, 'Running');
+	// What describe shows of it, and the refusal of a change.
+	const describe = await served().kubectl(['describe', 'pod', 'target']);
+	t.regex(describe.stdout, new RegExp(`Ephemeral Containers:\\n  ${name}:\\n    Container ID:  containerd://[0-9a-f]{64}\\n    Image:         busybox:1\\.36\\n`));
+	const patch = await served().kubectl(['patch', 'pod', 'target', '--subresource=ephemeralcontainers', '--type=json', '-p', '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]']);
+	t.is(patch.code, 1);
+	t.is(patch.stderr, `The Pod "target" is invalid: spec.ephemeralContainers: Forbidden: existing ephemeral containers "${name}" may not be removed\n\n`, 'the detail ends with a line break, as upstream\'s does');
+	await ticking(served().kubectl(['delete', 'pod', 'target']));
 });
 
 // Attaching to a container whose process is no shell on a terminal: its output as it comes.

@@ -82,10 +82,14 @@ const volume = struct('Volume', () => ({
 	})),
 }));
 
+/** An ephemeral container decodes as a container, with the container it targets. */
+const ephemeralContainer = struct('EphemeralContainer', () => ({...container.json === 'struct' ? container.fields() : {}, targetContainerName: string()}));
+
 const podSpec = struct('PodSpec', () => ({
 	volumes: listOf(volume),
 	initContainers: listOf(container),
 	containers: listOf(container),
+	ephemeralContainers: listOf(ephemeralContainer),
 	restartPolicy: string('v1.RestartPolicy'),
 	terminationGracePeriodSeconds: int64,
 	activeDeadlineSeconds: int64,

@@ -143,9 +143,17 @@ export type Volume = {
 	[other: string]: unknown;
 };
 
+/** A container added to a running pod to debug it (`kubectl debug`): no ports, probes, resources or lifecycle. */
+export type EphemeralContainer = Container & {
+	/** The container whose process namespace it joins (it sees that container's processes). */
+	targetContainerName?: string;
+};
+
 export type PodSpec = {
 	containers: Container[];
 	initContainers?: Container[];
+	/** Added only through the `ephemeralcontainers` subresource, never removed or changed. */
+	ephemeralContainers?: EphemeralContainer[];
 	volumes?: Volume[];
 	restartPolicy?: 'Always' | 'OnFailure' | 'Never';
 	terminationGracePeriodSeconds?: number;
@@ -223,6 +231,7 @@ export type PodStatus = {
 	startTime?: string;
 	containerStatuses?: ContainerStatus[];
 	initContainerStatuses?: ContainerStatus[];
+	ephemeralContainerStatuses?: ContainerStatus[];
 	qosClass?: 'Guaranteed' | 'Burstable' | 'BestEffort';
 };
 

@@ -72,10 +72,70 @@ export function validatePodSpec(spec: PodSpec | undefined, field: string): Field
 	if (spec.containers.length === 0) errors.push(required(`${field}.containers`));
 	else spec.containers.forEach((c, i) => errors.push(...validateContainer(c, `${field}.containers[${i}]`, names, false, volumeNames)));
 	(spec.initContainers ?? []).forEach((c, i) => errors.push(...validateContainer(c, `${field}.initContainers[${i}]`, names, true, volumeNames)));
+	errors.push(...validateEphemeralContainers(spec, field, names, volumeNames));
 	if (spec.restartPolicy && !['Always', 'OnFailure', 'Never'].includes(spec.restartPolicy)) {
 		errors.push({field: `${field}.restartPolicy`, type: 'Unsupported value', value: spec.restartPolicy, detail: 'supported values: "Always", "OnFailure", "Never"'});
 	}
 	errors.push(...validatePodSpecFields(spec as Record<string, any>, field));
+	return errors;
+}
+
+/**
+ * The fields an ephemeral container may not set (`allowedEphemeralContainerFields`
+ * says which of the container's it may), in the order the Container type declares them.
+ */
+const notForEphemeral = ['ports', 'resources', 'resizePolicy', 'restartPolicy', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'];
+
+/** Whether a field holds something (Go's zero value, an empty object or list, does not). */
+function isSet(value: unknown): boolean {
+	if (value === undefined || value === null || value === false || value === '' || value === 0) return false;
+	if (Array.isArray(value)) return value.length > 0;
+	if (typeof value === 'object') return Object.values(value).some(isSet);
+	return true;
+}
+
+/**
+ * `validateEphemeralContainers`: each is checked as any container, its name
+ * unique among all the pod's containers, its target one of the pod's own
+ * containers, and none of the fields it may not have. A pod template may
+ * hold none.
+ */
+function validateEphemeralContainers(spec: PodSpec, field: string, names: Set<string>, volumeNames: ReadonlySet<string>): FieldError[] {
+	const ephemeral = spec.ephemeralContainers;
+	if (!Array.isArray(ephemeral) || ephemeral.length === 0) return [];
+	if (field.endsWith('template.spec')) return [{field: `${field}.ephemeralContainers`, type: 'Forbidden', detail: 'ephemeral containers not allowed in pod template'}];
+	const targets = new Set(names);
+	const errors: FieldError[] = [];
+	ephemeral.forEach((container, i) => {
+		const at = `${field}.ephemeralContainers[${i}]`;
+		errors.push(...validateContainer(container, at, names, false, volumeNames));
+		const target = container.targetContainerName;
+		if (target !== undefined && target !== '' && !targets.has(target)) errors.push({field: `${at}.targetContainerName`, type: 'Not found', value: target, detail: ''});
+		for (const key of notForEphemeral) {
+			if (isSet((container as Record<string, unknown>)[key])) errors.push({field: `${at}.${key}`, type: 'Forbidden', detail: 'cannot be set for an Ephemeral Container'});
+		}
+		(container.volumeMounts ?? []).forEach((mount, m) => {
+			for (const key of ['subPath', 'subPathExpr']) {
+				if (isSet((mount as Record<string, unknown>)[key])) errors.push({field: `${at}.volumeMounts[${m}].${key}`, type: 'Forbidden', detail: 'cannot be set for an Ephemeral Container'});
+			}
+		});
+	});
+	return errors;
+}
+
+/**
+ * `ValidatePodEphemeralContainersUpdate`'s own part: the ephemeral
+ * containers a pod has may be neither removed nor changed, only others
+ * added (through the `ephemeralcontainers` subresource).
+ */
+export function validateEphemeralContainersUpdate(next: PodSpec, old: PodSpec): FieldError[] {
+	const errors: FieldError[] = [];
+	const byName = new Map((next.ephemeralContainers ?? []).map(c => [c.name, c]));
+	for (const existing of old.ephemeralContainers ?? []) {
+		const now = byName.get(existing.name);
+		if (!now) errors.push({field: 'spec.ephemeralContainers', type: 'Forbidden', detail: `existing ephemeral containers "${existing.name}" may not be removed\n`});
+		else if (!sameJson(now, existing)) errors.push({field: 'spec.ephemeralContainers', type: 'Forbidden', detail: `existing ephemeral containers "${existing.name}" may not be changed\n`});
+	}
 	return errors;
 }
 
@@ -285,6 +345,10 @@ export function validatePodUpdate(next: PodSpec, old: PodSpec): FieldError[] {
 
 validators.set('Pod', (object, old) => {
 	const errors = validatePodSpec(object.spec, 'spec');
+	// Only the `ephemeralcontainers` subresource adds them, to a pod that exists.
+	if (!old && ((object.spec as PodSpec | undefined)?.ephemeralContainers ?? []).length > 0) {
+		errors.push({field: 'spec.ephemeralContainers', type: 'Forbidden', detail: 'cannot be set on create'});
+	}
 	if (!old?.spec || errors.length > 0) return errors;
 	return validatePodUpdate(object.spec as PodSpec, old.spec as PodSpec);
 });

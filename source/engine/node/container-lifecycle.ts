@@ -1,8 +1,8 @@
-import type {ContainerState, Node} from '../api/types.js';
+import type {ContainerState, EphemeralContainer, Node} from '../api/types.js';
 import {rfc3339} from '../clock.js';
 import {bytes} from '../api/quantity.js';
 import {resolveEnv} from '../runtime/env.js';
-import {cancelTimer, containerStopped, exitOf, kubeletComponent, podRef, runtimePod, workerTimer, type ContainerSlot, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
+import {cancelTimer, containerStopped, ephemeralSlot, exitOf, kubeletComponent, podRef, runtimePod, specContainers, workerTimer, type ContainerSlot, type ExitStatus, type KubeletCore, type PodWorker} from './pod-worker.js';
 import {startProbing, stopProbes} from './probes.js';
 
 /**
@@ -18,21 +18,34 @@ const backoffInitialMs = 10_000;
 const backoffMaxMs = 300_000;
 const backoffResetMs = 600_000;
 
-/** Start the next init container, or all app containers once init is done. */
+/**
+ * Start the next init container, or all app containers once init is done;
+ * and the ephemeral containers not started yet, which do not wait for the
+ * init containers (`computePodActions`).
+ */
 export function startNext(core: KubeletCore, worker: PodWorker): void {
 	if (worker.terminating) return;
+	startEphemeral(core, worker);
 	const pendingInit = worker.slots.find(s => s.init && !(s.state.terminated?.exitCode === 0));
 	if (pendingInit) {
 		if (!pendingInit.containerId && !pendingInit.timer) bringUp(core, worker, pendingInit);
 		return;
 	}
 	for (const slot of worker.slots) {
-		if (!slot.init && !slot.containerId && !slot.timer) {
+		if (!slot.init && !slot.ephemeral && !slot.containerId && !slot.timer) {
 			if (slot.state.waiting?.reason === 'PodInitializing') slot.state = {waiting: {reason: 'ContainerCreating'}};
 			bringUp(core, worker, slot);
 		}
 	}
 	core.publish(worker);
+}
+
+/** The ephemeral containers that have not started yet (never one that ran: they are not restarted), once the sandbox is up. */
+function startEphemeral(core: KubeletCore, worker: PodWorker): void {
+	if (!worker.sandboxId || worker.finished) return;
+	for (const slot of worker.slots) {
+		if (slot.ephemeral && !slot.containerId && !slot.timer && slot.state.waiting?.reason === 'ContainerCreating') bringUp(core, worker, slot);
+	}
 }
 
 /** Pull the container's image by its pull policy (ErrImagePull, then ImagePullBackOff on failure), then create it. */
@@ -130,7 +143,13 @@ function create(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void
 	}
 	const node = core.context.store.get('Node', undefined, worker.nodeName) as Node | undefined;
 	const nodeMemoryBytes = bytes(node?.status?.allocatable?.memory) || undefined;
-	const result = runtime.createContainer(worker.sandboxId!, {pod: runtimePod(worker), container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes});
+	// An ephemeral container with a target joins that container's process namespace, so it sees its processes.
+	const target = slot.ephemeral ? (slot.spec as EphemeralContainer).targetContainerName : undefined;
+	const targetId = target ? worker.slots.find(s => !s.ephemeral && s.spec.name === target)?.containerId : undefined;
+	const result = runtime.createContainer(worker.sandboxId!, {
+		pod: runtimePod(worker), container: slot.spec, attempt: slot.attempt, init: slot.init, env: resolved.env, nodeMemoryBytes,
+		...(slot.ephemeral ? {ephemeral: true} : {}), ...(targetId ? {targetContainerId: targetId} : {}),
+	});
 	if (!result.ok) {
 		createFailed(core, worker, slot, result.reason, result.message);
 		return;
@@ -191,6 +210,11 @@ export function containerExited(core: KubeletCore, status: ExitStatus): void {
 	const startedAt = status.startedAt ?? core.context.clock.now();
 	slot.state = {terminated: terminatedState(status, core.context.clock.now())};
 	if (worker.terminating) {
+		core.publish(worker);
+		return;
+	}
+	if (slot.ephemeral) {
+		// Never restarted, whatever the pod's policy; the pod goes on as it was.
 		core.publish(worker);
 		return;
 	}
@@ -274,8 +298,16 @@ export function updateContainers(core: KubeletCore, worker: PodWorker): void {
 	if (worker.terminating || worker.finished) return;
 	const spec = worker.pod.spec;
 	const policy = spec?.restartPolicy ?? 'Always';
+	// Ephemeral containers added since (the API server lets them only be added): each gets its slot, and starts once the sandbox is up.
+	const added = (spec?.ephemeralContainers ?? []).filter(c => !worker.slots.some(s => s.ephemeral && s.spec.name === c.name));
+	if (added.length > 0) {
+		for (const container of added) worker.slots.push(ephemeralSlot(container));
+		startEphemeral(core, worker);
+		core.publish(worker);
+	}
 	for (const slot of worker.slots) {
-		const next = (slot.init ? spec?.initContainers : spec?.containers)?.find(c => c.name === slot.spec.name);
+		if (slot.ephemeral) continue;
+		const next = specContainers(spec, slot)?.find(c => c.name === slot.spec.name);
 		if (!next || next.image === slot.spec.image) continue;
 		slot.spec = next;
 		if (slot.specChanged) continue;
@@ -307,7 +339,8 @@ export function updateContainers(core: KubeletCore, worker: PodWorker): void {
 
 /** All containers done and none will restart: the pod is terminal; its sandbox goes. */
 function maybeFinish(core: KubeletCore, worker: PodWorker): void {
-	const done = worker.slots.every(s => s.init ? s.state.terminated?.exitCode === 0 || (s.state.terminated && worker.pod.spec?.restartPolicy === 'Never') : s.state.terminated && !s.timer);
+	// Ephemeral containers have no say in the pod's end (the sandbox's stop ends those still running).
+	const done = worker.slots.every(s => s.ephemeral || (s.init ? s.state.terminated?.exitCode === 0 || (s.state.terminated && worker.pod.spec?.restartPolicy === 'Never') : s.state.terminated && !s.timer));
 	if (!done || worker.finished) return;
 	worker.finished = true;
 	if (worker.sandboxId) core.runtimeFor(worker.nodeName).stopPodSandbox(worker.sandboxId);

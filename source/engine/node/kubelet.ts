@@ -6,7 +6,7 @@ import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
 import {keptOrMadeInSteps, madeAtOnce, type Loading, type Saving} from '../state.js';
-import {kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
+import {containerFieldPath, kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
 import {containerExited, startNext, updateContainers} from './container-lifecycle.js';
@@ -97,8 +97,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		after,
 		publish,
 		containerEvent(worker, slot, type, reason, message) {
-			const field = slot.init ? `spec.initContainers{${slot.spec.name}}` : `spec.containers{${slot.spec.name}}`;
-			events.record(worker.pod, type, reason, message, {component, host: worker.nodeName}, field);
+			events.record(worker.pod, type, reason, message, {component, host: worker.nodeName}, containerFieldPath(slot));
 		},
 		byContainerId,
 		onExit: status => {
@@ -263,8 +262,8 @@ export function createKubelets(context: ControllerContext): Controller {
 		const worker = workerOf(request.podUid);
 		if (!worker || !worker.sandboxId || halted.has(worker.nodeName)) return;
 		const runtime = runtimes.get(worker.nodeName);
-		const slot = worker.slots.find(s => !s.init && s.containerId && s.state.running
-			&& (request.port === undefined || (s.spec.ports ?? []).some(p => p.containerPort === request.port))) ?? worker.slots.find(s => !s.init && s.containerId && s.state.running);
+		const slot = worker.slots.find(s => !s.init && !s.ephemeral && s.containerId && s.state.running
+			&& (request.port === undefined || (s.spec.ports ?? []).some(p => p.containerPort === request.port))) ?? worker.slots.find(s => !s.init && !s.ephemeral && s.containerId && s.state.running);
 		if (!runtime || !slot?.containerId) return;
 		// From the pod network's gateway, the runtime's default client address.
 		runtime.handleRequest(slot.containerId, {port: request.port, count: request.count, userAgent: 'Mozilla/5.0 (kubarium traffic)'});
@@ -338,8 +337,17 @@ export function createKubelets(context: ControllerContext): Controller {
 		const never = pod.spec?.restartPolicy === 'Never';
 		let ran = false;
 		for (const slot of worker.slots) {
-			const status = (slot.init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find(c => c.name === slot.spec.name);
+			const status = (slot.ephemeral ? pod.status?.ephemeralContainerStatuses : slot.init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses)?.find(c => c.name === slot.spec.name);
 			if (!status?.containerID) continue;
+			if (slot.ephemeral) {
+				// An ephemeral container that ran is not started again: it stays ended, as the reboot left it.
+				const running = status.state?.running;
+				slot.state = running
+					? {terminated: {exitCode: 255, reason: 'Unknown', startedAt: running.startedAt, finishedAt: rfc3339(clock.now()), containerID: status.containerID}}
+					: status.state?.terminated ? {terminated: status.state.terminated} : slot.state;
+				slot.restartCount = status.restartCount ?? 0;
+				continue;
+			}
 			ran = true;
 			const running = status.state?.running;
 			const ended: ContainerState = running

@@ -13,6 +13,8 @@ import {sameJson} from '../store.js';
 export type ObservedContainer = {
 	spec: Pick<Container, 'name' | 'image'>;
 	init: boolean;
+	/** An ephemeral container: reported apart, no part of the pod's phase or readiness. */
+	ephemeral?: boolean;
 	containerId?: string;
 	state: ContainerState;
 	lastState: ContainerState;
@@ -26,7 +28,7 @@ export type ObservedPod = {
 	/** The stored pod: its previous status is the base (conditions keep their transition times). */
 	pod: Pod;
 	restartPolicy: 'Always' | 'OnFailure' | 'Never';
-	/** Init containers, then app containers, in spec order. */
+	/** Init containers, then app containers, in spec order, then ephemeral containers in the order they were added. */
 	containers: readonly ObservedContainer[];
 	podIP: string;
 	hostIP: string;
@@ -58,14 +60,16 @@ export function podStatus(observed: ObservedPod): PodStatus {
 			restartCount: slot.restartCount,
 			image: slot.spec.image,
 			imageID: imageRef ?? '',
-			started: slot.init ? undefined : Boolean(slot.state.running) && slot.started,
+			// Only app containers report it (the kubelet reports ephemeral containers as it does init containers).
+			started: slot.init || slot.ephemeral ? undefined : Boolean(slot.state.running) && slot.started,
 		};
 		if (slot.containerId) status.containerID = `containerd://${slot.containerId}`;
 		if (status.started === undefined) delete status.started;
 		return status;
 	};
-	const apps = observed.containers.filter(s => !s.init);
+	const apps = observed.containers.filter(s => !s.init && !s.ephemeral);
 	const inits = observed.containers.filter(s => s.init);
+	const ephemerals = observed.containers.filter(s => s.ephemeral);
 	const initDone = inits.every(s => s.state.terminated?.exitCode === 0);
 	const phase = podPhase(observed.restartPolicy, apps, inits, observed.terminating);
 	const notReady = apps.filter(s => !s.ready).map(s => s.spec.name);
@@ -113,6 +117,8 @@ export function podStatus(observed: ObservedPod): PodStatus {
 	};
 	if (inits.length > 0) status.initContainerStatuses = containerStatuses(inits, pod.status?.initContainerStatuses);
 	else delete status.initContainerStatuses;
+	if (ephemerals.length > 0) status.ephemeralContainerStatuses = containerStatuses(ephemerals, pod.status?.ephemeralContainerStatuses);
+	else delete status.ephemeralContainerStatuses;
 	return status;
 }
 

@@ -15,6 +15,8 @@ import {keyOf, sameJson} from '../store.js';
 export type ContainerSlot = {
 	spec: Container;
 	init: boolean;
+	/** An ephemeral container (`kubectl debug`): added to the running pod, started once, never restarted, no part of the pod's readiness or phase. */
+	ephemeral?: true;
 	containerId?: string;
 	attempt: number;
 	state: ContainerState;
@@ -137,25 +139,45 @@ export function cancelTimer(worker: PodWorker, handle: TimerHandle | undefined):
 /** The kubelet's component name on events. */
 export const kubeletComponent = 'kubelet';
 
-/** A new worker for a pod bound to `nodeName`: every container waiting, init containers first. */
+/** A new worker for a pod bound to `nodeName`: every container waiting, init containers first, ephemeral containers last. */
 export function newPodWorker(pod: Pod, nodeName: string, podIP: string, now: number): PodWorker {
 	const hasInit = (pod.spec!.initContainers ?? []).length > 0;
 	const slot = (spec: Container, init: boolean): ContainerSlot => ({
 		spec, init, attempt: 0, state: {waiting: {reason: init || hasInit ? 'PodInitializing' : 'ContainerCreating'}}, lastState: {},
 		ready: false, started: false, restartCount: 0, backoffMs: 0, pullBackoffMs: 0,
 	});
+	// concat sizes the array exactly (a spread reserves 17 slots).
+	const slots = (pod.spec!.initContainers ?? []).map(c => slot(c, true)).concat(pod.spec!.containers.map(c => slot(c, false)));
+	for (const container of pod.spec!.ephemeralContainers ?? []) slots.push(ephemeralSlot(container));
 	return {
 		uid: pod.metadata.uid,
 		key: keyOf(pod),
 		nodeName,
 		pod,
 		podIP,
-		// concat sizes the array exactly (a spread reserves 17 slots).
-		slots: (pod.spec!.initContainers ?? []).map(c => slot(c, true)).concat(pod.spec!.containers.map(c => slot(c, false))),
+		slots,
 		startTime: now,
 		terminating: false,
 		finished: false,
 	};
+}
+
+/** The slot of an ephemeral container, waiting to be started. */
+export function ephemeralSlot(spec: Container): ContainerSlot {
+	return {
+		spec, init: false, ephemeral: true, attempt: 0, state: {waiting: {reason: 'ContainerCreating'}}, lastState: {},
+		ready: false, started: false, restartCount: 0, backoffMs: 0, pullBackoffMs: 0,
+	};
+}
+
+/** The list of the pod's spec a slot's container comes from: its init containers, its containers, or its ephemeral containers. */
+export function specContainers(spec: PodSpec | undefined, slot: Pick<ContainerSlot, 'init' | 'ephemeral'>): Container[] | undefined {
+	return slot.ephemeral ? spec?.ephemeralContainers : slot.init ? spec?.initContainers : spec?.containers;
+}
+
+/** Where a slot's container stands in the pod's spec, as events name it (`spec.containers{web}`). */
+export function containerFieldPath(slot: Pick<ContainerSlot, 'init' | 'ephemeral' | 'spec'>): string {
+	return `spec.${slot.ephemeral ? 'ephemeralContainers' : slot.init ? 'initContainers' : 'containers'}{${slot.spec.name}}`;
 }
 
 /** The pod as the kubelet names it in messages: `name_namespace(uid)`. */
@@ -236,7 +258,7 @@ export type SavedWorker = [
 	slots: SavedSlot[],
 ];
 
-const slotFlags = {init: 1, ready: 2, started: 4, specChanged: 8};
+const slotFlags = {init: 1, ready: 2, started: 4, specChanged: 8, ephemeral: 16};
 /** `listed`: the worker runs its pod (it is the kubelet's by uid and on its node); a pod found ended has a worker that is neither. */
 const workerFlags = {terminating: 1, finished: 2, listed: 4};
 
@@ -245,22 +267,22 @@ export function savedListed(saved: SavedWorker): boolean {
 	return (saved[4] & workerFlags.listed) !== 0;
 }
 
-/** The pod's container a slot of `init` runs, by name. */
-function containerOf(pod: Pod, init: boolean, name: string): Container | undefined {
-	return (init ? pod.spec?.initContainers : pod.spec?.containers)?.find(c => c.name === name);
+/** The pod's container a slot of its kind runs, by name. */
+function containerOf(pod: Pod, slot: Pick<ContainerSlot, 'init' | 'ephemeral'>, name: string): Container | undefined {
+	return specContainers(pod.spec, slot)?.find(c => c.name === name);
 }
 
 /** A worker as data; `listed` says whether the kubelet runs it by uid and node (see `workerFlags`). */
 export function saveWorker(worker: PodWorker, listed: boolean, saving: Saving): SavedWorker {
 	const seqOf = (handle: TimerHandle | undefined) => (handle ? handle.seq : null);
 	const slots = worker.slots.map((slot): SavedSlot => {
-		const own = containerOf(worker.pod, slot.init, slot.spec.name);
+		const own = containerOf(worker.pod, slot, slot.spec.name);
 		const timers = slot.timer || slot.probeTimer || slot.livenessTimer || slot.startupTimer
 			? [seqOf(slot.timer), seqOf(slot.probeTimer), seqOf(slot.livenessTimer), seqOf(slot.startupTimer)] as NonNullable<SavedSlot[10]>
 			: null;
 		return [
 			own && (own === slot.spec || sameJson(own, slot.spec)) ? slot.spec.name : slot.spec,
-			(slot.init ? slotFlags.init : 0) | (slot.ready ? slotFlags.ready : 0) | (slot.started ? slotFlags.started : 0) | (slot.specChanged ? slotFlags.specChanged : 0),
+			(slot.init ? slotFlags.init : 0) | (slot.ready ? slotFlags.ready : 0) | (slot.started ? slotFlags.started : 0) | (slot.specChanged ? slotFlags.specChanged : 0) | (slot.ephemeral ? slotFlags.ephemeral : 0),
 			slot.containerId ?? null, slot.attempt, slot.state, slot.lastState, slot.restartCount, slot.backoffMs, slot.pullBackoffMs, slot.previousId ?? null,
 			timers,
 		];
@@ -314,7 +336,8 @@ export function loadWorker(saved: SavedWorker, loading: Loading): PodWorker {
 	};
 	for (const [spec, slotFlag, containerId, attempt, state, lastState, restartCount, backoffMs, pullBackoffMs, previousId, slotTimers] of slots) {
 		const init = (slotFlag & slotFlags.init) !== 0;
-		const container = typeof spec === 'string' ? containerOf(worker.pod, init, spec) : spec;
+		const ephemeral = (slotFlag & slotFlags.ephemeral) !== 0;
+		const container = typeof spec === 'string' ? containerOf(worker.pod, {init, ephemeral: ephemeral || undefined}, spec) : spec;
 		if (!container) throw new Error(`load: pod ${worker.key} has no container ${String(spec)}`);
 		if (typeof spec !== 'string') {
 			// A container the pod's spec no longer holds (changed since it started) is saved whole: it must be one the API server would take.
@@ -327,6 +350,7 @@ export function loadWorker(saved: SavedWorker, loading: Loading): PodWorker {
 			started: (slotFlag & slotFlags.started) !== 0,
 			restartCount, backoffMs, pullBackoffMs,
 		};
+		if (ephemeral) slot.ephemeral = true;
 		if (containerId !== null) slot.containerId = containerId;
 		if (previousId !== null) slot.previousId = previousId;
 		if ((slotFlag & slotFlags.specChanged) !== 0) slot.specChanged = true;

@@ -12,7 +12,7 @@ import {cancelTimer, containerStopped, exitOf, workerTimer, type ContainerSlot, 
 
 /** Startup probe first; once it succeeds (or when there is none), liveness and readiness. */
 export function startProbing(core: KubeletCore, worker: PodWorker, slot: ContainerSlot): void {
-	if (slot.init) return;
+	if (slot.init || slot.ephemeral) return;
 	slot.ready = false;
 	const startup = slot.spec.startupProbe;
 	if (!startup) {

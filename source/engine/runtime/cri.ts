@@ -23,6 +23,10 @@ export type ContainerConfig = {
 	attempt: number;
 	/** Init container (runs to completion before app containers start). */
 	init: boolean;
+	/** An ephemeral container (`kubectl debug`): its spec is among the pod's ephemeral containers. */
+	ephemeral?: boolean;
+	/** The container whose process namespace an ephemeral container joins (`targetContainerName`): it sees that container's processes. */
+	targetContainerId?: string;
 	/**
 	 * The environment the kubelet resolved (env, envFrom, ConfigMaps, Secrets,
 	 * downward API, service variables). Without it only literal `env` values are used.

@@ -51,12 +51,13 @@ function runtimeOf(context: ControllerContext, pod: Pod): ContainerRuntime | und
 function containerName(pod: Pod, requested: string | undefined, purpose: 'logs' | 'exec'): string {
 	const apps = pod.spec?.containers.map(c => c.name) ?? [];
 	const inits = pod.spec?.initContainers?.map(c => c.name) ?? [];
+	const ephemerals = pod.spec?.ephemeralContainers?.map(c => c.name) ?? [];
 	if (requested !== undefined) {
-		if (!apps.includes(requested) && !inits.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
+		if (!apps.includes(requested) && !inits.includes(requested) && !ephemerals.includes(requested)) throw badRequest(`container ${requested} is not valid for pod ${pod.metadata.name}`);
 		return requested;
 	}
 	if (apps.length === 1 || purpose === 'exec') return apps[0]!;
-	throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${apps.join(' ')}]${inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : ''}`);
+	throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${apps.join(' ')}]${inits.length > 0 ? ` or one of the init containers: [${inits.join(' ')}]` : ''}${ephemerals.length > 0 ? ` or one of the ephemeral containers: [${ephemerals.join(' ')}]` : ''}`);
 }
 
 /** `kubectl exec pod -- argv`: runs in the container; its system calls land in the trace. */
@@ -74,7 +75,7 @@ function execTarget(context: ControllerContext, name: string, argv: readonly str
 	if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
 	const runtime = runtimeOf(context, pod);
 	const id = kubelet(context).containerIdOf(pod.metadata.uid, container);
-	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? []].find(s => s.name === container);
+	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? [], ...pod.status?.ephemeralContainerStatuses ?? []].find(s => s.name === container);
 	if (!runtime || !id || !status?.state.running || runtime.containerStatus(id)?.state !== 'CONTAINER_RUNNING') {
 		throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
 	}
@@ -109,7 +110,7 @@ export function podLogs(context: ControllerContext, name: string, options: LogOp
 	const container = containerName(pod, options.container, 'logs');
 	const service = kubelet(context);
 	const runtime = runtimeOf(context, pod);
-	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? []].find(s => s.name === container);
+	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? [], ...pod.status?.ephemeralContainerStatuses ?? []].find(s => s.name === container);
 	let id: string | undefined;
 	if (options.previous) {
 		id = service.previousContainerIdOf(pod.metadata.uid, container);
@@ -145,7 +146,7 @@ export function podSyscalls(context: ControllerContext, name: string, options: S
 		entries = id ? runtime.syscalls(id) : [];
 	} else {
 		entries = sandboxId ? runtime.syscalls(sandboxId) : [];
-		for (const container of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? []]) {
+		for (const container of [...pod.spec?.initContainers ?? [], ...pod.spec?.containers ?? [], ...pod.spec?.ephemeralContainers ?? []]) {
 			const id = service.containerIdOf(pod.metadata.uid, container.name);
 			if (id) entries = entries.concat(runtime.syscalls(id));
 		}

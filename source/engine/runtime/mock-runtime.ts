@@ -653,7 +653,8 @@ export class MockRuntime implements ContainerRuntime {
 	/** An interactive shell's process: what a line prints is kept for the line's answer, its calls go to the container's trace. */
 	private sessionIo(open: OpenShell): ShellIo {
 		return {
-			base: this.execBase(open.record, open.argv),
+			// An attached shell is the container's own process, not one more beside it.
+			base: this.execBase(open.record, open.attached ? undefined : open.argv),
 			now: () => this.now,
 			out: text => {
 				open.out += text;
@@ -1247,7 +1248,7 @@ export class MockRuntime implements ContainerRuntime {
 
 	private saveRecord(record: ContainerRecord, saving: Saving, pod: number, env: number[], gone: boolean): SavedContainer {
 		const {config, status} = record;
-		const specs = (config.init ? config.pod.spec?.initContainers : config.pod.spec?.containers) ?? [];
+		const specs = (config.ephemeral ? config.pod.spec?.ephemeralContainers : config.init ? config.pod.spec?.initContainers : config.pod.spec?.containers) ?? [];
 		let index = specs.indexOf(config.container);
 		// The same spec in another object (the pod version was copied since): by its place too, as a load gives it back.
 		if (index < 0) {
@@ -1261,6 +1262,7 @@ export class MockRuntime implements ContainerRuntime {
 		const view = record.savedView ? (this.now - record.savedView.at < 1000 ? record.savedView : undefined) : record.view && this.now - record.view.at < 1000 ? this.saveView(record, record.view) : undefined;
 		return {
 			id: record.id, sandbox: record.sandbox.id, pod, container: index >= 0 ? index : config.container, attempt: config.attempt, init: config.init,
+			...(config.ephemeral ? {ephemeral: true} : {}), ...(config.targetContainerId ? {target: config.targetContainerId} : {}),
 			...(config.nodeMemoryBytes === undefined ? {} : {nodeMemory: config.nodeMemoryBytes}),
 			image: record.image.reference.normalized,
 			status: state,
@@ -1289,10 +1291,12 @@ export class MockRuntime implements ContainerRuntime {
 	private loadRecord(data: SavedContainer, sandbox: Sandbox, pods: Pod[], variables: Array<[string, string]>, loading: Loading): ContainerRecord {
 		const pod = pods[data.pod];
 		if (!pod) throw new Error(`load: container ${data.id} names pod ${data.pod} of ${pods.length}`);
-		const container = typeof data.container === 'number' ? ((data.init ? pod.spec?.initContainers : pod.spec?.containers) ?? [])[data.container] : data.container;
+		const container = typeof data.container === 'number' ? ((data.ephemeral ? pod.spec?.ephemeralContainers : data.init ? pod.spec?.initContainers : pod.spec?.containers) ?? [])[data.container] : data.container;
 		if (!container) throw new Error(`load: container ${data.id} names container ${String(data.container)} of its pod`);
 		const image = this.imageByKey(data.image);
 		const config: ContainerConfig = {pod, container, attempt: data.attempt, init: data.init, nodeMemoryBytes: data.nodeMemory};
+		if (data.ephemeral) config.ephemeral = true;
+		if (data.target !== undefined) config.targetContainerId = data.target;
 		const limit = quantityBytes(container.resources?.limits?.memory);
 		const {state, createdAt, ...rest} = data.status;
 		const record: ContainerRecord = {
@@ -1420,9 +1424,17 @@ export class MockRuntime implements ContainerRuntime {
 			},
 			resolve: (name: string) => resolveInCluster(this.context, record.config.pod.metadata.namespace ?? 'default', name),
 			processes: (): ProcessInfo[] => {
-				const list: ProcessInfo[] = [{pid: 1, user: 'root', command: record.argv.join(' ')}];
+				// An ephemeral container with a target shares its process namespace: the target's processes come first, its own after them.
+				const target = record.config.targetContainerId === undefined ? undefined : this.containers.get(record.config.targetContainerId);
+				const list: ProcessInfo[] = [];
+				const own = (pid: number, command: string) => list.push({pid: pid + (target ? 30 : 0), user: 'root', command});
+				if (target?.status.state === 'CONTAINER_RUNNING') {
+					list.push({pid: 1, user: 'root', command: target.argv.join(' ')});
+					if (target.workerPid && target.workerPid !== target.pid) list.push({pid: 29, user: 'nginx', command: 'nginx: worker process'});
+				}
+				own(1, record.argv.join(' '));
 				if (record.workerPid && record.workerPid !== record.pid) list.push({pid: 29, user: 'nginx', command: 'nginx: worker process'});
-				if (execArgv) list.push({pid: 30 + record.execs, user: 'root', command: execArgv.join(' ')});
+				if (execArgv) own(30 + record.execs, execArgv.join(' '));
 				return list;
 			},
 		};
@@ -1567,10 +1579,13 @@ type SavedContainer = {
 	id: string;
 	sandbox: string;
 	pod: number;
-	/** The index of its spec in the pod's containers (or init containers), or the spec when the pod has it no more. */
+	/** The index of its spec in the pod's containers (or init or ephemeral containers), or the spec when the pod has it no more. */
 	container: number | Container;
 	attempt: number;
 	init: boolean;
+	ephemeral?: true;
+	/** The container whose process namespace it joined (`ContainerConfig.targetContainerId`). */
+	target?: string;
 	nodeMemory?: number;
 	image: string;
 	status: Omit<ContainerStatusResult, 'id' | 'name' | 'image' | 'imageRef'>;

@@ -62,5 +62,7 @@ export function containerRows(pod: Pod, {now}: RenderContext): Row[] {
 	};
 	(pod.spec?.initContainers ?? []).forEach((c, i) => add(c, pod.status?.initContainerStatuses?.find(s => s.name === c.name), `I${i + 1}`));
 	(pod.spec?.containers ?? []).forEach((c, i) => add(c, pod.status?.containerStatuses?.find(s => s.name === c.name), String(i + 1)));
+	// Those `kubectl debug` added, last, as k9s lists them (E1, E2, ...).
+	(pod.spec?.ephemeralContainers ?? []).forEach((c, i) => add(c, pod.status?.ephemeralContainerStatuses?.find(s => s.name === c.name), `E${i + 1}`));
 	return rows;
 }

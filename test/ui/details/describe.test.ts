@@ -54,6 +54,17 @@ test('describe pod: header, containers, conditions, events with the kubelet\'s r
 	t.false(text.includes('\x1b'));
 });
 
+test('describe pod lists the ephemeral containers kubectl debug added after the pod\'s own, with their state', t => {
+	const cluster = createCluster({seed: 3});
+	cluster.apply(pod);
+	cluster.advance(30_000);
+	cluster.replaceEphemeralContainers('web', [{name: 'debugger-abcde', image: 'busybox:1.36', command: ['sleep', '1d'], targetContainerName: 'nginx'}]);
+	cluster.advance(5_000);
+	const text = describe(cluster.get('Pod', 'web')!, cluster);
+	t.regex(text, /^Containers:\n {2}nginx:\n[^]*\nEphemeral Containers:\n {2}debugger-abcde:\n {4}Container ID:\s+containerd:\/\/[0-9a-f]{64}\n {4}Image:\s+busybox:1\.36\n[^]*\n {4}Command:\n {6}sleep\n {6}1d\n {4}State:\s+Running\n[^]*\nConditions:/m);
+	t.regex(text, /^ {2}Normal\s+Started\s+\d+s\s+kubelet\s+Started container debugger-abcde$/m);
+});
+
 test('repeated events show as (xN over AGE)', t => {
 	const cluster = createCluster({seed: 3});
 	const [created] = cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'c'}, data: {a: '1'}});

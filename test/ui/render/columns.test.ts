@@ -106,17 +106,25 @@ test('every renderer gives one cell per column, for an empty object too', t => {
 	}
 });
 
-test('containers view: init containers first, state and probes', t => {
+test('containers view: init containers first, ephemeral ones last, state and probes', t => {
 	const p = pod(
-		{initContainerStatuses: [cs({terminated: {exitCode: 0, reason: 'Completed'}}, {name: 'init'})], containerStatuses: [cs(running, {ready: true, restartCount: 2})]},
-		{initContainers: [{name: 'init', image: 'busybox'}], containers: [{name: 'app', image: 'nginx', readinessProbe: {httpGet: {port: 80}}, ports: [{containerPort: 80, name: 'http'}]}]},
+		{
+			initContainerStatuses: [cs({terminated: {exitCode: 0, reason: 'Completed'}}, {name: 'init'})], containerStatuses: [cs(running, {ready: true, restartCount: 2})],
+			ephemeralContainerStatuses: [cs(running, {name: 'debugger-abcde'})],
+		},
+		{
+			initContainers: [{name: 'init', image: 'busybox'}], containers: [{name: 'app', image: 'nginx', readinessProbe: {httpGet: {port: 80}}, ports: [{containerPort: 80, name: 'http'}]}],
+			ephemeralContainers: [{name: 'debugger-abcde', image: 'busybox:1.36', targetContainerName: 'app'}],
+		},
 	);
 	const rows = containerRows(p, {now: Date.parse(t0) + 60_000});
 	t.deepEqual(rows.map(r => r.cells.slice(0, 8)), [
 		['I1', 'init', 'busybox', 'false', 'Completed', '0', 'off:off:off', '<none>'],
 		['1', 'app', 'nginx', 'true', 'Running', '2', 'off:on:off', 'http:80'],
+		['E1', 'debugger-abcde', 'busybox:1.36', 'false', 'Running', '0', 'off:off:off', '<none>'],
 	]);
 	t.is(rows[1]!.container, 'app');
+	t.is(rows[2]!.container, 'debugger-abcde');
 });
 
 test('selectors: structured selectors become engine selector strings', t => {

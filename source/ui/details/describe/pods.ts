@@ -38,6 +38,12 @@ export function describePod(w: Writer, pod: KubeObject, source: DescribeSource):
 	}
 	w.line(0, 'Containers:');
 	for (const container of (spec.containers ?? []) as Container[]) describeContainer(w, container, statuses.find(s => s.name === container.name));
+	// Those `kubectl debug` added, after the pod's own (`describePod`).
+	if ((spec.ephemeralContainers ?? []).length > 0) {
+		const ephemeralStatuses: ContainerStatus[] = status.ephemeralContainerStatuses ?? [];
+		w.line(0, 'Ephemeral Containers:');
+		for (const container of spec.ephemeralContainers as Container[]) describeContainer(w, container, ephemeralStatuses.find(s => s.name === container.name));
+	}
 	const conditions: Array<{type: string; status: string}> = status.conditions ?? [];
 	if (conditions.length > 0) {
 		w.line(0, 'Conditions:');
