@@ -130,6 +130,11 @@ function computePodRequests(pod: Pod): PodRequests {
 	return {cpu, memory};
 }
 
+/** `corev1helpers.PodPriority`: the pod's spec.priority, 0 when it has none. */
+export function podPriority(pod: Pod | undefined): number {
+	return pod?.spec?.priority ?? 0;
+}
+
 /** ToleratesTaint from core/v1. */
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
 	if (toleration.effect && toleration.effect !== taint.effect) return false;
@@ -399,6 +404,9 @@ export function createScheduler(context: ControllerContext): Controller {
 	let nextStartNodeIndex = 0;
 
 	const infoFor = (name: string): NodeInfo | undefined => nodes.get(name);
+
+	// PrioritySort: the queue hands out pods of higher spec.priority first, then those queued first.
+	context.queue(schedulerName).sortByPriority(key => podPriority(store.getByKey('Pod', key) as Pod | undefined));
 
 	/** A node's info changed: so does its row of the table, if it has one. */
 	function publish(info: NodeInfo): void {
