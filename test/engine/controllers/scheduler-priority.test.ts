@@ -162,3 +162,22 @@ test('the room preemption freed is kept for the preemptor: a pod of lower priori
 	t.is(nodeOf(cluster, 'urgent'), 'kubarium-worker');
 	t.is(nodeOf(cluster, 'late'), undefined);
 });
+
+test('preemption prefers a node where no victim\'s PodDisruptionBudget would be violated', t => {
+	const cluster = createCluster({seed: 3, nodes: 2});
+	cluster.apply([priorityClass('high', 1000), priorityClass('low', 10)]);
+	// Filled last, the first node's victim would be the latest started, which the last tie-break prefers.
+	fill(cluster, 'kubarium-worker2', 'free', 2, '2', 'low');
+	fill(cluster, 'kubarium-worker', 'guarded', 2, '2', 'low');
+	for (const name of ['guarded-0', 'guarded-1']) {
+		const guarded = cluster.get('pod', name) as Pod;
+		cluster.apply({...guarded, metadata: {...guarded.metadata, resourceVersion: '', labels: {app: 'guarded'}}});
+	}
+	cluster.apply({apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: {name: 'guarded'}, spec: {minAvailable: 2, selector: {matchLabels: {app: 'guarded'}}}});
+	cluster.advance(5000);
+	t.is((cluster.get('poddisruptionbudget', 'guarded') as {status: {disruptionsAllowed: number}}).status.disruptionsAllowed, 0);
+	cluster.apply(pod('urgent', '2', 'high'));
+	cluster.advance(0);
+	t.is((cluster.get('pod', 'urgent') as Pod).status!.nominatedNodeName, 'kubarium-worker2');
+	t.deepEqual(['guarded-0', 'guarded-1', 'free-0', 'free-1'].filter(name => preemptedCondition(cluster, name)), ['free-1']);
+});
