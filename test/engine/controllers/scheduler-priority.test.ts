@@ -1,6 +1,8 @@
 import test from 'ava';
 import {createCluster, type Cluster} from '../../../source/engine/index.js';
 import type {KubeEvent, Pod} from '../../../source/engine/index.js';
+import {sameParts} from '../twins.js';
+import {sameSimulation} from '../same-simulation.js';
 
 const priorityClass = (name: string, value: number, preemptionPolicy?: 'Never') => ({
 	apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: {name}, value, ...(preemptionPolicy ? {preemptionPolicy} : {}),
@@ -180,4 +182,27 @@ test('preemption prefers a node where no victim\'s PodDisruptionBudget would be 
 	cluster.advance(0);
 	t.is((cluster.get('pod', 'urgent') as Pod).status!.nominatedNodeName, 'kubarium-worker2');
 	t.deepEqual(['guarded-0', 'guarded-1', 'free-0', 'free-1'].filter(name => preemptedCondition(cluster, name)), ['free-1']);
+});
+
+test('a cluster reloaded from its saved state mid-preemption goes on as its twin: the nominated pod keeps its room and binds there', t => {
+	const run = (cluster: Cluster) => {
+		cluster.apply([priorityClass('high', 1000), priorityClass('mid', 100), priorityClass('low', 10)]);
+		fill(cluster, 'kubarium-worker', 'low', 2, '2', 'low');
+		cluster.apply(pod('urgent', '2', 'high'));
+		cluster.advance(0);
+		cluster.apply(pod('later', '2', 'mid'));
+		cluster.apply(pod('waiting', '1', 'low'));
+		cluster.advance(300);
+	};
+	const twin = createCluster({seed: 5, nodes: 1});
+	const reloaded = createCluster({seed: 5, nodes: 1});
+	run(twin);
+	run(reloaded);
+	t.is((reloaded.get('pod', 'urgent') as Pod).status!.nominatedNodeName, 'kubarium-worker');
+	reloaded.reloadParts();
+	sameParts(t, reloaded, twin, 'at the reload');
+	for (const cluster of [twin, reloaded]) cluster.advance(60_000);
+	sameSimulation(t, reloaded, twin);
+	sameParts(t, reloaded, twin, 'a minute later');
+	t.is(nodeOf(reloaded, 'urgent'), 'kubarium-worker');
 });
