@@ -96,29 +96,38 @@ export type SavedBackoff = {requeues: Array<[key: string, count: number]>};
 /**
  * A `WorkQueue` as data: the queued keys in the order they are taken, the
  * keys taken so far, the due time of each key's delayed add, and the back-off.
+ * A queue that orders its keys by priority (`sortByPriority`) also saves its
+ * lanes: each priority, highest first, with how many of `queued` it holds.
  */
 export type SavedWorkQueue = {
 	queued: string[];
 	taken: number;
 	delayed: Array<[key: string, at: number]>;
 	backoff: SavedBackoff;
+	lanes?: Array<[priority: number, keys: number]>;
 };
+
+/** The keys of one priority in the order they were added, from `head` on. */
+type Lane = {priority: number; keys: string[]; head: number};
 
 /**
  * A deduplicating FIFO work queue with delayed and rate-limited adds on
  * virtual time. The cluster forgets a key's backoff after a sync of it that
  * succeeded without asking for a rate-limited requeue, as a client-go worker
- * calls `Forget` when its sync returns no error.
+ * calls `Forget` when its sync returns no error. A queue told how to rank
+ * its keys (`sortByPriority`) hands out the highest first, and keys of one
+ * rank in the order they came, as kube-scheduler's activeQ does.
  */
 export class WorkQueue {
 	private readonly queued = new Set<string>();
 	/**
-	 * The queued keys in order, from `head` on. Taking from a Set's front is
+	 * The queued keys in order, by lane, highest priority first (one lane of
+	 * priority 0 when the keys are not ranked). Taking from a Set's front is
 	 * slow once many keys went (its iterator steps over every removed slot),
-	 * so the order lives in an array and the Set only answers "queued?".
+	 * so the order lives in arrays and the Set only answers "queued?".
 	 */
-	private order: string[] = [];
-	private head = 0;
+	private lanes: Lane[] = [{priority: 0, keys: [], head: 0}];
+	private priorityOf: ((key: string) => number) | undefined;
 	/** Keys taken so far: the syncs this queue fed (read by benchmarks and tests). */
 	taken = 0;
 	private readonly delayed = new Map<string, number>();
@@ -135,11 +144,38 @@ export class WorkQueue {
 		});
 	}
 
+	/**
+	 * Hand out keys of higher `priorityOf` first, and those of one priority
+	 * in the order they were added (the PrioritySort queue-sort plugin). A
+	 * key's priority is read once, when it is added.
+	 */
+	sortByPriority(priorityOf: (key: string) => number): void {
+		this.priorityOf = priorityOf;
+	}
+
 	add(key: string): void {
 		// One hash lookup, not two: a key already queued leaves the set's size as it was.
 		const size = this.queued.size;
 		this.queued.add(key);
-		if (this.queued.size !== size) this.order.push(key);
+		if (this.queued.size === size) return;
+		const lanes = this.lanes;
+		(this.priorityOf ? this.laneOf(this.priorityOf(key)) : lanes[0]!).keys.push(key);
+	}
+
+	/** The lane of `priority`, made in its place when there is none (the lanes are few: one per PriorityClass in use). */
+	private laneOf(priority: number): Lane {
+		const lanes = this.lanes;
+		let index = 0;
+		for (; index < lanes.length; index++) {
+			const lane = lanes[index]!;
+			if (lane.priority === priority) return lane;
+			if (lane.priority < priority) break;
+		}
+		const lane: Lane = {priority, keys: [], head: 0};
+		// The last lane left empty is kept for the next key, whatever its priority.
+		if (lanes.length === 1 && lanes[0]!.head >= lanes[0]!.keys.length) lanes[0] = lane;
+		else lanes.splice(index, 0, lane);
+		return lane;
 	}
 
 	/** Add `key` after `ms` of virtual time; an earlier pending add wins. */
@@ -170,20 +206,26 @@ export class WorkQueue {
 		return this.queued.size;
 	}
 
-	/** Take the oldest key. */
+	/** Take the first key: the oldest, of the highest priority when the queue ranks its keys. */
 	take(): string | undefined {
-		if (this.head >= this.order.length) return undefined;
-		const key = this.order[this.head++]!;
-		this.queued.delete(key);
-		this.taken++;
-		if (this.head === this.order.length) {
-			this.order = [];
-			this.head = 0;
-		} else if (this.head > 1024 && this.head * 2 > this.order.length) {
-			this.order = this.order.slice(this.head);
-			this.head = 0;
+		const lanes = this.lanes;
+		for (let index = 0; index < lanes.length; index++) {
+			const lane = lanes[index]!;
+			if (lane.head >= lane.keys.length) continue;
+			const key = lane.keys[lane.head++]!;
+			this.queued.delete(key);
+			this.taken++;
+			if (lane.head === lane.keys.length) {
+				lane.keys = [];
+				lane.head = 0;
+				if (lanes.length > 1) lanes.splice(index, 1);
+			} else if (lane.head > 1024 && lane.head * 2 > lane.keys.length) {
+				lane.keys = lane.keys.slice(lane.head);
+				lane.head = 0;
+			}
+			return key;
 		}
-		return key;
+		return undefined;
 	}
 
 	/**
@@ -195,7 +237,11 @@ export class WorkQueue {
 	 * keeps which of them still add their key.
 	 */
 	save(): SavedWorkQueue {
-		return {queued: this.order.slice(this.head), taken: this.taken, delayed: [...this.delayed], backoff: this.backoff.save()};
+		const lanes = this.lanes.filter(lane => lane.head < lane.keys.length);
+		const queued = lanes.flatMap(lane => lane.keys.slice(lane.head));
+		const saved: SavedWorkQueue = {queued, taken: this.taken, delayed: [...this.delayed], backoff: this.backoff.save()};
+		if (this.priorityOf) saved.lanes = lanes.map(lane => [lane.priority, lane.keys.length - lane.head]);
+		return saved;
 	}
 
 	/**
@@ -208,9 +254,16 @@ export class WorkQueue {
 		checkSavedQueue(this.name, saved);
 		this.queued.clear();
 		this.delayed.clear();
-		this.order = [...saved.queued];
-		this.head = 0;
-		for (const key of this.order) this.queued.add(key);
+		this.lanes = [{priority: 0, keys: [], head: 0}];
+		if (saved.lanes && this.priorityOf) {
+			let from = 0;
+			this.lanes = saved.lanes.map(([priority, count]) => ({priority, keys: saved.queued.slice(from, from += count), head: 0}));
+			if (this.lanes.length === 0) this.lanes = [{priority: 0, keys: [], head: 0}];
+			for (const key of saved.queued) this.queued.add(key);
+		} else {
+			// Saved without lanes: each key ranked again as it is added.
+			for (const key of saved.queued) this.add(key);
+		}
 		this.taken = saved.taken;
 		for (const [key, at] of saved.delayed) this.delayed.set(key, at);
 		this.backoff.load(saved.backoff);
@@ -234,4 +287,11 @@ function checkSavedQueue(name: string, saved: SavedWorkQueue): void {
 	if (!Array.isArray(saved.delayed) || !saved.delayed.every(item => Array.isArray(item) && item.length === 2 && isKey(item[0]) && typeof item[1] === 'number')) fail('delayed adds are not a list of [key, time]');
 	const requeues = (saved.backoff as {requeues?: unknown} | undefined)?.requeues;
 	if (!Array.isArray(requeues) || !requeues.every(item => Array.isArray(item) && item.length === 2 && isKey(item[0]) && Number.isInteger(item[1]) && item[1] >= 0)) fail('back-off counts are not a list of [key, count]');
+	const lanes = saved.lanes as unknown;
+	if (lanes !== undefined) {
+		if (!Array.isArray(lanes) || !lanes.every(item => Array.isArray(item) && item.length === 2 && Number.isFinite(item[0]) && Number.isInteger(item[1]) && item[1] > 0)) fail('lanes are not a list of [priority, count]');
+		const ranks = (lanes as Array<[number, number]>);
+		if (ranks.some((lane, index) => index > 0 && lane[0] >= ranks[index - 1]![0])) fail('lanes are not in falling order of priority');
+		if (ranks.reduce((sum, lane) => sum + lane[1], 0) !== saved.queued.length) fail('the lanes do not count the queued keys');
+	}
 }

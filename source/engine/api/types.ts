@@ -229,6 +229,8 @@ export type PodStatus = {
 	podIP?: string;
 	podIPs?: {ip: string}[];
 	startTime?: string;
+	/** The node the scheduler preempted pods on for this pod, where it is expected to run (`status.nominatedNodeName`). */
+	nominatedNodeName?: string;
 	containerStatuses?: ContainerStatus[];
 	initContainerStatuses?: ContainerStatus[];
 	ephemeralContainerStatuses?: ContainerStatus[];

@@ -2,8 +2,11 @@ import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject, Node, Pod, Taint, Toleration} from '../api/types.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 import {keyOf, objectKey} from '../store.js';
-import {rfc3339} from '../clock.js';
+import {rfc3339, timeMs} from '../clock.js';
 import {matchesRequiredNodeAffinity, requiredNodeAffinity} from '../api/node-affinity.js';
+import {deleteObject} from '../deletion.js';
+import {budgetIndex, budgetSelector} from '../policy/disruption.js';
+import {matchesLabels, selectorIsEmpty} from '../api/selectors.js';
 
 /** Requests the scheduler counts for a pod; missing requests count as zero for fit. */
 export type PodRequests = {cpu: number; memory: number};
@@ -130,6 +133,11 @@ function computePodRequests(pod: Pod): PodRequests {
 	return {cpu, memory};
 }
 
+/** `corev1helpers.PodPriority`: the pod's spec.priority, 0 when it has none. */
+export function podPriority(pod: Pod | undefined): number {
+	return pod?.spec?.priority ?? 0;
+}
+
 /** ToleratesTaint from core/v1. */
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
 	if (toleration.effect && toleration.effect !== taint.effect) return false;
@@ -186,10 +194,14 @@ const fitFilter: FilterPlugin = (pod, info) => fitFailure(podRequests(pod), info
 
 /** NodeResourcesFit for a pod with these requests. */
 function fitFailure(wanted: PodRequests, info: NodeInfo): string | undefined {
-	const allocatable = info.allocatable;
-	if (info.pods + 1 > allocatable.pods) return 'Too many pods';
-	if (wanted.cpu > 0 && info.requested.cpu + wanted.cpu > allocatable.cpu) return 'Insufficient cpu';
-	if (wanted.memory > 0 && info.requested.memory + wanted.memory > allocatable.memory) return 'Insufficient memory';
+	return usageFitFailure(wanted, info.allocatable, info.requested.cpu, info.requested.memory, info.pods);
+}
+
+/** NodeResourcesFit for a pod with these requests on a node of this allocatable where pods request `cpu` and `memory`. */
+function usageFitFailure(wanted: PodRequests, allocatable: Allocatable, cpu: number, memory: number, pods: number): string | undefined {
+	if (pods + 1 > allocatable.pods) return 'Too many pods';
+	if (wanted.cpu > 0 && cpu + wanted.cpu > allocatable.cpu) return 'Insufficient cpu';
+	if (wanted.memory > 0 && memory + wanted.memory > allocatable.memory) return 'Insufficient memory';
 	return undefined;
 }
 
@@ -256,16 +268,109 @@ export function numFeasibleNodesToFind(allNodes: number): number {
 }
 
 /**
- * Whether removing pods from the node could let the pod in (the filter's
- * Unschedulable, not UnschedulableAndUnresolvable): a full node, or
- * resources short of what the node could hold when empty.
+ * Whether removing pods from a node could let a pod in: the filter said
+ * Unschedulable, not UnschedulableAndUnresolvable. Of the filters here only
+ * NodeResourcesFit does, and in v1.32 for any shortage, even of more than
+ * the node holds when empty (preemption's dry run then finds it still short).
  */
-function resolvableByPreemption(pod: Pod, info: NodeInfo, failure: string): boolean {
-	if (failure === 'Too many pods') return true;
-	const wanted = podRequests(pod);
-	if (failure === 'Insufficient cpu') return wanted.cpu <= info.allocatable.cpu;
-	if (failure === 'Insufficient memory') return wanted.memory <= info.allocatable.memory;
-	return false;
+function resolvableByPreemption(failure: string): boolean {
+	return failure === 'Too many pods' || failure === 'Insufficient cpu' || failure === 'Insufficient memory';
+}
+
+/** The reason of a node not ready whose taint is not there yet. */
+const notReadyReason = 'node(s) had untolerated taint {node.kubernetes.io/not-ready: }';
+
+/** How many candidates preemption's dry run looks for: 10% of the nodes it may help on, at least 100 (`DefaultPreemptionArgs`). */
+export function numPreemptionCandidates(potentialNodes: number): number {
+	return Math.min(potentialNodes, Math.max(100, Math.trunc(potentialNodes * 10 / 100)));
+}
+
+/** Requests and count of pods, added to a node's or taken from it. */
+type Load = {cpu: number; memory: number; pods: number};
+
+/** A node preemption could make room on, and the pods it would delete there, highest priority first. */
+type PreemptionCandidate = {info: NodeInfo; victims: Pod[]; pdbViolations: number};
+
+/** `util.GetPodStartTime`: when the pod started, or now for one bound and not yet started. */
+function podStartMs(pod: Pod, now: number): number {
+	return pod.status?.startTime ? timeMs(pod.status.startTime) : now;
+}
+
+/** `util.MoreImportantPod` as a sort order: higher priority first, then the one that started first. */
+function moreImportantFirst(now: number): (a: Pod, b: Pod) => number {
+	return (a, b) => podPriority(b) - podPriority(a) || podStartMs(a, now) - podStartMs(b, now);
+}
+
+/**
+ * `pickOneNodeForPreemption`: the candidate with the fewest PodDisruptionBudget
+ * violations, then the lowest priority of its highest victim, then the
+ * smallest sum of its victims' priorities, then the fewest victims, then the
+ * latest start among its victims of highest priority, then the first.
+ */
+export function pickOneNodeForPreemption(candidates: readonly PreemptionCandidate[], now: number): PreemptionCandidate | undefined {
+	const scores: Array<(candidate: PreemptionCandidate) => number> = [
+		candidate => -candidate.pdbViolations,
+		candidate => -podPriority(candidate.victims[0]),
+		// Each priority raised by 2^31 so that more victims of a negative priority never sum lower.
+		candidate => -candidate.victims.reduce((sum, victim) => sum + podPriority(victim) + 2 ** 31, 0),
+		candidate => -candidate.victims.length,
+		candidate => {
+			const highest = podPriority(candidate.victims[0]);
+			let earliest = Infinity;
+			for (const victim of candidate.victims) if (podPriority(victim) === highest) earliest = Math.min(earliest, podStartMs(victim, now));
+			return earliest;
+		},
+	];
+	let left = [...candidates];
+	for (const score of scores) {
+		if (left.length <= 1) break;
+		let best = -Infinity;
+		let chosen: PreemptionCandidate[] = [];
+		for (const candidate of left) {
+			const value = score(candidate);
+			if (value > best) {
+				best = value;
+				chosen = [];
+			}
+			if (value === best) chosen.push(candidate);
+		}
+		left = chosen;
+	}
+	return left[0];
+}
+
+/**
+ * `filterPodsWithPDBViolation`: the pods (in their order) whose deletion would
+ * take a PodDisruptionBudget of theirs below zero disruptions allowed, each
+ * deletion counted against the budget's `disruptionsAllowed`, and the others.
+ * A pod the budget already lists in `disruptedPods` is not counted again.
+ */
+function splitByBudgetViolation(pods: readonly Pod[], budgets: ReturnType<typeof budgetIndex>): [violating: Pod[], nonViolating: Pod[]] {
+	const allowed = new Map<object, number>();
+	const violating: Pod[] = [];
+	const nonViolating: Pod[] = [];
+	for (const pod of pods) {
+		let violated = false;
+		const labels = pod.metadata.labels;
+		if (labels && Object.keys(labels).length > 0) {
+			for (const pdb of budgets.in(pod.metadata.namespace)) {
+				let selector;
+				try {
+					selector = budgetSelector(pdb);
+				} catch {
+					// An invalid selector matches no pod.
+					continue;
+				}
+				if (selectorIsEmpty(selector) || !matchesLabels(selector, labels)) continue;
+				if (pdb.status?.disruptedPods?.[pod.metadata.name] !== undefined) continue;
+				const left = (allowed.get(pdb) ?? pdb.status?.disruptionsAllowed ?? 0) - 1;
+				allowed.set(pdb, left);
+				if (left < 0) violated = true;
+			}
+		}
+		(violated ? violating : nonViolating).push(pod);
+	}
+	return [violating, nonViolating];
 }
 
 /**
@@ -327,6 +432,16 @@ function score(wanted: PodRequests, table: Float64Array, row: number, same: numb
 	return fit + 2 * spread;
 }
 
+/** The dry run's reason for a node without pods of lower priority than the preemptor. */
+const noVictims = 'No preemption victims found for incoming pod';
+
+/** `podTerminatingByPreemption`: deleted, and marked DisruptionTarget by the scheduler's preemption. */
+function terminatingByPreemption(pod: Pod): boolean {
+	if (!pod.metadata.deletionTimestamp) return false;
+	const condition = pod.status?.conditions?.find(c => c.type === 'DisruptionTarget');
+	return condition?.status === 'True' && condition.reason === 'PreemptionByScheduler';
+}
+
 /** How long an unschedulable pod waits for a cluster change before it is tried anyway (`podMaxInUnschedulablePodsDuration`). */
 const maxUnschedulableMs = 5 * 60_000;
 /** How often the queue looks for pods parked that long (`flushUnschedulablePodsLeftover`). */
@@ -383,6 +498,12 @@ export function createScheduler(context: ControllerContext): Controller {
 	const boundTo = new Map<string, string>();
 	/** For spreading: for each controller uid, the nodes with a count of its pods. */
 	const ownerNodes = new Map<string, Map<NodeInfo, number>>();
+	/** Pods nominated to each node (status.nominatedNodeName, not yet bound), by key: the room preemption freed there is theirs. */
+	const nominatedOn = new Map<string, Map<string, Pod>>();
+	/** The node each nominated pod is nominated to, by key. */
+	const nominatedTo = new Map<string, string>();
+	/** How many counted pods the nodes hold of each priority: preemption looks for victims only below the preemptor's. */
+	const heldPriorities = new Map<number, number>();
 	/** Bumped for each pod scheduled, for `hotOwnerMark`. */
 	let turn = 0;
 	/** The rows of `sorted`'s nodes (see `hotFields`). */
@@ -399,6 +520,9 @@ export function createScheduler(context: ControllerContext): Controller {
 	let nextStartNodeIndex = 0;
 
 	const infoFor = (name: string): NodeInfo | undefined => nodes.get(name);
+
+	// PrioritySort: the queue hands out pods of higher spec.priority first, then those queued first.
+	context.queue(schedulerName).sortByPriority(key => podPriority(store.getByKey('Pod', key) as Pod | undefined));
 
 	/** A node's info changed: so does its row of the table, if it has one. */
 	function publish(info: NodeInfo): void {
@@ -419,6 +543,10 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.nonZero.memory -= nonZero.memory;
 		info.pods--;
 		info.podUids.delete(pod.metadata.uid);
+		const priority = podPriority(pod as Pod);
+		const held = (heldPriorities.get(priority) ?? 0) - 1;
+		if (held > 0) heldPriorities.set(priority, held);
+		else heldPriorities.delete(priority);
 		const owner = controllerUid(pod);
 		if (owner) setOwnerCount(info, owner, (ownerCount(info, owner) ?? 0) - 1);
 		publish(info);
@@ -439,9 +567,81 @@ export function createScheduler(context: ControllerContext): Controller {
 		info.nonZero.memory += nonZero.memory;
 		info.pods++;
 		info.podUids.add(pod.metadata.uid);
+		const priority = podPriority(pod);
+		heldPriorities.set(priority, (heldPriorities.get(priority) ?? 0) + 1);
 		const owner = controllerUid(pod);
 		if (owner) setOwnerCount(info, owner, (ownerCount(info, owner) ?? 0) + 1);
 		publish(info);
+	}
+
+	/** The lowest priority of a pod the nodes hold (Infinity when they hold none). */
+	function lowestHeldPriority(): number {
+		let lowest = Infinity;
+		for (const priority of heldPriorities.keys()) lowest = Math.min(lowest, priority);
+		return lowest;
+	}
+
+	/** Keep the nominated pods from a pod's write: nominated while it waits for this scheduler, no longer once bound or deleted. */
+	function noteNomination(pod: Pod, deleted: boolean): void {
+		const wanted = pod.status?.nominatedNodeName;
+		if (!wanted && nominatedTo.size === 0) return;
+		const key = keyOf(pod);
+		const node = !deleted && !pod.spec?.nodeName && (pod.spec?.schedulerName ?? schedulerName) === schedulerName ? wanted : undefined;
+		const before = nominatedTo.get(key);
+		if (before !== undefined && before !== node) {
+			const pods = nominatedOn.get(before);
+			if (pods?.delete(key) && pods.size === 0) nominatedOn.delete(before);
+			nominatedTo.delete(key);
+		}
+		if (!node) return;
+		nominatedTo.set(key, node);
+		let pods = nominatedOn.get(node);
+		if (!pods) nominatedOn.set(node, (pods = new Map()));
+		pods.set(key, pod);
+	}
+
+	/**
+	 * What the pods nominated to a node that are of the pod's priority or
+	 * higher request there (undefined: none), which kube-scheduler's filters
+	 * count as if they ran there (`RunFilterPluginsWithNominatedPods`).
+	 */
+	function nominatedLoad(pod: Pod, nodeName: string): Load | undefined {
+		const pods = nominatedOn.get(nodeName);
+		if (!pods) return undefined;
+		const priority = podPriority(pod);
+		let load: Load | undefined;
+		for (const other of pods.values()) {
+			if (other.metadata.uid === pod.metadata.uid || podPriority(other) < priority) continue;
+			const requests = requestsOf(other);
+			load ??= {cpu: 0, memory: 0, pods: 0};
+			load.cpu += requests.cpu;
+			load.memory += requests.memory;
+			load.pods++;
+		}
+		return load;
+	}
+
+	/**
+	 * Every filter on one node, as the loop runs them, with the pods
+	 * nominated there counted: for the pod's nominated node, tried first,
+	 * and for a node in preemption's dry run (an info with pods taken off).
+	 */
+	function filterOne(pod: Pod, info: NodeInfo): string | undefined {
+		if (!info.ready && !untoleratedTaint(info.node.spec?.taints, pod.spec?.tolerations, schedulingEffects)) return notReadyReason;
+		for (const filter of schedulerFilters) {
+			if (filter.appliesTo && !filter.appliesTo(pod)) continue;
+			const failure = filter(pod, info, context);
+			if (failure) return failure;
+		}
+		const extra = nominatedLoad(pod, info.node.metadata.name);
+		return extra && usageFitFailure(podRequests(pod), info.allocatable, info.requested.cpu + extra.cpu, info.requested.memory + extra.memory, info.pods + extra.pods);
+	}
+
+	/** The pods the scheduler counts on a node, bound there. */
+	function podsOn(info: NodeInfo): Pod[] {
+		const name = info.node.metadata.name;
+		const bound = context.services.podsByNode?.pods(name) ?? (store.list('Pod') as Pod[]).filter(p => p.spec?.nodeName === name);
+		return bound.filter(p => info.podUids.has(p.metadata.uid));
 	}
 
 	function ownerCount(info: NodeInfo, owner: string): number | undefined {
@@ -492,6 +692,7 @@ export function createScheduler(context: ControllerContext): Controller {
 			const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 			if (type === 'DELETED' || terminal) unaccount(pod);
 			else account(pod);
+			noteNomination(pod, type === 'DELETED');
 		}
 	}, ['Node', 'Pod']);
 	context.services.schedulerNodeInfo = infoFor;
@@ -500,7 +701,8 @@ export function createScheduler(context: ControllerContext): Controller {
 	 * Saved: the queue's data (back-offs, parked pods in parking order, pods
 	 * in PreBind with whether their node counts them, the flush, where the
 	 * next filtering starts). The node infos are rebuilt from the Nodes and
-	 * the bound pods, then the pods PreBind assumes on their node; the node
+	 * the bound pods, then the pods PreBind assumes on their node; the
+	 * nominated pods from the pods' status.nominatedNodeName; the node
 	 * list and its table are sorted again at the next pod.
 	 */
 	context.state.register<SavedScheduler>('scheduler', {
@@ -518,6 +720,9 @@ export function createScheduler(context: ControllerContext): Controller {
 			nodes.clear();
 			boundTo.clear();
 			ownerNodes.clear();
+			nominatedOn.clear();
+			nominatedTo.clear();
+			heldPriorities.clear();
 			turn = 0;
 			table = new Float64Array(0);
 			sorted = undefined;
@@ -529,7 +734,10 @@ export function createScheduler(context: ControllerContext): Controller {
 			flushPending = saved.flushPending;
 			nextStartNodeIndex = saved.nextStartNodeIndex;
 			for (const node of store.list('Node') as Node[]) nodes.set(node.metadata.name, newNodeInfo(node));
-			for (const pod of store.list('Pod') as Pod[]) account(pod);
+			for (const pod of store.list('Pod') as Pod[]) {
+				account(pod);
+				noteNomination(pod, false);
+			}
 			for (const [key, node, since, counted] of saved.preBinding) {
 				preBinding.set(key, {node, since});
 				const pod = store.getByKey('Pod', key) as Pod | undefined;
@@ -649,6 +857,13 @@ export function createScheduler(context: ControllerContext): Controller {
 					writeRow(table, i * hotFields, sorted[i]!);
 				}
 			}
+			// The node the pod was nominated to by an earlier preemption is tried first: it is where room was made for it.
+			const nominated = pod.status?.nominatedNodeName ? nodes.get(pod.status.nominatedNodeName) : undefined;
+			const nominatedFailure = nominated ? filterOne(pod, nominated) : undefined;
+			if (nominated && !nominatedFailure) {
+				place(pod, key, nominated.node.metadata.name);
+				return;
+			}
 			const candidates = sorted;
 			// As the scheduler does: filter from where the last pod stopped, and stop once enough nodes fit.
 			const count = candidates.length;
@@ -656,6 +871,11 @@ export function createScheduler(context: ControllerContext): Controller {
 			let feasible = 0;
 			let processed = 0;
 			let victimless = 0;
+			// Preemption could help only where a pod of lower priority runs: the nodes it may help on are kept only then.
+			const priority = podPriority(pod);
+			const mayPreempt = pod.spec?.preemptionPolicy !== 'Never' && lowestHeldPriority() < priority;
+			const potential: NodeInfo[] = [];
+			const nominations = nominatedOn.size > 0;
 			// PreFilter: the plugins this pod gives something to check. With the default filters
 			// first, they are checked below without a call per node, and only the rest are listed.
 			const inline = startsWithDefaultFilters();
@@ -685,7 +905,7 @@ export function createScheduler(context: ControllerContext): Controller {
 				const plain = table[row + hotPlain] === 1;
 				if (!plain && !info.ready && !untoleratedTaint(info.node.spec?.taints, tolerations, schedulingEffects)) {
 					// A not-ready node without its taint yet: the scheduler still skips it.
-					reasons.set("node(s) had untolerated taint {node.kubernetes.io/not-ready: }", (reasons.get("node(s) had untolerated taint {node.kubernetes.io/not-ready: }") ?? 0) + 1);
+					reasons.set(notReadyReason, (reasons.get(notReadyReason) ?? 0) + 1);
 					continue;
 				}
 				let failure: string | undefined;
@@ -701,9 +921,16 @@ export function createScheduler(context: ControllerContext): Controller {
 						if (failure) break;
 					}
 				}
+				if (!failure && nominations) {
+					const extra = nominatedLoad(pod, info.node.metadata.name);
+					if (extra) failure = usageFitFailure(requests, info.allocatable, info.requested.cpu + extra.cpu, info.requested.memory + extra.memory, info.pods + extra.pods);
+				}
 				if (failure) {
 					reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
-					if (resolvableByPreemption(pod, info, failure)) victimless++;
+					if (resolvableByPreemption(failure)) {
+						victimless++;
+						if (mayPreempt) potential.push(info);
+					}
 					continue;
 				}
 				feasible++;
@@ -718,38 +945,178 @@ export function createScheduler(context: ControllerContext): Controller {
 				// A PreFilter rejection (the pod's claims, before any node is looked at) is said once, without a node count.
 				const parts = [...reasons.entries()].map(([reason, count]) => preFilterRejection.test(reason) ? reason : `${count} ${reason}`).sort();
 				const total = nodes.size;
-				// Preemption's dry run: where removing pods of lower priority could make room it finds none (every pod has the same priority).
-				const preemption = [
-					...(total - victimless > 0 ? [`${total - victimless} Preemption is not helpful for scheduling`] : []),
-					...(victimless > 0 ? [`${victimless} No preemption victims found for incoming pod`] : []),
-				].sort();
-				const message = total === 0
-					? 'no nodes available to schedule pods'
-					: `0/${total} nodes are available: ${parts.join(', ')}. preemption: 0/${total} nodes are available: ${preemption.join(', ')}.`;
-				fail(pod, key, message, [...reasons.keys()].some(isVolumeReason));
+				const volumes = [...reasons.keys()].some(isVolumeReason);
+				if (total === 0) {
+					fail(pod, key, 'no nodes available to schedule pods', volumes);
+					return;
+				}
+				const fitError = `0/${total} nodes are available: ${parts.join(', ')}.`;
+				const outcome = postFilter(pod, total, potential, victimless, nominated, nominatedFailure);
+				fail(pod, key, outcome.message ? `${fitError} ${outcome.message}` : fitError, volumes, outcome.nominate);
+				// A victim already gone (its delete was final at once) moved no one: the preemptor is tried again after its back-off.
+				if (outcome.victims?.some(victim => !store.get('Pod', victim.metadata.namespace, victim.metadata.name))) {
+					const entry = parked.get(key);
+					if (entry) move(key, entry);
+				}
 				return;
 			}
-			backoff.delete(key);
-			parked.delete(key);
-			const nodeName = best.node.metadata.name;
-			if (unreadyPreBind(pod, nodeName)) {
-				// Reserved for the node while PreBind waits (a WaitForFirstConsumer claim being provisioned there).
-				preBinding.set(key, {node: nodeName, since: clock.now()});
-				account(pod, nodeName);
-				queueAfter(key, preBindPollMs);
-				return;
-			}
-			bind(pod, nodeName);
+			place(pod, key, best.node.metadata.name);
 		},
 	};
+
+	/** The node is chosen: bind the pod, or reserve the node while PreBind waits. */
+	function place(pod: Pod, key: string, nodeName: string): void {
+		backoff.delete(key);
+		parked.delete(key);
+		if (unreadyPreBind(pod, nodeName)) {
+			// Reserved for the node while PreBind waits (a WaitForFirstConsumer claim being provisioned there).
+			preBinding.set(key, {node: nodeName, since: clock.now()});
+			account(pod, nodeName);
+			queueAfter(key, preBindPollMs);
+			return;
+		}
+		bind(pod, nodeName);
+	}
+
+	/**
+	 * DefaultPreemption, the PostFilter, for a pod that fits no node: the
+	 * text FailedScheduling adds (none when it made room) and what becomes of
+	 * the pod's nominated node (undefined: left as it is, '': cleared).
+	 * `potential` are the nodes where only resources were short, gathered
+	 * only when some node holds a pod of lower priority; `victimless` counts
+	 * them when they were not gathered.
+	 */
+	function postFilter(pod: Pod, total: number, potential: NodeInfo[], victimless: number, nominated: NodeInfo | undefined, nominatedFailure: string | undefined): {message?: string; nominate?: string; victims?: Pod[]} {
+		if (pod.spec?.preemptionPolicy === 'Never') return {message: 'preemption: not eligible due to preemptionPolicy=Never.'};
+		const priority = podPriority(pod);
+		// Victims of its last preemption still terminating on its nominated node: it waits for them rather than preempt more.
+		if (nominated && nominatedFailure && resolvableByPreemption(nominatedFailure)) {
+			const terminating = podsOn(nominated).some(other => podPriority(other) < priority && terminatingByPreemption(other));
+			if (terminating) return {message: 'preemption: not eligible due to a terminating pod on the nominated node.'};
+		}
+		const statuses = new Map<string, number>();
+		const candidates: PreemptionCandidate[] = [];
+		if (potential.length === 0 && victimless > 0) {
+			// No pod of lower priority anywhere: kube-scheduler finds no victim on any node it could help on.
+			statuses.set(noVictims, victimless);
+		} else if (potential.length > 0) {
+			// DryRunPreemption: from a random node on, until enough candidates are found with one that violates no budget.
+			const wanted = numPreemptionCandidates(potential.length);
+			const offset = potential.length > wanted ? context.random.int(0, potential.length - 1) : 0;
+			const budgets = budgetIndex(context);
+			const violating: PreemptionCandidate[] = [];
+			for (let i = 0; i < potential.length; i++) {
+				const info = potential[(offset + i) % potential.length]!;
+				const found = selectVictimsOnNode(pod, info, budgets);
+				if (typeof found === 'string') {
+					statuses.set(found, (statuses.get(found) ?? 0) + 1);
+					continue;
+				}
+				(found.pdbViolations === 0 ? candidates : violating).push(found);
+				if (candidates.length > 0 && candidates.length + violating.length >= wanted) break;
+			}
+			candidates.push(...violating);
+		}
+		const chosen = pickOneNodeForPreemption(candidates, clock.now());
+		if (!chosen) {
+			let counted = 0;
+			for (const count of statuses.values()) counted += count;
+			if (total > counted) statuses.set('Preemption is not helpful for scheduling', total - counted);
+			const parts = [...statuses].map(([reason, count]) => `${count} ${reason}`).sort();
+			return {message: `preemption: 0/${total} nodes are available: ${parts.join(', ')}.`, nominate: ''};
+		}
+		const nodeName = chosen.info.node.metadata.name;
+		for (const victim of chosen.victims) preemptPod(pod, victim, nodeName);
+		// Pods of lower priority nominated to the node may no longer fit there: their nomination goes, and they are tried again.
+		for (const other of [...nominatedOn.get(nodeName)?.values() ?? []]) {
+			if (podPriority(other) >= priority) continue;
+			store.patch(other, draft => {
+				const {nominatedNodeName: _, ...status} = draft.status!;
+				draft.status = status;
+			}, {status: true});
+		}
+		return {nominate: nodeName, victims: chosen.victims};
+	}
+
+	/**
+	 * `SelectVictimsOnNode`: take every pod of lower priority off the node;
+	 * if the pod fits then, put them back one by one, highest priority first
+	 * (those whose deletion would violate a PodDisruptionBudget before the
+	 * others), keeping each that still leaves room. What is left are the
+	 * victims; a node where the pod fits even with every one of them gone
+	 * gives the filter's reason instead.
+	 */
+	function selectVictimsOnNode(pod: Pod, info: NodeInfo, budgets: ReturnType<typeof budgetIndex>): PreemptionCandidate | string {
+		const priority = podPriority(pod);
+		const lower = podsOn(info).filter(other => podPriority(other) < priority);
+		if (lower.length === 0) return noVictims;
+		const used: Load = {cpu: info.requested.cpu, memory: info.requested.memory, pods: info.pods};
+		for (const other of lower) {
+			const requests = requestsOf(other);
+			used.cpu -= requests.cpu;
+			used.memory -= requests.memory;
+			used.pods--;
+		}
+		const failure = filterOne(pod, {...info, requested: {cpu: used.cpu, memory: used.memory}, pods: used.pods});
+		if (failure) return failure;
+		const order = moreImportantFirst(clock.now());
+		lower.sort(order);
+		const [violating, nonViolating] = splitByBudgetViolation(lower, budgets);
+		const wanted = podRequests(pod);
+		const extra = nominatedLoad(pod, info.node.metadata.name) ?? {cpu: 0, memory: 0, pods: 0};
+		const victims: Pod[] = [];
+		const reprieve = (other: Pod): boolean => {
+			const requests = requestsOf(other);
+			const fits = !usageFitFailure(wanted, info.allocatable, used.cpu + requests.cpu + extra.cpu, used.memory + requests.memory + extra.memory, used.pods + 1 + extra.pods);
+			if (fits) {
+				used.cpu += requests.cpu;
+				used.memory += requests.memory;
+				used.pods++;
+			} else {
+				victims.push(other);
+			}
+			return fits;
+		};
+		let pdbViolations = 0;
+		for (const other of violating) if (!reprieve(other)) pdbViolations++;
+		for (const other of nonViolating) reprieve(other);
+		if (violating.length > 0 && nonViolating.length > 0) victims.sort(order);
+		return {info, victims, pdbViolations};
+	}
+
+	/**
+	 * Preempt one victim as kube-scheduler does: the DisruptionTarget
+	 * condition, then a delete with the pod's own grace period (its kubelet
+	 * stops it as any deleted pod), then the Preempted event.
+	 */
+	function preemptPod(preemptor: Pod, victim: Pod, nodeName: string): void {
+		const current = store.get('Pod', victim.metadata.namespace, victim.metadata.name) as Pod | undefined;
+		if (!current || current.metadata.uid !== victim.metadata.uid) return;
+		const message = `${preemptor.spec?.schedulerName ?? schedulerName}: preempting to accommodate a higher priority pod`;
+		const previous = current.status?.conditions?.find(c => c.type === 'DisruptionTarget');
+		let marked = current;
+		if (previous?.status !== 'True' || previous.reason !== 'PreemptionByScheduler' || previous.message !== message) {
+			marked = store.patch(current, draft => {
+				const conditions = (draft.status?.conditions ?? []).filter(c => c.type !== 'DisruptionTarget');
+				conditions.push({type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message, lastProbeTime: null, lastTransitionTime: rfc3339(clock.now())});
+				draft.status = {...draft.status!, conditions};
+			}, {status: true});
+		}
+		const deleted = deleteObject(context, marked, 'Background');
+		events.normal(deleted ?? marked, 'Preempted', `Preempted by pod ${preemptor.metadata.uid} on node ${nodeName}`, {component: schedulerName});
+	}
 
 	/** The first PreBind plugin not yet ready to let the pod be bound to the node, if any. */
 	function unreadyPreBind(pod: Pod, nodeName: string): PreBindPlugin | undefined {
 		return schedulerPreBinds.find(plugin => !plugin.ready(pod, nodeName, context));
 	}
 
-	/** FailedScheduling: the event, the PodScheduled condition, and the pod parked with its back-off. */
-	function fail(pod: Pod, key: string, message: string, volumes: boolean): void {
+	/**
+	 * FailedScheduling: the event, the PodScheduled condition (and the
+	 * nominated node preemption chose, or its clearing: ''), and the pod
+	 * parked with its back-off.
+	 */
+	function fail(pod: Pod, key: string, message: string, volumes: boolean, nominate?: string): void {
 		const delay = Math.min((backoff.get(key) ?? 500) * 2, 10_000);
 		backoff.set(key, delay);
 		const now = clock.now();
@@ -758,11 +1125,15 @@ export function createScheduler(context: ControllerContext): Controller {
 		scheduleFlush();
 		events.warning(pod, 'FailedScheduling', message, {component: schedulerName});
 		const previous = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
-		const written = previous?.status !== 'False' || previous.message !== message ? store.patch(pod, draft => {
+		const renominate = nominate !== undefined && (pod.status?.nominatedNodeName ?? '') !== nominate;
+		const written = previous?.status !== 'False' || previous.message !== message || renominate ? store.patch(pod, draft => {
+			const {nominatedNodeName, ...status} = draft.status!;
+			const node = renominate ? nominate : nominatedNodeName;
 			draft.status = {
-				...draft.status!,
+				...status,
 				phase: 'Pending',
 				conditions: [{type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: rfc3339(now)}],
+				...(node ? {nominatedNodeName: node} : {}),
 			};
 		}, {status: true}) : pod;
 		entry.version = written.metadata.resourceVersion;

@@ -166,7 +166,7 @@ export const podColumns: ColumnSet = {
 				orNone(pod.status?.podIP),
 				orNone(pod.spec?.nodeName),
 				pod.status?.qosClass ?? '<none>',
-				'<none>',
+				orNone(pod.status?.nominatedNodeName),
 				ageText,
 			],
 			sort: [undefined, undefined, undefined, summary.restarts, undefined, undefined, undefined, undefined, undefined, undefined, ageMs],

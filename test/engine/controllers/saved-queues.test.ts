@@ -73,6 +73,15 @@ function queueOn(clock: VirtualClock): WorkQueue {
 	return new WorkQueue(clock, 'test');
 }
 
+/** Ranks for a queue that sorts by priority: the keys `many` adds rank by their number, the others by their letter. */
+const rankOf = (key: string) => (/^k\d+$/.test(key) ? Number(key.slice(1)) % 3 : {a: 2, b: 2, c: 1, d: 1, e: 0, f: -5}[key] ?? 0);
+
+function rankedQueueOn(clock: VirtualClock): WorkQueue {
+	const queue = new WorkQueue(clock, 'test');
+	queue.sortByPriority(rankOf);
+	return queue;
+}
+
 function runQueue(queue: WorkQueue, clock: VirtualClock, step: QueueStep): unknown {
 	switch (step.op) {
 		case 'add': queue.add(step.key); break;
@@ -109,6 +118,35 @@ const workQueue: Part<QueueStep> = {
 
 test('a work queue loaded from its saved state takes the same keys in the same order, with the same delayed adds and back-offs', t => {
 	t.notThrows(() => fc.assert(fc.property(fc.array(queueStep, {maxLength: 80}), fc.nat(80), (steps, cut) => sameAfterLoad(workQueue, steps, cut)), runs));
+});
+
+const rankedQueue: Part<QueueStep> = {
+	make(clock) {
+		const queue = rankedQueueOn(clock);
+		return {run: step => runQueue(queue, clock, step), save: () => queue.save()};
+	},
+	load(saved, clock, original) {
+		const queue = rankedQueueOn(clock);
+		queue.load(saved as ReturnType<WorkQueue['save']>);
+		copyTimers(original, clock);
+		return {run: step => runQueue(queue, clock, step), save: () => queue.save()};
+	},
+};
+
+test('a queue sorted by priority, loaded from its saved state, takes the same keys in the same order', t => {
+	t.notThrows(() => fc.assert(fc.property(fc.array(queueStep, {maxLength: 80}), fc.nat(80), (steps, cut) => sameAfterLoad(rankedQueue, steps, cut)), runs));
+});
+
+test('a queue sorted by priority hands out the highest priority first, and keys of one priority in the order they came', t => {
+	const clock = new VirtualClock();
+	const queue = rankedQueueOn(clock);
+	for (const key of ['e', 'c', 'f', 'a', 'd', 'b']) queue.add(key);
+	queue.add('c');
+	t.deepEqual(queue.save().lanes, [[2, 2], [1, 2], [0, 1], [-5, 1]]);
+	t.deepEqual([queue.take(), queue.take(), queue.take()], ['a', 'b', 'c']);
+	queue.add('a');
+	t.deepEqual([queue.take(), queue.take(), queue.take(), queue.take(), queue.take()], ['a', 'd', 'e', 'f', undefined]);
+	t.deepEqual(queue.save(), {queued: [], taken: 7, delayed: [], backoff: {requeues: []}, lanes: []});
 });
 
 test('a loaded work queue keeps a stale delayed add stale and sets no timer of its own', t => {

@@ -106,6 +106,14 @@ test('every renderer gives one cell per column, for an empty object too', t => {
 	}
 });
 
+test('the pods view\'s NOMINATED NODE column shows where preemption made room for a pending pod', t => {
+	const set = columnSets['Pod']!;
+	const column = set.columns.findIndex(c => c.name === 'NOMINATED NODE');
+	const cell = (object: Pod) => set.row(object, {now: Date.parse(t0)}).cells[column];
+	t.is(cell(pod({phase: 'Pending', nominatedNodeName: 'kubarium-worker2'})), 'kubarium-worker2');
+	t.is(cell(pod({})), '<none>');
+});
+
 test('containers view: init containers first, ephemeral ones last, state and probes', t => {
 	const p = pod(
 		{
