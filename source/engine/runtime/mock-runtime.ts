@@ -1424,6 +1424,19 @@ export class MockRuntime implements ContainerRuntime {
 			},
 			resolve: (name: string) => resolveInCluster(this.context, record.config.pod.metadata.namespace ?? 'default', name),
 			processes: (): ProcessInfo[] => {
+				// A pod that shares one process namespace (`shareProcessNamespace`): the sandbox's pause is pid 1, then every running container's processes.
+				if (record.config.pod.spec?.shareProcessNamespace === true) {
+					const all: ProcessInfo[] = [{pid: 1, user: 'root', command: '/pause'}];
+					let next = 8;
+					for (const other of record.sandbox.containers) {
+						if (other.status.state !== 'CONTAINER_RUNNING') continue;
+						all.push({pid: next, user: 'root', command: other.argv.join(' ')});
+						if (other.workerPid && other.workerPid !== other.pid) all.push({pid: next + 6, user: 'nginx', command: 'nginx: worker process'});
+						next += 7;
+					}
+					if (execArgv) all.push({pid: next + record.execs, user: 'root', command: execArgv.join(' ')});
+					return all;
+				}
 				// An ephemeral container with a target shares its process namespace: the target's processes come first, its own after them.
 				const target = record.config.targetContainerId === undefined ? undefined : this.containers.get(record.config.targetContainerId);
 				const list: ProcessInfo[] = [];

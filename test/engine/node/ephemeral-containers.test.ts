@@ -109,3 +109,20 @@ test('a pod with an ephemeral container saved and restored goes on as the one th
 	t.is(statuses[0]!.restartCount, 0);
 	t.is(pod(rebooted).status!.phase, 'Running');
 });
+
+test('a pod with shareProcessNamespace: every container sees the pause process and every container\'s processes', t => {
+	const cluster = createCluster({seed: 7, nodes: 1});
+	cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'shared'}, spec: {shareProcessNamespace: true, containers: [
+		{name: 'nginx', image: 'nginx:1.25'},
+		{name: 'shell', image: 'busybox:1.36', command: ['sleep', '1d']},
+	]}});
+	cluster.advance(10_000);
+	const ps = cluster.exec('shared', ['ps'], {container: 'shell'}).stdout;
+	const rows = ps.trimEnd().split('\n').slice(1).map(line => line.trim().split(/ +/));
+	// The pause process first, then the containers' in the order they started, then the command that asked.
+	t.deepEqual(rows[0], ['1', 'root', '/pause']);
+	t.deepEqual(rows.map(row => row.slice(2).join(' ')).sort(), ['/docker-entrypoint.sh nginx -g daemon off;', '/pause', 'nginx: worker process', 'ps', 'sleep 1d']);
+	t.deepEqual(rows.at(-1)!.slice(2), ['ps']);
+	const pids = rows.map(row => Number(row[0]));
+	t.deepEqual(pids, [...pids].sort((a, b) => a - b), 'in pid order');
+});
