@@ -176,7 +176,7 @@ function nextCall(): Call {
 	const item = `${collection}/${encodeURIComponent(name)}`;
 	const query = pick(queries);
 	const patchType = pick(['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json']);
-	switch (pick(['get', 'get', 'list', 'create', 'create', 'replace', 'patch', 'delete', 'deletecollection', 'status', 'scale', 'apply'])) {
+	switch (pick(['get', 'get', 'list', 'create', 'create', 'replace', 'patch', 'delete', 'deletecollection', 'status', 'scale', 'apply', 'ephemeral'])) {
 		case 'get': return {method: 'GET', path: item + query};
 		case 'list': return {method: 'GET', path: collection + query};
 		case 'create': return {method: 'POST', path: collection + query, body: manifest(resource, name, namespace)};
@@ -203,6 +203,15 @@ function nextCall(): Call {
 			if (method === 'GET') return {method, path: `${item}/scale`};
 			if (method === 'PUT') return {method, path: `${item}/scale${query}`, body: JSON.stringify({apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: {name, namespace}, spec: {replicas: pick(oddValues)}})};
 			return {method, path: `${item}/scale${query}`, body: JSON.stringify({spec: {replicas: pick(oddValues)}}), contentType: 'application/merge-patch+json'};
+		}
+		case 'ephemeral': {
+			// What kubectl debug POD writes: a pod's ephemeral containers (any kind's path, so that the others get their 404).
+			const method = pick(['GET', 'PUT', 'PATCH', 'PATCH']);
+			const containers = damage([{name: pick(['debugger-a', 'debugger-b', 'web', 'Bad_Name', '']), image: pick(['busybox:1.36', '', 'missing:latest']), stdin: true, tty: true,
+				targetContainerName: pick([undefined, 'c', 'web', 'nope']), ports: pick([undefined, [{containerPort: 80}]])}]);
+			if (method === 'GET') return {method, path: `${item}/ephemeralcontainers`};
+			if (method === 'PUT') return {method, path: `${item}/ephemeralcontainers${query}`, body: JSON.stringify({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace}, spec: {containers: [], ephemeralContainers: containers}})};
+			return {method, path: `${item}/ephemeralcontainers${query}`, body: JSON.stringify({spec: {ephemeralContainers: containers}}), contentType: patchType === 'application/json-patch+json' ? 'application/strategic-merge-patch+json' : patchType};
 		}
 		default: return {method: 'PATCH', path: `${item}?fieldManager=fuzz${pick(['', '&force=true', '&dryRun=All'])}`, body: manifest(resource, name, namespace), contentType: 'application/apply-patch+yaml'};
 	}
