@@ -31,6 +31,8 @@ export type ApiServerOptions = {
 	token?: string;
 	/** Key and certificate to serve with; a fresh self-signed pair when absent. */
 	tls?: Credentials;
+	/** Where the key that signs ServiceAccount tokens is kept, so they outlast a restart (`TokenIssuer`); absent, a key of this server's own. */
+	serviceAccountKeyFile?: string;
 	/** Changes kept for watches to resume from (default 20000); older versions get 410 Expired. */
 	watchCacheSize?: number;
 	/** Serve reads only: every write is refused with 403 Forbidden (the dashboard's --readonly). */
@@ -94,10 +96,13 @@ async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Au
 	}
 }
 
+/** The file in the config dir that keeps the key signing ServiceAccount tokens (the dashboard's API and `kubarium serve` share it). */
+export const serviceAccountKeyName = 'service-account.key';
+
 /** Start serving `cluster` on 127.0.0.1. */
 export function startApiServer(cluster: Cluster, options: ApiServerOptions = {}): Promise<ApiServer> {
 	const token = options.token ?? randomBytes(24).toString('hex');
-	const authenticator: Authenticator = {token, tokens: new TokenIssuer()};
+	const authenticator: Authenticator = {token, tokens: new TokenIssuer(options.serviceAccountKeyFile)};
 	const tls = options.tls ?? selfSignedCertificate();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
 	const execs = new ExecServer(cluster);

@@ -9,7 +9,8 @@
  * deleted (the uid no longer matches). The signing key is made at the first
  * token and lives as long as the server.
  */
-import {createHash, createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject} from 'node:crypto';
+import {createHash, createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
 import {rfc3339, type Cluster} from '../engine/index.js';
 import {ApiError} from './status.js';
 
@@ -35,13 +36,52 @@ const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64u
 export class TokenIssuer {
 	private keys: {privateKey: KeyObject; publicKey: KeyObject; kid: string} | undefined;
 
-	private signingKeys() {
+	/**
+	 * `keyFile`: where the signing key is kept (PEM, readable by its owner
+	 * only), as kube-apiserver keeps `sa.key`: read when the first token is
+	 * issued or checked, made and written there when there is none (or one
+	 * that is no private key), so the tokens a server issued are still good
+	 * after a restart. Without it the key lives as long as the issuer.
+	 */
+	constructor(private readonly keyFile?: string) {}
+
+	/** The key pair, made when there is none unless `make` is false (a token checked before any was issued). */
+	private signingKeys(make: false): TokenIssuer['keys'];
+	private signingKeys(make?: true): NonNullable<TokenIssuer['keys']>;
+	private signingKeys(make = true) {
 		if (!this.keys) {
-			const {privateKey, publicKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
+			const kept = this.keptKey();
+			if (!kept && !make) return undefined;
+			const privateKey = kept ?? this.newKey();
+			const publicKey = createPublicKey(privateKey);
 			const kid = base64url(createHash('sha256').update(publicKey.export({type: 'spki', format: 'der'})).digest());
 			this.keys = {privateKey, publicKey, kid};
 		}
 		return this.keys;
+	}
+
+	/** The RSA key the key file holds, if it holds one. */
+	private keptKey(): KeyObject | undefined {
+		if (!this.keyFile) return undefined;
+		try {
+			const key = createPrivateKey(readFileSync(this.keyFile));
+			return key.asymmetricKeyType === 'rsa' ? key : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	/** A new key, written to the key file when there is one (a file that cannot be written leaves the key to this issuer alone). */
+	private newKey(): KeyObject {
+		const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
+		if (this.keyFile) {
+			try {
+				writeFileSync(this.keyFile, privateKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600});
+			} catch {
+				// Not kept: tokens last as long as this server.
+			}
+		}
+		return privateKey;
 	}
 
 	/**
@@ -83,11 +123,12 @@ export class TokenIssuer {
 	 * still stands under the same uid; undefined otherwise.
 	 */
 	authenticate(cluster: Cluster, token: string): string | undefined {
-		if (!this.keys) return undefined;
+		const keys = this.signingKeys(false);
+		if (!keys) return undefined;
 		const parts = token.split('.');
 		if (parts.length !== 3) return undefined;
 		const [header, payload, signature] = parts as [string, string, string];
-		const verified = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(this.keys.publicKey, Buffer.from(signature, 'base64url'));
+		const verified = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(keys.publicKey, Buffer.from(signature, 'base64url'));
 		if (!verified) return undefined;
 		let claims: Claims;
 		try {

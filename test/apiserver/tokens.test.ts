@@ -1,4 +1,7 @@
-import {kubectlSuite} from './harness.js';
+import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {kubectlSuite, serve, type Served} from './harness.js';
 
 /** kubectl create token, and requests made with the token: the ServiceAccount is the user, RBAC decides. */
 
@@ -69,4 +72,40 @@ run('a token expires by the cluster\'s clock, dies with its ServiceAccount, and 
 	const missing = await served().kubectl(['create', 'token', 'nope']);
 	t.deepEqual([missing.code, missing.stderr], [1, 'error: failed to create token: serviceaccounts "nope" not found\n']);
 	t.is((await served().kubectl(['--token=not-a-token', 'get', 'pods'])).stderr, 'error: You must be logged in to the server (Unauthorized)\n');
+});
+
+// The signing key kept in a file (the config dir's service-account.key) outlasts the server: a restarted one takes the tokens it issued.
+run('with its key file, a server started again takes the tokens the last one issued; a server with a key of its own does not', async t => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'kubarium-sa-key-'));
+	const keyFile = path.join(dir, 'service-account.key');
+	let first: Served | undefined;
+	let again: Served | undefined;
+	let other: Served | undefined;
+	try {
+		first = await serve(() => undefined, {serviceAccountKeyFile: keyFile}, served().cluster);
+		const made = await first.kubectl(['create', 'token', 'reader']);
+		t.is(made.code, 0, made.stderr);
+		const reader = made.stdout.trim();
+		t.regex(readFileSync(keyFile, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+		t.is(statSync(keyFile).mode & 0o777, 0o600);
+		await first.close();
+		first = undefined;
+		again = await serve(() => undefined, {serviceAccountKeyFile: keyFile}, served().cluster);
+		const whoami = await again.kubectl([`--token=${reader}`, 'auth', 'whoami', '-o', 'jsonpath={.status.userInfo.username}']);
+		t.is(whoami.stdout, 'system:serviceaccount:default:reader', whoami.stderr);
+		other = await serve(() => undefined, {}, served().cluster);
+		const refused = await other.kubectl([`--token=${reader}`, 'auth', 'whoami']);
+		t.deepEqual([refused.code, refused.stderr], [1, 'error: You must be logged in to the server (Unauthorized)\n']);
+		// A key file that holds no key is made again.
+		writeFileSync(keyFile, 'not a key');
+		await again.close();
+		again = await serve(() => undefined, {serviceAccountKeyFile: keyFile}, served().cluster);
+		t.is((await again.kubectl(['create', 'token', 'reader'])).code, 0);
+		t.regex(readFileSync(keyFile, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+	} finally {
+		await first?.close();
+		await again?.close();
+		await other?.close();
+		rmSync(dir, {recursive: true, force: true});
+	}
 });
