@@ -299,11 +299,14 @@ export function updateContainers(core: KubeletCore, worker: PodWorker): void {
 	const spec = worker.pod.spec;
 	const policy = spec?.restartPolicy ?? 'Always';
 	// Ephemeral containers added since (the API server lets them only be added): each gets its slot, and starts once the sandbox is up.
-	const added = (spec?.ephemeralContainers ?? []).filter(c => !worker.slots.some(s => s.ephemeral && s.spec.name === c.name));
-	if (added.length > 0) {
-		for (const container of added) worker.slots.push(ephemeralSlot(container));
-		startEphemeral(core, worker);
-		core.publish(worker);
+	const ephemeral = spec?.ephemeralContainers;
+	if (ephemeral && ephemeral.length > 0) {
+		const added = ephemeral.filter(c => !worker.slots.some(s => s.ephemeral && s.spec.name === c.name));
+		if (added.length > 0) {
+			for (const container of added) worker.slots.push(ephemeralSlot(container));
+			startEphemeral(core, worker);
+			core.publish(worker);
+		}
 	}
 	for (const slot of worker.slots) {
 		if (slot.ephemeral) continue;
