@@ -227,4 +227,23 @@ export const demoManifests: Manifest[] = [
 			},
 		},
 	},
+	// What every pod's resolv.conf names: its lookups are answered while a CoreDNS pod is one of its ready endpoints (network/cluster-dns.ts).
+	{
+		apiVersion: 'v1',
+		kind: 'Service',
+		metadata: {
+			name: 'kube-dns', namespace: 'kube-system',
+			labels: {'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS'},
+			annotations: {'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true'},
+		},
+		spec: {
+			clusterIP: '10.96.0.10',
+			selector: {'k8s-app': 'kube-dns'},
+			ports: [
+				{name: 'dns', port: 53, protocol: 'UDP', targetPort: 53},
+				{name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53},
+				{name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153},
+			],
+		},
+	},
 ];

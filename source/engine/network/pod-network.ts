@@ -3,6 +3,7 @@ import type {Pod} from '../api/types.js';
 import type {Service} from '../api/config-objects.js';
 import type {Endpoints} from '../api/endpoint-objects.js';
 import {connectionAllowed} from './policy.js';
+import {clusterDnsAnswers} from './cluster-dns.js';
 import {ingressNginxName, ingressNginxNamespace, routeIngressRequest} from './ingress-nginx.js';
 
 /**
@@ -106,6 +107,8 @@ export function podRequest(context: ControllerContext, source: Pod, host: string
 			return pod ? deliver(context, source, pod, port, path) : {error: 'timeout', ip: host};
 		}
 	} else {
+		// A name is looked up first: no answer from cluster DNS is a bad address, as an unknown name is.
+		if (!clusterDnsAnswers(context, source)) return {error: 'bad address'};
 		service = serviceByName(context, host, namespace);
 		if (!service || service.spec?.type === 'ExternalName') return {error: 'bad address'};
 	}

@@ -51,10 +51,10 @@ function peerMatches(store: Store, peer: NetworkPolicyPeer, policyNamespace: str
 }
 
 /** Whether a rule's port list covers `port` of the destination pod (a named port is looked up there). */
-function portMatches(ports: NetworkPolicyPort[] | undefined, port: number, destination: Pod | undefined): boolean {
+function portMatches(ports: NetworkPolicyPort[] | undefined, port: number, destination: Pod | undefined, protocol: 'TCP' | 'UDP'): boolean {
 	if (!ports || ports.length === 0) return true;
 	return ports.some(rule => {
-		if ((rule.protocol ?? 'TCP') !== 'TCP') return false;
+		if ((rule.protocol ?? 'TCP') !== protocol) return false;
 		if (rule.port === undefined) return true;
 		if (typeof rule.port === 'number') return port >= rule.port && port <= (rule.endPort ?? rule.port);
 		const named = (destination?.spec?.containers ?? []).flatMap((c: Container) => c.ports ?? []).find(p => p.name === rule.port);
@@ -63,15 +63,16 @@ function portMatches(ports: NetworkPolicyPort[] | undefined, port: number, desti
 }
 
 /**
- * Whether a TCP connection from `source` to `destination`'s `port` (the
- * container port, after any Service) is let through by both ends' policies.
+ * Whether a connection from `source` to `destination`'s `port` (the
+ * container port, after any Service) is let through by both ends' policies:
+ * TCP, or UDP (a DNS query).
  */
-export function connectionAllowed(store: Store, source: Source, destination: Pod, port: number): boolean {
+export function connectionAllowed(store: Store, source: Source, destination: Pod, port: number, protocol: 'TCP' | 'UDP' = 'TCP'): boolean {
 	const ingress = policiesFor(store, destination, 'Ingress');
 	if (ingress.length > 0) {
 		const namespace = destination.metadata.namespace ?? 'default';
 		const allowed = ingress.some(policy => (policy.spec?.ingress ?? []).some(rule =>
-			portMatches(rule.ports, port, destination)
+			portMatches(rule.ports, port, destination, protocol)
 			&& (!rule.from || rule.from.length === 0 || rule.from.some(peer => peerMatches(store, peer, namespace, source)))));
 		if (!allowed) return false;
 	}
@@ -81,7 +82,7 @@ export function connectionAllowed(store: Store, source: Source, destination: Pod
 			const namespace = source.pod.metadata.namespace ?? 'default';
 			const target: Source = {pod: destination};
 			return egress.some(policy => (policy.spec?.egress ?? []).some(rule =>
-				portMatches(rule.ports, port, destination)
+				portMatches(rule.ports, port, destination, protocol)
 				&& (!rule.to || rule.to.length === 0 || rule.to.some(peer => peerMatches(store, peer, namespace, target)))));
 		}
 	}

@@ -57,7 +57,7 @@ export type ExecContext = {
 	/** One HTTP GET over the cluster network from this pod (DNS, Services, NetworkPolicy); absent where there is no network. */
 	request?(host: string, port: number, path: string, hostHeader?: string): PodReply;
 	/** Cluster DNS from this pod (its namespace's search path): the answer, and every name tried. */
-	resolve(name: string): {answer?: {name: string; addresses: string[]}; tried: string[]};
+	resolve(name: string): {answer?: {name: string; addresses: string[]}; tried: string[]; unreachable?: boolean};
 };
 
 export type ExecOutput = {stdout?: string; stderr?: string; exitCode?: number; /** Virtual time the command takes before its output (a connection timing out). */ delayMs?: number};

@@ -1,6 +1,8 @@
 import type {ControllerContext} from '../controller.js';
 import type {Endpoints} from '../api/endpoint-objects.js';
 import type {ExecHandler} from './commands.js';
+import type {Pod} from '../api/types.js';
+import {clusterDnsAnswers} from '../network/cluster-dns.js';
 
 /**
  * Cluster DNS as CoreDNS answers a pod: `<service>.<namespace>.svc.cluster.local`
@@ -51,8 +53,10 @@ export function answer(context: ControllerContext, fqdn: string): DnsAnswer | un
 	return addresses.length > 0 ? {name: fqdn, addresses} : undefined;
 }
 
-/** Resolve a name as a pod in `namespace` would. */
-export function resolveInCluster(context: ControllerContext, namespace: string, name: string): {answer?: DnsAnswer; tried: string[]} {
+/** Resolve a name as `pod` would: `unreachable` when no cluster DNS answers it (see `clusterDnsAnswers`). */
+export function resolveInCluster(context: ControllerContext, pod: Pod, name: string): {answer?: DnsAnswer; tried: string[]; unreachable?: boolean} {
+	if (!clusterDnsAnswers(context, pod)) return {tried: [], unreachable: true};
+	const namespace = pod.metadata.namespace ?? 'default';
 	const tried: string[] = [];
 	for (const candidate of candidateNames(name, namespace)) {
 		tried.push(candidate);
@@ -67,7 +71,9 @@ export const nslookup: ExecHandler = ({argv, resolve}) => {
 	const name = argv.slice(1).find(arg => !arg.startsWith('-'));
 	if (!name) return {stderr: 'BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', exitCode: 1};
 	const header = `Server:\t\t${clusterDnsAddress}\nAddress:\t${clusterDnsAddress}:53\n\n`;
-	const {answer: found, tried} = resolve(name);
+	const {answer: found, tried, unreachable} = resolve(name);
+	// busybox's resolver gives up after its tries when no server answers.
+	if (unreachable) return {stdout: ';; connection timed out; no servers could be reached\n\n', exitCode: 1};
 	if (!found) return {stdout: `${header}${tried.map(n => `** server can't find ${n}: NXDOMAIN\n\n`).join('')}`, exitCode: 1};
 	return {stdout: `${header}${found.addresses.map(a => `Name:\t${found.name}\nAddress: ${a}\n`).join('')}\n`};
 };

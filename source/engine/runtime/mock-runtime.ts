@@ -1422,7 +1422,7 @@ export class MockRuntime implements ContainerRuntime {
 				for (const other of record.sandbox.containers) if (this.listening(other, port)) return true;
 				return false;
 			},
-			resolve: (name: string) => resolveInCluster(this.context, record.config.pod.metadata.namespace ?? 'default', name),
+			resolve: (name: string) => resolveInCluster(this.context, (this.context.store.getByUid(record.config.pod.metadata.uid) ?? record.config.pod) as Pod, name),
 			processes: (): ProcessInfo[] => {
 				// A pod that shares one process namespace (`shareProcessNamespace`): the sandbox's pause is pid 1, then every running container's processes.
 				if (record.config.pod.spec?.shareProcessNamespace === true) {

@@ -59,3 +59,41 @@ test('a headless Service resolves to its ready endpoints; an unknown name is NXD
 	t.true(missing.stdout.includes("** server can't find db.shop.svc.cluster.local: NXDOMAIN"));
 	t.true(missing.stdout.includes("** server can't find db: NXDOMAIN"));
 });
+
+test('in a cluster that runs CoreDNS behind kube-dns, lookups are answered only while a CoreDNS pod is ready: scaled to zero, every lookup times out', t => {
+	const c = createCluster({seed: 3, demo: true});
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'box', namespace: 'shop'}, spec: {containers: [{name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600']}]}});
+	c.advance(30_000);
+	t.is(c.get('Service', 'kube-dns', 'kube-system')?.spec?.clusterIP, '10.96.0.10');
+	const lookup = () => c.exec('box', ['nslookup', 'web'], {namespace: 'shop'});
+	const fetch = () => c.exec('box', ['wget', '-q', '-O-', 'http://web'], {namespace: 'shop'});
+	t.regex(lookup().stdout, /Name:\tweb\.shop\.svc\.cluster\.local\n/);
+	t.is(fetch().exitCode, 0);
+	c.scale('Deployment', 'coredns', 0, {namespace: 'kube-system'});
+	c.advance(40_000);
+	t.deepEqual({...lookup()}, {stdout: ';; connection timed out; no servers could be reached\n\n', stderr: '', exitCode: 1});
+	t.like(fetch(), {stderr: "wget: bad address 'web'\n", exitCode: 1});
+	// An address needs no lookup.
+	const ip = c.get('Service', 'web', 'shop')!.spec!.clusterIP as string;
+	t.is(c.exec('box', ['wget', '-q', '-O-', `http://${ip}`], {namespace: 'shop'}).exitCode, 0);
+	c.scale('Deployment', 'coredns', 2, {namespace: 'kube-system'});
+	c.advance(40_000);
+	t.regex(lookup().stdout, /Name:\tweb\.shop\.svc\.cluster\.local\n/);
+});
+
+test('a default-deny egress policy stops a pod\'s DNS queries too, until a rule lets UDP 53 out; a rule for TCP 53 alone does not', t => {
+	const c = createCluster({seed: 3, demo: true});
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'box', namespace: 'shop'}, spec: {containers: [{name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600']}]}});
+	c.advance(30_000);
+	const lookup = () => c.exec('box', ['nslookup', 'web'], {namespace: 'shop'}).exitCode;
+	t.is(lookup(), 0);
+	c.apply({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'deny-egress', namespace: 'shop'}, spec: {podSelector: {}, policyTypes: ['Egress']}});
+	t.is(lookup(), 1);
+	c.apply({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'dns-tcp', namespace: 'shop'}, spec: {podSelector: {}, policyTypes: ['Egress'], egress: [{ports: [{port: 53, protocol: 'TCP'}]}]}});
+	t.is(lookup(), 1, 'a DNS query is UDP');
+	c.apply({apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: {name: 'dns', namespace: 'shop'}, spec: {podSelector: {}, policyTypes: ['Egress'], egress: [{
+		to: [{namespaceSelector: {matchLabels: {'kubernetes.io/metadata.name': 'kube-system'}}, podSelector: {matchLabels: {'k8s-app': 'kube-dns'}}}],
+		ports: [{port: 53, protocol: 'UDP'}],
+	}]}});
+	t.is(lookup(), 0);
+});
