@@ -6,6 +6,29 @@
  */
 import type {Manifest} from './api/types.js';
 
+/** The Corefile kubeadm gives CoreDNS (kind's): the `coredns` ConfigMap's `Corefile`. */
+export const corednsCorefile = `.:53 {
+    errors
+    health {
+       lameduck 5s
+    }
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+       pods insecure
+       fallthrough in-addr.arpa ip6.arpa
+       ttl 30
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf {
+       max_concurrent 1000
+    }
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+`;
+
 export const demoManifests: Manifest[] = [
 	{apiVersion: 'v1', kind: 'Namespace', metadata: {name: 'shop'}},
 	{
@@ -202,6 +225,13 @@ export const demoManifests: Manifest[] = [
 			},
 		},
 	},
+	// CoreDNS's configuration as kubeadm writes it on kind: the pods read it at start (workloads/corefile.ts).
+	{
+		apiVersion: 'v1',
+		kind: 'ConfigMap',
+		metadata: {name: 'coredns', namespace: 'kube-system'},
+		data: {Corefile: corednsCorefile},
+	},
 	{
 		apiVersion: 'apps/v1',
 		kind: 'Deployment',
@@ -216,12 +246,17 @@ export const demoManifests: Manifest[] = [
 						{
 							name: 'coredns',
 							image: 'registry.k8s.io/coredns/coredns:v1.11.3',
+							args: ['-conf', '/etc/coredns/Corefile'],
 							ports: [
 								{name: 'dns', containerPort: 53, protocol: 'UDP'},
+								{name: 'dns-tcp', containerPort: 53, protocol: 'TCP'},
+								{name: 'metrics', containerPort: 9153, protocol: 'TCP'},
 							],
 							resources: {requests: {cpu: '100m', memory: '70Mi'}, limits: {memory: '170Mi'}},
+							volumeMounts: [{name: 'config-volume', mountPath: '/etc/coredns', readOnly: true}],
 						},
 					],
+					volumes: [{name: 'config-volume', configMap: {name: 'coredns', items: [{key: 'Corefile', path: 'Corefile'}]}}],
 					priorityClassName: 'system-cluster-critical',
 				},
 			},

@@ -11,6 +11,7 @@ import {FileTree, MountedFs, SubPathFs, loadTreeCompanions, saveTreeCompanions, 
 import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type SavedShell, type SavedShellState, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
 import {resolveInCluster} from './dns.js';
+import {corefilePath, corefileProblem} from './workloads/corefile.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
 import {CriLog, type SavedCriLog} from './cri-log.js';
 import {copyWith, flat, SaveCache} from '../memory.js';
@@ -405,6 +406,15 @@ export class MockRuntime implements ContainerRuntime {
 			for (const line of behaviour.requires!.lines) this.log(record, start, 'stderr', renderLine(line, lineContext(record), start));
 			this.timer(record, 60, this.kinds.unconfigured, {exitCode: behaviour.requires!.exitCode});
 			return;
+		}
+		if (behaviour.config === 'corefile') {
+			const where = corefilePath(record.argv, record.config.container.workingDir ?? record.image.spec.workingDir ?? '/');
+			const problem = corefileProblem(where, this.fsOf(record).read(where.path));
+			if (problem) {
+				this.log(record, start, 'stderr', problem);
+				this.timer(record, 60, this.kinds.unconfigured, {exitCode: 1});
+				return;
+			}
 		}
 		// A server's start-up lines are kept as their catalog lines, rendered when read: thousands of pods print them.
 		const context = lineContext(record);

@@ -97,3 +97,32 @@ test('a default-deny egress policy stops a pod\'s DNS queries too, until a rule 
 	}]}});
 	t.is(lookup(), 0);
 });
+
+test('CoreDNS reads its Corefile at start: a directive it does not know stops it with its own words and its new pods crash-loop; the old ones answer until they go, then lookups time out, until the ConfigMap is fixed', t => {
+	const c = createCluster({seed: 3, demo: true});
+	c.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'box', namespace: 'shop'}, spec: {containers: [{name: 'box', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 3600']}]}});
+	c.advance(30_000);
+	const corefile = (c.get('ConfigMap', 'coredns', 'kube-system')!.data as {Corefile: string}).Corefile;
+	t.regex(corefile, /^\.:53 \{\n {4}errors\n/);
+	const dnsPods = () => c.list('Pod', {namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns'});
+	t.true(dnsPods().every(p => p.status?.phase === 'Running'));
+	// Running pods keep the configuration they read; a restart reads the broken one.
+	c.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'coredns', namespace: 'kube-system'}, data: {Corefile: corefile.replace('    forward .', '    forwardd .')}});
+	c.restart('Deployment', 'coredns', {namespace: 'kube-system'});
+	c.advance(120_000);
+	const crashing = dnsPods().filter(p => (p.status?.containerStatuses as any)?.[0]?.state?.waiting?.reason === 'CrashLoopBackOff');
+	t.true(crashing.length >= 1, 'the new pods crash-loop');
+	const lines = c.logs(crashing[0]!.metadata.name, {namespace: 'kube-system', previous: true});
+	t.deepEqual(lines, ["/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'forwardd'"]);
+	t.like((crashing[0]!.status?.containerStatuses as any)[0].lastState.terminated, {exitCode: 1, reason: 'Error'});
+	// The rollout keeps the old pods while the new one is not ready: they still answer.
+	t.is(c.exec('box', ['nslookup', 'web'], {namespace: 'shop'}).exitCode, 0);
+	for (const pod of dnsPods().filter(p => p.status?.phase === 'Running' && (p.status?.containerStatuses as any)?.[0]?.ready)) c.delete('Pod', pod.metadata.name, {namespace: 'kube-system'});
+	c.advance(60_000);
+	t.false(dnsPods().some(p => (p.status?.containerStatuses as any)?.[0]?.ready), 'every CoreDNS pod now runs the broken Corefile');
+	t.is(c.exec('box', ['nslookup', 'web'], {namespace: 'shop'}).stdout, ';; connection timed out; no servers could be reached\n\n');
+	c.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'coredns', namespace: 'kube-system'}, data: {Corefile: corefile}});
+	c.advance(600_000);
+	t.true(dnsPods().every(p => p.status?.phase === 'Running' && (p.status?.containerStatuses as any)?.[0]?.ready), 'the next restart reads the fixed Corefile');
+	t.is(c.exec('box', ['nslookup', 'web'], {namespace: 'shop'}).exitCode, 0);
+});

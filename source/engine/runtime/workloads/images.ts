@@ -30,6 +30,8 @@ export type Behaviour =
 		docroot?: string;
 		/** Refuses to start unless one of these variables is set. */
 		requires?: {anyEnv: string[]; lines: string[]; exitCode: number};
+		/** Reads a configuration file at start and stops (exit 1) when it cannot: CoreDNS's Corefile (corefile.ts). */
+		config?: 'corefile';
 	}
 	/** Runs for a while and exits (hello-world, unknown scripts). */
 	| {kind: 'run'; durationMs: [number, number]; exitCode: number; lines: string[]}
@@ -387,7 +389,7 @@ export const imageCatalog: ImageSpec[] = [
 		behaviour: {kind: 'server', ports: [2379, 2380], readyAfterMs: 500, startup: [{at: 0, line: '{"level":"info","ts":"{ts:iso}","caller":"etcdmain/etcd.go:73","msg":"Running: ","args":["etcd"]}', stream: 'stderr'}, {at: 500, line: '{"level":"info","ts":"{ts:iso}","caller":"embed/serve.go:187","msg":"serving client traffic insecurely; this is strongly discouraged!","address":"127.0.0.1:2379"}', stream: 'stderr'}],
 			stopSignal: 'SIGTERM', shutdown: {afterMs: 100, exitCode: 0, lines: ['{"level":"info","ts":"{ts:iso}","caller":"osutil/interrupt_unix.go:64","msg":"received signal; shutting down","signal":"terminated"}']}}, shell: false, os: 'distroless', memoryBytes: 30 * Mi, cpuMilli: 10},
 	{repository: 'registry.k8s.io/coredns/coredns', tags: tags([['v1.11.1', 16_190_137, '1.11.1'], ['v1.11.3', 18_562_039, '1.11.3']]), entrypoint: ['/coredns'], serves: ['/coredns', 'coredns'],
-		behaviour: {kind: 'server', ports: [53, 8080, 8181, 9153], readyAfterMs: 400, startup: [{at: 0, line: '.:53'}, {at: 0, line: '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908'}, {at: 1, line: 'CoreDNS-{version}'}, {at: 2, line: 'linux/amd64, go1.21.11, a6338e9'}],
+		behaviour: {kind: 'server', config: 'corefile', ports: [53, 8080, 8181, 9153], readyAfterMs: 400, startup: [{at: 0, line: '.:53'}, {at: 0, line: '[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908'}, {at: 1, line: 'CoreDNS-{version}'}, {at: 2, line: 'linux/amd64, go1.21.11, a6338e9'}],
 			stopSignal: 'SIGTERM', shutdown: {afterMs: 50, exitCode: 0, lines: ['[INFO] SIGTERM: Shutting down servers then terminating']}, http: 'ok'}, shell: false, os: 'distroless', memoryBytes: 14 * Mi, cpuMilli: 2},
 	{repository: 'registry.k8s.io/kubernetes-zookeeper', tags: tags([['1.0-3.4.10', 120_000_000, '3.4.10']]), cmd: ['sh'], behaviour: shellBehaviour, interpreters: ['start-zookeeper'], shell: true, os: 'ubuntu', memoryBytes: 60 * Mi, cpuMilli: 5},
 ];
