@@ -7,10 +7,11 @@
  * carries one acts as the account, authorized by RBAC; the token stops
  * working when it expires (by the cluster's clock) or when its account is
  * deleted (the uid no longer matches). The signing key is made at the first
- * token and lives as long as the server.
+ * token, and kept in a file when the server has one (the config dir's
+ * `service-account.key`), so tokens outlast a restart.
  */
 import {createHash, createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject} from 'node:crypto';
-import {readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, readFileSync, writeFileSync} from 'node:fs';
 import {rfc3339, type Cluster} from '../engine/index.js';
 import {ApiError} from './status.js';
 
@@ -77,6 +78,8 @@ export class TokenIssuer {
 		if (this.keyFile) {
 			try {
 				writeFileSync(this.keyFile, privateKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600});
+				// A file that was there already (holding no key) keeps its mode through the write.
+				chmodSync(this.keyFile, 0o600);
 			} catch {
 				// Not kept: tokens last as long as this server.
 			}

@@ -478,19 +478,21 @@ run('kubectl cp copies a file and a directory into a pod and back out', async t 
 	}
 });
 
+/** Wait for a kubectl command that waits on the cluster (a pod to run, a container to start), moving time a second at a step while it runs. */
+async function ticking<T>(pending: Promise<T>): Promise<T> {
+	let done = false;
+	void pending.finally(() => {
+		done = true;
+	});
+	while (!done) {
+		served().cluster.advance(1000);
+		await new Promise(resolve => setTimeout(resolve, 20));
+	}
+	return pending;
+}
+
 // kubectl run -i makes a pod whose shell waits on its standard input, then attaches to it: the lines run there, the pod ends as the shell does.
 run('kubectl run -i attaches to the pod\'s own shell: piped lines run in it, its exit code is kubectl\'s, --rm deletes the pod', async t => {
-	const ticking = async <T>(pending: Promise<T>): Promise<T> => {
-		let done = false;
-		void pending.finally(() => {
-			done = true;
-		});
-		while (!done) {
-			served().cluster.advance(1000);
-			await new Promise(resolve => setTimeout(resolve, 20));
-		}
-		return pending;
-	};
 	const piped = await ticking(served().kubectl(['run', 'piped', '--image=busybox:1.36', '--restart=Never', '-i', '--', 'sh'], 'echo hi from $(hostname)\ncd /etc; pwd\nexit 3\n'));
 	t.deepEqual([piped.code, piped.stdout], [3, 'hi from piped\n/etc\n']);
 	t.like((served().cluster.get('Pod', 'piped') as any).status.containerStatuses[0].state.terminated, {exitCode: 3});
@@ -501,17 +503,6 @@ run('kubectl run -i attaches to the pod\'s own shell: piped lines run in it, its
 
 // kubectl debug POD patches the pod's ephemeralcontainers subresource, waits for the container to run, then attaches to its shell.
 run('kubectl debug -i adds an ephemeral container that shares the target\'s processes; its shell runs the piped lines; the pod is left running', async t => {
-	const ticking = async <T>(pending: Promise<T>): Promise<T> => {
-		let done = false;
-		void pending.finally(() => {
-			done = true;
-		});
-		while (!done) {
-			served().cluster.advance(1000);
-			await new Promise(resolve => setTimeout(resolve, 20));
-		}
-		return pending;
-	};
 	served().cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'target'}, spec: {containers: [{name: 'nginx', image: 'nginx:1.25'}]}});
 	served().cluster.advance(10_000);
 	const debug = await ticking(served().kubectl(['debug', 'target', '-i', '--image=busybox:1.36', '--target=nginx', '--profile=general', '--', 'sh'], 'ps\necho from $(hostname)\nexit 4\n'));

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {kubectlSuite, serve, type Served} from './harness.js';
@@ -98,10 +98,12 @@ run('with its key file, a server started again takes the tokens the last one iss
 		t.deepEqual([refused.code, refused.stderr], [1, 'error: You must be logged in to the server (Unauthorized)\n']);
 		// A key file that holds no key is made again.
 		writeFileSync(keyFile, 'not a key');
+		chmodSync(keyFile, 0o644);
 		await again.close();
 		again = await serve(() => undefined, {serviceAccountKeyFile: keyFile}, served().cluster);
 		t.is((await again.kubectl(['create', 'token', 'reader'])).code, 0);
 		t.regex(readFileSync(keyFile, 'utf8'), /^-----BEGIN PRIVATE KEY-----\n/);
+		t.is(statSync(keyFile).mode & 0o777, 0o600, 'readable by its owner only, whatever the file it replaced');
 	} finally {
 		await first?.close();
 		await again?.close();
