@@ -225,6 +225,24 @@ export const demoManifests: Manifest[] = [
 			},
 		},
 	},
+	// CoreDNS's account, and the role kubeadm binds it to: it lists and watches what it answers for.
+	{apiVersion: 'v1', kind: 'ServiceAccount', metadata: {name: 'coredns', namespace: 'kube-system'}},
+	{
+		apiVersion: 'rbac.authorization.k8s.io/v1',
+		kind: 'ClusterRole',
+		metadata: {name: 'system:coredns'},
+		rules: [
+			{apiGroups: [''], resources: ['endpoints', 'services', 'pods', 'namespaces'], verbs: ['list', 'watch']},
+			{apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch']},
+		],
+	},
+	{
+		apiVersion: 'rbac.authorization.k8s.io/v1',
+		kind: 'ClusterRoleBinding',
+		metadata: {name: 'system:coredns'},
+		roleRef: {apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:coredns'},
+		subjects: [{kind: 'ServiceAccount', name: 'coredns', namespace: 'kube-system'}],
+	},
 	// CoreDNS's configuration as kubeadm writes it on kind: the pods read it at start (workloads/corefile.ts).
 	{
 		apiVersion: 'v1',
@@ -238,6 +256,7 @@ export const demoManifests: Manifest[] = [
 		metadata: {name: 'coredns', namespace: 'kube-system', labels: {'k8s-app': 'kube-dns'}},
 		spec: {
 			replicas: 2,
+			strategy: {type: 'RollingUpdate', rollingUpdate: {maxUnavailable: 1}},
 			selector: {matchLabels: {'k8s-app': 'kube-dns'}},
 			template: {
 				metadata: {labels: {'k8s-app': 'kube-dns'}},
@@ -254,10 +273,21 @@ export const demoManifests: Manifest[] = [
 							],
 							resources: {requests: {cpu: '100m', memory: '70Mi'}, limits: {memory: '170Mi'}},
 							volumeMounts: [{name: 'config-volume', mountPath: '/etc/coredns', readOnly: true}],
+							securityContext: {allowPrivilegeEscalation: false, capabilities: {add: ['NET_BIND_SERVICE'], drop: ['ALL']}, readOnlyRootFilesystem: true},
+							livenessProbe: {httpGet: {path: '/health', port: 8080, scheme: 'HTTP'}, initialDelaySeconds: 60, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5},
+							readinessProbe: {httpGet: {path: '/ready', port: 8181, scheme: 'HTTP'}},
 						},
 					],
 					volumes: [{name: 'config-volume', configMap: {name: 'coredns', items: [{key: 'Corefile', path: 'Corefile'}]}}],
 					priorityClassName: 'system-cluster-critical',
+					serviceAccountName: 'coredns',
+					tolerations: [{key: 'CriticalAddonsOnly', operator: 'Exists'}, {key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule'}],
+					nodeSelector: {'kubernetes.io/os': 'linux'},
+					affinity: {podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{
+						weight: 100,
+						podAffinityTerm: {labelSelector: {matchExpressions: [{key: 'k8s-app', operator: 'In', values: ['kube-dns']}]}, topologyKey: 'kubernetes.io/hostname'},
+					}]}},
+					dnsPolicy: 'Default',
 				},
 			},
 		},

@@ -854,13 +854,14 @@ export class MockRuntime implements ContainerRuntime {
 		const version = record.image.version;
 		const calls = requestCallCount({method, behaviour, response, accessLine});
 		// What the trace keeps of the answer: strace shows at most 32 bytes of a buffer.
-		const answer = {status: response.status, bytes: response.bytes, body: response.body.slice(0, 33), file: response.file};
+		// Only the fields it has: the trace is saved as plain JSON, which has no undefined.
+		const answer = {status: response.status, bytes: response.bytes, body: response.body.slice(0, 33), ...(response.file === undefined ? {} : {file: response.file})};
 		for (let i = 0; i < lines; i++) {
 			if (accessLine) this.log(record, at, 'stdout', accessLine);
 			// The calls of one request, spelled out only when someone reads the trace.
 			const fd = 13 + (i % 4);
 			const clientPort = 40000 + ((at + i) % 20000);
-			record.trace.group(at, calls, servedRequest, {pid: worker, fd, listenFd: portIndex, clientPort, from, method, path, host, userAgent, behaviour, version, response: answer, now: at, accessLine});
+			record.trace.group(at, calls, servedRequest, {pid: worker, fd, listenFd: portIndex, clientPort, from, method, path, host, userAgent, behaviour, version, response: answer, now: at, ...(accessLine === undefined ? {} : {accessLine})});
 		}
 		return {ok: true, status: response.status, body: response.body, bytes: response.bytes, head: responseHeaders({behaviour, version, response, now: at})};
 	}

@@ -67,10 +67,14 @@ test.serial('o on a pod shows its node', async t => {
 		await app.advance(30_000);
 		await app.press(':', 'p', 'o', 'enter');
 		await app.waitFor(f => /\bapi-/.test(f), 'the pods view');
-		await app.press('/', ...'api-', 'enter', 'o');
-		const pod = app.cluster.list('Pod', {namespace: 'shop', labelSelector: 'app=api'})[0]!;
-		const frame = await app.waitFor(f => /nodes?\(/.test(f) || f.includes(`node/${pod.spec.nodeName}`), 'the node view');
-		t.true(frame.includes(pod.spec.nodeName));
+		await app.press('/', ...'api-', 'enter');
+		// The pod on the first row, the one `o` acts on.
+		const filtered = await app.waitFor(f => /<\/api->/.test(f) && /\bapi-[a-z0-9]+-[a-z0-9]+\b/.test(f), 'the filtered pods');
+		const name = /\b(api-[a-z0-9]+-[a-z0-9]+)\b/.exec(filtered)![1]!;
+		const node = (app.cluster.get('Pod', name, 'shop') as {spec: {nodeName: string}}).spec.nodeName;
+		await app.press('o');
+		const frame = await app.waitFor(f => f.includes(`nodes[1] <metadata.name=${node}>`), 'the view of that pod\'s node');
+		t.regex(frame, new RegExp(`^${node} +Ready `, 'm'));
 	} finally {
 		await app.cleanup();
 	}

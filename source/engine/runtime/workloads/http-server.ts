@@ -102,8 +102,8 @@ export type RequestCallsInput = {
 	response: ServerResponse;
 	/** Virtual time of the request (the Date header). */
 	now: number;
-	/** The access-log line written to stdout, when the server logs requests. */
-	accessLine: string | undefined;
+	/** The access-log line written to stdout, when the server logs requests (absent, not undefined, when it does not: a trace is plain JSON). */
+	accessLine?: string;
 };
 
 /** How many calls `requestCalls` spells out for a request (known before they are spelled). */
