@@ -5,7 +5,7 @@ import {applyDefaults} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-kinds.js';
 import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
-import {alreadyExists, badRequest, invalid, KubeError, notFound, type FieldError} from './errors.js';
+import {alreadyExists, badRequest, conflict, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson, type ObjectCheck} from './store.js';
 import {savedObjectProblem} from './api/saved-object-check.js';
@@ -980,7 +980,7 @@ export class Cluster {
 			throw new KubeError('Forbidden', `${qualifiedResource(type)} "${meta.name || meta.generateName || ''}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`);
 		}
 		if (existing && meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
-			throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
+			throw conflict(qualifiedResource(type), meta.name!);
 		}
 		const previous = earlier ? earlier.applied : existing && this.lastApplied.get(existing.metadata.uid);
 		decodeManifest(type, manifest);
@@ -1068,7 +1068,7 @@ export class Cluster {
 		const existing = meta.name ? store.get(type.kind, namespace, meta.name) : undefined;
 		if (!existing) throw notFound(qualifiedResource(type), meta.name ?? '');
 		if (meta.resourceVersion && meta.resourceVersion !== existing.metadata.resourceVersion) {
-			throw new KubeError('Conflict', `Operation cannot be fulfilled on ${qualifiedResource(type)} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`);
+			throw conflict(qualifiedResource(type), meta.name!);
 		}
 		const copy = structuredClone(manifest);
 		decodeManifest(type, copy);

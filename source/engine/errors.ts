@@ -59,6 +59,11 @@ export function alreadyExists(resource: string, name: string): KubeError {
 	return new KubeError('AlreadyExists', `${resource} "${name}" already exists`);
 }
 
+/** A write that names a resourceVersion the object no longer has (optimistic concurrency). */
+export function conflict(resource: string, name: string): KubeError {
+	return new KubeError('Conflict', `Operation cannot be fulfilled on ${resource} "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+}
+
 export function badRequest(message: string): KubeError {
 	return new KubeError('BadRequest', message);
 }

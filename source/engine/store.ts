@@ -1,4 +1,4 @@
-import {alreadyExists, KubeError, notFound} from './errors.js';
+import {alreadyExists, conflict, notFound} from './errors.js';
 import {qualifiedResource, ResourceTypes, type ResourceType} from './api/registry.js';
 import type {KubeObject} from './api/types.js';
 import {deletionTime, rfc3339, type SeededRandom, type VirtualClock} from './clock.js';
@@ -335,10 +335,7 @@ export class Store {
 		const current = slot.object;
 		const claimed = object.metadata.resourceVersion;
 		if (claimed && claimed !== current.metadata.resourceVersion) {
-			throw new KubeError(
-				'Conflict',
-				`Operation cannot be fulfilled on ${qualifiedResource(type)} "${object.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
-			);
+			throw conflict(qualifiedResource(type), object.metadata.name);
 		}
 		if (!options.status) for (const admit of this.updateAdmission) admit(object, current, {dryRun: false});
 		const meta = {

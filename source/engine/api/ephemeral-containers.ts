@@ -3,7 +3,7 @@
  * update through it may change, as the API server's pod strategy for it has
  * it (`dropNonEphemeralContainerUpdates`, `ValidatePodEphemeralContainersUpdate`).
  */
-import {invalid, KubeError, notFound} from '../errors.js';
+import {conflict, invalid, notFound} from '../errors.js';
 import type {Store} from '../store.js';
 import {decodeManifest} from './decode.js';
 import {defaultContainer} from './defaults.js';
@@ -30,7 +30,7 @@ export function updateEphemeralContainers(store: Store, name: string, containers
 	const existing = store.get('Pod', namespace, name) as Pod | undefined;
 	if (!existing) throw notFound('pods', name);
 	if (options.resourceVersion && options.resourceVersion !== existing.metadata.resourceVersion) {
-		throw new KubeError('Conflict', `Operation cannot be fulfilled on pods "${name}": the object has been modified; please apply your changes to the latest version and try again`);
+		throw conflict('pods', name);
 	}
 	const given = structuredClone(containers ?? []);
 	const type = store.types.resolve('Pod');
