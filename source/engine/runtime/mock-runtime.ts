@@ -1441,8 +1441,7 @@ export class MockRuntime implements ContainerRuntime {
 					let next = 8;
 					for (const other of record.sandbox.containers) {
 						if (other.status.state !== 'CONTAINER_RUNNING') continue;
-						all.push({pid: next, user: 'root', command: other.argv.join(' ')});
-						if (other.workerPid && other.workerPid !== other.pid) all.push({pid: next + 6, user: 'nginx', command: 'nginx: worker process'});
+						all.push(...containerProcesses(other, next, next + 6));
 						next += 7;
 					}
 					if (execArgv) all.push({pid: next + record.execs, user: 'root', command: execArgv.join(' ')});
@@ -1450,15 +1449,10 @@ export class MockRuntime implements ContainerRuntime {
 				}
 				// An ephemeral container with a target shares its process namespace: the target's processes come first, its own after them.
 				const target = record.config.targetContainerId === undefined ? undefined : this.containers.get(record.config.targetContainerId);
-				const list: ProcessInfo[] = [];
-				const own = (pid: number, command: string) => list.push({pid: pid + (target ? 30 : 0), user: 'root', command});
-				if (target?.status.state === 'CONTAINER_RUNNING') {
-					list.push({pid: 1, user: 'root', command: target.argv.join(' ')});
-					if (target.workerPid && target.workerPid !== target.pid) list.push({pid: 29, user: 'nginx', command: 'nginx: worker process'});
-				}
-				own(1, record.argv.join(' '));
-				if (record.workerPid && record.workerPid !== record.pid) list.push({pid: 29, user: 'nginx', command: 'nginx: worker process'});
-				if (execArgv) own(30 + record.execs, execArgv.join(' '));
+				const shift = target ? 30 : 0;
+				const list = target?.status.state === 'CONTAINER_RUNNING' ? containerProcesses(target, 1, 29) : [];
+				list.push(...containerProcesses(record, 1 + shift, 29 + shift));
+				if (execArgv) list.push({pid: 30 + record.execs + shift, user: 'root', command: execArgv.join(' ')});
 				return list;
 			},
 		};
@@ -1772,6 +1766,13 @@ function pidAfter(pid: number, count: number): number {
 }
 
 /** A served request's calls (accept, recv, the answer, the access log), spelled out from what the request was. */
+/** A running container's processes as `ps` lists them: its main one at `main`, and nginx's worker at `worker` when it has one. */
+function containerProcesses(record: ContainerRecord, main: number, worker: number): ProcessInfo[] {
+	const list: ProcessInfo[] = [{pid: main, user: 'root', command: record.argv.join(' ')}];
+	if (record.workerPid && record.workerPid !== record.pid) list.push({pid: worker, user: 'nginx', command: 'nginx: worker process'});
+	return list;
+}
+
 const servedRequest = spelling<RequestCallsInput>('request', input => requestCalls(input.now, input));
 
 /**

@@ -46,6 +46,11 @@ test('with a target, the ephemeral container shares its process namespace: ps sh
 	const ps = (container: string) => cluster.openShell('web', ['sh'], {container}).session!.run('ps').stdout;
 	t.regex(ps('debugger-x7k2p'), /^ +PID USER +COMMAND\n +1 root +\/docker-entrypoint\.sh nginx -g daemon off;\n +29 nginx +nginx: worker process\n +31 root +sh\n/);
 	t.notRegex(ps('alone'), /nginx/);
+	// A debugging container that is itself nginx lists its own worker apart from the target's.
+	cluster.replaceEphemeralContainers('web', [debugger_, {name: 'alone', image: 'busybox:1.36', stdin: true, tty: true}, {name: 'twin', image: 'nginx:1.25', targetContainerName: 'nginx'}]);
+	cluster.advance(5_000);
+	const pids = cluster.exec('web', ['ps'], {container: 'twin'}).stdout.trim().split('\n').slice(1).map(line => line.trim().split(/ +/)[0]);
+	t.deepEqual(pids, [...new Set(pids)], 'no pid listed twice');
 	// Its logs and an exec go to it by name.
 	t.deepEqual(cluster.logs('web', {container: 'alone'}), []);
 	t.is(cluster.exec('web', ['hostname'], {container: 'alone'}).stdout, 'web\n');
