@@ -1,5 +1,5 @@
 import type {ControllerContext} from '../controller.js';
-import type {Node, Pod} from '../api/types.js';
+import type {ContainerStatus, Node, Pod} from '../api/types.js';
 import type {KubeletService, RunContainer} from '../node/kubelet.js';
 import {badRequest, notFound} from '../errors.js';
 import {bytes, milliCpu} from '../api/quantity.js';
@@ -47,6 +47,12 @@ function runtimeOf(context: ControllerContext, pod: Pod): ContainerRuntime | und
 	return pod.spec?.nodeName ? kubelet(context).runtimeFor(pod.spec.nodeName) : undefined;
 }
 
+/** The status the pod reports for a container of that name: app, init or ephemeral. */
+function containerStatus(pod: Pod, name: string): ContainerStatus | undefined {
+	const status = pod.status;
+	return (status?.containerStatuses ?? []).find(s => s.name === name) ?? (status?.initContainerStatuses ?? []).find(s => s.name === name) ?? (status?.ephemeralContainerStatuses ?? []).find(s => s.name === name);
+}
+
 /** The named container, or the only one; kubectl's errors otherwise. */
 function containerName(pod: Pod, requested: string | undefined, purpose: 'logs' | 'exec'): string {
 	const apps = pod.spec?.containers.map(c => c.name) ?? [];
@@ -75,7 +81,7 @@ function execTarget(context: ControllerContext, name: string, argv: readonly str
 	if (phase === 'Succeeded' || phase === 'Failed') throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
 	const runtime = runtimeOf(context, pod);
 	const id = kubelet(context).containerIdOf(pod.metadata.uid, container);
-	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? [], ...pod.status?.ephemeralContainerStatuses ?? []].find(s => s.name === container);
+	const status = containerStatus(pod, container);
 	if (!runtime || !id || !status?.state.running || runtime.containerStatus(id)?.state !== 'CONTAINER_RUNNING') {
 		throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
 	}
@@ -110,7 +116,7 @@ export function podLogs(context: ControllerContext, name: string, options: LogOp
 	const container = containerName(pod, options.container, 'logs');
 	const service = kubelet(context);
 	const runtime = runtimeOf(context, pod);
-	const status = [...pod.status?.containerStatuses ?? [], ...pod.status?.initContainerStatuses ?? [], ...pod.status?.ephemeralContainerStatuses ?? []].find(s => s.name === container);
+	const status = containerStatus(pod, container);
 	let id: string | undefined;
 	if (options.previous) {
 		id = service.previousContainerIdOf(pod.metadata.uid, container);
