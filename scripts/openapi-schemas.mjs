@@ -40,7 +40,7 @@ const served = [
 	'rbac.authorization.k8s.io/v1/Role', 'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/RoleBinding',
 	'rbac.authorization.k8s.io/v1/ClusterRoleBinding', 'apiextensions.k8s.io/v1/CustomResourceDefinition',
 	'authorization.k8s.io/v1/SelfSubjectAccessReview', 'authorization.k8s.io/v1/SelfSubjectRulesReview',
-	'authentication.k8s.io/v1/SelfSubjectReview', 'scheduling.k8s.io/v1/PriorityClass',
+	'authentication.k8s.io/v1/SelfSubjectReview', 'scheduling.k8s.io/v1/PriorityClass', 'certificates.k8s.io/v1/CertificateSigningRequest',
 ];
 
 /** The upstream name prefix of a file of the package (`apps/v1.d.ts` → io.k8s.api.apps.v1). */

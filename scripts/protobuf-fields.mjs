@@ -36,7 +36,7 @@ const served = [
 	['core/v1', 'v1'], ['apps/v1', 'apps/v1'], ['batch/v1', 'batch/v1'], ['autoscaling/v1', 'autoscaling/v1'], ['autoscaling/v2', 'autoscaling/v2'],
 	['networking/v1', 'networking.k8s.io/v1'], ['policy/v1', 'policy/v1'], ['rbac/v1', 'rbac.authorization.k8s.io/v1'], ['storage/v1', 'storage.k8s.io/v1'],
 	['coordination/v1', 'coordination.k8s.io/v1'], ['discovery/v1', 'discovery.k8s.io/v1'], ['authentication/v1', 'authentication.k8s.io/v1'],
-	['authorization/v1', 'authorization.k8s.io/v1'], ['scheduling/v1', 'scheduling.k8s.io/v1'],
+	['authorization/v1', 'authorization.k8s.io/v1'], ['scheduling/v1', 'scheduling.k8s.io/v1'], ['certificates/v1', 'certificates.k8s.io/v1'],
 ];
 const packages = new Map(served.map(([key]) => [key, join(api, key)]));
 packages.set('meta/v1', join(machinery, 'pkg/apis/meta/v1'));

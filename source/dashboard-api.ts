@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import type {Cluster} from './engine/index.js';
-import {serviceAccountKeyName, startApiServer, type ApiServer} from './apiserver/server.js';
+import {certificateAuthorityKeyName, serviceAccountKeyName, startApiServer, type ApiServer} from './apiserver/server.js';
 import {writeKubeconfig} from './apiserver/kubeconfig.js';
 
 /** The port the API takes when none is asked for, as `kubarium serve`'s; any free one when it is taken. */
@@ -28,13 +28,14 @@ export type DashboardApi = {
 export async function startDashboardApi(cluster: Cluster, options: {port?: number; configDir: string; preferredPort?: number; readOnly?: boolean}): Promise<DashboardApi> {
 	let server: ApiServer;
 	const serviceAccountKeyFile = path.join(options.configDir, serviceAccountKeyName);
+	const certificateAuthorityKeyFile = path.join(options.configDir, certificateAuthorityKeyName);
 	try {
-		server = await startApiServer(cluster, {port: options.port ?? options.preferredPort ?? defaultApiPort, readOnly: options.readOnly, serviceAccountKeyFile});
+		server = await startApiServer(cluster, {port: options.port ?? options.preferredPort ?? defaultApiPort, readOnly: options.readOnly, serviceAccountKeyFile, certificateAuthorityKeyFile});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code !== 'EADDRINUSE') throw new Error(`the API could not start: ${(error as Error).message}`);
 		if (options.port !== undefined) throw new Error(`the API could not start: port ${options.port} on 127.0.0.1 is in use (try --api-port 0 for a free one)`);
-		server = await startApiServer(cluster, {port: 0, readOnly: options.readOnly, serviceAccountKeyFile});
+		server = await startApiServer(cluster, {port: 0, readOnly: options.readOnly, serviceAccountKeyFile, certificateAuthorityKeyFile});
 	}
 	const kubeconfig = path.join(options.configDir, 'kubeconfig');
 	try {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import {createCluster, type Cluster} from './engine/index.js';
 import {findScenario, formatElapsed, PracticeSession, type Scenario} from './practice/index.js';
-import {serviceAccountKeyName, startApiServer} from './apiserver/server.js';
+import {certificateAuthorityKeyName, serviceAccountKeyName, startApiServer} from './apiserver/server.js';
 import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';
 import {autosaveCluster, movedAsideNote, openState, restartedNote} from './state/cluster-state.js';
@@ -161,7 +161,8 @@ export async function runServe(flags: ServeFlags, env: NodeJS.ProcessEnv = proce
 	}
 	let server;
 	try {
-		server = await startApiServer(cluster, {port: flags.port, serviceAccountKeyFile: path.join(resolveConfigDir(flags.configDir, env), serviceAccountKeyName)});
+		const configDir = resolveConfigDir(flags.configDir, env);
+		server = await startApiServer(cluster, {port: flags.port, serviceAccountKeyFile: path.join(configDir, serviceAccountKeyName), certificateAuthorityKeyFile: path.join(configDir, certificateAuthorityKeyName)});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new ServeFlagError(code === 'EADDRINUSE' ? `port ${flags.port} on 127.0.0.1 is in use (try --port 0 for a free one)` : (error as Error).message);

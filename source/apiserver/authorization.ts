@@ -10,6 +10,7 @@
  */
 import {timingSafeEqual} from 'node:crypto';
 import type {IncomingMessage} from 'node:http';
+import type {TLSSocket} from 'node:tls';
 import {adminUser, forbiddenMessage, userGroups, type AccessAttributes, type Cluster, type UserInfo} from '../engine/index.js';
 import type {Target} from './paths.js';
 import {ApiError, unauthorized} from './status.js';
@@ -28,11 +29,20 @@ function isToken(given: string, wanted: string): boolean {
 }
 
 /**
- * The user a request's bearer token names, before impersonation: the admin,
- * or a ServiceAccount. 401 Unauthorized for a missing or unknown token, an
- * expired one, and one whose account is gone.
+ * The user a request names, before impersonation: the common name and
+ * organizations of a client certificate the cluster's authority signed
+ * (kube-apiserver's x509 authenticator comes first); else its bearer
+ * token's, the admin or a ServiceAccount. 401 Unauthorized when neither
+ * names one: no certificate and a missing or unknown token, an expired
+ * one, one whose account is gone.
  */
 function tokenUser(cluster: Cluster, request: IncomingMessage, authenticator: Authenticator): RequestUser {
+	const socket = request.socket as TLSSocket;
+	const certificate = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined;
+	if (certificate?.raw) {
+		const identity = cluster.clientCertificateUser(certificate.raw);
+		if ('user' in identity) return {user: identity.user, groups: userGroups(identity.user, identity.groups), impersonated: true};
+	}
 	const header = request.headers.authorization ?? '';
 	if (!header.startsWith('Bearer ')) throw unauthorized();
 	const token = header.slice('Bearer '.length).trim();

@@ -68,6 +68,7 @@ export const subresources: Record<string, string[]> = {
 	HorizontalPodAutoscaler: ['status'],
 	Ingress: ['status'],
 	ServiceAccount: ['token'],
+	CertificateSigningRequest: ['approval', 'status'],
 };
 
 /** Every API group/version served, in discovery order (core first). */

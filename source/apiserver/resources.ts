@@ -77,6 +77,7 @@ export async function handleResource(context: RequestContext): Promise<void> {
 	if (subresource === 'eviction') return method === 'POST' ? handleEviction(context) : Promise.reject(methodNotAllowed(method));
 	if (subresource === 'token') return method === 'POST' ? handleTokenRequest(context) : Promise.reject(methodNotAllowed(method));
 	if (subresource === 'ephemeralcontainers') return handleEphemeralContainers(context, method);
+	if (subresource === 'approval') return handleApproval(context, method);
 	if (subresource === 'status' && method !== 'GET') {
 		if (type.definition && (method === 'PUT' || method === 'PATCH')) return handleCustomStatus(context, method);
 		throw methodNotAllowed(method);
@@ -296,8 +297,10 @@ async function handleCreate(context: RequestContext): Promise<void> {
 	confirmNoEscalation(context, manifest);
 	const manager = managerOf(query, request.headers['user-agent'], false);
 	const created = withSubject(target.type, manifest.metadata?.name, () => {
-		const preview = cluster.create(manifest, {...options, dryRun: true});
-		return cluster.create(withManaged(manifest, afterUpdate(undefined, preview, manager, nowText(cluster))), options);
+		// Who creates it: a CertificateSigningRequest records its requestor.
+		const user = context.user ? {user: context.user.user, groups: context.user.groups} : undefined;
+		const preview = cluster.create(manifest, {...options, dryRun: true, user});
+		return cluster.create(withManaged(manifest, afterUpdate(undefined, preview, manager, nowText(cluster))), {...options, user});
 	});
 	sendJson(response, 201, inVersion(target.type, created));
 }
@@ -421,6 +424,35 @@ async function handleEphemeralContainers(context: RequestContext, method: string
 	const {dryRun} = writeOptions(query);
 	const resourceVersion = method === 'PUT' ? next.metadata?.resourceVersion : undefined;
 	sendJson(response, 200, withSubject(target.type, name, () => cluster.replaceEphemeralContainers(name, spec.ephemeralContainers ?? [], {namespace: target.namespace, dryRun, resourceVersion})));
+}
+
+/**
+ * `certificatesigningrequests/NAME/approval` (what `kubectl certificate
+ * approve` and `deny` write): GET gives the request; PUT and PATCH change its
+ * conditions and nothing else. Adding Approved or Denied also takes the
+ * CertificateApproval admission plugin's check: the user may `approve` for
+ * the request's signer (`signers`, by name or by `domain/*`).
+ */
+async function handleApproval(context: RequestContext, method: string): Promise<void> {
+	const {cluster, request, response, query, target, user} = context;
+	const name = target.name!;
+	if (method === 'GET') return handleGet(context, name);
+	if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
+	const current = getObject(cluster, target, name) as KubeObject<{signerName?: string}, {conditions?: Array<{type?: string}>}>;
+	const type = mediaType(request);
+	const body = method === 'PUT' ? decodeObjectBody(await readBody(request), type) : decodeBody(await readBody(request), type, patchTypes);
+	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(patchBy(type, current, body))) as KubeObject<unknown, {conditions?: unknown}>;
+	if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
+	const conditions = next.status?.conditions;
+	const decides = (list: unknown) => (Array.isArray(list) ? list : []).filter(c => c?.type === 'Approved' || c?.type === 'Denied').length;
+	if (user?.impersonated !== false && decides(conditions) > decides(current.status?.conditions)) {
+		const signerName = current.spec?.signerName ?? '';
+		const allowed = [signerName, `${signerName.split('/')[0]}/*`].some(signer => cluster.authorize(user!, {verb: 'approve', group: 'certificates.k8s.io', resource: 'signers', name: signer}).allowed);
+		if (!allowed) throw new ApiError(403, 'Forbidden', `certificatesigningrequests.certificates.k8s.io "${name}" is forbidden: user not permitted to approve requests with signerName "${signerName}"`, {name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests'});
+	}
+	const {dryRun} = writeOptions(query);
+	const resourceVersion = method === 'PUT' ? next.metadata?.resourceVersion : undefined;
+	sendJson(response, 200, withSubject(target.type, name, () => cluster.replaceApproval(name, conditions, {dryRun, resourceVersion})));
 }
 
 /** DeleteOptions from the body (JSON) and the query: policy, grace period and dryRun, checked as the API server checks them. */

@@ -7,10 +7,11 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {createServer, type Server} from 'node:https';
 import type {Socket} from 'node:net';
-import {randomBytes} from 'node:crypto';
+import {createPrivateKey, randomBytes} from 'node:crypto';
+import {keptOrNewKey} from './key-file.js';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
-import type {Cluster} from '../engine/index.js';
+import {newAuthorityKey, type Cluster} from '../engine/index.js';
 import {aggregatedDiscovery, aggregatedVersion, apiGroupList, apiResourceList, apiVersions, serverVersion} from './discovery.js';
 import {sendJson, sendStatus} from './http.js';
 import {openapiDocument, openapiRoot} from './openapi.js';
@@ -33,6 +34,14 @@ export type ApiServerOptions = {
 	tls?: Credentials;
 	/** Where the key that signs ServiceAccount tokens is kept, so they outlast a restart (`TokenIssuer`); absent, a key of this server's own. */
 	serviceAccountKeyFile?: string;
+	/**
+	 * Where the key of the cluster's certificate authority is kept (made
+	 * there at the first start): the cluster signs approved
+	 * CertificateSigningRequests with it, and the server takes the client
+	 * certificates it signed, after a restart too. Absent, the cluster's own
+	 * (made from its seed).
+	 */
+	certificateAuthorityKeyFile?: string;
 	/** Changes kept for watches to resume from (default 20000); older versions get 410 Expired. */
 	watchCacheSize?: number;
 	/** Serve reads only: every write is refused with 403 Forbidden (the dashboard's --readonly). */
@@ -98,17 +107,24 @@ async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Au
 
 /** The file in the config dir that keeps the key signing ServiceAccount tokens (the dashboard's API and `kubarium serve` share it). */
 export const serviceAccountKeyName = 'service-account.key';
+/** The file in the config dir that keeps the key of the clusters' certificate authority (shared as that one is). */
+export const certificateAuthorityKeyName = 'ca.key';
 
 /** Start serving `cluster` on 127.0.0.1. */
 export function startApiServer(cluster: Cluster, options: ApiServerOptions = {}): Promise<ApiServer> {
 	const token = options.token ?? randomBytes(24).toString('hex');
 	const authenticator: Authenticator = {token, tokens: new TokenIssuer(options.serviceAccountKeyFile)};
 	const tls = options.tls ?? selfSignedCertificate();
+	if (options.certificateAuthorityKeyFile) {
+		const key = keptOrNewKey(options.certificateAuthorityKeyFile, 'ed25519', () => createPrivateKey(newAuthorityKey()));
+		cluster.useCertificateAuthority(key.export({type: 'pkcs8', format: 'pem'}) as string);
+	}
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
 	const execs = new ExecServer(cluster);
 	const forwards = new PortForwardServer(cluster);
 	let port = 0;
-	const server: Server = createServer({key: tls.key, cert: tls.cert}, (request, response) => {
+	// Clients may authenticate with a certificate the cluster's authority signed (one a CertificateSigningRequest got): asked for, never required.
+	const server: Server = createServer({key: tls.key, cert: tls.cert, requestCert: true, rejectUnauthorized: false, ca: cluster.certificateAuthority()}, (request, response) => {
 		serve(cluster, watchCache, authenticator, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
 			// Drain what the client still sends, so the reply is read.
 			request.resume();

@@ -3,7 +3,7 @@
  * prints, one printer per kind, after upstream pkg/printers/internalversion/printers.go
  * (v1.32). As in the API server, every row carries the wide (priority 1) cells too.
  */
-import {accessModeShort, labelSelectorFromObject, selectorToString, type KubeObject} from '../engine/index.js';
+import {accessModeShort, csrConditionText, labelSelectorFromObject, selectorToString, type KubeObject} from '../engine/index.js';
 
 export type Column = {name: string; type: string; format: string; description: string; priority: number};
 /** A cell; null where a custom column's path finds nothing (kubectl prints `<none>`). */
@@ -384,6 +384,11 @@ const printers: Record<string, Printer> = {
 	PriorityClass: {
 		columns: [nameColumn, column('Value', 'integer'), column('Global-Default', 'boolean'), age, column('PreemptionPolicy')],
 		row: (o, now) => [o.metadata.name, o.value ?? 0, o.globalDefault ?? false, since(o.metadata.creationTimestamp, now), o.preemptionPolicy ?? '<unset>'],
+	},
+	CertificateSigningRequest: {
+		columns: [nameColumn, age, column('SignerName'), column('Requestor'), column('RequestedDuration'), column('Condition')],
+		row: (o, now) => [o.metadata.name, since(o.metadata.creationTimestamp, now), o.spec?.signerName ?? '', o.spec?.username ?? '',
+			typeof o.spec?.expirationSeconds === 'number' ? humanDuration(o.spec.expirationSeconds * 1000) : '<none>', csrConditionText(o)],
 	},
 	Lease: {
 		columns: [nameColumn, column('Holder'), age],

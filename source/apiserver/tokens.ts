@@ -10,8 +10,8 @@
  * token, and kept in a file when the server has one (the config dir's
  * `service-account.key`), so tokens outlast a restart.
  */
-import {createHash, createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject} from 'node:crypto';
-import {chmodSync, readFileSync, writeFileSync} from 'node:fs';
+import {createHash, createPublicKey, createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject} from 'node:crypto';
+import {readKeyFile, writeKeyFile} from './key-file.js';
 import {rfc3339, type Cluster} from '../engine/index.js';
 import {ApiError} from './status.js';
 
@@ -63,27 +63,13 @@ export class TokenIssuer {
 
 	/** The RSA key the key file holds, if it holds one. */
 	private keptKey(): KeyObject | undefined {
-		if (!this.keyFile) return undefined;
-		try {
-			const key = createPrivateKey(readFileSync(this.keyFile));
-			return key.asymmetricKeyType === 'rsa' ? key : undefined;
-		} catch {
-			return undefined;
-		}
+		return readKeyFile(this.keyFile, 'rsa');
 	}
 
-	/** A new key, written to the key file when there is one (a file that cannot be written leaves the key to this issuer alone). */
+	/** A new key, written to the key file when there is one. */
 	private newKey(): KeyObject {
 		const {privateKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
-		if (this.keyFile) {
-			try {
-				writeFileSync(this.keyFile, privateKey.export({type: 'pkcs8', format: 'pem'}), {mode: 0o600});
-				// A file that was there already (holding no key) keeps its mode through the write.
-				chmodSync(this.keyFile, 0o600);
-			} catch {
-				// Not kept: tokens last as long as this server.
-			}
-		}
+		writeKeyFile(this.keyFile, privateKey);
 		return privateKey;
 	}
 

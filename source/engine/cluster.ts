@@ -1,12 +1,14 @@
 import {parseAllDocuments} from 'yaml';
 import {apiVersionOf, qualifiedKind, qualifiedResource, type ResourceType} from './api/registry.js';
 import type {KubeObject, ManagedFieldsEntry, Manifest, WatchEvent} from './api/types.js';
-import {applyDefaults} from './api/defaults.js';
+import {applyDefaults, writeStrategies} from './api/defaults.js';
 import {validateKind, validateReplicas} from './api/validate-kinds.js';
 import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, conflict, invalid, KubeError, notFound, type FieldError} from './errors.js';
-import {SeededRandom, VirtualClock, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
+import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
+import {authorityFromKey, clientCertificateIdentity, seededAuthorityKey, type CertificateAuthority, type ClientIdentity} from './pki/x509.js';
+import {updateApproval, type ApprovalOptions} from './api/certificates-objects.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson, type ObjectCheck} from './store.js';
 import {savedObjectProblem} from './api/saved-object-check.js';
 import {EventRecorder} from './events.js';
@@ -43,6 +45,7 @@ import type {Syscall} from './runtime/syscalls.js';
 import type {Pod} from './api/types.js';
 import {authorize, escalationMessage, rulesFor, userGroups, type AccessAttributes, type AccessDecision} from './rbac/authorizer.js';
 import {storePolicy} from './rbac/policy.js';
+import {adminUser} from './rbac/bootstrap-policy.js';
 import {admitCustomObject, statusErrors, type FieldValidation} from './api/custom-resources.js';
 import './api/crd-objects.js';
 import type {PolicyRule} from './api/rbac-objects.js';
@@ -72,6 +75,8 @@ export type WriteOptions = {
 	dryRun?: boolean;
 	/** Fields a custom resource's schema does not declare: refused (Strict) or pruned (Warn, Ignore, the default). */
 	fieldValidation?: FieldValidation;
+	/** Who writes, as the API server authenticated them (a CertificateSigningRequest's requestor); default the admin, `kubernetes-admin`. */
+	user?: {user: string; groups: readonly string[]};
 };
 
 export type DeleteOptions = {
@@ -169,7 +174,7 @@ type Registered = {controller: Controller; queue: WorkQueue};
  */
 export const journaledCalls = [
 	'apply', 'create', 'replace', 'replaceStatus', 'delete', 'killNode', 'restoreNode', 'failNodeRuntime', 'repairNodeRuntime',
-	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'replaceEphemeralContainers', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
+	'cordon', 'uncordon', 'drain', 'stopDrain', 'evict', 'replaceEphemeralContainers', 'replaceApproval', 'addNode', 'expose', 'autoscale', 'startTraffic', 'stopTraffic',
 	'scale', 'rollback', 'restart', 'setImage', 'pause', 'resume', 'triggerCronJob', 'suspendCronJob', 'exec', 'portForward',
 ] as const satisfies ReadonlyArray<keyof Cluster>;
 
@@ -234,6 +239,9 @@ export class Cluster {
 	 * (`objects`, a step at a time), then the parts, from `next` on (`steps`:
 	 * the rest of a part that loads in steps).
 	 */
+	/** The key of the cluster's certificate authority, when one was given (`useCertificateAuthority`), and the authority once made. */
+	private authorityKey: string | undefined;
+	private authority: CertificateAuthority | undefined;
 	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; objects?: Iterator<void, void>; loading?: Loading; next: number; steps?: {next(): boolean}} | undefined;
 
 	/**
@@ -287,6 +295,10 @@ export class Cluster {
 		};
 		const state = new StateParts();
 		this.context = {store, clock, random, events, services: {...createEngineServices(), ...(options.strictImages ? {strictImages: true} : {})}, queue: queueOf, state};
+		// The authority is made when first used (a signing, a client certificate), from its key and the cluster's first instant.
+		const authorityStart = options.startTime ?? epochMs;
+		const seed = this.seed;
+		this.context.services.certificateAuthority = () => (this.authority ??= authorityFromKey(this.authorityKey ?? seededAuthorityKey(seed), authorityStart));
 		state.register('store', {save: () => ({kinds: store.kindOrder()}), load: saved => store.orderKinds(saved.kinds)});
 		state.register('cluster', {save: () => this.saveOwnState(), load: saved => this.loadOwnState(saved)});
 		state.register('events', {save: () => events.save(), saveInSteps: () => events.saveInSteps(), load: saved => events.load(saved)});
@@ -994,6 +1006,8 @@ export class Cluster {
 		let errors: FieldError[];
 		try {
 			object = applyDefaults(merged);
+			const strategy = writeStrategies.get(type.kind);
+			if (strategy) object = strategy(object, existing, options.user ?? adminUser);
 			errors = validateMetadata(object.metadata, {nameValidator: type.nameValidator, namespaced: type.namespaced});
 			if (type.definition) {
 				const custom = admitCustomObject(this.context.store, type, object, existing, options.fieldValidation, requestedVersion);
@@ -1248,6 +1262,45 @@ export class Cluster {
 	 */
 	replaceEphemeralContainers(pod: string, containers: unknown, options: EphemeralContainersOptions = {}): KubeObject {
 		return updateEphemeralContainers(this.context.store, pod, containers, options);
+	}
+
+	/**
+	 * The `approval` subresource of a CertificateSigningRequest (what
+	 * `kubectl certificate approve` and `deny` write): its conditions become
+	 * `conditions`, the rest stays as stored. Approved and Denied may be
+	 * added, never removed; the signer then issues an approved request's
+	 * certificate.
+	 */
+	replaceApproval(name: string, conditions: unknown, options: ApprovalOptions = {}): KubeObject {
+		return updateApproval(this.context.store, this.now(), name, conditions, options);
+	}
+
+	/**
+	 * Sign with, and take the client certificates of, the authority of this
+	 * key (PEM, Ed25519) from now on, instead of the one made from the seed:
+	 * a served cluster's own, kept beside its config so the certificates it
+	 * issued outlast a restart. Not journaled, nor kept in a snapshot.
+	 */
+	useCertificateAuthority(keyPem: string): void {
+		if (typeof keyPem !== 'string') throw badRequest(`useCertificateAuthority: the key must be a PEM text, got ${typeof keyPem}`);
+		const authority = authorityFromKey(keyPem, this.options.startTime ?? epochMs);
+		this.authorityKey = keyPem;
+		this.authority = authority;
+	}
+
+	/** The cluster's certificate authority's certificate (PEM): what signs the certificates its signers issue. */
+	certificateAuthority(): string {
+		return this.context.services.certificateAuthority!().certificate;
+	}
+
+	/**
+	 * Who a client certificate (DER) names, as the API server's x509
+	 * authenticator finds it: its common name and organizations, when the
+	 * cluster's authority signed it, it is valid now (the cluster's time) and
+	 * it may authenticate a client; else why not.
+	 */
+	clientCertificateUser(certificate: Uint8Array): ClientIdentity {
+		return clientCertificateIdentity(this.context.services.certificateAuthority!(), Buffer.from(certificate), this.now());
 	}
 
 	/** A new worker node joins (next kind-style name unless `name` is given). */

@@ -20,6 +20,7 @@ import type {VolumeManager} from './storage/attach-detach.js';
 import type {ReplicationService} from './runtime/workloads/database.js';
 import type {OrphanIndex} from './controllers/controller-utils.js';
 import type {Pod} from './api/types.js';
+import type {CertificateAuthority} from './pki/x509.js';
 
 /** Admission with cluster state for one kind (the API server's admission plugins); throws to refuse. */
 /** `batch`: the objects the same apply writes before this one (computed when asked, as most admission never needs them). */
@@ -62,6 +63,8 @@ export type EngineServices = {
 	orphanPods?: OrphanIndex<Pod>;
 	/** Database replication of StatefulSets running mysql or postgres. */
 	replication?: ReplicationService;
+	/** The cluster's certificate authority (made at its first use): what the csrsigning controller signs with. */
+	certificateAuthority?: () => CertificateAuthority;
 };
 
 export function createEngineServices(): EngineServices {

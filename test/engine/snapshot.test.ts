@@ -204,6 +204,9 @@ test('every method of the facade is either journaled for snapshots or a query th
 		'constructor', 'now', 'get', 'list', 'resourceTypes', 'resolveResource', 'volumeData', 'replication', 'drainStatus', 'trafficStats',
 		'rolloutHistory', 'behindMs', 'watch', 'authorize', 'escalation', 'rulesFor', 'eventsFor', 'logs', 'syscalls', 'criLog', 'podMetrics',
 		'metrics', 'scrapeMetrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot', 'snapshotInSteps',
+		'certificateAuthority', 'clientCertificateUser',
+		// The host's configuration, kept out of snapshots and journals as the key it takes.
+		'useCertificateAuthority',
 		// Journal themselves.
 		'advance', 'openShell',
 		// A check that changes nothing when every part saves all it keeps (what state-parts.test.ts requires).

@@ -9,6 +9,16 @@ export type Defaulter = (object: KubeObject) => KubeObject;
 
 export const defaulters = new Map<string, Defaulter>();
 
+/**
+ * A kind's strategy for a write of the object itself (the registry's
+ * `PrepareForCreate` and `PrepareForUpdate`): what the API server sets or
+ * keeps whatever the writer sent, before validation. `existing` is the
+ * stored object an update replaces; `requestor` is who writes.
+ */
+export type WriteStrategy = (object: KubeObject, existing: KubeObject | undefined, requestor: {user: string; groups: readonly string[]}) => KubeObject;
+
+export const writeStrategies = new Map<string, WriteStrategy>();
+
 export function applyDefaults(object: KubeObject): KubeObject {
 	const defaulter = defaulters.get(object.kind);
 	return defaulter ? defaulter(object) : object;

@@ -73,6 +73,7 @@ export const resourceTypes: readonly ResourceType[] = [
 	resource('ClusterRole', 'clusterroles', 'rbac.authorization.k8s.io', 'v1', false, [], 'path'),
 	resource('RoleBinding', 'rolebindings', 'rbac.authorization.k8s.io', 'v1', true, [], 'path'),
 	resource('ClusterRoleBinding', 'clusterrolebindings', 'rbac.authorization.k8s.io', 'v1', false, [], 'path'),
+	resource('CertificateSigningRequest', 'certificatesigningrequests', 'certificates.k8s.io', 'v1', false, ['csr'], 'path'),
 	resource('CustomResourceDefinition', 'customresourcedefinitions', 'apiextensions.k8s.io', 'v1', false, ['crd', 'crds']),
 ];
 

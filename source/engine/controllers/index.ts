@@ -26,6 +26,7 @@ import {createIngressNginxController} from '../network/ingress-nginx.js';
 import '../api/networking-objects.js';
 import {createClusterRoleAggregationController} from './clusterrole-aggregation.js';
 import {createCrdController} from './crd.js';
+import {createCsrCleaner, createCsrSigningController} from './certificates.js';
 import '../api/storage-objects.js';
 import '../api/policy-objects.js';
 import '../api/statefulset-objects.js';
@@ -63,4 +64,6 @@ export const controllerFactories: Array<(context: ControllerContext) => Controll
 	createIngressNginxController,
 	createClusterRoleAggregationController,
 	createCrdController,
+	createCsrSigningController,
+	createCsrCleaner,
 ];
