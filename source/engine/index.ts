@@ -33,7 +33,7 @@ export type {
 export type {StatefulSet, StatefulSetSpec, StatefulSetStatus} from './api/statefulset-objects.js';
 export {accessModeShort} from './api/storage-objects.js';
 export {csrConditionText, type CertificateSigningRequest} from './api/certificates-objects.js';
-export {newAuthorityKey} from './pki/x509.js';
+export {newAuthorityKey, requestDetails} from './pki/x509.js';
 /** DER, for the API server's own serving certificate. */
 export * as der from './pki/der.js';
 export type {VolumeDataView} from './storage/inspect.js';

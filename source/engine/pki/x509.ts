@@ -204,6 +204,51 @@ export function requestOrganizations(request: CertificateRequest): string[] {
 	return request.subject.filter(([type]) => type === organization).map(([, value]) => value);
 }
 
+/** What `kubectl describe csr` shows of a request: its subject's attributes and the names it asks for. */
+export type RequestDetails = {
+	commonName: string;
+	serialNumber: string;
+	organization: string[];
+	organizationalUnit: string[];
+	country: string[];
+	locality: string[];
+	province: string[];
+	streetAddress: string[];
+	postalCode: string[];
+	dnsNames: string[];
+	emailAddresses: string[];
+	ipAddresses: string[];
+	uris: string[];
+};
+
+/** The details of the request in a PEM text, or undefined when it is not one. */
+export function requestDetails(text: Buffer): RequestDetails | undefined {
+	let request: CertificateRequest;
+	try {
+		request = parseCertificateRequest(text);
+	} catch {
+		return undefined;
+	}
+	const values = (type: string) => request.subject.filter(([t]) => t === type).map(([, value]) => value);
+	const names: Pick<RequestDetails, 'dnsNames' | 'emailAddresses' | 'ipAddresses' | 'uris'> = {dnsNames: [], emailAddresses: [], ipAddresses: [], uris: []};
+	try {
+		for (const name of request.altNames ? childrenOf(readDer(request.altNames)) : []) {
+			const content = contentOf(name);
+			if (name.tag === 0x82) names.dnsNames.push(content.toString('latin1'));
+			else if (name.tag === 0x81) names.emailAddresses.push(content.toString('latin1'));
+			else if (name.tag === 0x86) names.uris.push(content.toString('latin1'));
+			else if (name.tag === 0x87) names.ipAddresses.push(content.length === 4 ? [...content].join('.') : [...Array(8).keys()].map(i => content.readUInt16BE(i * 2).toString(16)).join(':'));
+		}
+	} catch {
+		// Names that do not read are not shown.
+	}
+	return {
+		commonName: values(commonName).pop() ?? '', serialNumber: values('2.5.4.5').pop() ?? '',
+		organization: values(organization), organizationalUnit: values('2.5.4.11'), country: values('2.5.4.6'), locality: values('2.5.4.7'),
+		province: values('2.5.4.8'), streetAddress: values('2.5.4.9'), postalCode: values('2.5.4.17'), ...names,
+	};
+}
+
 /** Undefined when the request is signed by the key it holds (`CheckSignature`), else Go's reason. */
 export function requestSignatureProblem(request: CertificateRequest): string | undefined {
 	const weak = insecure[request.signatureAlgorithm];

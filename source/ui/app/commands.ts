@@ -14,6 +14,7 @@ export const viewKinds = [
 	'ResourceQuota', 'LimitRange', 'PodDisruptionBudget',
 	'HorizontalPodAutoscaler', 'Ingress', 'IngressClass', 'NetworkPolicy',
 	'ServiceAccount', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'CustomResourceDefinition',
+	'CertificateSigningRequest',
 ] as const;
 
 /** Aliases k9s adds to kubectl's short names. */

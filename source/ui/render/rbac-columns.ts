@@ -3,10 +3,12 @@
  * (render/{ro,cr,rb,crb,crd}.go): Roles and ClusterRoles NAME LABELS(w) AGE;
  * RoleBindings NAME ROLE KIND SUBJECTS LABELS(w) AGE; ClusterRoleBindings
  * NAME CLUSTERROLE SUBJECT-KIND SUBJECTS LABELS(w) AGE; definitions NAME
- * GROUP KIND VERSIONS SCOPE ALIASES(w) LABELS(w) VALID(w) AGE.
+ * GROUP KIND VERSIONS SCOPE ALIASES(w) LABELS(w) VALID(w) AGE;
+ * CertificateSigningRequests as k9s's generic view shows the API server's
+ * table, AGE last: NAME SIGNERNAME REQUESTOR REQUESTEDDURATION CONDITION AGE.
  */
-import type {KubeObject} from '../../engine/index.js';
-import {age, ageColumn, labelsText, nameColumn, terminating, type ColumnSet} from './columns.js';
+import {csrConditionText, type CertificateSigningRequest, type KubeObject} from '../../engine/index.js';
+import {age, ageColumn, humanDuration, labelsText, nameColumn, terminating, type ColumnSet} from './columns.js';
 
 const health = (object: KubeObject) => (terminating(object) ? 'terminating' as const : 'normal' as const);
 
@@ -67,6 +69,25 @@ export const serviceAccountColumns: ColumnSet = {
 		return {cells: [object.metadata.name, String(secrets), labelsText(object.metadata.labels), ageText], sort: [undefined, secrets, undefined, ageMs]};
 	},
 	health,
+};
+export const certificateSigningRequestColumns: ColumnSet = {
+	kind: 'CertificateSigningRequest',
+	columns: [nameColumn, {name: 'SIGNERNAME'}, {name: 'REQUESTOR'}, {name: 'REQUESTEDDURATION'}, {name: 'CONDITION'}, ageColumn],
+	row(object, {now}) {
+		const csr = object as CertificateSigningRequest;
+		const [ageText, ageMs] = age(object, now);
+		const seconds = csr.spec?.expirationSeconds;
+		return {
+			cells: [object.metadata.name, csr.spec?.signerName ?? '', csr.spec?.username ?? '', typeof seconds === 'number' ? humanDuration(seconds * 1000) : '<none>', csrConditionText(csr), ageText],
+			sort: [undefined, undefined, undefined, seconds, undefined, ageMs],
+		};
+	},
+	// Pending asks for a decision; Denied and Failed issued nothing.
+	health(object) {
+		if (terminating(object)) return 'terminating';
+		const condition = csrConditionText(object as CertificateSigningRequest);
+		return condition.startsWith('Denied') || condition.includes('Failed') ? 'error' : condition === 'Pending' ? 'pending' : 'normal';
+	},
 };
 export const clusterRoleColumns = roleColumns('ClusterRole');
 export const roleBindingColumns = bindingColumns('RoleBinding', 'ROLE', 'KIND');

@@ -13,7 +13,7 @@ import {persistentVolumeClaimColumns, persistentVolumeColumns, storageClassColum
 import {eventColumns} from './event-columns.js';
 import {limitRangeColumns, podDisruptionBudgetColumns, resourceQuotaColumns} from './policy-columns.js';
 import {hpaColumns, ingressClassColumns, ingressColumns, networkPolicyColumns} from './network-columns.js';
-import {clusterRoleBindingColumns, clusterRoleColumns, crdColumns, namespacedRoleColumns, roleBindingColumns, serviceAccountColumns} from './rbac-columns.js';
+import {certificateSigningRequestColumns, clusterRoleBindingColumns, clusterRoleColumns, crdColumns, namespacedRoleColumns, roleBindingColumns, serviceAccountColumns} from './rbac-columns.js';
 
 export const columnSets: Record<string, ColumnSet> = Object.fromEntries([
 	podColumns, nodeColumns, deploymentColumns, replicaSetColumns, statefulSetColumns, daemonSetColumns,
@@ -22,6 +22,7 @@ export const columnSets: Record<string, ColumnSet> = Object.fromEntries([
 	resourceQuotaColumns, limitRangeColumns, podDisruptionBudgetColumns,
 	hpaColumns, ingressColumns, ingressClassColumns, networkPolicyColumns,
 	namespacedRoleColumns, clusterRoleColumns, roleBindingColumns, clusterRoleBindingColumns, crdColumns, serviceAccountColumns,
+	certificateSigningRequestColumns,
 ].map(set => [set.kind, set]));
 
 export function columnSetFor(kind: string): ColumnSet | undefined {

@@ -3,7 +3,8 @@ import {readFileSync} from 'node:fs';
 import {createCluster} from '../../../source/engine/index.js';
 import {startDashboard} from '../harness.js';
 import {describe} from '../../../source/ui/details/describe/describe.js';
-import {clusterRoleBindingColumns, crdColumns, roleBindingColumns} from '../../../source/ui/render/rbac-columns.js';
+import {certificateSigningRequestColumns, clusterRoleBindingColumns, crdColumns, roleBindingColumns} from '../../../source/ui/render/rbac-columns.js';
+import {certificateRequest, csrManifest} from '../../fixtures/certificate-requests.js';
 import {customColumnSet} from '../../../source/ui/render/custom-columns.js';
 import {parseCommand} from '../../../source/ui/app/commands.js';
 
@@ -66,7 +67,7 @@ test('describe prints roles\' rules and bindings\' subjects as kubectl does, wit
 	t.regex(describe(cluster.get('ClusterRole', 'system:discovery')!, cluster), /\n {2} +\[\/healthz\] +\[\] +\[get\]\n/);
 });
 
-test(':<plural>, :<singular> and :<short name> of a custom kind open it; RBAC views open by k9s\'s aliases', async t => {
+test.serial(':<plural>, :<singular> and :<short name> of a custom kind open it; RBAC views open by k9s\'s aliases', async t => {
 	const cluster = clusterWithCronTabs();
 	const shell = await startDashboard({cluster, size: {columns: 160, rows: 30}});
 	try {
@@ -130,4 +131,51 @@ test('describe prints a custom object field by field, as kubectl does', t => {
 		'  Replicas:   1',
 		'Events:       <none>',
 	].join('\n'));
+});
+
+test.serial(':csr lists certificate signing requests as k9s shows the API server\'s table; describe is kubectl\'s', async t => {
+	const cluster = createCluster({seed: 9, nodes: 1});
+	const john = certificateRequest({subject: [['CN', 'john'], ['O', 'dev'], ['O', 'ops']], key: 'ec', dnsNames: ['john.example'], ipAddresses: ['10.0.0.7']});
+	cluster.create(csrManifest('john', john.pem, {expirationSeconds: 3600}));
+	cluster.create(csrManifest('jane', john.pem, {usages: ['server auth']}));
+	cluster.replaceApproval('jane', [{type: 'Approved', status: 'True'}]);
+	cluster.create(csrManifest('ann', john.pem));
+	cluster.replaceApproval('ann', [{type: 'Approved', status: 'True'}]);
+	cluster.advance(2000);
+	const now = cluster.now();
+	const row = (name: string) => certificateSigningRequestColumns.row(cluster.get('CertificateSigningRequest', name)!, {now}).cells;
+	t.deepEqual(certificateSigningRequestColumns.columns.map(c => c.name), ['NAME', 'SIGNERNAME', 'REQUESTOR', 'REQUESTEDDURATION', 'CONDITION', 'AGE']);
+	t.deepEqual(row('john'), ['john', 'kubernetes.io/kube-apiserver-client', 'kubernetes-admin', '60m', 'Pending', '2s']);
+	t.deepEqual(row('jane').slice(3, 5), ['<none>', 'Approved,Failed']);
+	t.deepEqual(row('ann').slice(4, 5), ['Approved,Issued']);
+	const health = (name: string) => certificateSigningRequestColumns.health(cluster.get('CertificateSigningRequest', name)!, {now});
+	t.deepEqual([health('john'), health('jane'), health('ann')], ['pending', 'error', 'normal']);
+	t.is(describe(cluster.get('CertificateSigningRequest', 'john')!, cluster), [
+		'Name:                john',
+		'Labels:              <none>',
+		'Annotations:         <none>',
+		'CreationTimestamp:   Thu, 01 Jan 2026 09:00:00 +0000',
+		'Requesting User:     kubernetes-admin',
+		'Signer:              kubernetes.io/kube-apiserver-client',
+		'Requested Duration:  60m',
+		'Status:              Pending',
+		'Subject:',
+		'  Common Name:    john',
+		'  Serial Number:',
+		'  Organization:   dev',
+		'                  ops',
+		'Subject Alternative Names:',
+		'         DNS Names:     john.example',
+		'         IP Addresses:  10.0.0.7',
+		'Events:  <none>',
+	].join('\n'));
+	const shell = await startDashboard({cluster, size: {columns: 160, rows: 30}});
+	try {
+		await shell.press(':', ...'csr', 'enter');
+		const frame = await shell.waitFor(f => f.includes('certificatesigningrequests[3]'), 'the csr view');
+		t.regex(frame, /NAME\s+SIGNERNAME\s+REQUESTOR\s+REQUESTEDDURATION\s+CONDITION\s+AGE/);
+		t.regex(frame, /ann\s+kubernetes\.io\/kube-apiserver-client\s+kubernetes-admin\s+<none>\s+Approved,Issued/);
+	} finally {
+		await shell.unmount();
+	}
 });

@@ -12,7 +12,7 @@ import {describeClaim, describeVolume} from './storage.js';
 import {describeEvent, describeEvents, describeGeneric, describeNamespace} from './generic.js';
 import {describeLimitRange, describePodDisruptionBudget, describeResourceQuota} from './policy.js';
 import {describeHorizontalPodAutoscaler, describeIngress, describeIngressClass, describeNetworkPolicy} from './network.js';
-import {describeRole, describeRoleBinding} from './rbac.js';
+import {describeCertificateSigningRequest, describeRole, describeRoleBinding} from './rbac.js';
 import {describeUnstructured} from './unstructured.js';
 import {resourceTypes} from '../../../engine/index.js';
 
@@ -61,6 +61,7 @@ const describers: Record<string, Describer> = {
 	ClusterRole: describeRole,
 	RoleBinding: describeRoleBinding,
 	ClusterRoleBinding: describeRoleBinding,
+	CertificateSigningRequest: describeCertificateSigningRequest,
 };
 
 /** Kinds whose kubectl describe prints no Events table. */
