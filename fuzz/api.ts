@@ -19,6 +19,7 @@ import {join} from 'node:path';
 import {unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator} from 'pure-rand';
 import {parse as parseYaml} from 'yaml';
 import {fuzzFlags} from './flags.js';
+import {certificateRequest} from './certificate-requests.js';
 
 const usage = `usage: npm run fuzz:api -- [--seed S] [--calls N]
 
@@ -112,7 +113,10 @@ const resources: Resource[] = [
 	['/api/v1', 'persistentvolumes', 'PersistentVolume', 'v1', false],
 	['/apis/storage.k8s.io/v1', 'storageclasses', 'StorageClass', 'storage.k8s.io/v1', false],
 	['/apis/rbac.authorization.k8s.io/v1', 'clusterroles', 'ClusterRole', 'rbac.authorization.k8s.io/v1', false],
+	['/apis/certificates.k8s.io/v1', 'certificatesigningrequests', 'CertificateSigningRequest', 'certificates.k8s.io/v1', false],
 ];
+/** A request that is one (a user's), base64 as the API takes it. */
+const validRequest = Buffer.from(certificateRequest({subject: [['CN', 'fuzz'], ['O', 'dev']], key: 'ec'}).pem).toString('base64');
 // The demo's own names come up often, so that calls meet objects that exist.
 const names = ['web', 'web', 'api', 'api', 'worker', 'db', 'x', 'x', 'y', 'kubernetes', 'default', 'shop', 'kube-system', 'a-b', 'Bad_Name', '', 'a'.repeat(300), '..', 'ü'];
 const namespaces = ['default', 'default', 'shop', 'shop', 'shop', 'kube-system', 'missing', 'Bad', ''];
@@ -137,6 +141,15 @@ function specOf(kind: string): Record<string, unknown> {
 		case 'ResourceQuota': return {spec: {hard: {pods: pick(['10', '0', 'x'])}}};
 		case 'PodDisruptionBudget': return {spec: {minAvailable: pick([1, '50%', 'x']), selector: {matchLabels: labels}}};
 		case 'HorizontalPodAutoscaler': return {spec: {scaleTargetRef: {apiVersion: 'apps/v1', kind: 'Deployment', name: 'web'}, minReplicas: 1, maxReplicas: pick([3, 0])}};
+		case 'CertificateSigningRequest': return {
+			spec: {
+				request: pick([validRequest, validRequest, 'bm90IGEgcmVxdWVzdA==', 'no!base64', '']),
+				signerName: pick(['kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client', 'kubernetes.io/kubelet-serving', 'example.com/x', 'bad', 'kubernetes.io/legacy-unknown']),
+				usages: pick([['client auth'], ['client auth'], ['server auth'], [], ['nope'], ['client auth', 'client auth']]),
+				expirationSeconds: pick([undefined, 600, 599, 86400]),
+			},
+			status: pick([undefined, {conditions: [{type: 'Approved', status: 'True'}]}]),
+		};
 		default: return {};
 	}
 }
@@ -176,7 +189,7 @@ function nextCall(): Call {
 	const item = `${collection}/${encodeURIComponent(name)}`;
 	const query = pick(queries);
 	const patchType = pick(['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json']);
-	switch (pick(['get', 'get', 'list', 'create', 'create', 'replace', 'patch', 'delete', 'deletecollection', 'status', 'scale', 'apply', 'ephemeral'])) {
+	switch (pick(['get', 'get', 'list', 'create', 'create', 'replace', 'patch', 'delete', 'deletecollection', 'status', 'scale', 'apply', 'ephemeral', 'approval'])) {
 		case 'get': return {method: 'GET', path: item + query};
 		case 'list': return {method: 'GET', path: collection + query};
 		case 'create': return {method: 'POST', path: collection + query, body: manifest(resource, name, namespace)};
@@ -212,6 +225,14 @@ function nextCall(): Call {
 			if (method === 'GET') return {method, path: `${item}/ephemeralcontainers`};
 			if (method === 'PUT') return {method, path: `${item}/ephemeralcontainers${query}`, body: JSON.stringify({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace}, spec: {containers: [], ephemeralContainers: containers}})};
 			return {method, path: `${item}/ephemeralcontainers${query}`, body: JSON.stringify({spec: {ephemeralContainers: containers}}), contentType: patchType === 'application/json-patch+json' ? 'application/strategic-merge-patch+json' : patchType};
+		}
+		case 'approval': {
+			// What kubectl certificate approve and deny write (any kind's path, so that the others get their 404).
+			const method = pick(['GET', 'PUT', 'PATCH', 'PATCH']);
+			const conditions = damage(pick([[{type: 'Approved', status: 'True', reason: 'KubectlApprove'}], [{type: 'Denied', status: 'True'}], [], [{type: 'Approved'}, {type: 'Denied'}], [{type: 'Approved', status: 'False'}], [{type: ''}]]));
+			if (method === 'GET') return {method, path: `${item}/approval`};
+			if (method === 'PUT') return {method, path: `${item}/approval${query}`, body: JSON.stringify({apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: {name}, status: {conditions}})};
+			return {method, path: `${item}/approval${query}`, body: JSON.stringify({status: {conditions}}), contentType: patchType === 'application/strategic-merge-patch+json' ? 'application/merge-patch+json' : patchType};
 		}
 		default: return {method: 'PATCH', path: `${item}?fieldManager=fuzz${pick(['', '&force=true', '&dryRun=All'])}`, body: manifest(resource, name, namespace), contentType: 'application/apply-patch+yaml'};
 	}

@@ -10,6 +10,7 @@
  */
 import fc from 'fast-check';
 import type {Cluster, Manifest, Pod} from '../../source/engine/index.js';
+import {certificateRequest} from '../certificate-requests.js';
 
 export const namePool = ['a', 'b'] as const;
 export const appPool = ['a', 'b'] as const;
@@ -45,7 +46,14 @@ export type Call =
 	| {op: 'stopTraffic'; service: string}
 	/** `kubectl debug POD`: one more ephemeral container in the nth pod of `default` (its own ones kept, as kubectl sends them). */
 	| {op: 'debugPod'; index: number; container: string; image: string; command?: string[]; target?: string}
+	/** A CertificateSigningRequest of one user's request (the same PEM in every run of this process) for the client signer, or an odd one. */
+	| {op: 'requestCertificate'; name: string; usages: string[]; expirationSeconds?: number}
+	/** `kubectl certificate approve|deny` of the nth request by name order; a no-op when there is none. */
+	| {op: 'decideCertificate'; index: number; decision: 'Approved' | 'Denied'}
 	| {op: 'advance'; ms: number};
+
+/** The request every `requestCertificate` sends: made once, so a failing sequence replays with it. */
+const userRequest = Buffer.from(certificateRequest({subject: [['CN', 'fuzz'], ['O', 'dev']], key: 'ec'}).pem).toString('base64');
 
 /** A whole generated case: the cluster and the calls made on it. */
 export type Scenario = {seed: number; nodes: number; calls: Call[]};
@@ -284,6 +292,12 @@ export const callArbitrary: fc.Arbitrary<Call> = fc.oneof(
 		command: fc.option(fc.constantFrom(['sleep', '30'], ['sh', '-c', 'exit 2'], ['sh']), {nil: undefined}),
 		target: fc.option(fc.constantFrom('main', 'nope'), {nil: undefined}),
 	}, {requiredKeys: ['op', 'index', 'container', 'image']})},
+	{weight: 1, arbitrary: fc.record({
+		op: fc.constant('requestCertificate' as const), name: fc.constantFrom('alice', 'bob'),
+		usages: fc.constantFrom(['client auth'], ['digital signature', 'client auth'], ['server auth'], []),
+		expirationSeconds: fc.option(fc.constantFrom(600, 3600, 599), {nil: undefined}),
+	}, {requiredKeys: ['op', 'name', 'usages']})},
+	{weight: 1, arbitrary: fc.record({op: fc.constant('decideCertificate' as const), index: fc.nat(5), decision: fc.constantFrom('Approved' as const, 'Approved' as const, 'Denied' as const)})},
 	{weight: 10, arbitrary: fc.record({op: fc.constant('advance' as const), ms: fc.oneof(
 		{weight: 5, arbitrary: fc.integer({min: 1000, max: 30_000})},
 		{weight: 2, arbitrary: fc.integer({min: 30_000, max: 600_000})},
@@ -408,6 +422,25 @@ export function runCall(cluster: Cluster, call: Call, record: (line: string) => 
 			const containers = [...pod.spec?.ephemeralContainers ?? [], added];
 			record(`${c}.replaceEphemeralContainers(${js(target)}, ${js(containers)});`);
 			cluster.replaceEphemeralContainers(target, containers);
+			return;
+		}
+		case 'requestCertificate': {
+			const manifest = {
+				apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: {name: call.name},
+				spec: {request: userRequest, signerName: 'kubernetes.io/kube-apiserver-client', usages: call.usages, ...(call.expirationSeconds === undefined ? {} : {expirationSeconds: call.expirationSeconds})},
+			};
+			record(`${c}.create(${js(manifest)});`);
+			cluster.create(manifest);
+			return;
+		}
+		case 'decideCertificate': {
+			const names = cluster.list('CertificateSigningRequest').map(o => o.metadata.name).sort();
+			if (names.length === 0) return;
+			const target = names[call.index % names.length]!;
+			const current = (cluster.get('CertificateSigningRequest', target)?.status as {conditions?: unknown[]} | undefined)?.conditions ?? [];
+			const conditions = [...current, {type: call.decision, status: 'True', reason: call.decision === 'Approved' ? 'KubectlApprove' : 'KubectlDeny'}];
+			record(`${c}.replaceApproval(${js(target)}, ${js(conditions)});`);
+			cluster.replaceApproval(target, conditions);
 			return;
 		}
 		case 'advance':

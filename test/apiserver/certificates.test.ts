@@ -1,7 +1,7 @@
 import {mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {certificateRequest, csrManifest} from '../fixtures/certificate-requests.js';
+import {certificateRequest, csrManifest} from '../../fuzz/certificate-requests.js';
 import {createCluster} from '../../source/engine/index.js';
 import {kubectlSuite, serve, type Served} from './harness.js';
 

@@ -3,7 +3,7 @@ import {X509Certificate, createPrivateKey} from 'node:crypto';
 import {createCluster} from '../../../source/engine/cluster.js';
 import type {CertificateSigningRequest} from '../../../source/engine/api/certificates-objects.js';
 import {newAuthorityKey} from '../../../source/engine/pki/x509.js';
-import {certificateRequest, csrManifest} from '../../fixtures/certificate-requests.js';
+import {certificateRequest, csrManifest} from '../../../fuzz/certificate-requests.js';
 
 /** The certificates API: a request's requestor and validation, approval, the signers, the cleaner, and the client certificates the API server takes. */
 

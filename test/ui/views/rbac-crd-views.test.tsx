@@ -4,7 +4,7 @@ import {createCluster} from '../../../source/engine/index.js';
 import {startDashboard} from '../harness.js';
 import {describe} from '../../../source/ui/details/describe/describe.js';
 import {certificateSigningRequestColumns, clusterRoleBindingColumns, crdColumns, roleBindingColumns} from '../../../source/ui/render/rbac-columns.js';
-import {certificateRequest, csrManifest} from '../../fixtures/certificate-requests.js';
+import {certificateRequest, csrManifest} from '../../../fuzz/certificate-requests.js';
 import {customColumnSet} from '../../../source/ui/render/custom-columns.js';
 import {parseCommand} from '../../../source/ui/app/commands.js';
 
