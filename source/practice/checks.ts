@@ -87,6 +87,13 @@ export function runCheck(cluster: Cluster, check: CheckSpec, namespace: string):
 			const shown = output.length > 80 ? `${output.slice(0, 77)}...` : output;
 			return {name, passed: codeOk && textOk, detail: `pod/${pod}: ${exec.command.join(' ')} exited ${result.exitCode}${shown ? `: ${shown.replace(/\s*\n\s*/g, ' | ')}` : ''}`};
 		}
+		if ('access' in check) {
+			const {user, groups = [], verb, resource, group = '', allowed = true} = check.access;
+			const ns = check.access.namespace ?? namespace;
+			const decision = cluster.authorize({user, groups}, {verb, group, resource, namespace: ns});
+			const asked = `kubectl auth can-i ${verb} ${group ? `${resource}.${group}` : resource} -n ${ns} --as ${user}${groups.map(g => ` --as-group ${g}`).join('')}`;
+			return {name, passed: decision.allowed === allowed, detail: `${asked}: ${decision.allowed ? 'yes' : 'no'}`};
+		}
 		if ('drain' in check) {
 			const {node, line, done} = check.drain;
 			const report = cluster.drainStatus(node);

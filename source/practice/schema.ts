@@ -19,8 +19,8 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const idPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger', 'expose'] as const;
-const checkKinds = ['field', 'event', 'traffic', 'exec', 'gone', 'drain'] as const;
+const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger', 'expose', 'approve'] as const;
+const checkKinds = ['field', 'event', 'traffic', 'exec', 'gone', 'drain', 'access'] as const;
 
 class Checker {
 	readonly problems: string[] = [];
@@ -113,6 +113,9 @@ function checkStep(c: Checker, raw: unknown, field: string): Step | undefined {
 		case 'killNode': case 'restoreNode': case 'deleteNode': case 'cordon': case 'uncordon':
 			c.string(value, at, {allowed: 'a node name'});
 			break;
+		case 'approve':
+			c.string(value, at, {allowed: 'a CertificateSigningRequest name'});
+			break;
 		case 'drain':
 			if (!isRecord(value)) c.problem(at, 'must be an object: {node, ignoreDaemonSets?, force?, deleteEmptyDirData?}');
 			else {
@@ -180,11 +183,11 @@ function pathProblem(c: Checker, path: unknown, field: string): void {
 
 function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefined {
 	if (!isRecord(raw)) {
-		c.problem(field, 'must be an object with a check (what is checked, in words) and one of: a field check {kind, name|selector, field, op, value}, event, traffic, exec, gone, drain');
+		c.problem(field, 'must be an object with a check (what is checked, in words) and one of: a field check {kind, name|selector, field, op, value}, event, traffic, exec, gone, drain, access');
 		return undefined;
 	}
 	c.string(raw['check'], `${field}.check`, {allowed: 'a short sentence saying what is checked'});
-	const kind = raw['event'] !== undefined ? 'event' : raw['traffic'] !== undefined ? 'traffic' : raw['exec'] !== undefined ? 'exec' : raw['gone'] !== undefined ? 'gone' : raw['drain'] !== undefined ? 'drain' : 'field';
+	const kind = raw['event'] !== undefined ? 'event' : raw['traffic'] !== undefined ? 'traffic' : raw['exec'] !== undefined ? 'exec' : raw['gone'] !== undefined ? 'gone' : raw['drain'] !== undefined ? 'drain' : raw['access'] !== undefined ? 'access' : 'field';
 	switch (kind as (typeof checkKinds)[number]) {
 		case 'field': {
 			c.keys(raw, field, ['check', 'kind', 'namespace', 'name', 'selector', 'field', 'op', 'value', 'count', 'some']);
@@ -253,6 +256,21 @@ function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefi
 				c.string(drain['node'], `${field}.drain.node`, {allowed: 'a node name'});
 				if (drain['line'] !== undefined) c.string(drain['line'], `${field}.drain.line`, {allowed: 'text a line of the drain contains'});
 				if (drain['done'] !== undefined && typeof drain['done'] !== 'boolean') c.problem(`${field}.drain.done`, `must be true or false, got ${describe(drain['done'])}`);
+			}
+			break;
+		}
+		case 'access': {
+			c.keys(raw, field, ['check', 'access']);
+			const access = raw['access'];
+			if (!isRecord(access)) c.problem(`${field}.access`, 'must be an object: {user, groups?, verb, resource, group?, namespace?, allowed?}');
+			else {
+				c.keys(access, `${field}.access`, ['user', 'groups', 'verb', 'resource', 'group', 'namespace', 'allowed']);
+				c.string(access['user'], `${field}.access.user`, {allowed: 'a user name'});
+				c.string(access['verb'], `${field}.access.verb`, {allowed: 'a verb such as list'});
+				c.string(access['resource'], `${field}.access.resource`, {allowed: 'a resource such as pods'});
+				const groups = access['groups'];
+				if (groups !== undefined && (!Array.isArray(groups) || groups.some(g => typeof g !== 'string'))) c.problem(`${field}.access.groups`, 'must be a list of group names');
+				if (access['allowed'] !== undefined && typeof access['allowed'] !== 'boolean') c.problem(`${field}.access.allowed`, `must be true or false, got ${describe(access['allowed'])}`);
 			}
 			break;
 		}

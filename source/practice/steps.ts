@@ -6,7 +6,7 @@
  * change fields, write it back whole (a PUT).
  */
 import {parseAllDocuments} from 'yaml';
-import {resolveResource, type Cluster, type Manifest} from '../engine/index.js';
+import {resolveResource, type CertificateSigningRequest, type Cluster, type Manifest} from '../engine/index.js';
 import {parseDuration} from './duration.js';
 import {writePath} from './field-path.js';
 import type {Step} from './types.js';
@@ -56,6 +56,13 @@ export function runStep(cluster: Cluster, step: Step, namespace: string): void {
 		const {kind, name, port, targetPort, serviceName} = step.expose;
 		cluster.expose(kind, name, {namespace: step.expose.namespace ?? namespace, ...(port !== undefined ? {port} : {}), ...(targetPort !== undefined ? {targetPort} : {}), ...(serviceName ? {name: serviceName} : {})});
 	} else if ('trigger' in step) cluster.triggerCronJob(step.trigger.cronJob, {namespace: step.trigger.namespace ?? namespace, jobName: step.trigger.jobName});
+	else if ('approve' in step) {
+		// As kubectl certificate approve writes it: the request's conditions, and Approved.
+		const current = cluster.get('CertificateSigningRequest', step.approve) as CertificateSigningRequest | undefined;
+		if (!current) throw new Error(`certificatesigningrequests.certificates.k8s.io "${step.approve}" not found`);
+		const approved = {type: 'Approved', status: 'True', reason: 'KubectlApprove', message: 'This CSR was approved by kubectl certificate approve.'};
+		cluster.replaceApproval(step.approve, [...current.status?.conditions ?? [], approved]);
+	}
 }
 
 /** Manifests without a namespace land in the scenario's (as `kubectl apply -n NS` would put them). */

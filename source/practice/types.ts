@@ -5,7 +5,7 @@
  * parsed file against these shapes.
  */
 
-export const categories = ['workloads', 'configuration', 'scheduling', 'networking', 'storage', 'nodes', 'batch', 'namespaces', 'policy'] as const;
+export const categories = ['workloads', 'configuration', 'scheduling', 'networking', 'storage', 'nodes', 'batch', 'namespaces', 'policy', 'security'] as const;
 export type Category = (typeof categories)[number];
 
 export const difficulties = ['easy', 'medium', 'hard'] as const;
@@ -63,7 +63,15 @@ export type DrainCheck = {
 	drain: {node: string; line?: string; done?: boolean};
 };
 
-export type CheckSpec = {check: string} & (FieldCheck | EventCheck | TrafficCheck | ExecCheck | GoneCheck | DrainCheck);
+/**
+ * What RBAC lets a user do, as `kubectl auth can-i VERB RESOURCE --as USER
+ * --as-group GROUP -n NAMESPACE` asks it: allowed (the default) or not.
+ */
+export type AccessCheck = {
+	access: {user: string; groups?: string[]; verb: string; resource: string; group?: string; namespace?: string; allowed?: boolean};
+};
+
+export type CheckSpec = {check: string} & (FieldCheck | EventCheck | TrafficCheck | ExecCheck | GoneCheck | DrainCheck | AccessCheck);
 
 /** One thing done to the cluster, by the setup or by a solution. */
 export type Step =
@@ -82,7 +90,9 @@ export type Step =
 	| {edit: ObjectRef & {name: string; set: Record<string, unknown>}}
 	| {rollback: {name: string; namespace?: string}}
 	| {expose: ObjectRef & {name: string; port?: number; targetPort?: number | string; serviceName?: string}}
-	| {trigger: {cronJob: string; namespace?: string; jobName?: string}};
+	| {trigger: {cronJob: string; namespace?: string; jobName?: string}}
+	/** `kubectl certificate approve NAME`. */
+	| {approve: string};
 
 /** One step of the reference solution: what to do, the kubectl command, the dashboard's keys, and the step the tests run. */
 export type SolutionStep = {

@@ -69,7 +69,7 @@ test('each problem names the field and what is allowed; the message names the fi
 		.replace('- advance: 30s', '- advance: soon')
 		.replace('hints: [Describe the pod.]', 'hints: []');
 	t.deepEqual(problems(bad), [
-		'category: must be one of workloads, configuration, scheduling, networking, storage, nodes, batch, namespaces, policy, got "cooking"',
+		'category: must be one of workloads, configuration, scheduling, networking, storage, nodes, batch, namespaces, policy, security, got "cooking"',
 		'setup[0].advance: must be a duration such as 30s, 5m or 1m30s, got "soon"',
 		'hints: must hold one to three hints, got 0',
 		'checks[0].op: must be one of eq, ne, contains, matches, gte, exists, absent, got "lt"',
@@ -87,7 +87,7 @@ test('unknown fields and steps, bad field paths and a missing id are refused wit
 	const found = problems(bad);
 	t.true(found.includes('id: is required: lower-case letters, digits and dashes (e.g. image-tag-typo)'), found.join('\n'));
 	t.true(found.some(p => p.startsWith('colour: is not a field here; allowed: id, title, category')));
-	t.true(found.includes('setup[0]: "reboot" is not a step; allowed: apply, advance, killNode, restoreNode, deleteNode, cordon, uncordon, drain, traffic, delete, scale, setImage, edit, rollback, trigger, expose'));
+	t.true(found.includes('setup[0]: "reboot" is not a step; allowed: apply, advance, killNode, restoreNode, deleteNode, cordon, uncordon, drain, traffic, delete, scale, setImage, edit, rollback, trigger, expose, approve'));
 	t.true(found.some(p => p.startsWith('checks[0].field: field path "status..phase"')));
 });
 
@@ -110,4 +110,17 @@ test('a setup whose symptom never shows is refused with what is missing', t => {
 	const scenario = scenarioFrom(parseScenario(valid.replace('event: {reason: Failed}', 'event: {reason: Evicted}'), 'my.yaml'));
 	const error = t.throws(() => scenario.create(), {instanceOf: ScenarioError})!;
 	t.regex(error.message, /^my\.yaml: setup failed: the symptom did not show within 30 minutes: the pod cannot pull \(pod\/web: no Evicted event\)$/);
+});
+
+test('an access check names a user, a verb and a resource; allowed is true or false', t => {
+	const bad = valid.replace(/checks:\n[\s\S]*?\nsolution:/, `checks:
+  - check: ann may list pods
+    access: {user: ann, verb: list, groups: dev, allowed: maybe, colour: red}
+solution:`);
+	t.deepEqual(problems(bad), [
+		'checks[0].access.colour: is not a field here; allowed: user, groups, verb, resource, group, namespace, allowed',
+		'checks[0].access.resource: is required: a resource such as pods',
+		'checks[0].access.groups: must be a list of group names',
+		'checks[0].access.allowed: must be true or false, got "maybe"',
+	]);
 });
