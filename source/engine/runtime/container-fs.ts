@@ -4,6 +4,7 @@ import type {ConfigMap, Secret} from '../api/config-objects.js';
 import {FileTree, MountedFs, normalizePath, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
 import {imageCreated, osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
+import {nodeFiles, seedHostPath} from './node-files.js';
 import {sameJsonText} from '../snapshot.js';
 
 /**
@@ -207,7 +208,12 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 	if (volume.hostPath) {
 		const path = normalizePath(volume.hostPath.path);
 		let tree = sources.hostPaths.get(path);
-		if (!tree) sources.hostPaths.set(path, (tree = new FileTree({clock: now})));
+		if (!tree) {
+			tree = new FileTree({clock: now});
+			// The node's own files under that path: its kubelet's configuration, its CA (what kubectl debug node shows at /host).
+			if (pod.spec?.nodeName) seedHostPath(tree, path, nodeFiles(sources.context, pod.spec.nodeName));
+			sources.hostPaths.set(path, tree);
+		}
 		return {tree, readOnly: false, fsType: 'ext4'};
 	}
 	return undefined;

@@ -1,6 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {TimerHandle, TimerKind, VirtualClock} from '../clock.js';
-import type {Container, Pod, Probe} from '../api/types.js';
+import type {Container, Node, Pod, Probe} from '../api/types.js';
+import {nodeDaemons} from './node-files.js';
 import {keptOrMade, type Loading, type SavedObject, type SavedTimerRef, type Saving} from '../state.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
@@ -1435,6 +1436,8 @@ export class MockRuntime implements ContainerRuntime {
 			},
 			resolve: (name: string) => resolveInCluster(this.context, (this.context.store.getByUid(record.config.pod.metadata.uid) ?? record.config.pod) as Pod, name),
 			processes: (): ProcessInfo[] => {
+				// A pod in the node's process namespace (`hostPID`, as kubectl debug node makes): the node's daemons, then every pod's shim, pause and processes.
+				if (record.config.pod.spec?.hostPID === true) return this.nodeProcesses(execArgv);
 				// A pod that shares one process namespace (`shareProcessNamespace`): the sandbox's pause is pid 1, then every running container's processes.
 				if (record.config.pod.spec?.shareProcessNamespace === true) {
 					const all: ProcessInfo[] = [{pid: 1, user: 'root', command: '/pause'}];
@@ -1456,6 +1459,25 @@ export class MockRuntime implements ContainerRuntime {
 				return list;
 			},
 		};
+	}
+
+	/** Every process of the node, by pid: its daemons, and each ready sandbox's shim and pause with its running containers' processes (nginx's workers by uid, which the node's passwd does not name). */
+	private nodeProcesses(execArgv?: string[]): ProcessInfo[] {
+		const node = this.context.store.get('Node', undefined, this.nodeName) as Node | undefined;
+		const all = nodeDaemons(node, this.nodeName);
+		for (const sandbox of this.sandboxes.values()) {
+			if (!sandbox.ready) continue;
+			all.push({pid: sandbox.runcPid + 1, user: 'root', command: `/usr/local/bin/containerd-shim-runc-v2 -namespace k8s.io -id ${sandbox.id} -address /run/containerd/containerd.sock`});
+			all.push({pid: sandbox.pid, user: '65535', command: '/pause'});
+			for (const record of sandbox.containers) {
+				if (record.status.state !== 'CONTAINER_RUNNING' || record.pid === undefined) continue;
+				all.push({pid: record.pid, user: 'root', command: record.argv.join(' ')});
+				if (record.workerPid && record.workerPid !== record.pid) all.push({pid: record.workerPid, user: '101', command: 'nginx: worker process'});
+			}
+		}
+		// What runs the command is the next process the node starts.
+		if (execArgv) all.push({pid: this.nextPid, user: 'root', command: execArgv.join(' ')});
+		return all.sort((a, b) => a.pid - b.pid);
 	}
 
 	// ----- helpers ---------------------------------------------------------------------------------
