@@ -11,6 +11,7 @@ import type {
 import {FileTree, MountedFs, SubPathFs, loadTreeCompanions, saveTreeCompanions, volumeProviderOf, type FileSystem, type SavedFileTree} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type SavedShell, type SavedShellState, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
+import {insideHeredoc} from './shell/tokenizer.js';
 import {resolveInCluster} from './dns.js';
 import {corefilePath, corefileProblem} from './workloads/corefile.js';
 import {resolveImage, type RegistryOptions, type ResolvedImage} from './workloads/images.js';
@@ -111,6 +112,8 @@ type OpenShell = {
 	session: ShellSession;
 	/** The container's own shell, attached to (`kubectl attach -it`): its end is the container's. */
 	attached?: boolean;
+	/** Lines typed inside a here-document not yet ended: they run together once its delimiter comes. */
+	pending?: string;
 };
 
 /**
@@ -707,7 +710,8 @@ export class MockRuntime implements ContainerRuntime {
 			shell: program,
 			cwd: () => shell.cwd,
 			variable: name => shell.variable(name),
-			prompt: () => shellPrompt(program, {
+			// Inside a here-document the shell asks for the next line with its PS2.
+			prompt: () => open.pending !== undefined ? '> ' : shellPrompt(program, {
 				cwd: shell.cwd,
 				home: shell.variable('HOME'),
 				user: open.user ?? 'I have no name!',
@@ -723,7 +727,15 @@ export class MockRuntime implements ContainerRuntime {
 					close(137);
 					return {stdout: '', stderr: '', exitCode: 137, exited: true};
 				}
-				const program = shell.line(line);
+				const text = open.pending === undefined ? line : `${open.pending}\n${line}`;
+				// The lines kept are the session's state, which a save holds.
+				this.changes++;
+				if (insideHeredoc(text)) {
+					open.pending = text;
+					return {stdout: '', stderr: '', exitCode: 0, exited: false};
+				}
+				open.pending = undefined;
+				const program = shell.line(text);
 				let step = program.next();
 				while (!step.done) step = program.next();
 				if (step.value.exited) close(step.value.status);
@@ -1055,6 +1067,7 @@ export class MockRuntime implements ContainerRuntime {
 			shells.push({
 				id: open.id, container: open.record.id, argv: [...open.argv], pid: open.pid, open: open.open, user: open.user ?? null, root: open.root,
 				shell: packShellState(open.shell.saveState(), open.record.env), ...(open.attached ? {attached: true as const} : {}),
+				...(open.pending !== undefined ? {pending: open.pending} : {}),
 			});
 		}
 		return {
@@ -1121,6 +1134,7 @@ export class MockRuntime implements ContainerRuntime {
 			if (!record) throw new Error(`load: shell ${data.id} runs in container ${data.container}, which is not saved`);
 			const open: OpenShell = {id: data.id, record, argv: [...data.argv], pid: data.pid, open: data.open, shell: undefined!, out: '', err: '', user: data.user ?? undefined, root: data.root, session: undefined!};
 			if (data.attached) open.attached = true;
+			if (data.pending !== undefined) open.pending = data.pending;
 			open.shell = Shell.fromState(this.sessionIo(open), unpackShellState(data.shell, record.env));
 			open.session = this.sessionOf(open);
 			this.sessions.set(open.id, open);
@@ -1694,7 +1708,7 @@ function envFrom(indexes: readonly number[], variables: ReadonlyArray<[string, s
 type SavedVolume = [name: string, files: Record<string, string>, mode: number | null, now: number];
 
 /** An interactive shell: its number, container, command, process, whether it is open, its user, and the shell's state between lines. */
-type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; open: boolean; user: string | null; root: boolean; shell: SavedShellState & {env?: true}; attached?: true};
+type SavedOpenShell = {id: number; container: string; argv: string[]; pid: number; open: boolean; user: string | null; root: boolean; shell: SavedShellState & {env?: true}; attached?: true; pending?: string};
 
 /**
  * A shell's state with the variables it inherited left out when they are

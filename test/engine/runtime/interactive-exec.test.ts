@@ -117,3 +117,23 @@ test('attach: the container\'s own shell, waiting on its terminal, answers; its 
 	t.is((replayed.get('Pod', 'once') as Pod).status?.phase, 'Failed');
 	t.is((replayed.get('Pod', 'eof') as Pod).status?.phase, 'Succeeded');
 });
+
+test('a here-document typed line by line: the shell asks for each line with > and runs the whole once its delimiter comes, a save and load between', t => {
+	const c = cluster();
+	const box = c.openShell('box', ['sh']).session!;
+	t.like(box.run('NAME=web'), {exitCode: 0});
+	t.like(box.run('cat > /tmp/pod.yaml <<EOF'), {stdout: '', exitCode: 0, exited: false});
+	t.is(box.prompt(), '> ');
+	box.run('kind: Pod');
+	box.run('name: $NAME');
+	// The lines typed so far are the session's state: saved and loaded back, the session goes on where it was.
+	c.reloadParts();
+	t.is(box.prompt(), '> ');
+	t.like(box.run('EOF'), {stdout: '', exitCode: 0});
+	t.is(box.prompt(), '/ # ');
+	t.like(box.run('cat /tmp/pod.yaml'), {stdout: 'kind: Pod\nname: web\n'});
+	// A quoted delimiter keeps the lines as typed; <<- drops their leading tabs.
+	t.like(c.exec('box', ['sh', '-c', "cat <<'END'\n$HOME $(echo x)\nEND"]), {stdout: '$HOME $(echo x)\n'});
+	t.like(c.exec('box', ['sh', '-c', 'cat <<-END\n\t\tone\n\tEND\necho two']), {stdout: 'one\ntwo\n'});
+	t.like(c.exec('box', ['sh', '-c', 'cat <<']), {stderr: 'sh: syntax error: unexpected end of file\n', exitCode: 2});
+});

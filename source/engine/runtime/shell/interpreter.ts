@@ -637,6 +637,11 @@ export class Shell {
 				continue;
 			}
 			const target = this.expandWord(redirect.target!, false).join('');
+			// A here-document: its body, expanded, is the command's input.
+			if (redirect.op === '<<') {
+				stdin = target;
+				continue;
+			}
 			if (redirect.op === '<') {
 				const path = normalizePath(target, this.state.cwd);
 				const content = this.io.base.fs.read(path);

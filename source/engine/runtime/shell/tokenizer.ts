@@ -11,10 +11,92 @@ export type Part = {text: string; quote: 0 | 1 | 2} | {command: string; quote: 0
 export type Word = {parts: Part[]; raw: string};
 export type Token = {type: 'word'; word: Word} | {type: 'op'; op: string};
 
-const operators = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '>>', '2>', ';', '|', '&', '>', '<', '\n', '(', ')'];
+const operators = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '>>', '2>', '<<-', '<<', ';', '|', '&', '>', '<', '\n', '(', ')'];
 
-export function tokenize(script: string): Token[] {
+/** A here-document whose delimiter was read: its body is read after the line ends, into the word that held the delimiter. */
+type PendingHeredoc = {token: {type: 'word'; word: Word}; stripTabs: boolean};
+
+/**
+ * The body of a here-document (`<<WORD`, `<<-WORD`): the lines after the one
+ * that names it, up to a line that is the delimiter alone (leading tabs
+ * taken off both with `<<-`). A quoted delimiter keeps the body literal;
+ * else `$VAR` and `$(...)` expand in it as in double quotes. Returns the
+ * body's parts and where the script goes on.
+ */
+function heredocBody(script: string, from: number, delimiter: string, literal: boolean, stripTabs: boolean): {parts: Part[]; next: number; closed: boolean} {
+	const lines: string[] = [];
+	let at = from;
+	let closed = false;
+	while (at < script.length) {
+		const end = script.indexOf('\n', at);
+		let line = script.slice(at, end < 0 ? script.length : end);
+		at = end < 0 ? script.length : end + 1;
+		if (stripTabs) line = line.replace(/^\t+/, '');
+		if (line === delimiter) {
+			closed = true;
+			break;
+		}
+		lines.push(line);
+	}
+	const body = lines.length > 0 ? `${lines.join('\n')}\n` : '';
+	if (literal) return {parts: body ? [{text: body, quote: 1}] : [], next: at, closed};
+	const parts: Part[] = [];
+	let text = '';
+	for (let i = 0; i < body.length;) {
+		if (body[i] === '\\' && '$\\`'.includes(body[i + 1] ?? '')) {
+			text += body[i + 1];
+			i += 2;
+		} else if (body.startsWith('$(', i)) {
+			let depth = 0;
+			let j = i + 1;
+			for (; j < body.length; j++) {
+				if (body[j] === '(') depth++;
+				else if (body[j] === ')' && --depth === 0) break;
+			}
+			if (j >= body.length) throw new ShellSyntaxError('syntax error: unterminated $(');
+			if (text) parts.push({text, quote: 2});
+			text = '';
+			parts.push({command: body.slice(i + 2, j), quote: 2});
+			i = j + 1;
+		} else {
+			text += body[i++];
+		}
+	}
+	if (text) parts.push({text, quote: 2});
+	return {parts, next: at, closed};
+}
+
+/**
+ * Whether a script typed line by line is still inside a here-document (its
+ * delimiter not yet typed alone on a line): an interactive shell then asks
+ * for the next line (its PS2 prompt, `> `) before it runs anything.
+ */
+export function insideHeredoc(script: string): boolean {
+	const seen = {open: false};
+	try {
+		tokenize(script, seen);
+	} catch {
+		return false;
+	}
+	return seen.open;
+}
+
+export function tokenize(script: string, seen: {open: boolean} = {open: false}): Token[] {
 	const tokens: Token[] = [];
+	const heredocs: PendingHeredoc[] = [];
+	/** After `<<`: the next word is a here-document's delimiter. */
+	let delimiterNext: {stripTabs: boolean} | undefined;
+	/** Read the bodies of the here-documents the line named, in order, from `i`. */
+	const readHeredocs = () => {
+		for (const {token, stripTabs} of heredocs.splice(0)) {
+			const delimiter = token.word.parts.map(part => ('text' in part ? part.text : '')).join('');
+			const literal = token.word.parts.some(part => part.quote !== 0) || token.word.raw.includes('\\');
+			const {parts, next, closed} = heredocBody(script, i, delimiter, literal, stripTabs);
+			if (!closed) seen.open = true;
+			token.word = {parts, raw: token.word.raw};
+			i = next;
+		}
+	};
 	let i = 0;
 	while (i < script.length) {
 		const c = script[i]!;
@@ -46,8 +128,11 @@ export function tokenize(script: string): Token[] {
 		}
 		const op = operators.find(o => script.startsWith(o, i));
 		if (op) {
-			tokens.push({type: 'op', op});
+			if (delimiterNext) throw new ShellSyntaxError(`syntax error: unexpected ${op === '\n' ? 'newline' : `"${op}"`}`);
+			tokens.push({type: 'op', op: op === '<<-' ? '<<' : op});
 			i += op.length;
+			if (op === '<<' || op === '<<-') delimiterNext = {stripTabs: op === '<<-'};
+			if (op === '\n') readHeredocs();
 			continue;
 		}
 		const parts: Part[] = [];
@@ -113,8 +198,16 @@ export function tokenize(script: string): Token[] {
 			}
 		}
 		flush(0);
-		tokens.push({type: 'word', word: {parts, raw: script.slice(start, i)}});
+		const token = {type: 'word' as const, word: {parts, raw: script.slice(start, i)}};
+		tokens.push(token);
+		if (delimiterNext) {
+			heredocs.push({token, stripTabs: delimiterNext.stripTabs});
+			delimiterNext = undefined;
+		}
 	}
+	if (delimiterNext) throw new ShellSyntaxError('syntax error: unexpected end of file');
+	// A script that ends on the line naming a here-document: its body is empty.
+	readHeredocs();
 	return tokens;
 }
 
