@@ -204,7 +204,8 @@ defaulters.set('Pod', object => {
 		if (spec.initContainers) spec.initContainers = spec.initContainers.map(requestsFromLimits);
 	}
 	const given = spec.tolerations ?? [];
-	const missing = defaultNoExecuteTolerations.filter(toleration => !given.some(t => t.key === toleration.key && (t.effect === 'NoExecute' || !t.effect)));
+	// DefaultTolerationSeconds: a toleration of the key, or of every key (no key), for NoExecute or for every effect, is enough.
+	const missing = defaultNoExecuteTolerations.filter(toleration => !given.some(t => (t.key === toleration.key || !t.key) && (t.effect === 'NoExecute' || !t.effect)));
 	// Most pods tolerate nothing of their own and share the one frozen pair; concat sizes a new array exactly (a spread or push reserves 17 slots).
 	spec.tolerations = given.length === 0 ? defaultNoExecuteTolerations as unknown as Toleration[] : given.concat(missing);
 	return {...object, spec, status: object.status ?? {phase: 'Pending', qosClass: qosClass(spec)}};
