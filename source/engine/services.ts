@@ -21,6 +21,7 @@ import type {ReplicationService} from './runtime/workloads/database.js';
 import type {OrphanIndex} from './controllers/controller-utils.js';
 import type {Pod} from './api/types.js';
 import type {CertificateAuthority} from './pki/x509.js';
+import type {StaticPodService} from './node/static-pods.js';
 
 /** Admission with cluster state for one kind (the API server's admission plugins); throws to refuse. */
 /** `batch`: the objects the same apply writes before this one (computed when asked, as most admission never needs them). */
@@ -63,6 +64,8 @@ export type EngineServices = {
 	orphanPods?: OrphanIndex<Pod>;
 	/** Database replication of StatefulSets running mysql or postgres. */
 	replication?: ReplicationService;
+	/** The kubelets' static pod source: told when a node's manifests folder became reachable. */
+	staticPods?: StaticPodService;
 	/** The cluster's certificate authority (made at its first use): what the csrsigning controller signs with. */
 	certificateAuthority?: () => CertificateAuthority;
 };

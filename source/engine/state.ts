@@ -75,7 +75,7 @@ export type StatePart<S = unknown> = {
  * test/engine/state-shape.test.ts compares the parts' saved shapes with the
  * ones recorded for this form.
  */
-export const stateFormat = 3;
+export const stateFormat = 4;
 
 let checkingKept = false;
 

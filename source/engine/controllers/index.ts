@@ -1,6 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import {createScheduler} from './scheduler.js';
 import {createKubelets} from '../node/kubelet.js';
+import {createStaticPodSource} from '../node/static-pods.js';
 import {createNamespaceController} from './namespace.js';
 import {createJobController} from './job.js';
 import {createCronJobController} from './cronjob.js';
@@ -38,6 +39,7 @@ import '../api/statefulset-objects.js';
 export const controllerFactories: Array<(context: ControllerContext) => Controller> = [
 	createScheduler,
 	createKubelets,
+	createStaticPodSource,
 	createNamespaceController,
 	createServiceAccountsController,
 	createRootCaPublisher,

@@ -4,7 +4,7 @@ import type {ConfigMap, Secret} from '../api/config-objects.js';
 import {FileTree, MountedFs, normalizePath, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
 import {imageCreated, osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
-import {nodeFiles, seedHostPath} from './node-files.js';
+import {nodeFiles, seedHostPath, staticPodPath} from './node-files.js';
 import {sameJsonText} from '../snapshot.js';
 
 /**
@@ -213,6 +213,8 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 			// The node's own files under that path: its kubelet's configuration, its CA (what kubectl debug node shows at /host).
 			if (pod.spec?.nodeName) seedHostPath(tree, path, nodeFiles(sources.context, pod.spec.nodeName));
 			sources.hostPaths.set(path, tree);
+			// A pod can now write static pod manifests: the node's kubelet watches the folder.
+			if (pod.spec?.nodeName && (staticPodPath === path || staticPodPath.startsWith(path === '/' ? '/' : `${path}/`))) services.staticPods?.watch(pod.spec.nodeName);
 		}
 		return {tree, readOnly: false, fsType: 'ext4'};
 	}

@@ -167,6 +167,8 @@ export interface ContainerRuntime {
 	load?(saved: unknown, loading: Loading): void;
 	/** The interactive shell of number `id` (a session's `id`), open or ended, once the runtime's state was loaded. */
 	shellSession?(id: number): ShellSession | undefined;
+	/** The files of a folder of the node, as the host paths its pods mounted hold them (undefined when none reaches it). */
+	nodeFiles?(dir: string): Array<{name: string; content: string}> | undefined;
 }
 
 /** Makes the runtime for one node; the engine keeps one per node. */

@@ -1475,6 +1475,25 @@ export class MockRuntime implements ContainerRuntime {
 		};
 	}
 
+	nodeFiles(dir: string): Array<{name: string; content: string}> | undefined {
+		// The host path that holds the folder: the longest one it is under.
+		let root: string | undefined;
+		for (const path of this.hostPaths.keys()) {
+			if ((dir === path || dir.startsWith(path === '/' ? '/' : `${path}/`)) && (root === undefined || path.length > root.length)) root = path;
+		}
+		if (root === undefined) return undefined;
+		const tree = this.hostPaths.get(root)!;
+		const inside = root === '/' ? dir : dir.slice(root.length) || '/';
+		const names = tree.list(inside);
+		if (!names) return undefined;
+		const files: Array<{name: string; content: string}> = [];
+		for (const name of names) {
+			const content = tree.read(`${inside === '/' ? '' : inside}/${name}`);
+			if (content !== undefined) files.push({name, content});
+		}
+		return files;
+	}
+
 	/** Every process of the node, by pid: its daemons, and each ready sandbox's shim and pause with its running containers' processes (nginx's workers by uid, which the node's passwd does not name). */
 	private nodeProcesses(execArgv?: string[]): ProcessInfo[] {
 		const node = this.context.store.get('Node', undefined, this.nodeName) as Node | undefined;

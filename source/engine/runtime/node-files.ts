@@ -11,6 +11,9 @@ import type {Node} from '../api/types.js';
 import type {FileTree} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 
+/** The kubelet's `staticPodPath` (kubeadm's): the folder of the node's static pod manifests. */
+export const staticPodPath = '/etc/kubernetes/manifests';
+
 /** The pause image the kubelet's flags name (kind v0.25's). */
 const pauseImage = 'registry.k8s.io/pause:3.10';
 

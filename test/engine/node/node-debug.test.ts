@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import {X509Certificate} from 'node:crypto';
-import {createCluster, type Cluster, type Node} from '../../../source/engine/index.js';
+import {createCluster, type Cluster, type Node, type Pod} from '../../../source/engine/index.js';
 
 /** The pod `kubectl debug node/NAME --image=busybox:1.36 --profile=general -- sleep 1d` creates. */
 function nodeDebugger(cluster: Cluster, node: string) {
@@ -74,4 +74,66 @@ test('a hostPath below the root holds the node\'s files under it; one the node k
 	cluster.advance(10_000);
 	t.is(cluster.exec('p', ['ls', '/k8s']).stdout.split(/\s+/).filter(Boolean).join(' '), 'kubelet.conf manifests pki');
 	t.is(cluster.exec('p', ['ls', '/data']).stdout, '');
+});
+
+const staticWeb = (image: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: static-web
+  labels: {role: static}
+spec:
+  containers:
+  - name: web
+    image: ${image}
+`;
+
+test('a manifest written into the node\'s /etc/kubernetes/manifests runs as a static pod with its mirror in the API; deleted, the mirror comes back; removed, the pod stops', t => {
+	const cluster = createCluster({seed: 7, nodes: 1});
+	const node = cluster.list('Node')[0] as Node;
+	const nodeName = node.metadata.name;
+	nodeDebugger(cluster, nodeName);
+	const write = (text: string) => cluster.exec('node-debugger', ['sh', '-c', `cat > /host/etc/kubernetes/manifests/static-web.yaml <<'EOF'\n${text}EOF`]);
+	t.is(write(staticWeb('nginx:1.27')).exitCode, 0);
+	cluster.advance(5000);
+	const mirrorName = `static-web-${nodeName}`;
+	const mirror = () => cluster.get('Pod', mirrorName) as Pod | undefined;
+	t.is(mirror()?.status?.phase, 'Running');
+	t.like(mirror()!.metadata, {namespace: 'default', labels: {role: 'static'}, ownerReferences: [{apiVersion: 'v1', kind: 'Node', name: nodeName, uid: node.metadata.uid, controller: true}]});
+	const annotations = mirror()!.metadata.annotations!;
+	t.regex(annotations['kubernetes.io/config.hash']!, /^[0-9a-f]{32}$/);
+	t.is(annotations['kubernetes.io/config.mirror'], annotations['kubernetes.io/config.hash']);
+	t.is(annotations['kubernetes.io/config.source'], 'file');
+	t.is(mirror()!.spec!.nodeName, nodeName);
+	t.deepEqual(mirror()!.spec!.tolerations, [{operator: 'Exists', effect: 'NoExecute'}]);
+	t.false((mirror()!.spec!.volumes ?? []).some(volume => volume.name.startsWith('kube-api-access-')), 'a mirror pod gets no ServiceAccount token');
+	// Deleted through the API, the mirror comes back while the manifest is there.
+	const uid = mirror()!.metadata.uid;
+	cluster.delete('Pod', mirrorName);
+	cluster.advance(5000);
+	t.not(mirror()?.metadata.uid, uid);
+	t.is(mirror()?.status?.phase, 'Running');
+	// A changed manifest replaces the pod.
+	const hash = annotations['kubernetes.io/config.hash'];
+	write(staticWeb('nginx:1.25'));
+	cluster.advance(40_000);
+	t.is(mirror()!.spec!.containers[0]!.image, 'nginx:1.25');
+	t.not(mirror()!.metadata.annotations!['kubernetes.io/config.hash'], hash);
+	// Watched after a save and load too; removed, the pod stops and its mirror goes.
+	cluster.reloadParts();
+	t.is(cluster.exec('node-debugger', ['rm', '/host/etc/kubernetes/manifests/static-web.yaml']).exitCode, 0);
+	cluster.advance(40_000);
+	t.is(mirror(), undefined);
+});
+
+test('a manifest that is no valid pod runs nothing; a hidden file is not read', t => {
+	const cluster = createCluster({seed: 7, nodes: 1});
+	const nodeName = cluster.list('Node')[0]!.metadata.name;
+	nodeDebugger(cluster, nodeName);
+	const put = (name: string, text: string) => cluster.exec('node-debugger', ['sh', '-c', `cat > /host/etc/kubernetes/manifests/${name} <<'EOF'\n${text}EOF`]);
+	put('broken.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers: []\n');
+	put('service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n');
+	put('.hidden.yaml', staticWeb('nginx:1.27'));
+	put('notes.txt', 'not: [yaml');
+	cluster.advance(5000);
+	t.deepEqual(cluster.list('Pod').map(pod => pod.metadata.name), ['node-debugger']);
 });
