@@ -83,7 +83,8 @@ export class EventRecorder {
 		const nowMs = this.clock.now();
 		const now = rfc3339(nowMs);
 		// The EventAggregator: the tenth distinct message of a kind within ten minutes becomes one combined event.
-		const similarKey = similarKeyOf(source, object.metadata.uid, type, reason);
+		const uid = involvedUid(object, source);
+		const similarKey = similarKeyOf(source, uid, type, reason);
 		const similar = this.similar.use(similarKey);
 		if (similar.lastMs + aggregateIntervalMs < nowMs) similar.messages = undefined;
 		const distinct = noteMessage(similar, message);
@@ -108,7 +109,7 @@ export class EventRecorder {
 			}
 		}
 		const type_ = resolveResource(object.kind);
-		const {namespace: objectNamespace, name, uid, resourceVersion} = object.metadata;
+		const {namespace: objectNamespace, name, resourceVersion} = object.metadata;
 		// A cluster-scoped object's reference has no namespace (not an undefined one: objects are JSON-safe).
 		const involvedObject: ObjectReference = objectNamespace === undefined
 			? {kind: object.kind, name, uid, apiVersion: apiVersionOf(type_), resourceVersion}
@@ -312,11 +313,27 @@ export class EventRecorder {
 	about(object: KubeObject): KubeEvent[] {
 		const out: KubeEvent[] = [];
 		for (const event of this.store.list('Event', object.metadata.namespace ?? 'default') as KubeEvent[]) {
-			if (event.involvedObject?.uid === object.metadata.uid) out.push(event);
+			const uid = event.involvedObject?.uid;
+			// A static pod's: its kubelet's events name the pod it runs (kubectl describe looks them up so), the rest its mirror.
+			if (uid === object.metadata.uid || (uid !== undefined && uid === mirrorOf(object))) out.push(event);
 		}
 		// An Event made through the API may have no lastTimestamp: it sorts first.
 		return out.sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
 	}
+}
+
+/** The static pod's uid of a mirror pod (its `kubernetes.io/config.mirror`: the manifest's hash), or undefined. */
+function mirrorOf(object: KubeObject): string | undefined {
+	return object.kind === 'Pod' ? object.metadata.annotations?.['kubernetes.io/config.mirror'] : undefined;
+}
+
+/**
+ * The uid an event names its object by: the object's own, except for a
+ * mirror pod's events from its kubelet, which name the static pod it runs,
+ * whose uid is the manifest's hash (`kubetypes.ConfigMirrorAnnotationKey`).
+ */
+function involvedUid(object: KubeObject, source: EventSource): string {
+	return (source.component === 'kubelet' ? mirrorOf(object) : undefined) ?? object.metadata.uid;
 }
 
 /**

@@ -106,6 +106,10 @@ test('a manifest written into the node\'s /etc/kubernetes/manifests runs as a st
 	t.is(mirror()!.spec!.nodeName, nodeName);
 	t.deepEqual(mirror()!.spec!.tolerations, [{operator: 'Exists', effect: 'NoExecute'}]);
 	t.false((mirror()!.spec!.volumes ?? []).some(volume => volume.name.startsWith('kube-api-access-')), 'a mirror pod gets no ServiceAccount token');
+	// Its kubelet's events name the static pod it runs, by the manifest's hash, as kubectl describe looks them up.
+	const events = cluster.eventsFor(mirror()!) as Array<{reason: string; involvedObject: {uid: string}}>;
+	t.deepEqual(events.map(event => event.reason), ['Pulling', 'Pulled', 'Created', 'Started']);
+	t.true(events.every(event => event.involvedObject.uid === annotations['kubernetes.io/config.mirror']));
 	// Deleted through the API, the mirror comes back while the manifest is there.
 	const uid = mirror()!.metadata.uid;
 	cluster.delete('Pod', mirrorName);
