@@ -19,7 +19,7 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const idPattern = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger', 'expose', 'approve'] as const;
+const stepKinds = ['apply', 'advance', 'killNode', 'restoreNode', 'deleteNode', 'cordon', 'uncordon', 'drain', 'traffic', 'delete', 'scale', 'setImage', 'edit', 'rollback', 'trigger', 'expose', 'approve', 'exec'] as const;
 const checkKinds = ['field', 'event', 'traffic', 'exec', 'gone', 'drain', 'access'] as const;
 
 class Checker {
@@ -115,6 +115,15 @@ function checkStep(c: Checker, raw: unknown, field: string): Step | undefined {
 			break;
 		case 'approve':
 			c.string(value, at, {allowed: 'a CertificateSigningRequest name'});
+			break;
+		case 'exec':
+			if (!isRecord(value)) c.problem(at, 'must be an object: {pod, namespace?, container?, command}');
+			else {
+				c.keys(value, at, ['pod', 'namespace', 'container', 'command']);
+				c.string(value['pod'], `${at}.pod`, {allowed: 'a pod name'});
+				const command = value['command'];
+				if (!Array.isArray(command) || command.length === 0 || command.some(a => typeof a !== 'string')) c.problem(`${at}.command`, 'must be a non-empty list of strings (argv)');
+			}
 			break;
 		case 'drain':
 			if (!isRecord(value)) c.problem(at, 'must be an object: {node, ignoreDaemonSets?, force?, deleteEmptyDirData?}');

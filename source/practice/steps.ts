@@ -56,7 +56,11 @@ export function runStep(cluster: Cluster, step: Step, namespace: string): void {
 		const {kind, name, port, targetPort, serviceName} = step.expose;
 		cluster.expose(kind, name, {namespace: step.expose.namespace ?? namespace, ...(port !== undefined ? {port} : {}), ...(targetPort !== undefined ? {targetPort} : {}), ...(serviceName ? {name: serviceName} : {})});
 	} else if ('trigger' in step) cluster.triggerCronJob(step.trigger.cronJob, {namespace: step.trigger.namespace ?? namespace, jobName: step.trigger.jobName});
-	else if ('approve' in step) {
+	else if ('exec' in step) {
+		const {pod, container, command} = step.exec;
+		const result = cluster.exec(pod, command, {namespace: step.exec.namespace ?? namespace, container});
+		if (result.exitCode !== 0) throw new Error(`exec in pod ${pod}: ${command.join(' ')} exited ${result.exitCode}: ${result.stderr.trim()}`);
+	} else if ('approve' in step) {
 		// As kubectl certificate approve writes it: the request's conditions, and Approved.
 		const current = cluster.get('CertificateSigningRequest', step.approve) as CertificateSigningRequest | undefined;
 		if (!current) throw new Error(`certificatesigningrequests.certificates.k8s.io "${step.approve}" not found`);

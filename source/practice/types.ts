@@ -92,7 +92,9 @@ export type Step =
 	| {expose: ObjectRef & {name: string; port?: number; targetPort?: number | string; serviceName?: string}}
 	| {trigger: {cronJob: string; namespace?: string; jobName?: string}}
 	/** `kubectl certificate approve NAME`. */
-	| {approve: string};
+	| {approve: string}
+	/** `kubectl exec POD -- COMMAND…`: it must exit 0. */
+	| {exec: {pod: string; namespace?: string; container?: string; command: string[]}};
 
 /** One step of the reference solution: what to do, the kubectl command, the dashboard's keys, and the step the tests run. */
 export type SolutionStep = {

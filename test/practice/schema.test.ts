@@ -87,7 +87,7 @@ test('unknown fields and steps, bad field paths and a missing id are refused wit
 	const found = problems(bad);
 	t.true(found.includes('id: is required: lower-case letters, digits and dashes (e.g. image-tag-typo)'), found.join('\n'));
 	t.true(found.some(p => p.startsWith('colour: is not a field here; allowed: id, title, category')));
-	t.true(found.includes('setup[0]: "reboot" is not a step; allowed: apply, advance, killNode, restoreNode, deleteNode, cordon, uncordon, drain, traffic, delete, scale, setImage, edit, rollback, trigger, expose, approve'));
+	t.true(found.includes('setup[0]: "reboot" is not a step; allowed: apply, advance, killNode, restoreNode, deleteNode, cordon, uncordon, drain, traffic, delete, scale, setImage, edit, rollback, trigger, expose, approve, exec'));
 	t.true(found.some(p => p.startsWith('checks[0].field: field path "status..phase"')));
 });
 
