@@ -5,7 +5,7 @@
  */
 import test from 'ava';
 import {X509Certificate} from 'node:crypto';
-import {createCluster, type Cluster, type Node, type Pod} from '../../../source/engine/index.js';
+import {createCluster, type Cluster, type KubeEvent, type Node, type Pod} from '../../../source/engine/index.js';
 
 /** The pod `kubectl debug node/NAME --image=busybox:1.36 --profile=general -- sleep 1d` creates. */
 function nodeDebugger(cluster: Cluster, node: string) {
@@ -107,7 +107,7 @@ test('a manifest written into the node\'s /etc/kubernetes/manifests runs as a st
 	t.deepEqual(mirror()!.spec!.tolerations, [{operator: 'Exists', effect: 'NoExecute'}]);
 	t.false((mirror()!.spec!.volumes ?? []).some(volume => volume.name.startsWith('kube-api-access-')), 'a mirror pod gets no ServiceAccount token');
 	// Its kubelet's events name the static pod it runs, by the manifest's hash, as kubectl describe looks them up.
-	const events = cluster.eventsFor(mirror()!) as Array<{reason: string; involvedObject: {uid: string}}>;
+	const events = cluster.eventsFor(mirror()!) as KubeEvent[];
 	t.deepEqual(events.map(event => event.reason), ['Pulling', 'Pulled', 'Created', 'Started']);
 	t.true(events.every(event => event.involvedObject.uid === annotations['kubernetes.io/config.mirror']));
 	// Deleted through the API, the mirror comes back while the manifest is there.

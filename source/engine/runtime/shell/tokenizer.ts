@@ -13,6 +13,18 @@ export type Token = {type: 'word'; word: Word} | {type: 'op'; op: string};
 
 const operators = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '>>', '2>', '<<-', '<<', ';', '|', '&', '>', '<', '\n', '(', ')'];
 
+/** Where the `$(` at `at` closes: its matching parenthesis. */
+function substitutionEnd(text: string, at: number): number {
+	let depth = 0;
+	let j = at + 1;
+	for (; j < text.length; j++) {
+		if (text[j] === '(') depth++;
+		else if (text[j] === ')' && --depth === 0) break;
+	}
+	if (j >= text.length) throw new ShellSyntaxError('syntax error: unterminated $(');
+	return j;
+}
+
 /** A here-document whose delimiter was read: its body is read after the line ends, into the word that held the delimiter. */
 type PendingHeredoc = {token: {type: 'word'; word: Word}; stripTabs: boolean};
 
@@ -47,13 +59,7 @@ function heredocBody(script: string, from: number, delimiter: string, literal: b
 			text += body[i + 1];
 			i += 2;
 		} else if (body.startsWith('$(', i)) {
-			let depth = 0;
-			let j = i + 1;
-			for (; j < body.length; j++) {
-				if (body[j] === '(') depth++;
-				else if (body[j] === ')' && --depth === 0) break;
-			}
-			if (j >= body.length) throw new ShellSyntaxError('syntax error: unterminated $(');
+			const j = substitutionEnd(body, i);
 			if (text) parts.push({text, quote: 2});
 			text = '';
 			parts.push({command: body.slice(i + 2, j), quote: 2});
@@ -143,14 +149,7 @@ export function tokenize(script: string, seen: {open: boolean} = {open: false}):
 			text = '';
 		};
 		const substitution = (quote: 0 | 2) => {
-			// at `$(`: capture to the matching parenthesis
-			let depth = 0;
-			let j = i + 1;
-			for (; j < script.length; j++) {
-				if (script[j] === '(') depth++;
-				else if (script[j] === ')' && --depth === 0) break;
-			}
-			if (j >= script.length) throw new ShellSyntaxError('syntax error: unterminated $(');
+			const j = substitutionEnd(script, i);
 			flush(quote);
 			parts.push({command: script.slice(i + 2, j), quote});
 			i = j + 1;
