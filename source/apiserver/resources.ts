@@ -445,9 +445,9 @@ async function handleApproval(context: RequestContext, method: string): Promise<
 	if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
 	const conditions = next.status?.conditions;
 	const decides = (list: unknown) => (Array.isArray(list) ? list : []).filter(c => c?.type === 'Approved' || c?.type === 'Denied').length;
-	if (user?.impersonated !== false && decides(conditions) > decides(current.status?.conditions)) {
+	if (user?.impersonated === true && decides(conditions) > decides(current.status?.conditions)) {
 		const signerName = current.spec?.signerName ?? '';
-		const allowed = [signerName, `${signerName.split('/')[0]}/*`].some(signer => cluster.authorize(user!, {verb: 'approve', group: 'certificates.k8s.io', resource: 'signers', name: signer}).allowed);
+		const allowed = [signerName, `${signerName.split('/')[0]}/*`].some(signer => cluster.authorize(user, {verb: 'approve', group: 'certificates.k8s.io', resource: 'signers', name: signer}).allowed);
 		if (!allowed) throw new ApiError(403, 'Forbidden', `certificatesigningrequests.certificates.k8s.io "${name}" is forbidden: user not permitted to approve requests with signerName "${signerName}"`, {name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests'});
 	}
 	const {dryRun} = writeOptions(query);

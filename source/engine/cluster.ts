@@ -234,14 +234,14 @@ export class Cluster {
 	private replaying: Replaying | undefined;
 	/** Made from saved objects in slices (`Cluster.restore`): the work they leave pending is still to run before anything else. */
 	private settling = false;
+	/** The key of the cluster's certificate authority, when one was given (`useCertificateAuthority`), and the authority once made. */
+	private authorityKey: string | undefined;
+	private authority: CertificateAuthority | undefined;
 	/**
 	 * A restore from state under way: the store's objects still to load
 	 * (`objects`, a step at a time), then the parts, from `next` on (`steps`:
 	 * the rest of a part that loads in steps).
 	 */
-	/** The key of the cluster's certificate authority, when one was given (`useCertificateAuthority`), and the authority once made. */
-	private authorityKey: string | undefined;
-	private authority: CertificateAuthority | undefined;
 	private loadingState: {snapshot: ClusterSnapshot; saved: NonNullable<ClusterSnapshot['state']>; objects?: Iterator<void, void>; loading?: Loading; next: number; steps?: {next(): boolean}} | undefined;
 
 	/**
@@ -1283,7 +1283,12 @@ export class Cluster {
 	 */
 	useCertificateAuthority(keyPem: string): void {
 		if (typeof keyPem !== 'string') throw badRequest(`useCertificateAuthority: the key must be a PEM text, got ${typeof keyPem}`);
-		const authority = authorityFromKey(keyPem, this.options.startTime ?? epochMs);
+		let authority: CertificateAuthority;
+		try {
+			authority = authorityFromKey(keyPem, this.options.startTime ?? epochMs);
+		} catch (error) {
+			throw badRequest(`useCertificateAuthority: ${(error as Error).message}`);
+		}
 		this.authorityKey = keyPem;
 		this.authority = authority;
 	}
