@@ -1,8 +1,8 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import {parseTime, rfc3339} from '../clock.js';
 import {kubeApiServerClientSigner, kubeletClientSigner, kubeletServingSigner, base64Field, type CertificateSigningRequest, type CsrCondition, stampConditions} from '../api/certificates-objects.js';
-import {issueCertificate, parseCertificateRequest, requestCommonName, requestedNameKinds, requestOrganizations, type CertificateRequest} from '../pki/x509.js';
-import {pemBlocks, readDer, childrenOf, timeOf} from '../pki/der.js';
+import {issueCertificate, parseCertificateRequest, readCertificate, requestNames, type CertificateRequest} from '../pki/x509.js';
+import {pemBlocks} from '../pki/der.js';
 
 /**
  * kube-controller-manager's certificate controllers
@@ -44,25 +44,25 @@ export function signerRefusal(signerName: string, request: CertificateRequest, u
 		}
 		return usages.includes('client auth') ? undefined : 'missing required usage for client certificate: client auth';
 	}
-	const names = requestedNameKinds(request);
-	const organizations = requestOrganizations(request);
-	if (organizations.length !== 1 || organizations[0] !== 'system:nodes') return 'subject organization is not system:nodes';
+	const names = requestNames(request);
+	if (names.organization.length !== 1 || names.organization[0] !== 'system:nodes') return 'subject organization is not system:nodes';
+	const nodeName = names.commonName.startsWith('system:node:');
 	if (signerName === kubeletClientSigner) {
-		if (names.dns > 0) return 'DNS subjectAltNames are not allowed';
-		if (names.email > 0) return 'Email subjectAltNames are not allowed';
-		if (names.ip > 0) return 'IP subjectAltNames are not allowed';
-		if (names.uri > 0) return 'URI subjectAltNames are not allowed';
-		if (!requestCommonName(request).startsWith('system:node:')) return 'subject common name does not begin with system:node:';
+		if (names.dnsNames.length > 0) return 'DNS subjectAltNames are not allowed';
+		if (names.emailAddresses.length > 0) return 'Email subjectAltNames are not allowed';
+		if (names.ipAddresses.length > 0) return 'IP subjectAltNames are not allowed';
+		if (names.uris.length > 0) return 'URI subjectAltNames are not allowed';
+		if (!nodeName) return 'subject common name does not begin with system:node:';
 		const required = ['digital signature', 'key encipherment', 'client auth'];
 		if (!sameSet(usages, required) && !sameSet(usages, ['digital signature', 'client auth'])) return `usages did not match ${setText(required)}`;
 		return undefined;
 	}
-	if (names.dns === 0 && names.ip === 0) return 'DNS or IP subjectAltName is required';
-	if (names.email > 0) return 'Email subjectAltNames are not allowed';
-	if (names.uri > 0) return 'URI subjectAltNames are not allowed';
+	if (names.dnsNames.length === 0 && names.ipAddresses.length === 0) return 'DNS or IP subjectAltName is required';
+	if (names.emailAddresses.length > 0) return 'Email subjectAltNames are not allowed';
+	if (names.uris.length > 0) return 'URI subjectAltNames are not allowed';
 	const required = ['digital signature', 'key encipherment', 'server auth'];
 	if (!sameSet(usages, required) && !sameSet(usages, ['digital signature', 'server auth'])) return `usages did not match ${setText(required)}`;
-	if (!requestCommonName(request).startsWith('system:node:')) return 'subject common name does not begin with system:node:';
+	if (!nodeName) return 'subject common name does not begin with system:node:';
 	return undefined;
 }
 
@@ -115,11 +115,7 @@ export function createCsrSigningController(context: ControllerContext): Controll
 function certificateEnd(certificate: string): number | undefined {
 	try {
 		const block = pemBlocks(Buffer.from(certificate, 'base64').toString('latin1'))[0];
-		if (!block) return undefined;
-		const info = childrenOf(readDer(block.bytes))[0]!;
-		const fields = childrenOf(info);
-		const validity = childrenOf(fields[fields[0]?.tag === 0xa0 ? 4 : 3]!);
-		return timeOf(validity[1]!);
+		return block ? readCertificate(block.bytes).notAfter : undefined;
 	} catch {
 		return undefined;
 	}

@@ -181,29 +181,6 @@ const signatureDigests: Record<string, string | null> = {
 };
 const insecure: Record<string, string> = {'1.2.840.113549.1.1.5': 'SHA1-RSA', '1.2.840.10045.4.1': 'ECDSA-SHA1', '1.2.840.113549.1.1.4': 'MD5-RSA'};
 
-/** How many names of each kind the request's subjectAltName asks for (what a kubelet signer allows). */
-export function requestedNameKinds(request: CertificateRequest): {dns: number; ip: number; email: number; uri: number} {
-	const counts = {dns: 0, ip: 0, email: 0, uri: 0};
-	if (!request.altNames) return counts;
-	for (const name of childrenOf(readDer(request.altNames))) {
-		if (name.tag === 0x82) counts.dns++;
-		else if (name.tag === 0x87) counts.ip++;
-		else if (name.tag === 0x81) counts.email++;
-		else if (name.tag === 0x86) counts.uri++;
-	}
-	return counts;
-}
-
-/** The request's subject's common name (the last one), or ''. */
-export function requestCommonName(request: CertificateRequest): string {
-	return request.subject.filter(([type]) => type === commonName).map(([, value]) => value).pop() ?? '';
-}
-
-/** The request's subject's organizations, in order. */
-export function requestOrganizations(request: CertificateRequest): string[] {
-	return request.subject.filter(([type]) => type === organization).map(([, value]) => value);
-}
-
 /** What `kubectl describe csr` shows of a request: its subject's attributes and the names it asks for. */
 export type RequestDetails = {
 	commonName: string;
@@ -221,7 +198,45 @@ export type RequestDetails = {
 	uris: string[];
 };
 
-/** The details of the request in a PEM text, or undefined when it is not one. */
+type AltNames = Pick<RequestDetails, 'dnsNames' | 'emailAddresses' | 'ipAddresses' | 'uris'>;
+
+/** The values of one attribute of a subject, in order. */
+function valuesOf(subject: ReadonlyArray<[string, string]>, type: string): string[] {
+	return subject.filter(([t]) => t === type).map(([, value]) => value);
+}
+
+/** An attribute's last value, as Go's pkix.Name keeps a single-valued one (the common name), or ''. */
+function lastOf(subject: ReadonlyArray<[string, string]>, type: string): string {
+	return valuesOf(subject, type).pop() ?? '';
+}
+
+function subjectDetails(subject: ReadonlyArray<[string, string]>): Omit<RequestDetails, keyof AltNames> {
+	return {
+		commonName: lastOf(subject, commonName), serialNumber: lastOf(subject, '2.5.4.5'),
+		organization: valuesOf(subject, organization), organizationalUnit: valuesOf(subject, '2.5.4.11'), country: valuesOf(subject, '2.5.4.6'),
+		locality: valuesOf(subject, '2.5.4.7'), province: valuesOf(subject, '2.5.4.8'), streetAddress: valuesOf(subject, '2.5.4.9'), postalCode: valuesOf(subject, '2.5.4.17'),
+	};
+}
+
+/** The names of a subjectAltName's GeneralNames, by kind (other kinds left out). Throws DerError for names that do not read. */
+function altNameLists(altNames: Buffer | undefined): AltNames {
+	const names: AltNames = {dnsNames: [], emailAddresses: [], ipAddresses: [], uris: []};
+	for (const name of altNames ? childrenOf(readDer(altNames)) : []) {
+		const content = contentOf(name);
+		if (name.tag === 0x82) names.dnsNames.push(content.toString('latin1'));
+		else if (name.tag === 0x81) names.emailAddresses.push(content.toString('latin1'));
+		else if (name.tag === 0x86) names.uris.push(content.toString('latin1'));
+		else if (name.tag === 0x87) names.ipAddresses.push(content.length === 4 ? [...content].join('.') : [...Array(8).keys()].map(i => content.readUInt16BE(i * 2).toString(16)).join(':'));
+	}
+	return names;
+}
+
+/** What a request asks for: its subject's attributes and its names (what a signer checks). Throws DerError for names that do not read. */
+export function requestNames(request: CertificateRequest): RequestDetails {
+	return {...subjectDetails(request.subject), ...altNameLists(request.altNames)};
+}
+
+/** The details of the request in a PEM text, or undefined when it is not one; names that do not read are not shown. */
 export function requestDetails(text: Buffer): RequestDetails | undefined {
 	let request: CertificateRequest;
 	try {
@@ -229,24 +244,13 @@ export function requestDetails(text: Buffer): RequestDetails | undefined {
 	} catch {
 		return undefined;
 	}
-	const values = (type: string) => request.subject.filter(([t]) => t === type).map(([, value]) => value);
-	const names: Pick<RequestDetails, 'dnsNames' | 'emailAddresses' | 'ipAddresses' | 'uris'> = {dnsNames: [], emailAddresses: [], ipAddresses: [], uris: []};
+	let names: AltNames;
 	try {
-		for (const name of request.altNames ? childrenOf(readDer(request.altNames)) : []) {
-			const content = contentOf(name);
-			if (name.tag === 0x82) names.dnsNames.push(content.toString('latin1'));
-			else if (name.tag === 0x81) names.emailAddresses.push(content.toString('latin1'));
-			else if (name.tag === 0x86) names.uris.push(content.toString('latin1'));
-			else if (name.tag === 0x87) names.ipAddresses.push(content.length === 4 ? [...content].join('.') : [...Array(8).keys()].map(i => content.readUInt16BE(i * 2).toString(16)).join(':'));
-		}
+		names = altNameLists(request.altNames);
 	} catch {
-		// Names that do not read are not shown.
+		names = altNameLists(undefined);
 	}
-	return {
-		commonName: values(commonName).pop() ?? '', serialNumber: values('2.5.4.5').pop() ?? '',
-		organization: values(organization), organizationalUnit: values('2.5.4.11'), country: values('2.5.4.6'), locality: values('2.5.4.7'),
-		province: values('2.5.4.8'), streetAddress: values('2.5.4.9'), postalCode: values('2.5.4.17'), ...names,
-	};
+	return {...subjectDetails(request.subject), ...names};
 }
 
 /** Undefined when the request is signed by the key it holds (`CheckSignature`), else Go's reason. */
@@ -300,7 +304,7 @@ function directoryString(text: string): Buffer {
 function issuedSubject(attributes: ReadonlyArray<[string, string]>): Buffer {
 	const rdns: Buffer[] = [];
 	for (const type of subjectOrder) {
-		const values = attributes.filter(([t]) => t === type).map(([, value]) => value);
+		const values = valuesOf(attributes, type);
 		if (values.length === 0) continue;
 		// Go writes one set for all the values of a multi-valued attribute.
 		rdns.push(set(...values.map(value => sequence(oid(type), directoryString(value)))));
@@ -340,34 +344,57 @@ export type ClientIdentity = {user: string; groups: string[]} | {error: string};
  * kube-apiserver's x509 request authenticator checks it.
  */
 export function clientCertificateIdentity(ca: CertificateAuthority, der: Buffer, nowMs: number): ClientIdentity {
+	let certificate: CertificateFields;
 	try {
-		const certificate = readDer(der);
-		const [info, algorithm, signature] = childrenOf(certificate);
-		if (!info || !algorithm || !signature) return {error: 'x509: malformed certificate'};
-		const fields = childrenOf(info);
-		const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
-		const validity = childrenOf(fields[offset + 3]!);
-		const subject = nameAttributes(fields[offset + 4]!);
-		const signedWith = oidText(childrenOf(algorithm)[0]!);
-		if (signedWith !== ed25519 || !verify(null, encodingOf(info), ca.publicKey, contentOf(signature).subarray(1))) {
-			return {error: 'x509: certificate signed by unknown authority'};
-		}
-		const notBefore = timeOf(validity[0]!);
-		const notAfter = timeOf(validity[1]!);
-		if (nowMs < notBefore || nowMs > notAfter) {
-			return {error: `x509: certificate has expired or is not yet valid: current time ${new Date(nowMs).toISOString().replace(/\.\d+Z$/, 'Z')} is ${nowMs < notBefore ? 'before' : 'after'} ${new Date(nowMs < notBefore ? notBefore : notAfter).toISOString().replace(/\.\d+Z$/, 'Z')}`};
-		}
-		const extensions = fields[offset + 6]?.tag === 0xa3 ? childrenOf(childrenOf(fields[offset + 6]!)[0]!) : [];
-		for (const entry of extensions) {
-			const parts = childrenOf(entry);
-			if (oidText(parts[0]!) !== '2.5.29.37') continue;
-			const usages = childrenOf(readDer(contentOf(parts[parts.length - 1]!))).map(oidText);
-			if (!usages.includes(clientAuthOid) && !usages.includes('2.5.29.37.0')) return {error: 'x509: certificate specifies an incompatible key usage'};
-		}
-		const user = subject.filter(([type]) => type === commonName).map(([, value]) => value).pop() ?? '';
-		if (user === '') return {error: 'common name of user\'s certificate is empty'};
-		return {user, groups: subject.filter(([type]) => type === organization).map(([, value]) => value)};
+		certificate = readCertificate(der);
 	} catch {
 		return {error: 'x509: malformed certificate'};
 	}
+	const {subject, notBefore, notAfter, extendedUsages} = certificate;
+	if (certificate.signatureAlgorithm !== ed25519 || !verify(null, certificate.info, ca.publicKey, certificate.signature)) {
+		return {error: 'x509: certificate signed by unknown authority'};
+	}
+	if (nowMs < notBefore || nowMs > notAfter) {
+		return {error: `x509: certificate has expired or is not yet valid: current time ${new Date(nowMs).toISOString().replace(/\.\d+Z$/, 'Z')} is ${nowMs < notBefore ? 'before' : 'after'} ${new Date(nowMs < notBefore ? notBefore : notAfter).toISOString().replace(/\.\d+Z$/, 'Z')}`};
+	}
+	if (extendedUsages && !extendedUsages.includes(clientAuthOid) && !extendedUsages.includes('2.5.29.37.0')) return {error: 'x509: certificate specifies an incompatible key usage'};
+	const user = lastOf(subject, commonName);
+	if (user === '') return {error: 'common name of user\'s certificate is empty'};
+	return {user, groups: valuesOf(subject, organization)};
+}
+
+/** A certificate as read: its signed part, how it is signed, its subject, its validity, and its extended key usages (undefined when it names none). */
+export type CertificateFields = {
+	info: Buffer;
+	signatureAlgorithm: string;
+	signature: Buffer;
+	subject: Array<[string, string]>;
+	notBefore: number;
+	notAfter: number;
+	extendedUsages?: string[];
+};
+
+/** Read a certificate's DER. Throws for one that does not read. */
+export function readCertificate(der: Buffer): CertificateFields {
+	const [info, algorithm, signature] = childrenOf(readDer(der));
+	if (!info || !algorithm || !signature) throw new DerError('x509: malformed certificate');
+	const fields = childrenOf(info);
+	// The version ([0]) is there in every v3 certificate, and only then.
+	const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+	const validity = childrenOf(fields[offset + 3]!);
+	let extendedUsages: string[] | undefined;
+	const extensions = fields[offset + 6]?.tag === 0xa3 ? childrenOf(childrenOf(fields[offset + 6]!)[0]!) : [];
+	for (const entry of extensions) {
+		const parts = childrenOf(entry);
+		if (oidText(parts[0]!) === '2.5.29.37') extendedUsages = childrenOf(readDer(contentOf(parts[parts.length - 1]!))).map(oidText);
+	}
+	return {
+		info: encodingOf(info),
+		signatureAlgorithm: oidText(childrenOf(algorithm)[0]!),
+		signature: contentOf(signature).subarray(1),
+		subject: nameAttributes(fields[offset + 4]!),
+		notBefore: timeOf(validity[0]!),
+		notAfter: timeOf(validity[1]!),
+		...(extendedUsages ? {extendedUsages} : {}),
+	};
 }
