@@ -1,7 +1,7 @@
 import type {ControllerContext} from '../controller.js';
 import type {Container, Pod, Volume} from '../api/types.js';
 import type {ConfigMap, Secret} from '../api/config-objects.js';
-import {FileTree, MountedFs, normalizePath, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
+import {FileTree, MountedFs, normalizePath, pathInside, SubPathFs, volumeProviderOf, type FileSystem, type Mount} from './filetree.js';
 import {imageCreated, osFiles, type ResolvedImage} from './workloads/images.js';
 import {fieldValue} from './env.js';
 import {nodeFiles, seedHostPath, staticPodPath} from './node-files.js';
@@ -214,7 +214,7 @@ function volumeTree(sources: VolumeSources, sandbox: SandboxVolumes, pod: Pod, v
 			if (pod.spec?.nodeName) seedHostPath(tree, path, nodeFiles(sources.context, pod.spec.nodeName));
 			sources.hostPaths.set(path, tree);
 			// A pod can now write static pod manifests: the node's kubelet watches the folder.
-			if (pod.spec?.nodeName && (staticPodPath === path || staticPodPath.startsWith(path === '/' ? '/' : `${path}/`))) services.staticPods?.watch(pod.spec.nodeName);
+			if (pod.spec?.nodeName && pathInside(staticPodPath, path) !== undefined) services.staticPods?.watch(pod.spec.nodeName);
 		}
 		return {tree, readOnly: false, fsType: 'ext4'};
 	}

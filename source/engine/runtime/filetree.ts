@@ -82,6 +82,13 @@ export function normalizePath(path: string, cwd = '/'): string {
 	return `/${parts.join('/')}`;
 }
 
+/** Where `path` is inside the directory `root` (`/` for `root` itself), or undefined when it is not under it; both normal. */
+export function pathInside(path: string, root: string): string | undefined {
+	if (root === '/') return path;
+	if (path === root) return '/';
+	return path.startsWith(`${root}/`) ? path.slice(root.length) : undefined;
+}
+
 /** Absolute, with no empty, `.` or `..` part and no trailing slash (or `/` itself). */
 function isNormalPath(path: string): boolean {
 	const slash = 47;

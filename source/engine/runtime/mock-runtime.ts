@@ -8,7 +8,7 @@ import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
 	HttpRequest, HttpResponse, LogLine, ProbeResult, PullResult, SandboxConfig, Usage,
 } from './cri.js';
-import {FileTree, MountedFs, SubPathFs, loadTreeCompanions, saveTreeCompanions, volumeProviderOf, type FileSystem, type SavedFileTree} from './filetree.js';
+import {FileTree, MountedFs, pathInside, SubPathFs, loadTreeCompanions, saveTreeCompanions, volumeProviderOf, type FileSystem, type SavedFileTree} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 import {Shell, shellInvocation, type SavedShell, type SavedShellState, type ShellEffect, type ShellIo, type ShellProgram} from './shell/interpreter.js';
 import {insideHeredoc} from './shell/tokenizer.js';
@@ -1478,12 +1478,16 @@ export class MockRuntime implements ContainerRuntime {
 	nodeFiles(dir: string): Array<{name: string; content: string}> | undefined {
 		// The host path that holds the folder: the longest one it is under.
 		let root: string | undefined;
+		let inside: string | undefined;
 		for (const path of this.hostPaths.keys()) {
-			if ((dir === path || dir.startsWith(path === '/' ? '/' : `${path}/`)) && (root === undefined || path.length > root.length)) root = path;
+			const within = pathInside(dir, path);
+			if (within !== undefined && (root === undefined || path.length > root.length)) {
+				root = path;
+				inside = within;
+			}
 		}
-		if (root === undefined) return undefined;
+		if (root === undefined || inside === undefined) return undefined;
 		const tree = this.hostPaths.get(root)!;
-		const inside = root === '/' ? dir : dir.slice(root.length) || '/';
 		const names = tree.list(inside);
 		if (!names) return undefined;
 		const files: Array<{name: string; content: string}> = [];

@@ -8,7 +8,7 @@
  */
 import type {ControllerContext} from '../controller.js';
 import type {Node} from '../api/types.js';
-import type {FileTree} from './filetree.js';
+import {pathInside, type FileTree} from './filetree.js';
 import type {ProcessInfo} from './commands.js';
 
 /** The kubelet's `staticPodPath` (kubeadm's): the folder of the node's static pod manifests. */
@@ -187,10 +187,10 @@ users:
  * under that path (none for a path the node keeps nothing under).
  */
 export function seedHostPath(tree: FileTree, root: string, files: Record<string, string>): void {
-	const prefix = root === '/' ? '/' : `${root}/`;
 	for (const [path, content] of Object.entries(files)) {
-		if (!path.startsWith(prefix)) continue;
-		const inside = `/${path.slice(prefix.length)}`;
+		const inside = pathInside(path, root);
+		// A path the tree is not above, or the tree's root itself (a hostPath of a file), takes nothing.
+		if (inside === undefined || inside === '/') continue;
 		tree.mkdir(inside.slice(0, inside.lastIndexOf('/')) || '/', {parents: true});
 		if (!inside.endsWith('/.keep')) tree.write(inside, content);
 	}
