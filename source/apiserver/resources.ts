@@ -405,24 +405,34 @@ async function handleCustomStatus({cluster, request, response, query, target}: R
 }
 
 /**
+ * The object a PUT or PATCH of a subresource sends, where the write takes
+ * a whole object and keeps only its own part of it (ephemeralcontainers,
+ * approval): the body, or the stored object patched by it. A JSON object,
+ * else 422; with a PUT, the resourceVersion it names (a precondition).
+ */
+async function subresourceWrite({request, target}: RequestContext, method: string, current: KubeObject): Promise<{next: KubeObject; resourceVersion?: string}> {
+	const name = target.name!;
+	const type = mediaType(request);
+	const body = method === 'PUT' ? decodeObjectBody(await readBody(request), type) : decodeBody(await readBody(request), type, patchTypes);
+	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(patchBy(type, current, body))) as KubeObject;
+	if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
+	return {next, resourceVersion: method === 'PUT' ? next.metadata?.resourceVersion : undefined};
+}
+
+/**
  * `pods/NAME/ephemeralcontainers` (what `kubectl debug POD` patches): GET
  * gives the pod; PUT and PATCH change its ephemeral containers and nothing
  * else, whatever else the body changes (as the API server's strategy for
  * the subresource drops it).
  */
 async function handleEphemeralContainers(context: RequestContext, method: string): Promise<void> {
-	const {cluster, request, response, query, target} = context;
+	const {cluster, response, query, target} = context;
 	const name = target.name!;
 	if (method === 'GET') return handleGet(context, name);
 	if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
-	const current = getObject(cluster, target, name);
-	const type = mediaType(request);
-	const body = method === 'PUT' ? decodeObjectBody(await readBody(request), type) : decodeBody(await readBody(request), type, patchTypes);
-	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(type === 'application/apply-patch+yaml' ? strategicMergePatch(current, body) : patchBy(type, current, body))) as Pod;
-	if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
+	const {next, resourceVersion} = await subresourceWrite(context, method, getObject(cluster, target, name));
 	const spec = (typeof next.spec === 'object' && next.spec !== null ? next.spec : {}) as Partial<PodSpec>;
 	const {dryRun} = writeOptions(query);
-	const resourceVersion = method === 'PUT' ? next.metadata?.resourceVersion : undefined;
 	sendJson(response, 200, withSubject(target.type, name, () => cluster.replaceEphemeralContainers(name, spec.ephemeralContainers ?? [], {namespace: target.namespace, dryRun, resourceVersion})));
 }
 
@@ -434,16 +444,13 @@ async function handleEphemeralContainers(context: RequestContext, method: string
  * the request's signer (`signers`, by name or by `domain/*`).
  */
 async function handleApproval(context: RequestContext, method: string): Promise<void> {
-	const {cluster, request, response, query, target, user} = context;
+	const {cluster, response, query, target, user} = context;
 	const name = target.name!;
 	if (method === 'GET') return handleGet(context, name);
 	if (method !== 'PUT' && method !== 'PATCH') throw methodNotAllowed(method);
 	const current = getObject(cluster, target, name) as KubeObject<{signerName?: string}, {conditions?: Array<{type?: string}>}>;
-	const type = mediaType(request);
-	const body = method === 'PUT' ? decodeObjectBody(await readBody(request), type) : decodeBody(await readBody(request), type, patchTypes);
-	const next = (method === 'PUT' ? checkedManifest(body, target, name) : withoutNulls(patchBy(type, current, body))) as KubeObject<unknown, {conditions?: unknown}>;
-	if (typeof next !== 'object' || next === null || Array.isArray(next)) throw new ApiError(422, 'Invalid', 'the patched object is not a JSON object');
-	const conditions = next.status?.conditions;
+	const {next, resourceVersion} = await subresourceWrite(context, method, current);
+	const conditions = (next as KubeObject<unknown, {conditions?: unknown}>).status?.conditions;
 	const decides = (list: unknown) => (Array.isArray(list) ? list : []).filter(c => c?.type === 'Approved' || c?.type === 'Denied').length;
 	if (user?.impersonated === true && decides(conditions) > decides(current.status?.conditions)) {
 		const signerName = current.spec?.signerName ?? '';
@@ -451,7 +458,6 @@ async function handleApproval(context: RequestContext, method: string): Promise<
 		if (!allowed) throw new ApiError(403, 'Forbidden', `certificatesigningrequests.certificates.k8s.io "${name}" is forbidden: user not permitted to approve requests with signerName "${signerName}"`, {name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests'});
 	}
 	const {dryRun} = writeOptions(query);
-	const resourceVersion = method === 'PUT' ? next.metadata?.resourceVersion : undefined;
 	sendJson(response, 200, withSubject(target.type, name, () => cluster.replaceApproval(name, conditions, {dryRun, resourceVersion})));
 }
 

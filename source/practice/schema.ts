@@ -86,6 +86,11 @@ function describe(value: unknown): string {
 	return typeof value === 'string' ? `"${value}"` : `${typeof value} ${String(value)}`;
 }
 
+/** A command to run, as exec steps and checks name it: its argv. */
+function checkArgv(c: Checker, command: unknown, field: string): void {
+	if (!Array.isArray(command) || command.length === 0 || command.some(a => typeof a !== 'string')) c.problem(field, 'must be a non-empty list of strings (argv)');
+}
+
 function checkRef(c: Checker, value: Json, field: string, options: {name: 'required' | 'optional' | 'or-selector'}): void {
 	c.string(value['kind'], `${field}.kind`, {allowed: 'a kind such as Pod, Deployment, PersistentVolumeClaim'});
 	if (value['namespace'] !== undefined) c.string(value['namespace'], `${field}.namespace`, {pattern: idPattern, allowed: 'a namespace name'});
@@ -121,8 +126,7 @@ function checkStep(c: Checker, raw: unknown, field: string): Step | undefined {
 			else {
 				c.keys(value, at, ['pod', 'namespace', 'container', 'command']);
 				c.string(value['pod'], `${at}.pod`, {allowed: 'a pod name'});
-				const command = value['command'];
-				if (!Array.isArray(command) || command.length === 0 || command.some(a => typeof a !== 'string')) c.problem(`${at}.command`, 'must be a non-empty list of strings (argv)');
+				checkArgv(c, value['command'], `${at}.command`);
 			}
 			break;
 		case 'drain':
@@ -250,8 +254,7 @@ function checkCheck(c: Checker, raw: unknown, field: string): CheckSpec | undefi
 			else {
 				c.keys(exec, `${field}.exec`, ['pod', 'selector', 'namespace', 'container', 'command', 'exitCode', 'contains']);
 				if ((exec['pod'] === undefined) === (exec['selector'] === undefined)) c.problem(`${field}.exec`, 'needs exactly one of pod or selector');
-				const command = exec['command'];
-				if (!Array.isArray(command) || command.length === 0 || command.some(a => typeof a !== 'string')) c.problem(`${field}.exec.command`, 'must be a non-empty list of strings (argv)');
+				checkArgv(c, exec['command'], `${field}.exec.command`);
 				if (exec['exitCode'] !== undefined) c.int(exec['exitCode'], `${field}.exec.exitCode`, 0);
 			}
 			break;
