@@ -14,7 +14,7 @@ export type {ResourceType} from './api/registry.js';
 export * from './api/types.js';
 export {parseQuantity, milliCpu, bytes, formatBytes, formatMilliCpu} from './api/quantity.js';
 export {rfc3339, epochMs} from './clock.js';
-export {checkKeptStates, keptStatesChecked} from './state.js';
+export {checkKeptStates, keptStatesChecked, LaterState} from './state.js';
 export {SaveCache} from './memory.js';
 export type {DrainOptions, DrainReport, AddNodeOptions} from './commands/nodes.js';
 export {DrainRefused} from './commands/nodes.js';

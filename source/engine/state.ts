@@ -39,7 +39,49 @@ export type Loading = {
 	object<T extends KubeObject>(saved: SavedObject): T;
 	/** The handle `saved` names: the clock's pending timer of that number (loaded by then), or a spent handle when it is not pending. */
 	timer(saved: SavedTimerRef): TimerHandle;
+	/**
+	 * A Loading that resolves later as this one does now: the store's
+	 * objects and the pending timers as they are at this point of the
+	 * restore, for a piece of state loaded when first used (`LaterState`).
+	 */
+	lasting(): Loading;
 };
+
+/**
+ * A piece of a part's saved state still as the JSON text it was read from,
+ * parsed when first needed: a state file's long records (each node's
+ * runtime) are read so, which takes their parse and load out of the
+ * restore. A part that loads such a piece later holds it, with
+ * `Loading.lasting()`, until something first uses what it holds; a part
+ * that does not is given the parsed value at its load (`StateParts`).
+ * Frozen, it is a state given again unchanged: a save writes its text as
+ * it is (snapshot-json.ts), and `JSON.stringify` writes its value.
+ */
+export class LaterState {
+	constructor(
+		private readonly text: () => string,
+		/** Whether the text holds `part` (a byte search: no parse). */
+		readonly includes: (part: string) => boolean,
+	) {
+		Object.freeze(this);
+	}
+
+	/** The value, parsed from the text (again at each call: the holder keeps what it loads, not this). */
+	value(): unknown {
+		return JSON.parse(this.text()) as unknown;
+	}
+
+	toJSON(): unknown {
+		return this.value();
+	}
+}
+
+/** `state` with each piece read later (`LaterState`) parsed: the whole, or a list's records (`[name, state]`) that hold one. */
+export function parsedNow(state: unknown): unknown {
+	if (state instanceof LaterState) return state.value();
+	if (!Array.isArray(state) || !state.some(item => Array.isArray(item) && item.some(element => element instanceof LaterState))) return state;
+	return state.map(item => (Array.isArray(item) ? item.map(element => (element instanceof LaterState ? element.value() : element)) : item));
+}
 
 /**
  * A part of the simulation with state of its own. `save` gives it as
@@ -58,6 +100,8 @@ export type StatePart<S = unknown> = {
 	 * saves changes meanwhile (see `Cluster.snapshotInSteps`).
 	 */
 	saveInSteps?(saving: Saving): Iterator<void, S>;
+	/** Its load takes pieces of state still as text (`LaterState`), among its list's records, and keeps them until first used. */
+	loadsLater?: boolean;
 } & (
 	| {load(saved: S, loading: Loading): void}
 	/**
@@ -187,9 +231,11 @@ export class StateParts {
 	 * says whether the part is loaded (a part without steps loads in one).
 	 * An error names the part.
 	 */
-	loadPartInSteps([name, state]: SavedParts[number], loading: Loading): {next(): boolean} {
+	loadPartInSteps([name, saved]: SavedParts[number], loading: Loading): {next(): boolean} {
 		const part = this.parts.get(name);
 		if (!part) throw new Error(`no state part named ${name}`);
+		// Pieces read later reach only the parts that load them later.
+		const state = part.loadsLater ? saved : parsedNow(saved);
 		const named = <T>(run: () => T): T => {
 			try {
 				return run();
@@ -221,10 +267,20 @@ export function savingFrom(store: Store): Saving {
 
 /** How parts load object versions from `store` and timer handles from `timers` (the clock's pending ones, by number). */
 export function loadingFrom(store: Store, timers: ReadonlyMap<number, TimerHandle>): Loading {
+	return loadingOf(uid => store.getByUid(uid), timers, () => {
+		// The objects as they are now: a later load finds the versions this one would (the store's change meanwhile).
+		const objects = store.objectsByUid();
+		const lasting = loadingOf(uid => objects.get(uid), timers, () => lasting);
+		return lasting;
+	});
+}
+
+function loadingOf(find: (uid: string) => KubeObject | undefined, timers: ReadonlyMap<number, TimerHandle>, lasting: () => Loading): Loading {
+	let kept: Loading | undefined;
 	return {
 		object<T extends KubeObject>(saved: SavedObject): T {
 			if ('object' in saved) return saved.object as T;
-			const object = store.getByUid(saved.uid);
+			const object = find(saved.uid);
 			if (!object) throw new Error(`load: the store has no object with uid ${saved.uid}`);
 			return object as T;
 		},
@@ -233,5 +289,6 @@ export function loadingFrom(store: Store, timers: ReadonlyMap<number, TimerHandl
 			if (timer && timer.at !== at) throw new Error(`load: pending timer number ${seq} is due at ${timer.at}, saved as due at ${at}`);
 			return timer ?? {seq, at, cancel() {}};
 		},
+		lasting: () => (kept ??= lasting()),
 	};
 }

@@ -155,6 +155,13 @@ export class Store {
 		return this.byUid.get(uid)?.object;
 	}
 
+	/** Every object by uid, as the store holds them now (a copy: later writes do not change it). */
+	objectsByUid(): Map<string, KubeObject> {
+		const objects = new Map<string, KubeObject>();
+		for (const [uid, slot] of this.byUid) objects.set(uid, slot.object);
+		return objects;
+	}
+
 	/** All objects of a kind, optionally in one namespace, in key order of insertion. */
 	list(kind: string, namespace?: string): KubeObject[] {
 		const all = this.kinds.get(kind);

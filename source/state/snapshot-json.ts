@@ -24,7 +24,7 @@
  */
 
 import {createHash, type Hash} from 'node:crypto';
-import {keptStatesChecked, SaveCache} from '../engine/index.js';
+import {keptStatesChecked, LaterState, SaveCache} from '../engine/index.js';
 import {applyDelta, objectDelta} from './object-delta.js';
 
 type SnapshotLike = {store?: {resourceVersion?: unknown; objects?: unknown}};
@@ -62,6 +62,10 @@ export type PreparedSnapshot = {
 	stateFilled: number;
 	/** The base's object, when the snapshot has one (never changed: its bytes are kept). */
 	base: object | undefined;
+	/** Whether the snapshot's closing brace comes right after the parts' state (it has a state and no base). */
+	closesAfterState: boolean;
+	/** The SHA-256 of each list part's record long enough to be read later (`laterRecordBytes`), in order. */
+	later: Buffer[];
 } | {whole: Buffer};
 
 /**
@@ -92,7 +96,11 @@ const newlineByte = 0x0a;
 const commaByte = 0x2c;
 const closeBracketByte = 0x5d;
 const openBracketByte = 0x5b;
+const openBraceByte = 0x7b;
+const quoteByte = 0x22;
+const backslashByte = 0x5c;
 const closeBracket = Buffer.from(']');
+const closeBrace = Buffer.from('}');
 /** How much of a list `parseSnapshotJson` parses in one go (whole lines of it): big enough that a call costs little beside it, small enough to stop often. */
 const pieceBytes = 64 * 1024;
 
@@ -138,6 +146,8 @@ export class SnapshotJson {
 
 	/** Each object's bytes (a store object, a part's frozen state), kept from a save to the next. */
 	private readonly bytes = new SaveCache<object, Buffer>();
+	/** The SHA-256 of a long record's line (`noteLater`), by its kept state, with the record's name. */
+	private readonly laterHashes = new SaveCache<object, {name: string; hash: Buffer}>();
 	/** Each object's delta against the object it was written against, and its line at its last distance back. */
 	private readonly deltaLines = new SaveCache<object, {reference: unknown; distance: number; delta: Buffer | undefined; bytes: Buffer | undefined}>();
 
@@ -156,6 +166,7 @@ export class SnapshotJson {
 	prepare(snapshot: unknown): PreparedSnapshot {
 		this.bytes.nextSave();
 		this.deltaLines.nextSave();
+		this.laterHashes.nextSave();
 		const store = (snapshot as SnapshotLike | null)?.store;
 		if (typeof snapshot !== 'object' || snapshot === null || Array.isArray(snapshot) || !store || !Array.isArray(store.objects)) {
 			return {whole: Buffer.from(JSON.stringify(snapshot) ?? 'null')};
@@ -204,9 +215,11 @@ export class SnapshotJson {
 			lastOfKind: new Map(),
 			digest: createHash('sha256'),
 			middle: Buffer.from(closes ? text.slice(at, -1) : text.slice(at)),
-			state: merged(pieces, !hasBase && state !== undefined),
+			state: merged(pieces),
 			stateFilled: 0,
 			base: hasBase ? base : undefined,
+			closesAfterState: !hasBase && state !== undefined,
+			later: [],
 		};
 	}
 
@@ -251,7 +264,7 @@ export class SnapshotJson {
 			} else {
 				const {items, done} = piece;
 				while (piece.next < items.length) {
-					this.recordBytes(items[piece.next], piece.lines ? (piece.next > 0 ? ',\n' : '\n') : piece.next > 0 ? ',' : '', done);
+					this.recordBytes(items[piece.next], piece.lines ? (piece.next > 0 ? ',\n' : '\n') : piece.next > 0 ? ',' : '', done, piece.lines ? prepared.later : undefined);
 					piece.next++;
 					if (stop()) return false;
 				}
@@ -280,7 +293,9 @@ export class SnapshotJson {
 			if (Array.isArray(piece)) out.push(...piece);
 			else if (Buffer.isBuffer(piece)) out.push(piece);
 		}
-		if (prepared.base) out.push(Buffer.from(',"base":'), this.objectBytes(prepared.base), Buffer.from('}'));
+		if (prepared.later.length > 0) out.push(Buffer.from(`,${JSON.stringify(laterDigestKey)}:${JSON.stringify(createHash('sha256').update(Buffer.concat(prepared.later)).digest('hex'))}`));
+		if (prepared.base) out.push(Buffer.from(',"base":'), this.objectBytes(prepared.base), closeBrace);
+		else if (prepared.closesAfterState) out.push(closeBrace);
 		return out;
 	}
 
@@ -297,29 +312,51 @@ export class SnapshotJson {
 	 * so it costs nothing to serialise again. The rest is written as
 	 * `JSON.stringify` writes it (null for what an array cannot hold).
 	 */
-	private recordBytes(item: unknown, before: string, out: Buffer[]): void {
+	private recordBytes(item: unknown, before: string, out: Buffer[], later?: Buffer[]): void {
+		if (before) out.push(before === ',' ? commaBuffer : before === ',\n' ? commaNewline : before === '\n' ? newline : Buffer.from(before));
+		const from = out.length;
 		if (isKept(item)) {
-			if (before) out.push(before === ',' ? commaBuffer : before === ',\n' ? commaNewline : Buffer.from(before));
 			out.push(this.objectBytes(item));
-			return;
-		}
-		if (!Array.isArray(item) || !item.some(isKept)) {
-			out.push(Buffer.from(`${before}${JSON.stringify(item) ?? 'null'}`));
-			return;
-		}
-		let text = `${before}[`;
-		for (let i = 0; i < item.length; i++) {
-			if (i > 0) text += ',';
-			const element: unknown = item[i];
-			if (isKept(element)) {
-				out.push(Buffer.from(text));
-				out.push(this.objectBytes(element));
-				text = '';
-			} else {
-				text += (element === undefined || typeof element === 'function' || typeof element === 'symbol' ? undefined : JSON.stringify(element)) ?? 'null';
+		} else if (!Array.isArray(item) || !item.some(isKept)) {
+			out.push(Buffer.from(JSON.stringify(item) ?? 'null'));
+		} else {
+			let text = '[';
+			for (let i = 0; i < item.length; i++) {
+				if (i > 0) text += ',';
+				const element: unknown = item[i];
+				if (isKept(element)) {
+					out.push(Buffer.from(text));
+					out.push(this.objectBytes(element));
+					text = '';
+				} else {
+					text += (element === undefined || typeof element === 'function' || typeof element === 'symbol' ? undefined : JSON.stringify(element)) ?? 'null';
+				}
 			}
+			out.push(Buffer.from(`${text}]`));
 		}
-		out.push(Buffer.from(`${text}]`));
+		if (later) this.noteLater(item, out, from, later);
+	}
+
+	/**
+	 * A record's line (`out` from `from`) long enough to be read later: its
+	 * SHA-256 onto `later` (see `laterDigestKey`), kept beside its state
+	 * while that is given again unchanged (a settled node's runtime).
+	 */
+	private noteLater(item: unknown, out: readonly Buffer[], from: number, later: Buffer[]): void {
+		let length = 0;
+		for (let at = from; at < out.length; at++) length += out[at]!.length;
+		if (length < laterRecordBytes) return;
+		const state = Array.isArray(item) && item.length === 2 && typeof item[0] === 'string' && isKept(item[1]) ? item[1] as object : undefined;
+		const kept = state && this.laterHashes.get(state);
+		if (kept && kept.name === (item as [string])[0]) {
+			later.push(kept.hash);
+			return;
+		}
+		const hash = createHash('sha256');
+		for (let at = from; at < out.length; at++) hash.update(out[at]!);
+		const made = hash.digest();
+		if (state) this.laterHashes.set(state, {name: (item as [string])[0], hash: made});
+		later.push(made);
 	}
 
 	/**
@@ -453,8 +490,8 @@ function plan(value: unknown, depth: number, out: Array<string | Pending>, hasBy
 	out.push('}');
 }
 
-/** The pieces with neighbouring texts joined into one Buffer each, and the snapshot's closing brace last when `close`. */
-function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer | Pending> {
+/** The pieces with neighbouring texts joined into one Buffer each. */
+function merged(pieces: Array<string | Pending>): Array<Buffer | Pending> {
 	const out: Array<Buffer | Pending> = [];
 	let text = '';
 	for (const piece of pieces) {
@@ -466,7 +503,6 @@ function merged(pieces: Array<string | Pending>, close: boolean): Array<Buffer |
 		text = '';
 		out.push(piece);
 	}
-	if (close) text += '}';
 	if (text) out.push(Buffer.from(text));
 	return out;
 }
@@ -499,6 +535,25 @@ export const objectsDigestKey = 'objectsSha256';
 
 /** What ends the parts' list, and the state with it. */
 const partsListEnd = Buffer.from('\n]}');
+
+/**
+ * A list part's record (`[name, state]`, a line) at least this long is
+ * read later, as a `LaterState`, when the file is opened with its lines
+ * kept: each node's runtime (hundreds of kB at 100 pods a node) is parsed
+ * and loaded when first used, not in the open.
+ */
+export const laterRecordBytes = 16 * 1024;
+
+/**
+ * The key after the parts' state in a state file: the SHA-256 (hex) of the
+ * SHA-256s of the records read later (`laterRecordBytes`), each of its
+ * line, in order. A record is read later only while its file matches it:
+ * the text was written as it is, so its parse and load later cannot fail.
+ * A file changed by hand is read whole (a bad record is an error of the
+ * open, as any other). It is the file's, not the snapshot's: the parse
+ * takes it out.
+ */
+export const laterDigestKey = 'laterSha256';
 
 /** A list written one item a line: from its first item's first byte to the newline after its last; `list` finds it, emptied, in the rest once parsed. */
 type Run = {first: number; end: number; list: (rest: unknown) => unknown};
@@ -542,8 +597,11 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 	} catch {
 		return whole();
 	}
-	const digest = takeObjectsDigest(rest);
+	const digest = takeDigest(rest, objectsDigestKey);
 	const objectsIntact = digest !== undefined && digest === createHash('sha256').update(bytes.subarray(runs[0]!.first, runs[0]!.end)).digest('hex');
+	const laterDigest = takeDigest(rest, laterDigestKey);
+	// Long records read later, each line's SHA-256 in order: with the file's lines kept, and a digest to check them against.
+	const later: Buffer[] | undefined = lines && laterDigest !== undefined ? [] : undefined;
 	let deadline = Number.NEGATIVE_INFINITY;
 	// How much of the text is parsed: the rest at once, then the lines.
 	const runBytes = runs.reduce((sum, run) => sum + run.end - run.first, 0);
@@ -552,7 +610,7 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 		const list = lists[index]!;
 		if (index > 0) {
 			// The parts: a part a line, or a list part's records a line each.
-			const read = await readPartLines(bytes, first, end, list, lines, async at => {
+			const read = await readPartLines(bytes, first, end, list, lines, later, async at => {
 				if (performance.now() < deadline) return;
 				progress?.((parsed + at - first) / bytes.length);
 				await pause();
@@ -587,15 +645,17 @@ export async function parseSnapshotJson(bytes: Buffer, sliceMs: number, pause: (
 		}
 		parsed += end - first;
 	}
+	// Records read later whose lines are not the ones written: the file was changed, so it is read whole, its errors the open's.
+	if (later && later.length > 0 && createHash('sha256').update(Buffer.concat(later)).digest('hex') !== laterDigest) return whole();
 	if (keptStatesChecked()) for (const object of lists[0]!) deepFreeze(object);
 	return {snapshot: rest, objectsIntact};
 }
 
-/** The objects' digest a state file's text held (`objectsDigestKey`), taken out of the snapshot parsed from it. */
-function takeObjectsDigest(data: unknown): string | undefined {
-	if (typeof data !== 'object' || data === null || Array.isArray(data) || !Object.hasOwn(data, objectsDigestKey)) return undefined;
-	const digest = (data as Record<string, unknown>)[objectsDigestKey];
-	delete (data as Record<string, unknown>)[objectsDigestKey];
+/** A digest a state file's text held (`objectsDigestKey`, `laterDigestKey`), taken out of the snapshot parsed from it. */
+function takeDigest(data: unknown, key: string): string | undefined {
+	if (typeof data !== 'object' || data === null || Array.isArray(data) || !Object.hasOwn(data, key)) return undefined;
+	const digest = (data as Record<string, unknown>)[key];
+	delete (data as Record<string, unknown>)[key];
 	return typeof digest === 'string' ? digest : undefined;
 }
 
@@ -606,7 +666,7 @@ function takeObjectsDigest(data: unknown): string | undefined {
  * before each line (the event loop may turn). False when a line is not so
  * (a file edited by hand): the caller parses the text in one piece.
  */
-async function readPartLines(bytes: Buffer, first: number, end: number, parts: unknown[], lines: FileLines | undefined, between: (at: number) => Promise<void>): Promise<boolean> {
+async function readPartLines(bytes: Buffer, first: number, end: number, parts: unknown[], lines: FileLines | undefined, later: Buffer[] | undefined, between: (at: number) => Promise<void>): Promise<boolean> {
 	let records: unknown[] | undefined;
 	for (let at = first; at < end;) {
 		await between(at);
@@ -621,7 +681,7 @@ async function readPartLines(bytes: Buffer, first: number, end: number, parts: u
 			if (records && text === ']]') {
 				records = undefined;
 			} else if (records) {
-				const record: unknown = JSON.parse(text);
+				const record = (later && lines && textEnd - lineStart >= laterRecordBytes ? laterRecord(bytes, lineStart, textEnd, later, lines) : undefined) ?? JSON.parse(text) as unknown;
 				records.push(record);
 				if (lines) noteStateLine(bytes, lineStart, textEnd, record, lines);
 			} else if (textEnd === lineEnd && bytes[lineEnd - 1] === openBracketByte) {
@@ -666,6 +726,23 @@ function objectsFromLines(bytes: Buffer, from: number, to: number, items: readon
 	}
 }
 
+/**
+ * A long record, `[name,{…}]` from `start` to `end` in `bytes`, with its
+ * state read later (`LaterState`, a view of the bytes): its line's SHA-256
+ * onto `later`. Undefined when the line is not so (it is parsed now).
+ */
+function laterRecord(bytes: Buffer, start: number, end: number, later: Buffer[], lines: FileLines): [string, LaterState] | undefined {
+	if (bytes[start] !== openBracketByte || bytes[start + 1] !== quoteByte || bytes[end - 1] !== closeBracketByte) return undefined;
+	// The name: a JSON string, up to its closing quote (one not escaped).
+	let at = start + 2;
+	while (at < end && bytes[at] !== quoteByte) at += bytes[at] === backslashByte ? 2 : 1;
+	if (bytes[at + 1] !== commaByte || bytes[at + 2] !== openBraceByte) return undefined;
+	const name = JSON.parse(bytes.toString('utf8', start + 1, at + 1)) as string;
+	const state = bytes.subarray(at + 2, end - 1);
+	later.push(createHash('sha256').update(bytes.subarray(start, end)).digest());
+	return [name, new LaterState(() => state.toString('utf8'), part => state.includes(part))];
+}
+
 /** A part's line (or a list part's record's), `[name,state]` from `start` to `end` in `bytes`: where its state's JSON is, noted in `lines`. */
 function noteStateLine(bytes: Buffer, start: number, end: number, entry: unknown, lines: FileLines): void {
 	if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'object' || entry[1] === null) return;
@@ -692,7 +769,8 @@ function objectFromLine(list: readonly unknown[], line: unknown): unknown {
 /** The snapshot a state file's text holds, parsed in one piece (`parseSnapshotJson` reads it in slices): its store's objects made from their lines. */
 export function readSnapshotText(text: string): unknown {
 	const data = JSON.parse(text) as unknown;
-	takeObjectsDigest(data);
+	takeDigest(data, objectsDigestKey);
+	takeDigest(data, laterDigestKey);
 	return withObjectsRead(data);
 }
 
@@ -732,6 +810,11 @@ function runEndFrom(bytes: Buffer, from: number): number {
 	}
 }
 
+/** JSON's whitespace: space, tab, line feed, carriage return. */
+function isJsonSpace(byte: number): boolean {
+	return byte === 0x20 || byte === 0x09 || byte === newlineByte || byte === 0x0d;
+}
+
 /** The lists written one item a line (the store's objects, then the parts' states), when the bytes are laid out as `SnapshotJson` writes them. */
 function layoutOf(bytes: Buffer): Run[] | undefined {
 	if (bytes.length < storeStart.length || !bytes.subarray(0, storeStart.length).equals(storeStart)) return undefined;
@@ -748,9 +831,13 @@ function layoutOf(bytes: Buffer): Run[] | undefined {
 	const parts = bytes.indexOf(partsStart, end + 1);
 	if (parts >= 0) {
 		const partsFirst = parts + partsStart.length;
-		// The list closes the state: a line break, then `]}` (a list part closes with `]]`).
-		const partsEnd = bytes.indexOf(partsListEnd, partsFirst);
-		if (partsEnd < 0) return undefined;
+		// The list closes the state: a line break, then `]}` (a list part closes with `]]`); it is the file's last line break, which is found from the end (the parts are most of the file).
+		let last = bytes.length;
+		while (last > 0 && isJsonSpace(bytes[last - 1]!)) last--;
+		const partsEnd = bytes.lastIndexOf(partsListEnd, last - partsListEnd.length);
+		if (partsEnd < partsFirst - 1) return undefined;
+		const after = bytes.indexOf(newlineByte, partsEnd + 1);
+		if (after >= 0 && after < last) return undefined;
 		runs.push({first: partsFirst, end: partsEnd, list: rest => (rest as {state?: {parts?: unknown}} | null)?.state?.parts});
 	}
 	return runs;

@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {keptOrMadeInSteps, madeAtOnce, type Loading, type Saving} from '../state.js';
+import {keptOrMadeInSteps, LaterState, madeAtOnce, type Loading, type Saving} from '../state.js';
 import {containerFieldPath, kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
@@ -108,11 +108,18 @@ export function createKubelets(context: ControllerContext): Controller {
 	};
 
 	function runtimeFor(nodeName: string): ContainerRuntime {
-		let runtime = runtimes.get(nodeName);
+		let runtime = runtimeOf(nodeName);
 		if (!runtime) {
 			runtime = newRuntime(nodeName);
 			runtimes.set(nodeName, runtime);
 		}
+		return runtime;
+	}
+
+	/** The node's runtime, if it has one, its state loaded (one a restore left for first use is loaded now: see `loadLater`). */
+	function runtimeOf(nodeName: string): ContainerRuntime | undefined {
+		const runtime = runtimes.get(nodeName);
+		runtime?.loaded?.();
 		return runtime;
 	}
 
@@ -130,7 +137,12 @@ export function createKubelets(context: ControllerContext): Controller {
 		for (const [nodeName, state] of saved) {
 			const runtime = made.get(nodeName) ?? newRuntime(nodeName);
 			runtimes.set(nodeName, runtime);
-			if (state !== null) runtime.load?.(state, loading);
+			if (state instanceof LaterState) {
+				if (runtime.loadLater) runtime.loadLater(state, loading);
+				else runtime.load?.(state.value(), loading);
+			} else if (state !== null) {
+				runtime.load?.(state, loading);
+			}
 			yield;
 		}
 	}
@@ -150,6 +162,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		save: saving => madeAtOnce(saveRuntimes(saving)),
 		saveInSteps: saveRuntimes,
 		loadInSteps: loadRuntimes,
+		loadsLater: true,
 	});
 
 	/** How many pod workers a step of the kubelets' load makes, and of their save saves (a restore or a snapshot in slices stops between two steps). */
@@ -212,7 +225,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	}
 
 	const service: KubeletService = {
-		runtimeFor: name => runtimes.get(name),
+		runtimeFor: runtimeOf,
 		containerIdOf(podUid, container) {
 			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.containerId;
 		},
@@ -226,7 +239,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		haltNode(nodeName) {
 			changes++;
 			halted.add(nodeName);
-			runtimes.get(nodeName)?.halt();
+			runtimeOf(nodeName)?.halt();
 			runtimes.delete(nodeName);
 			for (const worker of [...workers.values()]) {
 				if (worker.nodeName !== nodeName) continue;
@@ -261,7 +274,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	context.services.requestHandler = (request: {podUid: string; port?: number; count: number}) => {
 		const worker = workerOf(request.podUid);
 		if (!worker || !worker.sandboxId || halted.has(worker.nodeName)) return;
-		const runtime = runtimes.get(worker.nodeName);
+		const runtime = runtimeOf(worker.nodeName);
 		const slot = worker.slots.find(s => !s.init && !s.ephemeral && s.containerId && s.state.running
 			&& (request.port === undefined || (s.spec.ports ?? []).some(p => p.containerPort === request.port))) ?? worker.slots.find(s => !s.init && !s.ephemeral && s.containerId && s.state.running);
 		if (!runtime || !slot?.containerId) return;
@@ -464,7 +477,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		const current = store.get('Pod', worker.pod.metadata.namespace, worker.pod.metadata.name) as Pod | undefined;
 		if (!current || current.metadata.uid !== worker.uid) return;
 		const node = store.get('Node', undefined, worker.nodeName) as Node | undefined;
-		const runtime = runtimes.get(worker.nodeName);
+		const runtime = runtimeOf(worker.nodeName);
 		const status = podStatus({
 			pod: current,
 			restartPolicy: worker.pod.spec?.restartPolicy ?? 'Always',
@@ -498,7 +511,7 @@ export function createKubelets(context: ControllerContext): Controller {
 				const worker = workers.get(rest.join(':'));
 				if (worker && worker.uid === uid) {
 					// Force-deleted (or node gone): stop whatever still runs.
-					const runtime = runtimes.get(worker.nodeName);
+					const runtime = runtimeOf(worker.nodeName);
 					if (runtime && worker.sandboxId) runtime.removePodSandbox(worker.sandboxId);
 					forget(worker);
 				}

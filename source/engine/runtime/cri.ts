@@ -1,5 +1,5 @@
 import type {Container, Pod, Probe} from '../api/types.js';
-import type {Loading, Saving} from '../state.js';
+import type {LaterState, Loading, Saving} from '../state.js';
 import type {Syscall} from './syscalls.js';
 
 /**
@@ -165,6 +165,10 @@ export interface ContainerRuntime {
 	save?(saving: Saving): unknown;
 	/** Replace the runtime's state with a saved one (see `StatePart.load`). */
 	load?(saved: unknown, loading: Loading): void;
+	/** `load` a state still as text when the runtime is first used; until then `loaded` does it (every way to the runtime calls it first). */
+	loadLater?(saved: LaterState, loading: Loading): void;
+	/** Load what `loadLater` left for first use, if anything. */
+	loaded?(): void;
 	/** The interactive shell of number `id` (a session's `id`), open or ended, once the runtime's state was loaded. */
 	shellSession?(id: number): ShellSession | undefined;
 	/** The files of a folder of the node, as the host paths its pods mounted hold them (undefined when none reaches it). */

@@ -2,7 +2,7 @@ import type {ControllerContext} from '../controller.js';
 import type {TimerHandle, TimerKind, VirtualClock} from '../clock.js';
 import type {Container, Node, Pod, Probe} from '../api/types.js';
 import {nodeDaemons} from './node-files.js';
-import {keptOrMade, type Loading, type SavedObject, type SavedTimerRef, type Saving} from '../state.js';
+import {keptOrMade, keptStatesChecked, LaterState, type Loading, type SavedObject, type SavedTimerRef, type Saving} from '../state.js';
 import {bytes as quantityBytes, milliCpu} from '../api/quantity.js';
 import type {
 	ContainerConfig, ContainerRuntime, ContainerStatusResult, CreateResult, CriCall, ExecResult, ExitListener, ShellSession,
@@ -149,6 +149,8 @@ export class MockRuntime implements ContainerRuntime {
 	private changes = 0;
 	/** The last saved state, while nothing it was made from changed (see `keep`). */
 	private kept: KeptRuntime | undefined;
+	/** A saved state still as text, loaded when the runtime is first used (`loadLater`), with what its load resolves against and the store's Pod writes then. */
+	private later: {state: LaterState; loading: Loading; podWrites: number; keptAsLoaded?: boolean} | undefined;
 	private readonly containerdPid = containerdPid;
 	private readonly shimPid = shimPid;
 	/** The cluster's runtime timer kinds, and its runtimes by node (where a timer finds its container). */
@@ -171,7 +173,12 @@ export class MockRuntime implements ContainerRuntime {
 		const runtimes = new Map<string, MockRuntime>();
 		const kind = <A extends ContainerTimer>(name: string, run: (runtime: MockRuntime, record: ContainerRecord, arg: A) => void): TimerKind<A> =>
 			clock.kind<A>(name, (arg, timer) => {
-				const runtime = runtimes.get(arg.node);
+				let runtime = runtimes.get(arg.node);
+				if (runtime?.later) {
+					// Its state loaded first: loaded halted, it is no longer where timers find it.
+					runtime.loaded();
+					runtime = runtimes.get(arg.node);
+				}
 				if (runtime) runtime.changes++;
 				const record = runtime?.containers.get(arg.id);
 				if (!record) return;
@@ -969,11 +976,28 @@ export class MockRuntime implements ContainerRuntime {
 	 * are saved too, marked gone. The exit listeners are its
 	 * owner's and stay as they are.
 	 */
-	save(saving: Saving): SavedRuntime {
+	save(saving: Saving): SavedRuntime | LaterState {
+		if (this.later) {
+			// Unused since the restore, no pod it may hold changed, and a state a save gives back as loaded: the state is the one loaded, its text as it was read.
+			const later = this.later;
+			const {state, podWrites} = later;
+			later.keptAsLoaded ??= !notKeptWhenLoaded.some(mark => state.includes(mark));
+			if (this.context.store.writes('Pod') !== podWrites || !later.keptAsLoaded) {
+				this.loaded();
+			} else if (keptStatesChecked()) {
+				this.loaded();
+				if (JSON.stringify(this.save(saving)) !== JSON.stringify(state)) throw new Error(`runtime of ${this.nodeName}: the state it would save after its load is not the one read`);
+				return state;
+			} else {
+				return state;
+			}
+		}
+		const stale = `runtime of ${this.nodeName}: the saved state it kept is not the one made now`;
 		const kept = this.kept && this.kept.changes === this.changes && this.keptHolds(this.kept) ? this.kept.saved : undefined;
+		if (kept !== undefined) return keptOrMade(kept, () => this.saveNow(saving, []), stale);
 		const held: Pod[] = [];
-		const saved = keptOrMade(kept, () => this.saveNow(saving, held), `runtime of ${this.nodeName}: the saved state it kept is not the one made now`);
-		if (saved !== kept) this.kept = this.keep(saved, held);
+		const saved = keptOrMade(undefined, () => this.saveNow(saving, held), stale);
+		this.kept = this.keep(saved, held);
 		return saved;
 	}
 
@@ -1099,6 +1123,7 @@ export class MockRuntime implements ContainerRuntime {
 	load(saved: SavedRuntime, loading: Loading): void {
 		this.changes++;
 		this.kept = undefined;
+		this.later = undefined;
 		this.sandboxes.clear();
 		this.containers.clear();
 		this.images.clear();
@@ -1150,6 +1175,36 @@ export class MockRuntime implements ContainerRuntime {
 		this.halted = saved.halted;
 		// Loaded, the runtime saves what it loaded: that is kept, as a save would keep it (the first save after a restore costs nothing).
 		this.kept = this.keep(saved, pods);
+	}
+
+	/**
+	 * `load` a saved state still as text when the runtime is first used
+	 * (`loaded`, which the kubelet's every way to a runtime and the runtime's
+	 * timers call first): a restore then parses and loads only the runtimes
+	 * something uses, each when it does. The state is loaded against the
+	 * objects and timers as they were at this point of the restore
+	 * (`Loading.lasting`), so it loads as it would have now; until then
+	 * nothing reaches the runtime, so nothing in it changes, and a save
+	 * gives the text again (unless a pod it may hold changed, or the state
+	 * is one a save would not give back as loaded: see `save`).
+	 */
+	loadLater(saved: LaterState, loading: Loading): void {
+		this.changes++;
+		this.kept = undefined;
+		this.later = {state: saved, loading: loading.lasting(), podWrites: this.context.store.writes('Pod')};
+		// Where its timers find it: a timer of a runtime saved halted loads it, which takes it out again.
+		this.kinds.runtimes.set(this.nodeName, this);
+	}
+
+	/** Load the state `loadLater` left for first use, if any. */
+	loaded(): void {
+		const later = this.later;
+		if (!later) return;
+		this.load(later.state.value() as SavedRuntime, later.loading);
+		// A pod changed since the restore: the state as read names the store's pods as they were then, so a save makes it anew.
+		if (this.context.store.writes('Pod') !== later.podWrites) this.kept = undefined;
+		// Else what a save gives while nothing changed is the state as read: its text is written again as it was.
+		else if (this.kept) this.kept.saved = later.state;
 	}
 
 	/** What other parts keep beside this runtime's trees, by where each tree is (nothing when they keep nothing). */
@@ -1594,9 +1649,13 @@ type MountPlace = TreeLocator | {sandbox: string; volume: string} | {namespace: 
 type SavedView = {at: number; mounts: Array<[path: string, place: MountPlace, sub: string | null, readOnly: boolean, volume: string, fsType: string]>};
 
 /** A runtime's last saved state and what it was made from (`MockRuntime.keep`). */
+/** What the text of a saved runtime holds when a save would not give it back as loaded (see `MockRuntime.keep`): an open shell, a filesystem view, what other parts keep beside a tree. */
+const notKeptWhenLoaded = ['"shells":[{', '"view":', '"trees":'];
+
 type KeptRuntime = {
 	changes: number;
-	saved: SavedRuntime;
+	/** The state, or the text it was loaded from (`loadLater`). */
+	saved: SavedRuntime | LaterState;
 	/** The store's Pod writes when the pods below were last found unchanged (none since: no need to look again). */
 	podWrites: number;
 	/** Each pod version held, with the store's version of that pod then. */

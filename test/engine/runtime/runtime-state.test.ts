@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import {createCluster, type Cluster} from '../../../source/engine/index.js';
 import type {KubeObject} from '../../../source/engine/api/types.js';
 import type {Manifest} from '../../../source/engine/api/types.js';
-import {checkKeptStates, keptStatesChecked, loadingFrom, savingFrom} from '../../../source/engine/state.js';
+import {checkKeptStates, keptStatesChecked, LaterState, loadingFrom, savingFrom, type Saving} from '../../../source/engine/state.js';
 import type {ShellSession} from '../../../source/engine/runtime/cri.js';
 import type {MockRuntime, SavedRuntime} from '../../../source/engine/runtime/mock-runtime.js';
 import {FileTree} from '../../../source/engine/runtime/filetree.js';
@@ -29,6 +29,13 @@ function runtimes(cluster: Cluster): Runtimes {
 		if (runtime) out.set(node.metadata.name, runtime);
 	}
 	return out;
+}
+
+/** A runtime's state as data: these runtimes were loaded, none holds a state still as text (`loadLater`). */
+function savedData(runtime: MockRuntime, saving: Saving): SavedRuntime {
+	const saved = runtime.save(saving);
+	if (saved instanceof LaterState) throw new Error('a runtime of these tests holds a state still as text');
+	return saved;
 }
 
 function saves(cluster: Cluster): Array<[string, SavedRuntime]> {
@@ -70,7 +77,7 @@ function observed(cluster: Cluster): unknown {
 	const out: unknown[] = [];
 	for (const [name, runtime] of runtimes(cluster)) {
 		out.push(name, runtime.criLog(), runtime.listImages());
-		const saved = runtime.save(savingFrom(cluster.context.store));
+		const saved = savedData(runtime, savingFrom(cluster.context.store));
 		for (const sandbox of saved.sandboxes) out.push(sandbox.id, runtime.syscalls(sandbox.id));
 		for (const container of saved.containers) {
 			out.push(container.id, runtime.containerLogs(container.id), runtime.syscalls(container.id), runtime.containerUsage(container.id));
@@ -250,7 +257,7 @@ test('a tree is found again by where it is, after a load too', t => {
 	for (const step of steps.slice(0, 9)) step(cluster, shells);
 	const found: unknown[] = [];
 	for (const runtime of runtimes(cluster).values()) {
-		const saved = runtime.save(savingFrom(cluster.context.store));
+		const saved = savedData(runtime, savingFrom(cluster.context.store));
 		for (const container of saved.containers) {
 			const tree = runtime.treeAt({container: container.id});
 			if (tree) found.push(runtime.locateTree(tree));
@@ -428,7 +435,7 @@ test('a settled runtime saves the state it kept until a call, a timer, its pods 
 	cluster.advance(30_000);
 	const [runtime] = runtimes(cluster).values();
 	const saving = savingFrom(cluster.context.store);
-	const save = () => runtime!.save(saving);
+	const save = () => savedData(runtime!, saving);
 	const first = save();
 	cluster.advance(60_000);
 	t.is(save(), first, 'a minute of a settled node: the state kept is saved again');
