@@ -2,7 +2,8 @@
  * `npm run fuzz:state -- --seed S --files N`: state files damaged at random,
  * opened as `--state FILE` opens them. A cluster with some of everything (the
  * demo, a scaled Deployment, a ConfigMap, an Event made through the API
- * without a message, a database row, a node killed) is saved as the autosave
+ * without a message, a database row, a node killed, and 20 nodes of a dozen
+ * pods, whose runtimes the open reads later) is saved as the autosave
  * writes it; each file then gets one damage: a value of a line replaced by
  * one of another type or an odd one, a key or an item removed, a line
  * dropped, doubled or swapped with another, or the bytes cut short. What
@@ -22,6 +23,7 @@ import {unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator} fr
 import {createCluster} from '../source/engine/index.js';
 import {autosaveCluster, openState} from '../source/state/cluster-state.js';
 import {StateFileError} from '../source/state/state-file.js';
+import {laterDigestKey} from '../source/state/snapshot-json.js';
 import {fuzzFlags} from './flags.js';
 
 const usage = `usage: npm run fuzz:state -- [--seed S] [--files N]
@@ -53,9 +55,12 @@ function save(cluster: ReturnType<typeof createCluster>, file: string): void {
 const original = join(dir, 'original.json');
 {
 	const cluster = createCluster({seed: 11, demo: true});
+	// Nodes enough that each node's runtime is a record of its own line, and pods enough that those records are read later (`laterRecordBytes`).
+	for (let added = 0; added < 17; added++) cluster.addNode();
 	cluster.advance(60_000);
 	cluster.scale('Deployment', 'web', 6, {namespace: 'shop'});
 	cluster.apply([
+		{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'fill', namespace: 'default'}, spec: {replicas: 200, selector: {matchLabels: {app: 'fill'}}, template: {metadata: {labels: {app: 'fill'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}}},
 		{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', namespace: 'shop'}, data: {mode: 'fast'}},
 		{apiVersion: 'v1', kind: 'Event', metadata: {name: 'by-hand', namespace: 'shop'}, involvedObject: {kind: 'Deployment', name: 'web', namespace: 'shop'}, reason: 'Noted'},
 	]);
@@ -67,6 +72,7 @@ const original = join(dir, 'original.json');
 }
 const text = readFileSync(original, 'utf8');
 const lines = text.split('\n');
+if (!text.includes(`"${laterDigestKey}":`)) throw new Error('fuzz:state: the file damaged holds no record read later: its cluster is too small');
 
 // ----- the damage ----------------------------------------------------------
 
