@@ -4,6 +4,7 @@
  */
 import type {Cluster, ResourceType} from '../engine/index.js';
 import {ApiError, notFoundPath} from './status.js';
+import {healthEndpoints, isHealthCheck, type HealthEndpoint} from './health.js';
 import {extraTypes} from './extra-apis.js';
 
 const served = new WeakMap<Cluster, {version: number; types: readonly ResourceType[]}>();
@@ -48,7 +49,7 @@ export type Target =
 	| {kind: 'openapiRoot'}
 	| {kind: 'openapi'; group: string; version: string}
 	| {kind: 'openapiV2'}
-	| {kind: 'health'}
+	| {kind: 'health'; endpoint: HealthEndpoint; check?: string}
 	| ({kind: 'resource'} & ResourceTarget);
 
 /** Subresources served, by kind. */
@@ -101,7 +102,13 @@ export function parsePath(pathname: string, servedTypes: readonly ResourceType[]
 	});
 	if (parts.length === 0) return {kind: 'root'};
 	if (parts.length === 1 && parts[0] === 'version') return {kind: 'version'};
-	if (parts.length === 1 && ['healthz', 'livez', 'readyz'].includes(parts[0]!)) return {kind: 'health'};
+	const endpoint = healthEndpoints.find(name => name === parts[0]);
+	if (endpoint) {
+		// One check on its own: its name may hold slashes (`poststarthook/rbac/bootstrap-roles`).
+		const check = parts.length > 1 ? parts.slice(1).join('/') : undefined;
+		if (check !== undefined && !isHealthCheck(endpoint, check)) throw notFoundPath();
+		return {kind: 'health', endpoint, ...(check !== undefined ? {check} : {})};
+	}
 	if (parts[0] === 'openapi') {
 		if (parts[1] === 'v2' && parts.length === 2) return {kind: 'openapiV2'};
 		if (parts[1] === 'v3') {

@@ -24,6 +24,7 @@ import {ExecServer, refuseUpgrade} from './exec.js';
 import {PortForwardServer} from './port-forward.js';
 import {selfSignedCertificate, type Credentials} from './tls.js';
 import {WatchCache} from './watch.js';
+import {healthBody} from './health.js';
 
 export type ApiServerOptions = {
 	/** Port on 127.0.0.1; 0 picks a free one. */
@@ -82,8 +83,8 @@ async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Au
 	switch (target.kind) {
 		case 'version': return sendJson(response, 200, serverVersion);
 		case 'health': {
-			response.writeHead(200, {'Content-Type': 'text/plain'});
-			response.end('ok');
+			response.writeHead(200, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff'});
+			response.end(healthBody(target.endpoint, target.check, url.searchParams));
 			return;
 		}
 		case 'root': return sendJson(response, 200, {paths: ['/api', '/api/v1', '/apis', '/openapi/v3', '/version', '/healthz']});

@@ -131,6 +131,27 @@ run('bad requests get a Status and change nothing', async t => {
 	t.is(served().cluster.resourceVersion, before);
 });
 
+run('get --raw of the health endpoints: ok, each check with ?verbose, one left out with ?exclude, one on its own', async t => {
+	t.is((await served().kubectl(['get', '--raw', '/livez'])).stdout, 'ok');
+	const ready = await served().kubectl(['get', '--raw', '/readyz?verbose']);
+	t.is(ready.code, 0);
+	const readyLines = ready.stdout.trimEnd().split('\n');
+	t.deepEqual(readyLines.slice(0, 5), ['[+]ping ok', '[+]log ok', '[+]etcd ok', '[+]etcd-readiness ok', '[+]informer-sync ok']);
+	t.true(readyLines.includes('[+]poststarthook/rbac/bootstrap-roles ok'));
+	t.deepEqual(readyLines.slice(-2), ['[+]shutdown ok', 'readyz check passed']);
+	// Liveness runs no readiness checks.
+	const live = (await served().kubectl(['get', '--raw', '/livez?verbose'])).stdout;
+	t.false(live.split('\n').includes('[+]informer-sync ok'));
+	t.true(live.endsWith('[+]poststarthook/apiservice-openapiv3-controller ok\nlivez check passed\n'));
+	const excluded = (await served().kubectl(['get', '--raw', '/readyz?verbose&exclude=etcd&exclude=nope'])).stdout;
+	t.true(excluded.includes('[+]etcd excluded: ok\n'));
+	t.true(excluded.endsWith('[+]shutdown ok\nwarn: some health checks cannot be excluded: no matches for "nope"\nreadyz check passed\n'));
+	t.is((await served().kubectl(['get', '--raw', '/readyz/poststarthook/rbac/bootstrap-roles'])).stdout, 'ok');
+	const unknown = await served().kubectl(['get', '--raw', '/readyz/nope']);
+	t.is(unknown.code, 1);
+	t.is(unknown.stderr, 'Error from server (NotFound): the server could not find the requested resource\n');
+});
+
 run('apply, create and replace -f, client-side and server-side', async t => {
 	const manifest = (replicas: number, value: string) => `apiVersion: apps/v1
 kind: Deployment
