@@ -1,6 +1,6 @@
 /**
  * APIs served beside the engine's kinds: the metrics API (`kubectl top`,
- * from the engine's simulated usage), and SelfSubjectAccessReview and
+ * from the engine's simulated usage), ComponentStatus, and SelfSubjectAccessReview and
  * SelfSubjectRulesReview (`kubectl auth can-i`, `--list`), answered by the
  * engine's RBAC authorizer for the user the request acts as.
  */
@@ -11,6 +11,7 @@ import type {RequestContext} from './resources.js';
 import {ApiError, badRequest, methodNotAllowed} from './status.js';
 import {tableType, toTable, wantsTable, type Column, type Printer} from './tables.js';
 import {handleHpaV1, hpaV1Type} from './autoscaling-v1.js';
+import {componentStatusType, handleComponentStatus} from './component-status.js';
 
 function type(kind: string, plural: string, group: string, version: string, namespaced: boolean): ResourceType {
 	return {kind, plural, singular: kind.toLowerCase(), shortNames: [], group, version, namespaced, nameValidator: 'subdomain'};
@@ -23,12 +24,13 @@ export const extraTypes: readonly ResourceType[] = [
 	type('SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'authorization.k8s.io', 'v1', false),
 	type('SelfSubjectReview', 'selfsubjectreviews', 'authentication.k8s.io', 'v1', false),
 	hpaV1Type,
+	componentStatusType,
 ];
 
 /** Verbs of the extra kinds, for discovery. */
 export const extraVerbs: Record<string, string[]> = {
 	HorizontalPodAutoscalerV1: ['create', 'delete', 'get', 'list'], NodeMetrics: ['get', 'list'], PodMetrics: ['get', 'list'],
-	SelfSubjectAccessReview: ['create'], SelfSubjectRulesReview: ['create'], SelfSubjectReview: ['create'],
+	SelfSubjectAccessReview: ['create'], SelfSubjectRulesReview: ['create'], SelfSubjectReview: ['create'], ComponentStatus: ['get', 'list'],
 };
 
 export function isExtra(resource: ResourceType): boolean {
@@ -39,6 +41,7 @@ export async function handleExtra(context: RequestContext): Promise<void> {
 	const {request, response, target, cluster} = context;
 	const method = request.method ?? 'GET';
 	if (target.type === hpaV1Type) return handleHpaV1(context);
+	if (target.type === componentStatusType) return handleComponentStatus(context);
 	if (target.type.kind === 'SelfSubjectReview') {
 		// kubectl auth whoami: the user the request acts as.
 		if (method !== 'POST' || target.name !== undefined) throw methodNotAllowed(method);

@@ -152,6 +152,27 @@ run('get --raw of the health endpoints: ok, each check with ?verbose, one left o
 	t.is(unknown.stderr, 'Error from server (NotFound): the server could not find the requested resource\n');
 });
 
+run('get componentstatuses: each component Healthy, with the deprecation warning; nothing else is served', async t => {
+	const warning = 'Warning: v1 ComponentStatus is deprecated in v1.19+\n';
+	const all = await served().kubectl(['get', 'cs']);
+	t.is(all.code, 0);
+	t.is(all.stdout, lines(
+		'NAME                 STATUS    MESSAGE   ERROR',
+		'scheduler            Healthy   ok        ',
+		'controller-manager   Healthy   ok        ',
+		'etcd-0               Healthy   ok        ',
+	));
+	t.is(all.stderr, warning);
+	const one = await served().kubectl(['get', 'componentstatus', 'etcd-0', '-o', 'json']);
+	t.deepEqual(JSON.parse(one.stdout), {apiVersion: 'v1', kind: 'ComponentStatus', metadata: {name: 'etcd-0', creationTimestamp: null}, conditions: [{type: 'Healthy', status: 'True', message: 'ok'}]});
+	const missing = await served().kubectl(['get', 'cs', 'kube-proxy']);
+	t.is(missing.stderr, `${warning}Error from server (NotFound): componentstatus "kube-proxy" not found\n`);
+	const before = served().cluster.resourceVersion;
+	t.is((await served().kubectl(['delete', 'cs', 'scheduler'])).code, 1);
+	t.is(served().cluster.resourceVersion, before);
+	t.regex((await served().kubectl(['api-resources'])).stdout, /^componentstatuses +cs +v1 +false +ComponentStatus$/m);
+});
+
 run('apply, create and replace -f, client-side and server-side', async t => {
 	const manifest = (replicas: number, value: string) => `apiVersion: apps/v1
 kind: Deployment
