@@ -136,4 +136,6 @@ test('a here-document typed line by line: the shell asks for each line with > an
 	t.like(c.exec('box', ['sh', '-c', "cat <<'END'\n$HOME $(echo x)\nEND"]), {stdout: '$HOME $(echo x)\n'});
 	t.like(c.exec('box', ['sh', '-c', 'cat <<-END\n\t\tone\n\tEND\necho two']), {stdout: 'one\ntwo\n'});
 	t.like(c.exec('box', ['sh', '-c', 'cat <<']), {stderr: 'sh: syntax error: unexpected end of file\n', exitCode: 2});
+	// A here-string: the word, expanded, then a newline.
+	t.like(c.exec('box', ['sh', '-c', 'X=b; wc -l <<< "a $X"; cat <<<$HOME; cat <<< \'$X\'; grep b <<< "a $X"']), {stdout: '1\n/root\n$X\na b\n', exitCode: 0});
 });

@@ -642,6 +642,11 @@ export class Shell {
 				stdin = target;
 				continue;
 			}
+			// A here-string: the word, expanded, and a newline.
+			if (redirect.op === '<<<') {
+				stdin = `${target}\n`;
+				continue;
+			}
 			if (redirect.op === '<') {
 				const path = normalizePath(target, this.state.cwd);
 				const content = this.io.base.fs.read(path);

@@ -147,7 +147,7 @@ export function parse(script: string): List {
 			const token = tokens[pos];
 			if (!token) break;
 			if (token.type === 'op') {
-				if (['>', '>>', '<', '<<', '2>', '&>'].includes(token.op)) {
+				if (['>', '>>', '<', '<<', '<<<', '2>', '&>'].includes(token.op)) {
 					pos++;
 					const target = tokens[pos];
 					if (target?.type !== 'word') unexpected();

@@ -11,7 +11,7 @@ export type Part = {text: string; quote: 0 | 1 | 2} | {command: string; quote: 0
 export type Word = {parts: Part[]; raw: string};
 export type Token = {type: 'word'; word: Word} | {type: 'op'; op: string};
 
-const operators = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '>>', '2>', '<<-', '<<', ';', '|', '&', '>', '<', '\n', '(', ')'];
+const operators = ['&&', '||', '2>&1', '1>&2', '>&2', '&>', '>>', '2>', '<<<', '<<-', '<<', ';', '|', '&', '>', '<', '\n', '(', ')'];
 
 /** Where the `$(` at `at` closes: its matching parenthesis. */
 function substitutionEnd(text: string, at: number): number {
