@@ -12,6 +12,7 @@ import {podStatus} from './pod-status.js';
 import {containerExited, startNext, updateContainers} from './container-lifecycle.js';
 import {stopProbes} from './probes.js';
 import {terminate} from './termination.js';
+import {configMirrorAnnotation} from './static-pods.js';
 import {podRequests, type PodRequests} from '../controllers/scheduler.js';
 import {bytes, milliCpu} from '../api/quantity.js';
 
@@ -296,7 +297,8 @@ export function createKubelets(context: ControllerContext): Controller {
 	const timerKinds = workerTimers.map(kind => clock.kind<WorkerTimerArg>(kind.name, (arg, handle) => {
 		changes++;
 		const worker = workers.get(arg.pod);
-		if (!worker || worker.uid !== arg.uid || !worker.timers?.delete(handle)) return;
+		// Only the worker that set it holds its handle (a worker made again for the pod key holds none of the old one's; a static pod's worker keeps its own as its mirror pod is made again).
+		if (!worker || !worker.timers?.delete(handle)) return;
 		// An empty set is dropped: a running pod's worker usually has no timer left, and a set costs a hash table.
 		if (worker.timers.size === 0) worker.timers = undefined;
 		kind.run(core, worker, arg);
@@ -509,7 +511,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			if (key.startsWith('gone:')) {
 				const [, uid, ...rest] = key.split(':');
 				const worker = workers.get(rest.join(':'));
-				if (worker && worker.uid === uid) {
+				if (worker && worker.uid === uid && !mirrorOfKeptPod(worker)) {
 					// Force-deleted (or node gone): stop whatever still runs.
 					const runtime = runtimeOf(worker.nodeName);
 					if (runtime && worker.sandboxId) runtime.removePodSandbox(worker.sandboxId);
@@ -526,6 +528,15 @@ export function createKubelets(context: ControllerContext): Controller {
 			if (!pod || !pod.spec?.nodeName || halted.has(pod.spec.nodeName)) return;
 			let worker = workers.get(key);
 			if (worker && worker.uid !== pod.metadata.uid) {
+				if (mirrorOfKeptPod(worker) && mirrorHash(pod) === mirrorHash(worker.pod) && !pod.metadata.deletionTimestamp) {
+					// The mirror pod of a static pod that runs on, made again: the pod's status goes to it.
+					workersByUid.delete(worker.uid);
+					worker.uid = pod.metadata.uid;
+					workersByUid.set(worker.uid, worker);
+					worker.pod = pod;
+					publish(worker);
+					return;
+				}
 				forget(worker);
 				worker = undefined;
 			}
@@ -547,10 +558,27 @@ export function createKubelets(context: ControllerContext): Controller {
 			}
 			worker.pod = pod;
 			recount(worker);
+			if (pod.metadata.deletionTimestamp && mirrorOfKeptPod(worker)) {
+				// A static pod's mirror deleted through the API: deleted at once (DeleteMirrorPod, grace 0) and made again by the source; the pod runs on.
+				store.markDeleted(pod, 0);
+				return;
+			}
 			if (pod.metadata.deletionTimestamp) terminate(core, worker, pod);
 			else updateContainers(core, worker);
 		},
 	};
+
+	/** Whether the worker's pod is the mirror of a static pod whose manifest is still on its node: the pod runs whatever becomes of the mirror. */
+	function mirrorOfKeptPod(worker: PodWorker): boolean {
+		const hash = mirrorHash(worker.pod);
+		const {namespace, name} = worker.pod.metadata;
+		return hash !== undefined && context.services.staticPods?.wants(worker.nodeName, namespace ?? 'default', name, hash) === true;
+	}
+}
+
+/** A mirror pod's config hash (`kubernetes.io/config.mirror`); undefined for any other pod. */
+function mirrorHash(pod: Pod): string | undefined {
+	return pod.metadata.annotations?.[configMirrorAnnotation];
 }
 
 /** The volume manager's gate first (claims bound, volumes attached), then the sandbox. */

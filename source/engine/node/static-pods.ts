@@ -5,7 +5,7 @@
  * `<name>-<node>`, annotated with the manifest's hash and owned by the
  * Node. A manifest removed stops its pod; one changed replaces it; a
  * mirror pod deleted through the API comes back while its manifest is
- * there. The kubelet watches the folder (inotify), so a change shows
+ * there, and the pod it mirrors runs on (the kubelet's part). The kubelet watches the folder (inotify), so a change shows
  * within a second; here each node whose folder a pod has reached (a
  * hostPath of the node, as `kubectl debug node` mounts its root) is read
  * every second. What the manifest holds is defaulted and validated as the
@@ -34,8 +34,17 @@ const configSourceAnnotation = 'kubernetes.io/config.source';
 
 const component = 'kubelet-static-pods';
 
-/** What the source offers the runtime: a node's manifests folder became reachable. */
-export type StaticPodService = {watch(nodeName: string): void};
+/**
+ * What the source offers: the runtime tells it a node's manifests folder
+ * became reachable; the kubelet asks whether a mirror pod is of a manifest
+ * still there (one deleted through the API is made again, its pod kept
+ * running, as `syncPod` keeps a static pod whose mirror went).
+ */
+export type StaticPodService = {
+	watch(nodeName: string): void;
+	/** Whether a manifest on `nodeName` makes the mirror pod `namespace/name` with this config hash. */
+	wants(nodeName: string, namespace: string, name: string, hash: string): boolean;
+};
 
 type Known = Map<string, {hash: string; pod: string; namespace: string}>;
 
@@ -106,6 +115,10 @@ export function createStaticPodSource(context: ControllerContext): Controller {
 		watch(node) {
 			if (watched.has(node)) return;
 			watched.set(node, clock.after(staticPodCheckMs, check, node));
+		},
+		wants(node, namespace, name, hash) {
+			for (const entry of known.get(node)?.values() ?? []) if (entry.pod === name && entry.namespace === namespace && entry.hash === hash) return true;
+			return false;
 		},
 	};
 

@@ -110,12 +110,19 @@ test('a manifest written into the node\'s /etc/kubernetes/manifests runs as a st
 	const events = cluster.eventsFor(mirror()!) as KubeEvent[];
 	t.deepEqual(events.map(event => event.reason), ['Pulling', 'Pulled', 'Created', 'Started']);
 	t.true(events.every(event => event.involvedObject.uid === annotations['kubernetes.io/config.mirror']));
-	// Deleted through the API, the mirror comes back while the manifest is there.
+	// Deleted through the API, the mirror comes back while the manifest is there, and the pod it mirrors runs on: the same container, not restarted, nothing killed.
 	const uid = mirror()!.metadata.uid;
+	const running = mirror()!.status!.containerStatuses![0]!;
 	cluster.delete('Pod', mirrorName);
 	cluster.advance(5000);
 	t.not(mirror()?.metadata.uid, uid);
 	t.is(mirror()?.status?.phase, 'Running');
+	t.like(mirror()!.status!.containerStatuses![0], {containerID: running.containerID, restartCount: 0, state: running.state, ready: true});
+	t.false((cluster.eventsFor(mirror()!) as KubeEvent[]).some(event => event.reason === 'Killing'));
+	// Force-deleted, the same.
+	cluster.delete('Pod', mirrorName, {gracePeriodSeconds: 0});
+	cluster.advance(2000);
+	t.is(mirror()!.status!.containerStatuses![0]!.containerID, running.containerID);
 	// A changed manifest replaces the pod.
 	const hash = annotations['kubernetes.io/config.hash'];
 	write(staticWeb('nginx:1.25'));
