@@ -22,7 +22,7 @@ import {badRequest, methodNotAllowed, notFoundPath, statusFromError} from './sta
 import {TokenIssuer} from './tokens.js';
 import {ExecServer, refuseUpgrade} from './exec.js';
 import {PortForwardServer} from './port-forward.js';
-import {selfSignedCertificate, type Credentials} from './tls.js';
+import {servingCertificate, type Credentials} from './tls.js';
 import {WatchCache} from './watch.js';
 import {healthBody} from './health.js';
 
@@ -54,7 +54,7 @@ export type ApiServer = {
 	url: string;
 	port: number;
 	token: string;
-	/** The server's certificate (PEM): the certificate authority for clients. */
+	/** What clients trust the server by (PEM): the cluster's certificate authority, which signed the server's certificate (or the certificate given in `tls`). */
 	certificate: string;
 	/** How many watches are open now. */
 	watchers: () => number;
@@ -115,17 +115,19 @@ export const certificateAuthorityKeyName = 'ca.key';
 export function startApiServer(cluster: Cluster, options: ApiServerOptions = {}): Promise<ApiServer> {
 	const token = options.token ?? randomBytes(24).toString('hex');
 	const authenticator: Authenticator = {token, tokens: new TokenIssuer(options.serviceAccountKeyFile)};
-	const tls = options.tls ?? selfSignedCertificate();
 	if (options.certificateAuthorityKeyFile) {
 		const key = keptOrNewKey(options.certificateAuthorityKeyFile, 'ed25519', () => createPrivateKey(newAuthorityKey()));
 		cluster.useCertificateAuthority(key.export({type: 'pkcs8', format: 'pem'}) as string);
 	}
+	// Signed by the authority the cluster has now (its own key, kept in the config dir).
+	const tls = options.tls ?? servingCertificate(cluster);
+	const authority = cluster.certificateAuthority();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
 	const execs = new ExecServer(cluster);
 	const forwards = new PortForwardServer(cluster);
 	let port = 0;
 	// Clients may authenticate with a certificate the cluster's authority signed (one a CertificateSigningRequest got): asked for, never required.
-	const server: Server = createServer({key: tls.key, cert: tls.cert, requestCert: true, rejectUnauthorized: false, ca: cluster.certificateAuthority()}, (request, response) => {
+	const server: Server = createServer({key: tls.key, cert: tls.cert, requestCert: true, rejectUnauthorized: false, ca: authority}, (request, response) => {
 		serve(cluster, watchCache, authenticator, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
 			// Drain what the client still sends, so the reply is read.
 			request.resume();
@@ -165,7 +167,7 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 				url: `https://127.0.0.1:${port}`,
 				port,
 				token,
-				certificate: tls.cert,
+				certificate: options.tls ? tls.cert : authority,
 				watchers: () => watchCache.size,
 				close: () => new Promise(done => {
 					watchCache.close();

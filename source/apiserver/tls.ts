@@ -1,42 +1,29 @@
 /**
- * A self-signed certificate for 127.0.0.1, made at start. kubectl sends a
- * bearer token only over TLS (clientcmd drops user credentials for a plain
- * http server), so the API is served over https and the kubeconfig carries
- * this certificate as its certificate authority. Encoded with the engine's
- * DER writer (a few structures) and signed with node:crypto.
+ * The API server's serving certificate, made at start: a fresh P-256 key
+ * and a certificate the cluster's authority signs (CN=kube-apiserver, for
+ * 127.0.0.1, the `kubernetes` Service's address and names, and localhost),
+ * as kubeadm makes `apiserver.crt`. kubectl sends a bearer token only over
+ * TLS (clientcmd drops user credentials for a plain http server), so the
+ * API is served over https, and the kubeconfig carries the authority's
+ * certificate: the same one as the nodes' /etc/kubernetes/pki/ca.crt, so a
+ * kubeconfig made from that file trusts the server too.
  */
-import {generateKeyPairSync, randomBytes, sign} from 'node:crypto';
-import {der} from '../engine/index.js';
-
-const {derTrue, distinguishedName, extension, oid, pem, sequence, time, tlv} = der;
-
-const ecdsaWithSha256 = sequence(oid('1.2.840.10045.4.3.2'));
+import {generateKeyPairSync, randomBytes} from 'node:crypto';
+import type {Cluster} from '../engine/index.js';
 
 export type Credentials = {key: string; cert: string};
 
-/** A fresh P-256 key and a certificate for 127.0.0.1 and localhost, valid for a year. */
-export function selfSignedCertificate(now = new Date()): Credentials {
+/** The names the certificate is for: kube-apiserver's own (`kubernetes.default.svc…`), the Service's address, and where it listens. */
+export function servingNames(cluster: Cluster): string[] {
+	const serviceIp = (cluster.get('Service', 'kubernetes', 'default') as {spec?: {clusterIP?: string}} | undefined)?.spec?.clusterIP ?? '10.96.0.1';
+	return ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', serviceIp, '127.0.0.1'];
+}
+
+/** A fresh P-256 key and its certificate from the cluster's authority, valid for a year from an hour ago (by this machine's clock, which clients check it against). */
+export function servingCertificate(cluster: Cluster, now = Date.now()): Credentials {
 	const {privateKey, publicKey} = generateKeyPairSync('ec', {namedCurve: 'prime256v1'});
 	const serial = randomBytes(16);
 	serial[0] = serial[0]! & 0x7f | 0x01;
-	const name = distinguishedName([['2.5.4.3', 'kubarium']]);
-	const extensions = sequence(
-		extension('2.5.29.19', true, sequence(derTrue)),
-		extension('2.5.29.15', true, Buffer.from([0x03, 0x02, 0x02, 0x84])),
-		extension('2.5.29.37', false, sequence(oid('1.3.6.1.5.5.7.3.1'))),
-		extension('2.5.29.17', false, sequence(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from('localhost', 'ascii')))),
-	);
-	const tbs = sequence(
-		tlv(0xa0, Buffer.from([0x02, 0x01, 0x02])),
-		tlv(0x02, serial),
-		ecdsaWithSha256,
-		name,
-		sequence(time(now.getTime() - 3600_000), time(now.getTime() + 365 * 24 * 3600_000)),
-		name,
-		publicKey.export({type: 'spki', format: 'der'}),
-		tlv(0xa3, extensions),
-	);
-	const signature = sign('sha256', tbs, privateKey);
-	const certificate = sequence(tbs, ecdsaWithSha256, tlv(0x03, Buffer.from([0x00]), signature));
-	return {key: privateKey.export({type: 'pkcs8', format: 'pem'}) as string, cert: pem('CERTIFICATE', certificate)};
+	const cert = cluster.issueServingCertificate(publicKey.export({type: 'spki', format: 'der'}), servingNames(cluster), {serial, notBefore: now - 3600_000, notAfter: now + 365 * 24 * 3600_000});
+	return {key: privateKey.export({type: 'pkcs8', format: 'pem'}) as string, cert};
 }

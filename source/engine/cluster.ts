@@ -7,7 +7,7 @@ import {validateMetadata} from './api/validate-metadata.js';
 import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, conflict, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
-import {authorityFromKey, clientCertificateIdentity, seededAuthorityKey, type CertificateAuthority, type ClientIdentity} from './pki/x509.js';
+import {authorityFromKey, clientCertificateIdentity, issueServingCertificate, seededAuthorityKey, type CertificateAuthority, type ClientIdentity} from './pki/x509.js';
 import {updateApproval, type ApprovalOptions} from './api/certificates-objects.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson, type ObjectCheck} from './store.js';
 import {savedObjectProblem} from './api/saved-object-check.js';
@@ -1296,6 +1296,17 @@ export class Cluster {
 	/** The cluster's certificate authority's certificate (PEM): what signs the certificates its signers issue. */
 	certificateAuthority(): string {
 		return this.context.services.certificateAuthority!().certificate;
+	}
+
+	/**
+	 * A serving certificate for the API server (PEM), signed by the cluster's
+	 * authority: CN=kube-apiserver, for `publicKey` (SubjectPublicKeyInfo,
+	 * DER) and `names` (IPv4 addresses and DNS names), valid from
+	 * `notBefore` to `notAfter` (wall ms: clients check it against their
+	 * own clock).
+	 */
+	issueServingCertificate(publicKey: Uint8Array, names: readonly string[], options: {serial: Uint8Array; notBefore: number; notAfter: number}): string {
+		return issueServingCertificate(this.context.services.certificateAuthority!(), Buffer.from(publicKey), names, {...options, serial: Buffer.from(options.serial)});
 	}
 
 	/**

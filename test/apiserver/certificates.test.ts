@@ -122,3 +122,32 @@ run('with its key file, a server started again takes the certificates the cluste
 		rmSync(dir, {recursive: true, force: true});
 	}
 });
+
+run('the server\'s certificate is the cluster authority\'s: a kubeconfig made from the node\'s /etc/kubernetes/pki/ca.crt trusts it', async t => {
+	// A server of its own: a test above gives the suite's cluster another authority under its running server.
+	const own = await serve(cluster => cluster.apply({apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings'}, data: {a: '1'}}));
+	try {
+		const {cluster} = own;
+		const node = cluster.list('Node')[0]!.metadata.name;
+		// The CA file on the node, as `kubectl debug node` shows it at /host.
+		cluster.apply({apiVersion: 'v1', kind: 'Pod', metadata: {name: 'ca-reader'}, spec: {nodeName: node, volumes: [{name: 'host', hostPath: {path: '/'}}], containers: [{name: 'sh', image: 'busybox:1.36', command: ['sleep', '3600'], volumeMounts: [{name: 'host', mountPath: '/host'}]}]}});
+		cluster.advance(10_000);
+		const nodeCa = cluster.exec('ca-reader', ['cat', '/host/etc/kubernetes/pki/ca.crt']).stdout;
+		t.is(nodeCa, cluster.certificateAuthority());
+		const kubeconfigCa = (await own.kubectl(['config', 'view', '--raw', '-o', 'jsonpath={.clusters[0].cluster.certificate-authority-data}'])).stdout;
+		t.is(Buffer.from(kubeconfigCa, 'base64').toString('utf8'), nodeCa, 'the kubeconfig\'s certificate authority');
+		const dir = path.dirname(own.kubeconfig);
+		writeFileSync(path.join(dir, 'node-ca.crt'), nodeCa);
+		const server = (await own.kubectl(['config', 'view', '-o', 'jsonpath={.clusters[0].cluster.server}'])).stdout;
+		const token = (await own.kubectl(['config', 'view', '--raw', '-o', 'jsonpath={.users[0].user.token}'])).stdout;
+		const listed = await own.kubectl(['--kubeconfig=/dev/null', `--server=${server}`, `--certificate-authority=${path.join(dir, 'node-ca.crt')}`, `--token=${token}`, 'get', 'configmap', 'settings', '-o', 'name']);
+		t.deepEqual([listed.code, listed.stdout], [0, 'configmap/settings\n']);
+		// A server certificate no authority of the cluster's signed is refused by kubectl as any other.
+		writeFileSync(path.join(dir, 'other-ca.crt'), createCluster({seed: 99}).certificateAuthority());
+		const refused = await own.kubectl(['--kubeconfig=/dev/null', `--server=${server}`, `--certificate-authority=${path.join(dir, 'other-ca.crt')}`, `--token=${token}`, 'get', 'configmap', 'settings']);
+		t.is(refused.code, 1);
+		t.regex(refused.stderr, /x509: certificate signed by unknown authority/);
+	} finally {
+		await own.close();
+	}
+});

@@ -318,7 +318,7 @@ function issuedSubject(attributes: ReadonlyArray<[string, string]>): Buffer {
  * ExtKeyUsage); not a CA; valid from `notBefore` to `notAfter` (cut to the
  * authority's own end). Returns the certificate, PEM.
  */
-export function issueCertificate(ca: CertificateAuthority, request: CertificateRequest, options: {serial: Buffer; notBefore: number; notAfter: number; usages: readonly string[]}): string {
+export function issueCertificate(ca: CertificateAuthority, request: Pick<CertificateRequest, 'subject' | 'publicKey' | 'altNames'>, options: {serial: Buffer; notBefore: number; notAfter: number; usages: readonly string[]}): string {
 	const bits = [...new Set(options.usages.map(usage => keyUsageBits[usage]).filter((bit): bit is number => bit !== undefined))];
 	const extended = [...new Set(extendedUsages.filter(([usage]) => options.usages.includes(usage)).map(([, id]) => id))];
 	const subject = issuedSubject(request.subject);
@@ -331,6 +331,19 @@ export function issueCertificate(ca: CertificateAuthority, request: CertificateR
 	if (request.altNames) extensions.push(extension(subjectAltName, subject.length === 2, request.altNames));
 	const notAfter = Math.min(options.notAfter, ca.notAfter);
 	return pem('CERTIFICATE', signed(ca.key, tbs(options.serial, ca.subject, options.notBefore, notAfter, subject, request.publicKey, extensions)));
+}
+
+/**
+ * The API server's serving certificate, as kubeadm makes one (`apiserver.crt`):
+ * CN=kube-apiserver, for `publicKey` (SubjectPublicKeyInfo, DER), its names
+ * as SANs (a dotted IPv4 address as an IP, any other as a DNS name), for
+ * server auth, signed by the cluster's authority, so a client that trusts
+ * the authority's certificate (a kubeconfig, the node's
+ * /etc/kubernetes/pki/ca.crt) trusts the server.
+ */
+export function issueServingCertificate(ca: CertificateAuthority, publicKey: Buffer, names: readonly string[], options: {serial: Buffer; notBefore: number; notAfter: number}): string {
+	const altNames = sequence(...names.map(name => (/^\d{1,3}(\.\d{1,3}){3}$/.test(name) ? tlv(0x87, Buffer.from(name.split('.').map(Number))) : tlv(0x82, Buffer.from(name, 'ascii')))));
+	return issueCertificate(ca, {subject: [[commonName, 'kube-apiserver']], publicKey, altNames}, {...options, usages: ['digital signature', 'key encipherment', 'server auth']});
 }
 
 // ----- authenticating ----------------------------------------------------------------

@@ -18,7 +18,6 @@ import {Preferences} from '../../../source/ui/prefs.js';
 import {loadTheme} from '../../../source/ui/theme/load.js';
 import {connectRun, disposeCurrent, RemoteApp, type RemoteRun} from '../../../source/ui/remote/remote-app.js';
 import {startApiServer, type ApiServer} from '../../../source/apiserver/server.js';
-import {selfSignedCertificate} from '../../../source/apiserver/tls.js';
 import {serve, type Served} from '../../apiserver/harness.js';
 import {makeConfigDir, pressKeys, settle} from '../harness.js';
 import '../../../source/ui/extensions.js';
@@ -29,8 +28,6 @@ const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, m
 
 type Remote = {
 	served: Served;
-	/** The server's key and certificate, to start it again on the same port. */
-	tls: ReturnType<typeof selfSignedCertificate>;
 	run: RemoteRun;
 	api: () => AppApi;
 	frame: () => string;
@@ -51,8 +48,7 @@ function shop(cluster: Served['cluster']): void {
 }
 
 async function open(options: {served?: Served; context?: boolean; view?: string; kubeconfig?: (served: Served) => string} = {}): Promise<Remote> {
-	const tls = selfSignedCertificate();
-	const served = options.served ?? await serve(shop, {tls});
+	const served = options.served ?? await serve(shop);
 	served.cluster.advance(60_000);
 	const kubeconfig = options.kubeconfig?.(served) ?? served.kubeconfig;
 	const run = connectRun({kubeconfig, backoff: {initialMs: 50, maxMs: 200, forbiddenMs: 200}});
@@ -79,7 +75,7 @@ async function open(options: {served?: Served; context?: boolean; view?: string;
 		await settle();
 	});
 	const remote: Remote = {
-		served, run, tls,
+		served, run,
 		api: () => api!,
 		frame: () => ui.lastFrame() ?? '',
 		press: (...keys) => pressKeys(ui.stdin, keys),
@@ -275,7 +271,8 @@ test.serial('the server goes away: the header and a flash say so, the last rows 
 		served.cluster.advance(30_000);
 		let back: ApiServer | undefined;
 		try {
-			back = await startApiServer(served.cluster, {port, token, tls: remote.tls});
+			// A new serving certificate from the same authority, which the kubeconfig trusts.
+			back = await startApiServer(served.cluster, {port, token});
 			const up = await remote.waitFor(f => /web\s+5\/5/.test(f) && !/disconnected/.test(f), 'the recovered view');
 			t.regex(up, /live/);
 		} finally {
