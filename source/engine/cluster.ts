@@ -8,6 +8,7 @@ import {labelSelectorFromObject, objectSelector} from './api/selectors.js';
 import {alreadyExists, badRequest, conflict, invalid, KubeError, notFound, type FieldError} from './errors.js';
 import {SeededRandom, VirtualClock, epochMs, rfc3339, rfc3339Micro, type PendingTimer} from './clock.js';
 import {authorityFromKey, clientCertificateIdentity, issueServingCertificate, seededAuthorityKey, type CertificateAuthority, type ClientIdentity} from './pki/x509.js';
+import {republishRootCa} from './controllers/serviceaccount.js';
 import {updateApproval, type ApprovalOptions} from './api/certificates-objects.js';
 import {LoadError, Store, keyOf, prepareForCreate, sameJson, type ObjectCheck} from './store.js';
 import {savedObjectProblem} from './api/saved-object-check.js';
@@ -1291,6 +1292,8 @@ export class Cluster {
 		}
 		this.authorityKey = keyPem;
 		this.authority = authority;
+		// The namespaces' kube-root-ca.crt follow it.
+		republishRootCa(this.context);
 	}
 
 	/** The cluster's certificate authority's certificate (PEM): what signs the certificates its signers issue. */

@@ -204,7 +204,7 @@ test('every method of the facade is either journaled for snapshots or a query th
 		'constructor', 'now', 'get', 'list', 'resourceTypes', 'resolveResource', 'volumeData', 'replication', 'drainStatus', 'trafficStats',
 		'rolloutHistory', 'behindMs', 'watch', 'authorize', 'escalation', 'rulesFor', 'eventsFor', 'logs', 'syscalls', 'criLog', 'podMetrics',
 		'metrics', 'scrapeMetrics', 'clusterMetrics', 'nodeMetrics', 'controllerErrors', 'snapshot', 'snapshotInSteps',
-		'certificateAuthority', 'clientCertificateUser',
+		'certificateAuthority', 'clientCertificateUser', 'issueServingCertificate',
 		// The host's configuration, kept out of snapshots and journals as the key it takes.
 		'useCertificateAuthority',
 		// Journal themselves.

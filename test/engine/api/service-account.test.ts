@@ -1,5 +1,6 @@
+import {X509Certificate} from 'node:crypto';
 import test from 'ava';
-import {createCluster} from '../../../source/engine/index.js';
+import {createCluster, newAuthorityKey} from '../../../source/engine/index.js';
 
 const pod = (name: string, extra: Record<string, unknown> = {}) => ({
 	apiVersion: 'v1', kind: 'Pod', metadata: {name},
@@ -7,6 +8,27 @@ const pod = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const mountPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+test('kube-root-ca.crt holds the cluster\'s certificate authority: written back when changed, republished when the authority changes', t => {
+	const cluster = createCluster({seed: 1, nodes: 1});
+	cluster.advance(0);
+	const caOf = (namespace: string) => (cluster.get('configmap', 'kube-root-ca.crt', namespace)!['data'] as Record<string, string>)['ca.crt'];
+	t.is(caOf('default'), cluster.certificateAuthority());
+	t.is(new X509Certificate(caOf('default')!).subject, 'CN=kubernetes');
+	// Changed by hand: the publisher puts it back.
+	const current = cluster.get('configmap', 'kube-root-ca.crt', 'default')!;
+	cluster.replace({...current, data: {'ca.crt': 'edited', extra: 'x'}});
+	cluster.advance(0);
+	t.deepEqual(cluster.get('configmap', 'kube-root-ca.crt', 'default')!['data'], {'ca.crt': cluster.certificateAuthority()});
+	// Another authority (a served cluster's kept key): every namespace gets its certificate.
+	const other = createCluster({seed: 2});
+	const before = cluster.certificateAuthority();
+	cluster.useCertificateAuthority(newAuthorityKey());
+	t.not(cluster.certificateAuthority(), before);
+	cluster.advance(0);
+	for (const namespace of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) t.is(caOf(namespace), cluster.certificateAuthority(), namespace);
+	t.not(other.certificateAuthority(), cluster.certificateAuthority());
+});
 
 test('every namespace has the default ServiceAccount and the kube-root-ca.crt ConfigMap, and gets them back when they are deleted', t => {
 	const cluster = createCluster({seed: 1, nodes: 1});
