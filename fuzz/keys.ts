@@ -4,7 +4,9 @@
  * its own), as a user types them: single keys, readline and control keys,
  * wide characters and commands after `:`. With `--scale R`, `web` is first
  * scaled to R replicas through the dashboard's own Kubernetes API with the
- * real kubectl, so the keys land on a busy simulation. What must hold:
+ * real kubectl, so the keys land on a busy simulation. With `--state P`,
+ * the dashboard starts from a state file of 20 nodes and P more pods,
+ * whose runtimes load as the keys first reach them. What must hold:
  *  - the app never exits on its own and never shows an error or a stack
  *    trace;
  *  - Ctrl+C at the end quits within a second, exit code 0, and the
@@ -19,15 +21,18 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {unsafeUniformIntDistribution, xoroshiro128plus} from 'pure-rand';
 import {fuzzFlags} from './flags.js';
+import {createCluster} from '../source/engine/index.js';
+import {autosaveCluster} from '../source/state/cluster-state.js';
 
-const usage = `usage: npm run fuzz:keys -- [--seed S] [--keys N] [--scale R] [--speed X]
+const usage = `usage: npm run fuzz:keys -- [--seed S] [--keys N] [--scale R] [--speed X] [--state P]
 
   --seed S    seed of the keys and the terminal size (integer; default: a random one, printed)
   --keys N    keys to type (default 2000)
   --scale R   first scale the demo's web Deployment to R replicas (with kubectl)
-  --speed X   the dashboard's --speed (0, 1, 10 or 60; default 10)`;
+  --speed X   the dashboard's --speed (0, 1, 10 or 60; default 10)
+  --state P   start from a --state file: the demo on 20 nodes with P more pods, whose runtimes the open reads later`;
 
-const {seed, values, fail} = fuzzFlags('fuzz:keys', usage, ['keys', 'scale', 'speed']);
+const {seed, values, fail} = fuzzFlags('fuzz:keys', usage, ['keys', 'scale', 'speed', 'state']);
 const total = values.keys ?? 2000;
 const scale = values.scale;
 const speed = String(values.speed ?? 10);
@@ -59,13 +64,25 @@ const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args]
 const screen = () => tmux('capture-pane', '-p', '-t', 'keys');
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const configDir = mkdtempSync(join(tmpdir(), 'kubarium-fuzz-keys-'));
+const stateFile = join(configDir, 'state.json');
+if (values.state !== undefined) {
+	// Settled and saved as --state saves it: each node's runtime is a record long enough to be read when first used.
+	const cluster = createCluster({seed: 1, demo: true});
+	for (let added = 0; added < 17; added++) cluster.addNode();
+	cluster.apply([{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'fill', namespace: 'default'}, spec: {replicas: values.state, selector: {matchLabels: {app: 'fill'}}, template: {metadata: {labels: {app: 'fill'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}}}]);
+	cluster.advance(90_000);
+	const saved = autosaveCluster(cluster, stateFile);
+	saved.changed();
+	saved.flush();
+	saved.detach();
+}
 const size = pick([{cols: 120, rows: 40}, {cols: 80, rows: 24}, {cols: 60, rows: 16}, {cols: 200, rows: 50}]);
 const exitLine = /app-exit-code=(\d+)/;
 const failure = /TypeError|ReferenceError|RangeError|SyntaxError|Unhandled|\bat \S+ \(.*:\d+:\d+\)|✗ Error:/;
 
 const script = [
 	'printf "shell-before-app\\n"',
-	`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production KUBE_EDITOR=true EDITOR=true node dist/bundle/cli.js --config-dir ${JSON.stringify(configDir)} --speed ${speed} --api-port 0`,
+	`env -u CI -u CONTINUOUS_INTEGRATION NODE_ENV=production KUBE_EDITOR=true EDITOR=true node dist/bundle/cli.js --config-dir ${JSON.stringify(configDir)} --speed ${speed} --api-port 0${values.state !== undefined ? ` --state ${JSON.stringify(stateFile)}` : ''}`,
 	'printf "app-exit-code=%s\\n" "$?"',
 	'exec sleep 600',
 ].join('; ');
