@@ -1,6 +1,7 @@
 import type {Controller, ControllerContext} from '../controller.js';
 import type {KubeObject} from '../api/types.js';
 import {installServiceAccountAdmission, rootCaConfigMap} from '../api/service-account.js';
+import {sameJson} from '../store.js';
 
 /**
  * What every namespace holds from the start in a real cluster: the
@@ -19,14 +20,20 @@ function meta(name: string, namespace: string) {
 	return {name, namespace, uid: '', resourceVersion: '', creationTimestamp: ''};
 }
 
-/** A controller keeping one object of `kind` named `name` in every live namespace. */
-function perNamespace(context: ControllerContext, component: string, kind: string, name: string, make: (namespace: string) => KubeObject): Controller {
+/**
+ * A controller keeping one object of `kind` named `name` in every live
+ * namespace, as `make` makes it. With `kept`, the object is also written
+ * back when it no longer is as `kept(made, current)` says it should be
+ * (the update to write, or undefined when it is as it should be).
+ */
+function perNamespace(context: ControllerContext, component: string, kind: string, name: string, make: (namespace: string) => KubeObject, kept?: (made: KubeObject, current: KubeObject) => KubeObject | undefined): Controller {
 	const {store} = context;
 	return {
 		name: component,
 		watches: {
 			Namespace: ({type, object}) => (type === 'DELETED' || object.metadata.deletionTimestamp ? undefined : object.metadata.name),
-			[kind]: ({type, object}) => (type === 'DELETED' && object.metadata.name === name ? object.metadata.namespace : undefined),
+			// Deleted, it is made again; changed, it is looked at again when `kept` says how it should be.
+			[kind]: ({type, object}) => (object.metadata.name === name && (type === 'DELETED' || (kept && !object.metadata.deletionTimestamp)) ? object.metadata.namespace : undefined),
 		},
 		start() {
 			for (const namespace of store.list('Namespace')) context.queue(component).add(namespace.metadata.name);
@@ -34,8 +41,13 @@ function perNamespace(context: ControllerContext, component: string, kind: strin
 		sync(namespace) {
 			const owner = store.get('Namespace', undefined, namespace);
 			if (!owner || owner.metadata.deletionTimestamp) return;
-			if (store.get(kind, namespace, name)) return;
-			store.create(make(namespace));
+			const current = store.get(kind, namespace, name);
+			if (!current) {
+				store.create(make(namespace));
+				return;
+			}
+			const update = kept && !current.metadata.deletionTimestamp ? kept(make(namespace), current) : undefined;
+			if (update) store.update(update);
 		},
 	};
 }
@@ -58,37 +70,14 @@ const description = 'Contains a CA bundle that can be used to verify the kube-ap
  * description changed is written back.
  */
 export function createRootCaPublisher(context: ControllerContext): Controller {
-	const {store} = context;
-	const data = () => ({'ca.crt': context.services.certificateAuthority!().certificate});
-	const base = perNamespace(context, publisherComponent, 'ConfigMap', rootCaConfigMap, namespace => ({
+	return perNamespace(context, publisherComponent, 'ConfigMap', rootCaConfigMap, namespace => ({
 		apiVersion: 'v1', kind: 'ConfigMap',
 		metadata: {...meta(rootCaConfigMap, namespace), annotations: {[descriptionAnnotation]: description}},
-		data: data(),
-	}));
-	return {
-		...base,
-		watches: {
-			...base.watches,
-			ConfigMap: ({type, object}) => (object.metadata.name !== rootCaConfigMap ? undefined : type === 'DELETED' || !object.metadata.deletionTimestamp ? object.metadata.namespace : undefined),
-		},
-		sync(namespace) {
-			const current = store.get('ConfigMap', namespace, rootCaConfigMap) as (KubeObject & {data?: Record<string, string>}) | undefined;
-			if (!current) {
-				base.sync(namespace);
-				return;
-			}
-			const owner = store.get('Namespace', undefined, namespace);
-			if (!owner || owner.metadata.deletionTimestamp || current.metadata.deletionTimestamp) return;
-			const wanted = data();
-			if (sameData(current.data, wanted) && current.metadata.annotations?.[descriptionAnnotation] === description) return;
-			store.update({...current, metadata: {...current.metadata, annotations: {...current.metadata.annotations, [descriptionAnnotation]: description}}, data: wanted} as KubeObject);
-		},
-	};
-}
-
-function sameData(data: Record<string, string> | undefined, wanted: Record<string, string>): boolean {
-	const keys = Object.keys(data ?? {});
-	return keys.length === Object.keys(wanted).length && keys.every(key => data![key] === wanted[key]);
+		data: {'ca.crt': context.services.certificateAuthority!().certificate},
+	}), (made, current) => {
+		if (sameJson(current['data'], made['data']) && current.metadata.annotations?.[descriptionAnnotation] === description) return undefined;
+		return {...current, metadata: {...current.metadata, annotations: {...current.metadata.annotations, [descriptionAnnotation]: description}}, data: made['data']} as KubeObject;
+	});
 }
 
 /** Have every namespace's `kube-root-ca.crt` checked again (the cluster's authority changed). */
