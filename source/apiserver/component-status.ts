@@ -56,16 +56,12 @@ export function handleComponentStatus({request, response, query, target}: Reques
 	// Nothing is stored, so nothing can be watched.
 	if (query.get('watch') === 'true' || query.get('watch') === '1') throw methodNotAllowed(method);
 	response.setHeader('Warning', componentStatusWarning);
-	const table = wantsTable(request.headers.accept);
-	if (target.name !== undefined) {
-		if (!components.includes(target.name)) throw new ApiError(404, 'NotFound', `componentstatus "${target.name}" not found`, {kind: 'componentstatuses', name: target.name});
-		const status = componentStatus(target.name);
-		if (table) sendJson(response, 200, toTable('ComponentStatus', [status], {now: 0, printer: componentStatusPrinter}), tableType);
-		else sendJson(response, 200, status);
-		return;
-	}
-	const matches = objectSelector({labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined}) ?? (() => true);
+	const {name} = target;
+	if (name !== undefined && !components.includes(name)) throw new ApiError(404, 'NotFound', `componentstatus "${name}" not found`, {kind: 'componentstatuses', name});
+	// One by name, or the list with its selectors.
+	const matches = name !== undefined ? (status: ComponentStatus) => status.metadata.name === name
+		: objectSelector({labelSelector: query.get('labelSelector') ?? undefined, fieldSelector: query.get('fieldSelector') ?? undefined}) ?? (() => true);
 	const items = components.map(componentStatus).filter(status => matches(status));
-	if (table) sendJson(response, 200, toTable('ComponentStatus', items, {now: 0, printer: componentStatusPrinter}), tableType);
-	else sendJson(response, 200, {kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items});
+	if (wantsTable(request.headers.accept)) sendJson(response, 200, toTable('ComponentStatus', items, {now: 0, printer: componentStatusPrinter}), tableType);
+	else sendJson(response, 200, name !== undefined ? items[0] : {kind: 'ComponentStatusList', apiVersion: 'v1', metadata: {}, items});
 }

@@ -24,11 +24,17 @@ const postStartHooks = [
 	'kube-apiserver-autoregistration',
 ].map(hook => `poststarthook/${hook}`);
 
+/** What the aggregator adds after the hooks. */
+const aggregatorChecks = ['autoregister-completion', 'poststarthook/apiservice-openapi-controller', 'poststarthook/apiservice-openapiv3-controller'];
+
+/** Liveness's checks, which /healthz runs too. */
+const liveChecks = ['ping', 'log', 'etcd', ...postStartHooks, ...aggregatorChecks];
+
 /** The checks of each endpoint, in the order the server runs and prints them: readiness adds etcd's readiness, the informers' sync and the shutdown. */
 const checks: Record<HealthEndpoint, readonly string[]> = {
-	healthz: ['ping', 'log', 'etcd', ...postStartHooks, 'autoregister-completion', 'poststarthook/apiservice-openapi-controller', 'poststarthook/apiservice-openapiv3-controller'],
-	livez: ['ping', 'log', 'etcd', ...postStartHooks, 'autoregister-completion', 'poststarthook/apiservice-openapi-controller', 'poststarthook/apiservice-openapiv3-controller'],
-	readyz: ['ping', 'log', 'etcd', 'etcd-readiness', 'informer-sync', ...postStartHooks, 'autoregister-completion', 'poststarthook/apiservice-openapi-controller', 'poststarthook/apiservice-openapiv3-controller', 'shutdown'],
+	healthz: liveChecks,
+	livez: liveChecks,
+	readyz: ['ping', 'log', 'etcd', 'etcd-readiness', 'informer-sync', ...postStartHooks, ...aggregatorChecks, 'shutdown'],
 };
 
 /** Whether `name` is a check of `endpoint` (what `/readyz/NAME` serves). */
