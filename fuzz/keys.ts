@@ -22,7 +22,7 @@ import {fileURLToPath} from 'node:url';
 import {unsafeUniformIntDistribution, xoroshiro128plus} from 'pure-rand';
 import {fuzzFlags} from './flags.js';
 import {createCluster} from '../source/engine/index.js';
-import {autosaveCluster} from '../source/state/cluster-state.js';
+import {addLaterRuntimes, saveState} from './state-files.js';
 
 const usage = `usage: npm run fuzz:keys -- [--seed S] [--keys N] [--scale R] [--speed X] [--state P]
 
@@ -68,13 +68,9 @@ const stateFile = join(configDir, 'state.json');
 if (values.state !== undefined) {
 	// Settled and saved as --state saves it: each node's runtime is a record long enough to be read when first used.
 	const cluster = createCluster({seed: 1, demo: true});
-	for (let added = 0; added < 17; added++) cluster.addNode();
-	cluster.apply([{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'fill', namespace: 'default'}, spec: {replicas: values.state, selector: {matchLabels: {app: 'fill'}}, template: {metadata: {labels: {app: 'fill'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}}}]);
+	addLaterRuntimes(cluster, values.state);
 	cluster.advance(90_000);
-	const saved = autosaveCluster(cluster, stateFile);
-	saved.changed();
-	saved.flush();
-	saved.detach();
+	saveState(cluster, stateFile);
 }
 const size = pick([{cols: 120, rows: 40}, {cols: 80, rows: 24}, {cols: 60, rows: 16}, {cols: 200, rows: 50}]);
 const exitLine = /app-exit-code=(\d+)/;

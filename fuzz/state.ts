@@ -21,7 +21,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator} from 'pure-rand';
 import {createCluster} from '../source/engine/index.js';
-import {autosaveCluster, openState} from '../source/state/cluster-state.js';
+import {openState} from '../source/state/cluster-state.js';
+import {addLaterRuntimes, saveState} from './state-files.js';
 import {StateFileError} from '../source/state/state-file.js';
 import {laterDigestKey} from '../source/state/snapshot-json.js';
 import {fuzzFlags} from './flags.js';
@@ -42,25 +43,16 @@ const pick = <T>(items: readonly T[]): T => items[below(items.length)]!;
 const dir = mkdtempSync(join(tmpdir(), 'kubarium-fuzz-state-'));
 process.on('exit', () => rmSync(dir, {recursive: true, force: true}));
 
-/** Save `cluster` as `--state` does (the autosave's exit save) to `file`. */
-function save(cluster: ReturnType<typeof createCluster>, file: string): void {
-	const autosave = autosaveCluster(cluster, file);
-	autosave.changed();
-	autosave.flush();
-	autosave.detach();
-}
 
 // ----- the file every damage starts from ----------------------------------
 
 const original = join(dir, 'original.json');
 {
 	const cluster = createCluster({seed: 11, demo: true});
-	// Nodes enough that each node's runtime is a record of its own line, and pods enough that those records are read later (`laterRecordBytes`).
-	for (let added = 0; added < 17; added++) cluster.addNode();
+	addLaterRuntimes(cluster, 200);
 	cluster.advance(60_000);
 	cluster.scale('Deployment', 'web', 6, {namespace: 'shop'});
 	cluster.apply([
-		{apiVersion: 'apps/v1', kind: 'Deployment', metadata: {name: 'fill', namespace: 'default'}, spec: {replicas: 200, selector: {matchLabels: {app: 'fill'}}, template: {metadata: {labels: {app: 'fill'}}, spec: {containers: [{name: 'web', image: 'nginx:1.25'}]}}}},
 		{apiVersion: 'v1', kind: 'ConfigMap', metadata: {name: 'settings', namespace: 'shop'}, data: {mode: 'fast'}},
 		{apiVersion: 'v1', kind: 'Event', metadata: {name: 'by-hand', namespace: 'shop'}, involvedObject: {kind: 'Deployment', name: 'web', namespace: 'shop'}, reason: 'Noted'},
 	]);
@@ -68,7 +60,7 @@ const original = join(dir, 'original.json');
 	cluster.exec('db-0', ['kv', 'set', 'fuzz', '1'], {namespace: 'shop'});
 	cluster.killNode('kubarium-worker3');
 	cluster.advance(30_000);
-	save(cluster, original);
+	saveState(cluster, original);
 }
 const text = readFileSync(original, 'utf8');
 const lines = text.split('\n');
@@ -190,7 +182,7 @@ for (let index = 0; index < files; index++) {
 		opened.cluster.advance(120_000);
 		opened.cluster.snapshot({history: false});
 		const again = join(dir, `saved-${index}.json`);
-		save(opened.cluster, again);
+		saveState(opened.cluster, again);
 		const reopened = await openState(again, {sliceMs: Number.POSITIVE_INFINITY});
 		if (!reopened.cluster || reopened.restarted) broke('a file the app saved opens again as it was saved', `${damage}: ${reopened.restarted ?? 'no cluster'}`);
 		rmSync(again, {force: true});
