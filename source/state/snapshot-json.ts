@@ -674,16 +674,18 @@ async function readPartLines(bytes: Buffer, first: number, end: number, parts: u
 		const lineEnd = next < 0 || next > end ? end : next;
 		// A line ends with the comma before the next item, except the last of a list.
 		const textEnd = bytes[lineEnd - 1] === commaByte ? lineEnd - 1 : lineEnd;
-		const text = bytes.toString('utf8', at, textEnd);
 		const lineStart = at;
 		at = lineEnd + 1;
+		// A record read later is not decoded now: only its bytes are kept.
+		const record = records && later && lines && textEnd - lineStart >= laterRecordBytes ? laterRecord(bytes, lineStart, textEnd, later, lines) : undefined;
+		const text = record ? '' : bytes.toString('utf8', lineStart, textEnd);
 		try {
-			if (records && text === ']]') {
+			if (records && !record && text === ']]') {
 				records = undefined;
 			} else if (records) {
-				const record = (later && lines && textEnd - lineStart >= laterRecordBytes ? laterRecord(bytes, lineStart, textEnd, later, lines) : undefined) ?? JSON.parse(text) as unknown;
-				records.push(record);
-				if (lines) noteStateLine(bytes, lineStart, textEnd, record, lines);
+				const recordRead = record ?? JSON.parse(text) as unknown;
+				records.push(recordRead);
+				if (lines) noteStateLine(bytes, lineStart, textEnd, recordRead, lines);
 			} else if (textEnd === lineEnd && bytes[lineEnd - 1] === openBracketByte) {
 				// A list part opens: its name, then its records on the lines that follow.
 				const part = JSON.parse(`${text}]]`) as [string, unknown[]];
