@@ -28,6 +28,11 @@ export function isTerminal(pod: Pod): boolean {
 	return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 }
 
+/** Whether a pod names a PersistentVolumeClaim among its volumes. */
+function usesClaims(pod: Pod): boolean {
+	return pod.spec?.volumes?.some(volume => volume.persistentVolumeClaim?.claimName) ?? false;
+}
+
 export function claimUsers(context: ControllerContext): ClaimUsers {
 	const existing = context.services.claimUsers;
 	if (existing) return existing;
@@ -42,7 +47,7 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 			for (const key of previous) byClaim.get(key)?.delete(uid);
 			claimsOfPod.delete(uid);
 		}
-		if (deleted || !pod.spec?.volumes?.some(volume => volume.persistentVolumeClaim?.claimName)) return;
+		if (deleted || !usesClaims(pod)) return;
 		const keys = claimNamesOf(pod).map(name => objectKey(pod.metadata.namespace, name));
 		claimsOfPod.set(uid, keys);
 		for (const key of keys) {
@@ -56,14 +61,15 @@ export function claimUsers(context: ControllerContext): ClaimUsers {
 		order.heard(type, object);
 		index(object as Pod, type === 'DELETED');
 	}, ['Pod']);
-	// Derived from the pods: each write moves a pod last among its claim's users, so they are indexed again in the order of their writes.
+	// Derived from the pods: each write moves a pod last among its claim's users, so they are indexed again in the order of their writes (only pods that use claims are indexed, so only theirs is ordered).
 	context.state.register<number | null>('claim-users', {
 		save: () => order.save(),
 		load(saved) {
 			byClaim.clear();
 			claimsOfPod.clear();
 			order.load(saved);
-			for (const pod of order.order(context.store.list('Pod') as Pod[])) index(pod, false);
+			const users = (context.store.list('Pod') as Pod[]).filter(usesClaims);
+			for (const pod of order.order(users)) index(pod, false);
 		},
 	});
 	const service: ClaimUsers = {
