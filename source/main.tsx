@@ -81,13 +81,14 @@ export async function main(host: StartHost = {}): Promise<void> {
 	}
 
 	// kubarium practice: list the scenarios, or open the dashboard on one (the rest of the boot below).
-	let practice: {scenario: import('./practice/index.js').Scenario; catalogue: readonly import('./practice/index.js').Scenario[]} | undefined;
+	let practice: {scenario: import('./practice/scenario.js').Scenario; catalogue: readonly import('./practice/scenario.js').Scenario[]} | undefined;
 	let flags;
 	try {
 		if (process.argv[2] === 'practice') {
-			const [{parsePracticeArgs, practiceListing, practiceScenario, practiceUsage}, {loadScenarios, ScenarioError}, {Preferences, resolveConfigDir}] = await Promise.all([
+			const [{parsePracticeArgs, practiceListing, practiceScenario, practiceUsage}, {loadScenarios}, {ScenarioError}, {Preferences, resolveConfigDir}] = await Promise.all([
 				import('./ui/practice/practice-command.js'),
-				import('./practice/index.js'),
+				import('./practice/scenario.js'),
+				import('./practice/schema.js'),
 				import('./ui/prefs.js'),
 			]);
 			const args = parsePracticeArgs(process.argv.slice(3));

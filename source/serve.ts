@@ -5,7 +5,9 @@
  */
 import path from 'node:path';
 import {createCluster, type Cluster} from './engine/index.js';
-import {findScenario, formatElapsed, PracticeSession, type Scenario} from './practice/index.js';
+import {formatElapsed} from './practice/duration.js';
+import {findScenario, type Scenario} from './practice/scenario.js';
+import {PracticeSession} from './practice/session.js';
 import {certificateAuthorityKeyName, serviceAccountKeyName, startApiServer} from './apiserver/server.js';
 import {contextName, writeKubeconfig} from './apiserver/kubeconfig.js';
 import {resolveConfigDir} from './ui/prefs.js';

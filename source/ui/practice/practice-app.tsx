@@ -6,7 +6,8 @@
  */
 import React, {useEffect, useMemo, useRef, useState} from 'react';
 import type {Cluster} from '../../engine/index.js';
-import {PracticeSession, type Scenario} from '../../practice/index.js';
+import type {Scenario} from '../../practice/scenario.js';
+import {PracticeSession} from '../../practice/session.js';
 import {App, type AppProps} from '../app/app.js';
 import type {ServedApi} from '../app/app-container.js';
 import {ClusterModel} from '../model/cluster-model.js';

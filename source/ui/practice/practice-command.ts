@@ -4,7 +4,8 @@
  * `kubarium practice --file my.yaml`). Parsing has no side effects, so
  * every message is tested.
  */
-import {formatElapsed, loadScenarioFile, type Scenario} from '../../practice/index.js';
+import {formatElapsed} from '../../practice/duration.js';
+import {loadScenarioFile, type Scenario} from '../../practice/scenario.js';
 import {FlagError, parseFlags, valued, type Flags} from '../flags.js';
 import type {PracticeRecord} from '../prefs.js';
 

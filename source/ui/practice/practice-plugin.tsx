@@ -5,7 +5,8 @@
  * records a solve (time and hints) in the preferences.
  */
 import React from 'react';
-import {formatElapsed, type PracticeSession} from '../../practice/index.js';
+import {formatElapsed} from '../../practice/duration.js';
+import type {PracticeSession} from '../../practice/session.js';
 import type {AppApi, AppPlugin} from '../app/contract.js';
 import {TextView} from '../details/text-view/text-view.js';
 import type {Preferences} from '../prefs.js';

@@ -6,7 +6,8 @@
  */
 import React from 'react';
 import {Box, Text} from 'ink';
-import {formatElapsed, type PracticeSession} from '../../practice/index.js';
+import {formatElapsed} from '../../practice/duration.js';
+import type {PracticeSession} from '../../practice/session.js';
 import type {Theme} from '../theme/theme.js';
 import {sanitizeLine} from '../sanitize.js';
 import {displayWidth, truncateToWidth, wrapToWidth} from '../text-width.js';
