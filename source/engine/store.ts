@@ -254,6 +254,10 @@ export class Store {
 	 * once the listeners are ready for it). The store's resourceVersion goes
 	 * on from `resourceVersion`. Only for an empty store; throws at the first
 	 * object that cannot be stored, naming its place in `objects` (`path`).
+	 * Each object's metadata is judged with `check` (the fields the indexes
+	 * read, then `check` itself); without one the objects are known to be as
+	 * a store held them (a state file whose digest matched), and only what
+	 * the store's own indexes could not survive is looked at.
 	 */
 	load(objects: readonly KubeObject[], resourceVersion: string, path = 'objects', check?: ObjectCheck): void {
 		for (const _ of this.loadInSteps(objects, resourceVersion, path, check)) {
@@ -279,7 +283,7 @@ export class Store {
 			if (typeof meta.resourceVersion !== 'string' || !(Number(meta.resourceVersion) <= revision)) {
 				throw problem(index, `.metadata.resourceVersion: expected a whole number as a string, at most the store's ${resourceVersion}`);
 			}
-			const wrong = metadataProblem(meta);
+			const wrong = check && metadataProblem(meta);
 			if (wrong) throw problem(index, `.metadata.${wrong}`);
 			if (object.kind !== kind) {
 				kind = object.kind;
