@@ -16,7 +16,8 @@ export type NodeOptions = {
 	zone?: string;
 };
 
-export const kubeletVersion = 'v1.31.2';
+/** The nodes' Kubernetes version: the API server's (kind runs every component of one release, and `kubectl version` says v1.32.0). */
+export const kubeletVersion = 'v1.32.0';
 
 /** `kubarium-worker`, `kubarium-worker2`, ... as kind names its nodes. */
 export function workerName(index: number): string {

@@ -66,8 +66,8 @@ run('get prints the real columns per kind, wide ones with -o wide', async t => {
 	));
 	t.is((await served().kubectl(['get', 'nodes,sc'])).stdout, lines(
 		'NAME                    STATUS   ROLES    AGE   VERSION',
-		'node/kubarium-worker    Ready    <none>   60s   v1.31.2',
-		'node/kubarium-worker2   Ready    <none>   60s   v1.31.2',
+		'node/kubarium-worker    Ready    <none>   60s   v1.32.0',
+		'node/kubarium-worker2   Ready    <none>   60s   v1.32.0',
 		'',
 		'NAME                                             PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      ALLOWVOLUMEEXPANSION   AGE',
 		'storageclass.storage.k8s.io/standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false                  60s',

@@ -12,6 +12,7 @@ registerImage({
 	tags: {
 		'v1.31.2': {size: 30_200_000, version: '1.31.2'},
 		'v1.31.3': {size: 30_210_000, version: '1.31.3'},
+		'v1.32.0': {size: 30_900_000, version: '1.32.0'},
 	},
 	cmd: ['/usr/local/bin/kube-proxy'],
 	serves: ['/usr/local/bin/kube-proxy', 'kube-proxy'],
