@@ -2,15 +2,15 @@
  * UI benchmark: the real app component rendered by Ink into a fake 120x40
  * terminal (NODE_ENV=production).
  *  - start-up: boot (demo cluster, preferences, theme) to the first frame;
- *  - pods view at 10,000 pods: frame time (React + layout + output, Ink's
- *    when a pod changes
- *    and the AGE second ticks (Ink's debug mode, which renders every commit
- *    synchronously with the same output pass), and CPU over 10 s of the real loop (x1,
- *    100 ms ticks, one pod changing every 250 ms);
+ *  - pods view and home (where the app starts) at 10,000 pods: frame time
+ *    (React + layout + output, Ink's) when a pod changes and the AGE second
+ *    ticks (Ink's debug mode, which renders every commit synchronously with
+ *    the same output pass); for the pods view also CPU over 10 s of the real
+ *    loop (x1, 100 ms ticks, one pod changing every 250 ms);
  *  - the usage scrape at scale: the longest piece the dashboard's metrics
  *    reads and loop turns spend on it, and the same scrape in one piece;
  *  - idle CPU when nothing changes: the demo cluster paused, the loop running;
- *  - the same pods-view figures at 100,000 pods (section `view 100k`).
+ *  - the same figures at 100,000 pods (section `view 100k`).
  */
 import {EventEmitter} from 'node:events';
 import {mkdtempSync} from 'node:fs';
@@ -159,44 +159,9 @@ async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedClus
 	rows.push(...await usagePieces(loaded, booted, podCount));
 	rows.push(...await xrayTurns(booted, podCount, touchPod));
 
-	// Frame time, synchronous (Ink's debug mode: unthrottled, same output pass): a pod changes and the AGE second moves.
-	{
-		const outputPasses: number[] = [];
-		const openCpu = process.cpuUsage();
-		const openStart = performance.now();
-		const {stdout, instance} = mount(booted, {maxFps: 0, view: 'Pod', namespace: 'all', debug: true, onRender: ({renderTime}) => outputPasses.push(renderTime)});
-		const openWall = (stdout.firstFrameAt ?? performance.now()) - openStart;
-		const openUsed = process.cpuUsage(openCpu);
-		rows.push({name: `pods view open at ${podCount.toLocaleString('en')} pods (mount to first frame, metrics scrape included)`, value: `${formatMs(openWall)} (${formatMs((openUsed.user + openUsed.system) / 1000)} CPU)`});
-		await sleep(300); // Let the app's effects subscribe to the simulation.
-		const framesBefore = stdout.frames;
-		const engineOnly: number[] = [];
-		const frames: number[] = [];
-		const cpuFrames: number[] = [];
-		for (let i = 0; i < 30; i++) {
-			touchPod();
-			const a = performance.now();
-			cluster.advance(1000);
-			const b = performance.now();
-			const drawn = stdout.frames;
-			const cpuStart = process.cpuUsage();
-			booted.simulation.advance(0);
-			// React schedules the update; the frame is done when Ink has written it.
-			while (stdout.frames === drawn) await new Promise(resolve => setImmediate(resolve));
-			const c = performance.now();
-			const cpuUsed = process.cpuUsage(cpuStart);
-			cpuFrames.push((cpuUsed.user + cpuUsed.system) / 1000);
-			engineOnly.push(b - a);
-			frames.push(c - b);
-		}
-		if (stdout.frames - framesBefore < frames.length) throw new Error(`pods view drew ${stdout.frames - framesBefore} frames for ${frames.length} changes`);
-		rows.push({name: `pods view frame at ${podCount.toLocaleString('en')} pods (change + new second: update to written frame), median`, value: formatMs(median(frames)), aim: '< 16 ms'});
-		rows.push({name: '  same, p90', value: formatMs([...frames].sort((x, y) => x - y)[Math.floor(frames.length * 0.9)]!)});
-		rows.push({name: '  same, CPU time per frame (unaffected by other load), median', value: formatMs(median(cpuFrames)), aim: '< 16 ms'});
-		rows.push({name: '  of which Ink\'s output pass (whole 120x40 grid, fixed per frame), median', value: formatMs(median(outputPasses.slice(-frames.length)))});
-		rows.push({name: '  engine advance(1000) alone, median', value: formatMs(median(engineOnly))});
-		instance.unmount();
-	}
+	rows.push(...await viewFrames(loaded, booted, cluster, touchPod, 'Pod'));
+	// Home, where the app starts: its panels over every pod, the nodes strip and the latest events.
+	rows.push(...await viewFrames(loaded, booted, cluster, touchPod, 'home'));
 
 	// Mount to first frame, wall and CPU, then unmount.
 	const timedOpen = (app: ReturnType<Loaded['boot']>) => {
@@ -264,6 +229,52 @@ async function podsView(loaded: Loaded, cluster: ReturnType<typeof convergedClus
 		instance.unmount();
 	}
 	booted.model.dispose();
+	return rows;
+}
+
+/**
+ * Frame time of a view over every namespace, synchronous (Ink's debug mode:
+ * unthrottled, same output pass): a pod changes and the AGE second moves.
+ */
+async function viewFrames(loaded: Loaded, booted: ReturnType<Loaded['boot']>, cluster: ReturnType<typeof convergedCluster>, touchPod: () => void, view: 'Pod' | 'home'): Promise<BenchRow[]> {
+	const rows: BenchRow[] = [];
+	const podCount = cluster.list('Pod').length;
+	const name = view === 'Pod' ? 'pods view' : 'home view';
+	const outputPasses: number[] = [];
+	const openCpu = process.cpuUsage();
+	const openStart = performance.now();
+	const {stdout, instance} = loaded.mount(booted, {maxFps: 0, view, namespace: 'all', debug: true, onRender: ({renderTime}) => outputPasses.push(renderTime)});
+	const openWall = (stdout.firstFrameAt ?? performance.now()) - openStart;
+	const openUsed = process.cpuUsage(openCpu);
+	rows.push({name: `${name} open at ${podCount.toLocaleString('en')} pods (mount to first frame, metrics scrape included)`, value: `${formatMs(openWall)} (${formatMs((openUsed.user + openUsed.system) / 1000)} CPU)`});
+	await sleep(300); // Let the app's effects subscribe to the simulation.
+	const framesBefore = stdout.frames;
+	const engineOnly: number[] = [];
+	const frames: number[] = [];
+	const cpuFrames: number[] = [];
+	for (let i = 0; i < 30; i++) {
+		touchPod();
+		const a = performance.now();
+		cluster.advance(1000);
+		const b = performance.now();
+		const drawn = stdout.frames;
+		const cpuStart = process.cpuUsage();
+		booted.simulation.advance(0);
+		// React schedules the update; the frame is done when Ink has written it.
+		while (stdout.frames === drawn) await new Promise(resolve => setImmediate(resolve));
+		const c = performance.now();
+		const cpuUsed = process.cpuUsage(cpuStart);
+		cpuFrames.push((cpuUsed.user + cpuUsed.system) / 1000);
+		engineOnly.push(b - a);
+		frames.push(c - b);
+	}
+	if (stdout.frames - framesBefore < frames.length) throw new Error(`${name} drew ${stdout.frames - framesBefore} frames for ${frames.length} changes`);
+	rows.push({name: `${name} frame at ${podCount.toLocaleString('en')} pods (change + new second: update to written frame), median`, value: formatMs(median(frames)), aim: '< 16 ms'});
+	rows.push({name: '  same, p90', value: formatMs([...frames].sort((x, y) => x - y)[Math.floor(frames.length * 0.9)]!)});
+	rows.push({name: '  same, CPU time per frame (unaffected by other load), median', value: formatMs(median(cpuFrames)), aim: '< 16 ms'});
+	rows.push({name: '  of which Ink\'s output pass (whole 120x40 grid, fixed per frame), median', value: formatMs(median(outputPasses.slice(-frames.length)))});
+	rows.push({name: '  engine advance(1000) alone, median', value: formatMs(median(engineOnly))});
+	instance.unmount();
 	return rows;
 }
 
