@@ -24,6 +24,8 @@ export type TableQuery = {
 	matches?: (object: KubeObject) => boolean;
 	wide: boolean;
 	faultsOnly: boolean;
+	/** Only rows of these statuses (home's panels list errors, then pending, then terminating rows, each from a table of its own). */
+	statuses?: ReadonlySet<RowStatus>;
 	sort?: SortSpec;
 };
 
@@ -208,6 +210,7 @@ export function buildTable(
 		if (!inScope(object, query)) continue;
 		const row = projectRow(set, object, context, columns, indexes, projected);
 		if (query.faultsOnly && !isFault(row.status)) continue;
+		if (query.statuses && !query.statuses.has(row.status)) continue;
 		rows.push(changeOf ? {...row, change: changeOf(object.metadata.uid)?.type} : row);
 	}
 	const total = rows.length;
@@ -265,7 +268,8 @@ export function tableKey(set: ColumnSet, query: TableQuery, selectorKey?: string
 	const {indexes} = visibleColumns(set, query);
 	const sort = query.sort ?? set.defaultSort;
 	const filterKey = query.filter.type === 'none' ? '' : `${query.filter.type}:${query.filter.text}`;
-	return [indexes.join(','), query.namespace, query.namespaced, filterKey, query.faultsOnly, sort ? `${sort.column}:${sort.ascending}` : '', selectorKey ?? '', query.allowed && selectorKey === undefined ? 'set' : ''].join('\u0000');
+	const statuses = query.statuses ? [...query.statuses].sort().join(',') : '';
+	return [indexes.join(','), query.namespace, query.namespaced, filterKey, query.faultsOnly, statuses, sort ? `${sort.column}:${sort.ascending}` : '', selectorKey ?? '', query.allowed && selectorKey === undefined ? 'set' : ''].join('\u0000');
 }
 
 /** The default order read straight from the model's `NameOrder`: one namespace's range of it, or all of it. */
@@ -355,7 +359,7 @@ export class IncrementalTable {
 		this.indexes = indexes;
 		this.projected = projector(this.set, indexes);
 		this.plan = sortPlan(columns, sort, context);
-		this.lazy = Boolean(this.set.nameFromMetadata) && !sort && !query.faultsOnly && (query.filter.type === 'none' || query.filter.type === 'label');
+		this.lazy = Boolean(this.set.nameFromMetadata) && !sort && !query.faultsOnly && !query.statuses && (query.filter.type === 'none' || query.filter.type === 'label');
 		this.builds++;
 		this.entries.clear();
 		this.indexed = undefined;
@@ -405,13 +409,29 @@ export class IncrementalTable {
 			const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
 			entry = {object, id, number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${id}`, shown: true};
 		} else {
+			// A table of some statuses (home's faults) asks each object's health first: the others' rows are never drawn.
+			if (query.statuses && !this.projected.has(object) && !query.statuses.has(this.set.health(object, context))) return undefined;
 			const row = this.rowOf(object, context);
 			if (query.faultsOnly && !isFault(row.status)) return undefined;
+			if (query.statuses && !query.statuses.has(row.status)) return undefined;
 			const {number, text, tie} = keyOf(row, this.plan);
 			entry = {object, id, number, text, tie, shown: passesFilter(row, query.filter), row};
 		}
 		this.entries.set(id, entry);
 		return entry.shown ? entry : undefined;
+	}
+
+	/**
+	 * How many of the rows shown come before `object` in the table's order:
+	 * its place, or the one it would take (it need not be in the table). For
+	 * a table of its own rows (not one that reads the model's name order).
+	 */
+	countBefore(object: KubeObject): number {
+		if (this.indexed) throw new Error('countBefore: the table reads the model\'s order');
+		const row = this.lazy ? undefined : this.rowOf(object, this.context);
+		const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
+		const keys = row ? keyOf(row, this.plan) : {number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${object.metadata.uid}`};
+		return this.order.rank({object, id: object.metadata.uid, number: keys.number, text: keys.text, tie: keys.tie, shown: true});
 	}
 
 	private apply(source: TableSource, changed: readonly string[], query: TableQuery, context: RenderContext): void {

@@ -6,16 +6,18 @@
  * between panels, j/k move in the focused panel, Enter opens the panel's
  * full view on the selected row; back on home, the same panel and row.
  */
-import React, {useMemo} from 'react';
+import React, {useEffect, useMemo, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {useApp, useLive, usePageKeys, useSelection, type PageProps} from '../app/contract.js';
 import type {KubeEvent, KubeObject, Node} from '../../engine/index.js';
 import {Table, cursorIndex, shrinkWidths, useTableInput, useTableState, type TableState} from '../components/table/index.js';
-import {buildTable, type TableRow} from '../model/table-data.js';
+import {buildTable, tableKey, type IdList, type IncrementalTable, type RowList, type TableQuery, type TableRow} from '../model/table-data.js';
+import {rankedRows} from '../model/ranked-rows.js';
+import type {TableCache} from '../model/table-cache.js';
 import {columnSetFor} from '../render/registry.js';
 import {nodeStatus} from '../render/node-columns.js';
 import {eventColumns} from '../render/event-columns.js';
-import type {Column, RenderContext} from '../render/columns.js';
+import type {Column, RenderContext, RowStatus} from '../render/columns.js';
 import {cleanCell} from '../components/table/table.js';
 import {displayWidth, fitToWidth} from '../text-width.js';
 import type {Theme} from '../theme/theme.js';
@@ -52,22 +54,99 @@ function project(columns: Column[], rows: TableRow[], names: string[]): {columns
 	};
 }
 
+/** A panel's rows: faults first (errors, then pending, then terminating rows), then the rest, each in name order. */
+export type PanelData = {columns: Column[]; rows: RowList; ids: IdList; faults: number};
+
+/** The statuses of a panel's faults, in the order they come first. */
+const faultParts: ReadonlyArray<ReadonlySet<RowStatus>> = [new Set(['error']), new Set(['pending']), new Set(['terminating'])];
+
+/** A panel's rows cut to its columns, made once per table row (so a frame draws the same row objects and keeps their measured widths). */
+const panelRowCache = new Map<string, WeakMap<TableRow, TableRow>>();
+
+function panelView(rows: RowList, at: readonly number[], layout: string): RowList {
+	let cache = panelRowCache.get(layout);
+	if (!cache) panelRowCache.set(layout, (cache = new WeakMap()));
+	const made = cache;
+	const cut = (row: TableRow): TableRow => {
+		let shown = made.get(row);
+		if (!shown) made.set(row, (shown = {...row, cells: at.map(i => row.cells[i] ?? ''), sort: undefined}));
+		return shown;
+	};
+	return {
+		get length() {
+			return rows.length;
+		},
+		at: index => {
+			const row = rows.at(index);
+			return row && cut(row);
+		},
+		slice: (start, end) => rows.slice(start, end).map(cut),
+	};
+}
+
+/**
+ * The incremental tables home's panels read, by name, taken from the
+ * model's cache and given back when home closes: each frame applies only
+ * what changed since the last (a pod's change re-renders and places that
+ * pod), where the panels used to build and sort every row at each change.
+ */
+export class PanelTables {
+	private readonly held = new Map<string, IncrementalTable>();
+
+	constructor(private readonly cache: TableCache) {}
+
+	/** The table named `name` for `query`, current with the model's `kind`. */
+	table(app: ReturnType<typeof useApp>, name: string, kind: string, query: TableQuery, context: RenderContext) {
+		const set = columnSetFor(kind)!;
+		const key = tableKey(set, query);
+		let table = this.held.get(name);
+		if (!table || table.set !== set || (table.key !== key && this.cache.has(set, key))) {
+			if (table) this.cache.give(table);
+			table = this.cache.take(set, key);
+			this.held.set(name, table);
+		}
+		const model = app.model;
+		const data = table.update({
+			version: model.version(kind),
+			list: () => model.list(kind),
+			byUid: uid => model.byUid(kind, uid),
+			changedSince: since => model.changedSince(kind, since),
+			order: () => model.nameOrder(kind),
+		}, query, context);
+		return {table, data};
+	}
+
+	/** Give every table back to the model's cache. */
+	release(): void {
+		for (const table of this.held.values()) this.cache.give(table);
+		this.held.clear();
+	}
+}
+
 /** Rows for one panel; faults first so trouble is visible in a short panel. */
-export function panelRows(app: ReturnType<typeof useApp>, id: PanelId, namespace: string, context: RenderContext, wide = false): {columns: Column[]; rows: TableRow[]; faults: number} {
-	const query = {namespace, namespaced: true, filter: {type: 'none'} as const, wide: false, faultsOnly: false};
+export function panelRows(app: ReturnType<typeof useApp>, tables: PanelTables, id: PanelId, namespace: string, context: RenderContext, wide = false): PanelData {
+	const query: TableQuery = {namespace, namespaced: true, filter: {type: 'none'}, wide: false, faultsOnly: false};
 	if (id === 'volumes') {
+		// Claims and volumes, one list: a few per workload, built whole.
 		const pvc = buildTable(columnSetFor('PersistentVolumeClaim')!, app.model.list('PersistentVolumeClaim'), query, context);
 		const pv = buildTable(columnSetFor('PersistentVolume')!, app.model.list('PersistentVolume'), {...query, namespaced: false}, context);
 		const claims = project(pvc.columns, pvc.rows, ['NAME', 'STATUS', 'CAPACITY']).rows.map(r => ({...r, cells: [`pvc/${r.cells[0]}`, r.cells[1]!, r.cells[2]!]}));
 		const volumes = project(pv.columns, pv.rows, ['NAME', 'STATUS', 'CAPACITY']).rows.map(r => ({...r, cells: [`pv/${r.cells[0]}`, r.cells[1]!, r.cells[2]!]}));
 		const rows = rank([...claims, ...volumes]);
-		return {columns: [{name: 'NAME'}, {name: 'STATUS'}, {name: 'CAPACITY'}], rows, faults: rows.filter(isTrouble).length};
+		return {columns: [{name: 'NAME'}, {name: 'STATUS'}, {name: 'CAPACITY'}], rows, ids: rows.map(row => row.id), faults: rows.filter(isTrouble).length};
 	}
 	const kind = panels.find(p => p.id === id)!.kind;
-	const table = buildTable(columnSetFor(kind)!, app.model.list(kind), query, context);
-	const projected = project(table.columns, table.rows, (wide ? widePanelColumns : panelColumns)[id]);
-	const rows = rank(projected.rows);
-	return {columns: projected.columns, rows, faults: rows.filter(isTrouble).length};
+	const all = tables.table(app, id, kind, query, context);
+	const parts = faultParts.map((statuses, i) => tables.table(app, `${id}:${i}`, kind, {...query, statuses}, context));
+	const ranked = rankedRows(all.data, parts, isTrouble);
+	const names = (wide ? widePanelColumns : panelColumns)[id];
+	const at = names.map(n => all.data.columns.findIndex(c => c.name === n)).filter(i => i >= 0);
+	return {
+		columns: at.map(i => all.data.columns[i]!),
+		rows: panelView(ranked.rows, at, `${kind}:${at.join(',')}`),
+		ids: ranked.ids,
+		faults: ranked.faults,
+	};
 }
 
 function isTrouble(row: TableRow): boolean {
@@ -79,7 +158,7 @@ function rank(rows: TableRow[]): TableRow[] {
 	return [...rows].sort((a, b) => (order[a.status] ?? 3) - (order[b.status] ?? 3));
 }
 
-function Panel(props: {title: string; more: string; rows: TableRow[]; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme; now: number}) {
+function Panel(props: {title: string; more: string; rows: RowList; columns: Column[]; faults: number; width: number; height: number; focused: boolean; cursor: number; offset: number; theme: Theme; now: number; growKey: string}) {
 	const app = useApp();
 	const {theme} = props;
 	const border = props.focused ? theme.frame.border.focus : theme.frame.border.fg;
@@ -91,38 +170,49 @@ function Panel(props: {title: string; more: string; rows: TableRow[]; columns: C
 				<Text color={props.focused ? theme.frame.title.highlight : theme.frame.title.fg} bold>{title}</Text>
 				<Text color={theme.frame.title.fg} dimColor>{props.more}</Text>
 			</Text>
-			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} context={{now: props.now}} changeOf={id => app.model.recentChange(id)?.type} stale={!app.cluster.status().connected} />
+			<Table columns={props.columns} rows={props.rows} cursor={props.cursor} offset={props.offset} width={inner} height={Math.max(0, props.height - 4)} theme={theme} showCursor={props.focused} context={{now: props.now}} changeOf={id => app.model.recentChange(id)?.type} stale={!app.cluster.status().connected} growKey={props.growKey} />
 		</Box>
 	);
 }
 
-/** One line per node: name, status, pods on it. */
-function NodesStrip({nodes, pods, theme}: {nodes: readonly KubeObject[]; pods: readonly KubeObject[]; theme: Theme}) {
-	const counts = new Map<string, number>();
-	for (const pod of pods) {
-		const node = pod.spec?.nodeName as string | undefined;
-		if (node) counts.set(node, (counts.get(node) ?? 0) + 1);
-	}
-	const chips = [...nodes].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1)).map(node => {
+/** One line per node: name, status, pods on it (the model's counts, kept current from the pods' changes), as many as the line shows. */
+function NodesStrip({nodes, podsOn, width, theme}: {nodes: readonly KubeObject[]; podsOn: (node: string) => number; width: number; theme: Theme}) {
+	const title = `Nodes ${nodes.length}  `;
+	const chips: Array<{text: string; color: Theme['status']['new']}> = [];
+	// Chips up to the first one that crosses the line's end (Ink cuts it there, with its ellipsis): a thousand nodes make one line, not a thousand chips to measure and cut.
+	let used = displayWidth(title);
+	for (const node of [...nodes].sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
+		if (used > width) break;
 		const status = nodeStatus(node as Node);
 		const ok = status === 'Ready';
-		return {text: `${ok ? '●' : '○'} ${cleanCell(node.metadata.name)} ${status} ${counts.get(node.metadata.name) ?? 0}p`, color: ok ? theme.status.new : status.startsWith('Ready') ? theme.status.pending : theme.status.error};
-	});
+		const text = `${ok ? '●' : '○'} ${cleanCell(node.metadata.name)} ${status} ${podsOn(node.metadata.name)}p`;
+		chips.push({text, color: ok ? theme.status.new : status.startsWith('Ready') ? theme.status.pending : theme.status.error});
+		used += displayWidth(text) + 3;
+	}
 	return (
 		<Text wrap="truncate">
-			<Text color={theme.frame.title.fg} bold>{`Nodes ${nodes.length}  `}</Text>
+			<Text color={theme.frame.title.fg} bold>{title}</Text>
 			{chips.map((chip, i) => (
-				<Text key={i} color={chip.color}>{chip.text}{i < chips.length - 1 ? '   ' : ''}</Text>
+				<Text key={i} color={chip.color}>{chip.text}{i < chips.length - 1 || chips.length < nodes.length ? '   ' : ''}</Text>
 			))}
 		</Text>
 	);
+}
+
+/** Each event's last time, parsed once per stored version (objects are never changed in place). */
+const eventTimes = new WeakMap<KubeObject, number>();
+
+function lastSeen(event: KubeObject): number {
+	let at = eventTimes.get(event);
+	if (at === undefined) eventTimes.set(event, (at = Date.parse((event as KubeEvent).lastTimestamp || event.metadata.creationTimestamp)));
+	return at;
 }
 
 /** The `count` most recent events, newest first, in one pass (the event list can hold 20,000). */
 function newest(events: readonly KubeObject[], count: number): KubeObject[] {
 	const top: Array<{at: number; event: KubeObject}> = [];
 	for (const event of events) {
-		const at = Date.parse((event as KubeEvent).lastTimestamp || event.metadata.creationTimestamp);
+		const at = lastSeen(event);
 		if (top.length === count && (count === 0 || at <= top[top.length - 1]!.at)) continue;
 		let i = top.length;
 		while (i > 0 && top[i - 1]!.at < at) i--;
@@ -187,28 +277,32 @@ export function HomeView({width, height, memory}: PageProps & {memory: HomeMemor
 	const dataVersion = kinds.map(k => app.model.version(k)).join(',');
 	const {gridRows, across, panelWidth, panelHeight} = homeLayout(width, height);
 	const widePanels = panelWidth >= 90;
+	// The panels' tables, kept current from frame to frame and given back to the model's cache when home closes.
+	const tablesRef = useRef<PanelTables | undefined>(undefined);
+	const tables = (tablesRef.current ??= new PanelTables(app.model.tables));
+	useEffect(() => () => tables.release(), [tables]);
 	const data = useMemo(
-		() => panels.map(p => panelRows(app, p.id, namespace, {now}, widePanels)),
+		() => panels.map(p => panelRows(app, tables, p.id, namespace, {now}, widePanels)),
 		// Clock-dependent cells are live columns: the panels rebuild only when objects change.
 		// eslint-disable-next-line react-hooks/exhaustive-deps
-		[app, namespace, dataVersion, widePanels],
+		[app, tables, namespace, dataVersion, widePanels],
 	);
 	void version;
 	const panelId = panels[focus]!.id;
 	const [state, dispatch] = useTableState(memory.tables?.[panelId]);
 	memory.tables = {...memory.tables, [panelId]: state};
 	const focused = data[focus]!;
-	const ids = focused.rows.map(r => r.id);
+	const ids = focused.ids;
 	const cursor = cursorIndex(state, ids);
-	const current = focused.rows[cursor];
+	const current = focused.rows.at(cursor);
 	useSelection(current ? {kind: current.object.kind, object: current.object} : undefined);
 	const navigation = useTableInput(dispatch, ids, Math.max(1, panelHeight - 4));
 	const move = (delta: number) => {
 		const next = (focus + delta + panels.length) % panels.length;
 		memory.focus = next;
 		const saved = memory.tables?.[panels[next]!.id];
-		const nextIds = data[next]!.rows.map(r => r.id);
-		if (saved?.cursorId !== undefined && nextIds.includes(saved.cursorId)) dispatch({type: 'select', id: saved.cursorId, ids: nextIds, height: Math.max(1, panelHeight - 4)});
+		const nextIds = data[next]!.ids;
+		if (saved?.cursorId !== undefined && nextIds.indexOf(saved.cursorId) >= 0) dispatch({type: 'select', id: saved.cursorId, ids: nextIds, height: Math.max(1, panelHeight - 4)});
 		else dispatch({type: 'top', ids: nextIds});
 	};
 	usePageKeys({
@@ -246,6 +340,7 @@ export function HomeView({width, height, memory}: PageProps & {memory: HomeMemor
 			offset={i === focus ? state.offset : 0}
 			theme={app.theme}
 			now={now}
+			growKey={`${panels[i]!.id}\u0000${namespace}\u0000${widePanels}`}
 		/>
 	));
 	const grid = [];
@@ -253,7 +348,7 @@ export function HomeView({width, height, memory}: PageProps & {memory: HomeMemor
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			{grid}
-			<NodesStrip nodes={app.model.list('Node')} pods={app.model.list('Pod')} theme={app.theme} />
+			<NodesStrip nodes={app.model.list('Node')} podsOn={app.model.podsPerNode()} width={width} theme={app.theme} />
 			<EventsList events={app.model.list('Event')} now={now} width={width} height={Math.max(1, height - gridRows * panelHeight - 1)} theme={app.theme} />
 		</Box>
 	);
