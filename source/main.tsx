@@ -311,6 +311,7 @@ export async function main(host: StartHost = {}): Promise<void> {
 		});
 		const saver = autosave;
 		simulation.onTick(() => saver.changed());
+		simulation.shareSlices(() => saver.slicing);
 		const {tapReads} = await import('./record/tap-reads.js');
 		tapReads(process.stdin, () => saver.changed());
 		// A fresh cluster is written at once, so the file exists from the start.

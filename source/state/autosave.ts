@@ -90,6 +90,7 @@ export class Autosave {
 	private readonly json = new SnapshotJson();
 	private lastStart = Number.NEGATIVE_INFINITY;
 	private stopped = false;
+	private slicingNow = false;
 	/** Saves written (background and exit). */
 	saves = 0;
 
@@ -112,6 +113,16 @@ export class Autosave {
 	/** True while changes wait to be saved. */
 	get pending(): boolean {
 		return this.dirty;
+	}
+
+	/**
+	 * True while a background save works in slices between turns of the
+	 * event loop (the snapshot, then its JSON): the dashboard's engine then
+	 * takes shorter slices, so that one of each, run back to back before
+	 * keys are read, stays under 50 ms with a collector's pause.
+	 */
+	get slicing(): boolean {
+		return this.slicingNow;
 	}
 
 	private schedule(): void {
@@ -143,6 +154,15 @@ export class Autosave {
 	 * (the exit save wrote instead) or the snapshot failed.
 	 */
 	private async serialiseInSlices(): Promise<Buffer[] | undefined> {
+		this.slicingNow = true;
+		try {
+			return await this.serialiseSlices();
+		} finally {
+			this.slicingNow = false;
+		}
+	}
+
+	private async serialiseSlices(): Promise<Buffer[] | undefined> {
 		const sliceMs = this.options.sliceMs ?? 5;
 		const pause = this.options.pause ?? nextTurn;
 		let longest = 0;

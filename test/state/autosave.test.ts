@@ -189,6 +189,18 @@ test('a background save serialises the objects in slices, letting the event loop
 	t.true(saved[0]! <= 14, `the event loop was held at most ${saved[0]} ms at a time`);
 });
 
+test('slicing is true from a background save\'s first slice to its last, and only then', async t => {
+	const {autosave, time, pauses} = slicedSaver(200, {sliceMs: 10});
+	t.false(autosave.slicing, 'before any change');
+	autosave.changed();
+	t.false(autosave.slicing, 'a change waits for its save');
+	await time.advanceTo(0);
+	t.true(pauses.length > 0, 'the save is between two slices');
+	t.true(autosave.slicing);
+	await autosave.settled();
+	t.false(autosave.slicing, 'written');
+});
+
 test('an exit during a sliced save writes the newest state, blocking, and the slices stop without writing', async t => {
 	const {autosave, time, written, pauses, taken} = slicedSaver(200, {sliceMs: 10});
 	autosave.changed();

@@ -43,6 +43,13 @@ export type SimulationOptions = {
 	sliceMs?: number;
 };
 
+/**
+ * Wall ms of the engine's slice given up while other work runs in slices of
+ * its own between turns of the event loop (`shareSlices`: a background
+ * save): a slice of each may run back to back before keys are read.
+ */
+export const sharedSliceMs = 10;
+
 /** Wall ms the metrics scrape gets in a tick when the engine used the whole slice. */
 const scrapeMinMs = 5;
 /** Wall ms building name orders ahead gets in a tick when the engine and the scrape used the whole slice. */
@@ -70,6 +77,8 @@ export class Simulation {
 	private readonly speedListeners = new Set<() => void>();
 	private lastError: string | undefined;
 	private highlighted = false;
+	/** Whether other work is running in slices now (`shareSlices`). */
+	private sharing: () => boolean = () => false;
 
 	constructor(cluster: ClusterSource, model: ClusterModel, options: SimulationOptions = {}) {
 		this.cluster = cluster;
@@ -132,6 +141,16 @@ export class Simulation {
 		return () => this.speedListeners.delete(listener);
 	}
 
+	/**
+	 * Other work that runs in slices between turns of the event loop (the
+	 * state file's background save): while `busy` says so, the engine's slice
+	 * is `sharedSliceMs` shorter, so one of each, back to back, stays within
+	 * what a key may wait.
+	 */
+	shareSlices(busy: () => boolean): void {
+		this.sharing = busy;
+	}
+
 	/** Advance by the wall time since the last tick (× speed), one slice at most, then flush and notify. */
 	tick(): TickInfo {
 		const wall = this.wallNow();
@@ -144,7 +163,7 @@ export class Simulation {
 		if (!standing && this.speedValue > 0 && (this.waited > 0 || this.behind > 0)) {
 			const ms = this.waited;
 			this.waited = 0;
-			this.step(ms, this.sliceMs);
+			this.step(ms, this.sharing() ? Math.max(1, this.sliceMs - sharedSliceMs) : this.sliceMs);
 		}
 		// The metrics scrape goes on node by node in what is left of the slice (a few ms at least, so it ends even when the engine is behind).
 		const scraped = !standing && this.model.scrapeMetrics(Math.max(scrapeMinMs, this.sliceMs - (performance.now() - sliceStart)));

@@ -2,7 +2,7 @@ import test from 'ava';
 import {createCluster, type KubeObject} from '../../../source/engine/index.js';
 import {engineSource} from '../../../source/ui/model/engine-source.js';
 import {ClusterModel} from '../../../source/ui/model/cluster-model.js';
-import {Simulation} from '../../../source/ui/model/simulation.js';
+import {Simulation, sharedSliceMs} from '../../../source/ui/model/simulation.js';
 
 /** A simulation on a fake wall clock whose engine slices do one unit of work each. */
 function setup(speed: number) {
@@ -106,6 +106,33 @@ test('a shell whose container is gone by the time it opens answers each line wit
 	const gone = source.openShell('nothing-here', {namespace: 'shop'});
 	t.is(gone.prompt(), '');
 	t.regex((gone.run('ls') as {stderr: string}).stderr, /^error: pods "nothing-here" not found\n$/);
+});
+
+test('while other work runs in slices (a background save), the engine\'s slice is shorter by sharedSliceMs', t => {
+	const cluster = createCluster({seed: 7, nodes: 2});
+	const model = new ClusterModel(engineSource(cluster), {highlightMs: 0});
+	const source = engineSource(cluster);
+	const budgets: Array<number | undefined> = [];
+	const engine = source.simulation!;
+	const advance = engine.advance.bind(engine);
+	engine.advance = (ms, options) => {
+		budgets.push(options?.budgetMs);
+		return advance(ms, options);
+	};
+	let wall = 0;
+	let busy = false;
+	const simulation = new Simulation(source, model, {speed: 1, wallNow: () => wall, sliceMs: 25, tickMs: 100});
+	simulation.shareSlices(() => busy);
+	wall += 100;
+	simulation.tick();
+	busy = true;
+	wall += 100;
+	simulation.tick();
+	busy = false;
+	wall += 100;
+	simulation.tick();
+	t.deepEqual(budgets, [25, 25 - sharedSliceMs, 25]);
+	model.dispose();
 });
 
 test('while a save takes the engine\'s snapshot in steps, ticks leave the cluster standing; the time they owe runs after', t => {
