@@ -8,8 +8,13 @@
 import type {ColumnSet} from '../render/columns.js';
 import {IncrementalTable} from './table-data.js';
 
-/** Idle tables kept per column set (kind): the most recently given back. */
-const defaultPerSet = 3;
+/**
+ * Idle tables kept per column set (kind): the most recently given back.
+ * Home gives back four per kind (its name-order table and one per fault
+ * status) and a view one more, so going from home to the pods view and back
+ * finds all of them.
+ */
+const defaultPerSet = 6;
 /** Rows the idle tables may hold between them (a sorted table of 100,000 pods holds 100,000; the default order holds none). */
 const defaultMaxRows = 250_000;
 

@@ -6,6 +6,7 @@ import {TableCache} from '../../../source/ui/model/table-cache.js';
 import {tableKey, type TableQuery, type TableSource} from '../../../source/ui/model/table-data.js';
 import {podColumns} from '../../../source/ui/render/pod-columns.js';
 import {jobColumns} from '../../../source/ui/render/job-columns.js';
+import {PanelTables} from '../../../source/ui/views/home.js';
 
 const query = (namespace: string): TableQuery => ({namespace, namespaced: true, filter: {type: 'none'}, wide: false, faultsOnly: false});
 
@@ -72,4 +73,24 @@ test('the model drops its idle tables when disposed', t => {
 	t.is(model.tables.size, 1);
 	model.dispose();
 	t.is(model.tables.size, 0);
+});
+
+test('home\'s tables (name order and one per fault status) and a view\'s all come back from the cache: home → pods view → home builds nothing again', t => {
+	const cluster = createCluster({seed: 1, nodes: 1});
+	for (const name of ['a', 'b', 'c']) cluster.context.store.create({apiVersion: 'v1', kind: 'Pod', metadata: {name, namespace: 'default'}, spec: {containers: [{name: 'web', image: 'nginx'}]}} as unknown as KubeObject);
+	const model = new ClusterModel(engineSource(cluster));
+	const app = {model} as unknown as Parameters<PanelTables['table']>[0];
+	const home = new PanelTables(model.tables);
+	const open = () => ['pods', 'pods:0', 'pods:1', 'pods:2'].map((name, i) => home.table(app, name, 'Pod', i === 0 ? query('all') : {...query('all'), statuses: new Set([(['error', 'pending', 'terminating'] as const)[i - 1]!])}, {now: 0}).table);
+	const first = open();
+	home.release();
+	// The pods view, in another namespace: a table of its own, given back when it closes.
+	const view = model.tables.take(podColumns, tableKey(podColumns, query('default')));
+	view.update({version: model.version('Pod'), list: () => model.list('Pod'), byUid: uid => model.byUid('Pod', uid), changedSince: since => model.changedSince('Pod', since)}, query('default'), {now: 0});
+	model.tables.give(view);
+	const again = open();
+	t.deepEqual(again, first, 'the same four tables');
+	t.deepEqual(again.map(table => table.builds), first.map(() => 1), 'none built a second time');
+	home.release();
+	model.dispose();
 });
