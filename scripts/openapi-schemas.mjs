@@ -31,7 +31,7 @@ const packageVersion = JSON.parse(readFileSync(join(source, 'package.json'), 'ut
 /** The served kinds, as group/version/Kind (the API server's resource registry). */
 const served = [
 	'/v1/Pod', '/v1/Node', '/v1/Namespace', '/v1/Service', '/v1/Endpoints', '/v1/ConfigMap', '/v1/Secret', '/v1/Event',
-	'/v1/PersistentVolume', '/v1/PersistentVolumeClaim', '/v1/ServiceAccount', '/v1/ResourceQuota', '/v1/LimitRange',
+	'/v1/PersistentVolume', '/v1/PersistentVolumeClaim', '/v1/ServiceAccount', '/v1/ResourceQuota', '/v1/LimitRange', '/v1/ComponentStatus',
 	'apps/v1/Deployment', 'apps/v1/ReplicaSet', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet', 'apps/v1/ControllerRevision',
 	'batch/v1/Job', 'batch/v1/CronJob', 'storage.k8s.io/v1/StorageClass', 'discovery.k8s.io/v1/EndpointSlice',
 	'coordination.k8s.io/v1/Lease', 'policy/v1/PodDisruptionBudget', 'policy/v1/Eviction', 'autoscaling/v2/HorizontalPodAutoscaler',

@@ -14,7 +14,7 @@
 import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import {packageFile} from '../package-files.js';
-import {isExtra} from './extra-apis.js';
+import {extraVerbs, isExtra} from './extra-apis.js';
 import type {Cluster, ResourceType} from '../engine/index.js';
 import {groupVersions} from './paths.js';
 
@@ -84,6 +84,11 @@ function buildDocument(cluster: Cluster, servedTypes: readonly ResourceType[], g
 				parameters: [{name: 'fieldValidation', in: 'query', schema: {type: 'string', uniqueItems: true}}],
 			},
 		};
+	}
+	// A read-only kind of its own (ComponentStatus) is found by `kubectl explain` from its GET operation, as the API server lists it.
+	for (const type of inVersion.filter(t => isExtra(t) && extraVerbs[t.kind]?.includes('get') && !extraVerbs[t.kind]?.includes('create'))) {
+		const prefix = `/${pathKey(group, version)}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}/{name}`;
+		paths[prefix] = {get: {'x-kubernetes-group-version-kind': {group, version, kind: type.kind}, 'x-kubernetes-action': 'get'}};
 	}
 	const {kinds, schemas: all} = schemaFile();
 	const schemas: Record<string, Schema> = {};

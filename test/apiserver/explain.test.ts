@@ -114,6 +114,40 @@ run('explain follows a field path into the referenced types, and --recursive lis
 	t.true(metric.includes('  target\t<MetricTarget> -required-\n'));
 });
 
+run('explain finds ComponentStatus, a kind the API server only reads, by its GET operation', async t => {
+	t.is((await served().kubectl(['explain', 'cs.conditions'])).stdout, lines(
+		'KIND:       ComponentStatus',
+		'VERSION:    v1',
+		'',
+		'FIELD: conditions <[]ComponentCondition>',
+		'',
+		'',
+		'DESCRIPTION:',
+		'    List of component conditions observed',
+		'    Information about the condition of a component.',
+		'    ',
+		'FIELDS:',
+		'  error\t<string>',
+		'    Condition error code for a component. For example, a health check error',
+		'    code.',
+		'',
+		'  message\t<string>',
+		'    Message about the condition for a component. For example, information about',
+		'    a health check.',
+		'',
+		'  status\t<string> -required-',
+		'    Status of the condition for a component. Valid values for "Healthy": "True",',
+		'    "False", or "Unknown".',
+		'',
+		'  type\t<string> -required-',
+		'    Type of condition for a component. Valid value: "Healthy"',
+		'',
+		'',
+	));
+	const kind = (await served().kubectl(['explain', 'componentstatuses'])).stdout;
+	t.true(kind.startsWith(lines('KIND:       ComponentStatus', 'VERSION:    v1', '', 'DESCRIPTION:', '    ComponentStatus (and ComponentStatusList) holds the cluster validation info.', '    Deprecated: This API is deprecated in v1.19+')), kind);
+});
+
 run('explain of a custom kind shows its definition\'s schema; unknown fields and kinds are errors', async t => {
 	t.is((await served().kubectl(['explain', 'ct.spec', '--recursive'])).stdout, lines(
 		'GROUP:      stable.example.com',
