@@ -50,6 +50,7 @@ export type Target =
 	| {kind: 'openapi'; group: string; version: string}
 	| {kind: 'openapiV2'}
 	| {kind: 'health'; endpoint: HealthEndpoint; check?: string}
+	| {kind: 'metrics'}
 	| ({kind: 'resource'} & ResourceTarget);
 
 /** Subresources served, by kind. */
@@ -102,6 +103,7 @@ export function parsePath(pathname: string, servedTypes: readonly ResourceType[]
 	});
 	if (parts.length === 0) return {kind: 'root'};
 	if (parts.length === 1 && parts[0] === 'version') return {kind: 'version'};
+	if (parts.length === 1 && parts[0] === 'metrics') return {kind: 'metrics'};
 	const endpoint = healthEndpoints.find(name => name === parts[0]);
 	if (endpoint) {
 		// One check on its own: its name may hold slashes (`poststarthook/rbac/bootstrap-roles`).

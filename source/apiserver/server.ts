@@ -5,6 +5,7 @@
  * loop, tests by hand).
  */
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import {ApiMetrics} from './metrics.js';
 import {createServer, type Server} from 'node:https';
 import type {Socket} from 'node:net';
 import {createPrivateKey, randomBytes} from 'node:crypto';
@@ -62,7 +63,7 @@ export type ApiServer = {
 	close: () => Promise<void>;
 };
 
-async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Authenticator, readOnly: boolean, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Authenticator, metrics: ApiMetrics, readOnly: boolean, address: () => string, request: IncomingMessage, response: ServerResponse): Promise<void> {
 	const user = requestUser(cluster, request, authenticator);
 	const url = new URL(request.url ?? '/', 'http://127.0.0.1');
 	const types = servedTypes(cluster);
@@ -75,6 +76,8 @@ async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Au
 		authorizeRequest(cluster, user, {verb: method === 'GET' ? 'get' : method.toLowerCase(), path: url.pathname});
 		throw error;
 	}
+	// Counted once answered, refusals included, as kube-apiserver counts them.
+	if (target.kind === 'resource') metrics.track(request, response, target, url.searchParams);
 	const attributes = requestAttributes(method, target, url.pathname, url.searchParams);
 	authorizeRequest(cluster, user, attributes);
 	if (target.kind !== 'resource' && method !== 'GET') throw methodNotAllowed(method);
@@ -82,12 +85,18 @@ async function serve(cluster: Cluster, watchCache: WatchCache, authenticator: Au
 	const accept = request.headers.accept;
 	switch (target.kind) {
 		case 'version': return sendJson(response, 200, serverVersion);
+		case 'metrics': {
+			const text = metrics.text(cluster, types);
+			response.writeHead(200, {'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text)});
+			response.end(text);
+			return;
+		}
 		case 'health': {
 			response.writeHead(200, {'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff'});
 			response.end(healthBody(target.endpoint, target.check, url.searchParams));
 			return;
 		}
-		case 'root': return sendJson(response, 200, {paths: ['/api', '/api/v1', '/apis', '/openapi/v3', '/version', '/healthz']});
+		case 'root': return sendJson(response, 200, {paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version']});
 		case 'legacy': {
 			const aggregated = aggregatedVersion(accept);
 			if (aggregated) return sendJson(response, 200, aggregatedDiscovery(types, true, aggregated), `application/json;g=apidiscovery.k8s.io;v=${aggregated};as=APIGroupDiscoveryList`);
@@ -123,12 +132,13 @@ export function startApiServer(cluster: Cluster, options: ApiServerOptions = {})
 	const tls = options.tls ?? servingCertificate(cluster);
 	const authority = cluster.certificateAuthority();
 	const watchCache = new WatchCache(cluster, options.watchCacheSize);
+	const metrics = new ApiMetrics();
 	const execs = new ExecServer(cluster);
 	const forwards = new PortForwardServer(cluster);
 	let port = 0;
 	// Clients may authenticate with a certificate the cluster's authority signed (one a CertificateSigningRequest got): asked for, never required.
 	const server: Server = createServer({key: tls.key, cert: tls.cert, requestCert: true, rejectUnauthorized: false, ca: authority}, (request, response) => {
-		serve(cluster, watchCache, authenticator, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
+		serve(cluster, watchCache, authenticator, metrics, options.readOnly ?? false, () => `127.0.0.1:${port}`, request, response).catch(error => {
 			// Drain what the client still sends, so the reply is read.
 			request.resume();
 			sendStatus(response, statusFromError(error));

@@ -152,6 +152,26 @@ run('get --raw of the health endpoints: ok, each check with ?verbose, one left o
 	t.is(unknown.stderr, 'Error from server (NotFound): the server could not find the requested resource\n');
 });
 
+run('get --raw /metrics: apiserver_request_total counts the requests answered by verb, scope and code, and apiserver_storage_objects the stored objects by resource', async t => {
+	const series = async () => (await served().kubectl(['get', '--raw', '/metrics'])).stdout.split('\n');
+	const count = (lines: string[], labels: string) => Number(lines.find(line => line.startsWith(`apiserver_request_total{${labels}} `))?.split(' ')[1] ?? 0);
+	const listPods = 'code="200",component="apiserver",dry_run="",group="",resource="pods",scope="namespace",subresource="",verb="LIST",version="v1"';
+	const missing = 'code="404",component="apiserver",dry_run="",group="apps",resource="deployments",scope="resource",subresource="",verb="GET",version="v1"';
+	const before = await series();
+	await served().kubectl(['get', 'pods', '-n', 'default']);
+	await served().kubectl(['get', 'deployment', 'no-such-deployment']);
+	const after = await series();
+	t.is(count(after, listPods), count(before, listPods) + 1);
+	t.is(count(after, missing), count(before, missing) + 1);
+	t.true(after.includes('# TYPE apiserver_request_total counter'));
+	t.true(after.includes('# TYPE apiserver_storage_objects gauge'));
+	const cluster = served().cluster;
+	t.true(after.includes(`apiserver_storage_objects{resource="pods"} ${cluster.list('Pod').length}`));
+	t.true(after.includes(`apiserver_storage_objects{resource="deployments.apps"} ${cluster.list('Deployment').length}`));
+	const stored = after.filter(line => line.startsWith('apiserver_storage_objects{'));
+	t.deepEqual(stored, [...stored].sort(), 'series sorted by their labels');
+});
+
 run('get componentstatuses: each component Healthy, with the deprecation warning; nothing else is served', async t => {
 	const warning = 'Warning: v1 ComponentStatus is deprecated in v1.19+\n';
 	const all = await served().kubectl(['get', 'cs']);
