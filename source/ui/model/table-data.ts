@@ -59,6 +59,20 @@ export function renderRow(set: ColumnSet, object: KubeObject, context: RenderCon
 	return entry;
 }
 
+/** Objects' health asked without their rows (a table of statuses), once per stored object and column set. */
+const healthCache = new WeakMap<ColumnSet, WeakMap<KubeObject, RowStatus>>();
+
+/** An object's health as its row would give it, without drawing the row: home's three fault tables each ask it of every object. */
+function healthOf(set: ColumnSet, object: KubeObject, context: RenderContext): RowStatus {
+	const rendered = rowCache.get(set)?.get(object);
+	if (rendered) return rendered.status;
+	let cache = healthCache.get(set);
+	if (!cache) healthCache.set(set, (cache = new WeakMap()));
+	let status = cache.get(object);
+	if (status === undefined) cache.set(object, (status = set.health(object, context)));
+	return status;
+}
+
 /** Rows whose status counts as a fault (ctrl-z): errors, and pending pods. */
 export function isFault(status: RowStatus): boolean {
 	return status === 'error' || status === 'pending';
@@ -410,7 +424,7 @@ export class IncrementalTable {
 			entry = {object, id, number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${id}`, shown: true};
 		} else {
 			// A table of some statuses (home's faults) asks each object's health first: the others' rows are never drawn.
-			if (query.statuses && !this.projected.has(object) && !query.statuses.has(this.set.health(object, context))) return undefined;
+			if (query.statuses && !this.projected.has(object) && !query.statuses.has(healthOf(this.set, object, context))) return undefined;
 			const row = this.rowOf(object, context);
 			if (query.faultsOnly && !isFault(row.status)) return undefined;
 			if (query.statuses && !query.statuses.has(row.status)) return undefined;
