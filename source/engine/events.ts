@@ -152,7 +152,9 @@ export class EventRecorder {
 		this.changes++;
 		for (let index = 0; index < events.length; index++) {
 			const event = events[index]!;
-			const {similarKey, key, combined} = keysOf(event);
+			const {similarKey, key: pieces, combined} = keysOf(event);
+			// Kept by the thousand, as `write` keeps them: flat, not a tree of their pieces.
+			const key = flat(pieces);
 			const lastMs = timeMs(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
 			if (!combined) noteMessage(similar, messageOf(event));
@@ -286,7 +288,8 @@ export class EventRecorder {
 			if (entry.length === 2) {
 				if (!stored) throw new Error(`load: the store has no Event ${namespace}/${name}, which gives a ring entry's key`);
 				this.order.push(stored);
-				this.orderKeys.push(keysOf(stored).key);
+				// Kept by the thousand, as `write` keeps them: flat, not a tree of their pieces.
+				this.orderKeys.push(flat(keysOf(stored).key));
 				this.orderSeen.push(storedSeen(stored));
 			} else {
 				this.order.push(stored ?? {metadata: {namespace, name}} as KubeEvent);
