@@ -16,13 +16,25 @@ import type {ResourceTarget} from './paths.js';
 /** The label names of a series, in the order the text writes them (sorted, as the client sorts them). */
 const requestLabelNames = ['code', 'component', 'dry_run', 'group', 'resource', 'scope', 'subresource', 'verb', 'version'] as const;
 
+/** Subresources whose requests the metrics count as CONNECT (kube-apiserver's `validConnectRequests`): a log read is one. */
+const connectSubresources = new Set(['log', 'exec', 'portforward', 'attach', 'proxy']);
+
+/** The dry_run label (`cleanDryRun`): the values given, sorted and once each; `invalid` when one is not a dry-run value. */
+function dryRunLabel(query: URLSearchParams): string {
+	const values = query.getAll('dryRun');
+	if (values.length === 0) return '';
+	if (values.some(value => value !== 'All')) return 'invalid';
+	return [...new Set(values)].sort().join(',');
+}
+
 /**
  * The verb kube-apiserver's metrics record for a request (`CleanVerb`): a
  * GET of a collection is LIST or WATCH, a DELETE of one DELETECOLLECTION,
- * a server-side apply APPLY, and exec, attach and port-forward CONNECT.
+ * a server-side apply APPLY, and a log read, exec, attach, port-forward
+ * and proxy CONNECT.
  */
 export function metricsVerb(method: string, target: ResourceTarget, query: URLSearchParams, contentType: string | undefined): string {
-	if (target.subresource === 'exec' || target.subresource === 'attach' || target.subresource === 'portforward' || target.subresource === 'proxy') return 'CONNECT';
+	if (target.subresource !== undefined && connectSubresources.has(target.subresource)) return 'CONNECT';
 	if (method === 'GET' || method === 'HEAD') {
 		if (query.get('watch') === 'true' || query.get('watch') === '1') return 'WATCH';
 		return target.name === undefined ? 'LIST' : 'GET';
@@ -58,7 +70,7 @@ export class ApiMetrics {
 		const values: Record<(typeof requestLabelNames)[number], string> = {
 			code: '',
 			component: 'apiserver',
-			dry_run: query.getAll('dryRun').includes('All') ? 'All' : '',
+			dry_run: dryRunLabel(query),
 			group: target.type.group,
 			resource: target.type.plural,
 			scope: scopeOf(method, target),
