@@ -10,6 +10,7 @@ import type {ClusterSource} from './cluster-source.js';
 import {NameOrder} from './name-order.js';
 import {PodsPerNode} from './pods-per-node.js';
 import {TableCache} from './table-cache.js';
+import type {TableSource} from './table-data.js';
 
 /** How a row changed recently, for the brief highlight. */
 export type RowChange = {type: 'ADDED' | 'MODIFIED'; at: number};
@@ -294,12 +295,18 @@ export class ClusterModel {
 	 */
 	podsPerNode(): (node: string) => number {
 		this.podCounts ??= new PodsPerNode();
-		return this.podCounts.update({
-			version: this.version('Pod'),
-			list: () => this.list('Pod'),
-			byUid: uid => this.byUid('Pod', uid),
-			changedSince: since => this.changedSince('Pod', since),
-		});
+		return this.podCounts.update(this.tableSource('Pod'));
+	}
+
+	/** Where an incremental table (or count) of `kind` reads it now: its version, objects, changes and name order. */
+	tableSource(kind: string): TableSource {
+		return {
+			version: this.version(kind),
+			list: () => this.list(kind),
+			byUid: uid => this.byUid(kind, uid),
+			changedSince: since => this.changedSince(kind, since),
+			order: () => this.nameOrder(kind),
+		};
 	}
 
 	/** Number of objects of a kind. */

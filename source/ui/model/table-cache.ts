@@ -39,6 +39,17 @@ export class TableCache {
 		return this.idle.splice(at, 1)[0]!;
 	}
 
+	/**
+	 * The table a view should hold for `set` and `key`: `held` while it is
+	 * for that set and no idle table was last updated with `key`; else
+	 * `held` is given back and that idle table (or a new one) is taken.
+	 */
+	keep(held: IncrementalTable | undefined, set: ColumnSet, key: string): IncrementalTable {
+		if (held && held.set === set && (held.key === key || !this.has(set, key))) return held;
+		if (held) this.give(held);
+		return this.take(set, key);
+	}
+
 	/** Whether an idle table was last updated with `key`. */
 	has(set: ColumnSet, key: string): boolean {
 		return this.idle.some(table => table.set === set && table.key === key);

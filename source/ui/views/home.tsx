@@ -98,22 +98,9 @@ export class PanelTables {
 	/** The table named `name` for `query`, current with the model's `kind`. */
 	table(app: ReturnType<typeof useApp>, name: string, kind: string, query: TableQuery, context: RenderContext) {
 		const set = columnSetFor(kind)!;
-		const key = tableKey(set, query);
-		let table = this.held.get(name);
-		if (!table || table.set !== set || (table.key !== key && this.cache.has(set, key))) {
-			if (table) this.cache.give(table);
-			table = this.cache.take(set, key);
-			this.held.set(name, table);
-		}
-		const model = app.model;
-		const data = table.update({
-			version: model.version(kind),
-			list: () => model.list(kind),
-			byUid: uid => model.byUid(kind, uid),
-			changedSince: since => model.changedSince(kind, since),
-			order: () => model.nameOrder(kind),
-		}, query, context);
-		return {table, data};
+		const table = this.cache.keep(this.held.get(name), set, tableKey(set, query));
+		this.held.set(name, table);
+		return {table, data: table.update(app.model.tableSource(kind), query, context)};
 	}
 
 	/** Give every table back to the model's cache. */

@@ -129,22 +129,10 @@ export function ResourceView(props: ResourceViewProps) {
 			const built = buildTable(set, objects, query, context);
 			return {...built, ids: built.rows.map(row => row.id)};
 		}
-		const model = app.model;
 		const selectorKey = `${labelSelector}\u0000${props.fieldSelector ?? ''}`;
-		const key = tableKey(set, query, selectorKey);
-		let table = held.current;
 		// Another query this view (or an earlier one) had a table for: that one, kept current, rather than a rebuild of this.
-		if (!table || table.set !== set || (table.key !== key && tables.has(set, key))) {
-			if (table) tables.give(table);
-			table = held.current = tables.take(set, key);
-		}
-		return table.update({
-			version: kindVersion,
-			list: () => model.list(kind),
-			byUid: uid => model.byUid(kind, uid),
-			changedSince: since => model.changedSince(kind, since),
-			order: () => model.nameOrder(kind),
-		}, query, context, selectorKey);
+		const table = held.current = tables.keep(held.current, set, tableKey(set, query, selectorKey));
+		return table.update(app.model.tableSource(kind), query, context, selectorKey);
 	// The clock is not a dependency: clock-dependent cells are live columns, drawn per visible row.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [app, set, tables, kind, namespace, type.namespaced, props.filter, selection, wide, faultsOnly, sortPref, kindVersion, props.ownerUid, sortMetrics]);
