@@ -420,14 +420,12 @@ export class IncrementalTable {
 		const id = object.metadata.uid;
 		let entry: Entry;
 		if (this.lazy) {
-			const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
-			entry = {object, id, number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${id}`, shown: true};
+			entry = {object, id, number: undefined, text: '', tie: this.metadataTie(object), shown: true};
 		} else {
 			// A table of some statuses (home's faults) asks each object's health first: the others' rows are never drawn.
-			if (query.statuses && !this.projected.has(object) && !query.statuses.has(healthOf(this.set, object, context))) return undefined;
+			if (query.statuses && !query.statuses.has(healthOf(this.set, object, context))) return undefined;
 			const row = this.rowOf(object, context);
 			if (query.faultsOnly && !isFault(row.status)) return undefined;
-			if (query.statuses && !query.statuses.has(row.status)) return undefined;
 			const {number, text, tie} = keyOf(row, this.plan);
 			entry = {object, id, number, text, tie, shown: passesFilter(row, query.filter), row};
 		}
@@ -442,10 +440,14 @@ export class IncrementalTable {
 	 */
 	countBefore(object: KubeObject): number {
 		if (this.indexed) throw new Error('countBefore: the table reads the model\'s order');
-		const row = this.lazy ? undefined : this.rowOf(object, this.context);
-		const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
-		const keys = row ? keyOf(row, this.plan) : {number: undefined, text: '', tie: `${namespace}\u0000${object.metadata.name}\u0000${object.metadata.uid}`};
+		const keys = this.lazy ? {number: undefined, text: '', tie: this.metadataTie(object)} : keyOf(this.rowOf(object, this.context), this.plan);
 		return this.order.rank({object, id: object.metadata.uid, number: keys.number, text: keys.text, tie: keys.tie, shown: true});
+	}
+
+	/** The tie key of an object in the default order from its metadata alone (namespace when shown, name, uid), as its rendered row's would be. */
+	private metadataTie(object: KubeObject): string {
+		const namespace = this.plan.nsAt >= 0 ? object.metadata.namespace ?? '' : '';
+		return `${namespace}\u0000${object.metadata.name}\u0000${object.metadata.uid}`;
 	}
 
 	private apply(source: TableSource, changed: readonly string[], query: TableQuery, context: RenderContext): void {
