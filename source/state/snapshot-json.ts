@@ -676,11 +676,11 @@ async function readPartLines(bytes: Buffer, first: number, end: number, parts: u
 		const textEnd = bytes[lineEnd - 1] === commaByte ? lineEnd - 1 : lineEnd;
 		const lineStart = at;
 		at = lineEnd + 1;
-		// A record read later is not decoded now: only its bytes are kept.
-		const record = records && later && lines && textEnd - lineStart >= laterRecordBytes ? laterRecord(bytes, lineStart, textEnd, later, lines) : undefined;
-		const text = record ? '' : bytes.toString('utf8', lineStart, textEnd);
 		try {
-			if (records && !record && text === ']]') {
+			// A record read later is not decoded now: only its bytes are kept.
+			const record = records && later && lines && textEnd - lineStart >= laterRecordBytes ? laterRecord(bytes, lineStart, textEnd, later, lines) : undefined;
+			const text = record ? '' : bytes.toString('utf8', lineStart, textEnd);
+			if (records && text === ']]') {
 				records = undefined;
 			} else if (records) {
 				const recordRead = record ?? JSON.parse(text) as unknown;
