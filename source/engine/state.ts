@@ -119,7 +119,7 @@ export type StatePart<S = unknown> = {
  * test/engine/state-shape.test.ts compares the parts' saved shapes with the
  * ones recorded for this form.
  */
-export const stateFormat = 4;
+export const stateFormat = 5;
 
 let checkingKept = false;
 

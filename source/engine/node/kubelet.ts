@@ -5,7 +5,7 @@ import type {TimerHandle} from '../clock.js';
 import {keyOf, sameJson} from '../store.js';
 import {rfc3339, timeMs} from '../clock.js';
 import {createMockRuntime} from '../runtime/mock-runtime.js';
-import {keptOrMadeInSteps, LaterState, madeAtOnce, type Loading, type Saving} from '../state.js';
+import {keptOrMadeInSteps, keptStatesChecked, LaterState, madeAtOnce, type Loading, type Saving} from '../state.js';
 import {containerFieldPath, kubeletComponent as component, loadWorker, newPodWorker, runtimePod, savedListed, saveWorker, workerTimer, workerTimers, type ContainerSlot, type KubeletCore, type PodWorker, type SavedWorker, type WorkerTimer, type WorkerTimerArg, type WorkerTimerData} from './pod-worker.js';
 import {PodIpAllocator, type SavedPodIps} from './pod-ips.js';
 import {podStatus} from './pod-status.js';
@@ -27,11 +27,27 @@ const noPods: ReadonlySet<RunPod> = new Set();
 export type SavedRuntimes = Array<[nodeName: string, state: unknown]>;
 
 /**
- * The kubelets as saved: every pod worker in the order they were made; the
- * nodes that had workers, in the order their first came (a node whose pods
- * all went stays listed); the halted nodes; the pod IPs handed out.
+ * The kubelets' own saved state: the nodes whose kubelets listed workers,
+ * in the order their first came (a node whose pods all went stays listed);
+ * the halted nodes; the pod IPs handed out.
  */
-export type SavedKubelets = {workers: SavedWorker[]; nodes: string[]; halted: string[]; podIps: SavedPodIps};
+export type SavedKubeletsHead = {nodes: string[]; halted: string[]; podIps: SavedPodIps};
+
+/** A node's pod workers as saved, in the order they were made. */
+export type SavedNodeWorkers = {workers: SavedWorker[]};
+
+/**
+ * The kubelets as saved, a list whose records a state file writes a line
+ * each: first the kubelets' own state (named ''), then each node's pod
+ * workers, nodes in the order their first worker came. A node's record
+ * that a state file reads later (`LaterState`) is loaded when something
+ * first asks that node's kubelet, as its runtime is: a restore does not
+ * make the workers of every node at once.
+ */
+export type SavedKubelets = Array<[name: '', head: SavedKubeletsHead] | [nodeName: string, workers: SavedNodeWorkers | LaterState]>;
+
+/** What marks a node's saved workers as holding a pod version the store may not have (`SavedObject`'s copy): such a node is loaded with the rest. */
+const heldCopy = '[{"object":';
 
 /** What other parts of the engine may ask of the kubelets. */
 export type KubeletService = {
@@ -90,7 +106,17 @@ export function createKubelets(context: ControllerContext): Controller {
 	 * store's Pods (a worker's pod is saved against the store's) stand still.
 	 */
 	let changes = 0;
-	let kept: {changes: number; pods: number; saved: SavedKubelets} | undefined;
+	let kept: {changes: number; pods: number; records: SavedKubelets} | undefined;
+	/** The nodes that ever had a pod worker, in the order their first came: the order of their saved records. */
+	const nodeOrder = new Set<string>();
+	/**
+	 * Nodes whose saved workers a restore left for first use, with what
+	 * their load resolves against and the store's Pod writes then; and, by
+	 * the uid and key of each pod bound to one of them then, that node.
+	 */
+	const pending = new Map<string, {state: LaterState; loading: Loading; podWrites: number}>();
+	const pendingByUid = new Map<string, string>();
+	const pendingByKey = new Map<string, string>();
 
 	const core: KubeletCore = {
 		context,
@@ -127,7 +153,11 @@ export function createKubelets(context: ControllerContext): Controller {
 	/** A node's runtime, its containers' exits reported to its kubelet. */
 	function newRuntime(nodeName: string): ContainerRuntime {
 		const runtime = factory(nodeName);
-		runtime.onContainerExit(status => core.onExit(status));
+		runtime.onContainerExit(status => {
+			// The exit of a container whose worker may still be saved for first use.
+			loadNode(nodeName);
+			core.onExit(status);
+		});
 		return runtime;
 	}
 
@@ -171,28 +201,51 @@ export function createKubelets(context: ControllerContext): Controller {
 	const workersASaveStep = 100;
 
 	function* saveKubeletsNow(saving: Saving): Generator<void, SavedKubelets> {
-		const saved: SavedWorker[] = [];
-		for (const worker of workers.values()) {
-			if (saved.length % workersASaveStep === workersASaveStep - 1) yield;
-			saved.push(saveWorker(worker, workersByUid.get(worker.uid) === worker, saving));
+		// A node left for first use is saved as read while no pod changed since (its workers name the store's pods as they were then); else it is loaded, a step each.
+		const podWrites = store.writes('Pod');
+		for (const [nodeName, later] of [...pending]) {
+			if (later.podWrites === podWrites && !keptStatesChecked()) continue;
+			loadNode(nodeName);
+			yield;
 		}
-		return {workers: saved, nodes: [...workersByNode.keys()], halted: [...halted], podIps: podIps.save()};
+		const byNode = new Map<string, SavedWorker[]>();
+		for (const nodeName of nodeOrder) if (!pending.has(nodeName)) byNode.set(nodeName, []);
+		let made = 0;
+		for (const worker of workers.values()) {
+			if (made++ % workersASaveStep === workersASaveStep - 1) yield;
+			byNode.get(worker.nodeName)!.push(saveWorker(worker, workersByUid.get(worker.uid) === worker, saving));
+		}
+		// Each record's state frozen: a later save that keeps it gives the same object, whose JSON a state file keeps.
+		const records: SavedKubelets = [['', Object.freeze({nodes: [...workersByNode.keys()], halted: [...halted], podIps: podIps.save()})]];
+		for (const nodeName of nodeOrder) records.push([nodeName, pending.get(nodeName)?.state ?? Object.freeze({workers: byNode.get(nodeName)!})]);
+		return records;
 	}
 
-	/** The kubelets' state: the one they saved last while no worker or pod changed since, else made again. */
+	/**
+	 * The kubelets' state: the records they saved last while no worker or
+	 * pod changed since, else made again; as a new list each time (a state
+	 * file writes a list it is given again a record a line, its records
+	 * kept).
+	 */
 	function* saveKubelets(saving: Saving): Generator<void, SavedKubelets> {
 		const pods = store.writes('Pod');
-		const saved = yield* keptOrMadeInSteps(kept?.changes === changes && kept.pods === pods ? kept.saved : undefined, () => saveKubeletsNow(saving), 'kubelets: the saved state they kept is not the one made now');
-		kept = {changes, pods, saved};
-		return saved;
+		const records = yield* keptOrMadeInSteps(kept?.changes === changes && kept.pods === pods ? kept.records : undefined, () => saveKubeletsNow(saving), 'kubelets: the saved state they kept is not the one made now');
+		kept = {changes, pods, records};
+		return [...records];
 	}
 	context.state.register<SavedKubelets>('kubelets', {
 		save: saving => madeAtOnce(saveKubelets(saving)),
 		saveInSteps: saveKubelets,
 		loadInSteps: loadKubelets,
+		loadsLater: true,
 	});
 
-	/** The kubelets' saved state loaded, `workersAStep` pod workers a step. */
+	/**
+	 * The kubelets' saved state loaded, `workersAStep` pod workers a step;
+	 * a node's workers still as text (a state file's long record) are left
+	 * for first use (`loadNode`), unless they hold a pod version the store
+	 * may not have.
+	 */
 	function* loadKubelets(saved: SavedKubelets, loading: Loading): Generator<void, void> {
 		changes++;
 		kept = undefined;
@@ -203,26 +256,86 @@ export function createKubelets(context: ControllerContext): Controller {
 		workersByNode.clear();
 		usedByNode.clear();
 		counted.clear();
+		nodeOrder.clear();
+		pending.clear();
+		pendingByUid.clear();
+		pendingByKey.clear();
+		const [name, record] = Array.isArray(saved) && Array.isArray(saved[0]) ? saved[0] : [];
+		// Their own state is read now, though long (the pod IPs of thousands of pods).
+		const first = record instanceof LaterState ? record.value() : record;
+		if (name !== '' || typeof first !== 'object' || first === null) throw new Error('load: the kubelets\' first record is not their own state');
+		const head = first as SavedKubeletsHead;
 		// The rest is the workers' own: by uid, by node in the order they came, by container id, and what admission counts.
-		for (const nodeName of saved.nodes) workersByNode.set(nodeName, new Set());
+		for (const nodeName of head.nodes) workersByNode.set(nodeName, new Set());
 		let made = 0;
-		for (const entry of saved.workers) {
-			if (made++ % workersAStep === workersAStep - 1) yield;
-			const worker = loadWorker(entry, loading);
-			workers.set(worker.key, worker);
-			if (savedListed(entry)) {
-				workersByUid.set(worker.uid, worker);
-				let onNode = workersByNode.get(worker.nodeName);
-				if (!onNode) workersByNode.set(worker.nodeName, (onNode = new Set()));
-				onNode.add(worker);
+		for (let index = 1; index < saved.length; index++) {
+			const [nodeName, state] = saved[index] as [string, SavedNodeWorkers | LaterState];
+			if (typeof nodeName !== 'string' || nodeName === '' || nodeOrder.has(nodeName)) throw new Error(`load: a node's workers are named ${JSON.stringify(nodeName)}, not a node named once`);
+			nodeOrder.add(nodeName);
+			if (state instanceof LaterState && !state.includes(heldCopy)) {
+				pending.set(nodeName, {state, loading: loading.lasting(), podWrites: store.writes('Pod')});
+				continue;
 			}
-			for (const slot of worker.slots) if (slot.containerId) byContainerId.set(slot.containerId, {worker, slot});
-			recount(worker);
+			for (const entry of nodeWorkers(nodeName, state)) {
+				if (made++ % workersAStep === workersAStep - 1) yield;
+				addLoaded(nodeName, entry, loading);
+			}
 		}
-		for (const nodeName of saved.halted) halted.add(nodeName);
-		podIps.load(saved.podIps);
+		// A pod bound to a node left for first use, and its worker there, are found by its uid or key.
+		if (pending.size > 0) {
+			for (const pod of store.list('Pod') as Pod[]) {
+				const nodeName = pod.spec?.nodeName;
+				if (nodeName === undefined || !pending.has(nodeName)) continue;
+				pendingByUid.set(pod.metadata.uid, nodeName);
+				pendingByKey.set(keyOf(pod), nodeName);
+			}
+		}
+		for (const nodeName of head.halted) halted.add(nodeName);
+		podIps.load(head.podIps);
 		// Loaded, the kubelets save what they loaded: kept, as a save would keep it.
-		kept = {changes, pods: store.writes('Pod'), saved: Object.freeze(saved)};
+		kept = {changes, pods: store.writes('Pod'), records: Object.freeze([...saved]) as SavedKubelets};
+	}
+
+	/** A node's saved workers: the record's, read now when still text. */
+	function nodeWorkers(nodeName: string, state: SavedNodeWorkers | LaterState): SavedWorker[] {
+		const workersOf = (state instanceof LaterState ? state.value() : state) as SavedNodeWorkers;
+		if (typeof workersOf !== 'object' || workersOf === null || !Array.isArray(workersOf.workers)) throw new Error(`load: the workers of node ${nodeName} are not a list`);
+		return workersOf.workers;
+	}
+
+	/** A saved worker made again on its node, in every index its entry says it is in. */
+	function addLoaded(nodeName: string, entry: SavedWorker, loading: Loading): void {
+		const worker = loadWorker(entry, loading);
+		if (worker.nodeName !== nodeName) throw new Error(`load: pod ${worker.key} is on node ${worker.nodeName}, saved with the workers of ${nodeName}`);
+		workers.set(worker.key, worker);
+		if (savedListed(entry)) {
+			workersByUid.set(worker.uid, worker);
+			let onNode = workersByNode.get(worker.nodeName);
+			if (!onNode) workersByNode.set(worker.nodeName, (onNode = new Set()));
+			onNode.add(worker);
+		}
+		for (const slot of worker.slots) if (slot.containerId) byContainerId.set(slot.containerId, {worker, slot});
+		recount(worker);
+	}
+
+	/** Load the workers of a node a restore left for first use, if it did (the same workers an eager load makes: nothing of the simulation changes). */
+	function loadNode(nodeName: string): void {
+		const later = pending.get(nodeName);
+		if (!later) return;
+		pending.delete(nodeName);
+		const entries = nodeWorkers(nodeName, later.state);
+		for (const entry of entries) addLoaded(nodeName, entry, later.loading);
+		if (pending.size === 0) {
+			pendingByUid.clear();
+			pendingByKey.clear();
+		}
+	}
+
+	/** Load the node whose saved workers may hold the pod of this uid or key (one bound there when the restore was made). */
+	function loadFor(uid: string | undefined, key?: string): void {
+		if (pending.size === 0) return;
+		if (uid !== undefined) loadNode(pendingByUid.get(uid) ?? '');
+		if (key !== undefined) loadNode(pendingByKey.get(key) ?? '');
 	}
 
 	const service: KubeletService = {
@@ -231,7 +344,10 @@ export function createKubelets(context: ControllerContext): Controller {
 			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.containerId;
 		},
 		containersOf: podUid => workerOf(podUid)?.slots,
-		podsOn: nodeName => workersByNode.get(nodeName) ?? noPods,
+		podsOn(nodeName) {
+			loadNode(nodeName);
+			return workersByNode.get(nodeName) ?? noPods;
+		},
 		nodesWithPods: () => workersByNode.keys(),
 		previousContainerIdOf(podUid, container) {
 			return workerOf(podUid)?.slots.find(s => s.spec.name === container)?.previousId;
@@ -239,6 +355,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		sandboxIdOf: podUid => workerOf(podUid)?.sandboxId,
 		haltNode(nodeName) {
 			changes++;
+			loadNode(nodeName);
 			halted.add(nodeName);
 			runtimeOf(nodeName)?.halt();
 			runtimes.delete(nodeName);
@@ -268,6 +385,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	context.services.kubelet = service;
 
 	function workerOf(podUid: string): PodWorker | undefined {
+		loadFor(podUid);
 		return workersByUid.get(podUid);
 	}
 
@@ -296,6 +414,7 @@ export function createKubelets(context: ControllerContext): Controller {
 	 */
 	const timerKinds = workerTimers.map(kind => clock.kind<WorkerTimerArg>(kind.name, (arg, handle) => {
 		changes++;
+		loadFor(arg.uid, arg.pod);
 		const worker = workers.get(arg.pod);
 		// Only the worker that set it holds its handle (a worker made again for the pod key holds none of the old one's; a static pod's worker keeps its own as its mirror pod is made again).
 		if (!worker || !worker.timers?.delete(handle)) return;
@@ -320,6 +439,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		const worker = newPodWorker(pod, nodeName, podIP, clock.now());
 		const rebooted = resumeFromStatus(worker, pod);
 		workers.set(worker.key, worker);
+		nodeOrder.add(nodeName);
 		if (rebooted === 'ended') {
 			// restartPolicy Never: the kubelet makes no new sandbox for a pod whose containers ran; the pod ends with them.
 			worker.finished = true;
@@ -510,6 +630,7 @@ export function createKubelets(context: ControllerContext): Controller {
 			changes++;
 			if (key.startsWith('gone:')) {
 				const [, uid, ...rest] = key.split(':');
+				loadFor(uid, rest.join(':'));
 				const worker = workers.get(rest.join(':'));
 				if (worker && worker.uid === uid && !mirrorOfKeptPod(worker)) {
 					// Force-deleted (or node gone): stop whatever still runs.
@@ -526,6 +647,9 @@ export function createKubelets(context: ControllerContext): Controller {
 			}
 			const pod = store.getByKey('Pod', key) as Pod | undefined;
 			if (!pod || !pod.spec?.nodeName || halted.has(pod.spec.nodeName)) return;
+			// The worker of this key, and what the pod's node admitted, loaded if a restore left them for first use.
+			loadFor(pod.metadata.uid, key);
+			loadNode(pod.spec.nodeName);
 			let worker = workers.get(key);
 			if (worker && worker.uid !== pod.metadata.uid) {
 				if (mirrorOfKeptPod(worker) && mirrorHash(pod) === mirrorHash(worker.pod) && !pod.metadata.deletionTimestamp) {

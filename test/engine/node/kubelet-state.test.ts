@@ -2,7 +2,7 @@ import test, {type ExecutionContext} from 'ava';
 import {createCluster, type Cluster} from '../../../source/engine/index.js';
 import {parts, sameParts} from '../twins.js';
 import type {Container, KubeEvent, Pod} from '../../../source/engine/api/types.js';
-import type {SavedKubelets} from '../../../source/engine/node/kubelet.js';
+import type {SavedKubelets, SavedNodeWorkers} from '../../../source/engine/node/kubelet.js';
 import {sameSimulation} from '../same-simulation.js';
 
 /**
@@ -156,7 +156,8 @@ test('a saved worker names its pod by uid while the store has the version it hol
 	const cluster = createCluster({seed: 11, nodes: 1});
 	cluster.apply([pod('web', [{name: 'web', image: 'nginx:1.25'}]), pod('typo', [{name: 'web', image: 'nginx:1.277'}])]);
 	cluster.advance(20_000);
-	const kubelets = () => new Map(parts(cluster)).get('kubelets') as SavedKubelets;
+	// Every node's saved workers, in the order of the nodes' records.
+	const kubelets = () => ({workers: (new Map(parts(cluster)).get('kubelets') as SavedKubelets).slice(1).flatMap(([, state]) => (state as SavedNodeWorkers).workers)});
 	const running = kubelets();
 	t.is(running.workers.length, 2);
 	for (const worker of running.workers) {
