@@ -1,9 +1,7 @@
 import test from 'ava';
-import fc from 'fast-check';
-import {checkKeptStates, createCluster, LaterState, type Cluster} from '../../source/engine/index.js';
-import {FileLines, parseSnapshotJson, SnapshotJson} from '../../source/state/snapshot-json.js';
-import {callArbitrary} from '../../fuzz/engine/calls.js';
-import {goOnAlike, runSliced} from '../engine/history-calls.js';
+import {createCluster, type Cluster} from '../../source/engine/index.js';
+import {laterRecords, opened, randomCallsAfterTheOpen, same, savedRightAway} from './later-files.js';
+import {runSliced} from '../engine/history-calls.js';
 
 /**
  * A state file opened with its lines kept (as the app opens one) leaves
@@ -13,8 +11,6 @@ import {goOnAlike, runSliced} from '../engine/history-calls.js';
  * sync, a container's exit, an exec, a scrape, a node halted), and a save
  * writes the records nothing used as they were read.
  */
-
-const pause = async () => undefined;
 
 /** 17 nodes (a list of more than 16 records is written a record a line), 60 running pods each: every node's workers make a record long enough to be read later. */
 function settledCluster(seed: number): Cluster {
@@ -37,42 +33,16 @@ function settledCluster(seed: number): Cluster {
 	return cluster;
 }
 
-type Parsed = {state: {parts: Array<[string, unknown]>}};
-
-/** The file's text of `cluster`, opened as the app opens one: its long records read later. */
-async function opened(cluster: Cluster): Promise<{text: string; lines: FileLines; snapshot: Parsed}> {
-	const text = new SnapshotJson().stringify(cluster.snapshot({history: false}));
-	const lines = new FileLines();
-	const parsed = await parseSnapshotJson(Buffer.from(text), 0, pause, undefined, lines);
-	return {text, lines, snapshot: parsed.snapshot as Parsed};
-}
-
-/** The nodes whose workers a parsed snapshot holds still as text. */
-function laterNodes(snapshot: Parsed): string[] {
-	const kubelets = snapshot.state.parts.find(([name]) => name === 'kubelets')?.[1] as Array<[string, unknown]> | undefined;
-	return (kubelets ?? []).filter(([name, state]) => name !== '' && state instanceof LaterState).map(([name]) => name);
-}
-
-const same = (cluster: Cluster): string => JSON.stringify(cluster.snapshot({history: false}));
-
 test.serial('a settled cluster\'s file: every node\'s workers are read later, and the first save writes the file\'s bytes again', async t => {
 	const original = settledCluster(3);
 	t.is(original.list('pods').filter(pod => pod.metadata.labels?.['app'] === 'web' && pod.status?.phase === 'Running').length, 1020);
 	const {text, lines, snapshot} = await opened(original);
-	t.is(laterNodes(snapshot).length, 17);
+	t.is(laterRecords(snapshot, 'kubelets').length, 17, 'each node\'s workers are text until used');
 	const restored = createCluster({snapshot});
-	// The save an exit right after the start makes: unchecked (as the app saves: no node's workers loaded) and checked (as the tests do: each loaded and compared).
-	checkKeptStates(false);
-	let unchecked: string;
-	try {
-		const writer = new SnapshotJson();
-		writer.seed(lines);
-		unchecked = writer.stringify(restored.snapshot({history: false}));
-	} finally {
-		checkKeptStates(true);
-	}
+	// The save an exit right after the start makes: the records nothing used are written as they were read.
+	const {unchecked, checked} = savedRightAway(restored, lines);
 	t.is(unchecked, text);
-	t.is(new SnapshotJson().stringify(restored.snapshot({history: false})), text);
+	t.is(checked, text);
 	t.is(same(restored), same(original));
 });
 
@@ -84,14 +54,7 @@ test.serial('time alone reaches the workers through their containers\' exits and
 });
 
 test.serial('random calls after the open reach the workers read later: the cluster goes on as the one that never stopped', async t => {
-	await fc.assert(fc.asyncProperty(fc.array(callArbitrary, {minLength: 1, maxLength: 8}), fc.integer({min: 1, max: 1000}), fc.option(fc.integer({min: 1, max: 60}), {nil: undefined}), async (calls, seed, yieldEvery) => {
-		const original = settledCluster(seed);
-		const {snapshot} = await opened(original);
-		const restored = createCluster({snapshot});
-		// No snapshot of the restored cluster before the calls: each node's workers load as the calls and timers first reach them.
-		goOnAlike([original, restored], calls, yieldEvery);
-		t.is(same(restored), same(original));
-	}), {seed: 37, numRuns: 5});
+	await randomCallsAfterTheOpen(t, settledCluster, 37);
 });
 
 test.serial('a pod deleted, a scale past what the nodes admit, an exec, logs, a node halted and started: each reaches workers read later as it would loaded ones', async t => {
