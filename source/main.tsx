@@ -12,6 +12,7 @@ import {FlagError, isRemote, parseFlags, usage} from './ui/flags.js';
 import type {ServedApi} from './ui/app/app.js';
 import {withoutFetch} from './start/without-fetch.js';
 import {limitHeapGrowth, whileHeapOnlyGrows} from './start/heap.js';
+import {quitKeysWhileLoading} from './start/keys-while-loading.js';
 
 const enterAlternateScreen = '\x1b[?1049h\x1b[H';
 const leaveAlternateScreen = '\x1b[?25h\x1b[?1049l';
@@ -147,6 +148,13 @@ export async function main(host: StartHost = {}): Promise<void> {
 	if (flags.state !== undefined) {
 		const [{openState, movedAsideNote, restartedNote}, {StateFileError}] = await Promise.all([import('./state/cluster-state.js'), import('./state/state-file.js')]);
 		const file = resolve(flags.state);
+		// q and Ctrl+C quit while the file is restored, as they do once the dashboard is up.
+		const stopKeys = quitKeysWhileLoading(process.stdin, code => {
+			stopKeys();
+			// The progress line goes with the restore.
+			if (process.stderr.isTTY) process.stderr.write('\r\u001B[K');
+			process.exit(code);
+		});
 		try {
 			const opened = await whileHeapOnlyGrows(() => openState(file, {reset: flags.resetState, progress: process.stderr, readAhead: host.stateReadAhead}));
 			state = {file, cluster: opened.cluster, lines: opened.lines};
@@ -159,9 +167,11 @@ export async function main(host: StartHost = {}): Promise<void> {
 				process.stderr.write(`kubarium: ${state.note}\n`);
 			}
 		} catch (error) {
+			stopKeys();
 			if (error instanceof StateFileError) fail(error.message);
 			throw error;
 		}
+		stopKeys();
 		const ignored = [flags.seed !== undefined && '--seed', flags.nodes !== undefined && '--nodes', flags.strictImages && '--strict-images'].filter(Boolean);
 		if (state.cluster && ignored.length > 0) {
 			const ignoredNote = `${ignored.join(', ')} ignored: the cluster is the one saved in ${file}`;
