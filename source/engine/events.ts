@@ -152,9 +152,7 @@ export class EventRecorder {
 		this.changes++;
 		for (let index = 0; index < events.length; index++) {
 			const event = events[index]!;
-			const {similarKey, key: pieces, combined} = keysOf(event);
-			// Kept by the thousand, as `write` keeps them: flat, not a tree of their pieces.
-			const key = flat(pieces);
+			const {similarKey, key, combined} = keysOf(event);
 			const lastMs = timeMs(event.lastTimestamp);
 			const similar = this.similar.use(similarKey);
 			if (!combined) noteMessage(similar, messageOf(event));
@@ -288,8 +286,7 @@ export class EventRecorder {
 			if (entry.length === 2) {
 				if (!stored) throw new Error(`load: the store has no Event ${namespace}/${name}, which gives a ring entry's key`);
 				this.order.push(stored);
-				// Kept by the thousand, as `write` keeps them: flat, not a tree of their pieces.
-				this.orderKeys.push(flat(keysOf(stored).key));
+				this.orderKeys.push(keysOf(stored).key);
 				this.orderSeen.push(storedSeen(stored));
 			} else {
 				this.order.push(stored ?? {metadata: {namespace, name}} as KubeEvent);
@@ -393,7 +390,8 @@ function keysOf(event: KubeEvent, check = true): {similarKey: string; key: strin
 	const similarKey = similarKeyOf(source ?? {component: field('reportingComponent', event.reportingComponent, 'a text') ?? ''}, uid, type, reason);
 	const message = check ? messageOf(event) : typeof event.message === 'string' ? event.message : '';
 	const combined = message.startsWith(combinedPrefix);
-	return {similarKey, key: combined ? similarKey : eventKey(similarKey, field('involvedObject.fieldPath', involved.fieldPath, 'a text'), message), combined};
+	// Kept by the thousand, as `write` keeps its keys: flat, not a tree of their pieces.
+	return {similarKey, key: combined ? similarKey : flat(eventKey(similarKey, field('involvedObject.fieldPath', involved.fieldPath, 'a text'), message)), combined};
 }
 
 /** A stored Event's message: none reads as empty, as the API decodes an Event without one. */

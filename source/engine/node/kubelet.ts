@@ -110,11 +110,12 @@ export function createKubelets(context: ControllerContext): Controller {
 	/** The nodes that ever had a pod worker, in the order their first came: the order of their saved records. */
 	const nodeOrder = new Set<string>();
 	/**
-	 * Nodes whose saved workers a restore left for first use, with what
-	 * their load resolves against and the store's Pod writes then; and, by
-	 * the uid and key of each pod bound to one of them then, that node.
+	 * The saved workers of each node a restore left for first use; what their
+	 * loads resolve against and the store's Pod writes at that restore; and,
+	 * by the uid and key of each pod bound to one of those nodes then, that node.
 	 */
-	const pending = new Map<string, {state: LaterState; loading: Loading; podWrites: number}>();
+	const pending = new Map<string, LaterState>();
+	let restored: {loading: Loading; podWrites: number} | undefined;
 	const pendingByUid = new Map<string, string>();
 	const pendingByKey = new Map<string, string>();
 
@@ -202,11 +203,11 @@ export function createKubelets(context: ControllerContext): Controller {
 
 	function* saveKubeletsNow(saving: Saving): Generator<void, SavedKubelets> {
 		// A node left for first use is saved as read while no pod changed since (its workers name the store's pods as they were then); else it is loaded, a step each.
-		const podWrites = store.writes('Pod');
-		for (const [nodeName, later] of [...pending]) {
-			if (later.podWrites === podWrites && !keptStatesChecked()) continue;
-			loadNode(nodeName);
-			yield;
+		if (restored?.podWrites !== store.writes('Pod') || keptStatesChecked()) {
+			for (const nodeName of [...pending.keys()]) {
+				loadNode(nodeName);
+				yield;
+			}
 		}
 		const byNode = new Map<string, SavedWorker[]>();
 		for (const nodeName of nodeOrder) if (!pending.has(nodeName)) byNode.set(nodeName, []);
@@ -217,7 +218,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		}
 		// Each record's state frozen: a later save that keeps it gives the same object, whose JSON a state file keeps.
 		const records: SavedKubelets = [['', Object.freeze({nodes: [...workersByNode.keys()], halted: [...halted], podIps: podIps.save()})]];
-		for (const nodeName of nodeOrder) records.push([nodeName, pending.get(nodeName)?.state ?? Object.freeze({workers: byNode.get(nodeName)!})]);
+		for (const nodeName of nodeOrder) records.push([nodeName, pending.get(nodeName) ?? Object.freeze({workers: byNode.get(nodeName)!})]);
 		return records;
 	}
 
@@ -258,6 +259,7 @@ export function createKubelets(context: ControllerContext): Controller {
 		counted.clear();
 		nodeOrder.clear();
 		pending.clear();
+		restored = undefined;
 		pendingByUid.clear();
 		pendingByKey.clear();
 		const [name, record] = Array.isArray(saved) && Array.isArray(saved[0]) ? saved[0] : [];
@@ -273,7 +275,8 @@ export function createKubelets(context: ControllerContext): Controller {
 			if (typeof nodeName !== 'string' || nodeName === '' || nodeOrder.has(nodeName)) throw new Error(`load: a node's workers are named ${JSON.stringify(nodeName)}, not a node named once`);
 			nodeOrder.add(nodeName);
 			if (state instanceof LaterState && !state.includes(heldCopy)) {
-				pending.set(nodeName, {state, loading: loading.lasting(), podWrites: store.writes('Pod')});
+				pending.set(nodeName, state);
+				restored ??= {loading: loading.lasting(), podWrites: store.writes('Pod')};
 				continue;
 			}
 			for (const entry of nodeWorkers(nodeName, state)) {
@@ -321,10 +324,9 @@ export function createKubelets(context: ControllerContext): Controller {
 	/** Load the workers of a node a restore left for first use, if it did (the same workers an eager load makes: nothing of the simulation changes). */
 	function loadNode(nodeName: string): void {
 		const later = pending.get(nodeName);
-		if (!later) return;
+		if (!later || !restored) return;
 		pending.delete(nodeName);
-		const entries = nodeWorkers(nodeName, later.state);
-		for (const entry of entries) addLoaded(nodeName, entry, later.loading);
+		for (const entry of nodeWorkers(nodeName, later)) addLoaded(nodeName, entry, restored.loading);
 		if (pending.size === 0) {
 			pendingByUid.clear();
 			pendingByKey.clear();
@@ -647,9 +649,9 @@ export function createKubelets(context: ControllerContext): Controller {
 			}
 			const pod = store.getByKey('Pod', key) as Pod | undefined;
 			if (!pod || !pod.spec?.nodeName || halted.has(pod.spec.nodeName)) return;
-			// The worker of this key, and what the pod's node admitted, loaded if a restore left them for first use.
-			loadFor(pod.metadata.uid, key);
+			// What the pod's node runs and admitted (its own worker is there), and a worker of an earlier pod of this key on another node, loaded if a restore left them for first use.
 			loadNode(pod.spec.nodeName);
+			loadFor(undefined, key);
 			let worker = workers.get(key);
 			if (worker && worker.uid !== pod.metadata.uid) {
 				if (mirrorOfKeptPod(worker) && mirrorHash(pod) === mirrorHash(worker.pod) && !pod.metadata.deletionTimestamp) {
